@@ -1,0 +1,22 @@
+//! 集体: collective projects, the share ledger and equity-pledge loans (rules.md §8).
+
+pub mod ledger;
+pub mod loan;
+
+crate::labelled_enum! {
+    /// The five equity-quantification models (折股量化模式) of the case report.
+    pub enum EquityModel {
+        Pv = ("pv", "光伏扶贫型"),
+        Lease = ("lease", "经营性资产租赁收益型"),
+        AssetEquity = ("asset_equity", "经营性资产入股收益型"),
+        Operation = ("operation", "生产经营收益型"),
+        NonOperatingEquity = ("non_operating_equity", "非经营性资产入股收益型"),
+    }
+}
+
+crate::labelled_enum! {
+    pub enum ShareEventKind {
+        Grant = ("grant", "配股"),
+        Reclaim = ("reclaim", "收回"),
+    }
+}

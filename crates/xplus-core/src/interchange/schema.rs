@@ -1,0 +1,541 @@
+//! The files of a bundle (interchange.md): their columns, types, keys and references. The bundle
+//! reader, the writer and both databases' schemas follow this one description.
+
+use crate::backbone::{CadreRole, UnitKind};
+use crate::collective::{EquityModel, ShareEventKind};
+use crate::education::{LecturerKind, StationKind, Topic, TrainingMode};
+use crate::labels::EnumSpec;
+use crate::registry::{Health, HouseholdStatus, Labour, Level, PovertyCause, Relation, Schooling};
+
+/// The files of the interchange format, in dependency order (a file refers only to earlier ones).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FileId {
+    Regions,
+    Villages,
+    Households,
+    Members,
+    Incomes,
+    Stations,
+    StationCoverage,
+    TrainingSessions,
+    Attendance,
+    Units,
+    Cadres,
+    UnitVillagePairings,
+    CadreHouseholdPairings,
+    CollectiveIncome,
+    Projects,
+    ShareEvents,
+    Distributions,
+    Loans,
+    Statistics,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    /// Free text; trimmed.
+    Text,
+    /// A 12-digit region code (6-digit GB/T 2260 accepted).
+    Region,
+    Bool,
+    Date,
+    /// A calendar year, 1949–2100.
+    Year,
+    Int {
+        min: i64,
+        max: i64,
+    },
+    /// Yuan with at most two decimals, stored as fen.
+    Money {
+        negative: bool,
+    },
+    Enum(&'static EnumSpec),
+    /// Several values of one enumeration separated by `;`, `；` or `、`.
+    Multi(&'static EnumSpec),
+    IdNumber,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    pub en: &'static str,
+    pub zh: &'static str,
+    pub ty: ColumnType,
+    /// A required column must be present in the header and non-empty in every row.
+    pub required: bool,
+    /// The file whose key this column names (a single-column key).
+    pub refers: Option<FileId>,
+}
+
+/// How a row finds the county it belongs to; large tables carry it so that they can be
+/// partitioned or distributed by county.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CountyFrom {
+    /// Not a large table: no county column.
+    None,
+    /// The region code in this column.
+    Column(usize),
+    /// The county of the household named in this column.
+    Household(usize),
+}
+
+#[derive(Debug)]
+pub struct FileSpec {
+    pub id: FileId,
+    /// File name without `.csv`; also the sheet name and the table name.
+    pub name: &'static str,
+    pub zh: &'static str,
+    pub columns: &'static [Column],
+    /// Indices of the key columns (rows are matched on them when re-imported).
+    pub key: &'static [usize],
+    pub county: CountyFrom,
+}
+
+impl FileSpec {
+    pub fn column_index(&self, en: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.en == en)
+    }
+
+    /// Matches a header cell to a column by English name (any case) or Chinese alias.
+    pub fn find_header(&self, header: &str) -> Option<usize> {
+        let h = header.trim().trim_start_matches('\u{feff}');
+        self.columns
+            .iter()
+            .position(|c| c.en.eq_ignore_ascii_case(h) || c.zh == h)
+    }
+
+    pub fn file_name(&self) -> String {
+        format!("{}.csv", self.name)
+    }
+}
+
+const fn col(en: &'static str, zh: &'static str, ty: ColumnType) -> Column {
+    Column {
+        en,
+        zh,
+        ty,
+        required: true,
+        refers: None,
+    }
+}
+
+const fn opt(en: &'static str, zh: &'static str, ty: ColumnType) -> Column {
+    Column {
+        en,
+        zh,
+        ty,
+        required: false,
+        refers: None,
+    }
+}
+
+const fn reference(en: &'static str, zh: &'static str, ty: ColumnType, to: FileId) -> Column {
+    Column {
+        en,
+        zh,
+        ty,
+        required: true,
+        refers: Some(to),
+    }
+}
+
+use ColumnType as T;
+
+const MONEY: T = T::Money { negative: false };
+const COUNT: T = T::Int {
+    min: 0,
+    max: i64::MAX,
+};
+const VILLAGE: Column = reference("village_code", "村代码", T::Region, FileId::Villages);
+const HOUSEHOLD: Column = reference("household_id", "户编号", T::Text, FileId::Households);
+const YEAR: Column = col("year", "年度", T::Year);
+const START: Column = col("start_date", "开始日期", T::Date);
+const END: Column = opt("end_date", "结束日期", T::Date);
+
+pub static REGIONS: FileSpec = FileSpec {
+    id: FileId::Regions,
+    name: "regions",
+    zh: "区划",
+    columns: &[
+        col("code", "区划代码", T::Region),
+        col("name", "名称", T::Text),
+        col("level", "级别", T::Enum(&Level::SPEC)),
+        Column {
+            required: false,
+            ..reference("parent_code", "上级区划代码", T::Region, FileId::Regions)
+        },
+    ],
+    key: &[0],
+    county: CountyFrom::None,
+};
+
+pub static VILLAGES: FileSpec = FileSpec {
+    id: FileId::Villages,
+    name: "villages",
+    zh: "村",
+    columns: &[
+        reference("village_code", "村代码", T::Region, FileId::Regions),
+        col("poor_village", "是否贫困村", T::Bool),
+        col("population", "户籍人口", COUNT),
+        opt("exit_year", "出列年度", T::Year),
+        opt("planned_exit_year", "计划出列年度", T::Year),
+    ],
+    key: &[0],
+    county: CountyFrom::Column(0),
+};
+
+pub static HOUSEHOLDS: FileSpec = FileSpec {
+    id: FileId::Households,
+    name: "households",
+    zh: "贫困户",
+    columns: &[
+        col("household_id", "户编号", T::Text),
+        VILLAGE,
+        col("identified_year", "识别年度", T::Year),
+        col("status", "状态", T::Enum(&HouseholdStatus::SPEC)),
+        opt("exit_year", "脱贫年度", T::Year),
+        opt("causes", "致贫原因", T::Multi(&PovertyCause::SPEC)),
+        opt("food_secure", "不愁吃", T::Bool),
+        opt("clothing_secure", "不愁穿", T::Bool),
+        opt("housing_safe", "住房安全", T::Bool),
+        opt("water_safe", "饮水安全", T::Bool),
+    ],
+    key: &[0],
+    county: CountyFrom::Column(1),
+};
+
+pub static MEMBERS: FileSpec = FileSpec {
+    id: FileId::Members,
+    name: "members",
+    zh: "家庭成员",
+    columns: &[
+        HOUSEHOLD,
+        col("id_number", "身份证号", T::IdNumber),
+        col("name", "姓名", T::Text),
+        col("relation", "与户主关系", T::Enum(&Relation::SPEC)),
+        col("health", "健康状况", T::Enum(&Health::SPEC)),
+        col("labour", "劳动能力", T::Enum(&Labour::SPEC)),
+        col("schooling", "在校情况", T::Enum(&Schooling::SPEC)),
+        opt("medical_insured", "参加基本医疗保险", T::Bool),
+        opt("pension_insured", "参加养老保险", T::Bool),
+        opt("migrant_months", "务工月数", T::Int { min: 0, max: 12 }),
+    ],
+    key: &[1],
+    county: CountyFrom::Household(0),
+};
+
+pub static INCOMES: FileSpec = FileSpec {
+    id: FileId::Incomes,
+    name: "incomes",
+    zh: "收入",
+    columns: &[
+        HOUSEHOLD,
+        YEAR,
+        col("wage", "工资性收入", MONEY),
+        col("production", "生产经营性收入", MONEY),
+        col("property", "财产性收入", MONEY),
+        col("transfer", "转移性收入", MONEY),
+        col("production_cost", "生产经营性支出", MONEY),
+        opt("medical_cost", "医疗支出", MONEY),
+    ],
+    key: &[0, 1],
+    county: CountyFrom::Household(0),
+};
+
+pub static STATIONS: FileSpec = FileSpec {
+    id: FileId::Stations,
+    name: "stations",
+    zh: "远教站点",
+    columns: &[
+        col("station_id", "站点编号", T::Text),
+        VILLAGE,
+        col("kind", "类型", T::Enum(&StationKind::SPEC)),
+        col("name", "名称", T::Text),
+        opt("upgraded_year", "更新升级年度", T::Year),
+    ],
+    key: &[0],
+    county: CountyFrom::None,
+};
+
+pub static STATION_COVERAGE: FileSpec = FileSpec {
+    id: FileId::StationCoverage,
+    name: "station_coverage",
+    zh: "站点覆盖村",
+    columns: &[
+        reference("station_id", "站点编号", T::Text, FileId::Stations),
+        VILLAGE,
+    ],
+    key: &[0, 1],
+    county: CountyFrom::None,
+};
+
+pub static TRAINING_SESSIONS: FileSpec = FileSpec {
+    id: FileId::TrainingSessions,
+    name: "training_sessions",
+    zh: "培训",
+    columns: &[
+        col("session_id", "培训编号", T::Text),
+        reference("station_id", "站点编号", T::Text, FileId::Stations),
+        col("date", "日期", T::Date),
+        col("mode", "形式", T::Enum(&TrainingMode::SPEC)),
+        col("lecturer_kind", "讲师类别", T::Enum(&LecturerKind::SPEC)),
+        col("topic", "主题", T::Enum(&Topic::SPEC)),
+        opt("title", "标题", T::Text),
+    ],
+    key: &[0],
+    county: CountyFrom::None,
+};
+
+pub static ATTENDANCE: FileSpec = FileSpec {
+    id: FileId::Attendance,
+    name: "attendance",
+    zh: "参训",
+    columns: &[
+        reference("session_id", "培训编号", T::Text, FileId::TrainingSessions),
+        HOUSEHOLD,
+    ],
+    key: &[0, 1],
+    county: CountyFrom::Household(1),
+};
+
+pub static UNITS: FileSpec = FileSpec {
+    id: FileId::Units,
+    name: "units",
+    zh: "帮扶单位",
+    columns: &[
+        col("unit_id", "单位编号", T::Text),
+        col("name", "单位名称", T::Text),
+        col("kind", "类型", T::Enum(&UnitKind::SPEC)),
+    ],
+    key: &[0],
+    county: CountyFrom::None,
+};
+
+pub static CADRES: FileSpec = FileSpec {
+    id: FileId::Cadres,
+    name: "cadres",
+    zh: "帮扶干部",
+    columns: &[
+        col("cadre_id", "干部编号", T::Text),
+        col("name", "姓名", T::Text),
+        reference("unit_id", "单位编号", T::Text, FileId::Units),
+        col("role", "角色", T::Enum(&CadreRole::SPEC)),
+        opt("phone", "电话", T::Text),
+    ],
+    key: &[0],
+    county: CountyFrom::None,
+};
+
+pub static UNIT_VILLAGE_PAIRINGS: FileSpec = FileSpec {
+    id: FileId::UnitVillagePairings,
+    name: "unit_village_pairings",
+    zh: "单位包村",
+    columns: &[
+        reference("unit_id", "单位编号", T::Text, FileId::Units),
+        VILLAGE,
+        START,
+        END,
+        opt("joint_party_org", "建立联合党组织", T::Bool),
+    ],
+    key: &[0, 1, 2],
+    county: CountyFrom::Column(1),
+};
+
+pub static CADRE_HOUSEHOLD_PAIRINGS: FileSpec = FileSpec {
+    id: FileId::CadreHouseholdPairings,
+    name: "cadre_household_pairings",
+    zh: "干部包户",
+    columns: &[
+        reference("cadre_id", "干部编号", T::Text, FileId::Cadres),
+        HOUSEHOLD,
+        START,
+        END,
+    ],
+    key: &[0, 1, 2],
+    county: CountyFrom::Household(1),
+};
+
+pub static COLLECTIVE_INCOME: FileSpec = FileSpec {
+    id: FileId::CollectiveIncome,
+    name: "collective_income",
+    zh: "村集体收入",
+    columns: &[
+        VILLAGE,
+        YEAR,
+        col("operating_income", "集体经营性收入", MONEY),
+    ],
+    key: &[0, 1],
+    county: CountyFrom::Column(0),
+};
+
+pub static PROJECTS: FileSpec = FileSpec {
+    id: FileId::Projects,
+    name: "projects",
+    zh: "集体项目",
+    columns: &[
+        col("project_id", "项目编号", T::Text),
+        VILLAGE,
+        col("name", "项目名称", T::Text),
+        col("model", "折股量化模式", T::Enum(&EquityModel::SPEC)),
+        col("share_value", "每股价值", MONEY),
+        col("shares_per_household", "每户配股数", COUNT),
+        col("total_shares", "总股数", COUNT),
+        opt("bot_enterprise", "BOT企业", T::Text),
+        opt("concession_start", "特许经营开始", T::Date),
+        opt("concession_end", "特许经营结束", T::Date),
+    ],
+    key: &[0],
+    county: CountyFrom::Column(1),
+};
+
+const PROJECT: Column = reference("project_id", "项目编号", T::Text, FileId::Projects);
+
+pub static SHARE_EVENTS: FileSpec = FileSpec {
+    id: FileId::ShareEvents,
+    name: "share_events",
+    zh: "股权变动",
+    columns: &[
+        PROJECT,
+        HOUSEHOLD,
+        col("date", "日期", T::Date),
+        col("kind", "类型", T::Enum(&ShareEventKind::SPEC)),
+        col(
+            "shares",
+            "股数",
+            T::Int {
+                min: 1,
+                max: i64::MAX,
+            },
+        ),
+    ],
+    key: &[0, 1, 2, 3],
+    county: CountyFrom::Household(1),
+};
+
+pub static DISTRIBUTIONS: FileSpec = FileSpec {
+    id: FileId::Distributions,
+    name: "distributions",
+    zh: "收益分配",
+    columns: &[PROJECT, YEAR, col("distributable", "可分配收益", MONEY)],
+    key: &[0, 1],
+    county: CountyFrom::None,
+};
+
+pub static LOANS: FileSpec = FileSpec {
+    id: FileId::Loans,
+    name: "loans",
+    zh: "农权贷",
+    columns: &[
+        col("loan_id", "贷款编号", T::Text),
+        HOUSEHOLD,
+        PROJECT,
+        col(
+            "pledged_shares",
+            "质押股数",
+            T::Int {
+                min: 1,
+                max: i64::MAX,
+            },
+        ),
+        col("amount", "贷款金额", MONEY),
+        START,
+        col("term_months", "期限（月）", T::Int { min: 1, max: 1200 }),
+        opt("repaid_date", "还清日期", T::Date),
+    ],
+    key: &[0],
+    county: CountyFrom::Household(1),
+};
+
+pub static STATISTICS: FileSpec = FileSpec {
+    id: FileId::Statistics,
+    name: "statistics",
+    zh: "统计数据",
+    columns: &[
+        reference("region_code", "区划代码", T::Region, FileId::Regions),
+        YEAR,
+        col("rural_income_per_capita", "农村居民人均可支配收入", MONEY),
+    ],
+    key: &[0, 1],
+    county: CountyFrom::None,
+};
+
+/// Every file, in dependency order.
+pub static ALL_FILES: [&FileSpec; 19] = [
+    &REGIONS,
+    &VILLAGES,
+    &HOUSEHOLDS,
+    &MEMBERS,
+    &INCOMES,
+    &STATIONS,
+    &STATION_COVERAGE,
+    &TRAINING_SESSIONS,
+    &ATTENDANCE,
+    &UNITS,
+    &CADRES,
+    &UNIT_VILLAGE_PAIRINGS,
+    &CADRE_HOUSEHOLD_PAIRINGS,
+    &COLLECTIVE_INCOME,
+    &PROJECTS,
+    &SHARE_EVENTS,
+    &DISTRIBUTIONS,
+    &LOANS,
+    &STATISTICS,
+];
+
+pub fn spec(id: FileId) -> &'static FileSpec {
+    ALL_FILES
+        .iter()
+        .find(|f| f.id == id)
+        .expect("every FileId has a spec")
+}
+
+/// Finds a file by its name (`households`, `households.csv`, any case) or Chinese name.
+pub fn find_file(name: &str) -> Option<&'static FileSpec> {
+    let stem = name.trim();
+    let stem = stem
+        .strip_suffix(".csv")
+        .or_else(|| stem.strip_suffix(".CSV"))
+        .unwrap_or(stem);
+    ALL_FILES
+        .iter()
+        .copied()
+        .find(|f| f.name.eq_ignore_ascii_case(stem) || f.zh == stem)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_in_dependency_order_and_consistent() {
+        for (i, f) in ALL_FILES.iter().enumerate() {
+            assert_eq!(spec(f.id).name, f.name);
+            for c in f.columns {
+                if let Some(to) = c.refers {
+                    assert!(to <= f.id, "{}.{} refers forward", f.name, c.en);
+                }
+            }
+            assert!(!f.key.is_empty());
+            for &k in f.key {
+                assert!(f.columns[k].required, "{} key must be required", f.name);
+            }
+            let mut names: Vec<_> = f.columns.iter().map(|c| c.en).collect();
+            names.sort();
+            names.dedup();
+            assert_eq!(names.len(), f.columns.len(), "{} duplicate column", f.name);
+            let mut zh: Vec<_> = f.columns.iter().map(|c| c.zh).collect();
+            zh.sort();
+            zh.dedup();
+            assert_eq!(
+                zh.len(),
+                f.columns.len(),
+                "{} duplicate Chinese header",
+                f.name
+            );
+            assert_eq!(ALL_FILES[i].id as usize, i);
+        }
+        assert_eq!(find_file("Households.csv").unwrap().id, FileId::Households);
+        assert_eq!(find_file("贫困户").unwrap().id, FileId::Households);
+        assert_eq!(HOUSEHOLDS.find_header("户编号"), Some(0));
+        assert_eq!(HOUSEHOLDS.find_header("\u{feff}household_id"), Some(0));
+    }
+}

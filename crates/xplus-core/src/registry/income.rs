@@ -1,0 +1,47 @@
+//! Yearly household income (rules.md §2).
+
+use crate::money::Fen;
+
+/// One household's income record for one year, in fen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct YearlyIncome {
+    pub wage: Fen,
+    pub production: Fen,
+    pub property: Fen,
+    pub transfer: Fen,
+    pub production_cost: Fen,
+    pub medical_cost: Option<Fen>,
+}
+
+impl YearlyIncome {
+    /// net = wage + production + property + transfer − production_cost (may be negative).
+    pub fn net(&self) -> Fen {
+        self.wage + self.production + self.property + self.transfer - self.production_cost
+    }
+}
+
+/// Per-capita net income rounded half away from zero to the fen; None for a household without
+/// members (it has no per-capita figure).
+pub fn per_capita(net: Fen, members: i64) -> Option<Fen> {
+    (members > 0).then(|| net.div_round(members))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn net_may_be_negative_and_per_capita_rounds() {
+        let y = YearlyIncome {
+            wage: Fen(100_00),
+            production: Fen(50_00),
+            property: Fen(0),
+            transfer: Fen(1),
+            production_cost: Fen(200_00),
+            medical_cost: None,
+        };
+        assert_eq!(y.net(), Fen(-49_99));
+        assert_eq!(per_capita(Fen(10), 4), Some(Fen(3)));
+        assert_eq!(per_capita(Fen(10), 0), None);
+    }
+}

@@ -1,0 +1,13 @@
+//! The registry (精准识别): regions, villages, households, members, identity numbers, incomes.
+
+pub mod household;
+pub mod id_number;
+pub mod income;
+pub mod member;
+pub mod region;
+
+pub use household::{HouseholdStatus, PovertyCause};
+pub use id_number::{IdNumber, IdNumberError, Sex};
+pub use income::YearlyIncome;
+pub use member::{Health, Labour, Relation, Schooling};
+pub use region::{Level, RegionCode, RegionCodeError};
