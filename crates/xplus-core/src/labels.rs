@@ -37,13 +37,13 @@ impl PartialEq for EnumSpec {
 impl Eq for EnumSpec {}
 
 impl EnumSpec {
-    /// "poor 贫困 / exited 已脱贫 / …" for error messages.
+    /// "poor 贫困、exited 已脱贫、…" for error messages.
     pub fn describe(&self) -> String {
         self.values
             .iter()
             .map(|(c, z)| format!("{c} {z}"))
             .collect::<Vec<_>>()
-            .join(" / ")
+            .join("、")
     }
 }
 
@@ -97,7 +97,7 @@ mod tests {
         assert_eq!(Colour::parse("RED"), Some(Colour::Red));
         assert_eq!(Colour::parse(" 蓝 "), Some(Colour::Blue));
         assert_eq!(Colour::parse("green"), None);
-        assert_eq!(Colour::SPEC.describe(), "red 红 / blue 蓝");
+        assert_eq!(Colour::SPEC.describe(), "red 红、blue 蓝");
         assert_eq!(Colour::Blue.label_zh(), "蓝");
     }
 }

@@ -1,1 +1,20 @@
+//! xplus persistence: the storage trait in domain terms with its SQLite and PostgreSQL
+//! implementations, bundle import and export (CSV folders and `.xlsx` workbooks), and the
+//! synthetic demo data.
 
+pub mod bundle;
+pub mod demo;
+pub mod error;
+mod param;
+pub mod postgres;
+mod sql;
+pub mod sqlite;
+pub mod store;
+
+pub use error::StoreError;
+pub use store::{open, Backend, ImportTx, Row, Store};
+
+pub use bundle::export::{export_bundle, ExportOptions, ExportProgress};
+pub use bundle::import::{
+    import_bundle, write_issues, ImportOptions, ImportProgress, ImportReport, Issue,
+};

@@ -1,0 +1,320 @@
+//! Rules that span rows and files, checked once the whole bundle has been read: parents of
+//! regions, exactly one head per household, §7 (no household left without a helper, helper
+//! capacity) and §8 (share ledgers, pledge-loan caps, pledged shares kept).
+
+use super::context::*;
+use super::Validator;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use xplus_core::backbone::pairing::{self, Span};
+use xplus_core::collective::{ledger, loan, ShareEventKind};
+use xplus_core::interchange::schema::{
+    self, CADRE_HOUSEHOLD_PAIRINGS, HOUSEHOLDS, LOANS, MEMBERS, PROJECTS, REGIONS, SHARE_EVENTS,
+};
+use xplus_core::interchange::{FileSpec, Value};
+use xplus_core::registry::{IdNumber, RegionCode, Relation};
+use xplus_core::values::Date;
+use xplus_core::Fen;
+
+impl Validator {
+    /// Regions may be listed in any order: parents are checked once the file is read, and the
+    /// rows are written parents first.
+    pub(super) fn finish_regions(&mut self) {
+        let mut rows = std::mem::take(&mut self.region_rows);
+        for (row, values) in &rows {
+            let Some(code) = values[0].as_region() else {
+                continue;
+            };
+            let parent = values[3].as_region();
+            let reason = match (code.parent(), parent) {
+                (None, None) => continue,
+                (None, Some(_)) => "省级区划没有上级 / a province has no parent".to_string(),
+                (Some(_), None) => "缺少上级区划代码 / the parent code is missing".to_string(),
+                (Some(_), Some(p)) if !(code.is_within(p) && p.level() < code.level()) => format!(
+                    "上级区划 {p} 不包含 {code} / {p} does not contain {code}"
+                ),
+                (Some(_), Some(p)) if !self.ctx.regions.contains_key(&p.as_u64()) => format!(
+                    "上级区划 {p} 不存在（本次导入和数据库中都没有）/ no such parent region in the bundle or the database"
+                ),
+                _ => continue,
+            };
+            self.error_at(&REGIONS, *row, 3, &values[3], reason);
+        }
+        rows.sort_by_key(|(_, v)| v[0].as_region().map(|c| (c.level(), c)));
+        for (_, values) in rows {
+            self.queue(&REGIONS, values, None);
+        }
+    }
+
+    /// Exactly one head per household the bundle touches; also the doubtful pairs of a head and
+    /// spouse of the same sex. Returns member counts per household.
+    pub(super) fn check_heads(&mut self) -> Vec<u32> {
+        let n = self.ctx.households.len();
+        let mut members = vec![0u32; n];
+        let mut heads = vec![0u8; n];
+        let mut head_sex = HashMap::new();
+        for (&id, m) in &self.ctx.members {
+            let h = m.household as usize;
+            members[h] += 1;
+            if m.relation == Relation::Head {
+                heads[h] = heads[h].saturating_add(1);
+                if let Some(id) = IdNumber::from_digits17(id) {
+                    head_sex.insert(m.household, id.sex());
+                }
+            }
+        }
+        let mut touched: Vec<u32> = std::mem::take(&mut self.ctx.touched_households);
+        touched.sort_unstable();
+        touched.dedup();
+        for &h in &touched {
+            let count = heads[h as usize];
+            if count == 1 {
+                continue;
+            }
+            let id = self.ctx.households.ids[h as usize].to_string();
+            let reason = format!(
+                "户 {id} 有{count}名户主，应恰好1名 / household {id} has {count} heads; it must have exactly one"
+            );
+            let household_row = self.ctx.households.row[h as usize];
+            if household_row != FROM_DB {
+                self.error_at(&HOUSEHOLDS, household_row, 0, &Value::Text(id), reason);
+            } else {
+                let row = self.ctx.first_member_row.get(&h).copied().unwrap_or(0);
+                self.issue(&MEMBERS, row, "relation", String::new(), reason, true);
+            }
+        }
+        let touched: HashSet<u32> = touched.into_iter().collect();
+        let mut doubtful = Vec::new();
+        for (&id, m) in &self.ctx.members {
+            if m.row == FROM_DB || m.relation != Relation::Spouse || !touched.contains(&m.household)
+            {
+                continue;
+            }
+            let (Some(sex), Some(head)) = (IdNumber::from_digits17(id), head_sex.get(&m.household))
+            else {
+                continue;
+            };
+            if sex.sex() == *head {
+                doubtful.push((m.row, sex));
+            }
+        }
+        doubtful.sort_by_key(|(row, _)| *row);
+        for (row, id) in doubtful {
+            self.issue(
+                &MEMBERS,
+                row,
+                "relation",
+                id.to_string(),
+                "户主与配偶性别相同（疑点，请核实）/ head and spouse of the same sex (doubtful, please check)".into(),
+                false,
+            );
+        }
+        members
+    }
+
+    /// rules.md §7: no household that still needs help loses its last helper; no cadre has more
+    /// households at once than the capacity allows.
+    pub(super) fn check_pairings(&mut self) {
+        let mut by_household: HashMap<u32, Vec<usize>> = HashMap::new();
+        let mut by_cadre: HashMap<u32, Vec<usize>> = HashMap::new();
+        for (i, p) in self.ctx.pairings.iter().enumerate() {
+            by_household.entry(p.household).or_default().push(i);
+            by_cadre.entry(p.cadre).or_default().push(i);
+        }
+        let mut findings: Vec<(u32, &'static FileSpec, usize, String)> = Vec::new();
+        for (household, idxs) in &by_household {
+            let status = self.ctx.households.info[*household as usize].status;
+            if !status.needs_helper() {
+                continue;
+            }
+            let spans: Vec<Span> = idxs
+                .iter()
+                .map(|&i| Span {
+                    start: self.ctx.pairings[i].start,
+                    end: self.ctx.pairings[i].end,
+                })
+                .collect();
+            for k in pairing::ends_without_successor(&spans) {
+                let p = &self.ctx.pairings[idxs[k]];
+                let reason = format!(
+                    "该户状态为“{}”，结束帮扶须有接任干部在次日前接续（贫困户不脱贫、帮扶责任人不脱钩）/ a {} household may not be left without a helper; a successor must take over — rules.md §7",
+                    status.label_zh(),
+                    status.code()
+                );
+                if p.row != FROM_DB {
+                    findings.push((p.row, &CADRE_HOUSEHOLD_PAIRINGS, 3, reason));
+                } else {
+                    let hrow = self.ctx.households.row[*household as usize];
+                    if hrow != FROM_DB {
+                        findings.push((hrow, &HOUSEHOLDS, 3, reason));
+                    }
+                }
+            }
+        }
+        let capacity = self.rules.helper_capacity.value as usize;
+        for (cadre, mut idxs) in by_cadre {
+            idxs.sort_by_key(|&i| self.ctx.pairings[i].start);
+            let mut active: BinaryHeap<Reverse<Date>> = BinaryHeap::new();
+            for i in idxs {
+                let p = &self.ctx.pairings[i];
+                while active.peek().is_some_and(|Reverse(end)| *end < p.start) {
+                    active.pop();
+                }
+                active.push(Reverse(p.end.unwrap_or(Date::MAX)));
+                if active.len() > capacity && p.row != FROM_DB {
+                    let id = self.ctx.cadres.ids[cadre as usize].to_string();
+                    findings.push((
+                        p.row,
+                        &CADRE_HOUSEHOLD_PAIRINGS,
+                        0,
+                        format!(
+                            "干部 {id} 同时帮扶超过{capacity}户 / cadre {id} would help more than {capacity} households at once — rules.md §7 ({})",
+                            self.rules.helper_capacity.source
+                        ),
+                    ));
+                }
+            }
+        }
+        findings.sort_by_key(|f| (f.1.id, f.0));
+        for (row, spec, col, reason) in findings {
+            let column = spec.columns[col].en;
+            self.issue(spec, row, column, String::new(), reason, true);
+        }
+    }
+
+    /// rules.md §8: every project's ledger, every loan's caps, and no reclaim of pledged shares.
+    pub(super) fn check_shares(&mut self) {
+        let mut by_project: HashMap<u32, Vec<usize>> = HashMap::new();
+        let mut by_holding: HashMap<(u32, u32), Vec<usize>> = HashMap::new();
+        for (i, e) in self.ctx.events.iter().enumerate() {
+            by_project.entry(e.project).or_default().push(i);
+            by_holding
+                .entry((e.project, e.household))
+                .or_default()
+                .push(i);
+        }
+        let mut findings: Vec<(&'static FileSpec, u32, &'static str, String)> = Vec::new();
+        for (project, idxs) in &by_project {
+            let events: Vec<ledger::LedgerEvent> = idxs
+                .iter()
+                .map(|&i| {
+                    let e = &self.ctx.events[i];
+                    ledger::LedgerEvent {
+                        household: e.household,
+                        date: e.date,
+                        kind: e.kind,
+                        shares: e.shares,
+                    }
+                })
+                .collect();
+            let total = self.ctx.projects.info[*project as usize].total_shares;
+            for (k, violation) in ledger::check(total, &events) {
+                let e = &self.ctx.events[idxs[k]];
+                if e.row != FROM_DB {
+                    findings.push((&SHARE_EVENTS, e.row, "shares", violation.describe()));
+                } else if self.ctx.projects.row[*project as usize] != FROM_DB {
+                    let row = self.ctx.projects.row[*project as usize];
+                    findings.push((&PROJECTS, row, "total_shares", violation.describe()));
+                }
+            }
+        }
+        let no_events = Vec::new();
+        for l in 0..self.ctx.loans.len() {
+            let info = &self.ctx.loans.info[l];
+            let row = self.ctx.loans.row[l];
+            let idxs = by_holding
+                .get(&(info.project, info.household))
+                .unwrap_or(&no_events);
+            let events: Vec<ledger::LedgerEvent> = idxs
+                .iter()
+                .map(|&i| {
+                    let e = &self.ctx.events[i];
+                    ledger::LedgerEvent {
+                        household: e.household,
+                        date: e.date,
+                        kind: e.kind,
+                        shares: e.shares,
+                    }
+                })
+                .collect();
+            if row != FROM_DB {
+                let project = &self.ctx.projects.info[info.project as usize];
+                let terms = loan::LoanTerms {
+                    pledged_shares: info.pledged,
+                    shares_held: ledger::holding_on(&events, info.household, info.start),
+                    share_value: project.share_value,
+                    amount: info.amount,
+                    term_months: info.term_months,
+                };
+                for v in loan::check(&terms, &self.rules) {
+                    findings.push((&LOANS, row, v.column(), v.describe()));
+                }
+            }
+            // Pledged shares stay until the loan is repaid.
+            for &i in idxs {
+                let e = &self.ctx.events[i];
+                let unpaid_then = info.start <= e.date && info.repaid.is_none_or(|r| r > e.date);
+                if e.row == FROM_DB || e.kind != ShareEventKind::Reclaim || !unpaid_then {
+                    continue;
+                }
+                if ledger::holding_on(&events, info.household, e.date) < info.pledged {
+                    let loan_id = self.ctx.loans.ids[l].to_string();
+                    findings.push((
+                        &SHARE_EVENTS,
+                        e.row,
+                        "shares",
+                        format!("这些股份已质押给未还清的贷款 {loan_id}，还清前不得收回 / the shares are pledged to unpaid loan {loan_id} and cannot be reclaimed before it is repaid — rules.md §8"),
+                    ));
+                }
+            }
+        }
+        findings.sort_by_key(|f| (f.0.id, f.1));
+        for (spec, row, column, reason) in findings {
+            self.issue(spec, row, column, String::new(), reason, true);
+        }
+    }
+
+    /// A per-capita income more than ten times its village's median that year is doubtful.
+    pub(super) fn warn_incomes(&mut self, members: &[u32]) {
+        const FACTOR: i64 = 10;
+        let mut by_village: HashMap<(u64, i64), Vec<(Fen, u32)>> = HashMap::new();
+        for inc in &self.ctx.incomes {
+            let n = members.get(inc.household as usize).copied().unwrap_or(0);
+            if n == 0 {
+                continue;
+            }
+            let village = self.ctx.households.info[inc.household as usize].village;
+            by_village
+                .entry((village, inc.year))
+                .or_default()
+                .push((inc.net.div_round(i64::from(n)), inc.row));
+        }
+        let mut doubtful = Vec::new();
+        for ((village, year), mut list) in by_village {
+            list.sort();
+            let median = list[list.len() / 2].0;
+            if median.0 <= 0 {
+                continue;
+            }
+            for (per_capita, row) in list {
+                if per_capita.0 > median.0 * FACTOR {
+                    let village = RegionCode::from_u64(village)
+                        .map(|c| c.to_string())
+                        .unwrap_or_default();
+                    doubtful.push((row, per_capita, median, village, year));
+                }
+            }
+        }
+        doubtful.sort_by_key(|d| d.0);
+        for (row, per_capita, median, village, year) in doubtful {
+            self.issue(
+                &schema::INCOMES,
+                row,
+                "wage",
+                per_capita.to_string(),
+                format!("{year}年人均纯收入 {per_capita} 元，超过本村（{village}）中位数 {median} 元的{FACTOR}倍（疑点，请核实）/ per-capita income over {FACTOR}× the village median (doubtful, please check)"),
+                false,
+            );
+        }
+    }
+}

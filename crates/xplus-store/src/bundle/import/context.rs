@@ -1,0 +1,229 @@
+//! What the importer knows while it checks a bundle: every key seen so far (from the database
+//! and from earlier rows), and the few facts per record that cross-file rules need. Kept compact
+//! (indices and packed keys rather than copies of rows) so that a province imports in well under
+//! a gigabyte.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use xplus_core::collective::ShareEventKind;
+use xplus_core::interchange::FileId;
+use xplus_core::registry::{HouseholdStatus, Level, Relation};
+use xplus_core::values::Date;
+use xplus_core::Fen;
+
+/// Row number 0 marks a record that came from the database rather than the bundle.
+pub(crate) const FROM_DB: u32 = 0;
+
+/// Records keyed by a text id (households, stations, …): the id interned once, an index for
+/// everything else to refer to, and the facts the rules need.
+pub(crate) struct Entities<T> {
+    index: HashMap<Arc<str>, u32>,
+    pub ids: Vec<Arc<str>>,
+    pub info: Vec<T>,
+    /// Bundle row that defined it, or FROM_DB.
+    pub row: Vec<u32>,
+}
+
+impl<T> Default for Entities<T> {
+    fn default() -> Self {
+        Entities {
+            index: HashMap::new(),
+            ids: Vec::new(),
+            info: Vec::new(),
+            row: Vec::new(),
+        }
+    }
+}
+
+pub(crate) enum Insert {
+    New(u32),
+    /// Already in the database: the bundle row updates it.
+    Update(u32),
+    /// Already defined by an earlier row of the bundle (its row number).
+    Duplicate(u32),
+}
+
+impl<T> Entities<T> {
+    pub fn get(&self, id: &str) -> Option<u32> {
+        self.index.get(id).copied()
+    }
+
+    pub fn insert(&mut self, id: &str, info: T, row: u32) -> Insert {
+        if let Some(&i) = self.index.get(id) {
+            let earlier = self.row[i as usize];
+            if earlier != FROM_DB && row != FROM_DB {
+                return Insert::Duplicate(earlier);
+            }
+            self.info[i as usize] = info;
+            self.row[i as usize] = row;
+            return Insert::Update(i);
+        }
+        let i = self.ids.len() as u32;
+        let key: Arc<str> = Arc::from(id);
+        self.index.insert(key.clone(), i);
+        self.ids.push(key);
+        self.info.push(info);
+        self.row.push(row);
+        Insert::New(i)
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+}
+
+/// Keys of the files whose key is not a single text id, packed into 128 bits, with the row
+/// that defined them.
+#[derive(Default)]
+pub(crate) struct KeySet {
+    rows: HashMap<u128, u32>,
+}
+
+impl KeySet {
+    /// Records a key; returns the earlier bundle row if the bundle already had it.
+    pub fn insert(&mut self, key: u128, row: u32) -> Option<u32> {
+        match self.rows.insert(key, row) {
+            Some(earlier) if earlier != FROM_DB && row != FROM_DB => {
+                self.rows.insert(key, earlier);
+                Some(earlier)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Packs small numbers into one key; the widths are fixed per kind of part.
+pub(crate) struct KeyPacker(u128, u32);
+
+impl KeyPacker {
+    pub fn new() -> Self {
+        KeyPacker(0, 0)
+    }
+
+    fn push(mut self, value: u64, bits: u32) -> Self {
+        debug_assert!(self.1 + bits <= 128 && (bits == 64 || value < 1 << bits));
+        self.0 = (self.0 << bits) | u128::from(value);
+        self.1 += bits;
+        self
+    }
+
+    pub fn index(self, i: u32) -> Self {
+        self.push(u64::from(i), 32)
+    }
+
+    pub fn region(self, code: u64) -> Self {
+        self.push(code, 40)
+    }
+
+    pub fn year(self, y: i64) -> Self {
+        self.push(y as u64 & 0xffff, 16)
+    }
+
+    pub fn date(self, d: Date) -> Self {
+        use chrono::Datelike;
+        self.push(d.num_days_from_ce() as u64 & 0xff_ffff, 24)
+    }
+
+    pub fn flag(self, b: bool) -> Self {
+        self.push(u64::from(b), 1)
+    }
+
+    pub fn done(self) -> u128 {
+        self.0
+    }
+}
+
+pub(crate) struct RegionInfo {
+    pub level: Level,
+    pub row: u32,
+}
+
+pub(crate) struct VillageInfo {
+    pub poor: bool,
+    pub exit_year: Option<i64>,
+}
+
+pub(crate) struct HouseholdInfo {
+    pub village: u64,
+    pub status: HouseholdStatus,
+}
+
+pub(crate) struct MemberInfo {
+    pub household: u32,
+    pub relation: Relation,
+    pub row: u32,
+}
+
+pub(crate) struct ProjectInfo {
+    pub village: u64,
+    pub share_value: Fen,
+    pub total_shares: i64,
+}
+
+pub(crate) struct Pairing {
+    pub cadre: u32,
+    pub household: u32,
+    pub start: Date,
+    pub end: Option<Date>,
+    pub row: u32,
+}
+
+pub(crate) struct ShareEvent {
+    pub project: u32,
+    pub household: u32,
+    pub date: Date,
+    pub kind: ShareEventKind,
+    pub shares: i64,
+    pub row: u32,
+}
+
+pub(crate) struct LoanInfo {
+    pub household: u32,
+    pub project: u32,
+    pub pledged: i64,
+    pub amount: Fen,
+    pub start: Date,
+    pub term_months: i64,
+    pub repaid: Option<Date>,
+}
+
+/// One income row of the bundle, kept for the doubtful-income warning.
+pub(crate) struct IncomeSeen {
+    pub household: u32,
+    pub year: i64,
+    pub net: Fen,
+    pub row: u32,
+}
+
+#[derive(Default)]
+pub(crate) struct Context {
+    pub regions: HashMap<u64, RegionInfo>,
+    pub villages: HashMap<u64, VillageInfo>,
+    pub village_rows: HashMap<u64, u32>,
+    pub households: Entities<HouseholdInfo>,
+    pub members: HashMap<u64, MemberInfo>,
+    pub stations: Entities<u64>,
+    pub sessions: Entities<()>,
+    pub units: Entities<()>,
+    pub cadres: Entities<()>,
+    pub projects: Entities<ProjectInfo>,
+    pub loans: Entities<LoanInfo>,
+    /// Composite keys per file.
+    pub keys: HashMap<FileId, KeySet>,
+    /// Cadre pairings by packed key → index into `pairings`, so a bundle row replaces the stored one.
+    pub pairing_index: HashMap<u128, usize>,
+    pub pairings: Vec<Pairing>,
+    pub event_index: HashMap<u128, usize>,
+    pub events: Vec<ShareEvent>,
+    pub incomes: Vec<IncomeSeen>,
+    /// Households whose own row or members the bundle touches (the head rule is checked for them).
+    pub touched_households: Vec<u32>,
+    /// Bundle row in members.csv of some member of a household, for pointing at the problem.
+    pub first_member_row: HashMap<u32, u32>,
+}
+
+impl Context {
+    pub fn keys(&mut self, file: FileId) -> &mut KeySet {
+        self.keys.entry(file).or_default()
+    }
+}

@@ -1,0 +1,708 @@
+//! The per-row checks of each bundle file: keys, references and the rules that one row can
+//! break. Rows read back from the database pass through the same code (with row number
+//! `FROM_DB`) so that the bundle is checked against everything already stored.
+
+use super::context::*;
+use super::Validator;
+use xplus_core::backbone::pairing;
+use xplus_core::collective::ShareEventKind;
+use xplus_core::interchange::{schema, CountyFrom, FileId, FileSpec, Value};
+use xplus_core::registry::member::is_doubtful_child_labour;
+use xplus_core::registry::{HouseholdStatus, Labour, RegionCode, Relation};
+use xplus_core::values::Date;
+
+fn text(values: &[Value], i: usize) -> &str {
+    values[i].as_text().unwrap_or("")
+}
+
+fn region(values: &[Value], i: usize) -> u64 {
+    values[i].as_region().map(RegionCode::as_u64).unwrap_or(0)
+}
+
+fn int(values: &[Value], i: usize) -> i64 {
+    values[i].as_int().unwrap_or(0)
+}
+
+fn date(values: &[Value], i: usize) -> Option<Date> {
+    values[i].as_date()
+}
+
+impl Validator {
+    /// Resolves the reference in column `i` to an index (text ids) or code (regions); reports
+    /// it when it names nothing. `None` means the row cannot be checked further.
+    fn resolve(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        i: usize,
+    ) -> Option<u64> {
+        let column = &spec.columns[i];
+        let target = column.refers?;
+        if values[i].is_null() {
+            return Some(u64::MAX);
+        }
+        let ctx = &self.ctx;
+        let found = match target {
+            FileId::Regions => {
+                let code = region(values, i);
+                ctx.regions.contains_key(&code).then_some(code)
+            }
+            FileId::Villages => {
+                let code = region(values, i);
+                ctx.villages.contains_key(&code).then_some(code)
+            }
+            FileId::Households => ctx.households.get(text(values, i)).map(u64::from),
+            FileId::Stations => ctx.stations.get(text(values, i)).map(u64::from),
+            FileId::TrainingSessions => ctx.sessions.get(text(values, i)).map(u64::from),
+            FileId::Units => ctx.units.get(text(values, i)).map(u64::from),
+            FileId::Cadres => ctx.cadres.get(text(values, i)).map(u64::from),
+            FileId::Projects => ctx.projects.get(text(values, i)).map(u64::from),
+            other => unreachable!("no column refers to {other:?}"),
+        };
+        if found.is_none() && row != FROM_DB && !self.broken.contains(&target) {
+            let target_spec = schema::spec(target);
+            self.error_at(
+                spec,
+                row,
+                i,
+                &values[i],
+                format!(
+                    "引用的{}不存在（本次导入和数据库中都没有）/ no such {} in the bundle or the database",
+                    target_spec.zh, target_spec.name
+                ),
+            );
+        }
+        found
+    }
+
+    /// Resolves every reference of the row; None if any is missing.
+    fn resolve_all(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+    ) -> Option<Vec<u64>> {
+        let mut out = vec![0; spec.columns.len()];
+        let mut ok = true;
+        for i in 0..spec.columns.len() {
+            if spec.columns[i].refers.is_some() {
+                match self.resolve(spec, row, values, i) {
+                    Some(v) => out[i] = v,
+                    None => ok = false,
+                }
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn duplicate(&mut self, spec: &'static FileSpec, row: u32, values: &[Value], earlier: u32) {
+        let k = spec.key[0];
+        self.error_at(
+            spec,
+            row,
+            k,
+            &values[k],
+            format!("与第{earlier}行重复（同一键值）/ duplicates row {earlier} (same key)"),
+        );
+    }
+
+    fn composite_key(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        key: u128,
+    ) -> bool {
+        match self.ctx.keys(spec.id).insert(key, row) {
+            Some(earlier) => {
+                self.duplicate(spec, row, values, earlier);
+                false
+            }
+            None => true,
+        }
+    }
+
+    /// Checks one parsed row and, when it holds, queues it for writing (bundle rows) or just
+    /// records it (database rows).
+    pub(super) fn accept(&mut self, spec: &'static FileSpec, row: u32, values: Vec<Value>) {
+        let errors_before = self.errors.len();
+        // A region's parent may come later in the same file; parents are checked at its end.
+        let refs = if spec.id == FileId::Regions {
+            None
+        } else {
+            self.resolve_all(spec, row, &values)
+        };
+        let ok = match spec.id {
+            FileId::Regions => self.region_row(spec, row, &values),
+            FileId::Villages => self.village_row(spec, row, &values, refs.is_some()),
+            FileId::Households => self.household_row(spec, row, &values, refs.is_some()),
+            _ => match refs {
+                Some(refs) => self.dependent_row(spec, row, &values, &refs),
+                None => false,
+            },
+        };
+        if row == FROM_DB || !ok || self.errors.len() > errors_before {
+            return;
+        }
+        if spec.id == FileId::Regions {
+            self.region_rows.push((row, values));
+            return;
+        }
+        let county = self.county_of(spec, &values);
+        self.queue(spec, values, county);
+    }
+
+    fn county_of(&self, spec: &'static FileSpec, values: &[Value]) -> Option<RegionCode> {
+        match spec.county {
+            CountyFrom::None => None,
+            CountyFrom::Column(i) => values[i].as_region().and_then(RegionCode::county),
+            CountyFrom::Household(i) => {
+                let h = self.ctx.households.get(text(values, i))?;
+                RegionCode::from_u64(self.ctx.households.info[h as usize].village)
+                    .ok()
+                    .and_then(RegionCode::county)
+            }
+        }
+    }
+
+    fn region_row(&mut self, spec: &'static FileSpec, row: u32, values: &[Value]) -> bool {
+        let Some(code) = values[0].as_region() else {
+            return false;
+        };
+        let level_col = values[2].as_code().unwrap_or("");
+        if row != FROM_DB && level_col != code.level().code() {
+            self.error_at(
+                spec,
+                row,
+                2,
+                &values[2],
+                format!(
+                    "级别与区划代码不符，代码 {code} 是{} / the level does not match the code ({})",
+                    code.level().label_zh(),
+                    code.level().code()
+                ),
+            );
+            return false;
+        }
+        let info = RegionInfo {
+            level: code.level(),
+            row,
+        };
+        match self.ctx.regions.insert(code.as_u64(), info) {
+            Some(old) if old.row != FROM_DB && row != FROM_DB => {
+                self.ctx.regions.insert(code.as_u64(), old);
+                self.duplicate_row(spec, row, values);
+                false
+            }
+            _ => true,
+        }
+    }
+
+    fn duplicate_row(&mut self, spec: &'static FileSpec, row: u32, values: &[Value]) {
+        let earlier = match spec.id {
+            FileId::Regions => values[0]
+                .as_region()
+                .and_then(|c| self.ctx.regions.get(&c.as_u64()))
+                .map(|r| r.row),
+            FileId::Villages => values[0]
+                .as_region()
+                .and_then(|c| self.ctx.village_rows.get(&c.as_u64()).copied()),
+            _ => None,
+        };
+        self.duplicate(spec, row, values, earlier.unwrap_or(0));
+    }
+
+    fn village_row(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        region_known: bool,
+    ) -> bool {
+        let Some(code) = values[0].as_region() else {
+            return false;
+        };
+        if region_known && row != FROM_DB {
+            if let Some(r) = self.ctx.regions.get(&code.as_u64()) {
+                if r.level != xplus_core::registry::Level::Village {
+                    self.error_at(
+                        spec,
+                        row,
+                        0,
+                        &values[0],
+                        "该区划不是村级 / this region is not a village".into(),
+                    );
+                    return false;
+                }
+            }
+        }
+        let exit_year = values[3].as_int();
+        let poor = values[1].as_bool().unwrap_or(false);
+        if let Some(&earlier) = self.ctx.village_rows.get(&code.as_u64()) {
+            if earlier != FROM_DB && row != FROM_DB {
+                self.duplicate(spec, row, values, earlier);
+                return false;
+            }
+        }
+        self.ctx.village_rows.insert(code.as_u64(), row);
+        self.ctx
+            .villages
+            .insert(code.as_u64(), VillageInfo { poor, exit_year });
+        region_known
+    }
+
+    fn household_row(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        village_ok: bool,
+    ) -> bool {
+        let id = text(values, 0).to_string();
+        let village = region(values, 1);
+        let status = values[3]
+            .as_code()
+            .and_then(HouseholdStatus::parse)
+            .unwrap_or(HouseholdStatus::Poor);
+        let info = HouseholdInfo { village, status };
+        let index = match self.ctx.households.insert(&id, info, row) {
+            Insert::Duplicate(earlier) => {
+                self.duplicate(spec, row, values, earlier);
+                return false;
+            }
+            Insert::New(i) | Insert::Update(i) => i,
+        };
+        if row == FROM_DB {
+            return true;
+        }
+        self.ctx.touched_households.push(index);
+        let identified = int(values, 2);
+        let exit_year = values[4].as_int();
+        if matches!(status, HouseholdStatus::Exited | HouseholdStatus::Monitored)
+            && exit_year.is_none()
+        {
+            self.error_at(
+                spec,
+                row,
+                4,
+                &values[4],
+                format!(
+                    "状态为“{}”的户须填写脱贫年度 / a household that is {} needs its exit year",
+                    status.label_zh(),
+                    status.code()
+                ),
+            );
+        }
+        if let Some(y) = exit_year {
+            if y < identified {
+                self.error_at(
+                    spec,
+                    row,
+                    4,
+                    &values[4],
+                    format!("脱贫年度早于识别年度 {identified} / exit year before the identification year {identified}"),
+                );
+            }
+        }
+        if identified > i64::from(self.today_year()) {
+            self.error_at(
+                spec,
+                row,
+                2,
+                &values[2],
+                "识别年度晚于今年 / identification year is in the future".into(),
+            );
+        }
+        village_ok
+    }
+
+    fn dependent_row(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        refs: &[u64],
+    ) -> bool {
+        let idx = |i: usize| refs[i] as u32;
+        match spec.id {
+            FileId::Members => self.member_row(spec, row, values, idx(0)),
+            FileId::Incomes => {
+                let key = KeyPacker::new().index(idx(0)).year(int(values, 1)).done();
+                if !self.composite_key(spec, row, values, key) {
+                    return false;
+                }
+                if row != FROM_DB {
+                    if int(values, 1) > i64::from(self.today_year()) {
+                        self.error_at(
+                            spec,
+                            row,
+                            1,
+                            &values[1],
+                            "年度晚于今年 / the year is in the future".into(),
+                        );
+                    }
+                    let money = |i: usize| values[i].as_money().unwrap_or_default();
+                    let net = money(2) + money(3) + money(4) + money(5) - money(6);
+                    self.ctx.incomes.push(IncomeSeen {
+                        household: idx(0),
+                        year: int(values, 1),
+                        net,
+                        row,
+                    });
+                }
+                true
+            }
+            FileId::Stations => {
+                let id = text(values, 0).to_string();
+                self.entity(spec, row, values, |ctx| {
+                    ctx.stations.insert(&id, refs[1], row)
+                })
+            }
+            FileId::StationCoverage => {
+                let key = KeyPacker::new().index(idx(0)).region(refs[1]).done();
+                self.composite_key(spec, row, values, key)
+            }
+            FileId::TrainingSessions => {
+                let id = text(values, 0).to_string();
+                self.entity(spec, row, values, |ctx| ctx.sessions.insert(&id, (), row))
+            }
+            FileId::Attendance => {
+                let key = KeyPacker::new().index(idx(0)).index(idx(1)).done();
+                self.composite_key(spec, row, values, key)
+            }
+            FileId::Units => {
+                let id = text(values, 0).to_string();
+                self.entity(spec, row, values, |ctx| ctx.units.insert(&id, (), row))
+            }
+            FileId::Cadres => {
+                let id = text(values, 0).to_string();
+                self.entity(spec, row, values, |ctx| ctx.cadres.insert(&id, (), row))
+            }
+            FileId::UnitVillagePairings => self.unit_pairing_row(spec, row, values, refs),
+            FileId::CadreHouseholdPairings => self.cadre_pairing_row(spec, row, values, refs),
+            FileId::CollectiveIncome | FileId::Statistics => {
+                let key = KeyPacker::new().region(refs[0]).year(int(values, 1)).done();
+                self.composite_key(spec, row, values, key)
+            }
+            FileId::Projects => self.project_row(spec, row, values, refs),
+            FileId::ShareEvents => self.share_event_row(spec, row, values, refs),
+            FileId::Distributions => {
+                let key = KeyPacker::new().index(idx(0)).year(int(values, 1)).done();
+                self.composite_key(spec, row, values, key)
+            }
+            FileId::Loans => self.loan_row(spec, row, values, refs),
+            FileId::Regions | FileId::Villages | FileId::Households => {
+                unreachable!("handled above")
+            }
+        }
+    }
+
+    fn entity(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        insert: impl FnOnce(&mut Context) -> Insert,
+    ) -> bool {
+        match insert(&mut self.ctx) {
+            Insert::Duplicate(earlier) => {
+                self.duplicate(spec, row, values, earlier);
+                false
+            }
+            _ => true,
+        }
+    }
+
+    fn member_row(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        household: u32,
+    ) -> bool {
+        let Value::Id(id) = values[1] else {
+            return false;
+        };
+        let relation = values[3]
+            .as_code()
+            .and_then(Relation::parse)
+            .unwrap_or(Relation::Other);
+        let key = id.digits17();
+        if let Some(existing) = self.ctx.members.get(&key) {
+            if row != FROM_DB && existing.row != FROM_DB {
+                let earlier = existing.row;
+                self.error_at(
+                    spec,
+                    row,
+                    1,
+                    &values[1],
+                    format!("同一人在本文件第{earlier}行已出现（一人只能属于一户）/ the same person is already on row {earlier} (one person, one household)"),
+                );
+                return false;
+            }
+            if row != FROM_DB && existing.household != household {
+                let other = self.ctx.households.ids[existing.household as usize].clone();
+                self.error_at(
+                    spec,
+                    row,
+                    1,
+                    &values[1],
+                    format!("此人已是户 {other} 的成员（一人只能属于一户）/ this person already belongs to household {other} (one person, one household)"),
+                );
+                return false;
+            }
+        }
+        self.ctx.members.insert(
+            key,
+            MemberInfo {
+                household,
+                relation,
+                row,
+            },
+        );
+        if row != FROM_DB {
+            let labour = values[5]
+                .as_code()
+                .and_then(Labour::parse)
+                .unwrap_or(Labour::None);
+            let age = id.age_in_year(self.today_year());
+            if is_doubtful_child_labour(age, labour) {
+                self.warning_at(
+                    spec,
+                    row,
+                    5,
+                    &values[5],
+                    format!("{age}岁却有劳动能力（疑点，请核实）/ a {age}-year-old with labour capacity (doubtful, please check)"),
+                );
+            }
+            self.ctx.touched_households.push(household);
+            self.ctx.first_member_row.entry(household).or_insert(row);
+        }
+        true
+    }
+
+    fn check_span(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        start: usize,
+        end: usize,
+    ) -> bool {
+        if let (Some(s), Some(e)) = (date(values, start), date(values, end)) {
+            if e < s && row != FROM_DB {
+                self.error_at(
+                    spec,
+                    row,
+                    end,
+                    &values[end],
+                    "结束日期早于开始日期 / ends before it starts".into(),
+                );
+                return false;
+            }
+        }
+        true
+    }
+
+    fn unit_pairing_row(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        refs: &[u64],
+    ) -> bool {
+        let Some(start) = date(values, 2) else {
+            return false;
+        };
+        let key = KeyPacker::new()
+            .index(refs[0] as u32)
+            .region(refs[1])
+            .date(start)
+            .done();
+        if !self.composite_key(spec, row, values, key) || !self.check_span(spec, row, values, 2, 3)
+        {
+            return false;
+        }
+        if let (Some(end), Some(village)) = (date(values, 3), self.ctx.villages.get(&refs[1])) {
+            use chrono::Datelike;
+            let exited_by_then = village
+                .exit_year
+                .is_some_and(|y| y <= i64::from(end.year()));
+            if row != FROM_DB && !pairing::unit_may_end(village.poor, exited_by_then) {
+                self.error_at(
+                    spec,
+                    row,
+                    3,
+                    &values[3],
+                    "贫困村未出列，帮扶单位不得撤出（贫困村不出列、工作队不撤出）/ a unit may not leave a poor village before it exits — rules.md §7".into(),
+                );
+                return false;
+            }
+        }
+        true
+    }
+
+    fn cadre_pairing_row(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        refs: &[u64],
+    ) -> bool {
+        let Some(start) = date(values, 2) else {
+            return false;
+        };
+        let (cadre, household) = (refs[0] as u32, refs[1] as u32);
+        let key = KeyPacker::new()
+            .index(cadre)
+            .index(household)
+            .date(start)
+            .done();
+        if !self.composite_key(spec, row, values, key) || !self.check_span(spec, row, values, 2, 3)
+        {
+            return false;
+        }
+        let pairing = Pairing {
+            cadre,
+            household,
+            start,
+            end: date(values, 3),
+            row,
+        };
+        match self.ctx.pairing_index.get(&key) {
+            Some(&i) => self.ctx.pairings[i] = pairing,
+            None => {
+                self.ctx.pairing_index.insert(key, self.ctx.pairings.len());
+                self.ctx.pairings.push(pairing);
+            }
+        }
+        true
+    }
+
+    fn project_row(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        refs: &[u64],
+    ) -> bool {
+        if row != FROM_DB {
+            let bot = [7, 8, 9].map(|i| !values[i].is_null());
+            if bot.iter().any(|&b| b) && !bot.iter().all(|&b| b) {
+                let missing = [7, 8, 9]
+                    .into_iter()
+                    .find(|&i| values[i].is_null())
+                    .unwrap_or(7);
+                self.error_at(
+                    spec,
+                    row,
+                    missing,
+                    &values[missing],
+                    "BOT项目须同时填写企业、特许经营开始和结束日期 / a BOT project needs its enterprise, start and end".into(),
+                );
+                return false;
+            }
+            if !self.check_span(spec, row, values, 8, 9) {
+                return false;
+            }
+        }
+        let info = ProjectInfo {
+            village: refs[1],
+            share_value: values[4].as_money().unwrap_or_default(),
+            total_shares: int(values, 6),
+        };
+        let id = text(values, 0).to_string();
+        self.entity(spec, row, values, |ctx| ctx.projects.insert(&id, info, row))
+    }
+
+    fn share_event_row(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        refs: &[u64],
+    ) -> bool {
+        let Some(day) = date(values, 2) else {
+            return false;
+        };
+        let kind = values[3]
+            .as_code()
+            .and_then(ShareEventKind::parse)
+            .unwrap_or(ShareEventKind::Grant);
+        let (project, household) = (refs[0] as u32, refs[1] as u32);
+        let key = KeyPacker::new()
+            .index(project)
+            .index(household)
+            .date(day)
+            .flag(kind == ShareEventKind::Grant)
+            .done();
+        if !self.composite_key(spec, row, values, key) {
+            return false;
+        }
+        if row != FROM_DB {
+            let project_village = self.ctx.projects.info[project as usize].village;
+            let household_village = self.ctx.households.info[household as usize].village;
+            if project_village != household_village {
+                self.warning_at(
+                    spec,
+                    row,
+                    1,
+                    &values[1],
+                    "该户不在项目所在村 / the household is not in the project's village".into(),
+                );
+            }
+        }
+        let event = ShareEvent {
+            project,
+            household,
+            date: day,
+            kind,
+            shares: int(values, 4),
+            row,
+        };
+        match self.ctx.event_index.get(&key) {
+            Some(&i) => self.ctx.events[i] = event,
+            None => {
+                self.ctx.event_index.insert(key, self.ctx.events.len());
+                self.ctx.events.push(event);
+            }
+        }
+        true
+    }
+
+    fn loan_row(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        refs: &[u64],
+    ) -> bool {
+        let Some(start) = date(values, 5) else {
+            return false;
+        };
+        if let Some(repaid) = date(values, 7) {
+            if repaid < start && row != FROM_DB {
+                self.error_at(
+                    spec,
+                    row,
+                    7,
+                    &values[7],
+                    "还清日期早于贷款日期 / repaid before the loan started".into(),
+                );
+                return false;
+            }
+        }
+        let info = LoanInfo {
+            household: refs[1] as u32,
+            project: refs[2] as u32,
+            pledged: int(values, 3),
+            amount: values[4].as_money().unwrap_or_default(),
+            start,
+            term_months: int(values, 6),
+            repaid: date(values, 7),
+        };
+        let id = text(values, 0).to_string();
+        self.entity(spec, row, values, |ctx| ctx.loans.insert(&id, info, row))
+    }
+}

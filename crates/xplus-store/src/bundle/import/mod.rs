@@ -1,0 +1,506 @@
+//! `xplus import`: a bundle is checked completely and written in one transaction — all of it,
+//! or nothing when any row has an error (interchange.md, "Import semantics").
+//!
+//! Reading and checking run on a blocking thread and hand batches of good rows to the database
+//! writer as they go, so parsing and writing overlap; a single error anywhere means the
+//! transaction is rolled back at the end.
+
+mod checks;
+mod context;
+mod files;
+
+use crate::bundle::source::{BundleSource, Encoding};
+use crate::error::StoreError;
+use crate::store::{Row, Store};
+use context::{Context, FROM_DB};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::Path;
+use std::sync::Arc;
+use tokio::sync::mpsc;
+use xplus_core::interchange::{cell, schema, FileId, FileSpec, Value};
+use xplus_core::registry::RegionCode;
+use xplus_core::rules::RuleSet;
+use xplus_core::values::Date;
+
+/// One finding, pointing at the cell as Excel shows it (the header is row 1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    pub file: String,
+    /// 0 when the finding is about the bundle or a whole file rather than one row.
+    pub row: u32,
+    pub column: String,
+    pub value: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    pub encoding: Encoding,
+    pub ignore_unknown_columns: bool,
+    /// Birth dates and years after this day are errors.
+    pub today: Date,
+    pub rules: RuleSet,
+}
+
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    pub errors: Vec<Issue>,
+    pub warnings: Vec<Issue>,
+    /// Rows read per file (file name, rows), in dependency order.
+    pub rows: Vec<(String, u64)>,
+    /// True when the bundle was written; false when errors kept it out.
+    pub committed: bool,
+}
+
+/// Told about progress now and then, so a terminal can show a bar.
+pub trait ImportProgress: Send + Sync {
+    fn file(&self, name: &str);
+    fn rows(&self, rows_in_file: u64);
+}
+
+/// Progress that goes nowhere (tests, piped output).
+pub struct Quiet;
+
+impl ImportProgress for Quiet {
+    fn file(&self, _: &str) {}
+    fn rows(&self, _: u64) {}
+}
+
+struct Batch {
+    spec: &'static FileSpec,
+    rows: Vec<Row>,
+}
+
+const BATCH_ROWS: usize = 2_000;
+
+pub(crate) struct Validator {
+    ctx: Context,
+    rules: RuleSet,
+    today: Date,
+    errors: Vec<Issue>,
+    warnings: Vec<Issue>,
+    /// Files whose header could not be read: references to them are not reported again.
+    broken: HashSet<FileId>,
+    file_names: HashMap<FileId, String>,
+    region_rows: Vec<(u32, Vec<Value>)>,
+    sender: Option<mpsc::Sender<Batch>>,
+    batch: Vec<Row>,
+    batch_spec: Option<&'static FileSpec>,
+}
+
+impl Validator {
+    fn new(options: &ImportOptions) -> Validator {
+        Validator {
+            ctx: Context::default(),
+            rules: options.rules.clone(),
+            today: options.today,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            broken: HashSet::new(),
+            file_names: HashMap::new(),
+            region_rows: Vec::new(),
+            sender: None,
+            batch: Vec::new(),
+            batch_spec: None,
+        }
+    }
+
+    fn today_year(&self) -> i32 {
+        use chrono::Datelike;
+        self.today.year()
+    }
+
+    fn file_name(&self, spec: &FileSpec) -> String {
+        self.file_names
+            .get(&spec.id)
+            .cloned()
+            .unwrap_or_else(|| spec.file_name())
+    }
+
+    fn issue(
+        &mut self,
+        spec: &FileSpec,
+        row: u32,
+        column: &str,
+        value: String,
+        reason: String,
+        error: bool,
+    ) {
+        let issue = Issue {
+            file: self.file_name(spec),
+            row,
+            column: column.to_string(),
+            value,
+            reason,
+        };
+        if error {
+            self.errors.push(issue);
+        } else {
+            self.warnings.push(issue);
+        }
+    }
+
+    fn error_at(&mut self, spec: &FileSpec, row: u32, col: usize, value: &Value, reason: String) {
+        let column = &spec.columns[col];
+        let text = cell::format(column, value, false);
+        self.issue(spec, row, column.en, text, reason, true);
+    }
+
+    fn warning_at(&mut self, spec: &FileSpec, row: u32, col: usize, value: &Value, reason: String) {
+        let column = &spec.columns[col];
+        let text = cell::format(column, value, false);
+        self.issue(spec, row, column.en, text, reason, false);
+    }
+
+    /// Hands a good row to the writer, unless an error has already doomed the import (then
+    /// there is no point writing more).
+    fn queue(&mut self, spec: &'static FileSpec, values: Vec<Value>, county: Option<RegionCode>) {
+        if !self.errors.is_empty() {
+            return;
+        }
+        if self.batch_spec.is_some_and(|s| s.id != spec.id) {
+            self.flush();
+        }
+        self.batch_spec = Some(spec);
+        self.batch.push(Row { values, county });
+        if self.batch.len() >= BATCH_ROWS {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        let (Some(spec), Some(sender)) = (self.batch_spec, &self.sender) else {
+            return;
+        };
+        if self.batch.is_empty() || !self.errors.is_empty() {
+            self.batch.clear();
+            return;
+        }
+        let rows = std::mem::take(&mut self.batch);
+        // The writer stops receiving only if its task is gone, and then the import fails anyway.
+        let _ = sender.blocking_send(Batch { spec, rows });
+    }
+
+    /// Reads and checks every file of the bundle in dependency order, then the rules that span
+    /// files. Runs on a blocking thread.
+    fn run(
+        &mut self,
+        source: &BundleSource,
+        options: &ImportOptions,
+        progress: &dyn ImportProgress,
+    ) -> Vec<(String, u64)> {
+        let mut counts = Vec::new();
+        for name in source.unknown() {
+            self.errors.push(Issue {
+                file: name.clone(),
+                row: 0,
+                column: String::new(),
+                value: String::new(),
+                reason: "不是数据包中的文件（文件名应为 households.csv 等，见 interchange.md）/ not a file of the bundle format".into(),
+            });
+        }
+        for file in source.files() {
+            let spec = file.spec;
+            let mut reader = match source.open_table(file) {
+                Ok(r) => r,
+                Err(e) => {
+                    self.broken.insert(spec.id);
+                    self.issue(spec, 0, "", String::new(), e.to_string(), true);
+                    continue;
+                }
+            };
+            self.file_names
+                .insert(spec.id, reader.file_name().to_string());
+            progress.file(reader.file_name());
+            let Some(positions) =
+                self.map_header(spec, reader.header(), options.ignore_unknown_columns)
+            else {
+                self.broken.insert(spec.id);
+                continue;
+            };
+            let mut record = csv::StringRecord::new();
+            let mut rows = 0u64;
+            loop {
+                let row = match reader.read(&mut record) {
+                    Ok(Some(row)) => row,
+                    Ok(None) => break,
+                    Err(e) => {
+                        self.issue(spec, 0, "", String::new(), e.to_string(), true);
+                        self.broken.insert(spec.id);
+                        break;
+                    }
+                };
+                rows += 1;
+                if rows % 10_000 == 0 {
+                    progress.rows(rows);
+                }
+                if let Some(values) = self.parse_row(spec, row, &record, &positions) {
+                    self.accept(spec, row, values);
+                }
+            }
+            progress.rows(rows);
+            if spec.id == FileId::Regions {
+                self.finish_regions();
+            }
+            self.flush();
+            counts.push((reader.file_name().to_string(), rows));
+        }
+        let members = self.check_heads();
+        self.check_pairings();
+        self.check_shares();
+        self.warn_incomes(&members);
+        self.flush();
+        counts
+    }
+
+    /// Maps the header to the file's columns: returns, per column, where it is in the row.
+    fn map_header(
+        &mut self,
+        spec: &'static FileSpec,
+        header: &[String],
+        ignore_unknown: bool,
+    ) -> Option<Vec<Option<usize>>> {
+        let mut positions = vec![None; spec.columns.len()];
+        let mut ok = true;
+        for (pos, name) in header.iter().enumerate() {
+            if name.trim().is_empty() {
+                continue;
+            }
+            match spec.find_header(name) {
+                Some(i) if positions[i].is_some() => {
+                    self.issue(
+                        spec,
+                        1,
+                        name,
+                        name.clone(),
+                        "列名重复 / the column appears twice".into(),
+                        true,
+                    );
+                    ok = false;
+                }
+                Some(i) => positions[i] = Some(pos),
+                None if ignore_unknown => {}
+                None => {
+                    let known: Vec<&str> = spec.columns.iter().map(|c| c.en).collect();
+                    self.issue(
+                        spec,
+                        1,
+                        name,
+                        name.clone(),
+                        format!("未知的列（可用 --ignore-unknown-columns 忽略）；应为：{} / unknown column", known.join(", ")),
+                        true,
+                    );
+                    ok = false;
+                }
+            }
+        }
+        for (i, column) in spec.columns.iter().enumerate() {
+            if column.required && positions[i].is_none() {
+                self.issue(
+                    spec,
+                    1,
+                    column.en,
+                    String::new(),
+                    format!(
+                        "缺少必需的列 {}（{}）/ the required column is missing",
+                        column.en, column.zh
+                    ),
+                    true,
+                );
+                ok = false;
+            }
+        }
+        ok.then_some(positions)
+    }
+
+    fn parse_row(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        record: &csv::StringRecord,
+        positions: &[Option<usize>],
+    ) -> Option<Vec<Value>> {
+        let mut values = Vec::with_capacity(spec.columns.len());
+        let mut ok = true;
+        for (column, pos) in spec.columns.iter().zip(positions) {
+            let raw = pos.and_then(|p| record.get(p)).unwrap_or("");
+            match cell::parse(column, raw, self.today) {
+                Ok(v) => values.push(v),
+                Err(reason) => {
+                    self.issue(spec, row, column.en, raw.to_string(), reason, true);
+                    values.push(Value::Null);
+                    ok = false;
+                }
+            }
+        }
+        if !ok {
+            // Still register the key so that rows referring to it do not report it missing.
+            self.register_key_only(spec, row, &values);
+            return None;
+        }
+        Some(values)
+    }
+
+    /// For a row with a bad cell: remember its key (if that parsed) so later references to it
+    /// are not reported as missing on top of the real error.
+    fn register_key_only(&mut self, spec: &'static FileSpec, row: u32, values: &[Value]) {
+        let key = &values[spec.key[0]];
+        match (spec.id, key) {
+            (FileId::Households, Value::Text(id)) => {
+                let village = values[1].as_region().map(RegionCode::as_u64).unwrap_or(0);
+                let info = context::HouseholdInfo {
+                    village,
+                    status: xplus_core::registry::HouseholdStatus::Removed,
+                };
+                self.ctx.households.insert(id, info, row);
+            }
+            (FileId::Stations, Value::Text(id)) => {
+                self.ctx.stations.insert(id, 0, row);
+            }
+            (FileId::TrainingSessions, Value::Text(id)) => {
+                self.ctx.sessions.insert(id, (), row);
+            }
+            (FileId::Units, Value::Text(id)) => {
+                self.ctx.units.insert(id, (), row);
+            }
+            (FileId::Cadres, Value::Text(id)) => {
+                self.ctx.cadres.insert(id, (), row);
+            }
+            (FileId::Projects, Value::Text(id)) => {
+                let info = context::ProjectInfo {
+                    village: 0,
+                    share_value: Default::default(),
+                    total_shares: i64::MAX,
+                };
+                self.ctx.projects.insert(id, info, row);
+            }
+            (FileId::Regions, Value::Region(code)) => {
+                self.ctx.regions.insert(
+                    code.as_u64(),
+                    context::RegionInfo {
+                        level: code.level(),
+                        row,
+                    },
+                );
+            }
+            (FileId::Villages, Value::Region(code)) => {
+                self.ctx.villages.insert(
+                    code.as_u64(),
+                    context::VillageInfo {
+                        poor: false,
+                        exit_year: None,
+                    },
+                );
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The files whose stored rows the checks of `present` need (the files themselves, what they
+/// refer to, and what the cross-file rules read).
+fn needed_from_database(present: &[FileId]) -> BTreeSet<FileId> {
+    use FileId::*;
+    let mut needed: BTreeSet<FileId> = BTreeSet::new();
+    let mut stack: Vec<FileId> = present.to_vec();
+    while let Some(f) = stack.pop() {
+        if !needed.insert(f) {
+            continue;
+        }
+        let spec = schema::spec(f);
+        let mut more: Vec<FileId> = spec.columns.iter().filter_map(|c| c.refers).collect();
+        more.extend(match f {
+            Households => vec![Members, CadreHouseholdPairings],
+            Members => vec![Households],
+            Incomes => vec![Members],
+            ShareEvents => vec![Loans],
+            Loans => vec![ShareEvents],
+            Projects => vec![ShareEvents],
+            _ => vec![],
+        });
+        stack.extend(more.into_iter().filter(|m| !needed.contains(m)));
+    }
+    needed
+}
+
+/// Imports a bundle (a folder of CSV files or one workbook) into `store`, all or nothing.
+/// Bad input is not an `Err`: it comes back as the report's errors, with nothing written.
+pub async fn import_bundle(
+    store: &dyn Store,
+    path: &Path,
+    options: &ImportOptions,
+    progress: Arc<dyn ImportProgress>,
+) -> Result<ImportReport, StoreError> {
+    let source = BundleSource::open(path, options.encoding)?;
+    let mut validator = Validator::new(options);
+    if !store.is_empty().await? {
+        let present: Vec<FileId> = source.files().iter().map(|f| f.spec.id).collect();
+        for id in needed_from_database(&present) {
+            let spec = schema::spec(id);
+            store
+                .read_rows(spec, None, &mut |values| {
+                    validator.accept(spec, FROM_DB, values.to_vec());
+                    Ok(())
+                })
+                .await?;
+        }
+    }
+    let (sender, mut receiver) = mpsc::channel::<Batch>(8);
+    validator.sender = Some(sender);
+    let options_owned = options.clone();
+    let checker = tokio::task::spawn_blocking(move || {
+        let counts = validator.run(&source, &options_owned, progress.as_ref());
+        // Dropping the sender ends the writer's loop.
+        validator.sender = None;
+        (validator.errors, validator.warnings, counts)
+    });
+    let mut tx = store.begin_import().await?;
+    let mut write_error = None;
+    while let Some(batch) = receiver.recv().await {
+        if write_error.is_none() {
+            if let Err(e) = tx.upsert(batch.spec, &batch.rows).await {
+                write_error = Some(e);
+            }
+        }
+    }
+    let (errors, warnings, rows) = checker
+        .await
+        .map_err(|e| StoreError::Interrupted(e.to_string()))?;
+    if let Some(e) = write_error {
+        tx.rollback().await?;
+        return Err(e);
+    }
+    let committed = errors.is_empty();
+    if committed {
+        tx.commit().await?;
+    } else {
+        tx.rollback().await?;
+    }
+    Ok(ImportReport {
+        errors,
+        warnings,
+        rows,
+        committed,
+    })
+}
+
+/// Writes issues as the `--errors` CSV: `file,row,column,value,reason`.
+pub fn write_issues(path: &Path, issues: &[Issue]) -> Result<(), StoreError> {
+    let io = |source: std::io::Error| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut w = csv::Writer::from_path(path).map_err(|e| io(e.into()))?;
+    w.write_record(["file", "row", "column", "value", "reason"])
+        .map_err(|e| io(e.into()))?;
+    for i in issues {
+        let row = if i.row == 0 {
+            String::new()
+        } else {
+            i.row.to_string()
+        };
+        w.write_record([i.file.as_str(), &row, &i.column, &i.value, &i.reason])
+            .map_err(|e| io(e.into()))?;
+    }
+    w.flush().map_err(io)
+}

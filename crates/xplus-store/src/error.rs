@@ -1,0 +1,45 @@
+//! The storage layer's one error type.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("数据库地址无法识别：{0}（应为 sqlite://文件 或 postgres://…）/ unrecognised database URL: {0} (expected sqlite://FILE or postgres://…)")]
+    BadUrl(String),
+    #[error("数据库操作失败 / database operation failed: {context}")]
+    Database {
+        context: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("数据库迁移失败 / database migration failed")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("数据库中 {table} 表的值无法读取 / a value in table {table} cannot be read: {detail}")]
+    Corrupt { table: &'static str, detail: String },
+    #[error("无法读取或写入 {path} / cannot read or write {path}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Source(#[from] crate::bundle::source::SourceError),
+    #[error(transparent)]
+    Sink(#[from] crate::bundle::sink::SinkError),
+    #[error("导入被中断 / the import was interrupted: {0}")]
+    Interrupted(String),
+}
+
+/// Adds what was being done to a database error.
+pub(crate) trait DbContext<T> {
+    fn context(self, what: impl Into<String>) -> Result<T, StoreError>;
+}
+
+impl<T> DbContext<T> for Result<T, sqlx::Error> {
+    fn context(self, what: impl Into<String>) -> Result<T, StoreError> {
+        self.map_err(|source| StoreError::Database {
+            context: what.into(),
+            source,
+        })
+    }
+}

@@ -1,0 +1,172 @@
+//! PostgreSQL: the server database and the path to scale out (tables keyed by county).
+
+use crate::error::{DbContext, StoreError};
+use crate::param::{self, Param, SqlKind};
+use crate::sql;
+use crate::store::{Backend, ImportTx, Row, RowSink, Store};
+use async_trait::async_trait;
+use futures_util::TryStreamExt;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::{PgPool, Postgres, Row as _, Transaction};
+use std::collections::HashMap;
+use std::str::FromStr;
+use xplus_core::interchange::{FileSpec, Value};
+use xplus_core::registry::RegionCode;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    pub async fn connect(url: &str) -> Result<PgStore, StoreError> {
+        let options =
+            PgConnectOptions::from_str(url).map_err(|_| StoreError::BadUrl(url.to_string()))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .context("连接 PostgreSQL / connecting to PostgreSQL")?;
+        Ok(PgStore { pool })
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+fn bind<'q>(
+    q: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
+    p: Param,
+) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
+    match p {
+        Param::Text(v) => q.bind(v),
+        Param::I64(v) => q.bind(v),
+        Param::I32(v) => q.bind(v),
+        Param::Bool(v) => q.bind(v),
+        Param::Date(v) => q.bind(v),
+    }
+}
+
+fn decode(file: &'static FileSpec, row: &PgRow) -> Result<Vec<Value>, StoreError> {
+    let mut out = Vec::with_capacity(file.columns.len());
+    for (i, column) in file.columns.iter().enumerate() {
+        let p = match param::kind(column) {
+            SqlKind::Text => row.try_get(i).map(Param::Text),
+            SqlKind::I64 => row.try_get(i).map(Param::I64),
+            SqlKind::I32 => row.try_get(i).map(Param::I32),
+            SqlKind::Bool => row.try_get(i).map(Param::Bool),
+            SqlKind::Date => row.try_get(i).map(Param::Date),
+        }
+        .context(format!("读取 {} / reading {}", file.name, file.name))?;
+        out.push(param::to_value(file.name, column, p)?);
+    }
+    Ok(out)
+}
+
+#[async_trait]
+impl Store for PgStore {
+    fn backend(&self) -> Backend {
+        Backend::Postgres
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        MIGRATOR.run(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn begin_import(&self) -> Result<Box<dyn ImportTx>, StoreError> {
+        let tx = self
+            .pool
+            .begin()
+            .await
+            .context("开始导入事务 / starting the import")?;
+        Ok(Box::new(PgImport {
+            tx,
+            statements: HashMap::new(),
+        }))
+    }
+
+    async fn read_rows(
+        &self,
+        file: &'static FileSpec,
+        region: Option<RegionCode>,
+        sink: &mut RowSink<'_>,
+    ) -> Result<u64, StoreError> {
+        let cols: Vec<&str> = file.columns.iter().map(|c| c.en).collect();
+        let filter = region
+            .and_then(|r| sql::region_filter(file, r.as_u64(), r.level()))
+            .map(|f| format!(" WHERE {f}"))
+            .unwrap_or_default();
+        let query = format!(
+            "SELECT {} FROM {}{filter} ORDER BY {}",
+            cols.join(", "),
+            file.name,
+            sql::order_by(file, " COLLATE \"C\"")
+        );
+        let mut rows = sqlx::query(&query).fetch(&self.pool);
+        let mut n = 0;
+        while let Some(row) = rows
+            .try_next()
+            .await
+            .context(format!("读取 {} / reading {}", file.name, file.name))?
+        {
+            sink(&decode(file, &row)?)?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    async fn count(&self, file: &'static FileSpec) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {}", file.name))
+            .fetch_one(&self.pool)
+            .await
+            .context(format!("统计 {} / counting {}", file.name, file.name))?;
+        Ok(n as u64)
+    }
+}
+
+struct PgImport {
+    tx: Transaction<'static, Postgres>,
+    statements: HashMap<(&'static str, usize), String>,
+}
+
+#[async_trait]
+impl ImportTx for PgImport {
+    async fn upsert(&mut self, file: &'static FileSpec, rows: &[Row]) -> Result<(), StoreError> {
+        for chunk in rows.chunks(sql::batch_rows(file)) {
+            let text = self
+                .statements
+                .entry((file.name, chunk.len()))
+                .or_insert_with(|| sql::upsert(file, chunk.len(), |n| format!("${n}")));
+            let mut q = sqlx::query(text.as_str());
+            for row in chunk {
+                for (column, value) in file.columns.iter().zip(&row.values) {
+                    q = bind(q, param::to_param(column, value));
+                }
+                if sql::has_county(file) {
+                    q = q.bind(row.county.map(|c| c.as_u64() as i64));
+                }
+            }
+            q.execute(&mut *self.tx)
+                .await
+                .context(format!("写入 {} / writing {}", file.name, file.name))?;
+        }
+        Ok(())
+    }
+
+    async fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        self.tx
+            .commit()
+            .await
+            .context("提交导入 / committing the import")
+    }
+
+    async fn rollback(self: Box<Self>) -> Result<(), StoreError> {
+        self.tx
+            .rollback()
+            .await
+            .context("撤销导入 / rolling back the import")
+    }
+}

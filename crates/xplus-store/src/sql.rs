@@ -1,0 +1,112 @@
+//! SQL text shared by both backends, built from the bundle file descriptions so that the
+//! statements cannot drift from the columns.
+
+use xplus_core::interchange::{ColumnType, CountyFrom, FileSpec};
+use xplus_core::registry::Level;
+
+pub(crate) fn has_county(file: &FileSpec) -> bool {
+    !matches!(file.county, CountyFrom::None)
+}
+
+/// Column list for inserts: the file's columns, then county_code for large tables.
+pub(crate) fn insert_columns(file: &FileSpec) -> Vec<&'static str> {
+    let mut cols: Vec<&'static str> = file.columns.iter().map(|c| c.en).collect();
+    if has_county(file) {
+        cols.push("county_code");
+    }
+    cols
+}
+
+/// `INSERT INTO t (…) VALUES (…),(…) ON CONFLICT (key) DO UPDATE SET …` for `rows` rows.
+/// `placeholder(n)` renders the n-th (1-based) parameter in the backend's syntax.
+pub(crate) fn upsert(
+    file: &FileSpec,
+    rows: usize,
+    placeholder: impl Fn(usize) -> String,
+) -> String {
+    let cols = insert_columns(file);
+    let mut sql = format!("INSERT INTO {} ({}) VALUES ", file.name, cols.join(", "));
+    let mut n = 0;
+    for r in 0..rows {
+        if r > 0 {
+            sql.push(',');
+        }
+        sql.push('(');
+        for c in 0..cols.len() {
+            if c > 0 {
+                sql.push(',');
+            }
+            n += 1;
+            sql.push_str(&placeholder(n));
+        }
+        sql.push(')');
+    }
+    let keys: Vec<&str> = file.key.iter().map(|&k| file.columns[k].en).collect();
+    let updates: Vec<String> = cols
+        .iter()
+        .filter(|c| !keys.contains(c))
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    sql.push_str(&format!(" ON CONFLICT ({}) ", keys.join(", ")));
+    if updates.is_empty() {
+        sql.push_str("DO NOTHING");
+    } else {
+        sql.push_str(&format!("DO UPDATE SET {}", updates.join(", ")));
+    }
+    sql
+}
+
+/// Rows per multi-row insert, within both backends' limits on bound parameters.
+pub(crate) fn batch_rows(file: &FileSpec) -> usize {
+    (8_000 / insert_columns(file).len()).clamp(1, 1_000)
+}
+
+/// How to restrict a table to a region for `export --region`. The registry's own rows are cut
+/// by the household's or village's code; the small reference tables (regions, villages, stations,
+/// sessions, units, cadres, statistics) are exported whole so that every reference in the cut
+/// bundle still resolves when it is imported elsewhere.
+pub(crate) fn region_filter(file: &FileSpec, code: u64, level: Level) -> Option<String> {
+    let (lo, hi) = range_of(code, level);
+    let by = |col: &str| format!("{col} BETWEEN {lo} AND {hi}");
+    match (file.name, file.county) {
+        ("villages", _) => None,
+        ("distributions", _) => Some(format!(
+            "project_id IN (SELECT project_id FROM projects WHERE {})",
+            by("village_code")
+        )),
+        (_, CountyFrom::Column(i)) => Some(by(file.columns[i].en)),
+        (_, CountyFrom::Household(i)) => Some(format!(
+            "{} IN (SELECT household_id FROM households WHERE {})",
+            file.columns[i].en,
+            by("village_code")
+        )),
+        (_, CountyFrom::None) => None,
+    }
+}
+
+/// The codes inside a region form one contiguous range of 12-digit numbers.
+fn range_of(code: u64, level: Level) -> (u64, u64) {
+    let span = match level {
+        Level::Province => 10_000_000_000,
+        Level::City => 100_000_000,
+        Level::County => 1_000_000,
+        Level::Town => 1_000,
+        Level::Village => 1,
+    };
+    (code, code + span - 1)
+}
+
+pub(crate) fn order_by(file: &FileSpec, collate: &str) -> String {
+    file.key
+        .iter()
+        .map(|&k| {
+            let c = &file.columns[k];
+            if matches!(c.ty, ColumnType::Text) {
+                format!("{}{collate}", c.en)
+            } else {
+                c.en.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,76 @@
+//! The storage trait: what the rest of xplus may ask of a database, in domain terms. SQLite
+//! and PostgreSQL implement it; [`open`] picks one from the database URL.
+
+use crate::error::StoreError;
+use async_trait::async_trait;
+use xplus_core::interchange::{FileSpec, Value};
+use xplus_core::registry::RegionCode;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// One row to write: the values in the file's column order and, for large tables, the county.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub values: Vec<Value>,
+    pub county: Option<RegionCode>,
+}
+
+/// Receives exported rows one at a time, in key order.
+pub type RowSink<'a> = dyn FnMut(&[Value]) -> Result<(), StoreError> + Send + 'a;
+
+#[async_trait]
+pub trait Store: Send + Sync {
+    fn backend(&self) -> Backend;
+
+    /// Creates or upgrades the schema (the backend's own migrations).
+    async fn migrate(&self) -> Result<(), StoreError>;
+
+    /// Starts the one transaction a bundle import writes in: all of it is committed, or none.
+    async fn begin_import(&self) -> Result<Box<dyn ImportTx>, StoreError>;
+
+    /// Every row of a file's table, ordered by its key, optionally only those within a region
+    /// (tables without a region of their own are exported whole).
+    async fn read_rows(
+        &self,
+        file: &'static FileSpec,
+        region: Option<RegionCode>,
+        sink: &mut RowSink<'_>,
+    ) -> Result<u64, StoreError>;
+
+    async fn count(&self, file: &'static FileSpec) -> Result<u64, StoreError>;
+
+    /// True when no bundle file has any row (a fresh database).
+    async fn is_empty(&self) -> Result<bool, StoreError> {
+        for file in xplus_core::interchange::ALL_FILES {
+            if self.count(file).await? > 0 {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+}
+
+#[async_trait]
+pub trait ImportTx: Send {
+    /// Inserts the rows, or updates those whose key already exists.
+    async fn upsert(&mut self, file: &'static FileSpec, rows: &[Row]) -> Result<(), StoreError>;
+    async fn commit(self: Box<Self>) -> Result<(), StoreError>;
+    async fn rollback(self: Box<Self>) -> Result<(), StoreError>;
+}
+
+/// Opens the database named by `url`: `sqlite://FILE` (created if missing), `sqlite::memory:`,
+/// or `postgres://…` / `postgresql://…`. The schema is not migrated here; call
+/// [`Store::migrate`].
+pub async fn open(url: &str) -> Result<Box<dyn Store>, StoreError> {
+    if url.starts_with("sqlite:") {
+        Ok(Box::new(crate::sqlite::SqliteStore::connect(url).await?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Box::new(crate::postgres::PgStore::connect(url).await?))
+    } else {
+        Err(StoreError::BadUrl(url.to_string()))
+    }
+}

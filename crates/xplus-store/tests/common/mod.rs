@@ -1,0 +1,289 @@
+//! Shared by the storage test suite: a fresh database per test (SQLite in a temporary folder,
+//! or a new PostgreSQL database when XPLUS_TEST_DATABASE_URL is set), and a small valid bundle.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use xplus_core::registry::IdNumber;
+use xplus_core::rules::RuleSet;
+use xplus_store::bundle::source::Encoding;
+use xplus_store::{ImportOptions, ImportReport, Store};
+
+pub struct TestDb {
+    pub url: String,
+    pub store: Box<dyn Store>,
+    _dir: tempfile::TempDir,
+    pg: Option<(String, String)>,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+impl TestDb {
+    /// A new, migrated, empty database for one test.
+    pub async fn fresh() -> TestDb {
+        let dir = tempfile::tempdir().unwrap();
+        match std::env::var("XPLUS_TEST_DATABASE_URL") {
+            Ok(admin) if !admin.is_empty() => {
+                let name = format!(
+                    "xplus_t_{}_{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::SeqCst)
+                );
+                let pool = sqlx::PgPool::connect(&admin)
+                    .await
+                    .expect("PostgreSQL for tests");
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+                pool.close().await;
+                let url = replace_database(&admin, &name);
+                let store = xplus_store::open(&url).await.unwrap();
+                store.migrate().await.unwrap();
+                TestDb {
+                    url,
+                    store,
+                    _dir: dir,
+                    pg: Some((admin, name)),
+                }
+            }
+            _ => {
+                let url = format!("sqlite://{}", dir.path().join("test.db").display());
+                let store = xplus_store::open(&url).await.unwrap();
+                store.migrate().await.unwrap();
+                TestDb {
+                    url,
+                    store,
+                    _dir: dir,
+                    pg: None,
+                }
+            }
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        self._dir.path()
+    }
+
+    /// Drops the PostgreSQL database (SQLite's folder goes with the TempDir).
+    pub async fn cleanup(self) {
+        let TestDb { store, pg, .. } = self;
+        drop(store);
+        if let Some((admin, name)) = pg {
+            let pool = sqlx::PgPool::connect(&admin).await.unwrap();
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+    }
+}
+
+fn replace_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (url, String::new()),
+    };
+    let after_scheme = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let host_end = base[after_scheme..]
+        .find('/')
+        .map(|i| i + after_scheme)
+        .unwrap_or(base.len());
+    format!("{}/{name}{query}", &base[..host_end])
+}
+
+pub fn options() -> ImportOptions {
+    ImportOptions {
+        encoding: Encoding::Auto,
+        ignore_unknown_columns: false,
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(),
+        rules: RuleSet::default(),
+    }
+}
+
+pub async fn import(db: &TestDb, path: &Path) -> ImportReport {
+    xplus_store::import_bundle(
+        db.store.as_ref(),
+        path,
+        &options(),
+        Arc::new(xplus_store::bundle::import::Quiet),
+    )
+    .await
+    .expect("import runs")
+}
+
+struct NoProgress;
+
+impl xplus_store::ExportProgress for NoProgress {
+    fn file(&self, _: &str) {}
+    fn rows(&self, _: u64) {}
+}
+
+pub async fn export(db: &TestDb, path: &Path, chinese: bool) {
+    let options = xplus_store::ExportOptions {
+        chinese,
+        region: None,
+    };
+    xplus_store::export_bundle(db.store.as_ref(), path, &options, &NoProgress)
+        .await
+        .expect("export runs");
+}
+
+/// Every file of a folder, by name, as text.
+pub fn read_folder(dir: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        out.insert(name, std::fs::read_to_string(&path).unwrap());
+    }
+    out
+}
+
+pub fn id(area: u32, birth: &str, seq: u16) -> String {
+    let d = xplus_core::values::parse_date(birth).unwrap();
+    IdNumber::from_parts(area, d, seq).to_string()
+}
+
+/// A small bundle that satisfies every rule: one county, two villages, three households.
+pub fn small_bundle() -> BTreeMap<&'static str, String> {
+    let mut b = BTreeMap::new();
+    b.insert(
+        "regions",
+        "code,name,level,parent_code\n\
+         340000000000,安徽省,province,\n\
+         341100000000,滁州市,city,340000000000\n\
+         341181000000,天长市,county,341100000000\n\
+         341181100000,天长街道,town,341181000000\n\
+         341181100201,甲村,village,341181100000\n\
+         341181100202,乙村,village,341181100000\n"
+            .to_string(),
+    );
+    b.insert(
+        "villages",
+        "village_code,poor_village,population,exit_year,planned_exit_year\n\
+         341181100201,1,1200,,2017\n\
+         341181100202,0,900,,\n"
+            .to_string(),
+    );
+    b.insert(
+        "households",
+        "household_id,village_code,identified_year,status,exit_year,causes,food_secure,clothing_secure,housing_safe,water_safe\n\
+         H001,341181100201,2014,poor,,illness;skills,1,1,1,1\n\
+         H002,341181100201,2014,exited,2015,disability,1,1,1,0\n\
+         H003,341181100202,2015,monitored,2015,因学,是,是,否,是\n"
+            .to_string(),
+    );
+    b.insert(
+        "members",
+        format!(
+            "household_id,id_number,name,relation,health,labour,schooling,medical_insured,pension_insured,migrant_months\n\
+             H001,{},王大明,head,healthy,ordinary,none,1,1,6\n\
+             H001,{},李秀英,spouse,chronic,weak,none,1,1,0\n\
+             H001,{},王小明,child,healthy,none,primary,1,0,0\n\
+             H002,{},张建国,head,disabled,lost,none,1,1,0\n\
+             H003,{},刘芳,head,healthy,skilled,none,1,,12\n\
+             H003,{},刘洋,child,healthy,none,junior,0,,0\n",
+            id(341181, "1970-03-05", 11),
+            id(341181, "1972-08-19", 22),
+            id(341181, "2009-06-01", 31),
+            id(342301, "1950-01-15", 41),
+            id(341181, "1980-11-30", 52),
+            id(341181, "2005-02-28", 61),
+        ),
+    );
+    b.insert(
+        "incomes",
+        "household_id,year,wage,production,property,transfer,production_cost,medical_cost\n\
+         H001,2015,\"6,000.50\",2000,0,1200,800,300\n\
+         H001,2016,9000,2500,100,1500,1000,\n\
+         H002,2016,0,1000,0,5000,200,8000\n\
+         H003,2016,20000,0,0,500,0,0\n"
+            .to_string(),
+    );
+    b.insert(
+        "stations",
+        "station_id,village_code,kind,name,upgraded_year\nS1,341181100201,station,甲村远教站点,2016\n".to_string(),
+    );
+    b.insert(
+        "station_coverage",
+        "station_id,village_code\nS1,341181100201\nS1,341181100202\n".to_string(),
+    );
+    b.insert(
+        "training_sessions",
+        "session_id,station_id,date,mode,lecturer_kind,topic,title\nT1,S1,2016-03-05,party_school,cadre,policy,扶贫政策解读\n".to_string(),
+    );
+    b.insert(
+        "attendance",
+        "session_id,household_id\nT1,H001\nT1,H003\n".to_string(),
+    );
+    b.insert(
+        "units",
+        "unit_id,name,kind\nU1,滁州市财政局,organ\nU2,天长市农商行,enterprise\n".to_string(),
+    );
+    b.insert(
+        "cadres",
+        "cadre_id,name,unit_id,role,phone\nC1,赵军,U1,helper,13800000001\nC2,孙丽,U1,first_secretary,13800000002\nC3,周强,U2,helper,\n".to_string(),
+    );
+    b.insert(
+        "unit_village_pairings",
+        "unit_id,village_code,start_date,end_date,joint_party_org\nU1,341181100201,2015-01-01,,1\nU2,341181100201,2015-06-01,,0\n".to_string(),
+    );
+    b.insert(
+        "cadre_household_pairings",
+        "cadre_id,household_id,start_date,end_date\n\
+         C1,H001,2015-01-01,2016-06-30\n\
+         C3,H001,2016-07-01,\n\
+         C1,H002,2015-01-01,2016-01-31\n\
+         C3,H003,2015-01-01,\n"
+            .to_string(),
+    );
+    b.insert(
+        "collective_income",
+        "village_code,year,operating_income\n341181100201,2016,52000\n341181100202,2016,120000.5\n"
+            .to_string(),
+    );
+    b.insert(
+        "projects",
+        "project_id,village_code,name,model,share_value,shares_per_household,total_shares,bot_enterprise,concession_start,concession_end\n\
+         P1,341181100201,甲村光伏电站,pv,1000,5,20,,,\n\
+         P2,341181100201,甲村污水处理,operation,500,2,10,某环保公司,2015-01-01,2030-12-31\n"
+            .to_string(),
+    );
+    b.insert(
+        "share_events",
+        "project_id,household_id,date,kind,shares\n\
+         P1,H001,2015-03-01,grant,5\n\
+         P1,H002,2015-03-01,grant,5\n\
+         P1,H002,2016-01-01,reclaim,5\n"
+            .to_string(),
+    );
+    b.insert(
+        "distributions",
+        "project_id,year,distributable\nP1,2015,1000.01\nP1,2016,999.99\n".to_string(),
+    );
+    b.insert(
+        "loans",
+        "loan_id,household_id,project_id,pledged_shares,amount,start_date,term_months,repaid_date\nL1,H001,P1,5,40000,2016-01-10,60,\n".to_string(),
+    );
+    b.insert(
+        "statistics",
+        "region_code,year,rural_income_per_capita\n341100000000,2015,10070\n341100000000,2016,10956\n".to_string(),
+    );
+    b
+}
+
+pub fn write_bundle(dir: &Path, bundle: &BTreeMap<&'static str, String>) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    for (name, text) in bundle {
+        std::fs::write(dir.join(format!("{name}.csv")), text).unwrap();
+    }
+    dir.to_path_buf()
+}
