@@ -121,7 +121,7 @@ impl Validator {
             by_household.entry(p.household).or_default().push(i);
             by_cadre.entry(p.cadre).or_default().push(i);
         }
-        let mut findings: Vec<(u32, &'static FileSpec, usize, String)> = Vec::new();
+        let mut findings: Vec<(u32, &'static FileSpec, usize, String, String)> = Vec::new();
         for (household, idxs) in &by_household {
             let status = self.ctx.households.info[*household as usize].status;
             if !status.needs_helper() {
@@ -142,11 +142,15 @@ impl Validator {
                     status.code()
                 );
                 if p.row != FROM_DB {
-                    findings.push((p.row, &CADRE_HOUSEHOLD_PAIRINGS, 3, reason));
+                    let end = p
+                        .end
+                        .map(xplus_core::values::format_date)
+                        .unwrap_or_default();
+                    findings.push((p.row, &CADRE_HOUSEHOLD_PAIRINGS, 3, end, reason));
                 } else {
                     let hrow = self.ctx.households.row[*household as usize];
                     if hrow != FROM_DB {
-                        findings.push((hrow, &HOUSEHOLDS, 3, reason));
+                        findings.push((hrow, &HOUSEHOLDS, 3, status.code().to_string(), reason));
                     }
                 }
             }
@@ -167,6 +171,7 @@ impl Validator {
                         p.row,
                         &CADRE_HOUSEHOLD_PAIRINGS,
                         0,
+                        id.clone(),
                         format!(
                             "干部 {id} 同时帮扶超过{capacity}户 / cadre {id} would help more than {capacity} households at once — rules.md §7 ({})",
                             self.rules.helper_capacity.source
@@ -176,9 +181,9 @@ impl Validator {
             }
         }
         findings.sort_by_key(|f| (f.1.id, f.0));
-        for (row, spec, col, reason) in findings {
+        for (row, spec, col, value, reason) in findings {
             let column = spec.columns[col].en;
-            self.issue(spec, row, column, String::new(), reason, true);
+            self.issue(spec, row, column, value, reason, true);
         }
     }
 
@@ -193,7 +198,7 @@ impl Validator {
                 .or_default()
                 .push(i);
         }
-        let mut findings: Vec<(&'static FileSpec, u32, &'static str, String)> = Vec::new();
+        let mut findings: Vec<(&'static FileSpec, u32, &'static str, String, String)> = Vec::new();
         for (project, idxs) in &by_project {
             let events: Vec<ledger::LedgerEvent> = idxs
                 .iter()
@@ -211,10 +216,22 @@ impl Validator {
             for (k, violation) in ledger::check(total, &events) {
                 let e = &self.ctx.events[idxs[k]];
                 if e.row != FROM_DB {
-                    findings.push((&SHARE_EVENTS, e.row, "shares", violation.describe()));
+                    findings.push((
+                        &SHARE_EVENTS,
+                        e.row,
+                        "shares",
+                        e.shares.to_string(),
+                        violation.describe(),
+                    ));
                 } else if self.ctx.projects.row[*project as usize] != FROM_DB {
                     let row = self.ctx.projects.row[*project as usize];
-                    findings.push((&PROJECTS, row, "total_shares", violation.describe()));
+                    findings.push((
+                        &PROJECTS,
+                        row,
+                        "total_shares",
+                        total.to_string(),
+                        violation.describe(),
+                    ));
                 }
             }
         }
@@ -247,7 +264,14 @@ impl Validator {
                     term_months: info.term_months,
                 };
                 for v in loan::check(&terms, &self.rules) {
-                    findings.push((&LOANS, row, v.column(), v.describe()));
+                    let value = match v {
+                        loan::LoanViolation::PledgeExceedsHolding { pledged, .. } => {
+                            pledged.to_string()
+                        }
+                        loan::LoanViolation::AmountOverCap { .. } => info.amount.to_string(),
+                        loan::LoanViolation::TermTooLong { .. } => info.term_months.to_string(),
+                    };
+                    findings.push((&LOANS, row, v.column(), value, v.describe()));
                 }
             }
             // Pledged shares stay until the loan is repaid.
@@ -263,14 +287,15 @@ impl Validator {
                         &SHARE_EVENTS,
                         e.row,
                         "shares",
+                        e.shares.to_string(),
                         format!("这些股份已质押给未还清的贷款 {loan_id}，还清前不得收回 / the shares are pledged to unpaid loan {loan_id} and cannot be reclaimed before it is repaid — rules.md §8"),
                     ));
                 }
             }
         }
         findings.sort_by_key(|f| (f.0.id, f.1));
-        for (spec, row, column, reason) in findings {
-            self.issue(spec, row, column, String::new(), reason, true);
+        for (spec, row, column, value, reason) in findings {
+            self.issue(spec, row, column, value, reason, true);
         }
     }
 
