@@ -40,7 +40,7 @@ pub async fn export_bundle(
             .read_rows(spec, options.region, &mut |values| {
                 sink.write(values)?;
                 written += 1;
-                if written % 10_000 == 0 {
+                if written.is_multiple_of(10_000) {
                     progress.rows(written);
                 }
                 Ok(())

@@ -85,10 +85,10 @@ impl Validator {
     ) -> Option<Vec<u64>> {
         let mut out = vec![0; spec.columns.len()];
         let mut ok = true;
-        for i in 0..spec.columns.len() {
+        for (i, slot) in out.iter_mut().enumerate() {
             if spec.columns[i].refers.is_some() {
                 match self.resolve(spec, row, values, i) {
-                    Some(v) => out[i] = v,
+                    Some(v) => *slot = v,
                     None => ok = false,
                 }
             }

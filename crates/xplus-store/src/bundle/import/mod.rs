@@ -231,7 +231,7 @@ impl Validator {
                     }
                 };
                 rows += 1;
-                if rows % 10_000 == 0 {
+                if rows.is_multiple_of(10_000) {
                     progress.rows(rows);
                 }
                 if let Some(values) = self.parse_row(spec, row, &record, &positions) {
