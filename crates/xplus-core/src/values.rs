@@ -39,6 +39,11 @@ pub fn parse_date(input: &str) -> Result<Date, String> {
     let y: i32 = parts[0].parse().map_err(|_| bad())?;
     let m: u32 = parts[1].parse().map_err(|_| bad())?;
     let d: u32 = parts[2].parse().map_err(|_| bad())?;
+    if !(1800..=2200).contains(&y) {
+        return Err(format!(
+            "年份 {y} 不在1800–2200之间 / the year {y} is outside 1800–2200"
+        ));
+    }
     NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
         format!("日历上没有这一天 / no such day in the calendar: {y:04}-{m:02}-{d:02}")
     })
@@ -80,6 +85,7 @@ mod tests {
         assert!(parse_date("2016-13-01").is_err());
         assert!(parse_date("16-03-05").is_err());
         assert!(parse_date("2016.03.05").is_err());
+        assert!(parse_date("0000-02-29").is_err());
     }
 
     #[test]

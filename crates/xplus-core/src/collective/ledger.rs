@@ -20,6 +20,8 @@ pub enum LedgerViolation {
     BelowZero { held: i64 },
     /// The grant gives more than is left in the pool on that day.
     BeyondPool { pool: i64 },
+    /// An event of zero or fewer shares moves nothing and is not a valid ledger entry.
+    NotPositive,
 }
 
 impl LedgerViolation {
@@ -31,6 +33,9 @@ impl LedgerViolation {
             LedgerViolation::BeyondPool { pool } => format!(
                 "配股超过村集体股池剩余（当时剩余 {pool} 股）/ grants more shares than left in the pool ({pool}) — rules.md §8"
             ),
+            LedgerViolation::NotPositive => {
+                "股数须为正数 / the number of shares must be positive — rules.md §8".to_string()
+            }
         }
     }
 }
@@ -50,6 +55,10 @@ pub fn check(total_shares: i64, events: &[LedgerEvent]) -> Vec<(usize, LedgerVio
     let mut violations = Vec::new();
     for i in order {
         let e = &events[i];
+        if e.shares <= 0 {
+            violations.push((i, LedgerViolation::NotPositive));
+            continue;
+        }
         let held = holdings.entry(e.household).or_insert(0);
         match e.kind {
             ShareEventKind::Grant => {
@@ -149,6 +158,21 @@ mod tests {
         assert_eq!(
             holding_on(&events, 2, crate::values::parse_date("2017-01-01").unwrap()),
             10
+        );
+    }
+
+    #[test]
+    fn events_must_move_shares() {
+        let events = [
+            ev(1, "2016-01-01", Grant, -3),
+            ev(2, "2016-01-01", Reclaim, 0),
+        ];
+        assert_eq!(
+            check(10, &events),
+            vec![
+                (0, LedgerViolation::NotPositive),
+                (1, LedgerViolation::NotPositive)
+            ]
         );
     }
 

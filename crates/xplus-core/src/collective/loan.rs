@@ -78,7 +78,7 @@ mod tests {
         LoanTerms {
             pledged_shares: 10,
             shares_held: 10,
-            share_value: Fen(100_00),
+            share_value: Fen(10_000),
             amount: Fen(amount),
             term_months: term,
         }
@@ -87,11 +87,11 @@ mod tests {
     #[test]
     fn exactly_eight_times_and_sixty_months_pass() {
         let rules = RuleSet::default();
-        assert!(check(&terms(8_000_00, 60), &rules).is_empty());
+        assert!(check(&terms(800_000, 60), &rules).is_empty());
         assert_eq!(
-            check(&terms(8_000_01, 60), &rules),
+            check(&terms(800_001, 60), &rules),
             vec![LoanViolation::AmountOverCap {
-                cap: Fen(8_000_00),
+                cap: Fen(800_000),
                 multiple: 8
             }]
         );

@@ -33,14 +33,14 @@ mod tests {
     #[test]
     fn net_may_be_negative_and_per_capita_rounds() {
         let y = YearlyIncome {
-            wage: Fen(100_00),
-            production: Fen(50_00),
+            wage: Fen(10_000),
+            production: Fen(5_000),
             property: Fen(0),
             transfer: Fen(1),
-            production_cost: Fen(200_00),
+            production_cost: Fen(20_000),
             medical_cost: None,
         };
-        assert_eq!(y.net(), Fen(-49_99));
+        assert_eq!(y.net(), Fen(-4_999));
         assert_eq!(per_capita(Fen(10), 4), Some(Fen(3)));
         assert_eq!(per_capita(Fen(10), 0), None);
     }
