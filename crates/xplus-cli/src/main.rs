@@ -1,1 +1,120 @@
-fn main() {}
+//! `xplus`: the command line. It parses arguments, shows progress and prints results in plain
+//! words; the work itself is done by the library crates.
+
+mod commands;
+mod output;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "xplus",
+    version,
+    about = "“X+贫困户”全链条精准保障体系 / the X + poor household full-chain system"
+)]
+struct Cli {
+    /// 数据库地址 / database URL: sqlite://FILE or postgres://…
+    #[arg(
+        long,
+        global = true,
+        env = "XPLUS_DB",
+        default_value = "sqlite://xplus.db"
+    )]
+    db: String,
+    /// 提示语言 / language of messages
+    #[arg(long, global = true, env = "XPLUS_LANG", value_enum, default_value_t = output::Lang::Zh)]
+    lang: output::Lang,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 创建或升级数据库 / create or migrate the database
+    Init,
+    /// 导入数据包（CSV 文件夹或 .xlsx），全部成功或全部不写入 / import a bundle, all or nothing
+    Import {
+        /// 文件夹或 .xlsx 工作簿 / a folder of CSV files or one .xlsx workbook
+        bundle: PathBuf,
+        /// 把错误和疑点写入此 CSV 文件 / write errors (and warnings) to this CSV file
+        #[arg(long)]
+        errors: Option<PathBuf>,
+        /// 忽略未知的列 / ignore columns the format does not know
+        #[arg(long)]
+        ignore_unknown_columns: bool,
+        /// 文件编码（默认自动识别）/ file encoding (detected by default)
+        #[arg(long, value_enum, default_value_t = EncodingArg::Auto)]
+        encoding: EncodingArg,
+    },
+    /// 导出全部数据为数据包 / write everything as a bundle
+    Export {
+        /// 文件夹，或以 .xlsx 结尾的工作簿 / a folder, or a workbook ending in .xlsx
+        bundle: PathBuf,
+        /// 表头语言 / header language
+        #[arg(long, value_enum, default_value_t = Headers::En)]
+        headers: Headers,
+        /// 只导出此区划内的户 / only households within this region code
+        #[arg(long)]
+        region: Option<String>,
+    },
+    /// 生成演示数据 / generate synthetic but realistic demo data
+    Demo {
+        #[arg(long, value_enum, default_value_t = ScaleArg::City)]
+        scale: ScaleArg,
+        #[arg(long, default_value_t = 2016)]
+        seed: u64,
+        /// 写到此文件夹而不导入 / write the bundle here instead of importing it
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum EncodingArg {
+    Auto,
+    Utf8,
+    Gb18030,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Headers {
+    Zh,
+    En,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ScaleArg {
+    County,
+    City,
+    Province,
+    National,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("XPLUS_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let out = output::Output::new(cli.lang);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            out.failure(&format!("无法启动运行时 / cannot start the runtime: {e}"));
+            return ExitCode::from(1);
+        }
+    };
+    let result = runtime.block_on(commands::run(cli.command, &cli.db, &out));
+    match result {
+        Ok(code) => code,
+        Err(failure) => {
+            out.failure(&failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}

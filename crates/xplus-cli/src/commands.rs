@@ -1,0 +1,334 @@
+//! One function per command; each turns library results into lines for the user and an exit
+//! status: 0 success, 2 bad input, 1 any other failure.
+
+use crate::output::{Lang, Output};
+use crate::{Command, EncodingArg, Headers, ScaleArg};
+use indicatif::ProgressBar;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+use xplus_core::registry::RegionCode;
+use xplus_core::rules::RuleSet;
+use xplus_store::bundle::source::Encoding;
+use xplus_store::demo::{DemoOptions, Scale};
+use xplus_store::{
+    export_bundle, import_bundle, write_issues, ExportOptions, ExportProgress, ImportOptions,
+    ImportProgress, Issue, Store, StoreError,
+};
+
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Failure {
+        let code = match e {
+            StoreError::BadUrl(_) | StoreError::Source(_) => 2,
+            _ => 1,
+        };
+        let mut message = e.to_string();
+        let mut cause = std::error::Error::source(&e);
+        while let Some(c) = cause {
+            message.push_str(&format!(": {c}"));
+            cause = c.source();
+        }
+        Failure { code, message }
+    }
+}
+
+fn bad_input(message: String) -> Failure {
+    Failure { code: 2, message }
+}
+
+pub async fn run(command: Command, db: &str, out: &Output) -> Result<ExitCode, Failure> {
+    match command {
+        Command::Init => {
+            open(db).await?;
+            out.say(
+                &format!("数据库已就绪：{db}"),
+                &format!("database ready: {db}"),
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import {
+            bundle,
+            errors,
+            ignore_unknown_columns,
+            encoding,
+        } => {
+            let store = open(db).await?;
+            let encoding = match encoding {
+                EncodingArg::Auto => Encoding::Auto,
+                EncodingArg::Utf8 => Encoding::Utf8,
+                EncodingArg::Gb18030 => Encoding::Gb18030,
+            };
+            import(
+                store.as_ref(),
+                &bundle,
+                errors.as_deref(),
+                ignore_unknown_columns,
+                encoding,
+                out,
+            )
+            .await
+        }
+        Command::Export {
+            bundle,
+            headers,
+            region,
+        } => {
+            let store = open(db).await?;
+            let region = match region {
+                Some(code) => Some(
+                    RegionCode::parse(&code)
+                        .map_err(|e| bad_input(format!("区划代码 {code} 无效：{e}")))?,
+                ),
+                None => None,
+            };
+            let options = ExportOptions {
+                chinese: headers == Headers::Zh,
+                region,
+            };
+            let bar = Bar(out.spinner());
+            let counts = export_bundle(store.as_ref(), &bundle, &options, &bar).await?;
+            bar.0.finish_and_clear();
+            let total: u64 = counts.iter().map(|(_, n)| n).sum();
+            out.say(
+                &format!(
+                    "已导出 {} 个文件、{total} 行到 {}",
+                    counts.len(),
+                    bundle.display()
+                ),
+                &format!(
+                    "exported {} files, {total} rows to {}",
+                    counts.len(),
+                    bundle.display()
+                ),
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo {
+            scale,
+            seed,
+            out: dir,
+        } => demo(scale, seed, dir.as_deref(), db, out).await,
+    }
+}
+
+async fn open(db: &str) -> Result<Box<dyn Store>, Failure> {
+    let store = xplus_store::open(db).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// A progress bar as the library's progress callbacks.
+struct Bar(ProgressBar);
+
+impl ImportProgress for Bar {
+    fn file(&self, name: &str) {
+        self.0.set_prefix(name.to_string());
+        self.0.set_message("");
+    }
+    fn rows(&self, rows: u64) {
+        self.0.set_message(rows.to_string());
+    }
+}
+
+impl ExportProgress for Bar {
+    fn file(&self, name: &str) {
+        ImportProgress::file(self, name);
+    }
+    fn rows(&self, rows: u64) {
+        ImportProgress::rows(self, rows);
+    }
+}
+
+/// How many findings are printed; the rest are in the `--errors` file.
+const SHOWN: usize = 50;
+
+fn print_issues(out: &Output, issues: &[Issue], kind_zh: &str, kind_en: &str) {
+    for i in issues.iter().take(SHOWN) {
+        let row = if i.row == 0 {
+            String::new()
+        } else {
+            format!(" 第{}行", i.row)
+        };
+        let row_en = if i.row == 0 {
+            String::new()
+        } else {
+            format!(" row {}", i.row)
+        };
+        let value = if i.value.is_empty() {
+            String::new()
+        } else {
+            format!(" “{}”", i.value)
+        };
+        match out.lang {
+            Lang::Zh => eprintln!(
+                "{kind_zh}：{}{row} {}{value}：{}",
+                i.file,
+                i.column,
+                out.pick(&i.reason)
+            ),
+            Lang::En => eprintln!(
+                "{kind_en}: {}{row_en} {}{value}: {}",
+                i.file,
+                i.column,
+                out.pick(&i.reason)
+            ),
+        }
+    }
+    if issues.len() > SHOWN {
+        out.say(
+            &format!(
+                "……另有 {} 条{kind_zh}未显示（用 --errors 文件 查看全部）",
+                issues.len() - SHOWN
+            ),
+            &format!(
+                "… {} more {kind_en}s not shown (use --errors FILE for all)",
+                issues.len() - SHOWN
+            ),
+        );
+    }
+}
+
+async fn import(
+    store: &dyn Store,
+    bundle: &Path,
+    errors_file: Option<&Path>,
+    ignore_unknown_columns: bool,
+    encoding: Encoding,
+    out: &Output,
+) -> Result<ExitCode, Failure> {
+    let options = ImportOptions {
+        encoding,
+        ignore_unknown_columns,
+        today: today(),
+        rules: RuleSet::default(),
+    };
+    let bar = Arc::new(Bar(out.spinner()));
+    let report = import_bundle(store, bundle, &options, bar.clone()).await?;
+    bar.0.finish_and_clear();
+    if let Some(path) = errors_file {
+        let localized: Vec<Issue> = report
+            .errors
+            .iter()
+            .chain(&report.warnings)
+            .map(|i| Issue {
+                reason: out.pick(&i.reason),
+                ..i.clone()
+            })
+            .collect();
+        write_issues(path, &localized)?;
+    }
+    print_issues(out, &report.errors, "错误", "error");
+    print_issues(out, &report.warnings, "疑点", "warning");
+    let rows: u64 = report.rows.iter().map(|(_, n)| n).sum();
+    if !report.committed {
+        out.say(
+            &format!(
+                "导入未完成：发现 {} 个错误，数据库未作任何改动。",
+                report.errors.len()
+            ),
+            &format!(
+                "nothing imported: {} errors found; the database is unchanged.",
+                report.errors.len()
+            ),
+        );
+        return Ok(ExitCode::from(2));
+    }
+    out.say(
+        &format!(
+            "已导入 {} 个文件、{rows} 行；疑点 {} 条。",
+            report.rows.len(),
+            report.warnings.len()
+        ),
+        &format!(
+            "imported {} files, {rows} rows; {} warnings.",
+            report.rows.len(),
+            report.warnings.len()
+        ),
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn demo(
+    scale: ScaleArg,
+    seed: u64,
+    dir: Option<&Path>,
+    db: &str,
+    out: &Output,
+) -> Result<ExitCode, Failure> {
+    let scale = match scale {
+        ScaleArg::County => Scale::County,
+        ScaleArg::City => Scale::City,
+        ScaleArg::Province => Scale::Province,
+        ScaleArg::National => Scale::National,
+    };
+    let options = DemoOptions { scale, seed };
+    let temp;
+    let target = match dir {
+        Some(d) => d.to_path_buf(),
+        None => {
+            temp = tempfile::tempdir().map_err(|e| Failure {
+                code: 1,
+                message: format!("无法创建临时文件夹 / cannot create a temporary folder: {e}"),
+            })?;
+            temp.path().to_path_buf()
+        }
+    };
+    let bar = out.bar(0);
+    bar.set_prefix(if out.lang == Lang::Zh {
+        "生成演示数据（户）"
+    } else {
+        "generating demo households"
+    });
+    let summary = {
+        let target = target.clone();
+        let bar = bar.clone();
+        tokio::task::spawn_blocking(move || {
+            xplus_store::demo::write_bundle(&target, &options, &mut |done, total| {
+                bar.set_length(total);
+                bar.set_position(done);
+            })
+        })
+        .await
+        .map_err(|e| Failure {
+            code: 1,
+            message: e.to_string(),
+        })?
+        .map_err(|e| Failure {
+            code: 1,
+            message: e.to_string(),
+        })?
+    };
+    bar.finish_and_clear();
+    out.say(
+        &format!(
+            "已生成演示数据：{} 户、{} 人，共 {} 行。",
+            summary.households, summary.members, summary.rows_written
+        ),
+        &format!(
+            "demo data generated: {} households, {} people, {} rows.",
+            summary.households, summary.members, summary.rows_written
+        ),
+    );
+    match dir {
+        Some(d) => {
+            out.say(
+                &format!("数据包在 {}", d.display()),
+                &format!("bundle written to {}", d.display()),
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        None => {
+            let store = open(db).await?;
+            import(store.as_ref(), &target, None, false, Encoding::Auto, out).await
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! Messages in the user's language, and progress bars only when a person is watching.
+
+use clap::ValueEnum;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::time::Duration;
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+pub struct Output {
+    pub lang: Lang,
+    terminal: bool,
+}
+
+impl Output {
+    pub fn new(lang: Lang) -> Output {
+        Output {
+            lang,
+            terminal: std::io::stderr().is_terminal(),
+        }
+    }
+
+    /// Messages of the library crates are written "中文 / English"; this picks one side.
+    pub fn pick(&self, message: &str) -> String {
+        match message.split_once(" / ") {
+            Some((zh, en)) => match self.lang {
+                Lang::Zh => zh.to_string(),
+                Lang::En => en.to_string(),
+            },
+            None => message.to_string(),
+        }
+    }
+
+    /// A line for the user, given in both languages.
+    pub fn say(&self, zh: &str, en: &str) {
+        println!("{}", if self.lang == Lang::Zh { zh } else { en });
+    }
+
+    pub fn failure(&self, message: &str) {
+        let prefix = if self.lang == Lang::Zh {
+            "错误"
+        } else {
+            "error"
+        };
+        eprintln!("{prefix}: {}", self.pick(message));
+    }
+
+    /// A spinner with a row counter on a terminal; a hidden one when output is piped.
+    pub fn spinner(&self) -> ProgressBar {
+        if !self.terminal {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {prefix} {msg} [{elapsed}]")
+                .expect("valid template"),
+        );
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar
+    }
+
+    /// A bar with a known total on a terminal; hidden when piped.
+    pub fn bar(&self, total: u64) -> ProgressBar {
+        if !self.terminal {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::new(total);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{prefix} [{bar:40}] {pos}/{len} {msg} [{elapsed} / ~{eta}]",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        bar
+    }
+}

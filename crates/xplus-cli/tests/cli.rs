@@ -1,0 +1,173 @@
+//! The command-line contract of interchange.md, run against the real binary: exit codes
+//! 0 / 2 / 1, plain-words messages in Chinese (or English with --lang en), and the demo →
+//! import → export → import round trip.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn xplus(db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xplus"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("XPLUS_LANG")
+        .output()
+        .expect("the xplus binary runs")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn sqlite(dir: &Path, name: &str) -> String {
+    format!("sqlite://{}", dir.join(name).display())
+}
+
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            (
+                p.file_name().unwrap().to_string_lossy().to_string(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn demo_import_export_import_gives_identical_exports() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = tmp.path().join("demo");
+    let o = xplus(
+        "sqlite::memory:",
+        &[
+            "demo",
+            "--scale",
+            "county",
+            "--seed",
+            "7",
+            "--out",
+            bundle.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("已生成演示数据"), "{}", text(&o));
+
+    let db1 = sqlite(tmp.path(), "one.db");
+    let o = xplus(&db1, &["init"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = xplus(&db1, &["import", bundle.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("已导入"), "{}", text(&o));
+    let out1 = tmp.path().join("out1");
+    let o = xplus(&db1, &["export", out1.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+
+    let db2 = sqlite(tmp.path(), "two.db");
+    let o = xplus(&db2, &["import", out1.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let out2 = tmp.path().join("out2");
+    let o = xplus(&db2, &["export", out2.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(files(&out1), files(&out2));
+
+    // The same data as GB18030 with Chinese headers, and as one workbook, import to the same.
+    let zh = tmp.path().join("zh");
+    assert!(
+        xplus(&db1, &["export", zh.to_str().unwrap(), "--headers", "zh"])
+            .status
+            .success()
+    );
+    let gbk = tmp.path().join("gbk");
+    std::fs::create_dir_all(&gbk).unwrap();
+    for (name, bytes) in files(&zh) {
+        let (encoded, _, bad) = encoding_rs::GB18030.encode(std::str::from_utf8(&bytes).unwrap());
+        assert!(!bad);
+        std::fs::write(gbk.join(name), encoded).unwrap();
+    }
+    let book = tmp.path().join("bundle.xlsx");
+    assert!(
+        xplus(&db1, &["export", book.to_str().unwrap(), "--headers", "zh"])
+            .status
+            .success()
+    );
+    for (name, source) in [("gbk.db", &gbk), ("xlsx.db", &book)] {
+        let db = sqlite(tmp.path(), name);
+        let o = xplus(&db, &["import", source.to_str().unwrap()]);
+        assert!(o.status.success(), "{name}: {}", text(&o));
+        let out = tmp.path().join(format!("{name}.out"));
+        assert!(xplus(&db, &["export", out.to_str().unwrap()])
+            .status
+            .success());
+        assert_eq!(files(&out), files(&out1), "{name}");
+    }
+}
+
+#[test]
+fn bad_input_exits_2_and_writes_the_errors_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = tmp.path().join("bad");
+    std::fs::create_dir_all(&bundle).unwrap();
+    std::fs::write(
+        bundle.join("regions.csv"),
+        "code,name,level,parent_code\n340000000000,安徽省,province,\n341100000000,滁州市,county,340000000000\n",
+    )
+    .unwrap();
+    let db = sqlite(tmp.path(), "x.db");
+    let errors = tmp.path().join("errors.csv");
+    let o = xplus(
+        &db,
+        &[
+            "import",
+            bundle.to_str().unwrap(),
+            "--errors",
+            errors.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("regions.csv 第3行 level"), "{}", text(&o));
+    assert!(text(&o).contains("数据库未作任何改动"), "{}", text(&o));
+    let csv = std::fs::read_to_string(&errors).unwrap();
+    assert!(csv.starts_with("file,row,column,value,reason\n"), "{csv}");
+    assert!(csv.contains("regions.csv,3,level,county,"), "{csv}");
+
+    // In English on request.
+    let o = Command::new(env!("CARGO_BIN_EXE_xplus"))
+        .args([
+            "--db",
+            &db,
+            "--lang",
+            "en",
+            "import",
+            bundle.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("regions.csv row 3 level"), "{}", text(&o));
+    assert!(text(&o).contains("nothing imported"), "{}", text(&o));
+
+    // A bundle that is not there is bad input too.
+    let o = xplus(
+        &db,
+        &["import", tmp.path().join("missing").to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}
+
+#[test]
+fn other_failures_exit_1_and_bad_urls_exit_2() {
+    let o = xplus("postgres://nobody@127.0.0.1:1/none", &["init"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).starts_with("错误"), "{}", text(&o));
+    let o = xplus("mysql://x", &["init"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}

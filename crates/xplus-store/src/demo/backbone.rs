@@ -1,0 +1,375 @@
+//! 骨干+贫困户: helping units (帮扶单位) of the city and the county, their cadres, which units
+//! pair with which villages (单位包村) and which cadre helps which household (干部包户), within
+//! the rules of rules.md §7.
+
+use super::county::Ctx;
+use super::names;
+use super::people::Household;
+use super::plan::{PoorState, VillageKind};
+use super::rng::{self, between, chance, day_in, pick, shuffle, stream, ymd, DemoRng};
+use super::writer::{boolean, code, date, opt_date, region, text, Writers};
+use super::DemoError;
+use chrono::Duration;
+use xplus_core::backbone::{CadreRole, UnitKind};
+use xplus_core::interchange::FileId;
+use xplus_core::registry::HouseholdStatus;
+use xplus_core::values::Date;
+
+pub struct Unit {
+    pub id: String,
+    pub name: String,
+    pub kind: UnitKind,
+}
+
+const ORGANS: [&str; 16] = [
+    "财政局",
+    "发展和改革委员会",
+    "教育局",
+    "民政局",
+    "人力资源和社会保障局",
+    "农业委员会",
+    "水利局",
+    "交通运输局",
+    "卫生和计划生育委员会",
+    "国土资源局",
+    "住房和城乡建设委员会",
+    "商务局",
+    "审计局",
+    "统计局",
+    "林业局",
+    "扶贫开发工作办公室",
+];
+const INSTITUTIONS: [&str; 5] = [
+    "人民医院",
+    "中医院",
+    "疾病预防控制中心",
+    "农业技术推广中心",
+    "广播电视台",
+];
+
+/// The units of a city (`city`) or a county. The county's party organisation department comes
+/// first: it is the unit of the county's graduate village officials.
+pub fn units(code6: u32, name: &str, city: bool) -> Vec<Unit> {
+    let mut g = stream(0, u64::from(code6), rng::tag::BACKBONE);
+    // 天长市 → 天长, for names such as 国网天长供电公司.
+    let short = match name.chars().count() {
+        3 | 4 => name
+            .strip_suffix(['市', '县', '区'])
+            .unwrap_or(name)
+            .to_string(),
+        _ => name.to_string(),
+    };
+    let mut list: Vec<(String, UnitKind)> = Vec::new();
+    let party: &[&str] = if city {
+        &["组织部", "宣传部", "统战部", "政法委员会"]
+    } else {
+        &["组织部", "宣传部"]
+    };
+    for p in party {
+        list.push((format!("中共{name}委{p}"), UnitKind::Organ));
+    }
+    for o in &ORGANS[..if city { 16 } else { 12 }] {
+        list.push((format!("{name}{o}"), UnitKind::Organ));
+    }
+    for i in &INSTITUTIONS[..if city { 4 } else { 3 }] {
+        list.push((format!("{name}{i}"), UnitKind::Institution));
+    }
+    let mut enterprises = vec![
+        format!("国网{short}供电公司"),
+        format!("中国农业银行{short}{}", if city { "分行" } else { "支行" }),
+        format!("{short}农村商业银行"),
+    ];
+    if city {
+        enterprises.push(format!("中国移动{short}分公司"));
+    }
+    for e in enterprises {
+        list.push((e, UnitKind::Enterprise));
+    }
+    let mut taken = Vec::new();
+    for _ in 0..if city { 3 } else { 2 } {
+        let stem = names::unique(&mut g, &mut taken, names::place);
+        list.push((format!("{name}{stem}社区党委"), UnitKind::UrbanPartyOrg));
+    }
+    list.into_iter()
+        .enumerate()
+        .map(|(i, (name, kind))| Unit {
+            id: format!("DW{code6}{:02}", i + 1),
+            name,
+            kind,
+        })
+        .collect()
+}
+
+pub fn write_units(out: &mut Writers, units: &[Unit]) -> Result<(), DemoError> {
+    for u in units {
+        out.row(
+            FileId::Units,
+            &[
+                text(u.id.clone()),
+                text(u.name.clone()),
+                code(u.kind.code()),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// A helper's open places: each cadre takes 3–5 pairings in all, so at no time does one hold
+/// more than the default capacity of five (rules.md §7).
+struct Slot {
+    unit: usize,
+    cadre: String,
+    left: u32,
+}
+
+struct Cadres<'a> {
+    county6: u32,
+    next: u32,
+    units: Vec<&'a Unit>,
+    slots: Vec<Slot>,
+}
+
+impl Cadres<'_> {
+    fn create(
+        &mut self,
+        out: &mut Writers,
+        rng: &mut DemoRng,
+        unit: usize,
+        role: CadreRole,
+    ) -> Result<String, DemoError> {
+        self.next += 1;
+        let id = format!("GB{}{:05}", self.county6, self.next);
+        let surname = names::surname(rng);
+        let male = chance(rng, 0.68);
+        let born = between(rng, 1962, 1992);
+        let name = names::person(rng, surname, male, born);
+        let row = [
+            text(id.clone()),
+            text(name),
+            text(self.units[unit].id.clone()),
+            code(role.code()),
+            text(names::phone(rng)),
+        ];
+        out.row(FileId::Cadres, &row)?;
+        Ok(id)
+    }
+
+    /// A helper of `unit` with a free place, other than `not` (a successor is someone else).
+    fn helper(
+        &mut self,
+        out: &mut Writers,
+        rng: &mut DemoRng,
+        unit: usize,
+        not: Option<&str>,
+    ) -> Result<String, DemoError> {
+        if let Some(slot) = self
+            .slots
+            .iter_mut()
+            .find(|s| s.unit == unit && s.left > 0 && Some(s.cadre.as_str()) != not)
+        {
+            slot.left -= 1;
+            return Ok(slot.cadre.clone());
+        }
+        let cadre = self.create(out, rng, unit, CadreRole::Helper)?;
+        self.slots.retain(|s| s.unit != unit || s.left > 0);
+        self.slots.push(Slot {
+            unit,
+            cadre: cadre.clone(),
+            left: between(rng, 2, 4),
+        });
+        Ok(cadre)
+    }
+}
+
+fn pairing_row(
+    out: &mut Writers,
+    cadre: &str,
+    household: &str,
+    start: Date,
+    end: Option<Date>,
+) -> Result<(), DemoError> {
+    let row = [text(cadre), text(household), date(start), opt_date(end)];
+    out.row(FileId::CadreHouseholdPairings, &row)
+}
+
+pub fn write(
+    out: &mut Writers,
+    rng: &mut DemoRng,
+    ctx: &Ctx,
+    city_units: &[Unit],
+    county_units: &[Unit],
+) -> Result<(), DemoError> {
+    let Ctx {
+        plan,
+        villages,
+        households,
+        ..
+    } = *ctx;
+    let n_city = city_units.len();
+    let mut cadres = Cadres {
+        county6: ctx.county6,
+        next: 0,
+        units: city_units.iter().chain(county_units).collect(),
+        slots: Vec::new(),
+    };
+    // County units: the first half mostly go one to one with poor villages (1+1), the rest
+    // each take several ordinary villages (1+X).
+    let mut pool: Vec<usize> = (n_city + 1..cadres.units.len()).collect();
+    shuffle(rng, &mut pool);
+    let (for_poor, for_others) = pool.split_at(pool.len() / 2);
+    let mut fresh = for_poor.iter().copied();
+    let mut last: Option<usize> = None;
+    for (vi, v) in plan.villages.iter().enumerate() {
+        let mut paired: Vec<usize> = Vec::new();
+        let joint = |rng: &mut DemoRng, first: bool| chance(rng, if first { 0.95 } else { 0.6 });
+        match v.kind {
+            VillageKind::Poor(state) => {
+                let first = if chance(rng, 0.3) {
+                    rng_index(rng, n_city)
+                } else if let Some(u) = last.filter(|_| chance(rng, 0.12)) {
+                    u
+                } else {
+                    fresh
+                        .next()
+                        .unwrap_or_else(|| n_city + rng_index(rng, county_units.len()))
+                };
+                last = (first >= n_city).then_some(first);
+                paired.push(first);
+                if chance(rng, 0.2) {
+                    // X+1: a second unit, usually a city party organisation or enterprise.
+                    let outside: Vec<usize> = (0..n_city)
+                        .filter(|&u| {
+                            matches!(
+                                cadres.units[u].kind,
+                                UnitKind::UrbanPartyOrg | UnitKind::Enterprise
+                            )
+                        })
+                        .collect();
+                    let second = outside
+                        .get(rng_index(rng, outside.len()))
+                        .copied()
+                        .unwrap_or(0);
+                    if second != first {
+                        paired.push(second);
+                    }
+                }
+                for (k, &u) in paired.iter().enumerate() {
+                    let start = day_in(rng, ymd(2015, 1, 5), ymd(2015, 10, 31));
+                    // §7: only a village that has exited may be left.
+                    let end = match state {
+                        PoorState::Exited(year) if chance(rng, 0.55) => {
+                            let from = (start + Duration::days(180)).max(ymd(year, 12, 31));
+                            Some(day_in(rng, from, ymd(2016, 10, 31)))
+                        }
+                        _ => None,
+                    };
+                    let row = [
+                        text(cadres.units[u].id.clone()),
+                        region(v.code),
+                        date(start),
+                        opt_date(end),
+                        boolean(joint(rng, k == 0)),
+                    ];
+                    out.row(FileId::UnitVillagePairings, &row)?;
+                }
+                cadres.create(out, rng, paired[0], CadreRole::FirstSecretary)?;
+                for _ in 0..between(rng, 1, 2) {
+                    let u = *pick(rng, &paired);
+                    cadres.create(out, rng, u, CadreRole::WorkTeam)?;
+                }
+            }
+            VillageKind::Rural if !villages[vi].households.is_empty() && chance(rng, 0.5) => {
+                let u = *pick(rng, for_others);
+                paired.push(u);
+                let start = day_in(rng, ymd(2015, 3, 1), ymd(2016, 6, 30));
+                let row = [
+                    text(cadres.units[u].id.clone()),
+                    region(v.code),
+                    date(start),
+                    opt_date(None),
+                    boolean(chance(rng, 0.25)),
+                ];
+                out.row(FileId::UnitVillagePairings, &row)?;
+            }
+            _ => {}
+        }
+        if v.kind != VillageKind::Urban && chance(rng, 0.04) {
+            // Graduate village officials (大学生村官) belong to the county's organisation department.
+            cadres.create(out, rng, n_city, CadreRole::GraduateOfficial)?;
+        }
+        // Helpers of a village come from its paired units and one or two county units, so
+        // that each helper's places are filled within the village.
+        cadres.slots.clear();
+        let local: Vec<usize> = (0..between(rng, 1, 2))
+            .map(|_| n_city + rng_index(rng, county_units.len()))
+            .collect();
+        for h in &households[villages[vi].households.clone()] {
+            let unit = if !paired.is_empty() && chance(rng, 0.7) {
+                *pick(rng, &paired)
+            } else {
+                *pick(rng, &local)
+            };
+            pair_household(out, rng, &mut cadres, unit, h)?;
+        }
+    }
+    Ok(())
+}
+
+fn rng_index(rng: &mut DemoRng, n: usize) -> usize {
+    between(rng, 0, n.max(1) - 1)
+}
+
+/// A household's helpers over time. Those still in need keep an open pairing; 3% changed
+/// helper once, the successor taking over the next day (§7). Exited households mostly keep
+/// theirs (四不摘) or had it ended after their exit; removed ones had theirs ended.
+fn pair_household(
+    out: &mut Writers,
+    rng: &mut DemoRng,
+    cadres: &mut Cadres,
+    unit: usize,
+    h: &Household,
+) -> Result<(), DemoError> {
+    let start = if h.identified_year == 2014 {
+        day_in(rng, ymd(2014, 4, 1), ymd(2014, 11, 30))
+    } else {
+        day_in(rng, ymd(2015, 3, 1), ymd(2015, 11, 30))
+    };
+    let last_day = ymd(2016, 9, 30);
+    let end = match h.status {
+        s if s.needs_helper() => {
+            if chance(rng, 0.03) {
+                let end = day_in(
+                    rng,
+                    start + Duration::days(90),
+                    (start + Duration::days(700)).min(ymd(2016, 11, 30)),
+                );
+                let first = cadres.helper(out, rng, unit, None)?;
+                pairing_row(out, &first, &h.id, start, Some(end))?;
+                let successor = cadres.helper(out, rng, unit, Some(&first))?;
+                let next = end + Duration::days(1);
+                return pairing_row(out, &successor, &h.id, next, None);
+            }
+            None
+        }
+        HouseholdStatus::Exited => {
+            let r: f64 = rand::Rng::random(rng);
+            if r < 0.55 {
+                None
+            } else if r < 0.9 {
+                let exit = ymd(h.exit_year.unwrap_or(2015), 12, 31);
+                Some(day_in(rng, exit.max(start + Duration::days(30)), last_day))
+            } else {
+                return Ok(());
+            }
+        }
+        _ => {
+            if chance(rng, 0.5) {
+                Some(day_in(rng, start + Duration::days(60), last_day))
+            } else {
+                return Ok(());
+            }
+        }
+    };
+    let cadre = cadres.helper(out, rng, unit, None)?;
+    pairing_row(out, &cadre, &h.id, start, end)
+}

@@ -1,0 +1,288 @@
+//! 远教+贫困户: distance-education stations (about 1.1 a village, the case report's 1,413 in
+//! Chuzhou), central learning households in scattered poor villages (its 120), their training
+//! sessions in 2015 and 2016 and who attended. A household only attends sessions of stations
+//! that serve its village.
+
+use super::county::{Ctx, Village};
+use super::names;
+use super::people::Household;
+use super::plan::VillageKind;
+use super::rng::{between, chance, day_in, pick, weighted, ymd, DemoRng};
+use super::writer::{code, date, opt_year, region, text, Writers};
+use super::DemoError;
+use std::collections::BTreeSet;
+use xplus_core::education::{LecturerKind, StationKind, Topic, TrainingMode};
+use xplus_core::interchange::FileId;
+use xplus_core::registry::HouseholdStatus;
+
+struct Station {
+    id: String,
+    /// Sessions by year: (id, year).
+    sessions: Vec<(String, i32)>,
+}
+
+const POLICY: &[&str] = &[
+    "精准扶贫政策解读",
+    "健康脱贫“351”“180”政策宣讲",
+    "教育扶贫资助政策讲解",
+    "扶贫小额信贷政策解读",
+    "光伏扶贫政策宣讲",
+    "农村危房改造政策解读",
+    "农村低保与扶贫开发两项制度衔接解读",
+    "产业扶贫“四带一自”政策讲解",
+];
+const CASES: &[&str] = &[
+    "脱贫致富典型案例分享",
+    "身边的脱贫故事",
+    "产业脱贫经验交流",
+    "“农权贷”助力脱贫案例",
+    "致富带头人创业经历分享",
+    "村级光伏电站收益分配案例",
+];
+const SKILLS: &[&str] = &[
+    "水稻绿色高产栽培技术",
+    "稻虾共作综合种养技术",
+    "家禽规模养殖技术",
+    "设施蔬菜种植技术",
+    "农村电商入门",
+    "果树修剪与病虫害防治",
+    "家政服务技能培训",
+    "电焊技能培训",
+    "特色水产养殖技术",
+    "食用菌栽培技术",
+];
+const OTHER: &[&str] = &[
+    "安全生产知识讲座",
+    "法律知识进农家",
+    "新农合报销知识讲解",
+    "移风易俗宣讲",
+    "防火防溺水安全教育",
+];
+
+pub fn write(out: &mut Writers, rng: &mut DemoRng, ctx: &Ctx) -> Result<(), DemoError> {
+    let plan = ctx.plan;
+    let mut stations: Vec<Station> = Vec::new();
+    // The stations that serve each village.
+    let mut serving: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); plan.villages.len()];
+    for town in &plan.towns {
+        let mut own: Vec<Vec<usize>> = Vec::with_capacity(town.villages.len());
+        for vi in town.villages.clone() {
+            let v = &plan.villages[vi];
+            let mut n = match v.kind {
+                VillageKind::Urban => weighted(rng, &[12, 80, 8]),
+                _ => weighted(rng, &[3, 79, 18]),
+            };
+            if vi == town.villages.start {
+                n = n.max(1);
+            }
+            let mut mine = Vec::new();
+            for k in 1..=n {
+                let (kind, name) = if k == 1 {
+                    (StationKind::Station, format!("{}党员远程教育站点", v.short))
+                } else {
+                    let group = names::place(rng);
+                    (
+                        StationKind::Station,
+                        format!("{}{group}组远教站点", v.short),
+                    )
+                };
+                let id = format!("ZD{}-{k}", v.code);
+                let upgraded = if chance(rng, 0.45) { 2015 } else { 2016 };
+                write_station(out, &id, v.code, kind, &name, Some(upgraded))?;
+                mine.push(stations.len());
+                serving[vi].insert(stations.len());
+                stations.push(Station {
+                    id,
+                    sessions: Vec::new(),
+                });
+            }
+            // Scattered poor villages get central learning households (中心学习户).
+            if v.kind.is_poor() && chance(rng, 0.32) {
+                for k in 1..=between(rng, 2, 4) {
+                    let id = format!("XX{}-{k}", v.code);
+                    let name = format!("{}第{}村民组中心学习户", v.short, names::numeral(k));
+                    let upgraded = chance(rng, 0.5).then_some(2016);
+                    write_station(
+                        out,
+                        &id,
+                        v.code,
+                        StationKind::LearningHousehold,
+                        &name,
+                        upgraded,
+                    )?;
+                    serving[vi].insert(stations.len());
+                    stations.push(Station {
+                        id,
+                        sessions: Vec::new(),
+                    });
+                }
+            }
+            own.push(mine);
+        }
+        // Some stations also serve neighbouring villages of the town; a village without a
+        // station of its own is served by the nearest one.
+        let range = town.villages.clone();
+        for (offset, mine) in own.iter().enumerate() {
+            for &s in mine {
+                if chance(rng, 0.15) {
+                    for step in 1..=between(rng, 1, 2) {
+                        let neighbour = range.start + offset + step;
+                        if range.contains(&neighbour) {
+                            serving[neighbour].insert(s);
+                        }
+                    }
+                }
+            }
+        }
+        for offset in 0..own.len() {
+            if serving[range.start + offset].is_empty() {
+                let nearest = (1..own.len())
+                    .flat_map(|d| [offset.checked_sub(d), Some(offset + d)])
+                    .flatten()
+                    .find(|&o| o < own.len() && !own[o].is_empty())
+                    .expect("the first village of a town has a station");
+                serving[range.start + offset].insert(own[nearest][0]);
+            }
+        }
+    }
+    for (vi, set) in serving.iter().enumerate() {
+        for &s in set {
+            let row = [text(stations[s].id.clone()), region(plan.villages[vi].code)];
+            out.row(FileId::StationCoverage, &row)?;
+        }
+    }
+    for station in &mut stations {
+        let learning = station.id.starts_with("XX");
+        for (year, lo, hi) in [(2015, 2, 4), (2016, 3, 6)] {
+            let n = if learning {
+                between(rng, 1, 2)
+            } else {
+                between(rng, lo, hi)
+            };
+            for k in 1..=n {
+                let id = format!("{}-{year}{k:02}", station.id);
+                write_session(out, rng, &id, &station.id, year)?;
+                station.sessions.push((id, year));
+            }
+        }
+    }
+    attendance(out, rng, ctx.villages, ctx.households, &stations, &serving)
+}
+
+fn write_station(
+    out: &mut Writers,
+    id: &str,
+    village: u64,
+    kind: StationKind,
+    name: &str,
+    upgraded: Option<i32>,
+) -> Result<(), DemoError> {
+    let row = [
+        text(id),
+        region(village),
+        code(kind.code()),
+        text(name),
+        opt_year(upgraded),
+    ];
+    out.row(FileId::Stations, &row)
+}
+
+fn write_session(
+    out: &mut Writers,
+    rng: &mut DemoRng,
+    id: &str,
+    station: &str,
+    year: i32,
+) -> Result<(), DemoError> {
+    use LecturerKind as L;
+    let topic =
+        [Topic::Policy, Topic::Case, Topic::Skills, Topic::Other][weighted(rng, &[35, 20, 35, 10])];
+    let (lecturers, weights): (&[L], &[u32]) = match topic {
+        Topic::Policy => (&[L::Cadre, L::PartySchool], &[55, 45]),
+        Topic::Case => (&[L::Cadre, L::Entrepreneur, L::PartySchool], &[30, 50, 20]),
+        Topic::Skills => (&[L::Expert, L::Entrepreneur], &[60, 40]),
+        Topic::Other => (&[L::Cadre, L::Expert, L::PartySchool], &[50, 30, 20]),
+    };
+    let lecturer = lecturers[weighted(rng, weights)];
+    let mode = match lecturer {
+        L::PartySchool => TrainingMode::PartySchool,
+        L::Expert if chance(rng, 0.6) => TrainingMode::Base,
+        L::Entrepreneur if chance(rng, 0.8) => TrainingMode::Grower,
+        L::Entrepreneur => TrainingMode::Base,
+        L::Cadre if chance(rng, 0.4) => TrainingMode::PartySchool,
+        _ => TrainingMode::Other,
+    };
+    let title = match topic {
+        Topic::Policy => pick(rng, POLICY),
+        Topic::Case => pick(rng, CASES),
+        Topic::Skills => pick(rng, SKILLS),
+        Topic::Other => pick(rng, OTHER),
+    };
+    let day = day_in(rng, ymd(year, 1, 6), ymd(year, 12, 20));
+    let row = [
+        text(id),
+        text(station),
+        date(day),
+        code(mode.code()),
+        code(lecturer.code()),
+        code(topic.code()),
+        text(*title),
+    ];
+    out.row(FileId::TrainingSessions, &row)
+}
+
+/// About 85% of poor households attend at least once in 2016 (some two or three times), about
+/// two thirds of those poor in 2015 attended that year, and a few exited households come too.
+fn attendance(
+    out: &mut Writers,
+    rng: &mut DemoRng,
+    villages: &[Village],
+    households: &[Household],
+    stations: &[Station],
+    serving: &[BTreeSet<usize>],
+) -> Result<(), DemoError> {
+    for (vi, village) in villages.iter().enumerate() {
+        let sessions = |year: i32| -> Vec<&str> {
+            serving[vi]
+                .iter()
+                .flat_map(|&s| stations[s].sessions.iter())
+                .filter(|(_, y)| *y == year)
+                .map(|(id, _)| id.as_str())
+                .collect()
+        };
+        let mut pools = [sessions(2015), sessions(2016)];
+        for h in &households[village.households.clone()] {
+            let poor_in_2015 = h.status.is_poor() || h.exit_year == Some(2015);
+            let times = [
+                if poor_in_2015 && chance(rng, 0.65) {
+                    between(rng, 1, 2)
+                } else {
+                    0
+                },
+                if h.status.is_poor() {
+                    if chance(rng, 0.85) {
+                        weighted(rng, &[55, 30, 15]) + 1
+                    } else {
+                        0
+                    }
+                } else if h.status != HouseholdStatus::Removed && chance(rng, 0.12) {
+                    1
+                } else {
+                    0
+                },
+            ];
+            for (pool, n) in pools.iter_mut().zip(times) {
+                let n = n.min(pool.len());
+                // A partial shuffle draws n distinct sessions.
+                for k in 0..n {
+                    let j = between(rng, k, pool.len() - 1);
+                    pool.swap(k, j);
+                }
+                for session in &pool[..n] {
+                    out.row(FileId::Attendance, &[text(*session), text(h.id.clone())])?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
