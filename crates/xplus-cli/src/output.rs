@@ -24,12 +24,13 @@ impl Output {
         }
     }
 
-    /// Messages of the library crates are written "中文 / English"; this picks one side.
+    /// Messages of the library crates are written "中文 / English" (the Chinese side may end in
+    /// full-width punctuation right before the slash); this picks one side.
     pub fn pick(&self, message: &str) -> String {
-        match message.split_once(" / ") {
-            Some((zh, en)) => match self.lang {
-                Lang::Zh => zh.to_string(),
-                Lang::En => en.to_string(),
+        match message.find("/ ") {
+            Some(i) => match self.lang {
+                Lang::Zh => message[..i].trim_end().to_string(),
+                Lang::En => message[i + 2..].to_string(),
             },
             None => message.to_string(),
         }
@@ -77,5 +78,29 @@ impl Output {
             .progress_chars("=> "),
         );
         bar
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn picks_one_language() {
+        let zh = Output {
+            lang: Lang::Zh,
+            terminal: false,
+        };
+        let en = Output {
+            lang: Lang::En,
+            terminal: false,
+        };
+        let m = "户主与配偶性别相同（疑点，请核实）/ head and spouse of the same sex";
+        assert_eq!(zh.pick(m), "户主与配偶性别相同（疑点，请核实）");
+        assert_eq!(en.pick(m), "head and spouse of the same sex");
+        let m = "无法读取文件 /tmp/a.csv / cannot read file /tmp/a.csv";
+        assert_eq!(zh.pick(m), "无法读取文件 /tmp/a.csv");
+        assert_eq!(en.pick(m), "cannot read file /tmp/a.csv");
+        assert_eq!(zh.pick("plain"), "plain");
     }
 }

@@ -26,6 +26,14 @@ pub enum StoreError {
     Source(#[from] crate::bundle::source::SourceError),
     #[error(transparent)]
     Sink(#[from] crate::bundle::sink::SinkError),
+    #[error("内存数据库不能导入数据包，请使用数据库文件 / a bundle cannot be imported into an in-memory database; use a database file")]
+    InMemoryImport,
+    #[error("SQLite 写入失败 / SQLite write failed: {context}")]
+    Sqlite {
+        context: String,
+        #[source]
+        source: rusqlite::Error,
+    },
     #[error("导入被中断 / the import was interrupted: {0}")]
     Interrupted(String),
 }

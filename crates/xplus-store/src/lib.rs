@@ -9,6 +9,7 @@ mod param;
 pub mod postgres;
 mod sql;
 pub mod sqlite;
+mod sqlite_import;
 pub mod store;
 
 pub use error::StoreError;

@@ -3,13 +3,15 @@
 
 use crate::error::StoreError;
 use chrono::NaiveDate;
+use std::borrow::Cow;
 use xplus_core::interchange::{Column, ColumnType, Value};
 use xplus_core::registry::{IdNumber, RegionCode};
 use xplus_core::Fen;
 
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Param {
-    Text(Option<String>),
+pub(crate) enum Param<'a> {
+    /// Borrowed from the row where possible: binding must not copy every string of an import.
+    Text(Option<Cow<'a, str>>),
     I64(Option<i64>),
     I32(Option<i32>),
     Bool(Option<bool>),
@@ -38,17 +40,17 @@ pub(crate) fn kind(column: &Column) -> SqlKind {
     }
 }
 
-pub(crate) fn to_param(column: &Column, value: &Value) -> Param {
+pub(crate) fn to_param<'a>(column: &Column, value: &'a Value) -> Param<'a> {
     match (kind(column), value) {
         (SqlKind::Text, Value::Null) => Param::Text(None),
         (SqlKind::I64, Value::Null) => Param::I64(None),
         (SqlKind::I32, Value::Null) => Param::I32(None),
         (SqlKind::Bool, Value::Null) => Param::Bool(None),
         (SqlKind::Date, Value::Null) => Param::Date(None),
-        (_, Value::Text(s)) => Param::Text(Some(s.clone())),
-        (_, Value::Code(c)) => Param::Text(Some((*c).to_string())),
-        (_, Value::Codes(cs)) => Param::Text(Some(cs.join(";"))),
-        (_, Value::Id(id)) => Param::Text(Some(id.to_string())),
+        (_, Value::Text(s)) => Param::Text(Some(Cow::Borrowed(s))),
+        (_, Value::Code(c)) => Param::Text(Some(Cow::Borrowed(c))),
+        (_, Value::Codes(cs)) => Param::Text(Some(Cow::Owned(cs.join(";")))),
+        (_, Value::Id(id)) => Param::Text(Some(Cow::Owned(id.to_string()))),
         (SqlKind::I32, Value::Int(v)) => Param::I32(Some(*v as i32)),
         (_, Value::Int(v)) => Param::I64(Some(*v)),
         (_, Value::Money(f)) => Param::I64(Some(f.0)),
@@ -63,13 +65,13 @@ pub(crate) fn to_param(column: &Column, value: &Value) -> Param {
 pub(crate) fn to_value(
     table: &'static str,
     column: &Column,
-    param: Param,
+    param: Param<'_>,
 ) -> Result<Value, StoreError> {
     let corrupt = |detail: String| StoreError::Corrupt { table, detail };
     Ok(match (column.ty, param) {
         (_, Param::Text(None) | Param::I64(None) | Param::I32(None))
         | (_, Param::Bool(None) | Param::Date(None)) => Value::Null,
-        (ColumnType::Text, Param::Text(Some(s))) => Value::Text(s),
+        (ColumnType::Text, Param::Text(Some(s))) => Value::Text(s.into_owned()),
         (ColumnType::Enum(spec), Param::Text(Some(s))) => Value::Code(
             spec.parse(&s)
                 .ok_or_else(|| corrupt(format!("{}: {s}", column.en)))?,

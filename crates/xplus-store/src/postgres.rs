@@ -38,7 +38,7 @@ impl PgStore {
 
 fn bind<'q>(
     q: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
-    p: Param,
+    p: Param<'q>,
 ) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
     match p {
         Param::Text(v) => q.bind(v),
@@ -53,7 +53,9 @@ fn decode(file: &'static FileSpec, row: &PgRow) -> Result<Vec<Value>, StoreError
     let mut out = Vec::with_capacity(file.columns.len());
     for (i, column) in file.columns.iter().enumerate() {
         let p = match param::kind(column) {
-            SqlKind::Text => row.try_get(i).map(Param::Text),
+            SqlKind::Text => row
+                .try_get::<Option<String>, _>(i)
+                .map(|v| Param::Text(v.map(std::borrow::Cow::Owned))),
             SqlKind::I64 => row.try_get(i).map(Param::I64),
             SqlKind::I32 => row.try_get(i).map(Param::I32),
             SqlKind::Bool => row.try_get(i).map(Param::Bool),
@@ -134,7 +136,7 @@ struct PgImport {
 
 #[async_trait]
 impl ImportTx for PgImport {
-    async fn upsert(&mut self, file: &'static FileSpec, rows: &[Row]) -> Result<(), StoreError> {
+    async fn upsert(&mut self, file: &'static FileSpec, rows: Vec<Row>) -> Result<(), StoreError> {
         for chunk in rows.chunks(sql::batch_rows(file)) {
             let text = self
                 .statements

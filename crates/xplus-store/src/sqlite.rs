@@ -3,14 +3,13 @@
 use crate::error::{DbContext, StoreError};
 use crate::param::{self, Param, SqlKind};
 use crate::sql;
-use crate::store::{Backend, ImportTx, Row, RowSink, Store};
+use crate::store::{Backend, ImportTx, RowSink, Store};
 use async_trait::async_trait;
 use futures_util::TryStreamExt;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
 };
-use sqlx::{Row as _, Sqlite, SqlitePool, Transaction};
-use std::collections::HashMap;
+use sqlx::{Row as _, SqlitePool};
 use std::str::FromStr;
 use std::time::Duration;
 use xplus_core::interchange::{FileSpec, Value};
@@ -20,6 +19,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// The database file, for the import writer's own connection (None for `:memory:`).
+    file: Option<std::path::PathBuf>,
 }
 
 impl SqliteStore {
@@ -31,16 +32,16 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(30))
-            // Imports hold big transactions; a larger page cache keeps index pages in memory.
             .pragma("cache_size", "-65536");
         // An in-memory database exists once per connection, so it must stay on one.
         let max = if url.contains(":memory:") { 1 } else { 4 };
         let pool = SqlitePoolOptions::new()
             .max_connections(max)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             .context(format!("打开 {url} / opening {url}"))?;
-        Ok(SqliteStore { pool })
+        let file = (!url.contains(":memory:")).then(|| options.get_filename().to_path_buf());
+        Ok(SqliteStore { pool, file })
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -48,24 +49,13 @@ impl SqliteStore {
     }
 }
 
-fn bind<'q>(
-    q: sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
-    p: Param,
-) -> sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
-    match p {
-        Param::Text(v) => q.bind(v),
-        Param::I64(v) => q.bind(v),
-        Param::I32(v) => q.bind(v),
-        Param::Bool(v) => q.bind(v),
-        Param::Date(v) => q.bind(v),
-    }
-}
-
 fn decode(file: &'static FileSpec, row: &SqliteRow) -> Result<Vec<Value>, StoreError> {
     let mut out = Vec::with_capacity(file.columns.len());
     for (i, column) in file.columns.iter().enumerate() {
         let p = match param::kind(column) {
-            SqlKind::Text => row.try_get(i).map(Param::Text),
+            SqlKind::Text => row
+                .try_get::<Option<String>, _>(i)
+                .map(|v| Param::Text(v.map(std::borrow::Cow::Owned))),
             SqlKind::I64 => row.try_get(i).map(Param::I64),
             SqlKind::I32 => row.try_get(i).map(Param::I32),
             SqlKind::Bool => row.try_get(i).map(Param::Bool),
@@ -89,15 +79,10 @@ impl Store for SqliteStore {
     }
 
     async fn begin_import(&self) -> Result<Box<dyn ImportTx>, StoreError> {
-        let tx = self
-            .pool
-            .begin()
-            .await
-            .context("开始导入事务 / starting the import")?;
-        Ok(Box::new(SqliteImport {
-            tx,
-            statements: HashMap::new(),
-        }))
+        let file = self.file.clone().ok_or(StoreError::InMemoryImport)?;
+        Ok(Box::new(
+            crate::sqlite_import::BulkWriter::start(file).await?,
+        ))
     }
 
     async fn read_rows(
@@ -136,49 +121,5 @@ impl Store for SqliteStore {
             .await
             .context(format!("统计 {} / counting {}", file.name, file.name))?;
         Ok(n as u64)
-    }
-}
-
-struct SqliteImport {
-    tx: Transaction<'static, Sqlite>,
-    statements: HashMap<(&'static str, usize), String>,
-}
-
-#[async_trait]
-impl ImportTx for SqliteImport {
-    async fn upsert(&mut self, file: &'static FileSpec, rows: &[Row]) -> Result<(), StoreError> {
-        for chunk in rows.chunks(sql::batch_rows(file)) {
-            let text = self
-                .statements
-                .entry((file.name, chunk.len()))
-                .or_insert_with(|| sql::upsert(file, chunk.len(), |n| format!("?{n}")));
-            let mut q = sqlx::query(text.as_str());
-            for row in chunk {
-                for (column, value) in file.columns.iter().zip(&row.values) {
-                    q = bind(q, param::to_param(column, value));
-                }
-                if sql::has_county(file) {
-                    q = q.bind(row.county.map(|c| c.as_u64() as i64));
-                }
-            }
-            q.execute(&mut *self.tx)
-                .await
-                .context(format!("写入 {} / writing {}", file.name, file.name))?;
-        }
-        Ok(())
-    }
-
-    async fn commit(self: Box<Self>) -> Result<(), StoreError> {
-        self.tx
-            .commit()
-            .await
-            .context("提交导入 / committing the import")
-    }
-
-    async fn rollback(self: Box<Self>) -> Result<(), StoreError> {
-        self.tx
-            .rollback()
-            .await
-            .context("撤销导入 / rolling back the import")
     }
 }

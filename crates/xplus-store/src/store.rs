@@ -56,8 +56,9 @@ pub trait Store: Send + Sync {
 
 #[async_trait]
 pub trait ImportTx: Send {
-    /// Inserts the rows, or updates those whose key already exists.
-    async fn upsert(&mut self, file: &'static FileSpec, rows: &[Row]) -> Result<(), StoreError>;
+    /// Inserts the rows, or updates those whose key already exists. A writer may work on the
+    /// rows in the background: its errors then surface at the next call or at commit.
+    async fn upsert(&mut self, file: &'static FileSpec, rows: Vec<Row>) -> Result<(), StoreError>;
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
     async fn rollback(self: Box<Self>) -> Result<(), StoreError>;
 }

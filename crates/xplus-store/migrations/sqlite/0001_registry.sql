@@ -1,6 +1,8 @@
 -- xplus registry and module tables, SQLite. One table per bundle file of interchange.md, with the
 -- same column names. Money is INTEGER fen; dates are TEXT 'YYYY-MM-DD'; booleans 0/1; region codes
 -- the 12-digit statistical code as an integer; enumerations their English code.
+-- Enumerations are checked with OR chains: SQLite evaluates a CHECK with an IN list by building
+-- a temporary index for every row, which tripled the cost of importing members.
 -- Large tables carry county_code (the 12-digit county code) so they can be partitioned or
 -- distributed by county later.
 
@@ -8,7 +10,7 @@
 CREATE TABLE regions (
     code INTEGER NOT NULL PRIMARY KEY,
     name TEXT NOT NULL,
-    level TEXT NOT NULL CHECK (level IN ('province', 'city', 'county', 'town', 'village')),
+    level TEXT NOT NULL CHECK (level = 'province' OR level = 'city' OR level = 'county' OR level = 'town' OR level = 'village'),
     parent_code INTEGER REFERENCES regions(code)
 );
 CREATE INDEX regions_parent_code ON regions (parent_code);
@@ -16,7 +18,7 @@ CREATE INDEX regions_parent_code ON regions (parent_code);
 -- 村 villages: poor-village flag and exit
 CREATE TABLE villages (
     village_code INTEGER NOT NULL PRIMARY KEY REFERENCES regions(code),
-    poor_village INTEGER NOT NULL CHECK (poor_village IN (0, 1)),
+    poor_village INTEGER NOT NULL CHECK (poor_village = 0 OR poor_village = 1),
     population INTEGER NOT NULL,
     exit_year INTEGER,
     planned_exit_year INTEGER,
@@ -29,13 +31,13 @@ CREATE TABLE households (
     household_id TEXT NOT NULL PRIMARY KEY,
     village_code INTEGER NOT NULL REFERENCES villages(village_code),
     identified_year INTEGER NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('poor', 'exited', 'monitored', 'returned', 'removed')),
+    status TEXT NOT NULL CHECK (status = 'poor' OR status = 'exited' OR status = 'monitored' OR status = 'returned' OR status = 'removed'),
     exit_year INTEGER,
     causes TEXT,
-    food_secure INTEGER CHECK (food_secure IN (0, 1)),
-    clothing_secure INTEGER CHECK (clothing_secure IN (0, 1)),
-    housing_safe INTEGER CHECK (housing_safe IN (0, 1)),
-    water_safe INTEGER CHECK (water_safe IN (0, 1)),
+    food_secure INTEGER CHECK (food_secure = 0 OR food_secure = 1),
+    clothing_secure INTEGER CHECK (clothing_secure = 0 OR clothing_secure = 1),
+    housing_safe INTEGER CHECK (housing_safe = 0 OR housing_safe = 1),
+    water_safe INTEGER CHECK (water_safe = 0 OR water_safe = 1),
     county_code INTEGER NOT NULL
 );
 CREATE INDEX households_village_code ON households (village_code);
@@ -46,12 +48,12 @@ CREATE TABLE members (
     household_id TEXT NOT NULL REFERENCES households(household_id),
     id_number TEXT NOT NULL PRIMARY KEY CHECK (length(id_number) = 18),
     name TEXT NOT NULL,
-    relation TEXT NOT NULL CHECK (relation IN ('head', 'spouse', 'child', 'parent', 'grandchild', 'sibling', 'other')),
-    health TEXT NOT NULL CHECK (health IN ('healthy', 'chronic', 'serious', 'disabled')),
-    labour TEXT NOT NULL CHECK (labour IN ('skilled', 'ordinary', 'weak', 'lost', 'none')),
-    schooling TEXT NOT NULL CHECK (schooling IN ('none', 'preschool', 'primary', 'junior', 'senior', 'vocational', 'higher', 'dropout')),
-    medical_insured INTEGER CHECK (medical_insured IN (0, 1)),
-    pension_insured INTEGER CHECK (pension_insured IN (0, 1)),
+    relation TEXT NOT NULL CHECK (relation = 'head' OR relation = 'spouse' OR relation = 'child' OR relation = 'parent' OR relation = 'grandchild' OR relation = 'sibling' OR relation = 'other'),
+    health TEXT NOT NULL CHECK (health = 'healthy' OR health = 'chronic' OR health = 'serious' OR health = 'disabled'),
+    labour TEXT NOT NULL CHECK (labour = 'skilled' OR labour = 'ordinary' OR labour = 'weak' OR labour = 'lost' OR labour = 'none'),
+    schooling TEXT NOT NULL CHECK (schooling = 'none' OR schooling = 'preschool' OR schooling = 'primary' OR schooling = 'junior' OR schooling = 'senior' OR schooling = 'vocational' OR schooling = 'higher' OR schooling = 'dropout'),
+    medical_insured INTEGER CHECK (medical_insured = 0 OR medical_insured = 1),
+    pension_insured INTEGER CHECK (pension_insured = 0 OR pension_insured = 1),
     migrant_months INTEGER,
     county_code INTEGER NOT NULL
 );
@@ -75,7 +77,7 @@ CREATE TABLE incomes (
 CREATE TABLE stations (
     station_id TEXT NOT NULL PRIMARY KEY,
     village_code INTEGER NOT NULL REFERENCES villages(village_code),
-    kind TEXT NOT NULL CHECK (kind IN ('station', 'learning_household')),
+    kind TEXT NOT NULL CHECK (kind = 'station' OR kind = 'learning_household'),
     name TEXT NOT NULL,
     upgraded_year INTEGER
 );
@@ -92,9 +94,9 @@ CREATE TABLE training_sessions (
     session_id TEXT NOT NULL PRIMARY KEY,
     station_id TEXT NOT NULL REFERENCES stations(station_id),
     date TEXT NOT NULL,
-    mode TEXT NOT NULL CHECK (mode IN ('party_school', 'base', 'grower', 'other')),
-    lecturer_kind TEXT NOT NULL CHECK (lecturer_kind IN ('cadre', 'party_school', 'expert', 'entrepreneur')),
-    topic TEXT NOT NULL CHECK (topic IN ('policy', 'case', 'skills', 'other')),
+    mode TEXT NOT NULL CHECK (mode = 'party_school' OR mode = 'base' OR mode = 'grower' OR mode = 'other'),
+    lecturer_kind TEXT NOT NULL CHECK (lecturer_kind = 'cadre' OR lecturer_kind = 'party_school' OR lecturer_kind = 'expert' OR lecturer_kind = 'entrepreneur'),
+    topic TEXT NOT NULL CHECK (topic = 'policy' OR topic = 'case' OR topic = 'skills' OR topic = 'other'),
     title TEXT
 );
 CREATE INDEX training_sessions_station_id ON training_sessions (station_id);
@@ -112,7 +114,7 @@ CREATE INDEX attendance_household_id ON attendance (household_id);
 CREATE TABLE units (
     unit_id TEXT NOT NULL PRIMARY KEY,
     name TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('organ', 'institution', 'enterprise', 'urban_party_org'))
+    kind TEXT NOT NULL CHECK (kind = 'organ' OR kind = 'institution' OR kind = 'enterprise' OR kind = 'urban_party_org')
 );
 
 -- 帮扶干部 cadres
@@ -120,7 +122,7 @@ CREATE TABLE cadres (
     cadre_id TEXT NOT NULL PRIMARY KEY,
     name TEXT NOT NULL,
     unit_id TEXT NOT NULL REFERENCES units(unit_id),
-    role TEXT NOT NULL CHECK (role IN ('helper', 'first_secretary', 'work_team', 'graduate_official')),
+    role TEXT NOT NULL CHECK (role = 'helper' OR role = 'first_secretary' OR role = 'work_team' OR role = 'graduate_official'),
     phone TEXT
 );
 CREATE INDEX cadres_unit_id ON cadres (unit_id);
@@ -131,7 +133,7 @@ CREATE TABLE unit_village_pairings (
     village_code INTEGER NOT NULL REFERENCES villages(village_code),
     start_date TEXT NOT NULL,
     end_date TEXT,
-    joint_party_org INTEGER CHECK (joint_party_org IN (0, 1)),
+    joint_party_org INTEGER CHECK (joint_party_org = 0 OR joint_party_org = 1),
     county_code INTEGER NOT NULL,
     PRIMARY KEY (unit_id, village_code, start_date)
 );
@@ -162,7 +164,7 @@ CREATE TABLE projects (
     project_id TEXT NOT NULL PRIMARY KEY,
     village_code INTEGER NOT NULL REFERENCES villages(village_code),
     name TEXT NOT NULL,
-    model TEXT NOT NULL CHECK (model IN ('pv', 'lease', 'asset_equity', 'operation', 'non_operating_equity')),
+    model TEXT NOT NULL CHECK (model = 'pv' OR model = 'lease' OR model = 'asset_equity' OR model = 'operation' OR model = 'non_operating_equity'),
     share_value INTEGER NOT NULL CHECK (share_value >= 0),
     shares_per_household INTEGER NOT NULL,
     total_shares INTEGER NOT NULL,
@@ -178,7 +180,7 @@ CREATE TABLE share_events (
     project_id TEXT NOT NULL REFERENCES projects(project_id),
     household_id TEXT NOT NULL REFERENCES households(household_id),
     date TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('grant', 'reclaim')),
+    kind TEXT NOT NULL CHECK (kind = 'grant' OR kind = 'reclaim'),
     shares INTEGER NOT NULL,
     county_code INTEGER NOT NULL,
     PRIMARY KEY (project_id, household_id, date, kind)

@@ -239,6 +239,7 @@ impl Validator {
                 }
             }
             progress.rows(rows);
+            tracing::info!(file = reader.file_name(), rows, "checked");
             if spec.id == FileId::Regions {
                 self.finish_regions();
             }
@@ -250,6 +251,11 @@ impl Validator {
         self.check_shares();
         self.warn_incomes(&members);
         self.flush();
+        tracing::info!(
+            errors = self.errors.len(),
+            warnings = self.warnings.len(),
+            "cross-file rules checked"
+        );
         counts
     }
 
@@ -432,6 +438,7 @@ pub async fn import_bundle(
     progress: Arc<dyn ImportProgress>,
 ) -> Result<ImportReport, StoreError> {
     let source = BundleSource::open(path, options.encoding)?;
+    tracing::info!(bundle = %path.display(), files = source.files().len(), "import started");
     let mut validator = Validator::new(options);
     if !store.is_empty().await? {
         let present: Vec<FileId> = source.files().iter().map(|f| f.spec.id).collect();
@@ -458,7 +465,7 @@ pub async fn import_bundle(
     let mut write_error = None;
     while let Some(batch) = receiver.recv().await {
         if write_error.is_none() {
-            if let Err(e) = tx.upsert(batch.spec, &batch.rows).await {
+            if let Err(e) = tx.upsert(batch.spec, batch.rows).await {
                 write_error = Some(e);
             }
         }
@@ -471,11 +478,13 @@ pub async fn import_bundle(
         return Err(e);
     }
     let committed = errors.is_empty();
+    tracing::info!(committed, "all rows written");
     if committed {
         tx.commit().await?;
     } else {
         tx.rollback().await?;
     }
+    tracing::info!("import finished");
     Ok(ImportReport {
         errors,
         warnings,
