@@ -24,7 +24,7 @@ pub struct Failure {
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Failure {
         let code = match e {
-            StoreError::BadUrl(_) | StoreError::Source(_) => 2,
+            StoreError::BadUrl(_) | StoreError::InMemory | StoreError::Source(_) => 2,
             _ => 1,
         };
         let mut message = e.to_string();

@@ -26,8 +26,8 @@ pub enum StoreError {
     Source(#[from] crate::bundle::source::SourceError),
     #[error(transparent)]
     Sink(#[from] crate::bundle::sink::SinkError),
-    #[error("内存数据库不能导入数据包，请使用数据库文件 / a bundle cannot be imported into an in-memory database; use a database file")]
-    InMemoryImport,
+    #[error("不支持内存数据库，请使用数据库文件（sqlite://文件名）/ in-memory databases are not supported; use a database file (sqlite://FILE)")]
+    InMemory,
     #[error("SQLite 写入失败 / SQLite write failed: {context}")]
     Sqlite {
         context: String,

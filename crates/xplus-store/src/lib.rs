@@ -9,7 +9,7 @@ mod param;
 pub mod postgres;
 mod sql;
 pub mod sqlite;
-mod sqlite_import;
+mod sqlite_bulk;
 pub mod store;
 
 pub use error::StoreError;

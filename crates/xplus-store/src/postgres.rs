@@ -96,17 +96,7 @@ impl Store for PgStore {
         region: Option<RegionCode>,
         sink: &mut RowSink<'_>,
     ) -> Result<u64, StoreError> {
-        let cols: Vec<&str> = file.columns.iter().map(|c| c.en).collect();
-        let filter = region
-            .and_then(|r| sql::region_filter(file, r.as_u64(), r.level()))
-            .map(|f| format!(" WHERE {f}"))
-            .unwrap_or_default();
-        let query = format!(
-            "SELECT {} FROM {}{filter} ORDER BY {}",
-            cols.join(", "),
-            file.name,
-            sql::order_by(file, " COLLATE \"C\"")
-        );
+        let query = sql::select_rows(file, region, " COLLATE \"C\"");
         let mut rows = sqlx::query(&query).fetch(&self.pool);
         let mut n = 0;
         while let Some(row) = rows
@@ -118,6 +108,14 @@ impl Store for PgStore {
             n += 1;
         }
         Ok(n)
+    }
+
+    async fn has_rows(&self, file: &'static FileSpec) -> Result<bool, StoreError> {
+        let row = sqlx::query(&format!("SELECT 1 FROM {} LIMIT 1", file.name))
+            .fetch_optional(&self.pool)
+            .await
+            .context(format!("读取 {} / reading {}", file.name, file.name))?;
+        Ok(row.is_some())
     }
 
     async fn count(&self, file: &'static FileSpec) -> Result<u64, StoreError> {

@@ -2,7 +2,7 @@
 //! statements cannot drift from the columns.
 
 use xplus_core::interchange::{ColumnType, CountyFrom, FileSpec};
-use xplus_core::registry::Level;
+use xplus_core::registry::{Level, RegionCode};
 
 pub(crate) fn has_county(file: &FileSpec) -> bool {
     !matches!(file.county, CountyFrom::None)
@@ -65,7 +65,7 @@ pub(crate) fn batch_rows(file: &FileSpec) -> usize {
 /// by the household's or village's code; the small reference tables (regions, villages, stations,
 /// sessions, units, cadres, statistics) are exported whole so that every reference in the cut
 /// bundle still resolves when it is imported elsewhere.
-pub(crate) fn region_filter(file: &FileSpec, code: u64, level: Level) -> Option<String> {
+fn region_filter(file: &FileSpec, code: u64, level: Level) -> Option<String> {
     let (lo, hi) = range_of(code, level);
     let by = |col: &str| format!("{col} BETWEEN {lo} AND {hi}");
     match (file.name, file.county) {
@@ -96,7 +96,23 @@ fn range_of(code: u64, level: Level) -> (u64, u64) {
     (code, code + span - 1)
 }
 
-pub(crate) fn order_by(file: &FileSpec, collate: &str) -> String {
+/// `SELECT` of a file's columns in key order, optionally restricted to a region. `collate` is
+/// appended to text keys (PostgreSQL's locale collation would order keys differently from SQLite).
+pub(crate) fn select_rows(file: &FileSpec, region: Option<RegionCode>, collate: &str) -> String {
+    let cols: Vec<&str> = file.columns.iter().map(|c| c.en).collect();
+    let filter = region
+        .and_then(|r| region_filter(file, r.as_u64(), r.level()))
+        .map(|f| format!(" WHERE {f}"))
+        .unwrap_or_default();
+    format!(
+        "SELECT {} FROM {}{filter} ORDER BY {}",
+        cols.join(", "),
+        file.name,
+        order_by(file, collate)
+    )
+}
+
+fn order_by(file: &FileSpec, collate: &str) -> String {
     file.key
         .iter()
         .map(|&k| {

@@ -43,10 +43,13 @@ pub trait Store: Send + Sync {
 
     async fn count(&self, file: &'static FileSpec) -> Result<u64, StoreError>;
 
+    /// Whether the file's table has any row (without counting a large table).
+    async fn has_rows(&self, file: &'static FileSpec) -> Result<bool, StoreError>;
+
     /// True when no bundle file has any row (a fresh database).
     async fn is_empty(&self) -> Result<bool, StoreError> {
         for file in xplus_core::interchange::ALL_FILES {
-            if self.count(file).await? > 0 {
+            if self.has_rows(file).await? {
                 return Ok(false);
             }
         }

@@ -5,7 +5,7 @@
 use super::context::*;
 use super::Validator;
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::{BinaryHeap, HashMap};
 use xplus_core::backbone::pairing::{self, Span};
 use xplus_core::collective::{ledger, loan, ShareEventKind};
 use xplus_core::interchange::schema::{
@@ -46,56 +46,101 @@ impl Validator {
         }
     }
 
-    /// Exactly one head per household the bundle touches; also the doubtful pairs of a head and
-    /// spouse of the same sex. Returns member counts per household.
-    pub(super) fn check_heads(&mut self) -> Vec<u32> {
-        let n = self.ctx.households.len();
-        let mut members = vec![0u32; n];
-        let mut heads = vec![0u8; n];
-        let mut head_sex = HashMap::new();
-        for (&id, m) in &self.ctx.members {
-            let h = m.household as usize;
-            members[h] += 1;
-            if m.relation == Relation::Head {
-                heads[h] = heads[h].saturating_add(1);
-                if let Some(id) = IdNumber::from_digits17(id) {
-                    head_sex.insert(m.household, id.sex());
+    /// One person, one household, and exactly one head per household the bundle touches; also
+    /// the doubtful pairs of a head and spouse of the same sex. Returns member counts per
+    /// household.
+    pub(super) fn check_members(&mut self) -> Vec<u32> {
+        let mut members = std::mem::take(&mut self.ctx.members);
+        // Stored rows (row 0) sort before the bundle's rows of the same person.
+        members.sort_unstable_by_key(|m| (m.id, m.row));
+        let mut findings: Vec<(u32, u64, String)> = Vec::new();
+        let mut kept = 0;
+        let mut i = 0;
+        while i < members.len() {
+            let start = i;
+            while i < members.len() && members[i].id == members[start].id {
+                i += 1;
+            }
+            let group = &members[start..i];
+            let stored = group.iter().find(|m| m.row == FROM_DB).copied();
+            let mut from_bundle = group.iter().filter(|m| m.row != FROM_DB);
+            let mut keep = stored;
+            if let Some(first) = from_bundle.next().copied() {
+                for later in from_bundle {
+                    findings.push((
+                        later.row,
+                        later.id,
+                        format!("同一人在本文件第{}行已出现（一人只能属于一户）/ the same person is already on row {} (one person, one household)", first.row, first.row),
+                    ));
                 }
+                if let Some(s) = stored.filter(|s| s.household() != first.household()) {
+                    let other = &self.ctx.households.ids[s.household() as usize];
+                    findings.push((
+                        first.row,
+                        first.id,
+                        format!("此人已是户 {other} 的成员（一人只能属于一户）/ this person already belongs to household {other} (one person, one household)"),
+                    ));
+                }
+                keep = Some(first);
+            }
+            if let Some(k) = keep {
+                members[kept] = k;
+                kept += 1;
             }
         }
-        let mut touched: Vec<u32> = std::mem::take(&mut self.ctx.touched_households);
-        touched.sort_unstable();
-        touched.dedup();
-        for &h in &touched {
-            let count = heads[h as usize];
+        members.truncate(kept);
+        findings.sort_by_key(|f| f.0);
+        for (row, id, reason) in findings {
+            let id = IdNumber::from_digits17(id)
+                .map(|i| i.to_string())
+                .unwrap_or_default();
+            self.issue(&MEMBERS, row, "id_number", id, reason, true);
+        }
+
+        let n = self.ctx.households.len();
+        let mut counts = vec![0u32; n];
+        let mut heads = vec![0u8; n];
+        let mut head_sex = vec![None; n];
+        for m in &members {
+            let h = m.household() as usize;
+            counts[h] += 1;
+            if m.relation() == Relation::Head {
+                heads[h] = heads[h].saturating_add(1);
+                head_sex[h] = IdNumber::from_digits17(m.id).map(|id| id.sex());
+            }
+        }
+        let touched = std::mem::take(&mut self.ctx.touched);
+        for (h, _) in touched.iter().enumerate().filter(|(_, t)| **t) {
+            let count = heads[h];
             if count == 1 {
                 continue;
             }
-            let id = self.ctx.households.ids[h as usize].to_string();
+            let id = self.ctx.households.ids[h].to_string();
             let reason = format!(
                 "户 {id} 有{count}名户主，应恰好1名 / household {id} has {count} heads; it must have exactly one"
             );
-            let household_row = self.ctx.households.row[h as usize];
+            let household_row = self.ctx.households.row[h];
             if household_row != FROM_DB {
                 self.error_at(&HOUSEHOLDS, household_row, 0, &Value::Text(id), reason);
             } else {
-                let row = self.ctx.first_member_row.get(&h).copied().unwrap_or(0);
+                let row = self.ctx.first_member_row.get(h).copied().unwrap_or(0);
                 self.issue(&MEMBERS, row, "relation", String::new(), reason, true);
             }
         }
-        let touched: HashSet<u32> = touched.into_iter().collect();
         let mut doubtful = Vec::new();
-        for (&id, m) in &self.ctx.members {
-            if m.row == FROM_DB || m.relation != Relation::Spouse || !touched.contains(&m.household)
+        for m in &members {
+            let h = m.household() as usize;
+            if m.row == FROM_DB
+                || m.relation() != Relation::Spouse
+                || !touched.get(h).copied().unwrap_or(false)
             {
                 continue;
             }
-            let (Some(sex), Some(head)) = (IdNumber::from_digits17(id), head_sex.get(&m.household))
-            else {
+            let (Some(id), Some(head)) = (IdNumber::from_digits17(m.id), head_sex[h]) else {
                 continue;
             };
-            if sex.sex() == *head {
-                doubtful.push((m.row, sex));
+            if id.sex() == head {
+                doubtful.push((m.row, id));
             }
         }
         doubtful.sort_by_key(|(row, _)| *row);
@@ -109,7 +154,7 @@ impl Validator {
                 false,
             );
         }
-        members
+        counts
     }
 
     /// rules.md §7: no household that still needs help loses its last helper; no cadre has more
@@ -302,7 +347,7 @@ impl Validator {
     /// A per-capita income more than ten times its village's median that year is doubtful.
     pub(super) fn warn_incomes(&mut self, members: &[u32]) {
         const FACTOR: i64 = 10;
-        let mut by_village: HashMap<(u64, i64), Vec<(Fen, u32)>> = HashMap::new();
+        let mut by_village: HashMap<(u64, i32), Vec<(Fen, u32)>> = HashMap::new();
         for inc in &self.ctx.incomes {
             let n = members.get(inc.household as usize).copied().unwrap_or(0);
             if n == 0 {

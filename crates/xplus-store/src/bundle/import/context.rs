@@ -73,18 +73,26 @@ impl<T> Entities<T> {
 }
 
 /// Keys of the files whose key is not a single text id, packed into 128 bits, with the row
-/// that defined them.
+/// that defined them. Keys that fit in 64 bits (most of them) take half the memory.
 #[derive(Default)]
 pub(crate) struct KeySet {
-    rows: HashMap<u128, u32>,
+    narrow: HashMap<u64, u32>,
+    wide: HashMap<u128, u32>,
 }
 
 impl KeySet {
     /// Records a key; returns the earlier bundle row if the bundle already had it.
     pub fn insert(&mut self, key: u128, row: u32) -> Option<u32> {
-        match self.rows.insert(key, row) {
+        let earlier = match u64::try_from(key) {
+            Ok(k) => self.narrow.insert(k, row),
+            Err(_) => self.wide.insert(key, row),
+        };
+        match earlier {
             Some(earlier) if earlier != FROM_DB && row != FROM_DB => {
-                self.rows.insert(key, earlier);
+                match u64::try_from(key) {
+                    Ok(k) => self.narrow.insert(k, earlier),
+                    Err(_) => self.wide.insert(key, earlier),
+                };
                 Some(earlier)
             }
             _ => None,
@@ -148,10 +156,41 @@ pub(crate) struct HouseholdInfo {
     pub status: HouseholdStatus,
 }
 
-pub(crate) struct MemberInfo {
-    pub household: u32,
-    pub relation: Relation,
+/// One member row (from the bundle or the database), packed into 16 bytes: a province has
+/// five million people. Duplicates are found by sorting once every row is read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MemberEntry {
+    /// The first 17 digits of the identity number.
+    pub id: u64,
+    /// Household index in the low 29 bits, relation in the top 3.
+    household_relation: u32,
     pub row: u32,
+}
+
+impl MemberEntry {
+    pub fn new(id: u64, household: u32, relation: Relation, row: u32) -> MemberEntry {
+        assert!(
+            household < 1 << 29,
+            "more households than one import can hold"
+        );
+        let r = Relation::ALL
+            .iter()
+            .position(|&x| x == relation)
+            .expect("every relation is listed") as u32;
+        MemberEntry {
+            id,
+            household_relation: household | r << 29,
+            row,
+        }
+    }
+
+    pub fn household(&self) -> u32 {
+        self.household_relation & ((1 << 29) - 1)
+    }
+
+    pub fn relation(&self) -> Relation {
+        Relation::ALL[(self.household_relation >> 29) as usize]
+    }
 }
 
 pub(crate) struct ProjectInfo {
@@ -189,9 +228,9 @@ pub(crate) struct LoanInfo {
 
 /// One income row of the bundle, kept for the doubtful-income warning.
 pub(crate) struct IncomeSeen {
-    pub household: u32,
-    pub year: i64,
     pub net: Fen,
+    pub household: u32,
+    pub year: i32,
     pub row: u32,
 }
 
@@ -201,7 +240,7 @@ pub(crate) struct Context {
     pub villages: HashMap<u64, VillageInfo>,
     pub village_rows: HashMap<u64, u32>,
     pub households: Entities<HouseholdInfo>,
-    pub members: HashMap<u64, MemberInfo>,
+    pub members: Vec<MemberEntry>,
     pub stations: Entities<u64>,
     pub sessions: Entities<()>,
     pub units: Entities<()>,
@@ -216,14 +255,44 @@ pub(crate) struct Context {
     pub event_index: HashMap<u128, usize>,
     pub events: Vec<ShareEvent>,
     pub incomes: Vec<IncomeSeen>,
-    /// Households whose own row or members the bundle touches (the head rule is checked for them).
-    pub touched_households: Vec<u32>,
-    /// Bundle row in members.csv of some member of a household, for pointing at the problem.
-    pub first_member_row: HashMap<u32, u32>,
+    /// By household index: whether the bundle has its row or any of its members (the head rule
+    /// is checked for those).
+    pub touched: Vec<bool>,
+    /// By household index: a bundle row in members.csv of one of its members (0: none).
+    pub first_member_row: Vec<u32>,
 }
 
 impl Context {
     pub fn keys(&mut self, file: FileId) -> &mut KeySet {
         self.keys.entry(file).or_default()
+    }
+
+    pub fn touch(&mut self, household: u32) {
+        let h = household as usize;
+        if self.touched.len() <= h {
+            self.touched.resize(h + 1, false);
+        }
+        self.touched[h] = true;
+    }
+
+    pub fn note_member_row(&mut self, household: u32, row: u32) {
+        let h = household as usize;
+        if self.first_member_row.len() <= h {
+            self.first_member_row.resize(h + 1, 0);
+        }
+        if self.first_member_row[h] == 0 {
+            self.first_member_row[h] = row;
+        }
+    }
+
+    /// Forgets what only the rows of `file` itself needed (duplicate keys, which stored row a
+    /// bundle row replaces), once the file has been read.
+    pub fn finish_file(&mut self, file: FileId) {
+        self.keys.remove(&file);
+        match file {
+            FileId::CadreHouseholdPairings => self.pairing_index = HashMap::new(),
+            FileId::ShareEvents => self.event_index = HashMap::new(),
+            _ => {}
+        }
     }
 }

@@ -276,7 +276,7 @@ impl Validator {
         if row == FROM_DB {
             return true;
         }
-        self.ctx.touched_households.push(index);
+        self.ctx.touch(index);
         let identified = int(values, 2);
         let exit_year = values[4].as_int();
         if matches!(status, HouseholdStatus::Exited | HouseholdStatus::Monitored)
@@ -346,7 +346,7 @@ impl Validator {
                     let net = money(2) + money(3) + money(4) + money(5) - money(6);
                     self.ctx.incomes.push(IncomeSeen {
                         household: idx(0),
-                        year: int(values, 1),
+                        year: int(values, 1) as i32,
                         net,
                         row,
                     });
@@ -428,39 +428,10 @@ impl Validator {
             .as_code()
             .and_then(Relation::parse)
             .unwrap_or(Relation::Other);
-        let key = id.digits17();
-        if let Some(existing) = self.ctx.members.get(&key) {
-            if row != FROM_DB && existing.row != FROM_DB {
-                let earlier = existing.row;
-                self.error_at(
-                    spec,
-                    row,
-                    1,
-                    &values[1],
-                    format!("同一人在本文件第{earlier}行已出现（一人只能属于一户）/ the same person is already on row {earlier} (one person, one household)"),
-                );
-                return false;
-            }
-            if row != FROM_DB && existing.household != household {
-                let other = self.ctx.households.ids[existing.household as usize].clone();
-                self.error_at(
-                    spec,
-                    row,
-                    1,
-                    &values[1],
-                    format!("此人已是户 {other} 的成员（一人只能属于一户）/ this person already belongs to household {other} (one person, one household)"),
-                );
-                return false;
-            }
-        }
-        self.ctx.members.insert(
-            key,
-            MemberInfo {
-                household,
-                relation,
-                row,
-            },
-        );
+        // One person, one household is checked once all rows are in (see check_members).
+        self.ctx
+            .members
+            .push(MemberEntry::new(id.digits17(), household, relation, row));
         if row != FROM_DB {
             let labour = values[5]
                 .as_code()
@@ -476,8 +447,8 @@ impl Validator {
                     format!("{age}岁却有劳动能力（疑点，请核实）/ a {age}-year-old with labour capacity (doubtful, please check)"),
                 );
             }
-            self.ctx.touched_households.push(household);
-            self.ctx.first_member_row.entry(household).or_insert(row);
+            self.ctx.touch(household);
+            self.ctx.note_member_row(household, row);
         }
         true
     }

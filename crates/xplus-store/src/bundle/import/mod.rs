@@ -244,9 +244,10 @@ impl Validator {
                 self.finish_regions();
             }
             self.flush();
+            self.ctx.finish_file(spec.id);
             counts.push((reader.file_name().to_string(), rows));
         }
-        let members = self.check_heads();
+        let members = self.check_members();
         self.check_pairings();
         self.check_shares();
         self.warn_incomes(&members);
