@@ -55,7 +55,7 @@ fn open(file: &std::path::Path) -> Result<Connection, StoreError> {
     conn.execute_batch(
         "PRAGMA foreign_keys = ON;
          PRAGMA synchronous = NORMAL;
-         PRAGMA cache_size = -131072;
+         PRAGMA cache_size = -65536;
          PRAGMA temp_store = MEMORY;
          BEGIN IMMEDIATE;",
     )
