@@ -8,6 +8,7 @@
 mod checks;
 mod context;
 mod files;
+mod modules;
 
 use crate::bundle::source::{BundleSource, Encoding};
 use crate::error::StoreError;
