@@ -15,6 +15,9 @@ use xplus_core::registry::RegionCode;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// Advisory lock key held by an import's transaction ("xplus" in ASCII).
+const IMPORT_LOCK: i64 = 0x78_706c_7573;
+
 pub struct PgStore {
     pool: PgPool,
 }
@@ -79,11 +82,18 @@ impl Store for PgStore {
     }
 
     async fn begin_import(&self) -> Result<Box<dyn ImportTx>, StoreError> {
-        let tx = self
+        let mut tx = self
             .pool
             .begin()
             .await
             .context("开始导入事务 / starting the import")?;
+        // One import at a time: a second waits here, and then checks against what the first
+        // committed.
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(IMPORT_LOCK)
+            .execute(&mut *tx)
+            .await
+            .context("等待其他导入完成 / waiting for another import to finish")?;
         Ok(Box::new(PgImport {
             tx,
             statements: HashMap::new(),

@@ -4,12 +4,13 @@
 
 use super::context::*;
 use super::Validator;
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use chrono::Datelike;
+use std::collections::HashMap;
 use xplus_core::backbone::pairing::{self, Span};
 use xplus_core::collective::{ledger, loan, ShareEventKind};
 use xplus_core::interchange::schema::{
     self, CADRE_HOUSEHOLD_PAIRINGS, HOUSEHOLDS, LOANS, MEMBERS, PROJECTS, REGIONS, SHARE_EVENTS,
+    UNIT_VILLAGE_PAIRINGS, VILLAGES,
 };
 use xplus_core::interchange::{FileSpec, Value};
 use xplus_core::registry::{IdNumber, RegionCode, Relation};
@@ -179,8 +180,16 @@ impl Validator {
                     end: self.ctx.pairings[i].end,
                 })
                 .collect();
+            let exit_year = self.ctx.households.info[*household as usize].exit_year;
             for k in pairing::ends_without_successor(&spans) {
                 let p = &self.ctx.pairings[idxs[k]];
+                // A helper who left after the household had exited left lawfully; §7 binds
+                // exited households only where a county extends it (rules.md §5).
+                if let (Some(end), Some(exited)) = (p.end, exit_year) {
+                    if end.year() > exited {
+                        continue;
+                    }
+                }
                 let reason = format!(
                     "该户状态为“{}”，结束帮扶须有接任干部在次日前接续（贫困户不脱贫、帮扶责任人不脱钩）/ a {} household may not be left without a helper; a successor must take over — rules.md §7",
                     status.label_zh(),
@@ -203,17 +212,26 @@ impl Validator {
         let capacity = self.rules.helper_capacity.value as usize;
         for (cadre, mut idxs) in by_cadre {
             idxs.sort_by_key(|&i| self.ctx.pairings[i].start);
-            let mut active: BinaryHeap<Reverse<Date>> = BinaryHeap::new();
+            // Pairings active at the current start, as (last day, index).
+            let mut active: Vec<(Date, usize)> = Vec::new();
             for i in idxs {
                 let p = &self.ctx.pairings[i];
-                while active.peek().is_some_and(|Reverse(end)| *end < p.start) {
-                    active.pop();
+                active.retain(|(end, _)| *end >= p.start);
+                active.push((p.end.unwrap_or(Date::MAX), i));
+                if active.len() <= capacity {
+                    continue;
                 }
-                active.push(Reverse(p.end.unwrap_or(Date::MAX)));
-                if active.len() > capacity && p.row != FROM_DB {
+                // The bundle caused it (the stored rows kept the rule): name its latest pairing
+                // among those active at once.
+                let culprit = active
+                    .iter()
+                    .map(|&(_, j)| &self.ctx.pairings[j])
+                    .filter(|q| q.row != FROM_DB)
+                    .max_by_key(|q| (q.start, q.row));
+                if let Some(q) = culprit {
                     let id = self.ctx.cadres.ids[cadre as usize].to_string();
                     findings.push((
-                        p.row,
+                        q.row,
                         &CADRE_HOUSEHOLD_PAIRINGS,
                         0,
                         id.clone(),
@@ -222,17 +240,69 @@ impl Validator {
                             self.rules.helper_capacity.source
                         ),
                     ));
+                    // One finding per overload is enough.
+                    active.retain(|&(_, j)| self.ctx.pairings[j].row != q.row);
                 }
             }
         }
+        for p in &self.ctx.unit_ends {
+            let Some(village) = self.ctx.villages.get(&p.village) else {
+                continue;
+            };
+            let exited_by_then = village
+                .exit_year
+                .is_some_and(|y| y <= i64::from(p.end.year()));
+            if pairing::unit_may_end(village.poor, exited_by_then) {
+                continue;
+            }
+            let reason = "贫困村未出列，帮扶单位不得撤出（贫困村不出列、工作队不撤出）/ a unit may not leave a poor village before it exits — rules.md §7".to_string();
+            let village_row = self
+                .ctx
+                .village_rows
+                .get(&p.village)
+                .copied()
+                .unwrap_or(FROM_DB);
+            if p.row != FROM_DB {
+                let end = xplus_core::values::format_date(p.end);
+                findings.push((p.row, &UNIT_VILLAGE_PAIRINGS, 3, end, reason));
+            } else if village_row != FROM_DB {
+                let exit = village.exit_year.map(|y| y.to_string()).unwrap_or_default();
+                findings.push((village_row, &VILLAGES, 3, exit, reason));
+            }
+        }
         findings.sort_by_key(|f| (f.1.id, f.0));
+        findings.dedup_by(|a, b| a.0 == b.0 && a.1.id == b.1.id && a.2 == b.2 && a.4 == b.4);
         for (row, spec, col, value, reason) in findings {
             let column = spec.columns[col].en;
             self.issue(spec, row, column, value, reason, true);
         }
     }
 
-    /// rules.md §8: every project's ledger, every loan's caps, and no reclaim of pledged shares.
+    fn ledger_events(&self, idxs: &[usize]) -> Vec<ledger::LedgerEvent> {
+        idxs.iter()
+            .map(|&i| {
+                let e = &self.ctx.events[i];
+                ledger::LedgerEvent {
+                    household: e.household,
+                    date: e.date,
+                    kind: e.kind,
+                    shares: e.shares,
+                }
+            })
+            .collect()
+    }
+
+    /// The bundle's share event among `idxs` that is latest on or before `day`: the rows
+    /// stored before kept the rules, so a new violation is the bundle's doing.
+    fn latest_bundle_event(&self, idxs: &[usize], day: Date) -> Option<&ShareEvent> {
+        idxs.iter()
+            .map(|&i| &self.ctx.events[i])
+            .filter(|e| e.row != FROM_DB && e.date <= day)
+            .max_by_key(|e| (e.date, e.row))
+    }
+
+    /// rules.md §8: every project's ledger, every loan's caps, and pledged shares kept until the
+    /// loan is repaid. A violation is reported on the bundle row that brought it about.
     pub(super) fn check_shares(&mut self) {
         let mut by_project: HashMap<u32, Vec<usize>> = HashMap::new();
         let mut by_holding: HashMap<(u32, u32), Vec<usize>> = HashMap::new();
@@ -245,66 +315,56 @@ impl Validator {
         }
         let mut findings: Vec<(&'static FileSpec, u32, &'static str, String, String)> = Vec::new();
         for (project, idxs) in &by_project {
-            let events: Vec<ledger::LedgerEvent> = idxs
-                .iter()
-                .map(|&i| {
-                    let e = &self.ctx.events[i];
-                    ledger::LedgerEvent {
-                        household: e.household,
-                        date: e.date,
-                        kind: e.kind,
-                        shares: e.shares,
-                    }
-                })
-                .collect();
+            let events = self.ledger_events(idxs);
             let total = self.ctx.projects.info[*project as usize].total_shares;
+            let project_row = self.ctx.projects.row[*project as usize];
             for (k, violation) in ledger::check(total, &events) {
                 let e = &self.ctx.events[idxs[k]];
-                if e.row != FROM_DB {
-                    findings.push((
-                        &SHARE_EVENTS,
-                        e.row,
-                        "shares",
-                        e.shares.to_string(),
-                        violation.describe(),
-                    ));
-                } else if self.ctx.projects.row[*project as usize] != FROM_DB {
-                    let row = self.ctx.projects.row[*project as usize];
+                let reason = violation.describe();
+                if let Some(b) = self.latest_bundle_event(idxs, e.date) {
+                    findings.push((&SHARE_EVENTS, b.row, "shares", b.shares.to_string(), reason));
+                } else if project_row != FROM_DB {
                     findings.push((
                         &PROJECTS,
-                        row,
+                        project_row,
                         "total_shares",
                         total.to_string(),
-                        violation.describe(),
+                        reason,
                     ));
                 }
             }
         }
-        let no_events = Vec::new();
+        let mut loans_by_holding: HashMap<(u32, u32), Vec<usize>> = HashMap::new();
         for l in 0..self.ctx.loans.len() {
             let info = &self.ctx.loans.info[l];
-            let row = self.ctx.loans.row[l];
-            let idxs = by_holding
-                .get(&(info.project, info.household))
-                .unwrap_or(&no_events);
-            let events: Vec<ledger::LedgerEvent> = idxs
-                .iter()
-                .map(|&i| {
-                    let e = &self.ctx.events[i];
-                    ledger::LedgerEvent {
-                        household: e.household,
-                        date: e.date,
-                        kind: e.kind,
-                        shares: e.shares,
-                    }
-                })
-                .collect();
-            if row != FROM_DB {
-                let project = &self.ctx.projects.info[info.project as usize];
+            loans_by_holding
+                .entry((info.project, info.household))
+                .or_default()
+                .push(l);
+        }
+        let no_events = Vec::new();
+        for (holding, loans) in &loans_by_holding {
+            let idxs = by_holding.get(holding).unwrap_or(&no_events);
+            let events = self.ledger_events(idxs);
+            let (project, household) = *holding;
+            let unpaid_on = |l: usize, day: Date| {
+                let info = &self.ctx.loans.info[l];
+                info.start <= day && info.repaid.is_none_or(|r| r > day)
+            };
+            for &l in loans {
+                let info = &self.ctx.loans.info[l];
+                let row = self.ctx.loans.row[l];
+                let project_row = self.ctx.projects.row[project as usize];
+                let pledged_by_others: i64 = loans
+                    .iter()
+                    .filter(|&&o| o != l && unpaid_on(o, info.start))
+                    .map(|&o| self.ctx.loans.info[o].pledged)
+                    .sum();
                 let terms = loan::LoanTerms {
                     pledged_shares: info.pledged,
-                    shares_held: ledger::holding_on(&events, info.household, info.start),
-                    share_value: project.share_value,
+                    shares_held: ledger::holding_on(&events, household, info.start)
+                        - pledged_by_others,
+                    share_value: self.ctx.projects.info[project as usize].share_value,
                     amount: info.amount,
                     term_months: info.term_months,
                 };
@@ -316,29 +376,74 @@ impl Validator {
                         loan::LoanViolation::AmountOverCap { .. } => info.amount.to_string(),
                         loan::LoanViolation::TermTooLong { .. } => info.term_months.to_string(),
                     };
-                    findings.push((&LOANS, row, v.column(), value, v.describe()));
+                    if row != FROM_DB {
+                        findings.push((&LOANS, row, v.column(), value, v.describe()));
+                    } else if let (loan::LoanViolation::AmountOverCap { .. }, true) =
+                        (&v, project_row != FROM_DB)
+                    {
+                        let share_value = self.ctx.projects.info[project as usize].share_value;
+                        findings.push((
+                            &PROJECTS,
+                            project_row,
+                            "share_value",
+                            share_value.to_string(),
+                            v.describe(),
+                        ));
+                    } else if let Some(b) = self.latest_bundle_event(idxs, info.start) {
+                        findings.push((
+                            &SHARE_EVENTS,
+                            b.row,
+                            "shares",
+                            b.shares.to_string(),
+                            v.describe(),
+                        ));
+                    }
                 }
             }
-            // Pledged shares stay until the loan is repaid.
+            // After each reclaim, the unpaid loans' pledges must still be covered.
             for &i in idxs {
                 let e = &self.ctx.events[i];
-                let unpaid_then = info.start <= e.date && info.repaid.is_none_or(|r| r > e.date);
-                if e.row == FROM_DB || e.kind != ShareEventKind::Reclaim || !unpaid_then {
+                if e.kind != ShareEventKind::Reclaim {
                     continue;
                 }
-                if ledger::holding_on(&events, info.household, e.date) < info.pledged {
-                    let loan_id = self.ctx.loans.ids[l].to_string();
+                let pledged: i64 = loans
+                    .iter()
+                    .filter(|&&l| unpaid_on(l, e.date))
+                    .map(|&l| self.ctx.loans.info[l].pledged)
+                    .sum();
+                if pledged == 0 || ledger::holding_on(&events, household, e.date) >= pledged {
+                    continue;
+                }
+                let unpaid: Vec<String> = loans
+                    .iter()
+                    .filter(|&&l| unpaid_on(l, e.date))
+                    .map(|&l| self.ctx.loans.ids[l].to_string())
+                    .collect();
+                let reason = format!(
+                    "这些股份已质押给未还清的贷款 {}，还清前不得收回 / the shares are pledged to unpaid loan {} and cannot be reclaimed before it is repaid — rules.md §8",
+                    unpaid.join("、"),
+                    unpaid.join(", ")
+                );
+                if e.row != FROM_DB {
+                    findings.push((&SHARE_EVENTS, e.row, "shares", e.shares.to_string(), reason));
+                } else if let Some(&l) = loans
+                    .iter()
+                    .filter(|&&l| self.ctx.loans.row[l] != FROM_DB && unpaid_on(l, e.date))
+                    .max_by_key(|&&l| self.ctx.loans.row[l])
+                {
+                    let info = &self.ctx.loans.info[l];
                     findings.push((
-                        &SHARE_EVENTS,
-                        e.row,
-                        "shares",
-                        e.shares.to_string(),
-                        format!("这些股份已质押给未还清的贷款 {loan_id}，还清前不得收回 / the shares are pledged to unpaid loan {loan_id} and cannot be reclaimed before it is repaid — rules.md §8"),
+                        &LOANS,
+                        self.ctx.loans.row[l],
+                        "pledged_shares",
+                        info.pledged.to_string(),
+                        reason,
                     ));
                 }
             }
         }
         findings.sort_by_key(|f| (f.0.id, f.1));
+        findings.dedup_by(|a, b| a.0.id == b.0.id && a.1 == b.1 && a.2 == b.2 && a.4 == b.4);
         for (spec, row, column, value, reason) in findings {
             self.issue(spec, row, column, value, reason, true);
         }

@@ -154,6 +154,7 @@ pub(crate) struct VillageInfo {
 pub(crate) struct HouseholdInfo {
     pub village: u64,
     pub status: HouseholdStatus,
+    pub exit_year: Option<i32>,
 }
 
 /// One member row (from the bundle or the database), packed into 16 bytes: a province has
@@ -207,6 +208,14 @@ pub(crate) struct Pairing {
     pub row: u32,
 }
 
+/// A unit pairing that ends, kept to check rules.md §7 against the villages' final state.
+#[derive(PartialEq, Eq)]
+pub(crate) struct UnitPairingEnd {
+    pub village: u64,
+    pub end: Date,
+    pub row: u32,
+}
+
 pub(crate) struct ShareEvent {
     pub project: u32,
     pub household: u32,
@@ -252,6 +261,8 @@ pub(crate) struct Context {
     /// Cadre pairings by packed key → index into `pairings`, so a bundle row replaces the stored one.
     pub pairing_index: HashMap<u128, usize>,
     pub pairings: Vec<Pairing>,
+    pub unit_end_index: HashMap<u128, usize>,
+    pub unit_ends: Vec<UnitPairingEnd>,
     pub event_index: HashMap<u128, usize>,
     pub events: Vec<ShareEvent>,
     pub incomes: Vec<IncomeSeen>,
@@ -291,6 +302,7 @@ impl Context {
         self.keys.remove(&file);
         match file {
             FileId::CadreHouseholdPairings => self.pairing_index = HashMap::new(),
+            FileId::UnitVillagePairings => self.unit_end_index = HashMap::new(),
             FileId::ShareEvents => self.event_index = HashMap::new(),
             _ => {}
         }

@@ -264,7 +264,12 @@ impl Validator {
             .as_code()
             .and_then(HouseholdStatus::parse)
             .unwrap_or(HouseholdStatus::Poor);
-        let info = HouseholdInfo { village, status };
+        let exit_year = values[4].as_int().map(|y| y as i32);
+        let info = HouseholdInfo {
+            village,
+            status,
+            exit_year,
+        };
         let index = match self.ctx.households.insert(&id, info, row) {
             Insert::Duplicate(earlier) => {
                 self.duplicate(spec, row, values, earlier);

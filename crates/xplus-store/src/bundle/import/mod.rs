@@ -359,6 +359,7 @@ impl Validator {
                 let info = context::HouseholdInfo {
                     village,
                     status: xplus_core::registry::HouseholdStatus::Removed,
+                    exit_year: None,
                 };
                 self.ctx.households.insert(id, info, row);
             }
@@ -418,12 +419,13 @@ fn needed_from_database(present: &[FileId]) -> BTreeSet<FileId> {
         let spec = schema::spec(f);
         let mut more: Vec<FileId> = spec.columns.iter().filter_map(|c| c.refers).collect();
         more.extend(match f {
+            Villages => vec![UnitVillagePairings],
             Households => vec![Members, CadreHouseholdPairings],
             Members => vec![Households],
             Incomes => vec![Members],
             ShareEvents => vec![Loans],
             Loans => vec![ShareEvents],
-            Projects => vec![ShareEvents],
+            Projects => vec![ShareEvents, Loans],
             _ => vec![],
         });
         stack.extend(more.into_iter().filter(|m| !needed.contains(m)));
@@ -441,6 +443,9 @@ pub async fn import_bundle(
 ) -> Result<ImportReport, StoreError> {
     let source = BundleSource::open(path, options.encoding)?;
     tracing::info!(bundle = %path.display(), files = source.files().len(), "import started");
+    // The transaction comes first: it holds the database's write lock (SQLite) or the import
+    // lock (PostgreSQL), so the stored rows read below cannot change before the bundle lands.
+    let mut tx = store.begin_import().await?;
     let mut validator = Validator::new(options);
     if !store.is_empty().await? {
         let present: Vec<FileId> = source.files().iter().map(|f| f.spec.id).collect();
@@ -463,7 +468,6 @@ pub async fn import_bundle(
         validator.sender = None;
         (validator.errors, validator.warnings, counts)
     });
-    let mut tx = store.begin_import().await?;
     let mut write_error = None;
     while let Some(batch) = receiver.recv().await {
         if write_error.is_none() {
@@ -475,16 +479,19 @@ pub async fn import_bundle(
     let (errors, warnings, rows) = checker
         .await
         .map_err(|e| StoreError::Interrupted(e.to_string()))?;
-    if let Some(e) = write_error {
-        tx.rollback().await?;
-        return Err(e);
-    }
-    let committed = errors.is_empty();
+    let committed = errors.is_empty() && write_error.is_none();
     tracing::info!(committed, "all rows written");
     if committed {
         tx.commit().await?;
+    } else if !errors.is_empty() {
+        // Rows of a doomed import may have failed in the database too (a person listed twice
+        // in one batch, say); the report of what is wrong with the bundle is what matters.
+        if let Err(e) = tx.rollback().await {
+            tracing::info!(error = %e, "rolled back a rejected import");
+        }
     } else {
-        tx.rollback().await?;
+        let _ = tx.rollback().await;
+        return Err(write_error.expect("not committed without errors means a write failed"));
     }
     tracing::info!("import finished");
     Ok(ImportReport {

@@ -4,7 +4,6 @@
 use super::context::*;
 use super::files::{date, int, text};
 use super::Validator;
-use xplus_core::backbone::pairing;
 use xplus_core::collective::ShareEventKind;
 use xplus_core::interchange::{FileSpec, Value};
 
@@ -51,20 +50,21 @@ impl Validator {
         {
             return false;
         }
-        if let (Some(end), Some(village)) = (date(values, 3), self.ctx.villages.get(&refs[1])) {
-            use chrono::Datelike;
-            let exited_by_then = village
-                .exit_year
-                .is_some_and(|y| y <= i64::from(end.year()));
-            if row != FROM_DB && !pairing::unit_may_end(village.poor, exited_by_then) {
-                self.error_at(
-                    spec,
-                    row,
-                    3,
-                    &values[3],
-                    "贫困村未出列，帮扶单位不得撤出（贫困村不出列、工作队不撤出）/ a unit may not leave a poor village before it exits — rules.md §7".into(),
-                );
-                return false;
+        if let Some(end) = date(values, 3) {
+            // Checked once every village is known (a bundle may change a village's exit).
+            let pairing = UnitPairingEnd {
+                village: refs[1],
+                end,
+                row,
+            };
+            match self.ctx.unit_end_index.get(&key) {
+                Some(&i) => self.ctx.unit_ends[i] = pairing,
+                None => {
+                    self.ctx
+                        .unit_end_index
+                        .insert(key, self.ctx.unit_ends.len());
+                    self.ctx.unit_ends.push(pairing);
+                }
             }
         }
         true
