@@ -18,7 +18,25 @@ use xplus_store::{
 
 pub struct Failure {
     pub code: u8,
-    pub message: String,
+    /// The error and its causes, outermost first; each may be written "中文 / English".
+    pub parts: Vec<String>,
+}
+
+impl Failure {
+    /// An error with its chain of causes.
+    fn chain(code: u8, e: &dyn std::error::Error) -> Failure {
+        let mut parts = vec![e.to_string()];
+        let mut cause = e.source();
+        while let Some(c) = cause {
+            // Some messages already quote their cause; say it once.
+            let text = c.to_string();
+            if !parts.iter().any(|p| p.contains(&text)) {
+                parts.push(text);
+            }
+            cause = c.source();
+        }
+        Failure { code, parts }
+    }
 }
 
 impl From<StoreError> for Failure {
@@ -27,18 +45,8 @@ impl From<StoreError> for Failure {
             StoreError::BadUrl(_) | StoreError::InMemory | StoreError::Source(_) => 2,
             _ => 1,
         };
-        let mut message = e.to_string();
-        let mut cause = std::error::Error::source(&e);
-        while let Some(c) = cause {
-            message.push_str(&format!(": {c}"));
-            cause = c.source();
-        }
-        Failure { code, message }
+        Failure::chain(code, &e)
     }
-}
-
-fn bad_input(message: String) -> Failure {
-    Failure { code: 2, message }
 }
 
 pub async fn run(command: Command, db: &str, out: &Output) -> Result<ExitCode, Failure> {
@@ -80,10 +88,13 @@ pub async fn run(command: Command, db: &str, out: &Output) -> Result<ExitCode, F
         } => {
             let store = open(db).await?;
             let region = match region {
-                Some(code) => Some(
-                    RegionCode::parse(&code)
-                        .map_err(|e| bad_input(format!("区划代码 {code} 无效：{e}")))?,
-                ),
+                Some(code) => Some(RegionCode::parse(&code).map_err(|e| Failure {
+                    code: 2,
+                    parts: vec![
+                        format!("区划代码 {code} 无效 / invalid region code {code}"),
+                        e.to_string(),
+                    ],
+                })?),
                 None => None,
             };
             let options = ExportOptions {
@@ -277,7 +288,10 @@ async fn demo(
         None => {
             temp = tempfile::tempdir().map_err(|e| Failure {
                 code: 1,
-                message: format!("无法创建临时文件夹 / cannot create a temporary folder: {e}"),
+                parts: vec![
+                    "无法创建临时文件夹 / cannot create a temporary folder".into(),
+                    e.to_string(),
+                ],
             })?;
             temp.path().to_path_buf()
         }
@@ -298,14 +312,8 @@ async fn demo(
             })
         })
         .await
-        .map_err(|e| Failure {
-            code: 1,
-            message: e.to_string(),
-        })?
-        .map_err(|e| Failure {
-            code: 1,
-            message: e.to_string(),
-        })?
+        .map_err(|e| Failure::chain(1, &e))?
+        .map_err(|e| Failure::chain(1, &e))?
     };
     bar.finish_and_clear();
     out.say(

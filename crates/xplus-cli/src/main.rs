@@ -111,7 +111,10 @@ fn main() -> ExitCode {
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {
-            out.failure(&format!("无法启动运行时 / cannot start the runtime: {e}"));
+            out.failure(&[
+                "无法启动运行时 / cannot start the runtime".to_string(),
+                e.to_string(),
+            ]);
             return ExitCode::from(1);
         }
     };
@@ -119,7 +122,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(failure) => {
-            out.failure(&failure.message);
+            out.failure(&failure.parts);
             ExitCode::from(failure.code)
         }
     }

@@ -41,13 +41,15 @@ impl Output {
         println!("{}", if self.lang == Lang::Zh { zh } else { en });
     }
 
-    pub fn failure(&self, message: &str) {
+    /// An error and its causes, each in the user's language.
+    pub fn failure(&self, parts: &[String]) {
         let prefix = if self.lang == Lang::Zh {
             "错误"
         } else {
             "error"
         };
-        eprintln!("{prefix}: {}", self.pick(message));
+        let text: Vec<String> = parts.iter().map(|p| self.pick(p)).collect();
+        eprintln!("{prefix}: {}", text.join(": "));
     }
 
     /// A spinner with a row counter on a terminal; a hidden one when output is piped.

@@ -945,17 +945,12 @@ fn value_for(column: &'static Column) -> BoxedStrategy<Value> {
             .prop_map(Value::Int)
             .boxed(),
         ColumnType::Money { negative } => {
-            let low = if negative { i64::MIN + 1 } else { 0 };
+            let max = cell::MAX_MONEY.0;
+            let low = if negative { -max } else { 0 };
             let small: i64 = if negative { -10_0000 } else { 0 };
-            prop_oneof![
-                Just(0),
-                Just(low),
-                Just(i64::MAX),
-                low..=i64::MAX,
-                small..=10_0000
-            ]
-            .prop_map(|f| Value::Money(Fen(f)))
-            .boxed()
+            prop_oneof![Just(0), Just(low), Just(max), low..=max, small..=10_0000]
+                .prop_map(|f| Value::Money(Fen(f)))
+                .boxed()
         }
         ColumnType::Enum(spec) => select(spec.values.iter().map(|(c, _)| *c).collect::<Vec<_>>())
             .prop_map(Value::Code)
@@ -1037,4 +1032,16 @@ fn empty_cells_are_null_or_missing() {
             }
         }
     }
+}
+
+#[test]
+fn money_cells_beyond_the_cap_are_refused() {
+    let wage = &xplus_core::interchange::schema::INCOMES.columns[2];
+    let today = parse_date("2026-11-29").unwrap();
+    let max = cell::MAX_MONEY;
+    assert_eq!(
+        cell::parse(wage, &max.to_string(), today),
+        Ok(Value::Money(max))
+    );
+    assert!(cell::parse(wage, &Fen(max.0 + 1).to_string(), today).is_err());
 }

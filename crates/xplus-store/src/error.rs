@@ -6,7 +6,8 @@ use std::path::PathBuf;
 pub enum StoreError {
     #[error("数据库地址无法识别：{0}（应为 sqlite://文件 或 postgres://…）/ unrecognised database URL: {0} (expected sqlite://FILE or postgres://…)")]
     BadUrl(String),
-    #[error("数据库操作失败 / database operation failed: {context}")]
+    /// `context` says what was being done, "中文 / English"; the cause follows in the chain.
+    #[error("{context}")]
     Database {
         context: String,
         #[source]
@@ -28,7 +29,7 @@ pub enum StoreError {
     Sink(#[from] crate::bundle::sink::SinkError),
     #[error("不支持内存数据库，请使用数据库文件（sqlite://文件名）/ in-memory databases are not supported; use a database file (sqlite://FILE)")]
     InMemory,
-    #[error("SQLite 写入失败 / SQLite write failed: {context}")]
+    #[error("{context}")]
     Sqlite {
         context: String,
         #[source]

@@ -28,6 +28,7 @@ impl PgStore {
             PgConnectOptions::from_str(url).map_err(|_| StoreError::BadUrl(url.to_string()))?;
         let pool = PgPoolOptions::new()
             .max_connections(8)
+            .acquire_timeout(std::time::Duration::from_secs(10))
             .connect_with(options)
             .await
             .context("连接 PostgreSQL / connecting to PostgreSQL")?;

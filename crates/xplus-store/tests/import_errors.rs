@@ -462,7 +462,10 @@ async fn a_bundle_row_dated_before_stored_rows_is_still_checked() {
     let mut first = small_bundle();
     append(&mut first, "share_events", "P1,H003,2016-06-01,grant,10");
     let mut second = only(&first, &[]);
-    second.insert("share_events", "project_id,household_id,date,kind,shares\nP1,H001,2014-01-01,grant,11\n".to_string());
+    second.insert(
+        "share_events",
+        "project_id,household_id,date,kind,shares\nP1,H001,2014-01-01,grant,11\n".to_string(),
+    );
     refused_after(&first, &second, "share_events.csv", 2, "shares").await;
 
     // Stored: C3 helps H003, H001 (from 2016-07-01) and three more from 2016-08-01: five at
@@ -575,4 +578,24 @@ async fn a_village_that_is_not_exited_keeps_its_unit() {
     let mut second = only(&first, &["regions"]);
     second.insert("villages", "village_code,poor_village,population,exit_year,planned_exit_year\n341181100201,1,1200,,2017\n".to_string());
     refused_after(&first, &second, "villages.csv", 2, "exit_year").await;
+}
+
+#[tokio::test]
+async fn one_wrong_reference_is_reported_once() {
+    // A cadre with an unknown unit: the cadre's row is the error, not every pairing naming it.
+    let mut b = small_bundle();
+    let row = plant(&mut b, "cadres", "C3,", "C3,周强,U9,helper,");
+    let e = errors_of(&b).await;
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(has(&e, "cadres.csv", row, "unit_id"), "{e:#?}");
+
+    // A header cell left empty in the middle would lose that column: refused.
+    let mut b = small_bundle();
+    let text = b["units"]
+        .replace("unit_id,name,kind", "unit_id,,kind")
+        .replace("滁州市财政局,", "x,")
+        .replace("天长市农商行,", "y,");
+    b.insert("units", text);
+    let e = errors_of(&b).await;
+    assert!(has(&e, "units.csv", 1, "B"), "{e:#?}");
 }

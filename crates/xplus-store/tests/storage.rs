@@ -98,7 +98,8 @@ async fn chinese_headers_and_gb18030_import_to_the_same_data() {
     let zh = db.dir().join("zh");
     export(&db, &zh, true).await;
     let zh_files = read_folder(&zh);
-    assert!(zh_files["households.csv"].starts_with("户编号,村代码,"));
+    // With a byte-order mark, so that Chinese Excel opens it as UTF-8.
+    assert!(zh_files["households.csv"].starts_with("\u{feff}户编号,村代码,"));
     assert!(zh_files["households.csv"].contains("监测"));
     // Save every file as GB18030, as Chinese Excel does.
     let gbk = db.dir().join("gbk");

@@ -81,6 +81,10 @@ impl Value {
 /// Longest text accepted in a free-text cell, in characters.
 pub const MAX_TEXT_CHARS: usize = 500;
 
+/// Largest amount accepted in a money cell: 10,000 亿 yuan. Far above any real amount, and low
+/// enough that sums of a few such amounts can never overflow.
+pub const MAX_MONEY: Fen = Fen(100_000_000_000_000);
+
 /// Parses one cell. `today` bounds birth dates in identity numbers.
 pub fn parse(column: &Column, raw: &str, today: Date) -> Result<Value, String> {
     let s = raw.trim();
@@ -114,7 +118,7 @@ pub fn parse(column: &Column, raw: &str, today: Date) -> Result<Value, String> {
         },
         ColumnType::Int { min, max } => match values::parse_int(s) {
             Some(v) if v >= min && v <= max => Ok(Value::Int(v)),
-            Some(_) if max == i64::MAX => Err(format!(
+            Some(_) if max >= 1_000_000_000_000 => Err(format!(
                 "应为不小于{min}的整数 / must be a whole number of at least {min}"
             )),
             Some(_) => Err(format!(
@@ -125,6 +129,9 @@ pub fn parse(column: &Column, raw: &str, today: Date) -> Result<Value, String> {
         ColumnType::Money { negative } => match Fen::parse(s) {
             Ok(f) if f.is_negative() && !negative => {
                 Err("金额不能为负数 / the amount may not be negative".into())
+            }
+            Ok(f) if f.0.abs() > MAX_MONEY.0 => {
+                Err("金额超出范围（最大1万亿元）/ the amount is out of range (at most 10^12 yuan)".into())
             }
             Ok(f) => Ok(Value::Money(f)),
             Err(e) => Err(e.to_string()),
@@ -152,9 +159,13 @@ pub fn parse(column: &Column, raw: &str, today: Date) -> Result<Value, String> {
                 Value::Codes(codes)
             })
         }
-        ColumnType::IdNumber => IdNumber::parse(s, today)
-            .map(Value::Id)
-            .map_err(|e| e.to_string()),
+        ColumnType::IdNumber => IdNumber::parse(s, today).map(Value::Id).map_err(|e| {
+            if s.contains(['E', 'e']) && s.contains('+') {
+                "身份证号被 Excel 存成了数字（科学计数法），后几位已丢失；请把该列设为文本后重新录入 / Excel stored the ID number as a number and lost its last digits; format the column as text and enter it again".to_string()
+            } else {
+                e.to_string()
+            }
+        }),
     }
 }
 

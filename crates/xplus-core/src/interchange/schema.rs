@@ -141,9 +141,11 @@ const fn reference(en: &'static str, zh: &'static str, ty: ColumnType, to: FileI
 use ColumnType as T;
 
 const MONEY: T = T::Money { negative: false };
+/// Counts of people and shares: capped far above any real figure so sums cannot overflow.
+const MAX_COUNT: i64 = 1_000_000_000_000;
 const COUNT: T = T::Int {
     min: 0,
-    max: i64::MAX,
+    max: MAX_COUNT,
 };
 const VILLAGE: Column = reference("village_code", "村代码", T::Region, FileId::Villages);
 const HOUSEHOLD: Column = reference("household_id", "户编号", T::Text, FileId::Households);
@@ -403,7 +405,7 @@ pub static SHARE_EVENTS: FileSpec = FileSpec {
             "股数",
             T::Int {
                 min: 1,
-                max: i64::MAX,
+                max: MAX_COUNT,
             },
         ),
     ],
@@ -433,7 +435,7 @@ pub static LOANS: FileSpec = FileSpec {
             "质押股数",
             T::Int {
                 min: 1,
-                max: i64::MAX,
+                max: MAX_COUNT,
             },
         ),
         col("amount", "贷款金额", MONEY),

@@ -84,7 +84,7 @@ enum Target {
     Csv {
         path: PathBuf,
         // Boxed: the writer's buffer state would make every `Current` as large.
-        writer: Box<csv::Writer<File>>,
+        writer: Box<csv::Writer<std::io::BufWriter<File>>>,
     },
     Sheet {
         index: usize,
@@ -128,10 +128,21 @@ impl BundleSink {
             Out::Folder(dir) => {
                 let path = dir.join(spec.file_name());
                 remove_aliases(dir, spec)?;
+                let mut file = std::fs::File::create(&path).map_err(|source| SinkError::Io {
+                    path: path.display().to_string(),
+                    source,
+                })?;
+                // A byte-order mark makes Chinese Excel open the file as UTF-8 rather than GBK;
+                // the importer accepts files with or without it.
+                std::io::Write::write_all(&mut file, "\u{feff}".as_bytes()).map_err(|source| {
+                    SinkError::Io {
+                        path: path.display().to_string(),
+                        source,
+                    }
+                })?;
                 let mut writer = csv::WriterBuilder::new()
                     .terminator(csv::Terminator::Any(b'\n'))
-                    .from_path(&path)
-                    .map_err(|source| csv_error(&path, source))?;
+                    .from_writer(std::io::BufWriter::new(file));
                 writer
                     .write_record(headers)
                     .map_err(|source| csv_error(&path, source))?;
@@ -383,7 +394,7 @@ mod tests {
         let text = std::fs::read_to_string(dir.path().join("units.csv")).unwrap();
         assert_eq!(
             text,
-            "单位编号,单位名称,类型\nU1,县委组织部,机关\nU1,县委组织部,机关\n"
+            "\u{feff}单位编号,单位名称,类型\nU1,县委组织部,机关\nU1,县委组织部,机关\n"
         );
     }
 }

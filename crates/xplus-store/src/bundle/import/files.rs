@@ -138,7 +138,12 @@ impl Validator {
             FileId::Households => self.household_row(spec, row, &values, refs.is_some()),
             _ => match refs {
                 Some(refs) => self.dependent_row(spec, row, &values, &refs),
-                None => false,
+                None => {
+                    // Its key still exists for the rows that name it: one wrong reference
+                    // should not make every later row report this record missing.
+                    self.register_key_only(spec, row, &values);
+                    false
+                }
             },
         };
         if row == FROM_DB || !ok || self.errors.len() > errors_before {

@@ -272,6 +272,20 @@ impl Validator {
         let mut ok = true;
         for (pos, name) in header.iter().enumerate() {
             if name.trim().is_empty() {
+                // Trailing empty header cells are dropped by the reader; one in the middle
+                // would silently lose that column's data.
+                if !ignore_unknown {
+                    let letter = crate::bundle::source::column_letters(pos);
+                    self.issue(
+                        spec,
+                        1,
+                        &letter,
+                        String::new(),
+                        format!("第{letter}列没有列名 / column {letter} has no header"),
+                        true,
+                    );
+                    ok = false;
+                }
                 continue;
             }
             match spec.find_header(name) {
@@ -351,7 +365,12 @@ impl Validator {
 
     /// For a row with a bad cell: remember its key (if that parsed) so later references to it
     /// are not reported as missing on top of the real error.
-    fn register_key_only(&mut self, spec: &'static FileSpec, row: u32, values: &[Value]) {
+    pub(super) fn register_key_only(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+    ) {
         let key = &values[spec.key[0]];
         match (spec.id, key) {
             (FileId::Households, Value::Text(id)) => {
