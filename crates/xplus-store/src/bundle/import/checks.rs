@@ -163,7 +163,7 @@ impl Validator {
     pub(super) fn check_pairings(&mut self) {
         let mut by_household: HashMap<u32, Vec<usize>> = HashMap::new();
         let mut by_cadre: HashMap<u32, Vec<usize>> = HashMap::new();
-        for (i, p) in self.ctx.pairings.iter().enumerate() {
+        for (i, p) in self.ctx.pairings.items.iter().enumerate() {
             by_household.entry(p.household).or_default().push(i);
             by_cadre.entry(p.cadre).or_default().push(i);
         }
@@ -176,13 +176,13 @@ impl Validator {
             let spans: Vec<Span> = idxs
                 .iter()
                 .map(|&i| Span {
-                    start: self.ctx.pairings[i].start,
-                    end: self.ctx.pairings[i].end,
+                    start: self.ctx.pairings.items[i].start,
+                    end: self.ctx.pairings.items[i].end,
                 })
                 .collect();
             let exit_year = self.ctx.households.info[*household as usize].exit_year;
             for k in pairing::ends_without_successor(&spans) {
-                let p = &self.ctx.pairings[idxs[k]];
+                let p = &self.ctx.pairings.items[idxs[k]];
                 // A helper who left after the household had exited left lawfully; §7 binds
                 // exited households only where a county extends it (rules.md §5).
                 if let (Some(end), Some(exited)) = (p.end, exit_year) {
@@ -211,11 +211,11 @@ impl Validator {
         }
         let capacity = self.rules.helper_capacity.value as usize;
         for (cadre, mut idxs) in by_cadre {
-            idxs.sort_by_key(|&i| self.ctx.pairings[i].start);
+            idxs.sort_by_key(|&i| self.ctx.pairings.items[i].start);
             // Pairings active at the current start, as (last day, index).
             let mut active: Vec<(Date, usize)> = Vec::new();
             for i in idxs {
-                let p = &self.ctx.pairings[i];
+                let p = &self.ctx.pairings.items[i];
                 active.retain(|(end, _)| *end >= p.start);
                 active.push((p.end.unwrap_or(Date::MAX), i));
                 if active.len() <= capacity {
@@ -225,7 +225,7 @@ impl Validator {
                 // among those active at once.
                 let culprit = active
                     .iter()
-                    .map(|&(_, j)| &self.ctx.pairings[j])
+                    .map(|&(_, j)| &self.ctx.pairings.items[j])
                     .filter(|q| q.row != FROM_DB)
                     .max_by_key(|q| (q.start, q.row));
                 if let Some(q) = culprit {
@@ -241,11 +241,11 @@ impl Validator {
                         ),
                     ));
                     // One finding per overload is enough.
-                    active.retain(|&(_, j)| self.ctx.pairings[j].row != q.row);
+                    active.retain(|&(_, j)| self.ctx.pairings.items[j].row != q.row);
                 }
             }
         }
-        for p in &self.ctx.unit_ends {
+        for p in &self.ctx.unit_ends.items {
             let Some(village) = self.ctx.villages.get(&p.village) else {
                 continue;
             };
@@ -281,7 +281,7 @@ impl Validator {
     fn ledger_events(&self, idxs: &[usize]) -> Vec<ledger::LedgerEvent> {
         idxs.iter()
             .map(|&i| {
-                let e = &self.ctx.events[i];
+                let e = &self.ctx.events.items[i];
                 ledger::LedgerEvent {
                     household: e.household,
                     date: e.date,
@@ -296,7 +296,7 @@ impl Validator {
     /// stored before kept the rules, so a new violation is the bundle's doing.
     fn latest_bundle_event(&self, idxs: &[usize], day: Date) -> Option<&ShareEvent> {
         idxs.iter()
-            .map(|&i| &self.ctx.events[i])
+            .map(|&i| &self.ctx.events.items[i])
             .filter(|e| e.row != FROM_DB && e.date <= day)
             .max_by_key(|e| (e.date, e.row))
     }
@@ -306,7 +306,7 @@ impl Validator {
     pub(super) fn check_shares(&mut self) {
         let mut by_project: HashMap<u32, Vec<usize>> = HashMap::new();
         let mut by_holding: HashMap<(u32, u32), Vec<usize>> = HashMap::new();
-        for (i, e) in self.ctx.events.iter().enumerate() {
+        for (i, e) in self.ctx.events.items.iter().enumerate() {
             by_project.entry(e.project).or_default().push(i);
             by_holding
                 .entry((e.project, e.household))
@@ -319,7 +319,7 @@ impl Validator {
             let total = self.ctx.projects.info[*project as usize].total_shares;
             let project_row = self.ctx.projects.row[*project as usize];
             for (k, violation) in ledger::check(total, &events) {
-                let e = &self.ctx.events[idxs[k]];
+                let e = &self.ctx.events.items[idxs[k]];
                 let reason = violation.describe();
                 if let Some(b) = self.latest_bundle_event(idxs, e.date) {
                     findings.push((&SHARE_EVENTS, b.row, "shares", b.shares.to_string(), reason));
@@ -402,7 +402,7 @@ impl Validator {
             }
             // After each reclaim, the unpaid loans' pledges must still be covered.
             for &i in idxs {
-                let e = &self.ctx.events[i];
+                let e = &self.ctx.events.items[i];
                 if e.kind != ShareEventKind::Reclaim {
                     continue;
                 }

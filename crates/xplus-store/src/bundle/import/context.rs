@@ -100,6 +100,39 @@ impl KeySet {
     }
 }
 
+/// Records kept for rules across rows, by packed key, so that a bundle row replaces the stored
+/// row it updates instead of standing beside it.
+pub(crate) struct Keyed<T> {
+    index: HashMap<u128, usize>,
+    pub items: Vec<T>,
+}
+
+impl<T> Default for Keyed<T> {
+    fn default() -> Self {
+        Keyed {
+            index: HashMap::new(),
+            items: Vec::new(),
+        }
+    }
+}
+
+impl<T> Keyed<T> {
+    pub fn put(&mut self, key: u128, item: T) {
+        match self.index.get(&key) {
+            Some(&i) => self.items[i] = item,
+            None => {
+                self.index.insert(key, self.items.len());
+                self.items.push(item);
+            }
+        }
+    }
+
+    /// Once the file is read no row can replace another: the index can go.
+    pub fn forget_keys(&mut self) {
+        self.index = HashMap::new();
+    }
+}
+
 /// Packs small numbers into one key; the widths are fixed per kind of part.
 pub(crate) struct KeyPacker(u128, u32);
 
@@ -258,13 +291,9 @@ pub(crate) struct Context {
     pub loans: Entities<LoanInfo>,
     /// Composite keys per file.
     pub keys: HashMap<FileId, KeySet>,
-    /// Cadre pairings by packed key → index into `pairings`, so a bundle row replaces the stored one.
-    pub pairing_index: HashMap<u128, usize>,
-    pub pairings: Vec<Pairing>,
-    pub unit_end_index: HashMap<u128, usize>,
-    pub unit_ends: Vec<UnitPairingEnd>,
-    pub event_index: HashMap<u128, usize>,
-    pub events: Vec<ShareEvent>,
+    pub pairings: Keyed<Pairing>,
+    pub unit_ends: Keyed<UnitPairingEnd>,
+    pub events: Keyed<ShareEvent>,
     pub incomes: Vec<IncomeSeen>,
     /// By household index: whether the bundle has its row or any of its members (the head rule
     /// is checked for those).
@@ -301,9 +330,9 @@ impl Context {
     pub fn finish_file(&mut self, file: FileId) {
         self.keys.remove(&file);
         match file {
-            FileId::CadreHouseholdPairings => self.pairing_index = HashMap::new(),
-            FileId::UnitVillagePairings => self.unit_end_index = HashMap::new(),
-            FileId::ShareEvents => self.event_index = HashMap::new(),
+            FileId::CadreHouseholdPairings => self.pairings.forget_keys(),
+            FileId::UnitVillagePairings => self.unit_ends.forget_keys(),
+            FileId::ShareEvents => self.events.forget_keys(),
             _ => {}
         }
     }

@@ -195,26 +195,13 @@ impl Validator {
         };
         match self.ctx.regions.insert(code.as_u64(), info) {
             Some(old) if old.row != FROM_DB && row != FROM_DB => {
+                let earlier = old.row;
                 self.ctx.regions.insert(code.as_u64(), old);
-                self.duplicate_row(spec, row, values);
+                self.duplicate(spec, row, values, earlier);
                 false
             }
             _ => true,
         }
-    }
-
-    fn duplicate_row(&mut self, spec: &'static FileSpec, row: u32, values: &[Value]) {
-        let earlier = match spec.id {
-            FileId::Regions => values[0]
-                .as_region()
-                .and_then(|c| self.ctx.regions.get(&c.as_u64()))
-                .map(|r| r.row),
-            FileId::Villages => values[0]
-                .as_region()
-                .and_then(|c| self.ctx.village_rows.get(&c.as_u64()).copied()),
-            _ => None,
-        };
-        self.duplicate(spec, row, values, earlier.unwrap_or(0));
     }
 
     fn village_row(

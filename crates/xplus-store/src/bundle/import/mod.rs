@@ -141,16 +141,27 @@ impl Validator {
         }
     }
 
-    fn error_at(&mut self, spec: &FileSpec, row: u32, col: usize, value: &Value, reason: String) {
+    /// A finding about the cell in column `col` of a row, quoting its value.
+    fn at(
+        &mut self,
+        spec: &FileSpec,
+        row: u32,
+        col: usize,
+        value: &Value,
+        reason: String,
+        error: bool,
+    ) {
         let column = &spec.columns[col];
         let text = cell::format(column, value, false);
-        self.issue(spec, row, column.en, text, reason, true);
+        self.issue(spec, row, column.en, text, reason, error);
+    }
+
+    fn error_at(&mut self, spec: &FileSpec, row: u32, col: usize, value: &Value, reason: String) {
+        self.at(spec, row, col, value, reason, true);
     }
 
     fn warning_at(&mut self, spec: &FileSpec, row: u32, col: usize, value: &Value, reason: String) {
-        let column = &spec.columns[col];
-        let text = cell::format(column, value, false);
-        self.issue(spec, row, column.en, text, reason, false);
+        self.at(spec, row, col, value, reason, false);
     }
 
     /// Hands a good row to the writer, unless an error has already doomed the import (then

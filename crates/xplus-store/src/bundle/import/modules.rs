@@ -57,15 +57,7 @@ impl Validator {
                 end,
                 row,
             };
-            match self.ctx.unit_end_index.get(&key) {
-                Some(&i) => self.ctx.unit_ends[i] = pairing,
-                None => {
-                    self.ctx
-                        .unit_end_index
-                        .insert(key, self.ctx.unit_ends.len());
-                    self.ctx.unit_ends.push(pairing);
-                }
-            }
+            self.ctx.unit_ends.put(key, pairing);
         }
         true
     }
@@ -97,13 +89,7 @@ impl Validator {
             end: date(values, 3),
             row,
         };
-        match self.ctx.pairing_index.get(&key) {
-            Some(&i) => self.ctx.pairings[i] = pairing,
-            None => {
-                self.ctx.pairing_index.insert(key, self.ctx.pairings.len());
-                self.ctx.pairings.push(pairing);
-            }
-        }
+        self.ctx.pairings.put(key, pairing);
         true
     }
 
@@ -188,13 +174,7 @@ impl Validator {
             shares: int(values, 4),
             row,
         };
-        match self.ctx.event_index.get(&key) {
-            Some(&i) => self.ctx.events[i] = event,
-            None => {
-                self.ctx.event_index.insert(key, self.ctx.events.len());
-                self.ctx.events.push(event);
-            }
-        }
+        self.ctx.events.put(key, event);
         true
     }
 
