@@ -68,18 +68,23 @@ pub(crate) fn batch_rows(file: &FileSpec) -> usize {
 fn region_filter(file: &FileSpec, code: u64, level: Level) -> Option<String> {
     let (lo, hi) = range_of(code, level);
     let by = |col: &str| format!("{col} BETWEEN {lo} AND {hi}");
+    let households = format!(
+        "SELECT household_id FROM households WHERE {}",
+        by("village_code")
+    );
+    // A household may hold shares (and loans) in a project of another village: such projects
+    // go with it, or the cut bundle would not import.
+    let projects = format!(
+        "SELECT project_id FROM projects WHERE {} \
+         UNION SELECT project_id FROM share_events WHERE household_id IN ({households}) \
+         UNION SELECT project_id FROM loans WHERE household_id IN ({households})",
+        by("village_code")
+    );
     match (file.name, file.county) {
         ("villages", _) => None,
-        ("distributions", _) => Some(format!(
-            "project_id IN (SELECT project_id FROM projects WHERE {})",
-            by("village_code")
-        )),
+        ("projects" | "distributions", _) => Some(format!("project_id IN ({projects})")),
         (_, CountyFrom::Column(i)) => Some(by(file.columns[i].en)),
-        (_, CountyFrom::Household(i)) => Some(format!(
-            "{} IN (SELECT household_id FROM households WHERE {})",
-            file.columns[i].en,
-            by("village_code")
-        )),
+        (_, CountyFrom::Household(i)) => Some(format!("{} IN ({households})", file.columns[i].en)),
         (_, CountyFrom::None) => None,
     }
 }

@@ -143,7 +143,11 @@ async fn one_xlsx_workbook_imports_to_the_same_data() {
 #[tokio::test]
 async fn region_export_keeps_references_whole() {
     let db = TestDb::fresh().await;
-    let dir = write_bundle(&db.dir().join("in"), &small_bundle());
+    // H003 (village 202) holds shares in P1, a project of village 201.
+    let mut bundle = small_bundle();
+    let events = format!("{}P1,H003,2016-02-01,grant,5\n", bundle["share_events"]);
+    bundle.insert("share_events", events);
+    let dir = write_bundle(&db.dir().join("in"), &bundle);
     assert!(import(&db, &dir).await.committed);
     let cut = db.dir().join("cut");
     let options = xplus_store::ExportOptions {
@@ -166,6 +170,17 @@ async fn region_export_keeps_references_whole() {
         files["households.csv"]
     );
     assert!(files["households.csv"].contains("H003"));
+    // The project of another village goes with the household's shares.
+    assert!(
+        files["projects.csv"].contains("P1,"),
+        "{}",
+        files["projects.csv"]
+    );
+    assert!(
+        !files["projects.csv"].contains("P2,"),
+        "{}",
+        files["projects.csv"]
+    );
     let other = TestDb::fresh().await;
     let report = import(&other, &cut).await;
     assert!(report.errors.is_empty(), "{:#?}", report.errors);
