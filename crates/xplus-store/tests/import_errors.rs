@@ -599,3 +599,21 @@ async fn one_wrong_reference_is_reported_once() {
     let e = errors_of(&b).await;
     assert!(has(&e, "units.csv", 1, "B"), "{e:#?}");
 }
+
+#[tokio::test]
+async fn a_stored_household_moves_only_along_its_lifecycle() {
+    // H002 exited in 2015: it may become monitored or returned, not poor again.
+    let first = small_bundle();
+    let mut second = only(&first, &[]);
+    second.insert("households", "household_id,village_code,identified_year,status,exit_year,causes,food_secure,clothing_secure,housing_safe,water_safe\nH002,341181100201,2014,poor,2015,disability,1,1,1,0\n".to_string());
+    refused_after(&first, &second, "households.csv", 2, "status").await;
+
+    let db = TestDb::fresh().await;
+    let one = write_bundle(&db.dir().join("one"), &first);
+    assert!(import(&db, &one).await.committed);
+    second.insert("households", "household_id,village_code,identified_year,status,exit_year,causes,food_secure,clothing_secure,housing_safe,water_safe\nH002,341181100201,2014,returned,2015,disability,1,1,1,0\n".to_string());
+    let two = write_bundle(&db.dir().join("two"), &second);
+    let report = import(&db, &two).await;
+    assert!(report.committed, "{:#?}", report.errors);
+    db.cleanup().await;
+}

@@ -262,6 +262,31 @@ impl Validator {
             status,
             exit_year,
         };
+        // A stored household may only move along the lifecycle (identified → exited → monitored
+        // → returned …); an exited household that falls back is `returned`, not `poor` again.
+        let stored_status = self
+            .ctx
+            .households
+            .get(&id)
+            .filter(|&i| self.ctx.households.row[i as usize] == FROM_DB)
+            .map(|i| self.ctx.households.info[i as usize].status);
+        if let Some(old) = stored_status.filter(|&old| row != FROM_DB && old != status) {
+            if !old.can_become(status) {
+                self.error_at(
+                    spec,
+                    row,
+                    3,
+                    &values[3],
+                    format!(
+                        "状态不能从“{}”直接改为“{}” / a household cannot go from {} to {} (the household lifecycle)",
+                        old.label_zh(),
+                        status.label_zh(),
+                        old.code(),
+                        status.code()
+                    ),
+                );
+            }
+        }
         let index = match self.ctx.households.insert(&id, info, row) {
             Insert::Duplicate(earlier) => {
                 self.duplicate(spec, row, values, earlier);
