@@ -74,6 +74,17 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// 审计日志 / the audit log
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// 校验审计日志的哈希链，指出第一条被改动或删除的记录 / check the hash chain; name the first altered or removed entry
+    Verify,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

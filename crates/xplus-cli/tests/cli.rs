@@ -171,3 +171,41 @@ fn other_failures_exit_1_and_bad_urls_exit_2() {
     let o = xplus("mysql://x", &["init"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
+
+#[test]
+fn audit_verify_names_a_tampered_entry() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = tmp.path().join("demo");
+    let o = xplus(
+        "sqlite::memory:",
+        &[
+            "demo",
+            "--scale",
+            "county",
+            "--out",
+            bundle.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let db = sqlite(tmp.path(), "a.db");
+    assert!(xplus(&db, &["import", bundle.to_str().unwrap()])
+        .status
+        .success());
+    assert!(xplus(&db, &["import", bundle.to_str().unwrap()])
+        .status
+        .success());
+    let o = xplus(&db, &["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("审计日志完整：2 条记录"), "{}", text(&o));
+
+    // Someone with the file removes the trigger and rewrites the first import's actor.
+    let conn = rusqlite::Connection::open(tmp.path().join("a.db")).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'cli:nobody' WHERE seq = 1;",
+    )
+    .unwrap();
+    drop(conn);
+    let o = xplus(&db, &["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("第1条审计记录被改动"), "{}", text(&o));
+}

@@ -2,6 +2,7 @@
 //! implementations, bundle import and export (CSV folders and `.xlsx` workbooks), and the
 //! synthetic demo data.
 
+pub mod audit;
 pub mod bundle;
 pub mod demo;
 pub mod error;
@@ -12,6 +13,7 @@ pub mod sqlite;
 mod sqlite_bulk;
 pub mod store;
 
+pub use audit::{verify_audit, NewAudit};
 pub use error::StoreError;
 pub use store::{open, Backend, ImportTx, Row, Store};
 

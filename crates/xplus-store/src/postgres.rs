@@ -1,9 +1,10 @@
 //! PostgreSQL: the server database and the path to scale out (tables keyed by county).
 
+use crate::audit::{seal, NewAudit};
 use crate::error::{DbContext, StoreError};
 use crate::param::{self, Param, SqlKind};
 use crate::sql;
-use crate::store::{Backend, ImportTx, Row, RowSink, Store};
+use crate::store::{AuditSink, Backend, ImportTx, Row, RowSink, Store};
 use async_trait::async_trait;
 use futures_util::TryStreamExt;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
@@ -14,6 +15,48 @@ use xplus_core::interchange::{FileSpec, Value};
 use xplus_core::registry::RegionCode;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Appends entries inside `tx`. Locking the head row orders concurrent appends.
+async fn append_in(
+    tx: &mut Transaction<'static, Postgres>,
+    entries: Vec<NewAudit>,
+) -> Result<(), StoreError> {
+    let context = || "写入审计日志 / writing the audit log".to_string();
+    let (mut seq, mut hash): (i64, String) =
+        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE")
+            .fetch_one(&mut **tx)
+            .await
+            .context(context())?;
+    for new in entries {
+        let e = seal(seq, &hash, new);
+        sqlx::query(
+            "INSERT INTO audit_log (seq, at, actor, action, entity, record_key, old_values, \
+             new_values, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(e.seq)
+        .bind(&e.at)
+        .bind(&e.actor)
+        .bind(&e.action)
+        .bind(&e.entity)
+        .bind(&e.record_key)
+        .bind(&e.old_values)
+        .bind(&e.new_values)
+        .bind(&e.prev_hash)
+        .bind(&e.hash)
+        .execute(&mut **tx)
+        .await
+        .context(context())?;
+        seq = e.seq;
+        hash = e.hash;
+    }
+    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+        .bind(seq)
+        .bind(&hash)
+        .execute(&mut **tx)
+        .await
+        .context(context())?;
+    Ok(())
+}
 
 /// Advisory lock key held by an import's transaction ("xplus" in ASCII).
 const IMPORT_LOCK: i64 = 0x78_706c_7573;
@@ -121,6 +164,22 @@ impl Store for PgStore {
         Ok(n)
     }
 
+    async fn append_audit(&self, entries: Vec<NewAudit>) -> Result<(), StoreError> {
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .context("写入审计日志 / writing the audit log")?;
+        append_in(&mut tx, entries).await?;
+        tx.commit()
+            .await
+            .context("提交审计日志 / committing the audit log")
+    }
+
+    async fn read_audit(&self, sink: &mut AuditSink<'_>) -> Result<(i64, String), StoreError> {
+        crate::audit::read_audit_with!(&self.pool, sink)
+    }
+
     async fn has_rows(&self, file: &'static FileSpec) -> Result<bool, StoreError> {
         let row = sqlx::query(&format!("SELECT 1 FROM {} LIMIT 1", file.name))
             .fetch_optional(&self.pool)
@@ -165,6 +224,10 @@ impl ImportTx for PgImport {
                 .context(format!("写入 {} / writing {}", file.name, file.name))?;
         }
         Ok(())
+    }
+
+    async fn audit(&mut self, entry: NewAudit) -> Result<(), StoreError> {
+        append_in(&mut self.tx, vec![entry]).await
     }
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {

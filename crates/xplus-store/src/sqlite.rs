@@ -1,8 +1,9 @@
 //! SQLite: the embedded default (`sqlite://xplus.db`), in WAL mode with foreign keys on.
 
+use crate::audit::NewAudit;
 use crate::error::{DbContext, StoreError};
 use crate::sql;
-use crate::store::{Backend, ImportTx, RowSink, Store};
+use crate::store::{AuditSink, Backend, ImportTx, RowSink, Store};
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
@@ -74,6 +75,14 @@ impl Store for SqliteStore {
         let query = sql::select_rows(file, region, "");
         crate::sqlite_bulk::read_rows(self.file.clone(), file, query, sink).await
     }
+    async fn append_audit(&self, entries: Vec<NewAudit>) -> Result<(), StoreError> {
+        crate::sqlite_bulk::append_audit(self.file.clone(), entries).await
+    }
+
+    async fn read_audit(&self, sink: &mut AuditSink<'_>) -> Result<(i64, String), StoreError> {
+        crate::audit::read_audit_with!(&self.pool, sink)
+    }
+
     async fn has_rows(&self, file: &'static FileSpec) -> Result<bool, StoreError> {
         let row = sqlx::query(&format!("SELECT 1 FROM {} LIMIT 1", file.name))
             .fetch_optional(&self.pool)

@@ -7,6 +7,7 @@
 //! checker reads the next file. Reading: a thread steps through the query and hands batches of
 //! rows to the async side.
 
+use crate::audit::{seal, NewAudit};
 use crate::error::StoreError;
 use crate::param::{self, Param, SqlKind};
 use crate::sql;
@@ -21,6 +22,7 @@ use xplus_core::interchange::{FileSpec, Value};
 
 enum Command {
     Rows(&'static FileSpec, Vec<Row>),
+    Audit(NewAudit),
     Finish {
         commit: bool,
         reply: oneshot::Sender<Result<(), StoreError>>,
@@ -101,6 +103,59 @@ fn write(conn: &Connection, file: &'static FileSpec, rows: &[Row]) -> Result<(),
     Ok(())
 }
 
+/// Appends entries on `conn`, which must be inside a write transaction.
+fn append_in(conn: &Connection, entries: Vec<NewAudit>) -> Result<(), StoreError> {
+    let context = || "写入审计日志 / writing the audit log".to_string();
+    let (mut seq, mut hash): (i64, String) = conn
+        .query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .map_err(sqlite_error(context()))?;
+    let mut insert = conn
+        .prepare_cached(
+            "INSERT INTO audit_log (seq, at, actor, action, entity, record_key, old_values, \
+             new_values, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .map_err(sqlite_error(context()))?;
+    for new in entries {
+        let e = seal(seq, &hash, new);
+        insert
+            .execute(rusqlite::params![
+                e.seq,
+                e.at,
+                e.actor,
+                e.action,
+                e.entity,
+                e.record_key,
+                e.old_values,
+                e.new_values,
+                e.prev_hash,
+                e.hash
+            ])
+            .map_err(sqlite_error(context()))?;
+        seq = e.seq;
+        hash = e.hash;
+    }
+    conn.execute(
+        "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1",
+        rusqlite::params![seq, hash],
+    )
+    .map_err(sqlite_error(context()))?;
+    Ok(())
+}
+
+/// Appends entries in a transaction of their own.
+pub(crate) async fn append_audit(path: PathBuf, entries: Vec<NewAudit>) -> Result<(), StoreError> {
+    tokio::task::spawn_blocking(move || {
+        let conn = open(&path)?;
+        append_in(&conn, entries)?;
+        conn.execute_batch("COMMIT")
+            .map_err(sqlite_error("提交审计日志 / committing the audit log"))
+    })
+    .await
+    .map_err(|e| StoreError::Interrupted(e.to_string()))?
+}
+
 impl BulkWriter {
     pub(crate) async fn start(file: PathBuf) -> Result<BulkWriter, StoreError> {
         let (sender, mut receiver) = mpsc::channel::<Command>(4);
@@ -124,6 +179,11 @@ impl BulkWriter {
                         Command::Rows(spec, rows) => {
                             if failure.is_none() {
                                 failure = write(&conn, spec, &rows).err();
+                            }
+                        }
+                        Command::Audit(entry) => {
+                            if failure.is_none() {
+                                failure = append_in(&conn, vec![entry]).err();
                             }
                         }
                         Command::Finish { commit, reply } => {
@@ -175,6 +235,12 @@ impl ImportTx for BulkWriter {
             .map_err(|_| {
                 StoreError::Interrupted("SQLite 写入线程已退出 / the SQLite writer stopped".into())
             })
+    }
+
+    async fn audit(&mut self, entry: NewAudit) -> Result<(), StoreError> {
+        self.sender.send(Command::Audit(entry)).await.map_err(|_| {
+            StoreError::Interrupted("SQLite 写入线程已退出 / the SQLite writer stopped".into())
+        })
     }
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {

@@ -1,8 +1,10 @@
 //! The storage trait: what the rest of xplus may ask of a database, in domain terms. SQLite
 //! and PostgreSQL implement it; [`open`] picks one from the database URL.
 
+use crate::audit::NewAudit;
 use crate::error::StoreError;
 use async_trait::async_trait;
+use xplus_core::audit::AuditEntry;
 use xplus_core::interchange::{FileSpec, Value};
 use xplus_core::registry::RegionCode;
 
@@ -21,6 +23,9 @@ pub struct Row {
 
 /// Receives exported rows one at a time, in key order.
 pub type RowSink<'a> = dyn FnMut(&[Value]) -> Result<(), StoreError> + Send + 'a;
+
+/// Receives audit entries one at a time, in order.
+pub type AuditSink<'a> = dyn FnMut(AuditEntry) -> Result<(), StoreError> + Send + 'a;
 
 #[async_trait]
 pub trait Store: Send + Sync {
@@ -46,6 +51,12 @@ pub trait Store: Send + Sync {
     /// Whether the file's table has any row (without counting a large table).
     async fn has_rows(&self, file: &'static FileSpec) -> Result<bool, StoreError>;
 
+    /// Appends entries to the audit log, chained, in one transaction.
+    async fn append_audit(&self, entries: Vec<NewAudit>) -> Result<(), StoreError>;
+
+    /// Every audit entry in order; returns the recorded head (last number and hash).
+    async fn read_audit(&self, sink: &mut AuditSink<'_>) -> Result<(i64, String), StoreError>;
+
     /// True when no bundle file has any row (a fresh database).
     async fn is_empty(&self) -> Result<bool, StoreError> {
         for file in xplus_core::interchange::ALL_FILES {
@@ -62,6 +73,8 @@ pub trait ImportTx: Send {
     /// Inserts the rows, or updates those whose key already exists. A writer may work on the
     /// rows in the background: its errors then surface at the next call or at commit.
     async fn upsert(&mut self, file: &'static FileSpec, rows: Vec<Row>) -> Result<(), StoreError>;
+    /// Appends to the audit log inside the import's transaction.
+    async fn audit(&mut self, entry: NewAudit) -> Result<(), StoreError>;
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
     async fn rollback(self: Box<Self>) -> Result<(), StoreError>;
 }

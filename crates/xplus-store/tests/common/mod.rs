@@ -104,6 +104,7 @@ pub fn options() -> ImportOptions {
         encoding: Encoding::Auto,
         ignore_unknown_columns: false,
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(),
+        actor: "test".into(),
         rules: RuleSet::default(),
     }
 }

@@ -40,6 +40,8 @@ pub struct ImportOptions {
     pub ignore_unknown_columns: bool,
     /// Birth dates and years after this day are errors.
     pub today: Date,
+    /// Who imports, for the audit log (`cli:NAME`, or the signed-in user).
+    pub actor: String,
     pub rules: RuleSet,
 }
 
@@ -512,6 +514,20 @@ pub async fn import_bundle(
     let committed = errors.is_empty() && write_error.is_none();
     tracing::info!(committed, "all rows written");
     if committed {
+        let files: serde_json::Map<String, serde_json::Value> = rows
+            .iter()
+            .map(|(name, n)| (name.clone(), serde_json::Value::from(*n)))
+            .collect();
+        let summary = serde_json::json!({ "rows": files, "warnings": warnings.len() });
+        tx.audit(crate::audit::NewAudit {
+            actor: options.actor.clone(),
+            action: "import".into(),
+            entity: "bundle".into(),
+            record_key: path.display().to_string(),
+            old_values: None,
+            new_values: Some(summary.to_string()),
+        })
+        .await?;
         tx.commit().await?;
     } else if !errors.is_empty() {
         // Rows of a doomed import may have failed in the database too (a person listed twice

@@ -1,0 +1,91 @@
+//! Appending to the audit log and checking it. The chain rule is xplus-core's (`audit.rs`);
+//! here an entry gets its number, time and hashes, and the stored log is read back in order.
+
+use crate::error::StoreError;
+use crate::store::Store;
+use xplus_core::audit::{chain_hash, AuditEntry, ChainBreak, ChainCheck};
+
+/// What happened, before it gets its place in the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAudit {
+    /// `cli:NAME` for the command line, the user's name for the web application.
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub record_key: String,
+    pub old_values: Option<String>,
+    pub new_values: Option<String>,
+}
+
+/// Gives `new` the next number, the current time and its hashes.
+pub(crate) fn seal(prev_seq: i64, prev_hash: &str, new: NewAudit) -> AuditEntry {
+    let mut entry = AuditEntry {
+        seq: prev_seq + 1,
+        at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        actor: new.actor,
+        action: new.action,
+        entity: new.entity,
+        record_key: new.record_key,
+        old_values: new.old_values,
+        new_values: new.new_values,
+        prev_hash: prev_hash.to_string(),
+        hash: String::new(),
+    };
+    entry.hash = chain_hash(prev_hash, &entry);
+    entry
+}
+
+/// Recomputes the whole chain: the number of entries, or the first place it breaks.
+pub async fn verify_audit(store: &dyn Store) -> Result<Result<i64, ChainBreak>, StoreError> {
+    let mut check = ChainCheck::default();
+    let mut broken: Option<ChainBreak> = None;
+    let head = store
+        .read_audit(&mut |entry| {
+            if broken.is_none() {
+                broken = check.next(&entry).err();
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(match broken {
+        Some(b) => Err(b),
+        None => check.finish(Some((head.0, &head.1))),
+    })
+}
+
+/// Reads the audit log through an sqlx pool of either backend (the same SQL and columns).
+macro_rules! read_audit_with {
+    ($pool:expr, $sink:expr) => {{
+        use futures_util::TryStreamExt as _;
+        use sqlx::Row as _;
+        let context = || "读取审计日志 / reading the audit log".to_string();
+        let mut rows = sqlx::query(
+            "SELECT seq, at, actor, action, entity, record_key, old_values, new_values, \
+             prev_hash, hash FROM audit_log ORDER BY seq",
+        )
+        .fetch($pool);
+        while let Some(row) = rows.try_next().await.context(context())? {
+            let entry = xplus_core::audit::AuditEntry {
+                seq: row.try_get(0).context(context())?,
+                at: row.try_get(1).context(context())?,
+                actor: row.try_get(2).context(context())?,
+                action: row.try_get(3).context(context())?,
+                entity: row.try_get(4).context(context())?,
+                record_key: row.try_get(5).context(context())?,
+                old_values: row.try_get(6).context(context())?,
+                new_values: row.try_get(7).context(context())?,
+                prev_hash: row.try_get(8).context(context())?,
+                hash: row.try_get(9).context(context())?,
+            };
+            ($sink)(entry)?;
+        }
+        drop(rows);
+        let head: (i64, String) = sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one($pool)
+            .await
+            .context(context())?;
+        Ok(head)
+    }};
+}
+
+pub(crate) use read_audit_with;

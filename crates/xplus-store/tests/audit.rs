@@ -1,0 +1,143 @@
+//! The audit log: imports and other writes append chained entries; `verify_audit` names the
+//! first entry altered or removed behind the application's back (on SQLite and PostgreSQL).
+
+mod common;
+
+use common::*;
+use xplus_core::audit::ChainBreak;
+use xplus_store::{verify_audit, NewAudit};
+
+/// Runs SQL on the test database directly, as someone with access to the file or server would.
+async fn tamper(db: &TestDb, statements: &[&str]) {
+    if db.url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+        for s in statements {
+            sqlx::query(s).execute(&pool).await.unwrap();
+        }
+    } else {
+        use sqlx::Connection as _;
+        let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
+        for s in statements {
+            // PostgreSQL has one trigger for both; a superuser disables it.
+            let s = if s.starts_with("DROP TRIGGER") {
+                "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change".to_string()
+            } else {
+                s.to_string()
+            };
+            sqlx::query(&s)
+                .execute(&mut conn)
+                .await
+                .unwrap_or_else(|e| panic!("{s}: {e}"));
+        }
+    }
+}
+
+fn entry(n: u32) -> NewAudit {
+    NewAudit {
+        actor: "官员甲".into(),
+        action: "update".into(),
+        entity: "households".into(),
+        record_key: format!("H00{n}"),
+        old_values: Some(r#"{"housing_safe":false}"#.into()),
+        new_values: Some(r#"{"housing_safe":true}"#.into()),
+    }
+}
+
+#[tokio::test]
+async fn imports_and_writes_are_chained_and_verified() {
+    let db = TestDb::fresh().await;
+    assert_eq!(verify_audit(db.store.as_ref()).await.unwrap(), Ok(0));
+    let dir = write_bundle(&db.dir().join("in"), &small_bundle());
+    assert!(import(&db, &dir).await.committed);
+    db.store
+        .append_audit(vec![entry(1), entry(2), entry(3)])
+        .await
+        .unwrap();
+    assert_eq!(verify_audit(db.store.as_ref()).await.unwrap(), Ok(4));
+
+    let mut entries = Vec::new();
+    db.store
+        .read_audit(&mut |e| {
+            entries.push(e);
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(entries[0].action, "import");
+    assert_eq!(entries[0].actor, "test");
+    assert!(entries[0]
+        .new_values
+        .as_deref()
+        .unwrap()
+        .contains(r#""households.csv":3"#));
+    assert_eq!(entries[3].record_key, "H003");
+
+    // A rejected import leaves no entry.
+    let mut bad = small_bundle();
+    bad.insert("units", "unit_id,name,kind\nU1,x,nonsense\n".to_string());
+    let bad = write_bundle(&db.dir().join("bad"), &bad);
+    assert!(!import(&db, &bad).await.committed);
+    assert_eq!(verify_audit(db.store.as_ref()).await.unwrap(), Ok(4));
+    db.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_application_cannot_change_an_entry() {
+    let db = TestDb::fresh().await;
+    db.store.append_audit(vec![entry(1)]).await.unwrap();
+    let refused = if db.url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+        sqlx::query("UPDATE audit_log SET actor = 'x'")
+            .execute(&pool)
+            .await
+            .is_err()
+    } else {
+        let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+        sqlx::query("DELETE FROM audit_log")
+            .execute(&pool)
+            .await
+            .is_err()
+    };
+    assert!(refused);
+    db.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_direct_edit_or_removal_is_named() {
+    for (statements, expected) in [
+        (
+            &[
+                "DROP TRIGGER audit_log_no_update",
+                "UPDATE audit_log SET new_values = '{\"housing_safe\":false}' WHERE seq = 3",
+            ][..],
+            ChainBreak::Altered { seq: 3 },
+        ),
+        (
+            &[
+                "DROP TRIGGER audit_log_no_delete",
+                "DELETE FROM audit_log WHERE seq = 2",
+            ][..],
+            ChainBreak::Removed { expected: 2 },
+        ),
+        (
+            &[
+                "DROP TRIGGER audit_log_no_delete",
+                "DELETE FROM audit_log WHERE seq >= 4",
+            ][..],
+            ChainBreak::Truncated { last: 3, head: 5 },
+        ),
+    ] {
+        let db = TestDb::fresh().await;
+        db.store
+            .append_audit((1..=5).map(entry).collect())
+            .await
+            .unwrap();
+        assert_eq!(verify_audit(db.store.as_ref()).await.unwrap(), Ok(5));
+        tamper(&db, statements).await;
+        assert_eq!(
+            verify_audit(db.store.as_ref()).await.unwrap(),
+            Err(expected)
+        );
+        db.cleanup().await;
+    }
+}
