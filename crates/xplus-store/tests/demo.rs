@@ -449,6 +449,7 @@ async fn imports_into_sqlite_without_errors() {
         encoding: xplus_store::bundle::source::Encoding::Auto,
         ignore_unknown_columns: false,
         today: today(),
+        actor: "test".into(),
         rules: RuleSet::default(),
     };
     let started = Instant::now();
