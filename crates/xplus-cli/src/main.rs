@@ -74,10 +74,33 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// 账号 / accounts
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// 审计日志 / the audit log
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// 新建账号；密码从标准输入读取，或生成后只显示一次 / add an account; the password is read from standard input, or generated and printed once
+    Add {
+        /// 用户名 / user name
+        name: String,
+        /// 角色 / role: admin, official, secretary, helper, auditor
+        #[arg(long)]
+        role: String,
+        /// 区划代码（区划干部、村书记）/ region code (official, secretary)
+        #[arg(long)]
+        region: Option<String>,
+        /// 干部编号（帮扶干部）/ cadre id (helper)
+        #[arg(long)]
+        cadre: Option<String>,
     },
 }
 

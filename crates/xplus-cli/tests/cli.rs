@@ -5,6 +5,27 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+fn xplus_with_input(db: &str, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xplus"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("XPLUS_LANG")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the xplus binary runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
 fn xplus(db: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xplus"))
         .arg("--db")
@@ -208,4 +229,95 @@ fn audit_verify_names_a_tampered_entry() {
     let o = xplus(&db, &["audit", "verify"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("第1条审计记录被改动"), "{}", text(&o));
+}
+
+#[test]
+fn user_add_checks_role_and_scope_and_is_audited() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = tmp.path().join("demo");
+    assert!(xplus(
+        "sqlite::memory:",
+        &[
+            "demo",
+            "--scale",
+            "county",
+            "--out",
+            bundle.to_str().unwrap()
+        ]
+    )
+    .status
+    .success());
+    let db = sqlite(tmp.path(), "u.db");
+    assert!(xplus(&db, &["import", bundle.to_str().unwrap()])
+        .status
+        .success());
+
+    // No password on standard input: one is generated and shown once.
+    let o = xplus_with_input(&db, &["user", "add", "管理员", "--role", "admin"], "");
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("初始密码（只显示这一次）："),
+        "{}",
+        text(&o)
+    );
+    // A password piped in; an official of Tianchang.
+    let o = xplus_with_input(
+        &db,
+        &[
+            "user",
+            "add",
+            "天长干部",
+            "--role",
+            "official",
+            "--region",
+            "341181",
+        ],
+        "a-long-password\n",
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(!text(&o).contains("初始密码"), "{}", text(&o));
+
+    for (args, input, expected) in [
+        (vec!["user", "add", "x", "--role", "boss"], "", "未知的角色"),
+        (
+            vec![
+                "user",
+                "add",
+                "y",
+                "--role",
+                "secretary",
+                "--region",
+                "341181",
+            ],
+            "",
+            "村书记账号的区划须是村",
+        ),
+        (
+            vec!["user", "add", "z", "--role", "official"],
+            "",
+            "须指定 --region",
+        ),
+        (
+            vec!["user", "add", "管理员", "--role", "auditor"],
+            "",
+            "已存在",
+        ),
+        (
+            vec!["user", "add", "w", "--role", "helper", "--cadre", "NOPE"],
+            "",
+            "干部 NOPE 不存在",
+        ),
+        (
+            vec!["user", "add", "v", "--role", "admin"],
+            "short\n",
+            "至少需要10个字符",
+        ),
+    ] {
+        let o = xplus_with_input(&db, &args, input);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
+        assert!(text(&o).contains(expected), "{args:?}: {}", text(&o));
+    }
+    // Import + two accounts = three entries, and the chain holds.
+    let o = xplus(&db, &["audit", "verify"]);
+    assert!(text(&o).contains("审计日志完整：3 条记录"), "{}", text(&o));
 }

@@ -2,6 +2,7 @@
 //! (远教, 骨干, 集体, 产业), with the rules of `rules.md`. No IO, no async: everything here can be
 //! tested with plain values.
 
+pub mod accounts;
 pub mod audit;
 pub mod backbone;
 pub mod collective;

@@ -35,6 +35,10 @@ pub enum StoreError {
         #[source]
         source: rusqlite::Error,
     },
+    /// The request does not fit what is stored (a name taken, a region or cadre that does not
+    /// exist): bad input, said in plain words.
+    #[error("{0}")]
+    Invalid(String),
     #[error("导入被中断 / the import was interrupted: {0}")]
     Interrupted(String),
 }

@@ -2,6 +2,7 @@
 //! implementations, bundle import and export (CSV folders and `.xlsx` workbooks), and the
 //! synthetic demo data.
 
+pub mod accounts;
 pub mod audit;
 pub mod bundle;
 pub mod demo;

@@ -141,3 +141,61 @@ async fn a_direct_edit_or_removal_is_named() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn accounts_are_checked_stored_hashed_and_audited() {
+    use xplus_core::accounts::Role;
+    use xplus_core::registry::RegionCode;
+    use xplus_store::accounts::{hash_password, NewUser};
+    use xplus_store::StoreError;
+    let db = TestDb::fresh().await;
+    let dir = write_bundle(&db.dir().join("in"), &small_bundle());
+    assert!(import(&db, &dir).await.committed);
+    let user = |name: &str, role, region: Option<&str>, cadre: Option<&str>| NewUser {
+        name: name.into(),
+        role,
+        region: region.map(|r| RegionCode::parse(r).unwrap()),
+        cadre: cadre.map(str::to_string),
+        password_hash: hash_password("a-long-password").unwrap(),
+    };
+    db.store
+        .add_user(
+            user("镇干部", Role::Official, Some("341181100000"), None),
+            "test",
+        )
+        .await
+        .unwrap();
+    db.store
+        .add_user(user("赵军", Role::Helper, None, Some("C1")), "test")
+        .await
+        .unwrap();
+    for (bad, expected) in [
+        (user("镇干部", Role::Auditor, None, None), "已存在"),
+        (
+            user("a", Role::Official, Some("341182100000"), None),
+            "不存在",
+        ),
+        (user("b", Role::Helper, None, Some("C9")), "不存在"),
+    ] {
+        match db.store.add_user(bad, "test").await {
+            Err(StoreError::Invalid(m)) => assert!(m.contains(expected), "{m}"),
+            other => panic!("expected Invalid, got {other:?}"),
+        }
+    }
+    // The import and two accounts; no password or hash in the log.
+    assert_eq!(verify_audit(db.store.as_ref()).await.unwrap(), Ok(3));
+    let mut logged = String::new();
+    db.store
+        .read_audit(&mut |e| {
+            logged.push_str(&format!("{:?}", e));
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert!(
+        logged.contains("镇干部")
+            && !logged.contains("argon2")
+            && !logged.contains("a-long-password")
+    );
+    db.cleanup().await;
+}

@@ -1,0 +1,116 @@
+//! Accounts: the five roles and the scope each must have (interchange.md, `xplus user add`).
+
+use crate::registry::{Level, RegionCode};
+
+crate::labelled_enum! {
+    pub enum Role {
+        Admin = ("admin", "管理员"),
+        Official = ("official", "区划干部"),
+        Secretary = ("secretary", "村书记"),
+        Helper = ("helper", "帮扶干部"),
+        Auditor = ("auditor", "审计员"),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccountError {
+    #[error("“{0}”账号须指定 --region 区划 / a {0} account needs --region")]
+    RegionRequired(&'static str),
+    #[error("村书记账号的区划须是村 / a secretary's region must be a village")]
+    SecretaryNeedsVillage,
+    #[error("帮扶干部账号须指定 --cadre 干部编号 / a helper account needs --cadre")]
+    CadreRequired,
+    #[error("“{0}”账号不带区划或干部 / a {0} account takes no --region or --cadre")]
+    NoScope(&'static str),
+    #[error("用户名须为1–64个字符，不含空白 / a user name has 1–64 characters and no spaces")]
+    BadName,
+    #[error("密码至少需要10个字符 / a password needs at least 10 characters")]
+    WeakPassword,
+}
+
+/// The shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// Checks that an account's role and scope fit together: an official reads and writes within a
+/// region, a secretary within a village, a helper the households paired with one cadre; admins
+/// and auditors have no scope.
+pub fn check_scope(
+    role: Role,
+    region: Option<RegionCode>,
+    cadre: Option<&str>,
+) -> Result<(), AccountError> {
+    match role {
+        Role::Official if region.is_none() => Err(AccountError::RegionRequired("official")),
+        Role::Secretary => match region {
+            None => Err(AccountError::RegionRequired("secretary")),
+            Some(r) if r.level() != Level::Village => Err(AccountError::SecretaryNeedsVillage),
+            Some(_) if cadre.is_some() => Err(AccountError::NoScope("secretary")),
+            Some(_) => Ok(()),
+        },
+        Role::Helper if cadre.is_none() => Err(AccountError::CadreRequired),
+        Role::Helper if region.is_some() => Err(AccountError::NoScope("helper")),
+        Role::Official if cadre.is_some() => Err(AccountError::NoScope("official")),
+        Role::Admin | Role::Auditor if region.is_some() || cadre.is_some() => {
+            Err(AccountError::NoScope(role.code()))
+        }
+        _ => Ok(()),
+    }
+}
+
+pub fn check_name(name: &str) -> Result<(), AccountError> {
+    let n = name.chars().count();
+    if n == 0 || n > 64 || name.chars().any(char::is_whitespace) {
+        return Err(AccountError::BadName);
+    }
+    Ok(())
+}
+
+pub fn check_password(password: &str) -> Result<(), AccountError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AccountError::WeakPassword);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(s: &str) -> Option<RegionCode> {
+        Some(RegionCode::parse(s).unwrap())
+    }
+
+    #[test]
+    fn each_role_has_its_scope() {
+        assert!(check_scope(Role::Admin, None, None).is_ok());
+        assert!(check_scope(Role::Auditor, None, None).is_ok());
+        assert!(check_scope(Role::Official, code("341181100000"), None).is_ok());
+        assert!(check_scope(Role::Secretary, code("341181100201"), None).is_ok());
+        assert!(check_scope(Role::Helper, None, Some("C1")).is_ok());
+        assert_eq!(
+            check_scope(Role::Official, None, None),
+            Err(AccountError::RegionRequired("official"))
+        );
+        assert_eq!(
+            check_scope(Role::Secretary, code("341181100000"), None),
+            Err(AccountError::SecretaryNeedsVillage)
+        );
+        assert_eq!(
+            check_scope(Role::Helper, None, None),
+            Err(AccountError::CadreRequired)
+        );
+        assert_eq!(
+            check_scope(Role::Admin, code("341181"), None),
+            Err(AccountError::NoScope("admin"))
+        );
+    }
+
+    #[test]
+    fn names_and_passwords() {
+        assert!(check_name("王科长").is_ok());
+        assert!(check_name("a b").is_err());
+        assert!(check_name("").is_err());
+        assert!(check_password("123456789").is_err());
+        assert!(check_password("1234567890").is_ok());
+    }
+}
