@@ -44,6 +44,23 @@ fn text(o: &Output) -> String {
     )
 }
 
+/// A county-scale demo bundle written to `dir/demo` (no database involved).
+fn county_bundle(dir: &Path) -> std::path::PathBuf {
+    let bundle = dir.join("demo");
+    let o = xplus(
+        "sqlite::memory:",
+        &[
+            "demo",
+            "--scale",
+            "county",
+            "--out",
+            bundle.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    bundle
+}
+
 fn sqlite(dir: &Path, name: &str) -> String {
     format!("sqlite://{}", dir.join(name).display())
 }
@@ -196,18 +213,7 @@ fn other_failures_exit_1_and_bad_urls_exit_2() {
 #[test]
 fn audit_verify_names_a_tampered_entry() {
     let tmp = tempfile::tempdir().unwrap();
-    let bundle = tmp.path().join("demo");
-    let o = xplus(
-        "sqlite::memory:",
-        &[
-            "demo",
-            "--scale",
-            "county",
-            "--out",
-            bundle.to_str().unwrap(),
-        ],
-    );
-    assert!(o.status.success(), "{}", text(&o));
+    let bundle = county_bundle(tmp.path());
     let db = sqlite(tmp.path(), "a.db");
     assert!(xplus(&db, &["import", bundle.to_str().unwrap()])
         .status
@@ -234,19 +240,7 @@ fn audit_verify_names_a_tampered_entry() {
 #[test]
 fn user_add_checks_role_and_scope_and_is_audited() {
     let tmp = tempfile::tempdir().unwrap();
-    let bundle = tmp.path().join("demo");
-    assert!(xplus(
-        "sqlite::memory:",
-        &[
-            "demo",
-            "--scale",
-            "county",
-            "--out",
-            bundle.to_str().unwrap()
-        ]
-    )
-    .status
-    .success());
+    let bundle = county_bundle(tmp.path());
     let db = sqlite(tmp.path(), "u.db");
     assert!(xplus(&db, &["import", bundle.to_str().unwrap()])
         .status
