@@ -4,6 +4,7 @@
 use crate::error::StoreError;
 use crate::store::Store;
 use xplus_core::audit::{chain_hash, AuditEntry, ChainBreak, ChainCheck};
+use xplus_core::interchange::{cell, FileSpec, Value};
 
 /// What happened, before it gets its place in the chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +34,45 @@ pub(crate) fn seal(prev_seq: i64, prev_hash: &str, new: NewAudit) -> AuditEntry 
     };
     entry.hash = chain_hash(prev_hash, &entry);
     entry
+}
+
+/// How a record is named in the log: its key columns, joined by "/".
+pub(crate) fn record_key(file: &FileSpec, values: &[Value]) -> String {
+    file.key
+        .iter()
+        .map(|&k| cell::format(&file.columns[k], &values[k], false))
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The audit entry of a stored row that a bundle row changes: the columns that differ, before
+/// and after. None when the bundle row repeats what is stored.
+pub(crate) fn row_change(
+    actor: &str,
+    file: &'static FileSpec,
+    old: &[Value],
+    new: &[Value],
+) -> Option<NewAudit> {
+    let mut before = serde_json::Map::new();
+    let mut after = serde_json::Map::new();
+    for ((column, o), n) in file.columns.iter().zip(old).zip(new) {
+        if o != n {
+            let text = |v: &Value| match v {
+                Value::Null => serde_json::Value::Null,
+                v => serde_json::Value::String(cell::format(column, v, false)),
+            };
+            before.insert(column.en.to_string(), text(o));
+            after.insert(column.en.to_string(), text(n));
+        }
+    }
+    (!after.is_empty()).then(|| NewAudit {
+        actor: actor.to_string(),
+        action: "update".into(),
+        entity: file.name.to_string(),
+        record_key: record_key(file, new),
+        old_values: Some(serde_json::Value::Object(before).to_string()),
+        new_values: Some(serde_json::Value::Object(after).to_string()),
+    })
 }
 
 /// Recomputes the whole chain: the number of entries, or the first place it breaks.

@@ -126,7 +126,7 @@ impl Store for PgStore {
         Ok(())
     }
 
-    async fn begin_import(&self) -> Result<Box<dyn ImportTx>, StoreError> {
+    async fn begin_import(&self, actor: &str) -> Result<Box<dyn ImportTx>, StoreError> {
         let mut tx = self
             .pool
             .begin()
@@ -142,6 +142,8 @@ impl Store for PgStore {
         Ok(Box::new(PgImport {
             tx,
             statements: HashMap::new(),
+            actor: actor.to_string(),
+            had_rows: HashMap::new(),
         }))
     }
 
@@ -257,12 +259,61 @@ impl Store for PgStore {
 struct PgImport {
     tx: Transaction<'static, Postgres>,
     statements: HashMap<(&'static str, usize), String>,
+    actor: String,
+    /// Per table: whether it had rows before this import (only then can a row be an update).
+    had_rows: HashMap<&'static str, bool>,
+}
+
+impl PgImport {
+    /// The audit entries of the stored rows that `chunk` changes.
+    async fn changes(
+        &mut self,
+        file: &'static FileSpec,
+        chunk: &[Row],
+    ) -> Result<Vec<NewAudit>, StoreError> {
+        let context = || format!("读取 {} / reading {}", file.name, file.name);
+        let had = match self.had_rows.get(file.name) {
+            Some(&had) => had,
+            None => {
+                let found = sqlx::query(&format!("SELECT 1 FROM {} LIMIT 1", file.name))
+                    .fetch_optional(&mut *self.tx)
+                    .await
+                    .context(context())?;
+                self.had_rows.insert(file.name, found.is_some());
+                found.is_some()
+            }
+        };
+        if !had {
+            return Ok(Vec::new());
+        }
+        let text = sql::select_by_keys(file, chunk.len(), |n| format!("${n}"));
+        let mut q = sqlx::query(&text);
+        for row in chunk {
+            for &k in file.key {
+                q = bind(q, param::to_param(&file.columns[k], &row.values[k]));
+            }
+        }
+        let stored = q.fetch_all(&mut *self.tx).await.context(context())?;
+        let mut by_key = HashMap::new();
+        for r in &stored {
+            let values = decode(file, r)?;
+            by_key.insert(crate::audit::record_key(file, &values), values);
+        }
+        Ok(chunk
+            .iter()
+            .filter_map(|row| {
+                let old = by_key.get(&crate::audit::record_key(file, &row.values))?;
+                crate::audit::row_change(&self.actor, file, old, &row.values)
+            })
+            .collect())
+    }
 }
 
 #[async_trait]
 impl ImportTx for PgImport {
     async fn upsert(&mut self, file: &'static FileSpec, rows: Vec<Row>) -> Result<(), StoreError> {
         for chunk in rows.chunks(sql::batch_rows(file)) {
+            let changes = self.changes(file, chunk).await?;
             let text = self
                 .statements
                 .entry((file.name, chunk.len()))
@@ -279,6 +330,9 @@ impl ImportTx for PgImport {
             q.execute(&mut *self.tx)
                 .await
                 .context(format!("写入 {} / writing {}", file.name, file.name))?;
+            if !changes.is_empty() {
+                append_in(&mut self.tx, changes).await?;
+            }
         }
         Ok(())
     }

@@ -56,6 +56,36 @@ pub(crate) fn upsert(
     sql
 }
 
+/// `SELECT` of a file's columns for the rows whose keys are given, `rows` keys at a time.
+pub(crate) fn select_by_keys(
+    file: &FileSpec,
+    rows: usize,
+    placeholder: impl Fn(usize) -> String,
+) -> String {
+    let cols: Vec<&str> = file.columns.iter().map(|c| c.en).collect();
+    let keys: Vec<&str> = file.key.iter().map(|&k| file.columns[k].en).collect();
+    let mut n = 0;
+    let tuples: Vec<String> = (0..rows)
+        .map(|_| {
+            let parts: Vec<String> = keys
+                .iter()
+                .map(|_| {
+                    n += 1;
+                    placeholder(n)
+                })
+                .collect();
+            format!("({})", parts.join(", "))
+        })
+        .collect();
+    format!(
+        "SELECT {} FROM {} WHERE ({}) IN ({})",
+        cols.join(", "),
+        file.name,
+        keys.join(", "),
+        tuples.join(", ")
+    )
+}
+
 /// Rows per multi-row insert, within both backends' limits on bound parameters.
 pub(crate) fn batch_rows(file: &FileSpec) -> usize {
     (8_000 / insert_columns(file).len()).clamp(1, 1_000)

@@ -61,9 +61,9 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn begin_import(&self) -> Result<Box<dyn ImportTx>, StoreError> {
+    async fn begin_import(&self, actor: &str) -> Result<Box<dyn ImportTx>, StoreError> {
         Ok(Box::new(
-            crate::sqlite_bulk::BulkWriter::start(self.file.clone()).await?,
+            crate::sqlite_bulk::BulkWriter::start(self.file.clone(), actor.to_string()).await?,
         ))
     }
 

@@ -70,9 +70,95 @@ fn open(file: &std::path::Path) -> Result<Connection, StoreError> {
 /// statement rather than once per row is most of the gain of multi-row inserts.
 const ROWS_PER_STATEMENT: usize = 200;
 
-fn write(conn: &Connection, file: &'static FileSpec, rows: &[Row]) -> Result<(), StoreError> {
+fn bind_value(
+    stmt: &mut rusqlite::CachedStatement<'_>,
+    n: usize,
+    column: &xplus_core::interchange::Column,
+    value: &Value,
+) -> rusqlite::Result<()> {
+    match param::to_param(column, value) {
+        Param::Text(v) => stmt.raw_bind_parameter(n, v.as_deref()),
+        Param::I64(v) => stmt.raw_bind_parameter(n, v),
+        Param::I32(v) => stmt.raw_bind_parameter(n, v),
+        Param::Bool(v) => stmt.raw_bind_parameter(n, v.map(i64::from)),
+        // The same text form sqlx reads back as a date.
+        Param::Date(v) => stmt.raw_bind_parameter(n, v.map(|d| d.format("%Y-%m-%d").to_string())),
+    }
+}
+
+/// What the writer remembers across batches.
+struct WriterState {
+    actor: String,
+    /// Per table: whether it had rows before this import (only then can a row be an update).
+    had_rows: std::collections::HashMap<&'static str, bool>,
+}
+
+/// The stored rows among `chunk`'s keys, by record key.
+fn stored_rows(
+    conn: &Connection,
+    file: &'static FileSpec,
+    chunk: &[Row],
+) -> Result<std::collections::HashMap<String, Vec<Value>>, StoreError> {
+    let context = || format!("读取 {} / reading {}", file.name, file.name);
+    let text = sql::select_by_keys(file, chunk.len(), |_| "?".to_string());
+    let mut stmt = conn
+        .prepare_cached(&text)
+        .map_err(sqlite_error(context()))?;
+    let mut n = 0;
+    for row in chunk {
+        for &k in file.key {
+            n += 1;
+            bind_value(&mut stmt, n, &file.columns[k], &row.values[k])
+                .map_err(sqlite_error(context()))?;
+        }
+    }
+    let mut found = std::collections::HashMap::new();
+    let mut rows = stmt.raw_query();
+    while let Some(r) = rows.next().map_err(sqlite_error(context()))? {
+        let values = (0..file.columns.len())
+            .map(|i| read_value(file, r, i))
+            .collect::<Result<Vec<_>, _>>()?;
+        found.insert(crate::audit::record_key(file, &values), values);
+    }
+    Ok(found)
+}
+
+/// Upserts `rows`; a stored row that a bundle row changes gets an audit entry with the values
+/// before and after, in the same transaction.
+fn write(
+    conn: &Connection,
+    state: &mut WriterState,
+    file: &'static FileSpec,
+    rows: &[Row],
+) -> Result<(), StoreError> {
     let context = || format!("写入 {} / writing {}", file.name, file.name);
+    let had_rows = match state.had_rows.get(file.name) {
+        Some(&had) => had,
+        None => {
+            let had = conn
+                .prepare(&format!("SELECT 1 FROM {} LIMIT 1", file.name))
+                .and_then(|mut s| s.exists([]))
+                .map_err(sqlite_error(context()))?;
+            state.had_rows.insert(file.name, had);
+            had
+        }
+    };
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut changes = Vec::new();
+        if had_rows {
+            let stored = stored_rows(conn, file, chunk)?;
+            for row in chunk {
+                let key = crate::audit::record_key(file, &row.values);
+                if let Some(old) = stored.get(&key) {
+                    changes.extend(crate::audit::row_change(
+                        &state.actor,
+                        file,
+                        old,
+                        &row.values,
+                    ));
+                }
+            }
+        }
         let text = sql::upsert(file, chunk.len(), |_| "?".to_string());
         let mut stmt = conn
             .prepare_cached(&text)
@@ -81,17 +167,7 @@ fn write(conn: &Connection, file: &'static FileSpec, rows: &[Row]) -> Result<(),
         for row in chunk {
             for (column, value) in file.columns.iter().zip(&row.values) {
                 n += 1;
-                let bound = match param::to_param(column, value) {
-                    Param::Text(v) => stmt.raw_bind_parameter(n, v.as_deref()),
-                    Param::I64(v) => stmt.raw_bind_parameter(n, v),
-                    Param::I32(v) => stmt.raw_bind_parameter(n, v),
-                    Param::Bool(v) => stmt.raw_bind_parameter(n, v.map(i64::from)),
-                    // The same text form sqlx reads back as a date.
-                    Param::Date(v) => {
-                        stmt.raw_bind_parameter(n, v.map(|d| d.format("%Y-%m-%d").to_string()))
-                    }
-                };
-                bound.map_err(sqlite_error(context()))?;
+                bind_value(&mut stmt, n, column, value).map_err(sqlite_error(context()))?;
             }
             if sql::has_county(file) {
                 n += 1;
@@ -100,6 +176,9 @@ fn write(conn: &Connection, file: &'static FileSpec, rows: &[Row]) -> Result<(),
             }
         }
         stmt.raw_execute().map_err(sqlite_error(context()))?;
+        if !changes.is_empty() {
+            append_in(conn, changes)?;
+        }
     }
     Ok(())
 }
@@ -217,7 +296,7 @@ pub(crate) async fn append_audit(path: PathBuf, entries: Vec<NewAudit>) -> Resul
 }
 
 impl BulkWriter {
-    pub(crate) async fn start(file: PathBuf) -> Result<BulkWriter, StoreError> {
+    pub(crate) async fn start(file: PathBuf, actor: String) -> Result<BulkWriter, StoreError> {
         let (sender, mut receiver) = mpsc::channel::<Command>(4);
         let (ready, started) = oneshot::channel();
         let spawned = std::thread::Builder::new()
@@ -234,11 +313,15 @@ impl BulkWriter {
                     }
                 };
                 let mut failure: Option<StoreError> = None;
+                let mut state = WriterState {
+                    actor,
+                    had_rows: std::collections::HashMap::new(),
+                };
                 while let Some(command) = receiver.blocking_recv() {
                     match command {
                         Command::Rows(spec, rows) => {
                             if failure.is_none() {
-                                failure = write(&conn, spec, &rows).err();
+                                failure = write(&conn, &mut state, spec, &rows).err();
                             }
                         }
                         Command::Audit(entry) => {

@@ -36,7 +36,8 @@ pub trait Store: Send + Sync {
     async fn migrate(&self) -> Result<(), StoreError>;
 
     /// Starts the one transaction a bundle import writes in: all of it is committed, or none.
-    async fn begin_import(&self) -> Result<Box<dyn ImportTx>, StoreError>;
+    /// Stored rows that the import changes are audited in it, in `actor`'s name.
+    async fn begin_import(&self, actor: &str) -> Result<Box<dyn ImportTx>, StoreError>;
 
     /// Every row of a file's table, ordered by its key, optionally only those within a region
     /// (tables without a region of their own are exported whole).

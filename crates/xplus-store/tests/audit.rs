@@ -199,3 +199,46 @@ async fn accounts_are_checked_stored_hashed_and_audited() {
     );
     db.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_row_an_import_changes_is_audited_with_its_old_and_new_values() {
+    let db = TestDb::fresh().await;
+    let dir = write_bundle(&db.dir().join("in"), &small_bundle());
+    assert!(import(&db, &dir).await.committed);
+    // The same bundle again changes nothing: one more import entry, no updates.
+    assert!(import(&db, &dir).await.committed);
+    assert_eq!(verify_audit(db.store.as_ref()).await.unwrap(), Ok(2));
+
+    let mut b = small_bundle();
+    let households = b["households"].replace(
+        "H002,341181100201,2014,exited,2015,disability,1,1,1,0",
+        "H002,341181100201,2014,exited,2015,disability,1,1,1,1",
+    );
+    b.insert("households", households);
+    let dir = write_bundle(&db.dir().join("changed"), &b);
+    assert!(import(&db, &dir).await.committed);
+    let mut entries = Vec::new();
+    db.store
+        .read_audit(&mut |e| {
+            entries.push(e);
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 4, "{entries:#?}");
+    let update = &entries[2];
+    assert_eq!(
+        (
+            update.action.as_str(),
+            update.entity.as_str(),
+            update.record_key.as_str()
+        ),
+        ("update", "households", "H002")
+    );
+    assert_eq!(update.old_values.as_deref(), Some(r#"{"water_safe":"0"}"#));
+    assert_eq!(update.new_values.as_deref(), Some(r#"{"water_safe":"1"}"#));
+    assert_eq!(update.actor, "test");
+    assert_eq!(entries[3].action, "import");
+    assert_eq!(verify_audit(db.store.as_ref()).await.unwrap(), Ok(4));
+    db.cleanup().await;
+}

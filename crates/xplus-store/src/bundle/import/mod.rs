@@ -477,7 +477,7 @@ pub async fn import_bundle(
     tracing::info!(bundle = %path.display(), files = source.files().len(), "import started");
     // The transaction comes first: it holds the database's write lock (SQLite) or the import
     // lock (PostgreSQL), so the stored rows read below cannot change before the bundle lands.
-    let mut tx = store.begin_import().await?;
+    let mut tx = store.begin_import(&options.actor).await?;
     let mut validator = Validator::new(options);
     if !store.is_empty().await? {
         let present: Vec<FileId> = source.files().iter().map(|f| f.spec.id).collect();
