@@ -141,10 +141,11 @@ pub async fn run(command: Command, db: &str, out: &Output) -> Result<ExitCode, F
         } => {
             let store = open(db).await?;
             match xplus_store::verify_audit(store.as_ref()).await? {
-                Ok(n) => {
+                Ok(status) => {
+                    let (n, head) = (status.entries, status.head_hash);
                     out.say(
-                        &format!("审计日志完整：{n} 条记录，哈希链无误。"),
-                        &format!("the audit log is intact: {n} entries, the hash chain holds."),
+                        &format!("审计日志完整：{n} 条记录，哈希链无误。末条哈希：{head}（请另行留存，以便日后核对）"),
+                        &format!("the audit log is intact: {n} entries, the hash chain holds. Head hash: {head} (keep it elsewhere to check against later)"),
                     );
                     Ok(ExitCode::SUCCESS)
                 }
@@ -190,7 +191,7 @@ async fn add_user(
     accounts::check_name(&name).map_err(|e| bad_input(vec![e.to_string()]))?;
     accounts::check_scope(role, region, cadre.as_deref())
         .map_err(|e| bad_input(vec![e.to_string()]))?;
-    let supplied = read_password_from_stdin();
+    let supplied = read_password_from_stdin()?;
     let (password, generated) = match supplied {
         Some(p) => {
             accounts::check_password(&p).map_err(|e| bad_input(vec![e.to_string()]))?;
@@ -226,17 +227,32 @@ async fn add_user(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The password piped in on standard input, if any (a terminal gets a generated one).
-fn read_password_from_stdin() -> Option<String> {
+/// The password piped in on standard input: None on a terminal or with nothing piped in (one
+/// is generated then); unreadable input is bad input rather than a silent fallback.
+fn read_password_from_stdin() -> Result<Option<String>, Failure> {
     use std::io::{IsTerminal, Read};
     let mut stdin = std::io::stdin();
     if stdin.is_terminal() {
-        return None;
+        return Ok(None);
     }
     let mut text = String::new();
-    stdin.read_to_string(&mut text).ok()?;
-    let line = text.lines().next().unwrap_or("").to_string();
-    (!line.is_empty()).then_some(line)
+    stdin.read_to_string(&mut text).map_err(|e| {
+        bad_input(vec![
+            "无法读取标准输入中的密码 / cannot read the password from standard input".into(),
+            e.to_string(),
+        ])
+    })?;
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let line = text.lines().next().unwrap_or("");
+    if line.is_empty() {
+        return Err(bad_input(vec![
+            "密码应在标准输入的第一行 / the password must be on the first line of standard input"
+                .into(),
+        ]));
+    }
+    Ok(Some(line.to_string()))
 }
 
 async fn open(db: &str) -> Result<Box<dyn Store>, Failure> {

@@ -59,6 +59,9 @@ pub enum ChainBreak {
     Removed { expected: i64 },
     /// The last entries are missing: the chain ends before the recorded head.
     Truncated { last: i64, head: i64 },
+    /// The recorded head does not name the chain's last entry (reset, or entries appended
+    /// behind the application's back).
+    HeadMismatch { head: i64, last: i64 },
 }
 
 impl ChainBreak {
@@ -74,6 +77,9 @@ impl ChainBreak {
                 "第{}至{head}条审计记录被删除 / audit entries {} to {head} were removed",
                 last + 1,
                 last + 1
+            ),
+            ChainBreak::HeadMismatch { head, last } => format!(
+                "审计日志的末条记录（第{head}条）与日志内容（共{last}条）不符 / the recorded head (entry {head}) does not match the log ({last} entries)"
             ),
         }
     }
@@ -113,20 +119,20 @@ impl ChainCheck {
     /// After the last entry: the recorded head must be where the chain ended.
     pub fn finish(&self, head: Option<(i64, &str)>) -> Result<i64, ChainBreak> {
         let last = self.expected_seq - 1;
-        match head {
-            Some((seq, hash)) if seq != last || (last > 0 && hash != self.prev_hash) => {
-                if seq > last {
-                    Err(ChainBreak::Truncated { last, head: seq })
-                } else {
-                    Err(ChainBreak::Altered { seq })
-                }
-            }
-            None if last > 0 => Err(ChainBreak::Truncated {
-                last: 0,
-                head: last,
-            }),
-            _ => Ok(last),
+        let (seq, hash) = head.unwrap_or((0, GENESIS));
+        if seq > last {
+            Err(ChainBreak::Truncated { last, head: seq })
+        } else if seq != last || hash != self.prev_hash {
+            Err(ChainBreak::HeadMismatch { head: seq, last })
+        } else {
+            Ok(last)
         }
+    }
+
+    /// The hash of the last entry checked: kept outside the database, it lets a later check
+    /// show that nobody recomputed the whole chain.
+    pub fn head_hash(&self) -> &str {
+        &self.prev_hash
     }
 }
 
@@ -173,6 +179,7 @@ mod tests {
         let c = chain(5);
         assert_eq!(verify(&c, Some((5, &c[4].hash))), Ok(5));
         assert_eq!(verify(&[], None), Ok(0));
+        assert_eq!(verify(&[], Some((0, GENESIS))), Ok(0));
     }
 
     #[test]
@@ -198,6 +205,16 @@ mod tests {
         assert_eq!(
             verify(&c[..3], Some((5, &head))),
             Err(ChainBreak::Truncated { last: 3, head: 5 })
+        );
+        // A head reset over a non-empty log, or pointing at an older entry.
+        let c = chain(3);
+        assert_eq!(
+            verify(&c, Some((0, GENESIS))),
+            Err(ChainBreak::HeadMismatch { head: 0, last: 3 })
+        );
+        assert_eq!(
+            verify(&c, Some((2, &c[1].hash))),
+            Err(ChainBreak::HeadMismatch { head: 2, last: 3 })
         );
         // A None field and an empty one hash differently.
         let mut a = entry(1, GENESIS);

@@ -36,47 +36,76 @@ pub(crate) fn seal(prev_seq: i64, prev_hash: &str, new: NewAudit) -> AuditEntry 
     entry
 }
 
-/// How a record is named in the log: its key columns, joined by "/".
-pub(crate) fn record_key(file: &FileSpec, values: &[Value]) -> String {
+/// A record's key cells, as text: what pairs a bundle row with its stored row.
+pub(crate) fn key_cells(file: &FileSpec, values: &[Value]) -> Vec<String> {
     file.key
         .iter()
         .map(|&k| cell::format(&file.columns[k], &values[k], false))
-        .collect::<Vec<_>>()
-        .join("/")
+        .collect()
 }
 
-/// The audit entry of a stored row that a bundle row changes: the columns that differ, before
-/// and after. None when the bundle row repeats what is stored.
+/// How a record is named in the log: its key cells joined by " / ".
+pub(crate) fn record_key(file: &FileSpec, values: &[Value]) -> String {
+    key_cells(file, values).join(" / ")
+}
+
+/// Multi-valued cells are sets: the same causes in another order are not a change.
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Codes(x), Value::Codes(y)) => x.len() == y.len() && x.iter().all(|c| y.contains(c)),
+        _ => a == b,
+    }
+}
+
+/// The audit entry of a bundle row written over a table that already had rows: an `insert`
+/// with every value when the key is new, an `update` with the columns that differ when it is
+/// stored, nothing when the row repeats what is stored.
 pub(crate) fn row_change(
     actor: &str,
     file: &'static FileSpec,
-    old: &[Value],
+    old: Option<&Vec<Value>>,
     new: &[Value],
 ) -> Option<NewAudit> {
+    let text = |column: &xplus_core::interchange::Column, v: &Value| match v {
+        Value::Null => serde_json::Value::Null,
+        v => serde_json::Value::String(cell::format(column, v, false)),
+    };
     let mut before = serde_json::Map::new();
     let mut after = serde_json::Map::new();
-    for ((column, o), n) in file.columns.iter().zip(old).zip(new) {
-        if o != n {
-            let text = |v: &Value| match v {
-                Value::Null => serde_json::Value::Null,
-                v => serde_json::Value::String(cell::format(column, v, false)),
-            };
-            before.insert(column.en.to_string(), text(o));
-            after.insert(column.en.to_string(), text(n));
+    for (i, column) in file.columns.iter().enumerate() {
+        match old {
+            Some(o) if same(&o[i], &new[i]) => {}
+            Some(o) => {
+                before.insert(column.en.to_string(), text(column, &o[i]));
+                after.insert(column.en.to_string(), text(column, &new[i]));
+            }
+            None => {
+                after.insert(column.en.to_string(), text(column, &new[i]));
+            }
         }
     }
     (!after.is_empty()).then(|| NewAudit {
         actor: actor.to_string(),
-        action: "update".into(),
+        action: if old.is_some() { "update" } else { "insert" }.into(),
         entity: file.name.to_string(),
         record_key: record_key(file, new),
-        old_values: Some(serde_json::Value::Object(before).to_string()),
+        old_values: old.map(|_| serde_json::Value::Object(before).to_string()),
         new_values: Some(serde_json::Value::Object(after).to_string()),
     })
 }
 
-/// Recomputes the whole chain: the number of entries, or the first place it breaks.
-pub async fn verify_audit(store: &dyn Store) -> Result<Result<i64, ChainBreak>, StoreError> {
+/// The outcome of checking the whole chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainStatus {
+    pub entries: i64,
+    /// The newest entry's hash, to be noted outside the database.
+    pub head_hash: String,
+}
+
+/// Recomputes the whole chain: its length and head, or the first place it breaks.
+pub async fn verify_audit(
+    store: &dyn Store,
+) -> Result<Result<ChainStatus, ChainBreak>, StoreError> {
     let mut check = ChainCheck::default();
     let mut broken: Option<ChainBreak> = None;
     let head = store
@@ -89,7 +118,12 @@ pub async fn verify_audit(store: &dyn Store) -> Result<Result<i64, ChainBreak>, 
         .await?;
     Ok(match broken {
         Some(b) => Err(b),
-        None => check.finish(Some((head.0, &head.1))),
+        None => check
+            .finish(Some((head.0, &head.1)))
+            .map(|entries| ChainStatus {
+                entries,
+                head_hash: check.head_hash().to_string(),
+            }),
     })
 }
 
@@ -99,10 +133,17 @@ macro_rules! read_audit_with {
         use futures_util::TryStreamExt as _;
         use sqlx::Row as _;
         let context = || "读取审计日志 / reading the audit log".to_string();
+        // The head first: entries are only appended and commit together with the head, so
+        // reading up to it is consistent even while another write adds entries.
+        let head: (i64, String) = sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one($pool)
+            .await
+            .context(context())?;
         let mut rows = sqlx::query(
             "SELECT seq, at, actor, action, entity, record_key, old_values, new_values, \
-             prev_hash, hash FROM audit_log ORDER BY seq",
+             prev_hash, hash FROM audit_log WHERE seq <= $1 ORDER BY seq",
         )
+        .bind(head.0)
         .fetch($pool);
         while let Some(row) = rows.try_next().await.context(context())? {
             let entry = xplus_core::audit::AuditEntry {
@@ -120,10 +161,6 @@ macro_rules! read_audit_with {
             ($sink)(entry)?;
         }
         drop(rows);
-        let head: (i64, String) = sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
-            .fetch_one($pool)
-            .await
-            .context(context())?;
         Ok(head)
     }};
 }

@@ -17,6 +17,15 @@ use xplus_core::registry::RegionCode;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// An audited write waits at most this long for the audit head (an import may hold it).
+async fn wait_briefly(tx: &mut Transaction<'static, Postgres>) -> Result<(), StoreError> {
+    sqlx::query("SET LOCAL lock_timeout = '10s'")
+        .execute(&mut **tx)
+        .await
+        .context("设置等待时间 / setting the lock timeout")?;
+    Ok(())
+}
+
 /// Appends entries inside `tx`. Locking the head row orders concurrent appends.
 async fn append_in(
     tx: &mut Transaction<'static, Postgres>,
@@ -144,6 +153,7 @@ impl Store for PgStore {
             statements: HashMap::new(),
             actor: actor.to_string(),
             had_rows: HashMap::new(),
+            pending: Vec::new(),
         }))
     }
 
@@ -170,6 +180,7 @@ impl Store for PgStore {
     async fn add_user(&self, user: NewUser, actor: &str) -> Result<(), StoreError> {
         let context = || "写入账号 / writing the account".to_string();
         let mut tx = self.pool.begin().await.context(context())?;
+        wait_briefly(&mut tx).await?;
         let taken: Option<i64> = sqlx::query_scalar("SELECT user_id FROM users WHERE name = $1")
             .bind(&user.name)
             .fetch_optional(&mut *tx)
@@ -218,7 +229,19 @@ impl Store for PgStore {
         .bind(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
         .execute(&mut *tx)
         .await
-        .context(context())?;
+        .map_err(|e| match e {
+            // Another session took the name between the check and the insert.
+            sqlx::Error::Database(d) if d.code().as_deref() == Some("23505") => {
+                StoreError::Invalid(format!(
+                    "用户名“{}”已存在 / the user name {} is taken",
+                    user.name, user.name
+                ))
+            }
+            e => StoreError::Database {
+                context: context(),
+                source: e,
+            },
+        })?;
         append_in(&mut tx, vec![crate::accounts::audit_of(&user, actor)]).await?;
         tx.commit().await.context(context())
     }
@@ -229,6 +252,7 @@ impl Store for PgStore {
             .begin()
             .await
             .context("写入审计日志 / writing the audit log")?;
+        wait_briefly(&mut tx).await?;
         append_in(&mut tx, entries).await?;
         tx.commit()
             .await
@@ -262,6 +286,8 @@ struct PgImport {
     actor: String,
     /// Per table: whether it had rows before this import (only then can a row be an update).
     had_rows: HashMap<&'static str, bool>,
+    /// Audit entries of changed rows, appended at the end of the import.
+    pending: Vec<NewAudit>,
 }
 
 impl PgImport {
@@ -297,12 +323,12 @@ impl PgImport {
         let mut by_key = HashMap::new();
         for r in &stored {
             let values = decode(file, r)?;
-            by_key.insert(crate::audit::record_key(file, &values), values);
+            by_key.insert(crate::audit::key_cells(file, &values), values);
         }
         Ok(chunk
             .iter()
             .filter_map(|row| {
-                let old = by_key.get(&crate::audit::record_key(file, &row.values))?;
+                let old = by_key.get(&crate::audit::key_cells(file, &row.values));
                 crate::audit::row_change(&self.actor, file, old, &row.values)
             })
             .collect())
@@ -330,15 +356,17 @@ impl ImportTx for PgImport {
             q.execute(&mut *self.tx)
                 .await
                 .context(format!("写入 {} / writing {}", file.name, file.name))?;
-            if !changes.is_empty() {
-                append_in(&mut self.tx, changes).await?;
-            }
+            // Appended with the import's summary at the end: taking the audit head now would
+            // hold up every other audited write for the whole import.
+            self.pending.extend(changes);
         }
         Ok(())
     }
 
     async fn audit(&mut self, entry: NewAudit) -> Result<(), StoreError> {
-        append_in(&mut self.tx, vec![entry]).await
+        let mut entries = std::mem::take(&mut self.pending);
+        entries.push(entry);
+        append_in(&mut self.tx, entries).await
     }
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {

@@ -98,7 +98,7 @@ fn stored_rows(
     conn: &Connection,
     file: &'static FileSpec,
     chunk: &[Row],
-) -> Result<std::collections::HashMap<String, Vec<Value>>, StoreError> {
+) -> Result<std::collections::HashMap<Vec<String>, Vec<Value>>, StoreError> {
     let context = || format!("读取 {} / reading {}", file.name, file.name);
     let text = sql::select_by_keys(file, chunk.len(), |_| "?".to_string());
     let mut stmt = conn
@@ -118,7 +118,7 @@ fn stored_rows(
         let values = (0..file.columns.len())
             .map(|i| read_value(file, r, i))
             .collect::<Result<Vec<_>, _>>()?;
-        found.insert(crate::audit::record_key(file, &values), values);
+        found.insert(crate::audit::key_cells(file, &values), values);
     }
     Ok(found)
 }
@@ -148,15 +148,13 @@ fn write(
         if had_rows {
             let stored = stored_rows(conn, file, chunk)?;
             for row in chunk {
-                let key = crate::audit::record_key(file, &row.values);
-                if let Some(old) = stored.get(&key) {
-                    changes.extend(crate::audit::row_change(
-                        &state.actor,
-                        file,
-                        old,
-                        &row.values,
-                    ));
-                }
+                let old = stored.get(&crate::audit::key_cells(file, &row.values));
+                changes.extend(crate::audit::row_change(
+                    &state.actor,
+                    file,
+                    old,
+                    &row.values,
+                ));
             }
         }
         let text = sql::upsert(file, chunk.len(), |_| "?".to_string());
@@ -215,12 +213,13 @@ fn append_in(conn: &Connection, entries: Vec<NewAudit>) -> Result<(), StoreError
             .map_err(sqlite_error(context()))?;
         seq = e.seq;
         hash = e.hash;
+        // The head moves with every entry: the next one is checked against it (a trigger).
+        conn.execute(
+            "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1",
+            rusqlite::params![seq, hash],
+        )
+        .map_err(sqlite_error(context()))?;
     }
-    conn.execute(
-        "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1",
-        rusqlite::params![seq, hash],
-    )
-    .map_err(sqlite_error(context()))?;
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use std::collections::BTreeMap;
 use xplus_core::audit::ChainBreak;
 use xplus_store::{verify_audit, NewAudit};
 
@@ -46,14 +47,26 @@ fn entry(n: u32) -> NewAudit {
 #[tokio::test]
 async fn imports_and_writes_are_chained_and_verified() {
     let db = TestDb::fresh().await;
-    assert_eq!(verify_audit(db.store.as_ref()).await.unwrap(), Ok(0));
+    assert_eq!(
+        verify_audit(db.store.as_ref())
+            .await
+            .unwrap()
+            .map(|s| s.entries),
+        Ok(0)
+    );
     let dir = write_bundle(&db.dir().join("in"), &small_bundle());
     assert!(import(&db, &dir).await.committed);
     db.store
         .append_audit(vec![entry(1), entry(2), entry(3)])
         .await
         .unwrap();
-    assert_eq!(verify_audit(db.store.as_ref()).await.unwrap(), Ok(4));
+    assert_eq!(
+        verify_audit(db.store.as_ref())
+            .await
+            .unwrap()
+            .map(|s| s.entries),
+        Ok(4)
+    );
 
     let mut entries = Vec::new();
     db.store
@@ -77,7 +90,13 @@ async fn imports_and_writes_are_chained_and_verified() {
     bad.insert("units", "unit_id,name,kind\nU1,x,nonsense\n".to_string());
     let bad = write_bundle(&db.dir().join("bad"), &bad);
     assert!(!import(&db, &bad).await.committed);
-    assert_eq!(verify_audit(db.store.as_ref()).await.unwrap(), Ok(4));
+    assert_eq!(
+        verify_audit(db.store.as_ref())
+            .await
+            .unwrap()
+            .map(|s| s.entries),
+        Ok(4)
+    );
     db.cleanup().await;
 }
 
@@ -132,7 +151,13 @@ async fn a_direct_edit_or_removal_is_named() {
             .append_audit((1..=5).map(entry).collect())
             .await
             .unwrap();
-        assert_eq!(verify_audit(db.store.as_ref()).await.unwrap(), Ok(5));
+        assert_eq!(
+            verify_audit(db.store.as_ref())
+                .await
+                .unwrap()
+                .map(|s| s.entries),
+            Ok(5)
+        );
         tamper(&db, statements).await;
         assert_eq!(
             verify_audit(db.store.as_ref()).await.unwrap(),
@@ -183,7 +208,13 @@ async fn accounts_are_checked_stored_hashed_and_audited() {
         }
     }
     // The import and two accounts; no password or hash in the log.
-    assert_eq!(verify_audit(db.store.as_ref()).await.unwrap(), Ok(3));
+    assert_eq!(
+        verify_audit(db.store.as_ref())
+            .await
+            .unwrap()
+            .map(|s| s.entries),
+        Ok(3)
+    );
     let mut logged = String::new();
     db.store
         .read_audit(&mut |e| {
@@ -207,7 +238,13 @@ async fn a_row_an_import_changes_is_audited_with_its_old_and_new_values() {
     assert!(import(&db, &dir).await.committed);
     // The same bundle again changes nothing: one more import entry, no updates.
     assert!(import(&db, &dir).await.committed);
-    assert_eq!(verify_audit(db.store.as_ref()).await.unwrap(), Ok(2));
+    assert_eq!(
+        verify_audit(db.store.as_ref())
+            .await
+            .unwrap()
+            .map(|s| s.entries),
+        Ok(2)
+    );
 
     let mut b = small_bundle();
     let households = b["households"].replace(
@@ -239,6 +276,65 @@ async fn a_row_an_import_changes_is_audited_with_its_old_and_new_values() {
     assert_eq!(update.new_values.as_deref(), Some(r#"{"water_safe":"1"}"#));
     assert_eq!(update.actor, "test");
     assert_eq!(entries[3].action, "import");
-    assert_eq!(verify_audit(db.store.as_ref()).await.unwrap(), Ok(4));
+    assert_eq!(
+        verify_audit(db.store.as_ref())
+            .await
+            .unwrap()
+            .map(|s| s.entries),
+        Ok(4)
+    );
     db.cleanup().await;
+}
+
+#[tokio::test]
+async fn rows_an_import_adds_to_filled_tables_are_audited_as_inserts() {
+    let db = TestDb::fresh().await;
+    let dir = write_bundle(&db.dir().join("in"), &small_bundle());
+    assert!(import(&db, &dir).await.committed);
+    let mut b = BTreeMap::new();
+    b.insert("households", "household_id,village_code,identified_year,status,exit_year,causes,food_secure,clothing_secure,housing_safe,water_safe\nH009,341181100202,2016,poor,,因病、因残,1,1,1,1\n".to_string());
+    b.insert("members", format!("household_id,id_number,name,relation,health,labour,schooling,medical_insured,pension_insured,migrant_months\nH009,{},孙九,head,serious,weak,none,1,1,0\n", id(341181, "1958-04-09", 91)));
+    let dir = write_bundle(&db.dir().join("more"), &b);
+    assert!(import(&db, &dir).await.committed);
+    // The same causes in another order are not a change.
+    b.insert(
+        "households",
+        b["households"].replace("因病、因残", "disability;illness"),
+    );
+    let dir = write_bundle(&db.dir().join("again"), &b);
+    assert!(import(&db, &dir).await.committed);
+    let mut entries = Vec::new();
+    db.store
+        .read_audit(&mut |e| {
+            entries.push(e);
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let actions: Vec<(&str, &str, &str)> = entries
+        .iter()
+        .map(|e| (e.action.as_str(), e.entity.as_str(), e.record_key.as_str()))
+        .collect();
+    let member = id(341181, "1958-04-09", 91);
+    assert_eq!(
+        actions,
+        vec![
+            ("import", "bundle", dir_name(&db, "in").as_str()),
+            ("insert", "households", "H009"),
+            ("insert", "members", member.as_str()),
+            ("import", "bundle", dir_name(&db, "more").as_str()),
+            ("import", "bundle", dir_name(&db, "again").as_str()),
+        ]
+    );
+    assert!(entries[1].old_values.is_none());
+    assert!(entries[1]
+        .new_values
+        .as_deref()
+        .unwrap()
+        .contains(r#""causes":"illness;disability""#));
+    db.cleanup().await;
+}
+
+fn dir_name(db: &TestDb, name: &str) -> String {
+    db.dir().join(name).display().to_string()
 }

@@ -26,8 +26,10 @@ CREATE TABLE audit_head (
 INSERT INTO audit_head (id, seq, hash)
 VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
 
--- The application never changes an entry; this refuses it outright. (A superuser can disable
--- it, which is what the hash chain is for.)
+-- The application never changes or removes an entry (TRUNCATE included); these refuse it
+-- outright, and the head may only move to the newest entry. A superuser can disable them; the
+-- hash chain then still shows an altered or removed entry unless every later hash is recomputed
+-- too, which is why `xplus audit verify` prints the head hash to be kept elsewhere.
 CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'audit_log is append-only';
@@ -35,3 +37,17 @@ END
 $$;
 CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
     FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+
+CREATE FUNCTION audit_head_follows_log() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.seq <> (SELECT max(seq) FROM audit_log)
+       OR NEW.hash IS DISTINCT FROM (SELECT hash FROM audit_log WHERE seq = NEW.seq) THEN
+        RAISE EXCEPTION 'audit_head must name the newest entry';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER audit_head_follows_log BEFORE UPDATE ON audit_head
+    FOR EACH ROW EXECUTE FUNCTION audit_head_follows_log();

@@ -25,8 +25,23 @@ CREATE TABLE audit_head (
 INSERT INTO audit_head (id, seq, hash)
 VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
 
--- The application never changes an entry; these refuse it outright. (Someone with the file can
--- drop them, which is what the hash chain is for.)
+-- The application never changes an entry; these refuse it outright. An entry must follow the
+-- head (INSERT OR REPLACE would otherwise overwrite one without a DELETE trigger firing), and
+-- the head may only move to the newest entry. Someone with the file can drop the triggers; the
+-- hash chain then still shows an altered or removed entry unless every later hash is recomputed
+-- too, which is why `xplus audit verify` prints the head hash to be kept elsewhere.
+CREATE TRIGGER audit_log_in_order BEFORE INSERT ON audit_log
+WHEN NEW.seq <> (SELECT seq + 1 FROM audit_head WHERE id = 1)
+  OR NEW.prev_hash <> (SELECT hash FROM audit_head WHERE id = 1)
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log entries are appended after the head only');
+END;
+CREATE TRIGGER audit_head_follows_log BEFORE UPDATE ON audit_head
+WHEN NEW.hash IS NOT (SELECT hash FROM audit_log WHERE seq = NEW.seq)
+  OR NEW.seq <> (SELECT max(seq) FROM audit_log)
+BEGIN
+    SELECT RAISE(ABORT, 'audit_head must name the newest entry');
+END;
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN
     SELECT RAISE(ABORT, 'audit_log is append-only');
