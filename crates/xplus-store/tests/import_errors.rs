@@ -617,3 +617,13 @@ async fn a_stored_household_moves_only_along_its_lifecycle() {
     assert!(report.committed, "{:#?}", report.errors);
     db.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_row_with_cells_beyond_the_header_does_not_hide_later_errors() {
+    let mut b = small_bundle();
+    let extra = plant(&mut b, "units", "U1,", "U1,滁州市财政局,organ,多余的值");
+    let bad_kind = plant(&mut b, "units", "U2,", "U2,天长市农商行,bank");
+    let e = errors_of(&b).await;
+    assert!(has(&e, "units.csv", extra, "D"), "{e:#?}");
+    assert!(has(&e, "units.csv", bad_kind, "kind"), "{e:#?}");
+}

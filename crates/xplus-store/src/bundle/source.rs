@@ -94,6 +94,17 @@ enum Location {
     Sheet(String),
 }
 
+impl SourceError {
+    /// For a problem confined to one row, after which the file can be read on: its row and
+    /// column.
+    pub fn row_problem(&self) -> Option<(u32, &str)> {
+        match self {
+            SourceError::ExtraCells { row, column, .. } => Some((*row, column)),
+            _ => None,
+        }
+    }
+}
+
 impl BundleFile {
     /// The name used in error reports, as `TableReader::file_name` gives it.
     pub fn file_name(&self) -> &str {

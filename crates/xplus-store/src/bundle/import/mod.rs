@@ -238,6 +238,13 @@ impl Validator {
                 let row = match reader.read(&mut record) {
                     Ok(Some(row)) => row,
                     Ok(None) => break,
+                    Err(e) if e.row_problem().is_some() => {
+                        // One bad row: report it where it is and read on, so that every error
+                        // of the file is listed.
+                        let (row, column) = e.row_problem().expect("checked");
+                        self.issue(spec, row, column, String::new(), e.to_string(), true);
+                        continue;
+                    }
                     Err(e) => {
                         self.issue(spec, 0, "", String::new(), e.to_string(), true);
                         self.broken.insert(spec.id);
