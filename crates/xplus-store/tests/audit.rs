@@ -33,6 +33,19 @@ async fn tamper(db: &TestDb, statements: &[&str]) {
     }
 }
 
+/// Every entry of the log, in order.
+async fn entries(db: &TestDb) -> Vec<xplus_core::audit::AuditEntry> {
+    let mut out = Vec::new();
+    db.store
+        .read_audit(&mut |e| {
+            out.push(e);
+            Ok(())
+        })
+        .await
+        .unwrap();
+    out
+}
+
 fn entry(n: u32) -> NewAudit {
     NewAudit {
         actor: "官员甲".into(),
@@ -68,14 +81,7 @@ async fn imports_and_writes_are_chained_and_verified() {
         Ok(4)
     );
 
-    let mut entries = Vec::new();
-    db.store
-        .read_audit(&mut |e| {
-            entries.push(e);
-            Ok(())
-        })
-        .await
-        .unwrap();
+    let entries = entries(&db).await;
     assert_eq!(entries[0].action, "import");
     assert_eq!(entries[0].actor, "test");
     assert!(entries[0]
@@ -215,14 +221,7 @@ async fn accounts_are_checked_stored_hashed_and_audited() {
             .map(|s| s.entries),
         Ok(3)
     );
-    let mut logged = String::new();
-    db.store
-        .read_audit(&mut |e| {
-            logged.push_str(&format!("{:?}", e));
-            Ok(())
-        })
-        .await
-        .unwrap();
+    let logged = format!("{:?}", entries(&db).await);
     assert!(
         logged.contains("镇干部")
             && !logged.contains("argon2")
@@ -254,14 +253,7 @@ async fn a_row_an_import_changes_is_audited_with_its_old_and_new_values() {
     b.insert("households", households);
     let dir = write_bundle(&db.dir().join("changed"), &b);
     assert!(import(&db, &dir).await.committed);
-    let mut entries = Vec::new();
-    db.store
-        .read_audit(&mut |e| {
-            entries.push(e);
-            Ok(())
-        })
-        .await
-        .unwrap();
+    let entries = entries(&db).await;
     assert_eq!(entries.len(), 4, "{entries:#?}");
     let update = &entries[2];
     assert_eq!(
@@ -303,14 +295,7 @@ async fn rows_an_import_adds_to_filled_tables_are_audited_as_inserts() {
     );
     let dir = write_bundle(&db.dir().join("again"), &b);
     assert!(import(&db, &dir).await.committed);
-    let mut entries = Vec::new();
-    db.store
-        .read_audit(&mut |e| {
-            entries.push(e);
-            Ok(())
-        })
-        .await
-        .unwrap();
+    let entries = entries(&db).await;
     let actions: Vec<(&str, &str, &str)> = entries
         .iter()
         .map(|e| (e.action.as_str(), e.entity.as_str(), e.record_key.as_str()))
