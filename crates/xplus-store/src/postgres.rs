@@ -264,19 +264,11 @@ impl Store for PgStore {
     }
 
     async fn has_rows(&self, file: &'static FileSpec) -> Result<bool, StoreError> {
-        let row = sqlx::query(&format!("SELECT 1 FROM {} LIMIT 1", file.name))
-            .fetch_optional(&self.pool)
-            .await
-            .context(format!("读取 {} / reading {}", file.name, file.name))?;
-        Ok(row.is_some())
+        sql::has_rows_with!(&self.pool, file)
     }
 
     async fn count(&self, file: &'static FileSpec) -> Result<u64, StoreError> {
-        let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {}", file.name))
-            .fetch_one(&self.pool)
-            .await
-            .context(format!("统计 {} / counting {}", file.name, file.name))?;
-        Ok(n as u64)
+        sql::count_with!(&self.pool, file)
     }
 }
 
@@ -301,7 +293,7 @@ impl PgImport {
         let had = match self.had_rows.get(file.name) {
             Some(&had) => had,
             None => {
-                let found = sqlx::query(&format!("SELECT 1 FROM {} LIMIT 1", file.name))
+                let found = sqlx::query(&sql::any_row(file))
                     .fetch_optional(&mut *self.tx)
                     .await
                     .context(context())?;

@@ -86,6 +86,40 @@ pub(crate) fn select_by_keys(
     )
 }
 
+/// One row of the table if it has any: cheaper than counting a large table.
+pub(crate) fn any_row(file: &FileSpec) -> String {
+    format!("SELECT 1 FROM {} LIMIT 1", file.name)
+}
+
+pub(crate) fn count_rows(file: &FileSpec) -> String {
+    format!("SELECT count(*) FROM {}", file.name)
+}
+
+/// `Store::has_rows` and `Store::count` through an sqlx pool of either backend.
+macro_rules! has_rows_with {
+    ($pool:expr, $file:expr) => {{
+        let file = $file;
+        let row = sqlx::query(&$crate::sql::any_row(file))
+            .fetch_optional($pool)
+            .await
+            .context(format!("读取 {} / reading {}", file.name, file.name))?;
+        Ok(row.is_some())
+    }};
+}
+
+macro_rules! count_with {
+    ($pool:expr, $file:expr) => {{
+        let file = $file;
+        let n: i64 = sqlx::query_scalar(&$crate::sql::count_rows(file))
+            .fetch_one($pool)
+            .await
+            .context(format!("统计 {} / counting {}", file.name, file.name))?;
+        Ok(n as u64)
+    }};
+}
+
+pub(crate) use {count_with, has_rows_with};
+
 /// Rows per multi-row insert, within both backends' limits on bound parameters.
 pub(crate) fn batch_rows(file: &FileSpec) -> usize {
     (8_000 / insert_columns(file).len()).clamp(1, 1_000)

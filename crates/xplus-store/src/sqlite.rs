@@ -89,18 +89,10 @@ impl Store for SqliteStore {
     }
 
     async fn has_rows(&self, file: &'static FileSpec) -> Result<bool, StoreError> {
-        let row = sqlx::query(&format!("SELECT 1 FROM {} LIMIT 1", file.name))
-            .fetch_optional(&self.pool)
-            .await
-            .context(format!("读取 {} / reading {}", file.name, file.name))?;
-        Ok(row.is_some())
+        sql::has_rows_with!(&self.pool, file)
     }
 
     async fn count(&self, file: &'static FileSpec) -> Result<u64, StoreError> {
-        let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {}", file.name))
-            .fetch_one(&self.pool)
-            .await
-            .context(format!("统计 {} / counting {}", file.name, file.name))?;
-        Ok(n as u64)
+        sql::count_with!(&self.pool, file)
     }
 }

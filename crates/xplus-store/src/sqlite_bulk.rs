@@ -136,7 +136,7 @@ fn write(
         Some(&had) => had,
         None => {
             let had = conn
-                .prepare(&format!("SELECT 1 FROM {} LIMIT 1", file.name))
+                .prepare(&sql::any_row(file))
                 .and_then(|mut s| s.exists([]))
                 .map_err(sqlite_error(context()))?;
             state.had_rows.insert(file.name, had);

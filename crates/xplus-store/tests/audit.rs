@@ -33,6 +33,14 @@ async fn tamper(db: &TestDb, statements: &[&str]) {
     }
 }
 
+/// The number of entries when the chain holds, or where it breaks.
+async fn chain_length(db: &TestDb) -> Result<i64, ChainBreak> {
+    verify_audit(db.store.as_ref())
+        .await
+        .unwrap()
+        .map(|s| s.entries)
+}
+
 /// Every entry of the log, in order.
 async fn entries(db: &TestDb) -> Vec<xplus_core::audit::AuditEntry> {
     let mut out = Vec::new();
@@ -60,26 +68,14 @@ fn entry(n: u32) -> NewAudit {
 #[tokio::test]
 async fn imports_and_writes_are_chained_and_verified() {
     let db = TestDb::fresh().await;
-    assert_eq!(
-        verify_audit(db.store.as_ref())
-            .await
-            .unwrap()
-            .map(|s| s.entries),
-        Ok(0)
-    );
+    assert_eq!(chain_length(&db).await, Ok(0));
     let dir = write_bundle(&db.dir().join("in"), &small_bundle());
     assert!(import(&db, &dir).await.committed);
     db.store
         .append_audit(vec![entry(1), entry(2), entry(3)])
         .await
         .unwrap();
-    assert_eq!(
-        verify_audit(db.store.as_ref())
-            .await
-            .unwrap()
-            .map(|s| s.entries),
-        Ok(4)
-    );
+    assert_eq!(chain_length(&db).await, Ok(4));
 
     let entries = entries(&db).await;
     assert_eq!(entries[0].action, "import");
@@ -96,13 +92,7 @@ async fn imports_and_writes_are_chained_and_verified() {
     bad.insert("units", "unit_id,name,kind\nU1,x,nonsense\n".to_string());
     let bad = write_bundle(&db.dir().join("bad"), &bad);
     assert!(!import(&db, &bad).await.committed);
-    assert_eq!(
-        verify_audit(db.store.as_ref())
-            .await
-            .unwrap()
-            .map(|s| s.entries),
-        Ok(4)
-    );
+    assert_eq!(chain_length(&db).await, Ok(4));
     db.cleanup().await;
 }
 
@@ -157,18 +147,9 @@ async fn a_direct_edit_or_removal_is_named() {
             .append_audit((1..=5).map(entry).collect())
             .await
             .unwrap();
-        assert_eq!(
-            verify_audit(db.store.as_ref())
-                .await
-                .unwrap()
-                .map(|s| s.entries),
-            Ok(5)
-        );
+        assert_eq!(chain_length(&db).await, Ok(5));
         tamper(&db, statements).await;
-        assert_eq!(
-            verify_audit(db.store.as_ref()).await.unwrap(),
-            Err(expected)
-        );
+        assert_eq!(chain_length(&db).await, Err(expected));
         db.cleanup().await;
     }
 }
@@ -214,13 +195,7 @@ async fn accounts_are_checked_stored_hashed_and_audited() {
         }
     }
     // The import and two accounts; no password or hash in the log.
-    assert_eq!(
-        verify_audit(db.store.as_ref())
-            .await
-            .unwrap()
-            .map(|s| s.entries),
-        Ok(3)
-    );
+    assert_eq!(chain_length(&db).await, Ok(3));
     let logged = format!("{:?}", entries(&db).await);
     assert!(
         logged.contains("镇干部")
@@ -237,13 +212,7 @@ async fn a_row_an_import_changes_is_audited_with_its_old_and_new_values() {
     assert!(import(&db, &dir).await.committed);
     // The same bundle again changes nothing: one more import entry, no updates.
     assert!(import(&db, &dir).await.committed);
-    assert_eq!(
-        verify_audit(db.store.as_ref())
-            .await
-            .unwrap()
-            .map(|s| s.entries),
-        Ok(2)
-    );
+    assert_eq!(chain_length(&db).await, Ok(2));
 
     let mut b = small_bundle();
     let households = b["households"].replace(
@@ -268,13 +237,7 @@ async fn a_row_an_import_changes_is_audited_with_its_old_and_new_values() {
     assert_eq!(update.new_values.as_deref(), Some(r#"{"water_safe":"1"}"#));
     assert_eq!(update.actor, "test");
     assert_eq!(entries[3].action, "import");
-    assert_eq!(
-        verify_audit(db.store.as_ref())
-            .await
-            .unwrap()
-            .map(|s| s.entries),
-        Ok(4)
-    );
+    assert_eq!(chain_length(&db).await, Ok(4));
     db.cleanup().await;
 }
 

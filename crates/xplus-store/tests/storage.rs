@@ -8,6 +8,14 @@ use common::*;
 use xplus_core::interchange::schema::{HOUSEHOLDS, MEMBERS, SHARE_EVENTS};
 use xplus_core::interchange::ALL_FILES;
 
+/// Both databases export byte-identical bundles.
+async fn assert_same_data(a: &TestDb, b: &TestDb) {
+    let (one, two) = (a.dir().join("same-a"), a.dir().join("same-b"));
+    export(a, &one, false).await;
+    export(b, &two, false).await;
+    assert_eq!(read_folder(&one), read_folder(&two));
+}
+
 async fn counts(db: &TestDb) -> Vec<u64> {
     let mut out = Vec::new();
     for f in ALL_FILES {
@@ -112,11 +120,7 @@ async fn chinese_headers_and_gb18030_import_to_the_same_data() {
     let other = TestDb::fresh().await;
     let report = import(&other, &gbk).await;
     assert!(report.errors.is_empty(), "{:#?}", report.errors);
-    let en1 = db.dir().join("en1");
-    let en2 = db.dir().join("en2");
-    export(&db, &en1, false).await;
-    export(&other, &en2, false).await;
-    assert_eq!(read_folder(&en1), read_folder(&en2));
+    assert_same_data(&db, &other).await;
     other.cleanup().await;
     db.cleanup().await;
 }
@@ -131,11 +135,7 @@ async fn one_xlsx_workbook_imports_to_the_same_data() {
     let other = TestDb::fresh().await;
     let report = import(&other, &book).await;
     assert!(report.errors.is_empty(), "{:#?}", report.errors);
-    let en1 = db.dir().join("en1");
-    let en2 = db.dir().join("en2");
-    export(&db, &en1, false).await;
-    export(&other, &en2, false).await;
-    assert_eq!(read_folder(&en1), read_folder(&en2));
+    assert_same_data(&db, &other).await;
     other.cleanup().await;
     db.cleanup().await;
 }

@@ -25,7 +25,7 @@ impl TestDb {
     /// A new, migrated, empty database for one test.
     pub async fn fresh() -> TestDb {
         let dir = tempfile::tempdir().unwrap();
-        match std::env::var("XPLUS_TEST_DATABASE_URL") {
+        let (url, pg) = match std::env::var("XPLUS_TEST_DATABASE_URL") {
             Ok(admin) if !admin.is_empty() => {
                 let name = format!(
                     "xplus_t_{}_{}",
@@ -44,27 +44,20 @@ impl TestDb {
                     .await
                     .unwrap();
                 pool.close().await;
-                let url = replace_database(&admin, &name);
-                let store = xplus_store::open(&url).await.unwrap();
-                store.migrate().await.unwrap();
-                TestDb {
-                    url,
-                    store,
-                    _dir: dir,
-                    pg: Some((admin, name)),
-                }
+                (replace_database(&admin, &name), Some((admin, name)))
             }
-            _ => {
-                let url = format!("sqlite://{}", dir.path().join("test.db").display());
-                let store = xplus_store::open(&url).await.unwrap();
-                store.migrate().await.unwrap();
-                TestDb {
-                    url,
-                    store,
-                    _dir: dir,
-                    pg: None,
-                }
-            }
+            _ => (
+                format!("sqlite://{}", dir.path().join("test.db").display()),
+                None,
+            ),
+        };
+        let store = xplus_store::open(&url).await.unwrap();
+        store.migrate().await.unwrap();
+        TestDb {
+            url,
+            store,
+            _dir: dir,
+            pg,
         }
     }
 
