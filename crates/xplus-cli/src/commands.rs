@@ -136,6 +136,14 @@ pub async fn run(command: Command, db: &str, out: &Output) -> Result<ExitCode, F
                     cadre,
                 },
         } => add_user(db, out, name, &role, region.as_deref(), cadre).await,
+        Command::User {
+            command: UserCommand::Token { name, label },
+        } => crate::serve::add_token(open(db).await?.as_ref(), out, &name, &label).await,
+        Command::Serve {
+            addr,
+            demo: with_demo,
+            demo_scale,
+        } => crate::serve::serve(db, out, &addr, with_demo.then_some(demo_scale)).await,
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
@@ -158,13 +166,13 @@ pub async fn run(command: Command, db: &str, out: &Output) -> Result<ExitCode, F
     }
 }
 
-fn bad_input(parts: Vec<String>) -> Failure {
+pub(crate) fn bad_input(parts: Vec<String>) -> Failure {
     Failure { code: 2, parts }
 }
 
 /// `xplus user add`: checks the role and scope, takes the password from standard input (or
 /// makes one and shows it once), stores only its argon2id hash.
-async fn add_user(
+pub(crate) async fn add_user(
     db: &str,
     out: &Output,
     name: String,
@@ -255,14 +263,14 @@ fn read_password_from_stdin() -> Result<Option<String>, Failure> {
     Ok(Some(line.to_string()))
 }
 
-async fn open(db: &str) -> Result<Box<dyn Store>, Failure> {
+pub(crate) async fn open(db: &str) -> Result<Box<dyn Store>, Failure> {
     let store = xplus_store::open(db).await?;
     store.migrate().await?;
     Ok(store)
 }
 
 /// The command line's name in the audit log: the operating-system user.
-fn cli_actor() -> String {
+pub(crate) fn cli_actor() -> String {
     let user = std::env::var("USER")
         .or_else(|_| std::env::var("USERNAME"))
         .unwrap_or_else(|_| "unknown".into());
@@ -358,6 +366,7 @@ async fn import(
         today: today(),
         actor: cli_actor(),
         rules: RuleSet::default(),
+        dry_run: false,
     };
     let bar = Arc::new(Bar(out.spinner()));
     let report = import_bundle(store, bundle, &options, bar.clone()).await?;
@@ -405,7 +414,7 @@ async fn import(
     Ok(ExitCode::SUCCESS)
 }
 
-async fn demo(
+pub(crate) async fn demo(
     scale: ScaleArg,
     seed: u64,
     dir: Option<&Path>,

@@ -3,6 +3,7 @@
 
 mod commands;
 mod output;
+mod serve;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -79,6 +80,18 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// 启动网页应用和接口 / start the web application and its API
+    Serve {
+        /// 监听地址 / address to listen on
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// 数据库为空时载入演示数据并建立管理员账号 / on an empty database, load demo data and create an administrator
+        #[arg(long)]
+        demo: bool,
+        /// 演示数据规模 / the demo's scale
+        #[arg(long, value_enum, default_value_t = ScaleArg::City)]
+        demo_scale: ScaleArg,
+    },
     /// 审计日志 / the audit log
     Audit {
         #[command(subcommand)]
@@ -101,6 +114,14 @@ enum UserCommand {
         /// 干部编号（帮扶干部）/ cadre id (helper)
         #[arg(long)]
         cadre: Option<String>,
+    },
+    /// 为账号生成接口令牌（只显示一次）/ make an API token for an account (shown once)
+    Token {
+        /// 用户名 / user name
+        name: String,
+        /// 用途说明 / what the token is for
+        #[arg(long, default_value = "api")]
+        label: String,
     },
 }
 

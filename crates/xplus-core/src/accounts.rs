@@ -28,6 +28,83 @@ pub enum AccountError {
     WeakPassword,
 }
 
+/// What a signed-in account may reach. Every read and write of registry records goes through
+/// one of these, so that "a town sees only its town" is a property of the storage calls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Every region (administrators, auditors).
+    Everywhere,
+    /// One region and everything within it (an official's region, a secretary's village).
+    Region(RegionCode),
+    /// The households currently paired with one cadre (a helper).
+    PairedWith(String),
+}
+
+/// A signed-in account: who, in which role, over which records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Access {
+    pub user: String,
+    pub role: Role,
+    pub scope: Scope,
+}
+
+impl Access {
+    /// The access of a stored account. An account whose scope does not fit its role (which
+    /// `check_scope` prevents) reaches nothing rather than everything.
+    pub fn of_account(
+        user: &str,
+        role: Role,
+        region: Option<RegionCode>,
+        cadre: Option<&str>,
+    ) -> Access {
+        let scope = match (role, region, cadre) {
+            (Role::Admin | Role::Auditor, _, _) => Scope::Everywhere,
+            (Role::Official | Role::Secretary, Some(r), _) => Scope::Region(r),
+            (Role::Helper, _, Some(c)) => Scope::PairedWith(c.to_string()),
+            _ => Scope::PairedWith(String::new()),
+        };
+        Access {
+            user: user.to_string(),
+            role,
+            scope,
+        }
+    }
+
+    /// Auditors read; everyone else may change what they can see.
+    pub fn may_write(&self) -> bool {
+        self.role != Role::Auditor
+    }
+
+    /// New households are registered by region staff, not by a helper.
+    pub fn may_create_households(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Official | Role::Secretary)
+    }
+
+    /// A bundle may touch any region, so only an administrator imports one.
+    pub fn may_import(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    pub fn may_read_audit_log(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Auditor)
+    }
+
+    /// Those who work with the household in person see identity numbers whole; officials and
+    /// auditors see them masked (they can still search by a whole number).
+    pub fn sees_full_id_numbers(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Secretary | Role::Helper)
+    }
+
+    /// Whether a region (and what is below it) is within reach.
+    pub fn covers_region(&self, code: RegionCode) -> bool {
+        match &self.scope {
+            Scope::Everywhere => true,
+            Scope::Region(r) => code.is_within(*r),
+            Scope::PairedWith(_) => false,
+        }
+    }
+}
+
 /// The shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
@@ -75,6 +152,25 @@ pub fn check_password(password: &str) -> Result<(), AccountError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn access_follows_the_role() {
+        let town = code("341102001000").unwrap();
+        let official = Access::of_account("a", Role::Official, Some(town), None);
+        assert!(official.covers_region(code("341102001001").unwrap()));
+        assert!(official.covers_region(town));
+        assert!(!official.covers_region(code("341102002001").unwrap()));
+        assert!(!official.covers_region(code("341102000000").unwrap()));
+        assert!(official.may_write() && !official.sees_full_id_numbers());
+        let auditor = Access::of_account("b", Role::Auditor, None, None);
+        assert!(!auditor.may_write() && auditor.may_read_audit_log());
+        assert_eq!(auditor.scope, Scope::Everywhere);
+        let helper = Access::of_account("c", Role::Helper, None, Some("C1"));
+        assert_eq!(helper.scope, Scope::PairedWith("C1".into()));
+        assert!(!helper.may_create_households() && !helper.covers_region(town));
+        let broken = Access::of_account("d", Role::Official, None, None);
+        assert_eq!(broken.scope, Scope::PairedWith(String::new()));
+    }
 
     fn code(s: &str) -> Option<RegionCode> {
         Some(RegionCode::parse(s).unwrap())

@@ -52,6 +52,14 @@ pub fn generate_password() -> String {
         .collect()
 }
 
+/// A random secret of `bytes` bytes from the operating system, as hex (session ids, CSRF tokens,
+/// API tokens, keys).
+pub fn random_secret(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    OsRng.fill_bytes(&mut buf);
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// The audit entry of a new account (never the password or its hash).
 pub(crate) fn audit_of(user: &NewUser, actor: &str) -> NewAudit {
     let values = serde_json::json!({

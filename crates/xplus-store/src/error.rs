@@ -41,6 +41,19 @@ pub enum StoreError {
     Invalid(String),
     #[error("导入被中断 / the import was interrupted: {0}")]
     Interrupted(String),
+    /// The record does not exist, or is outside the account's reach (the same answer, so that
+    /// nobody learns which numbers exist elsewhere).
+    #[error("{0}")]
+    NotFound(String),
+    /// The account may not make this change.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The record changed since the editor loaded it; nothing was written.
+    #[error("{0}")]
+    Conflict(String),
+    /// The registry rules refuse the values, field by field; nothing was written.
+    #[error("{}", .0.iter().map(|p| format!("{}: {}", p.field, p.message)).collect::<Vec<_>>().join("; "))]
+    Rejected(Vec<crate::records::FieldProblem>),
 }
 
 /// Adds what was being done to a database error.

@@ -9,9 +9,13 @@ pub mod demo;
 pub mod error;
 mod param;
 pub mod postgres;
+mod postgres_session;
+pub mod records;
+pub mod sessions;
 mod sql;
 pub mod sqlite;
 mod sqlite_bulk;
+mod sqlite_session;
 pub mod store;
 
 pub use audit::{verify_audit, NewAudit};

@@ -4,6 +4,9 @@ use crate::accounts::NewUser;
 use crate::audit::{seal, NewAudit};
 use crate::error::{DbContext, StoreError};
 use crate::param::{self, Param, SqlKind};
+use crate::postgres_session::PgSession;
+use crate::records::RecordSession;
+use crate::sessions::{self, Account, NewSession};
 use crate::sql;
 use crate::store::{AuditSink, Backend, ImportTx, Row, RowSink, Store};
 use async_trait::async_trait;
@@ -27,7 +30,7 @@ async fn wait_briefly(tx: &mut Transaction<'static, Postgres>) -> Result<(), Sto
 }
 
 /// Appends entries inside `tx`. Locking the head row orders concurrent appends.
-async fn append_in(
+pub(crate) async fn append_in(
     tx: &mut Transaction<'static, Postgres>,
     entries: Vec<NewAudit>,
 ) -> Result<(), StoreError> {
@@ -93,7 +96,7 @@ impl PgStore {
     }
 }
 
-fn bind<'q>(
+pub(crate) fn bind<'q>(
     q: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
     p: Param<'q>,
 ) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
@@ -106,7 +109,7 @@ fn bind<'q>(
     }
 }
 
-fn decode(file: &'static FileSpec, row: &PgRow) -> Result<Vec<Value>, StoreError> {
+pub(crate) fn decode(file: &'static FileSpec, row: &PgRow) -> Result<Vec<Value>, StoreError> {
     let mut out = Vec::with_capacity(file.columns.len());
     for (i, column) in file.columns.iter().enumerate() {
         let p = match param::kind(column) {
@@ -265,6 +268,89 @@ impl Store for PgStore {
 
     async fn has_rows(&self, file: &'static FileSpec) -> Result<bool, StoreError> {
         sql::has_rows_with!(&self.pool, file)
+    }
+
+    async fn read_session(&self) -> Result<Box<dyn RecordSession>, StoreError> {
+        PgSession::reader(&self.pool).await
+    }
+
+    async fn write_session(&self) -> Result<Box<dyn RecordSession>, StoreError> {
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .context("开始事务 / starting a transaction")?;
+        wait_briefly(&mut tx).await?;
+        // Writers and imports take turns: an import checks the bundle against what is stored
+        // when it starts, so nothing may change underneath it.
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(IMPORT_LOCK)
+            .execute(&mut *tx)
+            .await
+            .context("等待其他写入完成 / waiting for another write to finish")?;
+        Ok(Box::new(PgSession::Writer(tx)))
+    }
+
+    async fn find_account(&self, name: &str) -> Result<Option<Account>, StoreError> {
+        sessions::find_account_with!(&self.pool, name)
+    }
+
+    async fn start_session(&self, session: &NewSession) -> Result<(), StoreError> {
+        sessions::start_session_with!(&self.pool, session)
+    }
+
+    async fn session_account(
+        &self,
+        id_hash: &str,
+        now: i64,
+    ) -> Result<Option<(Account, String)>, StoreError> {
+        sessions::session_account_with!(&self.pool, id_hash, now)
+    }
+
+    async fn end_session(&self, id_hash: &str) -> Result<(), StoreError> {
+        sessions::end_session_with!(&self.pool, id_hash)
+    }
+
+    async fn add_api_token(
+        &self,
+        user: &str,
+        token_hash: &str,
+        label: &str,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let context = || "保存接口令牌 / storing the API token".to_string();
+        let mut tx = self.pool.begin().await.context(context())?;
+        wait_briefly(&mut tx).await?;
+        let user_id: Option<i64> = sqlx::query_scalar("SELECT user_id FROM users WHERE name = $1")
+            .bind(user)
+            .fetch_optional(&mut *tx)
+            .await
+            .context(context())?;
+        let Some(user_id) = user_id else {
+            return Err(StoreError::Invalid(format!(
+                "用户 {user} 不存在 / no user {user}"
+            )));
+        };
+        sqlx::query(
+            "INSERT INTO api_tokens (token_hash, user_id, label, created_at)              VALUES ($1, $2, $3, $4)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(label)
+        .bind(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .execute(&mut *tx)
+        .await
+        .context(context())?;
+        append_in(&mut tx, vec![sessions::token_audit(user, label, actor)]).await?;
+        tx.commit().await.context(context())
+    }
+
+    async fn token_account(&self, token_hash: &str) -> Result<Option<Account>, StoreError> {
+        sessions::token_account_with!(&self.pool, token_hash)
+    }
+
+    async fn server_secret(&self, name: &str, fresh: &str) -> Result<String, StoreError> {
+        sessions::server_secret_with!(&self.pool, name, fresh)
     }
 
     async fn count(&self, file: &'static FileSpec) -> Result<u64, StoreError> {

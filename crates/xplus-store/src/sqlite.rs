@@ -3,7 +3,10 @@
 use crate::accounts::NewUser;
 use crate::audit::NewAudit;
 use crate::error::{DbContext, StoreError};
+use crate::records::RecordSession;
+use crate::sessions::{self, Account, NewSession};
 use crate::sql;
+use crate::sqlite_session::SqliteSession;
 use crate::store::{AuditSink, Backend, ImportTx, RowSink, Store};
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -19,6 +22,7 @@ pub struct SqliteStore {
     pool: SqlitePool,
     /// The database file: bulk reads and writes open their own connection to it.
     file: std::path::PathBuf,
+    readers: std::sync::Arc<crate::sqlite_session::Readers>,
 }
 
 impl SqliteStore {
@@ -42,7 +46,11 @@ impl SqliteStore {
             .await
             .context(format!("打开 {url} / opening {url}"))?;
         let file = options.get_filename().to_path_buf();
-        Ok(SqliteStore { pool, file })
+        Ok(SqliteStore {
+            pool,
+            file,
+            readers: Default::default(),
+        })
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -90,6 +98,61 @@ impl Store for SqliteStore {
 
     async fn has_rows(&self, file: &'static FileSpec) -> Result<bool, StoreError> {
         sql::has_rows_with!(&self.pool, file)
+    }
+
+    async fn read_session(&self) -> Result<Box<dyn RecordSession>, StoreError> {
+        Ok(Box::new(
+            SqliteSession::reader(self.file.clone(), self.readers.clone()).await?,
+        ))
+    }
+
+    async fn write_session(&self) -> Result<Box<dyn RecordSession>, StoreError> {
+        Ok(Box::new(SqliteSession::writer(self.file.clone()).await?))
+    }
+
+    async fn find_account(&self, name: &str) -> Result<Option<Account>, StoreError> {
+        sessions::find_account_with!(&self.pool, name)
+    }
+
+    async fn start_session(&self, session: &NewSession) -> Result<(), StoreError> {
+        sessions::start_session_with!(&self.pool, session)
+    }
+
+    async fn session_account(
+        &self,
+        id_hash: &str,
+        now: i64,
+    ) -> Result<Option<(Account, String)>, StoreError> {
+        sessions::session_account_with!(&self.pool, id_hash, now)
+    }
+
+    async fn end_session(&self, id_hash: &str) -> Result<(), StoreError> {
+        sessions::end_session_with!(&self.pool, id_hash)
+    }
+
+    async fn add_api_token(
+        &self,
+        user: &str,
+        token_hash: &str,
+        label: &str,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        crate::sqlite_session::add_api_token(
+            self.file.clone(),
+            user.to_string(),
+            token_hash.to_string(),
+            label.to_string(),
+            actor.to_string(),
+        )
+        .await
+    }
+
+    async fn token_account(&self, token_hash: &str) -> Result<Option<Account>, StoreError> {
+        sessions::token_account_with!(&self.pool, token_hash)
+    }
+
+    async fn server_secret(&self, name: &str, fresh: &str) -> Result<String, StoreError> {
+        sessions::server_secret_with!(&self.pool, name, fresh)
     }
 
     async fn count(&self, file: &'static FileSpec) -> Result<u64, StoreError> {

@@ -34,13 +34,15 @@ pub(crate) struct BulkWriter {
     sender: mpsc::Sender<Command>,
 }
 
-fn sqlite_error(context: impl Into<String>) -> impl FnOnce(rusqlite::Error) -> StoreError {
+pub(crate) fn sqlite_error(
+    context: impl Into<String>,
+) -> impl FnOnce(rusqlite::Error) -> StoreError {
     let context = context.into();
     move |source| StoreError::Sqlite { context, source }
 }
 
 /// Opens the writer's connection and starts the one transaction of the import.
-fn open(file: &std::path::Path) -> Result<Connection, StoreError> {
+pub(crate) fn open(file: &std::path::Path) -> Result<Connection, StoreError> {
     let conn = Connection::open_with_flags(
         file,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -70,7 +72,7 @@ fn open(file: &std::path::Path) -> Result<Connection, StoreError> {
 /// statement rather than once per row is most of the gain of multi-row inserts.
 const ROWS_PER_STATEMENT: usize = 200;
 
-fn bind_value(
+pub(crate) fn bind_value(
     stmt: &mut rusqlite::CachedStatement<'_>,
     n: usize,
     column: &xplus_core::interchange::Column,
@@ -182,7 +184,7 @@ fn write(
 }
 
 /// Appends entries on `conn`, which must be inside a write transaction.
-fn append_in(conn: &Connection, entries: Vec<NewAudit>) -> Result<(), StoreError> {
+pub(crate) fn append_in(conn: &Connection, entries: Vec<NewAudit>) -> Result<(), StoreError> {
     let context = || "写入审计日志 / writing the audit log".to_string();
     let (mut seq, mut hash): (i64, String) = conn
         .query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
@@ -396,7 +398,7 @@ impl ImportTx for BulkWriter {
 
 const READ_BATCH: usize = 1_000;
 
-fn read_value(
+pub(crate) fn read_value(
     file: &'static FileSpec,
     row: &rusqlite::Row<'_>,
     i: usize,

@@ -4,6 +4,8 @@
 use crate::accounts::NewUser;
 use crate::audit::NewAudit;
 use crate::error::StoreError;
+use crate::records::RecordSession;
+use crate::sessions::{Account, NewSession};
 use async_trait::async_trait;
 use xplus_core::audit::AuditEntry;
 use xplus_core::interchange::{FileSpec, Value};
@@ -62,6 +64,41 @@ pub trait Store: Send + Sync {
 
     /// Every audit entry in order; returns the recorded head (last number and hash).
     async fn read_audit(&self, sink: &mut AuditSink<'_>) -> Result<(i64, String), StoreError>;
+
+    /// A connection for reading records (the web application's pages and API).
+    async fn read_session(&self) -> Result<Box<dyn RecordSession>, StoreError>;
+
+    /// A transaction for changing records: one writer at a time (SQLite's write lock, the
+    /// import lock on PostgreSQL), rolled back unless committed.
+    async fn write_session(&self) -> Result<Box<dyn RecordSession>, StoreError>;
+
+    async fn find_account(&self, name: &str) -> Result<Option<Account>, StoreError>;
+
+    async fn start_session(&self, session: &NewSession) -> Result<(), StoreError>;
+
+    /// The account and CSRF token of a live session (not expired at `now`, Unix seconds; the
+    /// account not disabled).
+    async fn session_account(
+        &self,
+        id_hash: &str,
+        now: i64,
+    ) -> Result<Option<(Account, String)>, StoreError>;
+
+    async fn end_session(&self, id_hash: &str) -> Result<(), StoreError>;
+
+    /// Stores an API token (its hash) for the account `user`, audited.
+    async fn add_api_token(
+        &self,
+        user: &str,
+        token_hash: &str,
+        label: &str,
+        actor: &str,
+    ) -> Result<(), StoreError>;
+
+    async fn token_account(&self, token_hash: &str) -> Result<Option<Account>, StoreError>;
+
+    /// The secret stored under `name`, storing `fresh` first if there is none.
+    async fn server_secret(&self, name: &str, fresh: &str) -> Result<String, StoreError>;
 
     /// True when no bundle file has any row (a fresh database).
     async fn is_empty(&self) -> Result<bool, StoreError> {

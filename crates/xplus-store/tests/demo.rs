@@ -451,6 +451,7 @@ async fn imports_into_sqlite_without_errors() {
         today: today(),
         actor: "test".into(),
         rules: RuleSet::default(),
+        dry_run: false,
     };
     let started = Instant::now();
     let report = xplus_store::import_bundle(

@@ -142,6 +142,13 @@ impl IdNumber {
         self.0
     }
 
+    /// The number as shown to those who may not see it whole: the area and the last four
+    /// characters, enough to tell people apart on a list (341102********123X).
+    pub fn masked(self) -> String {
+        let full = self.to_string();
+        format!("{}********{}", &full[..6], &full[14..])
+    }
+
     pub fn from_digits17(value: u64) -> Option<IdNumber> {
         let id = IdNumber(value);
         (value < 100_000_000_000_000_000 && id.birth_date_checked().is_ok()).then_some(id)
@@ -174,6 +181,7 @@ mod tests {
             NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()
         );
         assert_eq!(IdNumber::parse("11010519491231002x", today()).unwrap(), id);
+        assert_eq!(id.masked(), "110105********002X");
         let m = IdNumber::parse("440524188001010014", today()).unwrap();
         assert_eq!(m.sex(), Sex::Male);
         assert_eq!(m.age_in_year(1900), 20);

@@ -99,6 +99,7 @@ pub fn options() -> ImportOptions {
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(),
         actor: "test".into(),
         rules: RuleSet::default(),
+        dry_run: false,
     }
 }
 

@@ -6,6 +6,7 @@
 use super::context::*;
 use super::Validator;
 use xplus_core::interchange::{schema, CountyFrom, FileId, FileSpec, Value};
+use xplus_core::registry::household::{self, YearField};
 use xplus_core::registry::member::is_doubtful_child_labour;
 use xplus_core::registry::{HouseholdStatus, Labour, RegionCode, Relation};
 use xplus_core::values::Date;
@@ -270,22 +271,11 @@ impl Validator {
             .get(&id)
             .filter(|&i| self.ctx.households.row[i as usize] == FROM_DB)
             .map(|i| self.ctx.households.info[i as usize].status);
-        if let Some(old) = stored_status.filter(|&old| row != FROM_DB && old != status) {
-            if !old.can_become(status) {
-                self.error_at(
-                    spec,
-                    row,
-                    3,
-                    &values[3],
-                    format!(
-                        "状态不能从“{}”直接改为“{}” / a household cannot go from {} to {} (the household lifecycle)",
-                        old.label_zh(),
-                        status.label_zh(),
-                        old.code(),
-                        status.code()
-                    ),
-                );
-            }
+        if let Some(problem) = stored_status
+            .filter(|_| row != FROM_DB)
+            .and_then(|old| household::status_change_problem(old, status))
+        {
+            self.error_at(spec, row, 3, &values[3], problem);
         }
         let index = match self.ctx.households.insert(&id, info, row) {
             Insert::Duplicate(earlier) => {
@@ -298,42 +288,18 @@ impl Validator {
             return true;
         }
         self.ctx.touch(index);
-        let identified = int(values, 2);
-        let exit_year = values[4].as_int();
-        if matches!(status, HouseholdStatus::Exited | HouseholdStatus::Monitored)
-            && exit_year.is_none()
-        {
-            self.error_at(
-                spec,
-                row,
-                4,
-                &values[4],
-                format!(
-                    "状态为“{}”的户须填写脱贫年度 / a household that is {} needs its exit year",
-                    status.label_zh(),
-                    status.code()
-                ),
-            );
-        }
-        if let Some(y) = exit_year {
-            if y < identified {
-                self.error_at(
-                    spec,
-                    row,
-                    4,
-                    &values[4],
-                    format!("脱贫年度早于识别年度 {identified} / exit year before the identification year {identified}"),
-                );
-            }
-        }
-        if identified > i64::from(self.today_year()) {
-            self.error_at(
-                spec,
-                row,
-                2,
-                &values[2],
-                "识别年度晚于今年 / identification year is in the future".into(),
-            );
+        let problems = household::check_years(
+            status,
+            int(values, 2),
+            values[4].as_int(),
+            i64::from(self.today_year()),
+        );
+        for (field, reason) in problems {
+            let col = match field {
+                YearField::IdentifiedYear => 2,
+                YearField::ExitYear => 4,
+            };
+            self.error_at(spec, row, col, &values[col], reason);
         }
         village_ok
     }

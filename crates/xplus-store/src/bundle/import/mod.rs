@@ -43,6 +43,9 @@ pub struct ImportOptions {
     /// Who imports, for the audit log (`cli:NAME`, or the signed-in user).
     pub actor: String,
     pub rules: RuleSet,
+    /// Check everything and roll back even when the bundle is good (the web upload's
+    /// validation step before the user confirms).
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Default)]
@@ -518,9 +521,13 @@ pub async fn import_bundle(
     let (errors, warnings, rows) = checker
         .await
         .map_err(|e| StoreError::Interrupted(e.to_string()))?;
-    let committed = errors.is_empty() && write_error.is_none();
+    let committed = errors.is_empty() && write_error.is_none() && !options.dry_run;
     tracing::info!(committed, "all rows written");
-    if committed {
+    if options.dry_run && write_error.is_none() {
+        if let Err(e) = tx.rollback().await {
+            tracing::info!(error = %e, "rolled back a checked bundle");
+        }
+    } else if committed {
         let files: serde_json::Map<String, serde_json::Value> = rows
             .iter()
             .map(|(name, n)| (name.clone(), serde_json::Value::from(*n)))

@@ -1,0 +1,157 @@
+//! The record primitives on PostgreSQL: a pooled connection for reading, a transaction holding
+//! the write lock for writing.
+
+use crate::audit::NewAudit;
+use crate::error::{DbContext, StoreError};
+use crate::param;
+use crate::postgres::{append_in, bind, decode};
+use crate::records::{self, Arg, Filter, Page, RecordSession};
+use crate::sql;
+use crate::store::Row;
+use async_trait::async_trait;
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::PgArguments;
+use sqlx::{PgConnection, PgPool, Postgres, Row as _, Transaction};
+use xplus_core::audit::AuditEntry;
+use xplus_core::interchange::{FileSpec, Value};
+
+pub(crate) enum PgSession {
+    Reader(PoolConnection<Postgres>),
+    Writer(Transaction<'static, Postgres>),
+}
+
+impl PgSession {
+    pub(crate) async fn reader(pool: &PgPool) -> Result<Box<dyn RecordSession>, StoreError> {
+        let conn = pool
+            .acquire()
+            .await
+            .context("连接 PostgreSQL / connecting to PostgreSQL")?;
+        Ok(Box::new(PgSession::Reader(conn)))
+    }
+
+    fn conn(&mut self) -> &mut PgConnection {
+        match self {
+            PgSession::Reader(c) => c,
+            PgSession::Writer(t) => t,
+        }
+    }
+}
+
+fn numbered() -> impl FnMut() -> String {
+    let mut n = 0;
+    move || {
+        n += 1;
+        format!("${n}")
+    }
+}
+
+fn with_args<'q>(
+    mut q: sqlx::query::Query<'q, Postgres, PgArguments>,
+    filter: &'q Filter,
+) -> sqlx::query::Query<'q, Postgres, PgArguments> {
+    for arg in filter.args() {
+        q = match arg {
+            Arg::Text(t) => q.bind(t.as_str()),
+            Arg::Int(v) => q.bind(*v),
+            Arg::Date(d) => q.bind(*d),
+        };
+    }
+    q
+}
+
+#[async_trait]
+impl RecordSession for PgSession {
+    async fn select(
+        &mut self,
+        file: &'static FileSpec,
+        filter: &Filter,
+        order: &str,
+        page: Option<Page>,
+    ) -> Result<Vec<Vec<Value>>, StoreError> {
+        let text = records::select_sql(file, filter, order, page, &mut numbered());
+        let rows = with_args(sqlx::query(&text), filter)
+            .fetch_all(self.conn())
+            .await
+            .context(format!("读取 {} / reading {}", file.name, file.name))?;
+        rows.iter().map(|r| decode(file, r)).collect()
+    }
+
+    async fn count(&mut self, file: &'static FileSpec, filter: &Filter) -> Result<u64, StoreError> {
+        let text = records::count_sql(file, filter, &mut numbered());
+        let row = with_args(sqlx::query(&text), filter)
+            .fetch_one(self.conn())
+            .await
+            .context(format!("统计 {} / counting {}", file.name, file.name))?;
+        let n: i64 = row
+            .try_get(0)
+            .context(format!("统计 {} / counting {}", file.name, file.name))?;
+        Ok(n as u64)
+    }
+
+    async fn upsert(&mut self, file: &'static FileSpec, row: Row) -> Result<(), StoreError> {
+        let text = sql::upsert(file, 1, |n| format!("${n}"));
+        let mut q = sqlx::query(&text);
+        for (column, value) in file.columns.iter().zip(&row.values) {
+            q = bind(q, param::to_param(column, value));
+        }
+        if sql::has_county(file) {
+            q = q.bind(row.county.map(|c| c.as_u64() as i64));
+        }
+        q.execute(self.conn())
+            .await
+            .context(format!("写入 {} / writing {}", file.name, file.name))?;
+        Ok(())
+    }
+
+    async fn append_audit(&mut self, entries: Vec<NewAudit>) -> Result<(), StoreError> {
+        match self {
+            PgSession::Writer(tx) => append_in(tx, entries).await,
+            PgSession::Reader(_) => Err(StoreError::Interrupted(
+                "只读连接不能写审计日志 / a reading session cannot write the audit log".into(),
+            )),
+        }
+    }
+
+    async fn audit_entries(
+        &mut self,
+        filter: &Filter,
+        limit: u64,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let context = || "读取审计日志 / reading the audit log".to_string();
+        let text = records::audit_sql(filter, limit, &mut numbered());
+        let rows = with_args(sqlx::query(&text), filter)
+            .fetch_all(self.conn())
+            .await
+            .context(context())?;
+        rows.iter()
+            .map(|row| {
+                Ok(AuditEntry {
+                    seq: row.try_get(0).context(context())?,
+                    at: row.try_get(1).context(context())?,
+                    actor: row.try_get(2).context(context())?,
+                    action: row.try_get(3).context(context())?,
+                    entity: row.try_get(4).context(context())?,
+                    record_key: row.try_get(5).context(context())?,
+                    old_values: row.try_get(6).context(context())?,
+                    new_values: row.try_get(7).context(context())?,
+                    prev_hash: row.try_get(8).context(context())?,
+                    hash: row.try_get(9).context(context())?,
+                })
+            })
+            .collect()
+    }
+
+    async fn audit_head(&mut self) -> Result<i64, StoreError> {
+        sqlx::query_scalar("SELECT seq FROM audit_head WHERE id = 1")
+            .fetch_one(self.conn())
+            .await
+            .context("读取审计日志 / reading the audit log")
+    }
+
+    async fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        match *self {
+            PgSession::Writer(tx) => tx.commit().await.context("提交 / committing"),
+            PgSession::Reader(_) => Ok(()),
+        }
+    }
+}

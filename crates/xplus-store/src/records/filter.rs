@@ -1,0 +1,86 @@
+//! Conditions of a query, built from typed arguments only: the SQL text comes from this crate,
+//! the values are always bound, never spliced in.
+
+use chrono::NaiveDate;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arg {
+    Text(String),
+    Int(i64),
+    Date(NaiveDate),
+}
+
+/// Conditions joined by AND; each is SQL with `?` for its arguments, in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    parts: Vec<(String, Vec<Arg>)>,
+}
+
+impl Filter {
+    pub fn new() -> Filter {
+        Filter::default()
+    }
+
+    pub fn and(mut self, sql: impl Into<String>, args: Vec<Arg>) -> Filter {
+        let sql = sql.into();
+        debug_assert_eq!(sql.matches('?').count(), args.len(), "{sql}");
+        self.parts.push((sql, args));
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+
+    pub fn args(&self) -> impl Iterator<Item = &Arg> {
+        self.parts.iter().flat_map(|(_, a)| a)
+    }
+
+    /// ` WHERE …` with each `?` replaced by the backend's placeholder, or nothing.
+    pub fn render_where(&self, placeholder: &mut dyn FnMut() -> String) -> String {
+        if self.parts.is_empty() {
+            return String::new();
+        }
+        let mut out = String::from(" WHERE ");
+        for (i, (sql, _)) in self.parts.iter().enumerate() {
+            if i > 0 {
+                out.push_str(" AND ");
+            }
+            out.push('(');
+            for ch in sql.chars() {
+                if ch == '?' {
+                    out.push_str(&placeholder());
+                } else {
+                    out.push(ch);
+                }
+            }
+            out.push(')');
+        }
+        out
+    }
+}
+
+/// `?, ?, …` for `n` arguments (an IN list).
+pub(crate) fn marks(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_numbered_placeholders() {
+        let f = Filter::new()
+            .and("a = ?", vec![Arg::Int(1)])
+            .and("b IN (?, ?)", vec![Arg::Int(2), Arg::Int(3)]);
+        let mut n = 0;
+        let sql = f.render_where(&mut || {
+            n += 1;
+            format!("${n}")
+        });
+        assert_eq!(sql, " WHERE (a = $1) AND (b IN ($2, $3))");
+        assert_eq!(f.args().count(), 3);
+        assert_eq!(Filter::new().render_where(&mut || "?".into()), "");
+    }
+}

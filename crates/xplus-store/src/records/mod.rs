@@ -1,0 +1,117 @@
+//! Registry records as the web application and the API read and change them: one household at a
+//! time or a page of a list, always through an [`Access`](xplus_core::accounts::Access), so a
+//! query cannot forget whose records it may reach.
+//!
+//! The logic is written once here against [`RecordSession`], a handful of primitives each backend
+//! provides (select and count rows of a bundle table, upsert one row, append to the audit log).
+
+mod filter;
+mod history;
+mod read;
+mod save;
+
+pub use filter::{Arg, Filter};
+pub use history::{audit_page, household_history, AuditQuery};
+pub use read::{
+    count_households, each_household, household, list_households, region, region_children, village,
+    HouseholdQuery, HouseholdRecord, HouseholdSort, HouseholdSummary, RegionNode, VillageFacts,
+};
+pub use save::{fingerprint, save_record, FieldProblem, Saved};
+
+use crate::audit::NewAudit;
+use crate::error::StoreError;
+use crate::store::Row;
+use async_trait::async_trait;
+use xplus_core::audit::AuditEntry;
+use xplus_core::interchange::{FileSpec, Value};
+
+/// A connection to work on, inside a transaction when it writes. Dropping it without
+/// `commit` rolls back.
+#[async_trait]
+pub trait RecordSession: Send {
+    /// Rows of a bundle table (its columns in file order) matching `filter`, ordered by
+    /// `order` (SQL written by this module, never by a user), optionally one page of them.
+    async fn select(
+        &mut self,
+        file: &'static FileSpec,
+        filter: &Filter,
+        order: &str,
+        page: Option<Page>,
+    ) -> Result<Vec<Vec<Value>>, StoreError>;
+
+    async fn count(&mut self, file: &'static FileSpec, filter: &Filter) -> Result<u64, StoreError>;
+
+    /// Inserts the row or updates the stored row with its key.
+    async fn upsert(&mut self, file: &'static FileSpec, row: Row) -> Result<(), StoreError>;
+
+    async fn append_audit(&mut self, entries: Vec<NewAudit>) -> Result<(), StoreError>;
+
+    /// Audit entries matching `filter` (over the audit_log columns), newest first.
+    async fn audit_entries(
+        &mut self,
+        filter: &Filter,
+        limit: u64,
+    ) -> Result<Vec<AuditEntry>, StoreError>;
+
+    /// The newest audit entry's number: it grows with every change to the records, so what was
+    /// computed from them stays valid while it stays the same.
+    async fn audit_head(&mut self) -> Result<i64, StoreError>;
+
+    async fn commit(self: Box<Self>) -> Result<(), StoreError>;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub limit: u64,
+    pub offset: u64,
+}
+
+/// The SQL of a select over a file's table (shared by the backends; `?` placeholders are
+/// rewritten by `Filter::render`).
+pub(crate) fn select_sql(
+    file: &FileSpec,
+    filter: &Filter,
+    order: &str,
+    page: Option<Page>,
+    placeholder: &mut dyn FnMut() -> String,
+) -> String {
+    let cols: Vec<&str> = file.columns.iter().map(|c| c.en).collect();
+    let mut sql = format!(
+        "SELECT {} FROM {}{}",
+        cols.join(", "),
+        file.name,
+        filter.render_where(placeholder)
+    );
+    if !order.is_empty() {
+        sql.push_str(" ORDER BY ");
+        sql.push_str(order);
+    }
+    if let Some(p) = page {
+        sql.push_str(&format!(" LIMIT {} OFFSET {}", p.limit, p.offset));
+    }
+    sql
+}
+
+pub(crate) fn count_sql(
+    file: &FileSpec,
+    filter: &Filter,
+    placeholder: &mut dyn FnMut() -> String,
+) -> String {
+    format!(
+        "SELECT count(*) FROM {}{}",
+        file.name,
+        filter.render_where(placeholder)
+    )
+}
+
+pub(crate) fn audit_sql(
+    filter: &Filter,
+    limit: u64,
+    placeholder: &mut dyn FnMut() -> String,
+) -> String {
+    format!(
+        "SELECT seq, at, actor, action, entity, record_key, old_values, new_values, prev_hash, \
+         hash FROM audit_log{} ORDER BY seq DESC LIMIT {limit}",
+        filter.render_where(placeholder)
+    )
+}

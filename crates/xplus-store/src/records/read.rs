@@ -1,0 +1,495 @@
+//! Reading the registry within an account's reach: the region tree, the household list with its
+//! filters, and one household with its members and incomes.
+
+use super::filter::{marks, Arg, Filter};
+use super::{Page, RecordSession};
+use crate::error::StoreError;
+use crate::store::Store;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use xplus_core::accounts::{Access, Scope};
+use xplus_core::interchange::schema::{HOUSEHOLDS, INCOMES, MEMBERS, REGIONS};
+use xplus_core::interchange::Value;
+use xplus_core::registry::{HouseholdStatus, Level, PovertyCause, RegionCode};
+
+/// The range of 12-digit codes inside a region.
+pub(crate) fn code_range(region: RegionCode) -> (i64, i64) {
+    let span: i64 = match region.level() {
+        Level::Province => 10_000_000_000,
+        Level::City => 100_000_000,
+        Level::County => 1_000_000,
+        Level::Town => 1_000,
+        Level::Village => 1,
+    };
+    let lo = region.as_u64() as i64;
+    (lo, lo + span - 1)
+}
+
+/// The households an account reaches, as a condition on the households table.
+pub(crate) fn household_scope(access: &Access, today: NaiveDate) -> Filter {
+    match &access.scope {
+        Scope::Everywhere => Filter::new(),
+        Scope::Region(r) => within(Filter::new(), *r),
+        Scope::PairedWith(cadre) => Filter::new().and(
+            "household_id IN (SELECT household_id FROM cadre_household_pairings \
+             WHERE cadre_id = ? AND (end_date IS NULL OR end_date >= ?))",
+            vec![Arg::Text(cadre.clone()), Arg::Date(today)],
+        ),
+    }
+}
+
+fn within(filter: Filter, region: RegionCode) -> Filter {
+    let (lo, hi) = code_range(region);
+    filter.and(
+        "village_code BETWEEN ? AND ?",
+        vec![Arg::Int(lo), Arg::Int(hi)],
+    )
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HouseholdSort {
+    /// By village, then household number: the order of the paper registers.
+    #[default]
+    Village,
+    Id,
+    IdentifiedYear,
+    Status,
+}
+
+impl HouseholdSort {
+    pub fn parse(s: &str) -> Option<HouseholdSort> {
+        Some(match s {
+            "village" => HouseholdSort::Village,
+            "id" => HouseholdSort::Id,
+            "identified_year" => HouseholdSort::IdentifiedYear,
+            "status" => HouseholdSort::Status,
+            _ => return None,
+        })
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            HouseholdSort::Village => "village",
+            HouseholdSort::Id => "id",
+            HouseholdSort::IdentifiedYear => "identified_year",
+            HouseholdSort::Status => "status",
+        }
+    }
+
+    fn order(self, descending: bool) -> String {
+        let dir = if descending { " DESC" } else { "" };
+        match self {
+            HouseholdSort::Village => format!("village_code{dir}, household_id{dir}"),
+            HouseholdSort::Id => format!("household_id{dir}"),
+            HouseholdSort::IdentifiedYear => {
+                format!("identified_year{dir}, village_code, household_id")
+            }
+            HouseholdSort::Status => format!("status{dir}, village_code, household_id"),
+        }
+    }
+}
+
+/// The filters of the household list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HouseholdQuery {
+    /// Within this region (any level).
+    pub region: Option<RegionCode>,
+    pub status: Option<HouseholdStatus>,
+    pub cause: Option<PovertyCause>,
+    /// A household number, a member's identity number or a member's name (whole).
+    pub text: Option<String>,
+    pub sort: HouseholdSort,
+    pub descending: bool,
+}
+
+impl HouseholdQuery {
+    fn filter(&self, access: &Access, today: NaiveDate) -> Filter {
+        let mut f = household_scope(access, today);
+        if let Some(r) = self.region {
+            f = within(f, r);
+        }
+        if let Some(s) = self.status {
+            f = f.and("status = ?", vec![Arg::Text(s.code().into())]);
+        }
+        if let Some(c) = self.cause {
+            // Causes are stored as codes joined by ';'.
+            f = f.and(
+                "(';' || causes || ';') LIKE ?",
+                vec![Arg::Text(format!("%;{};%", c.code()))],
+            );
+        }
+        if let Some(t) = self
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            let id = t.to_ascii_uppercase();
+            f = f.and(
+                "household_id = ? OR household_id IN \
+                 (SELECT household_id FROM members WHERE id_number = ? OR name = ?)",
+                vec![Arg::Text(t.into()), Arg::Text(id), Arg::Text(t.into())],
+            );
+        }
+        f
+    }
+}
+
+/// One line of the household list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HouseholdSummary {
+    /// The households row, in file order.
+    pub values: Vec<Value>,
+    pub village_name: String,
+    pub head_name: Option<String>,
+    pub members: u32,
+}
+
+impl HouseholdSummary {
+    pub fn id(&self) -> &str {
+        self.values[0].as_text().unwrap_or_default()
+    }
+}
+
+pub async fn count_households(
+    store: &dyn Store,
+    access: &Access,
+    query: &HouseholdQuery,
+    today: NaiveDate,
+) -> Result<u64, StoreError> {
+    let mut s = store.read_session().await?;
+    s.count(&HOUSEHOLDS, &query.filter(access, today)).await
+}
+
+/// One page of the list.
+pub async fn list_households(
+    store: &dyn Store,
+    access: &Access,
+    query: &HouseholdQuery,
+    page: Page,
+    today: NaiveDate,
+) -> Result<Vec<HouseholdSummary>, StoreError> {
+    let mut s = store.read_session().await?;
+    let rows = s
+        .select(
+            &HOUSEHOLDS,
+            &query.filter(access, today),
+            &query.sort.order(query.descending),
+            Some(page),
+        )
+        .await?;
+    summarise(s.as_mut(), rows).await
+}
+
+/// Every household of the list in village order, a batch at a time (for the spreadsheet of a
+/// filtered list). Pages by key rather than by offset, so a city's list costs no more per row
+/// at its end than at its start.
+pub async fn each_household(
+    store: &dyn Store,
+    access: &Access,
+    query: &HouseholdQuery,
+    today: NaiveDate,
+    sink: &mut (dyn FnMut(HouseholdSummary) -> Result<(), StoreError> + Send),
+) -> Result<u64, StoreError> {
+    const BATCH: u64 = 2_000;
+    let mut s = store.read_session().await?;
+    let base = query.filter(access, today);
+    let mut after: Option<(i64, String)> = None;
+    let mut n = 0;
+    loop {
+        let filter = match &after {
+            None => base.clone(),
+            Some((village, id)) => base.clone().and(
+                "village_code > ? OR (village_code = ? AND household_id > ?)",
+                vec![
+                    Arg::Int(*village),
+                    Arg::Int(*village),
+                    Arg::Text(id.clone()),
+                ],
+            ),
+        };
+        let rows = s
+            .select(
+                &HOUSEHOLDS,
+                &filter,
+                &HouseholdSort::Village.order(false),
+                Some(Page {
+                    limit: BATCH,
+                    offset: 0,
+                }),
+            )
+            .await?;
+        let last = rows.len() < BATCH as usize;
+        let batch = summarise(s.as_mut(), rows).await?;
+        if let Some(h) = batch.last() {
+            let village = h.values[1].as_region().map(|r| r.as_u64() as i64);
+            after = Some((village.unwrap_or_default(), h.id().to_string()));
+        }
+        for h in batch {
+            n += 1;
+            sink(h)?;
+        }
+        if last {
+            return Ok(n);
+        }
+    }
+}
+
+/// Adds the village name, the head's name and the number of members to household rows.
+async fn summarise(
+    s: &mut dyn RecordSession,
+    rows: Vec<Vec<Value>>,
+) -> Result<Vec<HouseholdSummary>, StoreError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<Arg> = rows
+        .iter()
+        .map(|r| Arg::Text(r[0].as_text().unwrap_or_default().to_string()))
+        .collect();
+    let members = s
+        .select(
+            &MEMBERS,
+            &Filter::new().and(format!("household_id IN ({})", marks(ids.len())), ids),
+            "",
+            None,
+        )
+        .await?;
+    let mut heads: HashMap<String, String> = HashMap::new();
+    let mut counts: HashMap<String, u32> = HashMap::new();
+    for m in &members {
+        let hh = m[0].as_text().unwrap_or_default().to_string();
+        if m[3].as_code() == Some("head") {
+            heads.insert(hh.clone(), m[2].as_text().unwrap_or_default().to_string());
+        }
+        *counts.entry(hh).or_default() += 1;
+    }
+    let mut villages: Vec<i64> = rows
+        .iter()
+        .filter_map(|r| r[1].as_region().map(|c| c.as_u64() as i64))
+        .collect();
+    villages.sort_unstable();
+    villages.dedup();
+    let names = region_names(s, villages).await?;
+    Ok(rows
+        .into_iter()
+        .map(|values| {
+            let id = values[0].as_text().unwrap_or_default().to_string();
+            let village = values[1].as_region().map(|c| c.as_u64()).unwrap_or(0);
+            HouseholdSummary {
+                village_name: names.get(&village).cloned().unwrap_or_default(),
+                head_name: heads.get(&id).cloned(),
+                members: counts.get(&id).copied().unwrap_or(0),
+                values,
+            }
+        })
+        .collect())
+}
+
+async fn region_names(
+    s: &mut dyn RecordSession,
+    codes: Vec<i64>,
+) -> Result<HashMap<u64, String>, StoreError> {
+    if codes.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let n = codes.len();
+    let rows = s
+        .select(
+            &REGIONS,
+            &Filter::new().and(
+                format!("code IN ({})", marks(n)),
+                codes.into_iter().map(Arg::Int).collect(),
+            ),
+            "",
+            None,
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let code = r[0].as_region()?.as_u64();
+            Some((code, r[1].as_text()?.to_string()))
+        })
+        .collect())
+}
+
+/// One household with everything the household page shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HouseholdRecord {
+    pub household: Vec<Value>,
+    /// Members by identity number.
+    pub members: Vec<Vec<Value>>,
+    /// Incomes by year.
+    pub incomes: Vec<Vec<Value>>,
+    pub village_name: String,
+    /// What an editor saw: a save is refused if the household has changed since.
+    pub fingerprint: String,
+}
+
+/// The household, if it exists and the account reaches it (otherwise `None`, the same answer
+/// for both, so that a page cannot be used to probe other regions' numbers).
+pub async fn household(
+    store: &dyn Store,
+    access: &Access,
+    id: &str,
+    today: NaiveDate,
+) -> Result<Option<HouseholdRecord>, StoreError> {
+    let mut s = store.read_session().await?;
+    load(s.as_mut(), Some(access), id, today).await
+}
+
+/// Reads a household on `s`; with `access`, only if that account reaches it.
+pub(crate) async fn load(
+    s: &mut dyn RecordSession,
+    access: Option<&Access>,
+    id: &str,
+    today: NaiveDate,
+) -> Result<Option<HouseholdRecord>, StoreError> {
+    let scope = access
+        .map(|a| household_scope(a, today))
+        .unwrap_or_default();
+    let filter = scope.and("household_id = ?", vec![Arg::Text(id.to_string())]);
+    let Some(household) = s.select(&HOUSEHOLDS, &filter, "", None).await?.pop() else {
+        return Ok(None);
+    };
+    let of_household = Filter::new().and("household_id = ?", vec![Arg::Text(id.to_string())]);
+    let members = s.select(&MEMBERS, &of_household, "id_number", None).await?;
+    let incomes = s.select(&INCOMES, &of_household, "year", None).await?;
+    let village = household[1].as_region().map(|c| c.as_u64() as i64);
+    let names = region_names(s, village.into_iter().collect()).await?;
+    let fingerprint = super::save::fingerprint(&household, &members, &incomes);
+    Ok(Some(HouseholdRecord {
+        village_name: village
+            .and_then(|v| names.get(&(v as u64)).cloned())
+            .unwrap_or_default(),
+        household,
+        members,
+        incomes,
+        fingerprint,
+    }))
+}
+
+/// A region of the tree with the households the account reaches within it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionNode {
+    pub code: RegionCode,
+    pub name: String,
+    pub level: Level,
+    pub parent: Option<RegionCode>,
+    pub households: u64,
+}
+
+/// A region by its code, with the households the account reaches in it; `None` when it does
+/// not exist or lies outside the account's reach (and is not on the way down to it).
+pub async fn region(
+    store: &dyn Store,
+    access: &Access,
+    code: RegionCode,
+    today: NaiveDate,
+) -> Result<Option<RegionNode>, StoreError> {
+    let mut s = store.read_session().await?;
+    let rows = s
+        .select(
+            &REGIONS,
+            &Filter::new().and("code = ?", vec![Arg::Int(code.as_u64() as i64)]),
+            "",
+            None,
+        )
+        .await?;
+    let Some(row) = rows.into_iter().next() else {
+        return Ok(None);
+    };
+    let mut nodes = nodes_of(s.as_mut(), access, vec![row], today).await?;
+    Ok(nodes.pop())
+}
+
+/// The regions directly below `parent` (the top of the tree when `None`) that the account
+/// reaches or passes through on the way to its own region.
+pub async fn region_children(
+    store: &dyn Store,
+    access: &Access,
+    parent: Option<RegionCode>,
+    today: NaiveDate,
+) -> Result<Vec<RegionNode>, StoreError> {
+    let mut s = store.read_session().await?;
+    let filter = match parent {
+        Some(p) => Filter::new().and("parent_code = ?", vec![Arg::Int(p.as_u64() as i64)]),
+        None => Filter::new().and("parent_code IS NULL", vec![]),
+    };
+    let rows = s.select(&REGIONS, &filter, "code", None).await?;
+    nodes_of(s.as_mut(), access, rows, today).await
+}
+
+fn reachable(access: &Access, code: RegionCode) -> bool {
+    match &access.scope {
+        Scope::Everywhere => true,
+        // Its own region and what is below, and the regions above it on the way down.
+        Scope::Region(r) => code.is_within(*r) || r.is_within(code),
+        // A helper's households are found through the list, not the tree.
+        Scope::PairedWith(_) => false,
+    }
+}
+
+async fn nodes_of(
+    s: &mut dyn RecordSession,
+    access: &Access,
+    rows: Vec<Vec<Value>>,
+    today: NaiveDate,
+) -> Result<Vec<RegionNode>, StoreError> {
+    let mut nodes = Vec::new();
+    for row in rows {
+        let Some(code) = row[0].as_region() else {
+            continue;
+        };
+        if !reachable(access, code) {
+            continue;
+        }
+        let households = s
+            .count(&HOUSEHOLDS, &within(household_scope(access, today), code))
+            .await?;
+        nodes.push(RegionNode {
+            code,
+            name: row[1].as_text().unwrap_or_default().to_string(),
+            level: code.level(),
+            parent: row[3].as_region(),
+            households,
+        });
+    }
+    Ok(nodes)
+}
+
+/// What the village page shows about the village itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VillageFacts {
+    pub poor_village: bool,
+    pub population: i64,
+    pub exit_year: Option<i64>,
+    pub planned_exit_year: Option<i64>,
+}
+
+/// A village's facts, if the account's region covers it.
+pub async fn village(
+    store: &dyn Store,
+    access: &Access,
+    code: RegionCode,
+) -> Result<Option<VillageFacts>, StoreError> {
+    if !access.covers_region(code) {
+        return Ok(None);
+    }
+    let mut s = store.read_session().await?;
+    let rows = s
+        .select(
+            &xplus_core::interchange::schema::VILLAGES,
+            &Filter::new().and("village_code = ?", vec![Arg::Int(code.as_u64() as i64)]),
+            "",
+            None,
+        )
+        .await?;
+    Ok(rows.into_iter().next().map(|r| VillageFacts {
+        poor_village: r[1].as_bool().unwrap_or(false),
+        population: r[2].as_int().unwrap_or(0),
+        exit_year: r[3].as_int(),
+        planned_exit_year: r[4].as_int(),
+    }))
+}

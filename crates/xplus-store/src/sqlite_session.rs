@@ -1,0 +1,292 @@
+//! The record primitives on SQLite, through rusqlite on the blocking pool: each call moves the
+//! connection to a blocking thread and back. Readers reuse a few idle connections; a writer
+//! opens its own with `BEGIN IMMEDIATE`, so it holds the write lock from its first read.
+
+use crate::audit::NewAudit;
+use crate::error::StoreError;
+use crate::records::{self, Arg, Filter, Page, RecordSession};
+use crate::sql;
+use crate::sqlite_bulk::{append_in, bind_value, read_value, sqlite_error};
+use crate::store::Row;
+use async_trait::async_trait;
+use rusqlite::{Connection, OpenFlags};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use xplus_core::audit::AuditEntry;
+use xplus_core::interchange::{FileSpec, Value};
+
+/// Idle reader connections, reused so a page does not open the file each time.
+#[derive(Default)]
+pub(crate) struct Readers {
+    idle: Mutex<Vec<Connection>>,
+}
+
+const MAX_IDLE_READERS: usize = 16;
+
+pub(crate) struct SqliteSession {
+    conn: Option<Connection>,
+    /// Where a reader's connection goes back to; `None` for a writer.
+    readers: Option<Arc<Readers>>,
+}
+
+fn connect(file: &std::path::Path) -> Result<Connection, StoreError> {
+    let context = || format!("打开 {} / opening {}", file.display(), file.display());
+    let conn = Connection::open_with_flags(
+        file,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(sqlite_error(context()))?;
+    conn.busy_timeout(Duration::from_secs(30))
+        .map_err(sqlite_error(context()))?;
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384;")
+        .map_err(sqlite_error(context()))?;
+    Ok(conn)
+}
+
+impl SqliteSession {
+    pub(crate) async fn reader(
+        file: PathBuf,
+        readers: Arc<Readers>,
+    ) -> Result<SqliteSession, StoreError> {
+        let idle = readers.idle.lock().expect("reader pool").pop();
+        let conn = match idle {
+            Some(c) => c,
+            None => tokio::task::spawn_blocking(move || connect(&file))
+                .await
+                .map_err(|e| StoreError::Interrupted(e.to_string()))??,
+        };
+        Ok(SqliteSession {
+            conn: Some(conn),
+            readers: Some(readers),
+        })
+    }
+
+    pub(crate) async fn writer(file: PathBuf) -> Result<SqliteSession, StoreError> {
+        let conn = tokio::task::spawn_blocking(move || crate::sqlite_bulk::open(&file))
+            .await
+            .map_err(|e| StoreError::Interrupted(e.to_string()))??;
+        Ok(SqliteSession {
+            conn: Some(conn),
+            readers: None,
+        })
+    }
+
+    async fn run<T: Send + 'static>(
+        &mut self,
+        work: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let conn = self.conn.take().ok_or_else(|| {
+            StoreError::Interrupted("数据库连接已失效 / the connection was lost".into())
+        })?;
+        let (conn, out) = tokio::task::spawn_blocking(move || {
+            let out = work(&conn);
+            (conn, out)
+        })
+        .await
+        .map_err(|e| StoreError::Interrupted(e.to_string()))?;
+        self.conn = Some(conn);
+        out
+    }
+}
+
+impl Drop for SqliteSession {
+    fn drop(&mut self) {
+        // A writer's connection closes, which rolls back what was not committed.
+        if let (Some(conn), Some(readers)) = (self.conn.take(), &self.readers) {
+            let mut idle = readers.idle.lock().expect("reader pool");
+            if idle.len() < MAX_IDLE_READERS {
+                idle.push(conn);
+            }
+        }
+    }
+}
+
+fn bind_args(stmt: &mut rusqlite::Statement<'_>, filter: &Filter) -> rusqlite::Result<()> {
+    for (i, arg) in filter.args().enumerate() {
+        match arg {
+            Arg::Text(t) => stmt.raw_bind_parameter(i + 1, t.as_str())?,
+            Arg::Int(v) => stmt.raw_bind_parameter(i + 1, v)?,
+            Arg::Date(d) => stmt.raw_bind_parameter(i + 1, d.format("%Y-%m-%d").to_string())?,
+        }
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl RecordSession for SqliteSession {
+    async fn select(
+        &mut self,
+        file: &'static FileSpec,
+        filter: &Filter,
+        order: &str,
+        page: Option<Page>,
+    ) -> Result<Vec<Vec<Value>>, StoreError> {
+        let text = records::select_sql(file, filter, order, page, &mut || "?".into());
+        let filter = filter.clone();
+        self.run(move |conn| {
+            let context = || format!("读取 {} / reading {}", file.name, file.name);
+            let mut stmt = conn
+                .prepare_cached(&text)
+                .map_err(sqlite_error(context()))?;
+            bind_args(&mut stmt, &filter).map_err(sqlite_error(context()))?;
+            let mut rows = stmt.raw_query();
+            let mut out = Vec::new();
+            while let Some(r) = rows.next().map_err(sqlite_error(context()))? {
+                out.push(
+                    (0..file.columns.len())
+                        .map(|i| read_value(file, r, i))
+                        .collect::<Result<Vec<_>, _>>()?,
+                );
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn count(&mut self, file: &'static FileSpec, filter: &Filter) -> Result<u64, StoreError> {
+        let text = records::count_sql(file, filter, &mut || "?".into());
+        let filter = filter.clone();
+        self.run(move |conn| {
+            let context = || format!("统计 {} / counting {}", file.name, file.name);
+            let mut stmt = conn
+                .prepare_cached(&text)
+                .map_err(sqlite_error(context()))?;
+            bind_args(&mut stmt, &filter).map_err(sqlite_error(context()))?;
+            let mut rows = stmt.raw_query();
+            let n: i64 = match rows.next().map_err(sqlite_error(context()))? {
+                Some(r) => r.get(0).map_err(sqlite_error(context()))?,
+                None => 0,
+            };
+            Ok(n as u64)
+        })
+        .await
+    }
+
+    async fn upsert(&mut self, file: &'static FileSpec, row: Row) -> Result<(), StoreError> {
+        self.run(move |conn| {
+            let context = || format!("写入 {} / writing {}", file.name, file.name);
+            let text = sql::upsert(file, 1, |_| "?".to_string());
+            let mut stmt = conn
+                .prepare_cached(&text)
+                .map_err(sqlite_error(context()))?;
+            let mut n = 0;
+            for (column, value) in file.columns.iter().zip(&row.values) {
+                n += 1;
+                bind_value(&mut stmt, n, column, value).map_err(sqlite_error(context()))?;
+            }
+            if sql::has_county(file) {
+                stmt.raw_bind_parameter(n + 1, row.county.map(|c| c.as_u64() as i64))
+                    .map_err(sqlite_error(context()))?;
+            }
+            stmt.raw_execute().map_err(sqlite_error(context()))?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn append_audit(&mut self, entries: Vec<NewAudit>) -> Result<(), StoreError> {
+        self.run(move |conn| append_in(conn, entries)).await
+    }
+
+    async fn audit_entries(
+        &mut self,
+        filter: &Filter,
+        limit: u64,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let text = records::audit_sql(filter, limit, &mut || "?".into());
+        let filter = filter.clone();
+        self.run(move |conn| {
+            let context = || "读取审计日志 / reading the audit log".to_string();
+            let mut stmt = conn
+                .prepare_cached(&text)
+                .map_err(sqlite_error(context()))?;
+            bind_args(&mut stmt, &filter).map_err(sqlite_error(context()))?;
+            let mut rows = stmt.raw_query();
+            let mut out = Vec::new();
+            while let Some(r) = rows.next().map_err(sqlite_error(context()))? {
+                let entry = (|| {
+                    Ok::<_, rusqlite::Error>(AuditEntry {
+                        seq: r.get(0)?,
+                        at: r.get(1)?,
+                        actor: r.get(2)?,
+                        action: r.get(3)?,
+                        entity: r.get(4)?,
+                        record_key: r.get(5)?,
+                        old_values: r.get(6)?,
+                        new_values: r.get(7)?,
+                        prev_hash: r.get(8)?,
+                        hash: r.get(9)?,
+                    })
+                })()
+                .map_err(sqlite_error(context()))?;
+                out.push(entry);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn audit_head(&mut self) -> Result<i64, StoreError> {
+        self.run(|conn| {
+            conn.query_row("SELECT seq FROM audit_head WHERE id = 1", [], |r| r.get(0))
+                .map_err(sqlite_error("读取审计日志 / reading the audit log"))
+        })
+        .await
+    }
+
+    async fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
+        self.run(|conn| {
+            conn.execute_batch("COMMIT")
+                .map_err(sqlite_error("提交 / committing"))
+        })
+        .await
+    }
+}
+
+/// Stores an API token with its audit entry in one transaction.
+pub(crate) async fn add_api_token(
+    file: PathBuf,
+    user: String,
+    token_hash: String,
+    label: String,
+    actor: String,
+) -> Result<(), StoreError> {
+    tokio::task::spawn_blocking(move || {
+        let conn = crate::sqlite_bulk::open(&file)?;
+        let context = || "保存接口令牌 / storing the API token".to_string();
+        let user_id: Option<i64> = conn
+            .query_row("SELECT user_id FROM users WHERE name = ?", [&user], |r| {
+                r.get(0)
+            })
+            .map(Some)
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                e => Err(e),
+            })
+            .map_err(sqlite_error(context()))?;
+        let Some(user_id) = user_id else {
+            return Err(StoreError::Invalid(format!(
+                "用户 {user} 不存在 / no user {user}"
+            )));
+        };
+        conn.execute(
+            "INSERT INTO api_tokens (token_hash, user_id, label, created_at) VALUES (?, ?, ?, ?)",
+            rusqlite::params![
+                token_hash,
+                user_id,
+                label,
+                chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ],
+        )
+        .map_err(sqlite_error(context()))?;
+        append_in(
+            &conn,
+            vec![crate::sessions::token_audit(&user, &label, &actor)],
+        )?;
+        conn.execute_batch("COMMIT")
+            .map_err(sqlite_error(context()))
+    })
+    .await
+    .map_err(|e| StoreError::Interrupted(e.to_string()))?
+}

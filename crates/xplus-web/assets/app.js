@@ -1,0 +1,8 @@
+// xplus page behaviour, kept out of the HTML so the content security policy can forbid inline
+// script. Buttons with data-confirm ask before submitting.
+document.addEventListener("click", function (event) {
+  var el = event.target.closest("[data-confirm]");
+  if (el && !window.confirm(el.getAttribute("data-confirm"))) {
+    event.preventDefault();
+  }
+});

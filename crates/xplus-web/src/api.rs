@@ -1,0 +1,553 @@
+//! The JSON API under `/api/v1`: the same records and actions as the pages, for other systems
+//! (with an API token: `Authorization: Bearer …`, made by `xplus user token NAME`) and for
+//! scripts of a signed-in user (a session cookie plus the `X-CSRF-Token` header for writes).
+//! Records travel as objects of bundle columns to text, parsed exactly as an import parses a
+//! cell. Edits need `If-Match` with the fingerprint from the last read (optimistic locking).
+//! Errors are `application/problem+json` (RFC 9457). The description is `/api/openapi.json`.
+
+use crate::auth::{ApiUser, Signed};
+use crate::error::WebError;
+use crate::forms;
+use crate::pages::today;
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, put};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use xplus_core::interchange::schema::{HOUSEHOLDS, INCOMES, MEMBERS};
+use xplus_core::interchange::{cell, FileSpec, Value};
+use xplus_core::registry::RegionCode;
+use xplus_store::records::{self, AuditQuery, Page};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/openapi.json", get(openapi))
+        .route("/api/v1/households", get(list).post(create))
+        .route("/api/v1/households/{id}", get(one).put(update))
+        .route("/api/v1/households/{id}/members", put(put_member))
+        .route("/api/v1/households/{id}/incomes", put(put_income))
+        .route("/api/v1/regions", get(regions))
+        .route("/api/v1/audit", get(audit))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "xplus API",
+        description = "“X+贫困户”全链条精准保障体系 — registry records within the caller's reach."
+    ),
+    paths(list, one, create, update, put_member, put_income, regions, audit),
+    components(schemas(Problem, FieldError, HouseholdList, HouseholdItem, HouseholdDetail, RegionItem, AuditItem)),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        openapi.security = Some(vec![utoipa::openapi::security::SecurityRequirement::new(
+            "token",
+            Vec::<String>::new(),
+        )]);
+    }
+}
+
+async fn openapi() -> Response {
+    Json(ApiDoc::openapi()).into_response()
+}
+
+/// An error, as RFC 9457 problem details.
+#[derive(Serialize, ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    kind: String,
+    title: String,
+    status: u16,
+    /// The message in Chinese and English ("中文 / English").
+    detail: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<FieldError>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FieldError {
+    /// The column name of the bundle format.
+    field: String,
+    message: String,
+}
+
+pub struct ApiError(pub WebError);
+
+impl From<WebError> for ApiError {
+    fn from(e: WebError) -> ApiError {
+        ApiError(e)
+    }
+}
+
+impl From<xplus_store::StoreError> for ApiError {
+    fn from(e: xplus_store::StoreError) -> ApiError {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        let body = Problem {
+            kind: e.problem_type().to_string(),
+            title: e.status.canonical_reason().unwrap_or("error").to_string(),
+            status: e.status.as_u16(),
+            detail: e.message.clone(),
+            errors: e
+                .fields
+                .iter()
+                .map(|f| FieldError {
+                    field: f.field.clone(),
+                    message: f.message.clone(),
+                })
+                .collect(),
+        };
+        let json = serde_json::to_vec(&body).unwrap_or_default();
+        (
+            e.status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            json,
+        )
+            .into_response()
+    }
+}
+
+type ApiResult = Result<Response, ApiError>;
+
+/// Query of the household list.
+#[derive(Deserialize, IntoParams, Default)]
+pub struct ListQuery {
+    /// Within this region (12-digit code).
+    region: Option<String>,
+    /// poor, exited, monitored, returned, removed
+    status: Option<String>,
+    /// A poverty cause code (illness, disability, …).
+    cause: Option<String>,
+    /// A household number, an identity number, or a name.
+    q: Option<String>,
+    /// village (default), id, identified_year, status
+    sort: Option<String>,
+    /// 1 for descending.
+    desc: Option<String>,
+    /// From 1.
+    page: Option<u64>,
+    /// At most 100; 20 by default.
+    per_page: Option<u64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HouseholdList {
+    total: u64,
+    page: u64,
+    per_page: u64,
+    items: Vec<HouseholdItem>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HouseholdItem {
+    /// The households row: column → text as in a bundle.
+    household: BTreeMap<String, String>,
+    village_name: String,
+    head_name: Option<String>,
+    members: u32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HouseholdDetail {
+    household: BTreeMap<String, String>,
+    members: Vec<BTreeMap<String, String>>,
+    incomes: Vec<BTreeMap<String, String>>,
+    village_name: String,
+    /// Send it back in `If-Match` to change the household or its members and incomes.
+    fingerprint: String,
+}
+
+fn object(spec: &FileSpec, row: &[Value]) -> BTreeMap<String, String> {
+    spec.columns
+        .iter()
+        .zip(row)
+        .map(|(c, v)| (c.en.to_string(), cell::format(c, v, false)))
+        .collect()
+}
+
+/// Reads and checks a record object; unknown columns are refused (a typo must not vanish).
+fn record_of(
+    spec: &'static FileSpec,
+    body: &BTreeMap<String, Option<String>>,
+    id: Option<&str>,
+) -> Result<Vec<Value>, ApiError> {
+    let unknown: Vec<&String> = body
+        .keys()
+        .filter(|k| spec.column_index(k).is_none())
+        .collect();
+    if !unknown.is_empty() {
+        return Err(WebError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "未知的字段：{} / unknown fields: {}",
+                unknown
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                unknown
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+        .into());
+    }
+    let mut text: Vec<String> = spec
+        .columns
+        .iter()
+        .map(|c| body.get(c.en).cloned().flatten().unwrap_or_default())
+        .collect();
+    if let Some(id) = id {
+        text[0] = id.to_string();
+    }
+    forms::parse(spec, &text, today()).map_err(|fields| {
+        ApiError(WebError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: "有字段未通过检查，未保存 / some fields were refused; nothing was saved"
+                .into(),
+            fields,
+        })
+    })
+}
+
+fn if_match(headers: &HeaderMap) -> Result<String, ApiError> {
+    let value = headers
+        .get(header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.trim()
+                .trim_start_matches("W/")
+                .trim_matches('"')
+                .to_string()
+        });
+    value.filter(|v| !v.is_empty()).ok_or_else(|| {
+        WebError::new(
+            StatusCode::PRECONDITION_REQUIRED,
+            "修改须带 If-Match（最近一次读取的 fingerprint）/ a change needs If-Match with the fingerprint of your last read",
+        )
+        .into()
+    })
+}
+
+fn check_csrf(user: &Signed, headers: &HeaderMap) -> Result<(), ApiError> {
+    let given = headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
+    user.check_csrf(given).map_err(ApiError)
+}
+
+fn detail(user: &Signed, record: records::HouseholdRecord) -> Response {
+    let mut members: Vec<BTreeMap<String, String>> =
+        record.members.iter().map(|m| object(&MEMBERS, m)).collect();
+    if !user.access.sees_full_id_numbers() {
+        for (m, row) in members.iter_mut().zip(&record.members) {
+            if let Value::Id(n) = &row[1] {
+                m.insert("id_number".into(), n.masked());
+            }
+        }
+    }
+    let etag = format!("\"{}\"", record.fingerprint);
+    let body = HouseholdDetail {
+        household: object(&HOUSEHOLDS, &record.household),
+        members,
+        incomes: record.incomes.iter().map(|i| object(&INCOMES, i)).collect(),
+        village_name: record.village_name,
+        fingerprint: record.fingerprint,
+    };
+    ([(header::ETAG, etag)], Json(body)).into_response()
+}
+
+/// The households within the caller's reach, a page at a time.
+#[utoipa::path(get, path = "/api/v1/households", params(ListQuery),
+    responses((status = 200, body = HouseholdList), (status = 401, body = Problem)))]
+async fn list(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(q): Query<ListQuery>,
+) -> ApiResult {
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let params = crate::pages::households::ListParams {
+        region: text(&q.region),
+        status: text(&q.status),
+        cause: text(&q.cause),
+        q: text(&q.q),
+        sort: text(&q.sort),
+        desc: text(&q.desc),
+        page: None,
+    };
+    let query = params.query()?;
+    let per_page = q.per_page.unwrap_or(20).clamp(1, 100);
+    let page = q.page.unwrap_or(1).max(1);
+    let store = state.store.as_ref();
+    let total = records::count_households(store, &user.access, &query, today()).await?;
+    let rows = records::list_households(
+        store,
+        &user.access,
+        &query,
+        Page {
+            limit: per_page,
+            offset: (page - 1) * per_page,
+        },
+        today(),
+    )
+    .await?;
+    let items = rows
+        .into_iter()
+        .map(|h| HouseholdItem {
+            household: object(&HOUSEHOLDS, &h.values),
+            village_name: h.village_name,
+            head_name: h.head_name,
+            members: h.members,
+        })
+        .collect();
+    Ok(Json(HouseholdList {
+        total,
+        page,
+        per_page,
+        items,
+    })
+    .into_response())
+}
+
+/// One household with its members and incomes; 404 outside the caller's reach.
+#[utoipa::path(get, path = "/api/v1/households/{id}",
+    params(("id" = String, Path, description = "household id")),
+    responses((status = 200, body = HouseholdDetail), (status = 404, body = Problem)))]
+async fn one(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let record = records::household(state.store.as_ref(), &user.access, &id, today())
+        .await?
+        .ok_or_else(WebError::not_found)?;
+    Ok(detail(&user, record))
+}
+
+async fn save(
+    state: &AppState,
+    user: &Signed,
+    spec: &'static FileSpec,
+    values: Vec<Value>,
+    expected: Option<&str>,
+    created: bool,
+) -> ApiResult {
+    let saved = records::save_record(
+        state.store.as_ref(),
+        &user.access,
+        spec,
+        values,
+        expected,
+        today(),
+    )
+    .await
+    .map_err(|e| match e {
+        // If-Match did not match: the precondition failed.
+        xplus_store::StoreError::Conflict(m) => {
+            ApiError(WebError::new(StatusCode::PRECONDITION_FAILED, m))
+        }
+        e => e.into(),
+    })?;
+    let record = records::household(
+        state.store.as_ref(),
+        &user.access,
+        &saved.household_id,
+        today(),
+    )
+    .await?
+    .ok_or_else(WebError::not_found)?;
+    let mut response = detail(user, record);
+    if created {
+        *response.status_mut() = StatusCode::CREATED;
+    }
+    Ok(response)
+}
+
+/// Registers a household (the body is a households row; no If-Match).
+#[utoipa::path(post, path = "/api/v1/households", request_body = BTreeMap<String, String>,
+    responses((status = 201, body = HouseholdDetail), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn create(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    headers: HeaderMap,
+    Json(body): Json<BTreeMap<String, Option<String>>>,
+) -> ApiResult {
+    check_csrf(&user, &headers)?;
+    let values = record_of(&HOUSEHOLDS, &body, None)?;
+    save(&state, &user, &HOUSEHOLDS, values, None, true).await
+}
+
+/// Changes a household's own fields.
+#[utoipa::path(put, path = "/api/v1/households/{id}", request_body = BTreeMap<String, String>,
+    params(("id" = String, Path, description = "household id"),
+           ("If-Match" = String, Header, description = "the fingerprint of the last read")),
+    responses((status = 200, body = HouseholdDetail), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 412, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)))]
+async fn update(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Json(body): Json<BTreeMap<String, Option<String>>>,
+) -> ApiResult {
+    check_csrf(&user, &headers)?;
+    let expected = if_match(&headers)?;
+    let values = record_of(&HOUSEHOLDS, &body, Some(&id))?;
+    save(&state, &user, &HOUSEHOLDS, values, Some(&expected), false).await
+}
+
+/// Adds or changes a member (by identity number).
+#[utoipa::path(put, path = "/api/v1/households/{id}/members", request_body = BTreeMap<String, String>,
+    params(("id" = String, Path, description = "household id"),
+           ("If-Match" = String, Header, description = "the fingerprint of the last read")),
+    responses((status = 200, body = HouseholdDetail), (status = 412, body = Problem), (status = 422, body = Problem)))]
+async fn put_member(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Json(body): Json<BTreeMap<String, Option<String>>>,
+) -> ApiResult {
+    check_csrf(&user, &headers)?;
+    let expected = if_match(&headers)?;
+    let values = record_of(&MEMBERS, &body, Some(&id))?;
+    save(&state, &user, &MEMBERS, values, Some(&expected), false).await
+}
+
+/// Adds or changes a year's income.
+#[utoipa::path(put, path = "/api/v1/households/{id}/incomes", request_body = BTreeMap<String, String>,
+    params(("id" = String, Path, description = "household id"),
+           ("If-Match" = String, Header, description = "the fingerprint of the last read")),
+    responses((status = 200, body = HouseholdDetail), (status = 412, body = Problem), (status = 422, body = Problem)))]
+async fn put_income(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Json(body): Json<BTreeMap<String, Option<String>>>,
+) -> ApiResult {
+    check_csrf(&user, &headers)?;
+    let expected = if_match(&headers)?;
+    let values = record_of(&INCOMES, &body, Some(&id))?;
+    save(&state, &user, &INCOMES, values, Some(&expected), false).await
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct RegionQuery {
+    /// The parent region; the top of the tree when absent.
+    parent: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RegionItem {
+    code: String,
+    name: String,
+    level: String,
+    /// Households within the region that the caller reaches.
+    households: u64,
+}
+
+/// The regions below `parent` that the caller reaches.
+#[utoipa::path(get, path = "/api/v1/regions", params(RegionQuery),
+    responses((status = 200, body = Vec<RegionItem>)))]
+async fn regions(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(q): Query<RegionQuery>,
+) -> ApiResult {
+    let parent = match q.parent.as_deref().filter(|p| !p.is_empty()) {
+        Some(p) => Some(RegionCode::parse(p).map_err(|_| WebError::not_found())?),
+        None => None,
+    };
+    let nodes =
+        records::region_children(state.store.as_ref(), &user.access, parent, today()).await?;
+    Ok(Json(
+        nodes
+            .into_iter()
+            .map(|n| RegionItem {
+                code: n.code.to_string(),
+                name: n.name,
+                level: n.level.code().to_string(),
+                households: n.households,
+            })
+            .collect::<Vec<_>>(),
+    )
+    .into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct AuditParams {
+    actor: Option<String>,
+    entity: Option<String>,
+    key: Option<String>,
+    /// Entries before this number (the next page).
+    before: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditItem {
+    seq: i64,
+    at: String,
+    actor: String,
+    action: String,
+    entity: String,
+    record_key: String,
+    old_values: Option<String>,
+    new_values: Option<String>,
+    hash: String,
+}
+
+/// The audit log, newest first, 100 at a time (administrators and auditors).
+#[utoipa::path(get, path = "/api/v1/audit", params(AuditParams),
+    responses((status = 200, body = Vec<AuditItem>), (status = 403, body = Problem)))]
+async fn audit(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(p): Query<AuditParams>,
+) -> ApiResult {
+    let query = AuditQuery {
+        actor: p.actor,
+        entity: p.entity,
+        record_key: p.key,
+        before: p.before,
+    };
+    let entries = records::audit_page(state.store.as_ref(), &user.access, &query, 100).await?;
+    Ok(Json(
+        entries
+            .into_iter()
+            .map(|e| AuditItem {
+                seq: e.seq,
+                at: e.at,
+                actor: e.actor,
+                action: e.action,
+                entity: e.entity,
+                record_key: e.record_key,
+                old_values: e.old_values,
+                new_values: e.new_values,
+                hash: e.hash,
+            })
+            .collect::<Vec<_>>(),
+    )
+    .into_response())
+}

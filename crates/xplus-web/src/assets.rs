@@ -1,0 +1,37 @@
+//! Static files, embedded in the binary: htmx (npm package htmx.org, version in
+//! docs/web.md), the style sheet and the page script.
+
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+
+const HTMX: &[u8] = include_bytes!("../assets/htmx.min.js");
+const CSS: &[u8] = include_bytes!("../assets/app.css");
+const JS: &[u8] = include_bytes!("../assets/app.js");
+
+fn asset(kind: &'static str, body: &'static [u8]) -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, kind),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        body,
+    )
+}
+
+pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
+    Router::new()
+        .route(
+            "/assets/htmx.min.js",
+            get(|| async { asset("text/javascript; charset=utf-8", HTMX) }),
+        )
+        .route(
+            "/assets/app.css",
+            get(|| async { asset("text/css; charset=utf-8", CSS) }),
+        )
+        .route(
+            "/assets/app.js",
+            get(|| async { asset("text/javascript; charset=utf-8", JS) }),
+        )
+}

@@ -1,0 +1,100 @@
+//! The web layer's one error type: a status and a message ("中文 / English"), shown as a page
+//! or, under `/api`, as `application/problem+json`. Causes are logged, never shown.
+
+use axum::http::StatusCode;
+use xplus_store::records::FieldProblem;
+use xplus_store::StoreError;
+
+#[derive(Debug)]
+pub struct WebError {
+    pub status: StatusCode,
+    pub message: String,
+    pub fields: Vec<FieldProblem>,
+}
+
+impl WebError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> WebError {
+        WebError {
+            status,
+            message: message.into(),
+            fields: Vec::new(),
+        }
+    }
+
+    pub fn not_found() -> WebError {
+        WebError::new(
+            StatusCode::NOT_FOUND,
+            "找不到该页面或记录（或不在您的管辖范围内）/ not found (or outside your reach)",
+        )
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> WebError {
+        WebError::new(StatusCode::FORBIDDEN, message)
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> WebError {
+        WebError::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    pub fn csrf() -> WebError {
+        WebError::forbidden(
+            "表单已过期或来源不明，请刷新页面后重试 / the form has expired or did not come from this site; reload the page and try again",
+        )
+    }
+
+    /// The problem type URI of the status, for API clients to branch on.
+    pub fn problem_type(&self) -> &'static str {
+        match self.status {
+            StatusCode::NOT_FOUND => "/api/problems/not-found",
+            StatusCode::FORBIDDEN => "/api/problems/forbidden",
+            StatusCode::UNAUTHORIZED => "/api/problems/unauthorized",
+            StatusCode::CONFLICT | StatusCode::PRECONDITION_FAILED => "/api/problems/conflict",
+            StatusCode::PRECONDITION_REQUIRED => "/api/problems/precondition-required",
+            StatusCode::UNPROCESSABLE_ENTITY => "/api/problems/rejected",
+            StatusCode::TOO_MANY_REQUESTS => "/api/problems/throttled",
+            StatusCode::BAD_REQUEST => "/api/problems/bad-request",
+            _ => "/api/problems/internal",
+        }
+    }
+}
+
+impl From<StoreError> for WebError {
+    fn from(e: StoreError) -> WebError {
+        match e {
+            StoreError::NotFound(_) => WebError::not_found(),
+            StoreError::Forbidden(m) => WebError::forbidden(m),
+            StoreError::Conflict(m) => WebError::new(StatusCode::CONFLICT, m),
+            StoreError::Invalid(m) => WebError::new(StatusCode::UNPROCESSABLE_ENTITY, m),
+            StoreError::Rejected(fields) => WebError {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                message: "有字段未通过检查，未保存 / some fields were refused; nothing was saved"
+                    .into(),
+                fields,
+            },
+            e => {
+                let mut chain = e.to_string();
+                let mut source = std::error::Error::source(&e);
+                while let Some(s) = source {
+                    chain.push_str(": ");
+                    chain.push_str(&s.to_string());
+                    source = s.source();
+                }
+                tracing::error!(error = %chain, "request failed");
+                WebError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "服务器内部错误，已记录 / internal error (logged)",
+                )
+            }
+        }
+    }
+}
+
+impl From<askama::Error> for WebError {
+    fn from(e: askama::Error) -> WebError {
+        tracing::error!(error = %e, "template failed");
+        WebError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "服务器内部错误，已记录 / internal error (logged)",
+        )
+    }
+}

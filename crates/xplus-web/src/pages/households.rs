@@ -1,0 +1,521 @@
+//! The household list (filters, sorting, pages, a spreadsheet of the filtered list) and the
+//! household page (members, incomes by year, status history, the record's audit history).
+
+use super::{html, is_htmx, today, Chrome};
+use crate::auth::{PageUser, Signed};
+use crate::error::WebError;
+use crate::i18n::Lang;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use xplus_core::interchange::schema::{HOUSEHOLDS, INCOMES, MEMBERS};
+use xplus_core::interchange::{cell, Value};
+use xplus_core::registry::{HouseholdStatus, IdNumber, PovertyCause, RegionCode, YearlyIncome};
+use xplus_core::Fen;
+use xplus_store::records::{self, HouseholdQuery, HouseholdSort, HouseholdSummary, Page};
+use xplus_store::Store;
+
+pub const PER_PAGE: u64 = 20;
+
+/// The list's query string.
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct ListParams {
+    #[serde(default)]
+    pub region: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub cause: String,
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub sort: String,
+    #[serde(default)]
+    pub desc: String,
+    #[serde(default)]
+    pub page: Option<u64>,
+}
+
+impl ListParams {
+    pub fn query(&self) -> Result<HouseholdQuery, WebError> {
+        let bad = |what: &str, v: &str| {
+            WebError::bad_request(format!(
+                "筛选条件“{what}”的值无效：{v} / invalid filter {what}: {v}"
+            ))
+        };
+        let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        Ok(HouseholdQuery {
+            region: match text(&self.region) {
+                Some(r) => Some(RegionCode::parse(&r).map_err(|_| bad("region", &r))?),
+                None => None,
+            },
+            status: match text(&self.status) {
+                Some(s) => Some(HouseholdStatus::parse(&s).ok_or_else(|| bad("status", &s))?),
+                None => None,
+            },
+            cause: match text(&self.cause) {
+                Some(c) => Some(PovertyCause::parse(&c).ok_or_else(|| bad("cause", &c))?),
+                None => None,
+            },
+            text: text(&self.q),
+            sort: match text(&self.sort) {
+                Some(s) => HouseholdSort::parse(&s).ok_or_else(|| bad("sort", &s))?,
+                None => HouseholdSort::default(),
+            },
+            descending: self.desc == "1",
+        })
+    }
+
+    /// The query string for another page or sort of the same filters.
+    pub fn link(&self, page: u64, sort: Option<&str>) -> String {
+        let enc = crate::forms::url_encode;
+        let (sort, desc) = match sort {
+            // Clicking the sorted column again reverses it.
+            Some(s) if s == self.sort_code() => (s.to_string(), self.desc != "1"),
+            Some(s) => (s.to_string(), false),
+            None => (self.sort_code().to_string(), self.desc == "1"),
+        };
+        format!(
+            "/households?region={}&status={}&cause={}&q={}&sort={}&desc={}&page={page}",
+            enc(&self.region),
+            enc(&self.status),
+            enc(&self.cause),
+            enc(&self.q),
+            enc(&sort),
+            if desc { "1" } else { "" }
+        )
+    }
+
+    fn sort_code(&self) -> &str {
+        if self.sort.is_empty() {
+            "village"
+        } else {
+            &self.sort
+        }
+    }
+}
+
+pub struct HouseholdRow {
+    pub id: String,
+    pub village: String,
+    pub head: String,
+    pub members: u32,
+    pub status: String,
+    pub causes: String,
+    pub identified_year: String,
+}
+
+pub fn row_of(l: Lang, h: &HouseholdSummary) -> HouseholdRow {
+    HouseholdRow {
+        id: h.id().to_string(),
+        village: h.village_name.clone(),
+        head: h.head_name.clone().unwrap_or_default(),
+        members: h.members,
+        status: shown(l, 3, &h.values[3]),
+        causes: shown(l, 5, &h.values[5]),
+        identified_year: cell::format(&HOUSEHOLDS.columns[2], &h.values[2], false),
+    }
+}
+
+/// A households cell as people read it (labels in the page's language).
+fn shown(l: Lang, col: usize, v: &Value) -> String {
+    cell::format(&HOUSEHOLDS.columns[col], v, !l.is_en()).replace(';', ", ")
+}
+
+#[derive(Template)]
+#[template(path = "households.html")]
+struct ListPage {
+    c: Chrome,
+    p: ListParams,
+    rows: Vec<HouseholdRow>,
+    total: u64,
+    page: u64,
+    pages: u64,
+    statuses: Vec<(String, String)>,
+    causes: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "households_list.html")]
+struct ListPart {
+    c: Chrome,
+    p: ListParams,
+    rows: Vec<HouseholdRow>,
+    total: u64,
+    page: u64,
+    pages: u64,
+}
+
+/// The total of a filtered list, counted once per change of the records.
+async fn total(
+    store: &dyn Store,
+    state: &AppState,
+    user: &Signed,
+    query: &HouseholdQuery,
+) -> Result<u64, WebError> {
+    let head = store.read_session().await?.audit_head().await?;
+    let key = format!(
+        "{}|{:?}|{:?}|{:?}|{:?}",
+        user.account.name, query.region, query.status, query.cause, query.text
+    );
+    if let Some(n) = state.counts.get(&key, head) {
+        return Ok(n);
+    }
+    let n = records::count_households(store, &user.access, query, today()).await?;
+    state.counts.put(key, head, n);
+    Ok(n)
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    l: Lang,
+    headers: HeaderMap,
+    Query(p): Query<ListParams>,
+) -> Result<Response, WebError> {
+    let query = p.query()?;
+    let store = state.store.as_ref();
+    let total = total(store, &state, &user, &query).await?;
+    let pages = total.div_ceil(PER_PAGE).max(1);
+    let page = p.page.unwrap_or(1).clamp(1, pages);
+    let found = records::list_households(
+        store,
+        &user.access,
+        &query,
+        Page {
+            limit: PER_PAGE,
+            offset: (page - 1) * PER_PAGE,
+        },
+        today(),
+    )
+    .await?;
+    let rows = found.iter().map(|h| row_of(l, h)).collect();
+    let c = Chrome::new(l, &user, "households");
+    if is_htmx(&headers) {
+        return html(&ListPart {
+            c,
+            p,
+            rows,
+            total,
+            page,
+            pages,
+        });
+    }
+    html(&ListPage {
+        statuses: HouseholdStatus::SPEC
+            .values
+            .iter()
+            .map(|(code, zh)| (code.to_string(), l.label(code, zh)))
+            .collect(),
+        causes: PovertyCause::SPEC
+            .values
+            .iter()
+            .map(|(code, zh)| (code.to_string(), l.label(code, zh)))
+            .collect(),
+        c,
+        p,
+        rows,
+        total,
+        page,
+        pages,
+    })
+}
+
+/// The filtered list as a workbook, every page of it.
+pub async fn export(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    l: Lang,
+    Query(p): Query<ListParams>,
+) -> Result<Response, WebError> {
+    let query = p.query()?;
+    let mut rows = Vec::new();
+    records::each_household(
+        state.store.as_ref(),
+        &user.access,
+        &query,
+        today(),
+        &mut |h| {
+            rows.push(h);
+            Ok(())
+        },
+    )
+    .await?;
+    let bytes = tokio::task::spawn_blocking(move || workbook(l, rows))
+        .await
+        .map_err(|e| WebError::from(xplus_store::StoreError::Interrupted(e.to_string())))??;
+    let name = format!("households-{}.xlsx", today().format("%Y%m%d"));
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+fn workbook(l: Lang, rows: Vec<HouseholdSummary>) -> Result<Vec<u8>, WebError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let failed = |e: rust_xlsxwriter::XlsxError| {
+        WebError::from(xplus_store::StoreError::Interrupted(e.to_string()))
+    };
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet
+        .set_name(l.t("贫困户", "households"))
+        .map_err(failed)?;
+    let bold = Format::new().set_bold();
+    let headers = [
+        l.t("户编号", "household id"),
+        l.t("村代码", "village code"),
+        l.t("村", "village"),
+        l.t("户主", "head"),
+        l.t("人数", "members"),
+        l.t("识别年度", "identified year"),
+        l.t("状态", "status"),
+        l.t("脱贫年度", "exit year"),
+        l.t("致贫原因", "causes"),
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(failed)?;
+    }
+    for (i, h) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        let cells = [
+            h.id().to_string(),
+            cell::format(&HOUSEHOLDS.columns[1], &h.values[1], false),
+            h.village_name.clone(),
+            h.head_name.clone().unwrap_or_default(),
+        ];
+        for (c, v) in cells.iter().enumerate() {
+            sheet.write_string(r, c as u16, v).map_err(failed)?;
+        }
+        sheet.write_number(r, 4, h.members).map_err(failed)?;
+        if let Some(y) = h.values[2].as_int() {
+            sheet.write_number(r, 5, y as f64).map_err(failed)?;
+        }
+        sheet
+            .write_string(r, 6, shown(l, 3, &h.values[3]))
+            .map_err(failed)?;
+        if let Some(y) = h.values[4].as_int() {
+            sheet.write_number(r, 7, y as f64).map_err(failed)?;
+        }
+        sheet
+            .write_string(r, 8, shown(l, 5, &h.values[5]))
+            .map_err(failed)?;
+    }
+    sheet.set_freeze_panes(1, 0).map_err(failed)?;
+    book.save_to_buffer().map_err(failed)
+}
+
+pub struct MemberView {
+    pub index: usize,
+    pub id: String,
+    pub name: String,
+    pub relation: String,
+    pub age: String,
+    pub health: String,
+    pub labour: String,
+    pub schooling: String,
+}
+
+pub struct IncomeView {
+    pub year: String,
+    pub cells: Vec<String>,
+    pub net: String,
+    pub per_capita: String,
+}
+
+pub struct HistoryView {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub key: String,
+    pub old: String,
+    pub new: String,
+}
+
+impl HistoryView {
+    pub fn of(e: &xplus_core::audit::AuditEntry) -> HistoryView {
+        HistoryView {
+            seq: e.seq,
+            at: e
+                .at
+                .replace('T', " ")
+                .trim_end_matches('Z')
+                .chars()
+                .take(19)
+                .collect(),
+            actor: e.actor.clone(),
+            action: e.action.clone(),
+            entity: e.entity.clone(),
+            key: e.record_key.clone(),
+            old: e.old_values.clone().unwrap_or_default(),
+            new: e.new_values.clone().unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "household.html")]
+struct HouseholdPage {
+    c: Chrome,
+    id: String,
+    village: String,
+    village_code: String,
+    facts: Vec<(String, String)>,
+    members: Vec<MemberView>,
+    incomes: Vec<IncomeView>,
+    income_headers: Vec<String>,
+    statuses: Vec<(String, String)>,
+    history: Vec<HistoryView>,
+    may_edit: bool,
+    no_head: bool,
+}
+
+pub async fn one(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    l: Lang,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let store = state.store.as_ref();
+    let record = records::household(store, &user.access, &id, today())
+        .await?
+        .ok_or_else(WebError::not_found)?;
+    let entries = records::household_history(store, &user.access, &id, today(), 200)
+        .await?
+        .unwrap_or_default();
+    let year = chrono::Datelike::year(&today());
+    let h = &record.household;
+    let facts = HOUSEHOLDS
+        .columns
+        .iter()
+        .zip(h)
+        .skip(1)
+        .map(|(c, v)| {
+            (
+                crate::forms::column_label(l, c.zh, c.en),
+                cell::format(c, v, !l.is_en()).replace(';', ", "),
+            )
+        })
+        .collect();
+    let full_ids = user.access.sees_full_id_numbers();
+    let members = record
+        .members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let id = match &m[1] {
+                Value::Id(n) if !full_ids => n.masked(),
+                v => cell::format(&MEMBERS.columns[1], v, false),
+            };
+            let age = match &m[1] {
+                Value::Id(n) => IdNumber::age_in_year(*n, year).to_string(),
+                _ => String::new(),
+            };
+            let f = |c: usize| cell::format(&MEMBERS.columns[c], &m[c], !l.is_en());
+            MemberView {
+                index: i + 1,
+                id,
+                name: f(2),
+                relation: f(3),
+                age,
+                health: f(4),
+                labour: f(5),
+                schooling: f(6),
+            }
+        })
+        .collect();
+    let people = record.members.len() as i64;
+    let incomes = record
+        .incomes
+        .iter()
+        .map(|r| {
+            let money = |c: usize| r[c].as_money().unwrap_or(Fen(0));
+            let income = YearlyIncome {
+                wage: money(2),
+                production: money(3),
+                property: money(4),
+                transfer: money(5),
+                production_cost: money(6),
+                medical_cost: r[7].as_money(),
+            };
+            let net = income.net();
+            IncomeView {
+                year: cell::format(&INCOMES.columns[1], &r[1], false),
+                cells: (2..INCOMES.columns.len())
+                    .map(|c| cell::format(&INCOMES.columns[c], &r[c], false))
+                    .collect(),
+                net: net.to_string(),
+                per_capita: xplus_core::registry::income::per_capita(net, people)
+                    .map(|f| f.to_string())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    let statuses = status_history(l, h, &entries);
+    let no_head = !record
+        .members
+        .iter()
+        .any(|m| m[3].as_code() == Some("head"));
+    html(&HouseholdPage {
+        c: Chrome::new(l, &user, "households"),
+        village: record.village_name.clone(),
+        village_code: cell::format(&HOUSEHOLDS.columns[1], &h[1], false),
+        id,
+        facts,
+        members,
+        incomes,
+        income_headers: INCOMES.columns[2..]
+            .iter()
+            .map(|c| crate::forms::column_label(l, c.zh, c.en))
+            .collect(),
+        statuses,
+        history: entries.iter().map(HistoryView::of).collect(),
+        may_edit: user.access.may_write(),
+        no_head,
+    })
+}
+
+/// When the household's status changed, from its identification and the audit log.
+fn status_history(
+    l: Lang,
+    h: &[Value],
+    entries: &[xplus_core::audit::AuditEntry],
+) -> Vec<(String, String)> {
+    let label = |code: &str| {
+        HouseholdStatus::parse(code)
+            .map(|s| l.label(s.code(), s.label_zh()))
+            .unwrap_or_else(|| code.to_string())
+    };
+    let mut out = vec![(
+        format!("{}", h[2].as_int().unwrap_or_default()),
+        l.t("识别为贫困户", "identified as poor").to_string(),
+    )];
+    for e in entries.iter().rev().filter(|e| e.entity == "households") {
+        let status = e
+            .new_values
+            .as_deref()
+            .and_then(|v| serde_json::from_str::<serde_json::Value>(v).ok())
+            .and_then(|v| v.get("status").and_then(|s| s.as_str()).map(str::to_string));
+        if let Some(s) = status {
+            out.push((e.at.chars().take(10).collect(), label(&s)));
+        }
+    }
+    out
+}

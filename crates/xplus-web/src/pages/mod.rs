@@ -1,0 +1,134 @@
+//! The pages: Chinese first (English with `?lang=en`), an admin layout with a side menu, filter
+//! bars and paged tables; htmx swaps the list when a filter changes.
+
+mod audit;
+mod edit;
+pub(crate) mod households;
+mod imports;
+mod regions;
+
+use crate::auth::{self, Signed};
+use crate::error::WebError;
+use crate::i18n::{Lang, LANG_COOKIE};
+use crate::state::AppState;
+use askama::Template;
+use axum::http::HeaderMap;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/regions") }))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/lang/{code}", get(switch_lang))
+        .route("/regions", get(regions::top))
+        .route("/regions/{code}", get(regions::one))
+        .route(
+            "/households",
+            get(households::list).post(edit::create_household),
+        )
+        .route("/households/export.xlsx", get(households::export))
+        .route("/households/new", get(edit::new_household))
+        .route("/households/{id}", get(households::one))
+        .route(
+            "/households/{id}/edit",
+            get(edit::edit_household).post(edit::save_household),
+        )
+        .route("/households/{id}/{file}", post(edit::save_part))
+        .route("/households/{id}/{file}/new", get(edit::new_part))
+        .route("/households/{id}/{file}/{key}/edit", get(edit::edit_part))
+        .route("/imports", get(imports::form).post(imports::upload))
+        .route("/imports/{token}/confirm", post(imports::confirm))
+        .route("/audit", get(audit::page))
+}
+
+/// What the layout shows around every page.
+pub struct Chrome {
+    pub l: Lang,
+    pub user: String,
+    pub role: String,
+    pub csrf: String,
+    pub may_import: bool,
+    pub may_audit: bool,
+    pub may_create: bool,
+    /// The menu entry to highlight.
+    pub section: &'static str,
+}
+
+impl Chrome {
+    pub fn new(l: Lang, user: &Signed, section: &'static str) -> Chrome {
+        let role = user.access.role;
+        Chrome {
+            l,
+            user: user.account.name.clone(),
+            role: l.label(role.code(), role.label_zh()),
+            csrf: user.csrf.clone(),
+            may_import: user.access.may_import(),
+            may_audit: user.access.may_read_audit_log(),
+            may_create: user.access.may_create_households(),
+            section,
+        }
+    }
+}
+
+/// The full page, or only the part htmx asked for.
+pub fn is_htmx(headers: &HeaderMap) -> bool {
+    headers.get("hx-request").is_some_and(|v| v == "true")
+}
+
+pub fn html(t: &impl Template) -> Result<Response, WebError> {
+    Ok(Html(t.render()?).into_response())
+}
+
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    status: u16,
+    zh: &'a str,
+    en: &'a str,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let (zh, en) = self
+            .message
+            .split_once(" / ")
+            .unwrap_or((self.message.as_str(), ""));
+        let page = ErrorPage {
+            status: self.status.as_u16(),
+            zh,
+            en,
+        };
+        let body = page.render().unwrap_or_else(|_| "error".to_string());
+        (self.status, Html(body)).into_response()
+    }
+}
+
+async fn switch_lang(
+    jar: CookieJar,
+    axum::extract::Path(code): axum::extract::Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = if code == "en" { "en" } else { "zh" };
+    let back = headers
+        .get(axum::http::header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| {
+            r.find("//")
+                .and_then(|i| r[i + 2..].find('/').map(|j| &r[i + 2 + j..]))
+        })
+        .unwrap_or("/")
+        .to_string();
+    let cookie = Cookie::build((LANG_COOKIE, lang))
+        .path("/")
+        .same_site(SameSite::Lax)
+        .build();
+    (jar.add(cookie), Redirect::to(&back)).into_response()
+}

@@ -1,0 +1,114 @@
+//! What every request shares: the store, the cookie key, sign-in throttling, cached list
+//! counts and bundles waiting for confirmation.
+
+use axum::extract::FromRef;
+use axum_extra::extract::cookie::Key;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use xplus_store::Store;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    key: Key,
+    pub throttle: Arc<Throttle>,
+    pub counts: Arc<CountCache>,
+    pub uploads: Arc<Mutex<HashMap<String, Upload>>>,
+}
+
+impl FromRef<AppState> for Key {
+    fn from_ref(state: &AppState) -> Key {
+        state.key.clone()
+    }
+}
+
+impl AppState {
+    /// The cookie key is made once and kept in the database, so sessions outlive a restart
+    /// and several servers on one database agree.
+    pub async fn new(store: Arc<dyn Store>) -> Result<AppState, xplus_store::StoreError> {
+        let fresh = xplus_store::accounts::random_secret(64);
+        let secret = store.server_secret("cookie_key", &fresh).await?;
+        // 64 random bytes as hex: 128 bytes of key material, more than the 64 `Key` needs.
+        let key = Key::from(secret.as_bytes());
+        Ok(AppState {
+            store,
+            key,
+            throttle: Arc::default(),
+            counts: Arc::default(),
+            uploads: Arc::default(),
+        })
+    }
+}
+
+/// A bundle uploaded and checked, waiting for its uploader to confirm it.
+pub struct Upload {
+    pub user: String,
+    pub dir: tempfile::TempDir,
+    /// The file or folder to import.
+    pub path: std::path::PathBuf,
+    pub name: String,
+    pub at: Instant,
+}
+
+/// Sign-in attempts: after `LIMIT` failures within `WINDOW` for one name or one address,
+/// further attempts are refused until the window has passed.
+#[derive(Default)]
+pub struct Throttle {
+    failures: Mutex<HashMap<String, (u32, Instant)>>,
+}
+
+const LIMIT: u32 = 5;
+const WINDOW: Duration = Duration::from_secs(15 * 60);
+
+impl Throttle {
+    /// Seconds to wait, if `keys` are locked out.
+    pub fn locked(&self, keys: &[String]) -> Option<u64> {
+        let map = self.failures.lock().expect("throttle");
+        keys.iter()
+            .filter_map(|k| map.get(k))
+            .filter(|(n, since)| *n >= LIMIT && since.elapsed() < WINDOW)
+            .map(|(_, since)| (WINDOW - since.elapsed()).as_secs() + 1)
+            .max()
+    }
+
+    pub fn failed(&self, keys: &[String]) {
+        let mut map = self.failures.lock().expect("throttle");
+        if map.len() > 100_000 {
+            map.retain(|_, (_, since)| since.elapsed() < WINDOW);
+        }
+        for k in keys {
+            let entry = map.entry(k.clone()).or_insert((0, Instant::now()));
+            if entry.1.elapsed() >= WINDOW {
+                *entry = (0, Instant::now());
+            }
+            entry.0 += 1;
+        }
+    }
+
+    pub fn succeeded(&self, name_key: &str) {
+        self.failures.lock().expect("throttle").remove(name_key);
+    }
+}
+
+/// Totals of household lists, valid while the audit log has not grown (every change to the
+/// records appends to it), so paging through a city's list does not count it again each time.
+#[derive(Default)]
+pub struct CountCache {
+    map: Mutex<HashMap<String, (i64, u64)>>,
+}
+
+impl CountCache {
+    pub fn get(&self, key: &str, head: i64) -> Option<u64> {
+        let map = self.map.lock().expect("count cache");
+        map.get(key).filter(|(h, _)| *h == head).map(|(_, n)| *n)
+    }
+
+    pub fn put(&self, key: String, head: i64, count: u64) {
+        let mut map = self.map.lock().expect("count cache");
+        if map.len() > 10_000 {
+            map.clear();
+        }
+        map.insert(key, (head, count));
+    }
+}
