@@ -311,7 +311,50 @@ fn user_add_checks_role_and_scope_and_is_audited() {
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
         assert!(text(&o).contains(expected), "{args:?}: {}", text(&o));
     }
-    // Import + two accounts = three entries, and the chain holds.
+    // An API token is shown once; an unknown account is bad input.
+    let o = xplus(&db, &["user", "token", "天长干部", "--label", "县系统"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let token = text(&o).rsplit('：').next().unwrap().trim().to_string();
+    assert_eq!(token.len(), 64, "{}", text(&o));
+    let o = xplus(&db, &["user", "token", "nobody"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    // Import + two accounts + one token = four entries, and the chain holds.
     let o = xplus(&db, &["audit", "verify"]);
-    assert!(text(&o).contains("审计日志完整：3 条记录"), "{}", text(&o));
+    assert!(text(&o).contains("审计日志完整：4 条记录"), "{}", text(&o));
+}
+
+#[test]
+fn serve_listens_and_answers() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let tmp = tempfile::tempdir().unwrap();
+    let db = sqlite(tmp.path(), "s.db");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xplus"))
+        .args(["--db", &db, "serve", "--addr", "127.0.0.1:0"])
+        .env_remove("XPLUS_LANG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        stream,
+        "GET /login HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("登录"), "{response}");
 }

@@ -104,6 +104,10 @@ const WRITES: &[Write] = &[
         403,
     ),
     ("auditor", "H001", "341181100201", &[], 403),
+    // A number that does not exist gets the same answer as one outside the reach; only an
+    // account that reaches everything is told it is missing.
+    ("xijian", "H999", "341102001001", &[], 403),
+    ("admin", "H999", "341102001001", &[], 404),
 ];
 
 #[tokio::test(flavor = "multi_thread")]
@@ -493,5 +497,153 @@ async fn api_tokens_if_match_and_problems() {
         .unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
     assert!(doc["paths"]["/api/v1/households/{id}"]["put"].is_object());
+    app.cleanup().await;
+}
+
+/// A multipart body of CSV files, as a browser sends the upload form.
+fn multipart(csrf: &str, files: &[(&str, &str)]) -> (String, Vec<u8>) {
+    let boundary = "xplus-test-boundary-7d1a";
+    let mut body = Vec::new();
+    body.extend(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n")
+            .as_bytes(),
+    );
+    for (name, text) in files {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n{text}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_upload_is_checked_then_confirmed() {
+    let app = App::start().await;
+    let s = app.sign_in("admin").await;
+    let upload = |files: Vec<(&'static str, String)>| {
+        let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        let (kind, body) = multipart(&s.csrf, &files);
+        app.http
+            .post(format!("{}/imports", app.base))
+            .header("cookie", &s.cookie)
+            .header("content-type", kind)
+            .body(body)
+            .send()
+    };
+    let header = "household_id,village_code,identified_year,status,exit_year,causes,food_secure,clothing_secure,housing_safe,water_safe\n";
+    // A bad row: reported with its row and column, nothing written.
+    let bad = upload(vec![(
+        "households.csv",
+        format!("{header}H003,341181100201,2030,poor,,illness,1,1,1,1\n"),
+    )])
+    .await
+    .unwrap();
+    assert_eq!(bad.status().as_u16(), 200);
+    let page = bad.text().await.unwrap();
+    assert!(
+        page.contains("identified_year")
+            && page.contains("<td>2</td>")
+            && !page.contains("/confirm"),
+        "{page}"
+    );
+    // A good bundle: checked, not yet written, then confirmed.
+    let members = format!(
+        "household_id,id_number,name,relation,health,labour,schooling\nH003,{},陈红,head,healthy,ordinary,none\n",
+        common::id(341181, "1985-04-12", 81)
+    );
+    let good = upload(vec![
+        (
+            "households.csv",
+            format!("{header}H003,341181100201,2016,poor,,illness,1,1,1,1\n"),
+        ),
+        ("members.csv", members),
+    ])
+    .await
+    .unwrap()
+    .text()
+    .await
+    .unwrap();
+    assert_eq!(app.get(&s, "/households/H003").await.status().as_u16(), 404);
+    let start = good
+        .find("/imports/")
+        .unwrap_or_else(|| panic!("a confirm form: {good}"))
+        + "/imports/".len();
+    let token = &good[start..start + good[start..].find('/').unwrap()];
+    // Another account cannot confirm it.
+    let official = app.sign_in("tianchang").await;
+    let other = app
+        .post_form(
+            &official,
+            &format!("/imports/{token}/confirm"),
+            &[("_csrf", official.csrf.as_str())],
+        )
+        .await;
+    assert_eq!(other.status().as_u16(), 403);
+    let done = app
+        .post_form(
+            &s,
+            &format!("/imports/{token}/confirm"),
+            &[("_csrf", s.csrf.as_str())],
+        )
+        .await;
+    assert_eq!(done.status().as_u16(), 200);
+    assert!(done.text().await.unwrap().contains("已导入"));
+    assert_eq!(app.get(&s, "/households/H003").await.status().as_u16(), 200);
+    let log = app
+        .get(&s, "/audit?entity=bundle")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        log.contains("<td>admin</td>") && log.contains("<td>import</td>"),
+        "{log}"
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn htmx_gets_the_list_alone_and_english_on_request() {
+    let app = App::start().await;
+    let s = app.sign_in("admin").await;
+    let part = app
+        .http
+        .get(format!("{}/households?status=poor", app.base))
+        .header("cookie", &s.cookie)
+        .header("hx-request", "true")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !part.contains("<html") && part.contains("id=\"total\">2<"),
+        "{part}"
+    );
+    let english = app
+        .get(&s, "/households?lang=en")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        english.contains("Households") && english.contains(">Search<"),
+        "{english}"
+    );
+    let tree = app
+        .get(&s, "/regions/341181000000")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        tree.contains("天长街道") && !tree.contains("西涧街道"),
+        "{tree}"
+    );
     app.cleanup().await;
 }

@@ -62,6 +62,12 @@ pub fn fingerprint(household: &[Value], members: &[Vec<Value>], incomes: &[Vec<V
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
+fn out_of_reach(id: &str) -> StoreError {
+    StoreError::Forbidden(format!(
+        "户 {id} 不存在或不在您的管辖范围内 / household {id} does not exist or is outside your reach"
+    ))
+}
+
 /// Writes `values`, a row of households, members or incomes, for `access`. `expected` is the
 /// fingerprint the editor saw; `None` only when registering a new household.
 ///
@@ -118,22 +124,23 @@ pub async fn save_record(
                 ));
             }
         }
-        (None, false) => {
+        // A number is unique across the registry, so a taken one is refused wherever it is
+        // (without saying where).
+        (Some(_), true) => {
+            return Err(StoreError::Rejected(vec![FieldProblem::new(
+                "household_id",
+                format!("户编号 {id} 已被使用 / the household id {id} is taken"),
+            )]))
+        }
+        // Missing and out of reach get the same answer, so that nobody learns which numbers
+        // exist in other regions; only an account that reaches everything is told it is missing.
+        (None, false) if access.scope == Scope::Everywhere => {
             return Err(StoreError::NotFound(format!(
                 "户 {id} 不存在 / no household {id}"
             )))
         }
-        (Some(_), _) if !in_reach => {
-            return Err(StoreError::Forbidden(format!(
-                "户 {id} 不在您的管辖范围内 / household {id} is outside your reach"
-            )))
-        }
-        (Some(_), true) => {
-            return Err(StoreError::Rejected(vec![FieldProblem::new(
-                "household_id",
-                format!("户编号 {id} 已存在 / household {id} already exists"),
-            )]))
-        }
+        (None, false) => return Err(out_of_reach(&id)),
+        (Some(_), false) if !in_reach => return Err(out_of_reach(&id)),
         (Some(current), false) => {
             if expected != Some(current.fingerprint.as_str()) {
                 return Err(StoreError::Conflict(format!(
