@@ -5,7 +5,7 @@ use crate::audit::NewAudit;
 use crate::error::{DbContext, StoreError};
 use crate::param;
 use crate::postgres::{append_in, bind, decode};
-use crate::records::{self, Arg, Filter, Page, RecordSession};
+use crate::records::{self, Arg, Filter, HouseholdSummary, Page, RecordSession};
 use crate::sql;
 use crate::store::Row;
 use async_trait::async_trait;
@@ -13,6 +13,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::postgres::PgArguments;
 use sqlx::{PgConnection, PgPool, Postgres, Row as _, Transaction};
 use xplus_core::audit::AuditEntry;
+use xplus_core::interchange::schema::HOUSEHOLDS;
 use xplus_core::interchange::{FileSpec, Value};
 
 pub(crate) enum PgSession {
@@ -86,6 +87,34 @@ impl RecordSession for PgSession {
             .try_get(0)
             .context(format!("统计 {} / counting {}", file.name, file.name))?;
         Ok(n as u64)
+    }
+
+    async fn household_summaries(
+        &mut self,
+        filter: &Filter,
+        order: &str,
+        page: Page,
+    ) -> Result<Vec<HouseholdSummary>, StoreError> {
+        let context = || "读取贫困户 / reading households".to_string();
+        let text = records::summaries_sql(filter, order, page, &mut numbered());
+        let rows = with_args(sqlx::query(&text), filter)
+            .fetch_all(self.conn())
+            .await
+            .context(context())?;
+        let n = HOUSEHOLDS.columns.len();
+        rows.iter()
+            .map(|r| {
+                Ok(HouseholdSummary {
+                    values: decode(&HOUSEHOLDS, r)?,
+                    village_name: r
+                        .try_get::<Option<String>, _>(n)
+                        .context(context())?
+                        .unwrap_or_default(),
+                    head_name: r.try_get(n + 1).context(context())?,
+                    members: r.try_get::<i64, _>(n + 2).context(context())? as u32,
+                })
+            })
+            .collect()
     }
 
     async fn upsert(&mut self, file: &'static FileSpec, row: Row) -> Result<(), StoreError> {

@@ -4,7 +4,7 @@
 
 use crate::audit::NewAudit;
 use crate::error::StoreError;
-use crate::records::{self, Arg, Filter, Page, RecordSession};
+use crate::records::{self, Arg, Filter, HouseholdSummary, Page, RecordSession};
 use crate::sql;
 use crate::sqlite_bulk::{append_in, bind_value, read_value, sqlite_error};
 use crate::store::Row;
@@ -14,20 +14,33 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use xplus_core::audit::AuditEntry;
+use xplus_core::interchange::schema::HOUSEHOLDS;
 use xplus_core::interchange::{FileSpec, Value};
 
-/// Idle reader connections, reused so a page does not open the file each time.
-#[derive(Default)]
+/// Reader connections, reused so a page does not open the file (and prepare its statements)
+/// each time. At most `MAX_READERS` read at once: more would only compete for the same cores,
+/// and connections opened beyond what stays idle would be closed again after one request.
 pub(crate) struct Readers {
     idle: Mutex<Vec<Connection>>,
+    permits: Arc<tokio::sync::Semaphore>,
 }
 
-const MAX_IDLE_READERS: usize = 16;
+const MAX_READERS: usize = 8;
+
+impl Default for Readers {
+    fn default() -> Readers {
+        Readers {
+            idle: Mutex::default(),
+            permits: Arc::new(tokio::sync::Semaphore::new(MAX_READERS)),
+        }
+    }
+}
 
 pub(crate) struct SqliteSession {
     conn: Option<Connection>,
     /// Where a reader's connection goes back to; `None` for a writer.
     readers: Option<Arc<Readers>>,
+    _permit: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 fn connect(file: &std::path::Path) -> Result<Connection, StoreError> {
@@ -49,6 +62,12 @@ impl SqliteSession {
         file: PathBuf,
         readers: Arc<Readers>,
     ) -> Result<SqliteSession, StoreError> {
+        let permit = readers
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| StoreError::Interrupted(e.to_string()))?;
         let idle = readers.idle.lock().expect("reader pool").pop();
         let conn = match idle {
             Some(c) => c,
@@ -59,6 +78,7 @@ impl SqliteSession {
         Ok(SqliteSession {
             conn: Some(conn),
             readers: Some(readers),
+            _permit: Some(permit),
         })
     }
 
@@ -69,6 +89,7 @@ impl SqliteSession {
         Ok(SqliteSession {
             conn: Some(conn),
             readers: None,
+            _permit: None,
         })
     }
 
@@ -94,10 +115,7 @@ impl Drop for SqliteSession {
     fn drop(&mut self) {
         // A writer's connection closes, which rolls back what was not committed.
         if let (Some(conn), Some(readers)) = (self.conn.take(), &self.readers) {
-            let mut idle = readers.idle.lock().expect("reader pool");
-            if idle.len() < MAX_IDLE_READERS {
-                idle.push(conn);
-            }
+            readers.idle.lock().expect("reader pool").push(conn);
         }
     }
 }
@@ -159,6 +177,48 @@ impl RecordSession for SqliteSession {
                 None => 0,
             };
             Ok(n as u64)
+        })
+        .await
+    }
+
+    async fn household_summaries(
+        &mut self,
+        filter: &Filter,
+        order: &str,
+        page: Page,
+    ) -> Result<Vec<HouseholdSummary>, StoreError> {
+        let text = records::summaries_sql(filter, order, page, &mut || "?".into());
+        let filter = filter.clone();
+        self.run(move |conn| {
+            let context = || "读取贫困户 / reading households".to_string();
+            let file = &HOUSEHOLDS;
+            let n = file.columns.len();
+            let mut stmt = conn
+                .prepare_cached(&text)
+                .map_err(sqlite_error(context()))?;
+            bind_args(&mut stmt, &filter).map_err(sqlite_error(context()))?;
+            let mut rows = stmt.raw_query();
+            let mut out = Vec::new();
+            while let Some(r) = rows.next().map_err(sqlite_error(context()))? {
+                let values = (0..n)
+                    .map(|i| read_value(file, r, i))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let extra = (|| {
+                    Ok::<_, rusqlite::Error>((
+                        r.get::<_, Option<String>>(n)?,
+                        r.get::<_, Option<String>>(n + 1)?,
+                        r.get::<_, i64>(n + 2)?,
+                    ))
+                })()
+                .map_err(sqlite_error(context()))?;
+                out.push(HouseholdSummary {
+                    values,
+                    village_name: extra.0.unwrap_or_default(),
+                    head_name: extra.1,
+                    members: extra.2 as u32,
+                });
+            }
+            Ok(out)
         })
         .await
     }

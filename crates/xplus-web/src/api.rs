@@ -369,6 +369,7 @@ async fn save(
         }
         e => e.into(),
     })?;
+    state.counts.changed();
     let record = records::household(
         state.store.as_ref(),
         &user.access,

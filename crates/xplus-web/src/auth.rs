@@ -61,11 +61,18 @@ async fn from_cookie(parts: &mut Parts, state: &AppState) -> Result<Option<Signe
     let Some(cookie) = jar.get(SESSION_COOKIE) else {
         return Ok(None);
     };
-    let now = chrono::Utc::now().timestamp();
-    let found = state
-        .store
-        .session_account(&secret_hash(cookie.value()), now)
-        .await?;
+    let id_hash = secret_hash(cookie.value());
+    let found = match state.sessions.get(&id_hash) {
+        Some(hit) => Some(hit),
+        None => {
+            let now = chrono::Utc::now().timestamp();
+            let found = state.store.session_account(&id_hash, now).await?;
+            if let Some((account, csrf)) = &found {
+                state.sessions.put(id_hash, account.clone(), csrf.clone());
+            }
+            found
+        }
+    };
     Ok(found.map(|(account, csrf)| Signed {
         access: account.access(),
         account,
@@ -326,7 +333,9 @@ pub async fn logout(
 ) -> Result<Response, WebError> {
     user.check_csrf(form.csrf.as_deref())?;
     if let Some(c) = jar.get(SESSION_COOKIE) {
-        state.store.end_session(&secret_hash(c.value())).await?;
+        let id_hash = secret_hash(c.value());
+        state.sessions.remove(&id_hash);
+        state.store.end_session(&id_hash).await?;
     }
     let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/").build());
     Ok((jar, Redirect::to("/login")).into_response())

@@ -14,6 +14,7 @@ pub struct AppState {
     key: Key,
     pub throttle: Arc<Throttle>,
     pub counts: Arc<CountCache>,
+    pub sessions: Arc<SessionCache>,
     pub uploads: Arc<Mutex<HashMap<String, Upload>>>,
 }
 
@@ -36,6 +37,7 @@ impl AppState {
             key,
             throttle: Arc::default(),
             counts: Arc::default(),
+            sessions: Arc::default(),
             uploads: Arc::default(),
         })
     }
@@ -93,12 +95,33 @@ impl Throttle {
 
 /// Totals of household lists, valid while the audit log has not grown (every change to the
 /// records appends to it), so paging through a city's list does not count it again each time.
+/// The log's head is itself read at most once per `HEAD_TTL`; a change made through this
+/// server forgets it at once, one made elsewhere (an import on the command line) shows within
+/// `HEAD_TTL`.
 #[derive(Default)]
 pub struct CountCache {
     map: Mutex<HashMap<String, (i64, u64)>>,
+    head: Mutex<Option<(i64, Instant)>>,
 }
 
+const HEAD_TTL: Duration = Duration::from_secs(1);
+
 impl CountCache {
+    pub fn head(&self) -> Option<i64> {
+        let head = self.head.lock().expect("count cache");
+        head.filter(|(_, at)| at.elapsed() < HEAD_TTL)
+            .map(|(h, _)| h)
+    }
+
+    pub fn set_head(&self, head: i64) {
+        *self.head.lock().expect("count cache") = Some((head, Instant::now()));
+    }
+
+    /// Something was written: the next list reads the head again.
+    pub fn changed(&self) {
+        *self.head.lock().expect("count cache") = None;
+    }
+
     pub fn get(&self, key: &str, head: i64) -> Option<u64> {
         let map = self.map.lock().expect("count cache");
         map.get(key).filter(|(h, _)| *h == head).map(|(_, n)| *n)
@@ -110,5 +133,36 @@ impl CountCache {
             map.clear();
         }
         map.insert(key, (head, count));
+    }
+}
+
+/// Sessions read from the database in the last few seconds, so that a busy page does not look
+/// its session up on every request. Signing out removes the entry at once; a disabled account
+/// or an expired session is refused at most `SESSION_TTL` later.
+#[derive(Default)]
+pub struct SessionCache {
+    map: Mutex<HashMap<String, (xplus_store::sessions::Account, String, Instant)>>,
+}
+
+const SESSION_TTL: Duration = Duration::from_secs(10);
+
+impl SessionCache {
+    pub fn get(&self, id_hash: &str) -> Option<(xplus_store::sessions::Account, String)> {
+        let map = self.map.lock().expect("session cache");
+        map.get(id_hash)
+            .filter(|(_, _, at)| at.elapsed() < SESSION_TTL)
+            .map(|(a, c, _)| (a.clone(), c.clone()))
+    }
+
+    pub fn put(&self, id_hash: String, account: xplus_store::sessions::Account, csrf: String) {
+        let mut map = self.map.lock().expect("session cache");
+        if map.len() > 10_000 {
+            map.retain(|_, (_, _, at)| at.elapsed() < SESSION_TTL);
+        }
+        map.insert(id_hash, (account, csrf, Instant::now()));
+    }
+
+    pub fn remove(&self, id_hash: &str) {
+        self.map.lock().expect("session cache").remove(id_hash);
     }
 }

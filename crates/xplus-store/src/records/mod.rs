@@ -41,6 +41,15 @@ pub trait RecordSession: Send {
 
     async fn count(&mut self, file: &'static FileSpec, filter: &Filter) -> Result<u64, StoreError>;
 
+    /// Households matching `filter` with their village's name, the head's name and the number
+    /// of members, in one query (the list page is the busiest page of all).
+    async fn household_summaries(
+        &mut self,
+        filter: &Filter,
+        order: &str,
+        page: Page,
+    ) -> Result<Vec<HouseholdSummary>, StoreError>;
+
     /// Inserts the row or updates the stored row with its key.
     async fn upsert(&mut self, file: &'static FileSpec, row: Row) -> Result<(), StoreError>;
 
@@ -90,6 +99,33 @@ pub(crate) fn select_sql(
         sql.push_str(&format!(" LIMIT {} OFFSET {}", p.limit, p.offset));
     }
     sql
+}
+
+/// The one query of the household list: the households row, then the village name, the head's
+/// name and the number of members. Filters name households' columns unqualified.
+pub(crate) fn summaries_sql(
+    filter: &Filter,
+    order: &str,
+    page: Page,
+    placeholder: &mut dyn FnMut() -> String,
+) -> String {
+    let cols: Vec<String> = xplus_core::interchange::schema::HOUSEHOLDS
+        .columns
+        .iter()
+        .map(|c| format!("h.{}", c.en))
+        .collect();
+    format!(
+        "SELECT {}, r.name, \
+         (SELECT m.name FROM members m WHERE m.household_id = h.household_id \
+          AND m.relation = 'head' LIMIT 1), \
+         (SELECT count(*) FROM members m WHERE m.household_id = h.household_id) \
+         FROM households h LEFT JOIN regions r ON r.code = h.village_code{} \
+         ORDER BY {order} LIMIT {} OFFSET {}",
+        cols.join(", "),
+        filter.render_where(placeholder),
+        page.limit,
+        page.offset
+    )
 }
 
 pub(crate) fn count_sql(

@@ -170,15 +170,12 @@ pub async fn list_households(
     today: NaiveDate,
 ) -> Result<Vec<HouseholdSummary>, StoreError> {
     let mut s = store.read_session().await?;
-    let rows = s
-        .select(
-            &HOUSEHOLDS,
-            &query.filter(access, today),
-            &query.sort.order(query.descending),
-            Some(page),
-        )
-        .await?;
-    summarise(s.as_mut(), rows).await
+    s.household_summaries(
+        &query.filter(access, today),
+        &query.sort.order(query.descending),
+        page,
+    )
+    .await
 }
 
 /// Every household of the list in village order, a batch at a time (for the spreadsheet of a
@@ -208,19 +205,17 @@ pub async fn each_household(
                 ],
             ),
         };
-        let rows = s
-            .select(
-                &HOUSEHOLDS,
+        let batch = s
+            .household_summaries(
                 &filter,
                 &HouseholdSort::Village.order(false),
-                Some(Page {
+                Page {
                     limit: BATCH,
                     offset: 0,
-                }),
+                },
             )
             .await?;
-        let last = rows.len() < BATCH as usize;
-        let batch = summarise(s.as_mut(), rows).await?;
+        let last = batch.len() < BATCH as usize;
         if let Some(h) = batch.last() {
             let village = h.values[1].as_region().map(|r| r.as_u64() as i64);
             after = Some((village.unwrap_or_default(), h.id().to_string()));
@@ -233,57 +228,6 @@ pub async fn each_household(
             return Ok(n);
         }
     }
-}
-
-/// Adds the village name, the head's name and the number of members to household rows.
-async fn summarise(
-    s: &mut dyn RecordSession,
-    rows: Vec<Vec<Value>>,
-) -> Result<Vec<HouseholdSummary>, StoreError> {
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids: Vec<Arg> = rows
-        .iter()
-        .map(|r| Arg::Text(r[0].as_text().unwrap_or_default().to_string()))
-        .collect();
-    let members = s
-        .select(
-            &MEMBERS,
-            &Filter::new().and(format!("household_id IN ({})", marks(ids.len())), ids),
-            "",
-            None,
-        )
-        .await?;
-    let mut heads: HashMap<String, String> = HashMap::new();
-    let mut counts: HashMap<String, u32> = HashMap::new();
-    for m in &members {
-        let hh = m[0].as_text().unwrap_or_default().to_string();
-        if m[3].as_code() == Some("head") {
-            heads.insert(hh.clone(), m[2].as_text().unwrap_or_default().to_string());
-        }
-        *counts.entry(hh).or_default() += 1;
-    }
-    let mut villages: Vec<i64> = rows
-        .iter()
-        .filter_map(|r| r[1].as_region().map(|c| c.as_u64() as i64))
-        .collect();
-    villages.sort_unstable();
-    villages.dedup();
-    let names = region_names(s, villages).await?;
-    Ok(rows
-        .into_iter()
-        .map(|values| {
-            let id = values[0].as_text().unwrap_or_default().to_string();
-            let village = values[1].as_region().map(|c| c.as_u64()).unwrap_or(0);
-            HouseholdSummary {
-                village_name: names.get(&village).cloned().unwrap_or_default(),
-                head_name: heads.get(&id).cloned(),
-                members: counts.get(&id).copied().unwrap_or(0),
-                values,
-            }
-        })
-        .collect())
 }
 
 async fn region_names(

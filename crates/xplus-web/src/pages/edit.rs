@@ -347,6 +347,7 @@ async fn save(
     .await
     {
         Ok(saved) => {
+            state.counts.changed();
             let to = format!("/households/{}", forms::url_encode(&saved.household_id));
             Ok(Redirect::to(&to).into_response())
         }

@@ -156,7 +156,14 @@ async fn total(
     user: &Signed,
     query: &HouseholdQuery,
 ) -> Result<u64, WebError> {
-    let head = store.read_session().await?.audit_head().await?;
+    let head = match state.counts.head() {
+        Some(h) => h,
+        None => {
+            let h = store.read_session().await?.audit_head().await?;
+            state.counts.set_head(h);
+            h
+        }
+    };
     let key = format!(
         "{}|{:?}|{:?}|{:?}|{:?}",
         user.account.name, query.region, query.status, query.cause, query.text

@@ -208,6 +208,7 @@ pub async fn confirm(
         Arc::new(xplus_store::bundle::import::Quiet),
     )
     .await?;
+    state.counts.changed();
     let mut p = page(Chrome::new(l, &user, "imports"));
     fill(&mut p, &report, &upload.name);
     drop(upload);
