@@ -534,6 +534,14 @@ async fn audit(
         before: p.before,
     };
     let entries = records::audit_page(state.store.as_ref(), &user.access, &query, 100).await?;
+    let full = user.access.sees_full_id_numbers();
+    let shown = |text: String| {
+        if full {
+            text
+        } else {
+            crate::pages::households::mask_id_numbers(&text)
+        }
+    };
     Ok(Json(
         entries
             .into_iter()
@@ -543,9 +551,9 @@ async fn audit(
                 actor: e.actor,
                 action: e.action,
                 entity: e.entity,
-                record_key: e.record_key,
-                old_values: e.old_values,
-                new_values: e.new_values,
+                record_key: shown(e.record_key),
+                old_values: e.old_values.map(shown),
+                new_values: e.new_values.map(shown),
                 hash: e.hash,
             })
             .collect::<Vec<_>>(),

@@ -325,6 +325,26 @@ async fn field_errors_land_beside_their_fields() {
     assert_eq!(response.status().as_u16(), 303);
     let page = app.get(&s, "/households/H001").await.text().await.unwrap();
     assert!(page.contains("王二"));
+    // The new member's entry in the history is masked for an official, as on the member list.
+    let official = app.sign_in("tianchang").await;
+    let page = app
+        .get(&official, "/households/H001")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let masked = format!("{}********{}", &idno[..6], &idno[14..]);
+    assert!(!page.contains(&idno) && page.contains(&masked), "{page}");
+    let api: serde_json::Value = app
+        .get(
+            &app.sign_in("auditor").await,
+            "/api/v1/audit?entity=members",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(api[0]["record_key"], masked.as_str());
     app.cleanup().await;
 }
 

@@ -64,7 +64,7 @@ pub async fn page(
         });
     html(&AuditPage {
         c: Chrome::new(l, &user, "audit"),
-        entries: entries.iter().map(HistoryView::of).collect(),
+        entries: entries.iter().map(|e| HistoryView::of(&user, e)).collect(),
         actor: p.actor,
         entity: p.entity,
         key: p.key,

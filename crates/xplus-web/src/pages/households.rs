@@ -357,7 +357,16 @@ pub struct HistoryView {
 }
 
 impl HistoryView {
-    pub fn of(e: &xplus_core::audit::AuditEntry) -> HistoryView {
+    /// An entry as shown to `user`: identity numbers in it are masked for those who see them
+    /// masked elsewhere (the stored entry, and its hash, stay as they are).
+    pub fn of(user: &Signed, e: &xplus_core::audit::AuditEntry) -> HistoryView {
+        let shown = |text: &str| {
+            if user.access.sees_full_id_numbers() {
+                text.to_string()
+            } else {
+                mask_id_numbers(text)
+            }
+        };
         HistoryView {
             seq: e.seq,
             at: e
@@ -370,11 +379,37 @@ impl HistoryView {
             actor: e.actor.clone(),
             action: e.action.clone(),
             entity: e.entity.clone(),
-            key: e.record_key.clone(),
-            old: e.old_values.clone().unwrap_or_default(),
-            new: e.new_values.clone().unwrap_or_default(),
+            key: shown(&e.record_key),
+            old: shown(e.old_values.as_deref().unwrap_or_default()),
+            new: shown(e.new_values.as_deref().unwrap_or_default()),
         }
     }
+}
+
+/// Masks every run of 17 digits and a check character (an identity number) in free text,
+/// as `IdNumber::masked` does: the area, eight stars, the last four.
+pub fn mask_id_numbers(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let starts_number = i == 0 || !chars[i - 1].is_ascii_alphanumeric();
+        let is_id = starts_number
+            && i + 18 <= chars.len()
+            && chars[i..i + 17].iter().all(char::is_ascii_digit)
+            && (chars[i + 17].is_ascii_digit() || matches!(chars[i + 17], 'X' | 'x'))
+            && chars.get(i + 18).is_none_or(|c| !c.is_ascii_alphanumeric());
+        if is_id {
+            out.extend(&chars[i..i + 6]);
+            out.push_str("********");
+            out.extend(&chars[i + 14..i + 18]);
+            i += 18;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 #[derive(Template)]
@@ -493,7 +528,7 @@ pub async fn one(
             .map(|c| crate::forms::column_label(l, c.zh, c.en))
             .collect(),
         statuses,
-        history: entries.iter().map(HistoryView::of).collect(),
+        history: entries.iter().map(|e| HistoryView::of(&user, e)).collect(),
         may_edit: user.access.may_write(),
         no_head,
     })
@@ -525,4 +560,24 @@ fn status_history(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_id_numbers;
+
+    #[test]
+    fn identity_numbers_in_text_are_masked() {
+        assert_eq!(
+            mask_id_numbers(r#"{"id_number":"11010519491231002X","name":"李"}"#),
+            r#"{"id_number":"110105********002X","name":"李"}"#
+        );
+        assert_eq!(mask_id_numbers("11010519491231002X"), "110105********002X");
+        // Longer digit runs (a 19-digit number) and household ids are left alone.
+        assert_eq!(
+            mask_id_numbers("1101051949123100211"),
+            "1101051949123100211"
+        );
+        assert_eq!(mask_id_numbers("341181003001-0001"), "341181003001-0001");
+    }
 }
