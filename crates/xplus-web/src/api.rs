@@ -298,7 +298,7 @@ async fn list(
     };
     let query = params.query()?;
     let per_page = q.per_page.unwrap_or(20).clamp(1, 100);
-    let page = q.page.unwrap_or(1).max(1);
+    let page = q.page.unwrap_or(1).clamp(1, 1_000_000);
     let store = state.store.as_ref();
     let total = records::count_households(store, &user.access, &query, today()).await?;
     let rows = records::list_households(

@@ -207,9 +207,13 @@ pub struct LoginQuery {
 }
 
 /// Only paths of this site: `next` must not send anyone elsewhere after signing in.
-fn safe_next(next: Option<&str>) -> String {
+pub fn safe_next(next: Option<&str>) -> String {
+    let path_chars = |n: &str| {
+        n.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/-_.~?&=%+,;:@".contains(c))
+    };
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.into(),
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && path_chars(n) => n.into(),
         _ => "/".into(),
     }
 }
@@ -339,4 +343,28 @@ pub async fn logout(
     }
     let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/").build());
     Ok((jar, Redirect::to("/login")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(
+            safe_next(Some("/households?q=H001&page=2")),
+            "/households?q=H001&page=2"
+        );
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "/a b",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
 }

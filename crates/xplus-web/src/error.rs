@@ -65,6 +65,8 @@ impl From<StoreError> for WebError {
             StoreError::Forbidden(m) => WebError::forbidden(m),
             StoreError::Conflict(m) => WebError::new(StatusCode::CONFLICT, m),
             StoreError::Invalid(m) => WebError::new(StatusCode::UNPROCESSABLE_ENTITY, m),
+            // A file that cannot be read as a bundle (not a workbook, broken CSV) is bad input.
+            StoreError::Source(e) => WebError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
             StoreError::Rejected(fields) => WebError {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 message: "有字段未通过检查，未保存 / some fields were refused; nothing was saved"

@@ -161,7 +161,7 @@ pub fn url_encode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
                 out.push(b as char)
             }
             _ => out.push_str(&format!("%{b:02X}")),
@@ -195,6 +195,6 @@ mod tests {
         let problems = parse(&HOUSEHOLDS, &text, today).unwrap_err();
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].field, "food_secure");
-        assert_eq!(url_encode("/a b?c"), "/a%20b%3Fc");
+        assert_eq!(url_encode("/a b?c"), "%2Fa%20b%3Fc");
     }
 }

@@ -1,4 +1,5 @@
-//! Chinese first, English on request: `?lang=en` (or `zh`) sets a cookie that later pages read.
+//! Chinese first, English on request: `?lang=en` (or `zh`) for one page, `/lang/en` (the switch
+//! in the top bar) for every page after (a cookie).
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;

@@ -25,7 +25,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use xplus_store::Store;
 
 /// Uploaded bundles may be a city's workbook.
-const MAX_BODY_BYTES: usize = 512 * 1024 * 1024;
+pub(crate) const MAX_BODY_BYTES: usize = 512 * 1024 * 1024;
 
 /// The whole application, for a server or a test.
 pub async fn router(store: Arc<dyn Store>) -> Result<Router, xplus_store::StoreError> {

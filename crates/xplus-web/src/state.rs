@@ -53,14 +53,24 @@ pub struct Upload {
     pub at: Instant,
 }
 
-/// Sign-in attempts: after `LIMIT` failures within `WINDOW` for one name or one address,
-/// further attempts are refused until the window has passed.
+/// Sign-in attempts: after `NAME_LIMIT` failures within `WINDOW` for one user name, or
+/// `ADDRESS_LIMIT` from one address (higher: many people may share a proxy's address), further
+/// attempts are refused until the window has passed.
 #[derive(Default)]
 pub struct Throttle {
     failures: Mutex<HashMap<String, (u32, Instant)>>,
 }
 
-const LIMIT: u32 = 5;
+const NAME_LIMIT: u32 = 5;
+const ADDRESS_LIMIT: u32 = 50;
+
+fn limit_of(key: &str) -> u32 {
+    if key.starts_with("ip:") {
+        ADDRESS_LIMIT
+    } else {
+        NAME_LIMIT
+    }
+}
 const WINDOW: Duration = Duration::from_secs(15 * 60);
 
 impl Throttle {
@@ -68,9 +78,9 @@ impl Throttle {
     pub fn locked(&self, keys: &[String]) -> Option<u64> {
         let map = self.failures.lock().expect("throttle");
         keys.iter()
-            .filter_map(|k| map.get(k))
-            .filter(|(n, since)| *n >= LIMIT && since.elapsed() < WINDOW)
-            .map(|(_, since)| (WINDOW - since.elapsed()).as_secs() + 1)
+            .filter_map(|k| map.get(k).map(|v| (limit_of(k), v)))
+            .filter(|(limit, (n, since))| n >= limit && since.elapsed() < WINDOW)
+            .map(|(_, (_, since))| (WINDOW - since.elapsed()).as_secs() + 1)
             .max()
     }
 

@@ -27,7 +27,7 @@ CREATE TABLE server_secrets (
     value TEXT NOT NULL
 );
 
--- Search by name (a prefix) and list households of a region in order, a page at a time,
+-- Search by a whole name and list households of a region in order, a page at a time,
 -- straight from an index.
 CREATE INDEX members_name ON members (name);
 CREATE INDEX households_village_order ON households (village_code, household_id);

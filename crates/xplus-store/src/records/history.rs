@@ -86,15 +86,25 @@ pub async fn household_history(
         )
     };
     args.extend(people);
-    // An income's key is "household / year".
-    let prefix = format!("{id} / ");
-    args.push(Arg::Int(prefix.chars().count() as i64));
-    args.push(Arg::Text(prefix));
-    let f = Filter::new().and(
+    // An income's key is "household / year": the stored years, exactly (a prefix would also
+    // match a household whose number starts with this one's).
+    let incomes: Vec<Arg> = record
+        .incomes
+        .iter()
+        .filter_map(|i| i[1].as_int())
+        .map(|year| Arg::Text(format!("{id} / {year}")))
+        .collect();
+    let incomes_part = if incomes.is_empty() {
+        String::new()
+    } else {
         format!(
-            "(entity = 'households' AND record_key = ?){members_part} \
-             OR (entity = 'incomes' AND substr(record_key, 1, CAST(? AS INTEGER)) = ?)"
-        ),
+            " OR (entity = 'incomes' AND record_key IN ({}))",
+            marks(incomes.len())
+        )
+    };
+    args.extend(incomes);
+    let f = Filter::new().and(
+        format!("(entity = 'households' AND record_key = ?){members_part}{incomes_part}"),
         args,
     );
     Ok(Some(s.audit_entries(&f, limit).await?))

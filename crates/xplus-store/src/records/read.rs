@@ -32,8 +32,8 @@ pub(crate) fn household_scope(access: &Access, today: NaiveDate) -> Filter {
         Scope::Region(r) => within(Filter::new(), *r),
         Scope::PairedWith(cadre) => Filter::new().and(
             "household_id IN (SELECT household_id FROM cadre_household_pairings \
-             WHERE cadre_id = ? AND (end_date IS NULL OR end_date >= ?))",
-            vec![Arg::Text(cadre.clone()), Arg::Date(today)],
+             WHERE cadre_id = ? AND start_date <= ? AND (end_date IS NULL OR end_date >= ?))",
+            vec![Arg::Text(cadre.clone()), Arg::Date(today), Arg::Date(today)],
         ),
     }
 }

@@ -222,14 +222,11 @@ pub async fn save_record(
                     None,
                 )
                 .await?;
-            if let Some(other) = elsewhere.iter().find(|m| m[0] != values[0]) {
+            if elsewhere.iter().any(|m| m[0] != values[0]) {
+                // Which household is not said: it may be outside the editor's reach.
                 problems.push(FieldProblem::new(
                     "id_number",
-                    format!(
-                        "此人已是户 {} 的成员（一人只能属于一户）/ this person is already a member of household {}",
-                        other[0].as_text().unwrap_or_default(),
-                        other[0].as_text().unwrap_or_default()
-                    ),
+                    "此人已是另一户的成员（一人只能属于一户）/ this person is already a member of another household",
                 ));
             }
             if values[3].as_code() == Some("head") {

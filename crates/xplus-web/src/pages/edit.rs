@@ -324,6 +324,18 @@ async fn save(
             };
             Ok::<Response, WebError>((status, html(&page)?).into_response())
         };
+    // A form opened before someone else saved is refused as a conflict first: its fields may
+    // no longer describe what is stored (a masked identity number cannot be resolved).
+    if let Some(expected) = fingerprint.as_deref().filter(|_| editing) {
+        let id = text[0].clone();
+        let current = records::household(state.store.as_ref(), &user.access, &id, today()).await?;
+        if current.is_some_and(|h| h.fingerprint != expected) {
+            let m = format!(
+                "户 {id} 在您打开后已被他人修改，您的修改未保存；请重新打开查看最新内容后再改 / household {id} was changed by someone else after you opened it; your change was not saved — reopen it to see the current values"
+            );
+            return again(Vec::new(), l.pick(&m), true, StatusCode::CONFLICT);
+        }
+    }
     let values = match forms::parse(spec, &text, today()) {
         Ok(v) => v,
         Err(problems) => {

@@ -89,6 +89,18 @@ impl ListParams {
         )
     }
 
+    /// The spreadsheet of the same filters.
+    pub fn export_link(&self) -> String {
+        let enc = crate::forms::url_encode;
+        format!(
+            "/households/export.xlsx?region={}&status={}&cause={}&q={}",
+            enc(&self.region),
+            enc(&self.status),
+            enc(&self.cause),
+            enc(&self.q)
+        )
+    }
+
     fn sort_code(&self) -> &str {
         if self.sort.is_empty() {
             "village"
@@ -164,9 +176,15 @@ async fn total(
             h
         }
     };
+    // The scope and the day too: a helper's pairings start and end with the calendar.
     let key = format!(
-        "{}|{:?}|{:?}|{:?}|{:?}",
-        user.account.name, query.region, query.status, query.cause, query.text
+        "{:?}|{}|{:?}|{:?}|{:?}|{:?}",
+        user.access.scope,
+        today(),
+        query.region,
+        query.status,
+        query.cause,
+        query.text
     );
     if let Some(n) = state.counts.get(&key, head) {
         return Ok(n);

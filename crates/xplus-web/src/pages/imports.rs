@@ -110,13 +110,26 @@ pub async fn upload(
                     }
                     continue;
                 };
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|_| bad("上传中断 / the upload was interrupted"))?;
-                std::fs::write(dir.path().join(&name), &bytes).map_err(|e| {
+                // Streamed to disk: a city's workbook need not sit in memory.
+                let io = |e: std::io::Error| {
                     WebError::from(xplus_store::StoreError::Interrupted(e.to_string()))
-                })?;
+                };
+                let mut file = tokio::fs::File::create(dir.path().join(&name))
+                    .await
+                    .map_err(io)?;
+                let mut field = field;
+                while let Some(chunk) = field
+                    .chunk()
+                    .await
+                    .map_err(|_| bad("上传中断 / the upload was interrupted"))?
+                {
+                    tokio::io::AsyncWriteExt::write_all(&mut file, &chunk)
+                        .await
+                        .map_err(io)?;
+                }
+                tokio::io::AsyncWriteExt::flush(&mut file)
+                    .await
+                    .map_err(io)?;
                 names.push(name);
             }
             _ => {}

@@ -40,7 +40,12 @@ pub fn routes() -> Router<AppState> {
         .route("/households/{id}/{file}", post(edit::save_part))
         .route("/households/{id}/{file}/new", get(edit::new_part))
         .route("/households/{id}/{file}/{key}/edit", get(edit::edit_part))
-        .route("/imports", get(imports::form).post(imports::upload))
+        .route(
+            "/imports",
+            get(imports::form)
+                .post(imports::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::MAX_BODY_BYTES)),
+        )
         .route("/imports/{token}/confirm", post(imports::confirm))
         .route("/audit", get(audit::page))
 }
@@ -124,8 +129,8 @@ async fn switch_lang(
             r.find("//")
                 .and_then(|i| r[i + 2..].find('/').map(|j| &r[i + 2 + j..]))
         })
-        .unwrap_or("/")
-        .to_string();
+        .unwrap_or("/");
+    let back = auth::safe_next(Some(back));
     let cookie = Cookie::build((LANG_COOKIE, lang))
         .path("/")
         .same_site(SameSite::Lax)
