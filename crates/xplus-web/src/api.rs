@@ -10,11 +10,13 @@ use crate::error::WebError;
 use crate::forms;
 use crate::pages::today;
 use crate::state::AppState;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use axum::{Json, Router};
+use axum_extra::extract::WithRejection;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -92,6 +94,25 @@ pub struct ApiError(pub WebError);
 impl From<WebError> for ApiError {
     fn from(e: WebError) -> ApiError {
         ApiError(e)
+    }
+}
+
+/// A body that is not the JSON object expected is bad input, said as problem details.
+impl From<JsonRejection> for ApiError {
+    fn from(e: JsonRejection) -> ApiError {
+        ApiError(WebError::new(
+            e.status(),
+            format!("请求体须是 JSON 对象（列名 → 文本）/ the body must be a JSON object of column names to text: {}", e.body_text()),
+        ))
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(e: QueryRejection) -> ApiError {
+        ApiError(WebError::bad_request(format!(
+            "查询参数有误 / bad query parameters: {}",
+            e.body_text()
+        )))
     }
 }
 
@@ -284,7 +305,7 @@ fn detail(user: &Signed, record: records::HouseholdRecord) -> Response {
 async fn list(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Query(q): Query<ListQuery>,
+    WithRejection(Query(q), _): WithRejection<Query<ListQuery>, ApiError>,
 ) -> ApiResult {
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let params = crate::pages::households::ListParams {
@@ -392,7 +413,7 @@ async fn create(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     headers: HeaderMap,
-    Json(body): Json<BTreeMap<String, Option<String>>>,
+    WithRejection(Json(body), _): WithRejection<Json<BTreeMap<String, Option<String>>>, ApiError>,
 ) -> ApiResult {
     check_csrf(&user, &headers)?;
     let values = record_of(&HOUSEHOLDS, &body, None)?;
@@ -410,7 +431,7 @@ async fn update(
     ApiUser(user): ApiUser,
     Path(id): Path<String>,
     headers: HeaderMap,
-    Json(body): Json<BTreeMap<String, Option<String>>>,
+    WithRejection(Json(body), _): WithRejection<Json<BTreeMap<String, Option<String>>>, ApiError>,
 ) -> ApiResult {
     check_csrf(&user, &headers)?;
     let expected = if_match(&headers)?;
@@ -428,7 +449,7 @@ async fn put_member(
     ApiUser(user): ApiUser,
     Path(id): Path<String>,
     headers: HeaderMap,
-    Json(body): Json<BTreeMap<String, Option<String>>>,
+    WithRejection(Json(body), _): WithRejection<Json<BTreeMap<String, Option<String>>>, ApiError>,
 ) -> ApiResult {
     check_csrf(&user, &headers)?;
     let expected = if_match(&headers)?;
@@ -446,7 +467,7 @@ async fn put_income(
     ApiUser(user): ApiUser,
     Path(id): Path<String>,
     headers: HeaderMap,
-    Json(body): Json<BTreeMap<String, Option<String>>>,
+    WithRejection(Json(body), _): WithRejection<Json<BTreeMap<String, Option<String>>>, ApiError>,
 ) -> ApiResult {
     check_csrf(&user, &headers)?;
     let expected = if_match(&headers)?;
@@ -475,7 +496,7 @@ pub struct RegionItem {
 async fn regions(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Query(q): Query<RegionQuery>,
+    WithRejection(Query(q), _): WithRejection<Query<RegionQuery>, ApiError>,
 ) -> ApiResult {
     let parent = match q.parent.as_deref().filter(|p| !p.is_empty()) {
         Some(p) => Some(RegionCode::parse(p).map_err(|_| WebError::not_found())?),
@@ -525,7 +546,7 @@ pub struct AuditItem {
 async fn audit(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Query(p): Query<AuditParams>,
+    WithRejection(Query(p), _): WithRejection<Query<AuditParams>, ApiError>,
 ) -> ApiResult {
     let query = AuditQuery {
         actor: p.actor,

@@ -505,6 +505,22 @@ async fn api_tokens_if_match_and_problems() {
         .await
         .unwrap();
     assert_eq!(wrong.status().as_u16(), 401);
+    // A body that is not JSON is a problem too, not plain text.
+    let garbage = app
+        .http
+        .put(&url)
+        .header("authorization", &auth)
+        .header("if-match", "\"x\"")
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(garbage.status().as_u16(), 400);
+    assert_eq!(
+        garbage.headers()["content-type"],
+        "application/problem+json"
+    );
     // The description of it all.
     let doc: serde_json::Value = app
         .http
