@@ -109,7 +109,9 @@ pub fn bundle() -> BTreeMap<&'static str, String> {
     );
     b.insert(
         "cadre_household_pairings",
-        "cadre_id,household_id,start_date,end_date\nC1,H001,2015-01-01,\n".to_string(),
+        // C1's pairing with H002 has not started: the helper does not reach it yet.
+        "cadre_id,household_id,start_date,end_date\nC1,H001,2015-01-01,\nC1,H002,2099-01-01,\n"
+            .to_string(),
     );
     b
 }
