@@ -52,12 +52,17 @@ pub fn generate_password() -> String {
         .collect()
 }
 
+/// Lower-case hex of `bytes` (secrets, their hashes, fingerprints).
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// A random secret of `bytes` bytes from the operating system, as hex (session ids, CSRF tokens,
 /// API tokens, keys).
 pub fn random_secret(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
     OsRng.fill_bytes(&mut buf);
-    buf.iter().map(|b| format!("{b:02x}")).collect()
+    hex(&buf)
 }
 
 /// The audit entry of a new account (never the password or its hash).

@@ -52,10 +52,7 @@ pub struct NewSession {
 /// Hex SHA-256 of a secret (session id or API token).
 pub fn secret_hash(secret: &str) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::accounts::hex(&Sha256::digest(secret.as_bytes()))
 }
 
 pub(crate) type AccountRow = (

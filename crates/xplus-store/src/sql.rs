@@ -154,7 +154,7 @@ fn region_filter(file: &FileSpec, code: u64, level: Level) -> Option<String> {
 }
 
 /// The codes inside a region form one contiguous range of 12-digit numbers.
-fn range_of(code: u64, level: Level) -> (u64, u64) {
+pub(crate) fn range_of(code: u64, level: Level) -> (u64, u64) {
     let span = match level {
         Level::Province => 10_000_000_000,
         Level::City => 100_000_000,

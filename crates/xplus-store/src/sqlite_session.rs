@@ -131,6 +131,25 @@ fn bind_args(stmt: &mut rusqlite::Statement<'_>, filter: &Filter) -> rusqlite::R
     Ok(())
 }
 
+/// Prepares (cached), binds and steps a filtered query, turning each row into a `T`: what every
+/// read below shares.
+fn query_rows<T>(
+    conn: &Connection,
+    text: &str,
+    filter: &Filter,
+    context: &dyn Fn() -> String,
+    mut each: impl FnMut(&rusqlite::Row<'_>) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    let mut stmt = conn.prepare_cached(text).map_err(sqlite_error(context()))?;
+    bind_args(&mut stmt, filter).map_err(sqlite_error(context()))?;
+    let mut rows = stmt.raw_query();
+    let mut out = Vec::new();
+    while let Some(r) = rows.next().map_err(sqlite_error(context()))? {
+        out.push(each(r)?);
+    }
+    Ok(out)
+}
+
 #[async_trait]
 impl RecordSession for SqliteSession {
     async fn select(
@@ -144,20 +163,11 @@ impl RecordSession for SqliteSession {
         let filter = filter.clone();
         self.run(move |conn| {
             let context = || format!("读取 {} / reading {}", file.name, file.name);
-            let mut stmt = conn
-                .prepare_cached(&text)
-                .map_err(sqlite_error(context()))?;
-            bind_args(&mut stmt, &filter).map_err(sqlite_error(context()))?;
-            let mut rows = stmt.raw_query();
-            let mut out = Vec::new();
-            while let Some(r) = rows.next().map_err(sqlite_error(context()))? {
-                out.push(
-                    (0..file.columns.len())
-                        .map(|i| read_value(file, r, i))
-                        .collect::<Result<Vec<_>, _>>()?,
-                );
-            }
-            Ok(out)
+            query_rows(conn, &text, &filter, &context, |r| {
+                (0..file.columns.len())
+                    .map(|i| read_value(file, r, i))
+                    .collect()
+            })
         })
         .await
     }
@@ -167,16 +177,10 @@ impl RecordSession for SqliteSession {
         let filter = filter.clone();
         self.run(move |conn| {
             let context = || format!("统计 {} / counting {}", file.name, file.name);
-            let mut stmt = conn
-                .prepare_cached(&text)
-                .map_err(sqlite_error(context()))?;
-            bind_args(&mut stmt, &filter).map_err(sqlite_error(context()))?;
-            let mut rows = stmt.raw_query();
-            let n: i64 = match rows.next().map_err(sqlite_error(context()))? {
-                Some(r) => r.get(0).map_err(sqlite_error(context()))?,
-                None => 0,
-            };
-            Ok(n as u64)
+            let counts = query_rows(conn, &text, &filter, &context, |r| {
+                r.get::<_, i64>(0).map_err(sqlite_error(context()))
+            })?;
+            Ok(counts.first().copied().unwrap_or(0) as u64)
         })
         .await
     }
@@ -193,13 +197,7 @@ impl RecordSession for SqliteSession {
             let context = || "读取贫困户 / reading households".to_string();
             let file = &HOUSEHOLDS;
             let n = file.columns.len();
-            let mut stmt = conn
-                .prepare_cached(&text)
-                .map_err(sqlite_error(context()))?;
-            bind_args(&mut stmt, &filter).map_err(sqlite_error(context()))?;
-            let mut rows = stmt.raw_query();
-            let mut out = Vec::new();
-            while let Some(r) = rows.next().map_err(sqlite_error(context()))? {
+            query_rows(conn, &text, &filter, &context, |r| {
                 let values = (0..n)
                     .map(|i| read_value(file, r, i))
                     .collect::<Result<Vec<_>, _>>()?;
@@ -211,14 +209,13 @@ impl RecordSession for SqliteSession {
                     ))
                 })()
                 .map_err(sqlite_error(context()))?;
-                out.push(HouseholdSummary {
+                Ok(HouseholdSummary {
                     values,
                     village_name: extra.0.unwrap_or_default(),
                     head_name: extra.1,
                     members: extra.2 as u32,
-                });
-            }
-            Ok(out)
+                })
+            })
         })
         .await
     }
@@ -258,14 +255,8 @@ impl RecordSession for SqliteSession {
         let filter = filter.clone();
         self.run(move |conn| {
             let context = || "读取审计日志 / reading the audit log".to_string();
-            let mut stmt = conn
-                .prepare_cached(&text)
-                .map_err(sqlite_error(context()))?;
-            bind_args(&mut stmt, &filter).map_err(sqlite_error(context()))?;
-            let mut rows = stmt.raw_query();
-            let mut out = Vec::new();
-            while let Some(r) = rows.next().map_err(sqlite_error(context()))? {
-                let entry = (|| {
+            query_rows(conn, &text, &filter, &context, |r| {
+                (|| {
                     Ok::<_, rusqlite::Error>(AuditEntry {
                         seq: r.get(0)?,
                         at: r.get(1)?,
@@ -279,10 +270,8 @@ impl RecordSession for SqliteSession {
                         hash: r.get(9)?,
                     })
                 })()
-                .map_err(sqlite_error(context()))?;
-                out.push(entry);
-            }
-            Ok(out)
+                .map_err(sqlite_error(context()))
+            })
         })
         .await
     }

@@ -321,7 +321,7 @@ async fn list(
     let per_page = q.per_page.unwrap_or(20).clamp(1, 100);
     let page = q.page.unwrap_or(1).clamp(1, 1_000_000);
     let store = state.store.as_ref();
-    let total = records::count_households(store, &user.access, &query, today()).await?;
+    let total = crate::pages::households::total(&state, &user, &query).await?;
     let rows = records::list_households(
         store,
         &user.access,
@@ -406,6 +406,21 @@ async fn save(
     Ok(response)
 }
 
+/// A change to a stored household's records: CSRF (for a session), If-Match, the row.
+async fn change(
+    state: &AppState,
+    user: &Signed,
+    headers: &HeaderMap,
+    spec: &'static FileSpec,
+    id: &str,
+    body: &BTreeMap<String, Option<String>>,
+) -> ApiResult {
+    check_csrf(user, headers)?;
+    let expected = if_match(headers)?;
+    let values = record_of(spec, body, Some(id))?;
+    save(state, user, spec, values, Some(&expected), false).await
+}
+
 /// Registers a household (the body is a households row; no If-Match).
 #[utoipa::path(post, path = "/api/v1/households", request_body = BTreeMap<String, String>,
     responses((status = 201, body = HouseholdDetail), (status = 403, body = Problem), (status = 422, body = Problem)))]
@@ -433,10 +448,7 @@ async fn update(
     headers: HeaderMap,
     WithRejection(Json(body), _): WithRejection<Json<BTreeMap<String, Option<String>>>, ApiError>,
 ) -> ApiResult {
-    check_csrf(&user, &headers)?;
-    let expected = if_match(&headers)?;
-    let values = record_of(&HOUSEHOLDS, &body, Some(&id))?;
-    save(&state, &user, &HOUSEHOLDS, values, Some(&expected), false).await
+    change(&state, &user, &headers, &HOUSEHOLDS, &id, &body).await
 }
 
 /// Adds or changes a member (by identity number).
@@ -451,10 +463,7 @@ async fn put_member(
     headers: HeaderMap,
     WithRejection(Json(body), _): WithRejection<Json<BTreeMap<String, Option<String>>>, ApiError>,
 ) -> ApiResult {
-    check_csrf(&user, &headers)?;
-    let expected = if_match(&headers)?;
-    let values = record_of(&MEMBERS, &body, Some(&id))?;
-    save(&state, &user, &MEMBERS, values, Some(&expected), false).await
+    change(&state, &user, &headers, &MEMBERS, &id, &body).await
 }
 
 /// Adds or changes a year's income.
@@ -469,10 +478,7 @@ async fn put_income(
     headers: HeaderMap,
     WithRejection(Json(body), _): WithRejection<Json<BTreeMap<String, Option<String>>>, ApiError>,
 ) -> ApiResult {
-    check_csrf(&user, &headers)?;
-    let expected = if_match(&headers)?;
-    let values = record_of(&INCOMES, &body, Some(&id))?;
-    save(&state, &user, &INCOMES, values, Some(&expected), false).await
+    change(&state, &user, &headers, &INCOMES, &id, &body).await
 }
 
 #[derive(Deserialize, IntoParams)]

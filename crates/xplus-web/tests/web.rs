@@ -692,5 +692,10 @@ async fn htmx_gets_the_list_alone_and_english_on_request() {
         tree.contains("天长街道") && !tree.contains("西涧街道"),
         "{tree}"
     );
+    // The breadcrumb names the regions above.
+    assert!(
+        tree.contains(">滁州市</a>") && tree.contains(">安徽省</a>"),
+        "{tree}"
+    );
     app.cleanup().await;
 }

@@ -13,10 +13,11 @@ mod save;
 pub use filter::{Arg, Filter};
 pub use history::{audit_page, household_history, AuditQuery};
 pub use read::{
-    count_households, each_household, household, list_households, region, region_children, village,
-    HouseholdQuery, HouseholdRecord, HouseholdSort, HouseholdSummary, RegionNode, VillageFacts,
+    count_households, each_household, household, list_households, region, region_children,
+    region_trail, village, HouseholdQuery, HouseholdRecord, HouseholdSort, HouseholdSummary,
+    RegionNode, VillageFacts,
 };
-pub use save::{fingerprint, save_record, FieldProblem, Saved};
+pub use save::{fingerprint, save_record, stale, FieldProblem, Saved};
 
 use crate::audit::NewAudit;
 use crate::error::StoreError;

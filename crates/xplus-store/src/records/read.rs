@@ -12,19 +12,6 @@ use xplus_core::interchange::schema::{HOUSEHOLDS, INCOMES, MEMBERS, REGIONS};
 use xplus_core::interchange::Value;
 use xplus_core::registry::{HouseholdStatus, Level, PovertyCause, RegionCode};
 
-/// The range of 12-digit codes inside a region.
-pub(crate) fn code_range(region: RegionCode) -> (i64, i64) {
-    let span: i64 = match region.level() {
-        Level::Province => 10_000_000_000,
-        Level::City => 100_000_000,
-        Level::County => 1_000_000,
-        Level::Town => 1_000,
-        Level::Village => 1,
-    };
-    let lo = region.as_u64() as i64;
-    (lo, lo + span - 1)
-}
-
 /// The households an account reaches, as a condition on the households table.
 pub(crate) fn household_scope(access: &Access, today: NaiveDate) -> Filter {
     match &access.scope {
@@ -39,10 +26,10 @@ pub(crate) fn household_scope(access: &Access, today: NaiveDate) -> Filter {
 }
 
 fn within(filter: Filter, region: RegionCode) -> Filter {
-    let (lo, hi) = code_range(region);
+    let (lo, hi) = crate::sql::range_of(region.as_u64(), region.level());
     filter.and(
         "village_code BETWEEN ? AND ?",
-        vec![Arg::Int(lo), Arg::Int(hi)],
+        vec![Arg::Int(lo as i64), Arg::Int(hi as i64)],
     )
 }
 
@@ -346,6 +333,27 @@ pub async fn region(
     };
     let mut nodes = nodes_of(s.as_mut(), access, vec![row], today).await?;
     Ok(nodes.pop())
+}
+
+/// The regions above `region` that the account may open, top first: names for a breadcrumb,
+/// without the household counts `region` computes.
+pub async fn region_trail(
+    store: &dyn Store,
+    access: &Access,
+    region: &RegionNode,
+) -> Result<Vec<(RegionCode, String)>, StoreError> {
+    let mut s = store.read_session().await?;
+    let mut trail = Vec::new();
+    let mut up = region.parent;
+    while let Some(code) = up.filter(|&c| reachable(access, c)) {
+        let filter = Filter::new().and("code = ?", vec![Arg::Int(code.as_u64() as i64)]);
+        let Some(row) = s.select(&REGIONS, &filter, "", None).await?.pop() else {
+            break;
+        };
+        trail.insert(0, (code, row[1].as_text().unwrap_or_default().to_string()));
+        up = row[3].as_region();
+    }
+    Ok(trail)
 }
 
 /// The regions directly below `parent` (the top of the tree when `None`) that the account

@@ -59,7 +59,16 @@ pub fn fingerprint(household: &[Value], members: &[Vec<Value>], incomes: &[Vec<V
         add(&INCOMES, i);
     }
     let digest = h.finalize();
-    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+    crate::accounts::hex(&digest[..16])
+}
+
+/// The refusal of a save whose household changed after the editor loaded it.
+pub fn stale(id: &str) -> StoreError {
+    StoreError::Conflict(format!(
+        "户 {id} 在您打开后已被他人修改，您的修改未保存；请重新打开查看最新内容后再改 \
+         / household {id} was changed by someone else after you opened it; your change was not \
+         saved — reopen it to see the current values"
+    ))
 }
 
 fn out_of_reach(id: &str) -> StoreError {
@@ -143,11 +152,7 @@ pub async fn save_record(
         (Some(_), false) if !in_reach => return Err(out_of_reach(&id)),
         (Some(current), false) => {
             if expected != Some(current.fingerprint.as_str()) {
-                return Err(StoreError::Conflict(format!(
-                    "户 {id} 在您打开后已被他人修改，您的修改未保存；请重新打开查看最新内容后再改 \
-                     / household {id} was changed by someone else after you opened it; your \
-                     change was not saved — reopen it to see the current values"
-                )));
+                return Err(stale(&id));
             }
         }
     }

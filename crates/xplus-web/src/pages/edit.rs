@@ -330,9 +330,7 @@ async fn save(
         let id = text[0].clone();
         let current = records::household(state.store.as_ref(), &user.access, &id, today()).await?;
         if current.is_some_and(|h| h.fingerprint != expected) {
-            let m = format!(
-                "户 {id} 在您打开后已被他人修改，您的修改未保存；请重新打开查看最新内容后再改 / household {id} was changed by someone else after you opened it; your change was not saved — reopen it to see the current values"
-            );
+            let m = records::stale(&id).to_string();
             return again(Vec::new(), l.pick(&m), true, StatusCode::CONFLICT);
         }
     }

@@ -16,7 +16,6 @@ use xplus_core::interchange::{cell, Value};
 use xplus_core::registry::{HouseholdStatus, IdNumber, PovertyCause, RegionCode, YearlyIncome};
 use xplus_core::Fen;
 use xplus_store::records::{self, HouseholdQuery, HouseholdSort, HouseholdSummary, Page};
-use xplus_store::Store;
 
 pub const PER_PAGE: u64 = 20;
 
@@ -162,8 +161,7 @@ struct ListPart {
 }
 
 /// The total of a filtered list, counted once per change of the records.
-async fn total(
-    store: &dyn Store,
+pub(crate) async fn total(
     state: &AppState,
     user: &Signed,
     query: &HouseholdQuery,
@@ -171,7 +169,7 @@ async fn total(
     let head = match state.counts.head() {
         Some(h) => h,
         None => {
-            let h = store.read_session().await?.audit_head().await?;
+            let h = state.store.read_session().await?.audit_head().await?;
             state.counts.set_head(h);
             h
         }
@@ -189,7 +187,7 @@ async fn total(
     if let Some(n) = state.counts.get(&key, head) {
         return Ok(n);
     }
-    let n = records::count_households(store, &user.access, query, today()).await?;
+    let n = records::count_households(state.store.as_ref(), &user.access, query, today()).await?;
     state.counts.put(key, head, n);
     Ok(n)
 }
@@ -203,7 +201,7 @@ pub async fn list(
 ) -> Result<Response, WebError> {
     let query = p.query()?;
     let store = state.store.as_ref();
-    let total = total(store, &state, &user, &query).await?;
+    let total = total(&state, &user, &query).await?;
     let pages = total.div_ceil(PER_PAGE).max(1);
     let page = p.page.unwrap_or(1).clamp(1, pages);
     let found = records::list_households(

@@ -17,7 +17,8 @@ use xplus_store::records::{self, RegionNode};
 struct RegionsPage {
     c: Chrome,
     region: Option<RegionNode>,
-    trail: Vec<RegionNode>,
+    /// (code, name) of the regions above, top first.
+    trail: Vec<(RegionCode, String)>,
     children: Vec<RegionNode>,
     village: Option<records::VillageFacts>,
 }
@@ -55,17 +56,7 @@ pub async fn one(
     let region = records::region(store, &user.access, code, today())
         .await?
         .ok_or_else(WebError::not_found)?;
-    let mut trail = Vec::new();
-    let mut up = region.parent;
-    while let Some(p) = up {
-        match records::region(store, &user.access, p, today()).await? {
-            Some(node) => {
-                up = node.parent;
-                trail.insert(0, node);
-            }
-            None => break,
-        }
-    }
+    let trail = records::region_trail(store, &user.access, &region).await?;
     let children = records::region_children(store, &user.access, Some(code), today()).await?;
     let village = if code.level() == Level::Village {
         records::village(store, &user.access, code).await?
