@@ -19,3 +19,45 @@ crate::labelled_enum! {
         GraduateOfficial = ("graduate_official", "大学生村官"),
     }
 }
+
+impl CadreRole {
+    /// Selected cadres (选派干部) are sent by their unit to live in the village and may be
+    /// recalled (召回); helpers and graduate officials are not.
+    pub fn is_selected(self) -> bool {
+        matches!(self, CadreRole::FirstSecretary | CadreRole::WorkTeam)
+    }
+}
+
+crate::labelled_enum! {
+    /// The "three bindings" (三个绑定) of a unit's village pairing.
+    pub enum BindingKind {
+        Project = ("project", "项目绑定"),
+        Funds = ("funds", "资金绑定"),
+        Responsibility = ("responsibility", "责任绑定"),
+    }
+}
+
+crate::labelled_enum! {
+    /// The "312" model village party secretaries: provincial, municipal, county.
+    pub enum SecretaryTier {
+        Provincial = ("provincial", "省级示范"),
+        Municipal = ("municipal", "市级示范"),
+        County = ("county", "县级示范"),
+    }
+}
+
+crate::labelled_enum! {
+    pub enum DevelopmentKind {
+        Training = ("training", "培训"),
+        Degree = ("degree", "学历提升"),
+        Exchange = ("exchange", "挂职交流"),
+    }
+}
+
+crate::labelled_enum! {
+    /// The yearly check-up of a secretary against the "三有三带" standard.
+    pub enum CheckUpResult {
+        Kept = ("kept", "保留"),
+        Adjusted = ("adjusted", "调整"),
+    }
+}

@@ -1,9 +1,7 @@
 //! The files of a bundle (interchange.md): their columns, types, keys and references. The bundle
 //! reader, the writer and both databases' schemas follow this one description.
 
-use crate::backbone::{CadreRole, UnitKind};
 use crate::collective::{EquityModel, ShareEventKind};
-use crate::education::{LecturerKind, StationKind, Topic, TrainingMode};
 use crate::labels::EnumSpec;
 use crate::registry::{Health, HouseholdStatus, Labour, Level, PovertyCause, Relation, Schooling};
 
@@ -17,12 +15,22 @@ pub enum FileId {
     Incomes,
     Stations,
     StationCoverage,
+    StationChecks,
     TrainingSessions,
     Attendance,
+    AttendanceMembers,
+    StationServices,
     Units,
     Cadres,
     UnitVillagePairings,
+    PairingBindings,
     CadreHouseholdPairings,
+    Visits,
+    Recalls,
+    Startups,
+    Secretaries,
+    SecretaryDevelopment,
+    SecretaryChecks,
     CollectiveIncome,
     Projects,
     ShareEvents,
@@ -108,7 +116,7 @@ impl FileSpec {
     }
 }
 
-const fn col(en: &'static str, zh: &'static str, ty: ColumnType) -> Column {
+pub(super) const fn col(en: &'static str, zh: &'static str, ty: ColumnType) -> Column {
     Column {
         en,
         zh,
@@ -118,7 +126,7 @@ const fn col(en: &'static str, zh: &'static str, ty: ColumnType) -> Column {
     }
 }
 
-const fn opt(en: &'static str, zh: &'static str, ty: ColumnType) -> Column {
+pub(super) const fn opt(en: &'static str, zh: &'static str, ty: ColumnType) -> Column {
     Column {
         en,
         zh,
@@ -128,7 +136,12 @@ const fn opt(en: &'static str, zh: &'static str, ty: ColumnType) -> Column {
     }
 }
 
-const fn reference(en: &'static str, zh: &'static str, ty: ColumnType, to: FileId) -> Column {
+pub(super) const fn reference(
+    en: &'static str,
+    zh: &'static str,
+    ty: ColumnType,
+    to: FileId,
+) -> Column {
     Column {
         en,
         zh,
@@ -140,18 +153,24 @@ const fn reference(en: &'static str, zh: &'static str, ty: ColumnType, to: FileI
 
 use ColumnType as T;
 
-const MONEY: T = T::Money { negative: false };
+pub mod backbone;
+pub mod education;
+pub use backbone::*;
+pub use education::*;
+
+pub(super) const MONEY: T = T::Money { negative: false };
 /// Counts of people and shares: capped far above any real figure so sums cannot overflow.
-const MAX_COUNT: i64 = 1_000_000_000_000;
-const COUNT: T = T::Int {
+pub(super) const MAX_COUNT: i64 = 1_000_000_000_000;
+pub(super) const COUNT: T = T::Int {
     min: 0,
     max: MAX_COUNT,
 };
-const VILLAGE: Column = reference("village_code", "村代码", T::Region, FileId::Villages);
-const HOUSEHOLD: Column = reference("household_id", "户编号", T::Text, FileId::Households);
-const YEAR: Column = col("year", "年度", T::Year);
-const START: Column = col("start_date", "开始日期", T::Date);
-const END: Column = opt("end_date", "结束日期", T::Date);
+pub(super) const VILLAGE: Column = reference("village_code", "村代码", T::Region, FileId::Villages);
+pub(super) const HOUSEHOLD: Column =
+    reference("household_id", "户编号", T::Text, FileId::Households);
+pub(super) const YEAR: Column = col("year", "年度", T::Year);
+pub(super) const START: Column = col("start_date", "开始日期", T::Date);
+pub(super) const END: Column = opt("end_date", "结束日期", T::Date);
 
 pub static REGIONS: FileSpec = FileSpec {
     id: FileId::Regions,
@@ -241,119 +260,6 @@ pub static INCOMES: FileSpec = FileSpec {
     ],
     key: &[0, 1],
     county: CountyFrom::Household(0),
-};
-
-pub static STATIONS: FileSpec = FileSpec {
-    id: FileId::Stations,
-    name: "stations",
-    zh: "远教站点",
-    columns: &[
-        col("station_id", "站点编号", T::Text),
-        VILLAGE,
-        col("kind", "类型", T::Enum(&StationKind::SPEC)),
-        col("name", "名称", T::Text),
-        opt("upgraded_year", "更新升级年度", T::Year),
-    ],
-    key: &[0],
-    county: CountyFrom::None,
-};
-
-pub static STATION_COVERAGE: FileSpec = FileSpec {
-    id: FileId::StationCoverage,
-    name: "station_coverage",
-    zh: "站点覆盖村",
-    columns: &[
-        reference("station_id", "站点编号", T::Text, FileId::Stations),
-        VILLAGE,
-    ],
-    key: &[0, 1],
-    county: CountyFrom::None,
-};
-
-pub static TRAINING_SESSIONS: FileSpec = FileSpec {
-    id: FileId::TrainingSessions,
-    name: "training_sessions",
-    zh: "培训",
-    columns: &[
-        col("session_id", "培训编号", T::Text),
-        reference("station_id", "站点编号", T::Text, FileId::Stations),
-        col("date", "日期", T::Date),
-        col("mode", "形式", T::Enum(&TrainingMode::SPEC)),
-        col("lecturer_kind", "讲师类别", T::Enum(&LecturerKind::SPEC)),
-        col("topic", "主题", T::Enum(&Topic::SPEC)),
-        opt("title", "标题", T::Text),
-    ],
-    key: &[0],
-    county: CountyFrom::None,
-};
-
-pub static ATTENDANCE: FileSpec = FileSpec {
-    id: FileId::Attendance,
-    name: "attendance",
-    zh: "参训",
-    columns: &[
-        reference("session_id", "培训编号", T::Text, FileId::TrainingSessions),
-        HOUSEHOLD,
-    ],
-    key: &[0, 1],
-    county: CountyFrom::Household(1),
-};
-
-pub static UNITS: FileSpec = FileSpec {
-    id: FileId::Units,
-    name: "units",
-    zh: "帮扶单位",
-    columns: &[
-        col("unit_id", "单位编号", T::Text),
-        col("name", "单位名称", T::Text),
-        col("kind", "类型", T::Enum(&UnitKind::SPEC)),
-    ],
-    key: &[0],
-    county: CountyFrom::None,
-};
-
-pub static CADRES: FileSpec = FileSpec {
-    id: FileId::Cadres,
-    name: "cadres",
-    zh: "帮扶干部",
-    columns: &[
-        col("cadre_id", "干部编号", T::Text),
-        col("name", "姓名", T::Text),
-        reference("unit_id", "单位编号", T::Text, FileId::Units),
-        col("role", "角色", T::Enum(&CadreRole::SPEC)),
-        opt("phone", "电话", T::Text),
-    ],
-    key: &[0],
-    county: CountyFrom::None,
-};
-
-pub static UNIT_VILLAGE_PAIRINGS: FileSpec = FileSpec {
-    id: FileId::UnitVillagePairings,
-    name: "unit_village_pairings",
-    zh: "单位包村",
-    columns: &[
-        reference("unit_id", "单位编号", T::Text, FileId::Units),
-        VILLAGE,
-        START,
-        END,
-        opt("joint_party_org", "建立联合党组织", T::Bool),
-    ],
-    key: &[0, 1, 2],
-    county: CountyFrom::Column(1),
-};
-
-pub static CADRE_HOUSEHOLD_PAIRINGS: FileSpec = FileSpec {
-    id: FileId::CadreHouseholdPairings,
-    name: "cadre_household_pairings",
-    zh: "干部包户",
-    columns: &[
-        reference("cadre_id", "干部编号", T::Text, FileId::Cadres),
-        HOUSEHOLD,
-        START,
-        END,
-    ],
-    key: &[0, 1, 2],
-    county: CountyFrom::Household(1),
 };
 
 pub static COLLECTIVE_INCOME: FileSpec = FileSpec {
@@ -461,7 +367,7 @@ pub static STATISTICS: FileSpec = FileSpec {
 };
 
 /// Every file, in dependency order.
-pub static ALL_FILES: [&FileSpec; 19] = [
+pub static ALL_FILES: [&FileSpec; 29] = [
     &REGIONS,
     &VILLAGES,
     &HOUSEHOLDS,
@@ -469,12 +375,22 @@ pub static ALL_FILES: [&FileSpec; 19] = [
     &INCOMES,
     &STATIONS,
     &STATION_COVERAGE,
+    &STATION_CHECKS,
     &TRAINING_SESSIONS,
     &ATTENDANCE,
+    &ATTENDANCE_MEMBERS,
+    &STATION_SERVICES,
     &UNITS,
     &CADRES,
     &UNIT_VILLAGE_PAIRINGS,
+    &PAIRING_BINDINGS,
     &CADRE_HOUSEHOLD_PAIRINGS,
+    &VISITS,
+    &RECALLS,
+    &STARTUPS,
+    &SECRETARIES,
+    &SECRETARY_DEVELOPMENT,
+    &SECRETARY_CHECKS,
     &COLLECTIVE_INCOME,
     &PROJECTS,
     &SHARE_EVENTS,

@@ -7,13 +7,16 @@ use super::names;
 use super::people::Household;
 use super::plan::{PoorState, VillageKind};
 use super::rng::{self, between, chance, day_in, pick, shuffle, stream, ymd, DemoRng};
-use super::writer::{boolean, code, date, opt_date, region, text, Writers};
+use super::secretaries;
+use super::writer::{boolean, code, date, int, money, opt_date, region, text, Writers};
 use super::DemoError;
 use chrono::Duration;
-use xplus_core::backbone::{CadreRole, UnitKind};
+use xplus_core::backbone::{BindingKind, CadreRole, UnitKind};
 use xplus_core::interchange::FileId;
+use xplus_core::interchange::Value;
 use xplus_core::registry::HouseholdStatus;
 use xplus_core::values::Date;
+use xplus_core::Fen;
 
 pub struct Unit {
     pub id: String,
@@ -192,9 +195,11 @@ fn pairing_row(
     out.row(FileId::CadreHouseholdPairings, &row)
 }
 
+/// `more` draws what the later files need (bindings, visits, recalls, start-ups, secretaries).
 pub fn write(
     out: &mut Writers,
     rng: &mut DemoRng,
+    more: &mut DemoRng,
     ctx: &Ctx,
     city_units: &[Unit],
     county_units: &[Unit],
@@ -263,16 +268,22 @@ pub fn write(
                         }
                         _ => None,
                     };
+                    let joint = joint(rng, k == 0);
                     let row = [
                         text(cadres.units[u].id.clone()),
                         region(v.code),
                         date(start),
                         opt_date(end),
-                        boolean(joint(rng, k == 0)),
+                        boolean(joint),
+                        joint_date(more, joint, start),
                     ];
                     out.row(FileId::UnitVillagePairings, &row)?;
+                    bindings(out, more, &cadres.units[u].id, v.code, start)?;
                 }
-                cadres.create(out, rng, paired[0], CadreRole::FirstSecretary)?;
+                let secretary = cadres.create(out, rng, paired[0], CadreRole::FirstSecretary)?;
+                if chance(more, 0.03) {
+                    recall(out, more, &mut cadres, paired[0], &secretary)?;
+                }
                 for _ in 0..between(rng, 1, 2) {
                     let u = *pick(rng, &paired);
                     cadres.create(out, rng, u, CadreRole::WorkTeam)?;
@@ -282,12 +293,14 @@ pub fn write(
                 let u = *pick(rng, for_others);
                 paired.push(u);
                 let start = day_in(rng, ymd(2015, 3, 1), ymd(2016, 6, 30));
+                let joint = chance(rng, 0.25);
                 let row = [
                     text(cadres.units[u].id.clone()),
                     region(v.code),
                     date(start),
                     opt_date(None),
-                    boolean(chance(rng, 0.25)),
+                    boolean(joint),
+                    joint_date(more, joint, start),
                 ];
                 out.row(FileId::UnitVillagePairings, &row)?;
             }
@@ -295,7 +308,13 @@ pub fn write(
         }
         if v.kind != VillageKind::Urban && chance(rng, 0.04) {
             // Graduate village officials (大学生村官) belong to the county's organisation department.
-            cadres.create(out, rng, n_city, CadreRole::GraduateOfficial)?;
+            let official = cadres.create(out, rng, n_city, CadreRole::GraduateOfficial)?;
+            if chance(more, 0.5) {
+                startup(out, more, &official, v.code, &v.short)?;
+            }
+        }
+        if v.kind != VillageKind::Urban {
+            secretaries::write(out, more, v.code)?;
         }
         // Helpers of a village come from its paired units and one or two county units, so
         // that each helper's places are filled within the village.
@@ -309,7 +328,7 @@ pub fn write(
             } else {
                 *pick(rng, &local)
             };
-            pair_household(out, rng, &mut cadres, unit, h)?;
+            pair_household(out, rng, more, &mut cadres, unit, h)?;
         }
     }
     Ok(())
@@ -325,6 +344,7 @@ fn rng_index(rng: &mut DemoRng, n: usize) -> usize {
 fn pair_household(
     out: &mut Writers,
     rng: &mut DemoRng,
+    more: &mut DemoRng,
     cadres: &mut Cadres,
     unit: usize,
     h: &Household,
@@ -347,7 +367,8 @@ fn pair_household(
                 pairing_row(out, &first, &h.id, start, Some(end))?;
                 let successor = cadres.helper(out, rng, unit, Some(&first))?;
                 let next = end + Duration::days(1);
-                return pairing_row(out, &successor, &h.id, next, None);
+                pairing_row(out, &successor, &h.id, next, None)?;
+                return visits(out, more, &successor, &h.id, next);
             }
             None
         }
@@ -371,5 +392,159 @@ fn pair_household(
         }
     };
     let cadre = cadres.helper(out, rng, unit, None)?;
-    pairing_row(out, &cadre, &h.id, start, end)
+    pairing_row(out, &cadre, &h.id, start, end)?;
+    if end.is_none() {
+        visits(out, more, &cadre, &h.id, start)?;
+    }
+    Ok(())
+}
+
+/// Visits in 2016 by a helper whose pairing is open: about one a quarter.
+fn visits(
+    out: &mut Writers,
+    more: &mut DemoRng,
+    cadre: &str,
+    household: &str,
+    from: Date,
+) -> Result<(), DemoError> {
+    const WHAT: [&str; 6] = [
+        "走访了解家庭收入情况",
+        "宣讲健康脱贫政策",
+        "帮助联系务工岗位",
+        "协调小额信贷",
+        "指导发展种养业",
+        "核实“两不愁三保障”情况",
+    ];
+    let first = from.max(ymd(2016, 1, 4));
+    let mut day = first;
+    for _ in 0..between(more, 2, 5) {
+        day = day_in(more, day + Duration::days(20), day + Duration::days(90));
+        if day > ymd(2016, 11, 30) {
+            break;
+        }
+        let row = [
+            text(cadre),
+            text(household),
+            date(day),
+            text(*pick(more, &WHAT)),
+        ];
+        out.row(FileId::Visits, &row)?;
+    }
+    Ok(())
+}
+
+fn joint_date(more: &mut DemoRng, joint: bool, start: Date) -> Value {
+    if joint {
+        date(day_in(
+            more,
+            start + Duration::days(30),
+            start + Duration::days(240),
+        ))
+    } else {
+        Value::Null
+    }
+}
+
+/// The "three bindings" (三个绑定) of a unit's pairing with a poor village.
+fn bindings(
+    out: &mut Writers,
+    more: &mut DemoRng,
+    unit: &str,
+    village: u64,
+    start: Date,
+) -> Result<(), DemoError> {
+    const PROJECTS: [&str; 4] = ["村道硬化", "光伏电站建设", "农田水利改造", "特色种植基地"];
+    let row = |kind: BindingKind, k: u32, item: String, amount: Value, day: Date| {
+        [
+            text(format!("BD{village}-{unit}-{k}")),
+            text(unit),
+            region(village),
+            code(kind.code()),
+            text(item),
+            amount,
+            date(day),
+        ]
+    };
+    let day = day_in(more, start, start + Duration::days(60));
+    let project = *pick(more, &PROJECTS);
+    out.row(
+        FileId::PairingBindings,
+        &row(
+            BindingKind::Project,
+            1,
+            project.to_string(),
+            Value::Null,
+            day,
+        ),
+    )?;
+    let funds = Fen::from_yuan(between(more, 5, 50) * 10_000);
+    out.row(
+        FileId::PairingBindings,
+        &row(
+            BindingKind::Funds,
+            2,
+            format!("{project}帮扶资金"),
+            money(funds),
+            day,
+        ),
+    )?;
+    out.row(
+        FileId::PairingBindings,
+        &row(
+            BindingKind::Responsibility,
+            3,
+            "单位主要负责人为第一责任人，每月到村不少于一次".into(),
+            Value::Null,
+            day,
+        ),
+    )
+}
+
+/// A first secretary recalled (召回) and replaced by another cadre of the same unit.
+fn recall(
+    out: &mut Writers,
+    more: &mut DemoRng,
+    cadres: &mut Cadres,
+    unit: usize,
+    secretary: &str,
+) -> Result<(), DemoError> {
+    const WHY: [&str; 3] = ["年度考核不称职", "驻村时间不足", "工作不在状态、群众不满意"];
+    let replacement = cadres.create(out, more, unit, CadreRole::FirstSecretary)?;
+    let day = day_in(more, ymd(2016, 3, 1), ymd(2016, 10, 31));
+    let row = [
+        text(secretary),
+        date(day),
+        text(*pick(more, &WHY)),
+        text(replacement),
+    ];
+    out.row(FileId::Recalls, &row)
+}
+
+/// A graduate village official's start-up (大学生村官创业).
+fn startup(
+    out: &mut Writers,
+    more: &mut DemoRng,
+    official: &str,
+    village: u64,
+    short: &str,
+) -> Result<(), DemoError> {
+    const WHAT: [&str; 5] = [
+        "稻虾共养",
+        "食用菌种植",
+        "电商服务站",
+        "苗木花卉",
+        "特色养殖",
+    ];
+    let what = *pick(more, &WHAT);
+    let row = [
+        text(format!("CY{official}")),
+        text(official),
+        region(village),
+        text(format!("{short}{what}项目")),
+        text(format!("{short}创业园")),
+        money(Fen::from_yuan(between(more, 2, 30) * 10_000)),
+        int(between(more, 0, 12)),
+        date(day_in(more, ymd(2015, 3, 1), ymd(2016, 9, 30))),
+    ];
+    out.row(FileId::Startups, &row)
 }

@@ -121,9 +121,11 @@ pub fn write(
     let county_units = backbone::units(county.code6(), &county.name, false);
     backbone::write_units(out, &county_units)?;
     let mut rng = stream(seed, county.code, rng::tag::EDUCATION);
-    education::write(out, &mut rng, &ctx)?;
+    let mut more = stream(seed, county.code, rng::tag::EDUCATION_MORE);
+    education::write(out, &mut rng, &mut more, &ctx)?;
     let mut rng = stream(seed, county.code, rng::tag::BACKBONE);
-    backbone::write(out, &mut rng, &ctx, city_units, &county_units)?;
+    let mut more = stream(seed, county.code, rng::tag::BACKBONE_MORE);
+    backbone::write(out, &mut rng, &mut more, &ctx, city_units, &county_units)?;
     let mut rng = stream(seed, county.code, rng::tag::COLLECTIVE);
     collective::write(out, &mut rng, &ctx)
 }

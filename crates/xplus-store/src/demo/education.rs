@@ -8,12 +8,17 @@ use super::names;
 use super::people::Household;
 use super::plan::VillageKind;
 use super::rng::{between, chance, day_in, pick, weighted, ymd, DemoRng};
-use super::writer::{code, date, opt_year, region, text, Writers};
+use super::writer::{code, date, int, money, opt_year, region, text, Writers};
 use super::DemoError;
 use std::collections::BTreeSet;
-use xplus_core::education::{LecturerKind, StationKind, Topic, TrainingMode};
+use xplus_core::education::{
+    Cooperation, LecturerKind, PartnerDepartment, StationCheckItem, StationCheckResult,
+    StationKind, StationService, Topic, TrainingMode,
+};
 use xplus_core::interchange::FileId;
+use xplus_core::interchange::Value;
 use xplus_core::registry::HouseholdStatus;
+use xplus_core::Fen;
 
 struct Station {
     id: String,
@@ -59,7 +64,13 @@ const OTHER: &[&str] = &[
     "防火防溺水安全教育",
 ];
 
-pub fn write(out: &mut Writers, rng: &mut DemoRng, ctx: &Ctx) -> Result<(), DemoError> {
+/// `more` draws what the later files need (investment, checks, named attendees, services).
+pub fn write(
+    out: &mut Writers,
+    rng: &mut DemoRng,
+    more: &mut DemoRng,
+    ctx: &Ctx,
+) -> Result<(), DemoError> {
     let plan = ctx.plan;
     let mut stations: Vec<Station> = Vec::new();
     // The stations that serve each village.
@@ -88,7 +99,7 @@ pub fn write(out: &mut Writers, rng: &mut DemoRng, ctx: &Ctx) -> Result<(), Demo
                 };
                 let id = format!("ZD{}-{k}", v.code);
                 let upgraded = if chance(rng, 0.45) { 2015 } else { 2016 };
-                write_station(out, &id, v.code, kind, &name, Some(upgraded))?;
+                write_station(out, more, &id, v.code, kind, &name, Some(upgraded))?;
                 mine.push(stations.len());
                 serving[vi].insert(stations.len());
                 stations.push(Station {
@@ -104,6 +115,7 @@ pub fn write(out: &mut Writers, rng: &mut DemoRng, ctx: &Ctx) -> Result<(), Demo
                     let upgraded = chance(rng, 0.5).then_some(2016);
                     write_station(
                         out,
+                        more,
                         &id,
                         v.code,
                         StationKind::LearningHousehold,
@@ -166,11 +178,20 @@ pub fn write(out: &mut Writers, rng: &mut DemoRng, ctx: &Ctx) -> Result<(), Demo
             }
         }
     }
-    attendance(out, rng, ctx.villages, ctx.households, &stations, &serving)
+    attendance(
+        out,
+        rng,
+        more,
+        ctx.villages,
+        ctx.households,
+        &stations,
+        &serving,
+    )
 }
 
 fn write_station(
     out: &mut Writers,
+    more: &mut DemoRng,
     id: &str,
     village: u64,
     kind: StationKind,
@@ -183,8 +204,40 @@ fn write_station(
         code(kind.code()),
         text(name),
         opt_year(upgraded),
+        money(Fen::from_yuan(match kind {
+            StationKind::Station => between(more, 8, 40) * 1000,
+            StationKind::LearningHousehold => between(more, 5, 20) * 100,
+        })),
     ];
-    out.row(FileId::Stations, &row)
+    out.row(FileId::Stations, &row)?;
+    station_checks(out, more, id)
+}
+
+/// The yearly standardisation check (抓规范): every item in 2015 and 2016; most are met, some
+/// were put right after the check.
+fn station_checks(out: &mut Writers, more: &mut DemoRng, id: &str) -> Result<(), DemoError> {
+    for year in [2015, 2016] {
+        for item in StationCheckItem::ALL {
+            let result = [
+                StationCheckResult::Met,
+                StationCheckResult::Rectified,
+                StationCheckResult::Unmet,
+            ][weighted(more, &[85, 10, 5])];
+            let note = match result {
+                StationCheckResult::Met => Value::Null,
+                _ => text(format!("{}需整改", item.label_zh())),
+            };
+            let row = [
+                text(id),
+                int(year.into()),
+                code(item.code()),
+                code(result.code()),
+                note,
+            ];
+            out.row(FileId::StationChecks, &row)?;
+        }
+    }
+    Ok(())
 }
 
 fn write_session(
@@ -236,6 +289,7 @@ fn write_session(
 fn attendance(
     out: &mut Writers,
     rng: &mut DemoRng,
+    more: &mut DemoRng,
     villages: &[Village],
     households: &[Household],
     stations: &[Station],
@@ -280,9 +334,64 @@ fn attendance(
                 }
                 for session in &pool[..n] {
                     out.row(FileId::Attendance, &[text(*session), text(h.id.clone())])?;
+                    // A third of the sign-in sheets name who came: one or two members.
+                    if chance(more, 0.35) && !h.members.is_empty() {
+                        let first = between(more, 0, h.members.len() - 1);
+                        let named = if h.members.len() > 1 && chance(more, 0.3) {
+                            2
+                        } else {
+                            1
+                        };
+                        for k in 0..named {
+                            let member = &h.members[(first + k) % h.members.len()];
+                            let row = [text(*session), text(h.id.clone()), Value::Id(member.id)];
+                            out.row(FileId::AttendanceMembers, &row)?;
+                        }
+                    }
                 }
+            }
+            if h.status.is_poor() && chance(more, 0.15) {
+                let station =
+                    &stations[*pick(more, &serving[vi].iter().copied().collect::<Vec<_>>())];
+                service(out, more, &station.id, &h.id)?;
             }
         }
     }
     Ok(())
+}
+
+/// A service a station delivered to a household with a partner department (远教+部门).
+fn service(
+    out: &mut Writers,
+    more: &mut DemoRng,
+    station: &str,
+    household: &str,
+) -> Result<(), DemoError> {
+    use PartnerDepartment as D;
+    use StationService as S;
+    let service = S::ALL[weighted(more, &[20, 30, 20, 15, 5, 10])];
+    let department = match service {
+        S::Loan => D::CreditCoop,
+        S::Insurance if chance(more, 0.5) => D::CreditCoop,
+        S::Market | S::Sales if chance(more, 0.4) => D::Weather,
+        S::Consultation if chance(more, 0.5) => D::HumanResources,
+        S::Communications => D::Other,
+        _ => D::Agritech,
+    };
+    let cooperation = if chance(more, 0.6) {
+        Cooperation::Joint
+    } else {
+        Cooperation::Entrusted
+    };
+    let day = day_in(more, ymd(2016, 1, 4), ymd(2016, 11, 30));
+    let row = [
+        text(station),
+        text(household),
+        date(day),
+        code(service.code()),
+        code(department.code()),
+        code(cooperation.code()),
+        Value::Null,
+    ];
+    out.row(FileId::StationServices, &row)
 }

@@ -17,6 +17,7 @@ mod people;
 mod plan;
 mod regions;
 mod rng;
+mod secretaries;
 mod writer;
 
 use std::fmt;

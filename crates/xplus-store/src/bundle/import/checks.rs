@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use xplus_core::backbone::pairing::{self, Span};
 use xplus_core::collective::{ledger, loan, ShareEventKind};
 use xplus_core::interchange::schema::{
-    self, CADRE_HOUSEHOLD_PAIRINGS, HOUSEHOLDS, LOANS, MEMBERS, PROJECTS, REGIONS, SHARE_EVENTS,
-    UNIT_VILLAGE_PAIRINGS, VILLAGES,
+    self, ATTENDANCE_MEMBERS, CADRE_HOUSEHOLD_PAIRINGS, HOUSEHOLDS, LOANS, MEMBERS, PROJECTS,
+    REGIONS, SHARE_EVENTS, UNIT_VILLAGE_PAIRINGS, VILLAGES,
 };
 use xplus_core::interchange::{FileSpec, Value};
 use xplus_core::registry::{IdNumber, RegionCode, Relation};
@@ -155,7 +155,32 @@ impl Validator {
                 false,
             );
         }
+        self.check_attendees(&members);
         counts
+    }
+
+    /// A member named in attendance_members.csv belongs to the household named beside them.
+    /// `members` is sorted by identity number, one entry per person.
+    fn check_attendees(&mut self, members: &[MemberEntry]) {
+        let attendees = std::mem::take(&mut self.ctx.attendees);
+        for a in attendees {
+            let found = members
+                .binary_search_by_key(&a.id, |m| m.id)
+                .ok()
+                .map(|i| members[i].household());
+            if found == Some(a.household) {
+                continue;
+            }
+            let id = self.ctx.households.ids[a.household as usize].to_string();
+            let reason = match found {
+                Some(other) => {
+                    let other = &self.ctx.households.ids[other as usize];
+                    format!("此人是户 {other} 的成员，不是户 {id} 的 / this person is a member of household {other}, not of {id}")
+                }
+                None => format!("此人不是户 {id} 的成员（家庭成员中没有）/ this person is not a member of household {id}"),
+            };
+            self.error_at(&ATTENDANCE_MEMBERS, a.row, 2, &a.value, reason);
+        }
     }
 
     /// rules.md §7: no household that still needs help loses its last helper; no cadre has more

@@ -5,8 +5,10 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use xplus_core::backbone::CadreRole;
 use xplus_core::collective::ShareEventKind;
 use xplus_core::interchange::FileId;
+use xplus_core::interchange::Value;
 use xplus_core::registry::{HouseholdStatus, Level, Relation};
 use xplus_core::values::Date;
 use xplus_core::Fen;
@@ -165,6 +167,11 @@ impl KeyPacker {
         self.push(d.num_days_from_ce() as u64 & 0xff_ffff, 24)
     }
 
+    /// A full 64-bit part (an identity number's 17 digits).
+    pub fn push_wide(self, value: u64) -> Self {
+        self.push(value, 64)
+    }
+
     pub fn flag(self, b: bool) -> Self {
         self.push(u64::from(b), 1)
     }
@@ -268,6 +275,13 @@ pub(crate) struct LoanInfo {
     pub repaid: Option<Date>,
 }
 
+pub(crate) struct Attendee {
+    pub id: u64,
+    pub household: u32,
+    pub row: u32,
+    pub value: Value,
+}
+
 /// One income row of the bundle, kept for the doubtful-income warning.
 pub(crate) struct IncomeSeen {
     pub net: Fen,
@@ -286,7 +300,13 @@ pub(crate) struct Context {
     pub stations: Entities<u64>,
     pub sessions: Entities<()>,
     pub units: Entities<()>,
-    pub cadres: Entities<()>,
+    /// The role, when the cadre's row could be read.
+    pub cadres: Entities<Option<CadreRole>>,
+    pub bindings: Entities<()>,
+    pub startups: Entities<()>,
+    pub secretaries: Entities<()>,
+    /// Bundle rows of attendance_members.csv: the member must belong to the household named.
+    pub attendees: Vec<Attendee>,
     pub projects: Entities<ProjectInfo>,
     pub loans: Entities<LoanInfo>,
     /// Composite keys per file.

@@ -5,6 +5,8 @@
 
 use super::context::*;
 use super::Validator;
+use xplus_core::backbone::{CadreRole, DevelopmentKind};
+use xplus_core::education::{StationCheckItem, StationService};
 use xplus_core::interchange::{schema, CountyFrom, FileId, FileSpec, Value};
 use xplus_core::registry::household::{self, YearField};
 use xplus_core::registry::member::is_doubtful_child_labour;
@@ -58,6 +60,7 @@ impl Validator {
             FileId::Units => ctx.units.get(text(values, i)).map(u64::from),
             FileId::Cadres => ctx.cadres.get(text(values, i)).map(u64::from),
             FileId::Projects => ctx.projects.get(text(values, i)).map(u64::from),
+            FileId::Secretaries => ctx.secretaries.get(text(values, i)).map(u64::from),
             other => unreachable!("no column refers to {other:?}"),
         };
         if found.is_none() && row != FROM_DB && !self.broken.contains(&target) {
@@ -364,7 +367,8 @@ impl Validator {
             }
             FileId::Cadres => {
                 let id = text(values, 0).to_string();
-                self.entity(spec, row, values, |ctx| ctx.cadres.insert(&id, (), row))
+                let role = values[3].as_code().and_then(CadreRole::parse);
+                self.entity(spec, row, values, |ctx| ctx.cadres.insert(&id, role, row))
             }
             FileId::UnitVillagePairings => self.unit_pairing_row(spec, row, values, refs),
             FileId::CadreHouseholdPairings => self.cadre_pairing_row(spec, row, values, refs),
@@ -379,6 +383,84 @@ impl Validator {
                 self.composite_key(spec, row, values, key)
             }
             FileId::Loans => self.loan_row(spec, row, values, refs),
+            FileId::StationChecks => {
+                let item = values[2].as_code().unwrap_or_default();
+                let item = StationCheckItem::ALL
+                    .iter()
+                    .position(|i| i.code() == item)
+                    .unwrap_or(0);
+                let key = KeyPacker::new()
+                    .index(idx(0))
+                    .year(int(values, 1))
+                    .index(item as u32)
+                    .done();
+                self.composite_key(spec, row, values, key)
+            }
+            FileId::AttendanceMembers => self.attendee_row(spec, row, values, refs),
+            FileId::StationServices => {
+                let Some(day) = date(values, 2) else {
+                    return false;
+                };
+                let service = values[3].as_code().unwrap_or_default();
+                let service = StationService::ALL
+                    .iter()
+                    .position(|s| s.code() == service)
+                    .unwrap_or(0);
+                let key = KeyPacker::new()
+                    .index(idx(0))
+                    .index(idx(1))
+                    .date(day)
+                    .index(service as u32)
+                    .done();
+                self.composite_key(spec, row, values, key)
+            }
+            FileId::PairingBindings => {
+                let id = text(values, 0).to_string();
+                self.entity(spec, row, values, |ctx| ctx.bindings.insert(&id, (), row))
+            }
+            FileId::Visits => {
+                let Some(day) = date(values, 2) else {
+                    return false;
+                };
+                let key = KeyPacker::new()
+                    .index(idx(0))
+                    .index(idx(1))
+                    .date(day)
+                    .done();
+                self.composite_key(spec, row, values, key)
+            }
+            FileId::Recalls => self.recall_row(spec, row, values, refs),
+            FileId::Startups => self.startup_row(spec, row, values, refs),
+            FileId::Secretaries => {
+                if !self.check_span(spec, row, values, 3, 4) {
+                    return false;
+                }
+                let id = text(values, 0).to_string();
+                self.entity(spec, row, values, |ctx| {
+                    ctx.secretaries.insert(&id, (), row)
+                })
+            }
+            FileId::SecretaryDevelopment => {
+                let Some(start) = date(values, 2) else {
+                    return false;
+                };
+                let kind = values[1].as_code().unwrap_or_default();
+                let kind = DevelopmentKind::ALL
+                    .iter()
+                    .position(|k| k.code() == kind)
+                    .unwrap_or(0);
+                let key = KeyPacker::new()
+                    .index(idx(0))
+                    .index(kind as u32)
+                    .date(start)
+                    .done();
+                self.composite_key(spec, row, values, key)
+                    && self.check_span(spec, row, values, 2, 3)
+            }
+            FileId::SecretaryChecks => {
+                let key = KeyPacker::new().index(idx(0)).year(int(values, 1)).done();
+                self.composite_key(spec, row, values, key)
+            }
             FileId::Regions | FileId::Villages | FileId::Households => {
                 unreachable!("handled above")
             }

@@ -415,7 +415,11 @@ impl Validator {
                 self.ctx.units.insert(id, (), row);
             }
             (FileId::Cadres, Value::Text(id)) => {
-                self.ctx.cadres.insert(id, (), row);
+                // Unknown role: the role checks of recalls and start-ups stay quiet.
+                self.ctx.cadres.insert(id, None, row);
+            }
+            (FileId::Secretaries, Value::Text(id)) => {
+                self.ctx.secretaries.insert(id, (), row);
             }
             (FileId::Projects, Value::Text(id)) => {
                 let info = context::ProjectInfo {
@@ -468,6 +472,7 @@ fn needed_from_database(present: &[FileId]) -> BTreeSet<FileId> {
             ShareEvents => vec![Loans],
             Loans => vec![ShareEvents],
             Projects => vec![ShareEvents, Loans],
+            AttendanceMembers => vec![Members],
             _ => vec![],
         });
         stack.extend(more.into_iter().filter(|m| !needed.contains(m)));

@@ -4,6 +4,7 @@
 use super::context::*;
 use super::files::{date, int, text};
 use super::Validator;
+use xplus_core::backbone::CadreRole;
 use xplus_core::collective::ShareEventKind;
 use xplus_core::interchange::{FileSpec, Value};
 
@@ -211,5 +212,113 @@ impl Validator {
         };
         let id = text(values, 0).to_string();
         self.entity(spec, row, values, |ctx| ctx.loans.insert(&id, info, row))
+    }
+}
+
+impl Validator {
+    pub(super) fn attendee_row(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        refs: &[u64],
+    ) -> bool {
+        let Value::Id(id) = values[2] else {
+            return false;
+        };
+        let key = KeyPacker::new()
+            .index(refs[0] as u32)
+            .push_wide(id.digits17())
+            .done();
+        if !self.composite_key(spec, row, values, key) {
+            return false;
+        }
+        if row != FROM_DB {
+            // Whether the person belongs to the household is known once every member is read.
+            self.ctx.attendees.push(Attendee {
+                id: id.digits17(),
+                household: refs[1] as u32,
+                row,
+                value: values[2].clone(),
+            });
+        }
+        true
+    }
+
+    /// rules.md §7: only selected cadres (first secretaries, work-team members) are recalled,
+    /// and a replacement is someone else.
+    pub(super) fn recall_row(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        refs: &[u64],
+    ) -> bool {
+        let Some(day) = date(values, 1) else {
+            return false;
+        };
+        let cadre = refs[0] as u32;
+        let key = KeyPacker::new().index(cadre).date(day).done();
+        if !self.composite_key(spec, row, values, key) || row == FROM_DB {
+            return true;
+        }
+        if let Some(role) = self.ctx.cadres.info[cadre as usize] {
+            if !role.is_selected() {
+                self.error_at(
+                    spec,
+                    row,
+                    0,
+                    &values[0],
+                    format!(
+                        "该干部角色为“{}”，只有选派第一书记和驻村工作队员可召回 / only selected cadres (first secretaries, work-team members) are recalled, not a {} — rules.md §7",
+                        role.label_zh(),
+                        role.code()
+                    ),
+                );
+                return false;
+            }
+        }
+        if refs[3] != u64::MAX && refs[3] as u32 == cadre {
+            self.error_at(
+                spec,
+                row,
+                3,
+                &values[3],
+                "接替干部不能是被召回的干部本人 / the replacement must be another cadre".into(),
+            );
+            return false;
+        }
+        true
+    }
+
+    /// Start-ups are those of graduate village officials (大学生村官).
+    pub(super) fn startup_row(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        refs: &[u64],
+    ) -> bool {
+        let cadre = refs[1] as u32;
+        if row != FROM_DB {
+            if let Some(role) = self.ctx.cadres.info[cadre as usize] {
+                if role != CadreRole::GraduateOfficial {
+                    self.error_at(
+                        spec,
+                        row,
+                        1,
+                        &values[1],
+                        format!(
+                            "该干部角色为“{}”，创业项目须由大学生村官填报 / start-ups are those of graduate village officials, not of a {}",
+                            role.label_zh(),
+                            role.code()
+                        ),
+                    );
+                    return false;
+                }
+            }
+        }
+        let id = text(values, 0).to_string();
+        self.entity(spec, row, values, |ctx| ctx.startups.insert(&id, (), row))
     }
 }
