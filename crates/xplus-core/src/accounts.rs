@@ -80,6 +80,12 @@ impl Access {
         matches!(self.role, Role::Admin | Role::Official | Role::Secretary)
     }
 
+    /// Pairings of cadres with households (and units with villages) are decided by the office,
+    /// not by the helpers themselves (rules.md §7).
+    pub fn may_assign_helpers(&self) -> bool {
+        self.may_create_households()
+    }
+
     /// A bundle may touch any region, so only an administrator imports one.
     pub fn may_import(&self) -> bool {
         self.role == Role::Admin

@@ -77,6 +77,20 @@ impl RecordSession for PgSession {
         rows.iter().map(|r| decode(file, r)).collect()
     }
 
+    async fn query(
+        &mut self,
+        shape: &'static FileSpec,
+        sql: &str,
+        args: &Filter,
+    ) -> Result<Vec<Vec<Value>>, StoreError> {
+        let text = crate::records::render_marks(sql, &mut numbered());
+        let rows = with_args(sqlx::query(&text), args)
+            .fetch_all(self.conn())
+            .await
+            .context(format!("读取 {} / reading {}", shape.zh, shape.name))?;
+        rows.iter().map(|r| decode(shape, r)).collect()
+    }
+
     async fn count(&mut self, file: &'static FileSpec, filter: &Filter) -> Result<u64, StoreError> {
         let text = records::count_sql(file, filter, &mut numbered());
         let row = with_args(sqlx::query(&text), filter)

@@ -172,6 +172,25 @@ impl RecordSession for SqliteSession {
         .await
     }
 
+    async fn query(
+        &mut self,
+        shape: &'static FileSpec,
+        sql: &str,
+        args: &Filter,
+    ) -> Result<Vec<Vec<Value>>, StoreError> {
+        let text = sql.to_string();
+        let filter = args.clone();
+        self.run(move |conn| {
+            let context = || format!("读取 {} / reading {}", shape.zh, shape.name);
+            query_rows(conn, &text, &filter, &context, |r| {
+                (0..shape.columns.len())
+                    .map(|i| read_value(shape, r, i))
+                    .collect()
+            })
+        })
+        .await
+    }
+
     async fn count(&mut self, file: &'static FileSpec, filter: &Filter) -> Result<u64, StoreError> {
         let text = records::count_sql(file, filter, &mut || "?".into());
         let filter = filter.clone();

@@ -1,7 +1,9 @@
 //! rules.md §7: 贫困户不脱贫、帮扶责任人不脱钩 — a household that still needs help is never left
 //! without a helper.
 
+use crate::registry::HouseholdStatus;
 use crate::values::Date;
+use chrono::Datelike;
 
 /// One pairing's period. `end` is the last day it is active (§6: active on d when start ≤ d and
 /// end is empty or ≥ d).
@@ -34,6 +36,68 @@ pub fn ends_without_successor(spans: &[Span]) -> Vec<usize> {
             (!covered).then_some(i)
         })
         .collect()
+}
+
+/// Whether an end of a pairing on `end` is bound by §7: the household still needs help
+/// (poor, returned, monitored) and had not already exited before the year of the end — a
+/// helper who left after the household's exit year left lawfully (§7 binds exited households
+/// only where a county extends it, rules.md §5).
+pub fn end_is_bound(status: HouseholdStatus, exit_year: Option<i32>, end: Date) -> bool {
+    status.needs_helper() && !exit_year.is_some_and(|exited| end.year() > exited)
+}
+
+/// §7 capacity: one cadre's pairings, swept by start date; each time more than `capacity` are
+/// active at once, the pairing blamed for it — among those active then and `blamable`, the one
+/// with the greatest `(start, rank)` — and it is set aside so that one overload is reported
+/// once. Stored pairings are not blamable: they kept the rule when they were written.
+pub fn over_capacity(
+    spans: &[Span],
+    capacity: usize,
+    blamable: impl Fn(usize) -> bool,
+    rank: impl Fn(usize) -> u32,
+) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..spans.len()).collect();
+    order.sort_by_key(|&i| spans[i].start);
+    let mut active: Vec<usize> = Vec::new();
+    let mut blamed = Vec::new();
+    for i in order {
+        let start = spans[i].start;
+        active.retain(|&j| spans[j].end.is_none_or(|end| end >= start));
+        active.push(i);
+        if active.len() <= capacity {
+            continue;
+        }
+        if let Some(culprit) = active
+            .iter()
+            .copied()
+            .filter(|&j| blamable(j))
+            .max_by_key(|&j| (spans[j].start, rank(j)))
+        {
+            blamed.push(culprit);
+            active.retain(|&j| j != culprit);
+        }
+    }
+    blamed
+}
+
+crate::labelled_enum! {
+    /// rules.md §7: how units and a village are paired (derived, never entered).
+    pub enum PairingForm {
+        OneToOne = ("1+1", "一个单位包一个村"),
+        OneToMany = ("1+X", "一个单位包多个村"),
+        ManyToOne = ("X+1", "多个单位包一个村"),
+    }
+}
+
+/// The form of a village's pairing: several units on the village make it X+1; otherwise its one
+/// unit's number of villages decides between 1+X and 1+1. None when no unit is paired.
+pub fn form(units_on_village: usize, villages_of_unit: usize) -> Option<PairingForm> {
+    match (units_on_village, villages_of_unit) {
+        (0, _) => None,
+        (1, v) if v > 1 => Some(PairingForm::OneToMany),
+        (1, _) => Some(PairingForm::OneToOne),
+        _ => Some(PairingForm::ManyToOne),
+    }
 }
 
 /// §7 unit pairings: a unit or work team may not leave a poor village before it exits.
@@ -87,6 +151,47 @@ mod tests {
         assert_eq!(ends_without_successor(&chain), vec![1]);
         assert!(ends_without_successor(&[span("2016-01-01", None)]).is_empty());
         assert!(ends_without_successor(&[]).is_empty());
+    }
+
+    #[test]
+    fn capacity_blames_the_pairing_that_overloads() {
+        let open = |start: &str| span(start, None);
+        let five: Vec<Span> = (1..=5).map(|m| open(&format!("2016-0{m}-01"))).collect();
+        assert!(over_capacity(&five, 5, |_| true, |i| i as u32).is_empty());
+        let mut six = five.clone();
+        six.push(open("2016-06-01"));
+        assert_eq!(over_capacity(&six, 5, |_| true, |i| i as u32), vec![5]);
+        // Stored pairings are not blamed: the new one is, even if it started earlier.
+        let mut early = five.clone();
+        early.insert(0, open("2015-12-01"));
+        assert_eq!(over_capacity(&early, 5, |i| i == 0, |i| i as u32), vec![0]);
+        // One that ended the day before the sixth starts frees its place.
+        let mut freed = five.clone();
+        freed[0] = span("2016-01-01", Some("2016-05-31"));
+        freed.push(open("2016-06-01"));
+        assert!(over_capacity(&freed, 5, |_| true, |i| i as u32).is_empty());
+        // Ending on the day the sixth starts still overlaps it.
+        freed[0] = span("2016-01-01", Some("2016-06-01"));
+        assert_eq!(over_capacity(&freed, 5, |_| true, |i| i as u32), vec![5]);
+    }
+
+    #[test]
+    fn an_end_is_bound_while_the_household_needs_help() {
+        let end = d("2016-06-30");
+        assert!(end_is_bound(HouseholdStatus::Poor, None, end));
+        assert!(end_is_bound(HouseholdStatus::Monitored, Some(2016), end));
+        assert!(!end_is_bound(HouseholdStatus::Monitored, Some(2015), end));
+        assert!(!end_is_bound(HouseholdStatus::Exited, Some(2016), end));
+        assert!(!end_is_bound(HouseholdStatus::Removed, None, end));
+    }
+
+    #[test]
+    fn forms_of_unit_pairings() {
+        assert_eq!(form(0, 0), None);
+        assert_eq!(form(1, 1), Some(PairingForm::OneToOne));
+        assert_eq!(form(1, 3), Some(PairingForm::OneToMany));
+        assert_eq!(form(2, 1), Some(PairingForm::ManyToOne));
+        assert_eq!(form(2, 4), Some(PairingForm::ManyToOne));
     }
 
     #[test]

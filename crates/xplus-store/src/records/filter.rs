@@ -60,6 +60,20 @@ impl Filter {
     }
 }
 
+/// `sql` with each `?` replaced by the backend's placeholder (the SQL text is this crate's own,
+/// with no `?` inside a string literal).
+pub(crate) fn render_marks(sql: &str, placeholder: &mut dyn FnMut() -> String) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    for ch in sql.chars() {
+        if ch == '?' {
+            out.push_str(&placeholder());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
 /// `?, ?, …` for `n` arguments (an IN list).
 pub(crate) fn marks(n: usize) -> String {
     vec!["?"; n].join(", ")

@@ -5,11 +5,18 @@
 //! The logic is written once here against [`RecordSession`], a handful of primitives each backend
 //! provides (select and count rows of a bundle table, upsert one row, append to the audit log).
 
+mod backbone;
+mod education;
 mod filter;
 mod history;
 mod read;
 mod save;
 
+pub use backbone::{
+    helper_suggestions, save_pairing, save_unit_pairing, HelperSuggestion, PairingRequest,
+};
+pub use education::{coverage, training_of_year, CoverageView};
+pub(crate) use filter::render_marks;
 pub use filter::{Arg, Filter};
 pub use history::{audit_page, household_history, AuditQuery};
 pub use read::{
@@ -41,6 +48,15 @@ pub trait RecordSession: Send {
     ) -> Result<Vec<Vec<Value>>, StoreError>;
 
     async fn count(&mut self, file: &'static FileSpec, filter: &Filter) -> Result<u64, StoreError>;
+
+    /// Rows of a query written by this module (`?` for the filter's arguments, in order),
+    /// read as the columns of `shape` — a result shape, not necessarily a bundle file.
+    async fn query(
+        &mut self,
+        shape: &'static FileSpec,
+        sql: &str,
+        args: &Filter,
+    ) -> Result<Vec<Vec<Value>>, StoreError>;
 
     /// Households matching `filter` with their village's name, the head's name and the number
     /// of members, in one query (the list page is the busiest page of all).

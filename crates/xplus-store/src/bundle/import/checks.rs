@@ -208,10 +208,8 @@ impl Validator {
             let exit_year = self.ctx.households.info[*household as usize].exit_year;
             for k in pairing::ends_without_successor(&spans) {
                 let p = &self.ctx.pairings.items[idxs[k]];
-                // A helper who left after the household had exited left lawfully; §7 binds
-                // exited households only where a county extends it (rules.md §5).
-                if let (Some(end), Some(exited)) = (p.end, exit_year) {
-                    if end.year() > exited {
+                if let Some(end) = p.end {
+                    if !pairing::end_is_bound(status, exit_year, end) {
                         continue;
                     }
                 }
@@ -235,39 +233,33 @@ impl Validator {
             }
         }
         let capacity = self.rules.helper_capacity.value as usize;
-        for (cadre, mut idxs) in by_cadre {
-            idxs.sort_by_key(|&i| self.ctx.pairings.items[i].start);
-            // Pairings active at the current start, as (last day, index).
-            let mut active: Vec<(Date, usize)> = Vec::new();
-            for i in idxs {
-                let p = &self.ctx.pairings.items[i];
-                active.retain(|(end, _)| *end >= p.start);
-                active.push((p.end.unwrap_or(Date::MAX), i));
-                if active.len() <= capacity {
-                    continue;
-                }
-                // The bundle caused it (the stored rows kept the rule): name its latest pairing
-                // among those active at once.
-                let culprit = active
-                    .iter()
-                    .map(|&(_, j)| &self.ctx.pairings.items[j])
-                    .filter(|q| q.row != FROM_DB)
-                    .max_by_key(|q| (q.start, q.row));
-                if let Some(q) = culprit {
-                    let id = self.ctx.cadres.ids[cadre as usize].to_string();
-                    findings.push((
-                        q.row,
-                        &CADRE_HOUSEHOLD_PAIRINGS,
-                        0,
-                        id.clone(),
-                        format!(
-                            "干部 {id} 同时帮扶超过{capacity}户 / cadre {id} would help more than {capacity} households at once — rules.md §7 ({})",
-                            self.rules.helper_capacity.source
-                        ),
-                    ));
-                    // One finding per overload is enough.
-                    active.retain(|&(_, j)| self.ctx.pairings.items[j].row != q.row);
-                }
+        for (cadre, idxs) in by_cadre {
+            let items = &self.ctx.pairings.items;
+            let spans: Vec<Span> = idxs
+                .iter()
+                .map(|&i| Span {
+                    start: items[i].start,
+                    end: items[i].end,
+                })
+                .collect();
+            let blamed = pairing::over_capacity(
+                &spans,
+                capacity,
+                |k| items[idxs[k]].row != FROM_DB,
+                |k| items[idxs[k]].row,
+            );
+            for k in blamed {
+                let id = self.ctx.cadres.ids[cadre as usize].to_string();
+                findings.push((
+                    items[idxs[k]].row,
+                    &CADRE_HOUSEHOLD_PAIRINGS,
+                    0,
+                    id.clone(),
+                    format!(
+                        "干部 {id} 同时帮扶超过{capacity}户 / cadre {id} would help more than {capacity} households at once — rules.md §7 ({})",
+                        self.rules.helper_capacity.source
+                    ),
+                ));
             }
         }
         for p in &self.ctx.unit_ends.items {

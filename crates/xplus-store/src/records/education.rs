@@ -1,0 +1,242 @@
+//! 远教 reads: the yearly training coverage of rules.md §10 within an account's reach — who of the
+//! households poor at the start of the year attended a session, with person-times — and what the
+//! gap list needs (which stations serve each village and their sessions).
+
+use super::filter::{Arg, Filter};
+use super::read::household_scope;
+use super::RecordSession;
+use crate::error::StoreError;
+use crate::store::Store;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use xplus_core::accounts::Access;
+use xplus_core::education::coverage::{
+    gap_list, poor_at_start_of, CoverageReport, Gap, HouseholdTraining, Serving,
+};
+use xplus_core::interchange::{Column, ColumnType, CountyFrom, FileId, FileSpec, Value};
+use xplus_core::registry::HouseholdStatus;
+
+const fn column(en: &'static str, ty: ColumnType) -> Column {
+    Column {
+        en,
+        zh: en,
+        ty,
+        required: false,
+        refers: None,
+    }
+}
+
+const COUNT: ColumnType = ColumnType::Int {
+    min: 0,
+    max: i64::MAX,
+};
+
+/// (household, sessions attended in the year, person-times).
+static TRAINED: FileSpec = FileSpec {
+    id: FileId::Attendance,
+    name: "training_by_household",
+    zh: "户参训",
+    columns: &[
+        column("household_id", ColumnType::Text),
+        column("sessions", COUNT),
+        column("person_times", COUNT),
+    ],
+    key: &[0],
+    county: CountyFrom::None,
+};
+
+/// (household, village, status, identified year, exit year).
+static CANDIDATES: FileSpec = FileSpec {
+    id: FileId::Households,
+    name: "households_of_year",
+    zh: "年度贫困户",
+    columns: &[
+        column("household_id", ColumnType::Text),
+        column("village_code", ColumnType::Region),
+        column("status", ColumnType::Enum(&HouseholdStatus::SPEC)),
+        column("identified_year", ColumnType::Year),
+        column("exit_year", ColumnType::Year),
+    ],
+    key: &[0],
+    county: CountyFrom::None,
+};
+
+/// (station, village) for own villages and coverage lists alike; (station, session, date).
+static SERVES: FileSpec = FileSpec {
+    id: FileId::StationCoverage,
+    name: "station_serves",
+    zh: "站点服务村",
+    columns: &[
+        column("station_id", ColumnType::Text),
+        column("village_code", ColumnType::Region),
+    ],
+    key: &[0],
+    county: CountyFrom::None,
+};
+
+static SESSIONS: FileSpec = FileSpec {
+    id: FileId::TrainingSessions,
+    name: "station_sessions",
+    zh: "站点培训",
+    columns: &[
+        column("station_id", ColumnType::Text),
+        column("session_id", ColumnType::Text),
+        column("date", ColumnType::Date),
+    ],
+    key: &[0],
+    county: CountyFrom::None,
+};
+
+/// The households of `access`'s reach poor at the start of `year`, with their training in it.
+pub async fn training_of_year(
+    store: &dyn Store,
+    access: &Access,
+    year: i32,
+    today: NaiveDate,
+) -> Result<Vec<HouseholdTraining>, StoreError> {
+    let mut s = store.read_session().await?;
+    training_in(s.as_mut(), access, year, today).await
+}
+
+async fn training_in(
+    s: &mut dyn RecordSession,
+    access: &Access,
+    year: i32,
+    today: NaiveDate,
+) -> Result<Vec<HouseholdTraining>, StoreError> {
+    let scope = household_scope(access, today);
+    let scope_sql = scope.render_where(&mut || "?".into());
+    let mut filter = scope.clone();
+    let households_sql = if scope.is_empty() {
+        "SELECT household_id, village_code, status, identified_year, exit_year FROM households \
+         WHERE status <> 'removed' AND identified_year <= ?"
+            .to_string()
+    } else {
+        format!(
+            "SELECT household_id, village_code, status, identified_year, exit_year FROM households{scope_sql} \
+             AND status <> 'removed' AND identified_year <= ?"
+        )
+    };
+    filter = filter.and("?", vec![Arg::Int(i64::from(year))]);
+    let rows = s.query(&CANDIDATES, &households_sql, &filter).await?;
+
+    let (first, last) = year_bounds(year);
+    let within = if scope.is_empty() {
+        String::new()
+    } else {
+        format!(" AND {{t}}.household_id IN (SELECT household_id FROM households{scope_sql})")
+    };
+    // Per household and session: the members named, or one when none is; then per household.
+    let sql = format!(
+        "SELECT household_id, count(*), CAST(sum(n) AS BIGINT) FROM ( \
+           SELECT household_id, session_id, max(n) AS n FROM ( \
+             SELECT a.household_id, a.session_id, 1 AS n FROM attendance a \
+               JOIN training_sessions s ON s.session_id = a.session_id \
+               WHERE s.date BETWEEN ? AND ?{} \
+             UNION ALL \
+             SELECT m.household_id, m.session_id, count(*) AS n FROM attendance_members m \
+               JOIN training_sessions s ON s.session_id = m.session_id \
+               WHERE s.date BETWEEN ? AND ?{} \
+               GROUP BY m.household_id, m.session_id \
+           ) u GROUP BY household_id, session_id \
+         ) t GROUP BY household_id",
+        within.replace("{t}", "a"),
+        within.replace("{t}", "m"),
+    );
+    let mut args = Filter::new().and("? ?", vec![Arg::Date(first), Arg::Date(last)]);
+    if !scope.is_empty() {
+        args = args.and(scope_sql.clone(), scope.args().cloned().collect());
+    }
+    args = args.and("? ?", vec![Arg::Date(first), Arg::Date(last)]);
+    if !scope.is_empty() {
+        args = args.and(scope_sql.clone(), scope.args().cloned().collect());
+    }
+    let trained: HashMap<String, (u32, u32)> = s
+        .query(&TRAINED, &sql, &args)
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            let id = r[0].as_text()?.to_string();
+            let n = |v: &Value| v.as_int().unwrap_or(0).clamp(0, i64::from(u32::MAX)) as u32;
+            Some((id, (n(&r[1]), n(&r[2]))))
+        })
+        .collect();
+
+    let mut out = Vec::new();
+    for r in rows {
+        let (Some(id), Some(village), Some(status), Some(identified)) = (
+            r[0].as_text(),
+            r[1].as_region(),
+            r[2].as_code().and_then(HouseholdStatus::parse),
+            r[3].as_int(),
+        ) else {
+            continue;
+        };
+        let exit = r[4].as_int().map(|y| y as i32);
+        if !poor_at_start_of(status, identified as i32, exit, year) {
+            continue;
+        }
+        let (sessions, person_times) = trained.get(id).copied().unwrap_or((0, 0));
+        out.push(HouseholdTraining {
+            household_id: id.to_string(),
+            village,
+            sessions,
+            person_times,
+        });
+    }
+    Ok(out)
+}
+
+fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
+    let day = |m, d| NaiveDate::from_ymd_opt(year, m, d).expect("a real day");
+    (day(1, 1), day(12, 31))
+}
+
+/// Coverage per village, town and county, and the gap list with each village's serving
+/// stations and their next session on or after `from`.
+pub struct CoverageView {
+    pub report: CoverageReport,
+    pub gaps: Vec<Gap>,
+}
+
+pub async fn coverage(
+    store: &dyn Store,
+    access: &Access,
+    year: i32,
+    from: NaiveDate,
+    today: NaiveDate,
+) -> Result<CoverageView, StoreError> {
+    let mut s = store.read_session().await?;
+    let households = training_in(s.as_mut(), access, year, today).await?;
+    let report = CoverageReport::of(&households);
+    let mut serving = Serving::default();
+    let serves = s
+        .query(
+            &SERVES,
+            "SELECT station_id, village_code FROM stations \
+             UNION SELECT station_id, village_code FROM station_coverage",
+            &Filter::new(),
+        )
+        .await?;
+    for r in &serves {
+        if let (Some(station), Some(village)) = (r[0].as_text(), r[1].as_region()) {
+            serving.serves(station, village);
+        }
+    }
+    let sessions = s
+        .query(
+            &SESSIONS,
+            "SELECT station_id, session_id, date FROM training_sessions WHERE date >= ?",
+            &Filter::new().and("?", vec![Arg::Date(from)]),
+        )
+        .await?;
+    for r in &sessions {
+        if let (Some(station), Some(session), Some(date)) =
+            (r[0].as_text(), r[1].as_text(), r[2].as_date())
+        {
+            serving.session(station, session, date);
+        }
+    }
+    let gaps = gap_list(&households, &serving, from);
+    Ok(CoverageView { report, gaps })
+}

@@ -1,0 +1,250 @@
+//! 远教 and 骨干 through the records layer, on SQLite and (with XPLUS_TEST_DATABASE_URL) on
+//! PostgreSQL: rules.md §7 at its boundaries on writes, the 谁来扶 suggestions, and the §10
+//! coverage with its gap list.
+
+mod common;
+
+use chrono::NaiveDate;
+use common::*;
+use std::collections::BTreeMap;
+use xplus_core::accounts::{Access, Role};
+use xplus_core::interchange::Value;
+use xplus_core::registry::RegionCode;
+use xplus_core::rules::RuleSet;
+use xplus_store::records::{self, Arg, Filter, PairingRequest};
+use xplus_store::StoreError;
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn add(b: &mut BTreeMap<&'static str, String>, file: &'static str, line: &str) {
+    let mut text = b[file].clone();
+    text.push_str(line);
+    text.push('\n');
+    b.insert(file, text);
+}
+
+/// The small bundle, plus four poor households in 甲村: C3 helps H101–H103 (so five households
+/// at once with H001 and H003 until H001's pairing ends); H104 has no helper.
+async fn db() -> TestDb {
+    let db = TestDb::fresh().await;
+    let mut b = small_bundle();
+    for n in 1..=4 {
+        let hid = format!("H10{n}");
+        add(
+            &mut b,
+            "households",
+            &format!("{hid},341181100201,2015,poor,,illness,1,1,1,1"),
+        );
+        let person = id(341181, "1960-01-01", 101 + 2 * n as u16);
+        add(
+            &mut b,
+            "members",
+            &format!("{hid},{person},某甲{n},head,healthy,ordinary,none,1,1,0"),
+        );
+        if n < 4 {
+            add(
+                &mut b,
+                "cadre_household_pairings",
+                &format!("C3,{hid},2016-08-01,"),
+            );
+        }
+    }
+    let path = write_bundle(&db.dir().join("b"), &b);
+    let report = import(&db, &path).await;
+    assert!(report.errors.is_empty(), "{:#?}", report.errors);
+    db
+}
+
+fn admin() -> Access {
+    Access::of_account("admin", Role::Admin, None, None)
+}
+
+fn request(
+    household: &str,
+    cadre: &str,
+    start: &str,
+    end: Option<&str>,
+    successor: Option<&str>,
+) -> PairingRequest {
+    PairingRequest {
+        household_id: household.into(),
+        cadre_id: cadre.into(),
+        start: day(start),
+        end: end.map(day),
+        successor: successor.map(str::to_string),
+    }
+}
+
+fn refused_field(r: Result<(), StoreError>) -> (String, String) {
+    match r {
+        Err(StoreError::Rejected(p)) => (p[0].field.clone(), p[0].message.clone()),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+async fn pairings_of(db: &TestDb, household: &str) -> Vec<Vec<Value>> {
+    let mut s = db.store.read_session().await.unwrap();
+    s.select(
+        &xplus_core::interchange::schema::CADRE_HOUSEHOLD_PAIRINGS,
+        &Filter::new().and("household_id = ?", vec![Arg::Text(household.into())]),
+        "start_date, cadre_id",
+        None,
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn rule_7_on_writes_successor_and_capacity() {
+    let db = db().await;
+    let rules = RuleSet::default();
+    let today = day("2016-12-01");
+    let store = db.store.as_ref();
+
+    // The last helper of a poor household cannot end.
+    let r = records::save_pairing(
+        store,
+        &admin(),
+        &request("H001", "C3", "2016-07-01", Some("2016-12-31"), None),
+        &rules,
+        today,
+    )
+    .await;
+    let (field, message) = refused_field(r);
+    assert_eq!(field, "end_date");
+    assert!(message.contains("§7"), "{message}");
+    assert_eq!(pairings_of(&db, "H001").await.len(), 2, "nothing written");
+
+    // A successor the same day can take over.
+    records::save_pairing(
+        store,
+        &admin(),
+        &request("H001", "C3", "2016-07-01", Some("2016-12-31"), Some("C1")),
+        &rules,
+        today,
+    )
+    .await
+    .unwrap();
+    let now = pairings_of(&db, "H001").await;
+    assert_eq!(now.len(), 3);
+    assert_eq!(now[2][0], Value::Text("C1".into()));
+    assert_eq!(now[2][2], Value::Date(day("2016-12-31")));
+    assert_eq!(now[1][3], Value::Date(day("2016-12-31")));
+
+    // C3 helps five at once until 2016-12-31 (H001, H003, H101–H103): a sixth on that day is
+    // refused at capacity 5; from the next day one place is free.
+    let r = records::save_pairing(
+        store,
+        &admin(),
+        &request("H104", "C3", "2016-12-31", None, None),
+        &rules,
+        today,
+    )
+    .await;
+    let (field, message) = refused_field(r);
+    assert_eq!(field, "cadre_id");
+    assert!(message.contains("5") && message.contains("§7"), "{message}");
+    assert!(pairings_of(&db, "H104").await.is_empty());
+    records::save_pairing(
+        store,
+        &admin(),
+        &request("H104", "C3", "2017-01-01", None, None),
+        &rules,
+        today,
+    )
+    .await
+    .unwrap();
+    assert_eq!(pairings_of(&db, "H104").await.len(), 1);
+
+    // A helper's own account may not rearrange pairings; an official outside the region
+    // cannot reach the household.
+    let helper = Access::of_account("zhou", Role::Helper, None, Some("C3"));
+    let r = records::save_pairing(
+        store,
+        &helper,
+        &request("H003", "C1", "2016-12-01", None, None),
+        &rules,
+        today,
+    )
+    .await;
+    assert!(matches!(r, Err(StoreError::Forbidden(_))), "{r:?}");
+    let elsewhere = Access::of_account(
+        "li",
+        Role::Official,
+        RegionCode::parse("341182000000").ok(),
+        None,
+    );
+    let r = records::save_pairing(
+        store,
+        &elsewhere,
+        &request("H003", "C1", "2016-12-01", None, None),
+        &rules,
+        today,
+    )
+    .await;
+    assert!(matches!(r, Err(StoreError::Forbidden(_))), "{r:?}");
+    db.cleanup().await;
+}
+
+#[tokio::test]
+async fn rule_7_units_stay_until_the_village_exits() {
+    let db = db().await;
+    let row = |end: &str| {
+        vec![
+            Value::Text("U2".into()),
+            Value::Region(RegionCode::parse("341181100201").unwrap()),
+            Value::Date(day("2015-06-01")),
+            Value::Date(day(end)),
+            Value::Bool(false),
+            Value::Null,
+        ]
+    };
+    let r = records::save_unit_pairing(db.store.as_ref(), &admin(), row("2016-12-31")).await;
+    let (field, message) = refused_field(r);
+    assert_eq!(field, "end_date");
+    assert!(message.contains("§7"), "{message}");
+    db.cleanup().await;
+}
+
+#[tokio::test]
+async fn who_should_help_suggests_a_cadre_with_room() {
+    let db = db().await;
+    let today = day("2016-12-01");
+    let s = records::helper_suggestions(db.store.as_ref(), &admin(), &RuleSet::default(), today)
+        .await
+        .unwrap();
+    // H104 is the only poor household without a helper; C3 is full, C1 and C2 (U1) have room
+    // and none yet: the smaller id.
+    assert_eq!(s.len(), 1, "{s:#?}");
+    assert_eq!(s[0].household_id, "H104");
+    assert_eq!(s[0].cadre.as_ref().map(|c| c.0.as_str()), Some("C1"));
+    db.cleanup().await;
+}
+
+#[tokio::test]
+async fn training_coverage_and_gap_list() {
+    let db = db().await;
+    let view = records::coverage(
+        db.store.as_ref(),
+        &admin(),
+        2016,
+        day("2016-01-01"),
+        day("2016-12-01"),
+    )
+    .await
+    .unwrap();
+    // Poor at the start of 2016: H001 and H101–H104 (H002 and H003 exited in 2015). H001
+    // attended T1; H003 did too but is not counted.
+    assert_eq!(view.report.total.poor, 5);
+    assert_eq!(view.report.total.trained, 1);
+    assert_eq!(view.gaps.len(), 4);
+    let g = &view.gaps[0];
+    assert_eq!(g.household_id, "H101");
+    assert_eq!(g.stations, vec!["S1".to_string()]);
+    assert_eq!(g.next.as_ref().map(|n| n.session_id.as_str()), Some("T1"));
+    let village = RegionCode::parse("341181100201").unwrap();
+    assert_eq!(view.report.by_region[&village].poor, 5);
+    db.cleanup().await;
+}
