@@ -43,7 +43,7 @@ pub fn ends_without_successor(spans: &[Span]) -> Vec<usize> {
 /// helper who left after the household's exit year left lawfully (§7 binds exited households
 /// only where a county extends it, rules.md §5).
 pub fn end_is_bound(status: HouseholdStatus, exit_year: Option<i32>, end: Date) -> bool {
-    status.needs_helper() && !exit_year.is_some_and(|exited| end.year() > exited)
+    status.needs_helper() && exit_year.is_none_or(|exited| end.year() <= exited)
 }
 
 /// §7 capacity: one cadre's pairings, swept by start date; each time more than `capacity` are

@@ -422,7 +422,7 @@ pub async fn helper_suggestions(
         unpaired.iter().map(|(_, v)| v.as_u64()).min().unwrap_or(0),
         unpaired.iter().map(|(_, v)| v.as_u64()).max().unwrap_or(0),
     );
-    let sql = format!(
+    let sql = 
         "SELECT p.village_code, c.cadre_id, c.name, \
            (SELECT count(*) FROM cadre_household_pairings x WHERE x.cadre_id = c.cadre_id \
               AND x.start_date <= ? AND (x.end_date IS NULL OR x.end_date >= ?)) \
@@ -430,7 +430,7 @@ pub async fn helper_suggestions(
          WHERE p.village_code BETWEEN ? AND ? \
            AND p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?) AND c.role <> 'graduate_official' \
          ORDER BY p.village_code, c.cadre_id"
-    );
+    ;
     let args = Filter::new().and(
         "? ? ? ? ? ?",
         vec![
