@@ -422,7 +422,7 @@ pub async fn helper_suggestions(
         unpaired.iter().map(|(_, v)| v.as_u64()).min().unwrap_or(0),
         unpaired.iter().map(|(_, v)| v.as_u64()).max().unwrap_or(0),
     );
-    let sql = 
+    let sql =
         "SELECT p.village_code, c.cadre_id, c.name, \
            (SELECT count(*) FROM cadre_household_pairings x WHERE x.cadre_id = c.cadre_id \
               AND x.start_date <= ? AND (x.end_date IS NULL OR x.end_date >= ?)) \
