@@ -444,7 +444,7 @@ pub async fn helper_suggestions(
     );
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     let mut candidates: BTreeMap<RegionCode, Vec<Candidate>> = BTreeMap::new();
-    for r in s.query(&HELPERS, &sql, &args).await? {
+    for r in s.query(&HELPERS, sql, &args).await? {
         let (Some(village), Some(cadre)) = (r[0].as_region(), r[1].as_text()) else {
             continue;
         };
