@@ -139,6 +139,12 @@ pub async fn run(command: Command, db: &str, out: &Output) -> Result<ExitCode, F
         Command::User {
             command: UserCommand::Token { name, label },
         } => crate::serve::add_token(open(db).await?.as_ref(), out, &name, &label).await,
+        Command::Coverage {
+            year,
+            out: path,
+            region,
+            from,
+        } => crate::coverage::run(db, out, year, &path, region.as_deref(), from.as_deref()).await,
         Command::Serve {
             addr,
             demo: with_demo,

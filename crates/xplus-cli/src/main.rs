@@ -2,6 +2,7 @@
 //! words; the work itself is done by the library crates.
 
 mod commands;
+mod coverage;
 mod output;
 mod serve;
 
@@ -79,6 +80,20 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// 远教年度培训覆盖情况和未参训户清单 / yearly training coverage and the gap list (rules.md §10)
+    Coverage {
+        #[arg(long)]
+        year: i32,
+        /// 工作簿 .xlsx / the workbook to write (.xlsx)
+        #[arg(long)]
+        out: PathBuf,
+        /// 只统计此区划 / only this region code
+        #[arg(long)]
+        region: Option<String>,
+        /// 下次培训从此日起算（默认今天）/ next sessions from this day (default today)
+        #[arg(long)]
+        from: Option<String>,
     },
     /// 启动网页应用和接口 / start the web application and its API
     Serve {

@@ -14,7 +14,7 @@ use xplus_core::education::coverage::{
     gap_list, poor_at_start_of, CoverageReport, Gap, HouseholdTraining, Serving,
 };
 use xplus_core::interchange::{Column, ColumnType, CountyFrom, FileId, FileSpec, Value};
-use xplus_core::registry::HouseholdStatus;
+use xplus_core::registry::{HouseholdStatus, RegionCode};
 
 const fn column(en: &'static str, ty: ColumnType) -> Column {
     Column {
@@ -195,8 +195,20 @@ fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
 /// Coverage per village, town and county, and the gap list with each village's serving
 /// stations and their next session on or after `from`.
 pub struct CoverageView {
+    pub year: i32,
     pub report: CoverageReport,
     pub gaps: Vec<Gap>,
+    /// Names of the regions in the report and the gap list, by code.
+    pub names: HashMap<u64, String>,
+}
+
+impl CoverageView {
+    pub fn name(&self, code: RegionCode) -> &str {
+        self.names
+            .get(&code.as_u64())
+            .map(String::as_str)
+            .unwrap_or("")
+    }
 }
 
 pub async fn coverage(
@@ -207,7 +219,8 @@ pub async fn coverage(
     today: NaiveDate,
 ) -> Result<CoverageView, StoreError> {
     let mut s = store.read_session().await?;
-    let households = training_in(s.as_mut(), access, year, today).await?;
+    let s = s.as_mut();
+    let households = training_in(s, access, year, today).await?;
     let report = CoverageReport::of(&households);
     let mut serving = Serving::default();
     let serves = s
@@ -238,5 +251,15 @@ pub async fn coverage(
         }
     }
     let gaps = gap_list(&households, &serving, from);
-    Ok(CoverageView { report, gaps })
+    let codes: Vec<i64> = report.by_region.keys().map(|c| c.as_u64() as i64).collect();
+    let mut names = HashMap::new();
+    for chunk in codes.chunks(500) {
+        names.extend(super::read::region_names(s, chunk.to_vec()).await?);
+    }
+    Ok(CoverageView {
+        year,
+        report,
+        gaps,
+        names,
+    })
 }

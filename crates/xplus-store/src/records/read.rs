@@ -217,7 +217,7 @@ pub async fn each_household(
     }
 }
 
-async fn region_names(
+pub(super) async fn region_names(
     s: &mut dyn RecordSession,
     codes: Vec<i64>,
 ) -> Result<HashMap<u64, String>, StoreError> {

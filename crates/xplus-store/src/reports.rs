@@ -1,0 +1,96 @@
+//! Reports as Excel workbooks for the offices: the §10 training coverage (per county, town and
+//! village) and its gap list, the same from the command line and from the web page.
+
+use crate::error::StoreError;
+use crate::records::CoverageView;
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use xplus_core::registry::Level;
+use xplus_core::values::format_date;
+
+fn failed(e: XlsxError) -> StoreError {
+    StoreError::Invalid(format!("无法生成工作簿 / cannot build the workbook: {e}"))
+}
+
+/// The coverage workbook: sheet 覆盖情况 (one row per county, town, village) and sheet 未参训户
+/// (the gap list). Returns the bytes of the `.xlsx` file.
+pub fn coverage_workbook(view: &CoverageView) -> Result<Vec<u8>, StoreError> {
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let percent = Format::new().set_num_format("0.00%");
+
+    let sheet = book.add_worksheet();
+    sheet.set_name("覆盖情况").map_err(failed)?;
+    let header = [
+        "区划代码 code",
+        "名称 name",
+        "级别 level",
+        "贫困户 poor households",
+        "已参训 trained",
+        "未参训 not reached",
+        "覆盖率 rate",
+        "参训人次 person-times",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(failed)?;
+    }
+    let mut r = 1u32;
+    for level in [Level::County, Level::Town, Level::Village] {
+        for (code, c) in view.report.level(level) {
+            sheet.write_string(r, 0, code.to_string()).map_err(failed)?;
+            sheet.write_string(r, 1, view.name(code)).map_err(failed)?;
+            sheet.write_string(r, 2, level.label_zh()).map_err(failed)?;
+            sheet.write_number(r, 3, c.poor as f64).map_err(failed)?;
+            sheet.write_number(r, 4, c.trained as f64).map_err(failed)?;
+            sheet.write_number(r, 5, c.gaps() as f64).map_err(failed)?;
+            if let Some(bp) = c.rate_bp() {
+                sheet
+                    .write_number_with_format(r, 6, bp as f64 / 10_000.0, &percent)
+                    .map_err(failed)?;
+            }
+            sheet
+                .write_number(r, 7, c.person_times as f64)
+                .map_err(failed)?;
+            r += 1;
+        }
+    }
+
+    let sheet = book.add_worksheet();
+    sheet.set_name("未参训户").map_err(failed)?;
+    let header = [
+        "户编号 household",
+        "村代码 village code",
+        "村 village",
+        "服务站点 stations",
+        "下次培训 next session",
+        "日期 date",
+        "站点 station",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(failed)?;
+    }
+    for (i, g) in view.gaps.iter().enumerate() {
+        let r = i as u32 + 1;
+        sheet.write_string(r, 0, &g.household_id).map_err(failed)?;
+        sheet
+            .write_string(r, 1, g.village.to_string())
+            .map_err(failed)?;
+        sheet
+            .write_string(r, 2, view.name(g.village))
+            .map_err(failed)?;
+        sheet
+            .write_string(r, 3, g.stations.join("；"))
+            .map_err(failed)?;
+        if let Some(n) = &g.next {
+            sheet.write_string(r, 4, &n.session_id).map_err(failed)?;
+            sheet
+                .write_string(r, 5, format_date(n.date))
+                .map_err(failed)?;
+            sheet.write_string(r, 6, &n.station_id).map_err(failed)?;
+        }
+    }
+    book.save_to_buffer().map_err(failed)
+}
