@@ -358,3 +358,76 @@ fn serve_listens_and_answers() {
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.contains("登录"), "{response}");
 }
+
+#[test]
+fn a_bundle_ending_the_only_helper_of_a_poor_household_exits_2_naming_the_row() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = county_bundle(tmp.path());
+    let db = sqlite(tmp.path(), "x.db");
+    let o = xplus(&db, &["import", bundle.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+
+    // A poor household with exactly one pairing, still open.
+    let households = std::fs::read_to_string(bundle.join("households.csv")).unwrap();
+    let poor: std::collections::HashSet<&str> = households
+        .lines()
+        .skip(1)
+        .filter(|l| l.split(',').nth(3) == Some("poor"))
+        .filter_map(|l| l.split(',').next())
+        .collect();
+    let pairings = std::fs::read_to_string(bundle.join("cadre_household_pairings.csv")).unwrap();
+    let mut count: std::collections::HashMap<&str, usize> = Default::default();
+    for l in pairings.lines().skip(1) {
+        *count.entry(l.split(',').nth(1).unwrap()).or_default() += 1;
+    }
+    let only = pairings
+        .lines()
+        .skip(1)
+        .find(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            poor.contains(f[1]) && count[f[1]] == 1 && f[3].is_empty()
+        })
+        .expect("the demo has poor households with one helper");
+    let f: Vec<&str> = only.split(',').collect();
+    let change = tmp.path().join("change");
+    std::fs::create_dir_all(&change).unwrap();
+    std::fs::write(
+        change.join("cadre_household_pairings.csv"),
+        format!(
+            "cadre_id,household_id,start_date,end_date\n{},{},{},2016-11-30\n",
+            f[0], f[1], f[2]
+        ),
+    )
+    .unwrap();
+    let o = xplus(&db, &["import", change.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("cadre_household_pairings.csv 第2行 end_date"),
+        "{}",
+        text(&o)
+    );
+    assert!(text(&o).contains("§7"), "{}", text(&o));
+
+    // The coverage workbook of the same registry.
+    let out = tmp.path().join("coverage.xlsx");
+    let o = xplus(
+        &db,
+        &[
+            "coverage",
+            "--year",
+            "2016",
+            "--out",
+            out.to_str().unwrap(),
+            "--from",
+            "2016-01-01",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("未参训"), "{}", text(&o));
+    assert!(std::fs::metadata(&out).unwrap().len() > 1000);
+    let o = xplus(
+        &db,
+        &["coverage", "--year", "20x6", "--out", out.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}
