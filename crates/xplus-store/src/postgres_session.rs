@@ -48,9 +48,9 @@ fn numbered() -> impl FnMut() -> String {
 
 fn with_args<'q>(
     mut q: sqlx::query::Query<'q, Postgres, PgArguments>,
-    filter: &'q Filter,
+    args: impl IntoIterator<Item = &'q Arg>,
 ) -> sqlx::query::Query<'q, Postgres, PgArguments> {
-    for arg in filter.args() {
+    for arg in args {
         q = match arg {
             Arg::Text(t) => q.bind(t.as_str()),
             Arg::Int(v) => q.bind(*v),
@@ -70,7 +70,7 @@ impl RecordSession for PgSession {
         page: Option<Page>,
     ) -> Result<Vec<Vec<Value>>, StoreError> {
         let text = records::select_sql(file, filter, order, page, &mut numbered());
-        let rows = with_args(sqlx::query(&text), filter)
+        let rows = with_args(sqlx::query(&text), filter.args())
             .fetch_all(self.conn())
             .await
             .context(format!("读取 {} / reading {}", file.name, file.name))?;
@@ -81,7 +81,7 @@ impl RecordSession for PgSession {
         &mut self,
         shape: &'static FileSpec,
         sql: &str,
-        args: &Filter,
+        args: &[Arg],
     ) -> Result<Vec<Vec<Value>>, StoreError> {
         let text = crate::records::render_marks(sql, &mut numbered());
         let rows = with_args(sqlx::query(&text), args)
@@ -93,7 +93,7 @@ impl RecordSession for PgSession {
 
     async fn count(&mut self, file: &'static FileSpec, filter: &Filter) -> Result<u64, StoreError> {
         let text = records::count_sql(file, filter, &mut numbered());
-        let row = with_args(sqlx::query(&text), filter)
+        let row = with_args(sqlx::query(&text), filter.args())
             .fetch_one(self.conn())
             .await
             .context(format!("统计 {} / counting {}", file.name, file.name))?;
@@ -111,7 +111,7 @@ impl RecordSession for PgSession {
     ) -> Result<Vec<HouseholdSummary>, StoreError> {
         let context = || "读取贫困户 / reading households".to_string();
         let text = records::summaries_sql(filter, order, page, &mut numbered());
-        let rows = with_args(sqlx::query(&text), filter)
+        let rows = with_args(sqlx::query(&text), filter.args())
             .fetch_all(self.conn())
             .await
             .context(context())?;
@@ -162,7 +162,7 @@ impl RecordSession for PgSession {
     ) -> Result<Vec<AuditEntry>, StoreError> {
         let context = || "读取审计日志 / reading the audit log".to_string();
         let text = records::audit_sql(filter, limit, &mut numbered());
-        let rows = with_args(sqlx::query(&text), filter)
+        let rows = with_args(sqlx::query(&text), filter.args())
             .fetch_all(self.conn())
             .await
             .context(context())?;

@@ -120,8 +120,11 @@ impl Drop for SqliteSession {
     }
 }
 
-fn bind_args(stmt: &mut rusqlite::Statement<'_>, filter: &Filter) -> rusqlite::Result<()> {
-    for (i, arg) in filter.args().enumerate() {
+fn bind_args<'a>(
+    stmt: &mut rusqlite::Statement<'_>,
+    args: impl IntoIterator<Item = &'a Arg>,
+) -> rusqlite::Result<()> {
+    for (i, arg) in args.into_iter().enumerate() {
         match arg {
             Arg::Text(t) => stmt.raw_bind_parameter(i + 1, t.as_str())?,
             Arg::Int(v) => stmt.raw_bind_parameter(i + 1, v)?,
@@ -133,15 +136,15 @@ fn bind_args(stmt: &mut rusqlite::Statement<'_>, filter: &Filter) -> rusqlite::R
 
 /// Prepares (cached), binds and steps a filtered query, turning each row into a `T`: what every
 /// read below shares.
-fn query_rows<T>(
+fn query_rows<'a, T>(
     conn: &Connection,
     text: &str,
-    filter: &Filter,
+    args: impl IntoIterator<Item = &'a Arg>,
     context: &dyn Fn() -> String,
     mut each: impl FnMut(&rusqlite::Row<'_>) -> Result<T, StoreError>,
 ) -> Result<Vec<T>, StoreError> {
     let mut stmt = conn.prepare_cached(text).map_err(sqlite_error(context()))?;
-    bind_args(&mut stmt, filter).map_err(sqlite_error(context()))?;
+    bind_args(&mut stmt, args).map_err(sqlite_error(context()))?;
     let mut rows = stmt.raw_query();
     let mut out = Vec::new();
     while let Some(r) = rows.next().map_err(sqlite_error(context()))? {
@@ -163,7 +166,7 @@ impl RecordSession for SqliteSession {
         let filter = filter.clone();
         self.run(move |conn| {
             let context = || format!("读取 {} / reading {}", file.name, file.name);
-            query_rows(conn, &text, &filter, &context, |r| {
+            query_rows(conn, &text, filter.args(), &context, |r| {
                 (0..file.columns.len())
                     .map(|i| read_value(file, r, i))
                     .collect()
@@ -176,13 +179,13 @@ impl RecordSession for SqliteSession {
         &mut self,
         shape: &'static FileSpec,
         sql: &str,
-        args: &Filter,
+        args: &[Arg],
     ) -> Result<Vec<Vec<Value>>, StoreError> {
         let text = sql.to_string();
-        let filter = args.clone();
+        let args = args.to_vec();
         self.run(move |conn| {
             let context = || format!("读取 {} / reading {}", shape.zh, shape.name);
-            query_rows(conn, &text, &filter, &context, |r| {
+            query_rows(conn, &text, &args, &context, |r| {
                 (0..shape.columns.len())
                     .map(|i| read_value(shape, r, i))
                     .collect()
@@ -196,7 +199,7 @@ impl RecordSession for SqliteSession {
         let filter = filter.clone();
         self.run(move |conn| {
             let context = || format!("统计 {} / counting {}", file.name, file.name);
-            let counts = query_rows(conn, &text, &filter, &context, |r| {
+            let counts = query_rows(conn, &text, filter.args(), &context, |r| {
                 r.get::<_, i64>(0).map_err(sqlite_error(context()))
             })?;
             Ok(counts.first().copied().unwrap_or(0) as u64)
@@ -216,7 +219,7 @@ impl RecordSession for SqliteSession {
             let context = || "读取贫困户 / reading households".to_string();
             let file = &HOUSEHOLDS;
             let n = file.columns.len();
-            query_rows(conn, &text, &filter, &context, |r| {
+            query_rows(conn, &text, filter.args(), &context, |r| {
                 let values = (0..n)
                     .map(|i| read_value(file, r, i))
                     .collect::<Result<Vec<_>, _>>()?;
@@ -274,7 +277,7 @@ impl RecordSession for SqliteSession {
         let filter = filter.clone();
         self.run(move |conn| {
             let context = || "读取审计日志 / reading the audit log".to_string();
-            query_rows(conn, &text, &filter, &context, |r| {
+            query_rows(conn, &text, filter.args(), &context, |r| {
                 (|| {
                     Ok::<_, rusqlite::Error>(AuditEntry {
                         seq: r.get(0)?,

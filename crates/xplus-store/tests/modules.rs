@@ -246,5 +246,24 @@ async fn training_coverage_and_gap_list() {
     assert_eq!(g.next.as_ref().map(|n| n.session_id.as_str()), Some("T1"));
     let village = RegionCode::parse("341181100201").unwrap();
     assert_eq!(view.report.by_region[&village].poor, 5);
+    // Within an official's region only: the whole county, and another county (nothing).
+    for (county, poor, trained) in [("341181000000", 5, 1), ("341182000000", 0, 0)] {
+        let official =
+            Access::of_account("li", Role::Official, RegionCode::parse(county).ok(), None);
+        let view = records::coverage(
+            db.store.as_ref(),
+            &official,
+            2016,
+            day("2016-01-01"),
+            day("2016-12-01"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (view.report.total.poor, view.report.total.trained),
+            (poor, trained),
+            "{county}"
+        );
+    }
     db.cleanup().await;
 }

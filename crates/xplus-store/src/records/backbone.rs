@@ -6,6 +6,7 @@
 use super::filter::{Arg, Filter};
 use super::read::household_scope;
 use super::save::FieldProblem;
+use super::shape::{column, shape, COUNT};
 use super::RecordSession;
 use crate::error::StoreError;
 use crate::store::{Row, Store};
@@ -17,7 +18,7 @@ use xplus_core::backbone::suggest::{suggest, Candidate};
 use xplus_core::interchange::schema::{
     CADRES, CADRE_HOUSEHOLD_PAIRINGS, HOUSEHOLDS, UNITS, UNIT_VILLAGE_PAIRINGS, VILLAGES,
 };
-use xplus_core::interchange::{Column, ColumnType, CountyFrom, FileId, FileSpec, Value};
+use xplus_core::interchange::{ColumnType, FileId, FileSpec, Value};
 use xplus_core::registry::{HouseholdStatus, RegionCode};
 use xplus_core::rules::RuleSet;
 
@@ -335,47 +336,27 @@ pub async fn save_unit_pairing(
     Ok(())
 }
 
-const fn column(en: &'static str, ty: ColumnType) -> Column {
-    Column {
-        en,
-        zh: en,
-        ty,
-        required: false,
-        refers: None,
-    }
-}
-
-static UNPAIRED: FileSpec = FileSpec {
-    id: FileId::Households,
-    name: "unpaired_households",
-    zh: "未结对贫困户",
-    columns: &[
+static UNPAIRED: FileSpec = shape(
+    FileId::Households,
+    "unpaired_households",
+    "未结对贫困户",
+    &[
         column("household_id", ColumnType::Text),
         column("village_code", ColumnType::Region),
     ],
-    key: &[0],
-    county: CountyFrom::None,
-};
+);
 
-static HELPERS: FileSpec = FileSpec {
-    id: FileId::Cadres,
-    name: "village_helpers",
-    zh: "包村单位干部",
-    columns: &[
+static HELPERS: FileSpec = shape(
+    FileId::Cadres,
+    "village_helpers",
+    "包村单位干部",
+    &[
         column("village_code", ColumnType::Region),
         column("cadre_id", ColumnType::Text),
         column("name", ColumnType::Text),
-        column(
-            "load",
-            ColumnType::Int {
-                min: 0,
-                max: i64::MAX,
-            },
-        ),
+        column("load", COUNT),
     ],
-    key: &[0],
-    county: CountyFrom::None,
-};
+);
 
 /// One 谁来扶 suggestion, for a person to confirm.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -410,7 +391,11 @@ pub async fn helper_suggestions(
         unpaired_filter.render_where(&mut || "?".into())
     );
     let unpaired: Vec<(String, RegionCode)> = s
-        .query(&UNPAIRED, &sql, &unpaired_filter)
+        .query(
+            &UNPAIRED,
+            &sql,
+            &unpaired_filter.args().cloned().collect::<Vec<_>>(),
+        )
         .await?
         .into_iter()
         .filter_map(|r| Some((r[0].as_text()?.to_string(), r[1].as_region()?)))
@@ -431,17 +416,14 @@ pub async fn helper_suggestions(
            AND p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?) AND c.role <> 'graduate_official' \
          ORDER BY p.village_code, c.cadre_id"
     ;
-    let args = Filter::new().and(
-        "? ? ? ? ? ?",
-        vec![
-            Arg::Date(today),
-            Arg::Date(today),
-            Arg::Int(lo as i64),
-            Arg::Int(hi as i64),
-            Arg::Date(today),
-            Arg::Date(today),
-        ],
-    );
+    let args = [
+        Arg::Date(today),
+        Arg::Date(today),
+        Arg::Int(lo as i64),
+        Arg::Int(hi as i64),
+        Arg::Date(today),
+        Arg::Date(today),
+    ];
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     let mut candidates: BTreeMap<RegionCode, Vec<Candidate>> = BTreeMap::new();
     for r in s.query(&HELPERS, sql, &args).await? {

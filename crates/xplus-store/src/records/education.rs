@@ -2,8 +2,9 @@
 //! households poor at the start of the year attended a session, with person-times — and what the
 //! gap list needs (which stations serve each village and their sessions).
 
-use super::filter::{Arg, Filter};
+use super::filter::Arg;
 use super::read::household_scope;
+use super::shape::{column, shape, COUNT};
 use super::RecordSession;
 use crate::error::StoreError;
 use crate::store::Store;
@@ -13,79 +14,56 @@ use xplus_core::accounts::Access;
 use xplus_core::education::coverage::{
     gap_list, poor_at_start_of, CoverageReport, Gap, HouseholdTraining, Serving,
 };
-use xplus_core::interchange::{Column, ColumnType, CountyFrom, FileId, FileSpec, Value};
+use xplus_core::interchange::{ColumnType, FileId, FileSpec, Value};
 use xplus_core::registry::{HouseholdStatus, RegionCode};
 
-const fn column(en: &'static str, ty: ColumnType) -> Column {
-    Column {
-        en,
-        zh: en,
-        ty,
-        required: false,
-        refers: None,
-    }
-}
-
-const COUNT: ColumnType = ColumnType::Int {
-    min: 0,
-    max: i64::MAX,
-};
-
 /// (household, sessions attended in the year, person-times).
-static TRAINED: FileSpec = FileSpec {
-    id: FileId::Attendance,
-    name: "training_by_household",
-    zh: "户参训",
-    columns: &[
+static TRAINED: FileSpec = shape(
+    FileId::Attendance,
+    "training_by_household",
+    "户参训",
+    &[
         column("household_id", ColumnType::Text),
         column("sessions", COUNT),
         column("person_times", COUNT),
     ],
-    key: &[0],
-    county: CountyFrom::None,
-};
+);
 
 /// (household, village, status, identified year, exit year).
-static CANDIDATES: FileSpec = FileSpec {
-    id: FileId::Households,
-    name: "households_of_year",
-    zh: "年度贫困户",
-    columns: &[
+static CANDIDATES: FileSpec = shape(
+    FileId::Households,
+    "households_of_year",
+    "年度贫困户",
+    &[
         column("household_id", ColumnType::Text),
         column("village_code", ColumnType::Region),
         column("status", ColumnType::Enum(&HouseholdStatus::SPEC)),
         column("identified_year", ColumnType::Year),
         column("exit_year", ColumnType::Year),
     ],
-    key: &[0],
-    county: CountyFrom::None,
-};
+);
 
 /// (station, village) for own villages and coverage lists alike; (station, session, date).
-static SERVES: FileSpec = FileSpec {
-    id: FileId::StationCoverage,
-    name: "station_serves",
-    zh: "站点服务村",
-    columns: &[
+static SERVES: FileSpec = shape(
+    FileId::StationCoverage,
+    "station_serves",
+    "站点服务村",
+    &[
         column("station_id", ColumnType::Text),
         column("village_code", ColumnType::Region),
     ],
-    key: &[0],
-    county: CountyFrom::None,
-};
+);
 
-static SESSIONS: FileSpec = FileSpec {
-    id: FileId::TrainingSessions,
-    name: "station_sessions",
-    zh: "站点培训",
-    columns: &[
+static SESSIONS: FileSpec = shape(
+    FileId::TrainingSessions,
+    "station_sessions",
+    "站点培训",
+    &[
         column("station_id", ColumnType::Text),
         column("session_id", ColumnType::Text),
         column("date", ColumnType::Date),
     ],
-    key: &[0],
-    county: CountyFrom::None,
-};
+);
 
 /// The households of `access`'s reach poor at the start of `year`, with their training in it.
 pub async fn training_of_year(
@@ -106,19 +84,16 @@ async fn training_in(
 ) -> Result<Vec<HouseholdTraining>, StoreError> {
     let scope = household_scope(access, today);
     let scope_sql = scope.render_where(&mut || "?".into());
-    let mut filter = scope.clone();
-    let households_sql = if scope.is_empty() {
-        "SELECT household_id, village_code, status, identified_year, exit_year FROM households \
-         WHERE status <> 'removed' AND identified_year <= ?"
-            .to_string()
-    } else {
-        format!(
-            "SELECT household_id, village_code, status, identified_year, exit_year FROM households{scope_sql} \
-             AND status <> 'removed' AND identified_year <= ?"
-        )
-    };
-    filter = filter.and("?", vec![Arg::Int(i64::from(year))]);
-    let rows = s.query(&CANDIDATES, &households_sql, &filter).await?;
+    let of_year = scope.clone().and(
+        "status <> 'removed' AND identified_year <= ?",
+        vec![Arg::Int(i64::from(year))],
+    );
+    let households_sql = format!(
+        "SELECT household_id, village_code, status, identified_year, exit_year FROM households{}",
+        of_year.render_where(&mut || "?".into())
+    );
+    let args: Vec<Arg> = of_year.args().cloned().collect();
+    let rows = s.query(&CANDIDATES, &households_sql, &args).await?;
 
     let (first, last) = year_bounds(year);
     let within = if scope.is_empty() {
@@ -143,13 +118,11 @@ async fn training_in(
         within.replace("{t}", "a"),
         within.replace("{t}", "m"),
     );
-    let mut args = Filter::new().and("? ?", vec![Arg::Date(first), Arg::Date(last)]);
-    if !scope.is_empty() {
-        args = args.and(scope_sql.clone(), scope.args().cloned().collect());
-    }
-    args = args.and("? ?", vec![Arg::Date(first), Arg::Date(last)]);
-    if !scope.is_empty() {
-        args = args.and(scope_sql.clone(), scope.args().cloned().collect());
+    // The year's bounds then the scope's arguments, once for each half of the union.
+    let mut args: Vec<Arg> = Vec::new();
+    for _ in 0..2 {
+        args.extend([Arg::Date(first), Arg::Date(last)]);
+        args.extend(scope.args().cloned());
     }
     let trained: HashMap<String, (u32, u32)> = s
         .query(&TRAINED, &sql, &args)
@@ -228,7 +201,7 @@ pub async fn coverage(
             &SERVES,
             "SELECT station_id, village_code FROM stations \
              UNION SELECT station_id, village_code FROM station_coverage",
-            &Filter::new(),
+            &[],
         )
         .await?;
     for r in &serves {
@@ -240,7 +213,7 @@ pub async fn coverage(
         .query(
             &SESSIONS,
             "SELECT station_id, session_id, date FROM training_sessions WHERE date >= ?",
-            &Filter::new().and("?", vec![Arg::Date(from)]),
+            &[Arg::Date(from)],
         )
         .await?;
     for r in &sessions {

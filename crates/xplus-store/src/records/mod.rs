@@ -11,6 +11,7 @@ mod filter;
 mod history;
 mod read;
 mod save;
+mod shape;
 
 pub use backbone::{
     helper_suggestions, save_pairing, save_unit_pairing, HelperSuggestion, PairingRequest,
@@ -49,13 +50,13 @@ pub trait RecordSession: Send {
 
     async fn count(&mut self, file: &'static FileSpec, filter: &Filter) -> Result<u64, StoreError>;
 
-    /// Rows of a query written by this module (`?` for the filter's arguments, in order),
-    /// read as the columns of `shape` — a result shape, not necessarily a bundle file.
+    /// Rows of a query written by this module (`?` for `args`, in order), read as the columns
+    /// of `shape` — a result shape (see [`shape`]), not necessarily a bundle file.
     async fn query(
         &mut self,
         shape: &'static FileSpec,
         sql: &str,
-        args: &Filter,
+        args: &[Arg],
     ) -> Result<Vec<Vec<Value>>, StoreError>;
 
     /// Households matching `filter` with their village's name, the head's name and the number
