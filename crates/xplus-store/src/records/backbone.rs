@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use xplus_core::accounts::{Access, Scope};
 use xplus_core::backbone::pairing::{self, Span};
 use xplus_core::backbone::suggest::{suggest, Candidate};
+use xplus_core::backbone::CadreRole;
 use xplus_core::interchange::schema::{
     CADRES, CADRE_HOUSEHOLD_PAIRINGS, HOUSEHOLDS, UNITS, UNIT_VILLAGE_PAIRINGS, VILLAGES,
 };
@@ -452,4 +453,73 @@ pub async fn helper_suggestions(
             }),
         })
         .collect())
+}
+
+static HOUSEHOLD_PAIRINGS: FileSpec = shape(
+    FileId::CadreHouseholdPairings,
+    "household_pairings",
+    "本户帮扶干部",
+    &[
+        column("cadre_id", ColumnType::Text),
+        column("name", ColumnType::Text),
+        column("role", ColumnType::Enum(&CadreRole::SPEC)),
+        column("unit", ColumnType::Text),
+        column("start_date", ColumnType::Date),
+        column("end_date", ColumnType::Date),
+    ],
+);
+
+/// One of a household's pairings, with who the cadre is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PairingView {
+    pub cadre_id: String,
+    pub name: String,
+    pub role: Option<CadreRole>,
+    pub unit: String,
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
+    /// Active on the day asked about.
+    pub active: bool,
+}
+
+/// A household's pairings, oldest first; None when the account does not reach the household.
+pub async fn household_pairings(
+    store: &dyn Store,
+    access: &Access,
+    household_id: &str,
+    today: NaiveDate,
+) -> Result<Option<Vec<PairingView>>, StoreError> {
+    let mut s = store.read_session().await?;
+    let filter = household_scope(access, today)
+        .and("household_id = ?", vec![Arg::Text(household_id.into())]);
+    if s.count(&HOUSEHOLDS, &filter).await? == 0 {
+        return Ok(None);
+    }
+    let rows = s
+        .query(
+            &HOUSEHOLD_PAIRINGS,
+            "SELECT p.cadre_id, c.name, c.role, u.name, p.start_date, p.end_date \
+             FROM cadre_household_pairings p JOIN cadres c ON c.cadre_id = p.cadre_id \
+             JOIN units u ON u.unit_id = c.unit_id \
+             WHERE p.household_id = ? ORDER BY p.start_date, p.cadre_id",
+            &[Arg::Text(household_id.into())],
+        )
+        .await?;
+    Ok(Some(
+        rows.into_iter()
+            .filter_map(|r| {
+                let start = r[4].as_date()?;
+                let end = r[5].as_date();
+                Some(PairingView {
+                    cadre_id: r[0].as_text()?.to_string(),
+                    name: r[1].as_text().unwrap_or_default().to_string(),
+                    role: r[2].as_code().and_then(CadreRole::parse),
+                    unit: r[3].as_text().unwrap_or_default().to_string(),
+                    start,
+                    end,
+                    active: Span { start, end }.is_active_on(today),
+                })
+            })
+            .collect(),
+    ))
 }

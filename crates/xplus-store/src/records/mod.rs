@@ -14,7 +14,8 @@ mod save;
 mod shape;
 
 pub use backbone::{
-    helper_suggestions, save_pairing, save_unit_pairing, HelperSuggestion, PairingRequest,
+    helper_suggestions, household_pairings, save_pairing, save_unit_pairing, HelperSuggestion,
+    PairingRequest, PairingView,
 };
 pub use education::{coverage, training_of_year, CoverageView};
 pub(crate) use filter::render_marks;

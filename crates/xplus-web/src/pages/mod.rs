@@ -2,7 +2,9 @@
 //! bars and paged tables; htmx swaps the list when a filter changes.
 
 mod audit;
+mod backbone;
 mod edit;
+mod education;
 pub(crate) mod households;
 mod imports;
 mod regions;
@@ -48,6 +50,13 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/imports/{token}/confirm", post(imports::confirm))
         .route("/audit", get(audit::page))
+        .route("/coverage", get(education::page))
+        .route("/coverage.xlsx", get(education::export))
+        .route(
+            "/pairings/{id}",
+            get(backbone::pairings).post(backbone::save),
+        )
+        .route("/helpers", get(backbone::helpers))
 }
 
 /// What the layout shows around every page.

@@ -1,0 +1,205 @@
+//! 骨干 pages: a household's helpers (pair, end with a successor — rules.md §7 checked by the
+//! store) and 谁来扶, the suggested helpers for poor households without one, each confirmed by
+//! a person.
+
+use super::{html, today, Chrome};
+use crate::auth::{PageUser, Signed};
+use crate::error::WebError;
+use crate::forms::url_encode;
+use crate::i18n::Lang;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use chrono::NaiveDate;
+use xplus_core::rules::RuleSet;
+use xplus_core::values::{format_date, parse_date};
+use xplus_store::records::{self, HelperSuggestion, PairingRequest, PairingView};
+use xplus_store::StoreError;
+
+#[derive(Template)]
+#[template(path = "pairings.html")]
+struct PairingsPage {
+    c: Chrome,
+    household_id: String,
+    pairings: Vec<PairingView>,
+    may_assign: bool,
+    /// What the refused form held, and why (field, message).
+    typed: Typed,
+    problems: Vec<(String, String)>,
+    message: String,
+}
+
+#[derive(Default)]
+struct Typed {
+    cadre_id: String,
+    start_date: String,
+    end_date: String,
+    successor: String,
+}
+
+impl PairingsPage {
+    fn role(&self, p: &PairingView) -> String {
+        p.role
+            .map(|r| self.c.l.label(r.code(), r.label_zh()))
+            .unwrap_or_default()
+    }
+
+    fn date(&self, d: &Option<NaiveDate>) -> String {
+        d.map(format_date).unwrap_or_default()
+    }
+}
+
+fn value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim())
+        .unwrap_or("")
+}
+
+async fn page(
+    state: &AppState,
+    user: &Signed,
+    l: Lang,
+    id: &str,
+    typed: Typed,
+    problems: Vec<(String, String)>,
+    message: String,
+) -> Result<Response, WebError> {
+    let pairings = records::household_pairings(state.store.as_ref(), &user.access, id, today())
+        .await?
+        .ok_or_else(WebError::not_found)?;
+    html(&PairingsPage {
+        c: Chrome::new(l, user, "households"),
+        household_id: id.to_string(),
+        pairings,
+        may_assign: user.access.may_write() && user.access.may_assign_helpers(),
+        typed,
+        problems,
+        message,
+    })
+}
+
+pub async fn pairings(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    l: Lang,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    page(
+        &state,
+        &user,
+        l,
+        &id,
+        Typed::default(),
+        Vec::new(),
+        String::new(),
+    )
+    .await
+}
+
+/// Pairs a cadre with the household, or ends a pairing (same cadre and start) with an optional
+/// successor who takes over on the end day. `back` returns to the 谁来扶 page after a confirm.
+pub async fn save(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    l: Lang,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    user.check_csrf(Some(value(&pairs, "_csrf")))?;
+    let typed = Typed {
+        cadre_id: value(&pairs, "cadre_id").to_string(),
+        start_date: value(&pairs, "start_date").to_string(),
+        end_date: value(&pairs, "end_date").to_string(),
+        successor: value(&pairs, "successor").to_string(),
+    };
+    let mut problems = Vec::new();
+    let mut date = |field: &str, text: &str, required: bool| -> Option<NaiveDate> {
+        if text.is_empty() {
+            if required {
+                problems.push((field.to_string(), l.t("必填", "required").to_string()));
+            }
+            return None;
+        }
+        parse_date(text)
+            .map_err(|e| problems.push((field.to_string(), l.pick(&e.to_string()))))
+            .ok()
+    };
+    let start = date("start_date", &typed.start_date, true);
+    let end = date("end_date", &typed.end_date, false);
+    if typed.cadre_id.is_empty() {
+        problems.push(("cadre_id".into(), l.t("必填", "required").into()));
+    }
+    let back = value(&pairs, "back");
+    if problems.is_empty() {
+        let request = PairingRequest {
+            household_id: id.clone(),
+            cadre_id: typed.cadre_id.clone(),
+            start: start.expect("checked"),
+            end,
+            successor: (!typed.successor.is_empty()).then(|| typed.successor.clone()),
+        };
+        let rules = RuleSet::default();
+        match records::save_pairing(
+            state.store.as_ref(),
+            &user.access,
+            &request,
+            &rules,
+            today(),
+        )
+        .await
+        {
+            Ok(()) if back == "/helpers" => return Ok(Redirect::to("/helpers").into_response()),
+            Ok(()) => {
+                let to = format!("/pairings/{}", url_encode(&id));
+                return Ok(Redirect::to(&to).into_response());
+            }
+            Err(StoreError::Rejected(fields)) => {
+                problems.extend(fields.into_iter().map(|f| (f.field, l.pick(&f.message))))
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let mut response = page(
+        &state,
+        &user,
+        l,
+        &id,
+        typed,
+        problems,
+        l.t("未保存", "Not saved").to_string(),
+    )
+    .await?;
+    *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "helpers.html")]
+struct HelpersPage {
+    c: Chrome,
+    suggestions: Vec<HelperSuggestion>,
+    today: String,
+    may_assign: bool,
+    capacity: u32,
+}
+
+pub async fn helpers(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    l: Lang,
+) -> Result<Response, WebError> {
+    let rules = RuleSet::default();
+    let suggestions =
+        records::helper_suggestions(state.store.as_ref(), &user.access, &rules, today()).await?;
+    html(&HelpersPage {
+        c: Chrome::new(l, &user, "helpers"),
+        suggestions,
+        today: format_date(today()),
+        may_assign: user.access.may_write() && user.access.may_assign_helpers(),
+        capacity: rules.helper_capacity.value,
+    })
+}

@@ -1,0 +1,144 @@
+//! The 远教 and 骨干 pages over HTTP: a household's helpers with rules.md §7 refusals, who may
+//! change pairings, 谁来扶 with its confirm, and the training coverage page and workbook.
+
+mod common;
+
+use common::App;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pairings_keep_rule_7_and_only_the_office_changes_them() {
+    let app = App::start().await;
+    let admin = app.sign_in("admin").await;
+    let page = app.get(&admin, "/pairings/H001").await;
+    assert_eq!(page.status().as_u16(), 200);
+    let text = page.text().await.unwrap();
+    assert!(
+        text.contains("C1") && text.contains("赵军") && text.contains("滁州市财政局"),
+        "{text}"
+    );
+
+    // Ending the only helper of a poor household is refused, the rule named, nothing saved.
+    let end = [
+        ("_csrf", admin.csrf.as_str()),
+        ("cadre_id", "C1"),
+        ("start_date", "2015-01-01"),
+        ("end_date", "2016-12-31"),
+    ];
+    let r = app.post_form(&admin, "/pairings/H001", &end).await;
+    assert_eq!(r.status().as_u16(), 422);
+    let text = r.text().await.unwrap();
+    assert!(
+        text.contains("rules.md §7") && text.contains("value=\"2016-12-31\""),
+        "{text}"
+    );
+    let text = app
+        .get(&admin, "/pairings/H001")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!text.contains("<td>2016-12-31</td>"), "{text}");
+
+    // A helper sees the pairings of their household but cannot change them; another county's
+    // official does not see them at all.
+    let helper = app.sign_in("zhaojun").await;
+    let text = app
+        .get(&helper, "/pairings/H001")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains("赵军") && !text.contains("name=\"cadre_id\""),
+        "{text}"
+    );
+    let form = [
+        ("_csrf", helper.csrf.as_str()),
+        ("cadre_id", "C1"),
+        ("start_date", "2016-12-01"),
+    ];
+    assert_eq!(
+        app.post_form(&helper, "/pairings/H001", &form)
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+    let xijian = app.sign_in("xijian").await;
+    assert_eq!(
+        app.get(&xijian, "/pairings/H001").await.status().as_u16(),
+        404
+    );
+    // Without the form's token nothing happens.
+    let forged = [("cadre_id", "C1"), ("start_date", "2016-12-01")];
+    assert_eq!(
+        app.post_form(&admin, "/pairings/H101", &forged)
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+
+    // 谁来扶: H101 (西涧) has no helper and its village no paired unit: nobody to suggest.
+    let text = app.get(&admin, "/helpers").await.text().await.unwrap();
+    assert!(text.contains("H101") && text.contains("请增派"), "{text}");
+    // Paired by hand, it leaves the list.
+    let pair = [
+        ("_csrf", admin.csrf.as_str()),
+        ("cadre_id", "C1"),
+        ("start_date", "2016-12-01"),
+    ];
+    let r = app.post_form(&admin, "/pairings/H101", &pair).await;
+    assert!(r.status().is_redirection(), "{}", r.status());
+    let text = app.get(&admin, "/helpers").await.text().await.unwrap();
+    assert!(
+        !text.contains("H101") && text.contains("每户都有帮扶干部"),
+        "{text}"
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn coverage_page_and_workbook_within_reach() {
+    let app = App::start().await;
+    let admin = app.sign_in("admin").await;
+    // Poor at the start of 2016: H001 and H101; nobody attended a session.
+    let text = app
+        .get(&admin, "/coverage?year=2016&from=2016-01-01")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains("id=\"poor\">2<") && text.contains("id=\"trained\">0<"),
+        "{text}"
+    );
+    assert!(text.contains("H001") && text.contains("H101"), "{text}");
+    let official = app.sign_in("tianchang").await;
+    let text = app
+        .get(&official, "/coverage?year=2016")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains("id=\"poor\">1<") && !text.contains("H101"),
+        "{text}"
+    );
+
+    let r = app.get(&admin, "/coverage.xlsx?year=2016").await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("spreadsheetml"));
+    assert!(r.bytes().await.unwrap().starts_with(b"PK"));
+    assert_eq!(
+        app.get(&admin, "/coverage?year=20x6")
+            .await
+            .status()
+            .as_u16(),
+        400
+    );
+    app.cleanup().await;
+}
