@@ -41,6 +41,17 @@ pub(crate) fn sqlite_error(
     move |source| StoreError::Sqlite { context, source }
 }
 
+/// Like [`sqlite_error`], with the context written only when there is an error: the reads and
+/// writes that call this do so for every row and every cell.
+pub(crate) fn sqlite_error_in(
+    context: impl FnOnce() -> String,
+) -> impl FnOnce(rusqlite::Error) -> StoreError {
+    move |source| StoreError::Sqlite {
+        context: context(),
+        source,
+    }
+}
+
 /// Opens the writer's connection and starts the one transaction of the import.
 pub(crate) fn open(file: &std::path::Path) -> Result<Connection, StoreError> {
     let conn = Connection::open_with_flags(
@@ -105,18 +116,18 @@ fn stored_rows(
     let text = sql::select_by_keys(file, chunk.len(), |_| "?".to_string());
     let mut stmt = conn
         .prepare_cached(&text)
-        .map_err(sqlite_error(context()))?;
+        .map_err(sqlite_error_in(&context))?;
     let mut n = 0;
     for row in chunk {
         for &k in file.key {
             n += 1;
             bind_value(&mut stmt, n, &file.columns[k], &row.values[k])
-                .map_err(sqlite_error(context()))?;
+                .map_err(sqlite_error_in(&context))?;
         }
     }
     let mut found = std::collections::HashMap::new();
     let mut rows = stmt.raw_query();
-    while let Some(r) = rows.next().map_err(sqlite_error(context()))? {
+    while let Some(r) = rows.next().map_err(sqlite_error_in(&context))? {
         let values = (0..file.columns.len())
             .map(|i| read_value(file, r, i))
             .collect::<Result<Vec<_>, _>>()?;
@@ -140,7 +151,7 @@ fn write(
             let had = conn
                 .prepare(&sql::any_row(file))
                 .and_then(|mut s| s.exists([]))
-                .map_err(sqlite_error(context()))?;
+                .map_err(sqlite_error_in(&context))?;
             state.had_rows.insert(file.name, had);
             had
         }
@@ -162,20 +173,20 @@ fn write(
         let text = sql::upsert(file, chunk.len(), |_| "?".to_string());
         let mut stmt = conn
             .prepare_cached(&text)
-            .map_err(sqlite_error(context()))?;
+            .map_err(sqlite_error_in(&context))?;
         let mut n = 0;
         for row in chunk {
             for (column, value) in file.columns.iter().zip(&row.values) {
                 n += 1;
-                bind_value(&mut stmt, n, column, value).map_err(sqlite_error(context()))?;
+                bind_value(&mut stmt, n, column, value).map_err(sqlite_error_in(&context))?;
             }
             if sql::has_county(file) {
                 n += 1;
                 stmt.raw_bind_parameter(n, row.county.map(|c| c.as_u64() as i64))
-                    .map_err(sqlite_error(context()))?;
+                    .map_err(sqlite_error_in(&context))?;
             }
         }
-        stmt.raw_execute().map_err(sqlite_error(context()))?;
+        stmt.raw_execute().map_err(sqlite_error_in(&context))?;
         if !changes.is_empty() {
             append_in(conn, changes)?;
         }
@@ -190,13 +201,13 @@ pub(crate) fn append_in(conn: &Connection, entries: Vec<NewAudit>) -> Result<(),
         .query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
-        .map_err(sqlite_error(context()))?;
+        .map_err(sqlite_error_in(&context))?;
     let mut insert = conn
         .prepare_cached(
             "INSERT INTO audit_log (seq, at, actor, action, entity, record_key, old_values, \
              new_values, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
-        .map_err(sqlite_error(context()))?;
+        .map_err(sqlite_error_in(&context))?;
     for new in entries {
         let e = seal(seq, &hash, new);
         insert
@@ -212,7 +223,7 @@ pub(crate) fn append_in(conn: &Connection, entries: Vec<NewAudit>) -> Result<(),
                 e.prev_hash,
                 e.hash
             ])
-            .map_err(sqlite_error(context()))?;
+            .map_err(sqlite_error_in(&context))?;
         seq = e.seq;
         hash = e.hash;
         // The head moves with every entry: the next one is checked against it (a trigger).
@@ -220,7 +231,7 @@ pub(crate) fn append_in(conn: &Connection, entries: Vec<NewAudit>) -> Result<(),
             "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1",
             rusqlite::params![seq, hash],
         )
-        .map_err(sqlite_error(context()))?;
+        .map_err(sqlite_error_in(&context))?;
     }
     Ok(())
 }
@@ -241,7 +252,7 @@ pub(crate) async fn add_user(
                     rusqlite::Error::QueryReturnedNoRows => Ok(false),
                     e => Err(e),
                 })
-                .map_err(sqlite_error(context()))
+                .map_err(sqlite_error_in(&context))
         };
         if exists("SELECT 1 FROM users WHERE name = ?", &user.name)? {
             return Err(StoreError::Invalid(format!(
@@ -275,10 +286,10 @@ pub(crate) async fn add_user(
                 chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
             ],
         )
-        .map_err(sqlite_error(context()))?;
+        .map_err(sqlite_error_in(&context))?;
         append_in(&conn, vec![crate::accounts::audit_of(&user, &actor)])?;
         conn.execute_batch("COMMIT")
-            .map_err(sqlite_error(context()))
+            .map_err(sqlite_error_in(&context))
     })
     .await
     .map_err(|e| StoreError::Interrupted(e.to_string()))?
@@ -428,7 +439,7 @@ pub(crate) fn read_value(
             Ok(Param::Date(date))
         }),
     }
-    .map_err(sqlite_error(context()))?;
+    .map_err(sqlite_error_in(&context))?;
     param::to_value(file.name, column, p)
 }
 
@@ -448,13 +459,13 @@ pub(crate) async fn read_rows(
                 &path,
                 OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )
-            .map_err(sqlite_error(context()))?;
+            .map_err(sqlite_error_in(&context))?;
             conn.busy_timeout(Duration::from_secs(30))
-                .map_err(sqlite_error(context()))?;
-            let mut stmt = conn.prepare(&query).map_err(sqlite_error(context()))?;
-            let mut rows = stmt.query([]).map_err(sqlite_error(context()))?;
+                .map_err(sqlite_error_in(&context))?;
+            let mut stmt = conn.prepare(&query).map_err(sqlite_error_in(&context))?;
+            let mut rows = stmt.query([]).map_err(sqlite_error_in(&context))?;
             let mut batch = Vec::with_capacity(READ_BATCH);
-            while let Some(row) = rows.next().map_err(sqlite_error(context()))? {
+            while let Some(row) = rows.next().map_err(sqlite_error_in(&context))? {
                 let values = (0..file.columns.len())
                     .map(|i| read_value(file, row, i))
                     .collect::<Result<Vec<_>, _>>()?;

@@ -6,7 +6,7 @@ use crate::audit::NewAudit;
 use crate::error::StoreError;
 use crate::records::{self, Arg, Filter, HouseholdSummary, Page, RecordSession};
 use crate::sql;
-use crate::sqlite_bulk::{append_in, bind_value, read_value, sqlite_error};
+use crate::sqlite_bulk::{append_in, bind_value, read_value, sqlite_error, sqlite_error_in};
 use crate::store::Row;
 use async_trait::async_trait;
 use rusqlite::{Connection, OpenFlags};
@@ -49,11 +49,11 @@ fn connect(file: &std::path::Path) -> Result<Connection, StoreError> {
         file,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
-    .map_err(sqlite_error(context()))?;
+    .map_err(sqlite_error_in(&context))?;
     conn.busy_timeout(Duration::from_secs(30))
-        .map_err(sqlite_error(context()))?;
+        .map_err(sqlite_error_in(&context))?;
     conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384;")
-        .map_err(sqlite_error(context()))?;
+        .map_err(sqlite_error_in(&context))?;
     Ok(conn)
 }
 
@@ -143,11 +143,13 @@ fn query_rows<'a, T>(
     context: &dyn Fn() -> String,
     mut each: impl FnMut(&rusqlite::Row<'_>) -> Result<T, StoreError>,
 ) -> Result<Vec<T>, StoreError> {
-    let mut stmt = conn.prepare_cached(text).map_err(sqlite_error(context()))?;
-    bind_args(&mut stmt, args).map_err(sqlite_error(context()))?;
+    let mut stmt = conn
+        .prepare_cached(text)
+        .map_err(sqlite_error_in(&context))?;
+    bind_args(&mut stmt, args).map_err(sqlite_error_in(&context))?;
     let mut rows = stmt.raw_query();
     let mut out = Vec::new();
-    while let Some(r) = rows.next().map_err(sqlite_error(context()))? {
+    while let Some(r) = rows.next().map_err(sqlite_error_in(&context))? {
         out.push(each(r)?);
     }
     Ok(out)
@@ -200,7 +202,7 @@ impl RecordSession for SqliteSession {
         self.run(move |conn| {
             let context = || format!("统计 {} / counting {}", file.name, file.name);
             let counts = query_rows(conn, &text, filter.args(), &context, |r| {
-                r.get::<_, i64>(0).map_err(sqlite_error(context()))
+                r.get::<_, i64>(0).map_err(sqlite_error_in(&context))
             })?;
             Ok(counts.first().copied().unwrap_or(0) as u64)
         })
@@ -230,7 +232,7 @@ impl RecordSession for SqliteSession {
                         r.get::<_, i64>(n + 2)?,
                     ))
                 })()
-                .map_err(sqlite_error(context()))?;
+                .map_err(sqlite_error_in(&context))?;
                 Ok(HouseholdSummary {
                     values,
                     village_name: extra.0.unwrap_or_default(),
@@ -248,17 +250,17 @@ impl RecordSession for SqliteSession {
             let text = sql::upsert(file, 1, |_| "?".to_string());
             let mut stmt = conn
                 .prepare_cached(&text)
-                .map_err(sqlite_error(context()))?;
+                .map_err(sqlite_error_in(&context))?;
             let mut n = 0;
             for (column, value) in file.columns.iter().zip(&row.values) {
                 n += 1;
-                bind_value(&mut stmt, n, column, value).map_err(sqlite_error(context()))?;
+                bind_value(&mut stmt, n, column, value).map_err(sqlite_error_in(&context))?;
             }
             if sql::has_county(file) {
                 stmt.raw_bind_parameter(n + 1, row.county.map(|c| c.as_u64() as i64))
-                    .map_err(sqlite_error(context()))?;
+                    .map_err(sqlite_error_in(&context))?;
             }
-            stmt.raw_execute().map_err(sqlite_error(context()))?;
+            stmt.raw_execute().map_err(sqlite_error_in(&context))?;
             Ok(())
         })
         .await
@@ -292,7 +294,7 @@ impl RecordSession for SqliteSession {
                         hash: r.get(9)?,
                     })
                 })()
-                .map_err(sqlite_error(context()))
+                .map_err(sqlite_error_in(&context))
             })
         })
         .await
@@ -335,7 +337,7 @@ pub(crate) async fn add_api_token(
                 rusqlite::Error::QueryReturnedNoRows => Ok(None),
                 e => Err(e),
             })
-            .map_err(sqlite_error(context()))?;
+            .map_err(sqlite_error_in(&context))?;
         let Some(user_id) = user_id else {
             return Err(StoreError::Invalid(format!(
                 "用户 {user} 不存在 / no user {user}"
@@ -350,13 +352,13 @@ pub(crate) async fn add_api_token(
                 chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
             ],
         )
-        .map_err(sqlite_error(context()))?;
+        .map_err(sqlite_error_in(&context))?;
         append_in(
             &conn,
             vec![crate::sessions::token_audit(&user, &label, &actor)],
         )?;
         conn.execute_batch("COMMIT")
-            .map_err(sqlite_error(context()))
+            .map_err(sqlite_error_in(&context))
     })
     .await
     .map_err(|e| StoreError::Interrupted(e.to_string()))?

@@ -5,7 +5,7 @@
 
 use crate::registry::{HouseholdStatus, Level, RegionCode};
 use crate::values::Date;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Whether a household was `poor` or `returned` at the start of `year`, from what the registry
 /// keeps: still poor (or fallen back) today, or exited in `year` or later. A household
@@ -37,6 +37,50 @@ pub struct HouseholdTraining {
     pub sessions: u32,
     /// Person-times (人次): per session, the members named, or one when none is named.
     pub person_times: u32,
+}
+
+/// Sessions and person-times (人次) per household, from attendance rows and named attendees: a
+/// session counts the members named at it, or one when the household attended and nobody is
+/// named; a named attendee also makes the household's attendance.
+#[derive(Debug, Clone, Default)]
+pub struct TrainingTally {
+    /// Per household: (session, members named).
+    by_household: HashMap<String, Vec<(String, u32)>>,
+}
+
+impl TrainingTally {
+    // Takes the ids by value: a city's year is some 200,000 rows, read once.
+    fn slot(&mut self, household: String, session: String) -> &mut u32 {
+        let sessions = self.by_household.entry(household).or_default();
+        // A household attends a few sessions a year: a scan beats a map here.
+        let i = match sessions.iter().position(|(s, _)| *s == session) {
+            Some(i) => i,
+            None => {
+                sessions.push((session, 0));
+                sessions.len() - 1
+            }
+        };
+        &mut sessions[i].1
+    }
+
+    pub fn attended(&mut self, household: String, session: String) {
+        self.slot(household, session);
+    }
+
+    pub fn named(&mut self, household: String, session: String) {
+        *self.slot(household, session) += 1;
+    }
+
+    /// (sessions attended, person-times) of a household.
+    pub fn of(&self, household: &str) -> (u32, u32) {
+        self.by_household
+            .get(household)
+            .map(|s| {
+                let times = s.iter().map(|(_, named)| (*named).max(1)).sum();
+                (s.len() as u32, times)
+            })
+            .unwrap_or((0, 0))
+    }
 }
 
 /// Counts for one region.
@@ -226,6 +270,22 @@ mod tests {
         // Identified in the year counts; identified after it does not.
         assert!(poor_at_start_of(Poor, 2016, None, 2016));
         assert!(!poor_at_start_of(Poor, 2017, None, 2016));
+    }
+
+    #[test]
+    fn person_times_count_named_members_or_one() {
+        let mut t = TrainingTally::default();
+        let id = |s: &str| s.to_string();
+        t.attended(id("A"), id("S1"));
+        t.attended(id("A"), id("S2"));
+        for _ in 0..3 {
+            t.named(id("A"), id("S2"));
+        }
+        // Named without an attendance row: attended all the same.
+        t.named(id("B"), id("S1"));
+        assert_eq!(t.of("A"), (2, 4));
+        assert_eq!(t.of("B"), (1, 1));
+        assert_eq!(t.of("C"), (0, 0));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use super::filter::Arg;
 use super::read::household_scope;
-use super::shape::{column, shape, COUNT};
+use super::shape::{column, shape};
 use super::RecordSession;
 use crate::error::StoreError;
 use crate::store::Store;
@@ -12,20 +12,19 @@ use chrono::NaiveDate;
 use std::collections::HashMap;
 use xplus_core::accounts::Access;
 use xplus_core::education::coverage::{
-    gap_list, poor_at_start_of, CoverageReport, Gap, HouseholdTraining, Serving,
+    gap_list, poor_at_start_of, CoverageReport, Gap, HouseholdTraining, Serving, TrainingTally,
 };
 use xplus_core::interchange::{ColumnType, FileId, FileSpec, Value};
 use xplus_core::registry::{HouseholdStatus, RegionCode};
 
-/// (household, sessions attended in the year, person-times).
-static TRAINED: FileSpec = shape(
+/// (household, session) of an attendance row or a named attendee.
+static ATTENDED: FileSpec = shape(
     FileId::Attendance,
-    "training_by_household",
-    "户参训",
+    "attended",
+    "参训",
     &[
         column("household_id", ColumnType::Text),
-        column("sessions", COUNT),
-        column("person_times", COUNT),
+        column("session_id", ColumnType::Text),
     ],
 );
 
@@ -101,39 +100,30 @@ async fn training_in(
     } else {
         format!(" AND {{t}}.household_id IN (SELECT household_id FROM households{scope_sql})")
     };
-    // Per household and session: the members named, or one when none is; then per household.
-    let sql = format!(
-        "SELECT household_id, count(*), CAST(sum(n) AS BIGINT) FROM ( \
-           SELECT household_id, session_id, max(n) AS n FROM ( \
-             SELECT a.household_id, a.session_id, 1 AS n FROM attendance a \
-               JOIN training_sessions s ON s.session_id = a.session_id \
-               WHERE s.date BETWEEN ? AND ?{} \
-             UNION ALL \
-             SELECT m.household_id, m.session_id, count(*) AS n FROM attendance_members m \
-               JOIN training_sessions s ON s.session_id = m.session_id \
-               WHERE s.date BETWEEN ? AND ?{} \
-               GROUP BY m.household_id, m.session_id \
-           ) u GROUP BY household_id, session_id \
-         ) t GROUP BY household_id",
-        within.replace("{t}", "a"),
-        within.replace("{t}", "m"),
-    );
-    // The year's bounds then the scope's arguments, once for each half of the union.
-    let mut args: Vec<Arg> = Vec::new();
-    for _ in 0..2 {
-        args.extend([Arg::Date(first), Arg::Date(last)]);
-        args.extend(scope.args().cloned());
-    }
-    let trained: HashMap<String, (u32, u32)> = s
-        .query(&TRAINED, &sql, &args)
-        .await?
+    // The rows themselves, tallied in core: grouping them in SQL cost a sort of every row.
+    let args: Vec<Arg> = [Arg::Date(first), Arg::Date(last)]
         .into_iter()
-        .filter_map(|r| {
-            let id = r[0].as_text()?.to_string();
-            let n = |v: &Value| v.as_int().unwrap_or(0).clamp(0, i64::from(u32::MAX)) as u32;
-            Some((id, (n(&r[1]), n(&r[2]))))
-        })
+        .chain(scope.args().cloned())
         .collect();
+    let mut tally = TrainingTally::default();
+    for (table, alias) in [("attendance", "a"), ("attendance_members", "m")] {
+        let sql = format!(
+            "SELECT {alias}.household_id, {alias}.session_id FROM {table} {alias} \
+             JOIN training_sessions s ON s.session_id = {alias}.session_id \
+             WHERE s.date BETWEEN ? AND ?{}",
+            within.replace("{t}", alias)
+        );
+        for mut r in s.query(&ATTENDED, &sql, &args).await? {
+            let session = std::mem::replace(&mut r[1], Value::Null);
+            let household = std::mem::replace(&mut r[0], Value::Null);
+            if let (Value::Text(h), Value::Text(session)) = (household, session) {
+                match table {
+                    "attendance" => tally.attended(h, session),
+                    _ => tally.named(h, session),
+                }
+            }
+        }
+    }
 
     let mut out = Vec::new();
     for r in rows {
@@ -149,7 +139,7 @@ async fn training_in(
         if !poor_at_start_of(status, identified as i32, exit, year) {
             continue;
         }
-        let (sessions, person_times) = trained.get(id).copied().unwrap_or((0, 0));
+        let (sessions, person_times) = tally.of(id);
         out.push(HouseholdTraining {
             household_id: id.to_string(),
             village,
