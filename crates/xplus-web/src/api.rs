@@ -66,7 +66,9 @@ impl utoipa::Modify for BearerAuth {
 }
 
 async fn openapi() -> Response {
-    Json(ApiDoc::openapi()).into_response()
+    let mut doc = ApiDoc::openapi();
+    doc.merge(crate::api_modules::ModulesDoc::openapi());
+    Json(doc).into_response()
 }
 
 /// An error, as RFC 9457 problem details.
@@ -273,7 +275,7 @@ fn if_match(headers: &HeaderMap) -> Result<String, ApiError> {
     })
 }
 
-fn check_csrf(user: &Signed, headers: &HeaderMap) -> Result<(), ApiError> {
+pub(crate) fn check_csrf(user: &Signed, headers: &HeaderMap) -> Result<(), ApiError> {
     let given = headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
     user.check_csrf(given).map_err(ApiError)
 }

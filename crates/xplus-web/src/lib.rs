@@ -7,6 +7,7 @@
 //! is enforced where records are read and written, not by hiding links.
 
 mod api;
+mod api_modules;
 mod assets;
 mod auth;
 mod error;
@@ -39,6 +40,7 @@ fn routes(state: AppState) -> Router {
                object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     pages::routes()
         .merge(api::routes())
+        .merge(api_modules::routes())
         .merge(assets::routes())
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

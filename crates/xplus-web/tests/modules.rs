@@ -142,3 +142,81 @@ async fn coverage_page_and_workbook_within_reach() {
     );
     app.cleanup().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn module_api_coverage_pairings_and_suggestions() {
+    let app = App::start().await;
+    let admin = app.sign_in("admin").await;
+    let get = |path: &str| {
+        app.http
+            .get(format!("{}{path}", app.base))
+            .header("cookie", &admin.cookie)
+            .send()
+    };
+    let body: serde_json::Value = get("/api/v1/coverage?year=2016&from=2016-01-01")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["total"]["poor"], 2, "{body}");
+    assert_eq!(body["gaps"].as_array().unwrap().len(), 2, "{body}");
+
+    let list: serde_json::Value = get("/api/v1/households/H001/pairings")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list[0]["cadre_id"], "C1", "{list}");
+
+    // Ending the only helper: 422 problem details naming the field and the rule.
+    let r = app
+        .http
+        .post(format!("{}/api/v1/households/H001/pairings", app.base))
+        .header("cookie", &admin.cookie)
+        .header("x-csrf-token", &admin.csrf)
+        .json(&serde_json::json!({"cadre_id": "C1", "start_date": "2015-01-01", "end_date": "2016-12-31"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    let problem: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "end_date", "{problem}");
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("§7"),
+        "{problem}"
+    );
+    // Without the CSRF header a cookie session cannot write.
+    let r = app
+        .http
+        .post(format!("{}/api/v1/households/H101/pairings", app.base))
+        .header("cookie", &admin.cookie)
+        .json(&serde_json::json!({"cadre_id": "C1", "start_date": "2016-12-01"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+
+    let s: serde_json::Value = get("/api/v1/helper-suggestions")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(s[0]["household_id"], "H101", "{s}");
+    assert!(s[0]["cadre_id"].is_null(), "{s}");
+    let doc: serde_json::Value = get("/api/openapi.json")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["paths"]["/api/v1/households/{id}/pairings"]["post"].is_object());
+    assert!(doc["paths"]["/api/v1/coverage"]["get"].is_object());
+    app.cleanup().await;
+}
