@@ -27,6 +27,9 @@ pub struct RuleSet {
     pub village_incidence_bp: Sourced<i64>,
     /// §4 and §9: collective operating income a village needs (exit) and below which it is empty-shell.
     pub collective_income_min: Sourced<Fen>,
+    /// The "312" model village party secretaries to have within three years: provincial,
+    /// municipal, county (in the order of `SecretaryTier::ALL`).
+    pub secretary_tier_targets: Sourced<[u32; 3]>,
 }
 
 impl Default for RuleSet {
@@ -45,6 +48,10 @@ impl Default for RuleSet {
             collective_income_min: sourced(
                 Fen::from_yuan(50_000),
                 "安徽实践 集体经营性收入5万元 / Anhui practice",
+            ),
+            secretary_tier_targets: sourced(
+                [30, 100, 200],
+                "滁州“312”工程：3年培养省级30名、市级100名、县级200名示范村书记 / Chuzhou \"312\" plan, case report",
             ),
         }
     }

@@ -51,6 +51,19 @@ async fn db() -> TestDb {
             );
         }
     }
+    b.insert(
+        "secretaries",
+        "secretary_id,village_code,name,start_date,end_date,tier,tier_year,phone\n\
+         S1,341181100201,甲书记,2010-01-01,2016-03-31,,,\n\
+         S2,341181100201,乙书记,2016-04-05,,county,2016,\n\
+         S3,341181100202,丙书记,2012-01-01,2016-10-31,provincial,2015,\n"
+            .to_string(),
+    );
+    b.insert(
+        "secretary_checks",
+        "secretary_id,year,result,note\nS1,2015,adjusted,\nS2,2016,kept,\nS3,2016,kept,\n"
+            .to_string(),
+    );
     let path = write_bundle(&db.dir().join("b"), &b);
     let report = import(&db, &path).await;
     assert!(report.errors.is_empty(), "{:#?}", report.errors);
@@ -265,5 +278,42 @@ async fn training_coverage_and_gap_list() {
             "{county}"
         );
     }
+    db.cleanup().await;
+}
+
+#[tokio::test]
+async fn secretaries_tiers_checkups_and_vacancies() {
+    let db = db().await;
+    let rules = RuleSet::default();
+    let today = day("2016-12-01");
+    let o = records::secretaries_overview(db.store.as_ref(), &admin(), &rules, 2016, today)
+        .await
+        .unwrap();
+    // In office today: 乙书记 (county tier); 丙书记 (provincial) left and nobody followed.
+    let actual: Vec<u32> = o.tiers.iter().map(|t| t.1).collect();
+    let targets: Vec<u32> = o.tiers.iter().map(|t| t.2).collect();
+    assert_eq!(actual, vec![0, 0, 1]);
+    assert_eq!(targets, vec![30, 100, 200]);
+    assert_eq!((o.kept, o.adjusted), (2, 0));
+    assert_eq!(
+        o.filled_in_year, 1,
+        "甲村: vacant 2016-04-01..04-04, then filled"
+    );
+    let vacant: Vec<String> = o.vacant.iter().map(|(v, _)| v.to_string()).collect();
+    assert_eq!(vacant, vec!["341181100202".to_string()]);
+    let o = records::secretaries_overview(db.store.as_ref(), &admin(), &rules, 2015, today)
+        .await
+        .unwrap();
+    assert_eq!((o.kept, o.adjusted, o.filled_in_year), (0, 1, 0));
+    let elsewhere = Access::of_account(
+        "li",
+        Role::Official,
+        RegionCode::parse("341182000000").ok(),
+        None,
+    );
+    let o = records::secretaries_overview(db.store.as_ref(), &elsewhere, &rules, 2016, today)
+        .await
+        .unwrap();
+    assert_eq!((o.villages_with_records, o.kept), (0, 0));
     db.cleanup().await;
 }

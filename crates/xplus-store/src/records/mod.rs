@@ -11,6 +11,7 @@ mod filter;
 mod history;
 mod read;
 mod save;
+mod secretaries;
 mod shape;
 
 pub use backbone::{
@@ -27,6 +28,7 @@ pub use read::{
     RegionNode, VillageFacts,
 };
 pub use save::{fingerprint, save_record, stale, FieldProblem, Saved};
+pub use secretaries::{secretaries_overview, SecretariesOverview};
 
 use crate::audit::NewAudit;
 use crate::error::StoreError;

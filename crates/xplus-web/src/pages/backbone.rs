@@ -15,7 +15,9 @@ use axum::Form;
 use chrono::NaiveDate;
 use xplus_core::rules::RuleSet;
 use xplus_core::values::{format_date, parse_date};
-use xplus_store::records::{self, HelperSuggestion, PairingRequest, PairingView};
+use xplus_store::records::{
+    self, HelperSuggestion, PairingRequest, PairingView, SecretariesOverview,
+};
 use xplus_store::StoreError;
 
 #[derive(Template)]
@@ -201,5 +203,55 @@ pub async fn helpers(
         today: format_date(today()),
         may_assign: user.access.may_write() && user.access.may_assign_helpers(),
         capacity: rules.helper_capacity.value,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "secretaries.html")]
+struct SecretariesPage {
+    c: Chrome,
+    year: i32,
+    o: SecretariesOverview,
+}
+
+impl SecretariesPage {
+    fn tier(&self, t: &xplus_core::backbone::SecretaryTier) -> String {
+        self.c.l.label(t.code(), t.label_zh())
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct YearParam {
+    year: Option<String>,
+}
+
+/// Village party secretaries: "312" tiers against the targets, the year's check-ups,
+/// vacancies today and those filled in the year.
+pub async fn secretaries(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    l: Lang,
+    axum::extract::Query(p): axum::extract::Query<YearParam>,
+) -> Result<Response, WebError> {
+    let year = match p.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+        Some(y) => y
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (1949..=2100).contains(y))
+            .ok_or_else(|| WebError::bad_request(format!("年度 {y} 无效 / invalid year {y}")))?,
+        None => chrono::Datelike::year(&today()),
+    };
+    let o = records::secretaries_overview(
+        state.store.as_ref(),
+        &user.access,
+        &RuleSet::default(),
+        year,
+        today(),
+    )
+    .await?;
+    html(&SecretariesPage {
+        c: Chrome::new(l, &user, "secretaries"),
+        year,
+        o,
     })
 }

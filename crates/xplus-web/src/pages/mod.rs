@@ -57,6 +57,7 @@ pub fn routes() -> Router<AppState> {
             get(backbone::pairings).post(backbone::save),
         )
         .route("/helpers", get(backbone::helpers))
+        .route("/secretaries", get(backbone::secretaries))
 }
 
 /// What the layout shows around every page.
