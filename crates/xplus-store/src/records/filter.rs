@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Arg {
     Text(String),
     Int(i64),

@@ -5,8 +5,10 @@
 //! The logic is written once here against [`RecordSession`], a handful of primitives each backend
 //! provides (select and count rows of a bundle table, upsert one row, append to the audit log).
 
+mod activity;
 mod backbone;
 mod education;
+mod entries;
 mod filter;
 mod history;
 mod read;
@@ -14,11 +16,15 @@ mod save;
 mod secretaries;
 mod shape;
 
+pub use activity::{unit_pairings, visits_by_month, CadreVisits, UnitPairingView};
 pub use backbone::{
     helper_suggestions, household_pairings, save_pairing, save_unit_pairing, HelperSuggestion,
     PairingRequest, PairingView,
 };
 pub use education::{coverage, training_of_year, CoverageView};
+pub use entries::{
+    entry_file, is_writable, list_entries, save_entries, EntryPage, SavedEntries, ENTRY_FILES,
+};
 pub(crate) use filter::render_marks;
 pub use filter::{Arg, Filter};
 pub use history::{audit_page, household_history, AuditQuery};

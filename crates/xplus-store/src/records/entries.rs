@@ -1,0 +1,420 @@
+//! The module files kept as plain records — stations, the villages they serve and their 抓规范
+//! checks, training sessions and attendance, station services, units and cadres, the three
+//! bindings, visits, recalls, start-ups, secretaries and their history — listed within an
+//! account's reach, and written from pages and the API with the importer's own row checks
+//! (`bundle::import::check_rows`), so a form and a spreadsheet accept and refuse the same rows.
+//! Pairings have their own writes (`backbone.rs`): rules.md §7 needs more than one row.
+
+use super::filter::{marks, Arg, Filter};
+use super::save::FieldProblem;
+use super::{Page, RecordSession};
+use crate::bundle::import::check_rows;
+use crate::error::StoreError;
+use crate::store::Store;
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, BTreeSet};
+use xplus_core::accounts::{Access, Role, Scope};
+use xplus_core::interchange::schema::{self, ALL_FILES, MEMBERS};
+use xplus_core::interchange::{cell, FileId, FileSpec, Value};
+use xplus_core::rules::RuleSet;
+
+/// The files listed here, in the order of the bundle.
+pub const ENTRY_FILES: [FileId; 17] = [
+    FileId::Stations,
+    FileId::StationCoverage,
+    FileId::StationChecks,
+    FileId::TrainingSessions,
+    FileId::Attendance,
+    FileId::AttendanceMembers,
+    FileId::StationServices,
+    FileId::Units,
+    FileId::Cadres,
+    FileId::UnitVillagePairings,
+    FileId::PairingBindings,
+    FileId::Visits,
+    FileId::Recalls,
+    FileId::Startups,
+    FileId::Secretaries,
+    FileId::SecretaryDevelopment,
+    FileId::SecretaryChecks,
+];
+
+/// The entry file called `name` (as in the bundle: `visits`, `visits.csv`, 走访记录).
+pub fn entry_file(name: &str) -> Option<&'static FileSpec> {
+    schema::find_file(name).filter(|f| ENTRY_FILES.contains(&f.id))
+}
+
+/// Whether rows of `file` are written here; unit↔village pairings go through
+/// `save_unit_pairing`, which applies rules.md §7.
+pub fn is_writable(file: FileId) -> bool {
+    ENTRY_FILES.contains(&file) && file != FileId::UnitVillagePairings
+}
+
+/// How a row of a file is placed in the region tree, for reach.
+enum Place {
+    /// A village code in this column.
+    Village(&'static str),
+    /// A household (in the column `household_id`).
+    Household,
+    /// A station (`station_id`), placed by its village.
+    Station,
+    /// A secretary (`secretary_id`), placed by the village they serve.
+    Secretary,
+    /// A cadre (`cadre_id`), placed by the villages their unit is paired with.
+    Cadre,
+    /// Not in the tree (units, cadres): read by the region staff, written by an administrator.
+    Nowhere,
+}
+
+fn place(file: FileId) -> Place {
+    use FileId::*;
+    match file {
+        Stations | StationCoverage | UnitVillagePairings | PairingBindings | Startups
+        | Secretaries => Place::Village("village_code"),
+        Attendance | AttendanceMembers | StationServices | Visits => Place::Household,
+        StationChecks | TrainingSessions => Place::Station,
+        SecretaryDevelopment | SecretaryChecks => Place::Secretary,
+        Recalls => Place::Cadre,
+        _ => Place::Nowhere,
+    }
+}
+
+/// The rows of `file` an account reaches, as a condition on its table.
+fn reach(file: FileId, access: &Access, today: NaiveDate) -> Filter {
+    let range = match &access.scope {
+        Scope::Everywhere => return Filter::new(),
+        Scope::Region(r) => {
+            let (lo, hi) = crate::sql::range_of(r.as_u64(), r.level());
+            vec![Arg::Int(lo as i64), Arg::Int(hi as i64)]
+        }
+        Scope::PairedWith(cadre) => {
+            // A helper sees what concerns their own households and themselves.
+            let paired = "household_id IN (SELECT household_id FROM cadre_household_pairings \
+                 WHERE cadre_id = ? AND start_date <= ? AND (end_date IS NULL OR end_date >= ?))";
+            let args = vec![Arg::Text(cadre.clone()), Arg::Date(today), Arg::Date(today)];
+            return match place(file) {
+                Place::Household => Filter::new().and(paired, args),
+                Place::Cadre => Filter::new().and("cadre_id = ?", vec![Arg::Text(cadre.clone())]),
+                Place::Nowhere => Filter::new(),
+                _ => Filter::new().and("1 = 0", vec![]),
+            };
+        }
+    };
+    let sql = match place(file) {
+        Place::Village(column) => format!("{column} BETWEEN ? AND ?"),
+        Place::Household => "household_id IN (SELECT household_id FROM households \
+             WHERE village_code BETWEEN ? AND ?)"
+            .into(),
+        Place::Station => "station_id IN (SELECT station_id FROM stations \
+             WHERE village_code BETWEEN ? AND ?)"
+            .into(),
+        Place::Secretary => "secretary_id IN (SELECT secretary_id FROM secretaries \
+             WHERE village_code BETWEEN ? AND ?)"
+            .into(),
+        Place::Cadre => "cadre_id IN (SELECT c.cadre_id FROM cadres c \
+             JOIN unit_village_pairings p ON p.unit_id = c.unit_id \
+             WHERE p.village_code BETWEEN ? AND ?)"
+            .into(),
+        Place::Nowhere => return Filter::new(),
+    };
+    Filter::new().and(sql, range)
+}
+
+/// A stored value as a query argument (key columns are text, codes, numbers or dates).
+fn arg_of(column: &xplus_core::interchange::Column, value: &Value) -> Arg {
+    match value {
+        Value::Int(i) => Arg::Int(*i),
+        Value::Region(r) => Arg::Int(r.as_u64() as i64),
+        Value::Money(f) => Arg::Int(f.0),
+        Value::Date(d) => Arg::Date(*d),
+        Value::Bool(b) => Arg::Int(i64::from(*b)),
+        other => Arg::Text(cell::format(column, other, false)),
+    }
+}
+
+/// The condition "this row's key", for `values` of `file`.
+fn key_filter(file: &'static FileSpec, values: &[Value], filter: Filter) -> Filter {
+    file.key.iter().fold(filter, |f, &k| {
+        let column = &file.columns[k];
+        f.and(
+            format!("{} = ?", column.en),
+            vec![arg_of(column, &values[k])],
+        )
+    })
+}
+
+fn key_order(file: &FileSpec) -> String {
+    file.key
+        .iter()
+        .map(|&k| file.columns[k].en)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One page of a file's rows within reach.
+#[derive(Debug, Clone)]
+pub struct EntryPage {
+    pub file: &'static FileSpec,
+    pub rows: Vec<Vec<Value>>,
+    pub total: u64,
+}
+
+/// Rows of `file` within `access`'s reach whose columns equal `equal` (column name, the value as
+/// typed in a bundle cell), ordered by key. A column that does not exist or a value that does
+/// not parse is an `Invalid` error naming it.
+pub async fn list_entries(
+    store: &dyn Store,
+    access: &Access,
+    file: &'static FileSpec,
+    equal: &[(String, String)],
+    page: Page,
+    today: NaiveDate,
+) -> Result<EntryPage, StoreError> {
+    if !ENTRY_FILES.contains(&file.id) {
+        return Err(StoreError::Invalid(format!(
+            "{} 不在此列出 / {} is not listed here",
+            file.zh, file.name
+        )));
+    }
+    let mut filter = reach(file.id, access, today);
+    for (name, text) in equal {
+        let Some(i) = file.column_index(name) else {
+            return Err(StoreError::Invalid(format!(
+                "{} 没有列 {name} / {} has no column {name}",
+                file.zh, file.name
+            )));
+        };
+        let column = &file.columns[i];
+        let value = cell::parse(column, text, today)
+            .map_err(|reason| StoreError::Invalid(format!("{name} = {text}: {reason}")))?;
+        filter = if value.is_null() {
+            filter.and(format!("{name} IS NULL"), vec![])
+        } else {
+            filter.and(format!("{name} = ?"), vec![arg_of(column, &value)])
+        };
+    }
+    let mut s = store.read_session().await?;
+    let total = s.count(file, &filter).await?;
+    let rows = s
+        .select(file, &filter, &key_order(file), Some(page))
+        .await?;
+    Ok(EntryPage { file, rows, total })
+}
+
+/// What a write of entries did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedEntries {
+    /// Rows new or changed (a row equal to the stored one is not written again).
+    pub changed: usize,
+    /// The importer's warnings (doubtful values), as "column: reason".
+    pub warnings: Vec<String>,
+}
+
+fn may_write(access: &Access, file: FileId, rows: &[Vec<Value>]) -> Result<(), StoreError> {
+    if !access.may_write() {
+        return Err(StoreError::Forbidden(
+            "审计员账号只读 / an auditor's account is read-only".into(),
+        ));
+    }
+    if !is_writable(file) {
+        let spec = schema::spec(file);
+        return Err(StoreError::Invalid(format!(
+            "{} 不能在此修改 / {} cannot be written here",
+            spec.zh, spec.name
+        )));
+    }
+    match (&access.scope, place(file)) {
+        // A helper logs their own visits to their own households, and nothing else.
+        (Scope::PairedWith(cadre), Place::Household) if file == FileId::Visits => {
+            if rows.iter().any(|r| r[0].as_text() != Some(cadre.as_str())) {
+                return Err(StoreError::Forbidden(
+                    "帮扶干部只能记录本人的走访 / a helper logs only their own visits".into(),
+                ));
+            }
+            Ok(())
+        }
+        (Scope::PairedWith(_), _) => Err(StoreError::Forbidden(
+            "帮扶干部只能记录走访 / a helper can only log visits".into(),
+        )),
+        (_, Place::Nowhere) if access.role != Role::Admin => Err(StoreError::Forbidden(
+            "单位和干部名册由管理员维护 / units and cadres are kept by an administrator".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Notes the records `row` refers to.
+fn want_refs(wanted: &mut BTreeMap<FileId, BTreeSet<Arg>>, spec: &FileSpec, row: &[Value]) {
+    for (column, value) in spec.columns.iter().zip(row) {
+        if let (Some(target), false) = (column.refers, value.is_null()) {
+            wanted
+                .entry(target)
+                .or_default()
+                .insert(arg_of(column, value));
+        }
+    }
+}
+
+/// The stored rows the checks of `new` read: what they refer to (and what that refers to), and
+/// the members of the households whose attendees are named. In bundle order.
+async fn stored_context(
+    s: &mut dyn RecordSession,
+    new: &[(&'static FileSpec, Vec<Vec<Value>>)],
+) -> Result<Vec<(&'static FileSpec, Vec<Vec<Value>>)>, StoreError> {
+    let mut wanted: BTreeMap<FileId, BTreeSet<Arg>> = BTreeMap::new();
+    let mut members_of: BTreeSet<String> = BTreeSet::new();
+    for (spec, rows) in new {
+        for row in rows {
+            want_refs(&mut wanted, spec, row);
+            if spec.id == FileId::AttendanceMembers {
+                members_of.insert(row[1].as_text().unwrap_or_default().to_string());
+            }
+        }
+    }
+    let mut loaded: BTreeMap<FileId, Vec<Vec<Value>>> = BTreeMap::new();
+    if !members_of.is_empty() {
+        let ids: Vec<Arg> = members_of.into_iter().map(Arg::Text).collect();
+        let rows = select_in(s, &MEMBERS, "household_id", ids).await?;
+        loaded.insert(FileId::Members, rows);
+    }
+    // References point to earlier files, so walking the bundle backwards meets every file after
+    // all the rows that name it.
+    for spec in ALL_FILES.iter().rev() {
+        let Some(keys) = wanted.remove(&spec.id) else {
+            continue;
+        };
+        let key = spec.columns[spec.key[0]].en;
+        let rows = select_in(s, spec, key, keys.into_iter().collect()).await?;
+        for row in &rows {
+            want_refs(&mut wanted, spec, row);
+        }
+        loaded.entry(spec.id).or_default().extend(rows);
+    }
+    Ok(ALL_FILES
+        .iter()
+        .filter_map(|spec| loaded.remove(&spec.id).map(|rows| (*spec, rows)))
+        .collect())
+}
+
+async fn select_in(
+    s: &mut dyn RecordSession,
+    spec: &'static FileSpec,
+    column: &str,
+    args: Vec<Arg>,
+) -> Result<Vec<Vec<Value>>, StoreError> {
+    let mut rows = Vec::new();
+    for chunk in args.chunks(500) {
+        let filter = Filter::new().and(
+            format!("{column} IN ({})", marks(chunk.len())),
+            chunk.to_vec(),
+        );
+        rows.extend(s.select(spec, &filter, "", None).await?);
+    }
+    Ok(rows)
+}
+
+/// Writes rows of entry files (per file, in bundle order) in one transaction, with their audit
+/// entries: all of them, or none when any is refused.
+///
+/// Errors: `Forbidden` (role, or a row — as stored or as written — outside the account's
+/// reach), `Rejected` (the importer's checks: a missing reference, a duplicate key, an attendee
+/// who is not a member, a recall of a cadre who was not selected …; by field, prefixed with the
+/// row's place when there are several), `Invalid` (not an entry file).
+pub async fn save_entries(
+    store: &dyn Store,
+    access: &Access,
+    rules: &RuleSet,
+    new: Vec<(&'static FileSpec, Vec<Vec<Value>>)>,
+    today: NaiveDate,
+) -> Result<SavedEntries, StoreError> {
+    for (spec, rows) in &new {
+        may_write(access, spec.id, rows)?;
+        if rows.iter().any(|r| r.len() != spec.columns.len()) {
+            return Err(StoreError::Invalid(format!(
+                "{} 需要 {} 个值 / {} needs {} values",
+                spec.zh,
+                spec.columns.len(),
+                spec.name,
+                spec.columns.len()
+            )));
+        }
+    }
+    let several = new.iter().map(|(_, r)| r.len()).sum::<usize>() > 1;
+    let mut s = store.write_session().await?;
+    let stored = stored_context(s.as_mut(), &new).await?;
+    let checked = check_rows(rules, today, stored, new);
+    if !checked.errors.is_empty() {
+        let problems = checked
+            .errors
+            .into_iter()
+            .map(|issue| FieldProblem {
+                field: issue.column,
+                message: if several && issue.row >= 2 {
+                    let (zh, en) = issue
+                        .reason
+                        .split_once("/ ")
+                        .map(|(zh, en)| (zh.trim_end(), en))
+                        .unwrap_or((issue.reason.as_str(), issue.reason.as_str()));
+                    let n = issue.row - 1;
+                    format!("{} 第{n}条：{zh} / {} entry {n}: {en}", issue.file, issue.file)
+                } else {
+                    issue.reason
+                },
+            })
+            .collect();
+        return Err(StoreError::Rejected(problems));
+    }
+    let mut changed = 0;
+    let mut audit = Vec::new();
+    for (spec, row) in checked.rows {
+        let in_reach = reach(spec.id, access, today);
+        let old = s
+            .select(
+                spec,
+                &key_filter(spec, &row.values, Filter::new()),
+                "",
+                None,
+            )
+            .await?
+            .pop();
+        if old.is_some()
+            && s.count(spec, &key_filter(spec, &row.values, in_reach.clone()))
+                .await?
+                == 0
+        {
+            return Err(outside(spec));
+        }
+        let Some(entry) = crate::audit::row_change(&access.user, spec, old.as_ref(), &row.values)
+        else {
+            continue;
+        };
+        let key = key_filter(spec, &row.values, in_reach);
+        s.upsert(spec, row).await?;
+        // Placed after writing, so that the new values (a village, a household) are what is
+        // judged; an account cannot move a record out of its reach or into it from outside.
+        if s.count(spec, &key).await? == 0 {
+            return Err(outside(spec));
+        }
+        audit.push(entry);
+        changed += 1;
+    }
+    if !audit.is_empty() {
+        s.append_audit(audit).await?;
+        s.commit().await?;
+    }
+    Ok(SavedEntries {
+        changed,
+        warnings: checked
+            .warnings
+            .into_iter()
+            .map(|w| format!("{}: {}", w.column, w.reason))
+            .collect(),
+    })
+}
+
+fn outside(spec: &FileSpec) -> StoreError {
+    StoreError::Forbidden(format!(
+        "这条{}不在您的管辖范围内 / this {} row is outside your reach",
+        spec.zh, spec.name
+    ))
+}
