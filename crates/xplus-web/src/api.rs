@@ -68,6 +68,7 @@ impl utoipa::Modify for BearerAuth {
 async fn openapi() -> Response {
     let mut doc = ApiDoc::openapi();
     doc.merge(crate::api_modules::ModulesDoc::openapi());
+    doc.merge(crate::api_entries::EntriesDoc::openapi());
     Json(doc).into_response()
 }
 
@@ -201,7 +202,7 @@ pub struct HouseholdDetail {
     fingerprint: String,
 }
 
-fn object(spec: &FileSpec, row: &[Value]) -> BTreeMap<String, String> {
+pub(crate) fn object(spec: &FileSpec, row: &[Value]) -> BTreeMap<String, String> {
     spec.columns
         .iter()
         .zip(row)
@@ -210,7 +211,7 @@ fn object(spec: &FileSpec, row: &[Value]) -> BTreeMap<String, String> {
 }
 
 /// Reads and checks a record object; unknown columns are refused (a typo must not vanish).
-fn record_of(
+pub(crate) fn record_of(
     spec: &'static FileSpec,
     body: &BTreeMap<String, Option<String>>,
     id: Option<&str>,

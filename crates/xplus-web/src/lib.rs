@@ -7,6 +7,7 @@
 //! is enforced where records are read and written, not by hiding links.
 
 mod api;
+mod api_entries;
 mod api_modules;
 mod assets;
 mod auth;
@@ -41,6 +42,7 @@ fn routes(state: AppState) -> Router {
     pages::routes()
         .merge(api::routes())
         .merge(api_modules::routes())
+        .merge(api_entries::routes())
         .merge(assets::routes())
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

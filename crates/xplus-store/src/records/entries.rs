@@ -356,7 +356,10 @@ pub async fn save_entries(
                         .map(|(zh, en)| (zh.trim_end(), en))
                         .unwrap_or((issue.reason.as_str(), issue.reason.as_str()));
                     let n = issue.row - 1;
-                    format!("{} 第{n}条：{zh} / {} entry {n}: {en}", issue.file, issue.file)
+                    format!(
+                        "{} 第{n}条：{zh} / {} entry {n}: {en}",
+                        issue.file, issue.file
+                    )
                 } else {
                     issue.reason
                 },

@@ -12,6 +12,7 @@ mod entries;
 mod filter;
 mod history;
 mod read;
+mod roll;
 mod save;
 mod secretaries;
 mod shape;
@@ -33,6 +34,7 @@ pub use read::{
     region_trail, village, HouseholdQuery, HouseholdRecord, HouseholdSort, HouseholdSummary,
     RegionNode, VillageFacts,
 };
+pub use roll::{attendance_roll, session_villages, RollHousehold, RollMember, SessionVillages};
 pub use save::{fingerprint, save_record, stale, FieldProblem, Saved};
 pub use secretaries::{secretaries_overview, SecretariesOverview};
 

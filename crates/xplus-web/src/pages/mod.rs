@@ -1,10 +1,13 @@
 //! The pages: Chinese first (English with `?lang=en`), an admin layout with a side menu, filter
 //! bars and paged tables; htmx swaps the list when a filter changes.
 
+mod activity;
+mod attendance;
 mod audit;
 mod backbone;
 mod edit;
 mod education;
+pub(crate) mod entries;
 pub(crate) mod households;
 mod imports;
 mod regions;
@@ -58,6 +61,13 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/helpers", get(backbone::helpers))
         .route("/secretaries", get(backbone::secretaries))
+        .route("/secretaries/{id}", get(activity::secretary))
+        .route("/cadres/{id}/recalls", get(activity::recalls_of))
+        .route("/units", get(activity::units).post(activity::save_unit))
+        .route("/visits", get(activity::visits))
+        .route("/attendance", get(attendance::form).post(attendance::save))
+        .route("/records", get(entries::index))
+        .route("/records/{file}", get(entries::list).post(entries::save))
 }
 
 /// What the layout shows around every page.

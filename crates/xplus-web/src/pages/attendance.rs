@@ -1,0 +1,259 @@
+//! Quick entry of a whole village's attendance at one session on one page: every household of
+//! the village within reach with its members, ticked as they came; what is already recorded
+//! stays ticked. Saved as attendance and attendance_members rows in one write, checked as an
+//! import would check them.
+
+use super::{html, today, Chrome};
+use crate::auth::{PageUser, Signed};
+use crate::error::WebError;
+use crate::forms::form_value;
+use crate::i18n::Lang;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use xplus_core::accounts::Scope;
+use xplus_core::interchange::schema::{ATTENDANCE, ATTENDANCE_MEMBERS, TRAINING_SESSIONS};
+use xplus_core::interchange::Value;
+use xplus_core::registry::RegionCode;
+use xplus_core::rules::RuleSet;
+use xplus_store::records::{self, RollHousehold, SessionVillages};
+use xplus_store::StoreError;
+
+#[derive(Template)]
+#[template(path = "attendance.html")]
+struct AttendancePage {
+    c: Chrome,
+    session_id: String,
+    /// Date, mode, topic and title of the session, as read.
+    session: Option<String>,
+    villages: Vec<String>,
+    village: String,
+    roll: Vec<RollHousehold>,
+    may_write: bool,
+    full_ids: bool,
+    message: Option<(bool, String)>,
+}
+
+impl AttendancePage {
+    fn status(&self, h: &RollHousehold) -> String {
+        h.status
+            .map(|s| self.c.l.label(s.code(), s.label_zh()))
+            .unwrap_or_default()
+    }
+
+    fn id_number(&self, id: &xplus_core::registry::IdNumber) -> String {
+        if self.full_ids {
+            id.to_string()
+        } else {
+            id.masked()
+        }
+    }
+}
+
+fn describe(l: Lang, s: &SessionVillages) -> String {
+    [2usize, 3, 5, 6]
+        .iter()
+        .map(|&i| super::entries::shown(l, &TRAINING_SESSIONS.columns[i], &s.session[i], true))
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+fn may_write(user: &Signed) -> bool {
+    user.access.may_write() && !matches!(user.access.scope, Scope::PairedWith(_))
+}
+
+async fn page(
+    state: &AppState,
+    user: &Signed,
+    l: Lang,
+    session_id: &str,
+    village: &str,
+    message: Option<(bool, String)>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let found = if session_id.is_empty() {
+        None
+    } else {
+        records::session_villages(state.store.as_ref(), session_id).await?
+    };
+    let villages: Vec<RegionCode> = found
+        .as_ref()
+        .map(|s| s.villages.clone())
+        .unwrap_or_default();
+    // The village asked for, or the station's own when the session serves one village only.
+    let chosen = RegionCode::parse(village)
+        .ok()
+        .filter(|v| villages.contains(v))
+        .or_else(|| (villages.len() == 1).then(|| villages[0]));
+    let roll = match chosen {
+        Some(v) => {
+            records::attendance_roll(state.store.as_ref(), &user.access, session_id, v, today())
+                .await?
+        }
+        None => Vec::new(),
+    };
+    let message = message.or_else(|| {
+        (!session_id.is_empty() && found.is_none()).then(|| {
+            (
+                false,
+                format!(
+                    "{}{session_id}",
+                    l.t("没有这个培训编号：", "no session with the id ")
+                ),
+            )
+        })
+    });
+    let mut r = html(&AttendancePage {
+        c: Chrome::new(l, user, "records"),
+        session_id: session_id.to_string(),
+        session: found.as_ref().map(|s| describe(l, s)),
+        villages: villages.iter().map(|v| v.to_string()).collect(),
+        village: chosen.map(|v| v.to_string()).unwrap_or_default(),
+        roll,
+        may_write: may_write(user),
+        full_ids: user.access.sees_full_id_numbers(),
+        message,
+    })?;
+    *r.status_mut() = status;
+    Ok(r)
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    l: Lang,
+    Query(q): Query<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let session = form_value(&q, "session").unwrap_or("").trim().to_string();
+    let village = form_value(&q, "village").unwrap_or("").trim().to_string();
+    let message = form_value(&q, "saved").map(|n| {
+        (
+            true,
+            format!(
+                "{}{n}",
+                l.t("已保存，新增或更新的记录：", "Saved; rows new or changed: ")
+            ),
+        )
+    });
+    page(
+        &state,
+        &user,
+        l,
+        &session,
+        &village,
+        message,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Records the ticked households (`h`) and members (`m` = household id, a colon, the member's place in the roll).
+/// A household with a ticked member is recorded as attending even if its own box was not.
+pub async fn save(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    l: Lang,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    user.check_csrf(form_value(&pairs, "_csrf"))?;
+    let session = form_value(&pairs, "session")
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    let village = form_value(&pairs, "village")
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    let code = RegionCode::parse(&village)
+        .map_err(|_| WebError::bad_request(format!("村代码 {village} 无效 / invalid village")))?;
+    // Members are sent by their place in the roll, not their number: officials see numbers
+    // masked, and the roll is read again here within the same reach.
+    let roll =
+        records::attendance_roll(state.store.as_ref(), &user.access, &session, code, today())
+            .await?;
+    let mut households: Vec<String> = Vec::new();
+    let mut members: Vec<Vec<Value>> = Vec::new();
+    for (k, v) in &pairs {
+        match k.as_str() {
+            "h" if roll.iter().any(|h| h.household_id == *v) && !households.contains(v) => {
+                households.push(v.clone());
+            }
+            "m" => {
+                let Some((h, i)) = v.rsplit_once(':') else {
+                    continue;
+                };
+                let Some(member) = roll
+                    .iter()
+                    .find(|r| r.household_id == h)
+                    .and_then(|r| i.parse::<usize>().ok().and_then(|i| r.members.get(i)))
+                else {
+                    continue;
+                };
+                if !households.iter().any(|x| x == h) {
+                    households.push(h.to_string());
+                }
+                members.push(vec![
+                    Value::Text(session.clone()),
+                    Value::Text(h.to_string()),
+                    Value::Id(member.id_number),
+                ]);
+            }
+            _ => {}
+        }
+    }
+    let attendance: Vec<Vec<Value>> = households
+        .iter()
+        .map(|h| vec![Value::Text(session.clone()), Value::Text(h.clone())])
+        .collect();
+    let result = records::save_entries(
+        state.store.as_ref(),
+        &user.access,
+        &RuleSet::default(),
+        vec![(&ATTENDANCE, attendance), (&ATTENDANCE_MEMBERS, members)],
+        today(),
+    )
+    .await;
+    match result {
+        Ok(saved) => Ok(Redirect::to(&format!(
+            "/attendance?session={}&village={village}&saved={}",
+            crate::forms::url_encode(&session),
+            saved.changed
+        ))
+        .into_response()),
+        Err(StoreError::Rejected(problems)) => {
+            let text = problems
+                .iter()
+                .map(|p| l.pick(&p.message))
+                .collect::<Vec<_>>()
+                .join("；");
+            let message = format!("{}{text}", l.t("未保存：", "Not saved: "));
+            page(
+                &state,
+                &user,
+                l,
+                &session,
+                &village,
+                Some((false, message)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(StoreError::Forbidden(m)) => {
+            page(
+                &state,
+                &user,
+                l,
+                &session,
+                &village,
+                Some((false, l.pick(&m))),
+                StatusCode::FORBIDDEN,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

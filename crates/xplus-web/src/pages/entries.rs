@@ -1,0 +1,495 @@
+//! The module ledgers as pages: one page per file (stations, 抓规范 checks, sessions, attendance,
+//! services, units, cadres, bindings, visits, recalls, start-ups, secretaries and their history),
+//! filtered by any column, with a form that writes a row through the store's entry checks — the
+//! importer's own — and the list as a workbook.
+
+use super::{html, today, Chrome};
+use crate::auth::{PageUser, Signed};
+use crate::error::WebError;
+use crate::forms::{self, form_value, url_encode, Field};
+use crate::i18n::Lang;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use xplus_core::interchange::{cell, ColumnType, FileId, FileSpec, Value};
+use xplus_core::labels::EnumSpec;
+use xplus_core::rules::RuleSet;
+use xplus_store::records::{self, FieldProblem, Page, ENTRY_FILES};
+use xplus_store::StoreError;
+
+const PAGE_ROWS: u64 = 100;
+/// The most rows a workbook of one list holds (a county's visits of several years fit).
+const EXPORT_ROWS: u64 = 200_000;
+
+/// A cell as the list shows it, with a link where the value names a household or a secretary.
+pub struct Shown {
+    pub text: String,
+    pub link: Option<String>,
+}
+
+pub struct ShownRow {
+    pub cells: Vec<Shown>,
+    /// The list filtered to this row's key, with its form filled in.
+    pub edit: String,
+}
+
+/// A stored value as a person reads it: labels for codes, 是/否, yuan, masked identity numbers
+/// for those who see them masked.
+pub fn shown(
+    l: Lang,
+    column: &xplus_core::interchange::Column,
+    v: &Value,
+    full_ids: bool,
+) -> String {
+    match (&column.ty, v) {
+        (_, Value::Null) => String::new(),
+        (ColumnType::Enum(e), Value::Code(code)) => label(l, e, code),
+        (ColumnType::Multi(e), Value::Codes(codes)) => codes
+            .iter()
+            .map(|c| label(l, e, c))
+            .collect::<Vec<_>>()
+            .join("、"),
+        (_, Value::Bool(b)) => l
+            .t(if *b { "是" } else { "否" }, if *b { "yes" } else { "no" })
+            .into(),
+        (_, Value::Id(id)) if !full_ids => id.masked(),
+        _ => cell::format(column, v, false),
+    }
+}
+
+fn label(l: Lang, e: &EnumSpec, code: &str) -> String {
+    e.values
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(c, zh)| l.label(c, zh))
+        .unwrap_or_else(|| code.to_string())
+}
+
+fn link_of(column: &xplus_core::interchange::Column, text: &str) -> Option<String> {
+    match (column.refers, column.en) {
+        (Some(FileId::Households), _) => Some(format!("/households/{}", url_encode(text))),
+        (Some(FileId::Secretaries), _) | (None, "secretary_id") => {
+            Some(format!("/secretaries/{}", url_encode(text)))
+        }
+        (Some(FileId::Villages), _) => Some(format!("/regions/{text}")),
+        _ => None,
+    }
+}
+
+fn spec_of(file: &str) -> Result<&'static FileSpec, WebError> {
+    records::entry_file(file).ok_or_else(WebError::not_found)
+}
+
+/// Filters of the query string: `column=value` pairs for the file's columns (others ignored).
+fn filters(spec: &FileSpec, query: &[(String, String)]) -> Vec<(String, String)> {
+    query
+        .iter()
+        .filter(|(k, v)| spec.column_index(k).is_some() && !v.trim().is_empty())
+        .map(|(k, v)| (k.clone(), v.trim().to_string()))
+        .collect()
+}
+
+fn query_string(pairs: &[(String, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", url_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The ledgers, grouped by module, for the index page and the menu.
+pub fn groups() -> [(&'static str, &'static str, Vec<&'static FileSpec>); 2] {
+    let of = |ids: &[FileId]| -> Vec<&'static FileSpec> {
+        ids.iter()
+            .map(|id| xplus_core::interchange::schema::spec(*id))
+            .collect()
+    };
+    [
+        ("远教", "Distance education", of(&ENTRY_FILES[..7])),
+        ("骨干", "Backbone", of(&ENTRY_FILES[7..])),
+    ]
+}
+
+#[derive(Template)]
+#[template(path = "entries_index.html")]
+struct IndexPage {
+    c: Chrome,
+    groups: [(&'static str, &'static str, Vec<&'static FileSpec>); 2],
+}
+
+pub async fn index(PageUser(user): PageUser, l: Lang) -> Result<Response, WebError> {
+    html(&IndexPage {
+        c: Chrome::new(l, &user, "records"),
+        groups: groups(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "entries.html")]
+struct ListPage {
+    c: Chrome,
+    spec: &'static FileSpec,
+    title: String,
+    headers: Vec<String>,
+    rows: Vec<ShownRow>,
+    total: u64,
+    page: u64,
+    pages: u64,
+    /// The filters as a query string (without the page).
+    query: String,
+    filters: Vec<(String, String, String)>,
+    fields: Vec<Field>,
+    may_write: bool,
+    editing: bool,
+    message: Option<String>,
+    saved: bool,
+}
+
+impl ListPage {
+    fn page_link(&self, page: u64) -> String {
+        let sep = if self.query.is_empty() { "" } else { "&" };
+        format!("/records/{}?{}{sep}page={page}", self.spec.name, self.query)
+    }
+}
+
+fn title(l: Lang, spec: &FileSpec) -> String {
+    l.t(spec.zh, spec.name).replace('_', " ")
+}
+
+/// Whether an account may use the form of `spec` at all (the store decides row by row).
+fn may_write(user: &Signed, spec: &FileSpec) -> bool {
+    use xplus_core::accounts::{Role, Scope};
+    let a = &user.access;
+    if !a.may_write() || !records::is_writable(spec.id) {
+        return false;
+    }
+    match (&a.scope, spec.id) {
+        (Scope::PairedWith(_), id) => id == FileId::Visits,
+        (_, FileId::Units | FileId::Cadres) => a.role == Role::Admin,
+        _ => true,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render(
+    state: &AppState,
+    user: &Signed,
+    l: Lang,
+    spec: &'static FileSpec,
+    query: &[(String, String)],
+    typed: Option<Vec<String>>,
+    problems: &[FieldProblem],
+    message: Option<String>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let equal = filters(spec, query);
+    let page_no: u64 = form_value(query, "page")
+        .and_then(|p| p.parse().ok())
+        .filter(|p| *p >= 1)
+        .unwrap_or(1);
+    let page = Page {
+        limit: PAGE_ROWS,
+        offset: (page_no - 1) * PAGE_ROWS,
+    };
+    let list = records::list_entries(
+        state.store.as_ref(),
+        &user.access,
+        spec,
+        &equal,
+        page,
+        today(),
+    )
+    .await?;
+    let full_ids = user.access.sees_full_id_numbers();
+    let rows: Vec<ShownRow> = list
+        .rows
+        .iter()
+        .map(|r| {
+            let key: Vec<(String, String)> = spec
+                .key
+                .iter()
+                .map(|&k| {
+                    (
+                        spec.columns[k].en.to_string(),
+                        cell::format(&spec.columns[k], &r[k], false),
+                    )
+                })
+                .collect();
+            ShownRow {
+                cells: spec
+                    .columns
+                    .iter()
+                    .zip(r)
+                    .map(|(c, v)| {
+                        let text = shown(l, c, v, full_ids);
+                        let link = (!v.is_null())
+                            .then(|| link_of(c, &cell::format(c, v, false)))
+                            .flatten();
+                        Shown { text, link }
+                    })
+                    .collect(),
+                edit: format!("/records/{}?{}&edit=1#form", spec.name, query_string(&key)),
+            }
+        })
+        .collect();
+    // Editing: the one row the key filter found fills the form; otherwise the filters fill the
+    // columns they name (adding a check to the station on screen, say).
+    let editing = form_value(query, "edit").is_some() && list.total == 1;
+    let text = match typed {
+        Some(t) => t,
+        None if editing => forms::row_text(spec, &list.rows[0]),
+        None => spec
+            .columns
+            .iter()
+            .map(|c| {
+                equal
+                    .iter()
+                    .find(|(k, _)| k == c.en)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default()
+            })
+            .collect(),
+    };
+    let readonly: Vec<usize> = if editing {
+        spec.key.to_vec()
+    } else {
+        Vec::new()
+    };
+    let fields = forms::fields(l, spec, &text, &readonly, problems);
+    let filters = equal
+        .iter()
+        .map(|(k, v)| {
+            let i = spec.column_index(k).unwrap_or(0);
+            (
+                k.clone(),
+                forms::column_label(l, spec.columns[i].zh, spec.columns[i].en),
+                v.clone(),
+            )
+        })
+        .collect();
+    let pages = list.total.div_ceil(PAGE_ROWS).max(1);
+    let page = ListPage {
+        c: Chrome::new(l, user, "records"),
+        spec,
+        title: title(l, spec),
+        headers: spec
+            .columns
+            .iter()
+            .map(|c| forms::column_label(l, c.zh, c.en))
+            .collect(),
+        rows,
+        total: list.total,
+        page: page_no,
+        pages,
+        query: query_string(&equal),
+        filters,
+        fields,
+        may_write: may_write(user, spec),
+        editing,
+        message,
+        saved: form_value(query, "saved").is_some(),
+    };
+    let mut response = html(&page)?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    l: Lang,
+    Path(file): Path<String>,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    if let Some(name) = file.strip_suffix(".xlsx") {
+        return export(&state, &user, l, spec_of(name)?, &query).await;
+    }
+    render(
+        &state,
+        &user,
+        l,
+        spec_of(&file)?,
+        &query,
+        None,
+        &[],
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Writes the submitted row; on a refusal the page comes back with the refusals beside the
+/// fields and everything typed kept.
+pub async fn save(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    l: Lang,
+    Path(file): Path<String>,
+    Query(query): Query<Vec<(String, String)>>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let spec = spec_of(&file)?;
+    user.check_csrf(form_value(&pairs, "_csrf"))?;
+    let text = forms::submitted(spec, &pairs);
+    let again = |problems: Vec<FieldProblem>, message: Option<String>, status: StatusCode| {
+        let text = text.clone();
+        let state = state.clone();
+        let user = user.clone();
+        let query = query.clone();
+        async move {
+            render(
+                &state,
+                &user,
+                l,
+                spec,
+                &query,
+                Some(text),
+                &problems,
+                message,
+                status,
+            )
+            .await
+        }
+    };
+    let values = match forms::parse(spec, &text, today()) {
+        Ok(v) => v,
+        Err(problems) => {
+            let message = l
+                .t(
+                    "有内容不符合要求，请按提示修改",
+                    "some values are not accepted; see the notes beside them",
+                )
+                .to_string();
+            return again(problems, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    let result = records::save_entries(
+        state.store.as_ref(),
+        &user.access,
+        &RuleSet::default(),
+        vec![(spec, vec![values.clone()])],
+        today(),
+    )
+    .await;
+    match result {
+        Ok(_) => {
+            let key: Vec<(String, String)> = spec
+                .key
+                .iter()
+                .map(|&k| (spec.columns[k].en.to_string(), text[k].clone()))
+                .collect();
+            let to = format!("/records/{}?{}&saved=1", spec.name, query_string(&key));
+            Ok(Redirect::to(&to).into_response())
+        }
+        Err(StoreError::Rejected(problems)) => {
+            let message = problems
+                .iter()
+                .filter(|p| spec.column_index(&p.field).is_none())
+                .map(|p| l.pick(&p.message))
+                .chain(std::iter::once(
+                    l.t(
+                        "未保存：请按提示修改",
+                        "not saved: see the notes beside the fields",
+                    )
+                    .to_string(),
+                ))
+                .collect::<Vec<_>>()
+                .join("；");
+            again(problems, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(StoreError::Forbidden(m)) => {
+            again(Vec::new(), Some(l.pick(&m)), StatusCode::FORBIDDEN).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn export(
+    state: &AppState,
+    user: &Signed,
+    l: Lang,
+    spec: &'static FileSpec,
+    query: &[(String, String)],
+) -> Result<Response, WebError> {
+    let equal = filters(spec, query);
+    let list = records::list_entries(
+        state.store.as_ref(),
+        &user.access,
+        spec,
+        &equal,
+        Page {
+            limit: EXPORT_ROWS,
+            offset: 0,
+        },
+        today(),
+    )
+    .await?;
+    let full_ids = user.access.sees_full_id_numbers();
+    let bytes = tokio::task::spawn_blocking(move || workbook(l, spec, &list.rows, full_ids))
+        .await
+        .map_err(|e| WebError::from(StoreError::Interrupted(e.to_string())))??;
+    let name = format!("{}-{}.xlsx", spec.name, today().format("%Y%m%d"));
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The list as a workbook: Chinese headings (English beside), labels for codes, numbers as
+/// numbers, money in yuan.
+fn workbook(
+    l: Lang,
+    spec: &'static FileSpec,
+    rows: &[Vec<Value>],
+    full_ids: bool,
+) -> Result<Vec<u8>, WebError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let failed =
+        |e: rust_xlsxwriter::XlsxError| WebError::from(StoreError::Interrupted(e.to_string()));
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name(spec.zh).map_err(failed)?;
+    let bold = Format::new().set_bold();
+    let yuan = Format::new().set_num_format("#,##0.00");
+    for (c, column) in spec.columns.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, format!("{} {}", column.zh, column.en), &bold)
+            .map_err(failed)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, (column, v)) in spec.columns.iter().zip(row).enumerate() {
+            let c = c as u16;
+            match v {
+                Value::Null => {}
+                Value::Int(i) => {
+                    sheet.write_number(r, c, *i as f64).map_err(failed)?;
+                }
+                Value::Money(f) => {
+                    sheet
+                        .write_number_with_format(r, c, f.0 as f64 / 100.0, &yuan)
+                        .map_err(failed)?;
+                }
+                v => {
+                    sheet
+                        .write_string(r, c, shown(l, column, v, full_ids))
+                        .map_err(failed)?;
+                }
+            }
+        }
+    }
+    book.save_to_buffer().map_err(failed)
+}
