@@ -74,6 +74,11 @@ const BUNDLE = {
   ]),
   'units.csv': csv(['unit_id,name,kind', 'U1,滁州市财政局,organ']),
   'cadres.csv': csv(['cadre_id,name,unit_id,role,phone', 'C1,赵军,U1,helper,13800000001']),
+  'stations.csv': csv(['station_id,village_code,kind,name,upgraded_year', 'ST1,341181100201,station,甲村远教站点,2016']),
+  'training_sessions.csv': csv([
+    'session_id,station_id,date,mode,lecturer_kind,topic,title',
+    'T1,ST1,2026-03-05,party_school,cadre,policy,扶贫政策解读',
+  ]),
   'cadre_household_pairings.csv': csv([
     'cadre_id,household_id,start_date,end_date',
     'C1,H001,2015-01-01,',

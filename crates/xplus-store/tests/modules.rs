@@ -582,6 +582,47 @@ async fn entries_written_with_the_importers_checks_and_within_reach() {
         .unwrap()
         .is_empty());
 
+    // Filters by any column, typed as in a bundle cell: a year, a yes/no, a code.
+    let by = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    let uvp = &xplus_core::interchange::schema::UNIT_VILLAGE_PAIRINGS;
+    let joint = records::list_entries(
+        store,
+        &tianchang,
+        uvp,
+        &by(&[("joint_party_org", "是")]),
+        page,
+        today,
+    )
+    .await
+    .unwrap();
+    assert_eq!(joint.total, 1);
+    let checks = records::list_entries(
+        store,
+        &tianchang,
+        &STATION_CHECKS,
+        &by(&[("year", "2016"), ("item", "venue")]),
+        page,
+        today,
+    )
+    .await
+    .unwrap();
+    assert_eq!(checks.total, 1);
+    let r = records::list_entries(
+        store,
+        &tianchang,
+        &STATION_CHECKS,
+        &by(&[("colour", "red")]),
+        page,
+        today,
+    )
+    .await;
+    assert!(matches!(r, Err(StoreError::Invalid(_))), "{r:?}");
+
     // 甲村 has U1 and U2 at once: X+1 for both.
     let units = records::unit_pairings(store, &tianchang, today)
         .await

@@ -61,6 +61,14 @@ async fn ledgers_pages_quick_attendance_and_api() {
         .await;
     followed(&app, &admin, r).await;
 
+    let sessions = app
+        .get(&admin, "/records/training_sessions")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(sessions.contains("href=\"/attendance?session=T1\""), "{sessions}");
+
     // The village secretary ticks who came: the household H001 through one named member.
     let jiacun = app.sign_in("jiacun").await;
     let page = app

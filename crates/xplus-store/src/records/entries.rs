@@ -189,6 +189,12 @@ pub async fn list_entries(
             .map_err(|reason| StoreError::Invalid(format!("{name} = {text}: {reason}")))?;
         filter = if value.is_null() {
             filter.and(format!("{name} IS NULL"), vec![])
+        } else if let Value::Bool(b) = value {
+            // A literal: PostgreSQL compares a boolean column with a boolean, not a number.
+            filter.and(
+                format!("{name} = {}", if b { "TRUE" } else { "FALSE" }),
+                vec![],
+            )
         } else {
             filter.and(format!("{name} = ?"), vec![arg_of(column, &value)])
         };

@@ -34,6 +34,8 @@ pub struct ShownRow {
     pub cells: Vec<Shown>,
     /// The list filtered to this row's key, with its form filled in.
     pub edit: String,
+    /// A page that works on this row (a session's quick attendance), with its label.
+    pub more: Option<(String, String)>,
 }
 
 /// A stored value as a person reads it: labels for codes, 是/否, yuan, masked identity numbers
@@ -232,6 +234,13 @@ async fn render(
                     })
                     .collect(),
                 edit: format!("/records/{}?{}&edit=1#form", spec.name, query_string(&key)),
+                more: (spec.id == FileId::TrainingSessions).then(|| {
+                    let session = [("session".to_string(), key[0].1.clone())];
+                    (
+                        format!("/attendance?{}", query_string(&session)),
+                        l.t("登记参训", "Attendance").to_string(),
+                    )
+                }),
             }
         })
         .collect();
