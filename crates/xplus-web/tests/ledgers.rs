@@ -67,7 +67,10 @@ async fn ledgers_pages_quick_attendance_and_api() {
         .text()
         .await
         .unwrap();
-    assert!(sessions.contains("href=\"/attendance?session=T1\""), "{sessions}");
+    assert!(
+        sessions.contains("href=\"/attendance?session=T1\""),
+        "{sessions}"
+    );
 
     // The village secretary ticks who came: the household H001 through one named member.
     let jiacun = app.sign_in("jiacun").await;
