@@ -1,5 +1,6 @@
 //! 集体: collective projects, the share ledger and equity-pledge loans (rules.md §8).
 
+pub mod adjust;
 pub mod dividends;
 pub mod ledger;
 pub mod loan;
