@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use xplus_core::interchange::schema::UNIT_VILLAGE_PAIRINGS;
-use xplus_core::interchange::FileSpec;
+use xplus_core::interchange::{FileSpec, Value};
 use xplus_core::rules::RuleSet;
 use xplus_core::values::format_date;
 use xplus_store::records::{self, Page};
@@ -95,6 +95,7 @@ async fn list(
         .filter(|(k, _)| k != "limit" && k != "offset")
         .cloned()
         .collect();
+    let full_ids = user.access.sees_full_id_numbers();
     let found = records::list_entries(
         state.store.as_ref(),
         &user.access,
@@ -107,7 +108,22 @@ async fn list(
     Ok(Json(EntriesBody {
         file: spec.name.to_string(),
         total: found.total,
-        rows: found.rows.iter().map(|r| object(spec, r)).collect(),
+        rows: found
+            .rows
+            .iter()
+            .map(|r| {
+                let mut o = object(spec, r);
+                if !full_ids {
+                    // Officials and auditors see identity numbers masked, as everywhere else.
+                    for (column, v) in spec.columns.iter().zip(r) {
+                        if let Value::Id(id) = v {
+                            o.insert(column.en.to_string(), id.masked());
+                        }
+                    }
+                }
+                o
+            })
+            .collect(),
     })
     .into_response())
 }

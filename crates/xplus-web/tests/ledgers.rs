@@ -81,14 +81,34 @@ async fn ledgers_pages_quick_attendance_and_api() {
         .await
         .unwrap();
     assert!(
-        page.contains("王大明") && page.contains("value=\"H001:0\""),
+        page.contains("王大明") && page.contains("value=\"H001:0:"),
         "{page}"
     );
+    let wang = id(341181, "1970-03-05", 11);
+    let m = format!("H001:0:{}", &wang[wang.len() - 4..]);
+    // A place in the roll whose person changed since the page was read is refused; so is a
+    // village the session's station does not serve.
+    let stale = [
+        ("_csrf", jiacun.csrf.as_str()),
+        ("session", "T1"),
+        ("village", "341181100201"),
+        ("m", "H001:0:0000"),
+    ];
+    let r = app.post_form(&jiacun, "/attendance", &stale).await;
+    assert_eq!(r.status().as_u16(), 409);
+    let elsewhere = [
+        ("_csrf", jiacun.csrf.as_str()),
+        ("session", "T1"),
+        ("village", "341181100202"),
+        ("h", "H002"),
+    ];
+    let r = app.post_form(&jiacun, "/attendance", &elsewhere).await;
+    assert_eq!(r.status().as_u16(), 400);
     let form = [
         ("_csrf", jiacun.csrf.as_str()),
         ("session", "T1"),
         ("village", "341181100201"),
-        ("m", "H001:0"),
+        ("m", &m),
     ];
     let r = app.post_form(&jiacun, "/attendance", &form).await;
     let page = followed(&app, &jiacun, r).await;
@@ -111,10 +131,22 @@ async fn ledgers_pages_quick_attendance_and_api() {
         .await
         .unwrap();
     assert_eq!(named["total"], 1, "{named}");
-    assert_eq!(
-        named["rows"][0]["id_number"],
-        id(341181, "1970-03-05", 11),
-        "{named}"
+    assert_eq!(named["rows"][0]["id_number"], wang.as_str(), "{named}");
+    // An official sees the number masked.
+    let tianchang = app.sign_in("tianchang").await;
+    let masked: serde_json::Value = app
+        .get(
+            &tianchang,
+            "/api/v1/records/attendance_members?session_id=T1",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let shown = masked["rows"][0]["id_number"].as_str().unwrap();
+    assert!(
+        shown.contains("********") && !shown.contains(&wang[6..14]),
+        "{masked}"
     );
     // Another county's official does not see 甲村's attendance.
     let xijian = app.sign_in("xijian").await;

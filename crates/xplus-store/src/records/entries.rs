@@ -80,7 +80,7 @@ fn place(file: FileId) -> Place {
 }
 
 /// The rows of `file` an account reaches, as a condition on its table.
-fn reach(file: FileId, access: &Access, today: NaiveDate) -> Filter {
+pub(super) fn reach(file: FileId, access: &Access, today: NaiveDate) -> Filter {
     let range = match &access.scope {
         Scope::Everywhere => return Filter::new(),
         Scope::Region(r) => {
@@ -95,7 +95,10 @@ fn reach(file: FileId, access: &Access, today: NaiveDate) -> Filter {
             return match place(file) {
                 Place::Household => Filter::new().and(paired, args),
                 Place::Cadre => Filter::new().and("cadre_id = ?", vec![Arg::Text(cadre.clone())]),
-                Place::Nowhere => Filter::new(),
+                // A helper sees their own cadre record, no other (phone numbers are personal).
+                Place::Nowhere if file == FileId::Cadres => {
+                    Filter::new().and("cadre_id = ?", vec![Arg::Text(cadre.clone())])
+                }
                 _ => Filter::new().and("1 = 0", vec![]),
             };
         }
@@ -334,7 +337,6 @@ pub async fn save_entries(
     today: NaiveDate,
 ) -> Result<SavedEntries, StoreError> {
     for (spec, rows) in &new {
-        may_write(access, spec.id, rows)?;
         if rows.iter().any(|r| r.len() != spec.columns.len()) {
             return Err(StoreError::Invalid(format!(
                 "{} 需要 {} 个值 / {} needs {} values",
@@ -344,6 +346,7 @@ pub async fn save_entries(
                 spec.columns.len()
             )));
         }
+        may_write(access, spec.id, rows)?;
     }
     let several = new.iter().map(|(_, r)| r.len()).sum::<usize>() > 1;
     let mut s = store.write_session().await?;
@@ -362,8 +365,9 @@ pub async fn save_entries(
                         .map(|(zh, en)| (zh.trim_end(), en))
                         .unwrap_or((issue.reason.as_str(), issue.reason.as_str()));
                     let n = issue.row - 1;
+                    let row = issue.row;
                     format!(
-                        "{} 第{n}条：{zh} / {} entry {n}: {en}",
+                        "{} 第{n}条（如同文件第{row}行）：{zh} / {} entry {n} (row {row} as in a file): {en}",
                         issue.file, issue.file
                     )
                 } else {

@@ -12,7 +12,7 @@ use xplus_core::interchange::schema::{
     ATTENDANCE, ATTENDANCE_MEMBERS, HOUSEHOLDS, MEMBERS, STATIONS, STATION_COVERAGE,
     TRAINING_SESSIONS,
 };
-use xplus_core::interchange::Value;
+use xplus_core::interchange::{FileId, Value};
 use xplus_core::registry::{HouseholdStatus, IdNumber, RegionCode};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,22 +42,18 @@ fn by_text(column: &str, text: &str) -> Filter {
     Filter::new().and(format!("{column} = ?"), vec![Arg::Text(text.to_string())])
 }
 
-/// The session and the villages of its station; None when there is no such session.
+/// The session and the villages of its station; None when there is no such session within
+/// `access`'s reach.
 pub async fn session_villages(
     store: &dyn Store,
+    access: &Access,
     session_id: &str,
+    today: NaiveDate,
 ) -> Result<Option<SessionVillages>, StoreError> {
     let mut s = store.read_session().await?;
-    let Some(session) = s
-        .select(
-            &TRAINING_SESSIONS,
-            &by_text("session_id", session_id),
-            "",
-            None,
-        )
-        .await?
-        .pop()
-    else {
+    let filter = super::entries::reach(FileId::TrainingSessions, access, today)
+        .and("session_id = ?", vec![Arg::Text(session_id.to_string())]);
+    let Some(session) = s.select(&TRAINING_SESSIONS, &filter, "", None).await?.pop() else {
         return Ok(None);
     };
     let station = session[1].as_text().unwrap_or_default().to_string();

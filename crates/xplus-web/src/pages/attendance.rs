@@ -44,6 +44,11 @@ impl AttendancePage {
             .unwrap_or_default()
     }
 
+    fn last4(&self, id: &xplus_core::registry::IdNumber) -> String {
+        let text = id.to_string();
+        text[text.len() - 4..].to_string()
+    }
+
     fn id_number(&self, id: &xplus_core::registry::IdNumber) -> String {
         if self.full_ids {
             id.to_string()
@@ -78,7 +83,7 @@ async fn page(
     let found = if session_id.is_empty() {
         None
     } else {
-        records::session_villages(state.store.as_ref(), session_id).await?
+        records::session_villages(state.store.as_ref(), &user.access, session_id, today()).await?
     };
     let villages: Vec<RegionCode> = found
         .as_ref()
@@ -130,15 +135,17 @@ pub async fn form(
 ) -> Result<Response, WebError> {
     let session = form_value(&q, "session").unwrap_or("").trim().to_string();
     let village = form_value(&q, "village").unwrap_or("").trim().to_string();
-    let message = form_value(&q, "saved").map(|n| {
-        (
-            true,
-            format!(
-                "{}{n}",
-                l.t("已保存，新增或更新的记录：", "Saved; rows new or changed: ")
-            ),
-        )
-    });
+    let message = form_value(&q, "saved")
+        .and_then(|n| n.parse::<u64>().ok())
+        .map(|n| {
+            (
+                true,
+                format!(
+                    "{}{n}",
+                    l.t("已保存，新增或更新的记录：", "Saved; rows new or changed: ")
+                ),
+            )
+        });
     page(
         &state,
         &user,
@@ -151,7 +158,9 @@ pub async fn form(
     .await
 }
 
-/// Records the ticked households (`h`) and members (`m` = household id, a colon, the member's place in the roll).
+/// Records the ticked households (`h`) and members (`m` = household id, the member's place in
+/// the roll and the last four characters of their identity number, colon-separated: the place
+/// finds them, the four characters make sure the roll did not change in between).
 /// A household with a ticked member is recorded as attending even if its own box was not.
 pub async fn save(
     State(state): State<AppState>,
@@ -170,6 +179,14 @@ pub async fn save(
         .to_string();
     let code = RegionCode::parse(&village)
         .map_err(|_| WebError::bad_request(format!("村代码 {village} 无效 / invalid village")))?;
+    let serves = records::session_villages(state.store.as_ref(), &user.access, &session, today())
+        .await?
+        .is_some_and(|s| s.villages.contains(&code));
+    if !serves {
+        return Err(WebError::bad_request(format!(
+            "培训 {session} 的站点不服务村 {village} / the station of session {session} does not serve village {village}"
+        )));
+    }
     // Members are sent by their place in the roll, not their number: officials see numbers
     // masked, and the roll is read again here within the same reach.
     let roll =
@@ -183,15 +200,33 @@ pub async fn save(
                 households.push(v.clone());
             }
             "m" => {
-                let Some((h, i)) = v.rsplit_once(':') else {
-                    continue;
-                };
-                let Some(member) = roll
-                    .iter()
-                    .find(|r| r.household_id == h)
-                    .and_then(|r| i.parse::<usize>().ok().and_then(|i| r.members.get(i)))
+                let mut parts = v.rsplitn(3, ':');
+                let (Some(last4), Some(i), Some(h)) = (parts.next(), parts.next(), parts.next())
                 else {
                     continue;
+                };
+                let member = roll
+                    .iter()
+                    .find(|r| r.household_id == h)
+                    .and_then(|r| i.parse::<usize>().ok().and_then(|i| r.members.get(i)));
+                let Some(member) = member.filter(|m| m.id_number.to_string().ends_with(last4))
+                else {
+                    let message = l
+                        .t(
+                            "本村名单在您打开后有变动，未保存；请重新打开后再勾选",
+                            "the village's roll changed after you opened it; nothing was saved — reopen it and tick again",
+                        )
+                        .to_string();
+                    return page(
+                        &state,
+                        &user,
+                        l,
+                        &session,
+                        &village,
+                        Some((false, message)),
+                        StatusCode::CONFLICT,
+                    )
+                    .await;
                 };
                 if !households.iter().any(|x| x == h) {
                     households.push(h.to_string());

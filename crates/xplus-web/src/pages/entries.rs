@@ -145,8 +145,11 @@ struct ListPage {
     filters: Vec<(String, String, String)>,
     fields: Vec<Field>,
     may_write: bool,
+    may_edit: bool,
     editing: bool,
     message: Option<String>,
+    /// The importer's doubtful-value notes of a save that went through.
+    notes: Vec<String>,
     saved: bool,
 }
 
@@ -185,8 +188,10 @@ async fn render(
     typed: Option<Vec<String>>,
     problems: &[FieldProblem],
     message: Option<String>,
+    notes: Vec<String>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
+    let notes_empty = notes.is_empty();
     let equal = filters(spec, query);
     let page_no: u64 = form_value(query, "page")
         .and_then(|p| p.parse().ok())
@@ -206,6 +211,10 @@ async fn render(
     )
     .await?;
     let full_ids = user.access.sees_full_id_numbers();
+    // A row keyed by an identity number is not offered for editing to those who see numbers
+    // masked: the link and the form would carry the whole number.
+    let may_edit = may_write(user, spec)
+        && (full_ids || !spec.columns.iter().any(|c| c.ty == ColumnType::IdNumber));
     let rows: Vec<ShownRow> = list
         .rows
         .iter()
@@ -246,7 +255,7 @@ async fn render(
         .collect();
     // Editing: the one row the key filter found fills the form; otherwise the filters fill the
     // columns they name (adding a check to the station on screen, say).
-    let editing = form_value(query, "edit").is_some() && list.total == 1;
+    let editing = may_edit && form_value(query, "edit").is_some() && list.total == 1;
     let text = match typed {
         Some(t) => t,
         None if editing => forms::row_text(spec, &list.rows[0]),
@@ -297,9 +306,11 @@ async fn render(
         filters,
         fields,
         may_write: may_write(user, spec),
+        may_edit,
         editing,
         message,
-        saved: form_value(query, "saved").is_some(),
+        notes,
+        saved: form_value(query, "saved").is_some() || !notes_empty,
     };
     let mut response = html(&page)?;
     *response.status_mut() = status;
@@ -325,6 +336,7 @@ pub async fn list(
         None,
         &[],
         None,
+        Vec::new(),
         StatusCode::OK,
     )
     .await
@@ -358,6 +370,7 @@ pub async fn save(
                 Some(text),
                 &problems,
                 message,
+                Vec::new(),
                 status,
             )
             .await
@@ -384,6 +397,22 @@ pub async fn save(
     )
     .await;
     match result {
+        Ok(saved) if !saved.warnings.is_empty() => {
+            let notes = saved.warnings.iter().map(|w| l.pick(w)).collect();
+            render(
+                &state,
+                &user,
+                l,
+                spec,
+                &query,
+                None,
+                &[],
+                None,
+                notes,
+                StatusCode::OK,
+            )
+            .await
+        }
         Ok(_) => {
             let key: Vec<(String, String)> = spec
                 .key
