@@ -24,7 +24,7 @@ pub struct Failure {
 
 impl Failure {
     /// An error with its chain of causes.
-    fn chain(code: u8, e: &dyn std::error::Error) -> Failure {
+    pub(crate) fn chain(code: u8, e: &dyn std::error::Error) -> Failure {
         let mut parts = vec![e.to_string()];
         let mut cause = e.source();
         while let Some(c) = cause {
@@ -145,6 +145,16 @@ pub async fn run(command: Command, db: &str, out: &Output) -> Result<ExitCode, F
             region,
             from,
         } => crate::coverage::run(db, out, year, &path, region.as_deref(), from.as_deref()).await,
+        Command::Dividends {
+            year,
+            out: path,
+            apply,
+        } => crate::dividends::run(db, out, year, &path, apply).await,
+        Command::Adjust {
+            year,
+            out: path,
+            apply,
+        } => crate::adjust::run(db, out, year, &path, apply).await,
         Command::Serve {
             addr,
             demo: with_demo,

@@ -1,8 +1,10 @@
 //! `xplus`: the command line. It parses arguments, shows progress and prints results in plain
 //! words; the work itself is done by the library crates.
 
+mod adjust;
 mod commands;
 mod coverage;
+mod dividends;
 mod output;
 mod serve;
 
@@ -94,6 +96,28 @@ enum Command {
         /// 下次培训从此日起算（默认今天）/ next sessions from this day (default today)
         #[arg(long)]
         from: Option<String>,
+    },
+    /// 集体收益分红：按年末持股以最大余额法分配 / split each project's income among share holders (rules.md §8)
+    Dividends {
+        #[arg(long)]
+        year: i32,
+        /// 分红清单 .csv 或 .xlsx / the payments to write (.csv or .xlsx)
+        #[arg(long)]
+        out: PathBuf,
+        /// 记录本次分红发放 / record the payments
+        #[arg(long)]
+        apply: bool,
+    },
+    /// 股权动态调整：脱贫收回、返贫和贫困户配股 / the equity adjustment of a year (rules.md §8)
+    Adjust {
+        #[arg(long)]
+        year: i32,
+        /// 配股收回记录 .csv（share_events 格式）/ the share events to write (share_events.csv format)
+        #[arg(long)]
+        out: PathBuf,
+        /// 记录本次调整 / record the events
+        #[arg(long)]
+        apply: bool,
     },
     /// 启动网页应用和接口 / start the web application and its API
     Serve {

@@ -2,68 +2,11 @@
 //! 0 / 2 / 1, plain-words messages in Chinese (or English with --lang en), and the demo →
 //! import → export → import round trip.
 
+mod common;
+
+use common::*;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn xplus_with_input(db: &str, args: &[&str], input: &str) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_xplus"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("XPLUS_LANG")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("the xplus binary runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn xplus(db: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xplus"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("XPLUS_LANG")
-        .output()
-        .expect("the xplus binary runs")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-/// A county-scale demo bundle written to `dir/demo` (no database involved).
-fn county_bundle(dir: &Path) -> std::path::PathBuf {
-    let bundle = dir.join("demo");
-    let o = xplus(
-        "sqlite::memory:",
-        &[
-            "demo",
-            "--scale",
-            "county",
-            "--out",
-            bundle.to_str().unwrap(),
-        ],
-    );
-    assert!(o.status.success(), "{}", text(&o));
-    bundle
-}
-
-fn sqlite(dir: &Path, name: &str) -> String {
-    format!("sqlite://{}", dir.join(name).display())
-}
+use std::process::Command;
 
 fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out: Vec<_> = std::fs::read_dir(dir)

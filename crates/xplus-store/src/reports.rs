@@ -2,7 +2,7 @@
 //! village) and its gap list, the same from the command line and from the web page.
 
 use crate::error::StoreError;
-use crate::records::CoverageView;
+use crate::records::{AdjustmentView, CoverageView, DividendRun};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use xplus_core::registry::Level;
 use xplus_core::values::format_date;
@@ -93,4 +93,77 @@ pub fn coverage_workbook(view: &CoverageView) -> Result<Vec<u8>, StoreError> {
         }
     }
     book.save_to_buffer().map_err(failed)
+}
+
+const DIVIDEND_HEADER: [&str; 4] = ["project_id", "household_id", "shares", "amount"];
+
+/// The payments of a dividend run as CSV (UTF-8): `project_id,household_id,shares,amount`,
+/// amounts in yuan with two decimals.
+pub fn dividends_csv(run: &DividendRun) -> Result<Vec<u8>, StoreError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let failed =
+        |e: csv::Error| StoreError::Invalid(format!("无法生成 CSV / cannot build the CSV: {e}"));
+    w.write_record(DIVIDEND_HEADER).map_err(failed)?;
+    for p in &run.projects {
+        for x in &p.payments {
+            w.write_record([
+                p.project_id.as_str(),
+                x.household.as_str(),
+                &x.shares.to_string(),
+                &x.amount.to_string(),
+            ])
+            .map_err(failed)?;
+        }
+    }
+    w.into_inner()
+        .map_err(|e| StoreError::Invalid(format!("无法生成 CSV / cannot build the CSV: {e}")))
+}
+
+/// The same as a workbook: one sheet, the same columns, amounts as numbers in yuan.
+pub fn dividends_workbook(run: &DividendRun) -> Result<Vec<u8>, StoreError> {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("分红 dividends").map_err(failed)?;
+    let bold = Format::new().set_bold();
+    let yuan = Format::new().set_num_format("0.00");
+    for (c, h) in DIVIDEND_HEADER.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(failed)?;
+    }
+    let mut r = 1u32;
+    for p in &run.projects {
+        for x in &p.payments {
+            sheet.write_string(r, 0, &p.project_id).map_err(failed)?;
+            sheet.write_string(r, 1, &x.household).map_err(failed)?;
+            sheet.write_number(r, 2, x.shares as f64).map_err(failed)?;
+            sheet
+                .write_number_with_format(r, 3, x.amount.0 as f64 / 100.0, &yuan)
+                .map_err(failed)?;
+            r += 1;
+        }
+    }
+    book.save_to_buffer().map_err(failed)
+}
+
+/// An adjustment's share events as a `share_events.csv` (importable as it is), reclaims first.
+pub fn adjustment_csv(view: &AdjustmentView) -> Result<Vec<u8>, StoreError> {
+    let failed =
+        |e: csv::Error| StoreError::Invalid(format!("无法生成 CSV / cannot build the CSV: {e}"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["project_id", "household_id", "date", "kind", "shares"])
+        .map_err(failed)?;
+    let date = format_date(view.date);
+    for e in &view.plan.events {
+        w.write_record([
+            e.project.as_str(),
+            e.household.as_str(),
+            &date,
+            e.kind.code(),
+            &e.shares.to_string(),
+        ])
+        .map_err(failed)?;
+    }
+    w.into_inner()
+        .map_err(|e| StoreError::Invalid(format!("无法生成 CSV / cannot build the CSV: {e}")))
 }

@@ -36,6 +36,7 @@ pub enum FileId {
     ShareEvents,
     Distributions,
     Loans,
+    DividendPayments,
     Statistics,
 }
 
@@ -328,6 +329,22 @@ pub static DISTRIBUTIONS: FileSpec = FileSpec {
     county: CountyFrom::None,
 };
 
+/// 分红发放: what `xplus dividends --apply` paid each holder of a project for a year.
+pub static DIVIDEND_PAYMENTS: FileSpec = FileSpec {
+    id: FileId::DividendPayments,
+    name: "dividend_payments",
+    zh: "分红发放",
+    columns: &[
+        PROJECT,
+        YEAR,
+        HOUSEHOLD,
+        col("shares", "持股数", COUNT),
+        col("amount", "分红金额", MONEY),
+    ],
+    key: &[0, 1, 2],
+    county: CountyFrom::Household(2),
+};
+
 pub static LOANS: FileSpec = FileSpec {
     id: FileId::Loans,
     name: "loans",
@@ -367,7 +384,7 @@ pub static STATISTICS: FileSpec = FileSpec {
 };
 
 /// Every file, in dependency order.
-pub static ALL_FILES: [&FileSpec; 29] = [
+pub static ALL_FILES: [&FileSpec; 30] = [
     &REGIONS,
     &VILLAGES,
     &HOUSEHOLDS,
@@ -396,6 +413,7 @@ pub static ALL_FILES: [&FileSpec; 29] = [
     &SHARE_EVENTS,
     &DISTRIBUTIONS,
     &LOANS,
+    &DIVIDEND_PAYMENTS,
     &STATISTICS,
 ];
 

@@ -6,7 +6,9 @@
 //! provides (select and count rows of a bundle table, upsert one row, append to the audit log).
 
 mod activity;
+mod adjustment;
 mod backbone;
+mod dividends;
 mod education;
 mod entries;
 mod filter;
@@ -18,10 +20,12 @@ mod secretaries;
 mod shape;
 
 pub use activity::{unit_pairings, visits_by_month, CadreVisits, UnitPairingView};
+pub use adjustment::{adjustment_plan, apply_adjustment, AdjustmentApplied, AdjustmentView};
 pub use backbone::{
     helper_suggestions, household_pairings, save_pairing, save_unit_pairing, HelperSuggestion,
     PairingRequest, PairingView,
 };
+pub use dividends::{apply_dividends, dividends, Applied, DividendRun, ProjectDividends};
 pub use education::{coverage, training_of_year, CoverageView};
 pub use entries::{
     entry_file, is_writable, list_entries, save_entries, EntryPage, SavedEntries, ENTRY_FILES,

@@ -383,6 +383,14 @@ impl Validator {
                 self.composite_key(spec, row, values, key)
             }
             FileId::Loans => self.loan_row(spec, row, values, refs),
+            FileId::DividendPayments => {
+                let key = KeyPacker::new()
+                    .index(idx(0))
+                    .year(int(values, 1))
+                    .index(idx(2))
+                    .done();
+                self.composite_key(spec, row, values, key)
+            }
             FileId::StationChecks => {
                 let item = values[2].as_code().unwrap_or_default();
                 let item = StationCheckItem::ALL

@@ -1,0 +1,295 @@
+//! rules.md §8 dynamic adjustment over what is stored: the plan of xplus-core
+//! `collective::adjust` for a year (reclaims from the year's exits, pledged shares kept, grants
+//! to poor and returned households), and writing it as share events dated Jan 1 of the next year.
+
+use super::filter::Arg;
+use super::shape::{column, shape, COUNT};
+use crate::error::StoreError;
+use crate::store::{Row, Store};
+use crate::NewAudit;
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, BTreeSet};
+use xplus_core::collective::adjust::{adjust, AdjustmentPlan, Candidate, Held, Pool};
+use xplus_core::collective::ShareEventKind;
+use xplus_core::interchange::schema::SHARE_EVENTS;
+use xplus_core::interchange::{ColumnType, FileId, FileSpec, Value};
+use xplus_core::registry::income::per_capita;
+use xplus_core::registry::{HouseholdStatus, RegionCode};
+use xplus_core::Fen;
+
+const MONEY: ColumnType = ColumnType::Money { negative: true };
+
+static POOLS: FileSpec = shape(
+    FileId::Projects,
+    "pools",
+    "股池",
+    &[
+        column("project_id", ColumnType::Text),
+        column("village_code", ColumnType::Region),
+        column("shares_per_household", COUNT),
+        column("total_shares", COUNT),
+    ],
+);
+
+static HELD: FileSpec = shape(
+    FileId::ShareEvents,
+    "held",
+    "持股",
+    &[
+        column("project_id", ColumnType::Text),
+        column("household_id", ColumnType::Text),
+        column(
+            "shares",
+            ColumnType::Int {
+                min: i64::MIN,
+                max: i64::MAX,
+            },
+        ),
+    ],
+);
+
+static PLEDGED: FileSpec = shape(
+    FileId::Loans,
+    "pledged",
+    "质押",
+    &[
+        column("project_id", ColumnType::Text),
+        column("household_id", ColumnType::Text),
+        column("pledged", COUNT),
+    ],
+);
+
+static CANDIDATES: FileSpec = shape(
+    FileId::Households,
+    "adjustment_households",
+    "调整对象",
+    &[
+        column("household_id", ColumnType::Text),
+        column("village_code", ColumnType::Region),
+        column("status", ColumnType::Enum(&HouseholdStatus::SPEC)),
+        column("exit_year", ColumnType::Year),
+        column("net", MONEY),
+        column("members", COUNT),
+    ],
+);
+
+/// A year's adjustment with the facts it was computed from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdjustmentView {
+    pub year: i32,
+    /// Jan 1 of the next year: the date of the events.
+    pub date: NaiveDate,
+    pub plan: AdjustmentPlan<String>,
+    counties: BTreeMap<String, Option<RegionCode>>,
+}
+
+fn jan1_after(year: i32) -> Result<(NaiveDate, NaiveDate), StoreError> {
+    let bad = || StoreError::Invalid(format!("年度 {year} 无效 / invalid year {year}"));
+    let dec31 = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(bad)?;
+    let jan1 = NaiveDate::from_ymd_opt(year + 1, 1, 1).ok_or_else(bad)?;
+    Ok((dec31, jan1))
+}
+
+/// The adjustment of `year` over the whole registry.
+pub async fn adjustment_plan(store: &dyn Store, year: i32) -> Result<AdjustmentView, StoreError> {
+    let (dec31, jan1) = jan1_after(year)?;
+    let mut s = store.read_session().await?;
+    let pools: Vec<Pool<String>> = s
+        .query(
+            &POOLS,
+            "SELECT project_id, village_code, shares_per_household, total_shares FROM projects",
+            &[],
+        )
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            Some(Pool {
+                project: r[0].as_text()?.to_string(),
+                village: r[1].as_region()?.as_u64(),
+                shares_per_household: r[2].as_int()?,
+                total_shares: r[3].as_int()?,
+            })
+        })
+        .collect();
+    let pledged: BTreeMap<(String, String), i64> = s
+        .query(
+            &PLEDGED,
+            "SELECT project_id, household_id, CAST(sum(pledged_shares) AS BIGINT) FROM loans \
+             WHERE start_date <= ? AND (repaid_date IS NULL OR repaid_date > ?) \
+             GROUP BY project_id, household_id",
+            &[Arg::Date(dec31), Arg::Date(jan1)],
+        )
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            Some((
+                (r[0].as_text()?.to_string(), r[1].as_text()?.to_string()),
+                r[2].as_int()?,
+            ))
+        })
+        .collect();
+    let holdings: Vec<Held<String>> = s
+        .query(
+            &HELD,
+            "SELECT project_id, household_id, \
+             CAST(sum(CASE WHEN kind = 'grant' THEN shares ELSE -shares END) AS BIGINT) \
+             FROM share_events WHERE date <= ? GROUP BY project_id, household_id",
+            &[Arg::Date(dec31)],
+        )
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            let project = r[0].as_text()?.to_string();
+            let household = r[1].as_text()?.to_string();
+            let pledged = pledged
+                .get(&(project.clone(), household.clone()))
+                .copied()
+                .unwrap_or(0);
+            Some(Held {
+                project,
+                household,
+                shares: r[2].as_int()?,
+                pledged,
+            })
+        })
+        .collect();
+    let rows = s
+        .query(
+            &CANDIDATES,
+            "SELECT h.household_id, h.village_code, h.status, h.exit_year, \
+             i.wage + i.production + i.property + i.transfer - i.production_cost, \
+             (SELECT count(*) FROM members m WHERE m.household_id = h.household_id) \
+             FROM households h LEFT JOIN incomes i ON i.household_id = h.household_id AND i.year = ? \
+             WHERE h.status = 'poor' OR h.status = 'returned' OR h.exit_year = ?",
+            &[Arg::Int(i64::from(year)), Arg::Int(i64::from(year))],
+        )
+        .await?;
+    let mut counties = BTreeMap::new();
+    let households: Vec<Candidate<String>> = rows
+        .into_iter()
+        .filter_map(|r| {
+            let id = r[0].as_text()?.to_string();
+            let village = r[1].as_region()?;
+            counties.insert(id.clone(), village.county());
+            Some(Candidate {
+                household: id,
+                village: village.as_u64(),
+                status: r[2].as_code().and_then(HouseholdStatus::parse)?,
+                exit_year: r[3].as_int().map(|y| y as i32),
+                per_capita_income: r[4]
+                    .as_money()
+                    .and_then(|net: Fen| per_capita(net, r[5].as_int().unwrap_or(0))),
+            })
+        })
+        .collect();
+    Ok(AdjustmentView {
+        year,
+        date: jan1,
+        plan: adjust(year, &pools, &holdings, &households),
+        counties,
+    })
+}
+
+/// What writing an adjustment did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdjustmentApplied {
+    Recorded {
+        events: usize,
+    },
+    /// Every event was stored already (the year was applied): nothing written.
+    AlreadyRecorded,
+}
+
+/// Writes the plan's events (dated Jan 1 of the next year) in one transaction with one audit
+/// entry. The plan depends only on Dec 31 of the year, so applying a year again finds its events
+/// stored and writes nothing.
+pub async fn apply_adjustment(
+    store: &dyn Store,
+    actor: &str,
+    view: &AdjustmentView,
+) -> Result<AdjustmentApplied, StoreError> {
+    let kind_code = |k: ShareEventKind| k.code().to_string();
+    let mut tx = store.begin_import(actor).await?;
+    let stored: BTreeSet<(String, String, String, i64)> = {
+        let mut s = store.read_session().await?;
+        static ON_DAY: FileSpec = shape(
+            FileId::ShareEvents,
+            "events_on_day",
+            "当日配股收回",
+            &[
+                column("project_id", ColumnType::Text),
+                column("household_id", ColumnType::Text),
+                column("kind", ColumnType::Enum(&ShareEventKind::SPEC)),
+                column("shares", COUNT),
+            ],
+        );
+        s.query(
+            &ON_DAY,
+            "SELECT project_id, household_id, kind, shares FROM share_events WHERE date = ?",
+            &[Arg::Date(view.date)],
+        )
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            Some((
+                r[0].as_text()?.to_string(),
+                r[1].as_text()?.to_string(),
+                r[2].as_code()?.to_string(),
+                r[3].as_int()?,
+            ))
+        })
+        .collect()
+    };
+    let planned: Vec<_> = view
+        .plan
+        .events
+        .iter()
+        .filter(|e| {
+            !stored.contains(&(
+                e.project.clone(),
+                e.household.clone(),
+                kind_code(e.kind),
+                e.shares,
+            ))
+        })
+        .collect();
+    if planned.is_empty() {
+        let _ = tx.rollback().await;
+        return Ok(AdjustmentApplied::AlreadyRecorded);
+    }
+    let rows: Vec<Row> = planned
+        .iter()
+        .map(|e| Row {
+            values: vec![
+                Value::Text(e.project.clone()),
+                Value::Text(e.household.clone()),
+                Value::Date(view.date),
+                Value::Code(e.kind.code()),
+                Value::Int(e.shares),
+            ],
+            county: view.counties.get(&e.household).copied().flatten(),
+        })
+        .collect();
+    let events = rows.len();
+    for chunk in rows.chunks(10_000) {
+        tx.upsert(&SHARE_EVENTS, chunk.to_vec()).await?;
+    }
+    let summary = serde_json::json!({
+        "year": view.year,
+        "date": view.date.to_string(),
+        "events": events,
+        "kept_pledged": view.plan.kept_pledged.len(),
+        "unserved": view.plan.unserved.len(),
+    });
+    tx.audit(NewAudit {
+        actor: actor.to_string(),
+        action: "equity_adjustment".into(),
+        entity: "share_events".into(),
+        record_key: view.year.to_string(),
+        old_values: None,
+        new_values: Some(summary.to_string()),
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(AdjustmentApplied::Recorded { events })
+}
