@@ -30,6 +30,12 @@ pub struct RuleSet {
     /// The "312" model village party secretaries to have within three years: provincial,
     /// municipal, county (in the order of `SecretaryTier::ALL`).
     pub secretary_tier_targets: Sourced<[u32; 3]>,
+    /// §9 the "123" plan: at least this many fewer empty-shell villages than the year before.
+    pub empty_shell_reduction: Sourced<[(i32, u32); 3]>,
+    /// §9: the collective operating income of a strong village.
+    pub collective_strong_income: Sourced<Fen>,
+    /// §9: by this year, this share of villages (basis points) at the strong income.
+    pub strong_villages_target: Sourced<(i32, u32)>,
 }
 
 impl Default for RuleSet {
@@ -52,6 +58,18 @@ impl Default for RuleSet {
             secretary_tier_targets: sourced(
                 [30, 100, 200],
                 "滁州“312”工程：3年培养省级30名、市级100名、县级200名示范村书记 / Chuzhou \"312\" plan, case report",
+            ),
+            empty_shell_reduction: sourced(
+                [(2015, 100), (2016, 200), (2017, 300)],
+                "滁州村级集体经济“123”工程：2015、2016、2017年分别减少100、200、300个以上空壳村 / Chuzhou \"123\" plan, case report",
+            ),
+            collective_strong_income: sourced(
+                Fen::from_yuan(100_000),
+                "5年力争50%的村集体经营性收益达到10万元 / case report",
+            ),
+            strong_villages_target: sourced(
+                (2019, 5_000),
+                "5年（2015–2019）力争50%的村达到10万元 / case report",
             ),
         }
     }

@@ -84,3 +84,66 @@ async fn the_years_adjustment_grants_from_the_village_pools() {
     );
     db.cleanup().await;
 }
+
+#[tokio::test]
+async fn the_collective_views_read_within_reach() {
+    use chrono::NaiveDate;
+    use xplus_core::accounts::{Access, Role};
+    use xplus_core::registry::RegionCode;
+    use xplus_core::rules::RuleSet;
+    let db = db().await;
+    let store = db.store.as_ref();
+    let today = NaiveDate::from_ymd_opt(2016, 12, 1).unwrap();
+    let admin = Access::of_account("admin", Role::Admin, None, None);
+    let o = records::collective_overview(store, &admin, &RuleSet::default(), 2016, today)
+        .await
+        .unwrap();
+    assert_eq!((o.villages.len(), o.empty_shell, o.strong), (2, 0, 1));
+    assert_eq!(o.reduction_target, Some(200));
+    assert_eq!(o.loans.len(), 1);
+    assert_eq!(
+        (
+            o.loans[0].issued,
+            o.loans[0].outstanding,
+            o.loans[0].issued_amount.0
+        ),
+        (1, 1, 4_000_000)
+    );
+    let p = records::project_view(store, &admin, "P1", today)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(p.holders, vec![("H001".to_string(), 5)]);
+    assert_eq!(p.years.len(), 2);
+    assert_eq!(p.transferred, None);
+    let p2 = records::project_view(store, &admin, "P2", today)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(p2.transferred, Some(false), "the concession runs to 2030");
+    let h = records::household_shares(store, &admin, "H001", today)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(h.holdings.len(), 1);
+    assert_eq!(h.loans.len(), 1);
+    let elsewhere = Access::of_account(
+        "li",
+        Role::Official,
+        RegionCode::parse("341182000000").ok(),
+        None,
+    );
+    assert!(records::project_view(store, &elsewhere, "P1", today)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(records::household_shares(store, &elsewhere, "H001", today)
+        .await
+        .unwrap()
+        .is_none());
+    let o = records::collective_overview(store, &elsewhere, &RuleSet::default(), 2016, today)
+        .await
+        .unwrap();
+    assert!(o.villages.is_empty() && o.loans.is_empty());
+    db.cleanup().await;
+}

@@ -69,6 +69,7 @@ async fn openapi() -> Response {
     let mut doc = ApiDoc::openapi();
     doc.merge(crate::api_modules::ModulesDoc::openapi());
     doc.merge(crate::api_entries::EntriesDoc::openapi());
+    doc.merge(crate::api_collective::CollectiveDoc::openapi());
     Json(doc).into_response()
 }
 

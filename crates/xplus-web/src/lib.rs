@@ -7,6 +7,7 @@
 //! is enforced where records are read and written, not by hiding links.
 
 mod api;
+mod api_collective;
 mod api_entries;
 mod api_modules;
 mod assets;
@@ -43,6 +44,7 @@ fn routes(state: AppState) -> Router {
         .merge(api::routes())
         .merge(api_modules::routes())
         .merge(api_entries::routes())
+        .merge(api_collective::routes())
         .merge(assets::routes())
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

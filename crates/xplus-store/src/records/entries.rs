@@ -19,7 +19,7 @@ use xplus_core::interchange::{cell, FileId, FileSpec, Value};
 use xplus_core::rules::RuleSet;
 
 /// The files listed here, in the order of the bundle.
-pub const ENTRY_FILES: [FileId; 17] = [
+pub const ENTRY_FILES: [FileId; 23] = [
     FileId::Stations,
     FileId::StationCoverage,
     FileId::StationChecks,
@@ -37,6 +37,24 @@ pub const ENTRY_FILES: [FileId; 17] = [
     FileId::Secretaries,
     FileId::SecretaryDevelopment,
     FileId::SecretaryChecks,
+    FileId::CollectiveIncome,
+    FileId::Projects,
+    FileId::ShareEvents,
+    FileId::Distributions,
+    FileId::Loans,
+    FileId::DividendPayments,
+];
+
+/// Listed but written elsewhere: pairings under rules.md §7 (`save_unit_pairing`); the share
+/// ledger, loans, projects, income and payments under §8, whose checks need a project's whole
+/// ledger (a bundle import, `xplus dividends --apply`, the yearly adjustment).
+const READ_ONLY: [FileId; 6] = [
+    FileId::UnitVillagePairings,
+    FileId::Projects,
+    FileId::ShareEvents,
+    FileId::Distributions,
+    FileId::Loans,
+    FileId::DividendPayments,
 ];
 
 /// The entry file called `name` (as in the bundle: `visits`, `visits.csv`, 走访记录).
@@ -44,10 +62,9 @@ pub fn entry_file(name: &str) -> Option<&'static FileSpec> {
     schema::find_file(name).filter(|f| ENTRY_FILES.contains(&f.id))
 }
 
-/// Whether rows of `file` are written here; unit↔village pairings go through
-/// `save_unit_pairing`, which applies rules.md §7.
+/// Whether rows of `file` are written here (see `READ_ONLY`).
 pub fn is_writable(file: FileId) -> bool {
-    ENTRY_FILES.contains(&file) && file != FileId::UnitVillagePairings
+    ENTRY_FILES.contains(&file) && !READ_ONLY.contains(&file)
 }
 
 /// How a row of a file is placed in the region tree, for reach.
@@ -58,6 +75,8 @@ enum Place {
     Household,
     /// A station (`station_id`), placed by its village.
     Station,
+    /// A project (`project_id`), placed by its village.
+    Project,
     /// A secretary (`secretary_id`), placed by the village they serve.
     Secretary,
     /// A cadre (`cadre_id`), placed by the villages their unit is paired with.
@@ -70,8 +89,10 @@ fn place(file: FileId) -> Place {
     use FileId::*;
     match file {
         Stations | StationCoverage | UnitVillagePairings | PairingBindings | Startups
-        | Secretaries => Place::Village("village_code"),
-        Attendance | AttendanceMembers | StationServices | Visits => Place::Household,
+        | Secretaries | CollectiveIncome | Projects => Place::Village("village_code"),
+        Attendance | AttendanceMembers | StationServices | Visits | ShareEvents | Loans
+        | DividendPayments => Place::Household,
+        Distributions => Place::Project,
         StationChecks | TrainingSessions => Place::Station,
         SecretaryDevelopment | SecretaryChecks => Place::Secretary,
         Recalls => Place::Cadre,
@@ -109,6 +130,9 @@ pub(super) fn reach(file: FileId, access: &Access, today: NaiveDate) -> Filter {
              WHERE village_code BETWEEN ? AND ?)"
             .into(),
         Place::Station => "station_id IN (SELECT station_id FROM stations \
+             WHERE village_code BETWEEN ? AND ?)"
+            .into(),
+        Place::Project => "project_id IN (SELECT project_id FROM projects \
              WHERE village_code BETWEEN ? AND ?)"
             .into(),
         Place::Secretary => "secretary_id IN (SELECT secretary_id FROM secretaries \

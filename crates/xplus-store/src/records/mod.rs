@@ -8,6 +8,7 @@
 mod activity;
 mod adjustment;
 mod backbone;
+mod collective;
 mod dividends;
 mod education;
 mod entries;
@@ -24,6 +25,10 @@ pub use adjustment::{adjustment_plan, apply_adjustment, AdjustmentApplied, Adjus
 pub use backbone::{
     helper_suggestions, household_pairings, save_pairing, save_unit_pairing, HelperSuggestion,
     PairingRequest, PairingView,
+};
+pub use collective::{
+    collective_overview, household_shares, project_view, CollectiveOverview, CountyLoans,
+    HouseholdShares, ProjectView, VillageEconomy,
 };
 pub use dividends::{apply_dividends, dividends, Applied, DividendRun, ProjectDividends};
 pub use education::{coverage, training_of_year, CoverageView};

@@ -77,6 +77,9 @@ fn link_of(column: &xplus_core::interchange::Column, text: &str) -> Option<Strin
             Some(format!("/secretaries/{}", url_encode(text)))
         }
         (Some(FileId::Villages), _) => Some(format!("/regions/{text}")),
+        (Some(FileId::Projects), _) | (None, "project_id") => {
+            Some(format!("/projects/{}", url_encode(text)))
+        }
         _ => None,
     }
 }
@@ -103,7 +106,7 @@ fn query_string(pairs: &[(String, String)]) -> String {
 }
 
 /// The ledgers, grouped by module, for the index page and the menu.
-pub fn groups() -> [(&'static str, &'static str, Vec<&'static FileSpec>); 2] {
+pub fn groups() -> [(&'static str, &'static str, Vec<&'static FileSpec>); 3] {
     let of = |ids: &[FileId]| -> Vec<&'static FileSpec> {
         ids.iter()
             .map(|id| xplus_core::interchange::schema::spec(*id))
@@ -111,7 +114,8 @@ pub fn groups() -> [(&'static str, &'static str, Vec<&'static FileSpec>); 2] {
     };
     [
         ("远教", "Distance education", of(&ENTRY_FILES[..7])),
-        ("骨干", "Backbone", of(&ENTRY_FILES[7..])),
+        ("骨干", "Backbone", of(&ENTRY_FILES[7..17])),
+        ("集体", "Collective", of(&ENTRY_FILES[17..])),
     ]
 }
 
@@ -119,7 +123,7 @@ pub fn groups() -> [(&'static str, &'static str, Vec<&'static FileSpec>); 2] {
 #[template(path = "entries_index.html")]
 struct IndexPage {
     c: Chrome,
-    groups: [(&'static str, &'static str, Vec<&'static FileSpec>); 2],
+    groups: [(&'static str, &'static str, Vec<&'static FileSpec>); 3],
 }
 
 pub async fn index(PageUser(user): PageUser, l: Lang) -> Result<Response, WebError> {

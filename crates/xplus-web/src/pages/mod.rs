@@ -5,6 +5,7 @@ mod activity;
 mod attendance;
 mod audit;
 mod backbone;
+mod collective;
 mod edit;
 mod education;
 pub(crate) mod entries;
@@ -66,6 +67,9 @@ pub fn routes() -> Router<AppState> {
         .route("/units", get(activity::units).post(activity::save_unit))
         .route("/visits", get(activity::visits))
         .route("/attendance", get(attendance::form).post(attendance::save))
+        .route("/collective", get(collective::overview))
+        .route("/projects/{id}", get(collective::project))
+        .route("/households/{id}/shares", get(collective::household))
         .route("/records", get(entries::index))
         .route("/records/{file}", get(entries::list).post(entries::save))
 }

@@ -1,0 +1,224 @@
+//! The JSON API of the 集体 module: the collective economy of a year with pledge loans per county,
+//! a project with its holders and payments, a household's shares, dividends and loans. The
+//! ledgers themselves are under /api/v1/records/{file}.
+
+use crate::api::{object, ApiError, Problem};
+use crate::auth::ApiUser;
+use crate::error::WebError;
+use crate::pages::today;
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use axum_extra::extract::WithRejection;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use xplus_core::interchange::schema::{LOANS, PROJECTS};
+use xplus_core::rules::RuleSet;
+use xplus_store::records;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/collective", get(overview))
+        .route("/api/v1/projects/{id}", get(project))
+        .route("/api/v1/households/{id}/shares", get(shares))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(overview, project, shares),
+    components(schemas(
+        CollectiveBody,
+        VillageItem,
+        LoanItem,
+        ProjectBody,
+        YearItem,
+        SharesBody
+    ))
+)]
+pub struct CollectiveDoc;
+
+type ApiResult = Result<Response, ApiError>;
+
+#[derive(Deserialize, IntoParams)]
+pub struct YearQuery {
+    /// The year (default: this year).
+    year: Option<i32>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VillageItem {
+    village_code: String,
+    name: String,
+    poor_village: bool,
+    /// Yuan; absent when not reported.
+    operating_income: Option<String>,
+    empty_shell: bool,
+    strong: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LoanItem {
+    county_code: String,
+    name: String,
+    issued: u64,
+    issued_amount: String,
+    outstanding: u64,
+    outstanding_amount: String,
+    repaid: u64,
+    repaid_amount: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CollectiveBody {
+    year: i32,
+    empty_shell: u64,
+    empty_shell_last_year: u64,
+    /// The "123" plan's reduction for the year, when it names one.
+    reduction_target: Option<u32>,
+    strong: u64,
+    villages: Vec<VillageItem>,
+    loans: Vec<LoanItem>,
+}
+
+/// Villages' collective operating income of the year within reach (empty-shell below the
+/// configured threshold, strong at 100,000 yuan), against the "123" plan; loans per county.
+#[utoipa::path(get, path = "/api/v1/collective", params(YearQuery),
+    responses((status = 200, body = CollectiveBody), (status = 400, body = Problem)))]
+async fn overview(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    WithRejection(Query(q), _): WithRejection<Query<YearQuery>, ApiError>,
+) -> ApiResult {
+    let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&today()));
+    if !(1949..=2100).contains(&year) {
+        return Err(ApiError(WebError::bad_request(format!(
+            "年度 {year} 无效 / invalid year {year}"
+        ))));
+    }
+    let o = records::collective_overview(
+        state.store.as_ref(),
+        &user.access,
+        &RuleSet::default(),
+        year,
+        today(),
+    )
+    .await?;
+    Ok(Json(CollectiveBody {
+        year,
+        empty_shell: o.empty_shell,
+        empty_shell_last_year: o.empty_shell_last_year,
+        reduction_target: o.reduction_target,
+        strong: o.strong,
+        villages: o
+            .villages
+            .iter()
+            .map(|v| VillageItem {
+                village_code: v.code.to_string(),
+                name: v.name.clone(),
+                poor_village: v.poor_village,
+                operating_income: v.income.map(|i| i.to_string()),
+                empty_shell: v.empty_shell,
+                strong: v.strong,
+            })
+            .collect(),
+        loans: o
+            .loans
+            .iter()
+            .map(|l| LoanItem {
+                county_code: l.county.to_string(),
+                name: l.name.clone(),
+                issued: l.issued,
+                issued_amount: l.issued_amount.to_string(),
+                outstanding: l.outstanding,
+                outstanding_amount: l.outstanding_amount.to_string(),
+                repaid: l.repaid,
+                repaid_amount: l.repaid_amount.to_string(),
+            })
+            .collect(),
+    })
+    .into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct YearItem {
+    year: i32,
+    distributable: Option<String>,
+    payments: u64,
+    paid: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProjectBody {
+    /// The projects.csv row, column → text.
+    project: BTreeMap<String, String>,
+    /// Household → shares held today.
+    holders: BTreeMap<String, i64>,
+    years: Vec<YearItem>,
+    /// BOT: true once the concession has ended (the asset is the village's).
+    transferred: Option<bool>,
+}
+
+/// A project within reach with its holders today and its income and payments per year.
+#[utoipa::path(get, path = "/api/v1/projects/{id}",
+    responses((status = 200, body = ProjectBody), (status = 404, body = Problem)))]
+async fn project(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let v = records::project_view(state.store.as_ref(), &user.access, &id, today())
+        .await?
+        .ok_or_else(|| ApiError(WebError::not_found()))?;
+    Ok(Json(ProjectBody {
+        project: object(&PROJECTS, &v.project),
+        holders: v.holders.into_iter().collect(),
+        years: v
+            .years
+            .into_iter()
+            .map(|(year, payments, paid, d)| YearItem {
+                year,
+                distributable: d.map(|d| d.to_string()),
+                payments,
+                paid: paid.to_string(),
+            })
+            .collect(),
+        transferred: v.transferred,
+    })
+    .into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SharesBody {
+    /// Project → shares held today.
+    holdings: BTreeMap<String, i64>,
+    /// Dividends: project, year, shares, amount (yuan).
+    dividends: Vec<(String, i32, i64, String)>,
+    /// loans.csv rows, column → text.
+    loans: Vec<BTreeMap<String, String>>,
+}
+
+/// A household's shares, dividends and pledge loans (within reach).
+#[utoipa::path(get, path = "/api/v1/households/{id}/shares",
+    responses((status = 200, body = SharesBody), (status = 404, body = Problem)))]
+async fn shares(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let s = records::household_shares(state.store.as_ref(), &user.access, &id, today())
+        .await?
+        .ok_or_else(|| ApiError(WebError::not_found()))?;
+    Ok(Json(SharesBody {
+        holdings: s.holdings.into_iter().map(|(p, _, n)| (p, n)).collect(),
+        dividends: s
+            .payments
+            .into_iter()
+            .map(|(p, y, n, a)| (p, y, n, a.to_string()))
+            .collect(),
+        loans: s.loans.iter().map(|r| object(&LOANS, r)).collect(),
+    })
+    .into_response())
+}

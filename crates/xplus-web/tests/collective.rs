@@ -1,0 +1,81 @@
+//! The 集体 pages over HTTP: a village's collective income written from its ledger and read
+//! against the empty-shell threshold, a household's shares page, and the API.
+
+mod common;
+
+use common::App;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn collective_economy_pages_and_api() {
+    let app = App::start().await;
+    let admin = app.sign_in("admin").await;
+    for (village, income) in [("341181100201", "49,999.99"), ("341181100202", "100000")] {
+        let form = [
+            ("_csrf", admin.csrf.as_str()),
+            ("village_code", village),
+            ("year", "2016"),
+            ("operating_income", income),
+        ];
+        let r = app
+            .post_form(&admin, "/records/collective_income", &form)
+            .await;
+        assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap());
+    }
+    // One fen under 50,000 yuan is empty-shell; 100,000 is strong. 天长市 sees its two villages.
+    let tianchang = app.sign_in("tianchang").await;
+    let page = app
+        .get(&tianchang, "/collective?year=2016")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<b id=\"empty-shell\">1</b>"), "{page}");
+    assert!(page.contains("<b id=\"strong\">1</b>"), "{page}");
+    assert!(page.contains("“123”目标 ≥ 200"), "{page}");
+    let body: serde_json::Value = app
+        .get(&tianchang, "/api/v1/collective?year=2016")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["villages"].as_array().unwrap().len(), 2, "{body}");
+    assert_eq!(
+        body["villages"][0]["operating_income"], "49999.99",
+        "{body}"
+    );
+    // 西涧 reaches neither village.
+    let xijian = app.sign_in("xijian").await;
+    let body: serde_json::Value = app
+        .get(&xijian, "/api/v1/collective?year=2016")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["empty_shell"], 0, "{body}");
+
+    let shares = app.get(&admin, "/households/H001/shares").await;
+    assert_eq!(shares.status().as_u16(), 200);
+    assert!(shares.text().await.unwrap().contains("未持股"));
+    assert_eq!(
+        app.get(&xijian, "/households/H001/shares")
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
+    assert_eq!(
+        app.get(&admin, "/projects/NOPE").await.status().as_u16(),
+        404
+    );
+    let ledger = app
+        .get(&admin, "/records/share_events")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !ledger.contains("id=\"form\""),
+        "the share ledger is read-only here"
+    );
+    app.cleanup().await;
+}
