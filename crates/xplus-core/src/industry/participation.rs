@@ -1,0 +1,117 @@
+//! rules.md §6 不返 `in_industry`: in year Y a household takes part in an industry project, or a
+//! member has a recorded job placement. Taking part is any of: brought along by an industry party
+//! organisation during Y, joined a one-village-one-product project by the end of Y, its own
+//! industry recorded for Y, attended a labour-training course or a commissioner's training held
+//! in Y. A placement counts when it runs during some part of Y.
+
+use crate::values::Date;
+
+/// A span of days, open at the end when `end` is None.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub start: Date,
+    pub end: Option<Date>,
+}
+
+impl Period {
+    /// Whether the period has any day in `year`.
+    pub fn touches_year(&self, year: i32) -> bool {
+        use chrono::Datelike;
+        self.start.year() <= year && self.end.is_none_or(|e| e.year() >= year)
+    }
+}
+
+/// A placement of `months` from `start`: the period it runs (the end is the day before the
+/// same day `months` later; zero months is the start day alone).
+pub fn placement_period(start: Date, months: u32) -> Period {
+    let end = start
+        .checked_add_months(chrono::Months::new(months))
+        .and_then(|d| d.pred_opt())
+        .map(|d| d.max(start))
+        .unwrap_or(start);
+    Period {
+        start,
+        end: Some(end),
+    }
+}
+
+/// What is recorded about one household's industry and jobs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Participation {
+    /// Periods during which an industry party organisation brought the household along.
+    pub brought_along: Vec<Period>,
+    /// Days the household joined one-village-one-product projects.
+    pub joined_projects: Vec<Date>,
+    /// Years with the household's own industry recorded.
+    pub own_industry_years: Vec<i32>,
+    /// Days of labour-training courses and commissioners' trainings it attended.
+    pub trainings: Vec<Date>,
+    /// Members' placements.
+    pub placements: Vec<Period>,
+}
+
+/// rules.md §6 `in_industry` for `year`.
+pub fn in_industry(p: &Participation, year: i32) -> bool {
+    use chrono::Datelike;
+    p.brought_along.iter().any(|s| s.touches_year(year))
+        || p.joined_projects.iter().any(|d| d.year() <= year)
+        || p.own_industry_years.contains(&year)
+        || p.trainings.iter().any(|d| d.year() == year)
+        || p.placements.iter().any(|s| s.touches_year(year))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        crate::values::parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn a_placement_counts_in_every_year_it_runs() {
+        let p = Participation {
+            placements: vec![placement_period(d("2015-11-01"), 3)],
+            ..Default::default()
+        };
+        assert_eq!(
+            placement_period(d("2015-11-01"), 3).end,
+            Some(d("2016-01-31"))
+        );
+        assert!(in_industry(&p, 2015));
+        assert!(in_industry(&p, 2016));
+        assert!(!in_industry(&p, 2017));
+        assert!(!in_industry(&p, 2014));
+        // Zero months: the start day only.
+        assert_eq!(
+            placement_period(d("2016-12-31"), 0).end,
+            Some(d("2016-12-31"))
+        );
+    }
+
+    #[test]
+    fn projects_joined_count_from_the_year_joined_trainings_only_in_their_year() {
+        let p = Participation {
+            joined_projects: vec![d("2016-12-31")],
+            trainings: vec![d("2015-05-01")],
+            ..Default::default()
+        };
+        assert!(in_industry(&p, 2016) && in_industry(&p, 2017));
+        assert!(in_industry(&p, 2015), "the training of 2015");
+        assert!(!in_industry(&p, 2014));
+        assert!(
+            !in_industry(&Participation::default(), 2016),
+            "nothing recorded"
+        );
+        let own = Participation {
+            own_industry_years: vec![2016],
+            brought_along: vec![Period {
+                start: d("2014-01-01"),
+                end: Some(d("2014-12-31")),
+            }],
+            ..Default::default()
+        };
+        assert!(in_industry(&own, 2016) && in_industry(&own, 2014));
+        assert!(!in_industry(&own, 2015));
+    }
+}
