@@ -123,17 +123,24 @@ pub fn adjust<K: Ord + Clone>(
         };
         (returned(a), income(a), &a.household).cmp(&(returned(b), income(b), &b.household))
     });
+    // The queue per village, in the order above: each pool reads only its village's households.
+    let mut by_village: BTreeMap<u64, Vec<&Candidate<K>>> = BTreeMap::new();
+    for c in queue {
+        by_village.entry(c.village).or_default().push(c);
+    }
+    let mut held_per_project: BTreeMap<&K, i64> = BTreeMap::new();
+    for ((project, _), shares) in &held {
+        *held_per_project.entry(*project).or_default() += *shares;
+    }
     let mut unserved = Vec::new();
     let mut pools: Vec<&Pool<K>> = pools.iter().collect();
     pools.sort_by(|a, b| a.project.cmp(&b.project));
     for p in pools {
-        let mut pool = p.total_shares
-            - held
-                .iter()
-                .filter(|((project, _), _)| **project == p.project)
-                .map(|(_, s)| *s)
-                .sum::<i64>();
-        for c in queue.iter().filter(|c| c.village == p.village) {
+        let mut pool = p.total_shares - held_per_project.get(&p.project).copied().unwrap_or(0);
+        let Some(candidates) = by_village.get(&p.village) else {
+            continue;
+        };
+        for c in candidates {
             if held.contains_key(&(&p.project, &c.household)) {
                 continue;
             }

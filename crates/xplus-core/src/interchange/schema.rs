@@ -37,6 +37,18 @@ pub enum FileId {
     Distributions,
     Loans,
     DividendPayments,
+    PartyOrgs,
+    OrgHouseholds,
+    OvopProjects,
+    OvopHouseholds,
+    Guidance,
+    HouseholdIndustries,
+    LabourCourses,
+    CourseAttendance,
+    Commissioners,
+    CommissionerTrainings,
+    JobFairs,
+    Placements,
     Statistics,
 }
 
@@ -156,8 +168,10 @@ use ColumnType as T;
 
 pub mod backbone;
 pub mod education;
+pub mod industry;
 pub use backbone::*;
 pub use education::*;
+pub use industry::*;
 
 pub(super) const MONEY: T = T::Money { negative: false };
 /// Counts of people and shares: capped far above any real figure so sums cannot overflow.
@@ -384,7 +398,7 @@ pub static STATISTICS: FileSpec = FileSpec {
 };
 
 /// Every file, in dependency order.
-pub static ALL_FILES: [&FileSpec; 30] = [
+pub static ALL_FILES: [&FileSpec; 42] = [
     &REGIONS,
     &VILLAGES,
     &HOUSEHOLDS,
@@ -414,6 +428,18 @@ pub static ALL_FILES: [&FileSpec; 30] = [
     &DISTRIBUTIONS,
     &LOANS,
     &DIVIDEND_PAYMENTS,
+    &PARTY_ORGS,
+    &ORG_HOUSEHOLDS,
+    &OVOP_PROJECTS,
+    &OVOP_HOUSEHOLDS,
+    &GUIDANCE,
+    &HOUSEHOLD_INDUSTRIES,
+    &LABOUR_COURSES,
+    &COURSE_ATTENDANCE,
+    &COMMISSIONERS,
+    &COMMISSIONER_TRAININGS,
+    &JOB_FAIRS,
+    &PLACEMENTS,
     &STATISTICS,
 ];
 

@@ -8,7 +8,7 @@ use super::plan::{CountyPlan, PoorState, VillageKind};
 use super::regions::{County, Source};
 use super::rng::{self, stream, uniform, DemoRng};
 use super::writer::{boolean, code, int, money, opt_bool, opt_year, region, text, year, Writers};
-use super::{collective, education, DemoError};
+use super::{collective, education, industry, DemoError};
 use std::ops::Range;
 use xplus_core::interchange::cell::Value;
 use xplus_core::interchange::FileId;
@@ -127,7 +127,9 @@ pub fn write(
     let mut more = stream(seed, county.code, rng::tag::BACKBONE_MORE);
     backbone::write(out, &mut rng, &mut more, &ctx, city_units, &county_units)?;
     let mut rng = stream(seed, county.code, rng::tag::COLLECTIVE);
-    collective::write(out, &mut rng, &ctx)
+    collective::write(out, &mut rng, &ctx)?;
+    let mut rng = stream(seed, county.code, rng::tag::INDUSTRY);
+    industry::write(out, &mut rng, &ctx)
 }
 
 /// The registered population (户籍人口) of a village, 800–4,000, from its poor households and a

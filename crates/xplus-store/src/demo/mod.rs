@@ -12,6 +12,7 @@ mod collective;
 mod county;
 mod education;
 mod family;
+mod industry;
 mod names;
 mod people;
 mod plan;

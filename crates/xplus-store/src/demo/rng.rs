@@ -23,6 +23,7 @@ pub mod tag {
     /// adding them left the earlier files of every seed unchanged.
     pub const EDUCATION_MORE: u64 = 8;
     pub const BACKBONE_MORE: u64 = 9;
+    pub const INDUSTRY: u64 = 10;
 }
 
 fn splitmix(z: u64) -> u64 {

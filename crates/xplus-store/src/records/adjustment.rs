@@ -160,7 +160,8 @@ pub async fn adjustment_plan(store: &dyn Store, year: i32) -> Result<AdjustmentV
              i.wage + i.production + i.property + i.transfer - i.production_cost, \
              (SELECT count(*) FROM members m WHERE m.household_id = h.household_id) \
              FROM households h LEFT JOIN incomes i ON i.household_id = h.household_id AND i.year = ? \
-             WHERE h.status = 'poor' OR h.status = 'returned' OR h.exit_year = ?",
+             WHERE (h.village_code IN (SELECT village_code FROM projects) \
+             AND (h.status = 'poor' OR h.status = 'returned')) OR h.exit_year = ?",
             &[Arg::Int(i64::from(year)), Arg::Int(i64::from(year))],
         )
         .await?;

@@ -19,7 +19,7 @@ use xplus_core::interchange::{cell, FileId, FileSpec, Value};
 use xplus_core::rules::RuleSet;
 
 /// The files listed here, in the order of the bundle.
-pub const ENTRY_FILES: [FileId; 23] = [
+pub const ENTRY_FILES: [FileId; 35] = [
     FileId::Stations,
     FileId::StationCoverage,
     FileId::StationChecks,
@@ -43,6 +43,18 @@ pub const ENTRY_FILES: [FileId; 23] = [
     FileId::Distributions,
     FileId::Loans,
     FileId::DividendPayments,
+    FileId::PartyOrgs,
+    FileId::OrgHouseholds,
+    FileId::OvopProjects,
+    FileId::OvopHouseholds,
+    FileId::Guidance,
+    FileId::HouseholdIndustries,
+    FileId::LabourCourses,
+    FileId::CourseAttendance,
+    FileId::Commissioners,
+    FileId::CommissionerTrainings,
+    FileId::JobFairs,
+    FileId::Placements,
 ];
 
 /// Listed but written elsewhere: pairings under rules.md §7 (`save_unit_pairing`); the share
@@ -69,7 +81,7 @@ pub fn is_writable(file: FileId) -> bool {
 
 /// How a row of a file is placed in the region tree, for reach.
 enum Place {
-    /// A village code in this column.
+    /// A region code (a village's, or a county's) in this column.
     Village(&'static str),
     /// A household (in the column `household_id`).
     Household,
@@ -88,10 +100,24 @@ enum Place {
 fn place(file: FileId) -> Place {
     use FileId::*;
     match file {
-        Stations | StationCoverage | UnitVillagePairings | PairingBindings | Startups
-        | Secretaries | CollectiveIncome | Projects => Place::Village("village_code"),
+        Stations
+        | StationCoverage
+        | UnitVillagePairings
+        | PairingBindings
+        | Startups
+        | Secretaries
+        | CollectiveIncome
+        | Projects
+        | PartyOrgs
+        | OvopProjects
+        | Guidance
+        | CommissionerTrainings => Place::Village("village_code"),
+        // Courses, commissioners and fairs are the county's (or the city's): seen by those
+        // whose region holds that code.
+        LabourCourses | Commissioners | JobFairs => Place::Village("region_code"),
         Attendance | AttendanceMembers | StationServices | Visits | ShareEvents | Loans
-        | DividendPayments => Place::Household,
+        | DividendPayments | OrgHouseholds | OvopHouseholds | HouseholdIndustries
+        | CourseAttendance | Placements => Place::Household,
         Distributions => Place::Project,
         StationChecks | TrainingSessions => Place::Station,
         SecretaryDevelopment | SecretaryChecks => Place::Secretary,
@@ -299,8 +325,12 @@ async fn stored_context(
     for (spec, rows) in new {
         for row in rows {
             want_refs(&mut wanted, spec, row);
-            if spec.id == FileId::AttendanceMembers {
-                members_of.insert(row[1].as_text().unwrap_or_default().to_string());
+            if matches!(
+                spec.id,
+                FileId::AttendanceMembers | FileId::CourseAttendance | FileId::Placements
+            ) {
+                let household = spec.column_index("household_id").unwrap_or(1);
+                members_of.insert(row[household].as_text().unwrap_or_default().to_string());
             }
         }
     }

@@ -106,7 +106,7 @@ fn query_string(pairs: &[(String, String)]) -> String {
 }
 
 /// The ledgers, grouped by module, for the index page and the menu.
-pub fn groups() -> [(&'static str, &'static str, Vec<&'static FileSpec>); 3] {
+pub fn groups() -> [(&'static str, &'static str, Vec<&'static FileSpec>); 4] {
     let of = |ids: &[FileId]| -> Vec<&'static FileSpec> {
         ids.iter()
             .map(|id| xplus_core::interchange::schema::spec(*id))
@@ -115,7 +115,8 @@ pub fn groups() -> [(&'static str, &'static str, Vec<&'static FileSpec>); 3] {
     [
         ("远教", "Distance education", of(&ENTRY_FILES[..7])),
         ("骨干", "Backbone", of(&ENTRY_FILES[7..17])),
-        ("集体", "Collective", of(&ENTRY_FILES[17..])),
+        ("集体", "Collective", of(&ENTRY_FILES[17..23])),
+        ("产业", "Industry and jobs", of(&ENTRY_FILES[23..])),
     ]
 }
 
@@ -123,7 +124,7 @@ pub fn groups() -> [(&'static str, &'static str, Vec<&'static FileSpec>); 3] {
 #[template(path = "entries_index.html")]
 struct IndexPage {
     c: Chrome,
-    groups: [(&'static str, &'static str, Vec<&'static FileSpec>); 3],
+    groups: [(&'static str, &'static str, Vec<&'static FileSpec>); 4],
 }
 
 pub async fn index(PageUser(user): PageUser, l: Lang) -> Result<Response, WebError> {

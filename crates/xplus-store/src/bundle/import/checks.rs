@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use xplus_core::backbone::pairing::{self, Span};
 use xplus_core::collective::{ledger, loan, ShareEventKind};
 use xplus_core::interchange::schema::{
-    self, ATTENDANCE_MEMBERS, CADRE_HOUSEHOLD_PAIRINGS, HOUSEHOLDS, LOANS, MEMBERS, PROJECTS,
-    REGIONS, SHARE_EVENTS, UNIT_VILLAGE_PAIRINGS, VILLAGES,
+    self, CADRE_HOUSEHOLD_PAIRINGS, HOUSEHOLDS, LOANS, MEMBERS, PROJECTS, REGIONS, SHARE_EVENTS,
+    UNIT_VILLAGE_PAIRINGS, VILLAGES,
 };
 use xplus_core::interchange::{FileSpec, Value};
 use xplus_core::registry::{IdNumber, RegionCode, Relation};
@@ -179,7 +179,7 @@ impl Validator {
                 }
                 None => format!("此人不是户 {id} 的成员（家庭成员中没有）/ this person is not a member of household {id}"),
             };
-            self.error_at(&ATTENDANCE_MEMBERS, a.row, 2, &a.value, reason);
+            self.error_at(a.file, a.row, a.col, &a.value, reason);
         }
     }
 

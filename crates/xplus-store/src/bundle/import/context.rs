@@ -276,6 +276,9 @@ pub(crate) struct LoanInfo {
 }
 
 pub(crate) struct Attendee {
+    /// Where the person is named (attendance_members, course_attendance, placements).
+    pub file: &'static xplus_core::interchange::FileSpec,
+    pub col: usize,
     pub id: u64,
     pub household: u32,
     pub row: u32,
@@ -308,6 +311,13 @@ pub(crate) struct Context {
     /// Bundle rows of attendance_members.csv: the member must belong to the household named.
     pub attendees: Vec<Attendee>,
     pub projects: Entities<ProjectInfo>,
+    pub party_orgs: Entities<()>,
+    pub ovops: Entities<()>,
+    pub courses: Entities<()>,
+    pub commissioners: Entities<()>,
+    /// Files keyed by text beside ids (guidance items, household industries, trainings, fairs),
+    /// by their key joined with a separator.
+    pub text_keys: HashMap<FileId, Entities<()>>,
     pub loans: Entities<LoanInfo>,
     /// Composite keys per file.
     pub keys: HashMap<FileId, KeySet>,

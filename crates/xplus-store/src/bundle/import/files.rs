@@ -61,6 +61,10 @@ impl Validator {
             FileId::Cadres => ctx.cadres.get(text(values, i)).map(u64::from),
             FileId::Projects => ctx.projects.get(text(values, i)).map(u64::from),
             FileId::Secretaries => ctx.secretaries.get(text(values, i)).map(u64::from),
+            FileId::PartyOrgs => ctx.party_orgs.get(text(values, i)).map(u64::from),
+            FileId::OvopProjects => ctx.ovops.get(text(values, i)).map(u64::from),
+            FileId::LabourCourses => ctx.courses.get(text(values, i)).map(u64::from),
+            FileId::Commissioners => ctx.commissioners.get(text(values, i)).map(u64::from),
             other => unreachable!("no column refers to {other:?}"),
         };
         if found.is_none() && row != FROM_DB && !self.broken.contains(&target) {
@@ -97,6 +101,16 @@ impl Validator {
             }
         }
         ok.then_some(out)
+    }
+
+    pub(super) fn duplicate_row(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        earlier: u32,
+    ) {
+        self.duplicate(spec, row, values, earlier)
     }
 
     fn duplicate(&mut self, spec: &'static FileSpec, row: u32, values: &[Value], earlier: u32) {
@@ -468,6 +482,74 @@ impl Validator {
             FileId::SecretaryChecks => {
                 let key = KeyPacker::new().index(idx(0)).year(int(values, 1)).done();
                 self.composite_key(spec, row, values, key)
+            }
+            FileId::PartyOrgs => {
+                let id = text(values, 0).to_string();
+                self.entity(spec, row, values, |ctx| ctx.party_orgs.insert(&id, (), row))
+            }
+            FileId::OrgHouseholds => {
+                let Some(start) = date(values, 2) else {
+                    return false;
+                };
+                let key = KeyPacker::new()
+                    .index(idx(0))
+                    .index(idx(1))
+                    .date(start)
+                    .done();
+                self.composite_key(spec, row, values, key)
+                    && self.check_span(spec, row, values, 2, 3)
+            }
+            FileId::OvopProjects => {
+                let id = text(values, 0).to_string();
+                self.entity(spec, row, values, |ctx| ctx.ovops.insert(&id, (), row))
+            }
+            FileId::OvopHouseholds => {
+                let key = KeyPacker::new().index(idx(0)).index(idx(1)).done();
+                self.composite_key(spec, row, values, key)
+            }
+            FileId::Guidance => {
+                let parts = [
+                    refs[0].to_string(),
+                    int(values, 1).to_string(),
+                    text(values, 2).to_string(),
+                ];
+                self.text_key(spec, row, values, &parts)
+            }
+            FileId::HouseholdIndustries => {
+                let parts = [
+                    refs[0].to_string(),
+                    int(values, 1).to_string(),
+                    text(values, 3).to_string(),
+                ];
+                self.text_key(spec, row, values, &parts)
+            }
+            FileId::LabourCourses => {
+                if !self.check_span(spec, row, values, 4, 5) {
+                    return false;
+                }
+                let id = text(values, 0).to_string();
+                self.entity(spec, row, values, |ctx| ctx.courses.insert(&id, (), row))
+            }
+            FileId::CourseAttendance => {
+                let key = KeyPacker::new().index(idx(0));
+                self.member_row_of(spec, row, values, idx(1), 2, key)
+            }
+            FileId::Commissioners => {
+                let id = text(values, 0).to_string();
+                self.entity(spec, row, values, |ctx| {
+                    ctx.commissioners.insert(&id, (), row)
+                })
+            }
+            FileId::CommissionerTrainings | FileId::JobFairs => {
+                let parts = [text(values, 0).to_string()];
+                self.text_key(spec, row, values, &parts)
+            }
+            FileId::Placements => {
+                let Some(start) = date(values, 4) else {
+                    return false;
+                };
+                let key = KeyPacker::new().date(start);
+                self.member_row_of(spec, row, values, idx(0), 1, key)
             }
             FileId::Regions | FileId::Villages | FileId::Households => {
                 unreachable!("handled above")

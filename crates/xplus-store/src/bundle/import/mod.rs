@@ -428,6 +428,18 @@ impl Validator {
             (FileId::Secretaries, Value::Text(id)) => {
                 self.ctx.secretaries.insert(id, (), row);
             }
+            (FileId::PartyOrgs, Value::Text(id)) => {
+                self.ctx.party_orgs.insert(id, (), row);
+            }
+            (FileId::OvopProjects, Value::Text(id)) => {
+                self.ctx.ovops.insert(id, (), row);
+            }
+            (FileId::LabourCourses, Value::Text(id)) => {
+                self.ctx.courses.insert(id, (), row);
+            }
+            (FileId::Commissioners, Value::Text(id)) => {
+                self.ctx.commissioners.insert(id, (), row);
+            }
             (FileId::Projects, Value::Text(id)) => {
                 let info = context::ProjectInfo {
                     village: 0,
@@ -532,7 +544,7 @@ fn needed_from_database(present: &[FileId]) -> BTreeSet<FileId> {
             ShareEvents => vec![Loans],
             Loans => vec![ShareEvents],
             Projects => vec![ShareEvents, Loans],
-            AttendanceMembers => vec![Members],
+            AttendanceMembers | CourseAttendance | Placements => vec![Members],
             _ => vec![],
         });
         stack.extend(more.into_iter().filter(|m| !needed.contains(m)));

@@ -236,6 +236,8 @@ impl Validator {
         if row != FROM_DB {
             // Whether the person belongs to the household is known once every member is read.
             self.ctx.attendees.push(Attendee {
+                file: spec,
+                col: 2,
                 id: id.digits17(),
                 household: refs[1] as u32,
                 row,
@@ -320,5 +322,56 @@ impl Validator {
         }
         let id = text(values, 0).to_string();
         self.entity(spec, row, values, |ctx| ctx.startups.insert(&id, (), row))
+    }
+}
+
+impl Validator {
+    /// A row naming a person of a household (a course attendee, a placement): keyed by `key`,
+    /// and the person must be a member of that household (checked once all members are read).
+    pub(super) fn member_row_of(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        household: u32,
+        id_col: usize,
+        key: KeyPacker,
+    ) -> bool {
+        let Value::Id(id) = values[id_col] else {
+            return false;
+        };
+        if !self.composite_key(spec, row, values, key.push_wide(id.digits17()).done()) {
+            return false;
+        }
+        if row != FROM_DB {
+            self.ctx.attendees.push(Attendee {
+                file: spec,
+                col: id_col,
+                id: id.digits17(),
+                household,
+                row,
+                value: values[id_col].clone(),
+            });
+        }
+        true
+    }
+
+    /// A file keyed by text columns (and references) rather than one id: `parts` joined.
+    pub(super) fn text_key(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        parts: &[String],
+    ) -> bool {
+        let key = parts.join("\u{1f}");
+        let entities = self.ctx.text_keys.entry(spec.id).or_default();
+        match entities.insert(&key, (), row) {
+            Insert::Duplicate(earlier) => {
+                self.duplicate_row(spec, row, values, earlier);
+                false
+            }
+            _ => true,
+        }
     }
 }

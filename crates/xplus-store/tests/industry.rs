@@ -1,0 +1,138 @@
+//! 产业 ledgers through the records layer (SQLite, and PostgreSQL with XPLUS_TEST_DATABASE_URL):
+//! rows written with the importer's checks — a placement or a course attendee must be a member
+//! of the household, text-keyed rows are not repeated — and listed within reach.
+
+mod common;
+
+use chrono::NaiveDate;
+use common::*;
+use xplus_core::accounts::{Access, Role};
+use xplus_core::interchange::schema::{
+    COURSE_ATTENDANCE, GUIDANCE, LABOUR_COURSES, OVOP_HOUSEHOLDS, OVOP_PROJECTS, PLACEMENTS,
+};
+use xplus_core::interchange::{cell, FileSpec, Value};
+use xplus_core::registry::RegionCode;
+use xplus_core::rules::RuleSet;
+use xplus_store::records::{self, Page};
+use xplus_store::StoreError;
+
+fn row(spec: &'static FileSpec, cells: &[&str]) -> Vec<Value> {
+    let today = NaiveDate::from_ymd_opt(2016, 12, 1).unwrap();
+    spec.columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| cell::parse(c, cells.get(i).copied().unwrap_or(""), today).unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn industry_rows_keep_the_importers_rules() {
+    let db = TestDb::fresh().await;
+    let path = write_bundle(&db.dir().join("b"), &small_bundle());
+    assert!(import(&db, &path).await.errors.is_empty());
+    let store = db.store.as_ref();
+    let rules = RuleSet::default();
+    let today = NaiveDate::from_ymd_opt(2016, 12, 1).unwrap();
+    let official = Access::of_account(
+        "tc",
+        Role::Official,
+        RegionCode::parse("341181000000").ok(),
+        None,
+    );
+    let wang = id(341181, "1970-03-05", 11);
+    let liu = id(341181, "1980-11-30", 52);
+    let save = |file: &'static FileSpec, rows: Vec<Vec<Value>>| {
+        records::save_entries(store, &official, &rules, vec![(file, rows)], today)
+    };
+    save(
+        &OVOP_PROJECTS,
+        vec![row(
+            &OVOP_PROJECTS,
+            &["YP1", "341181100201", "甲村葡萄", "120000", "2016"],
+        )],
+    )
+    .await
+    .unwrap();
+    save(
+        &OVOP_HOUSEHOLDS,
+        vec![row(&OVOP_HOUSEHOLDS, &["YP1", "H001", "2016-04-01"])],
+    )
+    .await
+    .unwrap();
+    // A placement of someone who is not a member of the household named.
+    let r = save(
+        &PLACEMENTS,
+        vec![row(
+            &PLACEMENTS,
+            &["H001", &liu, "南京建筑工地", "南京", "2016-03-01", "8"],
+        )],
+    )
+    .await;
+    match r {
+        Err(StoreError::Rejected(p)) => {
+            assert_eq!(p[0].field, "id_number");
+            assert!(p[0].message.contains("H001"), "{}", p[0].message);
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    save(
+        &PLACEMENTS,
+        vec![row(
+            &PLACEMENTS,
+            &["H001", &wang, "南京建筑工地", "南京", "2016-03-01", "8"],
+        )],
+    )
+    .await
+    .unwrap();
+    save(
+        &LABOUR_COURSES,
+        vec![row(
+            &LABOUR_COURSES,
+            &[
+                "LC1",
+                "341181000000",
+                "天长市职业技能培训中心",
+                "电工",
+                "2016-04-10",
+                "2016-04-24",
+            ],
+        )],
+    )
+    .await
+    .unwrap();
+    save(
+        &COURSE_ATTENDANCE,
+        vec![row(&COURSE_ATTENDANCE, &["LC1", "H001", &wang])],
+    )
+    .await
+    .unwrap();
+    // The same guidance item twice in one write is a duplicate key.
+    let item = row(
+        &GUIDANCE,
+        &["341181100201", "2016", "统一技术指导", "指导组"],
+    );
+    let r = save(&GUIDANCE, vec![item.clone(), item]).await;
+    assert!(matches!(r, Err(StoreError::Rejected(_))), "{r:?}");
+
+    let page = Page {
+        limit: 10,
+        offset: 0,
+    };
+    let elsewhere = Access::of_account(
+        "li",
+        Role::Official,
+        RegionCode::parse("341182000000").ok(),
+        None,
+    );
+    for (who, want) in [(&official, 1), (&elsewhere, 0)] {
+        let listed = records::list_entries(store, who, &PLACEMENTS, &[], page, today)
+            .await
+            .unwrap();
+        assert_eq!(listed.total, want);
+        let listed = records::list_entries(store, who, &LABOUR_COURSES, &[], page, today)
+            .await
+            .unwrap();
+        assert_eq!(listed.total, want);
+    }
+    db.cleanup().await;
+}
