@@ -76,7 +76,7 @@ pub async fn run(
     if apply {
         let actor = crate::commands::cli_actor();
         match records::apply_dividends(store.as_ref(), &actor, &run).await {
-            Ok(Applied::Recorded { payments }) => out.say(
+            Ok(Applied::Recorded { payments, .. }) => out.say(
                 &format!("已记录 {payments} 笔分红发放（{actor}）"),
                 &format!("recorded {payments} payments ({actor})"),
             ),

@@ -38,17 +38,30 @@ async fn dividends_to_the_fen_recorded_once() {
     let actor = "cli:test";
     assert_eq!(
         records::apply_dividends(store, actor, &run).await.unwrap(),
-        Applied::Recorded { payments: 2 }
+        Applied::Recorded {
+            payments: 2,
+            projects: 1
+        }
     );
     assert_eq!(
         records::apply_dividends(store, actor, &run).await.unwrap(),
         Applied::AlreadyRecorded
     );
-    // A different result for a recorded year is refused.
+    // A run that no longer matches the records (computed before a change) is refused.
     let mut other = run.clone();
     other.projects[0].payments[0].amount.0 -= 1;
     let r = records::apply_dividends(store, actor, &other).await;
     assert!(matches!(r, Err(StoreError::Conflict(_))), "{r:?}");
+    // 2016 is recorded separately.
+    assert_eq!(
+        records::apply_dividends(store, actor, &run16)
+            .await
+            .unwrap(),
+        Applied::Recorded {
+            payments: 1,
+            projects: 1
+        }
+    );
     db.cleanup().await;
 }
 
@@ -145,5 +158,21 @@ async fn the_collective_views_read_within_reach() {
         .await
         .unwrap();
     assert!(o.villages.is_empty() && o.loans.is_empty());
+    // 乙村's secretary does not see 甲村's loan, though both are in 天长市.
+    let yicun = Access::of_account(
+        "yicun",
+        Role::Secretary,
+        RegionCode::parse("341181100202").ok(),
+        None,
+    );
+    let o = records::collective_overview(store, &yicun, &RuleSet::default(), 2016, today)
+        .await
+        .unwrap();
+    assert_eq!(o.villages.len(), 1);
+    assert!(o.loans.is_empty(), "{:?}", o.loans);
+    let p = records::project_view(store, &yicun, "P1", today)
+        .await
+        .unwrap();
+    assert!(p.is_none(), "P1 is 甲村's");
     db.cleanup().await;
 }

@@ -1,6 +1,7 @@
 //! rules.md §8 dynamic adjustment, run when a year's assessment is applied: shares follow the
 //! household. On Jan 1 of Y+1 (after Y's dividends) a household that exited in Y gives back all
-//! its shares, except those pledged to an unpaid loan, which stay (flagged) until it is repaid.
+//! its shares, except those pledged to an unpaid loan, which stay (flagged) until it is repaid —
+//! a later year's adjustment reclaims them then (an exited household still holding shares).
 //! Then poor and returned households of the project's village that hold none of its shares are
 //! granted `shares_per_household` from the pool — returned households first, then the lowest
 //! per-capita income, then the smaller household id — while the pool lasts.
@@ -83,9 +84,14 @@ pub fn adjust<K: Ord + Clone>(
     let mut holdings: Vec<&Held<K>> = holdings.iter().filter(|h| h.shares > 0).collect();
     holdings.sort_by(|a, b| (&a.project, &a.household).cmp(&(&b.project, &b.household)));
     for h in holdings {
-        let exited = by_id
-            .get(&h.household)
-            .is_some_and(|c| c.exit_year == Some(year));
+        // Exited in the year, or earlier with shares kept then because they were pledged (the
+        // loan is repaid now, or they stay pledged and are kept again).
+        let exited = by_id.get(&h.household).is_some_and(|c| {
+            matches!(
+                c.status,
+                HouseholdStatus::Exited | HouseholdStatus::Monitored
+            ) && c.exit_year.is_some_and(|y| y <= year)
+        });
         let pledged = h.pledged.clamp(0, h.shares);
         let mut keep = h.shares;
         if exited {
@@ -233,23 +239,36 @@ mod tests {
             cand("H6", Poor, None, None),
             cand("H7", Exited, Some(2015), Some(800_000)),
         ];
-        // Pool of 20 at 5 a household: H1 and H2 and H7 hold 5 each (5 left in the pool).
+        // Pool of 20 at 5 a household: H1, H2 and H7 hold 5 each (5 left in the pool). H7
+        // exited in 2015 and kept its shares (they were pledged then); repaid now, they go back.
         let holdings = vec![
             held("P1", "H1", 5, 0),
             held("P1", "H2", 5, 3),
             held("P1", "H7", 5, 0),
         ];
         let plan = adjust(2016, &[pool("P1", 5, 20)], &holdings, &households);
-        // H1 gives back 5, H2 keeps its 3 pledged shares (gives back 2), H7 exited earlier and keeps.
-        // Pool: 20 - 3 - 5 = 12 → two grants of 5: H5 (returned) then H4 (lowest income).
+        // H1 gives back 5, H2 keeps its 3 pledged shares (gives back 2), H7 gives back 5.
+        // Pool: 20 - 3 = 17 → three grants of 5: H5 (returned), H4 and H3 (lowest incomes).
         assert_eq!(
             short(&plan),
-            vec!["P1:H1-5", "P1:H2-2", "P1:H5+5", "P1:H4+5"]
+            vec!["P1:H1-5", "P1:H2-2", "P1:H7-5", "P1:H5+5", "P1:H4+5", "P1:H3+5"]
         );
         assert_eq!(plan.kept_pledged.len(), 1);
         assert_eq!(plan.kept_pledged[0].shares, 3);
         let unserved: Vec<&str> = plan.unserved.iter().map(|(_, h)| h.as_str()).collect();
-        assert_eq!(unserved, vec!["H3", "H6"], "no income recorded sorts last");
+        assert_eq!(unserved, vec!["H6"], "no income recorded sorts last");
+    }
+
+    #[test]
+    fn a_returned_household_keeps_its_shares_though_it_exited_in_the_year() {
+        let households = vec![cand("H1", HouseholdStatus::Returned, Some(2016), Some(1))];
+        let plan = adjust(
+            2016,
+            &[pool("P1", 5, 10)],
+            &[held("P1", "H1", 5, 0)],
+            &households,
+        );
+        assert!(plan.events.is_empty(), "{:?}", plan.events);
     }
 
     #[test]
@@ -304,10 +323,11 @@ mod tests {
             }
             let held_total: i64 = after.values().sum();
             prop_assert!(held_total <= total, "{} > {}", held_total, total);
-            // Exited in the year: only pledged shares remain.
+            // Exited (in the year or before): only pledged shares remain.
             for h in &holdings {
                 let c = households.iter().find(|c| c.household == h.household).unwrap();
-                if c.exit_year == Some(2016) {
+                let exited = matches!(c.status, HouseholdStatus::Exited | HouseholdStatus::Monitored);
+                if exited && c.exit_year.is_some_and(|y| y <= 2016) {
                     prop_assert_eq!(after[&h.household], h.pledged.clamp(0, h.shares));
                 }
             }

@@ -10,6 +10,7 @@ use crate::NewAudit;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
 use xplus_core::collective::adjust::{adjust, AdjustmentPlan, Candidate, Held, Pool};
+use xplus_core::collective::ledger::{self, LedgerEvent};
 use xplus_core::collective::ShareEventKind;
 use xplus_core::interchange::schema::SHARE_EVENTS;
 use xplus_core::interchange::{ColumnType, FileId, FileSpec, Value};
@@ -161,7 +162,9 @@ pub async fn adjustment_plan(store: &dyn Store, year: i32) -> Result<AdjustmentV
              (SELECT count(*) FROM members m WHERE m.household_id = h.household_id) \
              FROM households h LEFT JOIN incomes i ON i.household_id = h.household_id AND i.year = ? \
              WHERE (h.village_code IN (SELECT village_code FROM projects) \
-             AND (h.status = 'poor' OR h.status = 'returned')) OR h.exit_year = ?",
+             AND (h.status = 'poor' OR h.status = 'returned')) \
+             OR ((h.status = 'exited' OR h.status = 'monitored') AND h.exit_year <= ? \
+                 AND h.household_id IN (SELECT household_id FROM share_events))",
             &[Arg::Int(i64::from(year)), Arg::Int(i64::from(year))],
         )
         .await?;
@@ -197,68 +200,152 @@ pub enum AdjustmentApplied {
     Recorded {
         events: usize,
     },
-    /// Every event was stored already (the year was applied): nothing written.
+    /// The year was applied before with this same plan: nothing written.
     AlreadyRecorded,
 }
 
+fn conflict(zh: String, en: String) -> StoreError {
+    StoreError::Conflict(format!("{zh} / {en}"))
+}
+
 /// Writes the plan's events (dated Jan 1 of the next year) in one transaction with one audit
-/// entry. The plan depends only on Dec 31 of the year, so applying a year again finds its events
-/// stored and writes nothing.
+/// entry, once per year. Under the write lock the plan is computed again and must equal `view`
+/// (else the records changed since it was shown); a year applied before is not applied again —
+/// with the same plan nothing happens, with another it is refused. The touched projects' whole
+/// ledgers, with the new events, are checked as an import checks them (never below zero, never
+/// beyond the pool) before anything is written.
 pub async fn apply_adjustment(
     store: &dyn Store,
     actor: &str,
     view: &AdjustmentView,
 ) -> Result<AdjustmentApplied, StoreError> {
-    let kind_code = |k: ShareEventKind| k.code().to_string();
     let mut tx = store.begin_import(actor).await?;
-    let stored: BTreeSet<(String, String, String, i64)> = {
-        let mut s = store.read_session().await?;
-        static ON_DAY: FileSpec = shape(
-            FileId::ShareEvents,
-            "events_on_day",
-            "当日配股收回",
-            &[
-                column("project_id", ColumnType::Text),
-                column("household_id", ColumnType::Text),
-                column("kind", ColumnType::Enum(&ShareEventKind::SPEC)),
-                column("shares", COUNT),
-            ],
-        );
-        s.query(
-            &ON_DAY,
-            "SELECT project_id, household_id, kind, shares FROM share_events WHERE date = ?",
-            &[Arg::Date(view.date)],
+    let now = adjustment_plan(store, view.year).await?;
+    if now != *view {
+        let _ = tx.rollback().await;
+        return Err(conflict(
+            "计算之后数据已改变，未写入；请重新执行".into(),
+            "the records changed after this plan was computed; nothing was written — run it again"
+                .into(),
+        ));
+    }
+    let mut s = store.read_session().await?;
+    let applied_before = !s
+        .audit_entries(
+            &super::filter::Filter::new()
+                .and("action = ?", vec![Arg::Text("equity_adjustment".into())])
+                .and("record_key = ?", vec![Arg::Text(view.year.to_string())]),
+            1,
         )
         .await?
-        .into_iter()
+        .is_empty();
+    let touched: BTreeSet<&String> = view.plan.events.iter().map(|e| &e.project).collect();
+    let mut ledgers: BTreeMap<String, Vec<Vec<Value>>> = BTreeMap::new();
+    for chunk in touched.iter().collect::<Vec<_>>().chunks(500) {
+        let args: Vec<Arg> = chunk.iter().map(|p| Arg::Text((**p).clone())).collect();
+        let filter = super::filter::Filter::new().and(
+            format!("project_id IN ({})", super::filter::marks(args.len())),
+            args,
+        );
+        for r in s.select(&SHARE_EVENTS, &filter, "", None).await? {
+            let project = r[0].as_text().unwrap_or_default().to_string();
+            ledgers.entry(project).or_default().push(r);
+        }
+    }
+    let stored: BTreeSet<(String, String, String, i64)> = ledgers
+        .values()
+        .flatten()
+        .filter(|r| r[2].as_date() == Some(view.date))
         .filter_map(|r| {
             Some((
                 r[0].as_text()?.to_string(),
                 r[1].as_text()?.to_string(),
-                r[2].as_code()?.to_string(),
-                r[3].as_int()?,
-            ))
-        })
-        .collect()
-    };
-    let planned: Vec<_> = view
-        .plan
-        .events
-        .iter()
-        .filter(|e| {
-            !stored.contains(&(
-                e.project.clone(),
-                e.household.clone(),
-                kind_code(e.kind),
-                e.shares,
+                r[3].as_code()?.to_string(),
+                r[4].as_int()?,
             ))
         })
         .collect();
-    if planned.is_empty() {
+    let all_stored = view.plan.events.iter().all(|e| {
+        stored.contains(&(
+            e.project.clone(),
+            e.household.clone(),
+            e.kind.code().to_string(),
+            e.shares,
+        ))
+    });
+    if applied_before || (all_stored && !view.plan.events.is_empty()) {
         let _ = tx.rollback().await;
-        return Ok(AdjustmentApplied::AlreadyRecorded);
+        if all_stored {
+            return Ok(AdjustmentApplied::AlreadyRecorded);
+        }
+        return Err(conflict(
+            format!("{} 年的股权调整已执行过，现在的计算与当时不同；未写入", view.year),
+            format!(
+                "the adjustment of {} was applied before and this plan differs; nothing was written",
+                view.year
+            ),
+        ));
     }
-    let rows: Vec<Row> = planned
+    if view.plan.events.is_empty() {
+        let _ = tx.rollback().await;
+        return Ok(AdjustmentApplied::Recorded { events: 0 });
+    }
+    // The touched projects' ledgers with the new events, checked like an import.
+    let totals: BTreeMap<String, i64> = s
+        .query(
+            &POOLS,
+            "SELECT project_id, village_code, shares_per_household, total_shares FROM projects",
+            &[],
+        )
+        .await?
+        .into_iter()
+        .filter_map(|r| Some((r[0].as_text()?.to_string(), r[3].as_int()?)))
+        .collect();
+    drop(s);
+    for project in &touched {
+        let mut ids: BTreeMap<String, u32> = BTreeMap::new();
+        let mut events = Vec::new();
+        let mut push = |household: &str, date: NaiveDate, kind: ShareEventKind, shares: i64| {
+            let next = ids.len() as u32;
+            let h = *ids.entry(household.to_string()).or_insert(next);
+            events.push(LedgerEvent {
+                household: h,
+                date,
+                kind,
+                shares,
+            });
+        };
+        for r in ledgers.get(*project).into_iter().flatten() {
+            let (Some(h), Some(d), Some(k), Some(n)) = (
+                r[1].as_text(),
+                r[2].as_date(),
+                r[3].as_code().and_then(ShareEventKind::parse),
+                r[4].as_int(),
+            ) else {
+                continue;
+            };
+            push(h, d, k, n);
+        }
+        for e in view.plan.events.iter().filter(|e| &e.project == *project) {
+            push(&e.household, view.date, e.kind, e.shares);
+        }
+        let total = totals.get(*project).copied().unwrap_or(0);
+        if let Some((_, v)) = ledger::check(total, &events).first() {
+            let _ = tx.rollback().await;
+            let (zh, en) = v
+                .describe()
+                .split_once(" / ")
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .unwrap_or_default();
+            return Err(conflict(
+                format!("项目 {project} 的台账加上本次调整后不成立：{zh}；未写入"),
+                format!("project {project}'s ledger with this adjustment does not hold: {en}; nothing was written"),
+            ));
+        }
+    }
+    let rows: Vec<Row> = view
+        .plan
+        .events
         .iter()
         .map(|e| Row {
             values: vec![

@@ -170,13 +170,14 @@ pub async fn collective_overview(
              CAST(sum(CASE WHEN l.repaid_date IS NULL OR l.repaid_date > ? THEN 1 ELSE 0 END) AS BIGINT), \
              CAST(sum(CASE WHEN l.repaid_date IS NULL OR l.repaid_date > ? THEN l.amount ELSE 0 END) AS BIGINT) \
              FROM loans l LEFT JOIN regions r ON r.code = l.county_code \
-             WHERE l.start_date <= ? AND l.county_code BETWEEN ? AND ? \
+             WHERE l.start_date <= ? AND l.household_id IN \
+               (SELECT household_id FROM households WHERE village_code BETWEEN ? AND ?) \
              GROUP BY l.county_code, r.name ORDER BY l.county_code",
             &[
                 Arg::Date(today),
                 Arg::Date(today),
                 Arg::Date(today),
-                Arg::Int(county_floor(&range[0])),
+                range[0].clone(),
                 range[1].clone(),
             ],
         )
@@ -213,19 +214,6 @@ pub async fn collective_overview(
         villages,
         loans,
     })
-}
-
-/// Loans carry the county's code: a town or village official's range starts inside the county,
-/// so the county of the range's start is where their loans are filed.
-fn county_floor(lo: &Arg) -> i64 {
-    match lo {
-        Arg::Int(v) => RegionCode::from_u64(*v as u64)
-            .ok()
-            .and_then(RegionCode::county)
-            .map(|c| c.as_u64() as i64)
-            .unwrap_or(*v),
-        _ => 0,
-    }
 }
 
 static HOLDERS: FileSpec = shape(
@@ -293,8 +281,10 @@ pub async fn project_view(
         .query(
             &HOLDERS,
             "SELECT household_id, CAST(sum(CASE WHEN kind = 'grant' THEN shares ELSE -shares END) AS BIGINT) \
-             FROM share_events WHERE project_id = ? AND date <= ? GROUP BY household_id ORDER BY household_id",
-            &[id.clone(), Arg::Date(today)],
+             FROM share_events WHERE project_id = ? AND date <= ? AND household_id IN \
+               (SELECT household_id FROM households WHERE village_code BETWEEN ? AND ?) \
+             GROUP BY household_id ORDER BY household_id",
+            &[id.clone(), Arg::Date(today), range[0].clone(), range[1].clone()],
         )
         .await?
         .into_iter()

@@ -171,71 +171,90 @@ pub async fn dividends(store: &dyn Store, year: i32) -> Result<DividendRun, Stor
 /// What recording a run did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Applied {
-    Recorded {
-        payments: usize,
-    },
+    /// Payments written, for this many projects (others were recorded before, the same).
+    Recorded { payments: usize, projects: usize },
     /// The same payments were recorded before: nothing written.
     AlreadyRecorded,
 }
 
-/// Records the payments of `run` in one transaction with one audit entry. A year is recorded
-/// once: applying it again with the same result changes nothing; with a different result (the
-/// ledger or the income changed since) it is refused, naming the year, and nothing is written.
+type PaymentKey = (String, i64, i64);
+
+/// Records the payments of `run` in one transaction with one audit entry. The run is computed
+/// again once the write lock is held and must equal `run` (what the caller showed or wrote);
+/// otherwise the records changed in between and nothing is written. Per project: a project of
+/// the year recorded before with the same payments is skipped, with different ones refused
+/// (naming it), and a project not recorded yet is written.
 pub async fn apply_dividends(
     store: &dyn Store,
     actor: &str,
     run: &DividendRun,
 ) -> Result<Applied, StoreError> {
     let mut tx = store.begin_import(actor).await?;
-    let stored: BTreeSet<(String, String, i64, i64)> = {
+    // The lock is held: nothing can change the ledger or the income until commit.
+    let now = dividends(store, run.year).await?;
+    if now != *run {
+        let _ = tx.rollback().await;
+        return Err(StoreError::Conflict(
+            "计算之后数据已改变（持股或可分配收益），未写入；请重新执行 / the holdings or income \
+             changed after this run was computed; nothing was written — run it again"
+                .into(),
+        ));
+    }
+    let mut stored: BTreeMap<String, BTreeSet<(String, i64, i64)>> = BTreeMap::new();
+    {
         let mut s = store.read_session().await?;
-        s.query(
-            &PAID,
-            "SELECT project_id, household_id, shares, amount FROM dividend_payments WHERE year = ?",
-            &[Arg::Int(i64::from(run.year))],
-        )
-        .await?
-        .into_iter()
-        .map(|r| {
-            (
-                r[0].as_text().unwrap_or_default().to_string(),
+        for r in s
+            .query(
+                &PAID,
+                "SELECT project_id, household_id, shares, amount FROM dividend_payments WHERE year = ?",
+                &[Arg::Int(i64::from(run.year))],
+            )
+            .await?
+        {
+            let key: PaymentKey = (
                 r[1].as_text().unwrap_or_default().to_string(),
                 r[2].as_int().unwrap_or(0),
                 r[3].as_money().unwrap_or_default().0,
-            )
-        })
-        .collect()
-    };
-    let computed: BTreeSet<(String, String, i64, i64)> = run
-        .projects
-        .iter()
-        .flat_map(|p| {
-            p.payments.iter().map(|x| {
-                (
-                    p.project_id.clone(),
-                    x.household.clone(),
-                    x.shares,
-                    x.amount.0,
-                )
-            })
-        })
-        .collect();
-    if !stored.is_empty() {
-        let _ = tx.rollback().await;
-        if stored == computed {
-            return Ok(Applied::AlreadyRecorded);
+            );
+            stored
+                .entry(r[0].as_text().unwrap_or_default().to_string())
+                .or_default()
+                .insert(key);
         }
-        return Err(StoreError::Conflict(format!(
-            "{year} 年的分红已发放记录（{n} 笔），与现在的计算不同（持股或可分配收益已改变）；未写入 \
-             / the dividends of {year} are already recorded ({n} payments) and differ from this \
-             computation (holdings or income changed since); nothing was written",
-            year = run.year,
-            n = stored.len()
-        )));
+    }
+    let mut to_write = Vec::new();
+    for p in &run.projects {
+        let computed: BTreeSet<PaymentKey> = p
+            .payments
+            .iter()
+            .map(|x| (x.household.clone(), x.shares, x.amount.0))
+            .collect();
+        match stored.get(&p.project_id) {
+            None if computed.is_empty() => {}
+            None => to_write.push(p),
+            Some(before) if *before == computed => {}
+            Some(before) => {
+                let _ = tx.rollback().await;
+                return Err(StoreError::Conflict(format!(
+                    "项目 {project} {year} 年的分红已发放记录（{n} 笔），与现在的计算不同（持股或可分配收益已改变）；未写入 \
+                     / the dividends of project {project} for {year} are already recorded ({n} payments) and differ \
+                     from this computation (holdings or income changed since); nothing was written",
+                    project = p.project_id,
+                    year = run.year,
+                    n = before.len()
+                )));
+            }
+        }
+    }
+    if to_write.is_empty() {
+        let _ = tx.rollback().await;
+        return Ok(Applied::AlreadyRecorded);
     }
     let mut batch = Vec::with_capacity(10_000);
-    for p in &run.projects {
+    let mut payments = 0;
+    for p in &to_write {
         for x in &p.payments {
+            payments += 1;
             batch.push(Row {
                 values: vec![
                     Value::Text(p.project_id.clone()),
@@ -255,11 +274,16 @@ pub async fn apply_dividends(
     if !batch.is_empty() {
         tx.upsert(&DIVIDEND_PAYMENTS, batch).await?;
     }
+    let paid: i64 = to_write
+        .iter()
+        .flat_map(|p| &p.payments)
+        .map(|x| x.amount.0)
+        .sum();
     let summary = serde_json::json!({
         "year": run.year,
-        "projects": run.projects.len(),
-        "payments": run.payments(),
-        "paid_fen": run.paid().0,
+        "projects": to_write.iter().map(|p| p.project_id.as_str()).collect::<Vec<_>>(),
+        "payments": payments,
+        "paid_fen": paid,
     });
     tx.audit(NewAudit {
         actor: actor.to_string(),
@@ -272,6 +296,7 @@ pub async fn apply_dividends(
     .await?;
     tx.commit().await?;
     Ok(Applied::Recorded {
-        payments: run.payments(),
+        payments,
+        projects: to_write.len(),
     })
 }
