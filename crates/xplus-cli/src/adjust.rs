@@ -1,6 +1,6 @@
 //! `xplus adjust --year Y --out FILE [--apply]` (added): the rules.md §8 dynamic adjustment of a
 //! year as share events dated Jan 1 of the next year — a preview the office can read (and import
-//! as `share_events.csv`), recorded with `--apply`. The yearly assessment applies it too.
+//! as `share_events.csv`), recorded with `--apply`. The yearly assessment is to call the same store function.
 
 use crate::commands::{open, Failure};
 use crate::output::Output;
