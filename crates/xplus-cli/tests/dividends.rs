@@ -111,6 +111,12 @@ fn hand_made_ties_go_to_the_smaller_household_id() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
 
+/// Yuan as written in the files ("12", "12.3", "12.34") in fen, parsed here independently.
+fn fen(yuan: &str) -> i64 {
+    let (whole, part) = yuan.split_once('.').unwrap_or((yuan, "0"));
+    whole.parse::<i64>().unwrap() * 100 + format!("{part:0<2}").parse::<i64>().unwrap()
+}
+
 /// ⌊D·s/S⌋ and the leftover fen to the largest remainders, ties to the smaller id — written
 /// again here with u128, on the demo's files.
 fn expected(bundle: &Path, year: i32) -> BTreeMap<(String, String), (i64, i64)> {
@@ -128,9 +134,7 @@ fn expected(bundle: &Path, year: i32) -> BTreeMap<(String, String), (i64, i64)> 
         if r[1] != year.to_string() {
             continue;
         }
-        let (yuan, fen) = r[2].split_once('.').unwrap_or((&r[2], "0"));
-        let d: u128 =
-            yuan.parse::<u128>().unwrap() * 100 + format!("{fen:0<2}").parse::<u128>().unwrap();
+        let d = fen(&r[2]) as u128;
         let holders: Vec<(String, u128)> = held
             .iter()
             .filter(|((p, _), s)| *p == r[0] && **s > 0)
@@ -170,23 +174,25 @@ fn demo_dividends_agree_with_a_second_computation_and_apply_once() {
     let o = xplus(&db, &["import", bundle.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let out = tmp.path().join("d.csv");
-    let o = xplus(
-        &db,
-        &[
-            "dividends",
-            "--year",
-            "2016",
-            "--out",
-            out.to_str().unwrap(),
-            "--apply",
-        ],
-    );
+    let apply = || {
+        xplus(
+            &db,
+            &[
+                "dividends",
+                "--year",
+                "2016",
+                "--out",
+                out.to_str().unwrap(),
+                "--apply",
+            ],
+        )
+    };
+    let o = apply();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let got: BTreeMap<(String, String), (i64, i64)> = rows(&out)
         .into_iter()
         .map(|r| {
-            let (yuan, fen) = r[3].split_once('.').unwrap();
-            let amount = yuan.parse::<i64>().unwrap() * 100 + fen.parse::<i64>().unwrap();
+            let amount = fen(&r[3]);
             (
                 (r[0].clone(), r[1].clone()),
                 (r[2].parse().unwrap(), amount),
@@ -198,17 +204,7 @@ fn demo_dividends_agree_with_a_second_computation_and_apply_once() {
     assert_eq!(got, want);
 
     // Applying again with the same result writes nothing; after the income changed it is refused.
-    let o = xplus(
-        &db,
-        &[
-            "dividends",
-            "--year",
-            "2016",
-            "--out",
-            out.to_str().unwrap(),
-            "--apply",
-        ],
-    );
+    let o = apply();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(text(&o).contains("未重复写入"), "{}", text(&o));
     let first = rows(&bundle.join("distributions.csv"))
@@ -225,17 +221,7 @@ fn demo_dividends_agree_with_a_second_computation_and_apply_once() {
     );
     let o = xplus(&db, &["import", change.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let o = xplus(
-        &db,
-        &[
-            "dividends",
-            "--year",
-            "2016",
-            "--out",
-            out.to_str().unwrap(),
-            "--apply",
-        ],
-    );
+    let o = apply();
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("已发放记录"), "{}", text(&o));
     // The recorded payments export as dividend_payments.csv.

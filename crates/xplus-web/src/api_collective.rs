@@ -92,12 +92,7 @@ async fn overview(
     ApiUser(user): ApiUser,
     WithRejection(Query(q), _): WithRejection<Query<YearQuery>, ApiError>,
 ) -> ApiResult {
-    let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&today()));
-    if !(1949..=2100).contains(&year) {
-        return Err(ApiError(WebError::bad_request(format!(
-            "年度 {year} 无效 / invalid year {year}"
-        ))));
-    }
+    let year = crate::pages::checked_year(q.year)?;
     let o = records::collective_overview(
         state.store.as_ref(),
         &user.access,

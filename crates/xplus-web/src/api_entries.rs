@@ -192,14 +192,7 @@ pub struct YearQuery {
 }
 
 fn year(q: &YearQuery) -> Result<i32, ApiError> {
-    let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&today()));
-    if (1949..=2100).contains(&year) {
-        Ok(year)
-    } else {
-        Err(ApiError(WebError::bad_request(format!(
-            "年度 {year} 无效 / invalid year {year}"
-        ))))
-    }
+    Ok(crate::pages::checked_year(q.year)?)
 }
 
 #[derive(Serialize, ToSchema)]

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use axum_extra::extract::WithRejection;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use xplus_core::registry::Level;
@@ -123,12 +123,7 @@ async fn coverage(
     ApiUser(user): ApiUser,
     WithRejection(Query(q), _): WithRejection<Query<CoverageQuery>, ApiError>,
 ) -> ApiResult {
-    let year = q.year.unwrap_or_else(|| today().year());
-    if !(1949..=2100).contains(&year) {
-        return Err(ApiError(WebError::bad_request(format!(
-            "年度 {year} 无效 / invalid year {year}"
-        ))));
-    }
+    let year = crate::pages::checked_year(q.year)?;
     let from = match q.from.as_deref() {
         Some(d) => date("from", d)?,
         None => today(),

@@ -23,12 +23,7 @@ async fn collective_economy_pages_and_api() {
     }
     // One fen under 50,000 yuan is empty-shell; 100,000 is strong. 天长市 sees its two villages.
     let tianchang = app.sign_in("tianchang").await;
-    let page = app
-        .get(&tianchang, "/collective?year=2016")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.page_text(&tianchang, "/collective?year=2016").await;
     assert!(page.contains("<b id=\"empty-shell\">1</b>"), "{page}");
     assert!(page.contains("<b id=\"strong\">1</b>"), "{page}");
     assert!(page.contains("“123”目标 ≥ 200"), "{page}");
@@ -67,12 +62,7 @@ async fn collective_economy_pages_and_api() {
         app.get(&admin, "/projects/NOPE").await.status().as_u16(),
         404
     );
-    let ledger = app
-        .get(&admin, "/records/share_events")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let ledger = app.page_text(&admin, "/records/share_events").await;
     assert!(
         !ledger.contains("id=\"form\""),
         "the share ledger is read-only here"

@@ -61,12 +61,7 @@ async fn ledgers_pages_quick_attendance_and_api() {
         .await;
     followed(&app, &admin, r).await;
 
-    let sessions = app
-        .get(&admin, "/records/training_sessions")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let sessions = app.page_text(&admin, "/records/training_sessions").await;
     assert!(
         sessions.contains("href=\"/attendance?session=T1\""),
         "{sessions}"
@@ -74,12 +69,7 @@ async fn ledgers_pages_quick_attendance_and_api() {
 
     // The village secretary ticks who came: the household H001 through one named member.
     let jiacun = app.sign_in("jiacun").await;
-    let page = app
-        .get(&jiacun, "/attendance?session=T1")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.page_text(&jiacun, "/attendance?session=T1").await;
     assert!(
         page.contains("王大明") && page.contains("value=\"H001:0:"),
         "{page}"
@@ -150,12 +140,7 @@ async fn ledgers_pages_quick_attendance_and_api() {
     );
     // Another county's official does not see 甲村's attendance.
     let xijian = app.sign_in("xijian").await;
-    let text = app
-        .get(&xijian, "/records/attendance")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let text = app.page_text(&xijian, "/records/attendance").await;
     assert!(text.contains("<strong id=\"total\">0</strong>"), "{text}");
 
     // The API writes with the importer's words: a helper is not recalled (rules.md §7).
@@ -198,12 +183,7 @@ async fn ledgers_pages_quick_attendance_and_api() {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 403);
-    let text = app
-        .get(&zhaojun, "/visits?year=2026")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let text = app.page_text(&zhaojun, "/visits?year=2026").await;
     assert!(text.contains("<th id=\"visits-total\">1</th>"), "{text}");
 
     // A unit takes on 甲村 from the units page; it cannot leave while 甲村 is poor.
@@ -243,7 +223,7 @@ async fn ledgers_pages_quick_attendance_and_api() {
         app.get(&admin, "/records/nothing").await.status().as_u16(),
         404
     );
-    let index = app.get(&admin, "/records").await.text().await.unwrap();
+    let index = app.page_text(&admin, "/records").await;
     assert!(index.contains("/records/station_checks") && index.contains("/attendance"));
     let doc: serde_json::Value = app
         .http

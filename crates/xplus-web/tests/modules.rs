@@ -31,23 +31,13 @@ async fn pairings_keep_rule_7_and_only_the_office_changes_them() {
         text.contains("rules.md §7") && text.contains("value=\"2016-12-31\""),
         "{text}"
     );
-    let text = app
-        .get(&admin, "/pairings/H001")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let text = app.page_text(&admin, "/pairings/H001").await;
     assert!(!text.contains("<td>2016-12-31</td>"), "{text}");
 
     // A helper sees the pairings of their household but cannot change them; another county's
     // official does not see them at all.
     let helper = app.sign_in("zhaojun").await;
-    let text = app
-        .get(&helper, "/pairings/H001")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let text = app.page_text(&helper, "/pairings/H001").await;
     assert!(
         text.contains("赵军") && !text.contains("name=\"cadre_id\""),
         "{text}"
@@ -80,7 +70,7 @@ async fn pairings_keep_rule_7_and_only_the_office_changes_them() {
     );
 
     // 谁来扶: H101 (西涧) has no helper and its village no paired unit: nobody to suggest.
-    let text = app.get(&admin, "/helpers").await.text().await.unwrap();
+    let text = app.page_text(&admin, "/helpers").await;
     assert!(text.contains("H101") && text.contains("请增派"), "{text}");
     // Paired by hand, it leaves the list.
     let pair = [
@@ -90,7 +80,7 @@ async fn pairings_keep_rule_7_and_only_the_office_changes_them() {
     ];
     let r = app.post_form(&admin, "/pairings/H101", &pair).await;
     assert!(r.status().is_redirection(), "{}", r.status());
-    let text = app.get(&admin, "/helpers").await.text().await.unwrap();
+    let text = app.page_text(&admin, "/helpers").await;
     assert!(
         !text.contains("H101") && text.contains("每户都有帮扶干部"),
         "{text}"
@@ -104,23 +94,15 @@ async fn coverage_page_and_workbook_within_reach() {
     let admin = app.sign_in("admin").await;
     // Poor at the start of 2016: H001 and H101; nobody attended a session.
     let text = app
-        .get(&admin, "/coverage?year=2016&from=2016-01-01")
-        .await
-        .text()
-        .await
-        .unwrap();
+        .page_text(&admin, "/coverage?year=2016&from=2016-01-01")
+        .await;
     assert!(
         text.contains("id=\"poor\">2<") && text.contains("id=\"trained\">0<"),
         "{text}"
     );
     assert!(text.contains("H001") && text.contains("H101"), "{text}");
     let official = app.sign_in("tianchang").await;
-    let text = app
-        .get(&official, "/coverage?year=2016")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let text = app.page_text(&official, "/coverage?year=2016").await;
     assert!(
         text.contains("id=\"poor\">1<") && !text.contains("H101"),
         "{text}"

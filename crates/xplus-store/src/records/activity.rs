@@ -2,7 +2,7 @@
 //! village pairings with their derived form (1+1 / 1+X / X+1) and three-bindings totals.
 
 use super::filter::Arg;
-use super::shape::{column, shape, COUNT};
+use super::shape::{column, shape, village_bounds, COUNT};
 use crate::error::StoreError;
 use crate::store::Store;
 use chrono::{Datelike, NaiveDate};
@@ -13,16 +13,6 @@ use xplus_core::backbone::BindingKind;
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 use xplus_core::registry::RegionCode;
 use xplus_core::Fen;
-
-/// The village codes an account reaches, as bounds; a helper's reach no village.
-fn village_range(access: &Access) -> (i64, i64) {
-    let (lo, hi) = match &access.scope {
-        Scope::Everywhere => (0, u64::MAX >> 1),
-        Scope::Region(r) => crate::sql::range_of(r.as_u64(), r.level()),
-        Scope::PairedWith(_) => (1, 0),
-    };
-    (lo as i64, hi as i64)
-}
 
 static VISIT_DAYS: FileSpec = shape(
     FileId::Visits,
@@ -76,18 +66,13 @@ pub async fn visits_by_month(
             .await?
         }
         _ => {
-            let (lo, hi) = village_range(access);
+            let [lo, hi] = village_bounds(access);
             s.query(
                 &VISIT_DAYS,
                 "SELECT v.cadre_id, v.date FROM visits v \
                  JOIN households h ON h.household_id = v.household_id \
                  WHERE v.date BETWEEN ? AND ? AND h.village_code BETWEEN ? AND ?",
-                &[
-                    Arg::Date(first),
-                    Arg::Date(last),
-                    Arg::Int(lo),
-                    Arg::Int(hi),
-                ],
+                &[Arg::Date(first), Arg::Date(last), lo, hi],
             )
             .await?
         }
@@ -193,8 +178,7 @@ pub async fn unit_pairings(
     access: &Access,
     today: NaiveDate,
 ) -> Result<Vec<UnitPairingView>, StoreError> {
-    let (lo, hi) = village_range(access);
-    let range = [Arg::Int(lo), Arg::Int(hi)];
+    let range = village_bounds(access);
     let mut s = store.read_session().await?;
     let rows = s
         .query(

@@ -3,7 +3,7 @@
 //! to poor and returned households), and writing it as share events dated Jan 1 of the next year.
 
 use super::filter::Arg;
-use super::shape::{column, shape, COUNT};
+use super::shape::{column, shape, COUNT, HELD_SUM, SIGNED};
 use crate::error::StoreError;
 use crate::store::{Row, Store};
 use crate::NewAudit;
@@ -39,13 +39,7 @@ static HELD: FileSpec = shape(
     &[
         column("project_id", ColumnType::Text),
         column("household_id", ColumnType::Text),
-        column(
-            "shares",
-            ColumnType::Int {
-                min: i64::MIN,
-                max: i64::MAX,
-            },
-        ),
+        column("shares", SIGNED),
     ],
 );
 
@@ -82,6 +76,8 @@ pub struct AdjustmentView {
     pub date: NaiveDate,
     pub plan: AdjustmentPlan<String>,
     counties: BTreeMap<String, Option<RegionCode>>,
+    /// Each project's total shares, for checking the ledgers the plan touches.
+    totals: BTreeMap<String, i64>,
 }
 
 fn jan1_after(year: i32) -> Result<(NaiveDate, NaiveDate), StoreError> {
@@ -132,9 +128,10 @@ pub async fn adjustment_plan(store: &dyn Store, year: i32) -> Result<AdjustmentV
     let holdings: Vec<Held<String>> = s
         .query(
             &HELD,
-            "SELECT project_id, household_id, \
-             CAST(sum(CASE WHEN kind = 'grant' THEN shares ELSE -shares END) AS BIGINT) \
-             FROM share_events WHERE date <= ? GROUP BY project_id, household_id",
+            &format!(
+                "SELECT e.project_id, e.household_id, {HELD_SUM} \
+                 FROM share_events e WHERE e.date <= ? GROUP BY e.project_id, e.household_id"
+            ),
             &[Arg::Date(dec31)],
         )
         .await?
@@ -191,6 +188,10 @@ pub async fn adjustment_plan(store: &dyn Store, year: i32) -> Result<AdjustmentV
         date: jan1,
         plan: adjust(year, &pools, &holdings, &households),
         counties,
+        totals: pools
+            .into_iter()
+            .map(|p| (p.project, p.total_shares))
+            .collect(),
     })
 }
 
@@ -291,16 +292,6 @@ pub async fn apply_adjustment(
         return Ok(AdjustmentApplied::Recorded { events: 0 });
     }
     // The touched projects' ledgers with the new events, checked like an import.
-    let totals: BTreeMap<String, i64> = s
-        .query(
-            &POOLS,
-            "SELECT project_id, village_code, shares_per_household, total_shares FROM projects",
-            &[],
-        )
-        .await?
-        .into_iter()
-        .filter_map(|r| Some((r[0].as_text()?.to_string(), r[3].as_int()?)))
-        .collect();
     drop(s);
     for project in &touched {
         let mut ids: BTreeMap<String, u32> = BTreeMap::new();
@@ -329,7 +320,7 @@ pub async fn apply_adjustment(
         for e in view.plan.events.iter().filter(|e| &e.project == *project) {
             push(&e.household, view.date, e.kind, e.shares);
         }
-        let total = totals.get(*project).copied().unwrap_or(0);
+        let total = now.totals.get(*project).copied().unwrap_or(0);
         if let Some((_, v)) = ledger::check(total, &events).first() {
             let _ = tx.rollback().await;
             let (zh, en) = v

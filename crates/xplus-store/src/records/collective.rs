@@ -4,11 +4,11 @@
 
 use super::filter::Arg;
 use super::read::household_scope;
-use super::shape::{column, shape, COUNT};
+use super::shape::{column, shape, village_bounds, COUNT, HELD_SUM, SIGNED};
 use crate::error::StoreError;
 use crate::store::Store;
 use chrono::NaiveDate;
-use xplus_core::accounts::{Access, Scope};
+use xplus_core::accounts::Access;
 use xplus_core::interchange::schema::{LOANS, PROJECTS};
 use xplus_core::interchange::{ColumnType, FileId, FileSpec, Value};
 use xplus_core::registry::RegionCode;
@@ -16,15 +16,6 @@ use xplus_core::rules::RuleSet;
 use xplus_core::Fen;
 
 const MONEY: ColumnType = ColumnType::Money { negative: false };
-
-fn range(access: &Access) -> [Arg; 2] {
-    let (lo, hi) = match &access.scope {
-        Scope::Everywhere => (0, u64::MAX >> 1),
-        Scope::Region(r) => crate::sql::range_of(r.as_u64(), r.level()),
-        Scope::PairedWith(_) => (1, 0),
-    };
-    [Arg::Int(lo as i64), Arg::Int(hi as i64)]
-}
 
 static VILLAGE_INCOME: FileSpec = shape(
     FileId::CollectiveIncome,
@@ -130,7 +121,7 @@ pub async fn collective_overview(
     year: i32,
     today: NaiveDate,
 ) -> Result<CollectiveOverview, StoreError> {
-    let range = range(access);
+    let range = village_bounds(access);
     let threshold = rules.collective_income_min.value;
     let strong_income = rules.collective_strong_income.value;
     let mut s = store.read_session().await?;
@@ -222,13 +213,7 @@ static HOLDERS: FileSpec = shape(
     "持股户",
     &[
         column("household_id", ColumnType::Text),
-        column(
-            "shares",
-            ColumnType::Int {
-                min: i64::MIN,
-                max: i64::MAX,
-            },
-        ),
+        column("shares", SIGNED),
     ],
 );
 
@@ -265,7 +250,7 @@ pub async fn project_view(
     project_id: &str,
     today: NaiveDate,
 ) -> Result<Option<ProjectView>, StoreError> {
-    let range = range(access);
+    let range = village_bounds(access);
     let id = Arg::Text(project_id.to_string());
     let mut s = store.read_session().await?;
     let filter = super::filter::Filter::new()
@@ -280,11 +265,18 @@ pub async fn project_view(
     let holders: Vec<(String, i64)> = s
         .query(
             &HOLDERS,
-            "SELECT household_id, CAST(sum(CASE WHEN kind = 'grant' THEN shares ELSE -shares END) AS BIGINT) \
-             FROM share_events WHERE project_id = ? AND date <= ? AND household_id IN \
+            &format!(
+                "SELECT e.household_id, {HELD_SUM} \
+             FROM share_events e WHERE e.project_id = ? AND e.date <= ? AND e.household_id IN \
                (SELECT household_id FROM households WHERE village_code BETWEEN ? AND ?) \
-             GROUP BY household_id ORDER BY household_id",
-            &[id.clone(), Arg::Date(today), range[0].clone(), range[1].clone()],
+             GROUP BY e.household_id ORDER BY e.household_id"
+            ),
+            &[
+                id.clone(),
+                Arg::Date(today),
+                range[0].clone(),
+                range[1].clone(),
+            ],
         )
         .await?
         .into_iter()
@@ -330,13 +322,7 @@ static HOUSEHOLD_HOLDINGS: FileSpec = shape(
     &[
         column("project_id", ColumnType::Text),
         column("name", ColumnType::Text),
-        column(
-            "shares",
-            ColumnType::Int {
-                min: i64::MIN,
-                max: i64::MAX,
-            },
-        ),
+        column("shares", SIGNED),
     ],
 );
 
@@ -380,9 +366,11 @@ pub async fn household_shares(
     let holdings = s
         .query(
             &HOUSEHOLD_HOLDINGS,
-            "SELECT e.project_id, p.name, CAST(sum(CASE WHEN e.kind = 'grant' THEN e.shares ELSE -e.shares END) AS BIGINT) \
+            &format!(
+                "SELECT e.project_id, p.name, {HELD_SUM} \
              FROM share_events e JOIN projects p ON p.project_id = e.project_id \
-             WHERE e.household_id = ? AND e.date <= ? GROUP BY e.project_id, p.name ORDER BY e.project_id",
+             WHERE e.household_id = ? AND e.date <= ? GROUP BY e.project_id, p.name ORDER BY e.project_id"
+            ),
             &[id.clone(), Arg::Date(today)],
         )
         .await?

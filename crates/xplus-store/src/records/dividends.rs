@@ -3,7 +3,7 @@
 //! recording the payments once (`xplus dividends --apply`).
 
 use super::filter::Arg;
-use super::shape::{column, shape, COUNT};
+use super::shape::{column, shape, COUNT, HELD_SUM, SIGNED};
 use crate::error::StoreError;
 use crate::store::{Row, Store};
 use crate::NewAudit;
@@ -33,13 +33,7 @@ static HOLDINGS: FileSpec = shape(
         column("project_id", ColumnType::Text),
         column("household_id", ColumnType::Text),
         column("village_code", ColumnType::Region),
-        column(
-            "shares",
-            ColumnType::Int {
-                min: i64::MIN,
-                max: i64::MAX,
-            },
-        ),
+        column("shares", SIGNED),
     ],
 );
 
@@ -114,11 +108,12 @@ pub async fn dividends(store: &dyn Store, year: i32) -> Result<DividendRun, Stor
     let rows = s
         .query(
             &HOLDINGS,
-            "SELECT e.project_id, e.household_id, h.village_code, \
-             CAST(sum(CASE WHEN e.kind = 'grant' THEN e.shares ELSE -e.shares END) AS BIGINT) \
+            &format!(
+                "SELECT e.project_id, e.household_id, h.village_code, {HELD_SUM} \
              FROM share_events e JOIN households h ON h.household_id = e.household_id \
              WHERE e.date <= ? AND e.project_id IN (SELECT project_id FROM distributions WHERE year = ?) \
-             GROUP BY e.project_id, e.household_id, h.village_code",
+             GROUP BY e.project_id, e.household_id, h.village_code"
+            ),
             &[Arg::Date(last), Arg::Int(i64::from(year))],
         )
         .await?;

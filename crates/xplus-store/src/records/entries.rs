@@ -173,27 +173,37 @@ pub(super) fn reach(file: FileId, access: &Access, today: NaiveDate) -> Filter {
     Filter::new().and(sql, range)
 }
 
-/// A stored value as a query argument (key columns are text, codes, numbers or dates).
+/// A stored value as a query argument (references and keys are text, codes, numbers or dates;
+/// booleans never reach here, see `equal_to`).
 fn arg_of(column: &xplus_core::interchange::Column, value: &Value) -> Arg {
     match value {
         Value::Int(i) => Arg::Int(*i),
         Value::Region(r) => Arg::Int(r.as_u64() as i64),
         Value::Money(f) => Arg::Int(f.0),
         Value::Date(d) => Arg::Date(*d),
-        Value::Bool(b) => Arg::Int(i64::from(*b)),
         other => Arg::Text(cell::format(column, other, false)),
+    }
+}
+
+/// `filter` and "column equals value": IS NULL for an empty cell, a TRUE/FALSE literal for a
+/// yes/no (PostgreSQL compares a boolean column with a boolean, not a number), else bound.
+fn equal_to(filter: Filter, column: &xplus_core::interchange::Column, value: &Value) -> Filter {
+    let name = column.en;
+    match value {
+        Value::Null => filter.and(format!("{name} IS NULL"), vec![]),
+        Value::Bool(b) => filter.and(
+            format!("{name} = {}", if *b { "TRUE" } else { "FALSE" }),
+            vec![],
+        ),
+        v => filter.and(format!("{name} = ?"), vec![arg_of(column, v)]),
     }
 }
 
 /// The condition "this row's key", for `values` of `file`.
 fn key_filter(file: &'static FileSpec, values: &[Value], filter: Filter) -> Filter {
-    file.key.iter().fold(filter, |f, &k| {
-        let column = &file.columns[k];
-        f.and(
-            format!("{} = ?", column.en),
-            vec![arg_of(column, &values[k])],
-        )
-    })
+    file.key
+        .iter()
+        .fold(filter, |f, &k| equal_to(f, &file.columns[k], &values[k]))
 }
 
 fn key_order(file: &FileSpec) -> String {
@@ -240,17 +250,7 @@ pub async fn list_entries(
         let column = &file.columns[i];
         let value = cell::parse(column, text, today)
             .map_err(|reason| StoreError::Invalid(format!("{name} = {text}: {reason}")))?;
-        filter = if value.is_null() {
-            filter.and(format!("{name} IS NULL"), vec![])
-        } else if let Value::Bool(b) = value {
-            // A literal: PostgreSQL compares a boolean column with a boolean, not a number.
-            filter.and(
-                format!("{name} = {}", if b { "TRUE" } else { "FALSE" }),
-                vec![],
-            )
-        } else {
-            filter.and(format!("{name} = ?"), vec![arg_of(column, &value)])
-        };
+        filter = equal_to(filter, column, &value);
     }
     let mut s = store.read_session().await?;
     let total = s.count(file, &filter).await?;

@@ -2,12 +2,12 @@
 //! targets, the year's check-ups (kept / adjusted), vacancies today and vacancies filled.
 
 use super::filter::Arg;
-use super::shape::{column, shape, COUNT};
+use super::shape::{column, shape, village_bounds, COUNT};
 use crate::error::StoreError;
 use crate::store::Store;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
-use xplus_core::accounts::{Access, Scope};
+use xplus_core::accounts::Access;
 use xplus_core::backbone::pairing::Span;
 use xplus_core::backbone::secretary::{is_vacant, tier_progress, vacancies_filled};
 use xplus_core::backbone::{CheckUpResult, SecretaryTier};
@@ -57,12 +57,7 @@ pub async fn secretaries_overview(
     year: i32,
     today: NaiveDate,
 ) -> Result<SecretariesOverview, StoreError> {
-    let (lo, hi) = match &access.scope {
-        Scope::Everywhere => (0, u64::MAX >> 1),
-        Scope::Region(r) => crate::sql::range_of(r.as_u64(), r.level()),
-        Scope::PairedWith(_) => (1, 0),
-    };
-    let range = [Arg::Int(lo as i64), Arg::Int(hi as i64)];
+    let range = village_bounds(access);
     let mut s = store.read_session().await?;
     let rows = s
         .query(

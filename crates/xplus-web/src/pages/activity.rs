@@ -3,7 +3,7 @@
 //! secretary's history (terms in the village, development, yearly check-ups).
 
 use super::entries::{shown, Shown};
-use super::{html, today, Chrome};
+use super::{html, today, year_of, Chrome, YearParam};
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::forms::{self, form_value, url_encode, Field};
@@ -150,22 +150,6 @@ struct VisitsPage {
     /// Per month, all cadres.
     months: [u32; 12],
     total: u32,
-}
-
-#[derive(serde::Deserialize)]
-pub struct YearParam {
-    year: Option<String>,
-}
-
-pub fn year_of(p: Option<&str>) -> Result<i32, WebError> {
-    match p.map(str::trim).filter(|y| !y.is_empty()) {
-        Some(y) => y
-            .parse::<i32>()
-            .ok()
-            .filter(|y| (1949..=2100).contains(y))
-            .ok_or_else(|| WebError::bad_request(format!("年度 {y} 无效 / invalid year {y}"))),
-        None => Ok(chrono::Datelike::year(&today())),
-    }
 }
 
 /// Visits of a year per cadre and month (a helper sees their own).

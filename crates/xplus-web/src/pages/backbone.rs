@@ -220,27 +220,15 @@ impl SecretariesPage {
     }
 }
 
-#[derive(serde::Deserialize)]
-pub struct YearParam {
-    year: Option<String>,
-}
-
 /// Village party secretaries: "312" tiers against the targets, the year's check-ups,
 /// vacancies today and those filled in the year.
 pub async fn secretaries(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     l: Lang,
-    axum::extract::Query(p): axum::extract::Query<YearParam>,
+    axum::extract::Query(p): axum::extract::Query<super::YearParam>,
 ) -> Result<Response, WebError> {
-    let year = match p.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
-        Some(y) => y
-            .parse::<i32>()
-            .ok()
-            .filter(|y| (1949..=2100).contains(y))
-            .ok_or_else(|| WebError::bad_request(format!("年度 {y} 无效 / invalid year {y}")))?,
-        None => chrono::Datelike::year(&today()),
-    };
+    let year = super::year_of(p.year.as_deref())?;
     let o = records::secretaries_overview(
         state.store.as_ref(),
         &user.access,

@@ -2,9 +2,8 @@
 //! village goal, pledge loans per county, a project with its holders and payments (BOT status),
 //! and a household's shares, dividends and loans.
 
-use super::activity::year_of;
 use super::entries::shown;
-use super::{html, today, Chrome};
+use super::{html, today, year_of, Chrome, YearParam};
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::i18n::Lang;
@@ -40,11 +39,6 @@ impl CollectivePage {
         let bp = self.o.strong_target.1;
         format!("{}.{:02}%", bp / 100, bp % 100)
     }
-}
-
-#[derive(serde::Deserialize)]
-pub struct YearParam {
-    year: Option<String>,
 }
 
 pub async fn overview(

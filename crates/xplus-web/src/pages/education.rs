@@ -10,7 +10,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use xplus_core::education::coverage::{Coverage, Gap};
 use xplus_core::registry::{Level, RegionCode};
@@ -28,21 +28,7 @@ pub struct CoverageParams {
 
 impl CoverageParams {
     fn read(&self) -> Result<(i32, NaiveDate), WebError> {
-        let year = match self
-            .year
-            .as_deref()
-            .map(str::trim)
-            .filter(|y| !y.is_empty())
-        {
-            Some(y) => y
-                .parse::<i32>()
-                .ok()
-                .filter(|y| (1949..=2100).contains(y))
-                .ok_or_else(|| {
-                    WebError::bad_request(format!("年度 {y} 无效 / invalid year {y}"))
-                })?,
-            None => today().year(),
-        };
+        let year = super::year_of(self.year.as_deref())?;
         let from = match self
             .from
             .as_deref()

@@ -116,6 +116,40 @@ pub fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
 
+/// `?year=` of the pages that show one year.
+#[derive(serde::Deserialize)]
+pub struct YearParam {
+    pub year: Option<String>,
+}
+
+/// A year asked for (default: this year), within the years the programme's records can hold.
+pub fn checked_year(year: Option<i32>) -> Result<i32, WebError> {
+    let year = year.unwrap_or_else(|| chrono::Datelike::year(&today()));
+    if (1949..=2100).contains(&year) {
+        Ok(year)
+    } else {
+        Err(WebError::bad_request(format!(
+            "年度 {year} 无效 / invalid year {year}"
+        )))
+    }
+}
+
+/// A year typed in a form (empty: this year).
+pub fn year_of(text: Option<&str>) -> Result<i32, WebError> {
+    match text.map(str::trim).filter(|y| !y.is_empty()) {
+        Some(y) => y
+            .parse::<i32>()
+            .ok()
+            .map(|y| checked_year(Some(y)))
+            .unwrap_or_else(|| {
+                Err(WebError::bad_request(format!(
+                    "年度 {y} 无效 / invalid year {y}"
+                )))
+            }),
+        None => checked_year(None),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {

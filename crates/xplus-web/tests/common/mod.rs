@@ -289,6 +289,11 @@ impl App {
             .unwrap()
     }
 
+    /// The body of a page read as `s`.
+    pub async fn page_text(&self, s: &Session, path: &str) -> String {
+        self.get(s, path).await.text().await.unwrap()
+    }
+
     pub async fn post_form(
         &self,
         s: &Session,
