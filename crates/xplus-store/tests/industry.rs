@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 use common::*;
 use xplus_core::accounts::{Access, Role};
 use xplus_core::interchange::schema::{
-    COURSE_ATTENDANCE, GUIDANCE, LABOUR_COURSES, OVOP_HOUSEHOLDS, OVOP_PROJECTS, PLACEMENTS,
+    COURSE_ATTENDANCE, GUIDANCE, LABOUR_COURSES, ORG_HOUSEHOLDS, OVOP_HOUSEHOLDS, OVOP_PROJECTS,
+    PARTY_ORGS, PLACEMENTS,
 };
 use xplus_core::interchange::{cell, FileSpec, Value};
 use xplus_core::registry::RegionCode;
@@ -26,7 +27,7 @@ fn row(spec: &'static FileSpec, cells: &[&str]) -> Vec<Value> {
 }
 
 #[tokio::test]
-async fn industry_rows_keep_the_importers_rules() {
+async fn industry_rows_keep_the_importers_rules_and_make_in_industry() {
     let db = TestDb::fresh().await;
     let path = write_bundle(&db.dir().join("b"), &small_bundle());
     assert!(import(&db, &path).await.errors.is_empty());
@@ -134,5 +135,96 @@ async fn industry_rows_keep_the_importers_rules() {
             .unwrap();
         assert_eq!(listed.total, want);
     }
+
+    // rules.md §6 in_industry from the stored files. An organisation brought H001 along in 2015.
+    save(
+        &PARTY_ORGS,
+        vec![row(
+            &PARTY_ORGS,
+            &[
+                "PO1",
+                "341181100201",
+                "葡萄协会党支部",
+                "association",
+                "",
+                "12",
+                "2015-01-01",
+            ],
+        )],
+    )
+    .await
+    .unwrap();
+    save(
+        &ORG_HOUSEHOLDS,
+        vec![row(
+            &ORG_HOUSEHOLDS,
+            &["PO1", "H001", "2015-06-01", "2015-12-31"],
+        )],
+    )
+    .await
+    .unwrap();
+    // 2015: H001, H002 (exits in 2015) and H003 were poor at its start; only H001 was brought along.
+    let o = records::industry_overview(store, &official, 2015, today)
+        .await
+        .unwrap();
+    let of = |o: &records::IndustryOverview| -> Vec<(String, bool)> {
+        o.households
+            .iter()
+            .map(|h| (h.household_id.clone(), h.links.any()))
+            .collect()
+    };
+    assert_eq!(
+        of(&o),
+        [
+            ("H001".to_string(), true),
+            ("H002".to_string(), false),
+            ("H003".to_string(), false)
+        ]
+    );
+    assert!(o.households[0].links.brought_along && !o.households[0].links.placement);
+    assert_eq!(
+        (o.orgs[0].orgs, o.orgs[0].party_members, o.orgs[0].brought),
+        (1, 12, 1)
+    );
+    // 2016: H001 alone is poor; it joined 甲村葡萄, a member was placed and took a course.
+    let o = records::industry_overview(store, &official, 2016, today)
+        .await
+        .unwrap();
+    assert_eq!(of(&o), [("H001".to_string(), true)]);
+    let l = o.households[0].links;
+    assert!(l.joined_project && l.placement && l.course && !l.brought_along && !l.own_industry);
+    assert_eq!(o.by_link(), [0, 1, 0, 1, 1]);
+    assert_eq!(
+        o.orgs[0].brought, 0,
+        "the organisation's help ended in 2015"
+    );
+    assert_eq!((o.courses.n, o.courses.a), (1, 1));
+    assert_eq!((o.placements.n, o.placements.a, o.placements.b), (1, 1, 1));
+    assert!(o.planned_exit.is_empty(), "甲村 plans to exit in 2017");
+    // 2017: the placement (March to October 2016) and the course are over; the project stays.
+    let o = records::industry_overview(store, &official, 2017, today)
+        .await
+        .unwrap();
+    let l = o.households[0].links;
+    assert!(l.joined_project && !l.placement && !l.course);
+    assert_eq!(o.placements.n, 0);
+    let v = &o.planned_exit[0];
+    assert_eq!(
+        (
+            v.name.as_str(),
+            v.projects,
+            v.products.as_str(),
+            v.joined,
+            v.poor,
+            v.poor_in_industry
+        ),
+        ("甲村", 1, "甲村葡萄", 1, 1, 1)
+    );
+    // Another county's account reaches none of it.
+    let o = records::industry_overview(store, &elsewhere, 2016, today)
+        .await
+        .unwrap();
+    assert!(o.households.is_empty() && o.orgs.is_empty());
+    assert_eq!((o.courses.n, o.placements.n), (0, 0));
     db.cleanup().await;
 }

@@ -1,8 +1,9 @@
 //! rules.md §6 不返 `in_industry`: in year Y a household takes part in an industry project, or a
 //! member has a recorded job placement. Taking part is any of: brought along by an industry party
 //! organisation during Y, joined a one-village-one-product project by the end of Y, its own
-//! industry recorded for Y, attended a labour-training course or a commissioner's training held
-//! in Y. A placement counts when it runs during some part of Y.
+//! industry recorded for Y, attended a labour-training course running during some part of Y. A
+//! placement counts when it runs during some part of Y. Commissioners' trainings record a
+//! number of participants per village, not who came, so they cannot place a household.
 
 use crate::values::Date;
 
@@ -44,20 +45,49 @@ pub struct Participation {
     pub joined_projects: Vec<Date>,
     /// Years with the household's own industry recorded.
     pub own_industry_years: Vec<i32>,
-    /// Days of labour-training courses and commissioners' trainings it attended.
-    pub trainings: Vec<Date>,
+    /// Labour-training courses a member attended (a course counts in each year it runs).
+    pub courses: Vec<Period>,
     /// Members' placements.
     pub placements: Vec<Period>,
 }
 
+/// Which of the ways of taking part hold for a household in a year: the page says why a
+/// household counts, not only whether.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IndustryLinks {
+    pub brought_along: bool,
+    pub joined_project: bool,
+    pub own_industry: bool,
+    pub course: bool,
+    pub placement: bool,
+}
+
+impl IndustryLinks {
+    /// rules.md §6 `in_industry`: any of them.
+    pub fn any(&self) -> bool {
+        self.brought_along
+            || self.joined_project
+            || self.own_industry
+            || self.course
+            || self.placement
+    }
+}
+
+/// The ways `p` takes part in `year`.
+pub fn links_in(p: &Participation, year: i32) -> IndustryLinks {
+    use chrono::Datelike;
+    IndustryLinks {
+        brought_along: p.brought_along.iter().any(|s| s.touches_year(year)),
+        joined_project: p.joined_projects.iter().any(|d| d.year() <= year),
+        own_industry: p.own_industry_years.contains(&year),
+        course: p.courses.iter().any(|s| s.touches_year(year)),
+        placement: p.placements.iter().any(|s| s.touches_year(year)),
+    }
+}
+
 /// rules.md §6 `in_industry` for `year`.
 pub fn in_industry(p: &Participation, year: i32) -> bool {
-    use chrono::Datelike;
-    p.brought_along.iter().any(|s| s.touches_year(year))
-        || p.joined_projects.iter().any(|d| d.year() <= year)
-        || p.own_industry_years.contains(&year)
-        || p.trainings.iter().any(|d| d.year() == year)
-        || p.placements.iter().any(|s| s.touches_year(year))
+    links_in(p, year).any()
 }
 
 #[cfg(test)]
@@ -90,14 +120,19 @@ mod tests {
     }
 
     #[test]
-    fn projects_joined_count_from_the_year_joined_trainings_only_in_their_year() {
+    fn projects_joined_count_from_the_year_joined_courses_in_the_years_they_run() {
         let p = Participation {
             joined_projects: vec![d("2016-12-31")],
-            trainings: vec![d("2015-05-01")],
+            courses: vec![Period {
+                start: d("2015-12-28"),
+                end: Some(d("2016-01-03")),
+            }],
             ..Default::default()
         };
         assert!(in_industry(&p, 2016) && in_industry(&p, 2017));
-        assert!(in_industry(&p, 2015), "the training of 2015");
+        assert!(in_industry(&p, 2015), "the course that began in 2015");
+        assert!(links_in(&p, 2016).course, "and ran into 2016");
+        assert!(!links_in(&p, 2017).course);
         assert!(!in_industry(&p, 2014));
         assert!(
             !in_industry(&Participation::default(), 2016),

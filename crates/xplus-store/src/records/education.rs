@@ -3,7 +3,7 @@
 //! gap list needs (which stations serve each village and their sessions).
 
 use super::filter::Arg;
-use super::read::household_scope;
+use super::read::{household_scope, poor_at_start, year_bounds};
 use super::shape::{column, shape};
 use super::RecordSession;
 use crate::error::StoreError;
@@ -12,10 +12,10 @@ use chrono::NaiveDate;
 use std::collections::HashMap;
 use xplus_core::accounts::Access;
 use xplus_core::education::coverage::{
-    gap_list, poor_at_start_of, CoverageReport, Gap, HouseholdTraining, Serving, TrainingTally,
+    gap_list, CoverageReport, Gap, HouseholdTraining, Serving, TrainingTally,
 };
 use xplus_core::interchange::{ColumnType, FileId, FileSpec, Value};
-use xplus_core::registry::{HouseholdStatus, RegionCode};
+use xplus_core::registry::RegionCode;
 
 /// (household, session) of an attendance row or a named attendee.
 static ATTENDED: FileSpec = shape(
@@ -25,20 +25,6 @@ static ATTENDED: FileSpec = shape(
     &[
         column("household_id", ColumnType::Text),
         column("session_id", ColumnType::Text),
-    ],
-);
-
-/// (household, village, status, identified year, exit year).
-static CANDIDATES: FileSpec = shape(
-    FileId::Households,
-    "households_of_year",
-    "年度贫困户",
-    &[
-        column("household_id", ColumnType::Text),
-        column("village_code", ColumnType::Region),
-        column("status", ColumnType::Enum(&HouseholdStatus::SPEC)),
-        column("identified_year", ColumnType::Year),
-        column("exit_year", ColumnType::Year),
     ],
 );
 
@@ -83,16 +69,7 @@ async fn training_in(
 ) -> Result<Vec<HouseholdTraining>, StoreError> {
     let scope = household_scope(access, today);
     let scope_sql = scope.render_where(&mut || "?".into());
-    let of_year = scope.clone().and(
-        "status <> 'removed' AND identified_year <= ?",
-        vec![Arg::Int(i64::from(year))],
-    );
-    let households_sql = format!(
-        "SELECT household_id, village_code, status, identified_year, exit_year FROM households{}",
-        of_year.render_where(&mut || "?".into())
-    );
-    let args: Vec<Arg> = of_year.args().cloned().collect();
-    let rows = s.query(&CANDIDATES, &households_sql, &args).await?;
+    let poor = poor_at_start(s, &scope, year).await?;
 
     let (first, last) = year_bounds(year);
     let within = if scope.is_empty() {
@@ -125,34 +102,18 @@ async fn training_in(
         }
     }
 
-    let mut out = Vec::new();
-    for r in rows {
-        let (Some(id), Some(village), Some(status), Some(identified)) = (
-            r[0].as_text(),
-            r[1].as_region(),
-            r[2].as_code().and_then(HouseholdStatus::parse),
-            r[3].as_int(),
-        ) else {
-            continue;
-        };
-        let exit = r[4].as_int().map(|y| y as i32);
-        if !poor_at_start_of(status, identified as i32, exit, year) {
-            continue;
-        }
-        let (sessions, person_times) = tally.of(id);
-        out.push(HouseholdTraining {
-            household_id: id.to_string(),
-            village,
-            sessions,
-            person_times,
-        });
-    }
-    Ok(out)
-}
-
-fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
-    let day = |m, d| NaiveDate::from_ymd_opt(year, m, d).expect("a real day");
-    (day(1, 1), day(12, 31))
+    Ok(poor
+        .into_iter()
+        .map(|(household_id, village)| {
+            let (sessions, person_times) = tally.of(&household_id);
+            HouseholdTraining {
+                household_id,
+                village,
+                sessions,
+                person_times,
+            }
+        })
+        .collect())
 }
 
 /// Coverage per village, town and county, and the gap list with each village's serving

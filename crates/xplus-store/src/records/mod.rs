@@ -14,6 +14,7 @@ mod education;
 mod entries;
 mod filter;
 mod history;
+mod industry;
 mod read;
 mod roll;
 mod save;
@@ -38,6 +39,10 @@ pub use entries::{
 pub(crate) use filter::render_marks;
 pub use filter::{Arg, Filter};
 pub use history::{audit_page, household_history, AuditQuery};
+pub use industry::{
+    by_village, industry_of_year, industry_overview, HouseholdIndustry, IndustryOverview,
+    OrgKindTally, PlannedExitVillage, Tally,
+};
 pub use read::{
     count_households, each_household, household, list_households, region, region_children,
     region_trail, village, HouseholdQuery, HouseholdRecord, HouseholdSort, HouseholdSummary,

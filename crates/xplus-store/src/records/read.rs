@@ -8,8 +8,9 @@ use crate::store::Store;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use xplus_core::accounts::{Access, Scope};
+use xplus_core::education::coverage::poor_at_start_of;
 use xplus_core::interchange::schema::{HOUSEHOLDS, INCOMES, MEMBERS, REGIONS};
-use xplus_core::interchange::Value;
+use xplus_core::interchange::{ColumnType, Value};
 use xplus_core::registry::{HouseholdStatus, Level, PovertyCause, RegionCode};
 
 /// The households an account reaches, as a condition on the households table.
@@ -23,6 +24,61 @@ pub(crate) fn household_scope(access: &Access, today: NaiveDate) -> Filter {
             vec![Arg::Text(cadre.clone()), Arg::Date(today), Arg::Date(today)],
         ),
     }
+}
+
+/// (household, village, status, identified year, exit year).
+static CANDIDATES: xplus_core::interchange::FileSpec = super::shape::shape(
+    xplus_core::interchange::FileId::Households,
+    "households_of_year",
+    "年度贫困户",
+    &[
+        super::shape::column("household_id", ColumnType::Text),
+        super::shape::column("village_code", ColumnType::Region),
+        super::shape::column("status", ColumnType::Enum(&HouseholdStatus::SPEC)),
+        super::shape::column("identified_year", ColumnType::Year),
+        super::shape::column("exit_year", ColumnType::Year),
+    ],
+);
+
+/// The households within `scope` that rules.md §6 looks at for `year` — poor or returned at
+/// its start — as (household, village), in household order.
+pub(super) async fn poor_at_start(
+    s: &mut dyn RecordSession,
+    scope: &Filter,
+    year: i32,
+) -> Result<Vec<(String, RegionCode)>, StoreError> {
+    let of_year = scope.clone().and(
+        "status <> 'removed' AND identified_year <= ?",
+        vec![Arg::Int(i64::from(year))],
+    );
+    let sql = format!(
+        "SELECT household_id, village_code, status, identified_year, exit_year FROM households{} \
+         ORDER BY household_id",
+        of_year.render_where(&mut || "?".into())
+    );
+    let args: Vec<Arg> = of_year.args().cloned().collect();
+    let mut out = Vec::new();
+    for r in s.query(&CANDIDATES, &sql, &args).await? {
+        let (Some(id), Some(village), Some(status), Some(identified)) = (
+            r[0].as_text(),
+            r[1].as_region(),
+            r[2].as_code().and_then(HouseholdStatus::parse),
+            r[3].as_int(),
+        ) else {
+            continue;
+        };
+        let exit = r[4].as_int().map(|y| y as i32);
+        if poor_at_start_of(status, identified as i32, exit, year) {
+            out.push((id.to_string(), village));
+        }
+    }
+    Ok(out)
+}
+
+/// The first and last day of `year`.
+pub(super) fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
+    let day = |m, d| NaiveDate::from_ymd_opt(year, m, d).expect("a real day");
+    (day(1, 1), day(12, 31))
 }
 
 fn within(filter: Filter, region: RegionCode) -> Filter {
