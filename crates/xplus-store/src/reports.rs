@@ -2,7 +2,7 @@
 //! village) and its gap list, the same from the command line and from the web page.
 
 use crate::error::StoreError;
-use crate::records::{AdjustmentView, CoverageView, DividendRun};
+use crate::records::{by_village, AdjustmentView, CoverageView, DividendRun, IndustryOverview};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use xplus_core::registry::Level;
 use xplus_core::values::format_date;
@@ -92,6 +92,109 @@ pub fn coverage_workbook(view: &CoverageView) -> Result<Vec<u8>, StoreError> {
             sheet.write_string(r, 6, &n.station_id).map_err(failed)?;
         }
     }
+    book.save_to_buffer().map_err(failed)
+}
+
+/// A cell of a plain sheet: text, or a count written as a number.
+enum Cell<'a> {
+    Text(&'a str),
+    Owned(String),
+    Count(u64),
+}
+
+/// A sheet named `name`: a bold header row, then `rows`.
+fn plain_sheet<'a>(
+    book: &mut Workbook,
+    name: &str,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<Cell<'a>>>,
+) -> Result<(), StoreError> {
+    let bold = Format::new().set_bold();
+    let sheet = book.add_worksheet();
+    sheet.set_name(name).map_err(failed)?;
+    for (c, h) in header.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(failed)?;
+    }
+    for (i, row) in rows.enumerate() {
+        let r = i as u32 + 1;
+        for (c, cell) in row.into_iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Cell::Text(t) => sheet.write_string(r, c, t),
+                Cell::Owned(t) => sheet.write_string(r, c, t),
+                Cell::Count(n) => sheet.write_number(r, c, n as f64),
+            }
+            .map_err(failed)?;
+        }
+    }
+    Ok(())
+}
+
+/// The 产业 workbook of a year: sheet 各村 (per village: poor at the start of the year, in
+/// industry, not reached), sheet 未参与产业户 (the gap list), sheet 预出列村一村一品.
+pub fn industry_workbook(o: &IndustryOverview) -> Result<Vec<u8>, StoreError> {
+    let mut book = Workbook::new();
+    plain_sheet(
+        &mut book,
+        "各村",
+        &[
+            "村代码 village code",
+            "村 village",
+            "年初贫困户 poor",
+            "参与产业或就业 in industry",
+            "未参与 not reached",
+        ],
+        by_village(&o.households)
+            .into_iter()
+            .map(|(code, (poor, in_industry))| {
+                let name = o.names.get(&code).map(String::as_str).unwrap_or("");
+                vec![
+                    Cell::Owned(code.to_string()),
+                    Cell::Text(name),
+                    Cell::Count(poor),
+                    Cell::Count(in_industry),
+                    Cell::Count(poor - in_industry),
+                ]
+            }),
+    )?;
+    plain_sheet(
+        &mut book,
+        "未参与产业户",
+        &["户编号 household", "村代码 village code", "村 village"],
+        o.gaps().map(|g| {
+            vec![
+                Cell::Text(&g.household_id),
+                Cell::Owned(g.village.to_string()),
+                Cell::Text(o.name(g.village)),
+            ]
+        }),
+    )?;
+    plain_sheet(
+        &mut book,
+        "预出列村一村一品",
+        &[
+            "村代码 village code",
+            "村 village",
+            "项目数 projects",
+            "产品 products",
+            "参与户 households joined",
+            "年初贫困户 poor",
+            "贫困户参与产业 poor in industry",
+        ],
+        o.planned_exit.iter().map(|v| {
+            vec![
+                Cell::Owned(v.code.to_string()),
+                Cell::Text(&v.name),
+                Cell::Count(v.projects),
+                Cell::Text(&v.products),
+                Cell::Count(v.joined),
+                Cell::Count(v.poor),
+                Cell::Count(v.poor_in_industry),
+            ]
+        }),
+    )?;
     book.save_to_buffer().map_err(failed)
 }
 

@@ -70,6 +70,7 @@ async fn openapi() -> Response {
     doc.merge(crate::api_modules::ModulesDoc::openapi());
     doc.merge(crate::api_entries::EntriesDoc::openapi());
     doc.merge(crate::api_collective::CollectiveDoc::openapi());
+    doc.merge(crate::api_industry::IndustryDoc::openapi());
     Json(doc).into_response()
 }
 

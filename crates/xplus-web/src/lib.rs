@@ -9,6 +9,7 @@
 mod api;
 mod api_collective;
 mod api_entries;
+mod api_industry;
 mod api_modules;
 mod assets;
 mod auth;
@@ -45,6 +46,7 @@ fn routes(state: AppState) -> Router {
         .merge(api_modules::routes())
         .merge(api_entries::routes())
         .merge(api_collective::routes())
+        .merge(api_industry::routes())
         .merge(assets::routes())
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

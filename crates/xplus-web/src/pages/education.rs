@@ -8,8 +8,7 @@ use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use xplus_core::education::coverage::{Coverage, Gap};
@@ -130,21 +129,8 @@ pub async fn export(
 ) -> Result<Response, WebError> {
     let (year, from) = p.read()?;
     let view = records::coverage(state.store.as_ref(), &user.access, year, from, today()).await?;
-    let bytes = tokio::task::spawn_blocking(move || xplus_store::reports::coverage_workbook(&view))
-        .await
-        .map_err(|e| WebError::from(xplus_store::StoreError::Interrupted(e.to_string())))??;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"coverage-{year}.xlsx\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    super::xlsx_download(format!("coverage-{year}.xlsx"), move || {
+        Ok(xplus_store::reports::coverage_workbook(&view)?)
+    })
+    .await
 }

@@ -11,7 +11,7 @@ use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use xplus_core::interchange::{cell, ColumnType, FileId, FileSpec, Value};
@@ -471,24 +471,8 @@ async fn export(
     )
     .await?;
     let full_ids = user.access.sees_full_id_numbers();
-    let bytes = tokio::task::spawn_blocking(move || workbook(l, spec, &list.rows, full_ids))
-        .await
-        .map_err(|e| WebError::from(StoreError::Interrupted(e.to_string())))??;
     let name = format!("{}-{}.xlsx", spec.name, today().format("%Y%m%d"));
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    super::xlsx_download(name, move || workbook(l, spec, &list.rows, full_ids)).await
 }
 
 /// The list as a workbook: Chinese headings (English beside), labels for codes, numbers as

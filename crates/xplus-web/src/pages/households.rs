@@ -8,8 +8,8 @@ use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use serde::Deserialize;
 use xplus_core::interchange::schema::{HOUSEHOLDS, INCOMES, MEMBERS};
 use xplus_core::interchange::{cell, Value};
@@ -267,24 +267,8 @@ pub async fn export(
         },
     )
     .await?;
-    let bytes = tokio::task::spawn_blocking(move || workbook(l, rows))
-        .await
-        .map_err(|e| WebError::from(xplus_store::StoreError::Interrupted(e.to_string())))??;
     let name = format!("households-{}.xlsx", today().format("%Y%m%d"));
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    super::xlsx_download(name, move || workbook(l, rows)).await
 }
 
 fn workbook(l: Lang, rows: Vec<HouseholdSummary>) -> Result<Vec<u8>, WebError> {

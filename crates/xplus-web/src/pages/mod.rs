@@ -11,6 +11,7 @@ mod education;
 pub(crate) mod entries;
 pub(crate) mod households;
 mod imports;
+mod industry;
 mod regions;
 
 use crate::auth::{self, Signed};
@@ -70,6 +71,8 @@ pub fn routes() -> Router<AppState> {
         .route("/collective", get(collective::overview))
         .route("/projects/{id}", get(collective::project))
         .route("/households/{id}/shares", get(collective::household))
+        .route("/industry", get(industry::overview))
+        .route("/industry.xlsx", get(industry::export))
         .route("/records", get(entries::index))
         .route("/records/{file}", get(entries::list).post(entries::save))
 }
@@ -110,6 +113,30 @@ pub fn is_htmx(headers: &HeaderMap) -> bool {
 
 pub fn html(t: &impl Template) -> Result<Response, WebError> {
     Ok(Html(t.render()?).into_response())
+}
+
+/// A workbook built off the async threads (a large one takes a while), sent as a download.
+pub async fn xlsx_download<F>(name: String, build: F) -> Result<Response, WebError>
+where
+    F: FnOnce() -> Result<Vec<u8>, WebError> + Send + 'static,
+{
+    let bytes = tokio::task::spawn_blocking(build)
+        .await
+        .map_err(|e| WebError::from(xplus_store::StoreError::Interrupted(e.to_string())))??;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 pub fn today() -> chrono::NaiveDate {

@@ -1,0 +1,158 @@
+//! The JSON API of the 产业 module: rules.md §6 `in_industry` of the households poor at the start
+//! of a year with the ways they take part, the gap list, the one-village-one-product coverage of
+//! the villages planned to exit, organisations by kind, training, job fairs and placements. The
+//! ledgers themselves are under /api/v1/records/{file}.
+
+use crate::api::ApiError;
+use crate::auth::ApiUser;
+use crate::pages::today;
+use crate::state::AppState;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use axum_extra::extract::WithRejection;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use xplus_store::records;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/api/v1/industry", get(overview))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(overview),
+    components(schemas(IndustryBody, LinkCounts, PlannedExitItem, OrgItem, GapItem))
+)]
+pub struct IndustryDoc;
+
+#[derive(Deserialize, IntoParams)]
+pub struct YearQuery {
+    /// The year (default: this year).
+    year: Option<i32>,
+}
+
+/// Households per way of taking part (a household may count in several).
+#[derive(Serialize, ToSchema)]
+pub struct LinkCounts {
+    brought_along: u64,
+    joined_project: u64,
+    own_industry: u64,
+    course: u64,
+    placement: u64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlannedExitItem {
+    village_code: String,
+    name: String,
+    projects: u64,
+    products: String,
+    households_joined: u64,
+    poor: u64,
+    poor_in_industry: u64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OrgItem {
+    /// party_orgs.csv `kind` code.
+    kind: String,
+    orgs: u64,
+    party_members: u64,
+    households_brought: u64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GapItem {
+    household_id: String,
+    village_code: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct IndustryBody {
+    year: i32,
+    /// Households poor or returned at the start of the year within reach.
+    poor: u64,
+    in_industry: u64,
+    by_link: LinkCounts,
+    /// Poor households in no industry or job, in household order.
+    gaps: Vec<GapItem>,
+    planned_exit_villages: Vec<PlannedExitItem>,
+    party_orgs: Vec<OrgItem>,
+    labour_courses: u64,
+    course_attendees: u64,
+    commissioner_trainings: u64,
+    commissioner_participants: u64,
+    job_fairs: u64,
+    posts_offered: u64,
+    /// Placements running in the year of every household within reach.
+    placements: u64,
+    persons_placed: u64,
+    households_placed: u64,
+}
+
+/// rules.md §6 `in_industry` for the year within reach, and the module's figures.
+#[utoipa::path(get, path = "/api/v1/industry", params(YearQuery),
+    responses((status = 200, body = IndustryBody), (status = 400, body = crate::api::Problem)))]
+async fn overview(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    WithRejection(Query(q), _): WithRejection<Query<YearQuery>, ApiError>,
+) -> Result<Response, ApiError> {
+    let year = crate::pages::checked_year(q.year)?;
+    let o = records::industry_overview(state.store.as_ref(), &user.access, year, today()).await?;
+    let [brought_along, joined_project, own_industry, course, placement] = o.by_link();
+    Ok(Json(IndustryBody {
+        year,
+        poor: o.households.len() as u64,
+        in_industry: o.in_industry(),
+        by_link: LinkCounts {
+            brought_along,
+            joined_project,
+            own_industry,
+            course,
+            placement,
+        },
+        gaps: o
+            .gaps()
+            .map(|g| GapItem {
+                household_id: g.household_id.clone(),
+                village_code: g.village.to_string(),
+            })
+            .collect(),
+        planned_exit_villages: o
+            .planned_exit
+            .iter()
+            .map(|v| PlannedExitItem {
+                village_code: v.code.to_string(),
+                name: v.name.clone(),
+                projects: v.projects,
+                products: v.products.clone(),
+                households_joined: v.joined,
+                poor: v.poor,
+                poor_in_industry: v.poor_in_industry,
+            })
+            .collect(),
+        party_orgs: o
+            .orgs
+            .iter()
+            .map(|g| OrgItem {
+                kind: g.kind.code().to_string(),
+                orgs: g.orgs,
+                party_members: g.party_members,
+                households_brought: g.brought,
+            })
+            .collect(),
+        labour_courses: o.courses.n,
+        course_attendees: o.courses.a,
+        commissioner_trainings: o.commissioner_trainings.n,
+        commissioner_participants: o.commissioner_trainings.a,
+        job_fairs: o.job_fairs.n,
+        posts_offered: o.job_fairs.a,
+        placements: o.placements.n,
+        persons_placed: o.placements.a,
+        households_placed: o.placements.b,
+    })
+    .into_response())
+}

@@ -1,0 +1,115 @@
+//! The 产业 page and API over HTTP: a household joins a one-village-one-product project through
+//! the ledger forms and then counts as in industry (rules.md §6) for its county, not for a town
+//! that does not reach it; the workbook downloads.
+
+mod common;
+
+use common::App;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn industry_page_api_and_workbook() {
+    let app = App::start().await;
+    let admin = app.sign_in("admin").await;
+    let tianchang = app.sign_in("tianchang").await;
+    // Before anything is recorded H001 (poor since 2014) is a gap.
+    let body: serde_json::Value = app
+        .get(&tianchang, "/api/v1/industry?year=2016")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (body["poor"].as_u64(), body["in_industry"].as_u64()),
+        (Some(1), Some(0)),
+        "{body}"
+    );
+    assert_eq!(body["gaps"][0]["household_id"], "H001", "{body}");
+
+    for (file, form) in [
+        (
+            "ovop_projects",
+            vec![
+                ("ovop_id", "YP1"),
+                ("village_code", "341181100201"),
+                ("product", "甲村葡萄"),
+                ("investment", "120000"),
+                ("year", "2016"),
+            ],
+        ),
+        (
+            "ovop_households",
+            vec![
+                ("ovop_id", "YP1"),
+                ("household_id", "H001"),
+                ("join_date", "2016-04-01"),
+            ],
+        ),
+    ] {
+        let mut form = form;
+        form.push(("_csrf", admin.csrf.as_str()));
+        let r = app
+            .post_form(&admin, &format!("/records/{file}"), &form)
+            .await;
+        assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap());
+    }
+
+    let page = app.page_text(&tianchang, "/industry?year=2016").await;
+    assert!(page.contains("<b id=\"in-industry\">1</b>"), "{page}");
+    assert!(page.contains("<b id=\"gaps-total\">0</b>"), "{page}");
+    let body: serde_json::Value = app
+        .get(&tianchang, "/api/v1/industry?year=2016")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["in_industry"], 1, "{body}");
+    assert_eq!(body["by_link"]["joined_project"], 1, "{body}");
+    assert_eq!(body["gaps"].as_array().unwrap().len(), 0, "{body}");
+    // The year before it joined, H001 is still a gap.
+    let body: serde_json::Value = app
+        .get(&tianchang, "/api/v1/industry?year=2015")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["in_industry"], 0, "{body}");
+
+    // 西涧 (a town of another county) reaches only its own H101, in no industry.
+    let xijian = app.sign_in("xijian").await;
+    let page = app.page_text(&xijian, "/industry?year=2016").await;
+    assert!(page.contains("<b id=\"poor\">1</b>"), "{page}");
+    assert!(page.contains("<b id=\"in-industry\">0</b>"), "{page}");
+    assert!(page.contains("/households/H101"), "{page}");
+    assert!(!page.contains("H001"), "{page}");
+    assert_eq!(
+        app.get(&tianchang, "/api/v1/industry?year=20160")
+            .await
+            .status()
+            .as_u16(),
+        400
+    );
+
+    let r = app.get(&tianchang, "/industry.xlsx?year=2016").await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("industry-2016.xlsx"));
+    let bytes = r.bytes().await.unwrap();
+    use calamine::Reader;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        ["各村", "未参与产业户", "预出列村一村一品"]
+    );
+    let villages = book.worksheet_range("各村").unwrap();
+    let row: Vec<String> = villages
+        .rows()
+        .nth(1)
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(row, ["341181100201", "甲村", "1", "1", "0"]);
+    app.cleanup().await;
+}
