@@ -176,3 +176,111 @@ async fn the_collective_views_read_within_reach() {
     assert!(p.is_none(), "P1 is 甲村's");
     db.cleanup().await;
 }
+
+#[tokio::test]
+async fn asset_register_hands_bot_over_on_its_end_date_and_the_village_page_reads_back() {
+    use chrono::NaiveDate;
+    use xplus_core::accounts::{Access, Role};
+    use xplus_core::collective::economy::AssetHolder;
+    use xplus_core::interchange::schema::VILLAGE_ENTERPRISES;
+    use xplus_core::interchange::{cell, Value};
+    use xplus_core::registry::RegionCode;
+    use xplus_core::rules::RuleSet;
+
+    let db = db().await;
+    let store = db.store.as_ref();
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let official = Access::of_account(
+        "tc",
+        Role::Official,
+        RegionCode::parse("341181000000").ok(),
+        None,
+    );
+    let holders = |list: Vec<records::AssetRow>| -> Vec<(String, AssetHolder)> {
+        list.into_iter().map(|a| (a.project_id, a.holder)).collect()
+    };
+    let end = day("2030-12-31");
+    let before = records::asset_register(store, &official, day("2030-12-30"))
+        .await
+        .unwrap();
+    assert_eq!(
+        before[1].value.0,
+        500 * 100 * 10,
+        "share value × total shares"
+    );
+    assert_eq!(
+        holders(before),
+        [
+            ("P1".to_string(), AssetHolder::Village),
+            ("P2".to_string(), AssetHolder::Concession { end: Some(end) })
+        ]
+    );
+    assert_eq!(
+        holders(
+            records::asset_register(store, &official, end)
+                .await
+                .unwrap()
+        )[1],
+        ("P2".to_string(), AssetHolder::PassedToVillage { on: end })
+    );
+
+    let today = day("2016-12-01");
+    let row: Vec<Value> = VILLAGE_ENTERPRISES
+        .columns
+        .iter()
+        .zip([
+            "QY1",
+            "341181100201",
+            "甲村农民专业合作社",
+            "cooperative",
+            "2014-03-01",
+            "500000",
+            "46",
+            "葡萄种植与销售",
+        ])
+        .map(|(c, v)| cell::parse(c, v, today).unwrap())
+        .collect();
+    records::save_entries(
+        store,
+        &official,
+        &RuleSet::default(),
+        vec![(&VILLAGE_ENTERPRISES, vec![row])],
+        today,
+    )
+    .await
+    .unwrap();
+    let village = RegionCode::parse("341181100201").unwrap();
+    let v = records::village_collective(store, &official, &RuleSet::default(), village, today)
+        .await
+        .unwrap()
+        .expect("天长市 reaches 甲村");
+    assert_eq!(v.name, "甲村");
+    // 52,000 yuan in 2016: neither empty-shell (below 50,000) nor strong (100,000).
+    assert_eq!(
+        v.incomes
+            .iter()
+            .map(|i| (i.year, i.income.0, i.empty_shell, i.strong))
+            .collect::<Vec<_>>(),
+        [(2016, 5_200_000, false, false)]
+    );
+    assert_eq!(v.projects.len(), 2);
+    assert_eq!(v.enterprises.len(), 1);
+    assert_eq!(v.enterprises[0][2].as_text(), Some("甲村农民专业合作社"));
+    let elsewhere = Access::of_account(
+        "li",
+        Role::Official,
+        RegionCode::parse("341182000000").ok(),
+        None,
+    );
+    assert!(
+        records::village_collective(store, &elsewhere, &RuleSet::default(), village, today)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(records::asset_register(store, &elsewhere, today)
+        .await
+        .unwrap()
+        .is_empty());
+    db.cleanup().await;
+}

@@ -15,21 +15,29 @@ use axum_extra::extract::WithRejection;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, OpenApi, ToSchema};
-use xplus_core::interchange::schema::{LOANS, PROJECTS};
+use xplus_core::collective::economy::AssetHolder;
+use xplus_core::interchange::schema::{LOANS, PROJECTS, VILLAGE_ENTERPRISES};
+use xplus_core::registry::RegionCode;
 use xplus_core::rules::RuleSet;
+use xplus_core::values::format_date;
 use xplus_store::records;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/collective", get(overview))
+        .route("/api/v1/assets", get(assets))
+        .route("/api/v1/collective/villages/{code}", get(village))
         .route("/api/v1/projects/{id}", get(project))
         .route("/api/v1/households/{id}/shares", get(shares))
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(overview, project, shares),
+    paths(overview, assets, village, project, shares),
     components(schemas(
+        AssetItem,
+        VillageCollectiveBody,
+        IncomeItem,
         CollectiveBody,
         VillageItem,
         LoanItem,
@@ -214,6 +222,122 @@ async fn shares(
             .map(|(p, y, n, a)| (p, y, n, a.to_string()))
             .collect(),
         loans: s.loans.iter().map(|r| object(&LOANS, r)).collect(),
+    })
+    .into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct OnQuery {
+    /// The day (YYYY-MM-DD; default: today).
+    date: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AssetItem {
+    project_id: String,
+    village_code: String,
+    village_name: String,
+    name: String,
+    /// projects.csv `model` code.
+    model: Option<String>,
+    /// Share value × total shares, yuan.
+    share_capital: String,
+    bot_enterprise: Option<String>,
+    /// `village`, `concession` or `passed_to_village` (rules.md §8 BOT).
+    held_by: String,
+    /// The concession's end: until when the enterprise runs it, or when it passed.
+    concession_end: Option<String>,
+}
+
+fn asset_item(a: records::AssetRow) -> AssetItem {
+    let (held_by, end) = match a.holder {
+        AssetHolder::Village => ("village", None),
+        AssetHolder::Concession { end } => ("concession", end),
+        AssetHolder::PassedToVillage { on } => ("passed_to_village", Some(on)),
+    };
+    AssetItem {
+        project_id: a.project_id,
+        village_code: a.village.to_string(),
+        village_name: a.village_name,
+        name: a.name,
+        model: a.model.map(|m| m.code().to_string()),
+        share_capital: a.value.to_string(),
+        bot_enterprise: a.enterprise,
+        held_by: held_by.to_string(),
+        concession_end: end.map(format_date),
+    }
+}
+
+/// The collective asset register within reach on a day: each project and who holds it.
+#[utoipa::path(get, path = "/api/v1/assets", params(OnQuery),
+    responses((status = 200, body = [AssetItem]), (status = 400, body = Problem)))]
+async fn assets(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    WithRejection(Query(q), _): WithRejection<Query<OnQuery>, ApiError>,
+) -> ApiResult {
+    let on = crate::pages::collective::day_of(q.date.as_deref())?;
+    let list = records::asset_register(state.store.as_ref(), &user.access, on).await?;
+    Ok(Json(list.into_iter().map(asset_item).collect::<Vec<_>>()).into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct IncomeItem {
+    year: i32,
+    operating_income: String,
+    empty_shell: bool,
+    strong: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VillageCollectiveBody {
+    village_code: String,
+    name: String,
+    incomes: Vec<IncomeItem>,
+    /// Its projects and who holds them today.
+    projects: Vec<AssetItem>,
+    /// village_enterprises.csv rows, column → text.
+    enterprises: Vec<BTreeMap<String, String>>,
+}
+
+/// A village's collective economy: income by year (rules.md §9), projects, enterprises and
+/// co-operatives.
+#[utoipa::path(get, path = "/api/v1/collective/villages/{code}",
+    responses((status = 200, body = VillageCollectiveBody), (status = 404, body = Problem)))]
+async fn village(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(code): Path<String>,
+) -> ApiResult {
+    let code = RegionCode::parse(&code).map_err(|_| ApiError(WebError::not_found()))?;
+    let v = records::village_collective(
+        state.store.as_ref(),
+        &user.access,
+        &RuleSet::default(),
+        code,
+        today(),
+    )
+    .await?
+    .ok_or_else(|| ApiError(WebError::not_found()))?;
+    Ok(Json(VillageCollectiveBody {
+        village_code: v.code.to_string(),
+        name: v.name,
+        incomes: v
+            .incomes
+            .iter()
+            .map(|i| IncomeItem {
+                year: i.year,
+                operating_income: i.income.to_string(),
+                empty_shell: i.empty_shell,
+                strong: i.strong,
+            })
+            .collect(),
+        projects: v.projects.into_iter().map(asset_item).collect(),
+        enterprises: v
+            .enterprises
+            .iter()
+            .map(|r| object(&VILLAGE_ENTERPRISES, r))
+            .collect(),
     })
     .into_response())
 }

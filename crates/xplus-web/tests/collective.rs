@@ -62,6 +62,49 @@ async fn collective_economy_pages_and_api() {
         app.get(&admin, "/projects/NOPE").await.status().as_u16(),
         404
     );
+    // A co-operative recorded from its ledger shows on the village's page; 西涧 does not reach it.
+    let form = [
+        ("_csrf", admin.csrf.as_str()),
+        ("enterprise_id", "QY1"),
+        ("village_code", "341181100201"),
+        ("name", "甲村农民专业合作社"),
+        ("kind", "cooperative"),
+        ("households", "46"),
+    ];
+    let r = app
+        .post_form(&admin, "/records/village_enterprises", &form)
+        .await;
+    assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap());
+    let page = app
+        .page_text(&tianchang, "/collective/villages/341181100201")
+        .await;
+    assert!(page.contains("甲村农民专业合作社"), "{page}");
+    assert!(page.contains("空壳村"), "49,999.99 yuan in 2016: {page}");
+    assert_eq!(
+        app.get(&xijian, "/collective/villages/341181100201")
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
+    let body: serde_json::Value = app
+        .get(&tianchang, "/api/v1/collective/villages/341181100201")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["incomes"][0]["empty_shell"], true, "{body}");
+    assert_eq!(body["enterprises"][0]["kind"], "cooperative", "{body}");
+    let assets = app.page_text(&tianchang, "/assets?date=2016-12-31").await;
+    assert!(assets.contains("id=\"assets\""), "{assets}");
+    assert_eq!(
+        app.get(&tianchang, "/api/v1/assets?date=2016-13-01")
+            .await
+            .status()
+            .as_u16(),
+        400
+    );
+
     let ledger = app.page_text(&admin, "/records/share_events").await;
     assert!(
         !ledger.contains("id=\"form\""),

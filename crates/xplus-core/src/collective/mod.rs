@@ -2,6 +2,7 @@
 
 pub mod adjust;
 pub mod dividends;
+pub mod economy;
 pub mod ledger;
 pub mod loan;
 
@@ -13,6 +14,16 @@ crate::labelled_enum! {
         AssetEquity = ("asset_equity", "经营性资产入股收益型"),
         Operation = ("operation", "生产经营收益型"),
         NonOperatingEquity = ("non_operating_equity", "非经营性资产入股收益型"),
+    }
+}
+
+crate::labelled_enum! {
+    /// A business a village runs itself (村办企业和合作社, rules.md §9's collective economy).
+    pub enum EnterpriseKind {
+        Enterprise = ("enterprise", "村集体企业"),
+        Cooperative = ("cooperative", "农民专业合作社"),
+        JointStock = ("joint_stock", "股份经济合作社"),
+        LabourService = ("labour_service", "劳务合作社"),
     }
 }
 

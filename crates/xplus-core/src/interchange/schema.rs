@@ -37,6 +37,7 @@ pub enum FileId {
     Distributions,
     Loans,
     DividendPayments,
+    VillageEnterprises,
     PartyOrgs,
     OrgHouseholds,
     OvopProjects,
@@ -277,6 +278,28 @@ pub static INCOMES: FileSpec = FileSpec {
     county: CountyFrom::Household(0),
 };
 
+pub static VILLAGE_ENTERPRISES: FileSpec = FileSpec {
+    id: FileId::VillageEnterprises,
+    name: "village_enterprises",
+    zh: "村办企业合作社",
+    columns: &[
+        col("enterprise_id", "企业编号", T::Text),
+        VILLAGE,
+        col("name", "名称", T::Text),
+        col(
+            "kind",
+            "类型",
+            T::Enum(&crate::collective::EnterpriseKind::SPEC),
+        ),
+        opt("established_date", "成立日期", T::Date),
+        opt("capital", "注册资本", MONEY),
+        opt("households", "带动农户数", COUNT),
+        opt("business", "经营范围", T::Text),
+    ],
+    key: &[0],
+    county: CountyFrom::Column(1),
+};
+
 pub static COLLECTIVE_INCOME: FileSpec = FileSpec {
     id: FileId::CollectiveIncome,
     name: "collective_income",
@@ -398,7 +421,7 @@ pub static STATISTICS: FileSpec = FileSpec {
 };
 
 /// Every file, in dependency order.
-pub static ALL_FILES: [&FileSpec; 42] = [
+pub static ALL_FILES: [&FileSpec; 43] = [
     &REGIONS,
     &VILLAGES,
     &HOUSEHOLDS,
@@ -428,6 +451,7 @@ pub static ALL_FILES: [&FileSpec; 42] = [
     &DISTRIBUTIONS,
     &LOANS,
     &DIVIDEND_PAYMENTS,
+    &VILLAGE_ENTERPRISES,
     &PARTY_ORGS,
     &ORG_HOUSEHOLDS,
     &OVOP_PROJECTS,

@@ -359,3 +359,49 @@ fn loans(
     }
     Ok(())
 }
+
+const BUSINESSES: [&str; 6] = [
+    "农产品种植、收购与销售",
+    "畜禽养殖与销售",
+    "农机作业服务",
+    "物业与厂房租赁",
+    "劳务输出与家政服务",
+    "乡村旅游与农家乐",
+];
+
+/// Enterprises and co-operatives some villages run (村办企业和合作社): more often in poor
+/// villages, where the co-operative is how the village product is sold. From its own random
+/// stream, so the files written before it stay the same for every seed.
+pub fn write_enterprises(out: &mut Writers, rng: &mut DemoRng, ctx: &Ctx) -> Result<(), DemoError> {
+    use xplus_core::collective::EnterpriseKind;
+    for v in &ctx.plan.villages {
+        let odds = if v.kind.is_poor() { 0.6 } else { 0.3 };
+        for (n, kind) in [
+            EnterpriseKind::Cooperative,
+            EnterpriseKind::JointStock,
+            EnterpriseKind::Enterprise,
+            EnterpriseKind::LabourService,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if !chance(rng, odds / (n as f64 + 1.0)) {
+                continue;
+            }
+            out.row(
+                FileId::VillageEnterprises,
+                &[
+                    text(format!("QY{}-{}", v.code, n + 1)),
+                    region(v.code),
+                    text(format!("{}{}", v.short, kind.label_zh())),
+                    code(kind.code()),
+                    date(day_in(rng, ymd(2010, 1, 1), ymd(2016, 10, 31))),
+                    money(Fen::from_yuan(between(rng, 5, 200) * 10_000)),
+                    int(between(rng, 8, 150)),
+                    text(*pick(rng, &BUSINESSES)),
+                ],
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -128,6 +128,8 @@ pub fn write(
     backbone::write(out, &mut rng, &mut more, &ctx, city_units, &county_units)?;
     let mut rng = stream(seed, county.code, rng::tag::COLLECTIVE);
     collective::write(out, &mut rng, &ctx)?;
+    let mut rng = stream(seed, county.code, rng::tag::ENTERPRISES);
+    collective::write_enterprises(out, &mut rng, &ctx)?;
     let mut rng = stream(seed, county.code, rng::tag::INDUSTRY);
     industry::write(out, &mut rng, &ctx)
 }

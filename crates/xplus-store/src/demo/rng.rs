@@ -24,6 +24,7 @@ pub mod tag {
     pub const EDUCATION_MORE: u64 = 8;
     pub const BACKBONE_MORE: u64 = 9;
     pub const INDUSTRY: u64 = 10;
+    pub const ENTERPRISES: u64 = 11;
 }
 
 fn splitmix(z: u64) -> u64 {

@@ -2,6 +2,7 @@
 //! §9 targets, pledge loans per county, one project with its holders and payments, and one
 //! household's shares, dividends and loans.
 
+use super::assets::holder_of;
 use super::filter::Arg;
 use super::read::household_scope;
 use super::shape::{column, shape, village_bounds, COUNT, HELD_SUM, SIGNED};
@@ -9,6 +10,7 @@ use crate::error::StoreError;
 use crate::store::Store;
 use chrono::NaiveDate;
 use xplus_core::accounts::Access;
+use xplus_core::collective::economy::{is_empty_shell, is_strong, AssetHolder};
 use xplus_core::interchange::schema::{LOANS, PROJECTS};
 use xplus_core::interchange::{ColumnType, FileId, FileSpec, Value};
 use xplus_core::registry::RegionCode;
@@ -29,11 +31,11 @@ static VILLAGE_INCOME: FileSpec = shape(
     ],
 );
 
-static COUNT_ONLY: FileSpec = shape(
+static INCOME_ONLY: FileSpec = shape(
     FileId::CollectiveIncome,
-    "count",
-    "计数",
-    &[column("n", COUNT)],
+    "income",
+    "集体经营性收入",
+    &[column("operating_income", MONEY)],
 );
 
 static COUNTY_LOANS: FileSpec = shape(
@@ -94,22 +96,24 @@ async fn empty_shell_count(
     s: &mut dyn super::RecordSession,
     range: &[Arg; 2],
     year: i32,
-    threshold: Fen,
+    rules: &RuleSet,
 ) -> Result<u64, StoreError> {
     let rows = s
         .query(
-            &COUNT_ONLY,
-            "SELECT count(*) FROM collective_income \
-             WHERE year = ? AND village_code BETWEEN ? AND ? AND operating_income < ?",
+            &INCOME_ONLY,
+            "SELECT operating_income FROM collective_income \
+             WHERE year = ? AND village_code BETWEEN ? AND ?",
             &[
                 Arg::Int(i64::from(year)),
                 range[0].clone(),
                 range[1].clone(),
-                Arg::Int(threshold.0),
             ],
         )
         .await?;
-    Ok(rows.first().and_then(|r| r[0].as_int()).unwrap_or(0).max(0) as u64)
+    Ok(rows
+        .iter()
+        .filter(|r| r[0].as_money().is_some_and(|i| is_empty_shell(i, rules)))
+        .count() as u64)
 }
 
 /// The collective economy of `year` for the villages within reach, and pledge loans per county
@@ -147,13 +151,13 @@ pub async fn collective_overview(
                 code: r[0].as_region()?,
                 name: r[1].as_text().unwrap_or_default().to_string(),
                 poor_village: r[2].as_bool().unwrap_or(false),
-                empty_shell: income.is_some_and(|i| i.0 < threshold.0),
-                strong: income.is_some_and(|i| i.0 >= strong_income.0),
+                empty_shell: income.is_some_and(|i| is_empty_shell(i, rules)),
+                strong: income.is_some_and(|i| is_strong(i, rules)),
                 income,
             })
         })
         .collect();
-    let empty_shell_last_year = empty_shell_count(s.as_mut(), &range, year - 1, threshold).await?;
+    let empty_shell_last_year = empty_shell_count(s.as_mut(), &range, year - 1, rules).await?;
     let loans = s
         .query(
             &COUNTY_LOANS,
@@ -302,10 +306,11 @@ pub async fn project_view(
             ))
         })
         .collect();
-    let transferred = project[7]
-        .as_text()
-        .filter(|t| !t.is_empty())
-        .map(|_| project[9].as_date().is_some_and(|end| end <= today));
+    let transferred = match holder_of(&project, today) {
+        AssetHolder::Village => None,
+        AssetHolder::Concession { .. } => Some(false),
+        AssetHolder::PassedToVillage { .. } => Some(true),
+    };
     Ok(Some(ProjectView {
         held: holders.iter().map(|h| h.1).sum(),
         holders,

@@ -19,7 +19,7 @@ use xplus_core::interchange::{cell, FileId, FileSpec, Value};
 use xplus_core::rules::RuleSet;
 
 /// The files listed here, in the order of the bundle.
-pub const ENTRY_FILES: [FileId; 35] = [
+pub const ENTRY_FILES: [FileId; 36] = [
     FileId::Stations,
     FileId::StationCoverage,
     FileId::StationChecks,
@@ -43,6 +43,7 @@ pub const ENTRY_FILES: [FileId; 35] = [
     FileId::Distributions,
     FileId::Loans,
     FileId::DividendPayments,
+    FileId::VillageEnterprises,
     FileId::PartyOrgs,
     FileId::OrgHouseholds,
     FileId::OvopProjects,
@@ -107,6 +108,7 @@ fn place(file: FileId) -> Place {
         | Startups
         | Secretaries
         | CollectiveIncome
+        | VillageEnterprises
         | Projects
         | PartyOrgs
         | OvopProjects

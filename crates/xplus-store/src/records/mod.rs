@@ -7,6 +7,7 @@
 
 mod activity;
 mod adjustment;
+mod assets;
 mod backbone;
 mod collective;
 mod dividends;
@@ -23,6 +24,7 @@ mod shape;
 
 pub use activity::{unit_pairings, visits_by_month, CadreVisits, UnitPairingView};
 pub use adjustment::{adjustment_plan, apply_adjustment, AdjustmentApplied, AdjustmentView};
+pub use assets::{asset_register, village_collective, AssetRow, IncomeYear, VillageCollective};
 pub use backbone::{
     helper_suggestions, household_pairings, save_pairing, save_unit_pairing, HelperSuggestion,
     PairingRequest, PairingView,

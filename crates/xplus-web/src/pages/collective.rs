@@ -11,9 +11,15 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
+use xplus_core::collective::economy::AssetHolder;
+use xplus_core::interchange::schema::VILLAGE_ENTERPRISES;
 use xplus_core::interchange::schema::{LOANS, PROJECTS};
+use xplus_core::registry::RegionCode;
 use xplus_core::rules::RuleSet;
-use xplus_store::records::{self, CollectiveOverview, HouseholdShares, ProjectView};
+use xplus_core::values::{format_date, parse_date};
+use xplus_store::records::{
+    self, AssetRow, CollectiveOverview, HouseholdShares, ProjectView, VillageCollective,
+};
 
 #[derive(Template)]
 #[template(path = "collective.html")]
@@ -140,5 +146,144 @@ pub async fn household(
         loans,
         id,
         s,
+    })
+}
+
+#[derive(serde::Deserialize)]
+pub struct OnParam {
+    date: Option<String>,
+}
+
+/// `?date=` (default today).
+pub(crate) fn day_of(text: Option<&str>) -> Result<chrono::NaiveDate, WebError> {
+    match text.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => parse_date(d).map_err(|e| WebError::bad_request(e.to_string())),
+        None => Ok(today()),
+    }
+}
+
+/// Who holds an asset, as the register says it.
+pub(crate) fn holder_text(l: Lang, a: &AssetRow) -> String {
+    let enterprise = a.enterprise.as_deref().unwrap_or("");
+    match a.holder {
+        AssetHolder::Village => l.t("村集体", "the village collective").to_string(),
+        AssetHolder::Concession { end: Some(end) } => format!(
+            "{enterprise} {}{}",
+            l.t("特许经营至", "runs it until "),
+            format_date(end)
+        ),
+        AssetHolder::Concession { end: None } => {
+            format!("{enterprise} {}", l.t("特许经营中", "under concession"))
+        }
+        AssetHolder::PassedToVillage { on } => format!(
+            "{}{}{} {enterprise}{}",
+            l.t("村集体（", "the village collective (since "),
+            format_date(on),
+            l.t("期满无偿移交，原", ", handed over free by"),
+            l.t("）", ")")
+        ),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "assets.html")]
+struct AssetsPage {
+    c: Chrome,
+    on: String,
+    assets: Vec<AssetRow>,
+}
+
+impl AssetsPage {
+    fn holder(&self, a: &AssetRow) -> String {
+        holder_text(self.c.l, a)
+    }
+
+    fn model(&self, a: &AssetRow) -> String {
+        a.model
+            .map(|m| self.c.l.label(m.code(), m.label_zh()))
+            .unwrap_or_default()
+    }
+
+    /// (under concession, passed to the village, the village's from the start).
+    fn counts(&self) -> (usize, usize, usize) {
+        let of = |f: fn(&AssetHolder) -> bool| self.assets.iter().filter(|a| f(&a.holder)).count();
+        (
+            of(|h| matches!(h, AssetHolder::Concession { .. })),
+            of(|h| matches!(h, AssetHolder::PassedToVillage { .. })),
+            of(|h| matches!(h, AssetHolder::Village)),
+        )
+    }
+}
+
+/// The collective asset register (资产台账) on a day.
+pub async fn assets(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    l: Lang,
+    Query(p): Query<OnParam>,
+) -> Result<Response, WebError> {
+    let on = day_of(p.date.as_deref())?;
+    let assets = records::asset_register(state.store.as_ref(), &user.access, on).await?;
+    html(&AssetsPage {
+        c: Chrome::new(l, &user, "collective"),
+        on: format_date(on),
+        assets,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "village_collective.html")]
+struct VillagePage {
+    c: Chrome,
+    v: VillageCollective,
+    enterprise_headers: Vec<String>,
+    enterprises: Vec<Vec<String>>,
+}
+
+impl VillagePage {
+    fn holder(&self, a: &AssetRow) -> String {
+        holder_text(self.c.l, a)
+    }
+}
+
+/// A village's collective economy: income by year, projects and who holds them today, and the
+/// enterprises and co-operatives it runs.
+pub async fn village(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    l: Lang,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    let code = RegionCode::parse(&code).map_err(|_| WebError::not_found())?;
+    let v = records::village_collective(
+        state.store.as_ref(),
+        &user.access,
+        &RuleSet::default(),
+        code,
+        today(),
+    )
+    .await?
+    .ok_or_else(WebError::not_found)?;
+    let enterprises = v
+        .enterprises
+        .iter()
+        .map(|r| {
+            VILLAGE_ENTERPRISES
+                .columns
+                .iter()
+                .zip(r)
+                .map(|(c, value)| shown(l, c, value, true))
+                .collect()
+        })
+        .collect();
+    html(&VillagePage {
+        c: Chrome::new(l, &user, "collective"),
+        enterprise_headers: VILLAGE_ENTERPRISES
+            .columns
+            .iter()
+            .map(|c| crate::forms::column_label(l, c.zh, c.en))
+            .collect(),
+        enterprises,
+        v,
     })
 }

@@ -5,7 +5,7 @@ mod activity;
 mod attendance;
 mod audit;
 mod backbone;
-mod collective;
+pub(crate) mod collective;
 mod edit;
 mod education;
 pub(crate) mod entries;
@@ -69,6 +69,8 @@ pub fn routes() -> Router<AppState> {
         .route("/visits", get(activity::visits))
         .route("/attendance", get(attendance::form).post(attendance::save))
         .route("/collective", get(collective::overview))
+        .route("/collective/villages/{code}", get(collective::village))
+        .route("/assets", get(collective::assets))
         .route("/projects/{id}", get(collective::project))
         .route("/households/{id}/shares", get(collective::household))
         .route("/industry", get(industry::overview))

@@ -540,7 +540,7 @@ impl Validator {
                     ctx.commissioners.insert(&id, (), row)
                 })
             }
-            FileId::CommissionerTrainings | FileId::JobFairs => {
+            FileId::CommissionerTrainings | FileId::JobFairs | FileId::VillageEnterprises => {
                 let parts = [text(values, 0).to_string()];
                 self.text_key(spec, row, values, &parts)
             }
