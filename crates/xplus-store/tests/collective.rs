@@ -284,3 +284,116 @@ async fn asset_register_hands_bot_over_on_its_end_date_and_the_village_page_read
         .is_empty());
     db.cleanup().await;
 }
+
+#[tokio::test]
+async fn pledge_loans_written_from_a_page_keep_the_caps_of_rules_8() {
+    use chrono::NaiveDate;
+    use xplus_core::accounts::{Access, Role};
+    use xplus_core::interchange::schema::LOANS;
+    use xplus_core::interchange::{cell, Value};
+    use xplus_core::registry::RegionCode;
+    use xplus_core::rules::RuleSet;
+
+    let db = db().await;
+    let store = db.store.as_ref();
+    let today = NaiveDate::from_ymd_opt(2017, 3, 1).unwrap();
+    let official = Access::of_account(
+        "tc",
+        Role::Official,
+        RegionCode::parse("341181000000").ok(),
+        None,
+    );
+    let loan = |cells: [&str; 8]| -> Vec<Value> {
+        LOANS
+            .columns
+            .iter()
+            .zip(cells)
+            .map(|(c, v)| cell::parse(c, v, today).unwrap())
+            .collect()
+    };
+    let rules = RuleSet::default();
+    let save = |row: Vec<Value>| {
+        records::save_entries(store, &official, &rules, vec![(&LOANS, vec![row])], today)
+    };
+    let refused = |r: Result<records::SavedEntries, StoreError>| match r {
+        Err(StoreError::Rejected(p)) => (p[0].field.clone(), p[0].message.clone()),
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    // H001 holds 5 shares of P1 (1,000 yuan each), all pledged to L1 (40,000 yuan, the cap).
+    let (field, message) = refused(
+        save(loan([
+            "L2",
+            "H001",
+            "P1",
+            "1",
+            "1000",
+            "2016-06-01",
+            "12",
+            "",
+        ]))
+        .await,
+    );
+    assert_eq!(field, "pledged_shares", "{message}");
+    assert!(message.contains("rules.md §8"), "{message}");
+    // L1 itself, one fen over 8 × 5 × 1,000 yuan; and a term of 61 months.
+    let (field, message) = refused(
+        save(loan([
+            "L1",
+            "H001",
+            "P1",
+            "5",
+            "40000.01",
+            "2016-01-10",
+            "60",
+            "",
+        ]))
+        .await,
+    );
+    assert_eq!(field, "amount", "{message}");
+    assert!(message.contains("40000.00"), "the cap named: {message}");
+    let (field, _) = refused(
+        save(loan([
+            "L1",
+            "H001",
+            "P1",
+            "5",
+            "40000",
+            "2016-01-10",
+            "61",
+            "",
+        ]))
+        .await,
+    );
+    assert_eq!(field, "term_months");
+    // Repaid on 2017-01-10: L1 is rewritten (not a second L1), and its shares are free again.
+    save(loan([
+        "L1",
+        "H001",
+        "P1",
+        "5",
+        "40000",
+        "2016-01-10",
+        "60",
+        "2017-01-10",
+    ]))
+    .await
+    .unwrap();
+    save(loan([
+        "L2",
+        "H001",
+        "P1",
+        "5",
+        "40000",
+        "2017-02-01",
+        "36",
+        "",
+    ]))
+    .await
+    .unwrap();
+    let h = records::household_shares(store, &official, "H001", today)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(h.loans.len(), 2);
+    db.cleanup().await;
+}

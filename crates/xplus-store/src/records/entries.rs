@@ -14,7 +14,7 @@ use crate::store::Store;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
 use xplus_core::accounts::{Access, Role, Scope};
-use xplus_core::interchange::schema::{self, ALL_FILES, MEMBERS};
+use xplus_core::interchange::schema::{self, ALL_FILES, LOANS, MEMBERS, SHARE_EVENTS};
 use xplus_core::interchange::{cell, FileId, FileSpec, Value};
 use xplus_core::rules::RuleSet;
 
@@ -59,14 +59,14 @@ pub const ENTRY_FILES: [FileId; 36] = [
 ];
 
 /// Listed but written elsewhere: pairings under rules.md §7 (`save_unit_pairing`); the share
-/// ledger, loans, projects, income and payments under §8, whose checks need a project's whole
-/// ledger (a bundle import, `xplus dividends --apply`, the yearly adjustment).
-const READ_ONLY: [FileId; 6] = [
+/// ledger, projects, income and payments under §8, whose checks need a project's whole ledger
+/// (a bundle import, `xplus dividends --apply`, the yearly adjustment). Pledge loans are written
+/// here: their caps need only the household's own ledger.
+const READ_ONLY: [FileId; 5] = [
     FileId::UnitVillagePairings,
     FileId::Projects,
     FileId::ShareEvents,
     FileId::Distributions,
-    FileId::Loans,
     FileId::DividendPayments,
 ];
 
@@ -337,6 +337,39 @@ async fn stored_context(
         }
     }
     let mut loaded: BTreeMap<FileId, Vec<Vec<Value>>> = BTreeMap::new();
+    // A pledge loan's caps read the household's share ledger and its other loans (rules.md §8);
+    // the loans written now replace their stored versions.
+    let loans: Vec<&Vec<Value>> = new
+        .iter()
+        .filter(|(spec, _)| spec.id == FileId::Loans)
+        .flat_map(|(_, rows)| rows)
+        .collect();
+    if !loans.is_empty() {
+        let ids: BTreeSet<String> = loans
+            .iter()
+            .filter_map(|r| r[0].as_text().map(str::to_string))
+            .collect();
+        let households: Vec<Arg> = loans
+            .iter()
+            .filter_map(|r| r[1].as_text().map(|h| Arg::Text(h.to_string())))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let events = select_in(s, &SHARE_EVENTS, "household_id", households.clone()).await?;
+        let others: Vec<Vec<Value>> = select_in(s, &LOANS, "household_id", households)
+            .await?
+            .into_iter()
+            .filter(|r| r[0].as_text().is_none_or(|id| !ids.contains(id)))
+            .collect();
+        for row in &events {
+            want_refs(&mut wanted, &SHARE_EVENTS, row);
+        }
+        for row in &others {
+            want_refs(&mut wanted, &LOANS, row);
+        }
+        loaded.insert(FileId::ShareEvents, events);
+        loaded.insert(FileId::Loans, others);
+    }
     if !members_of.is_empty() {
         let ids: Vec<Arg> = members_of.into_iter().map(Arg::Text).collect();
         let rows = select_in(s, &MEMBERS, "household_id", ids).await?;

@@ -512,6 +512,7 @@ pub(crate) fn check_rows(
         v.ctx.finish_file(spec.id);
     }
     v.check_members();
+    v.check_shares();
     v.flush();
     CheckedRows {
         rows: if v.errors.is_empty() {
