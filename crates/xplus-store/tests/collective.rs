@@ -335,6 +335,49 @@ async fn pledge_loans_written_from_a_page_keep_the_caps_of_rules_8() {
     );
     assert_eq!(field, "pledged_shares", "{message}");
     assert!(message.contains("rules.md §8"), "{message}");
+    // Nor one that starts earlier and would still run when L1 pledges all 5 shares.
+    let (field, _) = refused(
+        save(loan([
+            "L3",
+            "H001",
+            "P1",
+            "5",
+            "40000",
+            "2015-06-01",
+            "60",
+            "",
+        ]))
+        .await,
+    );
+    assert_eq!(field, "pledged_shares");
+    // Another county's official is told nothing about H001's holdings: the row is outside reach.
+    let elsewhere = Access::of_account(
+        "li",
+        Role::Official,
+        RegionCode::parse("341182000000").ok(),
+        None,
+    );
+    let r = records::save_entries(
+        store,
+        &elsewhere,
+        &rules,
+        vec![(
+            &LOANS,
+            vec![loan([
+                "L9",
+                "H001",
+                "P1",
+                "6",
+                "1000",
+                "2015-06-01",
+                "12",
+                "",
+            ])],
+        )],
+        today,
+    )
+    .await;
+    assert!(matches!(r, Err(StoreError::Forbidden(_))), "{r:?}");
     // L1 itself, one fen over 8 × 5 × 1,000 yuan; and a term of 61 months.
     let (field, message) = refused(
         save(loan([
@@ -390,6 +433,21 @@ async fn pledge_loans_written_from_a_page_keep_the_caps_of_rules_8() {
     ]))
     .await
     .unwrap();
+    // L1 unpaid again would overlap L2 on 5 shares.
+    let (field, _) = refused(
+        save(loan([
+            "L1",
+            "H001",
+            "P1",
+            "5",
+            "40000",
+            "2016-01-10",
+            "60",
+            "",
+        ]))
+        .await,
+    );
+    assert_eq!(field, "pledged_shares");
     let h = records::household_shares(store, &official, "H001", today)
         .await
         .unwrap()

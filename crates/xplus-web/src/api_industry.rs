@@ -31,6 +31,10 @@ pub struct IndustryDoc;
 pub struct YearQuery {
     /// The year (default: this year).
     year: Option<i32>,
+    /// Page of the gap list, from 1.
+    page: Option<u64>,
+    /// Gap households per page (default 1,000, at most 10,000).
+    per_page: Option<u64>,
 }
 
 /// Households per way of taking part (a household may count in several).
@@ -76,7 +80,9 @@ pub struct IndustryBody {
     poor: u64,
     in_industry: u64,
     by_link: LinkCounts,
-    /// Poor households in no industry or job, in household order.
+    /// Poor households in no industry or job.
+    gaps_total: u64,
+    /// One page of them (`page`, `per_page`), in household order.
     gaps: Vec<GapItem>,
     planned_exit_villages: Vec<PlannedExitItem>,
     party_orgs: Vec<OrgItem>,
@@ -103,6 +109,8 @@ async fn overview(
     let year = crate::pages::checked_year(q.year)?;
     let o = records::industry_overview(state.store.as_ref(), &user.access, year, today()).await?;
     let [brought_along, joined_project, own_industry, course, placement] = o.by_link();
+    let per_page = q.per_page.unwrap_or(1_000).clamp(1, 10_000);
+    let skip = (q.page.unwrap_or(1).max(1) - 1).saturating_mul(per_page);
     Ok(Json(IndustryBody {
         year,
         poor: o.households.len() as u64,
@@ -114,8 +122,11 @@ async fn overview(
             course,
             placement,
         },
+        gaps_total: o.gaps().count() as u64,
         gaps: o
             .gaps()
+            .skip(usize::try_from(skip).unwrap_or(usize::MAX))
+            .take(per_page as usize)
             .map(|g| GapItem {
                 household_id: g.household_id.clone(),
                 village_code: g.village.to_string(),

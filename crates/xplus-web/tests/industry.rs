@@ -65,6 +65,7 @@ async fn industry_page_api_and_workbook() {
     assert_eq!(body["in_industry"], 1, "{body}");
     assert_eq!(body["by_link"]["joined_project"], 1, "{body}");
     assert_eq!(body["gaps"].as_array().unwrap().len(), 0, "{body}");
+    assert_eq!(body["gaps_total"], 0, "{body}");
     // The year before it joined, H001 is still a gap.
     let body: serde_json::Value = app
         .get(&tianchang, "/api/v1/industry?year=2015")

@@ -6,9 +6,10 @@ use crate::values::Date;
 use crate::Fen;
 
 /// Empty-shell village (空壳村): operating income of the year below the configured minimum
-/// (50,000 yuan by default; the strict variant sets it to zero, "no operating income").
+/// (50,000 yuan by default), or none at all — so that the strict variant, a minimum of zero,
+/// means "no operating income" rather than nothing.
 pub fn is_empty_shell(income: Fen, rules: &RuleSet) -> bool {
-    income.0 < rules.collective_income_min.value.0
+    income.0 <= 0 || income.0 < rules.collective_income_min.value.0
 }
 
 /// A village at or above the strong-village income of the "50% over 100,000 yuan" goal.
@@ -64,11 +65,8 @@ mod tests {
             },
             ..RuleSet::default()
         };
-        assert!(
-            !is_empty_shell(Fen(0), &strict),
-            "no income is not below zero"
-        );
-        assert!(!is_empty_shell(Fen(1), &strict));
+        assert!(is_empty_shell(Fen(0), &strict), "no operating income");
+        assert!(!is_empty_shell(Fen(1), &strict), "one fen is some");
     }
 
     #[test]

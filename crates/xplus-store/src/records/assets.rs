@@ -4,7 +4,7 @@
 //! the enterprises and co-operatives it runs.
 
 use super::filter::{Arg, Filter};
-use super::read::region_names;
+use super::read::{names_of, region_names};
 use super::shape::village_bounds;
 use super::RecordSession;
 use crate::error::StoreError;
@@ -48,15 +48,12 @@ async fn assets_where(
     let rows = s
         .select(&PROJECTS, filter, "village_code, project_id", None)
         .await?;
-    let mut codes: Vec<i64> = rows
-        .iter()
-        .filter_map(|r| r[1].as_region().map(|c| c.as_u64() as i64))
-        .collect();
-    codes.dedup();
-    let mut names = std::collections::HashMap::new();
-    for chunk in codes.chunks(500) {
-        names.extend(region_names(s, chunk.to_vec()).await?);
-    }
+    let names = names_of(
+        s,
+        rows.iter()
+            .filter_map(|r| r[1].as_region().map(|c| c.as_u64())),
+    )
+    .await?;
     Ok(rows
         .into_iter()
         .filter_map(|r| {

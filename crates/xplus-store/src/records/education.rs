@@ -175,11 +175,7 @@ pub async fn coverage(
         }
     }
     let gaps = gap_list(&households, &serving, from);
-    let codes: Vec<i64> = report.by_region.keys().map(|c| c.as_u64() as i64).collect();
-    let mut names = HashMap::new();
-    for chunk in codes.chunks(500) {
-        names.extend(super::read::region_names(s, chunk.to_vec()).await?);
-    }
+    let names = super::read::names_of(s, report.by_region.keys().map(|c| c.as_u64())).await?;
     Ok(CoverageView {
         year,
         report,

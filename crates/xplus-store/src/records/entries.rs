@@ -439,6 +439,13 @@ pub async fn save_entries(
     }
     let several = new.iter().map(|(_, r)| r.len()).sum::<usize>() > 1;
     let mut s = store.write_session().await?;
+    for (spec, rows) in &new {
+        for row in rows {
+            if !written_within(s.as_mut(), access, spec, row, today).await? {
+                return Err(outside(spec));
+            }
+        }
+    }
     let stored = stored_context(s.as_mut(), &new).await?;
     let checked = check_rows(rules, today, stored, new);
     if !checked.errors.is_empty() {
@@ -512,6 +519,50 @@ pub async fn save_entries(
             .map(|w| format!("{}: {}", w.column, w.reason))
             .collect(),
     })
+}
+
+/// Whether a row as written is placed within `access`'s reach. Judged before anything stored is
+/// read for the row's checks, so that a refusal cannot tell an account about records outside
+/// its reach (a member list, share holdings).
+async fn written_within(
+    s: &mut dyn RecordSession,
+    access: &Access,
+    spec: &'static FileSpec,
+    row: &[Value],
+    today: NaiveDate,
+) -> Result<bool, StoreError> {
+    let filter = reach(spec.id, access, today);
+    if filter.is_empty() {
+        return Ok(true);
+    }
+    let (table, column): (&'static FileSpec, &str) = match place(spec.id) {
+        Place::Village(column) => {
+            let code = spec
+                .column_index(column)
+                .and_then(|i| row[i].as_region())
+                .map(|c| c.as_u64());
+            return Ok(match (&access.scope, code) {
+                (Scope::Region(r), Some(code)) => {
+                    let (lo, hi) = crate::sql::range_of(r.as_u64(), r.level());
+                    (lo..=hi).contains(&code)
+                }
+                _ => false,
+            });
+        }
+        Place::Household => (&schema::HOUSEHOLDS, "household_id"),
+        Place::Station => (&schema::STATIONS, "station_id"),
+        Place::Project => (&schema::PROJECTS, "project_id"),
+        Place::Secretary => (&schema::SECRETARIES, "secretary_id"),
+        Place::Cadre => (&schema::CADRES, "cadre_id"),
+        // Units and cadres: an administrator's (see `may_write`).
+        Place::Nowhere => return Ok(true),
+    };
+    let Some(i) = spec.column_index(column) else {
+        return Ok(false);
+    };
+    Ok(s.count(table, &equal_to(filter, &spec.columns[i], &row[i]))
+        .await?
+        > 0)
 }
 
 fn outside(spec: &FileSpec) -> StoreError {

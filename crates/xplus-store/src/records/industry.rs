@@ -5,7 +5,7 @@
 //! job fairs and placements.
 
 use super::filter::{Arg, Filter};
-use super::read::{household_scope, poor_at_start, region_names, year_bounds};
+use super::read::{household_scope, names_of, poor_at_start, year_bounds};
 use super::shape::{column, shape, village_bounds, COUNT};
 use super::RecordSession;
 use crate::error::StoreError;
@@ -84,18 +84,6 @@ pub struct HouseholdIndustry {
     pub links: IndustryLinks,
 }
 
-/// The households of `access`'s reach poor or returned at the start of `year`, with rules.md §6
-/// `in_industry` and why, in household order.
-pub async fn industry_of_year(
-    store: &dyn Store,
-    access: &Access,
-    year: i32,
-    today: NaiveDate,
-) -> Result<Vec<HouseholdIndustry>, StoreError> {
-    let mut s = store.read_session().await?;
-    industry_in(s.as_mut(), &household_scope(access, today), year).await
-}
-
 /// Rows of `sql` (household, day, optional day) for households within `scope`; `{within}` in
 /// `sql` is replaced by the scope condition on `alias`.
 async fn dated(
@@ -126,6 +114,7 @@ async fn participation_in(
     s: &mut dyn RecordSession,
     scope: &Filter,
     year: i32,
+    placements: &[(String, String, Period)],
 ) -> Result<HashMap<String, Participation>, StoreError> {
     let (_, last) = year_bounds(year);
     let mut of: HashMap<String, Participation> = HashMap::new();
@@ -200,8 +189,11 @@ async fn participation_in(
                 .push(Period { start, end });
         }
     }
-    for (household, _, period) in placements_by_end_of(s, scope, year).await? {
-        of.entry(household).or_default().placements.push(period);
+    for (household, _, period) in placements {
+        of.entry(household.clone())
+            .or_default()
+            .placements
+            .push(*period);
     }
     Ok(of)
 }
@@ -235,13 +227,16 @@ async fn placements_by_end_of(
         .collect())
 }
 
+/// The households within `scope` poor at the start of `year` and how they take part in it;
+/// `placements` are those of `placements_by_end_of` for the same scope and year.
 pub(super) async fn industry_in(
     s: &mut dyn RecordSession,
     scope: &Filter,
     year: i32,
+    placements: &[(String, String, Period)],
 ) -> Result<Vec<HouseholdIndustry>, StoreError> {
     let poor = poor_at_start(s, scope, year).await?;
-    let participation = participation_in(s, scope, year).await?;
+    let participation = participation_in(s, scope, year, placements).await?;
     Ok(poor
         .into_iter()
         .map(|(household_id, village)| {
@@ -358,7 +353,8 @@ pub async fn industry_overview(
     let mut s = store.read_session().await?;
     let s = s.as_mut();
     let scope = household_scope(access, today);
-    let households = industry_in(s, &scope, year).await?;
+    let placed = placements_by_end_of(s, &scope, year).await?;
+    let households = industry_in(s, &scope, year, &placed).await?;
     let range = village_bounds(access);
     let (first, last) = year_bounds(year);
     // Courses and fairs are placed by a region code of any level; the bounds hold the region's
@@ -371,7 +367,7 @@ pub async fn industry_overview(
             &VILLAGE_OVOP,
             "SELECT v.village_code, r.name, \
              (SELECT count(*) FROM ovop_projects p WHERE p.village_code = v.village_code \
-              AND p.year <= ?), \
+              AND (p.year IS NULL OR p.year <= ?)), \
              (SELECT count(DISTINCT j.household_id) FROM ovop_households j \
               JOIN ovop_projects p ON p.ovop_id = j.ovop_id \
               WHERE p.village_code = v.village_code AND j.join_date <= ?) \
@@ -490,7 +486,7 @@ pub async fn industry_overview(
     let mut placements = Tally::default();
     let mut persons = HashSet::new();
     let mut placed_households = HashSet::new();
-    for (household, person, period) in placements_by_end_of(s, &scope, year).await? {
+    for (household, person, period) in &placed {
         if period.touches_year(year) {
             placements.n += 1;
             persons.insert(person);
@@ -500,17 +496,14 @@ pub async fn industry_overview(
     placements.a = persons.len() as u64;
     placements.b = placed_households.len() as u64;
 
-    let codes: Vec<i64> = poor_of
-        .keys()
-        .map(|c| *c as i64)
-        .chain(planned_exit.iter().map(|v| v.code.as_u64() as i64))
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    let mut names = HashMap::new();
-    for chunk in codes.chunks(500) {
-        names.extend(region_names(s, chunk.to_vec()).await?);
-    }
+    let names = names_of(
+        s,
+        poor_of
+            .keys()
+            .copied()
+            .chain(planned_exit.iter().map(|v| v.code.as_u64())),
+    )
+    .await?;
     Ok(IndustryOverview {
         year,
         households,
@@ -545,7 +538,8 @@ async fn products_of_planned_exit(
             &PRODUCTS,
             "SELECT p.village_code, p.product FROM ovop_projects p \
              JOIN villages v ON v.village_code = p.village_code \
-             WHERE v.planned_exit_year = ? AND p.year <= ? AND p.village_code BETWEEN ? AND ?",
+             WHERE v.planned_exit_year = ? AND (p.year IS NULL OR p.year <= ?) \
+             AND p.village_code BETWEEN ? AND ?",
             &[
                 Arg::Int(i64::from(year)),
                 Arg::Int(i64::from(year)),

@@ -42,8 +42,8 @@ pub(crate) use filter::render_marks;
 pub use filter::{Arg, Filter};
 pub use history::{audit_page, household_history, AuditQuery};
 pub use industry::{
-    by_village, industry_of_year, industry_overview, HouseholdIndustry, IndustryOverview,
-    OrgKindTally, PlannedExitVillage, Tally,
+    by_village, industry_overview, HouseholdIndustry, IndustryOverview, OrgKindTally,
+    PlannedExitVillage, Tally,
 };
 pub use read::{
     count_households, each_household, household, list_households, region, region_children,

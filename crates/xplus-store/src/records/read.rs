@@ -47,13 +47,15 @@ pub(super) async fn poor_at_start(
     scope: &Filter,
     year: i32,
 ) -> Result<Vec<(String, RegionCode)>, StoreError> {
+    // Narrowed to rows that could count (most households of a province exited long ago); the
+    // rule itself is core's.
     let of_year = scope.clone().and(
-        "status <> 'removed' AND identified_year <= ?",
-        vec![Arg::Int(i64::from(year))],
+        "identified_year <= ? AND (status IN ('poor', 'returned') \
+         OR (status IN ('exited', 'monitored') AND exit_year >= ?))",
+        vec![Arg::Int(i64::from(year)), Arg::Int(i64::from(year))],
     );
     let sql = format!(
-        "SELECT household_id, village_code, status, identified_year, exit_year FROM households{} \
-         ORDER BY household_id",
+        "SELECT household_id, village_code, status, identified_year, exit_year FROM households{}",
         of_year.render_where(&mut || "?".into())
     );
     let args: Vec<Arg> = of_year.args().cloned().collect();
@@ -72,6 +74,8 @@ pub(super) async fn poor_at_start(
             out.push((id.to_string(), village));
         }
     }
+    // Sorted here, not in SQL: PostgreSQL's locale would order text keys unlike SQLite.
+    out.sort_unstable();
     Ok(out)
 }
 
@@ -271,6 +275,20 @@ pub async fn each_household(
             return Ok(n);
         }
     }
+}
+
+/// Names of `codes` (repeats allowed), read in chunks.
+pub(super) async fn names_of(
+    s: &mut dyn RecordSession,
+    codes: impl IntoIterator<Item = u64>,
+) -> Result<HashMap<u64, String>, StoreError> {
+    let codes: std::collections::BTreeSet<i64> = codes.into_iter().map(|c| c as i64).collect();
+    let codes: Vec<i64> = codes.into_iter().collect();
+    let mut names = HashMap::new();
+    for chunk in codes.chunks(500) {
+        names.extend(region_names(s, chunk.to_vec()).await?);
+    }
+    Ok(names)
 }
 
 pub(super) async fn region_names(

@@ -372,15 +372,27 @@ impl Validator {
                 let info = &self.ctx.loans.info[l];
                 let row = self.ctx.loans.row[l];
                 let project_row = self.ctx.projects.row[project as usize];
-                let pledged_by_others: i64 = loans
+                // The pledge must be covered on every day the loan is unpaid: when it starts,
+                // and whenever another loan of the holding starts while it runs (stored or
+                // written now, earlier or later).
+                let free_on = |day: Date| {
+                    let pledged_by_others: i64 = loans
+                        .iter()
+                        .filter(|&&o| o != l && unpaid_on(o, day))
+                        .map(|&o| self.ctx.loans.info[o].pledged)
+                        .sum();
+                    ledger::holding_on(&events, household, day) - pledged_by_others
+                };
+                let shares_held = loans
                     .iter()
-                    .filter(|&&o| o != l && unpaid_on(o, info.start))
-                    .map(|&o| self.ctx.loans.info[o].pledged)
-                    .sum();
+                    .map(|&o| self.ctx.loans.info[o].start)
+                    .filter(|&day| day == info.start || unpaid_on(l, day))
+                    .map(free_on)
+                    .min()
+                    .unwrap_or_else(|| free_on(info.start));
                 let terms = loan::LoanTerms {
                     pledged_shares: info.pledged,
-                    shares_held: ledger::holding_on(&events, household, info.start)
-                        - pledged_by_others,
+                    shares_held,
                     share_value: self.ctx.projects.info[project as usize].share_value,
                     amount: info.amount,
                     term_months: info.term_months,
