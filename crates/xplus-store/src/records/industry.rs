@@ -110,14 +110,22 @@ fn with_scope(scope: &Filter, sql: &str, alias: &str, mut args: Vec<Arg>) -> (St
     (sql.replace("{within}", &within), args)
 }
 
+/// What is recorded for each of `households` (by position); rows of other households are
+/// passed over without keeping them.
 async fn participation_in(
     s: &mut dyn RecordSession,
     scope: &Filter,
     year: i32,
+    households: &[(String, RegionCode)],
     placements: &[(String, String, Period)],
-) -> Result<HashMap<String, Participation>, StoreError> {
+) -> Result<Vec<Participation>, StoreError> {
     let (_, last) = year_bounds(year);
-    let mut of: HashMap<String, Participation> = HashMap::new();
+    let position: HashMap<&str, usize> = households
+        .iter()
+        .enumerate()
+        .map(|(i, (h, _))| (h.as_str(), i))
+        .collect();
+    let mut all = vec![Participation::default(); households.len()];
     // Each query only narrows to rows that could count by the end of the year; core decides.
     for r in dated(
         s,
@@ -131,10 +139,9 @@ async fn participation_in(
     {
         if let (Some(h), Some(start)) = (r[0].as_text(), r[1].as_date()) {
             let end = r[2].as_date();
-            of.entry(h.to_string())
-                .or_default()
-                .brought_along
-                .push(Period { start, end });
+            if let Some(&i) = position.get(h) {
+                all[i].brought_along.push(Period { start, end });
+            }
         }
     }
     for r in dated(
@@ -148,10 +155,9 @@ async fn participation_in(
     .await?
     {
         if let (Some(h), Some(day)) = (r[0].as_text(), r[1].as_date()) {
-            of.entry(h.to_string())
-                .or_default()
-                .joined_projects
-                .push(day);
+            if let Some(&i) = position.get(h) {
+                all[i].joined_projects.push(day);
+            }
         }
     }
     for r in dated(
@@ -165,10 +171,9 @@ async fn participation_in(
     .await?
     {
         if let Some(h) = r[0].as_text() {
-            of.entry(h.to_string())
-                .or_default()
-                .own_industry_years
-                .push(year);
+            if let Some(&i) = position.get(h) {
+                all[i].own_industry_years.push(year);
+            }
         }
     }
     for r in dated(
@@ -183,19 +188,17 @@ async fn participation_in(
     {
         if let (Some(h), Some(start)) = (r[0].as_text(), r[1].as_date()) {
             let end = Some(r[2].as_date().unwrap_or(start));
-            of.entry(h.to_string())
-                .or_default()
-                .courses
-                .push(Period { start, end });
+            if let Some(&i) = position.get(h) {
+                all[i].courses.push(Period { start, end });
+            }
         }
     }
     for (household, _, period) in placements {
-        of.entry(household.clone())
-            .or_default()
-            .placements
-            .push(*period);
+        if let Some(&i) = position.get(household.as_str()) {
+            all[i].placements.push(*period);
+        }
     }
-    Ok(of)
+    Ok(all)
 }
 
 /// Placements of households within `scope` begun by the end of `year`: (household, person,
@@ -236,19 +239,14 @@ pub(super) async fn industry_in(
     placements: &[(String, String, Period)],
 ) -> Result<Vec<HouseholdIndustry>, StoreError> {
     let poor = poor_at_start(s, scope, year).await?;
-    let participation = participation_in(s, scope, year, placements).await?;
+    let participation = participation_in(s, scope, year, &poor, placements).await?;
     Ok(poor
         .into_iter()
-        .map(|(household_id, village)| {
-            let links = participation
-                .get(&household_id)
-                .map(|p| links_in(p, year))
-                .unwrap_or_default();
-            HouseholdIndustry {
-                household_id,
-                village,
-                links,
-            }
+        .zip(&participation)
+        .map(|((household_id, village), p)| HouseholdIndustry {
+            household_id,
+            village,
+            links: links_in(p, year),
         })
         .collect())
 }
