@@ -73,16 +73,43 @@ impl IndustryLinks {
     }
 }
 
+/// One recorded way of taking part, as the records give it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    BroughtAlong(Period),
+    JoinedProject(Date),
+    OwnIndustry(i32),
+    Course(Period),
+    Placement(Period),
+}
+
+impl IndustryLinks {
+    /// Adds what `part` says about `year` (the records of a household can be noted one at a
+    /// time, without keeping them).
+    pub fn note(&mut self, part: Part, year: i32) {
+        use chrono::Datelike;
+        match part {
+            Part::BroughtAlong(s) => self.brought_along |= s.touches_year(year),
+            Part::JoinedProject(d) => self.joined_project |= d.year() <= year,
+            Part::OwnIndustry(y) => self.own_industry |= y == year,
+            Part::Course(s) => self.course |= s.touches_year(year),
+            Part::Placement(s) => self.placement |= s.touches_year(year),
+        }
+    }
+}
+
 /// The ways `p` takes part in `year`.
 pub fn links_in(p: &Participation, year: i32) -> IndustryLinks {
-    use chrono::Datelike;
-    IndustryLinks {
-        brought_along: p.brought_along.iter().any(|s| s.touches_year(year)),
-        joined_project: p.joined_projects.iter().any(|d| d.year() <= year),
-        own_industry: p.own_industry_years.contains(&year),
-        course: p.courses.iter().any(|s| s.touches_year(year)),
-        placement: p.placements.iter().any(|s| s.touches_year(year)),
+    let parts = (p.brought_along.iter().map(|s| Part::BroughtAlong(*s)))
+        .chain(p.joined_projects.iter().map(|d| Part::JoinedProject(*d)))
+        .chain(p.own_industry_years.iter().map(|y| Part::OwnIndustry(*y)))
+        .chain(p.courses.iter().map(|s| Part::Course(*s)))
+        .chain(p.placements.iter().map(|s| Part::Placement(*s)));
+    let mut links = IndustryLinks::default();
+    for part in parts {
+        links.note(part, year);
     }
+    links
 }
 
 /// rules.md §6 `in_industry` for `year`.

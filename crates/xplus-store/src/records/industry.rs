@@ -13,9 +13,7 @@ use crate::store::Store;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use xplus_core::accounts::Access;
-use xplus_core::industry::participation::{
-    links_in, placement_period, IndustryLinks, Participation, Period,
-};
+use xplus_core::industry::participation::{placement_period, IndustryLinks, Part, Period};
 use xplus_core::industry::PartyOrgKind;
 use xplus_core::interchange::{ColumnType, FileId, FileSpec, Value};
 use xplus_core::registry::RegionCode;
@@ -110,22 +108,22 @@ fn with_scope(scope: &Filter, sql: &str, alias: &str, mut args: Vec<Arg>) -> (St
     (sql.replace("{within}", &within), args)
 }
 
-/// What is recorded for each of `households` (by position); rows of other households are
-/// passed over without keeping them.
-async fn participation_in(
+/// How each of `households` (by position) takes part in `year`: every record noted as it is
+/// read, rows of other households passed over.
+async fn links_of(
     s: &mut dyn RecordSession,
     scope: &Filter,
     year: i32,
     households: &[(String, RegionCode)],
     placements: &[(String, String, Period)],
-) -> Result<Vec<Participation>, StoreError> {
+) -> Result<Vec<IndustryLinks>, StoreError> {
     let (_, last) = year_bounds(year);
     let position: HashMap<&str, usize> = households
         .iter()
         .enumerate()
         .map(|(i, (h, _))| (h.as_str(), i))
         .collect();
-    let mut all = vec![Participation::default(); households.len()];
+    let mut all = vec![IndustryLinks::default(); households.len()];
     // Each query only narrows to rows that could count by the end of the year; core decides.
     for r in dated(
         s,
@@ -140,7 +138,7 @@ async fn participation_in(
         if let (Some(h), Some(start)) = (r[0].as_text(), r[1].as_date()) {
             let end = r[2].as_date();
             if let Some(&i) = position.get(h) {
-                all[i].brought_along.push(Period { start, end });
+                all[i].note(Part::BroughtAlong(Period { start, end }), year);
             }
         }
     }
@@ -156,7 +154,7 @@ async fn participation_in(
     {
         if let (Some(h), Some(day)) = (r[0].as_text(), r[1].as_date()) {
             if let Some(&i) = position.get(h) {
-                all[i].joined_projects.push(day);
+                all[i].note(Part::JoinedProject(day), year);
             }
         }
     }
@@ -172,7 +170,7 @@ async fn participation_in(
     {
         if let Some(h) = r[0].as_text() {
             if let Some(&i) = position.get(h) {
-                all[i].own_industry_years.push(year);
+                all[i].note(Part::OwnIndustry(year), year);
             }
         }
     }
@@ -189,13 +187,13 @@ async fn participation_in(
         if let (Some(h), Some(start)) = (r[0].as_text(), r[1].as_date()) {
             let end = Some(r[2].as_date().unwrap_or(start));
             if let Some(&i) = position.get(h) {
-                all[i].courses.push(Period { start, end });
+                all[i].note(Part::Course(Period { start, end }), year);
             }
         }
     }
     for (household, _, period) in placements {
         if let Some(&i) = position.get(household.as_str()) {
-            all[i].placements.push(*period);
+            all[i].note(Part::Placement(*period), year);
         }
     }
     Ok(all)
@@ -239,14 +237,14 @@ pub(super) async fn industry_in(
     placements: &[(String, String, Period)],
 ) -> Result<Vec<HouseholdIndustry>, StoreError> {
     let poor = poor_at_start(s, scope, year).await?;
-    let participation = participation_in(s, scope, year, &poor, placements).await?;
+    let links = links_of(s, scope, year, &poor, placements).await?;
     Ok(poor
         .into_iter()
-        .zip(&participation)
-        .map(|((household_id, village), p)| HouseholdIndustry {
+        .zip(links)
+        .map(|((household_id, village), links)| HouseholdIndustry {
             household_id,
             village,
-            links: links_in(p, year),
+            links,
         })
         .collect())
 }
