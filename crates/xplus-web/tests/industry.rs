@@ -90,6 +90,39 @@ async fn industry_page_api_and_workbook() {
         400
     );
 
+    // A helper sees the households paired with them and nothing placed by village.
+    let zhaojun = app.sign_in("zhaojun").await;
+    let body: serde_json::Value = app
+        .get(&zhaojun, "/api/v1/industry?year=2016")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (body["poor"].as_u64(), body["in_industry"].as_u64()),
+        (Some(1), Some(1)),
+        "{body}"
+    );
+    assert_eq!(
+        body["planned_exit_villages"].as_array().unwrap().len(),
+        0,
+        "{body}"
+    );
+    let assets: serde_json::Value = app
+        .get(&zhaojun, "/api/v1/assets")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(assets.as_array().unwrap().len(), 0, "{assets}");
+    assert_eq!(
+        app.get(&zhaojun, "/collective/villages/341181100201")
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
+
     let r = app.get(&tianchang, "/industry.xlsx?year=2016").await;
     assert_eq!(r.status().as_u16(), 200);
     assert!(r.headers()["content-disposition"]
