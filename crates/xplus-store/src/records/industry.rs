@@ -352,13 +352,41 @@ pub async fn industry_overview(
     let placed = placements_by_end_of(s, &scope, year).await?;
     let households = industry_in(s, &scope, year, &placed).await?;
     let range = village_bounds(access);
-    let (first, last) = year_bounds(year);
-    // Courses and fairs are placed by a region code of any level; the bounds hold the region's
-    // own code too.
-    let region_range = range.clone();
-
     let poor_of = by_village(&households);
-    let planned_exit = s
+    let planned_exit = planned_exit_villages(s, year, &range, &poor_of).await?;
+    let orgs = org_tallies(s, year, &range).await?;
+    let (courses, commissioner_trainings, job_fairs) = activity_tallies(s, year, &range).await?;
+    let names = names_of(
+        s,
+        poor_of
+            .keys()
+            .copied()
+            .chain(planned_exit.iter().map(|v| v.code.as_u64())),
+    )
+    .await?;
+    Ok(IndustryOverview {
+        year,
+        households,
+        planned_exit,
+        orgs,
+        courses,
+        commissioner_trainings,
+        job_fairs,
+        placements: placement_tally(&placed, year),
+        names,
+    })
+}
+
+/// The villages within `range` planned to exit in `year` with their one-village-one-product
+/// projects; `poor_of` is `by_village` of the year's households.
+async fn planned_exit_villages(
+    s: &mut dyn RecordSession,
+    year: i32,
+    range: &[Arg; 2],
+    poor_of: &BTreeMap<u64, (u64, u64)>,
+) -> Result<Vec<PlannedExitVillage>, StoreError> {
+    let (_, last) = year_bounds(year);
+    let rows = s
         .query(
             &VILLAGE_OVOP,
             "SELECT v.village_code, r.name, \
@@ -379,8 +407,8 @@ pub async fn industry_overview(
             ],
         )
         .await?;
-    let products = products_of_planned_exit(s, year, &range).await?;
-    let planned_exit: Vec<PlannedExitVillage> = planned_exit
+    let products = products_of_planned_exit(s, year, range).await?;
+    Ok(rows
         .into_iter()
         .filter_map(|r| {
             let code = r[0].as_region()?;
@@ -398,9 +426,18 @@ pub async fn industry_overview(
                 poor_in_industry,
             })
         })
-        .collect();
+        .collect())
+}
 
-    let orgs = s
+/// Industry-chain organisations within `range` by kind, with the households brought along
+/// during `year`.
+async fn org_tallies(
+    s: &mut dyn RecordSession,
+    year: i32,
+    range: &[Arg; 2],
+) -> Result<Vec<OrgKindTally>, StoreError> {
+    let (first, last) = year_bounds(year);
+    Ok(s
         .query(
             &ORGS,
             "SELECT o.kind, count(*), CAST(coalesce(sum(o.party_members), 0) AS BIGINT), \
@@ -428,9 +465,29 @@ pub async fn industry_overview(
                 brought: count_of(&r[3]),
             })
         })
-        .collect();
+        .collect())
+}
 
-    let dates = [Arg::Date(first), Arg::Date(last)];
+/// Labour courses, commissioners' trainings and job fairs of `year` within `range` (courses and
+/// fairs are placed by a region code of any level; the bounds hold the region's own code too).
+async fn activity_tallies(
+    s: &mut dyn RecordSession,
+    year: i32,
+    range: &[Arg; 2],
+) -> Result<(Tally, Tally, Tally), StoreError> {
+    let (first, last) = year_bounds(year);
+    let within = [
+        Arg::Date(first),
+        Arg::Date(last),
+        range[0].clone(),
+        range[1].clone(),
+    ];
+    let running = [
+        Arg::Date(last),
+        Arg::Date(first),
+        range[0].clone(),
+        range[1].clone(),
+    ];
     let courses = tally(
         s,
         "SELECT count(*), \
@@ -439,30 +496,14 @@ pub async fn industry_overview(
           AND k.region_code BETWEEN ? AND ?), CAST(0 AS BIGINT) \
          FROM labour_courses c WHERE c.start_date <= ? AND coalesce(c.end_date, c.start_date) >= ? \
          AND c.region_code BETWEEN ? AND ?",
-        [
-            Arg::Date(last),
-            Arg::Date(first),
-            region_range[0].clone(),
-            region_range[1].clone(),
-            Arg::Date(last),
-            Arg::Date(first),
-            region_range[0].clone(),
-            region_range[1].clone(),
-        ]
-        .to_vec(),
+        running.iter().chain(&running).cloned().collect(),
     )
     .await?;
     let commissioner_trainings = tally(
         s,
         "SELECT count(*), CAST(coalesce(sum(participants), 0) AS BIGINT), CAST(0 AS BIGINT) \
          FROM commissioner_trainings WHERE date BETWEEN ? AND ? AND village_code BETWEEN ? AND ?",
-        [
-            dates[0].clone(),
-            dates[1].clone(),
-            range[0].clone(),
-            range[1].clone(),
-        ]
-        .to_vec(),
+        within.to_vec(),
     )
     .await?;
     let job_fairs = tally(
@@ -470,47 +511,29 @@ pub async fn industry_overview(
         "SELECT count(*), CAST(coalesce(sum(posts), 0) AS BIGINT), \
          CAST(coalesce(sum(employers), 0) AS BIGINT) \
          FROM job_fairs WHERE date BETWEEN ? AND ? AND region_code BETWEEN ? AND ?",
-        [
-            dates[0].clone(),
-            dates[1].clone(),
-            region_range[0].clone(),
-            region_range[1].clone(),
-        ]
-        .to_vec(),
+        within.to_vec(),
     )
     .await?;
-    let mut placements = Tally::default();
+    Ok((courses, commissioner_trainings, job_fairs))
+}
+
+/// Placements running in `year` (n), persons (a), households (b).
+fn placement_tally(placed: &[(String, String, Period)], year: i32) -> Tally {
+    let mut n = 0;
     let mut persons = HashSet::new();
-    let mut placed_households = HashSet::new();
-    for (household, person, period) in &placed {
+    let mut households = HashSet::new();
+    for (household, person, period) in placed {
         if period.touches_year(year) {
-            placements.n += 1;
+            n += 1;
             persons.insert(person);
-            placed_households.insert(household);
+            households.insert(household);
         }
     }
-    placements.a = persons.len() as u64;
-    placements.b = placed_households.len() as u64;
-
-    let names = names_of(
-        s,
-        poor_of
-            .keys()
-            .copied()
-            .chain(planned_exit.iter().map(|v| v.code.as_u64())),
-    )
-    .await?;
-    Ok(IndustryOverview {
-        year,
-        households,
-        planned_exit,
-        orgs,
-        courses,
-        commissioner_trainings,
-        job_fairs,
-        placements,
-        names,
-    })
+    Tally {
+        n,
+        a: persons.len() as u64,
+        b: households.len() as u64,
+    }
 }
 
 /// The products of each planned-exit village's projects started by `year`.
