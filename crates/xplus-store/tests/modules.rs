@@ -368,7 +368,18 @@ async fn entries_written_with_the_importers_checks_and_within_reach() {
         today,
     )
     .await;
-    assert!(matches!(r, Err(StoreError::Forbidden(_))), "{r:?}");
+    // Another county's station is answered like one that does not exist.
+    match r {
+        Err(StoreError::Rejected(p)) => {
+            assert_eq!(p[0].field, "station_id");
+            assert!(
+                p[0].message.contains("不在您的管辖范围内"),
+                "{}",
+                p[0].message
+            );
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
     let saved = records::save_entries(
         store,
         &tianchang,
@@ -542,10 +553,11 @@ async fn entries_written_with_the_importers_checks_and_within_reach() {
         today,
     )
     .await;
-    assert!(
-        matches!(r, Err(StoreError::Forbidden(_))),
-        "H002 is not C3's: {r:?}"
-    );
+    // H002 is not C3's: answered like a household that does not exist.
+    match r {
+        Err(StoreError::Rejected(p)) => assert_eq!(p[0].field, "household_id"),
+        other => panic!("H002 is not C3's: {other:?}"),
+    }
     let r = records::save_entries(
         store,
         &zhou,

@@ -179,10 +179,13 @@ async fn ledgers_pages_quick_attendance_and_api() {
     assert_eq!(r.status().as_u16(), 200);
     let saved: serde_json::Value = r.json().await.unwrap();
     assert_eq!(saved["changed"], 1, "{saved}");
+    // Another household is answered like one that does not exist (422, naming household_id).
     let r = post(&zhaojun, "/api/v1/records/visits", visit("H101"))
         .await
         .unwrap();
-    assert_eq!(r.status().as_u16(), 403);
+    assert_eq!(r.status().as_u16(), 422);
+    let problem: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "household_id", "{problem}");
     let text = app.page_text(&zhaojun, "/visits?year=2026").await;
     assert!(text.contains("<th id=\"visits-total\">1</th>"), "{text}");
 

@@ -441,8 +441,8 @@ pub async fn save_entries(
     let mut s = store.write_session().await?;
     for (spec, rows) in &new {
         for row in rows {
-            if !written_within(s.as_mut(), access, spec, row, today).await? {
-                return Err(outside(spec));
+            if let Some(column) = outside_column(s.as_mut(), access, spec, row, today).await? {
+                return Err(not_within(spec, row, column));
             }
         }
     }
@@ -521,33 +521,35 @@ pub async fn save_entries(
     })
 }
 
-/// Whether a row as written is placed within `access`'s reach. Judged before anything stored is
-/// read for the row's checks, so that a refusal cannot tell an account about records outside
-/// its reach (a member list, share holdings).
-async fn written_within(
+/// Whether a row as written is placed within `access`'s reach: None when it is, else the column
+/// that places it. Judged before anything stored is read for the row's checks, so that a
+/// refusal cannot tell an account about records outside its reach (a member list, share
+/// holdings); a reference outside reach is answered like one that does not exist.
+async fn outside_column(
     s: &mut dyn RecordSession,
     access: &Access,
     spec: &'static FileSpec,
     row: &[Value],
     today: NaiveDate,
-) -> Result<bool, StoreError> {
+) -> Result<Option<&'static str>, StoreError> {
     let filter = reach(spec.id, access, today);
     if filter.is_empty() {
-        return Ok(true);
+        return Ok(None);
     }
-    let (table, column): (&'static FileSpec, &str) = match place(spec.id) {
+    let (table, column): (&'static FileSpec, &'static str) = match place(spec.id) {
         Place::Village(column) => {
             let code = spec
                 .column_index(column)
                 .and_then(|i| row[i].as_region())
                 .map(|c| c.as_u64());
-            return Ok(match (&access.scope, code) {
+            let within = match (&access.scope, code) {
                 (Scope::Region(r), Some(code)) => {
                     let (lo, hi) = crate::sql::range_of(r.as_u64(), r.level());
                     (lo..=hi).contains(&code)
                 }
                 _ => false,
-            });
+            };
+            return Ok((!within).then_some(column));
         }
         Place::Household => (&schema::HOUSEHOLDS, "household_id"),
         Place::Station => (&schema::STATIONS, "station_id"),
@@ -555,14 +557,29 @@ async fn written_within(
         Place::Secretary => (&schema::SECRETARIES, "secretary_id"),
         Place::Cadre => (&schema::CADRES, "cadre_id"),
         // Units and cadres: an administrator's (see `may_write`).
-        Place::Nowhere => return Ok(true),
+        Place::Nowhere => return Ok(None),
     };
     let Some(i) = spec.column_index(column) else {
-        return Ok(false);
+        return Ok(Some(column));
     };
-    Ok(s.count(table, &equal_to(filter, &spec.columns[i], &row[i]))
-        .await?
-        > 0)
+    let found = s
+        .count(table, &equal_to(filter, &spec.columns[i], &row[i]))
+        .await?;
+    Ok((found == 0).then_some(column))
+}
+
+/// The refusal of a row whose `column` places it outside reach (or names nothing).
+fn not_within(spec: &FileSpec, row: &[Value], column: &'static str) -> StoreError {
+    let value = spec
+        .column_index(column)
+        .map(|i| cell::format(&spec.columns[i], &row[i], false))
+        .unwrap_or_default();
+    StoreError::Rejected(vec![FieldProblem {
+        field: column.to_string(),
+        message: format!(
+            "“{value}” 不存在或不在您的管辖范围内 / “{value}” does not exist or is outside your reach"
+        ),
+    }])
 }
 
 fn outside(spec: &FileSpec) -> StoreError {
