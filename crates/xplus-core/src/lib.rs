@@ -3,6 +3,7 @@
 //! tested with plain values.
 
 pub mod accounts;
+pub mod assessment;
 pub mod audit;
 pub mod backbone;
 pub mod collective;
