@@ -140,12 +140,7 @@ async fn the_collective_views_read_within_reach() {
         .unwrap();
     assert_eq!(h.holdings.len(), 1);
     assert_eq!(h.loans.len(), 1);
-    let elsewhere = Access::of_account(
-        "li",
-        Role::Official,
-        RegionCode::parse("341182000000").ok(),
-        None,
-    );
+    let elsewhere = official_of("li", "341182000000");
     assert!(records::project_view(store, &elsewhere, "P1", today)
         .await
         .unwrap()
@@ -180,7 +175,7 @@ async fn the_collective_views_read_within_reach() {
 #[tokio::test]
 async fn asset_register_hands_bot_over_on_its_end_date_and_the_village_page_reads_back() {
     use chrono::NaiveDate;
-    use xplus_core::accounts::{Access, Role};
+
     use xplus_core::collective::economy::AssetHolder;
     use xplus_core::interchange::schema::VILLAGE_ENTERPRISES;
     use xplus_core::interchange::{cell, Value};
@@ -190,12 +185,7 @@ async fn asset_register_hands_bot_over_on_its_end_date_and_the_village_page_read
     let db = db().await;
     let store = db.store.as_ref();
     let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-    let official = Access::of_account(
-        "tc",
-        Role::Official,
-        RegionCode::parse("341181000000").ok(),
-        None,
-    );
+    let official = official_of("tc", "341181000000");
     let holders = |list: Vec<records::AssetRow>| -> Vec<(String, AssetHolder)> {
         list.into_iter().map(|a| (a.project_id, a.holder)).collect()
     };
@@ -266,12 +256,7 @@ async fn asset_register_hands_bot_over_on_its_end_date_and_the_village_page_read
     assert_eq!(v.projects.len(), 2);
     assert_eq!(v.enterprises.len(), 1);
     assert_eq!(v.enterprises[0][2].as_text(), Some("甲村农民专业合作社"));
-    let elsewhere = Access::of_account(
-        "li",
-        Role::Official,
-        RegionCode::parse("341182000000").ok(),
-        None,
-    );
+    let elsewhere = official_of("li", "341182000000");
     assert!(
         records::village_collective(store, &elsewhere, &RuleSet::default(), village, today)
             .await
@@ -288,21 +273,16 @@ async fn asset_register_hands_bot_over_on_its_end_date_and_the_village_page_read
 #[tokio::test]
 async fn pledge_loans_written_from_a_page_keep_the_caps_of_rules_8() {
     use chrono::NaiveDate;
-    use xplus_core::accounts::{Access, Role};
+
     use xplus_core::interchange::schema::LOANS;
     use xplus_core::interchange::{cell, Value};
-    use xplus_core::registry::RegionCode;
+
     use xplus_core::rules::RuleSet;
 
     let db = db().await;
     let store = db.store.as_ref();
     let today = NaiveDate::from_ymd_opt(2017, 3, 1).unwrap();
-    let official = Access::of_account(
-        "tc",
-        Role::Official,
-        RegionCode::parse("341181000000").ok(),
-        None,
-    );
+    let official = official_of("tc", "341181000000");
     let loan = |cells: [&str; 8]| -> Vec<Value> {
         LOANS
             .columns
@@ -351,12 +331,7 @@ async fn pledge_loans_written_from_a_page_keep_the_caps_of_rules_8() {
     );
     assert_eq!(field, "pledged_shares");
     // Another county's official is told nothing about H001's holdings: the row is outside reach.
-    let elsewhere = Access::of_account(
-        "li",
-        Role::Official,
-        RegionCode::parse("341182000000").ok(),
-        None,
-    );
+    let elsewhere = official_of("li", "341182000000");
     let r = records::save_entries(
         store,
         &elsewhere,

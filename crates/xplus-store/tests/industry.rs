@@ -6,13 +6,11 @@ mod common;
 
 use chrono::NaiveDate;
 use common::*;
-use xplus_core::accounts::{Access, Role};
 use xplus_core::interchange::schema::{
     COURSE_ATTENDANCE, GUIDANCE, LABOUR_COURSES, ORG_HOUSEHOLDS, OVOP_HOUSEHOLDS, OVOP_PROJECTS,
     PARTY_ORGS, PLACEMENTS,
 };
 use xplus_core::interchange::{cell, FileSpec, Value};
-use xplus_core::registry::RegionCode;
 use xplus_core::rules::RuleSet;
 use xplus_store::records::{self, Page};
 use xplus_store::StoreError;
@@ -34,12 +32,7 @@ async fn industry_rows_keep_the_importers_rules_and_make_in_industry() {
     let store = db.store.as_ref();
     let rules = RuleSet::default();
     let today = NaiveDate::from_ymd_opt(2016, 12, 1).unwrap();
-    let official = Access::of_account(
-        "tc",
-        Role::Official,
-        RegionCode::parse("341181000000").ok(),
-        None,
-    );
+    let official = official_of("tc", "341181000000");
     let wang = id(341181, "1970-03-05", 11);
     let liu = id(341181, "1980-11-30", 52);
     let save = |file: &'static FileSpec, rows: Vec<Vec<Value>>| {
@@ -119,12 +112,7 @@ async fn industry_rows_keep_the_importers_rules_and_make_in_industry() {
         limit: 10,
         offset: 0,
     };
-    let elsewhere = Access::of_account(
-        "li",
-        Role::Official,
-        RegionCode::parse("341182000000").ok(),
-        None,
-    );
+    let elsewhere = official_of("li", "341182000000");
     for (who, want) in [(&official, 1), (&elsewhere, 0)] {
         let listed = records::list_entries(store, who, &PLACEMENTS, &[], page, today)
             .await

@@ -276,7 +276,7 @@ async fn assets(
     ApiUser(user): ApiUser,
     WithRejection(Query(q), _): WithRejection<Query<OnQuery>, ApiError>,
 ) -> ApiResult {
-    let on = crate::pages::collective::day_of(q.date.as_deref())?;
+    let on = crate::pages::day_of(q.date.as_deref())?;
     let list = records::asset_register(state.store.as_ref(), &user.access, on).await?;
     Ok(Json(list.into_iter().map(asset_item).collect::<Vec<_>>()).into_response())
 }

@@ -27,12 +27,9 @@ async fn collective_economy_pages_and_api() {
     assert!(page.contains("<b id=\"empty-shell\">1</b>"), "{page}");
     assert!(page.contains("<b id=\"strong\">1</b>"), "{page}");
     assert!(page.contains("“123”目标 ≥ 200"), "{page}");
-    let body: serde_json::Value = app
-        .get(&tianchang, "/api/v1/collective?year=2016")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let body = app
+        .get_json(&tianchang, "/api/v1/collective?year=2016")
+        .await;
     assert_eq!(body["villages"].as_array().unwrap().len(), 2, "{body}");
     assert_eq!(
         body["villages"][0]["operating_income"], "49999.99",
@@ -40,12 +37,7 @@ async fn collective_economy_pages_and_api() {
     );
     // 西涧 reaches neither village.
     let xijian = app.sign_in("xijian").await;
-    let body: serde_json::Value = app
-        .get(&xijian, "/api/v1/collective?year=2016")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let body = app.get_json(&xijian, "/api/v1/collective?year=2016").await;
     assert_eq!(body["empty_shell"], 0, "{body}");
 
     let shares = app.get(&admin, "/households/H001/shares").await;
@@ -87,12 +79,9 @@ async fn collective_economy_pages_and_api() {
             .as_u16(),
         404
     );
-    let body: serde_json::Value = app
-        .get(&tianchang, "/api/v1/collective/villages/341181100201")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let body = app
+        .get_json(&tianchang, "/api/v1/collective/villages/341181100201")
+        .await;
     assert_eq!(body["incomes"][0]["empty_shell"], true, "{body}");
     assert_eq!(body["enterprises"][0]["kind"], "cooperative", "{body}");
     let assets = app.page_text(&tianchang, "/assets?date=2016-12-31").await;

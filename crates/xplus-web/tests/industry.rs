@@ -12,12 +12,7 @@ async fn industry_page_api_and_workbook() {
     let admin = app.sign_in("admin").await;
     let tianchang = app.sign_in("tianchang").await;
     // Before anything is recorded H001 (poor since 2014) is a gap.
-    let body: serde_json::Value = app
-        .get(&tianchang, "/api/v1/industry?year=2016")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let body = app.get_json(&tianchang, "/api/v1/industry?year=2016").await;
     assert_eq!(
         (body["poor"].as_u64(), body["in_industry"].as_u64()),
         (Some(1), Some(0)),
@@ -56,23 +51,13 @@ async fn industry_page_api_and_workbook() {
     let page = app.page_text(&tianchang, "/industry?year=2016").await;
     assert!(page.contains("<b id=\"in-industry\">1</b>"), "{page}");
     assert!(page.contains("<b id=\"gaps-total\">0</b>"), "{page}");
-    let body: serde_json::Value = app
-        .get(&tianchang, "/api/v1/industry?year=2016")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let body = app.get_json(&tianchang, "/api/v1/industry?year=2016").await;
     assert_eq!(body["in_industry"], 1, "{body}");
     assert_eq!(body["by_link"]["joined_project"], 1, "{body}");
     assert_eq!(body["gaps"].as_array().unwrap().len(), 0, "{body}");
     assert_eq!(body["gaps_total"], 0, "{body}");
     // The year before it joined, H001 is still a gap.
-    let body: serde_json::Value = app
-        .get(&tianchang, "/api/v1/industry?year=2015")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let body = app.get_json(&tianchang, "/api/v1/industry?year=2015").await;
     assert_eq!(body["in_industry"], 0, "{body}");
 
     // 西涧 (a town of another county) reaches only its own H101, in no industry.
@@ -92,12 +77,7 @@ async fn industry_page_api_and_workbook() {
 
     // A helper sees the households paired with them and nothing placed by village.
     let zhaojun = app.sign_in("zhaojun").await;
-    let body: serde_json::Value = app
-        .get(&zhaojun, "/api/v1/industry?year=2016")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let body = app.get_json(&zhaojun, "/api/v1/industry?year=2016").await;
     assert_eq!(
         (body["poor"].as_u64(), body["in_industry"].as_u64()),
         (Some(1), Some(1)),
@@ -108,12 +88,7 @@ async fn industry_page_api_and_workbook() {
         0,
         "{body}"
     );
-    let assets: serde_json::Value = app
-        .get(&zhaojun, "/api/v1/assets")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let assets = app.get_json(&zhaojun, "/api/v1/assets").await;
     assert_eq!(assets.as_array().unwrap().len(), 0, "{assets}");
     assert_eq!(
         app.get(&zhaojun, "/collective/villages/341181100201")

@@ -5,7 +5,7 @@
 use super::assets::holder_of;
 use super::filter::Arg;
 use super::read::household_scope;
-use super::shape::{column, shape, village_bounds, COUNT, HELD_SUM, SIGNED};
+use super::shape::{column, count_of, shape, village_bounds, COUNT, HELD_SUM, SIGNED};
 use crate::error::StoreError;
 use crate::store::Store;
 use chrono::NaiveDate;
@@ -181,7 +181,7 @@ pub async fn collective_overview(
         .filter_map(|r| {
             let issued = r[2].as_int()?.max(0) as u64;
             let issued_amount = r[3].as_money().unwrap_or_default();
-            let outstanding = r[4].as_int().unwrap_or(0).max(0) as u64;
+            let outstanding = count_of(&r[4]);
             let outstanding_amount = r[5].as_money().unwrap_or_default();
             Some(CountyLoans {
                 county: r[0].as_region()?,
@@ -300,7 +300,7 @@ pub async fn project_view(
         .filter_map(|r| {
             Some((
                 r[0].as_int()? as i32,
-                r[1].as_int().unwrap_or(0).max(0) as u64,
+                count_of(&r[1]),
                 r[2].as_money().unwrap_or_default(),
                 r[3].as_money(),
             ))

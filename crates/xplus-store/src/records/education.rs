@@ -3,7 +3,7 @@
 //! gap list needs (which stations serve each village and their sessions).
 
 use super::filter::Arg;
-use super::read::{household_scope, poor_at_start, year_bounds};
+use super::read::{household_scope, poor_at_start, within_scope, year_bounds};
 use super::shape::{column, shape};
 use super::RecordSession;
 use crate::error::StoreError;
@@ -68,27 +68,21 @@ async fn training_in(
     today: NaiveDate,
 ) -> Result<Vec<HouseholdTraining>, StoreError> {
     let scope = household_scope(access, today);
-    let scope_sql = scope.render_where(&mut || "?".into());
     let poor = poor_at_start(s, &scope, year).await?;
 
     let (first, last) = year_bounds(year);
-    let within = if scope.is_empty() {
-        String::new()
-    } else {
-        format!(" AND {{t}}.household_id IN (SELECT household_id FROM households{scope_sql})")
-    };
     // The rows themselves, tallied in core: grouping them in SQL cost a sort of every row.
-    let args: Vec<Arg> = [Arg::Date(first), Arg::Date(last)]
-        .into_iter()
-        .chain(scope.args().cloned())
-        .collect();
     let mut tally = TrainingTally::default();
     for (table, alias) in [("attendance", "a"), ("attendance_members", "m")] {
-        let sql = format!(
-            "SELECT {alias}.household_id, {alias}.session_id FROM {table} {alias} \
-             JOIN training_sessions s ON s.session_id = {alias}.session_id \
-             WHERE s.date BETWEEN ? AND ?{}",
-            within.replace("{t}", alias)
+        let (sql, args) = within_scope(
+            &scope,
+            &format!(
+                "SELECT {alias}.household_id, {alias}.session_id FROM {table} {alias} \
+                 JOIN training_sessions s ON s.session_id = {alias}.session_id \
+                 WHERE s.date BETWEEN ? AND ?{{within}}"
+            ),
+            alias,
+            vec![Arg::Date(first), Arg::Date(last)],
         );
         for mut r in s.query(&ATTENDED, &sql, &args).await? {
             let session = std::mem::replace(&mut r[1], Value::Null);

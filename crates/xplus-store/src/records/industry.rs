@@ -5,8 +5,8 @@
 //! job fairs and placements.
 
 use super::filter::{Arg, Filter};
-use super::read::{household_scope, names_of, poor_at_start, year_bounds};
-use super::shape::{column, shape, village_bounds, COUNT};
+use super::read::{household_scope, names_of, poor_at_start, within_scope, year_bounds};
+use super::shape::{column, count_of, shape, village_bounds, COUNT};
 use super::RecordSession;
 use crate::error::StoreError;
 use crate::store::Store;
@@ -91,21 +91,8 @@ async fn dated(
     alias: &str,
     args: Vec<Arg>,
 ) -> Result<Vec<Vec<Value>>, StoreError> {
-    let (sql, args) = with_scope(scope, sql, alias, args);
+    let (sql, args) = within_scope(scope, sql, alias, args);
     s.query(&DATED, &sql, &args).await
-}
-
-fn with_scope(scope: &Filter, sql: &str, alias: &str, mut args: Vec<Arg>) -> (String, Vec<Arg>) {
-    let within = if scope.is_empty() {
-        String::new()
-    } else {
-        args.extend(scope.args().cloned());
-        format!(
-            " AND {alias}.household_id IN (SELECT household_id FROM households{})",
-            scope.render_where(&mut || "?".into())
-        )
-    };
-    (sql.replace("{within}", &within), args)
 }
 
 /// How each of `households` (by position) takes part in `year`: every record noted as it is
@@ -207,7 +194,7 @@ async fn placements_by_end_of(
     year: i32,
 ) -> Result<Vec<(String, String, Period)>, StoreError> {
     let (_, last) = year_bounds(year);
-    let (sql, args) = with_scope(
+    let (sql, args) = within_scope(
         scope,
         "SELECT p.household_id, p.id_number, p.start_date, p.months FROM placements p \
          WHERE p.start_date <= ?{within}",
@@ -584,10 +571,6 @@ async fn tally(s: &mut dyn RecordSession, sql: &str, args: Vec<Arg>) -> Result<T
         a: at(1),
         b: at(2),
     })
-}
-
-fn count_of(v: &Value) -> u64 {
-    v.as_int().unwrap_or(0).max(0) as u64
 }
 
 /// Per village: households poor at the start of the year, and of them those in industry.

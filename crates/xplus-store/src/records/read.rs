@@ -79,6 +79,26 @@ pub(super) async fn poor_at_start(
     Ok(out)
 }
 
+/// `sql` with `{within}` replaced by "the row's household (`alias`.household_id) is within
+/// `scope`" — nothing when the scope is everything — and `scope`'s arguments after `args`.
+pub(super) fn within_scope(
+    scope: &Filter,
+    sql: &str,
+    alias: &str,
+    mut args: Vec<Arg>,
+) -> (String, Vec<Arg>) {
+    let within = if scope.is_empty() {
+        String::new()
+    } else {
+        args.extend(scope.args().cloned());
+        format!(
+            " AND {alias}.household_id IN (SELECT household_id FROM households{})",
+            scope.render_where(&mut || "?".into())
+        )
+    };
+    (sql.replace("{within}", &within), args)
+}
+
 /// The first and last day of `year`.
 pub(super) fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
     let day = |m, d| NaiveDate::from_ymd_opt(year, m, d).expect("a real day");

@@ -142,6 +142,16 @@ pub fn read_folder(dir: &Path) -> BTreeMap<String, String> {
     out
 }
 
+/// An official account of the region `code` (天长市 341181000000, 来安县 341182000000 …).
+pub fn official_of(name: &str, code: &str) -> xplus_core::accounts::Access {
+    xplus_core::accounts::Access::of_account(
+        name,
+        xplus_core::accounts::Role::Official,
+        xplus_core::registry::RegionCode::parse(code).ok(),
+        None,
+    )
+}
+
 pub fn id(area: u32, birth: &str, seq: u16) -> String {
     let d = xplus_core::values::parse_date(birth).unwrap();
     IdNumber::from_parts(area, d, seq).to_string()

@@ -3,7 +3,7 @@
 //! and a household's shares, dividends and loans.
 
 use super::entries::shown;
-use super::{html, today, year_of, Chrome, YearParam};
+use super::{day_of, html, today, year_of, Chrome, YearParam};
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::i18n::Lang;
@@ -16,7 +16,7 @@ use xplus_core::interchange::schema::VILLAGE_ENTERPRISES;
 use xplus_core::interchange::schema::{LOANS, PROJECTS};
 use xplus_core::registry::RegionCode;
 use xplus_core::rules::RuleSet;
-use xplus_core::values::{format_date, parse_date};
+use xplus_core::values::format_date;
 use xplus_store::records::{
     self, AssetRow, CollectiveOverview, HouseholdShares, ProjectView, VillageCollective,
 };
@@ -152,14 +152,6 @@ pub async fn household(
 #[derive(serde::Deserialize)]
 pub struct OnParam {
     date: Option<String>,
-}
-
-/// `?date=` (default today).
-pub(crate) fn day_of(text: Option<&str>) -> Result<chrono::NaiveDate, WebError> {
-    match text.map(str::trim).filter(|d| !d.is_empty()) {
-        Some(d) => parse_date(d).map_err(|e| WebError::bad_request(e.to_string())),
-        None => Ok(today()),
-    }
 }
 
 /// Who holds an asset, as the register says it.

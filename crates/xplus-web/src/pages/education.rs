@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use xplus_core::education::coverage::{Coverage, Gap};
 use xplus_core::registry::{Level, RegionCode};
-use xplus_core::values::{format_date, parse_date};
+use xplus_core::values::format_date;
 use xplus_store::records::{self, CoverageView};
 
 /// The gap list shown on the page; the workbook has all of it.
@@ -28,16 +28,7 @@ pub struct CoverageParams {
 impl CoverageParams {
     fn read(&self) -> Result<(i32, NaiveDate), WebError> {
         let year = super::year_of(self.year.as_deref())?;
-        let from = match self
-            .from
-            .as_deref()
-            .map(str::trim)
-            .filter(|d| !d.is_empty())
-        {
-            Some(d) => parse_date(d).map_err(|e| WebError::bad_request(e.to_string()))?,
-            None => today(),
-        };
-        Ok((year, from))
+        Ok((year, super::day_of(self.from.as_deref())?))
     }
 }
 

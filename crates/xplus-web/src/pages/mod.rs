@@ -179,6 +179,16 @@ pub fn year_of(text: Option<&str>) -> Result<i32, WebError> {
     }
 }
 
+/// A day typed in a form or query (empty: today).
+pub fn day_of(text: Option<&str>) -> Result<chrono::NaiveDate, WebError> {
+    match text.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => {
+            xplus_core::values::parse_date(d).map_err(|e| WebError::bad_request(e.to_string()))
+        }
+        None => Ok(today()),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {

@@ -280,6 +280,11 @@ impl App {
         })
     }
 
+    /// The JSON body of a GET.
+    pub async fn get_json(&self, s: &Session, path: &str) -> serde_json::Value {
+        self.get(s, path).await.json().await.unwrap()
+    }
+
     pub async fn get(&self, s: &Session, path: &str) -> reqwest::Response {
         self.http
             .get(format!("{}{path}", self.base))
