@@ -155,6 +155,12 @@ pub async fn run(command: Command, db: &str, out: &Output) -> Result<ExitCode, F
             out: path,
             apply,
         } => crate::adjust::run(db, out, year, &path, apply).await,
+        Command::Assess {
+            year,
+            out: dir,
+            apply,
+        } => crate::assess::run(db, out, year, &dir, apply).await,
+        Command::Rules { command } => crate::assess::rules(db, out, command).await,
         Command::Serve {
             addr,
             demo: with_demo,

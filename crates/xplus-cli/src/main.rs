@@ -2,6 +2,7 @@
 //! words; the work itself is done by the library crates.
 
 mod adjust;
+mod assess;
 mod commands;
 mod coverage;
 mod dividends;
@@ -108,6 +109,22 @@ enum Command {
         #[arg(long)]
         apply: bool,
     },
+    /// 年度评估：贫困户退出、贫困村出列、返贫监测 / the yearly assessment (rules.md §3–5)
+    Assess {
+        #[arg(long)]
+        year: i32,
+        /// 写入 households.csv 和 villages.csv 的文件夹 / folder to write households.csv and villages.csv to
+        #[arg(long)]
+        out: PathBuf,
+        /// 记录脱贫、出列、返贫、监测和股权调整 / record the exits, returns, monitoring and the equity adjustment
+        #[arg(long)]
+        apply: bool,
+    },
+    /// 规则参数（按地区、年度设置） / the rules' numbers, set per region and year
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
     /// 股权动态调整：脱贫收回、返贫和贫困户配股 / the equity adjustment of a year (rules.md §8)
     Adjust {
         #[arg(long)]
@@ -161,6 +178,28 @@ enum UserCommand {
         /// 用途说明 / what the token is for
         #[arg(long, default_value = "api")]
         label: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// 列出已设置的参数和默认值 / list the settings and the defaults
+    List,
+    /// 设置一个参数（记入审计日志） / set a parameter (recorded in the audit log)
+    Set {
+        /// poverty_line, monitoring_line_percent, village_incidence_bp, collective_income_min, collective_strong_income, helper_capacity, loan_value_multiple, loan_max_term_months
+        parameter: String,
+        /// 金额以元计 / money in yuan
+        value: String,
+        /// 省、市或县的区划代码（默认全部地区） / a province, city or county code (default: everywhere)
+        #[arg(long)]
+        region: Option<String>,
+        /// 适用年度（默认每年） / the year it applies to (default: every year)
+        #[arg(long)]
+        year: Option<i32>,
+        /// 依据（文件、文号） / the source: document and number
+        #[arg(long)]
+        source: String,
     },
 }
 

@@ -1,18 +1,24 @@
 //! The rules configuration: every number of rules.md is a parameter with a default and the
-//! source it came from. A county may override its city, a city its province; the keyed lookup
-//! comes with the assessment. The default set below is what applies when nothing is overridden.
+//! source it came from. An administrator's setting, keyed by region and year, overrides it: a
+//! county's its city's, a city's its province's, a setting for one year one for every year
+//! ([`RuleBook`]). The default set below is what applies when nothing is set.
 
 use crate::money::Fen;
+use crate::registry::{Level, RegionCode};
+use std::borrow::Cow;
 
 /// A parameter value with where it came from, so every decision can cite its threshold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sourced<T> {
     pub value: T,
-    pub source: &'static str,
+    pub source: Cow<'static, str>,
 }
 
 const fn sourced<T>(value: T, source: &'static str) -> Sourced<T> {
-    Sourced { value, source }
+    Sourced {
+        value,
+        source: Cow::Borrowed(source),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +42,8 @@ pub struct RuleSet {
     pub collective_strong_income: Sourced<Fen>,
     /// §9: by this year, this share of villages (basis points) at the strong income.
     pub strong_villages_target: Sourced<(i32, u32)>,
+    /// §5: the monitoring line as a percentage of the poverty line (150 = 1.5 ×).
+    pub monitoring_line_percent: Sourced<i64>,
 }
 
 impl Default for RuleSet {
@@ -71,6 +79,10 @@ impl Default for RuleSet {
                 (2019, 5_000),
                 "5年（2015–2019）力争50%的村达到10万元 / case report",
             ),
+            monitoring_line_percent: sourced(
+                150,
+                "防返贫监测：收入低于扶贫标准1.5倍 / rules.md §5 monitoring line",
+            ),
         }
     }
 }
@@ -91,4 +103,239 @@ pub fn default_poverty_line(year: i32) -> Option<Sourced<Fen>> {
         Fen::from_yuan(yuan),
         "国家扶贫标准（2010年不变价2300元）现价 / national line at current prices",
     ))
+}
+
+crate::labelled_enum! {
+    /// The numbers an administrator may set per region and year.
+    pub enum Parameter {
+        PovertyLine = ("poverty_line", "扶贫标准（元/人·年）"),
+        MonitoringLinePercent = ("monitoring_line_percent", "监测线（扶贫标准的百分比）"),
+        VillageIncidenceBp = ("village_incidence_bp", "贫困村出列贫困发生率上限（万分之）"),
+        CollectiveIncomeMin = ("collective_income_min", "村集体经营性收入下限（元）"),
+        CollectiveStrongIncome = ("collective_strong_income", "集体经济强村收入（元）"),
+        HelperCapacity = ("helper_capacity", "帮扶责任人最多结对户数"),
+        LoanValueMultiple = ("loan_value_multiple", "农权贷最高股权价值倍数"),
+        LoanMaxTermMonths = ("loan_max_term_months", "农权贷最长期限（月）"),
+    }
+}
+
+impl Parameter {
+    /// Money parameters are set and shown in yuan and kept in fen.
+    pub fn is_money(self) -> bool {
+        matches!(
+            self,
+            Parameter::PovertyLine
+                | Parameter::CollectiveIncomeMin
+                | Parameter::CollectiveStrongIncome
+        )
+    }
+
+    /// The values that make sense: a line of zero would make every household "above" it.
+    pub fn accepts(self, value: i64) -> bool {
+        match self {
+            Parameter::PovertyLine | Parameter::HelperCapacity | Parameter::LoanValueMultiple => {
+                value > 0
+            }
+            Parameter::MonitoringLinePercent => (100..=1_000).contains(&value),
+            Parameter::VillageIncidenceBp => (0..=10_000).contains(&value),
+            Parameter::LoanMaxTermMonths => (1..=1_200).contains(&value),
+            Parameter::CollectiveIncomeMin | Parameter::CollectiveStrongIncome => value >= 0,
+        }
+    }
+}
+
+/// One administrator's setting: `value` (fen for money) applies within `region` (None:
+/// everywhere) in `year` (None: every year).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting {
+    pub parameter: Parameter,
+    pub region: Option<RegionCode>,
+    pub year: Option<i32>,
+    pub value: i64,
+    pub source: String,
+}
+
+/// The rules of one place and year: the poverty line (None outside the programme's years when
+/// nothing is set) and every other number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YearRules {
+    pub year: i32,
+    pub poverty_line: Option<Sourced<Fen>>,
+    pub set: RuleSet,
+}
+
+/// The settings in force, resolved for a place and year.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleBook {
+    settings: Vec<Setting>,
+}
+
+impl RuleBook {
+    pub fn new(settings: Vec<Setting>) -> RuleBook {
+        RuleBook { settings }
+    }
+
+    pub fn settings(&self) -> &[Setting] {
+        &self.settings
+    }
+
+    /// The rules of `year` for a place (a county or anything inside it; None: no regional
+    /// setting applies). Only province, city and county settings are kept, so one lookup per
+    /// county serves every village in it.
+    pub fn for_place(&self, place: Option<RegionCode>, year: i32) -> YearRules {
+        let mut set = RuleSet::default();
+        let pick = |p: Parameter| self.setting(p, place, year);
+        let money = |s: &Setting| Sourced {
+            value: Fen(s.value),
+            source: Cow::Owned(s.source.clone()),
+        };
+        let count = |s: &Setting| Sourced {
+            value: s.value,
+            source: Cow::Owned(s.source.clone()),
+        };
+        if let Some(s) = pick(Parameter::MonitoringLinePercent) {
+            set.monitoring_line_percent = count(s);
+        }
+        if let Some(s) = pick(Parameter::VillageIncidenceBp) {
+            set.village_incidence_bp = count(s);
+        }
+        if let Some(s) = pick(Parameter::CollectiveIncomeMin) {
+            set.collective_income_min = money(s);
+        }
+        if let Some(s) = pick(Parameter::CollectiveStrongIncome) {
+            set.collective_strong_income = money(s);
+        }
+        if let Some(s) = pick(Parameter::HelperCapacity) {
+            set.helper_capacity = Sourced {
+                value: u32::try_from(s.value).unwrap_or(u32::MAX),
+                source: Cow::Owned(s.source.clone()),
+            };
+        }
+        if let Some(s) = pick(Parameter::LoanValueMultiple) {
+            set.loan_value_multiple = count(s);
+        }
+        if let Some(s) = pick(Parameter::LoanMaxTermMonths) {
+            set.loan_max_term_months = count(s);
+        }
+        let poverty_line = match pick(Parameter::PovertyLine) {
+            Some(s) => Some(money(s)),
+            None => default_poverty_line(year),
+        };
+        YearRules {
+            year,
+            poverty_line,
+            set,
+        }
+    }
+
+    /// The most specific setting of `parameter` for the place and year: the nearest region
+    /// first (county, city, province, everywhere), and within it one for the year before one
+    /// for every year.
+    fn setting(
+        &self,
+        parameter: Parameter,
+        place: Option<RegionCode>,
+        year: i32,
+    ) -> Option<&Setting> {
+        self.settings
+            .iter()
+            .filter(|s| s.parameter == parameter && s.year.is_none_or(|y| y == year))
+            .filter(|s| match (s.region, place) {
+                (None, _) => true,
+                (Some(r), Some(p)) => p.is_within(r),
+                (Some(_), None) => false,
+            })
+            .max_by_key(|s| (s.region.map_or(0, |r| depth(r.level())), s.year.is_some()))
+    }
+}
+
+fn depth(level: Level) -> u8 {
+    match level {
+        Level::Province => 1,
+        Level::City => 2,
+        Level::County => 3,
+        Level::Town => 4,
+        Level::Village => 5,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(s: &str) -> RegionCode {
+        RegionCode::parse(s).unwrap()
+    }
+
+    fn set(parameter: Parameter, region: Option<&str>, year: Option<i32>, value: i64) -> Setting {
+        Setting {
+            parameter,
+            region: region.map(code),
+            year,
+            value,
+            source: format!("{parameter} {region:?} {year:?}"),
+        }
+    }
+
+    #[test]
+    fn the_nearest_region_wins_then_the_year() {
+        let book = RuleBook::new(vec![
+            set(Parameter::PovertyLine, Some("340000000000"), None, 300_000),
+            set(Parameter::PovertyLine, Some("341100000000"), None, 310_000),
+            set(
+                Parameter::PovertyLine,
+                Some("341100000000"),
+                Some(2016),
+                320_000,
+            ),
+            set(Parameter::PovertyLine, Some("341181000000"), None, 330_000),
+            set(Parameter::PovertyLine, None, Some(2016), 299_000),
+        ]);
+        let line = |place: &str, year| {
+            book.for_place(Some(code(place)), year)
+                .poverty_line
+                .map(|l| l.value.0)
+        };
+        // 天长 (its own setting) over 滁州's year setting.
+        assert_eq!(line("341181100201", 2016), Some(330_000));
+        // 来安 (341122) inside 滁州: the city's 2016 setting, its any-year one otherwise.
+        assert_eq!(line("341122000000", 2016), Some(320_000));
+        assert_eq!(line("341122000000", 2017), Some(310_000));
+        // 合肥 (3401): the province's.
+        assert_eq!(line("340100000000", 2016), Some(300_000));
+        // Outside Anhui: the everywhere-2016 setting, then the national default.
+        assert_eq!(line("320100000000", 2016), Some(299_000));
+        assert_eq!(line("320100000000", 2017), Some(295_200));
+        assert_eq!(line("320100000000", 2030), None);
+        let rules = book.for_place(Some(code("341181100201")), 2016);
+        assert_eq!(
+            rules.poverty_line.unwrap().source,
+            "poverty_line Some(\"341181000000\") None"
+        );
+    }
+
+    #[test]
+    fn unset_parameters_keep_their_defaults_and_sources() {
+        let book = RuleBook::new(vec![set(
+            Parameter::VillageIncidenceBp,
+            Some("341181000000"),
+            None,
+            300,
+        )]);
+        let here = book.for_place(Some(code("341181000000")), 2016);
+        assert_eq!(here.set.village_incidence_bp.value, 300);
+        let elsewhere = book.for_place(Some(code("341122000000")), 2016);
+        assert_eq!(elsewhere.set, RuleSet::default());
+        assert_eq!(book.for_place(None, 2016).set, RuleSet::default());
+    }
+
+    #[test]
+    fn parameters_refuse_values_that_make_no_sense() {
+        assert!(!Parameter::PovertyLine.accepts(0));
+        assert!(Parameter::PovertyLine.accepts(1));
+        assert!(!Parameter::MonitoringLinePercent.accepts(99));
+        assert!(Parameter::MonitoringLinePercent.accepts(100));
+        assert!(Parameter::CollectiveIncomeMin.accepts(0));
+        assert!(!Parameter::VillageIncidenceBp.accepts(10_001));
+    }
 }

@@ -71,6 +71,7 @@ async fn openapi() -> Response {
     doc.merge(crate::api_entries::EntriesDoc::openapi());
     doc.merge(crate::api_collective::CollectiveDoc::openapi());
     doc.merge(crate::api_industry::IndustryDoc::openapi());
+    doc.merge(crate::api_assessment::AssessmentDoc::openapi());
     Json(doc).into_response()
 }
 

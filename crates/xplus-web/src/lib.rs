@@ -7,6 +7,7 @@
 //! is enforced where records are read and written, not by hiding links.
 
 mod api;
+mod api_assessment;
 mod api_collective;
 mod api_entries;
 mod api_industry;
@@ -47,6 +48,7 @@ fn routes(state: AppState) -> Router {
         .merge(api_entries::routes())
         .merge(api_collective::routes())
         .merge(api_industry::routes())
+        .merge(api_assessment::routes())
         .merge(assets::routes())
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

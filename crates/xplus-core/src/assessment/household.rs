@@ -6,6 +6,7 @@ use super::{Decision, Finding};
 use crate::money::Fen;
 use crate::registry::Schooling;
 use crate::rules::Sourced;
+use std::borrow::Cow;
 
 crate::labelled_enum! {
     /// The criteria of §3, with the codes `assess` writes in `failed`.
@@ -57,7 +58,7 @@ pub fn assess_exit(h: &HouseholdFacts, year: i32, line: &Sourced<Fen>) -> Decisi
             passed: false,
             value: format!("{year}年无收入记录 / no income recorded for {year}"),
             threshold: threshold_text(needed, line.value, members),
-            source: line.source,
+            source: line.source.clone(),
         },
         (Some(net), Some(needed)) => Finding {
             criterion: ExitCriterion::Income,
@@ -66,14 +67,14 @@ pub fn assess_exit(h: &HouseholdFacts, year: i32, line: &Sourced<Fen>) -> Decisi
             passed: members > 0 && net > needed,
             value: format!("{net}"),
             threshold: threshold_text(Some(needed), line.value, members),
-            source: line.source,
+            source: line.source.clone(),
         },
         (Some(net), None) => Finding {
             criterion: ExitCriterion::Income,
             passed: false,
             value: format!("{net}"),
             threshold: threshold_text(None, line.value, members),
-            source: line.source,
+            source: line.source.clone(),
         },
     };
     let dropouts: Vec<String> = h
@@ -95,7 +96,7 @@ pub fn assess_exit(h: &HouseholdFacts, year: i32, line: &Sourced<Fen>) -> Decisi
         passed: ok,
         value: if ok { "是 / yes" } else { "否 / no" }.to_string(),
         threshold: needed.to_string(),
-        source: CENTRAL,
+        source: Cow::Borrowed(CENTRAL),
     };
     let listed = |criterion, names: Vec<String>, needed: &str| Finding {
         criterion,
@@ -106,7 +107,7 @@ pub fn assess_exit(h: &HouseholdFacts, year: i32, line: &Sourced<Fen>) -> Decisi
             names.join("、")
         },
         threshold: needed.to_string(),
-        source: CENTRAL,
+        source: Cow::Borrowed(CENTRAL),
     };
     Decision {
         findings: vec![

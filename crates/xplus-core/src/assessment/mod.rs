@@ -5,6 +5,8 @@ pub mod household;
 pub mod monitoring;
 pub mod village;
 
+use std::borrow::Cow;
+
 /// One criterion as checked: what was found against what was needed, and where the threshold
 /// comes from — what the "why" view shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,7 +17,7 @@ pub struct Finding<C> {
     pub value: String,
     /// What was needed, as shown.
     pub threshold: String,
-    pub source: &'static str,
+    pub source: Cow<'static, str>,
 }
 
 /// A decision: every criterion checked, in the order of rules.md.

@@ -35,9 +35,10 @@ pub struct MonitorFacts {
     pub open_warning: bool,
 }
 
-/// rules.md §5 with the poverty line of Y. Without an income record nobody can say the
-/// household is above the line, so it is monitored for that (and returned only on evidence).
-pub fn assess_monitoring(f: &MonitorFacts, line: Fen) -> MonitorOutcome {
+/// rules.md §5 with the poverty line of Y and the monitoring line as a percentage of it (150 =
+/// 1.5 ×). Without an income record nobody can say the household is above the line, so it is
+/// monitored for that (and returned only on evidence).
+pub fn assess_monitoring(f: &MonitorFacts, line: Fen, monitoring_percent: i64) -> MonitorOutcome {
     let needed = i128::from(line.0) * i128::from(f.members);
     let mut reasons = Vec::new();
     match f.net_income {
@@ -46,8 +47,8 @@ pub fn assess_monitoring(f: &MonitorFacts, line: Fen) -> MonitorOutcome {
             if net128 <= needed {
                 return MonitorOutcome::Returned;
             }
-            // net < 1.5 × line × members, exactly: 2 × net < 3 × line × members.
-            if 2 * net128 < 3 * needed {
+            // net < percent/100 × line × members, exactly: 100 × net < percent × line × members.
+            if 100 * net128 < i128::from(monitoring_percent) * needed {
                 reasons.push(MonitorReason::LowIncome);
             }
             if f.medical_cost.is_some_and(|m| m > net) {
@@ -85,23 +86,23 @@ mod tests {
     fn both_sides_of_the_return_and_monitoring_lines() {
         // Line × 2 members = 5,904.00 yuan; 1.5 × that = 8,856.00 yuan.
         assert_eq!(
-            assess_monitoring(&facts(590_400), LINE),
+            assess_monitoring(&facts(590_400), LINE, 150),
             MonitorOutcome::Returned
         );
         assert_eq!(
-            assess_monitoring(&facts(590_401), LINE),
+            assess_monitoring(&facts(590_401), LINE, 150),
             MonitorOutcome::Monitored(vec![MonitorReason::LowIncome])
         );
         assert_eq!(
-            assess_monitoring(&facts(885_599), LINE),
+            assess_monitoring(&facts(885_599), LINE, 150),
             MonitorOutcome::Monitored(vec![MonitorReason::LowIncome])
         );
         assert_eq!(
-            assess_monitoring(&facts(885_600), LINE),
+            assess_monitoring(&facts(885_600), LINE, 150),
             MonitorOutcome::Stable
         );
         assert_eq!(
-            assess_monitoring(&facts(-1), LINE),
+            assess_monitoring(&facts(-1), LINE, 150),
             MonitorOutcome::Returned
         );
     }
@@ -111,18 +112,18 @@ mod tests {
         let mut f = facts(1_000_000);
         f.medical_cost = Some(Fen(1_000_001));
         assert_eq!(
-            assess_monitoring(&f, LINE),
+            assess_monitoring(&f, LINE, 150),
             MonitorOutcome::Monitored(vec![MonitorReason::MedicalSpending])
         );
         f.medical_cost = Some(Fen(1_000_000));
         assert_eq!(
-            assess_monitoring(&f, LINE),
+            assess_monitoring(&f, LINE, 150),
             MonitorOutcome::Stable,
             "equal is not more"
         );
         f.open_warning = true;
         assert_eq!(
-            assess_monitoring(&f, LINE),
+            assess_monitoring(&f, LINE, 150),
             MonitorOutcome::Monitored(vec![MonitorReason::Warning])
         );
         let none = MonitorFacts {
@@ -130,7 +131,7 @@ mod tests {
             ..facts(0)
         };
         assert_eq!(
-            assess_monitoring(&none, LINE),
+            assess_monitoring(&none, LINE, 150),
             MonitorOutcome::Monitored(vec![MonitorReason::NoIncome])
         );
     }

@@ -44,7 +44,7 @@ pub fn assess_village(v: &VillageFacts, rules: &RuleSet) -> Decision<VillageCrit
             None => "无户籍人口 / no population".to_string(),
         },
         threshold: format!("≤ {}", shown(max_bp)),
-        source: rules.village_incidence_bp.source,
+        source: rules.village_incidence_bp.source.clone(),
     };
     let min = rules.collective_income_min.value;
     let income = Finding {
@@ -59,7 +59,7 @@ pub fn assess_village(v: &VillageFacts, rules: &RuleSet) -> Decision<VillageCrit
         } else {
             format!("≥ {min}")
         },
-        source: rules.collective_income_min.source,
+        source: rules.collective_income_min.source.clone(),
     };
     Decision {
         findings: vec![incidence, income],
@@ -117,7 +117,7 @@ mod tests {
         let off = RuleSet {
             collective_income_min: crate::rules::Sourced {
                 value: Fen(0),
-                source: "test",
+                source: "test".into(),
             },
             ..RuleSet::default()
         };

@@ -61,7 +61,7 @@ mod tests {
         let strict = RuleSet {
             collective_income_min: crate::rules::Sourced {
                 value: Fen(0),
-                source: rules.collective_income_min.source,
+                source: rules.collective_income_min.source.clone(),
             },
             ..RuleSet::default()
         };

@@ -46,6 +46,13 @@ pub fn check_char(digits17: &[u8]) -> char {
 }
 
 impl IdNumber {
+    /// The birth year of a number as stored (checked on the way in, 18 characters): its 7th to
+    /// 10th characters, read without checking the whole number again — the yearly assessment
+    /// reads millions of them.
+    pub fn stored_birth_year(stored: &str) -> Option<i32> {
+        stored.get(6..10)?.parse().ok()
+    }
+
     /// Parses an 18-character number, or converts an old 15-digit one (inserting "19" before the
     /// year). `today` bounds the birth date; the area prefix is deliberately not checked against
     /// today's divisions (pre-1992 Chuzhou numbers begin 3423…).

@@ -7,6 +7,8 @@
 
 mod activity;
 mod adjustment;
+mod assessment;
+mod assessment_apply;
 mod assets;
 mod backbone;
 mod collective;
@@ -18,12 +20,18 @@ mod history;
 mod industry;
 mod read;
 mod roll;
+mod rules;
 mod save;
 mod secretaries;
 mod shape;
 
 pub use activity::{unit_pairings, visits_by_month, CadreVisits, UnitPairingView};
 pub use adjustment::{adjustment_plan, apply_adjustment, AdjustmentApplied, AdjustmentView};
+pub use assessment::{
+    assess_year, household_assessment, AssessmentSink, AssessmentSummary, HouseholdAssessment,
+    Judgement, Standing, StoredOutcome, VillageAssessment, WhyView,
+};
+pub use assessment_apply::{apply_assessment, AppliedAssessment};
 pub use assets::{asset_register, village_collective, AssetRow, IncomeYear, VillageCollective};
 pub use backbone::{
     helper_suggestions, household_pairings, save_pairing, save_unit_pairing, HelperSuggestion,
@@ -51,6 +59,7 @@ pub use read::{
     RegionNode, VillageFacts,
 };
 pub use roll::{attendance_roll, session_villages, RollHousehold, RollMember, SessionVillages};
+pub use rules::{rule_book, set_rule};
 pub use save::{fingerprint, save_record, stale, FieldProblem, Saved};
 pub use secretaries::{secretaries_overview, SecretariesOverview};
 

@@ -26,7 +26,8 @@ pub(crate) fn household_scope(access: &Access, today: NaiveDate) -> Filter {
     }
 }
 
-/// (household, village, status, identified year, exit year).
+/// (household, village, status, identified year, exit year), and the earliest outcome an applied
+/// assessment recorded for the year or later: (its year, the status and exit year before it).
 static CANDIDATES: xplus_core::interchange::FileSpec = super::shape::shape(
     xplus_core::interchange::FileId::Households,
     "households_of_year",
@@ -37,29 +38,50 @@ static CANDIDATES: xplus_core::interchange::FileSpec = super::shape::shape(
         super::shape::column("status", ColumnType::Enum(&HouseholdStatus::SPEC)),
         super::shape::column("identified_year", ColumnType::Year),
         super::shape::column("exit_year", ColumnType::Year),
+        super::shape::column("outcome_year", ColumnType::Year),
+        super::shape::column("previous_status", ColumnType::Enum(&HouseholdStatus::SPEC)),
+        super::shape::column("previous_exit_year", ColumnType::Year),
     ],
 );
 
 /// The households within `scope` that rules.md §6 looks at for `year` — poor or returned at
-/// its start — as (household, village), in household order.
+/// its start — as (household, village), in household order. The status at the start of the
+/// year is the one stored, unless an assessment applied for the year or later changed it.
 pub(super) async fn poor_at_start(
     s: &mut dyn RecordSession,
     scope: &Filter,
     year: i32,
 ) -> Result<Vec<(String, RegionCode)>, StoreError> {
+    let y = Arg::Int(i64::from(year));
     // Narrowed to rows that could count (most households of a province exited long ago); the
     // rule itself is core's.
-    let of_year = scope.clone().and(
-        "identified_year <= ? AND (status IN ('poor', 'returned') \
-         OR (status IN ('exited', 'monitored') AND exit_year >= ?))",
-        vec![Arg::Int(i64::from(year)), Arg::Int(i64::from(year))],
+    let mut of_year = Filter::new().and(
+        "h.identified_year <= ? AND (h.status IN ('poor', 'returned') \
+         OR (h.status IN ('exited', 'monitored') AND h.exit_year >= ?) OR o.year IS NOT NULL)",
+        vec![y.clone(), y.clone()],
     );
+    if !scope.is_empty() {
+        // The reach names households' columns unqualified.
+        of_year = of_year.and(
+            format!(
+                "h.household_id IN (SELECT household_id FROM households{})",
+                scope.render_where(&mut || "?".into())
+            ),
+            scope.args().cloned().collect(),
+        );
+    }
     let sql = format!(
-        "SELECT household_id, village_code, status, identified_year, exit_year FROM households{}",
+        "SELECT h.household_id, h.village_code, h.status, h.identified_year, h.exit_year, \
+         o.year, o.previous_status, o.previous_exit_year \
+         FROM households h LEFT JOIN assessment_outcomes o \
+         ON o.household_id = h.household_id AND o.year >= ?{}",
         of_year.render_where(&mut || "?".into())
     );
-    let args: Vec<Arg> = of_year.args().cloned().collect();
-    let mut out = Vec::new();
+    let mut args = vec![y];
+    args.extend(of_year.args().cloned());
+    // household → (village, identified year, standing at the start, year of the outcome read).
+    type Start = (RegionCode, i32, HouseholdStatus, Option<i32>, Option<i64>);
+    let mut starts: HashMap<String, Start> = HashMap::new();
     for r in s.query(&CANDIDATES, &sql, &args).await? {
         let (Some(id), Some(village), Some(status), Some(identified)) = (
             r[0].as_text(),
@@ -70,10 +92,32 @@ pub(super) async fn poor_at_start(
             continue;
         };
         let exit = r[4].as_int().map(|y| y as i32);
-        if poor_at_start_of(status, identified as i32, exit, year) {
-            out.push((id.to_string(), village));
+        let outcome_year = r[5].as_int();
+        let (status, exit) = match (
+            outcome_year,
+            r[6].as_code().and_then(HouseholdStatus::parse),
+        ) {
+            (Some(_), Some(before)) => (before, r[7].as_int().map(|y| y as i32)),
+            _ => (status, exit),
+        };
+        let entry = starts.entry(id.to_string()).or_insert((
+            village,
+            identified as i32,
+            status,
+            exit,
+            outcome_year,
+        ));
+        if outcome_year.is_some() && (entry.4.is_none() || outcome_year < entry.4) {
+            *entry = (village, identified as i32, status, exit, outcome_year);
         }
     }
+    let mut out: Vec<(String, RegionCode)> = starts
+        .into_iter()
+        .filter(|(_, (_, identified, status, exit, _))| {
+            poor_at_start_of(*status, *identified, *exit, year)
+        })
+        .map(|(id, (village, ..))| (id, village))
+        .collect();
     // Sorted here, not in SQL: PostgreSQL's locale would order text keys unlike SQLite.
     out.sort_unstable();
     Ok(out)

@@ -2,6 +2,7 @@
 //! bars and paged tables; htmx swaps the list when a filter changes.
 
 mod activity;
+pub(crate) mod assessment;
 mod attendance;
 mod audit;
 mod backbone;
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/households/export.xlsx", get(households::export))
         .route("/households/new", get(edit::new_household))
         .route("/households/{id}", get(households::one))
+        .route("/households/{id}/assessment", get(assessment::page))
         .route(
             "/households/{id}/edit",
             get(edit::edit_household).post(edit::save_household),

@@ -1,0 +1,439 @@
+//! `xplus assess --year Y --out DIR [--apply]`: the yearly assessment of rules.md §3–5 written as
+//! `DIR/households.csv` and `DIR/villages.csv` (interchange.md), streamed county by county;
+//! `--apply` records the exits, village exits, returns and monitoring, then the §8 equity
+//! adjustment of the year. And `xplus rules list|set`, the numbers the assessment reads.
+
+use crate::commands::{open, Failure};
+use crate::output::Output;
+use crate::RulesCommand;
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::Path;
+use std::process::ExitCode;
+use xplus_core::registry::RegionCode;
+use xplus_core::rules::{Parameter, RuleBook, Setting};
+use xplus_core::Fen;
+use xplus_store::records::{
+    self, AdjustmentApplied, AssessmentSink, HouseholdAssessment, VillageAssessment,
+};
+use xplus_store::StoreError;
+
+/// The two files, written as the results come.
+struct CsvFiles {
+    households: csv::Writer<BufWriter<File>>,
+    villages: csv::Writer<BufWriter<File>>,
+}
+
+fn csv_failed(e: csv::Error) -> StoreError {
+    StoreError::Invalid(format!("无法写入 CSV / cannot write the CSV: {e}"))
+}
+
+impl CsvFiles {
+    fn create(dir: &Path) -> Result<CsvFiles, Failure> {
+        let cannot = |e: &dyn std::fmt::Display| Failure {
+            code: 1,
+            parts: vec![format!(
+                "无法写入 {} / cannot write to {}: {e}",
+                dir.display(),
+                dir.display()
+            )],
+        };
+        std::fs::create_dir_all(dir).map_err(|e| cannot(&e))?;
+        let open = |name: &str| -> Result<csv::Writer<BufWriter<File>>, Failure> {
+            let file = File::create(dir.join(name)).map_err(|e| cannot(&e))?;
+            Ok(csv::Writer::from_writer(BufWriter::with_capacity(
+                1 << 20,
+                file,
+            )))
+        };
+        let mut files = CsvFiles {
+            households: open("households.csv")?,
+            villages: open("villages.csv")?,
+        };
+        files
+            .households
+            .write_record([
+                "household_id",
+                "village_code",
+                "members",
+                "net_income",
+                "per_capita_net_income",
+                "exit_eligible",
+                "failed",
+            ])
+            .map_err(|e| cannot(&e))?;
+        files
+            .villages
+            .write_record([
+                "village_code",
+                "population",
+                "poor_persons",
+                "incidence",
+                "exit_eligible",
+                "failed",
+            ])
+            .map_err(|e| cannot(&e))?;
+        Ok(files)
+    }
+
+    fn finish(self) -> Result<(), StoreError> {
+        for w in [self.households, self.villages] {
+            w.into_inner().map_err(|e| {
+                StoreError::Invalid(format!("无法写入 CSV / cannot write the CSV: {e}"))
+            })?;
+        }
+        Ok(())
+    }
+}
+
+fn money(f: Option<Fen>) -> String {
+    f.map(|f| f.to_string()).unwrap_or_default()
+}
+
+/// poor / population as a fraction with four decimals, rounded half up, exactly.
+fn incidence(poor: i64, population: i64) -> String {
+    if population <= 0 {
+        return String::new();
+    }
+    let (p, n) = (i128::from(poor), i128::from(population));
+    let q = (p * 20_000 + n) / (2 * n);
+    format!("{}.{:04}", q / 10_000, q % 10_000)
+}
+
+impl AssessmentSink for CsvFiles {
+    /// interchange.md lists the households poor or returned at the start of the year; §5's
+    /// households are recorded by `--apply`, not listed.
+    fn household(&mut self, h: &HouseholdAssessment) -> Result<(), StoreError> {
+        let Some(d) = h.exit() else {
+            return Ok(());
+        };
+        let failed: Vec<&str> = d.failed().iter().map(|c| c.code()).collect();
+        self.households
+            .write_record([
+                h.household_id.as_str(),
+                &h.village.to_string(),
+                &h.members.to_string(),
+                &money(h.net_income),
+                &money(h.per_capita),
+                if d.eligible() { "1" } else { "0" },
+                &failed.join(";"),
+            ])
+            .map_err(csv_failed)
+    }
+
+    fn village(&mut self, v: &VillageAssessment) -> Result<(), StoreError> {
+        let failed: Vec<&str> = v.decision.failed().iter().map(|c| c.code()).collect();
+        self.villages
+            .write_record([
+                v.village.to_string().as_str(),
+                &v.facts.population.to_string(),
+                &v.facts.poor_persons.to_string(),
+                &incidence(v.facts.poor_persons, v.facts.population),
+                if v.decision.eligible() { "1" } else { "0" },
+                &failed.join(";"),
+            ])
+            .map_err(csv_failed)
+    }
+}
+
+pub async fn run(
+    db: &str,
+    out: &Output,
+    year: i32,
+    dir: &Path,
+    apply: bool,
+) -> Result<ExitCode, Failure> {
+    if !(1949..=2100).contains(&year) {
+        return Err(Failure {
+            code: 2,
+            parts: vec![format!("年度 {year} 无效 / invalid year {year}")],
+        });
+    }
+    let store = open(db).await?;
+    let mut files = CsvFiles::create(dir)?;
+    let started = std::time::Instant::now();
+    let actor = crate::commands::cli_actor();
+    let (summary, applied) = if apply {
+        let today = chrono::Local::now().date_naive();
+        match records::apply_assessment(store.as_ref(), &actor, year, today, &mut files).await {
+            Ok((summary, applied)) => (summary, Some(applied)),
+            Err(e @ StoreError::Conflict(_)) => return Err(Failure::chain(2, &e)),
+            Err(e) => return Err(e.into()),
+        }
+    } else {
+        (
+            records::assess_year(store.as_ref(), year, &mut files).await?,
+            None,
+        )
+    };
+    files.finish()?;
+    let took = started.elapsed();
+    out.say(
+        &format!(
+            "{year}年评估：贫困户 {} 户 {} 人，符合退出标准 {} 户 {} 人；贫困村 {} 个，符合出列 {} 个；\
+             已脱贫户 {} 户中返贫 {}、监测 {}、稳定 {}；已写入 {}（{} 毫秒）",
+            summary.households,
+            summary.persons,
+            summary.eligible,
+            summary.eligible_persons,
+            summary.villages,
+            summary.villages_eligible,
+            summary.watched,
+            summary.returned,
+            summary.monitored,
+            summary.stable,
+            dir.display(),
+            took.as_millis()
+        ),
+        &format!(
+            "assessment of {year}: {} poor households ({} people), {} eligible to exit ({} people); \
+             {} poor villages, {} eligible; of {} exited households {} returned, {} monitored, {} stable; \
+             written to {} ({} ms)",
+            summary.households,
+            summary.persons,
+            summary.eligible,
+            summary.eligible_persons,
+            summary.villages,
+            summary.villages_eligible,
+            summary.watched,
+            summary.returned,
+            summary.monitored,
+            summary.stable,
+            dir.display(),
+            took.as_millis()
+        ),
+    );
+    let Some(applied) = applied else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    if applied.already_recorded {
+        out.say(
+            &format!("{year} 年的评估此前已按相同结果记录，未重复写入"),
+            &format!("the assessment of {year} was recorded before with the same result; nothing written"),
+        );
+    } else {
+        out.say(
+            &format!(
+                "已记录（{actor}）：脱贫 {} 户，贫困村出列 {} 个，返贫 {} 户，监测 {} 户，风险消除 {} 户",
+                applied.exits,
+                applied.villages_exited,
+                applied.returned,
+                applied.monitored,
+                applied.risk_removed
+            ),
+            &format!(
+                "recorded ({actor}): {} exits, {} village exits, {} returns, {} monitored, {} risks removed",
+                applied.exits,
+                applied.villages_exited,
+                applied.returned,
+                applied.monitored,
+                applied.risk_removed
+            ),
+        );
+    }
+    if applied.exited_not_eligible + applied.villages_exited_not_eligible > 0 {
+        out.say(
+            &format!(
+                "请核实：{} 户、{} 个村记为 {year} 年脱贫（出列），但现在不符合标准，未作改动",
+                applied.exited_not_eligible, applied.villages_exited_not_eligible
+            ),
+            &format!(
+                "to check: {} households and {} villages are recorded as exiting in {year} but do not meet the rules now; left unchanged",
+                applied.exited_not_eligible, applied.villages_exited_not_eligible
+            ),
+        );
+    }
+    // §8: the exits just recorded give up their shares on Jan 1 of the next year, and the poor
+    // without shares receive them — after the exits, so the plan sees them.
+    let view = records::adjustment_plan(store.as_ref(), year).await?;
+    match records::apply_adjustment(store.as_ref(), &actor, &view).await? {
+        AdjustmentApplied::Recorded { events } => out.say(
+            &format!(
+                "股权动态调整（{} 生效）：记录配股、收回 {events} 笔",
+                view.date
+            ),
+            &format!(
+                "equity adjustment (effective {}): recorded {events} share events",
+                view.date
+            ),
+        ),
+        AdjustmentApplied::AlreadyRecorded => out.say(
+            &format!("{year} 年的股权调整此前已记录，未重复写入"),
+            &format!("the equity adjustment of {year} was recorded before; nothing written"),
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bad(zh: String, en: String) -> Failure {
+    Failure {
+        code: 2,
+        parts: vec![format!("{zh} / {en}")],
+    }
+}
+
+pub async fn rules(db: &str, out: &Output, command: RulesCommand) -> Result<ExitCode, Failure> {
+    let store = open(db).await?;
+    match command {
+        RulesCommand::List => {
+            let book = records::rule_book(store.as_ref()).await?;
+            list(out, &book);
+        }
+        RulesCommand::Set {
+            parameter,
+            value,
+            region,
+            year,
+            source,
+        } => {
+            let names: Vec<&str> = Parameter::ALL.iter().map(|p| p.code()).collect();
+            let p = Parameter::parse(&parameter).ok_or_else(|| {
+                bad(
+                    format!("没有参数“{parameter}”；可设置：{}", names.join("、")),
+                    format!(
+                        "no parameter '{parameter}'; these can be set: {}",
+                        names.join(", ")
+                    ),
+                )
+            })?;
+            let value = if p.is_money() {
+                Fen::parse(&value)
+                    .map_err(|e| {
+                        bad(
+                            format!("金额“{value}”无效：{e}"),
+                            format!("bad amount '{value}': {e}"),
+                        )
+                    })?
+                    .0
+            } else {
+                value.trim().parse::<i64>().map_err(|_| {
+                    bad(
+                        format!("“{value}”不是整数"),
+                        format!("'{value}' is not a whole number"),
+                    )
+                })?
+            };
+            let region = match region {
+                None => None,
+                Some(r) => {
+                    let code = RegionCode::parse(&r).map_err(|e| {
+                        bad(
+                            format!("区划代码“{r}”无效：{e}"),
+                            format!("bad region code '{r}': {e}"),
+                        )
+                    })?;
+                    if code.county() != Some(code) && code.county().is_some() {
+                        return Err(bad(
+                            format!("规则只按省、市、县设置，{r} 在县以下"),
+                            format!(
+                                "rules are set per province, city or county; {r} is below a county"
+                            ),
+                        ));
+                    }
+                    Some(code)
+                }
+            };
+            if let Some(y) = year {
+                if !(1949..=2100).contains(&y) {
+                    return Err(bad(format!("年度 {y} 无效"), format!("invalid year {y}")));
+                }
+            }
+            let setting = Setting {
+                parameter: p,
+                region,
+                year,
+                value,
+                source,
+            };
+            let actor = crate::commands::cli_actor();
+            records::set_rule(store.as_ref(), &actor, &setting).await?;
+            out.say(
+                &format!("已设置 {}（{actor}）", describe(&setting)),
+                &format!("set {} ({actor})", describe(&setting)),
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn describe(s: &Setting) -> String {
+    let value = if s.parameter.is_money() {
+        Fen(s.value).to_string()
+    } else {
+        s.value.to_string()
+    };
+    format!(
+        "{} {} = {value} [{} · {}] — {}",
+        s.parameter.code(),
+        s.parameter.label_zh(),
+        s.region
+            .map_or("全部地区 everywhere".to_string(), |r| r.to_string()),
+        s.year
+            .map_or("每年 every year".to_string(), |y| y.to_string()),
+        s.source
+    )
+}
+
+fn list(out: &Output, book: &RuleBook) {
+    if book.settings().is_empty() {
+        out.say(
+            "没有设置，全部使用 rules.md 的默认值：",
+            "nothing is set; every number is the default of rules.md:",
+        );
+    }
+    for s in book.settings() {
+        out.say(&describe(s), &describe(s));
+    }
+    let defaults = book.for_place(None, chrono::Datelike::year(&chrono::Local::now()));
+    let set = &defaults.set;
+    let lines = [
+        (
+            "monitoring_line_percent",
+            set.monitoring_line_percent.value.to_string(),
+            &set.monitoring_line_percent.source,
+        ),
+        (
+            "village_incidence_bp",
+            set.village_incidence_bp.value.to_string(),
+            &set.village_incidence_bp.source,
+        ),
+        (
+            "collective_income_min",
+            set.collective_income_min.value.to_string(),
+            &set.collective_income_min.source,
+        ),
+        (
+            "collective_strong_income",
+            set.collective_strong_income.value.to_string(),
+            &set.collective_strong_income.source,
+        ),
+        (
+            "helper_capacity",
+            set.helper_capacity.value.to_string(),
+            &set.helper_capacity.source,
+        ),
+        (
+            "loan_value_multiple",
+            set.loan_value_multiple.value.to_string(),
+            &set.loan_value_multiple.source,
+        ),
+        (
+            "loan_max_term_months",
+            set.loan_max_term_months.value.to_string(),
+            &set.loan_max_term_months.source,
+        ),
+    ];
+    for (name, value, source) in lines {
+        let line = format!("默认 default {name} = {value} — {source}");
+        out.say(&line, &line);
+    }
+    for year in 2014..=2020 {
+        if let Some(l) = xplus_core::rules::default_poverty_line(year) {
+            let line = format!(
+                "默认 default poverty_line [{year}] = {} — {}",
+                l.value, l.source
+            );
+            out.say(&line, &line);
+        }
+    }
+}

@@ -1,0 +1,584 @@
+//! The yearly assessment over what is stored (rules.md §3–5): county by county, so memory stays
+//! that of one county whatever the registry's size. Each county's households are read with their
+//! members and the year's income, judged by xplus-core's rules with the rules configuration of
+//! that county and year, and handed to a sink (the CSV files of `xplus assess`); applying it
+//! records the changes county by county in one transaction (`assessment_apply`).
+
+use super::filter::{Arg, Filter};
+use super::rules::rule_book;
+use super::shape::{column, shape, COUNT};
+use super::RecordSession;
+use crate::error::StoreError;
+use crate::store::Store;
+use std::collections::BTreeMap;
+use xplus_core::accounts::Access;
+use xplus_core::assessment::household::{assess_exit, ExitCriterion, HouseholdFacts, MemberFacts};
+use xplus_core::assessment::monitoring::{assess_monitoring, MonitorFacts, MonitorOutcome};
+use xplus_core::assessment::village::{assess_village, VillageCriterion, VillageFacts};
+use xplus_core::assessment::Decision;
+use xplus_core::education::coverage::poor_at_start_of;
+use xplus_core::interchange::{ColumnType, FileId, FileSpec};
+use xplus_core::registry::income::per_capita;
+use xplus_core::registry::{HouseholdStatus, IdNumber, RegionCode, Schooling, YearlyIncome};
+use xplus_core::rules::{RuleBook, Sourced, YearRules};
+use xplus_core::Fen;
+
+const STATUS: ColumnType = ColumnType::Enum(&HouseholdStatus::SPEC);
+const MONEY: ColumnType = ColumnType::Money { negative: true };
+
+static HOUSEHOLD_FACTS: FileSpec = shape(
+    FileId::Households,
+    "assessment_households",
+    "评估户",
+    &[
+        column("household_id", ColumnType::Text),
+        column("village_code", ColumnType::Region),
+        column("identified_year", ColumnType::Year),
+        column("status", STATUS),
+        column("exit_year", ColumnType::Year),
+        column("food_secure", ColumnType::Bool),
+        column("clothing_secure", ColumnType::Bool),
+        column("housing_safe", ColumnType::Bool),
+        column("water_safe", ColumnType::Bool),
+        column("outcome_year", ColumnType::Year),
+        column("outcome", ColumnType::Text),
+        column("reasons", ColumnType::Text),
+        column("previous_status", STATUS),
+        column("previous_exit_year", ColumnType::Year),
+        column("new_status", STATUS),
+        column("new_exit_year", ColumnType::Year),
+    ],
+);
+
+static MEMBER_FACTS: FileSpec = shape(
+    FileId::Members,
+    "assessment_members",
+    "评估成员",
+    &[
+        column("household_id", ColumnType::Text),
+        // As text: the birth year is read off it (IdNumber::stored_birth_year).
+        column("id_number", ColumnType::Text),
+        column("name", ColumnType::Text),
+        column("schooling", ColumnType::Enum(&Schooling::SPEC)),
+        column("medical_insured", ColumnType::Bool),
+    ],
+);
+
+static INCOME_FACTS: FileSpec = shape(
+    FileId::Incomes,
+    "assessment_incomes",
+    "评估收入",
+    &[
+        column("household_id", ColumnType::Text),
+        column("wage", MONEY),
+        column("production", MONEY),
+        column("property", MONEY),
+        column("transfer", MONEY),
+        column("production_cost", MONEY),
+        column("medical_cost", MONEY),
+    ],
+);
+
+static VILLAGE_ROWS: FileSpec = shape(
+    FileId::Villages,
+    "assessment_villages",
+    "评估村",
+    &[
+        column("village_code", ColumnType::Region),
+        column("poor_village", ColumnType::Bool),
+        column("population", COUNT),
+        column("exit_year", ColumnType::Year),
+        column("operating_income", MONEY),
+    ],
+);
+
+static COUNTIES: FileSpec = shape(
+    FileId::Households,
+    "assessment_counties",
+    "评估县",
+    &[column("county_code", ColumnType::Region)],
+);
+
+/// A status with its exit year: what a household is at some moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    pub status: HouseholdStatus,
+    pub exit_year: Option<i32>,
+}
+
+/// What an applied assessment decided for a household in a year (`assessment_outcomes`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredOutcome {
+    pub year: i32,
+    pub outcome: String,
+    pub reasons: String,
+    pub before: Standing,
+    pub after: Standing,
+}
+
+/// One household as the assessment reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Facts {
+    pub id: String,
+    pub village: RegionCode,
+    pub identified_year: i32,
+    /// As stored now.
+    pub current: Standing,
+    /// The earliest applied outcome of the year or later: its `before` is the standing at the
+    /// start of the year.
+    pub later_outcome: Option<StoredOutcome>,
+    pub household: HouseholdFacts,
+    pub income: Option<YearlyIncome>,
+}
+
+impl Facts {
+    /// The standing at the start of the assessed year.
+    pub fn at_start(&self) -> Standing {
+        self.later_outcome
+            .as_ref()
+            .map_or(self.current, |o| o.before)
+    }
+
+    /// The outcome applied for exactly `year`, if any.
+    pub fn outcome_of(&self, year: i32) -> Option<&StoredOutcome> {
+        self.later_outcome.as_ref().filter(|o| o.year == year)
+    }
+}
+
+/// What §3 or §5 says of one household for the year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Judgement {
+    /// Poor or returned at the start of the year: the exit test of §3.
+    Exit(Decision<ExitCriterion>),
+    /// Exited or monitored before the year: §5.
+    Monitoring(MonitorOutcome),
+}
+
+/// One household's assessment, as written to `households.csv` and shown by the "why" view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HouseholdAssessment {
+    pub household_id: String,
+    pub village: RegionCode,
+    pub at_start: Standing,
+    pub members: i64,
+    pub net_income: Option<Fen>,
+    pub per_capita: Option<Fen>,
+    pub medical_cost: Option<Fen>,
+    pub judgement: Judgement,
+}
+
+impl HouseholdAssessment {
+    /// §3's decision when the household was poor or returned at the start of the year.
+    pub fn exit(&self) -> Option<&Decision<ExitCriterion>> {
+        match &self.judgement {
+            Judgement::Exit(d) => Some(d),
+            Judgement::Monitoring(_) => None,
+        }
+    }
+}
+
+/// One poor village's assessment (`villages.csv`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VillageAssessment {
+    pub village: RegionCode,
+    pub facts: VillageFacts,
+    /// The exit year stored now (None: not exited).
+    pub exit_year: Option<i32>,
+    pub decision: Decision<VillageCriterion>,
+}
+
+/// Where a run's results go, as they are computed (county by county).
+pub trait AssessmentSink: Send {
+    fn household(&mut self, h: &HouseholdAssessment) -> Result<(), StoreError>;
+    fn village(&mut self, v: &VillageAssessment) -> Result<(), StoreError>;
+}
+
+/// Counts of a run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct AssessmentSummary {
+    pub year: i32,
+    pub counties: u64,
+    /// Poor or returned at the start of the year (§3).
+    pub households: u64,
+    pub eligible: u64,
+    pub persons: u64,
+    pub eligible_persons: u64,
+    /// Poor villages not exited before the year (§4).
+    pub villages: u64,
+    pub villages_eligible: u64,
+    /// Exited or monitored before the year (§5), by outcome.
+    pub watched: u64,
+    pub returned: u64,
+    pub monitored: u64,
+    pub stable: u64,
+}
+
+/// One county's households, villages and rules, read and judged.
+pub(super) struct CountyRun {
+    pub facts: Vec<Facts>,
+    pub households: Vec<HouseholdAssessment>,
+    pub villages: Vec<VillageAssessment>,
+}
+
+/// Assesses `year` over the whole registry, handing every result to `sink`.
+pub async fn assess_year(
+    store: &dyn Store,
+    year: i32,
+    sink: &mut dyn AssessmentSink,
+) -> Result<AssessmentSummary, StoreError> {
+    use futures_util::StreamExt;
+    let book = rule_book(store).await?;
+    let list = counties(store.read_session().await?.as_mut()).await?;
+    let mut summary = AssessmentSummary {
+        year,
+        ..AssessmentSummary::default()
+    };
+    // The next county is read while this one is judged and written (two at a time: memory
+    // stays that of two counties).
+    let book = &book;
+    let mut runs = futures_util::stream::iter(list)
+        .map(|county| async move {
+            let mut s = store.read_session().await?;
+            county_run(s.as_mut(), book, county, year).await
+        })
+        .buffered(2);
+    while let Some(run) = runs.next().await {
+        let run = run?;
+        tally(&mut summary, &run);
+        for h in &run.households {
+            sink.household(h)?;
+        }
+        for v in &run.villages {
+            sink.village(v)?;
+        }
+    }
+    Ok(summary)
+}
+
+pub(super) async fn counties(s: &mut dyn RecordSession) -> Result<Vec<RegionCode>, StoreError> {
+    Ok(s.query(
+        &COUNTIES,
+        "SELECT DISTINCT county_code FROM households ORDER BY county_code",
+        &[],
+    )
+    .await?
+    .iter()
+    .filter_map(|r| r[0].as_region())
+    .collect())
+}
+
+pub(super) fn tally(summary: &mut AssessmentSummary, run: &CountyRun) {
+    summary.counties += 1;
+    for h in &run.households {
+        match &h.judgement {
+            Judgement::Exit(d) => {
+                summary.households += 1;
+                summary.persons += h.members as u64;
+                if d.eligible() {
+                    summary.eligible += 1;
+                    summary.eligible_persons += h.members as u64;
+                }
+            }
+            Judgement::Monitoring(m) => {
+                summary.watched += 1;
+                match m {
+                    MonitorOutcome::Returned => summary.returned += 1,
+                    MonitorOutcome::Monitored(_) => summary.monitored += 1,
+                    MonitorOutcome::Stable => summary.stable += 1,
+                }
+            }
+        }
+    }
+    summary.villages += run.villages.len() as u64;
+    summary.villages_eligible += run
+        .villages
+        .iter()
+        .filter(|v| v.decision.eligible())
+        .count() as u64;
+}
+
+/// The poverty line of the rules, or an error naming the county and year when there is none.
+fn line_of(rules: &YearRules, county: RegionCode) -> Result<Sourced<Fen>, StoreError> {
+    rules.poverty_line.clone().ok_or_else(|| {
+        StoreError::Invalid(format!(
+            "{county} 没有 {year} 年的扶贫标准，请先设置（xplus rules set poverty_line …） / \
+             no poverty line for {year} in {county}: set one first (xplus rules set poverty_line …)",
+            year = rules.year
+        ))
+    })
+}
+
+/// Reads and judges one county.
+pub(super) async fn county_run(
+    s: &mut dyn RecordSession,
+    book: &RuleBook,
+    county: RegionCode,
+    year: i32,
+) -> Result<CountyRun, StoreError> {
+    let rules = book.for_place(Some(county), year);
+    let line = line_of(&rules, county)?;
+    let scope = Filter::new().and("h.county_code = ?", vec![Arg::Int(county.as_u64() as i64)]);
+    let facts = read_facts(s, &scope, year).await?;
+    let households: Vec<HouseholdAssessment> = facts
+        .iter()
+        .filter_map(|f| judge(f, year, &line, &rules))
+        .collect();
+    let mut poor_persons: BTreeMap<RegionCode, i64> = BTreeMap::new();
+    for h in &households {
+        if h.exit().is_some_and(|d| !d.eligible()) {
+            *poor_persons.entry(h.village).or_default() += h.members;
+        }
+    }
+    let villages = s
+        .query(
+            &VILLAGE_ROWS,
+            "SELECT v.village_code, v.poor_village, v.population, v.exit_year, c.operating_income \
+             FROM villages v LEFT JOIN collective_income c \
+             ON c.village_code = v.village_code AND c.year = ? \
+             WHERE v.county_code = ? ORDER BY v.village_code",
+            &[Arg::Int(i64::from(year)), Arg::Int(county.as_u64() as i64)],
+        )
+        .await?
+        .iter()
+        .filter_map(|r| {
+            let village = r[0].as_region()?;
+            let exit_year = r[3].as_int().map(|y| y as i32);
+            // §4: every poor village not exited before the year.
+            if r[1].as_bool() != Some(true) || exit_year.is_some_and(|e| e < year) {
+                return None;
+            }
+            let facts = VillageFacts {
+                population: r[2].as_int().unwrap_or(0),
+                poor_persons: poor_persons.get(&village).copied().unwrap_or(0),
+                collective_income: r[4].as_money(),
+            };
+            Some(VillageAssessment {
+                village,
+                facts,
+                exit_year,
+                decision: assess_village(&facts, &rules.set),
+            })
+        })
+        .collect();
+    Ok(CountyRun {
+        facts,
+        households,
+        villages,
+    })
+}
+
+/// §3 for a household poor or returned at the start of the year, §5 for one exited or
+/// monitored before it; None for one not in the registry yet or removed.
+fn judge(
+    f: &Facts,
+    year: i32,
+    line: &Sourced<Fen>,
+    rules: &YearRules,
+) -> Option<HouseholdAssessment> {
+    let start = f.at_start();
+    let members = f.household.members.len() as i64;
+    let net = f.household.net_income;
+    let judgement = if poor_at_start_of(start.status, f.identified_year, start.exit_year, year) {
+        Judgement::Exit(assess_exit(&f.household, year, line))
+    } else if f.identified_year <= year
+        && matches!(
+            start.status,
+            HouseholdStatus::Exited | HouseholdStatus::Monitored
+        )
+    {
+        Judgement::Monitoring(assess_monitoring(
+            &MonitorFacts {
+                members,
+                net_income: net,
+                medical_cost: f.income.and_then(|i| i.medical_cost),
+                // No department data is kept yet (rules.md §12): no warning is open.
+                open_warning: false,
+            },
+            line.value,
+            rules.set.monitoring_line_percent.value,
+        ))
+    } else {
+        return None;
+    };
+    Some(HouseholdAssessment {
+        household_id: f.id.clone(),
+        village: f.village,
+        at_start: start,
+        members,
+        net_income: net,
+        per_capita: net.and_then(|n| per_capita(n, members)),
+        medical_cost: f.income.and_then(|i| i.medical_cost),
+        judgement,
+    })
+}
+
+/// The households matching `scope` (conditions over `households h`) with their members, the
+/// year's income and the outcomes applied for the year or later, in household order.
+pub(super) async fn read_facts(
+    s: &mut dyn RecordSession,
+    scope: &Filter,
+    year: i32,
+) -> Result<Vec<Facts>, StoreError> {
+    let y = i64::from(year);
+    let mut args = vec![Arg::Int(y)];
+    args.extend(scope.args().cloned());
+    let sql = format!(
+        "SELECT h.household_id, h.village_code, h.identified_year, h.status, h.exit_year, \
+         h.food_secure, h.clothing_secure, h.housing_safe, h.water_safe, \
+         o.year, o.outcome, o.reasons, o.previous_status, o.previous_exit_year, o.status, o.exit_year \
+         FROM households h LEFT JOIN assessment_outcomes o \
+         ON o.household_id = h.household_id AND o.year >= ?{}",
+        scope.render_where(&mut || "?".into())
+    );
+    let mut by_id: BTreeMap<String, Facts> = BTreeMap::new();
+    for r in s.query(&HOUSEHOLD_FACTS, &sql, &args).await? {
+        let (Some(id), Some(village), Some(identified), Some(status)) = (
+            r[0].as_text(),
+            r[1].as_region(),
+            r[2].as_int(),
+            r[3].as_code().and_then(HouseholdStatus::parse),
+        ) else {
+            continue;
+        };
+        let year_of = |i: usize| r[i].as_int().map(|y| y as i32);
+        let standing = |si: usize, yi: usize| {
+            Some(Standing {
+                status: r[si].as_code().and_then(HouseholdStatus::parse)?,
+                exit_year: year_of(yi),
+            })
+        };
+        let outcome = (|| {
+            Some(StoredOutcome {
+                year: year_of(9)?,
+                outcome: r[10].as_text()?.to_string(),
+                reasons: r[11].as_text().unwrap_or_default().to_string(),
+                before: standing(12, 13)?,
+                after: standing(14, 15)?,
+            })
+        })();
+        let entry = by_id.entry(id.to_string()).or_insert_with(|| Facts {
+            id: id.to_string(),
+            village,
+            identified_year: identified as i32,
+            current: Standing {
+                status,
+                exit_year: year_of(4),
+            },
+            later_outcome: None,
+            household: HouseholdFacts {
+                members: Vec::new(),
+                net_income: None,
+                // Unknown is not proven: an empty cell fails its criterion.
+                food_secure: r[5].as_bool() == Some(true),
+                clothing_secure: r[6].as_bool() == Some(true),
+                housing_safe: r[7].as_bool() == Some(true),
+                water_safe: r[8].as_bool() == Some(true),
+            },
+            income: None,
+        });
+        if let Some(o) = outcome {
+            if entry.later_outcome.as_ref().is_none_or(|e| o.year < e.year) {
+                entry.later_outcome = Some(o);
+            }
+        }
+    }
+    let sql = format!(
+        "SELECT m.household_id, m.id_number, m.name, m.schooling, m.medical_insured \
+         FROM members m JOIN households h ON h.household_id = m.household_id{}",
+        scope.render_where(&mut || "?".into())
+    );
+    let scope_args: Vec<Arg> = scope.args().cloned().collect();
+    for r in s.query(&MEMBER_FACTS, &sql, &scope_args).await? {
+        let Some(f) = r[0].as_text().and_then(|id| by_id.get_mut(id)) else {
+            continue;
+        };
+        let Some(birth_year) = r[1].as_text().and_then(IdNumber::stored_birth_year) else {
+            continue;
+        };
+        f.household.members.push(MemberFacts {
+            name: r[2].as_text().unwrap_or_default().to_string(),
+            birth_year,
+            schooling: r[3]
+                .as_code()
+                .and_then(Schooling::parse)
+                .unwrap_or(Schooling::None),
+            // Unknown is not proven insured.
+            medical_insured: r[4].as_bool() == Some(true),
+        });
+    }
+    let of_year = scope.clone().and("i.year = ?", vec![Arg::Int(y)]);
+    let sql = format!(
+        "SELECT i.household_id, i.wage, i.production, i.property, i.transfer, i.production_cost, \
+         i.medical_cost FROM incomes i JOIN households h ON h.household_id = i.household_id{}",
+        of_year.render_where(&mut || "?".into())
+    );
+    let income_args: Vec<Arg> = of_year.args().cloned().collect();
+    for r in s.query(&INCOME_FACTS, &sql, &income_args).await? {
+        let Some(f) = r[0].as_text().and_then(|id| by_id.get_mut(id)) else {
+            continue;
+        };
+        let money = |i: usize| r[i].as_money().unwrap_or_default();
+        let income = YearlyIncome {
+            wage: money(1),
+            production: money(2),
+            property: money(3),
+            transfer: money(4),
+            production_cost: money(5),
+            medical_cost: r[6].as_money(),
+        };
+        f.household.net_income = Some(income.net());
+        f.income = Some(income);
+    }
+    Ok(by_id.into_values().collect())
+}
+
+/// The "why" of one household in a year: every criterion with the value found, the threshold
+/// and its source; None when the household is out of reach or not assessed that year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WhyView {
+    pub year: i32,
+    pub assessment: HouseholdAssessment,
+    pub poverty_line: Sourced<Fen>,
+    pub monitoring_line_percent: Sourced<i64>,
+    /// What an applied run recorded for the household in the year.
+    pub recorded: Option<StoredOutcome>,
+}
+
+pub async fn household_assessment(
+    store: &dyn Store,
+    access: &Access,
+    household_id: &str,
+    year: i32,
+    today: chrono::NaiveDate,
+) -> Result<Option<WhyView>, StoreError> {
+    let book = rule_book(store).await?;
+    let mut s = store.read_session().await?;
+    let mut scope = super::read::household_scope(access, today);
+    scope = scope.and(
+        "household_id = ?",
+        vec![Arg::Text(household_id.to_string())],
+    );
+    // The reach filter names households' columns unqualified; the reader joins under `h`.
+    let scope = Filter::new().and(
+        format!(
+            "h.household_id IN (SELECT household_id FROM households{})",
+            scope.render_where(&mut || "?".into())
+        ),
+        scope.args().cloned().collect(),
+    );
+    let Some(facts) = read_facts(s.as_mut(), &scope, year).await?.pop() else {
+        return Ok(None);
+    };
+    let rules = book.for_place(facts.village.county(), year);
+    let line = line_of(&rules, facts.village.county().unwrap_or(facts.village))?;
+    let Some(assessment) = judge(&facts, year, &line, &rules) else {
+        return Ok(None);
+    };
+    Ok(Some(WhyView {
+        year,
+        assessment,
+        poverty_line: line,
+        monitoring_line_percent: rules.set.monitoring_line_percent.clone(),
+        recorded: facts.outcome_of(year).cloned(),
+    }))
+}

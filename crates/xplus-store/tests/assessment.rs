@@ -1,0 +1,203 @@
+//! The yearly assessment through the store (SQLite, and PostgreSQL with XPLUS_TEST_DATABASE_URL):
+//! the small bundle's three households judged by rules.md §3 and §5, applied once, the status at
+//! the start of the year kept after applying, the "why" of a household within reach only, and a
+//! poverty line set for the county.
+
+mod common;
+
+use chrono::NaiveDate;
+use common::*;
+use xplus_core::assessment::household::ExitCriterion;
+use xplus_core::assessment::monitoring::{MonitorOutcome, MonitorReason};
+use xplus_core::registry::{HouseholdStatus, RegionCode};
+use xplus_core::rules::{Parameter, Setting};
+use xplus_store::records::{
+    self, AssessmentSink, HouseholdAssessment, Judgement, VillageAssessment,
+};
+use xplus_store::StoreError;
+
+#[derive(Default)]
+struct Collect {
+    households: Vec<HouseholdAssessment>,
+    villages: Vec<VillageAssessment>,
+}
+
+impl AssessmentSink for Collect {
+    fn household(&mut self, h: &HouseholdAssessment) -> Result<(), StoreError> {
+        self.households.push(h.clone());
+        Ok(())
+    }
+    fn village(&mut self, v: &VillageAssessment) -> Result<(), StoreError> {
+        self.villages.push(v.clone());
+        Ok(())
+    }
+}
+
+impl Collect {
+    fn of(&self, id: &str) -> &HouseholdAssessment {
+        self.households
+            .iter()
+            .find(|h| h.household_id == id)
+            .unwrap()
+    }
+}
+
+fn admin() -> xplus_core::accounts::Access {
+    xplus_core::accounts::Access::of_account("admin", xplus_core::accounts::Role::Admin, None, None)
+}
+
+#[tokio::test]
+async fn assessment_judges_applies_once_and_explains() {
+    let db = TestDb::fresh().await;
+    let path = write_bundle(&db.dir().join("b"), &small_bundle());
+    assert!(import(&db, &path).await.errors.is_empty());
+    let store = db.store.as_ref();
+    let today = NaiveDate::from_ymd_opt(2017, 1, 10).unwrap();
+
+    let mut seen = Collect::default();
+    let summary = records::assess_year(store, 2016, &mut seen).await.unwrap();
+    assert_eq!((summary.households, summary.eligible), (1, 1));
+    // H001: 12,100.00 for three people, above 2,952.00 × 3 = 8,856.00, and every assurance.
+    let h1 = seen.of("H001");
+    assert_eq!(
+        h1.net_income.map(|n| n.to_string()).as_deref(),
+        Some("12100.00")
+    );
+    assert_eq!(
+        h1.per_capita.map(|n| n.to_string()).as_deref(),
+        Some("4033.33")
+    );
+    assert!(h1.exit().unwrap().eligible());
+    // H002 (exited 2015): 5,800.00 for one is above 1.5 × the line, but 8,000.00 of medical
+    // spending is more than its income.
+    assert_eq!(
+        seen.of("H002").judgement,
+        Judgement::Monitoring(MonitorOutcome::Monitored(vec![
+            MonitorReason::MedicalSpending
+        ]))
+    );
+    // H003 (monitored 2015): 20,500.00 for two is above 1.5 × the line: risk removed.
+    assert_eq!(
+        seen.of("H003").judgement,
+        Judgement::Monitoring(MonitorOutcome::Stable)
+    );
+    assert_eq!(
+        seen.villages.len(),
+        1,
+        "甲村 is the poor village not exited"
+    );
+
+    let mut again = Collect::default();
+    let (_, applied) = records::apply_assessment(store, "cli:test", 2016, today, &mut again)
+        .await
+        .unwrap();
+    assert_eq!(
+        again.households, seen.households,
+        "what is applied is what was shown"
+    );
+    assert!(!applied.already_recorded);
+    assert_eq!(
+        (
+            applied.exits,
+            applied.monitored,
+            applied.risk_removed,
+            applied.returned
+        ),
+        (1, 1, 1, 0)
+    );
+    let status = |id: &'static str| async move {
+        let r = records::household(store, &admin(), id, today)
+            .await
+            .unwrap()
+            .unwrap();
+        (
+            r.household[3]
+                .as_code()
+                .and_then(HouseholdStatus::parse)
+                .unwrap(),
+            r.household[4].as_int(),
+        )
+    };
+    assert_eq!(status("H001").await, (HouseholdStatus::Exited, Some(2016)));
+    assert_eq!(
+        status("H002").await,
+        (HouseholdStatus::Monitored, Some(2015))
+    );
+    assert_eq!(status("H003").await, (HouseholdStatus::Exited, Some(2015)));
+
+    // Applied again: the same households are judged (H001 is still poor at the start of 2016),
+    // and nothing is written.
+    let mut third = Collect::default();
+    let (_, applied) = records::apply_assessment(store, "cli:test", 2016, today, &mut third)
+        .await
+        .unwrap();
+    assert!(applied.already_recorded);
+    assert_eq!(third.households, seen.households);
+
+    // The why of H001 in 2016: every criterion with value, threshold and source, and the
+    // recorded exit; out of another county's reach.
+    let why = records::household_assessment(store, &admin(), "H001", 2016, today)
+        .await
+        .unwrap()
+        .unwrap();
+    let income = &why.assessment.exit().unwrap().findings[0];
+    assert_eq!(income.criterion, ExitCriterion::Income);
+    assert_eq!(income.value, "12100.00");
+    assert_eq!(income.threshold, "> 8856.00（2952.00 × 3人）");
+    assert!(income.source.contains("国家扶贫标准"), "{}", income.source);
+    assert_eq!(
+        why.recorded.as_ref().map(|r| r.outcome.as_str()),
+        Some("exited")
+    );
+    assert_eq!(why.assessment.at_start.status, HouseholdStatus::Poor);
+    let laian = official_of("la", "341182000000");
+    assert!(
+        records::household_assessment(store, &laian, "H001", 2016, today)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // 2017: H001 exited before the year, so §5 looks at it — without a 2017 income it is
+    // monitored for that.
+    let why = records::household_assessment(store, &admin(), "H001", 2017, today)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        why.assessment.judgement,
+        Judgement::Monitoring(MonitorOutcome::Monitored(vec![MonitorReason::NoIncome]))
+    );
+
+    // A county line for 2016 above H001's 4,033.33 a head: recomputed, H001 fails income and
+    // the applied run now disagrees, so applying again is refused and nothing changes.
+    records::set_rule(
+        store,
+        "cli:test",
+        &Setting {
+            parameter: Parameter::PovertyLine,
+            region: RegionCode::parse("341181000000").ok(),
+            year: Some(2016),
+            value: 410_000,
+            source: "天长市定标准（测试）".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let why = records::household_assessment(store, &admin(), "H001", 2016, today)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        why.assessment.exit().unwrap().failed(),
+        [ExitCriterion::Income]
+    );
+    assert_eq!(why.poverty_line.source, "天长市定标准（测试）");
+    let refused =
+        records::apply_assessment(store, "cli:test", 2016, today, &mut Collect::default())
+            .await
+            .unwrap_err();
+    assert!(matches!(refused, StoreError::Conflict(_)), "{refused}");
+    assert_eq!(status("H001").await, (HouseholdStatus::Exited, Some(2016)));
+    db.cleanup().await;
+}

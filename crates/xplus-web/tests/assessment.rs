@@ -1,0 +1,69 @@
+//! The "why" of a household's assessment over HTTP: the page and the API list every criterion
+//! with the value found, the threshold and its source, within the user's reach only.
+
+mod common;
+
+use common::App;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn why_page_and_api_explain_each_criterion_within_reach() {
+    let app = App::start().await;
+    let tianchang = app.sign_in("tianchang").await;
+    let xijian = app.sign_in("xijian").await;
+
+    // H001: 12,100.00 for two people is above 2,952.00 × 2, and every assurance holds.
+    let body = app
+        .get_json(&tianchang, "/api/v1/households/H001/assessment?year=2016")
+        .await;
+    assert_eq!(body["test"], "exit", "{body}");
+    assert_eq!(body["exit_eligible"], true, "{body}");
+    assert_eq!(body["net_income"], "12100.00", "{body}");
+    assert_eq!(body["poverty_line"], "2952.00", "{body}");
+    assert_eq!(body["criteria"].as_array().unwrap().len(), 7, "{body}");
+    assert_eq!(body["criteria"][0]["code"], "income", "{body}");
+    assert_eq!(
+        body["criteria"][0]["threshold"], "> 5904.00（2952.00 × 2人）",
+        "{body}"
+    );
+    assert!(
+        body["criteria"][0]["source"]
+            .as_str()
+            .unwrap()
+            .contains("国家扶贫标准"),
+        "{body}"
+    );
+    assert!(body["recorded"].is_null(), "{body}");
+
+    // H101 (琅琊区) lacks safe housing: the page names it, for the town that reaches it.
+    let page = app
+        .page_text(&xijian, "/households/H101/assessment?year=2016")
+        .await;
+    assert!(page.contains("暂不符合退出标准"), "{page}");
+    assert!(page.contains("住房安全有保障"), "{page}");
+    assert!(page.contains("✗"), "{page}");
+
+    // H002 exited in 2015 and has no 2016 income: §5 monitors it for that.
+    let body = app
+        .get_json(&tianchang, "/api/v1/households/H002/assessment?year=2016")
+        .await;
+    assert_eq!(body["test"], "monitoring", "{body}");
+    assert_eq!(body["monitoring_outcome"], "monitored", "{body}");
+
+    // Out of reach reads like missing, on the page and in the API.
+    let r = app
+        .get(&xijian, "/api/v1/households/H001/assessment?year=2016")
+        .await;
+    assert_eq!(r.status().as_u16(), 404);
+    let r = app
+        .get(&xijian, "/households/H001/assessment?year=2016")
+        .await;
+    assert_eq!(r.status().as_u16(), 404);
+    let r = app
+        .get(&tianchang, "/api/v1/households/H001/assessment?year=1800")
+        .await;
+    assert_eq!(r.status().as_u16(), 400);
+    // The household page links to it.
+    let page = app.page_text(&tianchang, "/households/H001").await;
+    assert!(page.contains("/households/H001/assessment"), "{page}");
+    app.cleanup().await;
+}
