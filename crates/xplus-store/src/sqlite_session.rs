@@ -52,8 +52,10 @@ fn connect(file: &std::path::Path) -> Result<Connection, StoreError> {
     .map_err(sqlite_error_in(&context))?;
     conn.busy_timeout(Duration::from_secs(30))
         .map_err(sqlite_error_in(&context))?;
-    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384;")
-        .map_err(sqlite_error_in(&context))?;
+    conn.execute_batch(
+        "PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384; PRAGMA mmap_size = 2147418112;",
+    )
+    .map_err(sqlite_error_in(&context))?;
     Ok(conn)
 }
 
