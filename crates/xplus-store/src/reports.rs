@@ -2,7 +2,10 @@
 //! village) and its gap list, the same from the command line and from the web page.
 
 use crate::error::StoreError;
-use crate::records::{by_village, AdjustmentView, CoverageView, DividendRun, IndustryOverview};
+use crate::records::{
+    by_village, AdjustmentView, CoverageView, DividendRun, IndustryOverview, MonitoringList,
+    MonitoringOutcome, RISK_REMOVED_BECAUSE,
+};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use xplus_core::registry::Level;
 use xplus_core::values::format_date;
@@ -269,4 +272,49 @@ pub fn adjustment_csv(view: &AdjustmentView) -> Result<Vec<u8>, StoreError> {
     }
     w.into_inner()
         .map_err(|e| StoreError::Invalid(format!("无法生成 CSV / cannot build the CSV: {e}")))
+}
+
+/// The monitoring list of a year (rules.md §5) as one sheet: every household returned, monitored
+/// (with its reasons) or whose risk was removed (with the date and the reason).
+pub fn monitoring_workbook(list: &MonitoringList) -> Result<Vec<u8>, StoreError> {
+    let mut book = Workbook::new();
+    plain_sheet(
+        &mut book,
+        "防返贫监测",
+        &[
+            "户编号 household",
+            "村代码 village code",
+            "村 village",
+            "结果 outcome",
+            "原因 reasons",
+            "认定日期 decided on",
+            "脱贫年度 exit year",
+        ],
+        list.entries.iter().map(|e| {
+            let reasons = match e.outcome {
+                MonitoringOutcome::RiskRemoved => RISK_REMOVED_BECAUSE.to_string(),
+                _ => e
+                    .reasons
+                    .iter()
+                    .map(|r| r.label_zh())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            };
+            vec![
+                Cell::Text(&e.household_id),
+                Cell::Owned(e.village.to_string()),
+                Cell::Text(
+                    list.names
+                        .get(&e.village.as_u64())
+                        .map(String::as_str)
+                        .unwrap_or(""),
+                ),
+                Cell::Text(e.outcome.label_zh()),
+                Cell::Owned(reasons),
+                Cell::Owned(format_date(e.decided_on)),
+                Cell::Owned(e.exit_year.map(|y| y.to_string()).unwrap_or_default()),
+            ]
+        }),
+    )?;
+    book.save_to_buffer().map_err(failed)
 }

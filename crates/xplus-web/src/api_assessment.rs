@@ -18,11 +18,16 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 use xplus_store::records::{self, Judgement};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/households/{id}/assessment", get(why))
+    Router::new()
+        .route("/api/v1/households/{id}/assessment", get(why))
+        .route("/api/v1/monitoring", get(monitoring))
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(why), components(schemas(WhyBody, CriterionItem, RecordedItem)))]
+#[openapi(
+    paths(why, monitoring),
+    components(schemas(WhyBody, CriterionItem, RecordedItem, MonitoringBody, MonitoringItem))
+)]
 pub struct AssessmentDoc;
 
 #[derive(Deserialize, IntoParams)]
@@ -136,6 +141,76 @@ async fn why(
             status_before: r.before.status.code().to_string(),
             status_after: r.after.status.code().to_string(),
         }),
+    })
+    .into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ListQuery {
+    /// The year (default: this year).
+    year: Option<i32>,
+    /// Page of the list, from 1.
+    page: Option<u64>,
+    /// Households per page (default 1,000, at most 10,000).
+    per_page: Option<u64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MonitoringItem {
+    household_id: String,
+    village_code: String,
+    /// `returned`, `monitored` or `risk_removed`.
+    outcome: String,
+    /// §5 reasons of a monitored household: `low_income`, `medical_spending`, `warning`,
+    /// `no_income`.
+    reasons: Vec<String>,
+    /// The day the assessment was applied (YYYY-MM-DD).
+    decided_on: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MonitoringBody {
+    year: i32,
+    returned: u64,
+    monitored: u64,
+    risk_removed: u64,
+    total: u64,
+    /// One page of the list, by outcome, village and household.
+    households: Vec<MonitoringItem>,
+}
+
+/// The monitoring list of a year (rules.md §5) as the applied assessment recorded it.
+#[utoipa::path(get, path = "/api/v1/monitoring", params(ListQuery),
+    responses((status = 200, body = MonitoringBody), (status = 400, body = crate::api::Problem)))]
+async fn monitoring(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    WithRejection(Query(q), _): WithRejection<Query<ListQuery>, ApiError>,
+) -> Result<Response, ApiError> {
+    use xplus_store::records::MonitoringOutcome as O;
+    let year = crate::pages::checked_year(q.year)?;
+    let list = records::monitoring_list(state.store.as_ref(), &user.access, year, today()).await?;
+    let per_page = q.per_page.unwrap_or(1_000).clamp(1, 10_000);
+    let skip = (q.page.unwrap_or(1).max(1) - 1).saturating_mul(per_page);
+    Ok(Json(MonitoringBody {
+        year,
+        returned: list.count(O::Returned) as u64,
+        monitored: list.count(O::Monitored) as u64,
+        risk_removed: list.count(O::RiskRemoved) as u64,
+        total: list.entries.len() as u64,
+        households: list
+            .entries
+            .iter()
+            .skip(usize::try_from(skip).unwrap_or(usize::MAX))
+            .take(per_page as usize)
+            .map(|e| MonitoringItem {
+                household_id: e.household_id.clone(),
+                village_code: e.village.to_string(),
+                outcome: e.outcome.code().to_string(),
+                reasons: e.reasons.iter().map(|r| r.code().to_string()).collect(),
+                decided_on: xplus_core::values::format_date(e.decided_on),
+            })
+            .collect(),
     })
     .into_response())
 }

@@ -67,3 +67,75 @@ async fn why_page_and_api_explain_each_criterion_within_reach() {
     assert!(page.contains("/households/H001/assessment"), "{page}");
     app.cleanup().await;
 }
+
+struct Discard;
+
+impl xplus_store::records::AssessmentSink for Discard {
+    fn household(
+        &mut self,
+        _: &xplus_store::records::HouseholdAssessment,
+    ) -> Result<(), xplus_store::StoreError> {
+        Ok(())
+    }
+    fn village(
+        &mut self,
+        _: &xplus_store::records::VillageAssessment,
+    ) -> Result<(), xplus_store::StoreError> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn monitoring_list_page_api_and_workbook_after_the_assessment_is_applied() {
+    let app = App::start().await;
+    let tianchang = app.sign_in("tianchang").await;
+    let xijian = app.sign_in("xijian").await;
+    let page = app.page_text(&tianchang, "/monitoring?year=2016").await;
+    assert!(page.contains("本年度尚无记录"), "{page}");
+
+    let today = chrono::NaiveDate::from_ymd_opt(2017, 1, 5).unwrap();
+    let (_, applied) = xplus_store::records::apply_assessment(
+        app.store.as_ref(),
+        "cli:test",
+        2016,
+        today,
+        &mut Discard,
+    )
+    .await
+    .unwrap();
+    assert_eq!((applied.exits, applied.monitored), (1, 1), "{applied:?}");
+
+    // H002 (乙村, exited 2015) has no 2016 income: monitored for that, seen by 天长 only.
+    let page = app.page_text(&tianchang, "/monitoring?year=2016").await;
+    assert!(page.contains("<b id=\"monitored\">1</b>"), "{page}");
+    assert!(page.contains("H002"), "{page}");
+    assert!(page.contains("无当年收入记录"), "{page}");
+    assert!(page.contains("2017-01-05"), "{page}");
+    let body = app
+        .get_json(&tianchang, "/api/v1/monitoring?year=2016")
+        .await;
+    assert_eq!(body["monitored"], 1, "{body}");
+    assert_eq!(body["households"][0]["household_id"], "H002", "{body}");
+    assert_eq!(body["households"][0]["reasons"][0], "no_income", "{body}");
+    let body = app.get_json(&xijian, "/api/v1/monitoring?year=2016").await;
+    assert_eq!(
+        body["total"], 0,
+        "another county's official sees none: {body}"
+    );
+
+    let r = app.get(&tianchang, "/monitoring.xlsx?year=2016").await;
+    assert_eq!(r.status().as_u16(), 200);
+    let bytes = r.bytes().await.unwrap();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    use calamine::Reader;
+    let sheet = book.worksheet_range("防返贫监测").unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[1][0], "H002");
+    assert_eq!(rows[1][3], "纳入监测");
+    app.cleanup().await;
+}

@@ -18,6 +18,7 @@ mod entries;
 mod filter;
 mod history;
 mod industry;
+mod monitoring;
 mod read;
 mod roll;
 mod rules;
@@ -52,6 +53,9 @@ pub use history::{audit_page, household_history, AuditQuery};
 pub use industry::{
     by_village, industry_overview, HouseholdIndustry, IndustryOverview, OrgKindTally,
     PlannedExitVillage, Tally,
+};
+pub use monitoring::{
+    monitoring_list, MonitoringEntry, MonitoringList, MonitoringOutcome, RISK_REMOVED_BECAUSE,
 };
 pub use read::{
     count_households, each_household, household, list_households, region, region_children,

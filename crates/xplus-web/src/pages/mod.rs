@@ -13,6 +13,7 @@ pub(crate) mod entries;
 pub(crate) mod households;
 mod imports;
 mod industry;
+mod monitoring;
 mod regions;
 
 use crate::auth::{self, Signed};
@@ -42,6 +43,8 @@ pub fn routes() -> Router<AppState> {
         .route("/households/new", get(edit::new_household))
         .route("/households/{id}", get(households::one))
         .route("/households/{id}/assessment", get(assessment::page))
+        .route("/monitoring", get(monitoring::page))
+        .route("/monitoring.xlsx", get(monitoring::export))
         .route(
             "/households/{id}/edit",
             get(edit::edit_household).post(edit::save_household),

@@ -1,0 +1,100 @@
+//! 防返贫监测 page: the monitoring list of a year as the applied assessment recorded it (rules.md
+//! §5) — returned, monitored with the reasons, risk removed with the date and the reason — and
+//! the same as a workbook.
+
+use super::{html, today, year_of, Chrome, YearParam};
+use crate::auth::PageUser;
+use crate::error::WebError;
+use crate::i18n::Lang;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use xplus_store::records::{self, MonitoringList, MonitoringOutcome, RISK_REMOVED_BECAUSE};
+
+/// Rows shown on the page; the workbook has all of them.
+const SHOWN: usize = 500;
+
+pub struct Shown {
+    pub household_id: String,
+    pub village: String,
+    pub outcome: String,
+    pub reasons: String,
+    pub decided_on: String,
+}
+
+#[derive(Template)]
+#[template(path = "monitoring.html")]
+struct MonitoringPage {
+    c: Chrome,
+    year: i32,
+    returned: usize,
+    monitored: usize,
+    risk_removed: usize,
+    by_reason: Vec<(String, usize)>,
+    rows: Vec<Shown>,
+    total: usize,
+}
+
+fn shown(l: Lang, list: &MonitoringList) -> Vec<Shown> {
+    list.entries
+        .iter()
+        .take(SHOWN)
+        .map(|e| Shown {
+            household_id: e.household_id.clone(),
+            village: list
+                .names
+                .get(&e.village.as_u64())
+                .cloned()
+                .unwrap_or_else(|| e.village.to_string()),
+            outcome: l.label(e.outcome.code(), e.outcome.label_zh()),
+            reasons: match e.outcome {
+                MonitoringOutcome::RiskRemoved => RISK_REMOVED_BECAUSE.to_string(),
+                _ => e
+                    .reasons
+                    .iter()
+                    .map(|r| l.label(r.code(), r.label_zh()))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            },
+            decided_on: xplus_core::values::format_date(e.decided_on),
+        })
+        .collect()
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    l: Lang,
+    Query(p): Query<YearParam>,
+) -> Result<Response, WebError> {
+    let year = year_of(p.year.as_deref())?;
+    let list = records::monitoring_list(state.store.as_ref(), &user.access, year, today()).await?;
+    html(&MonitoringPage {
+        c: Chrome::new(l, &user, "monitoring"),
+        year,
+        returned: list.count(MonitoringOutcome::Returned),
+        monitored: list.count(MonitoringOutcome::Monitored),
+        risk_removed: list.count(MonitoringOutcome::RiskRemoved),
+        by_reason: list
+            .by_reason()
+            .into_iter()
+            .map(|(r, n)| (l.label(r.code(), r.label_zh()), n))
+            .collect(),
+        rows: shown(l, &list),
+        total: list.entries.len(),
+    })
+}
+
+pub async fn export(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Query(p): Query<YearParam>,
+) -> Result<Response, WebError> {
+    let year = year_of(p.year.as_deref())?;
+    let list = records::monitoring_list(state.store.as_ref(), &user.access, year, today()).await?;
+    super::xlsx_download(format!("monitoring-{year}.xlsx"), move || {
+        Ok(xplus_store::reports::monitoring_workbook(&list)?)
+    })
+    .await
+}
