@@ -231,6 +231,18 @@ pub async fn run(
             ),
         );
     }
+    if applied.awaiting_procedure + applied.withdrawn_by_procedure > 0 {
+        out.say(
+            &format!(
+                "退出程序：{} 户在未审定的退出批次中，留待程序审定；{} 户经民主评议或公示异议撤回，未记录脱贫",
+                applied.awaiting_procedure, applied.withdrawn_by_procedure
+            ),
+            &format!(
+                "exit procedure: {} households are in batches not approved yet, left to the procedure; {} were withdrawn by the review or an upheld objection, not recorded as exited",
+                applied.awaiting_procedure, applied.withdrawn_by_procedure
+            ),
+        );
+    }
     if applied.exited_not_eligible + applied.villages_exited_not_eligible > 0 {
         out.say(
             &format!(
@@ -421,6 +433,11 @@ fn list(out: &Output, book: &RuleBook) {
             "loan_max_term_months",
             set.loan_max_term_months.value.to_string(),
             &set.loan_max_term_months.source,
+        ),
+        (
+            "notice_days",
+            set.notice_days.value.to_string(),
+            &set.notice_days.source,
         ),
     ];
     for (name, value, source) in lines {

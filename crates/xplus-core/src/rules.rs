@@ -44,6 +44,8 @@ pub struct RuleSet {
     pub strong_villages_target: Sourced<(i32, u32)>,
     /// §5: the monitoring line as a percentage of the poverty line (150 = 1.5 ×).
     pub monitoring_line_percent: Sourced<i64>,
+    /// §3: the days an exit list is publicly noticed (公示) before the town may approve it.
+    pub notice_days: Sourced<i64>,
 }
 
 impl Default for RuleSet {
@@ -83,6 +85,10 @@ impl Default for RuleSet {
                 150,
                 "防返贫监测：收入低于扶贫标准1.5倍 / rules.md §5 monitoring line",
             ),
+            notice_days: sourced(
+                7,
+                "贫困户退出公示7天 / rules.md §3 public notice, 7 days",
+            ),
         }
     }
 }
@@ -116,6 +122,7 @@ crate::labelled_enum! {
         HelperCapacity = ("helper_capacity", "帮扶责任人最多结对户数"),
         LoanValueMultiple = ("loan_value_multiple", "农权贷最高股权价值倍数"),
         LoanMaxTermMonths = ("loan_max_term_months", "农权贷最长期限（月）"),
+        NoticeDays = ("notice_days", "退出公示天数"),
     }
 }
 
@@ -139,6 +146,7 @@ impl Parameter {
             Parameter::MonitoringLinePercent => (100..=1_000).contains(&value),
             Parameter::VillageIncidenceBp => (0..=10_000).contains(&value),
             Parameter::LoanMaxTermMonths => (1..=1_200).contains(&value),
+            Parameter::NoticeDays => (1..=60).contains(&value),
             Parameter::CollectiveIncomeMin | Parameter::CollectiveStrongIncome => value >= 0,
         }
     }
@@ -216,6 +224,9 @@ impl RuleBook {
         }
         if let Some(s) = pick(Parameter::LoanMaxTermMonths) {
             set.loan_max_term_months = count(s);
+        }
+        if let Some(s) = pick(Parameter::NoticeDays) {
+            set.notice_days = count(s);
         }
         let poverty_line = match pick(Parameter::PovertyLine) {
             Some(s) => Some(money(s)),

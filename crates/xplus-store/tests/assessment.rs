@@ -201,3 +201,59 @@ async fn assessment_judges_applies_once_and_explains() {
     assert_eq!(status("H001").await, (HouseholdStatus::Exited, Some(2016)));
     db.cleanup().await;
 }
+
+#[tokio::test]
+async fn apply_leaves_a_household_in_an_open_batch_to_the_procedure() {
+    let db = TestDb::fresh().await;
+    let path = write_bundle(&db.dir().join("b"), &small_bundle());
+    assert!(import(&db, &path).await.errors.is_empty());
+    let store = db.store.as_ref();
+    let today = NaiveDate::from_ymd_opt(2017, 1, 10).unwrap();
+    let county = official_of("tc", "341181000000");
+    let village = RegionCode::parse("341181100201").unwrap();
+    let stage = records::take_exit_step(
+        store,
+        &county,
+        village,
+        2016,
+        records::ExitAct::Propose,
+        today,
+    )
+    .await
+    .unwrap();
+    assert_eq!(stage.code(), "proposed");
+    let view = records::exit_view(store, &county, village, 2016)
+        .await
+        .unwrap();
+    assert_eq!(view.batch.unwrap().households.len(), 1);
+
+    let (_, applied) =
+        records::apply_assessment(store, "cli:test", 2016, today, &mut Collect::default())
+            .await
+            .unwrap();
+    assert_eq!((applied.exits, applied.awaiting_procedure), (0, 1));
+    let h = records::household(store, &admin(), "H001", today)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        h.household[3].as_code(),
+        Some("poor"),
+        "left to the procedure"
+    );
+    // Another county's official can neither see nor act on the batch.
+    let laian = official_of("la", "341182000000");
+    assert!(matches!(
+        records::take_exit_step(
+            store,
+            &laian,
+            village,
+            2016,
+            records::ExitAct::TownApproval,
+            today
+        )
+        .await,
+        Err(StoreError::NotFound(_))
+    ));
+    db.cleanup().await;
+}

@@ -3,6 +3,7 @@
 
 pub mod household;
 pub mod monitoring;
+pub mod procedure;
 pub mod village;
 
 use std::borrow::Cow;

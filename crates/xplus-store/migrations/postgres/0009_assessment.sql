@@ -27,3 +27,50 @@ CREATE TABLE assessment_outcomes (
     PRIMARY KEY (household_id, year)
 );
 CREATE INDEX assessment_outcomes_year ON assessment_outcomes (year, county_code);
+
+-- The exit procedure (rules.md §3): a village's batch of a year — proposal, democratic review,
+-- public notice, the town's and the county's approval, each with who took it and when (and in
+-- the audit log) — its households and the objections raised during the notice.
+CREATE TABLE exit_batches (
+    village_code BIGINT NOT NULL,
+    year INTEGER NOT NULL,
+    stage TEXT NOT NULL,
+    proposed_by TEXT NOT NULL,
+    proposed_on DATE NOT NULL,
+    review_date DATE,
+    review_attendees BIGINT,
+    reviewed_by TEXT,
+    notice_start DATE,
+    notice_last_day DATE,
+    noticed_by TEXT,
+    town_approved_by TEXT,
+    town_approved_on DATE,
+    county_approved_by TEXT,
+    county_approved_on DATE,
+    county_code BIGINT NOT NULL,
+    PRIMARY KEY (village_code, year)
+);
+CREATE TABLE exit_batch_households (
+    village_code BIGINT NOT NULL,
+    year INTEGER NOT NULL,
+    household_id TEXT NOT NULL REFERENCES households(household_id),
+    state TEXT NOT NULL,
+    county_code BIGINT NOT NULL,
+    PRIMARY KEY (village_code, year, household_id)
+);
+CREATE TABLE exit_objections (
+    village_code BIGINT NOT NULL,
+    year INTEGER NOT NULL,
+    objection_no BIGINT NOT NULL,
+    household_id TEXT NOT NULL REFERENCES households(household_id),
+    raised_on DATE NOT NULL,
+    raised_by TEXT NOT NULL,
+    content TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    resolution TEXT,
+    upheld BOOLEAN,
+    resolved_by TEXT,
+    resolved_on DATE,
+    county_code BIGINT NOT NULL,
+    PRIMARY KEY (village_code, year, objection_no)
+);

@@ -27,3 +27,50 @@ CREATE TABLE assessment_outcomes (
     PRIMARY KEY (household_id, year)
 );
 CREATE INDEX assessment_outcomes_year ON assessment_outcomes (year, county_code);
+
+-- The exit procedure (rules.md §3): a village's batch of a year — proposal, democratic review,
+-- public notice, the town's and the county's approval, each with who took it and when (and in
+-- the audit log) — its households and the objections raised during the notice.
+CREATE TABLE exit_batches (
+    village_code INTEGER NOT NULL,
+    year INTEGER NOT NULL,
+    stage TEXT NOT NULL,
+    proposed_by TEXT NOT NULL,
+    proposed_on TEXT NOT NULL,
+    review_date TEXT,
+    review_attendees INTEGER,
+    reviewed_by TEXT,
+    notice_start TEXT,
+    notice_last_day TEXT,
+    noticed_by TEXT,
+    town_approved_by TEXT,
+    town_approved_on TEXT,
+    county_approved_by TEXT,
+    county_approved_on TEXT,
+    county_code INTEGER NOT NULL,
+    PRIMARY KEY (village_code, year)
+);
+CREATE TABLE exit_batch_households (
+    village_code INTEGER NOT NULL,
+    year INTEGER NOT NULL,
+    household_id TEXT NOT NULL REFERENCES households(household_id),
+    state TEXT NOT NULL,
+    county_code INTEGER NOT NULL,
+    PRIMARY KEY (village_code, year, household_id)
+);
+CREATE TABLE exit_objections (
+    village_code INTEGER NOT NULL,
+    year INTEGER NOT NULL,
+    objection_no INTEGER NOT NULL,
+    household_id TEXT NOT NULL REFERENCES households(household_id),
+    raised_on TEXT NOT NULL,
+    raised_by TEXT NOT NULL,
+    content TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    resolution TEXT,
+    upheld INTEGER,
+    resolved_by TEXT,
+    resolved_on TEXT,
+    county_code INTEGER NOT NULL,
+    PRIMARY KEY (village_code, year, objection_no)
+);

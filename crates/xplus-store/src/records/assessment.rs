@@ -362,6 +362,17 @@ pub(super) async fn county_run(
     })
 }
 
+/// [`judge`] with the poverty line of `rules`, or an error naming `place` when there is none.
+pub(super) fn judge_with_rules(
+    f: &Facts,
+    year: i32,
+    rules: &YearRules,
+    place: RegionCode,
+) -> Result<Option<HouseholdAssessment>, StoreError> {
+    let line = line_of(rules, place)?;
+    Ok(judge(f, year, &line, rules))
+}
+
 /// §3 for a household poor or returned at the start of the year, §5 for one exited or
 /// monitored before it; None for one not in the registry yet or removed.
 fn judge(

@@ -8,6 +8,7 @@ use super::assessment::{
     counties, county_run, tally, AssessmentSink, AssessmentSummary, CountyRun, Facts,
     HouseholdAssessment, Judgement, Standing,
 };
+use super::exits::BatchState;
 use super::filter::{marks, Arg, Filter};
 use super::rules::rule_book;
 use super::shape::{column, count_of, shape, COUNT};
@@ -15,7 +16,9 @@ use crate::error::StoreError;
 use crate::store::{ImportTx, Row, Store};
 use crate::NewAudit;
 use chrono::NaiveDate;
+use std::collections::HashMap;
 use xplus_core::assessment::monitoring::MonitorOutcome;
+use xplus_core::assessment::procedure::ExitStage;
 use xplus_core::interchange::schema::{HOUSEHOLDS, VILLAGES};
 use xplus_core::interchange::{ColumnType, CountyFrom, FileId, FileSpec, Value};
 use xplus_core::registry::{HouseholdStatus, RegionCode};
@@ -60,6 +63,10 @@ pub struct AppliedAssessment {
     /// as they are, for checking.
     pub exited_not_eligible: u64,
     pub villages_exited_not_eligible: u64,
+    /// Eligible, but in a village's exit batch that is not approved yet: left to the procedure.
+    pub awaiting_procedure: u64,
+    /// Eligible, but the village's review did not agree or an objection was upheld: left poor.
+    pub withdrawn_by_procedure: u64,
     /// Nothing new to record: the year was applied before with the same result.
     pub already_recorded: bool,
 }
@@ -206,7 +213,8 @@ async fn apply_in(
         for v in &run.villages {
             sink.village(v)?;
         }
-        let changes = changes_of(&run, year, &mut applied, &mut conflicts);
+        let batched = super::exits::batch_states(s.as_mut(), county, year).await?;
+        let changes = changes_of(&run, year, &batched, &mut applied, &mut conflicts);
         let villages: Vec<RegionCode> = run
             .villages
             .iter()
@@ -241,6 +249,7 @@ async fn apply_in(
 fn changes_of(
     run: &CountyRun,
     year: i32,
+    batched: &HashMap<String, (ExitStage, BatchState)>,
     applied: &mut AppliedAssessment,
     conflicts: &mut Vec<String>,
 ) -> Vec<Change> {
@@ -259,7 +268,22 @@ fn changes_of(
                 applied.exited_not_eligible += 1;
             }
         }
-        let plan = planned(h, year);
+        let mut plan = planned(h, year);
+        // The web procedure decides the exits of the households it holds (rules.md §3).
+        if let (Some(("exited", ..)), Some((stage, state))) = (&plan, batched.get(&h.household_id))
+        {
+            match state {
+                BatchState::Disagreed | BatchState::Withdrawn => {
+                    applied.withdrawn_by_procedure += 1;
+                    plan = None;
+                }
+                BatchState::Proposed | BatchState::Agreed if *stage != ExitStage::Approved => {
+                    applied.awaiting_procedure += 1;
+                    plan = None;
+                }
+                _ => {}
+            }
+        }
         match (f.outcome_of(year), plan) {
             (Some(stored), Some((outcome, reasons, after)))
                 if stored.outcome == outcome

@@ -15,6 +15,7 @@ mod collective;
 mod dividends;
 mod education;
 mod entries;
+mod exits;
 mod filter;
 mod history;
 mod industry;
@@ -46,6 +47,10 @@ pub use dividends::{apply_dividends, dividends, Applied, DividendRun, ProjectDiv
 pub use education::{coverage, training_of_year, CoverageView};
 pub use entries::{
     entry_file, is_writable, list_entries, save_entries, EntryPage, SavedEntries, ENTRY_FILES,
+};
+pub use exits::{
+    exit_batches, exit_view, take_exit_step, BatchState, BatchSummary, ExitAct, ExitBatch,
+    ExitView, Objection,
 };
 pub(crate) use filter::render_marks;
 pub use filter::{Arg, Filter};

@@ -10,6 +10,7 @@ pub(crate) mod collective;
 mod edit;
 mod education;
 pub(crate) mod entries;
+mod exits;
 pub(crate) mod households;
 mod imports;
 mod industry;
@@ -44,6 +45,10 @@ pub fn routes() -> Router<AppState> {
         .route("/households/{id}", get(households::one))
         .route("/households/{id}/assessment", get(assessment::page))
         .route("/monitoring", get(monitoring::page))
+        .route("/exits", get(exits::list))
+        .route("/exits/open", get(exits::open))
+        .route("/exits/{village}/{year}", get(exits::batch))
+        .route("/exits/{village}/{year}/{step}", post(exits::step))
         .route("/monitoring.xlsx", get(monitoring::export))
         .route(
             "/households/{id}/edit",

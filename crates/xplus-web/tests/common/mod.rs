@@ -120,6 +120,7 @@ pub fn bundle() -> BTreeMap<&'static str, String> {
 pub const ACCOUNTS: &[(&str, Role, Option<&str>, Option<&str>)] = &[
     ("admin", Role::Admin, None, None),
     ("tianchang", Role::Official, Some("341181000000"), None),
+    ("tianchangjd", Role::Official, Some("341181100000"), None),
     ("xijian", Role::Official, Some("341102001000"), None),
     ("jiacun", Role::Secretary, Some("341181100201"), None),
     ("zhaojun", Role::Helper, None, Some("C1")),

@@ -1,0 +1,188 @@
+//! rules.md §3 exit procedure (贫困户退出程序): the village proposes the eligible households,
+//! holds its democratic review (民主评议), publishes the list (公示, 7 days by default) and
+//! records objections, then the town and the county approve; only then is the exit recorded.
+//! Each step is taken by a named user whose role and region allow it, in this order.
+
+use crate::accounts::{Access, Role, Scope};
+use crate::registry::{Level, RegionCode};
+use chrono::NaiveDate;
+
+crate::labelled_enum! {
+    /// Where a village's batch of a year stands.
+    pub enum ExitStage {
+        Proposed = ("proposed", "村提名"),
+        Reviewed = ("reviewed", "民主评议"),
+        Notice = ("notice", "公示中"),
+        TownApproved = ("town_approved", "乡镇审核"),
+        Approved = ("approved", "县级审定，已退出"),
+    }
+}
+
+crate::labelled_enum! {
+    /// The acts of the procedure.
+    pub enum ExitStep {
+        Propose = ("propose", "提名"),
+        Review = ("review", "民主评议"),
+        Notice = ("notice", "公示"),
+        Object = ("object", "记录异议"),
+        Resolve = ("resolve", "处理异议"),
+        TownApproval = ("town_approval", "乡镇审核"),
+        CountyApproval = ("county_approval", "县级审定"),
+    }
+}
+
+/// Why a step cannot be taken now, in plain words (Chinese / English).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProcedureError {
+    #[error("{0}")]
+    NotAllowed(String),
+    #[error("{0}")]
+    OutOfOrder(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// The stage a step needs (None: no batch yet) and the stage it leads to.
+pub fn transition(step: ExitStep) -> (Option<ExitStage>, ExitStage) {
+    use ExitStage as S;
+    match step {
+        ExitStep::Propose => (None, S::Proposed),
+        ExitStep::Review => (Some(S::Proposed), S::Reviewed),
+        ExitStep::Notice => (Some(S::Reviewed), S::Notice),
+        ExitStep::Object | ExitStep::Resolve => (Some(S::Notice), S::Notice),
+        ExitStep::TownApproval => (Some(S::Notice), S::TownApproved),
+        ExitStep::CountyApproval => (Some(S::TownApproved), S::Approved),
+    }
+}
+
+/// Checks that `step` may follow `stage`.
+pub fn check_order(stage: Option<ExitStage>, step: ExitStep) -> Result<ExitStage, ProcedureError> {
+    let (needed, next) = transition(step);
+    if stage == needed {
+        return Ok(next);
+    }
+    let now = stage.map_or("尚未提名 / not proposed yet", |s| s.label_zh());
+    Err(ProcedureError::OutOfOrder(format!(
+        "“{}”须在“{}”之后，当前为“{now}” / {} must follow {}; the batch is at {}",
+        step.label_zh(),
+        needed.map_or("（无）", |s| s.label_zh()),
+        step.code(),
+        needed.map_or("nothing", |s| s.code()),
+        stage.map_or("nothing", |s| s.code()),
+    )))
+}
+
+/// Who may take a step for a village: the village's own staff (its secretary, or an official
+/// whose region holds it) propose, review, publish and handle objections; an official of the
+/// town approves for the town, one of the county (or above) for the county; an administrator
+/// may take any step. Helpers and auditors take none.
+pub fn may_take(access: &Access, step: ExitStep, village: RegionCode) -> bool {
+    if !access.covers_region(village) {
+        return false;
+    }
+    let level = match &access.scope {
+        Scope::Region(r) => Some(r.level()),
+        _ => None,
+    };
+    match (access.role, step) {
+        (Role::Admin, _) => true,
+        (Role::Secretary | Role::Official, ExitStep::Propose)
+        | (Role::Secretary | Role::Official, ExitStep::Review)
+        | (Role::Secretary | Role::Official, ExitStep::Notice)
+        | (Role::Secretary | Role::Official, ExitStep::Object)
+        | (Role::Secretary | Role::Official, ExitStep::Resolve) => true,
+        (Role::Official, ExitStep::TownApproval) => level == Some(Level::Town),
+        (Role::Official, ExitStep::CountyApproval) => {
+            matches!(level, Some(Level::County | Level::City | Level::Province))
+        }
+        _ => false,
+    }
+}
+
+/// The last day of a notice of `days` days that starts on `start`.
+pub fn notice_last_day(start: NaiveDate, days: i64) -> NaiveDate {
+    start + chrono::Duration::days(days.max(1) - 1)
+}
+
+/// The town may approve once the notice has run its days (the day after its last) and every
+/// objection is resolved.
+pub fn check_notice_over(
+    last_day: NaiveDate,
+    today: NaiveDate,
+    open_objections: usize,
+) -> Result<(), ProcedureError> {
+    if today <= last_day {
+        return Err(ProcedureError::OutOfOrder(format!(
+            "公示至 {last_day} 结束，之后才能审核 / the notice runs until {last_day}; approve after it"
+        )));
+    }
+    if open_objections > 0 {
+        return Err(ProcedureError::OutOfOrder(format!(
+            "还有 {open_objections} 条异议未处理 / {open_objections} objections are not resolved yet"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(s: &str) -> RegionCode {
+        RegionCode::parse(s).unwrap()
+    }
+
+    fn official(region: &str) -> Access {
+        Access::of_account("o", Role::Official, Some(code(region)), None)
+    }
+
+    #[test]
+    fn steps_follow_each_other_in_order() {
+        assert_eq!(
+            check_order(None, ExitStep::Propose),
+            Ok(ExitStage::Proposed)
+        );
+        assert!(check_order(None, ExitStep::Review).is_err());
+        assert!(check_order(Some(ExitStage::Proposed), ExitStep::Notice).is_err());
+        assert_eq!(
+            check_order(Some(ExitStage::Notice), ExitStep::Object),
+            Ok(ExitStage::Notice)
+        );
+        assert!(check_order(Some(ExitStage::Notice), ExitStep::CountyApproval).is_err());
+        assert_eq!(
+            check_order(Some(ExitStage::TownApproved), ExitStep::CountyApproval),
+            Ok(ExitStage::Approved)
+        );
+        assert!(check_order(Some(ExitStage::Approved), ExitStep::Propose).is_err());
+    }
+
+    #[test]
+    fn each_level_takes_its_own_steps() {
+        let village = code("341181100201");
+        let secretary = Access::of_account("s", Role::Secretary, Some(village), None);
+        assert!(may_take(&secretary, ExitStep::Propose, village));
+        assert!(!may_take(&secretary, ExitStep::TownApproval, village));
+        let town = official("341181100000");
+        assert!(may_take(&town, ExitStep::TownApproval, village));
+        assert!(!may_take(&town, ExitStep::CountyApproval, village));
+        let county = official("341181000000");
+        assert!(may_take(&county, ExitStep::CountyApproval, village));
+        assert!(!may_take(&county, ExitStep::TownApproval, village));
+        let other_county = official("341182000000");
+        assert!(!may_take(&other_county, ExitStep::Propose, village));
+        let helper = Access::of_account("h", Role::Helper, None, Some("C1"));
+        assert!(!may_take(&helper, ExitStep::Propose, village));
+        let auditor = Access::of_account("a", Role::Auditor, None, None);
+        assert!(!may_take(&auditor, ExitStep::Review, village));
+    }
+
+    #[test]
+    fn the_town_approves_the_day_after_seven_days_of_notice() {
+        let start = NaiveDate::from_ymd_opt(2016, 11, 1).unwrap();
+        let last = notice_last_day(start, 7);
+        assert_eq!(last, NaiveDate::from_ymd_opt(2016, 11, 7).unwrap());
+        assert!(check_notice_over(last, last, 0).is_err(), "on the last day");
+        assert!(check_notice_over(last, last.succ_opt().unwrap(), 0).is_ok());
+        assert!(check_notice_over(last, last.succ_opt().unwrap(), 1).is_err());
+    }
+}

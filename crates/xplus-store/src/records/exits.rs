@@ -1,0 +1,869 @@
+//! The exit procedure of rules.md §3 over what is stored: a village's batch of a year from the
+//! proposal of its eligible households to the county's approval, which records their exit. The
+//! order of the steps and who may take them are xplus-core's (`assessment::procedure`); each step
+//! is one transaction with an audit entry naming the user.
+
+use super::assessment::{judge_with_rules, read_facts, HouseholdAssessment, Standing};
+use super::assessment_apply::ASSESSMENT_OUTCOMES;
+use super::filter::{Arg, Filter};
+use super::read::names_of;
+use super::rules::rule_book;
+use super::shape::column;
+use super::RecordSession;
+use crate::error::StoreError;
+use crate::store::{Row, Store};
+use crate::NewAudit;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use xplus_core::accounts::Access;
+use xplus_core::assessment::procedure::{
+    check_notice_over, check_order, may_take, notice_last_day, ExitStage, ExitStep,
+};
+use xplus_core::interchange::schema::HOUSEHOLDS;
+use xplus_core::interchange::{ColumnType, CountyFrom, FileId, FileSpec, Value};
+use xplus_core::registry::{HouseholdStatus, RegionCode};
+
+const COUNT: ColumnType = ColumnType::Int {
+    min: 0,
+    max: i64::MAX,
+};
+
+static BATCHES: FileSpec = FileSpec {
+    id: FileId::Villages,
+    name: "exit_batches",
+    zh: "退出批次",
+    columns: &[
+        column("village_code", ColumnType::Region),
+        column("year", ColumnType::Year),
+        column("stage", ColumnType::Enum(&ExitStage::SPEC)),
+        column("proposed_by", ColumnType::Text),
+        column("proposed_on", ColumnType::Date),
+        column("review_date", ColumnType::Date),
+        column("review_attendees", COUNT),
+        column("reviewed_by", ColumnType::Text),
+        column("notice_start", ColumnType::Date),
+        column("notice_last_day", ColumnType::Date),
+        column("noticed_by", ColumnType::Text),
+        column("town_approved_by", ColumnType::Text),
+        column("town_approved_on", ColumnType::Date),
+        column("county_approved_by", ColumnType::Text),
+        column("county_approved_on", ColumnType::Date),
+    ],
+    key: &[0, 1],
+    county: CountyFrom::Column(0),
+};
+
+static BATCH_HOUSEHOLDS: FileSpec = FileSpec {
+    id: FileId::Households,
+    name: "exit_batch_households",
+    zh: "退出批次户",
+    columns: &[
+        column("village_code", ColumnType::Region),
+        column("year", ColumnType::Year),
+        column("household_id", ColumnType::Text),
+        column("state", ColumnType::Text),
+    ],
+    key: &[0, 1, 2],
+    county: CountyFrom::Column(0),
+};
+
+static OBJECTIONS: FileSpec = FileSpec {
+    id: FileId::Households,
+    name: "exit_objections",
+    zh: "公示异议",
+    columns: &[
+        column("village_code", ColumnType::Region),
+        column("year", ColumnType::Year),
+        column("objection_no", COUNT),
+        column("household_id", ColumnType::Text),
+        column("raised_on", ColumnType::Date),
+        column("raised_by", ColumnType::Text),
+        column("content", ColumnType::Text),
+        column("recorded_by", ColumnType::Text),
+        column("resolution", ColumnType::Text),
+        column("upheld", ColumnType::Bool),
+        column("resolved_by", ColumnType::Text),
+        column("resolved_on", ColumnType::Date),
+    ],
+    key: &[0, 1, 2],
+    county: CountyFrom::Column(0),
+};
+
+/// A household of a batch and where it stands in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchState {
+    /// Proposed, not reviewed yet.
+    Proposed,
+    /// Agreed by the democratic review (and not withdrawn since).
+    Agreed,
+    /// Not agreed by the review: stays poor.
+    Disagreed,
+    /// Withdrawn after an objection was upheld: stays poor.
+    Withdrawn,
+    /// Exit recorded on the county's approval.
+    Exited,
+}
+
+impl BatchState {
+    pub fn code(self) -> &'static str {
+        match self {
+            BatchState::Proposed => "proposed",
+            BatchState::Agreed => "agreed",
+            BatchState::Disagreed => "disagreed",
+            BatchState::Withdrawn => "withdrawn",
+            BatchState::Exited => "exited",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            BatchState::Proposed => "已提名",
+            BatchState::Agreed => "评议通过",
+            BatchState::Disagreed => "评议未通过",
+            BatchState::Withdrawn => "异议成立，撤回",
+            BatchState::Exited => "已退出",
+        }
+    }
+
+    fn parse(code: &str) -> Option<BatchState> {
+        [
+            BatchState::Proposed,
+            BatchState::Agreed,
+            BatchState::Disagreed,
+            BatchState::Withdrawn,
+            BatchState::Exited,
+        ]
+        .into_iter()
+        .find(|s| s.code() == code)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Objection {
+    pub no: i64,
+    pub household_id: String,
+    pub raised_on: NaiveDate,
+    pub raised_by: String,
+    pub content: String,
+    pub recorded_by: String,
+    /// None while open.
+    pub resolution: Option<String>,
+    pub upheld: Option<bool>,
+    pub resolved_by: Option<String>,
+    pub resolved_on: Option<NaiveDate>,
+}
+
+/// A village's batch of a year as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExitBatch {
+    pub village: RegionCode,
+    pub year: i32,
+    pub stage: ExitStage,
+    /// (step, user, day) of each step taken, in order.
+    pub steps: Vec<(ExitStep, String, NaiveDate)>,
+    pub review_attendees: Option<i64>,
+    pub notice_start: Option<NaiveDate>,
+    pub notice_last_day: Option<NaiveDate>,
+    pub households: Vec<(String, BatchState)>,
+    pub objections: Vec<Objection>,
+}
+
+/// What the exit page shows of a village and year: the batch if there is one, and the
+/// households the assessment finds eligible now (what a proposal would name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExitView {
+    pub village: RegionCode,
+    pub village_name: String,
+    pub year: i32,
+    pub batch: Option<ExitBatch>,
+    pub eligible: Vec<HouseholdAssessment>,
+    pub notice_days: i64,
+}
+
+/// One step, with what it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExitAct {
+    Propose,
+    Review {
+        date: NaiveDate,
+        attendees: i64,
+        agreed: Vec<String>,
+    },
+    Notice {
+        start: NaiveDate,
+    },
+    Object {
+        household_id: String,
+        raised_on: NaiveDate,
+        raised_by: String,
+        content: String,
+    },
+    Resolve {
+        no: i64,
+        resolution: String,
+        upheld: bool,
+    },
+    TownApproval,
+    CountyApproval,
+}
+
+impl ExitAct {
+    pub fn step(&self) -> ExitStep {
+        match self {
+            ExitAct::Propose => ExitStep::Propose,
+            ExitAct::Review { .. } => ExitStep::Review,
+            ExitAct::Notice { .. } => ExitStep::Notice,
+            ExitAct::Object { .. } => ExitStep::Object,
+            ExitAct::Resolve { .. } => ExitStep::Resolve,
+            ExitAct::TownApproval => ExitStep::TownApproval,
+            ExitAct::CountyApproval => ExitStep::CountyApproval,
+        }
+    }
+}
+
+fn key_filter(village: RegionCode, year: i32) -> Filter {
+    Filter::new()
+        .and("village_code = ?", vec![Arg::Int(village.as_u64() as i64)])
+        .and("year = ?", vec![Arg::Int(i64::from(year))])
+}
+
+async fn load_batch(
+    s: &mut dyn RecordSession,
+    village: RegionCode,
+    year: i32,
+) -> Result<Option<ExitBatch>, StoreError> {
+    let filter = key_filter(village, year);
+    let Some(b) = s.select(&BATCHES, &filter, "", None).await?.pop() else {
+        return Ok(None);
+    };
+    let text = |i: usize| b[i].as_text().map(str::to_string);
+    let mut steps = Vec::new();
+    let mut step = |step, by: usize, on: usize| {
+        if let (Some(user), Some(day)) = (text(by), b[on].as_date()) {
+            steps.push((step, user, day));
+        }
+    };
+    step(ExitStep::Propose, 3, 4);
+    step(ExitStep::Review, 7, 5);
+    step(ExitStep::Notice, 10, 8);
+    step(ExitStep::TownApproval, 11, 12);
+    step(ExitStep::CountyApproval, 13, 14);
+    let mut households: Vec<(String, BatchState)> = s
+        .select(&BATCH_HOUSEHOLDS, &filter, "", None)
+        .await?
+        .iter()
+        .filter_map(|r| {
+            Some((
+                r[2].as_text()?.to_string(),
+                BatchState::parse(r[3].as_text()?)?,
+            ))
+        })
+        .collect();
+    households.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut objections: Vec<Objection> = s
+        .select(&OBJECTIONS, &filter, "", None)
+        .await?
+        .iter()
+        .filter_map(|r| {
+            Some(Objection {
+                no: r[2].as_int()?,
+                household_id: r[3].as_text()?.to_string(),
+                raised_on: r[4].as_date()?,
+                raised_by: r[5].as_text()?.to_string(),
+                content: r[6].as_text()?.to_string(),
+                recorded_by: r[7].as_text()?.to_string(),
+                resolution: r[8].as_text().map(str::to_string),
+                upheld: r[9].as_bool(),
+                resolved_by: r[10].as_text().map(str::to_string),
+                resolved_on: r[11].as_date(),
+            })
+        })
+        .collect();
+    objections.sort_by_key(|o| o.no);
+    Ok(Some(ExitBatch {
+        village,
+        year,
+        stage: b[2]
+            .as_code()
+            .and_then(ExitStage::parse)
+            .unwrap_or(ExitStage::Proposed),
+        steps,
+        review_attendees: b[6].as_int(),
+        notice_start: b[8].as_date(),
+        notice_last_day: b[9].as_date(),
+        households,
+        objections,
+    }))
+}
+
+/// The households of `village` that §3 finds eligible in `year` and that are still poor or
+/// returned (what a proposal names).
+async fn eligible_now(
+    store: &dyn Store,
+    s: &mut dyn RecordSession,
+    village: RegionCode,
+    year: i32,
+) -> Result<(Vec<HouseholdAssessment>, i64), StoreError> {
+    let book = rule_book(store).await?;
+    let rules = book.for_place(village.county(), year);
+    let scope = Filter::new().and(
+        "h.village_code = ?",
+        vec![Arg::Int(village.as_u64() as i64)],
+    );
+    let facts = read_facts(s, store.backend(), &scope, year).await?;
+    let mut eligible = Vec::new();
+    for f in &facts {
+        if !matches!(
+            f.current.status,
+            HouseholdStatus::Poor | HouseholdStatus::Returned
+        ) {
+            continue;
+        }
+        if let Some(h) = judge_with_rules(f, year, &rules, village)? {
+            if h.exit().is_some_and(|d| d.eligible()) {
+                eligible.push(h);
+            }
+        }
+    }
+    Ok((eligible, rules.set.notice_days.value))
+}
+
+fn out_of_reach() -> StoreError {
+    StoreError::NotFound("村不存在或不在您的管辖范围内 / no such village within your reach".into())
+}
+
+pub async fn exit_view(
+    store: &dyn Store,
+    access: &Access,
+    village: RegionCode,
+    year: i32,
+) -> Result<ExitView, StoreError> {
+    if !access.covers_region(village) {
+        return Err(out_of_reach());
+    }
+    let mut s = store.read_session().await?;
+    let names = names_of(s.as_mut(), [village.as_u64()]).await?;
+    let Some(village_name) = names.get(&village.as_u64()).cloned() else {
+        return Err(out_of_reach());
+    };
+    let batch = load_batch(s.as_mut(), village, year).await?;
+    let (eligible, notice_days) = eligible_now(store, s.as_mut(), village, year).await?;
+    Ok(ExitView {
+        village,
+        village_name,
+        year,
+        batch,
+        eligible,
+        notice_days,
+    })
+}
+
+/// A batch of the list of batches: village, name, stage, households agreed or exited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchSummary {
+    pub village: RegionCode,
+    pub name: String,
+    pub stage: ExitStage,
+    pub households: u64,
+}
+
+static SUMMARY: FileSpec = super::shape::shape(
+    FileId::Villages,
+    "exit_batch_summary",
+    "退出批次",
+    &[
+        column("village_code", ColumnType::Region),
+        column("stage", ColumnType::Enum(&ExitStage::SPEC)),
+        column("households", COUNT),
+    ],
+);
+
+/// The batches of a year within reach, by village.
+pub async fn exit_batches(
+    store: &dyn Store,
+    access: &Access,
+    year: i32,
+) -> Result<Vec<BatchSummary>, StoreError> {
+    let [lo, hi] = super::shape::village_bounds(access);
+    let mut s = store.read_session().await?;
+    let rows = s
+        .query(
+            &SUMMARY,
+            "SELECT b.village_code, b.stage, \
+             (SELECT count(*) FROM exit_batch_households x WHERE x.village_code = b.village_code \
+              AND x.year = b.year AND x.state IN ('proposed', 'agreed', 'exited')) \
+             FROM exit_batches b WHERE b.year = ? AND b.village_code BETWEEN ? AND ? \
+             ORDER BY b.village_code",
+            &[Arg::Int(i64::from(year)), lo, hi],
+        )
+        .await?;
+    let names = names_of(
+        s.as_mut(),
+        rows.iter()
+            .filter_map(|r| r[0].as_region())
+            .map(|r| r.as_u64()),
+    )
+    .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let village = r[0].as_region()?;
+            Some(BatchSummary {
+                village,
+                name: names.get(&village.as_u64()).cloned().unwrap_or_default(),
+                stage: r[1].as_code().and_then(ExitStage::parse)?,
+                households: super::shape::count_of(&r[2]),
+            })
+        })
+        .collect())
+}
+
+fn date_value(d: Option<NaiveDate>) -> Value {
+    d.map_or(Value::Null, Value::Date)
+}
+
+fn text_value(t: Option<&str>) -> Value {
+    t.map_or(Value::Null, |t| Value::Text(t.to_string()))
+}
+
+/// The batch row with the step's fields set.
+fn batch_row(b: &ExitBatch, by: &HashMap<ExitStep, (String, NaiveDate)>) -> Row {
+    let who = |step| by.get(&step).map(|(u, _)| u.as_str());
+    let when = |step| by.get(&step).map(|(_, d)| *d);
+    Row {
+        values: vec![
+            Value::Region(b.village),
+            Value::Int(i64::from(b.year)),
+            Value::Code(b.stage.code()),
+            text_value(who(ExitStep::Propose)),
+            date_value(when(ExitStep::Propose)),
+            date_value(when(ExitStep::Review)),
+            b.review_attendees.map_or(Value::Null, Value::Int),
+            text_value(who(ExitStep::Review)),
+            date_value(b.notice_start),
+            date_value(b.notice_last_day),
+            text_value(who(ExitStep::Notice)),
+            text_value(who(ExitStep::TownApproval)),
+            date_value(when(ExitStep::TownApproval)),
+            text_value(who(ExitStep::CountyApproval)),
+            date_value(when(ExitStep::CountyApproval)),
+        ],
+        county: b.village.county(),
+    }
+}
+
+fn household_row(b: &ExitBatch, id: &str, state: BatchState) -> Row {
+    Row {
+        values: vec![
+            Value::Region(b.village),
+            Value::Int(i64::from(b.year)),
+            Value::Text(id.to_string()),
+            Value::Text(state.code().into()),
+        ],
+        county: b.village.county(),
+    }
+}
+
+fn invalid(zh: &str, en: &str) -> StoreError {
+    StoreError::Invalid(format!("{zh} / {en}"))
+}
+
+/// Takes one step of the procedure for a village and year, as `access`'s user on `today`.
+pub async fn take_exit_step(
+    store: &dyn Store,
+    access: &Access,
+    village: RegionCode,
+    year: i32,
+    act: ExitAct,
+    today: NaiveDate,
+) -> Result<ExitStage, StoreError> {
+    let step = act.step();
+    if !access.covers_region(village) {
+        return Err(out_of_reach());
+    }
+    if !may_take(access, step, village) {
+        return Err(StoreError::Forbidden(format!(
+            "您的账号不能进行“{}” / your account may not take the step {}",
+            step.label_zh(),
+            step.code()
+        )));
+    }
+    let mut s = store.write_session().await?;
+    let stored = load_batch(s.as_mut(), village, year).await?;
+    let next = check_order(stored.as_ref().map(|b| b.stage), step)
+        .map_err(|e| StoreError::Conflict(e.to_string()))?;
+    let mut by: HashMap<ExitStep, (String, NaiveDate)> = stored
+        .as_ref()
+        .map(|b| {
+            b.steps
+                .iter()
+                .map(|(st, u, d)| (*st, (u.clone(), *d)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut batch = stored.unwrap_or(ExitBatch {
+        village,
+        year,
+        stage: ExitStage::Proposed,
+        steps: Vec::new(),
+        review_attendees: None,
+        notice_start: None,
+        notice_last_day: None,
+        households: Vec::new(),
+        objections: Vec::new(),
+    });
+    let user = access.user.clone();
+    let mut details =
+        serde_json::json!({ "step": step.code(), "village": village.to_string(), "year": year });
+    let mut households: Vec<(String, BatchState)> = Vec::new();
+    match &act {
+        ExitAct::Propose => {
+            let (eligible, _) = eligible_now(store, s.as_mut(), village, year).await?;
+            if eligible.is_empty() {
+                return Err(invalid(
+                    "本村本年度没有符合退出标准的贫困户，无需提名",
+                    "no household of the village meets the exit criteria this year; nothing to propose",
+                ));
+            }
+            households = eligible
+                .iter()
+                .map(|h| (h.household_id.clone(), BatchState::Proposed))
+                .collect();
+            details["households"] = households.iter().map(|(h, _)| h.as_str()).collect();
+        }
+        ExitAct::Review {
+            date,
+            attendees,
+            agreed,
+        } => {
+            if *date > today {
+                return Err(invalid(
+                    "评议日期不能晚于今天",
+                    "the review cannot be dated after today",
+                ));
+            }
+            if *attendees < 1 {
+                return Err(invalid(
+                    "请填写参加评议的人数",
+                    "give the number of people at the review",
+                ));
+            }
+            if let Some(stray) = agreed
+                .iter()
+                .find(|a| !batch.households.iter().any(|(h, _)| h == *a))
+            {
+                return Err(invalid(
+                    &format!("{stray} 不在本批提名名单中"),
+                    &format!("{stray} is not in this batch"),
+                ));
+            }
+            if agreed.is_empty() {
+                return Err(invalid(
+                    "评议没有通过任何一户；名单无需公示",
+                    "the review agreed on no household; there is nothing to publish",
+                ));
+            }
+            batch.review_attendees = Some(*attendees);
+            households = batch
+                .households
+                .iter()
+                .map(|(h, _)| {
+                    let state = if agreed.contains(h) {
+                        BatchState::Agreed
+                    } else {
+                        BatchState::Disagreed
+                    };
+                    (h.clone(), state)
+                })
+                .collect();
+            by.insert(step, (user.clone(), *date));
+            details["agreed"] = agreed.iter().map(String::as_str).collect();
+            details["attendees"] = (*attendees).into();
+        }
+        ExitAct::Notice { start } => {
+            let review = by.get(&ExitStep::Review).map(|(_, d)| *d);
+            if review.is_some_and(|r| *start < r) {
+                return Err(invalid(
+                    "公示不能早于民主评议",
+                    "the notice cannot start before the review",
+                ));
+            }
+            let rules = rule_book(store).await?.for_place(village.county(), year);
+            let last = notice_last_day(*start, rules.set.notice_days.value);
+            batch.notice_start = Some(*start);
+            batch.notice_last_day = Some(last);
+            by.insert(step, (user.clone(), *start));
+            details["notice"] = serde_json::json!({ "start": start.to_string(), "last_day": last.to_string(), "days_source": rules.set.notice_days.source });
+        }
+        ExitAct::Object {
+            household_id,
+            raised_on,
+            raised_by,
+            content,
+        } => {
+            if !batch
+                .households
+                .iter()
+                .any(|(h, st)| h == household_id && *st == BatchState::Agreed)
+            {
+                return Err(invalid(
+                    &format!("{household_id} 不在公示名单中"),
+                    &format!("{household_id} is not on the published list"),
+                ));
+            }
+            let (Some(start), Some(last)) = (batch.notice_start, batch.notice_last_day) else {
+                return Err(invalid("尚未公示", "the list is not published yet"));
+            };
+            if *raised_on < start || *raised_on > last || *raised_on > today {
+                return Err(invalid(
+                    &format!("异议日期须在公示期 {start} 至 {last} 内，且不晚于今天"),
+                    &format!("an objection is dated within the notice, {start} to {last}, and not after today"),
+                ));
+            }
+            if content.trim().is_empty() || raised_by.trim().is_empty() {
+                return Err(invalid(
+                    "请填写异议人和异议内容",
+                    "give who objects and what the objection is",
+                ));
+            }
+            let no = batch.objections.iter().map(|o| o.no).max().unwrap_or(0) + 1;
+            s.upsert(
+                &OBJECTIONS,
+                Row {
+                    values: vec![
+                        Value::Region(village),
+                        Value::Int(i64::from(year)),
+                        Value::Int(no),
+                        Value::Text(household_id.clone()),
+                        Value::Date(*raised_on),
+                        Value::Text(raised_by.trim().to_string()),
+                        Value::Text(content.trim().to_string()),
+                        Value::Text(user.clone()),
+                        Value::Null,
+                        Value::Null,
+                        Value::Null,
+                        Value::Null,
+                    ],
+                    county: village.county(),
+                },
+            )
+            .await?;
+            details["objection"] = serde_json::json!({ "no": no, "household": household_id, "raised_on": raised_on.to_string(), "raised_by": raised_by, "content": content });
+        }
+        ExitAct::Resolve {
+            no,
+            resolution,
+            upheld,
+        } => {
+            let Some(o) = batch.objections.iter().find(|o| o.no == *no) else {
+                return Err(invalid(
+                    &format!("没有第 {no} 条异议"),
+                    &format!("no objection number {no}"),
+                ));
+            };
+            if o.resolution.is_some() {
+                return Err(StoreError::Conflict(format!(
+                    "第 {no} 条异议已处理 / objection {no} is resolved already"
+                )));
+            }
+            if resolution.trim().is_empty() {
+                return Err(invalid(
+                    "请填写核实处理情况",
+                    "say how the objection was checked and resolved",
+                ));
+            }
+            s.upsert(
+                &OBJECTIONS,
+                Row {
+                    values: vec![
+                        Value::Region(village),
+                        Value::Int(i64::from(year)),
+                        Value::Int(*no),
+                        Value::Text(o.household_id.clone()),
+                        Value::Date(o.raised_on),
+                        Value::Text(o.raised_by.clone()),
+                        Value::Text(o.content.clone()),
+                        Value::Text(o.recorded_by.clone()),
+                        Value::Text(resolution.trim().to_string()),
+                        Value::Bool(*upheld),
+                        Value::Text(user.clone()),
+                        Value::Date(today),
+                    ],
+                    county: village.county(),
+                },
+            )
+            .await?;
+            if *upheld {
+                households.push((o.household_id.clone(), BatchState::Withdrawn));
+            }
+            details["resolved"] = serde_json::json!({ "no": no, "resolution": resolution, "upheld": upheld, "household": o.household_id });
+        }
+        ExitAct::TownApproval => {
+            let last = batch
+                .notice_last_day
+                .ok_or_else(|| invalid("尚未公示", "the list is not published yet"))?;
+            let open = batch
+                .objections
+                .iter()
+                .filter(|o| o.resolution.is_none())
+                .count();
+            check_notice_over(last, today, open)
+                .map_err(|e| StoreError::Conflict(e.to_string()))?;
+            by.insert(step, (user.clone(), today));
+        }
+        ExitAct::CountyApproval => {
+            if by
+                .get(&ExitStep::TownApproval)
+                .is_some_and(|(u, _)| *u == user)
+            {
+                return Err(StoreError::Forbidden(
+                    "乡镇审核与县级审定须由不同的人进行 / the town's and the county's approval are taken by different people".into(),
+                ));
+            }
+            by.insert(step, (user.clone(), today));
+            let exiting: Vec<String> = batch
+                .households
+                .iter()
+                .filter(|(_, st)| *st == BatchState::Agreed)
+                .map(|(h, _)| h.clone())
+                .collect();
+            let recorded = record_exits(s.as_mut(), &user, village, year, &exiting, today).await?;
+            households = recorded
+                .iter()
+                .map(|h| (h.clone(), BatchState::Exited))
+                .collect();
+            details["exited"] = recorded.iter().map(String::as_str).collect();
+        }
+    }
+    if step == ExitStep::Propose {
+        by.insert(step, (user.clone(), today));
+    }
+    batch.stage = next;
+    s.upsert(&BATCHES, batch_row(&batch, &by)).await?;
+    for (h, state) in &households {
+        s.upsert(&BATCH_HOUSEHOLDS, household_row(&batch, h, *state))
+            .await?;
+    }
+    s.append_audit(vec![NewAudit {
+        actor: user,
+        action: "exit_procedure".into(),
+        entity: "exit_batches".into(),
+        record_key: format!("{village}:{year}"),
+        old_values: None,
+        new_values: Some(details.to_string()),
+    }])
+    .await?;
+    s.commit().await?;
+    Ok(next)
+}
+
+/// Records the exits approved by the county: status exited with the year, and the outcome
+/// `xplus assess --apply` would record, so that a later run finds them recorded. A household
+/// that is no longer poor or returned (changed since the proposal) is left as it is.
+async fn record_exits(
+    s: &mut dyn RecordSession,
+    user: &str,
+    village: RegionCode,
+    year: i32,
+    households: &[String],
+    today: NaiveDate,
+) -> Result<Vec<String>, StoreError> {
+    let mut recorded = Vec::new();
+    let mut audit = Vec::new();
+    for id in households {
+        let filter = Filter::new().and("household_id = ?", vec![Arg::Text(id.clone())]);
+        let Some(mut row) = s.select(&HOUSEHOLDS, &filter, "", None).await?.pop() else {
+            continue;
+        };
+        let Some(status) = row[3].as_code().and_then(HouseholdStatus::parse) else {
+            continue;
+        };
+        if !matches!(status, HouseholdStatus::Poor | HouseholdStatus::Returned) {
+            continue;
+        }
+        let before = Standing {
+            status,
+            exit_year: row[4].as_int().map(|y| y as i32),
+        };
+        let old = row.clone();
+        row[3] = Value::Code(HouseholdStatus::Exited.code());
+        row[4] = Value::Int(i64::from(year));
+        audit.extend(crate::audit::row_change(
+            user,
+            &HOUSEHOLDS,
+            Some(&old),
+            &row,
+        ));
+        s.upsert(
+            &HOUSEHOLDS,
+            Row {
+                values: row,
+                county: village.county(),
+            },
+        )
+        .await?;
+        s.upsert(
+            &ASSESSMENT_OUTCOMES,
+            Row {
+                values: vec![
+                    Value::Text(id.clone()),
+                    Value::Int(i64::from(year)),
+                    Value::Text("exited".into()),
+                    Value::Null,
+                    Value::Code(before.status.code()),
+                    before
+                        .exit_year
+                        .map_or(Value::Null, |y| Value::Int(i64::from(y))),
+                    Value::Code(HouseholdStatus::Exited.code()),
+                    Value::Int(i64::from(year)),
+                    Value::Date(today),
+                ],
+                county: village.county(),
+            },
+        )
+        .await?;
+        recorded.push(id.clone());
+    }
+    s.append_audit(audit).await?;
+    Ok(recorded)
+}
+
+static BATCHED: FileSpec = super::shape::shape(
+    FileId::Households,
+    "exit_batch_states",
+    "退出批次户",
+    &[
+        column("household_id", ColumnType::Text),
+        column("stage", ColumnType::Enum(&ExitStage::SPEC)),
+        column("state", ColumnType::Text),
+    ],
+);
+
+/// Where the batches of `year` in a county have put their households: what `xplus assess
+/// --apply` leaves to the procedure (a household in a batch not approved yet, or one the village
+/// did not agree on or withdrew after an objection).
+pub(super) async fn batch_states(
+    s: &mut dyn RecordSession,
+    county: RegionCode,
+    year: i32,
+) -> Result<HashMap<String, (ExitStage, BatchState)>, StoreError> {
+    Ok(s.query(
+        &BATCHED,
+        "SELECT x.household_id, b.stage, x.state FROM exit_batch_households x \
+             JOIN exit_batches b ON b.village_code = x.village_code AND b.year = x.year \
+             WHERE x.year = ? AND x.county_code = ?",
+        &[Arg::Int(i64::from(year)), Arg::Int(county.as_u64() as i64)],
+    )
+    .await?
+    .iter()
+    .filter_map(|r| {
+        Some((
+            r[0].as_text()?.to_string(),
+            (
+                r[1].as_code().and_then(ExitStage::parse)?,
+                BatchState::parse(r[2].as_text()?)?,
+            ),
+        ))
+    })
+    .collect())
+}
