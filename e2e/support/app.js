@@ -89,6 +89,8 @@ const ACCOUNTS = [
   ['admin', ['--role', 'admin']],
   ['xijian', ['--role', 'official', '--region', '341102001000']],
   ['tianchang', ['--role', 'official', '--region', '341181000000']],
+  ['tianchangjd', ['--role', 'official', '--region', '341181100000']],
+  ['jiacun', ['--role', 'secretary', '--region', '341181100201']],
 ];
 
 const ENV = { ...process.env, XPLUS_LANG: 'zh' };

@@ -176,7 +176,11 @@ pub struct ExitView {
     pub village_name: String,
     pub year: i32,
     pub batch: Option<ExitBatch>,
+    /// Households still poor or returned that §3 finds eligible now.
     pub eligible: Vec<HouseholdAssessment>,
+    /// Every household of the village §3 looks at in the year (what the batch page shows of
+    /// the batch's households, exited or not).
+    pub assessed: Vec<HouseholdAssessment>,
     pub notice_days: i64,
 }
 
@@ -296,14 +300,14 @@ async fn load_batch(
     }))
 }
 
-/// The households of `village` that §3 finds eligible in `year` and that are still poor or
-/// returned (what a proposal names).
-async fn eligible_now(
+/// The households of `village` that §3 looks at in `year`, and of them those still poor or
+/// returned that it finds eligible (what a proposal names); and the days of the notice.
+async fn assess_village_households(
     store: &dyn Store,
     s: &mut dyn RecordSession,
     village: RegionCode,
     year: i32,
-) -> Result<(Vec<HouseholdAssessment>, i64), StoreError> {
+) -> Result<(Vec<HouseholdAssessment>, Vec<HouseholdAssessment>, i64), StoreError> {
     let book = rule_book(store).await?;
     let rules = book.for_place(village.county(), year);
     let scope = Filter::new().and(
@@ -311,21 +315,25 @@ async fn eligible_now(
         vec![Arg::Int(village.as_u64() as i64)],
     );
     let facts = read_facts(s, store.backend(), &scope, year).await?;
+    let mut assessed = Vec::new();
     let mut eligible = Vec::new();
     for f in &facts {
-        if !matches!(
-            f.current.status,
-            HouseholdStatus::Poor | HouseholdStatus::Returned
-        ) {
+        let Some(h) = judge_with_rules(f, year, &rules, village)? else {
+            continue;
+        };
+        if h.exit().is_none() {
             continue;
         }
-        if let Some(h) = judge_with_rules(f, year, &rules, village)? {
-            if h.exit().is_some_and(|d| d.eligible()) {
-                eligible.push(h);
-            }
+        let poor_now = matches!(
+            f.current.status,
+            HouseholdStatus::Poor | HouseholdStatus::Returned
+        );
+        if poor_now && h.exit().is_some_and(|d| d.eligible()) {
+            eligible.push(h.clone());
         }
+        assessed.push(h);
     }
-    Ok((eligible, rules.set.notice_days.value))
+    Ok((assessed, eligible, rules.set.notice_days.value))
 }
 
 fn out_of_reach() -> StoreError {
@@ -347,13 +355,15 @@ pub async fn exit_view(
         return Err(out_of_reach());
     };
     let batch = load_batch(s.as_mut(), village, year).await?;
-    let (eligible, notice_days) = eligible_now(store, s.as_mut(), village, year).await?;
+    let (assessed, eligible, notice_days) =
+        assess_village_households(store, s.as_mut(), village, year).await?;
     Ok(ExitView {
         village,
         village_name,
         year,
         batch,
         eligible,
+        assessed,
         notice_days,
     })
 }
@@ -518,7 +528,8 @@ pub async fn take_exit_step(
     let mut households: Vec<(String, BatchState)> = Vec::new();
     match &act {
         ExitAct::Propose => {
-            let (eligible, _) = eligible_now(store, s.as_mut(), village, year).await?;
+            let (_, eligible, _) =
+                assess_village_households(store, s.as_mut(), village, year).await?;
             if eligible.is_empty() {
                 return Err(invalid(
                     "本村本年度没有符合退出标准的贫困户，无需提名",

@@ -123,7 +123,7 @@ async fn render(
             .households
             .iter()
             .map(|(id, st)| {
-                let found = v.eligible.iter().find(|h| h.household_id == *id);
+                let found = v.assessed.iter().find(|h| h.household_id == *id);
                 Line {
                     id: id.clone(),
                     members: found.map_or(0, |h| h.members),
