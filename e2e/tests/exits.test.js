@@ -50,6 +50,7 @@ test('a village batch from proposal to the county approval', { timeout: 120_000 
     ]);
     assert.equal(await page.locator('#stage').textContent(), '尚未提名');
     assert.match(await page.locator('#households').textContent(), /H001/);
+    await page.locator('#proposed_on').fill('2016-11-30');
     await submit(page, page.getByRole('button', { name: '提名以上各户' }));
     assert.equal(await page.locator('#stage').textContent(), '村提名');
 

@@ -187,6 +187,19 @@ impl RuleBook {
         &self.settings
     }
 
+    /// The latest year up to `up_to` with a poverty line — a default or a setting anywhere (a
+    /// setting for every year counts for `up_to`): the year the assessment pages show when none
+    /// is asked for.
+    pub fn latest_line_year(&self, up_to: i32) -> Option<i32> {
+        let defaults = (2014..=up_to.min(2100)).filter(|y| default_poverty_line(*y).is_some());
+        let set = self
+            .settings
+            .iter()
+            .filter(|s| s.parameter == Parameter::PovertyLine)
+            .map(|s| s.year.unwrap_or(up_to));
+        defaults.chain(set).filter(|y| *y <= up_to).max()
+    }
+
     /// The rules of `year` for a place (a county or anything inside it; None: no regional
     /// setting applies). Only province, city and county settings are kept, so one lookup per
     /// county serves every village in it.
@@ -338,6 +351,23 @@ mod tests {
         let elsewhere = book.for_place(Some(code("341122000000")), 2016);
         assert_eq!(elsewhere.set, RuleSet::default());
         assert_eq!(book.for_place(None, 2016).set, RuleSet::default());
+    }
+
+    #[test]
+    fn the_latest_year_with_a_line() {
+        let none = RuleBook::default();
+        assert_eq!(none.latest_line_year(2026), Some(2020));
+        assert_eq!(none.latest_line_year(2016), Some(2016));
+        assert_eq!(none.latest_line_year(2013), None);
+        let county = RuleBook::new(vec![set(
+            Parameter::PovertyLine,
+            Some("341181000000"),
+            Some(2023),
+            450_000,
+        )]);
+        assert_eq!(county.latest_line_year(2026), Some(2023));
+        let every = RuleBook::new(vec![set(Parameter::PovertyLine, None, None, 450_000)]);
+        assert_eq!(every.latest_line_year(2026), Some(2026));
     }
 
     #[test]

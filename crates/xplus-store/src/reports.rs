@@ -3,8 +3,8 @@
 
 use crate::error::StoreError;
 use crate::records::{
-    by_village, AdjustmentView, CoverageView, DividendRun, IndustryOverview, MonitoringList,
-    MonitoringOutcome, RISK_REMOVED_BECAUSE,
+    by_village, AdjustmentView, ChainView, CoverageView, DividendRun, IndustryOverview,
+    MonitoringList, MonitoringOutcome, RISK_REMOVED_BECAUSE,
 };
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use xplus_core::registry::Level;
@@ -313,6 +313,67 @@ pub fn monitoring_workbook(list: &MonitoringList) -> Result<Vec<u8>, StoreError>
                 Cell::Owned(reasons),
                 Cell::Owned(format_date(e.decided_on)),
                 Cell::Owned(e.exit_year.map(|y| y.to_string()).unwrap_or_default()),
+            ]
+        }),
+    )?;
+    book.save_to_buffer().map_err(failed)
+}
+
+/// The full chain of a year (rules.md §6): sheet 各村 (poor households, each link, full chain per
+/// village) and sheet 缺口 (every household with a missing link, what is missing and `next`, the
+/// next steps in words, in the order of `view.gaps()`).
+pub fn chain_workbook(view: &ChainView, next: &[String]) -> Result<Vec<u8>, StoreError> {
+    use xplus_core::assessment::chain::Link;
+    let mut book = Workbook::new();
+    let mut header = vec!["村代码 village code", "村 village", "贫困户 poor"];
+    let link_heads: Vec<String> = Link::ALL
+        .iter()
+        .map(|l| format!("{} {}", l.label_zh(), l.code()))
+        .collect();
+    header.extend(link_heads.iter().map(String::as_str));
+    header.push("全链条 full_chain");
+    plain_sheet(
+        &mut book,
+        "各村",
+        &header,
+        view.by_village()
+            .into_iter()
+            .map(|(code, (poor, links, full))| {
+                let mut row = vec![
+                    Cell::Owned(code.to_string()),
+                    Cell::Owned(view.name(code).to_string()),
+                    Cell::Count(poor),
+                ];
+                row.extend(links.iter().map(|n| Cell::Count(*n)));
+                row.push(Cell::Count(full));
+                row
+            }),
+    )?;
+    let gaps = view.gaps();
+    plain_sheet(
+        &mut book,
+        "缺口",
+        &[
+            "户编号 household",
+            "村代码 village code",
+            "村 village",
+            "缺少的环节 missing",
+            "下一步 next",
+        ],
+        gaps.iter().zip(next).map(|(h, next)| {
+            vec![
+                Cell::Text(&h.household_id),
+                Cell::Owned(h.village.to_string()),
+                Cell::Owned(view.name(h.village).to_string()),
+                Cell::Owned(
+                    h.links
+                        .missing()
+                        .iter()
+                        .map(|l| l.code())
+                        .collect::<Vec<_>>()
+                        .join(";"),
+                ),
+                Cell::Text(next),
             ]
         }),
     )?;

@@ -211,12 +211,15 @@ async fn apply_leaves_a_household_in_an_open_batch_to_the_procedure() {
     let today = NaiveDate::from_ymd_opt(2017, 1, 10).unwrap();
     let county = official_of("tc", "341181000000");
     let village = RegionCode::parse("341181100201").unwrap();
+    let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
     let stage = records::take_exit_step(
         store,
         &county,
         village,
         2016,
-        records::ExitAct::Propose,
+        records::ExitAct::Propose {
+            date: day("2016-12-01"),
+        },
         today,
     )
     .await
@@ -241,6 +244,61 @@ async fn apply_leaves_a_household_in_an_open_batch_to_the_procedure() {
         Some("poor"),
         "left to the procedure"
     );
+    // The first adjustment of 2016, before the procedure ends.
+    let plan = records::adjustment_plan(store, 2016).await.unwrap();
+    records::apply_adjustment(store, "cli:test", &plan)
+        .await
+        .unwrap();
+
+    // The procedure runs to the county's approval: H001 exits in 2016.
+    let town = official_of("jd", "341181100000");
+    for (who, act) in [
+        (
+            &county,
+            records::ExitAct::Review {
+                date: day("2016-12-02"),
+                attendees: 30,
+                agreed: vec!["H001".into()],
+            },
+        ),
+        (
+            &county,
+            records::ExitAct::Notice {
+                start: day("2016-12-03"),
+            },
+        ),
+        (&town, records::ExitAct::TownApproval),
+        (&county, records::ExitAct::CountyApproval),
+    ] {
+        records::take_exit_step(store, who, village, 2016, act, today)
+            .await
+            .unwrap();
+    }
+    let h = records::household(store, &admin(), "H001", today)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(h.household[3].as_code(), Some("exited"));
+    // Applying 2016 again finds the procedure's exit recorded; the adjustment, run before,
+    // now sees H001's exit (its 5 shares of P1 stay: pledged to an unpaid loan) and is not
+    // refused for having run.
+    let (_, applied) =
+        records::apply_assessment(store, "cli:test", 2016, today, &mut Collect::default())
+            .await
+            .unwrap();
+    assert_eq!(applied.awaiting_procedure, 0);
+    let plan = records::adjustment_plan(store, 2016).await.unwrap();
+    assert!(
+        plan.plan
+            .kept_pledged
+            .iter()
+            .any(|k| k.household == "H001" && k.shares == 5),
+        "{plan:?}"
+    );
+    records::apply_adjustment(store, "cli:test", &plan)
+        .await
+        .unwrap();
+
     // Another county's official can neither see nor act on the batch.
     let laian = official_of("la", "341182000000");
     assert!(matches!(

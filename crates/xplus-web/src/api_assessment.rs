@@ -21,12 +21,21 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/households/{id}/assessment", get(why))
         .route("/api/v1/monitoring", get(monitoring))
+        .route("/api/v1/chain", get(chain))
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(why, monitoring),
-    components(schemas(WhyBody, CriterionItem, RecordedItem, MonitoringBody, MonitoringItem))
+    paths(why, monitoring, chain),
+    components(schemas(
+        WhyBody,
+        CriterionItem,
+        RecordedItem,
+        MonitoringBody,
+        MonitoringItem,
+        ChainBody,
+        ChainGapItem
+    ))
 )]
 pub struct AssessmentDoc;
 
@@ -209,6 +218,74 @@ async fn monitoring(
                 outcome: e.outcome.code().to_string(),
                 reasons: e.reasons.iter().map(|r| r.code().to_string()).collect(),
                 decided_on: xplus_core::values::format_date(e.decided_on),
+            })
+            .collect(),
+    })
+    .into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ChainGapItem {
+    household_id: String,
+    village_code: String,
+    /// The missing links: `trained_in_year`, `paired_cadre`, `paired_unit_village`,
+    /// `holding_shares`, `in_industry`.
+    missing: Vec<String>,
+    /// What to do next, in words.
+    next: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ChainBody {
+    year: i32,
+    /// Households poor or returned at the start of the year within reach.
+    poor: u64,
+    /// Households covered per link (rules.md §6), and `full_chain`.
+    coverage: std::collections::BTreeMap<String, u64>,
+    gaps_total: u64,
+    /// One page of the gap list, in village and household order.
+    gaps: Vec<ChainGapItem>,
+}
+
+/// rules.md §6: the five links of the poor households of a year within reach, and the gaps.
+#[utoipa::path(get, path = "/api/v1/chain", params(ListQuery),
+    responses((status = 200, body = ChainBody), (status = 400, body = crate::api::Problem)))]
+async fn chain(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    l: Lang,
+    WithRejection(Query(q), _): WithRejection<Query<ListQuery>, ApiError>,
+) -> Result<Response, ApiError> {
+    use xplus_core::assessment::chain::Link;
+    let year = crate::pages::checked_year(q.year)?;
+    let view = records::full_chain(state.store.as_ref(), &user.access, year, today()).await?;
+    let per_page = q.per_page.unwrap_or(1_000).clamp(1, 10_000);
+    let skip = (q.page.unwrap_or(1).max(1) - 1).saturating_mul(per_page);
+    let mut coverage: std::collections::BTreeMap<String, u64> = Link::ALL
+        .iter()
+        .map(|k| (k.code().to_string(), view.count(*k)))
+        .collect();
+    coverage.insert("full_chain".into(), view.full());
+    let gaps = view.gaps();
+    Ok(Json(ChainBody {
+        year,
+        poor: view.households.len() as u64,
+        coverage,
+        gaps_total: gaps.len() as u64,
+        gaps: gaps
+            .iter()
+            .skip(usize::try_from(skip).unwrap_or(usize::MAX))
+            .take(per_page as usize)
+            .map(|h| ChainGapItem {
+                household_id: h.household_id.clone(),
+                village_code: h.village.to_string(),
+                missing: h
+                    .links
+                    .missing()
+                    .iter()
+                    .map(|k| k.code().to_string())
+                    .collect(),
+                next: crate::pages::chain::next_steps(l, &view, h),
             })
             .collect(),
     })

@@ -139,3 +139,65 @@ async fn monitoring_list_page_api_and_workbook_after_the_assessment_is_applied()
     assert_eq!(rows[1][3], "纳入监测");
     app.cleanup().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn full_chain_page_api_and_workbook_list_the_links_and_the_gaps() {
+    let app = App::start().await;
+    let tianchang = app.sign_in("tianchang").await;
+    // H001 (poor since 2014): a helper paired since 2015, nothing else recorded.
+    let body = app.get_json(&tianchang, "/api/v1/chain?year=2016").await;
+    assert_eq!(body["poor"], 1, "{body}");
+    assert_eq!(body["coverage"]["paired_cadre"], 1, "{body}");
+    assert_eq!(body["coverage"]["trained_in_year"], 0, "{body}");
+    assert_eq!(body["coverage"]["full_chain"], 0, "{body}");
+    assert_eq!(body["gaps_total"], 1, "{body}");
+    let missing: Vec<&str> = body["gaps"][0]["missing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert_eq!(
+        missing,
+        [
+            "trained_in_year",
+            "paired_unit_village",
+            "holding_shares",
+            "in_industry"
+        ],
+        "{body}"
+    );
+    assert!(
+        body["gaps"][0]["next"]
+            .as_str()
+            .unwrap()
+            .contains("本村无服务站点"),
+        "{body}"
+    );
+    let page = app.page_text(&tianchang, "/chain?year=2016").await;
+    assert!(page.contains("<b id=\"full\">0</b>"), "{page}");
+    assert!(page.contains("H001"), "{page}");
+    let r = app.get(&tianchang, "/chain.xlsx?year=2016").await;
+    assert_eq!(r.status().as_u16(), 200);
+    let bytes = r.bytes().await.unwrap();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    use calamine::Reader;
+    let gaps = book.worksheet_range("缺口").unwrap();
+    let rows: Vec<Vec<String>> = gaps
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[1][0], "H001");
+    assert_eq!(
+        rows[1][3],
+        "trained_in_year;paired_unit_village;holding_shares;in_industry"
+    );
+    // 西涧街道 reaches its own poor household only.
+    let xijian = app.sign_in("xijian").await;
+    let body = app.get_json(&xijian, "/api/v1/chain?year=2016").await;
+    assert_eq!(body["poor"], 1, "丙村's H101: {body}");
+    assert_eq!(body["gaps"][0]["household_id"], "H101", "{body}");
+    app.cleanup().await;
+}

@@ -48,12 +48,29 @@ async fn a_village_batch_goes_from_proposal_to_the_countys_approval() {
     let r = post(&secretary, "review", vec![]).await;
     assert_eq!(r.status().as_u16(), 422, "a review without its date");
 
-    assert_eq!(
-        post(&secretary, "propose", vec![]).await.status().as_u16(),
-        303
-    );
+    let r = post(
+        &secretary,
+        "propose",
+        vec![("proposed_on", "2015-12-31".into())],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 422, "a proposal dated before its year");
+    let r = post(
+        &secretary,
+        "propose",
+        vec![("proposed_on", "2016-11-30".into())],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
     let r = post(&secretary, "review", review()).await;
     assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap());
+    let r = post(
+        &secretary,
+        "notice",
+        vec![("notice_start", "2016-11-30".into())],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 422, "a notice before the review");
     let r = post(
         &secretary,
         "notice",

@@ -266,19 +266,35 @@ pub async fn apply_adjustment(
             ))
         })
         .collect();
-    let all_stored = view.plan.events.iter().all(|e| {
-        stored.contains(&(
+    let key = |e: &&xplus_core::collective::adjust::Adjustment<String>| {
+        (
             e.project.clone(),
             e.household.clone(),
             e.kind.code().to_string(),
             e.shares,
-        ))
-    });
-    if applied_before || (all_stored && !view.plan.events.is_empty()) {
+        )
+    };
+    let planned: BTreeSet<(String, String, String, i64)> =
+        view.plan.events.iter().map(|e| key(&e)).collect();
+    // What the plan adds to what is stored: after the year was adjusted, exits approved later
+    // (the web procedure) still give up their shares, as long as nothing stored contradicts
+    // the plan.
+    let missing: Vec<_> = view
+        .plan
+        .events
+        .iter()
+        .filter(|e| !stored.contains(&key(e)))
+        .collect();
+    if missing.is_empty() {
         let _ = tx.rollback().await;
-        if all_stored {
-            return Ok(AdjustmentApplied::AlreadyRecorded);
-        }
+        return Ok(if view.plan.events.is_empty() {
+            AdjustmentApplied::Recorded { events: 0 }
+        } else {
+            AdjustmentApplied::AlreadyRecorded
+        });
+    }
+    if applied_before && !stored.is_subset(&planned) {
+        let _ = tx.rollback().await;
         return Err(conflict(
             format!("{} 年的股权调整已执行过，现在的计算与当时不同；未写入", view.year),
             format!(
@@ -286,10 +302,6 @@ pub async fn apply_adjustment(
                 view.year
             ),
         ));
-    }
-    if view.plan.events.is_empty() {
-        let _ = tx.rollback().await;
-        return Ok(AdjustmentApplied::Recorded { events: 0 });
     }
     // The touched projects' ledgers with the new events, checked like an import.
     drop(s);
@@ -317,7 +329,7 @@ pub async fn apply_adjustment(
             };
             push(h, d, k, n);
         }
-        for e in view.plan.events.iter().filter(|e| &e.project == *project) {
+        for e in missing.iter().filter(|e| &e.project == *project) {
             push(&e.household, view.date, e.kind, e.shares);
         }
         let total = now.totals.get(*project).copied().unwrap_or(0);
@@ -334,9 +346,7 @@ pub async fn apply_adjustment(
             ));
         }
     }
-    let rows: Vec<Row> = view
-        .plan
-        .events
+    let rows: Vec<Row> = missing
         .iter()
         .map(|e| Row {
             values: vec![

@@ -4,16 +4,18 @@
 //! that county and year, and handed to a sink (the CSV files of `xplus assess`); applying it
 //! records the changes county by county in one transaction (`assessment_apply`).
 
+use super::exits::BatchState;
 use super::filter::{Arg, Filter};
 use super::rules::rule_book;
 use super::shape::{column, shape, COUNT};
 use super::RecordSession;
 use crate::error::StoreError;
 use crate::store::{Backend, Store};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use xplus_core::accounts::Access;
 use xplus_core::assessment::household::{assess_exit, ExitCriterion, HouseholdFacts, MemberFacts};
 use xplus_core::assessment::monitoring::{assess_monitoring, MonitorFacts, MonitorOutcome};
+use xplus_core::assessment::procedure::ExitStage;
 use xplus_core::assessment::village::{assess_village, VillageCriterion, VillageFacts};
 use xplus_core::assessment::Decision;
 use xplus_core::education::coverage::poor_at_start_of;
@@ -209,6 +211,8 @@ pub struct AssessmentSummary {
 
 /// One county's households, villages and rules, read and judged.
 pub(super) struct CountyRun {
+    /// Households in the year's exit batches: (batch stage, their state in it).
+    pub batched: HashMap<String, (ExitStage, BatchState)>,
     pub facts: Vec<Facts>,
     pub households: Vec<HouseholdAssessment>,
     pub villages: Vec<VillageAssessment>,
@@ -318,9 +322,16 @@ pub(super) async fn county_run(
         .iter()
         .filter_map(|f| judge(f, year, &line, &rules))
         .collect();
+    let batched = super::exits::batch_states(s, county, year).await?;
+    // §4 poor persons: those §3 finds not eligible, and those the village's review did not
+    // agree on or an upheld objection withdrew (they stay poor whatever §3 says).
     let mut poor_persons: BTreeMap<RegionCode, i64> = BTreeMap::new();
     for h in &households {
-        if h.exit().is_some_and(|d| !d.eligible()) {
+        let withdrawn = matches!(
+            batched.get(&h.household_id),
+            Some((_, BatchState::Disagreed | BatchState::Withdrawn))
+        );
+        if h.exit().is_some_and(|d| !d.eligible() || withdrawn) {
             *poor_persons.entry(h.village).or_default() += h.members;
         }
     }
@@ -356,6 +367,7 @@ pub(super) async fn county_run(
         })
         .collect();
     Ok(CountyRun {
+        batched,
         facts,
         households,
         villages,

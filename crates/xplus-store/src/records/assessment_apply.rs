@@ -11,12 +11,11 @@ use super::assessment::{
 use super::exits::BatchState;
 use super::filter::{marks, Arg, Filter};
 use super::rules::rule_book;
-use super::shape::{column, count_of, shape, COUNT};
+use super::shape::column;
 use crate::error::StoreError;
 use crate::store::{ImportTx, Row, Store};
 use crate::NewAudit;
 use chrono::NaiveDate;
-use std::collections::HashMap;
 use xplus_core::assessment::monitoring::MonitorOutcome;
 use xplus_core::assessment::procedure::ExitStage;
 use xplus_core::interchange::schema::{HOUSEHOLDS, VILLAGES};
@@ -43,13 +42,6 @@ pub(crate) static ASSESSMENT_OUTCOMES: FileSpec = FileSpec {
     key: &[0, 1],
     county: CountyFrom::Household(0),
 };
-
-static LATER: FileSpec = shape(
-    FileId::Households,
-    "later_outcomes",
-    "以后年度",
-    &[column("n", COUNT)],
-);
 
 /// What recording a year did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -154,6 +146,7 @@ pub async fn apply_assessment(
     let result = apply_in(store, tx.as_mut(), year, today, sink).await;
     match result {
         Ok((summary, applied)) if !applied.already_recorded => {
+            // The summary entry marks the year as applied, even when nothing changed.
             tx.audit(NewAudit {
                 actor: actor.to_string(),
                 action: "assessment".into(),
@@ -183,14 +176,7 @@ async fn apply_in(
     sink: &mut dyn AssessmentSink,
 ) -> Result<(AssessmentSummary, AppliedAssessment), StoreError> {
     let mut s = store.read_session().await?;
-    let later = s
-        .query(
-            &LATER,
-            "SELECT count(*) FROM assessment_outcomes WHERE year > ?",
-            &[Arg::Int(i64::from(year))],
-        )
-        .await?;
-    if later.first().map(|r| count_of(&r[0])).unwrap_or(0) > 0 {
+    if super::exits::later_years_applied(s.as_mut(), year).await? {
         return Err(StoreError::Conflict(format!(
             "已记录 {year} 年以后年度的评估，不能再记录 {year} 年（会改写以后的结果） / a later year than \
              {year} has been applied; {year} cannot be applied after it"
@@ -201,6 +187,15 @@ async fn apply_in(
         year,
         ..AssessmentSummary::default()
     };
+    let applied_before = !s
+        .audit_entries(
+            &Filter::new()
+                .and("action = ?", vec![Arg::Text("assessment".into())])
+                .and("record_key = ?", vec![Arg::Text(year.to_string())]),
+            1,
+        )
+        .await?
+        .is_empty();
     let mut applied = AppliedAssessment::default();
     let mut conflicts: Vec<String> = Vec::new();
     let mut wrote = false;
@@ -213,8 +208,7 @@ async fn apply_in(
         for v in &run.villages {
             sink.village(v)?;
         }
-        let batched = super::exits::batch_states(s.as_mut(), county, year).await?;
-        let changes = changes_of(&run, year, &batched, &mut applied, &mut conflicts);
+        let changes = changes_of(&run, year, applied_before, &mut applied, &mut conflicts);
         let villages: Vec<RegionCode> = run
             .villages
             .iter()
@@ -227,6 +221,16 @@ async fn apply_in(
             .filter(|v| !v.decision.eligible() && v.exit_year == Some(year))
             .count() as u64;
         applied.villages_exited += villages.len() as u64;
+        if applied_before {
+            // A village eligible now and not exited: the records changed since. (One exited
+            // then and not eligible now is counted to check, like one an import exited.)
+            conflicts.extend(
+                run.villages
+                    .iter()
+                    .filter(|v| v.decision.eligible() && v.exit_year.is_none())
+                    .map(|v| v.village.to_string()),
+            );
+        }
         if conflicts.is_empty() && (!changes.is_empty() || !villages.is_empty()) {
             write_county(s.as_mut(), tx, county, year, today, &changes, &villages).await?;
             wrote = true;
@@ -236,20 +240,21 @@ async fn apply_in(
         let n = conflicts.len();
         conflicts.truncate(5);
         return Err(StoreError::Conflict(format!(
-            "{year} 年的评估此前已记录，现在的计算有 {n} 户不同（收入、成员或规则已改变），未写入：{list} / \
-             the assessment of {year} was applied before and {n} households now come out differently \
+            "{year} 年的评估此前已记录，现在的计算有 {n} 户（村）不同（收入、成员或规则已改变），未写入：{list} / \
+             the assessment of {year} was applied before and {n} households (villages) now come out differently \
              (incomes, members or rules changed since); nothing was written: {list}",
             list = conflicts.join("、")
         )));
     }
-    applied.already_recorded = !wrote;
+    // Nothing new, and recorded before (a first run with nothing to change records its summary).
+    applied.already_recorded = !wrote && applied_before;
     Ok((summary, applied))
 }
 
 fn changes_of(
     run: &CountyRun,
     year: i32,
-    batched: &HashMap<String, (ExitStage, BatchState)>,
+    applied_before: bool,
     applied: &mut AppliedAssessment,
     conflicts: &mut Vec<String>,
 ) -> Vec<Change> {
@@ -270,7 +275,8 @@ fn changes_of(
         }
         let mut plan = planned(h, year);
         // The web procedure decides the exits of the households it holds (rules.md §3).
-        if let (Some(("exited", ..)), Some((stage, state))) = (&plan, batched.get(&h.household_id))
+        if let (Some(("exited", ..)), Some((stage, state))) =
+            (&plan, run.batched.get(&h.household_id))
         {
             match state {
                 BatchState::Disagreed | BatchState::Withdrawn => {
@@ -290,6 +296,8 @@ fn changes_of(
                     && stored.reasons == reasons
                     && stored.after == after => {}
             (Some(_), _) => conflicts.push(h.household_id.clone()),
+            // Applied before, and now something new to record: the records changed since.
+            (None, Some(_)) if applied_before => conflicts.push(h.household_id.clone()),
             (None, None) => {}
             (None, Some((outcome, reasons, after))) => {
                 match outcome {

@@ -61,7 +61,7 @@ pub async fn training_of_year(
     training_in(s.as_mut(), access, year, today).await
 }
 
-async fn training_in(
+pub(super) async fn training_in(
     s: &mut dyn RecordSession,
     access: &Access,
     year: i32,
@@ -140,6 +140,23 @@ pub async fn coverage(
     let s = s.as_mut();
     let households = training_in(s, access, year, today).await?;
     let report = CoverageReport::of(&households);
+    let serving = serving_from(s, from).await?;
+    let gaps = gap_list(&households, &serving, from);
+    let names = super::read::names_of(s, report.by_region.keys().map(|c| c.as_u64())).await?;
+    Ok(CoverageView {
+        year,
+        report,
+        gaps,
+        names,
+    })
+}
+
+/// Which stations serve which villages (their own and their coverage list), with their sessions
+/// on or after `from`: who should reach a household not trained yet, and when.
+pub(super) async fn serving_from(
+    s: &mut dyn RecordSession,
+    from: NaiveDate,
+) -> Result<Serving, StoreError> {
     let mut serving = Serving::default();
     let serves = s
         .query(
@@ -168,12 +185,5 @@ pub async fn coverage(
             serving.session(station, session, date);
         }
     }
-    let gaps = gap_list(&households, &serving, from);
-    let names = super::read::names_of(s, report.by_region.keys().map(|c| c.as_u64())).await?;
-    Ok(CoverageView {
-        year,
-        report,
-        gaps,
-        names,
-    })
+    Ok(serving)
 }

@@ -187,7 +187,10 @@ pub struct ExitView {
 /// One step, with what it needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExitAct {
-    Propose,
+    /// On `date` (not after today, not before the year): offices record a meeting held earlier.
+    Propose {
+        date: NaiveDate,
+    },
     Review {
         date: NaiveDate,
         attendees: i64,
@@ -214,7 +217,7 @@ pub enum ExitAct {
 impl ExitAct {
     pub fn step(&self) -> ExitStep {
         match self {
-            ExitAct::Propose => ExitStep::Propose,
+            ExitAct::Propose { .. } => ExitStep::Propose,
             ExitAct::Review { .. } => ExitStep::Review,
             ExitAct::Notice { .. } => ExitStep::Notice,
             ExitAct::Object { .. } => ExitStep::Object,
@@ -527,7 +530,14 @@ pub async fn take_exit_step(
         serde_json::json!({ "step": step.code(), "village": village.to_string(), "year": year });
     let mut households: Vec<(String, BatchState)> = Vec::new();
     match &act {
-        ExitAct::Propose => {
+        ExitAct::Propose { date } => {
+            let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(*date);
+            if *date > today || *date < first {
+                return Err(invalid(
+                    &format!("提名日期须在 {first} 至今天之间"),
+                    &format!("the proposal is dated between {first} and today"),
+                ));
+            }
             let (_, eligible, _) =
                 assess_village_households(store, s.as_mut(), village, year).await?;
             if eligible.is_empty() {
@@ -746,8 +756,8 @@ pub async fn take_exit_step(
             details["exited"] = recorded.iter().map(String::as_str).collect();
         }
     }
-    if step == ExitStep::Propose {
-        by.insert(step, (user.clone(), today));
+    if let ExitAct::Propose { date } = &act {
+        by.insert(step, (user.clone(), *date));
     }
     batch.stage = next;
     s.upsert(&BATCHES, batch_row(&batch, &by)).await?;
@@ -782,7 +792,10 @@ async fn record_exits(
     let mut recorded = Vec::new();
     let mut audit = Vec::new();
     for id in households {
-        let filter = Filter::new().and("household_id = ?", vec![Arg::Text(id.clone())]);
+        // Still in the village: one moved since the proposal (易地搬迁) is left to its new one.
+        let filter = Filter::new()
+            .and("household_id = ?", vec![Arg::Text(id.clone())])
+            .and("village_code = ?", vec![Arg::Int(village.as_u64() as i64)]);
         let Some(mut row) = s.select(&HOUSEHOLDS, &filter, "", None).await?.pop() else {
             continue;
         };
@@ -877,4 +890,30 @@ pub(super) async fn batch_states(
         ))
     })
     .collect())
+}
+
+static LATER: FileSpec = super::shape::shape(
+    FileId::Households,
+    "later_outcomes",
+    "以后年度",
+    &[column("n", COUNT)],
+);
+
+/// Whether an assessment of a year after `year` has recorded anything.
+pub(super) async fn later_years_applied(
+    s: &mut dyn RecordSession,
+    year: i32,
+) -> Result<bool, StoreError> {
+    let rows = s
+        .query(
+            &LATER,
+            "SELECT count(*) FROM assessment_outcomes WHERE year > ?",
+            &[Arg::Int(i64::from(year))],
+        )
+        .await?;
+    Ok(rows
+        .first()
+        .map(|r| super::shape::count_of(&r[0]))
+        .unwrap_or(0)
+        > 0)
 }

@@ -188,7 +188,7 @@ async fn links_of(
 
 /// Placements of households within `scope` begun by the end of `year`: (household, person,
 /// the period it runs).
-async fn placements_by_end_of(
+pub(super) async fn placements_by_end_of(
     s: &mut dyn RecordSession,
     scope: &Filter,
     year: i32,

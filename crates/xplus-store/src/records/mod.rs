@@ -11,6 +11,7 @@ mod assessment;
 mod assessment_apply;
 mod assets;
 mod backbone;
+mod chain;
 mod collective;
 mod dividends;
 mod education;
@@ -39,6 +40,7 @@ pub use backbone::{
     helper_suggestions, household_pairings, save_pairing, save_unit_pairing, HelperSuggestion,
     PairingRequest, PairingView,
 };
+pub use chain::{full_chain, ChainHousehold, ChainView, NextSteps};
 pub use collective::{
     collective_overview, household_shares, project_view, CollectiveOverview, CountyLoans,
     HouseholdShares, ProjectView, VillageEconomy,

@@ -133,6 +133,18 @@ pub fn explain(l: Lang, why: &WhyView) -> (Vec<Line>, String) {
     }
 }
 
+/// The year asked for, or the latest with a poverty line (the shipped lines end in 2020).
+pub async fn assessment_year(state: &AppState, asked: Option<&str>) -> Result<i32, WebError> {
+    if asked.is_some_and(|y| !y.trim().is_empty()) {
+        return year_of(asked);
+    }
+    let this_year = chrono::Datelike::year(&today());
+    Ok(records::rule_book(state.store.as_ref())
+        .await?
+        .latest_line_year(this_year)
+        .unwrap_or(this_year))
+}
+
 pub async fn page(
     State(state): State<AppState>,
     PageUser(user): PageUser,
@@ -140,7 +152,7 @@ pub async fn page(
     Path(id): Path<String>,
     Query(p): Query<YearParam>,
 ) -> Result<Response, WebError> {
-    let year = year_of(p.year.as_deref())?;
+    let year = assessment_year(&state, p.year.as_deref()).await?;
     let store = state.store.as_ref();
     // Out of reach reads like missing.
     records::household(store, &user.access, &id, today())

@@ -34,7 +34,7 @@ pub async fn list(
     l: Lang,
     Query(p): Query<YearParam>,
 ) -> Result<Response, WebError> {
-    let year = year_of(p.year.as_deref())?;
+    let year = super::assessment::assessment_year(&state, p.year.as_deref()).await?;
     let batches = records::exit_batches(state.store.as_ref(), &user.access, year).await?;
     html(&ExitsPage {
         c: Chrome::new(l, &user, "exits"),
@@ -203,7 +203,12 @@ fn date_field(pairs: &[(String, String)], name: &str) -> Result<chrono::NaiveDat
 fn act_of(step: ExitStep, pairs: &[(String, String)]) -> Result<ExitAct, StoreError> {
     let text = |name| form_value(pairs, name).unwrap_or("").trim().to_string();
     Ok(match step {
-        ExitStep::Propose => ExitAct::Propose,
+        ExitStep::Propose => ExitAct::Propose {
+            date: match form_value(pairs, "proposed_on").map(str::trim) {
+                None | Some("") => today(),
+                Some(_) => date_field(pairs, "proposed_on")?,
+            },
+        },
         ExitStep::Review => ExitAct::Review {
             date: date_field(pairs, "review_date")?,
             attendees: text("attendees").parse().map_err(|_| {

@@ -6,6 +6,7 @@ pub(crate) mod assessment;
 mod attendance;
 mod audit;
 mod backbone;
+pub(crate) mod chain;
 pub(crate) mod collective;
 mod edit;
 mod education;
@@ -45,6 +46,8 @@ pub fn routes() -> Router<AppState> {
         .route("/households/{id}", get(households::one))
         .route("/households/{id}/assessment", get(assessment::page))
         .route("/monitoring", get(monitoring::page))
+        .route("/chain", get(chain::page))
+        .route("/chain.xlsx", get(chain::export))
         .route("/exits", get(exits::list))
         .route("/exits/open", get(exits::open))
         .route("/exits/{village}/{year}", get(exits::batch))

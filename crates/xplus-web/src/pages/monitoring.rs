@@ -2,7 +2,7 @@
 //! §5) — returned, monitored with the reasons, risk removed with the date and the reason — and
 //! the same as a workbook.
 
-use super::{html, today, year_of, Chrome, YearParam};
+use super::{html, today, Chrome, YearParam};
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::i18n::Lang;
@@ -68,7 +68,7 @@ pub async fn page(
     l: Lang,
     Query(p): Query<YearParam>,
 ) -> Result<Response, WebError> {
-    let year = year_of(p.year.as_deref())?;
+    let year = super::assessment::assessment_year(&state, p.year.as_deref()).await?;
     let list = records::monitoring_list(state.store.as_ref(), &user.access, year, today()).await?;
     html(&MonitoringPage {
         c: Chrome::new(l, &user, "monitoring"),
@@ -91,7 +91,7 @@ pub async fn export(
     PageUser(user): PageUser,
     Query(p): Query<YearParam>,
 ) -> Result<Response, WebError> {
-    let year = year_of(p.year.as_deref())?;
+    let year = super::assessment::assessment_year(&state, p.year.as_deref()).await?;
     let list = records::monitoring_list(state.store.as_ref(), &user.access, year, today()).await?;
     super::xlsx_download(format!("monitoring-{year}.xlsx"), move || {
         Ok(xplus_store::reports::monitoring_workbook(&list)?)
