@@ -3,7 +3,7 @@
 
 use crate::error::StoreError;
 use crate::records::{
-    by_village, AdjustmentView, ChainView, CoverageView, DividendRun, IndustryOverview,
+    by_village, AdjustmentView, Card, ChainView, CoverageView, DividendRun, IndustryOverview,
     MonitoringList, MonitoringOutcome, RISK_REMOVED_BECAUSE,
 };
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
@@ -374,6 +374,125 @@ pub fn chain_workbook(view: &ChainView, next: &[String]) -> Result<Vec<u8>, Stor
                         .join(";"),
                 ),
                 Cell::Text(next),
+            ]
+        }),
+    )?;
+    book.save_to_buffer().map_err(failed)
+}
+
+/// What a household receives (怎么扶), in Chinese: training, shares and dividends, industry
+/// and jobs, and the links of the full chain still missing.
+pub fn card_measures(card: &Card) -> String {
+    use xplus_core::assessment::chain::Link;
+    let mut parts = Vec::new();
+    parts.push(format!("参加培训{}次", card.trainings.len()));
+    if card.holdings.is_empty() {
+        parts.push("未持有集体股权".to_string());
+    } else {
+        let held: Vec<String> = card
+            .holdings
+            .iter()
+            .map(|(p, n)| format!("{p}{n}股"))
+            .collect();
+        parts.push(format!("持股：{}", held.join("、")));
+    }
+    if card.dividends.0 > 0 {
+        parts.push(format!("分红{}元", card.dividends));
+    }
+    let i = card.chain.industry;
+    let ways: Vec<&str> = [
+        (i.brought_along, "党组织带动"),
+        (i.joined_project, "参加一村一品"),
+        (i.own_industry, "户发展产业"),
+        (i.course, "劳动力培训"),
+        (i.placement, "转移就业"),
+    ]
+    .iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, w)| *w)
+    .collect();
+    if ways.is_empty() {
+        parts.push("未参与产业或就业".to_string());
+    } else {
+        parts.push(format!("产业就业：{}", ways.join("、")));
+    }
+    let missing: Vec<&str> = card
+        .chain
+        .links
+        .missing()
+        .iter()
+        .map(|l: &Link| l.label_zh())
+        .collect();
+    if missing.is_empty() {
+        parts.push("全链条已覆盖".to_string());
+    } else {
+        parts.push(format!("缺：{}", missing.join("、")));
+    }
+    parts.join("；")
+}
+
+/// Who is responsible (谁来扶), in Chinese: helper cadres with unit and phone, the units paired
+/// with the village, the village secretary.
+pub fn card_responsible(card: &Card) -> String {
+    let mut parts = Vec::new();
+    if card.helpers.is_empty() {
+        parts.push("帮扶责任人：未结对".to_string());
+    } else {
+        let helpers: Vec<String> = card
+            .helpers
+            .iter()
+            .map(|h| format!("{}（{}，{}）", h.name, h.unit, h.phone))
+            .collect();
+        parts.push(format!("帮扶责任人：{}", helpers.join("、")));
+    }
+    if !card.units.is_empty() {
+        parts.push(format!("包村单位：{}", card.units.join("、")));
+    }
+    if let Some(s) = &card.secretary {
+        parts.push(format!("村党组织书记：{}（{}）", s.name, s.phone));
+    }
+    parts.join("；")
+}
+
+/// A village's responsibility list (扶持谁 / 怎么扶 / 谁来扶): one row per household poor at the
+/// start of the year.
+pub fn responsibility_workbook(cards: &[Card]) -> Result<Vec<u8>, StoreError> {
+    let mut book = Workbook::new();
+    plain_sheet(
+        &mut book,
+        "扶持谁怎么扶谁来扶",
+        &[
+            "户编号 household",
+            "村 village",
+            "户主 head",
+            "人数 members",
+            "致贫原因 causes",
+            "人均纯收入 per head",
+            "怎么扶 measures",
+            "谁来扶 responsible",
+        ],
+        cards.iter().map(|c| {
+            let head = c
+                .members
+                .iter()
+                .find(|m| m.relation == "head")
+                .map(|m| m.name.clone())
+                .unwrap_or_default();
+            vec![
+                Cell::Text(&c.household_id),
+                Cell::Text(&c.place[0]),
+                Cell::Owned(head),
+                Cell::Count(c.members.len() as u64),
+                Cell::Owned(
+                    c.causes
+                        .iter()
+                        .map(|x| x.label_zh())
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                ),
+                Cell::Owned(c.per_capita.map(|p| p.to_string()).unwrap_or_default()),
+                Cell::Owned(card_measures(c)),
+                Cell::Owned(card_responsible(c)),
             ]
         }),
     )?;

@@ -201,3 +201,74 @@ async fn full_chain_page_api_and_workbook_list_the_links_and_the_gaps() {
     assert_eq!(body["gaps"][0]["household_id"], "H101", "{body}");
     app.cleanup().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn responsibility_list_workbook_and_household_card() {
+    let app = App::start().await;
+    let tianchang = app.sign_in("tianchang").await;
+    let page = app
+        .page_text(&tianchang, "/responsibility/341181100201?year=2016")
+        .await;
+    // 扶持谁: the head, members and causes; 怎么扶: no training, no shares; 谁来扶: C1.
+    assert!(page.contains("王大明，2人"), "{page}");
+    assert!(page.contains("因病"), "{page}");
+    assert!(page.contains("参加培训0次"), "{page}");
+    assert!(page.contains("赵军（滁州市财政局，13800000001）"), "{page}");
+    assert!(page.contains("/households/H001/card?year=2016"), "{page}");
+
+    let card = app
+        .page_text(&tianchang, "/households/H001/card?year=2016")
+        .await;
+    assert!(card.contains("扶贫明白卡"), "{card}");
+    assert!(card.contains("天长市 天长街道 甲村"), "{card}");
+    assert!(card.contains("12100.00 / 6050.00"), "{card}");
+    assert!(
+        card.contains("赵军（滁州市财政局） 电话 13800000001"),
+        "{card}"
+    );
+    assert!(card.contains("尚缺：想：年内参加培训"), "{card}");
+    // An official sees identity numbers masked on the card too.
+    assert!(
+        !card.contains(&common::id(341181, "1970-03-05", 11)),
+        "{card}"
+    );
+
+    let r = app
+        .get(
+            &tianchang,
+            "/responsibility/341181100201/export.xlsx?year=2016",
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let bytes = r.bytes().await.unwrap();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    use calamine::Reader;
+    let sheet = book.worksheet_range("扶持谁怎么扶谁来扶").unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[1][0], "H001");
+    assert_eq!(rows[1][2], "王大明");
+    assert!(rows[1][7].contains("赵军"), "{rows:?}");
+
+    // Out of reach reads like missing.
+    let xijian = app.sign_in("xijian").await;
+    assert_eq!(
+        app.get(&xijian, "/responsibility/341181100201?year=2016")
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
+    assert_eq!(
+        app.get(&xijian, "/households/H001/card?year=2016")
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
+    app.cleanup().await;
+}

@@ -5,7 +5,7 @@
 //! could pair the household, the village's projects with shares left in their pool.
 
 use super::education::{serving_from, training_in};
-use super::filter::Arg;
+use super::filter::{Arg, Filter};
 use super::industry::{industry_in, placements_by_end_of};
 use super::read::{household_scope, names_of, within_scope, year_bounds};
 use super::shape::{column, shape, COUNT, HELD_SUM, SIGNED};
@@ -18,6 +18,7 @@ use xplus_core::accounts::Access;
 use xplus_core::assessment::chain::{holds_shares, ChainLinks, Link};
 use xplus_core::backbone::pairing::Span;
 use xplus_core::education::coverage::{gap_list, NextSession};
+use xplus_core::industry::participation::IndustryLinks;
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 use xplus_core::registry::RegionCode;
 
@@ -73,6 +74,10 @@ pub struct ChainHousehold {
     pub household_id: String,
     pub village: RegionCode,
     pub links: ChainLinks,
+    /// The ways it takes part in industry or jobs (不返), for the responsibility list.
+    pub industry: IndustryLinks,
+    /// Training sessions attended in the year.
+    pub sessions: u32,
 }
 
 /// Who could close a village's gaps.
@@ -145,21 +150,29 @@ pub async fn full_chain(
     year: i32,
     today: NaiveDate,
 ) -> Result<ChainView, StoreError> {
-    let (_, dec31) = year_bounds(year);
     let mut s = store.read_session().await?;
-    let s = s.as_mut();
-    let scope = household_scope(access, today);
-    let training = training_in(s, access, year, today).await?;
-    let placed = placements_by_end_of(s, &scope, year).await?;
-    let industry: HashMap<String, bool> = industry_in(s, &scope, year, &placed)
+    chain_in(s.as_mut(), &household_scope(access, today), year, today).await
+}
+
+/// The full chain of the households within `scope` (conditions on `households`).
+pub(super) async fn chain_in(
+    s: &mut dyn RecordSession,
+    scope: &Filter,
+    year: i32,
+    today: NaiveDate,
+) -> Result<ChainView, StoreError> {
+    let (_, dec31) = year_bounds(year);
+    let training = training_in(s, scope, year).await?;
+    let placed = placements_by_end_of(s, scope, year).await?;
+    let industry: HashMap<String, IndustryLinks> = industry_in(s, scope, year, &placed)
         .await?
         .into_iter()
-        .map(|h| (h.household_id, h.links.any()))
+        .map(|h| (h.household_id, h.links))
         .collect();
     let villages: BTreeSet<RegionCode> = training.iter().map(|t| t.village).collect();
 
     let (sql, args) = within_scope(
-        &scope,
+        scope,
         "SELECT p.household_id, p.start_date, p.end_date, p.cadre_id \
          FROM cadre_household_pairings p WHERE p.start_date <= ?{within}",
         "p",
@@ -180,7 +193,7 @@ pub async fn full_chain(
     let units = unit_pairings(s, &villages, dec31).await?;
 
     let (sql, args) = within_scope(
-        &scope,
+        scope,
         &format!(
             "SELECT e.household_id, {HELD_SUM} FROM share_events e \
              WHERE e.date <= ?{{within}} GROUP BY e.household_id, e.project_id"
@@ -223,9 +236,11 @@ pub async fn full_chain(
                 paired_cadre: paired.contains(&t.household_id),
                 paired_unit: units.get(&t.village).is_some_and(|u| !u.is_empty()),
                 holding_shares: holding.contains(&t.household_id),
-                in_industry: industry.get(&t.household_id).copied().unwrap_or(false),
+                in_industry: industry.get(&t.household_id).is_some_and(|l| l.any()),
             };
             ChainHousehold {
+                industry: industry.get(&t.household_id).copied().unwrap_or_default(),
+                sessions: t.sessions,
                 household_id: t.household_id,
                 village: t.village,
                 links,
@@ -242,7 +257,7 @@ pub async fn full_chain(
 }
 
 /// Units paired with each of `villages` on `day`.
-async fn unit_pairings(
+pub(super) async fn unit_pairings(
     s: &mut dyn RecordSession,
     villages: &BTreeSet<RegionCode>,
     day: NaiveDate,

@@ -2,7 +2,7 @@
 //! households poor at the start of the year attended a session, with person-times — and what the
 //! gap list needs (which stations serve each village and their sessions).
 
-use super::filter::Arg;
+use super::filter::{Arg, Filter};
 use super::read::{household_scope, poor_at_start, within_scope, year_bounds};
 use super::shape::{column, shape};
 use super::RecordSession;
@@ -58,24 +58,23 @@ pub async fn training_of_year(
     today: NaiveDate,
 ) -> Result<Vec<HouseholdTraining>, StoreError> {
     let mut s = store.read_session().await?;
-    training_in(s.as_mut(), access, year, today).await
+    training_in(s.as_mut(), &household_scope(access, today), year).await
 }
 
+/// The training of the households within `scope` poor at the start of `year`.
 pub(super) async fn training_in(
     s: &mut dyn RecordSession,
-    access: &Access,
+    scope: &Filter,
     year: i32,
-    today: NaiveDate,
 ) -> Result<Vec<HouseholdTraining>, StoreError> {
-    let scope = household_scope(access, today);
-    let poor = poor_at_start(s, &scope, year).await?;
+    let poor = poor_at_start(s, scope, year).await?;
 
     let (first, last) = year_bounds(year);
     // The rows themselves, tallied in core: grouping them in SQL cost a sort of every row.
     let mut tally = TrainingTally::default();
     for (table, alias) in [("attendance", "a"), ("attendance_members", "m")] {
         let (sql, args) = within_scope(
-            &scope,
+            scope,
             &format!(
                 "SELECT {alias}.household_id, {alias}.session_id FROM {table} {alias} \
                  JOIN training_sessions s ON s.session_id = {alias}.session_id \
@@ -138,7 +137,7 @@ pub async fn coverage(
 ) -> Result<CoverageView, StoreError> {
     let mut s = store.read_session().await?;
     let s = s.as_mut();
-    let households = training_in(s, access, year, today).await?;
+    let households = training_in(s, &household_scope(access, today), year).await?;
     let report = CoverageReport::of(&households);
     let serving = serving_from(s, from).await?;
     let gaps = gap_list(&households, &serving, from);

@@ -22,6 +22,7 @@ mod history;
 mod industry;
 mod monitoring;
 mod read;
+mod responsibility;
 mod roll;
 mod rules;
 mod save;
@@ -69,6 +70,7 @@ pub use read::{
     region_trail, village, HouseholdQuery, HouseholdRecord, HouseholdSort, HouseholdSummary,
     RegionNode, VillageFacts,
 };
+pub use responsibility::{household_card, village_cards, Card, CardMember, Responsible};
 pub use roll::{attendance_roll, session_villages, RollHousehold, RollMember, SessionVillages};
 pub use rules::{rule_book, set_rule};
 pub use save::{fingerprint, save_record, stale, FieldProblem, Saved};

@@ -50,8 +50,11 @@ pub struct OpenQuery {
 }
 
 /// The form of the list page: a village code typed in leads to its batch.
-pub async fn open(Query(q): Query<OpenQuery>) -> Result<Response, WebError> {
-    let year = year_of(q.year.as_deref())?;
+pub async fn open(
+    State(state): State<AppState>,
+    Query(q): Query<OpenQuery>,
+) -> Result<Response, WebError> {
+    let year = super::assessment::assessment_year(&state, q.year.as_deref()).await?;
     let village = q.village.unwrap_or_default();
     let code = RegionCode::parse(village.trim()).map_err(|_| {
         WebError::bad_request(format!("村代码 {village} 无效 / invalid village code"))

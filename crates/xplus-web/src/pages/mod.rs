@@ -17,6 +17,7 @@ mod imports;
 mod industry;
 mod monitoring;
 mod regions;
+mod responsibility;
 
 use crate::auth::{self, Signed};
 use crate::error::WebError;
@@ -45,6 +46,12 @@ pub fn routes() -> Router<AppState> {
         .route("/households/new", get(edit::new_household))
         .route("/households/{id}", get(households::one))
         .route("/households/{id}/assessment", get(assessment::page))
+        .route("/households/{id}/card", get(responsibility::card))
+        .route("/responsibility/{village}", get(responsibility::list))
+        .route(
+            "/responsibility/{village}/export.xlsx",
+            get(responsibility::export),
+        )
         .route("/monitoring", get(monitoring::page))
         .route("/chain", get(chain::page))
         .route("/chain.xlsx", get(chain::export))

@@ -1,0 +1,176 @@
+//! 扶持谁、怎么扶、谁来扶: a village's responsibility list (page and workbook) and one
+//! household's printable A4 card (明白卡), for the households poor at the start of a year.
+
+use super::{html, today, Chrome, YearParam};
+use crate::auth::PageUser;
+use crate::error::WebError;
+use crate::i18n::Lang;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use xplus_core::interchange::schema::MEMBERS;
+use xplus_core::registry::RegionCode;
+use xplus_store::records::{self, Card};
+use xplus_store::reports::{card_measures, card_responsible};
+
+pub struct ListLine {
+    pub id: String,
+    pub head: String,
+    pub members: usize,
+    pub causes: String,
+    pub per_capita: String,
+    pub measures: String,
+    pub responsible: String,
+}
+
+#[derive(Template)]
+#[template(path = "responsibility.html")]
+struct ListPage {
+    c: Chrome,
+    village: String,
+    name: String,
+    year: i32,
+    lines: Vec<ListLine>,
+}
+
+fn causes(card: &Card) -> String {
+    card.causes
+        .iter()
+        .map(|x| x.label_zh())
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+fn village_of(code: &str) -> Result<RegionCode, WebError> {
+    RegionCode::parse(code)
+        .map_err(|_| WebError::bad_request(format!("村代码 {code} 无效 / invalid village code")))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    l: Lang,
+    Path(village): Path<String>,
+    Query(p): Query<YearParam>,
+) -> Result<Response, WebError> {
+    let code = village_of(&village)?;
+    let node = records::region(state.store.as_ref(), &user.access, code, today())
+        .await?
+        .ok_or_else(WebError::not_found)?;
+    let year = super::assessment::assessment_year(&state, p.year.as_deref()).await?;
+    let cards =
+        records::village_cards(state.store.as_ref(), &user.access, code, year, today()).await?;
+    html(&ListPage {
+        c: Chrome::new(l, &user, "regions"),
+        village: code.to_string(),
+        name: node.name,
+        year,
+        lines: cards
+            .iter()
+            .map(|c| ListLine {
+                id: c.household_id.clone(),
+                head: c
+                    .members
+                    .iter()
+                    .find(|m| m.relation == "head")
+                    .map(|m| m.name.clone())
+                    .unwrap_or_default(),
+                members: c.members.len(),
+                causes: causes(c),
+                per_capita: c.per_capita.map_or_else(|| "-".into(), |p| p.to_string()),
+                measures: card_measures(c),
+                responsible: card_responsible(c),
+            })
+            .collect(),
+    })
+}
+
+pub async fn export(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(village): Path<String>,
+    Query(p): Query<YearParam>,
+) -> Result<Response, WebError> {
+    let code = village_of(&village)?;
+    let year = super::assessment::assessment_year(&state, p.year.as_deref()).await?;
+    let cards =
+        records::village_cards(state.store.as_ref(), &user.access, code, year, today()).await?;
+    super::xlsx_download(format!("responsibility-{code}-{year}.xlsx"), move || {
+        Ok(xplus_store::reports::responsibility_workbook(&cards)?)
+    })
+    .await
+}
+
+/// A member line of the card, labels in Chinese.
+pub struct MemberLine {
+    pub name: String,
+    pub id_number: String,
+    pub relation: String,
+    pub age: i32,
+    pub health: String,
+    pub labour: String,
+    pub schooling: String,
+}
+
+#[derive(Template)]
+#[template(path = "card.html")]
+struct CardPage {
+    card: Card,
+    members: Vec<MemberLine>,
+    status: String,
+    causes: String,
+    measures: String,
+    missing: Vec<String>,
+    printed: String,
+}
+
+fn label_of(column: usize, code: &str) -> String {
+    match MEMBERS.columns[column].ty {
+        xplus_core::interchange::ColumnType::Enum(spec) => {
+            spec.label_zh(code).unwrap_or(code).to_string()
+        }
+        _ => code.to_string(),
+    }
+}
+
+/// The printable card: Chinese, one A4 page.
+pub async fn card(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    Query(p): Query<YearParam>,
+) -> Result<Response, WebError> {
+    let year = super::assessment::assessment_year(&state, p.year.as_deref()).await?;
+    let card = records::household_card(state.store.as_ref(), &user.access, &id, year, today())
+        .await?
+        .ok_or_else(WebError::not_found)?;
+    let members = card
+        .members
+        .iter()
+        .map(|m| MemberLine {
+            name: m.name.clone(),
+            id_number: m.id_number.clone(),
+            relation: label_of(3, m.relation),
+            age: m.age,
+            health: label_of(4, m.health),
+            labour: label_of(5, m.labour),
+            schooling: label_of(6, m.schooling),
+        })
+        .collect();
+    html(&CardPage {
+        status: card.status.label_zh().to_string(),
+        causes: causes(&card),
+        measures: card_measures(&card),
+        missing: card
+            .chain
+            .links
+            .missing()
+            .iter()
+            .map(|l| l.label_zh().to_string())
+            .collect(),
+        members,
+        printed: xplus_core::values::format_date(today()),
+        card,
+    })
+}
