@@ -399,23 +399,7 @@ pub fn card_measures(card: &Card) -> String {
     if card.dividends.0 > 0 {
         parts.push(format!("分红{}元", card.dividends));
     }
-    let i = card.chain.industry;
-    let ways: Vec<&str> = [
-        (i.brought_along, "党组织带动"),
-        (i.joined_project, "参加一村一品"),
-        (i.own_industry, "户发展产业"),
-        (i.course, "劳动力培训"),
-        (i.placement, "转移就业"),
-    ]
-    .iter()
-    .filter(|(on, _)| *on)
-    .map(|(_, w)| *w)
-    .collect();
-    if ways.is_empty() {
-        parts.push("未参与产业或就业".to_string());
-    } else {
-        parts.push(format!("产业就业：{}", ways.join("、")));
-    }
+    parts.push(card_industry(card));
     let missing: Vec<&str> = card
         .chain
         .links
@@ -429,6 +413,27 @@ pub fn card_measures(card: &Card) -> String {
         parts.push(format!("缺：{}", missing.join("、")));
     }
     parts.join("；")
+}
+
+/// How the household takes part in industry or jobs (不返), in Chinese.
+pub fn card_industry(card: &Card) -> String {
+    let i = card.chain.industry;
+    let ways: Vec<&str> = [
+        (i.brought_along, "党组织带动"),
+        (i.joined_project, "参加一村一品"),
+        (i.own_industry, "户发展产业"),
+        (i.course, "劳动力培训"),
+        (i.placement, "转移就业"),
+    ]
+    .iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, w)| *w)
+    .collect();
+    if ways.is_empty() {
+        "未参与产业或就业".to_string()
+    } else {
+        format!("产业就业：{}", ways.join("、"))
+    }
 }
 
 /// Who is responsible (谁来扶), in Chinese: helper cadres with unit and phone, the units paired

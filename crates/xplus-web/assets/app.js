@@ -6,3 +6,9 @@ document.addEventListener("click", function (event) {
     event.preventDefault();
   }
 });
+// Buttons with data-print print the page (the household card).
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});

@@ -9,6 +9,7 @@ use axum::Router;
 const HTMX: &[u8] = include_bytes!("../assets/htmx.min.js");
 const CSS: &[u8] = include_bytes!("../assets/app.css");
 const JS: &[u8] = include_bytes!("../assets/app.js");
+const CARD_CSS: &[u8] = include_bytes!("../assets/card.css");
 
 fn asset(kind: &'static str, body: &'static [u8]) -> impl IntoResponse {
     (
@@ -29,6 +30,10 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route(
             "/assets/app.css",
             get(|| async { asset("text/css; charset=utf-8", CSS) }),
+        )
+        .route(
+            "/assets/card.css",
+            get(|| async { asset("text/css; charset=utf-8", CARD_CSS) }),
         )
         .route(
             "/assets/app.js",

@@ -120,7 +120,7 @@ struct CardPage {
     members: Vec<MemberLine>,
     status: String,
     causes: String,
-    measures: String,
+    industry: String,
     missing: Vec<String>,
     printed: String,
 }
@@ -161,7 +161,7 @@ pub async fn card(
     html(&CardPage {
         status: card.status.label_zh().to_string(),
         causes: causes(&card),
-        measures: card_measures(&card),
+        industry: xplus_store::reports::card_industry(&card),
         missing: card
             .chain
             .links
