@@ -291,6 +291,52 @@ pub async fn rules(db: &str, out: &Output, command: RulesCommand) -> Result<Exit
             let book = records::rule_book(store.as_ref()).await?;
             list(out, &book);
         }
+        RulesCommand::ReviewCriteria {
+            criteria,
+            region,
+            year,
+            source,
+        } => {
+            let mut parsed = Vec::new();
+            for c in &criteria {
+                let mut parts = c.splitn(3, ':');
+                let (Some(code), Some(weight), Some(name)) =
+                    (parts.next(), parts.next(), parts.next())
+                else {
+                    return Err(bad(
+                        format!("指标“{c}”应写成 代码:权重:名称"),
+                        format!("write the criterion '{c}' as code:weight:name"),
+                    ));
+                };
+                let weight: u32 = weight.trim().parse().map_err(|_| {
+                    bad(
+                        format!("权重“{weight}”不是整数"),
+                        format!("the weight '{weight}' is not a whole number"),
+                    )
+                })?;
+                parsed.push(xplus_core::backbone::review::Criterion {
+                    code: code.trim().to_string(),
+                    name: name.trim().to_string(),
+                    weight,
+                });
+            }
+            let region = match region {
+                None => None,
+                Some(r) => Some(RegionCode::parse(&r).map_err(|e| {
+                    bad(
+                        format!("区划代码“{r}”无效：{e}"),
+                        format!("bad region code '{r}': {e}"),
+                    )
+                })?),
+            };
+            let actor = crate::commands::cli_actor();
+            records::set_review_criteria(store.as_ref(), &actor, region, year, &parsed, &source)
+                .await?;
+            out.say(
+                &format!("已设置述职评议考核指标 {} 项（{actor}）", parsed.len()),
+                &format!("set {} review criteria ({actor})", parsed.len()),
+            );
+        }
         RulesCommand::Set {
             parameter,
             value,

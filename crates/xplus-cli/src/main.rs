@@ -185,6 +185,21 @@ enum UserCommand {
 enum RulesCommand {
     /// 列出已设置的参数和默认值 / list the settings and the defaults
     List,
+    /// 设置村书记述职评议考核的指标和权重（整组替换） / set the secretaries' review criteria and weights (the whole set)
+    ReviewCriteria {
+        /// 指标：代码:权重:名称，如 leadership:30:领导核心作用 / criteria as code:weight:name
+        #[arg(required = true)]
+        criteria: Vec<String>,
+        /// 省、市或县的区划代码（默认全部地区） / a province, city or county code (default: everywhere)
+        #[arg(long)]
+        region: Option<String>,
+        /// 适用年度（默认每年） / the year it applies to (default: every year)
+        #[arg(long)]
+        year: Option<i32>,
+        /// 依据（文件、文号） / the source: document and number
+        #[arg(long)]
+        source: String,
+    },
     /// 设置一个参数（记入审计日志） / set a parameter (recorded in the audit log)
     Set {
         /// poverty_line, monitoring_line_percent, village_incidence_bp, collective_income_min, collective_strong_income, helper_capacity, loan_value_multiple, loan_max_term_months, notice_days

@@ -74,3 +74,25 @@ CREATE TABLE exit_objections (
     county_code BIGINT NOT NULL,
     PRIMARY KEY (village_code, year, objection_no)
 );
+
+-- 述职评议考核: the criteria of the secretaries' review per region (0: everywhere) and year
+-- (0: every year) — the most specific set applies whole — and the scores given.
+CREATE TABLE review_criteria (
+    region_code BIGINT NOT NULL,
+    year BIGINT NOT NULL,
+    code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    weight BIGINT NOT NULL CHECK (weight >= 0),
+    source TEXT NOT NULL,
+    PRIMARY KEY (region_code, year, code)
+);
+CREATE TABLE secretary_reviews (
+    secretary_id TEXT NOT NULL REFERENCES secretaries(secretary_id),
+    year INTEGER NOT NULL,
+    criterion TEXT NOT NULL,
+    score BIGINT NOT NULL CHECK (score BETWEEN 0 AND 100),
+    reviewer TEXT NOT NULL,
+    reviewed_on DATE NOT NULL,
+    county_code BIGINT NOT NULL,
+    PRIMARY KEY (secretary_id, year, criterion)
+);

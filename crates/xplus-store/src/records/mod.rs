@@ -23,6 +23,7 @@ mod industry;
 mod monitoring;
 mod read;
 mod responsibility;
+mod review;
 mod roll;
 mod rules;
 mod save;
@@ -71,6 +72,10 @@ pub use read::{
     RegionNode, VillageFacts,
 };
 pub use responsibility::{household_card, village_cards, Card, CardMember, Responsible};
+pub use review::{
+    review_criteria, review_ranking, save_review, set_review_criteria, CriteriaInForce, ReviewLine,
+    ReviewRanking,
+};
 pub use roll::{attendance_roll, session_villages, RollHousehold, RollMember, SessionVillages};
 pub use rules::{rule_book, set_rule};
 pub use save::{fingerprint, save_record, stale, FieldProblem, Saved};

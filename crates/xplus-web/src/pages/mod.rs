@@ -18,6 +18,7 @@ mod industry;
 mod monitoring;
 mod regions;
 mod responsibility;
+mod review;
 
 use crate::auth::{self, Signed};
 use crate::error::WebError;
@@ -83,6 +84,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/helpers", get(backbone::helpers))
         .route("/secretaries", get(backbone::secretaries))
+        .route("/secretaries/review", get(review::page))
+        .route("/secretaries/review/{id}", post(review::save))
         .route("/secretaries/{id}", get(activity::secretary))
         .route("/cadres/{id}/recalls", get(activity::recalls_of))
         .route("/units", get(activity::units).post(activity::save_unit))
