@@ -199,8 +199,7 @@ async fn monitoring(
     use xplus_store::records::MonitoringOutcome as O;
     let year = crate::pages::checked_year(q.year)?;
     let list = records::monitoring_list(state.store.as_ref(), &user.access, year, today()).await?;
-    let per_page = q.per_page.unwrap_or(1_000).clamp(1, 10_000);
-    let skip = (q.page.unwrap_or(1).max(1) - 1).saturating_mul(per_page);
+    let (skip, take) = crate::pages::page_window(q.page, q.per_page);
     Ok(Json(MonitoringBody {
         year,
         returned: list.count(O::Returned) as u64,
@@ -210,8 +209,8 @@ async fn monitoring(
         households: list
             .entries
             .iter()
-            .skip(usize::try_from(skip).unwrap_or(usize::MAX))
-            .take(per_page as usize)
+            .skip(skip)
+            .take(take)
             .map(|e| MonitoringItem {
                 household_id: e.household_id.clone(),
                 village_code: e.village.to_string(),
@@ -259,8 +258,7 @@ async fn chain(
     use xplus_core::assessment::chain::Link;
     let year = crate::pages::checked_year(q.year)?;
     let view = records::full_chain(state.store.as_ref(), &user.access, year, today()).await?;
-    let per_page = q.per_page.unwrap_or(1_000).clamp(1, 10_000);
-    let skip = (q.page.unwrap_or(1).max(1) - 1).saturating_mul(per_page);
+    let (skip, take) = crate::pages::page_window(q.page, q.per_page);
     let mut coverage: std::collections::BTreeMap<String, u64> = Link::ALL
         .iter()
         .map(|k| (k.code().to_string(), view.count(*k)))
@@ -274,8 +272,8 @@ async fn chain(
         gaps_total: gaps.len() as u64,
         gaps: gaps
             .iter()
-            .skip(usize::try_from(skip).unwrap_or(usize::MAX))
-            .take(per_page as usize)
+            .skip(skip)
+            .take(take)
             .map(|h| ChainGapItem {
                 household_id: h.household_id.clone(),
                 village_code: h.village.to_string(),

@@ -109,8 +109,7 @@ async fn overview(
     let year = crate::pages::checked_year(q.year)?;
     let o = records::industry_overview(state.store.as_ref(), &user.access, year, today()).await?;
     let [brought_along, joined_project, own_industry, course, placement] = o.by_link();
-    let per_page = q.per_page.unwrap_or(1_000).clamp(1, 10_000);
-    let skip = (q.page.unwrap_or(1).max(1) - 1).saturating_mul(per_page);
+    let (skip, take) = crate::pages::page_window(q.page, q.per_page);
     Ok(Json(IndustryBody {
         year,
         poor: o.households.len() as u64,
@@ -125,8 +124,8 @@ async fn overview(
         gaps_total: o.gaps().count() as u64,
         gaps: o
             .gaps()
-            .skip(usize::try_from(skip).unwrap_or(usize::MAX))
-            .take(per_page as usize)
+            .skip(skip)
+            .take(take)
             .map(|g| GapItem {
                 household_id: g.household_id.clone(),
                 village_code: g.village.to_string(),

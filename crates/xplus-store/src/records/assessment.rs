@@ -590,13 +590,7 @@ pub async fn household_assessment(
         vec![Arg::Text(household_id.to_string())],
     );
     // The reach filter names households' columns unqualified; the reader joins under `h`.
-    let scope = Filter::new().and(
-        format!(
-            "h.household_id IN (SELECT household_id FROM households{})",
-            scope.render_where(&mut || "?".into())
-        ),
-        scope.args().cloned().collect(),
-    );
+    let scope = super::read::households_in(&scope, "h.household_id");
     let Some(facts) = read_facts(s.as_mut(), store.backend(), &scope, year)
         .await?
         .pop()

@@ -28,6 +28,12 @@ impl Filter {
         self
     }
 
+    /// These conditions and `other`'s.
+    pub fn merge(mut self, other: Filter) -> Filter {
+        self.parts.extend(other.parts);
+        self
+    }
+
     pub fn is_empty(&self) -> bool {
         self.parts.is_empty()
     }

@@ -61,14 +61,7 @@ pub(super) async fn poor_at_start(
         vec![y.clone(), y.clone()],
     );
     if !scope.is_empty() {
-        // The reach names households' columns unqualified.
-        of_year = of_year.and(
-            format!(
-                "h.household_id IN (SELECT household_id FROM households{})",
-                scope.render_where(&mut || "?".into())
-            ),
-            scope.args().cloned().collect(),
-        );
+        of_year = of_year.merge(households_in(scope, "h.household_id"));
     }
     let sql = format!(
         "SELECT h.household_id, h.village_code, h.status, h.identified_year, h.exit_year, \
@@ -121,6 +114,18 @@ pub(super) async fn poor_at_start(
     // Sorted here, not in SQL: PostgreSQL's locale would order text keys unlike SQLite.
     out.sort_unstable();
     Ok(out)
+}
+
+/// `scope` (conditions on `households`, columns unqualified) as one condition on the household
+/// column `column` of another query ("h.household_id", "household_id" of a member table …).
+pub(super) fn households_in(scope: &Filter, column: &str) -> Filter {
+    Filter::new().and(
+        format!(
+            "{column} IN (SELECT household_id FROM households{})",
+            scope.render_where(&mut || "?".into())
+        ),
+        scope.args().cloned().collect(),
+    )
 }
 
 /// `sql` with `{within}` replaced by "the row's household (`alias`.household_id) is within

@@ -163,13 +163,7 @@ async fn cards_in(
         .filter(|(id, _)| ids.contains(id.as_str()))
         .collect();
     let mut members: HashMap<String, Vec<CardMember>> = HashMap::new();
-    let member_scope = Filter::new().and(
-        format!(
-            "household_id IN (SELECT household_id FROM households{})",
-            scope.render_where(&mut || "?".into())
-        ),
-        scope.args().cloned().collect(),
-    );
+    let member_scope = super::read::households_in(scope, "household_id");
     for r in s.select(&MEMBERS, &member_scope, "", None).await? {
         let Some(h) = r[0].as_text().filter(|h| ids.contains(h)) else {
             continue;

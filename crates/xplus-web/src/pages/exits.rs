@@ -106,11 +106,6 @@ impl BatchPage {
     }
 }
 
-fn village_of(code: &str) -> Result<RegionCode, WebError> {
-    RegionCode::parse(code)
-        .map_err(|_| WebError::bad_request(format!("村代码 {code} 无效 / invalid village code")))
-}
-
 async fn render(
     state: &AppState,
     user: &crate::auth::Signed,
@@ -179,7 +174,7 @@ pub async fn batch(
     Path((village, year)): Path<(String, String)>,
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, WebError> {
-    let village = village_of(&village)?;
+    let village = super::region_of(&village)?;
     let year = year_of(Some(&year))?;
     let message = q.done.as_deref().and_then(ExitStep::parse).map(|s| {
         (
@@ -255,7 +250,7 @@ pub async fn step(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     user.check_csrf(form_value(&pairs, "_csrf"))?;
-    let village = village_of(&village)?;
+    let village = super::region_of(&village)?;
     let year = year_of(Some(&year))?;
     let step = ExitStep::parse(&step).ok_or_else(WebError::not_found)?;
     let result = match act_of(step, &pairs) {

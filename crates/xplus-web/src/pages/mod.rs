@@ -174,6 +174,23 @@ pub struct YearParam {
     pub year: Option<String>,
 }
 
+/// A village (or any region) code from a path, or 400.
+pub fn region_of(code: &str) -> Result<xplus_core::registry::RegionCode, WebError> {
+    xplus_core::registry::RegionCode::parse(code)
+        .map_err(|_| WebError::bad_request(format!("区划代码 {code} 无效 / invalid region code")))
+}
+
+/// The rows of page `page` (from 1) of `per_page` (default 1,000, at most 10,000) as
+/// (skip, take), for the APIs' paged lists.
+pub fn page_window(page: Option<u64>, per_page: Option<u64>) -> (usize, usize) {
+    let per_page = per_page.unwrap_or(1_000).clamp(1, 10_000);
+    let skip = (page.unwrap_or(1).max(1) - 1).saturating_mul(per_page);
+    (
+        usize::try_from(skip).unwrap_or(usize::MAX),
+        per_page as usize,
+    )
+}
+
 /// A year asked for (default: this year), within the years the programme's records can hold.
 pub fn checked_year(year: Option<i32>) -> Result<i32, WebError> {
     let year = year.unwrap_or_else(|| chrono::Datelike::year(&today()));

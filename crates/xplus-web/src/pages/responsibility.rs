@@ -10,7 +10,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use xplus_core::interchange::schema::MEMBERS;
-use xplus_core::registry::RegionCode;
 use xplus_store::records::{self, Card};
 use xplus_store::reports::{card_measures, card_responsible};
 
@@ -42,11 +41,6 @@ fn causes(card: &Card) -> String {
         .join("、")
 }
 
-fn village_of(code: &str) -> Result<RegionCode, WebError> {
-    RegionCode::parse(code)
-        .map_err(|_| WebError::bad_request(format!("村代码 {code} 无效 / invalid village code")))
-}
-
 pub async fn list(
     State(state): State<AppState>,
     PageUser(user): PageUser,
@@ -54,7 +48,7 @@ pub async fn list(
     Path(village): Path<String>,
     Query(p): Query<YearParam>,
 ) -> Result<Response, WebError> {
-    let code = village_of(&village)?;
+    let code = super::region_of(&village)?;
     let node = records::region(state.store.as_ref(), &user.access, code, today())
         .await?
         .ok_or_else(WebError::not_found)?;
@@ -92,7 +86,7 @@ pub async fn export(
     Path(village): Path<String>,
     Query(p): Query<YearParam>,
 ) -> Result<Response, WebError> {
-    let code = village_of(&village)?;
+    let code = super::region_of(&village)?;
     let year = super::assessment::assessment_year(&state, p.year.as_deref()).await?;
     let cards =
         records::village_cards(state.store.as_ref(), &user.access, code, year, today()).await?;
