@@ -319,13 +319,13 @@ pub fn monitoring_workbook(list: &MonitoringList) -> Result<Vec<u8>, StoreError>
     book.save_to_buffer().map_err(failed)
 }
 
-/// The full chain of a year (rules.md §6): sheet 各村 (poor households, each link, full chain per
-/// village) and sheet 缺口 (every household with a missing link, what is missing and `next`, the
+/// The full chain of a year (rules.md §6): sheet 各级 (poor households, each link, full chain per
+/// county, town and village) and sheet 缺口 (every household with a missing link, what is missing and `next`, the
 /// next steps in words, in the order of `view.gaps()`).
 pub fn chain_workbook(view: &ChainView, next: &[String]) -> Result<Vec<u8>, StoreError> {
     use xplus_core::assessment::chain::Link;
     let mut book = Workbook::new();
-    let mut header = vec!["村代码 village code", "村 village", "贫困户 poor"];
+    let mut header = vec!["区划代码 code", "名称 name", "级别 level", "贫困户 poor"];
     let link_heads: Vec<String> = Link::ALL
         .iter()
         .map(|l| format!("{} {}", l.label_zh(), l.code()))
@@ -334,14 +334,15 @@ pub fn chain_workbook(view: &ChainView, next: &[String]) -> Result<Vec<u8>, Stor
     header.push("全链条 full_chain");
     plain_sheet(
         &mut book,
-        "各村",
+        "各级",
         &header,
-        view.by_village()
+        view.by_region()
             .into_iter()
             .map(|(code, (poor, links, full))| {
                 let mut row = vec![
                     Cell::Owned(code.to_string()),
                     Cell::Owned(view.name(code).to_string()),
+                    Cell::Text(code.level().label_zh()),
                     Cell::Count(poor),
                 ];
                 row.extend(links.iter().map(|n| Cell::Count(*n)));

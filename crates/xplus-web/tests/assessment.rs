@@ -176,6 +176,10 @@ async fn full_chain_page_api_and_workbook_list_the_links_and_the_gaps() {
     );
     let page = app.page_text(&tianchang, "/chain?year=2016").await;
     assert!(page.contains("<b id=\"full\">0</b>"), "{page}");
+    // Counted per county, town and village.
+    for region in ["天长市", "天长街道", "甲村"] {
+        assert!(page.contains(region), "{region}: {page}");
+    }
     assert!(page.contains("H001"), "{page}");
     let r = app.get(&tianchang, "/chain.xlsx?year=2016").await;
     assert_eq!(r.status().as_u16(), 200);
@@ -183,6 +187,9 @@ async fn full_chain_page_api_and_workbook_list_the_links_and_the_gaps() {
     let mut book: calamine::Xlsx<_> =
         calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
     use calamine::Reader;
+    let levels = book.worksheet_range("各级").unwrap();
+    let levels: Vec<String> = levels.rows().skip(1).map(|r| r[2].to_string()).collect();
+    assert_eq!(levels, ["县", "乡镇", "村"]);
     let gaps = book.worksheet_range("缺口").unwrap();
     let rows: Vec<Vec<String>> = gaps
         .rows()

@@ -122,16 +122,24 @@ impl ChainView {
         gaps
     }
 
-    /// Per village: (poor households, each link's count in `Link::ALL` order, full chain).
-    pub fn by_village(&self) -> BTreeMap<RegionCode, (u64, [u64; 5], u64)> {
+    /// Per county, town and village (in code order: each county before its towns, each town
+    /// before its villages): (poor households, each link's count in `Link::ALL` order, full
+    /// chain).
+    pub fn by_region(&self) -> BTreeMap<RegionCode, (u64, [u64; 5], u64)> {
         let mut out: BTreeMap<RegionCode, (u64, [u64; 5], u64)> = BTreeMap::new();
         for h in &self.households {
-            let e = out.entry(h.village).or_default();
-            e.0 += 1;
-            for (i, link) in Link::ALL.iter().enumerate() {
-                e.1[i] += u64::from(h.links.holds(*link));
+            for region in [Some(h.village), h.village.parent(), h.village.county()]
+                .into_iter()
+                .flatten()
+                .collect::<BTreeSet<_>>()
+            {
+                let e = out.entry(region).or_default();
+                e.0 += 1;
+                for (i, link) in Link::ALL.iter().enumerate() {
+                    e.1[i] += u64::from(h.links.holds(*link));
+                }
+                e.2 += u64::from(h.links.full());
             }
-            e.2 += u64::from(h.links.full());
         }
         out
     }
@@ -247,7 +255,16 @@ pub(super) async fn chain_in(
             }
         })
         .collect();
-    let names = names_of(s, villages.iter().map(|v| v.as_u64())).await?;
+    let names = names_of(
+        s,
+        villages.iter().flat_map(|v| {
+            [Some(*v), v.parent(), v.county()]
+                .into_iter()
+                .flatten()
+                .map(|r| r.as_u64())
+        }),
+    )
+    .await?;
     Ok(ChainView {
         year,
         households,

@@ -18,6 +18,8 @@ const SHOWN_GAPS: usize = 200;
 pub struct VillageLine {
     pub code: String,
     pub name: String,
+    /// 1 county, 2 town, 3 village: the indent of the line.
+    pub depth: u8,
     pub poor: u64,
     pub links: [u64; 5],
     pub full: u64,
@@ -110,11 +112,16 @@ pub async fn page(
             .map(|k| (l.label(k.code(), k.label_zh()), view.count(*k)))
             .collect(),
         villages: view
-            .by_village()
+            .by_region()
             .into_iter()
             .map(|(code, (poor, links, full))| VillageLine {
                 code: code.to_string(),
                 name: view.name(code).to_string(),
+                depth: match code.level() {
+                    xplus_core::registry::Level::Village => 3,
+                    xplus_core::registry::Level::Town => 2,
+                    _ => 1,
+                },
                 poor,
                 links,
                 full,
