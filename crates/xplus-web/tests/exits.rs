@@ -62,6 +62,17 @@ async fn a_village_batch_goes_from_proposal_to_the_countys_approval() {
     )
     .await;
     assert_eq!(r.status().as_u16(), 303);
+    let early = vec![
+        ("review_date", "2016-11-29".to_string()),
+        ("attendees", "25".to_string()),
+        ("agreed", "H001".to_string()),
+    ];
+    let r = post(&secretary, "review", early).await;
+    assert_eq!(
+        r.status().as_u16(),
+        422,
+        "a review dated before the proposal"
+    );
     let r = post(&secretary, "review", review()).await;
     assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap());
     let r = post(

@@ -285,14 +285,6 @@ pub async fn apply_adjustment(
         .iter()
         .filter(|e| !stored.contains(&key(e)))
         .collect();
-    if missing.is_empty() {
-        let _ = tx.rollback().await;
-        return Ok(if view.plan.events.is_empty() {
-            AdjustmentApplied::Recorded { events: 0 }
-        } else {
-            AdjustmentApplied::AlreadyRecorded
-        });
-    }
     if applied_before && !stored.is_subset(&planned) {
         let _ = tx.rollback().await;
         return Err(conflict(
@@ -302,6 +294,14 @@ pub async fn apply_adjustment(
                 view.year
             ),
         ));
+    }
+    if missing.is_empty() {
+        let _ = tx.rollback().await;
+        return Ok(if view.plan.events.is_empty() {
+            AdjustmentApplied::Recorded { events: 0 }
+        } else {
+            AdjustmentApplied::AlreadyRecorded
+        });
     }
     // The touched projects' ledgers with the new events, checked like an import.
     drop(s);

@@ -232,7 +232,9 @@ pub(super) async fn chain_in(
     for (village, list) in &units {
         next.entry(*village).or_default().units = list.iter().cloned().collect();
     }
-    for (village, list) in pools {
+    for (village, mut list) in pools {
+        // By project number (the database's text order differs between backends).
+        list.sort();
         next.entry(village).or_default().pools = list;
     }
 
@@ -321,7 +323,7 @@ async fn pools_left(
             "SELECT p.project_id, p.village_code, p.total_shares, \
              CAST(coalesce((SELECT sum(CASE WHEN e.kind = 'grant' THEN e.shares ELSE -e.shares END) \
                FROM share_events e WHERE e.project_id = p.project_id AND e.date <= ?), 0) AS BIGINT) \
-             FROM projects p WHERE p.village_code IN ({}) ORDER BY p.project_id",
+             FROM projects p WHERE p.village_code IN ({})",
             super::filter::marks(chunk.len())
         );
         for r in s.query(&POOLS, &sql, &args).await? {

@@ -557,10 +557,11 @@ pub async fn take_exit_step(
             attendees,
             agreed,
         } => {
-            if *date > today {
+            let proposed = by.get(&ExitStep::Propose).map(|(_, d)| *d);
+            if *date > today || proposed.is_some_and(|p| *date < p) {
                 return Err(invalid(
-                    "评议日期不能晚于今天",
-                    "the review cannot be dated after today",
+                    "评议日期须在提名之后、不晚于今天",
+                    "the review is dated after the proposal and not after today",
                 ));
             }
             if *attendees < 1 {
@@ -603,10 +604,10 @@ pub async fn take_exit_step(
         }
         ExitAct::Notice { start } => {
             let review = by.get(&ExitStep::Review).map(|(_, d)| *d);
-            if review.is_some_and(|r| *start < r) {
+            if review.is_some_and(|r| *start < r) || *start > today {
                 return Err(invalid(
-                    "公示不能早于民主评议",
-                    "the notice cannot start before the review",
+                    "公示须在民主评议之后开始，且不晚于今天",
+                    "the notice starts after the review and not after today",
                 ));
             }
             let rules = rule_book(store).await?.for_place(village.county(), year);
@@ -733,6 +734,12 @@ pub async fn take_exit_step(
             by.insert(step, (user.clone(), today));
         }
         ExitAct::CountyApproval => {
+            if later_years_applied(s.as_mut(), year).await? {
+                return Err(StoreError::Conflict(format!(
+                    "已记录 {year} 年以后年度的评估，不能再记录 {year} 年的脱贫 / a later year than \
+                     {year} has been assessed; exits of {year} cannot be recorded under it"
+                )));
+            }
             if by
                 .get(&ExitStep::TownApproval)
                 .is_some_and(|(u, _)| *u == user)

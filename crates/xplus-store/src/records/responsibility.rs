@@ -213,10 +213,12 @@ async fn cards_in(
     let mut trainings: HashMap<String, Vec<(NaiveDate, String)>> = HashMap::new();
     let (sql, args) = within_scope(
         scope,
-        "SELECT a.household_id, t.date, t.title FROM attendance a \
-         JOIN training_sessions t ON t.session_id = a.session_id \
+        "SELECT x.household_id, t.date, t.title FROM \
+         (SELECT household_id, session_id FROM attendance \
+          UNION SELECT household_id, session_id FROM attendance_members) x \
+         JOIN training_sessions t ON t.session_id = x.session_id \
          WHERE t.date BETWEEN ? AND ?{within}",
-        "a",
+        "x",
         vec![Arg::Date(first), Arg::Date(dec31)],
     );
     for r in s.query(&TRAININGS, &sql, &args).await? {
@@ -226,6 +228,10 @@ async fn cards_in(
                 .or_default()
                 .push((d, r[2].as_text().unwrap_or_default().to_string()));
         }
+    }
+    // In date order (the database's order of text differs between backends).
+    for list in trainings.values_mut() {
+        list.sort();
     }
     let mut holdings: HashMap<String, Vec<(String, i64)>> = HashMap::new();
     let (sql, args) = within_scope(
@@ -287,6 +293,18 @@ async fn cards_in(
             });
         }
     }
+    for list in holdings.values_mut() {
+        list.sort();
+    }
+    for list in helpers.values_mut() {
+        list.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    for list in members.values_mut() {
+        // The head first, then as the identity numbers run.
+        list.sort_by(|a, b| {
+            (a.relation != "head", &a.id_number).cmp(&(b.relation != "head", &b.id_number))
+        });
+    }
     let villages: BTreeSet<RegionCode> = chain.households.iter().map(|h| h.village).collect();
     let units = unit_pairings(s, &villages, dec31).await?;
     let unit_ids: Vec<&String> = units.values().flatten().collect();
@@ -303,13 +321,14 @@ async fn cards_in(
             }
         }
     }
-    let mut secretaries: BTreeMap<RegionCode, Responsible> = BTreeMap::new();
+    // Per village: (took office, the secretary).
+    let mut secretaries: BTreeMap<RegionCode, (NaiveDate, Responsible)> = BTreeMap::new();
     let list: Vec<&RegionCode> = villages.iter().collect();
     for chunk in list.chunks(500) {
         let args: Vec<Arg> = chunk.iter().map(|v| Arg::Int(v.as_u64() as i64)).collect();
         let sql = format!(
             "SELECT village_code, start_date, end_date, name, phone FROM secretaries \
-             WHERE village_code IN ({}) ORDER BY start_date",
+             WHERE village_code IN ({})",
             super::filter::marks(args.len())
         );
         for r in s.query(&SECRETARIES, &sql, &args).await? {
@@ -320,15 +339,17 @@ async fn cards_in(
                 start,
                 end: r[2].as_date(),
             };
-            if span.is_active_on(dec31) {
-                secretaries.insert(
-                    v,
-                    Responsible {
-                        name: r[3].as_text().unwrap_or_default().to_string(),
-                        unit: "村党组织书记".into(),
-                        phone: r[4].as_text().unwrap_or_default().to_string(),
-                    },
-                );
+            let secretary = Responsible {
+                name: r[3].as_text().unwrap_or_default().to_string(),
+                unit: "村党组织书记".into(),
+                phone: r[4].as_text().unwrap_or_default().to_string(),
+            };
+            // The latest to take office, if two are in office on Dec 31 (a handover day).
+            let newer = secretaries
+                .get(&v)
+                .is_none_or(|(s, o)| (start, &secretary.name) > (*s, &o.name));
+            if span.is_active_on(dec31) && newer {
+                secretaries.insert(v, (start, secretary));
             }
         }
     }
@@ -387,7 +408,7 @@ async fn cards_in(
                 .flatten()
                 .map(|u| unit_names.get(u).cloned().unwrap_or_else(|| u.clone()))
                 .collect(),
-            secretary: secretaries.get(&h.village).cloned(),
+            secretary: secretaries.get(&h.village).map(|(_, s)| s.clone()),
             household_id: h.household_id.clone(),
             chain: h,
         });

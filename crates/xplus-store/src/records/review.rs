@@ -151,6 +151,18 @@ pub async fn set_review_criteria(
             "请写明依据（文件、文号） / give the source (document and number)".into(),
         ));
     }
+    if region.is_some_and(|r| matches!(r.level(), Level::Town | Level::Village)) {
+        return Err(StoreError::Invalid(
+            "考核指标按省、市、县设置 / criteria are set per province, city or county".into(),
+        ));
+    }
+    let mut codes: Vec<&str> = criteria.iter().map(|c| c.code.as_str()).collect();
+    codes.sort_unstable();
+    if codes.windows(2).any(|w| w[0] == w[1]) || codes.iter().any(|c| c.trim().is_empty()) {
+        return Err(StoreError::Invalid(
+            "指标代码不能为空或重复 / criterion codes must be given and distinct".into(),
+        ));
+    }
     let region_key = region.map_or(0, |r| r.as_u64() as i64);
     let year_key = year.map_or(0, i64::from);
     let mut s = store.write_session().await?;
@@ -278,11 +290,9 @@ pub async fn review_ranking(
             start,
             end: r[4].as_date(),
         };
-        // In office at some time of the year, and within reach.
-        if span.start > last
-            || span.end.is_some_and(|e| e < first)
-            || !access.covers_region(village)
-        {
+        // In office at some time of the year (ranked against the whole county; the lines out
+        // of reach are left out after ranking).
+        if span.start > last || span.end.is_some_and(|e| e < first) {
             continue;
         }
         lines.push(ReviewLine {
@@ -332,6 +342,7 @@ pub async fn review_ranking(
     for l in &mut lines {
         l.rank = ranks.get(&l.secretary_id).copied();
     }
+    lines.retain(|l| access.covers_region(l.village));
     let names = names_of(s.as_mut(), lines.iter().map(|l| l.village.as_u64())).await?;
     for l in &mut lines {
         l.village_name = names.get(&l.village.as_u64()).cloned().unwrap_or_default();
@@ -381,6 +392,19 @@ pub async fn save_review(
             &[Arg::Text(secretary_id.to_string())],
         )
         .await?;
+    if scores.is_empty() {
+        return Err(StoreError::Invalid(
+            "没有填写任何得分 / no score was given".into(),
+        ));
+    }
+    let (first, last) = super::read::year_bounds(year);
+    let in_office = term.first().and_then(|r| {
+        let span = Span {
+            start: r[3].as_date()?,
+            end: r[4].as_date(),
+        };
+        Some(span.start <= last && span.end.is_none_or(|e| e >= first))
+    });
     let Some(village) = term
         .first()
         .and_then(|r| r[1].as_region())
@@ -390,6 +414,11 @@ pub async fn save_review(
             "村书记 {secretary_id} 不存在或不在您的管辖范围内 / secretary {secretary_id} does not exist or is outside your reach"
         )));
     };
+    if in_office != Some(true) {
+        return Err(StoreError::Invalid(format!(
+            "村书记 {secretary_id} {year} 年不在任 / secretary {secretary_id} was not in office in {year}"
+        )));
+    }
     let county = village.county().unwrap_or(village);
     drop(s);
     let criteria = review_criteria(store, county, year).await?;

@@ -2,7 +2,7 @@
 //! five links and the full chain, per village, and the gap list with what to do next; the same
 //! as a workbook.
 
-use super::{html, today, year_of, Chrome, YearParam};
+use super::{html, today, Chrome, YearParam};
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::i18n::Lang;
@@ -99,7 +99,7 @@ pub async fn page(
     l: Lang,
     Query(p): Query<YearParam>,
 ) -> Result<Response, WebError> {
-    let year = year_of(p.year.as_deref())?;
+    let year = super::assessment::assessment_year(&state, p.year.as_deref()).await?;
     let view = records::full_chain(state.store.as_ref(), &user.access, year, today()).await?;
     let gaps = view.gaps();
     html(&ChainPage {
@@ -153,7 +153,7 @@ pub async fn export(
     l: Lang,
     Query(p): Query<YearParam>,
 ) -> Result<Response, WebError> {
-    let year = year_of(p.year.as_deref())?;
+    let year = super::assessment::assessment_year(&state, p.year.as_deref()).await?;
     let view = records::full_chain(state.store.as_ref(), &user.access, year, today()).await?;
     let next: Vec<String> = view
         .gaps()

@@ -93,10 +93,13 @@ pub async fn save(
 ) -> Result<Response, WebError> {
     user.check_csrf(form_value(&pairs, "_csrf"))?;
     let year = year_of(form_value(&pairs, "year"))?;
-    let county = form_value(&pairs, "county")
-        .unwrap_or("")
-        .trim()
-        .to_string();
+    let county = match form_value(&pairs, "county")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        Some(c) => super::region_of(c)?.to_string(),
+        None => String::new(),
+    };
     let mut scores = Vec::new();
     for (k, v) in &pairs {
         let Some(code) = k.strip_prefix("score_") else {
