@@ -18,10 +18,29 @@ use xplus_store::records::{
 };
 use xplus_store::StoreError;
 
-/// The two files, written as the results come.
+/// The two files, written as the results come — as `*.csv.part` beside the final names, renamed
+/// only when the run succeeds, so a refused or failed run leaves the previous files as they were.
 struct CsvFiles {
     households: csv::Writer<BufWriter<File>>,
     villages: csv::Writer<BufWriter<File>>,
+    dir: std::path::PathBuf,
+    done: bool,
+}
+
+const FILES: [&str; 2] = ["households.csv", "villages.csv"];
+
+fn part(dir: &Path, name: &str) -> std::path::PathBuf {
+    dir.join(format!("{name}.part"))
+}
+
+impl Drop for CsvFiles {
+    fn drop(&mut self) {
+        if !self.done {
+            for name in FILES {
+                let _ = std::fs::remove_file(part(&self.dir, name));
+            }
+        }
+    }
 }
 
 fn csv_failed(e: csv::Error) -> StoreError {
@@ -40,15 +59,17 @@ impl CsvFiles {
         };
         std::fs::create_dir_all(dir).map_err(|e| cannot(&e))?;
         let open = |name: &str| -> Result<csv::Writer<BufWriter<File>>, Failure> {
-            let file = File::create(dir.join(name)).map_err(|e| cannot(&e))?;
+            let file = File::create(part(dir, name)).map_err(|e| cannot(&e))?;
             Ok(csv::Writer::from_writer(BufWriter::with_capacity(
                 1 << 20,
                 file,
             )))
         };
         let mut files = CsvFiles {
-            households: open("households.csv")?,
-            villages: open("villages.csv")?,
+            households: open(FILES[0])?,
+            villages: open(FILES[1])?,
+            dir: dir.to_path_buf(),
+            done: false,
         };
         files
             .households
@@ -76,12 +97,16 @@ impl CsvFiles {
         Ok(files)
     }
 
-    fn finish(self) -> Result<(), StoreError> {
-        for w in [self.households, self.villages] {
-            w.into_inner().map_err(|e| {
-                StoreError::Invalid(format!("无法写入 CSV / cannot write the CSV: {e}"))
-            })?;
+    fn finish(mut self) -> Result<(), StoreError> {
+        let failed = |e: &dyn std::fmt::Display| {
+            StoreError::Invalid(format!("无法写入 CSV / cannot write the CSV: {e}"))
+        };
+        self.households.flush().map_err(|e| failed(&e))?;
+        self.villages.flush().map_err(|e| failed(&e))?;
+        for name in FILES {
+            std::fs::rename(part(&self.dir, name), self.dir.join(name)).map_err(|e| failed(&e))?;
         }
+        self.done = true;
         Ok(())
     }
 }

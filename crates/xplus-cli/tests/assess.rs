@@ -311,9 +311,12 @@ fn demo_assessment_agrees_with_sql_and_applies_once() {
     assert_eq!(audit_before, audit_after, "nothing written the second time");
 
     // An earlier year after a later one would rewrite what follows it.
-    let o = assess(&db, &tmp.path().join("e"), "2015", true);
+    // Refused, it leaves the folder's files as they were (2016's here).
+    let o = assess(&db, &again, "2015", true);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("以后年度"), "{}", text(&o));
+    check_households(&again, &want);
+    assert!(!again.join("households.csv.part").exists());
     let o = xplus(&db, &["audit", "verify"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 }
