@@ -15,12 +15,7 @@ pub async fn run(
     path: &Path,
     apply: bool,
 ) -> Result<ExitCode, Failure> {
-    if !(1949..=2100).contains(&year) {
-        return Err(Failure {
-            code: 2,
-            parts: vec![format!("年度 {year} 无效 / invalid year {year}")],
-        });
-    }
+    crate::commands::checked_year(year)?;
     let store = open(db).await?;
     let started = std::time::Instant::now();
     let view = records::adjustment_plan(store.as_ref(), year).await?;

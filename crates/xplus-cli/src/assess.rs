@@ -168,12 +168,7 @@ pub async fn run(
     dir: &Path,
     apply: bool,
 ) -> Result<ExitCode, Failure> {
-    if !(1949..=2100).contains(&year) {
-        return Err(Failure {
-            code: 2,
-            parts: vec![format!("年度 {year} 无效 / invalid year {year}")],
-        });
-    }
+    crate::commands::checked_year(year)?;
     let store = open(db).await?;
     let mut files = CsvFiles::create(dir)?;
     let started = std::time::Instant::now();
@@ -417,9 +412,7 @@ pub async fn rules(db: &str, out: &Output, command: RulesCommand) -> Result<Exit
                 }
             };
             if let Some(y) = year {
-                if !(1949..=2100).contains(&y) {
-                    return Err(bad(format!("年度 {y} 无效"), format!("invalid year {y}")));
-                }
+                crate::commands::checked_year(y)?;
             }
             let setting = Setting {
                 parameter: p,
@@ -468,51 +461,8 @@ fn list(out: &Output, book: &RuleBook) {
         out.say(&describe(s), &describe(s));
     }
     let defaults = book.for_place(None, chrono::Datelike::year(&chrono::Local::now()));
-    let set = &defaults.set;
-    let lines = [
-        (
-            "monitoring_line_percent",
-            set.monitoring_line_percent.value.to_string(),
-            &set.monitoring_line_percent.source,
-        ),
-        (
-            "village_incidence_bp",
-            set.village_incidence_bp.value.to_string(),
-            &set.village_incidence_bp.source,
-        ),
-        (
-            "collective_income_min",
-            set.collective_income_min.value.to_string(),
-            &set.collective_income_min.source,
-        ),
-        (
-            "collective_strong_income",
-            set.collective_strong_income.value.to_string(),
-            &set.collective_strong_income.source,
-        ),
-        (
-            "helper_capacity",
-            set.helper_capacity.value.to_string(),
-            &set.helper_capacity.source,
-        ),
-        (
-            "loan_value_multiple",
-            set.loan_value_multiple.value.to_string(),
-            &set.loan_value_multiple.source,
-        ),
-        (
-            "loan_max_term_months",
-            set.loan_max_term_months.value.to_string(),
-            &set.loan_max_term_months.source,
-        ),
-        (
-            "notice_days",
-            set.notice_days.value.to_string(),
-            &set.notice_days.source,
-        ),
-    ];
-    for (name, value, source) in lines {
-        let line = format!("默认 default {name} = {value} — {source}");
+    for (parameter, value, source) in defaults.set.listed() {
+        let line = format!("默认 default {parameter} = {value} — {source}");
         out.say(&line, &line);
     }
     for year in 2014..=2020 {

@@ -39,6 +39,18 @@ impl Failure {
     }
 }
 
+/// A year the commands accept (the years the records can hold), or the bad-input failure.
+pub(crate) fn checked_year(year: i32) -> Result<i32, Failure> {
+    if (1949..=2100).contains(&year) {
+        Ok(year)
+    } else {
+        Err(Failure {
+            code: 2,
+            parts: vec![format!("年度 {year} 无效 / invalid year {year}")],
+        })
+    }
+}
+
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Failure {
         let code = match e {

@@ -25,9 +25,7 @@ pub async fn run(
     region: Option<&str>,
     from: Option<&str>,
 ) -> Result<ExitCode, Failure> {
-    if !(1949..=2100).contains(&year) {
-        return Err(bad(format!("年度 {year} 无效 / invalid year {year}")));
-    }
+    crate::commands::checked_year(year)?;
     let today = chrono::Local::now().date_naive();
     let from: NaiveDate = match from {
         Some(s) => {

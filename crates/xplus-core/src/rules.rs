@@ -93,6 +93,56 @@ impl Default for RuleSet {
     }
 }
 
+impl RuleSet {
+    /// Every number of the set with its parameter and source, money shown in yuan: what
+    /// `xplus rules list` prints.
+    pub fn listed(&self) -> Vec<(Parameter, String, &str)> {
+        let n = |v: i64| v.to_string();
+        vec![
+            (
+                Parameter::MonitoringLinePercent,
+                n(self.monitoring_line_percent.value),
+                &*self.monitoring_line_percent.source,
+            ),
+            (
+                Parameter::VillageIncidenceBp,
+                n(self.village_incidence_bp.value),
+                &*self.village_incidence_bp.source,
+            ),
+            (
+                Parameter::CollectiveIncomeMin,
+                self.collective_income_min.value.to_string(),
+                &*self.collective_income_min.source,
+            ),
+            (
+                Parameter::CollectiveStrongIncome,
+                self.collective_strong_income.value.to_string(),
+                &*self.collective_strong_income.source,
+            ),
+            (
+                Parameter::HelperCapacity,
+                n(i64::from(self.helper_capacity.value)),
+                &*self.helper_capacity.source,
+            ),
+            (
+                Parameter::LoanValueMultiple,
+                n(self.loan_value_multiple.value),
+                &*self.loan_value_multiple.source,
+            ),
+            (
+                Parameter::LoanMaxTermMonths,
+                n(self.loan_max_term_months.value),
+                &*self.loan_max_term_months.source,
+            ),
+            (
+                Parameter::NoticeDays,
+                n(self.notice_days.value),
+                &*self.notice_days.source,
+            ),
+        ]
+    }
+}
+
 /// National poverty line in yuan per person per year (rules.md §1), the commonly quoted
 /// defaults; None outside the years the programme ran.
 pub fn default_poverty_line(year: i32) -> Option<Sourced<Fen>> {

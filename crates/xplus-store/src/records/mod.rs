@@ -16,6 +16,7 @@ mod collective;
 mod dividends;
 mod education;
 mod entries;
+mod exit_steps;
 mod exits;
 mod filter;
 mod history;
@@ -52,9 +53,9 @@ pub use education::{coverage, training_of_year, CoverageView};
 pub use entries::{
     entry_file, is_writable, list_entries, save_entries, EntryPage, SavedEntries, ENTRY_FILES,
 };
+pub use exit_steps::take_exit_step;
 pub use exits::{
-    exit_batches, exit_view, take_exit_step, BatchState, BatchSummary, ExitAct, ExitBatch,
-    ExitView, Objection,
+    exit_batches, exit_view, BatchState, BatchSummary, ExitAct, ExitBatch, ExitView, Objection,
 };
 pub(crate) use filter::render_marks;
 pub use filter::{Arg, Filter};
