@@ -5,7 +5,7 @@ use crate::audit::NewAudit;
 use crate::error::{DbContext, StoreError};
 use crate::param;
 use crate::postgres::{append_in, bind, decode};
-use crate::records::{self, Arg, Filter, HouseholdSummary, Page, RecordSession};
+use crate::records::{self, Arg, CompactRows, Filter, HouseholdSummary, Page, RecordSession};
 use crate::sql;
 use crate::store::Row;
 use async_trait::async_trait;
@@ -89,6 +89,53 @@ impl RecordSession for PgSession {
             .await
             .context(format!("读取 {} / reading {}", shape.zh, shape.name))?;
         rows.iter().map(|r| decode(shape, r)).collect()
+    }
+
+    async fn query_compact(
+        &mut self,
+        context: &str,
+        sql: &str,
+        args: &[Arg],
+        into: CompactRows,
+    ) -> Result<CompactRows, StoreError> {
+        use sqlx::{Column as _, TypeInfo as _};
+        let text = crate::records::render_marks(sql, &mut numbered());
+        let rows = with_args(sqlx::query(&text), args)
+            .fetch_all(self.conn())
+            .await
+            .context(context.to_string())?;
+        let mut out = into;
+        let width = out.width();
+        for r in &rows {
+            for i in 0..width {
+                let kind = r
+                    .columns()
+                    .get(i)
+                    .map(|c| c.type_info().name())
+                    .unwrap_or("");
+                let int = match kind {
+                    "INT8" => r.try_get::<Option<i64>, _>(i),
+                    "INT4" => r.try_get::<Option<i32>, _>(i).map(|v| v.map(i64::from)),
+                    "INT2" => r.try_get::<Option<i16>, _>(i).map(|v| v.map(i64::from)),
+                    "BOOL" => r.try_get::<Option<bool>, _>(i).map(|v| v.map(i64::from)),
+                    _ => {
+                        match r
+                            .try_get::<Option<&str>, _>(i)
+                            .context(context.to_string())?
+                        {
+                            Some(t) => out.push_text(t)?,
+                            None => out.push_null(),
+                        }
+                        continue;
+                    }
+                };
+                match int.context(context.to_string())? {
+                    Some(v) => out.push_int(v),
+                    None => out.push_null(),
+                }
+            }
+        }
+        Ok(out)
     }
 
     async fn count(&mut self, file: &'static FileSpec, filter: &Filter) -> Result<u64, StoreError> {

@@ -4,11 +4,12 @@
 
 use crate::audit::NewAudit;
 use crate::error::StoreError;
-use crate::records::{self, Arg, Filter, HouseholdSummary, Page, RecordSession};
+use crate::records::{self, Arg, CompactRows, Filter, HouseholdSummary, Page, RecordSession};
 use crate::sql;
 use crate::sqlite_bulk::{append_in, bind_value, read_value, sqlite_error, sqlite_error_in};
 use crate::store::Row;
 use async_trait::async_trait;
+use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -194,6 +195,49 @@ impl RecordSession for SqliteSession {
                     .map(|i| read_value(shape, r, i))
                     .collect()
             })
+        })
+        .await
+    }
+
+    async fn query_compact(
+        &mut self,
+        context: &str,
+        sql: &str,
+        args: &[Arg],
+        into: CompactRows,
+    ) -> Result<CompactRows, StoreError> {
+        let text = sql.to_string();
+        let args = args.to_vec();
+        let context = context.to_string();
+        self.run(move |conn| {
+            let context = || context.clone();
+            let mut stmt = conn
+                .prepare_cached(&text)
+                .map_err(sqlite_error_in(&context))?;
+            bind_args(&mut stmt, &args).map_err(sqlite_error_in(&context))?;
+            let mut rows = stmt.raw_query();
+            let mut out = into;
+            let width = out.width();
+            while let Some(r) = rows.next().map_err(sqlite_error_in(&context))? {
+                for i in 0..width {
+                    match r.get_ref(i).map_err(sqlite_error_in(&context))? {
+                        ValueRef::Null => out.push_null(),
+                        ValueRef::Integer(v) => out.push_int(v),
+                        ValueRef::Text(t) => out.push_text(std::str::from_utf8(t).map_err(
+                            |e| StoreError::Invalid(format!("{}: {e}", context())),
+                        )?)?,
+                        ValueRef::Real(_) | ValueRef::Blob(_) => {
+                            return Err(StoreError::Invalid(format!(
+                                "{}: 第 {} 列不是整数或文字 / column {} is neither integer nor text",
+                                context(),
+                                i + 1,
+                                i + 1
+                            )))
+                        }
+                    }
+                }
+            }
+            Ok(out)
         })
         .await
     }

@@ -315,3 +315,53 @@ async fn apply_leaves_a_household_in_an_open_batch_to_the_procedure() {
     ));
     db.cleanup().await;
 }
+
+/// A household moved to a village of another county is assessed there with its members and
+/// income: they carry the county the assessment reads them by.
+#[tokio::test]
+async fn a_household_moved_to_another_county_keeps_its_members() {
+    let db = TestDb::fresh().await;
+    let mut bundle = small_bundle();
+    let regions = bundle.get_mut("regions").unwrap();
+    regions.push_str(
+        "341182000000,明光市,county,341100000000\n\
+         341182100000,明光街道,town,341182000000\n\
+         341182100201,丙村,village,341182100000\n",
+    );
+    bundle
+        .get_mut("villages")
+        .unwrap()
+        .push_str("341182100201,0,800,,\n");
+    let path = write_bundle(&db.dir().join("b"), &bundle);
+    assert!(import(&db, &path).await.errors.is_empty());
+    let store = db.store.as_ref();
+    let today = NaiveDate::from_ymd_opt(2017, 1, 10).unwrap();
+    let stored = records::household(store, &admin(), "H001", today)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut row = stored.household.clone();
+    row[1] = xplus_core::interchange::Value::Region(RegionCode::parse("341182100201").unwrap());
+    records::save_record(
+        store,
+        &admin(),
+        &xplus_core::interchange::schema::HOUSEHOLDS,
+        row,
+        Some(stored.fingerprint.as_str()),
+        today,
+    )
+    .await
+    .unwrap();
+
+    let mut seen = Collect::default();
+    records::assess_year(store, 2016, &mut seen).await.unwrap();
+    let h1 = seen.of("H001");
+    assert_eq!(h1.village, RegionCode::parse("341182100201").unwrap());
+    assert_eq!(h1.members, 3);
+    assert_eq!(
+        h1.net_income.map(|n| n.to_string()).as_deref(),
+        Some("12100.00")
+    );
+    assert!(h1.exit().unwrap().eligible());
+    db.cleanup().await;
+}

@@ -27,6 +27,8 @@ pub const SCHOOL_AGES: std::ops::RangeInclusive<i32> = 6..=15;
 /// One member as §3 reads them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberFacts {
+    /// Shown only in the value of a failed criterion (a dropout, the uninsured): a reader may
+    /// leave it empty for a member who can fail none.
     pub name: String,
     pub birth_year: i32,
     pub schooling: Schooling,
@@ -56,7 +58,7 @@ pub fn assess_exit(h: &HouseholdFacts, year: i32, line: &Sourced<Fen>) -> Decisi
         (None, _) => Finding {
             criterion: ExitCriterion::Income,
             passed: false,
-            value: format!("{year}年无收入记录 / no income recorded for {year}"),
+            value: format!("{year}年无收入记录 / no income recorded for {year}").into(),
             threshold: threshold_text(needed, line.value, members),
             source: line.source.clone(),
         },
@@ -65,14 +67,14 @@ pub fn assess_exit(h: &HouseholdFacts, year: i32, line: &Sourced<Fen>) -> Decisi
             // 稳定超过: strictly above; on the line is not enough, and a household without
             // members has nobody above any line.
             passed: members > 0 && net > needed,
-            value: format!("{net}"),
+            value: net.to_string().into(),
             threshold: threshold_text(Some(needed), line.value, members),
             source: line.source.clone(),
         },
         (Some(net), None) => Finding {
             criterion: ExitCriterion::Income,
             passed: false,
-            value: format!("{net}"),
+            value: net.to_string().into(),
             threshold: threshold_text(None, line.value, members),
             source: line.source.clone(),
         },
@@ -91,22 +93,22 @@ pub fn assess_exit(h: &HouseholdFacts, year: i32, line: &Sourced<Fen>) -> Decisi
         .filter(|m| !m.medical_insured)
         .map(|m| m.name.clone())
         .collect();
-    let flag = |criterion, ok: bool, needed: &str| Finding {
+    let flag = |criterion, ok: bool, needed: &'static str| Finding {
         criterion,
         passed: ok,
-        value: if ok { "是 / yes" } else { "否 / no" }.to_string(),
-        threshold: needed.to_string(),
+        value: Cow::Borrowed(if ok { "是 / yes" } else { "否 / no" }),
+        threshold: Cow::Borrowed(needed),
         source: Cow::Borrowed(CENTRAL),
     };
-    let listed = |criterion, names: Vec<String>, needed: &str| Finding {
+    let listed = |criterion, names: Vec<String>, needed: &'static str| Finding {
         criterion,
         passed: names.is_empty(),
         value: if names.is_empty() {
-            "无 / none".to_string()
+            Cow::Borrowed("无 / none")
         } else {
-            names.join("、")
+            Cow::Owned(names.join("、"))
         },
-        threshold: needed.to_string(),
+        threshold: Cow::Borrowed(needed),
         source: Cow::Borrowed(CENTRAL),
     };
     Decision {
@@ -138,10 +140,10 @@ pub fn assess_exit(h: &HouseholdFacts, year: i32, line: &Sourced<Fen>) -> Decisi
     }
 }
 
-fn threshold_text(needed: Option<Fen>, line: Fen, members: i64) -> String {
+fn threshold_text(needed: Option<Fen>, line: Fen, members: i64) -> Cow<'static, str> {
     match needed {
-        Some(n) => format!("> {n}（{line} × {members}人）"),
-        None => format!("> {line} × {members}人"),
+        Some(n) => format!("> {n}（{line} × {members}人）").into(),
+        None => format!("> {line} × {members}人").into(),
     }
 }
 

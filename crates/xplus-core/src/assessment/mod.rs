@@ -15,10 +15,11 @@ use std::borrow::Cow;
 pub struct Finding<C> {
     pub criterion: C,
     pub passed: bool,
-    /// The value found, as shown (yuan with two decimals, a list of members …).
-    pub value: String,
+    /// The value found, as shown (yuan with two decimals, a list of members …). Fixed texts are
+    /// borrowed: the assessment judges every household of a province and shows few.
+    pub value: Cow<'static, str>,
     /// What was needed, as shown.
-    pub threshold: String,
+    pub threshold: Cow<'static, str>,
     pub source: Cow<'static, str>,
 }
 

@@ -40,10 +40,10 @@ pub fn assess_village(v: &VillageFacts, rules: &RuleSet) -> Decision<VillageCrit
         criterion: VillageCriterion::Incidence,
         passed: incidence_ok,
         value: match incidence_bp(v.poor_persons, v.population) {
-            Some(bp) => format!("{}（{} / {}）", shown(bp), v.poor_persons, v.population),
-            None => "无户籍人口 / no population".to_string(),
+            Some(bp) => format!("{}（{} / {}）", shown(bp), v.poor_persons, v.population).into(),
+            None => "无户籍人口 / no population".into(),
         },
-        threshold: format!("≤ {}", shown(max_bp)),
+        threshold: format!("≤ {}", shown(max_bp)).into(),
         source: rules.village_incidence_bp.source.clone(),
     };
     let min = rules.collective_income_min.value;
@@ -51,13 +51,13 @@ pub fn assess_village(v: &VillageFacts, rules: &RuleSet) -> Decision<VillageCrit
         criterion: VillageCriterion::CollectiveIncome,
         passed: min.0 == 0 || v.collective_income.is_some_and(|i| i >= min),
         value: match v.collective_income {
-            Some(i) => i.to_string(),
-            None => "未报 / not reported".to_string(),
+            Some(i) => i.to_string().into(),
+            None => "未报 / not reported".into(),
         },
         threshold: if min.0 == 0 {
-            "不考核 / not required".to_string()
+            "不考核 / not required".into()
         } else {
-            format!("≥ {min}")
+            format!("≥ {min}").into()
         },
         source: rules.collective_income_min.source.clone(),
     };

@@ -8,9 +8,9 @@ use super::exits::BatchState;
 use super::filter::{Arg, Filter};
 use super::rules::rule_book;
 use super::shape::{column, shape, COUNT};
-use super::RecordSession;
+use super::{CompactRows, RecordSession};
 use crate::error::StoreError;
-use crate::store::{Backend, Store};
+use crate::store::Store;
 use std::collections::{BTreeMap, HashMap};
 use xplus_core::accounts::Access;
 use xplus_core::assessment::household::{assess_exit, ExitCriterion, HouseholdFacts, MemberFacts};
@@ -21,39 +21,12 @@ use xplus_core::assessment::Decision;
 use xplus_core::education::coverage::poor_at_start_of;
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 use xplus_core::registry::income::per_capita;
-use xplus_core::registry::{HouseholdStatus, RegionCode, Schooling, YearlyIncome};
+use xplus_core::registry::{HouseholdStatus, IdNumber, RegionCode, Schooling, YearlyIncome};
 use xplus_core::rules::{RuleBook, Sourced, YearRules};
 use xplus_core::Fen;
 
 const STATUS: ColumnType = ColumnType::Enum(&HouseholdStatus::SPEC);
 const MONEY: ColumnType = ColumnType::Money { negative: true };
-
-/// One row per household: its columns, the year's income, and its members packed into one text
-/// (one round trip per household instead of three queries joined in memory).
-static HOUSEHOLD_FACTS: FileSpec = shape(
-    FileId::Households,
-    "assessment_households",
-    "评估户",
-    &[
-        column("household_id", ColumnType::Text),
-        column("village_code", ColumnType::Region),
-        column("identified_year", ColumnType::Year),
-        column("status", STATUS),
-        column("exit_year", ColumnType::Year),
-        column("food_secure", ColumnType::Bool),
-        column("clothing_secure", ColumnType::Bool),
-        column("housing_safe", ColumnType::Bool),
-        column("water_safe", ColumnType::Bool),
-        column("income_year", ColumnType::Year),
-        column("wage", MONEY),
-        column("production", MONEY),
-        column("property", MONEY),
-        column("transfer", MONEY),
-        column("production_cost", MONEY),
-        column("medical_cost", MONEY),
-        column("members", ColumnType::Text),
-    ],
-);
 
 static OUTCOME_FACTS: FileSpec = shape(
     FileId::Households,
@@ -70,10 +43,6 @@ static OUTCOME_FACTS: FileSpec = shape(
         column("exit_year", ColumnType::Year),
     ],
 );
-
-/// Separate the fields of a packed member, and the members (control characters no name holds).
-const FIELD: char = '\u{1e}';
-const MEMBER: char = '\u{1f}';
 
 static VILLAGE_ROWS: FileSpec = shape(
     FileId::Villages,
@@ -231,13 +200,18 @@ pub async fn assess_year(
         year,
         ..AssessmentSummary::default()
     };
-    // The next county is read while this one is judged and written (two at a time: memory
-    // stays that of two counties).
-    let book = &book;
+    // The next county is read and judged on another thread while this one is written (two at
+    // a time: memory stays that of two counties).
+    let book = std::sync::Arc::new(book);
     let mut runs = futures_util::stream::iter(list)
-        .map(|county| async move {
-            let mut s = store.read_session().await?;
-            county_run(s.as_mut(), store.backend(), book, county, year).await
+        .map(|county| {
+            let book = book.clone();
+            async move {
+                let mut s = store.read_session().await?;
+                tokio::spawn(async move { county_run(s.as_mut(), &book, county, year).await })
+                    .await
+                    .map_err(|e| StoreError::Interrupted(e.to_string()))?
+            }
         })
         .buffered(2);
     while let Some(run) = runs.next().await {
@@ -249,6 +223,8 @@ pub async fn assess_year(
         for v in &run.villages {
             sink.village(v)?;
         }
+        // Freeing a county's many small values is work the writer need not wait for.
+        tokio::task::spawn_blocking(move || drop(run));
     }
     Ok(summary)
 }
@@ -309,15 +285,13 @@ fn line_of(rules: &YearRules, county: RegionCode) -> Result<Sourced<Fen>, StoreE
 /// Reads and judges one county.
 pub(super) async fn county_run(
     s: &mut dyn RecordSession,
-    backend: Backend,
     book: &RuleBook,
     county: RegionCode,
     year: i32,
 ) -> Result<CountyRun, StoreError> {
     let rules = book.for_place(Some(county), year);
     let line = line_of(&rules, county)?;
-    let scope = Filter::new().and("h.county_code = ?", vec![Arg::Int(county.as_u64() as i64)]);
-    let facts = read_facts(s, backend, &scope, year).await?;
+    let facts = read_facts(s, &FactsScope::County(county), year).await?;
     let households: Vec<HouseholdAssessment> = facts
         .iter()
         .filter_map(|f| judge(f, year, &line, &rules))
@@ -430,76 +404,178 @@ fn judge(
     })
 }
 
-/// The households matching `scope` (conditions over `households h`) with their members, the
-/// year's income and the outcomes applied for the year or later, in household order.
+/// Which households the assessment reads.
+pub(super) enum FactsScope {
+    /// A whole county: its households, members and the year's incomes are each one range of
+    /// an index made for this (migration 0010), without a search per household.
+    County(RegionCode),
+    /// Households matching conditions over `households h` (a village, one household).
+    Matching(Filter),
+}
+
+impl FactsScope {
+    fn households(&self) -> Filter {
+        match self {
+            FactsScope::County(county) => {
+                Filter::new().and("h.county_code = ?", vec![Arg::Int(county.as_u64() as i64)])
+            }
+            FactsScope::Matching(filter) => filter.clone(),
+        }
+    }
+
+    /// The same households' rows of a table under `alias` (members, incomes).
+    fn related(&self, alias: &str) -> Filter {
+        match self {
+            FactsScope::County(county) => Filter::new().and(
+                format!("{alias}.county_code = ?"),
+                vec![Arg::Int(county.as_u64() as i64)],
+            ),
+            FactsScope::Matching(filter) => Filter::new().and(
+                format!(
+                    "{alias}.household_id IN (SELECT h.household_id FROM households h{})",
+                    filter.render_where(&mut || "?".into())
+                ),
+                filter.args().cloned().collect(),
+            ),
+        }
+    }
+}
+
+/// The households in `scope` with their members, the year's income and the outcomes applied
+/// for the year or later, in household order.
 pub(super) async fn read_facts(
     s: &mut dyn RecordSession,
-    backend: Backend,
-    scope: &Filter,
+    scope: &FactsScope,
     year: i32,
 ) -> Result<Vec<Facts>, StoreError> {
     let y = i64::from(year);
-    let aggregate = match backend {
-        Backend::Sqlite => "group_concat",
-        Backend::Postgres => "string_agg",
-    };
+    let households = scope.households();
     let sql = format!(
         "SELECT h.household_id, h.village_code, h.identified_year, h.status, h.exit_year, \
-         h.food_secure, h.clothing_secure, h.housing_safe, h.water_safe, \
-         i.year, i.wage, i.production, i.property, i.transfer, i.production_cost, i.medical_cost, \
-         (SELECT {aggregate}(substr(m.id_number, 7, 4) || '{FIELD}' || m.schooling || '{FIELD}' || \
-            CASE WHEN m.medical_insured THEN '1' ELSE '0' END || '{FIELD}' || m.name, '{MEMBER}') \
-          FROM members m WHERE m.household_id = h.household_id) \
-         FROM households h LEFT JOIN incomes i ON i.household_id = h.household_id AND i.year = ?{}",
-        scope.render_where(&mut || "?".into())
+         h.food_secure, h.clothing_secure, h.housing_safe, h.water_safe FROM households h{}",
+        households.render_where(&mut || "?".into())
     );
-    let mut args = vec![Arg::Int(y)];
-    args.extend(scope.args().cloned());
-    let mut facts = Vec::new();
-    for r in s.query(&HOUSEHOLD_FACTS, &sql, &args).await? {
+    let args: Vec<Arg> = households.args().cloned().collect();
+    // One buffer serves the three reads, sized for a county's households, then for its members.
+    let expected = match scope {
+        FactsScope::County(_) => 16_384,
+        FactsScope::Matching(_) => 64,
+    };
+    let rows = CompactRows::with_capacity(9, expected, expected * 24);
+    let rows = s
+        .query_compact(
+            "读取评估户 / reading households to assess",
+            &sql,
+            &args,
+            rows,
+        )
+        .await?;
+    let mut facts = Vec::with_capacity(rows.len());
+    for r in rows.rows() {
         let (Some(id), Some(village), Some(identified), Some(status)) = (
-            r[0].as_text(),
-            r[1].as_region(),
-            r[2].as_int(),
-            r[3].as_code().and_then(HouseholdStatus::parse),
+            r.text(0),
+            r.int(1).and_then(|v| RegionCode::from_u64(v as u64).ok()),
+            r.int(2),
+            r.text(3).and_then(HouseholdStatus::parse),
         ) else {
             continue;
         };
-        let income = r[9].as_int().map(|_| {
-            let money = |i: usize| r[i].as_money().unwrap_or_default();
-            YearlyIncome {
-                wage: money(10),
-                production: money(11),
-                property: money(12),
-                transfer: money(13),
-                production_cost: money(14),
-                medical_cost: r[15].as_money(),
-            }
-        });
         facts.push(Facts {
             id: id.to_string(),
             village,
             identified_year: identified as i32,
             current: Standing {
                 status,
-                exit_year: r[4].as_int().map(|y| y as i32),
+                exit_year: r.int(4).map(|y| y as i32),
             },
             later_outcome: None,
             household: HouseholdFacts {
-                members: r[16].as_text().map(unpack_members).unwrap_or_default(),
-                net_income: income.map(|i| i.net()),
+                members: Vec::new(),
+                net_income: None,
                 // Unknown is not proven: an empty cell fails its criterion.
-                food_secure: r[5].as_bool() == Some(true),
-                clothing_secure: r[6].as_bool() == Some(true),
-                housing_safe: r[7].as_bool() == Some(true),
-                water_safe: r[8].as_bool() == Some(true),
+                food_secure: r.bool(5) == Some(true),
+                clothing_secure: r.bool(6) == Some(true),
+                housing_safe: r.bool(7) == Some(true),
+                water_safe: r.bool(8) == Some(true),
             },
-            income,
+            income: None,
         });
     }
     // Sorted here, not in SQL: PostgreSQL's locale would order text keys unlike SQLite.
     facts.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-    let of_year = scope.clone().and("o.year >= ?", vec![Arg::Int(y)]);
+    let mut last = 0;
+    let of_year = scope.related("i").and("i.year = ?", vec![Arg::Int(y)]);
+    let sql = format!(
+        "SELECT i.household_id, i.wage, i.production, i.property, i.transfer, \
+         i.production_cost, i.medical_cost FROM incomes i{}",
+        of_year.render_where(&mut || "?".into())
+    );
+    let args: Vec<Arg> = of_year.args().cloned().collect();
+    let rows = s
+        .query_compact(
+            "读取评估收入 / reading incomes to assess",
+            &sql,
+            &args,
+            rows.reuse(7),
+        )
+        .await?;
+    for r in rows.rows() {
+        let Some(i) = r.text(0).and_then(|id| locate(&facts, &mut last, id)) else {
+            continue;
+        };
+        let money = |i: usize| Fen(r.int(i).unwrap_or_default());
+        let income = YearlyIncome {
+            wage: money(1),
+            production: money(2),
+            property: money(3),
+            transfer: money(4),
+            production_cost: money(5),
+            medical_cost: r.int(6).map(Fen),
+        };
+        facts[i].household.net_income = Some(income.net());
+        facts[i].income = Some(income);
+    }
+    let related = scope.related("m");
+    let sql = format!(
+        // A name is shown only for a member failing a criterion (a dropout, the uninsured):
+        // the others' (most members) are not read.
+        "SELECT m.household_id, m.id_number, m.schooling, m.medical_insured, \
+         CASE WHEN m.schooling = 'dropout' OR m.medical_insured IS NOT TRUE THEN m.name END \
+         FROM members m{} ORDER BY m.household_id, m.id_number",
+        related.render_where(&mut || "?".into())
+    );
+    let args: Vec<Arg> = related.args().cloned().collect();
+    let mut rows = rows.reuse(5);
+    rows.reserve(facts.len() * 4, facts.len() * 4 * 40);
+    let rows = s
+        .query_compact(
+            "读取评估成员 / reading members to assess",
+            &sql,
+            &args,
+            rows,
+        )
+        .await?;
+    let mut last = 0;
+    for r in rows.rows() {
+        let (Some(i), Some(birth_year)) = (
+            r.text(0).and_then(|id| locate(&facts, &mut last, id)),
+            r.text(1).and_then(IdNumber::stored_birth_year),
+        ) else {
+            continue;
+        };
+        facts[i].household.members.push(MemberFacts {
+            name: r.text(4).unwrap_or_default().to_string(),
+            birth_year,
+            schooling: r
+                .text(2)
+                .and_then(Schooling::parse)
+                .unwrap_or(Schooling::None),
+            // Unknown is not proven insured.
+            medical_insured: r.bool(3) == Some(true),
+        });
+    }
+    drop(rows);
+    let of_year = scope.households().and("o.year >= ?", vec![Arg::Int(y)]);
     let sql = format!(
         "SELECT o.household_id, o.year, o.outcome, o.reasons, o.previous_status, \
          o.previous_exit_year, o.status, o.exit_year \
@@ -543,24 +619,16 @@ pub(super) async fn read_facts(
     Ok(facts)
 }
 
-/// The members packed by [`read_facts`]: birth year, schooling, insured, name.
-fn unpack_members(packed: &str) -> Vec<MemberFacts> {
-    packed
-        .split(MEMBER)
-        .filter_map(|m| {
-            let mut fields = m.splitn(4, FIELD);
-            let birth_year = fields.next()?.parse().ok()?;
-            let schooling = Schooling::parse(fields.next()?).unwrap_or(Schooling::None);
-            // Unknown is not proven insured.
-            let medical_insured = fields.next()? == "1";
-            Some(MemberFacts {
-                name: fields.next().unwrap_or_default().to_string(),
-                birth_year,
-                schooling,
-                medical_insured,
-            })
-        })
-        .collect()
+/// The household `id` in `facts` (sorted by id). Rows of members and incomes come in household
+/// order — SQLite's is Rust's; PostgreSQL's locale may differ — so the last household found and
+/// the one after it are tried before a binary search.
+fn locate(facts: &[Facts], last: &mut usize, id: &str) -> Option<usize> {
+    let i = [*last, *last + 1]
+        .into_iter()
+        .find(|&i| facts.get(i).is_some_and(|f| f.id == id))
+        .or_else(|| facts.binary_search_by(|f| f.id.as_str().cmp(id)).ok())?;
+    *last = i;
+    Some(i)
 }
 
 /// The "why" of one household in a year: every criterion with the value found, the threshold
@@ -590,11 +658,8 @@ pub async fn household_assessment(
         vec![Arg::Text(household_id.to_string())],
     );
     // The reach filter names households' columns unqualified; the reader joins under `h`.
-    let scope = super::read::households_in(&scope, "h.household_id");
-    let Some(facts) = read_facts(s.as_mut(), store.backend(), &scope, year)
-        .await?
-        .pop()
-    else {
+    let scope = FactsScope::Matching(super::read::households_in(&scope, "h.household_id"));
+    let Some(facts) = read_facts(s.as_mut(), &scope, year).await?.pop() else {
         return Ok(None);
     };
     let rules = book.for_place(facts.village.county(), year);

@@ -200,7 +200,7 @@ async fn apply_in(
     let mut conflicts: Vec<String> = Vec::new();
     let mut wrote = false;
     for county in counties(s.as_mut()).await? {
-        let run = county_run(s.as_mut(), store.backend(), &book, county, year).await?;
+        let run = county_run(s.as_mut(), &book, county, year).await?;
         tally(&mut summary, &run);
         for h in &run.households {
             sink.household(h)?;

@@ -3,7 +3,7 @@
 //! batches as read here, the steps taken in `exit_steps`. The order of the steps and who may take
 //! them are xplus-core's (`assessment::procedure`).
 
-use super::assessment::{judge_with_rules, read_facts, HouseholdAssessment};
+use super::assessment::{judge_with_rules, read_facts, FactsScope, HouseholdAssessment};
 use super::filter::{Arg, Filter};
 use super::read::names_of;
 use super::rules::rule_book;
@@ -308,11 +308,11 @@ pub(super) async fn assess_village_households(
 ) -> Result<(Vec<HouseholdAssessment>, Vec<HouseholdAssessment>, i64), StoreError> {
     let book = rule_book(store).await?;
     let rules = book.for_place(village.county(), year);
-    let scope = Filter::new().and(
+    let scope = FactsScope::Matching(Filter::new().and(
         "h.village_code = ?",
         vec![Arg::Int(village.as_u64() as i64)],
-    );
-    let facts = read_facts(s, store.backend(), &scope, year).await?;
+    ));
+    let facts = read_facts(s, &scope, year).await?;
     let mut assessed = Vec::new();
     let mut eligible = Vec::new();
     for f in &facts {

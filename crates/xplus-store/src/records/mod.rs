@@ -13,6 +13,7 @@ mod assets;
 mod backbone;
 mod chain;
 mod collective;
+mod compact;
 mod dividends;
 mod education;
 mod entries;
@@ -48,6 +49,7 @@ pub use collective::{
     collective_overview, household_shares, project_view, CollectiveOverview, CountyLoans,
     HouseholdShares, ProjectView, VillageEconomy,
 };
+pub use compact::{CompactRow, CompactRows};
 pub use dividends::{apply_dividends, dividends, Applied, DividendRun, ProjectDividends};
 pub use education::{coverage, training_of_year, CoverageView};
 pub use entries::{
@@ -113,6 +115,17 @@ pub trait RecordSession: Send {
         sql: &str,
         args: &[Arg],
     ) -> Result<Vec<Vec<Value>>, StoreError>;
+
+    /// Rows of a query written by this module (`?` for `args`) with integers, booleans or text
+    /// in its columns, read into `into` (emptied, of the query's width) without a value per cell:
+    /// large reads, see [`CompactRows`].
+    async fn query_compact(
+        &mut self,
+        context: &str,
+        sql: &str,
+        args: &[Arg],
+        into: CompactRows,
+    ) -> Result<CompactRows, StoreError>;
 
     /// Households matching `filter` with their village's name, the head's name and the number
     /// of members, in one query (the list page is the busiest page of all).

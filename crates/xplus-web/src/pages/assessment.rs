@@ -49,8 +49,8 @@ pub fn explain(l: Lang, why: &WhyView) -> (Vec<Line>, String) {
                         .label(f.criterion.code(), f.criterion.label_zh())
                         .to_string(),
                     passed: f.passed,
-                    value: f.value.clone(),
-                    threshold: f.threshold.clone(),
+                    value: f.value.to_string(),
+                    threshold: f.threshold.to_string(),
                     source: f.source.to_string(),
                 })
                 .collect();
