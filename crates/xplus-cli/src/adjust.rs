@@ -21,14 +21,7 @@ pub async fn run(
     let view = records::adjustment_plan(store.as_ref(), year).await?;
     let computed = started.elapsed();
     let bytes = xplus_store::reports::adjustment_csv(&view)?;
-    std::fs::write(path, bytes).map_err(|e| Failure {
-        code: 1,
-        parts: vec![format!(
-            "无法写入 {} / cannot write {}: {e}",
-            path.display(),
-            path.display()
-        )],
-    })?;
+    crate::commands::write_file(path, bytes)?;
     let plan = &view.plan;
     let reclaims = plan
         .events

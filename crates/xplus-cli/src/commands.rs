@@ -51,6 +51,49 @@ pub(crate) fn checked_year(year: i32) -> Result<i32, Failure> {
     }
 }
 
+/// Writes a command's output file, or fails naming it.
+pub(crate) fn write_file(path: &std::path::Path, bytes: impl AsRef<[u8]>) -> Result<(), Failure> {
+    std::fs::write(path, bytes).map_err(|e| Failure {
+        code: 1,
+        parts: vec![format!(
+            "无法写入 {} / cannot write {}: {e}",
+            path.display(),
+            path.display()
+        )],
+    })
+}
+
+/// What a command line report reads: everything, or one region when `--region` is given.
+pub(crate) fn reach_of(
+    region: Option<&str>,
+) -> Result<
+    (
+        xplus_core::accounts::Access,
+        Option<xplus_core::registry::RegionCode>,
+    ),
+    Failure,
+> {
+    use xplus_core::accounts::{Access, Role};
+    match region {
+        Some(code) => {
+            let code = xplus_core::registry::RegionCode::parse(code).map_err(|e| Failure {
+                code: 2,
+                parts: vec![format!(
+                    "区划代码 {code} 无效 / invalid region code {code}: {e}"
+                )],
+            })?;
+            Ok((
+                Access::of_account(&cli_actor(), Role::Official, Some(code), None),
+                Some(code),
+            ))
+        }
+        None => Ok((
+            Access::of_account(&cli_actor(), Role::Auditor, None, None),
+            None,
+        )),
+    }
+}
+
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Failure {
         let code = match e {
@@ -157,6 +200,12 @@ pub async fn run(command: Command, db: &str, out: &Output) -> Result<ExitCode, F
             region,
             from,
         } => crate::coverage::run(db, out, year, &path, region.as_deref(), from.as_deref()).await,
+        Command::Report {
+            year,
+            format,
+            out: path,
+            region,
+        } => crate::report::run(db, out, year, format, &path, region.as_deref()).await,
         Command::Dividends {
             year,
             out: path,

@@ -6,8 +6,6 @@ use crate::output::Output;
 use chrono::NaiveDate;
 use std::path::Path;
 use std::process::ExitCode;
-use xplus_core::accounts::{Access, Role};
-use xplus_core::registry::RegionCode;
 use xplus_core::values::parse_date;
 
 fn bad(what: String) -> Failure {
@@ -33,37 +31,14 @@ pub async fn run(
         }
         None => today,
     };
-    // The command line reads everything, or one region when asked.
-    let access = match region {
-        Some(code) => {
-            let code = RegionCode::parse(code).map_err(|e| {
-                bad(format!(
-                    "区划代码 {code} 无效 / invalid region code {code}: {e}"
-                ))
-            })?;
-            Access::of_account(
-                &crate::commands::cli_actor(),
-                Role::Official,
-                Some(code),
-                None,
-            )
-        }
-        None => Access::of_account(&crate::commands::cli_actor(), Role::Auditor, None, None),
-    };
+    let (access, _) = crate::commands::reach_of(region)?;
     let store = open(db).await?;
     let started = std::time::Instant::now();
     let view = xplus_store::records::coverage(store.as_ref(), &access, year, from, today).await?;
     let computed = started.elapsed();
     let bytes = xplus_store::reports::coverage_workbook(&view)?;
     let written = started.elapsed() - computed;
-    std::fs::write(path, bytes).map_err(|e| Failure {
-        code: 1,
-        parts: vec![format!(
-            "无法写入 {} / cannot write {}: {e}",
-            path.display(),
-            path.display()
-        )],
-    })?;
+    crate::commands::write_file(path, bytes)?;
     let t = view.report.total;
     let rate = t
         .rate_bp()

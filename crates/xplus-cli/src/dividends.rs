@@ -30,14 +30,7 @@ pub async fn run(
     } else {
         xplus_store::reports::dividends_csv(&run)?
     };
-    std::fs::write(path, bytes).map_err(|e| Failure {
-        code: 1,
-        parts: vec![format!(
-            "无法写入 {} / cannot write {}: {e}",
-            path.display(),
-            path.display()
-        )],
-    })?;
+    crate::commands::write_file(path, bytes)?;
     out.say(
         &format!(
             "{year}年分红：{} 个项目，{} 笔，合计 {} 元，已写入 {}（计算 {} 毫秒）",

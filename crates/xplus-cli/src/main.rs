@@ -7,6 +7,7 @@ mod commands;
 mod coverage;
 mod dividends;
 mod output;
+mod report;
 mod serve;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -97,6 +98,19 @@ enum Command {
         /// 下次培训从此日起算（默认今天）/ next sessions from this day (default today)
         #[arg(long)]
         from: Option<String>,
+    },
+    /// 年度报告：脱贫、出列、全链条覆盖、集体经济、产业就业、培训、农村居民收入 / the yearly report of headline figures
+    Report {
+        #[arg(long)]
+        year: i32,
+        /// json、xlsx 或 html（可打印，含图表）/ json, xlsx or html (printable, with charts)
+        #[arg(long, value_enum)]
+        format: ReportFormat,
+        #[arg(long)]
+        out: PathBuf,
+        /// 只统计此区划 / only this region code
+        #[arg(long)]
+        region: Option<String>,
     },
     /// 集体收益分红：按年末持股以最大余额法分配 / split each project's income among share holders (rules.md §8)
     Dividends {
@@ -235,6 +249,13 @@ enum EncodingArg {
 enum Headers {
     Zh,
     En,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ReportFormat {
+    Json,
+    Xlsx,
+    Html,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -13,6 +13,7 @@ pub mod interchange;
 pub mod labels;
 pub mod money;
 pub mod registry;
+pub mod report;
 pub mod rules;
 pub mod values;
 

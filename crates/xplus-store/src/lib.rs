@@ -11,6 +11,7 @@ mod param;
 pub mod postgres;
 mod postgres_session;
 pub mod records;
+pub mod report_workbook;
 pub mod reports;
 pub mod sessions;
 mod sql;

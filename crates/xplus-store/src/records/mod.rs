@@ -24,6 +24,7 @@ mod history;
 mod industry;
 mod monitoring;
 mod read;
+mod report;
 mod responsibility;
 mod review;
 mod roll;
@@ -73,6 +74,10 @@ pub use read::{
     count_households, each_household, household, list_households, region, region_children,
     region_trail, village, HouseholdQuery, HouseholdRecord, HouseholdSort, HouseholdSummary,
     RegionNode, VillageFacts,
+};
+pub use report::{
+    year_report, CollectiveFigures, CoverageFigures, HouseholdFigures, IndustryFigures,
+    PersonFigures, RuralIncome, TrainingFigures, VillageFigures, YearReport,
 };
 pub use responsibility::{household_card, village_cards, Card, CardMember, Responsible};
 pub use review::{
