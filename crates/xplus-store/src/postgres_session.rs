@@ -118,7 +118,7 @@ impl RecordSession for PgSession {
                     "INT4" => r.try_get::<Option<i32>, _>(i).map(|v| v.map(i64::from)),
                     "INT2" => r.try_get::<Option<i16>, _>(i).map(|v| v.map(i64::from)),
                     "BOOL" => r.try_get::<Option<bool>, _>(i).map(|v| v.map(i64::from)),
-                    _ => {
+                    "TEXT" | "VARCHAR" | "BPCHAR" | "NAME" => {
                         match r
                             .try_get::<Option<&str>, _>(i)
                             .context(context.to_string())?
@@ -127,6 +127,13 @@ impl RecordSession for PgSession {
                             None => out.push_null(),
                         }
                         continue;
+                    }
+                    other => {
+                        return Err(StoreError::Invalid(format!(
+                            "{context}: 第 {} 列的类型 {other} 不是整数或文字 / column {} is {other}, neither integer nor text",
+                            i + 1,
+                            i + 1
+                        )))
                     }
                 };
                 match int.context(context.to_string())? {

@@ -363,5 +363,22 @@ async fn a_household_moved_to_another_county_keeps_its_members() {
         Some("12100.00")
     );
     assert!(h1.exit().unwrap().eligible());
+
+    // The same by an import of households.csv alone: H003 (two members) moves too.
+    let mut moved = std::collections::BTreeMap::new();
+    moved.insert(
+        "households",
+        "household_id,village_code,identified_year,status,exit_year,causes,food_secure,clothing_secure,housing_safe,water_safe\n\
+         H003,341182100201,2015,monitored,2015,因学,是,是,否,是\n"
+            .to_string(),
+    );
+    let path = write_bundle(&db.dir().join("moved"), &moved);
+    assert!(import(&db, &path).await.committed);
+    let mut seen = Collect::default();
+    records::assess_year(store, 2016, &mut seen).await.unwrap();
+    let h3 = seen.of("H003");
+    assert_eq!(h3.village, RegionCode::parse("341182100201").unwrap());
+    assert_eq!(h3.members, 2);
+    assert!(h3.net_income.is_some());
     db.cleanup().await;
 }

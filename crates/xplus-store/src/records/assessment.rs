@@ -208,9 +208,10 @@ pub async fn assess_year(
             let book = book.clone();
             async move {
                 let mut s = store.read_session().await?;
-                tokio::spawn(async move { county_run(s.as_mut(), &book, county, year).await })
-                    .await
-                    .map_err(|e| StoreError::Interrupted(e.to_string()))?
+                AbortOnDrop(tokio::spawn(async move {
+                    county_run(s.as_mut(), &book, county, year).await
+                }))
+                .await
             }
         })
         .buffered(2);
@@ -227,6 +228,31 @@ pub async fn assess_year(
         tokio::task::spawn_blocking(move || drop(run));
     }
     Ok(summary)
+}
+
+/// A spawned county run that stops when the assessment is dropped (an error in another county
+/// or in the writer), instead of reading on with its connection; a panic in it is passed on.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> std::future::Future for AbortOnDrop<T> {
+    type Output = T;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<T> {
+        std::pin::Pin::new(&mut self.0).poll(cx).map(|r| match r {
+            Ok(v) => v,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(e) => panic!("a county's assessment was cancelled: {e}"),
+        })
+    }
+}
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 pub(super) async fn counties(s: &mut dyn RecordSession) -> Result<Vec<RegionCode>, StoreError> {

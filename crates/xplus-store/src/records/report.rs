@@ -17,14 +17,16 @@ use crate::store::Store;
 use chrono::NaiveDate;
 use xplus_core::accounts::{Access, Scope};
 use xplus_core::assessment::chain::Link;
+use xplus_core::collective::economy::{is_empty_shell, is_strong};
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 use xplus_core::registry::RegionCode;
 use xplus_core::report::Growth;
+use xplus_core::rules::RuleSet;
 use xplus_core::Fen;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HouseholdFigures {
-    /// `poor` or `returned` (identified in the year or before).
+    /// `poor` or `returned` as recorded (interchange.md).
     pub poor: u64,
     /// Exit year is the year.
     pub exited_in_year: u64,
@@ -170,7 +172,8 @@ pub async fn year_report(
     let s = s.as_mut();
 
     let persons = "(SELECT COUNT(*) FROM members m WHERE m.household_id = households.household_id)";
-    let poor = "status IN ('poor', 'returned') AND identified_year <= ?";
+    // interchange.md: `households.poor` counts households `poor` or `returned`.
+    let poor = "status IN ('poor', 'returned')";
     let sql = format!(
         "SELECT {}, {}, {}, {}, {}, {} FROM households{}",
         sum(&format!("CASE WHEN {poor} THEN 1 ELSE 0 END")),
@@ -183,7 +186,7 @@ pub async fn year_report(
         sum("CASE WHEN status = 'returned' THEN 1 ELSE 0 END"),
         scope.render_where(&mut || "?".into())
     );
-    let mut args = vec![Arg::Int(y), Arg::Int(y), Arg::Int(y), Arg::Int(y)];
+    let mut args = vec![Arg::Int(y), Arg::Int(y)];
     args.extend(scope.args().cloned());
     let row = first(s.query(&COUNTS6, &sql, &args).await?);
     let households = HouseholdFigures {
@@ -241,7 +244,7 @@ pub async fn year_report(
     let projects = first(
         s.query(
             &COUNTS3,
-            "SELECT COUNT(*), 0, 0 FROM ovop_projects \
+            "SELECT COUNT(*), CAST(0 AS BIGINT), CAST(0 AS BIGINT) FROM ovop_projects \
              WHERE (year IS NULL OR year <= ?) AND village_code BETWEEN ? AND ?",
             &[Arg::Int(y), bounds[0].clone(), bounds[1].clone()],
         )
@@ -249,17 +252,30 @@ pub async fn year_report(
     );
     let rural_income = rural_income(s, &bounds, year).await?;
 
-    let county = match &access.scope {
+    // Each village is judged by its own county's lines (rules.md §9 may be set per county), so
+    // that a city's figure is the sum of its counties'.
+    let book = rule_book(store).await?;
+    let place = match &access.scope {
         Scope::Region(r) => r.county(),
         _ => None,
     };
-    let rules = rule_book(store).await?.for_place(county, year).set;
+    let rules = book.for_place(place, year).set;
     let economy = collective_overview(store, access, &rules, year, today).await?;
+    let judged = |test: fn(Fen, &RuleSet) -> bool| {
+        economy
+            .villages
+            .iter()
+            .filter(|v| {
+                v.income
+                    .is_some_and(|i| test(i, &book.for_place(v.code.county(), year).set))
+            })
+            .count() as u64
+    };
     let collective = CollectiveFigures {
         villages_reported: economy.reported,
-        empty_shell_villages: economy.empty_shell,
-        villages_over_100k: economy.strong,
-        strong_income: economy.strong_income,
+        empty_shell_villages: judged(is_empty_shell),
+        villages_over_100k: judged(is_strong),
+        strong_income: rules.collective_strong_income.value,
         dividends_paid,
         dividend_households,
     };
@@ -299,7 +315,7 @@ async fn training_figures(
     let (jan1, dec31) = year_bounds(year);
     let (sql, args) = within_scope(
         scope,
-        "SELECT COUNT(DISTINCT a.session_id), COUNT(*), 0 FROM attendance a \
+        "SELECT COUNT(DISTINCT a.session_id), COUNT(*), CAST(0 AS BIGINT) FROM attendance a \
          JOIN training_sessions t ON t.session_id = a.session_id \
          WHERE t.date BETWEEN ? AND ?{within}",
         "a",
@@ -320,7 +336,7 @@ async fn dividends_paid(
     let (sql, args) = within_scope(
         scope,
         &format!(
-            "SELECT {}, COUNT(DISTINCT d.household_id), 0 FROM dividend_payments d \
+            "SELECT {}, COUNT(DISTINCT d.household_id), CAST(0 AS BIGINT) FROM dividend_payments d \
              WHERE d.year = ?{{within}}",
             sum("d.amount")
         ),

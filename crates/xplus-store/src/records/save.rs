@@ -274,36 +274,9 @@ pub async fn save_record(
             changed: false,
         });
     };
-    let moved_county = file.id == FileId::Households
-        && stored
-            .as_ref()
-            .is_some_and(|h| h.household[1].as_region().and_then(|v| v.county()) != county);
+    // A household moved to another county takes its members' and incomes' county along (a
+    // trigger of migration 0010).
     s.upsert(file, Row { values, county }).await?;
-    if moved_county {
-        // Members and incomes carry their household's county: the yearly assessment reads a
-        // county's members and incomes by it (migration 0010).
-        let h = stored.as_ref().expect("checked above");
-        for m in &h.members {
-            s.upsert(
-                &MEMBERS,
-                Row {
-                    values: m.clone(),
-                    county,
-                },
-            )
-            .await?;
-        }
-        for i in &h.incomes {
-            s.upsert(
-                &INCOMES,
-                Row {
-                    values: i.clone(),
-                    county,
-                },
-            )
-            .await?;
-        }
-    }
     s.append_audit(vec![entry]).await?;
     let after = load(s.as_mut(), None, &id, today)
         .await?
