@@ -9,6 +9,7 @@ mod activity;
 mod adjustment;
 mod assessment;
 mod assessment_apply;
+mod assessment_facts;
 mod assets;
 mod backbone;
 mod chain;
