@@ -182,11 +182,8 @@ fn assess(db: &str, dir: &Path, year: &str, apply: bool) -> std::process::Output
 #[test]
 fn demo_assessment_agrees_with_sql_and_applies_once() {
     let tmp = tempfile::tempdir().unwrap();
-    let bundle = county_bundle(tmp.path());
-    let db = sqlite(tmp.path(), "x.db");
+    let db = imported_county_demo(tmp.path());
     let file = tmp.path().join("x.db");
-    let o = xplus(&db, &["import", bundle.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 
     let out = tmp.path().join("a");
     let o = assess(&db, &out, "2016", false);
@@ -324,10 +321,7 @@ fn demo_assessment_agrees_with_sql_and_applies_once() {
 #[test]
 fn a_year_without_a_poverty_line_is_refused_with_the_way_out() {
     let tmp = tempfile::tempdir().unwrap();
-    let bundle = county_bundle(tmp.path());
-    let db = sqlite(tmp.path(), "x.db");
-    let o = xplus(&db, &["import", bundle.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let db = imported_county_demo(tmp.path());
     let o = assess(&db, &tmp.path().join("a"), "2021", false);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("rules set poverty_line"), "{}", text(&o));

@@ -211,14 +211,10 @@ impl RecordSession for SqliteSession {
         let context = context.to_string();
         self.run(move |conn| {
             let context = || context.clone();
-            let mut stmt = conn
-                .prepare_cached(&text)
-                .map_err(sqlite_error_in(&context))?;
-            bind_args(&mut stmt, &args).map_err(sqlite_error_in(&context))?;
-            let mut rows = stmt.raw_query();
             let mut out = into;
             let width = out.width();
-            while let Some(r) = rows.next().map_err(sqlite_error_in(&context))? {
+            // Each row is pushed into `out`; the rows query_rows collects are of `()`.
+            query_rows(conn, &text, &args, &context, |r| {
                 for i in 0..width {
                     match r.get_ref(i).map_err(sqlite_error_in(&context))? {
                         ValueRef::Null => out.push_null(),
@@ -236,7 +232,8 @@ impl RecordSession for SqliteSession {
                         }
                     }
                 }
-            }
+                Ok(())
+            })?;
             Ok(out)
         })
         .await

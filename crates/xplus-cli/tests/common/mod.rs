@@ -61,6 +61,15 @@ pub fn county_bundle(dir: &Path) -> std::path::PathBuf {
     bundle
 }
 
+/// The county demo imported into `dir/x.db`; its database URL.
+pub fn imported_county_demo(dir: &Path) -> String {
+    let bundle = county_bundle(dir);
+    let db = sqlite(dir, "x.db");
+    let o = xplus(&db, &["import", bundle.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    db
+}
+
 pub fn sqlite(dir: &Path, name: &str) -> String {
     format!("sqlite://{}", dir.join(name).display())
 }

@@ -87,6 +87,17 @@ mod tests {
         pairs.iter().map(|(c, s)| (c.to_string(), *s)).collect()
     }
 
+    /// Criteria named by their codes (upper-cased) with the weights given.
+    fn weights(list: &[(&str, u32)]) -> Vec<Criterion> {
+        list.iter()
+            .map(|(code, weight)| Criterion {
+                code: code.to_string(),
+                name: code.to_uppercase(),
+                weight: *weight,
+            })
+            .collect()
+    }
+
     #[test]
     fn weighted_mean_in_hundredths_rounded_half_up() {
         let equal = default_criteria();
@@ -97,18 +108,7 @@ mod tests {
             ("vanguard", 86),
         ]);
         assert_eq!(weighted_total(&s, &equal), Ok(8525));
-        let weighted = vec![
-            Criterion {
-                code: "a".into(),
-                name: "A".into(),
-                weight: 2,
-            },
-            Criterion {
-                code: "b".into(),
-                name: "B".into(),
-                weight: 1,
-            },
-        ];
+        let weighted = weights(&[("a", 2), ("b", 1)]);
         // (2·90 + 1·85) / 3 = 88.333… → 88.33; (2·90 + 1·86) / 3 = 88.666… → 88.67.
         assert_eq!(
             weighted_total(&scores(&[("a", 90), ("b", 85)]), &weighted),
@@ -119,35 +119,13 @@ mod tests {
             Ok(8867)
         );
         // Exactly half a hundredth rounds up: (1·1 + 7·0) / 8 = 0.125 → 0.13.
-        let eighths = vec![
-            Criterion {
-                code: "a".into(),
-                name: "A".into(),
-                weight: 1,
-            },
-            Criterion {
-                code: "b".into(),
-                name: "B".into(),
-                weight: 7,
-            },
-        ];
+        let eighths = weights(&[("a", 1), ("b", 7)]);
         assert_eq!(
             weighted_total(&scores(&[("a", 1), ("b", 0)]), &eighths),
             Ok(13)
         );
         // A criterion of weight 0 counts for nothing and need not be scored.
-        let zero = vec![
-            Criterion {
-                code: "a".into(),
-                name: "A".into(),
-                weight: 1,
-            },
-            Criterion {
-                code: "b".into(),
-                name: "B".into(),
-                weight: 0,
-            },
-        ];
+        let zero = weights(&[("a", 1), ("b", 0)]);
         assert_eq!(weighted_total(&scores(&[("a", 100)]), &zero), Ok(10000));
         assert_eq!(
             weighted_total(&scores(&[("leadership", 90)]), &equal),

@@ -4,32 +4,13 @@
 //! household order.
 
 use super::assessment::{Facts, Standing, StoredOutcome};
+use super::assessment_apply::ASSESSMENT_OUTCOMES;
 use super::filter::{Arg, Filter};
-use super::shape::{column, shape};
 use super::{CompactRows, RecordSession};
 use crate::error::StoreError;
 use xplus_core::assessment::household::{HouseholdFacts, MemberFacts};
-use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 use xplus_core::registry::{HouseholdStatus, IdNumber, RegionCode, Schooling, YearlyIncome};
 use xplus_core::Fen;
-
-const STATUS: ColumnType = ColumnType::Enum(&HouseholdStatus::SPEC);
-
-static OUTCOME_FACTS: FileSpec = shape(
-    FileId::Households,
-    "assessment_later_outcomes",
-    "以后年度评估结果",
-    &[
-        column("household_id", ColumnType::Text),
-        column("year", ColumnType::Year),
-        column("outcome", ColumnType::Text),
-        column("reasons", ColumnType::Text),
-        column("previous_status", STATUS),
-        column("previous_exit_year", ColumnType::Year),
-        column("status", STATUS),
-        column("exit_year", ColumnType::Year),
-    ],
-);
 
 /// Which households the assessment reads.
 pub(super) enum FactsScope {
@@ -205,12 +186,13 @@ pub(super) async fn read_facts(
     let of_year = scope.households().and("o.year >= ?", vec![Arg::Int(y)]);
     let sql = format!(
         "SELECT o.household_id, o.year, o.outcome, o.reasons, o.previous_status, \
-         o.previous_exit_year, o.status, o.exit_year \
+         o.previous_exit_year, o.status, o.exit_year, o.decided_on \
          FROM assessment_outcomes o JOIN households h ON h.household_id = o.household_id{}",
         of_year.render_where(&mut || "?".into())
     );
     let args: Vec<Arg> = of_year.args().cloned().collect();
-    for r in s.query(&OUTCOME_FACTS, &sql, &args).await? {
+    // Read as the stored table's own shape (its last column, decided_on, is not used here).
+    for r in s.query(&ASSESSMENT_OUTCOMES, &sql, &args).await? {
         let Some(f) = r[0]
             .as_text()
             .and_then(|id| facts.binary_search_by(|f| f.id.as_str().cmp(id)).ok())
