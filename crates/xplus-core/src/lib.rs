@@ -14,6 +14,7 @@ pub mod labels;
 pub mod money;
 pub mod registry;
 pub mod report;
+pub mod rollup;
 pub mod rules;
 pub mod values;
 

@@ -157,6 +157,7 @@ impl Store for PgStore {
             actor: actor.to_string(),
             had_rows: HashMap::new(),
             pending: Vec::new(),
+            marked: Default::default(),
         }))
     }
 
@@ -288,7 +289,7 @@ impl Store for PgStore {
             .execute(&mut *tx)
             .await
             .context("等待其他写入完成 / waiting for another write to finish")?;
-        Ok(Box::new(PgSession::Writer(tx)))
+        Ok(Box::new(PgSession::Writer(tx, Default::default())))
     }
 
     async fn find_account(&self, name: &str) -> Result<Option<Account>, StoreError> {
@@ -366,6 +367,8 @@ struct PgImport {
     had_rows: HashMap<&'static str, bool>,
     /// Audit entries of changed rows, appended at the end of the import.
     pending: Vec<NewAudit>,
+    /// Counties already marked for a roll-up refresh.
+    marked: std::collections::HashSet<i64>,
 }
 
 impl PgImport {
@@ -437,6 +440,15 @@ impl ImportTx for PgImport {
             // Appended with the import's summary at the end: taking the audit head now would
             // hold up every other audited write for the whole import.
             self.pending.extend(changes);
+            for county in chunk.iter().filter_map(|r| sql::touched_county(file, r)) {
+                if self.marked.insert(county) {
+                    sqlx::query(&sql::mark_dirty("$1"))
+                        .bind(county)
+                        .execute(&mut *self.tx)
+                        .await
+                        .context(format!("写入 {} / writing {}", file.name, file.name))?;
+                }
+            }
         }
         Ok(())
     }

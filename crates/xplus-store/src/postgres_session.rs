@@ -12,13 +12,15 @@ use async_trait::async_trait;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::PgArguments;
 use sqlx::{PgConnection, PgPool, Postgres, Row as _, Transaction};
+use std::collections::HashSet;
 use xplus_core::audit::AuditEntry;
 use xplus_core::interchange::schema::HOUSEHOLDS;
 use xplus_core::interchange::{FileSpec, Value};
 
 pub(crate) enum PgSession {
     Reader(PoolConnection<Postgres>),
-    Writer(Transaction<'static, Postgres>),
+    /// With the counties already marked for a roll-up refresh in this transaction.
+    Writer(Transaction<'static, Postgres>, HashSet<i64>),
 }
 
 impl PgSession {
@@ -33,7 +35,7 @@ impl PgSession {
     fn conn(&mut self) -> &mut PgConnection {
         match self {
             PgSession::Reader(c) => c,
-            PgSession::Writer(t) => t,
+            PgSession::Writer(t, _) => t,
         }
     }
 }
@@ -185,6 +187,15 @@ impl RecordSession for PgSession {
             .collect()
     }
 
+    async fn execute(&mut self, sql: &str, args: &[Arg]) -> Result<u64, StoreError> {
+        let text = crate::records::render_marks(sql, &mut numbered());
+        let done = with_args(sqlx::query(&text), args)
+            .execute(self.conn())
+            .await
+            .context("写入汇总 / writing the roll-ups")?;
+        Ok(done.rows_affected())
+    }
+
     async fn upsert(&mut self, file: &'static FileSpec, row: Row) -> Result<(), StoreError> {
         let text = sql::upsert(file, 1, |n| format!("${n}"));
         let mut q = sqlx::query(&text);
@@ -197,12 +208,23 @@ impl RecordSession for PgSession {
         q.execute(self.conn())
             .await
             .context(format!("写入 {} / writing {}", file.name, file.name))?;
+        if let (Some(county), PgSession::Writer(tx, marked)) =
+            (sql::touched_county(file, &row), &mut *self)
+        {
+            if marked.insert(county) {
+                sqlx::query(&sql::mark_dirty("$1"))
+                    .bind(county)
+                    .execute(&mut **tx)
+                    .await
+                    .context(format!("写入 {} / writing {}", file.name, file.name))?;
+            }
+        }
         Ok(())
     }
 
     async fn append_audit(&mut self, entries: Vec<NewAudit>) -> Result<(), StoreError> {
         match self {
-            PgSession::Writer(tx) => append_in(tx, entries).await,
+            PgSession::Writer(tx, _) => append_in(tx, entries).await,
             PgSession::Reader(_) => Err(StoreError::Interrupted(
                 "只读连接不能写审计日志 / a reading session cannot write the audit log".into(),
             )),
@@ -247,7 +269,7 @@ impl RecordSession for PgSession {
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {
         match *self {
-            PgSession::Writer(tx) => tx.commit().await.context("提交 / committing"),
+            PgSession::Writer(tx, _) => tx.commit().await.context("提交 / committing"),
             PgSession::Reader(_) => Ok(()),
         }
     }

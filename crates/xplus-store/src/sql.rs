@@ -4,6 +4,26 @@
 use xplus_core::interchange::{ColumnType, CountyFrom, FileSpec};
 use xplus_core::registry::{Level, RegionCode};
 
+/// The county whose roll-ups a written row can change (issue 7): its county column, else the
+/// county of its village or region column. None for rows of no county (units, cadres, sessions,
+/// a city's or province's settings); what those change is marked by their writers.
+pub(crate) fn touched_county(file: &FileSpec, row: &crate::store::Row) -> Option<i64> {
+    if let Some(c) = row.county {
+        return Some(c.as_u64() as i64);
+    }
+    file.columns
+        .iter()
+        .zip(&row.values)
+        .filter(|(c, _)| matches!(c.en, "village_code" | "code" | "region_code"))
+        .find_map(|(_, v)| v.as_region()?.county())
+        .map(|c| c.as_u64() as i64)
+}
+
+/// Adds a county to those whose roll-ups are out of date, in the writer's transaction.
+pub(crate) fn mark_dirty(placeholder: &str) -> String {
+    format!("INSERT INTO rollup_dirty (county_code) VALUES ({placeholder}) ON CONFLICT DO NOTHING")
+}
+
 pub(crate) fn has_county(file: &FileSpec) -> bool {
     !matches!(file.county, CountyFrom::None)
 }

@@ -104,6 +104,8 @@ struct WriterState {
     actor: String,
     /// Per table: whether it had rows before this import (only then can a row be an update).
     had_rows: std::collections::HashMap<&'static str, bool>,
+    /// Counties already marked for a roll-up refresh.
+    marked: std::collections::HashSet<i64>,
 }
 
 /// The stored rows among `chunk`'s keys, by record key.
@@ -189,6 +191,13 @@ fn write(
         stmt.raw_execute().map_err(sqlite_error_in(&context))?;
         if !changes.is_empty() {
             append_in(conn, changes)?;
+        }
+        for county in chunk.iter().filter_map(|r| sql::touched_county(file, r)) {
+            if state.marked.insert(county) {
+                conn.prepare_cached(&sql::mark_dirty("?"))
+                    .and_then(|mut s| s.execute([county]))
+                    .map_err(sqlite_error_in(&context))?;
+            }
         }
     }
     Ok(())
@@ -328,6 +337,7 @@ impl BulkWriter {
                 let mut state = WriterState {
                     actor,
                     had_rows: std::collections::HashMap::new(),
+                    marked: Default::default(),
                 };
                 while let Some(command) = receiver.blocking_recv() {
                     match command {

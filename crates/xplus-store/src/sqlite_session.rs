@@ -42,6 +42,8 @@ pub(crate) struct SqliteSession {
     /// Where a reader's connection goes back to; `None` for a writer.
     readers: Option<Arc<Readers>>,
     _permit: Option<tokio::sync::OwnedSemaphorePermit>,
+    /// Counties already marked for a roll-up refresh in this transaction.
+    marked: std::collections::HashSet<i64>,
 }
 
 fn connect(file: &std::path::Path) -> Result<Connection, StoreError> {
@@ -82,6 +84,7 @@ impl SqliteSession {
             conn: Some(conn),
             readers: Some(readers),
             _permit: Some(permit),
+            marked: Default::default(),
         })
     }
 
@@ -93,6 +96,7 @@ impl SqliteSession {
             conn: Some(conn),
             readers: None,
             _permit: None,
+            marked: Default::default(),
         })
     }
 
@@ -287,7 +291,22 @@ impl RecordSession for SqliteSession {
         .await
     }
 
+    async fn execute(&mut self, sql: &str, args: &[Arg]) -> Result<u64, StoreError> {
+        let text = sql.to_string();
+        let args = args.to_vec();
+        self.run(move |conn| {
+            let context = || "写入汇总 / writing the roll-ups".to_string();
+            let mut stmt = conn
+                .prepare_cached(&text)
+                .map_err(sqlite_error_in(&context))?;
+            bind_args(&mut stmt, &args).map_err(sqlite_error_in(&context))?;
+            Ok(stmt.raw_execute().map_err(sqlite_error_in(&context))? as u64)
+        })
+        .await
+    }
+
     async fn upsert(&mut self, file: &'static FileSpec, row: Row) -> Result<(), StoreError> {
+        let dirty = sql::touched_county(file, &row).filter(|c| self.marked.insert(*c));
         self.run(move |conn| {
             let context = || format!("写入 {} / writing {}", file.name, file.name);
             let text = sql::upsert(file, 1, |_| "?".to_string());
@@ -304,6 +323,11 @@ impl RecordSession for SqliteSession {
                     .map_err(sqlite_error_in(&context))?;
             }
             stmt.raw_execute().map_err(sqlite_error_in(&context))?;
+            if let Some(county) = dirty {
+                conn.prepare_cached(&sql::mark_dirty("?"))
+                    .and_then(|mut s| s.execute([county]))
+                    .map_err(sqlite_error_in(&context))?;
+            }
             Ok(())
         })
         .await

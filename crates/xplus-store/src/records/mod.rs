@@ -15,6 +15,7 @@ mod backbone;
 mod chain;
 mod collective;
 mod compact;
+mod dashboard;
 mod dividends;
 mod education;
 mod entries;
@@ -29,6 +30,7 @@ mod report;
 mod responsibility;
 mod review;
 mod roll;
+mod rollup;
 mod rules;
 mod save;
 mod secretaries;
@@ -52,6 +54,7 @@ pub use collective::{
     HouseholdShares, ProjectView, VillageEconomy,
 };
 pub use compact::{CompactRow, CompactRows};
+pub use dashboard::{dashboard, Dashboard, RegionFigures};
 pub use dividends::{apply_dividends, dividends, Applied, DividendRun, ProjectDividends};
 pub use education::{coverage, training_of_year, CoverageView};
 pub use entries::{
@@ -86,6 +89,10 @@ pub use review::{
     ReviewRanking,
 };
 pub use roll::{attendance_roll, session_villages, RollHousehold, RollMember, SessionVillages};
+pub use rollup::{
+    dirty_counties, refresh_rollups, verify_rollups, Difference, FigureKey, Figures, Refreshed,
+    Verification,
+};
 pub use rules::{rule_book, set_rule};
 pub use save::{fingerprint, save_record, stale, FieldProblem, Saved};
 pub use secretaries::{secretaries_overview, SecretariesOverview};
@@ -141,6 +148,11 @@ pub trait RecordSession: Send {
         order: &str,
         page: Page,
     ) -> Result<Vec<HouseholdSummary>, StoreError>;
+
+    /// Runs a statement written by this module (`?` for `args`) that changes derived tables (the
+    /// roll-ups), never a record of a bundle file (those go through `upsert`, audited); returns
+    /// the rows it changed.
+    async fn execute(&mut self, sql: &str, args: &[Arg]) -> Result<u64, StoreError>;
 
     /// Inserts the row or updates the stored row with its key.
     async fn upsert(&mut self, file: &'static FileSpec, row: Row) -> Result<(), StoreError>;

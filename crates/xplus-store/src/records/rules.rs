@@ -131,5 +131,16 @@ pub async fn set_rule(store: &dyn Store, actor: &str, setting: &Setting) -> Resu
         new_values: Some(as_json(setting.value, &setting.source)),
     }])
     .await?;
+    // What the lines judge (empty-shell and strong villages) changes in every county below.
+    let (lo, hi) = match setting.region {
+        Some(r) => crate::sql::range_of(r.as_u64(), r.level()),
+        None => (0, u64::MAX >> 1),
+    };
+    s.execute(
+        "INSERT INTO rollup_dirty (county_code) SELECT code FROM regions \
+         WHERE level = 'county' AND code BETWEEN ? AND ? ON CONFLICT DO NOTHING",
+        &[Arg::Int(lo as i64), Arg::Int(hi as i64)],
+    )
+    .await?;
     s.commit().await
 }

@@ -1,0 +1,32 @@
+-- Roll-ups (issue 7): the dashboard's figures per village and summed up to town, county, city
+-- and province (xplus-core rollup.rs names the measures), so that a dashboard reads a few
+-- hundred stored numbers instead of rescanning the registry. year is 0 for a figure as recorded
+-- now; bucket is '' when the measure has none.
+CREATE TABLE rollups (
+    region_code INTEGER NOT NULL,
+    parent_code INTEGER NOT NULL,
+    measure TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    bucket TEXT NOT NULL,
+    value INTEGER NOT NULL,
+    PRIMARY KEY (region_code, measure, year, bucket)
+);
+-- A dashboard shows a region's children side by side.
+CREATE INDEX rollups_parent ON rollups (parent_code, measure, year);
+-- …and the incidence of every village within it.
+CREATE INDEX rollups_measure ON rollups (measure, year, region_code);
+
+-- Counties whose records changed since their roll-ups were computed: every write of a record
+-- that belongs to a county adds its county here in the same transaction, and the refresh
+-- recomputes those counties and removes them. A new database starts with every county.
+CREATE TABLE rollup_dirty (
+    county_code INTEGER NOT NULL PRIMARY KEY
+);
+INSERT INTO rollup_dirty (county_code) SELECT code FROM regions WHERE level = 'county';
+
+-- A household moved to another county leaves the old county's figures behind too.
+CREATE TRIGGER households_leave_county AFTER UPDATE OF county_code ON households
+WHEN NEW.county_code <> OLD.county_code
+BEGIN
+    INSERT INTO rollup_dirty (county_code) VALUES (OLD.county_code) ON CONFLICT DO NOTHING;
+END;

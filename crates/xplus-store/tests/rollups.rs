@@ -1,0 +1,216 @@
+//! Roll-ups and the dashboard through the store (SQLite, and PostgreSQL with
+//! XPLUS_TEST_DATABASE_URL): an import marks its counties, a refresh computes them, the dashboard
+//! agrees with the report computed from the records, a change marks its county again, and the
+//! verification recomputes everything and finds no difference.
+
+mod common;
+
+use chrono::NaiveDate;
+use common::*;
+use xplus_core::accounts::{Access, Role};
+use xplus_core::assessment::chain::Link;
+use xplus_core::registry::RegionCode;
+use xplus_core::rollup::Measure;
+use xplus_core::rules::{Parameter, Setting};
+use xplus_store::records;
+
+fn code(c: &str) -> RegionCode {
+    RegionCode::parse(c).unwrap()
+}
+
+#[tokio::test]
+async fn rollups_follow_the_records_and_agree_with_the_report() {
+    let db = TestDb::fresh().await;
+    let path = write_bundle(&db.dir().join("b"), &small_bundle());
+    assert!(import(&db, &path).await.errors.is_empty());
+    let store = db.store.as_ref();
+    let today = NaiveDate::from_ymd_opt(2017, 1, 10).unwrap();
+    let tianchang = code("341181000000");
+
+    // The import marked Tianchang; nothing is stored until a refresh.
+    assert_eq!(
+        records::dirty_counties(store).await.unwrap(),
+        vec![tianchang]
+    );
+    let v = records::verify_rollups(store, today).await.unwrap();
+    assert_eq!(v.pending, vec![tianchang]);
+    let done = records::refresh_rollups(store, today).await.unwrap();
+    assert_eq!(done.counties, 1);
+    assert!(done.rows > 0);
+    assert!(records::dirty_counties(store).await.unwrap().is_empty());
+    // A second refresh has nothing to do.
+    assert_eq!(
+        records::refresh_rollups(store, today)
+            .await
+            .unwrap()
+            .counties,
+        0
+    );
+
+    let all = Access::of_account("t", Role::Auditor, None, None);
+    let d = records::dashboard(store, &all, None)
+        .await
+        .unwrap()
+        .unwrap();
+    let report = records::year_report(store, &all, None, 2016, today)
+        .await
+        .unwrap();
+    let f = &d.region;
+    assert_eq!(
+        f.get(Measure::PoorHouseholds, 0, "") as u64,
+        report.households.poor
+    );
+    assert_eq!(
+        f.get(Measure::PoorPersons, 0, "") as u64,
+        report.persons.poor
+    );
+    assert_eq!(
+        f.get(Measure::MonitoredHouseholds, 0, "") as u64,
+        report.households.monitored
+    );
+    // H002 and H003 exited in 2015, with one and two members.
+    assert_eq!(f.by_year(Measure::ExitedHouseholds), vec![(2015, 2)]);
+    assert_eq!(f.by_year(Measure::ExitedPersons), vec![(2015, 3)]);
+    let (poor, remaining) = f.poor_villages(2016);
+    assert_eq!(
+        (poor as u64, remaining as u64),
+        (report.villages.poor, report.villages.remaining)
+    );
+    assert_eq!(
+        f.get(Measure::ChainPoor, 2016, "") as u64,
+        report.coverage.poor_at_start
+    );
+    assert_eq!(
+        f.get(Measure::ChainLink, 2016, Link::Trained.code()) as u64,
+        report.coverage.trained_in_year
+    );
+    assert_eq!(
+        f.get(Measure::ChainLink, 2016, Link::PairedCadre.code()) as u64,
+        report.coverage.paired_cadre
+    );
+    assert_eq!(
+        f.get(Measure::ChainFull, 2016, "") as u64,
+        report.coverage.full_chain
+    );
+    assert_eq!(
+        f.get(Measure::CollectiveReported, 2016, "") as u64,
+        report.collective.villages_reported
+    );
+    assert_eq!(
+        f.get(Measure::Strong, 2016, "") as u64,
+        report.collective.villages_over_100k
+    );
+    assert_eq!(f.get(Measure::EmptyShell, 2016, ""), 0);
+    // 2016 per head: H001 12,100/3 → 4,000–5,000; H002 5,800 → 5,000–6,000; H003 10,250 → ≥10,000.
+    assert_eq!(
+        f.buckets(Measure::IncomeBand, 2016),
+        vec![("2", 1), ("3", 1), ("6", 1)]
+    );
+    assert_eq!(
+        f.buckets(Measure::Cause, 0),
+        vec![("illness", 1), ("skills", 1)]
+    );
+    // The registry's child is the province; the villages carry their population.
+    assert_eq!(d.children.len(), 1);
+    assert_eq!(d.children[0].name, "安徽省");
+    assert_eq!(
+        d.villages
+            .iter()
+            .map(|(c, _, poor, pop)| (c.to_string(), *poor, *pop))
+            .collect::<Vec<_>>(),
+        vec![
+            ("341181100201".to_string(), 3, 1200),
+            ("341181100202".to_string(), 0, 900)
+        ]
+    );
+
+    // A county official sees the county with its town as the child.
+    let official = Access::of_account("t", Role::Official, Some(tianchang), None);
+    let d = records::dashboard(store, &official, None)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(d.region.name, "天长市");
+    assert_eq!(d.region.get(Measure::PoorHouseholds, 0, ""), 1);
+    assert_eq!(d.children.len(), 1);
+    assert_eq!(d.children[0].code, Some(code("341181100000")));
+    // …and not another county's, nor the city above.
+    assert!(
+        records::dashboard(store, &official, Some(code("341100000000")))
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let v = records::verify_rollups(store, today).await.unwrap();
+    assert!(v.pending.is_empty());
+    assert_eq!(v.counties, 1);
+    assert!(v.figures > 20, "{v:?}");
+    assert_eq!(v.differences, vec![]);
+
+    // A county line changes what is judged: the county is marked, and after a refresh 甲村
+    // (52,000 yuan) is an empty shell.
+    records::set_rule(
+        store,
+        "t",
+        &Setting {
+            parameter: Parameter::CollectiveIncomeMin,
+            region: Some(tianchang),
+            year: None,
+            value: 6_000_000,
+            source: "测试 / test".into(),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        records::dirty_counties(store).await.unwrap(),
+        vec![tianchang]
+    );
+    records::refresh_rollups(store, today).await.unwrap();
+    let d = records::dashboard(store, &all, None)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(d.region.get(Measure::EmptyShell, 2016, ""), 1);
+
+    // A household saved by the web form marks its county too; H001 exits in 2016.
+    let stored = records::household(store, &all_admin(), "H001", today)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut row = stored.household.clone();
+    row[3] = xplus_core::interchange::Value::Code("exited");
+    row[4] = xplus_core::interchange::Value::Int(2016);
+    records::save_record(
+        store,
+        &all_admin(),
+        &xplus_core::interchange::schema::HOUSEHOLDS,
+        row,
+        Some(stored.fingerprint.as_str()),
+        today,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        records::dirty_counties(store).await.unwrap(),
+        vec![tianchang]
+    );
+    records::refresh_rollups(store, today).await.unwrap();
+    let d = records::dashboard(store, &all, None)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(d.region.get(Measure::PoorHouseholds, 0, ""), 0);
+    assert_eq!(
+        d.region.by_year(Measure::ExitedHouseholds),
+        vec![(2015, 2), (2016, 1)]
+    );
+    let v = records::verify_rollups(store, today).await.unwrap();
+    assert_eq!(v.differences, vec![]);
+    db.cleanup().await;
+}
+
+fn all_admin() -> Access {
+    Access::of_account("admin", Role::Admin, None, None)
+}
