@@ -294,6 +294,7 @@ pub async fn run(
             &format!("the equity adjustment of {year} was recorded before; nothing written"),
         ),
     }
+    crate::commands::refresh_rollups(store.as_ref(), out).await?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -200,12 +200,21 @@ pub async fn run(command: Command, db: &str, out: &Output) -> Result<ExitCode, F
             region,
             from,
         } => crate::coverage::run(db, out, year, &path, region.as_deref(), from.as_deref()).await,
+        Command::Report { verify: true, .. } => crate::report::verify(db, out).await,
         Command::Report {
-            year,
-            format,
-            out: path,
+            year: Some(year),
+            format: Some(format),
+            out: Some(path),
             region,
+            verify: false,
         } => crate::report::run(db, out, year, format, &path, region.as_deref()).await,
+        Command::Report { .. } => Err(Failure {
+            code: 2,
+            parts: vec![
+                "请给出 --year、--format 和 --out，或 --verify / give --year, --format and --out, or --verify"
+                    .into(),
+            ],
+        }),
         Command::Dividends {
             year,
             out: path,
@@ -494,7 +503,29 @@ async fn import(
             report.warnings.len()
         ),
     );
+    refresh_rollups(store, out).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Brings the dashboard's roll-ups up to date after a command changed records, so that the
+/// first dashboard after it need not wait for the counties it touched.
+pub(crate) async fn refresh_rollups(store: &dyn Store, out: &Output) -> Result<(), Failure> {
+    let started = std::time::Instant::now();
+    let done = xplus_store::records::refresh_rollups(store, today()).await?;
+    if done.counties > 0 {
+        let ms = started.elapsed().as_millis();
+        out.say(
+            &format!(
+                "已更新 {} 个区县的汇总（{} 项，{ms} 毫秒）",
+                done.counties, done.rows
+            ),
+            &format!(
+                "roll-ups updated for {} counties ({} figures, {ms} ms)",
+                done.counties, done.rows
+            ),
+        );
+    }
+    Ok(())
 }
 
 pub(crate) async fn demo(

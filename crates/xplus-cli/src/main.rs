@@ -101,16 +101,19 @@ enum Command {
     },
     /// 年度报告：脱贫、出列、全链条覆盖、集体经济、产业就业、培训、农村居民收入 / the yearly report of headline figures
     Report {
-        #[arg(long)]
-        year: i32,
+        #[arg(long, required_unless_present = "verify")]
+        year: Option<i32>,
         /// json、xlsx 或 html（可打印，含图表）/ json, xlsx or html (printable, with charts)
-        #[arg(long, value_enum)]
-        format: ReportFormat,
-        #[arg(long)]
-        out: PathBuf,
+        #[arg(long, value_enum, required_unless_present = "verify")]
+        format: Option<ReportFormat>,
+        #[arg(long, required_unless_present = "verify")]
+        out: Option<PathBuf>,
         /// 只统计此区划 / only this region code
         #[arg(long)]
         region: Option<String>,
+        /// 从记录重新计算全部汇总并与已存汇总比较；有差异时退出码 1 / recompute every roll-up from the records and compare with the stored ones; exit 1 on a difference
+        #[arg(long, conflicts_with_all = ["year", "format", "out", "region"])]
+        verify: bool,
     },
     /// 集体收益分红：按年末持股以最大余额法分配 / split each project's income among share holders (rules.md §8)
     Dividends {

@@ -283,3 +283,87 @@ fn report_figures_agree_with_sql() {
     );
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
+
+/// The import leaves the roll-ups current: the province's stored figures equal counts over the
+/// records, `report --verify` finds nothing, and a figure altered behind xplus's back is found.
+#[test]
+fn verify_recomputes_the_rollups_and_finds_a_changed_figure() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = imported_county_demo(tmp.path());
+    let conn = Connection::open(tmp.path().join("x.db")).unwrap();
+    assert_eq!(count(&conn, "SELECT count(*) FROM rollup_dirty"), 0);
+    let stored = |measure: &str, year: i64| {
+        count(
+            &conn,
+            &format!(
+                "SELECT COALESCE(SUM(value), 0) FROM rollups WHERE parent_code = 0 \
+                 AND measure = '{measure}' AND year = {year}"
+            ),
+        )
+    };
+    assert_eq!(
+        stored("households.poor", 0),
+        count(
+            &conn,
+            "SELECT count(*) FROM households WHERE status IN ('poor', 'returned')"
+        )
+    );
+    assert_eq!(
+        stored("persons.poor", 0),
+        count(
+            &conn,
+            "SELECT count(*) FROM members m JOIN households h ON h.household_id = m.household_id \
+             WHERE h.status IN ('poor', 'returned')"
+        )
+    );
+    assert_eq!(
+        stored("households.exited", 2015),
+        count(
+            &conn,
+            "SELECT count(*) FROM households WHERE exit_year = 2015"
+        )
+    );
+    assert_eq!(
+        stored("villages.population", 0),
+        count(&conn, "SELECT SUM(population) FROM villages")
+    );
+    // Each county's figure is the sum of its villages'.
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT COALESCE(SUM(value), 0) FROM rollups WHERE measure = 'households.poor' \
+             AND region_code % 1000 <> 0"
+        ),
+        stored("households.poor", 0)
+    );
+
+    let o = xplus(&db, &["--lang", "en", "report", "--verify"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains(", 0 differ"), "{}", text(&o));
+
+    let village: i64 = conn
+        .query_row(
+            "SELECT region_code FROM rollups WHERE measure = 'households.poor' \
+             AND region_code % 1000 <> 0 ORDER BY region_code LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    conn.execute(
+        "UPDATE rollups SET value = value + 1 WHERE measure = 'households.poor' AND region_code = ?",
+        [village],
+    )
+    .unwrap();
+    let o = xplus(&db, &["--lang", "en", "report", "--verify"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!("region {village} households.poor")),
+        "{}",
+        text(&o)
+    );
+    assert!(text(&o).contains(", 1 differ"), "{}", text(&o));
+
+    // Without --verify the report still asks for its year, format and file.
+    let o = xplus(&db, &["report", "--year", "2016"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}

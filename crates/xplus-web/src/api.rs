@@ -322,6 +322,7 @@ async fn list(
         sort: text(&q.sort),
         desc: text(&q.desc),
         page: None,
+        ..Default::default()
     };
     let query = params.query()?;
     let per_page = q.per_page.unwrap_or(20).clamp(1, 100);

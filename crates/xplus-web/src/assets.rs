@@ -1,5 +1,5 @@
-//! Static files, embedded in the binary: htmx (npm package htmx.org, version in
-//! docs/web.md), the style sheet and the page script.
+//! Static files, embedded in the binary: htmx (npm package htmx.org) and Apache ECharts (npm
+//! package echarts; versions in docs/web.md), the style sheets and the page scripts.
 
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -10,6 +10,8 @@ const HTMX: &[u8] = include_bytes!("../assets/htmx.min.js");
 const CSS: &[u8] = include_bytes!("../assets/app.css");
 const JS: &[u8] = include_bytes!("../assets/app.js");
 const CARD_CSS: &[u8] = include_bytes!("../assets/card.css");
+const ECHARTS: &[u8] = include_bytes!("../assets/echarts.min.js");
+const DASHBOARD_JS: &[u8] = include_bytes!("../assets/dashboard.js");
 
 fn asset(kind: &'static str, body: &'static [u8]) -> impl IntoResponse {
     (
@@ -38,5 +40,13 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route(
             "/assets/app.js",
             get(|| async { asset("text/javascript; charset=utf-8", JS) }),
+        )
+        .route(
+            "/assets/echarts.min.js",
+            get(|| async { asset("text/javascript; charset=utf-8", ECHARTS) }),
+        )
+        .route(
+            "/assets/dashboard.js",
+            get(|| async { asset("text/javascript; charset=utf-8", DASHBOARD_JS) }),
         )
 }

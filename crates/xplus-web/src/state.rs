@@ -16,6 +16,8 @@ pub struct AppState {
     pub counts: Arc<CountCache>,
     pub sessions: Arc<SessionCache>,
     pub uploads: Arc<Mutex<HashMap<String, Upload>>>,
+    /// One refresh of the roll-ups at a time; the others wait for it and find nothing to do.
+    refreshing: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl FromRef<AppState> for Key {
@@ -39,7 +41,28 @@ impl AppState {
             counts: Arc::default(),
             sessions: Arc::default(),
             uploads: Arc::default(),
+            refreshing: Arc::default(),
         })
+    }
+
+    /// Folds the records changed since the last refresh into the roll-ups; the counties it
+    /// refreshed. A cheap look at the marks when nothing changed.
+    pub async fn refresh_rollups(
+        &self,
+        today: chrono::NaiveDate,
+    ) -> Result<usize, xplus_store::StoreError> {
+        if xplus_store::records::dirty_counties(self.store.as_ref())
+            .await?
+            .is_empty()
+        {
+            return Ok(0);
+        }
+        let _one = self.refreshing.lock().await;
+        Ok(
+            xplus_store::records::refresh_rollups(self.store.as_ref(), today)
+                .await?
+                .counties,
+        )
     }
 }
 

@@ -214,6 +214,13 @@ pub struct HouseholdQuery {
     pub cause: Option<PovertyCause>,
     /// A household number, a member's identity number or a member's name (whole).
     pub text: Option<String>,
+    /// Poor or returned (the dashboard's poor households).
+    pub poor: bool,
+    /// Exited in this year.
+    pub exit_year: Option<i32>,
+    /// (year, band): not removed, with a net income per head in the band of xplus-core's
+    /// `rollup::income_band` that year.
+    pub income_band: Option<(i32, usize)>,
     pub sort: HouseholdSort,
     pub descending: bool,
 }
@@ -226,6 +233,17 @@ impl HouseholdQuery {
         }
         if let Some(s) = self.status {
             f = f.and("status = ?", vec![Arg::Text(s.code().into())]);
+        }
+        if self.poor {
+            f = f.and("status IN ('poor', 'returned')", vec![]);
+        }
+        if let Some(y) = self.exit_year {
+            f = f.and("exit_year = ?", vec![Arg::Int(i64::from(y))]);
+        }
+        if let Some((year, band)) = self.income_band {
+            f = f
+                .and("status <> 'removed'", vec![])
+                .merge(income_in_band(year, band));
         }
         if let Some(c) = self.cause {
             // Causes are stored as codes joined by ';'.
@@ -249,6 +267,35 @@ impl HouseholdQuery {
         }
         f
     }
+}
+
+/// Households whose net income per head in `year` falls in `band`: the comparison of
+/// `rollup::income_band` (net ≥ floor × members, below the next floor × members) in SQL.
+fn income_in_band(year: i32, band: usize) -> Filter {
+    use xplus_core::rollup::INCOME_BAND_FLOORS_YUAN as FLOORS;
+    let members = "(SELECT COUNT(*) FROM members m WHERE m.household_id = i.household_id)";
+    let net = "(i.wage + i.production + i.property + i.transfer - i.production_cost)";
+    let mut sql = format!(
+        "household_id IN (SELECT i.household_id FROM incomes i WHERE i.year = ? AND {members} > 0"
+    );
+    let mut args = vec![Arg::Int(i64::from(year))];
+    if band > 0 {
+        if let Some(floor) = FLOORS.get(band) {
+            sql.push_str(&format!(" AND {net} >= ? * {members}"));
+            args.push(Arg::Int(floor * 100));
+        }
+    }
+    match FLOORS.get(band + 1) {
+        Some(next) => {
+            sql.push_str(&format!(" AND {net} < ? * {members}"));
+            args.push(Arg::Int(next * 100));
+        }
+        // Past the last band: nothing.
+        None if band >= FLOORS.len() => sql.push_str(" AND 1 = 0"),
+        None => {}
+    }
+    sql.push(')');
+    Filter::new().and(sql, args)
 }
 
 /// One line of the household list.

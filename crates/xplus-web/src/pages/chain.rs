@@ -37,6 +37,8 @@ pub struct GapLine {
 struct ChainPage {
     c: Chrome,
     year: i32,
+    /// The region the page is narrowed to, "" for the whole reach.
+    region: String,
     poor: u64,
     full: u64,
     links: Vec<(String, u64)>,
@@ -100,11 +102,18 @@ pub async fn page(
     Query(p): Query<YearParam>,
 ) -> Result<Response, WebError> {
     let year = super::assessment::assessment_year(&state, p.year.as_deref()).await?;
-    let view = records::full_chain(state.store.as_ref(), &user.access, year, today()).await?;
+    let view = records::full_chain(
+        state.store.as_ref(),
+        &super::narrowed(&user.access, p.region.as_deref())?,
+        year,
+        today(),
+    )
+    .await?;
     let gaps = view.gaps();
     html(&ChainPage {
         c: Chrome::new(l, &user, "chain"),
         year,
+        region: p.region_text(),
         poor: view.households.len() as u64,
         full: view.full(),
         links: Link::ALL
@@ -154,7 +163,13 @@ pub async fn export(
     Query(p): Query<YearParam>,
 ) -> Result<Response, WebError> {
     let year = super::assessment::assessment_year(&state, p.year.as_deref()).await?;
-    let view = records::full_chain(state.store.as_ref(), &user.access, year, today()).await?;
+    let view = records::full_chain(
+        state.store.as_ref(),
+        &super::narrowed(&user.access, p.region.as_deref())?,
+        year,
+        today(),
+    )
+    .await?;
     let next: Vec<String> = view
         .gaps()
         .iter()

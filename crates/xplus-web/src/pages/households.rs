@@ -30,6 +30,17 @@ pub struct ListParams {
     pub cause: String,
     #[serde(default)]
     pub q: String,
+    /// "1": poor or returned (a dashboard's drill-down).
+    #[serde(default)]
+    pub poor: String,
+    /// Exited in this year.
+    #[serde(default)]
+    pub exit_year: String,
+    /// With `band`: the income band of this year (xplus-core rollup).
+    #[serde(default)]
+    pub income_year: String,
+    #[serde(default)]
+    pub band: String,
     #[serde(default)]
     pub sort: String,
     #[serde(default)]
@@ -60,6 +71,22 @@ impl ListParams {
                 None => None,
             },
             text: text(&self.q),
+            poor: self.poor == "1",
+            exit_year: match text(&self.exit_year) {
+                Some(y) => Some(y.parse().map_err(|_| bad("exit_year", &y))?),
+                None => None,
+            },
+            income_band: match (text(&self.income_year), text(&self.band)) {
+                (Some(y), Some(b)) => Some((
+                    y.parse().map_err(|_| bad("income_year", &y))?,
+                    b.parse::<usize>()
+                        .ok()
+                        .filter(|b| *b < xplus_core::rollup::INCOME_BAND_FLOORS_YUAN.len())
+                        .ok_or_else(|| bad("band", &b))?,
+                )),
+                (None, None) => None,
+                _ => return Err(bad("income_year/band", "")),
+            },
             sort: match text(&self.sort) {
                 Some(s) => HouseholdSort::parse(&s).ok_or_else(|| bad("sort", &s))?,
                 None => HouseholdSort::default(),
@@ -78,11 +105,12 @@ impl ListParams {
             None => (self.sort_code().to_string(), self.desc == "1"),
         };
         format!(
-            "/households?region={}&status={}&cause={}&q={}&sort={}&desc={}&page={page}",
+            "/households?region={}&status={}&cause={}&q={}{}&sort={}&desc={}&page={page}",
             enc(&self.region),
             enc(&self.status),
             enc(&self.cause),
             enc(&self.q),
+            self.drill(),
             enc(&sort),
             if desc { "1" } else { "" }
         )
@@ -92,11 +120,48 @@ impl ListParams {
     pub fn export_link(&self) -> String {
         let enc = crate::forms::url_encode;
         format!(
-            "/households/export.xlsx?region={}&status={}&cause={}&q={}",
+            "/households/export.xlsx?region={}&status={}&cause={}&q={}{}",
             enc(&self.region),
             enc(&self.status),
             enc(&self.cause),
-            enc(&self.q)
+            enc(&self.q),
+            self.drill()
+        )
+    }
+
+    /// The dashboard's filters in words ("" without any).
+    pub fn drill_label(&self, l: Lang) -> String {
+        let mut parts = Vec::new();
+        if self.poor == "1" {
+            parts.push(l.t("贫困或返贫", "poor or returned").to_string());
+        }
+        if !self.exit_year.is_empty() {
+            parts.push(format!(
+                "{}{}",
+                l.t("脱贫年度 ", "exited in "),
+                self.exit_year
+            ));
+        }
+        if let Ok(band) = self.band.parse::<usize>() {
+            parts.push(format!(
+                "{} {} {}",
+                self.income_year,
+                l.t("人均纯收入（元）", "net income per head (yuan)"),
+                xplus_core::rollup::income_band_label(band)
+            ));
+        }
+        parts.join("；")
+    }
+
+    /// The dashboard's filters, kept across pages, sorts and the export.
+    fn drill(&self) -> String {
+        let enc = crate::forms::url_encode;
+        format!(
+            "&poor={}&exit_year={}&income_year={}&band={}",
+            enc(&self.poor),
+            enc(&self.exit_year),
+            enc(&self.income_year),
+            enc(&self.band)
         )
     }
 

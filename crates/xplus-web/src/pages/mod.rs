@@ -8,6 +8,7 @@ mod audit;
 mod backbone;
 pub(crate) mod chain;
 pub(crate) mod collective;
+mod dashboard;
 mod edit;
 mod education;
 pub(crate) mod entries;
@@ -37,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
         .route("/lang/{code}", get(switch_lang))
+        .route("/dashboard", get(dashboard::page))
         .route("/regions", get(regions::top))
         .route("/regions/{code}", get(regions::one))
         .route(
@@ -172,6 +174,36 @@ pub fn today() -> chrono::NaiveDate {
 #[derive(serde::Deserialize)]
 pub struct YearParam {
     pub year: Option<String>,
+    /// A region within the account's reach to narrow the page to (a dashboard's drill-down).
+    #[serde(default)]
+    pub region: Option<String>,
+}
+
+impl YearParam {
+    /// The region asked for, "" for none (for links that keep it).
+    pub fn region_text(&self) -> String {
+        self.region.clone().unwrap_or_default().trim().to_string()
+    }
+}
+
+/// `access` narrowed to `region` (a dashboard's drill-down); 403 outside the account's reach.
+pub fn narrowed(
+    access: &xplus_core::accounts::Access,
+    region: Option<&str>,
+) -> Result<xplus_core::accounts::Access, WebError> {
+    let Some(code) = region.map(str::trim).filter(|r| !r.is_empty()) else {
+        return Ok(access.clone());
+    };
+    let code = region_of(code)?;
+    if !access.covers_region(code) {
+        return Err(WebError::forbidden(format!(
+            "区划 {code} 不在您的范围内 / region {code} is outside your reach"
+        )));
+    }
+    Ok(xplus_core::accounts::Access {
+        scope: xplus_core::accounts::Scope::Region(code),
+        ..access.clone()
+    })
 }
 
 /// A village (or any region) code from a path, or 400.

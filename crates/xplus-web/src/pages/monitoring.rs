@@ -28,6 +28,8 @@ pub struct Shown {
 struct MonitoringPage {
     c: Chrome,
     year: i32,
+    /// The region the page is narrowed to, "" for the whole reach.
+    region: String,
     returned: usize,
     monitored: usize,
     risk_removed: usize,
@@ -69,10 +71,17 @@ pub async fn page(
     Query(p): Query<YearParam>,
 ) -> Result<Response, WebError> {
     let year = super::assessment::assessment_year(&state, p.year.as_deref()).await?;
-    let list = records::monitoring_list(state.store.as_ref(), &user.access, year, today()).await?;
+    let list = records::monitoring_list(
+        state.store.as_ref(),
+        &super::narrowed(&user.access, p.region.as_deref())?,
+        year,
+        today(),
+    )
+    .await?;
     html(&MonitoringPage {
         c: Chrome::new(l, &user, "monitoring"),
         year,
+        region: p.region_text(),
         returned: list.count(MonitoringOutcome::Returned),
         monitored: list.count(MonitoringOutcome::Monitored),
         risk_removed: list.count(MonitoringOutcome::RiskRemoved),
@@ -92,7 +101,13 @@ pub async fn export(
     Query(p): Query<YearParam>,
 ) -> Result<Response, WebError> {
     let year = super::assessment::assessment_year(&state, p.year.as_deref()).await?;
-    let list = records::monitoring_list(state.store.as_ref(), &user.access, year, today()).await?;
+    let list = records::monitoring_list(
+        state.store.as_ref(),
+        &super::narrowed(&user.access, p.region.as_deref())?,
+        year,
+        today(),
+    )
+    .await?;
     super::xlsx_download(format!("monitoring-{year}.xlsx"), move || {
         Ok(xplus_store::reports::monitoring_workbook(&list)?)
     })
