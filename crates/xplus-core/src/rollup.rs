@@ -86,7 +86,7 @@ pub fn income_band_label(i: usize) -> String {
         let s = y.to_string();
         let mut out = String::new();
         for (n, ch) in s.chars().enumerate() {
-            if n > 0 && (s.len() - n) % 3 == 0 {
+            if n > 0 && (s.len() - n).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(ch);

@@ -328,7 +328,7 @@ fn causes_chart(l: Lang, d: &Dashboard, region: &str) -> Chart {
             )
         })
         .collect();
-    causes.sort_by(|a, b| b.1.cmp(&a.1));
+    causes.sort_by_key(|c| std::cmp::Reverse(c.1));
     Chart {
         id: "causes",
         title: l
