@@ -23,7 +23,7 @@ for _ in $(seq 1 100); do curl -fs -o /dev/null http://127.0.0.1:$PORT/login && 
 csrf=$(curl -fs -c "$JAR" -b "$JAR" http://127.0.0.1:$PORT/login | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
 curl -fs -o /dev/null -c "$JAR" -b "$JAR" --data-urlencode "name=bench-dashboard" \
   --data-urlencode "password=$PASSWORD" --data-urlencode "_csrf=$csrf" http://127.0.0.1:$PORT/login
-COOKIE=$(awk '!/^#/ && NF >= 7 {printf "%s=%s; ", $6, $7}' "$JAR")
+COOKIE=$(sed 's/^#HttpOnly_//' "$JAR" | awk '!/^#/ && NF >= 7 {printf "%s=%s; ", $6, $7}')
 # One request first: it folds in any county still marked, so the load measures reading only.
 status=$(curl -s -o /tmp/dashboard.html -w '%{http_code}' -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT$PAGE")
 echo "first request: HTTP $status, $(wc -c </tmp/dashboard.html) bytes"

@@ -6,7 +6,18 @@ use axum_extra::extract::cookie::Key;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use xplus_core::registry::RegionCode;
+use xplus_store::records::Dashboard;
 use xplus_store::Store;
+
+/// A dashboard with the roll-ups' generation it was read at.
+type CachedDashboard = (i64, Arc<Dashboard>);
+
+/// Villages shown in a dashboard's incidence chart (the highest first).
+pub const TOP_VILLAGES: usize = 20;
+
+/// Dashboards kept in memory (one per region asked for; a county office asks for a handful).
+const DASHBOARDS_KEPT: usize = 2_000;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -18,6 +29,8 @@ pub struct AppState {
     pub uploads: Arc<Mutex<HashMap<String, Upload>>>,
     /// One refresh of the roll-ups at a time; the others wait for it and find nothing to do.
     refreshing: Arc<tokio::sync::Mutex<()>>,
+    /// Dashboards by region, with the roll-ups' generation they were read at.
+    dashboards: Arc<Mutex<HashMap<Option<RegionCode>, CachedDashboard>>>,
 }
 
 impl FromRef<AppState> for Key {
@@ -42,27 +55,48 @@ impl AppState {
             sessions: Arc::default(),
             uploads: Arc::default(),
             refreshing: Arc::default(),
+            dashboards: Arc::default(),
         })
     }
 
-    /// Folds the records changed since the last refresh into the roll-ups; the counties it
-    /// refreshed. A cheap look at the marks when nothing changed.
-    pub async fn refresh_rollups(
+    /// The dashboard of `region` (None: the whole registry) and the counties refreshed first.
+    /// Records changed since the last refresh are folded into the roll-ups first (one request at
+    /// a time does it); a dashboard read at the roll-ups' current generation is reused, so a
+    /// busy dashboard costs two small queries and the page.
+    pub async fn dashboard(
         &self,
+        region: Option<RegionCode>,
         today: chrono::NaiveDate,
-    ) -> Result<usize, xplus_store::StoreError> {
-        if xplus_store::records::dirty_counties(self.store.as_ref())
-            .await?
-            .is_empty()
-        {
-            return Ok(0);
+    ) -> Result<(Arc<Dashboard>, usize), xplus_store::StoreError> {
+        use xplus_store::records;
+        let store = self.store.as_ref();
+        let mut refreshed = 0;
+        let (mut generation, dirty) = records::rollup_state(store).await?;
+        if dirty {
+            let _one = self.refreshing.lock().await;
+            refreshed = records::refresh_rollups(store, today).await?.counties;
+            generation = records::rollup_state(store).await?.0;
         }
-        let _one = self.refreshing.lock().await;
-        Ok(
-            xplus_store::records::refresh_rollups(self.store.as_ref(), today)
-                .await?
-                .counties,
-        )
+        let cached = self
+            .dashboards
+            .lock()
+            .expect("dashboards")
+            .get(&region)
+            .filter(|(at, _)| *at == generation)
+            .map(|(_, d)| d.clone());
+        if let Some(d) = cached {
+            return Ok((d, refreshed));
+        }
+        let d = Arc::new(records::dashboard(store, region, TOP_VILLAGES).await?);
+        // Kept only when no refresh ran meanwhile (the rows read belong to one generation).
+        if records::rollup_state(store).await?.0 == generation {
+            let mut cache = self.dashboards.lock().expect("dashboards");
+            if cache.len() >= DASHBOARDS_KEPT {
+                cache.clear();
+            }
+            cache.insert(region, (generation, d.clone()));
+        }
+        Ok((d, refreshed))
     }
 }
 

@@ -16,6 +16,14 @@ CREATE INDEX rollups_parent ON rollups (parent_code, measure, year);
 -- …and the incidence of every village within it.
 CREATE INDEX rollups_measure ON rollups (measure, year, region_code);
 
+-- Grows with every refresh of a county, so what was read from the roll-ups (the dashboard's
+-- cache) stays valid while it stays the same.
+CREATE TABLE rollup_state (
+    id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+    generation INTEGER NOT NULL
+);
+INSERT INTO rollup_state (id, generation) VALUES (1, 0);
+
 -- Counties whose records changed since their roll-ups were computed: every write of a record
 -- that belongs to a county adds its county here in the same transaction, and the refresh
 -- recomputes those counties and removes them. A new database starts with every county.

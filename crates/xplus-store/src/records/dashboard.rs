@@ -5,12 +5,13 @@
 use super::filter::Arg;
 use super::read::names_of;
 use super::rollup::read_figures as stored;
+use super::CompactRows;
 use crate::error::StoreError;
 use crate::store::Store;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use xplus_core::accounts::{Access, Scope};
 use xplus_core::registry::{Level, RegionCode};
-use xplus_core::rollup::Measure;
+use xplus_core::rollup::{incidence_per_10k, Measure};
 
 /// The figures of one region (or of the whole registry).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -88,85 +89,122 @@ pub struct Dashboard {
     pub region: RegionFigures,
     /// Its children (towns of a county, …), in code order; the provinces for the whole registry.
     pub children: Vec<RegionFigures>,
-    /// Villages within the region with (poor persons, population), in code order.
-    pub villages: Vec<(RegionCode, String, i64, i64)>,
+    /// The villages within the region with the highest incidence (xplus-core
+    /// `rollup::incidence_per_10k`), highest first: (village, name, poor persons, population).
+    pub top_villages: Vec<(RegionCode, String, i64, i64)>,
 }
 
-/// The dashboard of `region` (None: the account's own region, or the whole registry), or None
-/// when the account does not reach it (a helper's reach is households, not regions).
+/// The region whose dashboard `access` sees when it asks for `requested`: Some(None) for the
+/// whole registry, None when the account does not reach it (a helper's reach is households).
+pub fn dashboard_region(
+    access: &Access,
+    requested: Option<RegionCode>,
+) -> Option<Option<RegionCode>> {
+    match (requested, &access.scope) {
+        (Some(r), _) if access.covers_region(r) => Some(Some(r)),
+        (Some(_), _) | (None, Scope::PairedWith(_)) => None,
+        (None, Scope::Region(r)) => Some(Some(*r)),
+        (None, Scope::Everywhere) => Some(None),
+    }
+}
+
+/// The dashboard of `region` (None: the whole registry) with its `top` villages by incidence.
+/// Who may see it is [`dashboard_region`]'s question.
 pub async fn dashboard(
     store: &dyn Store,
-    access: &Access,
     region: Option<RegionCode>,
-) -> Result<Option<Dashboard>, StoreError> {
-    let region = match (region, &access.scope) {
-        (Some(r), _) if access.covers_region(r) => Some(r),
-        (Some(_), _) | (None, Scope::PairedWith(_)) => return Ok(None),
-        (None, Scope::Region(r)) => Some(*r),
-        (None, Scope::Everywhere) => None,
-    };
+    top: usize,
+) -> Result<Dashboard, StoreError> {
     let mut s = store.read_session().await?;
     let s = s.as_mut();
     let code = region.map_or(0, |r| r.as_u64());
-    // The region's own rows and its children's (the registry's children are the provinces).
-    let rows = stored(
-        s,
-        "SELECT region_code, measure, year, bucket, value FROM rollups \
-         WHERE region_code = ? OR parent_code = ?",
-        &[Arg::Int(code as i64), Arg::Int(code as i64)],
-    )
-    .await?;
+    const COLUMNS: &str = "SELECT region_code, measure, year, bucket, value FROM rollups";
+    let code_arg = [Arg::Int(code as i64)];
     let mut own = RegionFigures {
         code: region,
         ..RegionFigures::default()
     };
-    let mut children: BTreeMap<u64, RegionFigures> = BTreeMap::new();
-    for ((r, measure, year, bucket), value) in rows {
-        if r == code {
+    if region.is_some() {
+        for ((_, measure, year, bucket), value) in
+            stored(s, &format!("{COLUMNS} WHERE region_code = ?"), &code_arg).await?
+        {
             own.add(measure, year, bucket, value);
-        } else {
-            let child = children.entry(r).or_insert_with(|| RegionFigures {
-                code: RegionCode::from_u64(r).ok(),
-                ..RegionFigures::default()
-            });
-            child.add(measure, year, bucket.clone(), value);
-            if region.is_none() {
-                own.add(measure, year, bucket, value);
-            }
+        }
+    }
+    let mut children: BTreeMap<u64, RegionFigures> = BTreeMap::new();
+    for ((r, measure, year, bucket), value) in
+        stored(s, &format!("{COLUMNS} WHERE parent_code = ?"), &code_arg).await?
+    {
+        let child = children.entry(r).or_insert_with(|| RegionFigures {
+            code: RegionCode::from_u64(r).ok(),
+            ..RegionFigures::default()
+        });
+        child.add(measure, year, bucket.clone(), value);
+        // The whole registry is the sum of its provinces.
+        if region.is_none() {
+            own.add(measure, year, bucket, value);
         }
     }
 
-    // Villages' poor persons and population: two measures over the region's range.
+    // Villages' poor persons and population: two measures over the region's range (an index
+    // range each); only the highest incidences are named.
     let (lo, hi) = match region {
         Some(r) => crate::sql::range_of(r.as_u64(), r.level()),
         None => (0, u64::MAX >> 1),
     };
-    let mut villages: BTreeMap<u64, (i64, i64)> = BTreeMap::new();
-    for ((r, measure, _, _), value) in stored(
-        s,
-        "SELECT region_code, measure, year, bucket, value FROM rollups \
-         WHERE measure IN (?, ?) AND year = 0 AND region_code BETWEEN ? AND ?",
-        &[
-            Arg::Text(Measure::PoorPersons.code().into()),
-            Arg::Text(Measure::Population.code().into()),
-            Arg::Int(lo as i64),
-            Arg::Int(hi as i64),
-        ],
-    )
-    .await?
-    {
-        if !RegionCode::from_u64(r).is_ok_and(|c| c.level() == Level::Village) {
-            continue;
-        }
-        let entry = villages.entry(r).or_default();
-        if measure == Measure::PoorPersons {
-            entry.0 = value;
-        } else {
-            entry.1 = value;
+    let mut villages: HashMap<u64, (i64, i64)> = HashMap::new();
+    for (measure, slot) in [(Measure::PoorPersons, 0), (Measure::Population, 1)] {
+        let rows = s
+            .query_compact(
+                "读取村汇总 / reading the villages' roll-ups",
+                "SELECT region_code, value FROM rollups \
+                 WHERE measure = ? AND year = 0 AND region_code BETWEEN ? AND ?",
+                &[
+                    Arg::Text(measure.code().into()),
+                    Arg::Int(lo as i64),
+                    Arg::Int(hi as i64),
+                ],
+                CompactRows::with_capacity(2, 0, 0),
+            )
+            .await?;
+        for r in rows.rows() {
+            let (Some(v), Some(value)) = (r.int(0), r.int(1)) else {
+                continue;
+            };
+            if RegionCode::from_u64(v as u64).is_ok_and(|c| c.level() == Level::Village) {
+                let entry = villages.entry(v as u64).or_default();
+                if slot == 0 {
+                    entry.0 = value;
+                } else {
+                    entry.1 = value;
+                }
+            }
         }
     }
+    let mut ranked: Vec<(i64, i64, u64, i64, i64)> = villages
+        .into_iter()
+        .filter_map(|(v, (poor, population))| {
+            Some((
+                incidence_per_10k(poor, population)?,
+                poor,
+                v,
+                poor,
+                population,
+            ))
+        })
+        .collect();
+    ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    ranked.truncate(top);
 
-    let names = names_of(s, code_list(region, &children, &villages)).await?;
+    let names = names_of(
+        s,
+        region
+            .map(|r| r.as_u64())
+            .into_iter()
+            .chain(children.keys().copied())
+            .chain(ranked.iter().map(|v| v.2)),
+    )
+    .await?;
     let name = |c: u64| names.get(&c).cloned().unwrap_or_else(|| c.to_string());
     own.name = match region {
         Some(r) => name(r.as_u64()),
@@ -179,28 +217,15 @@ pub async fn dashboard(
             c
         })
         .collect();
-    let villages = villages
+    let top_villages = ranked
         .into_iter()
-        .filter_map(|(v, (poor, population))| {
+        .filter_map(|(_, _, v, poor, population)| {
             Some((RegionCode::from_u64(v).ok()?, name(v), poor, population))
         })
         .collect();
-    Ok(Some(Dashboard {
+    Ok(Dashboard {
         region: own,
         children,
-        villages,
-    }))
-}
-
-fn code_list(
-    region: Option<RegionCode>,
-    children: &BTreeMap<u64, RegionFigures>,
-    villages: &BTreeMap<u64, (i64, i64)>,
-) -> Vec<u64> {
-    region
-        .map(|r| r.as_u64())
-        .into_iter()
-        .chain(children.keys().copied())
-        .chain(villages.keys().copied())
-        .collect()
+        top_villages,
+    })
 }

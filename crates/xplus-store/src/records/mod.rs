@@ -54,7 +54,7 @@ pub use collective::{
     HouseholdShares, ProjectView, VillageEconomy,
 };
 pub use compact::{CompactRow, CompactRows};
-pub use dashboard::{dashboard, Dashboard, RegionFigures};
+pub use dashboard::{dashboard, dashboard_region, Dashboard, RegionFigures};
 pub use dividends::{apply_dividends, dividends, Applied, DividendRun, ProjectDividends};
 pub use education::{coverage, training_of_year, CoverageView};
 pub use entries::{
@@ -90,8 +90,8 @@ pub use review::{
 };
 pub use roll::{attendance_roll, session_villages, RollHousehold, RollMember, SessionVillages};
 pub use rollup::{
-    dirty_counties, refresh_rollups, verify_rollups, Difference, FigureKey, Figures, Refreshed,
-    Verification,
+    dirty_counties, refresh_rollups, rollup_state, verify_rollups, Difference, FigureKey, Figures,
+    Refreshed, Verification,
 };
 pub use rules::{rule_book, set_rule};
 pub use save::{fingerprint, save_record, stale, FieldProblem, Saved};

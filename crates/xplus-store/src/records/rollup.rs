@@ -404,6 +404,27 @@ async fn counties_in(s: &mut dyn RecordSession, sql: &str) -> Result<Vec<RegionC
         .collect())
 }
 
+/// The roll-ups' generation (it grows with every refresh of a county) and whether any county is
+/// marked for a refresh: what a reader of the roll-ups checks before trusting what it read.
+pub async fn rollup_state(store: &dyn Store) -> Result<(i64, bool), StoreError> {
+    let mut s = store.read_session().await?;
+    let generation = s
+        .query(
+            &CODES,
+            "SELECT generation FROM rollup_state WHERE id = 1",
+            &[],
+        )
+        .await?
+        .first()
+        .and_then(|r| r[0].as_int())
+        .unwrap_or(0);
+    let dirty = !s
+        .query(&CODES, "SELECT county_code FROM rollup_dirty LIMIT 1", &[])
+        .await?
+        .is_empty();
+    Ok((generation, dirty))
+}
+
 /// Recomputes the roll-ups of every marked county, one county per write transaction.
 pub async fn refresh_rollups(store: &dyn Store, today: NaiveDate) -> Result<Refreshed, StoreError> {
     let counties = dirty_counties(store).await?;
@@ -443,6 +464,11 @@ pub async fn refresh_rollups(store: &dyn Store, today: NaiveDate) -> Result<Refr
         }
         s.execute("DELETE FROM rollup_dirty WHERE county_code = ?", &[c])
             .await?;
+        s.execute(
+            "UPDATE rollup_state SET generation = generation + 1 WHERE id = 1",
+            &[],
+        )
+        .await?;
         s.commit().await?;
         done.counties += 1;
     }

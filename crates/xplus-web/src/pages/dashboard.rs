@@ -20,9 +20,6 @@ use xplus_core::registry::{Level, PovertyCause};
 use xplus_core::rollup::{incidence_per_10k, income_band_label, Measure, INCOME_BAND_FLOORS_YUAN};
 use xplus_store::records::{self, Dashboard, RegionFigures};
 
-/// Villages shown in the incidence chart (the highest first).
-const TOP_VILLAGES: usize = 20;
-
 #[derive(serde::Deserialize, Default)]
 pub struct DashboardParams {
     #[serde(default)]
@@ -102,13 +99,13 @@ pub async fn page(
         Some(r) => Some(region_of(r)?),
         None => None,
     };
-    // Changes since the last refresh are folded in first (one request at a time does it).
-    let pending = state.refresh_rollups(today()).await?;
-    let Some(d) = records::dashboard(state.store.as_ref(), &user.access, region).await? else {
+    let Some(region) = records::dashboard_region(&user.access, region) else {
         return Err(WebError::forbidden(
             "看板按区划统计，您的账号不在此范围 / the dashboard is by region, outside your reach",
         ));
     };
+    let (d, pending) = state.dashboard(region, today()).await?;
+    let d = d.as_ref();
     let years = d.region.years();
     let year = match p.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
         Some(y) => y
@@ -134,14 +131,14 @@ pub async fn page(
         year,
         years,
         up,
-        facts: facts(l, &d, &code, year),
+        facts: facts(l, d, &code, year),
         charts: vec![
-            exits_chart(l, &d, &code),
-            causes_chart(l, &d, &code),
-            coverage_chart(l, &d, year),
-            incidence_chart(l, &d),
-            income_chart(l, &d, &code, year),
-            collective_chart(l, &d, year),
+            exits_chart(l, d, &code),
+            causes_chart(l, d, &code),
+            coverage_chart(l, d, year),
+            incidence_chart(l, d),
+            income_chart(l, d, &code, year),
+            collective_chart(l, d, year),
         ],
         pending,
     })
@@ -427,8 +424,8 @@ fn coverage_chart(l: Lang, d: &Dashboard, year: i32) -> Chart {
 }
 
 fn incidence_chart(l: Lang, d: &Dashboard) -> Chart {
-    let mut villages: Vec<(&str, i64, i64, String)> = d
-        .villages
+    let villages: Vec<(&str, i64, i64, String)> = d
+        .top_villages
         .iter()
         .filter_map(|(code, name, poor, population)| {
             Some((
@@ -439,8 +436,6 @@ fn incidence_chart(l: Lang, d: &Dashboard) -> Chart {
             ))
         })
         .collect();
-    villages.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)));
-    villages.truncate(TOP_VILLAGES);
     Chart {
         id: "incidence",
         title: l

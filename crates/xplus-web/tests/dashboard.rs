@@ -1,0 +1,75 @@
+//! The dashboard over HTTP: each account sees its own region (a county its towns, the registry
+//! its provinces), a region out of reach and a helper's account are refused, a record saved by
+//! the form shows on the next dashboard, and the drill-down lists narrow to the region asked.
+
+mod common;
+
+use common::App;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dashboards_by_reach_follow_the_records_and_drill_down() {
+    let app = App::start().await;
+    let admin = app.sign_in("admin").await;
+    let tianchang = app.sign_in("tianchang").await;
+    let xijian = app.sign_in("xijian").await;
+    let helper = app.sign_in("zhaojun").await;
+
+    // The registry: H001 (天长) and H101 (琅琊) are poor.
+    let page = app.page_text(&admin, "/dashboard").await;
+    assert!(
+        page.contains("id=\"fact-poor-households\" href=\"/households?region=&#38;poor=1\">2<"),
+        "{page}"
+    );
+    assert!(page.contains("安徽省"), "{page}");
+    assert!(page.contains("data-chart="), "{page}");
+
+    // Tianchang's official: the county, its town as the child, H001 alone.
+    let page = app.page_text(&tianchang, "/dashboard").await;
+    assert!(page.contains("数据看板 · 天长市"), "{page}");
+    assert!(page.contains("poor=1\">1<"), "{page}");
+    assert!(page.contains("天长街道"), "{page}");
+    assert!(!page.contains("西涧街道"), "{page}");
+
+    // Out of reach: another county, the city above; a helper has no region at all.
+    for path in [
+        "/dashboard?region=341102000000",
+        "/dashboard?region=341100000000",
+    ] {
+        assert_eq!(app.get(&tianchang, path).await.status(), 403, "{path}");
+    }
+    assert_eq!(app.get(&helper, "/dashboard").await.status(), 403);
+    assert_eq!(
+        app.get(&admin, "/dashboard?region=34118").await.status(),
+        400
+    );
+    // The drill-down pages narrow to a region within reach, and refuse one outside it.
+    assert_eq!(
+        app.get(&xijian, "/chain?year=2016&region=341181000000")
+            .await
+            .status(),
+        403
+    );
+    let chain = app
+        .page_text(&admin, "/chain?year=2016&region=341102000000")
+        .await;
+    assert!(chain.contains("region=341102000000"), "{chain}");
+    assert!(!chain.contains("甲村"), "{chain}");
+
+    // H101 exits in 2016 through the form: the next dashboard counts it.
+    let fingerprint = app.fingerprint("H101").await;
+    let form = common::household_form(
+        &xijian.csrf,
+        &fingerprint,
+        "341102001001",
+        &[("status", "exited"), ("exit_year", "2016")],
+    );
+    let res = app.post_form(&xijian, "/households/H101/edit", &form).await;
+    assert_eq!(res.status().as_u16(), 303);
+    let page = app.page_text(&xijian, "/dashboard?year=2016").await;
+    assert!(page.contains("id=\"fact-exited-households\" href=\"/households?region=341102001000&#38;exit_year=2016\">1<"), "{page}");
+    let list = app
+        .page_text(&xijian, "/households?region=341102001000&exit_year=2016")
+        .await;
+    assert!(list.contains("H101"), "{list}");
+    app.cleanup().await;
+}
