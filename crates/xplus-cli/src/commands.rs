@@ -508,10 +508,21 @@ async fn import(
 }
 
 /// Brings the dashboard's roll-ups up to date after a command changed records, so that the
-/// first dashboard after it need not wait for the counties it touched.
+/// first dashboard after it need not wait for the counties it touched. The records are already
+/// committed: a failure here is reported, and the next refresh (the server, `report --verify`)
+/// takes the counties still marked.
 pub(crate) async fn refresh_rollups(store: &dyn Store, out: &Output) -> Result<(), Failure> {
     let started = std::time::Instant::now();
-    let done = xplus_store::records::refresh_rollups(store, today()).await?;
+    let done = match xplus_store::records::refresh_rollups(store, today()).await {
+        Ok(done) => done,
+        Err(e) => {
+            out.say(
+                &format!("汇总未能更新（记录已保存，看板打开时会再更新）：{e}"),
+                &format!("the roll-ups were not updated (the records are saved; the dashboard will update them): {e}"),
+            );
+            return Ok(());
+        }
+    };
     if done.counties > 0 {
         let ms = started.elapsed().as_millis();
         out.say(

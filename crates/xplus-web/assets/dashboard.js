@@ -13,7 +13,8 @@
     var valueAxis = { type: "value", minInterval: 1 };
     chart.setOption({
       animation: false,
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      // richText: the HTML tooltip writes style attributes, which the page's policy forbids.
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: "richText" },
       legend: { show: spec.series.length > 1, top: 0 },
       grid: { left: 8, right: 16, top: spec.series.length > 1 ? 32 : 12, bottom: 8, containLabel: true },
       xAxis: spec.horizontal ? valueAxis : categoryAxis,

@@ -75,7 +75,11 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     store: Arc<dyn Store>,
 ) -> Result<(), xplus_store::StoreError> {
-    let app = router(store).await?;
+    let state = AppState::new(store).await?;
+    // Counties marked before the server started (an upgraded database, a command that stopped
+    // before its refresh) are summed while the server already answers.
+    state.refresh_in_background(chrono::Local::now().date_naive());
+    let app = routes(state);
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),

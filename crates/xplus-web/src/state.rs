@@ -13,6 +13,15 @@ use xplus_store::Store;
 /// A dashboard with the roll-ups' generation it was read at.
 type CachedDashboard = (i64, Arc<Dashboard>);
 
+/// What a dashboard request did about marked counties.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Freshness {
+    /// Counties this request refreshed first.
+    pub refreshed: usize,
+    /// Another refresh is running: some figures may not include the latest changes yet.
+    pub updating: bool,
+}
+
 /// Villages shown in a dashboard's incidence chart (the highest first).
 pub const TOP_VILLAGES: usize = 20;
 
@@ -67,15 +76,21 @@ impl AppState {
         &self,
         region: Option<RegionCode>,
         today: chrono::NaiveDate,
-    ) -> Result<(Arc<Dashboard>, usize), xplus_store::StoreError> {
+    ) -> Result<(Arc<Dashboard>, Freshness), xplus_store::StoreError> {
         use xplus_store::records;
         let store = self.store.as_ref();
-        let mut refreshed = 0;
-        let (mut generation, dirty) = records::rollup_state(store).await?;
+        let mut fresh = Freshness::default();
+        let (mut generation, mut dirty) = records::rollup_state(store).await?;
         if dirty {
-            let _one = self.refreshing.lock().await;
-            refreshed = records::refresh_rollups(store, today).await?.counties;
-            generation = records::rollup_state(store).await?.0;
+            // A long refresh (after an import, a new database) is not waited for: the stored
+            // figures are shown, marked as being brought up to date.
+            match self.refreshing.try_lock() {
+                Ok(_one) => {
+                    fresh.refreshed = records::refresh_rollups(store, today).await?.counties;
+                    (generation, dirty) = records::rollup_state(store).await?;
+                }
+                Err(_) => fresh.updating = true,
+            }
         }
         let cached = self
             .dashboards
@@ -84,19 +99,34 @@ impl AppState {
             .get(&region)
             .filter(|(at, _)| *at == generation)
             .map(|(_, d)| d.clone());
-        if let Some(d) = cached {
-            return Ok((d, refreshed));
+        if let Some(d) = cached.filter(|_| !dirty) {
+            return Ok((d, fresh));
         }
         let d = Arc::new(records::dashboard(store, region, TOP_VILLAGES).await?);
-        // Kept only when no refresh ran meanwhile (the rows read belong to one generation).
-        if records::rollup_state(store).await?.0 == generation {
+        // Kept only when up to date and no refresh ran meanwhile (the rows read belong to one
+        // generation).
+        if !dirty && records::rollup_state(store).await?.0 == generation {
             let mut cache = self.dashboards.lock().expect("dashboards");
             if cache.len() >= DASHBOARDS_KEPT {
                 cache.clear();
             }
             cache.insert(region, (generation, d.clone()));
         }
-        Ok((d, refreshed))
+        Ok((d, fresh))
+    }
+
+    /// Brings the roll-ups up to date in the background (a server starting on a database with
+    /// counties marked, e.g. after the migration that added them); dashboards meanwhile show the
+    /// stored figures with a note.
+    pub fn refresh_in_background(&self, today: chrono::NaiveDate) {
+        let state = self.clone();
+        tokio::spawn(async move {
+            let _one = state.refreshing.lock().await;
+            match xplus_store::records::refresh_rollups(state.store.as_ref(), today).await {
+                Ok(done) => tracing::info!(counties = done.counties, "roll-ups refreshed"),
+                Err(e) => tracing::warn!("roll-up refresh failed: {e}"),
+            }
+        });
     }
 }
 

@@ -30,6 +30,29 @@ async fn dashboards_by_reach_follow_the_records_and_drill_down() {
     assert!(page.contains("天长街道"), "{page}");
     assert!(!page.contains("西涧街道"), "{page}");
 
+    // The drill-down lists count what they list: Tianchang has H001 (poor) and H002 (exited in
+    // 2015); each filter has its own total, not the one of the list read before it.
+    for (path, want) in [
+        ("/households?region=341181000000", 2),
+        ("/households?region=341181000000&poor=1", 1),
+        ("/households?region=341181000000&exit_year=2015", 1),
+        ("/households?region=341181000000&exit_year=2014", 0),
+        ("/households?region=341181000000&income_year=2016&band=4", 1),
+        ("/households?region=341181000000&income_year=2016&band=3", 0),
+    ] {
+        let page = app.page_text(&tianchang, path).await;
+        assert!(
+            page.contains(&format!("<strong id=\"total\">{want}</strong>")),
+            "{path}: {page}"
+        );
+    }
+    assert_eq!(
+        app.get(&tianchang, "/households?income_year=2016&band=9")
+            .await
+            .status(),
+        400
+    );
+
     // Out of reach: another county, the city above; a helper has no region at all.
     for path in [
         "/dashboard?region=341102000000",

@@ -30,9 +30,45 @@ pub type FigureKey = (u64, Measure, i32, String);
 /// Figures by key; a missing key is zero.
 pub type Figures = BTreeMap<FigureKey, i64>;
 
-/// The years whose §6 coverage is kept: those with income records in the county, at most this
-/// many of the latest (each year is one reading of the full chain).
-const COVERAGE_YEARS: usize = 6;
+/// The years whose §6 coverage is kept: this many up to the latest year with income records in
+/// the registry, the same for every county so that their sums are whole (each year is one
+/// reading of the full chain).
+const COVERAGE_YEARS: i32 = 6;
+
+fn coverage_years(until: i32) -> impl Iterator<Item = i32> {
+    (until - COVERAGE_YEARS + 1..=until).filter(move |_| until > 0)
+}
+
+/// The latest year with income records anywhere (0 without any): one index search per county.
+async fn latest_income_year(s: &mut dyn RecordSession) -> Result<i32, StoreError> {
+    let mut latest = 0;
+    for county in counties_in(s, "SELECT code FROM regions WHERE level = 'county'").await? {
+        let rows = s
+            .query(
+                &YEAR,
+                "SELECT MAX(year) FROM incomes WHERE county_code = ?",
+                &[Arg::Int(county.as_u64() as i64)],
+            )
+            .await?;
+        if let Some(y) = rows.first().and_then(|r| r[0].as_int()) {
+            latest = latest.max(y as i32);
+        }
+    }
+    Ok(latest)
+}
+
+/// The coverage window the stored roll-ups were computed with.
+async fn stored_coverage_until(s: &mut dyn RecordSession) -> Result<i32, StoreError> {
+    Ok(s.query(
+        &YEAR,
+        "SELECT coverage_until FROM rollup_state WHERE id = 1",
+        &[],
+    )
+    .await?
+    .first()
+    .and_then(|r| r[0].as_int())
+    .unwrap_or(0) as i32)
+}
 
 /// Rows per INSERT: six parameters each, well under both backends' limits.
 const INSERT_ROWS: usize = 150;
@@ -55,6 +91,14 @@ static CODES: FileSpec = shape(
     "rollup_counties",
     "区县",
     &[column("county_code", COUNT)],
+);
+
+/// A year (INTEGER on both backends, unlike the BIGINT codes).
+static YEAR: FileSpec = shape(
+    FileId::Incomes,
+    "rollup_year",
+    "年度",
+    &[column("year", ColumnType::Year)],
 );
 
 static COLLECTIVE: FileSpec = shape(
@@ -89,6 +133,7 @@ pub(super) async fn county_figures(
     s: &mut dyn RecordSession,
     county: RegionCode,
     book: &RuleBook,
+    coverage_until: i32,
     today: NaiveDate,
 ) -> Result<Figures, StoreError> {
     let c = Arg::Int(county.as_u64() as i64);
@@ -167,12 +212,10 @@ pub(super) async fn county_figures(
             CompactRows::with_capacity(3, 0, 0),
         )
         .await?;
-    let mut income_years = BTreeSet::new();
     for r in rows.rows() {
         let (Some(id), Some(year), Some(net)) = (r.text(0), r.int(1), r.int(2)) else {
             continue;
         };
-        income_years.insert(year as i32);
         let Some(&(village, persons, true)) = homes.get(id) else {
             continue;
         };
@@ -191,8 +234,11 @@ pub(super) async fn county_figures(
     let rows = s
         .query_compact(
             "汇总返贫 / counting returns",
-            "SELECT household_id, year FROM assessment_outcomes \
-             WHERE county_code = ? AND outcome = 'returned'",
+            // By the households of the county now: an outcome keeps the county the household
+            // had when it was recorded.
+            "SELECT o.household_id, o.year FROM assessment_outcomes o \
+             JOIN households h ON h.household_id = o.household_id \
+             WHERE h.county_code = ? AND o.outcome = 'returned'",
             std::slice::from_ref(&c),
             CompactRows::with_capacity(2, 0, 0),
         )
@@ -299,7 +345,8 @@ pub(super) async fn county_figures(
     let rows = s
         .query_compact(
             "汇总分红 / counting dividends",
-            "SELECT household_id, year, amount FROM dividend_payments WHERE county_code = ?",
+            "SELECT d.household_id, d.year, d.amount FROM dividend_payments d \
+             JOIN households h ON h.household_id = d.household_id WHERE h.county_code = ?",
             std::slice::from_ref(&c),
             CompactRows::with_capacity(3, 0, 0),
         )
@@ -333,7 +380,7 @@ pub(super) async fn county_figures(
     }
 
     let scope = Filter::new().and("county_code = ?", vec![c.clone()]);
-    for &year in income_years.iter().rev().take(COVERAGE_YEARS) {
+    for year in coverage_years(coverage_until) {
         let chain = chain_in(s, &scope, year, today).await?;
         for h in &chain.households {
             let v = h.village.as_u64();
@@ -427,13 +474,30 @@ pub async fn rollup_state(store: &dyn Store) -> Result<(i64, bool), StoreError> 
 
 /// Recomputes the roll-ups of every marked county, one county per write transaction.
 pub async fn refresh_rollups(store: &dyn Store, today: NaiveDate) -> Result<Refreshed, StoreError> {
-    let counties = dirty_counties(store).await?;
     let mut done = Refreshed::default();
-    if counties.is_empty() {
+    if dirty_counties(store).await?.is_empty() {
         return Ok(done);
     }
-    let book = rule_book(store).await?;
-    for county in counties {
+    // When the latest year with incomes moves, every county's coverage window moves with it.
+    {
+        let mut s = store.write_session().await?;
+        let until = latest_income_year(s.as_mut()).await?;
+        if until != stored_coverage_until(s.as_mut()).await? {
+            s.execute(
+                "INSERT INTO rollup_dirty (county_code) SELECT code FROM regions \
+                 WHERE level = 'county' ON CONFLICT DO NOTHING",
+                &[],
+            )
+            .await?;
+            s.execute(
+                "UPDATE rollup_state SET coverage_until = ? WHERE id = 1",
+                &[Arg::Int(i64::from(until))],
+            )
+            .await?;
+        }
+        s.commit().await?;
+    }
+    for county in dirty_counties(store).await? {
         let mut s = store.write_session().await?;
         let c = Arg::Int(county.as_u64() as i64);
         // Another refresh may have taken it meanwhile.
@@ -447,7 +511,10 @@ pub async fn refresh_rollups(store: &dyn Store, today: NaiveDate) -> Result<Refr
         if still.is_empty() {
             continue;
         }
-        let villages = county_figures(s.as_mut(), county, &book, today).await?;
+        // Read while this transaction holds the write lock: no rule setting slips in between.
+        let book = rule_book(store).await?;
+        let until = stored_coverage_until(s.as_mut()).await?;
+        let villages = county_figures(s.as_mut(), county, &book, until, today).await?;
         let figures = with_sums(&villages, Level::County);
         let (lo, hi) = crate::sql::range_of(county.as_u64(), Level::County);
         s.execute(
@@ -545,27 +612,36 @@ pub async fn verify_rollups(
     store: &dyn Store,
     today: NaiveDate,
 ) -> Result<Verification, StoreError> {
-    let book = rule_book(store).await?;
-    let mut s = store.read_session().await?;
-    let s = s.as_mut();
-    let pending = counties_in(
-        s,
-        "SELECT county_code FROM rollup_dirty ORDER BY county_code",
-    )
-    .await?;
-    let counties = counties_in(
-        s,
-        "SELECT code FROM regions WHERE level = 'county' ORDER BY code",
-    )
-    .await?;
+    let (pending, counties, until) = {
+        let mut s = store.read_session().await?;
+        let s = s.as_mut();
+        (
+            counties_in(
+                s,
+                "SELECT county_code FROM rollup_dirty ORDER BY county_code",
+            )
+            .await?,
+            counties_in(
+                s,
+                "SELECT code FROM regions WHERE level = 'county' ORDER BY code",
+            )
+            .await?,
+            stored_coverage_until(s).await?,
+        )
+    };
     let mut out = Verification {
         pending: pending.clone(),
         ..Verification::default()
     };
     let mut upper: Figures = Figures::new();
     for county in counties.iter().filter(|c| !pending.contains(c)) {
+        // Each county is read in a transaction of its own (dropped, never committed), so a
+        // write during the check cannot show as a difference.
+        let mut s = store.write_session().await?;
+        let s = s.as_mut();
+        let book = rule_book(store).await?;
         let fresh = with_sums(
-            &county_figures(s, *county, &book, today).await?,
+            &county_figures(s, *county, &book, until, today).await?,
             Level::County,
         );
         let (lo, hi) = crate::sql::range_of(county.as_u64(), Level::County);
@@ -586,8 +662,9 @@ pub async fn verify_rollups(
     }
     if pending.is_empty() {
         // Cities and provinces hold the sums of every county below them.
+        let mut s = store.write_session().await?;
         let mut stored = Figures::new();
-        for (key, value) in stored_between(s, 0, u64::MAX >> 1).await? {
+        for (key, value) in stored_between(s.as_mut(), 0, u64::MAX >> 1).await? {
             if RegionCode::from_u64(key.0).is_ok_and(|r| r.level() < Level::County) {
                 stored.insert(key, value);
             }

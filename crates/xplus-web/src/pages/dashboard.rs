@@ -57,7 +57,8 @@ struct DashboardPage {
     up: Option<String>,
     facts: Vec<Fact>,
     charts: Vec<Chart>,
-    pending: usize,
+    refreshed: usize,
+    updating: bool,
 }
 
 fn q(region: &str) -> String {
@@ -104,7 +105,7 @@ pub async fn page(
             "看板按区划统计，您的账号不在此范围 / the dashboard is by region, outside your reach",
         ));
     };
-    let (d, pending) = state.dashboard(region, today()).await?;
+    let (d, fresh) = state.dashboard(region, today()).await?;
     let d = d.as_ref();
     let years = d.region.years();
     let year = match p.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
@@ -140,7 +141,8 @@ pub async fn page(
             income_chart(l, d, &code, year),
             collective_chart(l, d, year),
         ],
-        pending,
+        refreshed: fresh.refreshed,
+        updating: fresh.updating,
     })
 }
 
@@ -209,7 +211,7 @@ fn facts(l: Lang, d: &Dashboard, region: &str, year: i32) -> Vec<Fact> {
             id: "returned",
             label: l.t("返贫户", "Returned households").into(),
             value: f.get(Measure::ReturnedHouseholds, 0, "").to_string(),
-            href: format!("/monitoring?year={year}&region={r}"),
+            href: list("&status=returned"),
         },
         Fact {
             id: "villages",

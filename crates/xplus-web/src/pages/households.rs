@@ -241,13 +241,16 @@ pub(crate) async fn total(
     };
     // The scope and the day too: a helper's pairings start and end with the calendar.
     let key = format!(
-        "{:?}|{}|{:?}|{:?}|{:?}|{:?}",
+        "{:?}|{}|{:?}|{:?}|{:?}|{:?}|{}|{:?}|{:?}",
         user.access.scope,
         today(),
         query.region,
         query.status,
         query.cause,
-        query.text
+        query.text,
+        query.poor,
+        query.exit_year,
+        query.income_band
     );
     if let Some(n) = state.counts.get(&key, head) {
         return Ok(n);

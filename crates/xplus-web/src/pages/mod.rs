@@ -113,6 +113,8 @@ pub struct Chrome {
     pub may_import: bool,
     pub may_audit: bool,
     pub may_create: bool,
+    /// A dashboard is by region: not for a helper, whose reach is households.
+    pub may_dashboard: bool,
     /// The menu entry to highlight.
     pub section: &'static str,
 }
@@ -128,6 +130,10 @@ impl Chrome {
             may_import: user.access.may_import(),
             may_audit: user.access.may_read_audit_log(),
             may_create: user.access.may_create_households(),
+            may_dashboard: !matches!(
+                user.access.scope,
+                xplus_core::accounts::Scope::PairedWith(_)
+            ),
             section,
         }
     }
