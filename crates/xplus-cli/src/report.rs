@@ -10,6 +10,7 @@ use serde_json::json;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
+use xplus_core::registry::RegionCode;
 use xplus_core::Fen;
 use xplus_store::records::{year_report, YearReport};
 
@@ -349,9 +350,23 @@ pub async fn verify(db: &str, out: &Output) -> Result<ExitCode, Failure> {
             v.differences.len()
         ),
     );
-    Ok(if v.differences.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    if v.differences.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    // The counties (or, for a city's or province's sum, those below it) are recomputed by the
+    // next refresh: the dashboard's next request, or the next command that changes records.
+    let mut regions: Vec<RegionCode> = v
+        .differences
+        .iter()
+        .filter_map(|d| RegionCode::from_u64(d.key.0).ok())
+        .map(|r| r.county().unwrap_or(r))
+        .collect();
+    regions.sort_unstable();
+    regions.dedup();
+    let marked = xplus_store::records::mark_for_refresh(store.as_ref(), &regions).await?;
+    out.say(
+        &format!("已将 {marked} 个区县标记为待重算，下次刷新（打开看板或下一次改动记录的命令）时更正"),
+        &format!("{marked} counties marked for a refresh: the next one (a dashboard, or the next command that changes records) corrects them"),
+    );
+    Ok(ExitCode::from(1))
 }

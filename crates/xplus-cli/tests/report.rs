@@ -362,6 +362,15 @@ fn verify_recomputes_the_rollups_and_finds_a_changed_figure() {
         text(&o)
     );
     assert!(text(&o).contains(", 1 differ"), "{}", text(&o));
+    assert!(text(&o).contains("1 counties marked"), "{}", text(&o));
+    // The next check refreshes the county first, and finds it right again.
+    let o = xplus(&db, &["--lang", "en", "report", "--verify"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("roll-ups updated for 1 counties"),
+        "{}",
+        text(&o)
+    );
 
     // Without --verify the report still asks for its year, format and file.
     let o = xplus(&db, &["report", "--year", "2016"]);

@@ -90,8 +90,8 @@ pub use review::{
 };
 pub use roll::{attendance_roll, session_villages, RollHousehold, RollMember, SessionVillages};
 pub use rollup::{
-    dirty_counties, refresh_rollups, rollup_state, verify_rollups, Difference, FigureKey, Figures,
-    Refreshed, Verification,
+    dirty_counties, mark_for_refresh, refresh_rollups, rollup_state, verify_rollups, Difference,
+    FigureKey, Figures, Refreshed, Verification,
 };
 pub use rules::{rule_book, set_rule};
 pub use save::{fingerprint, save_record, stale, FieldProblem, Saved};

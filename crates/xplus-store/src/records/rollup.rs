@@ -472,6 +472,28 @@ pub async fn rollup_state(store: &dyn Store) -> Result<(i64, bool), StoreError> 
     Ok((generation, dirty))
 }
 
+/// Marks every county within `regions` for a refresh (after a verification found their figures
+/// wrong); the number of counties marked.
+pub async fn mark_for_refresh(
+    store: &dyn Store,
+    regions: &[RegionCode],
+) -> Result<u64, StoreError> {
+    let mut s = store.write_session().await?;
+    let mut marked = 0;
+    for region in regions {
+        let (lo, hi) = crate::sql::range_of(region.as_u64(), region.level());
+        marked += s
+            .execute(
+                "INSERT INTO rollup_dirty (county_code) SELECT code FROM regions \
+                 WHERE level = 'county' AND code BETWEEN ? AND ? ON CONFLICT DO NOTHING",
+                &[Arg::Int(lo as i64), Arg::Int(hi as i64)],
+            )
+            .await?;
+    }
+    s.commit().await?;
+    Ok(marked)
+}
+
 /// Recomputes the roll-ups of every marked county, one county per write transaction.
 pub async fn refresh_rollups(store: &dyn Store, today: NaiveDate) -> Result<Refreshed, StoreError> {
     let mut done = Refreshed::default();
