@@ -379,8 +379,20 @@ pub(super) async fn county_figures(
         }
     }
 
+    // No household is poor at the start of a year before the first identified (rules.md §6,
+    // `poor_at_start_of`): those years of the window have nothing to read.
+    let first_identified = s
+        .query(
+            &YEAR,
+            "SELECT MIN(identified_year) FROM households WHERE county_code = ?",
+            std::slice::from_ref(&c),
+        )
+        .await?
+        .first()
+        .and_then(|r| r[0].as_int())
+        .map_or(i32::MAX, |y| y as i32);
     let scope = Filter::new().and("county_code = ?", vec![c.clone()]);
-    for year in coverage_years(coverage_until) {
+    for year in coverage_years(coverage_until).filter(|y| *y >= first_identified) {
         let chain = chain_in(s, &scope, year, today).await?;
         for h in &chain.households {
             let v = h.village.as_u64();
