@@ -31,6 +31,8 @@ mod responsibility;
 mod review;
 mod roll;
 mod rollup;
+mod rollup_figures;
+mod rollup_verify;
 mod rules;
 mod save;
 mod secretaries;
@@ -90,9 +92,9 @@ pub use review::{
 };
 pub use roll::{attendance_roll, session_villages, RollHousehold, RollMember, SessionVillages};
 pub use rollup::{
-    dirty_counties, mark_for_refresh, refresh_rollups, rollup_state, verify_rollups, Difference,
-    FigureKey, Figures, Refreshed, Verification,
+    dirty_counties, mark_for_refresh, refresh_rollups, rollup_state, FigureKey, Figures, Refreshed,
 };
+pub use rollup_verify::{verify_rollups, Difference, Verification};
 pub use rules::{rule_book, set_rule};
 pub use save::{fingerprint, save_record, stale, FieldProblem, Saved};
 pub use secretaries::{secretaries_overview, SecretariesOverview};

@@ -7,68 +7,24 @@
 //! storing — and the sums of its town, county, city and province. [`verify_rollups`] recomputes
 //! every county from scratch and compares (`xplus report --verify`).
 
-use super::chain::chain_in;
-use super::filter::{Arg, Filter};
+use super::filter::Arg;
+use super::rollup_figures::{county_figures, latest_income_year, stored_coverage_until};
 use super::rules::rule_book;
 use super::shape::{column, shape, COUNT, SIGNED};
-use super::{CompactRows, RecordSession};
+use super::RecordSession;
 use crate::error::StoreError;
 use crate::store::Store;
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use xplus_core::assessment::chain::Link;
-use xplus_core::collective::economy::{is_empty_shell, is_strong};
+use std::collections::BTreeMap;
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};
-use xplus_core::registry::{HouseholdStatus, Level, RegionCode};
-use xplus_core::rollup::{income_band, Measure};
-use xplus_core::rules::RuleBook;
-use xplus_core::Fen;
+use xplus_core::registry::{Level, RegionCode};
+use xplus_core::rollup::Measure;
 
 /// One stored figure's key: (region, measure, year — 0 when not by year —, bucket).
 pub type FigureKey = (u64, Measure, i32, String);
 
 /// Figures by key; a missing key is zero.
 pub type Figures = BTreeMap<FigureKey, i64>;
-
-/// The years whose §6 coverage is kept: this many up to the latest year with income records in
-/// the registry, the same for every county so that their sums are whole (each year is one
-/// reading of the full chain).
-const COVERAGE_YEARS: i32 = 6;
-
-fn coverage_years(until: i32) -> impl Iterator<Item = i32> {
-    (until - COVERAGE_YEARS + 1..=until).filter(move |_| until > 0)
-}
-
-/// The latest year with income records anywhere (0 without any): one index search per county.
-async fn latest_income_year(s: &mut dyn RecordSession) -> Result<i32, StoreError> {
-    let mut latest = 0;
-    for county in counties_in(s, "SELECT code FROM regions WHERE level = 'county'").await? {
-        let rows = s
-            .query(
-                &YEAR,
-                "SELECT MAX(year) FROM incomes WHERE county_code = ?",
-                &[Arg::Int(county.as_u64() as i64)],
-            )
-            .await?;
-        if let Some(y) = rows.first().and_then(|r| r[0].as_int()) {
-            latest = latest.max(y as i32);
-        }
-    }
-    Ok(latest)
-}
-
-/// The coverage window the stored roll-ups were computed with.
-async fn stored_coverage_until(s: &mut dyn RecordSession) -> Result<i32, StoreError> {
-    Ok(s.query(
-        &YEAR,
-        "SELECT coverage_until FROM rollup_state WHERE id = 1",
-        &[],
-    )
-    .await?
-    .first()
-    .and_then(|r| r[0].as_int())
-    .unwrap_or(0) as i32)
-}
 
 /// Rows per INSERT: six parameters each, well under both backends' limits.
 const INSERT_ROWS: usize = 150;
@@ -94,22 +50,11 @@ static CODES: FileSpec = shape(
 );
 
 /// A year (INTEGER on both backends, unlike the BIGINT codes).
-static YEAR: FileSpec = shape(
+pub(super) static YEAR: FileSpec = shape(
     FileId::Incomes,
     "rollup_year",
     "年度",
     &[column("year", ColumnType::Year)],
-);
-
-static COLLECTIVE: FileSpec = shape(
-    FileId::CollectiveIncome,
-    "rollup_collective",
-    "集体收入",
-    &[
-        column("village_code", COUNT),
-        column("year", ColumnType::Year),
-        column("operating_income", SIGNED),
-    ],
 );
 
 /// The region above `code` in the stored hierarchy (0 above a province).
@@ -118,306 +63,6 @@ pub(super) fn parent_of(code: u64) -> u64 {
         .ok()
         .and_then(|c| c.parent())
         .map_or(0, |p| p.as_u64())
-}
-
-fn add(figures: &mut Figures, region: u64, measure: Measure, year: i32, bucket: &str, n: i64) {
-    if n != 0 {
-        *figures
-            .entry((region, measure, year, bucket.to_string()))
-            .or_insert(0) += n;
-    }
-}
-
-/// The figures of one county's villages, computed from its records.
-pub(super) async fn county_figures(
-    s: &mut dyn RecordSession,
-    county: RegionCode,
-    book: &RuleBook,
-    coverage_until: i32,
-    today: NaiveDate,
-) -> Result<Figures, StoreError> {
-    let c = Arg::Int(county.as_u64() as i64);
-    let mut out = Figures::new();
-
-    // Members per household, then the households themselves.
-    let rows = s
-        .query_compact(
-            "汇总成员 / counting members",
-            "SELECT household_id, COUNT(*) FROM members WHERE county_code = ? GROUP BY household_id",
-            std::slice::from_ref(&c),
-            CompactRows::with_capacity(2, 0, 0),
-        )
-        .await?;
-    let members: HashMap<String, i64> = rows
-        .rows()
-        .filter_map(|r| Some((r.text(0)?.to_string(), r.int(1)?)))
-        .collect();
-    let rows = s
-        .query_compact(
-            "汇总贫困户 / counting households",
-            "SELECT household_id, village_code, status, exit_year, causes FROM households \
-             WHERE county_code = ?",
-            std::slice::from_ref(&c),
-            CompactRows::with_capacity(5, 0, 0),
-        )
-        .await?;
-    // Household → (village, members, registered: not removed).
-    let mut homes: HashMap<String, (u64, i64, bool)> = HashMap::with_capacity(rows.len());
-    for r in rows.rows() {
-        let (Some(id), Some(village)) = (r.text(0), r.int(1)) else {
-            continue;
-        };
-        let village = village as u64;
-        let status = r.text(2).and_then(HouseholdStatus::parse);
-        let persons = members.get(id).copied().unwrap_or(0);
-        homes.insert(
-            id.to_string(),
-            (village, persons, status != Some(HouseholdStatus::Removed)),
-        );
-        let poor = matches!(
-            status,
-            Some(HouseholdStatus::Poor | HouseholdStatus::Returned)
-        );
-        if poor {
-            add(&mut out, village, Measure::PoorHouseholds, 0, "", 1);
-            add(&mut out, village, Measure::PoorPersons, 0, "", persons);
-            for cause in r.text(4).unwrap_or_default().split(';') {
-                if !cause.is_empty() {
-                    add(&mut out, village, Measure::Cause, 0, cause, 1);
-                }
-            }
-        }
-        match status {
-            Some(HouseholdStatus::Monitored) => {
-                add(&mut out, village, Measure::MonitoredHouseholds, 0, "", 1)
-            }
-            Some(HouseholdStatus::Returned) => {
-                add(&mut out, village, Measure::ReturnedHouseholds, 0, "", 1)
-            }
-            _ => {}
-        }
-        if let Some(exit) = r.int(3) {
-            let exit = exit as i32;
-            add(&mut out, village, Measure::ExitedHouseholds, exit, "", 1);
-            add(&mut out, village, Measure::ExitedPersons, exit, "", persons);
-        }
-    }
-
-    let rows = s
-        .query_compact(
-            "汇总收入 / counting incomes",
-            "SELECT household_id, year, wage + production + property + transfer - production_cost \
-             FROM incomes WHERE county_code = ?",
-            std::slice::from_ref(&c),
-            CompactRows::with_capacity(3, 0, 0),
-        )
-        .await?;
-    for r in rows.rows() {
-        let (Some(id), Some(year), Some(net)) = (r.text(0), r.int(1), r.int(2)) else {
-            continue;
-        };
-        let Some(&(village, persons, true)) = homes.get(id) else {
-            continue;
-        };
-        if let Some(band) = income_band(Fen(net), persons.max(0) as u32) {
-            add(
-                &mut out,
-                village,
-                Measure::IncomeBand,
-                year as i32,
-                &band.to_string(),
-                1,
-            );
-        }
-    }
-
-    let rows = s
-        .query_compact(
-            "汇总返贫 / counting returns",
-            // By the households of the county now: an outcome keeps the county the household
-            // had when it was recorded.
-            "SELECT o.household_id, o.year FROM assessment_outcomes o \
-             JOIN households h ON h.household_id = o.household_id \
-             WHERE h.county_code = ? AND o.outcome = 'returned'",
-            std::slice::from_ref(&c),
-            CompactRows::with_capacity(2, 0, 0),
-        )
-        .await?;
-    for r in rows.rows() {
-        if let (Some(&(village, ..)), Some(year)) =
-            (r.text(0).and_then(|id| homes.get(id)), r.int(1))
-        {
-            add(
-                &mut out,
-                village,
-                Measure::ReturnsRecorded,
-                year as i32,
-                "",
-                1,
-            );
-        }
-    }
-
-    let rows = s
-        .query_compact(
-            "汇总村 / counting villages",
-            "SELECT village_code, poor_village, population, exit_year FROM villages \
-             WHERE county_code = ?",
-            std::slice::from_ref(&c),
-            CompactRows::with_capacity(4, 0, 0),
-        )
-        .await?;
-    for r in rows.rows() {
-        let Some(village) = r.int(0).map(|v| v as u64) else {
-            continue;
-        };
-        add(
-            &mut out,
-            village,
-            Measure::Population,
-            0,
-            "",
-            r.int(2).unwrap_or(0),
-        );
-        if r.bool(1) == Some(true) || r.int(1) == Some(1) {
-            add(&mut out, village, Measure::PoorVillages, 0, "", 1);
-            if let Some(exit) = r.int(3) {
-                add(
-                    &mut out,
-                    village,
-                    Measure::ExitedVillages,
-                    exit as i32,
-                    "",
-                    1,
-                );
-            }
-        }
-    }
-
-    let (lo, hi) = crate::sql::range_of(county.as_u64(), Level::County);
-    for r in s
-        .query(
-            &COLLECTIVE,
-            "SELECT village_code, year, operating_income FROM collective_income \
-             WHERE village_code BETWEEN ? AND ?",
-            &[Arg::Int(lo as i64), Arg::Int(hi as i64)],
-        )
-        .await?
-    {
-        let (Some(village), Some(year), Some(income)) =
-            (r[0].as_int(), r[1].as_int(), r[2].as_int())
-        else {
-            continue;
-        };
-        let (village, year) = (village as u64, year as i32);
-        // Each village is judged by its own county's lines (rules.md §9 may be set per county).
-        let rules = book.for_place(Some(county), year).set;
-        add(&mut out, village, Measure::CollectiveReported, year, "", 1);
-        add(
-            &mut out,
-            village,
-            Measure::CollectiveIncome,
-            year,
-            "",
-            income,
-        );
-        let judged = |test: fn(Fen, &xplus_core::rules::RuleSet) -> bool| {
-            i64::from(test(Fen(income), &rules))
-        };
-        add(
-            &mut out,
-            village,
-            Measure::EmptyShell,
-            year,
-            "",
-            judged(is_empty_shell),
-        );
-        add(
-            &mut out,
-            village,
-            Measure::Strong,
-            year,
-            "",
-            judged(is_strong),
-        );
-    }
-
-    let rows = s
-        .query_compact(
-            "汇总分红 / counting dividends",
-            "SELECT d.household_id, d.year, d.amount FROM dividend_payments d \
-             JOIN households h ON h.household_id = d.household_id WHERE h.county_code = ?",
-            std::slice::from_ref(&c),
-            CompactRows::with_capacity(3, 0, 0),
-        )
-        .await?;
-    let mut paid: BTreeSet<(i64, &str)> = BTreeSet::new();
-    for r in rows.rows() {
-        let (Some(id), Some(year), Some(amount)) = (r.text(0), r.int(1), r.int(2)) else {
-            continue;
-        };
-        let Some(&(village, ..)) = homes.get(id) else {
-            continue;
-        };
-        add(
-            &mut out,
-            village,
-            Measure::DividendsPaid,
-            year as i32,
-            "",
-            amount,
-        );
-        if paid.insert((year, id)) {
-            add(
-                &mut out,
-                village,
-                Measure::DividendHouseholds,
-                year as i32,
-                "",
-                1,
-            );
-        }
-    }
-
-    // No household is poor at the start of a year before the first identified (rules.md §6,
-    // `poor_at_start_of`): those years of the window have nothing to read.
-    let first_identified = s
-        .query(
-            &YEAR,
-            "SELECT MIN(identified_year) FROM households WHERE county_code = ?",
-            std::slice::from_ref(&c),
-        )
-        .await?
-        .first()
-        .and_then(|r| r[0].as_int())
-        .map_or(i32::MAX, |y| y as i32);
-    let scope = Filter::new().and("county_code = ?", vec![c.clone()]);
-    for year in coverage_years(coverage_until).filter(|y| *y >= first_identified) {
-        let chain = chain_in(s, &scope, year, today).await?;
-        for h in &chain.households {
-            let v = h.village.as_u64();
-            add(&mut out, v, Measure::ChainPoor, year, "", 1);
-            for link in Link::ALL {
-                add(
-                    &mut out,
-                    v,
-                    Measure::ChainLink,
-                    year,
-                    link.code(),
-                    i64::from(h.links.holds(*link)),
-                );
-            }
-            add(
-                &mut out,
-                v,
-                Measure::ChainFull,
-                year,
-                "",
-                i64::from(h.links.full()),
-            );
-        }
-    }
-    Ok(out)
 }
 
 /// `villages` with the sums of every region above them, up to `top` (its level included).
@@ -454,7 +99,10 @@ pub async fn dirty_counties(store: &dyn Store) -> Result<Vec<RegionCode>, StoreE
     .await
 }
 
-async fn counties_in(s: &mut dyn RecordSession, sql: &str) -> Result<Vec<RegionCode>, StoreError> {
+pub(super) async fn counties_in(
+    s: &mut dyn RecordSession,
+    sql: &str,
+) -> Result<Vec<RegionCode>, StoreError> {
     Ok(s.query(&CODES, sql, &[])
         .await?
         .iter()
@@ -621,107 +269,6 @@ async fn resum(s: &mut dyn RecordSession, region: u64) -> Result<(), StoreError>
     Ok(())
 }
 
-/// One figure that differs between the stored roll-ups and a recomputation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Difference {
-    pub key: FigureKey,
-    pub stored: i64,
-    pub recomputed: i64,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Verification {
-    /// Counties recomputed and compared.
-    pub counties: usize,
-    /// Figures compared (stored or recomputed, either side).
-    pub figures: usize,
-    pub differences: Vec<Difference>,
-    /// Counties marked for a refresh, not compared (their roll-ups are known to be behind).
-    pub pending: Vec<RegionCode>,
-}
-
-/// Recomputes every county's roll-ups from its records and compares them with the stored ones;
-/// the regions above counties are compared with the sums of their stored children.
-pub async fn verify_rollups(
-    store: &dyn Store,
-    today: NaiveDate,
-) -> Result<Verification, StoreError> {
-    let (pending, counties, until) = {
-        let mut s = store.read_session().await?;
-        let s = s.as_mut();
-        (
-            counties_in(
-                s,
-                "SELECT county_code FROM rollup_dirty ORDER BY county_code",
-            )
-            .await?,
-            counties_in(
-                s,
-                "SELECT code FROM regions WHERE level = 'county' ORDER BY code",
-            )
-            .await?,
-            stored_coverage_until(s).await?,
-        )
-    };
-    let mut out = Verification {
-        pending: pending.clone(),
-        ..Verification::default()
-    };
-    let mut upper: Figures = Figures::new();
-    for county in counties.iter().filter(|c| !pending.contains(c)) {
-        // Each county is read in a transaction of its own (dropped, never committed), so a
-        // write during the check cannot show as a difference.
-        let mut s = store.write_session().await?;
-        let s = s.as_mut();
-        let book = rule_book(store).await?;
-        let fresh = with_sums(
-            &county_figures(s, *county, &book, until, today).await?,
-            Level::County,
-        );
-        let (lo, hi) = crate::sql::range_of(county.as_u64(), Level::County);
-        let stored = stored_between(s, lo, hi).await?;
-        compare(&stored, &fresh, &mut out);
-        out.counties += 1;
-        for ((region, measure, year, bucket), value) in stored {
-            if region == county.as_u64() {
-                let mut above = county.parent();
-                while let Some(p) = above {
-                    *upper
-                        .entry((p.as_u64(), measure, year, bucket.clone()))
-                        .or_insert(0) += value;
-                    above = p.parent();
-                }
-            }
-        }
-    }
-    if pending.is_empty() {
-        // Cities and provinces hold the sums of every county below them.
-        let mut s = store.write_session().await?;
-        let mut stored = Figures::new();
-        for (key, value) in stored_between(s.as_mut(), 0, u64::MAX >> 1).await? {
-            if RegionCode::from_u64(key.0).is_ok_and(|r| r.level() < Level::County) {
-                stored.insert(key, value);
-            }
-        }
-        compare(&stored, &upper, &mut out);
-    }
-    Ok(out)
-}
-
-async fn stored_between(
-    s: &mut dyn RecordSession,
-    lo: u64,
-    hi: u64,
-) -> Result<Figures, StoreError> {
-    read_figures(
-        s,
-        "SELECT region_code, measure, year, bucket, value FROM rollups \
-         WHERE region_code BETWEEN ? AND ?",
-        &[Arg::Int(lo as i64), Arg::Int(hi as i64)],
-    )
-    .await
-}
-
 /// Stored figures selected by `sql` (columns region_code, measure, year, bucket, value).
 pub(super) async fn read_figures(
     s: &mut dyn RecordSession,
@@ -742,22 +289,4 @@ pub(super) async fn read_figures(
         out.insert((region.as_u64(), measure, year as i32, bucket), value);
     }
     Ok(out)
-}
-
-fn compare(stored: &Figures, fresh: &Figures, out: &mut Verification) {
-    let keys: BTreeSet<&FigureKey> = stored.keys().chain(fresh.keys()).collect();
-    out.figures += keys.len();
-    for key in keys {
-        let (a, b) = (
-            stored.get(key).copied().unwrap_or(0),
-            fresh.get(key).copied().unwrap_or(0),
-        );
-        if a != b {
-            out.differences.push(Difference {
-                key: key.clone(),
-                stored: a,
-                recomputed: b,
-            });
-        }
-    }
 }
