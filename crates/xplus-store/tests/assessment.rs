@@ -336,22 +336,10 @@ async fn a_household_moved_to_another_county_keeps_its_members() {
     assert!(import(&db, &path).await.errors.is_empty());
     let store = db.store.as_ref();
     let today = NaiveDate::from_ymd_opt(2017, 1, 10).unwrap();
-    let stored = records::household(store, &admin(), "H001", today)
-        .await
-        .unwrap()
-        .unwrap();
-    let mut row = stored.household.clone();
-    row[1] = xplus_core::interchange::Value::Region(RegionCode::parse("341182100201").unwrap());
-    records::save_record(
-        store,
-        &admin(),
-        &xplus_core::interchange::schema::HOUSEHOLDS,
-        row,
-        Some(stored.fingerprint.as_str()),
-        today,
-    )
-    .await
-    .unwrap();
+    save_household(store, "H001", today, |row| {
+        row[1] = xplus_core::interchange::Value::Region(RegionCode::parse("341182100201").unwrap());
+    })
+    .await;
 
     let mut seen = Collect::default();
     records::assess_year(store, 2016, &mut seen).await.unwrap();

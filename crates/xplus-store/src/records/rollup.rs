@@ -161,7 +161,12 @@ pub async fn refresh_rollups(store: &dyn Store, today: NaiveDate) -> Result<Refr
         return Ok(done);
     }
     // When the latest year with incomes moves, every county's coverage window moves with it.
-    {
+    // Looked at by a reader first: the usual refresh after an edit takes no extra write.
+    let moved = {
+        let mut r = store.read_session().await?;
+        latest_income_year(r.as_mut()).await? != stored_coverage_until(r.as_mut()).await?
+    };
+    if moved {
         let mut s = store.write_session().await?;
         let until = latest_income_year(s.as_mut()).await?;
         if until != stored_coverage_until(s.as_mut()).await? {

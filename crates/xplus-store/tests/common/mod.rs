@@ -292,3 +292,35 @@ pub fn write_bundle(dir: &Path, bundle: &BTreeMap<&'static str, String>) -> Path
     }
     dir.to_path_buf()
 }
+
+/// Saves household `id` as the web form does (the administrator, the stored fingerprint), with
+/// its stored row changed by `change` (columns in households.csv order).
+pub async fn save_household(
+    store: &dyn Store,
+    id: &str,
+    today: chrono::NaiveDate,
+    change: impl FnOnce(&mut [xplus_core::interchange::Value]),
+) {
+    let admin = xplus_core::accounts::Access::of_account(
+        "admin",
+        xplus_core::accounts::Role::Admin,
+        None,
+        None,
+    );
+    let stored = xplus_store::records::household(store, &admin, id, today)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut row = stored.household.clone();
+    change(&mut row);
+    xplus_store::records::save_record(
+        store,
+        &admin,
+        &xplus_core::interchange::schema::HOUSEHOLDS,
+        row,
+        Some(stored.fingerprint.as_str()),
+        today,
+    )
+    .await
+    .unwrap();
+}

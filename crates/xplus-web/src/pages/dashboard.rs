@@ -65,12 +65,29 @@ fn q(region: &str) -> String {
     crate::forms::url_encode(region)
 }
 
+/// `n / of` in thousandths, halves up; None of nothing.
+fn per_mille(n: i64, of: i64) -> Option<i64> {
+    (of > 0).then(|| (n * 2000 + of) / (of * 2))
+}
+
+/// `n / of` as a percentage with one decimal ("—" of nothing).
 fn fmt_percent(n: i64, of: i64) -> String {
-    if of <= 0 {
-        return "—".into();
+    per_mille(n, of).map_or_else(|| "—".into(), |t| format!("{}.{}%", t / 10, t % 10))
+}
+
+/// An incidence in ten-thousandths as a percentage with two decimals.
+fn fmt_incidence(per_10k: i64) -> String {
+    format!("{}.{:02}%", per_10k / 100, per_10k % 100)
+}
+
+/// Where a child region's bar leads: a village's own list (`village_page`), or the child's
+/// dashboard above the village level.
+fn child_href(c: &RegionFigures, year: i32, village_page: impl Fn(&str) -> String) -> String {
+    let code = c.code.map(|r| r.to_string()).unwrap_or_default();
+    match c.code.map(|r| r.level()) {
+        Some(Level::Village) => village_page(&code),
+        _ => format!("/dashboard?region={code}&year={year}"),
     }
-    let tenths = (n * 2000 + of) / (of * 2);
-    format!("{}.{}%", tenths / 10, tenths % 10)
 }
 
 fn bar(categories: &[String], series: Vec<serde_json::Value>, horizontal: bool) -> String {
@@ -185,7 +202,7 @@ fn facts(l: Lang, d: &Dashboard, region: &str, year: i32) -> Vec<Fact> {
             id: "incidence",
             label: l.t("贫困发生率", "Incidence").into(),
             value: incidence_per_10k(poor_persons, population)
-                .map(|n| format!("{}.{:02}%", n / 100, n % 100))
+                .map(fmt_incidence)
                 .unwrap_or_else(|| "—".into()),
             href: list("&poor=1"),
         },
@@ -354,15 +371,10 @@ fn causes_chart(l: Lang, d: &Dashboard, region: &str) -> Chart {
 
 fn coverage_chart(l: Lang, d: &Dashboard, year: i32) -> Chart {
     let names: Vec<String> = d.children.iter().map(|c| c.name.clone()).collect();
-    let href = |c: &RegionFigures| {
-        let code = c.code.map(|r| r.to_string()).unwrap_or_default();
-        match c.code.map(|r| r.level()) {
-            // A village's list is its full chain; above, the child's own dashboard.
-            Some(Level::Village) => format!("/chain?year={year}&region={code}"),
-            _ => format!("/dashboard?region={code}&year={year}"),
-        }
-    };
-    let percent = |n: i64, of: i64| if of > 0 { (n * 1000 + of / 2) / of } else { 0 };
+    // A village's list is its full chain.
+    let href =
+        |c: &RegionFigures| child_href(c, year, |code| format!("/chain?year={year}&region={code}"));
+    let percent = |n: i64, of: i64| per_mille(n, of).unwrap_or(0);
     let mut all = Vec::new();
     let mut rows = Vec::new();
     for link in Link::ALL {
@@ -460,9 +472,8 @@ fn incidence_chart(l: Lang, d: &Dashboard) -> Chart {
                 (
                     name.to_string(),
                     format!(
-                        "{}.{:02}%（{poor} {}）",
-                        per10k / 100,
-                        per10k % 100,
+                        "{}（{poor} {}）",
+                        fmt_incidence(*per10k),
                         l.t("人", "persons")
                     ),
                     href.clone(),
@@ -523,13 +534,8 @@ fn income_chart(l: Lang, d: &Dashboard, region: &str, year: i32) -> Chart {
 
 fn collective_chart(l: Lang, d: &Dashboard, year: i32) -> Chart {
     let names: Vec<String> = d.children.iter().map(|c| c.name.clone()).collect();
-    let href = |c: &RegionFigures| {
-        let code = c.code.map(|r| r.to_string()).unwrap_or_default();
-        match c.code.map(|r| r.level()) {
-            Some(Level::Village) => format!("/collective/villages/{code}"),
-            _ => format!("/dashboard?region={code}&year={year}"),
-        }
-    };
+    let href =
+        |c: &RegionFigures| child_href(c, year, |code| format!("/collective/villages/{code}"));
     let measure = |m: Measure, name: &str| {
         series(
             name,
