@@ -135,7 +135,9 @@ impl AssessmentSink for CsvFiles {
         let failed: Vec<&str> = d.failed().iter().map(|c| c.code()).collect();
         self.households
             .write_record([
-                h.household_id.as_str(),
+                // Ids are written as users typed them; one starting with "=" or "-" must not
+                // run as a formula when the file is opened in Excel.
+                xplus_core::text::guard_formula(&h.household_id).as_ref(),
                 &h.village.to_string(),
                 &h.members.to_string(),
                 &money(h.net_income),

@@ -477,7 +477,14 @@ async fn import(
     }
     print_issues(out, &report.errors, "错误", "error");
     print_issues(out, &report.warnings, "疑点", "warning");
-    let rows: u64 = report.rows.iter().map(|(_, n)| n).sum();
+    let rows: u64 = report.files.iter().map(|f| f.rows).sum();
+    // The encoding each file was read in: a file saved in the wrong one is seen at once.
+    for f in &report.files {
+        out.say(
+            &format!("  {}：{} 行（{}）", f.name, f.rows, f.encoding),
+            &format!("  {}: {} rows ({})", f.name, f.rows, f.encoding),
+        );
+    }
     if !report.committed {
         out.say(
             &format!(
@@ -494,12 +501,12 @@ async fn import(
     out.say(
         &format!(
             "已导入 {} 个文件、{rows} 行；疑点 {} 条。",
-            report.rows.len(),
+            report.files.len(),
             report.warnings.len()
         ),
         &format!(
             "imported {} files, {rows} rows; {} warnings.",
-            report.rows.len(),
+            report.files.len(),
             report.warnings.len()
         ),
     );

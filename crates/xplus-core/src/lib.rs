@@ -16,6 +16,7 @@ pub mod registry;
 pub mod report;
 pub mod rollup;
 pub mod rules;
+pub mod text;
 pub mod values;
 
 pub use money::Fen;

@@ -11,6 +11,7 @@ use xplus_core::interchange::cell::{self, Value, MAX_TEXT_CHARS};
 use xplus_core::interchange::schema::{Column, ColumnType, ALL_FILES};
 use xplus_core::money::Fen;
 use xplus_core::registry::{IdNumber, RegionCode};
+use xplus_core::text::{self, TextKind};
 use xplus_core::values::parse_date;
 
 // ---------------------------------------------------------------------------------------------
@@ -30,17 +31,34 @@ fn printable_char() -> impl Strategy<Value = char> {
     any::<char>().prop_map(|c| if c.is_control() { '户' } else { c })
 }
 
-/// Non-empty free text, already trimmed, without control characters, at most 500 characters.
-fn text_value() -> impl Strategy<Value = String> {
+/// Non-empty text of `kind`, already trimmed and in NFC, at most 500 characters (a key: at most
+/// 64 printable ASCII characters).
+fn text_value(kind: TextKind) -> impl Strategy<Value = String> {
+    let long = if kind == TextKind::Key {
+        text::MAX_KEY_CHARS - 5..=text::MAX_KEY_CHARS
+    } else {
+        MAX_TEXT_CHARS - 5..=MAX_TEXT_CHARS
+    };
     prop_oneof![
         9 => prop::collection::vec(printable_char(), 1..40),
-        1 => prop::collection::vec(printable_char(), MAX_TEXT_CHARS - 5..=MAX_TEXT_CHARS),
+        1 => prop::collection::vec(printable_char(), long),
     ]
-    .prop_map(|chars| {
-        let text = chars.into_iter().collect::<String>();
-        match text.trim() {
-            "" => "户".to_string(),
-            trimmed => trimmed.to_string(),
+    .prop_map(move |chars| {
+        // Characters the kind refuses are replaced, as control characters are above.
+        let fallback = if kind == TextKind::Key { 'H' } else { '户' };
+        let text: String = chars
+            .into_iter()
+            .map(|c| match text::check(kind, &c.to_string()) {
+                Ok(_) => c,
+                Err(_) => fallback,
+            })
+            .collect();
+        // NFC may lengthen text (a few characters decompose for good): cut it back.
+        let nfc = text::check(kind, &text).expect("allowed characters");
+        let cut: String = nfc.chars().take(MAX_TEXT_CHARS).collect();
+        match cut.trim() {
+            "" => fallback.to_string(),
+            trimmed => text::check(kind, trimmed).expect("allowed characters"),
         }
     })
 }
@@ -51,7 +69,9 @@ fn region_value() -> impl Strategy<Value = RegionCode> {
 
 fn value_for(column: &'static Column) -> BoxedStrategy<Value> {
     let value = match column.ty {
-        ColumnType::Text => text_value().prop_map(Value::Text).boxed(),
+        ColumnType::Text => text_value(TextKind::Free).prop_map(Value::Text).boxed(),
+        ColumnType::Key => text_value(TextKind::Key).prop_map(Value::Text).boxed(),
+        ColumnType::Name => text_value(TextKind::Name).prop_map(Value::Text).boxed(),
         ColumnType::Region => region_value().prop_map(Value::Region).boxed(),
         ColumnType::Bool => any::<bool>().prop_map(Value::Bool).boxed(),
         ColumnType::Date => date_between(ymd(1800, 1, 1), ymd(2200, 12, 31))
@@ -127,7 +147,7 @@ proptest! {
     ) {
         let text: String = chars.into_iter().collect();
         for (file, column) in all_columns() {
-            if column.ty == ColumnType::Text {
+            if column.ty.is_text() {
                 prop_assert!(
                     cell::parse(column, &text, today()).is_err(),
                     "{}.{} accepted {} characters", file, column.en, text.chars().count()

@@ -26,5 +26,5 @@ pub use store::{open, Backend, ImportTx, Row, Store};
 
 pub use bundle::export::{export_bundle, ExportOptions, ExportProgress};
 pub use bundle::import::{
-    import_bundle, write_issues, ImportOptions, ImportProgress, ImportReport, Issue,
+    import_bundle, write_issues, FileRead, ImportOptions, ImportProgress, ImportReport, Issue,
 };

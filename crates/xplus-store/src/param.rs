@@ -30,9 +30,12 @@ pub(crate) enum SqlKind {
 
 pub(crate) fn kind(column: &Column) -> SqlKind {
     match column.ty {
-        ColumnType::Text | ColumnType::Enum(_) | ColumnType::Multi(_) | ColumnType::IdNumber => {
-            SqlKind::Text
-        }
+        ColumnType::Text
+        | ColumnType::Key
+        | ColumnType::Name
+        | ColumnType::Enum(_)
+        | ColumnType::Multi(_)
+        | ColumnType::IdNumber => SqlKind::Text,
         ColumnType::Region | ColumnType::Int { .. } | ColumnType::Money { .. } => SqlKind::I64,
         ColumnType::Year => SqlKind::I32,
         ColumnType::Bool => SqlKind::Bool,
@@ -71,7 +74,9 @@ pub(crate) fn to_value(
     Ok(match (column.ty, param) {
         (_, Param::Text(None) | Param::I64(None) | Param::I32(None))
         | (_, Param::Bool(None) | Param::Date(None)) => Value::Null,
-        (ColumnType::Text, Param::Text(Some(s))) => Value::Text(s.into_owned()),
+        (ColumnType::Text | ColumnType::Key | ColumnType::Name, Param::Text(Some(s))) => {
+            Value::Text(s.into_owned())
+        }
         (ColumnType::Enum(spec), Param::Text(Some(s))) => Value::Code(
             spec.parse(&s)
                 .ok_or_else(|| corrupt(format!("{}: {s}", column.en)))?,

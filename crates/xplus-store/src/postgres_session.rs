@@ -71,6 +71,7 @@ impl RecordSession for PgSession {
         order: &str,
         page: Option<Page>,
     ) -> Result<Vec<Vec<Value>>, StoreError> {
+        records::refuse_nul(filter.args())?;
         let text = records::select_sql(file, filter, order, page, &mut numbered());
         let rows = with_args(sqlx::query(&text), filter.args())
             .fetch_all(self.conn())
@@ -85,6 +86,7 @@ impl RecordSession for PgSession {
         sql: &str,
         args: &[Arg],
     ) -> Result<Vec<Vec<Value>>, StoreError> {
+        records::refuse_nul(args)?;
         let text = crate::records::render_marks(sql, &mut numbered());
         let rows = with_args(sqlx::query(&text), args)
             .fetch_all(self.conn())
@@ -100,6 +102,7 @@ impl RecordSession for PgSession {
         args: &[Arg],
         into: CompactRows,
     ) -> Result<CompactRows, StoreError> {
+        records::refuse_nul(args)?;
         use sqlx::{Column as _, TypeInfo as _};
         let text = crate::records::render_marks(sql, &mut numbered());
         let rows = with_args(sqlx::query(&text), args)
@@ -148,6 +151,7 @@ impl RecordSession for PgSession {
     }
 
     async fn count(&mut self, file: &'static FileSpec, filter: &Filter) -> Result<u64, StoreError> {
+        records::refuse_nul(filter.args())?;
         let text = records::count_sql(file, filter, &mut numbered());
         let row = with_args(sqlx::query(&text), filter.args())
             .fetch_one(self.conn())
@@ -165,6 +169,7 @@ impl RecordSession for PgSession {
         order: &str,
         page: Page,
     ) -> Result<Vec<HouseholdSummary>, StoreError> {
+        records::refuse_nul(filter.args())?;
         let context = || "读取贫困户 / reading households".to_string();
         let text = records::summaries_sql(filter, order, page, &mut numbered());
         let rows = with_args(sqlx::query(&text), filter.args())
@@ -188,6 +193,7 @@ impl RecordSession for PgSession {
     }
 
     async fn execute(&mut self, sql: &str, args: &[Arg]) -> Result<u64, StoreError> {
+        records::refuse_nul(args)?;
         let text = crate::records::render_marks(sql, &mut numbered());
         let done = with_args(sqlx::query(&text), args)
             .execute(self.conn())
@@ -197,6 +203,7 @@ impl RecordSession for PgSession {
     }
 
     async fn upsert(&mut self, file: &'static FileSpec, row: Row) -> Result<(), StoreError> {
+        records::refuse_nul_values(&row.values)?;
         let text = sql::upsert(file, 1, |n| format!("${n}"));
         let mut q = sqlx::query(&text);
         for (column, value) in file.columns.iter().zip(&row.values) {

@@ -8,6 +8,7 @@ use crate::records::{
 };
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use xplus_core::registry::Level;
+use xplus_core::text::guard_formula;
 use xplus_core::values::format_date;
 
 fn failed(e: XlsxError) -> StoreError {
@@ -213,8 +214,8 @@ pub fn dividends_csv(run: &DividendRun) -> Result<Vec<u8>, StoreError> {
     for p in &run.projects {
         for x in &p.payments {
             w.write_record([
-                p.project_id.as_str(),
-                x.household.as_str(),
+                guard_formula(&p.project_id).as_ref(),
+                guard_formula(&x.household).as_ref(),
                 &x.shares.to_string(),
                 &x.amount.to_string(),
             ])
@@ -262,8 +263,8 @@ pub fn adjustment_csv(view: &AdjustmentView) -> Result<Vec<u8>, StoreError> {
     let date = format_date(view.date);
     for e in &view.plan.events {
         w.write_record([
-            e.project.as_str(),
-            e.household.as_str(),
+            guard_formula(&e.project).as_ref(),
+            guard_formula(&e.household).as_ref(),
             &date,
             e.kind.code(),
             &e.shares.to_string(),

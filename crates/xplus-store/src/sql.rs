@@ -1,7 +1,7 @@
 //! SQL text shared by both backends, built from the bundle file descriptions so that the
 //! statements cannot drift from the columns.
 
-use xplus_core::interchange::{ColumnType, CountyFrom, FileSpec};
+use xplus_core::interchange::{CountyFrom, FileSpec};
 use xplus_core::registry::{Level, RegionCode};
 
 /// The county whose roll-ups a written row can change (issue 7): its county column, else the
@@ -206,7 +206,7 @@ fn order_by(file: &FileSpec, collate: &str) -> String {
         .iter()
         .map(|&k| {
             let c = &file.columns[k];
-            if matches!(c.ty, ColumnType::Text) {
+            if c.ty.is_text() {
                 format!("{}{collate}", c.en)
             } else {
                 c.en.to_string()

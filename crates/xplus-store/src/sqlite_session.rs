@@ -171,6 +171,7 @@ impl RecordSession for SqliteSession {
         order: &str,
         page: Option<Page>,
     ) -> Result<Vec<Vec<Value>>, StoreError> {
+        records::refuse_nul(filter.args())?;
         let text = records::select_sql(file, filter, order, page, &mut || "?".into());
         let filter = filter.clone();
         self.run(move |conn| {
@@ -190,6 +191,7 @@ impl RecordSession for SqliteSession {
         sql: &str,
         args: &[Arg],
     ) -> Result<Vec<Vec<Value>>, StoreError> {
+        records::refuse_nul(args)?;
         let text = sql.to_string();
         let args = args.to_vec();
         self.run(move |conn| {
@@ -210,6 +212,7 @@ impl RecordSession for SqliteSession {
         args: &[Arg],
         into: CompactRows,
     ) -> Result<CompactRows, StoreError> {
+        records::refuse_nul(args)?;
         let text = sql.to_string();
         let args = args.to_vec();
         let context = context.to_string();
@@ -244,6 +247,7 @@ impl RecordSession for SqliteSession {
     }
 
     async fn count(&mut self, file: &'static FileSpec, filter: &Filter) -> Result<u64, StoreError> {
+        records::refuse_nul(filter.args())?;
         let text = records::count_sql(file, filter, &mut || "?".into());
         let filter = filter.clone();
         self.run(move |conn| {
@@ -262,6 +266,7 @@ impl RecordSession for SqliteSession {
         order: &str,
         page: Page,
     ) -> Result<Vec<HouseholdSummary>, StoreError> {
+        records::refuse_nul(filter.args())?;
         let text = records::summaries_sql(filter, order, page, &mut || "?".into());
         let filter = filter.clone();
         self.run(move |conn| {
@@ -292,6 +297,7 @@ impl RecordSession for SqliteSession {
     }
 
     async fn execute(&mut self, sql: &str, args: &[Arg]) -> Result<u64, StoreError> {
+        records::refuse_nul(args)?;
         let text = sql.to_string();
         let args = args.to_vec();
         self.run(move |conn| {
@@ -306,6 +312,7 @@ impl RecordSession for SqliteSession {
     }
 
     async fn upsert(&mut self, file: &'static FileSpec, row: Row) -> Result<(), StoreError> {
+        records::refuse_nul_values(&row.values)?;
         let dirty = sql::touched_county(file, &row).filter(|c| self.marked.insert(*c));
         self.run(move |conn| {
             let context = || format!("写入 {} / writing {}", file.name, file.name);

@@ -5,6 +5,7 @@
 use super::schema::{Column, ColumnType};
 use crate::money::Fen;
 use crate::registry::{IdNumber, RegionCode};
+use crate::text::{self, TextKind};
 use crate::values::{self, Date};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -96,14 +97,20 @@ pub fn parse(column: &Column, raw: &str, today: Date) -> Result<Value, String> {
         };
     }
     match column.ty {
-        ColumnType::Text => {
+        ColumnType::Text | ColumnType::Key | ColumnType::Name => {
+            let kind = match column.ty {
+                ColumnType::Key => TextKind::Key,
+                ColumnType::Name => TextKind::Name,
+                _ => TextKind::Free,
+            };
             if s.chars().count() > MAX_TEXT_CHARS {
-                Err(format!(
+                return Err(format!(
                     "文字超过{MAX_TEXT_CHARS}字 / text longer than {MAX_TEXT_CHARS} characters"
-                ))
-            } else {
-                Ok(Value::Text(s.to_string()))
+                ));
             }
+            text::check(kind, s)
+                .map(Value::Text)
+                .map_err(|e| e.to_string())
         }
         ColumnType::Region => RegionCode::parse(s)
             .map(Value::Region)
@@ -145,7 +152,8 @@ pub fn parse(column: &Column, raw: &str, today: Date) -> Result<Value, String> {
             for piece in values::split_multi(s) {
                 let code = spec.parse(piece).ok_or_else(|| {
                     format!(
-                        "未知的取值“{piece}”，可选：{} / unknown value",
+                        "未知的取值“{}”，可选：{} / unknown value",
+                        text::excerpt(piece, text::EXCERPT_CHARS),
                         spec.describe()
                     )
                 })?;

@@ -55,8 +55,12 @@ pub enum FileId {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColumnType {
-    /// Free text; trimmed.
+    /// Free text; trimmed. Tabs and line breaks are allowed (`text::TextKind::Free`).
     Text,
+    /// An id or code: printable ASCII without spaces (`text::TextKind::Key`).
+    Key,
+    /// A name or short label on one line (`text::TextKind::Name`).
+    Name,
     /// A 12-digit region code (6-digit GB/T 2260 accepted).
     Region,
     Bool,
@@ -75,6 +79,13 @@ pub enum ColumnType {
     /// Several values of one enumeration separated by `;`, `；` or `、`.
     Multi(&'static EnumSpec),
     IdNumber,
+}
+
+impl ColumnType {
+    /// Stored as the text itself: free text, keys and names.
+    pub fn is_text(self) -> bool {
+        matches!(self, ColumnType::Text | ColumnType::Key | ColumnType::Name)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,7 +194,7 @@ pub(super) const COUNT: T = T::Int {
 };
 pub(super) const VILLAGE: Column = reference("village_code", "村代码", T::Region, FileId::Villages);
 pub(super) const HOUSEHOLD: Column =
-    reference("household_id", "户编号", T::Text, FileId::Households);
+    reference("household_id", "户编号", T::Key, FileId::Households);
 pub(super) const YEAR: Column = col("year", "年度", T::Year);
 pub(super) const START: Column = col("start_date", "开始日期", T::Date);
 pub(super) const END: Column = opt("end_date", "结束日期", T::Date);
@@ -194,7 +205,7 @@ pub static REGIONS: FileSpec = FileSpec {
     zh: "区划",
     columns: &[
         col("code", "区划代码", T::Region),
-        col("name", "名称", T::Text),
+        col("name", "名称", T::Name),
         col("level", "级别", T::Enum(&Level::SPEC)),
         Column {
             required: false,
@@ -225,7 +236,7 @@ pub static HOUSEHOLDS: FileSpec = FileSpec {
     name: "households",
     zh: "贫困户",
     columns: &[
-        col("household_id", "户编号", T::Text),
+        col("household_id", "户编号", T::Key),
         VILLAGE,
         col("identified_year", "识别年度", T::Year),
         col("status", "状态", T::Enum(&HouseholdStatus::SPEC)),
@@ -247,7 +258,7 @@ pub static MEMBERS: FileSpec = FileSpec {
     columns: &[
         HOUSEHOLD,
         col("id_number", "身份证号", T::IdNumber),
-        col("name", "姓名", T::Text),
+        col("name", "姓名", T::Name),
         col("relation", "与户主关系", T::Enum(&Relation::SPEC)),
         col("health", "健康状况", T::Enum(&Health::SPEC)),
         col("labour", "劳动能力", T::Enum(&Labour::SPEC)),
@@ -283,9 +294,9 @@ pub static VILLAGE_ENTERPRISES: FileSpec = FileSpec {
     name: "village_enterprises",
     zh: "村办企业合作社",
     columns: &[
-        col("enterprise_id", "企业编号", T::Text),
+        col("enterprise_id", "企业编号", T::Key),
         VILLAGE,
-        col("name", "名称", T::Text),
+        col("name", "名称", T::Name),
         col(
             "kind",
             "类型",
@@ -318,14 +329,14 @@ pub static PROJECTS: FileSpec = FileSpec {
     name: "projects",
     zh: "集体项目",
     columns: &[
-        col("project_id", "项目编号", T::Text),
+        col("project_id", "项目编号", T::Key),
         VILLAGE,
-        col("name", "项目名称", T::Text),
+        col("name", "项目名称", T::Name),
         col("model", "折股量化模式", T::Enum(&EquityModel::SPEC)),
         col("share_value", "每股价值", MONEY),
         col("shares_per_household", "每户配股数", COUNT),
         col("total_shares", "总股数", COUNT),
-        opt("bot_enterprise", "BOT企业", T::Text),
+        opt("bot_enterprise", "BOT企业", T::Name),
         opt("concession_start", "特许经营开始", T::Date),
         opt("concession_end", "特许经营结束", T::Date),
     ],
@@ -333,7 +344,7 @@ pub static PROJECTS: FileSpec = FileSpec {
     county: CountyFrom::Column(1),
 };
 
-const PROJECT: Column = reference("project_id", "项目编号", T::Text, FileId::Projects);
+const PROJECT: Column = reference("project_id", "项目编号", T::Key, FileId::Projects);
 
 pub static SHARE_EVENTS: FileSpec = FileSpec {
     id: FileId::ShareEvents,
@@ -387,7 +398,7 @@ pub static LOANS: FileSpec = FileSpec {
     name: "loans",
     zh: "农权贷",
     columns: &[
-        col("loan_id", "贷款编号", T::Text),
+        col("loan_id", "贷款编号", T::Key),
         HOUSEHOLD,
         PROJECT,
         col(

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use xplus_core::interchange::cell::{self, Value};
 use xplus_core::interchange::schema::{find_file, Column, ColumnType, FileSpec};
+use xplus_core::text;
 
 /// Data rows a worksheet can hold: Excel's 1,048,576 rows less the header.
 pub const MAX_SHEET_ROWS: u32 = 1_048_575;
@@ -206,8 +207,15 @@ impl BundleSink {
         match (&mut current.target, &mut self.out) {
             (Target::Csv { path, writer }, _) => {
                 for (column, value) in spec.columns.iter().zip(values) {
+                    let text = cell::format(column, value, current.chinese);
+                    // Text typed by users gets an apostrophe where Excel would run it as a
+                    // formula (interchange.md); numbers such as a negative income stay numbers.
+                    let field = match value {
+                        Value::Text(_) => text::guard_formula(&text),
+                        _ => std::borrow::Cow::Borrowed(text.as_str()),
+                    };
                     writer
-                        .write_field(cell::format(column, value, current.chinese))
+                        .write_field(field.as_ref())
                         .map_err(|source| csv_error(path, source))?;
                 }
                 writer
@@ -341,7 +349,7 @@ fn column_width(column: &Column, header: &str) -> f64 {
         ColumnType::IdNumber => 20.0,
         ColumnType::Region => 14.0,
         ColumnType::Date | ColumnType::Money { .. } => 12.0,
-        ColumnType::Text => 16.0,
+        ColumnType::Text | ColumnType::Key | ColumnType::Name => 16.0,
         ColumnType::Multi(_) => 24.0,
         ColumnType::Enum(_) => 12.0,
         ColumnType::Year | ColumnType::Bool | ColumnType::Int { .. } => 8.0,

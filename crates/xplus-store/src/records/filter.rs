@@ -1,7 +1,41 @@
 //! Conditions of a query, built from typed arguments only: the SQL text comes from this crate,
 //! the values are always bound, never spliced in.
 
+use crate::error::StoreError;
 use chrono::NaiveDate;
+use xplus_core::interchange::Value;
+
+/// PostgreSQL cannot hold U+0000 in text and answers a query that carries one with an error.
+/// It is bad input, on both backends alike, said before any SQL runs: whatever path a NUL
+/// came by (a search box, a form the text rules missed), SQLite must not store text that
+/// PostgreSQL could not take.
+pub(crate) fn refuse_nul<'a>(args: impl IntoIterator<Item = &'a Arg>) -> Result<(), StoreError> {
+    let nul = args
+        .into_iter()
+        .any(|a| matches!(a, Arg::Text(t) if t.contains('\0')));
+    if nul {
+        return Err(nul_error());
+    }
+    Ok(())
+}
+
+/// As [`refuse_nul`], for the values of a row to write.
+pub(crate) fn refuse_nul_values(values: &[Value]) -> Result<(), StoreError> {
+    if values
+        .iter()
+        .any(|v| matches!(v, Value::Text(t) if t.contains('\0')))
+    {
+        return Err(nul_error());
+    }
+    Ok(())
+}
+
+fn nul_error() -> StoreError {
+    StoreError::Invalid(
+        "文字中含有空字符（U+0000），不能保存或查询 / the text holds a NUL character (U+0000), which can be neither stored nor searched for"
+            .into(),
+    )
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Arg {

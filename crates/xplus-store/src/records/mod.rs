@@ -67,6 +67,7 @@ pub use exits::{
     exit_batches, exit_view, BatchState, BatchSummary, ExitAct, ExitBatch, ExitView, Objection,
 };
 pub(crate) use filter::render_marks;
+pub(crate) use filter::{refuse_nul, refuse_nul_values};
 pub use filter::{Arg, Filter};
 pub use history::{audit_page, household_history, AuditQuery};
 pub use industry::{

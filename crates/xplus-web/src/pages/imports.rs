@@ -28,7 +28,7 @@ struct ImportPage {
     name: String,
     checked: bool,
     committed: bool,
-    rows: Vec<(String, u64)>,
+    files: Vec<xplus_store::FileRead>,
     errors: Vec<Issue>,
     warnings: Vec<Issue>,
     message: Option<String>,
@@ -51,7 +51,7 @@ fn page(c: Chrome) -> ImportPage {
         name: String::new(),
         checked: false,
         committed: false,
-        rows: Vec::new(),
+        files: Vec::new(),
         errors: Vec::new(),
         warnings: Vec::new(),
         message: None,
@@ -186,7 +186,7 @@ pub async fn upload(
 fn fill(p: &mut ImportPage, report: &ImportReport, name: &str) {
     p.checked = true;
     p.name = name.to_string();
-    p.rows = report.rows.clone();
+    p.files = report.files.clone();
     p.errors = report.errors.iter().take(1000).cloned().collect();
     p.warnings = report.warnings.iter().take(1000).cloned().collect();
     p.committed = report.committed;

@@ -7,17 +7,17 @@ use crate::backbone::{
     BindingKind, CadreRole, CheckUpResult, DevelopmentKind, SecretaryTier, UnitKind,
 };
 
-const UNIT: Column = reference("unit_id", "单位编号", T::Text, FileId::Units);
-const CADRE: Column = reference("cadre_id", "干部编号", T::Text, FileId::Cadres);
-const SECRETARY: Column = reference("secretary_id", "书记编号", T::Text, FileId::Secretaries);
+const UNIT: Column = reference("unit_id", "单位编号", T::Key, FileId::Units);
+const CADRE: Column = reference("cadre_id", "干部编号", T::Key, FileId::Cadres);
+const SECRETARY: Column = reference("secretary_id", "书记编号", T::Key, FileId::Secretaries);
 
 pub static UNITS: FileSpec = FileSpec {
     id: FileId::Units,
     name: "units",
     zh: "帮扶单位",
     columns: &[
-        col("unit_id", "单位编号", T::Text),
-        col("name", "单位名称", T::Text),
+        col("unit_id", "单位编号", T::Key),
+        col("name", "单位名称", T::Name),
         col("kind", "类型", T::Enum(&UnitKind::SPEC)),
     ],
     key: &[0],
@@ -29,11 +29,11 @@ pub static CADRES: FileSpec = FileSpec {
     name: "cadres",
     zh: "帮扶干部",
     columns: &[
-        col("cadre_id", "干部编号", T::Text),
-        col("name", "姓名", T::Text),
+        col("cadre_id", "干部编号", T::Key),
+        col("name", "姓名", T::Name),
         UNIT,
         col("role", "角色", T::Enum(&CadreRole::SPEC)),
-        opt("phone", "电话", T::Text),
+        opt("phone", "电话", T::Name),
     ],
     key: &[0],
     county: CountyFrom::None,
@@ -69,7 +69,7 @@ pub static PAIRING_BINDINGS: FileSpec = FileSpec {
     name: "pairing_bindings",
     zh: "三个绑定",
     columns: &[
-        col("binding_id", "绑定编号", T::Text),
+        col("binding_id", "绑定编号", T::Key),
         UNIT,
         VILLAGE,
         col("kind", "绑定类型", T::Enum(&BindingKind::SPEC)),
@@ -105,7 +105,7 @@ pub static RECALLS: FileSpec = FileSpec {
         col("reason", "召回原因", T::Text),
         Column {
             required: false,
-            ..reference("replacement_id", "接替干部编号", T::Text, FileId::Cadres)
+            ..reference("replacement_id", "接替干部编号", T::Key, FileId::Cadres)
         },
     ],
     key: &[0, 1],
@@ -117,11 +117,11 @@ pub static STARTUPS: FileSpec = FileSpec {
     name: "startups",
     zh: "村官创业",
     columns: &[
-        col("startup_id", "创业项目编号", T::Text),
+        col("startup_id", "创业项目编号", T::Key),
         CADRE,
         VILLAGE,
-        col("name", "项目名称", T::Text),
-        opt("base", "创业基地", T::Text),
+        col("name", "项目名称", T::Name),
+        opt("base", "创业基地", T::Name),
         opt("funding", "扶持资金", MONEY),
         opt("households_brought", "带动贫困户数", COUNT),
         opt("start_date", "开始日期", T::Date),
@@ -135,14 +135,14 @@ pub static SECRETARIES: FileSpec = FileSpec {
     name: "secretaries",
     zh: "村党组织书记",
     columns: &[
-        col("secretary_id", "书记编号", T::Text),
+        col("secretary_id", "书记编号", T::Key),
         VILLAGE,
-        col("name", "姓名", T::Text),
+        col("name", "姓名", T::Name),
         START,
         END,
         opt("tier", "312示范层级", T::Enum(&SecretaryTier::SPEC)),
         opt("tier_year", "评定年度", T::Year),
-        opt("phone", "电话", T::Text),
+        opt("phone", "电话", T::Name),
     ],
     key: &[0],
     county: CountyFrom::Column(1),

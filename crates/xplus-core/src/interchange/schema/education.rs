@@ -8,8 +8,8 @@ use crate::education::{
     StationKind, StationService, Topic, TrainingMode,
 };
 
-const STATION: Column = reference("station_id", "站点编号", T::Text, FileId::Stations);
-const SESSION: Column = reference("session_id", "培训编号", T::Text, FileId::TrainingSessions);
+const STATION: Column = reference("station_id", "站点编号", T::Key, FileId::Stations);
+const SESSION: Column = reference("session_id", "培训编号", T::Key, FileId::TrainingSessions);
 const NOTE: Column = opt("note", "备注", T::Text);
 
 pub static STATIONS: FileSpec = FileSpec {
@@ -17,10 +17,10 @@ pub static STATIONS: FileSpec = FileSpec {
     name: "stations",
     zh: "远教站点",
     columns: &[
-        col("station_id", "站点编号", T::Text),
+        col("station_id", "站点编号", T::Key),
         VILLAGE,
         col("kind", "类型", T::Enum(&StationKind::SPEC)),
-        col("name", "名称", T::Text),
+        col("name", "名称", T::Name),
         opt("upgraded_year", "更新升级年度", T::Year),
         opt("investment", "投入资金", MONEY),
     ],
@@ -42,13 +42,13 @@ pub static TRAINING_SESSIONS: FileSpec = FileSpec {
     name: "training_sessions",
     zh: "培训",
     columns: &[
-        col("session_id", "培训编号", T::Text),
+        col("session_id", "培训编号", T::Key),
         STATION,
         col("date", "日期", T::Date),
         col("mode", "形式", T::Enum(&TrainingMode::SPEC)),
         col("lecturer_kind", "讲师类别", T::Enum(&LecturerKind::SPEC)),
         col("topic", "主题", T::Enum(&Topic::SPEC)),
-        opt("title", "标题", T::Text),
+        opt("title", "标题", T::Name),
     ],
     key: &[0],
     county: CountyFrom::None,

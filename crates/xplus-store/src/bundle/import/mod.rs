@@ -21,6 +21,7 @@ use tokio::sync::mpsc;
 use xplus_core::interchange::{cell, schema, FileId, FileSpec, Value};
 use xplus_core::registry::RegionCode;
 use xplus_core::rules::RuleSet;
+use xplus_core::text;
 use xplus_core::values::Date;
 
 /// One finding, pointing at the cell as Excel shows it (the header is row 1).
@@ -32,6 +33,17 @@ pub struct Issue {
     pub column: String,
     pub value: String,
     pub reason: String,
+}
+
+/// One file of a bundle as it was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRead {
+    /// "households.csv", "贫困户.csv", or a sheet name with ".csv" added.
+    pub name: String,
+    pub rows: u64,
+    /// How it was decoded: "UTF-8", "UTF-8 (BOM)", "GB18030" or "xlsx" (shown to the user, who
+    /// can then tell a file saved in the wrong encoding).
+    pub encoding: &'static str,
 }
 
 #[derive(Debug, Clone)]
@@ -52,8 +64,8 @@ pub struct ImportOptions {
 pub struct ImportReport {
     pub errors: Vec<Issue>,
     pub warnings: Vec<Issue>,
-    /// Rows read per file (file name, rows), in dependency order.
-    pub rows: Vec<(String, u64)>,
+    /// The files read, in dependency order.
+    pub files: Vec<FileRead>,
     /// True when the bundle was written; false when errors kept it out.
     pub committed: bool,
 }
@@ -135,11 +147,14 @@ impl Validator {
         reason: String,
         error: bool,
     ) {
+        // A message quotes the start of a long cell, never the whole of it (a 10 MB cell
+        // would fill the page and the errors file).
+        let short = |s: &str| text::excerpt(s, text::EXCERPT_CHARS).into_owned();
         let issue = Issue {
             file: self.file_name(spec),
             row,
-            column: column.to_string(),
-            value,
+            column: short(column),
+            value: short(&value),
             reason,
         };
         if error {
@@ -212,7 +227,7 @@ impl Validator {
         source: &BundleSource,
         options: &ImportOptions,
         progress: &dyn ImportProgress,
-    ) -> Vec<(String, u64)> {
+    ) -> Vec<FileRead> {
         let mut counts = Vec::new();
         for name in source.unknown() {
             self.errors.push(Issue {
@@ -276,7 +291,11 @@ impl Validator {
             }
             self.flush();
             self.ctx.finish_file(spec.id);
-            counts.push((reader.file_name().to_string(), rows));
+            counts.push(FileRead {
+                name: reader.file_name().to_string(),
+                rows,
+                encoding: reader.encoding_used(),
+            });
         }
         let members = self.check_members();
         self.check_pairings();
@@ -596,7 +615,7 @@ pub async fn import_bundle(
             }
         }
     }
-    let (errors, warnings, rows) = checker
+    let (errors, warnings, files) = checker
         .await
         .map_err(|e| StoreError::Interrupted(e.to_string()))?;
     let committed = errors.is_empty() && write_error.is_none() && !options.dry_run;
@@ -606,11 +625,11 @@ pub async fn import_bundle(
             tracing::info!(error = %e, "rolled back a checked bundle");
         }
     } else if committed {
-        let files: serde_json::Map<String, serde_json::Value> = rows
+        let rows: serde_json::Map<String, serde_json::Value> = files
             .iter()
-            .map(|(name, n)| (name.clone(), serde_json::Value::from(*n)))
+            .map(|f| (f.name.clone(), serde_json::Value::from(f.rows)))
             .collect();
-        let summary = serde_json::json!({ "rows": files, "warnings": warnings.len() });
+        let summary = serde_json::json!({ "rows": rows, "warnings": warnings.len() });
         tx.audit(crate::audit::NewAudit {
             actor: options.actor.clone(),
             action: "import".into(),
@@ -635,7 +654,7 @@ pub async fn import_bundle(
     Ok(ImportReport {
         errors,
         warnings,
-        rows,
+        files,
         committed,
     })
 }
@@ -655,8 +674,15 @@ pub fn write_issues(path: &Path, issues: &[Issue]) -> Result<(), StoreError> {
         } else {
             i.row.to_string()
         };
-        w.write_record([i.file.as_str(), &row, &i.column, &i.value, &i.reason])
-            .map_err(|e| io(e.into()))?;
+        // The value is what a user typed: it must not run as a formula in Excel.
+        w.write_record([
+            text::guard_formula(&i.file).as_ref(),
+            &row,
+            text::guard_formula(&i.column).as_ref(),
+            text::guard_formula(&i.value).as_ref(),
+            &i.reason,
+        ])
+        .map_err(|e| io(e.into()))?;
     }
     w.flush().map_err(io)
 }

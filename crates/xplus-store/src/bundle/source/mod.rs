@@ -1,0 +1,506 @@
+//! Reading a bundle: a folder of CSV files or one workbook, matched to the interchange specs,
+//! and read row by row as text. Typing the cells is the importer's job (`cell::parse`).
+//!
+//! Nothing is passed over in silence (interchange.md, "Files"): a file whose name the format
+//! does not know, an empty folder, a workbook without sheets, a byte not valid in the file's
+//! encoding and a row shorter than the header are all errors.
+
+mod csv_file;
+mod workbook;
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+pub use workbook::ReadLimits;
+use workbook::{SheetRows, WorkbookReader};
+use xplus_core::interchange::schema::{find_file, FileSpec};
+
+/// How CSV files are decoded (`--encoding`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    #[default]
+    Auto,
+    Utf8,
+    Gb18030,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("无法读取文件 {path} / cannot read file {path}: {source}")]
+    Open {
+        path: String,
+        #[source]
+        source: io::Error,
+    },
+    #[error(
+        "{path} 既不是文件夹，也不是 .xlsx/.xls 工作簿 / {path} is neither a folder nor an .xlsx/.xls workbook"
+    )]
+    NotABundle { path: String },
+    #[error("无法读取工作簿 {path} / cannot read workbook {path}: {source}")]
+    Workbook {
+        path: String,
+        #[source]
+        source: calamine::Error,
+    },
+    #[error(
+        "{first} 和 {second} 都是 {file}，请只保留一个 / {first} and {second} are both {file}; keep only one"
+    )]
+    Duplicate {
+        file: String,
+        first: String,
+        second: String,
+    },
+    #[error("无法读取 {file} 第{row}行 / cannot read {file} row {row}: {source}")]
+    Read {
+        file: String,
+        row: u32,
+        #[source]
+        source: csv::Error,
+    },
+    #[error(
+        "{file} 第{row}行 {column} 列含有 {encoding} 编码中无效的字节，文件可能已损坏或混用了编码；请检查该行，或用 --encoding 指定编码 / \
+         {file} row {row} column {column} holds bytes that are not valid {encoding}; the file may be damaged or mix encodings — check the row, or use --encoding"
+    )]
+    Encoding {
+        file: String,
+        row: u32,
+        column: String,
+        encoding: &'static str,
+    },
+    #[error(
+        "{file} 第{row}行只有{fields}个字段，表头有{expected}个；每行的字段数应与表头相同 / \
+         {file} row {row} has {fields} fields where the header has {expected}"
+    )]
+    ShortRow {
+        file: String,
+        row: u32,
+        fields: usize,
+        expected: usize,
+    },
+    #[error("{file} 第{row}行超过 {limit_kb} KB / {file} row {row} is longer than {limit_kb} KB")]
+    LongRow {
+        file: String,
+        row: u32,
+        limit_kb: usize,
+    },
+    #[error(
+        "工作表 {sheet} 第{row}行出现在后面的行之后，工作簿可能已损坏 / sheet {sheet} row {row} comes after a later row; the workbook may be damaged"
+    )]
+    RowOrder { sheet: String, row: u32 },
+    #[error(
+        "{path} 不是有效的 .xlsx 工作簿：{detail} / {path} is not a valid .xlsx workbook: {detail}"
+    )]
+    NotAWorkbook { path: String, detail: String },
+    #[error(
+        "{path} 只接受 .xlsx 工作簿，请在 Excel 或 WPS 中另存为 .xlsx / {path}: only .xlsx workbooks are read; save it as .xlsx in Excel or WPS"
+    )]
+    WorkbookFormat { path: String },
+    #[error(
+        "工作簿 {path} 解压后过大（{part} 超过 {limit_mb} MB），不予读取 / the workbook {path} inflates too far ({part} is over {limit_mb} MB) and is not read"
+    )]
+    TooLarge {
+        path: String,
+        part: String,
+        limit_mb: u64,
+    },
+    #[error(
+        "工作簿 {path} 中（{part}）有一个单元格或一段空白超过 {limit_kb} KB，不予读取 / the workbook {path} has a cell or a run of whitespace over {limit_kb} KB (in {part}) and is not read"
+    )]
+    LongCell {
+        path: String,
+        part: String,
+        limit_kb: usize,
+    },
+    #[error(
+        "{path} 中没有数据包文件（应为 households.csv 等，或同名工作表）/ {path} holds no file of the bundle format (households.csv and the like, or sheets of those names)"
+    )]
+    Empty { path: String },
+    #[error(
+        "{file} 第{row}行 {column} 列在表头之外还有内容 / {file} row {row} has a value in column {column}, beyond the header"
+    )]
+    ExtraCells {
+        file: String,
+        row: u32,
+        column: String,
+    },
+    #[error(
+        "工作表 {sheet} 第{row}行 {column} 列是错误值 {error} / sheet {sheet} row {row} column {column} holds the error {error}"
+    )]
+    CellError {
+        sheet: String,
+        row: u32,
+        column: String,
+        error: String,
+    },
+}
+
+/// A file of the bundle matched to its spec.
+#[derive(Debug)]
+pub struct BundleFile {
+    pub spec: &'static FileSpec,
+    /// The name the user gave it: "贫困户.csv", or a sheet name with ".csv" added.
+    name: String,
+    location: Location,
+}
+
+#[derive(Debug)]
+enum Location {
+    Csv(PathBuf),
+    Sheet(String),
+}
+
+impl SourceError {
+    /// For a problem confined to one row, after which the file can be read on: its row and
+    /// column.
+    pub fn row_problem(&self) -> Option<(u32, &str)> {
+        match self {
+            SourceError::ExtraCells { row, column, .. }
+            | SourceError::Encoding { row, column, .. } => Some((*row, column)),
+            SourceError::ShortRow { row, .. } | SourceError::LongRow { row, .. } => {
+                Some((*row, ""))
+            }
+            _ => None,
+        }
+    }
+}
+
+impl BundleFile {
+    /// The name used in error reports, as `TableReader::file_name` gives it.
+    pub fn file_name(&self) -> &str {
+        &self.name
+    }
+}
+
+pub struct BundleSource {
+    path: PathBuf,
+    encoding: Encoding,
+    limits: ReadLimits,
+    /// Kept open between sheets: opening an `.xlsx` parses its whole shared-strings table.
+    workbook: Option<WorkbookReader>,
+    files: Vec<BundleFile>,
+    unknown: Vec<String>,
+}
+
+impl BundleSource {
+    /// `path` is a folder of `*.csv` files or a workbook; files and sheets are matched to specs
+    /// by name (English or Chinese, any case).
+    pub fn open(path: &Path, encoding: Encoding) -> Result<BundleSource, SourceError> {
+        BundleSource::open_with(path, encoding, ReadLimits::default())
+    }
+
+    /// As [`BundleSource::open`], with other size limits.
+    pub fn open_with(
+        path: &Path,
+        encoding: Encoding,
+        limits: ReadLimits,
+    ) -> Result<BundleSource, SourceError> {
+        let meta = std::fs::metadata(path).map_err(|source| SourceError::Open {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let mut source = BundleSource {
+            path: path.to_path_buf(),
+            encoding,
+            limits,
+            workbook: None,
+            files: Vec::new(),
+            unknown: Vec::new(),
+        };
+        if meta.is_dir() {
+            source.scan_folder()?;
+        } else if has_extension(path, &["xlsx", "xlsm"]) {
+            source.scan_workbook()?;
+        } else if has_extension(path, &["xlsb", "xls", "xla", "xlam", "ods", "et"]) {
+            // calamine reads these formats only as whole grids, which a stray far-away cell
+            // makes as large as rows × columns.
+            return Err(SourceError::WorkbookFormat {
+                path: path.display().to_string(),
+            });
+        } else {
+            return Err(SourceError::NotABundle {
+                path: path.display().to_string(),
+            });
+        }
+        if source.files.is_empty() && source.unknown.is_empty() {
+            return Err(SourceError::Empty {
+                path: source.display_name(),
+            });
+        }
+        source.files.sort_by_key(|f| f.spec.id);
+        Ok(source)
+    }
+
+    fn scan_folder(&mut self) -> Result<(), SourceError> {
+        let open_err = |source| SourceError::Open {
+            path: self.path.display().to_string(),
+            source,
+        };
+        let mut entries = Vec::new();
+        for entry in std::fs::read_dir(&self.path).map_err(open_err)? {
+            let path = entry.map_err(open_err)?.path();
+            // A folder inside the bundle's folder (even one named "x.csv") holds no rows.
+            if !path.is_file() {
+                continue;
+            }
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            entries.push((name.into_owned(), path));
+        }
+        // Sorted so that duplicate reports and `unknown()` do not depend on the file system.
+        entries.sort();
+        for (name, path) in entries {
+            // Every other file is named as unknown: a misspelt "members.csv.txt" would
+            // otherwise be skipped and its rows silently missing.
+            let spec = name
+                .len()
+                .checked_sub(4)
+                .filter(|&cut| name.is_char_boundary(cut))
+                .filter(|&cut| name[cut..].eq_ignore_ascii_case(".csv"))
+                .and_then(|cut| find_file(&name[..cut]));
+            match spec {
+                Some(spec) => self.add(spec, name, Location::Csv(path))?,
+                None => self.unknown.push(name),
+            }
+        }
+        Ok(())
+    }
+
+    fn scan_workbook(&mut self) -> Result<(), SourceError> {
+        let (workbook, sheets) = WorkbookReader::open(&self.path, self.limits)?;
+        for sheet in sheets {
+            match find_file(&sheet) {
+                Some(spec) => {
+                    let name = format!("{sheet}.csv");
+                    self.add(spec, name, Location::Sheet(sheet))?;
+                }
+                // Workbooks often keep an empty "Sheet1"; only sheets with data are worth a word.
+                None if workbook.has_data(&sheet)? => self.unknown.push(sheet),
+                None => {}
+            }
+        }
+        self.workbook = Some(workbook);
+        Ok(())
+    }
+
+    fn add(
+        &mut self,
+        spec: &'static FileSpec,
+        name: String,
+        location: Location,
+    ) -> Result<(), SourceError> {
+        if let Some(first) = self.files.iter().find(|f| f.spec.id == spec.id) {
+            return Err(SourceError::Duplicate {
+                file: spec.file_name(),
+                first: first.name.clone(),
+                second: name,
+            });
+        }
+        self.files.push(BundleFile {
+            spec,
+            name,
+            location,
+        });
+        Ok(())
+    }
+
+    /// Matched files in dependency order.
+    pub fn files(&self) -> &[BundleFile] {
+        &self.files
+    }
+
+    /// File or sheet names that match no spec.
+    pub fn unknown(&self) -> &[String] {
+        &self.unknown
+    }
+
+    pub fn open_table(&self, file: &BundleFile) -> Result<TableReader, SourceError> {
+        match &file.location {
+            Location::Csv(path) => {
+                csv_file::open_csv(path, file.name.clone(), self.encoding, &self.limits)
+            }
+            Location::Sheet(sheet) => {
+                let rows = self
+                    .workbook
+                    .as_ref()
+                    .expect("a source with sheets keeps its workbook")
+                    .rows(sheet)?;
+                TableReader::new(file.name.clone(), "xlsx", Inner::Sheet(rows))
+            }
+        }
+    }
+
+    /// The path as given.
+    pub fn display_name(&self) -> String {
+        self.path.display().to_string()
+    }
+}
+
+impl std::fmt::Debug for BundleSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BundleSource")
+            .field("path", &self.path)
+            .field("files", &self.files)
+            .field("unknown", &self.unknown)
+            .finish_non_exhaustive()
+    }
+}
+
+fn has_extension(path: &Path, extensions: &[&str]) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(e)))
+}
+
+/// Reads the rows of one file of a bundle as text.
+pub struct TableReader {
+    file_name: String,
+    header: Vec<String>,
+    encoding: &'static str,
+    inner: Inner,
+}
+
+enum Inner {
+    Csv(Box<csv_file::CsvRows>),
+    Sheet(SheetRows),
+}
+
+impl TableReader {
+    fn new(
+        file_name: String,
+        encoding: &'static str,
+        inner: Inner,
+    ) -> Result<TableReader, SourceError> {
+        let mut table = TableReader {
+            file_name,
+            header: Vec::new(),
+            encoding,
+            inner,
+        };
+        // Blank lines (CSV) and empty rows (sheet ranges start at the first cell with data)
+        // before the header are passed over: the first row with something in it is the header.
+        let mut record = csv::StringRecord::new();
+        if table.next_row(&mut record)?.is_some() {
+            table.header = record
+                .iter()
+                .map(|c| c.trim().trim_start_matches('\u{feff}').trim().to_string())
+                .collect();
+        }
+        // Excel saves "a,b,,," when a column further right was once used; those empty header
+        // cells name nothing, and cells under them must be empty.
+        while table.header.last().is_some_and(|h| h.is_empty()) {
+            table.header.pop();
+        }
+        Ok(table)
+    }
+
+    /// "households.csv", "贫困户.csv", or a sheet name with ".csv" added.
+    pub fn file_name(&self) -> &str {
+        &self.file_name
+    }
+
+    /// Header cells, trimmed, without BOM.
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    /// "UTF-8", "UTF-8 (BOM)", "GB18030" or "xlsx".
+    pub fn encoding_used(&self) -> &'static str {
+        self.encoding
+    }
+
+    /// Reads the next non-blank data row into `record`, as wide as the header, and returns its
+    /// row number as Excel shows it (the header is row 1).
+    pub fn read(&mut self, record: &mut csv::StringRecord) -> Result<Option<u32>, SourceError> {
+        loop {
+            let Some(row) = self.next_row(record)? else {
+                return Ok(None);
+            };
+            if record.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            let width = self.header.len();
+            if let Some(extra) = record.iter().skip(width).position(|c| !c.trim().is_empty()) {
+                let first = match &self.inner {
+                    Inner::Sheet(sheet) => sheet.first_col.unwrap_or(0) as usize,
+                    Inner::Csv(_) => 0,
+                };
+                return Err(SourceError::ExtraCells {
+                    file: self.file_name.clone(),
+                    row,
+                    column: column_letters(first + width + extra),
+                });
+            }
+            match &self.inner {
+                // A CSV row has all its fields ("a,b,,"); fewer means a field went missing and
+                // the values after it would land in the wrong columns.
+                Inner::Csv(_) if record.len() < width => {
+                    return Err(SourceError::ShortRow {
+                        file: self.file_name.clone(),
+                        row,
+                        fields: record.len(),
+                        expected: width,
+                    })
+                }
+                Inner::Csv(_) => unguard_formulas(record),
+                // A sheet leaves out empty cells at the end of a row; its strings are exact
+                // (an apostrophe Excel shows as a prefix is not part of the value).
+                Inner::Sheet(_) => {}
+            }
+            record.truncate(width);
+            while record.len() < width {
+                record.push_field("");
+            }
+            return Ok(Some(row));
+        }
+    }
+
+    fn next_row(&mut self, record: &mut csv::StringRecord) -> Result<Option<u32>, SourceError> {
+        match &mut self.inner {
+            Inner::Csv(csv) => csv.next(&self.file_name, record),
+            Inner::Sheet(sheet) => sheet.next(record),
+        }
+    }
+}
+
+/// Removes the apostrophe an export put before a cell Excel would run as a formula.
+fn unguard_formulas(record: &mut csv::StringRecord) {
+    if !record.iter().any(|f| f.starts_with('\'')) {
+        return;
+    }
+    let fields: Vec<String> = record
+        .iter()
+        .map(|f| xplus_core::text::unguard_formula(f).to_string())
+        .collect();
+    record.clear();
+    for f in &fields {
+        record.push_field(f);
+    }
+}
+
+/// "A", "B", …, "Z", "AA", … for a zero-based column index.
+pub fn column_letters(index: usize) -> String {
+    let mut n = index + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).expect("ASCII letters")
+}
+
+/// The text of a number cell: whole numbers without ".0" or exponent (years, 12-digit region
+/// codes), amounts with at most two decimals without the float noise Excel's binary values
+/// carry, anything else as the shortest text that reads back as the same number.
+pub fn number_text(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        return (f as i64).to_string();
+    }
+    let cents = (f * 100.0).round();
+    if (f - cents / 100.0).abs() < 1e-9 {
+        let s = format!("{:.2}", cents / 100.0);
+        return s.trim_end_matches('0').trim_end_matches('.').to_string();
+    }
+    // f64's Display gives the shortest round-trip form and never an exponent.
+    f.to_string()
+}
