@@ -58,7 +58,7 @@ impl std::fmt::Display for TextProblem {
                     ),
                     TextKind::Key => write!(
                         f,
-                        "编号只能由英文字母、数字和 - _ . / 等可见符号组成，第{position}个字符是{what}（{code}）/ an id holds only ASCII letters, digits and visible symbols; character {position} is {code}"
+                        "编号只能由英文字母、数字和-_./等可见的英文符号组成，第{position}个字符是{what}（{code}） / an id holds only ASCII letters, digits and visible symbols; character {position} is {code}"
                     ),
                     TextKind::Name | TextKind::Free => write!(
                         f,
@@ -232,6 +232,21 @@ mod tests {
         let e = check(TextKind::Key, "H0\u{200b}1").unwrap_err().to_string();
         assert!(e.contains("零宽空格") && e.contains("U+200B"), "{e}");
         assert!(check(TextKind::Key, &"A".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn messages_have_one_chinese_and_one_english_part() {
+        // Faces show the part before " / " in Chinese, the part after in English.
+        for (kind, bad) in [
+            (TextKind::Key, "H\u{200b}"),
+            (TextKind::Key, "Ｈ"),
+            (TextKind::Key, &"A".repeat(65)),
+            (TextKind::Name, "王\0"),
+            (TextKind::Free, "\u{202e}"),
+        ] {
+            let m = check(kind, bad).unwrap_err().to_string();
+            assert_eq!(m.matches(" / ").count(), 1, "{m}");
+        }
     }
 
     #[test]

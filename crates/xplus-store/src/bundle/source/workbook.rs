@@ -111,16 +111,16 @@ fn check_parts(path: &Path, limits: &ReadLimits) -> Result<(), SourceError> {
             if total > limits.total_bytes {
                 return Err(too_large(limits.total_bytes, "*"));
             }
-            let mut pieces = buf[..n].split(|&b| b == b'<' || b == b'>');
-            // The first piece continues the run of the previous chunk.
-            run += pieces.next().map_or(0, <[u8]>::len);
-            for piece in pieces {
-                if run > limits.run_bytes {
-                    break;
-                }
-                run = piece.len();
+            // The run of the previous chunk goes on up to the first tag mark of this one.
+            let mut from = 0;
+            let mut longest = 0;
+            for at in memchr::memchr2_iter(b'<', b'>', &buf[..n]) {
+                longest = longest.max(run + at - from);
+                run = 0;
+                from = at + 1;
             }
-            if run > limits.run_bytes {
+            run += n - from;
+            if longest.max(run) > limits.run_bytes {
                 return Err(SourceError::LongCell {
                     path: shown(),
                     part: name,
