@@ -100,7 +100,8 @@ impl From<StoreError> for Failure {
             StoreError::BadUrl(_)
             | StoreError::InMemory
             | StoreError::Source(_)
-            | StoreError::Invalid(_) => 2,
+            | StoreError::Invalid(_)
+            | StoreError::Rejected(_) => 2,
             _ => 1,
         };
         Failure::chain(code, &e)

@@ -86,3 +86,25 @@ fn files_that_are_not_what_they_claim_are_refused() {
     std::fs::write(bundle.join("units.csv"), bytes).unwrap();
     refused(&bundle, &["units.csv", "第3行", "UTF-8"]);
 }
+
+#[test]
+fn a_rule_setting_s_source_with_a_control_character_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite(dir.path(), "x.db");
+    assert_eq!(xplus(&db, &["init"]).status.code(), Some(0));
+    let o = xplus(
+        &db,
+        &[
+            "rules",
+            "set",
+            "poverty_line",
+            "3500",
+            "--source",
+            "皖政\u{1b}[2m〔2016〕1号",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("控制字符"), "{}", text(&o));
+    let o = xplus(&db, &["rules", "list"]);
+    assert!(!text(&o).contains("皖政"), "{}", text(&o));
+}

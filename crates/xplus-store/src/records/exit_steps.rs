@@ -10,6 +10,7 @@ use super::exits::{
 };
 use super::filter::{Arg, Filter};
 use super::rules::rule_book;
+use super::text_field;
 use super::RecordSession;
 use crate::error::StoreError;
 use crate::store::{Row, Store};
@@ -23,6 +24,7 @@ use xplus_core::assessment::procedure::{
 use xplus_core::interchange::schema::HOUSEHOLDS;
 use xplus_core::interchange::Value;
 use xplus_core::registry::{HouseholdStatus, RegionCode};
+use xplus_core::text::TextKind;
 
 fn date_value(d: Option<NaiveDate>) -> Value {
     d.map_or(Value::Null, Value::Date)
@@ -241,6 +243,8 @@ pub async fn take_exit_step(
                     "give who objects and what the objection is",
                 ));
             }
+            let raised_by = text_field("raised_by", TextKind::Name, raised_by)?;
+            let content = text_field("content", TextKind::Free, content)?;
             let no = batch.objections.iter().map(|o| o.no).max().unwrap_or(0) + 1;
             s.upsert(
                 &OBJECTIONS,
@@ -251,8 +255,8 @@ pub async fn take_exit_step(
                         Value::Int(no),
                         Value::Text(household_id.clone()),
                         Value::Date(*raised_on),
-                        Value::Text(raised_by.trim().to_string()),
-                        Value::Text(content.trim().to_string()),
+                        Value::Text(raised_by.clone()),
+                        Value::Text(content.clone()),
                         Value::Text(user.clone()),
                         Value::Null,
                         Value::Null,
@@ -287,6 +291,7 @@ pub async fn take_exit_step(
                     "say how the objection was checked and resolved",
                 ));
             }
+            let resolution = text_field("resolution", TextKind::Free, resolution)?;
             s.upsert(
                 &OBJECTIONS,
                 Row {
@@ -299,7 +304,7 @@ pub async fn take_exit_step(
                         Value::Text(o.raised_by.clone()),
                         Value::Text(o.content.clone()),
                         Value::Text(o.recorded_by.clone()),
-                        Value::Text(resolution.trim().to_string()),
+                        Value::Text(resolution.clone()),
                         Value::Bool(*upheld),
                         Value::Text(user.clone()),
                         Value::Date(today),

@@ -5,6 +5,7 @@
 use super::filter::{Arg, Filter};
 use super::read::names_of;
 use super::shape::{column, shape, COUNT};
+use super::text_field;
 use crate::error::StoreError;
 use crate::store::{Row, Store};
 use crate::NewAudit;
@@ -17,6 +18,7 @@ use xplus_core::backbone::review::{
 };
 use xplus_core::interchange::{ColumnType, CountyFrom, FileId, FileSpec, Value};
 use xplus_core::registry::{Level, RegionCode};
+use xplus_core::text::TextKind;
 
 const ANY: ColumnType = ColumnType::Int {
     min: i64::MIN,
@@ -163,6 +165,11 @@ pub async fn set_review_criteria(
             "指标代码不能为空或重复 / criterion codes must be given and distinct".into(),
         ));
     }
+    let source = text_field("source", TextKind::Free, source)?;
+    for c in criteria {
+        text_field("code", TextKind::Key, &c.code)?;
+        text_field("name", TextKind::Name, &c.name)?;
+    }
     let region_key = region.map_or(0, |r| r.as_u64() as i64);
     let year_key = year.map_or(0, i64::from);
     let mut s = store.write_session().await?;
@@ -197,7 +204,7 @@ pub async fn set_review_criteria(
                     Value::Text(c.code.clone()),
                     Value::Text(c.name.clone()),
                     Value::Int(i64::from(c.weight)),
-                    Value::Text(source.trim().to_string()),
+                    Value::Text(source.clone()),
                 ],
                 county: None,
             },

@@ -3,12 +3,14 @@
 
 use super::filter::{Arg, Filter};
 use super::shape::column;
+use super::text_field;
 use crate::error::StoreError;
 use crate::store::{Row, Store};
 use crate::NewAudit;
 use xplus_core::interchange::{ColumnType, CountyFrom, FileId, FileSpec, Value};
 use xplus_core::registry::RegionCode;
 use xplus_core::rules::{Parameter, RuleBook, Setting};
+use xplus_core::text::TextKind;
 
 const ANY: ColumnType = ColumnType::Int {
     min: i64::MIN,
@@ -81,6 +83,7 @@ pub async fn set_rule(store: &dyn Store, actor: &str, setting: &Setting) -> Resu
             "请写明依据（文件、文号） / give the source of the value (document and number)".into(),
         ));
     }
+    let source = text_field("source", TextKind::Free, &setting.source)?;
     let region = setting.region.map_or(0, |r| r.as_u64() as i64);
     let year = setting.year.map_or(0, i64::from);
     let key = vec![
@@ -108,7 +111,7 @@ pub async fn set_rule(store: &dyn Store, actor: &str, setting: &Setting) -> Resu
     };
     let mut values = key;
     values.push(Value::Int(setting.value));
-    values.push(Value::Text(setting.source.clone()));
+    values.push(Value::Text(source.clone()));
     s.upsert(
         &RULE_SETTINGS,
         Row {
@@ -128,7 +131,7 @@ pub async fn set_rule(store: &dyn Store, actor: &str, setting: &Setting) -> Resu
                 r[4].as_text().unwrap_or_default(),
             )
         }),
-        new_values: Some(as_json(setting.value, &setting.source)),
+        new_values: Some(as_json(setting.value, &source)),
     }])
     .await?;
     // What the lines judge (empty-shell and strong villages) changes in every county below.

@@ -31,6 +31,17 @@ impl FieldProblem {
     }
 }
 
+/// Text typed into a form field outside the bundle's files (an objection, a source): trimmed
+/// and checked by core's text rules, or refused naming the field.
+pub(crate) fn text_field(
+    field: &str,
+    kind: xplus_core::text::TextKind,
+    raw: &str,
+) -> Result<String, StoreError> {
+    xplus_core::text::check(kind, raw.trim())
+        .map_err(|e| StoreError::Rejected(vec![FieldProblem::new(field, e.to_string())]))
+}
+
 /// The outcome of a save: the household's new fingerprint (for the next edit).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Saved {
