@@ -91,7 +91,7 @@ fn mutate(rng: &mut ChaCha8Rng, b: &mut Bundle, dict: &[String]) -> String {
             bytes.drain(i..j);
             format!("{name}: bytes {i}..{j} cut")
         }
-        3 | 4 | 5 => {
+        3..=5 => {
             // A cell replaced, which is where most rules are tried.
             let text = String::from_utf8_lossy(bytes).to_string();
             let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
