@@ -5,23 +5,7 @@
 mod common;
 
 use common::*;
-use std::path::Path;
 use std::process::Command;
-
-fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let p = e.unwrap().path();
-            (
-                p.file_name().unwrap().to_string_lossy().to_string(),
-                std::fs::read(&p).unwrap(),
-            )
-        })
-        .collect();
-    out.sort();
-    out
-}
 
 #[test]
 fn demo_import_export_import_gives_identical_exports() {

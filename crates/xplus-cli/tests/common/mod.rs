@@ -70,6 +70,20 @@ pub fn imported_county_demo(dir: &Path) -> String {
     db
 }
 
+/// Every file of a folder, by name, as bytes.
+pub fn files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            (
+                p.file_name().unwrap().to_string_lossy().to_string(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect()
+}
+
 pub fn sqlite(dir: &Path, name: &str) -> String {
     format!("sqlite://{}", dir.join(name).display())
 }
