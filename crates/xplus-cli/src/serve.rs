@@ -62,6 +62,7 @@ async fn first_admin(store: &dyn Store, out: &Output) -> Result<(), Failure> {
         region: None,
         cadre: None,
         password_hash: xplus_store::accounts::hash_password(&password)?,
+        // The demo's operator is the one who reads it and signs in: nobody to hand it on to.
         must_change_password: false,
     };
     store.add_user(user, &cli_actor()).await?;

@@ -19,9 +19,14 @@ fn limit_of(key: &str) -> i64 {
     }
 }
 
-/// The throttle keys of a sign-in: the user name (case-insensitive) and the address.
+/// The throttle key of a user name (case-insensitive).
+pub fn name_key(name: &str) -> String {
+    format!("name:{}", name.to_lowercase())
+}
+
+/// The throttle keys of a sign-in: the user name and the address.
 pub fn keys(name: &str, ip: &str) -> Vec<String> {
-    vec![format!("name:{}", name.to_lowercase()), format!("ip:{ip}")]
+    vec![name_key(name), format!("ip:{ip}")]
 }
 
 #[derive(Clone)]

@@ -138,5 +138,7 @@ async fn a_person_registered_in_another_county_is_named_only_when_nothing_else_i
         "{}",
         b.1
     );
+    // The Chinese page shows the Chinese half of the message only.
+    assert!(!b.1.contains("another household"), "{}", b.1);
     app.cleanup().await;
 }

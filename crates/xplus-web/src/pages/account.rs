@@ -80,7 +80,7 @@ pub async fn change(
     };
     // Guessing the current password from a session left open counts against the name, as
     // failed sign-ins do.
-    let keys = vec![crate::throttle::keys(&name, "")[0].clone()];
+    let keys = vec![crate::throttle::name_key(&name)];
     if state.throttle.locked(&keys).await?.is_some() {
         return again(
             "尝试次数过多，请稍后再试 / too many attempts; try again later",

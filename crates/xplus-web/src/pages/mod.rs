@@ -292,10 +292,8 @@ struct ErrorPage<'a> {
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        let (zh, en) = self
-            .message
-            .split_once(" / ")
-            .unwrap_or((self.message.as_str(), ""));
+        let (zh, en) = crate::i18n::halves(&self.message);
+        let en = en.unwrap_or("");
         let page = ErrorPage {
             status: self.status.as_u16(),
             zh,
