@@ -203,3 +203,66 @@ async fn a_member_of_another_household_is_said_only_when_nothing_else_is_wrong()
     assert!(b.contains("另一户的成员") && !b.contains("H003"), "{b}");
     db.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_ledger_key_held_outside_the_reach_is_refused_and_never_written_over() {
+    use xplus_core::interchange::schema::STATIONS;
+    let db = TestDb::fresh().await;
+    let dir = write_bundle(&db.dir().join("in"), &small_bundle());
+    assert!(import(&db, &dir).await.committed);
+    // 乙村's secretary: station S1 is 甲村's, outside the reach; S9 is free.
+    let secretary = Access::of_account(
+        "yi",
+        Role::Secretary,
+        RegionCode::parse("341181100202").ok(),
+        None,
+    );
+    let rules = xplus_core::rules::RuleSet::default();
+    let save = |id: &'static str, village: &'static str| {
+        let station = row(&STATIONS, &[id, village, "station", "新站点", "2016", ""]);
+        let (db, secretary, rules) = (&db, &secretary, &rules);
+        async move {
+            let result = records::save_entries(
+                db.store.as_ref(),
+                secretary,
+                rules,
+                vec![(&STATIONS, vec![station])],
+                today(),
+            )
+            .await;
+            format!("{result:?}").replace(id, "ID")
+        }
+    };
+    let before = audit_length(&db).await;
+    // Placed outside the reach: the same refusal for both.
+    let free = save("S9", "341181100201").await;
+    assert!(free.contains("不在您的管辖范围内"), "{free}");
+    assert_eq!(save("S1", "341181100201").await, free);
+    // Placed within it: the held key is refused (it is judged after the row was written in a
+    // transaction that is not committed) and S1 stays 甲村's.
+    let held = save("S1", "341181100202").await;
+    assert!(held.starts_with("Err(Forbidden"), "{held}");
+    assert_eq!(audit_length(&db).await, before);
+    let admin = Access::of_account("admin", Role::Admin, None, None);
+    let page = records::list_entries(
+        db.store.as_ref(),
+        &admin,
+        &STATIONS,
+        &[("station_id".into(), "S1".into())],
+        records::Page {
+            limit: 10,
+            offset: 0,
+        },
+        today(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(page.rows.len(), 1);
+    assert_eq!(
+        page.rows[0][1].as_region().unwrap().to_string(),
+        "341181100201"
+    );
+    assert_eq!(page.rows[0][3].as_text(), Some("甲村远教站点"));
+    assert!(save("S9", "341181100202").await.starts_with("Ok("));
+    db.cleanup().await;
+}
