@@ -278,7 +278,7 @@ pub async fn save_record(
     if !problems.is_empty() {
         return Err(StoreError::Rejected(problems));
     }
-    if let Some(problem) = used_elsewhere.take() {
+    if let Some(problem) = used_elsewhere {
         return Err(StoreError::Rejected(vec![problem]));
     }
     let Some(entry) = crate::audit::row_change(&access.user, file, old.as_ref(), &values) else {
