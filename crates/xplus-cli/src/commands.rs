@@ -2,7 +2,7 @@
 //! status: 0 success, 2 bad input, 1 any other failure.
 
 use crate::output::{Lang, Output};
-use crate::{AuditCommand, Command, EncodingArg, Headers, ScaleArg, UserCommand};
+use crate::{AuditCommand, Command, EncodingArg, Headers, ScaleArg};
 use indicatif::ProgressBar;
 use std::path::Path;
 use std::process::ExitCode;
@@ -183,18 +183,7 @@ pub async fn run(command: Command, db: &str, out: &Output) -> Result<ExitCode, F
             seed,
             out: dir,
         } => demo(scale, seed, dir.as_deref(), db, out).await,
-        Command::User {
-            command:
-                UserCommand::Add {
-                    name,
-                    role,
-                    region,
-                    cadre,
-                },
-        } => add_user(db, out, name, &role, region.as_deref(), cadre).await,
-        Command::User {
-            command: UserCommand::Token { name, label },
-        } => crate::serve::add_token(open(db).await?.as_ref(), out, &name, &label).await,
+        Command::User { command } => crate::users::run(command, db, out).await,
         Command::Coverage {
             year,
             out: path,
@@ -261,99 +250,6 @@ pub async fn run(command: Command, db: &str, out: &Output) -> Result<ExitCode, F
 
 pub(crate) fn bad_input(parts: Vec<String>) -> Failure {
     Failure { code: 2, parts }
-}
-
-/// `xplus user add`: checks the role and scope, takes the password from standard input (or
-/// makes one and shows it once), stores only its argon2id hash.
-pub(crate) async fn add_user(
-    db: &str,
-    out: &Output,
-    name: String,
-    role: &str,
-    region: Option<&str>,
-    cadre: Option<String>,
-) -> Result<ExitCode, Failure> {
-    use xplus_core::accounts::{self, Role};
-    let role = Role::parse(role).ok_or_else(|| {
-        bad_input(vec![format!(
-            "未知的角色“{role}”，可选：{} / unknown role",
-            Role::SPEC.describe()
-        )])
-    })?;
-    let region = match region {
-        Some(code) => Some(RegionCode::parse(code).map_err(|e| {
-            bad_input(vec![
-                format!("区划代码 {code} 无效 / invalid region code {code}"),
-                e.to_string(),
-            ])
-        })?),
-        None => None,
-    };
-    accounts::check_name(&name).map_err(|e| bad_input(vec![e.to_string()]))?;
-    accounts::check_scope(role, region, cadre.as_deref())
-        .map_err(|e| bad_input(vec![e.to_string()]))?;
-    let supplied = read_password_from_stdin()?;
-    let (password, generated) = match supplied {
-        Some(p) => {
-            accounts::check_password(&p).map_err(|e| bad_input(vec![e.to_string()]))?;
-            (p, false)
-        }
-        None => (xplus_store::accounts::generate_password(), true),
-    };
-    let user = xplus_store::accounts::NewUser {
-        name: name.clone(),
-        role,
-        region,
-        cadre,
-        password_hash: xplus_store::accounts::hash_password(&password)?,
-    };
-    let store = open(db).await?;
-    store
-        .add_user(user, &cli_actor())
-        .await
-        .map_err(|e| match e {
-            StoreError::Invalid(message) => bad_input(vec![message]),
-            other => other.into(),
-        })?;
-    out.say(
-        &format!("已新建账号 {name}（{}）。", role.label_zh()),
-        &format!("account {name} ({}) added.", role.code()),
-    );
-    if generated {
-        out.say(
-            &format!("初始密码（只显示这一次）：{password}"),
-            &format!("initial password (shown only this once): {password}"),
-        );
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// The password piped in on standard input: None on a terminal or with nothing piped in (one
-/// is generated then); unreadable input is bad input rather than a silent fallback.
-fn read_password_from_stdin() -> Result<Option<String>, Failure> {
-    use std::io::{IsTerminal, Read};
-    let mut stdin = std::io::stdin();
-    if stdin.is_terminal() {
-        return Ok(None);
-    }
-    let mut text = String::new();
-    stdin.read_to_string(&mut text).map_err(|e| {
-        bad_input(vec![
-            "无法读取标准输入中的密码 / cannot read the password from standard input".into(),
-            e.to_string(),
-        ])
-    })?;
-    if text.trim().is_empty() {
-        return Ok(None);
-    }
-    let line = text.lines().next().unwrap_or("");
-    if line.is_empty() {
-        return Err(bad_input(vec![
-            "密码应在标准输入的第一行 / the password must be on the first line of standard input"
-                .into(),
-        ]));
-    }
-    Ok(Some(line.to_string()))
 }
 
 pub(crate) async fn open(db: &str) -> Result<Box<dyn Store>, Failure> {

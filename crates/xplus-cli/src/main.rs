@@ -9,6 +9,7 @@ mod dividends;
 mod output;
 mod report;
 mod serve;
+mod users;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -173,8 +174,8 @@ enum Command {
 }
 
 #[derive(Subcommand)]
-enum UserCommand {
-    /// 新建账号；密码从标准输入读取，或生成后只显示一次 / add an account; the password is read from standard input, or generated and printed once
+pub(crate) enum UserCommand {
+    /// 新建账号；密码从标准输入读取，或生成后只显示一次（本人首次登录后须修改） / add an account; the password is read from standard input, or generated and printed once (then changed at the first sign-in)
     Add {
         /// 用户名 / user name
         name: String,
@@ -188,13 +189,41 @@ enum UserCommand {
         #[arg(long)]
         cadre: Option<String>,
     },
-    /// 为账号生成接口令牌（只显示一次）/ make an API token for an account (shown once)
+    /// 列出账号 / list the accounts
+    List,
+    /// 停用账号：其登录和接口令牌立即失效 / disable an account: its sessions and API tokens stop at once
+    Disable {
+        /// 用户名 / user name
+        name: String,
+    },
+    /// 重新启用账号 / enable an account again
+    Enable {
+        /// 用户名 / user name
+        name: String,
+    },
+    /// 重置密码（从标准输入读取，或生成后只显示一次）；本人下次登录后须修改 / reset the password (read from standard input, or generated and printed once); the user must change it at the next sign-in
+    Password {
+        /// 用户名 / user name
+        name: String,
+    },
+    /// 为账号生成接口令牌（只显示这一次） / make an API token for an account (shown once)
     Token {
         /// 用户名 / user name
         name: String,
         /// 用途说明 / what the token is for
         #[arg(long, default_value = "api")]
         label: String,
+        /// 有效天数（1–3650） / days the token lasts (1–3650)
+        #[arg(long, default_value_t = xplus_core::accounts::DEFAULT_TOKEN_DAYS)]
+        expires: u32,
+    },
+    /// 吊销账号的接口令牌（全部，或 --token 指定用途的） / revoke an account's API tokens (all, or those with the --token label)
+    Revoke {
+        /// 用户名 / user name
+        name: String,
+        /// 只吊销此用途说明的令牌 / only the tokens with this label
+        #[arg(long)]
+        token: Option<String>,
     },
 }
 

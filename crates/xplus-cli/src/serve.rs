@@ -1,5 +1,5 @@
-//! `xplus serve` and `xplus user token`: starting the web application (with demo data and a
-//! one-time administrator password on an empty database), and API tokens for other systems.
+//! `xplus serve`: starting the web application (with demo data and a one-time administrator
+//! password on an empty database).
 
 use crate::commands::{cli_actor, demo, open, Failure};
 use crate::output::Output;
@@ -62,6 +62,8 @@ async fn first_admin(store: &dyn Store, out: &Output) -> Result<(), Failure> {
         region: None,
         cadre: None,
         password_hash: xplus_store::accounts::hash_password(&password)?,
+        // The demo's operator is the one who reads it and signs in: nobody to hand it on to.
+        must_change_password: false,
     };
     store.add_user(user, &cli_actor()).await?;
     out.say(
@@ -71,30 +73,4 @@ async fn first_admin(store: &dyn Store, out: &Output) -> Result<(), Failure> {
         ),
     );
     Ok(())
-}
-
-pub async fn add_token(
-    store: &dyn Store,
-    out: &Output,
-    name: &str,
-    label: &str,
-) -> Result<ExitCode, Failure> {
-    let token = xplus_store::accounts::random_secret(32);
-    store
-        .add_api_token(
-            name,
-            &xplus_store::sessions::secret_hash(&token),
-            label,
-            &cli_actor(),
-        )
-        .await
-        .map_err(|e| match e {
-            xplus_store::StoreError::Invalid(m) => crate::commands::bad_input(vec![m]),
-            e => e.into(),
-        })?;
-    out.say(
-        &format!("账号 {name} 的接口令牌（只显示这一次，请求时放在 Authorization: Bearer 之后）：{token}"),
-        &format!("API token for {name} (shown only this once; send it as Authorization: Bearer …): {token}"),
-    );
-    Ok(ExitCode::SUCCESS)
 }

@@ -26,6 +26,14 @@ pub enum AccountError {
     BadName,
     #[error("密码至少需要10个字符 / a password needs at least 10 characters")]
     WeakPassword,
+    #[error("未知的角色“{0}”，可选：{roles} / unknown role {0}; one of {roles}", roles = Role::SPEC.describe())]
+    UnknownRole(String),
+    #[error("区划代码 {0} 无效 / invalid region code {0}")]
+    BadRegion(String),
+    #[error("新密码须与原密码不同 / the new password must differ from the old one")]
+    SamePassword,
+    #[error("令牌有效期须为1–3650天 / a token lasts 1 to 3650 days")]
+    TokenDays,
 }
 
 /// What a signed-in account may reach. Every read and write of registry records goes through
@@ -91,6 +99,11 @@ impl Access {
         self.role == Role::Admin
     }
 
+    /// Accounts (adding, disabling, passwords, tokens) are an administrator's.
+    pub fn may_manage_accounts(&self) -> bool {
+        self.role == Role::Admin
+    }
+
     pub fn may_read_audit_log(&self) -> bool {
         matches!(self.role, Role::Admin | Role::Auditor)
     }
@@ -108,6 +121,48 @@ impl Access {
             Scope::Region(r) => code.is_within(*r),
             Scope::PairedWith(_) => false,
         }
+    }
+}
+
+/// An account as asked for, before it has a password: its name, role and scope checked together
+/// (the command line and the administrators' page take the same).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRequest {
+    pub name: String,
+    pub role: Role,
+    pub region: Option<RegionCode>,
+    pub cadre: Option<String>,
+}
+
+impl AccountRequest {
+    /// Texts as typed; an empty region or cadre counts as none (a form sends them empty).
+    pub fn parse(
+        name: &str,
+        role: &str,
+        region: Option<&str>,
+        cadre: Option<&str>,
+    ) -> Result<AccountRequest, AccountError> {
+        let name = name.trim();
+        check_name(name)?;
+        let role =
+            Role::parse(role).ok_or_else(|| AccountError::UnknownRole(role.trim().to_string()))?;
+        let region = match region.map(str::trim).filter(|r| !r.is_empty()) {
+            Some(code) => Some(
+                RegionCode::parse(code).map_err(|_| AccountError::BadRegion(code.to_string()))?,
+            ),
+            None => None,
+        };
+        let cadre = cadre
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_string);
+        check_scope(role, region, cadre.as_deref())?;
+        Ok(AccountRequest {
+            name: name.to_string(),
+            role,
+            region,
+            cadre,
+        })
     }
 }
 
@@ -144,6 +199,30 @@ pub fn check_name(name: &str) -> Result<(), AccountError> {
     let n = name.chars().count();
     if n == 0 || n > 64 || name.chars().any(char::is_whitespace) {
         return Err(AccountError::BadName);
+    }
+    Ok(())
+}
+
+/// How long an API token lasts unless told otherwise: a quarter, so that a token forgotten in
+/// a script stops working within months.
+pub const DEFAULT_TOKEN_DAYS: u32 = 90;
+
+/// The longest a token may last (ten years): every token ends.
+pub const MAX_TOKEN_DAYS: u32 = 3650;
+
+pub fn check_token_days(days: u32) -> Result<(), AccountError> {
+    if (1..=MAX_TOKEN_DAYS).contains(&days) {
+        Ok(())
+    } else {
+        Err(AccountError::TokenDays)
+    }
+}
+
+/// A password the user chooses for themselves: long enough, and not the one it replaces.
+pub fn check_new_password(old: &str, new: &str) -> Result<(), AccountError> {
+    check_password(new)?;
+    if old == new {
+        return Err(AccountError::SamePassword);
     }
     Ok(())
 }
@@ -208,11 +287,46 @@ mod tests {
     }
 
     #[test]
+    fn account_requests_are_checked_whole() {
+        let r =
+            AccountRequest::parse(" 王科长 ", "official", Some("341181100000"), Some("")).unwrap();
+        assert_eq!(r.name, "王科长");
+        assert_eq!((r.role, r.cadre), (Role::Official, None));
+        assert_eq!(
+            AccountRequest::parse("x", "boss", None, None),
+            Err(AccountError::UnknownRole("boss".into()))
+        );
+        assert!(AccountError::UnknownRole("boss".into())
+            .to_string()
+            .contains("admin 管理员"));
+        assert_eq!(
+            AccountRequest::parse("x", "secretary", Some("34118"), None),
+            Err(AccountError::BadRegion("34118".into()))
+        );
+        assert_eq!(
+            AccountRequest::parse("x", "helper", Some(" "), None),
+            Err(AccountError::CadreRequired)
+        );
+        assert_eq!(
+            AccountRequest::parse("a b", "admin", None, None),
+            Err(AccountError::BadName)
+        );
+    }
+
+    #[test]
     fn names_and_passwords() {
         assert!(check_name("王科长").is_ok());
         assert!(check_name("a b").is_err());
         assert!(check_name("").is_err());
         assert!(check_password("123456789").is_err());
         assert!(check_password("1234567890").is_ok());
+        assert_eq!(
+            check_new_password("1234567890", "1234567890"),
+            Err(AccountError::SamePassword)
+        );
+        assert!(check_new_password("1234567890", "0987654321").is_ok());
+        assert!(check_token_days(DEFAULT_TOKEN_DAYS).is_ok());
+        assert_eq!(check_token_days(0), Err(AccountError::TokenDays));
+        assert_eq!(check_token_days(3651), Err(AccountError::TokenDays));
     }
 }

@@ -1,8 +1,10 @@
-//! Accounts: adding a user with an argon2id password hash, audited. Signing in (and checking a
-//! password) comes with the web application.
+//! Accounts: adding a user with an argon2id password hash, audited, and checking a password at
+//! sign-in in the same time whether or not the name has an account. Changing accounts later
+//! (disabling, passwords, tokens) is `users`.
 
 use crate::audit::NewAudit;
 use crate::error::StoreError;
+use crate::sessions::Account;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -17,6 +19,9 @@ pub struct NewUser {
     pub region: Option<RegionCode>,
     pub cadre: Option<String>,
     pub password_hash: String,
+    /// The password was made for the user (generated, or set by an administrator): they choose
+    /// their own at the first sign-in.
+    pub must_change_password: bool,
 }
 
 /// argon2id with the crate's recommended parameters, in PHC string form.
@@ -38,6 +43,51 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
                 .is_ok()
         })
         .unwrap_or(false)
+}
+
+/// The hash of a random password nobody knows, made once with the same parameters as every
+/// stored hash. A sign-in with a name that has no account is checked against it, so that it
+/// costs the same argon2 time as one with a known name: the answer's timing must not tell who
+/// has an account.
+static NO_ACCOUNT_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    // Hashing fails only for parameters or a salt out of range; the defaults and a generated
+    // salt are within it.
+    hash_password(&generate_password()).expect("argon2 hashes with its default parameters")
+});
+
+/// Makes the hash for unknown names now (at start-up) rather than during the first sign-in.
+pub fn prepare_sign_in() {
+    std::sync::LazyLock::force(&NO_ACCOUNT_HASH);
+}
+
+/// The hash a sign-in checks the password against: the account's (disabled or not, so that a
+/// disabled account takes as long as any other), or for a name without one the hash above.
+pub fn sign_in_hash(account: Option<&Account>) -> &str {
+    account
+        .map(|a| a.password_hash.as_str())
+        .unwrap_or(NO_ACCOUNT_HASH.as_str())
+}
+
+/// What a sign-in's password check found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInCheck {
+    Accepted,
+    /// The password is right but the account is disabled (only someone who knows the password
+    /// learns this).
+    Disabled,
+    /// No such account, or the wrong password: one answer for both.
+    Refused,
+}
+
+/// Checks `password` for `account` (None: the name has no account) with exactly one argon2
+/// verification in every case. Slow on purpose: call it off the async threads.
+pub fn check_sign_in(account: Option<&Account>, password: &str) -> SignInCheck {
+    let matches = verify_password(password, sign_in_hash(account));
+    match account {
+        Some(a) if matches && a.disabled => SignInCheck::Disabled,
+        Some(_) if matches => SignInCheck::Accepted,
+        _ => SignInCheck::Refused,
+    }
 }
 
 /// A password to hand out once: 16 characters from an alphabet without look-alikes.
@@ -71,6 +121,7 @@ pub(crate) fn audit_of(user: &NewUser, actor: &str) -> NewAudit {
         "role": user.role.code(),
         "region_code": user.region.map(|r| r.to_string()),
         "cadre_id": user.cadre,
+        "must_change_password": user.must_change_password,
     });
     NewAudit {
         actor: actor.to_string(),
@@ -95,5 +146,54 @@ mod tests {
         let (a, b) = (generate_password(), generate_password());
         assert_eq!(a.len(), 16);
         assert_ne!(a, b);
+    }
+
+    /// The `$argon2id$v=19$m=…,t=…,p=…` head of a PHC string: algorithm, version and cost.
+    fn cost(phc: &str) -> String {
+        phc.split('$').take(4).collect::<Vec<_>>().join("$")
+    }
+
+    fn account(hash: &str, disabled: bool) -> Account {
+        Account {
+            id: 1,
+            name: "王科长".into(),
+            role: Role::Admin,
+            region: None,
+            cadre: None,
+            password_hash: hash.into(),
+            disabled,
+            must_change_password: false,
+        }
+    }
+
+    #[test]
+    fn an_unknown_name_costs_one_verification_at_the_same_cost() {
+        let stored = hash_password("正确的密码123").unwrap();
+        // The name without an account is checked against a real argon2id hash made with the
+        // parameters of every stored one, not skipped (that took 1 ms against 19 ms).
+        let dummy = sign_in_hash(None);
+        assert!(PasswordHash::new(dummy).is_ok(), "{dummy}");
+        assert_eq!(cost(dummy), cost(&stored));
+        assert!(cost(dummy).starts_with("$argon2id$v=19$m="));
+        // A disabled account is verified against its own hash too.
+        let disabled = account(&stored, true);
+        assert_eq!(sign_in_hash(Some(&disabled)), stored);
+        assert_eq!(check_sign_in(None, "正确的密码123"), SignInCheck::Refused);
+        assert_eq!(
+            check_sign_in(Some(&account(&stored, false)), "正确的密码123"),
+            SignInCheck::Accepted
+        );
+        assert_eq!(
+            check_sign_in(Some(&account(&stored, false)), "错误的密码123"),
+            SignInCheck::Refused
+        );
+        assert_eq!(
+            check_sign_in(Some(&disabled), "正确的密码123"),
+            SignInCheck::Disabled
+        );
+        assert_eq!(
+            check_sign_in(Some(&disabled), "错误的密码123"),
+            SignInCheck::Refused
+        );
     }
 }

@@ -19,6 +19,7 @@ pub mod sqlite;
 mod sqlite_bulk;
 mod sqlite_session;
 pub mod store;
+pub mod users;
 
 pub use audit::{verify_audit, NewAudit};
 pub use error::StoreError;

@@ -222,8 +222,8 @@ impl Store for PgStore {
             }
         }
         sqlx::query(
-            "INSERT INTO users (name, role, region_code, cadre_id, password_hash, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO users (name, role, region_code, cadre_id, password_hash, created_at, \
+             must_change_password) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(&user.name)
         .bind(user.role.code())
@@ -231,6 +231,7 @@ impl Store for PgStore {
         .bind(&user.cadre)
         .bind(&user.password_hash)
         .bind(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .bind(user.must_change_password)
         .execute(&mut *tx)
         .await
         .map_err(|e| match e {
@@ -312,42 +313,43 @@ impl Store for PgStore {
         sessions::end_session_with!(&self.pool, id_hash)
     }
 
-    async fn add_api_token(
+    async fn token_account(
         &self,
-        user: &str,
         token_hash: &str,
-        label: &str,
-        actor: &str,
-    ) -> Result<(), StoreError> {
-        let context = || "保存接口令牌 / storing the API token".to_string();
-        let mut tx = self.pool.begin().await.context(context())?;
-        wait_briefly(&mut tx).await?;
-        let user_id: Option<i64> = sqlx::query_scalar("SELECT user_id FROM users WHERE name = $1")
-            .bind(user)
-            .fetch_optional(&mut *tx)
-            .await
-            .context(context())?;
-        let Some(user_id) = user_id else {
-            return Err(StoreError::Invalid(format!(
-                "用户 {user} 不存在 / no user {user}"
-            )));
-        };
-        sqlx::query(
-            "INSERT INTO api_tokens (token_hash, user_id, label, created_at)              VALUES ($1, $2, $3, $4)",
-        )
-        .bind(token_hash)
-        .bind(user_id)
-        .bind(label)
-        .bind(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-        .execute(&mut *tx)
-        .await
-        .context(context())?;
-        append_in(&mut tx, vec![sessions::token_audit(user, label, actor)]).await?;
-        tx.commit().await.context(context())
+        now: i64,
+    ) -> Result<Option<Account>, StoreError> {
+        sessions::token_account_with!(&self.pool, token_hash, now)
     }
 
-    async fn token_account(&self, token_hash: &str) -> Result<Option<Account>, StoreError> {
-        sessions::token_account_with!(&self.pool, token_hash)
+    async fn account_session(&self) -> Result<Box<dyn RecordSession>, StoreError> {
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .context("开始事务 / starting a transaction")?;
+        wait_briefly(&mut tx).await?;
+        Ok(Box::new(PgSession::Writer(tx, Default::default())))
+    }
+
+    async fn sign_in_failures(
+        &self,
+        keys: &[String],
+        since: i64,
+    ) -> Result<Vec<(String, i64, i64)>, StoreError> {
+        sessions::sign_in_failures_with!(&self.pool, keys, since)
+    }
+
+    async fn count_sign_in_failure(
+        &self,
+        keys: &[String],
+        now: i64,
+        since: i64,
+    ) -> Result<(), StoreError> {
+        sessions::count_sign_in_failure_with!(&self.pool, keys, now, since)
+    }
+
+    async fn clear_sign_in_failures(&self, key: &str) -> Result<(), StoreError> {
+        sessions::clear_sign_in_failures_with!(&self.pool, key)
     }
 
     async fn server_secret(&self, name: &str, fresh: &str) -> Result<String, StoreError> {

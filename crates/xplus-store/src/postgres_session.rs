@@ -198,7 +198,7 @@ impl RecordSession for PgSession {
         let done = with_args(sqlx::query(&text), args)
             .execute(self.conn())
             .await
-            .context("写入汇总 / writing the roll-ups")?;
+            .context("写入数据库 / writing to the database")?;
         Ok(done.rows_affected())
     }
 

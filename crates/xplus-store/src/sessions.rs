@@ -17,6 +17,8 @@ pub struct Account {
     pub cadre: Option<String>,
     pub password_hash: String,
     pub disabled: bool,
+    /// An administrator set the password: pages lead to "change my password" until it changes.
+    pub must_change_password: bool,
 }
 
 impl std::fmt::Debug for Account {
@@ -29,6 +31,7 @@ impl std::fmt::Debug for Account {
             .field("region", &self.region)
             .field("cadre", &self.cadre)
             .field("disabled", &self.disabled)
+            .field("must_change_password", &self.must_change_password)
             .finish()
     }
 }
@@ -63,10 +66,11 @@ pub(crate) type AccountRow = (
     Option<String>,
     String,
     i32,
+    i32,
 );
 
 pub(crate) fn account_of(row: AccountRow) -> Option<Account> {
-    let (id, name, role, region, cadre, password_hash, disabled) = row;
+    let (id, name, role, region, cadre, password_hash, disabled, must_change) = row;
     Some(Account {
         id,
         name,
@@ -75,11 +79,13 @@ pub(crate) fn account_of(row: AccountRow) -> Option<Account> {
         cadre,
         password_hash,
         disabled: disabled != 0,
+        must_change_password: must_change != 0,
     })
 }
 
 pub(crate) const ACCOUNT_COLUMNS: &str = "u.user_id, u.name, u.role, u.region_code, u.cadre_id, \
-     u.password_hash, CASE WHEN u.disabled THEN 1 ELSE 0 END";
+     u.password_hash, CASE WHEN u.disabled THEN 1 ELSE 0 END, \
+     CASE WHEN u.must_change_password THEN 1 ELSE 0 END";
 
 /// The account bodies of `Store` over an sqlx pool of either backend.
 macro_rules! find_account_with {
@@ -133,6 +139,7 @@ macro_rules! session_account_with {
                 Option<String>,
                 String,
                 i32,
+                i32,
                 String,
             ),
         >(&format!(
@@ -145,7 +152,7 @@ macro_rules! session_account_with {
         .fetch_optional($pool)
         .await
         .context("读取会话 / reading the session")?
-        .map(|(a, b, c, d, e, f, g, csrf)| ((a, b, c, d, e, f, g), csrf));
+        .map(|(a, b, c, d, e, f, g, h, csrf)| ((a, b, c, d, e, f, g, h), csrf));
         Ok(row.and_then(|(account, csrf)| {
             $crate::sessions::account_of(account)
                 .filter(|a| !a.disabled)
@@ -166,13 +173,14 @@ macro_rules! end_session_with {
 }
 
 macro_rules! token_account_with {
-    ($pool:expr, $hash:expr) => {{
+    ($pool:expr, $hash:expr, $now:expr) => {{
         let row: Option<$crate::sessions::AccountRow> = sqlx::query_as(&format!(
             "SELECT {} FROM api_tokens t JOIN users u ON u.user_id = t.user_id \
-             WHERE t.token_hash = $1",
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2",
             $crate::sessions::ACCOUNT_COLUMNS
         ))
         .bind($hash)
+        .bind($now)
         .fetch_optional($pool)
         .await
         .context("读取接口令牌 / reading the API token")?;
@@ -202,19 +210,72 @@ macro_rules! server_secret_with {
     }};
 }
 
-pub(crate) use {
-    end_session_with, find_account_with, server_secret_with, session_account_with,
-    start_session_with, token_account_with,
-};
-
-/// The audit entry of a new API token (its label, never the token).
-pub(crate) fn token_audit(user: &str, label: &str, actor: &str) -> crate::audit::NewAudit {
-    crate::audit::NewAudit {
-        actor: actor.to_string(),
-        action: "insert".into(),
-        entity: "api_tokens".into(),
-        record_key: user.to_string(),
-        old_values: None,
-        new_values: Some(serde_json::json!({ "label": label }).to_string()),
-    }
+/// The sign-in throttle's counts (see migration 0013) over an sqlx pool of either backend.
+macro_rules! sign_in_failures_with {
+    ($pool:expr, $keys:expr, $since:expr) => {{
+        let mut out = Vec::new();
+        for key in $keys {
+            let row: Option<(i64, i64)> = sqlx::query_as(
+                "SELECT failures, window_start FROM sign_in_failures \
+                 WHERE throttle_key = $1 AND window_start > $2",
+            )
+            .bind(key)
+            .bind($since)
+            .fetch_optional($pool)
+            .await
+            .context("读取登录失败记录 / reading failed sign-ins")?;
+            if let Some((failures, start)) = row {
+                out.push((key.clone(), failures, start));
+            }
+        }
+        Ok(out)
+    }};
 }
+
+macro_rules! count_sign_in_failure_with {
+    ($pool:expr, $keys:expr, $now:expr, $since:expr) => {{
+        let context = || "记录登录失败 / counting a failed sign-in".to_string();
+        for key in $keys {
+            // One statement, so that two servers counting the same key at once both count.
+            sqlx::query(
+                "INSERT INTO sign_in_failures (throttle_key, failures, window_start) \
+                 VALUES ($1, 1, $2) ON CONFLICT (throttle_key) DO UPDATE SET \
+                 failures = CASE WHEN sign_in_failures.window_start > $3 \
+                     THEN sign_in_failures.failures + 1 ELSE 1 END, \
+                 window_start = CASE WHEN sign_in_failures.window_start > $3 \
+                     THEN sign_in_failures.window_start ELSE $2 END",
+            )
+            .bind(key)
+            .bind($now)
+            .bind($since)
+            .execute($pool)
+            .await
+            .context(context())?;
+        }
+        // Windows that have passed count for nothing; removing them keeps the table small even
+        // when many addresses try.
+        sqlx::query("DELETE FROM sign_in_failures WHERE window_start <= $1")
+            .bind($since)
+            .execute($pool)
+            .await
+            .context(context())?;
+        Ok(())
+    }};
+}
+
+macro_rules! clear_sign_in_failures_with {
+    ($pool:expr, $key:expr) => {{
+        sqlx::query("DELETE FROM sign_in_failures WHERE throttle_key = $1")
+            .bind($key)
+            .execute($pool)
+            .await
+            .context("清除登录失败记录 / clearing failed sign-ins")?;
+        Ok(())
+    }};
+}
+
+pub(crate) use {
+    clear_sign_in_failures_with, count_sign_in_failure_with, end_session_with, find_account_with,
+    server_secret_with, session_account_with, sign_in_failures_with, start_session_with,
+    token_account_with,
+};

@@ -130,25 +130,38 @@ impl Store for SqliteStore {
         sessions::end_session_with!(&self.pool, id_hash)
     }
 
-    async fn add_api_token(
+    async fn token_account(
         &self,
-        user: &str,
         token_hash: &str,
-        label: &str,
-        actor: &str,
-    ) -> Result<(), StoreError> {
-        crate::sqlite_session::add_api_token(
-            self.file.clone(),
-            user.to_string(),
-            token_hash.to_string(),
-            label.to_string(),
-            actor.to_string(),
-        )
-        .await
+        now: i64,
+    ) -> Result<Option<Account>, StoreError> {
+        sessions::token_account_with!(&self.pool, token_hash, now)
     }
 
-    async fn token_account(&self, token_hash: &str) -> Result<Option<Account>, StoreError> {
-        sessions::token_account_with!(&self.pool, token_hash)
+    async fn account_session(&self) -> Result<Box<dyn RecordSession>, StoreError> {
+        // One writer at a time on SQLite in any case.
+        Ok(Box::new(SqliteSession::writer(self.file.clone()).await?))
+    }
+
+    async fn sign_in_failures(
+        &self,
+        keys: &[String],
+        since: i64,
+    ) -> Result<Vec<(String, i64, i64)>, StoreError> {
+        sessions::sign_in_failures_with!(&self.pool, keys, since)
+    }
+
+    async fn count_sign_in_failure(
+        &self,
+        keys: &[String],
+        now: i64,
+        since: i64,
+    ) -> Result<(), StoreError> {
+        sessions::count_sign_in_failure_with!(&self.pool, keys, now, since)
+    }
+
+    async fn clear_sign_in_failures(&self, key: &str) -> Result<(), StoreError> {
+        sessions::clear_sign_in_failures_with!(&self.pool, key)
     }
 
     async fn server_secret(&self, name: &str, fresh: &str) -> Result<String, StoreError> {

@@ -284,15 +284,16 @@ pub(crate) async fn add_user(
             }
         }
         conn.execute(
-            "INSERT INTO users (name, role, region_code, cadre_id, password_hash, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO users (name, role, region_code, cadre_id, password_hash, created_at, \
+             must_change_password) VALUES (?, ?, ?, ?, ?, ?, ?)",
             rusqlite::params![
                 user.name,
                 user.role.code(),
                 user.region.map(|r| r.as_u64() as i64),
                 user.cadre,
                 user.password_hash,
-                chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                i64::from(user.must_change_password)
             ],
         )
         .map_err(sqlite_error_in(&context))?;

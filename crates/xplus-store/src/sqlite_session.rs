@@ -301,7 +301,7 @@ impl RecordSession for SqliteSession {
         let text = sql.to_string();
         let args = args.to_vec();
         self.run(move |conn| {
-            let context = || "写入汇总 / writing the roll-ups".to_string();
+            let context = || "写入数据库 / writing to the database".to_string();
             let mut stmt = conn
                 .prepare_cached(&text)
                 .map_err(sqlite_error_in(&context))?;
@@ -389,51 +389,4 @@ impl RecordSession for SqliteSession {
         })
         .await
     }
-}
-
-/// Stores an API token with its audit entry in one transaction.
-pub(crate) async fn add_api_token(
-    file: PathBuf,
-    user: String,
-    token_hash: String,
-    label: String,
-    actor: String,
-) -> Result<(), StoreError> {
-    tokio::task::spawn_blocking(move || {
-        let conn = crate::sqlite_bulk::open(&file)?;
-        let context = || "保存接口令牌 / storing the API token".to_string();
-        let user_id: Option<i64> = conn
-            .query_row("SELECT user_id FROM users WHERE name = ?", [&user], |r| {
-                r.get(0)
-            })
-            .map(Some)
-            .or_else(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Ok(None),
-                e => Err(e),
-            })
-            .map_err(sqlite_error_in(&context))?;
-        let Some(user_id) = user_id else {
-            return Err(StoreError::Invalid(format!(
-                "用户 {user} 不存在 / no user {user}"
-            )));
-        };
-        conn.execute(
-            "INSERT INTO api_tokens (token_hash, user_id, label, created_at) VALUES (?, ?, ?, ?)",
-            rusqlite::params![
-                token_hash,
-                user_id,
-                label,
-                chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-            ],
-        )
-        .map_err(sqlite_error_in(&context))?;
-        append_in(
-            &conn,
-            vec![crate::sessions::token_audit(&user, &label, &actor)],
-        )?;
-        conn.execute_batch("COMMIT")
-            .map_err(sqlite_error_in(&context))
-    })
-    .await
-    .map_err(|e| StoreError::Interrupted(e.to_string()))?
 }

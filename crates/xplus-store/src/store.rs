@@ -86,16 +86,37 @@ pub trait Store: Send + Sync {
 
     async fn end_session(&self, id_hash: &str) -> Result<(), StoreError>;
 
-    /// Stores an API token (its hash) for the account `user`, audited.
-    async fn add_api_token(
+    /// The account of a live API token: not revoked, not expired at `now` (Unix seconds), the
+    /// account not disabled.
+    async fn token_account(
         &self,
-        user: &str,
         token_hash: &str,
-        label: &str,
-        actor: &str,
+        now: i64,
+    ) -> Result<Option<Account>, StoreError>;
+
+    /// A transaction for changing accounts and tokens (see `users`). Unlike `write_session` it
+    /// does not wait for a bundle import on PostgreSQL (accounts are not in bundles), so that an
+    /// account can be disabled while a long import runs.
+    async fn account_session(&self) -> Result<Box<dyn RecordSession>, StoreError>;
+
+    /// Failed sign-ins counted for each of `keys` in windows that started after `since` (Unix
+    /// seconds): (key, failures, window start).
+    async fn sign_in_failures(
+        &self,
+        keys: &[String],
+        since: i64,
+    ) -> Result<Vec<(String, i64, i64)>, StoreError>;
+
+    /// Counts a failed sign-in for each of `keys`: in its window, or in a new one starting at
+    /// `now` when the stored window started at or before `since`.
+    async fn count_sign_in_failure(
+        &self,
+        keys: &[String],
+        now: i64,
+        since: i64,
     ) -> Result<(), StoreError>;
 
-    async fn token_account(&self, token_hash: &str) -> Result<Option<Account>, StoreError>;
+    async fn clear_sign_in_failures(&self, key: &str) -> Result<(), StoreError>;
 
     /// The secret stored under `name`, storing `fresh` first if there is none.
     async fn server_secret(&self, name: &str, fresh: &str) -> Result<String, StoreError>;

@@ -169,6 +169,7 @@ async fn accounts_are_checked_stored_hashed_and_audited() {
         region: region.map(|r| RegionCode::parse(r).unwrap()),
         cadre: cadre.map(str::to_string),
         password_hash: hash_password("a-long-password").unwrap(),
+        must_change_password: false,
     };
     db.store
         .add_user(

@@ -1,6 +1,8 @@
 //! Who is asking: a session cookie (pages, and the API from a page) or an API token (other
 //! systems). Sessions live in the database; the cookie carries a random id, signed, HttpOnly,
-//! SameSite=Lax. Every form carries the session's CSRF token; sign-in is throttled.
+//! SameSite=Lax. Every form carries the session's CSRF token; sign-in is throttled and takes
+//! the same time whether or not the name has an account. An account whose password an
+//! administrator set sees only "change my password" until it is changed.
 
 use crate::error::WebError;
 use crate::i18n::Lang;
@@ -14,7 +16,7 @@ use axum::Form;
 use axum_extra::extract::cookie::{Cookie, SameSite, SignedCookieJar};
 use serde::Deserialize;
 use xplus_core::accounts::Access;
-use xplus_store::accounts::{random_secret, verify_password};
+use xplus_store::accounts::{check_sign_in, random_secret, SignInCheck};
 use xplus_store::sessions::{secret_hash, Account, NewSession};
 
 pub const SESSION_COOKIE: &str = "xplus_session";
@@ -30,6 +32,8 @@ pub struct Signed {
     pub csrf: String,
     /// Came with an API token rather than a session cookie (no CSRF applies).
     pub via_token: bool,
+    /// The SHA-256 of the session's id (None for a token): the session a password change keeps.
+    pub session_hash: Option<String>,
 }
 
 impl Signed {
@@ -68,7 +72,9 @@ async fn from_cookie(parts: &mut Parts, state: &AppState) -> Result<Option<Signe
             let now = chrono::Utc::now().timestamp();
             let found = state.store.session_account(&id_hash, now).await?;
             if let Some((account, csrf)) = &found {
-                state.sessions.put(id_hash, account.clone(), csrf.clone());
+                state
+                    .sessions
+                    .put(id_hash.clone(), account.clone(), csrf.clone());
             }
             found
         }
@@ -78,6 +84,7 @@ async fn from_cookie(parts: &mut Parts, state: &AppState) -> Result<Option<Signe
         account,
         csrf,
         via_token: false,
+        session_hash: Some(id_hash),
     }))
 }
 
@@ -91,17 +98,20 @@ async fn from_token(parts: &Parts, state: &AppState) -> Result<Option<Signed>, W
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
         .unwrap_or("");
-    let account = state.store.token_account(&secret_hash(token)).await?;
+    let now = chrono::Utc::now().timestamp();
+    let account = state.store.token_account(&secret_hash(token), now).await?;
     match account {
         Some(account) => Ok(Some(Signed {
             access: account.access(),
             account,
             csrf: String::new(),
             via_token: true,
+            session_hash: None,
         })),
+        // Unknown, expired, revoked, or its account disabled: one answer.
         None => Err(WebError::new(
             StatusCode::UNAUTHORIZED,
-            "接口令牌无效 / the API token is not valid",
+            "接口令牌无效、已过期或已吊销 / the API token is not valid, has expired or was revoked",
         )),
     }
 }
@@ -111,7 +121,17 @@ pub struct PageUser(pub Signed);
 
 pub enum PageRejection {
     SignIn(String),
+    /// The password was set by an administrator: it is changed before anything else.
+    ChangePassword,
     Error(WebError),
+}
+
+/// The page a user whose password must change is sent to.
+pub const PASSWORD_PATH: &str = "/password";
+
+/// What such a user may still do: change it, or sign out.
+fn open_before_change(path: &str) -> bool {
+    path == PASSWORD_PATH || path == "/logout"
 }
 
 impl IntoResponse for PageRejection {
@@ -121,6 +141,7 @@ impl IntoResponse for PageRejection {
                 let target = format!("/login?next={}", crate::forms::url_encode(&next));
                 Redirect::to(&target).into_response()
             }
+            PageRejection::ChangePassword => Redirect::to(PASSWORD_PATH).into_response(),
             PageRejection::Error(e) => e.into_response(),
         }
     }
@@ -134,6 +155,11 @@ impl FromRequestParts<AppState> for PageUser {
         state: &AppState,
     ) -> Result<PageUser, PageRejection> {
         match from_cookie(parts, state).await {
+            Ok(Some(s))
+                if s.account.must_change_password && !open_before_change(parts.uri.path()) =>
+            {
+                Err(PageRejection::ChangePassword)
+            }
             Ok(Some(s)) => Ok(PageUser(s)),
             Ok(None) => {
                 let next = parts
@@ -162,6 +188,11 @@ impl FromRequestParts<AppState> for ApiUser {
             return Ok(ApiUser(s));
         }
         match from_cookie(parts, state).await? {
+            // A token is the system's, not the person's: only a session waits for the change.
+            Some(s) if s.account.must_change_password => Err(WebError::forbidden(
+                "请先修改密码（管理员设置的密码须由本人更改）/ change your password first (one an administrator set must be changed by its user)",
+            )
+            .into()),
             Some(s) => Ok(ApiUser(s)),
             None => Err(WebError::new(
                 StatusCode::UNAUTHORIZED,
@@ -265,7 +296,7 @@ pub async fn login(
         return Err(WebError::csrf());
     }
     let name = form.name.trim().to_string();
-    let keys = vec![format!("name:{}", name.to_lowercase()), format!("ip:{ip}")];
+    let keys = crate::throttle::keys(&name, &ip);
     let again = |message: String, status: StatusCode| -> Result<Response, WebError> {
         let page = LoginPage {
             l: lang,
@@ -276,7 +307,7 @@ pub async fn login(
         };
         Ok((status, Html(page.render()?)).into_response())
     };
-    if let Some(wait) = state.throttle.locked(&keys) {
+    if let Some(wait) = state.throttle.locked(&keys).await? {
         let minutes = wait.div_ceil(60);
         return again(
             lang.pick(&format!(
@@ -287,25 +318,35 @@ pub async fn login(
     }
     let account = state.store.find_account(&name).await?;
     let password = form.password.clone();
-    let good = match &account {
-        Some(a) if !a.disabled => {
-            let hash = a.password_hash.clone();
-            tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-                .await
-                .unwrap_or(false)
+    // One argon2 verification whatever the name: against the account's hash, or against a hash
+    // made for names without an account, so the time taken does not tell who has one.
+    let (account, check) = tokio::task::spawn_blocking(move || {
+        let check = check_sign_in(account.as_ref(), &password);
+        (account, check)
+    })
+    .await
+    .map_err(|e| WebError::from(xplus_store::StoreError::Interrupted(e.to_string())))?;
+    let account = match (account, check) {
+        (Some(account), SignInCheck::Accepted) => account,
+        (_, SignInCheck::Disabled) => {
+            tracing::info!(user = %name, %ip, "sign-in to a disabled account refused");
+            return again(
+                lang.pick(
+                    "此账号已停用，请联系管理员 / this account is disabled; ask an administrator",
+                ),
+                StatusCode::FORBIDDEN,
+            );
         }
-        _ => false,
+        _ => {
+            state.throttle.failed(&keys).await?;
+            tracing::info!(user = %name, %ip, "sign-in refused");
+            return again(
+                lang.pick("用户名或密码不正确 / wrong user name or password"),
+                StatusCode::UNAUTHORIZED,
+            );
+        }
     };
-    let Some(account) = account.filter(|_| good) else {
-        state.throttle.failed(&keys);
-        tracing::info!(user = %name, %ip, "sign-in refused");
-        return again(
-            lang.pick("用户名或密码不正确 / wrong user name or password")
-                .to_string(),
-            StatusCode::UNAUTHORIZED,
-        );
-    };
-    state.throttle.succeeded(&keys[0]);
+    state.throttle.succeeded(&keys[0]).await?;
     let id = random_secret(32);
     state
         .store

@@ -28,9 +28,9 @@ impl Lang {
 
     /// The Chinese or English half of a "中文 / English" message from the lower layers.
     pub fn pick(&self, message: &str) -> String {
-        match message.split_once(" / ") {
-            Some((zh, en)) => self.t(zh, en).trim().to_string(),
-            None => message.to_string(),
+        match halves(message) {
+            (zh, Some(en)) => self.t(zh, en).trim().to_string(),
+            (whole, None) => whole.to_string(),
         }
     }
 
@@ -40,6 +40,15 @@ impl Lang {
             Lang::Zh => zh.to_string(),
             Lang::En => code.replace('_', " "),
         }
+    }
+}
+
+/// The two halves of a "中文 / English" message. The Chinese half may end in full-width
+/// punctuation right before the slash ("（…）/ …"), as the command line also reads them.
+pub fn halves(message: &str) -> (&str, Option<&str>) {
+    match message.find("/ ") {
+        Some(i) => (message[..i].trim_end(), Some(message[i + 2..].trim_start())),
+        None => (message, None),
     }
 }
 
@@ -60,5 +69,21 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
             Some("en") => Lang::En,
             _ => Lang::Zh,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn picks_either_half() {
+        let m = "此人已是另一户的成员（一人只能属于一户）/ this person is already a member";
+        assert_eq!(Lang::Zh.pick(m), "此人已是另一户的成员（一人只能属于一户）");
+        assert_eq!(Lang::En.pick(m), "this person is already a member");
+        let m = "无法读取文件 /tmp/a.csv / cannot read file /tmp/a.csv";
+        assert_eq!(Lang::Zh.pick(m), "无法读取文件 /tmp/a.csv");
+        assert_eq!(Lang::En.pick(m), "cannot read file /tmp/a.csv");
+        assert_eq!(Lang::Zh.pick("只有中文"), "只有中文");
     }
 }

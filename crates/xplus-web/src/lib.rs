@@ -19,6 +19,7 @@ mod forms;
 mod i18n;
 mod pages;
 mod state;
+mod throttle;
 
 pub use state::AppState;
 

@@ -1,5 +1,5 @@
-//! What every request shares: the store, the cookie key, sign-in throttling, cached list
-//! counts and bundles waiting for confirmation.
+//! What every request shares: the store, the cookie key, sign-in throttling (kept in the
+//! database), cached list counts and sessions, and bundles waiting for confirmation.
 
 use axum::extract::FromRef;
 use axum_extra::extract::cookie::Key;
@@ -32,7 +32,7 @@ const DASHBOARDS_KEPT: usize = 2_000;
 pub struct AppState {
     pub store: Arc<dyn Store>,
     key: Key,
-    pub throttle: Arc<Throttle>,
+    pub throttle: crate::throttle::Throttle,
     pub counts: Arc<CountCache>,
     pub sessions: Arc<SessionCache>,
     pub uploads: Arc<Mutex<HashMap<String, Upload>>>,
@@ -56,10 +56,14 @@ impl AppState {
         let secret = store.server_secret("cookie_key", &fresh).await?;
         // 64 random bytes as hex: 128 bytes of key material, more than the 64 `Key` needs.
         let key = Key::from(secret.as_bytes());
+        // The hash unknown names are checked against is made now, not during a sign-in.
+        tokio::task::spawn_blocking(xplus_store::accounts::prepare_sign_in)
+            .await
+            .map_err(|e| xplus_store::StoreError::Interrupted(e.to_string()))?;
         Ok(AppState {
+            throttle: crate::throttle::Throttle::new(store.clone()),
             store,
             key,
-            throttle: Arc::default(),
             counts: Arc::default(),
             sessions: Arc::default(),
             uploads: Arc::default(),
@@ -140,56 +144,6 @@ pub struct Upload {
     pub at: Instant,
 }
 
-/// Sign-in attempts: after `NAME_LIMIT` failures within `WINDOW` for one user name, or
-/// `ADDRESS_LIMIT` from one address (higher: many people may share a proxy's address), further
-/// attempts are refused until the window has passed.
-#[derive(Default)]
-pub struct Throttle {
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
-}
-
-const NAME_LIMIT: u32 = 5;
-const ADDRESS_LIMIT: u32 = 50;
-
-fn limit_of(key: &str) -> u32 {
-    if key.starts_with("ip:") {
-        ADDRESS_LIMIT
-    } else {
-        NAME_LIMIT
-    }
-}
-const WINDOW: Duration = Duration::from_secs(15 * 60);
-
-impl Throttle {
-    /// Seconds to wait, if `keys` are locked out.
-    pub fn locked(&self, keys: &[String]) -> Option<u64> {
-        let map = self.failures.lock().expect("throttle");
-        keys.iter()
-            .filter_map(|k| map.get(k).map(|v| (limit_of(k), v)))
-            .filter(|(limit, (n, since))| n >= limit && since.elapsed() < WINDOW)
-            .map(|(_, (_, since))| (WINDOW - since.elapsed()).as_secs() + 1)
-            .max()
-    }
-
-    pub fn failed(&self, keys: &[String]) {
-        let mut map = self.failures.lock().expect("throttle");
-        if map.len() > 100_000 {
-            map.retain(|_, (_, since)| since.elapsed() < WINDOW);
-        }
-        for k in keys {
-            let entry = map.entry(k.clone()).or_insert((0, Instant::now()));
-            if entry.1.elapsed() >= WINDOW {
-                *entry = (0, Instant::now());
-            }
-            entry.0 += 1;
-        }
-    }
-
-    pub fn succeeded(&self, name_key: &str) {
-        self.failures.lock().expect("throttle").remove(name_key);
-    }
-}
-
 /// Totals of household lists, valid while the audit log has not grown (every change to the
 /// records appends to it), so paging through a city's list does not count it again each time.
 /// The log's head is itself read at most once per `HEAD_TTL`; a change made through this
@@ -234,8 +188,10 @@ impl CountCache {
 }
 
 /// Sessions read from the database in the last few seconds, so that a busy page does not look
-/// its session up on every request. Signing out removes the entry at once; a disabled account
-/// or an expired session is refused at most `SESSION_TTL` later.
+/// its session up on every request. Signing out, and an account changed on this server's pages
+/// (disabled, password reset or changed), remove the entries at once; a change made elsewhere
+/// (the command line, another server) and an expired session are refused at most `SESSION_TTL`
+/// later.
 #[derive(Default)]
 pub struct SessionCache {
     map: Mutex<HashMap<String, (xplus_store::sessions::Account, String, Instant)>>,
@@ -261,5 +217,13 @@ impl SessionCache {
 
     pub fn remove(&self, id_hash: &str) {
         self.map.lock().expect("session cache").remove(id_hash);
+    }
+
+    /// Forgets every session of the account `name` (read again from the database next time).
+    pub fn forget_user(&self, name: &str) {
+        self.map
+            .lock()
+            .expect("session cache")
+            .retain(|_, (account, _, _)| account.name != name);
     }
 }

@@ -422,13 +422,13 @@ async fn sign_in_is_guarded() {
 async fn api_tokens_if_match_and_problems() {
     let app = App::start().await;
     let token = "t0ken-for-the-county-system-000000000000";
-    app.store
-        .add_api_token(
-            "tianchang",
-            &xplus_store::sessions::secret_hash(token),
-            "county system",
-            "test",
-        )
+    let new = xplus_store::users::NewToken {
+        user: "tianchang".into(),
+        token_hash: xplus_store::sessions::secret_hash(token),
+        label: "county system".into(),
+        expires_at: chrono::Utc::now().timestamp() + 86_400,
+    };
+    xplus_store::users::add_token(app.store.as_ref(), new, "test")
         .await
         .unwrap();
     let auth = format!("Bearer {token}");

@@ -475,6 +475,10 @@ pub async fn save_entries(
     }
     let mut changed = 0;
     let mut audit = Vec::new();
+    // A key stored outside reach is refused only after every row has been judged as if the key
+    // were free (the rows are written to be judged, in a transaction that is then not
+    // committed): an earlier answer would tell which keys exist in other regions.
+    let mut held_outside = None;
     for (spec, row) in checked.rows {
         let in_reach = reach(spec.id, access, today);
         let old = s
@@ -487,11 +491,12 @@ pub async fn save_entries(
             .await?
             .pop();
         if old.is_some()
+            && held_outside.is_none()
             && s.count(spec, &key_filter(spec, &row.values, in_reach.clone()))
                 .await?
                 == 0
         {
-            return Err(outside(spec));
+            held_outside = Some(spec);
         }
         let Some(entry) = crate::audit::row_change(&access.user, spec, old.as_ref(), &row.values)
         else {
@@ -506,6 +511,9 @@ pub async fn save_entries(
         }
         audit.push(entry);
         changed += 1;
+    }
+    if let Some(spec) = held_outside {
+        return Err(outside(spec));
     }
     if !audit.is_empty() {
         s.append_audit(audit).await?;

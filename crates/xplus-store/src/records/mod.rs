@@ -153,9 +153,9 @@ pub trait RecordSession: Send {
         page: Page,
     ) -> Result<Vec<HouseholdSummary>, StoreError>;
 
-    /// Runs a statement written by this module (`?` for `args`) that changes derived tables (the
-    /// roll-ups), never a record of a bundle file (those go through `upsert`, audited); returns
-    /// the rows it changed.
+    /// Runs a statement written by this crate (`?` for `args`) that changes derived tables (the
+    /// roll-ups) or accounts (`users`, whose callers audit them), never a record of a bundle file
+    /// (those go through `upsert`, audited); returns the rows it changed.
     async fn execute(&mut self, sql: &str, args: &[Arg]) -> Result<u64, StoreError>;
 
     /// Inserts the row or updates the stored row with its key.

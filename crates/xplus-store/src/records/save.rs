@@ -88,6 +88,34 @@ fn out_of_reach(id: &str) -> StoreError {
     ))
 }
 
+/// A change to a stored household's records: the household must exist within reach (missing and
+/// out of reach get the same answer, so that nobody learns which numbers exist in other regions;
+/// only an account that reaches everything is told it is missing) and be as the editor saw it.
+async fn check_existing(
+    s: &mut dyn super::RecordSession,
+    access: &Access,
+    id: &str,
+    found: Option<&super::read::HouseholdRecord>,
+    expected: Option<&str>,
+    today: NaiveDate,
+) -> Result<(), StoreError> {
+    let Some(current) = found else {
+        return Err(if access.scope == Scope::Everywhere {
+            StoreError::NotFound(format!("户 {id} 不存在 / no household {id}"))
+        } else {
+            out_of_reach(id)
+        });
+    };
+    let filter = household_scope(access, today).and("household_id = ?", vec![Arg::Text(id.into())]);
+    if s.count(&HOUSEHOLDS, &filter).await? == 0 {
+        return Err(out_of_reach(id));
+    }
+    if expected != Some(current.fingerprint.as_str()) {
+        return Err(stale(id));
+    }
+    Ok(())
+}
+
 /// Writes `values`, a row of households, members or incomes, for `access`. `expected` is the
 /// fingerprint the editor saw; `None` only when registering a new household.
 ///
@@ -125,50 +153,32 @@ pub async fn save_record(
         ));
     }
     let id = values[0].as_text().unwrap_or_default().to_string();
-    let mut s = store.write_session().await?;
-    let stored = load(s.as_mut(), None, &id, today).await?;
-    let in_reach = match &stored {
-        Some(_) => {
-            let filter =
-                household_scope(access, today).and("household_id = ?", vec![Arg::Text(id.clone())]);
-            s.count(&HOUSEHOLDS, &filter).await? > 0
-        }
-        None => false,
-    };
     let creating = file.id == FileId::Households && expected.is_none();
-    match (&stored, creating) {
-        (None, true) => {
-            if !access.may_create_households() {
-                return Err(StoreError::Forbidden(
-                    "帮扶干部不能登记新户 / a helper cannot register households".into(),
-                ));
-            }
-        }
-        // A number is unique across the registry, so a taken one is refused wherever it is
-        // (without saying where).
-        (Some(_), true) => {
-            return Err(StoreError::Rejected(vec![FieldProblem::new(
-                "household_id",
-                format!("户编号 {id} 已被使用 / the household id {id} is taken"),
-            )]))
-        }
-        // Missing and out of reach get the same answer, so that nobody learns which numbers
-        // exist in other regions; only an account that reaches everything is told it is missing.
-        (None, false) if access.scope == Scope::Everywhere => {
-            return Err(StoreError::NotFound(format!(
-                "户 {id} 不存在 / no household {id}"
-            )))
-        }
-        (None, false) => return Err(out_of_reach(&id)),
-        (Some(_), false) if !in_reach => return Err(out_of_reach(&id)),
-        (Some(current), false) => {
-            if expected != Some(current.fingerprint.as_str()) {
-                return Err(stale(&id));
-            }
-        }
+    if creating && !access.may_create_households() {
+        return Err(StoreError::Forbidden(
+            "帮扶干部不能登记新户 / a helper cannot register households".into(),
+        ));
     }
+    let mut s = store.write_session().await?;
+    let found = load(s.as_mut(), None, &id, today).await?;
+    // A new household's number is unique across the registry, so one taken anywhere is refused
+    // — but only after everything else (the village, its reach, the rules) has been judged as
+    // for a free number, and in the same words wherever the holder is: otherwise the answer
+    // would tell which numbers exist in other regions.
+    let (stored, taken) = if creating {
+        (None, found.is_some())
+    } else {
+        check_existing(s.as_mut(), access, &id, found.as_ref(), expected, today).await?;
+        (found, false)
+    };
     let this_year = i64::from(today.year());
     let mut problems = Vec::new();
+    let mut used_elsewhere = taken.then(|| {
+        FieldProblem::new(
+            "household_id",
+            format!("户编号 {id} 已被使用 / the household id {id} is taken"),
+        )
+    });
     let old: Option<Vec<Value>>;
     let county;
     match file.id {
@@ -239,8 +249,9 @@ pub async fn save_record(
                 )
                 .await?;
             if elsewhere.iter().any(|m| m[0] != values[0]) {
-                // Which household is not said: it may be outside the editor's reach.
-                problems.push(FieldProblem::new(
+                // Which household is not said: it may be outside the editor's reach. Like a
+                // taken household number, it is said only when nothing else is wrong.
+                used_elsewhere = Some(FieldProblem::new(
                     "id_number",
                     "此人已是另一户的成员（一人只能属于一户）/ this person is already a member of another household",
                 ));
@@ -277,6 +288,9 @@ pub async fn save_record(
     }
     if !problems.is_empty() {
         return Err(StoreError::Rejected(problems));
+    }
+    if let Some(problem) = used_elsewhere {
+        return Err(StoreError::Rejected(vec![problem]));
     }
     let Some(entry) = crate::audit::row_change(&access.user, file, old.as_ref(), &values) else {
         return Ok(Saved {

@@ -1,6 +1,7 @@
 //! The pages: Chinese first (English with `?lang=en`), an admin layout with a side menu, filter
 //! bars and paged tables; htmx swaps the list when a filter changes.
 
+mod account;
 mod activity;
 pub(crate) mod assessment;
 mod attendance;
@@ -20,6 +21,7 @@ mod monitoring;
 mod regions;
 mod responsibility;
 mod review;
+mod users;
 
 use crate::auth::{self, Signed};
 use crate::error::WebError;
@@ -37,6 +39,17 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(|| async { Redirect::to("/regions") }))
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
+        .route(
+            auth::PASSWORD_PATH,
+            get(account::form).post(account::change),
+        )
+        .route("/users", get(users::list).post(users::add))
+        .route("/users/{name}", get(users::one))
+        .route("/users/{name}/disable", post(users::disable))
+        .route("/users/{name}/enable", post(users::enable))
+        .route("/users/{name}/password", post(users::reset))
+        .route("/users/{name}/tokens", post(users::add_token))
+        .route("/users/{name}/tokens/revoke", post(users::revoke))
         .route("/lang/{code}", get(switch_lang))
         .route("/dashboard", get(dashboard::page))
         .route("/regions", get(regions::top))
@@ -112,6 +125,7 @@ pub struct Chrome {
     pub csrf: String,
     pub may_import: bool,
     pub may_audit: bool,
+    pub may_accounts: bool,
     pub may_create: bool,
     /// A dashboard is by region: not for a helper, whose reach is households.
     pub may_dashboard: bool,
@@ -129,6 +143,7 @@ impl Chrome {
             csrf: user.csrf.clone(),
             may_import: user.access.may_import(),
             may_audit: user.access.may_read_audit_log(),
+            may_accounts: user.access.may_manage_accounts(),
             may_create: user.access.may_create_households(),
             may_dashboard: !matches!(
                 user.access.scope,
@@ -277,10 +292,8 @@ struct ErrorPage<'a> {
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        let (zh, en) = self
-            .message
-            .split_once(" / ")
-            .unwrap_or((self.message.as_str(), ""));
+        let (zh, en) = crate::i18n::halves(&self.message);
+        let en = en.unwrap_or("");
         let page = ErrorPage {
             status: self.status.as_u16(),
             zh,

@@ -188,6 +188,7 @@ impl App {
                         region: region.map(|r| RegionCode::parse(r).unwrap()),
                         cadre: cadre.map(str::to_string),
                         password_hash: hash.clone(),
+                        must_change_password: false,
                     },
                     "test",
                 )
@@ -210,6 +211,15 @@ impl App {
             _dir: dir,
             pg,
         }
+    }
+
+    /// Starts another server on the same database, as after a restart (nothing kept in memory),
+    /// and sends the requests that follow to it.
+    pub async fn restart(&mut self) {
+        let store: Arc<dyn Store> = Arc::from(xplus_store::open(&self.url).await.unwrap());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        self.base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { xplus_web::serve(listener, store).await });
     }
 
     pub async fn cleanup(self) {
@@ -263,9 +273,10 @@ impl App {
             .find(|v| v.starts_with("xplus_session="))
             .expect("session cookie");
         let cookie = raw.split(';').next().unwrap().to_string();
+        // The change-password page opens for everyone, also for an account that must change it.
         let page = self
             .http
-            .get(format!("{}/households", self.base))
+            .get(format!("{}/password", self.base))
             .header("cookie", &cookie)
             .send()
             .await

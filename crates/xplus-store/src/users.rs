@@ -1,0 +1,443 @@
+//! Managing accounts after they are made: disabling and enabling, resetting and changing a
+//! password, API tokens with an end date and revoking them. Each change and its audit entry are
+//! written in one transaction (`Store::account_session`, the same statements on both backends);
+//! the audit log names what changed, never a password, a hash or a token.
+//!
+//! Ending an account's sessions here ends them in the database; the web application also forgets
+//! the sessions it holds in memory when it makes the change itself.
+
+use crate::audit::NewAudit;
+use crate::error::StoreError;
+use crate::records::{Arg, RecordSession};
+use crate::store::Store;
+use xplus_core::accounts::Role;
+use xplus_core::interchange::{Column, ColumnType, CountyFrom, FileId, FileSpec, Value};
+use xplus_core::registry::RegionCode;
+
+/// An account as the administrators' list shows it (no hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserView {
+    pub name: String,
+    pub role: Role,
+    pub region: Option<RegionCode>,
+    pub cadre: Option<String>,
+    pub disabled: bool,
+    pub must_change_password: bool,
+    /// UTC, RFC 3339.
+    pub created_at: String,
+    /// Tokens neither revoked nor expired.
+    pub live_tokens: u64,
+}
+
+/// An API token as listed (never the token, and of its hash only a prefix to name it by).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenView {
+    /// The first 12 hex digits of the token's SHA-256: enough to tell a user's tokens apart.
+    pub id: String,
+    pub label: String,
+    pub created_at: String,
+    /// Unix seconds.
+    pub expires_at: i64,
+    pub revoked_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenState {
+    Live,
+    Expired,
+    Revoked,
+}
+
+impl TokenView {
+    pub fn state(&self, now: i64) -> TokenState {
+        if self.revoked_at.is_some() {
+            TokenState::Revoked
+        } else if self.expires_at <= now {
+            TokenState::Expired
+        } else {
+            TokenState::Live
+        }
+    }
+}
+
+/// Which tokens of an account to revoke.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Revoke {
+    All,
+    /// Every live token with this label (labels need not be unique).
+    Label(String),
+    /// The token whose `TokenView::id` this is.
+    Id(String),
+}
+
+/// A token to store: the SHA-256 of its secret, whose it is, what it is for, until when.
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    pub user: String,
+    pub token_hash: String,
+    pub label: String,
+    /// Unix seconds.
+    pub expires_at: i64,
+}
+
+/// How a password is set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PasswordChange {
+    /// By an administrator: the user must choose their own at the next sign-in; every session
+    /// of the account ends.
+    Reset,
+    /// By the user: their other sessions end, the one with this id hash (if any) stays.
+    Own { keep_session: Option<String> },
+}
+
+const fn column(en: &'static str, ty: ColumnType) -> Column {
+    Column {
+        en,
+        zh: en,
+        ty,
+        required: false,
+        refers: None,
+    }
+}
+
+const INT: ColumnType = ColumnType::Int {
+    min: i64::MIN,
+    max: i64::MAX,
+};
+
+/// A result shape of the account queries (the backends decode rows by a file's columns; the id
+/// only labels messages).
+const fn shape(name: &'static str, zh: &'static str, columns: &'static [Column]) -> FileSpec {
+    FileSpec {
+        id: FileId::Cadres,
+        name,
+        zh,
+        columns,
+        key: &[0],
+        county: CountyFrom::None,
+    }
+}
+
+static USERS: FileSpec = shape(
+    "users",
+    "账号",
+    &[
+        column("name", ColumnType::Text),
+        column("role", ColumnType::Text),
+        column("region_code", ColumnType::Region),
+        column("cadre_id", ColumnType::Text),
+        column("disabled", ColumnType::Bool),
+        column("must_change_password", ColumnType::Bool),
+        column("created_at", ColumnType::Text),
+        column("live_tokens", INT),
+    ],
+);
+
+static USER_ID: FileSpec = shape(
+    "users",
+    "账号",
+    &[column("user_id", INT), column("disabled", ColumnType::Bool)],
+);
+
+static TOKENS: FileSpec = shape(
+    "api_tokens",
+    "接口令牌",
+    &[
+        column("token_hash", ColumnType::Text),
+        column("label", ColumnType::Text),
+        column("created_at", ColumnType::Text),
+        column("expires_at", INT),
+        column("revoked_at", ColumnType::Text),
+    ],
+);
+
+const USER_SELECT: &str = "SELECT u.name, u.role, u.region_code, u.cadre_id, u.disabled, \
+     u.must_change_password, u.created_at, \
+     (SELECT count(*) FROM api_tokens t WHERE t.user_id = u.user_id \
+      AND t.revoked_at IS NULL AND t.expires_at > ?) FROM users u";
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+fn timestamp() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn user_of(row: &[Value]) -> Option<UserView> {
+    Some(UserView {
+        name: row[0].as_text()?.to_string(),
+        role: Role::parse(row[1].as_text()?)?,
+        region: row[2].as_region(),
+        cadre: row[3].as_text().map(str::to_string),
+        disabled: row[4].as_bool().unwrap_or(false),
+        must_change_password: row[5].as_bool().unwrap_or(false),
+        created_at: row[6].as_text().unwrap_or_default().to_string(),
+        live_tokens: row[7].as_int().unwrap_or(0).max(0) as u64,
+    })
+}
+
+/// Every account, in the order they were made.
+pub async fn list_users(store: &dyn Store) -> Result<Vec<UserView>, StoreError> {
+    let mut s = store.read_session().await?;
+    let rows = s
+        .query(
+            &USERS,
+            &format!("{USER_SELECT} ORDER BY u.user_id"),
+            &[Arg::Int(now())],
+        )
+        .await?;
+    Ok(rows.iter().filter_map(|r| user_of(r)).collect())
+}
+
+pub async fn find_user(store: &dyn Store, name: &str) -> Result<Option<UserView>, StoreError> {
+    let mut s = store.read_session().await?;
+    let rows = s
+        .query(
+            &USERS,
+            &format!("{USER_SELECT} WHERE u.name = ?"),
+            &[Arg::Int(now()), Arg::Text(name.into())],
+        )
+        .await?;
+    Ok(rows.first().and_then(|r| user_of(r)))
+}
+
+fn no_user(name: &str) -> StoreError {
+    StoreError::Invalid(format!("用户 {name} 不存在 / no user {name}"))
+}
+
+/// The account's id and whether it is disabled, or the bad-input error naming it.
+async fn user_id(s: &mut dyn RecordSession, name: &str) -> Result<(i64, bool), StoreError> {
+    let rows = s
+        .query(
+            &USER_ID,
+            "SELECT user_id, disabled FROM users WHERE name = ?",
+            &[Arg::Text(name.into())],
+        )
+        .await?;
+    rows.first()
+        .and_then(|r| Some((r[0].as_int()?, r[1].as_bool().unwrap_or(false))))
+        .ok_or_else(|| no_user(name))
+}
+
+/// The account's tokens, newest first.
+pub async fn list_tokens(store: &dyn Store, name: &str) -> Result<Vec<TokenView>, StoreError> {
+    let mut s = store.read_session().await?;
+    let (id, _) = user_id(s.as_mut(), name).await?;
+    let rows = s
+        .query(
+            &TOKENS,
+            "SELECT token_hash, label, created_at, expires_at, revoked_at FROM api_tokens \
+             WHERE user_id = ? ORDER BY created_at DESC, token_hash",
+            &[Arg::Int(id)],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| TokenView {
+            id: r[0]
+                .as_text()
+                .unwrap_or_default()
+                .chars()
+                .take(12)
+                .collect(),
+            label: r[1].as_text().unwrap_or_default().to_string(),
+            created_at: r[2].as_text().unwrap_or_default().to_string(),
+            expires_at: r[3].as_int().unwrap_or(0),
+            revoked_at: r[4].as_text().map(str::to_string),
+        })
+        .collect())
+}
+
+fn audit(actor: &str, entity: &str, key: &str, old: Option<String>, new: String) -> NewAudit {
+    NewAudit {
+        actor: actor.to_string(),
+        action: "update".into(),
+        entity: entity.into(),
+        record_key: key.to_string(),
+        old_values: old,
+        new_values: Some(new),
+    }
+}
+
+/// Disables (`disabled`) or enables an account; disabling ends its sessions at once, and its
+/// tokens are refused while it stays disabled. Returns false when it already was so (nothing
+/// written, nothing audited). An unknown name is `Invalid`.
+pub async fn set_disabled(
+    store: &dyn Store,
+    name: &str,
+    disabled: bool,
+    actor: &str,
+) -> Result<bool, StoreError> {
+    let mut s = store.account_session().await?;
+    let (id, was) = user_id(s.as_mut(), name).await?;
+    if was == disabled {
+        return Ok(false);
+    }
+    let value = if disabled { "TRUE" } else { "FALSE" };
+    s.execute(
+        &format!("UPDATE users SET disabled = {value} WHERE user_id = ?"),
+        &[Arg::Int(id)],
+    )
+    .await?;
+    let mut new = serde_json::json!({ "disabled": disabled });
+    if disabled {
+        let ended = s
+            .execute("DELETE FROM sessions WHERE user_id = ?", &[Arg::Int(id)])
+            .await?;
+        new["sessions_ended"] = ended.into();
+    }
+    let old = serde_json::json!({ "disabled": was }).to_string();
+    s.append_audit(vec![audit(
+        actor,
+        "users",
+        name,
+        Some(old),
+        new.to_string(),
+    )])
+    .await?;
+    s.commit().await?;
+    Ok(true)
+}
+
+/// Stores a new password hash for `name` (see `PasswordChange`). An unknown name is `Invalid`.
+pub async fn set_password(
+    store: &dyn Store,
+    name: &str,
+    password_hash: &str,
+    change: PasswordChange,
+    actor: &str,
+) -> Result<(), StoreError> {
+    let mut s = store.account_session().await?;
+    let (id, _) = user_id(s.as_mut(), name).await?;
+    let (must_change, how) = match &change {
+        PasswordChange::Reset => ("TRUE", "reset"),
+        PasswordChange::Own { .. } => ("FALSE", "changed"),
+    };
+    s.execute(
+        &format!(
+            "UPDATE users SET password_hash = ?, must_change_password = {must_change} \
+             WHERE user_id = ?"
+        ),
+        &[Arg::Text(password_hash.into()), Arg::Int(id)],
+    )
+    .await?;
+    // Whoever knew the old password may hold a session: it ends with it.
+    let ended = match &change {
+        PasswordChange::Own {
+            keep_session: Some(keep),
+        } => {
+            s.execute(
+                "DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?",
+                &[Arg::Int(id), Arg::Text(keep.clone())],
+            )
+            .await?
+        }
+        _ => {
+            s.execute("DELETE FROM sessions WHERE user_id = ?", &[Arg::Int(id)])
+                .await?
+        }
+    };
+    let new = serde_json::json!({
+        "password": how,
+        "must_change_password": change == PasswordChange::Reset,
+        "sessions_ended": ended,
+    });
+    s.append_audit(vec![audit(actor, "users", name, None, new.to_string())])
+        .await?;
+    s.commit().await
+}
+
+/// Stores an API token (its hash) for `token.user`, audited with its label and end. An unknown
+/// name is `Invalid`.
+pub async fn add_token(store: &dyn Store, token: NewToken, actor: &str) -> Result<(), StoreError> {
+    let mut s = store.account_session().await?;
+    let (id, _) = user_id(s.as_mut(), &token.user).await?;
+    s.execute(
+        "INSERT INTO api_tokens (token_hash, user_id, label, created_at, expires_at) \
+         VALUES (?, ?, ?, ?, ?)",
+        &[
+            Arg::Text(token.token_hash.clone()),
+            Arg::Int(id),
+            Arg::Text(token.label.clone()),
+            Arg::Text(timestamp()),
+            Arg::Int(token.expires_at),
+        ],
+    )
+    .await?;
+    let expires = chrono::DateTime::from_timestamp(token.expires_at, 0)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default();
+    s.append_audit(vec![NewAudit {
+        actor: actor.to_string(),
+        action: "insert".into(),
+        entity: "api_tokens".into(),
+        record_key: token.user.clone(),
+        old_values: None,
+        new_values: Some(
+            serde_json::json!({ "label": token.label, "expires_at": expires }).to_string(),
+        ),
+    }])
+    .await?;
+    s.commit().await
+}
+
+/// Revokes live tokens of `name`; returns the labels of those revoked (one audit entry each).
+/// An unknown name is `Invalid`; so is a label or id that names no live token (revoking all
+/// of none is not an error).
+pub async fn revoke_tokens(
+    store: &dyn Store,
+    name: &str,
+    which: &Revoke,
+    actor: &str,
+) -> Result<Vec<String>, StoreError> {
+    let mut s = store.account_session().await?;
+    let (id, _) = user_id(s.as_mut(), name).await?;
+    let live = s
+        .query(
+            &TOKENS,
+            "SELECT token_hash, label, created_at, expires_at, revoked_at FROM api_tokens \
+             WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ? \
+             ORDER BY created_at, token_hash",
+            &[Arg::Int(id), Arg::Int(now())],
+        )
+        .await?;
+    let chosen: Vec<(String, String)> = live
+        .iter()
+        .filter_map(|r| Some((r[0].as_text()?.to_string(), r[1].as_text()?.to_string())))
+        .filter(|(hash, label)| match which {
+            Revoke::All => true,
+            Revoke::Label(l) => label == l,
+            Revoke::Id(prefix) => !prefix.is_empty() && hash.starts_with(prefix.as_str()),
+        })
+        .collect();
+    match which {
+        Revoke::Label(l) if chosen.is_empty() => {
+            return Err(StoreError::Invalid(format!(
+                "用户 {name} 没有标签为“{l}”的有效令牌 / {name} has no live token labelled {l}"
+            )))
+        }
+        Revoke::Id(_) if chosen.len() != 1 => {
+            return Err(StoreError::Invalid(format!(
+                "用户 {name} 没有这个有效令牌 / {name} has no such live token"
+            )))
+        }
+        _ => {}
+    }
+    let at = timestamp();
+    let mut entries = Vec::new();
+    for (hash, label) in &chosen {
+        s.execute(
+            "UPDATE api_tokens SET revoked_at = ? WHERE token_hash = ?",
+            &[Arg::Text(at.clone()), Arg::Text(hash.clone())],
+        )
+        .await?;
+        let new = serde_json::json!({ "label": label, "revoked_at": at });
+        entries.push(audit(actor, "api_tokens", name, None, new.to_string()));
+    }
+    if !entries.is_empty() {
+        s.append_audit(entries).await?;
+        s.commit().await?;
+    }
+    Ok(chosen.into_iter().map(|(_, label)| label).collect())
+}
