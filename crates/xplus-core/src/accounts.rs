@@ -197,7 +197,14 @@ pub fn check_scope(
 
 pub fn check_name(name: &str) -> Result<(), AccountError> {
     let n = name.chars().count();
-    if n == 0 || n > 64 || name.chars().any(char::is_whitespace) {
+    // The text rules of names (no control or invisible characters, NFC): "王科长" with a
+    // zero-width space would be a second account that looks like the first.
+    let text_rules = crate::text::check(crate::text::TextKind::Name, name);
+    if n == 0
+        || n > 64
+        || name.chars().any(char::is_whitespace)
+        || text_rules.map_or(true, |nfc| nfc != name)
+    {
         return Err(AccountError::BadName);
     }
     Ok(())
@@ -318,6 +325,9 @@ mod tests {
         assert!(check_name("王科长").is_ok());
         assert!(check_name("a b").is_err());
         assert!(check_name("").is_err());
+        assert!(check_name("王\u{200b}科长").is_err());
+        assert!(check_name("王\0").is_err());
+        assert!(check_name("Jose\u{301}").is_err());
         assert!(check_password("123456789").is_err());
         assert!(check_password("1234567890").is_ok());
         assert_eq!(

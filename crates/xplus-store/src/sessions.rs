@@ -90,6 +90,10 @@ pub(crate) const ACCOUNT_COLUMNS: &str = "u.user_id, u.name, u.role, u.region_co
 /// The account bodies of `Store` over an sqlx pool of either backend.
 macro_rules! find_account_with {
     ($pool:expr, $name:expr) => {{
+        // No account name holds a NUL, and PostgreSQL would answer one with an error.
+        if $name.contains('\0') {
+            return Ok(None);
+        }
         let row: Option<$crate::sessions::AccountRow> = sqlx::query_as(&format!(
             "SELECT {} FROM users u WHERE u.name = $1",
             $crate::sessions::ACCOUNT_COLUMNS

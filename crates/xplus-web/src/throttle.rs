@@ -21,7 +21,8 @@ fn limit_of(key: &str) -> i64 {
 
 /// The throttle key of a user name (case-insensitive).
 pub fn name_key(name: &str) -> String {
-    format!("name:{}", name.to_lowercase())
+    // Escaped: a name typed with a NUL must still count, and PostgreSQL cannot store a NUL.
+    format!("name:{}", name.to_lowercase().escape_debug())
 }
 
 /// The throttle keys of a sign-in: the user name and the address.

@@ -119,3 +119,11 @@ async fn a_household_id_with_a_zero_width_space_is_not_a_second_household() {
     assert!(page.contains("零宽空格"), "{page}");
     app.cleanup().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sign_in_with_a_nul_in_the_name_is_refused_not_a_server_error() {
+    let app = App::start().await;
+    assert_eq!(app.try_sign_in("ad\0min", "x").await.err(), Some(401));
+    assert_eq!(app.try_sign_in("admin\u{200b}", "x").await.err(), Some(401));
+    app.cleanup().await;
+}
