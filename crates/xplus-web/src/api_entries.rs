@@ -3,7 +3,11 @@
 //! overviews: rows as objects of column name → text, exactly the cells of the bundle files,
 //! written with the importer's checks (`records::save_entries`).
 
-use crate::api::{check_csrf, object, record_of, ApiError, Problem};
+use crate::api::{check_csrf, object, record_of, ApiError};
+use crate::api_doc::{
+    BadRequest, Forbidden, NotFound, PayloadTooLarge, Unauthorized, Unprocessable,
+    UnsupportedMediaType,
+};
 use crate::auth::ApiUser;
 use crate::error::WebError;
 use crate::pages::today;
@@ -68,12 +72,14 @@ pub struct EntriesBody {
     params(("file" = String, Path, description = "stations, station_coverage, station_checks, training_sessions, attendance, attendance_members, station_services, units, cadres, unit_village_pairings, pairing_bindings, visits, recalls, startups, secretaries, secretary_development, secretary_checks"),
            ("offset" = Option<u64>, Query, description = "rows to skip"),
            ("limit" = Option<u64>, Query, description = "at most 1000; 100 by default")),
-    responses((status = 200, body = EntriesBody), (status = 400, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = EntriesBody), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized), (status = 404, response = NotFound),
+              (status = 422, response = Unprocessable)))]
 async fn list(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(file): Path<String>,
-    Query(query): Query<Vec<(String, String)>>,
+    WithRejection(Path(file), _): WithRejection<Path<String>, ApiError>,
+    WithRejection(Query(query), _): WithRejection<Query<Vec<(String, String)>>, ApiError>,
 ) -> ApiResult {
     let spec = spec_of(&file)?;
     let number = |name: &str, default: u64| -> Result<u64, ApiError> {
@@ -146,12 +152,15 @@ pub struct EntriesSaved {
 /// keys, named attendees are members, only selected cadres are recalled — rules.md §7 …).
 #[utoipa::path(post, path = "/api/v1/records/{file}", request_body = EntriesWrite,
     params(("file" = String, Path, description = "a ledger (not unit_village_pairings: see /api/v1/unit-pairings)")),
-    responses((status = 200, body = EntriesSaved), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = EntriesSaved), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
+              (status = 404, response = NotFound), (status = 413, response = PayloadTooLarge),
+              (status = 415, response = UnsupportedMediaType), (status = 422, response = Unprocessable)))]
 async fn save(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     headers: HeaderMap,
-    Path(file): Path<String>,
+    WithRejection(Path(file), _): WithRejection<Path<String>, ApiError>,
     WithRejection(Json(body), _): WithRejection<Json<EntriesWrite>, ApiError>,
 ) -> ApiResult {
     check_csrf(&user, &headers)?;
@@ -222,7 +231,8 @@ pub struct SecretariesBody {
 /// Village party secretaries within reach: "312" tiers in office today against the configured
 /// targets, the year's check-ups, vacancies filled in the year and villages vacant today.
 #[utoipa::path(get, path = "/api/v1/secretaries", params(YearQuery),
-    responses((status = 200, body = SecretariesBody), (status = 400, body = Problem)))]
+    responses((status = 200, body = SecretariesBody), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized)))]
 async fn secretaries(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -275,7 +285,8 @@ pub struct CadreVisitsItem {
 
 /// Visits of a year per cadre and month, to households within reach (a helper: their own).
 #[utoipa::path(get, path = "/api/v1/visits/monthly", params(YearQuery),
-    responses((status = 200, body = [CadreVisitsItem]), (status = 400, body = Problem)))]
+    responses((status = 200, body = [CadreVisitsItem]), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized)))]
 async fn visits(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -316,7 +327,7 @@ pub struct UnitPairingItem {
 
 /// The unit↔village pairings of the villages within reach, with the form and the bindings.
 #[utoipa::path(get, path = "/api/v1/unit-pairings",
-    responses((status = 200, body = [UnitPairingItem])))]
+    responses((status = 200, body = [UnitPairingItem]), (status = 401, response = Unauthorized)))]
 async fn units(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult {
     let list = records::unit_pairings(state.store.as_ref(), &user.access, today()).await?;
     let items: Vec<UnitPairingItem> = list
@@ -345,7 +356,10 @@ async fn units(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResu
 /// Pairs a unit with a village, or ends a pairing (same unit, village and start with an end
 /// date); a poor village that has not exited keeps its units (422 naming rules.md §7).
 #[utoipa::path(post, path = "/api/v1/unit-pairings", request_body = BTreeMap<String, String>,
-    responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 204, description = "saved"), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
+              (status = 413, response = PayloadTooLarge), (status = 415, response = UnsupportedMediaType),
+              (status = 422, response = Unprocessable)))]
 async fn save_unit(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
