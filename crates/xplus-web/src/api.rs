@@ -6,8 +6,9 @@
 //! Errors are `application/problem+json` (RFC 9457). The description is `/api/openapi.json`.
 
 use crate::api_doc::{
-    BadRequest, Forbidden, NotFound, PayloadTooLarge, PreconditionFailed, PreconditionRequired,
-    Unauthorized, Unprocessable, UnsupportedMediaType,
+    BadRequest, Forbidden, HouseholdChange, IncomeRow, MemberRow, NewHousehold, NotFound,
+    PayloadTooLarge, PreconditionFailed, PreconditionRequired, Unauthorized, Unprocessable,
+    UnsupportedMediaType,
 };
 use crate::auth::{ApiUser, Signed};
 use crate::error::WebError;
@@ -415,7 +416,7 @@ async fn change(
 }
 
 /// Registers a household (the body is a households row; no If-Match).
-#[utoipa::path(post, path = "/api/v1/households", request_body = BTreeMap<String, String>,
+#[utoipa::path(post, path = "/api/v1/households", request_body = NewHousehold,
     responses((status = 201, body = HouseholdDetail, headers(("ETag" = String, description = "the fingerprint, quoted"))),
               (status = 400, response = BadRequest), (status = 401, response = Unauthorized),
               (status = 403, response = Forbidden), (status = 413, response = PayloadTooLarge),
@@ -432,7 +433,7 @@ async fn create(
 }
 
 /// Changes a household's own fields.
-#[utoipa::path(put, path = "/api/v1/households/{id}", request_body = BTreeMap<String, String>,
+#[utoipa::path(put, path = "/api/v1/households/{id}", request_body = HouseholdChange,
     params(("id" = String, Path, description = "household id"),
            ("If-Match" = String, Header, description = "the fingerprint of the last read")),
     responses((status = 200, body = HouseholdDetail, headers(("ETag" = String, description = "the fingerprint, quoted"))),
@@ -452,7 +453,7 @@ async fn update(
 }
 
 /// Adds or changes a member (by identity number).
-#[utoipa::path(put, path = "/api/v1/households/{id}/members", request_body = BTreeMap<String, String>,
+#[utoipa::path(put, path = "/api/v1/households/{id}/members", request_body = MemberRow,
     params(("id" = String, Path, description = "household id"),
            ("If-Match" = String, Header, description = "the fingerprint of the last read")),
     responses((status = 200, body = HouseholdDetail, headers(("ETag" = String, description = "the fingerprint, quoted"))),
@@ -472,7 +473,7 @@ async fn put_member(
 }
 
 /// Adds or changes a year's income.
-#[utoipa::path(put, path = "/api/v1/households/{id}/incomes", request_body = BTreeMap<String, String>,
+#[utoipa::path(put, path = "/api/v1/households/{id}/incomes", request_body = IncomeRow,
     params(("id" = String, Path, description = "household id"),
            ("If-Match" = String, Header, description = "the fingerprint of the last read")),
     responses((status = 200, body = HouseholdDetail, headers(("ETag" = String, description = "the fingerprint, quoted"))),

@@ -3,7 +3,7 @@
 //! the threshold and its source, and what an applied run recorded.
 
 use crate::api::ApiError;
-use crate::api_doc::{BadRequest, NotFound, Unauthorized};
+use crate::api_doc::{BadRequest, NotFound, Unauthorized, Unprocessable};
 use crate::auth::ApiUser;
 use crate::i18n::Lang;
 use crate::pages::assessment::explain;
@@ -91,12 +91,12 @@ pub struct WhyBody {
 }
 
 /// Why a household may or may not exit (or is monitored) in a year; 404 when it is out of
-/// reach or was not assessed that year.
+/// reach or was not assessed that year, 422 when the year has no poverty line configured.
 #[utoipa::path(get, path = "/api/v1/households/{id}/assessment",
     params(YearQuery, ("id" = String, Path, description = "household id")),
     responses((status = 200, body = WhyBody), (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized),
-              (status = 404, response = NotFound)))]
+              (status = 404, response = NotFound), (status = 422, response = Unprocessable)))]
 async fn why(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,

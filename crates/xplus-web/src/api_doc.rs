@@ -7,8 +7,12 @@
 use crate::api::{FieldError, Problem};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::openapi::{self, ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::OpenApi;
+use xplus_core::interchange::schema::{
+    FileSpec, HOUSEHOLDS, INCOMES, MEMBERS, UNIT_VILLAGE_PAIRINGS,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -17,7 +21,15 @@ use utoipa::OpenApi;
         description = "“X+贫困户”全链条精准保障体系 — registry records within the caller's reach."
     ),
     components(
-        schemas(Problem, FieldError),
+        schemas(
+            Problem,
+            FieldError,
+            NewHousehold,
+            HouseholdChange,
+            MemberRow,
+            IncomeRow,
+            UnitPairingRow
+        ),
         responses(
             BadRequest,
             Unauthorized,
@@ -140,6 +152,76 @@ problem_response!(
 problem_response!(
     PreconditionRequired,
     "A change without `If-Match` (the fingerprint of the last read)."
+);
+
+/// A record as the API takes it: the bundle file's columns, each text (or null for empty), as
+/// the importer reads a cell. Columns come from the file's spec, so the document cannot drift
+/// from what `record_of` accepts; unknown columns are refused, hence no additional properties.
+/// With `key_in_path` the first column (the household) comes from the path, not the body.
+fn row_schema(spec: &FileSpec, key_in_path: bool, description: &str) -> RefOr<Schema> {
+    let mut object = ObjectBuilder::new()
+        .description(Some(description))
+        .additional_properties(Some(AdditionalProperties::<Schema>::FreeForm(false)));
+    for (i, column) in spec.columns.iter().enumerate() {
+        let from_path = key_in_path && i == 0;
+        let text = ObjectBuilder::new()
+            .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+            .description(Some(if from_path {
+                format!("{}; taken from the path", column.zh)
+            } else {
+                column.zh.to_string()
+            }));
+        object = object.property(column.en, text);
+        if column.required && !from_path {
+            object = object.required(column.en);
+        }
+    }
+    object.into()
+}
+
+macro_rules! row {
+    ($name:ident, $spec:expr, $key_in_path:expr, $description:literal) => {
+        pub struct $name;
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                row_schema(&$spec, $key_in_path, $description)
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+    };
+}
+
+row!(
+    NewHousehold,
+    HOUSEHOLDS,
+    false,
+    "A households.csv row: column → text."
+);
+row!(
+    HouseholdChange,
+    HOUSEHOLDS,
+    true,
+    "A households.csv row: column → text."
+);
+row!(
+    MemberRow,
+    MEMBERS,
+    true,
+    "A members.csv row: column → text; the member is found by identity number."
+);
+row!(
+    IncomeRow,
+    INCOMES,
+    true,
+    "An incomes.csv row: column → text; the income is found by year."
+);
+row!(
+    UnitPairingRow,
+    UNIT_VILLAGE_PAIRINGS,
+    false,
+    "A unit_village_pairings.csv row: column → text."
 );
 
 #[cfg(test)]

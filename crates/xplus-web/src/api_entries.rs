@@ -5,7 +5,7 @@
 
 use crate::api::{check_csrf, object, record_of, ApiError};
 use crate::api_doc::{
-    BadRequest, Forbidden, NotFound, PayloadTooLarge, Unauthorized, Unprocessable,
+    BadRequest, Forbidden, NotFound, PayloadTooLarge, Unauthorized, UnitPairingRow, Unprocessable,
     UnsupportedMediaType,
 };
 use crate::auth::ApiUser;
@@ -20,8 +20,10 @@ use axum::{Json, Router};
 use axum_extra::extract::WithRejection;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::RefOr;
 use utoipa::{IntoParams, OpenApi, ToSchema};
-use xplus_core::interchange::schema::UNIT_VILLAGE_PAIRINGS;
+use xplus_core::interchange::schema::{self, UNIT_VILLAGE_PAIRINGS};
 use xplus_core::interchange::{FileSpec, Value};
 use xplus_core::rules::RuleSet;
 use xplus_core::values::format_date;
@@ -39,6 +41,7 @@ pub fn routes() -> Router<AppState> {
 #[openapi(
     paths(list, save, secretaries, visits, units, save_unit),
     components(schemas(
+        EntryFile,
         EntriesBody,
         EntriesWrite,
         EntriesSaved,
@@ -57,6 +60,22 @@ fn spec_of(file: &str) -> Result<&'static FileSpec, ApiError> {
     records::entry_file(file).ok_or_else(|| ApiError(WebError::not_found()))
 }
 
+/// A ledger's file name. The names come from the store's list, so the document follows it.
+pub struct EntryFile;
+
+impl utoipa::PartialSchema for EntryFile {
+    fn schema() -> RefOr<Schema> {
+        let names = records::ENTRY_FILES.iter().map(|id| schema::spec(*id).name);
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(names))
+            .description(Some("A ledger: the bundle file's name without .csv."))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for EntryFile {}
+
 #[derive(Serialize, ToSchema)]
 pub struct EntriesBody {
     file: String,
@@ -69,7 +88,7 @@ pub struct EntriesBody {
 /// One page of a ledger within the caller's reach, ordered by key. Any other query parameter
 /// named like a column filters on it (`?station_id=S1&year=2016`).
 #[utoipa::path(get, path = "/api/v1/records/{file}",
-    params(("file" = String, Path, description = "stations, station_coverage, station_checks, training_sessions, attendance, attendance_members, station_services, units, cadres, unit_village_pairings, pairing_bindings, visits, recalls, startups, secretaries, secretary_development, secretary_checks"),
+    params(("file" = EntryFile, Path),
            ("offset" = Option<u64>, Query, description = "rows to skip"),
            ("limit" = Option<u64>, Query, description = "at most 1000; 100 by default")),
     responses((status = 200, body = EntriesBody), (status = 400, response = BadRequest),
@@ -151,7 +170,7 @@ pub struct EntriesSaved {
 /// Adds or changes rows of a ledger, all or none, checked as an import checks them (references,
 /// keys, named attendees are members, only selected cadres are recalled — rules.md §7 …).
 #[utoipa::path(post, path = "/api/v1/records/{file}", request_body = EntriesWrite,
-    params(("file" = String, Path, description = "a ledger (not unit_village_pairings: see /api/v1/unit-pairings)")),
+    params(("file" = EntryFile, Path, description = "a ledger written here: not unit_village_pairings (see /api/v1/unit-pairings), projects, share_events, distributions or dividend_payments (422)")),
     responses((status = 200, body = EntriesSaved), (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
               (status = 404, response = NotFound), (status = 413, response = PayloadTooLarge),
@@ -355,7 +374,7 @@ async fn units(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResu
 
 /// Pairs a unit with a village, or ends a pairing (same unit, village and start with an end
 /// date); a poor village that has not exited keeps its units (422 naming rules.md §7).
-#[utoipa::path(post, path = "/api/v1/unit-pairings", request_body = BTreeMap<String, String>,
+#[utoipa::path(post, path = "/api/v1/unit-pairings", request_body = UnitPairingRow,
     responses((status = 204, description = "saved"), (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
               (status = 413, response = PayloadTooLarge), (status = 415, response = UnsupportedMediaType),
