@@ -143,6 +143,7 @@ type ApiResult = Result<Response, ApiError>;
 
 /// Query of the household list.
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Within this region (12-digit code).
     region: Option<String>,
@@ -493,6 +494,7 @@ async fn put_income(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RegionQuery {
     /// The parent region; the top of the tree when absent.
     parent: Option<String>,
@@ -537,6 +539,7 @@ async fn regions(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditParams {
     actor: Option<String>,
     entity: Option<String>,

@@ -53,8 +53,10 @@ pub struct CollectiveDoc;
 type ApiResult = Result<Response, ApiError>;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct YearQuery {
-    /// The year (default: this year).
+    /// The year (default: this year); others are refused with 400.
+    #[param(minimum = 1949, maximum = 2100)]
     year: Option<i32>,
 }
 
@@ -249,8 +251,10 @@ async fn shares(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OnQuery {
     /// The day (YYYY-MM-DD; default: today).
+    #[param(format = Date)]
     date: Option<String>,
 }
 

@@ -29,8 +29,10 @@ pub fn routes() -> Router<AppState> {
 pub struct IndustryDoc;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct YearQuery {
-    /// The year (default: this year).
+    /// The year (default: this year); others are refused with 400.
+    #[param(minimum = 1949, maximum = 2100)]
     year: Option<i32>,
     /// Page of the gap list, from 1.
     page: Option<u64>,

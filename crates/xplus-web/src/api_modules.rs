@@ -58,10 +58,13 @@ fn date(field: &str, text: &str) -> Result<NaiveDate, ApiError> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CoverageQuery {
-    /// The year (default: this year).
+    /// The year (default: this year); others are refused with 400.
+    #[param(minimum = 1949, maximum = 2100)]
     year: Option<i32>,
     /// Next sessions on or after this day, YYYY-MM-DD (default: today).
+    #[param(format = Date)]
     from: Option<String>,
 }
 
