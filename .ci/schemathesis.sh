@@ -106,10 +106,14 @@ if [ -s "$work/report.json" ]; then
   "$python" - "$work/report.json" "$logged" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
-server = sum(1 for f in r["failures"] if "server_error" in json.dumps(f).lower())
+# The report groups failures by kind, each with a count; ST101 is a server error (5xx).
+failures = sum(f["count"] for f in r["failures"])
+server = sum(f["count"] for f in r["failures"] if f["code"] == "ST101")
+for f in r["failures"]:
+    print(f"  {f['code']} {f['title']}: {f['count']} ({', '.join(f['operations'])})")
 print(
     f"schemathesis {r['schemathesis_version']}: {r['operations']['tested']} operations tested, "
-    f"{r['test_cases']['generated']} test cases generated, {len(r['failures'])} failures, "
+    f"{r['test_cases']['generated']} test cases generated, {failures} failures, "
     f"{len(r['errors'])} errors, {server} server errors "
     f"({sys.argv[2]} logged by the server), {r['running_time']:.0f} s"
 )
