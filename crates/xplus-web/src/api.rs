@@ -5,12 +5,17 @@
 //! cell. Edits need `If-Match` with the fingerprint from the last read (optimistic locking).
 //! Errors are `application/problem+json` (RFC 9457). The description is `/api/openapi.json`.
 
+use crate::api_doc::{
+    BadRequest, Forbidden, HouseholdChange, IncomeRow, MemberRow, NewHousehold, NotFound,
+    PayloadTooLarge, PreconditionFailed, PreconditionRequired, Unauthorized, Unprocessable,
+    UnsupportedMediaType,
+};
 use crate::auth::{ApiUser, Signed};
 use crate::error::WebError;
 use crate::forms;
 use crate::pages::today;
 use crate::state::AppState;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -27,7 +32,7 @@ use xplus_store::records::{self, AuditQuery, Page};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/openapi.json", get(openapi))
+        .route("/api/openapi.json", get(crate::api_doc::serve_document))
         .route("/api/v1/households", get(list).post(create))
         .route("/api/v1/households/{id}", get(one).put(update))
         .route("/api/v1/households/{id}/members", put(put_member))
@@ -36,44 +41,13 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/audit", get(audit))
 }
 
+/// The household operations; `api_doc.rs` puts the whole document together.
 #[derive(OpenApi)]
 #[openapi(
-    info(
-        title = "xplus API",
-        description = "“X+贫困户”全链条精准保障体系 — registry records within the caller's reach."
-    ),
     paths(list, one, create, update, put_member, put_income, regions, audit),
-    components(schemas(Problem, FieldError, HouseholdList, HouseholdItem, HouseholdDetail, RegionItem, AuditItem)),
-    modifiers(&BearerAuth)
+    components(schemas(HouseholdList, HouseholdItem, HouseholdDetail, RegionItem, AuditItem))
 )]
-struct ApiDoc;
-
-struct BearerAuth;
-
-impl utoipa::Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "token",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-        );
-        openapi.security = Some(vec![utoipa::openapi::security::SecurityRequirement::new(
-            "token",
-            Vec::<String>::new(),
-        )]);
-    }
-}
-
-async fn openapi() -> Response {
-    let mut doc = ApiDoc::openapi();
-    doc.merge(crate::api_modules::ModulesDoc::openapi());
-    doc.merge(crate::api_entries::EntriesDoc::openapi());
-    doc.merge(crate::api_collective::CollectiveDoc::openapi());
-    doc.merge(crate::api_industry::IndustryDoc::openapi());
-    doc.merge(crate::api_assessment::AssessmentDoc::openapi());
-    Json(doc).into_response()
-}
+pub(crate) struct ApiDoc;
 
 /// An error, as RFC 9457 problem details.
 #[derive(Serialize, ToSchema)]
@@ -122,6 +96,16 @@ impl From<QueryRejection> for ApiError {
     }
 }
 
+/// A path segment that is not text (invalid percent-encoding) is bad input too.
+impl From<PathRejection> for ApiError {
+    fn from(e: PathRejection) -> ApiError {
+        ApiError(WebError::bad_request(format!(
+            "路径有误 / bad path: {}",
+            e.body_text()
+        )))
+    }
+}
+
 impl From<xplus_store::StoreError> for ApiError {
     fn from(e: xplus_store::StoreError) -> ApiError {
         ApiError(e.into())
@@ -159,6 +143,7 @@ type ApiResult = Result<Response, ApiError>;
 
 /// Query of the household list.
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Within this region (12-digit code).
     region: Option<String>,
@@ -307,7 +292,8 @@ fn detail(user: &Signed, record: records::HouseholdRecord) -> Response {
 
 /// The households within the caller's reach, a page at a time.
 #[utoipa::path(get, path = "/api/v1/households", params(ListQuery),
-    responses((status = 200, body = HouseholdList), (status = 401, body = Problem)))]
+    responses((status = 200, body = HouseholdList), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized)))]
 async fn list(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -361,11 +347,13 @@ async fn list(
 /// One household with its members and incomes; 404 outside the caller's reach.
 #[utoipa::path(get, path = "/api/v1/households/{id}",
     params(("id" = String, Path, description = "household id")),
-    responses((status = 200, body = HouseholdDetail), (status = 404, body = Problem)))]
+    responses((status = 200, body = HouseholdDetail, headers(("ETag" = String, description = "the fingerprint, quoted"))),
+              (status = 400, response = BadRequest), (status = 401, response = Unauthorized),
+              (status = 404, response = NotFound)))]
 async fn one(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<String>,
+    WithRejection(Path(id), _): WithRejection<Path<String>, ApiError>,
 ) -> ApiResult {
     let record = records::household(state.store.as_ref(), &user.access, &id, today())
         .await?
@@ -429,8 +417,11 @@ async fn change(
 }
 
 /// Registers a household (the body is a households row; no If-Match).
-#[utoipa::path(post, path = "/api/v1/households", request_body = BTreeMap<String, String>,
-    responses((status = 201, body = HouseholdDetail), (status = 403, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/households", request_body = NewHousehold,
+    responses((status = 201, body = HouseholdDetail, headers(("ETag" = String, description = "the fingerprint, quoted"))),
+              (status = 400, response = BadRequest), (status = 401, response = Unauthorized),
+              (status = 403, response = Forbidden), (status = 413, response = PayloadTooLarge),
+              (status = 415, response = UnsupportedMediaType), (status = 422, response = Unprocessable)))]
 async fn create(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -443,15 +434,19 @@ async fn create(
 }
 
 /// Changes a household's own fields.
-#[utoipa::path(put, path = "/api/v1/households/{id}", request_body = BTreeMap<String, String>,
+#[utoipa::path(put, path = "/api/v1/households/{id}", request_body = HouseholdChange,
     params(("id" = String, Path, description = "household id"),
            ("If-Match" = String, Header, description = "the fingerprint of the last read")),
-    responses((status = 200, body = HouseholdDetail), (status = 403, body = Problem), (status = 404, body = Problem),
-              (status = 412, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)))]
+    responses((status = 200, body = HouseholdDetail, headers(("ETag" = String, description = "the fingerprint, quoted"))),
+              (status = 400, response = BadRequest), (status = 401, response = Unauthorized),
+              (status = 403, response = Forbidden), (status = 404, response = NotFound),
+              (status = 412, response = PreconditionFailed), (status = 413, response = PayloadTooLarge),
+              (status = 415, response = UnsupportedMediaType), (status = 422, response = Unprocessable),
+              (status = 428, response = PreconditionRequired)))]
 async fn update(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<String>,
+    WithRejection(Path(id), _): WithRejection<Path<String>, ApiError>,
     headers: HeaderMap,
     WithRejection(Json(body), _): WithRejection<Json<BTreeMap<String, Option<String>>>, ApiError>,
 ) -> ApiResult {
@@ -459,14 +454,19 @@ async fn update(
 }
 
 /// Adds or changes a member (by identity number).
-#[utoipa::path(put, path = "/api/v1/households/{id}/members", request_body = BTreeMap<String, String>,
+#[utoipa::path(put, path = "/api/v1/households/{id}/members", request_body = MemberRow,
     params(("id" = String, Path, description = "household id"),
            ("If-Match" = String, Header, description = "the fingerprint of the last read")),
-    responses((status = 200, body = HouseholdDetail), (status = 412, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = HouseholdDetail, headers(("ETag" = String, description = "the fingerprint, quoted"))),
+              (status = 400, response = BadRequest), (status = 401, response = Unauthorized),
+              (status = 403, response = Forbidden), (status = 404, response = NotFound),
+              (status = 412, response = PreconditionFailed), (status = 413, response = PayloadTooLarge),
+              (status = 415, response = UnsupportedMediaType), (status = 422, response = Unprocessable),
+              (status = 428, response = PreconditionRequired)))]
 async fn put_member(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<String>,
+    WithRejection(Path(id), _): WithRejection<Path<String>, ApiError>,
     headers: HeaderMap,
     WithRejection(Json(body), _): WithRejection<Json<BTreeMap<String, Option<String>>>, ApiError>,
 ) -> ApiResult {
@@ -474,14 +474,19 @@ async fn put_member(
 }
 
 /// Adds or changes a year's income.
-#[utoipa::path(put, path = "/api/v1/households/{id}/incomes", request_body = BTreeMap<String, String>,
+#[utoipa::path(put, path = "/api/v1/households/{id}/incomes", request_body = IncomeRow,
     params(("id" = String, Path, description = "household id"),
            ("If-Match" = String, Header, description = "the fingerprint of the last read")),
-    responses((status = 200, body = HouseholdDetail), (status = 412, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = HouseholdDetail, headers(("ETag" = String, description = "the fingerprint, quoted"))),
+              (status = 400, response = BadRequest), (status = 401, response = Unauthorized),
+              (status = 403, response = Forbidden), (status = 404, response = NotFound),
+              (status = 412, response = PreconditionFailed), (status = 413, response = PayloadTooLarge),
+              (status = 415, response = UnsupportedMediaType), (status = 422, response = Unprocessable),
+              (status = 428, response = PreconditionRequired)))]
 async fn put_income(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<String>,
+    WithRejection(Path(id), _): WithRejection<Path<String>, ApiError>,
     headers: HeaderMap,
     WithRejection(Json(body), _): WithRejection<Json<BTreeMap<String, Option<String>>>, ApiError>,
 ) -> ApiResult {
@@ -489,6 +494,7 @@ async fn put_income(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RegionQuery {
     /// The parent region; the top of the tree when absent.
     parent: Option<String>,
@@ -505,7 +511,8 @@ pub struct RegionItem {
 
 /// The regions below `parent` that the caller reaches.
 #[utoipa::path(get, path = "/api/v1/regions", params(RegionQuery),
-    responses((status = 200, body = Vec<RegionItem>)))]
+    responses((status = 200, body = Vec<RegionItem>), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized), (status = 404, response = NotFound)))]
 async fn regions(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -532,6 +539,7 @@ async fn regions(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditParams {
     actor: Option<String>,
     entity: Option<String>,
@@ -555,7 +563,8 @@ pub struct AuditItem {
 
 /// The audit log, newest first, 100 at a time (administrators and auditors).
 #[utoipa::path(get, path = "/api/v1/audit", params(AuditParams),
-    responses((status = 200, body = Vec<AuditItem>), (status = 403, body = Problem)))]
+    responses((status = 200, body = Vec<AuditItem>), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized), (status = 403, response = Forbidden)))]
 async fn audit(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,

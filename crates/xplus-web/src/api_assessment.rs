@@ -3,6 +3,7 @@
 //! the threshold and its source, and what an applied run recorded.
 
 use crate::api::ApiError;
+use crate::api_doc::{BadRequest, NotFound, Unauthorized, Unprocessable};
 use crate::auth::ApiUser;
 use crate::i18n::Lang;
 use crate::pages::assessment::explain;
@@ -40,8 +41,10 @@ pub fn routes() -> Router<AppState> {
 pub struct AssessmentDoc;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct YearQuery {
-    /// The year (default: this year).
+    /// The year (default: this year); others are refused with 400.
+    #[param(minimum = 1949, maximum = 2100)]
     year: Option<i32>,
 }
 
@@ -89,14 +92,18 @@ pub struct WhyBody {
     recorded: Option<RecordedItem>,
 }
 
-/// Why a household may or may not exit (or is monitored) in a year.
-#[utoipa::path(get, path = "/api/v1/households/{id}/assessment", params(YearQuery, ("id" = String, Path)),
-    responses((status = 200, body = WhyBody), (status = 404, description = "out of reach, or not assessed that year", body = crate::api::Problem)))]
+/// Why a household may or may not exit (or is monitored) in a year; 404 when it is out of
+/// reach or was not assessed that year, 422 when the year has no poverty line configured.
+#[utoipa::path(get, path = "/api/v1/households/{id}/assessment",
+    params(YearQuery, ("id" = String, Path, description = "household id")),
+    responses((status = 200, body = WhyBody), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized),
+              (status = 404, response = NotFound), (status = 422, response = Unprocessable)))]
 async fn why(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     l: Lang,
-    Path(id): Path<String>,
+    WithRejection(Path(id), _): WithRejection<Path<String>, ApiError>,
     WithRejection(Query(q), _): WithRejection<Query<YearQuery>, ApiError>,
 ) -> Result<Response, ApiError> {
     let year = crate::pages::checked_year(q.year)?;
@@ -155,8 +162,10 @@ async fn why(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// The year (default: this year).
+    /// The year (default: this year); others are refused with 400.
+    #[param(minimum = 1949, maximum = 2100)]
     year: Option<i32>,
     /// Page of the list, from 1.
     page: Option<u64>,
@@ -190,7 +199,8 @@ pub struct MonitoringBody {
 
 /// The monitoring list of a year (rules.md §5) as the applied assessment recorded it.
 #[utoipa::path(get, path = "/api/v1/monitoring", params(ListQuery),
-    responses((status = 200, body = MonitoringBody), (status = 400, body = crate::api::Problem)))]
+    responses((status = 200, body = MonitoringBody), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized)))]
 async fn monitoring(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -248,7 +258,8 @@ pub struct ChainBody {
 
 /// rules.md §6: the five links of the poor households of a year within reach, and the gaps.
 #[utoipa::path(get, path = "/api/v1/chain", params(ListQuery),
-    responses((status = 200, body = ChainBody), (status = 400, body = crate::api::Problem)))]
+    responses((status = 200, body = ChainBody), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized)))]
 async fn chain(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,

@@ -2,7 +2,8 @@
 //! a project with its holders and payments, a household's shares, dividends and loans. The
 //! ledgers themselves are under /api/v1/records/{file}.
 
-use crate::api::{object, ApiError, Problem};
+use crate::api::{object, ApiError};
+use crate::api_doc::{BadRequest, NotFound, Unauthorized};
 use crate::auth::ApiUser;
 use crate::error::WebError;
 use crate::pages::today;
@@ -43,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         LoanItem,
         ProjectBody,
         YearItem,
+        DividendItem,
         SharesBody
     ))
 )]
@@ -51,8 +53,10 @@ pub struct CollectiveDoc;
 type ApiResult = Result<Response, ApiError>;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct YearQuery {
-    /// The year (default: this year).
+    /// The year (default: this year); others are refused with 400.
+    #[param(minimum = 1949, maximum = 2100)]
     year: Option<i32>,
 }
 
@@ -94,7 +98,8 @@ pub struct CollectiveBody {
 /// Villages' collective operating income of the year within reach (empty-shell below the
 /// configured threshold, strong at 100,000 yuan), against the "123" plan; loans per county.
 #[utoipa::path(get, path = "/api/v1/collective", params(YearQuery),
-    responses((status = 200, body = CollectiveBody), (status = 400, body = Problem)))]
+    responses((status = 200, body = CollectiveBody), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized)))]
 async fn overview(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -166,11 +171,13 @@ pub struct ProjectBody {
 
 /// A project within reach with its holders today and its income and payments per year.
 #[utoipa::path(get, path = "/api/v1/projects/{id}",
-    responses((status = 200, body = ProjectBody), (status = 404, body = Problem)))]
+    params(("id" = String, Path, description = "project id")),
+    responses((status = 200, body = ProjectBody), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized), (status = 404, response = NotFound)))]
 async fn project(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<String>,
+    WithRejection(Path(id), _): WithRejection<Path<String>, ApiError>,
 ) -> ApiResult {
     let v = records::project_view(state.store.as_ref(), &user.access, &id, today())
         .await?
@@ -193,23 +200,35 @@ async fn project(
     .into_response())
 }
 
+/// A dividend paid, named as the columns of dividend_payments.csv. (An object rather than a
+/// four-element array: a tuple's `prefixItems` schema is not understood by every client.)
+#[derive(Serialize, ToSchema)]
+pub struct DividendItem {
+    project_id: String,
+    year: i32,
+    shares: i64,
+    /// Yuan.
+    amount: String,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct SharesBody {
     /// Project → shares held today.
     holdings: BTreeMap<String, i64>,
-    /// Dividends: project, year, shares, amount (yuan).
-    dividends: Vec<(String, i32, i64, String)>,
+    dividends: Vec<DividendItem>,
     /// loans.csv rows, column → text.
     loans: Vec<BTreeMap<String, String>>,
 }
 
 /// A household's shares, dividends and pledge loans (within reach).
 #[utoipa::path(get, path = "/api/v1/households/{id}/shares",
-    responses((status = 200, body = SharesBody), (status = 404, body = Problem)))]
+    params(("id" = String, Path, description = "household id")),
+    responses((status = 200, body = SharesBody), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized), (status = 404, response = NotFound)))]
 async fn shares(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<String>,
+    WithRejection(Path(id), _): WithRejection<Path<String>, ApiError>,
 ) -> ApiResult {
     let s = records::household_shares(state.store.as_ref(), &user.access, &id, today())
         .await?
@@ -219,7 +238,12 @@ async fn shares(
         dividends: s
             .payments
             .into_iter()
-            .map(|(p, y, n, a)| (p, y, n, a.to_string()))
+            .map(|(project_id, year, shares, amount)| DividendItem {
+                project_id,
+                year,
+                shares,
+                amount: amount.to_string(),
+            })
             .collect(),
         loans: s.loans.iter().map(|r| object(&LOANS, r)).collect(),
     })
@@ -227,8 +251,10 @@ async fn shares(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OnQuery {
     /// The day (YYYY-MM-DD; default: today).
+    #[param(format = Date)]
     date: Option<String>,
 }
 
@@ -270,7 +296,8 @@ fn asset_item(a: records::AssetRow) -> AssetItem {
 
 /// The collective asset register within reach on a day: each project and who holds it.
 #[utoipa::path(get, path = "/api/v1/assets", params(OnQuery),
-    responses((status = 200, body = [AssetItem]), (status = 400, body = Problem)))]
+    responses((status = 200, body = [AssetItem]), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized)))]
 async fn assets(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -303,11 +330,13 @@ pub struct VillageCollectiveBody {
 /// A village's collective economy: income by year (rules.md §9), projects, enterprises and
 /// co-operatives.
 #[utoipa::path(get, path = "/api/v1/collective/villages/{code}",
-    responses((status = 200, body = VillageCollectiveBody), (status = 404, body = Problem)))]
+    params(("code" = String, Path, description = "village code (12 digits)")),
+    responses((status = 200, body = VillageCollectiveBody), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized), (status = 404, response = NotFound)))]
 async fn village(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(code): Path<String>,
+    WithRejection(Path(code), _): WithRejection<Path<String>, ApiError>,
 ) -> ApiResult {
     let code = RegionCode::parse(&code).map_err(|_| ApiError(WebError::not_found()))?;
     let v = records::village_collective(

@@ -3,7 +3,11 @@
 //! overviews: rows as objects of column name → text, exactly the cells of the bundle files,
 //! written with the importer's checks (`records::save_entries`).
 
-use crate::api::{check_csrf, object, record_of, ApiError, Problem};
+use crate::api::{check_csrf, object, record_of, ApiError};
+use crate::api_doc::{
+    BadRequest, Forbidden, NotFound, PayloadTooLarge, Unauthorized, UnitPairingRow, Unprocessable,
+    UnsupportedMediaType,
+};
 use crate::auth::ApiUser;
 use crate::error::WebError;
 use crate::pages::today;
@@ -16,8 +20,10 @@ use axum::{Json, Router};
 use axum_extra::extract::WithRejection;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::RefOr;
 use utoipa::{IntoParams, OpenApi, ToSchema};
-use xplus_core::interchange::schema::UNIT_VILLAGE_PAIRINGS;
+use xplus_core::interchange::schema::{self, UNIT_VILLAGE_PAIRINGS};
 use xplus_core::interchange::{FileSpec, Value};
 use xplus_core::rules::RuleSet;
 use xplus_core::values::format_date;
@@ -35,6 +41,7 @@ pub fn routes() -> Router<AppState> {
 #[openapi(
     paths(list, save, secretaries, visits, units, save_unit),
     components(schemas(
+        EntryFile,
         EntriesBody,
         EntriesWrite,
         EntriesSaved,
@@ -53,6 +60,22 @@ fn spec_of(file: &str) -> Result<&'static FileSpec, ApiError> {
     records::entry_file(file).ok_or_else(|| ApiError(WebError::not_found()))
 }
 
+/// A ledger's file name. The names come from the store's list, so the document follows it.
+pub struct EntryFile;
+
+impl utoipa::PartialSchema for EntryFile {
+    fn schema() -> RefOr<Schema> {
+        let names = records::ENTRY_FILES.iter().map(|id| schema::spec(*id).name);
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(names))
+            .description(Some("A ledger: the bundle file's name without .csv."))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for EntryFile {}
+
 #[derive(Serialize, ToSchema)]
 pub struct EntriesBody {
     file: String,
@@ -65,15 +88,17 @@ pub struct EntriesBody {
 /// One page of a ledger within the caller's reach, ordered by key. Any other query parameter
 /// named like a column filters on it (`?station_id=S1&year=2016`).
 #[utoipa::path(get, path = "/api/v1/records/{file}",
-    params(("file" = String, Path, description = "stations, station_coverage, station_checks, training_sessions, attendance, attendance_members, station_services, units, cadres, unit_village_pairings, pairing_bindings, visits, recalls, startups, secretaries, secretary_development, secretary_checks"),
+    params(("file" = EntryFile, Path),
            ("offset" = Option<u64>, Query, description = "rows to skip"),
            ("limit" = Option<u64>, Query, description = "at most 1000; 100 by default")),
-    responses((status = 200, body = EntriesBody), (status = 400, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = EntriesBody), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized), (status = 404, response = NotFound),
+              (status = 422, response = Unprocessable)))]
 async fn list(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(file): Path<String>,
-    Query(query): Query<Vec<(String, String)>>,
+    WithRejection(Path(file), _): WithRejection<Path<String>, ApiError>,
+    WithRejection(Query(query), _): WithRejection<Query<Vec<(String, String)>>, ApiError>,
 ) -> ApiResult {
     let spec = spec_of(&file)?;
     let number = |name: &str, default: u64| -> Result<u64, ApiError> {
@@ -145,13 +170,16 @@ pub struct EntriesSaved {
 /// Adds or changes rows of a ledger, all or none, checked as an import checks them (references,
 /// keys, named attendees are members, only selected cadres are recalled — rules.md §7 …).
 #[utoipa::path(post, path = "/api/v1/records/{file}", request_body = EntriesWrite,
-    params(("file" = String, Path, description = "a ledger (not unit_village_pairings: see /api/v1/unit-pairings)")),
-    responses((status = 200, body = EntriesSaved), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    params(("file" = EntryFile, Path, description = "a ledger written here: not unit_village_pairings (see /api/v1/unit-pairings), projects, share_events, distributions or dividend_payments (422)")),
+    responses((status = 200, body = EntriesSaved), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
+              (status = 404, response = NotFound), (status = 413, response = PayloadTooLarge),
+              (status = 415, response = UnsupportedMediaType), (status = 422, response = Unprocessable)))]
 async fn save(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     headers: HeaderMap,
-    Path(file): Path<String>,
+    WithRejection(Path(file), _): WithRejection<Path<String>, ApiError>,
     WithRejection(Json(body), _): WithRejection<Json<EntriesWrite>, ApiError>,
 ) -> ApiResult {
     check_csrf(&user, &headers)?;
@@ -186,8 +214,10 @@ async fn save(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct YearQuery {
-    /// The year (default: this year).
+    /// The year (default: this year); others are refused with 400.
+    #[param(minimum = 1949, maximum = 2100)]
     year: Option<i32>,
 }
 
@@ -222,7 +252,8 @@ pub struct SecretariesBody {
 /// Village party secretaries within reach: "312" tiers in office today against the configured
 /// targets, the year's check-ups, vacancies filled in the year and villages vacant today.
 #[utoipa::path(get, path = "/api/v1/secretaries", params(YearQuery),
-    responses((status = 200, body = SecretariesBody), (status = 400, body = Problem)))]
+    responses((status = 200, body = SecretariesBody), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized)))]
 async fn secretaries(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -275,7 +306,8 @@ pub struct CadreVisitsItem {
 
 /// Visits of a year per cadre and month, to households within reach (a helper: their own).
 #[utoipa::path(get, path = "/api/v1/visits/monthly", params(YearQuery),
-    responses((status = 200, body = [CadreVisitsItem]), (status = 400, body = Problem)))]
+    responses((status = 200, body = [CadreVisitsItem]), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized)))]
 async fn visits(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -316,7 +348,7 @@ pub struct UnitPairingItem {
 
 /// The unit↔village pairings of the villages within reach, with the form and the bindings.
 #[utoipa::path(get, path = "/api/v1/unit-pairings",
-    responses((status = 200, body = [UnitPairingItem])))]
+    responses((status = 200, body = [UnitPairingItem]), (status = 401, response = Unauthorized)))]
 async fn units(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult {
     let list = records::unit_pairings(state.store.as_ref(), &user.access, today()).await?;
     let items: Vec<UnitPairingItem> = list
@@ -344,8 +376,11 @@ async fn units(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResu
 
 /// Pairs a unit with a village, or ends a pairing (same unit, village and start with an end
 /// date); a poor village that has not exited keeps its units (422 naming rules.md §7).
-#[utoipa::path(post, path = "/api/v1/unit-pairings", request_body = BTreeMap<String, String>,
-    responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/unit-pairings", request_body = UnitPairingRow,
+    responses((status = 204, description = "saved"), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
+              (status = 413, response = PayloadTooLarge), (status = 415, response = UnsupportedMediaType),
+              (status = 422, response = Unprocessable)))]
 async fn save_unit(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,

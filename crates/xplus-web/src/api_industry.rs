@@ -4,6 +4,7 @@
 //! ledgers themselves are under /api/v1/records/{file}.
 
 use crate::api::ApiError;
+use crate::api_doc::{BadRequest, Unauthorized};
 use crate::auth::ApiUser;
 use crate::pages::today;
 use crate::state::AppState;
@@ -23,13 +24,15 @@ pub fn routes() -> Router<AppState> {
 #[derive(OpenApi)]
 #[openapi(
     paths(overview),
-    components(schemas(IndustryBody, LinkCounts, PlannedExitItem, OrgItem, GapItem))
+    components(schemas(IndustryBody, LinkCounts, PlannedExitItem, OrgItem, IndustryGapItem))
 )]
 pub struct IndustryDoc;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct YearQuery {
-    /// The year (default: this year).
+    /// The year (default: this year); others are refused with 400.
+    #[param(minimum = 1949, maximum = 2100)]
     year: Option<i32>,
     /// Page of the gap list, from 1.
     page: Option<u64>,
@@ -68,7 +71,7 @@ pub struct OrgItem {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct GapItem {
+pub struct IndustryGapItem {
     household_id: String,
     village_code: String,
 }
@@ -83,7 +86,7 @@ pub struct IndustryBody {
     /// Poor households in no industry or job.
     gaps_total: u64,
     /// One page of them (`page`, `per_page`), in household order.
-    gaps: Vec<GapItem>,
+    gaps: Vec<IndustryGapItem>,
     planned_exit_villages: Vec<PlannedExitItem>,
     party_orgs: Vec<OrgItem>,
     labour_courses: u64,
@@ -100,7 +103,8 @@ pub struct IndustryBody {
 
 /// rules.md §6 `in_industry` for the year within reach, and the module's figures.
 #[utoipa::path(get, path = "/api/v1/industry", params(YearQuery),
-    responses((status = 200, body = IndustryBody), (status = 400, body = crate::api::Problem)))]
+    responses((status = 200, body = IndustryBody), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized)))]
 async fn overview(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -126,7 +130,7 @@ async fn overview(
             .gaps()
             .skip(skip)
             .take(take)
-            .map(|g| GapItem {
+            .map(|g| IndustryGapItem {
                 household_id: g.household_id.clone(),
                 village_code: g.village.to_string(),
             })

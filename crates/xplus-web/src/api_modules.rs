@@ -2,7 +2,11 @@
 //! session with `X-CSRF-Token`, problem details): training coverage, a household's pairings
 //! (changed under rules.md §7 exactly as the pages and the importer change them) and 谁来扶.
 
-use crate::api::{check_csrf, ApiError, Problem};
+use crate::api::{check_csrf, ApiError};
+use crate::api_doc::{
+    BadRequest, Forbidden, NotFound, PayloadTooLarge, Unauthorized, Unprocessable,
+    UnsupportedMediaType,
+};
 use crate::auth::ApiUser;
 use crate::error::WebError;
 use crate::pages::today;
@@ -38,7 +42,7 @@ pub fn routes() -> Router<AppState> {
         CoverageBody,
         CoverageCounts,
         RegionCoverage,
-        GapItem,
+        CoverageGapItem,
         NextSessionItem,
         PairingItem,
         PairingBody,
@@ -54,10 +58,13 @@ fn date(field: &str, text: &str) -> Result<NaiveDate, ApiError> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CoverageQuery {
-    /// The year (default: this year).
+    /// The year (default: this year); others are refused with 400.
+    #[param(minimum = 1949, maximum = 2100)]
     year: Option<i32>,
     /// Next sessions on or after this day, YYYY-MM-DD (default: today).
+    #[param(format = Date)]
     from: Option<String>,
 }
 
@@ -90,7 +97,7 @@ pub struct NextSessionItem {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct GapItem {
+pub struct CoverageGapItem {
     household_id: String,
     village_code: String,
     stations: Vec<String>,
@@ -102,7 +109,7 @@ pub struct CoverageBody {
     year: i32,
     total: CoverageCounts,
     regions: Vec<RegionCoverage>,
-    gaps: Vec<GapItem>,
+    gaps: Vec<CoverageGapItem>,
 }
 
 fn counts(c: &xplus_core::education::coverage::Coverage) -> CoverageCounts {
@@ -117,7 +124,8 @@ fn counts(c: &xplus_core::education::coverage::Coverage) -> CoverageCounts {
 
 /// Training coverage of the year (rules.md §10) within the caller's reach, and the gap list.
 #[utoipa::path(get, path = "/api/v1/coverage", params(CoverageQuery),
-    responses((status = 200, body = CoverageBody), (status = 400, body = Problem)))]
+    responses((status = 200, body = CoverageBody), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized)))]
 async fn coverage(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -142,7 +150,7 @@ async fn coverage(
     let gaps = view
         .gaps
         .iter()
-        .map(|g| GapItem {
+        .map(|g| CoverageGapItem {
             household_id: g.household_id.clone(),
             village_code: g.village.to_string(),
             stations: g.stations.clone(),
@@ -175,11 +183,13 @@ pub struct PairingItem {
 
 /// A household's pairings with cadres, oldest first.
 #[utoipa::path(get, path = "/api/v1/households/{id}/pairings",
-    responses((status = 200, body = [PairingItem]), (status = 404, body = Problem)))]
+    params(("id" = String, Path, description = "household id")),
+    responses((status = 200, body = [PairingItem]), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized), (status = 404, response = NotFound)))]
 async fn pairings(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<String>,
+    WithRejection(Path(id), _): WithRejection<Path<String>, ApiError>,
 ) -> ApiResult {
     let list = records::household_pairings(state.store.as_ref(), &user.access, &id, today())
         .await?
@@ -213,12 +223,16 @@ pub struct PairingBody {
 /// Pairs a cadre with the household or ends a pairing; refused with 422 naming rules.md §7
 /// when the household would be left without a helper or a cadre would be over capacity.
 #[utoipa::path(post, path = "/api/v1/households/{id}/pairings", request_body = PairingBody,
-    responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    params(("id" = String, Path, description = "household id")),
+    responses((status = 204, description = "saved"), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
+              (status = 404, response = NotFound), (status = 413, response = PayloadTooLarge),
+              (status = 415, response = UnsupportedMediaType), (status = 422, response = Unprocessable)))]
 async fn save_pairing(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    WithRejection(Path(id), _): WithRejection<Path<String>, ApiError>,
     WithRejection(Json(body), _): WithRejection<Json<PairingBody>, ApiError>,
 ) -> ApiResult {
     check_csrf(&user, &headers)?;
@@ -256,7 +270,7 @@ pub struct SuggestionItem {
 
 /// 谁来扶: poor and returned households without a helper today, each with a suggested cadre.
 #[utoipa::path(get, path = "/api/v1/helper-suggestions",
-    responses((status = 200, body = [SuggestionItem])))]
+    responses((status = 200, body = [SuggestionItem]), (status = 401, response = Unauthorized)))]
 async fn suggestions(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult {
     let list = records::helper_suggestions(
         state.store.as_ref(),

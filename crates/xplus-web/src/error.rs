@@ -53,6 +53,8 @@ impl WebError {
             StatusCode::UNPROCESSABLE_ENTITY => "/api/problems/rejected",
             StatusCode::TOO_MANY_REQUESTS => "/api/problems/throttled",
             StatusCode::BAD_REQUEST => "/api/problems/bad-request",
+            StatusCode::PAYLOAD_TOO_LARGE => "/api/problems/too-large",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "/api/problems/unsupported-media-type",
             _ => "/api/problems/internal",
         }
     }

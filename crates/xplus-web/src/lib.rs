@@ -9,6 +9,7 @@
 mod api;
 mod api_assessment;
 mod api_collective;
+mod api_doc;
 mod api_entries;
 mod api_industry;
 mod api_modules;

@@ -138,6 +138,14 @@ async fn ledgers_pages_quick_attendance_and_api() {
         shown.contains("********") && !shown.contains(&wang[6..14]),
         "{masked}"
     );
+    // An offset past what the databases can count is a page without rows, not a server error.
+    let far = app
+        .get(
+            &admin,
+            "/api/v1/records/attendance_members?offset=18446744073709551615",
+        )
+        .await;
+    assert_eq!(far.status().as_u16(), 200);
     // Another county's official does not see 甲村's attendance.
     let xijian = app.sign_in("xijian").await;
     let text = app.page_text(&xijian, "/records/attendance").await;

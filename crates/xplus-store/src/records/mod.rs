@@ -183,6 +183,16 @@ pub struct Page {
     pub offset: u64,
 }
 
+impl Page {
+    /// ` LIMIT … OFFSET …`. Both databases take signed 64-bit numbers there, and past `i64::MAX`
+    /// there are no rows anyway, so a larger request (an API client's `offset`) is capped rather
+    /// than failing the query.
+    fn sql(&self) -> String {
+        let cap = |n: u64| n.min(i64::MAX as u64);
+        format!(" LIMIT {} OFFSET {}", cap(self.limit), cap(self.offset))
+    }
+}
+
 /// The SQL of a select over a file's table (shared by the backends; `?` placeholders are
 /// rewritten by `Filter::render`).
 pub(crate) fn select_sql(
@@ -204,7 +214,7 @@ pub(crate) fn select_sql(
         sql.push_str(order);
     }
     if let Some(p) = page {
-        sql.push_str(&format!(" LIMIT {} OFFSET {}", p.limit, p.offset));
+        sql.push_str(&p.sql());
     }
     sql
 }
@@ -228,11 +238,10 @@ pub(crate) fn summaries_sql(
           AND m.relation = 'head' LIMIT 1), \
          (SELECT count(*) FROM members m WHERE m.household_id = h.household_id) \
          FROM households h LEFT JOIN regions r ON r.code = h.village_code{} \
-         ORDER BY {order} LIMIT {} OFFSET {}",
+         ORDER BY {order}{}",
         cols.join(", "),
         filter.render_where(placeholder),
-        page.limit,
-        page.offset
+        page.sql()
     )
 }
 
