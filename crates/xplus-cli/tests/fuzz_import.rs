@@ -5,7 +5,7 @@
 //! good input (committed, and an export of it imports back to the same export) or bad input
 //! (refused, the database exactly as before: every table and the audit log); anything else — a
 //! panic, a database error, a refused import that changed something — fails with the case kept
-//! under target/fuzz-failures. Every 20th case also runs `xplus import` under a 2 GiB
+//! under target/tmp/fuzz-failures. Every 20th case also runs `xplus import` under a 2 GiB
 //! address-space limit, which must exit 0 or 2.
 //!
 //! Not part of the everyday `cargo test` (it runs for a set time); CI runs it:

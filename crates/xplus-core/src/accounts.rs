@@ -22,8 +22,10 @@ pub enum AccountError {
     CadreRequired,
     #[error("“{0}”账号不带区划或干部 / a {0} account takes no --region or --cadre")]
     NoScope(&'static str),
-    #[error("用户名须为1–64个字符，不含空白 / a user name has 1–64 characters and no spaces")]
+    #[error("用户名须为1–64个字符，不含空白、控制字符和不可见字符 / a user name has 1–64 characters and no spaces, control or invisible characters")]
     BadName,
+    #[error("干部编号“{0}”只能由英文字母、数字和 - _ . 等符号组成 / the cadre id {0} holds only ASCII letters, digits and symbols such as - _ .")]
+    BadCadre(String),
     #[error("密码至少需要10个字符 / a password needs at least 10 characters")]
     WeakPassword,
     #[error("未知的角色“{0}”，可选：{roles} / unknown role {0}; one of {roles}", roles = Role::SPEC.describe())]
@@ -152,10 +154,14 @@ impl AccountRequest {
             ),
             None => None,
         };
-        let cadre = cadre
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .map(str::to_string);
+        let cadre = match cadre.map(str::trim).filter(|c| !c.is_empty()) {
+            // A cadre id is a key like any other (ASCII, no invisible characters).
+            Some(c) => Some(
+                crate::text::check(crate::text::TextKind::Key, c)
+                    .map_err(|_| AccountError::BadCadre(c.to_string()))?,
+            ),
+            None => None,
+        };
         check_scope(role, region, cadre.as_deref())?;
         Ok(AccountRequest {
             name: name.to_string(),

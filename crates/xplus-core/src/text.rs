@@ -17,7 +17,9 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 /// What a piece of text is, which decides the characters it may hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextKind {
-    /// An id or code (户编号, 干部编号, …): printable ASCII, no spaces.
+    /// An id or code (户编号, 干部编号, …): printable ASCII, no spaces, none of the characters
+    /// that end or escape a path or a query in a link (`/ \ ? # %`) or quote in a page or a
+    /// spreadsheet (`" ' < > \``).
     Key,
     /// A name or short label on one line (姓名, 单位名称, 电话, …).
     Name,
@@ -58,7 +60,7 @@ impl std::fmt::Display for TextProblem {
                     ),
                     TextKind::Key => write!(
                         f,
-                        "编号只能由英文字母、数字和-_./等可见的英文符号组成，第{position}个字符是{what}（{code}） / an id holds only ASCII letters, digits and visible symbols; character {position} is {code}"
+                        "编号只能由英文字母、数字和 - _ . 等英文符号组成（不能有斜杠、问号、井号、百分号和引号），第{position}个字符是{what}（{code}） / an id holds only ASCII letters, digits and symbols such as - _ . (no slash, question mark, hash, percent sign or quote); character {position} is {code}"
                     ),
                     TextKind::Name | TextKind::Free => write!(
                         f,
@@ -96,9 +98,25 @@ pub fn check(kind: TextKind, raw: &str) -> Result<String, TextProblem> {
     Ok(text.into_owned())
 }
 
+/// Longest text accepted in a text cell or field, in characters.
+pub const MAX_TEXT_CHARS: usize = 500;
+
+/// A text cell or form field as stored: trimmed, at most [`MAX_TEXT_CHARS`] characters, checked
+/// as `kind` and in NFC; the reason in plain words otherwise. Every path that writes text (the
+/// importer's cells, the forms, the API, the command line) goes through this.
+pub fn field(kind: TextKind, raw: &str) -> Result<String, String> {
+    let s = raw.trim();
+    if s.chars().count() > MAX_TEXT_CHARS {
+        return Err(format!(
+            "文字超过{MAX_TEXT_CHARS}字 / text longer than {MAX_TEXT_CHARS} characters"
+        ));
+    }
+    check(kind, s).map_err(|e| e.to_string())
+}
+
 fn allowed(kind: TextKind, ch: char) -> bool {
     match kind {
-        TextKind::Key => ch.is_ascii_graphic(),
+        TextKind::Key => ch.is_ascii_graphic() && !KEY_FORBIDDEN.contains(ch),
         TextKind::Name => !ch.is_control() && !is_invisible(ch) && !is_bidi_control(ch),
         TextKind::Free => {
             matches!(ch, '\t' | '\n' | '\r')
@@ -106,6 +124,9 @@ fn allowed(kind: TextKind, ch: char) -> bool {
         }
     }
 }
+
+/// Printable ASCII that keys may not hold: a household "A/1" could not be reached by its link.
+const KEY_FORBIDDEN: &str = "/\\?#%\"'<>`";
 
 /// Characters that change the order in which text is shown (a right-to-left override can make
 /// "H001" display as another key).
@@ -199,7 +220,8 @@ pub fn unguard_formula(s: &str) -> &str {
 pub fn excerpt(s: &str, max: usize) -> Cow<'_, str> {
     match s.char_indices().nth(max) {
         None => Cow::Borrowed(s),
-        Some((cut, _)) => Cow::Owned(format!("{}…（共{}字）", &s[..cut], s.chars().count())),
+        // The length in figures only: the excerpt stands in messages of either language.
+        Some((cut, _)) => Cow::Owned(format!("{}…（{}）", &s[..cut], s.chars().count())),
     }
 }
 
@@ -213,9 +235,12 @@ mod tests {
     #[test]
     fn keys_are_printable_ascii() {
         assert_eq!(
-            check(TextKind::Key, "H-0001_a/b.c").unwrap(),
-            "H-0001_a/b.c"
+            check(TextKind::Key, "H-0001_a.b:c").unwrap(),
+            "H-0001_a.b:c"
         );
+        for bad in ["A/1", "A?1", "A#1", "A%1", "A\\1", "A\"1", "A'1", "A<1"] {
+            assert!(check(TextKind::Key, bad).is_err(), "{bad:?}");
+        }
         for bad in [
             "H0\u{200b}01",
             "H\u{2060}1",
@@ -311,7 +336,7 @@ mod tests {
     fn excerpts_are_short() {
         let long = "字".repeat(10_000);
         let e = excerpt(&long, 5);
-        assert_eq!(e, "字字字字字…（共10000字）");
+        assert_eq!(e, "字字字字字…（10000）");
         assert_eq!(excerpt("abc", 5), "abc");
     }
 }

@@ -351,6 +351,10 @@ pub async fn set_password(
 /// Stores an API token (its hash) for `token.user`, audited with its label and end. An unknown
 /// name is `Invalid`.
 pub async fn add_token(store: &dyn Store, token: NewToken, actor: &str) -> Result<(), StoreError> {
+    // The label is shown on the administrators' pages and in the audit log.
+    let label =
+        crate::records::text_field("label", xplus_core::text::TextKind::Name, &token.label)?;
+    let token = NewToken { label, ..token };
     let mut s = store.account_session().await?;
     let (id, _) = user_id(s.as_mut(), &token.user).await?;
     s.execute(

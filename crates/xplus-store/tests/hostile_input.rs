@@ -336,7 +336,7 @@ fn workbooks_past_their_limits_are_refused_before_parsing() {
     workbooks::without_workbook_part(&broken);
     let err = BundleSource::open(&broken, Encoding::Auto).unwrap_err();
     assert!(
-        matches!(&err, SourceError::NotAWorkbook { detail, .. } if detail.contains("xl/workbook.xml")),
+        matches!(&err, SourceError::NotAWorkbook { en, .. } if en.contains("xl/workbook.xml")),
         "{err}"
     );
     let xls = dir.path().join("old.xls");
@@ -358,4 +358,108 @@ fn a_few_mb_that_inflate_to_gigabytes_are_refused_quickly() {
         // Refused after reading a few hundred KB, not after inflating 3 GB.
         assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
     }
+}
+
+#[test]
+fn what_the_size_check_used_to_let_through_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let refused = |name: &str| BundleSource::open(&dir.path().join(name), Encoding::Auto);
+    // A reference far beyond Excel's grid: one cell would have made a row of 321 million columns.
+    workbooks::with_sheet_data(
+        &dir.path().join("far.xlsx"),
+        r#"<row r="1"><c r="A1" t="inlineStr"><is><t>household_id</t></is></c></row><row r="2"><c r="AAAAAAA2" t="inlineStr"><is><t>x</t></is></c></row>"#,
+    );
+    let source = refused("far.xlsx").unwrap();
+    let mut record = csv::StringRecord::new();
+    let err = match source.open_table(&source.files()[0]) {
+        Ok(mut table) => table.read(&mut record).unwrap_err(),
+        Err(e) => e,
+    };
+    assert!(matches!(err, SourceError::NotAWorkbook { .. }), "{err}");
+
+    // A sheet stored under a name that is not .xml (calamine follows the relationships).
+    workbooks::inflating_part(
+        &dir.path().join("bin.xlsx"),
+        "xl/worksheets/sheet1.bin",
+        b" ",
+        3 << 30,
+    );
+    let err = refused("bin.xlsx").unwrap_err();
+    assert!(matches!(err, SourceError::LongCell { .. }), "{err}");
+    // One huge cell with a '>' every 100 KB (legal in text): still one run to the next '<'.
+    let mut unit = vec![b'a'; 100 << 10];
+    unit.push(b'>');
+    workbooks::inflating_part(
+        &dir.path().join("gt.xlsx"),
+        "xl/worksheets/sheet1.xml",
+        &unit,
+        2 << 30,
+    );
+    let err = refused("gt.xlsx").unwrap_err();
+    assert!(matches!(err, SourceError::LongCell { .. }), "{err}");
+    // Comments and CDATA may hold '<' without ending; Excel writes neither.
+    workbooks::with_sheet_data(&dir.path().join("comment.xlsx"), "<!-- <row/> -->");
+    let err = refused("comment.xlsx").unwrap_err();
+    assert!(
+        matches!(&err, SourceError::NotAWorkbook { en, .. } if en.contains("comment")),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_header_after_a_row_of_empty_fields_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("units.csv"),
+        ",,,\r\n\r\nunit_id,name,kind\r\nU1,滁州市财政局,organ\r\n",
+    )
+    .unwrap();
+    let source = BundleSource::open(dir.path(), Encoding::Auto).unwrap();
+    let mut table = source.open_table(&source.files()[0]).unwrap();
+    assert_eq!(table.header(), ["unit_id", "name", "kind"]);
+    let mut record = csv::StringRecord::new();
+    assert_eq!(table.read(&mut record).unwrap(), Some(4));
+}
+
+#[test]
+fn mixed_and_ambiguous_encodings_are_never_read_into_other_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let read = |bytes: &[u8]| {
+        std::fs::write(dir.path().join("units.csv"), bytes).unwrap();
+        let source = BundleSource::open(dir.path(), Encoding::Auto).unwrap();
+        let mut table = source.open_table(&source.files()[0]).unwrap();
+        let encoding = table.encoding_used();
+        let mut record = csv::StringRecord::new();
+        let mut rows = Vec::new();
+        loop {
+            match table.read(&mut record) {
+                Ok(Some(row)) => rows.push(Ok((row, record.get(1).unwrap().to_string()))),
+                Ok(None) => break,
+                Err(e) => rows.push(Err(e.row_problem().map(|(r, _)| r))),
+            }
+        }
+        (encoding, rows)
+    };
+    // Ten rows saved as GB18030 and ten as UTF-8, one after the other: read as UTF-8, each
+    // GB18030 row is an error instead of the UTF-8 rows turning into other characters.
+    let mut mixed = b"unit_id,name,kind\n".to_vec();
+    for i in 0..10 {
+        let line = format!("G{i},天长市农商行{i},enterprise\n");
+        mixed.extend_from_slice(&encoding_rs::GB18030.encode(&line).0);
+    }
+    for i in 0..10 {
+        mixed.extend(format!("U{i},滁州市财政局{i},organ\n").bytes());
+    }
+    let (encoding, rows) = read(&mixed);
+    assert_eq!(encoding, "UTF-8");
+    assert_eq!(rows.iter().filter(|r| r.is_err()).count(), 10, "{rows:?}");
+    assert!(rows
+        .iter()
+        .flatten()
+        .all(|(_, name)| name.starts_with("滁州市财政局")));
+    // A short GBK file that happens to be valid UTF-8 ("小" is D0 A1): GB18030, not Cyrillic.
+    let (gb, _, _) = encoding_rs::GB18030.encode("unit_id,name,kind\nU1,小,organ\n");
+    let (encoding, rows) = read(&gb);
+    assert_eq!(encoding, "GB18030");
+    assert_eq!(rows, [Ok((2, "小".to_string()))]);
 }

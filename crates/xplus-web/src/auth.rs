@@ -307,7 +307,11 @@ pub async fn login(
         };
         Ok((status, Html(page.render()?)).into_response())
     };
-    if let Some(wait) = state.throttle.locked(&keys).await? {
+    let locked = match state.throttle.locked(&keys).await? {
+        Some(wait) => Some(wait),
+        None => state.throttle.attempt(&keys[0]).await?,
+    };
+    if let Some(wait) = locked {
         let minutes = wait.div_ceil(60);
         return again(
             lang.pick(&format!(
@@ -338,7 +342,8 @@ pub async fn login(
             );
         }
         _ => {
-            state.throttle.failed(&keys).await?;
+            // The name's attempt is counted already; the address's only when it fails.
+            state.throttle.failed(&keys[1..]).await?;
             tracing::info!(user = %name, %ip, "sign-in refused");
             return again(
                 lang.pick("用户名或密码不正确 / wrong user name or password"),

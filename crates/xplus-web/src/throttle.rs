@@ -55,6 +55,23 @@ impl Throttle {
             .max())
     }
 
+    /// Counts an attempt on a user name before its password is checked, so that attempts made
+    /// in parallel each see the others (checking first and counting after the slow argon2
+    /// check let a burst through); the seconds to wait when this attempt is one too many.
+    pub async fn attempt(&self, name_key: &str) -> Result<Option<u64>, StoreError> {
+        let now = now();
+        let key = [name_key.to_string()];
+        self.store
+            .count_sign_in_failure(&key, now, now - WINDOW)
+            .await?;
+        let counted = self.store.sign_in_failures(&key, now - WINDOW).await?;
+        Ok(counted
+            .iter()
+            .filter(|(key, failures, _)| *failures > limit_of(key))
+            .map(|(_, _, start)| (start + WINDOW - now).max(1) as u64)
+            .max())
+    }
+
     pub async fn failed(&self, keys: &[String]) -> Result<(), StoreError> {
         let now = now();
         self.store

@@ -2,8 +2,9 @@
 //! member, an income, a new household, a ledger row, a cadre's and a unit's pairing) is sent
 //! with its body changed — a field set to a value of fuzz/dictionary.txt, to null, a number,
 //! an array or an object, removed, doubled by an unknown field, the JSON cut short — and with
-//! odd ids in the path and stale or missing If-Match headers. No answer may be a 5xx, and a
-//! refusal (4xx) must leave the data and the audit log exactly as they were.
+//! odd ids in the path and stale or missing If-Match headers, as the administrator or as an
+//! official of another region. No answer may be a 5xx, and a refusal (4xx) must leave the data
+//! and the audit log exactly as they were.
 //!
 //! Not part of the everyday `cargo test`; CI runs it for a set time:
 //! `XPLUS_FUZZ_SECONDS=60 cargo test -p xplus-web --test fuzz_api -- --ignored --nocapture`
@@ -136,11 +137,19 @@ async fn mutated_request_bodies_get_4xx_and_change_nothing() {
     let (deadline, mut rng, seed) = support::budget("fuzz_api", 30);
     let dict = support::dictionary();
     let app = App::start().await;
-    let s = app.sign_in("admin").await;
+    // The administrator reaches everything; an official of another county (西涧街道) is refused
+    // most writes, and those refusals must change nothing either.
+    let admin = app.sign_in("admin").await;
+    let official = app.sign_in("xijian").await;
     let (mut requests, mut refused, mut written) = (0u64, 0u64, 0u64);
     let mut statuses = std::collections::BTreeMap::new();
     while std::time::Instant::now() < deadline {
-        let targets = targets(&app, &s).await;
+        let s = if rng.random_bool(0.8) {
+            &admin
+        } else {
+            &official
+        };
+        let targets = targets(&app, &admin).await;
         let (method, path, base) = pick(&mut rng, &targets).clone();
         let mut body = base;
         let mut steps: Vec<String> = (0..rng.random_range(1..=3))

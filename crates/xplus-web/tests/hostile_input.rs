@@ -50,6 +50,11 @@ async fn an_upload_with_one_bad_byte_is_not_passed_as_gb18030() {
         page.contains("<td>3</td>") && page.contains("UTF-8"),
         "{page}"
     );
+    // The reason in Chinese only.
+    assert!(
+        page.contains("无效的字节") && !page.contains("not valid"),
+        "{page}"
+    );
     app.cleanup().await;
 }
 
@@ -125,5 +130,27 @@ async fn a_sign_in_with_a_nul_in_the_name_is_refused_not_a_server_error() {
     let app = App::start().await;
     assert_eq!(app.try_sign_in("ad\0min", "x").await.err(), Some(401));
     assert_eq!(app.try_sign_in("admin\u{200b}", "x").await.err(), Some(401));
+    app.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_burst_of_parallel_guesses_gets_no_more_tries_than_one_by_one() {
+    let app = App::start().await;
+    // Twenty guesses at once: before, each passed the lockout check before any failure was
+    // counted (the argon2 check in between), so all twenty were tried.
+    let guesses = (0..20).map(|i| app.try_sign_in("jiacun", if i == 0 { "x" } else { "y" }));
+    let answers: Vec<Option<u16>> = futures_util::future::join_all(guesses)
+        .await
+        .into_iter()
+        .map(|a| a.err())
+        .collect();
+    let tried = answers.iter().filter(|a| **a == Some(401)).count();
+    let locked = answers.iter().filter(|a| **a == Some(429)).count();
+    assert!(tried <= 5 && tried + locked == 20, "{answers:?}");
+    // The right password is refused too until the window has passed.
+    assert_eq!(
+        app.try_sign_in("jiacun", common::PASSWORD).await.err(),
+        Some(429)
+    );
     app.cleanup().await;
 }

@@ -79,8 +79,7 @@ impl Value {
     }
 }
 
-/// Longest text accepted in a free-text cell, in characters.
-pub const MAX_TEXT_CHARS: usize = 500;
+pub use crate::text::MAX_TEXT_CHARS;
 
 /// Largest amount accepted in a money cell: 10,000 亿 yuan. Far above any real amount, and low
 /// enough that sums of a few such amounts can never overflow.
@@ -103,14 +102,7 @@ pub fn parse(column: &Column, raw: &str, today: Date) -> Result<Value, String> {
                 ColumnType::Name => TextKind::Name,
                 _ => TextKind::Free,
             };
-            if s.chars().count() > MAX_TEXT_CHARS {
-                return Err(format!(
-                    "文字超过{MAX_TEXT_CHARS}字 / text longer than {MAX_TEXT_CHARS} characters"
-                ));
-            }
-            text::check(kind, s)
-                .map(Value::Text)
-                .map_err(|e| e.to_string())
+            text::field(kind, s).map(Value::Text)
         }
         ColumnType::Region => RegionCode::parse(s)
             .map(Value::Region)

@@ -38,8 +38,8 @@ pub(crate) fn text_field(
     kind: xplus_core::text::TextKind,
     raw: &str,
 ) -> Result<String, StoreError> {
-    xplus_core::text::check(kind, raw.trim())
-        .map_err(|e| StoreError::Rejected(vec![FieldProblem::new(field, e.to_string())]))
+    xplus_core::text::field(kind, raw)
+        .map_err(|message| StoreError::Rejected(vec![FieldProblem::new(field, message)]))
 }
 
 /// The outcome of a save: the household's new fingerprint (for the next edit).

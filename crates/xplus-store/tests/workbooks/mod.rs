@@ -82,7 +82,13 @@ pub fn without_workbook_part(path: &Path) {
 /// (any other byte) the text of one cell. The deflate stream is one compressed megabyte
 /// repeated, so building it costs milliseconds and the file stays a few MB.
 pub fn inflating(path: &Path, filler: u8, bytes: u64) {
-    let (start, end) = if filler == b' ' {
+    inflating_part(path, "xl/worksheets/sheet1.xml", &[filler], bytes);
+}
+
+/// As [`inflating`], with the sheet stored under `part` (the workbook's relationships point
+/// there, whatever its name) and the cell's text made of `unit` repeated.
+pub fn inflating_part(path: &Path, part: &str, unit: &[u8], bytes: u64) {
+    let (start, end) = if unit == b" " {
         (SHEET_START.to_string(), SHEET_END.to_string())
     } else {
         (
@@ -91,7 +97,7 @@ pub fn inflating(path: &Path, filler: u8, bytes: u64) {
         )
     };
     const CHUNK: usize = 1 << 20;
-    let chunk = vec![filler; CHUNK];
+    let chunk: Vec<u8> = unit.iter().copied().cycle().take(CHUNK).collect();
     let repeats = bytes / CHUNK as u64;
     let mut data = deflate(start.as_bytes(), false);
     let block = deflate(&chunk, false);
@@ -104,6 +110,31 @@ pub fn inflating(path: &Path, filler: u8, bytes: u64) {
     data.extend(deflate(end.as_bytes(), true));
     crc.update(end.as_bytes());
     let size = start.len() as u64 + repeats * CHUNK as u64 + end.len() as u64;
+    let target = part.strip_prefix("xl/").unwrap_or(part);
+    write_zip(
+        path,
+        vec![
+            stored("[Content_Types].xml", CONTENT_TYPES),
+            stored("_rels/.rels", ROOT_RELS),
+            stored("xl/workbook.xml", WORKBOOK),
+            stored(
+                "xl/_rels/workbook.xml.rels",
+                &WORKBOOK_RELS.replace("worksheets/sheet1.xml", target),
+            ),
+            Entry {
+                name: part.into(),
+                method: 8,
+                crc: crc.sum(),
+                size: u32::try_from(size).expect("under 4 GiB"),
+                data,
+            },
+        ],
+    );
+}
+
+/// A workbook whose one sheet, "households", is `rows` (the XML inside `<sheetData>`).
+pub fn with_sheet_data(path: &Path, rows: &str) {
+    let sheet = format!("{SHEET_START}{rows}{SHEET_END}");
     write_zip(
         path,
         vec![
@@ -111,13 +142,7 @@ pub fn inflating(path: &Path, filler: u8, bytes: u64) {
             stored("_rels/.rels", ROOT_RELS),
             stored("xl/workbook.xml", WORKBOOK),
             stored("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
-            Entry {
-                name: "xl/worksheets/sheet1.xml".into(),
-                method: 8,
-                crc: crc.sum(),
-                size: u32::try_from(size).expect("under 4 GiB"),
-                data,
-            },
+            stored("xl/worksheets/sheet1.xml", &sheet),
         ],
     );
 }

@@ -187,8 +187,20 @@ fn fill(p: &mut ImportPage, report: &ImportReport, name: &str) {
     p.checked = true;
     p.name = name.to_string();
     p.files = report.files.clone();
-    p.errors = report.errors.iter().take(1000).cloned().collect();
-    p.warnings = report.warnings.iter().take(1000).cloned().collect();
+    // Reasons are written "中文 / English": the page shows the user's half.
+    let l = p.c.l;
+    let shown = |issues: &[xplus_store::Issue]| -> Vec<xplus_store::Issue> {
+        issues
+            .iter()
+            .take(1000)
+            .map(|i| xplus_store::Issue {
+                reason: l.pick(&i.reason),
+                ..i.clone()
+            })
+            .collect()
+    };
+    p.errors = shown(&report.errors);
+    p.warnings = shown(&report.warnings);
     p.committed = report.committed;
 }
 

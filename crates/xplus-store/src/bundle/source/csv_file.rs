@@ -4,7 +4,7 @@
 
 use super::{column_letters, Encoding, Inner, ReadLimits, SourceError, TableReader};
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io::{self, BufRead, Read, Seek, SeekFrom};
 use std::path::Path;
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -67,6 +67,7 @@ pub(super) fn open_csv(
             eof: false,
             since_record: 0,
             record_limit: limits.row_bytes as u64 * 16,
+            overflow: false,
         });
     let rows = CsvRows {
         reader,
@@ -79,61 +80,50 @@ pub(super) fn open_csv(
     TableReader::new(name, label, Inner::Csv(Box::new(rows)))
 }
 
-/// Decides between UTF-8 and GB18030 by reading the whole file: Chinese text may appear only
-/// after megabytes of ASCII ids and numbers. A file that is valid UTF-8 is UTF-8. Otherwise the
-/// characters that are valid UTF-8 are weighed against the bytes that are not: GB18030 text
-/// is mostly not valid UTF-8, while a UTF-8 file with a few bad bytes is mostly valid — such a
-/// file stays UTF-8 and its bad bytes are errors by row, rather than every name in it being
-/// read as GB18030.
+/// Decides between UTF-8 and GB18030 by reading the whole file, line by line: Chinese text may
+/// appear only after megabytes of ASCII ids and numbers. Lines, not bytes, are weighed:
+/// - a file with no line that is invalid UTF-8 is UTF-8 — unless its only non-ASCII characters
+///   are two-byte ones and it is valid GB18030 too: Chinese in UTF-8 takes three bytes, so a
+///   short GBK file that happens to be valid UTF-8 ("小" is D0 A1, Cyrillic "С" in UTF-8) is
+///   GB18030;
+/// - a file with lines that are valid UTF-8 holding non-ASCII text, more than the invalid ones or
+///   at least five and 1 % of the lines with non-ASCII bytes, is UTF-8: a UTF-8 file with a few
+///   bad bytes, or a file mixing encodings, then gets an error on each bad row instead of having
+///   its UTF-8 rows read as GB18030 (a GB18030 line is valid UTF-8 only by rare chance);
+/// - anything else is GB18030, whose invalid sequences are errors by row as well.
 fn decide(file: &mut File) -> io::Result<Decoding> {
-    const CHUNK: usize = 256 * 1024;
     file.seek(SeekFrom::Start(0))?;
-    // Room for a character cut off at the end of the previous chunk (at most 3 bytes).
-    let mut buf = vec![0u8; CHUNK + 4];
-    let mut carry = 0;
-    let (mut wide, mut invalid) = (0u64, 0u64);
-    let count_wide = |bytes: &[u8]| bytes.iter().filter(|&&b| b >= 0xC0).count() as u64;
+    let mut reader = io::BufReader::with_capacity(256 * 1024, &mut *file);
+    let mut line = Vec::new();
+    let (mut utf8, mut bad, mut wide, mut two_byte_only_gb) = (0u64, 0u64, false, true);
     loop {
-        let n = match file.read(&mut buf[carry..carry + CHUNK]) {
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
+        line.clear();
+        // A line is looked at up to 16 MB; a longer one is refused by the reader later.
+        let n = (&mut reader).take(16 << 20).read_until(b'\n', &mut line)?;
         if n == 0 {
-            invalid += u64::from(carry > 0);
             break;
         }
-        let len = carry + n;
-        let mut at = 0;
-        carry = 0;
-        while at < len {
-            match std::str::from_utf8(&buf[at..len]) {
-                Ok(_) => {
-                    wide += count_wide(&buf[at..len]);
-                    at = len;
-                }
-                Err(e) => {
-                    wide += count_wide(&buf[at..at + e.valid_up_to()]);
-                    match e.error_len() {
-                        Some(bad) => {
-                            invalid += 1;
-                            at += e.valid_up_to() + bad;
-                        }
-                        None => {
-                            let from = at + e.valid_up_to();
-                            buf.copy_within(from..len, 0);
-                            carry = len - from;
-                            at = len;
-                        }
-                    }
-                }
+        if line.is_ascii() {
+            continue;
+        }
+        match std::str::from_utf8(&line) {
+            Ok(text) => {
+                utf8 += 1;
+                wide |= text.chars().any(|c| c.len_utf8() > 2);
+                two_byte_only_gb &= encoding_rs::GB18030
+                    .decode_without_bom_handling_and_without_replacement(&line)
+                    .is_some();
             }
+            Err(_) => bad += 1,
         }
     }
-    Ok(if invalid == 0 || wide > invalid {
-        Decoding::Utf8
-    } else {
-        Decoding::Gb18030
+    let non_ascii = utf8 + bad;
+    Ok(match (utf8, bad) {
+        (0, 0) => Decoding::Utf8,
+        (_, 0) if !wide && two_byte_only_gb => Decoding::Gb18030,
+        (_, 0) => Decoding::Utf8,
+        _ if utf8 > bad || (utf8 >= 5 && utf8 * 100 >= non_ascii) => Decoding::Utf8,
+        _ => Decoding::Gb18030,
     })
 }
 
@@ -146,6 +136,8 @@ struct Tail {
     eof: bool,
     since_record: u64,
     record_limit: u64,
+    /// Set when a record ran past `record_limit` (the read error csv reports is this).
+    overflow: bool,
 }
 
 impl Read for Tail {
@@ -155,13 +147,10 @@ impl Read for Tail {
             self.last = Some(buf[n - 1]);
             self.since_record += n as u64;
             if self.since_record > self.record_limit {
+                self.overflow = true;
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidData,
-                    format!(
-                        "一行超过 {} MB / a record longer than {} MB",
-                        self.record_limit >> 20,
-                        self.record_limit >> 20
-                    ),
+                    "a record past the limit",
                 ));
             }
         } else if !buf.is_empty() {
@@ -194,6 +183,13 @@ impl CsvRows {
         match self.reader.read_byte_record(&mut raw) {
             Ok(true) => {}
             Ok(false) => return Ok(None),
+            Err(_) if self.reader.get_ref().overflow => {
+                return Err(SourceError::LongRecord {
+                    file: file.to_string(),
+                    row: self.row.saturating_add(1),
+                    limit_mb: self.reader.get_ref().record_limit >> 20,
+                })
+            }
             Err(source) => {
                 return Err(SourceError::Read {
                     file: file.to_string(),

@@ -58,8 +58,8 @@ pub enum SourceError {
         source: csv::Error,
     },
     #[error(
-        "{file} 第{row}行 {column} 列含有 {encoding} 编码中无效的字节，文件可能已损坏或混用了编码；请检查该行，或用 --encoding 指定编码 / \
-         {file} row {row} column {column} holds bytes that are not valid {encoding}; the file may be damaged or mix encodings — check the row, or use --encoding"
+        "{file} 第{row}行 {column} 列含有 {encoding} 编码中无效的字节，文件可能已损坏或混用了编码；请检查该行，或把整个文件另存为 UTF-8 编码 / \
+         {file} row {row} column {column} holds bytes that are not valid {encoding}; the file may be damaged or mix encodings — check the row, or save the whole file as UTF-8"
     )]
     Encoding {
         file: String,
@@ -77,6 +77,14 @@ pub enum SourceError {
         fields: usize,
         expected: usize,
     },
+    #[error(
+        "{file} 从第{row}行起的一条记录超过 {limit_mb} MB（可能少了一个引号），不予读取 / {file}: the record from row {row} on is longer than {limit_mb} MB (a quote may be missing) and is not read"
+    )]
+    LongRecord {
+        file: String,
+        row: u32,
+        limit_mb: u64,
+    },
     #[error("{file} 第{row}行超过 {limit_kb} KB / {file} row {row} is longer than {limit_kb} KB")]
     LongRow {
         file: String,
@@ -87,10 +95,12 @@ pub enum SourceError {
         "工作表 {sheet} 第{row}行出现在后面的行之后，工作簿可能已损坏 / sheet {sheet} row {row} comes after a later row; the workbook may be damaged"
     )]
     RowOrder { sheet: String, row: u32 },
-    #[error(
-        "{path} 不是有效的 .xlsx 工作簿：{detail} / {path} is not a valid .xlsx workbook: {detail}"
-    )]
-    NotAWorkbook { path: String, detail: String },
+    #[error("{path} 不是有效的 .xlsx 工作簿：{zh} / {path} is not a valid .xlsx workbook: {en}")]
+    NotAWorkbook {
+        path: String,
+        zh: String,
+        en: String,
+    },
     #[error(
         "{path} 只接受 .xlsx 工作簿，请在 Excel 或 WPS 中另存为 .xlsx / {path}: only .xlsx workbooks are read; save it as .xlsx in Excel or WPS"
     )]
@@ -312,6 +322,8 @@ impl BundleSource {
         &self.unknown
     }
 
+    /// Reads one file. One table of a workbook at a time: its sheets come from one reading
+    /// thread, so a second table opened before the first is read to its end would wait on it.
     pub fn open_table(&self, file: &BundleFile) -> Result<TableReader, SourceError> {
         match &file.location {
             Location::Csv(path) => {
@@ -375,14 +387,17 @@ impl TableReader {
             encoding,
             inner,
         };
-        // Blank lines (CSV) and empty rows (sheet ranges start at the first cell with data)
-        // before the header are passed over: the first row with something in it is the header.
+        // Rows before the header with nothing in them are passed over — blank lines, and
+        // Excel's ",,,," — so the first row with something in it is the header.
         let mut record = csv::StringRecord::new();
-        if table.next_row(&mut record)?.is_some() {
-            table.header = record
+        while table.next_row(&mut record)?.is_some() {
+            let cells = record
                 .iter()
-                .map(|c| c.trim().trim_start_matches('\u{feff}').trim().to_string())
-                .collect();
+                .map(|c| c.trim().trim_start_matches('\u{feff}').trim().to_string());
+            table.header = cells.collect();
+            if table.header.iter().any(|h| !h.is_empty()) {
+                break;
+            }
         }
         // Excel saves "a,b,,," when a column further right was once used; those empty header
         // cells name nothing, and cells under them must be empty.

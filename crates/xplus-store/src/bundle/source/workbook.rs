@@ -50,86 +50,121 @@ impl Default for ReadLimits {
     }
 }
 
-/// Inflates every XML part once, counting, and refuses the workbook when a limit is passed.
+/// Inflates every part of the archive once, counting, and refuses the workbook when a limit
+/// is passed. Every part, whatever its name: calamine reads a sheet from whatever path the
+/// workbook's relationships name.
 fn check_parts(path: &Path, limits: &ReadLimits) -> Result<(), SourceError> {
-    let shown = || path.display().to_string();
     let file = File::open(path).map_err(|source| SourceError::Open {
-        path: shown(),
+        path: path.display().to_string(),
         source,
     })?;
-    let not_a_workbook = |detail: String| SourceError::NotAWorkbook {
-        path: shown(),
-        detail,
-    };
+    let broken = |zh: &str, en: String| not_a_workbook(path, zh, en);
     let mut zip = zip::ZipArchive::new(BufReader::new(file))
-        .map_err(|e| not_a_workbook(format!("不是 zip 压缩包 / not a zip archive: {e}")))?;
+        .map_err(|e| broken("不是 zip 压缩包", format!("not a zip archive: {e}")))?;
     if zip.index_for_name("xl/workbook.xml").is_none() {
-        return Err(not_a_workbook(
-            "缺少 xl/workbook.xml / xl/workbook.xml is missing".into(),
+        return Err(broken(
+            "缺少 xl/workbook.xml",
+            "xl/workbook.xml is missing".into(),
         ));
     }
     let mut total = 0u64;
     let mut buf = vec![0u8; 64 * 1024];
     for i in 0..zip.len() {
-        let mut part = zip
+        let part = zip
             .by_index(i)
-            .map_err(|e| not_a_workbook(format!("压缩包已损坏 / the archive is damaged: {e}")))?;
+            .map_err(|e| broken("压缩包已损坏", format!("the archive is damaged: {e}")))?;
         let name = part.name().map(|n| n.into_owned()).unwrap_or_default();
-        let lower = name.to_ascii_lowercase();
-        // Images and other binary parts are never read.
-        if !(lower.ends_with(".xml") || lower.ends_with(".rels")) {
-            continue;
-        }
-        let limit = if lower.ends_with("sharedstrings.xml") {
+        let limit = if name.to_ascii_lowercase().ends_with("sharedstrings.xml") {
             limits.shared_strings_bytes
         } else {
             limits.part_bytes
         };
-        let too_large = |limit: u64, part: &str| SourceError::TooLarge {
-            path: shown(),
-            part: part.to_string(),
-            limit_mb: limit >> 20,
-        };
-        let mut size = 0u64;
-        let mut run = 0usize;
-        loop {
-            let n = match part.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    return Err(not_a_workbook(format!(
-                        "{name} 无法解压 / {name} cannot be inflated: {e}"
-                    )))
-                }
-            };
-            size += n as u64;
-            total += n as u64;
-            if size > limit {
-                return Err(too_large(limit, &name));
-            }
-            if total > limits.total_bytes {
-                return Err(too_large(limits.total_bytes, "*"));
-            }
-            // The run of the previous chunk goes on up to the first tag mark of this one.
-            let mut from = 0;
-            let mut longest = 0;
-            for at in memchr::memchr2_iter(b'<', b'>', &buf[..n]) {
-                longest = longest.max(run + at - from);
-                run = 0;
-                from = at + 1;
-            }
-            run += n - from;
-            if longest.max(run) > limits.run_bytes {
-                return Err(SourceError::LongCell {
-                    path: shown(),
-                    part: name,
-                    limit_kb: limits.run_bytes >> 10,
-                });
-            }
-        }
+        check_part(path, part, &name, limit, limits, &mut total, &mut buf)?;
     }
     Ok(())
+}
+
+/// One part: its inflated size, the workbook's running total, and the longest run from one `<`
+/// to the next — what quick-xml holds in one buffer, a cell's text or a tag with its attributes.
+/// Comments and CDATA sections may hold `<` without ending, so a part with either is refused
+/// (Excel writes neither).
+fn check_part(
+    path: &Path,
+    mut part: impl Read,
+    name: &str,
+    limit: u64,
+    limits: &ReadLimits,
+    total: &mut u64,
+    buf: &mut [u8],
+) -> Result<(), SourceError> {
+    let too_large = |limit: u64, part: &str| SourceError::TooLarge {
+        path: path.display().to_string(),
+        part: part.to_string(),
+        limit_mb: limit >> 20,
+    };
+    let (mut size, mut run) = (0u64, 0usize);
+    // The end of the previous chunk, for a comment's or CDATA's opening cut in two.
+    let mut tail: Vec<u8> = Vec::with_capacity(24);
+    loop {
+        let n = match part.read(buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                return Err(not_a_workbook(
+                    path,
+                    &format!("{name} 无法解压"),
+                    format!("{name} cannot be inflated: {e}"),
+                ))
+            }
+        };
+        let chunk = &buf[..n];
+        size += n as u64;
+        *total += n as u64;
+        if size > limit {
+            return Err(too_large(limit, name));
+        }
+        if *total > limits.total_bytes {
+            return Err(too_large(limits.total_bytes, "*"));
+        }
+        let mut from = 0;
+        let mut longest = 0;
+        for at in memchr::memchr_iter(b'<', chunk) {
+            longest = longest.max(run + at - from);
+            run = 0;
+            from = at;
+        }
+        run += n - from;
+        if longest.max(run) > limits.run_bytes {
+            return Err(SourceError::LongCell {
+                path: path.display().to_string(),
+                part: name.to_string(),
+                limit_kb: limits.run_bytes >> 10,
+            });
+        }
+        tail.extend_from_slice(&chunk[..n.min(16)]);
+        let hidden = |hay: &[u8]| {
+            memchr::memmem::find(hay, b"<!--").is_some()
+                || memchr::memmem::find(hay, b"<![CDATA[").is_some()
+        };
+        if hidden(&tail) || hidden(chunk) {
+            return Err(not_a_workbook(
+                path,
+                &format!("{name} 含有 XML 注释或 CDATA，Excel 不会写入这些内容"),
+                format!("{name} holds an XML comment or CDATA section, which Excel never writes"),
+            ));
+        }
+        tail.clear();
+        tail.extend_from_slice(&chunk[n.saturating_sub(8)..]);
+    }
+}
+
+fn not_a_workbook(path: &Path, zh: &str, en: String) -> SourceError {
+    SourceError::NotAWorkbook {
+        path: path.display().to_string(),
+        zh: zh.to_string(),
+        en,
+    }
 }
 
 /// One row of a sheet: its zero-based number and its non-empty cells (zero-based column, text).
@@ -162,6 +197,10 @@ pub(super) struct WorkbookReader {
     requests: mpsc::Sender<Request>,
     path: PathBuf,
 }
+
+/// Excel's grid: 1,048,576 rows of 16,384 columns (A to XFD).
+const EXCEL_ROWS: u32 = 1 << 20;
+const EXCEL_COLUMNS: u32 = 1 << 14;
 
 /// Rows per message and messages in flight: a few MB at most between the threads.
 const BATCH_ROWS: usize = 256;
@@ -231,10 +270,11 @@ impl WorkbookReader {
 }
 
 fn gone(path: &Path) -> SourceError {
-    SourceError::NotAWorkbook {
-        path: path.display().to_string(),
-        detail: "读取工作簿的线程意外结束 / the thread reading the workbook stopped".into(),
-    }
+    not_a_workbook(
+        path,
+        "读取工作簿的线程意外结束",
+        "the thread reading the workbook stopped".into(),
+    )
 }
 
 fn workbook_error(path: &Path, e: calamine::XlsxError) -> SourceError {
@@ -318,6 +358,15 @@ fn stream(
     let mut text = String::new();
     while let Some(cell) = cells.next_cell().map_err(|e| workbook_error(path, e))? {
         let (row, col) = cell.get_position();
+        // calamine takes any reference ("AAAAAAA1" is column 321,272,406); beyond Excel's own
+        // grid a workbook is damaged or made up, and rows must not be built that wide.
+        if row >= EXCEL_ROWS || col >= EXCEL_COLUMNS {
+            return Err(not_a_workbook(
+                path,
+                &format!("工作表 {sheet} 中有超出 Excel 范围的单元格"),
+                format!("sheet {sheet} has a cell beyond Excel's grid"),
+            ));
+        }
         if let DataRef::Error(e) = cell.get_value() {
             return Err(SourceError::CellError {
                 sheet: sheet.to_string(),
