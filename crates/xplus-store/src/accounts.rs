@@ -137,6 +137,17 @@ pub(crate) fn audit_of(user: &NewUser, actor: &str) -> NewAudit {
 mod tests {
     use super::*;
 
+    /// A sign-in with an unknown name costs one argon2 check of the same parameters as a real
+    /// account's (a timed test of this flaked on a loaded machine; the cost is in the hash).
+    #[test]
+    fn unknown_names_are_checked_against_a_hash_of_the_same_cost() {
+        let params = |h: &str| h.split('$').take(4).collect::<Vec<_>>().join("$");
+        let real = hash_password("王科长的密码123").unwrap();
+        assert!(params(&real).starts_with("$argon2id$v=19$m="), "{real}");
+        assert_eq!(params(sign_in_hash(None)), params(&real));
+        assert_eq!(check_sign_in(None, "王科长的密码123"), SignInCheck::Refused);
+    }
+
     #[test]
     fn hashes_verify_and_generated_passwords_differ() {
         let h = hash_password("正确的密码123").unwrap();
