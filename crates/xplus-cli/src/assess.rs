@@ -10,6 +10,7 @@ use std::fs::File;
 use std::io::BufWriter;
 use std::path::Path;
 use std::process::ExitCode;
+use xplus_core::assessment::village;
 use xplus_core::registry::RegionCode;
 use xplus_core::rules::{Parameter, RuleBook, Setting};
 use xplus_core::Fen;
@@ -115,14 +116,12 @@ fn money(f: Option<Fen>) -> String {
     f.map(|f| f.to_string()).unwrap_or_default()
 }
 
-/// poor / population as a fraction with four decimals, rounded half up, exactly.
+/// poor / population as a fraction with four decimals: core's one incidence (empty without a
+/// population).
 fn incidence(poor: i64, population: i64) -> String {
-    if population <= 0 {
-        return String::new();
-    }
-    let (p, n) = (i128::from(poor), i128::from(population));
-    let q = (p * 20_000 + n) / (2 * n);
-    format!("{}.{:04}", q / 10_000, q % 10_000)
+    village::incidence_bp(poor, population)
+        .map(village::format_bp_fraction)
+        .unwrap_or_default()
 }
 
 impl AssessmentSink for CsvFiles {
@@ -403,27 +402,14 @@ pub async fn rules(db: &str, out: &Output, command: RulesCommand) -> Result<Exit
                             format!("bad region code '{r}': {e}"),
                         )
                     })?;
-                    if code.county() != Some(code) && code.county().is_some() {
-                        return Err(bad(
-                            format!("规则只按省、市、县设置，{r} 在县以下"),
-                            format!(
-                                "rules are set per province, city or county; {r} is below a county"
-                            ),
-                        ));
-                    }
                     Some(code)
                 }
             };
-            if let Some(y) = year {
-                crate::commands::checked_year(y)?;
-            }
-            let setting = Setting {
-                parameter: p,
-                region,
-                year,
-                value,
-                source,
-            };
+            // Core's one check of a setting (value, region level, year, source).
+            let setting = Setting::new(p, region, year, value, &source).map_err(|m| Failure {
+                code: 2,
+                parts: vec![m],
+            })?;
             let actor = crate::commands::cli_actor();
             records::set_rule(store.as_ref(), &actor, &setting).await?;
             out.say(

@@ -104,10 +104,9 @@ pub fn income_band_label(i: usize) -> String {
     }
 }
 
-/// Poor persons per ten thousand of the population (rounded half up), None without population.
-pub fn incidence_per_10k(poor_persons: i64, population: i64) -> Option<i64> {
-    (population > 0).then(|| (poor_persons.max(0) * 20_000 + population) / (population * 2))
-}
+/// Poor persons per ten thousand of the population: the one incidence of
+/// `assessment::village` (rounded half up), named here for the roll-up's readers.
+pub use crate::assessment::village::incidence_bp as incidence_per_10k;
 
 #[cfg(test)]
 mod tests {

@@ -213,6 +213,49 @@ pub struct Setting {
     pub source: String,
 }
 
+impl Setting {
+    /// A setting, or the reason it cannot be one (zh / en): a value the parameter cannot take, a
+    /// region below a county (rules are set per province, city or county, so that every village
+    /// of a county is judged alike), a year outside 1949–2100, or no source. The one check of a
+    /// setting: the CLI, the web and the store's `set_rule` all go through it.
+    pub fn new(
+        parameter: Parameter,
+        region: Option<RegionCode>,
+        year: Option<i32>,
+        value: i64,
+        source: &str,
+    ) -> Result<Setting, String> {
+        if !parameter.accepts(value) {
+            return Err(format!(
+                "{}（{parameter}）不能取值 {value} / {parameter} cannot be {value}",
+                parameter.label_zh()
+            ));
+        }
+        if let Some(r) = region.filter(|r| r.level() > Level::County) {
+            return Err(format!(
+                "规则只按省、市、县设置，{r} 在县以下 / rules are set per province, city or county; {r} is below a county"
+            ));
+        }
+        if let Some(y) = year.filter(|y| !(1949..=2100).contains(y)) {
+            return Err(format!("年度 {y} 无效 / invalid year {y}"));
+        }
+        if source.trim().is_empty() {
+            return Err(
+                "请写明依据（文件、文号） / give the source of the value (document and number)"
+                    .into(),
+            );
+        }
+        let source = crate::text::field(crate::text::TextKind::Free, source)?;
+        Ok(Setting {
+            parameter,
+            region,
+            year,
+            value,
+            source,
+        })
+    }
+}
+
 /// The rules of one place and year: the poverty line (None outside the programme's years when
 /// nothing is set) and every other number.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -339,6 +382,27 @@ mod tests {
 
     fn code(s: &str) -> RegionCode {
         RegionCode::parse(s).unwrap()
+    }
+
+    #[test]
+    fn a_setting_is_checked_once_here() {
+        let code = |c: &str| Some(RegionCode::parse(c).unwrap());
+        let ok = Setting::new(
+            Parameter::NoticeDays,
+            code("341100000000"),
+            Some(2016),
+            7,
+            " 文 ",
+        );
+        assert_eq!(ok.unwrap().source, "文");
+        let town = Setting::new(Parameter::NoticeDays, code("341122100000"), None, 7, "文");
+        assert!(town.unwrap_err().contains("县以下"));
+        let value = Setting::new(Parameter::NoticeDays, None, None, 0, "文");
+        assert!(value.unwrap_err().contains("不能取值 0"));
+        let year = Setting::new(Parameter::NoticeDays, None, Some(1900), 7, "文");
+        assert!(year.unwrap_err().contains("年度 1900"));
+        assert!(Setting::new(Parameter::NoticeDays, None, None, 7, "  ").is_err());
+        assert!(Setting::new(Parameter::NoticeDays, None, None, 7, "a\u{202e}b").is_err());
     }
 
     fn set(parameter: Parameter, region: Option<&str>, year: Option<i32>, value: i64) -> Setting {

@@ -25,9 +25,25 @@ pub struct VillageFacts {
     pub collective_income: Option<Fen>,
 }
 
-/// Incidence in basis points, rounded down (for showing; the test itself is exact).
+/// Poverty incidence in ten-thousandths (basis points), rounded half up; None without a
+/// population. The one rounding of incidence: the "why" view, the dashboard, `assess` and the
+/// report all show this number (the §4 test itself compares exactly, never this rounding).
 pub fn incidence_bp(poor_persons: i64, population: i64) -> Option<i64> {
-    (population > 0).then(|| poor_persons.saturating_mul(10_000) / population)
+    (population > 0).then(|| {
+        let (p, n) = (i128::from(poor_persons.max(0)), i128::from(population));
+        i64::try_from((p * 20_000 + n) / (2 * n)).unwrap_or(i64::MAX)
+    })
+}
+
+/// Basis points as a percentage with two decimals: 25 → "0.25%".
+pub fn format_bp_percent(bp: i64) -> String {
+    format!("{}.{:02}%", bp / 100, bp % 100)
+}
+
+/// Basis points as a fraction with four decimals, as interchange.md's `villages.csv` writes it:
+/// 25 → "0.0025".
+pub fn format_bp_fraction(bp: i64) -> String {
+    format!("{}.{:04}", bp / 10_000, bp % 10_000)
 }
 
 pub fn assess_village(v: &VillageFacts, rules: &RuleSet) -> Decision<VillageCriterion> {
@@ -35,7 +51,7 @@ pub fn assess_village(v: &VillageFacts, rules: &RuleSet) -> Decision<VillageCrit
     // poor / population ≤ max_bp / 10,000, compared exactly in integers.
     let incidence_ok = v.population > 0
         && i128::from(v.poor_persons) * 10_000 <= i128::from(max_bp) * i128::from(v.population);
-    let shown = |bp: i64| format!("{}.{:02}%", bp / 100, bp % 100);
+    let shown = format_bp_percent;
     let incidence = Finding {
         criterion: VillageCriterion::Incidence,
         passed: incidence_ok,
@@ -95,6 +111,23 @@ mod tests {
             [VillageCriterion::Incidence],
             "no population"
         );
+    }
+
+    #[test]
+    fn one_incidence_one_rounding() {
+        // One poor person in 401 is 0.2494%: shown as 0.25% everywhere.
+        assert_eq!(incidence_bp(1, 401), Some(25));
+        assert_eq!(format_bp_percent(25), "0.25%");
+        assert_eq!(format_bp_fraction(25), "0.0025");
+        // Half a basis point rounds up; just under half rounds down.
+        assert_eq!(incidence_bp(1, 20_000), Some(1));
+        assert_eq!(incidence_bp(1, 20_001), Some(0));
+        assert_eq!(incidence_bp(20, 1_000), Some(200));
+        assert_eq!(incidence_bp(5, 0), None);
+        // More poor persons than people (bad data) saturates instead of wrapping.
+        assert_eq!(incidence_bp(i64::MAX, 1), Some(i64::MAX));
+        let d = assess_village(&v(1, 401, Some(50_000)), &RuleSet::default());
+        assert_eq!(d.findings[0].value, "0.25%（1 / 401）");
     }
 
     #[test]

@@ -3,14 +3,12 @@
 
 use super::filter::{Arg, Filter};
 use super::shape::column;
-use super::text_field;
 use crate::error::StoreError;
 use crate::store::{Row, Store};
 use crate::NewAudit;
 use xplus_core::interchange::{ColumnType, CountyFrom, FileId, FileSpec, Value};
 use xplus_core::registry::RegionCode;
 use xplus_core::rules::{Parameter, RuleBook, Setting};
-use xplus_core::text::TextKind;
 
 const ANY: ColumnType = ColumnType::Int {
     min: i64::MIN,
@@ -68,22 +66,16 @@ pub async fn rule_book(store: &dyn Store) -> Result<RuleBook, StoreError> {
 /// Records a setting (replacing the one with the same parameter, region and year) with an audit
 /// entry of the values before and after. Values a parameter cannot take are refused.
 pub async fn set_rule(store: &dyn Store, actor: &str, setting: &Setting) -> Result<(), StoreError> {
-    if !setting.parameter.accepts(setting.value) {
-        return Err(StoreError::Invalid(format!(
-            "{}（{}）不能取值 {} / {} cannot be {}",
-            setting.parameter.label_zh(),
-            setting.parameter,
-            setting.value,
-            setting.parameter,
-            setting.value
-        )));
-    }
-    if setting.source.trim().is_empty() {
-        return Err(StoreError::Invalid(
-            "请写明依据（文件、文号） / give the source of the value (document and number)".into(),
-        ));
-    }
-    let source = text_field("source", TextKind::Free, &setting.source)?;
+    // Core's one check of a setting, again here: every writer (CLI, web, a test) goes through it.
+    let setting = &Setting::new(
+        setting.parameter,
+        setting.region,
+        setting.year,
+        setting.value,
+        &setting.source,
+    )
+    .map_err(StoreError::Invalid)?;
+    let source = setting.source.clone();
     let region = setting.region.map_or(0, |r| r.as_u64() as i64);
     let year = setting.year.map_or(0, i64::from);
     let key = vec![

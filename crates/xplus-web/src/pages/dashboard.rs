@@ -75,9 +75,9 @@ fn fmt_percent(n: i64, of: i64) -> String {
     per_mille(n, of).map_or_else(|| "—".into(), |t| format!("{}.{}%", t / 10, t % 10))
 }
 
-/// An incidence in ten-thousandths as a percentage with two decimals.
+/// An incidence in ten-thousandths as a percentage with two decimals (core's one format).
 fn fmt_incidence(per_10k: i64) -> String {
-    format!("{}.{:02}%", per_10k / 100, per_10k % 100)
+    xplus_core::assessment::village::format_bp_percent(per_10k)
 }
 
 /// Where a child region's bar leads: a village's own list (`village_page`), or the child's
