@@ -1,6 +1,6 @@
 //! Accounts: the five roles and the scope each must have (interchange.md, `xplus user add`).
 
-use crate::registry::{Level, RegionCode};
+use crate::registry::{IdNumber, Level, RegionCode};
 
 crate::labelled_enum! {
     pub enum Role {
@@ -114,6 +114,35 @@ impl Access {
     /// auditors see them masked (they can still search by a whole number).
     pub fn sees_full_id_numbers(&self) -> bool {
         matches!(self.role, Role::Admin | Role::Secretary | Role::Helper)
+    }
+
+    /// An identity number as this account is shown it: whole, or masked. The one masking
+    /// decision; every page, list, export and API answer asks it.
+    pub fn id_number(&self, n: IdNumber) -> String {
+        if self.sees_full_id_numbers() {
+            n.to_string()
+        } else {
+            n.masked()
+        }
+    }
+
+    /// Free text (an audit entry, a message) as this account is shown it: identity numbers in
+    /// it masked for those who see them masked elsewhere.
+    pub fn id_numbers_in(&self, text: &str) -> String {
+        if self.sees_full_id_numbers() {
+            text.to_string()
+        } else {
+            crate::registry::id_number::mask_in_text(text)
+        }
+    }
+
+    /// Whether this account may keep or put a household in `village`: a helper edits the
+    /// households paired with them wherever they are but cannot move one; everyone else works
+    /// within their region. `stored` is the household's village today (None when registering).
+    pub fn may_place_household(&self, stored: Option<RegionCode>, village: RegionCode) -> bool {
+        let helper_keeps_village =
+            matches!(self.scope, Scope::PairedWith(_)) && stored == Some(village);
+        self.covers_region(village) || helper_keeps_village
     }
 
     /// Whether a region (and what is below it) is within reach.

@@ -6,7 +6,7 @@
 //! Errors are `application/problem+json` (RFC 9457). The description is `/api/openapi.json`.
 
 use crate::api_doc::{
-    BadRequest, Forbidden, HouseholdChange, IncomeRow, MemberRow, NewHousehold, NotFound,
+    BadRequest, Forbidden, HouseholdChange, IncomeRow, MemberRows, NewHousehold, NotFound,
     PayloadTooLarge, PreconditionFailed, PreconditionRequired, Unauthorized, Unprocessable,
     UnsupportedMediaType,
 };
@@ -272,11 +272,9 @@ pub(crate) fn check_csrf(user: &Signed, headers: &HeaderMap) -> Result<(), ApiEr
 fn detail(user: &Signed, record: records::HouseholdRecord) -> Response {
     let mut members: Vec<BTreeMap<String, String>> =
         record.members.iter().map(|m| object(&MEMBERS, m)).collect();
-    if !user.access.sees_full_id_numbers() {
-        for (m, row) in members.iter_mut().zip(&record.members) {
-            if let Value::Id(n) = &row[1] {
-                m.insert("id_number".into(), n.masked());
-            }
+    for (m, row) in members.iter_mut().zip(&record.members) {
+        if let Value::Id(n) = &row[1] {
+            m.insert("id_number".into(), user.access.id_number(*n));
         }
     }
     let etag = format!("\"{}\"", record.fingerprint);
@@ -364,16 +362,16 @@ async fn one(
 async fn save(
     state: &AppState,
     user: &Signed,
-    spec: &'static FileSpec,
-    values: Vec<Value>,
+    id: &str,
+    change: records::Change,
     expected: Option<&str>,
     created: bool,
 ) -> ApiResult {
-    let saved = records::save_record(
+    let saved = records::save_change(
         state.store.as_ref(),
         &user.access,
-        spec,
-        values,
+        id,
+        change,
         expected,
         today(),
     )
@@ -386,15 +384,8 @@ async fn save(
         e => e.into(),
     })?;
     state.counts.changed();
-    let record = records::household(
-        state.store.as_ref(),
-        &user.access,
-        &saved.household_id,
-        today(),
-    )
-    .await?
-    .ok_or_else(WebError::not_found)?;
-    let mut response = detail(user, record);
+    // The save hands back the household as it now stands: no second read.
+    let mut response = detail(user, saved.record);
     if created {
         *response.status_mut() = StatusCode::CREATED;
     }
@@ -413,7 +404,8 @@ async fn change(
     check_csrf(user, headers)?;
     let expected = if_match(headers)?;
     let values = record_of(spec, body, Some(id))?;
-    save(state, user, spec, values, Some(&expected), false).await
+    let change = records::Change::one(spec, values)?;
+    save(state, user, id, change, Some(&expected), false).await
 }
 
 /// Registers a household (the body is a households row; no If-Match).
@@ -426,11 +418,60 @@ async fn create(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     headers: HeaderMap,
-    WithRejection(Json(body), _): WithRejection<Json<BTreeMap<String, Option<String>>>, ApiError>,
+    WithRejection(Json(mut body), _): WithRejection<
+        Json<serde_json::Map<String, serde_json::Value>>,
+        ApiError,
+    >,
 ) -> ApiResult {
     check_csrf(&user, &headers)?;
-    let values = record_of(&HOUSEHOLDS, &body, None)?;
-    save(&state, &user, &HOUSEHOLDS, values, None, true).await
+    let members = body.remove("members").unwrap_or_default();
+    let household = record_of(
+        &HOUSEHOLDS,
+        &text_fields(serde_json::Value::Object(body))?,
+        None,
+    )?;
+    let id = household[0].as_text().unwrap_or_default().to_string();
+    let change = records::Change {
+        household: Some(household),
+        members: member_rows(&id, members)?,
+        incomes: Vec::new(),
+    };
+    save(&state, &user, &id, change, None, true).await
+}
+
+/// An object of text fields (null for empty), or 422.
+fn text_fields(body: serde_json::Value) -> Result<BTreeMap<String, Option<String>>, ApiError> {
+    serde_json::from_value(body).map_err(|_| {
+        WebError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "记录应是字段名到文字的对象 / a record is an object of field names to text",
+        )
+        .into()
+    })
+}
+
+/// Member rows of household `id` from one object or an array of them (at most
+/// `MAX_MEMBERS_IN_ONE_CHANGE`).
+fn member_rows(id: &str, body: serde_json::Value) -> Result<Vec<Vec<Value>>, ApiError> {
+    let items = match body {
+        serde_json::Value::Array(items) => items,
+        serde_json::Value::Null => Vec::new(),
+        one => vec![one],
+    };
+    if items.len() > crate::api_doc::MAX_MEMBERS_IN_ONE_CHANGE {
+        return Err(WebError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "一次最多 {0} 名成员 / at most {0} members at once",
+                crate::api_doc::MAX_MEMBERS_IN_ONE_CHANGE
+            ),
+        )
+        .into());
+    }
+    items
+        .into_iter()
+        .map(|item| record_of(&MEMBERS, &text_fields(item)?, Some(id)))
+        .collect()
 }
 
 /// Changes a household's own fields.
@@ -454,7 +495,7 @@ async fn update(
 }
 
 /// Adds or changes a member (by identity number).
-#[utoipa::path(put, path = "/api/v1/households/{id}/members", request_body = MemberRow,
+#[utoipa::path(put, path = "/api/v1/households/{id}/members", request_body = MemberRows,
     params(("id" = String, Path, description = "household id"),
            ("If-Match" = String, Header, description = "the fingerprint of the last read")),
     responses((status = 200, body = HouseholdDetail, headers(("ETag" = String, description = "the fingerprint, quoted"))),
@@ -468,9 +509,15 @@ async fn put_member(
     ApiUser(user): ApiUser,
     WithRejection(Path(id), _): WithRejection<Path<String>, ApiError>,
     headers: HeaderMap,
-    WithRejection(Json(body), _): WithRejection<Json<BTreeMap<String, Option<String>>>, ApiError>,
+    WithRejection(Json(body), _): WithRejection<Json<serde_json::Value>, ApiError>,
 ) -> ApiResult {
-    change(&state, &user, &headers, &MEMBERS, &id, &body).await
+    check_csrf(&user, &headers)?;
+    let expected = if_match(&headers)?;
+    let change = records::Change {
+        members: member_rows(&id, body)?,
+        ..Default::default()
+    };
+    save(&state, &user, &id, change, Some(&expected), false).await
 }
 
 /// Adds or changes a year's income.
@@ -577,14 +624,7 @@ async fn audit(
         before: p.before,
     };
     let entries = records::audit_page(state.store.as_ref(), &user.access, &query, 100).await?;
-    let full = user.access.sees_full_id_numbers();
-    let shown = |text: String| {
-        if full {
-            text
-        } else {
-            crate::pages::households::mask_id_numbers(&text)
-        }
-    };
+    let shown = |text: String| user.access.id_numbers_in(&text);
     Ok(Json(
         entries
             .into_iter()

@@ -7,7 +7,9 @@
 use crate::api::{FieldError, Problem};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Schema, SchemaType, Type};
+use utoipa::openapi::schema::{
+    AdditionalProperties, ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, SchemaType, Type,
+};
 use utoipa::openapi::{self, ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::OpenApi;
 use xplus_core::interchange::schema::{
@@ -26,7 +28,7 @@ use xplus_core::interchange::schema::{
             FieldError,
             NewHousehold,
             HouseholdChange,
-            MemberRow,
+            MemberRows,
             IncomeRow,
             UnitPairingRow
         ),
@@ -193,23 +195,71 @@ macro_rules! row {
     };
 }
 
-row!(
-    NewHousehold,
-    HOUSEHOLDS,
-    false,
-    "A households.csv row: column → text."
-);
+/// A new household: its households.csv row and its members (one of them the head), registered
+/// as one; each member's `household_id` may be left out (it is the household's).
+pub struct NewHousehold;
+
+impl utoipa::PartialSchema for NewHousehold {
+    fn schema() -> RefOr<Schema> {
+        let RefOr::T(Schema::Object(mut object)) = row_schema(
+            &HOUSEHOLDS,
+            false,
+            "A households.csv row: column → text, with `members`, the household's members.",
+        ) else {
+            unreachable!("row_schema builds an object")
+        };
+        let members = ArrayBuilder::new()
+            .items(row_schema(
+                &MEMBERS,
+                true,
+                "A members.csv row; the household is this one.",
+            ))
+            .min_items(Some(1))
+            .max_items(Some(MAX_MEMBERS_IN_ONE_CHANGE));
+        object.properties.insert("members".into(), members.into());
+        object.required.push("members".into());
+        object.into()
+    }
+}
+
+impl utoipa::ToSchema for NewHousehold {}
+
+/// The most members one request may carry: a household, not a village.
+pub const MAX_MEMBERS_IN_ONE_CHANGE: usize = 50;
+
+/// One member, or several saved together — the new head and the former head, so that the
+/// household has exactly one head before and after.
+pub struct MemberRows;
+
+impl utoipa::PartialSchema for MemberRows {
+    fn schema() -> RefOr<Schema> {
+        let one = || {
+            row_schema(
+                &MEMBERS,
+                true,
+                "A members.csv row: column → text; the member is found by identity number.",
+            )
+        };
+        let many = ArrayBuilder::new()
+            .items(one())
+            .min_items(Some(1))
+            .max_items(Some(MAX_MEMBERS_IN_ONE_CHANGE));
+        OneOfBuilder::new()
+            .item(one())
+            .item(many)
+            .description(Some(
+                "One member, or several changed together (a new head with the former head).",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for MemberRows {}
 row!(
     HouseholdChange,
     HOUSEHOLDS,
     true,
     "A households.csv row: column → text."
-);
-row!(
-    MemberRow,
-    MEMBERS,
-    true,
-    "A members.csv row: column → text; the member is found by identity number."
 );
 row!(
     IncomeRow,

@@ -3,6 +3,7 @@
 //! refuse exactly the same values. Each refusal lands beside its field.
 
 use crate::i18n::Lang;
+use xplus_core::interchange::schema::MEMBERS;
 use xplus_core::interchange::{cell, ColumnType, FileSpec, Value};
 use xplus_core::values::Date;
 use xplus_store::records::FieldProblem;
@@ -10,7 +11,9 @@ use xplus_store::records::FieldProblem;
 /// One input of a record form, ready for the template.
 #[derive(Debug, Clone)]
 pub struct Field {
-    pub name: &'static str,
+    /// The form field's name: the column's, or with a prefix (`head_name`) when one form holds
+    /// two records.
+    pub name: String,
     pub label: String,
     /// text, number, date, select, multi
     pub kind: &'static str,
@@ -87,7 +90,7 @@ pub fn fields(
                 .map(|p| lang.pick(&p.message))
                 .collect::<Vec<_>>();
             Field {
-                name: column.en,
+                name: column.en.to_string(),
                 label: column_label(lang, column.zh, column.en),
                 kind,
                 value,
@@ -98,6 +101,37 @@ pub fn fields(
             }
         })
         .collect()
+}
+
+/// The prefix of the head's fields on the form that registers a household with its head.
+pub const HEAD_PREFIX: &str = "head_";
+
+/// The head's fields on that form: a members row without the household (it is the one being
+/// registered) and the relation (head), named `head_<column>`; `problems` name the members
+/// columns.
+pub fn head_fields(lang: Lang, values: &[String], problems: &[FieldProblem]) -> Vec<Field> {
+    fields(lang, &MEMBERS, values, &[], problems)
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 0 && *i != 3)
+        .map(|(_, mut f)| {
+            f.name = format!("{HEAD_PREFIX}{}", f.name);
+            f
+        })
+        .collect()
+}
+
+/// What the user submitted for the head, as a members row of household `id`.
+pub fn submitted_head(id: &str, pairs: &[(String, String)]) -> Vec<String> {
+    let prefixed: Vec<(String, String)> = pairs
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix(HEAD_PREFIX)?.to_string(), v.clone())))
+        .filter(|(k, _)| k != "household_id" && k != "relation")
+        .collect();
+    let mut text = submitted(&MEMBERS, &prefixed);
+    text[0] = id.to_string();
+    text[3] = "head".into();
+    text
 }
 
 /// A stored row as the form shows it (codes, not labels; money in yuan).

@@ -316,7 +316,7 @@ async fn field_errors_land_beside_their_fields() {
         .await
         .unwrap();
     assert!(
-        page.contains("id=\"e_relation\"") && page.contains("已有户主"),
+        page.contains("id=\"e_relation\"") && page.contains("有2名户主"),
         "{page}"
     );
     let mut child = member.to_vec();

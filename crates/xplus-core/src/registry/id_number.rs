@@ -169,6 +169,32 @@ impl fmt::Display for IdNumber {
     }
 }
 
+/// Masks every run of 17 digits and a check character (an identity number) in free text,
+/// as `IdNumber::masked` does: the area, eight stars, the last four.
+pub fn mask_in_text(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let starts_number = i == 0 || !chars[i - 1].is_ascii_alphanumeric();
+        let is_id = starts_number
+            && i + 18 <= chars.len()
+            && chars[i..i + 17].iter().all(char::is_ascii_digit)
+            && (chars[i + 17].is_ascii_digit() || matches!(chars[i + 17], 'X' | 'x'))
+            && chars.get(i + 18).is_none_or(|c| !c.is_ascii_alphanumeric());
+        if is_id {
+            out.extend(&chars[i..i + 6]);
+            out.push_str("********");
+            out.extend(&chars[i + 14..i + 18]);
+            i += 18;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,5 +274,17 @@ mod tests {
             IdNumber::parse("3411251990010100AX", today()),
             Err(IdNumberError::Characters)
         );
+    }
+
+    #[test]
+    fn identity_numbers_in_text_are_masked() {
+        assert_eq!(
+            mask_in_text(r#"{"id_number":"11010519491231002X","name":"李"}"#),
+            r#"{"id_number":"110105********002X","name":"李"}"#
+        );
+        assert_eq!(mask_in_text("11010519491231002X"), "110105********002X");
+        // Longer digit runs (a 19-digit number) and household ids are left alone.
+        assert_eq!(mask_in_text("1101051949123100211"), "1101051949123100211");
+        assert_eq!(mask_in_text("341181003001-0001"), "341181003001-0001");
     }
 }

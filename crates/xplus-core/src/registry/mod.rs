@@ -1,5 +1,6 @@
 //! The registry (精准识别): regions, villages, households, members, identity numbers, incomes.
 
+pub mod checks;
 pub mod household;
 pub mod id_number;
 pub mod income;

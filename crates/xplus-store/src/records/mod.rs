@@ -98,7 +98,7 @@ pub use rollup::{
 pub use rollup_verify::{verify_rollups, Difference, Verification};
 pub use rules::{rule_book, set_rule};
 pub(crate) use save::text_field;
-pub use save::{fingerprint, save_record, stale, FieldProblem, Saved};
+pub use save::{fingerprint, save_change, save_record, stale, Change, FieldProblem, Saved};
 pub use secretaries::{secretaries_overview, SecretariesOverview};
 
 use crate::audit::NewAudit;

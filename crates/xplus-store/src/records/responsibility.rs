@@ -143,7 +143,7 @@ async fn cards_in(
     scope: &Filter,
     year: i32,
     today: NaiveDate,
-    full_ids: bool,
+    access: &Access,
 ) -> Result<Vec<Card>, StoreError> {
     let (first, dec31) = year_bounds(year);
     let chain = chain_in(s, scope, year, today).await?;
@@ -171,11 +171,7 @@ async fn cards_in(
         let Value::Id(id) = &r[1] else { continue };
         members.entry(h.to_string()).or_default().push(CardMember {
             name: r[2].as_text().unwrap_or_default().to_string(),
-            id_number: if full_ids {
-                id.to_string()
-            } else {
-                id.masked()
-            },
+            id_number: access.id_number(*id),
             relation: r[3].as_code().unwrap_or(""),
             age: year - id.birth_date().year(),
             health: r[4].as_code().unwrap_or(""),
@@ -431,15 +427,9 @@ pub async fn household_card(
         vec![Arg::Text(household_id.to_string())],
     );
     let mut s = store.read_session().await?;
-    Ok(cards_in(
-        s.as_mut(),
-        &scope,
-        year,
-        today,
-        access.sees_full_id_numbers(),
-    )
-    .await?
-    .pop())
+    Ok(cards_in(s.as_mut(), &scope, year, today, access)
+        .await?
+        .pop())
 }
 
 /// The cards of a village's households poor at the start of `year` (its responsibility list).
@@ -453,12 +443,5 @@ pub async fn village_cards(
     let scope = household_scope(access, today)
         .and("village_code = ?", vec![Arg::Int(village.as_u64() as i64)]);
     let mut s = store.read_session().await?;
-    cards_in(
-        s.as_mut(),
-        &scope,
-        year,
-        today,
-        access.sees_full_id_numbers(),
-    )
-    .await
+    cards_in(s.as_mut(), &scope, year, today, access).await
 }

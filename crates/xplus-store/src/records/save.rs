@@ -1,10 +1,13 @@
-//! Changing one record of a household — the household itself, a member, a year's income — as an
+//! Changing a household's records — the household itself, its members, a year's income — as an
 //! editor in the web application or the API asks: checked against the account's reach and the
-//! registry rules, refused if the household changed since the editor loaded it (optimistic
-//! locking), written with its audit entry in one transaction.
+//! registry rules of core (`registry::checks`, the same the importer asks), refused if the
+//! household changed since the editor loaded it (optimistic locking), written with its audit
+//! entries in one transaction. Several rows go together when a rule spans them: a new household
+//! is registered with its head, and the head is changed by saving the new and the former head
+//! at once (a household never has other than one head in between).
 
 use super::filter::{Arg, Filter};
-use super::read::{household_scope, load};
+use super::read::load;
 use crate::error::StoreError;
 use crate::store::{Row, Store};
 use chrono::{Datelike, NaiveDate};
@@ -12,8 +15,8 @@ use sha2::{Digest, Sha256};
 use xplus_core::accounts::{Access, Scope};
 use xplus_core::interchange::schema::{HOUSEHOLDS, INCOMES, MEMBERS, VILLAGES};
 use xplus_core::interchange::{cell, FileId, FileSpec, Value};
-use xplus_core::registry::household::{check_years, status_change_problem, YearField};
-use xplus_core::registry::HouseholdStatus;
+use xplus_core::registry::checks::{self, HouseholdFacts};
+use xplus_core::registry::{HouseholdStatus, Relation};
 
 /// A field the rules refused, by its column name in the bundle format.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,13 +45,15 @@ pub(crate) fn text_field(
         .map_err(|message| StoreError::Rejected(vec![FieldProblem::new(field, message)]))
 }
 
-/// The outcome of a save: the household's new fingerprint (for the next edit).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The outcome of a save: the household as it now stands (its fingerprint for the next edit),
+/// so that the caller answers without reading it again.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Saved {
     pub household_id: String,
     pub fingerprint: String,
     /// False when the values were those already stored (nothing written, nothing audited).
     pub changed: bool,
+    pub record: super::read::HouseholdRecord,
 }
 
 /// A digest of everything stored for a household. Any change to the household, a member or an
@@ -88,16 +93,50 @@ fn out_of_reach(id: &str) -> StoreError {
     ))
 }
 
+/// One change of a household's records, saved as one: the household row (when it changes or is
+/// registered), and any members and incomes (keyed by identity number and year).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Change {
+    pub household: Option<Vec<Value>>,
+    pub members: Vec<Vec<Value>>,
+    pub incomes: Vec<Vec<Value>>,
+}
+
+impl Change {
+    /// A change of one row of households, members or incomes.
+    pub fn one(file: &'static FileSpec, values: Vec<Value>) -> Result<Change, StoreError> {
+        let mut change = Change::default();
+        match file.id {
+            FileId::Households => change.household = Some(values),
+            FileId::Members => change.members.push(values),
+            FileId::Incomes => change.incomes.push(values),
+            _ => {
+                return Err(StoreError::Invalid(format!(
+                    "{} 不能在此修改 / {} cannot be edited here",
+                    file.name, file.name
+                )))
+            }
+        }
+        Ok(change)
+    }
+
+    fn rows(&self) -> impl Iterator<Item = (&'static FileSpec, &Vec<Value>)> {
+        let household = self.household.iter().map(|r| (&HOUSEHOLDS, r));
+        let members = self.members.iter().map(|r| (&MEMBERS, r));
+        household
+            .chain(members)
+            .chain(self.incomes.iter().map(|r| (&INCOMES, r)))
+    }
+}
+
 /// A change to a stored household's records: the household must exist within reach (missing and
 /// out of reach get the same answer, so that nobody learns which numbers exist in other regions;
 /// only an account that reaches everything is told it is missing) and be as the editor saw it.
-async fn check_existing(
-    s: &mut dyn super::RecordSession,
+fn check_existing(
     access: &Access,
     id: &str,
     found: Option<&super::read::HouseholdRecord>,
     expected: Option<&str>,
-    today: NaiveDate,
 ) -> Result<(), StoreError> {
     let Some(current) = found else {
         return Err(if access.scope == Scope::Everywhere {
@@ -106,21 +145,20 @@ async fn check_existing(
             out_of_reach(id)
         });
     };
-    let filter = household_scope(access, today).and("household_id = ?", vec![Arg::Text(id.into())]);
-    if s.count(&HOUSEHOLDS, &filter).await? == 0 {
-        return Err(out_of_reach(id));
-    }
     if expected != Some(current.fingerprint.as_str()) {
         return Err(stale(id));
     }
     Ok(())
 }
 
-/// Writes `values`, a row of households, members or incomes, for `access`. `expected` is the
-/// fingerprint the editor saw; `None` only when registering a new household.
-///
-/// Errors: `NotFound` (the household does not exist), `Forbidden` (outside the account's reach
-/// or role), `Conflict` (changed since it was loaded), `Rejected` (a rule; by field).
+/// Whether household `id` is held anywhere (a count: a new number is judged without reading
+/// another region's household).
+async fn held(s: &mut dyn super::RecordSession, id: &str) -> Result<bool, StoreError> {
+    let filter = Filter::new().and("household_id = ?", vec![Arg::Text(id.into())]);
+    Ok(s.count(&HOUSEHOLDS, &filter).await? > 0)
+}
+
+/// Writes one row of households, members or incomes for `access` (see `save_change`).
 pub async fn save_record(
     store: &dyn Store,
     access: &Access,
@@ -129,187 +167,317 @@ pub async fn save_record(
     expected: Option<&str>,
     today: NaiveDate,
 ) -> Result<Saved, StoreError> {
-    if !matches!(
-        file.id,
-        FileId::Households | FileId::Members | FileId::Incomes
-    ) {
-        return Err(StoreError::Invalid(format!(
-            "{} 不能在此修改 / {} cannot be edited here",
-            file.name, file.name
-        )));
+    let id = values
+        .first()
+        .and_then(Value::as_text)
+        .unwrap_or_default()
+        .to_string();
+    save_change(
+        store,
+        access,
+        &id,
+        Change::one(file, values)?,
+        expected,
+        today,
+    )
+    .await
+}
+
+/// The shape of a change: rows of the right length, all of household `id`, each person and
+/// year once, and something to save.
+fn check_shape(id: &str, change: &Change) -> Result<(), StoreError> {
+    let mut seen = std::collections::HashSet::new();
+    for (file, row) in change.rows() {
+        if row.len() != file.columns.len() {
+            return Err(StoreError::Invalid(format!(
+                "{} 需要 {} 个值 / {} needs {} values",
+                file.name,
+                file.columns.len(),
+                file.name,
+                file.columns.len()
+            )));
+        }
+        if row[0].as_text() != Some(id) {
+            return Err(StoreError::Invalid(format!(
+                "一次修改只能改户 {id} 的记录 / one change is of household {id} only"
+            )));
+        }
+        if file.id != FileId::Households && !seen.insert((file.id, row[1].clone())) {
+            return Err(StoreError::Rejected(vec![FieldProblem::new(
+                file.columns[1].en,
+                "同一人或同一年度在一次修改中出现两次 / the same person or year appears twice in one change",
+            )]));
+        }
     }
-    if values.len() != file.columns.len() {
-        return Err(StoreError::Invalid(format!(
-            "{} 需要 {} 个值 / {} needs {} values",
-            file.name,
-            file.columns.len(),
-            file.name,
-            file.columns.len()
-        )));
+    if change.household.is_none() && change.members.is_empty() && change.incomes.is_empty() {
+        return Err(StoreError::Invalid(
+            "没有要保存的内容 / nothing to save".into(),
+        ));
     }
+    Ok(())
+}
+
+/// Writes `change` to household `id` for `access`. `expected` is the fingerprint the editor saw;
+/// `None` only when registering a new household (the change then holds the households row and
+/// its members, one of them the head).
+///
+/// Errors: `NotFound` (the household does not exist), `Forbidden` (outside the account's reach
+/// or role), `Conflict` (changed since it was loaded), `Rejected` (a rule; by field).
+pub async fn save_change(
+    store: &dyn Store,
+    access: &Access,
+    id: &str,
+    change: Change,
+    expected: Option<&str>,
+    today: NaiveDate,
+) -> Result<Saved, StoreError> {
+    check_shape(id, &change)?;
     if !access.may_write() {
         return Err(StoreError::Forbidden(
             "审计员账号只读 / an auditor's account is read-only".into(),
         ));
     }
-    let id = values[0].as_text().unwrap_or_default().to_string();
-    let creating = file.id == FileId::Households && expected.is_none();
+    let creating = change.household.is_some() && expected.is_none();
     if creating && !access.may_create_households() {
         return Err(StoreError::Forbidden(
             "帮扶干部不能登记新户 / a helper cannot register households".into(),
         ));
     }
     let mut s = store.write_session().await?;
-    let found = load(s.as_mut(), None, &id, today).await?;
     // A new household's number is unique across the registry, so one taken anywhere is refused
     // — but only after everything else (the village, its reach, the rules) has been judged as
     // for a free number, and in the same words wherever the holder is: otherwise the answer
-    // would tell which numbers exist in other regions.
+    // would tell which numbers exist in other regions. The household is read once, within the
+    // account's reach; what is saved is merged into it in memory.
     let (stored, taken) = if creating {
-        (None, found.is_some())
+        (None, held(s.as_mut(), id).await?)
     } else {
-        check_existing(s.as_mut(), access, &id, found.as_ref(), expected, today).await?;
+        let found = load(s.as_mut(), Some(access), id, today).await?;
+        check_existing(access, id, found.as_ref(), expected)?;
         (found, false)
     };
+    let judged = judge(s.as_mut(), access, id, &change, stored.as_ref(), today).await?;
+    if !judged.problems.is_empty() {
+        return Err(StoreError::Rejected(judged.problems));
+    }
+    let mut used_elsewhere = judged.used_elsewhere;
+    if taken {
+        used_elsewhere.insert(
+            0,
+            FieldProblem::new(
+                "household_id",
+                format!("户编号 {id} 已被使用 / the household id {id} is taken"),
+            ),
+        );
+    }
+    if !used_elsewhere.is_empty() {
+        return Err(StoreError::Rejected(used_elsewhere));
+    }
+    let mut entries = Vec::new();
+    for (file, values) in change.rows() {
+        let old = stored.as_ref().and_then(|h| stored_row(h, file, values));
+        let Some(entry) = crate::audit::row_change(&access.user, file, old, values) else {
+            continue;
+        };
+        // A household moved to another county takes its members' and incomes' county along (a
+        // trigger of migration 0010).
+        let row = Row {
+            values: values.clone(),
+            county: judged.county,
+        };
+        s.upsert(file, row).await?;
+        entries.push(entry);
+    }
+    let changed = !entries.is_empty();
+    let record = merged(s.as_mut(), stored, change).await?;
+    if changed {
+        s.append_audit(entries).await?;
+        s.commit().await?;
+    }
+    Ok(Saved {
+        household_id: id.to_string(),
+        fingerprint: record.fingerprint.clone(),
+        changed,
+        record,
+    })
+}
+
+/// The household as it stands after `change`: the stored record (None when registering) with
+/// the changed rows put in, members in identity-number order and incomes by year as a read
+/// gives them, and its fingerprint — without reading it again.
+async fn merged(
+    s: &mut dyn super::RecordSession,
+    stored: Option<super::read::HouseholdRecord>,
+    change: Change,
+) -> Result<super::read::HouseholdRecord, StoreError> {
+    let moved = match (&stored, &change.household) {
+        (Some(h), Some(new)) => h.household[1] != new[1],
+        (None, _) => true,
+        _ => false,
+    };
+    let (mut household, mut members, mut incomes, mut village_name) = match stored {
+        Some(h) => (h.household, h.members, h.incomes, h.village_name),
+        None => Default::default(),
+    };
+    if let Some(new) = change.household {
+        household = new;
+    }
+    for new in change.members {
+        members.retain(|m| m[1] != new[1]);
+        members.push(new);
+    }
+    for new in change.incomes {
+        incomes.retain(|i| i[1] != new[1]);
+        incomes.push(new);
+    }
+    let id_text = |m: &Vec<Value>| cell::format(&MEMBERS.columns[1], &m[1], false);
+    members.sort_by_cached_key(id_text);
+    incomes.sort_by_key(|i| i[1].as_int());
+    if moved {
+        let village = household[1].as_region().map(|c| c.as_u64() as i64);
+        let names = super::read::region_names(s, village.into_iter().collect()).await?;
+        village_name = village
+            .and_then(|v| names.get(&(v as u64)).cloned())
+            .unwrap_or_default();
+    }
+    Ok(super::read::HouseholdRecord {
+        fingerprint: fingerprint(&household, &members, &incomes),
+        household,
+        members,
+        incomes,
+        village_name,
+    })
+}
+
+/// What the rules said of a change: problems by field, the refusals that may be said only when
+/// nothing else is wrong (a person in another household), and the county the rows belong to.
+struct Judged {
+    problems: Vec<FieldProblem>,
+    used_elsewhere: Vec<FieldProblem>,
+    county: Option<xplus_core::registry::RegionCode>,
+}
+
+/// Asks core's registry rules about `change`, gathering the facts they need from the store.
+async fn judge(
+    s: &mut dyn super::RecordSession,
+    access: &Access,
+    id: &str,
+    change: &Change,
+    stored: Option<&super::read::HouseholdRecord>,
+    today: NaiveDate,
+) -> Result<Judged, StoreError> {
     let this_year = i64::from(today.year());
     let mut problems = Vec::new();
-    let mut used_elsewhere = taken.then(|| {
-        FieldProblem::new(
-            "household_id",
-            format!("户编号 {id} 已被使用 / the household id {id} is taken"),
-        )
-    });
-    let old: Option<Vec<Value>>;
-    let county;
-    match file.id {
-        FileId::Households => {
-            let village = values[1].as_region();
-            let village_row = match village {
-                Some(v) => {
-                    s.select(
-                        &VILLAGES,
-                        &Filter::new().and("village_code = ?", vec![Arg::Int(v.as_u64() as i64)]),
-                        "",
-                        None,
-                    )
-                    .await?
-                }
-                None => Vec::new(),
-            };
-            if village_row.is_empty() {
-                problems.push(FieldProblem::new(
-                    "village_code",
-                    "村代码不存在（须是已登记的村）/ no such village",
-                ));
-            } else if let Some(v) = village {
-                // A helper edits the households paired with them wherever they are, but cannot
-                // move one into a village; everyone else works within their region.
-                let unchanged = stored.as_ref().and_then(|h| h.household[1].as_region()) == Some(v);
-                let helper_keeps_village =
-                    matches!(access.scope, Scope::PairedWith(_)) && unchanged;
-                if !access.covers_region(v) && !helper_keeps_village {
-                    return Err(StoreError::Forbidden(format!(
-                        "村 {v} 不在您的管辖范围内 / village {v} is outside your reach"
-                    )));
-                }
-            }
-            let status = values[3].as_code().and_then(HouseholdStatus::parse);
-            if let (Some(new), Some(h)) = (status, &stored) {
-                let old_status = h.household[3].as_code().and_then(HouseholdStatus::parse);
-                if let Some(p) = old_status.and_then(|o| status_change_problem(o, new)) {
-                    problems.push(FieldProblem::new("status", p));
-                }
-            }
-            if let (Some(status), Some(identified)) = (status, values[2].as_int()) {
-                for (field, message) in
-                    check_years(status, identified, values[4].as_int(), this_year)
-                {
-                    let name = match field {
-                        YearField::IdentifiedYear => "identified_year",
-                        YearField::ExitYear => "exit_year",
-                    };
-                    problems.push(FieldProblem::new(name, message));
-                }
-            }
-            old = stored.as_ref().map(|h| h.household.clone());
-            county = village.and_then(|v| v.county());
-        }
-        FileId::Members => {
-            let current = stored.as_ref().expect("checked above");
-            let person = values[1].clone();
-            let elsewhere = s
-                .select(
-                    &MEMBERS,
-                    &Filter::new().and(
-                        "id_number = ?",
-                        vec![Arg::Text(cell::format(&MEMBERS.columns[1], &person, false))],
-                    ),
-                    "",
-                    None,
-                )
-                .await?;
-            if elsewhere.iter().any(|m| m[0] != values[0]) {
-                // Which household is not said: it may be outside the editor's reach. Like a
-                // taken household number, it is said only when nothing else is wrong.
-                used_elsewhere = Some(FieldProblem::new(
-                    "id_number",
-                    "此人已是另一户的成员（一人只能属于一户）/ this person is already a member of another household",
-                ));
-            }
-            if values[3].as_code() == Some("head") {
-                if let Some(head) = current
-                    .members
-                    .iter()
-                    .find(|m| m[3].as_code() == Some("head") && m[1] != person)
-                {
-                    let name = head[2].as_text().unwrap_or_default();
-                    problems.push(FieldProblem::new(
-                        "relation",
-                        format!(
-                            "本户已有户主 {name}；请先把 {name} 改为其他关系 / the household already has a head, {name}; change {name}'s relation first"
-                        ),
-                    ));
-                }
-            }
-            old = current.members.iter().find(|m| m[1] == person).cloned();
-            county = current.household[1].as_region().and_then(|v| v.county());
-        }
-        _ => {
-            let current = stored.as_ref().expect("checked above");
-            if values[1].as_int().is_some_and(|y| y > this_year) {
-                problems.push(FieldProblem::new(
-                    "year",
-                    "年度晚于今年 / the year is in the future",
-                ));
-            }
-            old = current.incomes.iter().find(|i| i[1] == values[1]).cloned();
-            county = current.household[1].as_region().and_then(|v| v.county());
+    let stored_village = stored.and_then(|h| h.household[1].as_region());
+    let mut village = stored_village;
+    if let Some(values) = &change.household {
+        village = values[1].as_region();
+        problems.extend(check_household_row(s, access, values, stored, this_year).await?);
+    }
+    let mut used_elsewhere = Vec::new();
+    for values in &change.members {
+        let person = Arg::Text(cell::format(&MEMBERS.columns[1], &values[1], false));
+        let holders = s
+            .select(
+                &MEMBERS,
+                &Filter::new().and("id_number = ?", vec![person]),
+                "",
+                None,
+            )
+            .await?;
+        if holders.iter().any(|m| m[0] != values[0]) {
+            // Which household is not said: it may be outside the editor's reach.
+            used_elsewhere.push(FieldProblem::new(
+                "id_number",
+                checks::one_household_problem(None),
+            ));
         }
     }
-    if !problems.is_empty() {
-        return Err(StoreError::Rejected(problems));
+    // Exactly one head among the members as they would be stored, whichever rows change.
+    if !change.members.is_empty() || stored.is_none() {
+        let kept = stored.map_or(&[][..], |h| &h.members[..]);
+        let kept = kept
+            .iter()
+            .filter(|m| !change.members.iter().any(|c| c[1] == m[1]));
+        let relations = kept
+            .chain(&change.members)
+            .filter_map(|m| m[3].as_code().and_then(Relation::parse));
+        if let Some(p) = checks::check_heads(id, relations) {
+            problems.push(FieldProblem::new("relation", p));
+        }
     }
-    if let Some(problem) = used_elsewhere {
-        return Err(StoreError::Rejected(vec![problem]));
+    for values in &change.incomes {
+        if let Some(p) = values[1]
+            .as_int()
+            .and_then(|y| checks::income_year_problem(y, this_year))
+        {
+            problems.push(FieldProblem::new("year", p));
+        }
     }
-    let Some(entry) = crate::audit::row_change(&access.user, file, old.as_ref(), &values) else {
-        return Ok(Saved {
-            household_id: id,
-            fingerprint: stored.map(|h| h.fingerprint).unwrap_or_default(),
-            changed: false,
-        });
-    };
-    // A household moved to another county takes its members' and incomes' county along (a
-    // trigger of migration 0010).
-    s.upsert(file, Row { values, county }).await?;
-    s.append_audit(vec![entry]).await?;
-    let after = load(s.as_mut(), None, &id, today)
-        .await?
-        .expect("the household was just written");
-    s.commit().await?;
-    Ok(Saved {
-        household_id: id,
-        fingerprint: after.fingerprint,
-        changed: true,
+    Ok(Judged {
+        problems,
+        used_elsewhere,
+        county: village.and_then(|v| v.county()),
     })
+}
+
+/// The household row's rules: its village exists and is within reach (a helper may not move
+/// a household), its status moves along the lifecycle, its years fit.
+async fn check_household_row(
+    s: &mut dyn super::RecordSession,
+    access: &Access,
+    values: &[Value],
+    stored: Option<&super::read::HouseholdRecord>,
+    this_year: i64,
+) -> Result<Vec<FieldProblem>, StoreError> {
+    let mut problems = Vec::new();
+    let village = values[1].as_region();
+    let village_row = match village {
+        Some(v) => {
+            let filter = Filter::new().and("village_code = ?", vec![Arg::Int(v.as_u64() as i64)]);
+            s.select(&VILLAGES, &filter, "", None).await?
+        }
+        None => Vec::new(),
+    };
+    match village {
+        Some(v) if !village_row.is_empty() => {
+            let stored_village = stored.and_then(|h| h.household[1].as_region());
+            if !access.may_place_household(stored_village, v) {
+                return Err(StoreError::Forbidden(format!(
+                    "村 {v} 不在您的管辖范围内 / village {v} is outside your reach"
+                )));
+            }
+        }
+        _ => problems.push(FieldProblem::new(
+            "village_code",
+            "村代码不存在（须是已登记的村）/ no such village",
+        )),
+    }
+    let status = values[3].as_code().and_then(HouseholdStatus::parse);
+    if let (Some(status), Some(identified_year)) = (status, values[2].as_int()) {
+        let old = stored.and_then(|h| h.household[3].as_code().and_then(HouseholdStatus::parse));
+        let facts = HouseholdFacts {
+            status,
+            identified_year,
+            exit_year: values[4].as_int(),
+        };
+        for (field, message) in checks::check_household(old, &facts, this_year) {
+            problems.push(FieldProblem::new(field.column(), message));
+        }
+    }
+    Ok(problems)
+}
+
+/// The stored row that `values` would replace: the household, the member with the same
+/// identity number, the income of the same year.
+fn stored_row<'a>(
+    h: &'a super::read::HouseholdRecord,
+    file: &FileSpec,
+    values: &[Value],
+) -> Option<&'a Vec<Value>> {
+    match file.id {
+        FileId::Households => Some(&h.household),
+        FileId::Members => h.members.iter().find(|m| m[1] == values[1]),
+        _ => h.incomes.iter().find(|i| i[1] == values[1]),
+    }
 }

@@ -214,7 +214,6 @@ async fn section(
         today(),
     )
     .await?;
-    let full = user.access.sees_full_id_numbers();
     Ok(Section {
         title: title.to_string(),
         ledger: format!("/records/{}?{column}={}", spec.name, url_encode(value)),
@@ -231,7 +230,7 @@ async fn section(
                     .iter()
                     .zip(r)
                     .map(|(c, v)| Shown {
-                        text: shown(l, c, v, full),
+                        text: shown(l, c, v, &user.access),
                         link: None,
                     })
                     .collect()

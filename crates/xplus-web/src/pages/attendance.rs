@@ -33,7 +33,7 @@ struct AttendancePage {
     village: String,
     roll: Vec<RollHousehold>,
     may_write: bool,
-    full_ids: bool,
+    access: xplus_core::accounts::Access,
     message: Option<(bool, String)>,
 }
 
@@ -50,18 +50,14 @@ impl AttendancePage {
     }
 
     fn id_number(&self, id: &xplus_core::registry::IdNumber) -> String {
-        if self.full_ids {
-            id.to_string()
-        } else {
-            id.masked()
-        }
+        self.access.id_number(*id)
     }
 }
 
 fn describe(l: Lang, s: &SessionVillages) -> String {
     [2usize, 3, 5, 6]
         .iter()
-        .map(|&i| super::entries::shown(l, &TRAINING_SESSIONS.columns[i], &s.session[i], true))
+        .map(|&i| super::entries::shown_no_id(l, &TRAINING_SESSIONS.columns[i], &s.session[i]))
         .filter(|t| !t.is_empty())
         .collect::<Vec<_>>()
         .join(" · ")
@@ -120,7 +116,7 @@ async fn page(
         village: chosen.map(|v| v.to_string()).unwrap_or_default(),
         roll,
         may_write: may_write(user),
-        full_ids: user.access.sees_full_id_numbers(),
+        access: user.access.clone(),
         message,
     })?;
     *r.status_mut() = status;

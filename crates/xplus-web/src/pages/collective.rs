@@ -93,7 +93,7 @@ pub async fn project(
         .map(|(c, value)| {
             (
                 crate::forms::column_label(l, c.zh, c.en),
-                shown(l, c, value, true),
+                shown(l, c, value, &user.access),
             )
         })
         .collect();
@@ -132,7 +132,7 @@ pub async fn household(
                 .columns
                 .iter()
                 .zip(r)
-                .map(|(c, v)| shown(l, c, v, true))
+                .map(|(c, v)| shown(l, c, v, &user.access))
                 .collect()
         })
         .collect();
@@ -264,7 +264,7 @@ pub async fn village(
                 .columns
                 .iter()
                 .zip(r)
-                .map(|(c, value)| shown(l, c, value, true))
+                .map(|(c, value)| shown(l, c, value, &user.access))
                 .collect()
         })
         .collect();

@@ -9,11 +9,10 @@ use crate::forms::{self, form_value, Field};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use serde::Deserialize;
 use xplus_core::interchange::schema::{HOUSEHOLDS, INCOMES, MEMBERS};
 use xplus_core::interchange::{FileSpec, Value};
 use xplus_store::records::{self, FieldProblem, HouseholdRecord};
@@ -21,17 +20,19 @@ use xplus_store::StoreError;
 
 #[derive(Template)]
 #[template(path = "record_form.html")]
-struct FormPage {
-    c: Chrome,
-    title: String,
-    action: String,
-    back: String,
-    fields: Vec<Field>,
-    fingerprint: String,
+pub(super) struct FormPage {
+    pub(super) c: Chrome,
+    pub(super) title: String,
+    pub(super) action: String,
+    pub(super) back: String,
+    pub(super) fields: Vec<Field>,
+    /// The head's fields when a household is registered with its head (empty otherwise).
+    pub(super) head: Vec<Field>,
+    pub(super) fingerprint: String,
     /// Hidden: which stored member the form edits (by position), for masked identity numbers.
-    member: String,
-    message: Option<String>,
-    conflict: bool,
+    pub(super) member: String,
+    pub(super) message: Option<String>,
+    pub(super) conflict: bool,
 }
 
 fn part(file: &str) -> Result<&'static FileSpec, WebError> {
@@ -42,7 +43,7 @@ fn part(file: &str) -> Result<&'static FileSpec, WebError> {
     }
 }
 
-fn title(l: Lang, spec: &FileSpec, new: bool) -> String {
+pub(super) fn title(l: Lang, spec: &FileSpec, new: bool) -> String {
     let what = match spec.name {
         "households" => l.t("贫困户", "household"),
         "members" => l.t("家庭成员", "member"),
@@ -56,13 +57,17 @@ fn title(l: Lang, spec: &FileSpec, new: bool) -> String {
     }
 }
 
-async fn load(state: &AppState, user: &Signed, id: &str) -> Result<HouseholdRecord, WebError> {
+pub(super) async fn load(
+    state: &AppState,
+    user: &Signed,
+    id: &str,
+) -> Result<HouseholdRecord, WebError> {
     records::household(state.store.as_ref(), &user.access, id, today())
         .await?
         .ok_or_else(WebError::not_found)
 }
 
-fn refuse_readonly(user: &Signed) -> Result<(), WebError> {
+pub(super) fn refuse_readonly(user: &Signed) -> Result<(), WebError> {
     if user.access.may_write() {
         Ok(())
     } else {
@@ -70,38 +75,6 @@ fn refuse_readonly(user: &Signed) -> Result<(), WebError> {
             "审计员账号只读 / an auditor's account is read-only",
         ))
     }
-}
-
-#[derive(Deserialize)]
-pub struct NewParams {
-    village: Option<String>,
-}
-
-pub async fn new_household(
-    PageUser(user): PageUser,
-    l: Lang,
-    Query(q): Query<NewParams>,
-) -> Result<Response, WebError> {
-    if !user.access.may_create_households() {
-        return Err(WebError::forbidden(
-            "您的角色不能登记新户 / your role cannot register households",
-        ));
-    }
-    let mut values = vec![String::new(); HOUSEHOLDS.columns.len()];
-    values[1] = q.village.unwrap_or_default();
-    values[2] = chrono::Datelike::year(&today()).to_string();
-    values[3] = "poor".into();
-    html(&FormPage {
-        title: title(l, &HOUSEHOLDS, true),
-        action: "/households".into(),
-        back: "/households".into(),
-        fields: forms::fields(l, &HOUSEHOLDS, &values, &[], &[]),
-        fingerprint: String::new(),
-        member: String::new(),
-        message: None,
-        conflict: false,
-        c: Chrome::new(l, &user, "households"),
-    })
 }
 
 pub async fn edit_household(
@@ -118,6 +91,7 @@ pub async fn edit_household(
         action: format!("/households/{}/edit", forms::url_encode(&id)),
         back: format!("/households/{}", forms::url_encode(&id)),
         fields: forms::fields(l, &HOUSEHOLDS, &values, &[0], &[]),
+        head: Vec::new(),
         fingerprint: record.fingerprint,
         member: String::new(),
         message: None,
@@ -145,6 +119,7 @@ pub async fn new_part(
         action: format!("/households/{}/{file}", forms::url_encode(&id)),
         back: format!("/households/{}", forms::url_encode(&id)),
         fields: forms::fields(l, spec, &values, &[0], &[]),
+        head: Vec::new(),
         fingerprint: record.fingerprint,
         member: String::new(),
         message: None,
@@ -178,44 +153,21 @@ pub async fn edit_part(
         (row, String::new())
     };
     let mut values = forms::row_text(spec, row);
-    if spec.name == "members" && !user.access.sees_full_id_numbers() {
-        if let Value::Id(n) = &row[1] {
-            values[1] = n.masked();
-        }
+    if let (true, Value::Id(n)) = (spec.name == "members", &row[1]) {
+        values[1] = user.access.id_number(*n);
     }
     html(&FormPage {
         title: title(l, spec, false),
         action: format!("/households/{}/{file}", forms::url_encode(&id)),
         back: format!("/households/{}", forms::url_encode(&id)),
         fields: forms::fields(l, spec, &values, &[0, 1], &[]),
+        head: Vec::new(),
         fingerprint: record.fingerprint,
         member,
         message: None,
         conflict: false,
         c: Chrome::new(l, &user, "households"),
     })
-}
-
-pub async fn create_household(
-    State(state): State<AppState>,
-    PageUser(user): PageUser,
-    l: Lang,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, WebError> {
-    user.check_csrf(form_value(&pairs, "_csrf"))?;
-    let text = forms::submitted(&HOUSEHOLDS, &pairs);
-    save(
-        &state,
-        &user,
-        l,
-        &HOUSEHOLDS,
-        text,
-        None,
-        "/households".into(),
-        "/households".into(),
-        String::new(),
-    )
-    .await
 }
 
 pub async fn save_household(
@@ -242,6 +194,7 @@ pub async fn save_household(
         action,
         back,
         String::new(),
+        false,
     )
     .await
 }
@@ -259,16 +212,18 @@ pub async fn save_part(
     text[0] = id.clone();
     let fingerprint = form_value(&pairs, "_fingerprint").unwrap_or("").to_string();
     let member = form_value(&pairs, "_member").unwrap_or("").to_string();
+    let mut stale = false;
     if spec.name == "members" && !member.is_empty() {
         // An existing member: the identity number is the stored one (it may be shown masked).
+        // A form opened before someone else saved is refused as a conflict first: the list it
+        // numbered may no longer be the stored one.
         let record = load(&state, &user, &id).await?;
         let i: usize = member.parse().map_err(|_| WebError::not_found())?;
         match record.members.get(i.wrapping_sub(1)) {
             Some(row) if record.fingerprint == fingerprint => {
                 text[1] = forms::row_text(&MEMBERS, row)[1].clone();
             }
-            // The list changed: the save below reports the conflict.
-            _ => {}
+            _ => stale = true,
         }
     }
     let back = format!("/households/{}", forms::url_encode(&id));
@@ -283,6 +238,7 @@ pub async fn save_part(
         action,
         back,
         member,
+        stale,
     )
     .await
 }
@@ -298,6 +254,7 @@ async fn save(
     action: String,
     back: String,
     member: String,
+    known_stale: bool,
 ) -> Result<Response, WebError> {
     let editing = fingerprint.is_some();
     let readonly: &[usize] = match spec.name {
@@ -316,6 +273,7 @@ async fn save(
                 action: action.clone(),
                 back: back.clone(),
                 fields: forms::fields(l, spec, &shown, readonly, &problems),
+                head: Vec::new(),
                 fingerprint: fingerprint.clone().unwrap_or_default(),
                 member: member.clone(),
                 message: Some(message),
@@ -324,15 +282,10 @@ async fn save(
             };
             Ok::<Response, WebError>((status, html(&page)?).into_response())
         };
-    // A form opened before someone else saved is refused as a conflict first: its fields may
-    // no longer describe what is stored (a masked identity number cannot be resolved).
-    if let Some(expected) = fingerprint.as_deref().filter(|_| editing) {
-        let id = text[0].clone();
-        let current = records::household(state.store.as_ref(), &user.access, &id, today()).await?;
-        if current.is_some_and(|h| h.fingerprint != expected) {
-            let m = records::stale(&id).to_string();
-            return again(Vec::new(), l.pick(&m), true, StatusCode::CONFLICT);
-        }
+    // Staleness is otherwise found by the save itself, which reads the household once.
+    if known_stale {
+        let m = records::stale(&text[0]).to_string();
+        return again(Vec::new(), l.pick(&m), true, StatusCode::CONFLICT);
     }
     let values = match forms::parse(spec, &text, today()) {
         Ok(v) => v,

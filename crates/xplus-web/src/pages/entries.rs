@@ -14,6 +14,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use xplus_core::accounts::Access;
 use xplus_core::interchange::{cell, ColumnType, FileId, FileSpec, Value};
 use xplus_core::labels::EnumSpec;
 use xplus_core::rules::RuleSet;
@@ -44,8 +45,16 @@ pub fn shown(
     l: Lang,
     column: &xplus_core::interchange::Column,
     v: &Value,
-    full_ids: bool,
+    access: &Access,
 ) -> String {
+    match v {
+        Value::Id(id) => access.id_number(*id),
+        v => shown_no_id(l, column, v),
+    }
+}
+
+/// A stored value that is not an identity number (one would be masked) as a person reads it.
+pub fn shown_no_id(l: Lang, column: &xplus_core::interchange::Column, v: &Value) -> String {
     match (&column.ty, v) {
         (_, Value::Null) => String::new(),
         (ColumnType::Enum(e), Value::Code(code)) => label(l, e, code),
@@ -57,7 +66,7 @@ pub fn shown(
         (_, Value::Bool(b)) => l
             .t(if *b { "是" } else { "否" }, if *b { "yes" } else { "no" })
             .into(),
-        (_, Value::Id(id)) if !full_ids => id.masked(),
+        (_, Value::Id(id)) => id.masked(),
         _ => cell::format(column, v, false),
     }
 }
@@ -240,7 +249,7 @@ async fn render(
                     .iter()
                     .zip(r)
                     .map(|(c, v)| {
-                        let text = shown(l, c, v, full_ids);
+                        let text = shown(l, c, v, &user.access);
                         let link = (!v.is_null())
                             .then(|| link_of(c, &cell::format(c, v, false)))
                             .flatten();
@@ -470,9 +479,9 @@ async fn export(
         today(),
     )
     .await?;
-    let full_ids = user.access.sees_full_id_numbers();
+    let access = user.access.clone();
     let name = format!("{}-{}.xlsx", spec.name, today().format("%Y%m%d"));
-    super::xlsx_download(name, move || workbook(l, spec, &list.rows, full_ids)).await
+    super::xlsx_download(name, move || workbook(l, spec, &list.rows, &access)).await
 }
 
 /// The list as a workbook: Chinese headings (English beside), labels for codes, numbers as
@@ -481,7 +490,7 @@ fn workbook(
     l: Lang,
     spec: &'static FileSpec,
     rows: &[Vec<Value>],
-    full_ids: bool,
+    access: &Access,
 ) -> Result<Vec<u8>, WebError> {
     use rust_xlsxwriter::{Format, Workbook};
     let failed =
@@ -512,7 +521,7 @@ fn workbook(
                 }
                 v => {
                     sheet
-                        .write_string(r, c, shown(l, column, v, full_ids))
+                        .write_string(r, c, shown(l, column, v, access))
                         .map_err(failed)?;
                 }
             }

@@ -428,13 +428,7 @@ impl HistoryView {
     /// An entry as shown to `user`: identity numbers in it are masked for those who see them
     /// masked elsewhere (the stored entry, and its hash, stay as they are).
     pub fn of(user: &Signed, e: &xplus_core::audit::AuditEntry) -> HistoryView {
-        let shown = |text: &str| {
-            if user.access.sees_full_id_numbers() {
-                text.to_string()
-            } else {
-                mask_id_numbers(text)
-            }
-        };
+        let shown = |text: &str| user.access.id_numbers_in(text);
         HistoryView {
             seq: e.seq,
             at: e
@@ -452,32 +446,6 @@ impl HistoryView {
             new: shown(e.new_values.as_deref().unwrap_or_default()),
         }
     }
-}
-
-/// Masks every run of 17 digits and a check character (an identity number) in free text,
-/// as `IdNumber::masked` does: the area, eight stars, the last four.
-pub fn mask_id_numbers(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let starts_number = i == 0 || !chars[i - 1].is_ascii_alphanumeric();
-        let is_id = starts_number
-            && i + 18 <= chars.len()
-            && chars[i..i + 17].iter().all(char::is_ascii_digit)
-            && (chars[i + 17].is_ascii_digit() || matches!(chars[i + 17], 'X' | 'x'))
-            && chars.get(i + 18).is_none_or(|c| !c.is_ascii_alphanumeric());
-        if is_id {
-            out.extend(&chars[i..i + 6]);
-            out.push_str("********");
-            out.extend(&chars[i + 14..i + 18]);
-            i += 18;
-        } else {
-            out.push(chars[i]);
-            i += 1;
-        }
-    }
-    out
 }
 
 #[derive(Template)]
@@ -524,14 +492,13 @@ pub async fn one(
             )
         })
         .collect();
-    let full_ids = user.access.sees_full_id_numbers();
     let members = record
         .members
         .iter()
         .enumerate()
         .map(|(i, m)| {
             let id = match &m[1] {
-                Value::Id(n) if !full_ids => n.masked(),
+                Value::Id(n) => user.access.id_number(*n),
                 v => cell::format(&MEMBERS.columns[1], v, false),
             };
             let age = match &m[1] {
@@ -628,24 +595,4 @@ fn status_history(
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::mask_id_numbers;
-
-    #[test]
-    fn identity_numbers_in_text_are_masked() {
-        assert_eq!(
-            mask_id_numbers(r#"{"id_number":"11010519491231002X","name":"李"}"#),
-            r#"{"id_number":"110105********002X","name":"李"}"#
-        );
-        assert_eq!(mask_id_numbers("11010519491231002X"), "110105********002X");
-        // Longer digit runs (a 19-digit number) and household ids are left alone.
-        assert_eq!(
-            mask_id_numbers("1101051949123100211"),
-            "1101051949123100211"
-        );
-        assert_eq!(mask_id_numbers("341181003001-0001"), "341181003001-0001");
-    }
 }

@@ -14,11 +14,13 @@ mod edit;
 mod education;
 pub(crate) mod entries;
 mod exits;
+mod head;
 pub(crate) mod households;
 mod imports;
 mod industry;
 mod monitoring;
 mod regions;
+mod register;
 mod responsibility;
 mod review;
 mod users;
@@ -56,10 +58,10 @@ pub fn routes() -> Router<AppState> {
         .route("/regions/{code}", get(regions::one))
         .route(
             "/households",
-            get(households::list).post(edit::create_household),
+            get(households::list).post(register::create_household),
         )
         .route("/households/export.xlsx", get(households::export))
-        .route("/households/new", get(edit::new_household))
+        .route("/households/new", get(register::new_household))
         .route("/households/{id}", get(households::one))
         .route("/households/{id}/assessment", get(assessment::page))
         .route("/households/{id}/card", get(responsibility::card))
@@ -80,6 +82,7 @@ pub fn routes() -> Router<AppState> {
             "/households/{id}/edit",
             get(edit::edit_household).post(edit::save_household),
         )
+        .route("/households/{id}/head", get(head::form).post(head::save))
         .route("/households/{id}/{file}", post(edit::save_part))
         .route("/households/{id}/{file}/new", get(edit::new_part))
         .route("/households/{id}/{file}/{key}/edit", get(edit::edit_part))

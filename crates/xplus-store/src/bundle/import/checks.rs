@@ -13,6 +13,7 @@ use xplus_core::interchange::schema::{
     UNIT_VILLAGE_PAIRINGS, VILLAGES,
 };
 use xplus_core::interchange::{FileSpec, Value};
+use xplus_core::registry::checks;
 use xplus_core::registry::{IdNumber, RegionCode, Relation};
 use xplus_core::values::Date;
 use xplus_core::Fen;
@@ -79,7 +80,7 @@ impl Validator {
                     findings.push((
                         first.row,
                         first.id,
-                        format!("此人已是户 {other} 的成员（一人只能属于一户）/ this person already belongs to household {other} (one person, one household)"),
+                        checks::one_household_problem(Some(other.as_ref())),
                     ));
                 }
                 keep = Some(first);
@@ -112,14 +113,10 @@ impl Validator {
         }
         let touched = std::mem::take(&mut self.ctx.touched);
         for (h, _) in touched.iter().enumerate().filter(|(_, t)| **t) {
-            let count = heads[h];
-            if count == 1 {
-                continue;
-            }
             let id = self.ctx.households.ids[h].to_string();
-            let reason = format!(
-                "户 {id} 有{count}名户主，应恰好1名 / household {id} has {count} heads; it must have exactly one"
-            );
+            let Some(reason) = checks::head_count_problem(&id, usize::from(heads[h])) else {
+                continue;
+            };
             let household_row = self.ctx.households.row[h];
             if household_row != FROM_DB {
                 self.error_at(&HOUSEHOLDS, household_row, 0, &Value::Text(id), reason);

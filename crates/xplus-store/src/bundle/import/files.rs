@@ -8,9 +8,9 @@ use super::Validator;
 use xplus_core::backbone::{CadreRole, DevelopmentKind};
 use xplus_core::education::{StationCheckItem, StationService};
 use xplus_core::interchange::{schema, CountyFrom, FileId, FileSpec, Value};
-use xplus_core::registry::household::{self, YearField};
+use xplus_core::registry::checks::{self, HouseholdFacts, HouseholdField};
 use xplus_core::registry::member::is_doubtful_child_labour;
-use xplus_core::registry::{HouseholdStatus, Labour, RegionCode, Relation};
+use xplus_core::registry::{HouseholdStatus, Labour, RegionCode, Relation, YearlyIncome};
 use xplus_core::values::Date;
 
 pub(super) fn text(values: &[Value], i: usize) -> &str {
@@ -286,14 +286,8 @@ impl Validator {
             .ctx
             .households
             .get(&id)
-            .filter(|&i| self.ctx.households.row[i as usize] == FROM_DB)
+            .filter(|&i| self.ctx.households.row[i as usize] == FROM_DB && row != FROM_DB)
             .map(|i| self.ctx.households.info[i as usize].status);
-        if let Some(problem) = stored_status
-            .filter(|_| row != FROM_DB)
-            .and_then(|old| household::status_change_problem(old, status))
-        {
-            self.error_at(spec, row, 3, &values[3], problem);
-        }
         let index = match self.ctx.households.insert(&id, info, row) {
             Insert::Duplicate(earlier) => {
                 self.duplicate(spec, row, values, earlier);
@@ -305,16 +299,18 @@ impl Validator {
             return true;
         }
         self.ctx.touch(index);
-        let problems = household::check_years(
+        let facts = HouseholdFacts {
             status,
-            int(values, 2),
-            values[4].as_int(),
-            i64::from(self.today_year()),
-        );
-        for (field, reason) in problems {
+            identified_year: int(values, 2),
+            exit_year: values[4].as_int(),
+        };
+        for (field, reason) in
+            checks::check_household(stored_status, &facts, i64::from(self.today_year()))
+        {
             let col = match field {
-                YearField::IdentifiedYear => 2,
-                YearField::ExitYear => 4,
+                HouseholdField::IdentifiedYear => 2,
+                HouseholdField::Status => 3,
+                HouseholdField::ExitYear => 4,
             };
             self.error_at(spec, row, col, &values[col], reason);
         }
@@ -337,17 +333,21 @@ impl Validator {
                     return false;
                 }
                 if row != FROM_DB {
-                    if int(values, 1) > i64::from(self.today_year()) {
-                        self.error_at(
-                            spec,
-                            row,
-                            1,
-                            &values[1],
-                            "年度晚于今年 / the year is in the future".into(),
-                        );
+                    if let Some(reason) =
+                        checks::income_year_problem(int(values, 1), i64::from(self.today_year()))
+                    {
+                        self.error_at(spec, row, 1, &values[1], reason);
                     }
                     let money = |i: usize| values[i].as_money().unwrap_or_default();
-                    let net = money(2) + money(3) + money(4) + money(5) - money(6);
+                    let net = YearlyIncome {
+                        wage: money(2),
+                        production: money(3),
+                        property: money(4),
+                        transfer: money(5),
+                        production_cost: money(6),
+                        medical_cost: None,
+                    }
+                    .net();
                     self.ctx.incomes.push(IncomeSeen {
                         household: idx(0),
                         year: int(values, 1) as i32,

@@ -1,0 +1,165 @@
+//! Changing a household's head (更换户主): the new head and the former head's new relation are
+//! saved as one change, because a household has exactly one head before and after (core
+//! `registry::checks::check_heads`); changing one member at a time could only pass through
+//! none or two.
+
+use super::edit::{load, refuse_readonly};
+use super::{html, today, Chrome};
+use crate::auth::{PageUser, Signed};
+use crate::error::WebError;
+use crate::forms::{self, form_value};
+use crate::i18n::Lang;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use xplus_core::interchange::schema::MEMBERS;
+use xplus_core::interchange::{cell, Value};
+use xplus_core::registry::Relation;
+use xplus_store::records::{self, Change, HouseholdRecord};
+use xplus_store::StoreError;
+
+#[derive(Template)]
+#[template(path = "head_form.html")]
+struct HeadPage {
+    c: Chrome,
+    id: String,
+    /// Members who may become the head: (position, name and identity number as shown).
+    candidates: Vec<(usize, String)>,
+    /// The current head's name, if the household has one.
+    head: Option<String>,
+    /// Relations the former head may take: (code, label).
+    relations: Vec<(String, String)>,
+    fingerprint: String,
+    message: Option<String>,
+}
+
+fn is_head(m: &[Value]) -> bool {
+    m[3].as_code() == Some(Relation::Head.code())
+}
+
+fn head_page(
+    l: Lang,
+    user: &Signed,
+    id: &str,
+    record: &HouseholdRecord,
+    message: Option<String>,
+) -> HeadPage {
+    let shown = |m: &[Value]| {
+        let number = match &m[1] {
+            Value::Id(n) => user.access.id_number(*n),
+            v => cell::format(&MEMBERS.columns[1], v, false),
+        };
+        format!("{}（{number}）", m[2].as_text().unwrap_or_default())
+    };
+    HeadPage {
+        id: id.to_string(),
+        candidates: (record.members.iter().enumerate())
+            .filter(|(_, m)| !is_head(m))
+            .map(|(i, m)| (i + 1, shown(m)))
+            .collect(),
+        head: record.members.iter().find(|m| is_head(m)).map(|m| shown(m)),
+        relations: (Relation::ALL.iter())
+            .filter(|r| **r != Relation::Head)
+            .map(|r| (r.code().to_string(), l.label(r.code(), r.label_zh())))
+            .collect(),
+        fingerprint: record.fingerprint.clone(),
+        message,
+        c: Chrome::new(l, user, "households"),
+    }
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    l: Lang,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let record = load(&state, &user, &id).await?;
+    refuse_readonly(&user)?;
+    html(&head_page(l, &user, &id, &record, None))
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    l: Lang,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    user.check_csrf(form_value(&pairs, "_csrf"))?;
+    let record = load(&state, &user, &id).await?;
+    refuse_readonly(&user)?;
+    let fingerprint = form_value(&pairs, "_fingerprint").unwrap_or("");
+    let again = |message: String, status: StatusCode| {
+        Ok::<Response, WebError>(
+            (
+                status,
+                html(&head_page(l, &user, &id, &record, Some(message)))?,
+            )
+                .into_response(),
+        )
+    };
+    if fingerprint != record.fingerprint {
+        return again(
+            l.pick(&records::stale(&id).to_string()),
+            StatusCode::CONFLICT,
+        );
+    }
+    // The new head by position in the list the editor saw (identity numbers may be masked).
+    let chosen = form_value(&pairs, "new_head")
+        .and_then(|i| i.parse::<usize>().ok())
+        .and_then(|i| record.members.get(i.wrapping_sub(1)))
+        .filter(|m| !is_head(m));
+    let Some(chosen) = chosen else {
+        return again(
+            l.pick("请选择新户主 / choose the new head"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    };
+    let mut members = Vec::new();
+    if let Some(former) = record.members.iter().find(|m| is_head(m)) {
+        let relation = form_value(&pairs, "former_relation")
+            .and_then(Relation::parse)
+            .filter(|r| *r != Relation::Head);
+        let Some(relation) = relation else {
+            return again(
+                l.pick("请选择原户主与新户主的关系 / choose the former head's relation"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        };
+        let mut row = former.clone();
+        row[3] = Value::Code(relation.code());
+        members.push(row);
+    }
+    let mut row = chosen.clone();
+    row[3] = Value::Code(Relation::Head.code());
+    members.push(row);
+    let change = Change {
+        members,
+        ..Default::default()
+    };
+    match records::save_change(
+        state.store.as_ref(),
+        &user.access,
+        &id,
+        change,
+        Some(fingerprint),
+        today(),
+    )
+    .await
+    {
+        Ok(_) => {
+            state.counts.changed();
+            Ok(Redirect::to(&format!("/households/{}", forms::url_encode(&id))).into_response())
+        }
+        Err(StoreError::Rejected(problems)) => {
+            let m: Vec<String> = problems.iter().map(|p| l.pick(&p.message)).collect();
+            again(m.join("；"), StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(StoreError::Conflict(m)) => again(l.pick(&m), StatusCode::CONFLICT),
+        Err(e) => Err(e.into()),
+    }
+}
