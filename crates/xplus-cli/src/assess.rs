@@ -176,8 +176,8 @@ pub async fn run(
     let actor = crate::commands::cli_actor();
     let (summary, applied) = if apply {
         let today = chrono::Local::now().date_naive();
-        match records::apply_assessment(store.as_ref(), &actor, year, today, &mut files).await {
-            Ok((summary, applied)) => (summary, Some(applied)),
+        match records::apply_year(store.as_ref(), &actor, year, today, &mut files).await {
+            Ok(done) => (done.summary.clone(), Some(done)),
             Err(e @ StoreError::Conflict(_)) => return Err(Failure::chain(2, &e)),
             Err(e) => return Err(e.into()),
         }
@@ -224,9 +224,16 @@ pub async fn run(
             took.as_millis()
         ),
     );
-    let Some(applied) = applied else {
+    let Some(done) = applied else {
         return Ok(ExitCode::SUCCESS);
     };
+    tell_applied(out, &actor, year, &done);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `--apply` recorded, said step by step.
+fn tell_applied(out: &Output, actor: &str, year: i32, done: &records::YearApplied) {
+    let applied = &done.applied;
     if applied.already_recorded {
         out.say(
             &format!("{year} 年的评估此前已按相同结果记录，未重复写入"),
@@ -276,27 +283,18 @@ pub async fn run(
             ),
         );
     }
-    // §8: the exits just recorded give up their shares on Jan 1 of the next year, and the poor
-    // without shares receive them — after the exits, so the plan sees them.
-    let view = records::adjustment_plan(store.as_ref(), year).await?;
-    match records::apply_adjustment(store.as_ref(), &actor, &view).await? {
+    let date = done.adjustment_date;
+    match done.adjustment {
         AdjustmentApplied::Recorded { events } => out.say(
-            &format!(
-                "股权动态调整（{} 生效）：记录配股、收回 {events} 笔",
-                view.date
-            ),
-            &format!(
-                "equity adjustment (effective {}): recorded {events} share events",
-                view.date
-            ),
+            &format!("股权动态调整（{date} 生效）：记录配股、收回 {events} 笔"),
+            &format!("equity adjustment (effective {date}): recorded {events} share events"),
         ),
         AdjustmentApplied::AlreadyRecorded => out.say(
             &format!("{year} 年的股权调整此前已记录，未重复写入"),
             &format!("the equity adjustment of {year} was recorded before; nothing written"),
         ),
     }
-    crate::commands::refresh_rollups(store.as_ref(), out).await?;
-    Ok(ExitCode::SUCCESS)
+    crate::commands::tell_refreshed(&done.refreshed, out);
 }
 
 fn bad(zh: String, en: String) -> Failure {

@@ -416,31 +416,29 @@ async fn import(
 /// committed: a failure here is reported, and the next refresh (the server, `report --verify`)
 /// takes the counties still marked.
 pub(crate) async fn refresh_rollups(store: &dyn Store, out: &Output) -> Result<(), Failure> {
-    let started = std::time::Instant::now();
-    let done = match xplus_store::records::refresh_rollups(store, today()).await {
-        Ok(done) => done,
-        Err(e) => {
-            out.say(
-                &format!("汇总未能更新（记录已保存，看板打开时会再更新）：{e}"),
-                &format!("the roll-ups were not updated (the records are saved; the dashboard will update them): {e}"),
-            );
-            return Ok(());
-        }
-    };
-    if done.counties > 0 {
-        let ms = started.elapsed().as_millis();
-        out.say(
-            &format!(
-                "已更新 {} 个区县的汇总（{} 项，{ms} 毫秒）",
-                done.counties, done.rows
-            ),
-            &format!(
-                "roll-ups updated for {} counties ({} figures, {ms} ms)",
-                done.counties, done.rows
-            ),
-        );
-    }
+    tell_refreshed(
+        &xplus_store::records::refresh_rollups(store, today()).await,
+        out,
+    );
     Ok(())
+}
+
+/// What a roll-up refresh did; a failed one leaves the records saved.
+pub(crate) fn tell_refreshed(
+    refreshed: &Result<xplus_store::records::Refreshed, xplus_store::StoreError>,
+    out: &Output,
+) {
+    match refreshed {
+        Err(e) => out.say(
+            &format!("汇总未能更新（记录已保存，看板打开时会再更新）：{e}"),
+            &format!("the roll-ups were not updated (the records are saved; the dashboard will update them): {e}"),
+        ),
+        Ok(done) if done.counties > 0 => out.say(
+            &format!("已更新 {} 个区县的汇总（{} 项）", done.counties, done.rows),
+            &format!("roll-ups updated for {} counties ({} figures)", done.counties, done.rows),
+        ),
+        Ok(_) => {}
+    }
 }
 
 pub(crate) async fn demo(

@@ -299,15 +299,20 @@ enum ScaleArg {
 }
 
 fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // A server logs each request (with its id) by default; a command only what went wrong.
+    // sqlx reports long statements as warnings; a whole-table export is meant to be long.
+    let default_filter = match cli.command {
+        Command::Serve { .. } => "info,sqlx=warn,sqlx::query=error",
+        _ => "warn,sqlx::query=error",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("XPLUS_LOG")
-                // sqlx reports long statements as warnings; a whole-table export is meant to be long.
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,sqlx::query=error")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter)),
         )
         .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
     let out = output::Output::new(cli.lang);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,

@@ -258,8 +258,9 @@ fn serve_listens_and_answers() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_xplus"))
         .args(["--db", &db, "serve", "--addr", "127.0.0.1:0"])
         .env_remove("XPLUS_LANG")
+        .env_remove("XPLUS_LOG")
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let mut line = String::new();
@@ -275,15 +276,42 @@ fn serve_listens_and_answers() {
     let mut stream = std::net::TcpStream::connect(&addr).unwrap();
     write!(
         stream,
-        "GET /login HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "GET /login HTTP/1.1\r\nHost: {addr}\r\nX-Request-Id: probe-4711\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
-    child.kill().unwrap();
-    let _ = child.wait();
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.contains("登录"), "{response}");
+    // The request's id comes back, and its log line carries it.
+    assert!(response.contains("x-request-id: probe-4711"), "{response}");
+    // A service manager's stop: the server finishes and exits 0.
+    let stopped = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still running after SIGTERM"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut log = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
+    assert!(status.success(), "{status:?}\n{log}");
+    assert!(log.contains("probe-4711"), "{log}");
+    assert!(log.contains("stopped"), "{log}");
 }
 
 #[test]

@@ -19,6 +19,7 @@ mod error;
 mod forms;
 mod i18n;
 mod pages;
+mod service;
 mod state;
 mod throttle;
 
@@ -44,7 +45,7 @@ fn routes(state: AppState) -> Router {
     // No inline script or style anywhere: the policy can forbid them outright.
     let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-    pages::routes()
+    let app = pages::routes()
         .merge(api::routes())
         .merge(api_modules::routes())
         .merge(api_entries::routes())
@@ -69,10 +70,12 @@ fn routes(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
-        ))
+        ));
+    service::layers(app)
 }
 
-/// Serves until the process is stopped.
+/// Serves until the process is asked to stop (SIGTERM, Ctrl-C); then finishes the requests in
+/// flight and a roll-up refresh under way before returning.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     store: Arc<dyn Store>,
@@ -81,11 +84,15 @@ pub async fn serve(
     // Counties marked before the server started (an upgraded database, a command that stopped
     // before its refresh) are summed while the server already answers.
     state.refresh_in_background(chrono::Local::now().date_naive());
-    let app = routes(state);
+    let app = routes(state.clone());
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
+    .with_graceful_shutdown(service::stop_signal())
     .await
-    .map_err(|e| xplus_store::StoreError::Interrupted(e.to_string()))
+    .map_err(|e| xplus_store::StoreError::Interrupted(e.to_string()))?;
+    service::finish_background(&state).await;
+    tracing::info!("stopped");
+    Ok(())
 }

@@ -37,7 +37,7 @@ pub struct AppState {
     pub sessions: Arc<SessionCache>,
     pub uploads: Arc<Mutex<HashMap<String, Upload>>>,
     /// One refresh of the roll-ups at a time; the others wait for it and find nothing to do.
-    refreshing: Arc<tokio::sync::Mutex<()>>,
+    pub(crate) refreshing: Arc<tokio::sync::Mutex<()>>,
     /// Dashboards by region, with the roll-ups' generation they were read at.
     dashboards: Arc<Mutex<HashMap<Option<RegionCode>, CachedDashboard>>>,
 }

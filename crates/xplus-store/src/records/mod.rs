@@ -7,6 +7,7 @@
 
 mod activity;
 mod adjustment;
+mod apply_year;
 mod assessment;
 mod assessment_apply;
 mod assessment_facts;
@@ -40,6 +41,7 @@ mod shape;
 
 pub use activity::{unit_pairings, visits_by_month, CadreVisits, UnitPairingView};
 pub use adjustment::{adjustment_plan, apply_adjustment, AdjustmentApplied, AdjustmentView};
+pub use apply_year::{apply_year, YearApplied};
 pub use assessment::{
     assess_year, household_assessment, AssessmentSink, AssessmentSummary, HouseholdAssessment,
     Judgement, Standing, StoredOutcome, VillageAssessment, WhyView,
