@@ -73,7 +73,7 @@ pub(crate) fn reach_of(
     ),
     Failure,
 > {
-    use xplus_core::accounts::{Access, Role};
+    use xplus_core::accounts::Access;
     match region {
         Some(code) => {
             let code = xplus_core::registry::RegionCode::parse(code).map_err(|e| Failure {
@@ -82,15 +82,9 @@ pub(crate) fn reach_of(
                     "区划代码 {code} 无效 / invalid region code {code}: {e}"
                 )],
             })?;
-            Ok((
-                Access::of_account(&cli_actor(), Role::Official, Some(code), None),
-                Some(code),
-            ))
+            Ok((Access::system_reader(&cli_actor(), Some(code)), Some(code)))
         }
-        None => Ok((
-            Access::of_account(&cli_actor(), Role::Auditor, None, None),
-            None,
-        )),
+        None => Ok((Access::system_reader(&cli_actor(), None), None)),
     }
 }
 

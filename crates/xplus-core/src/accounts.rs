@@ -53,12 +53,49 @@ pub enum Scope {
 /// A signed-in account: who, in which role, over which records.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Access {
-    pub user: String,
-    pub role: Role,
-    pub scope: Scope,
+    user: String,
+    role: Role,
+    scope: Scope,
 }
 
 impl Access {
+    /// The command line acting for `actor` (the operating-system user): it reaches everything,
+    /// as the administrator who runs it does.
+    pub fn system(actor: &str) -> Access {
+        Access::of_account(actor, Role::Admin, None, None)
+    }
+
+    /// The command line reading for an inspector's report: a region (or everything), identity
+    /// numbers masked, nothing written.
+    pub fn system_reader(actor: &str, region: Option<RegionCode>) -> Access {
+        match region {
+            Some(code) => Access::of_account(actor, Role::Official, Some(code), None),
+            None => Access::of_account(actor, Role::Auditor, None, None),
+        }
+    }
+
+    /// The same account narrowed to `region` (a page's filter), or None when the region is
+    /// outside its reach: narrowing never widens.
+    pub fn narrowed_to(&self, region: RegionCode) -> Option<Access> {
+        self.covers_region(region).then(|| Access {
+            scope: Scope::Region(region),
+            ..self.clone()
+        })
+    }
+
+    /// Who acts (an account's name, or the command line's user).
+    pub fn user(&self) -> &str {
+        &self.user
+    }
+
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    pub fn scope(&self) -> &Scope {
+        &self.scope
+    }
+
     /// The access of a stored account. An account whose scope does not fit its role (which
     /// `check_scope` prevents) reaches nothing rather than everything.
     pub fn of_account(

@@ -5,7 +5,7 @@ use crate::audit::{seal, NewAudit};
 use crate::error::{DbContext, StoreError};
 use crate::param::{self, Param, SqlKind};
 use crate::postgres_session::PgSession;
-use crate::records::RecordSession;
+use crate::records::{ReadSession, WriteSession};
 use crate::sessions::{self, Account, NewSession};
 use crate::sql;
 use crate::store::{AuditSink, Backend, ImportTx, Row, RowSink, Store};
@@ -272,11 +272,11 @@ impl Store for PgStore {
         sql::has_rows_with!(&self.pool, file)
     }
 
-    async fn read_session(&self) -> Result<Box<dyn RecordSession>, StoreError> {
+    async fn read_session(&self) -> Result<Box<dyn ReadSession>, StoreError> {
         PgSession::reader(&self.pool).await
     }
 
-    async fn write_session(&self) -> Result<Box<dyn RecordSession>, StoreError> {
+    async fn write_session(&self) -> Result<Box<dyn WriteSession>, StoreError> {
         let mut tx = self
             .pool
             .begin()
@@ -321,7 +321,7 @@ impl Store for PgStore {
         sessions::token_account_with!(&self.pool, token_hash, now)
     }
 
-    async fn account_session(&self) -> Result<Box<dyn RecordSession>, StoreError> {
+    async fn account_session(&self) -> Result<Box<dyn WriteSession>, StoreError> {
         let mut tx = self
             .pool
             .begin()

@@ -5,7 +5,9 @@ use crate::audit::NewAudit;
 use crate::error::{DbContext, StoreError};
 use crate::param;
 use crate::postgres::{append_in, bind, decode};
-use crate::records::{self, Arg, CompactRows, Filter, HouseholdSummary, Page, RecordSession};
+use crate::records::{
+    self, Arg, CompactRows, Filter, HouseholdSummary, Page, ReadSession, WriteSession,
+};
 use crate::sql;
 use crate::store::Row;
 use async_trait::async_trait;
@@ -24,7 +26,7 @@ pub(crate) enum PgSession {
 }
 
 impl PgSession {
-    pub(crate) async fn reader(pool: &PgPool) -> Result<Box<dyn RecordSession>, StoreError> {
+    pub(crate) async fn reader(pool: &PgPool) -> Result<Box<dyn ReadSession>, StoreError> {
         let conn = pool
             .acquire()
             .await
@@ -63,7 +65,7 @@ fn with_args<'q>(
 }
 
 #[async_trait]
-impl RecordSession for PgSession {
+impl ReadSession for PgSession {
     async fn select(
         &mut self,
         file: &'static FileSpec,
@@ -79,7 +81,6 @@ impl RecordSession for PgSession {
             .context(format!("读取 {} / reading {}", file.name, file.name))?;
         rows.iter().map(|r| decode(file, r)).collect()
     }
-
     async fn query(
         &mut self,
         shape: &'static FileSpec,
@@ -94,7 +95,6 @@ impl RecordSession for PgSession {
             .context(format!("读取 {} / reading {}", shape.zh, shape.name))?;
         rows.iter().map(|r| decode(shape, r)).collect()
     }
-
     async fn query_compact(
         &mut self,
         context: &str,
@@ -149,7 +149,6 @@ impl RecordSession for PgSession {
         }
         Ok(out)
     }
-
     async fn count(&mut self, file: &'static FileSpec, filter: &Filter) -> Result<u64, StoreError> {
         records::refuse_nul(filter.args())?;
         let text = records::count_sql(file, filter, &mut numbered());
@@ -162,7 +161,6 @@ impl RecordSession for PgSession {
             .context(format!("统计 {} / counting {}", file.name, file.name))?;
         Ok(n as u64)
     }
-
     async fn household_summaries(
         &mut self,
         filter: &Filter,
@@ -191,53 +189,6 @@ impl RecordSession for PgSession {
             })
             .collect()
     }
-
-    async fn execute(&mut self, sql: &str, args: &[Arg]) -> Result<u64, StoreError> {
-        records::refuse_nul(args)?;
-        let text = crate::records::render_marks(sql, &mut numbered());
-        let done = with_args(sqlx::query(&text), args)
-            .execute(self.conn())
-            .await
-            .context("写入数据库 / writing to the database")?;
-        Ok(done.rows_affected())
-    }
-
-    async fn upsert(&mut self, file: &'static FileSpec, row: Row) -> Result<(), StoreError> {
-        records::refuse_nul_values(&row.values)?;
-        let text = sql::upsert(file, 1, |n| format!("${n}"));
-        let mut q = sqlx::query(&text);
-        for (column, value) in file.columns.iter().zip(&row.values) {
-            q = bind(q, param::to_param(column, value));
-        }
-        if sql::has_county(file) {
-            q = q.bind(row.county.map(|c| c.as_u64() as i64));
-        }
-        q.execute(self.conn())
-            .await
-            .context(format!("写入 {} / writing {}", file.name, file.name))?;
-        if let (Some(county), PgSession::Writer(tx, marked)) =
-            (sql::touched_county(file, &row), &mut *self)
-        {
-            if marked.insert(county) {
-                sqlx::query(&sql::mark_dirty("$1"))
-                    .bind(county)
-                    .execute(&mut **tx)
-                    .await
-                    .context(format!("写入 {} / writing {}", file.name, file.name))?;
-            }
-        }
-        Ok(())
-    }
-
-    async fn append_audit(&mut self, entries: Vec<NewAudit>) -> Result<(), StoreError> {
-        match self {
-            PgSession::Writer(tx, _) => append_in(tx, entries).await,
-            PgSession::Reader(_) => Err(StoreError::Interrupted(
-                "只读连接不能写审计日志 / a reading session cannot write the audit log".into(),
-            )),
-        }
-    }
-
     async fn audit_entries(
         &mut self,
         filter: &Filter,
@@ -266,14 +217,59 @@ impl RecordSession for PgSession {
             })
             .collect()
     }
-
     async fn audit_head(&mut self) -> Result<i64, StoreError> {
         sqlx::query_scalar("SELECT seq FROM audit_head WHERE id = 1")
             .fetch_one(self.conn())
             .await
             .context("读取审计日志 / reading the audit log")
     }
+}
 
+#[async_trait]
+impl WriteSession for PgSession {
+    async fn execute(&mut self, sql: &str, args: &[Arg]) -> Result<u64, StoreError> {
+        records::refuse_nul(args)?;
+        let text = crate::records::render_marks(sql, &mut numbered());
+        let done = with_args(sqlx::query(&text), args)
+            .execute(self.conn())
+            .await
+            .context("写入数据库 / writing to the database")?;
+        Ok(done.rows_affected())
+    }
+    async fn upsert(&mut self, file: &'static FileSpec, row: Row) -> Result<(), StoreError> {
+        records::refuse_nul_values(&row.values)?;
+        let text = sql::upsert(file, 1, |n| format!("${n}"));
+        let mut q = sqlx::query(&text);
+        for (column, value) in file.columns.iter().zip(&row.values) {
+            q = bind(q, param::to_param(column, value));
+        }
+        if sql::has_county(file) {
+            q = q.bind(row.county.map(|c| c.as_u64() as i64));
+        }
+        q.execute(self.conn())
+            .await
+            .context(format!("写入 {} / writing {}", file.name, file.name))?;
+        if let (Some(county), PgSession::Writer(tx, marked)) =
+            (sql::touched_county(file, &row), &mut *self)
+        {
+            if marked.insert(county) {
+                sqlx::query(&sql::mark_dirty("$1"))
+                    .bind(county)
+                    .execute(&mut **tx)
+                    .await
+                    .context(format!("写入 {} / writing {}", file.name, file.name))?;
+            }
+        }
+        Ok(())
+    }
+    async fn append_audit(&mut self, entries: Vec<NewAudit>) -> Result<(), StoreError> {
+        match self {
+            PgSession::Writer(tx, _) => append_in(tx, entries).await,
+            PgSession::Reader(_) => Err(StoreError::Interrupted(
+                "只读连接不能写审计日志 / a reading session cannot write the audit log".into(),
+            )),
+        }
+    }
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {
         match *self {
             PgSession::Writer(tx, _) => tx.commit().await.context("提交 / committing"),

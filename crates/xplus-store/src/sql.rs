@@ -4,6 +4,12 @@
 use xplus_core::interchange::{CountyFrom, FileSpec};
 use xplus_core::registry::{Level, RegionCode};
 
+/// A household's net income of a year in SQL over the incomes row aliased `i`: core's
+/// `YearlyIncome::net` (wage + production + property + transfer − production cost), for the
+/// filters and roll-ups that must compute it in the database. A test holds the two together.
+pub(crate) const NET_INCOME_OF_I: &str =
+    "(i.wage + i.production + i.property + i.transfer - i.production_cost)";
+
 /// The county whose roll-ups a written row can change (issue 7): its county column, else the
 /// county of its village or region column. None for rows of no county (units, cadres, sessions,
 /// a city's or province's settings); what those change is marked by their writers.
@@ -214,4 +220,40 @@ fn order_by(file: &FileSpec, collate: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NET_INCOME_OF_I;
+    use proptest::prelude::*;
+    use xplus_core::registry::YearlyIncome;
+    use xplus_core::Fen;
+
+    proptest! {
+        /// The SQL net income is core's, on any amounts (fen, negative costs included).
+        #[test]
+        fn net_income_in_sql_is_cores(parts in proptest::collection::vec(-10_000_000_000i64..10_000_000_000, 5)) {
+            let conn = rusqlite::Connection::open_in_memory().unwrap();
+            conn.execute_batch(
+                "CREATE TABLE incomes (wage INTEGER, production INTEGER, property INTEGER, \
+                 transfer INTEGER, production_cost INTEGER)",
+            )
+            .unwrap();
+            conn.execute("INSERT INTO incomes VALUES (?1, ?2, ?3, ?4, ?5)", rusqlite::params_from_iter(&parts))
+                .unwrap();
+            let sql: i64 = conn
+                .query_row(&format!("SELECT {NET_INCOME_OF_I} FROM incomes i"), [], |r| r.get(0))
+                .unwrap();
+            let core = YearlyIncome {
+                wage: Fen(parts[0]),
+                production: Fen(parts[1]),
+                property: Fen(parts[2]),
+                transfer: Fen(parts[3]),
+                production_cost: Fen(parts[4]),
+                medical_cost: None,
+            }
+            .net();
+            prop_assert_eq!(sql, core.0);
+        }
+    }
 }

@@ -3,7 +3,7 @@
 use crate::accounts::NewUser;
 use crate::audit::NewAudit;
 use crate::error::{DbContext, StoreError};
-use crate::records::RecordSession;
+use crate::records::{ReadSession, WriteSession};
 use crate::sessions::{self, Account, NewSession};
 use crate::sql;
 use crate::sqlite_session::SqliteSession;
@@ -100,13 +100,13 @@ impl Store for SqliteStore {
         sql::has_rows_with!(&self.pool, file)
     }
 
-    async fn read_session(&self) -> Result<Box<dyn RecordSession>, StoreError> {
+    async fn read_session(&self) -> Result<Box<dyn ReadSession>, StoreError> {
         Ok(Box::new(
             SqliteSession::reader(self.file.clone(), self.readers.clone()).await?,
         ))
     }
 
-    async fn write_session(&self) -> Result<Box<dyn RecordSession>, StoreError> {
+    async fn write_session(&self) -> Result<Box<dyn WriteSession>, StoreError> {
         Ok(Box::new(SqliteSession::writer(self.file.clone()).await?))
     }
 
@@ -138,7 +138,7 @@ impl Store for SqliteStore {
         sessions::token_account_with!(&self.pool, token_hash, now)
     }
 
-    async fn account_session(&self) -> Result<Box<dyn RecordSession>, StoreError> {
+    async fn account_session(&self) -> Result<Box<dyn WriteSession>, StoreError> {
         // One writer at a time on SQLite in any case.
         Ok(Box::new(SqliteSession::writer(self.file.clone()).await?))
     }

@@ -4,7 +4,9 @@
 
 use crate::audit::NewAudit;
 use crate::error::StoreError;
-use crate::records::{self, Arg, CompactRows, Filter, HouseholdSummary, Page, RecordSession};
+use crate::records::{
+    self, Arg, CompactRows, Filter, HouseholdSummary, Page, ReadSession, WriteSession,
+};
 use crate::sql;
 use crate::sqlite_bulk::{append_in, bind_value, read_value, sqlite_error, sqlite_error_in};
 use crate::store::Row;
@@ -46,11 +48,13 @@ pub(crate) struct SqliteSession {
     marked: std::collections::HashSet<i64>,
 }
 
+/// A reader's connection: read-only, so that a read session cannot write even by mistake (the
+/// type already has no write methods; this holds for SQL text too).
 fn connect(file: &std::path::Path) -> Result<Connection, StoreError> {
     let context = || format!("打开 {} / opening {}", file.display(), file.display());
     let conn = Connection::open_with_flags(
         file,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(sqlite_error_in(&context))?;
     conn.busy_timeout(Duration::from_secs(30))
@@ -163,7 +167,7 @@ fn query_rows<'a, T>(
 }
 
 #[async_trait]
-impl RecordSession for SqliteSession {
+impl ReadSession for SqliteSession {
     async fn select(
         &mut self,
         file: &'static FileSpec,
@@ -184,7 +188,6 @@ impl RecordSession for SqliteSession {
         })
         .await
     }
-
     async fn query(
         &mut self,
         shape: &'static FileSpec,
@@ -204,7 +207,6 @@ impl RecordSession for SqliteSession {
         })
         .await
     }
-
     async fn query_compact(
         &mut self,
         context: &str,
@@ -245,7 +247,6 @@ impl RecordSession for SqliteSession {
         })
         .await
     }
-
     async fn count(&mut self, file: &'static FileSpec, filter: &Filter) -> Result<u64, StoreError> {
         records::refuse_nul(filter.args())?;
         let text = records::count_sql(file, filter, &mut || "?".into());
@@ -259,7 +260,6 @@ impl RecordSession for SqliteSession {
         })
         .await
     }
-
     async fn household_summaries(
         &mut self,
         filter: &Filter,
@@ -295,55 +295,6 @@ impl RecordSession for SqliteSession {
         })
         .await
     }
-
-    async fn execute(&mut self, sql: &str, args: &[Arg]) -> Result<u64, StoreError> {
-        records::refuse_nul(args)?;
-        let text = sql.to_string();
-        let args = args.to_vec();
-        self.run(move |conn| {
-            let context = || "写入数据库 / writing to the database".to_string();
-            let mut stmt = conn
-                .prepare_cached(&text)
-                .map_err(sqlite_error_in(&context))?;
-            bind_args(&mut stmt, &args).map_err(sqlite_error_in(&context))?;
-            Ok(stmt.raw_execute().map_err(sqlite_error_in(&context))? as u64)
-        })
-        .await
-    }
-
-    async fn upsert(&mut self, file: &'static FileSpec, row: Row) -> Result<(), StoreError> {
-        records::refuse_nul_values(&row.values)?;
-        let dirty = sql::touched_county(file, &row).filter(|c| self.marked.insert(*c));
-        self.run(move |conn| {
-            let context = || format!("写入 {} / writing {}", file.name, file.name);
-            let text = sql::upsert(file, 1, |_| "?".to_string());
-            let mut stmt = conn
-                .prepare_cached(&text)
-                .map_err(sqlite_error_in(&context))?;
-            let mut n = 0;
-            for (column, value) in file.columns.iter().zip(&row.values) {
-                n += 1;
-                bind_value(&mut stmt, n, column, value).map_err(sqlite_error_in(&context))?;
-            }
-            if sql::has_county(file) {
-                stmt.raw_bind_parameter(n + 1, row.county.map(|c| c.as_u64() as i64))
-                    .map_err(sqlite_error_in(&context))?;
-            }
-            stmt.raw_execute().map_err(sqlite_error_in(&context))?;
-            if let Some(county) = dirty {
-                conn.prepare_cached(&sql::mark_dirty("?"))
-                    .and_then(|mut s| s.execute([county]))
-                    .map_err(sqlite_error_in(&context))?;
-            }
-            Ok(())
-        })
-        .await
-    }
-
-    async fn append_audit(&mut self, entries: Vec<NewAudit>) -> Result<(), StoreError> {
-        self.run(move |conn| append_in(conn, entries)).await
-    }
-
     async fn audit_entries(
         &mut self,
         filter: &Filter,
@@ -373,7 +324,6 @@ impl RecordSession for SqliteSession {
         })
         .await
     }
-
     async fn audit_head(&mut self) -> Result<i64, StoreError> {
         self.run(|conn| {
             conn.query_row("SELECT seq FROM audit_head WHERE id = 1", [], |r| r.get(0))
@@ -381,7 +331,55 @@ impl RecordSession for SqliteSession {
         })
         .await
     }
+}
 
+#[async_trait]
+impl WriteSession for SqliteSession {
+    async fn execute(&mut self, sql: &str, args: &[Arg]) -> Result<u64, StoreError> {
+        records::refuse_nul(args)?;
+        let text = sql.to_string();
+        let args = args.to_vec();
+        self.run(move |conn| {
+            let context = || "写入数据库 / writing to the database".to_string();
+            let mut stmt = conn
+                .prepare_cached(&text)
+                .map_err(sqlite_error_in(&context))?;
+            bind_args(&mut stmt, &args).map_err(sqlite_error_in(&context))?;
+            Ok(stmt.raw_execute().map_err(sqlite_error_in(&context))? as u64)
+        })
+        .await
+    }
+    async fn upsert(&mut self, file: &'static FileSpec, row: Row) -> Result<(), StoreError> {
+        records::refuse_nul_values(&row.values)?;
+        let dirty = sql::touched_county(file, &row).filter(|c| self.marked.insert(*c));
+        self.run(move |conn| {
+            let context = || format!("写入 {} / writing {}", file.name, file.name);
+            let text = sql::upsert(file, 1, |_| "?".to_string());
+            let mut stmt = conn
+                .prepare_cached(&text)
+                .map_err(sqlite_error_in(&context))?;
+            let mut n = 0;
+            for (column, value) in file.columns.iter().zip(&row.values) {
+                n += 1;
+                bind_value(&mut stmt, n, column, value).map_err(sqlite_error_in(&context))?;
+            }
+            if sql::has_county(file) {
+                stmt.raw_bind_parameter(n + 1, row.county.map(|c| c.as_u64() as i64))
+                    .map_err(sqlite_error_in(&context))?;
+            }
+            stmt.raw_execute().map_err(sqlite_error_in(&context))?;
+            if let Some(county) = dirty {
+                conn.prepare_cached(&sql::mark_dirty("?"))
+                    .and_then(|mut s| s.execute([county]))
+                    .map_err(sqlite_error_in(&context))?;
+            }
+            Ok(())
+        })
+        .await
+    }
+    async fn append_audit(&mut self, entries: Vec<NewAudit>) -> Result<(), StoreError> {
+        self.run(move |conn| append_in(conn, entries)).await
+    }
     async fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
         self.run(|conn| {
             conn.execute_batch("COMMIT")

@@ -4,7 +4,7 @@
 use crate::accounts::NewUser;
 use crate::audit::NewAudit;
 use crate::error::StoreError;
-use crate::records::RecordSession;
+use crate::records::{ReadSession, WriteSession};
 use crate::sessions::{Account, NewSession};
 use async_trait::async_trait;
 use xplus_core::audit::AuditEntry;
@@ -66,11 +66,11 @@ pub trait Store: Send + Sync {
     async fn read_audit(&self, sink: &mut AuditSink<'_>) -> Result<(i64, String), StoreError>;
 
     /// A connection for reading records (the web application's pages and API).
-    async fn read_session(&self) -> Result<Box<dyn RecordSession>, StoreError>;
+    async fn read_session(&self) -> Result<Box<dyn ReadSession>, StoreError>;
 
     /// A transaction for changing records: one writer at a time (SQLite's write lock, the
     /// import lock on PostgreSQL), rolled back unless committed.
-    async fn write_session(&self) -> Result<Box<dyn RecordSession>, StoreError>;
+    async fn write_session(&self) -> Result<Box<dyn WriteSession>, StoreError>;
 
     async fn find_account(&self, name: &str) -> Result<Option<Account>, StoreError>;
 
@@ -97,7 +97,7 @@ pub trait Store: Send + Sync {
     /// A transaction for changing accounts and tokens (see `users`). Unlike `write_session` it
     /// does not wait for a bundle import on PostgreSQL (accounts are not in bundles), so that an
     /// account can be disabled while a long import runs.
-    async fn account_session(&self) -> Result<Box<dyn RecordSession>, StoreError>;
+    async fn account_session(&self) -> Result<Box<dyn WriteSession>, StoreError>;
 
     /// Failed sign-ins counted for each of `keys` in windows that started after `since` (Unix
     /// seconds): (key, failures, window start).

@@ -8,7 +8,7 @@
 
 use crate::audit::NewAudit;
 use crate::error::StoreError;
-use crate::records::{Arg, RecordSession};
+use crate::records::{Arg, ReadSession};
 use crate::store::Store;
 use xplus_core::accounts::Role;
 use xplus_core::interchange::{Column, ColumnType, CountyFrom, FileId, FileSpec, Value};
@@ -207,7 +207,7 @@ fn no_user(name: &str) -> StoreError {
 }
 
 /// The account's id and whether it is disabled, or the bad-input error naming it.
-async fn user_id(s: &mut dyn RecordSession, name: &str) -> Result<(i64, bool), StoreError> {
+async fn user_id(s: &mut dyn ReadSession, name: &str) -> Result<(i64, bool), StoreError> {
     let rows = s
         .query(
             &USER_ID,

@@ -80,11 +80,11 @@ pub fn may_take(access: &Access, step: ExitStep, village: RegionCode) -> bool {
     if !access.covers_region(village) {
         return false;
     }
-    let level = match &access.scope {
+    let level = match access.scope() {
         Scope::Region(r) => Some(r.level()),
         _ => None,
     };
-    match (access.role, step) {
+    match (access.role(), step) {
         (Role::Admin, _) => true,
         (Role::Secretary | Role::Official, ExitStep::Propose)
         | (Role::Secretary | Role::Official, ExitStep::Review)

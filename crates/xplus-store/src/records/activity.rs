@@ -56,7 +56,7 @@ pub async fn visits_by_month(
     let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN);
     let last = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX);
     let mut s = store.read_session().await?;
-    let rows = match &access.scope {
+    let rows = match access.scope() {
         Scope::PairedWith(cadre) => {
             s.query(
                 &VISIT_DAYS,

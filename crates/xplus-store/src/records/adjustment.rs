@@ -154,14 +154,16 @@ pub async fn adjustment_plan(store: &dyn Store, year: i32) -> Result<AdjustmentV
     let rows = s
         .query(
             &CANDIDATES,
-            "SELECT h.household_id, h.village_code, h.status, h.exit_year, \
-             i.wage + i.production + i.property + i.transfer - i.production_cost, \
-             (SELECT count(*) FROM members m WHERE m.household_id = h.household_id) \
-             FROM households h LEFT JOIN incomes i ON i.household_id = h.household_id AND i.year = ? \
-             WHERE (h.village_code IN (SELECT village_code FROM projects) \
-             AND (h.status = 'poor' OR h.status = 'returned')) \
-             OR ((h.status = 'exited' OR h.status = 'monitored') AND h.exit_year <= ? \
-                 AND h.household_id IN (SELECT household_id FROM share_events))",
+            &format!(
+                "SELECT h.household_id, h.village_code, h.status, h.exit_year, {}, \
+                 (SELECT count(*) FROM members m WHERE m.household_id = h.household_id) \
+                 FROM households h LEFT JOIN incomes i ON i.household_id = h.household_id AND i.year = ? \
+                 WHERE (h.village_code IN (SELECT village_code FROM projects) \
+                 AND (h.status = 'poor' OR h.status = 'returned')) \
+                 OR ((h.status = 'exited' OR h.status = 'monitored') AND h.exit_year <= ? \
+                     AND h.household_id IN (SELECT household_id FROM share_events))",
+                crate::sql::NET_INCOME_OF_I
+            ),
             &[Arg::Int(i64::from(year)), Arg::Int(i64::from(year))],
         )
         .await?;

@@ -9,7 +9,7 @@ use super::exits::BatchState;
 use super::filter::Arg;
 use super::rules::rule_book;
 use super::shape::{column, shape, COUNT};
-use super::RecordSession;
+use super::ReadSession;
 use crate::error::StoreError;
 use crate::store::Store;
 use std::collections::{BTreeMap, HashMap};
@@ -239,7 +239,7 @@ impl<T> Drop for AbortOnDrop<T> {
     }
 }
 
-pub(super) async fn counties(s: &mut dyn RecordSession) -> Result<Vec<RegionCode>, StoreError> {
+pub(super) async fn counties(s: &mut dyn ReadSession) -> Result<Vec<RegionCode>, StoreError> {
     Ok(s.query(
         &COUNTIES,
         "SELECT DISTINCT county_code FROM households ORDER BY county_code",
@@ -294,7 +294,7 @@ fn line_of(rules: &YearRules, county: RegionCode) -> Result<Sourced<Fen>, StoreE
 
 /// Reads and judges one county.
 pub(super) async fn county_run(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     book: &RuleBook,
     county: RegionCode,
     year: i32,

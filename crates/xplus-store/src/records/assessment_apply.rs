@@ -329,7 +329,7 @@ fn status_value(s: Standing) -> [Value; 2] {
 }
 
 async fn write_county(
-    s: &mut dyn super::RecordSession,
+    s: &mut dyn super::ReadSession,
     tx: &mut dyn ImportTx,
     county: RegionCode,
     year: i32,

@@ -6,7 +6,7 @@
 use super::assessment::{Facts, Standing, StoredOutcome};
 use super::assessment_apply::ASSESSMENT_OUTCOMES;
 use super::filter::{Arg, Filter};
-use super::{CompactRows, RecordSession};
+use super::{CompactRows, ReadSession};
 use crate::error::StoreError;
 use xplus_core::assessment::household::{HouseholdFacts, MemberFacts};
 use xplus_core::registry::{HouseholdStatus, IdNumber, RegionCode, Schooling, YearlyIncome};
@@ -52,7 +52,7 @@ impl FactsScope {
 /// The households in `scope` with their members, the year's income and the outcomes applied
 /// for the year or later, in household order.
 pub(super) async fn read_facts(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     scope: &FactsScope,
     year: i32,
 ) -> Result<Vec<Facts>, StoreError> {

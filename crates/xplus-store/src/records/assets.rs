@@ -6,7 +6,7 @@
 use super::filter::{Arg, Filter};
 use super::read::{names_of, region_names};
 use super::shape::village_bounds;
-use super::RecordSession;
+use super::ReadSession;
 use crate::error::StoreError;
 use crate::store::Store;
 use chrono::NaiveDate;
@@ -41,7 +41,7 @@ pub struct AssetRow {
 }
 
 async fn assets_where(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     filter: &Filter,
     on: NaiveDate,
 ) -> Result<Vec<AssetRow>, StoreError> {

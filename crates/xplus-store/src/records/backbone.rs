@@ -7,7 +7,7 @@ use super::filter::{Arg, Filter};
 use super::read::household_scope;
 use super::save::FieldProblem;
 use super::shape::{column, shape, COUNT};
-use super::RecordSession;
+use super::ReadSession;
 use crate::error::StoreError;
 use crate::store::{Row, Store};
 use chrono::NaiveDate;
@@ -69,7 +69,7 @@ fn span_of(row: &[Value]) -> Option<Span> {
 /// The household if `access` reaches it, answering as the other writes do: missing and out of
 /// reach alike, except to an account that reaches everywhere.
 async fn household_in_reach(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     access: &Access,
     id: &str,
     today: NaiveDate,
@@ -78,7 +78,7 @@ async fn household_in_reach(
     if let Some(h) = s.select(&HOUSEHOLDS, &filter, "", None).await?.pop() {
         return Ok(h);
     }
-    Err(if access.scope == Scope::Everywhere {
+    Err(if *access.scope() == Scope::Everywhere {
         StoreError::NotFound(format!("户 {id} 不存在 / no household {id}"))
     } else {
         StoreError::Forbidden(format!(
@@ -224,7 +224,7 @@ pub async fn save_pairing(
     for row in rows {
         let old = stored.iter().find(|r| same_key(r, &row));
         if let Some(entry) =
-            crate::audit::row_change(&access.user, &CADRE_HOUSEHOLD_PAIRINGS, old, &row)
+            crate::audit::row_change(access.user(), &CADRE_HOUSEHOLD_PAIRINGS, old, &row)
         {
             audit.push(entry);
             s.upsert(
@@ -276,7 +276,7 @@ pub async fn save_unit_pairing(
             "单位、村代码和开始日期必填 / unit, village and start are required".into(),
         ));
     };
-    if !access.covers_region(village) || matches!(access.scope, Scope::PairedWith(_)) {
+    if !access.covers_region(village) || matches!(access.scope(), Scope::PairedWith(_)) {
         return Err(StoreError::Forbidden(format!(
             "村 {village} 不在您的管辖范围内 / village {village} is outside your reach"
         )));
@@ -321,7 +321,7 @@ pub async fn save_unit_pairing(
         .await?
         .pop();
     if let Some(entry) =
-        crate::audit::row_change(&access.user, &UNIT_VILLAGE_PAIRINGS, old.as_ref(), &values)
+        crate::audit::row_change(access.user(), &UNIT_VILLAGE_PAIRINGS, old.as_ref(), &values)
     {
         s.upsert(
             &UNIT_VILLAGE_PAIRINGS,

@@ -9,7 +9,7 @@ use super::filter::{Arg, Filter};
 use super::industry::{industry_in, placements_by_end_of};
 use super::read::{household_scope, names_of, within_scope, year_bounds};
 use super::shape::{column, shape, COUNT, HELD_SUM, SIGNED};
-use super::RecordSession;
+use super::ReadSession;
 use crate::error::StoreError;
 use crate::store::Store;
 use chrono::NaiveDate;
@@ -164,7 +164,7 @@ pub async fn full_chain(
 
 /// The full chain of the households within `scope` (conditions on `households`).
 pub(super) async fn chain_in(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     scope: &Filter,
     year: i32,
     today: NaiveDate,
@@ -277,7 +277,7 @@ pub(super) async fn chain_in(
 
 /// Units paired with each of `villages` on `day`.
 pub(super) async fn unit_pairings(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     villages: &BTreeSet<RegionCode>,
     day: NaiveDate,
 ) -> Result<BTreeMap<RegionCode, BTreeSet<String>>, StoreError> {
@@ -310,7 +310,7 @@ pub(super) async fn unit_pairings(
 
 /// The projects of `villages` with shares left in their pool on `day`: (project, shares left).
 async fn pools_left(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     villages: &BTreeSet<RegionCode>,
     day: NaiveDate,
 ) -> Result<BTreeMap<RegionCode, Vec<(String, i64)>>, StoreError> {

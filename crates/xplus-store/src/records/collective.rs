@@ -93,7 +93,7 @@ pub struct CollectiveOverview {
 }
 
 async fn empty_shell_count(
-    s: &mut dyn super::RecordSession,
+    s: &mut dyn super::ReadSession,
     range: &[Arg; 2],
     year: i32,
     rules: &RuleSet,

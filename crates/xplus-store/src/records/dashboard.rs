@@ -100,7 +100,7 @@ pub fn dashboard_region(
     access: &Access,
     requested: Option<RegionCode>,
 ) -> Option<Option<RegionCode>> {
-    match (requested, &access.scope) {
+    match (requested, access.scope()) {
         (Some(r), _) if access.covers_region(r) => Some(Some(r)),
         (Some(_), _) | (None, Scope::PairedWith(_)) => None,
         (None, Scope::Region(r)) => Some(Some(*r)),

@@ -5,7 +5,7 @@
 use super::filter::{Arg, Filter};
 use super::read::{household_scope, poor_at_start, within_scope, year_bounds};
 use super::shape::{column, shape};
-use super::RecordSession;
+use super::ReadSession;
 use crate::error::StoreError;
 use crate::store::Store;
 use chrono::NaiveDate;
@@ -63,7 +63,7 @@ pub async fn training_of_year(
 
 /// The training of the households within `scope` poor at the start of `year`.
 pub(super) async fn training_in(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     scope: &Filter,
     year: i32,
 ) -> Result<Vec<HouseholdTraining>, StoreError> {
@@ -153,7 +153,7 @@ pub async fn coverage(
 /// Which stations serve which villages (their own and their coverage list), with their sessions
 /// on or after `from`: who should reach a household not trained yet, and when.
 pub(super) async fn serving_from(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     from: NaiveDate,
 ) -> Result<Serving, StoreError> {
     let mut serving = Serving::default();

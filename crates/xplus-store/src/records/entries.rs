@@ -7,7 +7,7 @@
 
 use super::filter::{marks, Arg, Filter};
 use super::save::FieldProblem;
-use super::{Page, RecordSession};
+use super::{Page, ReadSession};
 use crate::bundle::import::check_rows;
 use crate::error::StoreError;
 use crate::store::Store;
@@ -130,7 +130,7 @@ fn place(file: FileId) -> Place {
 
 /// The rows of `file` an account reaches, as a condition on its table.
 pub(super) fn reach(file: FileId, access: &Access, today: NaiveDate) -> Filter {
-    let range = match &access.scope {
+    let range = match access.scope() {
         Scope::Everywhere => return Filter::new(),
         Scope::Region(r) => {
             let (lo, hi) = crate::sql::range_of(r.as_u64(), r.level());
@@ -284,7 +284,7 @@ fn may_write(access: &Access, file: FileId, rows: &[Vec<Value>]) -> Result<(), S
             spec.zh, spec.name
         )));
     }
-    match (&access.scope, place(file)) {
+    match (access.scope(), place(file)) {
         // A helper logs their own visits to their own households, and nothing else.
         (Scope::PairedWith(cadre), Place::Household) if file == FileId::Visits => {
             if rows.iter().any(|r| r[0].as_text() != Some(cadre.as_str())) {
@@ -297,7 +297,7 @@ fn may_write(access: &Access, file: FileId, rows: &[Vec<Value>]) -> Result<(), S
         (Scope::PairedWith(_), _) => Err(StoreError::Forbidden(
             "帮扶干部只能记录走访 / a helper can only log visits".into(),
         )),
-        (_, Place::Nowhere) if access.role != Role::Admin => Err(StoreError::Forbidden(
+        (_, Place::Nowhere) if access.role() != Role::Admin => Err(StoreError::Forbidden(
             "单位和干部名册由管理员维护 / units and cadres are kept by an administrator".into(),
         )),
         _ => Ok(()),
@@ -319,7 +319,7 @@ fn want_refs(wanted: &mut BTreeMap<FileId, BTreeSet<Arg>>, spec: &FileSpec, row:
 /// The stored rows the checks of `new` read: what they refer to (and what that refers to), and
 /// the members of the households whose attendees are named. In bundle order.
 async fn stored_context(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     new: &[(&'static FileSpec, Vec<Vec<Value>>)],
 ) -> Result<Vec<(&'static FileSpec, Vec<Vec<Value>>)>, StoreError> {
     let mut wanted: BTreeMap<FileId, BTreeSet<Arg>> = BTreeMap::new();
@@ -395,7 +395,7 @@ async fn stored_context(
 }
 
 async fn select_in(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     spec: &'static FileSpec,
     column: &str,
     args: Vec<Arg>,
@@ -498,7 +498,7 @@ pub async fn save_entries(
         {
             held_outside = Some(spec);
         }
-        let Some(entry) = crate::audit::row_change(&access.user, spec, old.as_ref(), &row.values)
+        let Some(entry) = crate::audit::row_change(access.user(), spec, old.as_ref(), &row.values)
         else {
             continue;
         };
@@ -534,7 +534,7 @@ pub async fn save_entries(
 /// refusal cannot tell an account about records outside its reach (a member list, share
 /// holdings); a reference outside reach is answered like one that does not exist.
 async fn outside_column(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     access: &Access,
     spec: &'static FileSpec,
     row: &[Value],
@@ -550,7 +550,7 @@ async fn outside_column(
                 .column_index(column)
                 .and_then(|i| row[i].as_region())
                 .map(|c| c.as_u64());
-            let within = match (&access.scope, code) {
+            let within = match (access.scope(), code) {
                 (Scope::Region(r), Some(code)) => {
                     let (lo, hi) = crate::sql::range_of(r.as_u64(), r.level());
                     (lo..=hi).contains(&code)

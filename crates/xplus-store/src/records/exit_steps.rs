@@ -11,7 +11,7 @@ use super::exits::{
 use super::filter::{Arg, Filter};
 use super::rules::rule_book;
 use super::text_field;
-use super::RecordSession;
+use super::WriteSession;
 use crate::error::StoreError;
 use crate::store::{Row, Store};
 use crate::NewAudit;
@@ -120,7 +120,7 @@ pub async fn take_exit_step(
         households: Vec::new(),
         objections: Vec::new(),
     });
-    let user = access.user.clone();
+    let user = access.user().to_string();
     let mut details =
         serde_json::json!({ "step": step.code(), "village": village.to_string(), "year": year });
     let mut households: Vec<(String, BatchState)> = Vec::new();
@@ -193,7 +193,7 @@ pub async fn take_exit_step(
                     (h.clone(), state)
                 })
                 .collect();
-            by.insert(step, (user.clone(), *date));
+            by.insert(step, (user.to_string(), *date));
             details["agreed"] = agreed.iter().map(String::as_str).collect();
             details["attendees"] = (*attendees).into();
         }
@@ -209,7 +209,7 @@ pub async fn take_exit_step(
             let last = notice_last_day(*start, rules.set.notice_days.value);
             batch.notice_start = Some(*start);
             batch.notice_last_day = Some(last);
-            by.insert(step, (user.clone(), *start));
+            by.insert(step, (user.to_string(), *start));
             details["notice"] = serde_json::json!({ "start": start.to_string(), "last_day": last.to_string(), "days_source": rules.set.notice_days.source });
         }
         ExitAct::Object {
@@ -257,7 +257,7 @@ pub async fn take_exit_step(
                         Value::Date(*raised_on),
                         Value::Text(raised_by.clone()),
                         Value::Text(content.clone()),
-                        Value::Text(user.clone()),
+                        Value::Text(user.to_string()),
                         Value::Null,
                         Value::Null,
                         Value::Null,
@@ -306,7 +306,7 @@ pub async fn take_exit_step(
                         Value::Text(o.recorded_by.clone()),
                         Value::Text(resolution.clone()),
                         Value::Bool(*upheld),
-                        Value::Text(user.clone()),
+                        Value::Text(user.to_string()),
                         Value::Date(today),
                     ],
                     county: village.county(),
@@ -329,7 +329,7 @@ pub async fn take_exit_step(
                 .count();
             check_notice_over(last, today, open)
                 .map_err(|e| StoreError::Conflict(e.to_string()))?;
-            by.insert(step, (user.clone(), today));
+            by.insert(step, (user.to_string(), today));
         }
         ExitAct::CountyApproval => {
             if later_years_applied(s.as_mut(), year).await? {
@@ -346,7 +346,7 @@ pub async fn take_exit_step(
                     "乡镇审核与县级审定须由不同的人进行 / the town's and the county's approval are taken by different people".into(),
                 ));
             }
-            by.insert(step, (user.clone(), today));
+            by.insert(step, (user.to_string(), today));
             let exiting: Vec<String> = batch
                 .households
                 .iter()
@@ -362,7 +362,7 @@ pub async fn take_exit_step(
         }
     }
     if let ExitAct::Propose { date } = &act {
-        by.insert(step, (user.clone(), *date));
+        by.insert(step, (user.to_string(), *date));
     }
     batch.stage = next;
     s.upsert(&BATCHES, batch_row(&batch, &by)).await?;
@@ -371,7 +371,7 @@ pub async fn take_exit_step(
             .await?;
     }
     s.append_audit(vec![NewAudit {
-        actor: user,
+        actor: user.to_string(),
         action: "exit_procedure".into(),
         entity: "exit_batches".into(),
         record_key: format!("{village}:{year}"),
@@ -387,7 +387,7 @@ pub async fn take_exit_step(
 /// `xplus assess --apply` would record, so that a later run finds them recorded. A household
 /// that is no longer poor or returned (changed since the proposal) is left as it is.
 async fn record_exits(
-    s: &mut dyn RecordSession,
+    s: &mut dyn WriteSession,
     user: &str,
     village: RegionCode,
     year: i32,

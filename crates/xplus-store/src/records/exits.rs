@@ -8,7 +8,7 @@ use super::filter::{Arg, Filter};
 use super::read::names_of;
 use super::rules::rule_book;
 use super::shape::column;
-use super::RecordSession;
+use super::ReadSession;
 use crate::error::StoreError;
 use crate::store::Store;
 use chrono::NaiveDate;
@@ -230,7 +230,7 @@ fn key_filter(village: RegionCode, year: i32) -> Filter {
 }
 
 pub(super) async fn load_batch(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     village: RegionCode,
     year: i32,
 ) -> Result<Option<ExitBatch>, StoreError> {
@@ -302,7 +302,7 @@ pub(super) async fn load_batch(
 /// returned that it finds eligible (what a proposal names); and the days of the notice.
 pub(super) async fn assess_village_households(
     store: &dyn Store,
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     village: RegionCode,
     year: i32,
 ) -> Result<(Vec<HouseholdAssessment>, Vec<HouseholdAssessment>, i64), StoreError> {
@@ -441,7 +441,7 @@ static BATCHED: FileSpec = super::shape::shape(
 /// --apply` leaves to the procedure (a household in a batch not approved yet, or one the village
 /// did not agree on or withdrew after an objection).
 pub(super) async fn batch_states(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     county: RegionCode,
     year: i32,
 ) -> Result<HashMap<String, (ExitStage, BatchState)>, StoreError> {
@@ -475,7 +475,7 @@ static LATER: FileSpec = super::shape::shape(
 
 /// Whether an assessment of a year after `year` has recorded anything.
 pub(super) async fn later_years_applied(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     year: i32,
 ) -> Result<bool, StoreError> {
     let rows = s

@@ -7,7 +7,7 @@
 use super::filter::{Arg, Filter};
 use super::read::{household_scope, names_of, poor_at_start, within_scope, year_bounds};
 use super::shape::{column, count_of, shape, village_bounds, COUNT};
-use super::RecordSession;
+use super::ReadSession;
 use crate::error::StoreError;
 use crate::store::Store;
 use chrono::NaiveDate;
@@ -85,7 +85,7 @@ pub struct HouseholdIndustry {
 /// Rows of `sql` (household, day, optional day) for households within `scope`; `{within}` in
 /// `sql` is replaced by the scope condition on `alias`.
 async fn dated(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     scope: &Filter,
     sql: &str,
     alias: &str,
@@ -98,7 +98,7 @@ async fn dated(
 /// How each of `households` (by position) takes part in `year`: every record noted as it is
 /// read, rows of other households passed over.
 async fn links_of(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     scope: &Filter,
     year: i32,
     households: &[(String, RegionCode)],
@@ -189,7 +189,7 @@ async fn links_of(
 /// Placements of households within `scope` begun by the end of `year`: (household, person,
 /// the period it runs).
 pub(super) async fn placements_by_end_of(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     scope: &Filter,
     year: i32,
 ) -> Result<Vec<(String, String, Period)>, StoreError> {
@@ -218,7 +218,7 @@ pub(super) async fn placements_by_end_of(
 /// The households within `scope` poor at the start of `year` and how they take part in it;
 /// `placements` are those of `placements_by_end_of` for the same scope and year.
 pub(super) async fn industry_in(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     scope: &Filter,
     year: i32,
     placements: &[(String, String, Period)],
@@ -367,7 +367,7 @@ pub async fn industry_overview(
 /// The villages within `range` planned to exit in `year` with their one-village-one-product
 /// projects; `poor_of` is `by_village` of the year's households.
 async fn planned_exit_villages(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     year: i32,
     range: &[Arg; 2],
     poor_of: &BTreeMap<u64, (u64, u64)>,
@@ -419,7 +419,7 @@ async fn planned_exit_villages(
 /// Industry-chain organisations within `range` by kind, with the households brought along
 /// during `year`.
 async fn org_tallies(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     year: i32,
     range: &[Arg; 2],
 ) -> Result<Vec<OrgKindTally>, StoreError> {
@@ -458,7 +458,7 @@ async fn org_tallies(
 /// Labour courses, commissioners' trainings and job fairs of `year` within `range` (courses and
 /// fairs are placed by a region code of any level; the bounds hold the region's own code too).
 async fn activity_tallies(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     year: i32,
     range: &[Arg; 2],
 ) -> Result<(Tally, Tally, Tally), StoreError> {
@@ -525,7 +525,7 @@ fn placement_tally(placed: &[(String, String, Period)], year: i32) -> Tally {
 
 /// The products of each planned-exit village's projects started by `year`.
 async fn products_of_planned_exit(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     year: i32,
     range: &[Arg; 2],
 ) -> Result<HashMap<u64, std::collections::BTreeSet<String>>, StoreError> {
@@ -562,7 +562,7 @@ async fn products_of_planned_exit(
     Ok(out)
 }
 
-async fn tally(s: &mut dyn RecordSession, sql: &str, args: Vec<Arg>) -> Result<Tally, StoreError> {
+async fn tally(s: &mut dyn ReadSession, sql: &str, args: Vec<Arg>) -> Result<Tally, StoreError> {
     let rows = s.query(&TALLY, sql, &args).await?;
     let r = rows.first();
     let at = |i: usize| r.map(|r| count_of(&r[i])).unwrap_or(0);

@@ -2,7 +2,7 @@
 //! time or a page of a list, always through an [`Access`](xplus_core::accounts::Access), so a
 //! query cannot forget whose records it may reach.
 //!
-//! The logic is written once here against [`RecordSession`], a handful of primitives each backend
+//! The logic is written once here against [`ReadSession`], a handful of primitives each backend
 //! provides (select and count rows of a bundle table, upsert one row, append to the audit log).
 
 mod activity;
@@ -110,10 +110,9 @@ use async_trait::async_trait;
 use xplus_core::audit::AuditEntry;
 use xplus_core::interchange::{FileSpec, Value};
 
-/// A connection to work on, inside a transaction when it writes. Dropping it without
-/// `commit` rolls back.
+/// A connection to read on (a read-only connection on SQLite): what a page or report may do.
 #[async_trait]
-pub trait RecordSession: Send {
+pub trait ReadSession: Send {
     /// Rows of a bundle table (its columns in file order) matching `filter`, ordered by
     /// `order` (SQL written by this module, never by a user), optionally one page of them.
     async fn select(
@@ -123,9 +122,7 @@ pub trait RecordSession: Send {
         order: &str,
         page: Option<Page>,
     ) -> Result<Vec<Vec<Value>>, StoreError>;
-
     async fn count(&mut self, file: &'static FileSpec, filter: &Filter) -> Result<u64, StoreError>;
-
     /// Rows of a query written by this module (`?` for `args`, in order), read as the columns
     /// of `shape` — a result shape (see [`shape`]), not necessarily a bundle file.
     async fn query(
@@ -134,7 +131,6 @@ pub trait RecordSession: Send {
         sql: &str,
         args: &[Arg],
     ) -> Result<Vec<Vec<Value>>, StoreError>;
-
     /// Rows of a query written by this module (`?` for `args`) with integers, booleans or text
     /// in its columns, read into `into` (emptied, of the query's width) without a value per cell:
     /// large reads, see [`CompactRows`].
@@ -145,7 +141,6 @@ pub trait RecordSession: Send {
         args: &[Arg],
         into: CompactRows,
     ) -> Result<CompactRows, StoreError>;
-
     /// Households matching `filter` with their village's name, the head's name and the number
     /// of members, in one query (the list page is the busiest page of all).
     async fn household_summaries(
@@ -154,28 +149,28 @@ pub trait RecordSession: Send {
         order: &str,
         page: Page,
     ) -> Result<Vec<HouseholdSummary>, StoreError>;
-
-    /// Runs a statement written by this crate (`?` for `args`) that changes derived tables (the
-    /// roll-ups) or accounts (`users`, whose callers audit them), never a record of a bundle file
-    /// (those go through `upsert`, audited); returns the rows it changed.
-    async fn execute(&mut self, sql: &str, args: &[Arg]) -> Result<u64, StoreError>;
-
-    /// Inserts the row or updates the stored row with its key.
-    async fn upsert(&mut self, file: &'static FileSpec, row: Row) -> Result<(), StoreError>;
-
-    async fn append_audit(&mut self, entries: Vec<NewAudit>) -> Result<(), StoreError>;
-
     /// Audit entries matching `filter` (over the audit_log columns), newest first.
     async fn audit_entries(
         &mut self,
         filter: &Filter,
         limit: u64,
     ) -> Result<Vec<AuditEntry>, StoreError>;
-
     /// The newest audit entry's number: it grows with every change to the records, so what was
     /// computed from them stays valid while it stays the same.
     async fn audit_head(&mut self) -> Result<i64, StoreError>;
+}
 
+/// A transaction that writes: everything a reader may do, and changing records, their audit and
+/// the derived tables. Dropping it without `commit` rolls back.
+#[async_trait]
+pub trait WriteSession: ReadSession {
+    /// Runs a statement written by this crate (`?` for `args`) that changes derived tables (the
+    /// roll-ups) or accounts (`users`, whose callers audit them), never a record of a bundle file
+    /// (those go through `upsert`, audited); returns the rows it changed.
+    async fn execute(&mut self, sql: &str, args: &[Arg]) -> Result<u64, StoreError>;
+    /// Inserts the row or updates the stored row with its key.
+    async fn upsert(&mut self, file: &'static FileSpec, row: Row) -> Result<(), StoreError>;
+    async fn append_audit(&mut self, entries: Vec<NewAudit>) -> Result<(), StoreError>;
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }
 

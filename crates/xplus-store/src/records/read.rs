@@ -2,7 +2,7 @@
 //! filters, and one household with its members and incomes.
 
 use super::filter::{marks, Arg, Filter};
-use super::{Page, RecordSession};
+use super::{Page, ReadSession};
 use crate::error::StoreError;
 use crate::store::Store;
 use chrono::NaiveDate;
@@ -15,7 +15,7 @@ use xplus_core::registry::{HouseholdStatus, Level, PovertyCause, RegionCode};
 
 /// The households an account reaches, as a condition on the households table.
 pub(crate) fn household_scope(access: &Access, today: NaiveDate) -> Filter {
-    match &access.scope {
+    match access.scope() {
         Scope::Everywhere => Filter::new(),
         Scope::Region(r) => within(Filter::new(), *r),
         Scope::PairedWith(cadre) => Filter::new().and(
@@ -48,7 +48,7 @@ static CANDIDATES: xplus_core::interchange::FileSpec = super::shape::shape(
 /// its start — as (household, village), in household order. The status at the start of the
 /// year is the one stored, unless an assessment applied for the year or later changed it.
 pub(super) async fn poor_at_start(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     scope: &Filter,
     year: i32,
 ) -> Result<Vec<(String, RegionCode)>, StoreError> {
@@ -274,7 +274,7 @@ impl HouseholdQuery {
 fn income_in_band(year: i32, band: usize) -> Filter {
     use xplus_core::rollup::INCOME_BAND_FLOORS_YUAN as FLOORS;
     let members = "(SELECT COUNT(*) FROM members m WHERE m.household_id = i.household_id)";
-    let net = "(i.wage + i.production + i.property + i.transfer - i.production_cost)";
+    let net = crate::sql::NET_INCOME_OF_I;
     let mut sql = format!(
         "household_id IN (SELECT i.household_id FROM incomes i WHERE i.year = ? AND {members} > 0"
     );
@@ -395,7 +395,7 @@ pub async fn each_household(
 
 /// Names of `codes` (repeats allowed), read in chunks.
 pub(super) async fn names_of(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     codes: impl IntoIterator<Item = u64>,
 ) -> Result<HashMap<u64, String>, StoreError> {
     let codes: std::collections::BTreeSet<i64> = codes.into_iter().map(|c| c as i64).collect();
@@ -408,7 +408,7 @@ pub(super) async fn names_of(
 }
 
 pub(super) async fn region_names(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     codes: Vec<i64>,
 ) -> Result<HashMap<u64, String>, StoreError> {
     if codes.is_empty() {
@@ -462,7 +462,7 @@ pub async fn household(
 
 /// Reads a household on `s`; with `access`, only if that account reaches it.
 pub(crate) async fn load(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     access: Option<&Access>,
     id: &str,
     today: NaiveDate,
@@ -564,7 +564,7 @@ pub async fn region_children(
 }
 
 fn reachable(access: &Access, code: RegionCode) -> bool {
-    match &access.scope {
+    match access.scope() {
         Scope::Everywhere => true,
         // Its own region and what is below, and the regions above it on the way down.
         Scope::Region(r) => code.is_within(*r) || r.is_within(code),
@@ -574,7 +574,7 @@ fn reachable(access: &Access, code: RegionCode) -> bool {
 }
 
 async fn nodes_of(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     access: &Access,
     rows: Vec<Vec<Value>>,
     today: NaiveDate,

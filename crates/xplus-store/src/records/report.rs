@@ -11,7 +11,7 @@ use super::industry::industry_overview;
 use super::read::{household_scope, within_scope, year_bounds};
 use super::rules::rule_book;
 use super::shape::{column, count_of, shape, village_bounds, COUNT};
-use super::RecordSession;
+use super::ReadSession;
 use crate::error::StoreError;
 use crate::store::Store;
 use chrono::NaiveDate;
@@ -255,7 +255,7 @@ pub async fn year_report(
     // Each village is judged by its own county's lines (rules.md §9 may be set per county), so
     // that a city's figure is the sum of its counties'.
     let book = rule_book(store).await?;
-    let place = match &access.scope {
+    let place = match access.scope() {
         Scope::Region(r) => r.county(),
         _ => None,
     };
@@ -308,7 +308,7 @@ fn first(rows: Vec<Vec<xplus_core::interchange::Value>>) -> Vec<xplus_core::inte
 }
 
 async fn training_figures(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     scope: &Filter,
     year: i32,
 ) -> Result<TrainingFigures, StoreError> {
@@ -329,7 +329,7 @@ async fn training_figures(
 }
 
 async fn dividends_paid(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     scope: &Filter,
     year: i32,
 ) -> Result<(Fen, u64), StoreError> {
@@ -349,7 +349,7 @@ async fn dividends_paid(
 
 /// The official figures of the regions in reach for the year and the one before.
 async fn rural_income(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     bounds: &[Arg; 2],
     year: i32,
 ) -> Result<Vec<RuralIncome>, StoreError> {

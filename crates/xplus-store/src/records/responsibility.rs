@@ -8,7 +8,7 @@ use super::chain::{chain_in, unit_pairings, ChainHousehold};
 use super::filter::{Arg, Filter};
 use super::read::{household_scope, names_of, within_scope, year_bounds};
 use super::shape::{column, shape, SIGNED};
-use super::RecordSession;
+use super::ReadSession;
 use crate::error::StoreError;
 use crate::store::Store;
 use chrono::{Datelike, NaiveDate};
@@ -139,7 +139,7 @@ pub struct Card {
 /// The cards of the households poor at the start of `year` within `scope` (conditions on
 /// `households`), in household order.
 async fn cards_in(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     scope: &Filter,
     year: i32,
     today: NaiveDate,

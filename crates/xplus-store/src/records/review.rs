@@ -372,7 +372,7 @@ pub async fn review_ranking(
 
 /// A town's official reaches the county's page for the villages of the town.
 fn covered_below(access: &Access, county: RegionCode) -> bool {
-    matches!(&access.scope, xplus_core::accounts::Scope::Region(r) if r.is_within(county))
+    matches!(access.scope(), xplus_core::accounts::Scope::Region(r) if r.is_within(county))
 }
 
 /// Records an official's scores of one secretary for a year (0–100 per criterion in force);
@@ -385,7 +385,7 @@ pub async fn save_review(
     scores: &[(String, u32)],
     today: NaiveDate,
 ) -> Result<(), StoreError> {
-    if !matches!(access.role, Role::Admin | Role::Official) {
+    if !matches!(access.role(), Role::Admin | Role::Official) {
         return Err(StoreError::Forbidden(
             "述职评议由县乡党委评分，您的账号不能评分 / the review is scored by county and town officials; your account cannot score".into(),
         ));
@@ -451,7 +451,7 @@ pub async fn save_review(
                     Value::Int(i64::from(year)),
                     Value::Text(code.clone()),
                     Value::Int(i64::from(*score)),
-                    Value::Text(access.user.clone()),
+                    Value::Text(access.user().to_string()),
                     Value::Date(today),
                 ],
                 county: Some(county),
@@ -460,7 +460,7 @@ pub async fn save_review(
         .await?;
     }
     s.append_audit(vec![NewAudit {
-        actor: access.user.clone(),
+        actor: access.user().to_string(),
         action: "secretary_review".into(),
         entity: "secretary_reviews".into(),
         record_key: format!("{secretary_id}:{year}"),

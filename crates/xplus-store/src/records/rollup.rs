@@ -11,7 +11,8 @@ use super::filter::Arg;
 use super::rollup_figures::{county_figures, latest_income_year, stored_coverage_until};
 use super::rules::rule_book;
 use super::shape::{column, shape, COUNT, SIGNED};
-use super::RecordSession;
+use super::ReadSession;
+use super::WriteSession;
 use crate::error::StoreError;
 use crate::store::Store;
 use chrono::NaiveDate;
@@ -100,7 +101,7 @@ pub async fn dirty_counties(store: &dyn Store) -> Result<Vec<RegionCode>, StoreE
 }
 
 pub(super) async fn counties_in(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     sql: &str,
 ) -> Result<Vec<RegionCode>, StoreError> {
     Ok(s.query(&CODES, sql, &[])
@@ -229,7 +230,7 @@ pub async fn refresh_rollups(store: &dyn Store, today: NaiveDate) -> Result<Refr
     Ok(done)
 }
 
-async fn store_figures(s: &mut dyn RecordSession, figures: &Figures) -> Result<usize, StoreError> {
+async fn store_figures(s: &mut dyn WriteSession, figures: &Figures) -> Result<usize, StoreError> {
     let rows: Vec<(&FigureKey, &i64)> = figures.iter().collect();
     for chunk in rows.chunks(INSERT_ROWS) {
         let mut sql = String::from(
@@ -257,7 +258,7 @@ async fn store_figures(s: &mut dyn RecordSession, figures: &Figures) -> Result<u
 }
 
 /// Sets `region`'s figures to the sums of its children's.
-async fn resum(s: &mut dyn RecordSession, region: u64) -> Result<(), StoreError> {
+async fn resum(s: &mut dyn WriteSession, region: u64) -> Result<(), StoreError> {
     let r = Arg::Int(region as i64);
     s.execute(
         "DELETE FROM rollups WHERE region_code = ?",
@@ -276,7 +277,7 @@ async fn resum(s: &mut dyn RecordSession, region: u64) -> Result<(), StoreError>
 
 /// Stored figures selected by `sql` (columns region_code, measure, year, bucket, value).
 pub(super) async fn read_figures(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     sql: &str,
     args: &[Arg],
 ) -> Result<Figures, StoreError> {

@@ -6,7 +6,7 @@ use super::chain::chain_in;
 use super::filter::{Arg, Filter};
 use super::rollup::{counties_in, Figures, YEAR};
 use super::shape::{column, shape, COUNT, SIGNED};
-use super::{CompactRows, RecordSession};
+use super::{CompactRows, ReadSession};
 use crate::error::StoreError;
 use chrono::NaiveDate;
 use std::collections::{BTreeSet, HashMap};
@@ -28,7 +28,7 @@ fn coverage_years(until: i32) -> impl Iterator<Item = i32> {
 }
 
 /// The latest year with income records anywhere (0 without any): one index search per county.
-pub(super) async fn latest_income_year(s: &mut dyn RecordSession) -> Result<i32, StoreError> {
+pub(super) async fn latest_income_year(s: &mut dyn ReadSession) -> Result<i32, StoreError> {
     let mut latest = 0;
     for county in counties_in(s, "SELECT code FROM regions WHERE level = 'county'").await? {
         let rows = s
@@ -46,7 +46,7 @@ pub(super) async fn latest_income_year(s: &mut dyn RecordSession) -> Result<i32,
 }
 
 /// The coverage window the stored roll-ups were computed with.
-pub(super) async fn stored_coverage_until(s: &mut dyn RecordSession) -> Result<i32, StoreError> {
+pub(super) async fn stored_coverage_until(s: &mut dyn ReadSession) -> Result<i32, StoreError> {
     Ok(s.query(
         &YEAR,
         "SELECT coverage_until FROM rollup_state WHERE id = 1",
@@ -79,7 +79,7 @@ fn add(figures: &mut Figures, region: u64, measure: Measure, year: i32, bucket: 
 
 /// The figures of one county's villages, computed from its records.
 pub(super) async fn county_figures(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     county: RegionCode,
     book: &RuleBook,
     coverage_until: i32,
@@ -102,7 +102,7 @@ type Homes = HashMap<String, (u64, i64, bool)>;
 
 /// Households and persons poor, monitored, returned, by cause, exited by year.
 async fn households(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     c: &Arg,
     out: &mut Figures,
 ) -> Result<Homes, StoreError> {
@@ -174,7 +174,7 @@ async fn households(
 
 /// Registered households by band of net income per head, per year.
 async fn incomes(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     c: &Arg,
     homes: &Homes,
     out: &mut Figures,
@@ -182,8 +182,10 @@ async fn incomes(
     let rows = s
         .query_compact(
             "汇总收入 / counting incomes",
-            "SELECT household_id, year, wage + production + property + transfer - production_cost \
-             FROM incomes WHERE county_code = ?",
+            &format!(
+                "SELECT i.household_id, i.year, {} FROM incomes i WHERE i.county_code = ?",
+                crate::sql::NET_INCOME_OF_I
+            ),
             std::slice::from_ref(c),
             CompactRows::with_capacity(3, 0, 0),
         )
@@ -212,7 +214,7 @@ async fn incomes(
 
 /// Returns recorded by the assessment, per year.
 async fn returns(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     c: &Arg,
     homes: &Homes,
     out: &mut Figures,
@@ -241,7 +243,7 @@ async fn returns(
 }
 
 /// Population, poor villages, villages exited per year.
-async fn villages(s: &mut dyn RecordSession, c: &Arg, out: &mut Figures) -> Result<(), StoreError> {
+async fn villages(s: &mut dyn ReadSession, c: &Arg, out: &mut Figures) -> Result<(), StoreError> {
     let rows = s
         .query_compact(
             "汇总村 / counting villages",
@@ -276,7 +278,7 @@ async fn villages(s: &mut dyn RecordSession, c: &Arg, out: &mut Figures) -> Resu
 
 /// rules.md §9 per year, each village judged by its county's lines.
 async fn collective(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     county: RegionCode,
     book: &RuleBook,
     out: &mut Figures,
@@ -320,7 +322,7 @@ async fn collective(
 
 /// Dividends paid and households paid, per year.
 async fn dividends(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     c: &Arg,
     homes: &Homes,
     out: &mut Figures,
@@ -367,7 +369,7 @@ async fn dividends(
 
 /// rules.md §6 for each year of the window.
 async fn coverage(
-    s: &mut dyn RecordSession,
+    s: &mut dyn ReadSession,
     c: &Arg,
     coverage_until: i32,
     today: NaiveDate,

@@ -6,7 +6,7 @@ use super::rollup::with_sums;
 use super::rollup::{counties_in, read_figures, FigureKey, Figures};
 use super::rollup_figures::{county_figures, stored_coverage_until};
 use super::rules::rule_book;
-use super::RecordSession;
+use super::ReadSession;
 use crate::error::StoreError;
 use crate::store::Store;
 use chrono::NaiveDate;
@@ -100,11 +100,7 @@ pub async fn verify_rollups(
     Ok(out)
 }
 
-async fn stored_between(
-    s: &mut dyn RecordSession,
-    lo: u64,
-    hi: u64,
-) -> Result<Figures, StoreError> {
+async fn stored_between(s: &mut dyn ReadSession, lo: u64, hi: u64) -> Result<Figures, StoreError> {
     read_figures(
         s,
         "SELECT region_code, measure, year, bucket, value FROM rollups \

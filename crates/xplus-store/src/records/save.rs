@@ -139,7 +139,7 @@ fn check_existing(
     expected: Option<&str>,
 ) -> Result<(), StoreError> {
     let Some(current) = found else {
-        return Err(if access.scope == Scope::Everywhere {
+        return Err(if *access.scope() == Scope::Everywhere {
             StoreError::NotFound(format!("户 {id} 不存在 / no household {id}"))
         } else {
             out_of_reach(id)
@@ -153,7 +153,7 @@ fn check_existing(
 
 /// Whether household `id` is held anywhere (a count: a new number is judged without reading
 /// another region's household).
-async fn held(s: &mut dyn super::RecordSession, id: &str) -> Result<bool, StoreError> {
+async fn held(s: &mut dyn super::ReadSession, id: &str) -> Result<bool, StoreError> {
     let filter = Filter::new().and("household_id = ?", vec![Arg::Text(id.into())]);
     Ok(s.count(&HOUSEHOLDS, &filter).await? > 0)
 }
@@ -276,7 +276,7 @@ pub async fn save_change(
     let mut entries = Vec::new();
     for (file, values) in change.rows() {
         let old = stored.as_ref().and_then(|h| stored_row(h, file, values));
-        let Some(entry) = crate::audit::row_change(&access.user, file, old, values) else {
+        let Some(entry) = crate::audit::row_change(access.user(), file, old, values) else {
             continue;
         };
         // A household moved to another county takes its members' and incomes' county along (a
@@ -306,7 +306,7 @@ pub async fn save_change(
 /// the changed rows put in, members in identity-number order and incomes by year as a read
 /// gives them, and its fingerprint — without reading it again.
 async fn merged(
-    s: &mut dyn super::RecordSession,
+    s: &mut dyn super::ReadSession,
     stored: Option<super::read::HouseholdRecord>,
     change: Change,
 ) -> Result<super::read::HouseholdRecord, StoreError> {
@@ -359,7 +359,7 @@ struct Judged {
 
 /// Asks core's registry rules about `change`, gathering the facts they need from the store.
 async fn judge(
-    s: &mut dyn super::RecordSession,
+    s: &mut dyn super::ReadSession,
     access: &Access,
     id: &str,
     change: &Change,
@@ -424,7 +424,7 @@ async fn judge(
 /// The household row's rules: its village exists and is within reach (a helper may not move
 /// a household), its status moves along the lifecycle, its years fit.
 async fn check_household_row(
-    s: &mut dyn super::RecordSession,
+    s: &mut dyn super::ReadSession,
     access: &Access,
     values: &[Value],
     stored: Option<&super::read::HouseholdRecord>,

@@ -57,7 +57,7 @@ pub(super) const HELD_SUM: &str =
 /// region's, or none for a helper (whose reach is households, not villages).
 pub(super) fn village_bounds(access: &xplus_core::accounts::Access) -> [super::Arg; 2] {
     use xplus_core::accounts::Scope;
-    let (lo, hi) = match &access.scope {
+    let (lo, hi) = match access.scope() {
         Scope::Everywhere => (0, u64::MAX >> 1),
         Scope::Region(r) => crate::sql::range_of(r.as_u64(), r.level()),
         Scope::PairedWith(_) => (1, 0),

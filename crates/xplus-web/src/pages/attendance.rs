@@ -64,7 +64,7 @@ fn describe(l: Lang, s: &SessionVillages) -> String {
 }
 
 fn may_write(user: &Signed) -> bool {
-    user.access.may_write() && !matches!(user.access.scope, Scope::PairedWith(_))
+    user.access.may_write() && !matches!(user.access.scope(), Scope::PairedWith(_))
 }
 
 async fn page(

@@ -136,7 +136,7 @@ pub async fn page(
     let up = d.region.code.and_then(|c| match c.parent() {
         Some(p) if user.access.covers_region(p) => Some(p.to_string()),
         None if user.access.covers_region(c)
-            && matches!(user.access.scope, xplus_core::accounts::Scope::Everywhere) =>
+            && matches!(user.access.scope(), xplus_core::accounts::Scope::Everywhere) =>
         {
             Some(String::new())
         }

@@ -185,9 +185,9 @@ fn may_write(user: &Signed, spec: &FileSpec) -> bool {
     if !a.may_write() || !records::is_writable(spec.id) {
         return false;
     }
-    match (&a.scope, spec.id) {
+    match (a.scope(), spec.id) {
         (Scope::PairedWith(_), id) => id == FileId::Visits,
-        (_, FileId::Units | FileId::Cadres) => a.role == Role::Admin,
+        (_, FileId::Units | FileId::Cadres) => a.role() == Role::Admin,
         _ => true,
     }
 }

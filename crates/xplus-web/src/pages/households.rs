@@ -242,7 +242,7 @@ pub(crate) async fn total(
     // The scope and the day too: a helper's pairings start and end with the calendar.
     let key = format!(
         "{:?}|{}|{:?}|{:?}|{:?}|{:?}|{}|{:?}|{:?}",
-        user.access.scope,
+        user.access.scope(),
         today(),
         query.region,
         query.status,

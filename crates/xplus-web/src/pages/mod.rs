@@ -138,7 +138,7 @@ pub struct Chrome {
 
 impl Chrome {
     pub fn new(l: Lang, user: &Signed, section: &'static str) -> Chrome {
-        let role = user.access.role;
+        let role = user.access.role();
         Chrome {
             l,
             user: user.account.name.clone(),
@@ -149,7 +149,7 @@ impl Chrome {
             may_accounts: user.access.may_manage_accounts(),
             may_create: user.access.may_create_households(),
             may_dashboard: !matches!(
-                user.access.scope,
+                user.access.scope(),
                 xplus_core::accounts::Scope::PairedWith(_)
             ),
             section,
@@ -219,14 +219,10 @@ pub fn narrowed(
         return Ok(access.clone());
     };
     let code = region_of(code)?;
-    if !access.covers_region(code) {
-        return Err(WebError::forbidden(format!(
+    access.narrowed_to(code).ok_or_else(|| {
+        WebError::forbidden(format!(
             "区划 {code} 不在您的范围内 / region {code} is outside your reach"
-        )));
-    }
-    Ok(xplus_core::accounts::Access {
-        scope: xplus_core::accounts::Scope::Region(code),
-        ..access.clone()
+        ))
     })
 }
 

@@ -66,7 +66,7 @@ pub async fn page(
         Some(c) => Some(RegionCode::parse(c).map_err(|_| {
             WebError::bad_request(format!("区划代码 {c} 无效 / invalid region code"))
         })?),
-        None => own_county(&user.access.scope),
+        None => own_county(user.access.scope()),
     };
     let ranking = match county {
         Some(c) => {
@@ -79,7 +79,7 @@ pub async fn page(
         county: county.map(|c| c.to_string()).unwrap_or_default(),
         year,
         ranking,
-        may_score: matches!(user.access.role, Role::Admin | Role::Official),
+        may_score: matches!(user.access.role(), Role::Admin | Role::Official),
         saved: q.saved.is_some(),
     })
 }
