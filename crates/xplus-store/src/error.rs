@@ -53,7 +53,7 @@ pub enum StoreError {
     Conflict(String),
     /// The registry rules refuse the values, field by field; nothing was written.
     #[error("{}", .0.iter().map(|p| format!("{}: {}", p.field, p.message)).collect::<Vec<_>>().join("; "))]
-    Rejected(Vec<crate::records::FieldProblem>),
+    Rejected(Vec<FieldProblem>),
 }
 
 /// Adds what was being done to a database error.
@@ -67,5 +67,21 @@ impl<T> DbContext<T> for Result<T, sqlx::Error> {
             context: what.into(),
             source,
         })
+    }
+}
+
+/// A field the rules refused, by its column name in the bundle format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldProblem {
+    pub(crate) fn new(field: &str, message: impl Into<String>) -> FieldProblem {
+        FieldProblem {
+            field: field.to_string(),
+            message: message.into(),
+        }
     }
 }

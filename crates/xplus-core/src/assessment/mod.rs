@@ -7,7 +7,63 @@ pub mod monitoring;
 pub mod procedure;
 pub mod village;
 
+use crate::registry::HouseholdStatus;
 use std::borrow::Cow;
+
+/// The rule that judges a household in a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// §3: poor or returned at the start of the year — may it exit?
+    Exit,
+    /// §5: exited or monitored before the year — is it at risk, or back in poverty?
+    Monitoring,
+}
+
+/// Which section judges a household in `year`, from its status, identification year and exit
+/// year at the start of the year; None for one not identified yet or removed.
+pub fn section_for(
+    status: HouseholdStatus,
+    identified_year: i32,
+    exit_year: Option<i32>,
+    year: i32,
+) -> Option<Section> {
+    if crate::education::coverage::poor_at_start_of(status, identified_year, exit_year, year) {
+        Some(Section::Exit)
+    } else if identified_year <= year
+        && matches!(status, HouseholdStatus::Exited | HouseholdStatus::Monitored)
+    {
+        Some(Section::Monitoring)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod section_tests {
+    use super::*;
+    use HouseholdStatus::*;
+
+    #[test]
+    fn each_household_is_judged_by_one_section() {
+        assert_eq!(section_for(Poor, 2014, None, 2016), Some(Section::Exit));
+        assert_eq!(section_for(Returned, 2014, None, 2016), Some(Section::Exit));
+        // Exited in 2016 itself: still poor at the start of 2016.
+        assert_eq!(
+            section_for(Exited, 2014, Some(2016), 2016),
+            Some(Section::Exit)
+        );
+        assert_eq!(
+            section_for(Exited, 2014, Some(2015), 2016),
+            Some(Section::Monitoring)
+        );
+        assert_eq!(
+            section_for(Monitored, 2014, Some(2015), 2016),
+            Some(Section::Monitoring)
+        );
+        assert_eq!(section_for(Poor, 2017, None, 2016), None);
+        assert_eq!(section_for(Removed, 2014, None, 2016), None);
+    }
+}
 
 /// One criterion as checked: what was found against what was needed, and where the threshold
 /// comes from — what the "why" view shows.

@@ -25,6 +25,14 @@ pub struct VillageFacts {
     pub collective_income: Option<Fen>,
 }
 
+/// Whether a household poor at the start of the year counts among §4's poor persons of its
+/// village: when §3 finds it not eligible to exit, or when the exit procedure held it back (the
+/// village's review did not agree, or an upheld objection withdrew it) — it stays poor whatever
+/// §3 says. Its members are then counted.
+pub fn counts_as_poor(exit_eligible: bool, held_back_by_procedure: bool) -> bool {
+    !exit_eligible || held_back_by_procedure
+}
+
 /// Poverty incidence in ten-thousandths (basis points), rounded half up; None without a
 /// population. The one rounding of incidence: the "why" view, the dashboard, `assess` and the
 /// report all show this number (the §4 test itself compares exactly, never this rounding).

@@ -4,8 +4,9 @@
 //! that county and year, and handed to a sink (the CSV files of `xplus assess`); applying it
 //! records the changes county by county in one transaction (`assessment_apply`).
 
-pub(super) use super::assessment_facts::{read_facts, FactsScope};
-use super::exits::BatchState;
+pub(super) use super::assessment_facts::{read_facts, Facts, FactsScope};
+pub use super::assessment_facts::{Standing, StoredOutcome};
+use super::exit_batches::{batch_states, BatchState};
 use super::filter::Arg;
 use super::rules::rule_book;
 use super::shape::{column, shape, COUNT};
@@ -14,15 +15,16 @@ use crate::error::StoreError;
 use crate::store::Store;
 use std::collections::{BTreeMap, HashMap};
 use xplus_core::accounts::Access;
-use xplus_core::assessment::household::{assess_exit, ExitCriterion, HouseholdFacts};
+use xplus_core::assessment::household::{assess_exit, ExitCriterion};
 use xplus_core::assessment::monitoring::{assess_monitoring, MonitorFacts, MonitorOutcome};
 use xplus_core::assessment::procedure::ExitStage;
-use xplus_core::assessment::village::{assess_village, VillageCriterion, VillageFacts};
-use xplus_core::assessment::Decision;
-use xplus_core::education::coverage::poor_at_start_of;
+use xplus_core::assessment::village::{
+    assess_village, counts_as_poor, VillageCriterion, VillageFacts,
+};
+use xplus_core::assessment::{section_for, Decision, Section};
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 use xplus_core::registry::income::per_capita;
-use xplus_core::registry::{HouseholdStatus, RegionCode, YearlyIncome};
+use xplus_core::registry::RegionCode;
 use xplus_core::rules::{RuleBook, Sourced, YearRules};
 use xplus_core::Fen;
 
@@ -47,52 +49,6 @@ static COUNTIES: FileSpec = shape(
     "评估县",
     &[column("county_code", ColumnType::Region)],
 );
-
-/// A status with its exit year: what a household is at some moment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Standing {
-    pub status: HouseholdStatus,
-    pub exit_year: Option<i32>,
-}
-
-/// What an applied assessment decided for a household in a year (`assessment_outcomes`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredOutcome {
-    pub year: i32,
-    pub outcome: String,
-    pub reasons: String,
-    pub before: Standing,
-    pub after: Standing,
-}
-
-/// One household as the assessment reads it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Facts {
-    pub id: String,
-    pub village: RegionCode,
-    pub identified_year: i32,
-    /// As stored now.
-    pub current: Standing,
-    /// The earliest applied outcome of the year or later: its `before` is the standing at the
-    /// start of the year.
-    pub later_outcome: Option<StoredOutcome>,
-    pub household: HouseholdFacts,
-    pub income: Option<YearlyIncome>,
-}
-
-impl Facts {
-    /// The standing at the start of the assessed year.
-    pub fn at_start(&self) -> Standing {
-        self.later_outcome
-            .as_ref()
-            .map_or(self.current, |o| o.before)
-    }
-
-    /// The outcome applied for exactly `year`, if any.
-    pub fn outcome_of(&self, year: i32) -> Option<&StoredOutcome> {
-        self.later_outcome.as_ref().filter(|o| o.year == year)
-    }
-}
 
 /// What §3 or §5 says of one household for the year.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -306,7 +262,7 @@ pub(super) async fn county_run(
         .iter()
         .filter_map(|f| judge(f, year, &line, &rules))
         .collect();
-    let batched = super::exits::batch_states(s, county, year).await?;
+    let batched = batch_states(s, county, year).await?;
     // §4 poor persons: those §3 finds not eligible, and those the village's review did not
     // agree on or an upheld objection withdrew (they stay poor whatever §3 says).
     let mut poor_persons: BTreeMap<RegionCode, i64> = BTreeMap::new();
@@ -315,7 +271,9 @@ pub(super) async fn county_run(
             batched.get(&h.household_id),
             Some((_, BatchState::Disagreed | BatchState::Withdrawn))
         );
-        if h.exit().is_some_and(|d| !d.eligible() || withdrawn) {
+        if h.exit()
+            .is_some_and(|d| counts_as_poor(d.eligible(), withdrawn))
+        {
             *poor_persons.entry(h.village).or_default() += h.members;
         }
     }
@@ -380,14 +338,11 @@ fn judge(
     let start = f.at_start();
     let members = f.household.members.len() as i64;
     let net = f.household.net_income;
-    let judgement = if poor_at_start_of(start.status, f.identified_year, start.exit_year, year) {
+    // Which section applies is core's decision; the store only gathers the facts.
+    let section = section_for(start.status, f.identified_year, start.exit_year, year)?;
+    let judgement = if section == Section::Exit {
         Judgement::Exit(assess_exit(&f.household, year, line))
-    } else if f.identified_year <= year
-        && matches!(
-            start.status,
-            HouseholdStatus::Exited | HouseholdStatus::Monitored
-        )
-    {
+    } else {
         Judgement::Monitoring(assess_monitoring(
             &MonitorFacts {
                 members,
@@ -399,8 +354,6 @@ fn judge(
             line.value,
             rules.set.monitoring_line_percent.value,
         ))
-    } else {
-        return None;
     };
     Some(HouseholdAssessment {
         household_id: f.id.clone(),

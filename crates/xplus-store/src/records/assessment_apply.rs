@@ -8,10 +8,10 @@ use super::assessment::{
     counties, county_run, tally, AssessmentSink, AssessmentSummary, CountyRun, Facts,
     HouseholdAssessment, Judgement, Standing,
 };
-use super::exits::BatchState;
+use super::assessment_facts::ASSESSMENT_OUTCOMES;
+use super::exit_batches::BatchState;
 use super::filter::{marks, Arg, Filter};
 use super::rules::rule_book;
-use super::shape::column;
 use crate::error::StoreError;
 use crate::store::{ImportTx, Row, Store};
 use crate::NewAudit;
@@ -19,29 +19,8 @@ use chrono::NaiveDate;
 use xplus_core::assessment::monitoring::MonitorOutcome;
 use xplus_core::assessment::procedure::ExitStage;
 use xplus_core::interchange::schema::{HOUSEHOLDS, VILLAGES};
-use xplus_core::interchange::{ColumnType, CountyFrom, FileId, FileSpec, Value};
+use xplus_core::interchange::Value;
 use xplus_core::registry::{HouseholdStatus, RegionCode};
-
-const STATUS: ColumnType = ColumnType::Enum(&HouseholdStatus::SPEC);
-
-pub(crate) static ASSESSMENT_OUTCOMES: FileSpec = FileSpec {
-    id: FileId::Households,
-    name: "assessment_outcomes",
-    zh: "评估结果",
-    columns: &[
-        column("household_id", ColumnType::Text),
-        column("year", ColumnType::Year),
-        column("outcome", ColumnType::Text),
-        column("reasons", ColumnType::Text),
-        column("previous_status", STATUS),
-        column("previous_exit_year", ColumnType::Year),
-        column("status", STATUS),
-        column("exit_year", ColumnType::Year),
-        column("decided_on", ColumnType::Date),
-    ],
-    key: &[0, 1],
-    county: CountyFrom::Household(0),
-};
 
 /// What recording a year did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -176,7 +155,7 @@ async fn apply_in(
     sink: &mut dyn AssessmentSink,
 ) -> Result<(AssessmentSummary, AppliedAssessment), StoreError> {
     let mut s = store.read_session().await?;
-    if super::exits::later_years_applied(s.as_mut(), year).await? {
+    if super::exit_batches::later_years_applied(s.as_mut(), year).await? {
         return Err(StoreError::Conflict(format!(
             "已记录 {year} 年以后年度的评估，不能再记录 {year} 年（会改写以后的结果） / a later year than \
              {year} has been applied; {year} cannot be applied after it"

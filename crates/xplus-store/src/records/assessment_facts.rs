@@ -3,14 +3,81 @@
 //! index range scans (migration 0010) read into one reused buffer (`CompactRows`), joined here in
 //! household order.
 
-use super::assessment::{Facts, Standing, StoredOutcome};
-use super::assessment_apply::ASSESSMENT_OUTCOMES;
 use super::filter::{Arg, Filter};
+use super::shape::column;
 use super::{CompactRows, ReadSession};
 use crate::error::StoreError;
 use xplus_core::assessment::household::{HouseholdFacts, MemberFacts};
+use xplus_core::interchange::{ColumnType, CountyFrom, FileId, FileSpec};
 use xplus_core::registry::{HouseholdStatus, IdNumber, RegionCode, Schooling, YearlyIncome};
 use xplus_core::Fen;
+
+const STATUS: ColumnType = ColumnType::Enum(&HouseholdStatus::SPEC);
+
+pub(crate) static ASSESSMENT_OUTCOMES: FileSpec = FileSpec {
+    id: FileId::Households,
+    name: "assessment_outcomes",
+    zh: "评估结果",
+    columns: &[
+        column("household_id", ColumnType::Text),
+        column("year", ColumnType::Year),
+        column("outcome", ColumnType::Text),
+        column("reasons", ColumnType::Text),
+        column("previous_status", STATUS),
+        column("previous_exit_year", ColumnType::Year),
+        column("status", STATUS),
+        column("exit_year", ColumnType::Year),
+        column("decided_on", ColumnType::Date),
+    ],
+    key: &[0, 1],
+    county: CountyFrom::Household(0),
+};
+
+/// A status with its exit year: what a household is at some moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    pub status: HouseholdStatus,
+    pub exit_year: Option<i32>,
+}
+
+/// What an applied assessment decided for a household in a year (`assessment_outcomes`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredOutcome {
+    pub year: i32,
+    pub outcome: String,
+    pub reasons: String,
+    pub before: Standing,
+    pub after: Standing,
+}
+
+/// One household as the assessment reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Facts {
+    pub id: String,
+    pub village: RegionCode,
+    pub identified_year: i32,
+    /// As stored now.
+    pub current: Standing,
+    /// The earliest applied outcome of the year or later: its `before` is the standing at the
+    /// start of the year.
+    pub later_outcome: Option<StoredOutcome>,
+    pub household: HouseholdFacts,
+    pub income: Option<YearlyIncome>,
+}
+
+impl Facts {
+    /// The standing at the start of the assessed year.
+    pub fn at_start(&self) -> Standing {
+        self.later_outcome
+            .as_ref()
+            .map_or(self.current, |o| o.before)
+    }
+
+    /// The outcome applied for exactly `year`, if any.
+    pub fn outcome_of(&self, year: i32) -> Option<&StoredOutcome> {
+        self.later_outcome.as_ref().filter(|o| o.year == year)
+    }
+}
 
 /// Which households the assessment reads.
 pub(super) enum FactsScope {

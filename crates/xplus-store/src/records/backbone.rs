@@ -5,9 +5,9 @@
 
 use super::filter::{Arg, Filter};
 use super::read::household_scope;
-use super::save::FieldProblem;
 use super::shape::{column, shape, COUNT};
 use super::ReadSession;
+use crate::error::FieldProblem;
 use crate::error::StoreError;
 use crate::store::{Row, Store};
 use chrono::NaiveDate;

@@ -6,9 +6,9 @@
 //! Pairings have their own writes (`backbone.rs`): rules.md §7 needs more than one row.
 
 use super::filter::{marks, Arg, Filter};
-use super::save::FieldProblem;
 use super::{Page, ReadSession};
 use crate::bundle::import::check_rows;
+use crate::error::FieldProblem;
 use crate::error::StoreError;
 use crate::store::Store;
 use chrono::NaiveDate;

@@ -2,8 +2,8 @@
 //! writes, and on the county's approval the exits recorded — one transaction with an audit entry
 //! naming the user.
 
-use super::assessment::Standing;
-use super::assessment_apply::ASSESSMENT_OUTCOMES;
+use super::assessment_facts::Standing;
+use super::assessment_facts::ASSESSMENT_OUTCOMES;
 use super::exits::{
     assess_village_households, later_years_applied, load_batch, out_of_reach, BatchState, ExitAct,
     ExitBatch, BATCHES, BATCH_HOUSEHOLDS, OBJECTIONS,

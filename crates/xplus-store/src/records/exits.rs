@@ -4,6 +4,8 @@
 //! them are xplus-core's (`assessment::procedure`).
 
 use super::assessment::{judge_with_rules, read_facts, FactsScope, HouseholdAssessment};
+pub(super) use super::exit_batches::later_years_applied;
+pub use super::exit_batches::BatchState;
 use super::filter::{Arg, Filter};
 use super::read::names_of;
 use super::rules::rule_book;
@@ -12,7 +14,6 @@ use super::ReadSession;
 use crate::error::StoreError;
 use crate::store::Store;
 use chrono::NaiveDate;
-use std::collections::HashMap;
 use xplus_core::accounts::Access;
 use xplus_core::assessment::procedure::{ExitStage, ExitStep};
 use xplus_core::interchange::{ColumnType, CountyFrom, FileId, FileSpec};
@@ -83,55 +84,6 @@ pub(super) static OBJECTIONS: FileSpec = FileSpec {
     key: &[0, 1, 2],
     county: CountyFrom::Column(0),
 };
-
-/// A household of a batch and where it stands in it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BatchState {
-    /// Proposed, not reviewed yet.
-    Proposed,
-    /// Agreed by the democratic review (and not withdrawn since).
-    Agreed,
-    /// Not agreed by the review: stays poor.
-    Disagreed,
-    /// Withdrawn after an objection was upheld: stays poor.
-    Withdrawn,
-    /// Exit recorded on the county's approval.
-    Exited,
-}
-
-impl BatchState {
-    pub fn code(self) -> &'static str {
-        match self {
-            BatchState::Proposed => "proposed",
-            BatchState::Agreed => "agreed",
-            BatchState::Disagreed => "disagreed",
-            BatchState::Withdrawn => "withdrawn",
-            BatchState::Exited => "exited",
-        }
-    }
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            BatchState::Proposed => "已提名",
-            BatchState::Agreed => "评议通过",
-            BatchState::Disagreed => "评议未通过",
-            BatchState::Withdrawn => "异议成立，撤回",
-            BatchState::Exited => "已退出",
-        }
-    }
-
-    pub(super) fn parse(code: &str) -> Option<BatchState> {
-        [
-            BatchState::Proposed,
-            BatchState::Agreed,
-            BatchState::Disagreed,
-            BatchState::Withdrawn,
-            BatchState::Exited,
-        ]
-        .into_iter()
-        .find(|s| s.code() == code)
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Objection {
@@ -424,70 +376,4 @@ pub async fn exit_batches(
             })
         })
         .collect())
-}
-
-static BATCHED: FileSpec = super::shape::shape(
-    FileId::Households,
-    "exit_batch_states",
-    "退出批次户",
-    &[
-        column("household_id", ColumnType::Text),
-        column("stage", ColumnType::Enum(&ExitStage::SPEC)),
-        column("state", ColumnType::Text),
-    ],
-);
-
-/// Where the batches of `year` in a county have put their households: what `xplus assess
-/// --apply` leaves to the procedure (a household in a batch not approved yet, or one the village
-/// did not agree on or withdrew after an objection).
-pub(super) async fn batch_states(
-    s: &mut dyn ReadSession,
-    county: RegionCode,
-    year: i32,
-) -> Result<HashMap<String, (ExitStage, BatchState)>, StoreError> {
-    Ok(s.query(
-        &BATCHED,
-        "SELECT x.household_id, b.stage, x.state FROM exit_batch_households x \
-             JOIN exit_batches b ON b.village_code = x.village_code AND b.year = x.year \
-             WHERE x.year = ? AND x.county_code = ?",
-        &[Arg::Int(i64::from(year)), Arg::Int(county.as_u64() as i64)],
-    )
-    .await?
-    .iter()
-    .filter_map(|r| {
-        Some((
-            r[0].as_text()?.to_string(),
-            (
-                r[1].as_code().and_then(ExitStage::parse)?,
-                BatchState::parse(r[2].as_text()?)?,
-            ),
-        ))
-    })
-    .collect())
-}
-
-static LATER: FileSpec = super::shape::shape(
-    FileId::Households,
-    "later_outcomes",
-    "以后年度",
-    &[column("n", COUNT)],
-);
-
-/// Whether an assessment of a year after `year` has recorded anything.
-pub(super) async fn later_years_applied(
-    s: &mut dyn ReadSession,
-    year: i32,
-) -> Result<bool, StoreError> {
-    let rows = s
-        .query(
-            &LATER,
-            "SELECT count(*) FROM assessment_outcomes WHERE year > ?",
-            &[Arg::Int(i64::from(year))],
-        )
-        .await?;
-    Ok(rows
-        .first()
-        .map(|r| super::shape::count_of(&r[0]))
-        .unwrap_or(0)
-        > 0)
 }

@@ -2,7 +2,7 @@
 //! (the household, its members and its incomes).
 
 use super::filter::{marks, Arg, Filter};
-use super::read::load;
+use super::household::load;
 use crate::error::StoreError;
 use crate::store::Store;
 use chrono::NaiveDate;

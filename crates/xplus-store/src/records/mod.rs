@@ -20,10 +20,12 @@ mod dashboard;
 mod dividends;
 mod education;
 mod entries;
+mod exit_batches;
 mod exit_steps;
 mod exits;
 mod filter;
 mod history;
+mod household;
 mod industry;
 mod monitoring;
 mod read;
@@ -39,6 +41,7 @@ mod save;
 mod secretaries;
 mod shape;
 
+pub use crate::error::FieldProblem;
 pub use activity::{unit_pairings, visits_by_month, CadreVisits, UnitPairingView};
 pub use adjustment::{adjustment_plan, apply_adjustment, AdjustmentApplied, AdjustmentView};
 pub use apply_year::{apply_year, YearApplied};
@@ -72,6 +75,7 @@ pub(crate) use filter::render_marks;
 pub(crate) use filter::{refuse_nul, refuse_nul_values};
 pub use filter::{Arg, Filter};
 pub use history::{audit_page, household_history, AuditQuery};
+pub use household::{fingerprint, household, HouseholdRecord};
 pub use industry::{
     by_village, industry_overview, HouseholdIndustry, IndustryOverview, OrgKindTally,
     PlannedExitVillage, Tally,
@@ -80,9 +84,8 @@ pub use monitoring::{
     monitoring_list, MonitoringEntry, MonitoringList, MonitoringOutcome, RISK_REMOVED_BECAUSE,
 };
 pub use read::{
-    count_households, each_household, household, list_households, region, region_children,
-    region_trail, village, HouseholdQuery, HouseholdRecord, HouseholdSort, HouseholdSummary,
-    RegionNode, VillageFacts,
+    count_households, each_household, list_households, region, region_children, region_trail,
+    village, HouseholdQuery, HouseholdSort, HouseholdSummary, RegionNode, VillageFacts,
 };
 pub use report::{
     year_report, CollectiveFigures, CoverageFigures, HouseholdFigures, IndustryFigures,
@@ -100,7 +103,7 @@ pub use rollup::{
 pub use rollup_verify::{verify_rollups, Difference, Verification};
 pub use rules::{rule_book, set_rule};
 pub(crate) use save::text_field;
-pub use save::{fingerprint, save_change, save_record, stale, Change, FieldProblem, Saved};
+pub use save::{save_change, save_record, stale, Change, Saved};
 pub use secretaries::{secretaries_overview, SecretariesOverview};
 
 use crate::audit::NewAudit;

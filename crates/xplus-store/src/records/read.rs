@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use std::collections::HashMap;
 use xplus_core::accounts::{Access, Scope};
 use xplus_core::education::coverage::poor_at_start_of;
-use xplus_core::interchange::schema::{HOUSEHOLDS, INCOMES, MEMBERS, REGIONS};
+use xplus_core::interchange::schema::{HOUSEHOLDS, REGIONS};
 use xplus_core::interchange::{ColumnType, Value};
 use xplus_core::registry::{HouseholdStatus, Level, PovertyCause, RegionCode};
 
@@ -433,62 +433,6 @@ pub(super) async fn region_names(
             Some((code, r[1].as_text()?.to_string()))
         })
         .collect())
-}
-
-/// One household with everything the household page shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HouseholdRecord {
-    pub household: Vec<Value>,
-    /// Members by identity number.
-    pub members: Vec<Vec<Value>>,
-    /// Incomes by year.
-    pub incomes: Vec<Vec<Value>>,
-    pub village_name: String,
-    /// What an editor saw: a save is refused if the household has changed since.
-    pub fingerprint: String,
-}
-
-/// The household, if it exists and the account reaches it (otherwise `None`, the same answer
-/// for both, so that a page cannot be used to probe other regions' numbers).
-pub async fn household(
-    store: &dyn Store,
-    access: &Access,
-    id: &str,
-    today: NaiveDate,
-) -> Result<Option<HouseholdRecord>, StoreError> {
-    let mut s = store.read_session().await?;
-    load(s.as_mut(), Some(access), id, today).await
-}
-
-/// Reads a household on `s`; with `access`, only if that account reaches it.
-pub(crate) async fn load(
-    s: &mut dyn ReadSession,
-    access: Option<&Access>,
-    id: &str,
-    today: NaiveDate,
-) -> Result<Option<HouseholdRecord>, StoreError> {
-    let scope = access
-        .map(|a| household_scope(a, today))
-        .unwrap_or_default();
-    let filter = scope.and("household_id = ?", vec![Arg::Text(id.to_string())]);
-    let Some(household) = s.select(&HOUSEHOLDS, &filter, "", None).await?.pop() else {
-        return Ok(None);
-    };
-    let of_household = Filter::new().and("household_id = ?", vec![Arg::Text(id.to_string())]);
-    let members = s.select(&MEMBERS, &of_household, "id_number", None).await?;
-    let incomes = s.select(&INCOMES, &of_household, "year", None).await?;
-    let village = household[1].as_region().map(|c| c.as_u64() as i64);
-    let names = region_names(s, village.into_iter().collect()).await?;
-    let fingerprint = super::save::fingerprint(&household, &members, &incomes);
-    Ok(Some(HouseholdRecord {
-        village_name: village
-            .and_then(|v| names.get(&(v as u64)).cloned())
-            .unwrap_or_default(),
-        household,
-        members,
-        incomes,
-        fingerprint,
-    }))
 }
 
 /// A region of the tree with the households the account reaches within it.

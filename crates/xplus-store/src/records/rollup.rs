@@ -8,24 +8,19 @@
 //! every county from scratch and compares (`xplus report --verify`).
 
 use super::filter::Arg;
+pub(super) use super::rollup_figures::{counties_in, CODES};
 use super::rollup_figures::{county_figures, latest_income_year, stored_coverage_until};
+pub use super::rollup_figures::{FigureKey, Figures};
 use super::rules::rule_book;
-use super::shape::{column, shape, COUNT, SIGNED};
+use super::shape::{column, shape, SIGNED};
 use super::ReadSession;
 use super::WriteSession;
 use crate::error::StoreError;
 use crate::store::Store;
 use chrono::NaiveDate;
-use std::collections::BTreeMap;
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 use xplus_core::registry::{Level, RegionCode};
 use xplus_core::rollup::Measure;
-
-/// One stored figure's key: (region, measure, year — 0 when not by year —, bucket).
-pub type FigureKey = (u64, Measure, i32, String);
-
-/// Figures by key; a missing key is zero.
-pub type Figures = BTreeMap<FigureKey, i64>;
 
 /// Rows per INSERT: six parameters each, well under both backends' limits.
 const INSERT_ROWS: usize = 150;
@@ -41,21 +36,6 @@ static STORED: FileSpec = shape(
         column("bucket", ColumnType::Text),
         column("value", SIGNED),
     ],
-);
-
-static CODES: FileSpec = shape(
-    FileId::Regions,
-    "rollup_counties",
-    "区县",
-    &[column("county_code", COUNT)],
-);
-
-/// A year (INTEGER on both backends, unlike the BIGINT codes).
-pub(super) static YEAR: FileSpec = shape(
-    FileId::Incomes,
-    "rollup_year",
-    "年度",
-    &[column("year", ColumnType::Year)],
 );
 
 /// The region above `code` in the stored hierarchy (0 above a province).
@@ -98,18 +78,6 @@ pub async fn dirty_counties(store: &dyn Store) -> Result<Vec<RegionCode>, StoreE
         "SELECT county_code FROM rollup_dirty ORDER BY county_code",
     )
     .await
-}
-
-pub(super) async fn counties_in(
-    s: &mut dyn ReadSession,
-    sql: &str,
-) -> Result<Vec<RegionCode>, StoreError> {
-    Ok(s.query(&CODES, sql, &[])
-        .await?
-        .iter()
-        .filter_map(|r| r[0].as_int())
-        .filter_map(|c| RegionCode::from_u64(c as u64).ok())
-        .collect())
 }
 
 /// The roll-ups' generation (it grows with every refresh of a county) and whether any county is

@@ -4,12 +4,11 @@
 
 use super::chain::chain_in;
 use super::filter::{Arg, Filter};
-use super::rollup::{counties_in, Figures, YEAR};
 use super::shape::{column, shape, COUNT, SIGNED};
 use super::{CompactRows, ReadSession};
 use crate::error::StoreError;
 use chrono::NaiveDate;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use xplus_core::assessment::chain::Link;
 use xplus_core::collective::economy::{is_empty_shell, is_strong};
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};
@@ -17,6 +16,39 @@ use xplus_core::registry::{HouseholdStatus, Level, RegionCode};
 use xplus_core::rollup::{income_band, Measure};
 use xplus_core::rules::RuleBook;
 use xplus_core::Fen;
+
+/// One stored figure's key: (region, measure, year — 0 when not by year —, bucket).
+pub type FigureKey = (u64, Measure, i32, String);
+
+/// Figures by key; a missing key is zero.
+pub type Figures = BTreeMap<FigureKey, i64>;
+
+pub(super) static CODES: FileSpec = shape(
+    FileId::Regions,
+    "rollup_counties",
+    "区县",
+    &[column("county_code", COUNT)],
+);
+
+/// A year (INTEGER on both backends, unlike the BIGINT codes).
+pub(super) static YEAR: FileSpec = shape(
+    FileId::Incomes,
+    "rollup_year",
+    "年度",
+    &[column("year", ColumnType::Year)],
+);
+
+pub(super) async fn counties_in(
+    s: &mut dyn ReadSession,
+    sql: &str,
+) -> Result<Vec<RegionCode>, StoreError> {
+    Ok(s.query(&CODES, sql, &[])
+        .await?
+        .iter()
+        .filter_map(|r| r[0].as_int())
+        .filter_map(|c| RegionCode::from_u64(c as u64).ok())
+        .collect())
+}
 
 /// The years whose §6 coverage is kept: this many up to the latest year with income records in
 /// the registry, the same for every county so that their sums are whole (each year is one

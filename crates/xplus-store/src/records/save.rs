@@ -7,32 +7,15 @@
 //! at once (a household never has other than one head in between).
 
 use super::filter::{Arg, Filter};
-use super::read::load;
-use crate::error::StoreError;
+use super::household::{fingerprint, load};
+use crate::error::{FieldProblem, StoreError};
 use crate::store::{Row, Store};
 use chrono::{Datelike, NaiveDate};
-use sha2::{Digest, Sha256};
 use xplus_core::accounts::{Access, Scope};
 use xplus_core::interchange::schema::{HOUSEHOLDS, INCOMES, MEMBERS, VILLAGES};
 use xplus_core::interchange::{cell, FileId, FileSpec, Value};
 use xplus_core::registry::checks::{self, HouseholdFacts};
 use xplus_core::registry::{HouseholdStatus, Relation};
-
-/// A field the rules refused, by its column name in the bundle format.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldProblem {
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldProblem {
-    fn new(field: &str, message: impl Into<String>) -> FieldProblem {
-        FieldProblem {
-            field: field.to_string(),
-            message: message.into(),
-        }
-    }
-}
 
 /// Text typed into a form field outside the bundle's files (an objection, a source): trimmed
 /// and checked by core's text rules, or refused naming the field.
@@ -53,29 +36,7 @@ pub struct Saved {
     pub fingerprint: String,
     /// False when the values were those already stored (nothing written, nothing audited).
     pub changed: bool,
-    pub record: super::read::HouseholdRecord,
-}
-
-/// A digest of everything stored for a household. Any change to the household, a member or an
-/// income — from a page, the API, an import — changes it.
-pub fn fingerprint(household: &[Value], members: &[Vec<Value>], incomes: &[Vec<Value>]) -> String {
-    let mut h = Sha256::new();
-    let mut add = |file: &FileSpec, row: &[Value]| {
-        for (column, value) in file.columns.iter().zip(row) {
-            h.update(cell::format(column, value, false).as_bytes());
-            h.update([0x1f]);
-        }
-        h.update([0x1e]);
-    };
-    add(&HOUSEHOLDS, household);
-    for m in members {
-        add(&MEMBERS, m);
-    }
-    for i in incomes {
-        add(&INCOMES, i);
-    }
-    let digest = h.finalize();
-    crate::accounts::hex(&digest[..16])
+    pub record: super::household::HouseholdRecord,
 }
 
 /// The refusal of a save whose household changed after the editor loaded it.
@@ -135,7 +96,7 @@ impl Change {
 fn check_existing(
     access: &Access,
     id: &str,
-    found: Option<&super::read::HouseholdRecord>,
+    found: Option<&super::household::HouseholdRecord>,
     expected: Option<&str>,
 ) -> Result<(), StoreError> {
     let Some(current) = found else {
@@ -307,9 +268,9 @@ pub async fn save_change(
 /// gives them, and its fingerprint — without reading it again.
 async fn merged(
     s: &mut dyn super::ReadSession,
-    stored: Option<super::read::HouseholdRecord>,
+    stored: Option<super::household::HouseholdRecord>,
     change: Change,
-) -> Result<super::read::HouseholdRecord, StoreError> {
+) -> Result<super::household::HouseholdRecord, StoreError> {
     let moved = match (&stored, &change.household) {
         (Some(h), Some(new)) => h.household[1] != new[1],
         (None, _) => true,
@@ -340,7 +301,7 @@ async fn merged(
             .and_then(|v| names.get(&(v as u64)).cloned())
             .unwrap_or_default();
     }
-    Ok(super::read::HouseholdRecord {
+    Ok(super::household::HouseholdRecord {
         fingerprint: fingerprint(&household, &members, &incomes),
         household,
         members,
@@ -363,7 +324,7 @@ async fn judge(
     access: &Access,
     id: &str,
     change: &Change,
-    stored: Option<&super::read::HouseholdRecord>,
+    stored: Option<&super::household::HouseholdRecord>,
     today: NaiveDate,
 ) -> Result<Judged, StoreError> {
     let this_year = i64::from(today.year());
@@ -427,7 +388,7 @@ async fn check_household_row(
     s: &mut dyn super::ReadSession,
     access: &Access,
     values: &[Value],
-    stored: Option<&super::read::HouseholdRecord>,
+    stored: Option<&super::household::HouseholdRecord>,
     this_year: i64,
 ) -> Result<Vec<FieldProblem>, StoreError> {
     let mut problems = Vec::new();
@@ -471,7 +432,7 @@ async fn check_household_row(
 /// The stored row that `values` would replace: the household, the member with the same
 /// identity number, the income of the same year.
 fn stored_row<'a>(
-    h: &'a super::read::HouseholdRecord,
+    h: &'a super::household::HouseholdRecord,
     file: &FileSpec,
     values: &[Value],
 ) -> Option<&'a Vec<Value>> {
