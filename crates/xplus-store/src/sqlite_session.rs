@@ -48,19 +48,21 @@ pub(crate) struct SqliteSession {
     marked: std::collections::HashSet<i64>,
 }
 
-/// A reader's connection: read-only, so that a read session cannot write even by mistake (the
-/// type already has no write methods; this holds for SQL text too).
+/// A reader's connection: `query_only`, so that a read session cannot write even by mistake (the
+/// type already has no write methods; this holds for SQL text too). The file is opened read-write
+/// so that the connection shares the WAL index like any other.
 fn connect(file: &std::path::Path) -> Result<Connection, StoreError> {
     let context = || format!("打开 {} / opening {}", file.display(), file.display());
     let conn = Connection::open_with_flags(
         file,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(sqlite_error_in(&context))?;
     conn.busy_timeout(Duration::from_secs(30))
         .map_err(sqlite_error_in(&context))?;
     conn.execute_batch(
-        "PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384; PRAGMA mmap_size = 2147418112;",
+        "PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384; PRAGMA mmap_size = 2147418112; \
+         PRAGMA query_only = ON;",
     )
     .map_err(sqlite_error_in(&context))?;
     Ok(conn)
