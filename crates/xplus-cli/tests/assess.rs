@@ -342,3 +342,39 @@ fn a_year_without_a_poverty_line_is_refused_with_the_way_out() {
     let o = assess(&db, &tmp.path().join("b"), "2021", false);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 }
+
+/// `assess` writes core's one incidence: one poor person in a village of 401 is 0.0025 in
+/// villages.csv (0.2494% rounded half up to a basis point; cut, it would read 0.0024), the same
+/// number the dashboard and the "why" view show as 0.25%.
+#[test]
+fn villages_csv_writes_the_one_incidence() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = tmp.path().join("b");
+    std::fs::create_dir(&bundle).unwrap();
+    let head = common_id(341181, "1960-02-02", 17);
+    let files = [
+        ("regions", "code,name,level,parent_code\n340000000000,安徽省,province,\n341100000000,滁州市,city,340000000000\n341181000000,天长市,county,341100000000\n341181100000,天长街道,town,341181000000\n341181100203,丁村,village,341181100000\n".to_string()),
+        ("villages", "village_code,poor_village,population,exit_year,planned_exit_year\n341181100203,1,401,,2017\n".to_string()),
+        ("households", "household_id,village_code,identified_year,status,exit_year,causes,food_secure,clothing_secure,housing_safe,water_safe\nH300,341181100203,2014,poor,,illness,1,1,1,1\n".to_string()),
+        ("members", format!("household_id,id_number,name,relation,health,labour,schooling,medical_insured,pension_insured,migrant_months\nH300,{head},孙一,head,serious,lost,none,1,1,0\n")),
+    ];
+    for (name, text) in &files {
+        std::fs::write(bundle.join(format!("{name}.csv")), text).unwrap();
+    }
+    let db = sqlite(tmp.path(), "i.db");
+    let o = xplus(&db, &["import", bundle.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let out = tmp.path().join("out");
+    let o = assess(&db, &out, "2016", false);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let rows = csv_rows(&out.join("villages.csv"));
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    // village_code, population, poor_persons, incidence, …
+    assert_eq!(rows[0][..4], ["341181100203", "401", "1", "0.0025"]);
+}
+
+/// A valid identity number of `area`, born on `birth`, with sequence `seq`.
+fn common_id(area: u32, birth: &str, seq: u16) -> String {
+    let d = xplus_core::values::parse_date(birth).unwrap();
+    xplus_core::registry::IdNumber::from_parts(area, d, seq).to_string()
+}

@@ -59,12 +59,6 @@ pub struct Access {
 }
 
 impl Access {
-    /// The command line acting for `actor` (the operating-system user): it reaches everything,
-    /// as the administrator who runs it does.
-    pub fn system(actor: &str) -> Access {
-        Access::of_account(actor, Role::Admin, None, None)
-    }
-
     /// The command line reading for an inspector's report: a region (or everything), identity
     /// numbers masked, nothing written.
     pub fn system_reader(actor: &str, region: Option<RegionCode>) -> Access {

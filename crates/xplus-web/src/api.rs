@@ -238,8 +238,7 @@ pub(crate) fn record_of(
     forms::parse(spec, &text, today()).map_err(|fields| {
         ApiError(WebError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
-            message: "有字段未通过检查，未保存 / some fields were refused; nothing was saved"
-                .into(),
+            message: crate::error::FIELDS_REFUSED.into(),
             fields,
         })
     })

@@ -5,6 +5,10 @@ use axum::http::StatusCode;
 use xplus_store::records::FieldProblem;
 use xplus_store::StoreError;
 
+/// What a form or the API says above the refused fields.
+pub(crate) const FIELDS_REFUSED: &str =
+    "有字段未通过检查，未保存 / some fields were refused; nothing was saved";
+
 #[derive(Debug)]
 pub struct WebError {
     pub status: StatusCode,
@@ -71,8 +75,7 @@ impl From<StoreError> for WebError {
             StoreError::Source(e) => WebError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
             StoreError::Rejected(fields) => WebError {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
-                message: "有字段未通过检查，未保存 / some fields were refused; nothing was saved"
-                    .into(),
+                message: FIELDS_REFUSED.into(),
                 fields,
             },
             e => {

@@ -7,11 +7,6 @@ mod common;
 
 use common::{id, App, Session};
 use std::collections::BTreeMap;
-use std::sync::Arc;
-use xplus_core::rules::RuleSet;
-use xplus_store::bundle::import::Quiet;
-use xplus_store::bundle::source::Encoding;
-use xplus_store::ImportOptions;
 
 /// Which record a case changes, and how each path reaches it.
 #[derive(Clone, Copy, Debug)]
@@ -221,17 +216,7 @@ async fn by_import(app: &App, dir: &std::path::Path, case: &Case) -> Vec<String>
         Target::Member(_) => write("members", vec![row]),
         Target::Income => write("incomes", vec![row]),
     }
-    let options = ImportOptions {
-        encoding: Encoding::Auto,
-        ignore_unknown_columns: false,
-        today: chrono::Local::now().date_naive(),
-        actor: "test".into(),
-        rules: RuleSet::default(),
-        dry_run: true,
-    };
-    let report = xplus_store::import_bundle(app.store.as_ref(), &folder, &options, Arc::new(Quiet))
-        .await
-        .unwrap();
+    let report = common::import_folder(app.store.as_ref(), &folder, true).await;
     assert!(!report.committed, "{}: imported", case.what);
     report.errors.into_iter().map(|e| e.reason).collect()
 }
@@ -390,18 +375,7 @@ async fn one_incidence_from_the_why_view_to_the_dashboard() {
     for (name, text) in &files {
         std::fs::write(dir.path().join(format!("{name}.csv")), text).unwrap();
     }
-    let options = ImportOptions {
-        encoding: Encoding::Auto,
-        ignore_unknown_columns: false,
-        today: chrono::Local::now().date_naive(),
-        actor: "test".into(),
-        rules: RuleSet::default(),
-        dry_run: false,
-    };
-    let report =
-        xplus_store::import_bundle(app.store.as_ref(), dir.path(), &options, Arc::new(Quiet))
-            .await
-            .unwrap();
+    let report = common::import_folder(app.store.as_ref(), dir.path(), false).await;
     assert!(report.committed, "{:?}", report.errors);
     // The why view: §4's finding as the assessment states it.
     let mut villages = Villages(Vec::new());

@@ -12,10 +12,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Value};
 use std::sync::Arc;
-use xplus_core::rules::RuleSet;
-use xplus_store::bundle::import::Quiet;
-use xplus_store::bundle::source::Encoding;
-use xplus_store::{ExportOptions, ImportOptions};
+use xplus_store::ExportOptions;
 
 const VILLAGES: &[&str] = &["341181100201", "341181100202", "341102001001"];
 const RELATIONS: &[&str] = &[
@@ -259,17 +256,7 @@ async fn whatever_the_api_accepts_exports_and_imports_again() {
     let url = format!("sqlite://{}", dir.path().join("empty.db").display());
     let empty: Arc<dyn xplus_store::Store> = Arc::from(xplus_store::open(&url).await.unwrap());
     empty.migrate().await.unwrap();
-    let options = ImportOptions {
-        encoding: Encoding::Auto,
-        ignore_unknown_columns: false,
-        today: chrono::Local::now().date_naive(),
-        actor: "test".into(),
-        rules: RuleSet::default(),
-        dry_run: false,
-    };
-    let report = xplus_store::import_bundle(empty.as_ref(), &first, &options, Arc::new(Quiet))
-        .await
-        .unwrap();
+    let report = common::import_folder(empty.as_ref(), &first, false).await;
     assert!(
         report.committed,
         "seed {seed}: the export does not import: {:#?}",

@@ -329,30 +329,34 @@ async fn judge(
 ) -> Result<Judged, StoreError> {
     let this_year = i64::from(today.year());
     let mut problems = Vec::new();
-    let stored_village = stored.and_then(|h| h.household[1].as_region());
-    let mut village = stored_village;
     if let Some(values) = &change.household {
-        village = values[1].as_region();
         problems.extend(check_household_row(s, access, values, stored, this_year).await?);
     }
+    // The rows belong to the county of the household's village as it will be.
+    let village = match &change.household {
+        Some(values) => values[1].as_region(),
+        None => stored.and_then(|h| h.household[1].as_region()),
+    };
+    // One person, one household: the people of the change held by another household, found in
+    // one query (a change may carry a household's every member). Which household is not said:
+    // it may be outside the editor's reach.
     let mut used_elsewhere = Vec::new();
-    for values in &change.members {
-        let person = Arg::Text(cell::format(&MEMBERS.columns[1], &values[1], false));
-        let holders = s
-            .select(
-                &MEMBERS,
-                &Filter::new().and("id_number = ?", vec![person]),
-                "",
-                None,
-            )
+    if !change.members.is_empty() {
+        let mut args: Vec<Arg> = (change.members.iter())
+            .map(|m| Arg::Text(cell::format(&MEMBERS.columns[1], &m[1], false)))
+            .collect();
+        let sql = format!(
+            "id_number IN ({}) AND household_id <> ?",
+            super::filter::marks(args.len())
+        );
+        args.push(Arg::Text(id.to_string()));
+        let held = s
+            .select(&MEMBERS, &Filter::new().and(sql, args), "", None)
             .await?;
-        if holders.iter().any(|m| m[0] != values[0]) {
-            // Which household is not said: it may be outside the editor's reach.
-            used_elsewhere.push(FieldProblem::new(
-                "id_number",
-                checks::one_household_problem(None),
-            ));
-        }
+        used_elsewhere = held
+            .iter()
+            .map(|_| FieldProblem::new("id_number", checks::one_household_problem(None)))
+            .collect();
     }
     // Exactly one head among the members as they would be stored, whichever rows change.
     if !change.members.is_empty() || stored.is_none() {

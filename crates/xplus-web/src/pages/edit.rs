@@ -4,7 +4,7 @@
 
 use super::{html, today, Chrome};
 use crate::auth::{PageUser, Signed};
-use crate::error::WebError;
+use crate::error::{WebError, FIELDS_REFUSED};
 use crate::forms::{self, form_value, Field};
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -65,6 +65,13 @@ pub(super) async fn load(
     records::household(state.store.as_ref(), &user.access, id, today())
         .await?
         .ok_or_else(WebError::not_found)
+}
+
+/// A household's records were saved: the lists' counts are stale, and the editor goes back to
+/// the household page.
+pub(super) fn after_save(state: &AppState, household_id: &str) -> Response {
+    state.counts.changed();
+    Redirect::to(&format!("/households/{}", forms::url_encode(household_id))).into_response()
 }
 
 pub(super) fn refuse_readonly(user: &Signed) -> Result<(), WebError> {
@@ -292,7 +299,7 @@ async fn save(
         Err(problems) => {
             return again(
                 problems,
-                l.pick("有字段未通过检查，未保存 / some fields were refused; nothing was saved"),
+                l.pick(FIELDS_REFUSED),
                 false,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
@@ -309,14 +316,10 @@ async fn save(
     )
     .await
     {
-        Ok(saved) => {
-            state.counts.changed();
-            let to = format!("/households/{}", forms::url_encode(&saved.household_id));
-            Ok(Redirect::to(&to).into_response())
-        }
+        Ok(saved) => Ok(after_save(state, &saved.household_id)),
         Err(StoreError::Rejected(problems)) => again(
             problems,
-            l.pick("有字段未通过检查，未保存 / some fields were refused; nothing was saved"),
+            l.pick(FIELDS_REFUSED),
             false,
             StatusCode::UNPROCESSABLE_ENTITY,
         ),

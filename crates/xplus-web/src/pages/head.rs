@@ -3,17 +3,17 @@
 //! `registry::checks::check_heads`); changing one member at a time could only pass through
 //! none or two.
 
-use super::edit::{load, refuse_readonly};
+use super::edit::{after_save, load, refuse_readonly};
 use super::{html, today, Chrome};
 use crate::auth::{PageUser, Signed};
 use crate::error::WebError;
-use crate::forms::{self, form_value};
+use crate::forms::form_value;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Form;
 use xplus_core::interchange::schema::MEMBERS;
 use xplus_core::interchange::{cell, Value};
@@ -151,10 +151,7 @@ pub async fn save(
     )
     .await
     {
-        Ok(_) => {
-            state.counts.changed();
-            Ok(Redirect::to(&format!("/households/{}", forms::url_encode(&id))).into_response())
-        }
+        Ok(_) => Ok(after_save(&state, &id)),
         Err(StoreError::Rejected(problems)) => {
             let m: Vec<String> = problems.iter().map(|p| l.pick(&p.message)).collect();
             again(m.join("；"), StatusCode::UNPROCESSABLE_ENTITY)

@@ -2,16 +2,16 @@
 //! exactly one head (interchange.md; core `registry::checks::check_heads`), so the head's
 //! identity number, name and facts are asked with the household and saved with it as one.
 
-use super::edit::{title, FormPage};
+use super::edit::{after_save, title, FormPage};
 use super::{html, today, Chrome};
 use crate::auth::PageUser;
-use crate::error::WebError;
+use crate::error::{WebError, FIELDS_REFUSED};
 use crate::forms::{self, form_value};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
 use xplus_core::interchange::schema::{HOUSEHOLDS, MEMBERS};
@@ -93,17 +93,17 @@ pub async fn create_household(
     let household_text = forms::submitted(&HOUSEHOLDS, &pairs);
     let head_text = forms::submitted_head(&household_text[0], &pairs);
     let refused = |household_problems: Vec<FieldProblem>, head_problems: Vec<FieldProblem>| {
-        // A rule of the whole household (the head count) has no field of its own here.
-        let whole: Vec<String> = head_problems
-            .iter()
-            .filter(|p| p.field == "relation" || p.field == "household_id")
-            .map(|p| l.pick(&p.message))
-            .collect();
-        let mut message =
-            l.pick("有字段未通过检查，未保存 / some fields were refused; nothing was saved");
-        for m in whole {
-            message = format!("{message}：{m}");
-        }
+        // A rule of the whole household (the head count) has no field of its own here: it is
+        // said above the form.
+        let message = std::iter::once(l.pick(FIELDS_REFUSED))
+            .chain(
+                head_problems
+                    .iter()
+                    .filter(|p| p.field == "relation")
+                    .map(|p| l.pick(&p.message)),
+            )
+            .collect::<Vec<_>>()
+            .join("：");
         let typed = Typed {
             household: &household_text,
             head: &head_text,
@@ -135,11 +135,7 @@ pub async fn create_household(
     )
     .await
     {
-        Ok(saved) => {
-            state.counts.changed();
-            let to = format!("/households/{}", forms::url_encode(&saved.household_id));
-            Ok(Redirect::to(&to).into_response())
-        }
+        Ok(saved) => Ok(after_save(&state, &saved.household_id)),
         Err(StoreError::Rejected(problems)) => {
             // The store names columns; those of members belong to the head's part of the form.
             let (head, household): (Vec<_>, Vec<_>) = problems

@@ -116,6 +116,30 @@ pub fn bundle() -> BTreeMap<&'static str, String> {
     b
 }
 
+/// Imports (or with `dry_run` only checks) the bundle in `folder` as the tests' importer.
+pub async fn import_folder(
+    store: &dyn Store,
+    folder: &std::path::Path,
+    dry_run: bool,
+) -> xplus_store::bundle::import::ImportReport {
+    let options = ImportOptions {
+        encoding: Encoding::Auto,
+        ignore_unknown_columns: false,
+        today: chrono::Local::now().date_naive(),
+        actor: "test".into(),
+        rules: RuleSet::default(),
+        dry_run,
+    };
+    xplus_store::import_bundle(
+        store,
+        folder,
+        &options,
+        Arc::new(xplus_store::bundle::import::Quiet),
+    )
+    .await
+    .unwrap()
+}
+
 /// The accounts of the tests: (name, role, region, cadre).
 pub const ACCOUNTS: &[(&str, Role, Option<&str>, Option<&str>)] = &[
     ("admin", Role::Admin, None, None),
@@ -161,22 +185,7 @@ impl App {
         for (name, text) in bundle() {
             std::fs::write(folder.join(format!("{name}.csv")), text).unwrap();
         }
-        let options = ImportOptions {
-            encoding: Encoding::Auto,
-            ignore_unknown_columns: false,
-            today: chrono::Local::now().date_naive(),
-            actor: "test".into(),
-            rules: RuleSet::default(),
-            dry_run: false,
-        };
-        let report = xplus_store::import_bundle(
-            store.as_ref(),
-            &folder,
-            &options,
-            Arc::new(xplus_store::bundle::import::Quiet),
-        )
-        .await
-        .unwrap();
+        let report = import_folder(store.as_ref(), &folder, false).await;
         assert!(report.committed, "{:?}", report.errors);
         let hash = hash_password(PASSWORD).unwrap();
         for (name, role, region, cadre) in ACCOUNTS {
