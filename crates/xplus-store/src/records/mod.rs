@@ -5,106 +5,91 @@
 //! The logic is written once here against [`ReadSession`], a handful of primitives each backend
 //! provides (select and count rows of a bundle table, upsert one row, append to the audit log).
 
-mod activity;
-mod adjustment;
-mod apply_year;
 mod assessment;
-mod assessment_apply;
-mod assessment_facts;
-mod assets;
 mod backbone;
-mod chain;
 mod collective;
 mod compact;
-mod dashboard;
-mod dividends;
 mod education;
 mod entries;
-mod exit_batches;
-mod exit_steps;
-mod exits;
 mod filter;
-mod history;
-mod household;
 mod industry;
-mod monitoring;
-mod read;
-mod report;
-mod responsibility;
-mod review;
-mod roll;
-mod rollup;
-mod rollup_figures;
-mod rollup_verify;
+mod registry;
+mod reporting;
 mod rules;
-mod save;
-mod secretaries;
 mod shape;
 
 pub use crate::error::FieldProblem;
-pub use activity::{unit_pairings, visits_by_month, CadreVisits, UnitPairingView};
-pub use adjustment::{adjustment_plan, apply_adjustment, AdjustmentApplied, AdjustmentView};
-pub use apply_year::{apply_year, YearApplied};
-pub use assessment::{
+pub use assessment::apply::{apply_assessment, AppliedAssessment};
+pub use assessment::apply_year::{apply_year, YearApplied};
+pub use assessment::chain::{full_chain, ChainHousehold, ChainView, NextSteps};
+pub use assessment::exit_steps::take_exit_step;
+pub use assessment::exits::{
+    exit_batches, exit_view, BatchState, BatchSummary, ExitAct, ExitBatch, ExitView, Objection,
+};
+pub use assessment::judge::{
     assess_year, household_assessment, AssessmentSink, AssessmentSummary, HouseholdAssessment,
     Judgement, Standing, StoredOutcome, VillageAssessment, WhyView,
 };
-pub use assessment_apply::{apply_assessment, AppliedAssessment};
-pub use assets::{asset_register, village_collective, AssetRow, IncomeYear, VillageCollective};
-pub use backbone::{
+pub use assessment::monitoring::{
+    monitoring_list, MonitoringEntry, MonitoringList, MonitoringOutcome, RISK_REMOVED_BECAUSE,
+};
+pub use backbone::activity::{unit_pairings, visits_by_month, CadreVisits, UnitPairingView};
+pub use backbone::pairings::{
     helper_suggestions, household_pairings, save_pairing, save_unit_pairing, HelperSuggestion,
     PairingRequest, PairingView,
 };
-pub use chain::{full_chain, ChainHousehold, ChainView, NextSteps};
-pub use collective::{
+pub use backbone::review::{
+    review_criteria, review_ranking, save_review, set_review_criteria, CriteriaInForce, ReviewLine,
+    ReviewRanking,
+};
+pub use backbone::secretaries::{secretaries_overview, SecretariesOverview};
+pub use collective::adjustment::{
+    adjustment_plan, apply_adjustment, AdjustmentApplied, AdjustmentView,
+};
+pub use collective::assets::{
+    asset_register, village_collective, AssetRow, IncomeYear, VillageCollective,
+};
+pub use collective::dividends::{
+    apply_dividends, dividends, Applied, DividendRun, ProjectDividends,
+};
+pub use collective::overview::{
     collective_overview, household_shares, project_view, CollectiveOverview, CountyLoans,
     HouseholdShares, ProjectView, VillageEconomy,
 };
 pub use compact::{CompactRow, CompactRows};
-pub use dashboard::{dashboard, dashboard_region, Dashboard, RegionFigures};
-pub use dividends::{apply_dividends, dividends, Applied, DividendRun, ProjectDividends};
-pub use education::{coverage, training_of_year, CoverageView};
+pub use education::coverage::{coverage, training_of_year, CoverageView};
+pub use education::roll::{
+    attendance_roll, session_villages, RollHousehold, RollMember, SessionVillages,
+};
 pub use entries::{
     entry_file, is_writable, list_entries, save_entries, EntryPage, SavedEntries, ENTRY_FILES,
-};
-pub use exit_steps::take_exit_step;
-pub use exits::{
-    exit_batches, exit_view, BatchState, BatchSummary, ExitAct, ExitBatch, ExitView, Objection,
 };
 pub(crate) use filter::render_marks;
 pub(crate) use filter::{refuse_nul, refuse_nul_values};
 pub use filter::{Arg, Filter};
-pub use history::{audit_page, household_history, AuditQuery};
-pub use household::{fingerprint, household, HouseholdRecord};
-pub use industry::{
+pub use industry::overview::{
     by_village, industry_overview, HouseholdIndustry, IndustryOverview, OrgKindTally,
     PlannedExitVillage, Tally,
 };
-pub use monitoring::{
-    monitoring_list, MonitoringEntry, MonitoringList, MonitoringOutcome, RISK_REMOVED_BECAUSE,
-};
-pub use read::{
+pub use registry::history::{audit_page, household_history, AuditQuery};
+pub use registry::household::{fingerprint, household, HouseholdRecord};
+pub use registry::read::{
     count_households, each_household, list_households, region, region_children, region_trail,
     village, HouseholdQuery, HouseholdSort, HouseholdSummary, RegionNode, VillageFacts,
 };
-pub use report::{
+pub(crate) use registry::save::text_field;
+pub use registry::save::{save_change, save_record, stale, Change, Saved};
+pub use reporting::dashboard::{dashboard, dashboard_region, Dashboard, RegionFigures};
+pub use reporting::report::{
     year_report, CollectiveFigures, CoverageFigures, HouseholdFigures, IndustryFigures,
     PersonFigures, RuralIncome, TrainingFigures, VillageFigures, YearReport,
 };
-pub use responsibility::{household_card, village_cards, Card, CardMember, Responsible};
-pub use review::{
-    review_criteria, review_ranking, save_review, set_review_criteria, CriteriaInForce, ReviewLine,
-    ReviewRanking,
-};
-pub use roll::{attendance_roll, session_villages, RollHousehold, RollMember, SessionVillages};
-pub use rollup::{
+pub use reporting::responsibility::{household_card, village_cards, Card, CardMember, Responsible};
+pub use reporting::rollup::{
     dirty_counties, mark_for_refresh, refresh_rollups, rollup_state, FigureKey, Figures, Refreshed,
 };
-pub use rollup_verify::{verify_rollups, Difference, Verification};
+pub use reporting::rollup_verify::{verify_rollups, Difference, Verification};
 pub use rules::{rule_book, set_rule};
-pub(crate) use save::text_field;
-pub use save::{save_change, save_record, stale, Change, Saved};
-pub use secretaries::{secretaries_overview, SecretariesOverview};
 
 use crate::audit::NewAudit;
 use crate::error::StoreError;

@@ -1,0 +1,458 @@
+//! Taking a step of the exit procedure (rules.md §3): the checks of each step, the batch rows it
+//! writes, and on the county's approval the exits recorded — one transaction with an audit entry
+//! naming the user.
+
+use crate::error::StoreError;
+use crate::records::assessment::exits::{
+    assess_village_households, later_years_applied, load_batch, out_of_reach, BatchState, ExitAct,
+    ExitBatch, BATCHES, BATCH_HOUSEHOLDS, OBJECTIONS,
+};
+use crate::records::assessment::facts::Standing;
+use crate::records::assessment::facts::ASSESSMENT_OUTCOMES;
+use crate::records::filter::{Arg, Filter};
+use crate::records::rules::rule_book;
+use crate::records::text_field;
+use crate::records::WriteSession;
+use crate::store::{Row, Store};
+use crate::NewAudit;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use xplus_core::accounts::Access;
+use xplus_core::assessment::procedure::{
+    check_notice_over, check_order, may_take, notice_last_day, ExitStage, ExitStep,
+};
+use xplus_core::interchange::schema::HOUSEHOLDS;
+use xplus_core::interchange::Value;
+use xplus_core::registry::{HouseholdStatus, RegionCode};
+use xplus_core::text::TextKind;
+
+fn date_value(d: Option<NaiveDate>) -> Value {
+    d.map_or(Value::Null, Value::Date)
+}
+
+fn text_value(t: Option<&str>) -> Value {
+    t.map_or(Value::Null, |t| Value::Text(t.to_string()))
+}
+
+/// The batch row with the step's fields set.
+fn batch_row(b: &ExitBatch, by: &HashMap<ExitStep, (String, NaiveDate)>) -> Row {
+    let who = |step| by.get(&step).map(|(u, _)| u.as_str());
+    let when = |step| by.get(&step).map(|(_, d)| *d);
+    Row {
+        values: vec![
+            Value::Region(b.village),
+            Value::Int(i64::from(b.year)),
+            Value::Code(b.stage.code()),
+            text_value(who(ExitStep::Propose)),
+            date_value(when(ExitStep::Propose)),
+            date_value(when(ExitStep::Review)),
+            b.review_attendees.map_or(Value::Null, Value::Int),
+            text_value(who(ExitStep::Review)),
+            date_value(b.notice_start),
+            date_value(b.notice_last_day),
+            text_value(who(ExitStep::Notice)),
+            text_value(who(ExitStep::TownApproval)),
+            date_value(when(ExitStep::TownApproval)),
+            text_value(who(ExitStep::CountyApproval)),
+            date_value(when(ExitStep::CountyApproval)),
+        ],
+        county: b.village.county(),
+    }
+}
+
+fn household_row(b: &ExitBatch, id: &str, state: BatchState) -> Row {
+    Row {
+        values: vec![
+            Value::Region(b.village),
+            Value::Int(i64::from(b.year)),
+            Value::Text(id.to_string()),
+            Value::Text(state.code().into()),
+        ],
+        county: b.village.county(),
+    }
+}
+
+fn invalid(zh: &str, en: &str) -> StoreError {
+    StoreError::Invalid(format!("{zh} / {en}"))
+}
+
+/// Takes one step of the procedure for a village and year, as `access`'s user on `today`.
+pub async fn take_exit_step(
+    store: &dyn Store,
+    access: &Access,
+    village: RegionCode,
+    year: i32,
+    act: ExitAct,
+    today: NaiveDate,
+) -> Result<ExitStage, StoreError> {
+    let step = act.step();
+    if !access.covers_region(village) {
+        return Err(out_of_reach());
+    }
+    if !may_take(access, step, village) {
+        return Err(StoreError::Forbidden(format!(
+            "您的账号不能进行“{}” / your account may not take the step {}",
+            step.label_zh(),
+            step.code()
+        )));
+    }
+    let mut s = store.write_session().await?;
+    let stored = load_batch(s.as_mut(), village, year).await?;
+    let next = check_order(stored.as_ref().map(|b| b.stage), step)
+        .map_err(|e| StoreError::Conflict(e.to_string()))?;
+    let mut by: HashMap<ExitStep, (String, NaiveDate)> = stored
+        .as_ref()
+        .map(|b| {
+            b.steps
+                .iter()
+                .map(|(st, u, d)| (*st, (u.clone(), *d)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut batch = stored.unwrap_or(ExitBatch {
+        village,
+        year,
+        stage: ExitStage::Proposed,
+        steps: Vec::new(),
+        review_attendees: None,
+        notice_start: None,
+        notice_last_day: None,
+        households: Vec::new(),
+        objections: Vec::new(),
+    });
+    let user = access.user().to_string();
+    let mut details =
+        serde_json::json!({ "step": step.code(), "village": village.to_string(), "year": year });
+    let mut households: Vec<(String, BatchState)> = Vec::new();
+    match &act {
+        ExitAct::Propose { date } => {
+            let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(*date);
+            if *date > today || *date < first {
+                return Err(invalid(
+                    &format!("提名日期须在 {first} 至今天之间"),
+                    &format!("the proposal is dated between {first} and today"),
+                ));
+            }
+            let (_, eligible, _) =
+                assess_village_households(store, s.as_mut(), village, year).await?;
+            if eligible.is_empty() {
+                return Err(invalid(
+                    "本村本年度没有符合退出标准的贫困户，无需提名",
+                    "no household of the village meets the exit criteria this year; nothing to propose",
+                ));
+            }
+            households = eligible
+                .iter()
+                .map(|h| (h.household_id.clone(), BatchState::Proposed))
+                .collect();
+            details["households"] = households.iter().map(|(h, _)| h.as_str()).collect();
+        }
+        ExitAct::Review {
+            date,
+            attendees,
+            agreed,
+        } => {
+            let proposed = by.get(&ExitStep::Propose).map(|(_, d)| *d);
+            if *date > today || proposed.is_some_and(|p| *date < p) {
+                return Err(invalid(
+                    "评议日期须在提名之后、不晚于今天",
+                    "the review is dated after the proposal and not after today",
+                ));
+            }
+            if *attendees < 1 {
+                return Err(invalid(
+                    "请填写参加评议的人数",
+                    "give the number of people at the review",
+                ));
+            }
+            if let Some(stray) = agreed
+                .iter()
+                .find(|a| !batch.households.iter().any(|(h, _)| h == *a))
+            {
+                return Err(invalid(
+                    &format!("{stray} 不在本批提名名单中"),
+                    &format!("{stray} is not in this batch"),
+                ));
+            }
+            if agreed.is_empty() {
+                return Err(invalid(
+                    "评议没有通过任何一户；名单无需公示",
+                    "the review agreed on no household; there is nothing to publish",
+                ));
+            }
+            batch.review_attendees = Some(*attendees);
+            households = batch
+                .households
+                .iter()
+                .map(|(h, _)| {
+                    let state = if agreed.contains(h) {
+                        BatchState::Agreed
+                    } else {
+                        BatchState::Disagreed
+                    };
+                    (h.clone(), state)
+                })
+                .collect();
+            by.insert(step, (user.to_string(), *date));
+            details["agreed"] = agreed.iter().map(String::as_str).collect();
+            details["attendees"] = (*attendees).into();
+        }
+        ExitAct::Notice { start } => {
+            let review = by.get(&ExitStep::Review).map(|(_, d)| *d);
+            if review.is_some_and(|r| *start < r) || *start > today {
+                return Err(invalid(
+                    "公示须在民主评议之后开始，且不晚于今天",
+                    "the notice starts after the review and not after today",
+                ));
+            }
+            let rules = rule_book(store).await?.for_place(village.county(), year);
+            let last = notice_last_day(*start, rules.set.notice_days.value);
+            batch.notice_start = Some(*start);
+            batch.notice_last_day = Some(last);
+            by.insert(step, (user.to_string(), *start));
+            details["notice"] = serde_json::json!({ "start": start.to_string(), "last_day": last.to_string(), "days_source": rules.set.notice_days.source });
+        }
+        ExitAct::Object {
+            household_id,
+            raised_on,
+            raised_by,
+            content,
+        } => {
+            if !batch
+                .households
+                .iter()
+                .any(|(h, st)| h == household_id && *st == BatchState::Agreed)
+            {
+                return Err(invalid(
+                    &format!("{household_id} 不在公示名单中"),
+                    &format!("{household_id} is not on the published list"),
+                ));
+            }
+            let (Some(start), Some(last)) = (batch.notice_start, batch.notice_last_day) else {
+                return Err(invalid("尚未公示", "the list is not published yet"));
+            };
+            if *raised_on < start || *raised_on > last || *raised_on > today {
+                return Err(invalid(
+                    &format!("异议日期须在公示期 {start} 至 {last} 内，且不晚于今天"),
+                    &format!("an objection is dated within the notice, {start} to {last}, and not after today"),
+                ));
+            }
+            if content.trim().is_empty() || raised_by.trim().is_empty() {
+                return Err(invalid(
+                    "请填写异议人和异议内容",
+                    "give who objects and what the objection is",
+                ));
+            }
+            let raised_by = text_field("raised_by", TextKind::Name, raised_by)?;
+            let content = text_field("content", TextKind::Free, content)?;
+            let no = batch.objections.iter().map(|o| o.no).max().unwrap_or(0) + 1;
+            s.upsert(
+                &OBJECTIONS,
+                Row {
+                    values: vec![
+                        Value::Region(village),
+                        Value::Int(i64::from(year)),
+                        Value::Int(no),
+                        Value::Text(household_id.clone()),
+                        Value::Date(*raised_on),
+                        Value::Text(raised_by.clone()),
+                        Value::Text(content.clone()),
+                        Value::Text(user.to_string()),
+                        Value::Null,
+                        Value::Null,
+                        Value::Null,
+                        Value::Null,
+                    ],
+                    county: village.county(),
+                },
+            )
+            .await?;
+            details["objection"] = serde_json::json!({ "no": no, "household": household_id, "raised_on": raised_on.to_string(), "raised_by": raised_by, "content": content });
+        }
+        ExitAct::Resolve {
+            no,
+            resolution,
+            upheld,
+        } => {
+            let Some(o) = batch.objections.iter().find(|o| o.no == *no) else {
+                return Err(invalid(
+                    &format!("没有第 {no} 条异议"),
+                    &format!("no objection number {no}"),
+                ));
+            };
+            if o.resolution.is_some() {
+                return Err(StoreError::Conflict(format!(
+                    "第 {no} 条异议已处理 / objection {no} is resolved already"
+                )));
+            }
+            if resolution.trim().is_empty() {
+                return Err(invalid(
+                    "请填写核实处理情况",
+                    "say how the objection was checked and resolved",
+                ));
+            }
+            let resolution = text_field("resolution", TextKind::Free, resolution)?;
+            s.upsert(
+                &OBJECTIONS,
+                Row {
+                    values: vec![
+                        Value::Region(village),
+                        Value::Int(i64::from(year)),
+                        Value::Int(*no),
+                        Value::Text(o.household_id.clone()),
+                        Value::Date(o.raised_on),
+                        Value::Text(o.raised_by.clone()),
+                        Value::Text(o.content.clone()),
+                        Value::Text(o.recorded_by.clone()),
+                        Value::Text(resolution.clone()),
+                        Value::Bool(*upheld),
+                        Value::Text(user.to_string()),
+                        Value::Date(today),
+                    ],
+                    county: village.county(),
+                },
+            )
+            .await?;
+            if *upheld {
+                households.push((o.household_id.clone(), BatchState::Withdrawn));
+            }
+            details["resolved"] = serde_json::json!({ "no": no, "resolution": resolution, "upheld": upheld, "household": o.household_id });
+        }
+        ExitAct::TownApproval => {
+            let last = batch
+                .notice_last_day
+                .ok_or_else(|| invalid("尚未公示", "the list is not published yet"))?;
+            let open = batch
+                .objections
+                .iter()
+                .filter(|o| o.resolution.is_none())
+                .count();
+            check_notice_over(last, today, open)
+                .map_err(|e| StoreError::Conflict(e.to_string()))?;
+            by.insert(step, (user.to_string(), today));
+        }
+        ExitAct::CountyApproval => {
+            if later_years_applied(s.as_mut(), year).await? {
+                return Err(StoreError::Conflict(format!(
+                    "已记录 {year} 年以后年度的评估，不能再记录 {year} 年的脱贫 / a later year than \
+                     {year} has been assessed; exits of {year} cannot be recorded under it"
+                )));
+            }
+            if by
+                .get(&ExitStep::TownApproval)
+                .is_some_and(|(u, _)| *u == user)
+            {
+                return Err(StoreError::Forbidden(
+                    "乡镇审核与县级审定须由不同的人进行 / the town's and the county's approval are taken by different people".into(),
+                ));
+            }
+            by.insert(step, (user.to_string(), today));
+            let exiting: Vec<String> = batch
+                .households
+                .iter()
+                .filter(|(_, st)| *st == BatchState::Agreed)
+                .map(|(h, _)| h.clone())
+                .collect();
+            let recorded = record_exits(s.as_mut(), &user, village, year, &exiting, today).await?;
+            households = recorded
+                .iter()
+                .map(|h| (h.clone(), BatchState::Exited))
+                .collect();
+            details["exited"] = recorded.iter().map(String::as_str).collect();
+        }
+    }
+    if let ExitAct::Propose { date } = &act {
+        by.insert(step, (user.to_string(), *date));
+    }
+    batch.stage = next;
+    s.upsert(&BATCHES, batch_row(&batch, &by)).await?;
+    for (h, state) in &households {
+        s.upsert(&BATCH_HOUSEHOLDS, household_row(&batch, h, *state))
+            .await?;
+    }
+    s.append_audit(vec![NewAudit {
+        actor: user.to_string(),
+        action: "exit_procedure".into(),
+        entity: "exit_batches".into(),
+        record_key: format!("{village}:{year}"),
+        old_values: None,
+        new_values: Some(details.to_string()),
+    }])
+    .await?;
+    s.commit().await?;
+    Ok(next)
+}
+
+/// Records the exits approved by the county: status exited with the year, and the outcome
+/// `xplus assess --apply` would record, so that a later run finds them recorded. A household
+/// that is no longer poor or returned (changed since the proposal) is left as it is.
+async fn record_exits(
+    s: &mut dyn WriteSession,
+    user: &str,
+    village: RegionCode,
+    year: i32,
+    households: &[String],
+    today: NaiveDate,
+) -> Result<Vec<String>, StoreError> {
+    let mut recorded = Vec::new();
+    let mut audit = Vec::new();
+    for id in households {
+        // Still in the village: one moved since the proposal (易地搬迁) is left to its new one.
+        let filter = Filter::new()
+            .and("household_id = ?", vec![Arg::Text(id.clone())])
+            .and("village_code = ?", vec![Arg::Int(village.as_u64() as i64)]);
+        let Some(mut row) = s.select(&HOUSEHOLDS, &filter, "", None).await?.pop() else {
+            continue;
+        };
+        let Some(status) = row[3].as_code().and_then(HouseholdStatus::parse) else {
+            continue;
+        };
+        if !matches!(status, HouseholdStatus::Poor | HouseholdStatus::Returned) {
+            continue;
+        }
+        let before = Standing {
+            status,
+            exit_year: row[4].as_int().map(|y| y as i32),
+        };
+        let old = row.clone();
+        row[3] = Value::Code(HouseholdStatus::Exited.code());
+        row[4] = Value::Int(i64::from(year));
+        audit.extend(crate::audit::row_change(
+            user,
+            &HOUSEHOLDS,
+            Some(&old),
+            &row,
+        ));
+        s.upsert(
+            &HOUSEHOLDS,
+            Row {
+                values: row,
+                county: village.county(),
+            },
+        )
+        .await?;
+        s.upsert(
+            &ASSESSMENT_OUTCOMES,
+            Row {
+                values: vec![
+                    Value::Text(id.clone()),
+                    Value::Int(i64::from(year)),
+                    Value::Text("exited".into()),
+                    Value::Null,
+                    Value::Code(before.status.code()),
+                    before
+                        .exit_year
+                        .map_or(Value::Null, |y| Value::Int(i64::from(y))),
+                    Value::Code(HouseholdStatus::Exited.code()),
+                    Value::Int(i64::from(year)),
+                    Value::Date(today),
+                ],
+                county: village.county(),
+            },
+        )
+        .await?;
+        recorded.push(id.clone());
+    }
+    s.append_audit(audit).await?;
+    Ok(recorded)
+}

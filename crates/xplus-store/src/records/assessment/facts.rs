@@ -1,0 +1,308 @@
+//! Reading what the yearly assessment judges: a county's (or a few) households with their
+//! members, the year's income and the outcomes applied for the year or later. A county is three
+//! index range scans (migration 0010) read into one reused buffer (`CompactRows`), joined here in
+//! household order.
+
+use crate::error::StoreError;
+use crate::records::filter::{Arg, Filter};
+use crate::records::shape::column;
+use crate::records::{CompactRows, ReadSession};
+use xplus_core::assessment::household::{HouseholdFacts, MemberFacts};
+use xplus_core::interchange::{ColumnType, CountyFrom, FileId, FileSpec};
+use xplus_core::registry::{HouseholdStatus, IdNumber, RegionCode, Schooling, YearlyIncome};
+use xplus_core::Fen;
+
+const STATUS: ColumnType = ColumnType::Enum(&HouseholdStatus::SPEC);
+
+pub(crate) static ASSESSMENT_OUTCOMES: FileSpec = FileSpec {
+    id: FileId::Households,
+    name: "assessment_outcomes",
+    zh: "评估结果",
+    columns: &[
+        column("household_id", ColumnType::Text),
+        column("year", ColumnType::Year),
+        column("outcome", ColumnType::Text),
+        column("reasons", ColumnType::Text),
+        column("previous_status", STATUS),
+        column("previous_exit_year", ColumnType::Year),
+        column("status", STATUS),
+        column("exit_year", ColumnType::Year),
+        column("decided_on", ColumnType::Date),
+    ],
+    key: &[0, 1],
+    county: CountyFrom::Household(0),
+};
+
+/// A status with its exit year: what a household is at some moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    pub status: HouseholdStatus,
+    pub exit_year: Option<i32>,
+}
+
+/// What an applied assessment decided for a household in a year (`assessment_outcomes`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredOutcome {
+    pub year: i32,
+    pub outcome: String,
+    pub reasons: String,
+    pub before: Standing,
+    pub after: Standing,
+}
+
+/// One household as the assessment reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(in crate::records) struct Facts {
+    pub id: String,
+    pub village: RegionCode,
+    pub identified_year: i32,
+    /// As stored now.
+    pub current: Standing,
+    /// The earliest applied outcome of the year or later: its `before` is the standing at the
+    /// start of the year.
+    pub later_outcome: Option<StoredOutcome>,
+    pub household: HouseholdFacts,
+    pub income: Option<YearlyIncome>,
+}
+
+impl Facts {
+    /// The standing at the start of the assessed year.
+    pub fn at_start(&self) -> Standing {
+        self.later_outcome
+            .as_ref()
+            .map_or(self.current, |o| o.before)
+    }
+
+    /// The outcome applied for exactly `year`, if any.
+    pub fn outcome_of(&self, year: i32) -> Option<&StoredOutcome> {
+        self.later_outcome.as_ref().filter(|o| o.year == year)
+    }
+}
+
+/// Which households the assessment reads.
+pub(in crate::records) enum FactsScope {
+    /// A whole county: its households, members and the year's incomes are each one range of
+    /// an index made for this (migration 0010), without a search per household.
+    County(RegionCode),
+    /// Households matching conditions over `households h` (a village, one household).
+    Matching(Filter),
+}
+
+impl FactsScope {
+    fn households(&self) -> Filter {
+        match self {
+            FactsScope::County(county) => {
+                Filter::new().and("h.county_code = ?", vec![Arg::Int(county.as_u64() as i64)])
+            }
+            FactsScope::Matching(filter) => filter.clone(),
+        }
+    }
+
+    /// The same households' rows of a table under `alias` (members, incomes).
+    fn related(&self, alias: &str) -> Filter {
+        match self {
+            FactsScope::County(county) => Filter::new().and(
+                format!("{alias}.county_code = ?"),
+                vec![Arg::Int(county.as_u64() as i64)],
+            ),
+            FactsScope::Matching(filter) => Filter::new().and(
+                format!(
+                    "{alias}.household_id IN (SELECT h.household_id FROM households h{})",
+                    filter.render_where(&mut || "?".into())
+                ),
+                filter.args().cloned().collect(),
+            ),
+        }
+    }
+}
+
+/// The households in `scope` with their members, the year's income and the outcomes applied
+/// for the year or later, in household order.
+pub(in crate::records) async fn read_facts(
+    s: &mut dyn ReadSession,
+    scope: &FactsScope,
+    year: i32,
+) -> Result<Vec<Facts>, StoreError> {
+    let y = i64::from(year);
+    let households = scope.households();
+    let sql = format!(
+        "SELECT h.household_id, h.village_code, h.identified_year, h.status, h.exit_year, \
+         h.food_secure, h.clothing_secure, h.housing_safe, h.water_safe FROM households h{}",
+        households.render_where(&mut || "?".into())
+    );
+    let args: Vec<Arg> = households.args().cloned().collect();
+    // One buffer serves the three reads, sized for a county's households, then for its members.
+    let expected = match scope {
+        FactsScope::County(_) => 16_384,
+        FactsScope::Matching(_) => 64,
+    };
+    let rows = CompactRows::with_capacity(9, expected, expected * 24);
+    let rows = s
+        .query_compact(
+            "读取评估户 / reading households to assess",
+            &sql,
+            &args,
+            rows,
+        )
+        .await?;
+    let mut facts = Vec::with_capacity(rows.len());
+    for r in rows.rows() {
+        let (Some(id), Some(village), Some(identified), Some(status)) = (
+            r.text(0),
+            r.int(1).and_then(|v| RegionCode::from_u64(v as u64).ok()),
+            r.int(2),
+            r.text(3).and_then(HouseholdStatus::parse),
+        ) else {
+            continue;
+        };
+        facts.push(Facts {
+            id: id.to_string(),
+            village,
+            identified_year: identified as i32,
+            current: Standing {
+                status,
+                exit_year: r.int(4).map(|y| y as i32),
+            },
+            later_outcome: None,
+            household: HouseholdFacts {
+                members: Vec::new(),
+                net_income: None,
+                // Unknown is not proven: an empty cell fails its criterion.
+                food_secure: r.bool(5) == Some(true),
+                clothing_secure: r.bool(6) == Some(true),
+                housing_safe: r.bool(7) == Some(true),
+                water_safe: r.bool(8) == Some(true),
+            },
+            income: None,
+        });
+    }
+    // Sorted here, not in SQL: PostgreSQL's locale would order text keys unlike SQLite.
+    facts.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+    let mut last = 0;
+    let of_year = scope.related("i").and("i.year = ?", vec![Arg::Int(y)]);
+    let sql = format!(
+        "SELECT i.household_id, i.wage, i.production, i.property, i.transfer, \
+         i.production_cost, i.medical_cost FROM incomes i{}",
+        of_year.render_where(&mut || "?".into())
+    );
+    let args: Vec<Arg> = of_year.args().cloned().collect();
+    let rows = s
+        .query_compact(
+            "读取评估收入 / reading incomes to assess",
+            &sql,
+            &args,
+            rows.reuse(7),
+        )
+        .await?;
+    for r in rows.rows() {
+        let Some(i) = r.text(0).and_then(|id| locate(&facts, &mut last, id)) else {
+            continue;
+        };
+        let money = |i: usize| Fen(r.int(i).unwrap_or_default());
+        let income = YearlyIncome {
+            wage: money(1),
+            production: money(2),
+            property: money(3),
+            transfer: money(4),
+            production_cost: money(5),
+            medical_cost: r.int(6).map(Fen),
+        };
+        facts[i].household.net_income = Some(income.net());
+        facts[i].income = Some(income);
+    }
+    let related = scope.related("m");
+    let sql = format!(
+        // A name is shown only for a member failing a criterion (a dropout, the uninsured):
+        // the others' (most members) are not read.
+        "SELECT m.household_id, m.id_number, m.schooling, m.medical_insured, \
+         CASE WHEN m.schooling = 'dropout' OR m.medical_insured IS NOT TRUE THEN m.name END \
+         FROM members m{} ORDER BY m.household_id, m.id_number",
+        related.render_where(&mut || "?".into())
+    );
+    let args: Vec<Arg> = related.args().cloned().collect();
+    let mut rows = rows.reuse(5);
+    rows.reserve(facts.len() * 4, facts.len() * 4 * 40);
+    let rows = s
+        .query_compact(
+            "读取评估成员 / reading members to assess",
+            &sql,
+            &args,
+            rows,
+        )
+        .await?;
+    let mut last = 0;
+    for r in rows.rows() {
+        let (Some(i), Some(birth_year)) = (
+            r.text(0).and_then(|id| locate(&facts, &mut last, id)),
+            r.text(1).and_then(IdNumber::stored_birth_year),
+        ) else {
+            continue;
+        };
+        facts[i].household.members.push(MemberFacts {
+            name: r.text(4).unwrap_or_default().to_string(),
+            birth_year,
+            schooling: r
+                .text(2)
+                .and_then(Schooling::parse)
+                .unwrap_or(Schooling::None),
+            // Unknown is not proven insured.
+            medical_insured: r.bool(3) == Some(true),
+        });
+    }
+    drop(rows);
+    let of_year = scope.households().and("o.year >= ?", vec![Arg::Int(y)]);
+    let sql = format!(
+        "SELECT o.household_id, o.year, o.outcome, o.reasons, o.previous_status, \
+         o.previous_exit_year, o.status, o.exit_year, o.decided_on \
+         FROM assessment_outcomes o JOIN households h ON h.household_id = o.household_id{}",
+        of_year.render_where(&mut || "?".into())
+    );
+    let args: Vec<Arg> = of_year.args().cloned().collect();
+    // Read as the stored table's own shape (its last column, decided_on, is not used here).
+    for r in s.query(&ASSESSMENT_OUTCOMES, &sql, &args).await? {
+        let Some(f) = r[0]
+            .as_text()
+            .and_then(|id| facts.binary_search_by(|f| f.id.as_str().cmp(id)).ok())
+            .map(|i| &mut facts[i])
+        else {
+            continue;
+        };
+        let standing = |si: usize, yi: usize| {
+            Some(Standing {
+                status: r[si].as_code().and_then(HouseholdStatus::parse)?,
+                exit_year: r[yi].as_int().map(|y| y as i32),
+            })
+        };
+        let (Some(year), Some(outcome), Some(before), Some(after)) = (
+            r[1].as_int().map(|y| y as i32),
+            r[2].as_text(),
+            standing(4, 5),
+            standing(6, 7),
+        ) else {
+            continue;
+        };
+        // The earliest outcome of the year or later tells the standing at its start.
+        if f.later_outcome.as_ref().is_none_or(|e| year < e.year) {
+            f.later_outcome = Some(StoredOutcome {
+                year,
+                outcome: outcome.to_string(),
+                reasons: r[3].as_text().unwrap_or_default().to_string(),
+                before,
+                after,
+            });
+        }
+    }
+    Ok(facts)
+}
+
+/// The household `id` in `facts` (sorted by id). Rows of members and incomes come in household
+/// order — SQLite's is Rust's; PostgreSQL's locale may differ — so the last household found and
+/// the one after it are tried before a binary search.
+fn locate(facts: &[Facts], last: &mut usize, id: &str) -> Option<usize> {
+    let i = [*last, *last + 1]
+        .into_iter()
+        .find(|&i| facts.get(i).is_some_and(|f| f.id == id))
+        .or_else(|| facts.binary_search_by(|f| f.id.as_str().cmp(id)).ok())?;
+    *last = i;
+    Some(i)
+}

@@ -1,0 +1,418 @@
+//! The yearly assessment over what is stored (rules.md §3–5): county by county, so memory stays
+//! that of one county whatever the registry's size. Each county's households are read with their
+//! members and the year's income, judged by xplus-core's rules with the rules configuration of
+//! that county and year, and handed to a sink (the CSV files of `xplus assess`); applying it
+//! records the changes county by county in one transaction (`assessment_apply`).
+
+use crate::error::StoreError;
+use crate::records::assessment::exit_batches::{batch_states, BatchState};
+pub(in crate::records) use crate::records::assessment::facts::{read_facts, Facts, FactsScope};
+pub use crate::records::assessment::facts::{Standing, StoredOutcome};
+use crate::records::filter::Arg;
+use crate::records::rules::rule_book;
+use crate::records::shape::{column, shape, COUNT};
+use crate::records::ReadSession;
+use crate::store::Store;
+use std::collections::{BTreeMap, HashMap};
+use xplus_core::accounts::Access;
+use xplus_core::assessment::household::{assess_exit, ExitCriterion};
+use xplus_core::assessment::monitoring::{assess_monitoring, MonitorFacts, MonitorOutcome};
+use xplus_core::assessment::procedure::ExitStage;
+use xplus_core::assessment::village::{
+    assess_village, counts_as_poor, VillageCriterion, VillageFacts,
+};
+use xplus_core::assessment::{section_for, Decision, Section};
+use xplus_core::interchange::{ColumnType, FileId, FileSpec};
+use xplus_core::registry::income::per_capita;
+use xplus_core::registry::RegionCode;
+use xplus_core::rules::{RuleBook, Sourced, YearRules};
+use xplus_core::Fen;
+
+const MONEY: ColumnType = ColumnType::Money { negative: true };
+
+static VILLAGE_ROWS: FileSpec = shape(
+    FileId::Villages,
+    "assessment_villages",
+    "评估村",
+    &[
+        column("village_code", ColumnType::Region),
+        column("poor_village", ColumnType::Bool),
+        column("population", COUNT),
+        column("exit_year", ColumnType::Year),
+        column("operating_income", MONEY),
+    ],
+);
+
+static COUNTIES: FileSpec = shape(
+    FileId::Households,
+    "assessment_counties",
+    "评估县",
+    &[column("county_code", ColumnType::Region)],
+);
+
+/// What §3 or §5 says of one household for the year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Judgement {
+    /// Poor or returned at the start of the year: the exit test of §3.
+    Exit(Decision<ExitCriterion>),
+    /// Exited or monitored before the year: §5.
+    Monitoring(MonitorOutcome),
+}
+
+/// One household's assessment, as written to `households.csv` and shown by the "why" view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HouseholdAssessment {
+    pub household_id: String,
+    pub village: RegionCode,
+    pub at_start: Standing,
+    pub members: i64,
+    pub net_income: Option<Fen>,
+    pub per_capita: Option<Fen>,
+    pub medical_cost: Option<Fen>,
+    pub judgement: Judgement,
+}
+
+impl HouseholdAssessment {
+    /// §3's decision when the household was poor or returned at the start of the year.
+    pub fn exit(&self) -> Option<&Decision<ExitCriterion>> {
+        match &self.judgement {
+            Judgement::Exit(d) => Some(d),
+            Judgement::Monitoring(_) => None,
+        }
+    }
+}
+
+/// One poor village's assessment (`villages.csv`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VillageAssessment {
+    pub village: RegionCode,
+    pub facts: VillageFacts,
+    /// The exit year stored now (None: not exited).
+    pub exit_year: Option<i32>,
+    pub decision: Decision<VillageCriterion>,
+}
+
+/// Where a run's results go, as they are computed (county by county).
+pub trait AssessmentSink: Send {
+    fn household(&mut self, h: &HouseholdAssessment) -> Result<(), StoreError>;
+    fn village(&mut self, v: &VillageAssessment) -> Result<(), StoreError>;
+}
+
+/// Counts of a run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct AssessmentSummary {
+    pub year: i32,
+    pub counties: u64,
+    /// Poor or returned at the start of the year (§3).
+    pub households: u64,
+    pub eligible: u64,
+    pub persons: u64,
+    pub eligible_persons: u64,
+    /// Poor villages not exited before the year (§4).
+    pub villages: u64,
+    pub villages_eligible: u64,
+    /// Exited or monitored before the year (§5), by outcome.
+    pub watched: u64,
+    pub returned: u64,
+    pub monitored: u64,
+    pub stable: u64,
+}
+
+/// One county's households, villages and rules, read and judged.
+pub(in crate::records) struct CountyRun {
+    /// Households in the year's exit batches: (batch stage, their state in it).
+    pub batched: HashMap<String, (ExitStage, BatchState)>,
+    pub facts: Vec<Facts>,
+    pub households: Vec<HouseholdAssessment>,
+    pub villages: Vec<VillageAssessment>,
+}
+
+/// Assesses `year` over the whole registry, handing every result to `sink`.
+pub async fn assess_year(
+    store: &dyn Store,
+    year: i32,
+    sink: &mut dyn AssessmentSink,
+) -> Result<AssessmentSummary, StoreError> {
+    use futures_util::StreamExt;
+    let book = rule_book(store).await?;
+    let list = counties(store.read_session().await?.as_mut()).await?;
+    let mut summary = AssessmentSummary {
+        year,
+        ..AssessmentSummary::default()
+    };
+    // The next county is read and judged on another thread while this one is written (two at
+    // a time: memory stays that of two counties).
+    let book = std::sync::Arc::new(book);
+    let mut runs = futures_util::stream::iter(list)
+        .map(|county| {
+            let book = book.clone();
+            async move {
+                let mut s = store.read_session().await?;
+                AbortOnDrop(tokio::spawn(async move {
+                    county_run(s.as_mut(), &book, county, year).await
+                }))
+                .await
+            }
+        })
+        .buffered(2);
+    while let Some(run) = runs.next().await {
+        let run = run?;
+        tally(&mut summary, &run);
+        for h in &run.households {
+            sink.household(h)?;
+        }
+        for v in &run.villages {
+            sink.village(v)?;
+        }
+        // Freeing a county's many small values is work the writer need not wait for.
+        tokio::task::spawn_blocking(move || drop(run));
+    }
+    Ok(summary)
+}
+
+/// A spawned county run that stops when the assessment is dropped (an error in another county
+/// or in the writer), instead of reading on with its connection; a panic in it is passed on.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> std::future::Future for AbortOnDrop<T> {
+    type Output = T;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<T> {
+        std::pin::Pin::new(&mut self.0).poll(cx).map(|r| match r {
+            Ok(v) => v,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(e) => panic!("a county's assessment was cancelled: {e}"),
+        })
+    }
+}
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+pub(in crate::records) async fn counties(
+    s: &mut dyn ReadSession,
+) -> Result<Vec<RegionCode>, StoreError> {
+    Ok(s.query(
+        &COUNTIES,
+        "SELECT DISTINCT county_code FROM households ORDER BY county_code",
+        &[],
+    )
+    .await?
+    .iter()
+    .filter_map(|r| r[0].as_region())
+    .collect())
+}
+
+pub(in crate::records) fn tally(summary: &mut AssessmentSummary, run: &CountyRun) {
+    summary.counties += 1;
+    for h in &run.households {
+        match &h.judgement {
+            Judgement::Exit(d) => {
+                summary.households += 1;
+                summary.persons += h.members as u64;
+                if d.eligible() {
+                    summary.eligible += 1;
+                    summary.eligible_persons += h.members as u64;
+                }
+            }
+            Judgement::Monitoring(m) => {
+                summary.watched += 1;
+                match m {
+                    MonitorOutcome::Returned => summary.returned += 1,
+                    MonitorOutcome::Monitored(_) => summary.monitored += 1,
+                    MonitorOutcome::Stable => summary.stable += 1,
+                }
+            }
+        }
+    }
+    summary.villages += run.villages.len() as u64;
+    summary.villages_eligible += run
+        .villages
+        .iter()
+        .filter(|v| v.decision.eligible())
+        .count() as u64;
+}
+
+/// The poverty line of the rules, or an error naming the county and year when there is none.
+fn line_of(rules: &YearRules, county: RegionCode) -> Result<Sourced<Fen>, StoreError> {
+    rules.poverty_line.clone().ok_or_else(|| {
+        StoreError::Invalid(format!(
+            "{county} 没有 {year} 年的扶贫标准，请先设置（xplus rules set poverty_line …） / \
+             no poverty line for {year} in {county}: set one first (xplus rules set poverty_line …)",
+            year = rules.year
+        ))
+    })
+}
+
+/// Reads and judges one county.
+pub(in crate::records) async fn county_run(
+    s: &mut dyn ReadSession,
+    book: &RuleBook,
+    county: RegionCode,
+    year: i32,
+) -> Result<CountyRun, StoreError> {
+    let rules = book.for_place(Some(county), year);
+    let line = line_of(&rules, county)?;
+    let facts = read_facts(s, &FactsScope::County(county), year).await?;
+    let households: Vec<HouseholdAssessment> = facts
+        .iter()
+        .filter_map(|f| judge(f, year, &line, &rules))
+        .collect();
+    let batched = batch_states(s, county, year).await?;
+    // §4 poor persons: those §3 finds not eligible, and those the village's review did not
+    // agree on or an upheld objection withdrew (they stay poor whatever §3 says).
+    let mut poor_persons: BTreeMap<RegionCode, i64> = BTreeMap::new();
+    for h in &households {
+        let withdrawn = matches!(
+            batched.get(&h.household_id),
+            Some((_, BatchState::Disagreed | BatchState::Withdrawn))
+        );
+        if h.exit()
+            .is_some_and(|d| counts_as_poor(d.eligible(), withdrawn))
+        {
+            *poor_persons.entry(h.village).or_default() += h.members;
+        }
+    }
+    let villages = s
+        .query(
+            &VILLAGE_ROWS,
+            "SELECT v.village_code, v.poor_village, v.population, v.exit_year, c.operating_income \
+             FROM villages v LEFT JOIN collective_income c \
+             ON c.village_code = v.village_code AND c.year = ? \
+             WHERE v.county_code = ? ORDER BY v.village_code",
+            &[Arg::Int(i64::from(year)), Arg::Int(county.as_u64() as i64)],
+        )
+        .await?
+        .iter()
+        .filter_map(|r| {
+            let village = r[0].as_region()?;
+            let exit_year = r[3].as_int().map(|y| y as i32);
+            // §4: every poor village not exited before the year.
+            if r[1].as_bool() != Some(true) || exit_year.is_some_and(|e| e < year) {
+                return None;
+            }
+            let facts = VillageFacts {
+                population: r[2].as_int().unwrap_or(0),
+                poor_persons: poor_persons.get(&village).copied().unwrap_or(0),
+                collective_income: r[4].as_money(),
+            };
+            Some(VillageAssessment {
+                village,
+                facts,
+                exit_year,
+                decision: assess_village(&facts, &rules.set),
+            })
+        })
+        .collect();
+    Ok(CountyRun {
+        batched,
+        facts,
+        households,
+        villages,
+    })
+}
+
+/// [`judge`] with the poverty line of `rules`, or an error naming `place` when there is none.
+pub(in crate::records) fn judge_with_rules(
+    f: &Facts,
+    year: i32,
+    rules: &YearRules,
+    place: RegionCode,
+) -> Result<Option<HouseholdAssessment>, StoreError> {
+    let line = line_of(rules, place)?;
+    Ok(judge(f, year, &line, rules))
+}
+
+/// §3 for a household poor or returned at the start of the year, §5 for one exited or
+/// monitored before it; None for one not in the registry yet or removed.
+fn judge(
+    f: &Facts,
+    year: i32,
+    line: &Sourced<Fen>,
+    rules: &YearRules,
+) -> Option<HouseholdAssessment> {
+    let start = f.at_start();
+    let members = f.household.members.len() as i64;
+    let net = f.household.net_income;
+    // Which section applies is core's decision; the store only gathers the facts.
+    let section = section_for(start.status, f.identified_year, start.exit_year, year)?;
+    let judgement = if section == Section::Exit {
+        Judgement::Exit(assess_exit(&f.household, year, line))
+    } else {
+        Judgement::Monitoring(assess_monitoring(
+            &MonitorFacts {
+                members,
+                net_income: net,
+                medical_cost: f.income.and_then(|i| i.medical_cost),
+                // No department data is kept yet (rules.md §12): no warning is open.
+                open_warning: false,
+            },
+            line.value,
+            rules.set.monitoring_line_percent.value,
+        ))
+    };
+    Some(HouseholdAssessment {
+        household_id: f.id.clone(),
+        village: f.village,
+        at_start: start,
+        members,
+        net_income: net,
+        per_capita: net.and_then(|n| per_capita(n, members)),
+        medical_cost: f.income.and_then(|i| i.medical_cost),
+        judgement,
+    })
+}
+
+/// The "why" of one household in a year: every criterion with the value found, the threshold
+/// and its source; None when the household is out of reach or not assessed that year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WhyView {
+    pub year: i32,
+    pub assessment: HouseholdAssessment,
+    pub poverty_line: Sourced<Fen>,
+    pub monitoring_line_percent: Sourced<i64>,
+    /// What an applied run recorded for the household in the year.
+    pub recorded: Option<StoredOutcome>,
+}
+
+pub async fn household_assessment(
+    store: &dyn Store,
+    access: &Access,
+    household_id: &str,
+    year: i32,
+    today: chrono::NaiveDate,
+) -> Result<Option<WhyView>, StoreError> {
+    let book = rule_book(store).await?;
+    let mut s = store.read_session().await?;
+    let mut scope = crate::records::registry::read::household_scope(access, today);
+    scope = scope.and(
+        "household_id = ?",
+        vec![Arg::Text(household_id.to_string())],
+    );
+    // The reach filter names households' columns unqualified; the reader joins under `h`.
+    let scope = FactsScope::Matching(crate::records::registry::read::households_in(
+        &scope,
+        "h.household_id",
+    ));
+    let Some(facts) = read_facts(s.as_mut(), &scope, year).await?.pop() else {
+        return Ok(None);
+    };
+    let rules = book.for_place(facts.village.county(), year);
+    let line = line_of(&rules, facts.village.county().unwrap_or(facts.village))?;
+    let Some(assessment) = judge(&facts, year, &line, &rules) else {
+        return Ok(None);
+    };
+    Ok(Some(WhyView {
+        year,
+        assessment,
+        poverty_line: line,
+        monitoring_line_percent: rules.set.monitoring_line_percent.clone(),
+        recorded: facts.outcome_of(year).cloned(),
+    }))
+}

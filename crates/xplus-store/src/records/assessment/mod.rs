@@ -1,0 +1,12 @@
+//! The yearly assessment and what follows it: judging households, recording the outcome, the
+//! exit procedure, monitoring, the full chain and the whole year's `apply_year`.
+
+pub(crate) mod apply;
+pub(crate) mod apply_year;
+pub(crate) mod chain;
+pub(crate) mod exit_batches;
+pub(crate) mod exit_steps;
+pub(crate) mod exits;
+pub(crate) mod facts;
+pub(crate) mod judge;
+pub(crate) mod monitoring;

@@ -1,0 +1,6 @@
+//! 骨干 backbone helpers: cadre and unit pairings, visits, village secretaries and their review.
+
+pub(crate) mod activity;
+pub(crate) mod pairings;
+pub(crate) mod review;
+pub(crate) mod secretaries;

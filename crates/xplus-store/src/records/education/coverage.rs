@@ -1,0 +1,190 @@
+//! 远教 reads: the yearly training coverage of rules.md §10 within an account's reach — who of the
+//! households poor at the start of the year attended a session, with person-times — and what the
+//! gap list needs (which stations serve each village and their sessions).
+
+use crate::error::StoreError;
+use crate::records::filter::{Arg, Filter};
+use crate::records::registry::read::{household_scope, poor_at_start, within_scope, year_bounds};
+use crate::records::shape::{column, shape};
+use crate::records::ReadSession;
+use crate::store::Store;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use xplus_core::accounts::Access;
+use xplus_core::education::coverage::{
+    gap_list, CoverageReport, Gap, HouseholdTraining, Serving, TrainingTally,
+};
+use xplus_core::interchange::{ColumnType, FileId, FileSpec, Value};
+use xplus_core::registry::RegionCode;
+
+/// (household, session) of an attendance row or a named attendee.
+static ATTENDED: FileSpec = shape(
+    FileId::Attendance,
+    "attended",
+    "参训",
+    &[
+        column("household_id", ColumnType::Text),
+        column("session_id", ColumnType::Text),
+    ],
+);
+
+/// (station, village) for own villages and coverage lists alike; (station, session, date).
+static SERVES: FileSpec = shape(
+    FileId::StationCoverage,
+    "station_serves",
+    "站点服务村",
+    &[
+        column("station_id", ColumnType::Text),
+        column("village_code", ColumnType::Region),
+    ],
+);
+
+static SESSIONS: FileSpec = shape(
+    FileId::TrainingSessions,
+    "station_sessions",
+    "站点培训",
+    &[
+        column("station_id", ColumnType::Text),
+        column("session_id", ColumnType::Text),
+        column("date", ColumnType::Date),
+    ],
+);
+
+/// The households of `access`'s reach poor at the start of `year`, with their training in it.
+pub async fn training_of_year(
+    store: &dyn Store,
+    access: &Access,
+    year: i32,
+    today: NaiveDate,
+) -> Result<Vec<HouseholdTraining>, StoreError> {
+    let mut s = store.read_session().await?;
+    training_in(s.as_mut(), &household_scope(access, today), year).await
+}
+
+/// The training of the households within `scope` poor at the start of `year`.
+pub(in crate::records) async fn training_in(
+    s: &mut dyn ReadSession,
+    scope: &Filter,
+    year: i32,
+) -> Result<Vec<HouseholdTraining>, StoreError> {
+    let poor = poor_at_start(s, scope, year).await?;
+
+    let (first, last) = year_bounds(year);
+    // The rows themselves, tallied in core: grouping them in SQL cost a sort of every row.
+    let mut tally = TrainingTally::default();
+    for (table, alias) in [("attendance", "a"), ("attendance_members", "m")] {
+        let (sql, args) = within_scope(
+            scope,
+            &format!(
+                "SELECT {alias}.household_id, {alias}.session_id FROM {table} {alias} \
+                 JOIN training_sessions s ON s.session_id = {alias}.session_id \
+                 WHERE s.date BETWEEN ? AND ?{{within}}"
+            ),
+            alias,
+            vec![Arg::Date(first), Arg::Date(last)],
+        );
+        for mut r in s.query(&ATTENDED, &sql, &args).await? {
+            let session = std::mem::replace(&mut r[1], Value::Null);
+            let household = std::mem::replace(&mut r[0], Value::Null);
+            if let (Value::Text(h), Value::Text(session)) = (household, session) {
+                match table {
+                    "attendance" => tally.attended(h, session),
+                    _ => tally.named(h, session),
+                }
+            }
+        }
+    }
+
+    Ok(poor
+        .into_iter()
+        .map(|(household_id, village)| {
+            let (sessions, person_times) = tally.of(&household_id);
+            HouseholdTraining {
+                household_id,
+                village,
+                sessions,
+                person_times,
+            }
+        })
+        .collect())
+}
+
+/// Coverage per village, town and county, and the gap list with each village's serving
+/// stations and their next session on or after `from`.
+pub struct CoverageView {
+    pub year: i32,
+    pub report: CoverageReport,
+    pub gaps: Vec<Gap>,
+    /// Names of the regions in the report and the gap list, by code.
+    pub names: HashMap<u64, String>,
+}
+
+impl CoverageView {
+    pub fn name(&self, code: RegionCode) -> &str {
+        self.names
+            .get(&code.as_u64())
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+}
+
+pub async fn coverage(
+    store: &dyn Store,
+    access: &Access,
+    year: i32,
+    from: NaiveDate,
+    today: NaiveDate,
+) -> Result<CoverageView, StoreError> {
+    let mut s = store.read_session().await?;
+    let s = s.as_mut();
+    let households = training_in(s, &household_scope(access, today), year).await?;
+    let report = CoverageReport::of(&households);
+    let serving = serving_from(s, from).await?;
+    let gaps = gap_list(&households, &serving, from);
+    let names =
+        crate::records::registry::read::names_of(s, report.by_region.keys().map(|c| c.as_u64()))
+            .await?;
+    Ok(CoverageView {
+        year,
+        report,
+        gaps,
+        names,
+    })
+}
+
+/// Which stations serve which villages (their own and their coverage list), with their sessions
+/// on or after `from`: who should reach a household not trained yet, and when.
+pub(in crate::records) async fn serving_from(
+    s: &mut dyn ReadSession,
+    from: NaiveDate,
+) -> Result<Serving, StoreError> {
+    let mut serving = Serving::default();
+    let serves = s
+        .query(
+            &SERVES,
+            "SELECT station_id, village_code FROM stations \
+             UNION SELECT station_id, village_code FROM station_coverage",
+            &[],
+        )
+        .await?;
+    for r in &serves {
+        if let (Some(station), Some(village)) = (r[0].as_text(), r[1].as_region()) {
+            serving.serves(station, village);
+        }
+    }
+    let sessions = s
+        .query(
+            &SESSIONS,
+            "SELECT station_id, session_id, date FROM training_sessions WHERE date >= ?",
+            &[Arg::Date(from)],
+        )
+        .await?;
+    for r in &sessions {
+        if let (Some(station), Some(session), Some(date)) =
+            (r[0].as_text(), r[1].as_text(), r[2].as_date())
+        {
+            serving.session(station, session, date);
+        }
+    }
+    Ok(serving)
+}

@@ -1,0 +1,4 @@
+//! 远教 distance education: station coverage, the year's training and the attendance roll.
+
+pub(crate) mod coverage;
+pub(crate) mod roll;

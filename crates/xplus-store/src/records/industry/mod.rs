@@ -1,0 +1,3 @@
+//! 产业 industry and jobs: participation per household and the planned-exit villages.
+
+pub(crate) mod overview;

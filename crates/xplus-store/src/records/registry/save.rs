@@ -1,0 +1,449 @@
+//! Changing a household's records — the household itself, its members, a year's income — as an
+//! editor in the web application or the API asks: checked against the account's reach and the
+//! registry rules of core (`registry::checks`, the same the importer asks), refused if the
+//! household changed since the editor loaded it (optimistic locking), written with its audit
+//! entries in one transaction. Several rows go together when a rule spans them: a new household
+//! is registered with its head, and the head is changed by saving the new and the former head
+//! at once (a household never has other than one head in between).
+
+use crate::error::{FieldProblem, StoreError};
+use crate::records::filter::{Arg, Filter};
+use crate::records::registry::household::{fingerprint, load};
+use crate::store::{Row, Store};
+use chrono::{Datelike, NaiveDate};
+use xplus_core::accounts::{Access, Scope};
+use xplus_core::interchange::schema::{HOUSEHOLDS, INCOMES, MEMBERS, VILLAGES};
+use xplus_core::interchange::{cell, FileId, FileSpec, Value};
+use xplus_core::registry::checks::{self, HouseholdFacts};
+use xplus_core::registry::{HouseholdStatus, Relation};
+
+/// Text typed into a form field outside the bundle's files (an objection, a source): trimmed
+/// and checked by core's text rules, or refused naming the field.
+pub(crate) fn text_field(
+    field: &str,
+    kind: xplus_core::text::TextKind,
+    raw: &str,
+) -> Result<String, StoreError> {
+    xplus_core::text::field(kind, raw)
+        .map_err(|message| StoreError::Rejected(vec![FieldProblem::new(field, message)]))
+}
+
+/// The outcome of a save: the household as it now stands (its fingerprint for the next edit),
+/// so that the caller answers without reading it again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Saved {
+    pub household_id: String,
+    pub fingerprint: String,
+    /// False when the values were those already stored (nothing written, nothing audited).
+    pub changed: bool,
+    pub record: crate::records::registry::household::HouseholdRecord,
+}
+
+/// The refusal of a save whose household changed after the editor loaded it.
+pub fn stale(id: &str) -> StoreError {
+    StoreError::Conflict(format!(
+        "户 {id} 在您打开后已被他人修改，您的修改未保存；请重新打开查看最新内容后再改 \
+         / household {id} was changed by someone else after you opened it; your change was not \
+         saved — reopen it to see the current values"
+    ))
+}
+
+fn out_of_reach(id: &str) -> StoreError {
+    StoreError::Forbidden(format!(
+        "户 {id} 不存在或不在您的管辖范围内 / household {id} does not exist or is outside your reach"
+    ))
+}
+
+/// One change of a household's records, saved as one: the household row (when it changes or is
+/// registered), and any members and incomes (keyed by identity number and year).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Change {
+    pub household: Option<Vec<Value>>,
+    pub members: Vec<Vec<Value>>,
+    pub incomes: Vec<Vec<Value>>,
+}
+
+impl Change {
+    /// A change of one row of households, members or incomes.
+    pub fn one(file: &'static FileSpec, values: Vec<Value>) -> Result<Change, StoreError> {
+        let mut change = Change::default();
+        match file.id {
+            FileId::Households => change.household = Some(values),
+            FileId::Members => change.members.push(values),
+            FileId::Incomes => change.incomes.push(values),
+            _ => {
+                return Err(StoreError::Invalid(format!(
+                    "{} 不能在此修改 / {} cannot be edited here",
+                    file.name, file.name
+                )))
+            }
+        }
+        Ok(change)
+    }
+
+    fn rows(&self) -> impl Iterator<Item = (&'static FileSpec, &Vec<Value>)> {
+        let household = self.household.iter().map(|r| (&HOUSEHOLDS, r));
+        let members = self.members.iter().map(|r| (&MEMBERS, r));
+        household
+            .chain(members)
+            .chain(self.incomes.iter().map(|r| (&INCOMES, r)))
+    }
+}
+
+/// A change to a stored household's records: the household must exist within reach (missing and
+/// out of reach get the same answer, so that nobody learns which numbers exist in other regions;
+/// only an account that reaches everything is told it is missing) and be as the editor saw it.
+fn check_existing(
+    access: &Access,
+    id: &str,
+    found: Option<&crate::records::registry::household::HouseholdRecord>,
+    expected: Option<&str>,
+) -> Result<(), StoreError> {
+    let Some(current) = found else {
+        return Err(if *access.scope() == Scope::Everywhere {
+            StoreError::NotFound(format!("户 {id} 不存在 / no household {id}"))
+        } else {
+            out_of_reach(id)
+        });
+    };
+    if expected != Some(current.fingerprint.as_str()) {
+        return Err(stale(id));
+    }
+    Ok(())
+}
+
+/// Whether household `id` is held anywhere (a count: a new number is judged without reading
+/// another region's household).
+async fn held(s: &mut dyn crate::records::ReadSession, id: &str) -> Result<bool, StoreError> {
+    let filter = Filter::new().and("household_id = ?", vec![Arg::Text(id.into())]);
+    Ok(s.count(&HOUSEHOLDS, &filter).await? > 0)
+}
+
+/// Writes one row of households, members or incomes for `access` (see `save_change`).
+pub async fn save_record(
+    store: &dyn Store,
+    access: &Access,
+    file: &'static FileSpec,
+    values: Vec<Value>,
+    expected: Option<&str>,
+    today: NaiveDate,
+) -> Result<Saved, StoreError> {
+    let id = values
+        .first()
+        .and_then(Value::as_text)
+        .unwrap_or_default()
+        .to_string();
+    save_change(
+        store,
+        access,
+        &id,
+        Change::one(file, values)?,
+        expected,
+        today,
+    )
+    .await
+}
+
+/// The shape of a change: rows of the right length, all of household `id`, each person and
+/// year once, and something to save.
+fn check_shape(id: &str, change: &Change) -> Result<(), StoreError> {
+    let mut seen = std::collections::HashSet::new();
+    for (file, row) in change.rows() {
+        if row.len() != file.columns.len() {
+            return Err(StoreError::Invalid(format!(
+                "{} 需要 {} 个值 / {} needs {} values",
+                file.name,
+                file.columns.len(),
+                file.name,
+                file.columns.len()
+            )));
+        }
+        if row[0].as_text() != Some(id) {
+            return Err(StoreError::Invalid(format!(
+                "一次修改只能改户 {id} 的记录 / one change is of household {id} only"
+            )));
+        }
+        if file.id != FileId::Households && !seen.insert((file.id, row[1].clone())) {
+            return Err(StoreError::Rejected(vec![FieldProblem::new(
+                file.columns[1].en,
+                "同一人或同一年度在一次修改中出现两次 / the same person or year appears twice in one change",
+            )]));
+        }
+    }
+    if change.household.is_none() && change.members.is_empty() && change.incomes.is_empty() {
+        return Err(StoreError::Invalid(
+            "没有要保存的内容 / nothing to save".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Writes `change` to household `id` for `access`. `expected` is the fingerprint the editor saw;
+/// `None` only when registering a new household (the change then holds the households row and
+/// its members, one of them the head).
+///
+/// Errors: `NotFound` (the household does not exist), `Forbidden` (outside the account's reach
+/// or role), `Conflict` (changed since it was loaded), `Rejected` (a rule; by field).
+pub async fn save_change(
+    store: &dyn Store,
+    access: &Access,
+    id: &str,
+    change: Change,
+    expected: Option<&str>,
+    today: NaiveDate,
+) -> Result<Saved, StoreError> {
+    check_shape(id, &change)?;
+    if !access.may_write() {
+        return Err(StoreError::Forbidden(
+            "审计员账号只读 / an auditor's account is read-only".into(),
+        ));
+    }
+    let creating = change.household.is_some() && expected.is_none();
+    if creating && !access.may_create_households() {
+        return Err(StoreError::Forbidden(
+            "帮扶干部不能登记新户 / a helper cannot register households".into(),
+        ));
+    }
+    let mut s = store.write_session().await?;
+    // A new household's number is unique across the registry, so one taken anywhere is refused
+    // — but only after everything else (the village, its reach, the rules) has been judged as
+    // for a free number, and in the same words wherever the holder is: otherwise the answer
+    // would tell which numbers exist in other regions. The household is read once, within the
+    // account's reach; what is saved is merged into it in memory.
+    let (stored, taken) = if creating {
+        (None, held(s.as_mut(), id).await?)
+    } else {
+        let found = load(s.as_mut(), Some(access), id, today).await?;
+        check_existing(access, id, found.as_ref(), expected)?;
+        (found, false)
+    };
+    let judged = judge(s.as_mut(), access, id, &change, stored.as_ref(), today).await?;
+    if !judged.problems.is_empty() {
+        return Err(StoreError::Rejected(judged.problems));
+    }
+    let mut used_elsewhere = judged.used_elsewhere;
+    if taken {
+        used_elsewhere.insert(
+            0,
+            FieldProblem::new(
+                "household_id",
+                format!("户编号 {id} 已被使用 / the household id {id} is taken"),
+            ),
+        );
+    }
+    if !used_elsewhere.is_empty() {
+        return Err(StoreError::Rejected(used_elsewhere));
+    }
+    let mut entries = Vec::new();
+    for (file, values) in change.rows() {
+        let old = stored.as_ref().and_then(|h| stored_row(h, file, values));
+        let Some(entry) = crate::audit::row_change(access.user(), file, old, values) else {
+            continue;
+        };
+        // A household moved to another county takes its members' and incomes' county along (a
+        // trigger of migration 0010).
+        let row = Row {
+            values: values.clone(),
+            county: judged.county,
+        };
+        s.upsert(file, row).await?;
+        entries.push(entry);
+    }
+    let changed = !entries.is_empty();
+    let record = merged(s.as_mut(), stored, change).await?;
+    if changed {
+        s.append_audit(entries).await?;
+        s.commit().await?;
+    }
+    Ok(Saved {
+        household_id: id.to_string(),
+        fingerprint: record.fingerprint.clone(),
+        changed,
+        record,
+    })
+}
+
+/// The household as it stands after `change`: the stored record (None when registering) with
+/// the changed rows put in, members in identity-number order and incomes by year as a read
+/// gives them, and its fingerprint — without reading it again.
+async fn merged(
+    s: &mut dyn crate::records::ReadSession,
+    stored: Option<crate::records::registry::household::HouseholdRecord>,
+    change: Change,
+) -> Result<crate::records::registry::household::HouseholdRecord, StoreError> {
+    let moved = match (&stored, &change.household) {
+        (Some(h), Some(new)) => h.household[1] != new[1],
+        (None, _) => true,
+        _ => false,
+    };
+    let (mut household, mut members, mut incomes, mut village_name) = match stored {
+        Some(h) => (h.household, h.members, h.incomes, h.village_name),
+        None => Default::default(),
+    };
+    if let Some(new) = change.household {
+        household = new;
+    }
+    for new in change.members {
+        members.retain(|m| m[1] != new[1]);
+        members.push(new);
+    }
+    for new in change.incomes {
+        incomes.retain(|i| i[1] != new[1]);
+        incomes.push(new);
+    }
+    let id_text = |m: &Vec<Value>| cell::format(&MEMBERS.columns[1], &m[1], false);
+    members.sort_by_cached_key(id_text);
+    incomes.sort_by_key(|i| i[1].as_int());
+    if moved {
+        let village = household[1].as_region().map(|c| c.as_u64() as i64);
+        let names =
+            crate::records::registry::read::region_names(s, village.into_iter().collect()).await?;
+        village_name = village
+            .and_then(|v| names.get(&(v as u64)).cloned())
+            .unwrap_or_default();
+    }
+    Ok(crate::records::registry::household::HouseholdRecord {
+        fingerprint: fingerprint(&household, &members, &incomes),
+        household,
+        members,
+        incomes,
+        village_name,
+    })
+}
+
+/// What the rules said of a change: problems by field, the refusals that may be said only when
+/// nothing else is wrong (a person in another household), and the county the rows belong to.
+struct Judged {
+    problems: Vec<FieldProblem>,
+    used_elsewhere: Vec<FieldProblem>,
+    county: Option<xplus_core::registry::RegionCode>,
+}
+
+/// Asks core's registry rules about `change`, gathering the facts they need from the store.
+async fn judge(
+    s: &mut dyn crate::records::ReadSession,
+    access: &Access,
+    id: &str,
+    change: &Change,
+    stored: Option<&crate::records::registry::household::HouseholdRecord>,
+    today: NaiveDate,
+) -> Result<Judged, StoreError> {
+    let this_year = i64::from(today.year());
+    let mut problems = Vec::new();
+    if let Some(values) = &change.household {
+        problems.extend(check_household_row(s, access, values, stored, this_year).await?);
+    }
+    // The rows belong to the county of the household's village as it will be.
+    let village = match &change.household {
+        Some(values) => values[1].as_region(),
+        None => stored.and_then(|h| h.household[1].as_region()),
+    };
+    // One person, one household: the people of the change held by another household, found in
+    // one query (a change may carry a household's every member). Which household is not said:
+    // it may be outside the editor's reach.
+    let mut used_elsewhere = Vec::new();
+    if !change.members.is_empty() {
+        let mut args: Vec<Arg> = (change.members.iter())
+            .map(|m| Arg::Text(cell::format(&MEMBERS.columns[1], &m[1], false)))
+            .collect();
+        let sql = format!(
+            "id_number IN ({}) AND household_id <> ?",
+            crate::records::filter::marks(args.len())
+        );
+        args.push(Arg::Text(id.to_string()));
+        let held = s
+            .select(&MEMBERS, &Filter::new().and(sql, args), "", None)
+            .await?;
+        used_elsewhere = held
+            .iter()
+            .map(|_| FieldProblem::new("id_number", checks::one_household_problem(None)))
+            .collect();
+    }
+    // Exactly one head among the members as they would be stored, whichever rows change.
+    if !change.members.is_empty() || stored.is_none() {
+        let kept = stored.map_or(&[][..], |h| &h.members[..]);
+        let kept = kept
+            .iter()
+            .filter(|m| !change.members.iter().any(|c| c[1] == m[1]));
+        let relations = kept
+            .chain(&change.members)
+            .filter_map(|m| m[3].as_code().and_then(Relation::parse));
+        if let Some(p) = checks::check_heads(id, relations) {
+            problems.push(FieldProblem::new("relation", p));
+        }
+    }
+    for values in &change.incomes {
+        if let Some(p) = values[1]
+            .as_int()
+            .and_then(|y| checks::income_year_problem(y, this_year))
+        {
+            problems.push(FieldProblem::new("year", p));
+        }
+    }
+    Ok(Judged {
+        problems,
+        used_elsewhere,
+        county: village.and_then(|v| v.county()),
+    })
+}
+
+/// The household row's rules: its village exists and is within reach (a helper may not move
+/// a household), its status moves along the lifecycle, its years fit.
+async fn check_household_row(
+    s: &mut dyn crate::records::ReadSession,
+    access: &Access,
+    values: &[Value],
+    stored: Option<&crate::records::registry::household::HouseholdRecord>,
+    this_year: i64,
+) -> Result<Vec<FieldProblem>, StoreError> {
+    let mut problems = Vec::new();
+    let village = values[1].as_region();
+    let village_row = match village {
+        Some(v) => {
+            let filter = Filter::new().and("village_code = ?", vec![Arg::Int(v.as_u64() as i64)]);
+            s.select(&VILLAGES, &filter, "", None).await?
+        }
+        None => Vec::new(),
+    };
+    match village {
+        Some(v) if !village_row.is_empty() => {
+            let stored_village = stored.and_then(|h| h.household[1].as_region());
+            if !access.may_place_household(stored_village, v) {
+                return Err(StoreError::Forbidden(format!(
+                    "村 {v} 不在您的管辖范围内 / village {v} is outside your reach"
+                )));
+            }
+        }
+        _ => problems.push(FieldProblem::new(
+            "village_code",
+            "村代码不存在（须是已登记的村）/ no such village",
+        )),
+    }
+    let status = values[3].as_code().and_then(HouseholdStatus::parse);
+    if let (Some(status), Some(identified_year)) = (status, values[2].as_int()) {
+        let old = stored.and_then(|h| h.household[3].as_code().and_then(HouseholdStatus::parse));
+        let facts = HouseholdFacts {
+            status,
+            identified_year,
+            exit_year: values[4].as_int(),
+        };
+        for (field, message) in checks::check_household(old, &facts, this_year) {
+            problems.push(FieldProblem::new(field.column(), message));
+        }
+    }
+    Ok(problems)
+}
+
+/// The stored row that `values` would replace: the household, the member with the same
+/// identity number, the income of the same year.
+fn stored_row<'a>(
+    h: &'a crate::records::registry::household::HouseholdRecord,
+    file: &FileSpec,
+    values: &[Value],
+) -> Option<&'a Vec<Value>> {
+    match file.id {
+        FileId::Households => Some(&h.household),
+        FileId::Members => h.members.iter().find(|m| m[1] == values[1]),
+        _ => h.incomes.iter().find(|i| i[1] == values[1]),
+    }
+}

@@ -1,0 +1,9 @@
+//! Figures over many households: the dashboard, the year report, the responsibility cards and the
+//! roll-ups that keep them fast.
+
+pub(crate) mod dashboard;
+pub(crate) mod report;
+pub(crate) mod responsibility;
+pub(crate) mod rollup;
+pub(crate) mod rollup_figures;
+pub(crate) mod rollup_verify;

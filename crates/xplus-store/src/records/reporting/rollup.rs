@@ -1,0 +1,268 @@
+//! Roll-ups (issue 7): the dashboard's figures per village, summed up to town, county, city and
+//! province, kept in the `rollups` table so that a dashboard reads a few hundred stored numbers.
+//!
+//! Every write of a record marks its county in `rollup_dirty` (the backends do it in the
+//! writer's transaction; see `sql::touched_county`). [`refresh_rollups`] recomputes each marked
+//! county from the records — in a write transaction, so no change slips in between reading and
+//! storing — and the sums of its town, county, city and province. [`verify_rollups`] recomputes
+//! every county from scratch and compares (`xplus report --verify`).
+
+use crate::error::StoreError;
+use crate::records::filter::Arg;
+pub(in crate::records) use crate::records::reporting::rollup_figures::{counties_in, CODES};
+use crate::records::reporting::rollup_figures::{
+    county_figures, latest_income_year, stored_coverage_until,
+};
+pub use crate::records::reporting::rollup_figures::{FigureKey, Figures};
+use crate::records::rules::rule_book;
+use crate::records::shape::{column, shape, SIGNED};
+use crate::records::ReadSession;
+use crate::records::WriteSession;
+use crate::store::Store;
+use chrono::NaiveDate;
+use xplus_core::interchange::{ColumnType, FileId, FileSpec};
+use xplus_core::registry::{Level, RegionCode};
+use xplus_core::rollup::Measure;
+
+/// Rows per INSERT: six parameters each, well under both backends' limits.
+const INSERT_ROWS: usize = 150;
+
+static STORED: FileSpec = shape(
+    FileId::Households,
+    "rollups",
+    "汇总",
+    &[
+        column("region_code", ColumnType::Region),
+        column("measure", ColumnType::Text),
+        column("year", ColumnType::Year),
+        column("bucket", ColumnType::Text),
+        column("value", SIGNED),
+    ],
+);
+
+/// The region above `code` in the stored hierarchy (0 above a province).
+pub(in crate::records) fn parent_of(code: u64) -> u64 {
+    RegionCode::from_u64(code)
+        .ok()
+        .and_then(|c| c.parent())
+        .map_or(0, |p| p.as_u64())
+}
+
+/// `villages` with the sums of every region above them, up to `top` (its level included).
+pub(in crate::records) fn with_sums(villages: &Figures, top: Level) -> Figures {
+    let mut all = villages.clone();
+    for ((region, measure, year, bucket), value) in villages {
+        let mut code = RegionCode::from_u64(*region).ok();
+        while let Some(parent) = code.and_then(|c| c.parent()) {
+            *all.entry((parent.as_u64(), *measure, *year, bucket.clone()))
+                .or_insert(0) += value;
+            if parent.level() == top {
+                break;
+            }
+            code = Some(parent);
+        }
+    }
+    all
+}
+
+/// What a refresh did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Refreshed {
+    pub counties: usize,
+    pub rows: usize,
+}
+
+/// Counties marked since their roll-ups were computed.
+pub async fn dirty_counties(store: &dyn Store) -> Result<Vec<RegionCode>, StoreError> {
+    let mut s = store.read_session().await?;
+    counties_in(
+        s.as_mut(),
+        "SELECT county_code FROM rollup_dirty ORDER BY county_code",
+    )
+    .await
+}
+
+/// The roll-ups' generation (it grows with every refresh of a county) and whether any county is
+/// marked for a refresh: what a reader of the roll-ups checks before trusting what it read.
+pub async fn rollup_state(store: &dyn Store) -> Result<(i64, bool), StoreError> {
+    let mut s = store.read_session().await?;
+    let generation = s
+        .query(
+            &CODES,
+            "SELECT generation FROM rollup_state WHERE id = 1",
+            &[],
+        )
+        .await?
+        .first()
+        .and_then(|r| r[0].as_int())
+        .unwrap_or(0);
+    let dirty = !s
+        .query(&CODES, "SELECT county_code FROM rollup_dirty LIMIT 1", &[])
+        .await?
+        .is_empty();
+    Ok((generation, dirty))
+}
+
+/// Marks every county within `regions` for a refresh (after a verification found their figures
+/// wrong); the number of counties marked.
+pub async fn mark_for_refresh(
+    store: &dyn Store,
+    regions: &[RegionCode],
+) -> Result<u64, StoreError> {
+    let mut s = store.write_session().await?;
+    let mut marked = 0;
+    for region in regions {
+        let (lo, hi) = crate::sql::range_of(region.as_u64(), region.level());
+        marked += s
+            .execute(
+                "INSERT INTO rollup_dirty (county_code) SELECT code FROM regions \
+                 WHERE level = 'county' AND code BETWEEN ? AND ? ON CONFLICT DO NOTHING",
+                &[Arg::Int(lo as i64), Arg::Int(hi as i64)],
+            )
+            .await?;
+    }
+    s.commit().await?;
+    Ok(marked)
+}
+
+/// Recomputes the roll-ups of every marked county, one county per write transaction.
+pub async fn refresh_rollups(store: &dyn Store, today: NaiveDate) -> Result<Refreshed, StoreError> {
+    let mut done = Refreshed::default();
+    if dirty_counties(store).await?.is_empty() {
+        return Ok(done);
+    }
+    // When the latest year with incomes moves, every county's coverage window moves with it.
+    // Looked at by a reader first: the usual refresh after an edit takes no extra write.
+    let moved = {
+        let mut r = store.read_session().await?;
+        latest_income_year(r.as_mut()).await? != stored_coverage_until(r.as_mut()).await?
+    };
+    if moved {
+        let mut s = store.write_session().await?;
+        let until = latest_income_year(s.as_mut()).await?;
+        if until != stored_coverage_until(s.as_mut()).await? {
+            s.execute(
+                "INSERT INTO rollup_dirty (county_code) SELECT code FROM regions \
+                 WHERE level = 'county' ON CONFLICT DO NOTHING",
+                &[],
+            )
+            .await?;
+            s.execute(
+                "UPDATE rollup_state SET coverage_until = ? WHERE id = 1",
+                &[Arg::Int(i64::from(until))],
+            )
+            .await?;
+        }
+        s.commit().await?;
+    }
+    for county in dirty_counties(store).await? {
+        let mut s = store.write_session().await?;
+        let c = Arg::Int(county.as_u64() as i64);
+        // Another refresh may have taken it meanwhile.
+        let still = s
+            .query(
+                &CODES,
+                "SELECT county_code FROM rollup_dirty WHERE county_code = ?",
+                std::slice::from_ref(&c),
+            )
+            .await?;
+        if still.is_empty() {
+            continue;
+        }
+        // Read while this transaction holds the write lock: no rule setting slips in between.
+        let book = rule_book(store).await?;
+        let until = stored_coverage_until(s.as_mut()).await?;
+        let villages = county_figures(s.as_mut(), county, &book, until, today).await?;
+        let figures = with_sums(&villages, Level::County);
+        let (lo, hi) = crate::sql::range_of(county.as_u64(), Level::County);
+        s.execute(
+            "DELETE FROM rollups WHERE region_code BETWEEN ? AND ?",
+            &[Arg::Int(lo as i64), Arg::Int(hi as i64)],
+        )
+        .await?;
+        done.rows += store_figures(s.as_mut(), &figures).await?;
+        // The city and the province are their children's sums.
+        let mut above = county.parent();
+        while let Some(region) = above {
+            resum(s.as_mut(), region.as_u64()).await?;
+            above = region.parent();
+        }
+        s.execute("DELETE FROM rollup_dirty WHERE county_code = ?", &[c])
+            .await?;
+        s.execute(
+            "UPDATE rollup_state SET generation = generation + 1 WHERE id = 1",
+            &[],
+        )
+        .await?;
+        s.commit().await?;
+        done.counties += 1;
+    }
+    Ok(done)
+}
+
+async fn store_figures(s: &mut dyn WriteSession, figures: &Figures) -> Result<usize, StoreError> {
+    let rows: Vec<(&FigureKey, &i64)> = figures.iter().collect();
+    for chunk in rows.chunks(INSERT_ROWS) {
+        let mut sql = String::from(
+            "INSERT INTO rollups (region_code, parent_code, measure, year, bucket, value) VALUES ",
+        );
+        let mut args = Vec::with_capacity(chunk.len() * 6);
+        for (i, ((region, measure, year, bucket), value)) in chunk.iter().enumerate() {
+            sql.push_str(if i == 0 {
+                "(?, ?, ?, ?, ?, ?)"
+            } else {
+                ", (?, ?, ?, ?, ?, ?)"
+            });
+            args.extend([
+                Arg::Int(*region as i64),
+                Arg::Int(parent_of(*region) as i64),
+                Arg::Text(measure.code().to_string()),
+                Arg::Int(i64::from(*year)),
+                Arg::Text(bucket.clone()),
+                Arg::Int(**value),
+            ]);
+        }
+        s.execute(&sql, &args).await?;
+    }
+    Ok(rows.len())
+}
+
+/// Sets `region`'s figures to the sums of its children's.
+async fn resum(s: &mut dyn WriteSession, region: u64) -> Result<(), StoreError> {
+    let r = Arg::Int(region as i64);
+    s.execute(
+        "DELETE FROM rollups WHERE region_code = ?",
+        std::slice::from_ref(&r),
+    )
+    .await?;
+    s.execute(
+        "INSERT INTO rollups (region_code, parent_code, measure, year, bucket, value) \
+         SELECT ?, ?, measure, year, bucket, CAST(SUM(value) AS BIGINT) FROM rollups \
+         WHERE parent_code = ? GROUP BY measure, year, bucket",
+        &[r.clone(), Arg::Int(parent_of(region) as i64), r],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Stored figures selected by `sql` (columns region_code, measure, year, bucket, value).
+pub(in crate::records) async fn read_figures(
+    s: &mut dyn ReadSession,
+    sql: &str,
+    args: &[Arg],
+) -> Result<Figures, StoreError> {
+    let mut out = Figures::new();
+    for r in s.query(&STORED, sql, args).await? {
+        let (Some(region), Some(measure), Some(year), Some(value)) = (
+            r[0].as_region(),
+            r[1].as_text().and_then(Measure::parse),
+            r[2].as_int(),
+            r[4].as_int(),
+        ) else {
+            continue;
+        };
+        let bucket = r[3].as_text().unwrap_or_default().to_string();
+        out.insert((region.as_u64(), measure, year as i32, bucket), value);
+    }
+    Ok(out)
+}

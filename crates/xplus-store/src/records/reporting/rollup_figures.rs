@@ -1,0 +1,453 @@
+//! The roll-ups of one county computed from its records (see rollup.rs): households, persons,
+//! causes, exits and returns, income bands, villages, the collective economy, dividends, and the
+//! §6 coverage of each year of the window.
+
+use crate::error::StoreError;
+use crate::records::assessment::chain::chain_in;
+use crate::records::filter::{Arg, Filter};
+use crate::records::shape::{column, shape, COUNT, SIGNED};
+use crate::records::{CompactRows, ReadSession};
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use xplus_core::assessment::chain::Link;
+use xplus_core::collective::economy::{is_empty_shell, is_strong};
+use xplus_core::interchange::{ColumnType, FileId, FileSpec};
+use xplus_core::registry::{HouseholdStatus, Level, RegionCode};
+use xplus_core::rollup::{income_band, Measure};
+use xplus_core::rules::RuleBook;
+use xplus_core::Fen;
+
+/// One stored figure's key: (region, measure, year — 0 when not by year —, bucket).
+pub type FigureKey = (u64, Measure, i32, String);
+
+/// Figures by key; a missing key is zero.
+pub type Figures = BTreeMap<FigureKey, i64>;
+
+pub(in crate::records) static CODES: FileSpec = shape(
+    FileId::Regions,
+    "rollup_counties",
+    "区县",
+    &[column("county_code", COUNT)],
+);
+
+/// A year (INTEGER on both backends, unlike the BIGINT codes).
+pub(in crate::records) static YEAR: FileSpec = shape(
+    FileId::Incomes,
+    "rollup_year",
+    "年度",
+    &[column("year", ColumnType::Year)],
+);
+
+pub(in crate::records) async fn counties_in(
+    s: &mut dyn ReadSession,
+    sql: &str,
+) -> Result<Vec<RegionCode>, StoreError> {
+    Ok(s.query(&CODES, sql, &[])
+        .await?
+        .iter()
+        .filter_map(|r| r[0].as_int())
+        .filter_map(|c| RegionCode::from_u64(c as u64).ok())
+        .collect())
+}
+
+/// The years whose §6 coverage is kept: this many up to the latest year with income records in
+/// the registry, the same for every county so that their sums are whole (each year is one
+/// reading of the full chain).
+const COVERAGE_YEARS: i32 = 6;
+
+fn coverage_years(until: i32) -> impl Iterator<Item = i32> {
+    (until - COVERAGE_YEARS + 1..=until).filter(move |_| until > 0)
+}
+
+/// The latest year with income records anywhere (0 without any): one index search per county.
+pub(in crate::records) async fn latest_income_year(
+    s: &mut dyn ReadSession,
+) -> Result<i32, StoreError> {
+    let mut latest = 0;
+    for county in counties_in(s, "SELECT code FROM regions WHERE level = 'county'").await? {
+        let rows = s
+            .query(
+                &YEAR,
+                "SELECT MAX(year) FROM incomes WHERE county_code = ?",
+                &[Arg::Int(county.as_u64() as i64)],
+            )
+            .await?;
+        if let Some(y) = rows.first().and_then(|r| r[0].as_int()) {
+            latest = latest.max(y as i32);
+        }
+    }
+    Ok(latest)
+}
+
+/// The coverage window the stored roll-ups were computed with.
+pub(in crate::records) async fn stored_coverage_until(
+    s: &mut dyn ReadSession,
+) -> Result<i32, StoreError> {
+    Ok(s.query(
+        &YEAR,
+        "SELECT coverage_until FROM rollup_state WHERE id = 1",
+        &[],
+    )
+    .await?
+    .first()
+    .and_then(|r| r[0].as_int())
+    .unwrap_or(0) as i32)
+}
+
+static COLLECTIVE: FileSpec = shape(
+    FileId::CollectiveIncome,
+    "rollup_collective",
+    "集体收入",
+    &[
+        column("village_code", COUNT),
+        column("year", ColumnType::Year),
+        column("operating_income", SIGNED),
+    ],
+);
+
+fn add(figures: &mut Figures, region: u64, measure: Measure, year: i32, bucket: &str, n: i64) {
+    if n != 0 {
+        *figures
+            .entry((region, measure, year, bucket.to_string()))
+            .or_insert(0) += n;
+    }
+}
+
+/// The figures of one county's villages, computed from its records.
+pub(in crate::records) async fn county_figures(
+    s: &mut dyn ReadSession,
+    county: RegionCode,
+    book: &RuleBook,
+    coverage_until: i32,
+    today: NaiveDate,
+) -> Result<Figures, StoreError> {
+    let c = Arg::Int(county.as_u64() as i64);
+    let mut out = Figures::new();
+    let homes = households(s, &c, &mut out).await?;
+    incomes(s, &c, &homes, &mut out).await?;
+    returns(s, &c, &homes, &mut out).await?;
+    villages(s, &c, &mut out).await?;
+    collective(s, county, book, &mut out).await?;
+    dividends(s, &c, &homes, &mut out).await?;
+    coverage(s, &c, coverage_until, today, &mut out).await?;
+    Ok(out)
+}
+
+/// Household → (village, members, registered: not removed).
+type Homes = HashMap<String, (u64, i64, bool)>;
+
+/// Households and persons poor, monitored, returned, by cause, exited by year.
+async fn households(
+    s: &mut dyn ReadSession,
+    c: &Arg,
+    out: &mut Figures,
+) -> Result<Homes, StoreError> {
+    // Members per household, then the households themselves.
+    let rows = s
+        .query_compact(
+            "汇总成员 / counting members",
+            "SELECT household_id, COUNT(*) FROM members WHERE county_code = ? GROUP BY household_id",
+            std::slice::from_ref(c),
+            CompactRows::with_capacity(2, 0, 0),
+        )
+        .await?;
+    let members: HashMap<String, i64> = rows
+        .rows()
+        .filter_map(|r| Some((r.text(0)?.to_string(), r.int(1)?)))
+        .collect();
+    let rows = s
+        .query_compact(
+            "汇总贫困户 / counting households",
+            "SELECT household_id, village_code, status, exit_year, causes FROM households \
+             WHERE county_code = ?",
+            std::slice::from_ref(c),
+            CompactRows::with_capacity(5, 0, 0),
+        )
+        .await?;
+    let mut homes: Homes = HashMap::with_capacity(rows.len());
+    for r in rows.rows() {
+        let (Some(id), Some(village)) = (r.text(0), r.int(1)) else {
+            continue;
+        };
+        let village = village as u64;
+        let status = r.text(2).and_then(HouseholdStatus::parse);
+        let persons = members.get(id).copied().unwrap_or(0);
+        homes.insert(
+            id.to_string(),
+            (village, persons, status != Some(HouseholdStatus::Removed)),
+        );
+        let poor = matches!(
+            status,
+            Some(HouseholdStatus::Poor | HouseholdStatus::Returned)
+        );
+        if poor {
+            add(out, village, Measure::PoorHouseholds, 0, "", 1);
+            add(out, village, Measure::PoorPersons, 0, "", persons);
+            for cause in r.text(4).unwrap_or_default().split(';') {
+                if !cause.is_empty() {
+                    add(out, village, Measure::Cause, 0, cause, 1);
+                }
+            }
+        }
+        match status {
+            Some(HouseholdStatus::Monitored) => {
+                add(out, village, Measure::MonitoredHouseholds, 0, "", 1)
+            }
+            Some(HouseholdStatus::Returned) => {
+                add(out, village, Measure::ReturnedHouseholds, 0, "", 1)
+            }
+            _ => {}
+        }
+        if let Some(exit) = r.int(3) {
+            let exit = exit as i32;
+            add(out, village, Measure::ExitedHouseholds, exit, "", 1);
+            add(out, village, Measure::ExitedPersons, exit, "", persons);
+        }
+    }
+
+    Ok(homes)
+}
+
+/// Registered households by band of net income per head, per year.
+async fn incomes(
+    s: &mut dyn ReadSession,
+    c: &Arg,
+    homes: &Homes,
+    out: &mut Figures,
+) -> Result<(), StoreError> {
+    let rows = s
+        .query_compact(
+            "汇总收入 / counting incomes",
+            &format!(
+                "SELECT i.household_id, i.year, {} FROM incomes i WHERE i.county_code = ?",
+                crate::sql::NET_INCOME_OF_I
+            ),
+            std::slice::from_ref(c),
+            CompactRows::with_capacity(3, 0, 0),
+        )
+        .await?;
+    for r in rows.rows() {
+        let (Some(id), Some(year), Some(net)) = (r.text(0), r.int(1), r.int(2)) else {
+            continue;
+        };
+        let Some(&(village, persons, true)) = homes.get(id) else {
+            continue;
+        };
+        if let Some(band) = income_band(Fen(net), persons.max(0) as u32) {
+            add(
+                out,
+                village,
+                Measure::IncomeBand,
+                year as i32,
+                &band.to_string(),
+                1,
+            );
+        }
+    }
+
+    Ok(())
+}
+
+/// Returns recorded by the assessment, per year.
+async fn returns(
+    s: &mut dyn ReadSession,
+    c: &Arg,
+    homes: &Homes,
+    out: &mut Figures,
+) -> Result<(), StoreError> {
+    let rows = s
+        .query_compact(
+            "汇总返贫 / counting returns",
+            // By the households of the county now: an outcome keeps the county the household
+            // had when it was recorded.
+            "SELECT o.household_id, o.year FROM assessment_outcomes o \
+             JOIN households h ON h.household_id = o.household_id \
+             WHERE h.county_code = ? AND o.outcome = 'returned'",
+            std::slice::from_ref(c),
+            CompactRows::with_capacity(2, 0, 0),
+        )
+        .await?;
+    for r in rows.rows() {
+        if let (Some(&(village, ..)), Some(year)) =
+            (r.text(0).and_then(|id| homes.get(id)), r.int(1))
+        {
+            add(out, village, Measure::ReturnsRecorded, year as i32, "", 1);
+        }
+    }
+
+    Ok(())
+}
+
+/// Population, poor villages, villages exited per year.
+async fn villages(s: &mut dyn ReadSession, c: &Arg, out: &mut Figures) -> Result<(), StoreError> {
+    let rows = s
+        .query_compact(
+            "汇总村 / counting villages",
+            "SELECT village_code, poor_village, population, exit_year FROM villages \
+             WHERE county_code = ?",
+            std::slice::from_ref(c),
+            CompactRows::with_capacity(4, 0, 0),
+        )
+        .await?;
+    for r in rows.rows() {
+        let Some(village) = r.int(0).map(|v| v as u64) else {
+            continue;
+        };
+        add(
+            out,
+            village,
+            Measure::Population,
+            0,
+            "",
+            r.int(2).unwrap_or(0),
+        );
+        if r.bool(1) == Some(true) || r.int(1) == Some(1) {
+            add(out, village, Measure::PoorVillages, 0, "", 1);
+            if let Some(exit) = r.int(3) {
+                add(out, village, Measure::ExitedVillages, exit as i32, "", 1);
+            }
+        }
+    }
+
+    Ok(())
+}
+
+/// rules.md §9 per year, each village judged by its county's lines.
+async fn collective(
+    s: &mut dyn ReadSession,
+    county: RegionCode,
+    book: &RuleBook,
+    out: &mut Figures,
+) -> Result<(), StoreError> {
+    let (lo, hi) = crate::sql::range_of(county.as_u64(), Level::County);
+    for r in s
+        .query(
+            &COLLECTIVE,
+            "SELECT village_code, year, operating_income FROM collective_income \
+             WHERE village_code BETWEEN ? AND ?",
+            &[Arg::Int(lo as i64), Arg::Int(hi as i64)],
+        )
+        .await?
+    {
+        let (Some(village), Some(year), Some(income)) =
+            (r[0].as_int(), r[1].as_int(), r[2].as_int())
+        else {
+            continue;
+        };
+        let (village, year) = (village as u64, year as i32);
+        // Each village is judged by its own county's lines (rules.md §9 may be set per county).
+        let rules = book.for_place(Some(county), year).set;
+        add(out, village, Measure::CollectiveReported, year, "", 1);
+        add(out, village, Measure::CollectiveIncome, year, "", income);
+        let judged = |test: fn(Fen, &xplus_core::rules::RuleSet) -> bool| {
+            i64::from(test(Fen(income), &rules))
+        };
+        add(
+            out,
+            village,
+            Measure::EmptyShell,
+            year,
+            "",
+            judged(is_empty_shell),
+        );
+        add(out, village, Measure::Strong, year, "", judged(is_strong));
+    }
+
+    Ok(())
+}
+
+/// Dividends paid and households paid, per year.
+async fn dividends(
+    s: &mut dyn ReadSession,
+    c: &Arg,
+    homes: &Homes,
+    out: &mut Figures,
+) -> Result<(), StoreError> {
+    let rows = s
+        .query_compact(
+            "汇总分红 / counting dividends",
+            "SELECT d.household_id, d.year, d.amount FROM dividend_payments d \
+             JOIN households h ON h.household_id = d.household_id WHERE h.county_code = ?",
+            std::slice::from_ref(c),
+            CompactRows::with_capacity(3, 0, 0),
+        )
+        .await?;
+    let mut paid: BTreeSet<(i64, &str)> = BTreeSet::new();
+    for r in rows.rows() {
+        let (Some(id), Some(year), Some(amount)) = (r.text(0), r.int(1), r.int(2)) else {
+            continue;
+        };
+        let Some(&(village, ..)) = homes.get(id) else {
+            continue;
+        };
+        add(
+            out,
+            village,
+            Measure::DividendsPaid,
+            year as i32,
+            "",
+            amount,
+        );
+        if paid.insert((year, id)) {
+            add(
+                out,
+                village,
+                Measure::DividendHouseholds,
+                year as i32,
+                "",
+                1,
+            );
+        }
+    }
+
+    Ok(())
+}
+
+/// rules.md §6 for each year of the window.
+async fn coverage(
+    s: &mut dyn ReadSession,
+    c: &Arg,
+    coverage_until: i32,
+    today: NaiveDate,
+    out: &mut Figures,
+) -> Result<(), StoreError> {
+    // No household is poor at the start of a year before the first identified (rules.md §6,
+    // `poor_at_start_of`): those years of the window have nothing to read.
+    let first_identified = s
+        .query(
+            &YEAR,
+            "SELECT MIN(identified_year) FROM households WHERE county_code = ?",
+            std::slice::from_ref(c),
+        )
+        .await?
+        .first()
+        .and_then(|r| r[0].as_int())
+        .map_or(i32::MAX, |y| y as i32);
+    let scope = Filter::new().and("county_code = ?", vec![c.clone()]);
+    for year in coverage_years(coverage_until).filter(|y| *y >= first_identified) {
+        let chain = chain_in(s, &scope, year, today).await?;
+        for h in &chain.households {
+            let v = h.village.as_u64();
+            add(out, v, Measure::ChainPoor, year, "", 1);
+            for link in Link::ALL {
+                add(
+                    out,
+                    v,
+                    Measure::ChainLink,
+                    year,
+                    link.code(),
+                    i64::from(h.links.holds(*link)),
+                );
+            }
+            add(
+                out,
+                v,
+                Measure::ChainFull,
+                year,
+                "",
+                i64::from(h.links.full()),
+            );
+        }
+    }
+    Ok(())
+}
