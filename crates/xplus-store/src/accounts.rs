@@ -4,7 +4,7 @@
 
 use crate::audit::NewAudit;
 use crate::error::StoreError;
-use crate::sessions::Account;
+use crate::sessions::{hex, Account};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -100,11 +100,6 @@ pub fn generate_password() -> String {
         .iter()
         .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
         .collect()
-}
-
-/// Lower-case hex of `bytes` (secrets, their hashes, fingerprints).
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A random secret of `bytes` bytes from the operating system, as hex (session ids, CSRF tokens,

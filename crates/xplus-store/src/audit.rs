@@ -1,9 +1,7 @@
 //! Appending to the audit log and checking it. The chain rule is xplus-core's (`audit.rs`);
 //! here an entry gets its number, time and hashes, and the stored log is read back in order.
 
-use crate::error::StoreError;
-use crate::store::Store;
-use xplus_core::audit::{chain_hash, AuditEntry, ChainBreak, ChainCheck};
+use xplus_core::audit::{chain_hash, AuditEntry};
 use xplus_core::interchange::{cell, FileSpec, Value};
 
 /// What happened, before it gets its place in the chain.
@@ -91,39 +89,6 @@ pub(crate) fn row_change(
         record_key: record_key(file, new),
         old_values: old.map(|_| serde_json::Value::Object(before).to_string()),
         new_values: Some(serde_json::Value::Object(after).to_string()),
-    })
-}
-
-/// The outcome of checking the whole chain.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChainStatus {
-    pub entries: i64,
-    /// The newest entry's hash, to be noted outside the database.
-    pub head_hash: String,
-}
-
-/// Recomputes the whole chain: its length and head, or the first place it breaks.
-pub async fn verify_audit(
-    store: &dyn Store,
-) -> Result<Result<ChainStatus, ChainBreak>, StoreError> {
-    let mut check = ChainCheck::default();
-    let mut broken: Option<ChainBreak> = None;
-    let head = store
-        .read_audit(&mut |entry| {
-            if broken.is_none() {
-                broken = check.next(&entry).err();
-            }
-            Ok(())
-        })
-        .await?;
-    Ok(match broken {
-        Some(b) => Err(b),
-        None => check
-            .finish(Some((head.0, &head.1)))
-            .map(|entries| ChainStatus {
-                entries,
-                head_hash: check.head_hash().to_string(),
-            }),
     })
 }
 

@@ -4,15 +4,19 @@
 
 pub mod accounts;
 pub mod audit;
+mod audit_verify;
 pub mod bundle;
+mod connect;
 pub mod demo;
 pub mod error;
 mod param;
 pub mod postgres;
+mod postgres_rows;
 mod postgres_session;
 pub mod records;
 pub mod report_workbook;
 pub mod reports;
+pub mod session;
 pub mod sessions;
 mod sql;
 pub mod sqlite;
@@ -21,9 +25,11 @@ mod sqlite_session;
 pub mod store;
 pub mod users;
 
-pub use audit::{verify_audit, NewAudit};
+pub use audit::NewAudit;
+pub use audit_verify::verify_audit;
+pub use connect::open;
 pub use error::StoreError;
-pub use store::{open, Backend, ImportTx, Row, Store};
+pub use store::{Backend, ImportTx, Row, Store};
 
 pub use bundle::export::{export_bundle, ExportOptions, ExportProgress};
 pub use bundle::import::{

@@ -4,12 +4,12 @@
 use crate::audit::NewAudit;
 use crate::error::{DbContext, StoreError};
 use crate::param;
-use crate::postgres::{append_in, bind, decode};
-use crate::records::{
+use crate::postgres_rows::{append_in, bind, decode};
+use crate::session::Row;
+use crate::session::{
     self, Arg, CompactRows, Filter, HouseholdSummary, Page, ReadSession, WriteSession,
 };
 use crate::sql;
-use crate::store::Row;
 use async_trait::async_trait;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::PgArguments;
@@ -73,8 +73,8 @@ impl ReadSession for PgSession {
         order: &str,
         page: Option<Page>,
     ) -> Result<Vec<Vec<Value>>, StoreError> {
-        records::refuse_nul(filter.args())?;
-        let text = records::select_sql(file, filter, order, page, &mut numbered());
+        session::refuse_nul(filter.args())?;
+        let text = session::select_sql(file, filter, order, page, &mut numbered());
         let rows = with_args(sqlx::query(&text), filter.args())
             .fetch_all(self.conn())
             .await
@@ -87,8 +87,8 @@ impl ReadSession for PgSession {
         sql: &str,
         args: &[Arg],
     ) -> Result<Vec<Vec<Value>>, StoreError> {
-        records::refuse_nul(args)?;
-        let text = crate::records::render_marks(sql, &mut numbered());
+        session::refuse_nul(args)?;
+        let text = crate::session::render_marks(sql, &mut numbered());
         let rows = with_args(sqlx::query(&text), args)
             .fetch_all(self.conn())
             .await
@@ -102,9 +102,9 @@ impl ReadSession for PgSession {
         args: &[Arg],
         into: CompactRows,
     ) -> Result<CompactRows, StoreError> {
-        records::refuse_nul(args)?;
+        session::refuse_nul(args)?;
         use sqlx::{Column as _, TypeInfo as _};
-        let text = crate::records::render_marks(sql, &mut numbered());
+        let text = crate::session::render_marks(sql, &mut numbered());
         let rows = with_args(sqlx::query(&text), args)
             .fetch_all(self.conn())
             .await
@@ -150,8 +150,8 @@ impl ReadSession for PgSession {
         Ok(out)
     }
     async fn count(&mut self, file: &'static FileSpec, filter: &Filter) -> Result<u64, StoreError> {
-        records::refuse_nul(filter.args())?;
-        let text = records::count_sql(file, filter, &mut numbered());
+        session::refuse_nul(filter.args())?;
+        let text = session::count_sql(file, filter, &mut numbered());
         let row = with_args(sqlx::query(&text), filter.args())
             .fetch_one(self.conn())
             .await
@@ -167,9 +167,9 @@ impl ReadSession for PgSession {
         order: &str,
         page: Page,
     ) -> Result<Vec<HouseholdSummary>, StoreError> {
-        records::refuse_nul(filter.args())?;
+        session::refuse_nul(filter.args())?;
         let context = || "读取贫困户 / reading households".to_string();
-        let text = records::summaries_sql(filter, order, page, &mut numbered());
+        let text = session::summaries_sql(filter, order, page, &mut numbered());
         let rows = with_args(sqlx::query(&text), filter.args())
             .fetch_all(self.conn())
             .await
@@ -195,7 +195,7 @@ impl ReadSession for PgSession {
         limit: u64,
     ) -> Result<Vec<AuditEntry>, StoreError> {
         let context = || "读取审计日志 / reading the audit log".to_string();
-        let text = records::audit_sql(filter, limit, &mut numbered());
+        let text = session::audit_sql(filter, limit, &mut numbered());
         let rows = with_args(sqlx::query(&text), filter.args())
             .fetch_all(self.conn())
             .await
@@ -228,8 +228,8 @@ impl ReadSession for PgSession {
 #[async_trait]
 impl WriteSession for PgSession {
     async fn execute(&mut self, sql: &str, args: &[Arg]) -> Result<u64, StoreError> {
-        records::refuse_nul(args)?;
-        let text = crate::records::render_marks(sql, &mut numbered());
+        session::refuse_nul(args)?;
+        let text = crate::session::render_marks(sql, &mut numbered());
         let done = with_args(sqlx::query(&text), args)
             .execute(self.conn())
             .await
@@ -237,7 +237,7 @@ impl WriteSession for PgSession {
         Ok(done.rows_affected())
     }
     async fn upsert(&mut self, file: &'static FileSpec, row: Row) -> Result<(), StoreError> {
-        records::refuse_nul_values(&row.values)?;
+        session::refuse_nul_values(&row.values)?;
         let text = sql::upsert(file, 1, |n| format!("${n}"));
         let mut q = sqlx::query(&text);
         for (column, value) in file.columns.iter().zip(&row.values) {

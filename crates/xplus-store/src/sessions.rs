@@ -55,7 +55,7 @@ pub struct NewSession {
 /// Hex SHA-256 of a secret (session id or API token).
 pub fn secret_hash(secret: &str) -> String {
     use sha2::{Digest, Sha256};
-    crate::accounts::hex(&Sha256::digest(secret.as_bytes()))
+    hex(&Sha256::digest(secret.as_bytes()))
 }
 
 pub(crate) type AccountRow = (
@@ -283,3 +283,8 @@ pub(crate) use {
     server_secret_with, session_account_with, sign_in_failures_with, start_session_with,
     token_account_with,
 };
+
+/// Lower-case hex of `bytes` (secrets, their hashes, fingerprints).
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -13,7 +13,7 @@ pub(crate) const NET_INCOME_OF_I: &str =
 /// The county whose roll-ups a written row can change (issue 7): its county column, else the
 /// county of its village or region column. None for rows of no county (units, cadres, sessions,
 /// a city's or province's settings); what those change is marked by their writers.
-pub(crate) fn touched_county(file: &FileSpec, row: &crate::store::Row) -> Option<i64> {
+pub(crate) fn touched_county(file: &FileSpec, row: &crate::session::Row) -> Option<i64> {
     if let Some(c) = row.county {
         return Some(c.as_u64() as i64);
     }

@@ -3,7 +3,7 @@
 use crate::accounts::NewUser;
 use crate::audit::NewAudit;
 use crate::error::{DbContext, StoreError};
-use crate::records::{ReadSession, WriteSession};
+use crate::session::{ReadSession, WriteSession};
 use crate::sessions::{self, Account, NewSession};
 use crate::sql;
 use crate::sqlite_session::SqliteSession;

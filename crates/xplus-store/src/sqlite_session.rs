@@ -4,12 +4,12 @@
 
 use crate::audit::NewAudit;
 use crate::error::StoreError;
-use crate::records::{
+use crate::session::Row;
+use crate::session::{
     self, Arg, CompactRows, Filter, HouseholdSummary, Page, ReadSession, WriteSession,
 };
 use crate::sql;
 use crate::sqlite_bulk::{append_in, bind_value, read_value, sqlite_error, sqlite_error_in};
-use crate::store::Row;
 use async_trait::async_trait;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
@@ -177,8 +177,8 @@ impl ReadSession for SqliteSession {
         order: &str,
         page: Option<Page>,
     ) -> Result<Vec<Vec<Value>>, StoreError> {
-        records::refuse_nul(filter.args())?;
-        let text = records::select_sql(file, filter, order, page, &mut || "?".into());
+        session::refuse_nul(filter.args())?;
+        let text = session::select_sql(file, filter, order, page, &mut || "?".into());
         let filter = filter.clone();
         self.run(move |conn| {
             let context = || format!("读取 {} / reading {}", file.name, file.name);
@@ -196,7 +196,7 @@ impl ReadSession for SqliteSession {
         sql: &str,
         args: &[Arg],
     ) -> Result<Vec<Vec<Value>>, StoreError> {
-        records::refuse_nul(args)?;
+        session::refuse_nul(args)?;
         let text = sql.to_string();
         let args = args.to_vec();
         self.run(move |conn| {
@@ -216,7 +216,7 @@ impl ReadSession for SqliteSession {
         args: &[Arg],
         into: CompactRows,
     ) -> Result<CompactRows, StoreError> {
-        records::refuse_nul(args)?;
+        session::refuse_nul(args)?;
         let text = sql.to_string();
         let args = args.to_vec();
         let context = context.to_string();
@@ -250,8 +250,8 @@ impl ReadSession for SqliteSession {
         .await
     }
     async fn count(&mut self, file: &'static FileSpec, filter: &Filter) -> Result<u64, StoreError> {
-        records::refuse_nul(filter.args())?;
-        let text = records::count_sql(file, filter, &mut || "?".into());
+        session::refuse_nul(filter.args())?;
+        let text = session::count_sql(file, filter, &mut || "?".into());
         let filter = filter.clone();
         self.run(move |conn| {
             let context = || format!("统计 {} / counting {}", file.name, file.name);
@@ -268,8 +268,8 @@ impl ReadSession for SqliteSession {
         order: &str,
         page: Page,
     ) -> Result<Vec<HouseholdSummary>, StoreError> {
-        records::refuse_nul(filter.args())?;
-        let text = records::summaries_sql(filter, order, page, &mut || "?".into());
+        session::refuse_nul(filter.args())?;
+        let text = session::summaries_sql(filter, order, page, &mut || "?".into());
         let filter = filter.clone();
         self.run(move |conn| {
             let context = || "读取贫困户 / reading households".to_string();
@@ -302,7 +302,7 @@ impl ReadSession for SqliteSession {
         filter: &Filter,
         limit: u64,
     ) -> Result<Vec<AuditEntry>, StoreError> {
-        let text = records::audit_sql(filter, limit, &mut || "?".into());
+        let text = session::audit_sql(filter, limit, &mut || "?".into());
         let filter = filter.clone();
         self.run(move |conn| {
             let context = || "读取审计日志 / reading the audit log".to_string();
@@ -338,7 +338,7 @@ impl ReadSession for SqliteSession {
 #[async_trait]
 impl WriteSession for SqliteSession {
     async fn execute(&mut self, sql: &str, args: &[Arg]) -> Result<u64, StoreError> {
-        records::refuse_nul(args)?;
+        session::refuse_nul(args)?;
         let text = sql.to_string();
         let args = args.to_vec();
         self.run(move |conn| {
@@ -352,7 +352,7 @@ impl WriteSession for SqliteSession {
         .await
     }
     async fn upsert(&mut self, file: &'static FileSpec, row: Row) -> Result<(), StoreError> {
-        records::refuse_nul_values(&row.values)?;
+        session::refuse_nul_values(&row.values)?;
         let dirty = sql::touched_county(file, &row).filter(|c| self.marked.insert(*c));
         self.run(move |conn| {
             let context = || format!("写入 {} / writing {}", file.name, file.name);

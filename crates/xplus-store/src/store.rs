@@ -4,7 +4,8 @@
 use crate::accounts::NewUser;
 use crate::audit::NewAudit;
 use crate::error::StoreError;
-use crate::records::{ReadSession, WriteSession};
+pub use crate::session::Row;
+use crate::session::{ReadSession, WriteSession};
 use crate::sessions::{Account, NewSession};
 use async_trait::async_trait;
 use xplus_core::audit::AuditEntry;
@@ -15,13 +16,6 @@ use xplus_core::registry::RegionCode;
 pub enum Backend {
     Sqlite,
     Postgres,
-}
-
-/// One row to write: the values in the file's column order and, for large tables, the county.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Row {
-    pub values: Vec<Value>,
-    pub county: Option<RegionCode>,
 }
 
 /// Receives exported rows one at a time, in key order.
@@ -141,17 +135,4 @@ pub trait ImportTx: Send {
     async fn audit(&mut self, entry: NewAudit) -> Result<(), StoreError>;
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
     async fn rollback(self: Box<Self>) -> Result<(), StoreError>;
-}
-
-/// Opens the database named by `url`: `sqlite://FILE` (created if missing), `sqlite::memory:`,
-/// or `postgres://…` / `postgresql://…`. The schema is not migrated here; call
-/// [`Store::migrate`].
-pub async fn open(url: &str) -> Result<Box<dyn Store>, StoreError> {
-    if url.starts_with("sqlite:") {
-        Ok(Box::new(crate::sqlite::SqliteStore::connect(url).await?))
-    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Box::new(crate::postgres::PgStore::connect(url).await?))
-    } else {
-        Err(StoreError::BadUrl(url.to_string()))
-    }
 }

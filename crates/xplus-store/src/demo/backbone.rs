@@ -2,7 +2,7 @@
 //! pair with which villages (单位包村) and which cadre helps which household (干部包户), within
 //! the rules of rules.md §7.
 
-use super::county::Ctx;
+use super::context::Ctx;
 use super::names;
 use super::people::Household;
 use super::plan::{PoorState, VillageKind};

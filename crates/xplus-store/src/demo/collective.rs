@@ -2,7 +2,7 @@
 //! and yearly distributable income, and Tianchang's equity-pledge loans (农权贷: the case
 //! report's 32 loans, 216.5万元). Every ledger and loan keeps rules.md §8.
 
-use super::county::Ctx;
+use super::context::Ctx;
 use super::names;
 use super::plan::{PoorState, VillageKind};
 use super::regions::TIANCHANG;

@@ -3,31 +3,16 @@
 //! flat however many counties a scale has.
 
 use super::backbone::{self, Unit};
+pub use super::context::{Ctx, Village};
 use super::people::{Household, People, YEARS};
 use super::plan::{CountyPlan, PoorState, VillageKind};
 use super::regions::{County, Source};
 use super::rng::{self, stream, uniform, DemoRng};
 use super::writer::{boolean, code, int, money, opt_bool, opt_year, region, text, year, Writers};
 use super::{collective, education, industry, DemoError};
-use std::ops::Range;
 use xplus_core::interchange::cell::Value;
 use xplus_core::interchange::FileId;
 use xplus_core::registry::Level;
-
-/// A village's households, by index into the county's list.
-pub struct Village {
-    pub households: Range<usize>,
-}
-
-/// What the modules of a county read.
-#[derive(Clone, Copy)]
-pub struct Ctx<'a> {
-    pub code: u64,
-    pub county6: u32,
-    pub plan: &'a CountyPlan,
-    pub villages: &'a [Village],
-    pub households: &'a [Household],
-}
 
 /// Separate stream for village populations, after the households they depend on.
 const VILLAGE_TAG: u64 = 7;

@@ -3,7 +3,7 @@
 //! sessions in 2015 and 2016 and who attended. A household only attends sessions of stations
 //! that serve its village.
 
-use super::county::{Ctx, Village};
+use super::context::{Ctx, Village};
 use super::names;
 use super::people::Household;
 use super::plan::VillageKind;

@@ -3,10 +3,31 @@
 //! that follow from them.
 
 use super::names;
-use super::people::Member;
 use super::rng::{between, chance, weighted, DemoRng};
 use rand::Rng;
+use xplus_core::registry::IdNumber;
 use xplus_core::registry::{Health, Labour, PovertyCause, Relation, Schooling};
+
+/// Ages and schooling describe the household at the start of this year's assessment.
+pub const NOW: i32 = 2016;
+
+pub struct Member {
+    pub id: IdNumber,
+    pub name: String,
+    pub relation: Relation,
+    pub health: Health,
+    pub labour: Labour,
+    pub schooling: Schooling,
+    pub medical_insured: bool,
+    pub pension_insured: Option<bool>,
+    pub migrant_months: Option<i64>,
+}
+
+impl Member {
+    pub fn age(&self) -> i32 {
+        self.id.age_in_year(NOW)
+    }
+}
 
 /// A member before it has an ID number and a name.
 pub struct Draft {

@@ -5,7 +5,7 @@
 //! job fairs, and placements of members with labour capacity. From its own random stream, so
 //! the files of the earlier modules stay the same for every seed.
 
-use super::county::Ctx;
+use super::context::Ctx;
 use super::names;
 use super::rng::{between, chance, day_in, pick, weighted, ymd, DemoRng};
 use super::writer::{code, date, int, money, opt_date, region, text, year, Writers};

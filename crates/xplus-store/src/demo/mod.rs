@@ -9,6 +9,7 @@
 
 mod backbone;
 mod collective;
+mod context;
 mod county;
 mod education;
 mod family;

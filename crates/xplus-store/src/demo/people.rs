@@ -2,13 +2,14 @@
 //! the two years of income that the 2016 assessment reads.
 
 use super::family::{self, Draft};
+pub use super::family::{Member, NOW};
 use super::plan::{PoorState, VillageKind};
 use super::rng::{chance, uniform, weighted, DemoRng};
 use chrono::{Datelike, NaiveDate};
 use rand::Rng;
 use std::collections::HashMap;
 use xplus_core::registry::{
-    Health, HouseholdStatus, IdNumber, Labour, PovertyCause, Relation, Schooling, YearlyIncome,
+    Health, HouseholdStatus, IdNumber, Labour, PovertyCause, Schooling, YearlyIncome,
 };
 use xplus_core::values::Date;
 use xplus_core::Fen;
@@ -16,26 +17,6 @@ use xplus_core::Fen;
 /// The income years and their poverty lines in fen per person (rules.md §1).
 pub const YEARS: [i32; 2] = [2015, 2016];
 pub const LINE: [i64; 2] = [285_500, 295_200];
-/// Ages and schooling describe the household at the start of this year's assessment.
-pub const NOW: i32 = 2016;
-
-pub struct Member {
-    pub id: IdNumber,
-    pub name: String,
-    pub relation: Relation,
-    pub health: Health,
-    pub labour: Labour,
-    pub schooling: Schooling,
-    pub medical_insured: bool,
-    pub pension_insured: Option<bool>,
-    pub migrant_months: Option<i64>,
-}
-
-impl Member {
-    pub fn age(&self) -> i32 {
-        self.id.age_in_year(NOW)
-    }
-}
 
 pub struct Household {
     pub id: String,

@@ -2,20 +2,10 @@
 //! poor (贫困村: exited, planned to exit, or not yet) and how many poor households each holds.
 
 use super::names;
+pub use super::regions::{is_urban, WEIGHT_POOR, WEIGHT_RURAL, WEIGHT_URBAN};
 use super::regions::{Chuzhou, County, Source};
 use super::rng::{self, between, chance, shuffle, stream, uniform};
 use std::ops::Range;
-
-/// Relative household density of a village: poor villages (贫困村) hold far more poor households
-/// than ordinary ones, town communities (社区) very few.
-pub const WEIGHT_POOR: f64 = 2.4;
-pub const WEIGHT_RURAL: f64 = 1.0;
-pub const WEIGHT_URBAN: f64 = 0.15;
-
-/// Town communities (社区、居委会) rather than villages (村委会).
-pub fn is_urban(name: &str) -> bool {
-    name.contains("社区") || name.contains("居委会") || name.contains("居民委员会")
-}
 
 /// The short form people use (高尚村委会 → 高尚村).
 pub fn short_name(name: &str) -> String {

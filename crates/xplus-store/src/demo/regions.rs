@@ -4,9 +4,19 @@
 //! entries at national scale); a county's towns and villages are planned when it is generated.
 
 use super::names;
-use super::plan::{is_urban, WEIGHT_POOR, WEIGHT_RURAL, WEIGHT_URBAN};
 use super::rng::{self, uniform, DemoRng};
 use super::Scale;
+
+/// Relative household density of a village: poor villages (贫困村) hold far more poor households
+/// than ordinary ones, town communities (社区) very few.
+pub const WEIGHT_POOR: f64 = 2.4;
+pub const WEIGHT_RURAL: f64 = 1.0;
+pub const WEIGHT_URBAN: f64 = 0.15;
+
+/// Town communities (社区、居委会) rather than villages (村委会).
+pub fn is_urban(name: &str) -> bool {
+    name.contains("社区") || name.contains("居委会") || name.contains("居民委员会")
+}
 
 const CHUZHOU_CSV: &str = include_str!("../../data/chuzhou_regions.csv");
 

@@ -5,11 +5,11 @@
 //! (`bundle::import::check_rows`), so a form and a spreadsheet accept and refuse the same rows.
 //! Pairings have their own writes (`backbone.rs`): rules.md §7 needs more than one row.
 
-use super::filter::{marks, Arg, Filter};
 use super::{Page, ReadSession};
 use crate::bundle::import::check_rows;
 use crate::error::FieldProblem;
 use crate::error::StoreError;
+use crate::session::filter::{marks, Arg, Filter};
 use crate::store::Store;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};

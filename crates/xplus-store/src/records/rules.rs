@@ -1,9 +1,9 @@
 //! The rules configuration as stored: an administrator's settings of rules.md numbers per region
 //! and year (`rule_settings`), read into xplus-core's [`RuleBook`], which resolves them.
 
-use super::filter::{Arg, Filter};
 use super::shape::column;
 use crate::error::StoreError;
+use crate::session::filter::{Arg, Filter};
 use crate::store::{Row, Store};
 use crate::NewAudit;
 use xplus_core::interchange::{ColumnType, CountyFrom, FileId, FileSpec, Value};

@@ -11,8 +11,8 @@ use crate::records::assessment::judge::{
     counties, county_run, tally, AssessmentSink, AssessmentSummary, CountyRun, Facts,
     HouseholdAssessment, Judgement, Standing,
 };
-use crate::records::filter::{marks, Arg, Filter};
 use crate::records::rules::rule_book;
+use crate::session::filter::{marks, Arg, Filter};
 use crate::store::{ImportTx, Row, Store};
 use crate::NewAudit;
 use chrono::NaiveDate;

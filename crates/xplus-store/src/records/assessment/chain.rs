@@ -6,11 +6,11 @@
 
 use crate::error::StoreError;
 use crate::records::education::coverage::{serving_from, training_in};
-use crate::records::filter::{Arg, Filter};
 use crate::records::industry::overview::{industry_in, placements_by_end_of};
 use crate::records::registry::read::{household_scope, names_of, within_scope, year_bounds};
 use crate::records::shape::{column, shape, COUNT, HELD_SUM, SIGNED};
 use crate::records::ReadSession;
+use crate::session::filter::{Arg, Filter};
 use crate::store::Store;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -288,7 +288,7 @@ pub(in crate::records) async fn unit_pairings(
         let sql = format!(
             "SELECT village_code, start_date, end_date, unit_id \
              FROM unit_village_pairings WHERE village_code IN ({})",
-            crate::records::filter::marks(args.len())
+            crate::session::filter::marks(args.len())
         );
         for r in s.query(&UNITS, &sql, &args).await? {
             let (Some(v), Some(start), Some(unit)) =
@@ -324,7 +324,7 @@ async fn pools_left(
              CAST(coalesce((SELECT sum(CASE WHEN e.kind = 'grant' THEN e.shares ELSE -e.shares END) \
                FROM share_events e WHERE e.project_id = p.project_id AND e.date <= ?), 0) AS BIGINT) \
              FROM projects p WHERE p.village_code IN ({})",
-            crate::records::filter::marks(chunk.len())
+            crate::session::filter::marks(chunk.len())
         );
         for r in s.query(&POOLS, &sql, &args).await? {
             let (Some(project), Some(village), Some(total), Some(held)) = (

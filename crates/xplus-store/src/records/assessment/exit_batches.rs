@@ -4,9 +4,9 @@
 //! these without importing the procedure back.
 
 use crate::error::StoreError;
-use crate::records::filter::Arg;
 use crate::records::shape::column;
 use crate::records::ReadSession;
+use crate::session::filter::Arg;
 use std::collections::HashMap;
 use xplus_core::assessment::procedure::ExitStage;
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};

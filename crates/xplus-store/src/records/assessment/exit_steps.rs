@@ -9,10 +9,10 @@ use crate::records::assessment::exits::{
 };
 use crate::records::assessment::facts::Standing;
 use crate::records::assessment::facts::ASSESSMENT_OUTCOMES;
-use crate::records::filter::{Arg, Filter};
 use crate::records::rules::rule_book;
 use crate::records::text_field;
 use crate::records::WriteSession;
+use crate::session::filter::{Arg, Filter};
 use crate::store::{Row, Store};
 use crate::NewAudit;
 use chrono::NaiveDate;

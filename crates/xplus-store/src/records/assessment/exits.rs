@@ -9,11 +9,11 @@ pub use crate::records::assessment::exit_batches::BatchState;
 use crate::records::assessment::judge::{
     judge_with_rules, read_facts, FactsScope, HouseholdAssessment,
 };
-use crate::records::filter::{Arg, Filter};
 use crate::records::registry::read::names_of;
 use crate::records::rules::rule_book;
 use crate::records::shape::column;
 use crate::records::ReadSession;
+use crate::session::filter::{Arg, Filter};
 use crate::store::Store;
 use chrono::NaiveDate;
 use xplus_core::accounts::Access;

@@ -4,9 +4,9 @@
 //! household order.
 
 use crate::error::StoreError;
-use crate::records::filter::{Arg, Filter};
 use crate::records::shape::column;
 use crate::records::{CompactRows, ReadSession};
+use crate::session::filter::{Arg, Filter};
 use xplus_core::assessment::household::{HouseholdFacts, MemberFacts};
 use xplus_core::interchange::{ColumnType, CountyFrom, FileId, FileSpec};
 use xplus_core::registry::{HouseholdStatus, IdNumber, RegionCode, Schooling, YearlyIncome};

@@ -3,9 +3,9 @@
 //! the date and the reason), within the account's reach.
 
 use crate::error::StoreError;
-use crate::records::filter::Arg;
 use crate::records::registry::read::{household_scope, names_of, within_scope};
 use crate::records::shape::{column, shape};
+use crate::session::filter::Arg;
 use crate::store::Store;
 use chrono::NaiveDate;
 use std::collections::HashMap;

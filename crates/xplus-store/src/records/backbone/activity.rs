@@ -2,8 +2,8 @@
 //! village pairings with their derived form (1+1 / 1+X / X+1) and three-bindings totals.
 
 use crate::error::StoreError;
-use crate::records::filter::Arg;
 use crate::records::shape::{column, shape, village_bounds, COUNT};
+use crate::session::filter::Arg;
 use crate::store::Store;
 use chrono::{Datelike, NaiveDate};
 use std::collections::{BTreeMap, HashMap};

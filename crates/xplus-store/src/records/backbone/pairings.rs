@@ -5,10 +5,10 @@
 
 use crate::error::FieldProblem;
 use crate::error::StoreError;
-use crate::records::filter::{Arg, Filter};
 use crate::records::registry::read::household_scope;
 use crate::records::shape::{column, shape, COUNT};
 use crate::records::ReadSession;
+use crate::session::filter::{Arg, Filter};
 use crate::store::{Row, Store};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;

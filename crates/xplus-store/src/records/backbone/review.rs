@@ -3,10 +3,10 @@
 //! county's ranking by weighted total (xplus-core `backbone::review`).
 
 use crate::error::StoreError;
-use crate::records::filter::{Arg, Filter};
 use crate::records::registry::read::names_of;
 use crate::records::shape::{column, shape, COUNT};
 use crate::records::text_field;
+use crate::session::filter::{Arg, Filter};
 use crate::store::{Row, Store};
 use crate::NewAudit;
 use chrono::NaiveDate;

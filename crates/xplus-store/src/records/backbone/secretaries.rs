@@ -2,8 +2,8 @@
 //! targets, the year's check-ups (kept / adjusted), vacancies today and vacancies filled.
 
 use crate::error::StoreError;
-use crate::records::filter::Arg;
 use crate::records::shape::{column, shape, village_bounds, COUNT};
+use crate::session::filter::Arg;
 use crate::store::Store;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;

@@ -3,8 +3,8 @@
 //! to poor and returned households), and writing it as share events dated Jan 1 of the next year.
 
 use crate::error::StoreError;
-use crate::records::filter::Arg;
 use crate::records::shape::{column, shape, COUNT, HELD_SUM, SIGNED};
+use crate::session::filter::Arg;
 use crate::store::{Row, Store};
 use crate::NewAudit;
 use chrono::NaiveDate;
@@ -235,7 +235,7 @@ pub async fn apply_adjustment(
     let mut s = store.read_session().await?;
     let applied_before = !s
         .audit_entries(
-            &crate::records::filter::Filter::new()
+            &crate::session::filter::Filter::new()
                 .and("action = ?", vec![Arg::Text("equity_adjustment".into())])
                 .and("record_key = ?", vec![Arg::Text(view.year.to_string())]),
             1,
@@ -246,10 +246,10 @@ pub async fn apply_adjustment(
     let mut ledgers: BTreeMap<String, Vec<Vec<Value>>> = BTreeMap::new();
     for chunk in touched.iter().collect::<Vec<_>>().chunks(500) {
         let args: Vec<Arg> = chunk.iter().map(|p| Arg::Text((**p).clone())).collect();
-        let filter = crate::records::filter::Filter::new().and(
+        let filter = crate::session::filter::Filter::new().and(
             format!(
                 "project_id IN ({})",
-                crate::records::filter::marks(args.len())
+                crate::session::filter::marks(args.len())
             ),
             args,
         );

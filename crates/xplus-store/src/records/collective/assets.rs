@@ -4,10 +4,10 @@
 //! the enterprises and co-operatives it runs.
 
 use crate::error::StoreError;
-use crate::records::filter::{Arg, Filter};
 use crate::records::registry::read::{names_of, region_names};
 use crate::records::shape::village_bounds;
 use crate::records::ReadSession;
+use crate::session::filter::{Arg, Filter};
 use crate::store::Store;
 use chrono::NaiveDate;
 use xplus_core::accounts::Access;

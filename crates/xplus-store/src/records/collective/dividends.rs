@@ -3,8 +3,8 @@
 //! recording the payments once (`xplus dividends --apply`).
 
 use crate::error::StoreError;
-use crate::records::filter::Arg;
 use crate::records::shape::{column, shape, COUNT, HELD_SUM, SIGNED};
+use crate::session::filter::Arg;
 use crate::store::{Row, Store};
 use crate::NewAudit;
 use chrono::NaiveDate;

@@ -4,9 +4,9 @@
 
 use crate::error::StoreError;
 use crate::records::collective::assets::holder_of;
-use crate::records::filter::Arg;
 use crate::records::registry::read::household_scope;
 use crate::records::shape::{column, count_of, shape, village_bounds, COUNT, HELD_SUM, SIGNED};
+use crate::session::filter::Arg;
 use crate::store::Store;
 use chrono::NaiveDate;
 use xplus_core::accounts::Access;
@@ -257,7 +257,7 @@ pub async fn project_view(
     let range = village_bounds(access);
     let id = Arg::Text(project_id.to_string());
     let mut s = store.read_session().await?;
-    let filter = crate::records::filter::Filter::new()
+    let filter = crate::session::filter::Filter::new()
         .and("project_id = ?", vec![id.clone()])
         .and(
             "village_code BETWEEN ? AND ?",
@@ -410,7 +410,7 @@ pub async fn household_shares(
     let loans = s
         .select(
             &LOANS,
-            &crate::records::filter::Filter::new().and("household_id = ?", vec![id]),
+            &crate::session::filter::Filter::new().and("household_id = ?", vec![id]),
             "start_date",
             None,
         )

@@ -3,10 +3,10 @@
 //! gap list needs (which stations serve each village and their sessions).
 
 use crate::error::StoreError;
-use crate::records::filter::{Arg, Filter};
 use crate::records::registry::read::{household_scope, poor_at_start, within_scope, year_bounds};
 use crate::records::shape::{column, shape};
 use crate::records::ReadSession;
+use crate::session::filter::{Arg, Filter};
 use crate::store::Store;
 use chrono::NaiveDate;
 use std::collections::HashMap;

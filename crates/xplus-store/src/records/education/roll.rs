@@ -2,8 +2,8 @@
 //! members, and who is already recorded as attending — what the quick-entry page ticks.
 
 use crate::error::StoreError;
-use crate::records::filter::{Arg, Filter};
 use crate::records::registry::read::household_scope;
+use crate::session::filter::{Arg, Filter};
 use crate::store::Store;
 use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};

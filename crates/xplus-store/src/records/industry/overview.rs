@@ -5,12 +5,12 @@
 //! job fairs and placements.
 
 use crate::error::StoreError;
-use crate::records::filter::{Arg, Filter};
 use crate::records::registry::read::{
     household_scope, names_of, poor_at_start, within_scope, year_bounds,
 };
 use crate::records::shape::{column, count_of, shape, village_bounds, COUNT};
 use crate::records::ReadSession;
+use crate::session::filter::{Arg, Filter};
 use crate::store::Store;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap, HashSet};

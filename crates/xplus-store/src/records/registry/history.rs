@@ -2,8 +2,8 @@
 //! (the household, its members and its incomes).
 
 use crate::error::StoreError;
-use crate::records::filter::{marks, Arg, Filter};
 use crate::records::registry::household::load;
+use crate::session::filter::{marks, Arg, Filter};
 use crate::store::Store;
 use chrono::NaiveDate;
 use xplus_core::accounts::Access;

@@ -3,9 +3,9 @@
 //! save made after someone else's is refused.
 
 use crate::error::StoreError;
-use crate::records::filter::{Arg, Filter};
 use crate::records::registry::read::{household_scope, region_names};
 use crate::records::ReadSession;
+use crate::session::filter::{Arg, Filter};
 use crate::store::Store;
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
@@ -32,7 +32,7 @@ pub fn fingerprint(household: &[Value], members: &[Vec<Value>], incomes: &[Vec<V
         add(&INCOMES, i);
     }
     let digest = h.finalize();
-    crate::accounts::hex(&digest[..16])
+    crate::sessions::hex(&digest[..16])
 }
 
 /// One household with everything the household page shows.

@@ -2,8 +2,9 @@
 //! filters, and one household with its members and incomes.
 
 use crate::error::StoreError;
-use crate::records::filter::{marks, Arg, Filter};
 use crate::records::{Page, ReadSession};
+use crate::session::filter::{marks, Arg, Filter};
+use crate::session::HouseholdSummary;
 use crate::store::Store;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -296,22 +297,6 @@ fn income_in_band(year: i32, band: usize) -> Filter {
     }
     sql.push(')');
     Filter::new().and(sql, args)
-}
-
-/// One line of the household list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HouseholdSummary {
-    /// The households row, in file order.
-    pub values: Vec<Value>,
-    pub village_name: String,
-    pub head_name: Option<String>,
-    pub members: u32,
-}
-
-impl HouseholdSummary {
-    pub fn id(&self) -> &str {
-        self.values[0].as_text().unwrap_or_default()
-    }
 }
 
 pub async fn count_households(

@@ -7,8 +7,8 @@
 //! at once (a household never has other than one head in between).
 
 use crate::error::{FieldProblem, StoreError};
-use crate::records::filter::{Arg, Filter};
 use crate::records::registry::household::{fingerprint, load};
+use crate::session::filter::{Arg, Filter};
 use crate::store::{Row, Store};
 use chrono::{Datelike, NaiveDate};
 use xplus_core::accounts::{Access, Scope};
@@ -348,7 +348,7 @@ async fn judge(
             .collect();
         let sql = format!(
             "id_number IN ({}) AND household_id <> ?",
-            crate::records::filter::marks(args.len())
+            crate::session::filter::marks(args.len())
         );
         args.push(Arg::Text(id.to_string()));
         let held = s

@@ -3,10 +3,10 @@
 //! whatever the size of the registry below.
 
 use crate::error::StoreError;
-use crate::records::filter::Arg;
 use crate::records::registry::read::names_of;
 use crate::records::reporting::rollup::read_figures as stored;
 use crate::records::CompactRows;
+use crate::session::filter::Arg;
 use crate::store::Store;
 use std::collections::{BTreeMap, HashMap};
 use xplus_core::accounts::{Access, Scope};

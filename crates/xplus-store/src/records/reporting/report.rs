@@ -7,12 +7,12 @@
 use crate::error::StoreError;
 use crate::records::assessment::chain::chain_in;
 use crate::records::collective::overview::collective_overview;
-use crate::records::filter::{Arg, Filter};
 use crate::records::industry::overview::industry_overview;
 use crate::records::registry::read::{household_scope, within_scope, year_bounds};
 use crate::records::rules::rule_book;
 use crate::records::shape::{column, count_of, shape, village_bounds, COUNT};
 use crate::records::ReadSession;
+use crate::session::filter::{Arg, Filter};
 use crate::store::Store;
 use chrono::NaiveDate;
 use xplus_core::accounts::{Access, Scope};

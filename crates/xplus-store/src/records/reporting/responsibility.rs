@@ -6,10 +6,10 @@
 
 use crate::error::StoreError;
 use crate::records::assessment::chain::{chain_in, unit_pairings, ChainHousehold};
-use crate::records::filter::{Arg, Filter};
 use crate::records::registry::read::{household_scope, names_of, within_scope, year_bounds};
 use crate::records::shape::{column, shape, SIGNED};
 use crate::records::ReadSession;
+use crate::session::filter::{Arg, Filter};
 use crate::store::Store;
 use chrono::{Datelike, NaiveDate};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -309,7 +309,7 @@ async fn cards_in(
         let args: Vec<Arg> = chunk.iter().map(|u| Arg::Text((*u).clone())).collect();
         let sql = format!(
             "SELECT unit_id, name FROM units WHERE unit_id IN ({})",
-            crate::records::filter::marks(args.len())
+            crate::session::filter::marks(args.len())
         );
         for r in s.query(&UNIT_NAMES, &sql, &args).await? {
             if let (Some(id), Some(name)) = (r[0].as_text(), r[1].as_text()) {
@@ -325,7 +325,7 @@ async fn cards_in(
         let sql = format!(
             "SELECT village_code, start_date, end_date, name, phone FROM secretaries \
              WHERE village_code IN ({})",
-            crate::records::filter::marks(args.len())
+            crate::session::filter::marks(args.len())
         );
         for r in s.query(&SECRETARIES, &sql, &args).await? {
             let (Some(v), Some(start)) = (r[0].as_region(), r[1].as_date()) else {

@@ -8,7 +8,6 @@
 //! every county from scratch and compares (`xplus report --verify`).
 
 use crate::error::StoreError;
-use crate::records::filter::Arg;
 pub(in crate::records) use crate::records::reporting::rollup_figures::{counties_in, CODES};
 use crate::records::reporting::rollup_figures::{
     county_figures, latest_income_year, stored_coverage_until,
@@ -18,6 +17,7 @@ use crate::records::rules::rule_book;
 use crate::records::shape::{column, shape, SIGNED};
 use crate::records::ReadSession;
 use crate::records::WriteSession;
+use crate::session::filter::Arg;
 use crate::store::Store;
 use chrono::NaiveDate;
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};

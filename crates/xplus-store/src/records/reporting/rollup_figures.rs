@@ -4,9 +4,9 @@
 
 use crate::error::StoreError;
 use crate::records::assessment::chain::chain_in;
-use crate::records::filter::{Arg, Filter};
 use crate::records::shape::{column, shape, COUNT, SIGNED};
 use crate::records::{CompactRows, ReadSession};
+use crate::session::filter::{Arg, Filter};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use xplus_core::assessment::chain::Link;

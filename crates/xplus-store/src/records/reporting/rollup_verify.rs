@@ -2,12 +2,12 @@
 //! with the stored ones (see rollup.rs).
 
 use crate::error::StoreError;
-use crate::records::filter::Arg;
 use crate::records::reporting::rollup::with_sums;
 use crate::records::reporting::rollup::{counties_in, read_figures, FigureKey, Figures};
 use crate::records::reporting::rollup_figures::{county_figures, stored_coverage_until};
 use crate::records::rules::rule_book;
 use crate::records::ReadSession;
+use crate::session::filter::Arg;
 use crate::store::Store;
 use chrono::NaiveDate;
 use std::collections::BTreeSet;
