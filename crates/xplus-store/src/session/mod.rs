@@ -5,6 +5,7 @@
 
 pub(crate) mod compact;
 pub(crate) mod filter;
+pub(crate) mod rows;
 
 pub use compact::{CompactRow, CompactRows};
 pub(crate) use filter::render_marks;

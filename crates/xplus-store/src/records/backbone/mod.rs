@@ -2,5 +2,6 @@
 
 pub(crate) mod activity;
 pub(crate) mod pairings;
+mod queries;
 pub(crate) mod review;
 pub(crate) mod secretaries;

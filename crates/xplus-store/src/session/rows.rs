@@ -1,0 +1,121 @@
+//! Typed rows: a query's result read into a struct by column name, in one place beside the query,
+//! instead of by position wherever the rows are used (`r[3].as_code()` breaks silently when a
+//! column is added in front of it; `row.code("status")` is checked against the result shape).
+//!
+//! A query module declares the row (`struct SecretaryTerm { … }`), its shape (the columns the
+//! query returns, see `records::shape`) and `FromRow`, then the statement as a [`Query`]:
+//!
+//! ```ignore
+//! pub(in crate::records) const TERMS: Query<SecretaryTerm> = Query::new("SELECT village_code, …");
+//! let terms = TERMS.fetch(&mut *session, &args).await?;
+//! ```
+
+use super::{Arg, ReadSession};
+use crate::error::StoreError;
+use chrono::NaiveDate;
+use std::marker::PhantomData;
+use xplus_core::interchange::{FileSpec, Value};
+use xplus_core::registry::RegionCode;
+use xplus_core::Fen;
+
+/// One row of a result, read by the names of its shape's columns.
+pub(crate) struct Named<'a> {
+    shape: &'static FileSpec,
+    values: &'a [Value],
+}
+
+impl<'a> Named<'a> {
+    pub(crate) fn new(shape: &'static FileSpec, values: &'a [Value]) -> Named<'a> {
+        Named { shape, values }
+    }
+
+    /// The value of column `name`. A name the shape does not have is a mistake in this crate,
+    /// found by the first test that reads the query, so it panics with both names.
+    pub(crate) fn get(&self, name: &str) -> &'a Value {
+        match self.shape.column_index(name) {
+            Some(i) => &self.values[i],
+            None => panic!("result shape {} has no column {name}", self.shape.name),
+        }
+    }
+
+    pub(crate) fn text(&self, name: &str) -> Option<&'a str> {
+        self.get(name).as_text()
+    }
+
+    /// Text, or empty when the column is empty (names and labels shown as they are).
+    pub(crate) fn string(&self, name: &str) -> String {
+        self.text(name).unwrap_or_default().to_string()
+    }
+
+    pub(crate) fn int(&self, name: &str) -> Option<i64> {
+        self.get(name).as_int()
+    }
+
+    /// A count read back (a missing or negative one as zero).
+    pub(crate) fn count(&self, name: &str) -> u64 {
+        self.int(name).unwrap_or(0).max(0) as u64
+    }
+
+    pub(crate) fn money(&self, name: &str) -> Option<Fen> {
+        self.get(name).as_money()
+    }
+
+    pub(crate) fn date(&self, name: &str) -> Option<NaiveDate> {
+        self.get(name).as_date()
+    }
+
+    pub(crate) fn code(&self, name: &str) -> Option<&'static str> {
+        self.get(name).as_code()
+    }
+
+    pub(crate) fn region(&self, name: &str) -> Option<RegionCode> {
+        self.get(name).as_region()
+    }
+
+    pub(crate) fn boolean(&self, name: &str) -> Option<bool> {
+        self.get(name).as_bool()
+    }
+}
+
+/// A struct read from a row of its result shape. `None` skips the row (a row without the key
+/// fields the reader needs, as the positional readers did with `let … else { continue }`).
+pub(crate) trait FromRow: Sized + Send {
+    const SHAPE: &'static FileSpec;
+    fn from_row(row: Named<'_>) -> Option<Self>;
+}
+
+/// Rows of `sql` (text built by a query module, `?` for `args`) read as `T`.
+pub(crate) async fn fetch_sql<T: FromRow>(
+    s: &mut (dyn ReadSession + '_),
+    sql: &str,
+    args: &[Arg],
+) -> Result<Vec<T>, StoreError> {
+    let rows = s.query(T::SHAPE, sql, args).await?;
+    Ok(rows
+        .iter()
+        .filter_map(|values| T::from_row(Named::new(T::SHAPE, values)))
+        .collect())
+}
+
+/// A fixed statement whose rows are read as `T`.
+pub(crate) struct Query<T> {
+    pub(crate) sql: &'static str,
+    row: PhantomData<fn() -> T>,
+}
+
+impl<T: FromRow> Query<T> {
+    pub(crate) const fn new(sql: &'static str) -> Query<T> {
+        Query {
+            sql,
+            row: PhantomData,
+        }
+    }
+
+    pub(crate) async fn fetch(
+        &self,
+        s: &mut (dyn ReadSession + '_),
+        args: &[Arg],
+    ) -> Result<Vec<T>, StoreError> {
+        fetch_sql(s, self.sql, args).await
+    }
+}
