@@ -18,6 +18,9 @@ use xplus_core::registry::{IdNumber, RegionCode, Relation};
 use xplus_core::values::Date;
 use xplus_core::Fen;
 
+/// A rule broken by a row: (file, row, column, value, reason).
+type Finding = (&'static FileSpec, u32, &'static str, String, String);
+
 impl Validator {
     /// Regions may be listed in any order: parents are checked once the file is read, and the
     /// rows are written parents first.
@@ -327,8 +330,39 @@ impl Validator {
                 .or_default()
                 .push(i);
         }
-        let mut findings: Vec<(&'static FileSpec, u32, &'static str, String, String)> = Vec::new();
-        for (project, idxs) in &by_project {
+        let mut findings = self.ledger_findings(&by_project);
+        let mut loans_by_holding: HashMap<(u32, u32), Vec<usize>> = HashMap::new();
+        for l in 0..self.ctx.loans.len() {
+            let info = &self.ctx.loans.info[l];
+            loans_by_holding
+                .entry((info.project, info.household))
+                .or_default()
+                .push(l);
+        }
+        let no_events = Vec::new();
+        for (holding, loans) in &loans_by_holding {
+            let idxs = by_holding.get(holding).unwrap_or(&no_events);
+            let events = self.ledger_events(idxs);
+            self.loan_findings(*holding, loans, idxs, &events, &mut findings);
+            self.reclaim_findings(holding.1, loans, idxs, &events, &mut findings);
+        }
+        findings.sort_by_key(|f| (f.0.id, f.1));
+        findings.dedup_by(|a, b| a.0.id == b.0.id && a.1 == b.1 && a.2 == b.2 && a.4 == b.4);
+        for (spec, row, column, value, reason) in findings {
+            self.issue(spec, row, column, value, reason, true);
+        }
+    }
+
+    /// Whether loan `l` is unpaid on `day`.
+    fn unpaid_on(&self, l: usize, day: Date) -> bool {
+        let info = &self.ctx.loans.info[l];
+        info.start <= day && info.repaid.is_none_or(|r| r > day)
+    }
+
+    /// Each project's share ledger (rules.md §8), on the bundle row that broke it.
+    fn ledger_findings(&self, by_project: &HashMap<u32, Vec<usize>>) -> Vec<Finding> {
+        let mut findings: Vec<Finding> = Vec::new();
+        for (project, idxs) in by_project {
             let events = self.ledger_events(idxs);
             let total = self.ctx.projects.info[*project as usize].total_shares;
             let project_row = self.ctx.projects.row[*project as usize];
@@ -348,130 +382,132 @@ impl Validator {
                 }
             }
         }
-        let mut loans_by_holding: HashMap<(u32, u32), Vec<usize>> = HashMap::new();
-        for l in 0..self.ctx.loans.len() {
+        findings
+    }
+
+    /// The caps of each loan of a holding (project, household): the pledge covered on every day
+    /// the loan is unpaid, the amount and the term.
+    fn loan_findings(
+        &self,
+        (project, household): (u32, u32),
+        loans: &[usize],
+        idxs: &[usize],
+        events: &[ledger::LedgerEvent],
+        findings: &mut Vec<Finding>,
+    ) {
+        let unpaid_on = |l: usize, day: Date| self.unpaid_on(l, day);
+        for &l in loans {
             let info = &self.ctx.loans.info[l];
-            loans_by_holding
-                .entry((info.project, info.household))
-                .or_default()
-                .push(l);
-        }
-        let no_events = Vec::new();
-        for (holding, loans) in &loans_by_holding {
-            let idxs = by_holding.get(holding).unwrap_or(&no_events);
-            let events = self.ledger_events(idxs);
-            let (project, household) = *holding;
-            let unpaid_on = |l: usize, day: Date| {
-                let info = &self.ctx.loans.info[l];
-                info.start <= day && info.repaid.is_none_or(|r| r > day)
-            };
-            for &l in loans {
-                let info = &self.ctx.loans.info[l];
-                let row = self.ctx.loans.row[l];
-                let project_row = self.ctx.projects.row[project as usize];
-                // The pledge must be covered on every day the loan is unpaid: when it starts,
-                // and whenever another loan of the holding starts while it runs (stored or
-                // written now, earlier or later).
-                let free_on = |day: Date| {
-                    let pledged_by_others: i64 = loans
-                        .iter()
-                        .filter(|&&o| o != l && unpaid_on(o, day))
-                        .map(|&o| self.ctx.loans.info[o].pledged)
-                        .sum();
-                    ledger::holding_on(&events, household, day) - pledged_by_others
-                };
-                let shares_held = loans
+            let row = self.ctx.loans.row[l];
+            let project_row = self.ctx.projects.row[project as usize];
+            // The pledge must be covered on every day the loan is unpaid: when it starts,
+            // and whenever another loan of the holding starts while it runs (stored or
+            // written now, earlier or later).
+            let free_on = |day: Date| {
+                let pledged_by_others: i64 = loans
                     .iter()
-                    .map(|&o| self.ctx.loans.info[o].start)
-                    .filter(|&day| day == info.start || unpaid_on(l, day))
-                    .map(free_on)
-                    .min()
-                    .unwrap_or_else(|| free_on(info.start));
-                let terms = loan::LoanTerms {
-                    pledged_shares: info.pledged,
-                    shares_held,
-                    share_value: self.ctx.projects.info[project as usize].share_value,
-                    amount: info.amount,
-                    term_months: info.term_months,
-                };
-                for v in loan::check(&terms, &self.rules) {
-                    let value = match v {
-                        loan::LoanViolation::PledgeExceedsHolding { pledged, .. } => {
-                            pledged.to_string()
-                        }
-                        loan::LoanViolation::AmountOverCap { .. } => info.amount.to_string(),
-                        loan::LoanViolation::TermTooLong { .. } => info.term_months.to_string(),
-                    };
-                    if row != FROM_DB {
-                        findings.push((&LOANS, row, v.column(), value, v.describe()));
-                    } else if let (loan::LoanViolation::AmountOverCap { .. }, true) =
-                        (&v, project_row != FROM_DB)
-                    {
-                        let share_value = self.ctx.projects.info[project as usize].share_value;
-                        findings.push((
-                            &PROJECTS,
-                            project_row,
-                            "share_value",
-                            share_value.to_string(),
-                            v.describe(),
-                        ));
-                    } else if let Some(b) = self.latest_bundle_event(idxs, info.start) {
-                        findings.push((
-                            &SHARE_EVENTS,
-                            b.row,
-                            "shares",
-                            b.shares.to_string(),
-                            v.describe(),
-                        ));
-                    }
-                }
-            }
-            // After each reclaim, the unpaid loans' pledges must still be covered.
-            for &i in idxs {
-                let e = &self.ctx.events.items[i];
-                if e.kind != ShareEventKind::Reclaim {
-                    continue;
-                }
-                let pledged: i64 = loans
-                    .iter()
-                    .filter(|&&l| unpaid_on(l, e.date))
-                    .map(|&l| self.ctx.loans.info[l].pledged)
+                    .filter(|&&o| o != l && unpaid_on(o, day))
+                    .map(|&o| self.ctx.loans.info[o].pledged)
                     .sum();
-                if pledged == 0 || ledger::holding_on(&events, household, e.date) >= pledged {
-                    continue;
-                }
-                let unpaid: Vec<String> = loans
-                    .iter()
-                    .filter(|&&l| unpaid_on(l, e.date))
-                    .map(|&l| self.ctx.loans.ids[l].to_string())
-                    .collect();
-                let reason = format!(
-                    "这些股份已质押给未还清的贷款 {}，还清前不得收回 / the shares are pledged to unpaid loan {} and cannot be reclaimed before it is repaid — rules.md §8",
-                    unpaid.join("、"),
-                    unpaid.join(", ")
-                );
-                if e.row != FROM_DB {
-                    findings.push((&SHARE_EVENTS, e.row, "shares", e.shares.to_string(), reason));
-                } else if let Some(&l) = loans
-                    .iter()
-                    .filter(|&&l| self.ctx.loans.row[l] != FROM_DB && unpaid_on(l, e.date))
-                    .max_by_key(|&&l| self.ctx.loans.row[l])
+                ledger::holding_on(events, household, day) - pledged_by_others
+            };
+            let shares_held = loans
+                .iter()
+                .map(|&o| self.ctx.loans.info[o].start)
+                .filter(|&day| day == info.start || unpaid_on(l, day))
+                .map(free_on)
+                .min()
+                .unwrap_or_else(|| free_on(info.start));
+            let terms = loan::LoanTerms {
+                pledged_shares: info.pledged,
+                shares_held,
+                share_value: self.ctx.projects.info[project as usize].share_value,
+                amount: info.amount,
+                term_months: info.term_months,
+            };
+            for v in loan::check(&terms, &self.rules) {
+                let value = match v {
+                    loan::LoanViolation::PledgeExceedsHolding { pledged, .. } => {
+                        pledged.to_string()
+                    }
+                    loan::LoanViolation::AmountOverCap { .. } => info.amount.to_string(),
+                    loan::LoanViolation::TermTooLong { .. } => info.term_months.to_string(),
+                };
+                if row != FROM_DB {
+                    findings.push((&LOANS, row, v.column(), value, v.describe()));
+                } else if let (loan::LoanViolation::AmountOverCap { .. }, true) =
+                    (&v, project_row != FROM_DB)
                 {
-                    let info = &self.ctx.loans.info[l];
+                    let share_value = self.ctx.projects.info[project as usize].share_value;
                     findings.push((
-                        &LOANS,
-                        self.ctx.loans.row[l],
-                        "pledged_shares",
-                        info.pledged.to_string(),
-                        reason,
+                        &PROJECTS,
+                        project_row,
+                        "share_value",
+                        share_value.to_string(),
+                        v.describe(),
+                    ));
+                } else if let Some(b) = self.latest_bundle_event(idxs, info.start) {
+                    findings.push((
+                        &SHARE_EVENTS,
+                        b.row,
+                        "shares",
+                        b.shares.to_string(),
+                        v.describe(),
                     ));
                 }
             }
         }
-        findings.sort_by_key(|f| (f.0.id, f.1));
-        findings.dedup_by(|a, b| a.0.id == b.0.id && a.1 == b.1 && a.2 == b.2 && a.4 == b.4);
-        for (spec, row, column, value, reason) in findings {
-            self.issue(spec, row, column, value, reason, true);
+    }
+
+    /// After each reclaim, the unpaid loans' pledges must still be covered.
+    fn reclaim_findings(
+        &self,
+        household: u32,
+        loans: &[usize],
+        idxs: &[usize],
+        events: &[ledger::LedgerEvent],
+        findings: &mut Vec<Finding>,
+    ) {
+        let unpaid_on = |l: usize, day: Date| self.unpaid_on(l, day);
+        for &i in idxs {
+            let e = &self.ctx.events.items[i];
+            if e.kind != ShareEventKind::Reclaim {
+                continue;
+            }
+            let pledged: i64 = loans
+                .iter()
+                .filter(|&&l| unpaid_on(l, e.date))
+                .map(|&l| self.ctx.loans.info[l].pledged)
+                .sum();
+            if pledged == 0 || ledger::holding_on(events, household, e.date) >= pledged {
+                continue;
+            }
+            let unpaid: Vec<String> = loans
+                .iter()
+                .filter(|&&l| unpaid_on(l, e.date))
+                .map(|&l| self.ctx.loans.ids[l].to_string())
+                .collect();
+            let reason = format!(
+                "这些股份已质押给未还清的贷款 {}，还清前不得收回 / the shares are pledged to unpaid loan {} and cannot be reclaimed before it is repaid — rules.md §8",
+                unpaid.join("、"),
+                unpaid.join(", ")
+            );
+            if e.row != FROM_DB {
+                findings.push((&SHARE_EVENTS, e.row, "shares", e.shares.to_string(), reason));
+            } else if let Some(&l) = loans
+                .iter()
+                .filter(|&&l| self.ctx.loans.row[l] != FROM_DB && unpaid_on(l, e.date))
+                .max_by_key(|&&l| self.ctx.loans.row[l])
+            {
+                let info = &self.ctx.loans.info[l];
+                findings.push((
+                    &LOANS,
+                    self.ctx.loans.row[l],
+                    "pledged_shares",
+                    info.pledged.to_string(),
+                    reason,
+                ));
+            }
         }
     }
 

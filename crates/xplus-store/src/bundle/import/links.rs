@@ -1,0 +1,257 @@
+//! The keys and cross-row rules of the files that hang off the registry, one function per link
+//! of the chain (the registry's own files are in `files.rs`).
+
+use super::context::*;
+use super::files::{date, int, text};
+use super::Validator;
+use xplus_core::backbone::{CadreRole, DevelopmentKind};
+use xplus_core::education::{StationCheckItem, StationService};
+use xplus_core::interchange::{FileId, FileSpec, Value};
+
+impl Validator {
+    /// 远教: stations, their coverage, checks and services, training sessions and attendance.
+    pub(super) fn education_row(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        refs: &[u64],
+    ) -> bool {
+        let idx = |i: usize| refs[i] as u32;
+        match spec.id {
+            FileId::Stations => {
+                let id = text(values, 0).to_string();
+                self.entity(spec, row, values, |ctx| {
+                    ctx.stations.insert(&id, refs[1], row)
+                })
+            }
+            FileId::StationCoverage => {
+                let key = KeyPacker::new().index(idx(0)).region(refs[1]).done();
+                self.composite_key(spec, row, values, key)
+            }
+            FileId::TrainingSessions => {
+                let id = text(values, 0).to_string();
+                self.entity(spec, row, values, |ctx| ctx.sessions.insert(&id, (), row))
+            }
+            FileId::Attendance => {
+                let key = KeyPacker::new().index(idx(0)).index(idx(1)).done();
+                self.composite_key(spec, row, values, key)
+            }
+            FileId::StationChecks => {
+                let item = values[2].as_code().unwrap_or_default();
+                let item = StationCheckItem::ALL
+                    .iter()
+                    .position(|i| i.code() == item)
+                    .unwrap_or(0);
+                let key = KeyPacker::new()
+                    .index(idx(0))
+                    .year(int(values, 1))
+                    .index(item as u32)
+                    .done();
+                self.composite_key(spec, row, values, key)
+            }
+            FileId::AttendanceMembers => self.attendee_row(spec, row, values, refs),
+            FileId::StationServices => {
+                let Some(day) = date(values, 2) else {
+                    return false;
+                };
+                let service = values[3].as_code().unwrap_or_default();
+                let service = StationService::ALL
+                    .iter()
+                    .position(|s| s.code() == service)
+                    .unwrap_or(0);
+                let key = KeyPacker::new()
+                    .index(idx(0))
+                    .index(idx(1))
+                    .date(day)
+                    .index(service as u32)
+                    .done();
+                self.composite_key(spec, row, values, key)
+            }
+            _ => unreachable!("dispatched by dependent_row"),
+        }
+    }
+
+    /// 骨干: units, cadres, pairings, visits, recalls, start-ups, secretaries and party organisations.
+    pub(super) fn backbone_row(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        refs: &[u64],
+    ) -> bool {
+        let idx = |i: usize| refs[i] as u32;
+        match spec.id {
+            FileId::Units => {
+                let id = text(values, 0).to_string();
+                self.entity(spec, row, values, |ctx| ctx.units.insert(&id, (), row))
+            }
+            FileId::Cadres => {
+                let id = text(values, 0).to_string();
+                let role = values[3].as_code().and_then(CadreRole::parse);
+                self.entity(spec, row, values, |ctx| ctx.cadres.insert(&id, role, row))
+            }
+            FileId::UnitVillagePairings => self.unit_pairing_row(spec, row, values, refs),
+            FileId::CadreHouseholdPairings => self.cadre_pairing_row(spec, row, values, refs),
+            FileId::PairingBindings => {
+                let id = text(values, 0).to_string();
+                self.entity(spec, row, values, |ctx| ctx.bindings.insert(&id, (), row))
+            }
+            FileId::Visits => {
+                let Some(day) = date(values, 2) else {
+                    return false;
+                };
+                let key = KeyPacker::new()
+                    .index(idx(0))
+                    .index(idx(1))
+                    .date(day)
+                    .done();
+                self.composite_key(spec, row, values, key)
+            }
+            FileId::Recalls => self.recall_row(spec, row, values, refs),
+            FileId::Startups => self.startup_row(spec, row, values, refs),
+            FileId::Secretaries => {
+                if !self.check_span(spec, row, values, 3, 4) {
+                    return false;
+                }
+                let id = text(values, 0).to_string();
+                self.entity(spec, row, values, |ctx| {
+                    ctx.secretaries.insert(&id, (), row)
+                })
+            }
+            FileId::SecretaryDevelopment => {
+                let Some(start) = date(values, 2) else {
+                    return false;
+                };
+                let kind = values[1].as_code().unwrap_or_default();
+                let kind = DevelopmentKind::ALL
+                    .iter()
+                    .position(|k| k.code() == kind)
+                    .unwrap_or(0);
+                let key = KeyPacker::new()
+                    .index(idx(0))
+                    .index(kind as u32)
+                    .date(start)
+                    .done();
+                self.composite_key(spec, row, values, key)
+                    && self.check_span(spec, row, values, 2, 3)
+            }
+            FileId::SecretaryChecks => {
+                let key = KeyPacker::new().index(idx(0)).year(int(values, 1)).done();
+                self.composite_key(spec, row, values, key)
+            }
+            FileId::PartyOrgs => {
+                let id = text(values, 0).to_string();
+                self.entity(spec, row, values, |ctx| ctx.party_orgs.insert(&id, (), row))
+            }
+            FileId::OrgHouseholds => {
+                let Some(start) = date(values, 2) else {
+                    return false;
+                };
+                let key = KeyPacker::new()
+                    .index(idx(0))
+                    .index(idx(1))
+                    .date(start)
+                    .done();
+                self.composite_key(spec, row, values, key)
+                    && self.check_span(spec, row, values, 2, 3)
+            }
+            _ => unreachable!("dispatched by dependent_row"),
+        }
+    }
+
+    /// 集体: village income and statistics, projects, shares, distributions, loans and dividends.
+    pub(super) fn collective_row(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        refs: &[u64],
+    ) -> bool {
+        let idx = |i: usize| refs[i] as u32;
+        match spec.id {
+            FileId::CollectiveIncome | FileId::Statistics => {
+                let key = KeyPacker::new().region(refs[0]).year(int(values, 1)).done();
+                self.composite_key(spec, row, values, key)
+            }
+            FileId::Projects => self.project_row(spec, row, values, refs),
+            FileId::ShareEvents => self.share_event_row(spec, row, values, refs),
+            FileId::Distributions => {
+                let key = KeyPacker::new().index(idx(0)).year(int(values, 1)).done();
+                self.composite_key(spec, row, values, key)
+            }
+            FileId::Loans => self.loan_row(spec, row, values, refs),
+            FileId::DividendPayments => {
+                let key = KeyPacker::new()
+                    .index(idx(0))
+                    .year(int(values, 1))
+                    .index(idx(2))
+                    .done();
+                self.composite_key(spec, row, values, key)
+            }
+            _ => unreachable!("dispatched by dependent_row"),
+        }
+    }
+
+    /// 产业: one-village-one-product projects, guidance, industries, courses, commissioners, placements.
+    pub(super) fn industry_row(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        refs: &[u64],
+    ) -> bool {
+        let idx = |i: usize| refs[i] as u32;
+        match spec.id {
+            FileId::OvopProjects => {
+                let id = text(values, 0).to_string();
+                self.entity(spec, row, values, |ctx| ctx.ovops.insert(&id, (), row))
+            }
+            FileId::OvopHouseholds => {
+                let key = KeyPacker::new().index(idx(0)).index(idx(1)).done();
+                self.composite_key(spec, row, values, key)
+            }
+            FileId::Guidance => {
+                let parts = [
+                    refs[0].to_string(),
+                    int(values, 1).to_string(),
+                    text(values, 2).to_string(),
+                ];
+                self.text_key(spec, row, values, &parts)
+            }
+            FileId::HouseholdIndustries => {
+                let parts = [
+                    refs[0].to_string(),
+                    int(values, 1).to_string(),
+                    text(values, 3).to_string(),
+                ];
+                self.text_key(spec, row, values, &parts)
+            }
+            FileId::LabourCourses => {
+                if !self.check_span(spec, row, values, 4, 5) {
+                    return false;
+                }
+                let id = text(values, 0).to_string();
+                self.entity(spec, row, values, |ctx| ctx.courses.insert(&id, (), row))
+            }
+            FileId::CourseAttendance => {
+                let key = KeyPacker::new().index(idx(0));
+                self.member_row_of(spec, row, values, idx(1), 2, key)
+            }
+            FileId::Commissioners => {
+                let id = text(values, 0).to_string();
+                self.entity(spec, row, values, |ctx| {
+                    ctx.commissioners.insert(&id, (), row)
+                })
+            }
+            FileId::Placements => {
+                let Some(start) = date(values, 4) else {
+                    return false;
+                };
+                let key = KeyPacker::new().date(start);
+                self.member_row_of(spec, row, values, idx(0), 1, key)
+            }
+            _ => unreachable!("dispatched by dependent_row"),
+        }
+    }
+}
