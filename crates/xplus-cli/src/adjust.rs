@@ -20,7 +20,7 @@ pub async fn run(
     let started = std::time::Instant::now();
     let view = records::adjustment_plan(store.as_ref(), year).await?;
     let computed = started.elapsed();
-    let bytes = xplus_store::reports::adjustment_csv(&view)?;
+    let bytes = xplus_output::workbooks::adjustment_csv(&view)?;
     crate::commands::write_file(path, bytes)?;
     let plan = &view.plan;
     let reclaims = plan

@@ -88,6 +88,12 @@ pub(crate) fn reach_of(
     }
 }
 
+impl From<xplus_output::OutputError> for Failure {
+    fn from(e: xplus_output::OutputError) -> Failure {
+        Failure::chain(1, &e)
+    }
+}
+
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Failure {
         let code = match e {

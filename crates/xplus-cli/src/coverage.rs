@@ -36,7 +36,7 @@ pub async fn run(
     let started = std::time::Instant::now();
     let view = xplus_store::records::coverage(store.as_ref(), &access, year, from, today).await?;
     let computed = started.elapsed();
-    let bytes = xplus_store::reports::coverage_workbook(&view)?;
+    let bytes = xplus_output::workbooks::coverage_workbook(&view)?;
     let written = started.elapsed() - computed;
     crate::commands::write_file(path, bytes)?;
     let t = view.report.total;

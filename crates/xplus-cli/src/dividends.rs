@@ -26,9 +26,9 @@ pub async fn run(
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
     let bytes = if xlsx {
-        xplus_store::reports::dividends_workbook(&run)?
+        xplus_output::workbooks::dividends_workbook(&run)?
     } else {
-        xplus_store::reports::dividends_csv(&run)?
+        xplus_output::workbooks::dividends_csv(&run)?
     };
     crate::commands::write_file(path, bytes)?;
     out.say(

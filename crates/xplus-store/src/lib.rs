@@ -14,8 +14,6 @@ pub mod postgres;
 mod postgres_rows;
 mod postgres_session;
 pub mod records;
-pub mod report_workbook;
-pub mod reports;
 pub mod session;
 pub mod sessions;
 mod sql;

@@ -96,6 +96,17 @@ impl From<StoreError> for WebError {
     }
 }
 
+/// A report file that could not be built is the server's fault, never the user's.
+impl From<xplus_output::OutputError> for WebError {
+    fn from(e: xplus_output::OutputError) -> WebError {
+        tracing::error!(error = %e, "building a file failed");
+        WebError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "服务器内部错误，已记录 / internal error (logged)",
+        )
+    }
+}
+
 impl From<askama::Error> for WebError {
     fn from(e: askama::Error) -> WebError {
         tracing::error!(error = %e, "template failed");

@@ -176,7 +176,7 @@ pub async fn export(
         .map(|h| next_steps(l, &view, h))
         .collect();
     super::xlsx_download(format!("full-chain-{year}.xlsx"), move || {
-        Ok(xplus_store::reports::chain_workbook(&view, &next)?)
+        Ok(xplus_output::workbooks::chain_workbook(&view, &next)?)
     })
     .await
 }

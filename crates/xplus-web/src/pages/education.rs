@@ -121,7 +121,7 @@ pub async fn export(
     let (year, from) = p.read()?;
     let view = records::coverage(state.store.as_ref(), &user.access, year, from, today()).await?;
     super::xlsx_download(format!("coverage-{year}.xlsx"), move || {
-        Ok(xplus_store::reports::coverage_workbook(&view)?)
+        Ok(xplus_output::workbooks::coverage_workbook(&view)?)
     })
     .await
 }

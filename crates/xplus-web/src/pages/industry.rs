@@ -78,7 +78,7 @@ pub async fn export(
     let year = year_of(p.year.as_deref())?;
     let o = records::industry_overview(state.store.as_ref(), &user.access, year, today()).await?;
     super::xlsx_download(format!("industry-{year}.xlsx"), move || {
-        Ok(xplus_store::reports::industry_workbook(&o)?)
+        Ok(xplus_output::workbooks::industry_workbook(&o)?)
     })
     .await
 }

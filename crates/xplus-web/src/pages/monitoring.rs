@@ -109,7 +109,7 @@ pub async fn export(
     )
     .await?;
     super::xlsx_download(format!("monitoring-{year}.xlsx"), move || {
-        Ok(xplus_store::reports::monitoring_workbook(&list)?)
+        Ok(xplus_output::workbooks::monitoring_workbook(&list)?)
     })
     .await
 }

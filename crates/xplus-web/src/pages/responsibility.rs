@@ -10,8 +10,8 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use xplus_core::interchange::schema::MEMBERS;
+use xplus_output::workbooks::{card_measures, card_responsible};
 use xplus_store::records::{self, Card};
-use xplus_store::reports::{card_measures, card_responsible};
 
 pub struct ListLine {
     pub id: String,
@@ -91,7 +91,7 @@ pub async fn export(
     let cards =
         records::village_cards(state.store.as_ref(), &user.access, code, year, today()).await?;
     super::xlsx_download(format!("responsibility-{code}-{year}.xlsx"), move || {
-        Ok(xplus_store::reports::responsibility_workbook(&cards)?)
+        Ok(xplus_output::workbooks::responsibility_workbook(&cards)?)
     })
     .await
 }
@@ -155,7 +155,7 @@ pub async fn card(
     html(&CardPage {
         status: card.status.label_zh().to_string(),
         causes: causes(&card),
-        industry: xplus_store::reports::card_industry(&card),
+        industry: xplus_output::workbooks::card_industry(&card),
         missing: card
             .chain
             .links

@@ -1,12 +1,12 @@
 //! The yearly report as an Excel workbook (`xplus report --format xlsx`): one sheet per section,
 //! values only (no formulas), Chinese headings with the English beside them.
 
-use crate::error::StoreError;
-use crate::records::YearReport;
+use crate::OutputError;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use xplus_store::records::YearReport;
 
-fn failed(e: XlsxError) -> StoreError {
-    StoreError::Invalid(format!("无法生成工作簿 / cannot build the workbook: {e}"))
+fn failed(e: XlsxError) -> OutputError {
+    OutputError::Workbook(e)
 }
 
 /// One figure of a section: its Chinese and English label and its value.
@@ -21,7 +21,7 @@ fn section(
     rows: &[(&str, Figure)],
     bold: &Format,
     money: &Format,
-) -> Result<(), StoreError> {
+) -> Result<(), OutputError> {
     let sheet: &mut Worksheet = book.add_worksheet();
     sheet.set_name(name).map_err(failed)?;
     sheet
@@ -45,7 +45,7 @@ fn section(
     Ok(())
 }
 
-pub fn year_report_workbook(report: &YearReport) -> Result<Vec<u8>, StoreError> {
+pub fn year_report_workbook(report: &YearReport) -> Result<Vec<u8>, OutputError> {
     use Figure::{Count, Yuan};
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();

@@ -1,23 +1,23 @@
 //! Reports as Excel workbooks for the offices: the §10 training coverage (per county, town and
 //! village) and its gap list, the same from the command line and from the web page.
 
-use crate::error::StoreError;
-use crate::records::{
-    by_village, AdjustmentView, Card, ChainView, CoverageView, DividendRun, IndustryOverview,
-    MonitoringList, MonitoringOutcome, RISK_REMOVED_BECAUSE,
-};
+use crate::OutputError;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use xplus_core::registry::Level;
 use xplus_core::text::guard_formula;
 use xplus_core::values::format_date;
+use xplus_store::records::{
+    by_village, AdjustmentView, Card, ChainView, CoverageView, DividendRun, IndustryOverview,
+    MonitoringList, MonitoringOutcome, RISK_REMOVED_BECAUSE,
+};
 
-fn failed(e: XlsxError) -> StoreError {
-    StoreError::Invalid(format!("无法生成工作簿 / cannot build the workbook: {e}"))
+fn failed(e: XlsxError) -> OutputError {
+    OutputError::Workbook(e)
 }
 
 /// The coverage workbook: sheet 覆盖情况 (one row per county, town, village) and sheet 未参训户
 /// (the gap list). Returns the bytes of the `.xlsx` file.
-pub fn coverage_workbook(view: &CoverageView) -> Result<Vec<u8>, StoreError> {
+pub fn coverage_workbook(view: &CoverageView) -> Result<Vec<u8>, OutputError> {
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
     let percent = Format::new().set_num_format("0.00%");
@@ -112,7 +112,7 @@ fn plain_sheet<'a>(
     name: &str,
     header: &[&str],
     rows: impl Iterator<Item = Vec<Cell<'a>>>,
-) -> Result<(), StoreError> {
+) -> Result<(), OutputError> {
     let bold = Format::new().set_bold();
     let sheet = book.add_worksheet();
     sheet.set_name(name).map_err(failed)?;
@@ -138,7 +138,7 @@ fn plain_sheet<'a>(
 
 /// The 产业 workbook of a year: sheet 各村 (per village: poor at the start of the year, in
 /// industry, not reached), sheet 未参与产业户 (the gap list), sheet 预出列村一村一品.
-pub fn industry_workbook(o: &IndustryOverview) -> Result<Vec<u8>, StoreError> {
+pub fn industry_workbook(o: &IndustryOverview) -> Result<Vec<u8>, OutputError> {
     let mut book = Workbook::new();
     plain_sheet(
         &mut book,
@@ -206,10 +206,9 @@ const DIVIDEND_HEADER: [&str; 4] = ["project_id", "household_id", "shares", "amo
 
 /// The payments of a dividend run as CSV (UTF-8): `project_id,household_id,shares,amount`,
 /// amounts in yuan with two decimals.
-pub fn dividends_csv(run: &DividendRun) -> Result<Vec<u8>, StoreError> {
+pub fn dividends_csv(run: &DividendRun) -> Result<Vec<u8>, OutputError> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let failed =
-        |e: csv::Error| StoreError::Invalid(format!("无法生成 CSV / cannot build the CSV: {e}"));
+    let failed = |e: csv::Error| OutputError::Csv(e.to_string());
     w.write_record(DIVIDEND_HEADER).map_err(failed)?;
     for p in &run.projects {
         for x in &p.payments {
@@ -222,12 +221,11 @@ pub fn dividends_csv(run: &DividendRun) -> Result<Vec<u8>, StoreError> {
             .map_err(failed)?;
         }
     }
-    w.into_inner()
-        .map_err(|e| StoreError::Invalid(format!("无法生成 CSV / cannot build the CSV: {e}")))
+    w.into_inner().map_err(|e| OutputError::Csv(e.to_string()))
 }
 
 /// The same as a workbook: one sheet, the same columns, amounts as numbers in yuan.
-pub fn dividends_workbook(run: &DividendRun) -> Result<Vec<u8>, StoreError> {
+pub fn dividends_workbook(run: &DividendRun) -> Result<Vec<u8>, OutputError> {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name("分红 dividends").map_err(failed)?;
@@ -254,9 +252,8 @@ pub fn dividends_workbook(run: &DividendRun) -> Result<Vec<u8>, StoreError> {
 }
 
 /// An adjustment's share events as a `share_events.csv` (importable as it is), reclaims first.
-pub fn adjustment_csv(view: &AdjustmentView) -> Result<Vec<u8>, StoreError> {
-    let failed =
-        |e: csv::Error| StoreError::Invalid(format!("无法生成 CSV / cannot build the CSV: {e}"));
+pub fn adjustment_csv(view: &AdjustmentView) -> Result<Vec<u8>, OutputError> {
+    let failed = |e: csv::Error| OutputError::Csv(e.to_string());
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["project_id", "household_id", "date", "kind", "shares"])
         .map_err(failed)?;
@@ -271,13 +268,12 @@ pub fn adjustment_csv(view: &AdjustmentView) -> Result<Vec<u8>, StoreError> {
         ])
         .map_err(failed)?;
     }
-    w.into_inner()
-        .map_err(|e| StoreError::Invalid(format!("无法生成 CSV / cannot build the CSV: {e}")))
+    w.into_inner().map_err(|e| OutputError::Csv(e.to_string()))
 }
 
 /// The monitoring list of a year (rules.md §5) as one sheet: every household returned, monitored
 /// (with its reasons) or whose risk was removed (with the date and the reason).
-pub fn monitoring_workbook(list: &MonitoringList) -> Result<Vec<u8>, StoreError> {
+pub fn monitoring_workbook(list: &MonitoringList) -> Result<Vec<u8>, OutputError> {
     let mut book = Workbook::new();
     plain_sheet(
         &mut book,
@@ -323,7 +319,7 @@ pub fn monitoring_workbook(list: &MonitoringList) -> Result<Vec<u8>, StoreError>
 /// The full chain of a year (rules.md §6): sheet 各级 (poor households, each link, full chain per
 /// county, town and village) and sheet 缺口 (every household with a missing link, what is missing and `next`, the
 /// next steps in words, in the order of `view.gaps()`).
-pub fn chain_workbook(view: &ChainView, next: &[String]) -> Result<Vec<u8>, StoreError> {
+pub fn chain_workbook(view: &ChainView, next: &[String]) -> Result<Vec<u8>, OutputError> {
     use xplus_core::assessment::chain::Link;
     let mut book = Workbook::new();
     let mut header = vec!["区划代码 code", "名称 name", "级别 level", "贫困户 poor"];
@@ -463,7 +459,7 @@ pub fn card_responsible(card: &Card) -> String {
 
 /// A village's responsibility list (扶持谁 / 怎么扶 / 谁来扶): one row per household poor at the
 /// start of the year.
-pub fn responsibility_workbook(cards: &[Card]) -> Result<Vec<u8>, StoreError> {
+pub fn responsibility_workbook(cards: &[Card]) -> Result<Vec<u8>, OutputError> {
     let mut book = Workbook::new();
     plain_sheet(
         &mut book,

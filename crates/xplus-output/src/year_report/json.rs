@@ -1,0 +1,67 @@
+//! The yearly report as JSON (interchange.md): counts as integers, yuan with two decimals.
+
+use serde_json::json;
+use xplus_core::Fen;
+use xplus_store::records::YearReport;
+
+/// Yuan with two decimals as a JSON number (fen are exact; the figure is shown, not summed).
+fn yuan(f: Fen) -> serde_json::Value {
+    serde_json::Number::from_f64(f.0 as f64 / 100.0)
+        .map(serde_json::Value::Number)
+        .unwrap_or(serde_json::Value::Null)
+}
+
+pub fn year_report_json(r: &YearReport) -> serde_json::Value {
+    let (h, p, v, c) = (&r.households, &r.persons, &r.villages, &r.coverage);
+    let k = &r.collective;
+    json!({
+        "year": r.year,
+        "region": r.region.map(|c| c.to_string()),
+        "households": {
+            "poor": h.poor,
+            "exited_in_year": h.exited_in_year,
+            "monitored": h.monitored,
+            "returned": h.returned,
+        },
+        "persons": { "poor": p.poor, "exited_in_year": p.exited_in_year },
+        "villages": {
+            "poor": v.poor,
+            "exited_in_year": v.exited_in_year,
+            "remaining": v.remaining,
+        },
+        "coverage": {
+            "poor_at_start": c.poor_at_start,
+            "trained_in_year": c.trained_in_year,
+            "paired_cadre": c.paired_cadre,
+            "paired_unit_village": c.paired_unit_village,
+            "holding_shares": c.holding_shares,
+            "in_industry": c.in_industry,
+            "full_chain": c.full_chain,
+        },
+        "collective": {
+            "villages_reported": k.villages_reported,
+            "empty_shell_villages": k.empty_shell_villages,
+            "villages_over_100k": k.villages_over_100k,
+            "strong_income": yuan(k.strong_income),
+            "dividends_paid": yuan(k.dividends_paid),
+            "dividend_households": k.dividend_households,
+        },
+        "industry": {
+            "organisations": r.industry.organisations,
+            "projects": r.industry.projects,
+            "placements": r.industry.placements,
+            "placed_persons": r.industry.placed_persons,
+        },
+        "training": {
+            "sessions": r.training.sessions,
+            "attendance": r.training.attendance,
+        },
+        "rural_income": r.rural_income.iter().map(|i| json!({
+            "region_code": i.region.to_string(),
+            "name": i.name,
+            "per_capita": i.per_capita.map(yuan),
+            "previous": i.previous.map(yuan),
+            "growth": i.growth.map(|g| g.to_string()),
+        })).collect::<Vec<_>>(),
+    })
+}
