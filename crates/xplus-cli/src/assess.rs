@@ -10,10 +10,12 @@ use std::fs::File;
 use std::io::BufWriter;
 use std::path::Path;
 use std::process::ExitCode;
-use xplus_core::assessment::village;
 use xplus_core::registry::RegionCode;
 use xplus_core::rules::{Parameter, RuleBook, Setting};
 use xplus_core::Fen;
+use xplus_output::assessment::{
+    household_record, village_record, HOUSEHOLDS_HEADER, VILLAGES_HEADER,
+};
 use xplus_store::records::{
     self, AdjustmentApplied, AssessmentSink, HouseholdAssessment, VillageAssessment,
 };
@@ -74,26 +76,11 @@ impl CsvFiles {
         };
         files
             .households
-            .write_record([
-                "household_id",
-                "village_code",
-                "members",
-                "net_income",
-                "per_capita_net_income",
-                "exit_eligible",
-                "failed",
-            ])
+            .write_record(HOUSEHOLDS_HEADER)
             .map_err(|e| cannot(&e))?;
         files
             .villages
-            .write_record([
-                "village_code",
-                "population",
-                "poor_persons",
-                "incidence",
-                "exit_eligible",
-                "failed",
-            ])
+            .write_record(VILLAGES_HEADER)
             .map_err(|e| cannot(&e))?;
         Ok(files)
     }
@@ -112,52 +99,17 @@ impl CsvFiles {
     }
 }
 
-fn money(f: Option<Fen>) -> String {
-    f.map(|f| f.to_string()).unwrap_or_default()
-}
-
-/// poor / population as a fraction with four decimals: core's one incidence (empty without a
-/// population).
-fn incidence(poor: i64, population: i64) -> String {
-    village::incidence_bp(poor, population)
-        .map(village::format_bp_fraction)
-        .unwrap_or_default()
-}
-
 impl AssessmentSink for CsvFiles {
-    /// interchange.md lists the households poor or returned at the start of the year; §5's
-    /// households are recorded by `--apply`, not listed.
     fn household(&mut self, h: &HouseholdAssessment) -> Result<(), StoreError> {
-        let Some(d) = h.exit() else {
-            return Ok(());
-        };
-        let failed: Vec<&str> = d.failed().iter().map(|c| c.code()).collect();
-        self.households
-            .write_record([
-                // Ids are written as users typed them; one starting with "=" or "-" must not
-                // run as a formula when the file is opened in Excel.
-                xplus_core::text::guard_formula(&h.household_id).as_ref(),
-                &h.village.to_string(),
-                &h.members.to_string(),
-                &money(h.net_income),
-                &money(h.per_capita),
-                if d.eligible() { "1" } else { "0" },
-                &failed.join(";"),
-            ])
-            .map_err(csv_failed)
+        match household_record(h) {
+            Some(record) => self.households.write_record(record).map_err(csv_failed),
+            None => Ok(()),
+        }
     }
 
     fn village(&mut self, v: &VillageAssessment) -> Result<(), StoreError> {
-        let failed: Vec<&str> = v.decision.failed().iter().map(|c| c.code()).collect();
         self.villages
-            .write_record([
-                v.village.to_string().as_str(),
-                &v.facts.population.to_string(),
-                &v.facts.poor_persons.to_string(),
-                &incidence(v.facts.poor_persons, v.facts.population),
-                if v.decision.eligible() { "1" } else { "0" },
-                &failed.join(";"),
-            ])
+            .write_record(village_record(v))
             .map_err(csv_failed)
     }
 }

@@ -4,6 +4,7 @@
 //!
 //! Nothing here reads the database: callers pass the views the store computed.
 
+pub mod assessment;
 pub mod workbooks;
 pub mod year_report;
 
