@@ -3,12 +3,17 @@
 //! The rules themselves are xplus-core's (`backbone::pairing`, `backbone::suggest`); here they are
 //! applied to what is stored, inside the transaction that writes.
 
+use super::queries::pairings::{
+    unpaired_filter, unpaired_sql, PairedHousehold, StoredPairing, UnitPairingKey, Unpaired,
+    VillageExit, HOUSEHOLD_PAIRINGS, VILLAGE_HELPERS,
+};
+use super::queries::read_row;
 use crate::error::FieldProblem;
 use crate::error::StoreError;
 use crate::records::registry::read::household_scope;
-use crate::records::shape::{column, shape, COUNT};
 use crate::records::ReadSession;
 use crate::session::filter::{Arg, Filter};
+use crate::session::rows::fetch_sql;
 use crate::store::{Row, Store};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -19,8 +24,8 @@ use xplus_core::backbone::CadreRole;
 use xplus_core::interchange::schema::{
     CADRES, CADRE_HOUSEHOLD_PAIRINGS, HOUSEHOLDS, UNITS, UNIT_VILLAGE_PAIRINGS, VILLAGES,
 };
-use xplus_core::interchange::{ColumnType, FileId, FileSpec, Value};
-use xplus_core::registry::{HouseholdStatus, RegionCode};
+use xplus_core::interchange::Value;
+use xplus_core::registry::RegionCode;
 use xplus_core::rules::RuleSet;
 
 /// A cadre↔household pairing to write: a new one, or a stored one (same cadre and start) given
@@ -59,11 +64,18 @@ fn pairing_row(
     ]
 }
 
-fn span_of(row: &[Value]) -> Option<Span> {
-    Some(Span {
-        start: row[2].as_date()?,
-        end: row[3].as_date(),
-    })
+/// The spans of pairing rows (cadre_household_pairings.csv) that have a start.
+fn spans_of(rows: &[Vec<Value>]) -> Vec<Span> {
+    rows.iter()
+        .filter_map(|r| read_row::<StoredPairing>(r).and_then(|p| p.span))
+        .collect()
+}
+
+/// The cadre of a pairing row.
+fn cadre_of(row: &[Value]) -> String {
+    read_row::<StoredPairing>(row)
+        .map(|p| p.cadre_id)
+        .unwrap_or_default()
 }
 
 /// The household if `access` reaches it, answering as the other writes do: missing and out of
@@ -109,13 +121,48 @@ pub async fn save_pairing(
     may_assign(access)?;
     let mut s = store.write_session().await?;
     let household = household_in_reach(s.as_mut(), access, &request.household_id, today).await?;
-    let status = household[3]
-        .as_code()
-        .and_then(HouseholdStatus::parse)
-        .unwrap_or(HouseholdStatus::Poor);
-    let exit_year = household[4].as_int().map(|y| y as i32);
-    let county = household[1].as_region().and_then(RegionCode::county);
+    let household = read_row::<PairedHousehold>(&household).expect("read without skipping");
+    cadres_exist(s.as_mut(), request).await?;
+    let rows = requested_rows(request)?;
 
+    // The household's pairings as they would stand.
+    let stored = s
+        .select(
+            &CADRE_HOUSEHOLD_PAIRINGS,
+            &by_id("household_id", &request.household_id),
+            "start_date",
+            None,
+        )
+        .await?;
+    keeps_a_helper(&household, request, &stored, &rows)?;
+    within_capacity(s.as_mut(), rules, &rows).await?;
+
+    let mut audit = Vec::new();
+    for row in rows {
+        let old = stored.iter().find(|r| same_key(r, &row));
+        if let Some(entry) =
+            crate::audit::row_change(access.user(), &CADRE_HOUSEHOLD_PAIRINGS, old, &row)
+        {
+            audit.push(entry);
+            s.upsert(
+                &CADRE_HOUSEHOLD_PAIRINGS,
+                Row {
+                    values: row,
+                    county: household.county,
+                },
+            )
+            .await?;
+        }
+    }
+    if !audit.is_empty() {
+        s.append_audit(audit).await?;
+        s.commit().await?;
+    }
+    Ok(())
+}
+
+/// The cadre and the successor named by the request are stored cadres.
+async fn cadres_exist(s: &mut dyn ReadSession, request: &PairingRequest) -> Result<(), StoreError> {
     for (field, cadre) in [
         ("cadre_id", Some(&request.cadre_id)),
         ("successor", request.successor.as_ref()),
@@ -128,6 +175,12 @@ pub async fn save_pairing(
             ));
         }
     }
+    Ok(())
+}
+
+/// The rows the request writes: its pairing, then the successor's from the end day when it
+/// names one (which needs an end, and someone else).
+fn requested_rows(request: &PairingRequest) -> Result<Vec<Vec<Value>>, StoreError> {
     if let Some(end) = request.end {
         if end < request.start {
             return Err(rejected(
@@ -160,51 +213,61 @@ pub async fn save_pairing(
         }
         (None, _) => {}
     }
+    Ok(rows)
+}
 
-    // The household's pairings as they would stand.
-    let stored = s
-        .select(
-            &CADRE_HOUSEHOLD_PAIRINGS,
-            &by_id("household_id", &request.household_id),
-            "start_date",
-            None,
-        )
-        .await?;
-    let merged = merge(&stored, &rows);
-    if let Some(end) = request.end {
-        let spans: Vec<Span> = merged.iter().filter_map(|r| span_of(r)).collect();
-        let main = merged
-            .iter()
-            .position(|r| same_key(r, &rows[0]))
-            .expect("merged in");
-        if pairing::end_is_bound(status, exit_year, end)
-            && pairing::ends_without_successor(&spans).contains(&main)
-        {
-            return Err(rejected(
-                "end_date",
-                format!(
-                    "该户状态为“{}”，结束帮扶须有接任干部当日或次日接续（贫困户不脱贫、帮扶责任人不脱钩，rules.md §7）/ a {} household may not be left without a helper; name a successor who takes over — rules.md §7",
-                    status.label_zh(),
-                    status.code()
-                ),
-            ));
-        }
+/// An ended pairing of a household that must keep a helper is taken over the same or the next
+/// day, among the household's pairings (`stored`) as they would stand with `rows`.
+fn keeps_a_helper(
+    household: &PairedHousehold,
+    request: &PairingRequest,
+    stored: &[Vec<Value>],
+    rows: &[Vec<Value>],
+) -> Result<(), StoreError> {
+    let Some(end) = request.end else {
+        return Ok(());
+    };
+    let merged = merge(stored, rows);
+    let spans = spans_of(&merged);
+    let main = merged
+        .iter()
+        .position(|r| same_key(r, &rows[0]))
+        .expect("merged in");
+    let status = household.status;
+    if pairing::end_is_bound(status, household.exit_year, end)
+        && pairing::ends_without_successor(&spans).contains(&main)
+    {
+        return Err(rejected(
+            "end_date",
+            format!(
+                "该户状态为“{}”，结束帮扶须有接任干部当日或次日接续（贫困户不脱贫、帮扶责任人不脱钩，rules.md §7）/ a {} household may not be left without a helper; name a successor who takes over — rules.md §7",
+                status.label_zh(),
+                status.code()
+            ),
+        ));
     }
+    Ok(())
+}
 
-    // Capacity of each cadre who gains or keeps a pairing here.
+/// Capacity of each cadre who gains or keeps a pairing in `rows`.
+async fn within_capacity(
+    s: &mut dyn ReadSession,
+    rules: &RuleSet,
+    rows: &[Vec<Value>],
+) -> Result<(), StoreError> {
     let capacity = rules.helper_capacity.value as usize;
     for (k, row) in rows.iter().enumerate() {
-        let cadre = row[0].as_text().unwrap_or_default();
+        let cadre = cadre_of(row);
         let theirs = s
             .select(
                 &CADRE_HOUSEHOLD_PAIRINGS,
-                &by_id("cadre_id", cadre),
+                &by_id("cadre_id", &cadre),
                 "start_date",
                 None,
             )
             .await?;
         let merged = merge(&theirs, std::slice::from_ref(row));
-        let spans: Vec<Span> = merged.iter().filter_map(|r| span_of(r)).collect();
+        let spans = spans_of(&merged);
         let new = merged
             .iter()
             .position(|r| same_key(r, row))
@@ -219,34 +282,12 @@ pub async fn save_pairing(
             ));
         }
     }
-
-    let mut audit = Vec::new();
-    for row in rows {
-        let old = stored.iter().find(|r| same_key(r, &row));
-        if let Some(entry) =
-            crate::audit::row_change(access.user(), &CADRE_HOUSEHOLD_PAIRINGS, old, &row)
-        {
-            audit.push(entry);
-            s.upsert(
-                &CADRE_HOUSEHOLD_PAIRINGS,
-                Row {
-                    values: row,
-                    county,
-                },
-            )
-            .await?;
-        }
-    }
-    if !audit.is_empty() {
-        s.append_audit(audit).await?;
-        s.commit().await?;
-    }
     Ok(())
 }
 
-/// Pairings are keyed by cadre, household and start.
+/// Pairings are keyed by cadre, household and start (the file's key).
 fn same_key(a: &[Value], b: &[Value]) -> bool {
-    a[0] == b[0] && a[1] == b[1] && a[2] == b[2]
+    CADRE_HOUSEHOLD_PAIRINGS.key.iter().all(|&i| a[i] == b[i])
 }
 
 fn merge(stored: &[Vec<Value>], new: &[Vec<Value>]) -> Vec<Vec<Value>> {
@@ -267,11 +308,13 @@ pub async fn save_unit_pairing(
     values: Vec<Value>,
 ) -> Result<(), StoreError> {
     may_assign(access)?;
-    let (Some(unit), Some(village), Some(start)) = (
-        values[0].as_text().map(str::to_string),
-        values[1].as_region(),
-        values[2].as_date(),
-    ) else {
+    let Some(UnitPairingKey {
+        unit_id: unit,
+        village,
+        start,
+        end,
+    }) = read_row::<UnitPairingKey>(&values)
+    else {
         return Err(StoreError::Invalid(
             "单位、村代码和开始日期必填 / unit, village and start are required".into(),
         ));
@@ -295,16 +338,17 @@ pub async fn save_unit_pairing(
             format!("村 {village} 不存在 / no village {village}"),
         ));
     };
-    if let Some(end) = values[3].as_date() {
+    if let Some(end) = end {
         if end < start {
             return Err(rejected(
                 "end_date",
                 "结束日期早于开始日期 / ends before it starts".into(),
             ));
         }
-        let poor = v[1].as_bool().unwrap_or(false);
-        let exited = v[3]
-            .as_int()
+        let v = read_row::<VillageExit>(&v).expect("read without skipping");
+        let poor = v.poor;
+        let exited = v
+            .exit_year
             .is_some_and(|y| y <= i64::from(chrono::Datelike::year(&end)));
         if !pairing::unit_may_end(poor, exited) {
             return Err(rejected(
@@ -337,28 +381,6 @@ pub async fn save_unit_pairing(
     Ok(())
 }
 
-static UNPAIRED: FileSpec = shape(
-    FileId::Households,
-    "unpaired_households",
-    "未结对贫困户",
-    &[
-        column("household_id", ColumnType::Text),
-        column("village_code", ColumnType::Region),
-    ],
-);
-
-static HELPERS: FileSpec = shape(
-    FileId::Cadres,
-    "village_helpers",
-    "包村单位干部",
-    &[
-        column("village_code", ColumnType::Region),
-        column("cadre_id", ColumnType::Text),
-        column("name", ColumnType::Text),
-        column("load", COUNT),
-    ],
-);
-
 /// One 谁来扶 suggestion, for a person to confirm.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HelperSuggestion {
@@ -367,8 +389,6 @@ pub struct HelperSuggestion {
     /// (cadre id, name); None when no cadre of the village's units has room.
     pub cadre: Option<(String, String)>,
 }
-
-const ACTIVE: &str = "start_date <= ? AND (end_date IS NULL OR end_date >= ?)";
 
 /// Poor and returned households within reach that have no helper today, each with the cadre
 /// suggested for it (see `backbone::suggest`).
@@ -380,27 +400,16 @@ pub async fn helper_suggestions(
 ) -> Result<Vec<HelperSuggestion>, StoreError> {
     let mut s = store.read_session().await?;
     let scope = household_scope(access, today);
-    let unpaired_filter = scope
-        .clone()
-        .and("status IN ('poor', 'returned')", vec![])
-        .and(
-            format!("household_id NOT IN (SELECT household_id FROM cadre_household_pairings WHERE {ACTIVE})"),
-            vec![Arg::Date(today), Arg::Date(today)],
-        );
-    let sql = format!(
-        "SELECT household_id, village_code FROM households{} ORDER BY village_code, household_id",
-        unpaired_filter.render_where(&mut || "?".into())
-    );
-    let unpaired: Vec<(String, RegionCode)> = s
-        .query(
-            &UNPAIRED,
-            &sql,
-            &unpaired_filter.args().cloned().collect::<Vec<_>>(),
-        )
-        .await?
-        .into_iter()
-        .filter_map(|r| Some((r[0].as_text()?.to_string(), r[1].as_region()?)))
-        .collect();
+    let unpaired_filter = unpaired_filter(scope, today);
+    let unpaired: Vec<(String, RegionCode)> = fetch_sql::<Unpaired>(
+        &mut *s,
+        &unpaired_sql(&unpaired_filter),
+        &unpaired_filter.args().cloned().collect::<Vec<_>>(),
+    )
+    .await?
+    .into_iter()
+    .map(|u| (u.household_id, u.village))
+    .collect();
     if unpaired.is_empty() {
         return Ok(Vec::new());
     }
@@ -408,15 +417,6 @@ pub async fn helper_suggestions(
         unpaired.iter().map(|(_, v)| v.as_u64()).min().unwrap_or(0),
         unpaired.iter().map(|(_, v)| v.as_u64()).max().unwrap_or(0),
     );
-    let sql =
-        "SELECT p.village_code, c.cadre_id, c.name, \
-           (SELECT count(*) FROM cadre_household_pairings x WHERE x.cadre_id = c.cadre_id \
-              AND x.start_date <= ? AND (x.end_date IS NULL OR x.end_date >= ?)) \
-         FROM unit_village_pairings p JOIN cadres c ON c.unit_id = p.unit_id \
-         WHERE p.village_code BETWEEN ? AND ? \
-           AND p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?) AND c.role <> 'graduate_official' \
-         ORDER BY p.village_code, c.cadre_id"
-    ;
     let args = [
         Arg::Date(today),
         Arg::Date(today),
@@ -427,17 +427,11 @@ pub async fn helper_suggestions(
     ];
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     let mut candidates: BTreeMap<RegionCode, Vec<Candidate>> = BTreeMap::new();
-    for r in s.query(&HELPERS, sql, &args).await? {
-        let (Some(village), Some(cadre)) = (r[0].as_region(), r[1].as_text()) else {
-            continue;
-        };
-        names.insert(
-            cadre.to_string(),
-            r[2].as_text().unwrap_or_default().to_string(),
-        );
-        candidates.entry(village).or_default().push(Candidate {
-            cadre_id: cadre.to_string(),
-            load: r[3].as_int().unwrap_or(0).clamp(0, i64::from(u32::MAX)) as u32,
+    for h in VILLAGE_HELPERS.fetch(&mut *s, &args).await? {
+        names.insert(h.cadre_id.clone(), h.name);
+        candidates.entry(h.village).or_default().push(Candidate {
+            cadre_id: h.cadre_id,
+            load: h.load,
         });
     }
     let suggestions = suggest(&unpaired, &candidates, rules.helper_capacity.value);
@@ -454,20 +448,6 @@ pub async fn helper_suggestions(
         })
         .collect())
 }
-
-static HOUSEHOLD_PAIRINGS: FileSpec = shape(
-    FileId::CadreHouseholdPairings,
-    "household_pairings",
-    "本户帮扶干部",
-    &[
-        column("cadre_id", ColumnType::Text),
-        column("name", ColumnType::Text),
-        column("role", ColumnType::Enum(&CadreRole::SPEC)),
-        column("unit", ColumnType::Text),
-        column("start_date", ColumnType::Date),
-        column("end_date", ColumnType::Date),
-    ],
-);
 
 /// One of a household's pairings, with who the cadre is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -495,30 +475,19 @@ pub async fn household_pairings(
     if s.count(&HOUSEHOLDS, &filter).await? == 0 {
         return Ok(None);
     }
-    let rows = s
-        .query(
-            &HOUSEHOLD_PAIRINGS,
-            "SELECT p.cadre_id, c.name, c.role, u.name, p.start_date, p.end_date \
-             FROM cadre_household_pairings p JOIN cadres c ON c.cadre_id = p.cadre_id \
-             JOIN units u ON u.unit_id = c.unit_id \
-             WHERE p.household_id = ? ORDER BY p.start_date, p.cadre_id",
-            &[Arg::Text(household_id.into())],
-        )
+    let rows = HOUSEHOLD_PAIRINGS
+        .fetch(&mut *s, &[Arg::Text(household_id.into())])
         .await?;
     Ok(Some(
         rows.into_iter()
-            .filter_map(|r| {
-                let start = r[4].as_date()?;
-                let end = r[5].as_date();
-                Some(PairingView {
-                    cadre_id: r[0].as_text()?.to_string(),
-                    name: r[1].as_text().unwrap_or_default().to_string(),
-                    role: r[2].as_code().and_then(CadreRole::parse),
-                    unit: r[3].as_text().unwrap_or_default().to_string(),
-                    start,
-                    end,
-                    active: Span { start, end }.is_active_on(today),
-                })
+            .map(|p| PairingView {
+                cadre_id: p.cadre_id,
+                name: p.name,
+                role: p.role,
+                unit: p.unit,
+                start: p.span.start,
+                end: p.span.end,
+                active: p.span.is_active_on(today),
             })
             .collect(),
     ))

@@ -2,9 +2,12 @@
 //! the four roles by default), the scores officials give the village secretaries, and each
 //! county's ranking by weighted total (xplus-core `backbone::review`).
 
+use super::queries::read_row;
+use super::queries::review::{
+    CriterionWeight, Score, StoredCriterion, CRITERIA, SCORES, TERMS_BETWEEN, TERM_OF,
+};
 use crate::error::StoreError;
 use crate::records::registry::read::names_of;
-use crate::records::shape::{column, shape, COUNT};
 use crate::records::text_field;
 use crate::session::filter::{Arg, Filter};
 use crate::store::{Row, Store};
@@ -12,63 +15,12 @@ use crate::NewAudit;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
 use xplus_core::accounts::{Access, Role};
-use xplus_core::backbone::pairing::Span;
 use xplus_core::backbone::review::{
     default_criteria, rank, weighted_total, Criterion, DEFAULT_SOURCE, MAX_SCORE,
 };
-use xplus_core::interchange::{ColumnType, CountyFrom, FileId, FileSpec, Value};
+use xplus_core::interchange::Value;
 use xplus_core::registry::{Level, RegionCode};
 use xplus_core::text::TextKind;
-
-const ANY: ColumnType = ColumnType::Int {
-    min: i64::MIN,
-    max: i64::MAX,
-};
-
-static CRITERIA: FileSpec = FileSpec {
-    id: FileId::Secretaries,
-    name: "review_criteria",
-    zh: "考核指标",
-    columns: &[
-        column("region_code", ANY),
-        column("year", ANY),
-        column("code", ColumnType::Text),
-        column("name", ColumnType::Text),
-        column("weight", COUNT),
-        column("source", ColumnType::Text),
-    ],
-    key: &[0, 1, 2],
-    county: CountyFrom::None,
-};
-
-static SCORES: FileSpec = FileSpec {
-    id: FileId::Secretaries,
-    name: "secretary_reviews",
-    zh: "述职评议",
-    columns: &[
-        column("secretary_id", ColumnType::Text),
-        column("year", ColumnType::Year),
-        column("criterion", ColumnType::Text),
-        column("score", COUNT),
-        column("reviewer", ColumnType::Text),
-        column("reviewed_on", ColumnType::Date),
-    ],
-    key: &[0, 1, 2],
-    county: CountyFrom::Household(0),
-};
-
-static TERMS: FileSpec = shape(
-    FileId::Secretaries,
-    "review_terms",
-    "村书记",
-    &[
-        column("secretary_id", ColumnType::Text),
-        column("village_code", ColumnType::Region),
-        column("name", ColumnType::Text),
-        column("start_date", ColumnType::Date),
-        column("end_date", ColumnType::Date),
-    ],
-);
 
 /// The criteria of a county's review in a year, with where they come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,18 +41,9 @@ pub async fn review_criteria(
         .select(&CRITERIA, &Filter::new(), "region_code, year, code", None)
         .await?;
     let mut sets: BTreeMap<(u8, bool), (Vec<Criterion>, String)> = BTreeMap::new();
-    for r in &rows {
-        let (Some(region), Some(y), Some(code), Some(name), Some(weight), Some(source)) = (
-            r[0].as_int(),
-            r[1].as_int(),
-            r[2].as_text(),
-            r[3].as_text(),
-            r[4].as_int(),
-            r[5].as_text(),
-        ) else {
-            continue;
-        };
-        let depth = match region {
+    for c in rows.iter().filter_map(|r| read_row::<StoredCriterion>(r)) {
+        let y = c.year;
+        let depth = match c.region {
             0 => 0,
             code => match RegionCode::from_u64(code as u64) {
                 Ok(r) if county.is_within(r) => match r.level() {
@@ -116,11 +59,11 @@ pub async fn review_criteria(
         }
         let e = sets
             .entry((depth, y != 0))
-            .or_insert_with(|| (Vec::new(), source.to_string()));
+            .or_insert_with(|| (Vec::new(), c.source));
         e.0.push(Criterion {
-            code: code.to_string(),
-            name: name.to_string(),
-            weight: weight as u32,
+            code: c.code,
+            name: c.name,
+            weight: c.weight as u32,
         });
     }
     Ok(match sets.into_iter().next_back() {
@@ -178,11 +121,14 @@ pub async fn set_review_criteria(
         .and("year = ?", vec![Arg::Int(year_key)]);
     let before = s.select(&CRITERIA, &key, "code", None).await?;
     // Criteria no longer in the set keep their row with weight 0: nothing is deleted.
+    let weight = CRITERIA
+        .column_index("weight")
+        .expect("a column of the table");
     for r in &before {
-        if let Some(code) = r[2].as_text() {
+        if let Some(code) = read_row::<CriterionWeight>(r).and_then(|c| c.code) {
             if !criteria.iter().any(|c| c.code == code) {
                 let mut values = r.clone();
-                values[4] = Value::Int(0);
+                values[weight] = Value::Int(0);
                 s.upsert(
                     &CRITERIA,
                     Row {
@@ -221,7 +167,10 @@ pub async fn set_review_criteria(
             as_json(
                 before
                     .iter()
-                    .filter_map(|r| Some((r[2].as_text()?.to_string(), r[4].as_int()?)))
+                    .filter_map(|r| {
+                        let c = read_row::<CriterionWeight>(r)?;
+                        Some((c.code?, c.weight?))
+                    })
                     .collect(),
             )
         }),
@@ -278,24 +227,13 @@ pub async fn review_ranking(
     let (first, last) = crate::records::registry::read::year_bounds(year);
     let (lo, hi) = crate::sql::range_of(county.as_u64(), Level::County);
     let mut s = store.read_session().await?;
-    let terms = s
-        .query(
-            &TERMS,
-            "SELECT secretary_id, village_code, name, start_date, end_date FROM secretaries \
-             WHERE village_code BETWEEN ? AND ?",
-            &[Arg::Int(lo as i64), Arg::Int(hi as i64)],
-        )
+    let terms = TERMS_BETWEEN
+        .fetch(&mut *s, &[Arg::Int(lo as i64), Arg::Int(hi as i64)])
         .await?;
     let mut lines: Vec<ReviewLine> = Vec::new();
-    for r in &terms {
-        let (Some(id), Some(village), Some(start)) =
-            (r[0].as_text(), r[1].as_region(), r[3].as_date())
-        else {
+    for t in terms {
+        let (Some(id), Some(village), Some(span)) = (t.secretary_id, t.village, t.span) else {
             continue;
-        };
-        let span = Span {
-            start,
-            end: r[4].as_date(),
         };
         // In office at some time of the year (ranked against the whole county; the lines out
         // of reach are left out after ranking).
@@ -303,8 +241,8 @@ pub async fn review_ranking(
             continue;
         }
         lines.push(ReviewLine {
-            secretary_id: id.to_string(),
-            name: r[2].as_text().unwrap_or_default().to_string(),
+            secretary_id: id,
+            name: t.name,
             village,
             village_name: String::new(),
             scores: BTreeMap::new(),
@@ -327,12 +265,9 @@ pub async fn review_ranking(
             None,
         )
         .await?;
-    for r in &scored {
-        if let (Some(id), Some(code), Some(score)) = (r[0].as_text(), r[2].as_text(), r[3].as_int())
-        {
-            if let Some(&i) = position.get(id) {
-                lines[i].scores.insert(code.to_string(), score as u32);
-            }
+    for sc in scored.iter().filter_map(|r| read_row::<Score>(r)) {
+        if let Some(&i) = position.get(&sc.secretary_id) {
+            lines[i].scores.insert(sc.criterion, sc.score);
         }
     }
     for l in &mut lines {
@@ -391,13 +326,8 @@ pub async fn save_review(
         ));
     }
     let mut s = store.write_session().await?;
-    let term = s
-        .query(
-            &TERMS,
-            "SELECT secretary_id, village_code, name, start_date, end_date FROM secretaries \
-             WHERE secretary_id = ?",
-            &[Arg::Text(secretary_id.to_string())],
-        )
+    let term = TERM_OF
+        .fetch(&mut *s, &[Arg::Text(secretary_id.to_string())])
         .await?;
     if scores.is_empty() {
         return Err(StoreError::Invalid(
@@ -405,16 +335,13 @@ pub async fn save_review(
         ));
     }
     let (first, last) = crate::records::registry::read::year_bounds(year);
-    let in_office = term.first().and_then(|r| {
-        let span = Span {
-            start: r[3].as_date()?,
-            end: r[4].as_date(),
-        };
+    let in_office = term.first().and_then(|t| {
+        let span = t.span?;
         Some(span.start <= last && span.end.is_none_or(|e| e >= first))
     });
     let Some(village) = term
         .first()
-        .and_then(|r| r[1].as_region())
+        .and_then(|t| t.village)
         .filter(|v| access.covers_region(*v))
     else {
         return Err(StoreError::NotFound(format!(

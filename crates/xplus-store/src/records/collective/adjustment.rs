@@ -2,71 +2,24 @@
 //! `collective::adjust` for a year (reclaims from the year's exits, pledged shares kept, grants
 //! to poor and returned households), and writing it as share events dated Jan 1 of the next year.
 
+use super::queries::adjustment::{
+    adjustment_households_sql, held_on_sql, AdjustmentHousehold, HeldRow, LedgerRow, PLEDGED, POOLS,
+};
+use super::queries::read_row;
 use crate::error::StoreError;
-use crate::records::shape::{column, shape, COUNT, HELD_SUM, SIGNED};
-use crate::session::filter::Arg;
+use crate::records::ReadSession;
+use crate::session::filter::{Arg, Filter};
+use crate::session::rows::fetch_sql;
 use crate::store::{Row, Store};
 use crate::NewAudit;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
-use xplus_core::collective::adjust::{adjust, AdjustmentPlan, Candidate, Held, Pool};
+use xplus_core::collective::adjust::{adjust, Adjustment, AdjustmentPlan, Candidate, Held, Pool};
 use xplus_core::collective::ledger::{self, LedgerEvent};
 use xplus_core::collective::ShareEventKind;
 use xplus_core::interchange::schema::SHARE_EVENTS;
-use xplus_core::interchange::{ColumnType, FileId, FileSpec, Value};
-use xplus_core::registry::income::per_capita;
-use xplus_core::registry::{HouseholdStatus, RegionCode};
-use xplus_core::Fen;
-
-const MONEY: ColumnType = ColumnType::Money { negative: true };
-
-static POOLS: FileSpec = shape(
-    FileId::Projects,
-    "pools",
-    "股池",
-    &[
-        column("project_id", ColumnType::Text),
-        column("village_code", ColumnType::Region),
-        column("shares_per_household", COUNT),
-        column("total_shares", COUNT),
-    ],
-);
-
-static HELD: FileSpec = shape(
-    FileId::ShareEvents,
-    "held",
-    "持股",
-    &[
-        column("project_id", ColumnType::Text),
-        column("household_id", ColumnType::Text),
-        column("shares", SIGNED),
-    ],
-);
-
-static PLEDGED: FileSpec = shape(
-    FileId::Loans,
-    "pledged",
-    "质押",
-    &[
-        column("project_id", ColumnType::Text),
-        column("household_id", ColumnType::Text),
-        column("pledged", COUNT),
-    ],
-);
-
-static CANDIDATES: FileSpec = shape(
-    FileId::Households,
-    "adjustment_households",
-    "调整对象",
-    &[
-        column("household_id", ColumnType::Text),
-        column("village_code", ColumnType::Region),
-        column("status", ColumnType::Enum(&HouseholdStatus::SPEC)),
-        column("exit_year", ColumnType::Year),
-        column("net", MONEY),
-        column("members", COUNT),
-    ],
-);
+use xplus_core::interchange::Value;
+use xplus_core::registry::RegionCode;
 
 /// A year's adjustment with the facts it was computed from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,97 +44,52 @@ fn jan1_after(year: i32) -> Result<(NaiveDate, NaiveDate), StoreError> {
 pub async fn adjustment_plan(store: &dyn Store, year: i32) -> Result<AdjustmentView, StoreError> {
     let (dec31, jan1) = jan1_after(year)?;
     let mut s = store.read_session().await?;
-    let pools: Vec<Pool<String>> = s
-        .query(
-            &POOLS,
-            "SELECT project_id, village_code, shares_per_household, total_shares FROM projects",
-            &[],
-        )
+    let pools: Vec<Pool<String>> = POOLS
+        .fetch(&mut *s, &[])
         .await?
         .into_iter()
-        .filter_map(|r| {
-            Some(Pool {
-                project: r[0].as_text()?.to_string(),
-                village: r[1].as_region()?.as_u64(),
-                shares_per_household: r[2].as_int()?,
-                total_shares: r[3].as_int()?,
+        .map(|p| p.0)
+        .collect();
+    let pledged: BTreeMap<(String, String), i64> = PLEDGED
+        .fetch(&mut *s, &[Arg::Date(dec31), Arg::Date(jan1)])
+        .await?
+        .into_iter()
+        .map(|p| ((p.project, p.household), p.pledged))
+        .collect();
+    let holdings: Vec<Held<String>> =
+        fetch_sql::<HeldRow>(&mut *s, &held_on_sql(), &[Arg::Date(dec31)])
+            .await?
+            .into_iter()
+            .map(|h| {
+                let pledged = pledged
+                    .get(&(h.project.clone(), h.household.clone()))
+                    .copied()
+                    .unwrap_or(0);
+                Held {
+                    project: h.project,
+                    household: h.household,
+                    shares: h.shares,
+                    pledged,
+                }
             })
-        })
-        .collect();
-    let pledged: BTreeMap<(String, String), i64> = s
-        .query(
-            &PLEDGED,
-            "SELECT project_id, household_id, CAST(sum(pledged_shares) AS BIGINT) FROM loans \
-             WHERE start_date <= ? AND (repaid_date IS NULL OR repaid_date > ?) \
-             GROUP BY project_id, household_id",
-            &[Arg::Date(dec31), Arg::Date(jan1)],
-        )
-        .await?
-        .into_iter()
-        .filter_map(|r| {
-            Some((
-                (r[0].as_text()?.to_string(), r[1].as_text()?.to_string()),
-                r[2].as_int()?,
-            ))
-        })
-        .collect();
-    let holdings: Vec<Held<String>> = s
-        .query(
-            &HELD,
-            &format!(
-                "SELECT e.project_id, e.household_id, {HELD_SUM} \
-                 FROM share_events e WHERE e.date <= ? GROUP BY e.project_id, e.household_id"
-            ),
-            &[Arg::Date(dec31)],
-        )
-        .await?
-        .into_iter()
-        .filter_map(|r| {
-            let project = r[0].as_text()?.to_string();
-            let household = r[1].as_text()?.to_string();
-            let pledged = pledged
-                .get(&(project.clone(), household.clone()))
-                .copied()
-                .unwrap_or(0);
-            Some(Held {
-                project,
-                household,
-                shares: r[2].as_int()?,
-                pledged,
-            })
-        })
-        .collect();
-    let rows = s
-        .query(
-            &CANDIDATES,
-            &format!(
-                "SELECT h.household_id, h.village_code, h.status, h.exit_year, {}, \
-                 (SELECT count(*) FROM members m WHERE m.household_id = h.household_id) \
-                 FROM households h LEFT JOIN incomes i ON i.household_id = h.household_id AND i.year = ? \
-                 WHERE (h.village_code IN (SELECT village_code FROM projects) \
-                 AND (h.status = 'poor' OR h.status = 'returned')) \
-                 OR ((h.status = 'exited' OR h.status = 'monitored') AND h.exit_year <= ? \
-                     AND h.household_id IN (SELECT household_id FROM share_events))",
-                crate::sql::NET_INCOME_OF_I
-            ),
-            &[Arg::Int(i64::from(year)), Arg::Int(i64::from(year))],
-        )
-        .await?;
+            .collect();
+    let rows = fetch_sql::<AdjustmentHousehold>(
+        &mut *s,
+        &adjustment_households_sql(),
+        &[Arg::Int(i64::from(year)), Arg::Int(i64::from(year))],
+    )
+    .await?;
     let mut counties = BTreeMap::new();
     let households: Vec<Candidate<String>> = rows
         .into_iter()
-        .filter_map(|r| {
-            let id = r[0].as_text()?.to_string();
-            let village = r[1].as_region()?;
-            counties.insert(id.clone(), village.county());
+        .filter_map(|h| {
+            counties.insert(h.household.clone(), h.village.county());
             Some(Candidate {
-                household: id,
-                village: village.as_u64(),
-                status: r[2].as_code().and_then(HouseholdStatus::parse)?,
-                exit_year: r[3].as_int().map(|y| y as i32),
-                per_capita_income: r[4]
-                    .as_money()
-                    .and_then(|net: Fen| per_capita(net, r[5].as_int().unwrap_or(0))),
+                household: h.household,
+                village: h.village.as_u64(),
+                status: h.status?,
+                exit_year: h.exit_year,
+                per_capita_income: h.per_capita_income,
             })
         })
         .collect();
@@ -211,6 +119,18 @@ fn conflict(zh: String, en: String) -> StoreError {
     StoreError::Conflict(format!("{zh} / {en}"))
 }
 
+/// An adjustment event by what makes it the same: project, household, kind (its code), shares.
+type EventKey = (String, String, String, i64);
+
+fn key_of(e: &Adjustment<String>) -> EventKey {
+    (
+        e.project.clone(),
+        e.household.clone(),
+        e.kind.code().to_string(),
+        e.shares,
+    )
+}
+
 /// Writes the plan's events (dated Jan 1 of the next year) in one transaction with one audit
 /// entry, once per year. Under the write lock the plan is computed again and must equal `view`
 /// (else the records changed since it was shown); a year applied before is not applied again —
@@ -233,54 +153,23 @@ pub async fn apply_adjustment(
         ));
     }
     let mut s = store.read_session().await?;
-    let applied_before = !s
-        .audit_entries(
-            &crate::session::filter::Filter::new()
-                .and("action = ?", vec![Arg::Text("equity_adjustment".into())])
-                .and("record_key = ?", vec![Arg::Text(view.year.to_string())]),
-            1,
-        )
-        .await?
-        .is_empty();
+    let applied_before = applied_before(s.as_mut(), view.year).await?;
     let touched: BTreeSet<&String> = view.plan.events.iter().map(|e| &e.project).collect();
-    let mut ledgers: BTreeMap<String, Vec<Vec<Value>>> = BTreeMap::new();
-    for chunk in touched.iter().collect::<Vec<_>>().chunks(500) {
-        let args: Vec<Arg> = chunk.iter().map(|p| Arg::Text((**p).clone())).collect();
-        let filter = crate::session::filter::Filter::new().and(
-            format!(
-                "project_id IN ({})",
-                crate::session::filter::marks(args.len())
-            ),
-            args,
-        );
-        for r in s.select(&SHARE_EVENTS, &filter, "", None).await? {
-            let project = r[0].as_text().unwrap_or_default().to_string();
-            ledgers.entry(project).or_default().push(r);
-        }
-    }
-    let stored: BTreeSet<(String, String, String, i64)> = ledgers
+    let ledgers = ledgers_of(s.as_mut(), &touched).await?;
+    let stored: BTreeSet<EventKey> = ledgers
         .values()
         .flatten()
-        .filter(|r| r[2].as_date() == Some(view.date))
+        .filter(|r| r.date == Some(view.date))
         .filter_map(|r| {
             Some((
-                r[0].as_text()?.to_string(),
-                r[1].as_text()?.to_string(),
-                r[3].as_code()?.to_string(),
-                r[4].as_int()?,
+                r.project.clone()?,
+                r.household.clone()?,
+                r.kind?.to_string(),
+                r.shares?,
             ))
         })
         .collect();
-    let key = |e: &&xplus_core::collective::adjust::Adjustment<String>| {
-        (
-            e.project.clone(),
-            e.household.clone(),
-            e.kind.code().to_string(),
-            e.shares,
-        )
-    };
-    let planned: BTreeSet<(String, String, String, i64)> =
-        view.plan.events.iter().map(|e| key(&e)).collect();
+    let planned: BTreeSet<EventKey> = view.plan.events.iter().map(key_of).collect();
     // What the plan adds to what is stored: after the year was adjusted, exits approved later
     // (the web procedure) still give up their shares, as long as nothing stored contradicts
     // the plan.
@@ -288,7 +177,7 @@ pub async fn apply_adjustment(
         .plan
         .events
         .iter()
-        .filter(|e| !stored.contains(&key(e)))
+        .filter(|e| !stored.contains(&key_of(e)))
         .collect();
     if applied_before && !stored.is_subset(&planned) {
         let _ = tx.rollback().await;
@@ -308,62 +197,12 @@ pub async fn apply_adjustment(
             AdjustmentApplied::AlreadyRecorded
         });
     }
-    // The touched projects' ledgers with the new events, checked like an import.
     drop(s);
-    for project in &touched {
-        let mut ids: BTreeMap<String, u32> = BTreeMap::new();
-        let mut events = Vec::new();
-        let mut push = |household: &str, date: NaiveDate, kind: ShareEventKind, shares: i64| {
-            let next = ids.len() as u32;
-            let h = *ids.entry(household.to_string()).or_insert(next);
-            events.push(LedgerEvent {
-                household: h,
-                date,
-                kind,
-                shares,
-            });
-        };
-        for r in ledgers.get(*project).into_iter().flatten() {
-            let (Some(h), Some(d), Some(k), Some(n)) = (
-                r[1].as_text(),
-                r[2].as_date(),
-                r[3].as_code().and_then(ShareEventKind::parse),
-                r[4].as_int(),
-            ) else {
-                continue;
-            };
-            push(h, d, k, n);
-        }
-        for e in missing.iter().filter(|e| &e.project == *project) {
-            push(&e.household, view.date, e.kind, e.shares);
-        }
-        let total = now.totals.get(*project).copied().unwrap_or(0);
-        if let Some((_, v)) = ledger::check(total, &events).first() {
-            let _ = tx.rollback().await;
-            let (zh, en) = v
-                .describe()
-                .split_once(" / ")
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .unwrap_or_default();
-            return Err(conflict(
-                format!("项目 {project} 的台账加上本次调整后不成立：{zh}；未写入"),
-                format!("project {project}'s ledger with this adjustment does not hold: {en}; nothing was written"),
-            ));
-        }
+    if let Some(problem) = ledger_problem(&touched, &ledgers, &missing, view.date, &now.totals) {
+        let _ = tx.rollback().await;
+        return Err(problem);
     }
-    let rows: Vec<Row> = missing
-        .iter()
-        .map(|e| Row {
-            values: vec![
-                Value::Text(e.project.clone()),
-                Value::Text(e.household.clone()),
-                Value::Date(view.date),
-                Value::Code(e.kind.code()),
-                Value::Int(e.shares),
-            ],
-            county: view.counties.get(&e.household).copied().flatten(),
-        })
-        .collect();
+    let rows = event_rows(view, &missing);
     let events = rows.len();
     for chunk in rows.chunks(10_000) {
         tx.upsert(&SHARE_EVENTS, chunk.to_vec()).await?;
@@ -386,4 +225,111 @@ pub async fn apply_adjustment(
     .await?;
     tx.commit().await?;
     Ok(AdjustmentApplied::Recorded { events })
+}
+
+/// Whether the adjustment of `year` was applied before (its audit entry is there).
+async fn applied_before(s: &mut dyn ReadSession, year: i32) -> Result<bool, StoreError> {
+    Ok(!s
+        .audit_entries(
+            &Filter::new()
+                .and("action = ?", vec![Arg::Text("equity_adjustment".into())])
+                .and("record_key = ?", vec![Arg::Text(year.to_string())]),
+            1,
+        )
+        .await?
+        .is_empty())
+}
+
+/// The stored share events of the `touched` projects, by project (read 500 projects a query).
+async fn ledgers_of(
+    s: &mut dyn ReadSession,
+    touched: &BTreeSet<&String>,
+) -> Result<BTreeMap<String, Vec<LedgerRow>>, StoreError> {
+    let mut ledgers: BTreeMap<String, Vec<LedgerRow>> = BTreeMap::new();
+    for chunk in touched.iter().collect::<Vec<_>>().chunks(500) {
+        let args: Vec<Arg> = chunk.iter().map(|p| Arg::Text((**p).clone())).collect();
+        let filter = Filter::new().and(
+            format!(
+                "project_id IN ({})",
+                crate::session::filter::marks(args.len())
+            ),
+            args,
+        );
+        for values in s.select(&SHARE_EVENTS, &filter, "", None).await? {
+            let r = read_row::<LedgerRow>(&values).expect("read without skipping");
+            let project = r.project.clone().unwrap_or_default();
+            ledgers.entry(project).or_default().push(r);
+        }
+    }
+    Ok(ledgers)
+}
+
+/// The touched projects' ledgers with the `missing` events added on `date`, checked like an
+/// import against each project's total shares: the refusal for the first that does not hold.
+fn ledger_problem(
+    touched: &BTreeSet<&String>,
+    ledgers: &BTreeMap<String, Vec<LedgerRow>>,
+    missing: &[&Adjustment<String>],
+    date: NaiveDate,
+    totals: &BTreeMap<String, i64>,
+) -> Option<StoreError> {
+    for project in touched {
+        let mut ids: BTreeMap<String, u32> = BTreeMap::new();
+        let mut events = Vec::new();
+        let mut push = |household: &str, date: NaiveDate, kind: ShareEventKind, shares: i64| {
+            let next = ids.len() as u32;
+            let h = *ids.entry(household.to_string()).or_insert(next);
+            events.push(LedgerEvent {
+                household: h,
+                date,
+                kind,
+                shares,
+            });
+        };
+        for r in ledgers.get(*project).into_iter().flatten() {
+            let (Some(h), Some(d), Some(k), Some(n)) = (
+                r.household.as_deref(),
+                r.date,
+                r.kind.and_then(ShareEventKind::parse),
+                r.shares,
+            ) else {
+                continue;
+            };
+            push(h, d, k, n);
+        }
+        for e in missing.iter().filter(|e| &e.project == *project) {
+            push(&e.household, date, e.kind, e.shares);
+        }
+        let total = totals.get(*project).copied().unwrap_or(0);
+        if let Some((_, v)) = ledger::check(total, &events).first() {
+            let (zh, en) = v
+                .describe()
+                .split_once(" / ")
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .unwrap_or_default();
+            return Some(conflict(
+                format!("项目 {project} 的台账加上本次调整后不成立：{zh}；未写入"),
+                format!("project {project}'s ledger with this adjustment does not hold: {en}; nothing was written"),
+            ));
+        }
+    }
+    None
+}
+
+/// The share_events rows of the `missing` events, dated as the plan, each in its household's
+/// county.
+fn event_rows(view: &AdjustmentView, missing: &[&Adjustment<String>]) -> Vec<Row> {
+    missing
+        .iter()
+        .map(|e| Row {
+            values: vec![
+                Value::Text(e.project.clone()),
+                Value::Text(e.household.clone()),
+                Value::Date(view.date),
+                Value::Code(e.kind.code()),
+                Value::Int(e.shares),
+            ],
+            county: view.counties.get(&e.household).copied().flatten(),
+        })
+        .collect()
 }

@@ -3,6 +3,8 @@
 //! §8), and one village's collective economy: its income by year against §9, its projects and
 //! the enterprises and co-operatives it runs.
 
+use super::queries::assets::{Concession, IncomeRow, ProjectRow};
+use super::queries::read_row;
 use crate::error::StoreError;
 use crate::records::registry::read::{names_of, region_names};
 use crate::records::shape::village_bounds;
@@ -21,8 +23,8 @@ use xplus_core::Fen;
 
 /// Who holds a project (a projects.csv row) on `on`.
 pub(in crate::records) fn holder_of(project: &[Value], on: NaiveDate) -> AssetHolder {
-    let enterprise = project[7].as_text().is_some_and(|t| !t.is_empty());
-    asset_holder(enterprise, project[9].as_date(), on)
+    let c = read_row::<Concession>(project).expect("read without skipping");
+    asset_holder(c.enterprise, c.end, on)
 }
 
 /// One project in the register.
@@ -51,25 +53,23 @@ async fn assets_where(
     let names = names_of(
         s,
         rows.iter()
-            .filter_map(|r| r[1].as_region().map(|c| c.as_u64())),
+            .filter_map(|r| read_row::<ProjectRow>(r).map(|p| p.village.as_u64())),
     )
     .await?;
     Ok(rows
         .into_iter()
         .filter_map(|r| {
-            let village = r[1].as_region()?;
-            let share_value = r[4].as_money().unwrap_or_default();
-            let total = r[6].as_int().unwrap_or(0);
+            let p = read_row::<ProjectRow>(&r)?;
             Some(AssetRow {
-                project_id: r[0].as_text()?.to_string(),
-                village,
-                village_name: names.get(&village.as_u64()).cloned().unwrap_or_default(),
-                name: r[2].as_text().unwrap_or_default().to_string(),
-                model: r[3].as_code().and_then(EquityModel::parse),
-                value: Fen(share_value.0.saturating_mul(total)),
-                enterprise: r[7].as_text().filter(|t| !t.is_empty()).map(str::to_string),
-                concession_start: r[8].as_date(),
                 holder: holder_of(&r, on),
+                village_name: names.get(&p.village.as_u64()).cloned().unwrap_or_default(),
+                project_id: p.project_id,
+                village: p.village,
+                name: p.name,
+                model: p.model,
+                value: p.value,
+                enterprise: p.enterprise,
+                concession_start: p.concession_start,
             })
         })
         .collect())
@@ -133,14 +133,12 @@ pub async fn village_collective(
         .select(&COLLECTIVE_INCOME, &one, "year", None)
         .await?
         .into_iter()
-        .filter_map(|r| {
-            let income = r[2].as_money()?;
-            Some(IncomeYear {
-                year: r[1].as_int()? as i32,
-                income,
-                empty_shell: is_empty_shell(income, rules),
-                strong: is_strong(income, rules),
-            })
+        .filter_map(|r| read_row::<IncomeRow>(&r))
+        .map(|i| IncomeYear {
+            year: i.year,
+            income: i.income,
+            empty_shell: is_empty_shell(i.income, rules),
+            strong: is_strong(i.income, rules),
         })
         .collect();
     let projects = assets_where(s, &one, on).await?;

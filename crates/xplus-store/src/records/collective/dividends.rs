@@ -2,52 +2,19 @@
 //! among the households holding its shares on Dec 31 (xplus-core `collective::dividends`), and
 //! recording the payments once (`xplus dividends --apply`).
 
+use super::queries::dividends::{holdings_on_sql, HoldingRow, DISTRIBUTABLE, PAID};
 use crate::error::StoreError;
-use crate::records::shape::{column, shape, COUNT, HELD_SUM, SIGNED};
 use crate::session::filter::Arg;
+use crate::session::rows::fetch_sql;
 use crate::store::{Row, Store};
 use crate::NewAudit;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
 use xplus_core::collective::dividends::{split, Holding, Payment};
 use xplus_core::interchange::schema::DIVIDEND_PAYMENTS;
-use xplus_core::interchange::{ColumnType, FileId, FileSpec, Value};
+use xplus_core::interchange::Value;
 use xplus_core::registry::RegionCode;
 use xplus_core::Fen;
-
-static DISTRIBUTABLE: FileSpec = shape(
-    FileId::Distributions,
-    "distributable",
-    "可分配收益",
-    &[
-        column("project_id", ColumnType::Text),
-        column("distributable", ColumnType::Money { negative: false }),
-    ],
-);
-
-static HOLDINGS: FileSpec = shape(
-    FileId::ShareEvents,
-    "holdings_on",
-    "持股",
-    &[
-        column("project_id", ColumnType::Text),
-        column("household_id", ColumnType::Text),
-        column("village_code", ColumnType::Region),
-        column("shares", SIGNED),
-    ],
-);
-
-static PAID: FileSpec = shape(
-    FileId::DividendPayments,
-    "paid",
-    "已发放",
-    &[
-        column("project_id", ColumnType::Text),
-        column("household_id", ColumnType::Text),
-        column("shares", COUNT),
-        column("amount", ColumnType::Money { negative: false }),
-    ],
-);
 
 /// One project's dividends of the year.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,64 +63,41 @@ fn dec31(year: i32) -> Result<NaiveDate, StoreError> {
 pub async fn dividends(store: &dyn Store, year: i32) -> Result<DividendRun, StoreError> {
     let last = dec31(year)?;
     let mut s = store.read_session().await?;
-    let distributions = s
-        .query(
-            &DISTRIBUTABLE,
-            "SELECT project_id, distributable FROM distributions WHERE year = ? ORDER BY project_id",
-            &[Arg::Int(i64::from(year))],
-        )
+    let distributions = DISTRIBUTABLE
+        .fetch(&mut *s, &[Arg::Int(i64::from(year))])
         .await?;
     // Holdings on Dec 31: the ledger summed up to that day (a holding never goes below zero:
     // the importer and the adjustment keep it so).
-    let rows = s
-        .query(
-            &HOLDINGS,
-            &format!(
-                "SELECT e.project_id, e.household_id, h.village_code, {HELD_SUM} \
-             FROM share_events e JOIN households h ON h.household_id = e.household_id \
-             WHERE e.date <= ? AND e.project_id IN (SELECT project_id FROM distributions WHERE year = ?) \
-             GROUP BY e.project_id, e.household_id, h.village_code"
-            ),
-            &[Arg::Date(last), Arg::Int(i64::from(year))],
-        )
-        .await?;
+    let rows = fetch_sql::<HoldingRow>(
+        &mut *s,
+        &holdings_on_sql(),
+        &[Arg::Date(last), Arg::Int(i64::from(year))],
+    )
+    .await?;
     let mut holders: BTreeMap<String, Vec<Holding<String>>> = BTreeMap::new();
     let mut counties = BTreeMap::new();
     for r in rows {
-        let (Some(project), Some(household), Some(shares)) =
-            (r[0].as_text(), r[1].as_text(), r[3].as_int())
-        else {
-            continue;
-        };
-        if shares <= 0 {
+        if r.shares <= 0 {
             continue;
         }
-        counties.insert(
-            household.to_string(),
-            r[2].as_region().and_then(RegionCode::county),
-        );
-        holders
-            .entry(project.to_string())
-            .or_default()
-            .push(Holding {
-                household: household.to_string(),
-                shares,
-            });
+        counties.insert(r.household.clone(), r.county);
+        holders.entry(r.project).or_default().push(Holding {
+            household: r.household,
+            shares: r.shares,
+        });
     }
     let projects = distributions
         .into_iter()
-        .filter_map(|d| {
-            let project_id = d[0].as_text()?.to_string();
-            let distributable = d[1].as_money().unwrap_or_default();
+        .map(|d| {
             let payments = holders
-                .get(&project_id)
-                .map(|h| split(distributable, h))
+                .get(&d.project_id)
+                .map(|h| split(d.distributable, h))
                 .unwrap_or_default();
-            Some(ProjectDividends {
-                project_id,
-                distributable,
+            ProjectDividends {
+                project_id: d.project_id,
+                distributable: d.distributable,
                 payments,
-            })
+            }
         })
         .collect();
     Ok(DividendRun {
@@ -198,23 +142,12 @@ pub async fn apply_dividends(
     let mut stored: BTreeMap<String, BTreeSet<(String, i64, i64)>> = BTreeMap::new();
     {
         let mut s = store.read_session().await?;
-        for r in s
-            .query(
-                &PAID,
-                "SELECT project_id, household_id, shares, amount FROM dividend_payments WHERE year = ?",
-                &[Arg::Int(i64::from(run.year))],
-            )
+        for p in PAID
+            .fetch(&mut *s, &[Arg::Int(i64::from(run.year))])
             .await?
         {
-            let key: PaymentKey = (
-                r[1].as_text().unwrap_or_default().to_string(),
-                r[2].as_int().unwrap_or(0),
-                r[3].as_money().unwrap_or_default().0,
-            );
-            stored
-                .entry(r[0].as_text().unwrap_or_default().to_string())
-                .or_default()
-                .insert(key);
+            let key: PaymentKey = (p.household, p.shares, p.amount.0);
+            stored.entry(p.project).or_default().insert(key);
         }
     }
     let mut to_write = Vec::new();

@@ -4,3 +4,4 @@ pub(crate) mod adjustment;
 pub(crate) mod assets;
 pub(crate) mod dividends;
 pub(crate) mod overview;
+mod queries;

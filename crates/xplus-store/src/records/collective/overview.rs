@@ -2,55 +2,25 @@
 //! §9 targets, pledge loans per county, one project with its holders and payments, and one
 //! household's shares, dividends and loans.
 
+use super::queries::overview::{
+    holders_sql, household_holdings_sql, Holder, HouseholdHolding, COUNTY_LOANS,
+    HOUSEHOLD_PAYMENTS, INCOMES_OF_YEAR, PAYMENTS_BY_YEAR, VILLAGE_INCOMES,
+};
 use crate::error::StoreError;
 use crate::records::collective::assets::holder_of;
 use crate::records::registry::read::household_scope;
-use crate::records::shape::{column, count_of, shape, village_bounds, COUNT, HELD_SUM, SIGNED};
+use crate::records::shape::village_bounds;
 use crate::session::filter::Arg;
+use crate::session::rows::fetch_sql;
 use crate::store::Store;
 use chrono::NaiveDate;
 use xplus_core::accounts::Access;
 use xplus_core::collective::economy::{is_empty_shell, is_strong, AssetHolder};
 use xplus_core::interchange::schema::{LOANS, PROJECTS};
-use xplus_core::interchange::{ColumnType, FileId, FileSpec, Value};
+use xplus_core::interchange::Value;
 use xplus_core::registry::RegionCode;
 use xplus_core::rules::RuleSet;
 use xplus_core::Fen;
-
-const MONEY: ColumnType = ColumnType::Money { negative: false };
-
-static VILLAGE_INCOME: FileSpec = shape(
-    FileId::CollectiveIncome,
-    "village_income",
-    "集体经营性收入",
-    &[
-        column("village_code", ColumnType::Region),
-        column("name", ColumnType::Text),
-        column("poor_village", ColumnType::Bool),
-        column("operating_income", MONEY),
-    ],
-);
-
-static INCOME_ONLY: FileSpec = shape(
-    FileId::CollectiveIncome,
-    "income",
-    "集体经营性收入",
-    &[column("operating_income", MONEY)],
-);
-
-static COUNTY_LOANS: FileSpec = shape(
-    FileId::Loans,
-    "county_loans",
-    "农权贷",
-    &[
-        column("county_code", ColumnType::Region),
-        column("name", ColumnType::Text),
-        column("issued", COUNT),
-        column("issued_amount", MONEY),
-        column("outstanding", COUNT),
-        column("outstanding_amount", MONEY),
-    ],
-);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VillageEconomy {
@@ -98,11 +68,9 @@ async fn empty_shell_count(
     year: i32,
     rules: &RuleSet,
 ) -> Result<u64, StoreError> {
-    let rows = s
-        .query(
-            &INCOME_ONLY,
-            "SELECT operating_income FROM collective_income \
-             WHERE year = ? AND village_code BETWEEN ? AND ?",
+    let rows = INCOMES_OF_YEAR
+        .fetch(
+            s,
             &[
                 Arg::Int(i64::from(year)),
                 range[0].clone(),
@@ -112,7 +80,7 @@ async fn empty_shell_count(
         .await?;
     Ok(rows
         .iter()
-        .filter(|r| r[0].as_money().is_some_and(|i| is_empty_shell(i, rules)))
+        .filter(|r| r.income.is_some_and(|i| is_empty_shell(i, rules)))
         .count() as u64)
 }
 
@@ -129,13 +97,9 @@ pub async fn collective_overview(
     let threshold = rules.collective_income_min.value;
     let strong_income = rules.collective_strong_income.value;
     let mut s = store.read_session().await?;
-    let rows = s
-        .query(
-            &VILLAGE_INCOME,
-            "SELECT v.village_code, r.name, v.poor_village, c.operating_income FROM villages v \
-             LEFT JOIN regions r ON r.code = v.village_code \
-             LEFT JOIN collective_income c ON c.village_code = v.village_code AND c.year = ? \
-             WHERE v.village_code BETWEEN ? AND ? ORDER BY v.village_code",
+    let rows = VILLAGE_INCOMES
+        .fetch(
+            &mut *s,
             &[
                 Arg::Int(i64::from(year)),
                 range[0].clone(),
@@ -145,29 +109,19 @@ pub async fn collective_overview(
         .await?;
     let villages: Vec<VillageEconomy> = rows
         .into_iter()
-        .filter_map(|r| {
-            let income = r[3].as_money();
-            Some(VillageEconomy {
-                code: r[0].as_region()?,
-                name: r[1].as_text().unwrap_or_default().to_string(),
-                poor_village: r[2].as_bool().unwrap_or(false),
-                empty_shell: income.is_some_and(|i| is_empty_shell(i, rules)),
-                strong: income.is_some_and(|i| is_strong(i, rules)),
-                income,
-            })
+        .map(|r| VillageEconomy {
+            code: r.code,
+            name: r.name,
+            poor_village: r.poor_village,
+            empty_shell: r.income.is_some_and(|i| is_empty_shell(i, rules)),
+            strong: r.income.is_some_and(|i| is_strong(i, rules)),
+            income: r.income,
         })
         .collect();
     let empty_shell_last_year = empty_shell_count(s.as_mut(), &range, year - 1, rules).await?;
-    let loans = s
-        .query(
-            &COUNTY_LOANS,
-            "SELECT l.county_code, r.name, count(*), CAST(sum(l.amount) AS BIGINT), \
-             CAST(sum(CASE WHEN l.repaid_date IS NULL OR l.repaid_date > ? THEN 1 ELSE 0 END) AS BIGINT), \
-             CAST(sum(CASE WHEN l.repaid_date IS NULL OR l.repaid_date > ? THEN l.amount ELSE 0 END) AS BIGINT) \
-             FROM loans l LEFT JOIN regions r ON r.code = l.county_code \
-             WHERE l.start_date <= ? AND l.household_id IN \
-               (SELECT household_id FROM households WHERE village_code BETWEEN ? AND ?) \
-             GROUP BY l.county_code, r.name ORDER BY l.county_code",
+    let loans = COUNTY_LOANS
+        .fetch(
+            &mut *s,
             &[
                 Arg::Date(today),
                 Arg::Date(today),
@@ -178,21 +132,15 @@ pub async fn collective_overview(
         )
         .await?
         .into_iter()
-        .filter_map(|r| {
-            let issued = r[2].as_int()?.max(0) as u64;
-            let issued_amount = r[3].as_money().unwrap_or_default();
-            let outstanding = count_of(&r[4]);
-            let outstanding_amount = r[5].as_money().unwrap_or_default();
-            Some(CountyLoans {
-                county: r[0].as_region()?,
-                name: r[1].as_text().unwrap_or_default().to_string(),
-                issued,
-                issued_amount,
-                outstanding,
-                outstanding_amount,
-                repaid: issued - outstanding,
-                repaid_amount: Fen(issued_amount.0 - outstanding_amount.0),
-            })
+        .map(|r| CountyLoans {
+            county: r.county,
+            name: r.name,
+            issued: r.issued,
+            issued_amount: r.issued_amount,
+            outstanding: r.outstanding,
+            outstanding_amount: r.outstanding_amount,
+            repaid: r.issued - r.outstanding,
+            repaid_amount: Fen(r.issued_amount.0 - r.outstanding_amount.0),
         })
         .collect();
     let plan = rules.empty_shell_reduction.value;
@@ -210,28 +158,6 @@ pub async fn collective_overview(
         loans,
     })
 }
-
-static HOLDERS: FileSpec = shape(
-    FileId::ShareEvents,
-    "holders",
-    "持股户",
-    &[
-        column("household_id", ColumnType::Text),
-        column("shares", SIGNED),
-    ],
-);
-
-static PAYMENTS_BY_YEAR: FileSpec = shape(
-    FileId::DividendPayments,
-    "payments_by_year",
-    "分红",
-    &[
-        column("year", ColumnType::Year),
-        column("payments", COUNT),
-        column("amount", MONEY),
-        column("distributable", MONEY),
-    ],
-);
 
 /// One project as its page shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -266,45 +192,26 @@ pub async fn project_view(
     let Some(project) = s.select(&PROJECTS, &filter, "", None).await?.pop() else {
         return Ok(None);
     };
-    let holders: Vec<(String, i64)> = s
-        .query(
-            &HOLDERS,
-            &format!(
-                "SELECT e.household_id, {HELD_SUM} \
-             FROM share_events e WHERE e.project_id = ? AND e.date <= ? AND e.household_id IN \
-               (SELECT household_id FROM households WHERE village_code BETWEEN ? AND ?) \
-             GROUP BY e.household_id ORDER BY e.household_id"
-            ),
-            &[
-                id.clone(),
-                Arg::Date(today),
-                range[0].clone(),
-                range[1].clone(),
-            ],
-        )
+    let holders: Vec<(String, i64)> = fetch_sql::<Holder>(
+        &mut *s,
+        &holders_sql(),
+        &[
+            id.clone(),
+            Arg::Date(today),
+            range[0].clone(),
+            range[1].clone(),
+        ],
+    )
+    .await?
+    .into_iter()
+    .map(|h| (h.household_id, h.shares))
+    .filter(|(_, n)| *n > 0)
+    .collect();
+    let years = PAYMENTS_BY_YEAR
+        .fetch(&mut *s, &[id])
         .await?
         .into_iter()
-        .filter_map(|r| Some((r[0].as_text()?.to_string(), r[1].as_int()?)))
-        .filter(|(_, n)| *n > 0)
-        .collect();
-    let years = s
-        .query(
-            &PAYMENTS_BY_YEAR,
-            "SELECT d.year, (SELECT count(*) FROM dividend_payments p WHERE p.project_id = d.project_id AND p.year = d.year), \
-             (SELECT CAST(coalesce(sum(p.amount), 0) AS BIGINT) FROM dividend_payments p WHERE p.project_id = d.project_id AND p.year = d.year), \
-             d.distributable FROM distributions d WHERE d.project_id = ? ORDER BY d.year",
-            &[id],
-        )
-        .await?
-        .into_iter()
-        .filter_map(|r| {
-            Some((
-                r[0].as_int()? as i32,
-                count_of(&r[1]),
-                r[2].as_money().unwrap_or_default(),
-                r[3].as_money(),
-            ))
-        })
+        .map(|y| (y.year, y.payments, y.amount, y.distributable))
         .collect();
     let transferred = match holder_of(&project, today) {
         AssetHolder::Village => None,
@@ -319,29 +226,6 @@ pub async fn project_view(
         project,
     }))
 }
-
-static HOUSEHOLD_HOLDINGS: FileSpec = shape(
-    FileId::ShareEvents,
-    "household_holdings",
-    "本户持股",
-    &[
-        column("project_id", ColumnType::Text),
-        column("name", ColumnType::Text),
-        column("shares", SIGNED),
-    ],
-);
-
-static HOUSEHOLD_PAYMENTS: FileSpec = shape(
-    FileId::DividendPayments,
-    "household_payments",
-    "本户分红",
-    &[
-        column("project_id", ColumnType::Text),
-        column("year", ColumnType::Year),
-        column("shares", COUNT),
-        column("amount", MONEY),
-    ],
-);
 
 /// A household's shares today (project, name, shares), dividends paid (project, year, shares,
 /// amount) and loans (loans.csv rows).
@@ -368,44 +252,21 @@ pub async fn household_shares(
     {
         return Ok(None);
     }
-    let holdings = s
-        .query(
-            &HOUSEHOLD_HOLDINGS,
-            &format!(
-                "SELECT e.project_id, p.name, {HELD_SUM} \
-             FROM share_events e JOIN projects p ON p.project_id = e.project_id \
-             WHERE e.household_id = ? AND e.date <= ? GROUP BY e.project_id, p.name ORDER BY e.project_id"
-            ),
-            &[id.clone(), Arg::Date(today)],
-        )
+    let holdings = fetch_sql::<HouseholdHolding>(
+        &mut *s,
+        &household_holdings_sql(),
+        &[id.clone(), Arg::Date(today)],
+    )
+    .await?
+    .into_iter()
+    .map(|h| (h.project_id, h.name, h.shares))
+    .filter(|h| h.2 > 0)
+    .collect();
+    let payments = HOUSEHOLD_PAYMENTS
+        .fetch(&mut *s, std::slice::from_ref(&id))
         .await?
         .into_iter()
-        .filter_map(|r| {
-            Some((
-                r[0].as_text()?.to_string(),
-                r[1].as_text().unwrap_or_default().to_string(),
-                r[2].as_int()?,
-            ))
-        })
-        .filter(|h| h.2 > 0)
-        .collect();
-    let payments = s
-        .query(
-            &HOUSEHOLD_PAYMENTS,
-            "SELECT project_id, year, shares, amount FROM dividend_payments \
-             WHERE household_id = ? ORDER BY year, project_id",
-            std::slice::from_ref(&id),
-        )
-        .await?
-        .into_iter()
-        .filter_map(|r| {
-            Some((
-                r[0].as_text()?.to_string(),
-                r[1].as_int()? as i32,
-                r[2].as_int()?,
-                r[3].as_money()?,
-            ))
-        })
+        .map(|p| (p.project_id, p.year, p.shares, p.amount))
         .collect();
     let loans = s
         .select(

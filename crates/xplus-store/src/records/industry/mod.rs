@@ -1,3 +1,4 @@
 //! 产业 industry and jobs: participation per household and the planned-exit villages.
 
 pub(crate) mod overview;
+mod queries;

@@ -4,77 +4,24 @@
 //! organisations and the households they bring along, labour training, commissioners' trainings,
 //! job fairs and placements.
 
-use crate::error::StoreError;
-use crate::records::registry::read::{
-    household_scope, names_of, poor_at_start, within_scope, year_bounds,
+use super::queries::{
+    TallyRow, ATTENDED_COURSE, BROUGHT_ALONG, COMMISSIONER_TRAININGS, COURSES, JOB_FAIRS,
+    JOINED_PROJECT, ORGS_BY_KIND, OWN_INDUSTRY, PLACEMENTS_BEGUN_BY, PLANNED_EXIT_PRODUCTS,
+    PLANNED_EXIT_VILLAGES,
 };
-use crate::records::shape::{column, count_of, shape, village_bounds, COUNT};
+use crate::error::StoreError;
+use crate::records::registry::read::{household_scope, names_of, poor_at_start, year_bounds};
+use crate::records::shape::village_bounds;
 use crate::records::ReadSession;
 use crate::session::filter::{Arg, Filter};
+use crate::session::rows::Query;
 use crate::store::Store;
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use xplus_core::accounts::Access;
-use xplus_core::industry::participation::{placement_period, IndustryLinks, Part, Period};
+use xplus_core::industry::participation::{IndustryLinks, Part, Period};
 use xplus_core::industry::PartyOrgKind;
-use xplus_core::interchange::{ColumnType, FileId, FileSpec, Value};
 use xplus_core::registry::RegionCode;
-
-/// (household, a day, an optional later day): one way of taking part, read by `kind`.
-static DATED: FileSpec = shape(
-    FileId::OrgHouseholds,
-    "household_dates",
-    "户参与日期",
-    &[
-        column("household_id", ColumnType::Text),
-        column("start_date", ColumnType::Date),
-        column("end_date", ColumnType::Date),
-    ],
-);
-
-/// (household, person, start, months) of a placement.
-static PLACED: FileSpec = shape(
-    FileId::Placements,
-    "placed",
-    "转移就业",
-    &[
-        column("household_id", ColumnType::Text),
-        column("id_number", ColumnType::Text),
-        column("start_date", ColumnType::Date),
-        column("months", COUNT),
-    ],
-);
-
-static VILLAGE_OVOP: FileSpec = shape(
-    FileId::OvopProjects,
-    "planned_exit_villages",
-    "预出列村一村一品",
-    &[
-        column("village_code", ColumnType::Region),
-        column("name", ColumnType::Text),
-        column("projects", COUNT),
-        column("joined", COUNT),
-    ],
-);
-
-static ORGS: FileSpec = shape(
-    FileId::PartyOrgs,
-    "org_kinds",
-    "产业党组织",
-    &[
-        column("kind", ColumnType::Enum(&PartyOrgKind::SPEC)),
-        column("orgs", COUNT),
-        column("party_members", COUNT),
-        column("brought", COUNT),
-    ],
-);
-
-static TALLY: FileSpec = shape(
-    FileId::JobFairs,
-    "tally",
-    "合计",
-    &[column("n", COUNT), column("a", COUNT), column("b", COUNT)],
-);
 
 /// One household poor at the start of the year, and the ways it takes part in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,19 +29,6 @@ pub struct HouseholdIndustry {
     pub household_id: String,
     pub village: RegionCode,
     pub links: IndustryLinks,
-}
-
-/// Rows of `sql` (household, day, optional day) for households within `scope`; `{within}` in
-/// `sql` is replaced by the scope condition on `alias`.
-async fn dated(
-    s: &mut dyn ReadSession,
-    scope: &Filter,
-    sql: &str,
-    alias: &str,
-    args: Vec<Arg>,
-) -> Result<Vec<Vec<Value>>, StoreError> {
-    let (sql, args) = within_scope(scope, sql, alias, args);
-    s.query(&DATED, &sql, &args).await
 }
 
 /// How each of `households` (by position) takes part in `year`: every record noted as it is
@@ -114,68 +48,38 @@ async fn links_of(
         .collect();
     let mut all = vec![IndustryLinks::default(); households.len()];
     // Each query only narrows to rows that could count by the end of the year; core decides.
-    for r in dated(
-        s,
-        scope,
-        "SELECT o.household_id, o.start_date, o.end_date FROM org_households o \
-         WHERE o.start_date <= ?{within}",
-        "o",
-        vec![Arg::Date(last)],
-    )
-    .await?
-    {
-        if let (Some(h), Some(start)) = (r[0].as_text(), r[1].as_date()) {
-            let end = r[2].as_date();
-            if let Some(&i) = position.get(h) {
-                all[i].note(Part::BroughtAlong(Period { start, end }), year);
+    for r in BROUGHT_ALONG.fetch(s, scope, vec![Arg::Date(last)]).await? {
+        if let Some(start) = r.start {
+            if let Some(&i) = position.get(r.household.as_str()) {
+                all[i].note(Part::BroughtAlong(Period { start, end: r.end }), year);
             }
         }
     }
-    for r in dated(
-        s,
-        scope,
-        "SELECT j.household_id, j.join_date, NULL FROM ovop_households j \
-         WHERE j.join_date <= ?{within}",
-        "j",
-        vec![Arg::Date(last)],
-    )
-    .await?
+    for r in JOINED_PROJECT
+        .fetch(s, scope, vec![Arg::Date(last)])
+        .await?
     {
-        if let (Some(h), Some(day)) = (r[0].as_text(), r[1].as_date()) {
-            if let Some(&i) = position.get(h) {
+        if let Some(day) = r.start {
+            if let Some(&i) = position.get(r.household.as_str()) {
                 all[i].note(Part::JoinedProject(day), year);
             }
         }
     }
-    for r in dated(
-        s,
-        scope,
-        "SELECT DISTINCT i.household_id, NULL, NULL FROM household_industries i \
-         WHERE i.year = ?{within}",
-        "i",
-        vec![Arg::Int(i64::from(year))],
-    )
-    .await?
+    for r in OWN_INDUSTRY
+        .fetch(s, scope, vec![Arg::Int(i64::from(year))])
+        .await?
     {
-        if let Some(h) = r[0].as_text() {
-            if let Some(&i) = position.get(h) {
-                all[i].note(Part::OwnIndustry(year), year);
-            }
+        if let Some(&i) = position.get(r.household.as_str()) {
+            all[i].note(Part::OwnIndustry(year), year);
         }
     }
-    for r in dated(
-        s,
-        scope,
-        "SELECT DISTINCT a.household_id, c.start_date, c.end_date FROM course_attendance a \
-         JOIN labour_courses c ON c.course_id = a.course_id WHERE c.start_date <= ?{within}",
-        "a",
-        vec![Arg::Date(last)],
-    )
-    .await?
+    for r in ATTENDED_COURSE
+        .fetch(s, scope, vec![Arg::Date(last)])
+        .await?
     {
-        if let (Some(h), Some(start)) = (r[0].as_text(), r[1].as_date()) {
-            let end = Some(r[2].as_date().unwrap_or(start));
-            if let Some(&i) = position.get(h) {
+        if let Some(start) = r.start {
+            let end = Some(r.end.unwrap_or(start));
+            if let Some(&i) = position.get(r.household.as_str()) {
                 all[i].note(Part::Course(Period { start, end }), year);
             }
         }
@@ -196,24 +100,11 @@ pub(in crate::records) async fn placements_by_end_of(
     year: i32,
 ) -> Result<Vec<(String, String, Period)>, StoreError> {
     let (_, last) = year_bounds(year);
-    let (sql, args) = within_scope(
-        scope,
-        "SELECT p.household_id, p.id_number, p.start_date, p.months FROM placements p \
-         WHERE p.start_date <= ?{within}",
-        "p",
-        vec![Arg::Date(last)],
-    );
-    Ok(s.query(&PLACED, &sql, &args)
+    Ok(PLACEMENTS_BEGUN_BY
+        .fetch(s, scope, vec![Arg::Date(last)])
         .await?
         .into_iter()
-        .filter_map(|r| {
-            let months = u32::try_from(r[3].as_int()?).ok()?;
-            Some((
-                r[0].as_text()?.to_string(),
-                r[1].as_text()?.to_string(),
-                placement_period(r[2].as_date()?, months),
-            ))
-        })
+        .map(|p| (p.household, p.person, p.period))
         .collect())
 }
 
@@ -375,18 +266,9 @@ async fn planned_exit_villages(
     poor_of: &BTreeMap<u64, (u64, u64)>,
 ) -> Result<Vec<PlannedExitVillage>, StoreError> {
     let (_, last) = year_bounds(year);
-    let rows = s
-        .query(
-            &VILLAGE_OVOP,
-            "SELECT v.village_code, r.name, \
-             (SELECT count(*) FROM ovop_projects p WHERE p.village_code = v.village_code \
-              AND (p.year IS NULL OR p.year <= ?)), \
-             (SELECT count(DISTINCT j.household_id) FROM ovop_households j \
-              JOIN ovop_projects p ON p.ovop_id = j.ovop_id \
-              WHERE p.village_code = v.village_code AND j.join_date <= ?) \
-             FROM villages v LEFT JOIN regions r ON r.code = v.village_code \
-             WHERE v.planned_exit_year = ? AND v.village_code BETWEEN ? AND ? \
-             ORDER BY v.village_code",
+    let rows = PLANNED_EXIT_VILLAGES
+        .fetch(
+            s,
             &[
                 Arg::Int(i64::from(year)),
                 Arg::Date(last),
@@ -399,21 +281,21 @@ async fn planned_exit_villages(
     let products = products_of_planned_exit(s, year, range).await?;
     Ok(rows
         .into_iter()
-        .filter_map(|r| {
-            let code = r[0].as_region()?;
-            let (poor, poor_in_industry) = poor_of.get(&code.as_u64()).copied().unwrap_or_default();
-            Some(PlannedExitVillage {
-                code,
-                name: r[1].as_text().unwrap_or("").to_string(),
-                projects: count_of(&r[2]),
+        .map(|r| {
+            let (poor, poor_in_industry) =
+                poor_of.get(&r.code.as_u64()).copied().unwrap_or_default();
+            PlannedExitVillage {
+                code: r.code,
+                name: r.name,
+                projects: r.projects,
                 products: products
-                    .get(&code.as_u64())
+                    .get(&r.code.as_u64())
                     .map(|p| p.iter().cloned().collect::<Vec<_>>().join("、"))
                     .unwrap_or_default(),
-                joined: count_of(&r[3]),
+                joined: r.joined,
                 poor,
                 poor_in_industry,
-            })
+            }
         })
         .collect())
 }
@@ -426,15 +308,9 @@ async fn org_tallies(
     range: &[Arg; 2],
 ) -> Result<Vec<OrgKindTally>, StoreError> {
     let (first, last) = year_bounds(year);
-    Ok(s
-        .query(
-            &ORGS,
-            "SELECT o.kind, count(*), CAST(coalesce(sum(o.party_members), 0) AS BIGINT), \
-             (SELECT count(DISTINCT b.household_id) FROM org_households b \
-              JOIN party_orgs k ON k.org_id = b.org_id \
-              WHERE k.kind = o.kind AND k.village_code BETWEEN ? AND ? \
-              AND b.start_date <= ? AND (b.end_date IS NULL OR b.end_date >= ?)) \
-             FROM party_orgs o WHERE o.village_code BETWEEN ? AND ? GROUP BY o.kind ORDER BY o.kind",
+    Ok(ORGS_BY_KIND
+        .fetch(
+            s,
             &[
                 range[0].clone(),
                 range[1].clone(),
@@ -446,13 +322,11 @@ async fn org_tallies(
         )
         .await?
         .into_iter()
-        .filter_map(|r| {
-            Some(OrgKindTally {
-                kind: r[0].as_code().and_then(PartyOrgKind::parse)?,
-                orgs: count_of(&r[1]),
-                party_members: count_of(&r[2]),
-                brought: count_of(&r[3]),
-            })
+        .map(|r| OrgKindTally {
+            kind: r.kind,
+            orgs: r.orgs,
+            party_members: r.party_members,
+            brought: r.brought,
         })
         .collect())
 }
@@ -479,30 +353,12 @@ async fn activity_tallies(
     ];
     let courses = tally(
         s,
-        "SELECT count(*), \
-         (SELECT count(*) FROM course_attendance a JOIN labour_courses k ON k.course_id = a.course_id \
-          WHERE k.start_date <= ? AND coalesce(k.end_date, k.start_date) >= ? \
-          AND k.region_code BETWEEN ? AND ?), CAST(0 AS BIGINT) \
-         FROM labour_courses c WHERE c.start_date <= ? AND coalesce(c.end_date, c.start_date) >= ? \
-         AND c.region_code BETWEEN ? AND ?",
+        &COURSES,
         running.iter().chain(&running).cloned().collect(),
     )
     .await?;
-    let commissioner_trainings = tally(
-        s,
-        "SELECT count(*), CAST(coalesce(sum(participants), 0) AS BIGINT), CAST(0 AS BIGINT) \
-         FROM commissioner_trainings WHERE date BETWEEN ? AND ? AND village_code BETWEEN ? AND ?",
-        within.to_vec(),
-    )
-    .await?;
-    let job_fairs = tally(
-        s,
-        "SELECT count(*), CAST(coalesce(sum(posts), 0) AS BIGINT), \
-         CAST(coalesce(sum(employers), 0) AS BIGINT) \
-         FROM job_fairs WHERE date BETWEEN ? AND ? AND region_code BETWEEN ? AND ?",
-        within.to_vec(),
-    )
-    .await?;
+    let commissioner_trainings = tally(s, &COMMISSIONER_TRAININGS, within.to_vec()).await?;
+    let job_fairs = tally(s, &JOB_FAIRS, within.to_vec()).await?;
     Ok((courses, commissioner_trainings, job_fairs))
 }
 
@@ -530,24 +386,11 @@ async fn products_of_planned_exit(
     s: &mut dyn ReadSession,
     year: i32,
     range: &[Arg; 2],
-) -> Result<HashMap<u64, std::collections::BTreeSet<String>>, StoreError> {
-    static PRODUCTS: FileSpec = shape(
-        FileId::OvopProjects,
-        "products",
-        "产品",
-        &[
-            column("village_code", ColumnType::Region),
-            column("product", ColumnType::Text),
-        ],
-    );
-    let mut out: HashMap<u64, std::collections::BTreeSet<String>> = HashMap::new();
-    for r in s
-        .query(
-            &PRODUCTS,
-            "SELECT p.village_code, p.product FROM ovop_projects p \
-             JOIN villages v ON v.village_code = p.village_code \
-             WHERE v.planned_exit_year = ? AND (p.year IS NULL OR p.year <= ?) \
-             AND p.village_code BETWEEN ? AND ?",
+) -> Result<HashMap<u64, BTreeSet<String>>, StoreError> {
+    let mut out: HashMap<u64, BTreeSet<String>> = HashMap::new();
+    for p in PLANNED_EXIT_PRODUCTS
+        .fetch(
+            s,
             &[
                 Arg::Int(i64::from(year)),
                 Arg::Int(i64::from(year)),
@@ -557,22 +400,23 @@ async fn products_of_planned_exit(
         )
         .await?
     {
-        if let (Some(v), Some(p)) = (r[0].as_region(), r[1].as_text()) {
-            out.entry(v.as_u64()).or_default().insert(p.to_string());
-        }
+        out.entry(p.village.as_u64()).or_default().insert(p.product);
     }
     Ok(out)
 }
 
-async fn tally(s: &mut dyn ReadSession, sql: &str, args: Vec<Arg>) -> Result<Tally, StoreError> {
-    let rows = s.query(&TALLY, sql, &args).await?;
-    let r = rows.first();
-    let at = |i: usize| r.map(|r| count_of(&r[i])).unwrap_or(0);
-    Ok(Tally {
-        n: at(0),
-        a: at(1),
-        b: at(2),
-    })
+/// The counts of a tally query (none: zeros).
+async fn tally(
+    s: &mut dyn ReadSession,
+    query: &Query<TallyRow>,
+    args: Vec<Arg>,
+) -> Result<Tally, StoreError> {
+    let rows = query.fetch(s, &args).await?;
+    Ok(rows.first().map_or(Tally::default(), |r| Tally {
+        n: r.n,
+        a: r.a,
+        b: r.b,
+    }))
 }
 
 /// Per village: households poor at the start of the year, and of them those in industry.

@@ -1,12 +1,24 @@
 //! The SQL of the 骨干 backbone operations and the rows it returns, by name: the operations in
-//! this folder hold the rules, this file holds what is asked of the database.
+//! this folder hold the rules, this module holds what is asked of the database — the
+//! secretaries' overview here, the other operations in the file of the same name.
+
+pub(super) mod activity;
+pub(super) mod pairings;
+pub(super) mod review;
 
 use crate::records::shape::{column, shape, COUNT};
 use crate::session::rows::{FromRow, Named, Query};
 use xplus_core::backbone::pairing::Span;
 use xplus_core::backbone::{CheckUpResult, SecretaryTier};
+use xplus_core::interchange::Value;
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 use xplus_core::registry::RegionCode;
+
+/// A row of a bundle table (as `ReadSession::select` returns it, in file order) read as `T`,
+/// whose shape is that table's `FileSpec`; None when `T` skips it.
+pub(in crate::records) fn read_row<T: FromRow>(values: &[Value]) -> Option<T> {
+    T::from_row(Named::new(T::SHAPE, values))
+}
 
 /// A secretary's term in office in a village.
 pub(in crate::records) struct SecretaryTerm {
