@@ -84,6 +84,12 @@ pub(crate) trait FromRow: Sized + Send {
     fn from_row(row: Named<'_>) -> Option<Self>;
 }
 
+/// A row of a bundle table (as `ReadSession::select` returns it, in file order) read as `T`,
+/// whose shape is that table's `FileSpec`; None when `T` skips it.
+pub(crate) fn read_row<T: FromRow>(values: &[Value]) -> Option<T> {
+    T::from_row(Named::new(T::SHAPE, values))
+}
+
 /// Rows of `sql` (text built by a query module, `?` for `args`) read as `T`.
 pub(crate) async fn fetch_sql<T: FromRow>(
     s: &mut (dyn ReadSession + '_),

@@ -7,18 +7,12 @@ pub(super) mod pairings;
 pub(super) mod review;
 
 use crate::records::shape::{column, shape, COUNT};
+pub(in crate::records) use crate::session::rows::read_row;
 use crate::session::rows::{FromRow, Named, Query};
 use xplus_core::backbone::pairing::Span;
 use xplus_core::backbone::{CheckUpResult, SecretaryTier};
-use xplus_core::interchange::Value;
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 use xplus_core::registry::RegionCode;
-
-/// A row of a bundle table (as `ReadSession::select` returns it, in file order) read as `T`,
-/// whose shape is that table's `FileSpec`; None when `T` skips it.
-pub(in crate::records) fn read_row<T: FromRow>(values: &[Value]) -> Option<T> {
-    T::from_row(Named::new(T::SHAPE, values))
-}
 
 /// A secretary's term in office in a village.
 pub(in crate::records) struct SecretaryTerm {

@@ -7,11 +7,4 @@ pub(super) mod assets;
 pub(super) mod dividends;
 pub(super) mod overview;
 
-use crate::session::rows::{FromRow, Named};
-use xplus_core::interchange::Value;
-
-/// A row of a bundle table (as `ReadSession::select` returns it, in file order) read as `T`,
-/// whose shape is that table's `FileSpec`; None when `T` skips it.
-pub(in crate::records) fn read_row<T: FromRow>(values: &[Value]) -> Option<T> {
-    T::from_row(Named::new(T::SHAPE, values))
-}
+pub(in crate::records) use crate::session::rows::read_row;
