@@ -5,11 +5,13 @@
 //! (`bundle::import::check_rows`), so a form and a spreadsheet accept and refuse the same rows.
 //! Pairings have their own writes (`backbone.rs`): rules.md §7 needs more than one row.
 
+use super::entries_queries as queries;
 use super::{Page, ReadSession};
 use crate::bundle::import::check_rows;
 use crate::error::FieldProblem;
 use crate::error::StoreError;
-use crate::session::filter::{marks, Arg, Filter};
+use crate::session::filter::{Arg, Filter};
+use crate::session::rows::Named;
 use crate::store::Store;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
@@ -138,38 +140,22 @@ pub(super) fn reach(file: FileId, access: &Access, today: NaiveDate) -> Filter {
         }
         Scope::PairedWith(cadre) => {
             // A helper sees what concerns their own households and themselves.
-            let paired = "household_id IN (SELECT household_id FROM cadre_household_pairings \
-                 WHERE cadre_id = ? AND start_date <= ? AND (end_date IS NULL OR end_date >= ?))";
-            let args = vec![Arg::Text(cadre.clone()), Arg::Date(today), Arg::Date(today)];
             return match place(file) {
-                Place::Household => Filter::new().and(paired, args),
-                Place::Cadre => Filter::new().and("cadre_id = ?", vec![Arg::Text(cadre.clone())]),
+                Place::Household => queries::paired_households(cadre, today),
+                Place::Cadre => queries::cadre_is(cadre),
                 // A helper sees their own cadre record, no other (phone numbers are personal).
-                Place::Nowhere if file == FileId::Cadres => {
-                    Filter::new().and("cadre_id = ?", vec![Arg::Text(cadre.clone())])
-                }
-                _ => Filter::new().and("1 = 0", vec![]),
+                Place::Nowhere if file == FileId::Cadres => queries::cadre_is(cadre),
+                _ => queries::nothing(),
             };
         }
     };
     let sql = match place(file) {
-        Place::Village(column) => format!("{column} BETWEEN ? AND ?"),
-        Place::Household => "household_id IN (SELECT household_id FROM households \
-             WHERE village_code BETWEEN ? AND ?)"
-            .into(),
-        Place::Station => "station_id IN (SELECT station_id FROM stations \
-             WHERE village_code BETWEEN ? AND ?)"
-            .into(),
-        Place::Project => "project_id IN (SELECT project_id FROM projects \
-             WHERE village_code BETWEEN ? AND ?)"
-            .into(),
-        Place::Secretary => "secretary_id IN (SELECT secretary_id FROM secretaries \
-             WHERE village_code BETWEEN ? AND ?)"
-            .into(),
-        Place::Cadre => "cadre_id IN (SELECT c.cadre_id FROM cadres c \
-             JOIN unit_village_pairings p ON p.unit_id = c.unit_id \
-             WHERE p.village_code BETWEEN ? AND ?)"
-            .into(),
+        Place::Village(column) => queries::column_between(column),
+        Place::Household => queries::HOUSEHOLD_BETWEEN.into(),
+        Place::Station => queries::STATION_BETWEEN.into(),
+        Place::Project => queries::PROJECT_BETWEEN.into(),
+        Place::Secretary => queries::SECRETARY_BETWEEN.into(),
+        Place::Cadre => queries::CADRE_BETWEEN.into(),
         Place::Nowhere => return Filter::new(),
     };
     Filter::new().and(sql, range)
@@ -192,12 +178,9 @@ fn arg_of(column: &xplus_core::interchange::Column, value: &Value) -> Arg {
 fn equal_to(filter: Filter, column: &xplus_core::interchange::Column, value: &Value) -> Filter {
     let name = column.en;
     match value {
-        Value::Null => filter.and(format!("{name} IS NULL"), vec![]),
-        Value::Bool(b) => filter.and(
-            format!("{name} = {}", if *b { "TRUE" } else { "FALSE" }),
-            vec![],
-        ),
-        v => filter.and(format!("{name} = ?"), vec![arg_of(column, v)]),
+        Value::Null => queries::is_null(filter, name),
+        Value::Bool(b) => queries::is_bool(filter, name, *b),
+        v => queries::equals(filter, name, arg_of(column, v)),
     }
 }
 
@@ -206,14 +189,6 @@ fn key_filter(file: &'static FileSpec, values: &[Value], filter: Filter) -> Filt
     file.key
         .iter()
         .fold(filter, |f, &k| equal_to(f, &file.columns[k], &values[k]))
-}
-
-fn key_order(file: &FileSpec) -> String {
-    file.key
-        .iter()
-        .map(|&k| file.columns[k].en)
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// One page of a file's rows within reach.
@@ -257,7 +232,7 @@ pub async fn list_entries(
     let mut s = store.read_session().await?;
     let total = s.count(file, &filter).await?;
     let rows = s
-        .select(file, &filter, &key_order(file), Some(page))
+        .select(file, &filter, &queries::key_order(file), Some(page))
         .await?;
     Ok(EntryPage { file, rows, total })
 }
@@ -287,7 +262,9 @@ fn may_write(access: &Access, file: FileId, rows: &[Vec<Value>]) -> Result<(), S
     match (access.scope(), place(file)) {
         // A helper logs their own visits to their own households, and nothing else.
         (Scope::PairedWith(cadre), Place::Household) if file == FileId::Visits => {
-            if rows.iter().any(|r| r[0].as_text() != Some(cadre.as_str())) {
+            let by_other =
+                |r: &Vec<Value>| Named::new(&schema::VISITS, r).text("cadre_id") != Some(cadre);
+            if rows.iter().any(by_other) {
                 return Err(StoreError::Forbidden(
                     "帮扶干部只能记录本人的走访 / a helper logs only their own visits".into(),
                 ));
@@ -345,13 +322,12 @@ async fn stored_context(
         .flat_map(|(_, rows)| rows)
         .collect();
     if !loans.is_empty() {
-        let ids: BTreeSet<String> = loans
-            .iter()
-            .filter_map(|r| r[0].as_text().map(str::to_string))
-            .collect();
+        let loan = |r: &Vec<Value>| Named::new(&LOANS, r).text("loan_id").map(str::to_string);
+        let ids: BTreeSet<String> = loans.iter().filter_map(|r| loan(r)).collect();
         let households: Vec<Arg> = loans
             .iter()
-            .filter_map(|r| r[1].as_text().map(|h| Arg::Text(h.to_string())))
+            .filter_map(|r| Named::new(&LOANS, r).text("household_id"))
+            .map(|h| Arg::Text(h.to_string()))
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
@@ -359,7 +335,10 @@ async fn stored_context(
         let others: Vec<Vec<Value>> = select_in(s, &LOANS, "household_id", households)
             .await?
             .into_iter()
-            .filter(|r| r[0].as_text().is_none_or(|id| !ids.contains(id)))
+            .filter(|r| {
+                let id = Named::new(&LOANS, r).text("loan_id");
+                id.is_none_or(|id| !ids.contains(id))
+            })
             .collect();
         for row in &events {
             want_refs(&mut wanted, &SHARE_EVENTS, row);
@@ -402,10 +381,7 @@ async fn select_in(
 ) -> Result<Vec<Vec<Value>>, StoreError> {
     let mut rows = Vec::new();
     for chunk in args.chunks(500) {
-        let filter = Filter::new().and(
-            format!("{column} IN ({})", marks(chunk.len())),
-            chunk.to_vec(),
-        );
+        let filter = queries::column_in(column, chunk.to_vec());
         rows.extend(s.select(spec, &filter, "", None).await?);
     }
     Ok(rows)

@@ -10,10 +10,12 @@ mod backbone;
 mod collective;
 mod education;
 mod entries;
+mod entries_queries;
 mod industry;
 mod registry;
 mod reporting;
 mod rules;
+mod rules_queries;
 mod shape;
 
 pub use crate::error::FieldProblem;

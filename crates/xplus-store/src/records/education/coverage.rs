@@ -2,11 +2,12 @@
 //! households poor at the start of the year attended a session, with person-times — and what the
 //! gap list needs (which stations serve each village and their sessions).
 
+use super::queries::{attended_sql, Attended, SERVES, SESSIONS_FROM};
 use crate::error::StoreError;
 use crate::records::registry::read::{household_scope, poor_at_start, within_scope, year_bounds};
-use crate::records::shape::{column, shape};
 use crate::records::ReadSession;
 use crate::session::filter::{Arg, Filter};
+use crate::session::rows::fetch_sql;
 use crate::store::Store;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -14,41 +15,7 @@ use xplus_core::accounts::Access;
 use xplus_core::education::coverage::{
     gap_list, CoverageReport, Gap, HouseholdTraining, Serving, TrainingTally,
 };
-use xplus_core::interchange::{ColumnType, FileId, FileSpec, Value};
 use xplus_core::registry::RegionCode;
-
-/// (household, session) of an attendance row or a named attendee.
-static ATTENDED: FileSpec = shape(
-    FileId::Attendance,
-    "attended",
-    "参训",
-    &[
-        column("household_id", ColumnType::Text),
-        column("session_id", ColumnType::Text),
-    ],
-);
-
-/// (station, village) for own villages and coverage lists alike; (station, session, date).
-static SERVES: FileSpec = shape(
-    FileId::StationCoverage,
-    "station_serves",
-    "站点服务村",
-    &[
-        column("station_id", ColumnType::Text),
-        column("village_code", ColumnType::Region),
-    ],
-);
-
-static SESSIONS: FileSpec = shape(
-    FileId::TrainingSessions,
-    "station_sessions",
-    "站点培训",
-    &[
-        column("station_id", ColumnType::Text),
-        column("session_id", ColumnType::Text),
-        column("date", ColumnType::Date),
-    ],
-);
 
 /// The households of `access`'s reach poor at the start of `year`, with their training in it.
 pub async fn training_of_year(
@@ -72,25 +39,16 @@ pub(in crate::records) async fn training_in(
     let (first, last) = year_bounds(year);
     // The rows themselves, tallied in core: grouping them in SQL cost a sort of every row.
     let mut tally = TrainingTally::default();
-    for (table, alias) in [("attendance", "a"), ("attendance_members", "m")] {
-        let (sql, args) = within_scope(
-            scope,
-            &format!(
-                "SELECT {alias}.household_id, {alias}.session_id FROM {table} {alias} \
-                 JOIN training_sessions s ON s.session_id = {alias}.session_id \
-                 WHERE s.date BETWEEN ? AND ?{{within}}"
-            ),
-            alias,
-            vec![Arg::Date(first), Arg::Date(last)],
-        );
-        for mut r in s.query(&ATTENDED, &sql, &args).await? {
-            let session = std::mem::replace(&mut r[1], Value::Null);
-            let household = std::mem::replace(&mut r[0], Value::Null);
-            if let (Value::Text(h), Value::Text(session)) = (household, session) {
-                match table {
-                    "attendance" => tally.attended(h, session),
-                    _ => tally.named(h, session),
-                }
+    // The households' attendance rows first, then the named attendees.
+    for named in [false, true] {
+        let (sql, alias) = attended_sql(named);
+        let dates = vec![Arg::Date(first), Arg::Date(last)];
+        let (sql, args) = within_scope(scope, &sql, alias, dates);
+        for a in fetch_sql::<Attended>(s, &sql, &args).await? {
+            if named {
+                tally.named(a.household, a.session);
+            } else {
+                tally.attended(a.household, a.session);
             }
         }
     }
@@ -159,32 +117,11 @@ pub(in crate::records) async fn serving_from(
     from: NaiveDate,
 ) -> Result<Serving, StoreError> {
     let mut serving = Serving::default();
-    let serves = s
-        .query(
-            &SERVES,
-            "SELECT station_id, village_code FROM stations \
-             UNION SELECT station_id, village_code FROM station_coverage",
-            &[],
-        )
-        .await?;
-    for r in &serves {
-        if let (Some(station), Some(village)) = (r[0].as_text(), r[1].as_region()) {
-            serving.serves(station, village);
-        }
+    for r in SERVES.fetch(s, &[]).await? {
+        serving.serves(&r.station, r.village);
     }
-    let sessions = s
-        .query(
-            &SESSIONS,
-            "SELECT station_id, session_id, date FROM training_sessions WHERE date >= ?",
-            &[Arg::Date(from)],
-        )
-        .await?;
-    for r in &sessions {
-        if let (Some(station), Some(session), Some(date)) =
-            (r[0].as_text(), r[1].as_text(), r[2].as_date())
-        {
-            serving.session(station, session, date);
-        }
+    for r in SESSIONS_FROM.fetch(s, &[Arg::Date(from)]).await? {
+        serving.session(&r.station, &r.session, r.date);
     }
     Ok(serving)
 }

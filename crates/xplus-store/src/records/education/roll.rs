@@ -1,9 +1,14 @@
 //! The roll of one village for one training session: its households within reach with their
 //! members, and who is already recorded as attending — what the quick-entry page ticks.
 
+use super::queries::{
+    members_of_village, session_is, station_is, village_is, COVERAGE_ORDER, HOUSEHOLD_ORDER,
+    MEMBER_ORDER,
+};
 use crate::error::StoreError;
 use crate::records::registry::read::household_scope;
-use crate::session::filter::{Arg, Filter};
+use crate::session::filter::Filter;
+use crate::session::rows::Named;
 use crate::store::Store;
 use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
@@ -38,10 +43,6 @@ pub struct SessionVillages {
     pub villages: Vec<RegionCode>,
 }
 
-fn by_text(column: &str, text: &str) -> Filter {
-    Filter::new().and(format!("{column} = ?"), vec![Arg::Text(text.to_string())])
-}
-
 /// The session and the villages of its station; None when there is no such session within
 /// `access`'s reach.
 pub async fn session_villages(
@@ -51,28 +52,29 @@ pub async fn session_villages(
     today: NaiveDate,
 ) -> Result<Option<SessionVillages>, StoreError> {
     let mut s = store.read_session().await?;
-    let filter = crate::records::entries::reach(FileId::TrainingSessions, access, today)
-        .and("session_id = ?", vec![Arg::Text(session_id.to_string())]);
+    let reach = crate::records::entries::reach(FileId::TrainingSessions, access, today);
+    let filter = session_is(reach, session_id);
     let Some(session) = s.select(&TRAINING_SESSIONS, &filter, "", None).await?.pop() else {
         return Ok(None);
     };
-    let station = session[1].as_text().unwrap_or_default().to_string();
+    let station = Named::new(&TRAINING_SESSIONS, &session).string("station_id");
     let mut villages: Vec<RegionCode> = s
-        .select(&STATIONS, &by_text("station_id", &station), "", None)
+        .select(&STATIONS, &station_is(&station), "", None)
         .await?
         .iter()
-        .filter_map(|r| r[1].as_region())
+        .filter_map(|r| Named::new(&STATIONS, r).region("village_code"))
         .collect();
-    for r in s
+    let covered = s
         .select(
             &STATION_COVERAGE,
-            &by_text("station_id", &station),
-            "village_code",
+            &station_is(&station),
+            COVERAGE_ORDER,
             None,
         )
-        .await?
-    {
-        if let Some(v) = r[1].as_region().filter(|v| !villages.contains(v)) {
+        .await?;
+    for r in &covered {
+        let village = Named::new(&STATION_COVERAGE, r).region("village_code");
+        if let Some(v) = village.filter(|v| !villages.contains(v)) {
             villages.push(v);
         }
     }
@@ -89,43 +91,40 @@ pub async fn attendance_roll(
     today: NaiveDate,
 ) -> Result<Vec<RollHousehold>, StoreError> {
     let mut s = store.read_session().await?;
-    let mut filter = household_scope(access, today);
-    filter = filter.and("village_code = ?", vec![Arg::Int(village.as_u64() as i64)]);
-    let households = s.select(&HOUSEHOLDS, &filter, "household_id", None).await?;
-    let members = s
-        .select(
-            &MEMBERS,
-            &Filter::new().and(
-                "household_id IN (SELECT household_id FROM households WHERE village_code = ?)",
-                vec![Arg::Int(village.as_u64() as i64)],
-            ),
-            "household_id, id_number",
-            None,
-        )
+    let filter = village_is(household_scope(access, today), village);
+    let households = s
+        .select(&HOUSEHOLDS, &filter, HOUSEHOLD_ORDER, None)
         .await?;
+    let members = s
+        .select(&MEMBERS, &members_of_village(village), MEMBER_ORDER, None)
+        .await?;
+    let of_session = session_is(Filter::new(), session_id);
     let attended: HashSet<String> = s
-        .select(&ATTENDANCE, &by_text("session_id", session_id), "", None)
+        .select(&ATTENDANCE, &of_session, "", None)
         .await?
         .iter()
-        .filter_map(|r| r[1].as_text().map(str::to_string))
-        .collect();
-    let named: HashSet<String> = s
-        .select(
-            &ATTENDANCE_MEMBERS,
-            &by_text("session_id", session_id),
-            "",
-            None,
-        )
-        .await?
-        .iter()
-        .filter_map(|r| match &r[2] {
-            Value::Id(id) => Some(id.to_string()),
-            _ => None,
+        .filter_map(|r| {
+            Named::new(&ATTENDANCE, r)
+                .text("household_id")
+                .map(str::to_string)
         })
         .collect();
+    let named: HashSet<String> = s
+        .select(&ATTENDANCE_MEMBERS, &of_session, "", None)
+        .await?
+        .iter()
+        .filter_map(
+            |r| match Named::new(&ATTENDANCE_MEMBERS, r).get("id_number") {
+                Value::Id(id) => Some(id.to_string()),
+                _ => None,
+            },
+        )
+        .collect();
     let mut by_household: HashMap<String, Vec<RollMember>> = HashMap::new();
-    for m in members {
-        let (Some(household), Value::Id(id)) = (m[0].as_text(), &m[1]) else {
+    for values in &members {
+        let m = Named::new(&MEMBERS, values);
+        let household = m.text("household_id");
+        let (Some(household), Value::Id(id)) = (household, m.get("id_number")) else {
             continue;
         };
         by_household
@@ -133,16 +132,17 @@ pub async fn attendance_roll(
             .or_default()
             .push(RollMember {
                 id_number: *id,
-                name: m[2].as_text().unwrap_or_default().to_string(),
+                name: m.string("name"),
                 attended: named.contains(&id.to_string()),
             });
     }
     Ok(households
-        .into_iter()
-        .filter_map(|h| {
-            let id = h[0].as_text()?.to_string();
+        .iter()
+        .filter_map(|values| {
+            let h = Named::new(&HOUSEHOLDS, values);
+            let id = h.text("household_id")?.to_string();
             Some(RollHousehold {
-                status: h[3].as_code().and_then(HouseholdStatus::parse),
+                status: h.code("status").and_then(HouseholdStatus::parse),
                 attended: attended.contains(&id),
                 members: by_household.remove(&id).unwrap_or_default(),
                 household_id: id,

@@ -1,15 +1,16 @@
 //! The audit log as people read it: the auditor's filtered list, and one household's history
 //! (the household, its members and its incomes).
 
+use super::queries;
 use crate::error::StoreError;
-use crate::records::registry::household::load;
-use crate::session::filter::{marks, Arg, Filter};
+use crate::records::registry::household::{id_number_text, load};
+use crate::session::filter::{Arg, Filter};
+use crate::session::rows::Named;
 use crate::store::Store;
 use chrono::NaiveDate;
 use xplus_core::accounts::Access;
 use xplus_core::audit::AuditEntry;
-use xplus_core::interchange::cell;
-use xplus_core::interchange::schema::MEMBERS;
+use xplus_core::interchange::schema::INCOMES;
 
 /// Filters of the audit log page; empty fields do not filter.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -43,16 +44,16 @@ pub async fn audit_page(
     };
     let mut f = Filter::new();
     if let Some(a) = text(&query.actor) {
-        f = f.and("actor = ?", vec![Arg::Text(a)]);
+        f = queries::actor_is(f, a);
     }
     if let Some(e) = text(&query.entity) {
-        f = f.and("entity = ?", vec![Arg::Text(e)]);
+        f = queries::entity_is(f, e);
     }
     if let Some(k) = text(&query.record_key) {
-        f = f.and("record_key = ?", vec![Arg::Text(k)]);
+        f = queries::record_key_is(f, k);
     }
     if let Some(b) = query.before {
-        f = f.and("seq < ?", vec![Arg::Int(b)]);
+        f = queries::before_seq(f, b);
     }
     let mut s = store.read_session().await?;
     s.audit_entries(&f, limit).await
@@ -71,41 +72,19 @@ pub async fn household_history(
     let Some(record) = load(s.as_mut(), Some(access), id, today).await? else {
         return Ok(None);
     };
-    let mut args = vec![Arg::Text(id.to_string())];
     let people: Vec<Arg> = record
         .members
         .iter()
-        .map(|m| Arg::Text(cell::format(&MEMBERS.columns[1], &m[1], false)))
+        .map(|m| Arg::Text(id_number_text(m)))
         .collect();
-    let members_part = if people.is_empty() {
-        String::new()
-    } else {
-        format!(
-            " OR (entity = 'members' AND record_key IN ({}))",
-            marks(people.len())
-        )
-    };
-    args.extend(people);
     // An income's key is "household / year": the stored years, exactly (a prefix would also
     // match a household whose number starts with this one's).
     let incomes: Vec<Arg> = record
         .incomes
         .iter()
-        .filter_map(|i| i[1].as_int())
+        .filter_map(|i| Named::new(&INCOMES, i).int("year"))
         .map(|year| Arg::Text(format!("{id} / {year}")))
         .collect();
-    let incomes_part = if incomes.is_empty() {
-        String::new()
-    } else {
-        format!(
-            " OR (entity = 'incomes' AND record_key IN ({}))",
-            marks(incomes.len())
-        )
-    };
-    args.extend(incomes);
-    let f = Filter::new().and(
-        format!("(entity = 'households' AND record_key = ?){members_part}{incomes_part}"),
-        args,
-    );
+    let f = queries::household_entries(id, people, incomes);
     Ok(Some(s.audit_entries(&f, limit).await?))
 }

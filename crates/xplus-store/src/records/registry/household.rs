@@ -2,16 +2,19 @@
 //! path read it: within an account's reach, with the fingerprint an editor sends back so that a
 //! save made after someone else's is refused.
 
+use super::queries::{household_is, INCOME_ORDER, MEMBER_ORDER};
 use crate::error::StoreError;
 use crate::records::registry::read::{household_scope, region_names};
 use crate::records::ReadSession;
-use crate::session::filter::{Arg, Filter};
+use crate::session::filter::Filter;
+use crate::session::rows::Named;
 use crate::store::Store;
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 use xplus_core::accounts::Access;
 use xplus_core::interchange::schema::{HOUSEHOLDS, INCOMES, MEMBERS};
 use xplus_core::interchange::{cell, FileSpec, Value};
+use xplus_core::registry::{HouseholdStatus, RegionCode};
 
 /// A digest of everything stored for a household. Any change to the household, a member or an
 /// income — from a page, the API, an import — changes it.
@@ -48,6 +51,28 @@ pub struct HouseholdRecord {
     pub fingerprint: String,
 }
 
+impl HouseholdRecord {
+    /// The households row, read by column name.
+    pub(crate) fn row(&self) -> Named<'_> {
+        Named::new(&HOUSEHOLDS, &self.household)
+    }
+
+    pub(crate) fn village(&self) -> Option<RegionCode> {
+        self.row().region("village_code")
+    }
+
+    pub(crate) fn status(&self) -> Option<HouseholdStatus> {
+        self.row().code("status").and_then(HouseholdStatus::parse)
+    }
+}
+
+/// A members row's identity number as the text that names the person in the audit log and in
+/// queries (and orders members as a read does).
+pub(crate) fn id_number_text(member: &[Value]) -> String {
+    let column = &MEMBERS.columns[MEMBERS.column_index("id_number").expect("members have one")];
+    cell::format(column, Named::new(&MEMBERS, member).get("id_number"), false)
+}
+
 /// The household, if it exists and the account reaches it (otherwise `None`, the same answer
 /// for both, so that a page cannot be used to probe other regions' numbers).
 pub async fn household(
@@ -70,14 +95,20 @@ pub(crate) async fn load(
     let scope = access
         .map(|a| household_scope(a, today))
         .unwrap_or_default();
-    let filter = scope.and("household_id = ?", vec![Arg::Text(id.to_string())]);
+    let filter = household_is(scope, id);
     let Some(household) = s.select(&HOUSEHOLDS, &filter, "", None).await?.pop() else {
         return Ok(None);
     };
-    let of_household = Filter::new().and("household_id = ?", vec![Arg::Text(id.to_string())]);
-    let members = s.select(&MEMBERS, &of_household, "id_number", None).await?;
-    let incomes = s.select(&INCOMES, &of_household, "year", None).await?;
-    let village = household[1].as_region().map(|c| c.as_u64() as i64);
+    let of_household = household_is(Filter::new(), id);
+    let members = s
+        .select(&MEMBERS, &of_household, MEMBER_ORDER, None)
+        .await?;
+    let incomes = s
+        .select(&INCOMES, &of_household, INCOME_ORDER, None)
+        .await?;
+    let village = Named::new(&HOUSEHOLDS, &household)
+        .region("village_code")
+        .map(|c| c.as_u64() as i64);
     let names = region_names(s, village.into_iter().collect()).await?;
     let fingerprint = fingerprint(&household, &members, &incomes);
     Ok(Some(HouseholdRecord {

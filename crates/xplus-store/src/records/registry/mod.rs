@@ -3,5 +3,6 @@
 
 pub(crate) mod history;
 pub(crate) mod household;
+mod queries;
 pub(crate) mod read;
 pub(crate) mod save;

@@ -1,49 +1,31 @@
 //! Reading the registry within an account's reach: the region tree, the household list with its
 //! filters, and one household with its members and incomes.
 
+use super::queries::{self, select, within, Candidate, RegionRow};
 use crate::error::StoreError;
 use crate::records::{Page, ReadSession};
-use crate::session::filter::{marks, Arg, Filter};
+use crate::session::filter::{Arg, Filter};
+use crate::session::rows::{fetch_sql, Named};
 use crate::session::HouseholdSummary;
 use crate::store::Store;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use xplus_core::accounts::{Access, Scope};
 use xplus_core::education::coverage::poor_at_start_of;
-use xplus_core::interchange::schema::{HOUSEHOLDS, REGIONS};
-use xplus_core::interchange::{ColumnType, Value};
+use xplus_core::interchange::schema::{HOUSEHOLDS, VILLAGES};
 use xplus_core::registry::{HouseholdStatus, Level, PovertyCause, RegionCode};
+
+// Built in the query module, used by the operations of other folders as the registry's.
+pub(in crate::records) use super::queries::{households_in, within_scope};
 
 /// The households an account reaches, as a condition on the households table.
 pub(crate) fn household_scope(access: &Access, today: NaiveDate) -> Filter {
     match access.scope() {
         Scope::Everywhere => Filter::new(),
         Scope::Region(r) => within(Filter::new(), *r),
-        Scope::PairedWith(cadre) => Filter::new().and(
-            "household_id IN (SELECT household_id FROM cadre_household_pairings \
-             WHERE cadre_id = ? AND start_date <= ? AND (end_date IS NULL OR end_date >= ?))",
-            vec![Arg::Text(cadre.clone()), Arg::Date(today), Arg::Date(today)],
-        ),
+        Scope::PairedWith(cadre) => queries::paired_with(cadre, today),
     }
 }
-
-/// (household, village, status, identified year, exit year), and the earliest outcome an applied
-/// assessment recorded for the year or later: (its year, the status and exit year before it).
-static CANDIDATES: xplus_core::interchange::FileSpec = crate::records::shape::shape(
-    xplus_core::interchange::FileId::Households,
-    "households_of_year",
-    "年度贫困户",
-    &[
-        crate::records::shape::column("household_id", ColumnType::Text),
-        crate::records::shape::column("village_code", ColumnType::Region),
-        crate::records::shape::column("status", ColumnType::Enum(&HouseholdStatus::SPEC)),
-        crate::records::shape::column("identified_year", ColumnType::Year),
-        crate::records::shape::column("exit_year", ColumnType::Year),
-        crate::records::shape::column("outcome_year", ColumnType::Year),
-        crate::records::shape::column("previous_status", ColumnType::Enum(&HouseholdStatus::SPEC)),
-        crate::records::shape::column("previous_exit_year", ColumnType::Year),
-    ],
-);
 
 /// The households within `scope` that rules.md §6 looks at for `year` — poor or returned at
 /// its start — as (household, village), in household order. The status at the start of the
@@ -54,55 +36,24 @@ pub(in crate::records) async fn poor_at_start(
     year: i32,
 ) -> Result<Vec<(String, RegionCode)>, StoreError> {
     let y = Arg::Int(i64::from(year));
-    // Narrowed to rows that could count (most households of a province exited long ago); the
-    // rule itself is core's.
-    let mut of_year = Filter::new().and(
-        "h.identified_year <= ? AND (h.status IN ('poor', 'returned') \
-         OR (h.status IN ('exited', 'monitored') AND h.exit_year >= ?) OR o.year IS NOT NULL)",
-        vec![y.clone(), y.clone()],
-    );
-    if !scope.is_empty() {
-        of_year = of_year.merge(households_in(scope, "h.household_id"));
-    }
-    let sql = format!(
-        "SELECT h.household_id, h.village_code, h.status, h.identified_year, h.exit_year, \
-         o.year, o.previous_status, o.previous_exit_year \
-         FROM households h LEFT JOIN assessment_outcomes o \
-         ON o.household_id = h.household_id AND o.year >= ?{}",
-        of_year.render_where(&mut || "?".into())
-    );
+    let of_year = queries::of_year(&y, scope);
+    let sql = queries::candidates_sql(&of_year);
     let mut args = vec![y];
     args.extend(of_year.args().cloned());
     // household → (village, identified year, standing at the start, year of the outcome read).
     type Start = (RegionCode, i32, HouseholdStatus, Option<i32>, Option<i64>);
     let mut starts: HashMap<String, Start> = HashMap::new();
-    for r in s.query(&CANDIDATES, &sql, &args).await? {
-        let (Some(id), Some(village), Some(status), Some(identified)) = (
-            r[0].as_text(),
-            r[1].as_region(),
-            r[2].as_code().and_then(HouseholdStatus::parse),
-            r[3].as_int(),
-        ) else {
-            continue;
+    for c in fetch_sql::<Candidate>(s, &sql, &args).await? {
+        let outcome_year = c.outcome_year;
+        let (status, exit) = match (outcome_year, c.previous_status) {
+            (Some(_), Some(before)) => (before, c.previous_exit_year),
+            _ => (c.status, c.exit_year),
         };
-        let exit = r[4].as_int().map(|y| y as i32);
-        let outcome_year = r[5].as_int();
-        let (status, exit) = match (
-            outcome_year,
-            r[6].as_code().and_then(HouseholdStatus::parse),
-        ) {
-            (Some(_), Some(before)) => (before, r[7].as_int().map(|y| y as i32)),
-            _ => (status, exit),
-        };
-        let entry = starts.entry(id.to_string()).or_insert((
-            village,
-            identified as i32,
-            status,
-            exit,
-            outcome_year,
-        ));
+        let identified = c.identified_year as i32;
+        let start = (c.village, identified, status, exit, outcome_year);
+        let entry = starts.entry(c.id).or_insert(start);
         if outcome_year.is_some() && (entry.4.is_none() || outcome_year < entry.4) {
-            *entry = (village, identified as i32, status, exit, outcome_year);
+            *entry = start;
         }
     }
     let mut out: Vec<(String, RegionCode)> = starts
@@ -117,50 +68,10 @@ pub(in crate::records) async fn poor_at_start(
     Ok(out)
 }
 
-/// `scope` (conditions on `households`, columns unqualified) as one condition on the household
-/// column `column` of another query ("h.household_id", "household_id" of a member table …).
-pub(in crate::records) fn households_in(scope: &Filter, column: &str) -> Filter {
-    Filter::new().and(
-        format!(
-            "{column} IN (SELECT household_id FROM households{})",
-            scope.render_where(&mut || "?".into())
-        ),
-        scope.args().cloned().collect(),
-    )
-}
-
-/// `sql` with `{within}` replaced by "the row's household (`alias`.household_id) is within
-/// `scope`" — nothing when the scope is everything — and `scope`'s arguments after `args`.
-pub(in crate::records) fn within_scope(
-    scope: &Filter,
-    sql: &str,
-    alias: &str,
-    mut args: Vec<Arg>,
-) -> (String, Vec<Arg>) {
-    let within = if scope.is_empty() {
-        String::new()
-    } else {
-        args.extend(scope.args().cloned());
-        format!(
-            " AND {alias}.household_id IN (SELECT household_id FROM households{})",
-            scope.render_where(&mut || "?".into())
-        )
-    };
-    (sql.replace("{within}", &within), args)
-}
-
 /// The first and last day of `year`.
 pub(in crate::records) fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
     let day = |m, d| NaiveDate::from_ymd_opt(year, m, d).expect("a real day");
     (day(1, 1), day(12, 31))
-}
-
-fn within(filter: Filter, region: RegionCode) -> Filter {
-    let (lo, hi) = crate::sql::range_of(region.as_u64(), region.level());
-    filter.and(
-        "village_code BETWEEN ? AND ?",
-        vec![Arg::Int(lo as i64), Arg::Int(hi as i64)],
-    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -194,14 +105,11 @@ impl HouseholdSort {
     }
 
     fn order(self, descending: bool) -> String {
-        let dir = if descending { " DESC" } else { "" };
         match self {
-            HouseholdSort::Village => format!("village_code{dir}, household_id{dir}"),
-            HouseholdSort::Id => format!("household_id{dir}"),
-            HouseholdSort::IdentifiedYear => {
-                format!("identified_year{dir}, village_code, household_id")
-            }
-            HouseholdSort::Status => format!("status{dir}, village_code, household_id"),
+            HouseholdSort::Village => queries::by_village(descending),
+            HouseholdSort::Id => queries::by_id(descending),
+            HouseholdSort::IdentifiedYear => queries::by_identified_year(descending),
+            HouseholdSort::Status => queries::by_status(descending),
         }
     }
 }
@@ -233,25 +141,19 @@ impl HouseholdQuery {
             f = within(f, r);
         }
         if let Some(s) = self.status {
-            f = f.and("status = ?", vec![Arg::Text(s.code().into())]);
+            f = queries::status_is(f, s);
         }
         if self.poor {
-            f = f.and("status IN ('poor', 'returned')", vec![]);
+            f = queries::poor(f);
         }
         if let Some(y) = self.exit_year {
-            f = f.and("exit_year = ?", vec![Arg::Int(i64::from(y))]);
+            f = queries::exit_year_is(f, y);
         }
         if let Some((year, band)) = self.income_band {
-            f = f
-                .and("status <> 'removed'", vec![])
-                .merge(income_in_band(year, band));
+            f = queries::not_removed(f).merge(queries::income_in_band(year, band));
         }
         if let Some(c) = self.cause {
-            // Causes are stored as codes joined by ';'.
-            f = f.and(
-                "(';' || causes || ';') LIKE ?",
-                vec![Arg::Text(format!("%;{};%", c.code()))],
-            );
+            f = queries::has_cause(f, c.code());
         }
         if let Some(t) = self
             .text
@@ -260,43 +162,10 @@ impl HouseholdQuery {
             .filter(|t| !t.is_empty())
         {
             let id = t.to_ascii_uppercase();
-            f = f.and(
-                "household_id = ? OR household_id IN \
-                 (SELECT household_id FROM members WHERE id_number = ? OR name = ?)",
-                vec![Arg::Text(t.into()), Arg::Text(id), Arg::Text(t.into())],
-            );
+            f = queries::household_or_member(f, t, id);
         }
         f
     }
-}
-
-/// Households whose net income per head in `year` falls in `band`: the comparison of
-/// `rollup::income_band` (net ≥ floor × members, below the next floor × members) in SQL.
-fn income_in_band(year: i32, band: usize) -> Filter {
-    use xplus_core::rollup::INCOME_BAND_FLOORS_YUAN as FLOORS;
-    let members = "(SELECT COUNT(*) FROM members m WHERE m.household_id = i.household_id)";
-    let net = crate::sql::NET_INCOME_OF_I;
-    let mut sql = format!(
-        "household_id IN (SELECT i.household_id FROM incomes i WHERE i.year = ? AND {members} > 0"
-    );
-    let mut args = vec![Arg::Int(i64::from(year))];
-    if band > 0 {
-        if let Some(floor) = FLOORS.get(band) {
-            sql.push_str(&format!(" AND {net} >= ? * {members}"));
-            args.push(Arg::Int(floor * 100));
-        }
-    }
-    match FLOORS.get(band + 1) {
-        Some(next) => {
-            sql.push_str(&format!(" AND {net} < ? * {members}"));
-            args.push(Arg::Int(next * 100));
-        }
-        // Past the last band: nothing.
-        None if band >= FLOORS.len() => sql.push_str(" AND 1 = 0"),
-        None => {}
-    }
-    sql.push(')');
-    Filter::new().and(sql, args)
 }
 
 pub async fn count_households(
@@ -344,14 +213,7 @@ pub async fn each_household(
     loop {
         let filter = match &after {
             None => base.clone(),
-            Some((village, id)) => base.clone().and(
-                "village_code > ? OR (village_code = ? AND household_id > ?)",
-                vec![
-                    Arg::Int(*village),
-                    Arg::Int(*village),
-                    Arg::Text(id.clone()),
-                ],
-            ),
+            Some((village, id)) => queries::after_in_village_order(base.clone(), *village, id),
         };
         let batch = s
             .household_summaries(
@@ -365,7 +227,9 @@ pub async fn each_household(
             .await?;
         let last = batch.len() < BATCH as usize;
         if let Some(h) = batch.last() {
-            let village = h.values[1].as_region().map(|r| r.as_u64() as i64);
+            let village = Named::new(&HOUSEHOLDS, &h.values)
+                .region("village_code")
+                .map(|r| r.as_u64() as i64);
             after = Some((village.unwrap_or_default(), h.id().to_string()));
         }
         for h in batch {
@@ -399,24 +263,10 @@ pub(in crate::records) async fn region_names(
     if codes.is_empty() {
         return Ok(HashMap::new());
     }
-    let n = codes.len();
-    let rows = s
-        .select(
-            &REGIONS,
-            &Filter::new().and(
-                format!("code IN ({})", marks(n)),
-                codes.into_iter().map(Arg::Int).collect(),
-            ),
-            "",
-            None,
-        )
-        .await?;
+    let rows = select::<RegionRow>(s, &queries::regions_in(codes), "").await?;
     Ok(rows
         .into_iter()
-        .filter_map(|r| {
-            let code = r[0].as_region()?.as_u64();
-            Some((code, r[1].as_text()?.to_string()))
-        })
+        .filter_map(|r| Some((r.code.as_u64(), r.name?)))
         .collect())
 }
 
@@ -439,14 +289,7 @@ pub async fn region(
     today: NaiveDate,
 ) -> Result<Option<RegionNode>, StoreError> {
     let mut s = store.read_session().await?;
-    let rows = s
-        .select(
-            &REGIONS,
-            &Filter::new().and("code = ?", vec![Arg::Int(code.as_u64() as i64)]),
-            "",
-            None,
-        )
-        .await?;
+    let rows = select::<RegionRow>(s.as_mut(), &queries::region_is(code), "").await?;
     let Some(row) = rows.into_iter().next() else {
         return Ok(None);
     };
@@ -465,12 +308,12 @@ pub async fn region_trail(
     let mut trail = Vec::new();
     let mut up = region.parent;
     while let Some(code) = up.filter(|&c| reachable(access, c)) {
-        let filter = Filter::new().and("code = ?", vec![Arg::Int(code.as_u64() as i64)]);
-        let Some(row) = s.select(&REGIONS, &filter, "", None).await?.pop() else {
+        let filter = queries::region_is(code);
+        let Some(row) = select::<RegionRow>(s.as_mut(), &filter, "").await?.pop() else {
             break;
         };
-        trail.insert(0, (code, row[1].as_text().unwrap_or_default().to_string()));
-        up = row[3].as_region();
+        trail.insert(0, (code, row.name.unwrap_or_default()));
+        up = row.parent;
     }
     Ok(trail)
 }
@@ -484,11 +327,8 @@ pub async fn region_children(
     today: NaiveDate,
 ) -> Result<Vec<RegionNode>, StoreError> {
     let mut s = store.read_session().await?;
-    let filter = match parent {
-        Some(p) => Filter::new().and("parent_code = ?", vec![Arg::Int(p.as_u64() as i64)]),
-        None => Filter::new().and("parent_code IS NULL", vec![]),
-    };
-    let rows = s.select(&REGIONS, &filter, "code", None).await?;
+    let filter = queries::children_of(parent);
+    let rows = select::<RegionRow>(s.as_mut(), &filter, queries::REGION_ORDER).await?;
     nodes_of(s.as_mut(), access, rows, today).await
 }
 
@@ -505,14 +345,12 @@ fn reachable(access: &Access, code: RegionCode) -> bool {
 async fn nodes_of(
     s: &mut dyn ReadSession,
     access: &Access,
-    rows: Vec<Vec<Value>>,
+    rows: Vec<RegionRow>,
     today: NaiveDate,
 ) -> Result<Vec<RegionNode>, StoreError> {
     let mut nodes = Vec::new();
     for row in rows {
-        let Some(code) = row[0].as_region() else {
-            continue;
-        };
+        let code = row.code;
         if !reachable(access, code) {
             continue;
         }
@@ -521,9 +359,9 @@ async fn nodes_of(
             .await?;
         nodes.push(RegionNode {
             code,
-            name: row[1].as_text().unwrap_or_default().to_string(),
+            name: row.name.unwrap_or_default(),
             level: code.level(),
-            parent: row[3].as_region(),
+            parent: row.parent,
             households,
         });
     }
@@ -549,18 +387,15 @@ pub async fn village(
         return Ok(None);
     }
     let mut s = store.read_session().await?;
-    let rows = s
-        .select(
-            &xplus_core::interchange::schema::VILLAGES,
-            &Filter::new().and("village_code = ?", vec![Arg::Int(code.as_u64() as i64)]),
-            "",
-            None,
-        )
-        .await?;
-    Ok(rows.into_iter().next().map(|r| VillageFacts {
-        poor_village: r[1].as_bool().unwrap_or(false),
-        population: r[2].as_int().unwrap_or(0),
-        exit_year: r[3].as_int(),
-        planned_exit_year: r[4].as_int(),
+    let filter = queries::village_is(Filter::new(), code);
+    let rows = s.select(&VILLAGES, &filter, "", None).await?;
+    Ok(rows.first().map(|values| {
+        let r = Named::new(&VILLAGES, values);
+        VillageFacts {
+            poor_village: r.boolean("poor_village").unwrap_or(false),
+            population: r.int("population").unwrap_or(0),
+            exit_year: r.int("exit_year"),
+            planned_exit_year: r.int("planned_exit_year"),
+        }
     }))
 }

@@ -6,14 +6,16 @@
 //! is registered with its head, and the head is changed by saving the new and the former head
 //! at once (a household never has other than one head in between).
 
+use super::queries::{held_by_others, household_is, village_is};
 use crate::error::{FieldProblem, StoreError};
-use crate::records::registry::household::{fingerprint, load};
+use crate::records::registry::household::{fingerprint, id_number_text, load, HouseholdRecord};
 use crate::session::filter::{Arg, Filter};
+use crate::session::rows::Named;
 use crate::store::{Row, Store};
 use chrono::{Datelike, NaiveDate};
 use xplus_core::accounts::{Access, Scope};
 use xplus_core::interchange::schema::{HOUSEHOLDS, INCOMES, MEMBERS, VILLAGES};
-use xplus_core::interchange::{cell, FileId, FileSpec, Value};
+use xplus_core::interchange::{FileId, FileSpec, Value};
 use xplus_core::registry::checks::{self, HouseholdFacts};
 use xplus_core::registry::{HouseholdStatus, Relation};
 
@@ -36,7 +38,7 @@ pub struct Saved {
     pub fingerprint: String,
     /// False when the values were those already stored (nothing written, nothing audited).
     pub changed: bool,
-    pub record: crate::records::registry::household::HouseholdRecord,
+    pub record: HouseholdRecord,
 }
 
 /// The refusal of a save whose household changed after the editor loaded it.
@@ -46,6 +48,25 @@ pub fn stale(id: &str) -> StoreError {
          / household {id} was changed by someone else after you opened it; your change was not \
          saved — reopen it to see the current values"
     ))
+}
+
+/// The column that tells a household's members apart (the identity number), or its incomes
+/// (the year).
+fn key_column(file: &FileSpec) -> &'static str {
+    match file.id {
+        FileId::Members => "id_number",
+        _ => "year",
+    }
+}
+
+/// The value of a members or incomes row in its `key_column`.
+fn key_of<'a>(file: &'static FileSpec, row: &'a [Value]) -> &'a Value {
+    Named::new(file, row).get(key_column(file))
+}
+
+/// A households row's village, as stored (compared as a value: a move is any change of it).
+fn village_value(household: &[Value]) -> &Value {
+    Named::new(&HOUSEHOLDS, household).get("village_code")
 }
 
 fn out_of_reach(id: &str) -> StoreError {
@@ -96,7 +117,7 @@ impl Change {
 fn check_existing(
     access: &Access,
     id: &str,
-    found: Option<&crate::records::registry::household::HouseholdRecord>,
+    found: Option<&HouseholdRecord>,
     expected: Option<&str>,
 ) -> Result<(), StoreError> {
     let Some(current) = found else {
@@ -115,7 +136,7 @@ fn check_existing(
 /// Whether household `id` is held anywhere (a count: a new number is judged without reading
 /// another region's household).
 async fn held(s: &mut dyn crate::records::ReadSession, id: &str) -> Result<bool, StoreError> {
-    let filter = Filter::new().and("household_id = ?", vec![Arg::Text(id.into())]);
+    let filter = household_is(Filter::new(), id);
     Ok(s.count(&HOUSEHOLDS, &filter).await? > 0)
 }
 
@@ -158,14 +179,14 @@ fn check_shape(id: &str, change: &Change) -> Result<(), StoreError> {
                 file.columns.len()
             )));
         }
-        if row[0].as_text() != Some(id) {
+        if Named::new(file, row).text("household_id") != Some(id) {
             return Err(StoreError::Invalid(format!(
                 "一次修改只能改户 {id} 的记录 / one change is of household {id} only"
             )));
         }
-        if file.id != FileId::Households && !seen.insert((file.id, row[1].clone())) {
+        if file.id != FileId::Households && !seen.insert((file.id, key_of(file, row).clone())) {
             return Err(StoreError::Rejected(vec![FieldProblem::new(
-                file.columns[1].en,
+                key_column(file),
                 "同一人或同一年度在一次修改中出现两次 / the same person or year appears twice in one change",
             )]));
         }
@@ -268,11 +289,11 @@ pub async fn save_change(
 /// gives them, and its fingerprint — without reading it again.
 async fn merged(
     s: &mut dyn crate::records::ReadSession,
-    stored: Option<crate::records::registry::household::HouseholdRecord>,
+    stored: Option<HouseholdRecord>,
     change: Change,
-) -> Result<crate::records::registry::household::HouseholdRecord, StoreError> {
+) -> Result<HouseholdRecord, StoreError> {
     let moved = match (&stored, &change.household) {
-        (Some(h), Some(new)) => h.household[1] != new[1],
+        (Some(h), Some(new)) => village_value(&h.household) != village_value(new),
         (None, _) => true,
         _ => false,
     };
@@ -284,25 +305,26 @@ async fn merged(
         household = new;
     }
     for new in change.members {
-        members.retain(|m| m[1] != new[1]);
+        members.retain(|m| key_of(&MEMBERS, m) != key_of(&MEMBERS, &new));
         members.push(new);
     }
     for new in change.incomes {
-        incomes.retain(|i| i[1] != new[1]);
+        incomes.retain(|i| key_of(&INCOMES, i) != key_of(&INCOMES, &new));
         incomes.push(new);
     }
-    let id_text = |m: &Vec<Value>| cell::format(&MEMBERS.columns[1], &m[1], false);
-    members.sort_by_cached_key(id_text);
-    incomes.sort_by_key(|i| i[1].as_int());
+    members.sort_by_cached_key(|m| id_number_text(m));
+    incomes.sort_by_key(|i| Named::new(&INCOMES, i).int("year"));
     if moved {
-        let village = household[1].as_region().map(|c| c.as_u64() as i64);
+        let village = Named::new(&HOUSEHOLDS, &household)
+            .region("village_code")
+            .map(|c| c.as_u64() as i64);
         let names =
             crate::records::registry::read::region_names(s, village.into_iter().collect()).await?;
         village_name = village
             .and_then(|v| names.get(&(v as u64)).cloned())
             .unwrap_or_default();
     }
-    Ok(crate::records::registry::household::HouseholdRecord {
+    Ok(HouseholdRecord {
         fingerprint: fingerprint(&household, &members, &incomes),
         household,
         members,
@@ -325,7 +347,7 @@ async fn judge(
     access: &Access,
     id: &str,
     change: &Change,
-    stored: Option<&crate::records::registry::household::HouseholdRecord>,
+    stored: Option<&HouseholdRecord>,
     today: NaiveDate,
 ) -> Result<Judged, StoreError> {
     let this_year = i64::from(today.year());
@@ -335,24 +357,19 @@ async fn judge(
     }
     // The rows belong to the county of the household's village as it will be.
     let village = match &change.household {
-        Some(values) => values[1].as_region(),
-        None => stored.and_then(|h| h.household[1].as_region()),
+        Some(values) => Named::new(&HOUSEHOLDS, values).region("village_code"),
+        None => stored.and_then(|h| h.village()),
     };
     // One person, one household: the people of the change held by another household, found in
     // one query (a change may carry a household's every member). Which household is not said:
     // it may be outside the editor's reach.
     let mut used_elsewhere = Vec::new();
     if !change.members.is_empty() {
-        let mut args: Vec<Arg> = (change.members.iter())
-            .map(|m| Arg::Text(cell::format(&MEMBERS.columns[1], &m[1], false)))
+        let people: Vec<Arg> = (change.members.iter())
+            .map(|m| Arg::Text(id_number_text(m)))
             .collect();
-        let sql = format!(
-            "id_number IN ({}) AND household_id <> ?",
-            crate::session::filter::marks(args.len())
-        );
-        args.push(Arg::Text(id.to_string()));
         let held = s
-            .select(&MEMBERS, &Filter::new().and(sql, args), "", None)
+            .select(&MEMBERS, &held_by_others(people, id), "", None)
             .await?;
         used_elsewhere = held
             .iter()
@@ -362,19 +379,21 @@ async fn judge(
     // Exactly one head among the members as they would be stored, whichever rows change.
     if !change.members.is_empty() || stored.is_none() {
         let kept = stored.map_or(&[][..], |h| &h.members[..]);
-        let kept = kept
-            .iter()
-            .filter(|m| !change.members.iter().any(|c| c[1] == m[1]));
-        let relations = kept
-            .chain(&change.members)
-            .filter_map(|m| m[3].as_code().and_then(Relation::parse));
+        let kept = kept.iter().filter(|m| {
+            !(change.members.iter()).any(|c| key_of(&MEMBERS, c) == key_of(&MEMBERS, m))
+        });
+        let relations = kept.chain(&change.members).filter_map(|m| {
+            Named::new(&MEMBERS, m)
+                .code("relation")
+                .and_then(Relation::parse)
+        });
         if let Some(p) = checks::check_heads(id, relations) {
             problems.push(FieldProblem::new("relation", p));
         }
     }
     for values in &change.incomes {
-        if let Some(p) = values[1]
-            .as_int()
+        if let Some(p) = Named::new(&INCOMES, values)
+            .int("year")
             .and_then(|y| checks::income_year_problem(y, this_year))
         {
             problems.push(FieldProblem::new("year", p));
@@ -393,21 +412,22 @@ async fn check_household_row(
     s: &mut dyn crate::records::ReadSession,
     access: &Access,
     values: &[Value],
-    stored: Option<&crate::records::registry::household::HouseholdRecord>,
+    stored: Option<&HouseholdRecord>,
     this_year: i64,
 ) -> Result<Vec<FieldProblem>, StoreError> {
     let mut problems = Vec::new();
-    let village = values[1].as_region();
+    let row = Named::new(&HOUSEHOLDS, values);
+    let village = row.region("village_code");
     let village_row = match village {
         Some(v) => {
-            let filter = Filter::new().and("village_code = ?", vec![Arg::Int(v.as_u64() as i64)]);
+            let filter = village_is(Filter::new(), v);
             s.select(&VILLAGES, &filter, "", None).await?
         }
         None => Vec::new(),
     };
     match village {
         Some(v) if !village_row.is_empty() => {
-            let stored_village = stored.and_then(|h| h.household[1].as_region());
+            let stored_village = stored.and_then(|h| h.village());
             if !access.may_place_household(stored_village, v) {
                 return Err(StoreError::Forbidden(format!(
                     "村 {v} 不在您的管辖范围内 / village {v} is outside your reach"
@@ -419,13 +439,13 @@ async fn check_household_row(
             "村代码不存在（须是已登记的村）/ no such village",
         )),
     }
-    let status = values[3].as_code().and_then(HouseholdStatus::parse);
-    if let (Some(status), Some(identified_year)) = (status, values[2].as_int()) {
-        let old = stored.and_then(|h| h.household[3].as_code().and_then(HouseholdStatus::parse));
+    let status = row.code("status").and_then(HouseholdStatus::parse);
+    if let (Some(status), Some(identified_year)) = (status, row.int("identified_year")) {
+        let old = stored.and_then(|h| h.status());
         let facts = HouseholdFacts {
             status,
             identified_year,
-            exit_year: values[4].as_int(),
+            exit_year: row.int("exit_year"),
         };
         for (field, message) in checks::check_household(old, &facts, this_year) {
             problems.push(FieldProblem::new(field.column(), message));
@@ -437,13 +457,15 @@ async fn check_household_row(
 /// The stored row that `values` would replace: the household, the member with the same
 /// identity number, the income of the same year.
 fn stored_row<'a>(
-    h: &'a crate::records::registry::household::HouseholdRecord,
+    h: &'a HouseholdRecord,
     file: &FileSpec,
     values: &[Value],
 ) -> Option<&'a Vec<Value>> {
     match file.id {
         FileId::Households => Some(&h.household),
-        FileId::Members => h.members.iter().find(|m| m[1] == values[1]),
-        _ => h.incomes.iter().find(|i| i[1] == values[1]),
+        FileId::Members => {
+            (h.members.iter()).find(|m| key_of(&MEMBERS, m) == key_of(&MEMBERS, values))
+        }
+        _ => (h.incomes.iter()).find(|i| key_of(&INCOMES, i) == key_of(&INCOMES, values)),
     }
 }
