@@ -65,7 +65,7 @@ async fn first_admin(store: &dyn Store, out: &Output) -> Result<(), Failure> {
         // The demo's operator is the one who reads it and signs in: nobody to hand it on to.
         must_change_password: false,
     };
-    store.add_user(user, &cli_actor()).await?;
+    xplus_store::users::add_user(store, user, &cli_actor()).await?;
     out.say(
         &format!("管理员账号 admin 的初始密码（只显示这一次）：{password}"),
         &format!(

@@ -75,8 +75,7 @@ async fn add(
         must_change_password: generated,
     };
     let store = open(db).await?;
-    store
-        .add_user(user, &cli_actor())
+    xplus_store::users::add_user(store.as_ref(), user, &cli_actor())
         .await
         .map_err(invalid_is_bad_input)?;
     let name = &request.name;

@@ -56,6 +56,27 @@ pub enum StoreError {
     Rejected(Vec<FieldProblem>),
 }
 
+impl StoreError {
+    /// Whether the database refused a row because its key is taken (a UNIQUE or PRIMARY KEY
+    /// constraint): two sessions racing for the same name, say.
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            StoreError::Database {
+                source: sqlx::Error::Database(d),
+                ..
+            } => d.is_unique_violation(),
+            StoreError::Sqlite {
+                source: rusqlite::Error::SqliteFailure(e, _),
+                ..
+            } => {
+                e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                    || e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+            }
+            _ => false,
+        }
+    }
+}
+
 /// Adds what was being done to a database error.
 pub(crate) trait DbContext<T> {
     fn context(self, what: impl Into<String>) -> Result<T, StoreError>;

@@ -1,6 +1,5 @@
 //! PostgreSQL: the server database and the path to scale out (tables keyed by county).
 
-use crate::accounts::NewUser;
 use crate::audit::NewAudit;
 use crate::error::{DbContext, StoreError};
 use crate::param;
@@ -107,76 +106,6 @@ impl Store for PgStore {
             n += 1;
         }
         Ok(n)
-    }
-
-    async fn add_user(&self, user: NewUser, actor: &str) -> Result<(), StoreError> {
-        let context = || "写入账号 / writing the account".to_string();
-        let mut tx = self.pool.begin().await.context(context())?;
-        wait_briefly(&mut tx).await?;
-        let taken: Option<i64> = sqlx::query_scalar("SELECT user_id FROM users WHERE name = $1")
-            .bind(&user.name)
-            .fetch_optional(&mut *tx)
-            .await
-            .context(context())?;
-        if taken.is_some() {
-            return Err(StoreError::Invalid(format!(
-                "用户名“{}”已存在 / the user name {} is taken",
-                user.name, user.name
-            )));
-        }
-        if let Some(r) = user.region {
-            let found: Option<i64> = sqlx::query_scalar("SELECT code FROM regions WHERE code = $1")
-                .bind(r.as_u64() as i64)
-                .fetch_optional(&mut *tx)
-                .await
-                .context(context())?;
-            if found.is_none() {
-                return Err(StoreError::Invalid(format!(
-                    "区划 {r} 不存在 / no such region {r}"
-                )));
-            }
-        }
-        if let Some(c) = &user.cadre {
-            let found: Option<String> =
-                sqlx::query_scalar("SELECT cadre_id FROM cadres WHERE cadre_id = $1")
-                    .bind(c)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .context(context())?;
-            if found.is_none() {
-                return Err(StoreError::Invalid(format!(
-                    "干部 {c} 不存在 / no such cadre {c}"
-                )));
-            }
-        }
-        sqlx::query(
-            "INSERT INTO users (name, role, region_code, cadre_id, password_hash, created_at, \
-             must_change_password) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(&user.name)
-        .bind(user.role.code())
-        .bind(user.region.map(|r| r.as_u64() as i64))
-        .bind(&user.cadre)
-        .bind(&user.password_hash)
-        .bind(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-        .bind(user.must_change_password)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| match e {
-            // Another session took the name between the check and the insert.
-            sqlx::Error::Database(d) if d.code().as_deref() == Some("23505") => {
-                StoreError::Invalid(format!(
-                    "用户名“{}”已存在 / the user name {} is taken",
-                    user.name, user.name
-                ))
-            }
-            e => StoreError::Database {
-                context: context(),
-                source: e,
-            },
-        })?;
-        append_in(&mut tx, vec![crate::accounts::audit_of(&user, actor)]).await?;
-        tx.commit().await.context(context())
     }
 
     async fn append_audit(&self, entries: Vec<NewAudit>) -> Result<(), StoreError> {

@@ -59,6 +59,9 @@ fn with_args<'q>(
             Arg::Text(t) => q.bind(t.as_str()),
             Arg::Int(v) => q.bind(*v),
             Arg::Date(d) => q.bind(*d),
+            Arg::Bool(b) => q.bind(*b),
+            Arg::MaybeText(t) => q.bind(t.as_deref()),
+            Arg::MaybeInt(v) => q.bind(*v),
         };
     }
     q

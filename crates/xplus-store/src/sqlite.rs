@@ -1,6 +1,5 @@
 //! SQLite: the embedded default (`sqlite://xplus.db`), in WAL mode with foreign keys on.
 
-use crate::accounts::NewUser;
 use crate::audit::NewAudit;
 use crate::error::{DbContext, StoreError};
 use crate::session::{ReadSession, WriteSession};
@@ -84,10 +83,6 @@ impl Store for SqliteStore {
         let query = sql::select_rows(file, region, "");
         crate::sqlite_bulk::read_rows(self.file.clone(), file, query, sink).await
     }
-    async fn add_user(&self, user: NewUser, actor: &str) -> Result<(), StoreError> {
-        crate::sqlite_bulk::add_user(self.file.clone(), user, actor.to_string()).await
-    }
-
     async fn append_audit(&self, entries: Vec<NewAudit>) -> Result<(), StoreError> {
         crate::sqlite_bulk::append_audit(self.file.clone(), entries).await
     }

@@ -7,7 +7,6 @@
 //! checker reads the next file. Reading: a thread steps through the query and hands batches of
 //! rows to the async side.
 
-use crate::accounts::NewUser;
 use crate::audit::{seal, NewAudit};
 use crate::error::StoreError;
 use crate::param::{self, Param, SqlKind};
@@ -243,66 +242,6 @@ pub(crate) fn append_in(conn: &Connection, entries: Vec<NewAudit>) -> Result<(),
         .map_err(sqlite_error_in(&context))?;
     }
     Ok(())
-}
-
-/// Creates an account and its audit entry in one transaction.
-pub(crate) async fn add_user(
-    path: PathBuf,
-    user: NewUser,
-    actor: String,
-) -> Result<(), StoreError> {
-    tokio::task::spawn_blocking(move || {
-        let conn = open(&path)?;
-        let context = || "写入账号 / writing the account".to_string();
-        let exists = |sql: &str, key: &dyn rusqlite::ToSql| -> Result<bool, StoreError> {
-            conn.query_row(sql, [key], |_| Ok(()))
-                .map(|_| true)
-                .or_else(|e| match e {
-                    rusqlite::Error::QueryReturnedNoRows => Ok(false),
-                    e => Err(e),
-                })
-                .map_err(sqlite_error_in(&context))
-        };
-        if exists("SELECT 1 FROM users WHERE name = ?", &user.name)? {
-            return Err(StoreError::Invalid(format!(
-                "用户名“{}”已存在 / the user name {} is taken",
-                user.name, user.name
-            )));
-        }
-        if let Some(r) = user.region {
-            if !exists("SELECT 1 FROM regions WHERE code = ?", &(r.as_u64() as i64))? {
-                return Err(StoreError::Invalid(format!(
-                    "区划 {r} 不存在 / no such region {r}"
-                )));
-            }
-        }
-        if let Some(c) = &user.cadre {
-            if !exists("SELECT 1 FROM cadres WHERE cadre_id = ?", c)? {
-                return Err(StoreError::Invalid(format!(
-                    "干部 {c} 不存在 / no such cadre {c}"
-                )));
-            }
-        }
-        conn.execute(
-            "INSERT INTO users (name, role, region_code, cadre_id, password_hash, created_at, \
-             must_change_password) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            rusqlite::params![
-                user.name,
-                user.role.code(),
-                user.region.map(|r| r.as_u64() as i64),
-                user.cadre,
-                user.password_hash,
-                chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                i64::from(user.must_change_password)
-            ],
-        )
-        .map_err(sqlite_error_in(&context))?;
-        append_in(&conn, vec![crate::accounts::audit_of(&user, &actor)])?;
-        conn.execute_batch("COMMIT")
-            .map_err(sqlite_error_in(&context))
-    })
-    .await
-    .map_err(|e| StoreError::Interrupted(e.to_string()))?
 }
 
 /// Appends entries in a transaction of their own.

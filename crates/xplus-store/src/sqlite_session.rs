@@ -142,6 +142,9 @@ fn bind_args<'a>(
             Arg::Text(t) => stmt.raw_bind_parameter(i + 1, t.as_str())?,
             Arg::Int(v) => stmt.raw_bind_parameter(i + 1, v)?,
             Arg::Date(d) => stmt.raw_bind_parameter(i + 1, d.format("%Y-%m-%d").to_string())?,
+            Arg::Bool(b) => stmt.raw_bind_parameter(i + 1, i64::from(*b))?,
+            Arg::MaybeText(t) => stmt.raw_bind_parameter(i + 1, t.as_deref())?,
+            Arg::MaybeInt(v) => stmt.raw_bind_parameter(i + 1, v)?,
         }
     }
     Ok(())

@@ -1,7 +1,6 @@
 //! The storage trait: what the rest of xplus may ask of a database, in domain terms. SQLite
 //! and PostgreSQL implement it; [`open`] picks one from the database URL.
 
-use crate::accounts::NewUser;
 use crate::audit::NewAudit;
 use crate::error::StoreError;
 pub use crate::session::Row;
@@ -48,10 +47,6 @@ pub trait Store: Send + Sync {
 
     /// Whether the file's table has any row (without counting a large table).
     async fn has_rows(&self, file: &'static FileSpec) -> Result<bool, StoreError>;
-
-    /// Creates an account and its audit entry in one transaction. A name already taken, or a
-    /// region or cadre that does not exist, is `StoreError::Invalid`.
-    async fn add_user(&self, user: NewUser, actor: &str) -> Result<(), StoreError>;
 
     /// Appends entries to the audit log, chained, in one transaction.
     async fn append_audit(&self, entries: Vec<NewAudit>) -> Result<(), StoreError>;

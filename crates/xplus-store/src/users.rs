@@ -139,6 +139,9 @@ static USER_ID: FileSpec = shape(
     &[column("user_id", INT), column("disabled", ColumnType::Bool)],
 );
 
+/// Whether a row exists (the queries of `add_user`).
+static FOUND: FileSpec = shape("found", "存在", &[column("found", INT)]);
+
 static TOKENS: FileSpec = shape(
     "api_tokens",
     "接口令牌",
@@ -444,4 +447,71 @@ pub async fn revoke_tokens(
         s.commit().await?;
     }
     Ok(chosen.into_iter().map(|(_, label)| label).collect())
+}
+
+/// Whether `sql` (one `?`) finds a row.
+async fn found(s: &mut dyn ReadSession, sql: &str, arg: Arg) -> Result<bool, StoreError> {
+    Ok(!s.query(&FOUND, sql, &[arg]).await?.is_empty())
+}
+
+fn name_taken(name: &str) -> StoreError {
+    StoreError::Invalid(format!(
+        "用户名“{name}”已存在 / the user name {name} is taken"
+    ))
+}
+
+/// Creates an account and its audit entry in one transaction, written once for both databases.
+/// A name already taken, or a region or cadre that does not exist, is `StoreError::Invalid`.
+pub async fn add_user(
+    store: &dyn Store,
+    user: crate::accounts::NewUser,
+    actor: &str,
+) -> Result<(), StoreError> {
+    let mut s = store.account_session().await?;
+    let name = Arg::Text(user.name.clone());
+    if found(s.as_mut(), "SELECT 1 FROM users WHERE name = ?", name).await? {
+        return Err(name_taken(&user.name));
+    }
+    if let Some(r) = user.region {
+        let code = Arg::Int(r.as_u64() as i64);
+        if !found(s.as_mut(), "SELECT 1 FROM regions WHERE code = ?", code).await? {
+            return Err(StoreError::Invalid(format!(
+                "区划 {r} 不存在 / no such region {r}"
+            )));
+        }
+    }
+    if let Some(c) = &user.cadre {
+        let cadre = Arg::Text(c.clone());
+        if !found(s.as_mut(), "SELECT 1 FROM cadres WHERE cadre_id = ?", cadre).await? {
+            return Err(StoreError::Invalid(format!(
+                "干部 {c} 不存在 / no such cadre {c}"
+            )));
+        }
+    }
+    s.execute(
+        "INSERT INTO users (name, role, region_code, cadre_id, password_hash, created_at, \
+         must_change_password) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        &[
+            Arg::Text(user.name.clone()),
+            Arg::Text(user.role.code().to_string()),
+            Arg::MaybeInt(user.region.map(|r| r.as_u64() as i64)),
+            Arg::MaybeText(user.cadre.clone()),
+            Arg::Text(user.password_hash.clone()),
+            Arg::Text(timestamp()),
+            Arg::Bool(user.must_change_password),
+        ],
+    )
+    .await
+    // Another session took the name between the check and the insert (PostgreSQL; SQLite has
+    // one writer at a time).
+    .map_err(|e| {
+        if e.is_unique_violation() {
+            name_taken(&user.name)
+        } else {
+            e
+        }
+    })?;
+    s.append_audit(vec![crate::accounts::audit_of(&user, actor)])
+        .await?;
+    s.commit().await
 }

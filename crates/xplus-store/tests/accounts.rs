@@ -18,20 +18,20 @@ fn now() -> i64 {
 }
 
 async fn add_admin(db: &TestDb, password: &str) -> i64 {
-    db.store
-        .add_user(
-            NewUser {
-                name: NAME.into(),
-                role: Role::Admin,
-                region: None,
-                cadre: None,
-                password_hash: hash_password(password).unwrap(),
-                must_change_password: false,
-            },
-            "test",
-        )
-        .await
-        .unwrap();
+    xplus_store::users::add_user(
+        db.store.as_ref(),
+        NewUser {
+            name: NAME.into(),
+            role: Role::Admin,
+            region: None,
+            cadre: None,
+            password_hash: hash_password(password).unwrap(),
+            must_change_password: false,
+        },
+        "test",
+    )
+    .await
+    .unwrap();
     db.store.find_account(NAME).await.unwrap().unwrap().id
 }
 

@@ -171,17 +171,20 @@ async fn accounts_are_checked_stored_hashed_and_audited() {
         password_hash: hash_password("a-long-password").unwrap(),
         must_change_password: false,
     };
-    db.store
-        .add_user(
-            user("镇干部", Role::Official, Some("341181100000"), None),
-            "test",
-        )
-        .await
-        .unwrap();
-    db.store
-        .add_user(user("赵军", Role::Helper, None, Some("C1")), "test")
-        .await
-        .unwrap();
+    xplus_store::users::add_user(
+        db.store.as_ref(),
+        user("镇干部", Role::Official, Some("341181100000"), None),
+        "test",
+    )
+    .await
+    .unwrap();
+    xplus_store::users::add_user(
+        db.store.as_ref(),
+        user("赵军", Role::Helper, None, Some("C1")),
+        "test",
+    )
+    .await
+    .unwrap();
     for (bad, expected) in [
         (user("镇干部", Role::Auditor, None, None), "已存在"),
         (
@@ -190,7 +193,7 @@ async fn accounts_are_checked_stored_hashed_and_audited() {
         ),
         (user("b", Role::Helper, None, Some("C9")), "不存在"),
     ] {
-        match db.store.add_user(bad, "test").await {
+        match xplus_store::users::add_user(db.store.as_ref(), bad, "test").await {
             Err(StoreError::Invalid(m)) => assert!(m.contains(expected), "{m}"),
             other => panic!("expected Invalid, got {other:?}"),
         }

@@ -42,6 +42,12 @@ pub enum Arg {
     Text(String),
     Int(i64),
     Date(NaiveDate),
+    /// A yes/no column (BOOLEAN on PostgreSQL, 0/1 on SQLite).
+    Bool(bool),
+    /// Text or NULL (typed, so that PostgreSQL knows the parameter's type).
+    MaybeText(Option<String>),
+    /// An integer or NULL.
+    MaybeInt(Option<i64>),
 }
 
 /// Conditions joined by AND; each is SQL with `?` for its arguments, in order.

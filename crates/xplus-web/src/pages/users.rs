@@ -210,7 +210,7 @@ pub async fn add(
         password_hash: hash,
         must_change_password: true,
     };
-    match state.store.add_user(new, &user.account.name).await {
+    match xplus_store::users::add_user(state.store.as_ref(), new, &user.account.name).await {
         Ok(()) => {}
         Err(StoreError::Invalid(m)) => return refused(m).await,
         Err(e) => return Err(e.into()),

@@ -189,20 +189,20 @@ impl App {
         assert!(report.committed, "{:?}", report.errors);
         let hash = hash_password(PASSWORD).unwrap();
         for (name, role, region, cadre) in ACCOUNTS {
-            store
-                .add_user(
-                    NewUser {
-                        name: name.to_string(),
-                        role: *role,
-                        region: region.map(|r| RegionCode::parse(r).unwrap()),
-                        cadre: cadre.map(str::to_string),
-                        password_hash: hash.clone(),
-                        must_change_password: false,
-                    },
-                    "test",
-                )
-                .await
-                .unwrap();
+            xplus_store::users::add_user(
+                store.as_ref(),
+                NewUser {
+                    name: name.to_string(),
+                    role: *role,
+                    region: region.map(|r| RegionCode::parse(r).unwrap()),
+                    cadre: cadre.map(str::to_string),
+                    password_hash: hash.clone(),
+                    must_change_password: false,
+                },
+                "test",
+            )
+            .await
+            .unwrap();
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
