@@ -287,6 +287,7 @@ async fn collective_figures(
     })
 }
 
+/// Training sessions of the year attended by households within `scope`, and their attendances.
 async fn training_figures(
     s: &mut dyn ReadSession,
     scope: &Filter,
@@ -309,6 +310,7 @@ async fn training_figures(
     })
 }
 
+/// Dividends paid in the year to households within `scope`, and the households paid.
 async fn dividends_paid(
     s: &mut dyn ReadSession,
     scope: &Filter,
