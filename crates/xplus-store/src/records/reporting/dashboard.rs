@@ -2,6 +2,7 @@
 //! figures, its children's side by side, and its villages' incidence. A few hundred stored rows
 //! whatever the size of the registry below.
 
+use super::queries::dashboard::{FIGURES_OF_CHILDREN, FIGURES_OF_REGION, MEASURE_BETWEEN};
 use crate::error::StoreError;
 use crate::records::registry::read::names_of;
 use crate::records::reporting::rollup::read_figures as stored;
@@ -118,23 +119,18 @@ pub async fn dashboard(
     let mut s = store.read_session().await?;
     let s = s.as_mut();
     let code = region.map_or(0, |r| r.as_u64());
-    const COLUMNS: &str = "SELECT region_code, measure, year, bucket, value FROM rollups";
     let code_arg = [Arg::Int(code as i64)];
     let mut own = RegionFigures {
         code: region,
         ..RegionFigures::default()
     };
     if region.is_some() {
-        for ((_, measure, year, bucket), value) in
-            stored(s, &format!("{COLUMNS} WHERE region_code = ?"), &code_arg).await?
-        {
+        for ((_, measure, year, bucket), value) in stored(s, &FIGURES_OF_REGION, &code_arg).await? {
             own.add(measure, year, bucket, value);
         }
     }
     let mut children: BTreeMap<u64, RegionFigures> = BTreeMap::new();
-    for ((r, measure, year, bucket), value) in
-        stored(s, &format!("{COLUMNS} WHERE parent_code = ?"), &code_arg).await?
-    {
+    for ((r, measure, year, bucket), value) in stored(s, &FIGURES_OF_CHILDREN, &code_arg).await? {
         let child = children.entry(r).or_insert_with(|| RegionFigures {
             code: RegionCode::from_u64(r).ok(),
             ..RegionFigures::default()
@@ -157,8 +153,7 @@ pub async fn dashboard(
         let rows = s
             .query_compact(
                 "读取村汇总 / reading the villages' roll-ups",
-                "SELECT region_code, value FROM rollups \
-                 WHERE measure = ? AND year = 0 AND region_code BETWEEN ? AND ?",
+                MEASURE_BETWEEN,
                 &[
                     Arg::Text(measure.code().into()),
                     Arg::Int(lo as i64),

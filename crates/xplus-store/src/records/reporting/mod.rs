@@ -2,6 +2,7 @@
 //! roll-ups that keep them fast.
 
 pub(crate) mod dashboard;
+mod queries;
 pub(crate) mod report;
 pub(crate) mod responsibility;
 pub(crate) mod rollup;

@@ -4,21 +4,26 @@
 //! economy, industry and jobs, training, and the official rural income per head with its growth.
 //! Every figure is counted from the records; nothing is typed in.
 
+use super::queries::fetch_within;
+use super::queries::report::{
+    household_counts, DividendTotals, HouseholdCounts, TrainingCounts, DIVIDEND_TOTALS,
+    PROJECT_COUNT, RURAL_INCOMES, TRAINING_COUNTS, VILLAGE_COUNTS,
+};
 use crate::error::StoreError;
 use crate::records::assessment::chain::chain_in;
 use crate::records::collective::overview::collective_overview;
 use crate::records::industry::overview::industry_overview;
-use crate::records::registry::read::{household_scope, within_scope, year_bounds};
+use crate::records::registry::read::{household_scope, year_bounds};
 use crate::records::rules::rule_book;
-use crate::records::shape::{column, count_of, shape, village_bounds, COUNT};
+use crate::records::shape::village_bounds;
 use crate::records::ReadSession;
 use crate::session::filter::{Arg, Filter};
+use crate::session::rows::fetch_sql;
 use crate::store::Store;
 use chrono::NaiveDate;
 use xplus_core::accounts::{Access, Scope};
 use xplus_core::assessment::chain::Link;
 use xplus_core::collective::economy::{is_empty_shell, is_strong};
-use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 use xplus_core::registry::RegionCode;
 use xplus_core::report::Growth;
 use xplus_core::rules::RuleSet;
@@ -117,47 +122,6 @@ pub struct YearReport {
     pub rural_income: Vec<RuralIncome>,
 }
 
-static COUNTS6: FileSpec = shape(
-    FileId::Households,
-    "report_households",
-    "报告户数",
-    &[
-        column("poor", COUNT),
-        column("poor_persons", COUNT),
-        column("exited", COUNT),
-        column("exited_persons", COUNT),
-        column("monitored", COUNT),
-        column("returned", COUNT),
-    ],
-);
-
-static COUNTS3: FileSpec = shape(
-    FileId::Villages,
-    "report_counts",
-    "报告计数",
-    &[column("a", COUNT), column("b", COUNT), column("c", COUNT)],
-);
-
-static STATISTICS: FileSpec = shape(
-    FileId::Statistics,
-    "report_statistics",
-    "报告统计",
-    &[
-        column("region_code", ColumnType::Region),
-        column("name", ColumnType::Text),
-        column("year", ColumnType::Year),
-        column(
-            "rural_income_per_capita",
-            ColumnType::Money { negative: false },
-        ),
-    ],
-);
-
-/// A sum as BIGINT, zero over no rows (on PostgreSQL a bare sum of bigint is numeric).
-fn sum(expr: &str) -> String {
-    format!("CAST(COALESCE(SUM({expr}), 0) AS BIGINT)")
-}
-
 /// The report of `year` within `access`'s reach (`region` only labels it).
 pub async fn year_report(
     store: &dyn Store,
@@ -166,69 +130,116 @@ pub async fn year_report(
     year: i32,
     today: NaiveDate,
 ) -> Result<YearReport, StoreError> {
-    let y = i64::from(year);
     let scope = household_scope(access, today);
     let mut s = store.read_session().await?;
     let s = s.as_mut();
-
-    let persons = "(SELECT COUNT(*) FROM members m WHERE m.household_id = households.household_id)";
-    // interchange.md: `households.poor` counts households `poor` or `returned`.
-    let poor = "status IN ('poor', 'returned')";
-    let sql = format!(
-        "SELECT {}, {}, {}, {}, {}, {} FROM households{}",
-        sum(&format!("CASE WHEN {poor} THEN 1 ELSE 0 END")),
-        sum(&format!("CASE WHEN {poor} THEN {persons} ELSE 0 END")),
-        sum("CASE WHEN exit_year = ? THEN 1 ELSE 0 END"),
-        sum(&format!(
-            "CASE WHEN exit_year = ? THEN {persons} ELSE 0 END"
-        )),
-        sum("CASE WHEN status = 'monitored' THEN 1 ELSE 0 END"),
-        sum("CASE WHEN status = 'returned' THEN 1 ELSE 0 END"),
-        scope.render_where(&mut || "?".into())
-    );
-    let mut args = vec![Arg::Int(y), Arg::Int(y)];
-    args.extend(scope.args().cloned());
-    let row = first(s.query(&COUNTS6, &sql, &args).await?);
-    let households = HouseholdFigures {
-        poor: count_of(&row[0]),
-        exited_in_year: count_of(&row[2]),
-        monitored: count_of(&row[4]),
-        returned: count_of(&row[5]),
-    };
-    let persons = PersonFigures {
-        poor: count_of(&row[1]),
-        exited_in_year: count_of(&row[3]),
-    };
-
+    let (households, persons) = household_figures(s, &scope, year).await?;
     let bounds = village_bounds(access);
-    let row = first(
-        s.query(
-            &COUNTS3,
-            &format!(
-                "SELECT {}, {}, {} FROM villages \
-                 WHERE poor_village = TRUE AND village_code BETWEEN ? AND ?",
-                sum("CASE WHEN exit_year IS NULL OR exit_year >= ? THEN 1 ELSE 0 END"),
-                sum("CASE WHEN exit_year = ? THEN 1 ELSE 0 END"),
-                sum("CASE WHEN exit_year IS NULL OR exit_year > ? THEN 1 ELSE 0 END"),
-            ),
+    let villages = village_figures(s, &bounds, year).await?;
+    let coverage = coverage_figures(s, &scope, year, today).await?;
+    let training = training_figures(s, &scope, year).await?;
+    let dividends = dividends_paid(s, &scope, year).await?;
+    let projects = PROJECT_COUNT
+        .fetch(
+            s,
             &[
-                Arg::Int(y),
-                Arg::Int(y),
-                Arg::Int(y),
+                Arg::Int(i64::from(year)),
                 bounds[0].clone(),
                 bounds[1].clone(),
             ],
         )
-        .await?,
-    );
-    let villages = VillageFigures {
-        poor: count_of(&row[0]),
-        exited_in_year: count_of(&row[1]),
-        remaining: count_of(&row[2]),
+        .await?
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let rural_income = rural_income(s, &bounds, year).await?;
+    let collective = collective_figures(store, access, year, today, dividends).await?;
+    let industry = industry_overview(store, access, year, today).await?;
+    let industry = IndustryFigures {
+        organisations: industry.orgs.iter().map(|o| o.orgs).sum(),
+        projects: projects.n,
+        placements: industry.placements.n,
+        placed_persons: industry.placements.a,
     };
+    Ok(YearReport {
+        year,
+        region,
+        households,
+        persons,
+        villages,
+        coverage,
+        collective,
+        industry,
+        training,
+        rural_income,
+    })
+}
 
-    let chain = chain_in(s, &scope, year, today).await?;
-    let coverage = CoverageFigures {
+/// The one row of an aggregate (zeros when there is none).
+fn first<T: Default>(rows: Vec<T>) -> T {
+    rows.into_iter().next().unwrap_or_default()
+}
+
+/// Households and persons poor, exited in the year, monitored and returned, within `scope`.
+async fn household_figures(
+    s: &mut dyn ReadSession,
+    scope: &Filter,
+    year: i32,
+) -> Result<(HouseholdFigures, PersonFigures), StoreError> {
+    let y = i64::from(year);
+    let mut args = vec![Arg::Int(y), Arg::Int(y)];
+    args.extend(scope.args().cloned());
+    let counts: HouseholdCounts = first(fetch_sql(s, &household_counts(scope), &args).await?);
+    let households = HouseholdFigures {
+        poor: counts.poor,
+        exited_in_year: counts.exited,
+        monitored: counts.monitored,
+        returned: counts.returned,
+    };
+    let persons = PersonFigures {
+        poor: counts.poor_persons,
+        exited_in_year: counts.exited_persons,
+    };
+    Ok((households, persons))
+}
+
+/// Poor villages between `bounds`: at the start of the year, exited in it, remaining at its end.
+async fn village_figures(
+    s: &mut dyn ReadSession,
+    bounds: &[Arg; 2],
+    year: i32,
+) -> Result<VillageFigures, StoreError> {
+    let y = i64::from(year);
+    let counts = first(
+        VILLAGE_COUNTS
+            .fetch(
+                s,
+                &[
+                    Arg::Int(y),
+                    Arg::Int(y),
+                    Arg::Int(y),
+                    bounds[0].clone(),
+                    bounds[1].clone(),
+                ],
+            )
+            .await?,
+    );
+    Ok(VillageFigures {
+        poor: counts.poor,
+        exited_in_year: counts.exited,
+        remaining: counts.remaining,
+    })
+}
+
+/// rules.md §6: each link of the full chain among the households poor at the start of the year.
+async fn coverage_figures(
+    s: &mut dyn ReadSession,
+    scope: &Filter,
+    year: i32,
+    today: NaiveDate,
+) -> Result<CoverageFigures, StoreError> {
+    let chain = chain_in(s, scope, year, today).await?;
+    Ok(CoverageFigures {
         poor_at_start: chain.households.len() as u64,
         trained_in_year: chain.count(Link::Trained),
         paired_cadre: chain.count(Link::PairedCadre),
@@ -236,22 +247,17 @@ pub async fn year_report(
         holding_shares: chain.count(Link::HoldingShares),
         in_industry: chain.count(Link::InIndustry),
         full_chain: chain.full(),
-    };
-    drop(chain);
+    })
+}
 
-    let training = training_figures(s, &scope, year).await?;
-    let (dividends_paid, dividend_households) = dividends_paid(s, &scope, year).await?;
-    let projects = first(
-        s.query(
-            &COUNTS3,
-            "SELECT COUNT(*), CAST(0 AS BIGINT), CAST(0 AS BIGINT) FROM ovop_projects \
-             WHERE (year IS NULL OR year <= ?) AND village_code BETWEEN ? AND ?",
-            &[Arg::Int(y), bounds[0].clone(), bounds[1].clone()],
-        )
-        .await?,
-    );
-    let rural_income = rural_income(s, &bounds, year).await?;
-
+/// The collective economy of the year in reach, with the dividends paid (`dividends`).
+async fn collective_figures(
+    store: &dyn Store,
+    access: &Access,
+    year: i32,
+    today: NaiveDate,
+    dividends: DividendTotals,
+) -> Result<CollectiveFigures, StoreError> {
     // Each village is judged by its own county's lines (rules.md §9 may be set per county), so
     // that a city's figure is the sum of its counties'.
     let book = rule_book(store).await?;
@@ -271,80 +277,54 @@ pub async fn year_report(
             })
             .count() as u64
     };
-    let collective = CollectiveFigures {
+    Ok(CollectiveFigures {
         villages_reported: economy.reported,
         empty_shell_villages: judged(is_empty_shell),
         villages_over_100k: judged(is_strong),
         strong_income: rules.collective_strong_income.value,
-        dividends_paid,
-        dividend_households,
-    };
-    let industry = industry_overview(store, access, year, today).await?;
-    let industry = IndustryFigures {
-        organisations: industry.orgs.iter().map(|o| o.orgs).sum(),
-        projects: count_of(&projects[0]),
-        placements: industry.placements.n,
-        placed_persons: industry.placements.a,
-    };
-    Ok(YearReport {
-        year,
-        region,
-        households,
-        persons,
-        villages,
-        coverage,
-        collective,
-        industry,
-        training,
-        rural_income,
+        dividends_paid: dividends.paid,
+        dividend_households: dividends.households,
     })
 }
 
-/// The one row of an aggregate (zeros when there is none).
-fn first(rows: Vec<Vec<xplus_core::interchange::Value>>) -> Vec<xplus_core::interchange::Value> {
-    rows.into_iter()
-        .next()
-        .unwrap_or_else(|| vec![xplus_core::interchange::Value::Null; 6])
-}
-
+/// Training sessions of the year attended by households within `scope`, and their attendances.
 async fn training_figures(
     s: &mut dyn ReadSession,
     scope: &Filter,
     year: i32,
 ) -> Result<TrainingFigures, StoreError> {
     let (jan1, dec31) = year_bounds(year);
-    let (sql, args) = within_scope(
-        scope,
-        "SELECT COUNT(DISTINCT a.session_id), COUNT(*), CAST(0 AS BIGINT) FROM attendance a \
-         JOIN training_sessions t ON t.session_id = a.session_id \
-         WHERE t.date BETWEEN ? AND ?{within}",
-        "a",
-        vec![Arg::Date(jan1), Arg::Date(dec31)],
+    let counts: TrainingCounts = first(
+        fetch_within(
+            s,
+            TRAINING_COUNTS.sql,
+            scope,
+            "a",
+            vec![Arg::Date(jan1), Arg::Date(dec31)],
+        )
+        .await?,
     );
-    let row = first(s.query(&COUNTS3, &sql, &args).await?);
     Ok(TrainingFigures {
-        sessions: count_of(&row[0]),
-        attendance: count_of(&row[1]),
+        sessions: counts.sessions,
+        attendance: counts.attendance,
     })
 }
 
+/// Dividends paid in the year to households within `scope`, and the households paid.
 async fn dividends_paid(
     s: &mut dyn ReadSession,
     scope: &Filter,
     year: i32,
-) -> Result<(Fen, u64), StoreError> {
-    let (sql, args) = within_scope(
+) -> Result<DividendTotals, StoreError> {
+    let rows = fetch_within(
+        s,
+        DIVIDEND_TOTALS.sql,
         scope,
-        &format!(
-            "SELECT {}, COUNT(DISTINCT d.household_id), CAST(0 AS BIGINT) FROM dividend_payments d \
-             WHERE d.year = ?{{within}}",
-            sum("d.amount")
-        ),
         "d",
         vec![Arg::Int(i64::from(year))],
-    );
-    let row = first(s.query(&COUNTS3, &sql, &args).await?);
-    Ok((Fen(count_of(&row[0]) as i64), count_of(&row[1])))
+    )
+    .await?;
+    Ok(first(rows))
 }
 
 /// The official figures of the regions in reach for the year and the one before.
@@ -353,13 +333,9 @@ async fn rural_income(
     bounds: &[Arg; 2],
     year: i32,
 ) -> Result<Vec<RuralIncome>, StoreError> {
-    let rows = s
-        .query(
-            &STATISTICS,
-            "SELECT s.region_code, r.name, s.year, s.rural_income_per_capita FROM statistics s \
-             LEFT JOIN regions r ON r.code = s.region_code \
-             WHERE (s.year = ? OR s.year = ?) AND s.region_code BETWEEN ? AND ? \
-             ORDER BY s.region_code, s.year",
+    let rows = RURAL_INCOMES
+        .fetch(
+            s,
             &[
                 Arg::Int(i64::from(year)),
                 Arg::Int(i64::from(year - 1)),
@@ -370,25 +346,20 @@ async fn rural_income(
         .await?;
     let mut out: Vec<RuralIncome> = Vec::new();
     for r in rows {
-        let (Some(region), Some(y), Some(income)) =
-            (r[0].as_region(), r[2].as_int(), r[3].as_money())
-        else {
-            continue;
-        };
-        if out.last().is_none_or(|last| last.region != region) {
+        if out.last().is_none_or(|last| last.region != r.region) {
             out.push(RuralIncome {
-                region,
-                name: r[1].as_text().unwrap_or_default().to_string(),
+                region: r.region,
+                name: r.name,
                 per_capita: None,
                 previous: None,
                 growth: None,
             });
         }
         let last = out.last_mut().expect("pushed above");
-        if y == i64::from(year) {
-            last.per_capita = Some(income);
+        if r.year == i64::from(year) {
+            last.per_capita = Some(r.income);
         } else {
-            last.previous = Some(income);
+            last.previous = Some(r.income);
         }
     }
     for r in &mut out {

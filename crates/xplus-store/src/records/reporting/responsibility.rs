@@ -4,90 +4,25 @@
 //! responsible (its helper cadres, the units paired with its village, the village secretary).
 //! One household (the 明白卡) or a whole village (its list and workbook), within reach.
 
+use super::queries::responsibility::{
+    holdings_on, secretaries_of, unit_names, CardDividend, CardHelper, CardHolding, CardHousehold,
+    CardIncome, CardMemberRow, CardSecretary, CardTraining, UnitName, DIVIDENDS, HELPERS,
+    TRAININGS,
+};
+use super::queries::{fetch_within, select_rows};
 use crate::error::StoreError;
 use crate::records::assessment::chain::{chain_in, unit_pairings, ChainHousehold};
-use crate::records::registry::read::{household_scope, names_of, within_scope, year_bounds};
-use crate::records::shape::{column, shape, SIGNED};
+use crate::records::registry::read::{household_scope, households_in, names_of, year_bounds};
 use crate::records::ReadSession;
 use crate::session::filter::{Arg, Filter};
+use crate::session::rows::fetch_sql;
 use crate::store::Store;
 use chrono::{Datelike, NaiveDate};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use xplus_core::accounts::Access;
-use xplus_core::interchange::schema::{HOUSEHOLDS, MEMBERS};
-use xplus_core::interchange::{ColumnType, FileId, FileSpec, Value};
 use xplus_core::registry::income::per_capita;
 use xplus_core::registry::{HouseholdStatus, PovertyCause, RegionCode, YearlyIncome};
 use xplus_core::Fen;
-
-static TRAININGS: FileSpec = shape(
-    FileId::Attendance,
-    "card_trainings",
-    "参训",
-    &[
-        column("household_id", ColumnType::Text),
-        column("date", ColumnType::Date),
-        column("title", ColumnType::Text),
-    ],
-);
-
-static HOLDINGS: FileSpec = shape(
-    FileId::ShareEvents,
-    "card_holdings",
-    "持股",
-    &[
-        column("household_id", ColumnType::Text),
-        column("name", ColumnType::Text),
-        column("shares", SIGNED),
-    ],
-);
-
-static PAID: FileSpec = shape(
-    FileId::DividendPayments,
-    "card_dividends",
-    "分红",
-    &[
-        column("household_id", ColumnType::Text),
-        column("amount", ColumnType::Money { negative: true }),
-    ],
-);
-
-static HELPERS: FileSpec = shape(
-    FileId::CadreHouseholdPairings,
-    "card_helpers",
-    "帮扶干部",
-    &[
-        column("household_id", ColumnType::Text),
-        column("start_date", ColumnType::Date),
-        column("end_date", ColumnType::Date),
-        column("name", ColumnType::Text),
-        column("unit", ColumnType::Text),
-        column("phone", ColumnType::Text),
-    ],
-);
-
-static SECRETARIES: FileSpec = shape(
-    FileId::Secretaries,
-    "card_secretaries",
-    "村书记",
-    &[
-        column("village_code", ColumnType::Region),
-        column("start_date", ColumnType::Date),
-        column("end_date", ColumnType::Date),
-        column("name", ColumnType::Text),
-        column("phone", ColumnType::Text),
-    ],
-);
-
-static UNIT_NAMES: FileSpec = shape(
-    FileId::Units,
-    "card_units",
-    "单位",
-    &[
-        column("unit_id", ColumnType::Text),
-        column("name", ColumnType::Text),
-    ],
-);
 
 /// One member as the card shows them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -145,7 +80,7 @@ async fn cards_in(
     today: NaiveDate,
     access: &Access,
 ) -> Result<Vec<Card>, StoreError> {
-    let (first, dec31) = year_bounds(year);
+    let (_, dec31) = year_bounds(year);
     let chain = chain_in(s, scope, year, today).await?;
     if chain.households.is_empty() {
         return Ok(Vec::new());
@@ -155,200 +90,264 @@ async fn cards_in(
         .iter()
         .map(|h| h.household_id.as_str())
         .collect();
-    let households: HashMap<String, Vec<Value>> = s
-        .select(&HOUSEHOLDS, scope, "", None)
-        .await?
-        .into_iter()
-        .filter_map(|r| Some((r[0].as_text()?.to_string(), r)))
-        .filter(|(id, _)| ids.contains(id.as_str()))
-        .collect();
-    let mut members: HashMap<String, Vec<CardMember>> = HashMap::new();
-    let member_scope = crate::records::registry::read::households_in(scope, "household_id");
-    for r in s.select(&MEMBERS, &member_scope, "", None).await? {
-        let Some(h) = r[0].as_text().filter(|h| ids.contains(h)) else {
+    let households = households_of(s, scope, &ids).await?;
+    let member_scope = households_in(scope, "household_id");
+    let mut members = members_of(s, &member_scope, &ids, year, access).await?;
+    let incomes = incomes_of(s, &member_scope, year).await?;
+    let mut measures = measures_of(s, scope, year).await?;
+    let villages: BTreeSet<RegionCode> = chain.households.iter().map(|h| h.village).collect();
+    let people = responsibles_of(s, &villages, dec31).await?;
+
+    let mut cards = Vec::new();
+    for h in chain.households {
+        let Some(household) = households.get(&h.household_id) else {
             continue;
         };
-        let Value::Id(id) = &r[1] else { continue };
-        members.entry(h.to_string()).or_default().push(CardMember {
-            name: r[2].as_text().unwrap_or_default().to_string(),
-            id_number: access.id_number(*id),
-            relation: r[3].as_code().unwrap_or(""),
-            age: year - id.birth_date().year(),
-            health: r[4].as_code().unwrap_or(""),
-            labour: r[5].as_code().unwrap_or(""),
-            schooling: r[6].as_code().unwrap_or(""),
+        let members_of = members.remove(&h.household_id).unwrap_or_default();
+        let income = incomes.get(&h.household_id);
+        let net = income.map(|i| i.net());
+        cards.push(Card {
+            year,
+            village: h.village,
+            place: [
+                people.name(Some(h.village)),
+                people.name(h.village.parent()),
+                people.name(h.village.county()),
+            ],
+            status: household.status,
+            identified_year: household.identified_year,
+            causes: household.causes.clone(),
+            net_income: net,
+            per_capita: net.and_then(|n| per_capita(n, members_of.len() as i64)),
+            members: members_of,
+            trainings: measures
+                .trainings
+                .remove(&h.household_id)
+                .unwrap_or_default(),
+            holdings: measures
+                .holdings
+                .remove(&h.household_id)
+                .unwrap_or_default(),
+            dividends: measures
+                .dividends
+                .remove(&h.household_id)
+                .unwrap_or_default(),
+            helpers: measures.helpers.remove(&h.household_id).unwrap_or_default(),
+            units: people.units_of(h.village),
+            secretary: people.secretaries.get(&h.village).map(|(_, s)| s.clone()),
+            household_id: h.household_id.clone(),
+            chain: h,
         });
     }
-    let incomes: HashMap<String, YearlyIncome> = s
-        .select(
-            &xplus_core::interchange::schema::INCOMES,
-            &member_scope
-                .clone()
-                .and("year = ?", vec![Arg::Int(i64::from(year))]),
-            "",
-            None,
-        )
+    cards.sort_by(|a, b| a.household_id.cmp(&b.household_id));
+    Ok(cards)
+}
+
+/// The households of `ids` within `scope`, by id.
+async fn households_of(
+    s: &mut dyn ReadSession,
+    scope: &Filter,
+    ids: &BTreeSet<&str>,
+) -> Result<HashMap<String, CardHousehold>, StoreError> {
+    Ok(select_rows::<CardHousehold>(s, scope)
         .await?
         .into_iter()
-        .filter_map(|r| {
-            let money = |i: usize| r[i].as_money().unwrap_or_default();
-            Some((
-                r[0].as_text()?.to_string(),
-                YearlyIncome {
-                    wage: money(2),
-                    production: money(3),
-                    property: money(4),
-                    transfer: money(5),
-                    production_cost: money(6),
-                    medical_cost: r[7].as_money(),
-                },
-            ))
-        })
-        .collect();
+        .filter(|h| ids.contains(h.household_id.as_str()))
+        .map(|h| (h.household_id.clone(), h))
+        .collect())
+}
 
+/// The members of the households of `ids` (`member_scope`: conditions on their household), by
+/// household: the head first, then as the identity numbers run; their age in `year`.
+async fn members_of(
+    s: &mut dyn ReadSession,
+    member_scope: &Filter,
+    ids: &BTreeSet<&str>,
+    year: i32,
+    access: &Access,
+) -> Result<HashMap<String, Vec<CardMember>>, StoreError> {
+    let mut members: HashMap<String, Vec<CardMember>> = HashMap::new();
+    for m in select_rows::<CardMemberRow>(s, member_scope).await? {
+        if !ids.contains(m.household_id.as_str()) {
+            continue;
+        }
+        members.entry(m.household_id).or_default().push(CardMember {
+            name: m.name,
+            id_number: access.id_number(m.id),
+            relation: m.relation,
+            age: year - m.id.birth_date().year(),
+            health: m.health,
+            labour: m.labour,
+            schooling: m.schooling,
+        });
+    }
+    for list in members.values_mut() {
+        list.sort_by(|a, b| {
+            (a.relation != "head", &a.id_number).cmp(&(b.relation != "head", &b.id_number))
+        });
+    }
+    Ok(members)
+}
+
+/// The incomes of `year` of the households within `member_scope`, by household.
+async fn incomes_of(
+    s: &mut dyn ReadSession,
+    member_scope: &Filter,
+    year: i32,
+) -> Result<HashMap<String, YearlyIncome>, StoreError> {
+    let filter = member_scope
+        .clone()
+        .and("year = ?", vec![Arg::Int(i64::from(year))]);
+    Ok(select_rows::<CardIncome>(s, &filter)
+        .await?
+        .into_iter()
+        .map(|i| (i.household_id, i.income))
+        .collect())
+}
+
+/// 怎么扶 and 谁来扶 per household: what each receives in the year and who helps it.
+struct Measures {
+    /// (date, title), in date order.
+    trainings: HashMap<String, Vec<(NaiveDate, String)>>,
+    /// (project name, shares held on Dec 31), in order of name.
+    holdings: HashMap<String, Vec<(String, i64)>>,
+    dividends: HashMap<String, Fen>,
+    /// Cadres paired on Dec 31, in order of name.
+    helpers: HashMap<String, Vec<Responsible>>,
+}
+
+/// The [`Measures`] of the households within `scope` in `year`.
+async fn measures_of(
+    s: &mut dyn ReadSession,
+    scope: &Filter,
+    year: i32,
+) -> Result<Measures, StoreError> {
+    let (first, dec31) = year_bounds(year);
     let mut trainings: HashMap<String, Vec<(NaiveDate, String)>> = HashMap::new();
-    let (sql, args) = within_scope(
+    let rows: Vec<CardTraining> = fetch_within(
+        s,
+        TRAININGS.sql,
         scope,
-        "SELECT x.household_id, t.date, t.title FROM \
-         (SELECT household_id, session_id FROM attendance \
-          UNION SELECT household_id, session_id FROM attendance_members) x \
-         JOIN training_sessions t ON t.session_id = x.session_id \
-         WHERE t.date BETWEEN ? AND ?{within}",
         "x",
         vec![Arg::Date(first), Arg::Date(dec31)],
-    );
-    for r in s.query(&TRAININGS, &sql, &args).await? {
-        if let (Some(h), Some(d)) = (r[0].as_text(), r[1].as_date()) {
-            trainings
-                .entry(h.to_string())
-                .or_default()
-                .push((d, r[2].as_text().unwrap_or_default().to_string()));
-        }
+    )
+    .await?;
+    for t in rows {
+        trainings
+            .entry(t.household_id)
+            .or_default()
+            .push((t.date, t.title));
     }
     // In date order (the database's order of text differs between backends).
     for list in trainings.values_mut() {
         list.sort();
     }
     let mut holdings: HashMap<String, Vec<(String, i64)>> = HashMap::new();
-    let (sql, args) = within_scope(
-        scope,
-        &format!(
-            "SELECT e.household_id, p.name, {} FROM share_events e \
-             JOIN projects p ON p.project_id = e.project_id \
-             WHERE e.date <= ?{{within}} GROUP BY e.household_id, p.project_id, p.name",
-            crate::records::shape::HELD_SUM
-        ),
-        "e",
-        vec![Arg::Date(dec31)],
-    );
-    for r in s.query(&HOLDINGS, &sql, &args).await? {
-        if let (Some(h), Some(name), Some(n)) = (r[0].as_text(), r[1].as_text(), r[2].as_int()) {
-            if n > 0 {
-                holdings
-                    .entry(h.to_string())
-                    .or_default()
-                    .push((name.to_string(), n));
-            }
-        }
-    }
-    let mut dividends: HashMap<String, Fen> = HashMap::new();
-    let (sql, args) = within_scope(
-        scope,
-        "SELECT d.household_id, d.amount FROM dividend_payments d WHERE d.year = ?{within}",
-        "d",
-        vec![Arg::Int(i64::from(year))],
-    );
-    for r in s.query(&PAID, &sql, &args).await? {
-        if let (Some(h), Some(a)) = (r[0].as_text(), r[1].as_money()) {
-            let e = dividends.entry(h.to_string()).or_default();
-            *e = *e + a;
-        }
-    }
-    let mut helpers: HashMap<String, Vec<Responsible>> = HashMap::new();
-    let (sql, args) = within_scope(
-        scope,
-        "SELECT p.household_id, p.start_date, p.end_date, c.name, u.name, c.phone \
-         FROM cadre_household_pairings p JOIN cadres c ON c.cadre_id = p.cadre_id \
-         LEFT JOIN units u ON u.unit_id = c.unit_id WHERE p.start_date <= ?{within}",
-        "p",
-        vec![Arg::Date(dec31)],
-    );
-    for r in s.query(&HELPERS, &sql, &args).await? {
-        let (Some(h), Some(start)) = (r[0].as_text(), r[1].as_date()) else {
-            continue;
-        };
-        let span = xplus_core::backbone::pairing::Span {
-            start,
-            end: r[2].as_date(),
-        };
-        if span.is_active_on(dec31) {
-            helpers.entry(h.to_string()).or_default().push(Responsible {
-                name: r[3].as_text().unwrap_or_default().to_string(),
-                unit: r[4].as_text().unwrap_or_default().to_string(),
-                phone: r[5].as_text().unwrap_or_default().to_string(),
-            });
-        }
+    let rows: Vec<CardHolding> =
+        fetch_within(s, &holdings_on(), scope, "e", vec![Arg::Date(dec31)]).await?;
+    for h in rows.into_iter().filter(|h| h.shares > 0) {
+        holdings
+            .entry(h.household_id)
+            .or_default()
+            .push((h.project, h.shares));
     }
     for list in holdings.values_mut() {
         list.sort();
     }
+    let mut dividends: HashMap<String, Fen> = HashMap::new();
+    let rows: Vec<CardDividend> = fetch_within(
+        s,
+        DIVIDENDS.sql,
+        scope,
+        "d",
+        vec![Arg::Int(i64::from(year))],
+    )
+    .await?;
+    for d in rows {
+        let e = dividends.entry(d.household_id).or_default();
+        *e = *e + d.amount;
+    }
+    let helpers = helpers_of(s, scope, dec31).await?;
+    Ok(Measures {
+        trainings,
+        holdings,
+        dividends,
+        helpers,
+    })
+}
+
+/// The cadres paired with the households within `scope` on `dec31`, by household, in order of
+/// name.
+async fn helpers_of(
+    s: &mut dyn ReadSession,
+    scope: &Filter,
+    dec31: NaiveDate,
+) -> Result<HashMap<String, Vec<Responsible>>, StoreError> {
+    let mut helpers: HashMap<String, Vec<Responsible>> = HashMap::new();
+    let rows: Vec<CardHelper> =
+        fetch_within(s, HELPERS.sql, scope, "p", vec![Arg::Date(dec31)]).await?;
+    for h in rows {
+        if h.span.is_active_on(dec31) {
+            helpers
+                .entry(h.household_id)
+                .or_default()
+                .push(Responsible {
+                    name: h.name,
+                    unit: h.unit,
+                    phone: h.phone,
+                });
+        }
+    }
     for list in helpers.values_mut() {
         list.sort_by(|a, b| a.name.cmp(&b.name));
     }
-    for list in members.values_mut() {
-        // The head first, then as the identity numbers run.
-        list.sort_by(|a, b| {
-            (a.relation != "head", &a.id_number).cmp(&(b.relation != "head", &b.id_number))
-        });
+    Ok(helpers)
+}
+
+/// 谁来扶 per village: the units paired with it, its secretary, and the names of the places.
+struct Responsibles {
+    units: BTreeMap<RegionCode, BTreeSet<String>>,
+    unit_names: HashMap<String, String>,
+    /// Per village: (took office, the secretary).
+    secretaries: BTreeMap<RegionCode, (NaiveDate, Responsible)>,
+    names: HashMap<u64, String>,
+}
+
+impl Responsibles {
+    /// A place's name (empty when unknown or none).
+    fn name(&self, c: Option<RegionCode>) -> String {
+        c.and_then(|c| self.names.get(&c.as_u64()).cloned())
+            .unwrap_or_default()
     }
-    let villages: BTreeSet<RegionCode> = chain.households.iter().map(|h| h.village).collect();
-    let units = unit_pairings(s, &villages, dec31).await?;
+
+    /// The names of the units paired with `village` (the id of one without a name).
+    fn units_of(&self, village: RegionCode) -> Vec<String> {
+        self.units
+            .get(&village)
+            .into_iter()
+            .flatten()
+            .map(|u| self.unit_names.get(u).cloned().unwrap_or_else(|| u.clone()))
+            .collect()
+    }
+}
+
+/// The [`Responsibles`] of `villages` on `dec31`.
+async fn responsibles_of(
+    s: &mut dyn ReadSession,
+    villages: &BTreeSet<RegionCode>,
+    dec31: NaiveDate,
+) -> Result<Responsibles, StoreError> {
+    let units = unit_pairings(s, villages, dec31).await?;
     let unit_ids: Vec<&String> = units.values().flatten().collect();
-    let mut unit_names: HashMap<String, String> = HashMap::new();
+    let mut names_of_units: HashMap<String, String> = HashMap::new();
     for chunk in unit_ids.chunks(500) {
         let args: Vec<Arg> = chunk.iter().map(|u| Arg::Text((*u).clone())).collect();
-        let sql = format!(
-            "SELECT unit_id, name FROM units WHERE unit_id IN ({})",
-            crate::session::filter::marks(args.len())
-        );
-        for r in s.query(&UNIT_NAMES, &sql, &args).await? {
-            if let (Some(id), Some(name)) = (r[0].as_text(), r[1].as_text()) {
-                unit_names.insert(id.to_string(), name.to_string());
-            }
+        let rows: Vec<UnitName> = fetch_sql(s, &unit_names(args.len()), &args).await?;
+        for u in rows {
+            names_of_units.insert(u.unit_id, u.name);
         }
     }
-    // Per village: (took office, the secretary).
-    let mut secretaries: BTreeMap<RegionCode, (NaiveDate, Responsible)> = BTreeMap::new();
-    let list: Vec<&RegionCode> = villages.iter().collect();
-    for chunk in list.chunks(500) {
-        let args: Vec<Arg> = chunk.iter().map(|v| Arg::Int(v.as_u64() as i64)).collect();
-        let sql = format!(
-            "SELECT village_code, start_date, end_date, name, phone FROM secretaries \
-             WHERE village_code IN ({})",
-            crate::session::filter::marks(args.len())
-        );
-        for r in s.query(&SECRETARIES, &sql, &args).await? {
-            let (Some(v), Some(start)) = (r[0].as_region(), r[1].as_date()) else {
-                continue;
-            };
-            let span = xplus_core::backbone::pairing::Span {
-                start,
-                end: r[2].as_date(),
-            };
-            let secretary = Responsible {
-                name: r[3].as_text().unwrap_or_default().to_string(),
-                unit: "村党组织书记".into(),
-                phone: r[4].as_text().unwrap_or_default().to_string(),
-            };
-            // The latest to take office, if two are in office on Dec 31 (a handover day).
-            let newer = secretaries
-                .get(&v)
-                .is_none_or(|(s, o)| (start, &secretary.name) > (*s, &o.name));
-            if span.is_active_on(dec31) && newer {
-                secretaries.insert(v, (start, secretary));
-            }
-        }
-    }
+    let secretaries = secretaries_on(s, villages, dec31).await?;
     let places: BTreeSet<u64> = villages
         .iter()
         .flat_map(|v| {
@@ -361,56 +360,42 @@ async fn cards_in(
         .flatten()
         .collect();
     let names = names_of(s, places).await?;
-    let name = |c: Option<RegionCode>| {
-        c.and_then(|c| names.get(&c.as_u64()).cloned())
-            .unwrap_or_default()
-    };
+    Ok(Responsibles {
+        units,
+        unit_names: names_of_units,
+        secretaries,
+        names,
+    })
+}
 
-    let mut cards = Vec::new();
-    for h in chain.households {
-        let Some(row) = households.get(&h.household_id) else {
-            continue;
-        };
-        let members_of = members.remove(&h.household_id).unwrap_or_default();
-        let income = incomes.get(&h.household_id);
-        let net = income.map(|i| i.net());
-        cards.push(Card {
-            year,
-            village: h.village,
-            place: [
-                name(Some(h.village)),
-                name(h.village.parent()),
-                name(h.village.county()),
-            ],
-            status: row[3]
-                .as_code()
-                .and_then(HouseholdStatus::parse)
-                .unwrap_or(HouseholdStatus::Poor),
-            identified_year: row[2].as_int(),
-            causes: match &row[5] {
-                Value::Codes(cs) => cs.iter().filter_map(|c| PovertyCause::parse(c)).collect(),
-                _ => Vec::new(),
-            },
-            net_income: net,
-            per_capita: net.and_then(|n| per_capita(n, members_of.len() as i64)),
-            members: members_of,
-            trainings: trainings.remove(&h.household_id).unwrap_or_default(),
-            holdings: holdings.remove(&h.household_id).unwrap_or_default(),
-            dividends: dividends.remove(&h.household_id).unwrap_or_default(),
-            helpers: helpers.remove(&h.household_id).unwrap_or_default(),
-            units: units
-                .get(&h.village)
-                .into_iter()
-                .flatten()
-                .map(|u| unit_names.get(u).cloned().unwrap_or_else(|| u.clone()))
-                .collect(),
-            secretary: secretaries.get(&h.village).map(|(_, s)| s.clone()),
-            household_id: h.household_id.clone(),
-            chain: h,
-        });
+/// The secretary of each of `villages` in office on `dec31`, with the day they took office.
+async fn secretaries_on(
+    s: &mut dyn ReadSession,
+    villages: &BTreeSet<RegionCode>,
+    dec31: NaiveDate,
+) -> Result<BTreeMap<RegionCode, (NaiveDate, Responsible)>, StoreError> {
+    let mut secretaries: BTreeMap<RegionCode, (NaiveDate, Responsible)> = BTreeMap::new();
+    let list: Vec<&RegionCode> = villages.iter().collect();
+    for chunk in list.chunks(500) {
+        let args: Vec<Arg> = chunk.iter().map(|v| Arg::Int(v.as_u64() as i64)).collect();
+        let rows: Vec<CardSecretary> = fetch_sql(s, &secretaries_of(args.len()), &args).await?;
+        for r in rows {
+            let start = r.span.start;
+            let secretary = Responsible {
+                name: r.name,
+                unit: "村党组织书记".into(),
+                phone: r.phone,
+            };
+            // The latest to take office, if two are in office on Dec 31 (a handover day).
+            let newer = secretaries
+                .get(&r.village)
+                .is_none_or(|(s, o)| (start, &secretary.name) > (*s, &o.name));
+            if r.span.is_active_on(dec31) && newer {
+                secretaries.insert(r.village, (start, secretary));
+            }
+        }
     }
-    cards.sort_by(|a, b| a.household_id.cmp(&b.household_id));
-    Ok(cards)
+    Ok(secretaries)
 }
 
 /// One household's card (明白卡) for `year`; None when it is out of reach or was not poor at the

@@ -7,38 +7,28 @@
 //! storing — and the sums of its town, county, city and province. [`verify_rollups`] recomputes
 //! every county from scratch and compares (`xplus report --verify`).
 
+use super::queries::rollup::{
+    insert_figures, StoredFigure, ANY_MARKED, DELETE_FIGURES_BETWEEN, DELETE_FIGURES_OF,
+    DIRTY_COUNTIES, GENERATION, MARK_ALL_COUNTIES, MARK_COUNTIES_BETWEEN, NEXT_GENERATION, RESUM,
+    SET_COVERAGE_UNTIL, STILL_MARKED, UNMARK_COUNTY,
+};
 use crate::error::StoreError;
-pub(in crate::records) use crate::records::reporting::rollup_figures::{counties_in, CODES};
+pub(in crate::records) use crate::records::reporting::rollup_figures::counties_in;
 use crate::records::reporting::rollup_figures::{
     county_figures, latest_income_year, stored_coverage_until,
 };
 pub use crate::records::reporting::rollup_figures::{FigureKey, Figures};
 use crate::records::rules::rule_book;
-use crate::records::shape::{column, shape, SIGNED};
 use crate::records::ReadSession;
 use crate::records::WriteSession;
 use crate::session::filter::Arg;
+use crate::session::rows::Query;
 use crate::store::Store;
 use chrono::NaiveDate;
-use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 use xplus_core::registry::{Level, RegionCode};
-use xplus_core::rollup::Measure;
 
 /// Rows per INSERT: six parameters each, well under both backends' limits.
 const INSERT_ROWS: usize = 150;
-
-static STORED: FileSpec = shape(
-    FileId::Households,
-    "rollups",
-    "汇总",
-    &[
-        column("region_code", ColumnType::Region),
-        column("measure", ColumnType::Text),
-        column("year", ColumnType::Year),
-        column("bucket", ColumnType::Text),
-        column("value", SIGNED),
-    ],
-);
 
 /// The region above `code` in the stored hierarchy (0 above a province).
 pub(in crate::records) fn parent_of(code: u64) -> u64 {
@@ -75,31 +65,20 @@ pub struct Refreshed {
 /// Counties marked since their roll-ups were computed.
 pub async fn dirty_counties(store: &dyn Store) -> Result<Vec<RegionCode>, StoreError> {
     let mut s = store.read_session().await?;
-    counties_in(
-        s.as_mut(),
-        "SELECT county_code FROM rollup_dirty ORDER BY county_code",
-    )
-    .await
+    counties_in(s.as_mut(), &DIRTY_COUNTIES).await
 }
 
 /// The roll-ups' generation (it grows with every refresh of a county) and whether any county is
 /// marked for a refresh: what a reader of the roll-ups checks before trusting what it read.
 pub async fn rollup_state(store: &dyn Store) -> Result<(i64, bool), StoreError> {
     let mut s = store.read_session().await?;
-    let generation = s
-        .query(
-            &CODES,
-            "SELECT generation FROM rollup_state WHERE id = 1",
-            &[],
-        )
+    let generation = GENERATION
+        .fetch(s.as_mut(), &[])
         .await?
         .first()
-        .and_then(|r| r[0].as_int())
+        .and_then(|r| r.generation)
         .unwrap_or(0);
-    let dirty = !s
-        .query(&CODES, "SELECT county_code FROM rollup_dirty LIMIT 1", &[])
-        .await?
-        .is_empty();
+    let dirty = !ANY_MARKED.fetch(s.as_mut(), &[]).await?.is_empty();
     Ok((generation, dirty))
 }
 
@@ -115,8 +94,7 @@ pub async fn mark_for_refresh(
         let (lo, hi) = crate::sql::range_of(region.as_u64(), region.level());
         marked += s
             .execute(
-                "INSERT INTO rollup_dirty (county_code) SELECT code FROM regions \
-                 WHERE level = 'county' AND code BETWEEN ? AND ? ON CONFLICT DO NOTHING",
+                MARK_COUNTIES_BETWEEN,
                 &[Arg::Int(lo as i64), Arg::Int(hi as i64)],
             )
             .await?;
@@ -141,17 +119,9 @@ pub async fn refresh_rollups(store: &dyn Store, today: NaiveDate) -> Result<Refr
         let mut s = store.write_session().await?;
         let until = latest_income_year(s.as_mut()).await?;
         if until != stored_coverage_until(s.as_mut()).await? {
-            s.execute(
-                "INSERT INTO rollup_dirty (county_code) SELECT code FROM regions \
-                 WHERE level = 'county' ON CONFLICT DO NOTHING",
-                &[],
-            )
-            .await?;
-            s.execute(
-                "UPDATE rollup_state SET coverage_until = ? WHERE id = 1",
-                &[Arg::Int(i64::from(until))],
-            )
-            .await?;
+            s.execute(MARK_ALL_COUNTIES, &[]).await?;
+            s.execute(SET_COVERAGE_UNTIL, &[Arg::Int(i64::from(until))])
+                .await?;
         }
         s.commit().await?;
     }
@@ -159,12 +129,8 @@ pub async fn refresh_rollups(store: &dyn Store, today: NaiveDate) -> Result<Refr
         let mut s = store.write_session().await?;
         let c = Arg::Int(county.as_u64() as i64);
         // Another refresh may have taken it meanwhile.
-        let still = s
-            .query(
-                &CODES,
-                "SELECT county_code FROM rollup_dirty WHERE county_code = ?",
-                std::slice::from_ref(&c),
-            )
+        let still = STILL_MARKED
+            .fetch(s.as_mut(), std::slice::from_ref(&c))
             .await?;
         if still.is_empty() {
             continue;
@@ -176,7 +142,7 @@ pub async fn refresh_rollups(store: &dyn Store, today: NaiveDate) -> Result<Refr
         let figures = with_sums(&villages, Level::County);
         let (lo, hi) = crate::sql::range_of(county.as_u64(), Level::County);
         s.execute(
-            "DELETE FROM rollups WHERE region_code BETWEEN ? AND ?",
+            DELETE_FIGURES_BETWEEN,
             &[Arg::Int(lo as i64), Arg::Int(hi as i64)],
         )
         .await?;
@@ -187,13 +153,8 @@ pub async fn refresh_rollups(store: &dyn Store, today: NaiveDate) -> Result<Refr
             resum(s.as_mut(), region.as_u64()).await?;
             above = region.parent();
         }
-        s.execute("DELETE FROM rollup_dirty WHERE county_code = ?", &[c])
-            .await?;
-        s.execute(
-            "UPDATE rollup_state SET generation = generation + 1 WHERE id = 1",
-            &[],
-        )
-        .await?;
+        s.execute(UNMARK_COUNTY, &[c]).await?;
+        s.execute(NEXT_GENERATION, &[]).await?;
         s.commit().await?;
         done.counties += 1;
     }
@@ -203,16 +164,9 @@ pub async fn refresh_rollups(store: &dyn Store, today: NaiveDate) -> Result<Refr
 async fn store_figures(s: &mut dyn WriteSession, figures: &Figures) -> Result<usize, StoreError> {
     let rows: Vec<(&FigureKey, &i64)> = figures.iter().collect();
     for chunk in rows.chunks(INSERT_ROWS) {
-        let mut sql = String::from(
-            "INSERT INTO rollups (region_code, parent_code, measure, year, bucket, value) VALUES ",
-        );
+        let sql = insert_figures(chunk.len());
         let mut args = Vec::with_capacity(chunk.len() * 6);
-        for (i, ((region, measure, year, bucket), value)) in chunk.iter().enumerate() {
-            sql.push_str(if i == 0 {
-                "(?, ?, ?, ?, ?, ?)"
-            } else {
-                ", (?, ?, ?, ?, ?, ?)"
-            });
+        for ((region, measure, year, bucket), value) in chunk {
             args.extend([
                 Arg::Int(*region as i64),
                 Arg::Int(parent_of(*region) as i64),
@@ -230,39 +184,22 @@ async fn store_figures(s: &mut dyn WriteSession, figures: &Figures) -> Result<us
 /// Sets `region`'s figures to the sums of its children's.
 async fn resum(s: &mut dyn WriteSession, region: u64) -> Result<(), StoreError> {
     let r = Arg::Int(region as i64);
-    s.execute(
-        "DELETE FROM rollups WHERE region_code = ?",
-        std::slice::from_ref(&r),
-    )
-    .await?;
-    s.execute(
-        "INSERT INTO rollups (region_code, parent_code, measure, year, bucket, value) \
-         SELECT ?, ?, measure, year, bucket, CAST(SUM(value) AS BIGINT) FROM rollups \
-         WHERE parent_code = ? GROUP BY measure, year, bucket",
-        &[r.clone(), Arg::Int(parent_of(region) as i64), r],
-    )
-    .await?;
+    s.execute(DELETE_FIGURES_OF, std::slice::from_ref(&r))
+        .await?;
+    s.execute(RESUM, &[r.clone(), Arg::Int(parent_of(region) as i64), r])
+        .await?;
     Ok(())
 }
 
-/// Stored figures selected by `sql` (columns region_code, measure, year, bucket, value).
+/// Stored figures selected by `query` (`args` for its `?`).
 pub(in crate::records) async fn read_figures(
     s: &mut dyn ReadSession,
-    sql: &str,
+    query: &Query<StoredFigure>,
     args: &[Arg],
 ) -> Result<Figures, StoreError> {
     let mut out = Figures::new();
-    for r in s.query(&STORED, sql, args).await? {
-        let (Some(region), Some(measure), Some(year), Some(value)) = (
-            r[0].as_region(),
-            r[1].as_text().and_then(Measure::parse),
-            r[2].as_int(),
-            r[4].as_int(),
-        ) else {
-            continue;
-        };
-        let bucket = r[3].as_text().unwrap_or_default().to_string();
-        out.insert((region.as_u64(), measure, year as i32, bucket), value);
+    for f in query.fetch(s, args).await? {
+        out.insert((f.region, f.measure, f.year, f.bucket), f.value);
     }
     Ok(out)
 }

@@ -2,16 +2,19 @@
 //! causes, exits and returns, income bands, villages, the collective economy, dividends, and the
 //! §6 coverage of each year of the window.
 
+use super::queries::rollup_figures::{
+    net_incomes, County, COLLECTIVE_INCOMES, COUNTIES, COVERAGE_UNTIL, DIVIDENDS, FIRST_IDENTIFIED,
+    HOUSEHOLDS, LATEST_INCOME_YEAR, MEMBER_COUNTS, RETURNS, VILLAGES,
+};
 use crate::error::StoreError;
 use crate::records::assessment::chain::chain_in;
-use crate::records::shape::{column, shape, COUNT, SIGNED};
 use crate::records::{CompactRows, ReadSession};
 use crate::session::filter::{Arg, Filter};
+use crate::session::rows::Query;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use xplus_core::assessment::chain::Link;
 use xplus_core::collective::economy::{is_empty_shell, is_strong};
-use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 use xplus_core::registry::{HouseholdStatus, Level, RegionCode};
 use xplus_core::rollup::{income_band, Measure};
 use xplus_core::rules::RuleBook;
@@ -23,30 +26,16 @@ pub type FigureKey = (u64, Measure, i32, String);
 /// Figures by key; a missing key is zero.
 pub type Figures = BTreeMap<FigureKey, i64>;
 
-pub(in crate::records) static CODES: FileSpec = shape(
-    FileId::Regions,
-    "rollup_counties",
-    "区县",
-    &[column("county_code", COUNT)],
-);
-
-/// A year (INTEGER on both backends, unlike the BIGINT codes).
-pub(in crate::records) static YEAR: FileSpec = shape(
-    FileId::Incomes,
-    "rollup_year",
-    "年度",
-    &[column("year", ColumnType::Year)],
-);
-
+/// The counties `query` selects (it takes no arguments), in its order.
 pub(in crate::records) async fn counties_in(
     s: &mut dyn ReadSession,
-    sql: &str,
+    query: &Query<County>,
 ) -> Result<Vec<RegionCode>, StoreError> {
-    Ok(s.query(&CODES, sql, &[])
+    Ok(query
+        .fetch(s, &[])
         .await?
-        .iter()
-        .filter_map(|r| r[0].as_int())
-        .filter_map(|c| RegionCode::from_u64(c as u64).ok())
+        .into_iter()
+        .map(|c| c.code)
         .collect())
 }
 
@@ -64,15 +53,11 @@ pub(in crate::records) async fn latest_income_year(
     s: &mut dyn ReadSession,
 ) -> Result<i32, StoreError> {
     let mut latest = 0;
-    for county in counties_in(s, "SELECT code FROM regions WHERE level = 'county'").await? {
-        let rows = s
-            .query(
-                &YEAR,
-                "SELECT MAX(year) FROM incomes WHERE county_code = ?",
-                &[Arg::Int(county.as_u64() as i64)],
-            )
+    for county in counties_in(s, &COUNTIES).await? {
+        let rows = LATEST_INCOME_YEAR
+            .fetch(s, &[Arg::Int(county.as_u64() as i64)])
             .await?;
-        if let Some(y) = rows.first().and_then(|r| r[0].as_int()) {
+        if let Some(y) = rows.first().and_then(|r| r.year) {
             latest = latest.max(y as i32);
         }
     }
@@ -83,27 +68,13 @@ pub(in crate::records) async fn latest_income_year(
 pub(in crate::records) async fn stored_coverage_until(
     s: &mut dyn ReadSession,
 ) -> Result<i32, StoreError> {
-    Ok(s.query(
-        &YEAR,
-        "SELECT coverage_until FROM rollup_state WHERE id = 1",
-        &[],
-    )
-    .await?
-    .first()
-    .and_then(|r| r[0].as_int())
-    .unwrap_or(0) as i32)
+    Ok(COVERAGE_UNTIL
+        .fetch(s, &[])
+        .await?
+        .first()
+        .and_then(|r| r.year)
+        .unwrap_or(0) as i32)
 }
-
-static COLLECTIVE: FileSpec = shape(
-    FileId::CollectiveIncome,
-    "rollup_collective",
-    "集体收入",
-    &[
-        column("village_code", COUNT),
-        column("year", ColumnType::Year),
-        column("operating_income", SIGNED),
-    ],
-);
 
 fn add(figures: &mut Figures, region: u64, measure: Measure, year: i32, bucket: &str, n: i64) {
     if n != 0 {
@@ -146,7 +117,7 @@ async fn households(
     let rows = s
         .query_compact(
             "汇总成员 / counting members",
-            "SELECT household_id, COUNT(*) FROM members WHERE county_code = ? GROUP BY household_id",
+            MEMBER_COUNTS,
             std::slice::from_ref(c),
             CompactRows::with_capacity(2, 0, 0),
         )
@@ -158,8 +129,7 @@ async fn households(
     let rows = s
         .query_compact(
             "汇总贫困户 / counting households",
-            "SELECT household_id, village_code, status, exit_year, causes FROM households \
-             WHERE county_code = ?",
+            HOUSEHOLDS,
             std::slice::from_ref(c),
             CompactRows::with_capacity(5, 0, 0),
         )
@@ -218,10 +188,7 @@ async fn incomes(
     let rows = s
         .query_compact(
             "汇总收入 / counting incomes",
-            &format!(
-                "SELECT i.household_id, i.year, {} FROM incomes i WHERE i.county_code = ?",
-                crate::sql::NET_INCOME_OF_I
-            ),
+            &net_incomes(),
             std::slice::from_ref(c),
             CompactRows::with_capacity(3, 0, 0),
         )
@@ -260,9 +227,7 @@ async fn returns(
             "汇总返贫 / counting returns",
             // By the households of the county now: an outcome keeps the county the household
             // had when it was recorded.
-            "SELECT o.household_id, o.year FROM assessment_outcomes o \
-             JOIN households h ON h.household_id = o.household_id \
-             WHERE h.county_code = ? AND o.outcome = 'returned'",
+            RETURNS,
             std::slice::from_ref(c),
             CompactRows::with_capacity(2, 0, 0),
         )
@@ -283,8 +248,7 @@ async fn villages(s: &mut dyn ReadSession, c: &Arg, out: &mut Figures) -> Result
     let rows = s
         .query_compact(
             "汇总村 / counting villages",
-            "SELECT village_code, poor_village, population, exit_year FROM villages \
-             WHERE county_code = ?",
+            VILLAGES,
             std::slice::from_ref(c),
             CompactRows::with_capacity(4, 0, 0),
         )
@@ -320,21 +284,11 @@ async fn collective(
     out: &mut Figures,
 ) -> Result<(), StoreError> {
     let (lo, hi) = crate::sql::range_of(county.as_u64(), Level::County);
-    for r in s
-        .query(
-            &COLLECTIVE,
-            "SELECT village_code, year, operating_income FROM collective_income \
-             WHERE village_code BETWEEN ? AND ?",
-            &[Arg::Int(lo as i64), Arg::Int(hi as i64)],
-        )
-        .await?
-    {
-        let (Some(village), Some(year), Some(income)) =
-            (r[0].as_int(), r[1].as_int(), r[2].as_int())
-        else {
-            continue;
-        };
-        let (village, year) = (village as u64, year as i32);
+    let rows = COLLECTIVE_INCOMES
+        .fetch(s, &[Arg::Int(lo as i64), Arg::Int(hi as i64)])
+        .await?;
+    for row in rows {
+        let (village, year, income) = (row.village, row.year, row.income);
         // Each village is judged by its own county's lines (rules.md §9 may be set per county).
         let rules = book.for_place(Some(county), year).set;
         add(out, village, Measure::CollectiveReported, year, "", 1);
@@ -366,8 +320,7 @@ async fn dividends(
     let rows = s
         .query_compact(
             "汇总分红 / counting dividends",
-            "SELECT d.household_id, d.year, d.amount FROM dividend_payments d \
-             JOIN households h ON h.household_id = d.household_id WHERE h.county_code = ?",
+            DIVIDENDS,
             std::slice::from_ref(c),
             CompactRows::with_capacity(3, 0, 0),
         )
@@ -413,15 +366,11 @@ async fn coverage(
 ) -> Result<(), StoreError> {
     // No household is poor at the start of a year before the first identified (rules.md §6,
     // `poor_at_start_of`): those years of the window have nothing to read.
-    let first_identified = s
-        .query(
-            &YEAR,
-            "SELECT MIN(identified_year) FROM households WHERE county_code = ?",
-            std::slice::from_ref(c),
-        )
+    let first_identified = FIRST_IDENTIFIED
+        .fetch(s, std::slice::from_ref(c))
         .await?
         .first()
-        .and_then(|r| r[0].as_int())
+        .and_then(|r| r.year)
         .map_or(i32::MAX, |y| y as i32);
     let scope = Filter::new().and("county_code = ?", vec![c.clone()]);
     for year in coverage_years(coverage_until).filter(|y| *y >= first_identified) {

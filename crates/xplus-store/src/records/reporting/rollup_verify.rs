@@ -1,6 +1,8 @@
 //! `xplus report --verify`: every county's roll-ups recomputed from its records and compared
 //! with the stored ones (see rollup.rs).
 
+use super::queries::rollup::DIRTY_COUNTIES;
+use super::queries::rollup_verify::{COUNTIES_IN_ORDER, FIGURES_BETWEEN};
 use crate::error::StoreError;
 use crate::records::reporting::rollup::with_sums;
 use crate::records::reporting::rollup::{counties_in, read_figures, FigureKey, Figures};
@@ -42,16 +44,8 @@ pub async fn verify_rollups(
         let mut s = store.read_session().await?;
         let s = s.as_mut();
         (
-            counties_in(
-                s,
-                "SELECT county_code FROM rollup_dirty ORDER BY county_code",
-            )
-            .await?,
-            counties_in(
-                s,
-                "SELECT code FROM regions WHERE level = 'county' ORDER BY code",
-            )
-            .await?,
+            counties_in(s, &DIRTY_COUNTIES).await?,
+            counties_in(s, &COUNTIES_IN_ORDER).await?,
             stored_coverage_until(s).await?,
         )
     };
@@ -103,8 +97,7 @@ pub async fn verify_rollups(
 async fn stored_between(s: &mut dyn ReadSession, lo: u64, hi: u64) -> Result<Figures, StoreError> {
     read_figures(
         s,
-        "SELECT region_code, measure, year, bucket, value FROM rollups \
-         WHERE region_code BETWEEN ? AND ?",
+        &FIGURES_BETWEEN,
         &[Arg::Int(lo as i64), Arg::Int(hi as i64)],
     )
     .await

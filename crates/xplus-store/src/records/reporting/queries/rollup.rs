@@ -1,0 +1,151 @@
+//! The SQL of the roll-ups' refresh and state (rollup.rs): the stored figures, the counties
+//! marked for a refresh, and the statements that rewrite a county's figures and its sums.
+
+use super::rollup_figures::County;
+use crate::records::shape::{column, shape, COUNT, SIGNED};
+use crate::session::rows::{FromRow, Named, Query};
+use xplus_core::interchange::{ColumnType, FileId, FileSpec};
+use xplus_core::rollup::Measure;
+
+/// One stored figure (rows without a region, a known measure, a year or a value are skipped).
+pub(in crate::records) struct StoredFigure {
+    pub region: u64,
+    pub measure: Measure,
+    pub year: i32,
+    pub bucket: String,
+    pub value: i64,
+}
+
+impl FromRow for StoredFigure {
+    const SHAPE: &'static FileSpec = &shape(
+        FileId::Households,
+        "rollups",
+        "汇总",
+        &[
+            column("region_code", ColumnType::Region),
+            column("measure", ColumnType::Text),
+            column("year", ColumnType::Year),
+            column("bucket", ColumnType::Text),
+            column("value", SIGNED),
+        ],
+    );
+
+    fn from_row(r: Named<'_>) -> Option<Self> {
+        let (region, measure, year, value) = (
+            r.region("region_code")?,
+            r.text("measure").and_then(Measure::parse)?,
+            r.int("year")?,
+            r.int("value")?,
+        );
+        Some(StoredFigure {
+            region: region.as_u64(),
+            measure,
+            year: year as i32,
+            bucket: r.string("bucket"),
+            value,
+        })
+    }
+}
+
+/// The counties marked for a refresh, in code order (no arguments).
+pub(in crate::records) const DIRTY_COUNTIES: Query<County> =
+    Query::new("SELECT county_code FROM rollup_dirty ORDER BY county_code");
+
+/// A county marked for a refresh, as stored (never skipped: only whether there is one counts).
+pub(in crate::records) struct Marked;
+
+impl FromRow for Marked {
+    const SHAPE: &'static FileSpec = &shape(
+        FileId::Regions,
+        "rollup_dirty",
+        "待刷新",
+        &[column("county_code", COUNT)],
+    );
+
+    fn from_row(_: Named<'_>) -> Option<Self> {
+        Some(Marked)
+    }
+}
+
+/// Any county marked for a refresh (no arguments).
+pub(in crate::records) const ANY_MARKED: Query<Marked> =
+    Query::new("SELECT county_code FROM rollup_dirty LIMIT 1");
+
+/// Whether one county is still marked (`?`: the county's code).
+pub(in crate::records) const STILL_MARKED: Query<Marked> =
+    Query::new("SELECT county_code FROM rollup_dirty WHERE county_code = ?");
+
+/// The roll-ups' generation, or none before the first (never skipped).
+pub(in crate::records) struct Generation {
+    pub generation: Option<i64>,
+}
+
+impl FromRow for Generation {
+    const SHAPE: &'static FileSpec = &shape(
+        FileId::Regions,
+        "rollup_generation",
+        "汇总代数",
+        &[column("generation", COUNT)],
+    );
+
+    fn from_row(r: Named<'_>) -> Option<Self> {
+        Some(Generation {
+            generation: r.int("generation"),
+        })
+    }
+}
+
+/// The roll-ups' generation (no arguments).
+pub(in crate::records) const GENERATION: Query<Generation> =
+    Query::new("SELECT generation FROM rollup_state WHERE id = 1");
+
+/// Marks the counties between two codes for a refresh (`?`, `?`: the range).
+pub(in crate::records) const MARK_COUNTIES_BETWEEN: &str =
+    "INSERT INTO rollup_dirty (county_code) SELECT code FROM regions \
+     WHERE level = 'county' AND code BETWEEN ? AND ? ON CONFLICT DO NOTHING";
+
+/// Marks every county for a refresh (no arguments).
+pub(in crate::records) const MARK_ALL_COUNTIES: &str =
+    "INSERT INTO rollup_dirty (county_code) SELECT code FROM regions \
+     WHERE level = 'county' ON CONFLICT DO NOTHING";
+
+/// Sets the coverage window of the stored roll-ups (`?`: its last year).
+pub(in crate::records) const SET_COVERAGE_UNTIL: &str =
+    "UPDATE rollup_state SET coverage_until = ? WHERE id = 1";
+
+/// Deletes the figures of the regions between two codes (`?`, `?`: a county's range).
+pub(in crate::records) const DELETE_FIGURES_BETWEEN: &str =
+    "DELETE FROM rollups WHERE region_code BETWEEN ? AND ?";
+
+/// Takes a county's mark away (`?`: the county's code).
+pub(in crate::records) const UNMARK_COUNTY: &str = "DELETE FROM rollup_dirty WHERE county_code = ?";
+
+/// Counts one more refresh in the roll-ups' generation (no arguments).
+pub(in crate::records) const NEXT_GENERATION: &str =
+    "UPDATE rollup_state SET generation = generation + 1 WHERE id = 1";
+
+/// Inserts `rows` figures, each six arguments in order: region, parent, measure, year, bucket,
+/// value.
+pub(in crate::records) fn insert_figures(rows: usize) -> String {
+    let mut sql = String::from(
+        "INSERT INTO rollups (region_code, parent_code, measure, year, bucket, value) VALUES ",
+    );
+    for i in 0..rows {
+        sql.push_str(if i == 0 {
+            "(?, ?, ?, ?, ?, ?)"
+        } else {
+            ", (?, ?, ?, ?, ?, ?)"
+        });
+    }
+    sql
+}
+
+/// Deletes one region's figures (`?`: its code).
+pub(in crate::records) const DELETE_FIGURES_OF: &str = "DELETE FROM rollups WHERE region_code = ?";
+
+/// Stores a region's figures as the sums of its children's (`?`: the region, its parent, the
+/// region again as the children's parent).
+pub(in crate::records) const RESUM: &str =
+    "INSERT INTO rollups (region_code, parent_code, measure, year, bucket, value) \
+     SELECT ?, ?, measure, year, bucket, CAST(SUM(value) AS BIGINT) FROM rollups \
+     WHERE parent_code = ? GROUP BY measure, year, bucket";
