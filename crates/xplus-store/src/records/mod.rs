@@ -74,7 +74,7 @@ pub use registry::read::{
     village, HouseholdQuery, HouseholdSort, RegionNode, VillageFacts,
 };
 pub(crate) use registry::save::text_field;
-pub use registry::save::{save_change, save_record, stale, Change, Saved};
+pub use registry::save::{save_change, save_derived, save_record, stale, Change, Derive, Saved};
 pub use reporting::dashboard::{dashboard, dashboard_region, Dashboard, RegionFigures};
 pub use reporting::report::{
     year_report, CollectiveFigures, CoverageFigures, HouseholdFigures, IndustryFigures,

@@ -18,7 +18,7 @@ use axum::Form;
 use xplus_core::interchange::schema::MEMBERS;
 use xplus_core::interchange::{cell, Value};
 use xplus_core::registry::Relation;
-use xplus_store::records::{self, Change, HouseholdRecord};
+use xplus_store::records::{self, Change, Derive, FieldProblem, HouseholdRecord};
 use xplus_store::StoreError;
 
 #[derive(Template)]
@@ -90,73 +90,76 @@ pub async fn save(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     user.check_csrf(form_value(&pairs, "_csrf"))?;
-    let record = load(&state, &user, &id).await?;
     refuse_readonly(&user)?;
-    let fingerprint = form_value(&pairs, "_fingerprint").unwrap_or("");
-    let again = |message: String, status: StatusCode| {
-        Ok::<Response, WebError>(
-            (
-                status,
-                html(&head_page(l, &user, &id, &record, Some(message)))?,
-            )
-                .into_response(),
-        )
+    let fingerprint = form_value(&pairs, "_fingerprint").unwrap_or("").to_string();
+    // The new head by position in the list the editor saw (identity numbers may be masked):
+    // picked from the household as the save reads it, so it is read once.
+    let new_head = form_value(&pairs, "new_head").and_then(|i| i.parse::<usize>().ok());
+    let former = form_value(&pairs, "former_relation")
+        .and_then(Relation::parse)
+        .filter(|r| *r != Relation::Head);
+    let derive: Derive = Box::new(move |record| head_change(record, new_head, former));
+    let saved = records::save_derived(
+        state.store.as_ref(),
+        &user.access,
+        &id,
+        &fingerprint,
+        today(),
+        derive,
+    )
+    .await;
+    let (message, status) = match saved {
+        Ok(_) => return Ok(after_save(&state, &id)),
+        Err(StoreError::Rejected(problems)) => {
+            let m: Vec<String> = problems.iter().map(|p| l.pick(&p.message)).collect();
+            (m.join("；"), StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(StoreError::Conflict(m)) => (l.pick(&m), StatusCode::CONFLICT),
+        Err(e) => return Err(e.into()),
     };
-    if fingerprint != record.fingerprint {
-        return again(
-            l.pick(&records::stale(&id).to_string()),
-            StatusCode::CONFLICT,
-        );
-    }
-    // The new head by position in the list the editor saw (identity numbers may be masked).
-    let chosen = form_value(&pairs, "new_head")
-        .and_then(|i| i.parse::<usize>().ok())
+    // Refused: the form again, over the household as it now stands.
+    let record = load(&state, &user, &id).await?;
+    Ok((
+        status,
+        html(&head_page(l, &user, &id, &record, Some(message)))?,
+    )
+        .into_response())
+}
+
+/// The change of head: the chosen member becomes the head and the former head (if any) takes
+/// `former`; refused by field when either is missing.
+fn head_change(
+    record: &HouseholdRecord,
+    new_head: Option<usize>,
+    former: Option<Relation>,
+) -> Result<Change, StoreError> {
+    let refuse = |field: &str, message: &str| {
+        StoreError::Rejected(vec![FieldProblem {
+            field: field.into(),
+            message: message.into(),
+        }])
+    };
+    let chosen = new_head
         .and_then(|i| record.members.get(i.wrapping_sub(1)))
-        .filter(|m| !is_head(m));
-    let Some(chosen) = chosen else {
-        return again(
-            l.pick("请选择新户主 / choose the new head"),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
-    };
+        .filter(|m| !is_head(m))
+        .ok_or_else(|| refuse("new_head", "请选择新户主 / choose the new head"))?;
     let mut members = Vec::new();
-    if let Some(former) = record.members.iter().find(|m| is_head(m)) {
-        let relation = form_value(&pairs, "former_relation")
-            .and_then(Relation::parse)
-            .filter(|r| *r != Relation::Head);
-        let Some(relation) = relation else {
-            return again(
-                l.pick("请选择原户主与新户主的关系 / choose the former head's relation"),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            );
-        };
-        let mut row = former.clone();
+    if let Some(former_head) = record.members.iter().find(|m| is_head(m)) {
+        let relation = former.ok_or_else(|| {
+            refuse(
+                "former_relation",
+                "请选择原户主与新户主的关系 / choose the former head's relation",
+            )
+        })?;
+        let mut row = former_head.clone();
         row[3] = Value::Code(relation.code());
         members.push(row);
     }
     let mut row = chosen.clone();
     row[3] = Value::Code(Relation::Head.code());
     members.push(row);
-    let change = Change {
+    Ok(Change {
         members,
         ..Default::default()
-    };
-    match records::save_change(
-        state.store.as_ref(),
-        &user.access,
-        &id,
-        change,
-        Some(fingerprint),
-        today(),
-    )
-    .await
-    {
-        Ok(_) => Ok(after_save(&state, &id)),
-        Err(StoreError::Rejected(problems)) => {
-            let m: Vec<String> = problems.iter().map(|p| l.pick(&p.message)).collect();
-            again(m.join("；"), StatusCode::UNPROCESSABLE_ENTITY)
-        }
-        Err(StoreError::Conflict(m)) => again(l.pick(&m), StatusCode::CONFLICT),
-        Err(e) => Err(e.into()),
-    }
+    })
 }

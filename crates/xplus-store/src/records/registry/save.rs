@@ -214,12 +214,56 @@ pub async fn save_change(
     today: NaiveDate,
 ) -> Result<Saved, StoreError> {
     check_shape(id, &change)?;
+    save_in(store, access, id, Source::Given(change), expected, today).await
+}
+
+/// Builds a change from the household as stored (within the write transaction), or refuses.
+pub type Derive = Box<dyn FnOnce(&HouseholdRecord) -> Result<Change, StoreError> + Send>;
+
+/// Like [`save_change`], for a change that can only be built from the stored household: a form
+/// that names members by their place in the list it showed (their identity numbers masked)
+/// picks them from the record read in the same transaction, so the household is read once.
+/// `derive` runs only when the household is found and its fingerprint is `expected`.
+pub async fn save_derived(
+    store: &dyn Store,
+    access: &Access,
+    id: &str,
+    expected: &str,
+    today: NaiveDate,
+    derive: Derive,
+) -> Result<Saved, StoreError> {
+    save_in(
+        store,
+        access,
+        id,
+        Source::Derived(derive),
+        Some(expected),
+        today,
+    )
+    .await
+}
+
+/// Where a save's change comes from.
+enum Source {
+    Given(Change),
+    Derived(Derive),
+}
+
+async fn save_in(
+    store: &dyn Store,
+    access: &Access,
+    id: &str,
+    source: Source,
+    expected: Option<&str>,
+    today: NaiveDate,
+) -> Result<Saved, StoreError> {
     if !access.may_write() {
         return Err(StoreError::Forbidden(
             "审计员账号只读 / an auditor's account is read-only".into(),
         ));
     }
-    let creating = change.household.is_some() && expected.is_none();
+    let creating =
+        matches!(&source, Source::Given(c) if c.household.is_some()) && expected.is_none();
     if creating && !access.may_create_households() {
         return Err(StoreError::Forbidden(
             "帮扶干部不能登记新户 / a helper cannot register households".into(),
@@ -237,6 +281,14 @@ pub async fn save_change(
         let found = load(s.as_mut(), Some(access), id, today).await?;
         check_existing(access, id, found.as_ref(), expected)?;
         (found, false)
+    };
+    let change = match source {
+        Source::Given(change) => change,
+        Source::Derived(derive) => {
+            let change = derive(stored.as_ref().expect("found by check_existing"))?;
+            check_shape(id, &change)?;
+            change
+        }
     };
     let judged = judge(s.as_mut(), access, id, &change, stored.as_ref(), today).await?;
     if !judged.problems.is_empty() {
