@@ -4,9 +4,9 @@
 //! it in `assessment_outcomes`. Applying a year again records nothing new; a year cannot be
 //! applied after a later one.
 
+use super::queries::facts::ASSESSMENT_OUTCOMES;
 use crate::error::StoreError;
 use crate::records::assessment::exit_batches::BatchState;
-use crate::records::assessment::facts::ASSESSMENT_OUTCOMES;
 use crate::records::assessment::judge::{
     counties, county_run, tally, AssessmentSink, AssessmentSummary, CountyRun, Facts,
     HouseholdAssessment, Judgement, Standing,

@@ -2,13 +2,13 @@
 //! writes, and on the county's approval the exits recorded — one transaction with an audit entry
 //! naming the user.
 
+use super::queries::facts::ASSESSMENT_OUTCOMES;
 use crate::error::StoreError;
 use crate::records::assessment::exits::{
     assess_village_households, later_years_applied, load_batch, out_of_reach, BatchState, ExitAct,
     ExitBatch, BATCHES, BATCH_HOUSEHOLDS, OBJECTIONS,
 };
 use crate::records::assessment::facts::Standing;
-use crate::records::assessment::facts::ASSESSMENT_OUTCOMES;
 use crate::records::rules::rule_book;
 use crate::records::text_field;
 use crate::records::WriteSession;

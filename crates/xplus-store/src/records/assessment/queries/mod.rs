@@ -1,0 +1,7 @@
+//! The SQL of the yearly assessment's operations and the rows it returns, by name: the operations
+//! in this folder hold the rules, these files hold what is asked of the database — one file per
+//! operation file, and the stored tables of the assessment (`assessment_outcomes`, the exit
+//! batches) beside the reads of them. The rows hold xplus-core's types and plain values; the
+//! store's own types (`Standing`, `BatchState`, …) are built by the operations, which sit above.
+
+pub(super) mod facts;
