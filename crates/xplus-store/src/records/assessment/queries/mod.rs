@@ -4,4 +4,8 @@
 //! batches) beside the reads of them. The rows hold xplus-core's types and plain values; the
 //! store's own types (`Standing`, `BatchState`, …) are built by the operations, which sit above.
 
+pub(super) mod chain;
+pub(super) mod exit_batches;
 pub(super) mod facts;
+pub(super) mod judge;
+pub(super) mod monitoring;
