@@ -2,17 +2,20 @@
 //! writes, and on the county's approval the exits recorded — one transaction with an audit entry
 //! naming the user.
 
+use super::queries::column_of;
+use super::queries::exit_steps::household_in_village;
+use super::queries::exits::{BATCHES, BATCH_HOUSEHOLDS, OBJECTIONS};
 use super::queries::facts::ASSESSMENT_OUTCOMES;
 use crate::error::StoreError;
 use crate::records::assessment::exits::{
     assess_village_households, later_years_applied, load_batch, out_of_reach, BatchState, ExitAct,
-    ExitBatch, BATCHES, BATCH_HOUSEHOLDS, OBJECTIONS,
+    ExitBatch,
 };
 use crate::records::assessment::facts::Standing;
 use crate::records::rules::rule_book;
 use crate::records::text_field;
 use crate::records::WriteSession;
-use crate::session::filter::{Arg, Filter};
+use crate::session::rows::Named;
 use crate::store::{Row, Store};
 use crate::NewAudit;
 use chrono::NaiveDate;
@@ -396,15 +399,16 @@ async fn record_exits(
 ) -> Result<Vec<String>, StoreError> {
     let mut recorded = Vec::new();
     let mut audit = Vec::new();
+    let status_at = column_of(&HOUSEHOLDS, "status");
+    let exit_year_at = column_of(&HOUSEHOLDS, "exit_year");
     for id in households {
         // Still in the village: one moved since the proposal (易地搬迁) is left to its new one.
-        let filter = Filter::new()
-            .and("household_id = ?", vec![Arg::Text(id.clone())])
-            .and("village_code = ?", vec![Arg::Int(village.as_u64() as i64)]);
+        let filter = household_in_village(id, village);
         let Some(mut row) = s.select(&HOUSEHOLDS, &filter, "", None).await?.pop() else {
             continue;
         };
-        let Some(status) = row[3].as_code().and_then(HouseholdStatus::parse) else {
+        let stored = Named::new(&HOUSEHOLDS, &row);
+        let Some(status) = stored.code("status").and_then(HouseholdStatus::parse) else {
             continue;
         };
         if !matches!(status, HouseholdStatus::Poor | HouseholdStatus::Returned) {
@@ -412,11 +416,11 @@ async fn record_exits(
         }
         let before = Standing {
             status,
-            exit_year: row[4].as_int().map(|y| y as i32),
+            exit_year: stored.int("exit_year").map(|y| y as i32),
         };
         let old = row.clone();
-        row[3] = Value::Code(HouseholdStatus::Exited.code());
-        row[4] = Value::Int(i64::from(year));
+        row[status_at] = Value::Code(HouseholdStatus::Exited.code());
+        row[exit_year_at] = Value::Int(i64::from(year));
         audit.extend(crate::audit::row_change(
             user,
             &HOUSEHOLDS,
