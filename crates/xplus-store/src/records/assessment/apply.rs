@@ -4,15 +4,17 @@
 //! it in `assessment_outcomes`. Applying a year again records nothing new; a year cannot be
 //! applied after a later one.
 
+use super::queries::apply::{households_with_ids, villages_with_codes, year_applied};
+use super::queries::column_of;
+use super::queries::facts::ASSESSMENT_OUTCOMES;
 use crate::error::StoreError;
 use crate::records::assessment::exit_batches::BatchState;
-use crate::records::assessment::facts::ASSESSMENT_OUTCOMES;
 use crate::records::assessment::judge::{
     counties, county_run, tally, AssessmentSink, AssessmentSummary, CountyRun, Facts,
     HouseholdAssessment, Judgement, Standing,
 };
 use crate::records::rules::rule_book;
-use crate::session::filter::{marks, Arg, Filter};
+use crate::session::rows::Named;
 use crate::store::{ImportTx, Row, Store};
 use crate::NewAudit;
 use chrono::NaiveDate;
@@ -166,15 +168,7 @@ async fn apply_in(
         year,
         ..AssessmentSummary::default()
     };
-    let applied_before = !s
-        .audit_entries(
-            &Filter::new()
-                .and("action = ?", vec![Arg::Text("assessment".into())])
-                .and("record_key = ?", vec![Arg::Text(year.to_string())]),
-            1,
-        )
-        .await?
-        .is_empty();
+    let applied_before = !s.audit_entries(&year_applied(year), 1).await?.is_empty();
     let mut applied = AppliedAssessment::default();
     let mut conflicts: Vec<String> = Vec::new();
     let mut wrote = false;
@@ -322,22 +316,23 @@ async fn write_county(
         .map(|c| (c.household.as_str(), c.after))
         .collect();
     let ids: Vec<&str> = moved.keys().copied().collect();
+    let (status_at, exit_year_at) = (
+        column_of(&HOUSEHOLDS, "status"),
+        column_of(&HOUSEHOLDS, "exit_year"),
+    );
     for chunk in ids.chunks(500) {
-        let filter = Filter::new().and(
-            format!("household_id IN ({})", marks(chunk.len())),
-            chunk
-                .iter()
-                .map(|id| Arg::Text((*id).to_string()))
-                .collect(),
-        );
+        let filter = households_with_ids(chunk);
         let mut rows = Vec::with_capacity(chunk.len());
         for mut values in s.select(&HOUSEHOLDS, &filter, "", None).await? {
-            let Some(after) = values[0].as_text().and_then(|id| moved.get(id)) else {
+            let Some(after) = Named::new(&HOUSEHOLDS, &values)
+                .text("household_id")
+                .and_then(|id| moved.get(id))
+            else {
                 continue;
             };
             let [status, exit_year] = status_value(*after);
-            values[3] = status;
-            values[4] = exit_year;
+            values[status_at] = status;
+            values[exit_year_at] = exit_year;
             rows.push(Row {
                 values,
                 county: Some(county),
@@ -373,14 +368,12 @@ async fn write_county(
     for chunk in outcomes.chunks(10_000) {
         tx.upsert(&ASSESSMENT_OUTCOMES, chunk.to_vec()).await?;
     }
+    let village_exit_year_at = column_of(&VILLAGES, "exit_year");
     for chunk in villages.chunks(500) {
-        let filter = Filter::new().and(
-            format!("village_code IN ({})", marks(chunk.len())),
-            chunk.iter().map(|v| Arg::Int(v.as_u64() as i64)).collect(),
-        );
+        let filter = villages_with_codes(chunk);
         let mut rows = Vec::new();
         for mut values in s.select(&VILLAGES, &filter, "", None).await? {
-            values[3] = Value::Int(i64::from(year));
+            values[village_exit_year_at] = Value::Int(i64::from(year));
             rows.push(Row {
                 values,
                 county: Some(county),

@@ -4,69 +4,24 @@
 //! serve the village and their next session, the units paired with the village whose cadres
 //! could pair the household, the village's projects with shares left in their pool.
 
+use super::queries::chain::{
+    holdings, pools_in, unit_pairings_in, CadrePairing, Holding, Pool, UnitPairing, CADRE_PAIRINGS,
+};
 use crate::error::StoreError;
 use crate::records::education::coverage::{serving_from, training_in};
 use crate::records::industry::overview::{industry_in, placements_by_end_of};
 use crate::records::registry::read::{household_scope, names_of, within_scope, year_bounds};
-use crate::records::shape::{column, shape, COUNT, HELD_SUM, SIGNED};
 use crate::records::ReadSession;
 use crate::session::filter::{Arg, Filter};
+use crate::session::rows::fetch_sql;
 use crate::store::Store;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use xplus_core::accounts::Access;
 use xplus_core::assessment::chain::{holds_shares, ChainLinks, Link};
-use xplus_core::backbone::pairing::Span;
 use xplus_core::education::coverage::{gap_list, NextSession};
 use xplus_core::industry::participation::IndustryLinks;
-use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 use xplus_core::registry::RegionCode;
-
-static PAIRED: FileSpec = shape(
-    FileId::CadreHouseholdPairings,
-    "chain_pairings",
-    "结对",
-    &[
-        column("key", ColumnType::Text),
-        column("start_date", ColumnType::Date),
-        column("end_date", ColumnType::Date),
-        column("who", ColumnType::Text),
-    ],
-);
-
-static UNITS: FileSpec = shape(
-    FileId::UnitVillagePairings,
-    "chain_unit_pairings",
-    "单位包村",
-    &[
-        column("village_code", ColumnType::Region),
-        column("start_date", ColumnType::Date),
-        column("end_date", ColumnType::Date),
-        column("unit_id", ColumnType::Text),
-    ],
-);
-
-static HELD: FileSpec = shape(
-    FileId::ShareEvents,
-    "chain_held",
-    "持股",
-    &[
-        column("household_id", ColumnType::Text),
-        column("shares", SIGNED),
-    ],
-);
-
-static POOLS: FileSpec = shape(
-    FileId::Projects,
-    "chain_pools",
-    "股池",
-    &[
-        column("project_id", ColumnType::Text),
-        column("village_code", ColumnType::Region),
-        column("total_shares", COUNT),
-        column("held", SIGNED),
-    ],
-);
 
 /// One household's five links.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,44 +134,22 @@ pub(in crate::records) async fn chain_in(
         .collect();
     let villages: BTreeSet<RegionCode> = training.iter().map(|t| t.village).collect();
 
-    let (sql, args) = within_scope(
-        scope,
-        "SELECT p.household_id, p.start_date, p.end_date, p.cadre_id \
-         FROM cadre_household_pairings p WHERE p.start_date <= ?{within}",
-        "p",
-        vec![Arg::Date(dec31)],
-    );
-    let mut paired: HashSet<String> = HashSet::new();
-    for r in s.query(&PAIRED, &sql, &args).await? {
-        if let (Some(h), Some(start)) = (r[0].as_text(), r[1].as_date()) {
-            let span = Span {
-                start,
-                end: r[2].as_date(),
-            };
-            if span.is_active_on(dec31) {
-                paired.insert(h.to_string());
-            }
-        }
-    }
+    let (sql, args) = within_scope(scope, CADRE_PAIRINGS.sql, "p", vec![Arg::Date(dec31)]);
+    let paired: HashSet<String> = fetch_sql::<CadrePairing>(s, &sql, &args)
+        .await?
+        .into_iter()
+        .filter(|p| p.span.is_active_on(dec31))
+        .map(|p| p.household_id)
+        .collect();
     let units = unit_pairings(s, &villages, dec31).await?;
 
-    let (sql, args) = within_scope(
-        scope,
-        &format!(
-            "SELECT e.household_id, {HELD_SUM} FROM share_events e \
-             WHERE e.date <= ?{{within}} GROUP BY e.household_id, e.project_id"
-        ),
-        "e",
-        vec![Arg::Date(dec31)],
-    );
-    let mut holding: HashSet<String> = HashSet::new();
-    for r in s.query(&HELD, &sql, &args).await? {
-        if let (Some(h), Some(n)) = (r[0].as_text(), r[1].as_int()) {
-            if holds_shares(n) {
-                holding.insert(h.to_string());
-            }
-        }
-    }
+    let (sql, args) = within_scope(scope, &holdings(), "e", vec![Arg::Date(dec31)]);
+    let holding: HashSet<String> = fetch_sql::<Holding>(s, &sql, &args)
+        .await?
+        .into_iter()
+        .filter(|h| holds_shares(h.shares))
+        .map(|h| h.household_id)
+        .collect();
 
     let serving = serving_from(s, today).await?;
     let untrained_steps = gap_list(&training, &serving, today);
@@ -285,23 +218,10 @@ pub(in crate::records) async fn unit_pairings(
     let list: Vec<&RegionCode> = villages.iter().collect();
     for chunk in list.chunks(500) {
         let args: Vec<Arg> = chunk.iter().map(|v| Arg::Int(v.as_u64() as i64)).collect();
-        let sql = format!(
-            "SELECT village_code, start_date, end_date, unit_id \
-             FROM unit_village_pairings WHERE village_code IN ({})",
-            crate::session::filter::marks(args.len())
-        );
-        for r in s.query(&UNITS, &sql, &args).await? {
-            let (Some(v), Some(start), Some(unit)) =
-                (r[0].as_region(), r[1].as_date(), r[3].as_text())
-            else {
-                continue;
-            };
-            let span = Span {
-                start,
-                end: r[2].as_date(),
-            };
-            if span.is_active_on(day) {
-                out.entry(v).or_default().insert(unit.to_string());
+        let pairings: Vec<UnitPairing> = fetch_sql(s, &unit_pairings_in(args.len()), &args).await?;
+        for p in pairings {
+            if p.span.is_active_on(day) {
+                out.entry(p.village).or_default().insert(p.unit);
             }
         }
     }
@@ -319,26 +239,12 @@ async fn pools_left(
     for chunk in list.chunks(500) {
         let mut args = vec![Arg::Date(day)];
         args.extend(chunk.iter().map(|v| Arg::Int(v.as_u64() as i64)));
-        let sql = format!(
-            "SELECT p.project_id, p.village_code, p.total_shares, \
-             CAST(coalesce((SELECT sum(CASE WHEN e.kind = 'grant' THEN e.shares ELSE -e.shares END) \
-               FROM share_events e WHERE e.project_id = p.project_id AND e.date <= ?), 0) AS BIGINT) \
-             FROM projects p WHERE p.village_code IN ({})",
-            crate::session::filter::marks(chunk.len())
-        );
-        for r in s.query(&POOLS, &sql, &args).await? {
-            let (Some(project), Some(village), Some(total), Some(held)) = (
-                r[0].as_text(),
-                r[1].as_region(),
-                r[2].as_int(),
-                r[3].as_int(),
-            ) else {
-                continue;
-            };
-            if total > held {
-                out.entry(village)
+        let rows: Vec<Pool> = fetch_sql(s, &pools_in(chunk.len()), &args).await?;
+        for p in rows {
+            if p.total > p.held {
+                out.entry(p.village)
                     .or_default()
-                    .push((project.to_string(), total - held));
+                    .push((p.project, p.total - p.held));
             }
         }
     }

@@ -3,19 +3,13 @@
 //! procedure itself (`exits.rs`), which runs the assessment, so that the assessment can read
 //! these without importing the procedure back.
 
+use super::queries::exit_batches::{BATCH_STATES, LATER_OUTCOMES};
 use crate::error::StoreError;
-use crate::records::shape::column;
 use crate::records::ReadSession;
 use crate::session::filter::Arg;
 use std::collections::HashMap;
 use xplus_core::assessment::procedure::ExitStage;
-use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 use xplus_core::registry::RegionCode;
-
-const COUNT: ColumnType = ColumnType::Int {
-    min: 0,
-    max: i64::MAX,
-};
 
 /// A household of a batch and where it stands in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,17 +60,6 @@ impl BatchState {
     }
 }
 
-static BATCHED: FileSpec = crate::records::shape::shape(
-    FileId::Households,
-    "exit_batch_states",
-    "退出批次户",
-    &[
-        column("household_id", ColumnType::Text),
-        column("stage", ColumnType::Enum(&ExitStage::SPEC)),
-        column("state", ColumnType::Text),
-    ],
-);
-
 /// Where the batches of `year` in a county have put their households: what `xplus assess
 /// --apply` leaves to the procedure (a household in a batch not approved yet, or one the village
 /// did not agree on or withdrew after an objection).
@@ -85,49 +68,24 @@ pub(in crate::records) async fn batch_states(
     county: RegionCode,
     year: i32,
 ) -> Result<HashMap<String, (ExitStage, BatchState)>, StoreError> {
-    Ok(s.query(
-        &BATCHED,
-        "SELECT x.household_id, b.stage, x.state FROM exit_batch_households x \
-             JOIN exit_batches b ON b.village_code = x.village_code AND b.year = x.year \
-             WHERE x.year = ? AND x.county_code = ?",
-        &[Arg::Int(i64::from(year)), Arg::Int(county.as_u64() as i64)],
-    )
-    .await?
-    .iter()
-    .filter_map(|r| {
-        Some((
-            r[0].as_text()?.to_string(),
-            (
-                r[1].as_code().and_then(ExitStage::parse)?,
-                BatchState::parse(r[2].as_text()?)?,
-            ),
-        ))
-    })
-    .collect())
+    Ok(BATCH_STATES
+        .fetch(
+            s,
+            &[Arg::Int(i64::from(year)), Arg::Int(county.as_u64() as i64)],
+        )
+        .await?
+        .into_iter()
+        .filter_map(|h| Some((h.household_id, (h.stage, BatchState::parse(&h.state)?))))
+        .collect())
 }
-
-static LATER: FileSpec = crate::records::shape::shape(
-    FileId::Households,
-    "later_outcomes",
-    "以后年度",
-    &[column("n", COUNT)],
-);
 
 /// Whether an assessment of a year after `year` has recorded anything.
 pub(in crate::records) async fn later_years_applied(
     s: &mut dyn ReadSession,
     year: i32,
 ) -> Result<bool, StoreError> {
-    let rows = s
-        .query(
-            &LATER,
-            "SELECT count(*) FROM assessment_outcomes WHERE year > ?",
-            &[Arg::Int(i64::from(year))],
-        )
+    let rows = LATER_OUTCOMES
+        .fetch(s, &[Arg::Int(i64::from(year))])
         .await?;
-    Ok(rows
-        .first()
-        .map(|r| crate::records::shape::count_of(&r[0]))
-        .unwrap_or(0)
-        > 0)
+    Ok(rows.first().map_or(0, |c| c.n) > 0)
 }

@@ -2,17 +2,20 @@
 //! writes, and on the county's approval the exits recorded — one transaction with an audit entry
 //! naming the user.
 
+use super::queries::column_of;
+use super::queries::exit_steps::household_in_village;
+use super::queries::exits::{BATCHES, BATCH_HOUSEHOLDS, OBJECTIONS};
+use super::queries::facts::ASSESSMENT_OUTCOMES;
 use crate::error::StoreError;
 use crate::records::assessment::exits::{
     assess_village_households, later_years_applied, load_batch, out_of_reach, BatchState, ExitAct,
-    ExitBatch, BATCHES, BATCH_HOUSEHOLDS, OBJECTIONS,
+    ExitBatch,
 };
 use crate::records::assessment::facts::Standing;
-use crate::records::assessment::facts::ASSESSMENT_OUTCOMES;
 use crate::records::rules::rule_book;
 use crate::records::text_field;
 use crate::records::WriteSession;
-use crate::session::filter::{Arg, Filter};
+use crate::session::rows::Named;
 use crate::store::{Row, Store};
 use crate::NewAudit;
 use chrono::NaiveDate;
@@ -100,287 +103,397 @@ pub async fn take_exit_step(
     let stored = load_batch(s.as_mut(), village, year).await?;
     let next = check_order(stored.as_ref().map(|b| b.stage), step)
         .map_err(|e| StoreError::Conflict(e.to_string()))?;
-    let mut by: HashMap<ExitStep, (String, NaiveDate)> = stored
-        .as_ref()
-        .map(|b| {
-            b.steps
-                .iter()
-                .map(|(st, u, d)| (*st, (u.clone(), *d)))
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut batch = stored.unwrap_or(ExitBatch {
-        village,
-        year,
-        stage: ExitStage::Proposed,
-        steps: Vec::new(),
-        review_attendees: None,
-        notice_start: None,
-        notice_last_day: None,
-        households: Vec::new(),
-        objections: Vec::new(),
-    });
-    let user = access.user().to_string();
-    let mut details =
-        serde_json::json!({ "step": step.code(), "village": village.to_string(), "year": year });
-    let mut households: Vec<(String, BatchState)> = Vec::new();
+    let mut t = Taking::start(store, access, village, year, step, today, stored);
     match &act {
-        ExitAct::Propose { date } => {
-            let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(*date);
-            if *date > today || *date < first {
-                return Err(invalid(
-                    &format!("提名日期须在 {first} 至今天之间"),
-                    &format!("the proposal is dated between {first} and today"),
-                ));
-            }
-            let (_, eligible, _) =
-                assess_village_households(store, s.as_mut(), village, year).await?;
-            if eligible.is_empty() {
-                return Err(invalid(
-                    "本村本年度没有符合退出标准的贫困户，无需提名",
-                    "no household of the village meets the exit criteria this year; nothing to propose",
-                ));
-            }
-            households = eligible
-                .iter()
-                .map(|h| (h.household_id.clone(), BatchState::Proposed))
-                .collect();
-            details["households"] = households.iter().map(|(h, _)| h.as_str()).collect();
-        }
+        ExitAct::Propose { date } => t.propose(s.as_mut(), *date).await?,
         ExitAct::Review {
             date,
             attendees,
             agreed,
-        } => {
-            let proposed = by.get(&ExitStep::Propose).map(|(_, d)| *d);
-            if *date > today || proposed.is_some_and(|p| *date < p) {
-                return Err(invalid(
-                    "评议日期须在提名之后、不晚于今天",
-                    "the review is dated after the proposal and not after today",
-                ));
-            }
-            if *attendees < 1 {
-                return Err(invalid(
-                    "请填写参加评议的人数",
-                    "give the number of people at the review",
-                ));
-            }
-            if let Some(stray) = agreed
-                .iter()
-                .find(|a| !batch.households.iter().any(|(h, _)| h == *a))
-            {
-                return Err(invalid(
-                    &format!("{stray} 不在本批提名名单中"),
-                    &format!("{stray} is not in this batch"),
-                ));
-            }
-            if agreed.is_empty() {
-                return Err(invalid(
-                    "评议没有通过任何一户；名单无需公示",
-                    "the review agreed on no household; there is nothing to publish",
-                ));
-            }
-            batch.review_attendees = Some(*attendees);
-            households = batch
-                .households
-                .iter()
-                .map(|(h, _)| {
-                    let state = if agreed.contains(h) {
-                        BatchState::Agreed
-                    } else {
-                        BatchState::Disagreed
-                    };
-                    (h.clone(), state)
-                })
-                .collect();
-            by.insert(step, (user.to_string(), *date));
-            details["agreed"] = agreed.iter().map(String::as_str).collect();
-            details["attendees"] = (*attendees).into();
-        }
-        ExitAct::Notice { start } => {
-            let review = by.get(&ExitStep::Review).map(|(_, d)| *d);
-            if review.is_some_and(|r| *start < r) || *start > today {
-                return Err(invalid(
-                    "公示须在民主评议之后开始，且不晚于今天",
-                    "the notice starts after the review and not after today",
-                ));
-            }
-            let rules = rule_book(store).await?.for_place(village.county(), year);
-            let last = notice_last_day(*start, rules.set.notice_days.value);
-            batch.notice_start = Some(*start);
-            batch.notice_last_day = Some(last);
-            by.insert(step, (user.to_string(), *start));
-            details["notice"] = serde_json::json!({ "start": start.to_string(), "last_day": last.to_string(), "days_source": rules.set.notice_days.source });
-        }
+        } => t.review(*date, *attendees, agreed)?,
+        ExitAct::Notice { start } => t.notice(*start).await?,
         ExitAct::Object {
             household_id,
             raised_on,
             raised_by,
             content,
         } => {
-            if !batch
-                .households
-                .iter()
-                .any(|(h, st)| h == household_id && *st == BatchState::Agreed)
-            {
-                return Err(invalid(
-                    &format!("{household_id} 不在公示名单中"),
-                    &format!("{household_id} is not on the published list"),
-                ));
-            }
-            let (Some(start), Some(last)) = (batch.notice_start, batch.notice_last_day) else {
-                return Err(invalid("尚未公示", "the list is not published yet"));
-            };
-            if *raised_on < start || *raised_on > last || *raised_on > today {
-                return Err(invalid(
-                    &format!("异议日期须在公示期 {start} 至 {last} 内，且不晚于今天"),
-                    &format!("an objection is dated within the notice, {start} to {last}, and not after today"),
-                ));
-            }
-            if content.trim().is_empty() || raised_by.trim().is_empty() {
-                return Err(invalid(
-                    "请填写异议人和异议内容",
-                    "give who objects and what the objection is",
-                ));
-            }
-            let raised_by = text_field("raised_by", TextKind::Name, raised_by)?;
-            let content = text_field("content", TextKind::Free, content)?;
-            let no = batch.objections.iter().map(|o| o.no).max().unwrap_or(0) + 1;
-            s.upsert(
-                &OBJECTIONS,
-                Row {
-                    values: vec![
-                        Value::Region(village),
-                        Value::Int(i64::from(year)),
-                        Value::Int(no),
-                        Value::Text(household_id.clone()),
-                        Value::Date(*raised_on),
-                        Value::Text(raised_by.clone()),
-                        Value::Text(content.clone()),
-                        Value::Text(user.to_string()),
-                        Value::Null,
-                        Value::Null,
-                        Value::Null,
-                        Value::Null,
-                    ],
-                    county: village.county(),
-                },
-            )
-            .await?;
-            details["objection"] = serde_json::json!({ "no": no, "household": household_id, "raised_on": raised_on.to_string(), "raised_by": raised_by, "content": content });
+            t.object(s.as_mut(), household_id, *raised_on, raised_by, content)
+                .await?
         }
         ExitAct::Resolve {
             no,
             resolution,
             upheld,
-        } => {
-            let Some(o) = batch.objections.iter().find(|o| o.no == *no) else {
-                return Err(invalid(
-                    &format!("没有第 {no} 条异议"),
-                    &format!("no objection number {no}"),
-                ));
-            };
-            if o.resolution.is_some() {
-                return Err(StoreError::Conflict(format!(
-                    "第 {no} 条异议已处理 / objection {no} is resolved already"
-                )));
-            }
-            if resolution.trim().is_empty() {
-                return Err(invalid(
-                    "请填写核实处理情况",
-                    "say how the objection was checked and resolved",
-                ));
-            }
-            let resolution = text_field("resolution", TextKind::Free, resolution)?;
-            s.upsert(
-                &OBJECTIONS,
-                Row {
-                    values: vec![
-                        Value::Region(village),
-                        Value::Int(i64::from(year)),
-                        Value::Int(*no),
-                        Value::Text(o.household_id.clone()),
-                        Value::Date(o.raised_on),
-                        Value::Text(o.raised_by.clone()),
-                        Value::Text(o.content.clone()),
-                        Value::Text(o.recorded_by.clone()),
-                        Value::Text(resolution.clone()),
-                        Value::Bool(*upheld),
-                        Value::Text(user.to_string()),
-                        Value::Date(today),
-                    ],
-                    county: village.county(),
-                },
-            )
-            .await?;
-            if *upheld {
-                households.push((o.household_id.clone(), BatchState::Withdrawn));
-            }
-            details["resolved"] = serde_json::json!({ "no": no, "resolution": resolution, "upheld": upheld, "household": o.household_id });
-        }
-        ExitAct::TownApproval => {
-            let last = batch
-                .notice_last_day
-                .ok_or_else(|| invalid("尚未公示", "the list is not published yet"))?;
-            let open = batch
-                .objections
-                .iter()
-                .filter(|o| o.resolution.is_none())
-                .count();
-            check_notice_over(last, today, open)
-                .map_err(|e| StoreError::Conflict(e.to_string()))?;
-            by.insert(step, (user.to_string(), today));
-        }
-        ExitAct::CountyApproval => {
-            if later_years_applied(s.as_mut(), year).await? {
-                return Err(StoreError::Conflict(format!(
-                    "已记录 {year} 年以后年度的评估，不能再记录 {year} 年的脱贫 / a later year than \
-                     {year} has been assessed; exits of {year} cannot be recorded under it"
-                )));
-            }
-            if by
-                .get(&ExitStep::TownApproval)
-                .is_some_and(|(u, _)| *u == user)
-            {
-                return Err(StoreError::Forbidden(
-                    "乡镇审核与县级审定须由不同的人进行 / the town's and the county's approval are taken by different people".into(),
-                ));
-            }
-            by.insert(step, (user.to_string(), today));
-            let exiting: Vec<String> = batch
-                .households
-                .iter()
-                .filter(|(_, st)| *st == BatchState::Agreed)
-                .map(|(h, _)| h.clone())
-                .collect();
-            let recorded = record_exits(s.as_mut(), &user, village, year, &exiting, today).await?;
-            households = recorded
-                .iter()
-                .map(|h| (h.clone(), BatchState::Exited))
-                .collect();
-            details["exited"] = recorded.iter().map(String::as_str).collect();
-        }
+        } => t.resolve(s.as_mut(), *no, resolution, *upheld).await?,
+        ExitAct::TownApproval => t.town_approval()?,
+        ExitAct::CountyApproval => t.county_approval(s.as_mut()).await?,
     }
-    if let ExitAct::Propose { date } = &act {
-        by.insert(step, (user.to_string(), *date));
-    }
-    batch.stage = next;
-    s.upsert(&BATCHES, batch_row(&batch, &by)).await?;
-    for (h, state) in &households {
-        s.upsert(&BATCH_HOUSEHOLDS, household_row(&batch, h, *state))
-            .await?;
-    }
-    s.append_audit(vec![NewAudit {
-        actor: user.to_string(),
-        action: "exit_procedure".into(),
-        entity: "exit_batches".into(),
-        record_key: format!("{village}:{year}"),
-        old_values: None,
-        new_values: Some(details.to_string()),
-    }])
-    .await?;
+    t.batch.stage = next;
+    t.store_in(s.as_mut()).await?;
     s.commit().await?;
     Ok(next)
+}
+
+/// A step being taken: the batch as it will be stored, who took each step on which day, the
+/// details of the audit entry and the households whose state in the batch the step sets.
+struct Taking<'a> {
+    store: &'a dyn Store,
+    village: RegionCode,
+    year: i32,
+    step: ExitStep,
+    today: NaiveDate,
+    user: String,
+    batch: ExitBatch,
+    by: HashMap<ExitStep, (String, NaiveDate)>,
+    details: serde_json::Value,
+    households: Vec<(String, BatchState)>,
+}
+
+impl<'a> Taking<'a> {
+    /// The step `step` about to be taken on the `stored` batch (a new one for a proposal).
+    fn start(
+        store: &'a dyn Store,
+        access: &Access,
+        village: RegionCode,
+        year: i32,
+        step: ExitStep,
+        today: NaiveDate,
+        stored: Option<ExitBatch>,
+    ) -> Taking<'a> {
+        let by: HashMap<ExitStep, (String, NaiveDate)> = stored
+            .as_ref()
+            .map(|b| {
+                b.steps
+                    .iter()
+                    .map(|(st, u, d)| (*st, (u.clone(), *d)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let batch = stored.unwrap_or(ExitBatch {
+            village,
+            year,
+            stage: ExitStage::Proposed,
+            steps: Vec::new(),
+            review_attendees: None,
+            notice_start: None,
+            notice_last_day: None,
+            households: Vec::new(),
+            objections: Vec::new(),
+        });
+        Taking {
+            store,
+            village,
+            year,
+            step,
+            today,
+            user: access.user().to_string(),
+            batch,
+            by,
+            details: serde_json::json!({ "step": step.code(), "village": village.to_string(), "year": year }),
+            households: Vec::new(),
+        }
+    }
+
+    /// The proposal, dated within the year: the households §3 finds eligible now.
+    async fn propose(
+        &mut self,
+        s: &mut dyn WriteSession,
+        date: NaiveDate,
+    ) -> Result<(), StoreError> {
+        let (year, today) = (self.year, self.today);
+        let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(date);
+        if date > today || date < first {
+            return Err(invalid(
+                &format!("提名日期须在 {first} 至今天之间"),
+                &format!("the proposal is dated between {first} and today"),
+            ));
+        }
+        let (_, eligible, _) = assess_village_households(self.store, s, self.village, year).await?;
+        if eligible.is_empty() {
+            return Err(invalid(
+                "本村本年度没有符合退出标准的贫困户，无需提名",
+                "no household of the village meets the exit criteria this year; nothing to propose",
+            ));
+        }
+        self.households = eligible
+            .iter()
+            .map(|h| (h.household_id.clone(), BatchState::Proposed))
+            .collect();
+        self.details["households"] = self.households.iter().map(|(h, _)| h.as_str()).collect();
+        self.by.insert(self.step, (self.user.to_string(), date));
+        Ok(())
+    }
+
+    /// The democratic review: the households of the batch it agreed on, the others not.
+    fn review(
+        &mut self,
+        date: NaiveDate,
+        attendees: i64,
+        agreed: &[String],
+    ) -> Result<(), StoreError> {
+        let proposed = self.by.get(&ExitStep::Propose).map(|(_, d)| *d);
+        if date > self.today || proposed.is_some_and(|p| date < p) {
+            return Err(invalid(
+                "评议日期须在提名之后、不晚于今天",
+                "the review is dated after the proposal and not after today",
+            ));
+        }
+        if attendees < 1 {
+            return Err(invalid(
+                "请填写参加评议的人数",
+                "give the number of people at the review",
+            ));
+        }
+        if let Some(stray) = agreed
+            .iter()
+            .find(|a| !self.batch.households.iter().any(|(h, _)| h == *a))
+        {
+            return Err(invalid(
+                &format!("{stray} 不在本批提名名单中"),
+                &format!("{stray} is not in this batch"),
+            ));
+        }
+        if agreed.is_empty() {
+            return Err(invalid(
+                "评议没有通过任何一户；名单无需公示",
+                "the review agreed on no household; there is nothing to publish",
+            ));
+        }
+        self.batch.review_attendees = Some(attendees);
+        self.households = self
+            .batch
+            .households
+            .iter()
+            .map(|(h, _)| {
+                let state = if agreed.contains(h) {
+                    BatchState::Agreed
+                } else {
+                    BatchState::Disagreed
+                };
+                (h.clone(), state)
+            })
+            .collect();
+        self.by.insert(self.step, (self.user.to_string(), date));
+        self.details["agreed"] = agreed.iter().map(String::as_str).collect();
+        self.details["attendees"] = attendees.into();
+        Ok(())
+    }
+
+    /// The notice: from `start`, for the days the rules of the county and year set.
+    async fn notice(&mut self, start: NaiveDate) -> Result<(), StoreError> {
+        let review = self.by.get(&ExitStep::Review).map(|(_, d)| *d);
+        if review.is_some_and(|r| start < r) || start > self.today {
+            return Err(invalid(
+                "公示须在民主评议之后开始，且不晚于今天",
+                "the notice starts after the review and not after today",
+            ));
+        }
+        let rules = rule_book(self.store)
+            .await?
+            .for_place(self.village.county(), self.year);
+        let last = notice_last_day(start, rules.set.notice_days.value);
+        self.batch.notice_start = Some(start);
+        self.batch.notice_last_day = Some(last);
+        self.by.insert(self.step, (self.user.to_string(), start));
+        self.details["notice"] = serde_json::json!({ "start": start.to_string(), "last_day": last.to_string(), "days_source": rules.set.notice_days.source });
+        Ok(())
+    }
+
+    /// An objection to a household on the published list, raised during the notice.
+    async fn object(
+        &mut self,
+        s: &mut dyn WriteSession,
+        household_id: &str,
+        raised_on: NaiveDate,
+        raised_by: &str,
+        content: &str,
+    ) -> Result<(), StoreError> {
+        let (village, year, today) = (self.village, self.year, self.today);
+        let batch = &self.batch;
+        if !batch
+            .households
+            .iter()
+            .any(|(h, st)| h == household_id && *st == BatchState::Agreed)
+        {
+            return Err(invalid(
+                &format!("{household_id} 不在公示名单中"),
+                &format!("{household_id} is not on the published list"),
+            ));
+        }
+        let (Some(start), Some(last)) = (batch.notice_start, batch.notice_last_day) else {
+            return Err(invalid("尚未公示", "the list is not published yet"));
+        };
+        if raised_on < start || raised_on > last || raised_on > today {
+            return Err(invalid(
+                &format!("异议日期须在公示期 {start} 至 {last} 内，且不晚于今天"),
+                &format!("an objection is dated within the notice, {start} to {last}, and not after today"),
+            ));
+        }
+        if content.trim().is_empty() || raised_by.trim().is_empty() {
+            return Err(invalid(
+                "请填写异议人和异议内容",
+                "give who objects and what the objection is",
+            ));
+        }
+        let raised_by = text_field("raised_by", TextKind::Name, raised_by)?;
+        let content = text_field("content", TextKind::Free, content)?;
+        let no = batch.objections.iter().map(|o| o.no).max().unwrap_or(0) + 1;
+        s.upsert(
+            &OBJECTIONS,
+            Row {
+                values: vec![
+                    Value::Region(village),
+                    Value::Int(i64::from(year)),
+                    Value::Int(no),
+                    Value::Text(household_id.to_string()),
+                    Value::Date(raised_on),
+                    Value::Text(raised_by.clone()),
+                    Value::Text(content.clone()),
+                    Value::Text(self.user.to_string()),
+                    Value::Null,
+                    Value::Null,
+                    Value::Null,
+                    Value::Null,
+                ],
+                county: village.county(),
+            },
+        )
+        .await?;
+        self.details["objection"] = serde_json::json!({ "no": no, "household": household_id, "raised_on": raised_on.to_string(), "raised_by": raised_by, "content": content });
+        Ok(())
+    }
+
+    /// The resolution of objection `no`; one upheld withdraws its household from the batch.
+    async fn resolve(
+        &mut self,
+        s: &mut dyn WriteSession,
+        no: i64,
+        resolution: &str,
+        upheld: bool,
+    ) -> Result<(), StoreError> {
+        let (village, year, today) = (self.village, self.year, self.today);
+        let Some(o) = self.batch.objections.iter().find(|o| o.no == no) else {
+            return Err(invalid(
+                &format!("没有第 {no} 条异议"),
+                &format!("no objection number {no}"),
+            ));
+        };
+        if o.resolution.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "第 {no} 条异议已处理 / objection {no} is resolved already"
+            )));
+        }
+        if resolution.trim().is_empty() {
+            return Err(invalid(
+                "请填写核实处理情况",
+                "say how the objection was checked and resolved",
+            ));
+        }
+        let resolution = text_field("resolution", TextKind::Free, resolution)?;
+        s.upsert(
+            &OBJECTIONS,
+            Row {
+                values: vec![
+                    Value::Region(village),
+                    Value::Int(i64::from(year)),
+                    Value::Int(no),
+                    Value::Text(o.household_id.clone()),
+                    Value::Date(o.raised_on),
+                    Value::Text(o.raised_by.clone()),
+                    Value::Text(o.content.clone()),
+                    Value::Text(o.recorded_by.clone()),
+                    Value::Text(resolution.clone()),
+                    Value::Bool(upheld),
+                    Value::Text(self.user.to_string()),
+                    Value::Date(today),
+                ],
+                county: village.county(),
+            },
+        )
+        .await?;
+        if upheld {
+            self.households
+                .push((o.household_id.clone(), BatchState::Withdrawn));
+        }
+        self.details["resolved"] = serde_json::json!({ "no": no, "resolution": resolution, "upheld": upheld, "household": o.household_id });
+        Ok(())
+    }
+
+    /// The town's approval, once the notice is over with no objection open.
+    fn town_approval(&mut self) -> Result<(), StoreError> {
+        let last = self
+            .batch
+            .notice_last_day
+            .ok_or_else(|| invalid("尚未公示", "the list is not published yet"))?;
+        let open = self
+            .batch
+            .objections
+            .iter()
+            .filter(|o| o.resolution.is_none())
+            .count();
+        check_notice_over(last, self.today, open)
+            .map_err(|e| StoreError::Conflict(e.to_string()))?;
+        self.by
+            .insert(self.step, (self.user.to_string(), self.today));
+        Ok(())
+    }
+
+    /// The county's approval, by another person than the town's: the agreed households' exits
+    /// recorded.
+    async fn county_approval(&mut self, s: &mut dyn WriteSession) -> Result<(), StoreError> {
+        let year = self.year;
+        if later_years_applied(s, year).await? {
+            return Err(StoreError::Conflict(format!(
+                "已记录 {year} 年以后年度的评估，不能再记录 {year} 年的脱贫 / a later year than \
+                 {year} has been assessed; exits of {year} cannot be recorded under it"
+            )));
+        }
+        if self
+            .by
+            .get(&ExitStep::TownApproval)
+            .is_some_and(|(u, _)| *u == self.user)
+        {
+            return Err(StoreError::Forbidden(
+                "乡镇审核与县级审定须由不同的人进行 / the town's and the county's approval are taken by different people".into(),
+            ));
+        }
+        self.by
+            .insert(self.step, (self.user.to_string(), self.today));
+        let exiting: Vec<String> = self
+            .batch
+            .households
+            .iter()
+            .filter(|(_, st)| *st == BatchState::Agreed)
+            .map(|(h, _)| h.clone())
+            .collect();
+        let recorded =
+            record_exits(s, &self.user, self.village, year, &exiting, self.today).await?;
+        self.households = recorded
+            .iter()
+            .map(|h| (h.clone(), BatchState::Exited))
+            .collect();
+        self.details["exited"] = recorded.iter().map(String::as_str).collect();
+        Ok(())
+    }
+
+    /// Writes the batch, the states of the households the step set and the audit entry.
+    async fn store_in(self, s: &mut dyn WriteSession) -> Result<(), StoreError> {
+        s.upsert(&BATCHES, batch_row(&self.batch, &self.by)).await?;
+        for (h, state) in &self.households {
+            s.upsert(&BATCH_HOUSEHOLDS, household_row(&self.batch, h, *state))
+                .await?;
+        }
+        s.append_audit(vec![NewAudit {
+            actor: self.user.to_string(),
+            action: "exit_procedure".into(),
+            entity: "exit_batches".into(),
+            record_key: format!("{}:{}", self.village, self.year),
+            old_values: None,
+            new_values: Some(self.details.to_string()),
+        }])
+        .await
+    }
 }
 
 /// Records the exits approved by the county: status exited with the year, and the outcome
@@ -396,15 +509,16 @@ async fn record_exits(
 ) -> Result<Vec<String>, StoreError> {
     let mut recorded = Vec::new();
     let mut audit = Vec::new();
+    let status_at = column_of(&HOUSEHOLDS, "status");
+    let exit_year_at = column_of(&HOUSEHOLDS, "exit_year");
     for id in households {
         // Still in the village: one moved since the proposal (易地搬迁) is left to its new one.
-        let filter = Filter::new()
-            .and("household_id = ?", vec![Arg::Text(id.clone())])
-            .and("village_code = ?", vec![Arg::Int(village.as_u64() as i64)]);
+        let filter = household_in_village(id, village);
         let Some(mut row) = s.select(&HOUSEHOLDS, &filter, "", None).await?.pop() else {
             continue;
         };
-        let Some(status) = row[3].as_code().and_then(HouseholdStatus::parse) else {
+        let stored = Named::new(&HOUSEHOLDS, &row);
+        let Some(status) = stored.code("status").and_then(HouseholdStatus::parse) else {
             continue;
         };
         if !matches!(status, HouseholdStatus::Poor | HouseholdStatus::Returned) {
@@ -412,11 +526,11 @@ async fn record_exits(
         }
         let before = Standing {
             status,
-            exit_year: row[4].as_int().map(|y| y as i32),
+            exit_year: stored.int("exit_year").map(|y| y as i32),
         };
         let old = row.clone();
-        row[3] = Value::Code(HouseholdStatus::Exited.code());
-        row[4] = Value::Int(i64::from(year));
+        row[status_at] = Value::Code(HouseholdStatus::Exited.code());
+        row[exit_year_at] = Value::Int(i64::from(year));
         audit.extend(crate::audit::row_change(
             user,
             &HOUSEHOLDS,

@@ -3,6 +3,10 @@
 //! batches as read here, the steps taken in `exit_steps`. The order of the steps and who may take
 //! them are xplus-core's (`assessment::procedure`).
 
+use super::queries::exits::{
+    batch_key, households_of_village, BatchHouseholdRow, BatchRow, ObjectionRow, BATCH_COUNTS,
+};
+use super::queries::select_rows;
 use crate::error::StoreError;
 pub(in crate::records) use crate::records::assessment::exit_batches::later_years_applied;
 pub use crate::records::assessment::exit_batches::BatchState;
@@ -11,81 +15,13 @@ use crate::records::assessment::judge::{
 };
 use crate::records::registry::read::names_of;
 use crate::records::rules::rule_book;
-use crate::records::shape::column;
 use crate::records::ReadSession;
-use crate::session::filter::{Arg, Filter};
+use crate::session::filter::Arg;
 use crate::store::Store;
 use chrono::NaiveDate;
 use xplus_core::accounts::Access;
 use xplus_core::assessment::procedure::{ExitStage, ExitStep};
-use xplus_core::interchange::{ColumnType, CountyFrom, FileId, FileSpec};
 use xplus_core::registry::{HouseholdStatus, RegionCode};
-
-const COUNT: ColumnType = ColumnType::Int {
-    min: 0,
-    max: i64::MAX,
-};
-
-pub(in crate::records) static BATCHES: FileSpec = FileSpec {
-    id: FileId::Villages,
-    name: "exit_batches",
-    zh: "退出批次",
-    columns: &[
-        column("village_code", ColumnType::Region),
-        column("year", ColumnType::Year),
-        column("stage", ColumnType::Enum(&ExitStage::SPEC)),
-        column("proposed_by", ColumnType::Text),
-        column("proposed_on", ColumnType::Date),
-        column("review_date", ColumnType::Date),
-        column("review_attendees", COUNT),
-        column("reviewed_by", ColumnType::Text),
-        column("notice_start", ColumnType::Date),
-        column("notice_last_day", ColumnType::Date),
-        column("noticed_by", ColumnType::Text),
-        column("town_approved_by", ColumnType::Text),
-        column("town_approved_on", ColumnType::Date),
-        column("county_approved_by", ColumnType::Text),
-        column("county_approved_on", ColumnType::Date),
-    ],
-    key: &[0, 1],
-    county: CountyFrom::Column(0),
-};
-
-pub(in crate::records) static BATCH_HOUSEHOLDS: FileSpec = FileSpec {
-    id: FileId::Households,
-    name: "exit_batch_households",
-    zh: "退出批次户",
-    columns: &[
-        column("village_code", ColumnType::Region),
-        column("year", ColumnType::Year),
-        column("household_id", ColumnType::Text),
-        column("state", ColumnType::Text),
-    ],
-    key: &[0, 1, 2],
-    county: CountyFrom::Column(0),
-};
-
-pub(in crate::records) static OBJECTIONS: FileSpec = FileSpec {
-    id: FileId::Households,
-    name: "exit_objections",
-    zh: "公示异议",
-    columns: &[
-        column("village_code", ColumnType::Region),
-        column("year", ColumnType::Year),
-        column("objection_no", COUNT),
-        column("household_id", ColumnType::Text),
-        column("raised_on", ColumnType::Date),
-        column("raised_by", ColumnType::Text),
-        column("content", ColumnType::Text),
-        column("recorded_by", ColumnType::Text),
-        column("resolution", ColumnType::Text),
-        column("upheld", ColumnType::Bool),
-        column("resolved_by", ColumnType::Text),
-        column("resolved_on", ColumnType::Date),
-    ],
-    key: &[0, 1, 2],
-    county: CountyFrom::Column(0),
-};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Objection {
@@ -100,6 +36,23 @@ pub struct Objection {
     pub upheld: Option<bool>,
     pub resolved_by: Option<String>,
     pub resolved_on: Option<NaiveDate>,
+}
+
+impl From<ObjectionRow> for Objection {
+    fn from(o: ObjectionRow) -> Objection {
+        Objection {
+            no: o.no,
+            household_id: o.household_id,
+            raised_on: o.raised_on,
+            raised_by: o.raised_by,
+            content: o.content,
+            recorded_by: o.recorded_by,
+            resolution: o.resolution,
+            upheld: o.upheld,
+            resolved_by: o.resolved_by,
+            resolved_on: o.resolved_on,
+        }
+    }
 }
 
 /// A village's batch of a year as stored.
@@ -177,76 +130,54 @@ impl ExitAct {
     }
 }
 
-fn key_filter(village: RegionCode, year: i32) -> Filter {
-    Filter::new()
-        .and("village_code = ?", vec![Arg::Int(village.as_u64() as i64)])
-        .and("year = ?", vec![Arg::Int(i64::from(year))])
-}
-
 pub(in crate::records) async fn load_batch(
     s: &mut dyn ReadSession,
     village: RegionCode,
     year: i32,
 ) -> Result<Option<ExitBatch>, StoreError> {
-    let filter = key_filter(village, year);
-    let Some(b) = s.select(&BATCHES, &filter, "", None).await?.pop() else {
+    let filter = batch_key(village, year);
+    let Some(b) = select_rows::<BatchRow>(s, &filter).await?.pop() else {
         return Ok(None);
     };
-    let text = |i: usize| b[i].as_text().map(str::to_string);
     let mut steps = Vec::new();
-    let mut step = |step, by: usize, on: usize| {
-        if let (Some(user), Some(day)) = (text(by), b[on].as_date()) {
-            steps.push((step, user, day));
+    let mut step = |step, by: &Option<String>, on: Option<NaiveDate>| {
+        if let (Some(user), Some(day)) = (by, on) {
+            steps.push((step, user.clone(), day));
         }
     };
-    step(ExitStep::Propose, 3, 4);
-    step(ExitStep::Review, 7, 5);
-    step(ExitStep::Notice, 10, 8);
-    step(ExitStep::TownApproval, 11, 12);
-    step(ExitStep::CountyApproval, 13, 14);
-    let mut households: Vec<(String, BatchState)> = s
-        .select(&BATCH_HOUSEHOLDS, &filter, "", None)
+    step(ExitStep::Propose, &b.proposed_by, b.proposed_on);
+    step(ExitStep::Review, &b.reviewed_by, b.review_date);
+    step(ExitStep::Notice, &b.noticed_by, b.notice_start);
+    step(
+        ExitStep::TownApproval,
+        &b.town_approved_by,
+        b.town_approved_on,
+    );
+    step(
+        ExitStep::CountyApproval,
+        &b.county_approved_by,
+        b.county_approved_on,
+    );
+    let mut households: Vec<(String, BatchState)> = select_rows::<BatchHouseholdRow>(s, &filter)
         .await?
-        .iter()
-        .filter_map(|r| {
-            Some((
-                r[2].as_text()?.to_string(),
-                BatchState::parse(r[3].as_text()?)?,
-            ))
-        })
+        .into_iter()
+        .filter_map(|r| Some((r.household_id, BatchState::parse(&r.state)?)))
         .collect();
     households.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut objections: Vec<Objection> = s
-        .select(&OBJECTIONS, &filter, "", None)
+    let mut objections: Vec<Objection> = select_rows::<ObjectionRow>(s, &filter)
         .await?
-        .iter()
-        .filter_map(|r| {
-            Some(Objection {
-                no: r[2].as_int()?,
-                household_id: r[3].as_text()?.to_string(),
-                raised_on: r[4].as_date()?,
-                raised_by: r[5].as_text()?.to_string(),
-                content: r[6].as_text()?.to_string(),
-                recorded_by: r[7].as_text()?.to_string(),
-                resolution: r[8].as_text().map(str::to_string),
-                upheld: r[9].as_bool(),
-                resolved_by: r[10].as_text().map(str::to_string),
-                resolved_on: r[11].as_date(),
-            })
-        })
+        .into_iter()
+        .map(Objection::from)
         .collect();
     objections.sort_by_key(|o| o.no);
     Ok(Some(ExitBatch {
         village,
         year,
-        stage: b[2]
-            .as_code()
-            .and_then(ExitStage::parse)
-            .unwrap_or(ExitStage::Proposed),
+        stage: b.stage.unwrap_or(ExitStage::Proposed),
         steps,
-        review_attendees: b[6].as_int(),
-        notice_start: b[8].as_date(),
-        notice_last_day: b[9].as_date(),
+        review_attendees: b.review_attendees,
+        notice_start: b.notice_start,
+        notice_last_day: b.notice_last_day,
         households,
         objections,
     }))
@@ -262,10 +193,7 @@ pub(in crate::records) async fn assess_village_households(
 ) -> Result<(Vec<HouseholdAssessment>, Vec<HouseholdAssessment>, i64), StoreError> {
     let book = rule_book(store).await?;
     let rules = book.for_place(village.county(), year);
-    let scope = FactsScope::Matching(Filter::new().and(
-        "h.village_code = ?",
-        vec![Arg::Int(village.as_u64() as i64)],
-    ));
+    let scope = FactsScope::Matching(households_of_village(village));
     let facts = read_facts(s, &scope, year).await?;
     let mut assessed = Vec::new();
     let mut eligible = Vec::new();
@@ -329,17 +257,6 @@ pub struct BatchSummary {
     pub households: u64,
 }
 
-static SUMMARY: FileSpec = crate::records::shape::shape(
-    FileId::Villages,
-    "exit_batch_summary",
-    "退出批次",
-    &[
-        column("village_code", ColumnType::Region),
-        column("stage", ColumnType::Enum(&ExitStage::SPEC)),
-        column("households", COUNT),
-    ],
-);
-
 /// The batches of a year within reach, by village.
 pub async fn exit_batches(
     store: &dyn Store,
@@ -348,33 +265,18 @@ pub async fn exit_batches(
 ) -> Result<Vec<BatchSummary>, StoreError> {
     let [lo, hi] = crate::records::shape::village_bounds(access);
     let mut s = store.read_session().await?;
-    let rows = s
-        .query(
-            &SUMMARY,
-            "SELECT b.village_code, b.stage, \
-             (SELECT count(*) FROM exit_batch_households x WHERE x.village_code = b.village_code \
-              AND x.year = b.year AND x.state IN ('proposed', 'agreed', 'exited')) \
-             FROM exit_batches b WHERE b.year = ? AND b.village_code BETWEEN ? AND ? \
-             ORDER BY b.village_code",
-            &[Arg::Int(i64::from(year)), lo, hi],
-        )
+    let rows = BATCH_COUNTS
+        .fetch(s.as_mut(), &[Arg::Int(i64::from(year)), lo, hi])
         .await?;
-    let names = names_of(
-        s.as_mut(),
-        rows.iter()
-            .filter_map(|r| r[0].as_region())
-            .map(|r| r.as_u64()),
-    )
-    .await?;
+    let names = names_of(s.as_mut(), rows.iter().map(|r| r.village.as_u64())).await?;
     Ok(rows
-        .iter()
+        .into_iter()
         .filter_map(|r| {
-            let village = r[0].as_region()?;
             Some(BatchSummary {
-                village,
-                name: names.get(&village.as_u64()).cloned().unwrap_or_default(),
-                stage: r[1].as_code().and_then(ExitStage::parse)?,
-                households: crate::records::shape::count_of(&r[2]),
+                village: r.village,
+                name: names.get(&r.village.as_u64()).cloned().unwrap_or_default(),
+                stage: r.stage?,
+                households: r.households,
             })
         })
         .collect())

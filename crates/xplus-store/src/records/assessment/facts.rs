@@ -3,35 +3,15 @@
 //! index range scans (migration 0010) read into one reused buffer (`CompactRows`), joined here in
 //! household order.
 
+use super::queries::facts as q;
+use super::queries::facts::OutcomeRow;
 use crate::error::StoreError;
-use crate::records::shape::column;
 use crate::records::{CompactRows, ReadSession};
 use crate::session::filter::{Arg, Filter};
+use crate::session::rows::fetch_sql;
 use xplus_core::assessment::household::{HouseholdFacts, MemberFacts};
-use xplus_core::interchange::{ColumnType, CountyFrom, FileId, FileSpec};
 use xplus_core::registry::{HouseholdStatus, IdNumber, RegionCode, Schooling, YearlyIncome};
 use xplus_core::Fen;
-
-const STATUS: ColumnType = ColumnType::Enum(&HouseholdStatus::SPEC);
-
-pub(crate) static ASSESSMENT_OUTCOMES: FileSpec = FileSpec {
-    id: FileId::Households,
-    name: "assessment_outcomes",
-    zh: "评估结果",
-    columns: &[
-        column("household_id", ColumnType::Text),
-        column("year", ColumnType::Year),
-        column("outcome", ColumnType::Text),
-        column("reasons", ColumnType::Text),
-        column("previous_status", STATUS),
-        column("previous_exit_year", ColumnType::Year),
-        column("status", STATUS),
-        column("exit_year", ColumnType::Year),
-        column("decided_on", ColumnType::Date),
-    ],
-    key: &[0, 1],
-    county: CountyFrom::Household(0),
-};
 
 /// A status with its exit year: what a household is at some moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,9 +71,7 @@ pub(in crate::records) enum FactsScope {
 impl FactsScope {
     fn households(&self) -> Filter {
         match self {
-            FactsScope::County(county) => {
-                Filter::new().and("h.county_code = ?", vec![Arg::Int(county.as_u64() as i64)])
-            }
+            FactsScope::County(county) => q::in_county("h", *county),
             FactsScope::Matching(filter) => filter.clone(),
         }
     }
@@ -101,17 +79,8 @@ impl FactsScope {
     /// The same households' rows of a table under `alias` (members, incomes).
     fn related(&self, alias: &str) -> Filter {
         match self {
-            FactsScope::County(county) => Filter::new().and(
-                format!("{alias}.county_code = ?"),
-                vec![Arg::Int(county.as_u64() as i64)],
-            ),
-            FactsScope::Matching(filter) => Filter::new().and(
-                format!(
-                    "{alias}.household_id IN (SELECT h.household_id FROM households h{})",
-                    filter.render_where(&mut || "?".into())
-                ),
-                filter.args().cloned().collect(),
-            ),
+            FactsScope::County(county) => q::in_county(alias, *county),
+            FactsScope::Matching(filter) => q::of_households(alias, filter),
         }
     }
 }
@@ -123,24 +92,33 @@ pub(in crate::records) async fn read_facts(
     scope: &FactsScope,
     year: i32,
 ) -> Result<Vec<Facts>, StoreError> {
-    let y = i64::from(year);
-    let households = scope.households();
-    let sql = format!(
-        "SELECT h.household_id, h.village_code, h.identified_year, h.status, h.exit_year, \
-         h.food_secure, h.clothing_secure, h.housing_safe, h.water_safe FROM households h{}",
-        households.render_where(&mut || "?".into())
-    );
-    let args: Vec<Arg> = households.args().cloned().collect();
     // One buffer serves the three reads, sized for a county's households, then for its members.
     let expected = match scope {
         FactsScope::County(_) => 16_384,
         FactsScope::Matching(_) => 64,
     };
     let rows = CompactRows::with_capacity(9, expected, expected * 24);
+    let (mut facts, rows) = read_households(s, scope, rows).await?;
+    let rows = read_incomes(s, scope, year, &mut facts, rows).await?;
+    let rows = read_members(s, scope, &mut facts, rows).await?;
+    drop(rows);
+    read_outcomes(s, scope, year, &mut facts).await?;
+    Ok(facts)
+}
+
+/// The households of `scope` without members, income or outcomes yet, sorted by id; and the
+/// buffer back for the next read.
+async fn read_households(
+    s: &mut dyn ReadSession,
+    scope: &FactsScope,
+    rows: CompactRows,
+) -> Result<(Vec<Facts>, CompactRows), StoreError> {
+    let households = scope.households();
+    let args: Vec<Arg> = households.args().cloned().collect();
     let rows = s
         .query_compact(
             "读取评估户 / reading households to assess",
-            &sql,
+            &q::households(&households),
             &args,
             rows,
         )
@@ -178,24 +156,30 @@ pub(in crate::records) async fn read_facts(
     }
     // Sorted here, not in SQL: PostgreSQL's locale would order text keys unlike SQLite.
     facts.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+    Ok((facts, rows))
+}
+
+/// The year's income of each household in `facts` (and its net income); the buffer back.
+async fn read_incomes(
+    s: &mut dyn ReadSession,
+    scope: &FactsScope,
+    year: i32,
+    facts: &mut [Facts],
+    rows: CompactRows,
+) -> Result<CompactRows, StoreError> {
     let mut last = 0;
-    let of_year = scope.related("i").and("i.year = ?", vec![Arg::Int(y)]);
-    let sql = format!(
-        "SELECT i.household_id, i.wage, i.production, i.property, i.transfer, \
-         i.production_cost, i.medical_cost FROM incomes i{}",
-        of_year.render_where(&mut || "?".into())
-    );
+    let of_year = q::incomes_of_year(scope.related("i"), year);
     let args: Vec<Arg> = of_year.args().cloned().collect();
     let rows = s
         .query_compact(
             "读取评估收入 / reading incomes to assess",
-            &sql,
+            &q::incomes(&of_year),
             &args,
             rows.reuse(7),
         )
         .await?;
     for r in rows.rows() {
-        let Some(i) = r.text(0).and_then(|id| locate(&facts, &mut last, id)) else {
+        let Some(i) = r.text(0).and_then(|id| locate(facts, &mut last, id)) else {
             continue;
         };
         let money = |i: usize| Fen(r.int(i).unwrap_or_default());
@@ -210,22 +194,24 @@ pub(in crate::records) async fn read_facts(
         facts[i].household.net_income = Some(income.net());
         facts[i].income = Some(income);
     }
+    Ok(rows)
+}
+
+/// The members of each household in `facts`, in id number order; the buffer back.
+async fn read_members(
+    s: &mut dyn ReadSession,
+    scope: &FactsScope,
+    facts: &mut [Facts],
+    rows: CompactRows,
+) -> Result<CompactRows, StoreError> {
     let related = scope.related("m");
-    let sql = format!(
-        // A name is shown only for a member failing a criterion (a dropout, the uninsured):
-        // the others' (most members) are not read.
-        "SELECT m.household_id, m.id_number, m.schooling, m.medical_insured, \
-         CASE WHEN m.schooling = 'dropout' OR m.medical_insured IS NOT TRUE THEN m.name END \
-         FROM members m{} ORDER BY m.household_id, m.id_number",
-        related.render_where(&mut || "?".into())
-    );
     let args: Vec<Arg> = related.args().cloned().collect();
     let mut rows = rows.reuse(5);
     rows.reserve(facts.len() * 4, facts.len() * 4 * 40);
     let rows = s
         .query_compact(
             "读取评估成员 / reading members to assess",
-            &sql,
+            &q::members(&related),
             &args,
             rows,
         )
@@ -233,7 +219,7 @@ pub(in crate::records) async fn read_facts(
     let mut last = 0;
     for r in rows.rows() {
         let (Some(i), Some(birth_year)) = (
-            r.text(0).and_then(|id| locate(&facts, &mut last, id)),
+            r.text(0).and_then(|id| locate(facts, &mut last, id)),
             r.text(1).and_then(IdNumber::stored_birth_year),
         ) else {
             continue;
@@ -249,50 +235,45 @@ pub(in crate::records) async fn read_facts(
             medical_insured: r.bool(3) == Some(true),
         });
     }
-    drop(rows);
-    let of_year = scope.households().and("o.year >= ?", vec![Arg::Int(y)]);
-    let sql = format!(
-        "SELECT o.household_id, o.year, o.outcome, o.reasons, o.previous_status, \
-         o.previous_exit_year, o.status, o.exit_year, o.decided_on \
-         FROM assessment_outcomes o JOIN households h ON h.household_id = o.household_id{}",
-        of_year.render_where(&mut || "?".into())
-    );
+    Ok(rows)
+}
+
+/// The earliest outcome applied for `year` or later of each household in `facts`.
+async fn read_outcomes(
+    s: &mut dyn ReadSession,
+    scope: &FactsScope,
+    year: i32,
+    facts: &mut [Facts],
+) -> Result<(), StoreError> {
+    let of_year = q::outcomes_from_year(scope.households(), year);
     let args: Vec<Arg> = of_year.args().cloned().collect();
-    // Read as the stored table's own shape (its last column, decided_on, is not used here).
-    for r in s.query(&ASSESSMENT_OUTCOMES, &sql, &args).await? {
-        let Some(f) = r[0]
-            .as_text()
-            .and_then(|id| facts.binary_search_by(|f| f.id.as_str().cmp(id)).ok())
+    let outcomes: Vec<OutcomeRow> = fetch_sql(s, &q::outcomes(&of_year), &args).await?;
+    for o in outcomes {
+        let Some(f) = facts
+            .binary_search_by(|f| f.id.as_str().cmp(&o.household_id))
+            .ok()
             .map(|i| &mut facts[i])
         else {
             continue;
         };
-        let standing = |si: usize, yi: usize| {
-            Some(Standing {
-                status: r[si].as_code().and_then(HouseholdStatus::parse)?,
-                exit_year: r[yi].as_int().map(|y| y as i32),
-            })
-        };
-        let (Some(year), Some(outcome), Some(before), Some(after)) = (
-            r[1].as_int().map(|y| y as i32),
-            r[2].as_text(),
-            standing(4, 5),
-            standing(6, 7),
-        ) else {
-            continue;
-        };
         // The earliest outcome of the year or later tells the standing at its start.
-        if f.later_outcome.as_ref().is_none_or(|e| year < e.year) {
+        if f.later_outcome.as_ref().is_none_or(|e| o.year < e.year) {
             f.later_outcome = Some(StoredOutcome {
-                year,
-                outcome: outcome.to_string(),
-                reasons: r[3].as_text().unwrap_or_default().to_string(),
-                before,
-                after,
+                year: o.year,
+                outcome: o.outcome,
+                reasons: o.reasons,
+                before: Standing {
+                    status: o.previous_status,
+                    exit_year: o.previous_exit_year,
+                },
+                after: Standing {
+                    status: o.status,
+                    exit_year: o.exit_year,
+                },
             });
         }
     }
-    Ok(facts)
+    Ok(())
 }
 
 /// The household `id` in `facts` (sorted by id). Rows of members and incomes come in household

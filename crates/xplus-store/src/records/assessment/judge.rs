@@ -4,12 +4,12 @@
 //! that county and year, and handed to a sink (the CSV files of `xplus assess`); applying it
 //! records the changes county by county in one transaction (`assessment_apply`).
 
+use super::queries::judge::{one_household, COUNTIES, COUNTY_VILLAGES};
 use crate::error::StoreError;
 use crate::records::assessment::exit_batches::{batch_states, BatchState};
 pub(in crate::records) use crate::records::assessment::facts::{read_facts, Facts, FactsScope};
 pub use crate::records::assessment::facts::{Standing, StoredOutcome};
 use crate::records::rules::rule_book;
-use crate::records::shape::{column, shape, COUNT};
 use crate::records::ReadSession;
 use crate::session::filter::Arg;
 use crate::store::Store;
@@ -22,33 +22,10 @@ use xplus_core::assessment::village::{
     assess_village, counts_as_poor, VillageCriterion, VillageFacts,
 };
 use xplus_core::assessment::{section_for, Decision, Section};
-use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 use xplus_core::registry::income::per_capita;
 use xplus_core::registry::RegionCode;
 use xplus_core::rules::{RuleBook, Sourced, YearRules};
 use xplus_core::Fen;
-
-const MONEY: ColumnType = ColumnType::Money { negative: true };
-
-static VILLAGE_ROWS: FileSpec = shape(
-    FileId::Villages,
-    "assessment_villages",
-    "评估村",
-    &[
-        column("village_code", ColumnType::Region),
-        column("poor_village", ColumnType::Bool),
-        column("population", COUNT),
-        column("exit_year", ColumnType::Year),
-        column("operating_income", MONEY),
-    ],
-);
-
-static COUNTIES: FileSpec = shape(
-    FileId::Households,
-    "assessment_counties",
-    "评估县",
-    &[column("county_code", ColumnType::Region)],
-);
 
 /// What §3 or §5 says of one household for the year.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -198,15 +175,12 @@ impl<T> Drop for AbortOnDrop<T> {
 pub(in crate::records) async fn counties(
     s: &mut dyn ReadSession,
 ) -> Result<Vec<RegionCode>, StoreError> {
-    Ok(s.query(
-        &COUNTIES,
-        "SELECT DISTINCT county_code FROM households ORDER BY county_code",
-        &[],
-    )
-    .await?
-    .iter()
-    .filter_map(|r| r[0].as_region())
-    .collect())
+    Ok(COUNTIES
+        .fetch(s, &[])
+        .await?
+        .into_iter()
+        .map(|c| c.code)
+        .collect())
 }
 
 pub(in crate::records) fn tally(summary: &mut AssessmentSummary, run: &CountyRun) {
@@ -279,33 +253,27 @@ pub(in crate::records) async fn county_run(
             *poor_persons.entry(h.village).or_default() += h.members;
         }
     }
-    let villages = s
-        .query(
-            &VILLAGE_ROWS,
-            "SELECT v.village_code, v.poor_village, v.population, v.exit_year, c.operating_income \
-             FROM villages v LEFT JOIN collective_income c \
-             ON c.village_code = v.village_code AND c.year = ? \
-             WHERE v.county_code = ? ORDER BY v.village_code",
+    let villages = COUNTY_VILLAGES
+        .fetch(
+            s,
             &[Arg::Int(i64::from(year)), Arg::Int(county.as_u64() as i64)],
         )
         .await?
-        .iter()
+        .into_iter()
         .filter_map(|r| {
-            let village = r[0].as_region()?;
-            let exit_year = r[3].as_int().map(|y| y as i32);
             // §4: every poor village not exited before the year.
-            if r[1].as_bool() != Some(true) || exit_year.is_some_and(|e| e < year) {
+            if r.poor_village != Some(true) || r.exit_year.is_some_and(|e| e < year) {
                 return None;
             }
             let facts = VillageFacts {
-                population: r[2].as_int().unwrap_or(0),
-                poor_persons: poor_persons.get(&village).copied().unwrap_or(0),
-                collective_income: r[4].as_money(),
+                population: r.population.unwrap_or(0),
+                poor_persons: poor_persons.get(&r.village).copied().unwrap_or(0),
+                collective_income: r.operating_income,
             };
             Some(VillageAssessment {
-                village,
+                village: r.village,
                 facts,
-                exit_year,
+                exit_year: r.exit_year,
                 decision: assess_village(&facts, &rules.set),
             })
         })
@@ -391,10 +359,7 @@ pub async fn household_assessment(
     let book = rule_book(store).await?;
     let mut s = store.read_session().await?;
     let mut scope = crate::records::registry::read::household_scope(access, today);
-    scope = scope.and(
-        "household_id = ?",
-        vec![Arg::Text(household_id.to_string())],
-    );
+    scope = one_household(scope, household_id);
     // The reach filter names households' columns unqualified; the reader joins under `h`.
     let scope = FactsScope::Matching(crate::records::registry::read::households_in(
         &scope,

@@ -10,3 +10,4 @@ pub(crate) mod exits;
 pub(crate) mod facts;
 pub(crate) mod judge;
 pub(crate) mod monitoring;
+mod queries;

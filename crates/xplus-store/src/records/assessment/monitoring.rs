@@ -2,32 +2,17 @@
 //! it: households returned, monitored (with the reasons) and those whose risk was removed (with
 //! the date and the reason), within the account's reach.
 
+use super::queries::monitoring::{MonitoringRow, MONITORING};
 use crate::error::StoreError;
 use crate::records::registry::read::{household_scope, names_of, within_scope};
-use crate::records::shape::{column, shape};
 use crate::session::filter::Arg;
+use crate::session::rows::fetch_sql;
 use crate::store::Store;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use xplus_core::accounts::Access;
 use xplus_core::assessment::monitoring::MonitorReason;
-use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 use xplus_core::registry::{HouseholdStatus, RegionCode};
-
-static MONITORED: FileSpec = shape(
-    FileId::Households,
-    "monitoring_list",
-    "监测名单",
-    &[
-        column("household_id", ColumnType::Text),
-        column("village_code", ColumnType::Region),
-        column("outcome", ColumnType::Text),
-        column("reasons", ColumnType::Text),
-        column("decided_on", ColumnType::Date),
-        column("previous_status", ColumnType::Enum(&HouseholdStatus::SPEC)),
-        column("exit_year", ColumnType::Year),
-    ],
-);
 
 /// What §5 decided for a household in the year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -119,32 +104,23 @@ pub async fn monitoring_list(
 ) -> Result<MonitoringList, StoreError> {
     let (sql, args) = within_scope(
         &household_scope(access, today),
-        "SELECT o.household_id, h.village_code, o.outcome, o.reasons, o.decided_on, \
-         o.previous_status, o.exit_year \
-         FROM assessment_outcomes o JOIN households h ON h.household_id = o.household_id \
-         WHERE o.year = ? AND o.outcome IN ('returned', 'monitored', 'risk_removed'){within}",
+        MONITORING.sql,
         "h",
         vec![Arg::Int(i64::from(year))],
     );
     let mut s = store.read_session().await?;
-    let mut entries: Vec<MonitoringEntry> = s
-        .query(&MONITORED, &sql, &args)
+    let mut entries: Vec<MonitoringEntry> = fetch_sql::<MonitoringRow>(s.as_mut(), &sql, &args)
         .await?
-        .iter()
+        .into_iter()
         .filter_map(|r| {
             Some(MonitoringEntry {
-                household_id: r[0].as_text()?.to_string(),
-                village: r[1].as_region()?,
-                outcome: MonitoringOutcome::parse(r[2].as_text()?)?,
-                reasons: r[3]
-                    .as_text()
-                    .unwrap_or_default()
-                    .split(';')
-                    .filter_map(MonitorReason::parse)
-                    .collect(),
-                decided_on: r[4].as_date()?,
-                status_before: r[5].as_code().and_then(HouseholdStatus::parse)?,
-                exit_year: r[6].as_int().map(|y| y as i32),
+                household_id: r.household_id,
+                village: r.village,
+                outcome: MonitoringOutcome::parse(&r.outcome)?,
+                reasons: r.reasons,
+                decided_on: r.decided_on,
+                status_before: r.status_before,
+                exit_year: r.exit_year,
             })
         })
         .collect();
