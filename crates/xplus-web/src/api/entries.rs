@@ -3,11 +3,11 @@
 //! overviews: rows as objects of column name → text, exactly the cells of the bundle files,
 //! written with the importer's checks (`records::save_entries`).
 
-use crate::api::{check_csrf, object, record_of, ApiError};
-use crate::api_doc::{
+use crate::api::doc::{
     BadRequest, Forbidden, NotFound, PayloadTooLarge, Unauthorized, UnitPairingRow, Unprocessable,
     UnsupportedMediaType,
 };
+use crate::api::{check_csrf, object, record_of, ApiError};
 use crate::auth::ApiUser;
 use crate::error::WebError;
 use crate::pages::today;

@@ -5,7 +5,14 @@
 //! cell. Edits need `If-Match` with the fingerprint from the last read (optimistic locking).
 //! Errors are `application/problem+json` (RFC 9457). The description is `/api/openapi.json`.
 
-use crate::api_doc::{
+mod assessment;
+mod collective;
+mod doc;
+mod entries;
+mod industry;
+mod modules;
+
+use crate::api::doc::{
     BadRequest, Forbidden, HouseholdChange, IncomeRow, MemberRows, NewHousehold, NotFound,
     PayloadTooLarge, PreconditionFailed, PreconditionRequired, Unauthorized, Unprocessable,
     UnsupportedMediaType,
@@ -32,16 +39,21 @@ use xplus_store::records::{self, AuditQuery, Page};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/openapi.json", get(crate::api_doc::serve_document))
+        .route("/api/openapi.json", get(crate::api::doc::serve_document))
         .route("/api/v1/households", get(list).post(create))
         .route("/api/v1/households/{id}", get(one).put(update))
         .route("/api/v1/households/{id}/members", put(put_member))
         .route("/api/v1/households/{id}/incomes", put(put_income))
         .route("/api/v1/regions", get(regions))
         .route("/api/v1/audit", get(audit))
+        .merge(modules::routes())
+        .merge(entries::routes())
+        .merge(collective::routes())
+        .merge(industry::routes())
+        .merge(assessment::routes())
 }
 
-/// The household operations; `api_doc.rs` puts the whole document together.
+/// The household operations; `doc.rs` puts the whole document together.
 #[derive(OpenApi)]
 #[openapi(
     paths(list, one, create, update, put_member, put_income, regions, audit),
@@ -457,12 +469,12 @@ fn member_rows(id: &str, body: serde_json::Value) -> Result<Vec<Vec<Value>>, Api
         serde_json::Value::Null => Vec::new(),
         one => vec![one],
     };
-    if items.len() > crate::api_doc::MAX_MEMBERS_IN_ONE_CHANGE {
+    if items.len() > crate::api::doc::MAX_MEMBERS_IN_ONE_CHANGE {
         return Err(WebError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             format!(
                 "一次最多 {0} 名成员 / at most {0} members at once",
-                crate::api_doc::MAX_MEMBERS_IN_ONE_CHANGE
+                crate::api::doc::MAX_MEMBERS_IN_ONE_CHANGE
             ),
         )
         .into());

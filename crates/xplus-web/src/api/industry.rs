@@ -3,8 +3,8 @@
 //! the villages planned to exit, organisations by kind, training, job fairs and placements. The
 //! ledgers themselves are under /api/v1/records/{file}.
 
+use crate::api::doc::{BadRequest, Unauthorized};
 use crate::api::ApiError;
-use crate::api_doc::{BadRequest, Unauthorized};
 use crate::auth::ApiUser;
 use crate::pages::today;
 use crate::state::AppState;

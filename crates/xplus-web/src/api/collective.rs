@@ -2,8 +2,8 @@
 //! a project with its holders and payments, a household's shares, dividends and loans. The
 //! ledgers themselves are under /api/v1/records/{file}.
 
+use crate::api::doc::{BadRequest, NotFound, Unauthorized};
 use crate::api::{object, ApiError};
-use crate::api_doc::{BadRequest, NotFound, Unauthorized};
 use crate::auth::ApiUser;
 use crate::error::WebError;
 use crate::pages::today;

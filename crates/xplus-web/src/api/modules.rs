@@ -1,12 +1,12 @@
-//! The JSON API of the 远教 and 骨干 modules, beside `api.rs` and in the same style (tokens or a
+//! The JSON API of the 远教 and 骨干 modules, beside `mod.rs` and in the same style (tokens or a
 //! session with `X-CSRF-Token`, problem details): training coverage, a household's pairings
 //! (changed under rules.md §7 exactly as the pages and the importer change them) and 谁来扶.
 
-use crate::api::{check_csrf, ApiError};
-use crate::api_doc::{
+use crate::api::doc::{
     BadRequest, Forbidden, NotFound, PayloadTooLarge, Unauthorized, Unprocessable,
     UnsupportedMediaType,
 };
+use crate::api::{check_csrf, ApiError};
 use crate::auth::ApiUser;
 use crate::error::WebError;
 use crate::pages::today;

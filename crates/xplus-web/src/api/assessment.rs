@@ -2,8 +2,8 @@
 //! criterion of rules.md §3 (or §5 for a household exited before the year) with the value found,
 //! the threshold and its source, and what an applied run recorded.
 
+use crate::api::doc::{BadRequest, NotFound, Unauthorized, Unprocessable};
 use crate::api::ApiError;
-use crate::api_doc::{BadRequest, NotFound, Unauthorized, Unprocessable};
 use crate::auth::ApiUser;
 use crate::i18n::Lang;
 use crate::pages::assessment::explain;
