@@ -53,9 +53,14 @@ struct BaseDoc;
 fn parts() -> Vec<openapi::OpenApi> {
     vec![
         BaseDoc::openapi(),
-        crate::api::ApiDoc::openapi(),
-        crate::api::modules::ModulesDoc::openapi(),
+        crate::api::households::HouseholdsDoc::openapi(),
+        crate::api::edit::EditDoc::openapi(),
+        crate::api::regions::RegionsDoc::openapi(),
+        crate::api::audit::AuditDoc::openapi(),
+        crate::api::education::EducationDoc::openapi(),
+        crate::api::backbone::BackboneDoc::openapi(),
         crate::api::entries::EntriesDoc::openapi(),
+        crate::api::activity::ActivityDoc::openapi(),
         crate::api::collective::CollectiveDoc::openapi(),
         crate::api::industry::IndustryDoc::openapi(),
         crate::api::assessment::AssessmentDoc::openapi(),

@@ -10,16 +10,11 @@ use crate::pages::today;
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use axum_extra::extract::WithRejection;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use xplus_store::records;
-
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/industry", get(overview))
-}
 
 #[derive(OpenApi)]
 #[openapi(
@@ -105,7 +100,7 @@ pub struct IndustryBody {
 #[utoipa::path(get, path = "/api/v1/industry", params(YearQuery),
     responses((status = 200, body = IndustryBody), (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized)))]
-async fn overview(
+pub(super) async fn overview(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     WithRejection(Query(q), _): WithRejection<Query<YearQuery>, ApiError>,
