@@ -60,7 +60,7 @@ fn routes(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ));
-    service::layers(app)
+    service::layers(app, service::Timeouts::default())
 }
 
 /// Serves until the process is asked to stop (SIGTERM, Ctrl-C); then finishes the requests in
