@@ -7,12 +7,6 @@
 //! is enforced where records are read and written, not by hiding links.
 
 mod api;
-mod api_assessment;
-mod api_collective;
-mod api_doc;
-mod api_entries;
-mod api_industry;
-mod api_modules;
 mod assets;
 mod auth;
 mod error;
@@ -47,11 +41,6 @@ fn routes(state: AppState) -> Router {
                object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     let app = pages::routes()
         .merge(api::routes())
-        .merge(api_modules::routes())
-        .merge(api_entries::routes())
-        .merge(api_collective::routes())
-        .merge(api_industry::routes())
-        .merge(api_assessment::routes())
         .merge(assets::routes())
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
@@ -71,7 +60,7 @@ fn routes(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ));
-    service::layers(app)
+    service::layers(app, service::Timeouts::default())
 }
 
 /// Serves until the process is asked to stop (SIGTERM, Ctrl-C); then finishes the requests in

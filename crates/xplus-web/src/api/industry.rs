@@ -3,23 +3,18 @@
 //! the villages planned to exit, organisations by kind, training, job fairs and placements. The
 //! ledgers themselves are under /api/v1/records/{file}.
 
+use crate::api::doc::{BadRequest, Unauthorized};
 use crate::api::ApiError;
-use crate::api_doc::{BadRequest, Unauthorized};
 use crate::auth::ApiUser;
 use crate::pages::today;
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use axum_extra::extract::WithRejection;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use xplus_store::records;
-
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/industry", get(overview))
-}
 
 #[derive(OpenApi)]
 #[openapi(
@@ -105,7 +100,7 @@ pub struct IndustryBody {
 #[utoipa::path(get, path = "/api/v1/industry", params(YearQuery),
     responses((status = 200, body = IndustryBody), (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized)))]
-async fn overview(
+pub(super) async fn overview(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     WithRejection(Query(q), _): WithRejection<Query<YearQuery>, ApiError>,

@@ -2,8 +2,8 @@
 //! criterion of rules.md §3 (or §5 for a household exited before the year) with the value found,
 //! the threshold and its source, and what an applied run recorded.
 
+use crate::api::doc::{BadRequest, NotFound, Unauthorized, Unprocessable};
 use crate::api::ApiError;
-use crate::api_doc::{BadRequest, NotFound, Unauthorized, Unprocessable};
 use crate::auth::ApiUser;
 use crate::i18n::Lang;
 use crate::pages::assessment::explain;
@@ -11,19 +11,11 @@ use crate::pages::today;
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use axum_extra::extract::WithRejection;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use xplus_store::records::{self, Judgement};
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/households/{id}/assessment", get(why))
-        .route("/api/v1/monitoring", get(monitoring))
-        .route("/api/v1/chain", get(chain))
-}
 
 #[derive(OpenApi)]
 #[openapi(
@@ -99,7 +91,7 @@ pub struct WhyBody {
     responses((status = 200, body = WhyBody), (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized),
               (status = 404, response = NotFound), (status = 422, response = Unprocessable)))]
-async fn why(
+pub(super) async fn why(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     l: Lang,
@@ -201,7 +193,7 @@ pub struct MonitoringBody {
 #[utoipa::path(get, path = "/api/v1/monitoring", params(ListQuery),
     responses((status = 200, body = MonitoringBody), (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized)))]
-async fn monitoring(
+pub(super) async fn monitoring(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     WithRejection(Query(q), _): WithRejection<Query<ListQuery>, ApiError>,
@@ -260,7 +252,7 @@ pub struct ChainBody {
 #[utoipa::path(get, path = "/api/v1/chain", params(ListQuery),
     responses((status = 200, body = ChainBody), (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized)))]
-async fn chain(
+pub(super) async fn chain(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     l: Lang,

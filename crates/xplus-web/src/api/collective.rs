@@ -2,16 +2,15 @@
 //! a project with its holders and payments, a household's shares, dividends and loans. The
 //! ledgers themselves are under /api/v1/records/{file}.
 
+use crate::api::doc::{BadRequest, NotFound, Unauthorized};
 use crate::api::{object, ApiError};
-use crate::api_doc::{BadRequest, NotFound, Unauthorized};
 use crate::auth::ApiUser;
 use crate::error::WebError;
 use crate::pages::today;
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use axum_extra::extract::WithRejection;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -22,15 +21,6 @@ use xplus_core::registry::RegionCode;
 use xplus_core::rules::RuleSet;
 use xplus_core::values::format_date;
 use xplus_store::records;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/collective", get(overview))
-        .route("/api/v1/assets", get(assets))
-        .route("/api/v1/collective/villages/{code}", get(village))
-        .route("/api/v1/projects/{id}", get(project))
-        .route("/api/v1/households/{id}/shares", get(shares))
-}
 
 #[derive(OpenApi)]
 #[openapi(
@@ -100,7 +90,7 @@ pub struct CollectiveBody {
 #[utoipa::path(get, path = "/api/v1/collective", params(YearQuery),
     responses((status = 200, body = CollectiveBody), (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized)))]
-async fn overview(
+pub(super) async fn overview(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     WithRejection(Query(q), _): WithRejection<Query<YearQuery>, ApiError>,
@@ -174,7 +164,7 @@ pub struct ProjectBody {
     params(("id" = String, Path, description = "project id")),
     responses((status = 200, body = ProjectBody), (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized), (status = 404, response = NotFound)))]
-async fn project(
+pub(super) async fn project(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     WithRejection(Path(id), _): WithRejection<Path<String>, ApiError>,
@@ -225,7 +215,7 @@ pub struct SharesBody {
     params(("id" = String, Path, description = "household id")),
     responses((status = 200, body = SharesBody), (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized), (status = 404, response = NotFound)))]
-async fn shares(
+pub(super) async fn shares(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     WithRejection(Path(id), _): WithRejection<Path<String>, ApiError>,
@@ -298,7 +288,7 @@ fn asset_item(a: records::AssetRow) -> AssetItem {
 #[utoipa::path(get, path = "/api/v1/assets", params(OnQuery),
     responses((status = 200, body = [AssetItem]), (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized)))]
-async fn assets(
+pub(super) async fn assets(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     WithRejection(Query(q), _): WithRejection<Query<OnQuery>, ApiError>,
@@ -333,7 +323,7 @@ pub struct VillageCollectiveBody {
     params(("code" = String, Path, description = "village code (12 digits)")),
     responses((status = 200, body = VillageCollectiveBody), (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized), (status = 404, response = NotFound)))]
-async fn village(
+pub(super) async fn village(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     WithRejection(Path(code), _): WithRejection<Path<String>, ApiError>,

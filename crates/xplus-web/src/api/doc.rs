@@ -1,8 +1,9 @@
 //! The OpenAPI document of the JSON API, served at `/api/openapi.json`: the parts described
-//! beside their handlers (`api.rs`, `api_*.rs`), the bearer-token scheme, and the error answers
-//! every operation shares. Errors are `application/problem+json`, so each error status refers to
-//! one of the reusable responses below rather than to a bare `Problem` body (which utoipa would
-//! label `application/json`). CI runs schemathesis against this document (`.ci/schemathesis.sh`).
+//! beside their handlers (the other files of `api/`), the bearer-token scheme, and the error
+//! answers every operation shares. Errors are `application/problem+json`, so each error status
+//! refers to one of the reusable responses below rather than to a bare `Problem` body (which utoipa
+//! would label `application/json`). CI runs schemathesis against this document
+//! (`.ci/schemathesis.sh`).
 
 use crate::api::{FieldError, Problem};
 use axum::response::{IntoResponse, Response};
@@ -52,12 +53,17 @@ struct BaseDoc;
 fn parts() -> Vec<openapi::OpenApi> {
     vec![
         BaseDoc::openapi(),
-        crate::api::ApiDoc::openapi(),
-        crate::api_modules::ModulesDoc::openapi(),
-        crate::api_entries::EntriesDoc::openapi(),
-        crate::api_collective::CollectiveDoc::openapi(),
-        crate::api_industry::IndustryDoc::openapi(),
-        crate::api_assessment::AssessmentDoc::openapi(),
+        crate::api::households::HouseholdsDoc::openapi(),
+        crate::api::edit::EditDoc::openapi(),
+        crate::api::regions::RegionsDoc::openapi(),
+        crate::api::audit::AuditDoc::openapi(),
+        crate::api::education::EducationDoc::openapi(),
+        crate::api::backbone::BackboneDoc::openapi(),
+        crate::api::entries::EntriesDoc::openapi(),
+        crate::api::activity::ActivityDoc::openapi(),
+        crate::api::collective::CollectiveDoc::openapi(),
+        crate::api::industry::IndustryDoc::openapi(),
+        crate::api::assessment::AssessmentDoc::openapi(),
     ]
 }
 

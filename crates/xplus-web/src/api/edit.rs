@@ -1,0 +1,209 @@
+//! Registering a household and changing its fields, members and incomes, as the edit pages do
+//! (`pages/edit.rs`): CSRF for a session, `If-Match` for a stored household, each row read as the
+//! importer reads it, one save in the store, and the household as it now stands in the answer.
+
+use super::doc::{
+    BadRequest, Forbidden, HouseholdChange, IncomeRow, MemberRows, NewHousehold, NotFound,
+    PayloadTooLarge, PreconditionFailed, PreconditionRequired, Unauthorized, Unprocessable,
+    UnsupportedMediaType, MAX_MEMBERS_IN_ONE_CHANGE,
+};
+use super::households::{detail, HouseholdDetail};
+use super::{check_csrf, if_match, record_of, ApiError, ApiResult};
+use crate::auth::{ApiUser, Signed};
+use crate::error::WebError;
+use crate::pages::today;
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use axum_extra::extract::WithRejection;
+use std::collections::BTreeMap;
+use utoipa::OpenApi;
+use xplus_core::interchange::schema::{HOUSEHOLDS, INCOMES, MEMBERS};
+use xplus_core::interchange::{FileSpec, Value};
+use xplus_store::records;
+
+#[derive(OpenApi)]
+#[openapi(paths(create, update, put_member, put_income))]
+pub struct EditDoc;
+
+async fn save(
+    state: &AppState,
+    user: &Signed,
+    id: &str,
+    change: records::Change,
+    expected: Option<&str>,
+    created: bool,
+) -> ApiResult {
+    let saved = records::save_change(
+        state.store.as_ref(),
+        &user.access,
+        id,
+        change,
+        expected,
+        today(),
+    )
+    .await
+    .map_err(|e| match e {
+        // If-Match did not match: the precondition failed.
+        xplus_store::StoreError::Conflict(m) => {
+            ApiError(WebError::new(StatusCode::PRECONDITION_FAILED, m))
+        }
+        e => e.into(),
+    })?;
+    state.counts.changed();
+    // The save hands back the household as it now stands: no second read.
+    let mut response = detail(user, saved.record);
+    if created {
+        *response.status_mut() = StatusCode::CREATED;
+    }
+    Ok(response)
+}
+
+/// A change to a stored household's records: CSRF (for a session), If-Match, the row.
+async fn change(
+    state: &AppState,
+    user: &Signed,
+    headers: &HeaderMap,
+    spec: &'static FileSpec,
+    id: &str,
+    body: &BTreeMap<String, Option<String>>,
+) -> ApiResult {
+    check_csrf(user, headers)?;
+    let expected = if_match(headers)?;
+    let values = record_of(spec, body, Some(id))?;
+    let change = records::Change::one(spec, values)?;
+    save(state, user, id, change, Some(&expected), false).await
+}
+
+/// Registers a household (the body is a households row; no If-Match).
+#[utoipa::path(post, path = "/api/v1/households", request_body = NewHousehold,
+    responses((status = 201, body = HouseholdDetail, headers(("ETag" = String, description = "the fingerprint, quoted"))),
+              (status = 400, response = BadRequest), (status = 401, response = Unauthorized),
+              (status = 403, response = Forbidden), (status = 413, response = PayloadTooLarge),
+              (status = 415, response = UnsupportedMediaType), (status = 422, response = Unprocessable)))]
+pub(super) async fn create(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    headers: HeaderMap,
+    WithRejection(Json(mut body), _): WithRejection<
+        Json<serde_json::Map<String, serde_json::Value>>,
+        ApiError,
+    >,
+) -> ApiResult {
+    check_csrf(&user, &headers)?;
+    let members = body.remove("members").unwrap_or_default();
+    let household = record_of(
+        &HOUSEHOLDS,
+        &text_fields(serde_json::Value::Object(body))?,
+        None,
+    )?;
+    let id = household[0].as_text().unwrap_or_default().to_string();
+    let change = records::Change {
+        household: Some(household),
+        members: member_rows(&id, members)?,
+        incomes: Vec::new(),
+    };
+    save(&state, &user, &id, change, None, true).await
+}
+
+/// An object of text fields (null for empty), or 422.
+fn text_fields(body: serde_json::Value) -> Result<BTreeMap<String, Option<String>>, ApiError> {
+    serde_json::from_value(body).map_err(|_| {
+        WebError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "记录应是字段名到文字的对象 / a record is an object of field names to text",
+        )
+        .into()
+    })
+}
+
+/// Member rows of household `id` from one object or an array of them (at most
+/// `MAX_MEMBERS_IN_ONE_CHANGE`).
+fn member_rows(id: &str, body: serde_json::Value) -> Result<Vec<Vec<Value>>, ApiError> {
+    let items = match body {
+        serde_json::Value::Array(items) => items,
+        serde_json::Value::Null => Vec::new(),
+        one => vec![one],
+    };
+    if items.len() > MAX_MEMBERS_IN_ONE_CHANGE {
+        return Err(WebError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "一次最多 {0} 名成员 / at most {0} members at once",
+                MAX_MEMBERS_IN_ONE_CHANGE
+            ),
+        )
+        .into());
+    }
+    items
+        .into_iter()
+        .map(|item| record_of(&MEMBERS, &text_fields(item)?, Some(id)))
+        .collect()
+}
+
+/// Changes a household's own fields.
+#[utoipa::path(put, path = "/api/v1/households/{id}", request_body = HouseholdChange,
+    params(("id" = String, Path, description = "household id"),
+           ("If-Match" = String, Header, description = "the fingerprint of the last read")),
+    responses((status = 200, body = HouseholdDetail, headers(("ETag" = String, description = "the fingerprint, quoted"))),
+              (status = 400, response = BadRequest), (status = 401, response = Unauthorized),
+              (status = 403, response = Forbidden), (status = 404, response = NotFound),
+              (status = 412, response = PreconditionFailed), (status = 413, response = PayloadTooLarge),
+              (status = 415, response = UnsupportedMediaType), (status = 422, response = Unprocessable),
+              (status = 428, response = PreconditionRequired)))]
+pub(super) async fn update(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    WithRejection(Path(id), _): WithRejection<Path<String>, ApiError>,
+    headers: HeaderMap,
+    WithRejection(Json(body), _): WithRejection<Json<BTreeMap<String, Option<String>>>, ApiError>,
+) -> ApiResult {
+    change(&state, &user, &headers, &HOUSEHOLDS, &id, &body).await
+}
+
+/// Adds or changes a member (by identity number).
+#[utoipa::path(put, path = "/api/v1/households/{id}/members", request_body = MemberRows,
+    params(("id" = String, Path, description = "household id"),
+           ("If-Match" = String, Header, description = "the fingerprint of the last read")),
+    responses((status = 200, body = HouseholdDetail, headers(("ETag" = String, description = "the fingerprint, quoted"))),
+              (status = 400, response = BadRequest), (status = 401, response = Unauthorized),
+              (status = 403, response = Forbidden), (status = 404, response = NotFound),
+              (status = 412, response = PreconditionFailed), (status = 413, response = PayloadTooLarge),
+              (status = 415, response = UnsupportedMediaType), (status = 422, response = Unprocessable),
+              (status = 428, response = PreconditionRequired)))]
+pub(super) async fn put_member(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    WithRejection(Path(id), _): WithRejection<Path<String>, ApiError>,
+    headers: HeaderMap,
+    WithRejection(Json(body), _): WithRejection<Json<serde_json::Value>, ApiError>,
+) -> ApiResult {
+    check_csrf(&user, &headers)?;
+    let expected = if_match(&headers)?;
+    let change = records::Change {
+        members: member_rows(&id, body)?,
+        ..Default::default()
+    };
+    save(&state, &user, &id, change, Some(&expected), false).await
+}
+
+/// Adds or changes a year's income.
+#[utoipa::path(put, path = "/api/v1/households/{id}/incomes", request_body = IncomeRow,
+    params(("id" = String, Path, description = "household id"),
+           ("If-Match" = String, Header, description = "the fingerprint of the last read")),
+    responses((status = 200, body = HouseholdDetail, headers(("ETag" = String, description = "the fingerprint, quoted"))),
+              (status = 400, response = BadRequest), (status = 401, response = Unauthorized),
+              (status = 403, response = Forbidden), (status = 404, response = NotFound),
+              (status = 412, response = PreconditionFailed), (status = 413, response = PayloadTooLarge),
+              (status = 415, response = UnsupportedMediaType), (status = 422, response = Unprocessable),
+              (status = 428, response = PreconditionRequired)))]
+pub(super) async fn put_income(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    WithRejection(Path(id), _): WithRejection<Path<String>, ApiError>,
+    headers: HeaderMap,
+    WithRejection(Json(body), _): WithRejection<Json<BTreeMap<String, Option<String>>>, ApiError>,
+) -> ApiResult {
+    change(&state, &user, &headers, &INCOMES, &id, &body).await
+}
