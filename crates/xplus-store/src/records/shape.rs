@@ -14,11 +14,6 @@ pub(super) const fn column(en: &'static str, ty: ColumnType) -> Column {
     }
 }
 
-/// A count read back (a missing or negative one as zero).
-pub(super) fn count_of(v: &xplus_core::interchange::Value) -> u64 {
-    v.as_int().unwrap_or(0).max(0) as u64
-}
-
 /// A count or a sum of counts.
 pub(super) const COUNT: ColumnType = ColumnType::Int {
     min: 0,

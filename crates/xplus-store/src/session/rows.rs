@@ -90,6 +90,17 @@ pub(crate) fn read_row<T: FromRow>(values: &[Value]) -> Option<T> {
     T::from_row(Named::new(T::SHAPE, values))
 }
 
+/// Rows of the bundle table `T::SHAPE` matching `filter` (its columns in file order), ordered by
+/// `order` (empty for any order), read as `T`.
+pub(crate) async fn select_rows<T: FromRow>(
+    s: &mut (dyn ReadSession + '_),
+    filter: &super::Filter,
+    order: &str,
+) -> Result<Vec<T>, StoreError> {
+    let rows = s.select(T::SHAPE, filter, order, None).await?;
+    Ok(rows.iter().filter_map(|values| read_row(values)).collect())
+}
+
 /// Rows of `sql` (text built by a query module, `?` for `args`) read as `T`.
 pub(crate) async fn fetch_sql<T: FromRow>(
     s: &mut (dyn ReadSession + '_),

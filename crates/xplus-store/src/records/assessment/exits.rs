@@ -6,7 +6,6 @@
 use super::queries::exits::{
     batch_key, households_of_village, BatchHouseholdRow, BatchRow, ObjectionRow, BATCH_COUNTS,
 };
-use super::queries::select_rows;
 use crate::error::StoreError;
 pub(in crate::records) use crate::records::assessment::exit_batches::later_years_applied;
 pub use crate::records::assessment::exit_batches::BatchState;
@@ -17,6 +16,7 @@ use crate::records::registry::read::names_of;
 use crate::records::rules::rule_book;
 use crate::records::ReadSession;
 use crate::session::filter::Arg;
+use crate::session::rows::select_rows;
 use crate::store::Store;
 use chrono::NaiveDate;
 use xplus_core::accounts::Access;
@@ -136,7 +136,7 @@ pub(in crate::records) async fn load_batch(
     year: i32,
 ) -> Result<Option<ExitBatch>, StoreError> {
     let filter = batch_key(village, year);
-    let Some(b) = select_rows::<BatchRow>(s, &filter).await?.pop() else {
+    let Some(b) = select_rows::<BatchRow>(s, &filter, "").await?.pop() else {
         return Ok(None);
     };
     let mut steps = Vec::new();
@@ -158,13 +158,14 @@ pub(in crate::records) async fn load_batch(
         &b.county_approved_by,
         b.county_approved_on,
     );
-    let mut households: Vec<(String, BatchState)> = select_rows::<BatchHouseholdRow>(s, &filter)
-        .await?
-        .into_iter()
-        .filter_map(|r| Some((r.household_id, BatchState::parse(&r.state)?)))
-        .collect();
+    let mut households: Vec<(String, BatchState)> =
+        select_rows::<BatchHouseholdRow>(s, &filter, "")
+            .await?
+            .into_iter()
+            .filter_map(|r| Some((r.household_id, BatchState::parse(&r.state)?)))
+            .collect();
     households.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut objections: Vec<Objection> = select_rows::<ObjectionRow>(s, &filter)
+    let mut objections: Vec<Objection> = select_rows::<ObjectionRow>(s, &filter, "")
         .await?
         .into_iter()
         .map(Objection::from)

@@ -3,28 +3,13 @@
 //! file holds what is asked of the database. Conditions are built as [`Filter`]s, each part one
 //! parenthesised condition of a `WHERE`, with `?` for its arguments in order.
 
-use crate::error::StoreError;
 use crate::records::shape::{column, shape};
-use crate::records::ReadSession;
 use crate::session::filter::{marks, Arg, Filter};
 use crate::session::rows::{FromRow, Named};
 use chrono::NaiveDate;
 use xplus_core::interchange::schema::REGIONS;
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 use xplus_core::registry::{HouseholdStatus, RegionCode};
-
-/// Rows of the bundle table `T::SHAPE` matching `filter`, ordered by `order`, read as `T`.
-pub(in crate::records) async fn select<T: FromRow>(
-    s: &mut dyn ReadSession,
-    filter: &Filter,
-    order: &str,
-) -> Result<Vec<T>, StoreError> {
-    let rows = s.select(T::SHAPE, filter, order, None).await?;
-    Ok(rows
-        .iter()
-        .filter_map(|values| T::from_row(Named::new(T::SHAPE, values)))
-        .collect())
-}
 
 // Reach: which households a query may see.
 

@@ -1,11 +1,11 @@
 //! Reading the registry within an account's reach: the region tree, the household list with its
 //! filters, and one household with its members and incomes.
 
-use super::queries::{self, select, within, Candidate, RegionRow};
+use super::queries::{self, within, Candidate, RegionRow};
 use crate::error::StoreError;
 use crate::records::{Page, ReadSession};
 use crate::session::filter::{Arg, Filter};
-use crate::session::rows::{fetch_sql, Named};
+use crate::session::rows::{fetch_sql, select_rows, Named};
 use crate::session::HouseholdSummary;
 use crate::store::Store;
 use chrono::NaiveDate;
@@ -263,7 +263,7 @@ pub(in crate::records) async fn region_names(
     if codes.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows = select::<RegionRow>(s, &queries::regions_in(codes), "").await?;
+    let rows = select_rows::<RegionRow>(s, &queries::regions_in(codes), "").await?;
     Ok(rows
         .into_iter()
         .filter_map(|r| Some((r.code.as_u64(), r.name?)))
@@ -289,7 +289,7 @@ pub async fn region(
     today: NaiveDate,
 ) -> Result<Option<RegionNode>, StoreError> {
     let mut s = store.read_session().await?;
-    let rows = select::<RegionRow>(s.as_mut(), &queries::region_is(code), "").await?;
+    let rows = select_rows::<RegionRow>(s.as_mut(), &queries::region_is(code), "").await?;
     let Some(row) = rows.into_iter().next() else {
         return Ok(None);
     };
@@ -309,7 +309,10 @@ pub async fn region_trail(
     let mut up = region.parent;
     while let Some(code) = up.filter(|&c| reachable(access, c)) {
         let filter = queries::region_is(code);
-        let Some(row) = select::<RegionRow>(s.as_mut(), &filter, "").await?.pop() else {
+        let Some(row) = select_rows::<RegionRow>(s.as_mut(), &filter, "")
+            .await?
+            .pop()
+        else {
             break;
         };
         trail.insert(0, (code, row.name.unwrap_or_default()));
@@ -328,7 +331,7 @@ pub async fn region_children(
 ) -> Result<Vec<RegionNode>, StoreError> {
     let mut s = store.read_session().await?;
     let filter = queries::children_of(parent);
-    let rows = select::<RegionRow>(s.as_mut(), &filter, queries::REGION_ORDER).await?;
+    let rows = select_rows::<RegionRow>(s.as_mut(), &filter, queries::REGION_ORDER).await?;
     nodes_of(s.as_mut(), access, rows, today).await
 }
 

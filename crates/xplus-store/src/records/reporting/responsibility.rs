@@ -4,18 +4,19 @@
 //! responsible (its helper cadres, the units paired with its village, the village secretary).
 //! One household (the 明白卡) or a whole village (its list and workbook), within reach.
 
+use super::queries::fetch_within;
 use super::queries::responsibility::{
     holdings_on, secretaries_of, unit_names, CardDividend, CardHelper, CardHolding, CardHousehold,
     CardIncome, CardMemberRow, CardSecretary, CardTraining, UnitName, DIVIDENDS, HELPERS,
     TRAININGS,
 };
-use super::queries::{fetch_within, select_rows};
 use crate::error::StoreError;
 use crate::records::assessment::chain::{chain_in, unit_pairings, ChainHousehold};
 use crate::records::registry::read::{household_scope, households_in, names_of, year_bounds};
 use crate::records::ReadSession;
 use crate::session::filter::{Arg, Filter};
 use crate::session::rows::fetch_sql;
+use crate::session::rows::select_rows;
 use crate::store::Store;
 use chrono::{Datelike, NaiveDate};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -149,7 +150,7 @@ async fn households_of(
     scope: &Filter,
     ids: &BTreeSet<&str>,
 ) -> Result<HashMap<String, CardHousehold>, StoreError> {
-    Ok(select_rows::<CardHousehold>(s, scope)
+    Ok(select_rows::<CardHousehold>(s, scope, "")
         .await?
         .into_iter()
         .filter(|h| ids.contains(h.household_id.as_str()))
@@ -167,7 +168,7 @@ async fn members_of(
     access: &Access,
 ) -> Result<HashMap<String, Vec<CardMember>>, StoreError> {
     let mut members: HashMap<String, Vec<CardMember>> = HashMap::new();
-    for m in select_rows::<CardMemberRow>(s, member_scope).await? {
+    for m in select_rows::<CardMemberRow>(s, member_scope, "").await? {
         if !ids.contains(m.household_id.as_str()) {
             continue;
         }
@@ -198,7 +199,7 @@ async fn incomes_of(
     let filter = member_scope
         .clone()
         .and("year = ?", vec![Arg::Int(i64::from(year))]);
-    Ok(select_rows::<CardIncome>(s, &filter)
+    Ok(select_rows::<CardIncome>(s, &filter, "")
         .await?
         .into_iter()
         .map(|i| (i.household_id, i.income))

@@ -13,24 +13,7 @@ pub(super) mod facts;
 pub(super) mod judge;
 pub(super) mod monitoring;
 
-use crate::error::StoreError;
-use crate::records::ReadSession;
-use crate::session::filter::Filter;
-use crate::session::rows::{FromRow, Named};
 use xplus_core::interchange::FileSpec;
-
-/// Rows of a stored table matching `filter`, read as `T` (whose `SHAPE` is the table's own spec,
-/// so the columns are the table's in file order).
-pub(in crate::records) async fn select_rows<T: FromRow>(
-    s: &mut dyn ReadSession,
-    filter: &Filter,
-) -> Result<Vec<T>, StoreError> {
-    Ok(s.select(T::SHAPE, filter, "", None)
-        .await?
-        .iter()
-        .filter_map(|values| T::from_row(Named::new(T::SHAPE, values)))
-        .collect())
-}
 
 /// Where column `name` sits in a stored row of `file`, for a row read whole, changed in a column
 /// or two and written back. A name the file does not have is a mistake in this crate, found by

@@ -13,7 +13,7 @@ use crate::error::StoreError;
 use crate::records::registry::read::within_scope;
 use crate::records::ReadSession;
 use crate::session::filter::{Arg, Filter};
-use crate::session::rows::{fetch_sql, FromRow, Named};
+use crate::session::rows::{fetch_sql, FromRow};
 
 /// Rows of `template` (a statement whose `{within}` is replaced by `within_scope`: the row's
 /// household, `alias`.household_id, is within `scope`), `args` first and `scope`'s after them.
@@ -26,17 +26,4 @@ pub(super) async fn fetch_within<T: FromRow>(
 ) -> Result<Vec<T>, StoreError> {
     let (sql, args) = within_scope(scope, template, alias, args);
     fetch_sql(s, &sql, &args).await
-}
-
-/// Rows of a bundle table matching `filter` (its columns in file order, `T::SHAPE` being the
-/// bundle file itself), read by name.
-pub(super) async fn select_rows<T: FromRow>(
-    s: &mut dyn ReadSession,
-    filter: &Filter,
-) -> Result<Vec<T>, StoreError> {
-    let rows = s.select(T::SHAPE, filter, "", None).await?;
-    Ok(rows
-        .iter()
-        .filter_map(|values| T::from_row(Named::new(T::SHAPE, values)))
-        .collect())
 }
