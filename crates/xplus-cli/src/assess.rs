@@ -19,6 +19,7 @@ use xplus_output::assessment::{
 use xplus_store::records::{
     self, AdjustmentApplied, AssessmentSink, HouseholdAssessment, VillageAssessment,
 };
+use xplus_store::Refusal;
 use xplus_store::StoreError;
 
 /// The two files, written as the results come — as `*.csv.part` beside the final names, renamed
@@ -47,7 +48,9 @@ impl Drop for CsvFiles {
 }
 
 fn csv_failed(e: csv::Error) -> StoreError {
-    StoreError::Invalid(format!("无法写入 CSV / cannot write the CSV: {e}"))
+    StoreError::Refused(Refusal::Invalid(format!(
+        "无法写入 CSV / cannot write the CSV: {e}"
+    )))
 }
 
 impl CsvFiles {
@@ -87,7 +90,9 @@ impl CsvFiles {
 
     fn finish(mut self) -> Result<(), StoreError> {
         let failed = |e: &dyn std::fmt::Display| {
-            StoreError::Invalid(format!("无法写入 CSV / cannot write the CSV: {e}"))
+            StoreError::Refused(Refusal::Invalid(format!(
+                "无法写入 CSV / cannot write the CSV: {e}"
+            )))
         };
         self.households.flush().map_err(|e| failed(&e))?;
         self.villages.flush().map_err(|e| failed(&e))?;
@@ -130,7 +135,9 @@ pub async fn run(
         let today = chrono::Local::now().date_naive();
         match records::apply_year(store.as_ref(), &actor, year, today, &mut files).await {
             Ok(done) => (done.summary.clone(), Some(done)),
-            Err(e @ StoreError::Conflict(_)) => return Err(Failure::chain(2, &e)),
+            Err(e @ StoreError::Refused(Refusal::Conflict(_))) => {
+                return Err(Failure::chain(2, &e))
+            }
             Err(e) => return Err(e.into()),
         }
     } else {

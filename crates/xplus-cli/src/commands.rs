@@ -11,6 +11,7 @@ use xplus_core::registry::RegionCode;
 use xplus_core::rules::RuleSet;
 use xplus_store::bundle::source::Encoding;
 use xplus_store::demo::{DemoOptions, Scale};
+use xplus_store::Refusal;
 use xplus_store::{
     export_bundle, import_bundle, write_issues, ExportOptions, ExportProgress, ImportOptions,
     ImportProgress, Issue, Store, StoreError,
@@ -100,8 +101,8 @@ impl From<StoreError> for Failure {
             StoreError::BadUrl(_)
             | StoreError::InMemory
             | StoreError::Source(_)
-            | StoreError::Invalid(_)
-            | StoreError::Rejected(_) => 2,
+            | StoreError::Refused(Refusal::Invalid(_))
+            | StoreError::Refused(Refusal::Rejected(_)) => 2,
             _ => 1,
         };
         Failure::chain(code, &e)

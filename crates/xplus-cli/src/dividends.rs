@@ -8,6 +8,7 @@ use crate::output::Output;
 use std::path::Path;
 use std::process::ExitCode;
 use xplus_store::records::{self, Applied};
+use xplus_store::Refusal;
 use xplus_store::StoreError;
 
 pub async fn run(
@@ -72,7 +73,7 @@ pub async fn run(
                 &format!("{year} 年的分红此前已按相同结果记录，未重复写入"),
                 &format!("the dividends of {year} were recorded before with the same result; nothing written"),
             ),
-            Err(e @ StoreError::Conflict(_)) => return Err(Failure::chain(2, &e)),
+            Err(e @ StoreError::Refused(Refusal::Conflict(_))) => return Err(Failure::chain(2, &e)),
             Err(e) => return Err(e.into()),
         }
     }

@@ -8,6 +8,7 @@ use crate::UserCommand;
 use std::process::ExitCode;
 use xplus_core::accounts::{self, AccountRequest};
 use xplus_store::users::{self, NewToken, PasswordChange, Revoke};
+use xplus_store::Refusal;
 use xplus_store::StoreError;
 
 pub async fn run(command: UserCommand, db: &str, out: &Output) -> Result<ExitCode, Failure> {
@@ -34,7 +35,7 @@ pub async fn run(command: UserCommand, db: &str, out: &Output) -> Result<ExitCod
 /// The storage's `Invalid` (an unknown user, a name taken …) is the user's bad input.
 fn invalid_is_bad_input(e: StoreError) -> Failure {
     match e {
-        StoreError::Invalid(message) => bad_input(vec![message]),
+        StoreError::Refused(Refusal::Invalid(message)) => bad_input(vec![message]),
         other => other.into(),
     }
 }

@@ -35,12 +35,22 @@ pub enum StoreError {
         #[source]
         source: rusqlite::Error,
     },
+    #[error("导入被中断 / the import was interrupted: {0}")]
+    Interrupted(String),
+    /// The request was refused and nothing was written: bad input or a rule, not a failure of
+    /// xplus. The web answers it with a 4xx status and the CLI with exit status 2 or 1.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+}
+
+/// Why a request was refused (as opposed to the infrastructure failures above): what the web
+/// and the CLI tell the user, each in one place.
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
     /// The request does not fit what is stored (a name taken, a region or cadre that does not
     /// exist): bad input, said in plain words.
     #[error("{0}")]
     Invalid(String),
-    #[error("导入被中断 / the import was interrupted: {0}")]
-    Interrupted(String),
     /// The record does not exist, or is outside the account's reach (the same answer, so that
     /// nobody learns which numbers exist elsewhere).
     #[error("{0}")]

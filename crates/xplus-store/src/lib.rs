@@ -26,7 +26,7 @@ pub mod users;
 pub use audit::NewAudit;
 pub use audit_verify::verify_audit;
 pub use connect::open;
-pub use error::StoreError;
+pub use error::{Refusal, StoreError};
 pub use store::{Backend, ImportTx, Row, Store};
 
 pub use bundle::export::{export_bundle, ExportOptions, ExportProgress};

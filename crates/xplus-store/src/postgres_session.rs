@@ -2,6 +2,7 @@
 //! the write lock for writing.
 
 use crate::audit::NewAudit;
+use crate::error::Refusal;
 use crate::error::{DbContext, StoreError};
 use crate::param;
 use crate::postgres_rows::{append_in, bind, decode};
@@ -137,11 +138,11 @@ impl ReadSession for PgSession {
                         continue;
                     }
                     other => {
-                        return Err(StoreError::Invalid(format!(
+                        return Err(StoreError::Refused(Refusal::Invalid(format!(
                             "{context}: 第 {} 列的类型 {other} 不是整数或文字 / column {} is {other}, neither integer nor text",
                             i + 1,
                             i + 1
-                        )))
+                        ))))
                     }
                 };
                 match int.context(context.to_string())? {

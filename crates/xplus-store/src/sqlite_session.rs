@@ -3,6 +3,7 @@
 //! opens its own with `BEGIN IMMEDIATE`, so it holds the write lock from its first read.
 
 use crate::audit::NewAudit;
+use crate::error::Refusal;
 use crate::error::StoreError;
 use crate::session::Row;
 use crate::session::{
@@ -234,15 +235,15 @@ impl ReadSession for SqliteSession {
                         ValueRef::Null => out.push_null(),
                         ValueRef::Integer(v) => out.push_int(v),
                         ValueRef::Text(t) => out.push_text(std::str::from_utf8(t).map_err(
-                            |e| StoreError::Invalid(format!("{}: {e}", context())),
+                            |e| StoreError::Refused(Refusal::Invalid(format!("{}: {e}", context()))),
                         )?)?,
                         ValueRef::Real(_) | ValueRef::Blob(_) => {
-                            return Err(StoreError::Invalid(format!(
+                            return Err(StoreError::Refused(Refusal::Invalid(format!(
                                 "{}: 第 {} 列不是整数或文字 / column {} is neither integer nor text",
                                 context(),
                                 i + 1,
                                 i + 1
-                            )))
+                            ))))
                         }
                     }
                 }

@@ -7,6 +7,7 @@
 //! the sessions it holds in memory when it makes the change itself.
 
 use crate::audit::NewAudit;
+use crate::error::Refusal;
 use crate::error::StoreError;
 use crate::records::{Arg, ReadSession};
 use crate::store::Store;
@@ -206,7 +207,9 @@ pub async fn find_user(store: &dyn Store, name: &str) -> Result<Option<UserView>
 }
 
 fn no_user(name: &str) -> StoreError {
-    StoreError::Invalid(format!("用户 {name} 不存在 / no user {name}"))
+    StoreError::Refused(Refusal::Invalid(format!(
+        "用户 {name} 不存在 / no user {name}"
+    )))
 }
 
 /// The account's id and whether it is disabled, or the bad-input error naming it.
@@ -420,14 +423,14 @@ pub async fn revoke_tokens(
         .collect();
     match which {
         Revoke::Label(l) if chosen.is_empty() => {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Refused(Refusal::Invalid(format!(
                 "用户 {name} 没有标签为“{l}”的有效令牌 / {name} has no live token labelled {l}"
-            )))
+            ))))
         }
         Revoke::Id(_) if chosen.len() != 1 => {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Refused(Refusal::Invalid(format!(
                 "用户 {name} 没有这个有效令牌 / {name} has no such live token"
-            )))
+            ))))
         }
         _ => {}
     }
@@ -455,13 +458,13 @@ async fn found(s: &mut dyn ReadSession, sql: &str, arg: Arg) -> Result<bool, Sto
 }
 
 fn name_taken(name: &str) -> StoreError {
-    StoreError::Invalid(format!(
+    StoreError::Refused(Refusal::Invalid(format!(
         "用户名“{name}”已存在 / the user name {name} is taken"
-    ))
+    )))
 }
 
 /// Creates an account and its audit entry in one transaction, written once for both databases.
-/// A name already taken, or a region or cadre that does not exist, is `StoreError::Invalid`.
+/// A name already taken, or a region or cadre that does not exist, is `Refusal::Invalid`.
 pub async fn add_user(
     store: &dyn Store,
     user: crate::accounts::NewUser,
@@ -475,17 +478,17 @@ pub async fn add_user(
     if let Some(r) = user.region {
         let code = Arg::Int(r.as_u64() as i64);
         if !found(s.as_mut(), "SELECT 1 FROM regions WHERE code = ?", code).await? {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Refused(Refusal::Invalid(format!(
                 "区划 {r} 不存在 / no such region {r}"
-            )));
+            ))));
         }
     }
     if let Some(c) = &user.cadre {
         let cadre = Arg::Text(c.clone());
         if !found(s.as_mut(), "SELECT 1 FROM cadres WHERE cadre_id = ?", cadre).await? {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Refused(Refusal::Invalid(format!(
                 "干部 {c} 不存在 / no such cadre {c}"
-            )));
+            ))));
         }
     }
     s.execute(

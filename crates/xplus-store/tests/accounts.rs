@@ -9,6 +9,7 @@ use xplus_core::accounts::Role;
 use xplus_store::accounts::{hash_password, verify_password, NewUser};
 use xplus_store::sessions::{secret_hash, NewSession};
 use xplus_store::users::{self, NewToken, PasswordChange, Revoke, TokenState};
+use xplus_store::Refusal;
 use xplus_store::StoreError;
 
 const NAME: &str = "王科长";
@@ -129,7 +130,7 @@ async fn disabling_ends_sessions_and_stops_tokens_at_once() {
     // The token works again; the session was ended, not only refused.
     assert!(token_works(&db, "token-1").await && !live(&db, "session-1").await);
     match users::set_disabled(store, "nobody", true, "cli:root").await {
-        Err(StoreError::Invalid(m)) => assert!(m.contains("nobody"), "{m}"),
+        Err(StoreError::Refused(Refusal::Invalid(m))) => assert!(m.contains("nobody"), "{m}"),
         other => panic!("expected Invalid, got {other:?}"),
     }
     let log = log_without(&db, &[&secret_hash("token-1"), "token-1"]).await;
@@ -212,7 +213,7 @@ async fn tokens_expire_and_are_revoked_by_label_id_or_all() {
     for which in [Revoke::Label("县系统".into()), Revoke::Id("ffff".into())] {
         assert!(matches!(
             users::revoke_tokens(store, NAME, &which, "t").await,
-            Err(StoreError::Invalid(_))
+            Err(StoreError::Refused(Refusal::Invalid(_)))
         ));
     }
     let listed = users::list_tokens(store, NAME).await.unwrap();
@@ -244,7 +245,7 @@ async fn tokens_expire_and_are_revoked_by_label_id_or_all() {
     );
     assert!(matches!(
         users::list_tokens(store, "nobody").await,
-        Err(StoreError::Invalid(_))
+        Err(StoreError::Refused(Refusal::Invalid(_)))
     ));
     let hashes: Vec<String> = ["a", "b", "c", "d"].map(secret_hash).to_vec();
     let hashes: Vec<&str> = hashes.iter().map(String::as_str).collect();

@@ -14,6 +14,7 @@ use xplus_core::rules::{Parameter, Setting};
 use xplus_store::records::{
     self, AssessmentSink, HouseholdAssessment, Judgement, VillageAssessment,
 };
+use xplus_store::Refusal;
 use xplus_store::StoreError;
 
 #[derive(Default)]
@@ -197,7 +198,10 @@ async fn assessment_judges_applies_once_and_explains() {
         records::apply_assessment(store, "cli:test", 2016, today, &mut Collect::default())
             .await
             .unwrap_err();
-    assert!(matches!(refused, StoreError::Conflict(_)), "{refused}");
+    assert!(
+        matches!(refused, StoreError::Refused(Refusal::Conflict(_))),
+        "{refused}"
+    );
     assert_eq!(status("H001").await, (HouseholdStatus::Exited, Some(2016)));
     db.cleanup().await;
 }
@@ -311,7 +315,7 @@ async fn apply_leaves_a_household_in_an_open_batch_to_the_procedure() {
             today
         )
         .await,
-        Err(StoreError::NotFound(_))
+        Err(StoreError::Refused(Refusal::NotFound(_)))
     ));
     db.cleanup().await;
 }

@@ -6,6 +6,7 @@ mod common;
 use common::*;
 use std::collections::BTreeMap;
 use xplus_core::audit::ChainBreak;
+use xplus_store::Refusal;
 use xplus_store::{verify_audit, NewAudit};
 
 /// Runs SQL on the test database directly, as someone with access to the file or server would.
@@ -194,7 +195,7 @@ async fn accounts_are_checked_stored_hashed_and_audited() {
         (user("b", Role::Helper, None, Some("C9")), "不存在"),
     ] {
         match xplus_store::users::add_user(db.store.as_ref(), bad, "test").await {
-            Err(StoreError::Invalid(m)) => assert!(m.contains(expected), "{m}"),
+            Err(StoreError::Refused(Refusal::Invalid(m))) => assert!(m.contains(expected), "{m}"),
             other => panic!("expected Invalid, got {other:?}"),
         }
     }

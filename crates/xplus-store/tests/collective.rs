@@ -7,6 +7,7 @@ mod common;
 use common::*;
 use xplus_core::collective::ShareEventKind;
 use xplus_store::records::{self, AdjustmentApplied, Applied};
+use xplus_store::Refusal;
 use xplus_store::StoreError;
 
 async fn db() -> TestDb {
@@ -51,7 +52,10 @@ async fn dividends_to_the_fen_recorded_once() {
     let mut other = run.clone();
     other.projects[0].payments[0].amount.0 -= 1;
     let r = records::apply_dividends(store, actor, &other).await;
-    assert!(matches!(r, Err(StoreError::Conflict(_))), "{r:?}");
+    assert!(
+        matches!(r, Err(StoreError::Refused(Refusal::Conflict(_)))),
+        "{r:?}"
+    );
     // 2016 is recorded separately.
     assert_eq!(
         records::apply_dividends(store, actor, &run16)
@@ -296,7 +300,9 @@ async fn pledge_loans_written_from_a_page_keep_the_caps_of_rules_8() {
         records::save_entries(store, &official, &rules, vec![(&LOANS, vec![row])], today)
     };
     let refused = |r: Result<records::SavedEntries, StoreError>| match r {
-        Err(StoreError::Rejected(p)) => (p[0].field.clone(), p[0].message.clone()),
+        Err(StoreError::Refused(Refusal::Rejected(p))) => {
+            (p[0].field.clone(), p[0].message.clone())
+        }
         other => panic!("expected a refusal, got {other:?}"),
     };
     // H001 holds 5 shares of P1 (1,000 yuan each), all pledged to L1 (40,000 yuan, the cap).

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use xplus_core::interchange::schema::HOUSEHOLDS;
 use xplus_store::bundle::source::{BundleSource, Encoding, ReadLimits, SourceError};
 use xplus_store::records::{Arg, Filter};
+use xplus_store::Refusal;
 use xplus_store::{Issue, StoreError};
 
 fn find<'a>(errors: &'a [Issue], file: &str, row: u32) -> Option<&'a Issue> {
@@ -161,9 +162,15 @@ async fn a_nul_is_bad_input_in_a_cell_and_in_a_query_on_both_backends() {
     let mut session = db.store.read_session().await.unwrap();
     let filter = Filter::new().and("household_id = ?", vec![Arg::Text("H\0".into())]);
     let err = session.select(&HOUSEHOLDS, &filter, "", None).await;
-    assert!(matches!(err, Err(StoreError::Invalid(_))), "{err:?}");
+    assert!(
+        matches!(err, Err(StoreError::Refused(Refusal::Invalid(_)))),
+        "{err:?}"
+    );
     let err = session.count(&HOUSEHOLDS, &filter).await;
-    assert!(matches!(err, Err(StoreError::Invalid(_))), "{err:?}");
+    assert!(
+        matches!(err, Err(StoreError::Refused(Refusal::Invalid(_)))),
+        "{err:?}"
+    );
     drop(session);
     db.cleanup().await;
 }

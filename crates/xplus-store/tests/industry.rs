@@ -13,6 +13,7 @@ use xplus_core::interchange::schema::{
 use xplus_core::interchange::{cell, FileSpec, Value};
 use xplus_core::rules::RuleSet;
 use xplus_store::records::{self, Page};
+use xplus_store::Refusal;
 use xplus_store::StoreError;
 
 fn row(spec: &'static FileSpec, cells: &[&str]) -> Vec<Value> {
@@ -63,7 +64,7 @@ async fn industry_rows_keep_the_importers_rules_and_make_in_industry() {
     )
     .await;
     match r {
-        Err(StoreError::Rejected(p)) => {
+        Err(StoreError::Refused(Refusal::Rejected(p))) => {
             assert_eq!(p[0].field, "id_number");
             assert!(p[0].message.contains("H001"), "{}", p[0].message);
         }
@@ -106,7 +107,10 @@ async fn industry_rows_keep_the_importers_rules_and_make_in_industry() {
         &["341181100201", "2016", "统一技术指导", "指导组"],
     );
     let r = save(&GUIDANCE, vec![item.clone(), item]).await;
-    assert!(matches!(r, Err(StoreError::Rejected(_))), "{r:?}");
+    assert!(
+        matches!(r, Err(StoreError::Refused(Refusal::Rejected(_)))),
+        "{r:?}"
+    );
 
     let page = Page {
         limit: 10,

@@ -12,6 +12,7 @@ use xplus_core::interchange::Value;
 use xplus_core::registry::RegionCode;
 use xplus_core::rules::RuleSet;
 use xplus_store::records::{self, Arg, Filter, PairingRequest};
+use xplus_store::Refusal;
 use xplus_store::StoreError;
 
 fn day(s: &str) -> NaiveDate {
@@ -92,7 +93,9 @@ fn request(
 
 fn refused_field(r: Result<(), StoreError>) -> (String, String) {
     match r {
-        Err(StoreError::Rejected(p)) => (p[0].field.clone(), p[0].message.clone()),
+        Err(StoreError::Refused(Refusal::Rejected(p))) => {
+            (p[0].field.clone(), p[0].message.clone())
+        }
         other => panic!("expected a refusal, got {other:?}"),
     }
 }
@@ -182,7 +185,10 @@ async fn rule_7_on_writes_successor_and_capacity() {
         today,
     )
     .await;
-    assert!(matches!(r, Err(StoreError::Forbidden(_))), "{r:?}");
+    assert!(
+        matches!(r, Err(StoreError::Refused(Refusal::Forbidden(_)))),
+        "{r:?}"
+    );
     let elsewhere = Access::of_account(
         "li",
         Role::Official,
@@ -197,7 +203,10 @@ async fn rule_7_on_writes_successor_and_capacity() {
         today,
     )
     .await;
-    assert!(matches!(r, Err(StoreError::Forbidden(_))), "{r:?}");
+    assert!(
+        matches!(r, Err(StoreError::Refused(Refusal::Forbidden(_)))),
+        "{r:?}"
+    );
     db.cleanup().await;
 }
 
@@ -333,7 +342,9 @@ fn row(spec: &'static xplus_core::interchange::FileSpec, cells: &[&str]) -> Vec<
 
 fn refusal(r: Result<records::SavedEntries, StoreError>) -> (String, String) {
     match r {
-        Err(StoreError::Rejected(p)) => (p[0].field.clone(), p[0].message.clone()),
+        Err(StoreError::Refused(Refusal::Rejected(p))) => {
+            (p[0].field.clone(), p[0].message.clone())
+        }
         other => panic!("expected a refusal, got {other:?}"),
     }
 }
@@ -370,7 +381,7 @@ async fn entries_written_with_the_importers_checks_and_within_reach() {
     .await;
     // Another county's station is answered like one that does not exist.
     match r {
-        Err(StoreError::Rejected(p)) => {
+        Err(StoreError::Refused(Refusal::Rejected(p))) => {
             assert_eq!(p[0].field, "station_id");
             assert!(
                 p[0].message.contains("不在您的管辖范围内"),
@@ -541,7 +552,10 @@ async fn entries_written_with_the_importers_checks_and_within_reach() {
         today,
     )
     .await;
-    assert!(matches!(r, Err(StoreError::Forbidden(_))), "{r:?}");
+    assert!(
+        matches!(r, Err(StoreError::Refused(Refusal::Forbidden(_)))),
+        "{r:?}"
+    );
     let r = records::save_entries(
         store,
         &zhou,
@@ -555,7 +569,7 @@ async fn entries_written_with_the_importers_checks_and_within_reach() {
     .await;
     // H002 is not C3's: answered like a household that does not exist.
     match r {
-        Err(StoreError::Rejected(p)) => assert_eq!(p[0].field, "household_id"),
+        Err(StoreError::Refused(Refusal::Rejected(p))) => assert_eq!(p[0].field, "household_id"),
         other => panic!("H002 is not C3's: {other:?}"),
     }
     let r = records::save_entries(
@@ -569,7 +583,10 @@ async fn entries_written_with_the_importers_checks_and_within_reach() {
         today,
     )
     .await;
-    assert!(matches!(r, Err(StoreError::Forbidden(_))), "{r:?}");
+    assert!(
+        matches!(r, Err(StoreError::Refused(Refusal::Forbidden(_)))),
+        "{r:?}"
+    );
     records::save_entries(
         store,
         &admin(),
@@ -633,7 +650,10 @@ async fn entries_written_with_the_importers_checks_and_within_reach() {
         today,
     )
     .await;
-    assert!(matches!(r, Err(StoreError::Invalid(_))), "{r:?}");
+    assert!(
+        matches!(r, Err(StoreError::Refused(Refusal::Invalid(_)))),
+        "{r:?}"
+    );
 
     // 甲村 has U1 and U2 at once: X+1 for both.
     let units = records::unit_pairings(store, &tianchang, today)

@@ -3,6 +3,7 @@
 
 use axum::http::StatusCode;
 use xplus_store::records::FieldProblem;
+use xplus_store::Refusal;
 use xplus_store::StoreError;
 
 /// What a form or the API says above the refused fields.
@@ -64,20 +65,29 @@ impl WebError {
     }
 }
 
-impl From<StoreError> for WebError {
-    fn from(e: StoreError) -> WebError {
-        match e {
-            StoreError::NotFound(_) => WebError::not_found(),
-            StoreError::Forbidden(m) => WebError::forbidden(m),
-            StoreError::Conflict(m) => WebError::new(StatusCode::CONFLICT, m),
-            StoreError::Invalid(m) => WebError::new(StatusCode::UNPROCESSABLE_ENTITY, m),
-            // A file that cannot be read as a bundle (not a workbook, broken CSV) is bad input.
-            StoreError::Source(e) => WebError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
-            StoreError::Rejected(fields) => WebError {
+/// What a refusal is on the web, in one place: the status and the words (fields by name).
+impl From<Refusal> for WebError {
+    fn from(r: Refusal) -> WebError {
+        match r {
+            Refusal::NotFound(_) => WebError::not_found(),
+            Refusal::Forbidden(m) => WebError::forbidden(m),
+            Refusal::Conflict(m) => WebError::new(StatusCode::CONFLICT, m),
+            Refusal::Invalid(m) => WebError::new(StatusCode::UNPROCESSABLE_ENTITY, m),
+            Refusal::Rejected(fields) => WebError {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 message: FIELDS_REFUSED.into(),
                 fields,
             },
+        }
+    }
+}
+
+impl From<StoreError> for WebError {
+    fn from(e: StoreError) -> WebError {
+        match e {
+            StoreError::Refused(r) => r.into(),
+            // A file that cannot be read as a bundle (not a workbook, broken CSV) is bad input.
+            StoreError::Source(e) => WebError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
             e => {
                 let mut chain = e.to_string();
                 let mut source = std::error::Error::source(&e);

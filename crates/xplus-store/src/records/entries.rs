@@ -9,6 +9,7 @@ use super::entries_queries as queries;
 use super::{Page, ReadSession};
 use crate::bundle::import::check_rows;
 use crate::error::FieldProblem;
+use crate::error::Refusal;
 use crate::error::StoreError;
 use crate::session::filter::{Arg, Filter};
 use crate::session::rows::Named;
@@ -211,22 +212,23 @@ pub async fn list_entries(
     today: NaiveDate,
 ) -> Result<EntryPage, StoreError> {
     if !ENTRY_FILES.contains(&file.id) {
-        return Err(StoreError::Invalid(format!(
+        return Err(StoreError::Refused(Refusal::Invalid(format!(
             "{} 不在此列出 / {} is not listed here",
             file.zh, file.name
-        )));
+        ))));
     }
     let mut filter = reach(file.id, access, today);
     for (name, text) in equal {
         let Some(i) = file.column_index(name) else {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Refused(Refusal::Invalid(format!(
                 "{} 没有列 {name} / {} has no column {name}",
                 file.zh, file.name
-            )));
+            ))));
         };
         let column = &file.columns[i];
-        let value = cell::parse(column, text, today)
-            .map_err(|reason| StoreError::Invalid(format!("{name} = {text}: {reason}")))?;
+        let value = cell::parse(column, text, today).map_err(|reason| {
+            StoreError::Refused(Refusal::Invalid(format!("{name} = {text}: {reason}")))
+        })?;
         filter = equal_to(filter, column, &value);
     }
     let mut s = store.read_session().await?;
@@ -248,16 +250,16 @@ pub struct SavedEntries {
 
 fn may_write(access: &Access, file: FileId, rows: &[Vec<Value>]) -> Result<(), StoreError> {
     if !access.may_write() {
-        return Err(StoreError::Forbidden(
+        return Err(StoreError::Refused(Refusal::Forbidden(
             "审计员账号只读 / an auditor's account is read-only".into(),
-        ));
+        )));
     }
     if !is_writable(file) {
         let spec = schema::spec(file);
-        return Err(StoreError::Invalid(format!(
+        return Err(StoreError::Refused(Refusal::Invalid(format!(
             "{} 不能在此修改 / {} cannot be written here",
             spec.zh, spec.name
-        )));
+        ))));
     }
     match (access.scope(), place(file)) {
         // A helper logs their own visits to their own households, and nothing else.
@@ -265,18 +267,20 @@ fn may_write(access: &Access, file: FileId, rows: &[Vec<Value>]) -> Result<(), S
             let by_other =
                 |r: &Vec<Value>| Named::new(&schema::VISITS, r).text("cadre_id") != Some(cadre);
             if rows.iter().any(by_other) {
-                return Err(StoreError::Forbidden(
+                return Err(StoreError::Refused(Refusal::Forbidden(
                     "帮扶干部只能记录本人的走访 / a helper logs only their own visits".into(),
-                ));
+                )));
             }
             Ok(())
         }
-        (Scope::PairedWith(_), _) => Err(StoreError::Forbidden(
+        (Scope::PairedWith(_), _) => Err(StoreError::Refused(Refusal::Forbidden(
             "帮扶干部只能记录走访 / a helper can only log visits".into(),
-        )),
-        (_, Place::Nowhere) if access.role() != Role::Admin => Err(StoreError::Forbidden(
-            "单位和干部名册由管理员维护 / units and cadres are kept by an administrator".into(),
-        )),
+        ))),
+        (_, Place::Nowhere) if access.role() != Role::Admin => {
+            Err(StoreError::Refused(Refusal::Forbidden(
+                "单位和干部名册由管理员维护 / units and cadres are kept by an administrator".into(),
+            )))
+        }
         _ => Ok(()),
     }
 }
@@ -403,13 +407,13 @@ pub async fn save_entries(
 ) -> Result<SavedEntries, StoreError> {
     for (spec, rows) in &new {
         if rows.iter().any(|r| r.len() != spec.columns.len()) {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Refused(Refusal::Invalid(format!(
                 "{} 需要 {} 个值 / {} needs {} values",
                 spec.zh,
                 spec.columns.len(),
                 spec.name,
                 spec.columns.len()
-            )));
+            ))));
         }
         may_write(access, spec.id, rows)?;
     }
@@ -447,7 +451,7 @@ pub async fn save_entries(
                 },
             })
             .collect();
-        return Err(StoreError::Rejected(problems));
+        return Err(StoreError::Refused(Refusal::Rejected(problems)));
     }
     let mut changed = 0;
     let mut audit = Vec::new();
@@ -558,17 +562,17 @@ fn not_within(spec: &FileSpec, row: &[Value], column: &'static str) -> StoreErro
         .column_index(column)
         .map(|i| cell::format(&spec.columns[i], &row[i], false))
         .unwrap_or_default();
-    StoreError::Rejected(vec![FieldProblem {
+    StoreError::Refused(Refusal::Rejected(vec![FieldProblem {
         field: column.to_string(),
         message: format!(
             "“{value}” 不存在或不在您的管辖范围内 / “{value}” does not exist or is outside your reach"
         ),
-    }])
+    }]))
 }
 
 fn outside(spec: &FileSpec) -> StoreError {
-    StoreError::Forbidden(format!(
+    StoreError::Refused(Refusal::Forbidden(format!(
         "这条{}不在您的管辖范围内 / this {} row is outside your reach",
         spec.zh, spec.name
-    ))
+    )))
 }

@@ -4,7 +4,7 @@
 use super::rules_queries::{
     setting_is, StoredValue, MARK_COUNTIES_DIRTY, RULE_SETTINGS, SETTING_ORDER,
 };
-use crate::error::StoreError;
+use crate::error::{Refusal, StoreError};
 use crate::session::filter::{Arg, Filter};
 use crate::session::rows::{FromRow, Named};
 use crate::store::{Row, Store};
@@ -36,7 +36,7 @@ pub async fn set_rule(store: &dyn Store, actor: &str, setting: &Setting) -> Resu
         setting.value,
         &setting.source,
     )
-    .map_err(StoreError::Invalid)?;
+    .map_err(|m| StoreError::Refused(Refusal::Invalid(m)))?;
     let source = setting.source.clone();
     let region = setting.region.map_or(0, |r| r.as_u64() as i64);
     let year = setting.year.map_or(0, i64::from);

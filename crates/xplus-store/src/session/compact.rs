@@ -3,6 +3,7 @@
 //! rows in a city); a `Vec<Value>` per row with a `String` per text spent more time allocating
 //! and faulting in fresh memory than SQLite spent reading.
 
+use crate::error::Refusal;
 use crate::error::StoreError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,9 +63,9 @@ impl CompactRows {
         let start = self.text.len();
         self.text.push_str(t);
         let (Ok(start), Ok(end)) = (u32::try_from(start), u32::try_from(self.text.len())) else {
-            return Err(StoreError::Invalid(
+            return Err(StoreError::Refused(Refusal::Invalid(
                 "一次读取的文字超过 4 GB / one read holds over 4 GB of text".into(),
-            ));
+            )));
         };
         self.cells.push(Cell::Text(start, end));
         Ok(())

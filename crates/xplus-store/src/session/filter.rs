@@ -1,6 +1,7 @@
 //! Conditions of a query, built from typed arguments only: the SQL text comes from this crate,
 //! the values are always bound, never spliced in.
 
+use crate::error::Refusal;
 use crate::error::StoreError;
 use chrono::NaiveDate;
 use xplus_core::interchange::Value;
@@ -31,10 +32,10 @@ pub(crate) fn refuse_nul_values(values: &[Value]) -> Result<(), StoreError> {
 }
 
 fn nul_error() -> StoreError {
-    StoreError::Invalid(
+    StoreError::Refused(Refusal::Invalid(
         "文字中含有空字符（U+0000），不能保存或查询 / the text holds a NUL character (U+0000), which can be neither stored nor searched for"
             .into(),
-    )
+    ))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

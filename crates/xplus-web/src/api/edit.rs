@@ -22,6 +22,7 @@ use utoipa::OpenApi;
 use xplus_core::interchange::schema::{HOUSEHOLDS, INCOMES, MEMBERS};
 use xplus_core::interchange::{FileSpec, Value};
 use xplus_store::records;
+use xplus_store::Refusal;
 
 #[derive(OpenApi)]
 #[openapi(paths(create, update, put_member, put_income))]
@@ -46,7 +47,7 @@ async fn save(
     .await
     .map_err(|e| match e {
         // If-Match did not match: the precondition failed.
-        xplus_store::StoreError::Conflict(m) => {
+        xplus_store::StoreError::Refused(Refusal::Conflict(m)) => {
             ApiError(WebError::new(StatusCode::PRECONDITION_FAILED, m))
         }
         e => e.into(),

@@ -20,6 +20,7 @@ use xplus_core::interchange::schema::{
 use xplus_core::interchange::FileSpec;
 use xplus_core::values::format_date;
 use xplus_store::records::{self, CadreVisits, FieldProblem, Page, UnitPairingView};
+use xplus_store::Refusal;
 use xplus_store::StoreError;
 
 #[derive(Template)]
@@ -120,8 +121,11 @@ pub async fn save_unit(
         Ok(values) => {
             match records::save_unit_pairing(state.store.as_ref(), &user.access, values).await {
                 Ok(()) => return Ok(Redirect::to("/units?saved=1").into_response()),
-                Err(StoreError::Rejected(p)) => refused(p, StatusCode::UNPROCESSABLE_ENTITY),
-                Err(StoreError::Forbidden(m)) | Err(StoreError::Invalid(m)) => {
+                Err(StoreError::Refused(Refusal::Rejected(p))) => {
+                    refused(p, StatusCode::UNPROCESSABLE_ENTITY)
+                }
+                Err(StoreError::Refused(Refusal::Forbidden(m)))
+                | Err(StoreError::Refused(Refusal::Invalid(m))) => {
                     (Vec::new(), l.pick(&m), StatusCode::UNPROCESSABLE_ENTITY)
                 }
                 Err(e) => return Err(e.into()),

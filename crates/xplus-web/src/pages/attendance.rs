@@ -20,6 +20,7 @@ use xplus_core::interchange::Value;
 use xplus_core::registry::RegionCode;
 use xplus_core::rules::RuleSet;
 use xplus_store::records::{self, RollHousehold, SessionVillages};
+use xplus_store::Refusal;
 use xplus_store::StoreError;
 
 #[derive(Template)]
@@ -255,7 +256,7 @@ pub async fn save(
             saved.changed
         ))
         .into_response()),
-        Err(StoreError::Rejected(problems)) => {
+        Err(StoreError::Refused(Refusal::Rejected(problems))) => {
             let text = problems
                 .iter()
                 .map(|p| l.pick(&p.message))
@@ -273,7 +274,7 @@ pub async fn save(
             )
             .await
         }
-        Err(StoreError::Forbidden(m)) => {
+        Err(StoreError::Refused(Refusal::Forbidden(m))) => {
             page(
                 &state,
                 &user,

@@ -18,6 +18,7 @@ use xplus_core::values::{format_date, parse_date};
 use xplus_store::records::{
     self, HelperSuggestion, PairingRequest, PairingView, SecretariesOverview,
 };
+use xplus_store::Refusal;
 use xplus_store::StoreError;
 
 #[derive(Template)]
@@ -159,7 +160,7 @@ pub async fn save(
                 let to = format!("/pairings/{}", url_encode(&id));
                 return Ok(Redirect::to(&to).into_response());
             }
-            Err(StoreError::Rejected(fields)) => {
+            Err(StoreError::Refused(Refusal::Rejected(fields))) => {
                 problems.extend(fields.into_iter().map(|f| (f.field, l.pick(&f.message))))
             }
             Err(e) => return Err(e.into()),

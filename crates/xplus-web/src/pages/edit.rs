@@ -16,6 +16,7 @@ use axum::Form;
 use xplus_core::interchange::schema::{HOUSEHOLDS, INCOMES, MEMBERS};
 use xplus_core::interchange::{FileSpec, Value};
 use xplus_store::records::{self, FieldProblem, HouseholdRecord};
+use xplus_store::Refusal;
 use xplus_store::StoreError;
 
 #[derive(Template)]
@@ -317,13 +318,15 @@ async fn save(
     .await
     {
         Ok(saved) => Ok(after_save(state, &saved.household_id)),
-        Err(StoreError::Rejected(problems)) => again(
+        Err(StoreError::Refused(Refusal::Rejected(problems))) => again(
             problems,
             l.pick(FIELDS_REFUSED),
             false,
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
-        Err(StoreError::Conflict(m)) => again(Vec::new(), l.pick(&m), true, StatusCode::CONFLICT),
+        Err(StoreError::Refused(Refusal::Conflict(m))) => {
+            again(Vec::new(), l.pick(&m), true, StatusCode::CONFLICT)
+        }
         Err(e) => Err(e.into()),
     }
 }

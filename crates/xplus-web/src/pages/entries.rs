@@ -19,6 +19,7 @@ use xplus_core::interchange::{cell, ColumnType, FileId, FileSpec, Value};
 use xplus_core::labels::EnumSpec;
 use xplus_core::rules::RuleSet;
 use xplus_store::records::{self, FieldProblem, Page, ENTRY_FILES};
+use xplus_store::Refusal;
 use xplus_store::StoreError;
 
 const PAGE_ROWS: u64 = 100;
@@ -436,7 +437,7 @@ pub async fn save(
             let to = format!("/records/{}?{}&saved=1", spec.name, query_string(&key));
             Ok(Redirect::to(&to).into_response())
         }
-        Err(StoreError::Rejected(problems)) => {
+        Err(StoreError::Refused(Refusal::Rejected(problems))) => {
             let message = problems
                 .iter()
                 .filter(|p| spec.column_index(&p.field).is_none())
@@ -452,7 +453,7 @@ pub async fn save(
                 .join("；");
             again(problems, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Err(StoreError::Forbidden(m)) => {
+        Err(StoreError::Refused(Refusal::Forbidden(m))) => {
             again(Vec::new(), Some(l.pick(&m)), StatusCode::FORBIDDEN).await
         }
         Err(e) => Err(e.into()),

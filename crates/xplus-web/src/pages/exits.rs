@@ -18,6 +18,7 @@ use serde::Deserialize;
 use xplus_core::assessment::procedure::{may_take, ExitStep};
 use xplus_core::registry::RegionCode;
 use xplus_store::records::{self, BatchState, BatchSummary, ExitAct, ExitView};
+use xplus_store::Refusal;
 use xplus_store::StoreError;
 
 #[derive(Template)]
@@ -192,9 +193,9 @@ pub async fn batch(
 fn date_field(pairs: &[(String, String)], name: &str) -> Result<chrono::NaiveDate, StoreError> {
     let raw = form_value(pairs, name).unwrap_or("").trim();
     xplus_core::values::parse_date(raw).map_err(|_| {
-        StoreError::Invalid(format!(
+        StoreError::Refused(Refusal::Invalid(format!(
             "日期“{raw}”无效（YYYY-MM-DD） / bad date '{raw}' (YYYY-MM-DD)"
-        ))
+        )))
     })
 }
 
@@ -210,9 +211,9 @@ fn act_of(step: ExitStep, pairs: &[(String, String)]) -> Result<ExitAct, StoreEr
         ExitStep::Review => ExitAct::Review {
             date: date_field(pairs, "review_date")?,
             attendees: text("attendees").parse().map_err(|_| {
-                StoreError::Invalid(
+                StoreError::Refused(Refusal::Invalid(
                     "请填写参加评议的人数 / give the number of people at the review".into(),
-                )
+                ))
             })?,
             agreed: pairs
                 .iter()
@@ -230,9 +231,11 @@ fn act_of(step: ExitStep, pairs: &[(String, String)]) -> Result<ExitAct, StoreEr
             content: text("content"),
         },
         ExitStep::Resolve => ExitAct::Resolve {
-            no: text("no")
-                .parse()
-                .map_err(|_| StoreError::Invalid("异议编号无效 / bad objection number".into()))?,
+            no: text("no").parse().map_err(|_| {
+                StoreError::Refused(Refusal::Invalid(
+                    "异议编号无效 / bad objection number".into(),
+                ))
+            })?,
             resolution: text("resolution"),
             upheld: form_value(pairs, "upheld") == Some("1"),
         },
@@ -273,10 +276,14 @@ pub async fn step(
             url_encode(step.code())
         ))
         .into_response()),
-        Err(e @ (StoreError::Invalid(_) | StoreError::Conflict(_) | StoreError::Forbidden(_))) => {
+        Err(
+            e @ (StoreError::Refused(Refusal::Invalid(_))
+            | StoreError::Refused(Refusal::Conflict(_))
+            | StoreError::Refused(Refusal::Forbidden(_))),
+        ) => {
             let status = match e {
-                StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
-                StoreError::Conflict(_) => StatusCode::CONFLICT,
+                StoreError::Refused(Refusal::Forbidden(_)) => StatusCode::FORBIDDEN,
+                StoreError::Refused(Refusal::Conflict(_)) => StatusCode::CONFLICT,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
             render(

@@ -19,6 +19,7 @@ use xplus_core::interchange::schema::MEMBERS;
 use xplus_core::interchange::{cell, Value};
 use xplus_core::registry::Relation;
 use xplus_store::records::{self, Change, Derive, FieldProblem, HouseholdRecord};
+use xplus_store::Refusal;
 use xplus_store::StoreError;
 
 #[derive(Template)]
@@ -110,11 +111,11 @@ pub async fn save(
     .await;
     let (message, status) = match saved {
         Ok(_) => return Ok(after_save(&state, &id)),
-        Err(StoreError::Rejected(problems)) => {
+        Err(StoreError::Refused(Refusal::Rejected(problems))) => {
             let m: Vec<String> = problems.iter().map(|p| l.pick(&p.message)).collect();
             (m.join("；"), StatusCode::UNPROCESSABLE_ENTITY)
         }
-        Err(StoreError::Conflict(m)) => (l.pick(&m), StatusCode::CONFLICT),
+        Err(StoreError::Refused(Refusal::Conflict(m))) => (l.pick(&m), StatusCode::CONFLICT),
         Err(e) => return Err(e.into()),
     };
     // Refused: the form again, over the household as it now stands.
@@ -134,10 +135,10 @@ fn head_change(
     former: Option<Relation>,
 ) -> Result<Change, StoreError> {
     let refuse = |field: &str, message: &str| {
-        StoreError::Rejected(vec![FieldProblem {
+        StoreError::Refused(Refusal::Rejected(vec![FieldProblem {
             field: field.into(),
             message: message.into(),
-        }])
+        }]))
     };
     let chosen = new_head
         .and_then(|i| record.members.get(i.wrapping_sub(1)))

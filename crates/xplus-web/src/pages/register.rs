@@ -16,6 +16,7 @@ use axum::Form;
 use serde::Deserialize;
 use xplus_core::interchange::schema::{HOUSEHOLDS, MEMBERS};
 use xplus_store::records::{self, Change, FieldProblem};
+use xplus_store::Refusal;
 use xplus_store::StoreError;
 
 #[derive(Deserialize)]
@@ -136,7 +137,7 @@ pub async fn create_household(
     .await
     {
         Ok(saved) => Ok(after_save(&state, &saved.household_id)),
-        Err(StoreError::Rejected(problems)) => {
+        Err(StoreError::Refused(Refusal::Rejected(problems))) => {
             // The store names columns; those of members belong to the head's part of the form.
             let (head, household): (Vec<_>, Vec<_>) = problems
                 .into_iter()

@@ -20,6 +20,7 @@ use xplus_core::accounts::{self, AccountRequest, Role};
 use xplus_store::accounts::{generate_password, hash_password, random_secret, NewUser};
 use xplus_store::sessions::secret_hash;
 use xplus_store::users::{self, NewToken, PasswordChange, Revoke, TokenState};
+use xplus_store::Refusal;
 use xplus_store::StoreError;
 
 /// An account as a row of the list.
@@ -212,7 +213,7 @@ pub async fn add(
     };
     match xplus_store::users::add_user(state.store.as_ref(), new, &user.account.name).await {
         Ok(()) => {}
-        Err(StoreError::Invalid(m)) => return refused(m).await,
+        Err(StoreError::Refused(Refusal::Invalid(m))) => return refused(m).await,
         Err(e) => return Err(e.into()),
     }
     let secret = Secret {
@@ -339,7 +340,7 @@ async fn set_disabled(
 /// An account that does not exist (gone since the page was loaded) is a missing page.
 fn unknown_is_missing(e: StoreError) -> WebError {
     match e {
-        StoreError::Invalid(_) => WebError::not_found(),
+        StoreError::Refused(Refusal::Invalid(_)) => WebError::not_found(),
         e => e.into(),
     }
 }
@@ -485,7 +486,7 @@ pub async fn revoke(
         Ok(_) => {
             Ok(Redirect::to(&format!("/users/{}?done=revoked", url_encode(&name))).into_response())
         }
-        Err(StoreError::Invalid(m)) => {
+        Err(StoreError::Refused(Refusal::Invalid(m))) => {
             let refused = Some((m, StatusCode::UNPROCESSABLE_ENTITY));
             user_page(&state, &user, l, &name, None, None, refused).await
         }

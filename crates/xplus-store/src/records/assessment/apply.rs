@@ -7,6 +7,7 @@
 use super::queries::apply::{households_with_ids, villages_with_codes, year_applied};
 use super::queries::column_of;
 use super::queries::facts::ASSESSMENT_OUTCOMES;
+use crate::error::Refusal;
 use crate::error::StoreError;
 use crate::records::assessment::exit_batches::BatchState;
 use crate::records::assessment::judge::{
@@ -158,10 +159,10 @@ async fn apply_in(
 ) -> Result<(AssessmentSummary, AppliedAssessment), StoreError> {
     let mut s = store.read_session().await?;
     if crate::records::assessment::exit_batches::later_years_applied(s.as_mut(), year).await? {
-        return Err(StoreError::Conflict(format!(
+        return Err(StoreError::Refused(Refusal::Conflict(format!(
             "已记录 {year} 年以后年度的评估，不能再记录 {year} 年（会改写以后的结果） / a later year than \
              {year} has been applied; {year} cannot be applied after it"
-        )));
+        ))));
     }
     let book = rule_book(store).await?;
     let mut summary = AssessmentSummary {
@@ -212,12 +213,12 @@ async fn apply_in(
     if !conflicts.is_empty() {
         let n = conflicts.len();
         conflicts.truncate(5);
-        return Err(StoreError::Conflict(format!(
+        return Err(StoreError::Refused(Refusal::Conflict(format!(
             "{year} 年的评估此前已记录，现在的计算有 {n} 户（村）不同（收入、成员或规则已改变），未写入：{list} / \
              the assessment of {year} was applied before and {n} households (villages) now come out differently \
              (incomes, members or rules changed since); nothing was written: {list}",
             list = conflicts.join("、")
-        )));
+        ))));
     }
     // Nothing new, and recorded before (a first run with nothing to change records its summary).
     applied.already_recorded = !wrote && applied_before;

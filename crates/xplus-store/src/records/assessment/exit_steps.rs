@@ -6,6 +6,7 @@ use super::queries::column_of;
 use super::queries::exit_steps::household_in_village;
 use super::queries::exits::{BATCHES, BATCH_HOUSEHOLDS, OBJECTIONS};
 use super::queries::facts::ASSESSMENT_OUTCOMES;
+use crate::error::Refusal;
 use crate::error::StoreError;
 use crate::records::assessment::exits::{
     assess_village_households, later_years_applied, load_batch, out_of_reach, BatchState, ExitAct,
@@ -76,7 +77,7 @@ fn household_row(b: &ExitBatch, id: &str, state: BatchState) -> Row {
 }
 
 fn invalid(zh: &str, en: &str) -> StoreError {
-    StoreError::Invalid(format!("{zh} / {en}"))
+    StoreError::Refused(Refusal::Invalid(format!("{zh} / {en}")))
 }
 
 /// Takes one step of the procedure for a village and year, as `access`'s user on `today`.
@@ -93,16 +94,16 @@ pub async fn take_exit_step(
         return Err(out_of_reach());
     }
     if !may_take(access, step, village) {
-        return Err(StoreError::Forbidden(format!(
+        return Err(StoreError::Refused(Refusal::Forbidden(format!(
             "您的账号不能进行“{}” / your account may not take the step {}",
             step.label_zh(),
             step.code()
-        )));
+        ))));
     }
     let mut s = store.write_session().await?;
     let stored = load_batch(s.as_mut(), village, year).await?;
     let next = check_order(stored.as_ref().map(|b| b.stage), step)
-        .map_err(|e| StoreError::Conflict(e.to_string()))?;
+        .map_err(|e| StoreError::Refused(Refusal::Conflict(e.to_string())))?;
     let mut t = Taking::start(store, access, village, year, step, today, stored);
     match &act {
         ExitAct::Propose { date } => t.propose(s.as_mut(), *date).await?,
@@ -380,9 +381,9 @@ impl<'a> Taking<'a> {
             ));
         };
         if o.resolution.is_some() {
-            return Err(StoreError::Conflict(format!(
+            return Err(StoreError::Refused(Refusal::Conflict(format!(
                 "第 {no} 条异议已处理 / objection {no} is resolved already"
-            )));
+            ))));
         }
         if resolution.trim().is_empty() {
             return Err(invalid(
@@ -433,7 +434,7 @@ impl<'a> Taking<'a> {
             .filter(|o| o.resolution.is_none())
             .count();
         check_notice_over(last, self.today, open)
-            .map_err(|e| StoreError::Conflict(e.to_string()))?;
+            .map_err(|e| StoreError::Refused(Refusal::Conflict(e.to_string())))?;
         self.by
             .insert(self.step, (self.user.to_string(), self.today));
         Ok(())
@@ -444,19 +445,19 @@ impl<'a> Taking<'a> {
     async fn county_approval(&mut self, s: &mut dyn WriteSession) -> Result<(), StoreError> {
         let year = self.year;
         if later_years_applied(s, year).await? {
-            return Err(StoreError::Conflict(format!(
+            return Err(StoreError::Refused(Refusal::Conflict(format!(
                 "已记录 {year} 年以后年度的评估，不能再记录 {year} 年的脱贫 / a later year than \
                  {year} has been assessed; exits of {year} cannot be recorded under it"
-            )));
+            ))));
         }
         if self
             .by
             .get(&ExitStep::TownApproval)
             .is_some_and(|(u, _)| *u == self.user)
         {
-            return Err(StoreError::Forbidden(
+            return Err(StoreError::Refused(Refusal::Forbidden(
                 "乡镇审核与县级审定须由不同的人进行 / the town's and the county's approval are taken by different people".into(),
-            ));
+            )));
         }
         self.by
             .insert(self.step, (self.user.to_string(), self.today));

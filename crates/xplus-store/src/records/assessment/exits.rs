@@ -6,6 +6,7 @@
 use super::queries::exits::{
     batch_key, households_of_village, BatchHouseholdRow, BatchRow, ObjectionRow, BATCH_COUNTS,
 };
+use crate::error::Refusal;
 use crate::error::StoreError;
 pub(in crate::records) use crate::records::assessment::exit_batches::later_years_applied;
 pub use crate::records::assessment::exit_batches::BatchState;
@@ -218,7 +219,9 @@ pub(in crate::records) async fn assess_village_households(
 }
 
 pub(in crate::records) fn out_of_reach() -> StoreError {
-    StoreError::NotFound("村不存在或不在您的管辖范围内 / no such village within your reach".into())
+    StoreError::Refused(Refusal::NotFound(
+        "村不存在或不在您的管辖范围内 / no such village within your reach".into(),
+    ))
 }
 
 pub async fn exit_view(

@@ -5,6 +5,7 @@
 //! records the changes county by county in one transaction (`assessment_apply`).
 
 use super::queries::judge::{one_household, COUNTIES, COUNTY_VILLAGES};
+use crate::error::Refusal;
 use crate::error::StoreError;
 use crate::records::assessment::exit_batches::{batch_states, BatchState};
 pub(in crate::records) use crate::records::assessment::facts::{read_facts, Facts, FactsScope};
@@ -216,11 +217,11 @@ pub(in crate::records) fn tally(summary: &mut AssessmentSummary, run: &CountyRun
 /// The poverty line of the rules, or an error naming the county and year when there is none.
 fn line_of(rules: &YearRules, county: RegionCode) -> Result<Sourced<Fen>, StoreError> {
     rules.poverty_line.clone().ok_or_else(|| {
-        StoreError::Invalid(format!(
+        StoreError::Refused(Refusal::Invalid(format!(
             "{county} 没有 {year} 年的扶贫标准，请先设置（xplus rules set poverty_line …） / \
              no poverty line for {year} in {county}: set one first (xplus rules set poverty_line …)",
             year = rules.year
-        ))
+        )))
     })
 }
 

@@ -9,6 +9,7 @@ use super::queries::pairings::{
 };
 use super::queries::read_row;
 use crate::error::FieldProblem;
+use crate::error::Refusal;
 use crate::error::StoreError;
 use crate::records::registry::read::household_scope;
 use crate::records::ReadSession;
@@ -40,10 +41,10 @@ pub struct PairingRequest {
 }
 
 fn rejected(field: &str, message: String) -> StoreError {
-    StoreError::Rejected(vec![FieldProblem {
+    StoreError::Refused(Refusal::Rejected(vec![FieldProblem {
         field: field.to_string(),
         message,
-    }])
+    }]))
 }
 
 fn by_id(column: &str, id: &str) -> Filter {
@@ -91,11 +92,13 @@ async fn household_in_reach(
         return Ok(h);
     }
     Err(if *access.scope() == Scope::Everywhere {
-        StoreError::NotFound(format!("户 {id} 不存在 / no household {id}"))
+        StoreError::Refused(Refusal::NotFound(format!(
+            "户 {id} 不存在 / no household {id}"
+        )))
     } else {
-        StoreError::Forbidden(format!(
+        StoreError::Refused(Refusal::Forbidden(format!(
             "户 {id} 不存在或不在您的管辖范围内 / household {id} does not exist or is outside your reach"
-        ))
+        )))
     })
 }
 
@@ -103,9 +106,9 @@ fn may_assign(access: &Access) -> Result<(), StoreError> {
     if access.may_write() && access.may_assign_helpers() {
         Ok(())
     } else {
-        Err(StoreError::Forbidden(
+        Err(StoreError::Refused(Refusal::Forbidden(
             "结对帮扶由县乡村工作人员安排，本账号不能修改 / pairings are arranged by the office; this account cannot change them".into(),
-        ))
+        )))
     }
 }
 
@@ -315,14 +318,14 @@ pub async fn save_unit_pairing(
         end,
     }) = read_row::<UnitPairingKey>(&values)
     else {
-        return Err(StoreError::Invalid(
+        return Err(StoreError::Refused(Refusal::Invalid(
             "单位、村代码和开始日期必填 / unit, village and start are required".into(),
-        ));
+        )));
     };
     if !access.covers_region(village) || matches!(access.scope(), Scope::PairedWith(_)) {
-        return Err(StoreError::Forbidden(format!(
+        return Err(StoreError::Refused(Refusal::Forbidden(format!(
             "村 {village} 不在您的管辖范围内 / village {village} is outside your reach"
-        )));
+        ))));
     }
     let mut s = store.write_session().await?;
     if s.count(&UNITS, &by_id("unit_id", &unit)).await? == 0 {

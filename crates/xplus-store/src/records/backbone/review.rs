@@ -6,6 +6,7 @@ use super::queries::read_row;
 use super::queries::review::{
     CriterionWeight, Score, StoredCriterion, CRITERIA, SCORES, TERMS_BETWEEN, TERM_OF,
 };
+use crate::error::Refusal;
 use crate::error::StoreError;
 use crate::records::registry::read::names_of;
 use crate::records::text_field;
@@ -86,27 +87,27 @@ pub async fn set_review_criteria(
     source: &str,
 ) -> Result<(), StoreError> {
     if criteria.is_empty() || criteria.iter().all(|c| c.weight == 0) {
-        return Err(StoreError::Invalid(
+        return Err(StoreError::Refused(Refusal::Invalid(
             "至少要有一项权重大于0的指标 / give at least one criterion with a weight above 0"
                 .into(),
-        ));
+        )));
     }
     if source.trim().is_empty() {
-        return Err(StoreError::Invalid(
+        return Err(StoreError::Refused(Refusal::Invalid(
             "请写明依据（文件、文号） / give the source (document and number)".into(),
-        ));
+        )));
     }
     if region.is_some_and(|r| matches!(r.level(), Level::Town | Level::Village)) {
-        return Err(StoreError::Invalid(
+        return Err(StoreError::Refused(Refusal::Invalid(
             "考核指标按省、市、县设置 / criteria are set per province, city or county".into(),
-        ));
+        )));
     }
     let mut codes: Vec<&str> = criteria.iter().map(|c| c.code.as_str()).collect();
     codes.sort_unstable();
     if codes.windows(2).any(|w| w[0] == w[1]) || codes.iter().any(|c| c.trim().is_empty()) {
-        return Err(StoreError::Invalid(
+        return Err(StoreError::Refused(Refusal::Invalid(
             "指标代码不能为空或重复 / criterion codes must be given and distinct".into(),
-        ));
+        )));
     }
     let source = text_field("source", TextKind::Free, source)?;
     for c in criteria {
@@ -219,9 +220,9 @@ pub async fn review_ranking(
     if county.county() != Some(county)
         || !access.covers_region(county) && !covered_below(access, county)
     {
-        return Err(StoreError::NotFound(
+        return Err(StoreError::Refused(Refusal::NotFound(
             "县不存在或不在您的管辖范围内 / no such county within your reach".into(),
-        ));
+        )));
     }
     let criteria = review_criteria(store, county, year).await?;
     let (first, last) = crate::records::registry::read::year_bounds(year);
@@ -321,18 +322,18 @@ pub async fn save_review(
     today: NaiveDate,
 ) -> Result<(), StoreError> {
     if !matches!(access.role(), Role::Admin | Role::Official) {
-        return Err(StoreError::Forbidden(
+        return Err(StoreError::Refused(Refusal::Forbidden(
             "述职评议由县乡党委评分，您的账号不能评分 / the review is scored by county and town officials; your account cannot score".into(),
-        ));
+        )));
     }
     let mut s = store.write_session().await?;
     let term = TERM_OF
         .fetch(&mut *s, &[Arg::Text(secretary_id.to_string())])
         .await?;
     if scores.is_empty() {
-        return Err(StoreError::Invalid(
+        return Err(StoreError::Refused(Refusal::Invalid(
             "没有填写任何得分 / no score was given".into(),
-        ));
+        )));
     }
     let (first, last) = crate::records::registry::read::year_bounds(year);
     let in_office = term.first().and_then(|t| {
@@ -344,28 +345,28 @@ pub async fn save_review(
         .and_then(|t| t.village)
         .filter(|v| access.covers_region(*v))
     else {
-        return Err(StoreError::NotFound(format!(
+        return Err(StoreError::Refused(Refusal::NotFound(format!(
             "村书记 {secretary_id} 不存在或不在您的管辖范围内 / secretary {secretary_id} does not exist or is outside your reach"
-        )));
+        ))));
     };
     if in_office != Some(true) {
-        return Err(StoreError::Invalid(format!(
+        return Err(StoreError::Refused(Refusal::Invalid(format!(
             "村书记 {secretary_id} {year} 年不在任 / secretary {secretary_id} was not in office in {year}"
-        )));
+        ))));
     }
     let county = village.county().unwrap_or(village);
     drop(s);
     let criteria = review_criteria(store, county, year).await?;
     for (code, score) in scores {
         if !criteria.criteria.iter().any(|c| &c.code == code) {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Refused(Refusal::Invalid(format!(
                 "没有考核指标“{code}” / no criterion '{code}'"
-            )));
+            ))));
         }
         if *score > MAX_SCORE {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Refused(Refusal::Invalid(format!(
                 "“{code}”的得分 {score} 超过 {MAX_SCORE} / the score {score} of '{code}' is above {MAX_SCORE}"
-            )));
+            ))));
         }
     }
     let mut s = store.write_session().await?;

@@ -6,6 +6,7 @@ use super::queries::adjustment::{
     adjustment_households_sql, held_on_sql, AdjustmentHousehold, HeldRow, LedgerRow, PLEDGED, POOLS,
 };
 use super::queries::read_row;
+use crate::error::Refusal;
 use crate::error::StoreError;
 use crate::records::ReadSession;
 use crate::session::filter::{Arg, Filter};
@@ -34,7 +35,11 @@ pub struct AdjustmentView {
 }
 
 fn jan1_after(year: i32) -> Result<(NaiveDate, NaiveDate), StoreError> {
-    let bad = || StoreError::Invalid(format!("年度 {year} 无效 / invalid year {year}"));
+    let bad = || {
+        StoreError::Refused(Refusal::Invalid(format!(
+            "年度 {year} 无效 / invalid year {year}"
+        )))
+    };
     let dec31 = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(bad)?;
     let jan1 = NaiveDate::from_ymd_opt(year + 1, 1, 1).ok_or_else(bad)?;
     Ok((dec31, jan1))
@@ -116,7 +121,7 @@ pub enum AdjustmentApplied {
 }
 
 fn conflict(zh: String, en: String) -> StoreError {
-    StoreError::Conflict(format!("{zh} / {en}"))
+    StoreError::Refused(Refusal::Conflict(format!("{zh} / {en}")))
 }
 
 /// An adjustment event by what makes it the same: project, household, kind (its code), shares.

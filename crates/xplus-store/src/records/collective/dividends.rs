@@ -3,6 +3,7 @@
 //! recording the payments once (`xplus dividends --apply`).
 
 use super::queries::dividends::{holdings_on_sql, HoldingRow, DISTRIBUTABLE, PAID};
+use crate::error::Refusal;
 use crate::error::StoreError;
 use crate::session::filter::Arg;
 use crate::session::rows::fetch_sql;
@@ -55,8 +56,11 @@ impl DividendRun {
 }
 
 fn dec31(year: i32) -> Result<NaiveDate, StoreError> {
-    NaiveDate::from_ymd_opt(year, 12, 31)
-        .ok_or_else(|| StoreError::Invalid(format!("年度 {year} 无效 / invalid year {year}")))
+    NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| {
+        StoreError::Refused(Refusal::Invalid(format!(
+            "年度 {year} 无效 / invalid year {year}"
+        )))
+    })
 }
 
 /// The dividends of `year` for every project with a distribution recorded for it.
@@ -133,11 +137,11 @@ pub async fn apply_dividends(
     let now = dividends(store, run.year).await?;
     if now != *run {
         let _ = tx.rollback().await;
-        return Err(StoreError::Conflict(
+        return Err(StoreError::Refused(Refusal::Conflict(
             "计算之后数据已改变（持股或可分配收益），未写入；请重新执行 / the holdings or income \
              changed after this run was computed; nothing was written — run it again"
                 .into(),
-        ));
+        )));
     }
     let mut stored: BTreeMap<String, BTreeSet<(String, i64, i64)>> = BTreeMap::new();
     {
@@ -163,14 +167,14 @@ pub async fn apply_dividends(
             Some(before) if *before == computed => {}
             Some(before) => {
                 let _ = tx.rollback().await;
-                return Err(StoreError::Conflict(format!(
+                return Err(StoreError::Refused(Refusal::Conflict(format!(
                     "项目 {project} {year} 年的分红已发放记录（{n} 笔），与现在的计算不同（持股或可分配收益已改变）；未写入 \
                      / the dividends of project {project} for {year} are already recorded ({n} payments) and differ \
                      from this computation (holdings or income changed since); nothing was written",
                     project = p.project_id,
                     year = run.year,
                     n = before.len()
-                )));
+                ))));
             }
         }
     }

@@ -2,6 +2,7 @@
 //! (the household, its members and its incomes).
 
 use super::queries;
+use crate::error::Refusal;
 use crate::error::StoreError;
 use crate::records::registry::household::{id_number_text, load};
 use crate::session::filter::{Arg, Filter};
@@ -31,10 +32,10 @@ pub async fn audit_page(
     limit: u64,
 ) -> Result<Vec<AuditEntry>, StoreError> {
     if !access.may_read_audit_log() {
-        return Err(StoreError::Forbidden(
+        return Err(StoreError::Refused(Refusal::Forbidden(
             "只有管理员和审计员可以查看审计日志 / only administrators and auditors read the audit log"
                 .into(),
-        ));
+        )));
     }
     let text = |v: &Option<String>| {
         v.as_deref()

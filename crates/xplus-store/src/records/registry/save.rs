@@ -7,6 +7,7 @@
 //! at once (a household never has other than one head in between).
 
 use super::queries::{held_by_others, household_is, village_is};
+use crate::error::Refusal;
 use crate::error::{FieldProblem, StoreError};
 use crate::records::registry::household::{fingerprint, id_number_text, load, HouseholdRecord};
 use crate::session::filter::{Arg, Filter};
@@ -26,8 +27,9 @@ pub(crate) fn text_field(
     kind: xplus_core::text::TextKind,
     raw: &str,
 ) -> Result<String, StoreError> {
-    xplus_core::text::field(kind, raw)
-        .map_err(|message| StoreError::Rejected(vec![FieldProblem::new(field, message)]))
+    xplus_core::text::field(kind, raw).map_err(|message| {
+        StoreError::Refused(Refusal::Rejected(vec![FieldProblem::new(field, message)]))
+    })
 }
 
 /// The outcome of a save: the household as it now stands (its fingerprint for the next edit),
@@ -43,11 +45,11 @@ pub struct Saved {
 
 /// The refusal of a save whose household changed after the editor loaded it.
 pub fn stale(id: &str) -> StoreError {
-    StoreError::Conflict(format!(
+    StoreError::Refused(Refusal::Conflict(format!(
         "户 {id} 在您打开后已被他人修改，您的修改未保存；请重新打开查看最新内容后再改 \
          / household {id} was changed by someone else after you opened it; your change was not \
          saved — reopen it to see the current values"
-    ))
+    )))
 }
 
 /// The column that tells a household's members apart (the identity number), or its incomes
@@ -70,9 +72,9 @@ fn village_value(household: &[Value]) -> &Value {
 }
 
 fn out_of_reach(id: &str) -> StoreError {
-    StoreError::Forbidden(format!(
+    StoreError::Refused(Refusal::Forbidden(format!(
         "户 {id} 不存在或不在您的管辖范围内 / household {id} does not exist or is outside your reach"
-    ))
+    )))
 }
 
 /// One change of a household's records, saved as one: the household row (when it changes or is
@@ -93,10 +95,10 @@ impl Change {
             FileId::Members => change.members.push(values),
             FileId::Incomes => change.incomes.push(values),
             _ => {
-                return Err(StoreError::Invalid(format!(
+                return Err(StoreError::Refused(Refusal::Invalid(format!(
                     "{} 不能在此修改 / {} cannot be edited here",
                     file.name, file.name
-                )))
+                ))))
             }
         }
         Ok(change)
@@ -122,7 +124,9 @@ fn check_existing(
 ) -> Result<(), StoreError> {
     let Some(current) = found else {
         return Err(if *access.scope() == Scope::Everywhere {
-            StoreError::NotFound(format!("户 {id} 不存在 / no household {id}"))
+            StoreError::Refused(Refusal::NotFound(format!(
+                "户 {id} 不存在 / no household {id}"
+            )))
         } else {
             out_of_reach(id)
         });
@@ -171,30 +175,30 @@ fn check_shape(id: &str, change: &Change) -> Result<(), StoreError> {
     let mut seen = std::collections::HashSet::new();
     for (file, row) in change.rows() {
         if row.len() != file.columns.len() {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Refused(Refusal::Invalid(format!(
                 "{} 需要 {} 个值 / {} needs {} values",
                 file.name,
                 file.columns.len(),
                 file.name,
                 file.columns.len()
-            )));
+            ))));
         }
         if Named::new(file, row).text("household_id") != Some(id) {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Refused(Refusal::Invalid(format!(
                 "一次修改只能改户 {id} 的记录 / one change is of household {id} only"
-            )));
+            ))));
         }
         if file.id != FileId::Households && !seen.insert((file.id, key_of(file, row).clone())) {
-            return Err(StoreError::Rejected(vec![FieldProblem::new(
+            return Err(StoreError::Refused(Refusal::Rejected(vec![FieldProblem::new(
                 key_column(file),
                 "同一人或同一年度在一次修改中出现两次 / the same person or year appears twice in one change",
-            )]));
+            )])));
         }
     }
     if change.household.is_none() && change.members.is_empty() && change.incomes.is_empty() {
-        return Err(StoreError::Invalid(
+        return Err(StoreError::Refused(Refusal::Invalid(
             "没有要保存的内容 / nothing to save".into(),
-        ));
+        )));
     }
     Ok(())
 }
@@ -258,16 +262,16 @@ async fn save_in(
     today: NaiveDate,
 ) -> Result<Saved, StoreError> {
     if !access.may_write() {
-        return Err(StoreError::Forbidden(
+        return Err(StoreError::Refused(Refusal::Forbidden(
             "审计员账号只读 / an auditor's account is read-only".into(),
-        ));
+        )));
     }
     let creating =
         matches!(&source, Source::Given(c) if c.household.is_some()) && expected.is_none();
     if creating && !access.may_create_households() {
-        return Err(StoreError::Forbidden(
+        return Err(StoreError::Refused(Refusal::Forbidden(
             "帮扶干部不能登记新户 / a helper cannot register households".into(),
-        ));
+        )));
     }
     let mut s = store.write_session().await?;
     // A new household's number is unique across the registry, so one taken anywhere is refused
@@ -292,7 +296,7 @@ async fn save_in(
     };
     let judged = judge(s.as_mut(), access, id, &change, stored.as_ref(), today).await?;
     if !judged.problems.is_empty() {
-        return Err(StoreError::Rejected(judged.problems));
+        return Err(StoreError::Refused(Refusal::Rejected(judged.problems)));
     }
     let mut used_elsewhere = judged.used_elsewhere;
     if taken {
@@ -305,7 +309,7 @@ async fn save_in(
         );
     }
     if !used_elsewhere.is_empty() {
-        return Err(StoreError::Rejected(used_elsewhere));
+        return Err(StoreError::Refused(Refusal::Rejected(used_elsewhere)));
     }
     let mut entries = Vec::new();
     for (file, values) in change.rows() {
@@ -481,9 +485,9 @@ async fn check_household_row(
         Some(v) if !village_row.is_empty() => {
             let stored_village = stored.and_then(|h| h.village());
             if !access.may_place_household(stored_village, v) {
-                return Err(StoreError::Forbidden(format!(
+                return Err(StoreError::Refused(Refusal::Forbidden(format!(
                     "村 {v} 不在您的管辖范围内 / village {v} is outside your reach"
-                )));
+                ))));
             }
         }
         _ => problems.push(FieldProblem::new(
