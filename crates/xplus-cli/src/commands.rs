@@ -111,14 +111,7 @@ impl From<StoreError> for Failure {
 
 pub async fn run(command: Command, db: &str, out: &Output) -> Result<ExitCode, Failure> {
     match command {
-        Command::Init => {
-            open(db).await?;
-            out.say(
-                &format!("数据库已就绪：{db}"),
-                &format!("database ready: {db}"),
-            );
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Init => init(db, out).await,
         Command::Import {
             bundle,
             errors,
@@ -126,11 +119,7 @@ pub async fn run(command: Command, db: &str, out: &Output) -> Result<ExitCode, F
             encoding,
         } => {
             let store = open(db).await?;
-            let encoding = match encoding {
-                EncodingArg::Auto => Encoding::Auto,
-                EncodingArg::Utf8 => Encoding::Utf8,
-                EncodingArg::Gb18030 => Encoding::Gb18030,
-            };
+            let encoding = encoding_of(encoding);
             import(
                 store.as_ref(),
                 &bundle,
@@ -145,40 +134,7 @@ pub async fn run(command: Command, db: &str, out: &Output) -> Result<ExitCode, F
             bundle,
             headers,
             region,
-        } => {
-            let store = open(db).await?;
-            let region = match region {
-                Some(code) => Some(RegionCode::parse(&code).map_err(|e| Failure {
-                    code: 2,
-                    parts: vec![
-                        format!("区划代码 {code} 无效 / invalid region code {code}"),
-                        e.to_string(),
-                    ],
-                })?),
-                None => None,
-            };
-            let options = ExportOptions {
-                chinese: headers == Headers::Zh,
-                region,
-            };
-            let bar = Bar(out.spinner());
-            let counts = export_bundle(store.as_ref(), &bundle, &options, &bar).await?;
-            bar.0.finish_and_clear();
-            let total: u64 = counts.iter().map(|(_, n)| n).sum();
-            out.say(
-                &format!(
-                    "已导出 {} 个文件、{total} 行到 {}",
-                    counts.len(),
-                    bundle.display()
-                ),
-                &format!(
-                    "exported {} files, {total} rows to {}",
-                    counts.len(),
-                    bundle.display()
-                ),
-            );
-            Ok(ExitCode::SUCCESS)
-        }
+        } => export(db, &bundle, headers, region, out).await,
         Command::Demo {
             scale,
             seed,
@@ -229,23 +185,87 @@ pub async fn run(command: Command, db: &str, out: &Output) -> Result<ExitCode, F
         } => crate::serve::serve(db, out, &addr, with_demo.then_some(demo_scale)).await,
         Command::Audit {
             command: AuditCommand::Verify,
-        } => {
-            let store = open(db).await?;
-            match xplus_store::verify_audit(store.as_ref()).await? {
-                Ok(status) => {
-                    let (n, head) = (status.entries, status.head_hash);
-                    out.say(
-                        &format!("审计日志完整：{n} 条记录，哈希链无误。末条哈希：{head}（请另行留存，以便日后核对）"),
-                        &format!("the audit log is intact: {n} entries, the hash chain holds. Head hash: {head} (keep it elsewhere to check against later)"),
-                    );
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(broken) => Err(Failure {
-                    code: 1,
-                    parts: vec![broken.describe()],
-                }),
-            }
+        } => verify_audit(db, out).await,
+    }
+}
+
+/// `xplus init`: opens the database, creating and migrating its tables.
+async fn init(db: &str, out: &Output) -> Result<ExitCode, Failure> {
+    open(db).await?;
+    out.say(
+        &format!("数据库已就绪：{db}"),
+        &format!("database ready: {db}"),
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The bundle encoding `xplus import --encoding` asks for.
+fn encoding_of(arg: EncodingArg) -> Encoding {
+    match arg {
+        EncodingArg::Auto => Encoding::Auto,
+        EncodingArg::Utf8 => Encoding::Utf8,
+        EncodingArg::Gb18030 => Encoding::Gb18030,
+    }
+}
+
+/// `xplus export`: writes the records (or one region's households) as a bundle.
+async fn export(
+    db: &str,
+    bundle: &Path,
+    headers: Headers,
+    region: Option<String>,
+    out: &Output,
+) -> Result<ExitCode, Failure> {
+    let store = open(db).await?;
+    let region = match region {
+        Some(code) => Some(RegionCode::parse(&code).map_err(|e| Failure {
+            code: 2,
+            parts: vec![
+                format!("区划代码 {code} 无效 / invalid region code {code}"),
+                e.to_string(),
+            ],
+        })?),
+        None => None,
+    };
+    let options = ExportOptions {
+        chinese: headers == Headers::Zh,
+        region,
+    };
+    let bar = Bar(out.spinner());
+    let counts = export_bundle(store.as_ref(), bundle, &options, &bar).await?;
+    bar.0.finish_and_clear();
+    let total: u64 = counts.iter().map(|(_, n)| n).sum();
+    out.say(
+        &format!(
+            "已导出 {} 个文件、{total} 行到 {}",
+            counts.len(),
+            bundle.display()
+        ),
+        &format!(
+            "exported {} files, {total} rows to {}",
+            counts.len(),
+            bundle.display()
+        ),
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `xplus audit verify`: checks the audit log's hash chain.
+async fn verify_audit(db: &str, out: &Output) -> Result<ExitCode, Failure> {
+    let store = open(db).await?;
+    match xplus_store::verify_audit(store.as_ref()).await? {
+        Ok(status) => {
+            let (n, head) = (status.entries, status.head_hash);
+            out.say(
+                &format!("审计日志完整：{n} 条记录，哈希链无误。末条哈希：{head}（请另行留存，以便日后核对）"),
+                &format!("the audit log is intact: {n} entries, the hash chain holds. Head hash: {head} (keep it elsewhere to check against later)"),
+            );
+            Ok(ExitCode::SUCCESS)
         }
+        Err(broken) => Err(Failure {
+            code: 1,
+            parts: vec![broken.describe()],
+        }),
     }
 }
 

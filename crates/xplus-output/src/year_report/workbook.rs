@@ -45,17 +45,36 @@ fn section(
     Ok(())
 }
 
+/// A section's sheet name and its rows.
+type Section = (&'static str, Vec<(&'static str, Figure)>);
+
 pub fn year_report_workbook(report: &YearReport) -> Result<Vec<u8>, OutputError> {
-    use Figure::{Count, Yuan};
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
     let money = Format::new().set_num_format("#,##0.00");
-    let percent = Format::new().set_num_format("0.0%");
-    let (h, p, v) = (&report.households, &report.persons, &report.villages);
-    section(
-        &mut book,
+    let sections = [
+        poor_section(report),
+        villages_section(report),
+        coverage_section(report),
+        collective_section(report),
+        industry_section(report),
+        training_section(report),
+    ];
+    for (name, rows) in &sections {
+        section(&mut book, name, rows, &bold, &money)?;
+    }
+    rural_income_sheet(&mut book, report, &bold, &money)?;
+    book.save_to_buffer().map_err(failed)
+}
+
+/// The poor households and persons: how many, how many exited in the year, monitored and
+/// returned.
+fn poor_section(report: &YearReport) -> Section {
+    use Figure::Count;
+    let (h, p) = (&report.households, &report.persons);
+    (
         "贫困户与人口",
-        &[
+        vec![
             ("贫困户（含返贫）户数 poor households", Count(h.poor)),
             ("贫困人口 poor persons", Count(p.poor)),
             (
@@ -69,25 +88,30 @@ pub fn year_report_workbook(report: &YearReport) -> Result<Vec<u8>, OutputError>
             ("监测户数 monitored households", Count(h.monitored)),
             ("返贫户数 returned households", Count(h.returned)),
         ],
-        &bold,
-        &money,
-    )?;
-    section(
-        &mut book,
+    )
+}
+
+/// The poor villages: at the start, exited in the year, remaining at the end.
+fn villages_section(report: &YearReport) -> Section {
+    use Figure::Count;
+    let v = &report.villages;
+    (
         "贫困村",
-        &[
+        vec![
             ("年初贫困村 poor villages at the start", Count(v.poor)),
             ("当年出列 exited in the year", Count(v.exited_in_year)),
             ("年末未出列 remaining at the end", Count(v.remaining)),
         ],
-        &bold,
-        &money,
-    )?;
+    )
+}
+
+/// The whole chain's coverage of the households poor at the start of the year, link by link.
+fn coverage_section(report: &YearReport) -> Section {
+    use Figure::Count;
     let c = &report.coverage;
-    section(
-        &mut book,
+    (
         "全链条覆盖",
-        &[
+        vec![
             (
                 "年初贫困户 poor at the start of the year",
                 Count(c.poor_at_start),
@@ -114,14 +138,17 @@ pub fn year_report_workbook(report: &YearReport) -> Result<Vec<u8>, OutputError>
             ),
             ("五环全覆盖 the full chain", Count(c.full_chain)),
         ],
-        &bold,
-        &money,
-    )?;
+    )
+}
+
+/// The village collective economy: villages reporting, empty shells, strong villages and
+/// the dividends paid.
+fn collective_section(report: &YearReport) -> Section {
+    use Figure::{Count, Yuan};
     let k = &report.collective;
-    section(
-        &mut book,
+    (
         "集体经济",
-        &[
+        vec![
             (
                 "报送经营收入的村 villages reporting",
                 Count(k.villages_reported),
@@ -138,14 +165,16 @@ pub fn year_report_workbook(report: &YearReport) -> Result<Vec<u8>, OutputError>
             ),
             ("获得分红户数 households paid", Count(k.dividend_households)),
         ],
-        &bold,
-        &money,
-    )?;
+    )
+}
+
+/// Industry and jobs: party organisations, one-village-one-product projects, placements.
+fn industry_section(report: &YearReport) -> Section {
+    use Figure::Count;
     let i = &report.industry;
-    section(
-        &mut book,
+    (
         "产业与就业",
-        &[
+        vec![
             ("党组织 party organisations", Count(i.organisations)),
             (
                 "一村一品项目 one-village-one-product projects",
@@ -154,21 +183,31 @@ pub fn year_report_workbook(report: &YearReport) -> Result<Vec<u8>, OutputError>
             ("当年就业安置 placements in the year", Count(i.placements)),
             ("安置人数 persons placed", Count(i.placed_persons)),
         ],
-        &bold,
-        &money,
-    )?;
+    )
+}
+
+/// Distance-education training: sessions in the year and household attendances.
+fn training_section(report: &YearReport) -> Section {
+    use Figure::Count;
     let t = &report.training;
-    section(
-        &mut book,
+    (
         "远教培训",
-        &[
+        vec![
             ("当年培训场次 sessions in the year", Count(t.sessions)),
             ("参训户次 household attendances", Count(t.attendance)),
         ],
-        &bold,
-        &money,
-    )?;
+    )
+}
 
+/// The last sheet: each region's rural per-capita disposable income, the year before and the
+/// growth, one row a region.
+fn rural_income_sheet(
+    book: &mut Workbook,
+    report: &YearReport,
+    bold: &Format,
+    money: &Format,
+) -> Result<(), OutputError> {
+    let percent = Format::new().set_num_format("0.0%");
     let sheet = book.add_worksheet();
     sheet.set_name("农村居民收入").map_err(failed)?;
     let header = [
@@ -180,7 +219,7 @@ pub fn year_report_workbook(report: &YearReport) -> Result<Vec<u8>, OutputError>
     ];
     for (col, text) in header.iter().enumerate() {
         sheet
-            .write_string_with_format(0, col as u16, *text, &bold)
+            .write_string_with_format(0, col as u16, *text, bold)
             .map_err(failed)?;
     }
     for (n, r) in report.rural_income.iter().enumerate() {
@@ -191,12 +230,12 @@ pub fn year_report_workbook(report: &YearReport) -> Result<Vec<u8>, OutputError>
         sheet.write_string(row, 1, &r.name).map_err(failed)?;
         if let Some(v) = r.per_capita {
             sheet
-                .write_number_with_format(row, 2, v.0 as f64 / 100.0, &money)
+                .write_number_with_format(row, 2, v.0 as f64 / 100.0, money)
                 .map_err(failed)?;
         }
         if let Some(v) = r.previous {
             sheet
-                .write_number_with_format(row, 3, v.0 as f64 / 100.0, &money)
+                .write_number_with_format(row, 3, v.0 as f64 / 100.0, money)
                 .map_err(failed)?;
         }
         if let Some(g) = r.growth {
@@ -205,5 +244,5 @@ pub fn year_report_workbook(report: &YearReport) -> Result<Vec<u8>, OutputError>
                 .map_err(failed)?;
         }
     }
-    book.save_to_buffer().map_err(failed)
+    Ok(())
 }

@@ -5,7 +5,7 @@
 use super::context::Ctx;
 use super::names;
 use super::people::Household;
-use super::plan::{PoorState, VillageKind};
+use super::plan::{PoorState, VillageKind, VillagePlan};
 use super::rng::{self, between, chance, day_in, pick, shuffle, stream, ymd, DemoRng};
 use super::secretaries;
 use super::writer::{boolean, code, date, int, money, opt_date, region, text, Writers};
@@ -226,7 +226,6 @@ pub fn write(
     let mut last: Option<usize> = None;
     for (vi, v) in plan.villages.iter().enumerate() {
         let mut paired: Vec<usize> = Vec::new();
-        let joint = |rng: &mut DemoRng, first: bool| chance(rng, if first { 0.95 } else { 0.6 });
         match v.kind {
             VillageKind::Poor(state) => {
                 let first = if chance(rng, 0.3) {
@@ -258,36 +257,7 @@ pub fn write(
                         paired.push(second);
                     }
                 }
-                for (k, &u) in paired.iter().enumerate() {
-                    let start = day_in(rng, ymd(2015, 1, 5), ymd(2015, 10, 31));
-                    // §7: only a village that has exited may be left.
-                    let end = match state {
-                        PoorState::Exited(year) if chance(rng, 0.55) => {
-                            let from = (start + Duration::days(180)).max(ymd(year, 12, 31));
-                            Some(day_in(rng, from, ymd(2016, 10, 31)))
-                        }
-                        _ => None,
-                    };
-                    let joint = joint(rng, k == 0);
-                    let row = [
-                        text(cadres.units[u].id.clone()),
-                        region(v.code),
-                        date(start),
-                        opt_date(end),
-                        boolean(joint),
-                        joint_date(more, joint, start),
-                    ];
-                    out.row(FileId::UnitVillagePairings, &row)?;
-                    bindings(out, more, &cadres.units[u].id, v.code, start)?;
-                }
-                let secretary = cadres.create(out, rng, paired[0], CadreRole::FirstSecretary)?;
-                if chance(more, 0.03) {
-                    recall(out, more, &mut cadres, paired[0], &secretary)?;
-                }
-                for _ in 0..between(rng, 1, 2) {
-                    let u = *pick(rng, &paired);
-                    cadres.create(out, rng, u, CadreRole::WorkTeam)?;
-                }
+                staff_poor_village(out, rng, more, &mut cadres, v, state, &paired)?;
             }
             VillageKind::Rural if !villages[vi].households.is_empty() && chance(rng, 0.5) => {
                 let u = *pick(rng, for_others);
@@ -330,6 +300,51 @@ pub fn write(
             };
             pair_household(out, rng, more, &mut cadres, unit, h)?;
         }
+    }
+    Ok(())
+}
+
+/// The poor-village step after its units are chosen: each paired unit's pairing row and
+/// bindings, then the village's first secretary (recalled now and then) and its work team.
+fn staff_poor_village(
+    out: &mut Writers,
+    rng: &mut DemoRng,
+    more: &mut DemoRng,
+    cadres: &mut Cadres,
+    v: &VillagePlan,
+    state: PoorState,
+    paired: &[usize],
+) -> Result<(), DemoError> {
+    let joint = |rng: &mut DemoRng, first: bool| chance(rng, if first { 0.95 } else { 0.6 });
+    for (k, &u) in paired.iter().enumerate() {
+        let start = day_in(rng, ymd(2015, 1, 5), ymd(2015, 10, 31));
+        // §7: only a village that has exited may be left.
+        let end = match state {
+            PoorState::Exited(year) if chance(rng, 0.55) => {
+                let from = (start + Duration::days(180)).max(ymd(year, 12, 31));
+                Some(day_in(rng, from, ymd(2016, 10, 31)))
+            }
+            _ => None,
+        };
+        let joint = joint(rng, k == 0);
+        let row = [
+            text(cadres.units[u].id.clone()),
+            region(v.code),
+            date(start),
+            opt_date(end),
+            boolean(joint),
+            joint_date(more, joint, start),
+        ];
+        out.row(FileId::UnitVillagePairings, &row)?;
+        bindings(out, more, &cadres.units[u].id, v.code, start)?;
+    }
+    let secretary = cadres.create(out, rng, paired[0], CadreRole::FirstSecretary)?;
+    if chance(more, 0.03) {
+        recall(out, more, cadres, paired[0], &secretary)?;
+    }
+    for _ in 0..between(rng, 1, 2) {
+        let u = *pick(rng, paired);
+        cadres.create(out, rng, u, CadreRole::WorkTeam)?;
     }
     Ok(())
 }

@@ -4,7 +4,8 @@
 
 use super::context::Ctx;
 use super::names;
-use super::plan::{PoorState, VillageKind};
+use super::people::Household;
+use super::plan::{PoorState, VillageKind, VillagePlan};
 use super::regions::TIANCHANG;
 use super::rng::{between, chance, day_in, pick, shuffle, uniform, weighted, ymd, DemoRng};
 use super::writer::{code, date, int, money, opt_date, region, text, year, Writers};
@@ -135,66 +136,15 @@ fn project(
     let launch = if chance(rng, 0.6) { 2015 } else { 2016 };
     let batch = day_in(rng, ymd(launch, 3, 1), ymd(launch, 9, 30));
     let regrant = day_in(rng, ymd(2016, 3, 1), ymd(2016, 6, 30));
-    let mut grants = Vec::new();
-    for (k, h) in households.iter().enumerate() {
-        let household = base + k;
-        let grant = |date, reclaimed| Grant {
-            household,
-            date,
-            shares: spp,
-            reclaimed,
-        };
-        match h.status {
-            // Returned households fell back in 2015 and are served first in 2016 (§8).
-            HouseholdStatus::Returned if launch == 2015 => grants.push(grant(regrant, None)),
-            HouseholdStatus::Poor | HouseholdStatus::Returned => grants.push(grant(batch, None)),
-            // Granted while still poor, reclaimed the January after their exit.
-            HouseholdStatus::Exited | HouseholdStatus::Monitored
-                if launch == 2015 && h.exit_year == Some(2015) =>
-            {
-                grants.push(grant(batch, Some(ymd(2016, 1, 1))))
-            }
-            _ => {}
-        }
-    }
+    let grants = grant_shares(households, base, spp, launch, batch, regrant);
     if grants.is_empty() {
         return Ok(None);
     }
     let granted: i64 = grants.iter().map(|g| g.shares).sum();
     let total = ((granted as f64 * uniform(rng, 1.2, 1.6)) / 10.0).ceil() as i64 * 10;
     let n = format!("XM{}-1", v.code);
-    let name = match model {
-        M::Pv => format!("{}光伏扶贫电站", v.short),
-        M::Lease => format!(
-            "{}{}租赁项目",
-            v.short,
-            pick(rng, &["标准化厂房", "冷库", "农机库"])
-        ),
-        M::AssetEquity => format!("{}入股{}农民专业合作社项目", v.short, names::place(rng)),
-        M::Operation => format!("{}{}种植基地", v.short, pick(rng, CROPS)),
-        M::NonOperatingEquity => {
-            format!(
-                "{}{}资产入股项目",
-                v.short,
-                pick(rng, &["农村公路", "小型水利设施"])
-            )
-        }
-    };
-    let bot = if chance(rng, 0.05) {
-        let enterprise = if model == M::Pv {
-            format!("{}新能源科技有限公司", names::place(rng))
-        } else {
-            format!("{}农业发展有限公司", names::place(rng))
-        };
-        let start = batch - Duration::days(between(rng, 30, 300));
-        let years = between(rng, 10, 20);
-        let end = start
-            .with_year(start.year() + years)
-            .unwrap_or_else(|| ymd(start.year() + years, 2, 28));
-        Some((enterprise, start, end))
-    } else {
-        None
-    };
+    let name = project_name(rng, v, model);
+    let bot = build_operate_transfer(rng, model, batch);
     let row = [
         text(n.clone()),
         region(v.code),
@@ -208,25 +158,7 @@ fn project(
         opt_date(bot.as_ref().map(|b| b.2)),
     ];
     out.row(FileId::Projects, &row)?;
-    for g in &grants {
-        let id = &ctx.households[g.household].id;
-        let events = [
-            (Some(g.date), ShareEventKind::Grant),
-            (g.reclaimed, ShareEventKind::Reclaim),
-        ];
-        for (day, kind) in events {
-            if let Some(day) = day {
-                let row = [
-                    text(n.clone()),
-                    text(id.clone()),
-                    date(day),
-                    code(kind.code()),
-                    int(g.shares),
-                ];
-                out.row(FileId::ShareEvents, &row)?;
-            }
-        }
-    }
+    share_events(out, ctx, &n, &grants)?;
     // Yearly income to distribute: a return of 5–12% on the shares held at the year's end,
     // seldom divisible evenly among the holders.
     let rate = if model == M::Pv {
@@ -255,6 +187,114 @@ fn project(
         shares_per_household: spp,
         grants,
     }))
+}
+
+/// Which households of the village get shares: the poor and the returned ones at the launch
+/// batch (returned ones of a 2015 project at the 2016 regrant), and those that exited in 2015
+/// granted in the batch and reclaimed the next January. `base` is the village's first
+/// household in the county's list.
+fn grant_shares(
+    households: &[Household],
+    base: usize,
+    spp: i64,
+    launch: i32,
+    batch: Date,
+    regrant: Date,
+) -> Vec<Grant> {
+    let mut grants = Vec::new();
+    for (k, h) in households.iter().enumerate() {
+        let household = base + k;
+        let grant = |date, reclaimed| Grant {
+            household,
+            date,
+            shares: spp,
+            reclaimed,
+        };
+        match h.status {
+            // Returned households fell back in 2015 and are served first in 2016 (§8).
+            HouseholdStatus::Returned if launch == 2015 => grants.push(grant(regrant, None)),
+            HouseholdStatus::Poor | HouseholdStatus::Returned => grants.push(grant(batch, None)),
+            // Granted while still poor, reclaimed the January after their exit.
+            HouseholdStatus::Exited | HouseholdStatus::Monitored
+                if launch == 2015 && h.exit_year == Some(2015) =>
+            {
+                grants.push(grant(batch, Some(ymd(2016, 1, 1))))
+            }
+            _ => {}
+        }
+    }
+    grants
+}
+
+/// The project's name, after its model and the village.
+fn project_name(rng: &mut DemoRng, v: &VillagePlan, model: EquityModel) -> String {
+    use EquityModel as M;
+    match model {
+        M::Pv => format!("{}光伏扶贫电站", v.short),
+        M::Lease => format!(
+            "{}{}租赁项目",
+            v.short,
+            pick(rng, &["标准化厂房", "冷库", "农机库"])
+        ),
+        M::AssetEquity => format!("{}入股{}农民专业合作社项目", v.short, names::place(rng)),
+        M::Operation => format!("{}{}种植基地", v.short, pick(rng, CROPS)),
+        M::NonOperatingEquity => {
+            format!(
+                "{}{}资产入股项目",
+                v.short,
+                pick(rng, &["农村公路", "小型水利设施"])
+            )
+        }
+    }
+}
+
+/// A build-operate-transfer enterprise for about one project in twenty: its name and the
+/// term it runs the project, starting before the launch batch.
+fn build_operate_transfer(
+    rng: &mut DemoRng,
+    model: EquityModel,
+    batch: Date,
+) -> Option<(String, Date, Date)> {
+    use EquityModel as M;
+    if chance(rng, 0.05) {
+        let enterprise = if model == M::Pv {
+            format!("{}新能源科技有限公司", names::place(rng))
+        } else {
+            format!("{}农业发展有限公司", names::place(rng))
+        };
+        let start = batch - Duration::days(between(rng, 30, 300));
+        let years = between(rng, 10, 20);
+        let end = start
+            .with_year(start.year() + years)
+            .unwrap_or_else(|| ymd(start.year() + years, 2, 28));
+        Some((enterprise, start, end))
+    } else {
+        None
+    }
+}
+
+/// The share ledger of a project: each grant, and its reclaim if any.
+fn share_events(out: &mut Writers, ctx: &Ctx, n: &str, grants: &[Grant]) -> Result<(), DemoError> {
+    for g in grants {
+        let id = &ctx.households[g.household].id;
+        let events = [
+            (Some(g.date), ShareEventKind::Grant),
+            (g.reclaimed, ShareEventKind::Reclaim),
+        ];
+        for (day, kind) in events {
+            if let Some(day) = day {
+                let row = [
+                    text(n),
+                    text(id.clone()),
+                    date(day),
+                    code(kind.code()),
+                    int(g.shares),
+                ];
+                out.row(FileId::ShareEvents, &row)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Tianchang's pledge loans: households that still hold their shares pledge them (mostly all

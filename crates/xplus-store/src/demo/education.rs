@@ -11,6 +11,7 @@ use super::rng::{between, chance, day_in, pick, weighted, ymd, DemoRng};
 use super::writer::{code, date, int, money, opt_year, region, text, Writers};
 use super::DemoError;
 use std::collections::BTreeSet;
+use std::ops::Range;
 use xplus_core::education::{
     Cooperation, LecturerKind, PartnerDepartment, StationCheckItem, StationCheckResult,
     StationKind, StationService, Topic, TrainingMode,
@@ -131,31 +132,7 @@ pub fn write(
             }
             own.push(mine);
         }
-        // Some stations also serve neighbouring villages of the town; a village without a
-        // station of its own is served by the nearest one.
-        let range = town.villages.clone();
-        for (offset, mine) in own.iter().enumerate() {
-            for &s in mine {
-                if chance(rng, 0.15) {
-                    for step in 1..=between(rng, 1, 2) {
-                        let neighbour = range.start + offset + step;
-                        if range.contains(&neighbour) {
-                            serving[neighbour].insert(s);
-                        }
-                    }
-                }
-            }
-        }
-        for offset in 0..own.len() {
-            if serving[range.start + offset].is_empty() {
-                let nearest = (1..own.len())
-                    .flat_map(|d| [offset.checked_sub(d), Some(offset + d)])
-                    .flatten()
-                    .find(|&o| o < own.len() && !own[o].is_empty())
-                    .expect("the first village of a town has a station");
-                serving[range.start + offset].insert(own[nearest][0]);
-            }
-        }
+        share_stations(rng, &mut serving, town.villages.clone(), &own);
     }
     for (vi, set) in serving.iter().enumerate() {
         for &s in set {
@@ -187,6 +164,39 @@ pub fn write(
         &stations,
         &serving,
     )
+}
+
+/// The town's step after its villages have their own stations: some stations also serve
+/// the next village or two of the town, and a village without a station of its own is
+/// served by the nearest one. `own` lists each village's own stations, in town order.
+fn share_stations(
+    rng: &mut DemoRng,
+    serving: &mut [BTreeSet<usize>],
+    range: Range<usize>,
+    own: &[Vec<usize>],
+) {
+    for (offset, mine) in own.iter().enumerate() {
+        for &s in mine {
+            if chance(rng, 0.15) {
+                for step in 1..=between(rng, 1, 2) {
+                    let neighbour = range.start + offset + step;
+                    if range.contains(&neighbour) {
+                        serving[neighbour].insert(s);
+                    }
+                }
+            }
+        }
+    }
+    for offset in 0..own.len() {
+        if serving[range.start + offset].is_empty() {
+            let nearest = (1..own.len())
+                .flat_map(|d| [offset.checked_sub(d), Some(offset + d)])
+                .flatten()
+                .find(|&o| o < own.len() && !own[o].is_empty())
+                .expect("the first village of a town has a station");
+            serving[range.start + offset].insert(own[nearest][0]);
+        }
+    }
 }
 
 fn write_station(

@@ -118,72 +118,93 @@ pub fn compose(rng: &mut DemoRng, same_sex_spouse: bool) -> Vec<Draft> {
                     names::other_surname(rng, family)
                 }
             };
-            let mut left = size - v.len();
+            let left = size - v.len();
             if age < 50 {
-                let kids = left.min(between(rng, 1, 3));
-                for _ in 0..kids {
-                    let child_age = between(rng, (age - 40).max(0), (age - 20).max(0));
-                    v.push(draft(Child, child_age, chance(rng, 0.52), kin));
-                }
-                left -= kids;
-                if left > 0 {
-                    let father = (age + between(rng, 23, 33)).min(95);
-                    v.push(draft(Parent, father, true, family));
-                    left -= 1;
-                    if left > 0 {
-                        let mother = father - between(rng, 0, 5);
-                        v.push(draft(
-                            Parent,
-                            mother,
-                            false,
-                            names::other_surname(rng, family),
-                        ));
-                        left -= 1;
-                    }
-                }
-                for _ in 0..left {
-                    let sibling = (age + between(rng, -8, 8)).max(16);
-                    v.push(draft(Sibling, sibling, chance(rng, 0.5), family));
-                }
+                young_family(rng, &mut v, age, left, family, kin);
             } else {
-                let kids = left.min(between(rng, 1, 2));
-                let first = (age - between(rng, 22, 32)).max(16);
-                let first_male = chance(rng, 0.6);
-                v.push(draft(Child, first, first_male, kin));
-                for _ in 1..kids {
-                    let younger = (first - between(rng, 2, 8)).max(14);
-                    v.push(draft(Child, younger, chance(rng, 0.5), kin));
-                }
-                left -= kids;
-                // Grandchildren carry their father's surname: the son's, or the son-in-law's.
-                let mut grand = kin;
-                if left > 0 && first >= 22 && chance(rng, 0.5) {
-                    // The son's wife or daughter's husband (儿媳、女婿), listed as other.
-                    let in_law = first + between(rng, -3, 3);
-                    let surname = names::other_surname(rng, kin);
-                    v.push(draft(Other, in_law, !first_male, surname));
-                    if !first_male {
-                        grand = surname;
-                    }
-                    left -= 1;
-                }
-                for _ in 0..left {
-                    if first >= 21 {
-                        let g = between(rng, 0, (first - 20).min(15));
-                        v.push(draft(Grandchild, g, chance(rng, 0.52), grand));
-                    } else {
-                        v.push(draft(
-                            Child,
-                            (first - between(rng, 2, 6)).max(6),
-                            chance(rng, 0.5),
-                            kin,
-                        ));
-                    }
-                }
+                older_family(rng, &mut v, age, left, kin);
             }
         }
     }
     v
+}
+
+/// The rest of a household whose head is under 50: one to three children, then the head's
+/// parents, then siblings for any place still open. `kin` is the children's surname.
+fn young_family(
+    rng: &mut DemoRng,
+    v: &mut Vec<Draft>,
+    age: i32,
+    mut left: usize,
+    family: usize,
+    kin: usize,
+) {
+    use Relation::*;
+    let kids = left.min(between(rng, 1, 3));
+    for _ in 0..kids {
+        let child_age = between(rng, (age - 40).max(0), (age - 20).max(0));
+        v.push(draft(Child, child_age, chance(rng, 0.52), kin));
+    }
+    left -= kids;
+    if left > 0 {
+        let father = (age + between(rng, 23, 33)).min(95);
+        v.push(draft(Parent, father, true, family));
+        left -= 1;
+        if left > 0 {
+            let mother = father - between(rng, 0, 5);
+            v.push(draft(
+                Parent,
+                mother,
+                false,
+                names::other_surname(rng, family),
+            ));
+            left -= 1;
+        }
+    }
+    for _ in 0..left {
+        let sibling = (age + between(rng, -8, 8)).max(16);
+        v.push(draft(Sibling, sibling, chance(rng, 0.5), family));
+    }
+}
+
+/// The rest of a household whose head is 50 or older: one or two grown children, perhaps a
+/// child's spouse, then grandchildren (or younger children) for the places still open.
+fn older_family(rng: &mut DemoRng, v: &mut Vec<Draft>, age: i32, mut left: usize, kin: usize) {
+    use Relation::*;
+    let kids = left.min(between(rng, 1, 2));
+    let first = (age - between(rng, 22, 32)).max(16);
+    let first_male = chance(rng, 0.6);
+    v.push(draft(Child, first, first_male, kin));
+    for _ in 1..kids {
+        let younger = (first - between(rng, 2, 8)).max(14);
+        v.push(draft(Child, younger, chance(rng, 0.5), kin));
+    }
+    left -= kids;
+    // Grandchildren carry their father's surname: the son's, or the son-in-law's.
+    let mut grand = kin;
+    if left > 0 && first >= 22 && chance(rng, 0.5) {
+        // The son's wife or daughter's husband (儿媳、女婿), listed as other.
+        let in_law = first + between(rng, -3, 3);
+        let surname = names::other_surname(rng, kin);
+        v.push(draft(Other, in_law, !first_male, surname));
+        if !first_male {
+            grand = surname;
+        }
+        left -= 1;
+    }
+    for _ in 0..left {
+        if first >= 21 {
+            let g = between(rng, 0, (first - 20).min(15));
+            v.push(draft(Grandchild, g, chance(rng, 0.52), grand));
+        } else {
+            v.push(draft(
+                Child,
+                (first - between(rng, 2, 6)).max(6),
+                chance(rng, 0.5),
+                kin,
+            ));
+        }
+    }
 }
 
 pub fn health(rng: &mut DemoRng, age: i32) -> Health {

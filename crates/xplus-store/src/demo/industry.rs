@@ -7,6 +7,7 @@
 
 use super::context::Ctx;
 use super::names;
+use super::plan::VillagePlan;
 use super::rng::{between, chance, day_in, pick, weighted, ymd, DemoRng};
 use super::writer::{code, date, int, money, opt_date, region, text, year, Writers};
 use super::DemoError;
@@ -38,102 +39,124 @@ const EMPLOYERS: [&str; 6] = [
 ];
 
 pub fn write(out: &mut Writers, rng: &mut DemoRng, ctx: &Ctx) -> Result<(), DemoError> {
-    let county = ctx.code;
     for (vi, v) in ctx.plan.villages.iter().enumerate() {
-        let households = &ctx.households[ctx.villages[vi].households.clone()];
-        let helped: Vec<&super::people::Household> = households
-            .iter()
-            .filter(|h| h.status != HouseholdStatus::Removed)
-            .collect();
-        if helped.is_empty() {
-            continue;
-        }
-        let (product, kind, unit) = *pick(rng, &PRODUCTS);
-        // One product per poor village (一村一品), and for some other villages.
-        if v.kind.is_poor() || chance(rng, 0.2) {
-            let id = format!("YP{}", v.code);
-            let row = [
-                text(id.clone()),
-                region(v.code),
-                text(format!("{}{product}", v.short)),
-                money(Fen::from_yuan(between(rng, 50, 400) * 1_000)),
-                year(between(rng, 2014, 2016)),
-            ];
-            out.row(FileId::OvopProjects, &row)?;
-            for h in &helped {
-                if chance(rng, 0.35) {
-                    let row = [
-                        text(id.clone()),
-                        text(h.id.clone()),
-                        date(day_in(rng, ymd(2014, 3, 1), ymd(2016, 11, 30))),
-                    ];
-                    out.row(FileId::OvopHouseholds, &row)?;
-                }
-            }
-            out.row(
-                FileId::Guidance,
-                &[
-                    region(v.code),
-                    year(2016),
-                    text(format!("发展{product}产业，统一技术指导和销售")),
-                    text(format!("{}产业发展指导组", v.short)),
-                ],
-            )?;
-        }
-        // An industry-chain party organisation in some villages; a functional group in a few.
-        if chance(rng, 0.4) {
-            let kind_org = match weighted(rng, &[4, 3, 5, 2]) {
-                0 => PartyOrgKind::Base,
-                1 => PartyOrgKind::Association,
-                2 => PartyOrgKind::Cooperative,
-                _ => PartyOrgKind::VillageEnterprise,
-            };
-            org(out, rng, v.code, &v.short, product, kind_org, None, &helped)?;
-        }
-        if chance(rng, 0.15) {
-            let focus = *pick(rng, GroupFocus::ALL);
-            org(
-                out,
-                rng,
-                v.code,
-                &v.short,
-                product,
-                PartyOrgKind::FunctionalGroup,
-                Some(focus),
-                &helped,
-            )?;
-        }
-        for h in &helped {
-            if chance(rng, 0.45) {
-                let row = [
-                    text(h.id.clone()),
-                    year(2016),
-                    code(kind.code()),
-                    text(product),
-                    int(between(rng, 1, 30)),
-                    text(unit),
-                ];
-                out.row(FileId::HouseholdIndustries, &row)?;
-            }
-            // Placements of members who can work, mostly migrants.
-            for m in &h.members {
-                let can_work = matches!(m.labour, Labour::Skilled | Labour::Ordinary);
-                if can_work && chance(rng, 0.2) {
-                    let row = [
-                        text(h.id.clone()),
-                        Value::Id(m.id),
-                        text(*pick(rng, &EMPLOYERS)),
-                        text(names::place(rng)),
-                        date(day_in(rng, ymd(2015, 1, 1), ymd(2016, 10, 31))),
-                        int(between(rng, 1, 12)),
-                    ];
-                    out.row(FileId::Placements, &row)?;
-                }
-            }
-        }
+        village(out, rng, ctx, vi, v)?;
     }
     // The county's labour-training base with two courses a year, attended by members of
     // working age; a commissioner per town with a training; a job fair each spring.
+    labour_courses(out, rng, ctx)?;
+    commissioners(out, rng, ctx)?;
+    job_fairs(out, rng, ctx)
+}
+
+/// One village's step: its product (一村一品) with the households that joined and the
+/// advisory group's guidance, its party organisations, and each helped household's own
+/// industry and placements. A village with no household still helped draws nothing.
+fn village(
+    out: &mut Writers,
+    rng: &mut DemoRng,
+    ctx: &Ctx,
+    vi: usize,
+    v: &VillagePlan,
+) -> Result<(), DemoError> {
+    let households = &ctx.households[ctx.villages[vi].households.clone()];
+    let helped: Vec<&super::people::Household> = households
+        .iter()
+        .filter(|h| h.status != HouseholdStatus::Removed)
+        .collect();
+    if helped.is_empty() {
+        return Ok(());
+    }
+    let (product, kind, unit) = *pick(rng, &PRODUCTS);
+    // One product per poor village (一村一品), and for some other villages.
+    if v.kind.is_poor() || chance(rng, 0.2) {
+        let id = format!("YP{}", v.code);
+        let row = [
+            text(id.clone()),
+            region(v.code),
+            text(format!("{}{product}", v.short)),
+            money(Fen::from_yuan(between(rng, 50, 400) * 1_000)),
+            year(between(rng, 2014, 2016)),
+        ];
+        out.row(FileId::OvopProjects, &row)?;
+        for h in &helped {
+            if chance(rng, 0.35) {
+                let row = [
+                    text(id.clone()),
+                    text(h.id.clone()),
+                    date(day_in(rng, ymd(2014, 3, 1), ymd(2016, 11, 30))),
+                ];
+                out.row(FileId::OvopHouseholds, &row)?;
+            }
+        }
+        out.row(
+            FileId::Guidance,
+            &[
+                region(v.code),
+                year(2016),
+                text(format!("发展{product}产业，统一技术指导和销售")),
+                text(format!("{}产业发展指导组", v.short)),
+            ],
+        )?;
+    }
+    // An industry-chain party organisation in some villages; a functional group in a few.
+    if chance(rng, 0.4) {
+        let kind_org = match weighted(rng, &[4, 3, 5, 2]) {
+            0 => PartyOrgKind::Base,
+            1 => PartyOrgKind::Association,
+            2 => PartyOrgKind::Cooperative,
+            _ => PartyOrgKind::VillageEnterprise,
+        };
+        org(out, rng, v.code, &v.short, product, kind_org, None, &helped)?;
+    }
+    if chance(rng, 0.15) {
+        let focus = *pick(rng, GroupFocus::ALL);
+        org(
+            out,
+            rng,
+            v.code,
+            &v.short,
+            product,
+            PartyOrgKind::FunctionalGroup,
+            Some(focus),
+            &helped,
+        )?;
+    }
+    for h in &helped {
+        if chance(rng, 0.45) {
+            let row = [
+                text(h.id.clone()),
+                year(2016),
+                code(kind.code()),
+                text(product),
+                int(between(rng, 1, 30)),
+                text(unit),
+            ];
+            out.row(FileId::HouseholdIndustries, &row)?;
+        }
+        // Placements of members who can work, mostly migrants.
+        for m in &h.members {
+            let can_work = matches!(m.labour, Labour::Skilled | Labour::Ordinary);
+            if can_work && chance(rng, 0.2) {
+                let row = [
+                    text(h.id.clone()),
+                    Value::Id(m.id),
+                    text(*pick(rng, &EMPLOYERS)),
+                    text(names::place(rng)),
+                    date(day_in(rng, ymd(2015, 1, 1), ymd(2016, 10, 31))),
+                    int(between(rng, 1, 12)),
+                ];
+                out.row(FileId::Placements, &row)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The county's labour-training base: its courses and the members of working age who
+/// attended each.
+fn labour_courses(out: &mut Writers, rng: &mut DemoRng, ctx: &Ctx) -> Result<(), DemoError> {
+    let county = ctx.code;
     let base = "县职业技能培训中心（劳动力转移培训基地）".to_string();
     for (n, (name, start)) in [
         ("电工技能培训", ymd(2015, 4, 10)),
@@ -175,6 +198,12 @@ pub fn write(out: &mut Writers, rng: &mut DemoRng, ctx: &Ctx) -> Result<(), Demo
             }
         }
     }
+    Ok(())
+}
+
+/// A technology commissioner per town, each with a training in the town's first village.
+fn commissioners(out: &mut Writers, rng: &mut DemoRng, ctx: &Ctx) -> Result<(), DemoError> {
+    let county = ctx.code;
     for (ti, town) in ctx.plan.towns.iter().enumerate() {
         let id = format!("KT{}-{ti}", ctx.county6);
         let surname = names::surname(rng);
@@ -204,6 +233,12 @@ pub fn write(out: &mut Writers, rng: &mut DemoRng, ctx: &Ctx) -> Result<(), Demo
             ],
         )?;
     }
+    Ok(())
+}
+
+/// The county's spring job fair of each year.
+fn job_fairs(out: &mut Writers, rng: &mut DemoRng, ctx: &Ctx) -> Result<(), DemoError> {
+    let county = ctx.code;
     for y in [2015, 2016] {
         out.row(
             FileId::JobFairs,

@@ -189,54 +189,24 @@ pub async fn save(
     let roll =
         records::attendance_roll(state.store.as_ref(), &user.access, &session, code, today())
             .await?;
-    let mut households: Vec<String> = Vec::new();
-    let mut members: Vec<Vec<Value>> = Vec::new();
-    for (k, v) in &pairs {
-        match k.as_str() {
-            "h" if roll.iter().any(|h| h.household_id == *v) && !households.contains(v) => {
-                households.push(v.clone());
-            }
-            "m" => {
-                let mut parts = v.rsplitn(3, ':');
-                let (Some(last4), Some(i), Some(h)) = (parts.next(), parts.next(), parts.next())
-                else {
-                    continue;
-                };
-                let member = roll
-                    .iter()
-                    .find(|r| r.household_id == h)
-                    .and_then(|r| i.parse::<usize>().ok().and_then(|i| r.members.get(i)));
-                let Some(member) = member.filter(|m| m.id_number.to_string().ends_with(last4))
-                else {
-                    let message = l
-                        .t(
-                            "本村名单在您打开后有变动，未保存；请重新打开后再勾选",
-                            "the village's roll changed after you opened it; nothing was saved — reopen it and tick again",
-                        )
-                        .to_string();
-                    return page(
-                        &state,
-                        &user,
-                        l,
-                        &session,
-                        &village,
-                        Some((false, message)),
-                        StatusCode::CONFLICT,
-                    )
-                    .await;
-                };
-                if !households.iter().any(|x| x == h) {
-                    households.push(h.to_string());
-                }
-                members.push(vec![
-                    Value::Text(session.clone()),
-                    Value::Text(h.to_string()),
-                    Value::Id(member.id_number),
-                ]);
-            }
-            _ => {}
-        }
-    }
+    let Some((households, members)) = ticked(&pairs, &roll, &session) else {
+        let message = l
+            .t(
+                "本村名单在您打开后有变动，未保存；请重新打开后再勾选",
+                "the village's roll changed after you opened it; nothing was saved — reopen it and tick again",
+            )
+            .to_string();
+        return page(
+            &state,
+            &user,
+            l,
+            &session,
+            &village,
+            Some((false, message)),
+            StatusCode::CONFLICT,
+        )
+        .await;
+    };
     let attendance: Vec<Vec<Value>> = households
         .iter()
         .map(|h| vec![Value::Text(session.clone()), Value::Text(h.clone())])
@@ -288,4 +258,45 @@ pub async fn save(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Reads the ticks of the form against the roll: the households to record as attending (in
+/// the order first ticked, with those of ticked members) and the attendance_members rows of
+/// `session`. `None` when a ticked member no longer matches the roll.
+fn ticked(
+    pairs: &[(String, String)],
+    roll: &[RollHousehold],
+    session: &str,
+) -> Option<(Vec<String>, Vec<Vec<Value>>)> {
+    let mut households: Vec<String> = Vec::new();
+    let mut members: Vec<Vec<Value>> = Vec::new();
+    for (k, v) in pairs {
+        match k.as_str() {
+            "h" if roll.iter().any(|h| h.household_id == *v) && !households.contains(v) => {
+                households.push(v.clone());
+            }
+            "m" => {
+                let mut parts = v.rsplitn(3, ':');
+                let (Some(last4), Some(i), Some(h)) = (parts.next(), parts.next(), parts.next())
+                else {
+                    continue;
+                };
+                let member = roll
+                    .iter()
+                    .find(|r| r.household_id == h)
+                    .and_then(|r| i.parse::<usize>().ok().and_then(|i| r.members.get(i)));
+                let member = member.filter(|m| m.id_number.to_string().ends_with(last4))?;
+                if !households.iter().any(|x| x == h) {
+                    households.push(h.to_string());
+                }
+                members.push(vec![
+                    Value::Text(session.to_string()),
+                    Value::Text(h.to_string()),
+                    Value::Id(member.id_number),
+                ]);
+            }
+            _ => {}
+        }
+    }
+    Some((households, members))
 }

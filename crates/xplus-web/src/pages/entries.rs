@@ -233,76 +233,19 @@ async fn render(
     let rows: Vec<ShownRow> = list
         .rows
         .iter()
-        .map(|r| {
-            let key: Vec<(String, String)> = spec
-                .key
-                .iter()
-                .map(|&k| {
-                    (
-                        spec.columns[k].en.to_string(),
-                        cell::format(&spec.columns[k], &r[k], false),
-                    )
-                })
-                .collect();
-            ShownRow {
-                cells: spec
-                    .columns
-                    .iter()
-                    .zip(r)
-                    .map(|(c, v)| {
-                        let text = shown(l, c, v, &user.access);
-                        let link = (!v.is_null())
-                            .then(|| link_of(c, &cell::format(c, v, false)))
-                            .flatten();
-                        Shown { text, link }
-                    })
-                    .collect(),
-                edit: format!("/records/{}?{}&edit=1#form", spec.name, query_string(&key)),
-                more: (spec.id == FileId::TrainingSessions).then(|| {
-                    let session = [("session".to_string(), key[0].1.clone())];
-                    (
-                        format!("/attendance?{}", query_string(&session)),
-                        l.t("登记参训", "Attendance").to_string(),
-                    )
-                }),
-            }
-        })
+        .map(|r| shown_row(l, spec, &user.access, r))
         .collect();
     // Editing: the one row the key filter found fills the form; otherwise the filters fill the
     // columns they name (adding a check to the station on screen, say).
     let editing = may_edit && form_value(query, "edit").is_some() && list.total == 1;
-    let text = match typed {
-        Some(t) => t,
-        None if editing => forms::row_text(spec, &list.rows[0]),
-        None => spec
-            .columns
-            .iter()
-            .map(|c| {
-                equal
-                    .iter()
-                    .find(|(k, _)| k == c.en)
-                    .map(|(_, v)| v.clone())
-                    .unwrap_or_default()
-            })
-            .collect(),
-    };
+    let text = form_text(spec, typed, editing, &list.rows, &equal);
     let readonly: Vec<usize> = if editing {
         spec.key.to_vec()
     } else {
         Vec::new()
     };
     let fields = forms::fields(l, spec, &text, &readonly, problems);
-    let filters = equal
-        .iter()
-        .map(|(k, v)| {
-            let i = spec.column_index(k).unwrap_or(0);
-            (
-                k.clone(),
-                forms::column_label(l, spec.columns[i].zh, spec.columns[i].en),
-                v.clone(),
-            )
-        })
-        .collect();
+    let filters = filter_labels(l, spec, &equal);
     let pages = list.total.div_ceil(PAGE_ROWS).max(1);
     let page = ListPage {
         c: Chrome::new(l, user, "records"),
@@ -330,6 +273,88 @@ async fn render(
     let mut response = html(&page)?;
     *response.status_mut() = status;
     Ok(response)
+}
+
+/// One listed row as shown: its cells with their links, the link that opens it in the form,
+/// and for a training session the link to its quick attendance.
+fn shown_row(l: Lang, spec: &FileSpec, access: &Access, r: &[Value]) -> ShownRow {
+    let key: Vec<(String, String)> = spec
+        .key
+        .iter()
+        .map(|&k| {
+            (
+                spec.columns[k].en.to_string(),
+                cell::format(&spec.columns[k], &r[k], false),
+            )
+        })
+        .collect();
+    ShownRow {
+        cells: spec
+            .columns
+            .iter()
+            .zip(r)
+            .map(|(c, v)| {
+                let text = shown(l, c, v, access);
+                let link = (!v.is_null())
+                    .then(|| link_of(c, &cell::format(c, v, false)))
+                    .flatten();
+                Shown { text, link }
+            })
+            .collect(),
+        edit: format!("/records/{}?{}&edit=1#form", spec.name, query_string(&key)),
+        more: (spec.id == FileId::TrainingSessions).then(|| {
+            let session = [("session".to_string(), key[0].1.clone())];
+            (
+                format!("/attendance?{}", query_string(&session)),
+                l.t("登记参训", "Attendance").to_string(),
+            )
+        }),
+    }
+}
+
+/// What the form holds: the values just typed, or the row being edited, or else the filters'
+/// values in the columns they name.
+fn form_text(
+    spec: &FileSpec,
+    typed: Option<Vec<String>>,
+    editing: bool,
+    rows: &[Vec<Value>],
+    equal: &[(String, String)],
+) -> Vec<String> {
+    match typed {
+        Some(t) => t,
+        None if editing => forms::row_text(spec, &rows[0]),
+        None => spec
+            .columns
+            .iter()
+            .map(|c| {
+                equal
+                    .iter()
+                    .find(|(k, _)| k == c.en)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default()
+            })
+            .collect(),
+    }
+}
+
+/// The filters in force as (column, its label, value), for the list's filter line.
+fn filter_labels(
+    l: Lang,
+    spec: &FileSpec,
+    equal: &[(String, String)],
+) -> Vec<(String, String, String)> {
+    equal
+        .iter()
+        .map(|(k, v)| {
+            let i = spec.column_index(k).unwrap_or(0);
+            (
+                k.clone(),
+                forms::column_label(l, spec.columns[i].zh, spec.columns[i].en),
+                v.clone(),
+            )
+        })
+        .collect()
 }
 
 pub async fn list(
