@@ -267,7 +267,7 @@ async fn a_ledger_key_held_outside_the_reach_is_refused_and_never_written_over()
     // Placed within it: the held key is refused (it is judged after the row was written in a
     // transaction that is not committed) and S1 stays 甲村's.
     let held = save("S1", "341181100202").await;
-    assert!(held.starts_with("Err(Forbidden"), "{held}");
+    assert!(held.starts_with("Err(Refused(Forbidden"), "{held}");
     assert_eq!(audit_length(&db).await, before);
     let admin = Access::of_account("admin", Role::Admin, None, None);
     let page = records::list_entries(

@@ -60,6 +60,7 @@ impl WebError {
             StatusCode::BAD_REQUEST => "/api/problems/bad-request",
             StatusCode::PAYLOAD_TOO_LARGE => "/api/problems/too-large",
             StatusCode::UNSUPPORTED_MEDIA_TYPE => "/api/problems/unsupported-media-type",
+            StatusCode::SERVICE_UNAVAILABLE => "/api/problems/timeout",
             _ => "/api/problems/internal",
         }
     }

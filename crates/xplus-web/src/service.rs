@@ -64,6 +64,7 @@ pub fn layers(app: Router, timeouts: Timeouts) -> Router {
 /// Answers 503 with a message when a request runs past its time (the work it started in the
 /// database is rolled back with its dropped transaction).
 async fn timeout(State(limits): State<Timeouts>, request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
     let limit = if request.uri().path().starts_with("/imports") {
         limits.imports
     } else {
@@ -73,11 +74,16 @@ async fn timeout(State(limits): State<Timeouts>, request: Request, next: Next) -
         Ok(response) => response,
         Err(_) => {
             tracing::warn!(seconds = limit.as_secs(), "request timed out");
-            WebError::new(
+            let e = WebError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "请求处理超时，未完成；请稍后重试或缩小范围 / the request took too long and was not completed; try again later or narrow it",
-            )
-            .into_response()
+            );
+            // An API client is answered in the API's own form (problem+json), like any error.
+            if api {
+                crate::api::ApiError(e).into_response()
+            } else {
+                e.into_response()
+            }
         }
     }
 }
@@ -132,6 +138,7 @@ mod tests {
         let app = Router::new()
             .route("/quick", get(|| async { "done" }))
             .route("/never", get(std::future::pending::<&'static str>))
+            .route("/api/v1/never", get(std::future::pending::<&'static str>))
             .route("/work", get(work))
             .route("/imports", get(work))
             .route("/imports/{token}/confirm", get(work));
@@ -181,9 +188,13 @@ mod tests {
         let (status, kind, body) = get_text(format!("{base}/never")).await;
         assert_eq!(status, 503);
         assert!(started.elapsed() >= NORMAL);
-        // The answer is the error page, under /api as elsewhere: the layer knows no path's kind.
+        // A page's answer is the error page; an API client's is problem+json.
         assert!(kind.starts_with("text/html"), "{kind}");
         assert!(body.contains("the request took too long"), "{body}");
+        let (status, kind, body) = get_text(format!("{base}/api/v1/never")).await;
+        assert_eq!(status, 503);
+        assert_eq!(kind, "application/problem+json");
+        assert!(body.contains("/api/problems/timeout"), "{body}");
     }
 
     #[tokio::test(flavor = "multi_thread")]
