@@ -140,7 +140,7 @@ static USER_ID: FileSpec = shape(
     &[column("user_id", INT), column("disabled", ColumnType::Bool)],
 );
 
-/// Whether a row exists (the queries of `add_user`).
+/// How many rows match (the checks of `add_user`).
 static FOUND: FileSpec = shape("found", "存在", &[column("found", INT)]);
 
 static TOKENS: FileSpec = shape(
@@ -452,9 +452,10 @@ pub async fn revoke_tokens(
     Ok(chosen.into_iter().map(|(_, label)| label).collect())
 }
 
-/// Whether `sql` (one `?`) finds a row.
+/// Whether the count `sql` (one `?`; `count(*)`, BIGINT on both databases) is above zero.
 async fn found(s: &mut dyn ReadSession, sql: &str, arg: Arg) -> Result<bool, StoreError> {
-    Ok(!s.query(&FOUND, sql, &[arg]).await?.is_empty())
+    let rows = s.query(&FOUND, sql, &[arg]).await?;
+    Ok(rows.first().and_then(|r| r[0].as_int()).unwrap_or(0) > 0)
 }
 
 fn name_taken(name: &str) -> StoreError {
@@ -472,12 +473,12 @@ pub async fn add_user(
 ) -> Result<(), StoreError> {
     let mut s = store.account_session().await?;
     let name = Arg::Text(user.name.clone());
-    if found(s.as_mut(), "SELECT 1 FROM users WHERE name = ?", name).await? {
+    if found(s.as_mut(), "SELECT count(*) FROM users WHERE name = ?", name).await? {
         return Err(name_taken(&user.name));
     }
     if let Some(r) = user.region {
         let code = Arg::Int(r.as_u64() as i64);
-        if !found(s.as_mut(), "SELECT 1 FROM regions WHERE code = ?", code).await? {
+        if !found(s.as_mut(), "SELECT count(*) FROM regions WHERE code = ?", code).await? {
             return Err(StoreError::Refused(Refusal::Invalid(format!(
                 "区划 {r} 不存在 / no such region {r}"
             ))));
@@ -485,7 +486,7 @@ pub async fn add_user(
     }
     if let Some(c) = &user.cadre {
         let cadre = Arg::Text(c.clone());
-        if !found(s.as_mut(), "SELECT 1 FROM cadres WHERE cadre_id = ?", cadre).await? {
+        if !found(s.as_mut(), "SELECT count(*) FROM cadres WHERE cadre_id = ?", cadre).await? {
             return Err(StoreError::Refused(Refusal::Invalid(format!(
                 "干部 {c} 不存在 / no such cadre {c}"
             ))));
