@@ -14,7 +14,7 @@ use xplus_core::registry::RegionCode;
 use xplus_core::rules::{Parameter, RuleBook, Setting};
 use xplus_core::Fen;
 use xplus_output::assessment::{
-    household_record, village_record, HOUSEHOLDS_HEADER, VILLAGES_HEADER,
+    write_household, write_village, HOUSEHOLDS_HEADER, VILLAGES_HEADER,
 };
 use xplus_store::records::{
     self, AdjustmentApplied, AssessmentSink, HouseholdAssessment, VillageAssessment,
@@ -106,16 +106,11 @@ impl CsvFiles {
 
 impl AssessmentSink for CsvFiles {
     fn household(&mut self, h: &HouseholdAssessment) -> Result<(), StoreError> {
-        match household_record(h) {
-            Some(record) => self.households.write_record(record).map_err(csv_failed),
-            None => Ok(()),
-        }
+        write_household(&mut self.households, h).map_err(csv_failed)
     }
 
     fn village(&mut self, v: &VillageAssessment) -> Result<(), StoreError> {
-        self.villages
-            .write_record(village_record(v))
-            .map_err(csv_failed)
+        write_village(&mut self.villages, v).map_err(csv_failed)
     }
 }
 

@@ -38,33 +38,42 @@ fn incidence(poor: i64, population: i64) -> String {
         .unwrap_or_default()
 }
 
-/// The household's line, or none: interchange.md lists the households poor or returned at the
-/// start of the year; §5's households are recorded by `--apply`, not listed.
-pub fn household_record(h: &HouseholdAssessment) -> Option<[String; 7]> {
-    let d = h.exit()?;
+/// Writes the household's line, if it has one: interchange.md lists the households poor or
+/// returned at the start of the year; §5's households are recorded by `--apply`, not listed.
+/// Written field by field into the caller's writer (a city is 100,000 lines).
+pub fn write_household<W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    h: &HouseholdAssessment,
+) -> Result<(), csv::Error> {
+    let Some(d) = h.exit() else {
+        return Ok(());
+    };
     let failed: Vec<&str> = d.failed().iter().map(|c| c.code()).collect();
-    Some([
+    w.write_record([
         // Ids are written as users typed them; one starting with "=" or "-" must not run as a
         // formula when the file is opened in Excel.
-        guard_formula(&h.household_id).into_owned(),
-        h.village.to_string(),
-        h.members.to_string(),
-        money(h.net_income),
-        money(h.per_capita),
-        if d.eligible() { "1" } else { "0" }.to_string(),
-        failed.join(";"),
+        guard_formula(&h.household_id).as_ref(),
+        &h.village.to_string(),
+        &h.members.to_string(),
+        &money(h.net_income),
+        &money(h.per_capita),
+        if d.eligible() { "1" } else { "0" },
+        &failed.join(";"),
     ])
 }
 
-/// The village's line.
-pub fn village_record(v: &VillageAssessment) -> [String; 6] {
+/// Writes the village's line.
+pub fn write_village<W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    v: &VillageAssessment,
+) -> Result<(), csv::Error> {
     let failed: Vec<&str> = v.decision.failed().iter().map(|c| c.code()).collect();
-    [
-        v.village.to_string(),
-        v.facts.population.to_string(),
-        v.facts.poor_persons.to_string(),
-        incidence(v.facts.poor_persons, v.facts.population),
-        if v.decision.eligible() { "1" } else { "0" }.to_string(),
-        failed.join(";"),
-    ]
+    w.write_record([
+        v.village.to_string().as_str(),
+        &v.facts.population.to_string(),
+        &v.facts.poor_persons.to_string(),
+        &incidence(v.facts.poor_persons, v.facts.population),
+        if v.decision.eligible() { "1" } else { "0" },
+        &failed.join(";"),
+    ])
 }

@@ -473,12 +473,24 @@ pub async fn add_user(
 ) -> Result<(), StoreError> {
     let mut s = store.account_session().await?;
     let name = Arg::Text(user.name.clone());
-    if found(s.as_mut(), "SELECT count(*) FROM users WHERE name = ?", name).await? {
+    if found(
+        s.as_mut(),
+        "SELECT count(*) FROM users WHERE name = ?",
+        name,
+    )
+    .await?
+    {
         return Err(name_taken(&user.name));
     }
     if let Some(r) = user.region {
         let code = Arg::Int(r.as_u64() as i64);
-        if !found(s.as_mut(), "SELECT count(*) FROM regions WHERE code = ?", code).await? {
+        if !found(
+            s.as_mut(),
+            "SELECT count(*) FROM regions WHERE code = ?",
+            code,
+        )
+        .await?
+        {
             return Err(StoreError::Refused(Refusal::Invalid(format!(
                 "区划 {r} 不存在 / no such region {r}"
             ))));
@@ -486,7 +498,13 @@ pub async fn add_user(
     }
     if let Some(c) = &user.cadre {
         let cadre = Arg::Text(c.clone());
-        if !found(s.as_mut(), "SELECT count(*) FROM cadres WHERE cadre_id = ?", cadre).await? {
+        if !found(
+            s.as_mut(),
+            "SELECT count(*) FROM cadres WHERE cadre_id = ?",
+            cadre,
+        )
+        .await?
+        {
             return Err(StoreError::Refused(Refusal::Invalid(format!(
                 "干部 {c} 不存在 / no such cadre {c}"
             ))));
