@@ -13,7 +13,7 @@ use xplus_core::interchange::Value;
 pub(crate) fn refuse_nul<'a>(args: impl IntoIterator<Item = &'a Arg>) -> Result<(), StoreError> {
     let nul = args
         .into_iter()
-        .any(|a| matches!(a, Arg::Text(t) if t.contains('\0')));
+        .any(|a| matches!(a, Arg::Text(t) | Arg::MaybeText(Some(t)) if t.contains('\0')));
     if nul {
         return Err(nul_error());
     }
