@@ -202,7 +202,7 @@ pub async fn save_household(
         action,
         back,
         String::new(),
-        false,
+        None,
     )
     .await
 }
@@ -220,20 +220,13 @@ pub async fn save_part(
     text[0] = id.clone();
     let fingerprint = form_value(&pairs, "_fingerprint").unwrap_or("").to_string();
     let member = form_value(&pairs, "_member").unwrap_or("").to_string();
-    let mut stale = false;
-    if spec.name == "members" && !member.is_empty() {
-        // An existing member: the identity number is the stored one (it may be shown masked).
-        // A form opened before someone else saved is refused as a conflict first: the list it
-        // numbered may no longer be the stored one.
-        let record = load(&state, &user, &id).await?;
-        let i: usize = member.parse().map_err(|_| WebError::not_found())?;
-        match record.members.get(i.wrapping_sub(1)) {
-            Some(row) if record.fingerprint == fingerprint => {
-                text[1] = forms::row_text(&MEMBERS, row)[1].clone();
-            }
-            _ => stale = true,
-        }
-    }
+    // An existing member is named by its place in the list the form showed (identity numbers
+    // may be masked): the save picks it from the household it reads, so it is read once.
+    let stored_member = if spec.name == "members" && !member.is_empty() {
+        Some(member.parse::<usize>().map_err(|_| WebError::not_found())?)
+    } else {
+        None
+    };
     let back = format!("/households/{}", forms::url_encode(&id));
     let action = format!("{back}/{file}");
     save(
@@ -246,7 +239,7 @@ pub async fn save_part(
         action,
         back,
         member,
-        stale,
+        stored_member,
     )
     .await
 }
@@ -262,7 +255,7 @@ async fn save(
     action: String,
     back: String,
     member: String,
-    known_stale: bool,
+    stored_member: Option<usize>,
 ) -> Result<Response, WebError> {
     let editing = fingerprint.is_some();
     let readonly: &[usize] = match spec.name {
@@ -290,33 +283,47 @@ async fn save(
             };
             Ok::<Response, WebError>((status, html(&page)?).into_response())
         };
-    // Staleness is otherwise found by the save itself, which reads the household once.
-    if known_stale {
-        let m = records::stale(&text[0]).to_string();
-        return again(Vec::new(), l.pick(&m), true, StatusCode::CONFLICT);
-    }
-    let values = match forms::parse(spec, &text, today()) {
-        Ok(v) => v,
-        Err(problems) => {
-            return again(
-                problems,
-                l.pick(FIELDS_REFUSED),
-                false,
-                StatusCode::UNPROCESSABLE_ENTITY,
+    let expected = fingerprint.as_deref().filter(|_| editing);
+    let saved = match (stored_member, expected) {
+        (Some(i), Some(expected)) => {
+            let (text, day) = (text.clone(), today());
+            let id = text[0].clone();
+            let derive: records::Derive =
+                Box::new(move |record| member_change(record, i, text, day));
+            records::save_derived(
+                state.store.as_ref(),
+                &user.access,
+                &id,
+                expected,
+                day,
+                derive,
             )
+            .await
+        }
+        _ => {
+            let values = match forms::parse(spec, &text, today()) {
+                Ok(v) => v,
+                Err(problems) => {
+                    return again(
+                        problems,
+                        l.pick(FIELDS_REFUSED),
+                        false,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                    )
+                }
+            };
+            records::save_record(
+                state.store.as_ref(),
+                &user.access,
+                spec,
+                values,
+                expected,
+                today(),
+            )
+            .await
         }
     };
-    let expected = fingerprint.as_deref().filter(|_| editing);
-    match records::save_record(
-        state.store.as_ref(),
-        &user.access,
-        spec,
-        values,
-        expected,
-        today(),
-    )
-    .await
-    {
+    match saved {
         Ok(saved) => Ok(after_save(state, &saved.household_id)),
         Err(StoreError::Refused(Refusal::Rejected(problems))) => again(
             problems,
@@ -329,4 +336,21 @@ async fn save(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The member at place `i` (from 1) of the household as the save read it, with the form's values
+/// and the stored identity number (the form showed it masked, or not at all).
+fn member_change(
+    record: &HouseholdRecord,
+    i: usize,
+    mut text: Vec<String>,
+    today: chrono::NaiveDate,
+) -> Result<records::Change, StoreError> {
+    let Some(row) = record.members.get(i.wrapping_sub(1)) else {
+        return Err(records::stale(&text[0]));
+    };
+    text[1] = forms::row_text(&MEMBERS, row)[1].clone();
+    let values = forms::parse(&MEMBERS, &text, today)
+        .map_err(|problems| StoreError::Refused(Refusal::Rejected(problems)))?;
+    records::Change::one(&MEMBERS, values)
 }
