@@ -142,7 +142,8 @@ pub(super) fn reach(file: FileId, access: &Access, today: NaiveDate) -> Filter {
         Scope::PairedWith(cadre) => {
             // A helper sees what concerns their own households and themselves.
             return match place(file) {
-                Place::Household => queries::paired_households(cadre, today),
+                // The registry's own reach of a helper: the households paired with them today.
+                Place::Household => crate::records::registry::read::household_scope(access, today),
                 Place::Cadre => queries::cadre_is(cadre),
                 // A helper sees their own cadre record, no other (phone numbers are personal).
                 Place::Nowhere if file == FileId::Cadres => queries::cadre_is(cadre),

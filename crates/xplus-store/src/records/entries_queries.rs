@@ -3,22 +3,7 @@
 //! operations hold the rules; this file holds what is asked of the database.
 
 use crate::session::filter::{marks, Arg, Filter};
-use chrono::NaiveDate;
 use xplus_core::interchange::FileSpec;
-
-/// The rows about the households a helper (`cadre`) is paired with on `today` (a `household_id`
-/// column). Arguments: the cadre, today twice.
-pub(in crate::records) fn paired_households(cadre: &str, today: NaiveDate) -> Filter {
-    Filter::new().and(
-        "household_id IN (SELECT household_id FROM cadre_household_pairings \
-         WHERE cadre_id = ? AND start_date <= ? AND (end_date IS NULL OR end_date >= ?))",
-        vec![
-            Arg::Text(cadre.to_string()),
-            Arg::Date(today),
-            Arg::Date(today),
-        ],
-    )
-}
 
 /// The rows of cadre `cadre` (a `cadre_id` column).
 pub(in crate::records) fn cadre_is(cadre: &str) -> Filter {

@@ -18,6 +18,16 @@ use xplus_core::interchange::{FileSpec, Value};
 use xplus_core::registry::RegionCode;
 use xplus_core::Fen;
 
+/// Where column `name` sits in a row of `shape` (a result shape or a bundle file). A name the
+/// shape does not have is a mistake in this crate, found by the first test that reads or writes
+/// such a row, so it panics with both names.
+pub(crate) fn column_of(shape: &FileSpec, name: &str) -> usize {
+    match shape.column_index(name) {
+        Some(i) => i,
+        None => panic!("{} has no column {name}", shape.name),
+    }
+}
+
 /// One row of a result, read by the names of its shape's columns.
 pub(crate) struct Named<'a> {
     shape: &'static FileSpec,
@@ -32,10 +42,7 @@ impl<'a> Named<'a> {
     /// The value of column `name`. A name the shape does not have is a mistake in this crate,
     /// found by the first test that reads the query, so it panics with both names.
     pub(crate) fn get(&self, name: &str) -> &'a Value {
-        match self.shape.column_index(name) {
-            Some(i) => &self.values[i],
-            None => panic!("result shape {} has no column {name}", self.shape.name),
-        }
+        &self.values[column_of(self.shape, name)]
     }
 
     pub(crate) fn text(&self, name: &str) -> Option<&'a str> {

@@ -4,10 +4,10 @@
 //! activities.
 
 use crate::error::StoreError;
-use crate::records::registry::read::within_scope;
+use crate::records::registry::read::fetch_within;
 use crate::records::shape::{column, shape, COUNT};
 use crate::session::filter::{Arg, Filter};
-use crate::session::rows::{fetch_sql, FromRow, Named, Query};
+use crate::session::rows::{FromRow, Named, Query};
 use crate::session::ReadSession;
 use chrono::NaiveDate;
 use std::marker::PhantomData;
@@ -41,8 +41,7 @@ impl<T: FromRow> Scoped<T> {
         scope: &Filter,
         args: Vec<Arg>,
     ) -> Result<Vec<T>, StoreError> {
-        let (sql, args) = within_scope(scope, self.sql, self.alias, args);
-        fetch_sql(s, &sql, &args).await
+        fetch_within(s, self.sql, scope, self.alias, args).await
     }
 }
 

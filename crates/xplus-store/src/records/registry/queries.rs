@@ -3,9 +3,11 @@
 //! file holds what is asked of the database. Conditions are built as [`Filter`]s, each part one
 //! parenthesised condition of a `WHERE`, with `?` for its arguments in order.
 
+use crate::error::StoreError;
 use crate::records::shape::{column, shape};
 use crate::session::filter::{marks, Arg, Filter};
-use crate::session::rows::{FromRow, Named};
+use crate::session::rows::{fetch_sql, FromRow, Named};
+use crate::session::ReadSession;
 use chrono::NaiveDate;
 use xplus_core::interchange::schema::REGIONS;
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};
@@ -377,4 +379,17 @@ pub(in crate::records) fn household_entries(
     args.extend(people);
     args.extend(incomes);
     Filter::new().and(sql, args)
+}
+
+/// Rows of `template` (a statement whose `{within}` is replaced by `within_scope`: the row's
+/// household, `alias`.household_id, is within `scope`), `args` first and `scope`'s after them.
+pub(in crate::records) async fn fetch_within<T: FromRow>(
+    s: &mut dyn ReadSession,
+    template: &str,
+    scope: &Filter,
+    alias: &str,
+    args: Vec<Arg>,
+) -> Result<Vec<T>, StoreError> {
+    let (sql, args) = within_scope(scope, template, alias, args);
+    fetch_sql(s, &sql, &args).await
 }

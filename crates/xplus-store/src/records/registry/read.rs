@@ -16,7 +16,7 @@ use xplus_core::interchange::schema::{HOUSEHOLDS, VILLAGES};
 use xplus_core::registry::{HouseholdStatus, Level, PovertyCause, RegionCode};
 
 // Built in the query module, used by the operations of other folders as the registry's.
-pub(in crate::records) use super::queries::{households_in, within_scope};
+pub(in crate::records) use super::queries::{fetch_within, households_in, within_scope};
 
 /// The households an account reaches, as a condition on the households table.
 pub(crate) fn household_scope(access: &Access, today: NaiveDate) -> Filter {

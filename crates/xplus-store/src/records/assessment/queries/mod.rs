@@ -13,14 +13,4 @@ pub(super) mod facts;
 pub(super) mod judge;
 pub(super) mod monitoring;
 
-use xplus_core::interchange::FileSpec;
-
-/// Where column `name` sits in a stored row of `file`, for a row read whole, changed in a column
-/// or two and written back. A name the file does not have is a mistake in this crate, found by
-/// the first test that writes the row, so it panics with both names.
-pub(in crate::records) fn column_of(file: &'static FileSpec, name: &str) -> usize {
-    match file.column_index(name) {
-        Some(i) => i,
-        None => panic!("file {} has no column {name}", file.name),
-    }
-}
+pub(in crate::records) use crate::session::rows::column_of;
