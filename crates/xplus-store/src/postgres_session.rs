@@ -19,6 +19,7 @@ use std::collections::HashSet;
 use xplus_core::audit::AuditEntry;
 use xplus_core::interchange::schema::HOUSEHOLDS;
 use xplus_core::interchange::{FileSpec, Value};
+use xplus_core::registry::Household;
 
 pub(crate) enum PgSession {
     Reader(PoolConnection<Postgres>),
@@ -181,8 +182,10 @@ impl ReadSession for PgSession {
         let n = HOUSEHOLDS.columns.len();
         rows.iter()
             .map(|r| {
+                let values = decode(&HOUSEHOLDS, r)?;
                 Ok(HouseholdSummary {
-                    values: decode(&HOUSEHOLDS, r)?,
+                    household: Household::from_row(&values)
+                        .map_err(|e| session::corrupt_row(&HOUSEHOLDS, e))?,
                     village_name: r
                         .try_get::<Option<String>, _>(n)
                         .context(context())?

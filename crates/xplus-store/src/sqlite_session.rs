@@ -20,6 +20,7 @@ use std::time::Duration;
 use xplus_core::audit::AuditEntry;
 use xplus_core::interchange::schema::HOUSEHOLDS;
 use xplus_core::interchange::{FileSpec, Value};
+use xplus_core::registry::Household;
 
 /// Reader connections, reused so a page does not open the file (and prepare its statements)
 /// each time. At most `MAX_READERS` read at once: more would only compete for the same cores,
@@ -291,8 +292,10 @@ impl ReadSession for SqliteSession {
                     ))
                 })()
                 .map_err(sqlite_error_in(&context))?;
+                let household =
+                    Household::from_row(&values).map_err(|e| session::corrupt_row(file, e))?;
                 Ok(HouseholdSummary {
-                    values,
+                    household,
                     village_name: extra.0.unwrap_or_default(),
                     head_name: extra.1,
                     members: extra.2 as u32,

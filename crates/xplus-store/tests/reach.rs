@@ -148,11 +148,8 @@ async fn a_new_household_number_held_elsewhere_answers_as_a_free_one() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(
-        h003.household[1].as_region().unwrap().to_string(),
-        "341181100202"
-    );
-    assert_eq!(h003.household[3].as_code(), Some("monitored"));
+    assert_eq!(h003.household.village.to_string(), "341181100202");
+    assert_eq!(h003.household.status.code(), "monitored");
     // The free number is registered.
     let saved = answer(
         &db,
@@ -336,8 +333,9 @@ async fn a_save_hands_back_the_household_a_read_would_give() {
     .unwrap();
     assert_eq!(saved.record, h001(&db).await);
     // Moved to another village: the name comes along.
-    let mut household = saved.record.household.clone();
-    household[1] = Value::Region(RegionCode::parse("341181100202").unwrap());
+    let mut moved_to = saved.record.household.clone();
+    moved_to.village = RegionCode::parse("341181100202").unwrap();
+    let household = moved_to.to_row();
     let moved = records::save_record(
         db.store.as_ref(),
         &admin,

@@ -5,10 +5,12 @@ pub mod household;
 pub mod id_number;
 pub mod income;
 pub mod member;
+pub mod records;
 pub mod region;
 
 pub use household::{HouseholdStatus, PovertyCause};
 pub use id_number::{IdNumber, IdNumberError, Sex};
 pub use income::YearlyIncome;
 pub use member::{Health, Labour, Relation, Schooling};
+pub use records::{Household, Income, Member, RowError};
 pub use region::{Level, RegionCode, RegionCodeError};

@@ -18,7 +18,7 @@ use crate::error::StoreError;
 use async_trait::async_trait;
 use xplus_core::audit::AuditEntry;
 use xplus_core::interchange::{FileSpec, Value};
-use xplus_core::registry::RegionCode;
+use xplus_core::registry::{Household, RegionCode, RowError};
 
 /// A connection to read on (a read-only connection on SQLite): what a page or report may do.
 #[async_trait]
@@ -183,11 +183,19 @@ pub struct Row {
     pub county: Option<RegionCode>,
 }
 
+/// A stored row that does not read as its record: it was changed outside xplus (stored rows
+/// are checked on the way in).
+pub(crate) fn corrupt_row(file: &FileSpec, e: RowError) -> StoreError {
+    StoreError::Corrupt {
+        table: file.name,
+        detail: e.column.to_string(),
+    }
+}
+
 /// One line of the household list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HouseholdSummary {
-    /// The households row, in file order.
-    pub values: Vec<Value>,
+    pub household: Household,
     pub village_name: String,
     pub head_name: Option<String>,
     pub members: u32,
@@ -195,6 +203,6 @@ pub struct HouseholdSummary {
 
 impl HouseholdSummary {
     pub fn id(&self) -> &str {
-        self.values[0].as_text().unwrap_or_default()
+        &self.household.id
     }
 }

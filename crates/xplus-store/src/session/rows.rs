@@ -12,77 +12,12 @@
 
 use super::{Arg, ReadSession};
 use crate::error::StoreError;
-use chrono::NaiveDate;
 use std::marker::PhantomData;
 use xplus_core::interchange::{FileSpec, Value};
-use xplus_core::registry::RegionCode;
-use xplus_core::Fen;
 
-/// Where column `name` sits in a row of `shape` (a result shape or a bundle file). A name the
-/// shape does not have is a mistake in this crate, found by the first test that reads or writes
-/// such a row, so it panics with both names.
-pub(crate) fn column_of(shape: &FileSpec, name: &str) -> usize {
-    match shape.column_index(name) {
-        Some(i) => i,
-        None => panic!("{} has no column {name}", shape.name),
-    }
-}
-
-/// One row of a result, read by the names of its shape's columns.
-pub(crate) struct Named<'a> {
-    shape: &'static FileSpec,
-    values: &'a [Value],
-}
-
-impl<'a> Named<'a> {
-    pub(crate) fn new(shape: &'static FileSpec, values: &'a [Value]) -> Named<'a> {
-        Named { shape, values }
-    }
-
-    /// The value of column `name`. A name the shape does not have is a mistake in this crate,
-    /// found by the first test that reads the query, so it panics with both names.
-    pub(crate) fn get(&self, name: &str) -> &'a Value {
-        &self.values[column_of(self.shape, name)]
-    }
-
-    pub(crate) fn text(&self, name: &str) -> Option<&'a str> {
-        self.get(name).as_text()
-    }
-
-    /// Text, or empty when the column is empty (names and labels shown as they are).
-    pub(crate) fn string(&self, name: &str) -> String {
-        self.text(name).unwrap_or_default().to_string()
-    }
-
-    pub(crate) fn int(&self, name: &str) -> Option<i64> {
-        self.get(name).as_int()
-    }
-
-    /// A count read back (a missing or negative one as zero).
-    pub(crate) fn count(&self, name: &str) -> u64 {
-        self.int(name).unwrap_or(0).max(0) as u64
-    }
-
-    pub(crate) fn money(&self, name: &str) -> Option<Fen> {
-        self.get(name).as_money()
-    }
-
-    pub(crate) fn date(&self, name: &str) -> Option<NaiveDate> {
-        self.get(name).as_date()
-    }
-
-    pub(crate) fn code(&self, name: &str) -> Option<&'static str> {
-        self.get(name).as_code()
-    }
-
-    pub(crate) fn region(&self, name: &str) -> Option<RegionCode> {
-        self.get(name).as_region()
-    }
-
-    pub(crate) fn boolean(&self, name: &str) -> Option<bool> {
-        self.get(name).as_bool()
-    }
-}
+// Reading a row by column name is the schema's business, so it lives in core beside it; the
+// store's typed rows use the same reader.
+pub(crate) use xplus_core::interchange::{column_of, Named};
 
 /// A struct read from a row of its result shape. `None` skips the row (a row without the key
 /// fields the reader needs, as the positional readers did with `let … else { continue }`).

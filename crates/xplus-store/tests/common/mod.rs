@@ -311,7 +311,7 @@ pub async fn save_household(
         .await
         .unwrap()
         .unwrap();
-    let mut row = stored.household.clone();
+    let mut row = stored.household.to_row();
     change(&mut row);
     xplus_store::records::save_record(
         store,

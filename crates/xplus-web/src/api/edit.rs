@@ -99,7 +99,7 @@ pub(super) async fn create(
         &text_fields(serde_json::Value::Object(body))?,
         None,
     )?;
-    let id = household[0].as_text().unwrap_or_default().to_string();
+    let id = (xplus_core::interchange::Named::new(&HOUSEHOLDS, &household)).string("household_id");
     let change = records::Change {
         household: Some(household),
         members: member_rows(&id, members)?,

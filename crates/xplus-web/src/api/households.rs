@@ -17,7 +17,6 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use xplus_core::interchange::schema::{HOUSEHOLDS, INCOMES, MEMBERS};
-use xplus_core::interchange::Value;
 use xplus_store::records::{self, Page};
 
 #[derive(OpenApi)]
@@ -77,18 +76,20 @@ pub struct HouseholdDetail {
 }
 
 pub(super) fn detail(user: &Signed, record: records::HouseholdRecord) -> Response {
-    let mut members: Vec<BTreeMap<String, String>> =
-        record.members.iter().map(|m| object(&MEMBERS, m)).collect();
-    for (m, row) in members.iter_mut().zip(&record.members) {
-        if let Value::Id(n) = &row[1] {
-            m.insert("id_number".into(), user.access.id_number(*n));
-        }
-    }
+    let members = (record.members.iter())
+        .map(|m| {
+            let mut object = object(&MEMBERS, &m.to_row());
+            object.insert("id_number".into(), user.access.id_number(m.id_number));
+            object
+        })
+        .collect();
     let etag = format!("\"{}\"", record.fingerprint);
     let body = HouseholdDetail {
-        household: object(&HOUSEHOLDS, &record.household),
+        household: object(&HOUSEHOLDS, &record.household.to_row()),
         members,
-        incomes: record.incomes.iter().map(|i| object(&INCOMES, i)).collect(),
+        incomes: (record.incomes.iter())
+            .map(|i| object(&INCOMES, &i.to_row()))
+            .collect(),
         village_name: record.village_name,
         fingerprint: record.fingerprint,
     };
@@ -134,7 +135,7 @@ pub(super) async fn list(
     let items = rows
         .into_iter()
         .map(|h| HouseholdItem {
-            household: object(&HOUSEHOLDS, &h.values),
+            household: object(&HOUSEHOLDS, &h.household.to_row()),
             village_name: h.village_name,
             head_name: h.head_name,
             members: h.members,

@@ -266,8 +266,12 @@ pub async fn secretary(
     let Some(row) = list.rows.first() else {
         return Err(WebError::not_found());
     };
-    let village = xplus_core::interchange::cell::format(&SECRETARIES.columns[1], &row[1], false);
-    let name = row[2].as_text().unwrap_or_default().to_string();
+    let row = xplus_core::interchange::Named::new(&SECRETARIES, row);
+    let village = row
+        .region("village_code")
+        .map(|v| v.to_string())
+        .unwrap_or_default();
+    let name = row.string("name");
     let sections = vec![
         section(
             &state,

@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use xplus_core::interchange::schema::{HOUSEHOLDS, INCOMES, MEMBERS};
-use xplus_core::interchange::{FileSpec, Value};
+use xplus_core::interchange::{column_of, FileSpec};
 use xplus_store::records::{self, FieldProblem, HouseholdRecord};
 use xplus_store::Refusal;
 use xplus_store::StoreError;
@@ -93,7 +93,7 @@ pub async fn edit_household(
 ) -> Result<Response, WebError> {
     let record = load(&state, &user, &id).await?;
     refuse_readonly(&user)?;
-    let values = forms::row_text(&HOUSEHOLDS, &record.household);
+    let values = forms::row_text(&HOUSEHOLDS, &record.household.to_row());
     html(&FormPage {
         title: title(l, &HOUSEHOLDS, false),
         action: format!("/households/{}/edit", forms::url_encode(&id)),
@@ -145,25 +145,19 @@ pub async fn edit_part(
     let spec = part(&file)?;
     let record = load(&state, &user, &id).await?;
     refuse_readonly(&user)?;
-    let (row, member) = if spec.name == "members" {
-        let i: usize = key.parse().map_err(|_| WebError::not_found())?;
-        let row = record
-            .members
-            .get(i.wrapping_sub(1))
-            .ok_or_else(WebError::not_found)?;
-        (row, key.clone())
+    let (values, member) = if spec.name == "members" {
+        let place: usize = key.parse().map_err(|_| WebError::not_found())?;
+        let m = record.member_at(place).ok_or_else(WebError::not_found)?;
+        let mut values = forms::row_text(spec, &m.to_row());
+        // As the account may see it (masked for most).
+        values[column_of(spec, "id_number")] = user.access.id_number(m.id_number);
+        (values, key.clone())
     } else {
-        let row = record
-            .incomes
-            .iter()
-            .find(|r| r[1].as_int().map(|y| y.to_string()).as_deref() == Some(key.as_str()))
+        let income = (record.incomes.iter())
+            .find(|i| i.year.to_string() == key)
             .ok_or_else(WebError::not_found)?;
-        (row, String::new())
+        (forms::row_text(spec, &income.to_row()), String::new())
     };
-    let mut values = forms::row_text(spec, row);
-    if let (true, Value::Id(n)) = (spec.name == "members", &row[1]) {
-        values[1] = user.access.id_number(*n);
-    }
     html(&FormPage {
         title: title(l, spec, false),
         action: format!("/households/{}/{file}", forms::url_encode(&id)),
@@ -267,7 +261,7 @@ async fn save(
         |problems: Vec<FieldProblem>, message: String, conflict: bool, status: StatusCode| {
             let mut shown = text.clone();
             if spec.name == "members" && !member.is_empty() && !user.access.sees_full_id_numbers() {
-                shown[1] = "********".into();
+                shown[column_of(spec, "id_number")] = "********".into();
             }
             let page = FormPage {
                 title: title(l, spec, !editing),
@@ -346,10 +340,10 @@ fn member_change(
     mut text: Vec<String>,
     today: chrono::NaiveDate,
 ) -> Result<records::Change, StoreError> {
-    let Some(row) = record.members.get(i.wrapping_sub(1)) else {
-        return Err(records::stale(&text[0]));
+    let Some(member) = record.member_at(i) else {
+        return Err(records::stale(&record.household.id));
     };
-    text[1] = forms::row_text(&MEMBERS, row)[1].clone();
+    text[column_of(&MEMBERS, "id_number")] = member.id_number.to_string();
     let values = forms::parse(&MEMBERS, &text, today)
         .map_err(|problems| StoreError::Refused(Refusal::Rejected(problems)))?;
     records::Change::one(&MEMBERS, values)

@@ -15,9 +15,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
-use xplus_core::interchange::schema::MEMBERS;
-use xplus_core::interchange::{cell, Value};
-use xplus_core::registry::Relation;
+use xplus_core::registry::{Member, Relation};
 use xplus_store::records::{self, Change, Derive, FieldProblem, HouseholdRecord};
 use xplus_store::Refusal;
 use xplus_store::StoreError;
@@ -37,10 +35,6 @@ struct HeadPage {
     message: Option<String>,
 }
 
-fn is_head(m: &[Value]) -> bool {
-    m[3].as_code() == Some(Relation::Head.code())
-}
-
 fn head_page(
     l: Lang,
     user: &Signed,
@@ -48,20 +42,14 @@ fn head_page(
     record: &HouseholdRecord,
     message: Option<String>,
 ) -> HeadPage {
-    let shown = |m: &[Value]| {
-        let number = match &m[1] {
-            Value::Id(n) => user.access.id_number(*n),
-            v => cell::format(&MEMBERS.columns[1], v, false),
-        };
-        format!("{}（{number}）", m[2].as_text().unwrap_or_default())
-    };
+    let shown = |m: &Member| format!("{}（{}）", m.name, user.access.id_number(m.id_number));
     HeadPage {
         id: id.to_string(),
         candidates: (record.members.iter().enumerate())
-            .filter(|(_, m)| !is_head(m))
+            .filter(|(_, m)| !m.is_head())
             .map(|(i, m)| (i + 1, shown(m)))
             .collect(),
-        head: record.members.iter().find(|m| is_head(m)).map(|m| shown(m)),
+        head: record.head().map(shown),
         relations: (Relation::ALL.iter())
             .filter(|r| **r != Relation::Head)
             .map(|r| (r.code().to_string(), l.label(r.code(), r.label_zh())))
@@ -141,24 +129,24 @@ fn head_change(
         }]))
     };
     let chosen = new_head
-        .and_then(|i| record.members.get(i.wrapping_sub(1)))
-        .filter(|m| !is_head(m))
+        .and_then(|place| record.member_at(place))
+        .filter(|m| !m.is_head())
         .ok_or_else(|| refuse("new_head", "请选择新户主 / choose the new head"))?;
     let mut members = Vec::new();
-    if let Some(former_head) = record.members.iter().find(|m| is_head(m)) {
+    if let Some(former_head) = record.head() {
         let relation = former.ok_or_else(|| {
             refuse(
                 "former_relation",
                 "请选择原户主与新户主的关系 / choose the former head's relation",
             )
         })?;
-        let mut row = former_head.clone();
-        row[3] = Value::Code(relation.code());
-        members.push(row);
+        let mut member = former_head.clone();
+        member.relation = relation;
+        members.push(member.to_row());
     }
-    let mut row = chosen.clone();
-    row[3] = Value::Code(Relation::Head.code());
-    members.push(row);
+    let mut member = chosen.clone();
+    member.relation = Relation::Head;
+    members.push(member.to_row());
     Ok(Change {
         members,
         ..Default::default()

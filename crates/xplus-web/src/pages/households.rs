@@ -11,10 +11,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
-use xplus_core::interchange::schema::{HOUSEHOLDS, INCOMES, MEMBERS};
-use xplus_core::interchange::{cell, Value};
-use xplus_core::registry::{HouseholdStatus, IdNumber, PovertyCause, RegionCode, YearlyIncome};
-use xplus_core::Fen;
+use xplus_core::interchange::cell;
+use xplus_core::interchange::schema::{HOUSEHOLDS, INCOMES};
+use xplus_core::registry::{HouseholdStatus, PovertyCause, RegionCode};
 use xplus_store::records::{self, HouseholdQuery, HouseholdSort, HouseholdSummary, Page};
 
 pub const PER_PAGE: u64 = 20;
@@ -190,15 +189,24 @@ pub fn row_of(l: Lang, h: &HouseholdSummary) -> HouseholdRow {
         village: h.village_name.clone(),
         head: h.head_name.clone().unwrap_or_default(),
         members: h.members,
-        status: shown(l, 3, &h.values[3]),
-        causes: shown(l, 5, &h.values[5]),
-        identified_year: cell::format(&HOUSEHOLDS.columns[2], &h.values[2], false),
+        status: status_label(l, h.household.status),
+        causes: causes_label(l, &h.household.causes),
+        identified_year: h.household.identified_year.to_string(),
     }
 }
 
-/// A households cell as people read it (labels in the page's language).
-fn shown(l: Lang, col: usize, v: &Value) -> String {
-    cell::format(&HOUSEHOLDS.columns[col], v, !l.is_en()).replace(';', ", ")
+/// A household's status as people read it (in the page's language).
+fn status_label(l: Lang, status: HouseholdStatus) -> String {
+    l.label(status.code(), status.label_zh())
+}
+
+/// A household's poverty causes as people read them: "因病、缺技术" or "illness, skills".
+fn causes_label(l: Lang, causes: &[PovertyCause]) -> String {
+    let labels: Vec<String> = causes
+        .iter()
+        .map(|c| l.label(c.code(), c.label_zh()))
+        .collect();
+    labels.join(l.t("、", ", "))
 }
 
 #[derive(Template)]
@@ -368,9 +376,10 @@ fn workbook(l: Lang, rows: Vec<HouseholdSummary>) -> Result<Vec<u8>, WebError> {
     }
     for (i, h) in rows.iter().enumerate() {
         let r = i as u32 + 1;
+        let household = &h.household;
         let cells = [
-            h.id().to_string(),
-            cell::format(&HOUSEHOLDS.columns[1], &h.values[1], false),
+            household.id.clone(),
+            household.village.to_string(),
             h.village_name.clone(),
             h.head_name.clone().unwrap_or_default(),
         ];
@@ -378,18 +387,12 @@ fn workbook(l: Lang, rows: Vec<HouseholdSummary>) -> Result<Vec<u8>, WebError> {
             sheet.write_string(r, c as u16, v).map_err(failed)?;
         }
         sheet.write_number(r, 4, h.members).map_err(failed)?;
-        if let Some(y) = h.values[2].as_int() {
-            sheet.write_number(r, 5, y as f64).map_err(failed)?;
+        (sheet.write_number(r, 5, household.identified_year)).map_err(failed)?;
+        (sheet.write_string(r, 6, status_label(l, household.status))).map_err(failed)?;
+        if let Some(y) = household.exit_year {
+            sheet.write_number(r, 7, y).map_err(failed)?;
         }
-        sheet
-            .write_string(r, 6, shown(l, 3, &h.values[3]))
-            .map_err(failed)?;
-        if let Some(y) = h.values[4].as_int() {
-            sheet.write_number(r, 7, y as f64).map_err(failed)?;
-        }
-        sheet
-            .write_string(r, 8, shown(l, 5, &h.values[5]))
-            .map_err(failed)?;
+        (sheet.write_string(r, 8, causes_label(l, &household.causes))).map_err(failed)?;
     }
     sheet.set_freeze_panes(1, 0).map_err(failed)?;
     book.save_to_buffer().map_err(failed)
@@ -480,10 +483,11 @@ pub async fn one(
         .unwrap_or_default();
     let year = chrono::Datelike::year(&today());
     let h = &record.household;
+    let row = h.to_row();
     let facts = HOUSEHOLDS
         .columns
         .iter()
-        .zip(h)
+        .zip(&row)
         .skip(1)
         .map(|(c, v)| {
             (
@@ -496,47 +500,29 @@ pub async fn one(
         .members
         .iter()
         .enumerate()
-        .map(|(i, m)| {
-            let id = match &m[1] {
-                Value::Id(n) => user.access.id_number(*n),
-                v => cell::format(&MEMBERS.columns[1], v, false),
-            };
-            let age = match &m[1] {
-                Value::Id(n) => IdNumber::age_in_year(*n, year).to_string(),
-                _ => String::new(),
-            };
-            let f = |c: usize| cell::format(&MEMBERS.columns[c], &m[c], !l.is_en());
-            MemberView {
-                index: i + 1,
-                id,
-                name: f(2),
-                relation: f(3),
-                age,
-                health: f(4),
-                labour: f(5),
-                schooling: f(6),
-            }
+        .map(|(i, m)| MemberView {
+            index: i + 1,
+            id: user.access.id_number(m.id_number),
+            name: m.name.clone(),
+            relation: l.label(m.relation.code(), m.relation.label_zh()),
+            age: m.id_number.age_in_year(year).to_string(),
+            health: l.label(m.health.code(), m.health.label_zh()),
+            labour: l.label(m.labour.code(), m.labour.label_zh()),
+            schooling: l.label(m.schooling.code(), m.schooling.label_zh()),
         })
         .collect();
     let people = record.members.len() as i64;
     let incomes = record
         .incomes
         .iter()
-        .map(|r| {
-            let money = |c: usize| r[c].as_money().unwrap_or(Fen(0));
-            let income = YearlyIncome {
-                wage: money(2),
-                production: money(3),
-                property: money(4),
-                transfer: money(5),
-                production_cost: money(6),
-                medical_cost: r[7].as_money(),
-            };
-            let net = income.net();
+        .map(|income| {
+            let net = income.amounts.net();
+            let row = income.to_row();
             IncomeView {
-                year: cell::format(&INCOMES.columns[1], &r[1], false),
-                cells: (2..INCOMES.columns.len())
-                    .map(|c| cell::format(&INCOMES.columns[c], &r[c], false))
+                year: income.year.to_string(),
+                cells: (INCOMES.columns.iter().zip(&row))
+                    .skip(2)
+                    .map(|(c, v)| cell::format(c, v, false))
                     .collect(),
                 net: net.to_string(),
                 per_capita: xplus_core::registry::income::per_capita(net, people)
@@ -546,14 +532,11 @@ pub async fn one(
         })
         .collect();
     let statuses = status_history(l, h, &entries);
-    let no_head = !record
-        .members
-        .iter()
-        .any(|m| m[3].as_code() == Some("head"));
+    let no_head = record.head().is_none();
     html(&HouseholdPage {
         c: Chrome::new(l, &user, "households"),
         village: record.village_name.clone(),
-        village_code: cell::format(&HOUSEHOLDS.columns[1], &h[1], false),
+        village_code: h.village.to_string(),
         id,
         facts,
         members,
@@ -572,7 +555,7 @@ pub async fn one(
 /// When the household's status changed, from its identification and the audit log.
 fn status_history(
     l: Lang,
-    h: &[Value],
+    h: &xplus_core::registry::Household,
     entries: &[xplus_core::audit::AuditEntry],
 ) -> Vec<(String, String)> {
     let label = |code: &str| {
@@ -581,7 +564,7 @@ fn status_history(
             .unwrap_or_else(|| code.to_string())
     };
     let mut out = vec![(
-        format!("{}", h[2].as_int().unwrap_or_default()),
+        h.identified_year.to_string(),
         l.t("识别为贫困户", "identified as poor").to_string(),
     )];
     for e in entries.iter().rev().filter(|e| e.entity == "households") {

@@ -4,14 +4,12 @@
 use super::queries;
 use crate::error::Refusal;
 use crate::error::StoreError;
-use crate::records::registry::household::{id_number_text, load};
+use crate::records::registry::household::load;
 use crate::session::filter::{Arg, Filter};
-use crate::session::rows::Named;
 use crate::store::Store;
 use chrono::NaiveDate;
 use xplus_core::accounts::Access;
 use xplus_core::audit::AuditEntry;
-use xplus_core::interchange::schema::INCOMES;
 
 /// Filters of the audit log page; empty fields do not filter.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -76,14 +74,14 @@ pub async fn household_history(
     let people: Vec<Arg> = record
         .members
         .iter()
-        .map(|m| Arg::Text(id_number_text(m)))
+        .map(|m| Arg::Text(m.id_number.to_string()))
         .collect();
     // An income's key is "household / year": the stored years, exactly (a prefix would also
     // match a household whose number starts with this one's).
     let incomes: Vec<Arg> = record
         .incomes
         .iter()
-        .filter_map(|i| Named::new(&INCOMES, i).int("year"))
+        .map(|i| i.year)
         .map(|year| Arg::Text(format!("{id} / {year}")))
         .collect();
     let f = queries::household_entries(id, people, incomes);

@@ -14,11 +14,11 @@ use sha2::{Digest, Sha256};
 use xplus_core::accounts::Access;
 use xplus_core::interchange::schema::{HOUSEHOLDS, INCOMES, MEMBERS};
 use xplus_core::interchange::{cell, FileSpec, Value};
-use xplus_core::registry::{HouseholdStatus, RegionCode};
+use xplus_core::registry::{Household, Income, Member, RegionCode, RowError};
 
 /// A digest of everything stored for a household. Any change to the household, a member or an
 /// income — from a page, the API, an import — changes it.
-pub fn fingerprint(household: &[Value], members: &[Vec<Value>], incomes: &[Vec<Value>]) -> String {
+pub fn fingerprint(household: &Household, members: &[Member], incomes: &[Income]) -> String {
     let mut h = Sha256::new();
     let mut add = |file: &FileSpec, row: &[Value]| {
         for (column, value) in file.columns.iter().zip(row) {
@@ -27,12 +27,12 @@ pub fn fingerprint(household: &[Value], members: &[Vec<Value>], incomes: &[Vec<V
         }
         h.update([0x1e]);
     };
-    add(&HOUSEHOLDS, household);
+    add(&HOUSEHOLDS, &household.to_row());
     for m in members {
-        add(&MEMBERS, m);
+        add(&MEMBERS, &m.to_row());
     }
     for i in incomes {
-        add(&INCOMES, i);
+        add(&INCOMES, &i.to_row());
     }
     let digest = h.finalize();
     crate::sessions::hex(&digest[..16])
@@ -41,28 +41,27 @@ pub fn fingerprint(household: &[Value], members: &[Vec<Value>], incomes: &[Vec<V
 /// One household with everything the household page shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HouseholdRecord {
-    pub household: Vec<Value>,
+    pub household: Household,
     /// Members by identity number.
-    pub members: Vec<Vec<Value>>,
+    pub members: Vec<Member>,
     /// Incomes by year.
-    pub incomes: Vec<Vec<Value>>,
+    pub incomes: Vec<Income>,
     pub village_name: String,
     /// What an editor saw: a save is refused if the household has changed since.
     pub fingerprint: String,
 }
 
 impl HouseholdRecord {
-    /// The households row, read by column name.
-    pub(crate) fn row(&self) -> Named<'_> {
-        Named::new(&HOUSEHOLDS, &self.household)
+    /// The head (a stored household has exactly one; a registry broken before the rule was kept
+    /// everywhere may have none).
+    pub fn head(&self) -> Option<&Member> {
+        self.members.iter().find(|m| m.is_head())
     }
 
-    pub(crate) fn village(&self) -> Option<RegionCode> {
-        self.row().region("village_code")
-    }
-
-    pub(crate) fn status(&self) -> Option<HouseholdStatus> {
-        self.row().code("status").and_then(HouseholdStatus::parse)
+    /// The member at `place` (1-based) in the list as shown: forms name members by their place
+    /// because the identity numbers they show may be masked.
+    pub fn member_at(&self, place: usize) -> Option<&Member> {
+        self.members.get(place.wrapping_sub(1))
     }
 }
 
@@ -71,6 +70,15 @@ impl HouseholdRecord {
 pub(crate) fn id_number_text(member: &[Value]) -> String {
     let column = &MEMBERS.columns[MEMBERS.column_index("id_number").expect("members have one")];
     cell::format(column, Named::new(&MEMBERS, member).get("id_number"), false)
+}
+
+/// A stored row read as its record; one that does not read was changed outside xplus.
+pub(crate) fn typed<T>(
+    file: &'static FileSpec,
+    row: &[Value],
+    read: fn(&[Value]) -> Result<T, RowError>,
+) -> Result<T, StoreError> {
+    read(row).map_err(|e| crate::session::corrupt_row(file, e))
 }
 
 /// The household, if it exists and the account reaches it (otherwise `None`, the same answer
@@ -106,18 +114,28 @@ pub(crate) async fn load(
     let incomes = s
         .select(&INCOMES, &of_household, INCOME_ORDER, None)
         .await?;
-    let village = Named::new(&HOUSEHOLDS, &household)
-        .region("village_code")
-        .map(|c| c.as_u64() as i64);
-    let names = region_names(s, village.into_iter().collect()).await?;
-    let fingerprint = fingerprint(&household, &members, &incomes);
+    let household = typed(&HOUSEHOLDS, &household, Household::from_row)?;
+    let members = (members.iter())
+        .map(|m| typed(&MEMBERS, m, Member::from_row))
+        .collect::<Result<Vec<_>, _>>()?;
+    let incomes = (incomes.iter())
+        .map(|i| typed(&INCOMES, i, Income::from_row))
+        .collect::<Result<Vec<_>, _>>()?;
+    let village_name = village_name(s, household.village).await?;
     Ok(Some(HouseholdRecord {
-        village_name: village
-            .and_then(|v| names.get(&(v as u64)).cloned())
-            .unwrap_or_default(),
+        fingerprint: fingerprint(&household, &members, &incomes),
+        village_name,
         household,
         members,
         incomes,
-        fingerprint,
     }))
+}
+
+/// The name of a household's village as the record shows it.
+pub(crate) async fn village_name(
+    s: &mut dyn ReadSession,
+    village: RegionCode,
+) -> Result<String, StoreError> {
+    let names = region_names(s, vec![village.as_u64() as i64]).await?;
+    Ok(names.get(&village.as_u64()).cloned().unwrap_or_default())
 }

@@ -227,10 +227,8 @@ pub async fn each_household(
             .await?;
         let last = batch.len() < BATCH as usize;
         if let Some(h) = batch.last() {
-            let village = Named::new(&HOUSEHOLDS, &h.values)
-                .region("village_code")
-                .map(|r| r.as_u64() as i64);
-            after = Some((village.unwrap_or_default(), h.id().to_string()));
+            let village = h.household.village.as_u64() as i64;
+            after = Some((village, h.id().to_string()));
         }
         for h in batch {
             n += 1;

@@ -9,7 +9,9 @@
 use super::queries::{held_by_others, household_is, village_is};
 use crate::error::Refusal;
 use crate::error::{FieldProblem, StoreError};
-use crate::records::registry::household::{fingerprint, id_number_text, load, HouseholdRecord};
+use crate::records::registry::household::{
+    fingerprint, id_number_text, load, typed, village_name, HouseholdRecord,
+};
 use crate::session::filter::{Arg, Filter};
 use crate::session::rows::Named;
 use crate::store::{Row, Store};
@@ -18,7 +20,7 @@ use xplus_core::accounts::{Access, Scope};
 use xplus_core::interchange::schema::{HOUSEHOLDS, INCOMES, MEMBERS, VILLAGES};
 use xplus_core::interchange::{FileId, FileSpec, Value};
 use xplus_core::registry::checks::{self, HouseholdFacts};
-use xplus_core::registry::{HouseholdStatus, Relation};
+use xplus_core::registry::{Household, HouseholdStatus, Income, Member, Relation};
 
 /// Text typed into a form field outside the bundle's files (an objection, a source): trimmed
 /// and checked by core's text rules, or refused naming the field.
@@ -64,11 +66,6 @@ fn key_column(file: &FileSpec) -> &'static str {
 /// The value of a members or incomes row in its `key_column`.
 fn key_of<'a>(file: &'static FileSpec, row: &'a [Value]) -> &'a Value {
     Named::new(file, row).get(key_column(file))
-}
-
-/// A households row's village, as stored (compared as a value: a move is any change of it).
-fn village_value(household: &[Value]) -> &Value {
-    Named::new(&HOUSEHOLDS, household).get("village_code")
 }
 
 fn out_of_reach(id: &str) -> StoreError {
@@ -314,7 +311,8 @@ async fn save_in(
     let mut entries = Vec::new();
     for (file, values) in change.rows() {
         let old = stored.as_ref().and_then(|h| stored_row(h, file, values));
-        let Some(entry) = crate::audit::row_change(access.user(), file, old, values) else {
+        let Some(entry) = crate::audit::row_change(access.user(), file, old.as_ref(), values)
+        else {
             continue;
         };
         // A household moved to another county takes its members' and incomes' county along (a
@@ -348,38 +346,36 @@ async fn merged(
     stored: Option<HouseholdRecord>,
     change: Change,
 ) -> Result<HouseholdRecord, StoreError> {
-    let moved = match (&stored, &change.household) {
-        (Some(h), Some(new)) => village_value(&h.household) != village_value(new),
-        (None, _) => true,
-        _ => false,
+    let new_household = (change.household.as_deref())
+        .map(|row| typed(&HOUSEHOLDS, row, Household::from_row))
+        .transpose()?;
+    let (household, mut members, mut incomes, village_name) = match (stored, new_household) {
+        (Some(h), None) => (h.household, h.members, h.incomes, h.village_name),
+        (Some(h), Some(new)) if new.village == h.household.village => {
+            (new, h.members, h.incomes, h.village_name)
+        }
+        (Some(h), Some(new)) => {
+            let name = village_name(s, new.village).await?;
+            (new, h.members, h.incomes, name)
+        }
+        (None, Some(new)) => {
+            let name = village_name(s, new.village).await?;
+            (new, Vec::new(), Vec::new(), name)
+        }
+        (None, None) => unreachable!("a change without a stored household registers one"),
     };
-    let (mut household, mut members, mut incomes, mut village_name) = match stored {
-        Some(h) => (h.household, h.members, h.incomes, h.village_name),
-        None => Default::default(),
-    };
-    if let Some(new) = change.household {
-        household = new;
-    }
-    for new in change.members {
-        members.retain(|m| key_of(&MEMBERS, m) != key_of(&MEMBERS, &new));
+    for row in &change.members {
+        let new = typed(&MEMBERS, row, Member::from_row)?;
+        members.retain(|m| m.id_number != new.id_number);
         members.push(new);
     }
-    for new in change.incomes {
-        incomes.retain(|i| key_of(&INCOMES, i) != key_of(&INCOMES, &new));
+    for row in &change.incomes {
+        let new = typed(&INCOMES, row, Income::from_row)?;
+        incomes.retain(|i| i.year != new.year);
         incomes.push(new);
     }
-    members.sort_by_cached_key(|m| id_number_text(m));
-    incomes.sort_by_key(|i| Named::new(&INCOMES, i).int("year"));
-    if moved {
-        let village = Named::new(&HOUSEHOLDS, &household)
-            .region("village_code")
-            .map(|c| c.as_u64() as i64);
-        let names =
-            crate::records::registry::read::region_names(s, village.into_iter().collect()).await?;
-        village_name = village
-            .and_then(|v| names.get(&(v as u64)).cloned())
-            .unwrap_or_default();
-    }
+    members.sort_by_cached_key(|m| m.id_number.to_string());
+    incomes.sort_by_key(|i| i.year);
     Ok(HouseholdRecord {
         fingerprint: fingerprint(&household, &members, &incomes),
         household,
@@ -414,7 +410,7 @@ async fn judge(
     // The rows belong to the county of the household's village as it will be.
     let village = match &change.household {
         Some(values) => Named::new(&HOUSEHOLDS, values).region("village_code"),
-        None => stored.and_then(|h| h.village()),
+        None => stored.map(|h| h.household.village),
     };
     // One person, one household: the people of the change held by another household, found in
     // one query (a change may carry a household's every member). Which household is not said:
@@ -435,14 +431,18 @@ async fn judge(
     // Exactly one head among the members as they would be stored, whichever rows change.
     if !change.members.is_empty() || stored.is_none() {
         let kept = stored.map_or(&[][..], |h| &h.members[..]);
-        let kept = kept.iter().filter(|m| {
-            !(change.members.iter()).any(|c| key_of(&MEMBERS, c) == key_of(&MEMBERS, m))
-        });
-        let relations = kept.chain(&change.members).filter_map(|m| {
+        let kept = (kept.iter())
+            .filter(|m| {
+                let key = Value::Id(m.id_number);
+                !(change.members.iter()).any(|c| *key_of(&MEMBERS, c) == key)
+            })
+            .map(|m| m.relation);
+        let changed = change.members.iter().filter_map(|m| {
             Named::new(&MEMBERS, m)
                 .code("relation")
                 .and_then(Relation::parse)
         });
+        let relations = kept.chain(changed);
         if let Some(p) = checks::check_heads(id, relations) {
             problems.push(FieldProblem::new("relation", p));
         }
@@ -483,7 +483,7 @@ async fn check_household_row(
     };
     match village {
         Some(v) if !village_row.is_empty() => {
-            let stored_village = stored.and_then(|h| h.village());
+            let stored_village = stored.map(|h| h.household.village);
             if !access.may_place_household(stored_village, v) {
                 return Err(StoreError::Refused(Refusal::Forbidden(format!(
                     "村 {v} 不在您的管辖范围内 / village {v} is outside your reach"
@@ -497,7 +497,7 @@ async fn check_household_row(
     }
     let status = row.code("status").and_then(HouseholdStatus::parse);
     if let (Some(status), Some(identified_year)) = (status, row.int("identified_year")) {
-        let old = stored.and_then(|h| h.status());
+        let old = stored.map(|h| h.household.status);
         let facts = HouseholdFacts {
             status,
             identified_year,
@@ -512,16 +512,14 @@ async fn check_household_row(
 
 /// The stored row that `values` would replace: the household, the member with the same
 /// identity number, the income of the same year.
-fn stored_row<'a>(
-    h: &'a HouseholdRecord,
-    file: &FileSpec,
-    values: &[Value],
-) -> Option<&'a Vec<Value>> {
+fn stored_row(h: &HouseholdRecord, file: &FileSpec, values: &[Value]) -> Option<Vec<Value>> {
     match file.id {
-        FileId::Households => Some(&h.household),
-        FileId::Members => {
-            (h.members.iter()).find(|m| key_of(&MEMBERS, m) == key_of(&MEMBERS, values))
-        }
-        _ => (h.incomes.iter()).find(|i| key_of(&INCOMES, i) == key_of(&INCOMES, values)),
+        FileId::Households => Some(h.household.to_row()),
+        FileId::Members => (h.members.iter())
+            .map(Member::to_row)
+            .find(|m| key_of(&MEMBERS, m) == key_of(&MEMBERS, values)),
+        _ => (h.incomes.iter())
+            .map(Income::to_row)
+            .find(|i| key_of(&INCOMES, i) == key_of(&INCOMES, values)),
     }
 }
