@@ -15,14 +15,13 @@ mod postgres_rows;
 mod postgres_session;
 pub mod records;
 pub mod session;
-pub mod sessions;
 mod sql;
 pub mod sqlite;
 mod sqlite_bulk;
 mod sqlite_session;
 pub mod store;
-pub mod users;
 
+pub use accounts::{sessions, users};
 pub use audit::NewAudit;
 pub use audit_verify::verify_audit;
 pub use connect::open;

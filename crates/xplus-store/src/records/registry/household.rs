@@ -35,7 +35,7 @@ pub fn fingerprint(household: &[Value], members: &[Vec<Value>], incomes: &[Vec<V
         add(&INCOMES, i);
     }
     let digest = h.finalize();
-    crate::sessions::hex(&digest[..16])
+    crate::accounts::sessions::hex(&digest[..16])
 }
 
 /// One household with everything the household page shows.

@@ -94,21 +94,21 @@ macro_rules! find_account_with {
         if $name.contains('\0') {
             return Ok(None);
         }
-        let row: Option<$crate::sessions::AccountRow> = sqlx::query_as(&format!(
+        let row: Option<$crate::accounts::sessions::AccountRow> = sqlx::query_as(&format!(
             "SELECT {} FROM users u WHERE u.name = $1",
-            $crate::sessions::ACCOUNT_COLUMNS
+            $crate::accounts::sessions::ACCOUNT_COLUMNS
         ))
         .bind($name)
         .fetch_optional($pool)
         .await
         .context("读取账号 / reading the account")?;
-        Ok(row.and_then($crate::sessions::account_of))
+        Ok(row.and_then($crate::accounts::sessions::account_of))
     }};
 }
 
 macro_rules! start_session_with {
     ($pool:expr, $s:expr) => {{
-        let s: &$crate::sessions::NewSession = $s;
+        let s: &$crate::accounts::sessions::NewSession = $s;
         sqlx::query(
             "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5)",
@@ -133,7 +133,7 @@ macro_rules! start_session_with {
 
 macro_rules! session_account_with {
     ($pool:expr, $hash:expr, $now:expr) => {{
-        let row: Option<($crate::sessions::AccountRow, String)> = sqlx::query_as::<
+        let row: Option<($crate::accounts::sessions::AccountRow, String)> = sqlx::query_as::<
             _,
             (
                 i64,
@@ -149,7 +149,7 @@ macro_rules! session_account_with {
         >(&format!(
             "SELECT {}, s.csrf_token FROM sessions s JOIN users u ON u.user_id = s.user_id \
              WHERE s.id_hash = $1 AND s.expires_at > $2",
-            $crate::sessions::ACCOUNT_COLUMNS
+            $crate::accounts::sessions::ACCOUNT_COLUMNS
         ))
         .bind($hash)
         .bind($now)
@@ -158,7 +158,7 @@ macro_rules! session_account_with {
         .context("读取会话 / reading the session")?
         .map(|(a, b, c, d, e, f, g, h, csrf)| ((a, b, c, d, e, f, g, h), csrf));
         Ok(row.and_then(|(account, csrf)| {
-            $crate::sessions::account_of(account)
+            $crate::accounts::sessions::account_of(account)
                 .filter(|a| !a.disabled)
                 .map(|a| (a, csrf))
         }))
@@ -178,10 +178,10 @@ macro_rules! end_session_with {
 
 macro_rules! token_account_with {
     ($pool:expr, $hash:expr, $now:expr) => {{
-        let row: Option<$crate::sessions::AccountRow> = sqlx::query_as(&format!(
+        let row: Option<$crate::accounts::sessions::AccountRow> = sqlx::query_as(&format!(
             "SELECT {} FROM api_tokens t JOIN users u ON u.user_id = t.user_id \
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2",
-            $crate::sessions::ACCOUNT_COLUMNS
+            $crate::accounts::sessions::ACCOUNT_COLUMNS
         ))
         .bind($hash)
         .bind($now)
@@ -189,7 +189,7 @@ macro_rules! token_account_with {
         .await
         .context("读取接口令牌 / reading the API token")?;
         Ok(row
-            .and_then($crate::sessions::account_of)
+            .and_then($crate::accounts::sessions::account_of)
             .filter(|a| !a.disabled))
     }};
 }

@@ -6,6 +6,7 @@
 //! Ending an account's sessions here ends them in the database; the web application also forgets
 //! the sessions it holds in memory when it makes the change itself.
 
+use super::credentials::{audit_of, NewUser};
 use crate::audit::NewAudit;
 use crate::error::Refusal;
 use crate::error::StoreError;
@@ -466,11 +467,7 @@ fn name_taken(name: &str) -> StoreError {
 
 /// Creates an account and its audit entry in one transaction, written once for both databases.
 /// A name already taken, or a region or cadre that does not exist, is `Refusal::Invalid`.
-pub async fn add_user(
-    store: &dyn Store,
-    user: crate::accounts::NewUser,
-    actor: &str,
-) -> Result<(), StoreError> {
+pub async fn add_user(store: &dyn Store, user: NewUser, actor: &str) -> Result<(), StoreError> {
     let mut s = store.account_session().await?;
     let name = Arg::Text(user.name.clone());
     if found(
@@ -533,7 +530,6 @@ pub async fn add_user(
             e
         }
     })?;
-    s.append_audit(vec![crate::accounts::audit_of(&user, actor)])
-        .await?;
+    s.append_audit(vec![audit_of(&user, actor)]).await?;
     s.commit().await
 }
