@@ -2,8 +2,10 @@
 //! holds a random secret; the database keeps only its SHA-256, so a copy of the database does
 //! not let anyone in.
 //!
-//! The SQL is the same on both backends, so each query is a macro over an sqlx pool.
+//! The SQL is the same on both backends, so each query is a macro over an sqlx pool; the
+//! statements and their rows are in `queries.rs`.
 
+use super::queries::AccountRow;
 use xplus_core::accounts::{Access, Role};
 use xplus_core::registry::RegionCode;
 
@@ -58,34 +60,21 @@ pub fn secret_hash(secret: &str) -> String {
     hex(&Sha256::digest(secret.as_bytes()))
 }
 
-pub(crate) type AccountRow = (
-    i64,
-    String,
-    String,
-    Option<i64>,
-    Option<String>,
-    String,
-    i32,
-    i32,
-);
-
+/// The account of a row (None when its role is not one this version knows).
 pub(crate) fn account_of(row: AccountRow) -> Option<Account> {
-    let (id, name, role, region, cadre, password_hash, disabled, must_change) = row;
     Some(Account {
-        id,
-        name,
-        role: Role::parse(&role)?,
-        region: region.and_then(|r| RegionCode::from_u64(r as u64).ok()),
-        cadre,
-        password_hash,
-        disabled: disabled != 0,
-        must_change_password: must_change != 0,
+        id: row.user_id,
+        name: row.name,
+        role: Role::parse(&row.role)?,
+        region: row
+            .region_code
+            .and_then(|r| RegionCode::from_u64(r as u64).ok()),
+        cadre: row.cadre_id,
+        password_hash: row.password_hash,
+        disabled: row.disabled != 0,
+        must_change_password: row.must_change_password != 0,
     })
 }
-
-pub(crate) const ACCOUNT_COLUMNS: &str = "u.user_id, u.name, u.role, u.region_code, u.cadre_id, \
-     u.password_hash, CASE WHEN u.disabled THEN 1 ELSE 0 END, \
-     CASE WHEN u.must_change_password THEN 1 ELSE 0 END";
 
 /// The account bodies of `Store` over an sqlx pool of either backend.
 macro_rules! find_account_with {
@@ -94,14 +83,12 @@ macro_rules! find_account_with {
         if $name.contains('\0') {
             return Ok(None);
         }
-        let row: Option<$crate::accounts::sessions::AccountRow> = sqlx::query_as(&format!(
-            "SELECT {} FROM users u WHERE u.name = $1",
-            $crate::accounts::sessions::ACCOUNT_COLUMNS
-        ))
-        .bind($name)
-        .fetch_optional($pool)
-        .await
-        .context("读取账号 / reading the account")?;
+        let row: Option<$crate::accounts::queries::AccountRow> =
+            sqlx::query_as($crate::accounts::queries::ACCOUNT_NAMED)
+                .bind($name)
+                .fetch_optional($pool)
+                .await
+                .context("读取账号 / reading the account")?;
         Ok(row.and_then($crate::accounts::sessions::account_of))
     }};
 }
@@ -109,20 +96,17 @@ macro_rules! find_account_with {
 macro_rules! start_session_with {
     ($pool:expr, $s:expr) => {{
         let s: &$crate::accounts::sessions::NewSession = $s;
-        sqlx::query(
-            "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&s.id_hash)
-        .bind(s.user_id)
-        .bind(&s.csrf_token)
-        .bind(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-        .bind(s.expires_at)
-        .execute($pool)
-        .await
-        .context("保存会话 / storing the session")?;
+        sqlx::query($crate::accounts::queries::INSERT_SESSION)
+            .bind(&s.id_hash)
+            .bind(s.user_id)
+            .bind(&s.csrf_token)
+            .bind(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .bind(s.expires_at)
+            .execute($pool)
+            .await
+            .context("保存会话 / storing the session")?;
         // Expired sessions go when someone signs in, so the table does not grow for ever.
-        sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+        sqlx::query($crate::accounts::queries::END_EXPIRED_SESSIONS)
             .bind(chrono::Utc::now().timestamp())
             .execute($pool)
             .await
@@ -133,41 +117,24 @@ macro_rules! start_session_with {
 
 macro_rules! session_account_with {
     ($pool:expr, $hash:expr, $now:expr) => {{
-        let row: Option<($crate::accounts::sessions::AccountRow, String)> = sqlx::query_as::<
-            _,
-            (
-                i64,
-                String,
-                String,
-                Option<i64>,
-                Option<String>,
-                String,
-                i32,
-                i32,
-                String,
-            ),
-        >(&format!(
-            "SELECT {}, s.csrf_token FROM sessions s JOIN users u ON u.user_id = s.user_id \
-             WHERE s.id_hash = $1 AND s.expires_at > $2",
-            $crate::accounts::sessions::ACCOUNT_COLUMNS
-        ))
-        .bind($hash)
-        .bind($now)
-        .fetch_optional($pool)
-        .await
-        .context("读取会话 / reading the session")?
-        .map(|(a, b, c, d, e, f, g, h, csrf)| ((a, b, c, d, e, f, g, h), csrf));
-        Ok(row.and_then(|(account, csrf)| {
-            $crate::accounts::sessions::account_of(account)
+        let row: Option<$crate::accounts::queries::SessionAccountRow> =
+            sqlx::query_as($crate::accounts::queries::SESSION_ACCOUNT)
+                .bind($hash)
+                .bind($now)
+                .fetch_optional($pool)
+                .await
+                .context("读取会话 / reading the session")?;
+        Ok(row.and_then(|row| {
+            $crate::accounts::sessions::account_of(row.account)
                 .filter(|a| !a.disabled)
-                .map(|a| (a, csrf))
+                .map(|a| (a, row.csrf_token))
         }))
     }};
 }
 
 macro_rules! end_session_with {
     ($pool:expr, $hash:expr) => {{
-        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        sqlx::query($crate::accounts::queries::END_SESSION)
             .bind($hash)
             .execute($pool)
             .await
@@ -178,16 +145,13 @@ macro_rules! end_session_with {
 
 macro_rules! token_account_with {
     ($pool:expr, $hash:expr, $now:expr) => {{
-        let row: Option<$crate::accounts::sessions::AccountRow> = sqlx::query_as(&format!(
-            "SELECT {} FROM api_tokens t JOIN users u ON u.user_id = t.user_id \
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2",
-            $crate::accounts::sessions::ACCOUNT_COLUMNS
-        ))
-        .bind($hash)
-        .bind($now)
-        .fetch_optional($pool)
-        .await
-        .context("读取接口令牌 / reading the API token")?;
+        let row: Option<$crate::accounts::queries::AccountRow> =
+            sqlx::query_as($crate::accounts::queries::TOKEN_ACCOUNT)
+                .bind($hash)
+                .bind($now)
+                .fetch_optional($pool)
+                .await
+                .context("读取接口令牌 / reading the API token")?;
         Ok(row
             .and_then($crate::accounts::sessions::account_of)
             .filter(|a| !a.disabled))
@@ -197,15 +161,13 @@ macro_rules! token_account_with {
 macro_rules! server_secret_with {
     ($pool:expr, $name:expr, $fresh:expr) => {{
         // The first server to start stores its fresh value; everyone reads the stored one.
-        sqlx::query(
-            "INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
-        )
-        .bind($name)
-        .bind($fresh)
-        .execute($pool)
-        .await
-        .context("保存服务器密钥 / storing the server key")?;
-        let value: String = sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = $1")
+        sqlx::query($crate::accounts::queries::KEEP_SERVER_SECRET)
+            .bind($name)
+            .bind($fresh)
+            .execute($pool)
+            .await
+            .context("保存服务器密钥 / storing the server key")?;
+        let value: String = sqlx::query_scalar($crate::accounts::queries::SERVER_SECRET)
             .bind($name)
             .fetch_one($pool)
             .await
@@ -219,17 +181,15 @@ macro_rules! sign_in_failures_with {
     ($pool:expr, $keys:expr, $since:expr) => {{
         let mut out = Vec::new();
         for key in $keys {
-            let row: Option<(i64, i64)> = sqlx::query_as(
-                "SELECT failures, window_start FROM sign_in_failures \
-                 WHERE throttle_key = $1 AND window_start > $2",
-            )
-            .bind(key)
-            .bind($since)
-            .fetch_optional($pool)
-            .await
-            .context("读取登录失败记录 / reading failed sign-ins")?;
-            if let Some((failures, start)) = row {
-                out.push((key.clone(), failures, start));
+            let row: Option<$crate::accounts::queries::SignInFailures> =
+                sqlx::query_as($crate::accounts::queries::SIGN_IN_FAILURES)
+                    .bind(key)
+                    .bind($since)
+                    .fetch_optional($pool)
+                    .await
+                    .context("读取登录失败记录 / reading failed sign-ins")?;
+            if let Some(row) = row {
+                out.push((key.clone(), row.failures, row.window_start));
             }
         }
         Ok(out)
@@ -240,25 +200,17 @@ macro_rules! count_sign_in_failure_with {
     ($pool:expr, $keys:expr, $now:expr, $since:expr) => {{
         let context = || "记录登录失败 / counting a failed sign-in".to_string();
         for key in $keys {
-            // One statement, so that two servers counting the same key at once both count.
-            sqlx::query(
-                "INSERT INTO sign_in_failures (throttle_key, failures, window_start) \
-                 VALUES ($1, 1, $2) ON CONFLICT (throttle_key) DO UPDATE SET \
-                 failures = CASE WHEN sign_in_failures.window_start > $3 \
-                     THEN sign_in_failures.failures + 1 ELSE 1 END, \
-                 window_start = CASE WHEN sign_in_failures.window_start > $3 \
-                     THEN sign_in_failures.window_start ELSE $2 END",
-            )
-            .bind(key)
-            .bind($now)
-            .bind($since)
-            .execute($pool)
-            .await
-            .context(context())?;
+            sqlx::query($crate::accounts::queries::COUNT_SIGN_IN_FAILURE)
+                .bind(key)
+                .bind($now)
+                .bind($since)
+                .execute($pool)
+                .await
+                .context(context())?;
         }
         // Windows that have passed count for nothing; removing them keeps the table small even
         // when many addresses try.
-        sqlx::query("DELETE FROM sign_in_failures WHERE window_start <= $1")
+        sqlx::query($crate::accounts::queries::FORGET_PASSED_WINDOWS)
             .bind($since)
             .execute($pool)
             .await
@@ -269,7 +221,7 @@ macro_rules! count_sign_in_failure_with {
 
 macro_rules! clear_sign_in_failures_with {
     ($pool:expr, $key:expr) => {{
-        sqlx::query("DELETE FROM sign_in_failures WHERE throttle_key = $1")
+        sqlx::query($crate::accounts::queries::CLEAR_SIGN_IN_FAILURES)
             .bind($key)
             .execute($pool)
             .await
