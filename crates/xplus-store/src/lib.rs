@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod audit;
+mod audit_queries;
 mod audit_verify;
 pub mod bundle;
 mod connect;
