@@ -12,6 +12,9 @@ use xplus_core::rules::RuleSet;
 use xplus_store::bundle::source::Encoding;
 use xplus_store::{ImportOptions, ImportReport, Store};
 
+// Shared by the import tests: bundles with bad input planted in them.
+pub mod planted;
+
 pub struct TestDb {
     pub url: String,
     pub store: Box<dyn Store>,
