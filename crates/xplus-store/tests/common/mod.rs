@@ -12,7 +12,8 @@ use xplus_core::rules::RuleSet;
 use xplus_store::bundle::source::Encoding;
 use xplus_store::{ImportOptions, ImportReport, Store};
 
-// Shared by the import tests: bundles with bad input planted in them.
+// Shared by one group of test files each: the module tests' database, the bad bundles.
+pub mod modules;
 pub mod planted;
 
 pub struct TestDb {
