@@ -92,41 +92,29 @@ pub(crate) fn row_change(
     })
 }
 
-/// Reads the audit log through an sqlx pool of either backend (the same SQL and columns).
+/// Reads the audit log through an sqlx pool of either backend (the same SQL and columns, in
+/// `audit_queries.rs`).
 macro_rules! read_audit_with {
     ($pool:expr, $sink:expr) => {{
         use futures_util::TryStreamExt as _;
-        use sqlx::Row as _;
         let context = || "读取审计日志 / reading the audit log".to_string();
         // The head first: entries are only appended and commit together with the head, so
         // reading up to it is consistent even while another write adds entries.
-        let head: (i64, String) = sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
-            .fetch_one($pool)
-            .await
-            .context(context())?;
-        let mut rows = sqlx::query(
-            "SELECT seq, at, actor, action, entity, record_key, old_values, new_values, \
-             prev_hash, hash FROM audit_log WHERE seq <= $1 ORDER BY seq",
+        let head: $crate::audit_queries::AuditHead =
+            sqlx::query_as($crate::audit_queries::AUDIT_HEAD)
+                .fetch_one($pool)
+                .await
+                .context(context())?;
+        let mut rows = sqlx::query_as::<_, $crate::audit_queries::AuditRow>(
+            $crate::audit_queries::AUDIT_LOG_UP_TO,
         )
-        .bind(head.0)
+        .bind(head.seq)
         .fetch($pool);
         while let Some(row) = rows.try_next().await.context(context())? {
-            let entry = xplus_core::audit::AuditEntry {
-                seq: row.try_get(0).context(context())?,
-                at: row.try_get(1).context(context())?,
-                actor: row.try_get(2).context(context())?,
-                action: row.try_get(3).context(context())?,
-                entity: row.try_get(4).context(context())?,
-                record_key: row.try_get(5).context(context())?,
-                old_values: row.try_get(6).context(context())?,
-                new_values: row.try_get(7).context(context())?,
-                prev_hash: row.try_get(8).context(context())?,
-                hash: row.try_get(9).context(context())?,
-            };
-            ($sink)(entry)?;
+            ($sink)(xplus_core::audit::AuditEntry::from(row))?;
         }
         drop(rows);
-        Ok(head)
+        Ok((head.seq, head.hash))
     }};
 }
 

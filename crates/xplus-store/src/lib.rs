@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod audit;
+mod audit_queries;
 mod audit_verify;
 pub mod bundle;
 mod connect;
@@ -15,14 +16,13 @@ mod postgres_rows;
 mod postgres_session;
 pub mod records;
 pub mod session;
-pub mod sessions;
 mod sql;
 pub mod sqlite;
 mod sqlite_bulk;
 mod sqlite_session;
 pub mod store;
-pub mod users;
 
+pub use accounts::{sessions, users};
 pub use audit::NewAudit;
 pub use audit_verify::verify_audit;
 pub use connect::open;

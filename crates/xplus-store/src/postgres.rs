@@ -1,12 +1,12 @@
 //! PostgreSQL: the server database and the path to scale out (tables keyed by county).
 
+use crate::accounts::sessions::{self, Account, NewSession};
 use crate::audit::NewAudit;
 use crate::error::{DbContext, StoreError};
 use crate::param;
 use crate::postgres_rows::{append_in, bind, decode};
 use crate::postgres_session::PgSession;
 use crate::session::{ReadSession, WriteSession};
-use crate::sessions::{self, Account, NewSession};
 use crate::sql;
 use crate::store::{AuditSink, Backend, ImportTx, Row, RowSink, Store};
 use async_trait::async_trait;

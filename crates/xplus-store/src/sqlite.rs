@@ -1,9 +1,9 @@
 //! SQLite: the embedded default (`sqlite://xplus.db`), in WAL mode with foreign keys on.
 
+use crate::accounts::sessions::{self, Account, NewSession};
 use crate::audit::NewAudit;
 use crate::error::{DbContext, StoreError};
 use crate::session::{ReadSession, WriteSession};
-use crate::sessions::{self, Account, NewSession};
 use crate::sql;
 use crate::sqlite_session::SqliteSession;
 use crate::store::{AuditSink, Backend, ImportTx, RowSink, Store};

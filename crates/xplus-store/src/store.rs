@@ -1,11 +1,11 @@
 //! The storage trait: what the rest of xplus may ask of a database, in domain terms. SQLite
 //! and PostgreSQL implement it; [`open`] picks one from the database URL.
 
+use crate::accounts::sessions::{Account, NewSession};
 use crate::audit::NewAudit;
 use crate::error::StoreError;
 pub use crate::session::Row;
 use crate::session::{ReadSession, WriteSession};
-use crate::sessions::{Account, NewSession};
 use async_trait::async_trait;
 use xplus_core::audit::AuditEntry;
 use xplus_core::interchange::{FileSpec, Value};

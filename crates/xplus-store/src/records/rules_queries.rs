@@ -2,9 +2,9 @@
 //! name, and the roll-ups a new setting makes stale. The operations hold the rules; this file
 //! holds what is asked of the database.
 
-use super::shape::column;
 use crate::session::filter::{Arg, Filter};
 use crate::session::rows::{FromRow, Named};
+use crate::session::shape::column;
 use xplus_core::interchange::{ColumnType, CountyFrom, FileId, FileSpec};
 use xplus_core::registry::RegionCode;
 use xplus_core::rules::{Parameter, Setting};

@@ -1,47 +1,5 @@
-//! Result shapes of the module queries: the columns a query returns, described like a bundle
-//! file's so that both backends decode them with the code that reads bundle tables.
-
-use xplus_core::interchange::{Column, ColumnType, CountyFrom, FileId, FileSpec};
-
-/// A column of a result shape (its name is also its header; nothing refers to it).
-pub(super) const fn column(en: &'static str, ty: ColumnType) -> Column {
-    Column {
-        en,
-        zh: en,
-        ty,
-        required: false,
-        refers: None,
-    }
-}
-
-/// A count or a sum of counts.
-pub(super) const COUNT: ColumnType = ColumnType::Int {
-    min: 0,
-    max: i64::MAX,
-};
-
-/// A shape: `id` is the bundle file the rows come mostly from (it only labels messages).
-pub(super) const fn shape(
-    id: FileId,
-    name: &'static str,
-    zh: &'static str,
-    columns: &'static [Column],
-) -> FileSpec {
-    FileSpec {
-        id,
-        name,
-        zh,
-        columns,
-        key: &[0],
-        county: CountyFrom::None,
-    }
-}
-
-/// A sum of shares that may come out negative (grants minus reclaims).
-pub(super) const SIGNED: ColumnType = ColumnType::Int {
-    min: i64::MIN,
-    max: i64::MAX,
-};
+//! What the operations' queries share beyond the result shapes of `session::shape`: the share
+//! sum of the collective's queries and the village bounds of an account's reach.
 
 /// Shares held by the share events `e` in a GROUP BY: grants minus reclaims, as BIGINT (on
 /// PostgreSQL a bare sum of bigint is numeric).

@@ -6,6 +6,7 @@
 pub(crate) mod compact;
 pub(crate) mod filter;
 pub(crate) mod rows;
+pub(crate) mod shape;
 
 pub use compact::{CompactRow, CompactRows};
 pub(crate) use filter::render_marks;

@@ -3,7 +3,7 @@
 //! column is added in front of it; `row.code("status")` is checked against the result shape).
 //!
 //! A query module declares the row (`struct SecretaryTerm { … }`), its shape (the columns the
-//! query returns, see `records::shape`) and `FromRow`, then the statement as a [`Query`]:
+//! query returns, see `session::shape`) and `FromRow`, then the statement as a [`Query`]:
 //!
 //! ```ignore
 //! pub(in crate::records) const TERMS: Query<SecretaryTerm> = Query::new("SELECT village_code, …");

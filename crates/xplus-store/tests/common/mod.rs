@@ -12,6 +12,10 @@ use xplus_core::rules::RuleSet;
 use xplus_store::bundle::source::Encoding;
 use xplus_store::{ImportOptions, ImportReport, Store};
 
+// Shared by one group of test files each: the module tests' database, the bad bundles.
+pub mod modules;
+pub mod planted;
+
 pub struct TestDb {
     pub url: String,
     pub store: Box<dyn Store>,

@@ -1,9 +1,9 @@
 //! The SQL of the 远教 distance-education operations and the rows it returns, by name: the
 //! operations in this folder hold the rules, this file holds what is asked of the database.
 
-use crate::records::shape::{column, shape};
 use crate::session::filter::{Arg, Filter};
 use crate::session::rows::{FromRow, Named, Query};
+use crate::session::shape::{column, shape};
 use chrono::NaiveDate;
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 use xplus_core::registry::RegionCode;

@@ -5,9 +5,9 @@
 
 use crate::error::StoreError;
 use crate::records::registry::read::fetch_within;
-use crate::records::shape::{column, shape, COUNT};
 use crate::session::filter::{Arg, Filter};
 use crate::session::rows::{FromRow, Named, Query};
+use crate::session::shape::{column, shape, COUNT};
 use crate::session::ReadSession;
 use chrono::NaiveDate;
 use std::marker::PhantomData;

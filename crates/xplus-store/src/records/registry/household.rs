@@ -35,7 +35,7 @@ pub fn fingerprint(household: &Household, members: &[Member], incomes: &[Income]
         add(&INCOMES, &i.to_row());
     }
     let digest = h.finalize();
-    crate::sessions::hex(&digest[..16])
+    crate::accounts::sessions::hex(&digest[..16])
 }
 
 /// One household with everything the household page shows.

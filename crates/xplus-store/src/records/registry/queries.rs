@@ -4,9 +4,9 @@
 //! parenthesised condition of a `WHERE`, with `?` for its arguments in order.
 
 use crate::error::StoreError;
-use crate::records::shape::{column, shape};
 use crate::session::filter::{marks, Arg, Filter};
 use crate::session::rows::{fetch_sql, FromRow, Named};
+use crate::session::shape::{column, shape};
 use crate::session::ReadSession;
 use chrono::NaiveDate;
 use xplus_core::interchange::schema::REGIONS;

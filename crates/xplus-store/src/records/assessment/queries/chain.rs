@@ -2,9 +2,10 @@
 //! paired with a cadre, the shares they hold, the units paired with their villages and the
 //! shares left in the villages' project pools.
 
-use crate::records::shape::{column, shape, COUNT, HELD_SUM, SIGNED};
+use crate::records::shape::HELD_SUM;
 use crate::session::filter::marks;
 use crate::session::rows::{FromRow, Named, Query};
+use crate::session::shape::{column, shape, COUNT, SIGNED};
 use xplus_core::backbone::pairing::Span;
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 use xplus_core::registry::RegionCode;

@@ -1,8 +1,8 @@
 //! What the yearly assessment reads of the exit procedure: where a county's batches of a year
 //! have put their households, and whether a later year has recorded outcomes.
 
-use crate::records::shape::{column, shape, COUNT};
 use crate::session::rows::{FromRow, Named, Query};
+use crate::session::shape::{column, shape, COUNT};
 use xplus_core::assessment::procedure::ExitStage;
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 

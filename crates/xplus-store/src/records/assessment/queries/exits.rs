@@ -2,9 +2,9 @@
 //! households in it and the objections raised during the notice — the rows read of them by
 //! column name, and the list of a year's batches.
 
-use crate::records::shape::{column, shape, COUNT};
 use crate::session::filter::{Arg, Filter};
 use crate::session::rows::{FromRow, Named, Query};
+use crate::session::shape::{column, shape, COUNT};
 use chrono::NaiveDate;
 use xplus_core::assessment::procedure::ExitStage;
 use xplus_core::interchange::{ColumnType, CountyFrom, FileId, FileSpec};

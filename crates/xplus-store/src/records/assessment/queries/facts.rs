@@ -4,9 +4,9 @@
 //! the stored table `assessment_outcomes` (declared here, written by `apply.rs` and
 //! `exit_steps.rs`).
 
-use crate::records::shape::column;
 use crate::session::filter::{Arg, Filter};
 use crate::session::rows::{FromRow, Named};
+use crate::session::shape::column;
 use xplus_core::interchange::{ColumnType, CountyFrom, FileId, FileSpec};
 use xplus_core::registry::{HouseholdStatus, RegionCode};
 

@@ -2,9 +2,9 @@
 //! county's poor villages with the year's collective income (§4), and one household's conditions
 //! for the "why" view.
 
-use crate::records::shape::{column, shape, COUNT};
 use crate::session::filter::{Arg, Filter};
 use crate::session::rows::{FromRow, Named, Query};
+use crate::session::shape::{column, shape, COUNT};
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 use xplus_core::registry::RegionCode;
 use xplus_core::Fen;

@@ -1,8 +1,8 @@
 //! What the monitoring list (rules.md §5) reads: the outcomes of returns, monitoring and risk
 //! removal an applied assessment recorded for a year.
 
-use crate::records::shape::{column, shape};
 use crate::session::rows::{FromRow, Named, Query};
+use crate::session::shape::{column, shape};
 use chrono::NaiveDate;
 use xplus_core::assessment::monitoring::MonitorReason;
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};

@@ -1,8 +1,8 @@
 //! The SQL of the 骨干 activity reads: visits per cadre, and the units' village pairings with
 //! what is bound to them.
 
-use crate::records::shape::{column, shape, COUNT};
 use crate::session::rows::{FromRow, Named, Query};
+use crate::session::shape::{column, shape, COUNT};
 use chrono::NaiveDate;
 use xplus_core::backbone::BindingKind;
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};

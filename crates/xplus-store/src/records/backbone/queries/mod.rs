@@ -6,9 +6,9 @@ pub(super) mod activity;
 pub(super) mod pairings;
 pub(super) mod review;
 
-use crate::records::shape::{column, shape, COUNT};
 pub(in crate::records) use crate::session::rows::read_row;
 use crate::session::rows::{FromRow, Named, Query};
+use crate::session::shape::{column, shape, COUNT};
 use xplus_core::backbone::pairing::Span;
 use xplus_core::backbone::{CheckUpResult, SecretaryTier};
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};

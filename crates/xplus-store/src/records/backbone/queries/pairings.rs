@@ -2,9 +2,9 @@
 //! household and village a pairing is checked against, the stored cadre↔household pairings,
 //! the 谁来扶 candidates and a household's helpers.
 
-use crate::records::shape::{column, shape, COUNT};
 use crate::session::filter::{Arg, Filter};
 use crate::session::rows::{FromRow, Named, Query};
+use crate::session::shape::{column, shape, COUNT};
 use chrono::NaiveDate;
 use xplus_core::backbone::pairing::Span;
 use xplus_core::backbone::CadreRole;

@@ -1,8 +1,8 @@
 //! The tables and SQL of 述职评议考核: the criteria set per region and year, the scores given,
 //! and the secretaries' terms they are checked against, read by name.
 
-use crate::records::shape::{column, shape, COUNT};
 use crate::session::rows::{FromRow, Named, Query};
+use crate::session::shape::{column, shape, COUNT};
 use xplus_core::backbone::pairing::Span;
 use xplus_core::interchange::{ColumnType, CountyFrom, FileId, FileSpec};
 use xplus_core::registry::RegionCode;

@@ -1,8 +1,9 @@
 //! The SQL of the yearly equity adjustment (rules.md §8): the pools, the shares held and pledged
 //! at the end of the year, the households the plan may touch, and the share ledger read back.
 
-use crate::records::shape::{column, shape, COUNT, HELD_SUM, SIGNED};
+use crate::records::shape::HELD_SUM;
 use crate::session::rows::{FromRow, Named, Query};
+use crate::session::shape::{column, shape, COUNT, SIGNED};
 use chrono::NaiveDate;
 use xplus_core::collective::adjust::Pool;
 use xplus_core::interchange::schema::SHARE_EVENTS;

@@ -1,8 +1,9 @@
 //! The SQL of the yearly dividends (rules.md §8): each project's distributable income, the
 //! shares held on Dec 31, and the payments recorded.
 
-use crate::records::shape::{column, shape, COUNT, HELD_SUM, SIGNED};
+use crate::records::shape::HELD_SUM;
 use crate::session::rows::{FromRow, Named, Query};
+use crate::session::shape::{column, shape, COUNT, SIGNED};
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 use xplus_core::registry::RegionCode;
 use xplus_core::Fen;

@@ -1,8 +1,9 @@
 //! The SQL of the 集体 reads: the villages' income of a year, pledge loans per county, a
 //! project's holders and payments by year, and a household's holdings and payments.
 
-use crate::records::shape::{column, shape, COUNT, HELD_SUM, SIGNED};
+use crate::records::shape::HELD_SUM;
 use crate::session::rows::{FromRow, Named, Query};
+use crate::session::shape::{column, shape, COUNT, SIGNED};
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 use xplus_core::registry::RegionCode;
 use xplus_core::Fen;

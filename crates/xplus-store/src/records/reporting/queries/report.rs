@@ -1,9 +1,9 @@
 //! The SQL of the yearly report (report.rs): the counts of households, persons and villages,
 //! training, dividends and 一村一品 projects, and the official rural income per head.
 
-use crate::records::shape::{column, shape, COUNT};
 use crate::session::filter::Filter;
 use crate::session::rows::{FromRow, Named, Query};
+use crate::session::shape::{column, shape, COUNT};
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 use xplus_core::registry::RegionCode;
 use xplus_core::Fen;

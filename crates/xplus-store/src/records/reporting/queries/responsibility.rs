@@ -2,9 +2,10 @@
 //! households, members and incomes of the bundle tables, and each household's trainings,
 //! holdings, dividends and helpers, the units' names and the villages' secretaries.
 
-use crate::records::shape::{column, shape, HELD_SUM, SIGNED};
+use crate::records::shape::HELD_SUM;
 use crate::session::filter::marks;
 use crate::session::rows::{FromRow, Named, Query};
+use crate::session::shape::{column, shape, SIGNED};
 use chrono::NaiveDate;
 use xplus_core::backbone::pairing::Span;
 use xplus_core::interchange::schema::{HOUSEHOLDS, INCOMES, MEMBERS};

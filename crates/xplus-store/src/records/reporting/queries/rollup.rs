@@ -2,8 +2,8 @@
 //! marked for a refresh, and the statements that rewrite a county's figures and its sums.
 
 use super::rollup_figures::County;
-use crate::records::shape::{column, shape, COUNT, SIGNED};
 use crate::session::rows::{FromRow, Named, Query};
+use crate::session::shape::{column, shape, COUNT, SIGNED};
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 use xplus_core::rollup::Measure;
 

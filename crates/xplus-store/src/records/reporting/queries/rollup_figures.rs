@@ -2,8 +2,8 @@
 //! reads are compact (`query_compact`, no value per cell): only their text is here, and the
 //! operation reads their columns by position as the compact rows require.
 
-use crate::records::shape::{column, shape, COUNT, SIGNED};
 use crate::session::rows::{FromRow, Named, Query};
+use crate::session::shape::{column, shape, COUNT, SIGNED};
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 use xplus_core::registry::RegionCode;
 

@@ -1,10 +1,10 @@
-//! Accounts: adding a user with an argon2id password hash, audited, and checking a password at
-//! sign-in in the same time whether or not the name has an account. Changing accounts later
-//! (disabling, passwords, tokens) is `users`.
+//! Credentials: a new user's argon2id password hash and its audit entry, checking a password at
+//! sign-in in the same time whether or not the name has an account, and the random passwords and
+//! secrets handed out. Storing and changing accounts (disabling, passwords, tokens) is `users`.
 
+use super::sessions::{hex, Account};
 use crate::audit::NewAudit;
 use crate::error::StoreError;
-use crate::sessions::{hex, Account};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;

@@ -1,18 +1,25 @@
 //! Managing accounts after they are made: disabling and enabling, resetting and changing a
 //! password, API tokens with an end date and revoking them. Each change and its audit entry are
 //! written in one transaction (`Store::account_session`, the same statements on both backends);
-//! the audit log names what changed, never a password, a hash or a token.
+//! the audit log names what changed, never a password, a hash or a token. The statements are in
+//! `queries.rs`.
 //!
 //! Ending an account's sessions here ends them in the database; the web application also forgets
 //! the sessions it holds in memory when it makes the change itself.
 
+use super::credentials::{audit_of, NewUser};
+use super::queries::{
+    set_disabled_sql, set_password_sql, Found, UserRow, ALL_USERS, CADRES_WITH_ID,
+    END_OTHER_SESSIONS, END_SESSIONS, INSERT_TOKEN, INSERT_USER, LIVE_TOKENS, REGIONS_CODED,
+    REVOKE_TOKEN, TOKENS, USERS_NAMED, USER_ID, USER_NAMED,
+};
 use crate::audit::NewAudit;
 use crate::error::Refusal;
 use crate::error::StoreError;
-use crate::records::{Arg, ReadSession};
+use crate::session::rows::Query;
+use crate::session::{Arg, ReadSession};
 use crate::store::Store;
 use xplus_core::accounts::Role;
-use xplus_core::interchange::{Column, ColumnType, CountyFrom, FileId, FileSpec, Value};
 use xplus_core::registry::RegionCode;
 
 /// An account as the administrators' list shows it (no hash).
@@ -91,75 +98,6 @@ pub enum PasswordChange {
     Own { keep_session: Option<String> },
 }
 
-const fn column(en: &'static str, ty: ColumnType) -> Column {
-    Column {
-        en,
-        zh: en,
-        ty,
-        required: false,
-        refers: None,
-    }
-}
-
-const INT: ColumnType = ColumnType::Int {
-    min: i64::MIN,
-    max: i64::MAX,
-};
-
-/// A result shape of the account queries (the backends decode rows by a file's columns; the id
-/// only labels messages).
-const fn shape(name: &'static str, zh: &'static str, columns: &'static [Column]) -> FileSpec {
-    FileSpec {
-        id: FileId::Cadres,
-        name,
-        zh,
-        columns,
-        key: &[0],
-        county: CountyFrom::None,
-    }
-}
-
-static USERS: FileSpec = shape(
-    "users",
-    "账号",
-    &[
-        column("name", ColumnType::Text),
-        column("role", ColumnType::Text),
-        column("region_code", ColumnType::Region),
-        column("cadre_id", ColumnType::Text),
-        column("disabled", ColumnType::Bool),
-        column("must_change_password", ColumnType::Bool),
-        column("created_at", ColumnType::Text),
-        column("live_tokens", INT),
-    ],
-);
-
-static USER_ID: FileSpec = shape(
-    "users",
-    "账号",
-    &[column("user_id", INT), column("disabled", ColumnType::Bool)],
-);
-
-/// How many rows match (the checks of `add_user`).
-static FOUND: FileSpec = shape("found", "存在", &[column("found", INT)]);
-
-static TOKENS: FileSpec = shape(
-    "api_tokens",
-    "接口令牌",
-    &[
-        column("token_hash", ColumnType::Text),
-        column("label", ColumnType::Text),
-        column("created_at", ColumnType::Text),
-        column("expires_at", INT),
-        column("revoked_at", ColumnType::Text),
-    ],
-);
-
-const USER_SELECT: &str = "SELECT u.name, u.role, u.region_code, u.cadre_id, u.disabled, \
-     u.must_change_password, u.created_at, \
-     (SELECT count(*) FROM api_tokens t WHERE t.user_id = u.user_id \
-      AND t.revoked_at IS NULL AND t.expires_at > ?) FROM users u";
-
 fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
@@ -168,42 +106,33 @@ fn timestamp() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-fn user_of(row: &[Value]) -> Option<UserView> {
-    Some(UserView {
-        name: row[0].as_text()?.to_string(),
-        role: Role::parse(row[1].as_text()?)?,
-        region: row[2].as_region(),
-        cadre: row[3].as_text().map(str::to_string),
-        disabled: row[4].as_bool().unwrap_or(false),
-        must_change_password: row[5].as_bool().unwrap_or(false),
-        created_at: row[6].as_text().unwrap_or_default().to_string(),
-        live_tokens: row[7].as_int().unwrap_or(0).max(0) as u64,
-    })
+impl From<UserRow> for UserView {
+    fn from(u: UserRow) -> UserView {
+        UserView {
+            name: u.name,
+            role: u.role,
+            region: u.region,
+            cadre: u.cadre,
+            disabled: u.disabled,
+            must_change_password: u.must_change_password,
+            created_at: u.created_at,
+            live_tokens: u.live_tokens,
+        }
+    }
 }
 
 /// Every account, in the order they were made.
 pub async fn list_users(store: &dyn Store) -> Result<Vec<UserView>, StoreError> {
     let mut s = store.read_session().await?;
-    let rows = s
-        .query(
-            &USERS,
-            &format!("{USER_SELECT} ORDER BY u.user_id"),
-            &[Arg::Int(now())],
-        )
-        .await?;
-    Ok(rows.iter().filter_map(|r| user_of(r)).collect())
+    let rows = ALL_USERS.fetch(s.as_mut(), &[Arg::Int(now())]).await?;
+    Ok(rows.into_iter().map(UserView::from).collect())
 }
 
 pub async fn find_user(store: &dyn Store, name: &str) -> Result<Option<UserView>, StoreError> {
     let mut s = store.read_session().await?;
-    let rows = s
-        .query(
-            &USERS,
-            &format!("{USER_SELECT} WHERE u.name = ?"),
-            &[Arg::Int(now()), Arg::Text(name.into())],
-        )
-        .await?;
-    Ok(rows.first().and_then(|r| user_of(r)))
+    let args = [Arg::Int(now()), Arg::Text(name.into())];
+    let rows = USER_NAMED.fetch(s.as_mut(), &args).await?;
+    Ok(rows.into_iter().next().map(UserView::from))
 }
 
 fn no_user(name: &str) -> StoreError {
@@ -214,15 +143,9 @@ fn no_user(name: &str) -> StoreError {
 
 /// The account's id and whether it is disabled, or the bad-input error naming it.
 async fn user_id(s: &mut dyn ReadSession, name: &str) -> Result<(i64, bool), StoreError> {
-    let rows = s
-        .query(
-            &USER_ID,
-            "SELECT user_id, disabled FROM users WHERE name = ?",
-            &[Arg::Text(name.into())],
-        )
-        .await?;
+    let rows = USER_ID.fetch(s, &[Arg::Text(name.into())]).await?;
     rows.first()
-        .and_then(|r| Some((r[0].as_int()?, r[1].as_bool().unwrap_or(false))))
+        .map(|u| (u.id, u.disabled))
         .ok_or_else(|| no_user(name))
 }
 
@@ -230,27 +153,15 @@ async fn user_id(s: &mut dyn ReadSession, name: &str) -> Result<(i64, bool), Sto
 pub async fn list_tokens(store: &dyn Store, name: &str) -> Result<Vec<TokenView>, StoreError> {
     let mut s = store.read_session().await?;
     let (id, _) = user_id(s.as_mut(), name).await?;
-    let rows = s
-        .query(
-            &TOKENS,
-            "SELECT token_hash, label, created_at, expires_at, revoked_at FROM api_tokens \
-             WHERE user_id = ? ORDER BY created_at DESC, token_hash",
-            &[Arg::Int(id)],
-        )
-        .await?;
+    let rows = TOKENS.fetch(s.as_mut(), &[Arg::Int(id)]).await?;
     Ok(rows
-        .iter()
-        .map(|r| TokenView {
-            id: r[0]
-                .as_text()
-                .unwrap_or_default()
-                .chars()
-                .take(12)
-                .collect(),
-            label: r[1].as_text().unwrap_or_default().to_string(),
-            created_at: r[2].as_text().unwrap_or_default().to_string(),
-            expires_at: r[3].as_int().unwrap_or(0),
-            revoked_at: r[4].as_text().map(str::to_string),
+        .into_iter()
+        .map(|t| TokenView {
+            id: t.hash.chars().take(12).collect(),
+            label: t.label,
+            created_at: t.created_at,
+            expires_at: t.expires_at,
+            revoked_at: t.revoked_at,
         })
         .collect())
 }
@@ -280,17 +191,11 @@ pub async fn set_disabled(
     if was == disabled {
         return Ok(false);
     }
-    let value = if disabled { "TRUE" } else { "FALSE" };
-    s.execute(
-        &format!("UPDATE users SET disabled = {value} WHERE user_id = ?"),
-        &[Arg::Int(id)],
-    )
-    .await?;
+    s.execute(set_disabled_sql(disabled), &[Arg::Int(id)])
+        .await?;
     let mut new = serde_json::json!({ "disabled": disabled });
     if disabled {
-        let ended = s
-            .execute("DELETE FROM sessions WHERE user_id = ?", &[Arg::Int(id)])
-            .await?;
+        let ended = s.execute(END_SESSIONS, &[Arg::Int(id)]).await?;
         new["sessions_ended"] = ended.into();
     }
     let old = serde_json::json!({ "disabled": was }).to_string();
@@ -317,14 +222,11 @@ pub async fn set_password(
     let mut s = store.account_session().await?;
     let (id, _) = user_id(s.as_mut(), name).await?;
     let (must_change, how) = match &change {
-        PasswordChange::Reset => ("TRUE", "reset"),
-        PasswordChange::Own { .. } => ("FALSE", "changed"),
+        PasswordChange::Reset => (true, "reset"),
+        PasswordChange::Own { .. } => (false, "changed"),
     };
     s.execute(
-        &format!(
-            "UPDATE users SET password_hash = ?, must_change_password = {must_change} \
-             WHERE user_id = ?"
-        ),
+        set_password_sql(must_change),
         &[Arg::Text(password_hash.into()), Arg::Int(id)],
     )
     .await?;
@@ -333,16 +235,10 @@ pub async fn set_password(
         PasswordChange::Own {
             keep_session: Some(keep),
         } => {
-            s.execute(
-                "DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?",
-                &[Arg::Int(id), Arg::Text(keep.clone())],
-            )
-            .await?
-        }
-        _ => {
-            s.execute("DELETE FROM sessions WHERE user_id = ?", &[Arg::Int(id)])
+            s.execute(END_OTHER_SESSIONS, &[Arg::Int(id), Arg::Text(keep.clone())])
                 .await?
         }
+        _ => s.execute(END_SESSIONS, &[Arg::Int(id)]).await?,
     };
     let new = serde_json::json!({
         "password": how,
@@ -364,8 +260,7 @@ pub async fn add_token(store: &dyn Store, token: NewToken, actor: &str) -> Resul
     let mut s = store.account_session().await?;
     let (id, _) = user_id(s.as_mut(), &token.user).await?;
     s.execute(
-        "INSERT INTO api_tokens (token_hash, user_id, label, created_at, expires_at) \
-         VALUES (?, ?, ?, ?, ?)",
+        INSERT_TOKEN,
         &[
             Arg::Text(token.token_hash.clone()),
             Arg::Int(id),
@@ -403,18 +298,12 @@ pub async fn revoke_tokens(
 ) -> Result<Vec<String>, StoreError> {
     let mut s = store.account_session().await?;
     let (id, _) = user_id(s.as_mut(), name).await?;
-    let live = s
-        .query(
-            &TOKENS,
-            "SELECT token_hash, label, created_at, expires_at, revoked_at FROM api_tokens \
-             WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ? \
-             ORDER BY created_at, token_hash",
-            &[Arg::Int(id), Arg::Int(now())],
-        )
+    let live = LIVE_TOKENS
+        .fetch(s.as_mut(), &[Arg::Int(id), Arg::Int(now())])
         .await?;
     let chosen: Vec<(String, String)> = live
-        .iter()
-        .filter_map(|r| Some((r[0].as_text()?.to_string(), r[1].as_text()?.to_string())))
+        .into_iter()
+        .map(|t| (t.hash, t.label))
         .filter(|(hash, label)| match which {
             Revoke::All => true,
             Revoke::Label(l) => label == l,
@@ -438,7 +327,7 @@ pub async fn revoke_tokens(
     let mut entries = Vec::new();
     for (hash, label) in &chosen {
         s.execute(
-            "UPDATE api_tokens SET revoked_at = ? WHERE token_hash = ?",
+            REVOKE_TOKEN,
             &[Arg::Text(at.clone()), Arg::Text(hash.clone())],
         )
         .await?;
@@ -452,10 +341,14 @@ pub async fn revoke_tokens(
     Ok(chosen.into_iter().map(|(_, label)| label).collect())
 }
 
-/// Whether the count `sql` (one `?`; `count(*)`, BIGINT on both databases) is above zero.
-async fn found(s: &mut dyn ReadSession, sql: &str, arg: Arg) -> Result<bool, StoreError> {
-    let rows = s.query(&FOUND, sql, &[arg]).await?;
-    Ok(rows.first().and_then(|r| r[0].as_int()).unwrap_or(0) > 0)
+/// Whether the count `query` (one argument) is above zero.
+async fn found(
+    s: &mut dyn ReadSession,
+    query: &Query<Found>,
+    arg: Arg,
+) -> Result<bool, StoreError> {
+    let rows = query.fetch(s, &[arg]).await?;
+    Ok(rows.first().map_or(0, |f| f.count) > 0)
 }
 
 fn name_taken(name: &str) -> StoreError {
@@ -466,31 +359,15 @@ fn name_taken(name: &str) -> StoreError {
 
 /// Creates an account and its audit entry in one transaction, written once for both databases.
 /// A name already taken, or a region or cadre that does not exist, is `Refusal::Invalid`.
-pub async fn add_user(
-    store: &dyn Store,
-    user: crate::accounts::NewUser,
-    actor: &str,
-) -> Result<(), StoreError> {
+pub async fn add_user(store: &dyn Store, user: NewUser, actor: &str) -> Result<(), StoreError> {
     let mut s = store.account_session().await?;
     let name = Arg::Text(user.name.clone());
-    if found(
-        s.as_mut(),
-        "SELECT count(*) FROM users WHERE name = ?",
-        name,
-    )
-    .await?
-    {
+    if found(s.as_mut(), &USERS_NAMED, name).await? {
         return Err(name_taken(&user.name));
     }
     if let Some(r) = user.region {
         let code = Arg::Int(r.as_u64() as i64);
-        if !found(
-            s.as_mut(),
-            "SELECT count(*) FROM regions WHERE code = ?",
-            code,
-        )
-        .await?
-        {
+        if !found(s.as_mut(), &REGIONS_CODED, code).await? {
             return Err(StoreError::Refused(Refusal::Invalid(format!(
                 "区划 {r} 不存在 / no such region {r}"
             ))));
@@ -498,21 +375,14 @@ pub async fn add_user(
     }
     if let Some(c) = &user.cadre {
         let cadre = Arg::Text(c.clone());
-        if !found(
-            s.as_mut(),
-            "SELECT count(*) FROM cadres WHERE cadre_id = ?",
-            cadre,
-        )
-        .await?
-        {
+        if !found(s.as_mut(), &CADRES_WITH_ID, cadre).await? {
             return Err(StoreError::Refused(Refusal::Invalid(format!(
                 "干部 {c} 不存在 / no such cadre {c}"
             ))));
         }
     }
     s.execute(
-        "INSERT INTO users (name, role, region_code, cadre_id, password_hash, created_at, \
-         must_change_password) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        INSERT_USER,
         &[
             Arg::Text(user.name.clone()),
             Arg::Text(user.role.code().to_string()),
@@ -533,7 +403,6 @@ pub async fn add_user(
             e
         }
     })?;
-    s.append_audit(vec![crate::accounts::audit_of(&user, actor)])
-        .await?;
+    s.append_audit(vec![audit_of(&user, actor)]).await?;
     s.commit().await
 }
