@@ -186,6 +186,8 @@ pub async fn run(command: Command, db: &str, out: &Output) -> Result<ExitCode, F
         Command::Audit {
             command: AuditCommand::Verify,
         } => verify_audit(db, out).await,
+        Command::Backup { file } => crate::backup::backup(db, &file, out).await,
+        Command::Restore { file } => crate::backup::restore(db, &file, out).await,
     }
 }
 

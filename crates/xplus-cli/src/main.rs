@@ -3,6 +3,7 @@
 
 mod adjust;
 mod assess;
+mod backup;
 mod commands;
 mod coverage;
 mod dividends;
@@ -165,6 +166,16 @@ enum Command {
         /// 演示数据规模 / the demo's scale
         #[arg(long, value_enum, default_value_t = ScaleArg::City)]
         demo_scale: ScaleArg,
+    },
+    /// 备份整个数据库（服务运行时也可进行）/ copy the whole database, consistently, while the server runs
+    Backup {
+        /// 备份文件 / the backup file to write
+        file: PathBuf,
+    },
+    /// 从备份恢复到空数据库（SQLite 或 PostgreSQL）/ restore a backup into an empty database (SQLite or PostgreSQL)
+    Restore {
+        /// 备份文件 / the backup file to read
+        file: PathBuf,
     },
     /// 审计日志 / the audit log
     Audit {

@@ -6,6 +6,7 @@ use crate::error::{DbContext, StoreError};
 use crate::param;
 use crate::postgres_rows::{append_in, bind, decode};
 use crate::postgres_session::PgSession;
+use crate::session::dump::{DumpSink, DumpTable};
 use crate::session::{ReadSession, WriteSession};
 use crate::sql;
 use crate::store::{AuditSink, Backend, ImportTx, Row, RowSink, Store};
@@ -211,6 +212,22 @@ impl Store for PgStore {
 
     async fn server_secret(&self, name: &str, fresh: &str) -> Result<String, StoreError> {
         sessions::server_secret_with!(&self.pool, name, fresh)
+    }
+
+    async fn dump(
+        &self,
+        tables: Vec<DumpTable>,
+        mut sink: Box<dyn DumpSink>,
+    ) -> Result<Box<dyn DumpSink>, StoreError> {
+        crate::postgres_dump::dump(&self.pool, &tables, sink.as_mut()).await?;
+        Ok(sink)
+    }
+
+    async fn table_columns(
+        &self,
+        table: &'static str,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        crate::postgres_dump::columns(&self.pool, table).await
     }
 
     async fn count(&self, file: &'static FileSpec) -> Result<u64, StoreError> {

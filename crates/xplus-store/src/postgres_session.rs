@@ -64,6 +64,8 @@ fn with_args<'q>(
             Arg::Bool(b) => q.bind(*b),
             Arg::MaybeText(t) => q.bind(t.as_deref()),
             Arg::MaybeInt(v) => q.bind(*v),
+            Arg::MaybeBool(v) => q.bind(*v),
+            Arg::MaybeDate(v) => q.bind(*v),
         };
     }
     q

@@ -3,6 +3,7 @@
 use crate::accounts::sessions::{self, Account, NewSession};
 use crate::audit::NewAudit;
 use crate::error::{DbContext, StoreError};
+use crate::session::dump::{DumpSink, DumpTable};
 use crate::session::{ReadSession, WriteSession};
 use crate::sql;
 use crate::sqlite_session::SqliteSession;
@@ -161,6 +162,30 @@ impl Store for SqliteStore {
 
     async fn server_secret(&self, name: &str, fresh: &str) -> Result<String, StoreError> {
         sessions::server_secret_with!(&self.pool, name, fresh)
+    }
+
+    async fn dump(
+        &self,
+        tables: Vec<DumpTable>,
+        mut sink: Box<dyn DumpSink>,
+    ) -> Result<Box<dyn DumpSink>, StoreError> {
+        let file = self.file.clone();
+        // rusqlite blocks; the read runs on a thread of its own and owns the sink meanwhile.
+        tokio::task::spawn_blocking(move || {
+            crate::sqlite_dump::dump(&file, &tables, sink.as_mut()).map(|()| sink)
+        })
+        .await
+        .map_err(|e| StoreError::Interrupted(format!("备份中断 / the backup stopped: {e}")))?
+    }
+
+    async fn table_columns(
+        &self,
+        table: &'static str,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let file = self.file.clone();
+        tokio::task::spawn_blocking(move || crate::sqlite_dump::columns(&file, table))
+            .await
+            .map_err(|e| StoreError::Interrupted(e.to_string()))?
     }
 
     async fn count(&self, file: &'static FileSpec) -> Result<u64, StoreError> {

@@ -53,7 +53,7 @@ pub(crate) struct SqliteSession {
 /// A reader's connection: `query_only`, so that a read session cannot write even by mistake (the
 /// type already has no write methods; this holds for SQL text too). The file is opened read-write
 /// so that the connection shares the WAL index like any other.
-fn connect(file: &std::path::Path) -> Result<Connection, StoreError> {
+pub(crate) fn connect(file: &std::path::Path) -> Result<Connection, StoreError> {
     let context = || format!("打开 {} / opening {}", file.display(), file.display());
     let conn = Connection::open_with_flags(
         file,
@@ -147,6 +147,10 @@ fn bind_args<'a>(
             Arg::Bool(b) => stmt.raw_bind_parameter(i + 1, i64::from(*b))?,
             Arg::MaybeText(t) => stmt.raw_bind_parameter(i + 1, t.as_deref())?,
             Arg::MaybeInt(v) => stmt.raw_bind_parameter(i + 1, v)?,
+            Arg::MaybeBool(v) => stmt.raw_bind_parameter(i + 1, v.map(i64::from))?,
+            Arg::MaybeDate(v) => {
+                stmt.raw_bind_parameter(i + 1, v.map(|d| d.format("%Y-%m-%d").to_string()))?
+            }
         }
     }
     Ok(())

@@ -4,6 +4,7 @@
 use crate::accounts::sessions::{Account, NewSession};
 use crate::audit::NewAudit;
 use crate::error::StoreError;
+use crate::session::dump::{DumpSink, DumpTable};
 pub use crate::session::Row;
 use crate::session::{ReadSession, WriteSession};
 use async_trait::async_trait;
@@ -111,6 +112,19 @@ pub trait Store: Send + Sync {
     async fn server_secret(&self, name: &str, fresh: &str) -> Result<String, StoreError>;
 
     /// True when no bundle file has any row (a fresh database).
+    /// Streams every row of `tables`, in order, from one consistent snapshot taken while others
+    /// go on writing (a backup), and gives the sink back.
+    async fn dump(
+        &self,
+        tables: Vec<DumpTable>,
+        sink: Box<dyn DumpSink>,
+    ) -> Result<Box<dyn DumpSink>, StoreError>;
+
+    /// The columns of `table` in order, with the types the backend declares (a restore binds
+    /// each cell as its column takes it).
+    async fn table_columns(&self, table: &'static str)
+        -> Result<Vec<(String, String)>, StoreError>;
+
     async fn is_empty(&self) -> Result<bool, StoreError> {
         for file in xplus_core::interchange::ALL_FILES {
             if self.has_rows(file).await? {

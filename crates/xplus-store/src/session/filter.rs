@@ -49,6 +49,10 @@ pub enum Arg {
     MaybeText(Option<String>),
     /// An integer or NULL.
     MaybeInt(Option<i64>),
+    /// A yes/no or NULL.
+    MaybeBool(Option<bool>),
+    /// A date or NULL.
+    MaybeDate(Option<NaiveDate>),
 }
 
 /// Conditions joined by AND; each is SQL with `?` for its arguments, in order.

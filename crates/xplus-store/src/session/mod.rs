@@ -4,6 +4,7 @@
 //! neither the backends nor the store's front door need to know about the operations.
 
 pub(crate) mod compact;
+pub mod dump;
 pub(crate) mod filter;
 pub(crate) mod rows;
 pub(crate) mod shape;

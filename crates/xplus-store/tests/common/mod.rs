@@ -118,7 +118,7 @@ pub async fn import(db: &TestDb, path: &Path) -> ImportReport {
     .expect("import runs")
 }
 
-struct NoProgress;
+pub struct NoProgress;
 
 impl xplus_store::ExportProgress for NoProgress {
     fn file(&self, _: &str) {}
