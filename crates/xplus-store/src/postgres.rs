@@ -225,9 +225,9 @@ impl Store for PgStore {
 
     async fn table_columns(
         &self,
-        table: &'static str,
-    ) -> Result<Vec<(String, String)>, StoreError> {
-        crate::postgres_dump::columns(&self.pool, table).await
+        tables: Vec<&'static str>,
+    ) -> Result<Vec<Vec<(String, String)>>, StoreError> {
+        crate::postgres_dump::columns(&self.pool, &tables).await
     }
 
     async fn count(&self, file: &'static FileSpec) -> Result<u64, StoreError> {

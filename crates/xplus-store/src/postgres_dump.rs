@@ -13,18 +13,24 @@ use sqlx::{PgPool, Row};
 const COLUMNS: &str = "SELECT column_name::text, data_type::text FROM information_schema.columns \
      WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position";
 
-/// The columns of `table` in order, with their types as PostgreSQL names them.
+/// The columns of each of `tables` in order, with their types as PostgreSQL names them.
 pub(crate) async fn columns(
     pool: &PgPool,
-    table: &'static str,
-) -> Result<Vec<(String, String)>, StoreError> {
-    sqlx::query_as(COLUMNS)
-        .bind(table)
-        .fetch_all(pool)
-        .await
-        .context(format!(
-            "读取 {table} 的列 / reading the columns of {table}"
-        ))
+    tables: &[&'static str],
+) -> Result<Vec<Vec<(String, String)>>, StoreError> {
+    let mut out = Vec::with_capacity(tables.len());
+    for table in tables {
+        out.push(
+            sqlx::query_as(COLUMNS)
+                .bind(table)
+                .fetch_all(pool)
+                .await
+                .context(format!(
+                    "读取 {table} 的列 / reading the columns of {table}"
+                ))?,
+        );
+    }
+    Ok(out)
 }
 
 pub(crate) async fn dump(

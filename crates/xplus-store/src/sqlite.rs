@@ -180,10 +180,10 @@ impl Store for SqliteStore {
 
     async fn table_columns(
         &self,
-        table: &'static str,
-    ) -> Result<Vec<(String, String)>, StoreError> {
+        tables: Vec<&'static str>,
+    ) -> Result<Vec<Vec<(String, String)>>, StoreError> {
         let file = self.file.clone();
-        tokio::task::spawn_blocking(move || crate::sqlite_dump::columns(&file, table))
+        tokio::task::spawn_blocking(move || crate::sqlite_dump::columns(&file, &tables))
             .await
             .map_err(|e| StoreError::Interrupted(e.to_string()))?
     }

@@ -8,21 +8,27 @@ use crate::sqlite_bulk::sqlite_error;
 use rusqlite::types::ValueRef;
 use std::path::Path;
 
-/// The columns of `table` in order, with their declared types.
+/// The columns of each of `tables` in order, with their declared types, on one connection.
 pub(crate) fn columns(
     file: &Path,
-    table: &'static str,
-) -> Result<Vec<(String, String)>, StoreError> {
+    tables: &[&'static str],
+) -> Result<Vec<Vec<(String, String)>>, StoreError> {
     let conn = crate::sqlite_session::connect(file)?;
-    let context = format!("读取 {table} 的列 / reading the columns of {table}");
+    let context = "读取表的列 / reading the columns of the tables";
     let mut stmt = conn
         .prepare("SELECT name, type FROM pragma_table_info(?1) ORDER BY cid")
-        .map_err(sqlite_error(context.clone()))?;
-    let rows = stmt
-        .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))
-        .map_err(sqlite_error(context.clone()))?;
-    rows.collect::<Result<Vec<_>, _>>()
-        .map_err(sqlite_error(context))
+        .map_err(sqlite_error(context))?;
+    let mut out = Vec::with_capacity(tables.len());
+    for table in tables {
+        let rows = stmt
+            .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(sqlite_error(context))?;
+        out.push(
+            rows.collect::<Result<Vec<_>, _>>()
+                .map_err(sqlite_error(context))?,
+        );
+    }
+    Ok(out)
 }
 
 pub(crate) fn dump(

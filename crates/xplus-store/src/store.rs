@@ -120,10 +120,12 @@ pub trait Store: Send + Sync {
         sink: Box<dyn DumpSink>,
     ) -> Result<Box<dyn DumpSink>, StoreError>;
 
-    /// The columns of `table` in order, with the types the backend declares (a restore binds
-    /// each cell as its column takes it).
-    async fn table_columns(&self, table: &'static str)
-        -> Result<Vec<(String, String)>, StoreError>;
+    /// The columns of each of `tables` in order, with the types the backend declares (a
+    /// restore binds each cell as its column takes it).
+    async fn table_columns(
+        &self,
+        tables: Vec<&'static str>,
+    ) -> Result<Vec<Vec<(String, String)>>, StoreError>;
 
     async fn is_empty(&self) -> Result<bool, StoreError> {
         for file in xplus_core::interchange::ALL_FILES {

@@ -15,20 +15,23 @@ use xplus_core::registry::RegionCode;
 
 // Managing accounts (users.rs), through a session. The shapes' file id only labels messages.
 
-/// An account as the administrators' list shows it (see `UserView`; rows whose name or role
-/// cannot be read are skipped).
-pub(super) struct UserRow {
+/// An account as the administrators' list shows it (no hash). Read here, by name, straight from
+/// the query (rows whose name or role cannot be read are skipped); `users` re-exports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserView {
     pub name: String,
     pub role: Role,
     pub region: Option<RegionCode>,
     pub cadre: Option<String>,
     pub disabled: bool,
     pub must_change_password: bool,
+    /// UTC, RFC 3339.
     pub created_at: String,
+    /// Tokens neither revoked nor expired.
     pub live_tokens: u64,
 }
 
-impl FromRow for UserRow {
+impl FromRow for UserView {
     const SHAPE: &'static FileSpec = &shape(
         FileId::Cadres,
         "users",
@@ -46,7 +49,7 @@ impl FromRow for UserRow {
     );
 
     fn from_row(r: Named<'_>) -> Option<Self> {
-        Some(UserRow {
+        Some(UserView {
             name: r.text("name")?.to_string(),
             role: Role::parse(r.text("role")?)?,
             region: r.region("region_code"),
@@ -59,7 +62,7 @@ impl FromRow for UserRow {
     }
 }
 
-/// The columns of `UserRow` over `users u`, with the number of its tokens neither revoked nor
+/// The columns of `UserView` over `users u`, with the number of its tokens neither revoked nor
 /// expired at the first argument (Unix seconds). A macro, so that the statements built on it are
 /// whole constants.
 macro_rules! user_select {
@@ -72,11 +75,11 @@ macro_rules! user_select {
 }
 
 /// Every account, in the order they were made. Arguments: now.
-pub(super) const ALL_USERS: Query<UserRow> =
+pub(super) const ALL_USERS: Query<UserView> =
     Query::new(concat!(user_select!(), " ORDER BY u.user_id"));
 
 /// The account with a name. Arguments: now, the name.
-pub(super) const USER_NAMED: Query<UserRow> =
+pub(super) const USER_NAMED: Query<UserView> =
     Query::new(concat!(user_select!(), " WHERE u.name = ?"));
 
 /// An account's id and whether it is disabled (rows without an id are skipped).

@@ -9,9 +9,9 @@
 
 use super::credentials::{audit_of, NewUser};
 use super::queries::{
-    set_disabled_sql, set_password_sql, Found, UserRow, ALL_USERS, CADRES_WITH_ID,
-    END_OTHER_SESSIONS, END_SESSIONS, INSERT_TOKEN, INSERT_USER, LIVE_TOKENS, REGIONS_CODED,
-    REVOKE_TOKEN, TOKENS, USERS_NAMED, USER_ID, USER_NAMED,
+    set_disabled_sql, set_password_sql, Found, ALL_USERS, CADRES_WITH_ID, END_OTHER_SESSIONS,
+    END_SESSIONS, INSERT_TOKEN, INSERT_USER, LIVE_TOKENS, REGIONS_CODED, REVOKE_TOKEN, TOKENS,
+    USERS_NAMED, USER_ID, USER_NAMED,
 };
 use crate::audit::NewAudit;
 use crate::error::Refusal;
@@ -19,23 +19,8 @@ use crate::error::StoreError;
 use crate::session::rows::Query;
 use crate::session::{Arg, ReadSession};
 use crate::store::Store;
-use xplus_core::accounts::Role;
-use xplus_core::registry::RegionCode;
 
-/// An account as the administrators' list shows it (no hash).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UserView {
-    pub name: String,
-    pub role: Role,
-    pub region: Option<RegionCode>,
-    pub cadre: Option<String>,
-    pub disabled: bool,
-    pub must_change_password: bool,
-    /// UTC, RFC 3339.
-    pub created_at: String,
-    /// Tokens neither revoked nor expired.
-    pub live_tokens: u64,
-}
+pub use super::queries::UserView;
 
 /// An API token as listed (never the token, and of its hash only a prefix to name it by).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,33 +91,18 @@ fn timestamp() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-impl From<UserRow> for UserView {
-    fn from(u: UserRow) -> UserView {
-        UserView {
-            name: u.name,
-            role: u.role,
-            region: u.region,
-            cadre: u.cadre,
-            disabled: u.disabled,
-            must_change_password: u.must_change_password,
-            created_at: u.created_at,
-            live_tokens: u.live_tokens,
-        }
-    }
-}
-
 /// Every account, in the order they were made.
 pub async fn list_users(store: &dyn Store) -> Result<Vec<UserView>, StoreError> {
     let mut s = store.read_session().await?;
     let rows = ALL_USERS.fetch(s.as_mut(), &[Arg::Int(now())]).await?;
-    Ok(rows.into_iter().map(UserView::from).collect())
+    Ok(rows)
 }
 
 pub async fn find_user(store: &dyn Store, name: &str) -> Result<Option<UserView>, StoreError> {
     let mut s = store.read_session().await?;
     let args = [Arg::Int(now()), Arg::Text(name.into())];
     let rows = USER_NAMED.fetch(s.as_mut(), &args).await?;
-    Ok(rows.into_iter().next().map(UserView::from))
+    Ok(rows.into_iter().next())
 }
 
 fn no_user(name: &str) -> StoreError {

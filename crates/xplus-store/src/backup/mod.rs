@@ -135,10 +135,11 @@ pub async fn restore(store: &dyn Store, path: &Path) -> Result<Restored, StoreEr
         ));
     }
     ensure_empty(store).await?;
-    let mut kinds = Vec::new();
-    for entry in &archive.manifest.tables {
-        kinds.push(column_kinds(store, path, entry).await?);
-    }
+    let names: Vec<&'static str> = TABLES.iter().map(|t| t.name).collect();
+    let target = store.table_columns(names).await?;
+    let kinds = (archive.manifest.tables.iter().zip(&target))
+        .map(|(entry, columns)| column_kinds(path, entry, columns))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut s = store.write_session().await?;
     let mut restored = Restored {
         tables: TABLES.len(),
@@ -164,8 +165,10 @@ pub async fn restore(store: &dyn Store, path: &Path) -> Result<Restored, StoreEr
                 }
             }
             AUDIT_HEAD => {
+                // Not inserted: the head moved with each entry above; read to check it.
                 while let Some(cells) = rows.next_row()? {
                     head = audit_head(&entry.columns, &cells);
+                    restored.rows += 1;
                 }
             }
             name => {
@@ -228,18 +231,13 @@ async fn ensure_empty(store: &dyn Store) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// The kind of each of the backup's columns in the target; the two must have the same columns.
-async fn column_kinds(
-    store: &dyn Store,
+/// The kind of each of the backup's columns in the target, whose columns (`target`) must be
+/// the same.
+fn column_kinds(
     path: &Path,
     entry: &TableEntry,
+    target: &[(String, String)],
 ) -> Result<Vec<Kind>, StoreError> {
-    let name = TABLES
-        .iter()
-        .find(|t| t.name == entry.name)
-        .expect("listed")
-        .name;
-    let target = store.table_columns(name).await?;
     let mut same: Vec<&str> = target.iter().map(|(c, _)| c.as_str()).collect();
     let mut given: Vec<&str> = entry.columns.iter().map(String::as_str).collect();
     same.sort_unstable();
