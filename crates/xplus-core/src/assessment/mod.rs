@@ -10,6 +10,16 @@ pub mod village;
 use crate::registry::HouseholdStatus;
 use std::borrow::Cow;
 
+crate::labelled_enum! {
+    /// What an applied assessment recorded for a household in a year (assessment_outcomes.csv).
+    pub enum Outcome {
+        Exited = ("exited", "脱贫"),
+        Returned = ("returned", "返贫"),
+        Monitored = ("monitored", "纳入监测"),
+        RiskRemoved = ("risk_removed", "风险消除"),
+    }
+}
+
 /// The rule that judges a household in a year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {

@@ -31,6 +31,19 @@ crate::labelled_enum! {
     }
 }
 
+crate::labelled_enum! {
+    /// A household of a batch and where it stands in it: proposed and not reviewed yet; agreed
+    /// by the democratic review (and not withdrawn since); not agreed (stays poor); withdrawn
+    /// after an objection was upheld (stays poor); exited on the county's approval.
+    pub enum BatchState {
+        Proposed = ("proposed", "已提名"),
+        Agreed = ("agreed", "评议通过"),
+        Disagreed = ("disagreed", "评议未通过"),
+        Withdrawn = ("withdrawn", "异议成立，撤回"),
+        Exited = ("exited", "已退出"),
+    }
+}
+
 /// Why a step cannot be taken now, in plain words (Chinese / English).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProcedureError {

@@ -7,6 +7,7 @@ pub mod income;
 pub mod member;
 pub mod records;
 pub mod region;
+pub mod standing;
 
 pub use household::{HouseholdStatus, PovertyCause};
 pub use id_number::{IdNumber, IdNumberError, Sex};
@@ -14,3 +15,4 @@ pub use income::YearlyIncome;
 pub use member::{Health, Labour, Relation, Schooling};
 pub use records::{Household, Income, Member, RowError};
 pub use region::{Level, RegionCode, RegionCodeError};
+pub use standing::{standing_at_end, standing_at_start, Standing};

@@ -11,54 +11,8 @@ use std::collections::HashMap;
 use xplus_core::assessment::procedure::ExitStage;
 use xplus_core::registry::RegionCode;
 
-/// A household of a batch and where it stands in it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BatchState {
-    /// Proposed, not reviewed yet.
-    Proposed,
-    /// Agreed by the democratic review (and not withdrawn since).
-    Agreed,
-    /// Not agreed by the review: stays poor.
-    Disagreed,
-    /// Withdrawn after an objection was upheld: stays poor.
-    Withdrawn,
-    /// Exit recorded on the county's approval.
-    Exited,
-}
-
-impl BatchState {
-    pub fn code(self) -> &'static str {
-        match self {
-            BatchState::Proposed => "proposed",
-            BatchState::Agreed => "agreed",
-            BatchState::Disagreed => "disagreed",
-            BatchState::Withdrawn => "withdrawn",
-            BatchState::Exited => "exited",
-        }
-    }
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            BatchState::Proposed => "已提名",
-            BatchState::Agreed => "评议通过",
-            BatchState::Disagreed => "评议未通过",
-            BatchState::Withdrawn => "异议成立，撤回",
-            BatchState::Exited => "已退出",
-        }
-    }
-
-    pub(in crate::records) fn parse(code: &str) -> Option<BatchState> {
-        [
-            BatchState::Proposed,
-            BatchState::Agreed,
-            BatchState::Disagreed,
-            BatchState::Withdrawn,
-            BatchState::Exited,
-        ]
-        .into_iter()
-        .find(|s| s.code() == code)
-    }
-}
+// Where a batch has put a household is core's (the bundle's exit_batch_households.csv names it).
+pub use xplus_core::assessment::procedure::BatchState;
 
 /// Where the batches of `year` in a county have put their households: what `xplus assess
 /// --apply` leaves to the procedure (a household in a batch not approved yet, or one the village

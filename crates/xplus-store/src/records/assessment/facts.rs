@@ -13,12 +13,7 @@ use xplus_core::assessment::household::{HouseholdFacts, MemberFacts};
 use xplus_core::registry::{HouseholdStatus, IdNumber, RegionCode, Schooling, YearlyIncome};
 use xplus_core::Fen;
 
-/// A status with its exit year: what a household is at some moment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Standing {
-    pub status: HouseholdStatus,
-    pub exit_year: Option<i32>,
-}
+pub use xplus_core::registry::Standing;
 
 /// What an applied assessment decided for a household in a year (`assessment_outcomes`).
 #[derive(Debug, Clone, PartialEq, Eq)]

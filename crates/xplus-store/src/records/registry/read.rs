@@ -13,7 +13,9 @@ use std::collections::HashMap;
 use xplus_core::accounts::{Access, Scope};
 use xplus_core::education::coverage::poor_at_start_of;
 use xplus_core::interchange::schema::{HOUSEHOLDS, VILLAGES};
-use xplus_core::registry::{HouseholdStatus, Level, PovertyCause, RegionCode};
+use xplus_core::registry::{
+    standing_at_start, HouseholdStatus, Level, PovertyCause, RegionCode, Standing,
+};
 
 // Built in the query module, used by the operations of other folders as the registry's.
 pub(in crate::records) use super::queries::{fetch_within, households_in, within_scope};
@@ -40,25 +42,33 @@ pub(in crate::records) async fn poor_at_start(
     let sql = queries::candidates_sql(&of_year);
     let mut args = vec![y];
     args.extend(of_year.args().cloned());
-    // household → (village, identified year, standing at the start, year of the outcome read).
-    type Start = (RegionCode, i32, HouseholdStatus, Option<i32>, Option<i64>);
-    let mut starts: HashMap<String, Start> = HashMap::new();
+    // household → (village, identified year, today's standing, the standings outcomes replaced).
+    type Known = (RegionCode, i32, Standing, Vec<(i32, Standing)>);
+    let mut known: HashMap<String, Known> = HashMap::new();
     for c in fetch_sql::<Candidate>(s, &sql, &args).await? {
-        let outcome_year = c.outcome_year;
-        let (status, exit) = match (outcome_year, c.previous_status) {
-            (Some(_), Some(before)) => (before, c.previous_exit_year),
-            _ => (c.status, c.exit_year),
+        let today = Standing {
+            status: c.status,
+            exit_year: c.exit_year,
         };
-        let identified = c.identified_year as i32;
-        let start = (c.village, identified, status, exit, outcome_year);
-        let entry = starts.entry(c.id).or_insert(start);
-        if outcome_year.is_some() && (entry.4.is_none() || outcome_year < entry.4) {
-            *entry = start;
+        let entry = known
+            .entry(c.id)
+            .or_insert_with(|| (c.village, c.identified_year as i32, today, Vec::new()));
+        if let (Some(y), Some(before)) = (c.outcome_year, c.previous_status) {
+            let before = Standing {
+                status: before,
+                exit_year: c.previous_exit_year,
+            };
+            entry.3.push((y as i32, before));
         }
     }
-    let mut out: Vec<(String, RegionCode)> = starts
+    let starts = known
         .into_iter()
-        .filter(|(_, (_, identified, status, exit, _))| {
+        .map(|(id, (village, identified, today, replaced))| {
+            let start = standing_at_start(today, replaced, year);
+            (id, (village, identified, start.status, start.exit_year))
+        });
+    let mut out: Vec<(String, RegionCode)> = starts
+        .filter(|(_, (_, identified, status, exit))| {
             poor_at_start_of(*status, *identified, *exit, year)
         })
         .map(|(id, (village, ..))| (id, village))

@@ -180,16 +180,21 @@ fn first<T: Default>(rows: Vec<T>) -> T {
     rows.into_iter().next().unwrap_or_default()
 }
 
-/// Households and persons poor, exited in the year, monitored and returned, within `scope`.
+/// Households and persons poor, exited in the year, monitored and returned, within `scope`, as
+/// they stood at the end of the year (recording a later year does not change them).
 async fn household_figures(
     s: &mut dyn ReadSession,
     scope: &Filter,
     year: i32,
 ) -> Result<(HouseholdFigures, PersonFigures), StoreError> {
     let y = i64::from(year);
-    let mut args = vec![Arg::Int(y), Arg::Int(y)];
+    // As the registry stood at the end of the year: only households identified by then.
+    let scope = Filter::new()
+        .and("identified_year <= ?", vec![Arg::Int(y)])
+        .merge(scope.clone());
+    let mut args = vec![Arg::Int(y), Arg::Int(y), Arg::Int(y)];
     args.extend(scope.args().cloned());
-    let counts: HouseholdCounts = first(fetch_sql(s, &household_counts(scope), &args).await?);
+    let counts: HouseholdCounts = first(fetch_sql(s, &household_counts(&scope), &args).await?);
     let households = HouseholdFigures {
         poor: counts.poor,
         exited_in_year: counts.exited,

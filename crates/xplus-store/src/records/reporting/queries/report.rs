@@ -52,23 +52,39 @@ impl FromRow for HouseholdCounts {
     }
 }
 
-/// The households within `scope` counted (rows: [`HouseholdCounts`]); `?`: the year (exits),
-/// the year again (exited persons), then `scope`'s arguments.
+/// The households within `scope` counted as they stood at the end of a year (rows:
+/// [`HouseholdCounts`]); `?`: the year (exits), the year again (exited persons), the year
+/// (outcomes after it), then `scope`'s arguments (`scope` holds "identified by the year").
+///
+/// The standing at the end of the year is core's `registry::standing_at_end`: the one the
+/// earliest outcome applied for a later year replaced, else today's — so recording a later year
+/// never moves these figures. Written in SQL because a province counts millions of households;
+/// the store's report tests hold the two together.
 pub(in crate::records) fn household_counts(scope: &Filter) -> String {
-    let persons = "(SELECT COUNT(*) FROM members m WHERE m.household_id = households.household_id)";
+    let persons = "(SELECT COUNT(*) FROM members m WHERE m.household_id = y.household_id)";
     // interchange.md: `households.poor` counts households `poor` or `returned`.
-    let poor = "status IN ('poor', 'returned')";
+    let poor = "y.status IN ('poor', 'returned')";
+    let of_scope = scope.render_where(&mut || "?".into());
     format!(
-        "SELECT {}, {}, {}, {}, {}, {} FROM households{}",
+        "SELECT {}, {}, {}, {}, {}, {} FROM (\
+         SELECT x.household_id, \
+         CASE WHEN o.household_id IS NULL THEN x.status ELSE o.previous_status END AS status, \
+         CASE WHEN o.household_id IS NULL THEN x.exit_year ELSE o.previous_exit_year END \
+         AS exit_year \
+         FROM (SELECT household_id, status, exit_year, \
+         (SELECT MIN(l.year) FROM assessment_outcomes l \
+         WHERE l.household_id = households.household_id AND l.year > ?) AS later \
+         FROM households{of_scope}) x \
+         LEFT JOIN assessment_outcomes o \
+         ON o.household_id = x.household_id AND o.year = x.later) y",
         sum(&format!("CASE WHEN {poor} THEN 1 ELSE 0 END")),
         sum(&format!("CASE WHEN {poor} THEN {persons} ELSE 0 END")),
-        sum("CASE WHEN exit_year = ? THEN 1 ELSE 0 END"),
+        sum("CASE WHEN y.exit_year = ? THEN 1 ELSE 0 END"),
         sum(&format!(
-            "CASE WHEN exit_year = ? THEN {persons} ELSE 0 END"
+            "CASE WHEN y.exit_year = ? THEN {persons} ELSE 0 END"
         )),
-        sum("CASE WHEN status = 'monitored' THEN 1 ELSE 0 END"),
-        sum("CASE WHEN status = 'returned' THEN 1 ELSE 0 END"),
-        scope.render_where(&mut || "?".into())
+        sum("CASE WHEN y.status = 'monitored' THEN 1 ELSE 0 END"),
+        sum("CASE WHEN y.status = 'returned' THEN 1 ELSE 0 END"),
     )
 }
 
