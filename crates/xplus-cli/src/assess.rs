@@ -3,7 +3,7 @@
 //! `--apply` records the exits, village exits, returns and monitoring, then the §8 equity
 //! adjustment of the year. And `xplus rules list|set`, the numbers the assessment reads.
 
-use crate::commands::{open, Failure};
+use crate::commands::{bad_input, open, Failure};
 use crate::output::Output;
 use crate::RulesCommand;
 use std::fs::File;
@@ -114,21 +114,54 @@ impl AssessmentSink for CsvFiles {
     }
 }
 
+/// Who decided an applied assessment and on which day (`--by`, `--on`).
+pub struct Decided {
+    /// `cli:NAME`, as every command-line entry of the audit log.
+    actor: String,
+    on: chrono::NaiveDate,
+}
+
+impl Decided {
+    pub fn new(
+        year: i32,
+        by: Option<&str>,
+        on: Option<chrono::NaiveDate>,
+    ) -> Result<Self, Failure> {
+        let today = chrono::Local::now().date_naive();
+        let on = on.unwrap_or(today);
+        if let Some(problem) = xplus_core::assessment::decided_on_problem(year, on, today) {
+            return Err(bad_input(vec![problem]));
+        }
+        let actor = match by {
+            None => crate::commands::cli_actor(),
+            Some(name) => {
+                let name = xplus_core::text::field(xplus_core::text::TextKind::Name, name)
+                    .map_err(|e| bad_input(vec![format!("--by：{e}")]))?;
+                if name.is_empty() {
+                    return Err(bad_input(vec!["--by 不能为空 / --by is empty".into()]));
+                }
+                format!("cli:{name}")
+            }
+        };
+        Ok(Decided { actor, on })
+    }
+}
+
 pub async fn run(
     db: &str,
     out: &Output,
     year: i32,
     dir: &Path,
-    apply: bool,
+    apply: Option<Decided>,
 ) -> Result<ExitCode, Failure> {
     crate::commands::checked_year(year)?;
     let store = open(db).await?;
     let mut files = CsvFiles::create(dir)?;
     let started = std::time::Instant::now();
-    let actor = crate::commands::cli_actor();
-    let (summary, applied) = if apply {
+    let (summary, applied) = if let Some(Decided { actor, on }) = &apply {
         let today = chrono::Local::now().date_naive();
-        match records::apply_year(store.as_ref(), &actor, year, today, &mut files).await {
+        let applying = records::apply_year(store.as_ref(), actor, year, *on, today, &mut files);
+        match applying.await {
             Ok(done) => (done.summary.clone(), Some(done)),
             Err(e @ StoreError::Refused(Refusal::Conflict(_))) => {
                 return Err(Failure::chain(2, &e))
@@ -181,7 +214,8 @@ pub async fn run(
     let Some(done) = applied else {
         return Ok(ExitCode::SUCCESS);
     };
-    tell_applied(out, &actor, year, &done);
+    let actor = apply.as_ref().map_or("", |d| d.actor.as_str());
+    tell_applied(out, actor, year, &done);
     Ok(ExitCode::SUCCESS)
 }
 

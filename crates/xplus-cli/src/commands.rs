@@ -176,7 +176,12 @@ pub async fn run(command: Command, db: &str, out: &Output) -> Result<ExitCode, F
             year,
             out: dir,
             apply,
-        } => crate::assess::run(db, out, year, &dir, apply).await,
+            by,
+            on,
+        } => {
+            let decided = crate::assess::Decided::new(year, by.as_deref(), on)?;
+            crate::assess::run(db, out, year, &dir, apply.then_some(decided)).await
+        }
         Command::Rules { command } => crate::assess::rules(db, out, command).await,
         Command::Serve {
             addr,
@@ -284,6 +289,7 @@ pub(crate) async fn open(db: &str) -> Result<Box<dyn Store>, Failure> {
 /// The command line's name in the audit log: the operating-system user.
 pub(crate) fn cli_actor() -> String {
     let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
         .or_else(|_| std::env::var("USERNAME"))
         .unwrap_or_else(|_| "unknown".into());
     format!("cli:{user}")

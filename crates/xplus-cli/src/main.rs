@@ -138,6 +138,12 @@ enum Command {
         /// 记录脱贫、出列、返贫、监测和股权调整 / record the exits, returns, monitoring and the equity adjustment
         #[arg(long)]
         apply: bool,
+        /// 决定人，记入审计日志（默认操作系统用户） / who decided, for the audit log (default: the operating-system user)
+        #[arg(long, requires = "apply")]
+        by: Option<String>,
+        /// 决定日期 YYYY-MM-DD（默认今天，不得晚于今天） / the day it was decided (default today; not after today)
+        #[arg(long, requires = "apply")]
+        on: Option<chrono::NaiveDate>,
     },
     /// 规则参数（按地区、年度设置） / the rules' numbers, set per region and year
     Rules {

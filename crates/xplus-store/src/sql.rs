@@ -175,6 +175,11 @@ fn region_filter(file: &FileSpec, code: u64, level: Level) -> Option<String> {
         ("projects" | "distributions", _) => Some(format!("project_id IN ({projects})")),
         (_, CountyFrom::Column(i)) => Some(by(file.columns[i].en)),
         (_, CountyFrom::Household(i)) => Some(format!("{} IN ({households})", file.columns[i].en)),
+        (_, CountyFrom::Secretary(i)) => Some(format!(
+            "{} IN (SELECT secretary_id FROM secretaries WHERE {})",
+            file.columns[i].en,
+            by("village_code")
+        )),
         (_, CountyFrom::None) => None,
     }
 }

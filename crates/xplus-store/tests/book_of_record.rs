@@ -5,6 +5,8 @@
 mod common;
 
 use chrono::NaiveDate;
+#[allow(unused)]
+use common::planted;
 use common::*;
 use xplus_core::accounts::{Access, Role};
 use xplus_store::records::{self, AssessmentSink, HouseholdAssessment, VillageAssessment};
@@ -66,4 +68,87 @@ async fn recording_2016_leaves_the_figures_of_2015_alone() {
     // The chain of 2016 still counts the households poor at its start.
     assert_eq!(after_2016.coverage, before_2016.coverage);
     db.cleanup().await;
+}
+
+/// rules.md §7 guards changes: a pairing that ended in a household's exit year, lawfully then,
+/// is not refused in a copy taken after a later year made the household monitored — the
+/// applied outcome in the copy says what it was when the helper left.
+#[tokio::test]
+async fn a_copy_of_history_is_not_refused_by_the_successor_rule() {
+    let mut b = small_bundle();
+    // H002 exited in 2015; its helper left in June 2015 without a successor.
+    let ended = planted::plant(
+        &mut b,
+        "cadre_household_pairings",
+        "C1,H002",
+        "C1,H002,2015-01-01,2015-06-30",
+    );
+    assert!(planted::errors_of(&b).await.is_empty());
+    // 2016 made it monitored. Without the outcome that says so, the end looks like one that
+    // left a monitored household alone in its exit year.
+    planted::plant(
+        &mut b,
+        "households",
+        "H002",
+        "H002,341181100201,2014,monitored,2015,disability,1,1,1,0",
+    );
+    let errors = planted::errors_of(&b).await;
+    assert!(
+        planted::has(&errors, "cadre_household_pairings.csv", ended, "end_date"),
+        "{errors:#?}"
+    );
+    b.insert(
+        "assessment_outcomes",
+        "household_id,year,outcome,reasons,previous_status,previous_exit_year,status,exit_year,decided_on\n\
+         H002,2016,monitored,medical_spending,exited,2015,monitored,2015,2017-01-10\n"
+            .to_string(),
+    );
+    let errors = planted::errors_of(&b).await;
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+/// The exit procedure's records come back as they were, and a batch whose days run backwards or
+/// a household of a batch that is not there is refused with the row and column named.
+#[tokio::test]
+async fn exit_batches_import_with_their_days_in_order() {
+    let mut b = small_bundle();
+    let header = "village_code,year,stage,proposed_by,proposed_on,review_date,review_attendees,\
+                  reviewed_by,notice_start,notice_last_day,noticed_by,town_approved_by,\
+                  town_approved_on,county_approved_by,county_approved_on\n";
+    b.insert(
+        "exit_batches",
+        format!(
+            "{header}341181100201,2016,approved,sec1,2016-10-08,2016-10-12,35,sec1,2016-10-13,\
+             2016-10-19,sec1,town1,2016-10-25,county1,2016-11-02\n"
+        ),
+    );
+    b.insert(
+        "exit_batch_households",
+        "village_code,year,household_id,state\n341181100201,2016,H001,exited\n".to_string(),
+    );
+    assert!(planted::errors_of(&b).await.is_empty());
+    let mut backwards = b.clone();
+    planted::plant(
+        &mut backwards,
+        "exit_batches",
+        "341181100201,2016",
+        "341181100201,2016,approved,sec1,2016-10-08,2016-10-12,35,sec1,2016-10-13,\
+         2016-10-19,sec1,town1,2016-10-25,county1,2016-10-20",
+    );
+    let errors = planted::errors_of(&backwards).await;
+    assert!(
+        planted::has(&errors, "exit_batches.csv", 2, "county_approved_on"),
+        "{errors:#?}"
+    );
+    let mut orphan = b.clone();
+    planted::append(
+        &mut orphan,
+        "exit_batch_households",
+        "341181100202,2016,H003,proposed",
+    );
+    let errors = planted::errors_of(&orphan).await;
+    assert!(
+        planted::has(&errors, "exit_batch_households.csv", 3, "year"),
+        "{errors:#?}"
+    );
 }

@@ -20,6 +20,27 @@ crate::labelled_enum! {
     }
 }
 
+/// Why `on` cannot be the day the assessment of `year` was decided: a day after `today` has not
+/// happened, and a year is not judged before it starts.
+pub fn decided_on_problem(
+    year: i32,
+    on: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+) -> Option<String> {
+    use chrono::Datelike;
+    if on > today {
+        return Some(format!(
+            "决定日期 {on} 晚于今天 {today} / the day decided, {on}, is after today ({today})"
+        ));
+    }
+    if on.year() < year {
+        return Some(format!(
+            "决定日期 {on} 早于 {year} 年 / the day decided, {on}, is before {year}"
+        ));
+    }
+    None
+}
+
 /// The rule that judges a household in a year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {

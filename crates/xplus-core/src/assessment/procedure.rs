@@ -112,6 +112,22 @@ pub fn may_take(access: &Access, step: ExitStep, village: RegionCode) -> bool {
     }
 }
 
+/// The dates a batch's steps were taken, in the procedure's order (proposal, review, start of
+/// the notice, its last day, the town's approval, the county's; a step not taken is None): the
+/// first that is earlier than a step before it. Steps are recorded with the day they happened,
+/// so a record whose days run backwards is wrong.
+pub fn first_out_of_order(dates: &[Option<NaiveDate>]) -> Option<usize> {
+    let mut latest: Option<NaiveDate> = None;
+    for (i, d) in dates.iter().enumerate() {
+        let Some(d) = *d else { continue };
+        if latest.is_some_and(|l| d < l) {
+            return Some(i);
+        }
+        latest = Some(d);
+    }
+    None
+}
+
 /// The last day of a notice of `days` days that starts on `start`.
 pub fn notice_last_day(start: NaiveDate, days: i64) -> NaiveDate {
     start + chrono::Duration::days(days.max(1) - 1)
@@ -140,6 +156,20 @@ pub fn check_notice_over(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn step_dates_run_forwards() {
+        let d = |s: &str| Some(s.parse::<NaiveDate>().unwrap());
+        assert_eq!(
+            first_out_of_order(&[d("2016-10-01"), None, d("2016-10-01")]),
+            None
+        );
+        assert_eq!(
+            first_out_of_order(&[d("2016-10-01"), d("2016-10-05"), None, d("2016-10-03")]),
+            Some(3)
+        );
+        assert_eq!(first_out_of_order(&[]), None);
+    }
 
     fn code(s: &str) -> RegionCode {
         RegionCode::parse(s).unwrap()

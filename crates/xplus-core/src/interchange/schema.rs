@@ -50,6 +50,13 @@ pub enum FileId {
     CommissionerTrainings,
     JobFairs,
     Placements,
+    RuleSettings,
+    AssessmentOutcomes,
+    ExitBatches,
+    ExitBatchHouseholds,
+    ExitObjections,
+    ReviewCriteria,
+    SecretaryReviews,
     Statistics,
 }
 
@@ -109,6 +116,8 @@ pub enum CountyFrom {
     Column(usize),
     /// The county of the household named in this column.
     Household(usize),
+    /// The county of the village of the secretary named in this column.
+    Secretary(usize),
 }
 
 #[derive(Debug)]
@@ -178,9 +187,11 @@ pub(super) const fn reference(
 
 use ColumnType as T;
 
+pub mod assessment;
 pub mod backbone;
 pub mod education;
 pub mod industry;
+pub use assessment::*;
 pub use backbone::*;
 pub use education::*;
 pub use industry::*;
@@ -432,7 +443,7 @@ pub static STATISTICS: FileSpec = FileSpec {
 };
 
 /// Every file, in dependency order.
-pub static ALL_FILES: [&FileSpec; 43] = [
+pub static ALL_FILES: [&FileSpec; 50] = [
     &REGIONS,
     &VILLAGES,
     &HOUSEHOLDS,
@@ -475,6 +486,13 @@ pub static ALL_FILES: [&FileSpec; 43] = [
     &COMMISSIONER_TRAININGS,
     &JOB_FAIRS,
     &PLACEMENTS,
+    &RULE_SETTINGS,
+    &ASSESSMENT_OUTCOMES,
+    &EXIT_BATCHES,
+    &EXIT_BATCH_HOUSEHOLDS,
+    &EXIT_OBJECTIONS,
+    &REVIEW_CRITERIA,
+    &SECRETARY_REVIEWS,
     &STATISTICS,
 ];
 

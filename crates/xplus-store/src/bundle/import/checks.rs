@@ -14,7 +14,7 @@ use xplus_core::interchange::schema::{
 };
 use xplus_core::interchange::{FileSpec, Value};
 use xplus_core::registry::checks;
-use xplus_core::registry::{IdNumber, RegionCode, Relation};
+use xplus_core::registry::{standing_at_end, IdNumber, RegionCode, Relation, Standing};
 use xplus_core::values::Date;
 use xplus_core::Fen;
 
@@ -192,6 +192,13 @@ impl Validator {
             by_household.entry(p.household).or_default().push(i);
             by_cadre.entry(p.cadre).or_default().push(i);
         }
+        let mut replaced: HashMap<u32, Vec<(i32, Standing)>> = HashMap::new();
+        for o in &self.ctx.outcomes.items {
+            replaced
+                .entry(o.household)
+                .or_default()
+                .push((o.year, o.before));
+        }
         let mut findings: Vec<(u32, &'static FileSpec, usize, String, String)> = Vec::new();
         for (household, idxs) in &by_household {
             let status = self.ctx.households.info[*household as usize].status;
@@ -205,11 +212,18 @@ impl Validator {
                     end: self.ctx.pairings.items[i].end,
                 })
                 .collect();
-            let exit_year = self.ctx.households.info[*household as usize].exit_year;
+            let today = Standing {
+                status,
+                exit_year: self.ctx.households.info[*household as usize].exit_year,
+            };
+            let replaced = replaced.get(household).map(Vec::as_slice).unwrap_or(&[]);
             for k in pairing::ends_without_successor(&spans) {
                 let p = &self.ctx.pairings.items[idxs[k]];
                 if let Some(end) = p.end {
-                    if !pairing::end_is_bound(status, exit_year, end) {
+                    // Judged by what the household was in the year the helper left, not by what
+                    // a later year made it: a copy of history is not a change.
+                    let then = standing_at_end(today, replaced.iter().copied(), end.year());
+                    if !pairing::end_is_bound(then.status, then.exit_year, end) {
                         continue;
                     }
                 }

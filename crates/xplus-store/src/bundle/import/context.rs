@@ -293,6 +293,13 @@ pub(crate) struct IncomeSeen {
     pub row: u32,
 }
 
+/// An applied outcome as the §7 check reads it.
+pub(crate) struct OutcomeSeen {
+    pub household: u32,
+    pub year: i32,
+    pub before: xplus_core::registry::Standing,
+}
+
 #[derive(Default)]
 pub(crate) struct Context {
     pub regions: HashMap<u64, RegionInfo>,
@@ -307,7 +314,8 @@ pub(crate) struct Context {
     pub cadres: Entities<Option<CadreRole>>,
     pub bindings: Entities<()>,
     pub startups: Entities<()>,
-    pub secretaries: Entities<()>,
+    /// The village of each secretary (the county of their reviews).
+    pub secretaries: Entities<u64>,
     /// Bundle rows of attendance_members.csv: the member must belong to the household named.
     pub attendees: Vec<Attendee>,
     pub projects: Entities<ProjectInfo>,
@@ -322,6 +330,11 @@ pub(crate) struct Context {
     /// Composite keys per file.
     pub keys: HashMap<FileId, KeySet>,
     pub pairings: Keyed<Pairing>,
+    /// Applied outcomes: the standing each replaced, so that a pairing's end is judged by the
+    /// household's standing in that year (rules.md §7 binds changes, not a copy of history).
+    pub outcomes: Keyed<OutcomeSeen>,
+    /// The exit batches (village, year), for their households' and objections' rows.
+    pub batches: std::collections::HashSet<u128>,
     pub unit_ends: Keyed<UnitPairingEnd>,
     pub events: Keyed<ShareEvent>,
     pub incomes: Vec<IncomeSeen>,
@@ -363,6 +376,7 @@ impl Context {
             FileId::CadreHouseholdPairings => self.pairings.forget_keys(),
             FileId::UnitVillagePairings => self.unit_ends.forget_keys(),
             FileId::ShareEvents => self.events.forget_keys(),
+            FileId::AssessmentOutcomes => self.outcomes.forget_keys(),
             _ => {}
         }
     }

@@ -183,6 +183,12 @@ impl Validator {
                     .ok()
                     .and_then(RegionCode::county)
             }
+            CountyFrom::Secretary(i) => {
+                let s = self.ctx.secretaries.get(text(values, i))?;
+                RegionCode::from_u64(self.ctx.secretaries.info[s as usize])
+                    .ok()
+                    .and_then(RegionCode::county)
+            }
         }
     }
 
@@ -398,6 +404,13 @@ impl Validator {
             | FileId::UnitVillagePairings
             | FileId::Units
             | FileId::Visits => self.backbone_row(spec, row, values, refs),
+            FileId::RuleSettings
+            | FileId::AssessmentOutcomes
+            | FileId::ExitBatches
+            | FileId::ExitBatchHouseholds
+            | FileId::ExitObjections
+            | FileId::ReviewCriteria
+            | FileId::SecretaryReviews => self.decision_row(spec, row, values, refs),
         }
     }
 

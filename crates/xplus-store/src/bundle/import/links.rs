@@ -115,8 +115,9 @@ impl Validator {
                     return false;
                 }
                 let id = text(values, 0).to_string();
+                let village = refs[1];
                 self.entity(spec, row, values, |ctx| {
-                    ctx.secretaries.insert(&id, (), row)
+                    ctx.secretaries.insert(&id, village, row)
                 })
             }
             FileId::SecretaryDevelopment => {

@@ -7,6 +7,7 @@
 
 mod checks;
 mod context;
+mod decisions;
 mod files;
 mod links;
 mod modules;
@@ -413,7 +414,8 @@ impl Validator {
                 self.ctx.cadres.insert(id, None, row);
             }
             (FileId::Secretaries, Value::Text(id)) => {
-                self.ctx.secretaries.insert(id, (), row);
+                let village = values[1].as_region().map(RegionCode::as_u64).unwrap_or(0);
+                self.ctx.secretaries.insert(id, village, row);
             }
             (FileId::PartyOrgs, Value::Text(id)) => {
                 self.ctx.party_orgs.insert(id, (), row);
@@ -472,7 +474,9 @@ fn needed_from_database(present: &[FileId]) -> BTreeSet<FileId> {
         let mut more: Vec<FileId> = spec.columns.iter().filter_map(|c| c.refers).collect();
         more.extend(match f {
             Villages => vec![UnitVillagePairings],
-            Households => vec![Members, CadreHouseholdPairings],
+            Households => vec![Members, CadreHouseholdPairings, AssessmentOutcomes],
+            CadreHouseholdPairings => vec![AssessmentOutcomes],
+            ExitBatchHouseholds | ExitObjections => vec![ExitBatches],
             Members => vec![Households],
             Incomes => vec![Members],
             ShareEvents => vec![Loans],

@@ -6,7 +6,6 @@
 
 use super::queries::apply::{households_with_ids, villages_with_codes, year_applied};
 use super::queries::column_of;
-use super::queries::facts::ASSESSMENT_OUTCOMES;
 use crate::error::Refusal;
 use crate::error::StoreError;
 use crate::records::assessment::exit_batches::BatchState;
@@ -21,6 +20,7 @@ use crate::NewAudit;
 use chrono::NaiveDate;
 use xplus_core::assessment::monitoring::MonitorOutcome;
 use xplus_core::assessment::procedure::ExitStage;
+use xplus_core::interchange::schema::ASSESSMENT_OUTCOMES;
 use xplus_core::interchange::schema::{HOUSEHOLDS, VILLAGES};
 use xplus_core::interchange::Value;
 use xplus_core::registry::{HouseholdStatus, RegionCode};
@@ -125,7 +125,11 @@ pub async fn apply_assessment(
     sink: &mut dyn AssessmentSink,
 ) -> Result<(AssessmentSummary, AppliedAssessment), StoreError> {
     let mut tx = store.begin_import(actor).await?;
-    let result = apply_in(store, tx.as_mut(), year, today, sink).await;
+    let decided = Decided {
+        by: actor,
+        on: today,
+    };
+    let result = apply_in(store, tx.as_mut(), year, &decided, sink).await;
     match result {
         Ok((summary, applied)) if !applied.already_recorded => {
             // The summary entry marks the year as applied, even when nothing changed.
@@ -150,11 +154,17 @@ pub async fn apply_assessment(
     }
 }
 
+/// Who decided an applied year and on which day: what each outcome records.
+struct Decided<'a> {
+    by: &'a str,
+    on: NaiveDate,
+}
+
 async fn apply_in(
     store: &dyn Store,
     tx: &mut dyn ImportTx,
     year: i32,
-    today: NaiveDate,
+    decided: &Decided<'_>,
     sink: &mut dyn AssessmentSink,
 ) -> Result<(AssessmentSummary, AppliedAssessment), StoreError> {
     let mut s = store.read_session().await?;
@@ -206,7 +216,7 @@ async fn apply_in(
             );
         }
         if conflicts.is_empty() && (!changes.is_empty() || !villages.is_empty()) {
-            write_county(s.as_mut(), tx, county, year, today, &changes, &villages).await?;
+            write_county(s.as_mut(), tx, county, year, decided, &changes, &villages).await?;
             wrote = true;
         }
     }
@@ -307,7 +317,7 @@ async fn write_county(
     tx: &mut dyn ImportTx,
     county: RegionCode,
     year: i32,
-    today: NaiveDate,
+    decided: &Decided<'_>,
     changes: &[Change],
     villages: &[RegionCode],
 ) -> Result<(), StoreError> {
@@ -360,7 +370,8 @@ async fn write_county(
                     before_exit,
                     after_status,
                     after_exit,
-                    Value::Date(today),
+                    Value::Date(decided.on),
+                    Value::Text(decided.by.to_string()),
                 ],
                 county: Some(county),
             }

@@ -27,7 +27,8 @@ pub struct YearApplied {
     pub refreshed: Result<Refreshed, StoreError>,
 }
 
-/// Applies the assessment of `year` for `actor`, writing its lists to `sink`.
+/// Applies the assessment of `year` as decided by `actor` on `decided_on` (the outcomes carry
+/// that day), writing its lists to `sink`; the roll-ups are refreshed as of `today`.
 ///
 /// Errors: `Conflict` when a later year was already applied (rules.md: years are recorded in
 /// order), and the failures of the store.
@@ -35,10 +36,11 @@ pub async fn apply_year(
     store: &dyn Store,
     actor: &str,
     year: i32,
+    decided_on: NaiveDate,
     today: NaiveDate,
     sink: &mut dyn AssessmentSink,
 ) -> Result<YearApplied, StoreError> {
-    let (summary, applied) = apply_assessment(store, actor, year, today, sink).await?;
+    let (summary, applied) = apply_assessment(store, actor, year, decided_on, sink).await?;
     // §8: the exits just recorded give up their shares on Jan 1 of the next year, and the poor
     // without shares receive them — after the exits, so the plan sees them.
     let view = adjustment_plan(store, year).await?;

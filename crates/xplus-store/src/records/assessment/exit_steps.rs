@@ -5,7 +5,6 @@
 use super::queries::column_of;
 use super::queries::exit_steps::household_in_village;
 use super::queries::exits::{BATCHES, BATCH_HOUSEHOLDS, OBJECTIONS};
-use super::queries::facts::ASSESSMENT_OUTCOMES;
 use crate::error::Refusal;
 use crate::error::StoreError;
 use crate::records::assessment::exits::{
@@ -25,6 +24,7 @@ use xplus_core::accounts::Access;
 use xplus_core::assessment::procedure::{
     check_notice_over, check_order, may_take, notice_last_day, ExitStage, ExitStep,
 };
+use xplus_core::interchange::schema::ASSESSMENT_OUTCOMES;
 use xplus_core::interchange::schema::HOUSEHOLDS;
 use xplus_core::interchange::Value;
 use xplus_core::registry::{HouseholdStatus, RegionCode};
@@ -561,6 +561,7 @@ async fn record_exits(
                     Value::Code(HouseholdStatus::Exited.code()),
                     Value::Int(i64::from(year)),
                     Value::Date(today),
+                    Value::Text(user.to_string()),
                 ],
                 county: village.county(),
             },

@@ -12,8 +12,9 @@ use xplus_core::registry::{HouseholdStatus, RegionCode};
 
 const STATUS: ColumnType = ColumnType::Enum(&HouseholdStatus::SPEC);
 
-/// The outcomes an applied assessment recorded: per household and year, what it decided and the
-/// standing (status, exit year) before and after.
+/// The outcomes an applied assessment recorded, as the assessment reads them back: per household
+/// and year, what it decided and the standing (status, exit year) before and after. They are
+/// written as the bundle's file (core's `schema::ASSESSMENT_OUTCOMES`, with who decided).
 pub(in crate::records) static ASSESSMENT_OUTCOMES: FileSpec = FileSpec {
     id: FileId::Households,
     name: "assessment_outcomes",

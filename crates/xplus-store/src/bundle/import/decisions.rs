@@ -1,0 +1,159 @@
+//! The per-row checks of what the offices decided (schema/assessment.rs): rule settings, the
+//! applied outcomes, the exit procedure's batches, households and objections, and the
+//! secretaries' review. They are history: an export carries them so that a copy imports whole;
+//! the rules that guard changes judge each fact by what held when it happened.
+
+use super::context::*;
+use super::files::{date, int, text};
+use super::Validator;
+use xplus_core::assessment::procedure::first_out_of_order;
+use xplus_core::interchange::{FileId, FileSpec, Value};
+use xplus_core::registry::{HouseholdStatus, RegionCode, Standing};
+use xplus_core::rules::{Parameter, Setting};
+
+impl Validator {
+    pub(super) fn decision_row(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        refs: &[u64],
+    ) -> bool {
+        let idx = |i: usize| refs[i] as u32;
+        match spec.id {
+            FileId::RuleSettings => self.rule_setting_row(spec, row, values),
+            FileId::AssessmentOutcomes => {
+                let year = int(values, 1);
+                let key = KeyPacker::new().index(idx(0)).year(year).done();
+                if !self.composite_key(spec, row, values, key) {
+                    return false;
+                }
+                let status = |i: usize| values[i].as_code().and_then(HouseholdStatus::parse);
+                let Some(before) = status(4) else {
+                    return false;
+                };
+                let before = Standing {
+                    status: before,
+                    exit_year: values[5].as_int().map(|y| y as i32),
+                };
+                let seen = OutcomeSeen {
+                    household: idx(0),
+                    year: year as i32,
+                    before,
+                };
+                self.ctx.outcomes.put(key, seen);
+                true
+            }
+            FileId::ExitBatches => {
+                let key = KeyPacker::new().region(refs[0]).year(int(values, 1)).done();
+                if !self.composite_key(spec, row, values, key) {
+                    return false;
+                }
+                // Proposal, review, notice start and last day, the town's and county's approval.
+                let steps = [4, 5, 8, 9, 12, 14];
+                let dates: Vec<_> = steps.iter().map(|&i| date(values, i)).collect();
+                if let (Some(k), true) = (first_out_of_order(&dates), row != FROM_DB) {
+                    let i = steps[k];
+                    self.error_at(
+                        spec,
+                        row,
+                        i,
+                        &values[i],
+                        "此日期早于前一环节的日期（退出程序须依次进行，rules.md §3）/ this date is before the step before it (the steps of rules.md §3 come in order)".into(),
+                    );
+                    return false;
+                }
+                self.ctx.batches.insert(key);
+                true
+            }
+            FileId::ExitBatchHouseholds | FileId::ExitObjections => {
+                let batch = KeyPacker::new().region(refs[0]).year(int(values, 1)).done();
+                if !self.ctx.batches.contains(&batch) {
+                    if row != FROM_DB {
+                        self.error_at(
+                            spec,
+                            row,
+                            1,
+                            &values[1],
+                            "退出批次中没有该村该年度的批次 / no batch of this village and year in exit_batches".into(),
+                        );
+                    }
+                    return false;
+                }
+                let third = if spec.id == FileId::ExitBatchHouseholds {
+                    idx(2)
+                } else {
+                    int(values, 2) as u32
+                };
+                let key = KeyPacker::new()
+                    .region(refs[0])
+                    .year(int(values, 1))
+                    .index(third)
+                    .done();
+                self.composite_key(spec, row, values, key)
+            }
+            FileId::ReviewCriteria => {
+                let parts = [
+                    int(values, 0).to_string(),
+                    int(values, 1).to_string(),
+                    text(values, 2).to_string(),
+                ];
+                self.text_key(spec, row, values, &parts)
+            }
+            FileId::SecretaryReviews => {
+                let parts = [
+                    text(values, 0).to_string(),
+                    int(values, 1).to_string(),
+                    text(values, 2).to_string(),
+                ];
+                self.text_key(spec, row, values, &parts)
+            }
+            _ => unreachable!("dispatched by dependent_row"),
+        }
+    }
+
+    /// A setting passes core's one check of a setting, as `xplus rules set` does.
+    fn rule_setting_row(&mut self, spec: &'static FileSpec, row: u32, values: &[Value]) -> bool {
+        let parts = [
+            values[0].as_code().unwrap_or("").to_string(),
+            int(values, 1).to_string(),
+            int(values, 2).to_string(),
+        ];
+        if !self.text_key(spec, row, values, &parts) {
+            return false;
+        }
+        let Some(parameter) = values[0].as_code().and_then(Parameter::parse) else {
+            return false;
+        };
+        let region = match int(values, 1) {
+            0 => Ok(None),
+            code => RegionCode::from_u64(code as u64).map(Some),
+        };
+        let Ok(region) = region else {
+            if row != FROM_DB {
+                self.error_at(
+                    spec,
+                    row,
+                    1,
+                    &values[1],
+                    "不是区划代码（0 表示全部区划）/ not a region code (0 means everywhere)".into(),
+                );
+            }
+            return false;
+        };
+        let year = match int(values, 2) {
+            0 => None,
+            y => Some(y as i32),
+        };
+        let setting = Setting::new(parameter, region, year, int(values, 3), text(values, 4));
+        match setting {
+            Ok(_) => true,
+            Err(reason) => {
+                if row != FROM_DB {
+                    self.error_at(spec, row, 3, &values[3], reason);
+                }
+                false
+            }
+        }
+    }
+}
