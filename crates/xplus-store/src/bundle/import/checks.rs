@@ -192,13 +192,7 @@ impl Validator {
             by_household.entry(p.household).or_default().push(i);
             by_cadre.entry(p.cadre).or_default().push(i);
         }
-        let mut replaced: HashMap<u32, Vec<(i32, Standing)>> = HashMap::new();
-        for o in &self.ctx.outcomes.items {
-            replaced
-                .entry(o.household)
-                .or_default()
-                .push((o.year, o.before));
-        }
+        let replaced = self.ctx.replaced_standings();
         let mut findings: Vec<(u32, &'static FileSpec, usize, String, String)> = Vec::new();
         for (household, idxs) in &by_household {
             let status = self.ctx.households.info[*household as usize].status;

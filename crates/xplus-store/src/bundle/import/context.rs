@@ -350,6 +350,18 @@ impl Context {
         self.keys.entry(file).or_default()
     }
 
+    /// By household: each applied outcome's year and the standing it replaced.
+    pub fn replaced_standings(&self) -> HashMap<u32, Vec<(i32, xplus_core::registry::Standing)>> {
+        let mut replaced: HashMap<u32, Vec<_>> = HashMap::new();
+        for o in &self.outcomes.items {
+            replaced
+                .entry(o.household)
+                .or_default()
+                .push((o.year, o.before));
+        }
+        replaced
+    }
+
     pub fn touch(&mut self, household: u32) {
         let h = household as usize;
         if self.touched.len() <= h {
