@@ -265,13 +265,52 @@ async fn apply_leaves_a_household_in_an_open_batch_to_the_procedure() {
                 start: day("2016-12-03"),
             },
         ),
-        (&town, records::ExitAct::TownApproval),
-        (&county, records::ExitAct::CountyApproval),
+        (
+            &town,
+            records::ExitAct::TownApproval {
+                date: day("2016-12-20"),
+                opinion: "经审核，同意退出".into(),
+            },
+        ),
     ] {
         records::take_exit_step(store, who, village, 2016, act, today)
             .await
             .unwrap();
     }
+    // The county's approval is dated when it was given: not before the town's, not after today,
+    // and with an opinion.
+    let county_on = |date: &str, opinion: &str| records::ExitAct::CountyApproval {
+        date: day(date),
+        opinion: opinion.into(),
+    };
+    for refused in [
+        county_on("2016-12-19", "同意"),
+        county_on("2017-02-01", "同意"),
+        county_on("2016-12-28", " "),
+    ] {
+        let r = records::take_exit_step(store, &county, village, 2016, refused, today).await;
+        assert!(
+            matches!(r, Err(StoreError::Refused(Refusal::Invalid(_)))),
+            "{r:?}"
+        );
+    }
+    let approved = county_on("2016-12-28", "经审定，同意退出");
+    records::take_exit_step(store, &county, village, 2016, approved, today)
+        .await
+        .unwrap();
+    let out = db.dir().join("after_approval");
+    export(&db, &out, false).await;
+    let batches = std::fs::read_to_string(out.join("exit_batches.csv")).unwrap();
+    assert!(
+        batches.contains(",jd,2016-12-20,")
+            && batches.ends_with(",2016-12-28,经审核，同意退出,经审定，同意退出\n"),
+        "{batches}"
+    );
+    let outcomes = std::fs::read_to_string(out.join("assessment_outcomes.csv")).unwrap();
+    assert!(
+        outcomes.contains("H001,2016,exited,,poor,,exited,2016,2016-12-28,"),
+        "{outcomes}"
+    );
     let h = records::household(store, &admin(), "H001", today)
         .await
         .unwrap()
@@ -305,7 +344,10 @@ async fn apply_leaves_a_household_in_an_open_batch_to_the_procedure() {
             &laian,
             village,
             2016,
-            records::ExitAct::TownApproval,
+            records::ExitAct::TownApproval {
+                date: day("2016-12-20"),
+                opinion: "同意".into(),
+            },
             today
         )
         .await,

@@ -102,11 +102,20 @@ async fn a_village_batch_goes_from_proposal_to_the_countys_approval() {
     .await;
     assert_eq!(r.status().as_u16(), 303);
 
+    // An approval is dated when it was given, with an opinion.
+    let approval = |on: &str, opinion: &str| {
+        vec![
+            ("approved_on", on.to_string()),
+            ("opinion", opinion.to_string()),
+        ]
+    };
+    let town_ok = || approval("2016-12-20", "经审核，同意退出");
+    let county_ok = || approval("2016-12-28", "经审定，同意退出");
     // The town cannot approve while an objection is open; a secretary never can.
-    let r = post(&town, "town_approval", vec![]).await;
+    let r = post(&town, "town_approval", town_ok()).await;
     assert_eq!(r.status().as_u16(), 409);
     assert!(r.text().await.unwrap().contains("异议未处理"));
-    let r = post(&secretary, "town_approval", vec![]).await;
+    let r = post(&secretary, "town_approval", town_ok()).await;
     assert_eq!(r.status().as_u16(), 403);
 
     let r = post(
@@ -119,13 +128,20 @@ async fn a_village_batch_goes_from_proposal_to_the_countys_approval() {
     )
     .await;
     assert_eq!(r.status().as_u16(), 303);
+    let r = post(&town, "town_approval", approval("2016-12-20", "")).await;
+    assert_eq!(r.status().as_u16(), 422, "an approval without an opinion");
+    let r = post(&town, "town_approval", approval("2016-12-05", "同意")).await;
+    assert_eq!(r.status().as_u16(), 409, "an approval within the notice");
     assert_eq!(
-        post(&town, "town_approval", vec![]).await.status().as_u16(),
+        post(&town, "town_approval", town_ok())
+            .await
+            .status()
+            .as_u16(),
         303
     );
     // The town's official is not the county's.
     assert_eq!(
-        post(&town, "county_approval", vec![])
+        post(&town, "county_approval", county_ok())
             .await
             .status()
             .as_u16(),
@@ -135,8 +151,10 @@ async fn a_village_batch_goes_from_proposal_to_the_countys_approval() {
     // Before the county's approval H001 is still poor.
     let h = app.get_json(&county, "/api/v1/households/H001").await;
     assert_eq!(h["household"]["status"], "poor", "{h}");
+    let r = post(&county, "county_approval", approval("2016-12-19", "同意")).await;
+    assert_eq!(r.status().as_u16(), 422, "before the town's approval");
     assert_eq!(
-        post(&county, "county_approval", vec![])
+        post(&county, "county_approval", county_ok())
             .await
             .status()
             .as_u16(),
@@ -148,6 +166,14 @@ async fn a_village_batch_goes_from_proposal_to_the_countys_approval() {
 
     let page = app.page_text(&county, base).await;
     assert!(page.contains("县级审定，已退出"), "{page}");
+    for shown in [
+        "2016-12-20",
+        "2016-12-28",
+        "经审核，同意退出",
+        "经审定，同意退出",
+    ] {
+        assert!(page.contains(shown), "{shown}: {page}");
+    }
     for who in ["jiacun", "tianchangjd", "tianchang"] {
         assert!(page.contains(who), "{who} named among the steps: {page}");
     }

@@ -199,14 +199,19 @@ fn date_field(pairs: &[(String, String)], name: &str) -> Result<chrono::NaiveDat
     })
 }
 
+/// The day a step happened: the field's date, today when it is left empty (the form fills it).
+fn dated(pairs: &[(String, String)], name: &str) -> Result<chrono::NaiveDate, StoreError> {
+    match form_value(pairs, name).map(str::trim) {
+        None | Some("") => Ok(today()),
+        Some(_) => date_field(pairs, name),
+    }
+}
+
 fn act_of(step: ExitStep, pairs: &[(String, String)]) -> Result<ExitAct, StoreError> {
     let text = |name| form_value(pairs, name).unwrap_or("").trim().to_string();
     Ok(match step {
         ExitStep::Propose => ExitAct::Propose {
-            date: match form_value(pairs, "proposed_on").map(str::trim) {
-                None | Some("") => today(),
-                Some(_) => date_field(pairs, "proposed_on")?,
-            },
+            date: dated(pairs, "proposed_on")?,
         },
         ExitStep::Review => ExitAct::Review {
             date: date_field(pairs, "review_date")?,
@@ -239,8 +244,14 @@ fn act_of(step: ExitStep, pairs: &[(String, String)]) -> Result<ExitAct, StoreEr
             resolution: text("resolution"),
             upheld: form_value(pairs, "upheld") == Some("1"),
         },
-        ExitStep::TownApproval => ExitAct::TownApproval,
-        ExitStep::CountyApproval => ExitAct::CountyApproval,
+        ExitStep::TownApproval => ExitAct::TownApproval {
+            date: dated(pairs, "approved_on")?,
+            opinion: text("opinion"),
+        },
+        ExitStep::CountyApproval => ExitAct::CountyApproval {
+            date: dated(pairs, "approved_on")?,
+            opinion: text("opinion"),
+        },
     })
 }
 

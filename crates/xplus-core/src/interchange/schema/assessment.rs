@@ -100,6 +100,8 @@ pub static EXIT_BATCHES: FileSpec = FileSpec {
         opt("town_approved_on", "乡镇审核日期", T::Date),
         person("county_approved_by", "县级审定人"),
         opt("county_approved_on", "县级审定日期", T::Date),
+        opt("town_opinion", "乡镇审核意见", T::Text),
+        opt("county_opinion", "县级审定意见", T::Text),
     ],
     key: &[0, 1],
     county: CountyFrom::Column(0),

@@ -2,8 +2,7 @@
 //! writes, and on the county's approval the exits recorded — one transaction with an audit entry
 //! naming the user.
 
-use super::queries::column_of;
-use super::queries::exit_steps::household_in_village;
+use super::exit_record::record_exits;
 use super::queries::exits::{BATCHES, BATCH_HOUSEHOLDS, OBJECTIONS};
 use crate::error::Refusal;
 use crate::error::StoreError;
@@ -11,11 +10,9 @@ use crate::records::assessment::exits::{
     assess_village_households, later_years_applied, load_batch, out_of_reach, BatchState, ExitAct,
     ExitBatch,
 };
-use crate::records::assessment::facts::Standing;
 use crate::records::rules::rule_book;
 use crate::records::text_field;
 use crate::records::WriteSession;
-use crate::session::rows::Named;
 use crate::store::{Row, Store};
 use crate::NewAudit;
 use chrono::NaiveDate;
@@ -24,10 +21,8 @@ use xplus_core::accounts::Access;
 use xplus_core::assessment::procedure::{
     check_notice_over, check_order, may_take, notice_last_day, ExitStage, ExitStep,
 };
-use xplus_core::interchange::schema::ASSESSMENT_OUTCOMES;
-use xplus_core::interchange::schema::HOUSEHOLDS;
 use xplus_core::interchange::Value;
-use xplus_core::registry::{HouseholdStatus, RegionCode};
+use xplus_core::registry::RegionCode;
 use xplus_core::text::TextKind;
 
 fn date_value(d: Option<NaiveDate>) -> Value {
@@ -59,6 +54,8 @@ fn batch_row(b: &ExitBatch, by: &HashMap<ExitStep, (String, NaiveDate)>) -> Row 
             date_value(when(ExitStep::TownApproval)),
             text_value(who(ExitStep::CountyApproval)),
             date_value(when(ExitStep::CountyApproval)),
+            text_value(b.town_opinion.as_deref()),
+            text_value(b.county_opinion.as_deref()),
         ],
         county: b.village.county(),
     }
@@ -127,8 +124,10 @@ pub async fn take_exit_step(
             resolution,
             upheld,
         } => t.resolve(s.as_mut(), *no, resolution, *upheld).await?,
-        ExitAct::TownApproval => t.town_approval()?,
-        ExitAct::CountyApproval => t.county_approval(s.as_mut()).await?,
+        ExitAct::TownApproval { date, opinion } => t.town_approval(*date, opinion)?,
+        ExitAct::CountyApproval { date, opinion } => {
+            t.county_approval(s.as_mut(), *date, opinion).await?
+        }
     }
     t.batch.stage = next;
     t.store_in(s.as_mut()).await?;
@@ -179,6 +178,8 @@ impl<'a> Taking<'a> {
             review_attendees: None,
             notice_start: None,
             notice_last_day: None,
+            town_opinion: None,
+            county_opinion: None,
             households: Vec::new(),
             objections: Vec::new(),
         });
@@ -421,8 +422,25 @@ impl<'a> Taking<'a> {
         Ok(())
     }
 
-    /// The town's approval, once the notice is over with no objection open.
-    fn town_approval(&mut self) -> Result<(), StoreError> {
+    /// An approval's opinion: required, free text (what the official wrote).
+    fn opinion(opinion: &str) -> Result<String, StoreError> {
+        let opinion = xplus_core::text::field(TextKind::Free, opinion)
+            .map_err(|e| StoreError::Refused(Refusal::Invalid(e)))?;
+        if opinion.is_empty() {
+            return Err(invalid("请填写审核意见", "write the approval's opinion"));
+        }
+        Ok(opinion)
+    }
+
+    /// The town's approval on `date`, after the notice is over with no objection open.
+    fn town_approval(&mut self, date: NaiveDate, opinion: &str) -> Result<(), StoreError> {
+        let opinion = Self::opinion(opinion)?;
+        if date > self.today {
+            return Err(invalid(
+                "审核日期不能晚于今天",
+                "the approval is dated not after today",
+            ));
+        }
         let last = self
             .batch
             .notice_last_day
@@ -433,16 +451,31 @@ impl<'a> Taking<'a> {
             .iter()
             .filter(|o| o.resolution.is_none())
             .count();
-        check_notice_over(last, self.today, open)
+        check_notice_over(last, date, open)
             .map_err(|e| StoreError::Refused(Refusal::Conflict(e.to_string())))?;
-        self.by
-            .insert(self.step, (self.user.to_string(), self.today));
+        self.by.insert(self.step, (self.user.to_string(), date));
+        self.batch.town_opinion = Some(opinion.clone());
+        self.details["date"] = date.to_string().into();
+        self.details["opinion"] = opinion.into();
         Ok(())
     }
 
     /// The county's approval, by another person than the town's: the agreed households' exits
     /// recorded.
-    async fn county_approval(&mut self, s: &mut dyn WriteSession) -> Result<(), StoreError> {
+    async fn county_approval(
+        &mut self,
+        s: &mut dyn WriteSession,
+        date: NaiveDate,
+        opinion: &str,
+    ) -> Result<(), StoreError> {
+        let opinion = Self::opinion(opinion)?;
+        let town = self.by.get(&ExitStep::TownApproval).map(|(_, d)| *d);
+        if date > self.today || town.is_some_and(|t| date < t) {
+            return Err(invalid(
+                "审定日期须不早于乡镇审核、不晚于今天",
+                "the county's approval is dated on or after the town's and not after today",
+            ));
+        }
         let year = self.year;
         if later_years_applied(s, year).await? {
             return Err(StoreError::Refused(Refusal::Conflict(format!(
@@ -459,8 +492,10 @@ impl<'a> Taking<'a> {
                 "乡镇审核与县级审定须由不同的人进行 / the town's and the county's approval are taken by different people".into(),
             )));
         }
-        self.by
-            .insert(self.step, (self.user.to_string(), self.today));
+        self.by.insert(self.step, (self.user.to_string(), date));
+        self.batch.county_opinion = Some(opinion.clone());
+        self.details["date"] = date.to_string().into();
+        self.details["opinion"] = opinion.into();
         let exiting: Vec<String> = self
             .batch
             .households
@@ -468,8 +503,7 @@ impl<'a> Taking<'a> {
             .filter(|(_, st)| *st == BatchState::Agreed)
             .map(|(h, _)| h.clone())
             .collect();
-        let recorded =
-            record_exits(s, &self.user, self.village, year, &exiting, self.today).await?;
+        let recorded = record_exits(s, &self.user, self.village, year, &exiting, date).await?;
         self.households = recorded
             .iter()
             .map(|h| (h.clone(), BatchState::Exited))
@@ -495,80 +529,4 @@ impl<'a> Taking<'a> {
         }])
         .await
     }
-}
-
-/// Records the exits approved by the county: status exited with the year, and the outcome
-/// `xplus assess --apply` would record, so that a later run finds them recorded. A household
-/// that is no longer poor or returned (changed since the proposal) is left as it is.
-async fn record_exits(
-    s: &mut dyn WriteSession,
-    user: &str,
-    village: RegionCode,
-    year: i32,
-    households: &[String],
-    today: NaiveDate,
-) -> Result<Vec<String>, StoreError> {
-    let mut recorded = Vec::new();
-    let mut audit = Vec::new();
-    let status_at = column_of(&HOUSEHOLDS, "status");
-    let exit_year_at = column_of(&HOUSEHOLDS, "exit_year");
-    for id in households {
-        // Still in the village: one moved since the proposal (易地搬迁) is left to its new one.
-        let filter = household_in_village(id, village);
-        let Some(mut row) = s.select(&HOUSEHOLDS, &filter, "", None).await?.pop() else {
-            continue;
-        };
-        let stored = Named::new(&HOUSEHOLDS, &row);
-        let Some(status) = stored.code("status").and_then(HouseholdStatus::parse) else {
-            continue;
-        };
-        if !matches!(status, HouseholdStatus::Poor | HouseholdStatus::Returned) {
-            continue;
-        }
-        let before = Standing {
-            status,
-            exit_year: stored.int("exit_year").map(|y| y as i32),
-        };
-        let old = row.clone();
-        row[status_at] = Value::Code(HouseholdStatus::Exited.code());
-        row[exit_year_at] = Value::Int(i64::from(year));
-        audit.extend(crate::audit::row_change(
-            user,
-            &HOUSEHOLDS,
-            Some(&old),
-            &row,
-        ));
-        s.upsert(
-            &HOUSEHOLDS,
-            Row {
-                values: row,
-                county: village.county(),
-            },
-        )
-        .await?;
-        s.upsert(
-            &ASSESSMENT_OUTCOMES,
-            Row {
-                values: vec![
-                    Value::Text(id.clone()),
-                    Value::Int(i64::from(year)),
-                    Value::Text("exited".into()),
-                    Value::Null,
-                    Value::Code(before.status.code()),
-                    before
-                        .exit_year
-                        .map_or(Value::Null, |y| Value::Int(i64::from(y))),
-                    Value::Code(HouseholdStatus::Exited.code()),
-                    Value::Int(i64::from(year)),
-                    Value::Date(today),
-                    Value::Text(user.to_string()),
-                ],
-                county: village.county(),
-            },
-        )
-        .await?;
-        recorded.push(id.clone());
-    }
-    s.append_audit(audit).await?;
-    Ok(recorded)
 }

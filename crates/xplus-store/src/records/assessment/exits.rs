@@ -67,6 +67,9 @@ pub struct ExitBatch {
     pub review_attendees: Option<i64>,
     pub notice_start: Option<NaiveDate>,
     pub notice_last_day: Option<NaiveDate>,
+    /// What the town and the county wrote with their approval.
+    pub town_opinion: Option<String>,
+    pub county_opinion: Option<String>,
     pub households: Vec<(String, BatchState)>,
     pub objections: Vec<Objection>,
 }
@@ -113,8 +116,16 @@ pub enum ExitAct {
         resolution: String,
         upheld: bool,
     },
-    TownApproval,
-    CountyApproval,
+    /// On `date` (after the notice's last day, not after today), with the town's opinion.
+    TownApproval {
+        date: NaiveDate,
+        opinion: String,
+    },
+    /// On `date` (not before the town's approval, not after today), with the county's opinion.
+    CountyApproval {
+        date: NaiveDate,
+        opinion: String,
+    },
 }
 
 impl ExitAct {
@@ -125,8 +136,8 @@ impl ExitAct {
             ExitAct::Notice { .. } => ExitStep::Notice,
             ExitAct::Object { .. } => ExitStep::Object,
             ExitAct::Resolve { .. } => ExitStep::Resolve,
-            ExitAct::TownApproval => ExitStep::TownApproval,
-            ExitAct::CountyApproval => ExitStep::CountyApproval,
+            ExitAct::TownApproval { .. } => ExitStep::TownApproval,
+            ExitAct::CountyApproval { .. } => ExitStep::CountyApproval,
         }
     }
 }
@@ -180,6 +191,8 @@ pub(in crate::records) async fn load_batch(
         review_attendees: b.review_attendees,
         notice_start: b.notice_start,
         notice_last_day: b.notice_last_day,
+        town_opinion: b.town_opinion,
+        county_opinion: b.county_opinion,
         households,
         objections,
     }))

@@ -5,6 +5,7 @@ pub(crate) mod apply;
 pub(crate) mod apply_year;
 pub(crate) mod chain;
 pub(crate) mod exit_batches;
+mod exit_record;
 pub(crate) mod exit_steps;
 pub(crate) mod exits;
 pub(crate) mod facts;

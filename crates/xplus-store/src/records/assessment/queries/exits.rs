@@ -30,6 +30,8 @@ pub(in crate::records) static BATCHES: FileSpec = FileSpec {
         column("town_approved_on", ColumnType::Date),
         column("county_approved_by", ColumnType::Text),
         column("county_approved_on", ColumnType::Date),
+        column("town_opinion", ColumnType::Text),
+        column("county_opinion", ColumnType::Text),
     ],
     key: &[0, 1],
     county: CountyFrom::Column(0),
@@ -103,6 +105,8 @@ pub(in crate::records) struct BatchRow {
     pub town_approved_on: Option<NaiveDate>,
     pub county_approved_by: Option<String>,
     pub county_approved_on: Option<NaiveDate>,
+    pub town_opinion: Option<String>,
+    pub county_opinion: Option<String>,
 }
 
 impl FromRow for BatchRow {
@@ -124,6 +128,8 @@ impl FromRow for BatchRow {
             town_approved_on: r.date("town_approved_on"),
             county_approved_by: text("county_approved_by"),
             county_approved_on: r.date("county_approved_on"),
+            town_opinion: text("town_opinion"),
+            county_opinion: text("county_opinion"),
         })
     }
 }
