@@ -223,6 +223,10 @@ async fn responsibility_list_workbook_and_household_card() {
     assert!(page.contains("赵军（滁州市财政局，13800000001）"), "{page}");
     assert!(page.contains("/households/H001/card?year=2016"), "{page}");
 
+    // H002 exited in 2015: without a year its card is that of 2015, its last year as poor.
+    let exited = app.page_text(&tianchang, "/households/H002/card").await;
+    assert!(exited.contains("扶贫明白卡"), "{exited}");
+    assert!(exited.contains("2015"), "{exited}");
     let card = app
         .page_text(&tianchang, "/households/H001/card?year=2016")
         .await;

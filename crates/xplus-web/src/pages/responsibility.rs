@@ -136,9 +136,20 @@ pub async fn card(
     Query(p): Query<YearParam>,
 ) -> Result<Response, WebError> {
     let year = super::assessment::assessment_year(&state, p.year.as_deref()).await?;
-    let card = records::household_card(state.store.as_ref(), &user.access, &id, year, today())
-        .await?
-        .ok_or_else(WebError::not_found)?;
+    let store = state.store.as_ref();
+    let mut card = records::household_card(store, &user.access, &id, year, today()).await?;
+    if card.is_none() && p.year.is_none() {
+        // A household that exited before the default year had its last card in its exit year
+        // (poor at that year's start): that card, not "not found", is what the link means.
+        let exited = records::household(store, &user.access, &id, today())
+            .await?
+            .and_then(|h| h.household.exit_year)
+            .filter(|&y| y < year);
+        if let Some(y) = exited {
+            card = records::household_card(store, &user.access, &id, y, today()).await?;
+        }
+    }
+    let card = card.ok_or_else(WebError::not_found)?;
     let members = card
         .members
         .iter()
