@@ -253,6 +253,11 @@ async fn secretaries_tiers_checkups_and_vacancies() {
         .await
         .unwrap();
     assert_eq!((o.kept, o.adjusted, o.filled_in_year), (0, 1, 0));
+    // As of the end of 2015, not today: 丙书记 (provincial) was in office, no village vacant.
+    assert_eq!(o.as_of, day("2015-12-31"));
+    let actual: Vec<u32> = o.tiers.iter().map(|t| t.1).collect();
+    assert_eq!(actual, vec![1, 0, 0]);
+    assert!(o.vacant.is_empty(), "{:?}", o.vacant);
     let elsewhere = Access::of_account(
         "li",
         Role::Official,

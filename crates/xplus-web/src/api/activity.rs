@@ -72,8 +72,9 @@ pub struct SecretariesBody {
     vacant_today: Vec<VacancyItem>,
 }
 
-/// Village party secretaries within reach: "312" tiers in office today against the configured
-/// targets, the year's check-ups, vacancies filled in the year and villages vacant today.
+/// Village party secretaries within reach: "312" tiers in office at the end of the year (today
+/// for the current year) against the configured targets, the year's check-ups, vacancies filled
+/// in the year and villages vacant on that day (`vacant_today`, named before it was dated).
 #[utoipa::path(get, path = "/api/v1/secretaries", params(YearQuery),
     responses((status = 200, body = SecretariesBody), (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized)))]

@@ -1,5 +1,7 @@
 //! Village party secretaries within an account's reach: "312" tiers against the configured
-//! targets, the year's check-ups (kept / adjusted), vacancies today and vacancies filled.
+//! targets, the year's check-ups (kept / adjusted), vacancies and vacancies filled — in office and
+//! vacant as of the end of the year asked for (today for the current year), so that a past
+//! year's figures do not move with today's appointments.
 
 use super::queries::{CHECK_COUNTS, TERMS_IN};
 use crate::error::StoreError;
@@ -16,17 +18,20 @@ use xplus_core::registry::RegionCode;
 use xplus_core::rules::RuleSet;
 
 pub struct SecretariesOverview {
-    /// (tier, secretaries in office today with it, target).
+    /// The day the counts in office and vacant are taken: Dec 31 of the year, or today.
+    pub as_of: NaiveDate,
+    /// (tier, secretaries in office on `as_of` with it, target).
     pub tiers: Vec<(SecretaryTier, u32, u32)>,
     pub kept: u64,
     pub adjusted: u64,
     pub filled_in_year: u32,
-    /// Villages vacant today (code, name of the last secretary).
+    /// Villages vacant on `as_of` (code, name of the last secretary).
     pub vacant: Vec<(RegionCode, String)>,
     pub villages_with_records: usize,
 }
 
-/// The overview for `year`, as of `today`; a helper's account reaches no village.
+/// The overview for `year`, as of its end or `today` if earlier; a helper's account reaches no
+/// village.
 pub async fn secretaries_overview(
     store: &dyn Store,
     access: &Access,
@@ -34,13 +39,14 @@ pub async fn secretaries_overview(
     year: i32,
     today: NaiveDate,
 ) -> Result<SecretariesOverview, StoreError> {
+    let as_of = NaiveDate::from_ymd_opt(year, 12, 31).map_or(today, |end| end.min(today));
     let range = village_bounds(access);
     let mut s = store.read_session().await?;
     let terms = TERMS_IN.fetch(&mut *s, &range).await?;
     let mut by_village: BTreeMap<RegionCode, Vec<(Span, String)>> = BTreeMap::new();
     let mut tiers = Vec::new();
     for term in terms {
-        if term.span.is_active_on(today) {
+        if term.span.is_active_on(as_of) {
             tiers.extend(term.tier);
         }
         by_village
@@ -52,7 +58,7 @@ pub async fn secretaries_overview(
     let mut filled_in_year = 0;
     for (village, terms) in &by_village {
         let spans: Vec<Span> = terms.iter().map(|(s, _)| *s).collect();
-        if is_vacant(&spans, today) {
+        if is_vacant(&spans, as_of) {
             let last = terms.last().map(|(_, n)| n.clone()).unwrap_or_default();
             vacant.push((*village, last));
         }
@@ -75,6 +81,7 @@ pub async fn secretaries_overview(
             .map_or(0, |c| c.n)
     };
     Ok(SecretariesOverview {
+        as_of,
         tiers: tier_progress(tiers, rules.secretary_tier_targets.value),
         kept: count(CheckUpResult::Kept),
         adjusted: count(CheckUpResult::Adjusted),
