@@ -149,16 +149,24 @@ pub async fn run(command: Command, db: &str, out: &Output) -> Result<ExitCode, F
         } => crate::coverage::run(db, out, year, &path, region.as_deref(), from.as_deref()).await,
         Command::Report { verify: true, .. } => crate::report::verify(db, out).await,
         Command::Report {
-            year: Some(year),
+            year,
+            as_of,
             format: Some(format),
             out: Some(path),
             region,
             verify: false,
-        } => crate::report::run(db, out, year, format, &path, region.as_deref()).await,
+        } if year.is_some() || as_of.is_some() => {
+            let when = match (year, as_of) {
+                (_, Some(day)) => crate::report::When::AsOf(day),
+                (Some(year), None) => crate::report::When::Year(year),
+                (None, None) => unreachable!("guarded above"),
+            };
+            crate::report::run(db, out, when, format, &path, region.as_deref()).await
+        }
         Command::Report { .. } => Err(Failure {
             code: 2,
             parts: vec![
-                "请给出 --year、--format 和 --out，或 --verify / give --year, --format and --out, or --verify"
+                "请给出 --year（或 --as-of）、--format 和 --out，或 --verify / give --year (or --as-of), --format and --out, or --verify"
                     .into(),
             ],
         }),

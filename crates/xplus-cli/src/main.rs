@@ -103,8 +103,12 @@ enum Command {
     },
     /// 年度报告：脱贫、出列、全链条覆盖、集体经济、产业就业、培训、农村居民收入 / the yearly report of headline figures
     Report {
-        #[arg(long, required_unless_present = "verify")]
+        /// 年度（按该年年末的状态） / the year (as things stood at its end)
+        #[arg(long, required_unless_present_any = ["verify", "as_of"])]
         year: Option<i32>,
+        /// 截至某日 YYYY-MM-DD（该日所在年度，按当日已作出的决定） / as of a day (its year, as decided by that day)
+        #[arg(long, conflicts_with_all = ["year", "verify"])]
+        as_of: Option<chrono::NaiveDate>,
         /// json、xlsx 或 html（可打印，含图表）/ json, xlsx or html (printable, with charts)
         #[arg(long, value_enum, required_unless_present = "verify")]
         format: Option<ReportFormat>,
@@ -114,7 +118,7 @@ enum Command {
         #[arg(long)]
         region: Option<String>,
         /// 从记录重新计算全部汇总并与已存汇总比较；有差异时退出码 1 / recompute every roll-up from the records and compare with the stored ones; exit 1 on a difference
-        #[arg(long, conflicts_with_all = ["year", "format", "out", "region"])]
+        #[arg(long, conflicts_with_all = ["year", "as_of", "format", "out", "region"])]
         verify: bool,
     },
     /// 集体收益分红：按年末持股以最大余额法分配 / split each project's income among share holders (rules.md §8)

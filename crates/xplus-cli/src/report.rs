@@ -10,22 +10,40 @@ use std::path::Path;
 use std::process::ExitCode;
 use xplus_core::registry::RegionCode;
 use xplus_output::year_report::{year_report_html, year_report_json, year_report_workbook};
-use xplus_store::records::year_report;
+use xplus_store::records::{report_as_of, year_report};
+
+/// What a report is of: the end of a year (`--year`), or a day (`--as-of`).
+pub enum When {
+    Year(i32),
+    AsOf(chrono::NaiveDate),
+}
 
 pub async fn run(
     db: &str,
     out: &Output,
-    year: i32,
+    when: When,
     format: ReportFormat,
     path: &Path,
     region: Option<&str>,
 ) -> Result<ExitCode, Failure> {
+    let today = chrono::Local::now().date_naive();
+    let year = match when {
+        When::Year(year) => year,
+        When::AsOf(day) if day > today => {
+            return Err(crate::commands::bad_input(vec![format!(
+                "{day} 晚于今天 / {day} is after today"
+            )]))
+        }
+        When::AsOf(day) => chrono::Datelike::year(&day),
+    };
     crate::commands::checked_year(year)?;
     let (access, region) = crate::commands::reach_of(region)?;
-    let today = chrono::Local::now().date_naive();
     let store = open(db).await?;
     let started = std::time::Instant::now();
-    let report = year_report(store.as_ref(), &access, region, year, today).await?;
+    let report = match when {
+        When::Year(year) => year_report(store.as_ref(), &access, region, year, today).await?,
+        When::AsOf(day) => report_as_of(store.as_ref(), &access, region, day).await?,
+    };
     let computed = started.elapsed();
     let bytes = match format {
         ReportFormat::Json => {

@@ -29,6 +29,7 @@ fn the_county_round_trips_after_a_recorded_year() {
     let d = dir.path();
     let db = imported_county_demo(d);
     let before_2015 = report(&db, "2015", &d.join("r2015.json"));
+    let before_2016 = report(&db, "2016", &d.join("r2016.json"));
     let out = d.join("assess");
     let out = out.to_str().unwrap();
     // A day that has not come is refused, and nothing is recorded.
@@ -81,6 +82,22 @@ fn the_county_round_trips_after_a_recorded_year() {
         &db,
         &[&["rules", "set", "poverty_line", "3100"][..], &source].concat(),
     );
+
+    // As of the day before the year was decided, as it stood; the JSON says the day.
+    let eve = d.join("eve.json");
+    let args = [
+        "report",
+        "--as-of",
+        "2017-01-14",
+        "--format",
+        "json",
+        "--out",
+    ];
+    run(&db, &[&args[..], &[eve.to_str().unwrap()]].concat());
+    let eve: serde_json::Value = serde_json::from_slice(&std::fs::read(&eve).unwrap()).unwrap();
+    assert_eq!(eve["as_of"], "2017-01-14");
+    let before: serde_json::Value = serde_json::from_slice(&before_2016).unwrap();
+    assert_eq!(eve["households"]["poor"], before["households"]["poor"]);
 
     let first = d.join("export1");
     run(&db, &["export", first.to_str().unwrap()]);

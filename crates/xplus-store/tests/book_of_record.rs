@@ -67,6 +67,27 @@ async fn recording_2016_leaves_the_figures_of_2015_alone() {
     );
     // The chain of 2016 still counts the households poor at its start.
     assert_eq!(after_2016.coverage, before_2016.coverage);
+    // As of a day: the day before 2016 was decided (2017-01-10), the households stood as at the
+    // end of 2016 before it was recorded; on the day, as decided.
+    let as_of = |day: &'static str| async move {
+        let day = day.parse().unwrap();
+        records::report_as_of(store, all, None, day).await.unwrap()
+    };
+    let eve = as_of("2017-01-09").await;
+    assert_eq!(eve.as_of, Some("2017-01-09".parse().unwrap()));
+    assert_eq!(eve.year, 2017);
+    assert_eq!(
+        (eve.households.poor, eve.households.monitored),
+        (
+            before_2016.households.poor,
+            before_2016.households.monitored
+        )
+    );
+    let decided = as_of("2017-01-10").await;
+    assert_eq!(
+        (decided.households.poor, decided.households.monitored),
+        (after_2016.households.poor, after_2016.households.monitored)
+    );
     db.cleanup().await;
 }
 

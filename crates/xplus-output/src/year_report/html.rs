@@ -77,6 +77,18 @@ fn shown(f: Option<Fen>) -> String {
     f.map(|v| v.to_string()).unwrap_or_else(|| "—".into())
 }
 
+/// What the report covers: its region (or all), and the day when it is as of a day.
+fn scope_of(r: &YearReport) -> String {
+    let scope = r
+        .region
+        .map(|c| c.to_string())
+        .unwrap_or_else(|| "全部 / all".into());
+    match r.as_of {
+        Some(day) => format!("{scope}，截至 {day} / as of {day}"),
+        None => scope,
+    }
+}
+
 pub fn year_report_html(r: &YearReport) -> Result<String, OutputError> {
     let (h, p, v, c) = (&r.households, &r.persons, &r.villages, &r.coverage);
     let k = &r.collective;
@@ -179,10 +191,7 @@ pub fn year_report_html(r: &YearReport) -> Result<String, OutputError> {
         .then(|| Chart::new("人均可支配收入（元）/ per capita (yuan)".into(), &rows, max));
     let page = Page {
         year: r.year,
-        scope: r
-            .region
-            .map(|c| c.to_string())
-            .unwrap_or_else(|| "全部 / all".into()),
+        scope: scope_of(r),
         exits,
         coverage,
         collective,

@@ -14,7 +14,7 @@ fn yuan(f: Fen) -> serde_json::Value {
 pub fn year_report_json(r: &YearReport) -> serde_json::Value {
     let (h, p, v, c) = (&r.households, &r.persons, &r.villages, &r.coverage);
     let k = &r.collective;
-    json!({
+    let mut out = json!({
         "year": r.year,
         "region": r.region.map(|c| c.to_string()),
         "households": {
@@ -63,5 +63,10 @@ pub fn year_report_json(r: &YearReport) -> serde_json::Value {
             "previous": i.previous.map(yuan),
             "growth": i.growth.map(|g| g.to_string()),
         })).collect::<Vec<_>>(),
-    })
+    });
+    // Only a report as of a day says so: the report of a year keeps its shape.
+    if let Some(day) = r.as_of {
+        out["as_of"] = day.to_string().into();
+    }
+    out
 }

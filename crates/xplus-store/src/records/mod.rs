@@ -77,8 +77,8 @@ pub(crate) use registry::save::text_field;
 pub use registry::save::{save_change, save_derived, save_record, stale, Change, Derive, Saved};
 pub use reporting::dashboard::{dashboard, dashboard_region, Dashboard, RegionFigures};
 pub use reporting::report::{
-    year_report, CollectiveFigures, CoverageFigures, HouseholdFigures, IndustryFigures,
-    PersonFigures, RuralIncome, TrainingFigures, VillageFigures, YearReport,
+    report_as_of, year_report, CollectiveFigures, CoverageFigures, HouseholdFigures,
+    IndustryFigures, PersonFigures, RuralIncome, TrainingFigures, VillageFigures, YearReport,
 };
 pub use reporting::responsibility::{household_card, village_cards, Card, CardMember, Responsible};
 pub use reporting::rollup::{

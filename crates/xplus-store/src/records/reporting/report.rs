@@ -6,7 +6,7 @@
 
 use super::queries::fetch_within;
 use super::queries::report::{
-    household_counts, DividendTotals, HouseholdCounts, TrainingCounts, DIVIDEND_TOTALS,
+    household_counts, DividendTotals, HouseholdCounts, Later, TrainingCounts, DIVIDEND_TOTALS,
     PROJECT_COUNT, RURAL_INCOMES, TRAINING_COUNTS, VILLAGE_COUNTS,
 };
 use crate::error::StoreError;
@@ -110,6 +110,9 @@ pub struct RuralIncome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct YearReport {
     pub year: i32,
+    /// A report as of a day (`report --as-of D`): the households as the assessments decided by
+    /// that day left them; None for the end of the year.
+    pub as_of: Option<NaiveDate>,
     /// The region reported on; None for the whole registry.
     pub region: Option<RegionCode>,
     pub households: HouseholdFigures,
@@ -122,7 +125,8 @@ pub struct YearReport {
     pub rural_income: Vec<RuralIncome>,
 }
 
-/// The report of `year` within `access`'s reach (`region` only labels it).
+/// The report of `year` within `access`'s reach (`region` only labels it), its households as
+/// they stood at the end of the year.
 pub async fn year_report(
     store: &dyn Store,
     access: &Access,
@@ -130,10 +134,33 @@ pub async fn year_report(
     year: i32,
     today: NaiveDate,
 ) -> Result<YearReport, StoreError> {
+    report_of(store, access, region, year, today, None).await
+}
+
+/// The report as of `day` (the year of the day, its households as the assessments decided by
+/// then left them, pairings and the like as on that day).
+pub async fn report_as_of(
+    store: &dyn Store,
+    access: &Access,
+    region: Option<RegionCode>,
+    day: NaiveDate,
+) -> Result<YearReport, StoreError> {
+    use chrono::Datelike;
+    report_of(store, access, region, day.year(), day, Some(day)).await
+}
+
+async fn report_of(
+    store: &dyn Store,
+    access: &Access,
+    region: Option<RegionCode>,
+    year: i32,
+    today: NaiveDate,
+    as_of: Option<NaiveDate>,
+) -> Result<YearReport, StoreError> {
     let scope = household_scope(access, today);
     let mut s = store.read_session().await?;
     let s = s.as_mut();
-    let (households, persons) = household_figures(s, &scope, year).await?;
+    let (households, persons) = household_figures(s, &scope, year, as_of).await?;
     let bounds = village_bounds(access);
     let villages = village_figures(s, &bounds, year).await?;
     let coverage = coverage_figures(s, &scope, year, today).await?;
@@ -163,6 +190,7 @@ pub async fn year_report(
     };
     Ok(YearReport {
         year,
+        as_of,
         region,
         households,
         persons,
@@ -186,15 +214,21 @@ async fn household_figures(
     s: &mut dyn ReadSession,
     scope: &Filter,
     year: i32,
+    as_of: Option<NaiveDate>,
 ) -> Result<(HouseholdFigures, PersonFigures), StoreError> {
     let y = i64::from(year);
+    let later = match as_of {
+        None => Later::Year(Arg::Int(y)),
+        Some(day) => Later::Decided(Arg::Date(day)),
+    };
     // As the registry stood at the end of the year: only households identified by then.
     let scope = Filter::new()
         .and("identified_year <= ?", vec![Arg::Int(y)])
         .merge(scope.clone());
-    let mut args = vec![Arg::Int(y), Arg::Int(y), Arg::Int(y)];
+    let mut args = vec![Arg::Int(y), Arg::Int(y), later.arg()];
     args.extend(scope.args().cloned());
-    let counts: HouseholdCounts = first(fetch_sql(s, &household_counts(&scope), &args).await?);
+    let sql = household_counts(&scope, &later);
+    let counts: HouseholdCounts = first(fetch_sql(s, &sql, &args).await?);
     let households = HouseholdFigures {
         poor: counts.poor,
         exited_in_year: counts.exited,

@@ -1,7 +1,7 @@
 //! The SQL of the yearly report (report.rs): the counts of households, persons and villages,
 //! training, dividends and 一村一品 projects, and the official rural income per head.
 
-use crate::session::filter::Filter;
+use crate::session::filter::{Arg, Filter};
 use crate::session::rows::{FromRow, Named, Query};
 use crate::session::shape::{column, shape, COUNT};
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};
@@ -60,7 +60,29 @@ impl FromRow for HouseholdCounts {
 /// earliest outcome applied for a later year replaced, else today's — so recording a later year
 /// never moves these figures. Written in SQL because a province counts millions of households;
 /// the store's report tests hold the two together.
-pub(in crate::records) fn household_counts(scope: &Filter) -> String {
+/// Which outcomes came after the moment reported on: those of a later year (the end of a year),
+/// or those decided after a day (`report --as-of`).
+pub(in crate::records) enum Later {
+    Year(Arg),
+    Decided(Arg),
+}
+
+impl Later {
+    fn condition(&self) -> &'static str {
+        match self {
+            Later::Year(_) => "l.year > ?",
+            Later::Decided(_) => "l.decided_on > ?",
+        }
+    }
+
+    pub fn arg(&self) -> Arg {
+        match self {
+            Later::Year(a) | Later::Decided(a) => a.clone(),
+        }
+    }
+}
+
+pub(in crate::records) fn household_counts(scope: &Filter, later: &Later) -> String {
     let persons = "(SELECT COUNT(*) FROM members m WHERE m.household_id = y.household_id)";
     // interchange.md: `households.poor` counts households `poor` or `returned`.
     let poor = "y.status IN ('poor', 'returned')";
@@ -73,7 +95,7 @@ pub(in crate::records) fn household_counts(scope: &Filter) -> String {
          AS exit_year \
          FROM (SELECT household_id, status, exit_year, \
          (SELECT MIN(l.year) FROM assessment_outcomes l \
-         WHERE l.household_id = households.household_id AND l.year > ?) AS later \
+         WHERE l.household_id = households.household_id AND {later}) AS later \
          FROM households{of_scope}) x \
          LEFT JOIN assessment_outcomes o \
          ON o.household_id = x.household_id AND o.year = x.later) y",
@@ -85,6 +107,7 @@ pub(in crate::records) fn household_counts(scope: &Filter) -> String {
         )),
         sum("CASE WHEN y.status = 'monitored' THEN 1 ELSE 0 END"),
         sum("CASE WHEN y.status = 'returned' THEN 1 ELSE 0 END"),
+        later = later.condition(),
     )
 }
 
