@@ -187,8 +187,12 @@ pub async fn run(command: Command, db: &str, out: &Output) -> Result<ExitCode, F
             by,
             on,
         } => {
-            let decided = crate::assess::Decided::new(year, by.as_deref(), on)?;
-            crate::assess::run(db, out, year, &dir, apply.then_some(decided)).await
+            // Who and when matter only to what is recorded: a dry run takes neither.
+            let decided = match apply {
+                true => Some(crate::assess::Decided::new(year, by.as_deref(), on)?),
+                false => None,
+            };
+            crate::assess::run(db, out, year, &dir, decided).await
         }
         Command::Rules { command } => crate::assess::rules(db, out, command).await,
         Command::Serve {

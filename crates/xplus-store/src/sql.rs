@@ -173,6 +173,12 @@ fn region_filter(file: &FileSpec, code: u64, level: Level) -> Option<String> {
     match (file.name, file.county) {
         ("villages", _) => None,
         ("projects" | "distributions", _) => Some(format!("project_id IN ({projects})")),
+        // A batch's household that has moved out of the region since (易地搬迁) is not in the
+        // cut bundle: its rows stay behind with it, or the cut bundle would not import.
+        ("exit_batch_households" | "exit_objections", _) => Some(format!(
+            "{} AND household_id IN ({households})",
+            by("village_code")
+        )),
         (_, CountyFrom::Column(i)) => Some(by(file.columns[i].en)),
         (_, CountyFrom::Household(i)) => Some(format!("{} IN ({households})", file.columns[i].en)),
         (_, CountyFrom::Secretary(i)) => Some(format!(

@@ -124,14 +124,21 @@ async fn a_village_batch_goes_from_proposal_to_the_countys_approval() {
         vec![
             ("no", "1".into()),
             ("resolution", "经核实，务工收入已计入，异议不成立".into()),
+            ("resolved_on", "2016-12-06".into()),
         ],
     )
     .await;
     assert_eq!(r.status().as_u16(), 303);
     let r = post(&town, "town_approval", approval("2016-12-20", "")).await;
     assert_eq!(r.status().as_u16(), 422, "an approval without an opinion");
-    let r = post(&town, "town_approval", approval("2016-12-05", "同意")).await;
+    let r = post(&town, "town_approval", approval("2016-12-07", "同意")).await;
     assert_eq!(r.status().as_u16(), 409, "an approval within the notice");
+    let r = post(&town, "town_approval", approval("2016-12-05", "同意")).await;
+    assert_eq!(
+        r.status().as_u16(),
+        422,
+        "an approval before the objection was resolved"
+    );
     assert_eq!(
         post(&town, "town_approval", town_ok())
             .await

@@ -65,6 +65,8 @@ pub struct VacancyItem {
 #[derive(Serialize, ToSchema)]
 pub struct SecretariesBody {
     year: i32,
+    /// The day in office and vacant are counted: Dec 31 of the year, or today.
+    as_of: String,
     tiers: Vec<TierItem>,
     checkups_kept: u64,
     checkups_adjusted: u64,
@@ -94,6 +96,7 @@ pub(super) async fn secretaries(
     .await?;
     Ok(Json(SecretariesBody {
         year,
+        as_of: o.as_of.to_string(),
         tiers: o
             .tiers
             .iter()

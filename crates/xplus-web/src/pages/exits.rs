@@ -243,6 +243,7 @@ fn act_of(step: ExitStep, pairs: &[(String, String)]) -> Result<ExitAct, StoreEr
             })?,
             resolution: text("resolution"),
             upheld: form_value(pairs, "upheld") == Some("1"),
+            date: dated(pairs, "resolved_on")?,
         },
         ExitStep::TownApproval => ExitAct::TownApproval {
             date: dated(pairs, "approved_on")?,

@@ -162,7 +162,14 @@ pub static REVIEW_CRITERIA: FileSpec = FileSpec {
         ANY_YEAR,
         col("code", "指标代码", T::Key),
         col("name", "指标名称", T::Name),
-        col("weight", "权重", T::Int { min: 0, max: 1_000 }),
+        col(
+            "weight",
+            "权重",
+            T::Int {
+                min: 0,
+                max: u32::MAX as i64,
+            },
+        ),
         SOURCE,
     ],
     key: &[0, 1, 2],

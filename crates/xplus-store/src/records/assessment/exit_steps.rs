@@ -123,7 +123,11 @@ pub async fn take_exit_step(
             no,
             resolution,
             upheld,
-        } => t.resolve(s.as_mut(), *no, resolution, *upheld).await?,
+            date,
+        } => {
+            t.resolve(s.as_mut(), *no, resolution, *upheld, *date)
+                .await?
+        }
         ExitAct::TownApproval { date, opinion } => t.town_approval(*date, opinion)?,
         ExitAct::CountyApproval { date, opinion } => {
             t.county_approval(s.as_mut(), *date, opinion).await?
@@ -373,6 +377,7 @@ impl<'a> Taking<'a> {
         no: i64,
         resolution: &str,
         upheld: bool,
+        date: NaiveDate,
     ) -> Result<(), StoreError> {
         let (village, year, today) = (self.village, self.year, self.today);
         let Some(o) = self.batch.objections.iter().find(|o| o.no == no) else {
@@ -392,6 +397,15 @@ impl<'a> Taking<'a> {
                 "say how the objection was checked and resolved",
             ));
         }
+        if date < o.raised_on || date > today {
+            return Err(invalid(
+                &format!("处理日期须在异议提出（{}）之后、不晚于今天", o.raised_on),
+                &format!(
+                    "the resolution is dated on or after the objection ({}) and not after today",
+                    o.raised_on
+                ),
+            ));
+        }
         let resolution = text_field("resolution", TextKind::Free, resolution)?;
         s.upsert(
             &OBJECTIONS,
@@ -408,7 +422,7 @@ impl<'a> Taking<'a> {
                     Value::Text(resolution.clone()),
                     Value::Bool(upheld),
                     Value::Text(self.user.to_string()),
-                    Value::Date(today),
+                    Value::Date(date),
                 ],
                 county: village.county(),
             },
@@ -435,10 +449,15 @@ impl<'a> Taking<'a> {
     /// The town's approval on `date`, after the notice is over with no objection open.
     fn town_approval(&mut self, date: NaiveDate, opinion: &str) -> Result<(), StoreError> {
         let opinion = Self::opinion(opinion)?;
-        if date > self.today {
+        // Not before the last objection was resolved: the record must read in the order it
+        // happened.
+        let resolved = (self.batch.objections.iter())
+            .filter_map(|o| o.resolved_on)
+            .max();
+        if date > self.today || resolved.is_some_and(|r| date < r) {
             return Err(invalid(
-                "审核日期不能晚于今天",
-                "the approval is dated not after today",
+                "审核日期不能晚于今天，也不能早于异议处理日期",
+                "the approval cannot be dated after today or before an objection was resolved",
             ));
         }
         let last = self

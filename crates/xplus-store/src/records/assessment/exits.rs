@@ -111,10 +111,12 @@ pub enum ExitAct {
         raised_by: String,
         content: String,
     },
+    /// On `date` (not before the objection was raised, not after today).
     Resolve {
         no: i64,
         resolution: String,
         upheld: bool,
+        date: NaiveDate,
     },
     /// On `date` (after the notice's last day, not after today), with the town's opinion.
     TownApproval {

@@ -225,8 +225,9 @@ async fn household_figures(
     let scope = Filter::new()
         .and("identified_year <= ?", vec![Arg::Int(y)])
         .merge(scope.clone());
-    let mut args = vec![Arg::Int(y), Arg::Int(y), later.arg()];
+    let mut args = vec![Arg::Int(y), Arg::Int(y)];
     args.extend(scope.args().cloned());
+    args.push(later.arg());
     let sql = household_counts(&scope, &later);
     let counts: HouseholdCounts = first(fetch_sql(s, &sql, &args).await?);
     let households = HouseholdFigures {

@@ -53,8 +53,9 @@ impl FromRow for HouseholdCounts {
 }
 
 /// The households within `scope` counted as they stood at the end of a year (rows:
-/// [`HouseholdCounts`]); `?`: the year (exits), the year again (exited persons), the year
-/// (outcomes after it), then `scope`'s arguments (`scope` holds "identified by the year").
+/// [`HouseholdCounts`]); `?`: the year (exits), the year again (exited persons), `scope`'s
+/// arguments (`scope` holds "identified by the year"), then `later`'s. The outcomes after the
+/// moment are grouped once (one pass over them), not looked up household by household.
 ///
 /// The standing at the end of the year is core's `registry::standing_at_end`: the one the
 /// earliest outcome applied for a later year replaced, else today's — so recording a later year
@@ -93,12 +94,11 @@ pub(in crate::records) fn household_counts(scope: &Filter, later: &Later) -> Str
          CASE WHEN o.household_id IS NULL THEN x.status ELSE o.previous_status END AS status, \
          CASE WHEN o.household_id IS NULL THEN x.exit_year ELSE o.previous_exit_year END \
          AS exit_year \
-         FROM (SELECT household_id, status, exit_year, \
-         (SELECT MIN(l.year) FROM assessment_outcomes l \
-         WHERE l.household_id = households.household_id AND {later}) AS later \
-         FROM households{of_scope}) x \
+         FROM (SELECT household_id, status, exit_year FROM households{of_scope}) x \
+         LEFT JOIN (SELECT l.household_id, MIN(l.year) AS later FROM assessment_outcomes l \
+         WHERE {later} GROUP BY l.household_id) f ON f.household_id = x.household_id \
          LEFT JOIN assessment_outcomes o \
-         ON o.household_id = x.household_id AND o.year = x.later) y",
+         ON o.household_id = x.household_id AND o.year = f.later) y",
         sum(&format!("CASE WHEN {poor} THEN 1 ELSE 0 END")),
         sum(&format!("CASE WHEN {poor} THEN {persons} ELSE 0 END")),
         sum("CASE WHEN y.exit_year = ? THEN 1 ELSE 0 END"),
