@@ -65,6 +65,29 @@ async fn recording_2016_leaves_the_figures_of_2015_alone() {
         ),
         (0, 1, 1, 3)
     );
+    // H001's exit was decided by the assessment, outside the procedure: listed as such, with
+    // who decided and when.
+    let direct = records::direct_exits(store, all, 2016).await.unwrap();
+    let direct: Vec<_> = direct
+        .iter()
+        .map(|d| {
+            (
+                d.village.to_string(),
+                d.households,
+                d.decided_by.clone(),
+                d.decided_on,
+            )
+        })
+        .collect();
+    assert_eq!(
+        direct,
+        vec![(
+            "341181100201".to_string(),
+            1,
+            Some("cli:test".to_string()),
+            Some(today)
+        )]
+    );
     // The chain of 2016 still counts the households poor at its start.
     assert_eq!(after_2016.coverage, before_2016.coverage);
     // As of a day: the day before 2016 was decided (2017-01-10), the households stood as at the

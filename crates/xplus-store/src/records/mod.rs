@@ -24,7 +24,8 @@ pub use assessment::apply_year::{apply_year, YearApplied};
 pub use assessment::chain::{full_chain, ChainHousehold, ChainView, NextSteps};
 pub use assessment::exit_steps::take_exit_step;
 pub use assessment::exits::{
-    exit_batches, exit_view, BatchState, BatchSummary, ExitAct, ExitBatch, ExitView, Objection,
+    direct_exits, exit_batches, exit_view, BatchState, BatchSummary, DirectExits, ExitAct,
+    ExitBatch, ExitView, Objection,
 };
 pub use assessment::judge::{
     assess_year, household_assessment, AssessmentSink, AssessmentSummary, HouseholdAssessment,

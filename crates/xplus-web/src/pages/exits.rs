@@ -27,6 +27,8 @@ struct ExitsPage {
     c: Chrome,
     year: i32,
     batches: Vec<BatchSummary>,
+    /// Exits the county recorded with `xplus assess --apply`, outside the procedure.
+    direct: Vec<records::DirectExits>,
 }
 
 pub async fn list(
@@ -37,10 +39,12 @@ pub async fn list(
 ) -> Result<Response, WebError> {
     let year = super::assessment::assessment_year(&state, p.year.as_deref()).await?;
     let batches = records::exit_batches(state.store.as_ref(), &user.access, year).await?;
+    let direct = records::direct_exits(state.store.as_ref(), &user.access, year).await?;
     html(&ExitsPage {
         c: Chrome::new(l, &user, "exits"),
         year,
         batches,
+        direct,
     })
 }
 

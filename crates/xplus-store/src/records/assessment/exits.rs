@@ -5,6 +5,7 @@
 
 use super::queries::exits::{
     batch_key, households_of_village, BatchHouseholdRow, BatchRow, ObjectionRow, BATCH_COUNTS,
+    DIRECT_EXITS,
 };
 use crate::error::Refusal;
 use crate::error::StoreError;
@@ -297,6 +298,41 @@ pub async fn exit_batches(
                 stage: r.stage?,
                 households: r.households,
             })
+        })
+        .collect())
+}
+
+/// Exits of a year that `xplus assess --apply` recorded for a village outside the procedure:
+/// who decided and on which day (None for exits recorded before that was kept).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectExits {
+    pub village: RegionCode,
+    pub name: String,
+    pub decided_by: Option<String>,
+    pub decided_on: Option<NaiveDate>,
+    pub households: u64,
+}
+
+/// The exits of `year` within reach that no batch of the procedure recorded, by village.
+pub async fn direct_exits(
+    store: &dyn Store,
+    access: &Access,
+    year: i32,
+) -> Result<Vec<DirectExits>, StoreError> {
+    let [lo, hi] = crate::records::shape::village_bounds(access);
+    let mut s = store.read_session().await?;
+    let rows = DIRECT_EXITS
+        .fetch(s.as_mut(), &[Arg::Int(i64::from(year)), lo, hi])
+        .await?;
+    let names = names_of(s.as_mut(), rows.iter().map(|r| r.village.as_u64())).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| DirectExits {
+            village: r.village,
+            name: names.get(&r.village.as_u64()).cloned().unwrap_or_default(),
+            decided_by: r.decided_by,
+            decided_on: r.decided_on,
+            households: r.households,
         })
         .collect())
 }

@@ -223,3 +223,46 @@ pub(in crate::records) const BATCH_COUNTS: Query<BatchCount> = Query::new(
      FROM exit_batches b WHERE b.year = ? AND b.village_code BETWEEN ? AND ? \
      ORDER BY b.village_code",
 );
+
+/// Exits an applied assessment recorded outside the web procedure, per village, person and day.
+pub(in crate::records) struct DirectExitCount {
+    pub village: RegionCode,
+    pub decided_by: Option<String>,
+    pub decided_on: Option<NaiveDate>,
+    pub households: u64,
+}
+
+impl FromRow for DirectExitCount {
+    const SHAPE: &'static FileSpec = &shape(
+        FileId::Villages,
+        "direct_exits",
+        "县级评估直接认定的脱贫",
+        &[
+            column("village_code", ColumnType::Region),
+            column("decided_by", ColumnType::Text),
+            column("decided_on", ColumnType::Date),
+            column("households", COUNT),
+        ],
+    );
+
+    fn from_row(r: Named<'_>) -> Option<Self> {
+        Some(DirectExitCount {
+            village: r.region("village_code")?,
+            decided_by: r.text("decided_by").map(str::to_string),
+            decided_on: r.date("decided_on"),
+            households: r.count("households"),
+        })
+    }
+}
+
+/// The exits of a year (first argument) recorded for households of the villages between two
+/// codes that no batch of the procedure exited: `assess --apply` decided them.
+pub(in crate::records) const DIRECT_EXITS: Query<DirectExitCount> = Query::new(
+    "SELECT h.village_code, o.decided_by, o.decided_on, COUNT(*) \
+     FROM assessment_outcomes o JOIN households h ON h.household_id = o.household_id \
+     WHERE o.year = ? AND o.outcome = 'exited' AND h.village_code BETWEEN ? AND ? \
+     AND NOT EXISTS (SELECT 1 FROM exit_batch_households x \
+     WHERE x.household_id = o.household_id AND x.year = o.year AND x.state = 'exited') \
+     GROUP BY h.village_code, o.decided_by, o.decided_on \
+     ORDER BY h.village_code, o.decided_on",
+);
