@@ -67,6 +67,30 @@ pub enum Refusal {
 }
 
 impl StoreError {
+    /// Whether the database gave up waiting for a lock another writer or an import held
+    /// (PostgreSQL's lock timeout, SQLite's busy timeout): nothing was written, and the same
+    /// request can succeed a moment later.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            StoreError::Database {
+                source: sqlx::Error::Database(d),
+                ..
+            } => d.code().as_deref() == Some("55P03"),
+            StoreError::Database {
+                source: sqlx::Error::PoolTimedOut,
+                ..
+            } => true,
+            StoreError::Sqlite {
+                source: rusqlite::Error::SqliteFailure(e, _),
+                ..
+            } => matches!(
+                e.code,
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+            ),
+            _ => false,
+        }
+    }
+
     /// Whether the database refused a row because its key is taken (a UNIQUE or PRIMARY KEY
     /// constraint): two sessions racing for the same name, say.
     pub fn is_unique_violation(&self) -> bool {

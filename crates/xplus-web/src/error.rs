@@ -87,6 +87,15 @@ impl From<StoreError> for WebError {
     fn from(e: StoreError) -> WebError {
         match e {
             StoreError::Refused(r) => r.into(),
+            // Waiting for another write or an import took too long: nothing was written, and
+            // the user can try again (not an internal failure).
+            e if e.is_busy() => {
+                tracing::warn!(error = %e, "busy");
+                WebError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "系统正忙（其他人正在保存或导入），未保存任何内容，请稍后重试 / busy: another save or import is in progress; nothing was saved, try again shortly",
+                )
+            }
             // A file that cannot be read as a bundle (not a workbook, broken CSV) is bad input.
             StoreError::Source(e) => WebError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
             e => {
