@@ -10,32 +10,8 @@ use xplus_core::assessment::procedure::ExitStage;
 use xplus_core::interchange::{ColumnType, CountyFrom, FileId, FileSpec};
 use xplus_core::registry::RegionCode;
 
-pub(in crate::records) static BATCHES: FileSpec = FileSpec {
-    id: FileId::Villages,
-    name: "exit_batches",
-    zh: "退出批次",
-    columns: &[
-        column("village_code", ColumnType::Region),
-        column("year", ColumnType::Year),
-        column("stage", ColumnType::Enum(&ExitStage::SPEC)),
-        column("proposed_by", ColumnType::Text),
-        column("proposed_on", ColumnType::Date),
-        column("review_date", ColumnType::Date),
-        column("review_attendees", COUNT),
-        column("reviewed_by", ColumnType::Text),
-        column("notice_start", ColumnType::Date),
-        column("notice_last_day", ColumnType::Date),
-        column("noticed_by", ColumnType::Text),
-        column("town_approved_by", ColumnType::Text),
-        column("town_approved_on", ColumnType::Date),
-        column("county_approved_by", ColumnType::Text),
-        column("county_approved_on", ColumnType::Date),
-        column("town_opinion", ColumnType::Text),
-        column("county_opinion", ColumnType::Text),
-    ],
-    key: &[0, 1],
-    county: CountyFrom::Column(0),
-};
+// The batch is the bundle's exit_batches.csv: one description of its columns, in core.
+pub(in crate::records) use xplus_core::interchange::schema::EXIT_BATCHES as BATCHES;
 
 pub(in crate::records) static BATCH_HOUSEHOLDS: FileSpec = FileSpec {
     id: FileId::Households,
