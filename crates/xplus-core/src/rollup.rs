@@ -41,6 +41,13 @@ crate::labelled_enum! {
         // Per year: dividends paid (fen) and the households paid.
         DividendsPaid = ("dividends.paid", "分红金额"),
         DividendHouseholds = ("dividends.households", "分红户数"),
+        // Book of record, per year: the households identified by the year as they stood at its
+        // end (registry::standing_at_end; bucket: the status's code), their persons, and the
+        // causes of those poor or returned then — what a past year's dashboard shows, however
+        // later years changed the statuses since.
+        StandingAtEnd = ("households.at_end", "年末户数"),
+        PersonsAtEnd = ("persons.at_end", "年末人数"),
+        CauseAtEnd = ("households.cause_at_end", "年末致贫原因"),
     }
 }
 

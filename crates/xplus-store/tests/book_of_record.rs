@@ -9,6 +9,8 @@ use chrono::NaiveDate;
 use common::planted;
 use common::*;
 use xplus_core::accounts::{Access, Role};
+use xplus_core::registry::{HouseholdStatus, RegionCode};
+use xplus_core::rollup::Measure;
 use xplus_store::records::{self, AssessmentSink, HouseholdAssessment, VillageAssessment};
 use xplus_store::StoreError;
 
@@ -110,6 +112,117 @@ async fn recording_2016_leaves_the_figures_of_2015_alone() {
     assert_eq!(
         (decided.households.poor, decided.households.monitored),
         (after_2016.households.poor, after_2016.households.monitored)
+    );
+    db.cleanup().await;
+}
+
+/// The dashboard, the full chain and the 明白卡 of 2015 read the same before and after 2016 is
+/// recorded; the dashboard's drill-down lists of 2015 list the households it counts.
+#[tokio::test]
+async fn recording_2016_leaves_the_dashboard_chain_and_cards_of_2015_alone() {
+    let db = TestDb::fresh().await;
+    let path = write_bundle(&db.dir().join("b"), &small_bundle());
+    assert!(import(&db, &path).await.errors.is_empty());
+    let store = db.store.as_ref();
+    let today = NaiveDate::from_ymd_opt(2017, 1, 10).unwrap();
+    let all = &Access::of_account("t", Role::Auditor, None, None);
+    let village = RegionCode::parse("341181100201").unwrap();
+    let county = RegionCode::parse("341181000000").unwrap();
+    let seen = || async move {
+        records::refresh_rollups(store, today).await.unwrap();
+        let d = records::dashboard(store, Some(county), 10).await.unwrap();
+        let chain = records::full_chain(store, all, 2015, today).await.unwrap();
+        let cards = records::village_cards(store, all, village, 2015, today)
+            .await
+            .unwrap();
+        let by_year: Vec<_> = [
+            Measure::ExitedHouseholds,
+            Measure::ExitedPersons,
+            Measure::ChainPoor,
+            Measure::ChainFull,
+            Measure::IncomeBand,
+        ]
+        .into_iter()
+        .map(|m| (m, d.region.buckets(m, 2015)))
+        .map(|(m, b)| {
+            (
+                m,
+                b.into_iter()
+                    .map(|(k, v)| (k.to_string(), v))
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+        let listed = |q: records::HouseholdQuery| async move {
+            let page = records::Page {
+                limit: 50,
+                offset: 0,
+            };
+            records::list_households(store, all, &q, page, today)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|h| h.id().to_string())
+                .collect::<Vec<_>>()
+        };
+        let at_2015 = |status, poor, exit_year| records::HouseholdQuery {
+            at_end: Some(2015),
+            status,
+            poor,
+            exit_year,
+            ..Default::default()
+        };
+        let lists = (
+            listed(at_2015(None, true, None)).await,
+            listed(at_2015(Some(HouseholdStatus::Monitored), false, None)).await,
+            listed(at_2015(None, false, Some(2015))).await,
+        );
+        (d.region.at_end(2015), by_year, chain, cards, lists)
+    };
+    let before = seen().await;
+    let (at, _, chain, cards, lists) = &before;
+    // H001 poor (3 people), H002 exited in 2015, H003 monitored (exited 2015).
+    assert_eq!(
+        (at.poor, at.poor_persons, at.monitored, at.returned),
+        (1, 3, 1, 0)
+    );
+    assert!(!at.as_recorded_now);
+    assert_eq!(chain.households.len(), 3);
+    let statuses: Vec<_> = cards
+        .iter()
+        .map(|c| (c.household_id.as_str(), c.status))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("H001", HouseholdStatus::Poor),
+            ("H002", HouseholdStatus::Exited)
+        ]
+    );
+    assert_eq!(
+        lists,
+        &(
+            vec!["H001".to_string()],
+            vec!["H003".to_string()],
+            vec!["H002".to_string(), "H003".to_string()]
+        )
+    );
+
+    records::apply_assessment(store, "cli:test", 2016, today, &mut Ignore)
+        .await
+        .unwrap();
+    // 2016 made H001 exited, H002 monitored and removed H003's risk: today's figures moved,
+    // those of 2015 did not.
+    let after = seen().await;
+    assert_eq!(after, before);
+    let d = records::dashboard(store, Some(county), 10).await.unwrap();
+    let now = d.region.at_end(2017);
+    assert!(now.as_recorded_now);
+    assert_eq!((now.poor, now.monitored), (0, 1));
+    let at_2016 = d.region.at_end(2016);
+    assert_eq!(
+        (at_2016.poor, at_2016.monitored, at_2016.as_recorded_now),
+        (0, 1, false)
     );
     db.cleanup().await;
 }

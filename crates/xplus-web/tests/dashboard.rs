@@ -14,10 +14,13 @@ async fn dashboards_by_reach_follow_the_records_and_drill_down() {
     let xijian = app.sign_in("xijian").await;
     let helper = app.sign_in("zhaojun").await;
 
-    // The registry: H001 (天长) and H101 (琅琊) are poor.
+    // The registry: H001 (天长) and H101 (琅琊) are poor at the end of 2016, the default year;
+    // the figure opens the list of those households as they stood then.
     let page = app.page_text(&admin, "/dashboard").await;
     assert!(
-        page.contains("id=\"fact-poor-households\" href=\"/households?region=&#38;poor=1\">2<"),
+        page.contains(
+            "id=\"fact-poor-households\" href=\"/households?region=&#38;poor=1&#38;at_end=2016\">2<"
+        ),
         "{page}"
     );
     assert!(page.contains("安徽省"), "{page}");
@@ -26,7 +29,7 @@ async fn dashboards_by_reach_follow_the_records_and_drill_down() {
     // Tianchang's official: the county, its town as the child, H001 alone.
     let page = app.page_text(&tianchang, "/dashboard").await;
     assert!(page.contains("数据看板 · 天长市"), "{page}");
-    assert!(page.contains("poor=1\">1<"), "{page}");
+    assert!(page.contains("poor=1&#38;at_end=2016\">1<"), "{page}");
     assert!(page.contains("天长街道"), "{page}");
     assert!(!page.contains("西涧街道"), "{page}");
 
@@ -35,6 +38,12 @@ async fn dashboards_by_reach_follow_the_records_and_drill_down() {
     for (path, want) in [
         ("/households?region=341181000000", 2),
         ("/households?region=341181000000&poor=1", 1),
+        ("/households?region=341181000000&poor=1&at_end=2016", 1),
+        (
+            "/households?region=341181000000&exit_year=2015&at_end=2015",
+            1,
+        ),
+        ("/households?region=341181000000&poor=1&at_end=2013", 0),
         ("/households?region=341181000000&exit_year=2015", 1),
         ("/households?region=341181000000&exit_year=2014", 0),
         ("/households?region=341181000000&income_year=2016&band=4", 1),
@@ -94,5 +103,44 @@ async fn dashboards_by_reach_follow_the_records_and_drill_down() {
         .page_text(&xijian, "/households?region=341102001000&exit_year=2016")
         .await;
     assert!(list.contains("H101"), "{list}");
+    app.cleanup().await;
+}
+
+/// The year chosen on one report page opens the others: a cookie keeps it, a page asked with
+/// its own year keeps that one, and an invalid year is refused and not remembered.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_year_chosen_on_one_page_opens_the_next() {
+    let app = App::start().await;
+    let mut admin = app.sign_in("admin").await;
+    let chosen = app.get(&admin, "/chain?year=2015").await;
+    assert_eq!(chosen.status(), 200);
+    let kept: Vec<String> = chosen
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_string))
+        .filter(|v| v.starts_with("xplus_year="))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert!(kept[0].starts_with("xplus_year=2015;"), "{kept:?}");
+    assert!(kept[0].contains("HttpOnly"), "{kept:?}");
+    admin.cookie = format!("{}; xplus_year=2015", admin.cookie);
+    for path in ["/monitoring", "/chain?region=", "/coverage"] {
+        let page = app.page_text(&admin, path).await;
+        assert!(
+            page.contains("name=\"year\" value=\"2015\""),
+            "{path}: {page}"
+        );
+    }
+    // A page asked with its own year shows that year.
+    let page = app.page_text(&admin, "/monitoring?year=2016").await;
+    assert!(page.contains("name=\"year\" value=\"2016\""), "{page}");
+    // An invalid year is refused and not kept.
+    let bad = app.get(&admin, "/chain?year=20x5").await;
+    assert_eq!(bad.status(), 400);
+    assert!(bad.headers().get("set-cookie").is_none());
+    // Pages without a year selector are not touched: the card keeps its own default.
+    let card = app.get(&admin, "/households/H001/card").await;
+    assert_eq!(card.status(), 200);
     app.cleanup().await;
 }

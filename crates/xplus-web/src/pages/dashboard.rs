@@ -6,6 +6,8 @@
 //! to Excel. The charts are Apache ECharts (vendored, docs/web.md), drawn by dashboard.js from
 //! the data-chart attribute of each chart; the tables under them hold the same figures.
 
+mod facts;
+
 use super::{html, region_of, today, Chrome};
 use crate::auth::PageUser;
 use crate::error::WebError;
@@ -14,6 +16,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use facts::facts;
 use serde_json::json;
 use xplus_core::assessment::chain::Link;
 use xplus_core::registry::{Level, PovertyCause};
@@ -152,7 +155,7 @@ pub async fn page(
         facts: facts(l, d, &code, year),
         charts: vec![
             exits_chart(l, d, &code),
-            causes_chart(l, d, &code),
+            causes_chart(l, d, &code, year),
             coverage_chart(l, d, year),
             incidence_chart(l, d),
             income_chart(l, d, &code, year),
@@ -171,105 +174,6 @@ fn default_year(f: &RegionFigures) -> i32 {
         .map(|(y, _)| *y)
         .or_else(|| f.years().last().copied())
         .unwrap_or_else(|| chrono::Datelike::year(&today()))
-}
-
-fn facts(l: Lang, d: &Dashboard, region: &str, year: i32) -> Vec<Fact> {
-    let f = &d.region;
-    let r = q(region);
-    let list = |extra: &str| format!("/households?region={r}{extra}");
-    let (poor_villages, remaining) = f.poor_villages(year);
-    let exited_villages = f.get(Measure::ExitedVillages, year, "");
-    let population = f.get(Measure::Population, 0, "");
-    let poor_persons = f.get(Measure::PoorPersons, 0, "");
-    let chain_poor = f.get(Measure::ChainPoor, year, "");
-    let chain = format!("/chain?year={year}&region={r}");
-    vec![
-        Fact {
-            id: "poor-households",
-            label: l
-                .t("贫困户（贫困或返贫）", "Poor households (poor or returned)")
-                .into(),
-            value: f.get(Measure::PoorHouseholds, 0, "").to_string(),
-            href: list("&poor=1"),
-        },
-        Fact {
-            id: "poor-persons",
-            label: l.t("贫困人口", "Poor persons").into(),
-            value: poor_persons.to_string(),
-            href: list("&poor=1"),
-        },
-        Fact {
-            id: "incidence",
-            label: l.t("贫困发生率", "Incidence").into(),
-            value: incidence_per_10k(poor_persons, population)
-                .map(fmt_incidence)
-                .unwrap_or_else(|| "—".into()),
-            href: list("&poor=1"),
-        },
-        Fact {
-            id: "exited-households",
-            label: format!("{year}{}", l.t("年脱贫户", " exited households")),
-            value: f.get(Measure::ExitedHouseholds, year, "").to_string(),
-            href: list(&format!("&exit_year={year}")),
-        },
-        Fact {
-            id: "exited-persons",
-            label: format!("{year}{}", l.t("年脱贫人口", " exited persons")),
-            value: f.get(Measure::ExitedPersons, year, "").to_string(),
-            href: list(&format!("&exit_year={year}")),
-        },
-        Fact {
-            id: "monitored",
-            label: l.t("监测户", "Monitored households").into(),
-            value: f.get(Measure::MonitoredHouseholds, 0, "").to_string(),
-            href: list("&status=monitored"),
-        },
-        Fact {
-            id: "returned",
-            label: l.t("返贫户", "Returned households").into(),
-            value: f.get(Measure::ReturnedHouseholds, 0, "").to_string(),
-            href: list("&status=returned"),
-        },
-        Fact {
-            id: "villages",
-            label: format!(
-                "{year}{}",
-                l.t(
-                    "年贫困村：年初／出列／未出列",
-                    ": poor villages at start / exited / remaining"
-                )
-            ),
-            value: format!("{poor_villages} / {exited_villages} / {remaining}"),
-            href: if region.is_empty() {
-                "/regions".into()
-            } else {
-                format!("/regions/{region}")
-            },
-        },
-        Fact {
-            id: "full-chain",
-            label: format!("{year}{}", l.t("年全链条覆盖", " full chain")),
-            value: format!(
-                "{} / {chain_poor}（{}）",
-                f.get(Measure::ChainFull, year, ""),
-                fmt_percent(f.get(Measure::ChainFull, year, ""), chain_poor)
-            ),
-            href: chain,
-        },
-        Fact {
-            id: "dividends",
-            label: format!(
-                "{year}{}",
-                l.t("年分红（元／户）", " dividends (yuan / households)")
-            ),
-            value: format!(
-                "{} / {}",
-                xplus_core::Fen(f.get(Measure::DividendsPaid, year, "")),
-                f.get(Measure::DividendHouseholds, year, "")
-            ),
-            href: format!("/collective?year={year}"),
-        },
-    ]
 }
 
 fn exits_chart(l: Lang, d: &Dashboard, region: &str) -> Chart {
@@ -327,32 +231,39 @@ fn exits_chart(l: Lang, d: &Dashboard, region: &str) -> Chart {
     }
 }
 
-fn causes_chart(l: Lang, d: &Dashboard, region: &str) -> Chart {
+fn causes_chart(l: Lang, d: &Dashboard, region: &str, year: i32) -> Chart {
     let r = q(region);
-    let mut causes: Vec<(String, i64, String)> = d
-        .region
-        .buckets(Measure::Cause, 0)
-        .into_iter()
+    let at = d.region.at_end(year);
+    let when = if at.as_recorded_now {
+        String::new()
+    } else {
+        format!("&at_end={year}")
+    };
+    let mut causes: Vec<(String, i64, String)> = at
+        .causes
+        .iter()
         .map(|(code, n)| {
+            let (code, n) = (code.as_str(), *n);
             let label = PovertyCause::parse(code)
                 .map(|c| l.label(c.code(), c.label_zh()))
                 .unwrap_or_else(|| code.to_string());
             (
                 label,
                 n,
-                format!("/households?region={r}&poor=1&cause={}", q(code)),
+                format!("/households?region={r}&poor=1&cause={}{when}", q(code)),
             )
         })
         .collect();
     causes.sort_by_key(|c| std::cmp::Reverse(c.1));
     Chart {
         id: "causes",
-        title: l
-            .t(
-                "致贫原因（贫困户，一户可有多项）",
-                "Poverty causes (poor households; several per household)",
+        title: format!(
+            "{year}{}",
+            l.t(
+                "年末致贫原因（贫困户，一户可有多项）",
+                " year-end poverty causes (poor households; several per household)",
             )
-            .into(),
+        ),
         spec: bar(
             &causes.iter().map(|c| c.0.clone()).collect::<Vec<_>>(),
             vec![series(
@@ -454,8 +365,8 @@ fn incidence_chart(l: Lang, d: &Dashboard) -> Chart {
         id: "incidence",
         title: l
             .t(
-                "贫困发生率最高的村（‱）",
-                "Villages with the highest incidence (per 10,000)",
+                "当前贫困发生率最高的村（‱）",
+                "Villages with the highest incidence now (per 10,000)",
             )
             .into(),
         spec: bar(

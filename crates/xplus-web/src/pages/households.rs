@@ -35,6 +35,10 @@ pub struct ListParams {
     /// Exited in this year.
     #[serde(default)]
     pub exit_year: String,
+    /// `status`, `poor` and `exit_year` as the households stood at the end of this year (a past
+    /// year's dashboard).
+    #[serde(default)]
+    pub at_end: String,
     /// With `band`: the income band of this year (xplus-core rollup).
     #[serde(default)]
     pub income_year: String,
@@ -73,6 +77,10 @@ impl ListParams {
             poor: self.poor == "1",
             exit_year: match text(&self.exit_year) {
                 Some(y) => Some(y.parse().map_err(|_| bad("exit_year", &y))?),
+                None => None,
+            },
+            at_end: match text(&self.at_end) {
+                Some(y) => Some(y.parse().map_err(|_| bad("at_end", &y))?),
                 None => None,
             },
             income_band: match (text(&self.income_year), text(&self.band)) {
@@ -131,6 +139,16 @@ impl ListParams {
     /// The dashboard's filters in words ("" without any).
     pub fn drill_label(&self, l: Lang) -> String {
         let mut parts = Vec::new();
+        if !self.at_end.is_empty() {
+            parts.push(format!(
+                "{}{}",
+                self.at_end,
+                l.t(
+                    "年末的状态（状态列为当前状态）",
+                    " year-end standing (the status column is today's)"
+                )
+            ));
+        }
         if self.poor == "1" {
             parts.push(l.t("贫困或返贫", "poor or returned").to_string());
         }
@@ -156,9 +174,10 @@ impl ListParams {
     fn drill(&self) -> String {
         let enc = crate::forms::url_encode;
         format!(
-            "&poor={}&exit_year={}&income_year={}&band={}",
+            "&poor={}&exit_year={}&at_end={}&income_year={}&band={}",
             enc(&self.poor),
             enc(&self.exit_year),
+            enc(&self.at_end),
             enc(&self.income_year),
             enc(&self.band)
         )
@@ -247,19 +266,9 @@ pub(crate) async fn total(
             h
         }
     };
-    // The scope and the day too: a helper's pairings start and end with the calendar.
-    let key = format!(
-        "{:?}|{}|{:?}|{:?}|{:?}|{:?}|{}|{:?}|{:?}",
-        user.access.scope(),
-        today(),
-        query.region,
-        query.status,
-        query.cause,
-        query.text,
-        query.poor,
-        query.exit_year,
-        query.income_band
-    );
+    // The whole query (every filter, so none can be forgotten), the scope and the day too: a
+    // helper's pairings start and end with the calendar.
+    let key = format!("{:?}|{}|{:?}", user.access.scope(), today(), query);
     if let Some(n) = state.counts.get(&key, head) {
         return Ok(n);
     }

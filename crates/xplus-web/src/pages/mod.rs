@@ -21,6 +21,7 @@ mod industry;
 mod monitoring;
 mod regions;
 mod register;
+mod remember;
 mod responsibility;
 mod review;
 mod users;
@@ -118,6 +119,7 @@ pub fn routes() -> Router<AppState> {
         .route("/industry.xlsx", get(industry::export))
         .route("/records", get(entries::index))
         .route("/records/{file}", get(entries::list).post(entries::save))
+        .layer(axum::middleware::from_fn(remember::year))
 }
 
 /// What the layout shows around every page.

@@ -152,6 +152,57 @@ pub(in crate::records) fn household_is(filter: Filter, id: &str) -> Filter {
     filter.and("household_id = ?", vec![Arg::Text(id.to_string())])
 }
 
+/// What the household list asks of a household's standing: its status is one of these (any
+/// when empty), and its exit year is this one.
+pub(in crate::records) struct StandingIs<'a> {
+    pub statuses: &'a [HouseholdStatus],
+    pub exit_year: Option<i32>,
+}
+
+impl StandingIs<'_> {
+    /// The condition over a status column and an exit-year column, with its arguments.
+    fn over(&self, status: &str, exit_year: &str) -> (String, Vec<Arg>) {
+        let mut parts = vec!["1 = 1".to_string()];
+        let mut args = Vec::new();
+        if !self.statuses.is_empty() {
+            let marks = vec!["?"; self.statuses.len()].join(", ");
+            parts.push(format!("{status} IN ({marks})"));
+            args.extend(self.statuses.iter().map(|s| Arg::Text(s.code().into())));
+        }
+        if let Some(y) = self.exit_year {
+            parts.push(format!("{exit_year} = ?"));
+            args.push(Arg::Int(i64::from(y)));
+        }
+        (parts.join(" AND "), args)
+    }
+}
+
+/// `filter` and "identified by `year`, and standing as `wanted` at its end" — core's
+/// `registry::standing_at_end` in SQL: the standing the earliest outcome of a later year
+/// replaced, else today's. Uncorrelated subqueries, so it holds whatever the list's alias.
+pub(in crate::records) fn standing_at_end_is(
+    filter: Filter,
+    year: i32,
+    wanted: &StandingIs<'_>,
+) -> Filter {
+    let y = || Arg::Int(i64::from(year));
+    let (today, today_args) = wanted.over("status", "exit_year");
+    let (before, before_args) = wanted.over("o.previous_status", "o.previous_exit_year");
+    let sql = format!(
+        "identified_year <= ? AND ((household_id NOT IN \
+         (SELECT household_id FROM assessment_outcomes WHERE year > ?) AND {today}) \
+         OR household_id IN (SELECT o.household_id FROM assessment_outcomes o \
+         WHERE o.year > ? AND {before} AND NOT EXISTS (SELECT 1 FROM assessment_outcomes e \
+         WHERE e.household_id = o.household_id AND e.year > ? AND e.year < o.year)))"
+    );
+    let mut args = vec![y(), y()];
+    args.extend(today_args);
+    args.push(y());
+    args.extend(before_args);
+    args.push(y());
+    filter.and(sql, args)
+}
+
 pub(in crate::records) fn status_is(filter: Filter, status: HouseholdStatus) -> Filter {
     filter.and("status = ?", vec![Arg::Text(status.code().into())])
 }

@@ -14,7 +14,7 @@ use xplus_core::accounts::{Access, Scope};
 use xplus_core::education::coverage::poor_at_start_of;
 use xplus_core::interchange::schema::{HOUSEHOLDS, VILLAGES};
 use xplus_core::registry::{
-    standing_at_start, HouseholdStatus, Level, PovertyCause, RegionCode, Standing,
+    standing_at_end, standing_at_start, HouseholdStatus, Level, PovertyCause, RegionCode, Standing,
 };
 
 // Built in the query module, used by the operations of other folders as the registry's.
@@ -78,6 +78,43 @@ pub(in crate::records) async fn poor_at_start(
     Ok(out)
 }
 
+/// The standing of each household within `scope` at the end of `year` (core's
+/// `registry::standing_at_end`), by household: what a card or a list of that year shows.
+pub(in crate::records) async fn standings_at_end(
+    s: &mut dyn ReadSession,
+    scope: &Filter,
+    year: i32,
+) -> Result<HashMap<String, Standing>, StoreError> {
+    // The outcomes of the next year or later, joined to each household of the scope.
+    let of_scope = if scope.is_empty() {
+        Filter::new()
+    } else {
+        households_in(scope, "h.household_id")
+    };
+    let sql = queries::candidates_sql(&of_scope);
+    let mut args = vec![Arg::Int(i64::from(year) + 1)];
+    args.extend(of_scope.args().cloned());
+    let mut known: HashMap<String, (Standing, Vec<(i32, Standing)>)> = HashMap::new();
+    for c in fetch_sql::<Candidate>(s, &sql, &args).await? {
+        let today = Standing {
+            status: c.status,
+            exit_year: c.exit_year,
+        };
+        let entry = known.entry(c.id).or_insert_with(|| (today, Vec::new()));
+        if let (Some(y), Some(before)) = (c.outcome_year, c.previous_status) {
+            let before = Standing {
+                status: before,
+                exit_year: c.previous_exit_year,
+            };
+            entry.1.push((y as i32, before));
+        }
+    }
+    Ok(known
+        .into_iter()
+        .map(|(id, (today, replaced))| (id, standing_at_end(today, replaced, year)))
+        .collect())
+}
+
 /// The first and last day of `year`.
 pub(in crate::records) fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
     let day = |m, d| NaiveDate::from_ymd_opt(year, m, d).expect("a real day");
@@ -137,6 +174,9 @@ pub struct HouseholdQuery {
     pub poor: bool,
     /// Exited in this year.
     pub exit_year: Option<i32>,
+    /// As the households stood at the end of this year (book of record): `status`, `poor` and
+    /// `exit_year` ask of that standing, and only households identified by then are listed.
+    pub at_end: Option<i32>,
     /// (year, band): not removed, with a net income per head in the band of xplus-core's
     /// `rollup::income_band` that year.
     pub income_band: Option<(i32, usize)>,
@@ -150,14 +190,33 @@ impl HouseholdQuery {
         if let Some(r) = self.region {
             f = within(f, r);
         }
-        if let Some(s) = self.status {
-            f = queries::status_is(f, s);
-        }
-        if self.poor {
-            f = queries::poor(f);
-        }
-        if let Some(y) = self.exit_year {
-            f = queries::exit_year_is(f, y);
+        if let Some(year) = self.at_end {
+            use HouseholdStatus::{Poor, Returned};
+            let statuses: Vec<HouseholdStatus> = match (self.status, self.poor) {
+                (Some(s), true) => [Poor, Returned].into_iter().filter(|p| *p == s).collect(),
+                (Some(s), false) => vec![s],
+                (None, true) => vec![Poor, Returned],
+                (None, false) => Vec::new(),
+            };
+            // A status that is not poor asked together with `poor`: nothing matches.
+            if self.poor && statuses.is_empty() {
+                f = f.and("1 = 0", vec![]);
+            }
+            let wanted = queries::StandingIs {
+                statuses: &statuses,
+                exit_year: self.exit_year,
+            };
+            f = queries::standing_at_end_is(f, year, &wanted);
+        } else {
+            if let Some(s) = self.status {
+                f = queries::status_is(f, s);
+            }
+            if self.poor {
+                f = queries::poor(f);
+            }
+            if let Some(y) = self.exit_year {
+                f = queries::exit_year_is(f, y);
+            }
         }
         if let Some((year, band)) = self.income_band {
             f = queries::not_removed(f).merge(queries::income_in_band(year, band));

@@ -11,7 +11,7 @@ use crate::session::filter::Arg;
 use crate::store::Store;
 use std::collections::{BTreeMap, HashMap};
 use xplus_core::accounts::{Access, Scope};
-use xplus_core::registry::{Level, RegionCode};
+use xplus_core::registry::{HouseholdStatus, Level, RegionCode};
 use xplus_core::rollup::{incidence_per_10k, Measure};
 
 /// The figures of one region (or of the whole registry).
@@ -80,9 +80,62 @@ impl RegionFigures {
         (all - before, all - by_end)
     }
 
+    /// Households and persons as they stood at the end of `year` (book of record): kept per
+    /// year from the first identified to the last year of the coverage window; after that no
+    /// later outcome can have changed them, so today's figures answer; before it, nobody was
+    /// identified yet.
+    pub fn at_end(&self, year: i32) -> AtEnd {
+        let kept: Vec<i32> = self
+            .figures
+            .keys()
+            .filter(|(m, ..)| *m == Measure::StandingAtEnd)
+            .map(|(_, y, _)| *y)
+            .collect();
+        let owned = |v: Vec<(&str, i64)>| v.into_iter().map(|(b, n)| (b.to_string(), n)).collect();
+        if kept.contains(&year) {
+            let h = |s: HouseholdStatus| self.get(Measure::StandingAtEnd, year, s.code());
+            let p = |s: HouseholdStatus| self.get(Measure::PersonsAtEnd, year, s.code());
+            use HouseholdStatus::{Monitored, Poor, Returned};
+            return AtEnd {
+                poor: h(Poor) + h(Returned),
+                poor_persons: p(Poor) + p(Returned),
+                monitored: h(Monitored),
+                returned: h(Returned),
+                causes: owned(self.buckets(Measure::CauseAtEnd, year)),
+                as_recorded_now: false,
+            };
+        }
+        if kept.iter().any(|k| *k > year) {
+            return AtEnd::default();
+        }
+        AtEnd {
+            poor: self.get(Measure::PoorHouseholds, 0, ""),
+            poor_persons: self.get(Measure::PoorPersons, 0, ""),
+            monitored: self.get(Measure::MonitoredHouseholds, 0, ""),
+            returned: self.get(Measure::ReturnedHouseholds, 0, ""),
+            causes: owned(self.buckets(Measure::Cause, 0)),
+            as_recorded_now: true,
+        }
+    }
+
     fn add(&mut self, measure: Measure, year: i32, bucket: String, value: i64) {
         *self.figures.entry((measure, year, bucket)).or_insert(0) += value;
     }
+}
+
+/// A region's households and persons as they stood at the end of a year
+/// ([`RegionFigures::at_end`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AtEnd {
+    /// Poor or returned.
+    pub poor: i64,
+    pub poor_persons: i64,
+    pub monitored: i64,
+    pub returned: i64,
+    /// Poor or returned households by cause code, in code order.
+    pub causes: Vec<(String, i64)>,
+    /// The year is after the last one kept: these are the figures as recorded now.
+    pub as_recorded_now: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

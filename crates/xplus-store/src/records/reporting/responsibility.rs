@@ -12,7 +12,9 @@ use super::queries::responsibility::{
 };
 use crate::error::StoreError;
 use crate::records::assessment::chain::{chain_in, unit_pairings, ChainHousehold};
-use crate::records::registry::read::{household_scope, households_in, names_of, year_bounds};
+use crate::records::registry::read::{
+    household_scope, households_in, names_of, standings_at_end, year_bounds,
+};
 use crate::records::ReadSession;
 use crate::session::filter::{Arg, Filter};
 use crate::session::rows::fetch_sql;
@@ -55,6 +57,7 @@ pub struct Card {
     pub village: RegionCode,
     /// Village, town, county names.
     pub place: [String; 3],
+    /// As it stood at the end of the year (registry::standing_at_end), not today.
     pub status: HouseholdStatus,
     pub identified_year: Option<i64>,
     pub causes: Vec<PovertyCause>,
@@ -92,6 +95,9 @@ async fn cards_in(
         .map(|h| h.household_id.as_str())
         .collect();
     let households = households_of(s, scope, &ids).await?;
+    // What the card says the household was: as it stood at the end of the year, whatever later
+    // years recorded since (book of record).
+    let standings = standings_at_end(s, scope, year).await?;
     let member_scope = households_in(scope, "household_id");
     let mut members = members_of(s, &member_scope, &ids, year, access).await?;
     let incomes = incomes_of(s, &member_scope, year).await?;
@@ -115,7 +121,9 @@ async fn cards_in(
                 people.name(h.village.parent()),
                 people.name(h.village.county()),
             ],
-            status: household.status,
+            status: standings
+                .get(&h.household_id)
+                .map_or(household.status, |st| st.status),
             identified_year: household.identified_year,
             causes: household.causes.clone(),
             net_income: net,

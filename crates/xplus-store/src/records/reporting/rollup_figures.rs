@@ -4,7 +4,7 @@
 
 use super::queries::rollup_figures::{
     net_incomes, County, COLLECTIVE_INCOMES, COUNTIES, COVERAGE_UNTIL, DIVIDENDS, FIRST_IDENTIFIED,
-    HOUSEHOLDS, LATEST_INCOME_YEAR, MEMBER_COUNTS, RETURNS, VILLAGES,
+    HOUSEHOLDS, LATEST_INCOME_YEAR, MEMBER_COUNTS, OUTCOMES, VILLAGES,
 };
 use crate::error::StoreError;
 use crate::records::assessment::chain::chain_in;
@@ -13,9 +13,11 @@ use crate::session::filter::{Arg, Filter};
 use crate::session::rows::Query;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::RangeInclusive;
 use xplus_core::assessment::chain::Link;
+use xplus_core::assessment::Outcome;
 use xplus_core::collective::economy::{is_empty_shell, is_strong};
-use xplus_core::registry::{HouseholdStatus, Level, RegionCode};
+use xplus_core::registry::{standing_at_end, HouseholdStatus, Level, RegionCode, Standing};
 use xplus_core::rollup::{income_band, Measure};
 use xplus_core::rules::RuleBook;
 use xplus_core::Fen;
@@ -94,9 +96,8 @@ pub(in crate::records) async fn county_figures(
 ) -> Result<Figures, StoreError> {
     let c = Arg::Int(county.as_u64() as i64);
     let mut out = Figures::new();
-    let homes = households(s, &c, &mut out).await?;
+    let homes = households(s, &c, coverage_until, &mut out).await?;
     incomes(s, &c, &homes, &mut out).await?;
-    returns(s, &c, &homes, &mut out).await?;
     villages(s, &c, &mut out).await?;
     collective(s, county, book, &mut out).await?;
     dividends(s, &c, &homes, &mut out).await?;
@@ -107,13 +108,28 @@ pub(in crate::records) async fn county_figures(
 /// Household → (village, members, registered: not removed).
 type Homes = HashMap<String, (u64, i64, bool)>;
 
-/// Households and persons poor, monitored, returned, by cause, exited by year.
+/// Household → the standings its outcomes replaced, as (year, standing).
+type Replaced = HashMap<String, Vec<(i32, Standing)>>;
+
+/// One household as `households` reads it.
+struct Home<'a> {
+    village: u64,
+    persons: i64,
+    today: Standing,
+    causes: &'a str,
+    identified: i32,
+}
+
+/// Households and persons poor, monitored, returned, by cause — now, and at the end of each
+/// year of the window (book of record) —, exits by year, returns recorded by year.
 async fn households(
     s: &mut dyn ReadSession,
     c: &Arg,
+    coverage_until: i32,
     out: &mut Figures,
 ) -> Result<Homes, StoreError> {
-    // Members per household, then the households themselves.
+    // Members per household, the outcomes that replaced each one's standing, then the
+    // households themselves.
     let rows = s
         .query_compact(
             "汇总成员 / counting members",
@@ -126,56 +142,145 @@ async fn households(
         .rows()
         .filter_map(|r| Some((r.text(0)?.to_string(), r.int(1)?)))
         .collect();
+    let (replaced, returns) = replaced_standings(s, c).await?;
     let rows = s
         .query_compact(
             "汇总贫困户 / counting households",
             HOUSEHOLDS,
             std::slice::from_ref(c),
+            CompactRows::with_capacity(6, 0, 0),
+        )
+        .await?;
+    // The years kept at their end: from the county's first identified to the coverage window's
+    // last, the same last year for every county so that the sums above are whole.
+    let first = rows
+        .rows()
+        .filter_map(|r| r.int(5))
+        .min()
+        .unwrap_or(i64::MAX) as i32;
+    let window = first..=coverage_until;
+    let mut homes: Homes = HashMap::with_capacity(rows.len());
+    for r in rows.rows() {
+        let (Some(id), Some(village), Some(status)) = (
+            r.text(0),
+            r.int(1),
+            r.text(2).and_then(HouseholdStatus::parse),
+        ) else {
+            continue;
+        };
+        let home = Home {
+            village: village as u64,
+            persons: members.get(id).copied().unwrap_or(0),
+            today: Standing {
+                status,
+                exit_year: r.int(3).map(|y| y as i32),
+            },
+            causes: r.text(4).unwrap_or_default(),
+            identified: r.int(5).map_or(i32::MAX, |y| y as i32),
+        };
+        homes.insert(
+            id.to_string(),
+            (
+                home.village,
+                home.persons,
+                status != HouseholdStatus::Removed,
+            ),
+        );
+        let history = replaced.get(id).map(Vec::as_slice).unwrap_or_default();
+        count_household(&home, history, window.clone(), out);
+    }
+    // Returns recorded by the assessment, per year, in the village the household is in now.
+    for (id, year) in returns {
+        if let Some(&(village, ..)) = homes.get(&id) {
+            add(out, village, Measure::ReturnsRecorded, year, "", 1);
+        }
+    }
+    Ok(homes)
+}
+
+/// Per household of the county, the outcomes recorded for it as (year, the standing replaced);
+/// and the returns among them as (household, year).
+async fn replaced_standings(
+    s: &mut dyn ReadSession,
+    c: &Arg,
+) -> Result<(Replaced, Vec<(String, i32)>), StoreError> {
+    let rows = s
+        .query_compact(
+            "汇总评估结果 / counting outcomes",
+            OUTCOMES,
+            std::slice::from_ref(c),
             CompactRows::with_capacity(5, 0, 0),
         )
         .await?;
-    let mut homes: Homes = HashMap::with_capacity(rows.len());
+    let mut replaced = Replaced::new();
+    let mut returns: Vec<(String, i32)> = Vec::new();
     for r in rows.rows() {
-        let (Some(id), Some(village)) = (r.text(0), r.int(1)) else {
+        let (Some(id), Some(year), Some(before)) = (
+            r.text(0),
+            r.int(1),
+            r.text(3).and_then(HouseholdStatus::parse),
+        ) else {
             continue;
         };
-        let village = village as u64;
-        let status = r.text(2).and_then(HouseholdStatus::parse);
-        let persons = members.get(id).copied().unwrap_or(0);
-        homes.insert(
-            id.to_string(),
-            (village, persons, status != Some(HouseholdStatus::Removed)),
-        );
-        let poor = matches!(
-            status,
-            Some(HouseholdStatus::Poor | HouseholdStatus::Returned)
-        );
-        if poor {
-            add(out, village, Measure::PoorHouseholds, 0, "", 1);
-            add(out, village, Measure::PoorPersons, 0, "", persons);
-            for cause in r.text(4).unwrap_or_default().split(';') {
-                if !cause.is_empty() {
-                    add(out, village, Measure::Cause, 0, cause, 1);
-                }
-            }
+        let year = year as i32;
+        if r.text(2).and_then(Outcome::parse) == Some(Outcome::Returned) {
+            returns.push((id.to_string(), year));
         }
-        match status {
-            Some(HouseholdStatus::Monitored) => {
-                add(out, village, Measure::MonitoredHouseholds, 0, "", 1)
-            }
-            Some(HouseholdStatus::Returned) => {
-                add(out, village, Measure::ReturnedHouseholds, 0, "", 1)
-            }
-            _ => {}
-        }
-        if let Some(exit) = r.int(3) {
-            let exit = exit as i32;
-            add(out, village, Measure::ExitedHouseholds, exit, "", 1);
-            add(out, village, Measure::ExitedPersons, exit, "", persons);
+        replaced.entry(id.to_string()).or_default().push((
+            year,
+            Standing {
+                status: before,
+                exit_year: r.int(4).map(|y| y as i32),
+            },
+        ));
+    }
+    Ok((replaced, returns))
+}
+
+/// One household's figures: as recorded now (year 0), and at the end of each year of `window`
+/// it was identified by; its exit is counted in the year whose end it stood exited in that year
+/// (`report --year`'s rule), or, outside the window, by today's exit year.
+fn count_household(
+    home: &Home<'_>,
+    history: &[(i32, Standing)],
+    window: RangeInclusive<i32>,
+    out: &mut Figures,
+) {
+    let v = home.village;
+    let poor =
+        |st: HouseholdStatus| matches!(st, HouseholdStatus::Poor | HouseholdStatus::Returned);
+    let causes = || home.causes.split(';').filter(|c| !c.is_empty());
+    if poor(home.today.status) {
+        add(out, v, Measure::PoorHouseholds, 0, "", 1);
+        add(out, v, Measure::PoorPersons, 0, "", home.persons);
+        for cause in causes() {
+            add(out, v, Measure::Cause, 0, cause, 1);
         }
     }
-
-    Ok(homes)
+    match home.today.status {
+        HouseholdStatus::Monitored => add(out, v, Measure::MonitoredHouseholds, 0, "", 1),
+        HouseholdStatus::Returned => add(out, v, Measure::ReturnedHouseholds, 0, "", 1),
+        _ => {}
+    }
+    if let Some(exit) = home.today.exit_year.filter(|y| !window.contains(y)) {
+        add(out, v, Measure::ExitedHouseholds, exit, "", 1);
+        add(out, v, Measure::ExitedPersons, exit, "", home.persons);
+    }
+    for year in window.filter(|y| *y >= home.identified) {
+        let st = standing_at_end(home.today, history.iter().copied(), year);
+        let status = st.status.code();
+        add(out, v, Measure::StandingAtEnd, year, status, 1);
+        add(out, v, Measure::PersonsAtEnd, year, status, home.persons);
+        if poor(st.status) {
+            for cause in causes() {
+                add(out, v, Measure::CauseAtEnd, year, cause, 1);
+            }
+        }
+        if st.exit_year == Some(year) {
+            add(out, v, Measure::ExitedHouseholds, year, "", 1);
+            add(out, v, Measure::ExitedPersons, year, "", home.persons);
+        }
+    }
 }
 
 /// Registered households by band of net income per head, per year.
@@ -209,34 +314,6 @@ async fn incomes(
                 &band.to_string(),
                 1,
             );
-        }
-    }
-
-    Ok(())
-}
-
-/// Returns recorded by the assessment, per year.
-async fn returns(
-    s: &mut dyn ReadSession,
-    c: &Arg,
-    homes: &Homes,
-    out: &mut Figures,
-) -> Result<(), StoreError> {
-    let rows = s
-        .query_compact(
-            "汇总返贫 / counting returns",
-            // By the households of the county now: an outcome keeps the county the household
-            // had when it was recorded.
-            RETURNS,
-            std::slice::from_ref(c),
-            CompactRows::with_capacity(2, 0, 0),
-        )
-        .await?;
-    for r in rows.rows() {
-        if let (Some(&(village, ..)), Some(year)) =
-            (r.text(0).and_then(|id| homes.get(id)), r.int(1))
-        {
-            add(out, village, Measure::ReturnsRecorded, year as i32, "", 1);
         }
     }
 

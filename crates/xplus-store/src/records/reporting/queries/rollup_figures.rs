@@ -69,11 +69,11 @@ pub(in crate::records) const FIRST_IDENTIFIED: Query<Year> =
 pub(in crate::records) const MEMBER_COUNTS: &str =
     "SELECT household_id, COUNT(*) FROM members WHERE county_code = ? GROUP BY household_id";
 
-/// Compact, (household, village, status, exit year, causes as `a;b`): the households of a
-/// county (`?`: the county).
+/// Compact, (household, village, status, exit year, causes as `a;b`, identified year): the
+/// households of a county (`?`: the county).
 pub(in crate::records) const HOUSEHOLDS: &str =
-    "SELECT household_id, village_code, status, exit_year, causes FROM households \
-     WHERE county_code = ?";
+    "SELECT household_id, village_code, status, exit_year, causes, identified_year \
+     FROM households WHERE county_code = ?";
 
 /// Compact, (household, year, net income): the incomes of a county (`?`: the county).
 pub(in crate::records) fn net_incomes() -> String {
@@ -83,13 +83,13 @@ pub(in crate::records) fn net_incomes() -> String {
     )
 }
 
-/// Compact, (household, year): the returns recorded by the assessment for the households of a
-/// county now (`?`: the county) — an outcome keeps the county the household had when it was
-/// recorded, so it is joined to the household.
-pub(in crate::records) const RETURNS: &str =
-    "SELECT o.household_id, o.year FROM assessment_outcomes o \
-     JOIN households h ON h.household_id = o.household_id \
-     WHERE h.county_code = ? AND o.outcome = 'returned'";
+/// Compact, (household, year, outcome, previous status, previous exit year): the outcomes the
+/// assessment recorded for the households of a county now (`?`: the county) — an outcome keeps
+/// the county the household had when it was recorded, so it is joined to the household.
+pub(in crate::records) const OUTCOMES: &str =
+    "SELECT o.household_id, o.year, o.outcome, o.previous_status, o.previous_exit_year \
+     FROM assessment_outcomes o JOIN households h ON h.household_id = o.household_id \
+     WHERE h.county_code = ?";
 
 /// Compact, (village, poor village, population, exit year): the villages of a county (`?`:
 /// the county).
