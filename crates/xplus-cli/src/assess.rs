@@ -117,7 +117,7 @@ impl AssessmentSink for CsvFiles {
 /// Who decided an applied assessment and on which day (`--by`, `--on`).
 pub struct Decided {
     /// `cli:NAME`, as every command-line entry of the audit log.
-    actor: String,
+    pub actor: String,
     on: chrono::NaiveDate,
 }
 

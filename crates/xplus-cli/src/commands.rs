@@ -194,6 +194,24 @@ pub async fn run(command: Command, db: &str, out: &Output) -> Result<ExitCode, F
             };
             crate::assess::run(db, out, year, &dir, decided).await
         }
+        Command::Correct {
+            household,
+            year,
+            status,
+            exit_year,
+            reason,
+            by,
+        } => {
+            let typed = crate::correct::Typed {
+                household: &household,
+                year,
+                status: &status,
+                exit_year,
+                reason: &reason,
+                by: by.as_deref(),
+            };
+            crate::correct::run(db, out, typed).await
+        }
         Command::Rules { command } => crate::assess::rules(db, out, command).await,
         Command::Serve {
             addr,

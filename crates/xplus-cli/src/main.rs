@@ -5,6 +5,7 @@ mod adjust;
 mod assess;
 mod backup;
 mod commands;
+mod correct;
 mod coverage;
 mod dividends;
 mod output;
@@ -148,6 +149,27 @@ enum Command {
         /// 决定日期 YYYY-MM-DD（默认今天，不得晚于今天） / the day it was decided (default today; not after today)
         #[arg(long, requires = "apply")]
         on: Option<chrono::NaiveDate>,
+    },
+    /// 更正往年已记录的评估结果（留下更正记录） / correct a past year's recorded outcome of a household (kept as a correction)
+    Correct {
+        /// 户编号 / the household
+        #[arg(long)]
+        household: String,
+        /// 评估年度 / the year whose outcome is corrected
+        #[arg(long)]
+        year: i32,
+        /// 更正后的状态：poor、exited、monitored、returned / the status it should have recorded
+        #[arg(long)]
+        status: String,
+        /// 更正后的脱贫年度（当年脱贫时为该年度） / the exit year it should have recorded
+        #[arg(long)]
+        exit_year: Option<i32>,
+        /// 更正原因（必填） / why (required)
+        #[arg(long)]
+        reason: String,
+        /// 更正人（默认操作系统用户） / who corrects (default: the operating-system user)
+        #[arg(long)]
+        by: Option<String>,
     },
     /// 规则参数（按地区、年度设置） / the rules' numbers, set per region and year
     Rules {

@@ -137,6 +137,12 @@ impl Access {
         self.role == Role::Admin
     }
 
+    /// A past year's recorded outcomes are corrected by the office that answers for the
+    /// figures (county or city officials, administrators), never by a helper or a village.
+    pub fn may_correct_past_years(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Official)
+    }
+
     pub fn may_read_audit_log(&self) -> bool {
         matches!(self.role, Role::Admin | Role::Auditor)
     }

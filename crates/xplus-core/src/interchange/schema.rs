@@ -57,6 +57,7 @@ pub enum FileId {
     ExitObjections,
     ReviewCriteria,
     SecretaryReviews,
+    Corrections,
     Statistics,
 }
 
@@ -443,7 +444,7 @@ pub static STATISTICS: FileSpec = FileSpec {
 };
 
 /// Every file, in dependency order.
-pub static ALL_FILES: [&FileSpec; 50] = [
+pub static ALL_FILES: [&FileSpec; 51] = [
     &REGIONS,
     &VILLAGES,
     &HOUSEHOLDS,
@@ -493,6 +494,7 @@ pub static ALL_FILES: [&FileSpec; 50] = [
     &EXIT_OBJECTIONS,
     &REVIEW_CRITERIA,
     &SECRETARY_REVIEWS,
+    &CORRECTIONS,
     &STATISTICS,
 ];
 

@@ -71,6 +71,38 @@ struct Page {
     industry: Figures,
     incomes: Vec<IncomeRow>,
     income_chart: Option<Chart>,
+    corrections: Vec<CorrectionRow>,
+}
+
+/// A correction of the year's outcomes as the report lists it.
+pub struct CorrectionRow {
+    pub household: String,
+    pub recorded: String,
+    pub corrected: String,
+    pub reason: String,
+    pub by: String,
+    pub on: String,
+}
+
+fn correction_rows(r: &YearReport) -> Vec<CorrectionRow> {
+    r.corrections
+        .iter()
+        .map(|n| CorrectionRow {
+            household: n.household_id.clone(),
+            recorded: standing_text(&n.recorded),
+            corrected: standing_text(&n.corrected),
+            reason: n.reason.clone(),
+            by: n.corrected_by.clone(),
+            on: n.corrected_on.to_string(),
+        })
+        .collect()
+}
+
+fn standing_text(s: &xplus_core::registry::Standing) -> String {
+    match s.exit_year {
+        Some(y) => format!("{}（脱贫年度 {y}）", s.status.label_zh()),
+        None => s.status.label_zh().to_string(),
+    }
 }
 
 fn shown(f: Option<Fen>) -> String {
@@ -198,6 +230,7 @@ pub fn year_report_html(r: &YearReport) -> Result<String, OutputError> {
         industry,
         incomes,
         income_chart,
+        corrections: correction_rows(r),
     };
     let mut html = page.render()?;
     html.push('\n');

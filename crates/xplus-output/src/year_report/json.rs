@@ -68,5 +68,26 @@ pub fn year_report_json(r: &YearReport) -> serde_json::Value {
     if let Some(day) = r.as_of {
         out["as_of"] = day.to_string().into();
     }
+    // Corrections of the year's outcomes: the figures above are the corrected ones.
+    if !r.corrections.is_empty() {
+        let standing = |s: &xplus_core::registry::Standing| json!({"status": s.status.code(), "exit_year": s.exit_year});
+        out["corrections"] = r
+            .corrections
+            .iter()
+            .map(|n| {
+                json!({
+                    "household_id": n.household_id,
+                    "year": n.year,
+                    "seq": n.seq,
+                    "recorded": standing(&n.recorded),
+                    "corrected": standing(&n.corrected),
+                    "reason": n.reason,
+                    "corrected_by": n.corrected_by,
+                    "corrected_on": n.corrected_on.to_string(),
+                })
+            })
+            .collect::<Vec<_>>()
+            .into();
+    }
     out
 }

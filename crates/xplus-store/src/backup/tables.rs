@@ -69,6 +69,7 @@ pub(crate) const TABLES: &[DumpTable] = &[
     t("exit_objections"),
     t("review_criteria"),
     t("secretary_reviews"),
+    t("corrections"),
     t("rollups"),
     t(ROLLUP_STATE),
     t("rollup_dirty"),

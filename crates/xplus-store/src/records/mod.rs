@@ -22,6 +22,9 @@ pub use crate::error::FieldProblem;
 pub use assessment::apply::{apply_assessment, AppliedAssessment};
 pub use assessment::apply_year::{apply_year, YearApplied};
 pub use assessment::chain::{full_chain, ChainHousehold, ChainView, NextSteps};
+pub use assessment::correction::{
+    correct_outcome, corrections_of_year, CorrectionNote, OutcomeCorrection,
+};
 pub use assessment::exit_steps::take_exit_step;
 pub use assessment::exits::{
     direct_exits, exit_batches, exit_view, BatchState, BatchSummary, DirectExits, ExitAct,

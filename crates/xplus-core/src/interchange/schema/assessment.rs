@@ -1,7 +1,8 @@
 //! What the yearly assessment and the offices decided, as files, so that an export holds the
 //! book of record and imports back whole (interchange.md, round trip): the rule settings, each
 //! household's applied outcomes with the standing they replaced, the exit procedure's batches,
-//! their households and objections, and the secretaries' review criteria and scores.
+//! their households and objections, the secretaries' review criteria and scores, and the
+//! corrections of past years' outcomes.
 
 use super::*;
 use crate::assessment::monitoring::MonitorReason;
@@ -191,4 +192,34 @@ pub static SECRETARY_REVIEWS: FileSpec = FileSpec {
     ],
     key: &[0, 1, 2],
     county: CountyFrom::Secretary(0),
+};
+
+/// 更正记录: a correction of what an applied assessment recorded for a household in a past year
+/// (assessment/correction.rs) — what was recorded, what it is now, who corrected it, when and
+/// why; the `seq`-th correction of that household and year.
+pub static CORRECTIONS: FileSpec = FileSpec {
+    id: FileId::Corrections,
+    name: "corrections",
+    zh: "更正记录",
+    columns: &[
+        HOUSEHOLD,
+        YEAR,
+        col(
+            "seq",
+            "序号",
+            T::Int {
+                min: 1,
+                max: 10_000,
+            },
+        ),
+        col("recorded_status", "原记录状态", STATUS),
+        opt("recorded_exit_year", "原记录脱贫年度", T::Year),
+        col("status", "更正后状态", STATUS),
+        opt("exit_year", "更正后脱贫年度", T::Year),
+        col("reason", "更正原因", T::Text),
+        col("corrected_by", "更正人", T::Name),
+        col("corrected_on", "更正日期", T::Date),
+    ],
+    key: &[0, 1, 2],
+    county: CountyFrom::Household(0),
 };

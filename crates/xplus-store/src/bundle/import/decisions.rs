@@ -108,6 +108,14 @@ impl Validator {
                 ];
                 self.text_key(spec, row, values, &parts)
             }
+            FileId::Corrections => {
+                let key = KeyPacker::new()
+                    .index(idx(0))
+                    .year(int(values, 1))
+                    .index(int(values, 2) as u32)
+                    .done();
+                self.composite_key(spec, row, values, key)
+            }
             _ => unreachable!("dispatched by dependent_row"),
         }
     }

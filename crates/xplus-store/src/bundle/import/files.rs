@@ -410,7 +410,8 @@ impl Validator {
             | FileId::ExitBatchHouseholds
             | FileId::ExitObjections
             | FileId::ReviewCriteria
-            | FileId::SecretaryReviews => self.decision_row(spec, row, values, refs),
+            | FileId::SecretaryReviews
+            | FileId::Corrections => self.decision_row(spec, row, values, refs),
         }
     }
 

@@ -4,6 +4,7 @@
 pub(crate) mod apply;
 pub(crate) mod apply_year;
 pub(crate) mod chain;
+pub(crate) mod correction;
 pub(crate) mod exit_batches;
 mod exit_record;
 pub(crate) mod exit_steps;

@@ -11,6 +11,7 @@ use super::queries::report::{
 };
 use crate::error::StoreError;
 use crate::records::assessment::chain::chain_in;
+use crate::records::assessment::correction::{corrections_of_year, CorrectionNote};
 use crate::records::collective::overview::collective_overview;
 use crate::records::industry::overview::industry_overview;
 use crate::records::registry::read::{household_scope, year_bounds};
@@ -123,6 +124,9 @@ pub struct YearReport {
     pub industry: IndustryFigures,
     pub training: TrainingFigures,
     pub rural_income: Vec<RuralIncome>,
+    /// The corrections of the year's outcomes (book of record): when there is any, the
+    /// figures above are the corrected ones, and the report says so.
+    pub corrections: Vec<CorrectionNote>,
 }
 
 /// The report of `year` within `access`'s reach (`region` only labels it), its households as
@@ -182,6 +186,7 @@ async fn report_of(
     let rural_income = rural_income(s, &bounds, year).await?;
     let collective = collective_figures(store, access, year, today, dividends).await?;
     let industry = industry_overview(store, access, year, today).await?;
+    let corrections = corrections_of_year(store, access, None, year, today).await?;
     let industry = IndustryFigures {
         organisations: industry.orgs.iter().map(|o| o.orgs).sum(),
         projects: projects.n,
@@ -200,6 +205,7 @@ async fn report_of(
         industry,
         training,
         rural_income,
+        corrections,
     })
 }
 

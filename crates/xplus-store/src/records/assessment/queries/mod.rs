@@ -6,6 +6,7 @@
 
 pub(super) mod apply;
 pub(super) mod chain;
+pub(super) mod correction;
 pub(super) mod exit_batches;
 pub(super) mod exit_steps;
 pub(super) mod exits;
