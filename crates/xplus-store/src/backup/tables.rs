@@ -69,10 +69,10 @@ pub(crate) const TABLES: &[DumpTable] = &[
     t("exit_objections"),
     t("review_criteria"),
     t("secretary_reviews"),
-    t("corrections"),
     t("rollups"),
     t(ROLLUP_STATE),
     t("rollup_dirty"),
+    t("corrections"),
 ];
 
 pub(crate) const AUDIT_LOG: &str = "audit_log";
