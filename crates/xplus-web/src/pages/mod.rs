@@ -15,6 +15,7 @@ mod education;
 pub(crate) mod entries;
 mod exits;
 mod head;
+mod household_history;
 pub(crate) mod households;
 mod imports;
 mod industry;
@@ -66,6 +67,11 @@ pub fn routes() -> Router<AppState> {
         .route("/households/{id}", get(households::one))
         .route("/households/{id}/assessment", get(assessment::page))
         .route("/households/{id}/card", get(responsibility::card))
+        .route("/households/{id}/history", get(household_history::page))
+        .route(
+            "/households/{id}/corrections",
+            post(household_history::correct),
+        )
         .route("/responsibility/{village}", get(responsibility::list))
         .route(
             "/responsibility/{village}/export.xlsx",

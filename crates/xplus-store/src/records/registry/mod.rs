@@ -6,3 +6,4 @@ pub(crate) mod household;
 mod queries;
 pub(crate) mod read;
 pub(crate) mod save;
+pub(crate) mod years;
