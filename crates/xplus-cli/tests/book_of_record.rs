@@ -1,6 +1,6 @@
 //! The book of record from the command line (issue 18), on the county demo: recording 2016 does
-//! not move the report of 2015, and after `assess --apply`, `dividends --apply`, `adjust --apply`
-//! and a rule setting, the export imports into an empty database and exports the same, with the
+//! not move the report of 2015, and after `assess --apply`, `dividends --apply`, `adjust --apply`,
+//! a correction of 2016 and a rule setting, the export imports into an empty database and exports the same, with the
 //! same reports.
 
 mod common;
@@ -83,6 +83,59 @@ fn the_county_round_trips_after_a_recorded_year() {
         &[&["rules", "set", "poverty_line", "3100"][..], &source].concat(),
     );
 
+    // A correction of 2016: the first household it recorded as exited did not exit after all.
+    let peek = d.join("export0");
+    run(&db, &["export", peek.to_str().unwrap()]);
+    let outcomes = std::fs::read_to_string(peek.join("assessment_outcomes.csv")).unwrap();
+    let corrected = outcomes
+        .lines()
+        .find(|l| l.split(',').nth(2) == Some("exited"))
+        .and_then(|l| l.split(',').next())
+        .expect("2016 recorded exits")
+        .to_string();
+    let said = run(
+        &db,
+        &[
+            "correct",
+            "--household",
+            &corrected,
+            "--year",
+            "2016",
+            "--status",
+            "poor",
+            "--reason",
+            "复核：收入重复计算",
+            "--by",
+            "县扶贫办复核组",
+        ],
+    );
+    assert!(said.contains(&corrected), "{said}");
+    let after: serde_json::Value =
+        serde_json::from_slice(&report(&db, "2016", &d.join("r2016c.json"))).unwrap();
+    assert_eq!(after["corrections"][0]["household_id"], corrected.as_str());
+    assert_eq!(
+        after["corrections"][0]["corrected_by"],
+        "cli:县扶贫办复核组"
+    );
+    // A correction without a reason is refused (exit 2) and changes nothing.
+    let refused = xplus(
+        &db,
+        &[
+            "correct",
+            "--household",
+            &corrected,
+            "--year",
+            "2016",
+            "--status",
+            "exited",
+            "--exit-year",
+            "2016",
+            "--reason",
+            " ",
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+
     // As of the day before the year was decided, as it stood; the JSON says the day.
     let eve = d.join("eve.json");
     let args = [
@@ -103,6 +156,7 @@ fn the_county_round_trips_after_a_recorded_year() {
     run(&db, &["export", first.to_str().unwrap()]);
     let outcomes = std::fs::read_to_string(first.join("assessment_outcomes.csv")).unwrap();
     assert!(outcomes.lines().count() > 1000, "the outcomes of 2016");
+    // The corrected household's outcome is gone: every line left is the assessment's.
     assert!(
         outcomes
             .lines()
@@ -111,6 +165,8 @@ fn the_county_round_trips_after_a_recorded_year() {
         "who decided and when: {}",
         outcomes.lines().nth(1).unwrap_or_default()
     );
+    let corrections = std::fs::read_to_string(first.join("corrections.csv")).unwrap();
+    assert_eq!(corrections.lines().count(), 2, "{corrections}");
     let settings = std::fs::read_to_string(first.join("rule_settings.csv")).unwrap();
     assert!(
         settings.contains("poverty_line,341181000000,0,310000,"),
