@@ -59,6 +59,8 @@ pub async fn run(
                 &format!("the adjustment of {year} was recorded before; nothing written"),
             ),
         }
+        // Shares held on Dec 31 are a link of the chain the dashboard counts.
+        crate::commands::refresh_rollups(store.as_ref(), out).await?;
     }
     Ok(ExitCode::SUCCESS)
 }

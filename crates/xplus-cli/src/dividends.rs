@@ -76,6 +76,8 @@ pub async fn run(
             Err(e @ StoreError::Refused(Refusal::Conflict(_))) => return Err(Failure::chain(2, &e)),
             Err(e) => return Err(e.into()),
         }
+        // Dividends paid are dashboard figures: brought up to date now, not at the next visit.
+        crate::commands::refresh_rollups(store.as_ref(), out).await?;
     }
     Ok(ExitCode::SUCCESS)
 }
