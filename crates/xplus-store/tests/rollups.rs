@@ -203,3 +203,31 @@ async fn dashboard(
     let region = records::dashboard_region(access, region)?;
     Some(records::dashboard(store, region, 20).await.unwrap())
 }
+
+/// An imported rule setting for everywhere marks every county: its lines judge the villages of
+/// counties the setting's row does not name.
+#[tokio::test]
+async fn an_imported_setting_marks_every_county_below_it() {
+    let db = TestDb::fresh().await;
+    let path = write_bundle(&db.dir().join("b"), &small_bundle());
+    assert!(import(&db, &path).await.errors.is_empty());
+    let store = db.store.as_ref();
+    let today = NaiveDate::from_ymd_opt(2017, 1, 10).unwrap();
+    records::refresh_rollups(store, today).await.unwrap();
+    assert!(records::dirty_counties(store).await.unwrap().is_empty());
+    let mut settings = std::collections::BTreeMap::new();
+    settings.insert(
+        "rule_settings",
+        "parameter,region_code,year,value,source\n\
+         collective_income_min,0,0,600000,滁州市文件（示例）\n"
+            .to_string(),
+    );
+    let path = write_bundle(&db.dir().join("s"), &settings);
+    let report = import(&db, &path).await;
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(
+        records::dirty_counties(store).await.unwrap(),
+        vec![code("341181000000")]
+    );
+    db.cleanup().await;
+}

@@ -86,6 +86,7 @@ pub use reporting::report::{
     IndustryFigures, PersonFigures, RuralIncome, TrainingFigures, VillageFigures, YearReport,
 };
 pub use reporting::responsibility::{household_card, village_cards, Card, CardMember, Responsible};
+pub(crate) use reporting::rollup::mark_all_for_refresh;
 pub use reporting::rollup::{
     dirty_counties, mark_for_refresh, refresh_rollups, rollup_state, FigureKey, Figures, Refreshed,
 };

@@ -558,6 +558,16 @@ pub async fn import_bundle(
         })
         .await?;
         tx.commit().await?;
+        let settings = |name: &str| {
+            schema::find_file(name).is_some_and(|spec| spec.id == FileId::RuleSettings)
+        };
+        if files.iter().any(|f| settings(&f.name) && f.rows > 0) {
+            // Committed already: a failure to mark is reported, and `report --verify` finds and
+            // marks the counties whose figures the settings changed.
+            if let Err(e) = crate::records::mark_all_for_refresh(store).await {
+                tracing::warn!(error = %e, "imported rule settings; counties not marked for a refresh");
+            }
+        }
     } else if !errors.is_empty() {
         // Rows of a doomed import may have failed in the database too (a person listed twice
         // in one batch, say); the report of what is wrong with the bundle is what matters.

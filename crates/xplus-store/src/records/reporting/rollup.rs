@@ -103,6 +103,15 @@ pub async fn mark_for_refresh(
     Ok(marked)
 }
 
+/// Marks every county for a refresh: an imported rule setting may hold for a city, a province
+/// or everywhere, and its lines judge the villages of every county below it (the rows alone
+/// mark only the counties they name).
+pub(crate) async fn mark_all_for_refresh(store: &dyn Store) -> Result<(), StoreError> {
+    let mut s = store.write_session().await?;
+    s.execute(MARK_ALL_COUNTIES, &[]).await?;
+    s.commit().await
+}
+
 /// Recomputes the roll-ups of every marked county, one county per write transaction.
 pub async fn refresh_rollups(store: &dyn Store, today: NaiveDate) -> Result<Refreshed, StoreError> {
     let mut done = Refreshed::default();
