@@ -136,6 +136,7 @@ fn keys_are_unique_and_references_resolve() {
             FileId::ExitBatches,
             FileId::ExitBatchHouseholds,
             FileId::ExitObjections,
+            FileId::ExitAttachments,
             FileId::ReviewCriteria,
             FileId::SecretaryReviews,
             FileId::Corrections,

@@ -12,6 +12,10 @@ use xplus_core::accounts::{Access, Role};
 use xplus_core::registry::RegionCode;
 use xplus_store::records::{self, ExitAct};
 
+fn all_access() -> Access {
+    Access::of_account("t", Role::Auditor, None, None)
+}
+
 fn day(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
@@ -72,6 +76,22 @@ async fn a_copy_after_an_exit_procedure_imports_whole() {
             .unwrap_or_else(|e| panic!("{step:?}: {e}"));
     }
 
+    // The scanned minutes of the review, kept with the batch.
+    let minutes = b"%PDF-1.4\n%minutes of the review\n".to_vec();
+    records::attach_to_exit_step(
+        store,
+        &official,
+        "county1",
+        village,
+        2016,
+        xplus_core::assessment::procedure::ExitStep::Review,
+        "评议会议记录.pdf",
+        &minutes,
+        today,
+    )
+    .await
+    .unwrap();
+
     let first = db.dir().join("export1");
     export(&db, &first, false).await;
     let exported = read_folder(&first);
@@ -80,6 +100,7 @@ async fn a_copy_after_an_exit_procedure_imports_whole() {
     assert!(batch.contains("审定同意"), "{batch}");
     assert!(exported["exit_objections.csv"].contains("经入户核实"));
     assert!(exported["assessment_outcomes.csv"].contains("H001,2016,exited"));
+    assert!(exported["exit_attachments.csv"].contains("评议会议记录.pdf"));
 
     let copy = TestDb::fresh().await;
     let imported = import(&copy, &first).await;
@@ -87,6 +108,14 @@ async fn a_copy_after_an_exit_procedure_imports_whole() {
     let second = copy.dir().join("export2");
     export(&copy, &second, false).await;
     assert_eq!(read_folder(&second), exported);
+    // A bundle carries what is known of an attachment, not its content (a backup does).
+    let (meta, content) =
+        records::exit_attachment(copy.store.as_ref(), &all_access(), village, 2016, 1)
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!(meta.size, minutes.len() as i64);
+    assert_eq!(content, None);
     let all = Access::of_account("t", Role::Auditor, None, None);
     let here = records::year_report(store, &all, None, 2016, today)
         .await

@@ -1,6 +1,7 @@
 //! The yearly assessment: rules.md §3 household exit, §4 village exit and §5 monitoring. Each
 //! exit decision keeps the criteria it checked, the value found, the threshold and its source.
 
+pub mod attachment;
 pub mod chain;
 pub mod correction;
 pub mod household;

@@ -55,6 +55,7 @@ pub enum FileId {
     ExitBatches,
     ExitBatchHouseholds,
     ExitObjections,
+    ExitAttachments,
     ReviewCriteria,
     SecretaryReviews,
     Corrections,
@@ -444,7 +445,7 @@ pub static STATISTICS: FileSpec = FileSpec {
 };
 
 /// Every file, in dependency order.
-pub static ALL_FILES: [&FileSpec; 51] = [
+pub static ALL_FILES: [&FileSpec; 52] = [
     &REGIONS,
     &VILLAGES,
     &HOUSEHOLDS,
@@ -492,6 +493,7 @@ pub static ALL_FILES: [&FileSpec; 51] = [
     &EXIT_BATCHES,
     &EXIT_BATCH_HOUSEHOLDS,
     &EXIT_OBJECTIONS,
+    &EXIT_ATTACHMENTS,
     &REVIEW_CRITERIA,
     &SECRETARY_REVIEWS,
     &CORRECTIONS,

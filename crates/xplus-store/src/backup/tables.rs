@@ -73,6 +73,7 @@ pub(crate) const TABLES: &[DumpTable] = &[
     t(ROLLUP_STATE),
     t("rollup_dirty"),
     t("corrections"),
+    t("exit_attachments"),
 ];
 
 pub(crate) const AUDIT_LOG: &str = "audit_log";

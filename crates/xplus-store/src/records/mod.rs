@@ -21,6 +21,9 @@ mod shape;
 pub use crate::error::FieldProblem;
 pub use assessment::apply::{apply_assessment, AppliedAssessment};
 pub use assessment::apply_year::{apply_year, YearApplied};
+pub use assessment::attachments::{
+    attach_to_exit_step, exit_attachment, exit_attachments, AttachmentMeta,
+};
 pub use assessment::chain::{full_chain, ChainHousehold, ChainView, NextSteps};
 pub use assessment::correction::{
     correct_outcome, corrections_of_year, CorrectionNote, OutcomeCorrection,

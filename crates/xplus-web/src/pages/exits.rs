@@ -85,6 +85,10 @@ struct BatchPage {
     can: Vec<ExitStep>,
     message: Option<(bool, String)>,
     today: String,
+    /// The batch's attachments (scanned minutes, the 公示 photo …), and whether this user may add one.
+    attachments: Vec<records::AttachmentMeta>,
+    may_attach: bool,
+    steps: &'static [ExitStep],
 }
 
 impl BatchPage {
@@ -111,7 +115,7 @@ impl BatchPage {
     }
 }
 
-async fn render(
+pub(super) async fn render(
     state: &AppState,
     user: &crate::auth::Signed,
     l: Lang,
@@ -149,6 +153,9 @@ async fn render(
             .collect(),
     };
     let stage = v.batch.as_ref().map(|b| b.stage);
+    let attachments =
+        records::exit_attachments(state.store.as_ref(), &user.access, village, year).await?;
+    let may_attach = v.batch.is_some() && user.access.may_write();
     let can = ExitStep::ALL
         .iter()
         .copied()
@@ -162,6 +169,9 @@ async fn render(
         can,
         message,
         today: xplus_core::values::format_date(today()),
+        attachments,
+        may_attach,
+        steps: ExitStep::ALL,
     })?;
     *page.status_mut() = status;
     Ok(page)
@@ -170,6 +180,8 @@ async fn render(
 #[derive(Deserialize)]
 pub struct DoneQuery {
     done: Option<String>,
+    /// The number of the attachment just added.
+    attached: Option<String>,
 }
 
 pub async fn batch(
@@ -191,6 +203,13 @@ pub async fn batch(
             ),
         )
     });
+    let attached = q.attached.filter(|n| !n.is_empty()).map(|n| {
+        (
+            true,
+            format!("{}{n}", l.t("已添加附件 ", "Attachment added: ")),
+        )
+    });
+    let message = message.or(attached);
     render(&state, &user, l, village, year, message, StatusCode::OK).await
 }
 

@@ -13,6 +13,7 @@ mod dashboard;
 mod edit;
 mod education;
 pub(crate) mod entries;
+mod exit_attachments;
 mod exits;
 mod head;
 mod household_history;
@@ -84,6 +85,18 @@ pub fn routes() -> Router<AppState> {
         .route("/exits/open", get(exits::open))
         .route("/exits/{village}/{year}", get(exits::batch))
         .route("/exits/{village}/{year}/{step}", post(exits::step))
+        .route(
+            "/exits/{village}/{year}/attachments",
+            // An attachment and its form fields: a little over core's limit, which the handler
+            // enforces with its own message.
+            post(exit_attachments::upload).layer(axum::extract::DefaultBodyLimit::max(
+                xplus_core::assessment::attachment::MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .route(
+            "/exits/{village}/{year}/attachments/{seq}",
+            get(exit_attachments::download),
+        )
         .route("/monitoring.xlsx", get(monitoring::export))
         .route(
             "/households/{id}/edit",

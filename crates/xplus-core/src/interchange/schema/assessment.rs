@@ -5,8 +5,9 @@
 //! corrections of past years' outcomes.
 
 use super::*;
+use crate::assessment::attachment::{AttachmentKind, MAX_BYTES};
 use crate::assessment::monitoring::MonitorReason;
-use crate::assessment::procedure::{BatchState, ExitStage};
+use crate::assessment::procedure::{BatchState, ExitStage, ExitStep};
 use crate::assessment::Outcome;
 use crate::rules::Parameter;
 
@@ -222,4 +223,41 @@ pub static CORRECTIONS: FileSpec = FileSpec {
     ],
     key: &[0, 1, 2],
     county: CountyFrom::Household(0),
+};
+
+/// 退出程序附件: what is known of an attachment of a step of a village's exit procedure (the
+/// scanned minutes, the 公示 photo) — its name, kind, size and SHA-256, who added it and when.
+/// The content itself is not in a bundle: a backup (`xplus backup`) carries it.
+pub static EXIT_ATTACHMENTS: FileSpec = FileSpec {
+    id: FileId::ExitAttachments,
+    name: "exit_attachments",
+    zh: "退出程序附件",
+    columns: &[
+        VILLAGE,
+        YEAR,
+        col(
+            "seq",
+            "附件序号",
+            T::Int {
+                min: 1,
+                max: 10_000,
+            },
+        ),
+        col("step", "环节", T::Enum(&ExitStep::SPEC)),
+        col("file_name", "文件名", T::Name),
+        col("content_type", "类型", T::Enum(&AttachmentKind::SPEC)),
+        col(
+            "size",
+            "字节数",
+            T::Int {
+                min: 1,
+                max: MAX_BYTES as i64,
+            },
+        ),
+        col("sha256", "SHA-256", T::Key),
+        col("uploaded_by", "上传人", T::Name),
+        col("uploaded_on", "上传日期", T::Date),
+    ],
+    key: &[0, 1, 2],
+    county: CountyFrom::Column(0),
 };

@@ -66,7 +66,7 @@ impl Validator {
                 self.ctx.batches.insert(key);
                 true
             }
-            FileId::ExitBatchHouseholds | FileId::ExitObjections => {
+            FileId::ExitBatchHouseholds | FileId::ExitObjections | FileId::ExitAttachments => {
                 let batch = KeyPacker::new().region(refs[0]).year(int(values, 1)).done();
                 if !self.ctx.batches.contains(&batch) {
                     if row != FROM_DB {

@@ -409,6 +409,7 @@ impl Validator {
             | FileId::ExitBatches
             | FileId::ExitBatchHouseholds
             | FileId::ExitObjections
+            | FileId::ExitAttachments
             | FileId::ReviewCriteria
             | FileId::SecretaryReviews
             | FileId::Corrections => self.decision_row(spec, row, values, refs),

@@ -476,7 +476,7 @@ fn needed_from_database(present: &[FileId]) -> BTreeSet<FileId> {
             Villages => vec![UnitVillagePairings],
             Households => vec![Members, CadreHouseholdPairings, AssessmentOutcomes],
             CadreHouseholdPairings => vec![AssessmentOutcomes],
-            ExitBatchHouseholds | ExitObjections => vec![ExitBatches],
+            ExitBatchHouseholds | ExitObjections | ExitAttachments => vec![ExitBatches],
             Members => vec![Households],
             Incomes => vec![Members],
             ShareEvents => vec![Loans],

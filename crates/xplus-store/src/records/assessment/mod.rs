@@ -3,6 +3,7 @@
 
 pub(crate) mod apply;
 pub(crate) mod apply_year;
+pub(crate) mod attachments;
 pub(crate) mod chain;
 pub(crate) mod correction;
 pub(crate) mod exit_batches;

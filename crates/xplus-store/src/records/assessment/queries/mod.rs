@@ -5,6 +5,7 @@
 //! store's own types (`Standing`, `BatchState`, …) are built by the operations, which sit above.
 
 pub(super) mod apply;
+pub(super) mod attachments;
 pub(super) mod chain;
 pub(super) mod correction;
 pub(super) mod exit_batches;
