@@ -117,6 +117,21 @@ fn the_county_round_trips_after_a_recorded_year() {
         after["corrections"][0]["corrected_by"],
         "cli:县扶贫办复核组"
     );
+    // The workbook says so too: a sheet of the year's corrections.
+    let xlsx = d.join("r2016c.xlsx");
+    let args = ["report", "--year", "2016", "--format", "xlsx", "--out"];
+    run(&db, &[&args[..], &[xlsx.to_str().unwrap()]].concat());
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    use calamine::{Data, Reader};
+    let sheet = book.worksheet_range("更正记录").unwrap();
+    assert_eq!(
+        sheet.get_value((1, 0)),
+        Some(&Data::String(corrected.clone()))
+    );
+    assert_eq!(
+        sheet.get_value((1, 5)),
+        Some(&Data::String("复核：收入重复计算".into()))
+    );
     // A correction without a reason is refused (exit 2) and changes nothing.
     let refused = xplus(
         &db,

@@ -64,7 +64,55 @@ pub fn year_report_workbook(report: &YearReport) -> Result<Vec<u8>, OutputError>
         section(&mut book, name, rows, &bold, &money)?;
     }
     rural_income_sheet(&mut book, report, &bold, &money)?;
+    if !report.corrections.is_empty() {
+        corrections_sheet(&mut book, report, &bold)?;
+    }
     book.save_to_buffer().map_err(failed)
+}
+
+/// The corrections of the year's outcomes, when there are any: the figures of the other sheets
+/// are the corrected ones (book of record). Every cell is written as text, never as a formula.
+fn corrections_sheet(
+    book: &mut Workbook,
+    report: &YearReport,
+    bold: &Format,
+) -> Result<(), OutputError> {
+    let sheet = book.add_worksheet();
+    sheet.set_name("更正记录").map_err(failed)?;
+    let header = [
+        "户编号 household",
+        "原记录状态 recorded",
+        "原记录脱贫年度 exit year",
+        "更正后状态 corrected",
+        "更正后脱贫年度 exit year",
+        "原因 reason",
+        "更正人 by",
+        "更正日期 on",
+    ];
+    for (col, text) in header.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, col as u16, *text, bold)
+            .map_err(failed)?;
+    }
+    let year = |y: Option<i32>| y.map(|y| y.to_string()).unwrap_or_default();
+    for (n, c) in report.corrections.iter().enumerate() {
+        let row = n as u32 + 1;
+        let cells = [
+            c.household_id.clone(),
+            c.recorded.status.label_zh().to_string(),
+            year(c.recorded.exit_year),
+            c.corrected.status.label_zh().to_string(),
+            year(c.corrected.exit_year),
+            c.reason.clone(),
+            c.corrected_by.clone(),
+            c.corrected_on.to_string(),
+        ];
+        for (col, text) in cells.iter().enumerate() {
+            sheet.write_string(row, col as u16, text).map_err(failed)?;
+        }
+    }
+    sheet.set_column_width(5, 40).map_err(failed)?;
+    Ok(())
 }
 
 /// The poor households and persons: how many, how many exited in the year, monitored and
