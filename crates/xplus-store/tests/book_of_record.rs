@@ -11,19 +11,7 @@ use common::*;
 use xplus_core::accounts::{Access, Role};
 use xplus_core::registry::{HouseholdStatus, RegionCode};
 use xplus_core::rollup::Measure;
-use xplus_store::records::{self, AssessmentSink, HouseholdAssessment, VillageAssessment};
-use xplus_store::StoreError;
-
-struct Ignore;
-
-impl AssessmentSink for Ignore {
-    fn household(&mut self, _: &HouseholdAssessment) -> Result<(), StoreError> {
-        Ok(())
-    }
-    fn village(&mut self, _: &VillageAssessment) -> Result<(), StoreError> {
-        Ok(())
-    }
-}
+use xplus_store::records;
 
 #[tokio::test]
 async fn recording_2016_leaves_the_figures_of_2015_alone() {
@@ -50,7 +38,7 @@ async fn recording_2016_leaves_the_figures_of_2015_alone() {
         (1, 1, 2)
     );
 
-    records::apply_assessment(store, "cli:test", 2016, today, &mut Ignore)
+    records::apply_assessment(store, "cli:test", 2016, today, &mut Discard)
         .await
         .unwrap();
     // 2016 recorded: H001 exited, H002 monitored, H003's risk removed. The figures of 2015 are
@@ -208,7 +196,7 @@ async fn recording_2016_leaves_the_dashboard_chain_and_cards_of_2015_alone() {
         )
     );
 
-    records::apply_assessment(store, "cli:test", 2016, today, &mut Ignore)
+    records::apply_assessment(store, "cli:test", 2016, today, &mut Discard)
         .await
         .unwrap();
     // 2016 made H001 exited, H002 monitored and removed H003's risk: today's figures moved,

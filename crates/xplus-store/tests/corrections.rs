@@ -9,20 +9,8 @@ use chrono::NaiveDate;
 use common::*;
 use xplus_core::accounts::{Access, Role};
 use xplus_core::registry::{HouseholdStatus, RegionCode, Standing};
-use xplus_store::records::VillageAssessment;
-use xplus_store::records::{self, AssessmentSink, HouseholdAssessment, OutcomeCorrection};
+use xplus_store::records::{self, OutcomeCorrection};
 use xplus_store::{Refusal, StoreError};
-
-struct Ignore;
-
-impl AssessmentSink for Ignore {
-    fn household(&mut self, _: &HouseholdAssessment) -> Result<(), StoreError> {
-        Ok(())
-    }
-    fn village(&mut self, _: &VillageAssessment) -> Result<(), StoreError> {
-        Ok(())
-    }
-}
 
 #[tokio::test]
 async fn a_correction_of_2016_changes_2016_and_is_listed() {
@@ -32,7 +20,7 @@ async fn a_correction_of_2016_changes_2016_and_is_listed() {
     let store = db.store.as_ref();
     let today = NaiveDate::from_ymd_opt(2017, 3, 1).unwrap();
     let admin = &Access::of_account("admin", Role::Admin, None, None);
-    records::apply_assessment(store, "cli:test", 2016, today, &mut Ignore)
+    records::apply_assessment(store, "cli:test", 2016, today, &mut Discard)
         .await
         .unwrap();
     let report = |year| async move {

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::App;
+use common::{App, Discard};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn why_page_and_api_explain_each_criterion_within_reach() {
@@ -66,23 +66,6 @@ async fn why_page_and_api_explain_each_criterion_within_reach() {
     let page = app.page_text(&tianchang, "/households/H001").await;
     assert!(page.contains("/households/H001/assessment"), "{page}");
     app.cleanup().await;
-}
-
-struct Discard;
-
-impl xplus_store::records::AssessmentSink for Discard {
-    fn household(
-        &mut self,
-        _: &xplus_store::records::HouseholdAssessment,
-    ) -> Result<(), xplus_store::StoreError> {
-        Ok(())
-    }
-    fn village(
-        &mut self,
-        _: &xplus_store::records::VillageAssessment,
-    ) -> Result<(), xplus_store::StoreError> {
-        Ok(())
-    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -142,5 +142,16 @@ async fn the_year_chosen_on_one_page_opens_the_next() {
     // Pages without a year selector are not touched: the card keeps its own default.
     let card = app.get(&admin, "/households/H001/card").await;
     assert_eq!(card.status(), 200);
+    // H002 exited in 2015: without a year its card is that of 2015. Were a kept 2016 applied to
+    // the card, it would answer 404 (not poor at the start of 2016).
+    admin.cookie = admin.cookie.replace("xplus_year=2015", "xplus_year=2016");
+    let card = app.get(&admin, "/households/H002/card").await;
+    assert_eq!(card.status(), 200);
+    assert_eq!(
+        app.get(&admin, "/households/H002/card?year=2016")
+            .await
+            .status(),
+        404
+    );
     app.cleanup().await;
 }

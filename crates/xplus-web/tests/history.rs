@@ -5,27 +5,15 @@
 
 mod common;
 
-use common::App;
+use common::{App, Discard};
 use xplus_core::accounts::{Access, Role};
-use xplus_store::records::{self, AssessmentSink, HouseholdAssessment, VillageAssessment};
-use xplus_store::StoreError;
-
-struct Ignore;
-
-impl AssessmentSink for Ignore {
-    fn household(&mut self, _: &HouseholdAssessment) -> Result<(), StoreError> {
-        Ok(())
-    }
-    fn village(&mut self, _: &VillageAssessment) -> Result<(), StoreError> {
-        Ok(())
-    }
-}
+use xplus_store::records;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_past_year_is_corrected_from_the_household_history() {
     let app = App::start().await;
     let today = chrono::Local::now().date_naive();
-    records::apply_assessment(app.store.as_ref(), "cli:test", 2016, today, &mut Ignore)
+    records::apply_assessment(app.store.as_ref(), "cli:test", 2016, today, &mut Discard)
         .await
         .unwrap();
     let official = app.sign_in("tianchang").await;

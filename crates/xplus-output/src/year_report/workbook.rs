@@ -45,6 +45,16 @@ fn section(
     Ok(())
 }
 
+/// The first row of a table sheet: its column headings, bold.
+fn header_row(sheet: &mut Worksheet, header: &[&str], bold: &Format) -> Result<(), OutputError> {
+    for (col, text) in header.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, col as u16, *text, bold)
+            .map_err(failed)?;
+    }
+    Ok(())
+}
+
 /// A section's sheet name and its rows.
 type Section = (&'static str, Vec<(&'static str, Figure)>);
 
@@ -89,11 +99,7 @@ fn corrections_sheet(
         "更正人 by",
         "更正日期 on",
     ];
-    for (col, text) in header.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, col as u16, *text, bold)
-            .map_err(failed)?;
-    }
+    header_row(sheet, &header, bold)?;
     let year = |y: Option<i32>| y.map(|y| y.to_string()).unwrap_or_default();
     for (n, c) in report.corrections.iter().enumerate() {
         let row = n as u32 + 1;
@@ -265,11 +271,7 @@ fn rural_income_sheet(
         "上年（元）previous year",
         "增长 growth",
     ];
-    for (col, text) in header.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, col as u16, *text, bold)
-            .map_err(failed)?;
-    }
+    header_row(sheet, &header, bold)?;
     for (n, r) in report.rural_income.iter().enumerate() {
         let row = n as u32 + 1;
         sheet

@@ -328,3 +328,21 @@ pub async fn save_household(
     .await
     .unwrap();
 }
+
+/// An assessment sink that keeps nothing: for tests that only need a year applied.
+pub struct Discard;
+
+impl xplus_store::records::AssessmentSink for Discard {
+    fn household(
+        &mut self,
+        _: &xplus_store::records::HouseholdAssessment,
+    ) -> Result<(), xplus_store::StoreError> {
+        Ok(())
+    }
+    fn village(
+        &mut self,
+        _: &xplus_store::records::VillageAssessment,
+    ) -> Result<(), xplus_store::StoreError> {
+        Ok(())
+    }
+}

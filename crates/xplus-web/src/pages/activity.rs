@@ -188,6 +188,42 @@ pub struct Section {
     pub rows: Vec<Vec<Shown>>,
 }
 
+impl Section {
+    /// A table of `spec`'s rows as the bundle writes them (identity numbers as `access` may see
+    /// them), headed by the file's column labels.
+    pub fn of_rows(
+        l: Lang,
+        access: &xplus_core::accounts::Access,
+        spec: &'static FileSpec,
+        title: &str,
+        ledger: String,
+        rows: &[Vec<xplus_core::interchange::Value>],
+    ) -> Section {
+        Section {
+            title: title.to_string(),
+            ledger,
+            headers: spec
+                .columns
+                .iter()
+                .map(|c| forms::column_label(l, c.zh, c.en))
+                .collect(),
+            rows: rows
+                .iter()
+                .map(|r| {
+                    spec.columns
+                        .iter()
+                        .zip(r)
+                        .map(|(c, v)| Shown {
+                            text: shown(l, c, v, access),
+                            link: None,
+                        })
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "history.html")]
 struct HistoryPage {
@@ -218,29 +254,14 @@ async fn section(
         today(),
     )
     .await?;
-    Ok(Section {
-        title: title.to_string(),
-        ledger: format!("/records/{}?{column}={}", spec.name, url_encode(value)),
-        headers: spec
-            .columns
-            .iter()
-            .map(|c| forms::column_label(l, c.zh, c.en))
-            .collect(),
-        rows: list
-            .rows
-            .iter()
-            .map(|r| {
-                spec.columns
-                    .iter()
-                    .zip(r)
-                    .map(|(c, v)| Shown {
-                        text: shown(l, c, v, &user.access),
-                        link: None,
-                    })
-                    .collect()
-            })
-            .collect(),
-    })
+    Ok(Section::of_rows(
+        l,
+        &user.access,
+        spec,
+        title,
+        format!("/records/{}?{column}={}", spec.name, url_encode(value)),
+        &list.rows,
+    ))
 }
 
 /// A secretary's history: every term in their village (who came before and after), training,

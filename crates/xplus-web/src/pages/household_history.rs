@@ -5,7 +5,7 @@
 //! that corrects a past year's outcome.
 
 use super::activity::Section;
-use super::entries::{shown, Shown};
+use super::entries::Shown;
 use super::{html, today, year_of, Chrome};
 use crate::auth::{PageUser, Signed};
 use crate::error::WebError;
@@ -222,26 +222,12 @@ async fn ledger(
         Some(_) => format!("/records/{}?household_id={}", spec.name, url_encode(id)),
         None => format!("/households/{}", url_encode(id)),
     };
-    Ok(Section {
-        title: title.to_string(),
+    Ok(Section::of_rows(
+        l,
+        &user.access,
+        spec,
+        title,
         ledger,
-        headers: spec
-            .columns
-            .iter()
-            .map(|c| crate::forms::column_label(l, c.zh, c.en))
-            .collect(),
-        rows: rows
-            .iter()
-            .map(|r| {
-                spec.columns
-                    .iter()
-                    .zip(r)
-                    .map(|(c, v)| Shown {
-                        text: shown(l, c, v, &user.access),
-                        link: None,
-                    })
-                    .collect()
-            })
-            .collect(),
-    })
+        &rows,
+    ))
 }

@@ -375,9 +375,7 @@ pub async fn corrections_of_year(
 ) -> Result<Vec<CorrectionNote>, StoreError> {
     let scope = household_scope(access, today);
     let mut f = of_year(Filter::new(), year);
-    if !scope.is_empty() {
-        f = f.merge(households_in(&scope, "household_id"));
-    }
+    f = f.merge(households_in(&scope, "household_id"));
     if let Some(r) = region {
         f = within_region(f, r);
     }

@@ -39,7 +39,11 @@ pub(in crate::records) fn within(filter: Filter, region: RegionCode) -> Filter {
 
 /// `scope` (conditions on `households`, columns unqualified) as one condition on the household
 /// column `column` of another query ("h.household_id", "household_id" of a member table …).
+/// An empty scope (every household) is no condition at all.
 pub(in crate::records) fn households_in(scope: &Filter, column: &str) -> Filter {
+    if scope.is_empty() {
+        return Filter::new();
+    }
     Filter::new().and(
         format!(
             "{column} IN (SELECT household_id FROM households{})",
@@ -127,9 +131,6 @@ pub(in crate::records) fn of_year(year: &Arg, scope: &Filter) -> Filter {
          OR (h.status IN ('exited', 'monitored') AND h.exit_year >= ?) OR o.year IS NOT NULL)",
         vec![year.clone(), year.clone()],
     );
-    if scope.is_empty() {
-        return of_year;
-    }
     of_year.merge(households_in(scope, "h.household_id"))
 }
 

@@ -29,6 +29,47 @@ pub(crate) fn household_scope(access: &Access, today: NaiveDate) -> Filter {
     }
 }
 
+/// A household as the book of record reads it: its village, identification year, today's
+/// standing, and the standings its outcomes (of the year asked or later) replaced.
+pub(in crate::records) struct History {
+    pub village: RegionCode,
+    pub identified: i32,
+    pub today: Standing,
+    pub replaced: Vec<(i32, Standing)>,
+}
+
+/// The households `h` matching `filter` (over `h` and the outcomes `o`), each with its outcomes
+/// of `from` or later — one read, folded per household.
+pub(in crate::records) async fn histories(
+    s: &mut dyn ReadSession,
+    filter: &Filter,
+    from: i32,
+) -> Result<HashMap<String, History>, StoreError> {
+    let sql = queries::candidates_sql(filter);
+    let mut args = vec![Arg::Int(i64::from(from))];
+    args.extend(filter.args().cloned());
+    let mut known: HashMap<String, History> = HashMap::new();
+    for c in fetch_sql::<Candidate>(s, &sql, &args).await? {
+        let entry = known.entry(c.id).or_insert_with(|| History {
+            village: c.village,
+            identified: c.identified_year as i32,
+            today: Standing {
+                status: c.status,
+                exit_year: c.exit_year,
+            },
+            replaced: Vec::new(),
+        });
+        if let (Some(y), Some(before)) = (c.outcome_year, c.previous_status) {
+            let before = Standing {
+                status: before,
+                exit_year: c.previous_exit_year,
+            };
+            entry.replaced.push((y as i32, before));
+        }
+    }
+    Ok(known)
+}
+
 /// The households within `scope` that rules.md §6 looks at for `year` — poor or returned at
 /// its start — as (household, village), in household order. The status at the start of the
 /// year is the one stored, unless an assessment applied for the year or later changed it.
@@ -37,41 +78,15 @@ pub(in crate::records) async fn poor_at_start(
     scope: &Filter,
     year: i32,
 ) -> Result<Vec<(String, RegionCode)>, StoreError> {
-    let y = Arg::Int(i64::from(year));
-    let of_year = queries::of_year(&y, scope);
-    let sql = queries::candidates_sql(&of_year);
-    let mut args = vec![y];
-    args.extend(of_year.args().cloned());
-    // household → (village, identified year, today's standing, the standings outcomes replaced).
-    type Known = (RegionCode, i32, Standing, Vec<(i32, Standing)>);
-    let mut known: HashMap<String, Known> = HashMap::new();
-    for c in fetch_sql::<Candidate>(s, &sql, &args).await? {
-        let today = Standing {
-            status: c.status,
-            exit_year: c.exit_year,
-        };
-        let entry = known
-            .entry(c.id)
-            .or_insert_with(|| (c.village, c.identified_year as i32, today, Vec::new()));
-        if let (Some(y), Some(before)) = (c.outcome_year, c.previous_status) {
-            let before = Standing {
-                status: before,
-                exit_year: c.previous_exit_year,
-            };
-            entry.3.push((y as i32, before));
-        }
-    }
-    let starts = known
+    let of_year = queries::of_year(&Arg::Int(i64::from(year)), scope);
+    let mut out: Vec<(String, RegionCode)> = histories(s, &of_year, year)
+        .await?
         .into_iter()
-        .map(|(id, (village, identified, today, replaced))| {
-            let start = standing_at_start(today, replaced, year);
-            (id, (village, identified, start.status, start.exit_year))
-        });
-    let mut out: Vec<(String, RegionCode)> = starts
-        .filter(|(_, (_, identified, status, exit))| {
-            poor_at_start_of(*status, *identified, *exit, year)
+        .filter(|(_, h)| {
+            let start = standing_at_start(h.today, h.replaced.iter().copied(), year);
+            poor_at_start_of(start.status, h.identified, start.exit_year, year)
         })
-        .map(|(id, (village, ..))| (id, village))
+        .map(|(id, h)| (id, h.village))
         .collect();
     // Sorted here, not in SQL: PostgreSQL's locale would order text keys unlike SQLite.
     out.sort_unstable();
@@ -86,32 +101,11 @@ pub(in crate::records) async fn standings_at_end(
     year: i32,
 ) -> Result<HashMap<String, Standing>, StoreError> {
     // The outcomes of the next year or later, joined to each household of the scope.
-    let of_scope = if scope.is_empty() {
-        Filter::new()
-    } else {
-        households_in(scope, "h.household_id")
-    };
-    let sql = queries::candidates_sql(&of_scope);
-    let mut args = vec![Arg::Int(i64::from(year) + 1)];
-    args.extend(of_scope.args().cloned());
-    let mut known: HashMap<String, (Standing, Vec<(i32, Standing)>)> = HashMap::new();
-    for c in fetch_sql::<Candidate>(s, &sql, &args).await? {
-        let today = Standing {
-            status: c.status,
-            exit_year: c.exit_year,
-        };
-        let entry = known.entry(c.id).or_insert_with(|| (today, Vec::new()));
-        if let (Some(y), Some(before)) = (c.outcome_year, c.previous_status) {
-            let before = Standing {
-                status: before,
-                exit_year: c.previous_exit_year,
-            };
-            entry.1.push((y as i32, before));
-        }
-    }
-    Ok(known
+    let of_scope = households_in(scope, "h.household_id");
+    Ok(histories(s, &of_scope, year + 1)
+        .await?
         .into_iter()
-        .map(|(id, (today, replaced))| (id, standing_at_end(today, replaced, year)))
+        .map(|(id, h)| (id, standing_at_end(h.today, h.replaced, year)))
         .collect())
 }
 

@@ -2,16 +2,14 @@
 //! its identification to this year, as the applied outcomes tell it — what the household's
 //! history page shows beside its dated pairings, shares, outcomes and corrections.
 
-use super::read::{household_scope, households_in, standings_at_end};
+use super::read::{histories, household_scope, households_in};
 use crate::error::{Refusal, StoreError};
 use crate::session::filter::{Arg, Filter};
-use crate::session::rows::Named;
 use crate::store::Store;
 use chrono::{Datelike, NaiveDate};
 use xplus_core::accounts::Access;
-use xplus_core::interchange::schema::HOUSEHOLDS;
 use xplus_core::interchange::{FileSpec, Value};
-use xplus_core::registry::Standing;
+use xplus_core::registry::{standing_at_end, Standing};
 
 /// (year, standing at its end) from the identification year to `today`'s, oldest first; None
 /// when the household is out of reach or does not exist.
@@ -26,22 +24,22 @@ pub async fn standings_by_year(
         vec![Arg::Text(household_id.to_string())],
     );
     let mut s = store.read_session().await?;
-    let Some(row) = s.select(&HOUSEHOLDS, &scope, "", None).await?.pop() else {
+    // One read of the household with every outcome it has, then each year's end from it.
+    let of_scope = households_in(&scope, "h.household_id");
+    let Some(h) = histories(s.as_mut(), &of_scope, i32::MIN)
+        .await?
+        .remove(household_id)
+    else {
         return Ok(None);
     };
-    let identified = Named::new(&HOUSEHOLDS, &row)
-        .int("identified_year")
-        .map_or(today.year(), |y| y as i32);
-    let mut out = Vec::new();
-    // One read per year: a household has a handful of years, each a keyed lookup.
-    for year in identified..=today.year() {
-        if let Some(st) = standings_at_end(s.as_mut(), &scope, year)
-            .await?
-            .remove(household_id)
-        {
-            out.push((year, st));
-        }
-    }
+    let out = (h.identified..=today.year())
+        .map(|year| {
+            (
+                year,
+                standing_at_end(h.today, h.replaced.iter().copied(), year),
+            )
+        })
+        .collect();
     Ok(Some(out))
 }
 
@@ -65,9 +63,7 @@ pub async fn household_rows(
         "household_id = ?",
         vec![Arg::Text(household_id.to_string())],
     );
-    if !scope.is_empty() {
-        f = f.merge(households_in(&scope, "household_id"));
-    }
+    f = f.merge(households_in(&scope, "household_id"));
     let order: Vec<&str> = file.key.iter().map(|&k| file.columns[k].en).collect();
     let mut s = store.read_session().await?;
     s.select(file, &f, &order.join(", "), None).await
