@@ -92,6 +92,19 @@ pub(crate) fn row_change(
     })
 }
 
+/// The audit entry of a row removed (a member who left, an outcome that should not have been
+/// recorded): every value it had, as `old_values`.
+pub(crate) fn row_removed(actor: &str, file: &'static FileSpec, old: &[Value]) -> NewAudit {
+    NewAudit {
+        actor: actor.to_string(),
+        action: "delete".into(),
+        entity: file.name.to_string(),
+        record_key: record_key(file, old),
+        old_values: row_change(actor, file, None, old).and_then(|a| a.new_values),
+        new_values: None,
+    }
+}
+
 /// Reads the audit log through an sqlx pool of either backend (the same SQL and columns, in
 /// `audit_queries.rs`).
 macro_rules! read_audit_with {

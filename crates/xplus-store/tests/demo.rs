@@ -140,6 +140,7 @@ fn keys_are_unique_and_references_resolve() {
             FileId::ReviewCriteria,
             FileId::SecretaryReviews,
             FileId::Corrections,
+            FileId::MemberChanges,
         ];
         assert!(
             !rows.is_empty() || decided.contains(&spec.id),

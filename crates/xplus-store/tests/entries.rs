@@ -7,25 +7,11 @@ mod common;
 use common::modules::*;
 use common::*;
 use xplus_core::accounts::{Access, Role};
-use xplus_core::interchange::Value;
 use xplus_core::registry::RegionCode;
 use xplus_core::rules::RuleSet;
 use xplus_store::records;
 use xplus_store::Refusal;
 use xplus_store::StoreError;
-
-/// A row of `spec` from its cells as a bundle would have them.
-fn row(spec: &'static xplus_core::interchange::FileSpec, cells: &[&str]) -> Vec<Value> {
-    let today = day("2016-12-01");
-    spec.columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            xplus_core::interchange::cell::parse(c, cells.get(i).copied().unwrap_or(""), today)
-                .unwrap()
-        })
-        .collect()
-}
 
 fn refusal(r: Result<records::SavedEntries, StoreError>) -> (String, String) {
     match r {

@@ -10,20 +10,11 @@ use xplus_core::interchange::schema::{
     COURSE_ATTENDANCE, GUIDANCE, LABOUR_COURSES, ORG_HOUSEHOLDS, OVOP_HOUSEHOLDS, OVOP_PROJECTS,
     PARTY_ORGS, PLACEMENTS,
 };
-use xplus_core::interchange::{cell, FileSpec, Value};
+use xplus_core::interchange::{FileSpec, Value};
 use xplus_core::rules::RuleSet;
 use xplus_store::records::{self, Page};
 use xplus_store::Refusal;
 use xplus_store::StoreError;
-
-fn row(spec: &'static FileSpec, cells: &[&str]) -> Vec<Value> {
-    let today = NaiveDate::from_ymd_opt(2016, 12, 1).unwrap();
-    spec.columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| cell::parse(c, cells.get(i).copied().unwrap_or(""), today).unwrap())
-        .collect()
-}
 
 #[tokio::test]
 async fn industry_rows_keep_the_importers_rules_and_make_in_industry() {

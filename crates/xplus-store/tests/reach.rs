@@ -5,24 +5,15 @@
 
 mod common;
 
-use common::{import, small_bundle, write_bundle, TestDb};
+use common::{import, row, small_bundle, write_bundle, TestDb};
 use xplus_core::accounts::{Access, Role};
 use xplus_core::interchange::schema::{HOUSEHOLDS, MEMBERS};
-use xplus_core::interchange::{cell, FileSpec, Value};
+use xplus_core::interchange::{FileSpec, Value};
 use xplus_core::registry::RegionCode;
 use xplus_store::records;
 
 fn today() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()
-}
-
-/// A row of `file` parsed from bundle cells, as a form or the API sends it.
-fn row(file: &FileSpec, cells: &[&str]) -> Vec<Value> {
-    file.columns
-        .iter()
-        .zip(cells)
-        .map(|(c, text)| cell::parse(c, text, today()).unwrap())
-        .collect()
 }
 
 /// The answer to saving `values`, with `id` written as `ID` so that two numbers compare.
@@ -56,7 +47,7 @@ async fn answer(
                 ],
             )],
             household: Some(values),
-            incomes: Vec::new(),
+            ..Default::default()
         };
         records::save_change(db.store.as_ref(), access, &household, change, None, today()).await
     } else {

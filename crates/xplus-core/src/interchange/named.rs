@@ -32,6 +32,11 @@ impl<'a> Named<'a> {
         self.shape
     }
 
+    /// The whole row, in the shape's column order.
+    pub fn values(&self) -> &'a [Value] {
+        self.values
+    }
+
     /// The value of column `name` (see [`column_of`] for a name the shape does not have).
     pub fn get(&self, name: &str) -> &'a Value {
         &self.values[column_of(self.shape, name)]

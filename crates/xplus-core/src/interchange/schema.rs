@@ -3,6 +3,7 @@
 
 use crate::collective::{EquityModel, ShareEventKind};
 use crate::labels::EnumSpec;
+use crate::registry::membership::{ChangeReason, MembershipChange};
 use crate::registry::{Health, HouseholdStatus, Labour, Level, PovertyCause, Relation, Schooling};
 
 /// The files of the interchange format, in dependency order (a file refers only to earlier ones).
@@ -13,6 +14,7 @@ pub enum FileId {
     Households,
     Members,
     Incomes,
+    MemberChanges,
     Stations,
     StationCoverage,
     StationChecks,
@@ -302,6 +304,44 @@ pub static INCOMES: FileSpec = FileSpec {
     county: CountyFrom::Household(0),
 };
 
+/// 成员变动: a person who joined a household after it was registered or left it, on the day it
+/// happened (registry/membership.rs), the member's row as it was at the change, and who recorded
+/// it when; the household's `seq`-th change. Today's members are members.csv; the members of an
+/// earlier day are those with every later change undone.
+pub static MEMBER_CHANGES: FileSpec = FileSpec {
+    id: FileId::MemberChanges,
+    name: "member_changes",
+    zh: "成员变动",
+    columns: &[
+        HOUSEHOLD,
+        col(
+            "seq",
+            "序号",
+            T::Int {
+                min: 1,
+                max: 10_000,
+            },
+        ),
+        col("change", "变动类型", T::Enum(&MembershipChange::SPEC)),
+        col("changed_on", "变动日期", T::Date),
+        col("reason", "变动原因", T::Enum(&ChangeReason::SPEC)),
+        col("id_number", "身份证号", T::IdNumber),
+        col("name", "姓名", T::Name),
+        col("relation", "与户主关系", T::Enum(&Relation::SPEC)),
+        col("health", "健康状况", T::Enum(&Health::SPEC)),
+        col("labour", "劳动能力", T::Enum(&Labour::SPEC)),
+        col("schooling", "在校情况", T::Enum(&Schooling::SPEC)),
+        opt("medical_insured", "参加基本医疗保险", T::Bool),
+        opt("pension_insured", "参加养老保险", T::Bool),
+        opt("migrant_months", "务工月数", T::Int { min: 0, max: 12 }),
+        opt("note", "说明", T::Text),
+        col("recorded_by", "登记人", T::Name),
+        col("recorded_on", "登记日期", T::Date),
+    ],
+    key: &[0, 1],
+    county: CountyFrom::Household(0),
+};
+
 pub static VILLAGE_ENTERPRISES: FileSpec = FileSpec {
     id: FileId::VillageEnterprises,
     name: "village_enterprises",
@@ -445,12 +485,13 @@ pub static STATISTICS: FileSpec = FileSpec {
 };
 
 /// Every file, in dependency order.
-pub static ALL_FILES: [&FileSpec; 52] = [
+pub static ALL_FILES: [&FileSpec; 53] = [
     &REGIONS,
     &VILLAGES,
     &HOUSEHOLDS,
     &MEMBERS,
     &INCOMES,
+    &MEMBER_CHANGES,
     &STATIONS,
     &STATION_COVERAGE,
     &STATION_CHECKS,

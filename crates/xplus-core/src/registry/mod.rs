@@ -5,6 +5,7 @@ pub mod household;
 pub mod id_number;
 pub mod income;
 pub mod member;
+pub mod membership;
 pub mod records;
 pub mod region;
 pub mod standing;

@@ -72,6 +72,7 @@ struct Page {
     incomes: Vec<IncomeRow>,
     income_chart: Option<Chart>,
     corrections: Vec<CorrectionRow>,
+    member_corrections: Vec<MemberCorrectionRow>,
 }
 
 /// A correction of the year's outcomes as the report lists it.
@@ -82,6 +83,32 @@ pub struct CorrectionRow {
     pub reason: String,
     pub by: String,
     pub on: String,
+}
+
+/// A membership change of the year recorded after it, as the report lists it.
+pub struct MemberCorrectionRow {
+    pub household: String,
+    /// 加入 or 减少, and why.
+    pub change: String,
+    pub name: String,
+    pub on: String,
+    pub note: String,
+    pub by: String,
+    pub recorded_on: String,
+}
+
+fn member_correction_rows(r: &YearReport) -> Vec<MemberCorrectionRow> {
+    (r.member_corrections.iter())
+        .map(|c| MemberCorrectionRow {
+            household: c.household_id.clone(),
+            change: format!("{}（{}）", c.change.label_zh(), c.reason.label_zh()),
+            name: c.member.name.clone(),
+            on: c.changed_on.to_string(),
+            note: c.note.clone(),
+            by: c.recorded_by.clone(),
+            recorded_on: c.recorded_on.to_string(),
+        })
+        .collect()
 }
 
 fn correction_rows(r: &YearReport) -> Vec<CorrectionRow> {
@@ -231,6 +258,7 @@ pub fn year_report_html(r: &YearReport) -> Result<String, OutputError> {
         incomes,
         income_chart,
         corrections: correction_rows(r),
+        member_corrections: member_correction_rows(r),
     };
     let mut html = page.render()?;
     html.push('\n');

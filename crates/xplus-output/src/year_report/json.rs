@@ -89,5 +89,26 @@ pub fn year_report_json(r: &YearReport) -> serde_json::Value {
             .collect::<Vec<_>>()
             .into();
     }
+    // Membership changes of the year recorded after it (补录): the persons count them.
+    if !r.member_corrections.is_empty() {
+        out["member_corrections"] = r
+            .member_corrections
+            .iter()
+            .map(|c| {
+                json!({
+                    "household_id": c.household_id,
+                    "seq": c.seq,
+                    "change": c.change.code(),
+                    "changed_on": c.changed_on.to_string(),
+                    "reason": c.reason.code(),
+                    "name": c.member.name,
+                    "note": c.note,
+                    "recorded_by": c.recorded_by,
+                    "recorded_on": c.recorded_on.to_string(),
+                })
+            })
+            .collect::<Vec<_>>()
+            .into();
+    }
     out
 }

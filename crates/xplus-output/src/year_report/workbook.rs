@@ -77,6 +77,9 @@ pub fn year_report_workbook(report: &YearReport) -> Result<Vec<u8>, OutputError>
     if !report.corrections.is_empty() {
         corrections_sheet(&mut book, report, &bold)?;
     }
+    if !report.member_corrections.is_empty() {
+        member_corrections_sheet(&mut book, report, &bold)?;
+    }
     book.save_to_buffer().map_err(failed)
 }
 
@@ -115,6 +118,47 @@ fn corrections_sheet(
         ];
         for (col, text) in cells.iter().enumerate() {
             sheet.write_string(row, col as u16, text).map_err(failed)?;
+        }
+    }
+    sheet.set_column_width(5, 40).map_err(failed)?;
+    Ok(())
+}
+
+/// The membership changes of the year recorded after it (补录), when there are any: the persons
+/// of the other sheets count them. Every cell is written as text, never as a formula.
+fn member_corrections_sheet(
+    book: &mut Workbook,
+    report: &YearReport,
+    bold: &Format,
+) -> Result<(), OutputError> {
+    let sheet = book.add_worksheet();
+    sheet.set_name("成员变动补录").map_err(failed)?;
+    let header = [
+        "户编号",
+        "变动类型",
+        "变动原因",
+        "姓名",
+        "变动日期",
+        "说明",
+        "登记人",
+        "登记日期",
+    ];
+    header_row(sheet, &header, bold)?;
+    for (n, c) in report.member_corrections.iter().enumerate() {
+        let cells = [
+            c.household_id.clone(),
+            c.change.label_zh().to_string(),
+            c.reason.label_zh().to_string(),
+            c.member.name.clone(),
+            c.changed_on.to_string(),
+            c.note.clone(),
+            c.recorded_by.clone(),
+            c.recorded_on.to_string(),
+        ];
+        for (col, text) in cells.iter().enumerate() {
+            sheet
+                .write_string(n as u32 + 1, col as u16, text)
+                .map_err(failed)?;
         }
     }
     sheet.set_column_width(5, 40).map_err(failed)?;

@@ -74,6 +74,7 @@ pub(crate) const TABLES: &[DumpTable] = &[
     t("rollup_dirty"),
     t("corrections"),
     t("exit_attachments"),
+    t("member_changes"),
 ];
 
 pub(crate) const AUDIT_LOG: &str = "audit_log";

@@ -162,6 +162,24 @@ pub fn id(area: u32, birth: &str, seq: u16) -> String {
 }
 
 /// A small bundle that satisfies every rule: one county, two villages, three households.
+/// A row of `spec` parsed from its cells as a bundle, a form or the API would have them (a
+/// missing cell is empty).
+#[allow(dead_code)]
+pub fn row(
+    spec: &'static xplus_core::interchange::FileSpec,
+    cells: &[&str],
+) -> Vec<xplus_core::interchange::Value> {
+    let today = chrono::Utc::now().date_naive();
+    spec.columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            xplus_core::interchange::cell::parse(c, cells.get(i).copied().unwrap_or(""), today)
+                .unwrap()
+        })
+        .collect()
+}
+
 pub fn small_bundle() -> BTreeMap<&'static str, String> {
     let mut b = BTreeMap::new();
     b.insert(

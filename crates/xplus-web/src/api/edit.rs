@@ -103,7 +103,7 @@ pub(super) async fn create(
     let change = records::Change {
         household: Some(household),
         members: member_rows(&id, members)?,
-        incomes: Vec::new(),
+        ..Default::default()
     };
     save(&state, &user, &id, change, None, true).await
 }

@@ -2,6 +2,7 @@
 //! fingerprint as the editor saw it: if someone else saved in between, the save is refused with
 //! a conflict message and the form comes back with everything the editor typed.
 
+use super::membership::{change_fields, told};
 use super::{html, today, Chrome};
 use crate::auth::{PageUser, Signed};
 use crate::error::{WebError, FIELDS_REFUSED};
@@ -15,6 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use xplus_core::interchange::schema::{HOUSEHOLDS, INCOMES, MEMBERS};
 use xplus_core::interchange::{column_of, FileSpec};
+use xplus_core::registry::membership::MembershipChange;
 use xplus_store::records::{self, FieldProblem, HouseholdRecord};
 use xplus_store::Refusal;
 use xplus_store::StoreError;
@@ -122,11 +124,16 @@ pub async fn new_part(
     if spec.name == "incomes" {
         values[1] = (chrono::Datelike::year(&today()) - 1).to_string();
     }
+    let mut fields = forms::fields(l, spec, &values, &[0], &[]);
+    if spec.name == "members" {
+        // A person joins a registered household on a day (book of record).
+        fields.extend(change_fields(l, MembershipChange::Joined, &[], &[]));
+    }
     html(&FormPage {
         title: title(l, spec, true),
         action: format!("/households/{}/{file}", forms::url_encode(&id)),
         back: format!("/households/{}", forms::url_encode(&id)),
-        fields: forms::fields(l, spec, &values, &[0], &[]),
+        fields,
         head: Vec::new(),
         fingerprint: record.fingerprint,
         member: String::new(),
@@ -197,6 +204,7 @@ pub async fn save_household(
         back,
         String::new(),
         None,
+        &pairs,
     )
     .await
 }
@@ -234,6 +242,7 @@ pub async fn save_part(
         back,
         member,
         stored_member,
+        &pairs,
     )
     .await
 }
@@ -250,8 +259,11 @@ async fn save(
     back: String,
     member: String,
     stored_member: Option<usize>,
+    pairs: &[(String, String)],
 ) -> Result<Response, WebError> {
     let editing = fingerprint.is_some();
+    // A member added to a registered household joins it on the day the form gives.
+    let joining = editing && spec.name == "members" && member.is_empty();
     let readonly: &[usize] = match spec.name {
         "households" if !editing => &[],
         "members" if !member.is_empty() => &[0, 1],
@@ -263,11 +275,15 @@ async fn save(
             if spec.name == "members" && !member.is_empty() && !user.access.sees_full_id_numbers() {
                 shown[column_of(spec, "id_number")] = "********".into();
             }
+            let mut fields = forms::fields(l, spec, &shown, readonly, &problems);
+            if joining {
+                fields.extend(change_fields(l, MembershipChange::Joined, pairs, &problems));
+            }
             let page = FormPage {
                 title: title(l, spec, !editing),
                 action: action.clone(),
                 back: back.clone(),
-                fields: forms::fields(l, spec, &shown, readonly, &problems),
+                fields,
                 head: Vec::new(),
                 fingerprint: fingerprint.clone().unwrap_or_default(),
                 member: member.clone(),
@@ -295,6 +311,14 @@ async fn save(
             .await
         }
         _ => {
+            let joined = match joining.then(|| told(pairs, MembershipChange::Joined)) {
+                Some(Err(problems)) => {
+                    let message = l.pick(FIELDS_REFUSED);
+                    return again(problems, message, false, StatusCode::UNPROCESSABLE_ENTITY);
+                }
+                Some(Ok(told)) => Some(told),
+                None => None,
+            };
             let values = match forms::parse(spec, &text, today()) {
                 Ok(v) => v,
                 Err(problems) => {
@@ -306,11 +330,14 @@ async fn save(
                     )
                 }
             };
-            records::save_record(
+            let id = text[0].clone();
+            let mut change = records::Change::one(spec, values)?;
+            change.joined = joined;
+            records::save_change(
                 state.store.as_ref(),
                 &user.access,
-                spec,
-                values,
+                &id,
+                change,
                 expected,
                 today(),
             )

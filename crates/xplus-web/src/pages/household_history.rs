@@ -1,7 +1,7 @@
 //! 户的历史 / A household through time (book of record): its standing at the end of each year
 //! (each year opening that year's 明白卡), the outcomes the assessments recorded, their
 //! corrections, its helpers' pairings and its shares with their dates, its incomes by year and
-//! its members as recorded now — and, for the office that answers for the figures, the form
+//! its members as recorded now and those who joined or left, with the day — and, for the office that answers for the figures, the form
 //! that corrects a past year's outcome.
 
 use super::activity::Section;
@@ -18,7 +18,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use xplus_core::interchange::schema::{
-    ASSESSMENT_OUTCOMES, CADRE_HOUSEHOLD_PAIRINGS, CORRECTIONS, INCOMES, MEMBERS, SHARE_EVENTS,
+    ASSESSMENT_OUTCOMES, CADRE_HOUSEHOLD_PAIRINGS, CORRECTIONS, INCOMES, MEMBERS, MEMBER_CHANGES,
+    SHARE_EVENTS,
 };
 use xplus_core::interchange::FileSpec;
 use xplus_core::registry::HouseholdStatus;
@@ -124,6 +125,10 @@ async fn render(
         (
             &MEMBERS,
             l.t("家庭成员（现状）", "Members (as recorded now)"),
+        ),
+        (
+            &MEMBER_CHANGES,
+            l.t("成员变动（加入、减少）", "Members who joined or left"),
         ),
     ];
     for (spec, title) in ledgers {

@@ -20,6 +20,7 @@ mod household_history;
 pub(crate) mod households;
 mod imports;
 mod industry;
+mod membership;
 mod monitoring;
 mod regions;
 mod register;
@@ -103,6 +104,10 @@ pub fn routes() -> Router<AppState> {
             get(edit::edit_household).post(edit::save_household),
         )
         .route("/households/{id}/head", get(head::form).post(head::save))
+        .route(
+            "/households/{id}/leave",
+            get(membership::form).post(membership::save),
+        )
         .route("/households/{id}/{file}", post(edit::save_part))
         .route("/households/{id}/{file}/new", get(edit::new_part))
         .route("/households/{id}/{file}/{key}/edit", get(edit::edit_part))

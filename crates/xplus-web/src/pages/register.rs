@@ -124,7 +124,7 @@ pub async fn create_household(
     let change = Change {
         household: Some(household),
         members: vec![head],
-        incomes: Vec::new(),
+        ..Default::default()
     };
     match records::save_change(
         state.store.as_ref(),

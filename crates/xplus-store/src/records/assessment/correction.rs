@@ -238,20 +238,11 @@ impl Writing<'_> {
                     Arg::Int(i64::from(c.year)),
                 ];
                 s.execute(DELETE_OUTCOME, &args).await?;
-                audit.push(NewAudit {
-                    actor: self.actor.to_string(),
-                    action: "delete".into(),
-                    entity: ASSESSMENT_OUTCOMES.name.into(),
-                    record_key: crate::audit::record_key(&ASSESSMENT_OUTCOMES, &old),
-                    old_values: crate::audit::row_change(
-                        self.actor,
-                        &ASSESSMENT_OUTCOMES,
-                        None,
-                        &old,
-                    )
-                    .and_then(|a| a.new_values),
-                    new_values: None,
-                });
+                audit.push(crate::audit::row_removed(
+                    self.actor,
+                    &ASSESSMENT_OUTCOMES,
+                    &old,
+                ));
             }
             (Some(outcome), old) => {
                 // A missed outcome is recorded as decided by the correction.

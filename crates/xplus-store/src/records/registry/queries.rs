@@ -323,6 +323,10 @@ pub(in crate::records) fn after_in_village_order(filter: Filter, village: i64, i
 
 /// Members are read in identity-number order.
 pub(in crate::records) const MEMBER_ORDER: &str = "id_number";
+/// Removes member `?` (identity number) of household `?` from today's members: they left it
+/// (registry/membership.rs keeps them in member_changes).
+pub(in crate::records) const DELETE_MEMBER: &str =
+    "DELETE FROM members WHERE household_id = ? AND id_number = ?";
 /// Incomes are read by year.
 pub(in crate::records) const INCOME_ORDER: &str = "year";
 

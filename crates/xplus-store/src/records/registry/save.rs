@@ -12,6 +12,7 @@ use crate::error::{FieldProblem, StoreError};
 use crate::records::registry::household::{
     fingerprint, id_number_text, load, typed, village_name, HouseholdRecord,
 };
+use crate::records::registry::membership::{record_joined, ChangeTold};
 use crate::session::filter::{Arg, Filter};
 use crate::session::rows::Named;
 use crate::store::{Row, Store};
@@ -81,6 +82,9 @@ pub struct Change {
     pub household: Option<Vec<Value>>,
     pub members: Vec<Vec<Value>>,
     pub incomes: Vec<Vec<Value>>,
+    /// When and why the members new to a registered household joined it (today, reason
+    /// "other", when not said); a new household's members are its members from the start.
+    pub joined: Option<ChangeTold>,
 }
 
 impl Change {
@@ -309,6 +313,23 @@ async fn save_in(
         return Err(StoreError::Refused(Refusal::Rejected(used_elsewhere)));
     }
     let mut entries = Vec::new();
+    if let Some(stored) = &stored {
+        let added = (change.members.iter())
+            .filter(|row| stored_row(stored, &MEMBERS, row).is_none())
+            .map(|row| typed(&MEMBERS, row, Member::from_row))
+            .collect::<Result<Vec<_>, _>>()?;
+        let told = change.joined.as_ref();
+        record_joined(
+            s.as_mut(),
+            stored,
+            added,
+            told,
+            access.user(),
+            today,
+            &mut entries,
+        )
+        .await?;
+    }
     for (file, values) in change.rows() {
         let old = stored.as_ref().and_then(|h| stored_row(h, file, values));
         let Some(entry) = crate::audit::row_change(access.user(), file, old.as_ref(), values)

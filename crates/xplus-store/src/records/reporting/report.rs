@@ -14,6 +14,7 @@ use crate::records::assessment::chain::chain_in;
 use crate::records::assessment::correction::{corrections_of_year, CorrectionNote};
 use crate::records::collective::overview::collective_overview;
 use crate::records::industry::overview::industry_overview;
+use crate::records::registry::membership::{late_member_changes, MemberChangeNote};
 use crate::records::registry::read::{household_scope, year_bounds};
 use crate::records::rules::rule_book;
 use crate::records::shape::village_bounds;
@@ -25,6 +26,7 @@ use chrono::NaiveDate;
 use xplus_core::accounts::{Access, Scope};
 use xplus_core::assessment::chain::Link;
 use xplus_core::collective::economy::{is_empty_shell, is_strong};
+use xplus_core::registry::membership::year_end;
 use xplus_core::registry::RegionCode;
 use xplus_core::report::Growth;
 use xplus_core::rules::RuleSet;
@@ -127,6 +129,9 @@ pub struct YearReport {
     /// The corrections of the year's outcomes (book of record): when there is any, the
     /// figures above are the corrected ones, and the report says so.
     pub corrections: Vec<CorrectionNote>,
+    /// Membership changes of the year recorded after it ended (补录): the persons above count
+    /// them, and the report says so.
+    pub member_corrections: Vec<MemberChangeNote>,
 }
 
 /// The report of `year` within `access`'s reach (`region` only labels it), its households as
@@ -187,6 +192,7 @@ async fn report_of(
     let collective = collective_figures(store, access, year, today, dividends).await?;
     let industry = industry_overview(store, access, year, today).await?;
     let corrections = corrections_of_year(store, access, None, year, today).await?;
+    let member_corrections = late_member_changes(store, access, year, today).await?;
     let industry = IndustryFigures {
         organisations: industry.orgs.iter().map(|o| o.orgs).sum(),
         projects: projects.n,
@@ -206,6 +212,7 @@ async fn report_of(
         training,
         rural_income,
         corrections,
+        member_corrections,
     })
 }
 
@@ -234,6 +241,9 @@ async fn household_figures(
     let mut args = vec![Arg::Int(y), Arg::Int(y)];
     args.extend(scope.args().cloned());
     args.push(later.arg());
+    // The day whose members are counted: the end of the year, or the day asked for.
+    let day = as_of.unwrap_or_else(|| year_end(year));
+    args.push(Arg::Date(day));
     let sql = household_counts(&scope, &later);
     let counts: HouseholdCounts = first(fetch_sql(s, &sql, &args).await?);
     let households = HouseholdFigures {

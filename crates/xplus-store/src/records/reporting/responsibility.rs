@@ -12,6 +12,7 @@ use super::queries::responsibility::{
 };
 use crate::error::StoreError;
 use crate::records::assessment::chain::{chain_in, unit_pairings, ChainHousehold};
+use crate::records::registry::membership::MemberChangeNote;
 use crate::records::registry::read::{
     household_scope, households_in, names_of, standings_at_end, year_bounds,
 };
@@ -24,6 +25,7 @@ use chrono::{Datelike, NaiveDate};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use xplus_core::accounts::Access;
 use xplus_core::registry::income::per_capita;
+use xplus_core::registry::membership::{members_on, year_end};
 use xplus_core::registry::{HouseholdStatus, PovertyCause, RegionCode, YearlyIncome};
 use xplus_core::Fen;
 
@@ -167,7 +169,9 @@ async fn households_of(
 }
 
 /// The members of the households of `ids` (`member_scope`: conditions on their household), by
-/// household: the head first, then as the identity numbers run; their age in `year`.
+/// household, as they were at the end of `year` (today's with the later changes undone, core
+/// `registry::membership`): the head first, then as the identity numbers run; their age in
+/// `year`.
 async fn members_of(
     s: &mut dyn ReadSession,
     member_scope: &Filter,
@@ -175,25 +179,47 @@ async fn members_of(
     year: i32,
     access: &Access,
 ) -> Result<HashMap<String, Vec<CardMember>>, StoreError> {
-    let mut members: HashMap<String, Vec<CardMember>> = HashMap::new();
+    let mut rows: HashMap<String, Vec<CardMemberRow>> = HashMap::new();
     for m in select_rows::<CardMemberRow>(s, member_scope, "").await? {
-        if !ids.contains(m.household_id.as_str()) {
-            continue;
+        if ids.contains(m.household_id.as_str()) {
+            rows.entry(m.household_id.clone()).or_default().push(m);
         }
-        members.entry(m.household_id).or_default().push(CardMember {
-            name: m.name,
-            id_number: access.id_number(m.id),
-            relation: m.relation,
-            age: year - m.id.birth_date().year(),
-            health: m.health,
-            labour: m.labour,
-            schooling: m.schooling,
-        });
     }
-    for list in members.values_mut() {
+    let end = year_end(year);
+    let later = member_scope
+        .clone()
+        .and("changed_on > ?", vec![Arg::Date(end)]);
+    let mut changes: HashMap<String, Vec<_>> = HashMap::new();
+    for c in select_rows::<MemberChangeNote>(s, &later, "").await? {
+        let row = CardMemberRow::of(&c.member);
+        changes
+            .entry(c.household_id)
+            .or_default()
+            .push((c.changed_on, c.change, row));
+    }
+    for (id, list) in changes {
+        if ids.contains(id.as_str()) {
+            let today = rows.remove(&id).unwrap_or_default();
+            rows.insert(id, members_on(today, &list, end, |m| m.id));
+        }
+    }
+    let mut members: HashMap<String, Vec<CardMember>> = HashMap::new();
+    for (id, list) in rows {
+        let mut list: Vec<CardMember> = (list.into_iter())
+            .map(|m| CardMember {
+                name: m.name,
+                id_number: access.id_number(m.id),
+                relation: m.relation,
+                age: year - m.id.birth_date().year(),
+                health: m.health,
+                labour: m.labour,
+                schooling: m.schooling,
+            })
+            .collect();
         list.sort_by(|a, b| {
             (a.relation != "head", &a.id_number).cmp(&(b.relation != "head", &b.id_number))
         });
+        members.insert(id, list);
     }
     Ok(members)
 }

@@ -4,7 +4,7 @@
 
 use super::queries::rollup_figures::{
     net_incomes, County, COLLECTIVE_INCOMES, COUNTIES, COVERAGE_UNTIL, DIVIDENDS, FIRST_IDENTIFIED,
-    HOUSEHOLDS, LATEST_INCOME_YEAR, MEMBER_COUNTS, OUTCOMES, VILLAGES,
+    HOUSEHOLDS, LATEST_INCOME_YEAR, MEMBER_CHANGES, MEMBER_COUNTS, OUTCOMES, VILLAGES,
 };
 use crate::error::StoreError;
 use crate::records::assessment::chain::chain_in;
@@ -17,6 +17,7 @@ use std::ops::RangeInclusive;
 use xplus_core::assessment::chain::Link;
 use xplus_core::assessment::Outcome;
 use xplus_core::collective::economy::{is_empty_shell, is_strong};
+use xplus_core::registry::membership::{persons_on, year_end, MembershipChange};
 use xplus_core::registry::{standing_at_end, HouseholdStatus, Level, RegionCode, Standing};
 use xplus_core::rollup::{income_band, Measure};
 use xplus_core::rules::RuleBook;
@@ -105,8 +106,29 @@ pub(in crate::records) async fn county_figures(
     Ok(out)
 }
 
-/// Household → (village, members, registered: not removed).
-type Homes = HashMap<String, (u64, i64, bool)>;
+/// What the figures of other records need of a household.
+struct HomeFigures {
+    village: u64,
+    /// Members today.
+    persons: i64,
+    /// Registered: not removed.
+    registered: bool,
+    /// Its membership changes, as (day, change) (registry::membership).
+    changes: Vec<(NaiveDate, MembershipChange)>,
+}
+
+impl HomeFigures {
+    /// Its members at the end of `year`: today's with the later changes undone.
+    fn persons_at_end(&self, year: i32) -> i64 {
+        persons_on(self.persons, self.changes.iter().copied(), year_end(year))
+    }
+}
+
+/// Household → what the other figures need of it.
+type Homes = HashMap<String, HomeFigures>;
+
+/// Household → its membership changes as (day, change).
+type Changes = HashMap<String, Vec<(NaiveDate, MembershipChange)>>;
 
 /// Household → the standings its outcomes replaced, as (year, standing).
 type Replaced = HashMap<String, Vec<(i32, Standing)>>;
@@ -115,6 +137,7 @@ type Replaced = HashMap<String, Vec<(i32, Standing)>>;
 struct Home<'a> {
     village: u64,
     persons: i64,
+    changes: &'a [(NaiveDate, MembershipChange)],
     today: Standing,
     causes: &'a str,
     identified: i32,
@@ -142,6 +165,7 @@ async fn households(
         .rows()
         .filter_map(|r| Some((r.text(0)?.to_string(), r.int(1)?)))
         .collect();
+    let mut changes = member_changes(s, c).await?;
     let (replaced, returns) = replaced_standings(s, c).await?;
     let rows = s
         .query_compact(
@@ -168,9 +192,11 @@ async fn households(
         ) else {
             continue;
         };
+        let own_changes = changes.remove(id).unwrap_or_default();
         let home = Home {
             village: village as u64,
             persons: members.get(id).copied().unwrap_or(0),
+            changes: &own_changes,
             today: Standing {
                 status,
                 exit_year: r.int(3).map(|y| y as i32),
@@ -178,24 +204,49 @@ async fn households(
             causes: r.text(4).unwrap_or_default(),
             identified: r.int(5).map_or(i32::MAX, |y| y as i32),
         };
-        homes.insert(
-            id.to_string(),
-            (
-                home.village,
-                home.persons,
-                status != HouseholdStatus::Removed,
-            ),
-        );
         let history = replaced.get(id).map(Vec::as_slice).unwrap_or_default();
         count_household(&home, history, window.clone(), out);
+        let figures = HomeFigures {
+            village: home.village,
+            persons: home.persons,
+            registered: status != HouseholdStatus::Removed,
+            changes: own_changes,
+        };
+        homes.insert(id.to_string(), figures);
     }
     // Returns recorded by the assessment, per year, in the village the household is in now.
     for (id, year) in returns {
-        if let Some(&(village, ..)) = homes.get(&id) {
-            add(out, village, Measure::ReturnsRecorded, year, "", 1);
+        if let Some(home) = homes.get(&id) {
+            add(out, home.village, Measure::ReturnsRecorded, year, "", 1);
         }
     }
     Ok(homes)
+}
+
+/// Per household of the county, its membership changes.
+async fn member_changes(s: &mut dyn ReadSession, c: &Arg) -> Result<Changes, StoreError> {
+    let rows = s
+        .query_compact(
+            "汇总成员变动 / counting membership changes",
+            MEMBER_CHANGES,
+            std::slice::from_ref(c),
+            CompactRows::with_capacity(3, 0, 0),
+        )
+        .await?;
+    let mut changes = Changes::new();
+    for r in rows.rows() {
+        let day = r
+            .text(1)
+            .and_then(|d| NaiveDate::parse_from_str(d.get(..10)?, "%Y-%m-%d").ok());
+        let change = r.text(2).and_then(MembershipChange::parse);
+        if let (Some(id), Some(day), Some(change)) = (r.text(0), day, change) {
+            changes
+                .entry(id.to_string())
+                .or_default()
+                .push((day, change));
+        }
+    }
+    Ok(changes)
 }
 
 /// Per household of the county, the outcomes recorded for it as (year, the standing replaced);
@@ -262,15 +313,25 @@ fn count_household(
         HouseholdStatus::Returned => add(out, v, Measure::ReturnedHouseholds, 0, "", 1),
         _ => {}
     }
+    let persons_at_end =
+        |year: i32| persons_on(home.persons, home.changes.iter().copied(), year_end(year));
     if let Some(exit) = home.today.exit_year.filter(|y| !window.contains(y)) {
         add(out, v, Measure::ExitedHouseholds, exit, "", 1);
-        add(out, v, Measure::ExitedPersons, exit, "", home.persons);
+        add(
+            out,
+            v,
+            Measure::ExitedPersons,
+            exit,
+            "",
+            persons_at_end(exit),
+        );
     }
     for year in window.filter(|y| *y >= home.identified) {
         let st = standing_at_end(home.today, history.iter().copied(), year);
         let status = st.status.code();
         add(out, v, Measure::StandingAtEnd, year, status, 1);
-        add(out, v, Measure::PersonsAtEnd, year, status, home.persons);
+        let persons = persons_at_end(year);
+        add(out, v, Measure::PersonsAtEnd, year, status, persons);
         if poor(st.status) {
             for cause in causes() {
                 add(out, v, Measure::CauseAtEnd, year, cause, 1);
@@ -278,7 +339,7 @@ fn count_household(
         }
         if st.exit_year == Some(year) {
             add(out, v, Measure::ExitedHouseholds, year, "", 1);
-            add(out, v, Measure::ExitedPersons, year, "", home.persons);
+            add(out, v, Measure::ExitedPersons, year, "", persons);
         }
     }
 }
@@ -302,13 +363,15 @@ async fn incomes(
         let (Some(id), Some(year), Some(net)) = (r.text(0), r.int(1), r.int(2)) else {
             continue;
         };
-        let Some(&(village, persons, true)) = homes.get(id) else {
+        let Some(home) = homes.get(id).filter(|h| h.registered) else {
             continue;
         };
+        // Per head of the household as it was at the end of the income's year.
+        let persons = home.persons_at_end(year as i32);
         if let Some(band) = income_band(Fen(net), persons.max(0) as u32) {
             add(
                 out,
-                village,
+                home.village,
                 Measure::IncomeBand,
                 year as i32,
                 &band.to_string(),
@@ -407,7 +470,7 @@ async fn dividends(
         let (Some(id), Some(year), Some(amount)) = (r.text(0), r.int(1), r.int(2)) else {
             continue;
         };
-        let Some(&(village, ..)) = homes.get(id) else {
+        let Some(village) = homes.get(id).map(|h| h.village) else {
             continue;
         };
         add(

@@ -83,8 +83,12 @@ impl Later {
     }
 }
 
+/// The persons of a household at the moment reported on are today's members with the changes
+/// after that day undone (core `registry::membership::persons_on`): one less for each who joined
+/// since, one more for each who left — the last `?` is that day.
 pub(in crate::records) fn household_counts(scope: &Filter, later: &Later) -> String {
-    let persons = "(SELECT COUNT(*) FROM members m WHERE m.household_id = y.household_id)";
+    let persons =
+        "((SELECT COUNT(*) FROM members m WHERE m.household_id = y.household_id) + y.delta)";
     // interchange.md: `households.poor` counts households `poor` or `returned`.
     let poor = "y.status IN ('poor', 'returned')";
     let of_scope = scope.render_where(&mut || "?".into());
@@ -93,12 +97,16 @@ pub(in crate::records) fn household_counts(scope: &Filter, later: &Later) -> Str
          SELECT x.household_id, \
          CASE WHEN o.household_id IS NULL THEN x.status ELSE o.previous_status END AS status, \
          CASE WHEN o.household_id IS NULL THEN x.exit_year ELSE o.previous_exit_year END \
-         AS exit_year \
+         AS exit_year, COALESCE(d.delta, 0) AS delta \
          FROM (SELECT household_id, status, exit_year FROM households{of_scope}) x \
          LEFT JOIN (SELECT l.household_id, MIN(l.year) AS later FROM assessment_outcomes l \
          WHERE {later} GROUP BY l.household_id) f ON f.household_id = x.household_id \
          LEFT JOIN assessment_outcomes o \
-         ON o.household_id = x.household_id AND o.year = f.later) y",
+         ON o.household_id = x.household_id AND o.year = f.later \
+         LEFT JOIN (SELECT c.household_id, \
+         SUM(CASE WHEN c.change = 'left' THEN 1 ELSE -1 END) AS delta \
+         FROM member_changes c WHERE c.changed_on > ? GROUP BY c.household_id) d \
+         ON d.household_id = x.household_id) y",
         sum(&format!("CASE WHEN {poor} THEN 1 ELSE 0 END")),
         sum(&format!("CASE WHEN {poor} THEN {persons} ELSE 0 END")),
         sum("CASE WHEN y.exit_year = ? THEN 1 ELSE 0 END"),

@@ -43,6 +43,7 @@ impl FromRow for CardHousehold {
 
 /// A member as the card shows them (a row without a household or an identity number is
 /// skipped); the codes of members.csv, empty when there is none.
+#[derive(Clone)]
 pub(in crate::records) struct CardMemberRow {
     pub household_id: String,
     pub id: IdNumber,
@@ -51,6 +52,21 @@ pub(in crate::records) struct CardMemberRow {
     pub health: &'static str,
     pub labour: &'static str,
     pub schooling: &'static str,
+}
+
+impl CardMemberRow {
+    /// A member as a membership change recorded them.
+    pub fn of(m: &xplus_core::registry::Member) -> CardMemberRow {
+        CardMemberRow {
+            household_id: m.household.clone(),
+            id: m.id_number,
+            name: m.name.clone(),
+            relation: m.relation.code(),
+            health: m.health.code(),
+            labour: m.labour.code(),
+            schooling: m.schooling.code(),
+        }
+    }
 }
 
 impl FromRow for CardMemberRow {

@@ -69,6 +69,13 @@ pub(in crate::records) const FIRST_IDENTIFIED: Query<Year> =
 pub(in crate::records) const MEMBER_COUNTS: &str =
     "SELECT household_id, COUNT(*) FROM members WHERE county_code = ? GROUP BY household_id";
 
+/// Compact, (household, day as `YYYY-MM-DD…` text, change): the membership changes of the
+/// households of a county now (`?`: the county), joined to the household as the outcomes are.
+pub(in crate::records) const MEMBER_CHANGES: &str =
+    "SELECT c.household_id, CAST(c.changed_on AS TEXT), c.change \
+     FROM member_changes c JOIN households h ON h.household_id = c.household_id \
+     WHERE h.county_code = ?";
+
 /// Compact, (household, village, status, exit year, causes as `a;b`, identified year): the
 /// households of a county (`?`: the county).
 pub(in crate::records) const HOUSEHOLDS: &str =
