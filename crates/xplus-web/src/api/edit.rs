@@ -13,7 +13,7 @@ use crate::auth::{ApiUser, Signed};
 use crate::error::WebError;
 use crate::pages::today;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use axum_extra::extract::WithRejection;
@@ -21,12 +21,24 @@ use std::collections::BTreeMap;
 use utoipa::OpenApi;
 use xplus_core::interchange::schema::{HOUSEHOLDS, INCOMES, MEMBERS};
 use xplus_core::interchange::{FileSpec, Value};
+use xplus_core::registry::membership::MembershipChange;
+use xplus_core::registry::IdNumber;
 use xplus_store::records;
 use xplus_store::Refusal;
 
 #[derive(OpenApi)]
-#[openapi(paths(create, update, put_member, put_income))]
+#[openapi(paths(create, update, put_member, put_income, member_leaves))]
 pub struct EditDoc;
+
+/// A save refused because If-Match did not match: the precondition failed.
+fn precondition(e: xplus_store::StoreError) -> ApiError {
+    match e {
+        xplus_store::StoreError::Refused(Refusal::Conflict(m)) => {
+            ApiError(WebError::new(StatusCode::PRECONDITION_FAILED, m))
+        }
+        e => e.into(),
+    }
+}
 
 async fn save(
     state: &AppState,
@@ -45,13 +57,7 @@ async fn save(
         today(),
     )
     .await
-    .map_err(|e| match e {
-        // If-Match did not match: the precondition failed.
-        xplus_store::StoreError::Refused(Refusal::Conflict(m)) => {
-            ApiError(WebError::new(StatusCode::PRECONDITION_FAILED, m))
-        }
-        e => e.into(),
-    })?;
+    .map_err(precondition)?;
     state.counts.changed();
     // The save hands back the household as it now stands: no second read.
     let mut response = detail(user, saved.record);
@@ -163,9 +169,11 @@ pub(super) async fn update(
     change(&state, &user, &headers, &HOUSEHOLDS, &id, &body).await
 }
 
-/// Adds or changes a member (by identity number).
+/// Adds or changes a member (by identity number). A member new to the household joins it on
+/// `changed_on` (today when not given) for `reason` (birth, marriage, moved, other); a day in an
+/// earlier year needs a `note`.
 #[utoipa::path(put, path = "/api/v1/households/{id}/members", request_body = MemberRows,
-    params(("id" = String, Path, description = "household id"),
+    params(("id" = String, Path, description = "household id"), ChangeBody,
            ("If-Match" = String, Header, description = "the fingerprint of the last read")),
     responses((status = 200, body = HouseholdDetail, headers(("ETag" = String, description = "the fingerprint, quoted"))),
               (status = 400, response = BadRequest), (status = 401, response = Unauthorized),
@@ -177,6 +185,7 @@ pub(super) async fn put_member(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     WithRejection(Path(id), _): WithRejection<Path<String>, ApiError>,
+    Query(joining): Query<ChangeBody>,
     headers: HeaderMap,
     WithRejection(Json(body), _): WithRejection<Json<serde_json::Value>, ApiError>,
 ) -> ApiResult {
@@ -184,6 +193,7 @@ pub(super) async fn put_member(
     let expected = if_match(&headers)?;
     let change = records::Change {
         members: member_rows(&id, body)?,
+        joined: Some(joining.told(MembershipChange::Joined)?),
         ..Default::default()
     };
     save(&state, &user, &id, change, Some(&expected), false).await
@@ -207,4 +217,74 @@ pub(super) async fn put_income(
     WithRejection(Json(body), _): WithRejection<Json<BTreeMap<String, Option<String>>>, ApiError>,
 ) -> ApiResult {
     change(&state, &user, &headers, &INCOMES, &id, &body).await
+}
+
+/// When and why a member joined or left (registry::membership), as a query (joining) or a body
+/// (leaving); every field may be left out: today, reason "other", no note.
+#[derive(serde::Deserialize, utoipa::ToSchema, utoipa::IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+pub(super) struct ChangeBody {
+    /// YYYY-MM-DD: the day it happened.
+    changed_on: Option<String>,
+    /// birth, marriage, moved, death, split or other.
+    reason: Option<String>,
+    /// Why; needed when the day lies in an earlier year.
+    note: Option<String>,
+}
+
+impl ChangeBody {
+    fn told(&self, change: MembershipChange) -> Result<records::ChangeTold, ApiError> {
+        let pairs: Vec<(String, String)> = [
+            ("changed_on", &self.changed_on),
+            ("reason", &self.reason),
+            ("note", &self.note),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| Some((k.to_string(), v.clone()?)))
+        .collect();
+        crate::pages::membership::told(&pairs, change).map_err(|problems| {
+            xplus_store::StoreError::Refused(Refusal::Rejected(problems)).into()
+        })
+    }
+}
+
+/// Member `id_number` (the whole identity number) leaves household `id` on `changed_on` (a
+/// head does not leave: change the head first). The member stays in the household's history;
+/// earlier years keep their persons.
+#[utoipa::path(post, path = "/api/v1/households/{id}/members/{id_number}/leave", request_body = ChangeBody,
+    params(("id" = String, Path, description = "household id"),
+           ("id_number" = String, Path, description = "the member's identity number"),
+           ("If-Match" = String, Header, description = "the fingerprint of the last read")),
+    responses((status = 200, body = HouseholdDetail, headers(("ETag" = String, description = "the fingerprint, quoted"))),
+              (status = 400, response = BadRequest), (status = 401, response = Unauthorized),
+              (status = 403, response = Forbidden), (status = 404, response = NotFound),
+              (status = 412, response = PreconditionFailed), (status = 413, response = PayloadTooLarge),
+              (status = 415, response = UnsupportedMediaType), (status = 422, response = Unprocessable),
+              (status = 428, response = PreconditionRequired)))]
+pub(super) async fn member_leaves(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    WithRejection(Path((id, id_number)), _): WithRejection<Path<(String, String)>, ApiError>,
+    headers: HeaderMap,
+    WithRejection(Json(body), _): WithRejection<Json<ChangeBody>, ApiError>,
+) -> ApiResult {
+    check_csrf(&user, &headers)?;
+    let expected = if_match(&headers)?;
+    let told = body.told(MembershipChange::Left)?;
+    let Ok(id_number) = IdNumber::parse(&id_number, today()) else {
+        return Err(WebError::not_found().into());
+    };
+    let saved = records::member_leaves(
+        state.store.as_ref(),
+        &user.access,
+        &id,
+        id_number,
+        &told,
+        &expected,
+        today(),
+    )
+    .await
+    .map_err(precondition)?;
+    state.counts.changed();
+    Ok(detail(&user, saved.record))
 }

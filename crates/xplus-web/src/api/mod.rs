@@ -51,6 +51,10 @@ pub fn routes() -> Router<AppState> {
             get(households::one).put(edit::update),
         )
         .route("/api/v1/households/{id}/members", put(edit::put_member))
+        .route(
+            "/api/v1/households/{id}/members/{id_number}/leave",
+            axum::routing::post(edit::member_leaves),
+        )
         .route("/api/v1/households/{id}/incomes", put(edit::put_income))
         .route("/api/v1/regions", get(regions::regions))
         .route("/api/v1/audit", get(audit::audit))

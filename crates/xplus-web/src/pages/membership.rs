@@ -79,7 +79,7 @@ pub(super) fn change_fields(
 
 /// What the form says of a change: the day (today when empty), the reason, the note; or the
 /// problems of the fields.
-pub(super) fn told(
+pub(crate) fn told(
     pairs: &[(String, String)],
     change: MembershipChange,
 ) -> Result<ChangeTold, Vec<FieldProblem>> {

@@ -20,7 +20,7 @@ mod household_history;
 pub(crate) mod households;
 mod imports;
 mod industry;
-mod membership;
+pub(crate) mod membership;
 mod monitoring;
 mod regions;
 mod register;
