@@ -149,3 +149,74 @@ async fn a_correction_of_2016_changes_2016_and_is_listed() {
     copy.cleanup().await;
     db.cleanup().await;
 }
+
+/// A stored income of a past year is that year's record: changing it needs a reason, and the
+/// year's report lists the correction (net before and after, who, when, why); entering a year
+/// not recorded before, or this year's income, is not a correction. The export carries it.
+#[tokio::test]
+async fn a_past_years_income_is_corrected_with_its_reason() {
+    let db = TestDb::fresh().await;
+    let path = write_bundle(&db.dir().join("b"), &small_bundle());
+    assert!(import(&db, &path).await.errors.is_empty());
+    let store = db.store.as_ref();
+    let today = NaiveDate::from_ymd_opt(2017, 3, 1).unwrap();
+    let official = &official_of("县干部", "341181000000");
+    let save = |year: &'static str, wage: &'static str, reason: Option<&'static str>| async move {
+        let h = records::household(store, official, "H001", today)
+            .await
+            .unwrap()
+            .unwrap();
+        let income = row(
+            &xplus_core::interchange::schema::INCOMES,
+            &["H001", year, wage, "2000", "0", "1200", "800", "300"],
+        );
+        let mut change =
+            records::Change::one(&xplus_core::interchange::schema::INCOMES, income).unwrap();
+        change.reason = reason.map(str::to_string);
+        records::save_change(store, official, "H001", change, Some(&h.fingerprint), today).await
+    };
+    // 2015 is stored (wage 6,000.50): changing it without a reason is refused.
+    let refused = save("2015", "7000", None).await;
+    assert!(
+        matches!(&refused, Err(StoreError::Refused(Refusal::Rejected(p))) if p[0].field == "reason"),
+        "{refused:?}"
+    );
+    let refused = save("2015", "7000", Some("  ")).await;
+    assert!(refused.is_err());
+    let admin = &Access::of_account("admin", Role::Admin, None, None);
+    let report = |year| async move {
+        records::year_report(store, admin, None, year, today)
+            .await
+            .unwrap()
+    };
+    assert!(report(2015).await.income_corrections.is_empty());
+    // With a reason: saved and listed in 2015 (net 6,000.50 + 2,000 + 1,200 − 800 → 7,000 …).
+    save("2015", "7000", Some("复核工资收入漏记"))
+        .await
+        .unwrap();
+    let listed: Vec<_> = (report(2015).await.income_corrections.iter())
+        .map(|c| (c.seq, c.recorded_net.0, c.net.0, c.reason.clone()))
+        .collect();
+    assert_eq!(
+        listed,
+        vec![(1, 840_050, 940_000, "复核工资收入漏记".to_string())]
+    );
+    assert!(report(2016).await.income_corrections.is_empty());
+    // A year not recorded before, and this year's income, need no reason.
+    save("2014", "5000", None).await.unwrap();
+    save("2017", "5000", None).await.unwrap();
+    assert_eq!(report(2014).await.income_corrections.len(), 0);
+
+    let out = db.dir().join("out");
+    export(&db, &out, false).await;
+    let exported = read_folder(&out);
+    assert_eq!(exported["income_corrections.csv"].lines().count(), 2);
+    let copy = TestDb::fresh().await;
+    let imported = import(&copy, &out).await;
+    assert!(imported.errors.is_empty(), "{:?}", imported.errors);
+    let out2 = copy.dir().join("out");
+    export(&copy, &out2, false).await;
+    assert_eq!(read_folder(&out2), exported);
+    copy.cleanup().await;
+    db.cleanup().await;
+}

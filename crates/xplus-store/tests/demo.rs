@@ -141,6 +141,7 @@ fn keys_are_unique_and_references_resolve() {
             FileId::SecretaryReviews,
             FileId::Corrections,
             FileId::MemberChanges,
+            FileId::IncomeCorrections,
         ];
         assert!(
             !rows.is_empty() || decided.contains(&spec.id),

@@ -112,3 +112,43 @@ async fn a_member_leaves_and_joins_through_the_pages_and_the_api() {
     assert_eq!(names, ["王大明"]);
     app.cleanup().await;
 }
+
+/// A past year's recorded income changed from its form needs a reason (a correction of that
+/// year): refused without one, with the field shown again; saved and listed with one.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_past_years_income_is_corrected_from_its_form() {
+    let app = App::start().await;
+    let s = app.sign_in("jiacun").await;
+    let page = app
+        .page_text(&s, "/households/H001/incomes/2016/edit")
+        .await;
+    assert!(page.contains("更正原因"), "{page}");
+    let fingerprint = common::hidden(&page, "_fingerprint");
+    let mut form = vec![
+        ("_csrf", s.csrf.as_str()),
+        ("_fingerprint", fingerprint.as_str()),
+        ("household_id", "H001"),
+        ("year", "2016"),
+        ("wage", "9500"),
+        ("production", "2500"),
+        ("property", "100"),
+        ("transfer", "1500"),
+        ("production_cost", "1000"),
+        ("medical_cost", ""),
+        ("reason", ""),
+    ];
+    let r = app.post_form(&s, "/households/H001/incomes", &form).await;
+    assert_eq!(r.status().as_u16(), 422);
+    let refused = r.text().await.unwrap();
+    assert!(
+        refused.contains("更正须说明原因") && refused.contains("id=\"f_reason\""),
+        "{refused}"
+    );
+    form.retain(|(k, _)| *k != "reason");
+    form.push(("reason", "工资收入复核少记 500 元"));
+    let r = app.post_form(&s, "/households/H001/incomes", &form).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let history = app.page_text(&s, "/households/H001/history").await;
+    assert!(history.contains("工资收入复核少记 500 元"), "{history}");
+    app.cleanup().await;
+}

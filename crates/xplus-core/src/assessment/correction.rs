@@ -10,6 +10,20 @@ use crate::registry::{HouseholdStatus, Standing};
 /// The longest reason kept (characters).
 pub const REASON_MAX_CHARS: usize = 500;
 
+/// Why the reason of a correction (of an outcome, an income) is refused: none given, or too long.
+pub fn reason_problem(reason: &str) -> Option<String> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        Some("更正须说明原因 / a correction needs its reason".to_string())
+    } else if reason.chars().count() > REASON_MAX_CHARS {
+        Some(format!(
+            "更正原因不超过 {REASON_MAX_CHARS} 字 / the reason is at most {REASON_MAX_CHARS} characters"
+        ))
+    } else {
+        None
+    }
+}
+
 /// The outcome that takes a household from `before` to `after` in a year, as the assessment
 /// records it; None when nothing happened (the standing did not change: no outcome is kept) or
 /// when no assessment decides such a change.
@@ -35,15 +49,7 @@ pub fn correction_problems(
     after: Standing,
     reason: &str,
 ) -> Vec<String> {
-    let mut problems = Vec::new();
-    let reason = reason.trim();
-    if reason.is_empty() {
-        problems.push("更正须说明原因 / a correction needs its reason".to_string());
-    } else if reason.chars().count() > REASON_MAX_CHARS {
-        problems.push(format!(
-            "更正原因不超过 {REASON_MAX_CHARS} 字 / the reason is at most {REASON_MAX_CHARS} characters"
-        ));
-    }
+    let mut problems: Vec<String> = reason_problem(reason).into_iter().collect();
     if after == recorded {
         problems.push(
             "更正后的结果与已记录的相同 / the corrected result is the one already recorded"

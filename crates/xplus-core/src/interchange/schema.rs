@@ -3,7 +3,6 @@
 
 use crate::collective::{EquityModel, ShareEventKind};
 use crate::labels::EnumSpec;
-use crate::registry::membership::{ChangeReason, MembershipChange};
 use crate::registry::{Health, HouseholdStatus, Labour, Level, PovertyCause, Relation, Schooling};
 
 /// The files of the interchange format, in dependency order (a file refers only to earlier ones).
@@ -15,6 +14,7 @@ pub enum FileId {
     Members,
     Incomes,
     MemberChanges,
+    IncomeCorrections,
     Stations,
     StationCoverage,
     StationChecks,
@@ -194,10 +194,12 @@ use ColumnType as T;
 pub mod assessment;
 pub mod backbone;
 pub mod education;
+pub mod history;
 pub mod industry;
 pub use assessment::*;
 pub use backbone::*;
 pub use education::*;
+pub use history::*;
 pub use industry::*;
 
 pub(super) const MONEY: T = T::Money { negative: false };
@@ -299,44 +301,6 @@ pub static INCOMES: FileSpec = FileSpec {
         col("transfer", "转移性收入", MONEY),
         col("production_cost", "生产经营性支出", MONEY),
         opt("medical_cost", "医疗支出", MONEY),
-    ],
-    key: &[0, 1],
-    county: CountyFrom::Household(0),
-};
-
-/// 成员变动: a person who joined a household after it was registered or left it, on the day it
-/// happened (registry/membership.rs), the member's row as it was at the change, and who recorded
-/// it when; the household's `seq`-th change. Today's members are members.csv; the members of an
-/// earlier day are those with every later change undone.
-pub static MEMBER_CHANGES: FileSpec = FileSpec {
-    id: FileId::MemberChanges,
-    name: "member_changes",
-    zh: "成员变动",
-    columns: &[
-        HOUSEHOLD,
-        col(
-            "seq",
-            "序号",
-            T::Int {
-                min: 1,
-                max: 10_000,
-            },
-        ),
-        col("change", "变动类型", T::Enum(&MembershipChange::SPEC)),
-        col("changed_on", "变动日期", T::Date),
-        col("reason", "变动原因", T::Enum(&ChangeReason::SPEC)),
-        col("id_number", "身份证号", T::IdNumber),
-        col("name", "姓名", T::Name),
-        col("relation", "与户主关系", T::Enum(&Relation::SPEC)),
-        col("health", "健康状况", T::Enum(&Health::SPEC)),
-        col("labour", "劳动能力", T::Enum(&Labour::SPEC)),
-        col("schooling", "在校情况", T::Enum(&Schooling::SPEC)),
-        opt("medical_insured", "参加基本医疗保险", T::Bool),
-        opt("pension_insured", "参加养老保险", T::Bool),
-        opt("migrant_months", "务工月数", T::Int { min: 0, max: 12 }),
-        opt("note", "说明", T::Text),
-        col("recorded_by", "登记人", T::Name),
-        col("recorded_on", "登记日期", T::Date),
     ],
     key: &[0, 1],
     county: CountyFrom::Household(0),
@@ -485,13 +449,14 @@ pub static STATISTICS: FileSpec = FileSpec {
 };
 
 /// Every file, in dependency order.
-pub static ALL_FILES: [&FileSpec; 53] = [
+pub static ALL_FILES: [&FileSpec; 54] = [
     &REGIONS,
     &VILLAGES,
     &HOUSEHOLDS,
     &MEMBERS,
     &INCOMES,
     &MEMBER_CHANGES,
+    &INCOME_CORRECTIONS,
     &STATIONS,
     &STATION_COVERAGE,
     &STATION_CHECKS,

@@ -26,6 +26,19 @@ pub fn per_capita(net: Fen, members: i64) -> Option<Fen> {
     (members > 0).then(|| net.div_round(members))
 }
 
+/// An income of a year before `this_year` that is already stored is that year's record (book
+/// of record): changing its amounts corrects the year — it needs a reason, and the year's report
+/// lists it. Entering a year not recorded before is not a correction, nor is an income of this
+/// year.
+pub fn corrects_past_year(
+    year: i32,
+    this_year: i32,
+    stored: Option<&YearlyIncome>,
+    new: &YearlyIncome,
+) -> bool {
+    year < this_year && stored.is_some_and(|old| old != new)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,5 +56,21 @@ mod tests {
         assert_eq!(y.net(), Fen(-4_999));
         assert_eq!(per_capita(Fen(10), 4), Some(Fen(3)));
         assert_eq!(per_capita(Fen(10), 0), None);
+    }
+
+    #[test]
+    fn changing_a_past_years_stored_income_corrects_it() {
+        let old = YearlyIncome {
+            wage: Fen(100),
+            ..Default::default()
+        };
+        let new = YearlyIncome {
+            wage: Fen(200),
+            ..Default::default()
+        };
+        assert!(corrects_past_year(2015, 2017, Some(&old), &new));
+        assert!(!corrects_past_year(2015, 2017, Some(&old), &old));
+        assert!(!corrects_past_year(2015, 2017, None, &new));
+        assert!(!corrects_past_year(2017, 2017, Some(&old), &new));
     }
 }

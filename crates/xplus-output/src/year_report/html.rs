@@ -73,6 +73,8 @@ struct Page {
     income_chart: Option<Chart>,
     corrections: Vec<CorrectionRow>,
     member_corrections: Vec<MemberCorrectionRow>,
+    /// (household, net before, net after, reason, by, on)
+    income_corrections: Vec<[String; 6]>,
 }
 
 /// A correction of the year's outcomes as the report lists it.
@@ -259,6 +261,18 @@ pub fn year_report_html(r: &YearReport) -> Result<String, OutputError> {
         income_chart,
         corrections: correction_rows(r),
         member_corrections: member_correction_rows(r),
+        income_corrections: (r.income_corrections.iter())
+            .map(|c| {
+                [
+                    c.household_id.clone(),
+                    c.recorded_net.to_string(),
+                    c.net.to_string(),
+                    c.reason.clone(),
+                    c.corrected_by.clone(),
+                    c.corrected_on.to_string(),
+                ]
+            })
+            .collect(),
     };
     let mut html = page.render()?;
     html.push('\n');

@@ -89,6 +89,26 @@ pub fn year_report_json(r: &YearReport) -> serde_json::Value {
             .collect::<Vec<_>>()
             .into();
     }
+    // Stored incomes of the year changed after it: the income figures are the corrected ones.
+    if !r.income_corrections.is_empty() {
+        out["income_corrections"] = r
+            .income_corrections
+            .iter()
+            .map(|c| {
+                json!({
+                    "household_id": c.household_id,
+                    "year": c.year,
+                    "seq": c.seq,
+                    "recorded_net": yuan(c.recorded_net),
+                    "net": yuan(c.net),
+                    "reason": c.reason,
+                    "corrected_by": c.corrected_by,
+                    "corrected_on": c.corrected_on.to_string(),
+                })
+            })
+            .collect::<Vec<_>>()
+            .into();
+    }
     // Membership changes of the year recorded after it (补录): the persons count them.
     if !r.member_corrections.is_empty() {
         out["member_corrections"] = r

@@ -80,6 +80,9 @@ pub fn year_report_workbook(report: &YearReport) -> Result<Vec<u8>, OutputError>
     if !report.member_corrections.is_empty() {
         member_corrections_sheet(&mut book, report, &bold)?;
     }
+    if !report.income_corrections.is_empty() {
+        income_corrections_sheet(&mut book, report, &bold, &money)?;
+    }
     book.save_to_buffer().map_err(failed)
 }
 
@@ -162,6 +165,50 @@ fn member_corrections_sheet(
         }
     }
     sheet.set_column_width(5, 40).map_err(failed)?;
+    Ok(())
+}
+
+/// The corrections of the year's stored incomes, when there are any: the income figures of the
+/// other sheets are the corrected ones. Text cells are never formulas; money is yuan.
+fn income_corrections_sheet(
+    book: &mut Workbook,
+    report: &YearReport,
+    bold: &Format,
+    money: &Format,
+) -> Result<(), OutputError> {
+    let sheet = book.add_worksheet();
+    sheet.set_name("收入更正").map_err(failed)?;
+    let header = [
+        "户编号",
+        "原纯收入（元）",
+        "更正后纯收入（元）",
+        "更正原因",
+        "更正人",
+        "更正日期",
+    ];
+    header_row(sheet, &header, bold)?;
+    for (n, c) in report.income_corrections.iter().enumerate() {
+        let row = n as u32 + 1;
+        sheet
+            .write_string(row, 0, &c.household_id)
+            .map_err(failed)?;
+        for (col, fen) in [(1, c.recorded_net), (2, c.net)] {
+            sheet
+                .write_number_with_format(row, col, fen.0 as f64 / 100.0, money)
+                .map_err(failed)?;
+        }
+        let texts = [
+            c.reason.clone(),
+            c.corrected_by.clone(),
+            c.corrected_on.to_string(),
+        ];
+        for (i, text) in texts.iter().enumerate() {
+            sheet
+                .write_string(row, 3 + i as u16, text)
+                .map_err(failed)?;
+        }
+    }
+    sheet.set_column_width(3, 40).map_err(failed)?;
     Ok(())
 }
 

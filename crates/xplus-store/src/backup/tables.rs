@@ -75,6 +75,7 @@ pub(crate) const TABLES: &[DumpTable] = &[
     t("corrections"),
     t("exit_attachments"),
     t("member_changes"),
+    t("income_corrections"),
 ];
 
 pub(crate) const AUDIT_LOG: &str = "audit_log";

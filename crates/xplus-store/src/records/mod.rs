@@ -76,6 +76,7 @@ pub use industry::overview::{
 };
 pub use registry::history::{audit_page, household_history, AuditQuery};
 pub use registry::household::{fingerprint, household, HouseholdRecord};
+pub use registry::income_correction::{income_corrections_of_year, IncomeCorrectionNote};
 pub use registry::membership::{late_member_changes, member_leaves, ChangeTold, MemberChangeNote};
 pub use registry::read::{
     count_households, each_household, list_households, region, region_children, region_trail,

@@ -199,9 +199,10 @@ pub(super) async fn put_member(
     save(&state, &user, &id, change, Some(&expected), false).await
 }
 
-/// Adds or changes a year's income.
+/// Adds or changes a year's income. Changing the amounts of a year before this one that is
+/// already recorded corrects that year: `reason` is needed, and the year's report lists it.
 #[utoipa::path(put, path = "/api/v1/households/{id}/incomes", request_body = IncomeRow,
-    params(("id" = String, Path, description = "household id"),
+    params(("id" = String, Path, description = "household id"), CorrectionReason,
            ("If-Match" = String, Header, description = "the fingerprint of the last read")),
     responses((status = 200, body = HouseholdDetail, headers(("ETag" = String, description = "the fingerprint, quoted"))),
               (status = 400, response = BadRequest), (status = 401, response = Unauthorized),
@@ -213,10 +214,24 @@ pub(super) async fn put_income(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     WithRejection(Path(id), _): WithRejection<Path<String>, ApiError>,
+    Query(correction): Query<CorrectionReason>,
     headers: HeaderMap,
     WithRejection(Json(body), _): WithRejection<Json<BTreeMap<String, Option<String>>>, ApiError>,
 ) -> ApiResult {
-    change(&state, &user, &headers, &INCOMES, &id, &body).await
+    check_csrf(&user, &headers)?;
+    let expected = if_match(&headers)?;
+    let values = record_of(&INCOMES, &body, Some(&id))?;
+    let mut change = records::Change::one(&INCOMES, values)?;
+    change.reason = correction.reason;
+    save(&state, &user, &id, change, Some(&expected), false).await
+}
+
+/// Why a past year's stored income is changed: needed then (a correction of that year, listed
+/// in its report), ignored otherwise.
+#[derive(serde::Deserialize, utoipa::IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+pub(super) struct CorrectionReason {
+    reason: Option<String>,
 }
 
 /// When and why a member joined or left (registry::membership), as a query (joining) or a body

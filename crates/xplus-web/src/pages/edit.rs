@@ -165,11 +165,19 @@ pub async fn edit_part(
             .ok_or_else(WebError::not_found)?;
         (forms::row_text(spec, &income.to_row()), String::new())
     };
+    let mut fields = forms::fields(l, spec, &values, &[0, 1], &[]);
+    let past = key
+        .parse::<i32>()
+        .is_ok_and(|y| y < chrono::Datelike::year(&today()));
+    if spec.name == "incomes" && past {
+        // A past year's stored income is its record: changing it corrects the year.
+        fields.push(reason_field(l, "", None));
+    }
     html(&FormPage {
         title: title(l, spec, false),
         action: format!("/households/{}/{file}", forms::url_encode(&id)),
         back: format!("/households/{}", forms::url_encode(&id)),
-        fields: forms::fields(l, spec, &values, &[0, 1], &[]),
+        fields,
         head: Vec::new(),
         fingerprint: record.fingerprint,
         member,
@@ -279,6 +287,12 @@ async fn save(
             if joining {
                 fields.extend(change_fields(l, MembershipChange::Joined, pairs, &problems));
             }
+            let reason = form_value(pairs, "reason");
+            let reason_problem = problems.iter().find(|p| p.field == "reason");
+            if spec.name == "incomes" && (reason.is_some() || reason_problem.is_some()) {
+                let error = reason_problem.map(|p| l.pick(&p.message));
+                fields.push(reason_field(l, reason.unwrap_or_default(), error));
+            }
             let page = FormPage {
                 title: title(l, spec, !editing),
                 action: action.clone(),
@@ -333,6 +347,7 @@ async fn save(
             let id = text[0].clone();
             let mut change = records::Change::one(spec, values)?;
             change.joined = joined;
+            change.reason = form_value(pairs, "reason").map(str::to_string);
             records::save_change(
                 state.store.as_ref(),
                 &user.access,
@@ -356,6 +371,25 @@ async fn save(
             again(Vec::new(), l.pick(&m), true, StatusCode::CONFLICT)
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// The reason asked when a past year's stored income is changed (a correction of that year).
+fn reason_field(l: Lang, value: &str, error: Option<String>) -> Field {
+    Field {
+        name: "reason".into(),
+        label: l
+            .t(
+                "更正原因（修改往年已记录的收入时必填）",
+                "Reason (needed to change a past year's recorded income)",
+            )
+            .into(),
+        kind: "text",
+        value: value.to_string(),
+        options: Vec::new(),
+        required: false,
+        readonly: false,
+        error,
     }
 }
 

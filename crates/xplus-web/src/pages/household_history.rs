@@ -18,8 +18,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use xplus_core::interchange::schema::{
-    ASSESSMENT_OUTCOMES, CADRE_HOUSEHOLD_PAIRINGS, CORRECTIONS, INCOMES, MEMBERS, MEMBER_CHANGES,
-    SHARE_EVENTS,
+    ASSESSMENT_OUTCOMES, CADRE_HOUSEHOLD_PAIRINGS, CORRECTIONS, INCOMES, INCOME_CORRECTIONS,
+    MEMBERS, MEMBER_CHANGES, SHARE_EVENTS,
 };
 use xplus_core::interchange::FileSpec;
 use xplus_core::registry::HouseholdStatus;
@@ -122,6 +122,7 @@ async fn render(
         ),
         (&SHARE_EVENTS, l.t("股权变动", "Share events")),
         (&INCOMES, l.t("历年收入", "Incomes by year")),
+        (&INCOME_CORRECTIONS, l.t("收入更正", "Incomes corrected")),
         (
             &MEMBERS,
             l.t("家庭成员（现状）", "Members (as recorded now)"),

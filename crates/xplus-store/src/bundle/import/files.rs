@@ -379,6 +379,14 @@ impl Validator {
                 }
                 true
             }
+            FileId::IncomeCorrections => {
+                let key = KeyPacker::new()
+                    .index(idx(0))
+                    .year(int(values, 1))
+                    .index(int(values, 2) as u32)
+                    .done();
+                self.composite_key(spec, row, values, key)
+            }
             FileId::CommissionerTrainings | FileId::JobFairs | FileId::VillageEnterprises => {
                 let parts = [text(values, 0).to_string()];
                 self.text_key(spec, row, values, &parts)

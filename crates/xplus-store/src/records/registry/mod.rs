@@ -3,6 +3,7 @@
 
 pub(crate) mod history;
 pub(crate) mod household;
+pub(crate) mod income_correction;
 pub(crate) mod membership;
 mod queries;
 pub(crate) mod read;

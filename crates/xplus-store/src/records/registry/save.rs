@@ -12,6 +12,7 @@ use crate::error::{FieldProblem, StoreError};
 use crate::records::registry::household::{
     fingerprint, id_number_text, load, typed, village_name, HouseholdRecord,
 };
+use crate::records::registry::income_correction::record_income_corrections;
 use crate::records::registry::membership::{record_joined, ChangeTold};
 use crate::session::filter::{Arg, Filter};
 use crate::session::rows::Named;
@@ -85,6 +86,9 @@ pub struct Change {
     /// When and why the members new to a registered household joined it (today, reason
     /// "other", when not said); a new household's members are its members from the start.
     pub joined: Option<ChangeTold>,
+    /// Why a past year's stored income is changed (registry/income_correction.rs): needed then,
+    /// ignored otherwise.
+    pub reason: Option<String>,
 }
 
 impl Change {
@@ -325,6 +329,21 @@ async fn save_in(
             added,
             told,
             access.user(),
+            today,
+            &mut entries,
+        )
+        .await?;
+        let incomes = (change.incomes.iter())
+            .map(|row| typed(&INCOMES, row, Income::from_row))
+            .collect::<Result<Vec<_>, _>>()?;
+        let reason = change.reason.as_deref();
+        let actor = access.user();
+        record_income_corrections(
+            s.as_mut(),
+            stored,
+            &incomes,
+            reason,
+            actor,
             today,
             &mut entries,
         )

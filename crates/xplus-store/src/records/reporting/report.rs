@@ -14,6 +14,9 @@ use crate::records::assessment::chain::chain_in;
 use crate::records::assessment::correction::{corrections_of_year, CorrectionNote};
 use crate::records::collective::overview::collective_overview;
 use crate::records::industry::overview::industry_overview;
+use crate::records::registry::income_correction::{
+    income_corrections_of_year, IncomeCorrectionNote,
+};
 use crate::records::registry::membership::{late_member_changes, MemberChangeNote};
 use crate::records::registry::read::{household_scope, year_bounds};
 use crate::records::rules::rule_book;
@@ -132,6 +135,9 @@ pub struct YearReport {
     /// Membership changes of the year recorded after it ended (补录): the persons above count
     /// them, and the report says so.
     pub member_corrections: Vec<MemberChangeNote>,
+    /// Stored incomes of the year changed after it (registry/income_correction.rs): the income
+    /// figures count the corrected amounts, and the report says so.
+    pub income_corrections: Vec<IncomeCorrectionNote>,
 }
 
 /// The report of `year` within `access`'s reach (`region` only labels it), its households as
@@ -193,6 +199,7 @@ async fn report_of(
     let industry = industry_overview(store, access, year, today).await?;
     let corrections = corrections_of_year(store, access, None, year, today).await?;
     let member_corrections = late_member_changes(store, access, year, today).await?;
+    let income_corrections = income_corrections_of_year(store, access, year, today).await?;
     let industry = IndustryFigures {
         organisations: industry.orgs.iter().map(|o| o.orgs).sum(),
         projects: projects.n,
@@ -213,6 +220,7 @@ async fn report_of(
         rural_income,
         corrections,
         member_corrections,
+        income_corrections,
     })
 }
 
