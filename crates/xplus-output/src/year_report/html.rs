@@ -113,6 +113,21 @@ fn member_correction_rows(r: &YearReport) -> Vec<MemberCorrectionRow> {
         .collect()
 }
 
+fn income_correction_rows(r: &YearReport) -> Vec<[String; 6]> {
+    (r.income_corrections.iter())
+        .map(|c| {
+            [
+                c.household_id.clone(),
+                c.recorded_net.to_string(),
+                c.net.to_string(),
+                c.reason.clone(),
+                c.corrected_by.clone(),
+                c.corrected_on.to_string(),
+            ]
+        })
+        .collect()
+}
+
 fn correction_rows(r: &YearReport) -> Vec<CorrectionRow> {
     r.corrections
         .iter()
@@ -261,18 +276,7 @@ pub fn year_report_html(r: &YearReport) -> Result<String, OutputError> {
         income_chart,
         corrections: correction_rows(r),
         member_corrections: member_correction_rows(r),
-        income_corrections: (r.income_corrections.iter())
-            .map(|c| {
-                [
-                    c.household_id.clone(),
-                    c.recorded_net.to_string(),
-                    c.net.to_string(),
-                    c.reason.clone(),
-                    c.corrected_by.clone(),
-                    c.corrected_on.to_string(),
-                ]
-            })
-            .collect(),
+        income_corrections: income_correction_rows(r),
     };
     let mut html = page.render()?;
     html.push('\n');

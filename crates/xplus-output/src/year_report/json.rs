@@ -68,6 +68,14 @@ pub fn year_report_json(r: &YearReport) -> serde_json::Value {
     if let Some(day) = r.as_of {
         out["as_of"] = day.to_string().into();
     }
+    corrections(r, &mut out);
+    out
+}
+
+/// The corrections the report includes, each list only when it has any: of the year's
+/// outcomes, of its stored incomes, and its membership changes recorded after it (补录). The
+/// figures above are the corrected ones.
+fn corrections(r: &YearReport, out: &mut serde_json::Value) {
     // Corrections of the year's outcomes: the figures above are the corrected ones.
     if !r.corrections.is_empty() {
         let standing = |s: &xplus_core::registry::Standing| json!({"status": s.status.code(), "exit_year": s.exit_year});
@@ -130,5 +138,4 @@ pub fn year_report_json(r: &YearReport) -> serde_json::Value {
             .collect::<Vec<_>>()
             .into();
     }
-    out
 }

@@ -283,8 +283,26 @@ async fn insert(
             })?);
         }
     }
-    s.execute(&sql, &args).await?;
+    s.execute(&sql, &args)
+        .await
+        .map_err(|e| in_table(&entry.name, e))?;
     Ok(())
+}
+
+/// A database's refusal of a restored row, naming the table (a key or reference the copy breaks).
+fn in_table(table: &str, e: StoreError) -> StoreError {
+    let context = |c: String| format!("恢复 {table} 表时 / restoring table {table}: {c}");
+    match e {
+        StoreError::Database { context: c, source } => StoreError::Database {
+            context: context(c),
+            source,
+        },
+        StoreError::Sqlite { context: c, source } => StoreError::Sqlite {
+            context: context(c),
+            source,
+        },
+        e => e,
+    }
 }
 
 fn text(columns: &[String], cells: &[Cell], name: &str) -> Option<Option<String>> {

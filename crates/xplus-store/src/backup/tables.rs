@@ -11,7 +11,16 @@ const fn t(name: &'static str) -> DumpTable {
 /// audit log and its head, and the roll-ups (copied rather than recomputed: a province's refresh
 /// takes minutes).
 pub(crate) const TABLES: &[DumpTable] = &[
-    t("regions"),
+    // Level by level, from the province down: a restore writes every parent before its
+    // children, whatever order the source stored them in (PostgreSQL's heap order is not the
+    // order of insertion, and a region refers to its parent).
+    DumpTable {
+        name: "regions",
+        order: Some(
+            "CASE level WHEN 'province' THEN 0 WHEN 'city' THEN 1 WHEN 'county' THEN 2 \
+             WHEN 'town' THEN 3 ELSE 4 END, code",
+        ),
+    },
     t("villages"),
     t("households"),
     t("members"),

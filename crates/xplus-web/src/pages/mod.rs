@@ -28,6 +28,7 @@ mod remember;
 mod responsibility;
 mod review;
 mod users;
+mod year_report;
 
 use crate::auth::{self, Signed};
 use crate::error::WebError;
@@ -99,6 +100,9 @@ pub fn routes() -> Router<AppState> {
             get(exit_attachments::download),
         )
         .route("/monitoring.xlsx", get(monitoring::export))
+        .route("/report", get(year_report::page))
+        .route("/report/print", get(year_report::print))
+        .route("/report.xlsx", get(year_report::export))
         .route(
             "/households/{id}/edit",
             get(edit::edit_household).post(edit::save_household),

@@ -28,6 +28,9 @@ const YEAR_PAGES: &[&str] = &[
     "/industry",
     "/industry.xlsx",
     "/exits",
+    "/report",
+    "/report/print",
+    "/report.xlsx",
 ];
 
 /// The responsibility lists of villages (`/responsibility/{village}` and its spreadsheet).

@@ -3,7 +3,7 @@
 //! save made after someone else's is refused.
 
 use super::queries::{household_is, INCOME_ORDER, MEMBER_ORDER};
-use crate::error::StoreError;
+use crate::error::{Refusal, StoreError};
 use crate::records::registry::read::{household_scope, region_names};
 use crate::records::ReadSession;
 use crate::session::filter::Filter;
@@ -36,6 +36,26 @@ pub fn fingerprint(household: &Household, members: &[Member], incomes: &[Income]
     }
     let digest = h.finalize();
     crate::accounts::sessions::hex(&digest[..16])
+}
+
+/// The outcome of a save: the household as it now stands (its fingerprint for the next edit),
+/// so that the caller answers without reading it again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Saved {
+    pub household_id: String,
+    pub fingerprint: String,
+    /// False when the values were those already stored (nothing written, nothing audited).
+    pub changed: bool,
+    pub record: HouseholdRecord,
+}
+
+/// The refusal of a save whose household changed after the editor loaded it.
+pub fn stale(id: &str) -> StoreError {
+    StoreError::Refused(Refusal::Conflict(format!(
+        "户 {id} 在您打开后已被他人修改，您的修改未保存；请重新打开查看最新内容后再改 \
+         / household {id} was changed by someone else after you opened it; your change was not \
+         saved — reopen it to see the current values"
+    )))
 }
 
 /// One household with everything the household page shows.

@@ -6,9 +6,8 @@
 //! figures of earlier years as they were; a change dated in an earlier year corrects that year
 //! and says why.
 
-use super::household::{load, HouseholdRecord};
+use super::household::{load, stale, HouseholdRecord, Saved};
 use super::queries::{household_is, DELETE_MEMBER};
-use super::save::{stale, Saved};
 use crate::audit::NewAudit;
 use crate::error::{FieldProblem, Refusal, StoreError};
 use crate::records::{ReadSession, WriteSession};

@@ -12,6 +12,7 @@ use crate::error::{FieldProblem, StoreError};
 use crate::records::registry::household::{
     fingerprint, id_number_text, load, typed, village_name, HouseholdRecord,
 };
+pub use crate::records::registry::household::{stale, Saved};
 use crate::records::registry::income_correction::record_income_corrections;
 use crate::records::registry::membership::{record_joined, ChangeTold};
 use crate::session::filter::{Arg, Filter};
@@ -34,26 +35,6 @@ pub(crate) fn text_field(
     xplus_core::text::field(kind, raw).map_err(|message| {
         StoreError::Refused(Refusal::Rejected(vec![FieldProblem::new(field, message)]))
     })
-}
-
-/// The outcome of a save: the household as it now stands (its fingerprint for the next edit),
-/// so that the caller answers without reading it again.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Saved {
-    pub household_id: String,
-    pub fingerprint: String,
-    /// False when the values were those already stored (nothing written, nothing audited).
-    pub changed: bool,
-    pub record: HouseholdRecord,
-}
-
-/// The refusal of a save whose household changed after the editor loaded it.
-pub fn stale(id: &str) -> StoreError {
-    StoreError::Refused(Refusal::Conflict(format!(
-        "户 {id} 在您打开后已被他人修改，您的修改未保存；请重新打开查看最新内容后再改 \
-         / household {id} was changed by someone else after you opened it; your change was not \
-         saved — reopen it to see the current values"
-    )))
 }
 
 /// The column that tells a household's members apart (the identity number), or its incomes
