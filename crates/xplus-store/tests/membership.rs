@@ -57,8 +57,19 @@ async fn persons(db: &TestDb, today: NaiveDate) -> Vec<(i32, u64, i64, usize)> {
 #[tokio::test]
 async fn a_member_who_leaves_leaves_earlier_years_alone() {
     let db = TestDb::fresh().await;
-    let path = write_bundle(&db.dir().join("b"), &small_bundle());
-    assert!(import(&db, &path).await.errors.is_empty());
+    // The child attended a training in 2016 (attendance_members names them): after they leave,
+    // a copy of the registry still names them there.
+    let mut bundle = small_bundle();
+    bundle.insert(
+        "attendance_members",
+        format!(
+            "session_id,household_id,id_number\nT1,H001,{}\n",
+            id(341181, "2009-06-01", 31)
+        ),
+    );
+    let path = write_bundle(&db.dir().join("b"), &bundle);
+    let imported = import(&db, &path).await;
+    assert!(imported.errors.is_empty(), "{:?}", imported.errors);
     let store = db.store.as_ref();
     let today = day(2017, 3, 1);
     let official = &official_of("县干部", "341181000000");
@@ -224,6 +235,33 @@ async fn a_member_who_leaves_leaves_earlier_years_alone() {
         vec![(2015, 3, 3, 3), (2016, 2, 2, 2)]
     );
 
+    // The lists behind the income bands agree with the bands counted (both per head of the
+    // household at the end of the year).
+    let county = RegionCode::parse("341181000000").unwrap();
+    let all = &Access::of_account("t", Role::Auditor, None, None);
+    records::refresh_rollups(store, today).await.unwrap();
+    let d = records::dashboard(store, Some(county), 10).await.unwrap();
+    for year in [2015, 2016] {
+        let counted = d
+            .region
+            .buckets(xplus_core::rollup::Measure::IncomeBand, year);
+        assert!(!counted.is_empty(), "{year}");
+        for (band, n) in counted {
+            let query = records::HouseholdQuery {
+                income_band: Some((year, band.to_string().parse().unwrap())),
+                ..Default::default()
+            };
+            let page = records::Page {
+                limit: 50,
+                offset: 0,
+            };
+            let listed = records::list_households(store, all, &query, page, today)
+                .await
+                .unwrap();
+            assert_eq!(listed.len() as i64, n, "{year} band {band}");
+        }
+    }
+
     // The export carries the changes; a copy imports them and reads the same years.
     let out = db.dir().join("out");
     export(&db, &out, false).await;
@@ -241,5 +279,31 @@ async fn a_member_who_leaves_leaves_earlier_years_alone() {
     export(&copy, &out2, false).await;
     assert_eq!(read_folder(&out2), exported);
     copy.cleanup().await;
+
+    // A bundle whose changes disagree with its members is refused, nothing written: the spouse
+    // is listed as a member although she left (she would be counted twice in earlier years).
+    let mut broken = exported.clone();
+    let members = broken["members.csv"].clone();
+    let spouse_row = format!(
+        "H001,{},李秀英,spouse,chronic,weak,none,1,1,0\n",
+        id(341181, "1972-08-19", 22)
+    );
+    broken.insert("members.csv".into(), members + &spouse_row);
+    let dir = db.dir().join("broken");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, text) in &broken {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let empty = TestDb::fresh().await;
+    let refused = import(&empty, &dir).await;
+    let reasons: Vec<_> = refused.errors.iter().map(|e| e.reason.clone()).collect();
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.contains("减少") && r.contains("H001")),
+        "{reasons:?}"
+    );
+    assert!(!refused.committed);
+    empty.cleanup().await;
     db.cleanup().await;
 }

@@ -49,7 +49,8 @@ pub fn persons_on(
 
 /// The members at the end of `day`: today's `current` members with the `changes` after `day`
 /// undone, latest first (a person who joined is taken out; one who left is put back as the
-/// change recorded them). `id` names a member, `change` gives (day, what, the member as
+/// change recorded them). `changes` are in the order they were recorded (two of one day are
+/// undone the later first); `id` names a member, `change` gives (day, what, the member as
 /// recorded by the change).
 pub fn members_on<M: Clone, K: PartialEq>(
     mut current: Vec<M>,
@@ -58,7 +59,8 @@ pub fn members_on<M: Clone, K: PartialEq>(
     id: impl Fn(&M) -> K,
 ) -> Vec<M> {
     let mut after: Vec<&(NaiveDate, MembershipChange, M)> =
-        changes.iter().filter(|(on, ..)| *on > day).collect();
+        changes.iter().filter(|(on, ..)| *on > day).rev().collect();
+    // Stable: the changes of one day stay latest recorded first.
     after.sort_by_key(|(on, ..)| std::cmp::Reverse(*on));
     for (_, change, member) in after {
         match change {
@@ -170,6 +172,13 @@ mod tests {
         let today = [today, vec!["spouse"]].concat();
         let on = |day| members_on(today.clone(), &changes, day, |m: &&str| *m);
         assert_eq!(on(d(2026, 1, 1)), vec!["head", "child", "spouse"]);
+        // Left and came back on one day: undone in the order recorded, the later first.
+        let same_day = [
+            (d(2025, 3, 1), Left, "spouse"),
+            (d(2025, 3, 1), Joined, "spouse"),
+        ];
+        let back = members_on(vec!["head", "spouse"], &same_day, d(2024, 12, 31), |m| *m);
+        assert_eq!(back, vec!["head", "spouse"]);
         assert_eq!(on(d(2021, 6, 30)), vec!["head", "child", "grandparent"]);
         assert_eq!(on(d(2017, 6, 30)), vec!["head", "grandparent", "spouse"]);
     }

@@ -185,7 +185,7 @@ pub(super) async fn put_member(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     WithRejection(Path(id), _): WithRejection<Path<String>, ApiError>,
-    Query(joining): Query<ChangeBody>,
+    WithRejection(Query(joining), _): WithRejection<Query<ChangeBody>, ApiError>,
     headers: HeaderMap,
     WithRejection(Json(body), _): WithRejection<Json<serde_json::Value>, ApiError>,
 ) -> ApiResult {
@@ -214,7 +214,7 @@ pub(super) async fn put_income(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     WithRejection(Path(id), _): WithRejection<Path<String>, ApiError>,
-    Query(correction): Query<CorrectionReason>,
+    WithRejection(Query(correction), _): WithRejection<Query<CorrectionReason>, ApiError>,
     headers: HeaderMap,
     WithRejection(Json(body), _): WithRejection<Json<BTreeMap<String, Option<String>>>, ApiError>,
 ) -> ApiResult {

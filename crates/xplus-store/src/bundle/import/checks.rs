@@ -156,6 +156,7 @@ impl Validator {
             );
         }
         self.check_attendees(&members);
+        self.check_member_changes(&members);
         counts
     }
 
@@ -163,12 +164,17 @@ impl Validator {
     /// `members` is sorted by identity number, one entry per person.
     fn check_attendees(&mut self, members: &[MemberEntry]) {
         let attendees = std::mem::take(&mut self.ctx.attendees);
+        // A person who left a household since (member_changes) is still the one an earlier
+        // training or placement of that household names.
+        let former: std::collections::HashSet<(u64, u32)> = (self.ctx.member_changes.iter())
+            .map(|c| (c.id, c.household))
+            .collect();
         for a in attendees {
             let found = members
                 .binary_search_by_key(&a.id, |m| m.id)
                 .ok()
                 .map(|i| members[i].household());
-            if found == Some(a.household) {
+            if found == Some(a.household) || former.contains(&(a.id, a.household)) {
                 continue;
             }
             let id = self.ctx.households.ids[a.household as usize].to_string();

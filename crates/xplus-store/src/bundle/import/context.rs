@@ -300,6 +300,19 @@ pub(crate) struct OutcomeSeen {
     pub before: xplus_core::registry::Standing,
 }
 
+/// One row of member_changes.csv (from the bundle or the database): who joined or left which
+/// household on which day, the household's `seq`-th change.
+#[derive(Debug, Clone)]
+pub(crate) struct ChangeSeen {
+    pub id: u64,
+    pub household: u32,
+    pub on: xplus_core::values::Date,
+    pub seq: i64,
+    pub joined: bool,
+    pub row: u32,
+    pub value: Value,
+}
+
 #[derive(Default)]
 pub(crate) struct Context {
     pub regions: HashMap<u64, RegionInfo>,
@@ -318,6 +331,9 @@ pub(crate) struct Context {
     pub secretaries: Entities<u64>,
     /// Bundle rows of attendance_members.csv: the member must belong to the household named.
     pub attendees: Vec<Attendee>,
+    /// Rows of member_changes.csv: a person who left is still the one named in earlier
+    /// trainings and placements, and the latest change of a person must agree with members.
+    pub member_changes: Vec<ChangeSeen>,
     pub projects: Entities<ProjectInfo>,
     pub party_orgs: Entities<()>,
     pub ovops: Entities<()>,

@@ -361,31 +361,8 @@ impl Validator {
                 }
                 true
             }
-            FileId::MemberChanges => {
-                let key = KeyPacker::new()
-                    .index(idx(0))
-                    .index(int(values, 1) as u32)
-                    .done();
-                if !self.composite_key(spec, row, values, key) {
-                    return false;
-                }
-                // What happened and when it was written down cannot lie ahead (a copy of history
-                // is otherwise taken as it is: the rule of registry::membership guards changes).
-                let today = self.today;
-                for i in [3, 16] {
-                    if row != FROM_DB && date(values, i).is_some_and(|d| d > today) {
-                        self.error_at(spec, row, i, &values[i], "日期晚于今天".into());
-                    }
-                }
-                true
-            }
-            FileId::IncomeCorrections => {
-                let key = KeyPacker::new()
-                    .index(idx(0))
-                    .year(int(values, 1))
-                    .index(int(values, 2) as u32)
-                    .done();
-                self.composite_key(spec, row, values, key)
+            FileId::MemberChanges | FileId::IncomeCorrections => {
+                self.history_row(spec, row, values, idx(0))
             }
             FileId::CommissionerTrainings | FileId::JobFairs | FileId::VillageEnterprises => {
                 let parts = [text(values, 0).to_string()];

@@ -9,6 +9,7 @@ mod checks;
 mod context;
 mod decisions;
 mod files;
+mod history;
 mod links;
 mod modules;
 mod report;
@@ -477,12 +478,14 @@ fn needed_from_database(present: &[FileId]) -> BTreeSet<FileId> {
             Households => vec![Members, CadreHouseholdPairings, AssessmentOutcomes],
             CadreHouseholdPairings => vec![AssessmentOutcomes],
             ExitBatchHouseholds | ExitObjections | ExitAttachments => vec![ExitBatches],
-            Members => vec![Households],
+            // A person's changes must agree with members, whichever of the two a bundle brings.
+            Members => vec![Households, MemberChanges],
+            MemberChanges => vec![Members],
             Incomes => vec![Members],
             ShareEvents => vec![Loans],
             Loans => vec![ShareEvents],
             Projects => vec![ShareEvents, Loans],
-            AttendanceMembers | CourseAttendance | Placements => vec![Members],
+            AttendanceMembers | CourseAttendance | Placements => vec![Members, MemberChanges],
             _ => vec![],
         });
         stack.extend(more.into_iter().filter(|m| !needed.contains(m)));

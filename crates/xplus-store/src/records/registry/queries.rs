@@ -244,25 +244,30 @@ pub(in crate::records) fn household_or_member(filter: Filter, text: &str, id: St
 }
 
 /// Households whose net income per head in `year` falls in `band`: the comparison of
-/// `rollup::income_band` (net ≥ floor × members, below the next floor × members) in SQL.
+/// `rollup::income_band` (net ≥ floor × members, below the next floor × members) in SQL, with
+/// the members of the end of the year (today's with the later changes undone, as the roll-up
+/// counts them; each use of the count takes that day as its `?`).
 pub(in crate::records) fn income_in_band(year: i32, band: usize) -> Filter {
     use xplus_core::rollup::INCOME_BAND_FLOORS_YUAN as FLOORS;
-    let members = "(SELECT COUNT(*) FROM members m WHERE m.household_id = i.household_id)";
+    let members = "((SELECT COUNT(*) FROM members m WHERE m.household_id = i.household_id) + \
+         (SELECT COALESCE(SUM(CASE WHEN c.change = 'left' THEN 1 ELSE -1 END), 0) \
+         FROM member_changes c WHERE c.household_id = i.household_id AND c.changed_on > ?))";
+    let year_end = Arg::Date(xplus_core::registry::membership::year_end(year));
     let net = crate::sql::NET_INCOME_OF_I;
     let mut sql = format!(
         "household_id IN (SELECT i.household_id FROM incomes i WHERE i.year = ? AND {members} > 0"
     );
-    let mut args = vec![Arg::Int(i64::from(year))];
+    let mut args = vec![Arg::Int(i64::from(year)), year_end.clone()];
     if band > 0 {
         if let Some(floor) = FLOORS.get(band) {
             sql.push_str(&format!(" AND {net} >= ? * {members}"));
-            args.push(Arg::Int(floor * 100));
+            args.extend([Arg::Int(floor * 100), year_end.clone()]);
         }
     }
     match FLOORS.get(band + 1) {
         Some(next) => {
             sql.push_str(&format!(" AND {net} < ? * {members}"));
-            args.push(Arg::Int(next * 100));
+            args.extend([Arg::Int(next * 100), year_end]);
         }
         // Past the last band: nothing.
         None if band >= FLOORS.len() => sql.push_str(" AND 1 = 0"),

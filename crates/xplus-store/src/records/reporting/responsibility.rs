@@ -190,7 +190,7 @@ async fn members_of(
         .clone()
         .and("changed_on > ?", vec![Arg::Date(end)]);
     let mut changes: HashMap<String, Vec<_>> = HashMap::new();
-    for c in select_rows::<MemberChangeNote>(s, &later, "").await? {
+    for c in select_rows::<MemberChangeNote>(s, &later, "household_id, seq").await? {
         let row = CardMemberRow::of(&c.member);
         changes
             .entry(c.household_id)
