@@ -235,6 +235,19 @@ async fn a_member_who_leaves_leaves_earlier_years_alone() {
         vec![(2015, 3, 3, 3), (2016, 2, 2, 2)]
     );
 
+    // The assessment of 2016, run in 2017, judges the members 2016 ended with: the head and the
+    // child (the spouse died in 2016; the child left and the baby came in 2017).
+    let why = records::household_assessment(store, official, "H001", 2016, today)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(why.assessment.members, 2);
+    let why_2015 = records::household_assessment(store, official, "H001", 2015, today)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(why_2015.assessment.members, 3);
+
     // The lists behind the income bands agree with the bands counted (both per head of the
     // household at the end of the year).
     let county = RegionCode::parse("341181000000").unwrap();

@@ -6,10 +6,14 @@
 use super::queries::facts as q;
 use super::queries::facts::OutcomeRow;
 use crate::error::StoreError;
+use crate::records::registry::membership::MemberChangeNote;
 use crate::records::{CompactRows, ReadSession};
 use crate::session::filter::{Arg, Filter};
-use crate::session::rows::fetch_sql;
+use crate::session::rows::{fetch_sql, select_rows};
+use chrono::{Datelike, NaiveDate};
+use std::collections::HashMap;
 use xplus_core::assessment::household::{HouseholdFacts, MemberFacts};
+use xplus_core::registry::membership::{members_on, year_end, MembershipChange};
 use xplus_core::registry::{HouseholdStatus, IdNumber, RegionCode, Schooling, YearlyIncome};
 use xplus_core::Fen;
 
@@ -95,7 +99,8 @@ pub(in crate::records) async fn read_facts(
     let rows = CompactRows::with_capacity(9, expected, expected * 24);
     let (mut facts, rows) = read_households(s, scope, rows).await?;
     let rows = read_incomes(s, scope, year, &mut facts, rows).await?;
-    let rows = read_members(s, scope, &mut facts, rows).await?;
+    let later = later_changes(s, scope, year).await?;
+    let rows = read_members(s, scope, &mut facts, rows, (later, year_end(year))).await?;
     drop(rows);
     read_outcomes(s, scope, year, &mut facts).await?;
     Ok(facts)
@@ -192,12 +197,46 @@ async fn read_incomes(
     Ok(rows)
 }
 
-/// The members of each household in `facts`, in id number order; the buffer back.
+/// A member as the assessment reads them, with the identity number that tells them apart.
+type Member = (String, MemberFacts);
+
+/// Per household, its changes after the year: (day, change, the member as recorded).
+type Later = HashMap<String, Vec<(NaiveDate, MembershipChange, Member)>>;
+
+/// Per household, the membership changes recorded after the end of `year` (day, change, the
+/// member as recorded): the year is judged with the members it ended with (book of record) —
+/// a birth in January of the next year, when the assessment is usually run, does not lower the
+/// year's income per head.
+async fn later_changes(
+    s: &mut dyn ReadSession,
+    scope: &FactsScope,
+    year: i32,
+) -> Result<Later, StoreError> {
+    let filter = q::of_households("member_changes", &scope.households())
+        .and("changed_on > ?", vec![Arg::Date(year_end(year))]);
+    let mut later: HashMap<String, Vec<_>> = HashMap::new();
+    for c in select_rows::<MemberChangeNote>(s, &filter, "household_id, seq").await? {
+        let m = &c.member;
+        let member = MemberFacts {
+            name: m.name.clone(),
+            birth_year: m.id_number.birth_date().year(),
+            schooling: m.schooling,
+            medical_insured: m.medical_insured == Some(true),
+        };
+        let entry = (c.changed_on, c.change, (m.id_number.to_string(), member));
+        later.entry(c.household_id).or_default().push(entry);
+    }
+    Ok(later)
+}
+
+/// The members of each household in `facts` on `end`, the last day of the year (today's, with
+/// the `later` changes undone), in id number order; the buffer back.
 async fn read_members(
     s: &mut dyn ReadSession,
     scope: &FactsScope,
     facts: &mut [Facts],
     rows: CompactRows,
+    (later, end): (Later, NaiveDate),
 ) -> Result<CompactRows, StoreError> {
     let related = scope.related("m");
     let args: Vec<Arg> = related.args().cloned().collect();
@@ -212,14 +251,19 @@ async fn read_members(
         )
         .await?;
     let mut last = 0;
+    // Households with later changes are gathered with their members' numbers and put right
+    // below; the others (nearly all) go straight in.
+    let mut changed: HashMap<usize, Vec<Member>> = HashMap::new();
     for r in rows.rows() {
-        let (Some(i), Some(birth_year)) = (
-            r.text(0).and_then(|id| locate(facts, &mut last, id)),
-            r.text(1).and_then(IdNumber::stored_birth_year),
-        ) else {
+        let (Some(household), Some(birth_year)) =
+            (r.text(0), r.text(1).and_then(IdNumber::stored_birth_year))
+        else {
             continue;
         };
-        facts[i].household.members.push(MemberFacts {
+        let Some(i) = locate(facts, &mut last, household) else {
+            continue;
+        };
+        let member = MemberFacts {
             name: r.text(4).unwrap_or_default().to_string(),
             birth_year,
             schooling: r
@@ -228,7 +272,22 @@ async fn read_members(
                 .unwrap_or(Schooling::None),
             // Unknown is not proven insured.
             medical_insured: r.bool(3) == Some(true),
-        });
+        };
+        if later.contains_key(household) {
+            let id = r.text(1).unwrap_or_default().to_string();
+            changed.entry(i).or_default().push((id, member));
+        } else {
+            facts[i].household.members.push(member);
+        }
+    }
+    for (household, changes) in later {
+        let Some(i) = locate(facts, &mut last, &household) else {
+            continue;
+        };
+        let today = changed.remove(&i).unwrap_or_default();
+        let mut members = members_on(today, &changes, end, |m: &Member| m.0.clone());
+        members.sort_by(|a, b| a.0.cmp(&b.0));
+        facts[i].household.members = members.into_iter().map(|(_, m)| m).collect();
     }
     Ok(rows)
 }
