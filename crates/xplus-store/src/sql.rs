@@ -10,6 +10,12 @@ use xplus_core::registry::{Level, RegionCode};
 pub(crate) const NET_INCOME_OF_I: &str =
     "(i.wage + i.production + i.property + i.transfer - i.production_cost)";
 
+/// Core's `registry::membership::persons_on` in SQL, summed over `member_changes c` after a
+/// day: undoing a change gives back a person who left (+1) and takes away one who joined (−1).
+/// The report and the income-band lists add it to today's member count; the store's membership
+/// test holds them to the roll-ups, which call core.
+pub(crate) const MEMBERS_UNDONE_OF_C: &str = "SUM(CASE WHEN c.change = 'left' THEN 1 ELSE -1 END)";
+
 /// The county whose roll-ups a written row can change (issue 7): its county column, else the
 /// county of its village or region column. None for rows of no county (units, cadres, sessions,
 /// a city's or province's settings); what those change is marked by their writers.

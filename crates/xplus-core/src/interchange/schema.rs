@@ -213,6 +213,15 @@ pub(super) const VILLAGE: Column = reference("village_code", "村代码", T::Reg
 pub(super) const HOUSEHOLD: Column =
     reference("household_id", "户编号", T::Key, FileId::Households);
 pub(super) const YEAR: Column = col("year", "年度", T::Year);
+/// The n-th record of its kind for a household (and year): a correction, a membership change.
+pub(super) const SEQ: Column = col(
+    "seq",
+    "序号",
+    T::Int {
+        min: 1,
+        max: 10_000,
+    },
+);
 pub(super) const START: Column = col("start_date", "开始日期", T::Date);
 pub(super) const END: Column = opt("end_date", "结束日期", T::Date);
 

@@ -86,15 +86,37 @@ pub fn year_report_workbook(report: &YearReport) -> Result<Vec<u8>, OutputError>
     book.save_to_buffer().map_err(failed)
 }
 
+/// A sheet `name` of text cells (never formulas): `header`, then `rows`; column `wide` wider
+/// (the reasons).
+fn text_sheet(
+    book: &mut Workbook,
+    name: &str,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+    wide: u16,
+    bold: &Format,
+) -> Result<(), OutputError> {
+    let sheet = book.add_worksheet();
+    sheet.set_name(name).map_err(failed)?;
+    header_row(sheet, header, bold)?;
+    for (n, cells) in rows.enumerate() {
+        for (col, text) in cells.iter().enumerate() {
+            sheet
+                .write_string(n as u32 + 1, col as u16, text)
+                .map_err(failed)?;
+        }
+    }
+    sheet.set_column_width(wide, 40).map_err(failed)?;
+    Ok(())
+}
+
 /// The corrections of the year's outcomes, when there are any: the figures of the other sheets
-/// are the corrected ones (book of record). Every cell is written as text, never as a formula.
+/// are the corrected ones (book of record).
 fn corrections_sheet(
     book: &mut Workbook,
     report: &YearReport,
     bold: &Format,
 ) -> Result<(), OutputError> {
-    let sheet = book.add_worksheet();
-    sheet.set_name("更正记录").map_err(failed)?;
     let header = [
         "户编号 household",
         "原记录状态 recorded",
@@ -105,11 +127,9 @@ fn corrections_sheet(
         "更正人 by",
         "更正日期 on",
     ];
-    header_row(sheet, &header, bold)?;
     let year = |y: Option<i32>| y.map(|y| y.to_string()).unwrap_or_default();
-    for (n, c) in report.corrections.iter().enumerate() {
-        let row = n as u32 + 1;
-        let cells = [
+    let rows = report.corrections.iter().map(|c| {
+        vec![
             c.household_id.clone(),
             c.recorded.status.label_zh().to_string(),
             year(c.recorded.exit_year),
@@ -118,24 +138,18 @@ fn corrections_sheet(
             c.reason.clone(),
             c.corrected_by.clone(),
             c.corrected_on.to_string(),
-        ];
-        for (col, text) in cells.iter().enumerate() {
-            sheet.write_string(row, col as u16, text).map_err(failed)?;
-        }
-    }
-    sheet.set_column_width(5, 40).map_err(failed)?;
-    Ok(())
+        ]
+    });
+    text_sheet(book, "更正记录", &header, rows, 5, bold)
 }
 
 /// The membership changes of the year recorded after it (补录), when there are any: the persons
-/// of the other sheets count them. Every cell is written as text, never as a formula.
+/// of the other sheets count them.
 fn member_corrections_sheet(
     book: &mut Workbook,
     report: &YearReport,
     bold: &Format,
 ) -> Result<(), OutputError> {
-    let sheet = book.add_worksheet();
-    sheet.set_name("成员变动补录").map_err(failed)?;
     let header = [
         "户编号",
         "变动类型",
@@ -146,9 +160,8 @@ fn member_corrections_sheet(
         "登记人",
         "登记日期",
     ];
-    header_row(sheet, &header, bold)?;
-    for (n, c) in report.member_corrections.iter().enumerate() {
-        let cells = [
+    let rows = report.member_corrections.iter().map(|c| {
+        vec![
             c.household_id.clone(),
             c.change.label_zh().to_string(),
             c.reason.label_zh().to_string(),
@@ -157,15 +170,9 @@ fn member_corrections_sheet(
             c.note.clone(),
             c.recorded_by.clone(),
             c.recorded_on.to_string(),
-        ];
-        for (col, text) in cells.iter().enumerate() {
-            sheet
-                .write_string(n as u32 + 1, col as u16, text)
-                .map_err(failed)?;
-        }
-    }
-    sheet.set_column_width(5, 40).map_err(failed)?;
-    Ok(())
+        ]
+    });
+    text_sheet(book, "成员变动补录", &header, rows, 5, bold)
 }
 
 /// The corrections of the year's stored incomes, when there are any: the income figures of the

@@ -40,6 +40,18 @@ fn precondition(e: xplus_store::StoreError) -> ApiError {
     }
 }
 
+/// The answer to a write of a household: the household as it now stands (the write hands it
+/// back: no second read), and the lists' counts marked stale.
+fn answered(
+    state: &AppState,
+    user: &Signed,
+    saved: Result<records::Saved, xplus_store::StoreError>,
+) -> ApiResult {
+    let saved = saved.map_err(precondition)?;
+    state.counts.changed();
+    Ok(detail(user, saved.record))
+}
+
 async fn save(
     state: &AppState,
     user: &Signed,
@@ -56,18 +68,16 @@ async fn save(
         expected,
         today(),
     )
-    .await
-    .map_err(precondition)?;
-    state.counts.changed();
-    // The save hands back the household as it now stands: no second read.
-    let mut response = detail(user, saved.record);
+    .await;
+    let mut response = answered(state, user, saved)?;
     if created {
         *response.status_mut() = StatusCode::CREATED;
     }
     Ok(response)
 }
 
-/// A change to a stored household's records: CSRF (for a session), If-Match, the row.
+/// A change to a stored household's records: CSRF (for a session), If-Match, the row, and the
+/// reason when it corrects a past year's income.
 async fn change(
     state: &AppState,
     user: &Signed,
@@ -75,11 +85,13 @@ async fn change(
     spec: &'static FileSpec,
     id: &str,
     body: &BTreeMap<String, Option<String>>,
+    reason: Option<String>,
 ) -> ApiResult {
     check_csrf(user, headers)?;
     let expected = if_match(headers)?;
     let values = record_of(spec, body, Some(id))?;
-    let change = records::Change::one(spec, values)?;
+    let mut change = records::Change::one(spec, values)?;
+    change.reason = reason;
     save(state, user, id, change, Some(&expected), false).await
 }
 
@@ -166,7 +178,7 @@ pub(super) async fn update(
     headers: HeaderMap,
     WithRejection(Json(body), _): WithRejection<Json<BTreeMap<String, Option<String>>>, ApiError>,
 ) -> ApiResult {
-    change(&state, &user, &headers, &HOUSEHOLDS, &id, &body).await
+    change(&state, &user, &headers, &HOUSEHOLDS, &id, &body, None).await
 }
 
 /// Adds or changes a member (by identity number). A member new to the household joins it on
@@ -218,12 +230,16 @@ pub(super) async fn put_income(
     headers: HeaderMap,
     WithRejection(Json(body), _): WithRejection<Json<BTreeMap<String, Option<String>>>, ApiError>,
 ) -> ApiResult {
-    check_csrf(&user, &headers)?;
-    let expected = if_match(&headers)?;
-    let values = record_of(&INCOMES, &body, Some(&id))?;
-    let mut change = records::Change::one(&INCOMES, values)?;
-    change.reason = correction.reason;
-    save(&state, &user, &id, change, Some(&expected), false).await
+    change(
+        &state,
+        &user,
+        &headers,
+        &INCOMES,
+        &id,
+        &body,
+        correction.reason,
+    )
+    .await
 }
 
 /// Why a past year's stored income is changed: needed then (a correction of that year, listed
@@ -298,8 +314,6 @@ pub(super) async fn member_leaves(
         &expected,
         today(),
     )
-    .await
-    .map_err(precondition)?;
-    state.counts.changed();
-    Ok(detail(&user, saved.record))
+    .await;
+    answered(&state, &user, saved)
 }

@@ -77,6 +77,28 @@ pub(super) fn after_save(state: &AppState, household_id: &str) -> Response {
     Redirect::to(&format!("/households/{}", forms::url_encode(household_id))).into_response()
 }
 
+/// The members who are not the head, by their place in the list (from 1) with the name and the
+/// identity number as `user` may see it: whom the head and the leave forms offer.
+pub(super) fn members_but_head(user: &Signed, record: &HouseholdRecord) -> Vec<(usize, String)> {
+    (record.members.iter().enumerate())
+        .filter(|(_, m)| !m.is_head())
+        .map(|(i, m)| (i + 1, shown_member(user, m)))
+        .collect()
+}
+
+/// A member as a form names them: the name, and the identity number as `user` may see it.
+pub(super) fn shown_member(user: &Signed, m: &xplus_core::registry::Member) -> String {
+    format!("{}（{}）", m.name, user.access.id_number(m.id_number))
+}
+
+/// The messages of a refusal by field, in the page's language, as one line.
+pub(super) fn problems_text(l: Lang, problems: &[FieldProblem]) -> String {
+    (problems.iter())
+        .map(|p| l.pick(&p.message))
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
 pub(super) fn refuse_readonly(user: &Signed) -> Result<(), WebError> {
     if user.access.may_write() {
         Ok(())

@@ -3,7 +3,9 @@
 //! `registry::checks::check_heads`); changing one member at a time could only pass through
 //! none or two.
 
-use super::edit::{after_save, load, refuse_readonly};
+use super::edit::{
+    after_save, load, members_but_head, problems_text, refuse_readonly, shown_member,
+};
 use super::{html, today, Chrome};
 use crate::auth::{PageUser, Signed};
 use crate::error::WebError;
@@ -15,7 +17,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
-use xplus_core::registry::{Member, Relation};
+use xplus_core::registry::Relation;
 use xplus_store::records::{self, Change, Derive, FieldProblem, HouseholdRecord};
 use xplus_store::Refusal;
 use xplus_store::StoreError;
@@ -42,14 +44,10 @@ fn head_page(
     record: &HouseholdRecord,
     message: Option<String>,
 ) -> HeadPage {
-    let shown = |m: &Member| format!("{}（{}）", m.name, user.access.id_number(m.id_number));
     HeadPage {
         id: id.to_string(),
-        candidates: (record.members.iter().enumerate())
-            .filter(|(_, m)| !m.is_head())
-            .map(|(i, m)| (i + 1, shown(m)))
-            .collect(),
-        head: record.head().map(shown),
+        candidates: members_but_head(user, record),
+        head: record.head().map(|m| shown_member(user, m)),
         relations: (Relation::ALL.iter())
             .filter(|r| **r != Relation::Head)
             .map(|r| (r.code().to_string(), l.label(r.code(), r.label_zh())))
@@ -99,10 +97,10 @@ pub async fn save(
     .await;
     let (message, status) = match saved {
         Ok(_) => return Ok(after_save(&state, &id)),
-        Err(StoreError::Refused(Refusal::Rejected(problems))) => {
-            let m: Vec<String> = problems.iter().map(|p| l.pick(&p.message)).collect();
-            (m.join("；"), StatusCode::UNPROCESSABLE_ENTITY)
-        }
+        Err(StoreError::Refused(Refusal::Rejected(problems))) => (
+            problems_text(l, &problems),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         Err(StoreError::Refused(Refusal::Conflict(m))) => (l.pick(&m), StatusCode::CONFLICT),
         Err(e) => return Err(e.into()),
     };

@@ -3,7 +3,7 @@
 //! (core `registry::membership`). Earlier years keep the members they had; a change dated in an
 //! earlier year corrects that year and needs its reason.
 
-use super::edit::{after_save, load, refuse_readonly};
+use super::edit::{after_save, load, members_but_head, problems_text, refuse_readonly};
 use super::{html, today, Chrome};
 use crate::auth::{PageUser, Signed};
 use crate::error::{WebError, FIELDS_REFUSED};
@@ -146,12 +146,8 @@ fn leave_page(
     LeavePage {
         id: record.household.id.clone(),
         // A head does not leave: another member becomes the head first.
-        members: (record.members.iter().enumerate())
-            .filter(|(_, m)| !m.is_head())
-            .map(|(i, m)| {
-                let shown = format!("{}（{}）", m.name, user.access.id_number(m.id_number));
-                (i + 1, shown, chosen == Some(i + 1))
-            })
+        members: (members_but_head(user, record).into_iter())
+            .map(|(place, shown)| (place, shown, chosen == Some(place)))
             .collect(),
         fields: change_fields(l, MembershipChange::Left, typed, problems),
         fingerprint: record.fingerprint.clone(),
@@ -214,10 +210,7 @@ pub async fn save(
     match saved {
         Ok(_) => Ok(after_save(&state, &id)),
         Err(StoreError::Refused(Refusal::Rejected(problems))) => {
-            let message = (problems.iter())
-                .map(|p| l.pick(&p.message))
-                .collect::<Vec<_>>()
-                .join("；");
+            let message = problems_text(l, &problems);
             refused(problems, message, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(StoreError::Refused(Refusal::Conflict(m))) => {

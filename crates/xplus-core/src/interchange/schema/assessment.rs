@@ -205,14 +205,7 @@ pub static CORRECTIONS: FileSpec = FileSpec {
     columns: &[
         HOUSEHOLD,
         YEAR,
-        col(
-            "seq",
-            "序号",
-            T::Int {
-                min: 1,
-                max: 10_000,
-            },
-        ),
+        SEQ,
         col("recorded_status", "原记录状态", STATUS),
         opt("recorded_exit_year", "原记录脱贫年度", T::Year),
         col("status", "更正后状态", STATUS),

@@ -17,14 +17,7 @@ pub static MEMBER_CHANGES: FileSpec = FileSpec {
     zh: "成员变动",
     columns: &[
         HOUSEHOLD,
-        col(
-            "seq",
-            "序号",
-            T::Int {
-                min: 1,
-                max: 10_000,
-            },
-        ),
+        SEQ,
         col("change", "变动类型", T::Enum(&MembershipChange::SPEC)),
         col("changed_on", "变动日期", T::Date),
         col("reason", "变动原因", T::Enum(&ChangeReason::SPEC)),
@@ -56,14 +49,7 @@ pub static INCOME_CORRECTIONS: FileSpec = FileSpec {
     columns: &[
         HOUSEHOLD,
         YEAR,
-        col(
-            "seq",
-            "序号",
-            T::Int {
-                min: 1,
-                max: 10_000,
-            },
-        ),
+        SEQ,
         col("recorded_net", "原纯收入", NET),
         col("net", "更正后纯收入", NET),
         col("reason", "更正原因", T::Text),

@@ -8,6 +8,7 @@
 
 use super::household::{load, stale, HouseholdRecord, Saved};
 use super::queries::{household_is, DELETE_MEMBER};
+use super::read::{household_scope, households_in, year_bounds};
 use crate::audit::NewAudit;
 use crate::error::{FieldProblem, Refusal, StoreError};
 use crate::records::{ReadSession, WriteSession};
@@ -312,14 +313,14 @@ pub async fn late_member_changes(
     year: i32,
     today: NaiveDate,
 ) -> Result<Vec<MemberChangeNote>, StoreError> {
-    let (jan1, dec31) = crate::records::registry::read::year_bounds(year);
+    let (jan1, dec31) = year_bounds(year);
     let f = Filter::new()
         .and(
             "changed_on BETWEEN ? AND ? AND recorded_on > ?",
             vec![Arg::Date(jan1), Arg::Date(dec31), Arg::Date(dec31)],
         )
-        .merge(crate::records::registry::read::households_in(
-            &crate::records::registry::read::household_scope(access, today),
+        .merge(households_in(
+            &household_scope(access, today),
             "household_id",
         ));
     let mut s = store.read_session().await?;

@@ -249,9 +249,12 @@ pub(in crate::records) fn household_or_member(filter: Filter, text: &str, id: St
 /// counts them; each use of the count takes that day as its `?`).
 pub(in crate::records) fn income_in_band(year: i32, band: usize) -> Filter {
     use xplus_core::rollup::INCOME_BAND_FLOORS_YUAN as FLOORS;
-    let members = "((SELECT COUNT(*) FROM members m WHERE m.household_id = i.household_id) + \
-         (SELECT COALESCE(SUM(CASE WHEN c.change = 'left' THEN 1 ELSE -1 END), 0) \
-         FROM member_changes c WHERE c.household_id = i.household_id AND c.changed_on > ?))";
+    let members = format!(
+        "((SELECT COUNT(*) FROM members m WHERE m.household_id = i.household_id) + \
+         (SELECT COALESCE({}, 0) FROM member_changes c \
+         WHERE c.household_id = i.household_id AND c.changed_on > ?))",
+        crate::sql::MEMBERS_UNDONE_OF_C
+    );
     let year_end = Arg::Date(xplus_core::registry::membership::year_end(year));
     let net = crate::sql::NET_INCOME_OF_I;
     let mut sql = format!(

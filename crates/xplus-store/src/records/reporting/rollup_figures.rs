@@ -135,9 +135,8 @@ type Replaced = HashMap<String, Vec<(i32, Standing)>>;
 
 /// One household as `households` reads it.
 struct Home<'a> {
-    village: u64,
-    persons: i64,
-    changes: &'a [(NaiveDate, MembershipChange)],
+    /// What the other figures keep of it afterwards.
+    figures: HomeFigures,
     today: Standing,
     causes: &'a str,
     identified: i32,
@@ -192,11 +191,13 @@ async fn households(
         ) else {
             continue;
         };
-        let own_changes = changes.remove(id).unwrap_or_default();
         let home = Home {
-            village: village as u64,
-            persons: members.get(id).copied().unwrap_or(0),
-            changes: &own_changes,
+            figures: HomeFigures {
+                village: village as u64,
+                persons: members.get(id).copied().unwrap_or(0),
+                registered: status != HouseholdStatus::Removed,
+                changes: changes.remove(id).unwrap_or_default(),
+            },
             today: Standing {
                 status,
                 exit_year: r.int(3).map(|y| y as i32),
@@ -206,13 +207,7 @@ async fn households(
         };
         let history = replaced.get(id).map(Vec::as_slice).unwrap_or_default();
         count_household(&home, history, window.clone(), out);
-        let figures = HomeFigures {
-            village: home.village,
-            persons: home.persons,
-            registered: status != HouseholdStatus::Removed,
-            changes: own_changes,
-        };
-        homes.insert(id.to_string(), figures);
+        homes.insert(id.to_string(), home.figures);
     }
     // Returns recorded by the assessment, per year, in the village the household is in now.
     for (id, year) in returns {
@@ -297,13 +292,13 @@ fn count_household(
     window: RangeInclusive<i32>,
     out: &mut Figures,
 ) {
-    let v = home.village;
+    let (v, f) = (home.figures.village, &home.figures);
     let poor =
         |st: HouseholdStatus| matches!(st, HouseholdStatus::Poor | HouseholdStatus::Returned);
     let causes = || home.causes.split(';').filter(|c| !c.is_empty());
     if poor(home.today.status) {
         add(out, v, Measure::PoorHouseholds, 0, "", 1);
-        add(out, v, Measure::PoorPersons, 0, "", home.persons);
+        add(out, v, Measure::PoorPersons, 0, "", f.persons);
         for cause in causes() {
             add(out, v, Measure::Cause, 0, cause, 1);
         }
@@ -313,8 +308,6 @@ fn count_household(
         HouseholdStatus::Returned => add(out, v, Measure::ReturnedHouseholds, 0, "", 1),
         _ => {}
     }
-    let persons_at_end =
-        |year: i32| persons_on(home.persons, home.changes.iter().copied(), year_end(year));
     if let Some(exit) = home.today.exit_year.filter(|y| !window.contains(y)) {
         add(out, v, Measure::ExitedHouseholds, exit, "", 1);
         add(
@@ -323,14 +316,14 @@ fn count_household(
             Measure::ExitedPersons,
             exit,
             "",
-            persons_at_end(exit),
+            f.persons_at_end(exit),
         );
     }
     for year in window.filter(|y| *y >= home.identified) {
         let st = standing_at_end(home.today, history.iter().copied(), year);
         let status = st.status.code();
         add(out, v, Measure::StandingAtEnd, year, status, 1);
-        let persons = persons_at_end(year);
+        let persons = f.persons_at_end(year);
         add(out, v, Measure::PersonsAtEnd, year, status, persons);
         if poor(st.status) {
             for cause in causes() {

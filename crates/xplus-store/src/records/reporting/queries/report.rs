@@ -104,7 +104,7 @@ pub(in crate::records) fn household_counts(scope: &Filter, later: &Later) -> Str
          LEFT JOIN assessment_outcomes o \
          ON o.household_id = x.household_id AND o.year = f.later \
          LEFT JOIN (SELECT c.household_id, \
-         SUM(CASE WHEN c.change = 'left' THEN 1 ELSE -1 END) AS delta \
+         {undone} AS delta \
          FROM member_changes c WHERE c.changed_on > ? GROUP BY c.household_id) d \
          ON d.household_id = x.household_id) y",
         sum(&format!("CASE WHEN {poor} THEN 1 ELSE 0 END")),
@@ -116,6 +116,7 @@ pub(in crate::records) fn household_counts(scope: &Filter, later: &Later) -> Str
         sum("CASE WHEN y.status = 'monitored' THEN 1 ELSE 0 END"),
         sum("CASE WHEN y.status = 'returned' THEN 1 ELSE 0 END"),
         later = later.condition(),
+        undone = crate::sql::MEMBERS_UNDONE_OF_C,
     )
 }
 
