@@ -291,7 +291,7 @@ enum RulesCommand {
     },
     /// 设置一个参数（记入审计日志） / set a parameter (recorded in the audit log)
     Set {
-        /// poverty_line, monitoring_line_percent, village_incidence_bp, collective_income_min, collective_strong_income, helper_capacity, loan_value_multiple, loan_max_term_months, notice_days
+        /// poverty_line, monitoring_line_percent, village_incidence_bp, collective_income_min, collective_strong_income, helper_capacity, loan_value_multiple, loan_max_term_months, notice_days, visit_interval_days
         parameter: String,
         /// 金额以元计 / money in yuan
         value: String,

@@ -46,6 +46,9 @@ pub struct RuleSet {
     pub monitoring_line_percent: Sourced<i64>,
     /// §3: the days an exit list is publicly noticed (公示) before the town may approve it.
     pub notice_days: Sourced<i64>,
+    /// 骨干: the most days a paired household may go without a visit from its helper before the
+    /// workbench lists it as overdue (once a month by default).
+    pub visit_interval_days: Sourced<i64>,
 }
 
 impl Default for RuleSet {
@@ -88,6 +91,10 @@ impl Default for RuleSet {
             notice_days: sourced(
                 7,
                 "贫困户退出公示7天 / rules.md §3 public notice, 7 days",
+            ),
+            visit_interval_days: sourced(
+                31,
+                "帮扶责任人每月至少走访结对户一次 / a helper visits each paired household at least once a month",
             ),
         }
     }
@@ -139,6 +146,11 @@ impl RuleSet {
                 n(self.notice_days.value),
                 &*self.notice_days.source,
             ),
+            (
+                Parameter::VisitIntervalDays,
+                n(self.visit_interval_days.value),
+                &*self.visit_interval_days.source,
+            ),
         ]
     }
 }
@@ -173,6 +185,7 @@ crate::labelled_enum! {
         LoanValueMultiple = ("loan_value_multiple", "农权贷最高股权价值倍数"),
         LoanMaxTermMonths = ("loan_max_term_months", "农权贷最长期限（月）"),
         NoticeDays = ("notice_days", "退出公示天数"),
+        VisitIntervalDays = ("visit_interval_days", "结对户走访间隔上限（天）"),
     }
 }
 
@@ -197,6 +210,7 @@ impl Parameter {
             Parameter::VillageIncidenceBp => (0..=10_000).contains(&value),
             Parameter::LoanMaxTermMonths => (1..=1_200).contains(&value),
             Parameter::NoticeDays => (1..=60).contains(&value),
+            Parameter::VisitIntervalDays => (1..=366).contains(&value),
             Parameter::CollectiveIncomeMin | Parameter::CollectiveStrongIncome => value >= 0,
         }
     }
@@ -333,6 +347,9 @@ impl RuleBook {
         }
         if let Some(s) = pick(Parameter::NoticeDays) {
             set.notice_days = count(s);
+        }
+        if let Some(s) = pick(Parameter::VisitIntervalDays) {
+            set.visit_interval_days = count(s);
         }
         let poverty_line = match pick(Parameter::PovertyLine) {
             Some(s) => Some(money(s)),

@@ -217,13 +217,14 @@ async fn apply_leaves_a_household_in_an_open_batch_to_the_procedure() {
         2016,
         records::ExitAct::Propose {
             date: day("2016-12-01"),
+            households: None,
         },
         today,
     )
     .await
     .unwrap();
     assert_eq!(stage.code(), "proposed");
-    let view = records::exit_view(store, &county, village, 2016)
+    let view = records::exit_view(store, &county, village, 2016, today)
         .await
         .unwrap();
     assert_eq!(view.batch.unwrap().households.len(), 1);

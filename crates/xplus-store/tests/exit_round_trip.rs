@@ -35,6 +35,7 @@ async fn a_copy_after_an_exit_procedure_imports_whole() {
     let acts = [
         ExitAct::Propose {
             date: day("2016-10-08"),
+            households: None,
         },
         ExitAct::Review {
             date: day("2016-10-12"),

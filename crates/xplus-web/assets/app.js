@@ -12,3 +12,21 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+// The printed header names the page (its title, without the site's name): filled from the
+// document's title so that every page prints its region and year without repeating them.
+document.addEventListener("DOMContentLoaded", function () {
+  var head = document.querySelector(".print-head .print-title");
+  if (head) {
+    head.textContent = document.title.split(" · ")[0];
+  }
+});
+// A form marked data-busy-form disables its buttons once submitted, so a long job is not
+// started twice by a second press.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (form.hasAttribute && form.hasAttribute("data-busy-form") && !event.defaultPrevented) {
+    setTimeout(function () {
+      form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+    }, 0);
+  }
+});

@@ -36,6 +36,8 @@ pub struct AppState {
     pub counts: Arc<CountCache>,
     pub sessions: Arc<SessionCache>,
     pub uploads: Arc<Mutex<HashMap<String, Upload>>>,
+    /// The yearly assessments users started from the web, one per user.
+    pub assessments: crate::pages::assessment_run::AssessmentJobs,
     /// One refresh of the roll-ups at a time; the others wait for it and find nothing to do.
     pub(crate) refreshing: Arc<tokio::sync::Mutex<()>>,
     /// Dashboards by region, with the roll-ups' generation they were read at.
@@ -67,6 +69,7 @@ impl AppState {
             counts: Arc::default(),
             sessions: Arc::default(),
             uploads: Arc::default(),
+            assessments: Arc::default(),
             refreshing: Arc::default(),
             dashboards: Arc::default(),
         })

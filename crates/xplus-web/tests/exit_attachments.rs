@@ -44,6 +44,7 @@ async fn a_notice_photo_is_kept_listed_sent_back_and_backed_up() {
     let today = chrono::Local::now().date_naive();
     let propose = ExitAct::Propose {
         date: "2016-10-08".parse().unwrap(),
+        households: None,
     };
     records::take_exit_step(app.store.as_ref(), &admin, village, 2016, propose, today)
         .await

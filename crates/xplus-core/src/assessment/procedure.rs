@@ -34,9 +34,11 @@ crate::labelled_enum! {
 crate::labelled_enum! {
     /// A household of a batch and where it stands in it: proposed and not reviewed yet; agreed
     /// by the democratic review (and not withdrawn since); not agreed (stays poor); withdrawn
-    /// after an objection was upheld (stays poor); exited on the county's approval.
+    /// after an objection was upheld (stays poor); exited on the county's approval; or eligible
+    /// but left out of the village's proposal (stays poor this year: the village decided).
     pub enum BatchState {
         Proposed = ("proposed", "已提名"),
+        NotProposed = ("not_proposed", "符合标准但未提名"),
         Agreed = ("agreed", "评议通过"),
         Disagreed = ("disagreed", "评议未通过"),
         Withdrawn = ("withdrawn", "异议成立，撤回"),
@@ -112,6 +114,20 @@ pub fn may_take(access: &Access, step: ExitStep, village: RegionCode) -> bool {
     }
 }
 
+/// Who may run the year's assessment from the web (to see which households meet the exit
+/// criteria before the villages propose them): an official of a county or above, for the
+/// counties within reach, or an administrator. Recording the whole year's outcomes
+/// (`assess --apply`) stays an administrator's.
+pub fn may_run_assessment(access: &Access) -> bool {
+    match (access.role(), access.scope()) {
+        (Role::Admin, _) => true,
+        (Role::Official, Scope::Region(r)) => {
+            matches!(r.level(), Level::County | Level::City | Level::Province)
+        }
+        _ => false,
+    }
+}
+
 /// The dates a batch's steps were taken, in the procedure's order (proposal, review, start of
 /// the notice, its last day, the town's approval, the county's; a step not taken is None): the
 /// first that is earlier than a step before it. Steps are recorded with the day they happened,
@@ -153,9 +169,67 @@ pub fn check_notice_over(
     Ok(())
 }
 
+/// The step a batch waits for on `today`, the one the workbench lists as someone's to take: the
+/// review after the proposal, the notice after the review, the town's approval once the notice
+/// is over with no objection open, the county's after the town's. None while the notice runs
+/// (objections are handled as they come) and once approved.
+pub fn waiting_step(
+    stage: ExitStage,
+    notice_last_day: Option<NaiveDate>,
+    today: NaiveDate,
+    open_objections: usize,
+) -> Option<ExitStep> {
+    match stage {
+        ExitStage::Proposed => Some(ExitStep::Review),
+        ExitStage::Reviewed => Some(ExitStep::Notice),
+        ExitStage::Notice if open_objections > 0 => Some(ExitStep::Resolve),
+        ExitStage::Notice => notice_last_day
+            .filter(|last| check_notice_over(*last, today, 0).is_ok())
+            .map(|_| ExitStep::TownApproval),
+        ExitStage::TownApproved => Some(ExitStep::CountyApproval),
+        ExitStage::Approved => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_batch_waits_for_the_next_step_once_it_may_be_taken() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let last = Some(d("2016-10-07"));
+        let w = |stage, today, open| waiting_step(stage, last, d(today), open);
+        assert_eq!(
+            w(ExitStage::Proposed, "2016-10-01", 0),
+            Some(ExitStep::Review)
+        );
+        assert_eq!(
+            w(ExitStage::Reviewed, "2016-10-01", 0),
+            Some(ExitStep::Notice)
+        );
+        // The last day of the notice is still in it; the day after, the town may approve.
+        assert_eq!(w(ExitStage::Notice, "2016-10-07", 0), None);
+        assert_eq!(
+            w(ExitStage::Notice, "2016-10-08", 0),
+            Some(ExitStep::TownApproval)
+        );
+        assert_eq!(
+            w(ExitStage::Notice, "2016-10-03", 1),
+            Some(ExitStep::Resolve)
+        );
+        assert_eq!(
+            w(ExitStage::TownApproved, "2016-10-09", 0),
+            Some(ExitStep::CountyApproval)
+        );
+        assert_eq!(w(ExitStage::Approved, "2016-10-09", 0), None);
+        // A waiting step is one the order allows.
+        for stage in ExitStage::ALL {
+            if let Some(step) = waiting_step(*stage, last, d("2016-12-01"), 0) {
+                assert!(check_order(Some(*stage), step).is_ok(), "{stage:?}");
+            }
+        }
+    }
 
     #[test]
     fn step_dates_run_forwards() {

@@ -4,6 +4,7 @@ pub mod pairing;
 pub mod review;
 pub mod secretary;
 pub mod suggest;
+pub mod visits;
 
 crate::labelled_enum! {
     pub enum UnitKind {

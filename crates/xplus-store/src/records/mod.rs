@@ -34,12 +34,14 @@ pub use assessment::exits::{
     ExitBatch, ExitView, Objection,
 };
 pub use assessment::judge::{
-    assess_year, household_assessment, AssessmentSink, AssessmentSummary, HouseholdAssessment,
-    Judgement, Standing, StoredOutcome, VillageAssessment, WhyView,
+    assess_counties, assess_year, counties_within, household_assessment, AssessmentSink,
+    AssessmentSummary, HouseholdAssessment, Judgement, Standing, StoredOutcome, VillageAssessment,
+    WhyView,
 };
 pub use assessment::monitoring::{
     monitoring_list, MonitoringEntry, MonitoringList, MonitoringOutcome, RISK_REMOVED_BECAUSE,
 };
+pub use assessment::waiting::{open_batches, WaitingBatch};
 pub use backbone::activity::{unit_pairings, visits_by_month, CadreVisits, UnitPairingView};
 pub use backbone::pairings::{
     helper_suggestions, household_pairings, save_pairing, save_unit_pairing, HelperSuggestion,
@@ -50,6 +52,7 @@ pub use backbone::review::{
     ReviewRanking,
 };
 pub use backbone::secretaries::{secretaries_overview, SecretariesOverview};
+pub use backbone::visits_due::{overdue_visits, visits_due, DueVisit, VisitsDue};
 pub use collective::adjustment::{
     adjustment_plan, apply_adjustment, AdjustmentApplied, AdjustmentView,
 };
@@ -79,8 +82,8 @@ pub use registry::household::{fingerprint, household, HouseholdRecord};
 pub use registry::income_correction::{income_corrections_of_year, IncomeCorrectionNote};
 pub use registry::membership::{late_member_changes, member_leaves, ChangeTold, MemberChangeNote};
 pub use registry::read::{
-    count_households, each_household, list_households, region, region_children, region_trail,
-    village, HouseholdQuery, HouseholdSort, RegionNode, VillageFacts,
+    count_households, each_household, list_households, region, region_children, region_names_of,
+    region_trail, village, HouseholdQuery, HouseholdSort, RegionNode, VillageFacts,
 };
 pub(crate) use registry::save::text_field;
 pub use registry::save::{save_change, save_derived, save_record, stale, Change, Derive, Saved};

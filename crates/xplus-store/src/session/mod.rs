@@ -96,7 +96,7 @@ impl Page {
     /// ` LIMIT … OFFSET …`. Both databases take signed 64-bit numbers there, and past `i64::MAX`
     /// there are no rows anyway, so a larger request (an API client's `offset`) is capped rather
     /// than failing the query.
-    fn sql(&self) -> String {
+    pub(crate) fn sql(&self) -> String {
         let cap = |n: u64| n.min(i64::MAX as u64);
         format!(" LIMIT {} OFFSET {}", cap(self.limit), cap(self.offset))
     }

@@ -3,7 +3,7 @@
 //! the public notice with its objections, the town's and the county's approval — each step a
 //! form for those who may take it.
 
-use super::{html, today, year_of, Chrome, YearParam};
+use super::{html, today, year_of, Chrome};
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::forms::{form_value, url_encode};
@@ -29,22 +29,50 @@ struct ExitsPage {
     batches: Vec<BatchSummary>,
     /// Exits the county recorded with `xplus assess --apply`, outside the procedure.
     direct: Vec<records::DirectExits>,
+    /// With `?step=`: the batches waiting for that step that this account may take (the
+    /// workbench's count), and the step.
+    waiting: Option<(ExitStep, Vec<records::WaitingBatch>)>,
+    may_run: bool,
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    year: Option<String>,
+    step: Option<String>,
 }
 
 pub async fn list(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     l: Lang,
-    Query(p): Query<YearParam>,
+    Query(p): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     let year = super::assessment::assessment_year(&state, p.year.as_deref()).await?;
-    let batches = records::exit_batches(state.store.as_ref(), &user.access, year).await?;
-    let direct = records::direct_exits(state.store.as_ref(), &user.access, year).await?;
+    let store = state.store.as_ref();
+    let batches = records::exit_batches(store, &user.access, year).await?;
+    let direct = records::direct_exits(store, &user.access, year).await?;
+    let waiting = match p.step.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(code) => {
+            let step = ExitStep::parse(code).ok_or_else(|| {
+                WebError::bad_request(format!("步骤“{code}”无效 / unknown step {code}"))
+            })?;
+            let open = records::open_batches(store, &user.access, year, today()).await?;
+            Some((
+                step,
+                open.into_iter()
+                    .filter(|b| b.mine && b.step == Some(step))
+                    .collect(),
+            ))
+        }
+    };
     html(&ExitsPage {
         c: Chrome::new(l, &user, "exits"),
         year,
         batches,
         direct,
+        waiting,
+        may_run: xplus_core::assessment::procedure::may_run_assessment(&user.access),
     })
 }
 
@@ -70,9 +98,82 @@ pub async fn open(
 /// One household line of the batch page.
 pub struct Line {
     pub id: String,
+    pub head: String,
     pub members: i64,
     pub per_capita: String,
     pub state: Option<BatchState>,
+    /// §3's criteria the household does not meet (empty: eligible).
+    pub failed: String,
+}
+
+impl Line {
+    fn of(
+        l: Lang,
+        v: &ExitView,
+        h: &records::HouseholdAssessment,
+        state: Option<BatchState>,
+    ) -> Line {
+        Line {
+            id: h.household_id.clone(),
+            head: v.heads.get(&h.household_id).cloned().unwrap_or_default(),
+            members: h.members,
+            per_capita: h.per_capita.map_or_else(|| "-".into(), |p| p.to_string()),
+            state,
+            failed: h
+                .exit()
+                .map(|d| {
+                    d.failed()
+                        .iter()
+                        .map(|c| l.label(c.code(), c.label_zh()))
+                        .collect::<Vec<_>>()
+                        .join(l.t("、", ", "))
+                })
+                .unwrap_or_default(),
+        }
+    }
+
+    /// A household of the batch that the assessment no longer finds (moved, removed).
+    fn unknown(v: &ExitView, id: &str, state: BatchState) -> Line {
+        Line {
+            id: id.to_string(),
+            head: v.heads.get(id).cloned().unwrap_or_default(),
+            members: 0,
+            per_capita: "-".into(),
+            state: Some(state),
+            failed: String::new(),
+        }
+    }
+}
+
+/// The lines of the page: the batch's households, or before a proposal the eligible households
+/// (to choose from) and then the others with the criteria they fail.
+fn lines_of(l: Lang, v: &ExitView) -> (Vec<Line>, Vec<Line>) {
+    match &v.batch {
+        Some(b) => {
+            let lines = b
+                .households
+                .iter()
+                .map(
+                    |(id, st)| match v.assessed.iter().find(|h| h.household_id == *id) {
+                        Some(h) => Line::of(l, v, h, Some(*st)),
+                        None => Line::unknown(v, id, *st),
+                    },
+                )
+                .collect();
+            (lines, Vec::new())
+        }
+        None => {
+            let eligible = v.eligible.iter().map(|h| Line::of(l, v, h, None)).collect();
+            let others = v
+                .assessed
+                .iter()
+                .filter(|h| !v.eligible.iter().any(|e| e.household_id == h.household_id))
+                .filter(|h| h.exit().is_some_and(|d| !d.eligible()))
+                .map(|h| Line::of(l, v, h, None))
+                .collect();
+            (eligible, others)
+        }
+    }
 }
 
 #[derive(Template)]
@@ -81,6 +182,8 @@ struct BatchPage {
     c: Chrome,
     v: ExitView,
     lines: Vec<Line>,
+    /// Before a proposal: the village's households §3 finds not eligible, with why.
+    others: Vec<Line>,
     /// Steps this user may take now.
     can: Vec<ExitStep>,
     message: Option<(bool, String)>,
@@ -110,6 +213,23 @@ impl BatchPage {
         }
     }
 
+    fn is_proposed(&self, state: &Option<BatchState>) -> bool {
+        *state == Some(BatchState::Proposed)
+    }
+
+    fn head(&self, id: &str) -> &str {
+        self.v.heads.get(id).map_or("", String::as_str)
+    }
+
+    /// The 公示 list can be printed once the review has agreed on it.
+    fn notice_printable(&self) -> bool {
+        self.v.batch.as_ref().is_some_and(|b| {
+            b.households
+                .iter()
+                .any(|(_, st)| matches!(st, BatchState::Agreed | BatchState::Exited))
+        })
+    }
+
     fn step_label(&self, step: &ExitStep) -> String {
         self.c.l.label(step.code(), step.label_zh())
     }
@@ -124,34 +244,8 @@ pub(super) async fn render(
     message: Option<(bool, String)>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let v = records::exit_view(state.store.as_ref(), &user.access, village, year).await?;
-    let lines = match &v.batch {
-        Some(b) => b
-            .households
-            .iter()
-            .map(|(id, st)| {
-                let found = v.assessed.iter().find(|h| h.household_id == *id);
-                Line {
-                    id: id.clone(),
-                    members: found.map_or(0, |h| h.members),
-                    per_capita: found
-                        .and_then(|h| h.per_capita)
-                        .map_or_else(|| "-".into(), |p| p.to_string()),
-                    state: Some(*st),
-                }
-            })
-            .collect(),
-        None => v
-            .eligible
-            .iter()
-            .map(|h| Line {
-                id: h.household_id.clone(),
-                members: h.members,
-                per_capita: h.per_capita.map_or_else(|| "-".into(), |p| p.to_string()),
-                state: None,
-            })
-            .collect(),
-    };
+    let v = records::exit_view(state.store.as_ref(), &user.access, village, year, today()).await?;
+    let (lines, others) = lines_of(l, &v);
     let stage = v.batch.as_ref().map(|b| b.stage);
     let attachments =
         records::exit_attachments(state.store.as_ref(), &user.access, village, year).await?;
@@ -166,6 +260,7 @@ pub(super) async fn render(
         c: Chrome::new(l, user, "exits"),
         v,
         lines,
+        others,
         can,
         message,
         today: xplus_core::values::format_date(today()),
@@ -230,11 +325,23 @@ fn dated(pairs: &[(String, String)], name: &str) -> Result<chrono::NaiveDate, St
     }
 }
 
+/// Every value of a repeated form field.
+fn values(pairs: &[(String, String)], name: &str) -> Vec<String> {
+    pairs
+        .iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
 fn act_of(step: ExitStep, pairs: &[(String, String)]) -> Result<ExitAct, StoreError> {
     let text = |name| form_value(pairs, name).unwrap_or("").trim().to_string();
     Ok(match step {
         ExitStep::Propose => ExitAct::Propose {
             date: dated(pairs, "proposed_on")?,
+            // The page's form says it lists the households to choose from (`choose`): then the
+            // ticked ones are proposed, and none ticked is refused rather than read as "all".
+            households: form_value(pairs, "choose").map(|_| values(pairs, "household")),
         },
         ExitStep::Review => ExitAct::Review {
             date: date_field(pairs, "review_date")?,
@@ -243,11 +350,19 @@ fn act_of(step: ExitStep, pairs: &[(String, String)]) -> Result<ExitAct, StoreEr
                     "请填写参加评议的人数 / give the number of people at the review".into(),
                 ))
             })?,
-            agreed: pairs
-                .iter()
-                .filter(|(k, _)| k == "agreed")
-                .map(|(_, v)| v.clone())
-                .collect(),
+            // The form lists the proposed households and ticks those the review did not agree
+            // on ("approve all but the ticked ones").
+            // (A client that names the agreed households instead is taken at its word.)
+            agreed: match values(pairs, "agreed") {
+                agreed if !agreed.is_empty() => agreed,
+                _ => {
+                    let not_agreed = values(pairs, "not_agreed");
+                    values(pairs, "proposed")
+                        .into_iter()
+                        .filter(|h| !not_agreed.contains(h))
+                        .collect()
+                }
+            },
         },
         ExitStep::Notice => ExitAct::Notice {
             start: date_field(pairs, "notice_start")?,

@@ -4,6 +4,7 @@
 mod account;
 mod activity;
 pub(crate) mod assessment;
+pub(crate) mod assessment_run;
 mod attendance;
 mod audit;
 mod backbone;
@@ -14,6 +15,7 @@ mod edit;
 mod education;
 pub(crate) mod entries;
 mod exit_attachments;
+mod exit_notice;
 mod exits;
 mod head;
 mod household_history;
@@ -28,6 +30,7 @@ mod remember;
 mod responsibility;
 mod review;
 mod users;
+mod workbench;
 mod year_report;
 
 use crate::auth::{self, Signed};
@@ -43,7 +46,9 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(|| async { Redirect::to("/regions") }))
+        .route("/", get(|| async { Redirect::to("/workbench") }))
+        .route("/workbench", get(workbench::page))
+        .route("/workbench/visits", get(workbench::visits_due))
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
         .route(
@@ -84,8 +89,13 @@ pub fn routes() -> Router<AppState> {
         .route("/chain", get(chain::page))
         .route("/chain.xlsx", get(chain::export))
         .route("/exits", get(exits::list))
+        .route(
+            "/assessment/run",
+            get(assessment_run::page).post(assessment_run::start),
+        )
         .route("/exits/open", get(exits::open))
         .route("/exits/{village}/{year}", get(exits::batch))
+        .route("/exits/{village}/{year}/print", get(exit_notice::page))
         .route("/exits/{village}/{year}/{step}", post(exits::step))
         .route(
             "/exits/{village}/{year}/attachments",
@@ -164,6 +174,8 @@ pub struct Chrome {
     pub may_dashboard: bool,
     /// The menu entry to highlight.
     pub section: &'static str,
+    /// The day, for the printed header.
+    pub printed_on: String,
 }
 
 impl Chrome {
@@ -183,6 +195,7 @@ impl Chrome {
                 xplus_core::accounts::Scope::PairedWith(_)
             ),
             section,
+            printed_on: today().to_string(),
         }
     }
 }

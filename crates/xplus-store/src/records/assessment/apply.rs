@@ -263,7 +263,7 @@ fn changes_of(
             (&plan, run.batched.get(&h.household_id))
         {
             match state {
-                BatchState::Disagreed | BatchState::Withdrawn => {
+                BatchState::Disagreed | BatchState::Withdrawn | BatchState::NotProposed => {
                     applied.withdrawn_by_procedure += 1;
                     plan = None;
                 }

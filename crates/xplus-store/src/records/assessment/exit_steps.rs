@@ -103,7 +103,9 @@ pub async fn take_exit_step(
         .map_err(|e| StoreError::Refused(Refusal::Conflict(e.to_string())))?;
     let mut t = Taking::start(store, access, village, year, step, today, stored);
     match &act {
-        ExitAct::Propose { date } => t.propose(s.as_mut(), *date).await?,
+        ExitAct::Propose { date, households } => {
+            t.propose(s.as_mut(), *date, households.as_deref()).await?
+        }
         ExitAct::Review {
             date,
             attendees,
@@ -201,11 +203,13 @@ impl<'a> Taking<'a> {
         }
     }
 
-    /// The proposal, dated within the year: the households §3 finds eligible now.
+    /// The proposal, dated within the year: the households §3 finds eligible now, or those of
+    /// them the village chose (each must be eligible; a village may leave one out, never add one).
     async fn propose(
         &mut self,
         s: &mut dyn WriteSession,
         date: NaiveDate,
+        chosen: Option<&[String]>,
     ) -> Result<(), StoreError> {
         let (year, today) = (self.year, self.today);
         let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(date);
@@ -222,11 +226,48 @@ impl<'a> Taking<'a> {
                 "no household of the village meets the exit criteria this year; nothing to propose",
             ));
         }
+        if let Some(chosen) = chosen {
+            if let Some(stray) = chosen
+                .iter()
+                .find(|c| !eligible.iter().any(|h| &h.household_id == *c))
+            {
+                return Err(invalid(
+                    &format!("{stray} 不符合退出标准或不属于本村，不能提名"),
+                    &format!("{stray} does not meet the exit criteria or is not of this village"),
+                ));
+            }
+            if chosen.is_empty() {
+                return Err(invalid(
+                    "请至少选择一户提名",
+                    "choose at least one household to propose",
+                ));
+            }
+        }
+        // The eligible households left out stay in the batch as such: the assessment leaves them
+        // poor this year, as the village decided, instead of exiting them outside the procedure.
         self.households = eligible
             .iter()
-            .map(|h| (h.household_id.clone(), BatchState::Proposed))
+            .map(|h| {
+                let state = if chosen.is_none_or(|c| c.contains(&h.household_id)) {
+                    BatchState::Proposed
+                } else {
+                    BatchState::NotProposed
+                };
+                (h.household_id.clone(), state)
+            })
             .collect();
-        self.details["households"] = self.households.iter().map(|(h, _)| h.as_str()).collect();
+        let named = |state| {
+            self.households
+                .iter()
+                .filter(|(_, st)| *st == state)
+                .map(|(h, _)| h.as_str())
+                .collect::<Vec<_>>()
+        };
+        self.details["households"] = named(BatchState::Proposed).into();
+        let left_out = named(BatchState::NotProposed);
+        if !left_out.is_empty() {
+            self.details["not_proposed"] = left_out.into();
+        }
         self.by.insert(self.step, (self.user.to_string(), date));
         Ok(())
     }
@@ -251,10 +292,13 @@ impl<'a> Taking<'a> {
                 "give the number of people at the review",
             ));
         }
-        if let Some(stray) = agreed
-            .iter()
-            .find(|a| !self.batch.households.iter().any(|(h, _)| h == *a))
-        {
+        if let Some(stray) = agreed.iter().find(|a| {
+            !self
+                .batch
+                .households
+                .iter()
+                .any(|(h, st)| h == *a && *st == BatchState::Proposed)
+        }) {
             return Err(invalid(
                 &format!("{stray} 不在本批提名名单中"),
                 &format!("{stray} is not in this batch"),
@@ -271,11 +315,12 @@ impl<'a> Taking<'a> {
             .batch
             .households
             .iter()
-            .map(|(h, _)| {
-                let state = if agreed.contains(h) {
-                    BatchState::Agreed
-                } else {
-                    BatchState::Disagreed
+            .map(|(h, st)| {
+                let state = match st {
+                    BatchState::Proposed if agreed.contains(h) => BatchState::Agreed,
+                    BatchState::Proposed => BatchState::Disagreed,
+                    // Left out of the proposal: not reviewed, stays so.
+                    other => *other,
                 };
                 (h.clone(), state)
             })

@@ -5,7 +5,7 @@
 
 use super::queries::exits::{
     batch_key, households_of_village, BatchHouseholdRow, BatchRow, ObjectionRow, BATCH_COUNTS,
-    DIRECT_EXITS,
+    DIRECT_EXITS, HEADS_OF_VILLAGE, SECRETARY_ON,
 };
 use crate::error::Refusal;
 use crate::error::StoreError;
@@ -89,14 +89,22 @@ pub struct ExitView {
     /// the batch's households, exited or not).
     pub assessed: Vec<HouseholdAssessment>,
     pub notice_days: i64,
+    /// The head's name of each household of the village (what the lists and the 公示 show).
+    pub heads: std::collections::HashMap<String, String>,
+    /// The town the village belongs to, and the village's secretary in office on the day asked
+    /// (name, phone): whom the 公示 names for objections.
+    pub town_name: String,
+    pub secretary: Option<(String, Option<String>)>,
 }
 
 /// One step, with what it needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExitAct {
     /// On `date` (not after today, not before the year): offices record a meeting held earlier.
+    /// `households`: the eligible households the village proposes (None: every one of them).
     Propose {
         date: NaiveDate,
+        households: Option<Vec<String>>,
     },
     Review {
         date: NaiveDate,
@@ -245,19 +253,50 @@ pub async fn exit_view(
     access: &Access,
     village: RegionCode,
     year: i32,
+    today: NaiveDate,
 ) -> Result<ExitView, StoreError> {
     if !access.covers_region(village) {
         return Err(out_of_reach());
     }
     let mut s = store.read_session().await?;
-    let names = names_of(s.as_mut(), [village.as_u64()]).await?;
+    let town = village.parent();
+    let names = names_of(
+        s.as_mut(),
+        std::iter::once(village.as_u64()).chain(town.map(|t| t.as_u64())),
+    )
+    .await?;
+    let town_name = town
+        .and_then(|t| names.get(&t.as_u64()).cloned())
+        .unwrap_or_default();
+    let secretary = SECRETARY_ON
+        .fetch(
+            s.as_mut(),
+            &[
+                Arg::Int(village.as_u64() as i64),
+                Arg::Date(today),
+                Arg::Date(today),
+            ],
+        )
+        .await?
+        .into_iter()
+        .next()
+        .map(|c| (c.name, c.phone));
     let Some(village_name) = names.get(&village.as_u64()).cloned() else {
         return Err(out_of_reach());
     };
     let batch = load_batch(s.as_mut(), village, year).await?;
     let (assessed, eligible, notice_days) =
         assess_village_households(store, s.as_mut(), village, year).await?;
+    let heads = HEADS_OF_VILLAGE
+        .fetch(s.as_mut(), &[Arg::Int(village.as_u64() as i64)])
+        .await?
+        .into_iter()
+        .map(|h| (h.household_id, h.name))
+        .collect();
     Ok(ExitView {
+        heads,
+        town_name,
+        secretary,
         village,
         village_name,
         year,

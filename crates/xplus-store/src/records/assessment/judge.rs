@@ -74,6 +74,8 @@ pub struct VillageAssessment {
 pub trait AssessmentSink: Send {
     fn household(&mut self, h: &HouseholdAssessment) -> Result<(), StoreError>;
     fn village(&mut self, v: &VillageAssessment) -> Result<(), StoreError>;
+    /// A county is done (all its results handed over): what a progress display counts.
+    fn county_done(&mut self, _county: RegionCode) {}
 }
 
 /// Counts of a run.
@@ -111,9 +113,37 @@ pub async fn assess_year(
     year: i32,
     sink: &mut dyn AssessmentSink,
 ) -> Result<AssessmentSummary, StoreError> {
+    let list = counties(store.read_session().await?.as_mut()).await?;
+    assess_counties(store, year, list, sink).await
+}
+
+/// The counties whose households `access` reaches (all of a county whose town or village it
+/// is: a county is assessed whole, and the caller keeps what is within reach).
+pub async fn counties_within(
+    store: &dyn Store,
+    access: &xplus_core::accounts::Access,
+) -> Result<Vec<RegionCode>, StoreError> {
+    use xplus_core::accounts::Scope;
+    let all = counties(store.read_session().await?.as_mut()).await?;
+    Ok(all
+        .into_iter()
+        .filter(|c| match access.scope() {
+            Scope::Everywhere => true,
+            Scope::Region(r) => r.is_within(*c) || c.is_within(*r),
+            Scope::PairedWith(_) => false,
+        })
+        .collect())
+}
+
+/// Assesses `year` in the counties `list`, handing every result to `sink` county by county.
+pub async fn assess_counties(
+    store: &dyn Store,
+    year: i32,
+    list: Vec<RegionCode>,
+    sink: &mut dyn AssessmentSink,
+) -> Result<AssessmentSummary, StoreError> {
     use futures_util::StreamExt;
     let book = rule_book(store).await?;
-    let list = counties(store.read_session().await?.as_mut()).await?;
     let mut summary = AssessmentSummary {
         year,
         ..AssessmentSummary::default()
@@ -130,11 +160,12 @@ pub async fn assess_year(
                     county_run(s.as_mut(), &book, county, year).await
                 }))
                 .await
+                .map(|run| (county, run))
             }
         })
         .buffered(2);
     while let Some(run) = runs.next().await {
-        let run = run?;
+        let (county, run) = run?;
         tally(&mut summary, &run);
         for h in &run.households {
             sink.household(h)?;
@@ -142,6 +173,7 @@ pub async fn assess_year(
         for v in &run.villages {
             sink.village(v)?;
         }
+        sink.county_done(county);
         // Freeing a county's many small values is work the writer need not wait for.
         tokio::task::spawn_blocking(move || drop(run));
     }
@@ -246,7 +278,10 @@ pub(in crate::records) async fn county_run(
     for h in &households {
         let withdrawn = matches!(
             batched.get(&h.household_id),
-            Some((_, BatchState::Disagreed | BatchState::Withdrawn))
+            Some((
+                _,
+                BatchState::Disagreed | BatchState::Withdrawn | BatchState::NotProposed
+            ))
         );
         if h.exit()
             .is_some_and(|d| counts_as_poor(d.eligible(), withdrawn))

@@ -14,3 +14,4 @@ pub(crate) mod facts;
 pub(crate) mod judge;
 pub(crate) mod monitoring;
 mod queries;
+pub(crate) mod waiting;

@@ -303,6 +303,21 @@ pub async fn each_household(
     }
 }
 
+/// Names of the regions `codes` (those that exist), for a page listing regions it found
+/// another way (an assessment's villages).
+pub async fn region_names_of(
+    store: &dyn Store,
+    codes: impl IntoIterator<Item = RegionCode>,
+) -> Result<HashMap<RegionCode, String>, StoreError> {
+    let mut s = store.read_session().await?;
+    let codes: Vec<RegionCode> = codes.into_iter().collect();
+    let names = names_of(s.as_mut(), codes.iter().map(|c| c.as_u64())).await?;
+    Ok(codes
+        .into_iter()
+        .filter_map(|c| Some((c, names.get(&c.as_u64())?.clone())))
+        .collect())
+}
+
 /// Names of `codes` (repeats allowed), read in chunks.
 pub(in crate::records) async fn names_of(
     s: &mut dyn ReadSession,

@@ -242,3 +242,67 @@ pub(in crate::records) const DIRECT_EXITS: Query<DirectExitCount> = Query::new(
      GROUP BY h.village_code, o.decided_by, o.decided_on \
      ORDER BY h.village_code, o.decided_on",
 );
+
+/// A household's head (the name the exit lists show).
+pub(in crate::records) struct HeadName {
+    pub household_id: String,
+    pub name: String,
+}
+
+impl FromRow for HeadName {
+    const SHAPE: &'static FileSpec = &shape(
+        FileId::Members,
+        "exit_heads",
+        "户主",
+        &[
+            column("household_id", ColumnType::Text),
+            column("name", ColumnType::Text),
+        ],
+    );
+
+    fn from_row(r: Named<'_>) -> Option<Self> {
+        Some(HeadName {
+            household_id: r.text("household_id")?.to_string(),
+            name: r.string("name"),
+        })
+    }
+}
+
+/// The heads of the households of a village (its code).
+pub(in crate::records) const HEADS_OF_VILLAGE: Query<HeadName> = Query::new(
+    "SELECT h.household_id, m.name FROM households h \
+     JOIN members m ON m.household_id = h.household_id AND m.relation = 'head' \
+     WHERE h.village_code = ?",
+);
+
+/// A village's secretary (the contact the 公示 names for objections).
+pub(in crate::records) struct Contact {
+    pub name: String,
+    pub phone: Option<String>,
+}
+
+impl FromRow for Contact {
+    const SHAPE: &'static FileSpec = &shape(
+        FileId::Secretaries,
+        "exit_contact",
+        "村书记",
+        &[
+            column("name", ColumnType::Text),
+            column("phone", ColumnType::Text),
+        ],
+    );
+
+    fn from_row(r: Named<'_>) -> Option<Self> {
+        Some(Contact {
+            name: r.string("name"),
+            phone: r.text("phone").map(str::to_string),
+        })
+    }
+}
+
+/// The secretary of a village (first argument) in office on a day (the next two), the latest
+/// term first.
+pub(in crate::records) const SECRETARY_ON: Query<Contact> = Query::new(
+    "SELECT name, phone FROM secretaries WHERE village_code = ? AND start_date <= ? \
+     AND (end_date IS NULL OR end_date >= ?) ORDER BY start_date DESC",
+);

@@ -14,5 +14,6 @@ pub(super) mod exits;
 pub(super) mod facts;
 pub(super) mod judge;
 pub(super) mod monitoring;
+pub(super) mod waiting;
 
 pub(in crate::records) use crate::session::rows::column_of;

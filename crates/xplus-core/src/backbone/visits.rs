@@ -1,0 +1,72 @@
+//! 骨干: how often a helper visits the households paired with them. The workbench lists a
+//! paired household as overdue when its helper has not visited it for longer than the rule
+//! setting `visit_interval_days` (31 by default: "每月至少走访一次").
+
+use chrono::NaiveDate;
+
+/// Whether a pairing that began on `paired_since`, last visited on `last_visit` (None: never),
+/// is overdue on `as_of` under an interval of `interval_days`. A pairing newer than the interval
+/// is not overdue yet: the helper has had less than the interval to make the first visit.
+pub fn overdue(
+    paired_since: NaiveDate,
+    last_visit: Option<NaiveDate>,
+    as_of: NaiveDate,
+    interval_days: i64,
+) -> bool {
+    let since = last_visit.map_or(paired_since, |v| v.max(paired_since));
+    (as_of - since).num_days() > interval_days
+}
+
+/// The day the counts are taken on for a year: its last day, or today within the year (a year
+/// not begun yet counts as of its first day).
+pub fn as_of_in_year(year: i32, today: NaiveDate) -> NaiveDate {
+    let last = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today);
+    let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today);
+    today.min(last).max(first)
+}
+
+/// The last day a visit may have been made on for a pairing not to be overdue on `as_of`: a
+/// visit (or a pairing start) before it is too old. What the store's query compares with, so
+/// that [`overdue`] and the query agree.
+pub fn oldest_on_time(as_of: NaiveDate, interval_days: i64) -> NaiveDate {
+    as_of - chrono::Duration::days(interval_days)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_month_without_a_visit_is_overdue_one_day_later() {
+        let paired = d("2016-01-01");
+        let as_of = d("2016-03-01");
+        // 31 days since the last visit: on time; 32: overdue.
+        assert!(!overdue(paired, Some(d("2016-01-30")), as_of, 31));
+        assert!(overdue(paired, Some(d("2016-01-29")), as_of, 31));
+        assert!(overdue(paired, None, as_of, 31));
+        // A new pairing has the interval to make its first visit.
+        assert!(!overdue(d("2016-02-15"), None, as_of, 31));
+        // A visit before the pairing (another helper's time) does not count for this one.
+        assert!(!overdue(d("2016-02-15"), Some(d("2015-01-01")), as_of, 31));
+    }
+
+    #[test]
+    fn the_query_boundary_agrees_with_the_rule() {
+        let as_of = d("2016-03-01");
+        let oldest = oldest_on_time(as_of, 31);
+        assert!(!overdue(oldest, Some(oldest), as_of, 31));
+        let older = oldest.pred_opt().unwrap();
+        assert!(overdue(older, Some(older), as_of, 31));
+    }
+
+    #[test]
+    fn a_year_is_counted_at_its_end_or_today() {
+        assert_eq!(as_of_in_year(2016, d("2026-12-04")), d("2016-12-31"));
+        assert_eq!(as_of_in_year(2026, d("2026-12-04")), d("2026-12-04"));
+        assert_eq!(as_of_in_year(2027, d("2026-12-04")), d("2027-01-01"));
+    }
+}

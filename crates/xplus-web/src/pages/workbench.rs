@@ -1,0 +1,323 @@
+//! 工作台 (issue 19): every role's landing page — what waits for this account, each count a link
+//! to the list behind it: exit batches waiting for a step it may take (by step), batches in their
+//! public notice and when it ends, households with gaps in the full chain, paired households
+//! whose helper is overdue with a visit, households under monitoring, and an administrator's
+//! recent imports. Region figures come from the roll-ups (the dashboard's cached figures), so the
+//! page costs the same for a village as for a province.
+
+use super::{html, today, year_of, Chrome, YearParam};
+use crate::auth::{PageUser, Signed};
+use crate::error::WebError;
+use crate::i18n::Lang;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use xplus_core::accounts::{Role, Scope};
+use xplus_core::assessment::procedure::ExitStep;
+use xplus_core::rollup::Measure;
+use xplus_store::records::{self, AuditQuery, VisitsDue, WaitingBatch};
+
+/// A count with the list behind it.
+pub struct Count {
+    pub id: &'static str,
+    pub label: String,
+    pub value: u64,
+    pub href: String,
+    /// A line under the count (how it is counted).
+    pub note: String,
+}
+
+/// An import of this account: when, how many rows, how many warnings.
+pub struct ImportLine {
+    pub at: String,
+    pub rows: u64,
+    pub warnings: u64,
+}
+
+#[derive(Template)]
+#[template(path = "workbench.html")]
+struct WorkbenchPage {
+    c: Chrome,
+    year: i32,
+    greeting: String,
+    waiting: Vec<Count>,
+    notices: Vec<WaitingBatch>,
+    counts: Vec<Count>,
+    imports: Option<Vec<ImportLine>>,
+    links: Vec<(String, String)>,
+}
+
+/// The year the workbench counts: the one asked for (or remembered), else the latest year with
+/// a poverty line (the assessment's default).
+async fn year(state: &AppState, asked: Option<&str>) -> Result<i32, WebError> {
+    super::assessment::assessment_year(state, asked).await
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    l: Lang,
+    Query(p): Query<YearParam>,
+) -> Result<Response, WebError> {
+    let year = year(&state, p.year.as_deref()).await?;
+    let store = state.store.as_ref();
+    let batches = records::open_batches(store, &user.access, year, today()).await?;
+    let due = records::visits_due(store, &user.access, year, today()).await?;
+    let mut counts = vec![visits_count(l, &due, year)];
+    counts.extend(region_counts(&state, &user, l, year).await?);
+    let imports = if user.access.may_import() {
+        Some(recent_imports(&state, &user).await?)
+    } else {
+        None
+    };
+    html(&WorkbenchPage {
+        greeting: greeting(l, &user),
+        waiting: waiting_counts(l, &batches, year),
+        notices: batches
+            .into_iter()
+            .filter(|b| b.stage == xplus_core::assessment::procedure::ExitStage::Notice)
+            .collect(),
+        counts,
+        imports,
+        links: links(l, &user),
+        c: Chrome::new(l, &user, "workbench"),
+        year,
+    })
+}
+
+fn greeting(l: Lang, user: &Signed) -> String {
+    let role = user.access.role();
+    format!(
+        "{} · {}",
+        user.account.name,
+        l.label(role.code(), role.label_zh())
+    )
+}
+
+/// The batches waiting for a step this account may take, one count per step (only steps with
+/// batches), each leading to the exit list narrowed to them.
+fn waiting_counts(l: Lang, batches: &[WaitingBatch], year: i32) -> Vec<Count> {
+    ExitStep::ALL
+        .iter()
+        .filter_map(|step| {
+            let n = batches
+                .iter()
+                .filter(|b| b.mine && b.step == Some(*step))
+                .count() as u64;
+            (n > 0).then(|| Count {
+                id: step.code(),
+                label: format!(
+                    "{}{}",
+                    l.t("待", "Waiting for "),
+                    l.label(step.code(), step.label_zh())
+                ),
+                value: n,
+                href: format!("/exits?year={year}&step={}", step.code()),
+                note: l.t("个退出批次", "exit batches").to_string(),
+            })
+        })
+        .collect()
+}
+
+fn visits_count(l: Lang, due: &VisitsDue, year: i32) -> Count {
+    Count {
+        id: "visits-overdue",
+        label: l
+            .t("走访逾期的结对户", "Paired households overdue for a visit")
+            .into(),
+        value: due.overdue,
+        href: format!("/workbench/visits?year={year}"),
+        note: format!(
+            "{}{}{}{}{}",
+            l.t("共结对 ", "of "),
+            due.paired,
+            l.t(" 户；超过 ", " paired, more than "),
+            due.interval_days,
+            l.t(
+                &format!(" 天未走访（截至 {}）", due.as_of),
+                &format!(" days without a visit (as of {})", due.as_of)
+            ),
+        ),
+    }
+}
+
+/// Chain gaps and monitored households: from the roll-ups for a region, from the chain itself
+/// for a helper (whose reach is a handful of households).
+async fn region_counts(
+    state: &AppState,
+    user: &Signed,
+    l: Lang,
+    year: i32,
+) -> Result<Vec<Count>, WebError> {
+    let (gaps, poor, monitored) = match records::dashboard_region(&user.access, None) {
+        Some(region) => {
+            let (d, _) = state.dashboard(region, today()).await?;
+            let f = &d.region;
+            let poor = f.get(Measure::ChainPoor, year, "");
+            let full = f.get(Measure::ChainFull, year, "");
+            let monitored = f.get(Measure::MonitoredHouseholds, 0, "");
+            (poor - full, poor, Some(monitored))
+        }
+        None => {
+            let chain =
+                records::full_chain(state.store.as_ref(), &user.access, year, today()).await?;
+            let poor = chain.households.len() as i64;
+            (chain.gaps().len() as i64, poor, None)
+        }
+    };
+    let n = |v: i64| u64::try_from(v).unwrap_or(0);
+    let mut out = vec![Count {
+        id: "chain-gaps",
+        label: l
+            .t(
+                "全链条有缺环的贫困户",
+                "Poor households with a gap in the chain",
+            )
+            .into(),
+        value: n(gaps),
+        href: format!("/chain?year={year}"),
+        note: format!(
+            "{}{}{}",
+            l.t(&format!("{year} 年初贫困户 "), &format!("of {year}'s ")),
+            poor,
+            l.t(" 户", " poor households at the start of the year")
+        ),
+    }];
+    if let Some(m) = monitored {
+        out.push(Count {
+            id: "monitored",
+            label: l.t("防返贫监测户", "Households under monitoring").into(),
+            value: n(m),
+            href: format!("/monitoring?year={year}"),
+            note: l.t("当前处于监测中的户", "monitored now").into(),
+        });
+    }
+    Ok(out)
+}
+
+async fn recent_imports(state: &AppState, user: &Signed) -> Result<Vec<ImportLine>, WebError> {
+    let query = AuditQuery {
+        actor: Some(user.account.name.clone()),
+        entity: Some("bundle".into()),
+        record_key: None,
+        before: None,
+    };
+    let entries = records::audit_page(state.store.as_ref(), &user.access, &query, 5).await?;
+    Ok(entries
+        .iter()
+        .filter(|e| e.action == "import")
+        .map(|e| {
+            let summary: serde_json::Value = e
+                .new_values
+                .as_deref()
+                .and_then(|v| serde_json::from_str(v).ok())
+                .unwrap_or_default();
+            ImportLine {
+                at: e.at.chars().take(16).collect::<String>().replace('T', " "),
+                rows: summary["rows"]
+                    .as_object()
+                    .map_or(0, |m| m.values().filter_map(|v| v.as_u64()).sum()),
+                warnings: summary["warnings"].as_u64().unwrap_or(0),
+            }
+        })
+        .collect())
+}
+
+/// The pages a role starts its day from.
+fn links(l: Lang, user: &Signed) -> Vec<(String, String)> {
+    let link = |href: &str, zh: &str, en: &str| (href.to_string(), l.t(zh, en).to_string());
+    let mut out = Vec::new();
+    match (user.access.role(), user.access.scope()) {
+        (_, Scope::PairedWith(_)) => {
+            out.push(link("/households", "我的帮扶户", "My households"));
+            out.push(link("/records/visits", "记录走访", "Record a visit"));
+        }
+        (Role::Secretary, Scope::Region(v)) => {
+            out.push(link(&format!("/regions/{v}"), "本村", "My village"));
+            out.push(link(
+                &format!("/responsibility/{v}"),
+                "扶持谁·怎么扶·谁来扶",
+                "Responsibility list",
+            ));
+            out.push(link(
+                &format!("/exits/{v}"),
+                "本村退出程序",
+                "Exit procedure",
+            ));
+        }
+        _ => {
+            out.push(link("/dashboard", "数据看板", "Dashboard"));
+            out.push(link("/exits", "退出程序", "Exit procedure"));
+            out.push(link("/report", "年度报告", "Yearly report"));
+        }
+    }
+    out
+}
+
+#[derive(Template)]
+#[template(path = "visits_due.html")]
+struct VisitsDuePage {
+    c: Chrome,
+    year: i32,
+    due: VisitsDue,
+    rows: Vec<records::DueVisit>,
+    page: u64,
+    pages: u64,
+}
+
+#[derive(serde::Deserialize)]
+pub struct DueParams {
+    year: Option<String>,
+    page: Option<String>,
+}
+
+const PAGE_SIZE: u64 = 50;
+
+/// The list behind the overdue count: the longest without a visit first, paged.
+pub async fn visits_due(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    l: Lang,
+    Query(p): Query<DueParams>,
+) -> Result<Response, WebError> {
+    let year = match p.year.as_deref().filter(|y| !y.trim().is_empty()) {
+        Some(y) => year_of(Some(y))?,
+        None => year(&state, None).await?,
+    };
+    let store = state.store.as_ref();
+    let due = records::visits_due(store, &user.access, year, today()).await?;
+    let pages = due.overdue.div_ceil(PAGE_SIZE).max(1);
+    let page = page_number(p.page.as_deref(), pages)?;
+    let rows = records::overdue_visits(
+        store,
+        &user.access,
+        year,
+        today(),
+        records::Page {
+            limit: PAGE_SIZE,
+            offset: (page - 1) * PAGE_SIZE,
+        },
+    )
+    .await?;
+    html(&VisitsDuePage {
+        c: Chrome::new(l, &user, "workbench"),
+        year,
+        due,
+        rows,
+        page,
+        pages,
+    })
+}
+
+/// The page asked for, within 1..=pages (a page past the end shows the last); not a number is
+/// refused with the value named.
+fn page_number(asked: Option<&str>, pages: u64) -> Result<u64, WebError> {
+    match asked.map(str::trim).filter(|p| !p.is_empty()) {
+        None => Ok(1),
+        Some(p) => p
+            .parse::<u64>()
+            .map(|n| n.clamp(1, pages))
+            .map_err(|_| WebError::bad_request(format!("页码无效：{p} / invalid page: {p}"))),
+    }
+}
