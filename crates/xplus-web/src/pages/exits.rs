@@ -57,7 +57,7 @@ pub async fn list(
             let step = ExitStep::parse(code).ok_or_else(|| {
                 WebError::bad_request(format!("步骤“{code}”无效 / unknown step {code}"))
             })?;
-            let open = records::open_batches(store, &user.access, year, today()).await?;
+            let open = records::open_batches(store, &user.access, today()).await?;
             Some((
                 step,
                 open.into_iter()

@@ -82,6 +82,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/responsibility/{village}", get(responsibility::list))
         .route(
+            "/responsibility/{village}/cards",
+            get(responsibility::cards),
+        )
+        .route(
             "/responsibility/{village}/export.xlsx",
             get(responsibility::export),
         )

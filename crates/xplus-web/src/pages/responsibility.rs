@@ -107,16 +107,86 @@ pub struct MemberLine {
     pub schooling: String,
 }
 
-#[derive(Template)]
-#[template(path = "card.html")]
-struct CardPage {
+/// One card as printed: the card and its lines in Chinese.
+pub struct CardView {
     card: Card,
     members: Vec<MemberLine>,
     status: String,
     causes: String,
     industry: String,
     missing: Vec<String>,
+}
+
+impl CardView {
+    fn of(card: Card) -> CardView {
+        let members = card
+            .members
+            .iter()
+            .map(|m| MemberLine {
+                name: m.name.clone(),
+                id_number: m.id_number.clone(),
+                relation: label_of(3, m.relation),
+                age: m.age,
+                health: label_of(4, m.health),
+                labour: label_of(5, m.labour),
+                schooling: label_of(6, m.schooling),
+            })
+            .collect();
+        CardView {
+            status: card.status.label_zh().to_string(),
+            causes: causes(&card),
+            industry: xplus_output::workbooks::card_industry(&card),
+            missing: card
+                .chain
+                .links
+                .missing()
+                .iter()
+                .map(|l| l.label_zh().to_string())
+                .collect(),
+            members,
+            card,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "card.html")]
+struct CardPage {
+    view: CardView,
     printed: String,
+}
+
+#[derive(Template)]
+#[template(path = "cards.html")]
+struct CardsPage {
+    name: String,
+    village: String,
+    year: i32,
+    views: Vec<CardView>,
+    printed: String,
+}
+
+/// Every 明白卡 of a village in one print job, one A4 page each.
+pub async fn cards(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(village): Path<String>,
+    Query(p): Query<YearParam>,
+) -> Result<Response, WebError> {
+    let code = super::region_of(&village)?;
+    let node = records::region(state.store.as_ref(), &user.access, code, today())
+        .await?
+        .ok_or_else(WebError::not_found)?;
+    let year = super::assessment::assessment_year(&state, p.year.as_deref()).await?;
+    let cards =
+        records::village_cards(state.store.as_ref(), &user.access, code, year, today()).await?;
+    html(&CardsPage {
+        name: node.name,
+        village: code.to_string(),
+        year,
+        views: cards.into_iter().map(CardView::of).collect(),
+        printed: xplus_core::values::format_date(today()),
+    })
 }
 
 fn label_of(column: usize, code: &str) -> String {
@@ -150,32 +220,8 @@ pub async fn card(
         }
     }
     let card = card.ok_or_else(WebError::not_found)?;
-    let members = card
-        .members
-        .iter()
-        .map(|m| MemberLine {
-            name: m.name.clone(),
-            id_number: m.id_number.clone(),
-            relation: label_of(3, m.relation),
-            age: m.age,
-            health: label_of(4, m.health),
-            labour: label_of(5, m.labour),
-            schooling: label_of(6, m.schooling),
-        })
-        .collect();
     html(&CardPage {
-        status: card.status.label_zh().to_string(),
-        causes: causes(&card),
-        industry: xplus_output::workbooks::card_industry(&card),
-        missing: card
-            .chain
-            .links
-            .missing()
-            .iter()
-            .map(|l| l.label_zh().to_string())
-            .collect(),
-        members,
+        view: CardView::of(card),
         printed: xplus_core::values::format_date(today()),
-        card,
     })
 }

@@ -62,7 +62,7 @@ pub async fn page(
 ) -> Result<Response, WebError> {
     let year = year(&state, p.year.as_deref()).await?;
     let store = state.store.as_ref();
-    let batches = records::open_batches(store, &user.access, year, today()).await?;
+    let batches = records::open_batches(store, &user.access, today()).await?;
     let due = records::visits_due(store, &user.access, year, today()).await?;
     let mut counts = vec![visits_count(l, &due, year)];
     counts.extend(region_counts(&state, &user, l, year).await?);
@@ -73,7 +73,7 @@ pub async fn page(
     };
     html(&WorkbenchPage {
         greeting: greeting(l, &user),
-        waiting: waiting_counts(l, &batches, year),
+        waiting: waiting_counts(l, &batches),
         notices: batches
             .into_iter()
             .filter(|b| b.stage == xplus_core::assessment::procedure::ExitStage::Notice)
@@ -95,9 +95,9 @@ fn greeting(l: Lang, user: &Signed) -> String {
     )
 }
 
-/// The batches waiting for a step this account may take, one count per step (only steps with
-/// batches), each leading to the exit list narrowed to them.
-fn waiting_counts(l: Lang, batches: &[WaitingBatch], year: i32) -> Vec<Count> {
+/// The batches (of any year) waiting for a step this account may take, one count per step (only
+/// steps with batches), each leading to the exit list narrowed to them.
+fn waiting_counts(l: Lang, batches: &[WaitingBatch]) -> Vec<Count> {
     ExitStep::ALL
         .iter()
         .filter_map(|step| {
@@ -113,7 +113,7 @@ fn waiting_counts(l: Lang, batches: &[WaitingBatch], year: i32) -> Vec<Count> {
                     l.label(step.code(), step.label_zh())
                 ),
                 value: n,
-                href: format!("/exits?year={year}&step={}", step.code()),
+                href: format!("/exits?step={}", step.code()),
                 note: l.t("个退出批次", "exit batches").to_string(),
             })
         })

@@ -6,7 +6,6 @@ use super::queries::waiting::OPEN_BATCHES;
 use crate::error::StoreError;
 use crate::records::registry::read::names_of;
 use crate::records::shape::village_bounds;
-use crate::session::filter::Arg;
 use crate::store::Store;
 use chrono::NaiveDate;
 use xplus_core::accounts::Access;
@@ -17,6 +16,7 @@ use xplus_core::registry::RegionCode;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WaitingBatch {
     pub village: RegionCode,
+    pub year: i32,
     pub name: String,
     pub stage: ExitStage,
     /// The step it waits for (None while the notice runs without objections).
@@ -28,18 +28,15 @@ pub struct WaitingBatch {
     pub households: u64,
 }
 
-/// The year's batches not approved yet within reach, by village.
+/// The batches not approved yet within reach, of every year, by year and village.
 pub async fn open_batches(
     store: &dyn Store,
     access: &Access,
-    year: i32,
     today: NaiveDate,
 ) -> Result<Vec<WaitingBatch>, StoreError> {
     let [lo, hi] = village_bounds(access);
     let mut s = store.read_session().await?;
-    let rows = OPEN_BATCHES
-        .fetch(s.as_mut(), &[Arg::Int(i64::from(year)), lo, hi])
-        .await?;
+    let rows = OPEN_BATCHES.fetch(s.as_mut(), &[lo, hi]).await?;
     let names = names_of(s.as_mut(), rows.iter().map(|r| r.village.as_u64())).await?;
     Ok(rows
         .into_iter()
@@ -50,6 +47,7 @@ pub async fn open_batches(
                 name: names.get(&r.village.as_u64()).cloned().unwrap_or_default(),
                 mine: step.is_some_and(|st| may_take(access, st, r.village)),
                 village: r.village,
+                year: r.year,
                 stage: r.stage,
                 step,
                 notice_last_day: r.notice_last_day,
