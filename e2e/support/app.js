@@ -91,6 +91,7 @@ const ACCOUNTS = [
   ['tianchang', ['--role', 'official', '--region', '341181000000']],
   ['tianchangjd', ['--role', 'official', '--region', '341181100000']],
   ['jiacun', ['--role', 'secretary', '--region', '341181100201']],
+  ['zhaojun', ['--role', 'helper', '--cadre', 'C1']],
 ];
 
 const ENV = { ...process.env, XPLUS_LANG: 'zh' };

@@ -167,7 +167,7 @@ pub async fn page(
 }
 
 /// The latest year with coverage figures, else the latest with any.
-fn default_year(f: &RegionFigures) -> i32 {
+pub(super) fn default_year(f: &RegionFigures) -> i32 {
     let covered = f.by_year(Measure::ChainPoor);
     covered
         .last()

@@ -48,9 +48,18 @@ struct WorkbenchPage {
     links: Vec<(String, String)>,
 }
 
-/// The year the workbench counts: the one asked for (or remembered), else the latest year with
-/// a poverty line (the assessment's default).
-async fn year(state: &AppState, asked: Option<&str>) -> Result<i32, WebError> {
+/// The year the workbench counts: the one asked for (or remembered), else for a region the
+/// latest year its roll-ups have the chain's figures for (the dashboard's default), else the
+/// latest year with a poverty line (the assessment's).
+async fn year(state: &AppState, user: &Signed, asked: Option<&str>) -> Result<i32, WebError> {
+    if asked.is_none_or(|y| y.trim().is_empty()) {
+        if let Some(region) = records::dashboard_region(&user.access, None) {
+            let (d, _) = state.dashboard(region, today()).await?;
+            if !d.region.years().is_empty() {
+                return Ok(super::dashboard::default_year(&d.region));
+            }
+        }
+    }
     super::assessment::assessment_year(state, asked).await
 }
 
@@ -60,7 +69,7 @@ pub async fn page(
     l: Lang,
     Query(p): Query<YearParam>,
 ) -> Result<Response, WebError> {
-    let year = year(&state, p.year.as_deref()).await?;
+    let year = year(&state, &user, p.year.as_deref()).await?;
     let store = state.store.as_ref();
     let batches = records::open_batches(store, &user.access, today()).await?;
     let due = records::visits_due(store, &user.access, year, today()).await?;
@@ -283,7 +292,7 @@ pub async fn visits_due(
 ) -> Result<Response, WebError> {
     let year = match p.year.as_deref().filter(|y| !y.trim().is_empty()) {
         Some(y) => year_of(Some(y))?,
-        None => year(&state, None).await?,
+        None => year(&state, &user, None).await?,
     };
     let store = state.store.as_ref();
     let due = records::visits_due(store, &user.access, year, today()).await?;
