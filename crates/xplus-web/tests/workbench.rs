@@ -188,3 +188,53 @@ async fn the_county_runs_the_assessment_and_the_village_proposes_whom_it_chose()
     assert!(!page.contains("waiting-county_approval"), "{page}");
     app.cleanup().await;
 }
+
+async fn run_until_done(app: &App, s: &common::Session) -> String {
+    for _ in 0..200 {
+        let page = app.page_text(s, "/assessment/run").await;
+        if page.contains("run-result") || page.contains("评估未完成") {
+            return page;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the assessment did not finish");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_administrator_records_the_year_from_the_web() {
+    let app = App::start().await;
+    let county = app.sign_in("tianchang").await;
+    // Recording the whole year is an administrator's.
+    let r = app
+        .post_form(
+            &county,
+            "/assessment/run",
+            &[("year", "2016"), ("apply", "1"), ("_csrf", &county.csrf)],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 403);
+    let admin = app.sign_in("admin").await;
+    let r = app
+        .post_form(
+            &admin,
+            "/assessment/run",
+            &[("year", "2016"), ("apply", "1"), ("_csrf", &admin.csrf)],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let page = run_until_done(&app, &admin).await;
+    assert!(page.contains("run-applied"), "{page}");
+    assert!(page.contains("已记录：脱贫 1"), "{page}");
+    let h = app.get_json(&admin, "/api/v1/households/H001").await;
+    assert_eq!(h["household"]["status"], "exited", "{h}");
+    // Again: nothing new.
+    app.post_form(
+        &admin,
+        "/assessment/run",
+        &[("year", "2016"), ("apply", "1"), ("_csrf", &admin.csrf)],
+    )
+    .await;
+    let page = run_until_done(&app, &admin).await;
+    assert!(page.contains("此前已记录"), "{page}");
+    app.cleanup().await;
+}

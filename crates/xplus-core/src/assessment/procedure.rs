@@ -128,6 +128,13 @@ pub fn may_run_assessment(access: &Access) -> bool {
     }
 }
 
+/// Who may record the whole year's outcomes (exits outside the procedure, returns, monitoring,
+/// village exits and the equity adjustment — `assess --apply`) from the web: an administrator,
+/// since the year is recorded for every county at once.
+pub fn may_apply_year(access: &Access) -> bool {
+    access.role() == Role::Admin
+}
+
 /// The dates a batch's steps were taken, in the procedure's order (proposal, review, start of
 /// the notice, its last day, the town's approval, the county's; a step not taken is None): the
 /// first that is earlier than a step before it. Steps are recorded with the day they happened,

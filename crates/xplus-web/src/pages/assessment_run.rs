@@ -19,7 +19,7 @@ use axum::Form;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use xplus_core::accounts::Access;
-use xplus_core::assessment::procedure::{may_run_assessment, ExitStage};
+use xplus_core::assessment::procedure::{may_apply_year, may_run_assessment, ExitStage};
 use xplus_core::registry::RegionCode;
 use xplus_store::records::{
     self, AssessmentSink, AssessmentSummary, HouseholdAssessment, VillageAssessment,
@@ -41,6 +41,8 @@ pub struct VillageLine {
 #[derive(Debug, Clone)]
 pub struct AssessmentJob {
     pub year: i32,
+    /// Recording the year (an administrator's `assess --apply`), not only assessing it.
+    pub apply: bool,
     pub counties: usize,
     pub counties_done: usize,
     pub households: u64,
@@ -51,12 +53,23 @@ pub struct AssessmentJob {
 #[derive(Debug, Clone)]
 pub struct Finished {
     pub summary: AssessmentSummary,
+    /// When the year was recorded: what it recorded (None: only assessed).
+    pub applied: Option<records::AppliedAssessment>,
     /// Households within reach that §3 looked at, and those eligible.
     pub assessed: u64,
     pub eligible: u64,
     pub villages: Vec<VillageLine>,
     pub seconds: f64,
 }
+
+/// What a run found: the summary, what it recorded, the villages with eligible households and
+/// the (assessed, eligible) households within reach.
+type Done = (
+    AssessmentSummary,
+    Option<records::AppliedAssessment>,
+    Vec<VillageLine>,
+    (u64, u64),
+);
 
 /// The runs, one per user (a second start while one runs is refused).
 pub type AssessmentJobs = Arc<Mutex<BTreeMap<String, Arc<Mutex<AssessmentJob>>>>>;
@@ -118,6 +131,7 @@ struct RunPage {
     c: Chrome,
     year: i32,
     job: Option<AssessmentJob>,
+    may_apply: bool,
 }
 
 #[derive(Template)]
@@ -155,6 +169,7 @@ pub async fn page(
         c: Chrome::new(l, &user, "exits"),
         year,
         job,
+        may_apply: may_apply_year(&user.access),
     })
 }
 
@@ -167,9 +182,16 @@ pub async fn start(
     user.check_csrf(form_value(&pairs, "_csrf"))?;
     may_run(&user)?;
     let year = super::year_of(form_value(&pairs, "year"))?;
+    let apply = form_value(&pairs, "apply") == Some("1");
+    if apply && !may_apply_year(&user.access) {
+        return Err(WebError::forbidden(
+            "只有管理员可以记录全年评估结果 / only administrators record the year's outcomes",
+        ));
+    }
     let counties = records::counties_within(state.store.as_ref(), &user.access).await?;
     let job = Arc::new(Mutex::new(AssessmentJob {
         year,
+        apply,
         counties: counties.len(),
         counties_done: 0,
         households: 0,
@@ -202,13 +224,16 @@ async fn run(
     let started = lock(&job).started;
     let outcome = finish(&state, access, year, counties, job.clone())
         .await
-        .map(|(summary, villages, (assessed, eligible))| Finished {
-            summary,
-            assessed,
-            eligible,
-            villages,
-            seconds: started.elapsed().as_secs_f64(),
-        })
+        .map(
+            |(summary, applied, villages, (assessed, eligible))| Finished {
+                summary,
+                applied,
+                assessed,
+                eligible,
+                villages,
+                seconds: started.elapsed().as_secs_f64(),
+            },
+        )
         .map_err(|e| {
             tracing::warn!(error = %e, "the web assessment failed");
             WebError::from(e).message
@@ -222,15 +247,28 @@ async fn finish(
     year: i32,
     counties: Vec<RegionCode>,
     job: Arc<Mutex<AssessmentJob>>,
-) -> Result<(AssessmentSummary, Vec<VillageLine>, (u64, u64)), StoreError> {
+) -> Result<Done, StoreError> {
     let store = state.store.as_ref();
+    let apply = lock(&job).apply;
     let mut sink = Counting {
         access: access.clone(),
         job,
         villages: BTreeMap::new(),
         households: 0,
     };
-    let summary = records::assess_counties(store, year, counties, &mut sink).await?;
+    let (summary, applied) = if apply {
+        let today = super::today();
+        let done = records::apply_year(store, access.user(), year, today, today, &mut sink).await?;
+        if let Err(e) = &done.refreshed {
+            tracing::warn!(error = %e, "recorded the year; the roll-ups refresh on the next visit");
+        }
+        (done.summary, Some(done.applied))
+    } else {
+        (
+            records::assess_counties(store, year, counties, &mut sink).await?,
+            None,
+        )
+    };
     let names = records::region_names_of(store, sink.villages.keys().copied()).await?;
     let stages: BTreeMap<RegionCode, ExitStage> = records::exit_batches(store, &access, year)
         .await?
@@ -253,5 +291,5 @@ async fn finish(
         .villages
         .values()
         .fold((0, 0), |(a, e), (va, ve)| (a + va, e + ve));
-    Ok((summary, villages, totals))
+    Ok((summary, applied, villages, totals))
 }

@@ -192,6 +192,7 @@ async fn apply_in(
         for v in &run.villages {
             sink.village(v)?;
         }
+        sink.county_done(county);
         let changes = changes_of(&run, year, applied_before, &mut applied, &mut conflicts);
         let villages: Vec<RegionCode> = run
             .villages
