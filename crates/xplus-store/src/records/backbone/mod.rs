@@ -5,3 +5,4 @@ pub(crate) mod pairings;
 mod queries;
 pub(crate) mod review;
 pub(crate) mod secretaries;
+pub(crate) mod visits;

@@ -5,6 +5,7 @@
 pub(super) mod activity;
 pub(super) mod pairings;
 pub(super) mod review;
+pub(super) mod visits;
 
 pub(in crate::records) use crate::session::rows::read_row;
 use crate::session::rows::{FromRow, Named, Query};
