@@ -42,7 +42,10 @@ pub use assessment::monitoring::{
     monitoring_list, MonitoringEntry, MonitoringList, MonitoringOutcome, RISK_REMOVED_BECAUSE,
 };
 pub use assessment::waiting::{open_batches, WaitingBatch};
-pub use backbone::activity::{unit_pairings, visits_by_month, CadreVisits, UnitPairingView};
+pub use backbone::activity::{
+    count_unit_pairings, unit_pairings, unit_pairings_page, visits_by_month, CadreVisits,
+    UnitPairingView,
+};
 pub use backbone::pairings::{
     helper_suggestions, household_pairings, save_pairing, save_unit_pairing, HelperSuggestion,
     PairingRequest, PairingView,
@@ -52,6 +55,7 @@ pub use backbone::review::{
     ReviewRanking,
 };
 pub use backbone::secretaries::{secretaries_overview, SecretariesOverview};
+pub use backbone::visits::{latest_visit_year, visit_totals, visits_page, VisitTotals};
 pub use backbone::visits_due::{overdue_visits, visits_due, DueVisit, VisitsDue};
 pub use collective::adjustment::{
     adjustment_plan, apply_adjustment, AdjustmentApplied, AdjustmentView,
@@ -89,6 +93,7 @@ pub(crate) use registry::save::text_field;
 pub use registry::save::{save_change, save_derived, save_record, stale, Change, Derive, Saved};
 pub use registry::years::{household_rows, standings_by_year};
 pub use reporting::dashboard::{dashboard, dashboard_region, AtEnd, Dashboard, RegionFigures};
+pub use reporting::latest::latest_year_of;
 pub use reporting::report::{
     report_as_of, year_report, CollectiveFigures, CoverageFigures, HouseholdFigures,
     IndustryFigures, PersonFigures, RuralIncome, TrainingFigures, VillageFigures, YearReport,

@@ -3,7 +3,8 @@
 //! secretary's history (terms in the village, development, yearly check-ups).
 
 use super::entries::{shown, Shown};
-use super::{html, today, year_of, Chrome, YearParam};
+use super::paging::{asked_page, query_of, Pager};
+use super::{html, is_htmx, today, year_of, Chrome};
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::forms::{self, form_value, url_encode, Field};
@@ -11,7 +12,7 @@ use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use xplus_core::interchange::schema::{
@@ -23,25 +24,23 @@ use xplus_store::records::{self, CadreVisits, FieldProblem, Page, UnitPairingVie
 use xplus_store::Refusal;
 use xplus_store::StoreError;
 
+/// A page of the pairings (the part htmx swaps).
 #[derive(Template)]
-#[template(path = "units.html")]
-struct UnitsPage {
-    c: Chrome,
+#[template(path = "units_list.html")]
+struct UnitsList {
+    l: Lang,
+    pager: Pager,
     pairings: Vec<UnitPairingView>,
-    fields: Vec<Field>,
-    may_assign: bool,
-    message: Option<String>,
-    saved: bool,
 }
 
-impl UnitsPage {
+impl UnitsList {
     fn form(&self, p: &UnitPairingView) -> String {
         p.form.map(|f| f.code().to_string()).unwrap_or_default()
     }
 
     fn form_label(&self, p: &UnitPairingView) -> String {
         p.form
-            .map(|f| self.c.l.t(f.label_zh(), f.code()).to_string())
+            .map(|f| self.l.t(f.label_zh(), f.code()).to_string())
             .unwrap_or_default()
     }
 
@@ -54,6 +53,32 @@ impl UnitsPage {
     }
 }
 
+#[derive(Template)]
+#[template(path = "units.html")]
+struct UnitsPage {
+    c: Chrome,
+    list: UnitsList,
+    fields: Vec<Field>,
+    may_assign: bool,
+    message: Option<String>,
+    saved: bool,
+}
+
+/// The page of pairings `asked` for.
+async fn units_list(
+    state: &AppState,
+    user: &crate::auth::Signed,
+    l: Lang,
+    asked: u64,
+) -> Result<UnitsList, WebError> {
+    let store = state.store.as_ref();
+    let total = records::count_unit_pairings(store, &user.access).await?;
+    let pager = Pager::new(total, asked, "/units", "", "list");
+    let pairings =
+        records::unit_pairings_page(store, &user.access, today(), pager.window()).await?;
+    Ok(UnitsList { l, pager, pairings })
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn units_page(
     state: &AppState,
@@ -64,12 +89,13 @@ async fn units_page(
     message: Option<String>,
     saved: bool,
     status: StatusCode,
+    asked: u64,
 ) -> Result<Response, WebError> {
-    let pairings = records::unit_pairings(state.store.as_ref(), &user.access, today()).await?;
+    let list = units_list(state, user, l, asked).await?;
     let fields = forms::fields(l, &UNIT_VILLAGE_PAIRINGS, &typed, &[], problems);
     let mut r = html(&UnitsPage {
         c: Chrome::new(l, user, "units"),
-        pairings,
+        list,
         fields,
         may_assign: user.access.may_write() && user.access.may_assign_helpers(),
         message,
@@ -83,11 +109,27 @@ pub async fn units(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     l: Lang,
+    headers: HeaderMap,
     Query(q): Query<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
+    let asked = asked_page(form_value(&q, "page"))?;
+    if is_htmx(&headers) {
+        return html(&units_list(&state, &user, l, asked).await?);
+    }
     let typed = forms::submitted(&UNIT_VILLAGE_PAIRINGS, &q);
     let saved = form_value(&q, "saved").is_some();
-    units_page(&state, &user, l, typed, &[], None, saved, StatusCode::OK).await
+    units_page(
+        &state,
+        &user,
+        l,
+        typed,
+        &[],
+        None,
+        saved,
+        StatusCode::OK,
+        asked,
+    )
+    .await
 }
 
 /// Pairs a unit with a village, or ends a pairing (the same unit, village and start with an
@@ -141,8 +183,21 @@ pub async fn save_unit(
         Some(message),
         false,
         status,
+        1,
     )
     .await
+}
+
+/// A page of the cadres' visits per month (the part htmx swaps).
+#[derive(Template)]
+#[template(path = "visits_list.html")]
+struct VisitsList {
+    l: Lang,
+    pager: Pager,
+    cadres: Vec<CadreVisits>,
+    /// Per month, all cadres (not only this page's).
+    months: [u32; 12],
+    total: u64,
 }
 
 #[derive(Template)]
@@ -150,33 +205,57 @@ pub async fn save_unit(
 struct VisitsPage {
     c: Chrome,
     year: i32,
-    cadres: Vec<CadreVisits>,
-    /// Per month, all cadres.
-    months: [u32; 12],
-    total: u32,
+    list: VisitsList,
 }
 
-/// Visits of a year per cadre and month (a helper sees their own).
+/// `/visits`: the year (default: the latest with visits within reach) and the page.
+#[derive(serde::Deserialize, Default)]
+pub struct VisitsParams {
+    year: Option<String>,
+    page: Option<String>,
+}
+
+/// Visits of a year per cadre and month (a helper sees their own), a page of cadres at a time
+/// with the year's totals.
 pub async fn visits(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     l: Lang,
-    Query(p): Query<YearParam>,
+    headers: HeaderMap,
+    Query(p): Query<VisitsParams>,
 ) -> Result<Response, WebError> {
-    let year = year_of(p.year.as_deref())?;
-    let cadres = records::visits_by_month(state.store.as_ref(), &user.access, year).await?;
-    let mut months = [0u32; 12];
-    for c in &cadres {
-        for (m, n) in months.iter_mut().zip(c.months) {
-            *m += n;
-        }
+    let store = state.store.as_ref();
+    let asked = asked_page(p.page.as_deref())?;
+    let year = match p.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+        Some(y) => year_of(Some(y))?,
+        None => match records::latest_visit_year(store, &user.access).await? {
+            Some(y) => y,
+            None => year_of(None)?,
+        },
+    };
+    let totals = records::visit_totals(store, &user.access, year).await?;
+    let pager = Pager::new(
+        totals.cadres,
+        asked,
+        "/visits",
+        &query_of(&[("year", &year.to_string())]),
+        "list",
+    );
+    let cadres = records::visits_page(store, &user.access, year, pager.window()).await?;
+    let list = VisitsList {
+        l,
+        pager,
+        cadres,
+        months: totals.months,
+        total: totals.total,
+    };
+    if is_htmx(&headers) {
+        return html(&list);
     }
     html(&VisitsPage {
         c: Chrome::new(l, &user, "visits"),
         year,
-        total: months.iter().sum(),
-        months,
-        cadres,
+        list,
     })
 }
 

@@ -2,14 +2,16 @@
 //! store) and 谁来扶, the suggested helpers for poor households without one, each confirmed by
 //! a person.
 
-use super::{html, today, Chrome};
+use super::paging::{asked_page, Pager};
+use super::{html, is_htmx, today, Chrome};
 use crate::auth::{PageUser, Signed};
 use crate::error::WebError;
 use crate::forms::url_encode;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::NaiveDate;
@@ -184,26 +186,64 @@ pub async fn save(
 #[template(path = "helpers.html")]
 struct HelpersPage {
     c: Chrome,
-    suggestions: Vec<HelperSuggestion>,
     today: String,
-    may_assign: bool,
     capacity: u32,
+    list: HelpersList,
 }
 
+/// A page of the suggestions (the part htmx swaps).
+#[derive(Template)]
+#[template(path = "helpers_list.html")]
+struct HelpersList {
+    l: Lang,
+    pager: Pager,
+    suggestions: Vec<HelperSuggestion>,
+    csrf: String,
+    today: String,
+    may_assign: bool,
+}
+
+/// `/helpers`: the page of the list.
+#[derive(serde::Deserialize, Default)]
+pub struct HelpersParams {
+    page: Option<String>,
+}
+
+/// 谁来扶. The suggestions are made in one pass over the households (each suggestion loads a
+/// cadre for the next), so the whole list is computed and a page of it shown.
 pub async fn helpers(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     l: Lang,
+    headers: HeaderMap,
+    Query(p): Query<HelpersParams>,
 ) -> Result<Response, WebError> {
+    let asked = asked_page(p.page.as_deref())?;
     let rules = RuleSet::default();
-    let suggestions =
+    let all =
         records::helper_suggestions(state.store.as_ref(), &user.access, &rules, today()).await?;
-    html(&HelpersPage {
-        c: Chrome::new(l, &user, "helpers"),
-        suggestions,
+    let pager = Pager::new(all.len() as u64, asked, "/helpers", "", "list");
+    let window = pager.window();
+    let list = HelpersList {
+        l,
+        suggestions: all
+            .into_iter()
+            .skip(window.offset as usize)
+            .take(window.limit as usize)
+            .collect(),
+        pager,
+        csrf: user.csrf.clone(),
         today: format_date(today()),
         may_assign: user.access.may_write() && user.access.may_assign_helpers(),
+    };
+    if is_htmx(&headers) {
+        return html(&list);
+    }
+    html(&HelpersPage {
+        c: Chrome::new(l, &user, "helpers"),
+        today: format_date(today()),
         capacity: rules.helper_capacity.value,
+        list,
     })
 }
 

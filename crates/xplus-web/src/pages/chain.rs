@@ -2,27 +2,49 @@
 //! five links and the full chain, per village, and the gap list with what to do next; the same
 //! as a workbook.
 
-use super::{html, today, Chrome, YearParam};
+use super::paging::{asked_page, query_of, Pager};
+use super::{html, is_htmx, today, Chrome, YearParam};
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use xplus_core::assessment::chain::Link;
+use xplus_core::rollup::Measure;
 use xplus_store::records::{self, ChainView};
-
-const SHOWN_GAPS: usize = 200;
 
 pub struct VillageLine {
     pub code: String,
     pub name: String,
-    /// 1 county, 2 town, 3 village: the indent of the line.
-    pub depth: u8,
     pub poor: u64,
     pub links: [u64; 5],
     pub full: u64,
+}
+
+/// The regions one level below `root` (None: the whole registry, whose counties are shown):
+/// the tree stays collapsed until a region is opened.
+pub fn is_child_of(
+    code: xplus_core::registry::RegionCode,
+    root: Option<xplus_core::registry::RegionCode>,
+) -> bool {
+    use xplus_core::registry::Level;
+    match root {
+        Some(r) if matches!(r.level(), Level::County | Level::Town) => code.parent() == Some(r),
+        Some(r) if r.level() == Level::Village => code == r,
+        Some(r) => code.level() == Level::County && code.is_within(r),
+        None => code.level() == Level::County,
+    }
+}
+
+/// The region a page of the account (narrowed to `region`) is rooted at.
+pub fn root_of(access: &xplus_core::accounts::Access) -> Option<xplus_core::registry::RegionCode> {
+    match access.scope() {
+        xplus_core::accounts::Scope::Region(r) => Some(*r),
+        _ => None,
+    }
 }
 
 pub struct GapLine {
@@ -43,8 +65,27 @@ struct ChainPage {
     full: u64,
     links: Vec<(String, u64)>,
     villages: Vec<VillageLine>,
+    /// The region one level up, to go back to ("" for the account's own region).
+    up: Option<String>,
+    list: GapList,
+}
+
+/// A page of the gap list (the part htmx swaps).
+#[derive(Template)]
+#[template(path = "chain_gaps.html")]
+struct GapList {
+    l: Lang,
+    pager: Pager,
     gaps: Vec<GapLine>,
-    gaps_total: usize,
+}
+
+/// `/chain`: the year, a region within reach, the page of the gap list.
+#[derive(serde::Deserialize, Default)]
+pub struct ChainParams {
+    year: Option<String>,
+    #[serde(default)]
+    region: Option<String>,
+    page: Option<String>,
 }
 
 /// What to do next for a household's missing links, in words.
@@ -99,21 +140,61 @@ pub async fn page(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     l: Lang,
-    Query(p): Query<YearParam>,
+    headers: HeaderMap,
+    Query(p): Query<ChainParams>,
 ) -> Result<Response, WebError> {
-    let year = super::assessment::assessment_year(&state, p.year.as_deref()).await?;
-    let view = records::full_chain(
-        state.store.as_ref(),
-        &super::narrowed(&user.access, p.region.as_deref())?,
-        year,
-        today(),
-    )
-    .await?;
+    let asked = asked_page(p.page.as_deref())?;
+    let access = super::narrowed(&user.access, p.region.as_deref())?;
+    let year = match super::paging::latest_asked(p.year.as_deref()) {
+        Some(_) => super::assessment::assessment_year(&state, p.year.as_deref()).await?,
+        None => match records::latest_year_of(state.store.as_ref(), &access, Measure::ChainPoor)
+            .await?
+        {
+            Some(y) => y,
+            None => super::assessment::assessment_year(&state, None).await?,
+        },
+    };
+    let view = records::full_chain(state.store.as_ref(), &access, year, today()).await?;
     let gaps = view.gaps();
+    let region = p.region.clone().unwrap_or_default().trim().to_string();
+    let pager = Pager::new(
+        gaps.len() as u64,
+        asked,
+        "/chain",
+        &query_of(&[("year", &year.to_string()), ("region", &region)]),
+        "gap-list",
+    );
+    let window = pager.window();
+    let shown = gaps
+        .iter()
+        .skip(window.offset as usize)
+        .take(window.limit as usize)
+        .map(|h| GapLine {
+            household_id: h.household_id.clone(),
+            village: view.name(h.village).to_string(),
+            missing: h
+                .links
+                .missing()
+                .iter()
+                .map(|k| l.label(k.code(), k.label_zh()))
+                .collect::<Vec<_>>()
+                .join("、"),
+            next: next_steps(l, &view, h),
+        })
+        .collect();
+    let list = GapList {
+        l,
+        pager,
+        gaps: shown,
+    };
+    if is_htmx(&headers) {
+        return html(&list);
+    }
+    let root = root_of(&access);
+    let own = root_of(&user.access);
     html(&ChainPage {
         c: Chrome::new(l, &user, "chain"),
         year,
-        region: p.region_text(),
         poor: view.households.len() as u64,
         full: view.full(),
         links: Link::ALL
@@ -123,36 +204,26 @@ pub async fn page(
         villages: view
             .by_region()
             .into_iter()
+            .filter(|(code, _)| is_child_of(*code, root))
             .map(|(code, (poor, links, full))| VillageLine {
                 code: code.to_string(),
                 name: view.name(code).to_string(),
-                depth: match code.level() {
-                    xplus_core::registry::Level::Village => 3,
-                    xplus_core::registry::Level::Town => 2,
-                    _ => 1,
-                },
                 poor,
                 links,
                 full,
             })
             .collect(),
-        gaps_total: gaps.len(),
-        gaps: gaps
-            .iter()
-            .take(SHOWN_GAPS)
-            .map(|h| GapLine {
-                household_id: h.household_id.clone(),
-                village: view.name(h.village).to_string(),
-                missing: h
-                    .links
-                    .missing()
-                    .iter()
-                    .map(|k| l.label(k.code(), k.label_zh()))
-                    .collect::<Vec<_>>()
-                    .join("、"),
-                next: next_steps(l, &view, h),
-            })
-            .collect(),
+        up: match (root, own) {
+            (Some(r), o) if Some(r) != o => Some(
+                r.parent()
+                    .filter(|up| own.is_none_or(|o| up.is_within(o)))
+                    .map(|up| up.to_string())
+                    .unwrap_or_default(),
+            ),
+            _ => None,
+        },
+        region,
+        list,
     })
 }
 

@@ -3,22 +3,26 @@
 //! and a household's shares, dividends and loans.
 
 use super::entries::shown;
-use super::{day_of, html, today, year_of, Chrome, YearParam};
+use super::paging::{asked_page, query_of, year_or_latest, Pager};
+use super::{day_of, html, is_htmx, today, Chrome};
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use xplus_core::collective::economy::AssetHolder;
 use xplus_core::interchange::schema::VILLAGE_ENTERPRISES;
 use xplus_core::interchange::schema::{LOANS, PROJECTS};
 use xplus_core::registry::RegionCode;
+use xplus_core::rollup::Measure;
 use xplus_core::rules::RuleSet;
 use xplus_core::values::format_date;
 use xplus_store::records::{
     self, AssetRow, CollectiveOverview, HouseholdShares, ProjectView, VillageCollective,
+    VillageEconomy,
 };
 
 #[derive(Template)]
@@ -26,6 +30,23 @@ use xplus_store::records::{
 struct CollectivePage {
     c: Chrome,
     o: CollectiveOverview,
+    list: VillageList,
+}
+
+/// A page of the villages' incomes (the part htmx swaps).
+#[derive(Template)]
+#[template(path = "collective_villages.html")]
+struct VillageList {
+    l: Lang,
+    pager: Pager,
+    villages: Vec<VillageEconomy>,
+}
+
+/// `/collective`: the year and the page of the villages.
+#[derive(serde::Deserialize, Default)]
+pub struct CollectiveParams {
+    year: Option<String>,
+    page: Option<String>,
 }
 
 impl CollectivePage {
@@ -51,9 +72,17 @@ pub async fn overview(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     l: Lang,
-    Query(p): Query<YearParam>,
+    headers: HeaderMap,
+    Query(p): Query<CollectiveParams>,
 ) -> Result<Response, WebError> {
-    let year = year_of(p.year.as_deref())?;
+    let asked = asked_page(p.page.as_deref())?;
+    let year = year_or_latest(
+        &state,
+        &user.access,
+        p.year.as_deref(),
+        Measure::CollectiveReported,
+    )
+    .await?;
     let o = records::collective_overview(
         state.store.as_ref(),
         &user.access,
@@ -62,9 +91,29 @@ pub async fn overview(
         today(),
     )
     .await?;
+    let pager = Pager::new(
+        o.villages.len() as u64,
+        asked,
+        "/collective",
+        &query_of(&[("year", &year.to_string())]),
+        "list",
+    );
+    let window = pager.window();
+    let villages = o
+        .villages
+        .iter()
+        .skip(window.offset as usize)
+        .take(window.limit as usize)
+        .cloned()
+        .collect();
+    let list = VillageList { l, pager, villages };
+    if is_htmx(&headers) {
+        return html(&list);
+    }
     html(&CollectivePage {
         c: Chrome::new(l, &user, "collective"),
         o,
+        list,
     })
 }
 

@@ -1,28 +1,32 @@
 //! 远教 pages: the yearly training coverage of rules.md §10 within the account's reach, per
 //! county, town and village, the gap list, and the same as an Excel workbook.
 
-use super::{html, today, Chrome};
+use super::paging::{asked_page, query_of, year_or_latest, Pager};
+use super::{html, is_htmx, today, Chrome};
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use xplus_core::education::coverage::{Coverage, Gap};
 use xplus_core::registry::{Level, RegionCode};
+use xplus_core::rollup::Measure;
 use xplus_core::values::format_date;
-use xplus_store::records::{self, CoverageView};
-
-/// The gap list shown on the page; the workbook has all of it.
-const SHOWN_GAPS: usize = 200;
+use xplus_store::records;
 
 #[derive(Deserialize, Default)]
 pub struct CoverageParams {
     year: Option<String>,
     from: Option<String>,
+    /// A region within reach to open (its children are listed, its gaps paged).
+    #[serde(default)]
+    region: Option<String>,
+    page: Option<String>,
 }
 
 impl CoverageParams {
@@ -45,28 +49,24 @@ struct CoveragePage {
     c: Chrome,
     year: i32,
     from: String,
+    region: String,
     total: Coverage,
     rows: Vec<Row>,
-    gaps: Vec<Gap>,
-    gaps_total: usize,
-    view: CoverageView,
+    list: GapList,
 }
 
-impl CoveragePage {
-    fn rate(&self, c: &Coverage) -> String {
-        c.rate_bp()
-            .map(|bp| format!("{}.{:02}%", bp / 100, bp % 100))
-            .unwrap_or_else(|| "—".into())
-    }
+/// A page of the households not reached (the part htmx swaps).
+#[derive(Template)]
+#[template(path = "coverage_gaps.html")]
+struct GapList {
+    l: Lang,
+    pager: Pager,
+    gaps: Vec<Gap>,
+    /// The names of the villages of the shown gaps.
+    names: Vec<String>,
+}
 
-    fn level(&self, level: &Level) -> String {
-        self.c.l.label(level.code(), level.label_zh())
-    }
-
-    fn village(&self, code: &RegionCode) -> &str {
-        self.view.name(*code)
-    }
-
+impl GapList {
     fn next(&self, g: &Gap) -> String {
         g.next
             .as_ref()
@@ -82,17 +82,68 @@ impl CoveragePage {
     }
 }
 
+impl CoveragePage {
+    fn rate(&self, c: &Coverage) -> String {
+        c.rate_bp()
+            .map(|bp| format!("{}.{:02}%", bp / 100, bp % 100))
+            .unwrap_or_else(|| "—".into())
+    }
+
+    fn level(&self, level: &Level) -> String {
+        self.c.l.label(level.code(), level.label_zh())
+    }
+}
+
 pub async fn page(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     l: Lang,
+    headers: HeaderMap,
     Query(p): Query<CoverageParams>,
 ) -> Result<Response, WebError> {
-    let (year, from) = p.read()?;
-    let view = records::coverage(state.store.as_ref(), &user.access, year, from, today()).await?;
+    let from = super::day_of(p.from.as_deref())?;
+    let year = year_or_latest(&state, &user.access, p.year.as_deref(), Measure::ChainPoor).await?;
+    let asked = asked_page(p.page.as_deref())?;
+    let access = super::narrowed(&user.access, p.region.as_deref())?;
+    let view = records::coverage(state.store.as_ref(), &access, year, from, today()).await?;
+    let region = p.region.clone().unwrap_or_default().trim().to_string();
+    let pager = Pager::new(
+        view.gaps.len() as u64,
+        asked,
+        "/coverage",
+        &query_of(&[
+            ("year", &year.to_string()),
+            ("from", &format_date(from)),
+            ("region", &region),
+        ]),
+        "gap-list",
+    );
+    let window = pager.window();
+    let gaps: Vec<Gap> = view
+        .gaps
+        .iter()
+        .skip(window.offset as usize)
+        .take(window.limit as usize)
+        .cloned()
+        .collect();
+    let names = gaps
+        .iter()
+        .map(|g| view.name(g.village).to_string())
+        .collect();
+    let list = GapList {
+        l,
+        pager,
+        gaps,
+        names,
+    };
+    if is_htmx(&headers) {
+        return html(&list);
+    }
+    let root = super::chain::root_of(&access);
     let rows = [Level::County, Level::Town, Level::Village]
         .into_iter()
         .flat_map(|level| view.report.level(level).collect::<Vec<_>>())
+        .filter(|(code, _)| super::chain::is_child_of(*code, root))
         .map(|(code, c)| Row {
             code,
             name: view.name(code).to_string(),
@@ -100,16 +151,14 @@ pub async fn page(
             c,
         })
         .collect();
-    let gaps = view.gaps.iter().take(SHOWN_GAPS).cloned().collect();
     html(&CoveragePage {
         c: Chrome::new(l, &user, "coverage"),
         year,
         from: format_date(from),
+        region,
         total: view.report.total,
         rows,
-        gaps,
-        gaps_total: view.gaps.len(),
-        view,
+        list,
     })
 }
 

@@ -3,26 +3,43 @@
 //! that year, organisations by kind with the households they bring along, labour training,
 //! commissioners' trainings, job fairs and placements; and the same as a workbook.
 
-use super::{html, today, year_of, Chrome, YearParam};
+use super::paging::{asked_page, query_of, year_or_latest, Pager};
+use super::{html, is_htmx, today, year_of, Chrome, YearParam};
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
+use axum::http::HeaderMap;
 use axum::response::Response;
+use xplus_core::rollup::Measure;
 use xplus_store::records::{self, HouseholdIndustry, IndustryOverview};
-
-/// The gap list shown on the page; the workbook has all of it.
-const SHOWN_GAPS: usize = 200;
 
 #[derive(Template)]
 #[template(path = "industry.html")]
 struct IndustryPage {
     c: Chrome,
     o: IndustryOverview,
-    gaps: Vec<HouseholdIndustry>,
     gaps_total: usize,
+    list: GapList,
+}
+
+/// A page of the households in no industry or job (the part htmx swaps).
+#[derive(Template)]
+#[template(path = "industry_gaps.html")]
+struct GapList {
+    l: Lang,
+    pager: Pager,
+    gaps: Vec<HouseholdIndustry>,
+    names: Vec<String>,
+}
+
+/// `/industry`: the year and the page of the gap list.
+#[derive(serde::Deserialize, Default)]
+pub struct IndustryParams {
+    year: Option<String>,
+    page: Option<String>,
 }
 
 impl IndustryPage {
@@ -57,15 +74,41 @@ pub async fn overview(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     l: Lang,
-    Query(p): Query<YearParam>,
+    headers: HeaderMap,
+    Query(p): Query<IndustryParams>,
 ) -> Result<Response, WebError> {
-    let year = year_of(p.year.as_deref())?;
+    let asked = asked_page(p.page.as_deref())?;
+    let year = year_or_latest(&state, &user.access, p.year.as_deref(), Measure::ChainPoor).await?;
     let o = records::industry_overview(state.store.as_ref(), &user.access, year, today()).await?;
-    let gaps: Vec<HouseholdIndustry> = o.gaps().take(SHOWN_GAPS).cloned().collect();
+    let gaps_total = o.gaps().count();
+    let pager = Pager::new(
+        gaps_total as u64,
+        asked,
+        "/industry",
+        &query_of(&[("year", &year.to_string())]),
+        "gap-list",
+    );
+    let window = pager.window();
+    let gaps: Vec<HouseholdIndustry> = o
+        .gaps()
+        .skip(window.offset as usize)
+        .take(window.limit as usize)
+        .cloned()
+        .collect();
+    let names = gaps.iter().map(|g| o.name(g.village).to_string()).collect();
+    let list = GapList {
+        l,
+        pager,
+        gaps,
+        names,
+    };
+    if is_htmx(&headers) {
+        return html(&list);
+    }
     html(&IndustryPage {
         c: Chrome::new(l, &user, "industry"),
-        gaps_total: o.gaps().count(),
-        gaps,
+        gaps_total,
+        list,
         o,
     })
 }

@@ -24,6 +24,7 @@ mod imports;
 mod industry;
 pub(crate) mod membership;
 mod monitoring;
+pub(crate) mod paging;
 mod regions;
 mod register;
 mod remember;

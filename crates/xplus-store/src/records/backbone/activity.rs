@@ -2,11 +2,13 @@
 //! village pairings with their derived form (1+1 / 1+X / X+1) and three-bindings totals.
 
 use super::queries::activity::{
-    ACTIVE_PAIRINGS, BINDING_TOTALS_IN, CADRE_NAMES, UNIT_PAIRINGS_IN, VISITS_IN, VISITS_OF_CADRE,
+    UnitPairingRow, ACTIVE_PAIRINGS, BINDING_TOTALS_IN, CADRE_NAMES, UNIT_PAIRINGS_COUNT,
+    UNIT_PAIRINGS_IN, UNIT_PAIRINGS_PAGE, VISITS_IN, VISITS_OF_CADRE,
 };
 use crate::error::StoreError;
 use crate::records::shape::village_bounds;
 use crate::session::filter::Arg;
+use crate::session::{Page, ReadSession};
 use crate::store::Store;
 use chrono::{Datelike, NaiveDate};
 use std::collections::{BTreeMap, HashMap};
@@ -108,10 +110,54 @@ pub async fn unit_pairings(
     let range = village_bounds(access);
     let mut s = store.read_session().await?;
     let rows = UNIT_PAIRINGS_IN.fetch(&mut *s, &range).await?;
+    views_of(&mut *s, rows, range, today).await
+}
+
+/// How many unit↔village pairings the villages within reach have.
+pub async fn count_unit_pairings(store: &dyn Store, access: &Access) -> Result<u64, StoreError> {
+    let mut s = store.read_session().await?;
+    let n = UNIT_PAIRINGS_COUNT
+        .fetch(&mut *s, &village_bounds(access))
+        .await?;
+    Ok(n.first().map_or(0, |c| c.n))
+}
+
+/// One page of [`unit_pairings`] (same order), read a page at a time by the database.
+pub async fn unit_pairings_page(
+    store: &dyn Store,
+    access: &Access,
+    today: NaiveDate,
+    page: Page,
+) -> Result<Vec<UnitPairingView>, StoreError> {
+    let [lo, hi] = village_bounds(access);
+    let mut s = store.read_session().await?;
+    let cap = |n: u64| Arg::Int(n.min(i64::MAX as u64) as i64);
+    let rows = UNIT_PAIRINGS_PAGE
+        .fetch(&mut *s, &[lo, hi, cap(page.limit), cap(page.offset)])
+        .await?;
+    // The page is in village order: its bindings lie between its first and last village.
+    let range = match (rows.first(), rows.last()) {
+        (Some(a), Some(b)) => [
+            Arg::Int(a.village.as_u64() as i64),
+            Arg::Int(b.village.as_u64() as i64),
+        ],
+        _ => return Ok(Vec::new()),
+    };
+    views_of(&mut *s, rows, range, today).await
+}
+
+/// The pairings `rows` with their form today and what is bound to them (the bindings of the
+/// villages in `range`).
+async fn views_of(
+    s: &mut (dyn ReadSession + '_),
+    rows: Vec<UnitPairingRow>,
+    range: [Arg; 2],
+    today: NaiveDate,
+) -> Result<Vec<UnitPairingView>, StoreError> {
     // The form counts every unit and village active today, also those outside reach (a unit of
     // the city paired with villages of several counties is 1+X wherever it is read).
     let active = ACTIVE_PAIRINGS
-        .fetch(&mut *s, &[Arg::Date(today), Arg::Date(today)])
+        .fetch(s, &[Arg::Date(today), Arg::Date(today)])
         .await?;
     let mut units_on_village: HashMap<u64, usize> = HashMap::new();
     let mut villages_of_unit: HashMap<String, usize> = HashMap::new();
@@ -120,7 +166,7 @@ pub async fn unit_pairings(
         *villages_of_unit.entry(p.unit_id.clone()).or_default() += 1;
     }
     let mut bindings: HashMap<(String, u64), ([u64; 3], Fen)> = HashMap::new();
-    for t in BINDING_TOTALS_IN.fetch(&mut *s, &range).await? {
+    for t in BINDING_TOTALS_IN.fetch(s, &range).await? {
         let slot = bindings.entry((t.unit_id, t.village.as_u64())).or_default();
         let i = BindingKind::ALL
             .iter()

@@ -5,4 +5,5 @@ pub(crate) mod pairings;
 mod queries;
 pub(crate) mod review;
 pub(crate) mod secretaries;
+pub(crate) mod visits;
 pub(crate) mod visits_due;

@@ -2,6 +2,7 @@
 //! roll-ups that keep them fast.
 
 pub(crate) mod dashboard;
+pub(crate) mod latest;
 mod queries;
 pub(crate) mod report;
 pub(crate) mod responsibility;

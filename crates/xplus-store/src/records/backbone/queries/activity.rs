@@ -131,6 +131,42 @@ pub(in crate::records) const UNIT_PAIRINGS_IN: Query<UnitPairingRow> = Query::ne
      WHERE p.village_code BETWEEN ? AND ? ORDER BY p.village_code, p.start_date, p.unit_id",
 );
 
+/// One page of `UNIT_PAIRINGS_IN` (the two codes, limit, offset).
+pub(in crate::records) const UNIT_PAIRINGS_PAGE: Query<UnitPairingRow> = Query::new(
+    "SELECT p.unit_id, u.name, p.village_code, r.name, p.start_date, p.end_date, \
+     p.joint_party_org, p.joint_party_org_date FROM unit_village_pairings p \
+     JOIN units u ON u.unit_id = p.unit_id \
+     LEFT JOIN regions r ON r.code = p.village_code \
+     WHERE p.village_code BETWEEN ? AND ? ORDER BY p.village_code, p.start_date, p.unit_id \
+     LIMIT ? OFFSET ?",
+);
+
+/// A number of rows.
+pub(in crate::records) struct Count {
+    pub n: u64,
+}
+
+impl FromRow for Count {
+    const SHAPE: &'static FileSpec = &shape(
+        FileId::UnitVillagePairings,
+        "row_count",
+        "行数",
+        &[column("n", COUNT)],
+    );
+
+    fn from_row(r: Named<'_>) -> Option<Self> {
+        Some(Count {
+            n: r.int("n").unwrap_or(0).max(0) as u64,
+        })
+    }
+}
+
+/// The rows of `UNIT_PAIRINGS_IN` (the two codes), counted; the join keeps the same rows.
+pub(in crate::records) const UNIT_PAIRINGS_COUNT: Query<Count> = Query::new(
+    "SELECT count(*) FROM unit_village_pairings p JOIN units u ON u.unit_id = p.unit_id \
+     WHERE p.village_code BETWEEN ? AND ?",
+);
+
 /// A unit paired with a village; rows without either are skipped.
 pub(in crate::records) struct ActivePairing {
     pub unit_id: String,

@@ -5,6 +5,7 @@
 pub(super) mod activity;
 pub(super) mod pairings;
 pub(super) mod review;
+pub(super) mod visits;
 pub(super) mod visits_due;
 
 pub(in crate::records) use crate::session::rows::read_row;

@@ -1,0 +1,174 @@
+//! The SQL of the visits per cadre and month, counted by the database a page of cadres at a
+//! time (issue 19: the whole city's year was read into memory and sent as one 10 MB table).
+//!
+//! A visit counts for the households within reach. An account of a county or above reaches
+//! whole counties, so the visits' own `county_code` answers it without reading the
+//! households; an account of a town or village needs each visit's household's village.
+
+use crate::session::rows::{FromRow, Named};
+use crate::session::shape::{column, shape, COUNT};
+use xplus_core::interchange::{ColumnType, FileId, FileSpec};
+
+/// The columns of the twelve months: `m1` … `m12`, each counting the visits of one month (two
+/// arguments per month: its first day and the first day of the next).
+fn month_sums() -> String {
+    (1..=12)
+        .map(|m| format!(", sum(CASE WHEN v.date >= ? AND v.date < ? THEN 1 ELSE 0 END) AS m{m}"))
+        .collect()
+}
+
+/// `FROM … WHERE …` of the visits between two days (first, last) within a range of codes
+/// (low, high): counties' codes when `by_county`, villages' otherwise.
+fn visits_within(by_county: bool) -> &'static str {
+    if by_county {
+        " FROM visits v WHERE v.date BETWEEN ? AND ? AND v.county_code BETWEEN ? AND ?"
+    } else {
+        " FROM visits v JOIN households h ON h.household_id = v.household_id \
+         WHERE v.date BETWEEN ? AND ? AND h.village_code BETWEEN ? AND ?"
+    }
+}
+
+/// One page of cadres with their visits, the busiest first (ties: the smaller id), named after
+/// the page is chosen. Arguments: the 24 month bounds, the `visits_within` four, limit, offset.
+pub(in crate::records) fn cadres_page_sql(by_county: bool) -> String {
+    format!(
+        "SELECT t.cadre_id, coalesce(c.name, '') AS name, coalesce(u.name, '') AS unit, \
+         t.total, t.m1, t.m2, t.m3, t.m4, t.m5, t.m6, t.m7, t.m8, t.m9, t.m10, t.m11, t.m12 \
+         FROM (SELECT v.cadre_id, count(*) AS total{}{} \
+         GROUP BY v.cadre_id ORDER BY count(*) DESC, v.cadre_id LIMIT ? OFFSET ?) t \
+         LEFT JOIN cadres c ON c.cadre_id = t.cadre_id \
+         LEFT JOIN units u ON u.unit_id = c.unit_id \
+         ORDER BY t.total DESC, t.cadre_id",
+        month_sums(),
+        visits_within(by_county)
+    )
+}
+
+/// The cadres with any visit, all visits and the visits of each month. Arguments: the 24
+/// month bounds and the `visits_within` four.
+pub(in crate::records) fn totals_sql(by_county: bool) -> String {
+    format!(
+        "SELECT count(DISTINCT v.cadre_id) AS cadres, count(*) AS total{}{}",
+        month_sums(),
+        visits_within(by_county)
+    )
+}
+
+/// The last day with a visit within reach. Arguments: the `visits_within` range only, so the
+/// days are bounded by the widest dates the records can hold.
+pub(in crate::records) fn last_day_sql(by_county: bool) -> String {
+    format!("SELECT max(v.date) AS last{}", visits_within(by_county))
+}
+
+const MONTHS: [&str; 12] = [
+    "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9", "m10", "m11", "m12",
+];
+
+/// The twelve month counts of a row.
+fn months_of(r: &Named<'_>) -> [u32; 12] {
+    MONTHS.map(|m| r.int(m).unwrap_or(0).max(0) as u32)
+}
+
+/// A cadre's row of the page.
+pub(in crate::records) struct CadreMonths {
+    pub cadre_id: String,
+    pub name: String,
+    pub unit: String,
+    pub total: u32,
+    pub months: [u32; 12],
+}
+
+impl FromRow for CadreMonths {
+    const SHAPE: &'static FileSpec = &shape(
+        FileId::Visits,
+        "cadre_months",
+        "干部月度走访",
+        &[
+            column("cadre_id", ColumnType::Text),
+            column("name", ColumnType::Text),
+            column("unit", ColumnType::Text),
+            column("total", COUNT),
+            column("m1", COUNT),
+            column("m2", COUNT),
+            column("m3", COUNT),
+            column("m4", COUNT),
+            column("m5", COUNT),
+            column("m6", COUNT),
+            column("m7", COUNT),
+            column("m8", COUNT),
+            column("m9", COUNT),
+            column("m10", COUNT),
+            column("m11", COUNT),
+            column("m12", COUNT),
+        ],
+    );
+
+    fn from_row(r: Named<'_>) -> Option<Self> {
+        Some(CadreMonths {
+            cadre_id: r.text("cadre_id")?.to_string(),
+            name: r.string("name"),
+            unit: r.string("unit"),
+            total: r.int("total").unwrap_or(0).max(0) as u32,
+            months: months_of(&r),
+        })
+    }
+}
+
+/// The year's totals within reach.
+pub(in crate::records) struct MonthTotals {
+    pub cadres: u64,
+    pub total: u64,
+    pub months: [u32; 12],
+}
+
+impl FromRow for MonthTotals {
+    const SHAPE: &'static FileSpec = &shape(
+        FileId::Visits,
+        "visit_month_totals",
+        "月度走访合计",
+        &[
+            column("cadres", COUNT),
+            column("total", COUNT),
+            column("m1", COUNT),
+            column("m2", COUNT),
+            column("m3", COUNT),
+            column("m4", COUNT),
+            column("m5", COUNT),
+            column("m6", COUNT),
+            column("m7", COUNT),
+            column("m8", COUNT),
+            column("m9", COUNT),
+            column("m10", COUNT),
+            column("m11", COUNT),
+            column("m12", COUNT),
+        ],
+    );
+
+    fn from_row(r: Named<'_>) -> Option<Self> {
+        Some(MonthTotals {
+            cadres: r.int("cadres").unwrap_or(0).max(0) as u64,
+            total: r.int("total").unwrap_or(0).max(0) as u64,
+            months: months_of(&r),
+        })
+    }
+}
+
+/// The last day with a visit (none without visits).
+pub(in crate::records) struct LastDay {
+    pub last: chrono::NaiveDate,
+}
+
+impl FromRow for LastDay {
+    const SHAPE: &'static FileSpec = &shape(
+        FileId::Visits,
+        "last_visit_day",
+        "最近走访日",
+        &[column("last", ColumnType::Date)],
+    );
+
+    fn from_row(r: Named<'_>) -> Option<Self> {
+        Some(LastDay {
+            last: r.date("last")?,
+        })
+    }
+}

@@ -1,0 +1,142 @@
+//! Visits per cadre and month, a page of cadres at a time, with the year's totals and the
+//! latest year with visits (the page's default year).
+
+use super::activity::{visits_by_month, CadreVisits};
+use super::queries::visits::{
+    cadres_page_sql, last_day_sql, totals_sql, CadreMonths, LastDay, MonthTotals,
+};
+use crate::error::StoreError;
+use crate::records::shape::village_bounds;
+use crate::session::filter::Arg;
+use crate::session::rows::fetch_sql;
+use crate::session::Page;
+use crate::store::Store;
+use chrono::{Datelike, NaiveDate};
+use xplus_core::accounts::{Access, Scope};
+use xplus_core::registry::Level;
+
+/// The year's visits within reach, all cadres together.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VisitTotals {
+    /// Cadres with at least one visit (the rows of the list).
+    pub cadres: u64,
+    pub total: u64,
+    /// January first.
+    pub months: [u32; 12],
+}
+
+/// Whether the account reaches whole counties (or everything), so the visits' county answers
+/// for their households.
+fn by_county(access: &Access) -> bool {
+    match access.scope() {
+        Scope::Everywhere => true,
+        Scope::Region(r) => matches!(r.level(), Level::Province | Level::City | Level::County),
+        Scope::PairedWith(_) => false,
+    }
+}
+
+/// The first day of each month of `year` and of the next month: the 24 bounds of the monthly
+/// sums, then the year's first and last days and the reach.
+fn arguments(access: &Access, year: i32) -> Vec<Arg> {
+    let first = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(NaiveDate::MIN);
+    let mut args = Vec::with_capacity(28);
+    for m in 1..=12 {
+        args.push(Arg::Date(first(year, m)));
+        args.push(Arg::Date(if m == 12 {
+            first(year + 1, 1)
+        } else {
+            first(year, m + 1)
+        }));
+    }
+    args.push(Arg::Date(first(year, 1)));
+    args.push(Arg::Date(
+        NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX),
+    ));
+    args.extend(village_bounds(access));
+    args
+}
+
+/// The year's totals within reach (a helper: their own visits).
+pub async fn visit_totals(
+    store: &dyn Store,
+    access: &Access,
+    year: i32,
+) -> Result<VisitTotals, StoreError> {
+    if let Scope::PairedWith(_) = access.scope() {
+        // One cadre: their own row is the whole list.
+        let own = visits_by_month(store, access, year).await?;
+        return Ok(VisitTotals {
+            cadres: own.len() as u64,
+            total: own.iter().map(|c| u64::from(c.total)).sum(),
+            months: own.first().map(|c| c.months).unwrap_or_default(),
+        });
+    }
+    let mut s = store.read_session().await?;
+    let sql = totals_sql(by_county(access));
+    let rows: Vec<MonthTotals> = fetch_sql(&mut *s, &sql, &arguments(access, year)).await?;
+    Ok(rows
+        .into_iter()
+        .next()
+        .map(|t| VisitTotals {
+            cadres: t.cadres,
+            total: t.total,
+            months: t.months,
+        })
+        .unwrap_or_default())
+}
+
+/// One page of the cadres with visits in `year` within reach, the busiest first (ties: the
+/// smaller id) — the order of [`visits_by_month`].
+pub async fn visits_page(
+    store: &dyn Store,
+    access: &Access,
+    year: i32,
+    page: Page,
+) -> Result<Vec<CadreVisits>, StoreError> {
+    if let Scope::PairedWith(_) = access.scope() {
+        let own = visits_by_month(store, access, year).await?;
+        let skip = usize::try_from(page.offset).unwrap_or(usize::MAX);
+        let take = usize::try_from(page.limit).unwrap_or(usize::MAX);
+        return Ok(own.into_iter().skip(skip).take(take).collect());
+    }
+    let mut s = store.read_session().await?;
+    let sql = cadres_page_sql(by_county(access));
+    let mut args = arguments(access, year);
+    args.push(Arg::Int(page.limit.min(i64::MAX as u64) as i64));
+    args.push(Arg::Int(page.offset.min(i64::MAX as u64) as i64));
+    let rows: Vec<CadreMonths> = fetch_sql(&mut *s, &sql, &args).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| CadreVisits {
+            cadre_id: r.cadre_id,
+            name: r.name,
+            unit: r.unit,
+            months: r.months,
+            total: r.total,
+        })
+        .collect())
+}
+
+/// The latest year with a visit within reach, None without any.
+pub async fn latest_visit_year(
+    store: &dyn Store,
+    access: &Access,
+) -> Result<Option<i32>, StoreError> {
+    if let Scope::PairedWith(cadre) = access.scope() {
+        let mut s = store.read_session().await?;
+        let rows: Vec<LastDay> = fetch_sql(
+            &mut *s,
+            "SELECT max(v.date) AS last FROM visits v WHERE v.cadre_id = ?",
+            &[Arg::Text(cadre.clone())],
+        )
+        .await?;
+        return Ok(rows.first().map(|d| d.last.year()));
+    }
+    let mut s = store.read_session().await?;
+    // Four-digit years: SQLite compares the dates as text.
+    let day = |y, m, d| Arg::Date(NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default());
+    let mut args = vec![day(1000, 1, 1), day(9999, 12, 31)];
+    args.extend(village_bounds(access));
+    let rows: Vec<LastDay> = fetch_sql(&mut *s, &last_day_sql(by_county(access)), &args).await?;
+    Ok(rows.first().map(|d| d.last.year()))
+}
