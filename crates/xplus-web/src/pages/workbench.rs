@@ -271,8 +271,18 @@ struct VisitsDuePage {
     year: i32,
     due: VisitsDue,
     rows: Vec<records::DueVisit>,
-    page: u64,
-    pages: u64,
+    pager: super::paging::Pager,
+    l: Lang,
+}
+
+/// The list alone, for htmx's page links.
+#[derive(Template)]
+#[template(path = "visits_due_list.html")]
+struct VisitsDueList {
+    c: Chrome,
+    rows: Vec<records::DueVisit>,
+    pager: super::paging::Pager,
+    l: Lang,
 }
 
 #[derive(serde::Deserialize)]
@@ -281,13 +291,12 @@ pub struct DueParams {
     page: Option<String>,
 }
 
-const PAGE_SIZE: u64 = 50;
-
 /// The list behind the overdue count: the longest without a visit first, paged.
 pub async fn visits_due(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     l: Lang,
+    headers: axum::http::HeaderMap,
     Query(p): Query<DueParams>,
 ) -> Result<Response, WebError> {
     let year = match p.year.as_deref().filter(|y| !y.trim().is_empty()) {
@@ -296,37 +305,28 @@ pub async fn visits_due(
     };
     let store = state.store.as_ref();
     let due = records::visits_due(store, &user.access, year, today()).await?;
-    let pages = due.overdue.div_ceil(PAGE_SIZE).max(1);
-    let page = page_number(p.page.as_deref(), pages)?;
-    let rows = records::overdue_visits(
-        store,
-        &user.access,
-        year,
-        today(),
-        records::Page {
-            limit: PAGE_SIZE,
-            offset: (page - 1) * PAGE_SIZE,
-        },
-    )
-    .await?;
+    let pager = super::paging::Pager::new(
+        due.overdue,
+        super::paging::asked_page(p.page.as_deref())?,
+        "/workbench/visits",
+        &super::paging::query_of(&[("year", &year.to_string())]),
+        "visits-due-list",
+    );
+    let rows = records::overdue_visits(store, &user.access, year, today(), pager.window()).await?;
+    if super::is_htmx(&headers) {
+        return html(&VisitsDueList {
+            c: Chrome::new(l, &user, "workbench"),
+            rows,
+            pager,
+            l,
+        });
+    }
     html(&VisitsDuePage {
         c: Chrome::new(l, &user, "workbench"),
         year,
         due,
         rows,
-        page,
-        pages,
+        pager,
+        l,
     })
-}
-
-/// The page asked for, within 1..=pages (a page past the end shows the last); not a number is
-/// refused with the value named.
-fn page_number(asked: Option<&str>, pages: u64) -> Result<u64, WebError> {
-    match asked.map(str::trim).filter(|p| !p.is_empty()) {
-        None => Ok(1),
-        Some(p) => p
-            .parse::<u64>()
-            .map(|n| n.clamp(1, pages))
-            .map_err(|_| WebError::bad_request(format!("页码无效：{p} / invalid page: {p}"))),
-    }
 }
