@@ -74,10 +74,13 @@ test('the second of two concurrent edits gets a conflict and keeps its input', {
       assert.equal(await fact(page, '饮水安全'), '是');
     }
     await a.reload();
-    const edits = (await historyRows(a)).filter((cells) => cells[4] === 'households');
+    // The household's own entries ("户 H001", not a member's "户 H001 身份证号 …").
+    const edits = (await historyRows(a)).filter(
+      (cells) => /修改了 户 H001(?! )/.test(cells[2]),
+    );
     assert.equal(edits.length, 1, JSON.stringify(edits));
-    assert.equal(edits[0][2], 'admin');
-    assert.ok(edits[0][7].includes('land') && !edits[0][7].includes('capital'), edits[0][7]);
+    assert.ok(edits[0][2].startsWith('admin '), edits[0][2]);
+    assert.ok(edits[0][2].includes('缺土地') && !edits[0][2].includes('缺资金'), edits[0][2]);
   } finally {
     await first.close();
     await second.close();

@@ -63,13 +63,15 @@ test('admin searches by ID number, ticks a cause, saves, and sees it in the hist
     assert.ok(causes.includes('缺劳力'), `causes shown: ${causes}`);
     assert.ok((await page.locator('main').textContent()).includes('缺土地'));
 
+    // The entry reads as a sentence: who changed which field of the household, old → new,
+    // by the Chinese labels (no raw JSON).
     const rows = await historyRows(page);
-    const entry = rows.find((cells) => cells[2] === 'admin' && cells[7].includes('land'));
-    assert.ok(entry, `no history entry by admin with "land" among:\n${JSON.stringify(rows, null, 1)}`);
-    const newValues = JSON.parse(entry[7]);
-    assert.deepEqual(newValues.causes.split(';').sort(), ['labour', 'land']);
-    const oldValues = JSON.parse(entry[6]);
-    assert.equal(oldValues.causes, 'labour');
+    const entry = rows.find((cells) => cells[2].startsWith('admin 修改了 户 H101的 致贫原因：'));
+    assert.ok(entry, `no history entry by admin on the causes among:\n${JSON.stringify(rows, null, 1)}`);
+    const [before, after] = entry[2].split('：')[1].split(' → ');
+    assert.equal(before, '缺劳力');
+    assert.deepEqual(after.split('、').sort(), ['缺劳力', '缺土地'].sort());
+    assert.ok(!entry[2].includes('{'), entry[2]);
 
     await page.screenshot({ path: outputPath('household-H101.png'), fullPage: true });
   } finally {

@@ -361,7 +361,7 @@ fn a_bundle_ending_the_only_helper_of_a_poor_household_exits_2_naming_the_row() 
         "{}",
         text(&o)
     );
-    assert!(text(&o).contains("§7"), "{}", text(&o));
+    assert!(text(&o).contains("结对帮扶规定"), "{}", text(&o));
 
     // The coverage workbook of the same registry.
     let out = tmp.path().join("coverage.xlsx");

@@ -54,14 +54,14 @@ pub struct RuleSet {
 impl Default for RuleSet {
     fn default() -> Self {
         RuleSet {
-            helper_capacity: sourced(5, "rules.md §7 默认帮扶能力 / default helper capacity"),
+            helper_capacity: sourced(5, "结对帮扶规定：默认帮扶能力 / pairing rules: default helper capacity"),
             loan_value_multiple: sourced(
                 8,
-                "滁州“农权贷”：最高股权价值8倍 / Chuzhou 农权贷, case report",
+                "滁州“农权贷”：最高股权价值8倍 / Chuzhou equity-backed loans, case report",
             ),
             loan_max_term_months: sourced(
                 60,
-                "滁州“农权贷”：最长5年 / Chuzhou 农权贷, case report",
+                "滁州“农权贷”：最长5年 / Chuzhou equity-backed loans, case report",
             ),
             village_incidence_bp: sourced(200, "厅字〔2016〕16号 贫困发生率2%以下 / central rule"),
             collective_income_min: sourced(
@@ -86,11 +86,11 @@ impl Default for RuleSet {
             ),
             monitoring_line_percent: sourced(
                 150,
-                "防返贫监测：收入低于扶贫标准1.5倍 / rules.md §5 monitoring line",
+                "防返贫监测：收入低于扶贫标准1.5倍 / monitoring line: 1.5 × the poverty line",
             ),
             notice_days: sourced(
                 7,
-                "贫困户退出公示7天 / rules.md §3 public notice, 7 days",
+                "贫困户退出公示7天 / exit procedure: public notice, 7 days",
             ),
             visit_interval_days: sourced(
                 31,

@@ -320,7 +320,7 @@ async fn pledge_loans_written_from_a_page_keep_the_caps_of_rules_8() {
         .await,
     );
     assert_eq!(field, "pledged_shares", "{message}");
-    assert!(message.contains("rules.md §8"), "{message}");
+    assert!(message.contains("collective equity rules"), "{message}");
     // Nor one that starts earlier and would still run when L1 pledges all 5 shares.
     let (field, _) = refused(
         save(loan([

@@ -186,7 +186,7 @@ async fn entries_written_with_the_importers_checks_and_within_reach() {
         .await,
     );
     assert_eq!(field, "cadre_id");
-    assert!(message.contains("rules.md §7"), "{message}");
+    assert!(message.contains("结对帮扶规定"), "{message}");
     records::save_entries(
         store,
         &admin(),

@@ -22,7 +22,7 @@ async fn rule_7_no_poor_household_left_without_a_helper() {
         has(&e, "cadre_household_pairings.csv", row - 1, "end_date"),
         "{e:#?}"
     );
-    assert!(e.iter().any(|i| i.reason.contains("§7")));
+    assert!(e.iter().any(|i| i.reason.contains("结对帮扶规定")));
 
     // The same end for an exited household is fine (H002 exited in 2015).
     let b = small_bundle();

@@ -69,7 +69,7 @@ async fn rule_7_on_writes_successor_and_capacity() {
     .await;
     let (field, message) = refused_field(r);
     assert_eq!(field, "end_date");
-    assert!(message.contains("§7"), "{message}");
+    assert!(message.contains("结对帮扶规定"), "{message}");
     assert_eq!(pairings_of(&db, "H001").await.len(), 2, "nothing written");
 
     // A successor the same day can take over.
@@ -100,7 +100,10 @@ async fn rule_7_on_writes_successor_and_capacity() {
     .await;
     let (field, message) = refused_field(r);
     assert_eq!(field, "cadre_id");
-    assert!(message.contains("5") && message.contains("§7"), "{message}");
+    assert!(
+        message.contains("5") && message.contains("结对帮扶规定"),
+        "{message}"
+    );
     assert!(pairings_of(&db, "H104").await.is_empty());
     records::save_pairing(
         store,
@@ -165,7 +168,7 @@ async fn rule_7_units_stay_until_the_village_exits() {
     let r = records::save_unit_pairing(db.store.as_ref(), &admin(), row("2016-12-31")).await;
     let (field, message) = refused_field(r);
     assert_eq!(field, "end_date");
-    assert!(message.contains("§7"), "{message}");
+    assert!(message.contains("结对帮扶规定"), "{message}");
     db.cleanup().await;
 }
 

@@ -1,6 +1,9 @@
 // The dashboard's charts (Apache ECharts, vendored): each .chart element carries its figures in
-// data-chart — {kind, categories, horizontal, series: [{name, data: [{value, href}]}]} — and a
-// click on a bar opens the list behind it (href), as the links of the table under it do.
+// data-chart — {kind, categories, horizontal, unit, series: [{name, data: [{value, href}]}]} —
+// and a click on a bar opens the list behind it (href), as the links of the table under it do.
+// unit "%": shares, shown in % on the axis and in the tooltip (the tables use % too).
+// The legend sits under the plot on one scrolling line, so that it never covers a bar or an
+// axis label however narrow the screen.
 (function () {
   function draw(el) {
     var spec = JSON.parse(el.getAttribute("data-chart"));
@@ -10,13 +13,22 @@
       data: spec.categories,
       axisLabel: { interval: 0, rotate: spec.horizontal ? 0 : (spec.categories.length > 6 ? 30 : 0) }
     };
-    var valueAxis = { type: "value", minInterval: 1 };
+    var unit = spec.unit || "";
+    var valueAxis = unit === "%"
+      ? { type: "value", min: 0, axisLabel: { formatter: "{value}%" } }
+      : { type: "value", minInterval: 1 };
+    var legend = spec.series.length > 1;
     chart.setOption({
       animation: false,
       // richText: the HTML tooltip writes style attributes, which the page's policy forbids.
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: "richText" },
-      legend: { show: spec.series.length > 1, top: 0 },
-      grid: { left: 8, right: 16, top: spec.series.length > 1 ? 32 : 12, bottom: 8, containLabel: true },
+      tooltip: {
+        trigger: "axis",
+        axisPointer: { type: "shadow" },
+        renderMode: "richText",
+        valueFormatter: function (v) { return v + unit; }
+      },
+      legend: { show: legend, type: "scroll", bottom: 0, left: "center" },
+      grid: { left: 8, right: 24, top: 16, bottom: legend ? 36 : 8, containLabel: true },
       xAxis: spec.horizontal ? valueAxis : categoryAxis,
       yAxis: spec.horizontal ? Object.assign({ inverse: true }, categoryAxis) : valueAxis,
       series: spec.series.map(function (s) {

@@ -1,5 +1,6 @@
 //! The web layer's one error type: a status and a message ("中文 / English"), shown as a page
-//! or, under `/api`, as `application/problem+json`. Causes are logged, never shown.
+//! in the request's language (only that half, `i18n::current`) or, under `/api`, as
+//! `application/problem+json` with both halves. Causes are logged, never shown.
 
 use axum::http::StatusCode;
 use xplus_store::records::FieldProblem;

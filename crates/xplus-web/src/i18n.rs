@@ -1,8 +1,16 @@
 //! Chinese first, English on request: `?lang=en` (or `zh`) for one page, `/lang/en` (the switch
 //! in the top bar) for every page after (a cookie).
+//!
+//! The lower layers write their messages as "中文 / English" (a test below holds them to it);
+//! a page shows only the half of its language. Forms pick with [`Lang::pick`]; an error page is
+//! rendered where the request's language is not at hand, so [`page_language`] keeps it for
+//! the whole request and [`current`] reads it there. The API answers the whole message.
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, Uri};
+use axum::middleware::Next;
+use axum::response::Response;
 use axum_extra::extract::cookie::CookieJar;
 
 pub const LANG_COOKIE: &str = "xplus_lang";
@@ -52,24 +60,47 @@ pub fn halves(message: &str) -> (&str, Option<&str>) {
     }
 }
 
+/// The language a request asks for: `?lang=` first, then the switch's cookie, else Chinese.
+fn asked(uri: &Uri, headers: &HeaderMap) -> Lang {
+    let query = uri.query().unwrap_or("");
+    for pair in query.split('&') {
+        match pair {
+            "lang=en" => return Lang::En,
+            "lang=zh" => return Lang::Zh,
+            _ => {}
+        }
+    }
+    match CookieJar::from_headers(headers)
+        .get(LANG_COOKIE)
+        .map(|c| c.value())
+    {
+        Some("en") => Lang::En,
+        _ => Lang::Zh,
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for Lang {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Lang, Self::Rejection> {
-        let query = parts.uri.query().unwrap_or("");
-        for pair in query.split('&') {
-            match pair {
-                "lang=en" => return Ok(Lang::En),
-                "lang=zh" => return Ok(Lang::Zh),
-                _ => {}
-            }
-        }
-        let jar = CookieJar::from_request_parts(parts, state).await?;
-        Ok(match jar.get(LANG_COOKIE).map(|c| c.value()) {
-            Some("en") => Lang::En,
-            _ => Lang::Zh,
-        })
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Lang, Self::Rejection> {
+        Ok(asked(&parts.uri, &parts.headers))
     }
+}
+
+tokio::task_local! {
+    static REQUEST_LANG: Lang;
+}
+
+/// Keeps the request's language while it is answered, for the messages rendered outside a
+/// handler's reach (an error turned into a page, a time-out).
+pub async fn page_language(request: Request, next: Next) -> Response {
+    let lang = asked(request.uri(), request.headers());
+    REQUEST_LANG.scope(lang, next.run(request)).await
+}
+
+/// The language of the request being answered (Chinese outside one).
+pub fn current() -> Lang {
+    REQUEST_LANG.try_with(|l| *l).unwrap_or_default()
 }
 
 #[cfg(test)]

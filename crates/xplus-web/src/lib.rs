@@ -8,10 +8,13 @@
 
 mod api;
 mod assets;
+mod audit_text;
 mod auth;
 mod error;
 mod forms;
 mod i18n;
+#[cfg(test)]
+mod i18n_convention;
 mod pages;
 mod service;
 mod state;
@@ -60,7 +63,9 @@ fn routes(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ));
+    // Outermost, so that an error page made anywhere inside (a time-out too) knows the language.
     service::layers(app, service::Timeouts::default())
+        .layer(axum::middleware::from_fn(i18n::page_language))
 }
 
 /// Serves until the process is asked to stop (SIGTERM, Ctrl-C); then finishes the requests in

@@ -190,7 +190,9 @@ mod tests {
         assert!(started.elapsed() >= NORMAL);
         // A page's answer is the error page; an API client's is problem+json.
         assert!(kind.starts_with("text/html"), "{kind}");
-        assert!(body.contains("the request took too long"), "{body}");
+        // In the page's language: Chinese unless asked otherwise.
+        assert!(body.contains("请求处理超时"), "{body}");
+        assert!(!body.contains("took too long"), "{body}");
         let (status, kind, body) = get_text(format!("{base}/api/v1/never")).await;
         assert_eq!(status, 503);
         assert_eq!(kind, "application/problem+json");

@@ -206,7 +206,7 @@ async fn administrators_add_reset_disable_and_enable_accounts() {
     // Every change is in the log in the administrator's name, never a password.
     let log = app.page_text(&admin, "/audit?entity=users").await;
     assert!(
-        log.contains("<td>新书记</td>") && log.contains("<td>admin</td>"),
+        log.contains("admin 新增了 账号 新书记") && log.contains("admin 修改了 账号 jiacun"),
         "{log}"
     );
     for word in [
@@ -348,7 +348,7 @@ async fn api_tokens_expire_are_revoked_and_stop_with_their_account() {
     .await;
     assert_eq!(api_status(&app, &second).await, 401);
     let log = app.page_text(&admin, "/audit?entity=api_tokens").await;
-    assert!(log.contains("revoked_at") && !log.contains(&token) && !log.contains(&second));
+    assert!(log.contains("撤销时间") && !log.contains(&token) && !log.contains(&second));
     app.cleanup().await;
 }
 

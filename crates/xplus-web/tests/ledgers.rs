@@ -174,7 +174,7 @@ async fn ledgers_pages_quick_attendance_and_api() {
         problem["errors"][0]["message"]
             .as_str()
             .unwrap()
-            .contains("§7"),
+            .contains("结对帮扶规定"),
         "{problem}"
     );
 
@@ -216,7 +216,7 @@ async fn ledgers_pages_quick_attendance_and_api() {
     end.push(("end_date", "2026-11-30"));
     let r = app.post_form(&admin, "/units", &end).await;
     assert_eq!(r.status().as_u16(), 422);
-    assert!(r.text().await.unwrap().contains("rules.md §7"));
+    assert!(r.text().await.unwrap().contains("结对帮扶规定"));
 
     // The ledger as a workbook; the history pages; the API in the OpenAPI document.
     let r = app.get(&admin, "/records/stations.xlsx").await;

@@ -28,7 +28,7 @@ async fn pairings_keep_rule_7_and_only_the_office_changes_them() {
     assert_eq!(r.status().as_u16(), 422);
     let text = r.text().await.unwrap();
     assert!(
-        text.contains("rules.md §7") && text.contains("value=\"2016-12-31\""),
+        text.contains("结对帮扶规定") && text.contains("value=\"2016-12-31\""),
         "{text}"
     );
     let text = app.page_text(&admin, "/pairings/H001").await;
@@ -170,7 +170,7 @@ async fn module_api_coverage_pairings_and_suggestions() {
         problem["errors"][0]["message"]
             .as_str()
             .unwrap()
-            .contains("§7"),
+            .contains("结对帮扶规定"),
         "{problem}"
     );
     // Without the CSRF header a cookie session cannot write.

@@ -150,7 +150,7 @@ async fn authorization_matrix() {
         .unwrap();
     for who in ["admin", "tianchang", "xijian", "jiacun", "zhaojun"] {
         assert!(
-            log.contains(&format!("<td>{who}</td>")),
+            log.contains(&format!("<td>{who} 修改了 户 ")),
             "no entry by {who}"
         );
     }

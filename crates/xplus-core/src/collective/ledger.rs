@@ -28,13 +28,13 @@ impl LedgerViolation {
     pub fn describe(&self) -> String {
         match self {
             LedgerViolation::BelowZero { held } => format!(
-                "收回股数超过持有股数（当时持有 {held} 股）/ reclaims more shares than held ({held}) — rules.md §8"
+                "收回股数超过持有股数（当时持有 {held} 股）/ reclaims more shares than held ({held}) — collective equity rules"
             ),
             LedgerViolation::BeyondPool { pool } => format!(
-                "配股超过村集体股池剩余（当时剩余 {pool} 股）/ grants more shares than left in the pool ({pool}) — rules.md §8"
+                "配股超过村集体股池剩余（当时剩余 {pool} 股）/ grants more shares than left in the pool ({pool}) — collective equity rules"
             ),
             LedgerViolation::NotPositive => {
-                "股数须为正数 / the number of shares must be positive — rules.md §8".to_string()
+                "股数须为正数 / the number of shares must be positive — collective equity rules".to_string()
             }
         }
     }

@@ -33,13 +33,13 @@ impl LoanViolation {
     pub fn describe(&self) -> String {
         match self {
             LoanViolation::PledgeExceedsHolding { pledged, held } => format!(
-                "质押股数 {pledged} 超过持有股数 {held} / pledges {pledged} shares but holds {held} — rules.md §8"
+                "质押股数 {pledged} 超过持有股数 {held} / pledges {pledged} shares but holds {held} — collective equity rules"
             ),
             LoanViolation::AmountOverCap { cap, multiple } => format!(
-                "贷款金额超过质押股权价值的{multiple}倍（上限 {cap} 元）/ amount over {multiple}× the pledged value (cap {cap} yuan) — rules.md §8 农权贷"
+                "贷款金额超过质押股权价值的{multiple}倍（上限 {cap} 元）/ amount over {multiple}× the pledged value (cap {cap} yuan) — equity-backed loan rules"
             ),
             LoanViolation::TermTooLong { max } => format!(
-                "贷款期限超过{max}个月 / term longer than {max} months — rules.md §8 农权贷"
+                "贷款期限超过{max}个月 / term longer than {max} months — equity-backed loan rules"
             ),
         }
     }

@@ -49,9 +49,9 @@ pub fn explain(l: Lang, why: &WhyView) -> (Vec<Line>, String) {
                         .label(f.criterion.code(), f.criterion.label_zh())
                         .to_string(),
                     passed: f.passed,
-                    value: f.value.to_string(),
-                    threshold: f.threshold.to_string(),
-                    source: f.source.to_string(),
+                    value: l.pick(&f.value),
+                    threshold: l.pick(&f.threshold),
+                    source: l.pick(&f.source),
                 })
                 .collect();
             let verdict = if d.eligible() {
@@ -90,7 +90,7 @@ pub fn explain(l: Lang, why: &WhyView) -> (Vec<Line>, String) {
                     passed: !matches!(outcome, MonitorOutcome::Returned),
                     value: net.clone(),
                     threshold: format!("> {} × {members}", line.value),
-                    source: line.source.to_string(),
+                    source: l.pick(&line.source),
                 },
                 Line {
                     code: "monitoring_line",
@@ -98,7 +98,7 @@ pub fn explain(l: Lang, why: &WhyView) -> (Vec<Line>, String) {
                     passed: !matches!(outcome, MonitorOutcome::Monitored(r) if r.iter().any(|r| r.code() == "low_income" || r.code() == "no_income")),
                     value: net,
                     threshold: format!("≥ {} × {members} × {}%", line.value, pct.value),
-                    source: pct.source.to_string(),
+                    source: l.pick(&pct.source),
                 },
                 Line {
                     code: "medical_spending",
@@ -110,7 +110,9 @@ pub fn explain(l: Lang, why: &WhyView) -> (Vec<Line>, String) {
                     threshold: l
                         .t("不超过当年纯收入", "not above the year's net income")
                         .into(),
-                    source: "rules.md §5".into(),
+                    source: l
+                        .t("防返贫动态监测", "monitoring against return to poverty")
+                        .into(),
                 },
             ];
             let verdict = match outcome {

@@ -1,8 +1,8 @@
 //! The audit log for administrators and auditors: newest first, filtered by who, which table
 //! and which record, a page at a time.
 
-use super::households::HistoryView;
 use super::{html, Chrome};
+use crate::audit_text::AuditLine;
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::i18n::Lang;
@@ -33,7 +33,9 @@ struct AuditPage {
     actor: String,
     entity: String,
     key: String,
-    entries: Vec<HistoryView>,
+    entries: Vec<AuditLine>,
+    /// The tables to filter by: (stored name, name shown).
+    tables: Vec<(String, String)>,
     next: Option<String>,
 }
 
@@ -64,10 +66,30 @@ pub async fn page(
         });
     html(&AuditPage {
         c: Chrome::new(l, &user, "audit"),
-        entries: entries.iter().map(|e| HistoryView::of(&user, e)).collect(),
+        entries: entries.iter().map(|e| AuditLine::of(&user, l, e)).collect(),
+        tables: tables(l),
         actor: p.actor,
         entity: p.entity,
         key: p.key,
         next,
     })
+}
+
+/// The tables the log names: every registry file and the operations on the whole system.
+fn tables(l: Lang) -> Vec<(String, String)> {
+    let others = [
+        ("bundle", "数据包导入", "imports"),
+        ("assessment", "年度评估", "assessments"),
+        ("users", "账号", "accounts"),
+        ("api_tokens", "接口令牌", "API tokens"),
+    ];
+    xplus_core::interchange::schema::ALL_FILES
+        .iter()
+        .map(|f| (f.name.to_string(), l.t(f.zh, f.name).to_string()))
+        .chain(
+            others
+                .iter()
+                .map(|(code, zh, en)| (code.to_string(), l.t(zh, en).to_string())),
+        )
+        .collect()
 }

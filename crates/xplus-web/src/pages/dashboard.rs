@@ -93,17 +93,30 @@ fn child_href(c: &RegionFigures, year: i32, village_page: impl Fn(&str) -> Strin
     }
 }
 
-fn bar(categories: &[String], series: Vec<serde_json::Value>, horizontal: bool) -> String {
+/// A bar chart; `percent`: the values are shares in % (the axis and the tooltip say so), the
+/// one unit of shares on every page.
+fn bar(
+    categories: &[String],
+    series: Vec<serde_json::Value>,
+    horizontal: bool,
+    percent: bool,
+) -> String {
     json!({
         "kind": "bar",
         "categories": categories,
         "horizontal": horizontal,
+        "unit": if percent { "%" } else { "" },
         "series": series,
     })
     .to_string()
 }
 
-fn series(name: &str, values: Vec<(i64, String)>) -> serde_json::Value {
+/// A share in % with one decimal, for a chart (0 of nothing).
+fn percent_value(n: i64, of: i64) -> f64 {
+    per_mille(n, of).map_or(0.0, |t| t as f64 / 10.0)
+}
+
+fn series<V: serde::Serialize>(name: &str, values: Vec<(V, String)>) -> serde_json::Value {
     json!({
         "name": name,
         "data": values.into_iter().map(|(v, href)| json!({"value": v, "href": href})).collect::<Vec<_>>(),
@@ -147,7 +160,7 @@ pub async fn page(
     });
     html(&DashboardPage {
         c: Chrome::new(l, &user, "dashboard"),
-        name: d.region.name.clone(),
+        name: l.pick(&d.region.name),
         region: code.clone(),
         year,
         years,
@@ -220,11 +233,12 @@ fn exits_chart(l: Lang, d: &Dashboard, region: &str) -> Chart {
                 ),
             ],
             false,
+            false,
         ),
         rows,
         note: l
             .t(
-                "脱贫按户的脱贫年度；返贫按年度评估（assess --apply）记录的年度。",
+                "脱贫按户的脱贫年度；返贫按年度评估记录的年度。",
                 "Exits by each household's exit year; returns by the year the assessment (assess --apply) recorded them.",
             )
             .into(),
@@ -271,6 +285,7 @@ fn causes_chart(l: Lang, d: &Dashboard, region: &str, year: i32) -> Chart {
                 causes.iter().map(|c| (c.1, c.2.clone())).collect(),
             )],
             true,
+            false,
         ),
         rows: causes
             .into_iter()
@@ -285,7 +300,7 @@ fn coverage_chart(l: Lang, d: &Dashboard, year: i32) -> Chart {
     // A village's list is its full chain.
     let href =
         |c: &RegionFigures| child_href(c, year, |code| format!("/chain?year={year}&region={code}"));
-    let percent = |n: i64, of: i64| per_mille(n, of).unwrap_or(0);
+    let percent = percent_value;
     let mut all = Vec::new();
     let mut rows = Vec::new();
     for link in Link::ALL {
@@ -335,14 +350,14 @@ fn coverage_chart(l: Lang, d: &Dashboard, year: i32) -> Chart {
         id: "coverage",
         title: format!(
             "{year}{}",
-            l.t("年各环节覆盖率（‰，按下级区划）", ": coverage of each link by region (‰)")
+            l.t("年各环节覆盖率（%，按下级区划）", ": coverage of each link by region (%)")
         ),
-        spec: bar(&names, all, false),
+        spec: bar(&names, all, false, true),
         rows,
         note: l
             .t(
-                "覆盖率 = 该环节覆盖的年初贫困户 ÷ 年初贫困户（rules.md §6）。点击进入下级区划，村级进入全链条名单。",
-                "Coverage = poor households at the start of the year with the link ÷ those households (rules.md §6). Click to open the region below; a village opens its full-chain list.",
+                "覆盖率 = 该环节覆盖的年初贫困户 ÷ 年初贫困户（全链条覆盖口径）。点击进入下级区划，村级进入全链条名单。",
+                "Coverage = poor households at the start of the year with the link ÷ those households (the full-chain rule). Click to open the region below; a village opens its full-chain list.",
             )
             .into(),
     }
@@ -365,16 +380,21 @@ fn incidence_chart(l: Lang, d: &Dashboard) -> Chart {
         id: "incidence",
         title: l
             .t(
-                "当前贫困发生率最高的村（‱）",
-                "Villages with the highest incidence now (per 10,000)",
+                "当前贫困发生率最高的村（%）",
+                "Villages with the highest incidence now (%)",
             )
             .into(),
         spec: bar(
             &villages.iter().map(|v| v.0.to_string()).collect::<Vec<_>>(),
             vec![series(
-                l.t("贫困发生率（‱）", "Incidence (per 10,000)"),
-                villages.iter().map(|v| (v.1, v.3.clone())).collect(),
+                l.t("贫困发生率（%）", "Incidence (%)"),
+                // Ten-thousandths to % with two decimals, as the table shows them.
+                villages
+                    .iter()
+                    .map(|v| (v.1 as f64 / 100.0, v.3.clone()))
+                    .collect(),
             )],
+            true,
             true,
         ),
         rows: villages
@@ -429,6 +449,7 @@ fn income_chart(l: Lang, d: &Dashboard, region: &str, year: i32) -> Chart {
                 bands.iter().map(|b| (b.1, b.2.clone())).collect(),
             )],
             false,
+            false,
         ),
         rows: bands
             .into_iter()
@@ -470,6 +491,7 @@ fn collective_chart(l: Lang, d: &Dashboard, year: i32) -> Chart {
                 measure(Measure::Strong, l.t("达到强村标准", "At the strong line")),
             ],
             false,
+            false,
         ),
         rows: d
             .children
@@ -494,8 +516,8 @@ fn collective_chart(l: Lang, d: &Dashboard, year: i32) -> Chart {
             .collect(),
         note: l
             .t(
-                "空壳村、强村按各村所在县当年的标准判定（rules.md §9，可按县设置）。",
-                "Empty-shell and strong villages are judged by the lines of each village's county for the year (rules.md §9, settable per county).",
+                "空壳村、强村按各村所在县当年的标准判定（村集体经济标准，可按县设置）。",
+                "Empty-shell and strong villages are judged by the lines of each village's county for the year (the collective-economy lines, settable per county).",
             )
             .into(),
     }

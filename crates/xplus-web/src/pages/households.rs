@@ -2,6 +2,7 @@
 //! household page (members, incomes by year, status history, the record's audit history).
 
 use super::{html, is_htmx, today, Chrome};
+use crate::audit_text::AuditLine;
 use crate::auth::{PageUser, Signed};
 use crate::error::WebError;
 use crate::i18n::Lang;
@@ -425,41 +426,6 @@ pub struct IncomeView {
     pub per_capita: String,
 }
 
-pub struct HistoryView {
-    pub seq: i64,
-    pub at: String,
-    pub actor: String,
-    pub action: String,
-    pub entity: String,
-    pub key: String,
-    pub old: String,
-    pub new: String,
-}
-
-impl HistoryView {
-    /// An entry as shown to `user`: identity numbers in it are masked for those who see them
-    /// masked elsewhere (the stored entry, and its hash, stay as they are).
-    pub fn of(user: &Signed, e: &xplus_core::audit::AuditEntry) -> HistoryView {
-        let shown = |text: &str| user.access.id_numbers_in(text);
-        HistoryView {
-            seq: e.seq,
-            at: e
-                .at
-                .replace('T', " ")
-                .trim_end_matches('Z')
-                .chars()
-                .take(19)
-                .collect(),
-            actor: e.actor.clone(),
-            action: e.action.clone(),
-            entity: e.entity.clone(),
-            key: shown(&e.record_key),
-            old: shown(e.old_values.as_deref().unwrap_or_default()),
-            new: shown(e.new_values.as_deref().unwrap_or_default()),
-        }
-    }
-}
-
 #[derive(Template)]
 #[template(path = "household.html")]
 struct HouseholdPage {
@@ -472,7 +438,7 @@ struct HouseholdPage {
     incomes: Vec<IncomeView>,
     income_headers: Vec<String>,
     statuses: Vec<(String, String)>,
-    history: Vec<HistoryView>,
+    history: Vec<AuditLine>,
     may_edit: bool,
     no_head: bool,
 }
@@ -555,7 +521,7 @@ pub async fn one(
             .map(|c| crate::forms::column_label(l, c.zh, c.en))
             .collect(),
         statuses,
-        history: entries.iter().map(|e| HistoryView::of(&user, e)).collect(),
+        history: entries.iter().map(|e| AuditLine::of(&user, l, e)).collect(),
         may_edit: user.access.may_write(),
         no_head,
     })

@@ -331,20 +331,20 @@ pub fn day_of(text: Option<&str>) -> Result<chrono::NaiveDate, WebError> {
 
 #[derive(Template)]
 #[template(path = "error.html")]
-struct ErrorPage<'a> {
+struct ErrorPage {
+    l: Lang,
     status: u16,
-    zh: &'a str,
-    en: &'a str,
+    message: String,
 }
 
+/// An error as a page: only the half of the message in the request's language.
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        let (zh, en) = crate::i18n::halves(&self.message);
-        let en = en.unwrap_or("");
+        let l = crate::i18n::current();
         let page = ErrorPage {
+            l,
             status: self.status.as_u16(),
-            zh,
-            en,
+            message: l.pick(&self.message),
         };
         let body = page.render().unwrap_or_else(|_| "error".to_string());
         (self.status, Html(body)).into_response()

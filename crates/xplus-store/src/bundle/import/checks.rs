@@ -228,7 +228,7 @@ impl Validator {
                     }
                 }
                 let reason = format!(
-                    "该户状态为“{}”，结束帮扶须有接任干部在次日前接续（贫困户不脱贫、帮扶责任人不脱钩，rules.md §7）/ a {} household may not be left without a helper; a successor must take over — rules.md §7",
+                    "该户状态为“{}”，结束帮扶须有接任干部在次日前接续（结对帮扶规定：贫困户不脱贫、帮扶责任人不脱钩）/ a {} household may not be left without a helper; a successor must take over — pairing rules",
                     status.label_zh(),
                     status.code()
                 );
@@ -270,7 +270,7 @@ impl Validator {
                     0,
                     id.clone(),
                     format!(
-                        "干部 {id} 同时帮扶超过{capacity}户（rules.md §7）/ cadre {id} would help more than {capacity} households at once — rules.md §7 ({})",
+                        "干部 {id} 同时帮扶超过{capacity}户（结对帮扶规定）/ cadre {id} would help more than {capacity} households at once — pairing rules ({})",
                         self.rules.helper_capacity.source
                     ),
                 ));
@@ -286,7 +286,7 @@ impl Validator {
             if pairing::unit_may_end(village.poor, exited_by_then) {
                 continue;
             }
-            let reason = "贫困村未出列，帮扶单位不得撤出（贫困村不出列、工作队不撤出，rules.md §7）/ a unit may not leave a poor village before it exits — rules.md §7".to_string();
+            let reason = "贫困村未出列，帮扶单位不得撤出（结对帮扶规定：贫困村不出列、工作队不撤出）/ a unit may not leave a poor village before it exits — pairing rules".to_string();
             let village_row = self
                 .ctx
                 .village_rows
@@ -502,7 +502,7 @@ impl Validator {
                 .map(|&l| self.ctx.loans.ids[l].to_string())
                 .collect();
             let reason = format!(
-                "这些股份已质押给未还清的贷款 {}，还清前不得收回 / the shares are pledged to unpaid loan {} and cannot be reclaimed before it is repaid — rules.md §8",
+                "这些股份已质押给未还清的贷款 {}，还清前不得收回 / the shares are pledged to unpaid loan {} and cannot be reclaimed before it is repaid — collective equity rules",
                 unpaid.join("、"),
                 unpaid.join(", ")
             );

@@ -59,7 +59,7 @@ impl Validator {
                         row,
                         i,
                         &values[i],
-                        "此日期早于前一环节的日期（退出程序须依次进行，rules.md §3）/ this date is before the step before it (the steps of rules.md §3 come in order)".into(),
+                        "此日期早于前一环节的日期（贫困户退出程序须依次进行）/ this date is before the step before it (the steps of the exit procedure come in order)".into(),
                     );
                     return false;
                 }

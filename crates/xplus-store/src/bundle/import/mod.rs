@@ -205,7 +205,7 @@ impl Validator {
                 row: 0,
                 column: String::new(),
                 value: String::new(),
-                reason: "不是数据包中的文件（文件名应为 households.csv 等，见 interchange.md）/ not a file of the bundle format".into(),
+                reason: "不是数据包中的文件（应为数据包格式中的文件，如 households.csv）/ not a file of the bundle format".into(),
             });
         }
         for file in source.files() {

@@ -272,7 +272,7 @@ impl Validator {
                     0,
                     &values[0],
                     format!(
-                        "该干部角色为“{}”，只有选派第一书记和驻村工作队员可召回 / only selected cadres (first secretaries, work-team members) are recalled, not a {} — rules.md §7",
+                        "该干部角色为“{}”，只有选派第一书记和驻村工作队员可召回（结对帮扶规定）/ only selected cadres (first secretaries, work-team members) are recalled, not a {} — pairing rules",
                         role.label_zh(),
                         role.code()
                     ),

@@ -250,7 +250,7 @@ pub(in crate::records) fn tally(summary: &mut AssessmentSummary, run: &CountyRun
 fn line_of(rules: &YearRules, county: RegionCode) -> Result<Sourced<Fen>, StoreError> {
     rules.poverty_line.clone().ok_or_else(|| {
         StoreError::Refused(Refusal::Invalid(format!(
-            "{county} 没有 {year} 年的扶贫标准，请先设置（xplus rules set poverty_line …） / \
+            "{county} 没有 {year} 年的扶贫标准，请先在规则设置中设置扶贫标准 / \
              no poverty line for {year} in {county}: set one first (xplus rules set poverty_line …)",
             year = rules.year
         )))

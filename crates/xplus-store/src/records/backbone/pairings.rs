@@ -243,7 +243,7 @@ fn keeps_a_helper(
         return Err(rejected(
             "end_date",
             format!(
-                "该户状态为“{}”，结束帮扶须有接任干部当日或次日接续（贫困户不脱贫、帮扶责任人不脱钩，rules.md §7）/ a {} household may not be left without a helper; name a successor who takes over — rules.md §7",
+                "该户状态为“{}”，结束帮扶须有接任干部当日或次日接续（结对帮扶规定：贫困户不脱贫、帮扶责任人不脱钩）/ a {} household may not be left without a helper; name a successor who takes over — pairing rules",
                 status.label_zh(),
                 status.code()
             ),
@@ -279,7 +279,7 @@ async fn within_capacity(
             return Err(rejected(
                 if k == 0 { "cadre_id" } else { "successor" },
                 format!(
-                    "干部 {cadre} 同时帮扶将超过{capacity}户（rules.md §7）/ cadre {cadre} would help more than {capacity} households at once — rules.md §7 ({})",
+                    "干部 {cadre} 同时帮扶将超过{capacity}户（结对帮扶规定）/ cadre {cadre} would help more than {capacity} households at once — pairing rules ({})",
                     rules.helper_capacity.source
                 ),
             ));
@@ -356,7 +356,7 @@ pub async fn save_unit_pairing(
         if !pairing::unit_may_end(poor, exited) {
             return Err(rejected(
                 "end_date",
-                "贫困村未出列，帮扶单位不得撤出（贫困村不出列、工作队不撤出，rules.md §7）/ a unit may not leave a poor village before it exits — rules.md §7".into(),
+                "贫困村未出列，帮扶单位不得撤出（结对帮扶规定：贫困村不出列、工作队不撤出）/ a unit may not leave a poor village before it exits — pairing rules".into(),
             ));
         }
     }

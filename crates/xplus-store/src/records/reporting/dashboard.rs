@@ -256,7 +256,7 @@ pub async fn dashboard(
     let name = |c: u64| names.get(&c).cloned().unwrap_or_else(|| c.to_string());
     own.name = match region {
         Some(r) => name(r.as_u64()),
-        None => "全部 / all".to_string(),
+        None => "全部区划 / all regions".to_string(),
     };
     let children = children
         .into_values()
