@@ -24,6 +24,9 @@ use xplus_store::{import_bundle, ImportOptions, ImportReport, Issue, StoreError}
 /// Findings listed on the page, of each kind; all of them are in the download.
 const SHOWN: usize = 200;
 
+/// Uploads of one account kept at once, the newest; older reports are dropped.
+const KEPT_PER_ACCOUNT: usize = 5;
+
 /// What the progress shows, worded for the page.
 pub(super) struct ProgressView {
     stage: &'static str,
@@ -263,6 +266,17 @@ pub async fn upload(
             .find(|(_, u)| u.user == upload.user && u.running())
         {
             return Ok(Redirect::to(&format!("/imports/{running}")).into_response());
+        }
+        // An account keeps its few latest reports: each may hold 200,000 findings.
+        let mut finished: Vec<(Instant, String)> = uploads
+            .iter()
+            .filter(|(_, u)| u.user == upload.user)
+            .map(|(t, u)| (*u.at.lock().expect("upload"), t.clone()))
+            .collect();
+        finished.sort();
+        let excess = finished.len().saturating_sub(KEPT_PER_ACCOUNT - 1);
+        for (_, old) in finished.into_iter().take(excess) {
+            uploads.remove(&old);
         }
         uploads.insert(token.clone(), upload.clone());
     }
