@@ -85,6 +85,8 @@ test('a zip upload with progress, its errors downloaded, then a good zip confirm
     await progress.waitFor();
     assert.match(await progress.textContent(), /正在/);
     assert.equal(await page.locator('#import-upload').isDisabled(), true);
+    // Polled once a second: the file being read and its rows.
+    await page.locator('#import-progress', { hasText: '第 1 / 1 个文件：households.csv' }).waitFor();
     await page.screenshot({ path: outputPath('import-progress.png'), fullPage: true });
     // A reload finds the same upload.
     await page.reload();
