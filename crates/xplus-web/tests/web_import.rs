@@ -71,13 +71,20 @@ async fn a_zip_of_a_bundle_in_a_folder_is_checked_then_imported_once() {
     let s = app.sign_in("admin").await;
     let households = format!("{HEADER}H003,341181100201,2016,poor,,illness,1,1,1,1\n");
     let members = members_csv();
-    let archive = zip_of(&[
-        ("数据包/households.csv", households.as_bytes()),
+    let mut archive = zip_of(&[
+        // Renamed below to 贫困户.csv in GBK, unmarked, as Chinese Windows writes it.
+        ("数据包/abcdef.csv", households.as_bytes()),
         ("数据包/members.csv", members.as_bytes()),
         // What macOS and Finder add: skipped, not reported as unknown files.
         ("__MACOSX/数据包/._households.csv", b"\x00\x05\x16\x07"),
         ("数据包/.DS_Store", b"\x00\x00\x00\x01Bud1"),
     ]);
+    let gbk = [198, 182, 192, 167, 187, 167, b'.', b'c', b's', b'v'];
+    let mut at = 0;
+    while let Some(i) = archive[at..].windows(10).position(|w| w == b"abcdef.csv") {
+        archive[at + i..at + i + 10].copy_from_slice(&gbk);
+        at += i + 10;
+    }
     let response = upload(&app, &s, "滁州.zip", &archive).await;
     assert_eq!(response.status().as_u16(), 303);
     let token = token_of(&response);
@@ -86,7 +93,7 @@ async fn a_zip_of_a_bundle_in_a_folder_is_checked_then_imported_once() {
         page.contains("检查通过") && page.contains("/confirm") && !page.contains("有错误"),
         "{page}"
     );
-    assert!(page.contains("<td>households.csv</td><td>1</td>"), "{page}");
+    assert!(page.contains("<td>贫困户.csv</td><td>1</td>"), "{page}");
     assert_eq!(app.get(&s, "/households/H003").await.status().as_u16(), 404);
     // The page is found again by its token (a reload), by its uploader only.
     assert_eq!(
