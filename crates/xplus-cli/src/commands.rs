@@ -445,11 +445,11 @@ async fn import(
         out.say(
             &format!(
                 "导入未完成：发现 {} 个错误，数据库未作任何改动。",
-                report.errors.len()
+                report.errors_total
             ),
             &format!(
                 "nothing imported: {} errors found; the database is unchanged.",
-                report.errors.len()
+                report.errors_total
             ),
         );
         return Ok(ExitCode::from(2));
@@ -458,12 +458,12 @@ async fn import(
         &format!(
             "已导入 {} 个文件、{rows} 行；疑点 {} 条。",
             report.files.len(),
-            report.warnings.len()
+            report.warnings_total
         ),
         &format!(
             "imported {} files, {rows} rows; {} warnings.",
             report.files.len(),
-            report.warnings.len()
+            report.warnings_total
         ),
     );
     refresh_rollups(store, out).await?;

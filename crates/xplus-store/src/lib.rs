@@ -34,5 +34,6 @@ pub use store::{Backend, ImportTx, Row, Store};
 
 pub use bundle::export::{export_bundle, ExportOptions, ExportProgress};
 pub use bundle::import::{
-    import_bundle, write_issues, FileRead, ImportOptions, ImportProgress, ImportReport, Issue,
+    import_bundle, write_issues, FileRead, ImportOptions, ImportProgress, ImportReport,
+    ImportStage, Issue,
 };

@@ -12,6 +12,7 @@ const JS: &[u8] = include_bytes!("../assets/app.js");
 const CARD_CSS: &[u8] = include_bytes!("../assets/card.css");
 const ECHARTS: &[u8] = include_bytes!("../assets/echarts.min.js");
 const DASHBOARD_JS: &[u8] = include_bytes!("../assets/dashboard.js");
+const IMPORT_JS: &[u8] = include_bytes!("../assets/import.js");
 
 fn asset(kind: &'static str, body: &'static [u8]) -> impl IntoResponse {
     (
@@ -48,5 +49,9 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route(
             "/assets/dashboard.js",
             get(|| async { asset("text/javascript; charset=utf-8", DASHBOARD_JS) }),
+        )
+        .route(
+            "/assets/import.js",
+            get(|| async { asset("text/javascript; charset=utf-8", IMPORT_JS) }),
         )
 }

@@ -4,6 +4,7 @@
 use axum::extract::FromRef;
 use axum_extra::extract::cookie::Key;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use xplus_core::registry::RegionCode;
@@ -35,7 +36,7 @@ pub struct AppState {
     pub throttle: crate::throttle::Throttle,
     pub counts: Arc<CountCache>,
     pub sessions: Arc<SessionCache>,
-    pub uploads: Arc<Mutex<HashMap<String, Upload>>>,
+    pub uploads: Arc<Mutex<HashMap<String, Arc<Upload>>>>,
     /// The yearly assessments users started from the web, one per user.
     pub assessments: crate::pages::assessment_run::AssessmentJobs,
     /// One refresh of the roll-ups at a time; the others wait for it and find nothing to do.
@@ -137,14 +138,142 @@ impl AppState {
     }
 }
 
-/// A bundle uploaded and checked, waiting for its uploader to confirm it.
+/// A bundle uploaded through `/imports`: checked, and once its uploader confirms it, imported —
+/// each in the background while the page polls the progress, found again by its token.
 pub struct Upload {
+    /// Only this account sees or confirms it.
     pub user: String,
-    pub dir: tempfile::TempDir,
-    /// The file or folder to import.
-    pub path: std::path::PathBuf,
+    /// The names of the uploaded files, as shown to the user.
     pub name: String,
-    pub at: Instant,
+    /// The uploaded files (and an unpacked archive); removed with the upload.
+    pub dir: tempfile::TempDir,
+    pub progress: Arc<UploadProgress>,
+    pub state: Mutex<UploadState>,
+    /// Last change of state: a finished upload is dropped `KEEP_UPLOAD` after it.
+    pub at: Mutex<Instant>,
+}
+
+/// A finished upload (checked or imported) is forgotten after this; a running one never.
+pub const KEEP_UPLOAD: Duration = Duration::from_secs(3600);
+
+pub enum UploadState {
+    /// Being unpacked and checked.
+    Checking,
+    /// Checked: the report, and what to import when the report has no errors. `notice` says
+    /// why a confirmed import did not happen (the database was busy, say).
+    Checked {
+        path: std::path::PathBuf,
+        report: Arc<xplus_store::ImportReport>,
+        notice: Option<String>,
+    },
+    Importing,
+    Imported(Arc<xplus_store::ImportReport>),
+    /// Not readable as a bundle (a hostile archive, not a workbook): the reason ("中文 / English").
+    Failed(String),
+}
+
+impl Upload {
+    pub fn running(&self) -> bool {
+        matches!(
+            *self.state.lock().expect("upload"),
+            UploadState::Checking | UploadState::Importing
+        )
+    }
+
+    /// Moves to `next`, resetting the progress when a background step starts.
+    pub fn set(&self, next: UploadState) {
+        if matches!(next, UploadState::Checking | UploadState::Importing) {
+            self.progress.reset();
+        }
+        *self.state.lock().expect("upload") = next;
+        *self.at.lock().expect("upload") = Instant::now();
+    }
+
+    pub fn expired(&self) -> bool {
+        !self.running() && self.at.lock().expect("upload").elapsed() > KEEP_UPLOAD
+    }
+}
+
+/// Where a background check or import is: written by the importer every 10,000 rows and at
+/// each file, read by the page once a second.
+#[derive(Default)]
+pub struct UploadProgress {
+    stage: AtomicU8,
+    files_total: AtomicUsize,
+    files_started: AtomicUsize,
+    rows: AtomicU64,
+    file: Mutex<String>,
+}
+
+/// What the page shows of an upload's progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UploadStage {
+    /// Receiving the upload and unpacking an archive.
+    Unpacking,
+    /// Reading the stored records the bundle is checked against.
+    Stored,
+    Checking,
+    Finishing,
+}
+
+/// A snapshot of the progress.
+pub struct ProgressNow {
+    pub stage: UploadStage,
+    pub file: String,
+    pub files_started: usize,
+    pub files_total: usize,
+    pub rows: u64,
+}
+
+impl UploadProgress {
+    fn reset(&self) {
+        self.stage.store(0, Ordering::Relaxed);
+        self.files_total.store(0, Ordering::Relaxed);
+        self.files_started.store(0, Ordering::Relaxed);
+        self.rows.store(0, Ordering::Relaxed);
+        self.file.lock().expect("progress").clear();
+    }
+
+    pub fn now(&self) -> ProgressNow {
+        let stage = match self.stage.load(Ordering::Relaxed) {
+            1 => UploadStage::Stored,
+            2 => UploadStage::Checking,
+            3 => UploadStage::Finishing,
+            _ => UploadStage::Unpacking,
+        };
+        ProgressNow {
+            stage,
+            file: self.file.lock().expect("progress").clone(),
+            files_started: self.files_started.load(Ordering::Relaxed),
+            files_total: self.files_total.load(Ordering::Relaxed),
+            rows: self.rows.load(Ordering::Relaxed),
+        }
+    }
+}
+
+impl xplus_store::ImportProgress for UploadProgress {
+    fn file(&self, name: &str) {
+        *self.file.lock().expect("progress") = name.to_string();
+        self.files_started.fetch_add(1, Ordering::Relaxed);
+        self.rows.store(0, Ordering::Relaxed);
+    }
+
+    fn rows(&self, rows_in_file: u64) {
+        self.rows.store(rows_in_file, Ordering::Relaxed);
+    }
+
+    fn stage(&self, stage: xplus_store::ImportStage, files: usize) {
+        use xplus_store::ImportStage;
+        let n = match stage {
+            ImportStage::Stored => 1,
+            ImportStage::Checking => 2,
+            ImportStage::Finishing => 3,
+        };
+        self.stage.store(n, Ordering::Relaxed);
+        if files > 0 {
+            self.files_total.store(files, Ordering::Relaxed);
+        }
+    }
 }
 
 /// Totals of household lists, valid while the audit log has not grown (every change to the

@@ -47,8 +47,7 @@ async fn an_upload_is_checked_then_confirmed() {
     )])
     .await
     .unwrap();
-    assert_eq!(bad.status().as_u16(), 200);
-    let page = bad.text().await.unwrap();
+    let page = app.finished_upload(&s, bad).await;
     assert!(
         page.contains("identified_year")
             && page.contains("<td>2</td>")
@@ -64,8 +63,7 @@ async fn an_upload_is_checked_then_confirmed() {
     }
     assert!(big.len() > 2_500_000, "{}", big.len()); // axum's default is 2 MiB
     let response = upload(vec![("households.csv", big)]).await.unwrap();
-    assert_eq!(response.status().as_u16(), 200);
-    assert!(response.text().await.unwrap().contains("有错误"));
+    assert!(app.finished_upload(&s, response).await.contains("有错误"));
     // A good bundle: checked, not yet written, then confirmed.
     let members = format!(
         "household_id,id_number,name,relation,health,labour,schooling\nH003,{},陈红,head,healthy,ordinary,none\n",
@@ -79,10 +77,8 @@ async fn an_upload_is_checked_then_confirmed() {
         ("members.csv", members),
     ])
     .await
-    .unwrap()
-    .text()
-    .await
     .unwrap();
+    let good = app.finished_upload(&s, good).await;
     assert_eq!(app.get(&s, "/households/H003").await.status().as_u16(), 404);
     let start = good
         .find("/imports/")
@@ -106,8 +102,7 @@ async fn an_upload_is_checked_then_confirmed() {
             &[("_csrf", s.csrf.as_str())],
         )
         .await;
-    assert_eq!(done.status().as_u16(), 200);
-    assert!(done.text().await.unwrap().contains("已导入"));
+    assert!(app.finished_upload(&s, done).await.contains("已导入"));
     assert_eq!(app.get(&s, "/households/H003").await.status().as_u16(), 200);
     let log = app
         .get(&s, "/audit?entity=bundle")

@@ -20,6 +20,7 @@ mod exits;
 mod head;
 mod household_history;
 pub(crate) mod households;
+mod import_files;
 mod imports;
 mod industry;
 pub(crate) mod membership;
@@ -136,7 +137,10 @@ pub fn routes() -> Router<AppState> {
                 .post(imports::upload)
                 .layer(axum::extract::DefaultBodyLimit::max(crate::MAX_BODY_BYTES)),
         )
+        .route("/imports/{token}", get(imports::show))
+        .route("/imports/{token}/progress", get(imports::progress))
         .route("/imports/{token}/confirm", post(imports::confirm))
+        .route("/imports/{token}/{file}", get(import_files::download))
         .route("/audit", get(audit::page))
         .route("/coverage", get(education::page))
         .route("/coverage.xlsx", get(education::export))

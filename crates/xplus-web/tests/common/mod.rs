@@ -421,3 +421,23 @@ impl xplus_store::records::AssessmentSink for Discard {
         Ok(())
     }
 }
+
+impl App {
+    /// The page an upload (`POST /imports`) or a confirmation leads to, once the background
+    /// check or import has finished: the redirect is followed and the page polled. A response
+    /// that is not a redirect (the form with a message) is returned as it is.
+    pub async fn finished_upload(&self, s: &Session, response: reqwest::Response) -> String {
+        if response.status().as_u16() != 303 {
+            return response.text().await.unwrap();
+        }
+        let location = response.headers()["location"].to_str().unwrap().to_string();
+        for _ in 0..1200 {
+            let page = self.page_text(s, &location).await;
+            if !page.contains("data-import-running") {
+                return page;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the upload at {location} did not finish in two minutes");
+    }
+}

@@ -3,12 +3,12 @@
 //! (indices and packed keys rather than copies of rows) so that a province imports in well under
 //! a gigabyte.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use xplus_core::backbone::CadreRole;
 use xplus_core::collective::ShareEventKind;
-use xplus_core::interchange::FileId;
 use xplus_core::interchange::Value;
+use xplus_core::interchange::{schema, FileId};
 use xplus_core::registry::{HouseholdStatus, Level, Relation};
 use xplus_core::values::Date;
 use xplus_core::Fen;
@@ -408,4 +408,36 @@ impl Context {
             _ => {}
         }
     }
+}
+
+/// The files whose stored rows the checks of `present` need (the files themselves, what they
+/// refer to, and what the cross-file rules read).
+pub(super) fn needed_from_database(present: &[FileId]) -> BTreeSet<FileId> {
+    use FileId::*;
+    let mut needed: BTreeSet<FileId> = BTreeSet::new();
+    let mut stack: Vec<FileId> = present.to_vec();
+    while let Some(f) = stack.pop() {
+        if !needed.insert(f) {
+            continue;
+        }
+        let spec = schema::spec(f);
+        let mut more: Vec<FileId> = spec.columns.iter().filter_map(|c| c.refers).collect();
+        more.extend(match f {
+            Villages => vec![UnitVillagePairings],
+            Households => vec![Members, CadreHouseholdPairings, AssessmentOutcomes],
+            CadreHouseholdPairings => vec![AssessmentOutcomes],
+            ExitBatchHouseholds | ExitObjections | ExitAttachments => vec![ExitBatches],
+            // A person's changes must agree with members, whichever of the two a bundle brings.
+            Members => vec![Households, MemberChanges],
+            MemberChanges => vec![Members],
+            Incomes => vec![Members],
+            ShareEvents => vec![Loans],
+            Loans => vec![ShareEvents],
+            Projects => vec![ShareEvents, Loans],
+            AttendanceMembers | CourseAttendance | Placements => vec![Members, MemberChanges],
+            _ => vec![],
+        });
+        stack.extend(more.into_iter().filter(|m| !needed.contains(m)));
+    }
+    needed
 }

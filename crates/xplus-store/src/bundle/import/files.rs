@@ -141,7 +141,7 @@ impl Validator {
     /// Checks one parsed row and, when it holds, queues it for writing (bundle rows) or just
     /// records it (database rows).
     pub(super) fn accept(&mut self, spec: &'static FileSpec, row: u32, values: Vec<Value>) {
-        let errors_before = self.errors.len();
+        let errors_before = self.errors_total;
         // A region's parent may come later in the same file; parents are checked at its end.
         let refs = if spec.id == FileId::Regions {
             None
@@ -162,7 +162,7 @@ impl Validator {
                 }
             },
         };
-        if row == FROM_DB || !ok || self.errors.len() > errors_before {
+        if row == FROM_DB || !ok || self.errors_total > errors_before {
             return;
         }
         if spec.id == FileId::Regions {

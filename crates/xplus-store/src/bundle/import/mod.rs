@@ -20,9 +20,9 @@ pub(crate) use written::check_rows;
 use crate::bundle::source::{BundleSource, Encoding};
 use crate::error::StoreError;
 use crate::store::{Row, Store};
-use context::{Context, FROM_DB};
-pub use report::{write_issues, FileRead, ImportProgress, ImportReport, Issue};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use context::{needed_from_database, Context, FROM_DB};
+pub use report::{write_issues, FileRead, ImportProgress, ImportReport, ImportStage, Issue};
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 use tokio::sync::mpsc;
@@ -61,12 +61,19 @@ struct Batch {
 
 const BATCH_ROWS: usize = 2_000;
 
+/// At most this many errors, and as many warnings, are kept for the report (the web page's
+/// download, `--errors`); beyond it only the counts grow (`ImportReport::errors_total`).
+pub const MAX_KEPT_ISSUES: usize = 100_000;
+
 pub(crate) struct Validator {
     ctx: Context,
     rules: RuleSet,
     today: Date,
     errors: Vec<Issue>,
     warnings: Vec<Issue>,
+    /// All findings, kept or not: past `MAX_KEPT_ISSUES` only these counts grow.
+    errors_total: u64,
+    warnings_total: u64,
     /// Files whose header could not be read: references to them are not reported again.
     broken: HashSet<FileId>,
     file_names: HashMap<FileId, String>,
@@ -86,6 +93,8 @@ impl Validator {
             today: options.today,
             errors: Vec::new(),
             warnings: Vec::new(),
+            errors_total: 0,
+            warnings_total: 0,
             broken: HashSet::new(),
             file_names: HashMap::new(),
             region_rows: Vec::new(),
@@ -127,10 +136,20 @@ impl Validator {
             value: short(&value),
             reason,
         };
-        if error {
-            self.errors.push(issue);
+        self.keep(issue, error);
+    }
+
+    /// Keeps a finding, up to `MAX_KEPT_ISSUES` of each kind: a bundle with millions of bad
+    /// rows must not hold them all in memory; the totals still count every one.
+    fn keep(&mut self, issue: Issue, error: bool) {
+        let (list, total) = if error {
+            (&mut self.errors, &mut self.errors_total)
         } else {
-            self.warnings.push(issue);
+            (&mut self.warnings, &mut self.warnings_total)
+        };
+        *total += 1;
+        if list.len() < MAX_KEPT_ISSUES {
+            list.push(issue);
         }
     }
 
@@ -199,14 +218,16 @@ impl Validator {
         progress: &dyn ImportProgress,
     ) -> Vec<FileRead> {
         let mut counts = Vec::new();
+        progress.stage(ImportStage::Checking, source.files().len());
         for name in source.unknown() {
-            self.errors.push(Issue {
+            let issue = Issue {
                 file: name.clone(),
                 row: 0,
                 column: String::new(),
                 value: String::new(),
                 reason: "不是数据包中的文件（应为数据包格式中的文件，如 households.csv）/ not a file of the bundle format".into(),
-            });
+            };
+            self.keep(issue, true);
         }
         for file in source.files() {
             let spec = file.spec;
@@ -267,6 +288,7 @@ impl Validator {
                 encoding: reader.encoding_used(),
             });
         }
+        progress.stage(ImportStage::Finishing, 0);
         let members = self.check_members();
         self.check_pairings();
         self.check_shares();
@@ -461,38 +483,6 @@ impl Validator {
     }
 }
 
-/// The files whose stored rows the checks of `present` need (the files themselves, what they
-/// refer to, and what the cross-file rules read).
-fn needed_from_database(present: &[FileId]) -> BTreeSet<FileId> {
-    use FileId::*;
-    let mut needed: BTreeSet<FileId> = BTreeSet::new();
-    let mut stack: Vec<FileId> = present.to_vec();
-    while let Some(f) = stack.pop() {
-        if !needed.insert(f) {
-            continue;
-        }
-        let spec = schema::spec(f);
-        let mut more: Vec<FileId> = spec.columns.iter().filter_map(|c| c.refers).collect();
-        more.extend(match f {
-            Villages => vec![UnitVillagePairings],
-            Households => vec![Members, CadreHouseholdPairings, AssessmentOutcomes],
-            CadreHouseholdPairings => vec![AssessmentOutcomes],
-            ExitBatchHouseholds | ExitObjections | ExitAttachments => vec![ExitBatches],
-            // A person's changes must agree with members, whichever of the two a bundle brings.
-            Members => vec![Households, MemberChanges],
-            MemberChanges => vec![Members],
-            Incomes => vec![Members],
-            ShareEvents => vec![Loans],
-            Loans => vec![ShareEvents],
-            Projects => vec![ShareEvents, Loans],
-            AttendanceMembers | CourseAttendance | Placements => vec![Members, MemberChanges],
-            _ => vec![],
-        });
-        stack.extend(more.into_iter().filter(|m| !needed.contains(m)));
-    }
-    needed
-}
-
 /// Imports a bundle (a folder of CSV files or one workbook) into `store`, all or nothing.
 /// Bad input is not an `Err`: it comes back as the report's errors, with nothing written.
 pub async fn import_bundle(
@@ -508,6 +498,7 @@ pub async fn import_bundle(
     let mut tx = store.begin_import(&options.actor).await?;
     let mut validator = Validator::new(options);
     if !store.is_empty().await? {
+        progress.stage(ImportStage::Stored, 0);
         let present: Vec<FileId> = source.files().iter().map(|f| f.spec.id).collect();
         for id in needed_from_database(&present) {
             let spec = schema::spec(id);
@@ -526,7 +517,8 @@ pub async fn import_bundle(
         let counts = validator.run(&source, &options_owned, progress.as_ref());
         // Dropping the sender ends the writer's loop.
         validator.sender = None;
-        (validator.errors, validator.warnings, counts)
+        let totals = (validator.errors_total, validator.warnings_total);
+        (validator.errors, validator.warnings, counts, totals)
     });
     let mut write_error = None;
     while let Some(batch) = receiver.recv().await {
@@ -536,7 +528,7 @@ pub async fn import_bundle(
             }
         }
     }
-    let (errors, warnings, files) = checker
+    let (errors, warnings, files, (errors_total, warnings_total)) = checker
         .await
         .map_err(|e| StoreError::Interrupted(e.to_string()))?;
     let committed = errors.is_empty() && write_error.is_none() && !options.dry_run;
@@ -585,6 +577,8 @@ pub async fn import_bundle(
     Ok(ImportReport {
         errors,
         warnings,
+        errors_total,
+        warnings_total,
         files,
         committed,
     })

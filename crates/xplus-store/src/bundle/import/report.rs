@@ -30,16 +30,34 @@ pub struct FileRead {
 pub struct ImportReport {
     pub errors: Vec<Issue>,
     pub warnings: Vec<Issue>,
+    /// How many errors and warnings were found; more than the lists hold when a bundle has
+    /// over `MAX_KEPT_ISSUES` of them.
+    pub errors_total: u64,
+    pub warnings_total: u64,
     /// The files read, in dependency order.
     pub files: Vec<FileRead>,
     /// True when the bundle was written; false when errors kept it out.
     pub committed: bool,
 }
 
-/// Told about progress now and then, so a terminal can show a bar.
+/// What an import is doing, for a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportStage {
+    /// Reading the stored records the bundle's rows are checked against.
+    Stored,
+    /// Reading and checking the bundle's files (then `file` and `rows` follow).
+    Checking,
+    /// Every file read: the rules across files, then the writing's end and the commit.
+    Finishing,
+}
+
+/// Told about progress now and then, so a terminal can show a bar (`rows` every 10,000 rows:
+/// cheap enough for an atomic counter).
 pub trait ImportProgress: Send + Sync {
     fn file(&self, name: &str);
     fn rows(&self, rows_in_file: u64);
+    /// A new stage; `files` is the number of files the bundle holds (0 when not yet known).
+    fn stage(&self, _stage: ImportStage, _files: usize) {}
 }
 
 /// Writes issues as the `--errors` CSV: `file,row,column,value,reason`.

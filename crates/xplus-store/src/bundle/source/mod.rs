@@ -7,6 +7,7 @@
 
 mod csv_file;
 mod workbook;
+mod zip_bundle;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 pub use workbook::ReadLimits;
 use workbook::{SheetRows, WorkbookReader};
 use xplus_core::interchange::schema::{find_file, FileSpec};
+pub use zip_bundle::{unpack_zip, ZipLimits};
 
 /// How CSV files are decoded (`--encoding`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -125,6 +127,26 @@ pub enum SourceError {
         "{path} 中没有数据包文件（应为 households.csv 等，或同名工作表）/ {path} holds no file of the bundle format (households.csv and the like, or sheets of those names)"
     )]
     Empty { path: String },
+    #[error("压缩包 {path} 无法读取：{zh} / the archive {path} cannot be read: {en}")]
+    BadZip {
+        path: String,
+        zh: String,
+        en: String,
+    },
+    #[error("压缩包中的 {entry} {zh} / the archive's entry {entry}: {en}")]
+    ZipEntry {
+        entry: String,
+        zh: String,
+        en: String,
+    },
+    #[error(
+        "压缩包中的 {first} 和 {second} 是同名文件，请只保留一个 / the archive holds {first} and {second}, files of the same name; keep only one"
+    )]
+    ZipDuplicate { first: String, second: String },
+    #[error(
+        "压缩包解压后过大（到 {entry} 时已超过 {limit_mb} MB），不予读取 / the archive inflates too far (over {limit_mb} MB by {entry}) and is not read"
+    )]
+    ZipTooLarge { entry: String, limit_mb: u64 },
     #[error(
         "{file} 第{row}行 {column} 列在表头之外还有内容 / {file} row {row} has a value in column {column}, beyond the header"
     )]
