@@ -130,13 +130,13 @@ const KEY_FORBIDDEN: &str = "/\\?#%\"'<>`";
 
 /// Characters that change the order in which text is shown (a right-to-left override can make
 /// "H001" display as another key).
-fn is_bidi_control(ch: char) -> bool {
+pub(crate) fn is_bidi_control(ch: char) -> bool {
     matches!(ch, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Format characters and fillers that show nothing (Unicode category Cf and the Hangul fillers,
 /// which render as blanks).
-fn is_invisible(ch: char) -> bool {
+pub(crate) fn is_invisible(ch: char) -> bool {
     matches!(
         ch,
         '\u{00ad}'
@@ -164,7 +164,7 @@ fn is_invisible(ch: char) -> bool {
     )
 }
 
-fn is_fullwidth_ascii(ch: char) -> bool {
+pub(crate) fn is_fullwidth_ascii(ch: char) -> bool {
     ('\u{ff01}'..='\u{ff5e}').contains(&ch) || ch == '\u{3000}'
 }
 

@@ -8,6 +8,7 @@ pub mod member;
 pub mod membership;
 pub mod records;
 pub mod region;
+pub mod search;
 pub mod standing;
 
 pub use household::{HouseholdStatus, PovertyCause};

@@ -91,6 +91,9 @@ pub use registry::read::{
 };
 pub(crate) use registry::save::text_field;
 pub use registry::save::{save_change, save_derived, save_record, stale, Change, Derive, Saved};
+pub use registry::search::{
+    search_households, search_people, search_regions, Found, HouseholdHit, PersonHit, RegionHit,
+};
 pub use registry::years::{household_rows, standings_by_year};
 pub use reporting::dashboard::{dashboard, dashboard_region, AtEnd, Dashboard, RegionFigures};
 pub use reporting::latest::latest_year_of;

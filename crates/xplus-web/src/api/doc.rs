@@ -56,6 +56,7 @@ fn parts() -> Vec<openapi::OpenApi> {
         crate::api::households::HouseholdsDoc::openapi(),
         crate::api::edit::EditDoc::openapi(),
         crate::api::regions::RegionsDoc::openapi(),
+        crate::api::search::SearchDoc::openapi(),
         crate::api::audit::AuditDoc::openapi(),
         crate::api::education::EducationDoc::openapi(),
         crate::api::backbone::BackboneDoc::openapi(),

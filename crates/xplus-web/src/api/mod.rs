@@ -21,6 +21,7 @@ mod entries;
 mod households;
 mod industry;
 mod regions;
+mod search;
 
 use crate::auth::Signed;
 use crate::error::WebError;
@@ -57,6 +58,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/households/{id}/incomes", put(edit::put_income))
         .route("/api/v1/regions", get(regions::regions))
+        .route("/api/v1/search", get(search::search))
         .route("/api/v1/audit", get(audit::audit))
         .route("/api/v1/coverage", get(education::coverage))
         .route(

@@ -31,6 +31,7 @@ mod register;
 mod remember;
 mod responsibility;
 mod review;
+pub(crate) mod search;
 mod users;
 mod workbench;
 mod year_report;
@@ -68,6 +69,8 @@ pub fn routes() -> Router<AppState> {
         .route("/dashboard", get(dashboard::page))
         .route("/regions", get(regions::top))
         .route("/regions/{code}", get(regions::one))
+        .route("/search", get(search::page))
+        .route("/regions/pick", get(search::pick))
         .route(
             "/households",
             get(households::list).post(register::create_household),

@@ -8,4 +8,6 @@ pub(crate) mod membership;
 mod queries;
 pub(crate) mod read;
 pub(crate) mod save;
+pub(crate) mod search;
+mod search_queries;
 pub(crate) mod years;

@@ -230,11 +230,12 @@ pub(in crate::records) fn has_cause(filter: Filter, cause: &str) -> Filter {
 }
 
 /// `filter` and "household number `text`, or a member with identity number `id` (`text` in
-/// upper case) or named `text`".
+/// upper case), or a head named `text`". A name is the head's: a list of households by any
+/// member's name listed households headed by others (the search box finds members).
 pub(in crate::records) fn household_or_member(filter: Filter, text: &str, id: String) -> Filter {
     filter.and(
         "household_id = ? OR household_id IN \
-         (SELECT household_id FROM members WHERE id_number = ? OR name = ?)",
+         (SELECT household_id FROM members WHERE id_number = ? OR (name = ? AND relation = 'head'))",
         vec![
             Arg::Text(text.into()),
             Arg::Text(id),

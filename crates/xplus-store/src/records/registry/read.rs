@@ -162,7 +162,7 @@ pub struct HouseholdQuery {
     pub region: Option<RegionCode>,
     pub status: Option<HouseholdStatus>,
     pub cause: Option<PovertyCause>,
-    /// A household number, a member's identity number or a member's name (whole).
+    /// A household number, a member's identity number or the head's name (whole).
     pub text: Option<String>,
     /// Poor or returned (the dashboard's poor households).
     pub poor: bool,
