@@ -97,27 +97,6 @@ pub fn routes() -> Router<AppState> {
         .route("/monitoring", get(monitoring::page))
         .route("/chain", get(chain::page))
         .route("/chain.xlsx", get(chain::export))
-        .route("/exits", get(exits::list))
-        .route(
-            "/assessment/run",
-            get(assessment_run::page).post(assessment_run::start),
-        )
-        .route("/exits/open", get(exits::open))
-        .route("/exits/{village}/{year}", get(exits::batch))
-        .route("/exits/{village}/{year}/print", get(exit_notice::page))
-        .route("/exits/{village}/{year}/{step}", post(exits::step))
-        .route(
-            "/exits/{village}/{year}/attachments",
-            // An attachment and its form fields: a little over core's limit, which the handler
-            // enforces with its own message.
-            post(exit_attachments::upload).layer(axum::extract::DefaultBodyLimit::max(
-                xplus_core::assessment::attachment::MAX_BYTES + 64 * 1024,
-            )),
-        )
-        .route(
-            "/exits/{village}/{year}/attachments/{seq}",
-            get(exit_attachments::download),
-        )
         .route("/monitoring.xlsx", get(monitoring::export))
         .route("/report", get(year_report::page))
         .route("/report/print", get(year_report::print))
@@ -169,7 +148,35 @@ pub fn routes() -> Router<AppState> {
         .route("/industry.xlsx", get(industry::export))
         .route("/records", get(entries::index))
         .route("/records/{file}", get(entries::list).post(entries::save))
+        .merge(exit_routes())
         .layer(axum::middleware::from_fn(remember::year))
+}
+
+/// The exit procedure's pages: the batches, the web assessment, a village's batch, its steps,
+/// its printable notice and its attachments.
+fn exit_routes() -> Router<AppState> {
+    Router::new()
+        .route("/exits", get(exits::list))
+        .route(
+            "/assessment/run",
+            get(assessment_run::page).post(assessment_run::start),
+        )
+        .route("/exits/open", get(exits::open))
+        .route("/exits/{village}/{year}", get(exits::batch))
+        .route("/exits/{village}/{year}/print", get(exit_notice::page))
+        .route("/exits/{village}/{year}/{step}", post(exits::step))
+        .route(
+            "/exits/{village}/{year}/attachments",
+            // An attachment and its form fields: a little over core's limit, which the handler
+            // enforces with its own message.
+            post(exit_attachments::upload).layer(axum::extract::DefaultBodyLimit::max(
+                xplus_core::assessment::attachment::MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .route(
+            "/exits/{village}/{year}/attachments/{seq}",
+            get(exit_attachments::download),
+        )
 }
 
 /// What the layout shows around every page.
