@@ -28,7 +28,8 @@ async function as(name, work) {
   }
 }
 
-const tile = (page, id) => page.locator(`#count-${id} b`);
+// The overdue-visit tile fills itself in after the page is shown (it loses its hx-get then).
+const tile = (page, id) => page.locator(`#count-${id}:not([hx-get]) b`);
 
 for (const [name, overdue] of [
   ['admin', '1'],
@@ -44,7 +45,7 @@ for (const [name, overdue] of [
       assert.equal(await tile(page, 'visits-overdue').textContent(), overdue);
       // The menu's first entry is the workbench.
       assert.equal(await page.locator('.side nav a').first().textContent(), '工作台');
-      await page.locator('#count-visits-overdue').click();
+      await page.locator('#count-visits-overdue:not([hx-get])').click();
       await page.waitForURL((url) => url.pathname === '/workbench/visits');
       assert.equal(await page.locator('#overdue-total').textContent(), overdue);
       if (overdue === '1') {

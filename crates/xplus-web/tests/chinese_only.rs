@@ -12,6 +12,7 @@ const PAGES: &[&str] = &[
     "/workbench",
     "/workbench?year=2016",
     "/workbench/visits?year=2016",
+    "/workbench/tile/visits?year=2016",
     "/assessment/run",
     "/exits?year=2016&step=town_approval",
     "/responsibility/341181100201/cards?year=2016",

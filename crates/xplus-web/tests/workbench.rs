@@ -37,7 +37,7 @@ async fn every_role_lands_on_its_workbench_with_counts_that_lead_to_lists() {
         ("xijian", 0),
     ] {
         let s = app.sign_in(name).await;
-        let page = app.page_text(&s, "/workbench?year=2016").await;
+        let page = app.page_text(&s, "/workbench/tile/visits?year=2016").await;
         assert_eq!(count(&page, "count-visits-overdue"), n, "{name}");
     }
     let helper = app.sign_in("zhaojun").await;
@@ -55,10 +55,11 @@ async fn every_role_lands_on_its_workbench_with_counts_that_lead_to_lists() {
             .send()
     };
     assert_eq!(post(visit("2016-11-29")).await.unwrap().status(), 200);
-    let page = app.page_text(&helper, "/workbench?year=2016").await;
+    let tile = "/workbench/tile/visits?year=2016";
+    let page = app.page_text(&helper, tile).await;
     assert_eq!(count(&page, "count-visits-overdue"), 1, "32 days: overdue");
     assert_eq!(post(visit("2016-11-30")).await.unwrap().status(), 200);
-    let page = app.page_text(&helper, "/workbench?year=2016").await;
+    let page = app.page_text(&helper, tile).await;
     assert_eq!(count(&page, "count-visits-overdue"), 0, "31 days: on time");
     // Paging past the end shows the last page; a page that is not a number is refused.
     assert_eq!(

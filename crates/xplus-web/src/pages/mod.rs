@@ -52,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(|| async { Redirect::to("/workbench") }))
         .route("/workbench", get(workbench::page))
         .route("/workbench/visits", get(workbench::visits_due))
+        .route("/workbench/tile/visits", get(workbench::visits_tile))
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
         .route(

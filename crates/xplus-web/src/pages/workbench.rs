@@ -72,9 +72,9 @@ pub async fn page(
     let year = year(&state, &user, p.year.as_deref()).await?;
     let store = state.store.as_ref();
     let batches = records::open_batches(store, &user.access, today()).await?;
-    let due = records::visits_due(store, &user.access, year, today()).await?;
-    let mut counts = vec![visits_count(l, &due, year)];
-    counts.extend(region_counts(&state, &user, l, year).await?);
+    // The overdue visits are counted over every pairing within reach (a scan, not a roll-up):
+    // the page comes at once and that tile fills itself in (`/workbench/tile/visits`).
+    let counts = region_counts(&state, &user, l, year).await?;
     let imports = if user.access.may_import() {
         Some(recent_imports(&state, &user).await?)
     } else {
@@ -262,6 +262,26 @@ fn links(l: Lang, user: &Signed) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+#[derive(Template)]
+#[template(path = "workbench_tile.html")]
+struct TilePart {
+    n: Count,
+}
+
+/// The overdue-visit tile of the workbench, asked for by the page once it is shown.
+pub async fn visits_tile(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    l: Lang,
+    Query(p): Query<YearParam>,
+) -> Result<Response, WebError> {
+    let year = year(&state, &user, p.year.as_deref()).await?;
+    let due = records::visits_due(state.store.as_ref(), &user.access, year, today()).await?;
+    html(&TilePart {
+        n: visits_count(l, &due, year),
+    })
 }
 
 #[derive(Template)]
