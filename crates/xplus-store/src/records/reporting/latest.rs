@@ -40,12 +40,12 @@ pub async fn latest_year_of(
 ) -> Result<Option<i32>, StoreError> {
     let (sql, region) = match access.scope() {
         Scope::Everywhere => (
-            "SELECT max(year) AS year FROM rollups \
+            "SELECT CAST(max(year) AS BIGINT) AS year FROM rollups \
              WHERE parent_code = ? AND measure = ? AND year <> 0 AND value <> 0",
             0,
         ),
         Scope::Region(r) => (
-            "SELECT max(year) AS year FROM rollups \
+            "SELECT CAST(max(year) AS BIGINT) AS year FROM rollups \
              WHERE region_code = ? AND measure = ? AND year <> 0 AND value <> 0",
             r.as_u64() as i64,
         ),
