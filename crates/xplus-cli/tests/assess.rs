@@ -325,7 +325,11 @@ fn a_year_without_a_poverty_line_is_refused_with_the_way_out() {
     let o = assess(&db, &tmp.path().join("a"), "2021", false);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     // The way out, in the words of the language shown (the English half names the command).
-    assert!(text(&o).contains("在规则设置中设置扶贫标准"), "{}", text(&o));
+    assert!(
+        text(&o).contains("在规则设置中设置扶贫标准"),
+        "{}",
+        text(&o)
+    );
     let o = xplus(
         &db,
         &[
