@@ -3,6 +3,7 @@
 //! income per head — never an ID number), the notice's dates and whom to raise an objection
 //! with (the village committee, the town government and the village's secretary).
 
+use super::exits::{lines_of, Line};
 use super::{html, region_of, today, year_of};
 use crate::auth::PageUser;
 use crate::error::WebError;
@@ -13,19 +14,12 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use xplus_store::records::{self, BatchState, ExitView};
 
-/// One line of the notice.
-pub struct NoticeLine {
-    pub head: String,
-    pub members: i64,
-    pub per_capita: String,
-}
-
 #[derive(Template)]
 #[template(path = "exit_notice.html")]
 struct NoticePage {
     l: Lang,
     v: ExitView,
-    lines: Vec<NoticeLine>,
+    lines: Vec<Line>,
     persons: i64,
     start: Option<String>,
     last: Option<String>,
@@ -46,20 +40,11 @@ pub async fn page(
             "本村本年度还没有退出名单，提名并民主评议后才能打印公示 / no exit list yet: propose and review first",
         ));
     };
-    let lines: Vec<NoticeLine> = batch
-        .households
-        .iter()
-        .filter(|(_, st)| matches!(st, BatchState::Agreed | BatchState::Exited))
-        .map(|(id, _)| {
-            let found = v.assessed.iter().find(|h| h.household_id == *id);
-            NoticeLine {
-                head: v.heads.get(id).cloned().unwrap_or_default(),
-                members: found.map_or(0, |h| h.members),
-                per_capita: found
-                    .and_then(|h| h.per_capita)
-                    .map_or_else(|| "-".into(), |p| p.to_string()),
-            }
-        })
+    // The batch's lines as the batch page shows them, of the households the review agreed on.
+    let lines: Vec<Line> = lines_of(l, &v)
+        .0
+        .into_iter()
+        .filter(|n| matches!(n.state, Some(BatchState::Agreed | BatchState::Exited)))
         .collect();
     if lines.is_empty() {
         return Err(WebError::bad_request(

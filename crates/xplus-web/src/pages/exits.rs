@@ -147,7 +147,7 @@ impl Line {
 
 /// The lines of the page: the batch's households, or before a proposal the eligible households
 /// (to choose from) and then the others with the criteria they fail.
-fn lines_of(l: Lang, v: &ExitView) -> (Vec<Line>, Vec<Line>) {
+pub(super) fn lines_of(l: Lang, v: &ExitView) -> (Vec<Line>, Vec<Line>) {
     match &v.batch {
         Some(b) => {
             let lines = b

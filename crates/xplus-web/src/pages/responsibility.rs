@@ -41,6 +41,24 @@ fn causes(card: &Card) -> String {
         .join("、")
 }
 
+/// The village asked for (within reach, else not found), its name, the year and its cards: what
+/// the list, its print and the cards' print all start from.
+async fn village_of(
+    state: &AppState,
+    user: &crate::auth::Signed,
+    village: &str,
+    p: &YearParam,
+) -> Result<(xplus_core::registry::RegionCode, String, i32, Vec<Card>), WebError> {
+    let code = super::region_of(village)?;
+    let node = records::region(state.store.as_ref(), &user.access, code, today())
+        .await?
+        .ok_or_else(WebError::not_found)?;
+    let year = super::assessment::assessment_year(state, p.year.as_deref()).await?;
+    let cards =
+        records::village_cards(state.store.as_ref(), &user.access, code, year, today()).await?;
+    Ok((code, node.name, year, cards))
+}
+
 pub async fn list(
     State(state): State<AppState>,
     PageUser(user): PageUser,
@@ -48,17 +66,11 @@ pub async fn list(
     Path(village): Path<String>,
     Query(p): Query<YearParam>,
 ) -> Result<Response, WebError> {
-    let code = super::region_of(&village)?;
-    let node = records::region(state.store.as_ref(), &user.access, code, today())
-        .await?
-        .ok_or_else(WebError::not_found)?;
-    let year = super::assessment::assessment_year(&state, p.year.as_deref()).await?;
-    let cards =
-        records::village_cards(state.store.as_ref(), &user.access, code, year, today()).await?;
+    let (code, name, year, cards) = village_of(&state, &user, &village, &p).await?;
     html(&ListPage {
         c: Chrome::new(l, &user, "regions"),
         village: code.to_string(),
-        name: node.name,
+        name,
         year,
         lines: cards
             .iter()
@@ -173,15 +185,9 @@ pub async fn cards(
     Path(village): Path<String>,
     Query(p): Query<YearParam>,
 ) -> Result<Response, WebError> {
-    let code = super::region_of(&village)?;
-    let node = records::region(state.store.as_ref(), &user.access, code, today())
-        .await?
-        .ok_or_else(WebError::not_found)?;
-    let year = super::assessment::assessment_year(&state, p.year.as_deref()).await?;
-    let cards =
-        records::village_cards(state.store.as_ref(), &user.access, code, year, today()).await?;
+    let (code, name, year, cards) = village_of(&state, &user, &village, &p).await?;
     html(&CardsPage {
-        name: node.name,
+        name,
         village: code.to_string(),
         year,
         views: cards.into_iter().map(CardView::of).collect(),

@@ -18,10 +18,16 @@ const ACTIVE: &str = "SELECT p.cadre_id, p.household_id, p.start_date, \
      FROM cadre_household_pairings p \
      WHERE p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?){cadre}{within}";
 
-/// Whether a row of [`ACTIVE`] (as `x`) is overdue: its last visit, or the pairing's start when
-/// that is later, is before the argument (the oldest day still on time).
-const IS_OVERDUE: &str = "(CASE WHEN x.last_visit IS NOT NULL AND x.last_visit > x.start_date \
-     THEN x.last_visit ELSE x.start_date END) < ?";
+/// The day a row of [`ACTIVE`] (as `x`) counts from: its last visit, or the pairing's start
+/// when that is later (core's `backbone::visits::overdue`).
+const SINCE: &str = "(CASE WHEN x.last_visit IS NOT NULL AND x.last_visit > x.start_date \
+     THEN x.last_visit ELSE x.start_date END)";
+
+/// Whether a row of [`ACTIVE`] is overdue: it counts from before the argument (the oldest day
+/// still on time).
+fn is_overdue() -> String {
+    format!("{SINCE} < ?")
+}
 
 /// The pairings and how many of them are overdue.
 pub(in crate::records) struct DueCount {
@@ -47,8 +53,9 @@ impl FromRow for DueCount {
 
 pub(in crate::records) fn count_sql() -> String {
     format!(
-        "SELECT count(*), COALESCE(sum(CASE WHEN {IS_OVERDUE} THEN 1 ELSE 0 END), 0) \
-         FROM ({ACTIVE}) x"
+        "SELECT count(*), COALESCE(sum(CASE WHEN {} THEN 1 ELSE 0 END), 0) \
+         FROM ({ACTIVE}) x",
+        is_overdue()
     )
 }
 
@@ -102,8 +109,8 @@ pub(in crate::records) fn list_sql() -> String {
          FROM ({ACTIVE}) x \
          JOIN cadres c ON c.cadre_id = x.cadre_id \
          JOIN households h ON h.household_id = x.household_id \
-         WHERE {IS_OVERDUE} \
-         ORDER BY (CASE WHEN x.last_visit IS NOT NULL AND x.last_visit > x.start_date \
-         THEN x.last_visit ELSE x.start_date END), x.household_id, x.cadre_id{{page}}"
+         WHERE {} \
+         ORDER BY {SINCE}, x.household_id, x.cadre_id{{page}}",
+        is_overdue()
     )
 }
