@@ -25,7 +25,7 @@ test('admin searches by ID number, ticks a cause, saves, and sees it in the hist
     assert.equal(await page.locator('#total').textContent(), '3');
 
     // Search by 刘芳's identity number; htmx swaps #list and pushes the query into the address.
-    await page.locator('input[name="q"]').fill(ID.liuFang);
+    await page.locator('#households-q').fill(ID.liuFang);
     await Promise.all([
       page.waitForURL((url) => url.searchParams.get('q') === ID.liuFang),
       page.getByRole('button', { name: '查询' }).click(),

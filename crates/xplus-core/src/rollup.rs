@@ -32,6 +32,9 @@ crate::labelled_enum! {
         // …and those with each link (bucket: the link's code) and with all five.
         ChainLink = ("coverage.link", "环节覆盖"),
         ChainFull = ("coverage.full_chain", "全链条覆盖"),
+        // rules.md §10, per year: the person-times of those households' training (the 远教
+        // coverage table reads it with the two above instead of every attendance row).
+        TrainingPersonTimes = ("coverage.person_times", "培训人次"),
         // rules.md §9, per year: villages reporting an operating income, its sum in fen, and the
         // villages under the empty-shell line or at or over the strong line of their county.
         CollectiveReported = ("collective.reported", "报告集体收入的村"),

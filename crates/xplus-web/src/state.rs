@@ -92,12 +92,12 @@ impl AppState {
         if dirty {
             // A long refresh (after an import, a new database) is not waited for: the stored
             // figures are shown, marked as being brought up to date.
-            match self.refreshing.try_lock() {
-                Ok(_one) => {
-                    fresh.refreshed = records::refresh_rollups(store, today).await?.counties;
+            match self.refresh_marked(today).await? {
+                Some(counties) => {
+                    fresh.refreshed = counties;
                     (generation, dirty) = records::rollup_state(store).await?;
                 }
-                Err(_) => fresh.updating = true,
+                None => fresh.updating = true,
             }
         }
         let cached = self
@@ -121,6 +121,28 @@ impl AppState {
             cache.insert(region, (generation, d.clone()));
         }
         Ok((d, fresh))
+    }
+
+    /// Folds the records changed since the last refresh into the roll-ups, unless another
+    /// request is doing it (not waited for): the counties refreshed, None while another refresh
+    /// runs. Pages that read kept figures call it first and read the records themselves while a
+    /// county within reach is still marked.
+    pub async fn refresh_marked(
+        &self,
+        today: chrono::NaiveDate,
+    ) -> Result<Option<usize>, xplus_store::StoreError> {
+        let store = self.store.as_ref();
+        if !xplus_store::records::rollup_state(store).await?.1 {
+            return Ok(Some(0));
+        }
+        match self.refreshing.try_lock() {
+            Ok(_one) => Ok(Some(
+                xplus_store::records::refresh_rollups(store, today)
+                    .await?
+                    .counties,
+            )),
+            Err(_) => Ok(None),
+        }
     }
 
     /// Brings the roll-ups up to date in the background (a server starting on a database with

@@ -96,6 +96,9 @@ pub use registry::search::{
 };
 pub use registry::years::{household_rows, standings_by_year};
 pub use reporting::dashboard::{dashboard, dashboard_region, AtEnd, Dashboard, RegionFigures};
+pub use reporting::gap_pages::{
+    chain_gap_page, kept_chain, training_gap_page, ChainFigures, KeptChain, Missing, TrainingGaps,
+};
 pub use reporting::latest::latest_year_of;
 pub use reporting::report::{
     report_as_of, year_report, CollectiveFigures, CoverageFigures, HouseholdFigures,

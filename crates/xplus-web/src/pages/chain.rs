@@ -136,6 +136,130 @@ pub fn next_steps(l: Lang, view: &ChainView, h: &records::ChainHousehold) -> Str
         .join("；")
 }
 
+/// What the page shows above the gap list.
+struct Summary {
+    poor: u64,
+    full: u64,
+    links: [u64; 5],
+    villages: Vec<VillageLine>,
+}
+
+/// The gap list's lines of `view`'s households (`gaps`: those shown).
+fn gap_lines(l: Lang, view: &ChainView, gaps: &[&records::ChainHousehold]) -> Vec<GapLine> {
+    gaps.iter()
+        .map(|h| GapLine {
+            household_id: h.household_id.clone(),
+            village: view.name(h.village).to_string(),
+            missing: h
+                .links
+                .missing()
+                .iter()
+                .map(|k| l.label(k.code(), k.label_zh()))
+                .collect::<Vec<_>>()
+                .join("、"),
+            next: next_steps(l, view, h),
+        })
+        .collect()
+}
+
+/// The page from the kept figures (a region's reach, a year of the kept window, nothing
+/// marked for a refresh): the figures of the regions shown and one page of gaps, whatever the
+/// size of the reach. None when they cannot answer.
+async fn from_kept(
+    state: &AppState,
+    access: &xplus_core::accounts::Access,
+    year: i32,
+    list: &mut (dyn FnMut(u64) -> Pager + Send),
+    l: Lang,
+) -> Result<Option<(Summary, GapList)>, WebError> {
+    let store = state.store.as_ref();
+    if matches!(access.scope(), xplus_core::accounts::Scope::PairedWith(_)) {
+        return Ok(None);
+    }
+    state.refresh_marked(today()).await?;
+    let Some(kept) = records::kept_chain(store, access, year).await? else {
+        return Ok(None);
+    };
+    let pager = list(kept.total.missing(records::Missing::AnyLink));
+    let Some((_, view)) =
+        records::chain_gap_page(store, access, year, pager.window(), today()).await?
+    else {
+        return Ok(None);
+    };
+    let shown: Vec<&records::ChainHousehold> = view.households.iter().collect();
+    let gaps = gap_lines(l, &view, &shown);
+    let root = root_of(access);
+    let summary = Summary {
+        poor: kept.total.poor,
+        full: kept.total.full,
+        links: kept.total.links,
+        villages: kept
+            .regions
+            .iter()
+            .filter(|(code, _)| is_child_of(**code, root))
+            .map(|(code, f)| VillageLine {
+                code: code.to_string(),
+                name: kept.names.get(&code.as_u64()).cloned().unwrap_or_default(),
+                poor: f.poor,
+                links: f.links,
+                full: f.full,
+            })
+            .collect(),
+    };
+    Ok(Some((summary, GapList { l, pager, gaps })))
+}
+
+/// The page from the records of the whole reach (a helper's households, a year outside the
+/// kept window, or figures not yet refreshed).
+async fn from_records(
+    state: &AppState,
+    access: &xplus_core::accounts::Access,
+    year: i32,
+    list: &mut (dyn FnMut(u64) -> Pager + Send),
+    l: Lang,
+) -> Result<(Summary, GapList), WebError> {
+    let view = records::full_chain(state.store.as_ref(), access, year, today()).await?;
+    let gaps = view.gaps();
+    let pager = list(gaps.len() as u64);
+    let window = pager.window();
+    let shown: Vec<&records::ChainHousehold> = gaps
+        .into_iter()
+        .skip(window.offset as usize)
+        .take(window.limit as usize)
+        .collect();
+    let lines = gap_lines(l, &view, &shown);
+    let root = root_of(access);
+    let mut links = [0; 5];
+    for (i, k) in Link::ALL.iter().enumerate() {
+        links[i] = view.count(*k);
+    }
+    let summary = Summary {
+        poor: view.households.len() as u64,
+        full: view.full(),
+        links,
+        villages: view
+            .by_region()
+            .into_iter()
+            .filter(|(code, _)| is_child_of(*code, root))
+            .map(|(code, (poor, links, full))| VillageLine {
+                code: code.to_string(),
+                name: view.name(code).to_string(),
+                poor,
+                links,
+                full,
+            })
+            .collect(),
+    };
+    Ok((
+        summary,
+        GapList {
+            l,
+            pager,
+            gaps: lines,
+        },
+    ))
+}
+
 pub async fn page(
     State(state): State<AppState>,
     PageUser(user): PageUser,
@@ -154,38 +278,12 @@ pub async fn page(
             None => super::assessment::assessment_year(&state, None).await?,
         },
     };
-    let view = records::full_chain(state.store.as_ref(), &access, year, today()).await?;
-    let gaps = view.gaps();
     let region = p.region.clone().unwrap_or_default().trim().to_string();
-    let pager = Pager::new(
-        gaps.len() as u64,
-        asked,
-        "/chain",
-        &query_of(&[("year", &year.to_string()), ("region", &region)]),
-        "gap-list",
-    );
-    let window = pager.window();
-    let shown = gaps
-        .iter()
-        .skip(window.offset as usize)
-        .take(window.limit as usize)
-        .map(|h| GapLine {
-            household_id: h.household_id.clone(),
-            village: view.name(h.village).to_string(),
-            missing: h
-                .links
-                .missing()
-                .iter()
-                .map(|k| l.label(k.code(), k.label_zh()))
-                .collect::<Vec<_>>()
-                .join("、"),
-            next: next_steps(l, &view, h),
-        })
-        .collect();
-    let list = GapList {
-        l,
-        pager,
-        gaps: shown,
+    let query = query_of(&[("year", &year.to_string()), ("region", &region)]);
+    let mut pager = |total: u64| Pager::new(total, asked, "/chain", &query, "gap-list");
+    let (summary, list) = match from_kept(&state, &access, year, &mut pager, l).await? {
+        Some(kept) => kept,
+        None => from_records(&state, &access, year, &mut pager, l).await?,
     };
     if is_htmx(&headers) {
         return html(&list);
@@ -195,24 +293,14 @@ pub async fn page(
     html(&ChainPage {
         c: Chrome::new(l, &user, "chain"),
         year,
-        poor: view.households.len() as u64,
-        full: view.full(),
+        poor: summary.poor,
+        full: summary.full,
         links: Link::ALL
             .iter()
-            .map(|k| (l.label(k.code(), k.label_zh()), view.count(*k)))
+            .zip(summary.links)
+            .map(|(k, n)| (l.label(k.code(), k.label_zh()), n))
             .collect(),
-        villages: view
-            .by_region()
-            .into_iter()
-            .filter(|(code, _)| is_child_of(*code, root))
-            .map(|(code, (poor, links, full))| VillageLine {
-                code: code.to_string(),
-                name: view.name(code).to_string(),
-                poor,
-                links,
-                full,
-            })
-            .collect(),
+        villages: summary.villages,
         up: match (root, own) {
             (Some(r), o) if Some(r) != o => Some(
                 r.parent()

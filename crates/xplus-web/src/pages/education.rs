@@ -94,30 +94,85 @@ impl CoveragePage {
     }
 }
 
-pub async fn page(
-    State(state): State<AppState>,
-    PageUser(user): PageUser,
+/// The §10 figures of a region from the kept ones.
+fn coverage_of(f: &records::ChainFigures) -> Coverage {
+    use xplus_core::assessment::chain::Link;
+    Coverage {
+        poor: f.poor,
+        trained: f.link(Link::Trained),
+        person_times: f.person_times,
+    }
+}
+
+/// What the page shows above the gap list: the whole reach and the regions below it.
+struct Summary {
+    total: Coverage,
+    rows: Vec<Row>,
+}
+
+/// The page from the kept figures (see chain.rs): None when they cannot answer.
+async fn from_kept(
+    state: &AppState,
+    access: &xplus_core::accounts::Access,
+    (year, from): (i32, NaiveDate),
+    list: &mut (dyn FnMut(u64) -> Pager + Send),
     l: Lang,
-    headers: HeaderMap,
-    Query(p): Query<CoverageParams>,
-) -> Result<Response, WebError> {
-    let from = super::day_of(p.from.as_deref())?;
-    let year = year_or_latest(&state, &user.access, p.year.as_deref(), Measure::ChainPoor).await?;
-    let asked = asked_page(p.page.as_deref())?;
-    let access = super::narrowed(&user.access, p.region.as_deref())?;
-    let view = records::coverage(state.store.as_ref(), &access, year, from, today()).await?;
-    let region = p.region.clone().unwrap_or_default().trim().to_string();
-    let pager = Pager::new(
-        view.gaps.len() as u64,
-        asked,
-        "/coverage",
-        &query_of(&[
-            ("year", &year.to_string()),
-            ("from", &format_date(from)),
-            ("region", &region),
-        ]),
-        "gap-list",
-    );
+) -> Result<Option<(Summary, GapList)>, WebError> {
+    let store = state.store.as_ref();
+    if matches!(access.scope(), xplus_core::accounts::Scope::PairedWith(_)) {
+        return Ok(None);
+    }
+    state.refresh_marked(today()).await?;
+    let Some(kept) = records::kept_chain(store, access, year).await? else {
+        return Ok(None);
+    };
+    let total = coverage_of(&kept.total);
+    let pager = list(total.gaps());
+    let Some(page) = records::training_gap_page(store, access, year, from, pager.window()).await?
+    else {
+        return Ok(None);
+    };
+    let names = page
+        .gaps
+        .iter()
+        .map(|g| {
+            page.names
+                .get(&g.village.as_u64())
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect();
+    let root = super::chain::root_of(access);
+    let rows = kept
+        .regions
+        .iter()
+        .filter(|(code, _)| super::chain::is_child_of(**code, root))
+        .map(|(code, f)| Row {
+            code: *code,
+            name: kept.names.get(&code.as_u64()).cloned().unwrap_or_default(),
+            level: code.level(),
+            c: coverage_of(f),
+        })
+        .collect();
+    let list = GapList {
+        l,
+        pager,
+        gaps: page.gaps,
+        names,
+    };
+    Ok(Some((Summary { total, rows }, list)))
+}
+
+/// The page from the records of the whole reach.
+async fn from_records(
+    state: &AppState,
+    access: &xplus_core::accounts::Access,
+    (year, from): (i32, NaiveDate),
+    list: &mut (dyn FnMut(u64) -> Pager + Send),
+    l: Lang,
+) -> Result<(Summary, GapList), WebError> {
+    let view = records::coverage(state.store.as_ref(), access, year, from, today()).await?;
+    let pager = list(view.gaps.len() as u64);
     let window = pager.window();
     let gaps: Vec<Gap> = view
         .gaps
@@ -130,16 +185,7 @@ pub async fn page(
         .iter()
         .map(|g| view.name(g.village).to_string())
         .collect();
-    let list = GapList {
-        l,
-        pager,
-        gaps,
-        names,
-    };
-    if is_htmx(&headers) {
-        return html(&list);
-    }
-    let root = super::chain::root_of(&access);
+    let root = super::chain::root_of(access);
     let rows = [Level::County, Level::Town, Level::Village]
         .into_iter()
         .flat_map(|level| view.report.level(level).collect::<Vec<_>>())
@@ -151,13 +197,51 @@ pub async fn page(
             c,
         })
         .collect();
+    let summary = Summary {
+        total: view.report.total,
+        rows,
+    };
+    let list = GapList {
+        l,
+        pager,
+        gaps,
+        names,
+    };
+    Ok((summary, list))
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    l: Lang,
+    headers: HeaderMap,
+    Query(p): Query<CoverageParams>,
+) -> Result<Response, WebError> {
+    let from = super::day_of(p.from.as_deref())?;
+    let year = year_or_latest(&state, &user.access, p.year.as_deref(), Measure::ChainPoor).await?;
+    let asked = asked_page(p.page.as_deref())?;
+    let access = super::narrowed(&user.access, p.region.as_deref())?;
+    let region = p.region.clone().unwrap_or_default().trim().to_string();
+    let query = query_of(&[
+        ("year", &year.to_string()),
+        ("from", &format_date(from)),
+        ("region", &region),
+    ]);
+    let mut pager = |total: u64| Pager::new(total, asked, "/coverage", &query, "gap-list");
+    let (summary, list) = match from_kept(&state, &access, (year, from), &mut pager, l).await? {
+        Some(kept) => kept,
+        None => from_records(&state, &access, (year, from), &mut pager, l).await?,
+    };
+    if is_htmx(&headers) {
+        return html(&list);
+    }
     html(&CoveragePage {
         c: Chrome::new(l, &user, "coverage"),
         year,
         from: format_date(from),
         region,
-        total: view.report.total,
-        rows,
+        total: summary.total,
+        rows: summary.rows,
         list,
     })
 }

@@ -33,6 +33,8 @@ pub struct ChainHousehold {
     pub industry: IndustryLinks,
     /// Training sessions attended in the year.
     pub sessions: u32,
+    /// Person-times of that training (rules.md §10).
+    pub person_times: u32,
 }
 
 /// Who could close a village's gaps.
@@ -184,6 +186,7 @@ pub(in crate::records) async fn chain_in(
             ChainHousehold {
                 industry: industry.get(&t.household_id).copied().unwrap_or_default(),
                 sessions: t.sessions,
+                person_times: t.person_times,
                 household_id: t.household_id,
                 village: t.village,
                 links,

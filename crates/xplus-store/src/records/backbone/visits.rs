@@ -3,10 +3,14 @@
 
 use super::activity::{visits_by_month, CadreVisits};
 use super::queries::visits::{
-    cadres_page_sql, last_day_sql, totals_sql, CadreMonths, LastDay, MonthTotals,
+    cadres_page_sql, kept_cadres_page_sql, kept_totals_sql, last_day_sql, totals_sql, CadreMonths,
+    LastDay, MonthTotals, KEPT_LAST_YEAR,
 };
 use crate::error::StoreError;
-use crate::records::shape::village_bounds;
+use crate::records::reporting::latest::LatestYear;
+use crate::records::reporting::rollup::kept_between;
+use crate::records::shape::{reach_bounds, village_bounds};
+use crate::records::ReadSession;
 use crate::session::filter::Arg;
 use crate::session::rows::fetch_sql;
 use crate::session::Page;
@@ -33,6 +37,24 @@ fn by_county(access: &Access) -> bool {
         Scope::Region(r) => matches!(r.level(), Level::Province | Level::City | Level::County),
         Scope::PairedWith(_) => false,
     }
+}
+
+/// Whether the account's visits are read from the kept tallies (`cadre_visit_months`): it
+/// reaches whole counties and none of them is marked for a refresh. A town or a village reads
+/// its own visits (a few thousand); so does a reach with an edit not yet folded in.
+async fn from_tallies(s: &mut dyn ReadSession, access: &Access) -> Result<bool, StoreError> {
+    if !by_county(access) {
+        return Ok(false);
+    }
+    let (lo, hi) = reach_bounds(access);
+    kept_between(s, lo, hi).await
+}
+
+/// The arguments of the kept tallies' queries: the year and the reach.
+fn kept_arguments(access: &Access, year: i32) -> Vec<Arg> {
+    let mut args = vec![Arg::Int(i64::from(year))];
+    args.extend(village_bounds(access));
+    args
 }
 
 /// The first day of each month of `year` and of the next month: the 24 bounds of the monthly
@@ -72,8 +94,12 @@ pub async fn visit_totals(
         });
     }
     let mut s = store.read_session().await?;
-    let sql = totals_sql(by_county(access));
-    let rows: Vec<MonthTotals> = fetch_sql(&mut *s, &sql, &arguments(access, year)).await?;
+    let rows: Vec<MonthTotals> = if from_tallies(s.as_mut(), access).await? {
+        fetch_sql(&mut *s, &kept_totals_sql(), &kept_arguments(access, year)).await?
+    } else {
+        let sql = totals_sql(by_county(access));
+        fetch_sql(&mut *s, &sql, &arguments(access, year)).await?
+    };
     Ok(rows
         .into_iter()
         .next()
@@ -100,8 +126,11 @@ pub async fn visits_page(
         return Ok(own.into_iter().skip(skip).take(take).collect());
     }
     let mut s = store.read_session().await?;
-    let sql = cadres_page_sql(by_county(access));
-    let mut args = arguments(access, year);
+    let (sql, mut args) = if from_tallies(s.as_mut(), access).await? {
+        (kept_cadres_page_sql(), kept_arguments(access, year))
+    } else {
+        (cadres_page_sql(by_county(access)), arguments(access, year))
+    };
     args.push(Arg::Int(page.limit.min(i64::MAX as u64) as i64));
     args.push(Arg::Int(page.offset.min(i64::MAX as u64) as i64));
     let rows: Vec<CadreMonths> = fetch_sql(&mut *s, &sql, &args).await?;
@@ -133,6 +162,11 @@ pub async fn latest_visit_year(
         return Ok(rows.first().map(|d| d.last.year()));
     }
     let mut s = store.read_session().await?;
+    if from_tallies(s.as_mut(), access).await? {
+        let rows: Vec<LatestYear> =
+            fetch_sql(&mut *s, KEPT_LAST_YEAR, &village_bounds(access)).await?;
+        return Ok(rows.first().map(|r| r.year));
+    }
     // Four-digit years: SQLite compares the dates as text.
     let day = |y, m, d| Arg::Date(NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default());
     let mut args = vec![day(1000, 1, 1), day(9999, 12, 31)];

@@ -11,8 +11,8 @@ use xplus_core::accounts::{Access, Scope};
 use xplus_core::interchange::{FileId, FileSpec};
 use xplus_core::rollup::Measure;
 
-struct LatestYear {
-    year: i32,
+pub(in crate::records) struct LatestYear {
+    pub year: i32,
 }
 
 impl FromRow for LatestYear {

@@ -2,6 +2,7 @@
 //! roll-ups that keep them fast.
 
 pub(crate) mod dashboard;
+pub(crate) mod gap_pages;
 pub(crate) mod latest;
 mod queries;
 pub(crate) mod report;

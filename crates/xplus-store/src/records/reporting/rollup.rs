@@ -8,9 +8,10 @@
 //! every county from scratch and compares (`xplus report --verify`).
 
 use super::queries::rollup::{
-    insert_figures, StoredFigure, ANY_MARKED, DELETE_FIGURES_BETWEEN, DELETE_FIGURES_OF,
-    DIRTY_COUNTIES, GENERATION, MARK_ALL_COUNTIES, MARK_COUNTIES_BETWEEN, NEXT_GENERATION, RESUM,
-    SET_COVERAGE_UNTIL, STILL_MARKED, UNMARK_COUNTY,
+    insert_figures, tally_visit_months, StoredFigure, ANY_MARKED, DELETE_FIGURES_BETWEEN,
+    DELETE_FIGURES_OF, DELETE_VISIT_MONTHS, DIRTY_COUNTIES, GENERATION, MARKED_BETWEEN,
+    MARK_ALL_COUNTIES, MARK_COUNTIES_BETWEEN, NEXT_GENERATION, RESUM, SET_COVERAGE_UNTIL,
+    STILL_MARKED, UNMARK_COUNTY,
 };
 use crate::error::StoreError;
 pub(in crate::records) use crate::records::reporting::rollup_figures::counties_in;
@@ -80,6 +81,18 @@ pub async fn rollup_state(store: &dyn Store) -> Result<(i64, bool), StoreError> 
         .unwrap_or(0);
     let dirty = !ANY_MARKED.fetch(s.as_mut(), &[]).await?.is_empty();
     Ok((generation, dirty))
+}
+
+/// Whether the kept figures of every county between `lo` and `hi` (codes) are up to date: no
+/// county there is marked for a refresh. Readers that page from kept figures check this and
+/// read the records themselves otherwise, so an edit is never hidden by a stale figure.
+pub(in crate::records) async fn kept_between(
+    s: &mut dyn ReadSession,
+    lo: u64,
+    hi: u64,
+) -> Result<bool, StoreError> {
+    let args = [Arg::Int(lo as i64), Arg::Int(hi as i64)];
+    Ok(MARKED_BETWEEN.fetch(s, &args).await?.is_empty())
 }
 
 /// Marks every county within `regions` for a refresh (after a verification found their figures
@@ -156,6 +169,11 @@ pub async fn refresh_rollups(store: &dyn Store, today: NaiveDate) -> Result<Refr
         )
         .await?;
         done.rows += store_figures(s.as_mut(), &figures).await?;
+        // The visit list's tallies of the county, set-based in the database.
+        s.execute(DELETE_VISIT_MONTHS, std::slice::from_ref(&c))
+            .await?;
+        s.execute(&tally_visit_months(), std::slice::from_ref(&c))
+            .await?;
         // The city and the province are their children's sums.
         let mut above = county.parent();
         while let Some(region) = above {

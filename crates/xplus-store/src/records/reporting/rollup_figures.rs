@@ -47,7 +47,7 @@ pub(in crate::records) async fn counties_in(
 /// reading of the full chain).
 const COVERAGE_YEARS: i32 = 6;
 
-fn coverage_years(until: i32) -> impl Iterator<Item = i32> {
+pub(in crate::records) fn coverage_years(until: i32) -> impl Iterator<Item = i32> {
     (until - COVERAGE_YEARS + 1..=until).filter(move |_| until > 0)
 }
 
@@ -528,6 +528,14 @@ async fn coverage(
                 year,
                 "",
                 i64::from(h.links.full()),
+            );
+            add(
+                out,
+                v,
+                Measure::TrainingPersonTimes,
+                year,
+                "",
+                i64::from(h.person_times),
             );
         }
     }

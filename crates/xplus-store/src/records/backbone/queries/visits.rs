@@ -60,6 +60,44 @@ pub(in crate::records) fn last_day_sql(by_county: bool) -> String {
     format!("SELECT max(v.date) AS last{}", visits_within(by_county))
 }
 
+/// `FROM … WHERE …` of the kept tallies (`cadre_visit_months`, refreshed with the roll-ups) of
+/// one year of the counties between two codes. Arguments: the year, low, high.
+const KEPT_WITHIN: &str =
+    " FROM cadre_visit_months v WHERE v.year = ? AND v.county_code BETWEEN ? AND ?";
+
+/// The twelve month columns summed over the kept tallies.
+fn kept_month_sums() -> String {
+    (1..=12).map(|m| format!(", sum(v.m{m}) AS m{m}")).collect()
+}
+
+/// [`cadres_page_sql`] from the kept tallies: a page of a province groups one row per cadre and
+/// county instead of every visit of the year. Arguments: the `KEPT_WITHIN` three, limit, offset.
+pub(in crate::records) fn kept_cadres_page_sql() -> String {
+    format!(
+        "SELECT t.cadre_id, coalesce(c.name, '') AS name, coalesce(u.name, '') AS unit, \
+         t.total, t.m1, t.m2, t.m3, t.m4, t.m5, t.m6, t.m7, t.m8, t.m9, t.m10, t.m11, t.m12 \
+         FROM (SELECT v.cadre_id, sum(v.total) AS total{}{KEPT_WITHIN} \
+         GROUP BY v.cadre_id ORDER BY sum(v.total) DESC, v.cadre_id LIMIT ? OFFSET ?) t \
+         LEFT JOIN cadres c ON c.cadre_id = t.cadre_id \
+         LEFT JOIN units u ON u.unit_id = c.unit_id \
+         ORDER BY t.total DESC, t.cadre_id",
+        kept_month_sums()
+    )
+}
+
+/// [`totals_sql`] from the kept tallies. Arguments: the `KEPT_WITHIN` three.
+pub(in crate::records) fn kept_totals_sql() -> String {
+    format!(
+        "SELECT count(DISTINCT v.cadre_id) AS cadres, sum(v.total) AS total{}{KEPT_WITHIN}",
+        kept_month_sums()
+    )
+}
+
+/// The latest year of the kept tallies of the counties between two codes, as its last day.
+pub(in crate::records) const KEPT_LAST_YEAR: &str =
+    "SELECT CAST(max(v.year) AS BIGINT) AS year FROM cadre_visit_months v \
+     WHERE v.county_code BETWEEN ? AND ?";
+
 const MONTHS: [&str; 12] = [
     "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9", "m10", "m11", "m12",
 ];

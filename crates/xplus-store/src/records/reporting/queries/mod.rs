@@ -3,6 +3,7 @@
 //! operation file, as the statements are many.
 
 pub(super) mod dashboard;
+pub(super) mod gap_pages;
 pub(super) mod report;
 pub(super) mod responsibility;
 pub(super) mod rollup;

@@ -71,6 +71,10 @@ impl FromRow for Marked {
 pub(in crate::records) const ANY_MARKED: Query<Marked> =
     Query::new("SELECT county_code FROM rollup_dirty LIMIT 1");
 
+/// A county between two codes marked for a refresh (`?`, `?`: the range).
+pub(in crate::records) const MARKED_BETWEEN: Query<Marked> =
+    Query::new("SELECT county_code FROM rollup_dirty WHERE county_code BETWEEN ? AND ? LIMIT 1");
+
 /// Whether one county is still marked (`?`: the county's code).
 pub(in crate::records) const STILL_MARKED: Query<Marked> =
     Query::new("SELECT county_code FROM rollup_dirty WHERE county_code = ?");
@@ -149,3 +153,28 @@ pub(in crate::records) const RESUM: &str =
     "INSERT INTO rollups (region_code, parent_code, measure, year, bucket, value) \
      SELECT ?, ?, measure, year, bucket, CAST(SUM(value) AS BIGINT) FROM rollups \
      WHERE parent_code = ? GROUP BY measure, year, bucket";
+
+/// Deletes a county's visit tallies (`?`: the county's code).
+pub(in crate::records) const DELETE_VISIT_MONTHS: &str =
+    "DELETE FROM cadre_visit_months WHERE county_code = ?";
+
+/// Tallies a county's visits per cadre, year and month into `cadre_visit_months` (`?`: the
+/// county's code) in one grouped pass over the county's visits. A date is read as its ISO text
+/// on both backends (SQLite keeps the text, PostgreSQL's DATE prints it), so year and month are
+/// its first four and its sixth and seventh characters.
+pub(in crate::records) fn tally_visit_months() -> String {
+    let months: String = (1..=12)
+        .map(|m| {
+            format!(
+                ", sum(CASE WHEN substr(CAST(date AS TEXT), 6, 2) = '{m:02}' THEN 1 ELSE 0 END)"
+            )
+        })
+        .collect();
+    let columns: String = (1..=12).map(|m| format!(", m{m}")).collect();
+    format!(
+        "INSERT INTO cadre_visit_months (year, county_code, cadre_id, total{columns}) \
+         SELECT CAST(substr(CAST(date AS TEXT), 1, 4) AS INTEGER), county_code, cadre_id, \
+         count(*){months} FROM visits WHERE county_code = ? \
+         GROUP BY CAST(substr(CAST(date AS TEXT), 1, 4) AS INTEGER), county_code, cadre_id"
+    )
+}

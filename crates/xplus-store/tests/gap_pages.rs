@@ -1,0 +1,233 @@
+//! The gap lists' pages from the kept figures (issue 19) against the same lists computed from
+//! every record within reach: the same figures for a region and its children, and every page,
+//! of every size, holding the same households in the same order — across village boundaries.
+//! SQLite, and PostgreSQL with XPLUS_TEST_DATABASE_URL.
+
+mod common;
+
+use chrono::NaiveDate;
+use common::*;
+use xplus_core::accounts::{Access, Role};
+use xplus_core::assessment::chain::Link;
+use xplus_core::registry::RegionCode;
+use xplus_store::records::{self, Missing, Page};
+
+fn code(c: &str) -> RegionCode {
+    RegionCode::parse(c).unwrap()
+}
+
+/// The small bundle with eight more poor households over both villages, some trained.
+fn bundle() -> std::collections::BTreeMap<&'static str, String> {
+    let mut b = small_bundle();
+    let mut households = b["households"].clone();
+    let mut members = b["members"].clone();
+    let mut attendance = b["attendance"].clone();
+    for i in 1..=8u16 {
+        let village = if i <= 4 {
+            "341181100201"
+        } else {
+            "341181100202"
+        };
+        households.push_str(&format!("H1{i:02},{village},2015,poor,,illness,1,1,1,1\n"));
+        let birth = format!("1960-01-{:02}", i);
+        members.push_str(&format!(
+            "H1{i:02},{},户主{i},head,healthy,ordinary,none,1,1,0\n",
+            id(341181, &birth, 100 + i)
+        ));
+        if i % 3 == 0 {
+            attendance.push_str(&format!("T1,H1{i:02}\n"));
+        }
+    }
+    b.insert("households", households);
+    b.insert("members", members);
+    b.insert("attendance", attendance);
+    // Visits over two years and both villages, so the kept tallies have several cadres, months
+    // and years to keep apart.
+    b.insert(
+        "visits",
+        "cadre_id,household_id,date,activity\n\
+         C1,H001,2016-01-05,走访\nC1,H001,2016-03-07,走访\nC1,H002,2016-03-08,走访\n\
+         C3,H001,2016-12-31,走访\nC3,H003,2016-07-01,走访\nC3,H003,2015-11-02,走访\n\
+         C1,H001,2015-02-03,走访\n"
+            .to_string(),
+    );
+    b
+}
+
+#[tokio::test]
+async fn kept_visit_tallies_count_what_the_visits_say() {
+    let db = TestDb::fresh().await;
+    let path = write_bundle(&db.dir().join("b"), &bundle());
+    let report = import(&db, &path).await;
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let store = db.store.as_ref();
+    let today = NaiveDate::from_ymd_opt(2017, 1, 10).unwrap();
+    let tianchang = code("341181000000");
+    let all = Access::of_account("t", Role::Auditor, None, None);
+    let county = Access::of_account("c", Role::Official, Some(tianchang), None);
+    let page = Page {
+        limit: 50,
+        offset: 0,
+    };
+
+    // Read from the visits (the county is marked), then from the tallies after a refresh.
+    let mut seen = Vec::new();
+    for refreshed in [false, true] {
+        if refreshed {
+            records::refresh_rollups(store, today).await.unwrap();
+        }
+        for access in [&all, &county] {
+            for year in [2015, 2016] {
+                let totals = records::visit_totals(store, access, year).await.unwrap();
+                let rows = records::visits_page(store, access, year, page)
+                    .await
+                    .unwrap();
+                let latest = records::latest_visit_year(store, access).await.unwrap();
+                seen.push((refreshed, format!("{totals:?} {rows:?} {latest:?}")));
+            }
+        }
+    }
+    let (before, after): (Vec<_>, Vec<_>) = seen.into_iter().partition(|(r, _)| !r);
+    assert_eq!(
+        before.iter().map(|(_, s)| s).collect::<Vec<_>>(),
+        after.iter().map(|(_, s)| s).collect::<Vec<_>>()
+    );
+    let totals = records::visit_totals(store, &all, 2016).await.unwrap();
+    assert_eq!((totals.cadres, totals.total), (2, 5));
+    assert_eq!(totals.months[0..3], [1, 0, 2]);
+    assert_eq!(totals.months[11], 1);
+    let rows = records::visits_page(store, &all, 2016, page).await.unwrap();
+    assert_eq!(rows[0].cadre_id, "C1");
+    assert_eq!(rows[0].total, 3);
+}
+
+#[tokio::test]
+async fn kept_pages_hold_what_the_records_say() {
+    let db = TestDb::fresh().await;
+    let path = write_bundle(&db.dir().join("b"), &bundle());
+    let report = import(&db, &path).await;
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let store = db.store.as_ref();
+    let today = NaiveDate::from_ymd_opt(2017, 1, 10).unwrap();
+    let year = 2016;
+    let all = Access::of_account("t", Role::Auditor, None, None);
+
+    // Marked counties: the kept figures do not answer until a refresh.
+    assert!(records::kept_chain(store, &all, year)
+        .await
+        .unwrap()
+        .is_none());
+    records::refresh_rollups(store, today).await.unwrap();
+
+    for access in [
+        all.clone(),
+        Access::of_account("c", Role::Official, Some(code("341181000000")), None),
+        Access::of_account("t", Role::Official, Some(code("341181100000")), None),
+        Access::of_account("v", Role::Official, Some(code("341181100202")), None),
+    ] {
+        let kept = records::kept_chain(store, &access, year)
+            .await
+            .unwrap()
+            .unwrap();
+        let chain = records::full_chain(store, &access, year, today)
+            .await
+            .unwrap();
+        assert_eq!(kept.total.poor, chain.households.len() as u64);
+        assert_eq!(kept.total.full, chain.full());
+        for (i, link) in Link::ALL.iter().enumerate() {
+            assert_eq!(kept.total.links[i], chain.count(*link), "{link:?}");
+        }
+        assert!(kept.total.poor >= 1);
+        for (region, f) in &kept.regions {
+            let (poor, links, full) = chain.by_region()[region];
+            assert_eq!((f.poor, f.links, f.full), (poor, links, full), "{region}");
+        }
+
+        let gaps: Vec<String> = chain
+            .gaps()
+            .iter()
+            .map(|h| h.household_id.clone())
+            .collect();
+        let coverage = records::coverage(store, &access, year, today, today)
+            .await
+            .unwrap();
+        let untrained: Vec<String> = coverage
+            .gaps
+            .iter()
+            .map(|g| g.household_id.clone())
+            .collect();
+        assert_eq!(kept.total.missing(Missing::AnyLink), gaps.len() as u64);
+        assert_eq!(
+            kept.total.missing(Missing::Link(Link::Trained)),
+            untrained.len() as u64
+        );
+        assert_eq!(kept.total.person_times, coverage.report.total.person_times);
+        for limit in 1..=3u64 {
+            for offset in 0..=gaps.len() as u64 + 1 {
+                let page = Page { limit, offset };
+                let (total, view) = records::chain_gap_page(store, &access, year, page, today)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                assert_eq!(total, gaps.len() as u64);
+                let got: Vec<&str> = view
+                    .households
+                    .iter()
+                    .map(|h| h.household_id.as_str())
+                    .collect();
+                let want: Vec<&str> = gaps
+                    .iter()
+                    .skip(offset as usize)
+                    .take(limit as usize)
+                    .map(String::as_str)
+                    .collect();
+                assert_eq!(got, want, "chain {limit} at {offset}");
+                for h in &view.households {
+                    assert_eq!(view.next.get(&h.village), chain.next.get(&h.village));
+                }
+
+                let t = records::training_gap_page(store, &access, year, today, page)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                assert_eq!(t.total, untrained.len() as u64);
+                let got: Vec<&str> = t.gaps.iter().map(|g| g.household_id.as_str()).collect();
+                let want: Vec<&str> = untrained
+                    .iter()
+                    .skip(offset as usize)
+                    .take(limit as usize)
+                    .map(String::as_str)
+                    .collect();
+                assert_eq!(got, want, "training {limit} at {offset}");
+            }
+        }
+    }
+
+    // An edit not yet folded in: the pages read the records again.
+    records::mark_for_refresh(store, &[code("341181000000")])
+        .await
+        .unwrap();
+    assert!(records::kept_chain(store, &all, year)
+        .await
+        .unwrap()
+        .is_none());
+    let page = Page {
+        limit: 50,
+        offset: 0,
+    };
+    assert!(records::chain_gap_page(store, &all, year, page, today)
+        .await
+        .unwrap()
+        .is_none());
+
+    // A year outside the kept window, and a helper, are read from the records.
+    assert!(records::kept_chain(store, &all, 2000)
+        .await
+        .unwrap()
+        .is_none());
+    let helper = Access::of_account("h", Role::Helper, None, Some("C1"));
+    assert!(records::kept_chain(store, &helper, year)
+        .await
+        .unwrap()
+        .is_none());
+}
