@@ -105,7 +105,18 @@ struct WriterState {
     had_rows: std::collections::HashMap<&'static str, bool>,
     /// Counties already marked for a roll-up refresh.
     marked: std::collections::HashSet<i64>,
+    /// The search index is filled once at the end (the members table was empty).
+    search_deferred: bool,
 }
+
+/// Sets the search index's triggers aside for the rest of the import's transaction (migration
+/// 0020: filling FTS5 row by row cost six times a single INSERT … SELECT).
+const DEFER_SEARCH: &str = "UPDATE search_fill SET deferred = 1 WHERE id = 1";
+
+/// Fills the search index with every member once, and puts the triggers back, before commit.
+const FILL_SEARCH: &str = "INSERT INTO person_terms (rowid, terms) \
+     SELECT person, terms FROM person_terms_of; \
+     UPDATE search_fill SET deferred = 0 WHERE id = 1;";
 
 /// The stored rows among `chunk`'s keys, by record key.
 fn stored_rows(
@@ -154,6 +165,13 @@ fn write(
                 .and_then(|mut s| s.exists([]))
                 .map_err(sqlite_error_in(&context))?;
             state.had_rows.insert(file.name, had);
+            // Members into an empty table: every member is this import's, so the search index
+            // (empty with it) is filled once, set-based, at the end.
+            if file.id == xplus_core::interchange::FileId::Members && !had {
+                conn.execute_batch(DEFER_SEARCH)
+                    .map_err(sqlite_error_in(&context))?;
+                state.search_deferred = true;
+            }
             had
         }
     };
@@ -278,6 +296,7 @@ impl BulkWriter {
                     actor,
                     had_rows: std::collections::HashMap::new(),
                     marked: Default::default(),
+                    search_deferred: false,
                 };
                 while let Some(command) = receiver.blocking_recv() {
                     match command {
@@ -292,6 +311,14 @@ impl BulkWriter {
                             }
                         }
                         Command::Finish { commit, reply } => {
+                            if commit && failure.is_none() && state.search_deferred {
+                                failure = conn
+                                    .execute_batch(FILL_SEARCH)
+                                    .map_err(sqlite_error(
+                                        "填充查找索引 / filling the search index",
+                                    ))
+                                    .err();
+                            }
                             let end = if commit && failure.is_none() {
                                 "COMMIT"
                             } else {
