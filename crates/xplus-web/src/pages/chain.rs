@@ -177,7 +177,13 @@ async fn from_kept(
         return Ok(None);
     }
     state.refresh_marked(today()).await?;
-    let Some(kept) = records::kept_chain(store, access, year).await? else {
+    // A reach whose kept figures count no poor household is read from the records: it is
+    // cheap there, and on PostgreSQL a page was once seen to find the figures empty with no
+    // county marked (a race not yet explained; see the closing note of issue 19).
+    let Some(kept) = records::kept_chain(store, access, year)
+        .await?
+        .filter(|k| k.total.poor > 0)
+    else {
         return Ok(None);
     };
     let pager = list(kept.total.missing(records::Missing::AnyLink));
