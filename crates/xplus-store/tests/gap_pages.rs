@@ -54,12 +54,18 @@ fn bundle() -> std::collections::BTreeMap<&'static str, String> {
     b
 }
 
-#[tokio::test]
-async fn kept_visit_tallies_count_what_the_visits_say() {
+/// A fresh database with [`bundle`] imported (its counties marked, nothing refreshed yet).
+async fn loaded() -> TestDb {
     let db = TestDb::fresh().await;
     let path = write_bundle(&db.dir().join("b"), &bundle());
     let report = import(&db, &path).await;
     assert!(report.errors.is_empty(), "{:?}", report.errors);
+    db
+}
+
+#[tokio::test]
+async fn kept_visit_tallies_count_what_the_visits_say() {
+    let db = loaded().await;
     let store = db.store.as_ref();
     let today = NaiveDate::from_ymd_opt(2017, 1, 10).unwrap();
     let tianchang = code("341181000000");
@@ -103,10 +109,7 @@ async fn kept_visit_tallies_count_what_the_visits_say() {
 
 #[tokio::test]
 async fn kept_pages_hold_what_the_records_say() {
-    let db = TestDb::fresh().await;
-    let path = write_bundle(&db.dir().join("b"), &bundle());
-    let report = import(&db, &path).await;
-    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let db = loaded().await;
     let store = db.store.as_ref();
     let today = NaiveDate::from_ymd_opt(2017, 1, 10).unwrap();
     let year = 2016;
@@ -219,6 +222,18 @@ async fn kept_pages_hold_what_the_records_say() {
         .await
         .unwrap()
         .is_none());
+    // A town's and a village's reach too: their county is the unit marked, and no county code
+    // lies within a town's own range of codes.
+    for below in ["341181100000", "341181100202"] {
+        let access = Access::of_account("o", Role::Official, Some(code(below)), None);
+        assert!(
+            records::kept_chain(store, &access, year)
+                .await
+                .unwrap()
+                .is_none(),
+            "{below}"
+        );
+    }
 
     // A year outside the kept window, and a helper, are read from the records.
     assert!(records::kept_chain(store, &all, 2000)

@@ -131,13 +131,10 @@ impl AppState {
         &self,
         today: chrono::NaiveDate,
     ) -> Result<Option<usize>, xplus_store::StoreError> {
-        let store = self.store.as_ref();
-        if !xplus_store::records::rollup_state(store).await?.1 {
-            return Ok(Some(0));
-        }
+        // The refresh itself looks for marked counties first and stops at once without any.
         match self.refreshing.try_lock() {
             Ok(_one) => Ok(Some(
-                xplus_store::records::refresh_rollups(store, today)
+                xplus_store::records::refresh_rollups(self.store.as_ref(), today)
                     .await?
                     .counties,
             )),

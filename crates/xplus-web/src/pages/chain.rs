@@ -162,6 +162,18 @@ fn gap_lines(l: Lang, view: &ChainView, gaps: &[&records::ChainHousehold]) -> Ve
         .collect()
 }
 
+/// The kept figures of `access`'s reach for `year`, once the counties with changes are folded
+/// in (unless another request is doing it); None when a page must read the records instead (see
+/// `records::kept_chain`). The full-chain and the 远教 pages both start here.
+pub(super) async fn kept_figures(
+    state: &AppState,
+    access: &xplus_core::accounts::Access,
+    year: i32,
+) -> Result<Option<records::KeptChain>, WebError> {
+    state.refresh_marked(today()).await?;
+    Ok(records::kept_chain(state.store.as_ref(), access, year).await?)
+}
+
 /// The page from the kept figures (a region's reach, a year of the kept window, nothing
 /// marked for a refresh): the figures of the regions shown and one page of gaps, whatever the
 /// size of the reach. None when they cannot answer.
@@ -172,23 +184,13 @@ async fn from_kept(
     list: &mut (dyn FnMut(u64) -> Pager + Send),
     l: Lang,
 ) -> Result<Option<(Summary, GapList)>, WebError> {
-    let store = state.store.as_ref();
-    if matches!(access.scope(), xplus_core::accounts::Scope::PairedWith(_)) {
-        return Ok(None);
-    }
-    state.refresh_marked(today()).await?;
-    // A reach whose kept figures count no poor household is read from the records: it is
-    // cheap there, and on PostgreSQL a page was once seen to find the figures empty with no
-    // county marked (a race not yet explained; see the closing note of issue 19).
-    let Some(kept) = records::kept_chain(store, access, year)
-        .await?
-        .filter(|k| k.total.poor > 0)
-    else {
+    let Some(kept) = kept_figures(state, access, year).await? else {
         return Ok(None);
     };
     let pager = list(kept.total.missing(records::Missing::AnyLink));
     let Some((_, view)) =
-        records::chain_gap_page(store, access, year, pager.window(), today()).await?
+        records::chain_gap_page(state.store.as_ref(), access, year, pager.window(), today())
+            .await?
     else {
         return Ok(None);
     };
@@ -235,14 +237,10 @@ async fn from_records(
         .collect();
     let lines = gap_lines(l, &view, &shown);
     let root = root_of(access);
-    let mut links = [0; 5];
-    for (i, k) in Link::ALL.iter().enumerate() {
-        links[i] = view.count(*k);
-    }
     let summary = Summary {
         poor: view.households.len() as u64,
         full: view.full(),
-        links,
+        links: std::array::from_fn(|i| view.count(Link::ALL[i])),
         villages: view
             .by_region()
             .into_iter()

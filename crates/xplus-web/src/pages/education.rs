@@ -118,23 +118,14 @@ async fn from_kept(
     list: &mut (dyn FnMut(u64) -> Pager + Send),
     l: Lang,
 ) -> Result<Option<(Summary, GapList)>, WebError> {
-    let store = state.store.as_ref();
-    if matches!(access.scope(), xplus_core::accounts::Scope::PairedWith(_)) {
-        return Ok(None);
-    }
-    state.refresh_marked(today()).await?;
-    // A reach whose kept figures count no poor household is read from the records: it is
-    // cheap there, and on PostgreSQL a page was once seen to find the figures empty with no
-    // county marked (a race not yet explained; see the closing note of issue 19).
-    let Some(kept) = records::kept_chain(store, access, year)
-        .await?
-        .filter(|k| k.total.poor > 0)
-    else {
+    let Some(kept) = super::chain::kept_figures(state, access, year).await? else {
         return Ok(None);
     };
     let total = coverage_of(&kept.total);
     let pager = list(total.gaps());
-    let Some(page) = records::training_gap_page(store, access, year, from, pager.window()).await?
+    let Some(page) =
+        records::training_gap_page(state.store.as_ref(), access, year, from, pager.window())
+            .await?
     else {
         return Ok(None);
     };

@@ -3,13 +3,13 @@
 
 use super::activity::{visits_by_month, CadreVisits};
 use super::queries::visits::{
-    cadres_page_sql, kept_cadres_page_sql, kept_totals_sql, last_day_sql, totals_sql, CadreMonths,
-    LastDay, MonthTotals, KEPT_LAST_YEAR,
+    cadres_page_sql, last_day_sql, totals_sql, CadreMonths, Counted, LastDay, MonthTotals,
+    KEPT_LAST_YEAR,
 };
 use crate::error::StoreError;
 use crate::records::reporting::latest::LatestYear;
-use crate::records::reporting::rollup::kept_between;
-use crate::records::shape::{reach_bounds, village_bounds};
+use crate::records::reporting::rollup::kept_for;
+use crate::records::shape::village_bounds;
 use crate::records::ReadSession;
 use crate::session::filter::Arg;
 use crate::session::rows::fetch_sql;
@@ -39,22 +39,22 @@ fn by_county(access: &Access) -> bool {
     }
 }
 
-/// Whether the account's visits are read from the kept tallies (`cadre_visit_months`): it
-/// reaches whole counties and none of them is marked for a refresh. A town or a village reads
-/// its own visits (a few thousand); so does a reach with an edit not yet folded in.
-async fn from_tallies(s: &mut dyn ReadSession, access: &Access) -> Result<bool, StoreError> {
-    if !by_county(access) {
-        return Ok(false);
+/// Where the account's visits are counted from, with the queries' arguments for `year`: the
+/// kept tallies when it reaches whole counties and none of them is marked for a refresh; its
+/// visits otherwise. A town or a village counts its own visits (a few thousand); so does a
+/// reach with an edit not yet folded in.
+async fn counted(
+    s: &mut dyn ReadSession,
+    access: &Access,
+    year: i32,
+) -> Result<(Counted, Vec<Arg>), StoreError> {
+    let by_county = by_county(access);
+    if by_county && kept_for(s, access).await? {
+        let mut args = vec![Arg::Int(i64::from(year))];
+        args.extend(village_bounds(access));
+        return Ok((Counted::Tallies, args));
     }
-    let (lo, hi) = reach_bounds(access);
-    kept_between(s, lo, hi).await
-}
-
-/// The arguments of the kept tallies' queries: the year and the reach.
-fn kept_arguments(access: &Access, year: i32) -> Vec<Arg> {
-    let mut args = vec![Arg::Int(i64::from(year))];
-    args.extend(village_bounds(access));
-    args
+    Ok((Counted::Visits { by_county }, arguments(access, year)))
 }
 
 /// The first day of each month of `year` and of the next month: the 24 bounds of the monthly
@@ -94,12 +94,8 @@ pub async fn visit_totals(
         });
     }
     let mut s = store.read_session().await?;
-    let rows: Vec<MonthTotals> = if from_tallies(s.as_mut(), access).await? {
-        fetch_sql(&mut *s, &kept_totals_sql(), &kept_arguments(access, year)).await?
-    } else {
-        let sql = totals_sql(by_county(access));
-        fetch_sql(&mut *s, &sql, &arguments(access, year)).await?
-    };
+    let (from, args) = counted(s.as_mut(), access, year).await?;
+    let rows: Vec<MonthTotals> = fetch_sql(&mut *s, &totals_sql(from), &args).await?;
     Ok(rows
         .into_iter()
         .next()
@@ -126,11 +122,8 @@ pub async fn visits_page(
         return Ok(own.into_iter().skip(skip).take(take).collect());
     }
     let mut s = store.read_session().await?;
-    let (sql, mut args) = if from_tallies(s.as_mut(), access).await? {
-        (kept_cadres_page_sql(), kept_arguments(access, year))
-    } else {
-        (cadres_page_sql(by_county(access)), arguments(access, year))
-    };
+    let (from, mut args) = counted(s.as_mut(), access, year).await?;
+    let sql = cadres_page_sql(from);
     args.push(Arg::Int(page.limit.min(i64::MAX as u64) as i64));
     args.push(Arg::Int(page.offset.min(i64::MAX as u64) as i64));
     let rows: Vec<CadreMonths> = fetch_sql(&mut *s, &sql, &args).await?;
@@ -162,7 +155,7 @@ pub async fn latest_visit_year(
         return Ok(rows.first().map(|d| d.last.year()));
     }
     let mut s = store.read_session().await?;
-    if from_tallies(s.as_mut(), access).await? {
+    if by_county(access) && kept_for(s.as_mut(), access).await? {
         let rows: Vec<LatestYear> =
             fetch_sql(&mut *s, KEPT_LAST_YEAR, &village_bounds(access)).await?;
         return Ok(rows.first().map(|r| r.year));

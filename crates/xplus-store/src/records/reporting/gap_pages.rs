@@ -13,7 +13,7 @@
 
 use super::queries::gap_pages::{KEPT_CHILDREN, KEPT_OF_REGION, KEPT_VILLAGES};
 use super::queries::rollup::StoredFigure;
-use super::rollup::kept_between;
+use super::rollup::kept_for;
 use super::rollup_figures::{coverage_years, stored_coverage_until};
 use crate::error::StoreError;
 use crate::records::assessment::chain::{chain_in, ChainView};
@@ -206,15 +206,8 @@ pub struct TrainingGaps {
 
 /// Whether the kept figures answer for `access`'s reach in `year`.
 async fn is_kept(s: &mut dyn ReadSession, access: &Access, year: i32) -> Result<bool, StoreError> {
-    if let Scope::PairedWith(_) = access.scope() {
-        return Ok(false);
-    }
     let until = stored_coverage_until(s).await?;
-    if !coverage_years(until).any(|y| y == year) {
-        return Ok(false);
-    }
-    let (lo, hi) = reach_bounds(access);
-    kept_between(s, lo, hi).await
+    Ok(coverage_years(until).any(|y| y == year) && kept_for(s, access).await?)
 }
 
 /// The kept figures of the regions a page shows below `root`: its children, or for a city, a

@@ -26,6 +26,7 @@ use crate::session::filter::Arg;
 use crate::session::rows::Query;
 use crate::store::Store;
 use chrono::NaiveDate;
+use xplus_core::accounts::{Access, Scope};
 use xplus_core::registry::{Level, RegionCode};
 
 /// Rows per INSERT: six parameters each, well under both backends' limits.
@@ -83,14 +84,23 @@ pub async fn rollup_state(store: &dyn Store) -> Result<(i64, bool), StoreError> 
     Ok((generation, dirty))
 }
 
-/// Whether the kept figures of every county between `lo` and `hi` (codes) are up to date: no
-/// county there is marked for a refresh. Readers that page from kept figures check this and
-/// read the records themselves otherwise, so an edit is never hidden by a stale figure.
-pub(in crate::records) async fn kept_between(
+/// Whether the kept figures of `access`'s reach are up to date: no county that holds part of it
+/// is marked for a refresh (a helper's reach, households rather than a region, never is). Readers
+/// that page from kept figures check this and read the records themselves otherwise, so an edit
+/// is never hidden by a stale figure. A town or a village is looked up by its county, the unit a
+/// refresh works in: its own code range holds no county code.
+pub(in crate::records) async fn kept_for(
     s: &mut dyn ReadSession,
-    lo: u64,
-    hi: u64,
+    access: &Access,
 ) -> Result<bool, StoreError> {
+    let (lo, hi) = match access.scope() {
+        Scope::Everywhere => (0, i64::MAX as u64),
+        Scope::Region(r) => {
+            let r = r.county().unwrap_or(*r);
+            crate::sql::range_of(r.as_u64(), r.level())
+        }
+        Scope::PairedWith(_) => return Ok(false),
+    };
     let args = [Arg::Int(lo as i64), Arg::Int(hi as i64)];
     Ok(MARKED_BETWEEN.fetch(s, &args).await?.is_empty())
 }

@@ -28,30 +28,48 @@ fn visits_within(by_county: bool) -> &'static str {
     }
 }
 
+/// Where a visit list is counted from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(in crate::records) enum Counted {
+    /// The visits themselves, within a range of counties' codes (`by_county`) or villages'.
+    /// Arguments: the 24 month bounds, the `visits_within` four.
+    Visits { by_county: bool },
+    /// The kept tallies of the counties within a range (`cadre_visit_months`, refreshed with
+    /// the roll-ups): a province groups one row per cadre and county instead of every visit of
+    /// the year. Arguments: the `KEPT_WITHIN` three.
+    Tallies,
+}
+
+impl Counted {
+    /// A cadre row's visits, its month columns, and `FROM … WHERE …`.
+    fn parts(self) -> (&'static str, String, &'static str) {
+        match self {
+            Counted::Visits { by_county } => ("count(*)", month_sums(), visits_within(by_county)),
+            Counted::Tallies => ("sum(v.total)", kept_month_sums(), KEPT_WITHIN),
+        }
+    }
+}
+
 /// One page of cadres with their visits, the busiest first (ties: the smaller id), named after
-/// the page is chosen. Arguments: the 24 month bounds, the `visits_within` four, limit, offset.
-pub(in crate::records) fn cadres_page_sql(by_county: bool) -> String {
+/// the page is chosen. Arguments: those of `counted`, then limit and offset.
+pub(in crate::records) fn cadres_page_sql(counted: Counted) -> String {
+    let (total, months, within) = counted.parts();
     format!(
         "SELECT t.cadre_id, coalesce(c.name, '') AS name, coalesce(u.name, '') AS unit, \
          t.total, t.m1, t.m2, t.m3, t.m4, t.m5, t.m6, t.m7, t.m8, t.m9, t.m10, t.m11, t.m12 \
-         FROM (SELECT v.cadre_id, count(*) AS total{}{} \
-         GROUP BY v.cadre_id ORDER BY count(*) DESC, v.cadre_id LIMIT ? OFFSET ?) t \
+         FROM (SELECT v.cadre_id, {total} AS total{months}{within} \
+         GROUP BY v.cadre_id ORDER BY {total} DESC, v.cadre_id LIMIT ? OFFSET ?) t \
          LEFT JOIN cadres c ON c.cadre_id = t.cadre_id \
          LEFT JOIN units u ON u.unit_id = c.unit_id \
-         ORDER BY t.total DESC, t.cadre_id",
-        month_sums(),
-        visits_within(by_county)
+         ORDER BY t.total DESC, t.cadre_id"
     )
 }
 
-/// The cadres with any visit, all visits and the visits of each month. Arguments: the 24
-/// month bounds and the `visits_within` four.
-pub(in crate::records) fn totals_sql(by_county: bool) -> String {
-    format!(
-        "SELECT count(DISTINCT v.cadre_id) AS cadres, count(*) AS total{}{}",
-        month_sums(),
-        visits_within(by_county)
-    )
+/// The cadres with any visit, all visits and the visits of each month. Arguments: those of
+/// `counted`.
+pub(in crate::records) fn totals_sql(counted: Counted) -> String {
+    let (total, months, within) = counted.parts();
+    format!("SELECT count(DISTINCT v.cadre_id) AS cadres, {total} AS total{months}{within}")
 }
 
 /// The last day with a visit within reach. Arguments: the `visits_within` range only, so the
@@ -65,35 +83,12 @@ pub(in crate::records) fn last_day_sql(by_county: bool) -> String {
 const KEPT_WITHIN: &str =
     " FROM cadre_visit_months v WHERE v.year = ? AND v.county_code BETWEEN ? AND ?";
 
-/// The twelve month columns summed over the kept tallies.
+/// The twelve month columns of the kept tallies, summed over a cadre's counties.
 fn kept_month_sums() -> String {
     (1..=12).map(|m| format!(", sum(v.m{m}) AS m{m}")).collect()
 }
 
-/// [`cadres_page_sql`] from the kept tallies: a page of a province groups one row per cadre and
-/// county instead of every visit of the year. Arguments: the `KEPT_WITHIN` three, limit, offset.
-pub(in crate::records) fn kept_cadres_page_sql() -> String {
-    format!(
-        "SELECT t.cadre_id, coalesce(c.name, '') AS name, coalesce(u.name, '') AS unit, \
-         t.total, t.m1, t.m2, t.m3, t.m4, t.m5, t.m6, t.m7, t.m8, t.m9, t.m10, t.m11, t.m12 \
-         FROM (SELECT v.cadre_id, sum(v.total) AS total{}{KEPT_WITHIN} \
-         GROUP BY v.cadre_id ORDER BY sum(v.total) DESC, v.cadre_id LIMIT ? OFFSET ?) t \
-         LEFT JOIN cadres c ON c.cadre_id = t.cadre_id \
-         LEFT JOIN units u ON u.unit_id = c.unit_id \
-         ORDER BY t.total DESC, t.cadre_id",
-        kept_month_sums()
-    )
-}
-
-/// [`totals_sql`] from the kept tallies. Arguments: the `KEPT_WITHIN` three.
-pub(in crate::records) fn kept_totals_sql() -> String {
-    format!(
-        "SELECT count(DISTINCT v.cadre_id) AS cadres, sum(v.total) AS total{}{KEPT_WITHIN}",
-        kept_month_sums()
-    )
-}
-
-/// The latest year of the kept tallies of the counties between two codes, as its last day.
+/// The latest year of the kept tallies of the counties between two codes.
 pub(in crate::records) const KEPT_LAST_YEAR: &str =
     "SELECT CAST(max(v.year) AS BIGINT) AS year FROM cadre_visit_months v \
      WHERE v.county_code BETWEEN ? AND ?";
