@@ -415,6 +415,7 @@ async fn import(
         actor: cli_actor(),
         rules: RuleSet::default(),
         dry_run: false,
+        uploaded_as: None,
     };
     let bar = Arc::new(Bar(out.spinner()));
     let report = import_bundle(store, bundle, &options, bar.clone()).await?;

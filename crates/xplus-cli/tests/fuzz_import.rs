@@ -38,6 +38,7 @@ fn options() -> ImportOptions {
         actor: "fuzz".into(),
         rules: xplus_core::rules::RuleSet::default(),
         dry_run: false,
+        uploaded_as: None,
     }
 }
 

@@ -472,6 +472,7 @@ async fn imports_into_sqlite_without_errors() {
         actor: "test".into(),
         rules: RuleSet::default(),
         dry_run: false,
+        uploaded_as: None,
     };
     let started = Instant::now();
     let report = xplus_store::import_bundle(

@@ -160,7 +160,12 @@ fn special(
     let key = e.record_key.as_str();
     let parts: Vec<&str> = key.split(':').collect();
     let subject = match (e.action.as_str(), e.entity.as_str()) {
-        ("import", _) => return (bundle(l, key), import_rows(l, new)),
+        ("import", _) => {
+            let uploaded = new
+                .and_then(|n| n.get("uploaded_as"))
+                .and_then(Json::as_str);
+            return (bundle(l, key, uploaded), import_rows(l, new));
+        }
         ("assessment", _) => format!("{key}{}", l.t(" 年度评估", " assessment")),
         ("exit_procedure", _) => {
             let step = new
@@ -220,22 +225,35 @@ fn special(
     (subject, changes(l, None, old, new))
 }
 
-/// An import's bundle by the name its user knows: a web upload's temporary folder is no name.
-fn bundle(l: Lang, path: &str) -> String {
+/// An import's bundle by the name its user knows: a web upload by the names of the files
+/// uploaded (`uploaded`), a bundle read where it lies by its folder or file. Entries written
+/// before uploads carried their names are known by their temporary folder, which is no name.
+fn bundle(l: Lang, path: &str, uploaded: Option<&str>) -> String {
+    let web = l.t("网页上传的数据包", "the bundle uploaded on the web");
+    if let Some(names) = uploaded.filter(|n| !n.is_empty()) {
+        // A city's 43 CSV files are named by the first (the entry keeps them all).
+        let files: Vec<&str> = names.split(", ").collect();
+        return match files.as_slice() {
+            [first, _, _, _, ..] => l
+                .t(
+                    &format!("{web}「{first}」等 {} 个文件", files.len()),
+                    &format!("{web} {first} and {} more files", files.len() - 1),
+                )
+                .to_string(),
+            _ => format!("{web}「{names}」"),
+        };
+    }
     let p = std::path::Path::new(path);
     let name = p
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let uploaded = p.starts_with(std::env::temp_dir()) || p.starts_with("/tmp");
-    match (uploaded, name.starts_with(".tmp") || name.is_empty()) {
+    let temporary = p.starts_with(std::env::temp_dir()) || p.starts_with("/tmp");
+    match (temporary, name.starts_with(".tmp") || name.is_empty()) {
         (true, true) => l
             .t("网页上传的数据包", "a bundle uploaded on the web")
             .to_string(),
-        (true, false) => format!(
-            "{}「{name}」",
-            l.t("网页上传的数据包", "the bundle uploaded on the web")
-        ),
+        (true, false) => format!("{web}「{name}」"),
         (false, _) => format!("{}「{name}」", l.t("数据包", "the bundle")),
     }
 }
@@ -503,6 +521,24 @@ mod tests {
         let (s, d) = describe(Lang::Zh, &e);
         assert_eq!(s, "王科长 导入了 网页上传的数据包");
         assert_eq!(d, vec!["贫困户 3 行", "提示 2 条"]);
+        // An upload that carries the names its user gave the files is known by them.
+        let e = entry(
+            "import",
+            "bundle",
+            &tmp.join("upload").display().to_string(),
+            None,
+            Some(r#"{"rows":{"households":3},"warnings":0,"uploaded_as":"city-2016.zip"}"#),
+        );
+        assert_eq!(
+            describe(Lang::Zh, &e).0,
+            "王科长 导入了 网页上传的数据包「city-2016.zip」"
+        );
+        let many = r#"{"rows":{},"warnings":0,"uploaded_as":"a.csv, b.csv, c.csv, d.csv"}"#;
+        let e = entry("import", "bundle", "/tmp/x/upload", None, Some(many));
+        assert_eq!(
+            describe(Lang::Zh, &e).0,
+            "王科长 导入了 网页上传的数据包「a.csv」等 4 个文件"
+        );
         let e = entry("import", "bundle", "/home/office/city-2016", None, None);
         assert_eq!(
             describe(Lang::Zh, &e).0,

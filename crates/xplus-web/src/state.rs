@@ -201,10 +201,16 @@ impl Upload {
 
     /// Moves to `next`, resetting the progress when a background step starts.
     pub fn set(&self, next: UploadState) {
+        self.set_in(&mut self.state.lock().expect("upload"), next);
+    }
+
+    /// [`Upload::set`] for a caller already holding the state's lock (`now`), which decided
+    /// the move under it.
+    pub fn set_in(&self, now: &mut UploadState, next: UploadState) {
         if matches!(next, UploadState::Checking | UploadState::Importing) {
             self.progress.reset();
         }
-        *self.state.lock().expect("upload") = next;
+        *now = next;
         *self.at.lock().expect("upload") = Instant::now();
     }
 

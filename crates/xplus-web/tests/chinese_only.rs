@@ -210,10 +210,11 @@ async fn chinese_pages_carry_no_english() {
             _ => {}
         }
     }
-    if !passing_but_allowed.is_empty() {
-        eprintln!("now in Chinese only, remove from ALLOWED: {passing_but_allowed:?}");
-    }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        passing_but_allowed.is_empty(),
+        "now in Chinese only, remove from ALLOWED: {passing_but_allowed:?}"
+    );
 
     // The sign-in page, before any session.
     let login = app

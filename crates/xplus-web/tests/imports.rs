@@ -110,10 +110,11 @@ async fn an_upload_is_checked_then_confirmed() {
         .text()
         .await
         .unwrap();
-    // The upload's temporary folder on the server is no name for it.
+    // The upload's temporary folder on the server is no name for it: its files' names are.
     assert!(
         log.contains("admin 导入了 网页上传的数据包") && !log.contains("/tmp"),
         "{log}"
     );
+    assert!(log.contains("members.csv"), "{log}");
     app.cleanup().await;
 }

@@ -158,10 +158,11 @@ async fn visits_and_units_are_paged_by_the_server() {
     assert_eq!(body_rows(&first), 50);
     // Every one of them shares the village: X+1.
     assert!(first.contains(">X+1<"), "{first}");
+    assert!(first.contains(">U100<"), "{first}");
     let second = app.page_text(&admin, "/units?page=2").await;
     assert_eq!(body_rows(&second), 10);
     assert!(
-        second.contains("U159") && !second.contains("U100 "),
+        second.contains(">U159<") && !second.contains(">U100<"),
         "{second}"
     );
     let huge = app

@@ -13,8 +13,18 @@ pub fn overdue(
     as_of: NaiveDate,
     interval_days: i64,
 ) -> bool {
+    days_without_visit(paired_since, last_visit, as_of) > interval_days
+}
+
+/// The days on `as_of` since the pairing's last visit, or since it began when it has none (a
+/// visit before the pairing, another helper's time, does not count for this one).
+pub fn days_without_visit(
+    paired_since: NaiveDate,
+    last_visit: Option<NaiveDate>,
+    as_of: NaiveDate,
+) -> i64 {
     let since = last_visit.map_or(paired_since, |v| v.max(paired_since));
-    (as_of - since).num_days() > interval_days
+    (as_of - since).num_days()
 }
 
 /// The day the counts are taken on for a year: its last day, or today within the year (a year

@@ -80,10 +80,6 @@ impl SearchText {
         &self.0
     }
 
-    pub fn chars(&self) -> usize {
-        self.0.chars().count()
-    }
-
     /// The words as part of an identity number, in its stored form (upper-case X): digits with
     /// at most a final X, at least [`MIN_ID_DIGITS`] characters.
     pub fn id_fragment(&self) -> Option<String> {
@@ -110,12 +106,13 @@ impl SearchText {
     }
 }
 
-/// Full-width ASCII (what a Chinese input method types in its full-width mode) as ASCII.
+/// Full-width ASCII (what a Chinese input method types in its full-width mode) as ASCII. The
+/// ideographic space is whitespace, dropped before this.
 fn half_width(c: char) -> char {
-    match c {
-        '\u{3000}' => ' ',
-        c if is_fullwidth_ascii(c) => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
-        c => c,
+    if is_fullwidth_ascii(c) {
+        char::from_u32(c as u32 - 0xfee0).unwrap_or(c)
+    } else {
+        c
     }
 }
 

@@ -142,13 +142,12 @@ pub(crate) fn summaries_sql(
         .map(|c| format!("h.{}", c.en))
         .collect();
     format!(
-        "SELECT {}, r.name, \
-         (SELECT m.name FROM members m WHERE m.household_id = h.household_id \
-          AND m.relation = 'head' LIMIT 1), \
+        "SELECT {}, r.name, {}, \
          (SELECT count(*) FROM members m WHERE m.household_id = h.household_id) \
          FROM households h LEFT JOIN regions r ON r.code = h.village_code{} \
          ORDER BY {order}{}",
         cols.join(", "),
+        head_name_of("h.household_id"),
         filter.render_where(placeholder),
         page.sql()
     )
@@ -207,4 +206,14 @@ impl HouseholdSummary {
     pub fn id(&self) -> &str {
         &self.household.id
     }
+}
+
+/// The name of the head of the household whose id is the column `household` of the outer
+/// query, as a subquery (None when it has no head; the smallest identity number should a
+/// household ever hold two).
+pub(crate) fn head_name_of(household: &str) -> String {
+    format!(
+        "(SELECT hd.name FROM members hd WHERE hd.household_id = {household} \
+         AND hd.relation = 'head' ORDER BY hd.id_number LIMIT 1)"
+    )
 }

@@ -26,6 +26,29 @@ pub(crate) trait FromRow: Sized + Send {
     fn from_row(row: Named<'_>) -> Option<Self>;
 }
 
+/// One number counted by a query, its column `n` (an aggregate: one row). The queries that
+/// count rows of any table read it, rather than a row type of their own each.
+#[derive(Debug, Default)]
+pub(crate) struct Count {
+    pub n: u64,
+}
+
+impl FromRow for Count {
+    const SHAPE: &'static FileSpec = &crate::session::shape::shape(
+        xplus_core::interchange::FileId::Households,
+        "count",
+        "计数",
+        &[crate::session::shape::column(
+            "n",
+            crate::session::shape::COUNT,
+        )],
+    );
+
+    fn from_row(r: Named<'_>) -> Option<Self> {
+        Some(Count { n: r.count("n") })
+    }
+}
+
 /// A row of a bundle table (as `ReadSession::select` returns it, in file order) read as `T`,
 /// whose shape is that table's `FileSpec`; None when `T` skips it.
 pub(crate) fn read_row<T: FromRow>(values: &[Value]) -> Option<T> {

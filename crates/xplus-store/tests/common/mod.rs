@@ -104,6 +104,7 @@ pub fn options() -> ImportOptions {
         actor: "test".into(),
         rules: RuleSet::default(),
         dry_run: false,
+        uploaded_as: None,
     }
 }
 

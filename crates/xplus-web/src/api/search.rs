@@ -114,12 +114,7 @@ pub(super) async fn search(
     WithRejection(Query(q), _): WithRejection<Query<SearchQuery>, ApiError>,
 ) -> ApiResult {
     let text = words(&q.q).map_err(WebError::bad_request)?;
-    let group = match q.group.as_deref().filter(|g| !g.is_empty()) {
-        Some(g) => Some(Group::parse(g).ok_or_else(|| {
-            WebError::bad_request(format!("查找分组 {g} 无效 / invalid search group {g}"))
-        })?),
-        None => None,
-    };
+    let group = Group::of_param(q.group.as_deref())?;
     let per_page = q.per_page.unwrap_or(20).clamp(1, 100);
     let found = run(&state, &user, &text, group, q.page.unwrap_or(1), per_page).await?;
     let answer = SearchAnswer {

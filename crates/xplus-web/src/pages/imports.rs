@@ -103,7 +103,14 @@ fn page(c: Chrome) -> ImportPage {
 
 /// The account's upload that still runs, if any.
 fn running_of(state: &AppState, user: &str) -> Option<String> {
-    let uploads = state.uploads.lock().expect("uploads");
+    running_in(&state.uploads.lock().expect("uploads"), user)
+}
+
+/// [`running_of`] over the uploads, for a caller holding their lock.
+fn running_in(
+    uploads: &std::collections::HashMap<String, Arc<Upload>>,
+    user: &str,
+) -> Option<String> {
     uploads
         .iter()
         .find(|(_, u)| u.user == user && u.running())
@@ -131,7 +138,7 @@ pub async fn form(
     html(&p)
 }
 
-fn options(actor: &str, dry_run: bool) -> ImportOptions {
+fn options(actor: &str, dry_run: bool, upload: &Upload) -> ImportOptions {
     ImportOptions {
         encoding: Encoding::Auto,
         ignore_unknown_columns: false,
@@ -139,6 +146,7 @@ fn options(actor: &str, dry_run: bool) -> ImportOptions {
         actor: actor.to_string(),
         rules: RuleSet::default(),
         dry_run,
+        uploaded_as: Some(upload.name.clone()),
     }
 }
 
@@ -261,10 +269,7 @@ pub async fn upload(
     {
         // Checked again under the lock: two uploads sent at once do not both start.
         let mut uploads = state.uploads.lock().expect("uploads");
-        if let Some((running, _)) = uploads
-            .iter()
-            .find(|(_, u)| u.user == upload.user && u.running())
-        {
+        if let Some(running) = running_in(&uploads, &upload.user) {
             return Ok(Redirect::to(&format!("/imports/{running}")).into_response());
         }
         // An account keeps its few latest reports: each may hold 200,000 findings.
@@ -325,7 +330,7 @@ async fn check(state: AppState, upload: Arc<Upload>, input: Input, actor: String
         Ok(path) => import_bundle(
             state.store.as_ref(),
             &path,
-            &options(&actor, true),
+            &options(&actor, true, &upload),
             upload.progress.clone(),
         )
         .await
@@ -485,17 +490,16 @@ pub async fn confirm(
             }
         };
         // Under the same lock as the test above: a second confirmation sent at once is refused.
-        *now = UploadState::Importing;
+        upload.set_in(&mut now, UploadState::Importing);
         taken
     };
-    upload.set(UploadState::Importing);
     let actor = user.account.name.clone();
     let job = upload.clone();
     background(upload, async move {
         let result = import_bundle(
             state.store.as_ref(),
             &path,
-            &options(&actor, false),
+            &options(&actor, false, &job),
             job.progress.clone(),
         )
         .await;

@@ -50,6 +50,25 @@ impl Group {
             _ => return None,
         })
     }
+
+    /// The `group` parameter of the page and the API: None (every group) when absent or empty.
+    pub fn of_param(group: Option<&str>) -> Result<Option<Group>, WebError> {
+        match group.filter(|g| !g.is_empty()) {
+            Some(g) => Group::parse(g).map(Some).ok_or_else(|| {
+                WebError::bad_request(format!("查找分组 {g} 无效 / invalid search group {g}"))
+            }),
+            None => Ok(None),
+        }
+    }
+
+    /// The number of rows of this group `found` holds, when it holds the group.
+    fn total_in(self, found: &Results) -> Option<u64> {
+        match self {
+            Group::Households => found.households.as_ref().map(|f| f.total),
+            Group::People => found.people.as_ref().map(|f| f.total),
+            Group::Regions => found.regions.as_ref().map(|f| f.total),
+        }
+    }
 }
 
 /// The groups asked for (all, or one), each with the page of it.
@@ -125,6 +144,17 @@ pub struct RegionLine {
     pub above: String,
 }
 
+impl RegionLine {
+    fn of(l: Lang, r: RegionHit) -> RegionLine {
+        RegionLine {
+            code: r.code.to_string(),
+            level: level_label(l, r.code.level()),
+            above: r.above.join(" "),
+            name: r.name,
+        }
+    }
+}
+
 /// A group on the page: its rows, total, and the links to more.
 pub struct Shown<T> {
     pub total: u64,
@@ -186,12 +216,7 @@ pub async fn page(
 ) -> Result<Response, WebError> {
     let c = Chrome::new(l, &user, "search");
     let q = p.q.clone().unwrap_or_default();
-    let group = match p.group.as_deref().filter(|g| !g.is_empty()) {
-        Some(g) => Some(Group::parse(g).ok_or_else(|| {
-            WebError::bad_request(format!("查找分组 {g} 无效 / invalid search group {g}"))
-        })?),
-        None => None,
-    };
+    let group = Group::of_param(p.group.as_deref())?;
     let blank = SearchPage {
         c,
         q: q.clone(),
@@ -214,9 +239,18 @@ pub async fn page(
             })
         }
     };
-    let page = p.page.unwrap_or(1).max(1);
+    let mut page = p.page.unwrap_or(1).max(1);
     let per_page = if group.is_some() { PER_PAGE } else { FIRST };
-    let found = run(&state, &user, &text, group, page, per_page).await?;
+    let mut found = run(&state, &user, &text, group, page, per_page).await?;
+    // A page past the end of the group (an old link, a typed number) shows its last page, as
+    // the other lists do; only then is the group read again.
+    if let Some(total) = group.and_then(|g| g.total_in(&found)) {
+        let last = total.div_ceil(per_page).max(1);
+        if page > last {
+            page = last;
+            found = run(&state, &user, &text, group, page, per_page).await?;
+        }
+    }
     let one = group.is_some();
     let households = shown(found.households, &q, "households", one, page, |h| {
         HouseholdLine {
@@ -234,11 +268,8 @@ pub async fn page(
         name: m.name,
         head: m.head_name.unwrap_or_default(),
     });
-    let regions = shown(found.regions, &q, "regions", one, page, |r| RegionLine {
-        code: r.code.to_string(),
-        level: level_label(l, r.code.level()),
-        above: r.above.join(" "),
-        name: r.name,
+    let regions = shown(found.regions, &q, "regions", one, page, |r| {
+        RegionLine::of(l, r)
     });
     let nothing = [
         households.as_ref().map(|s| s.total),
@@ -295,7 +326,7 @@ pub async fn pick(
         .unwrap_or_default();
     let levels: Vec<Level> = match pairs.iter().find(|(k, _)| k == "level") {
         None => Vec::new(),
-        Some((_, v)) => vec![level_of(v).ok_or_else(|| {
+        Some((_, v)) => vec![Level::parse(v).ok_or_else(|| {
             WebError::bad_request(format!("区划级别 {v} 无效 / invalid region level {v}"))
         })?],
     };
@@ -312,26 +343,6 @@ pub async fn pick(
         Err(_) => Vec::new(),
     };
     html(&RegionOptions {
-        options: options
-            .into_iter()
-            .map(|r| RegionLine {
-                code: r.code.to_string(),
-                level: level_label(l, r.code.level()),
-                above: r.above.join(" "),
-                name: r.name,
-            })
-            .collect(),
+        options: options.into_iter().map(|r| RegionLine::of(l, r)).collect(),
     })
-}
-
-fn level_of(code: &str) -> Option<Level> {
-    [
-        Level::Province,
-        Level::City,
-        Level::County,
-        Level::Town,
-        Level::Village,
-    ]
-    .into_iter()
-    .find(|l| l.code() == code)
 }

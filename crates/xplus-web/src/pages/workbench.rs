@@ -5,7 +5,7 @@
 //! recent imports. Region figures come from the roll-ups (the dashboard's cached figures), so the
 //! page costs the same for a village as for a province.
 
-use super::{html, today, year_of, Chrome, YearParam};
+use super::{html, today, Chrome, YearParam};
 use crate::auth::{PageUser, Signed};
 use crate::error::WebError;
 use crate::i18n::Lang;
@@ -52,12 +52,12 @@ struct WorkbenchPage {
 /// latest year its roll-ups have the chain's figures for (the dashboard's default), else the
 /// latest year with a poverty line (the assessment's).
 async fn year(state: &AppState, user: &Signed, asked: Option<&str>) -> Result<i32, WebError> {
-    if asked.is_none_or(|y| y.trim().is_empty()) {
-        if let Some(region) = records::dashboard_region(&user.access, None) {
-            let (d, _) = state.dashboard(region, today()).await?;
-            if !d.region.years().is_empty() {
-                return Ok(super::dashboard::default_year(&d.region));
-            }
+    if super::paging::latest_asked(asked).is_none() {
+        // One row of the roll-ups, not the region's whole dashboard (the page reads that once,
+        // for its counts).
+        let chain = records::latest_year_of(state.store.as_ref(), &user.access, Measure::ChainPoor);
+        if let Some(y) = chain.await? {
+            return Ok(y);
         }
     }
     super::assessment::assessment_year(state, asked).await
@@ -319,10 +319,7 @@ pub async fn visits_due(
     headers: axum::http::HeaderMap,
     Query(p): Query<DueParams>,
 ) -> Result<Response, WebError> {
-    let year = match p.year.as_deref().filter(|y| !y.trim().is_empty()) {
-        Some(y) => year_of(Some(y))?,
-        None => year(&state, &user, None).await?,
-    };
+    let year = year(&state, &user, p.year.as_deref()).await?;
     let store = state.store.as_ref();
     let due = records::visits_due(store, &user.access, year, today()).await?;
     let pager = super::paging::Pager::new(
@@ -332,7 +329,7 @@ pub async fn visits_due(
         &super::paging::query_of(&[("year", &year.to_string())]),
         "visits-due-list",
     );
-    let rows = records::overdue_visits(store, &user.access, year, today(), pager.window()).await?;
+    let rows = records::overdue_visits(store, &user.access, &due, pager.window()).await?;
     if super::is_htmx(&headers) {
         return html(&VisitsDueList {
             c: Chrome::new(l, &user, "workbench"),

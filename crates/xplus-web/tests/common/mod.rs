@@ -129,6 +129,7 @@ pub async fn import_folder(
         actor: "test".into(),
         rules: RuleSet::default(),
         dry_run,
+        uploaded_as: None,
     };
     xplus_store::import_bundle(
         store,

@@ -44,6 +44,9 @@ pub struct ImportOptions {
     /// Check everything and roll back even when the bundle is good (the web upload's
     /// validation step before the user confirms).
     pub dry_run: bool,
+    /// The names its user gave the files of a web upload (kept in the import's audit entry, as
+    /// the upload's own folder is a temporary one); None for a bundle read where it lies.
+    pub uploaded_as: Option<String>,
 }
 
 /// Progress that goes nowhere (tests, piped output).
@@ -542,7 +545,10 @@ pub async fn import_bundle(
             .iter()
             .map(|f| (f.name.clone(), serde_json::Value::from(f.rows)))
             .collect();
-        let summary = serde_json::json!({ "rows": rows, "warnings": warnings.len() });
+        let mut summary = serde_json::json!({ "rows": rows, "warnings": warnings.len() });
+        if let Some(name) = &options.uploaded_as {
+            summary["uploaded_as"] = serde_json::Value::from(name.as_str());
+        }
         tx.audit(crate::audit::NewAudit {
             actor: options.actor.clone(),
             action: "import".into(),

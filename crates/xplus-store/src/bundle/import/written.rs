@@ -35,6 +35,7 @@ pub(crate) fn check_rows(
         actor: String::new(),
         rules: rules.clone(),
         dry_run: true,
+        uploaded_as: None,
     };
     let mut v = Validator::new(&options);
     for (spec, rows) in stored {

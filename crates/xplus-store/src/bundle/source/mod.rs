@@ -240,7 +240,7 @@ impl BundleSource {
         };
         if meta.is_dir() {
             source.scan_folder()?;
-        } else if has_extension(path, &["xlsx", "xlsm"]) {
+        } else if has_extension(path, WORKBOOK_EXTENSIONS) {
             source.scan_workbook()?;
         } else if has_extension(path, &["xlsb", "xls", "xla", "xlam", "ods", "et"]) {
             // calamine reads these formats only as whole grids, which a stray far-away cell
@@ -378,7 +378,11 @@ impl std::fmt::Debug for BundleSource {
     }
 }
 
-fn has_extension(path: &Path, extensions: &[&str]) -> bool {
+/// The workbook formats read as a bundle (one sheet per file), also inside a zip.
+pub(super) const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm"];
+
+/// Whether `path` ends in one of `extensions` (without the dot, any case).
+pub(super) fn has_extension(path: &Path, extensions: &[&str]) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(e)))

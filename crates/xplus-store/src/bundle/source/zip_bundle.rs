@@ -8,7 +8,7 @@
 //! *and* by counting the bytes actually inflated (a declared size can lie). Entries of macOS
 //! (`__MACOSX/`) and hidden files (names starting with a dot) are skipped.
 
-use super::SourceError;
+use super::{has_extension, SourceError, WORKBOOK_EXTENSIONS};
 use std::fs::File;
 use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -116,7 +116,7 @@ pub fn unpack_zip(zip: &Path, into: &Path, limits: ZipLimits) -> Result<PathBuf,
     }
     let workbooks: Vec<&str> = plan
         .iter()
-        .filter(|(_, _, b)| has_extension(b, "xlsx"))
+        .filter(|(_, _, b)| is_workbook(b))
         .map(|(_, n, _)| n.as_str())
         .collect();
     if workbooks.len() > 1 || (workbooks.len() == 1 && plan.len() > 1) {
@@ -133,7 +133,7 @@ pub fn unpack_zip(zip: &Path, into: &Path, limits: ZipLimits) -> Result<PathBuf,
         inflated = write_entry(entry, name, &into.join(base), inflated, limits)?;
     }
     Ok(match plan.as_slice() {
-        [(_, _, base)] if has_extension(base, "xlsx") => into.join(base),
+        [(_, _, base)] if is_workbook(base) => into.join(base),
         _ => into.to_path_buf(),
     })
 }
@@ -196,12 +196,13 @@ fn skipped(name: &str) -> bool {
 }
 
 fn nested_archive(base: &str) -> bool {
-    ["zip", "rar", "7z", "gz", "tgz", "tar", "bz2", "xz"]
-        .iter()
-        .any(|ext| has_extension(base, ext))
+    has_extension(
+        Path::new(base),
+        &["zip", "rar", "7z", "gz", "tgz", "tar", "bz2", "xz"],
+    )
 }
 
-fn has_extension(name: &str, ext: &str) -> bool {
-    name.rsplit_once('.')
-        .is_some_and(|(_, e)| e.eq_ignore_ascii_case(ext))
+/// A workbook the bundle reader opens as one (the same formats as outside an archive).
+fn is_workbook(base: &str) -> bool {
+    has_extension(Path::new(base), WORKBOOK_EXTENSIONS)
 }

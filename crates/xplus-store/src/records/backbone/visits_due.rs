@@ -12,7 +12,7 @@ use crate::session::Page;
 use crate::store::Store;
 use chrono::NaiveDate;
 use xplus_core::accounts::{Access, Scope};
-use xplus_core::backbone::visits::{as_of_in_year, oldest_on_time};
+use xplus_core::backbone::visits::{as_of_in_year, days_without_visit, oldest_on_time};
 use xplus_core::registry::RegionCode;
 
 /// How the counts were taken: on which day, with which interval (and where it is set).
@@ -131,21 +131,19 @@ pub async fn visits_due(
     })
 }
 
-/// One page of the overdue pairings of [`visits_due`], the longest without a visit first.
+/// One page of the overdue pairings that `due` ([`visits_due`]) counted, the longest without a
+/// visit first.
 pub async fn overdue_visits(
     store: &dyn Store,
     access: &Access,
-    year: i32,
-    today: NaiveDate,
+    due: &VisitsDue,
     page: Page,
 ) -> Result<Vec<DueVisit>, StoreError> {
-    let as_of = as_of_in_year(year, today);
-    let (interval_days, _) = interval(store, access, year).await?;
     let (sql, args) = scoped(
         &list_sql(),
         access,
-        as_of,
-        oldest_on_time(as_of, interval_days),
+        due.as_of,
+        oldest_on_time(due.as_of, due.interval_days),
         Oldest::Last,
     );
     let sql = sql.replace("{page}", &page.sql());
@@ -154,21 +152,16 @@ pub async fn overdue_visits(
     let names = names_of(s.as_mut(), rows.iter().map(|r| r.village.as_u64())).await?;
     Ok(rows
         .into_iter()
-        .map(|r| {
-            let since = r
-                .last_visit
-                .map_or(r.paired_since, |v| v.max(r.paired_since));
-            DueVisit {
-                village_name: names.get(&r.village.as_u64()).cloned().unwrap_or_default(),
-                days: (as_of - since).num_days(),
-                cadre_id: r.cadre_id,
-                cadre_name: r.cadre_name,
-                household_id: r.household_id,
-                head: r.head,
-                village: r.village,
-                paired_since: r.paired_since,
-                last_visit: r.last_visit,
-            }
+        .map(|r| DueVisit {
+            village_name: names.get(&r.village.as_u64()).cloned().unwrap_or_default(),
+            days: days_without_visit(r.paired_since, r.last_visit, due.as_of),
+            cadre_id: r.cadre_id,
+            cadre_name: r.cadre_name,
+            household_id: r.household_id,
+            head: r.head,
+            village: r.village,
+            paired_since: r.paired_since,
+            last_visit: r.last_visit,
         })
         .collect())
 }

@@ -4,11 +4,11 @@
 //! core's `SearchText` (cleaned and bounded there); the index is migration 0019's.
 
 use super::read::household_scope;
-use super::search_queries::{self as queries, PersonMatch, RegionMatch, Total};
+use super::search_queries::{self as queries, PersonMatch, RegionMatch};
 use crate::error::StoreError;
 use crate::records::{Page, ReadSession};
 use crate::session::filter::Arg;
-use crate::session::rows::{fetch_sql, FromRow};
+use crate::session::rows::{fetch_sql, Count, FromRow};
 use crate::store::Store;
 use chrono::NaiveDate;
 use xplus_core::accounts::{Access, Scope};
@@ -70,7 +70,7 @@ async fn found<T: FromRow>(
     page: Page,
 ) -> Result<Found<T>, StoreError> {
     crate::session::filter::refuse_nul(count_args.iter().chain(&args))?;
-    let total = fetch_sql::<Total>(s, &count, &count_args)
+    let total = fetch_sql::<Count>(s, &count, &count_args)
         .await?
         .first()
         .map_or(0, |t| t.n);
@@ -183,7 +183,7 @@ pub async fn search_regions(
             None => return Ok(Found::none()),
         },
     };
-    let levels: Vec<&'static str> = levels.iter().map(|l| level_code(*l)).collect();
+    let levels: Vec<&'static str> = levels.iter().map(|l| l.code()).collect();
     let (count, rows) = queries::regions(store.backend(), &how, reach, &levels);
     let mut s = store.read_session().await?;
     let found = found::<queries::RegionRow>(s.as_mut(), count, rows, page).await?;
@@ -212,17 +212,6 @@ fn code_range(typed: &str) -> Option<(i64, i64)> {
     let scale = 10_i64.pow(12 - typed.len() as u32);
     let start: i64 = typed.parse().ok()?;
     Some((start * scale, (start + 1) * scale - 1))
-}
-
-/// The regions table's level column.
-fn level_code(level: Level) -> &'static str {
-    match level {
-        Level::Province => "province",
-        Level::City => "city",
-        Level::County => "county",
-        Level::Town => "town",
-        Level::Village => "village",
-    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 
 use crate::session::filter::{Arg, Filter};
 use crate::session::rows::{FromRow, Named};
-use crate::session::shape::{column, shape, COUNT};
+use crate::session::shape::{column, shape};
 use crate::store::Backend;
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 use xplus_core::registry::{HouseholdStatus, RegionCode, Relation};
@@ -115,23 +115,6 @@ impl FromRow for RegionRow {
     }
 }
 
-pub(in crate::records) struct Total {
-    pub n: u64,
-}
-
-impl FromRow for Total {
-    const SHAPE: &'static FileSpec = &shape(
-        FileId::Households,
-        "search_total",
-        "合计",
-        &[column("n", COUNT)],
-    );
-
-    fn from_row(r: Named<'_>) -> Option<Self> {
-        Some(Total { n: r.count("n") })
-    }
-}
-
 /// `text` inside a LIKE pattern with `\` as its escape: its `%`, `_` and `\` stand for
 /// themselves.
 fn like_escaped(text: &str) -> String {
@@ -201,18 +184,29 @@ pub(in crate::records) enum PersonMatch<'a> {
     IdEnd(&'a str),
 }
 
+impl PersonMatch<'_> {
+    /// The words matched.
+    fn text(&self) -> &str {
+        match self {
+            PersonMatch::Name(t) | PersonMatch::IdInside(t) | PersonMatch::IdEnd(t) => t,
+        }
+    }
+}
+
+/// The function whose `f(haystack, needle) > 0` says that one text holds another.
+fn contains(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "instr",
+        Backend::Postgres => "strpos",
+    }
+}
+
 /// The members matching `how`, with their household's village, as a table `c` of
 /// household_id, village_code, id_number, name, relation: unqualified, so that the account's
 /// reach (a filter on households' columns) applies to it as it is.
 fn people_from(backend: Backend, how: &PersonMatch<'_>) -> (String, Vec<Arg>) {
-    let text = match how {
-        PersonMatch::Name(t) | PersonMatch::IdInside(t) | PersonMatch::IdEnd(t) => *t,
-    };
-    let (index, mut args) = index_condition(backend, text);
-    let contains = match backend {
-        Backend::Sqlite => "instr",
-        Backend::Postgres => "strpos",
-    };
+    let (index, mut args) = index_condition(backend, how.text());
+    let contains = contains(backend);
     let check = match how {
         PersonMatch::Name(t) => {
             args.push(Arg::Text(t.to_string()));
@@ -244,9 +238,6 @@ fn people_from(backend: Backend, how: &PersonMatch<'_>) -> (String, Vec<Arg>) {
     (sql, args)
 }
 
-/// The head's name of the household `c.household_id`.
-const HEAD_OF_C: &str = "(SELECT hd.name FROM members hd WHERE hd.household_id = c.household_id \
-     AND hd.relation = 'head' ORDER BY hd.id_number LIMIT 1)";
 /// The name of the village `c.village_code`.
 const VILLAGE_OF_C: &str = "(SELECT r.name FROM regions r WHERE r.code = c.village_code)";
 
@@ -262,13 +253,11 @@ pub(in crate::records) fn people(
     let within = scope.render_where(&mut || "?".into());
     args.extend(scope.args().cloned());
     let count = format!("SELECT COUNT(*) AS n FROM {from}{within}");
-    let exact = match how {
-        PersonMatch::Name(t) => Arg::Text(t.to_string()),
-        PersonMatch::IdInside(t) | PersonMatch::IdEnd(t) => Arg::Text(t.to_string()),
-    };
+    let exact = Arg::Text(how.text().to_string());
+    let head = crate::session::head_name_of("c.household_id");
     let page = format!(
         "SELECT c.household_id, c.village_code, {VILLAGE_OF_C} AS village_name, c.id_number, \
-         c.name, c.relation, {HEAD_OF_C} AS head_name FROM {from}{within} \
+         c.name, c.relation, {head} AS head_name FROM {from}{within} \
          ORDER BY CASE WHEN c.name = ? THEN 0 ELSE 1 END, \
          CASE WHEN c.relation = 'head' THEN 0 ELSE 1 END, c.village_code, c.household_id, \
          c.id_number LIMIT ? OFFSET ?"
@@ -305,9 +294,10 @@ pub(in crate::records) fn households(
     let args: Vec<Arg> = filter.args().cloned().collect();
     let from = format!("(SELECT household_id, village_code, status FROM households{within}) c");
     let count = format!("SELECT COUNT(*) AS n FROM {from}");
+    let head = crate::session::head_name_of("c.household_id");
     let page = format!(
         "SELECT c.household_id, c.village_code, {VILLAGE_OF_C} AS village_name, c.status, \
-         {HEAD_OF_C} AS head_name FROM {from} ORDER BY c.household_id LIMIT ? OFFSET ?"
+         {head} AS head_name FROM {from} ORDER BY c.household_id LIMIT ? OFFSET ?"
     );
     ((count, args.clone()), (page, args))
 }
@@ -328,10 +318,7 @@ pub(in crate::records) fn regions(
     reach: Option<(i64, i64)>,
     levels: &[&'static str],
 ) -> ((String, Vec<Arg>), (String, Vec<Arg>)) {
-    let contains = match backend {
-        Backend::Sqlite => "instr",
-        Backend::Postgres => "strpos",
-    };
+    let contains = contains(backend);
     let mut filter = match how {
         RegionMatch::Name(t) => Filter::new().and(
             format!("{contains}(r.name, ?) > 0"),

@@ -1,8 +1,8 @@
 //! What the yearly assessment reads of the exit procedure: where a county's batches of a year
 //! have put their households, and whether a later year has recorded outcomes.
 
-use crate::session::rows::{FromRow, Named, Query};
-use crate::session::shape::{column, shape, COUNT};
+use crate::session::rows::{Count, FromRow, Named, Query};
+use crate::session::shape::{column, shape};
 use xplus_core::assessment::procedure::ExitStage;
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 
@@ -42,24 +42,6 @@ pub(in crate::records) const BATCH_STATES: Query<BatchedHousehold> = Query::new(
      JOIN exit_batches b ON b.village_code = x.village_code AND b.year = x.year \
      WHERE x.year = ? AND x.county_code = ?",
 );
-
-/// A number of rows.
-pub(in crate::records) struct Count {
-    pub n: u64,
-}
-
-impl FromRow for Count {
-    const SHAPE: &'static FileSpec = &shape(
-        FileId::Households,
-        "later_outcomes",
-        "以后年度",
-        &[column("n", COUNT)],
-    );
-
-    fn from_row(r: Named<'_>) -> Option<Self> {
-        Some(Count { n: r.count("n") })
-    }
-}
 
 /// How many outcomes are recorded for the years after a year, the argument.
 pub(in crate::records) const LATER_OUTCOMES: Query<Count> =

@@ -1,7 +1,7 @@
 //! The SQL of the 骨干 activity reads: visits per cadre, and the units' village pairings with
 //! what is bound to them.
 
-use crate::session::rows::{FromRow, Named, Query};
+use crate::session::rows::{Count, FromRow, Named, Query};
 use crate::session::shape::{column, shape, COUNT};
 use chrono::NaiveDate;
 use xplus_core::backbone::BindingKind;
@@ -140,26 +140,6 @@ pub(in crate::records) const UNIT_PAIRINGS_PAGE: Query<UnitPairingRow> = Query::
      WHERE p.village_code BETWEEN ? AND ? ORDER BY p.village_code, p.start_date, p.unit_id \
      LIMIT ? OFFSET ?",
 );
-
-/// A number of rows.
-pub(in crate::records) struct Count {
-    pub n: u64,
-}
-
-impl FromRow for Count {
-    const SHAPE: &'static FileSpec = &shape(
-        FileId::UnitVillagePairings,
-        "row_count",
-        "行数",
-        &[column("n", COUNT)],
-    );
-
-    fn from_row(r: Named<'_>) -> Option<Self> {
-        Some(Count {
-            n: r.int("n").unwrap_or(0).max(0) as u64,
-        })
-    }
-}
 
 /// The rows of `UNIT_PAIRINGS_IN` (the two codes), counted; the join keeps the same rows.
 pub(in crate::records) const UNIT_PAIRINGS_COUNT: Query<Count> = Query::new(

@@ -103,14 +103,14 @@ impl FromRow for DueRow {
 /// page (`{page}`).
 pub(in crate::records) fn list_sql() -> String {
     format!(
-        "SELECT x.cadre_id, c.name, x.household_id, \
-         (SELECT m.name FROM members m WHERE m.household_id = x.household_id \
-          AND m.relation = 'head' LIMIT 1), h.village_code, x.start_date, x.last_visit \
+        "SELECT x.cadre_id, c.name, x.household_id, {head}, h.village_code, x.start_date, \
+         x.last_visit \
          FROM ({ACTIVE}) x \
          JOIN cadres c ON c.cadre_id = x.cadre_id \
          JOIN households h ON h.household_id = x.household_id \
          WHERE {} \
          ORDER BY {SINCE}, x.household_id, x.cadre_id{{page}}",
-        is_overdue()
+        is_overdue(),
+        head = crate::session::head_name_of("x.household_id"),
     )
 }

@@ -2,7 +2,7 @@
 //! training, dividends and 一村一品 projects, and the official rural income per head.
 
 use crate::session::filter::{Arg, Filter};
-use crate::session::rows::{FromRow, Named, Query};
+use crate::session::rows::{Count, FromRow, Named, Query};
 use crate::session::shape::{column, shape, COUNT};
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 use xplus_core::registry::RegionCode;
@@ -162,25 +162,6 @@ pub(in crate::records) const VILLAGE_COUNTS: Query<VillageCounts> = Query::new(
      AS BIGINT) \
      FROM villages WHERE poor_village = TRUE AND village_code BETWEEN ? AND ?",
 );
-
-/// A count of rows (an aggregate: one row).
-#[derive(Default)]
-pub(in crate::records) struct Count {
-    pub n: u64,
-}
-
-impl FromRow for Count {
-    const SHAPE: &'static FileSpec = &shape(
-        FileId::OvopProjects,
-        "report_count",
-        "报告计数",
-        &[column("n", COUNT)],
-    );
-
-    fn from_row(r: Named<'_>) -> Option<Self> {
-        Some(Count { n: r.count("n") })
-    }
-}
 
 /// 一村一品 projects started in a year or before (or without a year) in the villages between
 /// two codes; `?`: the year, then the two codes.
