@@ -9,7 +9,9 @@ use crate::ReportFormat;
 use std::path::Path;
 use std::process::ExitCode;
 use xplus_core::registry::RegionCode;
-use xplus_output::year_report::{year_report_html, year_report_json, year_report_workbook};
+use xplus_output::year_report::{
+    year_report_html, year_report_json, year_report_workbook, Language,
+};
 use xplus_store::records::{report_as_of, year_report};
 
 /// What a report is of: the end of a year (`--year`), or a day (`--as-of`).
@@ -56,7 +58,8 @@ pub async fn run(
             text.into_bytes()
         }
         ReportFormat::Xlsx => year_report_workbook(&report)?,
-        ReportFormat::Html => year_report_html(&report)?.into_bytes(),
+        // A file either office may open: both languages.
+        ReportFormat::Html => year_report_html(&report, Language::Both)?.into_bytes(),
     };
     crate::commands::write_file(path, bytes)?;
     let (h, v) = (&report.households, &report.villages);

@@ -187,7 +187,7 @@ pub fn industry_workbook(o: &IndustryOverview) -> Result<Vec<u8>, OutputError> {
             "年初贫困户 poor",
             "贫困户参与产业 poor in industry",
         ],
-        o.planned_exit.iter().map(|v| {
+        o.activity.planned_exit.iter().map(|v| {
             vec![
                 Cell::Owned(v.code.to_string()),
                 Cell::Text(&v.name),

@@ -68,16 +68,9 @@ const PAGES: &[&str] = &[
     "/report?year=abc",
 ];
 
-/// Pages owned by other parts of issue 19 that still fail; each entry names the page and what
-/// is wrong, and goes when that part is merged and the page passes (the test says so).
-const ALLOWED: &[(&str, &str)] = &[
-    // The printable year report is xplus-output's bilingual document, shared with the command
-    // line ("贫困户（含返贫）poor households", "全部 / all"): it needs a language of its own.
-    (
-        "/report/print",
-        "printable year report: bilingual document of xplus-output",
-    ),
-];
+/// Pages allowed to stay bilingual, with why (none: the printable year report now speaks the
+/// page's language; the command line's file keeps both).
+const ALLOWED: &[(&str, &str)] = &[];
 
 /// The text a reader sees: no tags, scripts or styles, entities decoded; the attributes a
 /// reader sees (placeholder, title, aria-label, alt) kept.

@@ -49,7 +49,35 @@ impl Chart {
 }
 
 /// A table of labelled figures.
-type Figures = Vec<(&'static str, String)>;
+type Figures = Vec<(String, String)>;
+
+/// The language the printable report is written in: the web page's, or both for the command
+/// line's file, which either office may open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    Chinese,
+    English,
+    Both,
+}
+
+impl Language {
+    /// `zh`, `en`, or both as "zh / en".
+    pub fn t(self, zh: &str, en: &str) -> String {
+        match self {
+            Language::Chinese => zh.to_string(),
+            Language::English => en.to_string(),
+            Language::Both => format!("{zh} / {en}"),
+        }
+    }
+
+    /// The page's `lang` attribute.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::English => "en",
+            _ => "zh-CN",
+        }
+    }
+}
 
 /// A row of the rural income table, as shown.
 pub struct IncomeRow {
@@ -63,7 +91,11 @@ pub struct IncomeRow {
 #[derive(Template)]
 #[template(path = "year_report.html")]
 struct Page {
-    year: i32,
+    lang: Language,
+    title: String,
+    heading: String,
+    /// The notes on corrections, late membership changes and income corrections.
+    notes: [String; 3],
     scope: String,
     exits: Figures,
     coverage: Chart,
@@ -149,94 +181,186 @@ fn standing_text(s: &xplus_core::registry::Standing) -> String {
     }
 }
 
+impl Page {
+    fn t(&self, zh: &str, en: &str) -> String {
+        self.lang.t(zh, en)
+    }
+}
+
 fn shown(f: Option<Fen>) -> String {
     f.map(|v| v.to_string()).unwrap_or_else(|| "—".into())
 }
 
-/// What the report covers: its region (or all), and the day when it is as of a day.
-fn scope_of(r: &YearReport) -> String {
+/// What the report covers: its region (or everything within reach), and the day when it is
+/// as of a day.
+fn scope_of(r: &YearReport, lang: Language) -> String {
     let scope = r
         .region
         .map(|c| c.to_string())
-        .unwrap_or_else(|| "全部 / all".into());
+        .unwrap_or_else(|| lang.t("全部", "everything"));
     match r.as_of {
-        Some(day) => format!("{scope}，截至 {day} / as of {day}"),
+        Some(day) => format!(
+            "{scope}{}",
+            lang.t(&format!("，截至 {day}"), &format!(", as of {day}"))
+        ),
         None => scope,
     }
 }
 
-pub fn year_report_html(r: &YearReport) -> Result<String, OutputError> {
-    let (h, p, v, c) = (&r.households, &r.persons, &r.villages, &r.coverage);
-    let k = &r.collective;
-    let exits = vec![
-        ("贫困户（含返贫）poor households", h.poor.to_string()),
-        ("贫困人口 poor persons", p.poor.to_string()),
-        (
-            "当年脱贫户 exited in the year",
-            h.exited_in_year.to_string(),
-        ),
-        ("当年脱贫人口 persons exited", p.exited_in_year.to_string()),
-        ("监测户 monitored", h.monitored.to_string()),
-        ("返贫户 returned", h.returned.to_string()),
-        ("年初贫困村 poor villages", v.poor.to_string()),
-        ("当年出列 villages exited", v.exited_in_year.to_string()),
-        ("未出列 remaining", v.remaining.to_string()),
-    ];
-    let coverage = Chart::new(
-        format!(
-            "年初贫困户 {} 户中 / of {} poor at the start",
-            c.poor_at_start, c.poor_at_start
+/// Rows of (label in both languages, value) in `lang`.
+fn figures(lang: Language, rows: &[(&str, &str, String)]) -> Figures {
+    rows.iter()
+        .map(|(zh, en, value)| (lang.t(zh, en), value.clone()))
+        .collect()
+}
+
+/// The exits table.
+fn exit_figures(r: &YearReport, lang: Language) -> Figures {
+    let (h, p, v) = (&r.households, &r.persons, &r.villages);
+    figures(
+        lang,
+        &[
+            (
+                "贫困户（含返贫）",
+                "Poor households (returned included)",
+                h.poor.to_string(),
+            ),
+            ("贫困人口", "Poor persons", p.poor.to_string()),
+            (
+                "当年脱贫户",
+                "Households exited in the year",
+                h.exited_in_year.to_string(),
+            ),
+            (
+                "当年脱贫人口",
+                "Persons exited in the year",
+                p.exited_in_year.to_string(),
+            ),
+            ("监测户", "Monitored households", h.monitored.to_string()),
+            ("返贫户", "Returned households", h.returned.to_string()),
+            (
+                "年初贫困村",
+                "Poor villages at the start",
+                v.poor.to_string(),
+            ),
+            (
+                "当年出列",
+                "Villages exited in the year",
+                v.exited_in_year.to_string(),
+            ),
+            ("未出列", "Villages remaining", v.remaining.to_string()),
+        ],
+    )
+}
+
+/// The chart of the households poor at the start with each link.
+fn coverage_chart(r: &YearReport, lang: Language) -> Chart {
+    let c = &r.coverage;
+    let t = |zh: &str, en: &str| lang.t(zh, en);
+    Chart::new(
+        t(
+            &format!("年初贫困户 {} 户中", c.poor_at_start),
+            &format!("Of {} households poor at the start", c.poor_at_start),
         ),
         &[
-            ("想 年内参加培训".into(), c.trained_in_year),
-            ("能 结对帮扶干部".into(), c.paired_cadre),
-            ("能 单位包村".into(), c.paired_unit_village),
-            ("稳 持有集体股权".into(), c.holding_shares),
-            ("不返 产业或就业".into(), c.in_industry),
-            ("五环全覆盖 full chain".into(), c.full_chain),
+            (
+                t("想 年内参加培训", "Trained in the year"),
+                c.trained_in_year,
+            ),
+            (t("能 结对帮扶干部", "Paired with a cadre"), c.paired_cadre),
+            (
+                t("能 单位包村", "Village paired with a unit"),
+                c.paired_unit_village,
+            ),
+            (
+                t("稳 持有集体股权", "Holding collective shares"),
+                c.holding_shares,
+            ),
+            (t("不返 产业或就业", "In industry or a job"), c.in_industry),
+            (t("五环全覆盖", "Full chain"), c.full_chain),
         ],
         c.poor_at_start,
-    );
-    let collective = vec![
-        (
-            "报送收入的村 villages reporting",
-            k.villages_reported.to_string(),
-        ),
-        (
-            "空壳村 empty-shell villages",
-            k.empty_shell_villages.to_string(),
-        ),
-        (
-            "强村（收入达标）villages over the strong line",
-            format!("{}（≥ {} 元）", k.villages_over_100k, k.strong_income),
-        ),
-        (
-            "当年分红 dividends paid (yuan)",
-            k.dividends_paid.to_string(),
-        ),
-        (
-            "获得分红户 households paid",
-            k.dividend_households.to_string(),
-        ),
-    ];
-    let industry = vec![
-        (
-            "党组织 party organisations",
-            r.industry.organisations.to_string(),
-        ),
-        ("一村一品项目 projects", r.industry.projects.to_string()),
-        ("就业安置 placements", r.industry.placements.to_string()),
-        (
-            "安置人数 persons placed",
-            r.industry.placed_persons.to_string(),
-        ),
-        (
-            "培训场次 training sessions",
-            r.training.sessions.to_string(),
-        ),
-        ("参训户次 attendances", r.training.attendance.to_string()),
-    ];
-    let incomes = r
+    )
+}
+
+/// The collective economy table.
+fn collective_figures(r: &YearReport, lang: Language) -> Figures {
+    let k = &r.collective;
+    let t = |zh: &str, en: &str| lang.t(zh, en);
+    figures(
+        lang,
+        &[
+            (
+                "报送收入的村",
+                "Villages reporting",
+                k.villages_reported.to_string(),
+            ),
+            (
+                "空壳村",
+                "Empty-shell villages",
+                k.empty_shell_villages.to_string(),
+            ),
+            (
+                "强村（收入达标）",
+                "Villages over the strong line",
+                format!(
+                    "{}{}",
+                    k.villages_over_100k,
+                    t(
+                        &format!("（≥ {} 元）", k.strong_income),
+                        &format!(" (≥ {} yuan)", k.strong_income)
+                    )
+                ),
+            ),
+            (
+                "当年分红（元）",
+                "Dividends paid (yuan)",
+                k.dividends_paid.to_string(),
+            ),
+            (
+                "获得分红户",
+                "Households paid",
+                k.dividend_households.to_string(),
+            ),
+        ],
+    )
+}
+
+/// The industry, jobs and training table.
+fn industry_figures(r: &YearReport, lang: Language) -> Figures {
+    figures(
+        lang,
+        &[
+            (
+                "党组织",
+                "Party organisations",
+                r.industry.organisations.to_string(),
+            ),
+            (
+                "一村一品项目",
+                "One-village-one-product projects",
+                r.industry.projects.to_string(),
+            ),
+            ("就业安置", "Placements", r.industry.placements.to_string()),
+            (
+                "安置人数",
+                "Persons placed",
+                r.industry.placed_persons.to_string(),
+            ),
+            (
+                "培训场次",
+                "Training sessions",
+                r.training.sessions.to_string(),
+            ),
+            ("参训户次", "Attendances", r.training.attendance.to_string()),
+        ],
+    )
+}
+
+/// The rural income table and its chart (none without incomes).
+fn income_table(r: &YearReport, lang: Language) -> (Vec<IncomeRow>, Option<Chart>) {
+    let t = |zh: &str, en: &str| lang.t(zh, en);
+    let rows_shown = r
         .rural_income
         .iter()
         .map(|i| IncomeRow {
@@ -264,14 +388,46 @@ pub fn year_report_html(r: &YearReport) -> Result<String, OutputError> {
         .filter_map(|i| Some((i.name.clone(), yuan_of(i.per_capita?))))
         .collect();
     let income_chart = (!rows.is_empty())
-        .then(|| Chart::new("人均可支配收入（元）/ per capita (yuan)".into(), &rows, max));
+        .then(|| Chart::new(t("人均可支配收入（元）", "Per capita (yuan)"), &rows, max));
+    (rows_shown, income_chart)
+}
+
+/// The notes on corrections, late membership changes and income corrections.
+fn notes_of(r: &YearReport, lang: Language) -> [String; 3] {
+    let t = |zh: &str, en: &str| lang.t(zh, en);
+    [
+        t(
+            &format!("本年度评估结果有 {} 处更正，以下数字为更正后的数字，更正记录见文末。", r.corrections.len()),
+            &format!("{} of this year's outcomes were corrected; the figures are the corrected ones, listed at the end.", r.corrections.len()),
+        ),
+        t(
+            &format!("本年度有 {} 条成员变动在年后补录，人数为补录后的人数，补录记录见文末。", r.member_corrections.len()),
+            &format!("{} membership changes of this year were recorded after it; the persons count them, listed at the end.", r.member_corrections.len()),
+        ),
+        t(
+            &format!("本年度的收入在年后更正了 {} 处，收入数字为更正后的数字，更正记录见文末。", r.income_corrections.len()),
+            &format!("{} incomes of this year were corrected after it; the figures are the corrected ones, listed at the end.", r.income_corrections.len()),
+        ),
+    ]
+}
+
+pub fn year_report_html(r: &YearReport, lang: Language) -> Result<String, OutputError> {
+    let t = |zh: &str, en: &str| lang.t(zh, en);
+    let y = r.year;
+    let (incomes, income_chart) = income_table(r, lang);
     let page = Page {
-        year: r.year,
-        scope: scope_of(r),
-        exits,
-        coverage,
-        collective,
-        industry,
+        lang,
+        title: t(&format!("{y} 年度报告"), &format!("Yearly report {y}")),
+        heading: t(
+            &format!("{y} 年“X+贫困户”全链条精准保障年度报告"),
+            &format!("Yearly report {y}: the “X + poor household” full-chain guarantee"),
+        ),
+        notes: notes_of(r, lang),
+        scope: scope_of(r, lang),
+        exits: exit_figures(r, lang),
+        coverage: coverage_chart(r, lang),
+        collective: collective_figures(r, lang),
+        industry: industry_figures(r, lang),
         incomes,
         income_chart,
         corrections: correction_rows(r),

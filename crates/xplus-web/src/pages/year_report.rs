@@ -14,6 +14,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use xplus_output::year_report::Language;
 use xplus_store::records::{self, YearReport};
 
 /// What a report is asked of: a year, or a day (`as_of` wins when both are given), and a region
@@ -128,16 +129,21 @@ pub async fn page(
     })
 }
 
-/// The printable A4 report (the one `xplus report --format html` writes): a document of its own
-/// whose charts are inline SVG and whose style is inline — no script, so its own policy allows
-/// inline style and nothing else.
+/// The printable A4 report (the one `xplus report --format html` writes, there in both
+/// languages, here in the page's): a document of its own whose charts are inline SVG and whose
+/// style is inline — no script, so its own policy allows inline style and nothing else.
 pub async fn print(
     State(state): State<AppState>,
     PageUser(user): PageUser,
+    l: Lang,
     Query(p): Query<ReportParam>,
 ) -> Result<Response, WebError> {
     let (report, _) = report_of(&state, &user, &p).await?;
-    let body = xplus_output::year_report::year_report_html(&report)?;
+    let lang = match l {
+        Lang::Zh => Language::Chinese,
+        Lang::En => Language::English,
+    };
+    let body = xplus_output::year_report::year_report_html(&report, lang)?;
     let policy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; \
                   base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     Ok((
