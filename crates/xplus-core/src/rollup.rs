@@ -35,6 +35,9 @@ crate::labelled_enum! {
         // rules.md §10, per year: the person-times of those households' training (the 远教
         // coverage table reads it with the two above instead of every attendance row).
         TrainingPersonTimes = ("coverage.person_times", "培训人次"),
+        // rules.md §6 `in_industry` in detail, per year: of the households poor at the start
+        // of the year, those taking part in each way (bucket: industry::participation::WAYS).
+        IndustryWay = ("industry.way", "参与产业方式"),
         // rules.md §9, per year: villages reporting an operating income, its sum in fen, and the
         // villages under the empty-shell line or at or over the strong line of their county.
         CollectiveReported = ("collective.reported", "报告集体收入的村"),

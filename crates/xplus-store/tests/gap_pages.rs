@@ -38,6 +38,31 @@ fn bundle() -> std::collections::BTreeMap<&'static str, String> {
             attendance.push_str(&format!("T1,H1{i:02}\n"));
         }
     }
+    // Industry of several ways in both villages, and one kind outside 2016, so the 产业 gap list
+    // runs across the villages with households in and out of it.
+    b.insert(
+        "ovop_projects",
+        "ovop_id,village_code,product,investment,year\nYP1,341181100201,葡萄,120000,2016\n"
+            .to_string(),
+    );
+    b.insert(
+        "ovop_households",
+        "ovop_id,household_id,join_date\nYP1,H101,2016-04-01\nYP1,H103,2016-05-01\n".to_string(),
+    );
+    b.insert(
+        "household_industries",
+        "household_id,year,kind,product,scale,unit\nH105,2016,crop,水稻,10,亩\n\
+         H106,2015,livestock,生猪,5,头\nH101,2016,crop,葡萄,2,亩\n"
+            .to_string(),
+    );
+    b.insert(
+        "placements",
+        format!(
+            "household_id,id_number,employer,place,start_date,months\n\
+             H107,{},南京建筑工地,南京,2016-03-01,8\n",
+            id(341181, "1960-01-07", 107)
+        ),
+    );
     b.insert("households", households);
     b.insert("members", members);
     b.insert("attendance", attendance);
@@ -71,33 +96,42 @@ async fn kept_visit_tallies_count_what_the_visits_say() {
     let tianchang = code("341181000000");
     let all = Access::of_account("t", Role::Auditor, None, None);
     let county = Access::of_account("c", Role::Official, Some(tianchang), None);
+    let city = Access::of_account("s", Role::Official, Some(code("341100000000")), None);
     let page = Page {
         limit: 50,
         offset: 0,
     };
 
-    // Read from the visits (the county is marked), then from the tallies after a refresh.
-    let mut seen = Vec::new();
-    for refreshed in [false, true] {
-        if refreshed {
-            records::refresh_rollups(store, today).await.unwrap();
-        }
-        for access in [&all, &county] {
-            for year in [2015, 2016] {
-                let totals = records::visit_totals(store, access, year).await.unwrap();
-                let rows = records::visits_page(store, access, year, page)
-                    .await
-                    .unwrap();
-                let latest = records::latest_visit_year(store, access).await.unwrap();
-                seen.push((refreshed, format!("{totals:?} {rows:?} {latest:?}")));
+    // Read from the visits (the county is marked), then from the kept tallies and totals after
+    // a refresh: everything (region 0), a city and a county, every page of one cadre.
+    let read = |refreshed: bool| {
+        let (all, city, county) = (&all, &city, &county);
+        async move {
+            let mut seen = Vec::new();
+            for access in [all, city, county] {
+                for year in [2015, 2016] {
+                    let totals = records::visit_totals(store, access, year).await.unwrap();
+                    let mut rows = vec![records::visits_page(store, access, year, page)
+                        .await
+                        .unwrap()];
+                    for offset in 0..3 {
+                        let one = Page { limit: 1, offset };
+                        rows.push(
+                            records::visits_page(store, access, year, one)
+                                .await
+                                .unwrap(),
+                        );
+                    }
+                    let latest = records::latest_visit_year(store, access).await.unwrap();
+                    seen.push(format!("{refreshed} {totals:?} {rows:?} {latest:?}"));
+                }
             }
+            seen.join("\n").replace("true ", "").replace("false ", "")
         }
-    }
-    let (before, after): (Vec<_>, Vec<_>) = seen.into_iter().partition(|(r, _)| !r);
-    assert_eq!(
-        before.iter().map(|(_, s)| s).collect::<Vec<_>>(),
-        after.iter().map(|(_, s)| s).collect::<Vec<_>>()
-    );
+    };
+    let before = read(false).await;
+    records::refresh_rollups(store, today).await.unwrap();
+    assert_eq!(before, read(true).await);
     let totals = records::visit_totals(store, &all, 2016).await.unwrap();
     assert_eq!((totals.cadres, totals.total), (2, 5));
     assert_eq!(totals.months[0..3], [1, 0, 2]);
@@ -105,6 +139,33 @@ async fn kept_visit_tallies_count_what_the_visits_say() {
     let rows = records::visits_page(store, &all, 2016, page).await.unwrap();
     assert_eq!(rows[0].cadre_id, "C1");
     assert_eq!(rows[0].total, 3);
+
+    // A change to the visits after the refresh: the county's old tallies leave the kept totals
+    // and its new ones join them (C3 overtakes C1 in 2016).
+    let official = Access::of_account("o", Role::Official, Some(tianchang), None);
+    let rules = xplus_core::rules::RuleSet::default();
+    let visits = &xplus_core::interchange::schema::VISITS;
+    let added = ["2016-08-01", "2016-08-02", "2016-08-03"]
+        .map(|day| row(visits, &["C3", "H003", day, "走访"]))
+        .to_vec();
+    records::save_entries(store, &official, &rules, vec![(visits, added)], today)
+        .await
+        .unwrap();
+    let edited = read(false).await;
+    assert_ne!(edited, before);
+    records::refresh_rollups(store, today).await.unwrap();
+    assert_eq!(edited, read(true).await);
+    let rows = records::visits_page(store, &city, 2016, page)
+        .await
+        .unwrap();
+    assert_eq!((rows[0].cadre_id.as_str(), rows[0].total), ("C3", 5));
+    assert_eq!(rows[0].months[7], 3);
+    // The bundle imported again over them: the kept totals follow.
+    let path = write_bundle(&db.dir().join("again"), &bundle());
+    assert!(import(&db, &path).await.errors.is_empty());
+    let again = read(false).await;
+    records::refresh_rollups(store, today).await.unwrap();
+    assert_eq!(again, read(true).await);
 }
 
 #[tokio::test]
@@ -165,6 +226,11 @@ async fn kept_pages_hold_what_the_records_say() {
             untrained.len() as u64
         );
         assert_eq!(kept.total.person_times, coverage.report.total.person_times);
+        let industry = records::industry_overview(store, &access, year, today)
+            .await
+            .unwrap();
+        let idle: Vec<String> = industry.gaps().map(|h| h.household_id.clone()).collect();
+        assert_eq!(kept.total.ways, industry.by_link());
         for limit in 1..=3u64 {
             for offset in 0..=gaps.len() as u64 + 1 {
                 let page = Page { limit, offset };
@@ -202,6 +268,38 @@ async fn kept_pages_hold_what_the_records_say() {
                     .map(String::as_str)
                     .collect();
                 assert_eq!(got, want, "training {limit} at {offset}");
+
+                let p = records::industry_page(store, &access, year, page, today)
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    (p.poor, p.in_industry, p.ways, p.gaps.total),
+                    (
+                        industry.households.len() as u64,
+                        industry.in_industry(),
+                        industry.by_link(),
+                        idle.len() as u64
+                    )
+                );
+                if (limit, offset) == (1, 0) {
+                    let activity = records::industry_activity(store, &access, year, today)
+                        .await
+                        .unwrap();
+                    assert_eq!(activity, industry.activity);
+                }
+                let got: Vec<&str> = p
+                    .gaps
+                    .gaps
+                    .iter()
+                    .map(|g| g.household_id.as_str())
+                    .collect();
+                let want: Vec<&str> = idle
+                    .iter()
+                    .skip(offset as usize)
+                    .take(limit as usize)
+                    .map(String::as_str)
+                    .collect();
+                assert_eq!(got, want, "industry {limit} at {offset}");
             }
         }
     }
@@ -222,6 +320,19 @@ async fn kept_pages_hold_what_the_records_say() {
         .await
         .unwrap()
         .is_none());
+    // The 产业 page reads the records then, and says the same.
+    let from_records = records::industry_page(store, &all, year, page, today)
+        .await
+        .unwrap();
+    records::refresh_rollups(store, today).await.unwrap();
+    let from_kept = records::industry_page(store, &all, year, page, today)
+        .await
+        .unwrap();
+    assert_eq!(from_records, from_kept);
+    assert!(from_kept.in_industry >= 4 && from_kept.gaps.total >= 1);
+    records::mark_for_refresh(store, &[code("341181000000")])
+        .await
+        .unwrap();
     // A town's and a village's reach too: their county is the unit marked, and no county code
     // lies within a town's own range of codes.
     for below in ["341181100000", "341181100202"] {

@@ -166,7 +166,11 @@ async fn industry_rows_keep_the_importers_rules_and_make_in_industry() {
     );
     assert!(o.households[0].links.brought_along && !o.households[0].links.placement);
     assert_eq!(
-        (o.orgs[0].orgs, o.orgs[0].party_members, o.orgs[0].brought),
+        (
+            o.activity.orgs[0].orgs,
+            o.activity.orgs[0].party_members,
+            o.activity.orgs[0].brought
+        ),
         (1, 12, 1)
     );
     // 2016: H001 alone is poor; it joined 甲村葡萄, a member was placed and took a course.
@@ -178,20 +182,30 @@ async fn industry_rows_keep_the_importers_rules_and_make_in_industry() {
     assert!(l.joined_project && l.placement && l.course && !l.brought_along && !l.own_industry);
     assert_eq!(o.by_link(), [0, 1, 0, 1, 1]);
     assert_eq!(
-        o.orgs[0].brought, 0,
+        o.activity.orgs[0].brought, 0,
         "the organisation's help ended in 2015"
     );
-    assert_eq!((o.courses.n, o.courses.a), (1, 1));
-    assert_eq!((o.placements.n, o.placements.a, o.placements.b), (1, 1, 1));
-    assert!(o.planned_exit.is_empty(), "甲村 plans to exit in 2017");
+    assert_eq!((o.activity.courses.n, o.activity.courses.a), (1, 1));
+    assert_eq!(
+        (
+            o.activity.placements.n,
+            o.activity.placements.a,
+            o.activity.placements.b
+        ),
+        (1, 1, 1)
+    );
+    assert!(
+        o.activity.planned_exit.is_empty(),
+        "甲村 plans to exit in 2017"
+    );
     // 2017: the placement (March to October 2016) and the course are over; the project stays.
     let o = records::industry_overview(store, &official, 2017, today)
         .await
         .unwrap();
     let l = o.households[0].links;
     assert!(l.joined_project && !l.placement && !l.course);
-    assert_eq!(o.placements.n, 0);
-    let v = &o.planned_exit[0];
+    assert_eq!(o.activity.placements.n, 0);
+    let v = &o.activity.planned_exit[0];
     assert_eq!(
         (
             v.name.as_str(),
@@ -207,7 +221,7 @@ async fn industry_rows_keep_the_importers_rules_and_make_in_industry() {
     let o = records::industry_overview(store, &elsewhere, 2016, today)
         .await
         .unwrap();
-    assert!(o.households.is_empty() && o.orgs.is_empty());
-    assert_eq!((o.courses.n, o.placements.n), (0, 0));
+    assert!(o.households.is_empty() && o.activity.orgs.is_empty());
+    assert_eq!((o.activity.courses.n, o.activity.placements.n), (0, 0));
     db.cleanup().await;
 }

@@ -3,7 +3,9 @@
 
 use axum::extract::FromRef;
 use axum_extra::extract::cookie::Key;
+use std::any::Any;
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -13,6 +15,11 @@ use xplus_store::Store;
 
 /// A dashboard with the roll-ups' generation it was read at.
 type CachedDashboard = (i64, Arc<Dashboard>);
+
+/// What a page computed from the records for a reach (None: everywhere), a year and the day it
+/// was computed on, by the page's name, with the roll-ups' generation it was read at.
+type KeptKey = (&'static str, Option<RegionCode>, i32, chrono::NaiveDate);
+type Computed = (i64, Arc<dyn Any + Send + Sync>);
 
 /// What a dashboard request did about marked counties.
 #[derive(Debug, Clone, Copy, Default)]
@@ -43,6 +50,8 @@ pub struct AppState {
     pub(crate) refreshing: Arc<tokio::sync::Mutex<()>>,
     /// Dashboards by region, with the roll-ups' generation they were read at.
     dashboards: Arc<Mutex<HashMap<Option<RegionCode>, CachedDashboard>>>,
+    /// Figures of a reach and year that the roll-ups do not keep (see `computed`).
+    computed: Arc<Mutex<HashMap<KeptKey, Computed>>>,
 }
 
 impl FromRef<AppState> for Key {
@@ -73,6 +82,7 @@ impl AppState {
             assessments: Arc::default(),
             refreshing: Arc::default(),
             dashboards: Arc::default(),
+            computed: Arc::default(),
         })
     }
 
@@ -121,6 +131,57 @@ impl AppState {
             cache.insert(region, (generation, d.clone()));
         }
         Ok((d, fresh))
+    }
+
+    /// What `compute` reads from the records for `what` (a page's figures) of `access`'s reach
+    /// and `year` on `today`, kept while the roll-ups' generation it was read at is current. Every write
+    /// marks its county and a refresh moves the generation on, so a kept value is what the
+    /// records still say. Counts that cannot be summed from villages (distinct persons placed,
+    /// households brought along by organisations of a kind) or whole village tables are
+    /// computed once per change instead of once per request; a helper's reach is small and
+    /// computed each time.
+    pub async fn computed<T, F>(
+        &self,
+        what: &'static str,
+        access: &xplus_core::accounts::Access,
+        year: i32,
+        today: chrono::NaiveDate,
+        compute: F,
+    ) -> Result<Arc<T>, xplus_store::StoreError>
+    where
+        T: Any + Send + Sync,
+        F: Future<Output = Result<T, xplus_store::StoreError>>,
+    {
+        use xplus_core::accounts::Scope;
+        let region = match access.scope() {
+            Scope::Everywhere => None,
+            Scope::Region(r) => Some(*r),
+            Scope::PairedWith(_) => return Ok(Arc::new(compute.await?)),
+        };
+        let key = (what, region, year, today);
+        let store = self.store.as_ref();
+        let (generation, dirty) = xplus_store::records::rollup_state(store).await?;
+        let kept = (!dirty)
+            .then(|| {
+                let cache = self.computed.lock().expect("computed");
+                let (at, value) = cache.get(&key)?;
+                (*at == generation).then(|| value.clone())
+            })
+            .flatten()
+            .and_then(|v| v.downcast::<T>().ok());
+        if let Some(v) = kept {
+            return Ok(v);
+        }
+        let v = Arc::new(compute.await?);
+        // Kept only when nothing was marked before or during the read.
+        if !dirty && xplus_store::records::rollup_state(store).await? == (generation, false) {
+            let mut cache = self.computed.lock().expect("computed");
+            if cache.len() >= DASHBOARDS_KEPT {
+                cache.clear();
+            }
+            cache.insert(key, (generation, v.clone()));
+        }
+        Ok(v)
     }
 
     /// Folds the records changed since the last refresh into the roll-ups, unless another

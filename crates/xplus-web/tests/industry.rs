@@ -19,8 +19,26 @@ async fn industry_page_api_and_workbook() {
         "{body}"
     );
     assert_eq!(body["gaps"][0]["household_id"], "H001", "{body}");
+    // The organisations are computed once per change of the data: none yet.
+    assert_eq!(
+        body["party_orgs"].as_array().map(Vec::len),
+        Some(0),
+        "{body}"
+    );
 
     for (file, form) in [
+        (
+            "party_orgs",
+            vec![
+                ("org_id", "DZ1"),
+                ("village_code", "341181100201"),
+                ("name", "甲村葡萄合作社党支部"),
+                ("kind", "cooperative"),
+                ("focus", ""),
+                ("party_members", "7"),
+                ("established_date", "2015-03-01"),
+            ],
+        ),
         (
             "ovop_projects",
             vec![
@@ -56,6 +74,10 @@ async fn industry_page_api_and_workbook() {
     assert_eq!(body["by_link"]["joined_project"], 1, "{body}");
     assert_eq!(body["gaps"].as_array().unwrap().len(), 0, "{body}");
     assert_eq!(body["gaps_total"], 0, "{body}");
+    // The organisation recorded since the first read is counted: what was kept went with the
+    // change.
+    assert_eq!(body["party_orgs"][0]["orgs"], 1, "{body}");
+    assert_eq!(body["party_orgs"][0]["party_members"], 7, "{body}");
     // The year before it joined, H001 is still a gap.
     let body = app.get_json(&tianchang, "/api/v1/industry?year=2015").await;
     assert_eq!(body["in_industry"], 0, "{body}");

@@ -62,7 +62,28 @@ pub struct IndustryLinks {
     pub placement: bool,
 }
 
+/// The codes of the ways of taking part, in `IndustryLinks::ways` order: the roll-ups keep the
+/// households of each way under its code, so a province's page reads five numbers.
+pub const WAYS: [&str; 5] = [
+    "brought_along",
+    "joined_project",
+    "own_industry",
+    "course",
+    "placement",
+];
+
 impl IndustryLinks {
+    /// Whether each way holds, in `WAYS` order.
+    pub fn ways(&self) -> [bool; 5] {
+        [
+            self.brought_along,
+            self.joined_project,
+            self.own_industry,
+            self.course,
+            self.placement,
+        ]
+    }
+
     /// rules.md §6 `in_industry`: any of them.
     pub fn any(&self) -> bool {
         self.brought_along

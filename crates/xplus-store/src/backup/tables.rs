@@ -86,6 +86,8 @@ pub(crate) const TABLES: &[DumpTable] = &[
     t("member_changes"),
     t("income_corrections"),
     t("cadre_visit_months"),
+    t("cadre_visit_reach"),
+    t("visit_month_totals"),
 ];
 
 pub(crate) const AUDIT_LOG: &str = "audit_log";

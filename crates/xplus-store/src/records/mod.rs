@@ -78,9 +78,10 @@ pub use entries::{
     entry_file, is_writable, list_entries, save_entries, EntryPage, SavedEntries, ENTRY_FILES,
 };
 pub use industry::overview::{
-    by_village, industry_overview, HouseholdIndustry, IndustryOverview, OrgKindTally,
-    PlannedExitVillage, Tally,
+    by_village, industry_overview, HouseholdIndustry, IndustryActivity, IndustryOverview,
+    OrgKindTally, PlannedExitVillage, Tally,
 };
+pub use industry::page::{industry_activity, industry_page, IndustryPage};
 pub use registry::history::{audit_page, household_history, AuditQuery};
 pub use registry::household::{fingerprint, household, HouseholdRecord};
 pub use registry::income_correction::{income_corrections_of_year, IncomeCorrectionNote};
@@ -97,7 +98,7 @@ pub use registry::search::{
 pub use registry::years::{household_rows, standings_by_year};
 pub use reporting::dashboard::{dashboard, dashboard_region, AtEnd, Dashboard, RegionFigures};
 pub use reporting::gap_pages::{
-    chain_gap_page, kept_chain, training_gap_page, ChainFigures, KeptChain, Missing, TrainingGaps,
+    chain_gap_page, kept_chain, training_gap_page, ChainFigures, GapPage, KeptChain, Missing,
 };
 pub use reporting::latest::latest_year_of;
 pub use reporting::report::{

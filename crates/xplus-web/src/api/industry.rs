@@ -14,7 +14,7 @@ use axum::Json;
 use axum_extra::extract::WithRejection;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
-use xplus_store::records;
+use xplus_store::records::{self, Page};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -106,13 +106,19 @@ pub(super) async fn overview(
     WithRejection(Query(q), _): WithRejection<Query<YearQuery>, ApiError>,
 ) -> Result<Response, ApiError> {
     let year = crate::pages::checked_year(q.year)?;
-    let o = records::industry_overview(state.store.as_ref(), &user.access, year, today()).await?;
-    let [brought_along, joined_project, own_industry, course, placement] = o.by_link();
     let (skip, take) = crate::pages::page_window(q.page, q.per_page);
+    let page = Page {
+        offset: skip as u64,
+        limit: take as u64,
+    };
+    state.refresh_marked(today()).await?;
+    let o = records::industry_page(state.store.as_ref(), &user.access, year, page, today()).await?;
+    let a = crate::pages::industry::activity(&state, &user.access, year).await?;
+    let [brought_along, joined_project, own_industry, course, placement] = o.ways;
     Ok(Json(IndustryBody {
         year,
-        poor: o.households.len() as u64,
-        in_industry: o.in_industry(),
+        poor: o.poor,
+        in_industry: o.in_industry,
         by_link: LinkCounts {
             brought_along,
             joined_project,
@@ -120,17 +126,17 @@ pub(super) async fn overview(
             course,
             placement,
         },
-        gaps_total: o.gaps().count() as u64,
+        gaps_total: o.gaps.total,
         gaps: o
-            .gaps()
-            .skip(skip)
-            .take(take)
+            .gaps
+            .gaps
+            .iter()
             .map(|g| IndustryGapItem {
                 household_id: g.household_id.clone(),
                 village_code: g.village.to_string(),
             })
             .collect(),
-        planned_exit_villages: o
+        planned_exit_villages: a
             .planned_exit
             .iter()
             .map(|v| PlannedExitItem {
@@ -143,7 +149,7 @@ pub(super) async fn overview(
                 poor_in_industry: v.poor_in_industry,
             })
             .collect(),
-        party_orgs: o
+        party_orgs: a
             .orgs
             .iter()
             .map(|g| OrgItem {
@@ -153,15 +159,15 @@ pub(super) async fn overview(
                 households_brought: g.brought,
             })
             .collect(),
-        labour_courses: o.courses.n,
-        course_attendees: o.courses.a,
-        commissioner_trainings: o.commissioner_trainings.n,
-        commissioner_participants: o.commissioner_trainings.a,
-        job_fairs: o.job_fairs.n,
-        posts_offered: o.job_fairs.a,
-        placements: o.placements.n,
-        persons_placed: o.placements.a,
-        households_placed: o.placements.b,
+        labour_courses: a.courses.n,
+        course_attendees: a.courses.a,
+        commissioner_trainings: a.commissioner_trainings.n,
+        commissioner_participants: a.commissioner_trainings.a,
+        job_fairs: a.job_fairs.n,
+        posts_offered: a.job_fairs.a,
+        placements: a.placements.n,
+        persons_placed: a.placements.a,
+        households_placed: a.placements.b,
     })
     .into_response())
 }

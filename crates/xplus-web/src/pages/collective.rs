@@ -29,7 +29,7 @@ use xplus_store::records::{
 #[template(path = "collective.html")]
 struct CollectivePage {
     c: Chrome,
-    o: CollectiveOverview,
+    o: std::sync::Arc<CollectiveOverview>,
     list: VillageList,
 }
 
@@ -83,14 +83,23 @@ pub async fn overview(
         Measure::CollectiveReported,
     )
     .await?;
-    let o = records::collective_overview(
-        state.store.as_ref(),
-        &user.access,
-        &RuleSet::default(),
-        year,
-        today(),
-    )
-    .await?;
+    // The villages' table is computed from the records once per change of them.
+    state.refresh_marked(today()).await?;
+    let o = state
+        .computed(
+            "collective",
+            &user.access,
+            year,
+            today(),
+            records::collective_overview(
+                state.store.as_ref(),
+                &user.access,
+                &RuleSet::default(),
+                year,
+                today(),
+            ),
+        )
+        .await?;
     let pager = Pager::new(
         o.villages.len() as u64,
         asked,

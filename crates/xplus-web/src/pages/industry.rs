@@ -3,7 +3,7 @@
 //! that year, organisations by kind with the households they bring along, labour training,
 //! commissioners' trainings, job fairs and placements; and the same as a workbook.
 
-use super::paging::{asked_page, query_of, year_or_latest, Pager};
+use super::paging::{asked_page, query_of, year_or_latest, Pager, PAGE_SIZE};
 use super::{html, is_htmx, today, year_of, Chrome, YearParam};
 use crate::auth::PageUser;
 use crate::error::WebError;
@@ -13,15 +13,16 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use std::sync::Arc;
 use xplus_core::rollup::Measure;
-use xplus_store::records::{self, HouseholdIndustry, IndustryOverview};
+use xplus_store::records::{self, HouseholdIndustry, IndustryActivity, IndustryPage, Page};
 
 #[derive(Template)]
 #[template(path = "industry.html")]
-struct IndustryPage {
+struct IndustryHtml {
     c: Chrome,
-    o: IndustryOverview,
-    gaps_total: usize,
+    o: IndustryPage,
+    activity: Arc<IndustryActivity>,
     list: GapList,
 }
 
@@ -42,13 +43,13 @@ pub struct IndustryParams {
     page: Option<String>,
 }
 
-impl IndustryPage {
+impl IndustryHtml {
     fn share(&self) -> String {
-        let n = self.o.households.len() as u64;
+        let n = self.o.poor;
         if n == 0 {
             return "-".into();
         }
-        let bp = self.o.in_industry() * 10_000 / n;
+        let bp = self.o.in_industry * 10_000 / n;
         format!("{}.{:02}%", bp / 100, bp % 100)
     }
 
@@ -64,7 +65,7 @@ impl IndustryPage {
         ];
         names
             .iter()
-            .zip(self.o.by_link())
+            .zip(self.o.ways)
             .map(|((zh, en), n)| (l.t(zh, en).to_string(), n))
             .collect()
     }
@@ -79,23 +80,39 @@ pub async fn overview(
 ) -> Result<Response, WebError> {
     let asked = asked_page(p.page.as_deref())?;
     let year = year_or_latest(&state, &user.access, p.year.as_deref(), Measure::ChainPoor).await?;
-    let o = records::industry_overview(state.store.as_ref(), &user.access, year, today()).await?;
-    let gaps_total = o.gaps().count();
+    // Edits since the last refresh are folded into the kept figures first (unless another
+    // request is doing it), so the page reads them rather than every household of the year.
+    state.refresh_marked(today()).await?;
+    let read = |page: Page| {
+        records::industry_page(state.store.as_ref(), &user.access, year, page, today())
+    };
+    let mut o = read(Page {
+        offset: asked.saturating_sub(1).saturating_mul(PAGE_SIZE),
+        limit: PAGE_SIZE,
+    })
+    .await?;
     let pager = Pager::new(
-        gaps_total as u64,
+        o.gaps.total,
         asked,
         "/industry",
         &query_of(&[("year", &year.to_string())]),
         "gap-list",
     );
-    let window = pager.window();
-    let gaps: Vec<HouseholdIndustry> = o
-        .gaps()
-        .skip(window.offset as usize)
-        .take(window.limit as usize)
-        .cloned()
+    // A page past the end (an old link, a typed number) shows the last page, read again.
+    if pager.page != asked {
+        o = read(pager.window()).await?;
+    }
+    let gaps = std::mem::take(&mut o.gaps.gaps);
+    let names = gaps
+        .iter()
+        .map(|g| {
+            o.gaps
+                .names
+                .get(&g.village.as_u64())
+                .cloned()
+                .unwrap_or_default()
+        })
         .collect();
-    let names = gaps.iter().map(|g| o.name(g.village).to_string()).collect();
     let list = GapList {
         l,
         pager,
@@ -105,12 +122,27 @@ pub async fn overview(
     if is_htmx(&headers) {
         return html(&list);
     }
-    html(&IndustryPage {
+    let activity = activity(&state, &user.access, year).await?;
+    html(&IndustryHtml {
         c: Chrome::new(l, &user, "industry"),
-        gaps_total,
         list,
+        activity,
         o,
     })
+}
+
+/// The module's figures beside the households' ways for `access`'s reach and `year`, computed
+/// once per change of the data (see `AppState::computed`); the page and the API share them.
+pub(crate) async fn activity(
+    state: &AppState,
+    access: &xplus_core::accounts::Access,
+    year: i32,
+) -> Result<Arc<IndustryActivity>, xplus_store::StoreError> {
+    let store = state.store.as_ref();
+    let compute = records::industry_activity(store, access, year, today());
+    state
+        .computed("industry", access, year, today(), compute)
+        .await
 }
 
 pub async fn export(

@@ -22,7 +22,7 @@ mod household_history;
 pub(crate) mod households;
 mod import_files;
 mod imports;
-mod industry;
+pub(crate) mod industry;
 pub(crate) mod membership;
 mod monitoring;
 pub(crate) mod paging;

@@ -3,8 +3,7 @@
 
 use super::activity::{visits_by_month, CadreVisits};
 use super::queries::visits::{
-    cadres_page_sql, last_day_sql, totals_sql, CadreMonths, Counted, LastDay, MonthTotals,
-    KEPT_LAST_YEAR,
+    last_day_sql, CadreMonths, Counted, LastDay, MonthTotals, KEPT_LAST_YEAR,
 };
 use crate::error::StoreError;
 use crate::records::reporting::latest::LatestYear;
@@ -52,7 +51,16 @@ async fn counted(
     if by_county && kept_for(s, access).await? {
         let mut args = vec![Arg::Int(i64::from(year))];
         args.extend(village_bounds(access));
-        return Ok((Counted::Tallies, args));
+        // Above a county, each cadre's total of the reach is kept whole.
+        let kept = match access.scope() {
+            Scope::Everywhere => Counted::Reach { region: 0, year },
+            Scope::Region(r) if r.level() < Level::County => Counted::Reach {
+                region: r.as_u64(),
+                year,
+            },
+            _ => Counted::Tallies,
+        };
+        return Ok((kept, args));
     }
     Ok((Counted::Visits { by_county }, arguments(access, year)))
 }
@@ -95,7 +103,8 @@ pub async fn visit_totals(
     }
     let mut s = store.read_session().await?;
     let (from, args) = counted(s.as_mut(), access, year).await?;
-    let rows: Vec<MonthTotals> = fetch_sql(&mut *s, &totals_sql(from), &args).await?;
+    let (sql, args) = from.totals(args);
+    let rows: Vec<MonthTotals> = fetch_sql(&mut *s, &sql, &args).await?;
     Ok(rows
         .into_iter()
         .next()
@@ -122,10 +131,8 @@ pub async fn visits_page(
         return Ok(own.into_iter().skip(skip).take(take).collect());
     }
     let mut s = store.read_session().await?;
-    let (from, mut args) = counted(s.as_mut(), access, year).await?;
-    let sql = cadres_page_sql(from);
-    args.push(Arg::Int(page.limit.min(i64::MAX as u64) as i64));
-    args.push(Arg::Int(page.offset.min(i64::MAX as u64) as i64));
+    let (from, args) = counted(s.as_mut(), access, year).await?;
+    let (sql, args) = from.page(args, page);
     let rows: Vec<CadreMonths> = fetch_sql(&mut *s, &sql, &args).await?;
     Ok(rows
         .into_iter()

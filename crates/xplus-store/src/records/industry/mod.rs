@@ -1,4 +1,5 @@
 //! 产业 industry and jobs: participation per household and the planned-exit villages.
 
 pub(crate) mod overview;
+pub(crate) mod page;
 mod queries;

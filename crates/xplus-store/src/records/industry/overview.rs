@@ -161,11 +161,10 @@ pub struct Tally {
     pub b: u64,
 }
 
+/// The module's figures beside the households' ways of taking part: the planned-exit villages'
+/// projects, the organisations, the activities and the placements of a year within reach.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IndustryOverview {
-    pub year: i32,
-    /// Households poor at the start of the year, each with its links.
-    pub households: Vec<HouseholdIndustry>,
+pub struct IndustryActivity {
     pub planned_exit: Vec<PlannedExitVillage>,
     pub orgs: Vec<OrgKindTally>,
     /// Labour courses running in the year (n), attendees (a).
@@ -177,6 +176,14 @@ pub struct IndustryOverview {
     /// Placements running in the year (n), persons (a), households (b) — of every household
     /// in reach, not only the poor.
     pub placements: Tally,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndustryOverview {
+    pub year: i32,
+    /// Households poor at the start of the year, each with its links.
+    pub households: Vec<HouseholdIndustry>,
+    pub activity: IndustryActivity,
     /// Names of the villages of the households and the planned-exit list, by code.
     pub names: HashMap<u64, String>,
 }
@@ -188,23 +195,7 @@ impl IndustryOverview {
 
     /// Households of each way of taking part (a household may count in several).
     pub fn by_link(&self) -> [u64; 5] {
-        let mut out = [0; 5];
-        for h in &self.households {
-            let l = h.links;
-            for (i, on) in [
-                l.brought_along,
-                l.joined_project,
-                l.own_industry,
-                l.course,
-                l.placement,
-            ]
-            .into_iter()
-            .enumerate()
-            {
-                out[i] += u64::from(on);
-            }
-        }
-        out
+        ways_of(&self.households)
     }
 
     pub fn gaps(&self) -> impl Iterator<Item = &HouseholdIndustry> {
@@ -231,29 +222,45 @@ pub async fn industry_overview(
     let scope = household_scope(access, today);
     let placed = placements_by_end_of(s, &scope, year).await?;
     let households = industry_in(s, &scope, year, &placed).await?;
-    let range = village_bounds(access);
     let poor_of = by_village(&households);
-    let planned_exit = planned_exit_villages(s, year, &range, &poor_of).await?;
-    let orgs = org_tallies(s, year, &range).await?;
-    let (courses, commissioner_trainings, job_fairs) = activity_tallies(s, year, &range).await?;
+    let activity = activity_in(s, access, year, &poor_of, &placed).await?;
     let names = names_of(
         s,
         poor_of
             .keys()
             .copied()
-            .chain(planned_exit.iter().map(|v| v.code.as_u64())),
+            .chain(activity.planned_exit.iter().map(|v| v.code.as_u64())),
     )
     .await?;
     Ok(IndustryOverview {
         year,
         households,
+        activity,
+        names,
+    })
+}
+
+/// The module's figures of `year` within `access`'s reach beside the households' ways: `poor_of`
+/// gives the planned-exit villages' poor households and those in industry (`by_village`),
+/// `placed` the placements of `placements_by_end_of`.
+pub(in crate::records) async fn activity_in(
+    s: &mut dyn ReadSession,
+    access: &Access,
+    year: i32,
+    poor_of: &BTreeMap<u64, (u64, u64)>,
+    placed: &[(String, String, Period)],
+) -> Result<IndustryActivity, StoreError> {
+    let range = village_bounds(access);
+    let planned_exit = planned_exit_villages(s, year, &range, poor_of).await?;
+    let orgs = org_tallies(s, year, &range).await?;
+    let (courses, commissioner_trainings, job_fairs) = activity_tallies(s, year, &range).await?;
+    Ok(IndustryActivity {
         planned_exit,
         orgs,
         courses,
         commissioner_trainings,
         job_fairs,
-        placements: placement_tally(&placed, year),
-        names,
+        placements: placement_tally(placed, year),
     })
 }
 
@@ -417,6 +424,17 @@ async fn tally(
         a: r.a,
         b: r.b,
     }))
+}
+
+/// Households of each way of taking part (a household may count in several), `WAYS` order.
+pub(in crate::records) fn ways_of(households: &[HouseholdIndustry]) -> [u64; 5] {
+    let mut out = [0; 5];
+    for h in households {
+        for (n, on) in out.iter_mut().zip(h.links.ways()) {
+            *n += u64::from(on);
+        }
+    }
+    out
 }
 
 /// Per village: households poor at the start of the year, and of them those in industry.

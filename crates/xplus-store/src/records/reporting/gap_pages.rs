@@ -29,6 +29,7 @@ use std::collections::{BTreeMap, HashMap};
 use xplus_core::accounts::{Access, Scope};
 use xplus_core::assessment::chain::Link;
 use xplus_core::education::coverage::{gap_list, Gap};
+use xplus_core::industry::participation::WAYS;
 use xplus_core::registry::{Level, RegionCode};
 use xplus_core::rollup::Measure;
 
@@ -52,6 +53,9 @@ pub struct ChainFigures {
     pub full: u64,
     /// The person-times of their training in the year.
     pub person_times: u64,
+    /// Of the households poor at the start, those taking part in industry or jobs in each way
+    /// (`industry::participation::WAYS` order; a household may count in several).
+    pub ways: [u64; 5],
 }
 
 impl ChainFigures {
@@ -80,6 +84,11 @@ impl ChainFigures {
             Measure::ChainLink => {
                 if let Some(i) = Link::ALL.iter().position(|l| l.code() == bucket) {
                     self.links[i] += value;
+                }
+            }
+            Measure::IndustryWay => {
+                if let Some(i) = WAYS.iter().position(|w| *w == bucket) {
+                    self.ways[i] += value;
                 }
             }
             _ => {}
@@ -111,19 +120,11 @@ pub async fn kept_chain(
     if !is_kept(s, access, year).await? {
         return Ok(None);
     }
-    let root = match access.scope() {
-        Scope::Region(r) => Some(*r),
-        _ => None,
+    let root = root_of(access);
+    let mut kept = KeptChain {
+        total: total_of(s, root, year).await?,
+        ..KeptChain::default()
     };
-    let mut kept = KeptChain::default();
-    // The whole reach: the root's own figures, or the provinces' sums.
-    let own = match root {
-        Some(r) => read(s, &KEPT_OF_REGION, r.as_u64(), year).await?,
-        None => read(s, &KEPT_CHILDREN, 0, year).await?,
-    };
-    for f in own {
-        kept.total.add(f.measure, &f.bucket, f.value);
-    }
     for f in shown_regions(s, root, year).await? {
         if let Ok(code) = RegionCode::from_u64(f.region) {
             kept.regions
@@ -134,6 +135,32 @@ pub async fn kept_chain(
     }
     kept.names = names_of(s, kept.regions.keys().map(|c| c.as_u64())).await?;
     Ok(Some(kept))
+}
+
+/// The region of a reach (None: everywhere).
+pub(in crate::records) fn root_of(access: &Access) -> Option<RegionCode> {
+    match access.scope() {
+        Scope::Region(r) => Some(*r),
+        _ => None,
+    }
+}
+
+/// The kept figures of the whole reach below `root` (None: everywhere): the root's own, or the
+/// provinces' sums.
+pub(in crate::records) async fn total_of(
+    s: &mut dyn ReadSession,
+    root: Option<RegionCode>,
+    year: i32,
+) -> Result<ChainFigures, StoreError> {
+    let own = match root {
+        Some(r) => read(s, &KEPT_OF_REGION, r.as_u64(), year).await?,
+        None => read(s, &KEPT_CHILDREN, 0, year).await?,
+    };
+    let mut total = ChainFigures::default();
+    for f in own {
+        total.add(f.measure, &f.bucket, f.value);
+    }
+    Ok(total)
 }
 
 /// A page of the full chain's gap list and the number of households in it, None when the kept
@@ -163,16 +190,15 @@ pub async fn chain_gap_page(
 }
 
 /// A page of the 远教 gap list (households poor at the start of `year` not trained in it, with
-/// the stations serving their village and the next session from `from`), the number of
-/// households in it and the names of the page's villages; None when the kept figures cannot
-/// answer.
+/// the stations serving their village and the next session from `from`); None when the kept
+/// figures cannot answer.
 pub async fn training_gap_page(
     store: &dyn Store,
     access: &Access,
     year: i32,
     from: NaiveDate,
     page: Page,
-) -> Result<Option<TrainingGaps>, StoreError> {
+) -> Result<Option<GapPage<Gap>>, StoreError> {
     let mut s = store.read_session().await?;
     let s = s.as_mut();
     let missing = Missing::Link(Link::Trained);
@@ -187,19 +213,19 @@ pub async fn training_gap_page(
         .take(span.take)
         .collect();
     let names = names_of(s, gaps.iter().map(|g| g.village.as_u64())).await?;
-    Ok(Some(TrainingGaps {
+    Ok(Some(GapPage {
         total: span.total,
         gaps,
         names,
     }))
 }
 
-/// A page of the 远教 gap list.
+/// A page of a gap list.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TrainingGaps {
+pub struct GapPage<T> {
     /// Households in the whole list.
     pub total: u64,
-    pub gaps: Vec<Gap>,
+    pub gaps: Vec<T>,
     /// Names of the page's villages, by code.
     pub names: HashMap<u64, String>,
 }
@@ -255,19 +281,19 @@ async fn read(
 }
 
 /// The villages a page of a gap list spans, and where in them the page starts.
-struct Span {
+pub(in crate::records) struct Span {
     /// The first and last village of the page.
     villages: (u64, u64),
     /// Households of the list in those villages before the page.
-    skip: usize,
-    take: usize,
+    pub skip: usize,
+    pub take: usize,
     /// Households in the whole list.
-    total: u64,
+    pub total: u64,
 }
 
 impl Span {
     /// `access`'s households within the span's villages.
-    fn scope(&self, access: &Access) -> Filter {
+    pub fn scope(&self, access: &Access) -> Filter {
         // The region scopes need no date.
         household_scope(access, NaiveDate::MIN).and(
             "village_code BETWEEN ? AND ?",
@@ -288,6 +314,18 @@ async fn gap_span(
     missing: Missing,
     page: Page,
 ) -> Result<Option<Span>, StoreError> {
+    Ok(kept_villages(s, access, year)
+        .await?
+        .map(|villages| span_in(&villages, missing, page)))
+}
+
+/// The kept figures of each village within `access`'s reach for `year`, by code; None when
+/// they cannot answer.
+pub(in crate::records) async fn kept_villages(
+    s: &mut dyn ReadSession,
+    access: &Access,
+    year: i32,
+) -> Result<Option<BTreeMap<u64, ChainFigures>>, StoreError> {
     if !is_kept(s, access, year).await? {
         return Ok(None);
     }
@@ -309,12 +347,19 @@ async fn gap_span(
             .or_default()
             .add(f.measure, &f.bucket, f.value);
     }
-    Ok(Some(span_of(
-        villages
-            .into_iter()
-            .map(|(code, f)| (code, f.missing(missing))),
+    Ok(Some(villages))
+}
+
+/// The span of `page` of the `missing` list over the kept figures of villages.
+pub(in crate::records) fn span_in(
+    villages: &BTreeMap<u64, ChainFigures>,
+    missing: Missing,
+    page: Page,
+) -> Span {
+    span_of(
+        villages.iter().map(|(code, f)| (*code, f.missing(missing))),
         page,
-    )))
+    )
 }
 
 /// The span of `page` over villages with their gap counts, in code order.

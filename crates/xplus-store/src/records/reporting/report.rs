@@ -13,7 +13,7 @@ use crate::error::StoreError;
 use crate::records::assessment::chain::chain_in;
 use crate::records::assessment::correction::{corrections_of_year, CorrectionNote};
 use crate::records::collective::overview::collective_overview;
-use crate::records::industry::overview::industry_overview;
+use crate::records::industry::page::industry_activity;
 use crate::records::registry::income_correction::{
     income_corrections_of_year, IncomeCorrectionNote,
 };
@@ -196,7 +196,7 @@ async fn report_of(
         .unwrap_or_default();
     let rural_income = rural_income(s, &bounds, year).await?;
     let collective = collective_figures(store, access, year, today, dividends).await?;
-    let industry = industry_overview(store, access, year, today).await?;
+    let industry = industry_activity(store, access, year, today).await?;
     let corrections = corrections_of_year(store, access, None, year, today).await?;
     let member_corrections = late_member_changes(store, access, year, today).await?;
     let income_corrections = income_corrections_of_year(store, access, year, today).await?;

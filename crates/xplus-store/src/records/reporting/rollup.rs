@@ -8,10 +8,10 @@
 //! every county from scratch and compares (`xplus report --verify`).
 
 use super::queries::rollup::{
-    insert_figures, tally_visit_months, StoredFigure, ANY_MARKED, DELETE_FIGURES_BETWEEN,
-    DELETE_FIGURES_OF, DELETE_VISIT_MONTHS, DIRTY_COUNTIES, GENERATION, MARKED_BETWEEN,
-    MARK_ALL_COUNTIES, MARK_COUNTIES_BETWEEN, NEXT_GENERATION, RESUM, SET_COVERAGE_UNTIL,
-    STILL_MARKED, UNMARK_COUNTY,
+    insert_figures, tally_visit_months, StoredFigure, ADD_VISIT_REACH, ANY_MARKED,
+    DELETE_FIGURES_BETWEEN, DELETE_FIGURES_OF, DELETE_VISIT_MONTHS, DIRTY_COUNTIES, GENERATION,
+    MARKED_BETWEEN, MARK_ALL_COUNTIES, MARK_COUNTIES_BETWEEN, MONTH_TOTALS, NEXT_GENERATION, RESUM,
+    SET_COVERAGE_UNTIL, STILL_MARKED, SUBTRACT_VISIT_REACH, UNMARK_COUNTY,
 };
 use crate::error::StoreError;
 pub(in crate::records) use crate::records::reporting::rollup_figures::counties_in;
@@ -179,11 +179,7 @@ pub async fn refresh_rollups(store: &dyn Store, today: NaiveDate) -> Result<Refr
         )
         .await?;
         done.rows += store_figures(s.as_mut(), &figures).await?;
-        // The visit list's tallies of the county, set-based in the database.
-        s.execute(DELETE_VISIT_MONTHS, std::slice::from_ref(&c))
-            .await?;
-        s.execute(&tally_visit_months(), std::slice::from_ref(&c))
-            .await?;
+        retally_visits(s.as_mut(), county).await?;
         // The city and the province are their children's sums.
         let mut above = county.parent();
         while let Some(region) = above {
@@ -196,6 +192,36 @@ pub async fn refresh_rollups(store: &dyn Store, today: NaiveDate) -> Result<Refr
         done.counties += 1;
     }
     Ok(done)
+}
+
+/// The visit list's tallies of `county`, set-based in the database, with the totals kept of
+/// each region above it (its old tallies taken out, its new ones added) and its month totals.
+async fn retally_visits(s: &mut dyn WriteSession, county: RegionCode) -> Result<(), StoreError> {
+    let c = Arg::Int(county.as_u64() as i64);
+    let mut above = vec![0];
+    let mut region = county.parent();
+    while let Some(r) = region {
+        above.push(r.as_u64());
+        region = r.parent();
+    }
+    for region in &above {
+        for sql in SUBTRACT_VISIT_REACH {
+            s.execute(sql, &[Arg::Int(*region as i64), c.clone()])
+                .await?;
+        }
+    }
+    s.execute(DELETE_VISIT_MONTHS, std::slice::from_ref(&c))
+        .await?;
+    s.execute(&tally_visit_months(), std::slice::from_ref(&c))
+        .await?;
+    for region in &above {
+        s.execute(ADD_VISIT_REACH, &[Arg::Int(*region as i64), c.clone()])
+            .await?;
+    }
+    for sql in MONTH_TOTALS {
+        s.execute(sql, std::slice::from_ref(&c)).await?;
+    }
+    Ok(())
 }
 
 async fn store_figures(s: &mut dyn WriteSession, figures: &Figures) -> Result<usize, StoreError> {

@@ -17,6 +17,7 @@ use std::ops::RangeInclusive;
 use xplus_core::assessment::chain::Link;
 use xplus_core::assessment::Outcome;
 use xplus_core::collective::economy::{is_empty_shell, is_strong};
+use xplus_core::industry::participation::WAYS;
 use xplus_core::registry::membership::{persons_on, year_end, MembershipChange};
 use xplus_core::registry::{standing_at_end, HouseholdStatus, Level, RegionCode, Standing};
 use xplus_core::rollup::{income_band, Measure};
@@ -537,6 +538,9 @@ async fn coverage(
                 "",
                 i64::from(h.person_times),
             );
+            for (way, on) in WAYS.iter().zip(h.industry.ways()) {
+                add(out, v, Measure::IndustryWay, year, way, i64::from(on));
+            }
         }
     }
     Ok(())

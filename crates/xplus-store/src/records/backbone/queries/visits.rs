@@ -5,8 +5,10 @@
 //! whole counties, so the visits' own `county_code` answers it without reading the
 //! households; an account of a town or village needs each visit's household's village.
 
+use crate::session::filter::Arg;
 use crate::session::rows::{FromRow, Named};
 use crate::session::shape::{column, shape, COUNT};
+use crate::session::Page;
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 
 /// The columns of the twelve months: `m1` … `m12`, each counting the visits of one month (two
@@ -35,24 +37,102 @@ pub(in crate::records) enum Counted {
     /// Arguments: the 24 month bounds, the `visits_within` four.
     Visits { by_county: bool },
     /// The kept tallies of the counties within a range (`cadre_visit_months`, refreshed with
-    /// the roll-ups): a province groups one row per cadre and county instead of every visit of
-    /// the year. Arguments: the `KEPT_WITHIN` three.
+    /// the roll-ups): a county groups one row per cadre instead of every visit of the year.
+    /// Arguments: the `KEPT_WITHIN` three.
     Tallies,
+    /// The kept totals of a city, a province or everything (region 0) per cadre
+    /// (`cadre_visit_reach`), read in the busiest-first order of their index: no grouping of a
+    /// province's cadres. Arguments: the `KEPT_WITHIN` three, of the same reach and year.
+    Reach { region: u64, year: i32 },
 }
 
 impl Counted {
-    /// A cadre row's visits, its month columns, and `FROM … WHERE …`.
+    /// A cadre row's visits, its month columns, and `FROM … WHERE …` (a reach's come from the
+    /// tallies of its counties).
     fn parts(self) -> (&'static str, String, &'static str) {
         match self {
             Counted::Visits { by_county } => ("count(*)", month_sums(), visits_within(by_county)),
-            Counted::Tallies => ("sum(v.total)", kept_month_sums(), KEPT_WITHIN),
+            Counted::Tallies | Counted::Reach { .. } => {
+                ("sum(v.total)", kept_month_sums(), KEPT_WITHIN)
+            }
+        }
+    }
+
+    /// One page of cadres with their visits, the busiest first (ties: the smaller id), and its
+    /// arguments: `within` (those of the variant), then the page's.
+    pub(in crate::records) fn page(self, mut within: Vec<Arg>, page: Page) -> (String, Vec<Arg>) {
+        let limit = Arg::Int(page.limit.min(i64::MAX as u64) as i64);
+        let offset = Arg::Int(page.offset.min(i64::MAX as u64) as i64);
+        match self {
+            Counted::Reach { region, year } => {
+                let mut args = vec![
+                    Arg::Int(region as i64),
+                    Arg::Int(i64::from(year)),
+                    limit,
+                    offset,
+                ];
+                args.extend(within);
+                (reach_page_sql(), args)
+            }
+            _ => {
+                within.extend([limit, offset]);
+                (cadres_page_sql(self), within)
+            }
+        }
+    }
+
+    /// The cadres with any visit, all visits and the visits of each month, and the arguments:
+    /// `within` (those of the variant).
+    pub(in crate::records) fn totals(self, within: Vec<Arg>) -> (String, Vec<Arg>) {
+        match self {
+            Counted::Reach { region, year } => {
+                let mut args = vec![Arg::Int(region as i64), Arg::Int(i64::from(year))];
+                args.extend(within);
+                (reach_totals_sql(), args)
+            }
+            _ => (totals_sql(self), within),
         }
     }
 }
 
+/// A page of a reach's busiest cadres from `cadre_visit_reach`, with their months summed over
+/// the tallies of the reach's counties (one index seek per cadre of the page). Arguments: the
+/// region, the year, limit, offset, then the `KEPT_WITHIN` three.
+fn reach_page_sql() -> String {
+    let months: String = (1..=12).map(|m| format!(", sum(v.m{m}) AS m{m}")).collect();
+    format!(
+        "SELECT t.cadre_id, coalesce(c.name, '') AS name, coalesce(u.name, '') AS unit, \
+         t.total{months} \
+         FROM (SELECT r.cadre_id, r.total FROM cadre_visit_reach r \
+         WHERE r.region_code = ? AND r.year = ? \
+         ORDER BY r.total DESC, r.cadre_id LIMIT ? OFFSET ?) t \
+         JOIN cadre_visit_months v ON v.cadre_id = t.cadre_id \
+         AND v.year = ? AND v.county_code BETWEEN ? AND ? \
+         LEFT JOIN cadres c ON c.cadre_id = t.cadre_id \
+         LEFT JOIN units u ON u.unit_id = c.unit_id \
+         GROUP BY t.cadre_id, t.total, c.name, u.name \
+         ORDER BY t.total DESC, t.cadre_id"
+    )
+}
+
+/// A reach's totals: its cadres counted in `cadre_visit_reach`, its months summed over its
+/// counties' `visit_month_totals`. Arguments: the region, the year, then the `KEPT_WITHIN`
+/// three.
+fn reach_totals_sql() -> String {
+    let months: String = (1..=12)
+        .map(|m| format!(", coalesce(sum(t.m{m}), 0) AS m{m}"))
+        .collect();
+    format!(
+        "SELECT (SELECT count(*) FROM cadre_visit_reach r \
+         WHERE r.region_code = ? AND r.year = ?) AS cadres, \
+         coalesce(sum(t.total), 0) AS total{months} \
+         FROM visit_month_totals t WHERE t.year = ? AND t.county_code BETWEEN ? AND ?"
+    )
+}
+
 /// One page of cadres with their visits, the busiest first (ties: the smaller id), named after
 /// the page is chosen. Arguments: those of `counted`, then limit and offset.
-pub(in crate::records) fn cadres_page_sql(counted: Counted) -> String {
+fn cadres_page_sql(counted: Counted) -> String {
     let (total, months, within) = counted.parts();
     format!(
         "SELECT t.cadre_id, coalesce(c.name, '') AS name, coalesce(u.name, '') AS unit, \
@@ -67,7 +147,7 @@ pub(in crate::records) fn cadres_page_sql(counted: Counted) -> String {
 
 /// The cadres with any visit, all visits and the visits of each month. Arguments: those of
 /// `counted`.
-pub(in crate::records) fn totals_sql(counted: Counted) -> String {
+fn totals_sql(counted: Counted) -> String {
     let (total, months, within) = counted.parts();
     format!("SELECT count(DISTINCT v.cadre_id) AS cadres, {total} AS total{months}{within}")
 }

@@ -4,11 +4,12 @@
 use super::rollup::StoredFigure;
 use crate::session::rows::Query;
 
-/// The measures the tables read: poor at the start, each link, all five, person-times.
+/// The measures the tables read: poor at the start, each link, all five, person-times, the ways
+/// of taking part in industry.
 macro_rules! kept_measures {
     () => {
         "measure IN ('coverage.poor_at_start', 'coverage.link', 'coverage.full_chain', \
-         'coverage.person_times')"
+         'coverage.person_times', 'industry.way')"
     };
 }
 

@@ -158,6 +158,33 @@ pub(in crate::records) const RESUM: &str =
 pub(in crate::records) const DELETE_VISIT_MONTHS: &str =
     "DELETE FROM cadre_visit_months WHERE county_code = ?";
 
+/// Takes a county's kept tallies out of its cadres' totals within a region above it (`?`: the
+/// region, the county), before they are recomputed; totals left at zero are removed.
+pub(in crate::records) const SUBTRACT_VISIT_REACH: [&str; 2] = [
+    "UPDATE cadre_visit_reach SET total = cadre_visit_reach.total - m.total \
+     FROM cadre_visit_months m WHERE cadre_visit_reach.region_code = ? AND m.county_code = ? \
+     AND cadre_visit_reach.cadre_id = m.cadre_id AND cadre_visit_reach.year = m.year",
+    "DELETE FROM cadre_visit_reach WHERE region_code = ? AND total <= 0 AND cadre_id IN \
+     (SELECT cadre_id FROM cadre_visit_months WHERE county_code = ?)",
+];
+
+/// Adds a county's new tallies to its cadres' totals within a region above it (`?`: the region,
+/// the county).
+pub(in crate::records) const ADD_VISIT_REACH: &str =
+    "INSERT INTO cadre_visit_reach (region_code, cadre_id, year, total) \
+     SELECT ?, m.cadre_id, m.year, m.total FROM cadre_visit_months m WHERE m.county_code = ? \
+     ON CONFLICT (region_code, cadre_id, year) \
+     DO UPDATE SET total = cadre_visit_reach.total + excluded.total";
+
+/// Replaces a county's month totals from its new tallies (`?`: the county, twice).
+pub(in crate::records) const MONTH_TOTALS: [&str; 2] = [
+    "DELETE FROM visit_month_totals WHERE county_code = ?",
+    "INSERT INTO visit_month_totals \
+     SELECT county_code, year, sum(total), sum(m1), sum(m2), sum(m3), sum(m4), sum(m5), \
+     sum(m6), sum(m7), sum(m8), sum(m9), sum(m10), sum(m11), sum(m12) \
+     FROM cadre_visit_months WHERE county_code = ? GROUP BY county_code, year",
+];
+
 /// Tallies a county's visits per cadre, year and month into `cadre_visit_months` (`?`: the
 /// county's code) in one grouped pass over the county's visits. A date is read as its ISO text
 /// on both backends (SQLite keeps the text, PostgreSQL's DATE prints it), so year and month are
