@@ -243,8 +243,8 @@ struct PgImport {
     had_rows: HashMap<&'static str, bool>,
     /// Audit entries of changed rows, appended at the end of the import.
     pending: Vec<NewAudit>,
-    /// Counties already marked for a roll-up refresh.
-    marked: std::collections::HashSet<i64>,
+    /// What is already marked out of date (counties, the generation).
+    marked: std::collections::HashSet<sql::Touched>,
 }
 
 impl PgImport {
@@ -316,11 +316,14 @@ impl ImportTx for PgImport {
             // Appended with the import's summary at the end: taking the audit head now would
             // hold up every other audited write for the whole import.
             self.pending.extend(changes);
-            for county in chunk.iter().filter_map(|r| sql::touched_county(file, r)) {
-                if self.marked.insert(county) {
-                    sqlx::query(&sql::mark_dirty("$1"))
-                        .bind(county)
-                        .execute(&mut *self.tx)
+            for touched in chunk.iter().map(|r| sql::Touched::of(file, r)) {
+                if self.marked.insert(touched) {
+                    let (text, county) = touched.mark("$1");
+                    let mut q = sqlx::query(&text);
+                    if let Some(c) = county {
+                        q = q.bind(c);
+                    }
+                    q.execute(&mut *self.tx)
                         .await
                         .context(format!("写入 {} / writing {}", file.name, file.name))?;
                 }

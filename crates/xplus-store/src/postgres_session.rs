@@ -23,8 +23,8 @@ use xplus_core::registry::Household;
 
 pub(crate) enum PgSession {
     Reader(PoolConnection<Postgres>),
-    /// With the counties already marked for a roll-up refresh in this transaction.
-    Writer(Transaction<'static, Postgres>, HashSet<i64>),
+    /// With what is already marked out of date in this transaction (counties, the generation).
+    Writer(Transaction<'static, Postgres>, HashSet<sql::Touched>),
 }
 
 impl PgSession {
@@ -258,13 +258,15 @@ impl WriteSession for PgSession {
         q.execute(self.conn())
             .await
             .context(format!("写入 {} / writing {}", file.name, file.name))?;
-        if let (Some(county), PgSession::Writer(tx, marked)) =
-            (sql::touched_county(file, &row), &mut *self)
-        {
-            if marked.insert(county) {
-                sqlx::query(&sql::mark_dirty("$1"))
-                    .bind(county)
-                    .execute(&mut **tx)
+        if let PgSession::Writer(tx, marked) = &mut *self {
+            let touched = sql::Touched::of(file, &row);
+            if marked.insert(touched) {
+                let (text, county) = touched.mark("$1");
+                let mut q = sqlx::query(&text);
+                if let Some(c) = county {
+                    q = q.bind(c);
+                }
+                q.execute(&mut **tx)
                     .await
                     .context(format!("写入 {} / writing {}", file.name, file.name))?;
             }

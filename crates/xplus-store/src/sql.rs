@@ -19,7 +19,7 @@ pub(crate) const MEMBERS_UNDONE_OF_C: &str = "SUM(CASE WHEN c.change = 'left' TH
 /// The county whose roll-ups a written row can change (issue 7): its county column, else the
 /// county of its village or region column. None for rows of no county (units, cadres, sessions,
 /// a city's or province's settings); what those change is marked by their writers.
-pub(crate) fn touched_county(file: &FileSpec, row: &crate::session::Row) -> Option<i64> {
+fn touched_county(file: &FileSpec, row: &crate::session::Row) -> Option<i64> {
     if let Some(c) = row.county {
         return Some(c.as_u64() as i64);
     }
@@ -31,9 +31,41 @@ pub(crate) fn touched_county(file: &FileSpec, row: &crate::session::Row) -> Opti
         .map(|c| c.as_u64() as i64)
 }
 
-/// Adds a county to those whose roll-ups are out of date, in the writer's transaction.
-pub(crate) fn mark_dirty(placeholder: &str) -> String {
-    format!("INSERT INTO rollup_dirty (county_code) VALUES ({placeholder}) ON CONFLICT DO NOTHING")
+/// What a written row makes out of date, marked once per transaction in the writer's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Touched {
+    /// Its county's roll-ups: the county joins `rollup_dirty`, and its refresh moves the
+    /// roll-ups' generation on.
+    County(i64),
+    /// No county's roll-ups (a unit, a cadre, a course or a job fair of a city or province), but
+    /// what is kept beside them under their generation (figures a page computes once per
+    /// change, `AppState::computed` in the web crate) may count it: the generation moves on now.
+    Generation,
+}
+
+impl Touched {
+    /// The row of `file` written.
+    pub(crate) fn of(file: &FileSpec, row: &crate::session::Row) -> Touched {
+        touched_county(file, row).map_or(Touched::Generation, Touched::County)
+    }
+
+    /// The statement that marks it (`placeholder`: the backend's first parameter), with the
+    /// county to bind when it takes one.
+    pub(crate) fn mark(self, placeholder: &str) -> (String, Option<i64>) {
+        match self {
+            Touched::County(c) => (
+                format!(
+                    "INSERT INTO rollup_dirty (county_code) VALUES ({placeholder}) \
+                     ON CONFLICT DO NOTHING"
+                ),
+                Some(c),
+            ),
+            Touched::Generation => (
+                "UPDATE rollup_state SET generation = generation + 1 WHERE id = 1".to_string(),
+                None,
+            ),
+        }
+    }
 }
 
 pub(crate) fn has_county(file: &FileSpec) -> bool {

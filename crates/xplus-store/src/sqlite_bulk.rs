@@ -103,8 +103,8 @@ struct WriterState {
     actor: String,
     /// Per table: whether it had rows before this import (only then can a row be an update).
     had_rows: std::collections::HashMap<&'static str, bool>,
-    /// Counties already marked for a roll-up refresh.
-    marked: std::collections::HashSet<i64>,
+    /// What is already marked out of date (counties, the generation).
+    marked: std::collections::HashSet<sql::Touched>,
     /// The search index is filled once at the end (the members table was empty).
     search_deferred: bool,
 }
@@ -209,11 +209,9 @@ fn write(
         if !changes.is_empty() {
             append_in(conn, changes)?;
         }
-        for county in chunk.iter().filter_map(|r| sql::touched_county(file, r)) {
-            if state.marked.insert(county) {
-                conn.prepare_cached(&sql::mark_dirty("?"))
-                    .and_then(|mut s| s.execute([county]))
-                    .map_err(sqlite_error_in(&context))?;
+        for touched in chunk.iter().map(|r| sql::Touched::of(file, r)) {
+            if state.marked.insert(touched) {
+                mark_in(conn, touched).map_err(sqlite_error_in(&context))?;
             }
         }
     }
@@ -475,4 +473,15 @@ pub(crate) async fn read_rows(
         .await
         .map_err(|e| StoreError::Interrupted(e.to_string()))?;
     Ok(n)
+}
+
+/// Marks what a written row made out of date (`sql::Touched`), in the writer's transaction.
+pub(crate) fn mark_in(conn: &rusqlite::Connection, touched: sql::Touched) -> rusqlite::Result<()> {
+    let (text, county) = touched.mark("?");
+    let mut stmt = conn.prepare_cached(&text)?;
+    match county {
+        Some(c) => stmt.execute([c]),
+        None => stmt.execute([]),
+    }
+    .map(|_| ())
 }

@@ -46,8 +46,8 @@ pub(crate) struct SqliteSession {
     /// Where a reader's connection goes back to; `None` for a writer.
     readers: Option<Arc<Readers>>,
     _permit: Option<tokio::sync::OwnedSemaphorePermit>,
-    /// Counties already marked for a roll-up refresh in this transaction.
-    marked: std::collections::HashSet<i64>,
+    /// What is already marked out of date in this transaction (counties, the generation).
+    marked: std::collections::HashSet<sql::Touched>,
 }
 
 /// A reader's connection: `query_only`, so that a read session cannot write even by mistake (the
@@ -364,7 +364,8 @@ impl WriteSession for SqliteSession {
     }
     async fn upsert(&mut self, file: &'static FileSpec, row: Row) -> Result<(), StoreError> {
         session::refuse_nul_values(&row.values)?;
-        let dirty = sql::touched_county(file, &row).filter(|c| self.marked.insert(*c));
+        let touched = sql::Touched::of(file, &row);
+        let dirty = self.marked.insert(touched).then_some(touched);
         self.run(move |conn| {
             let context = || format!("写入 {} / writing {}", file.name, file.name);
             let text = sql::upsert(file, 1, |_| "?".to_string());
@@ -381,10 +382,8 @@ impl WriteSession for SqliteSession {
                     .map_err(sqlite_error_in(&context))?;
             }
             stmt.raw_execute().map_err(sqlite_error_in(&context))?;
-            if let Some(county) = dirty {
-                conn.prepare_cached(&sql::mark_dirty("?"))
-                    .and_then(|mut s| s.execute([county]))
-                    .map_err(sqlite_error_in(&context))?;
+            if let Some(touched) = dirty {
+                crate::sqlite_bulk::mark_in(conn, touched).map_err(sqlite_error_in(&context))?;
             }
             Ok(())
         })

@@ -78,6 +78,26 @@ async fn industry_page_api_and_workbook() {
     // change.
     assert_eq!(body["party_orgs"][0]["orgs"], 1, "{body}");
     assert_eq!(body["party_orgs"][0]["party_members"], 7, "{body}");
+    // A job fair of the whole city belongs to no county's roll-ups; recording it still moves
+    // the kept figures on, so the next read counts it.
+    let before = app.get_json(&admin, "/api/v1/industry?year=2016").await;
+    let form = [
+        ("fair_id", "JF-CITY-1"),
+        ("region_code", "341100000000"),
+        ("date", "2016-05-01"),
+        ("posts", "30"),
+        ("employers", "5"),
+        ("_csrf", admin.csrf.as_str()),
+    ];
+    let r = app.post_form(&admin, "/records/job_fairs", &form).await;
+    assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap());
+    let after = app.get_json(&admin, "/api/v1/industry?year=2016").await;
+    assert_eq!(
+        after["job_fairs"].as_u64(),
+        before["job_fairs"].as_u64().map(|n| n + 1),
+        "{before} {after}"
+    );
+
     // The year before it joined, H001 is still a gap.
     let body = app.get_json(&tianchang, "/api/v1/industry?year=2015").await;
     assert_eq!(body["in_industry"], 0, "{body}");

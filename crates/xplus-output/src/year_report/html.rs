@@ -131,11 +131,14 @@ pub struct MemberCorrectionRow {
     pub recorded_on: String,
 }
 
-fn member_correction_rows(r: &YearReport) -> Vec<MemberCorrectionRow> {
+fn member_correction_rows(r: &YearReport, lang: Language) -> Vec<MemberCorrectionRow> {
     (r.member_corrections.iter())
         .map(|c| MemberCorrectionRow {
             household: c.household_id.clone(),
-            change: format!("{}（{}）", c.change.label_zh(), c.reason.label_zh()),
+            change: match lang {
+                Language::English => format!("{} ({})", c.change.code(), c.reason.code()),
+                _ => format!("{}（{}）", c.change.label_zh(), c.reason.label_zh()),
+            },
             name: c.member.name.clone(),
             on: c.changed_on.to_string(),
             note: c.note.clone(),
@@ -160,13 +163,13 @@ fn income_correction_rows(r: &YearReport) -> Vec<[String; 6]> {
         .collect()
 }
 
-fn correction_rows(r: &YearReport) -> Vec<CorrectionRow> {
+fn correction_rows(r: &YearReport, lang: Language) -> Vec<CorrectionRow> {
     r.corrections
         .iter()
         .map(|n| CorrectionRow {
             household: n.household_id.clone(),
-            recorded: standing_text(&n.recorded),
-            corrected: standing_text(&n.corrected),
+            recorded: standing_text(&n.recorded, lang),
+            corrected: standing_text(&n.corrected, lang),
             reason: n.reason.clone(),
             by: n.corrected_by.clone(),
             on: n.corrected_on.to_string(),
@@ -174,10 +177,18 @@ fn correction_rows(r: &YearReport) -> Vec<CorrectionRow> {
         .collect()
 }
 
-fn standing_text(s: &xplus_core::registry::Standing) -> String {
+/// A standing as the report shows it: the status (its code in English), with the exit year.
+fn standing_text(s: &xplus_core::registry::Standing, lang: Language) -> String {
+    let status = match lang {
+        Language::English => s.status.code(),
+        _ => s.status.label_zh(),
+    };
     match s.exit_year {
-        Some(y) => format!("{}（脱贫年度 {y}）", s.status.label_zh()),
-        None => s.status.label_zh().to_string(),
+        Some(y) => format!(
+            "{status}{}",
+            lang.t(&format!("（脱贫年度 {y}）"), &format!(" (exit year {y})"))
+        ),
+        None => status.to_string(),
     }
 }
 
@@ -430,8 +441,8 @@ pub fn year_report_html(r: &YearReport, lang: Language) -> Result<String, Output
         industry: industry_figures(r, lang),
         incomes,
         income_chart,
-        corrections: correction_rows(r),
-        member_corrections: member_correction_rows(r),
+        corrections: correction_rows(r, lang),
+        member_corrections: member_correction_rows(r, lang),
         income_corrections: income_correction_rows(r),
     };
     let mut html = page.render()?;

@@ -84,21 +84,12 @@ pub async fn overview(
     )
     .await?;
     // The villages' table is computed from the records once per change of them.
-    state.refresh_marked(today()).await?;
+    let day = today();
+    state.refresh_marked(day).await?;
+    let (store, rules) = (state.store.as_ref(), RuleSet::default());
+    let compute = records::collective_overview(store, &user.access, &rules, year, day);
     let o = state
-        .computed(
-            "collective",
-            &user.access,
-            year,
-            today(),
-            records::collective_overview(
-                state.store.as_ref(),
-                &user.access,
-                &RuleSet::default(),
-                year,
-                today(),
-            ),
-        )
+        .computed("collective", &user.access, year, day, compute)
         .await?;
     let pager = Pager::new(
         o.villages.len() as u64,

@@ -138,11 +138,9 @@ pub(crate) async fn activity(
     access: &xplus_core::accounts::Access,
     year: i32,
 ) -> Result<Arc<IndustryActivity>, xplus_store::StoreError> {
-    let store = state.store.as_ref();
-    let compute = records::industry_activity(store, access, year, today());
-    state
-        .computed("industry", access, year, today(), compute)
-        .await
+    let (store, day) = (state.store.as_ref(), today());
+    let compute = records::industry_activity(store, access, year, day);
+    state.computed("industry", access, year, day, compute).await
 }
 
 pub async fn export(

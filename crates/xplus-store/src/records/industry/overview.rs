@@ -118,7 +118,7 @@ pub(in crate::records) async fn industry_in(
 ) -> Result<Vec<HouseholdIndustry>, StoreError> {
     let poor = poor_at_start(s, scope, year).await?;
     let links = links_of(s, scope, year, &poor, placements).await?;
-    Ok(poor
+    let mut out: Vec<HouseholdIndustry> = poor
         .into_iter()
         .zip(links)
         .map(|((household_id, village), links)| HouseholdIndustry {
@@ -126,7 +126,11 @@ pub(in crate::records) async fn industry_in(
             village,
             links,
         })
-        .collect())
+        .collect();
+    // Village by village, as the other gap lists and the kept figures' pages run (household ids
+    // are free keys: their order is not their villages').
+    out.sort_by(|a, b| (a.village, &a.household_id).cmp(&(b.village, &b.household_id)));
+    Ok(out)
 }
 
 /// A village planned to exit in the year (预出列) and its one-village-one-product projects.

@@ -2,15 +2,15 @@
 //! province, kept in the `rollups` table so that a dashboard reads a few hundred stored numbers.
 //!
 //! Every write of a record marks its county in `rollup_dirty` (the backends do it in the
-//! writer's transaction; see `sql::touched_county`). [`refresh_rollups`] recomputes each marked
+//! writer's transaction; see `sql::Touched`). [`refresh_rollups`] recomputes each marked
 //! county from the records — in a write transaction, so no change slips in between reading and
 //! storing — and the sums of its town, county, city and province. [`verify_rollups`] recomputes
 //! every county from scratch and compares (`xplus report --verify`).
 
 use super::queries::rollup::{
-    insert_figures, tally_visit_months, StoredFigure, ADD_VISIT_REACH, ANY_MARKED,
-    DELETE_FIGURES_BETWEEN, DELETE_FIGURES_OF, DELETE_VISIT_MONTHS, DIRTY_COUNTIES, GENERATION,
-    MARKED_BETWEEN, MARK_ALL_COUNTIES, MARK_COUNTIES_BETWEEN, MONTH_TOTALS, NEXT_GENERATION, RESUM,
+    insert_figures, tally_visit_months, StoredFigure, ADD_VISIT_REACH, DELETE_FIGURES_BETWEEN,
+    DELETE_FIGURES_OF, DELETE_VISIT_MONTHS, DIRTY_COUNTIES, GENERATION, MARKED_BETWEEN,
+    MARK_ALL_COUNTIES, MARK_COUNTIES_BETWEEN, MONTH_TOTALS, NEXT_GENERATION, RESUM,
     SET_COVERAGE_UNTIL, STILL_MARKED, SUBTRACT_VISIT_REACH, UNMARK_COUNTY,
 };
 use crate::error::StoreError;
@@ -74,14 +74,8 @@ pub async fn dirty_counties(store: &dyn Store) -> Result<Vec<RegionCode>, StoreE
 /// marked for a refresh: what a reader of the roll-ups checks before trusting what it read.
 pub async fn rollup_state(store: &dyn Store) -> Result<(i64, bool), StoreError> {
     let mut s = store.read_session().await?;
-    let generation = GENERATION
-        .fetch(s.as_mut(), &[])
-        .await?
-        .first()
-        .and_then(|r| r.generation)
-        .unwrap_or(0);
-    let dirty = !ANY_MARKED.fetch(s.as_mut(), &[]).await?.is_empty();
-    Ok((generation, dirty))
+    let row = GENERATION.fetch(s.as_mut(), &[]).await?.into_iter().next();
+    Ok(row.map_or((0, false), |r| (r.generation.unwrap_or(0), r.marked)))
 }
 
 /// Whether the kept figures of `access`'s reach are up to date: no county that holds part of it

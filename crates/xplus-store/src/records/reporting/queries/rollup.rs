@@ -67,10 +67,6 @@ impl FromRow for Marked {
     }
 }
 
-/// Any county marked for a refresh (no arguments).
-pub(in crate::records) const ANY_MARKED: Query<Marked> =
-    Query::new("SELECT county_code FROM rollup_dirty LIMIT 1");
-
 /// A county between two codes marked for a refresh (`?`, `?`: the range).
 pub(in crate::records) const MARKED_BETWEEN: Query<Marked> =
     Query::new("SELECT county_code FROM rollup_dirty WHERE county_code BETWEEN ? AND ? LIMIT 1");
@@ -79,9 +75,12 @@ pub(in crate::records) const MARKED_BETWEEN: Query<Marked> =
 pub(in crate::records) const STILL_MARKED: Query<Marked> =
     Query::new("SELECT county_code FROM rollup_dirty WHERE county_code = ?");
 
-/// The roll-ups' generation, or none before the first (never skipped).
+/// The roll-ups' generation, or none before the first (never skipped), and whether any county
+/// is marked for a refresh — read in one statement, so a refresh committing in between cannot
+/// pair the old generation with "nothing marked".
 pub(in crate::records) struct Generation {
     pub generation: Option<i64>,
+    pub marked: bool,
 }
 
 impl FromRow for Generation {
@@ -89,19 +88,22 @@ impl FromRow for Generation {
         FileId::Regions,
         "rollup_generation",
         "汇总代数",
-        &[column("generation", COUNT)],
+        &[column("generation", COUNT), column("marked", COUNT)],
     );
 
     fn from_row(r: Named<'_>) -> Option<Self> {
         Some(Generation {
             generation: r.int("generation"),
+            marked: r.count("marked") > 0,
         })
     }
 }
 
-/// The roll-ups' generation (no arguments).
-pub(in crate::records) const GENERATION: Query<Generation> =
-    Query::new("SELECT generation FROM rollup_state WHERE id = 1");
+/// The roll-ups' generation and whether any county is marked (no arguments).
+pub(in crate::records) const GENERATION: Query<Generation> = Query::new(
+    "SELECT generation, (SELECT count(*) FROM (SELECT 1 FROM rollup_dirty LIMIT 1) d) AS marked \
+     FROM rollup_state WHERE id = 1",
+);
 
 /// Marks the counties between two codes for a refresh (`?`, `?`: the range).
 pub(in crate::records) const MARK_COUNTIES_BETWEEN: &str =
