@@ -318,12 +318,7 @@ impl ImportTx for PgImport {
             self.pending.extend(changes);
             for touched in chunk.iter().map(|r| sql::Touched::of(file, r)) {
                 if self.marked.insert(touched) {
-                    let (text, county) = touched.mark("$1");
-                    let mut q = sqlx::query(&text);
-                    if let Some(c) = county {
-                        q = q.bind(c);
-                    }
-                    q.execute(&mut *self.tx)
+                    crate::postgres_session::mark_in(&mut self.tx, touched)
                         .await
                         .context(format!("写入 {} / writing {}", file.name, file.name))?;
                 }

@@ -261,12 +261,7 @@ impl WriteSession for PgSession {
         if let PgSession::Writer(tx, marked) = &mut *self {
             let touched = sql::Touched::of(file, &row);
             if marked.insert(touched) {
-                let (text, county) = touched.mark("$1");
-                let mut q = sqlx::query(&text);
-                if let Some(c) = county {
-                    q = q.bind(c);
-                }
-                q.execute(&mut **tx)
+                mark_in(tx, touched)
                     .await
                     .context(format!("写入 {} / writing {}", file.name, file.name))?;
             }
@@ -287,4 +282,17 @@ impl WriteSession for PgSession {
             PgSession::Reader(_) => Ok(()),
         }
     }
+}
+
+/// Marks what a written row made out of date (`sql::Touched`), in the writer's transaction.
+pub(crate) async fn mark_in(
+    conn: &mut sqlx::PgConnection,
+    touched: sql::Touched,
+) -> Result<(), sqlx::Error> {
+    let (text, county) = touched.mark("$1");
+    let mut q = sqlx::query(&text);
+    if let Some(c) = county {
+        q = q.bind(c);
+    }
+    q.execute(conn).await.map(|_| ())
 }

@@ -31,6 +31,10 @@ fn touched_county(file: &FileSpec, row: &crate::session::Row) -> Option<i64> {
         .map(|c| c.as_u64() as i64)
 }
 
+/// Moves the roll-ups' generation on: a county's refresh, or a write of no county (`Touched`).
+pub(crate) const NEXT_GENERATION: &str =
+    "UPDATE rollup_state SET generation = generation + 1 WHERE id = 1";
+
 /// What a written row makes out of date, marked once per transaction in the writer's own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Touched {
@@ -60,10 +64,7 @@ impl Touched {
                 ),
                 Some(c),
             ),
-            Touched::Generation => (
-                "UPDATE rollup_state SET generation = generation + 1 WHERE id = 1".to_string(),
-                None,
-            ),
+            Touched::Generation => (NEXT_GENERATION.to_string(), None),
         }
     }
 }

@@ -13,11 +13,8 @@ use xplus_core::registry::RegionCode;
 use xplus_store::records::Dashboard;
 use xplus_store::Store;
 
-/// A dashboard with the roll-ups' generation it was read at.
-type CachedDashboard = (i64, Arc<Dashboard>);
-
-/// What a page computed from the records for a reach (None: everywhere), a year and the day it
-/// was computed on, by the page's name, with the roll-ups' generation it was read at.
+/// What a page computed for a reach (None: everywhere), a year and the day it was computed on,
+/// by the page's name (the dashboard's: year 0), with the roll-ups' generation it was read at.
 type KeptKey = (&'static str, Option<RegionCode>, i32, chrono::NaiveDate);
 type Computed = (i64, Arc<dyn Any + Send + Sync>);
 
@@ -33,8 +30,9 @@ pub struct Freshness {
 /// Villages shown in a dashboard's incidence chart (the highest first).
 pub const TOP_VILLAGES: usize = 20;
 
-/// Dashboards kept in memory (one per region asked for; a county office asks for a handful).
-const DASHBOARDS_KEPT: usize = 2_000;
+/// Values kept in memory under a generation (a dashboard per region asked for, a page's figures
+/// per reach and year); all are dropped when there are more.
+const KEPT_VALUES: usize = 2_000;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -48,9 +46,8 @@ pub struct AppState {
     pub assessments: crate::pages::assessment_run::AssessmentJobs,
     /// One refresh of the roll-ups at a time; the others wait for it and find nothing to do.
     pub(crate) refreshing: Arc<tokio::sync::Mutex<()>>,
-    /// Dashboards by region, with the roll-ups' generation they were read at.
-    dashboards: Arc<Mutex<HashMap<Option<RegionCode>, CachedDashboard>>>,
-    /// Figures of a reach and year that the roll-ups do not keep (see `computed`).
+    /// Dashboards and figures of a reach and year that the roll-ups do not keep, with the
+    /// generation they were read at (see `kept`).
     computed: Arc<Mutex<HashMap<KeptKey, Computed>>>,
 }
 
@@ -81,7 +78,6 @@ impl AppState {
             uploads: Arc::default(),
             assessments: Arc::default(),
             refreshing: Arc::default(),
-            dashboards: Arc::default(),
             computed: Arc::default(),
         })
     }
@@ -110,26 +106,9 @@ impl AppState {
                 None => fresh.updating = true,
             }
         }
-        let cached = self
-            .dashboards
-            .lock()
-            .expect("dashboards")
-            .get(&region)
-            .filter(|(at, _)| *at == generation)
-            .map(|(_, d)| d.clone());
-        if let Some(d) = cached.filter(|_| !dirty) {
-            return Ok((d, fresh));
-        }
-        let d = Arc::new(records::dashboard(store, region, TOP_VILLAGES).await?);
-        // Kept only when up to date and no refresh ran meanwhile (the rows read belong to one
-        // generation).
-        if !dirty && records::rollup_state(store).await?.0 == generation {
-            let mut cache = self.dashboards.lock().expect("dashboards");
-            if cache.len() >= DASHBOARDS_KEPT {
-                cache.clear();
-            }
-            cache.insert(region, (generation, d.clone()));
-        }
+        let compute = records::dashboard(store, region, TOP_VILLAGES);
+        let key = ("dashboard", region, 0, today);
+        let d = self.kept(key, (generation, dirty), compute).await?;
         Ok((d, fresh))
     }
 
@@ -158,9 +137,23 @@ impl AppState {
             Scope::Region(r) => Some(*r),
             Scope::PairedWith(_) => return Ok(Arc::new(compute.await?)),
         };
-        let key = (what, region, year, today);
-        let store = self.store.as_ref();
-        let (generation, dirty) = xplus_store::records::rollup_state(store).await?;
+        let state = xplus_store::records::rollup_state(self.store.as_ref()).await?;
+        self.kept((what, region, year, today), state, compute).await
+    }
+
+    /// `compute`'s value for `key`, kept while the roll-ups' generation read before it is
+    /// current: `state` is that (generation, anything marked). While anything is marked the
+    /// value is computed and not kept.
+    async fn kept<T, F>(
+        &self,
+        key: KeptKey,
+        (generation, dirty): (i64, bool),
+        compute: F,
+    ) -> Result<Arc<T>, xplus_store::StoreError>
+    where
+        T: Any + Send + Sync,
+        F: Future<Output = Result<T, xplus_store::StoreError>>,
+    {
         let kept = (!dirty)
             .then(|| {
                 let cache = self.computed.lock().expect("computed");
@@ -173,10 +166,12 @@ impl AppState {
             return Ok(v);
         }
         let v = Arc::new(compute.await?);
-        // Kept only when nothing was marked before or during the read.
-        if !dirty && xplus_store::records::rollup_state(store).await? == (generation, false) {
+        // Kept only when nothing was marked before or during the read (the rows read belong to
+        // one generation).
+        let now = xplus_store::records::rollup_state(self.store.as_ref()).await?;
+        if !dirty && now == (generation, false) {
             let mut cache = self.computed.lock().expect("computed");
-            if cache.len() >= DASHBOARDS_KEPT {
+            if cache.len() >= KEPT_VALUES {
                 cache.clear();
             }
             cache.insert(key, (generation, v.clone()));

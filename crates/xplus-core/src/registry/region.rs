@@ -106,6 +106,11 @@ impl RegionCode {
         Some(RegionCode(p))
     }
 
+    /// The divisions enclosing this code, the nearest first, up to its province.
+    pub fn ancestors(self) -> impl Iterator<Item = RegionCode> {
+        std::iter::successors(self.parent(), |r| r.parent())
+    }
+
     /// The county this code lies in (itself for a county), or None above county level. Large
     /// tables are keyed by it so they can be partitioned per county.
     pub fn county(self) -> Option<RegionCode> {
@@ -145,6 +150,20 @@ mod tests {
 
     fn code(s: &str) -> RegionCode {
         RegionCode::parse(s).unwrap()
+    }
+
+    #[test]
+    fn ancestors_run_from_the_parent_to_the_province() {
+        let up: Vec<RegionCode> = code("341181100201").ancestors().collect();
+        let want = [
+            "341181100000",
+            "341181000000",
+            "341100000000",
+            "340000000000",
+        ]
+        .map(code);
+        assert_eq!(up, want);
+        assert_eq!(code("340000000000").ancestors().count(), 0);
     }
 
     #[test]

@@ -46,7 +46,6 @@ pub async fn industry_page(
 ) -> Result<IndustryPage, StoreError> {
     let mut s = store.read_session().await?;
     let s = s.as_mut();
-    let scope = household_scope(access, today);
     if let Some(villages) = kept_villages(s, access, year).await? {
         let total = total_of(s, root_of(access), year).await?;
         let span = span_in(&villages, Missing::Link(Link::InIndustry), page);
@@ -73,6 +72,7 @@ pub async fn industry_page(
             },
         });
     }
+    let scope = household_scope(access, today);
     let placed = placements_by_end_of(s, &scope, year).await?;
     let households = industry_in(s, &scope, year, &placed).await?;
     let all_gaps: Vec<&HouseholdIndustry> = households.iter().filter(|h| !h.links.any()).collect();

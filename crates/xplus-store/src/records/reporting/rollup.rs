@@ -10,8 +10,8 @@
 use super::queries::rollup::{
     insert_figures, tally_visit_months, StoredFigure, ADD_VISIT_REACH, DELETE_FIGURES_BETWEEN,
     DELETE_FIGURES_OF, DELETE_VISIT_MONTHS, DIRTY_COUNTIES, GENERATION, MARKED_BETWEEN,
-    MARK_ALL_COUNTIES, MARK_COUNTIES_BETWEEN, MONTH_TOTALS, NEXT_GENERATION, RESUM,
-    SET_COVERAGE_UNTIL, STILL_MARKED, SUBTRACT_VISIT_REACH, UNMARK_COUNTY,
+    MARK_ALL_COUNTIES, MARK_COUNTIES_BETWEEN, MONTH_TOTALS, RESUM, SET_COVERAGE_UNTIL,
+    STILL_MARKED, SUBTRACT_VISIT_REACH, UNMARK_COUNTY,
 };
 use crate::error::StoreError;
 pub(in crate::records) use crate::records::reporting::rollup_figures::counties_in;
@@ -175,13 +175,11 @@ pub async fn refresh_rollups(store: &dyn Store, today: NaiveDate) -> Result<Refr
         done.rows += store_figures(s.as_mut(), &figures).await?;
         retally_visits(s.as_mut(), county).await?;
         // The city and the province are their children's sums.
-        let mut above = county.parent();
-        while let Some(region) = above {
+        for region in county.ancestors() {
             resum(s.as_mut(), region.as_u64()).await?;
-            above = region.parent();
         }
         s.execute(UNMARK_COUNTY, &[c]).await?;
-        s.execute(NEXT_GENERATION, &[]).await?;
+        s.execute(crate::sql::NEXT_GENERATION, &[]).await?;
         s.commit().await?;
         done.counties += 1;
     }
@@ -192,12 +190,9 @@ pub async fn refresh_rollups(store: &dyn Store, today: NaiveDate) -> Result<Refr
 /// each region above it (its old tallies taken out, its new ones added) and its month totals.
 async fn retally_visits(s: &mut dyn WriteSession, county: RegionCode) -> Result<(), StoreError> {
     let c = Arg::Int(county.as_u64() as i64);
-    let mut above = vec![0];
-    let mut region = county.parent();
-    while let Some(r) = region {
-        above.push(r.as_u64());
-        region = r.parent();
-    }
+    let above: Vec<u64> = std::iter::once(0)
+        .chain(county.ancestors().map(|r| r.as_u64()))
+        .collect();
     for region in &above {
         for sql in SUBTRACT_VISIT_REACH {
             s.execute(sql, &[Arg::Int(*region as i64), c.clone()])

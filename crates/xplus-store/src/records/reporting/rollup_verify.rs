@@ -70,12 +70,10 @@ pub async fn verify_rollups(
         out.counties += 1;
         for ((region, measure, year, bucket), value) in stored {
             if region == county.as_u64() {
-                let mut above = county.parent();
-                while let Some(p) = above {
+                for p in county.ancestors() {
                     *upper
                         .entry((p.as_u64(), measure, year, bucket.clone()))
                         .or_insert(0) += value;
-                    above = p.parent();
                 }
             }
         }

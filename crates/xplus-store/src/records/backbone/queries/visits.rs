@@ -99,7 +99,7 @@ impl Counted {
 /// the tallies of the reach's counties (one index seek per cadre of the page). Arguments: the
 /// region, the year, limit, offset, then the `KEPT_WITHIN` three.
 fn reach_page_sql() -> String {
-    let months: String = (1..=12).map(|m| format!(", sum(v.m{m}) AS m{m}")).collect();
+    let months = kept_month_sums();
     format!(
         "SELECT t.cadre_id, coalesce(c.name, '') AS name, coalesce(u.name, '') AS unit, \
          t.total{months} \

@@ -126,10 +126,6 @@ pub(in crate::records) const DELETE_FIGURES_BETWEEN: &str =
 /// Takes a county's mark away (`?`: the county's code).
 pub(in crate::records) const UNMARK_COUNTY: &str = "DELETE FROM rollup_dirty WHERE county_code = ?";
 
-/// Counts one more refresh in the roll-ups' generation (no arguments).
-pub(in crate::records) const NEXT_GENERATION: &str =
-    "UPDATE rollup_state SET generation = generation + 1 WHERE id = 1";
-
 /// Inserts `rows` figures, each six arguments in order: region, parent, measure, year, bucket,
 /// value.
 pub(in crate::records) fn insert_figures(rows: usize) -> String {
