@@ -49,6 +49,8 @@ pub struct AppState {
     /// Dashboards and figures of a reach and year that the roll-ups do not keep, with the
     /// generation they were read at (see `kept`).
     computed: Arc<Mutex<HashMap<KeptKey, Computed>>>,
+    /// Each county's overdue visits of a day, kept while the county is unchanged.
+    pub kept_due: Arc<xplus_store::records::KeptDue>,
 }
 
 impl FromRef<AppState> for Key {
@@ -79,6 +81,7 @@ impl AppState {
             assessments: Arc::default(),
             refreshing: Arc::default(),
             computed: Arc::default(),
+            kept_due: Arc::default(),
         })
     }
 
@@ -200,16 +203,37 @@ impl AppState {
 
     /// Brings the roll-ups up to date in the background (a server starting on a database with
     /// counties marked, e.g. after the migration that added them); dashboards meanwhile show the
-    /// stored figures with a note.
+    /// stored figures with a note. Then counts every county's overdue visits of the latest year
+    /// with figures, so that the first workbench of a city or a province finds them kept (a
+    /// province's take seconds).
     pub fn refresh_in_background(&self, today: chrono::NaiveDate) {
         let state = self.clone();
         tokio::spawn(async move {
-            let _one = state.refreshing.lock().await;
-            match xplus_store::records::refresh_rollups(state.store.as_ref(), today).await {
-                Ok(done) => tracing::info!(counties = done.counties, "roll-ups refreshed"),
-                Err(e) => tracing::warn!("roll-up refresh failed: {e}"),
+            {
+                let _one = state.refreshing.lock().await;
+                match xplus_store::records::refresh_rollups(state.store.as_ref(), today).await {
+                    Ok(done) => tracing::info!(counties = done.counties, "roll-ups refreshed"),
+                    Err(e) => tracing::warn!("roll-up refresh failed: {e}"),
+                }
+            }
+            if let Err(e) = state.count_visits_due(today).await {
+                tracing::warn!("counting overdue visits failed: {e}");
             }
         });
+    }
+
+    async fn count_visits_due(
+        &self,
+        today: chrono::NaiveDate,
+    ) -> Result<(), xplus_store::StoreError> {
+        use xplus_store::records;
+        let everywhere = xplus_core::accounts::Access::system_reader("workbench", None);
+        let chain = xplus_core::rollup::Measure::ChainPoor;
+        let store = self.store.as_ref();
+        if let Some(year) = records::latest_year_of(store, &everywhere, chain).await? {
+            records::visits_due(store, &everywhere, year, today, &self.kept_due).await?;
+        }
+        Ok(())
     }
 }
 

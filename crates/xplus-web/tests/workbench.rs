@@ -28,9 +28,14 @@ async fn every_role_lands_on_its_workbench_with_counts_that_lead_to_lists() {
         let page = app.page_text(&s, "/workbench?year=2016").await;
         assert!(page.contains("工作台"), "{name}: {page}");
     }
+    let admin = app.sign_in("admin").await;
+    // Folds the fixture's records into the roll-ups: counts from here on are kept.
+    app.page_text(&admin, "/dashboard").await;
     // C1 was paired with H001 on 2015-01-01 and never visited: overdue at the end of 2016, for
-    // the helper, the village, the county; not for another county.
+    // the helper, the village, the county and everywhere (counted per county and kept); not for
+    // another county.
     for (name, n) in [
+        ("admin", 1),
         ("zhaojun", 1),
         ("jiacun", 1),
         ("tianchang", 1),
@@ -44,6 +49,13 @@ async fn every_role_lands_on_its_workbench_with_counts_that_lead_to_lists() {
     let list = app.page_text(&helper, "/workbench/visits?year=2016").await;
     assert!(list.contains("王大明") && list.contains("赵军"), "{list}");
     assert!(list.contains("未走访"), "{list}");
+    let everywhere = app.page_text(&admin, "/workbench/visits?year=2016").await;
+    assert!(
+        everywhere.contains("王大明")
+            && everywhere.contains("赵军")
+            && everywhere.contains("未走访"),
+        "{everywhere}"
+    );
     // A visit within the interval clears it; one 32 days before the year's end does not.
     let visit = |date: &str| serde_json::json!({"rows": [{"cadre_id": "C1", "household_id": "H001", "date": date, "activity": "走访慰问"}]});
     let post = |body: serde_json::Value| {
@@ -56,11 +68,26 @@ async fn every_role_lands_on_its_workbench_with_counts_that_lead_to_lists() {
     };
     assert_eq!(post(visit("2016-11-29")).await.unwrap().status(), 200);
     let tile = "/workbench/tile/visits?year=2016";
-    let page = app.page_text(&helper, tile).await;
-    assert_eq!(count(&page, "count-visits-overdue"), 1, "32 days: overdue");
+    // Everywhere is counted per county and kept: while the county is marked it is counted
+    // afresh, and after its refresh (the dashboard's) under its new stamp — a count kept from
+    // before the visit would say otherwise.
+    let seen_by = |expected: u64, why: &'static str| {
+        let (app, helper, admin) = (&app, &helper, &admin);
+        async move {
+            for s in [helper, admin, admin] {
+                let page = app.page_text(s, tile).await;
+                assert_eq!(count(&page, "count-visits-overdue"), expected, "{why}");
+            }
+            app.page_text(admin, "/dashboard").await;
+            let page = app.page_text(admin, tile).await;
+            assert_eq!(count(&page, "count-visits-overdue"), expected, "{why}");
+        }
+    };
+    seen_by(1, "32 days: overdue").await;
     assert_eq!(post(visit("2016-11-30")).await.unwrap().status(), 200);
-    let page = app.page_text(&helper, tile).await;
-    assert_eq!(count(&page, "count-visits-overdue"), 0, "31 days: on time");
+    seen_by(0, "31 days: on time").await;
+    let everywhere = app.page_text(&admin, "/workbench/visits?year=2016").await;
+    assert!(!everywhere.contains("王大明"), "{everywhere}");
     // Paging past the end shows the last page; a page that is not a number is refused.
     assert_eq!(
         app.get(&helper, "/workbench/visits?year=2016&page=99")

@@ -23,8 +23,13 @@ pub fn days_without_visit(
     last_visit: Option<NaiveDate>,
     as_of: NaiveDate,
 ) -> i64 {
-    let since = last_visit.map_or(paired_since, |v| v.max(paired_since));
-    (as_of - since).num_days()
+    (as_of - counted_from(paired_since, last_visit)).num_days()
+}
+
+/// The day a pairing's time without a visit counts from: its last visit, or its start when it
+/// has none since (the longest without a visit is the earliest of these).
+pub fn counted_from(paired_since: NaiveDate, last_visit: Option<NaiveDate>) -> NaiveDate {
+    last_visit.map_or(paired_since, |v| v.max(paired_since))
 }
 
 /// The day the counts are taken on for a year: its last day, or today within the year (a year

@@ -88,6 +88,7 @@ pub(crate) const TABLES: &[DumpTable] = &[
     t("cadre_visit_months"),
     t("cadre_visit_reach"),
     t("visit_month_totals"),
+    t("county_refreshes"),
 ];
 
 pub(crate) const AUDIT_LOG: &str = "audit_log";

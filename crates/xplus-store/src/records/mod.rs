@@ -57,6 +57,7 @@ pub use backbone::review::{
 pub use backbone::secretaries::{secretaries_overview, SecretariesOverview};
 pub use backbone::visits::{latest_visit_year, visit_totals, visits_page, VisitTotals};
 pub use backbone::visits_due::{overdue_visits, visits_due, DueVisit, VisitsDue};
+pub use backbone::visits_kept::KeptDue;
 pub use collective::adjustment::{
     adjustment_plan, apply_adjustment, AdjustmentApplied, AdjustmentView,
 };

@@ -278,7 +278,14 @@ pub async fn visits_tile(
     Query(p): Query<YearParam>,
 ) -> Result<Response, WebError> {
     let year = year(&state, &user, p.year.as_deref()).await?;
-    let due = records::visits_due(state.store.as_ref(), &user.access, year, today()).await?;
+    let due = records::visits_due(
+        state.store.as_ref(),
+        &user.access,
+        year,
+        today(),
+        &state.kept_due,
+    )
+    .await?;
     html(&TilePart {
         n: visits_count(l, &due, year),
     })
@@ -321,7 +328,7 @@ pub async fn visits_due(
 ) -> Result<Response, WebError> {
     let year = year(&state, &user, p.year.as_deref()).await?;
     let store = state.store.as_ref();
-    let due = records::visits_due(store, &user.access, year, today()).await?;
+    let due = records::visits_due(store, &user.access, year, today(), &state.kept_due).await?;
     let pager = super::paging::Pager::new(
         due.overdue,
         super::paging::asked_page(p.page.as_deref())?,

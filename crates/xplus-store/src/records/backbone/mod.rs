@@ -7,3 +7,4 @@ pub(crate) mod review;
 pub(crate) mod secretaries;
 pub(crate) mod visits;
 pub(crate) mod visits_due;
+pub(crate) mod visits_kept;

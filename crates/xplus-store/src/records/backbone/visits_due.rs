@@ -1,8 +1,12 @@
 //! 骨干: the paired households a helper has not visited for longer than the rule allows
 //! (xplus-core `backbone::visits`, the rule setting `visit_interval_days`), counted for the
-//! workbench and listed behind its count.
+//! workbench and listed behind its count. A city's, a province's or everyone's are counted per
+//! county and kept between requests (`visits_kept`).
 
 use super::queries::visits_due::{count_sql, list_sql, DueCount, DueRow};
+use super::visits_kept::{
+    county_dues, names_of_page, page_of, spans_counties, CountyDue, KeptDue, OverduePairing,
+};
 use crate::error::StoreError;
 use crate::records::registry::read::{household_scope, names_of, within_scope};
 use crate::records::rules::rule_book;
@@ -11,6 +15,7 @@ use crate::session::rows::fetch_sql;
 use crate::session::Page;
 use crate::store::Store;
 use chrono::NaiveDate;
+use std::sync::Arc;
 use xplus_core::accounts::{Access, Scope};
 use xplus_core::backbone::visits::{as_of_in_year, days_without_visit, oldest_on_time};
 use xplus_core::registry::RegionCode;
@@ -24,6 +29,8 @@ pub struct VisitsDue {
     /// Pairings active on `as_of` within reach, and those overdue.
     pub paired: u64,
     pub overdue: u64,
+    /// Each county's figures, when the reach spans counties: the list is paged from them.
+    pub counties: Option<Vec<Arc<CountyDue>>>,
 }
 
 /// One overdue pairing.
@@ -101,15 +108,48 @@ async fn interval(
 }
 
 /// The pairings within reach active in `year` (on its last day, or today within it) and how many
-/// are overdue.
+/// are overdue; a reach of counties from `kept` where it still holds (see `visits_kept`).
 pub async fn visits_due(
     store: &dyn Store,
     access: &Access,
     year: i32,
     today: NaiveDate,
+    kept: &KeptDue,
 ) -> Result<VisitsDue, StoreError> {
     let as_of = as_of_in_year(year, today);
     let (interval_days, interval_source) = interval(store, access, year).await?;
+    let region = match access.scope() {
+        Scope::Everywhere => Some(None),
+        Scope::Region(r) => Some(Some(*r)),
+        Scope::PairedWith(_) => None,
+    };
+    let counties = match region.filter(|r| spans_counties(*r)) {
+        Some(r) => Some(county_dues(store, kept, r, as_of, interval_days).await?),
+        None => None,
+    };
+    let (paired, overdue) = match &counties {
+        Some(dues) => dues
+            .iter()
+            .fold((0, 0), |(p, o), d| (p + d.paired, o + d.overdue)),
+        None => live_count(store, access, as_of, interval_days).await?,
+    };
+    Ok(VisitsDue {
+        as_of,
+        interval_days,
+        interval_source,
+        paired,
+        overdue,
+        counties,
+    })
+}
+
+/// The pairings within reach and the overdue among them, read whole.
+async fn live_count(
+    store: &dyn Store,
+    access: &Access,
+    as_of: NaiveDate,
+    interval_days: i64,
+) -> Result<(u64, u64), StoreError> {
     let (sql, args) = scoped(
         &count_sql(),
         access,
@@ -122,13 +162,7 @@ pub async fn visits_due(
         .await?
         .into_iter()
         .next();
-    Ok(VisitsDue {
-        as_of,
-        interval_days,
-        interval_source,
-        paired: count.as_ref().map_or(0, |c| c.paired),
-        overdue: count.map_or(0, |c| c.overdue),
-    })
+    Ok(count.map_or((0, 0), |c| (c.paired, c.overdue)))
 }
 
 /// One page of the overdue pairings that `due` ([`visits_due`]) counted, the longest without a
@@ -139,6 +173,9 @@ pub async fn overdue_visits(
     due: &VisitsDue,
     page: Page,
 ) -> Result<Vec<DueVisit>, StoreError> {
+    if let Some(rows) = due.counties.as_deref().and_then(|d| page_of(d, page)) {
+        return kept_page(store, rows, due.as_of).await;
+    }
     let (sql, args) = scoped(
         &list_sql(),
         access,
@@ -159,6 +196,34 @@ pub async fn overdue_visits(
             cadre_name: r.cadre_name,
             household_id: r.household_id,
             head: r.head,
+            village: r.village,
+            paired_since: r.paired_since,
+            last_visit: r.last_visit,
+        })
+        .collect())
+}
+
+/// One page of the counties' kept overdue pairings, with their names.
+async fn kept_page(
+    store: &dyn Store,
+    rows: Vec<&OverduePairing>,
+    as_of: NaiveDate,
+) -> Result<Vec<DueVisit>, StoreError> {
+    let mut s = store.read_session().await?;
+    let (cadres, heads) = names_of_page(s.as_mut(), &rows).await?;
+    let villages = names_of(s.as_mut(), rows.iter().map(|r| r.village.as_u64())).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| DueVisit {
+            village_name: villages
+                .get(&r.village.as_u64())
+                .cloned()
+                .unwrap_or_default(),
+            days: days_without_visit(r.paired_since, r.last_visit, as_of),
+            cadre_name: cadres.get(&r.cadre_id).cloned().unwrap_or_default(),
+            head: heads.get(&r.household_id).cloned().unwrap_or_default(),
+            cadre_id: r.cadre_id.clone(),
+            household_id: r.household_id.clone(),
             village: r.village,
             paired_since: r.paired_since,
             last_visit: r.last_visit,

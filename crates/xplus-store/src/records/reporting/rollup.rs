@@ -11,7 +11,7 @@ use super::queries::rollup::{
     insert_figures, tally_visit_months, StoredFigure, ADD_VISIT_REACH, DELETE_FIGURES_BETWEEN,
     DELETE_FIGURES_OF, DELETE_VISIT_MONTHS, DIRTY_COUNTIES, GENERATION, MARKED_BETWEEN,
     MARK_ALL_COUNTIES, MARK_COUNTIES_BETWEEN, MONTH_TOTALS, RESUM, SET_COVERAGE_UNTIL,
-    STILL_MARKED, SUBTRACT_VISIT_REACH, UNMARK_COUNTY,
+    STAMP_COUNTY, STILL_MARKED, SUBTRACT_VISIT_REACH, UNMARK_COUNTY,
 };
 use crate::error::StoreError;
 pub(in crate::records) use crate::records::reporting::rollup_figures::counties_in;
@@ -178,7 +178,8 @@ pub async fn refresh_rollups(store: &dyn Store, today: NaiveDate) -> Result<Refr
         for region in county.ancestors() {
             resum(s.as_mut(), region.as_u64()).await?;
         }
-        s.execute(UNMARK_COUNTY, &[c]).await?;
+        s.execute(UNMARK_COUNTY, std::slice::from_ref(&c)).await?;
+        s.execute(STAMP_COUNTY, &[c]).await?;
         s.execute(crate::sql::NEXT_GENERATION, &[]).await?;
         s.commit().await?;
         done.counties += 1;

@@ -126,6 +126,13 @@ pub(in crate::records) const DELETE_FIGURES_BETWEEN: &str =
 /// Takes a county's mark away (`?`: the county's code).
 pub(in crate::records) const UNMARK_COUNTY: &str = "DELETE FROM rollup_dirty WHERE county_code = ?";
 
+/// Records that a county's refresh made the next generation (`?`: the county; run before the
+/// generation moves on): figures kept from its records before carry an older stamp.
+pub(in crate::records) const STAMP_COUNTY: &str =
+    "INSERT INTO county_refreshes (county_code, refreshed) \
+     SELECT ?, generation + 1 FROM rollup_state WHERE id = 1 \
+     ON CONFLICT (county_code) DO UPDATE SET refreshed = excluded.refreshed";
+
 /// Inserts `rows` figures, each six arguments in order: region, parent, measure, year, bucket,
 /// value.
 pub(in crate::records) fn insert_figures(rows: usize) -> String {
