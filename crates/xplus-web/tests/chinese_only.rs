@@ -59,6 +59,7 @@ const PAGES: &[&str] = &[
     "/assets",
     "/projects/P1",
     "/industry",
+    "/industry/villages",
     "/records",
     "/users",
     "/users/admin",

@@ -164,3 +164,63 @@ async fn industry_page_api_and_workbook() {
     assert_eq!(row, ["341181100201", "甲村", "1", "1", "0"]);
     app.cleanup().await;
 }
+
+/// The planned-exit villages are paged: 60 more villages of 天长街道 plan to exit in 2017 beside
+/// 甲村, 50 on `/industry`'s first page, the other 11 on the second, which htmx swaps in alone
+/// and which stands as a page of its own without htmx.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_villages_planned_to_exit_are_paged() {
+    let app = App::start().await;
+    let admin = app.sign_in("admin").await;
+    let codes: Vec<String> = (300..360).map(|i| format!("341181100{i}")).collect();
+    let mut regions = String::from("code,name,level,parent_code\n");
+    let mut villages =
+        String::from("village_code,poor_village,population,exit_year,planned_exit_year\n");
+    for c in &codes {
+        regions += &format!("{c},新村{},village,341181100000\n", &c[9..]);
+        villages += &format!("{c},1,500,,2017\n");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("regions.csv"), regions).unwrap();
+    std::fs::write(dir.path().join("villages.csv"), villages).unwrap();
+    let report = common::import_folder(app.store.as_ref(), dir.path(), false).await;
+    assert!(report.committed, "{:?}", report.errors);
+    let rows = |html: &str| {
+        let table = html.split("id=\"planned-exit\"").nth(1).unwrap();
+        let body = table.split("</tbody>").next().unwrap();
+        body.matches("<tr").count() - 1
+    };
+    let page = app.page_text(&admin, "/industry?year=2017").await;
+    assert_eq!(rows(&page), 50, "{page}");
+    assert!(page.contains("1 / 2") && page.contains("新村300"), "{page}");
+    assert!(!page.contains("新村359"), "{page}");
+    let part = app
+        .http
+        .get(format!("{}/industry/villages?year=2017&page=2", app.base))
+        .header("cookie", &admin.cookie)
+        .header("hx-request", "true")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!part.contains("<html"), "{part}");
+    assert_eq!(rows(&part), 11, "{part}");
+    assert!(part.contains("新村359") && part.contains("2 / 2"), "{part}");
+    assert!(part.contains("hx-target=\"#planned-exit-list\""), "{part}");
+    let alone = app
+        .page_text(&admin, "/industry/villages?year=2017&page=9")
+        .await;
+    assert!(
+        alone.contains("<html") && alone.contains("2 / 2"),
+        "{alone}"
+    );
+    assert_eq!(
+        app.get(&admin, "/industry/villages?year=2017&page=x")
+            .await
+            .status(),
+        400
+    );
+    app.cleanup().await;
+}

@@ -15,7 +15,9 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use std::sync::Arc;
 use xplus_core::rollup::Measure;
-use xplus_store::records::{self, HouseholdIndustry, IndustryActivity, IndustryPage, Page};
+use xplus_store::records::{
+    self, HouseholdIndustry, IndustryActivity, IndustryPage, Page, PlannedExitVillage,
+};
 
 #[derive(Template)]
 #[template(path = "industry.html")]
@@ -24,6 +26,46 @@ struct IndustryHtml {
     o: IndustryPage,
     activity: Arc<IndustryActivity>,
     list: GapList,
+    villages: VillageList,
+}
+
+/// A page of the villages planned to exit in the year (the part htmx swaps; a province plans
+/// hundreds).
+#[derive(Template)]
+#[template(path = "industry_villages.html")]
+struct VillageList {
+    l: Lang,
+    pager: Pager,
+    villages: Vec<PlannedExitVillage>,
+}
+
+/// `/industry/villages` without htmx: that list alone, on a page of its own.
+#[derive(Template)]
+#[template(path = "industry_villages_page.html")]
+struct VillagesHtml {
+    c: Chrome,
+    year: i32,
+    list: VillageList,
+}
+
+/// Page `asked` of the planned-exit villages of `activity` (kept whole for the reach and year).
+fn village_list(l: Lang, activity: &IndustryActivity, year: i32, asked: u64) -> VillageList {
+    let pager = Pager::new(
+        activity.planned_exit.len() as u64,
+        asked,
+        "/industry/villages",
+        &query_of(&[("year", &year.to_string())]),
+        "planned-exit-list",
+    );
+    let w = pager.window();
+    let villages = activity
+        .planned_exit
+        .iter()
+        .skip(usize::try_from(w.offset).unwrap_or(usize::MAX))
+        .take(PAGE_SIZE as usize)
+        .cloned()
+        .collect();
+    VillageList { l, pager, villages }
 }
 
 /// A page of the households in no industry or job (the part htmx swaps).
@@ -126,8 +168,31 @@ pub async fn overview(
     html(&IndustryHtml {
         c: Chrome::new(l, &user, "industry"),
         list,
+        villages: village_list(l, &activity, year, 1),
         activity,
         o,
+    })
+}
+
+/// `/industry/villages`: a page of the villages planned to exit (htmx swaps it into `/industry`).
+pub async fn villages(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    l: Lang,
+    headers: HeaderMap,
+    Query(p): Query<IndustryParams>,
+) -> Result<Response, WebError> {
+    let asked = asked_page(p.page.as_deref())?;
+    let year = year_or_latest(&state, &user.access, p.year.as_deref(), Measure::ChainPoor).await?;
+    let activity = activity(&state, &user.access, year).await?;
+    let list = village_list(l, &activity, year, asked);
+    if is_htmx(&headers) {
+        return html(&list);
+    }
+    html(&VillagesHtml {
+        c: Chrome::new(l, &user, "industry"),
+        year,
+        list,
     })
 }
 

@@ -146,6 +146,7 @@ pub fn routes() -> Router<AppState> {
         .route("/projects/{id}", get(collective::project))
         .route("/households/{id}/shares", get(collective::household))
         .route("/industry", get(industry::overview))
+        .route("/industry/villages", get(industry::villages))
         .route("/industry.xlsx", get(industry::export))
         .route("/records", get(entries::index))
         .route("/records/{file}", get(entries::list).post(entries::save))
