@@ -133,23 +133,79 @@ pub async fn verify(db: &str, out: &Output) -> Result<ExitCode, Failure> {
             v.differences.len()
         ),
     );
-    if v.differences.is_empty() {
+    mend_visits(store.as_ref(), &v, out).await?;
+    if v.differences.is_empty() && v.visit_differences.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
     // The counties (or, for a city's or province's sum, those below it) are recomputed by the
     // next refresh: the dashboard's next request, or the next command that changes records.
+    let tallies = v
+        .visit_differences
+        .iter()
+        .filter(|d| d.table != "cadre_visit_reach")
+        .filter_map(|d| d.region);
     let mut regions: Vec<RegionCode> = v
         .differences
         .iter()
         .filter_map(|d| RegionCode::from_u64(d.key.0).ok())
+        .chain(tallies)
         .map(|r| r.county().unwrap_or(r))
         .collect();
     regions.sort_unstable();
     regions.dedup();
     let marked = xplus_store::records::mark_for_refresh(store.as_ref(), &regions).await?;
-    out.say(
-        &format!("已将 {marked} 个区县标记为待重算，下次刷新（打开看板或下一次改动记录的命令）时更正"),
-        &format!("{marked} counties marked for a refresh: the next one (a dashboard, or the next command that changes records) corrects them"),
-    );
+    if marked > 0 {
+        out.say(
+            &format!("已将 {marked} 个区县标记为待重算，下次刷新（打开看板或下一次改动记录的命令）时更正"),
+            &format!("{marked} counties marked for a refresh: the next one (a dashboard, or the next command that changes records) corrects them"),
+        );
+    }
     Ok(ExitCode::from(1))
+}
+
+/// Names the kept visit tables that differ from their sources, and rebuilds the totals per
+/// cadre of the regions above counties that differ (a refresh would keep their error: it takes a
+/// county's old tallies out and adds its new ones). A county's own tables are mended by its
+/// refresh, marked by the caller.
+async fn mend_visits(
+    store: &dyn xplus_store::Store,
+    v: &xplus_store::records::Verification,
+    out: &Output,
+) -> Result<(), Failure> {
+    for d in &v.visit_differences {
+        let what = match d.table {
+            "cadre_visit_months" => "干部各月走访",
+            "visit_month_totals" => "区县各月走访合计",
+            _ => "干部全年走访合计",
+        };
+        let region = d.region.map_or("全部".to_string(), |r| r.to_string());
+        let region_en = d.region.map_or("everything".to_string(), |r| r.to_string());
+        out.say(
+            &format!("不一致：区划 {region} 的{what}有 {} 行与记录不符", d.rows),
+            &format!(
+                "differs: region {region_en} visit table {}: {} rows do not match the records",
+                d.table, d.rows
+            ),
+        );
+    }
+    let reach: Vec<Option<RegionCode>> = v
+        .visit_differences
+        .iter()
+        .filter(|d| d.table == "cadre_visit_reach")
+        .map(|d| d.region)
+        .collect();
+    if !reach.is_empty() {
+        xplus_store::records::rebuild_visit_reach(store, &reach).await?;
+        out.say(
+            &format!(
+                "已按各区县走访汇总重建 {} 个区划的干部走访合计",
+                reach.len()
+            ),
+            &format!(
+                "the visit totals per cadre of {} regions rebuilt from their counties' tallies",
+                reach.len()
+            ),
+        );
+    }
+    Ok(())
 }

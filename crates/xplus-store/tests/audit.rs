@@ -9,31 +9,6 @@ use xplus_core::audit::ChainBreak;
 use xplus_store::Refusal;
 use xplus_store::{verify_audit, NewAudit};
 
-/// Runs SQL on the test database directly, as someone with access to the file or server would.
-async fn tamper(db: &TestDb, statements: &[&str]) {
-    if db.url.starts_with("sqlite:") {
-        let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
-        for s in statements {
-            sqlx::query(s).execute(&pool).await.unwrap();
-        }
-    } else {
-        use sqlx::Connection as _;
-        let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
-        for s in statements {
-            // PostgreSQL has one trigger for both; a superuser disables it.
-            let s = if s.starts_with("DROP TRIGGER") {
-                "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change".to_string()
-            } else {
-                s.to_string()
-            };
-            sqlx::query(&s)
-                .execute(&mut conn)
-                .await
-                .unwrap_or_else(|e| panic!("{s}: {e}"));
-        }
-    }
-}
-
 /// The number of entries when the chain holds, or where it breaks.
 async fn chain_length(db: &TestDb) -> Result<i64, ChainBreak> {
     verify_audit(db.store.as_ref())

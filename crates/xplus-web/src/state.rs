@@ -201,6 +201,21 @@ impl AppState {
         }
     }
 
+    /// Starts folding the marked counties into the roll-ups in the background, unless a refresh
+    /// is running: for a page that counts marked counties from the records rather than wait.
+    pub fn refresh_soon(&self, today: chrono::NaiveDate) {
+        let Ok(one) = self.refreshing.clone().try_lock_owned() else {
+            return;
+        };
+        let store = self.store.clone();
+        tokio::spawn(async move {
+            let _one = one;
+            if let Err(e) = xplus_store::records::refresh_rollups(store.as_ref(), today).await {
+                tracing::warn!("roll-up refresh failed: {e}");
+            }
+        });
+    }
+
     /// Brings the roll-ups up to date in the background (a server starting on a database with
     /// counties marked, e.g. after the migration that added them); dashboards meanwhile show the
     /// stored figures with a note. Then counts every county's overdue visits of the latest year

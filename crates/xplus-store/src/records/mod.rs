@@ -57,7 +57,7 @@ pub use backbone::review::{
 pub use backbone::secretaries::{secretaries_overview, SecretariesOverview};
 pub use backbone::visits::{latest_visit_year, visit_totals, visits_page, VisitTotals};
 pub use backbone::visits_due::{overdue_visits, visits_due, DueVisit, VisitsDue};
-pub use backbone::visits_kept::KeptDue;
+pub use backbone::visits_kept::{CountyDue, KeptDue};
 pub use collective::adjustment::{
     adjustment_plan, apply_adjustment, AdjustmentApplied, AdjustmentView,
 };
@@ -111,7 +111,9 @@ pub(crate) use reporting::rollup::mark_all_for_refresh;
 pub use reporting::rollup::{
     dirty_counties, mark_for_refresh, refresh_rollups, rollup_state, FigureKey, Figures, Refreshed,
 };
-pub use reporting::rollup_verify::{verify_rollups, Difference, Verification};
+pub use reporting::rollup_verify::{
+    rebuild_visit_reach, verify_rollups, Difference, Verification, VisitDifference,
+};
 pub use rules::{rule_book, set_rule};
 
 pub use crate::session::{

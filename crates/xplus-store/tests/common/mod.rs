@@ -365,3 +365,30 @@ impl xplus_store::records::AssessmentSink for Discard {
         Ok(())
     }
 }
+
+/// Runs SQL on the test database directly, as someone with access to the file or server would
+/// (a `DROP TRIGGER` of the audit log's is PostgreSQL's disabling of its one trigger).
+#[allow(dead_code)]
+pub async fn tamper(db: &TestDb, statements: &[&str]) {
+    if db.url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+        for s in statements {
+            sqlx::query(s).execute(&pool).await.unwrap();
+        }
+    } else {
+        use sqlx::Connection as _;
+        let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
+        for s in statements {
+            // PostgreSQL has one trigger for both; a superuser disables it.
+            let s = if s.starts_with("DROP TRIGGER") {
+                "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change".to_string()
+            } else {
+                s.to_string()
+            };
+            sqlx::query(&s)
+                .execute(&mut conn)
+                .await
+                .unwrap_or_else(|e| panic!("{s}: {e}"));
+        }
+    }
+}

@@ -264,6 +264,24 @@ fn links(l: Lang, user: &Signed) -> Vec<(String, String)> {
     out
 }
 
+/// The overdue visits within `user`'s reach in `year`. Counties marked for a roll-up refresh
+/// are counted from the records at each reading until it runs, so one is started.
+async fn due_within(state: &AppState, user: &Signed, year: i32) -> Result<VisitsDue, WebError> {
+    let day = today();
+    let due = records::visits_due(
+        state.store.as_ref(),
+        &user.access,
+        year,
+        day,
+        &state.kept_due,
+    );
+    let due = due.await?;
+    if due.marked > 0 {
+        state.refresh_soon(day);
+    }
+    Ok(due)
+}
+
 #[derive(Template)]
 #[template(path = "workbench_tile.html")]
 struct TilePart {
@@ -278,14 +296,7 @@ pub async fn visits_tile(
     Query(p): Query<YearParam>,
 ) -> Result<Response, WebError> {
     let year = year(&state, &user, p.year.as_deref()).await?;
-    let due = records::visits_due(
-        state.store.as_ref(),
-        &user.access,
-        year,
-        today(),
-        &state.kept_due,
-    )
-    .await?;
+    let due = due_within(&state, &user, year).await?;
     html(&TilePart {
         n: visits_count(l, &due, year),
     })
@@ -328,7 +339,7 @@ pub async fn visits_due(
 ) -> Result<Response, WebError> {
     let year = year(&state, &user, p.year.as_deref()).await?;
     let store = state.store.as_ref();
-    let due = records::visits_due(store, &user.access, year, today(), &state.kept_due).await?;
+    let due = due_within(&state, &user, year).await?;
     let pager = super::paging::Pager::new(
         due.overdue,
         super::paging::asked_page(p.page.as_deref())?,

@@ -31,6 +31,9 @@ pub struct VisitsDue {
     pub overdue: u64,
     /// Each county's figures, when the reach spans counties: the list is paged from them.
     pub counties: Option<Vec<Arc<CountyDue>>>,
+    /// Counties counted afresh because they are marked for a roll-up refresh: until it runs,
+    /// each reading counts them again.
+    pub marked: usize,
 }
 
 /// One overdue pairing.
@@ -123,9 +126,12 @@ pub async fn visits_due(
         Scope::Region(r) => Some(Some(*r)),
         Scope::PairedWith(_) => None,
     };
-    let counties = match region.filter(|r| spans_counties(*r)) {
-        Some(r) => Some(county_dues(store, kept, r, as_of, interval_days).await?),
-        None => None,
+    let (counties, marked) = match region.filter(|r| spans_counties(*r)) {
+        Some(r) => {
+            let (dues, marked) = county_dues(store, kept, r, (as_of, interval_days), today).await?;
+            (Some(dues), marked)
+        }
+        None => (None, 0),
     };
     let (paired, overdue) = match &counties {
         Some(dues) => dues
@@ -140,6 +146,7 @@ pub async fn visits_due(
         paired,
         overdue,
         counties,
+        marked,
     })
 }
 
@@ -177,7 +184,7 @@ pub async fn overdue_visits(
         return kept_page(store, rows, due.as_of).await;
     }
     let (sql, args) = scoped(
-        &list_sql(),
+        &list_sql(store.backend()),
         access,
         due.as_of,
         oldest_on_time(due.as_of, due.interval_days),

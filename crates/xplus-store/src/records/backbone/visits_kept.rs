@@ -19,7 +19,7 @@ use crate::session::filter::Arg;
 use crate::session::rows::fetch_sql;
 use crate::session::Page;
 use crate::store::Store;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -27,24 +27,25 @@ use xplus_core::backbone::visits::{counted_from, overdue};
 use xplus_core::registry::{Level, RegionCode};
 
 /// Overdue pairings kept of each county, the longest without a visit first: the pages of a
-/// list of the whole reach as far as every county's kept ones reach (twenty pages at least).
-/// All of a province's pairings can be overdue (1.4 million in the demo), too many to hold;
-/// a deeper page reads the records.
-const KEPT_ROWS: usize = 1_000;
+/// list of the whole reach as far as every county's kept ones reach (five pages at least, and
+/// many more when the oldest are spread over counties). All of a province's pairings can be
+/// overdue (1.4 million in the demo), too many to hold; a deeper page reads the records.
+const KEPT_ROWS: usize = 250;
 
-/// Counties' figures kept at most (a province's counties for a few days and years); all are
-/// dropped when there are more.
-const KEPT_COUNTIES: usize = 5_000;
+/// Pairings kept in all (about 140 bytes each): past it, the least recently used counties'
+/// figures are dropped, the older half of them.
+const KEPT_ROWS_IN_ALL: usize = 1_000_000;
 
 /// One overdue pairing of a county's count, without the names a page shows.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct OverduePairing {
-    /// The day its time without a visit counts from (the list's order, then household and cadre).
+    /// The day its time without a visit counts from: the list's order, then household, cadre and
+    /// the pairing's start (the fields' order; ids compared byte by byte, as the list's SQL does).
     pub since: NaiveDate,
     pub household_id: String,
     pub cadre_id: String,
-    pub village: RegionCode,
     pub paired_since: NaiveDate,
+    pub village: RegionCode,
     pub last_visit: Option<NaiveDate>,
 }
 
@@ -58,31 +59,78 @@ pub struct CountyDue {
     pub first: Vec<OverduePairing>,
 }
 
+/// (county, day counted on, interval).
 type Key = (u64, NaiveDate, i64);
+
+/// A county's figures with the stamp they were counted under and when they were last used.
+struct Held {
+    stamp: i64,
+    used: u64,
+    due: Arc<CountyDue>,
+}
+
+#[derive(Default)]
+struct Kept {
+    held: HashMap<Key, Held>,
+    rows: usize,
+    clock: u64,
+}
 
 /// Counties' overdue visits kept between requests (see the module's note); one per server.
 #[derive(Default)]
 pub struct KeptDue {
-    counties: Mutex<HashMap<Key, (i64, Arc<CountyDue>)>>,
+    counties: Mutex<Kept>,
     /// One county counted at a time: a request that finds a county being counted (by another
     /// request, or by the server's count when it starts) waits for it instead of counting again.
     counting: tokio::sync::Mutex<()>,
 }
 
+fn rows_of(due: &CountyDue) -> usize {
+    due.first.len() + 1
+}
+
 impl KeptDue {
     fn get(&self, key: &Key, stamp: i64) -> Option<Arc<CountyDue>> {
-        let kept = self.counties.lock().expect("kept visits");
-        kept.get(key)
-            .filter(|(at, _)| *at == stamp)
-            .map(|(_, due)| due.clone())
+        let mut kept = self.counties.lock().expect("kept visits");
+        kept.clock += 1;
+        let now = kept.clock;
+        let held = kept.held.get_mut(key).filter(|h| h.stamp == stamp)?;
+        held.used = now;
+        Some(held.due.clone())
     }
 
     fn keep(&self, key: Key, stamp: i64, due: Arc<CountyDue>) {
         let mut kept = self.counties.lock().expect("kept visits");
-        if kept.len() >= KEPT_COUNTIES {
-            kept.clear();
+        let kept = &mut *kept;
+        // A request that read the stamp before a refresh may finish after one that read it
+        // after: the newer stays.
+        if kept.held.get(&key).is_some_and(|h| h.stamp > stamp) {
+            return;
         }
-        kept.insert(key, (stamp, due));
+        // The county's earlier days of the same year under the same interval ("today" moved).
+        let (county, day, interval) = key;
+        let stale =
+            |k: &Key| k.0 == county && k.2 == interval && k.1 < day && k.1.year() == day.year();
+        let mut freed = 0;
+        kept.held.retain(|k, h| {
+            let drop = stale(k) || *k == key;
+            if drop {
+                freed += rows_of(&h.due);
+            }
+            !drop
+        });
+        kept.rows -= freed;
+        kept.clock += 1;
+        kept.rows += rows_of(&due);
+        let used = kept.clock;
+        kept.held.insert(key, Held { stamp, used, due });
+        if kept.rows > KEPT_ROWS_IN_ALL {
+            let mut uses: Vec<u64> = kept.held.values().map(|h| h.used).collect();
+            uses.sort_unstable();
+            let median = uses[uses.len() / 2];
+            kept.held.retain(|_, h| h.used >= median);
+            kept.rows = kept.held.values().map(|h| rows_of(&h.due)).sum();
+        }
     }
 }
 
@@ -93,54 +141,60 @@ pub(super) fn spans_counties(region: Option<RegionCode>) -> bool {
 }
 
 /// Each county's figures within `region` (None: everywhere) on `as_of` under `interval_days`:
-/// from `kept` where they still hold, counted and kept otherwise. A county marked for a refresh
-/// is counted and not kept (its stamp is about to move), so a visit just recorded is counted at
-/// once without waiting for the roll-ups.
+/// from `kept` where they still hold, counted and kept otherwise (a day after `today`, a year
+/// not begun, is counted and not kept: any year may be asked for). A county marked for a
+/// refresh is counted and not kept either (its stamp is about to move), so a visit just
+/// recorded is counted at once; the second value is how many were.
 pub(super) async fn county_dues(
     store: &dyn Store,
     kept: &KeptDue,
     region: Option<RegionCode>,
-    as_of: NaiveDate,
-    interval_days: i64,
-) -> Result<Vec<Arc<CountyDue>>, StoreError> {
+    (as_of, interval_days): (NaiveDate, i64),
+    today: NaiveDate,
+) -> Result<(Vec<Arc<CountyDue>>, usize), StoreError> {
     let (lo, hi) = match region {
         Some(r) => crate::sql::range_of(r.as_u64(), r.level()),
         None => (0, i64::MAX as u64),
     };
-    let mut s = store.read_session().await?;
-    let stamps = COUNTY_STAMPS
-        .fetch(s.as_mut(), &[Arg::Int(lo as i64), Arg::Int(hi as i64)])
-        .await?;
+    let stamps = {
+        let mut s = store.read_session().await?;
+        let args = [Arg::Int(lo as i64), Arg::Int(hi as i64)];
+        COUNTY_STAMPS.fetch(s.as_mut(), &args).await?
+    };
     let mut dues = Vec::with_capacity(stamps.len());
+    let mut marked = 0;
     for c in stamps {
         let key = (c.county.as_u64(), as_of, interval_days);
-        if c.marked {
-            let due = count_county(s.as_mut(), c.county, as_of, interval_days).await?;
-            dues.push(Arc::new(due));
+        if c.marked || as_of > today {
+            marked += usize::from(c.marked);
+            dues.push(Arc::new(
+                count_county(store, c.county, as_of, interval_days).await?,
+            ));
             continue;
         }
         if let Some(due) = kept.get(&key, c.refreshed) {
             dues.push(due);
             continue;
         }
+        // No connection is held while waiting: a page waiting behind the server's start-up
+        // count must not starve the other pages and the writers of connections.
         let _one = kept.counting.lock().await;
         let due = match kept.get(&key, c.refreshed) {
             Some(due) => due,
             None => {
-                let due = count_county(s.as_mut(), c.county, as_of, interval_days).await?;
-                let due = Arc::new(due);
+                let due = Arc::new(count_county(store, c.county, as_of, interval_days).await?);
                 kept.keep(key, c.refreshed, due.clone());
                 due
             }
         };
         dues.push(due);
     }
-    Ok(dues)
+    Ok((dues, marked))
 }
 
 /// One county's active pairings on `as_of`, judged by core's rule.
 async fn count_county(
-    s: &mut dyn ReadSession,
+    store: &dyn Store,
     county: RegionCode,
     as_of: NaiveDate,
     interval_days: i64,
@@ -153,7 +207,9 @@ async fn count_county(
         Arg::Int(lo as i64),
         Arg::Int(hi as i64),
     ];
-    let pairings = fetch_sql::<ActivePairing>(s, &in_county_sql(), &args).await?;
+    let mut s = store.read_session().await?;
+    let pairings = fetch_sql::<ActivePairing>(s.as_mut(), &in_county_sql(), &args).await?;
+    drop(s);
     let paired = pairings.len() as u64;
     let mut due: Vec<OverduePairing> = pairings
         .into_iter()
@@ -296,5 +352,29 @@ mod tests {
         assert_eq!(ids(&dues, 2, 0).unwrap(), ["A1", "B1"]);
         assert_eq!(ids(&dues, 3, 0).unwrap(), ["A1", "B1", "B2"]);
         assert_eq!(ids(&dues, 4, 0), None);
+    }
+
+    #[test]
+    fn the_newer_stamp_stays_and_yesterday_goes() {
+        let kept = KeptDue::default();
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let due = || county(1, vec![pairing("2016-01-01", "A1")]);
+        let today = (1, d("2026-12-04"), 31);
+        kept.keep(today, 2, due());
+        // A reading that took the older stamp finishes later: it does not replace the newer.
+        kept.keep(today, 1, due());
+        assert!(kept.get(&today, 2).is_some() && kept.get(&today, 1).is_none());
+        let last_year = (1, d("2025-12-31"), 31);
+        let other_county = (2, d("2026-12-04"), 31);
+        kept.keep(last_year, 2, due());
+        kept.keep(other_county, 2, due());
+        // The next day: the county's yesterday goes, its year end and other counties stay.
+        let tomorrow = (1, d("2026-12-05"), 31);
+        kept.keep(tomorrow, 2, due());
+        assert!(kept.get(&today, 2).is_none());
+        for key in [tomorrow, last_year, other_county] {
+            assert!(kept.get(&key, 2).is_some(), "{key:?}");
+        }
+        assert_eq!(kept.counties.lock().unwrap().rows, 3 * 2);
     }
 }

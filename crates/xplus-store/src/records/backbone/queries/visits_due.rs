@@ -5,6 +5,7 @@
 
 use crate::session::rows::{FromRow, Named, Query};
 use crate::session::shape::{column, shape, COUNT};
+use crate::store::Backend;
 use chrono::NaiveDate;
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 use xplus_core::registry::RegionCode;
@@ -108,9 +109,14 @@ impl FromRow for DueRow {
     }
 }
 
-/// The overdue pairings, the longest without a visit first (then by household and cadre), one
-/// page (`{page}`).
-pub(in crate::records) fn list_sql() -> String {
+/// The overdue pairings, the longest without a visit first (then by household, cadre and the
+/// pairing's start, compared byte by byte as the kept counties' pages are: PostgreSQL's
+/// collation would order ids otherwise), one page (`{page}`).
+pub(in crate::records) fn list_sql(backend: Backend) -> String {
+    let bytes = match backend {
+        Backend::Sqlite => "",
+        Backend::Postgres => " COLLATE \"C\"",
+    };
     format!(
         "SELECT x.cadre_id, c.name, x.household_id, {head}, h.village_code, x.start_date, \
          x.last_visit \
@@ -118,7 +124,7 @@ pub(in crate::records) fn list_sql() -> String {
          JOIN cadres c ON c.cadre_id = x.cadre_id \
          JOIN households h ON h.household_id = x.household_id \
          WHERE {} \
-         ORDER BY {SINCE}, x.household_id, x.cadre_id{{page}}",
+         ORDER BY {SINCE}, x.household_id{bytes}, x.cadre_id{bytes}, x.start_date{{page}}",
         is_overdue(),
         active = active(),
         head = crate::session::head_name_of("x.household_id"),
