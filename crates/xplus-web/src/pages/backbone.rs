@@ -220,16 +220,24 @@ pub async fn helpers(
 ) -> Result<Response, WebError> {
     let asked = asked_page(p.page.as_deref())?;
     let rules = RuleSet::default();
-    let all =
-        records::helper_suggestions(state.store.as_ref(), &user.access, &rules, today()).await?;
+    let day = today();
+    // Computed once per change of the data and day, then paged from (a province's unpaired
+    // households take a second or more). Changes not yet folded into the roll-ups (a helper just
+    // assigned) are folded in the background, after which the list is kept again.
+    state.refresh_soon(day);
+    let compute = records::helper_suggestions(state.store.as_ref(), &user.access, &rules, day);
+    let all = state
+        .computed("helpers", &user.access, 0, day, compute)
+        .await?;
     let pager = Pager::new(all.len() as u64, asked, "/helpers", "", "list");
     let window = pager.window();
     let list = HelpersList {
         l,
         suggestions: all
-            .into_iter()
-            .skip(window.offset as usize)
+            .iter()
+            .skip(usize::try_from(window.offset).unwrap_or(usize::MAX))
             .take(window.limit as usize)
+            .cloned()
             .collect(),
         pager,
         csrf: user.csrf.clone(),
