@@ -30,3 +30,12 @@ document.addEventListener("submit", function (event) {
     }, 0);
   }
 });
+// On a phone the menu folds behind one button: it opens and closes it (every page starts folded).
+document.addEventListener("click", function (event) {
+  var toggle = event.target.closest(".menu-toggle");
+  if (toggle) {
+    var side = toggle.closest(".side");
+    var open = side.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+});
