@@ -22,13 +22,7 @@ async function fitsWidth(page) {
 
 test('an account is added, its password changed on a phone, then disabled', { timeout: 120_000 }, async () => {
   const office = await app.newContext();
-  const phone = await app.browser.newContext({
-    baseURL: app.baseURL,
-    locale: 'zh-CN',
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-  });
+  const phone = await app.newPhoneContext();
   office.setDefaultTimeout(15_000);
   phone.setDefaultTimeout(15_000);
   try {

@@ -16,13 +16,7 @@ after(async () => {
 });
 
 async function onPhone(name, work) {
-  const context = await app.browser.newContext({
-    baseURL: app.baseURL,
-    locale: 'zh-CN',
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-  });
+  const context = await app.newPhoneContext();
   context.setDefaultTimeout(15_000);
   try {
     const page = await context.newPage();

@@ -54,13 +54,7 @@ test('the yearly report opens, prints to PDF and fits a phone', { timeout: 90_00
     await context.close();
   }
 
-  const phone = await app.browser.newContext({
-    baseURL: app.baseURL,
-    locale: 'zh-CN',
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-  });
+  const phone = await app.newPhoneContext();
   phone.setDefaultTimeout(20_000);
   const small = await phone.newPage();
   try {

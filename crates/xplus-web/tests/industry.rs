@@ -195,16 +195,8 @@ async fn the_villages_planned_to_exit_are_paged() {
     assert!(page.contains("1 / 2") && page.contains("新村300"), "{page}");
     assert!(!page.contains("新村359"), "{page}");
     let part = app
-        .http
-        .get(format!("{}/industry/villages?year=2017&page=2", app.base))
-        .header("cookie", &admin.cookie)
-        .header("hx-request", "true")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .htmx_text(&admin, "/industry/villages?year=2017&page=2")
+        .await;
     assert!(!part.contains("<html"), "{part}");
     assert_eq!(rows(&part), 11, "{part}");
     assert!(part.contains("新村359") && part.contains("2 / 2"), "{part}");

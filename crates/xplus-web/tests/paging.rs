@@ -107,17 +107,7 @@ async fn visits_and_units_are_paged_by_the_server() {
         assert!(r.text().await.unwrap().contains("页码"));
     }
     // htmx asks for the list only.
-    let part = app
-        .http
-        .get(format!("{}/visits?year=2016&page=2", app.base))
-        .header("cookie", &admin.cookie)
-        .header("hx-request", "true")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let part = app.htmx_text(&admin, "/visits?year=2016&page=2").await;
     assert!(!part.contains("<html") && part.contains("C150"), "{part}");
     assert!(part.contains("hx-target=\"#list\""), "{part}");
     // A town official reaches H001's village: the same counts through the households.

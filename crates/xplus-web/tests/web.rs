@@ -540,17 +540,7 @@ async fn api_tokens_if_match_and_problems() {
 async fn htmx_gets_the_list_alone_and_english_on_request() {
     let app = App::start().await;
     let s = app.sign_in("admin").await;
-    let part = app
-        .http
-        .get(format!("{}/households?status=poor", app.base))
-        .header("cookie", &s.cookie)
-        .header("hx-request", "true")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let part = app.htmx_text(&s, "/households?status=poor").await;
     assert!(
         !part.contains("<html") && part.contains("id=\"total\">2<"),
         "{part}"

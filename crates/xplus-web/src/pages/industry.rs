@@ -113,6 +113,18 @@ impl IndustryHtml {
     }
 }
 
+/// The page asked for and the year: the one asked for, else the latest the roll-ups count
+/// households poor at its start (both lists of the page).
+async fn page_and_year(
+    state: &AppState,
+    user: &crate::auth::Signed,
+    p: &IndustryParams,
+) -> Result<(u64, i32), WebError> {
+    let asked = asked_page(p.page.as_deref())?;
+    let year = year_or_latest(state, &user.access, p.year.as_deref(), Measure::ChainPoor).await?;
+    Ok((asked, year))
+}
+
 pub async fn overview(
     State(state): State<AppState>,
     PageUser(user): PageUser,
@@ -120,8 +132,7 @@ pub async fn overview(
     headers: HeaderMap,
     Query(p): Query<IndustryParams>,
 ) -> Result<Response, WebError> {
-    let asked = asked_page(p.page.as_deref())?;
-    let year = year_or_latest(&state, &user.access, p.year.as_deref(), Measure::ChainPoor).await?;
+    let (asked, year) = page_and_year(&state, &user, &p).await?;
     // Edits since the last refresh are folded into the kept figures first (unless another
     // request is doing it), so the page reads them rather than every household of the year.
     state.refresh_marked(today()).await?;
@@ -182,8 +193,7 @@ pub async fn villages(
     headers: HeaderMap,
     Query(p): Query<IndustryParams>,
 ) -> Result<Response, WebError> {
-    let asked = asked_page(p.page.as_deref())?;
-    let year = year_or_latest(&state, &user.access, p.year.as_deref(), Measure::ChainPoor).await?;
+    let (asked, year) = page_and_year(&state, &user, &p).await?;
     let activity = activity(&state, &user.access, year).await?;
     let list = village_list(l, &activity, year, asked);
     if is_htmx(&headers) {

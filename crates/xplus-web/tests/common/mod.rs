@@ -316,6 +316,21 @@ impl App {
             .unwrap()
     }
 
+    /// The body htmx gets for `path` as `s` (the list alone, without the page around it).
+    #[allow(dead_code)]
+    pub async fn htmx_text(&self, s: &Session, path: &str) -> String {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", &s.cookie)
+            .header("hx-request", "true")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     /// The body of a page read as `s`.
     pub async fn page_text(&self, s: &Session, path: &str) -> String {
         self.get(s, path).await.text().await.unwrap()
