@@ -57,7 +57,9 @@ for (const name of ['admin', 'tianchang', 'tianchangjd', 'jiacun', 'zhaojun']) {
       const pages = links.filter((href) => href.startsWith('/') && !href.startsWith('/api/'));
       assert.ok(pages.length >= 10, `${name}'s menu: ${pages}`);
       const wide = [];
-      for (const href of ['/workbench', ...pages]) {
+      // The field's own pages too: a household, its visit form, what waits on the phone.
+      const field = name === 'admin' || name === 'zhaojun' ? ['/households/H001', '/households/H001/visit', '/offline'] : [];
+      for (const href of ['/workbench', ...pages, ...field]) {
         const response = await page.goto(href);
         assert.ok(response.ok(), `${href}: HTTP ${response.status()}`);
         const over = await overflow(page);

@@ -39,3 +39,28 @@ document.addEventListener("click", function (event) {
     toggle.setAttribute("aria-expanded", open ? "true" : "false");
   }
 });
+// On a phone a table of records becomes one card per row: each cell is given its column's
+// name (the style sheet shows it beside the value). Tables without a header row stay tables.
+function cardTables(root) {
+  root.querySelectorAll("table").forEach(function (table) {
+    var heads = table.querySelectorAll("thead th");
+    if (!heads.length) {
+      return;
+    }
+    var names = Array.prototype.map.call(heads, function (th) { return th.textContent.trim(); });
+    table.querySelectorAll("tbody tr").forEach(function (tr) {
+      Array.prototype.forEach.call(tr.children, function (td, i) {
+        if (names[i] && !td.hasAttribute("data-label")) {
+          td.setAttribute("data-label", names[i]);
+        }
+      });
+    });
+    table.classList.add("as-cards");
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { cardTables(document); });
+// A swapped list may be a table's body: label from the table around it.
+document.addEventListener("htmx:afterSwap", function (event) {
+  var table = event.target.closest("table");
+  cardTables(table ? table.parentNode : event.target);
+});

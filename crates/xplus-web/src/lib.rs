@@ -40,7 +40,8 @@ pub async fn router(store: Arc<dyn Store>) -> Result<Router, xplus_store::StoreE
 
 fn routes(state: AppState) -> Router {
     // No inline script or style anywhere: the policy can forbid them outright.
-    let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+    let csp =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; \
                object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     let app = pages::routes()
         .merge(api::routes())

@@ -1,4 +1,4 @@
-//! The workbench (issue 19): every role lands on it, and its counts lead to the lists behind
+//! The workbench (issue 19): every role but a helper and a secretary lands on it, and its counts lead to the lists behind
 //! them — overdue visits by the rule setting, exit batches waiting for a step the account may
 //! take; and the exit procedure as a county runs it: the assessment started from the web, a
 //! proposal of the households the village chose, a review that agrees on all but the ticked,
@@ -24,7 +24,17 @@ async fn every_role_lands_on_its_workbench_with_counts_that_lead_to_lists() {
         let s = app.sign_in(name).await;
         let r = app.get(&s, "/").await;
         assert_eq!(r.status().as_u16(), 303, "{name}");
-        assert_eq!(r.headers()["location"], "/workbench");
+        // A helper and a village secretary land on their households (issue 20).
+        let home = match name {
+            "jiacun" | "zhaojun" => "/mine",
+            _ => "/workbench",
+        };
+        assert_eq!(r.headers()["location"], home, "{name}");
+        let mine = app.page_text(&s, "/mine").await;
+        assert!(
+            mine.contains("王大明") || name == "admin" || name == "auditor",
+            "{name}: {mine}"
+        );
         let page = app.page_text(&s, "/workbench?year=2016").await;
         assert!(page.contains("工作台"), "{name}: {page}");
     }

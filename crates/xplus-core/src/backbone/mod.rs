@@ -1,6 +1,7 @@
 //! 骨干: units, cadres and their pairings with villages and households (rules.md §7).
 
 pub mod pairing;
+pub mod photos;
 pub mod review;
 pub mod secretary;
 pub mod suggest;

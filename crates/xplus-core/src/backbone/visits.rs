@@ -4,6 +4,44 @@
 
 use chrono::NaiveDate;
 
+crate::labelled_enum! {
+    /// How a visit was made (走访方式). Visits recorded before it was asked have none.
+    pub enum VisitKind {
+        Home = ("home", "入户走访"),
+        Phone = ("phone", "电话"),
+        Group = ("group", "集中帮扶"),
+    }
+}
+
+/// The place a visit was recorded at, as "纬度,经度" in decimal degrees (what a phone's
+/// location gives), written back with six decimals (about 0.1 m), or why it is refused
+/// (Chinese / English). A comma of either width and spaces are accepted.
+pub fn location(text: &str) -> Result<String, String> {
+    let refuse = || {
+        "位置须为“纬度,经度”的十进制度数，如 32.301234,118.312345 / a location is \"latitude,longitude\" in decimal degrees, e.g. 32.301234,118.312345".to_string()
+    };
+    let (lat, lon) = text.split_once([',', '，']).ok_or_else(refuse)?;
+    let degrees = |t: &str, limit: f64| -> Result<f64, String> {
+        let t = t.trim();
+        let plain = !t.is_empty()
+            && t.len() <= 16
+            && t.chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == '-');
+        let v: f64 = if plain {
+            t.parse().map_err(|_| refuse())?
+        } else {
+            return Err(refuse());
+        };
+        if v.is_finite() && v.abs() <= limit {
+            Ok(v)
+        } else {
+            Err(refuse())
+        }
+    };
+    let (lat, lon) = (degrees(lat, 90.0)?, degrees(lon, 180.0)?);
+    Ok(format!("{lat:.6},{lon:.6}"))
+}
+
 /// Whether a pairing that began on `paired_since`, last visited on `last_visit` (None: never),
 /// is overdue on `as_of` under an interval of `interval_days`. A pairing newer than the interval
 /// is not overdue yet: the helper has had less than the interval to make the first visit.
@@ -50,6 +88,28 @@ pub fn oldest_on_time(as_of: NaiveDate, interval_days: i64) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_location_is_two_decimal_degrees_within_range() {
+        assert_eq!(
+            location("32.3012346, 118.31").unwrap(),
+            "32.301235,118.310000"
+        );
+        assert_eq!(location("32.3，118.3").unwrap(), "32.300000,118.300000");
+        assert_eq!(location("-90,180").unwrap(), "-90.000000,180.000000");
+        for bad in [
+            "",
+            "32.3",
+            "91,118",
+            "32,181",
+            "NaN,1",
+            "1e2,3",
+            "32.3;118.3",
+            "inf,0",
+        ] {
+            assert!(location(bad).is_err(), "{bad}");
+        }
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

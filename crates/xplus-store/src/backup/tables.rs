@@ -89,6 +89,7 @@ pub(crate) const TABLES: &[DumpTable] = &[
     t("cadre_visit_reach"),
     t("visit_month_totals"),
     t("county_refreshes"),
+    t("visit_photos"),
 ];
 
 pub(crate) const AUDIT_LOG: &str = "audit_log";

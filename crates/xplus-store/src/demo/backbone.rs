@@ -11,6 +11,7 @@ use super::secretaries;
 use super::writer::{boolean, code, date, int, money, opt_date, region, text, Writers};
 use super::DemoError;
 use chrono::Duration;
+use xplus_core::backbone::visits::VisitKind;
 use xplus_core::backbone::{BindingKind, CadreRole, UnitKind};
 use xplus_core::interchange::FileId;
 use xplus_core::interchange::Value;
@@ -442,6 +443,10 @@ fn visits(
             text(household),
             date(day),
             text(*pick(more, &WHAT)),
+            // Drawn from nothing, so that the demo's later draws stay as they were.
+            Value::Code(VisitKind::Home.code()),
+            Value::Null,
+            Value::Null,
         ];
         out.row(FileId::Visits, &row)?;
     }

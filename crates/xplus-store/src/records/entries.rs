@@ -406,6 +406,23 @@ pub async fn save_entries(
     new: Vec<(&'static FileSpec, Vec<Vec<Value>>)>,
     today: NaiveDate,
 ) -> Result<SavedEntries, StoreError> {
+    let mut s = store.write_session().await?;
+    let saved = save_entries_within(s.as_mut(), access, rules, new, today).await?;
+    if saved.changed > 0 {
+        s.commit().await?;
+    }
+    Ok(saved)
+}
+
+/// Like [`save_entries`], within a transaction the caller commits (a visit recorded with its
+/// photos and the household's income is kept whole or not at all).
+pub(crate) async fn save_entries_within(
+    s: &mut dyn crate::session::WriteSession,
+    access: &Access,
+    rules: &RuleSet,
+    new: Vec<(&'static FileSpec, Vec<Vec<Value>>)>,
+    today: NaiveDate,
+) -> Result<SavedEntries, StoreError> {
     for (spec, rows) in &new {
         if rows.iter().any(|r| r.len() != spec.columns.len()) {
             return Err(StoreError::Refused(Refusal::Invalid(format!(
@@ -419,15 +436,14 @@ pub async fn save_entries(
         may_write(access, spec.id, rows)?;
     }
     let several = new.iter().map(|(_, r)| r.len()).sum::<usize>() > 1;
-    let mut s = store.write_session().await?;
     for (spec, rows) in &new {
         for row in rows {
-            if let Some(column) = outside_column(s.as_mut(), access, spec, row, today).await? {
+            if let Some(column) = outside_column(s, access, spec, row, today).await? {
                 return Err(not_within(spec, row, column));
             }
         }
     }
-    let stored = stored_context(s.as_mut(), &new).await?;
+    let stored = stored_context(s, &new).await?;
     let checked = check_rows(rules, today, stored, new);
     if !checked.errors.is_empty() {
         let problems = checked
@@ -498,7 +514,6 @@ pub async fn save_entries(
     }
     if !audit.is_empty() {
         s.append_audit(audit).await?;
-        s.commit().await?;
     }
     Ok(SavedEntries {
         changed,

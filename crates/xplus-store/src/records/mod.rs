@@ -46,6 +46,11 @@ pub use backbone::activity::{
     count_unit_pairings, unit_pairings, unit_pairings_page, visits_by_month, CadreVisits,
     UnitPairingView,
 };
+pub use backbone::field_visits::{
+    household_visits, own_cadre, record_visit, visit_of_day, visit_photo, FieldVisit, NewVisit,
+    PhotoMeta, RecordedVisit, VisitWithPhotos,
+};
+pub use backbone::my_households::{my_households, MyHousehold, MyHouseholds};
 pub use backbone::pairings::{
     helper_suggestions, household_pairings, save_pairing, save_unit_pairing, HelperSuggestion,
     PairingRequest, PairingView,

@@ -65,6 +65,7 @@ fn parts() -> Vec<openapi::OpenApi> {
         crate::api::collective::CollectiveDoc::openapi(),
         crate::api::industry::IndustryDoc::openapi(),
         crate::api::assessment::AssessmentDoc::openapi(),
+        crate::api::visits::VisitsDoc::openapi(),
     ]
 }
 

@@ -22,12 +22,14 @@ mod households;
 mod industry;
 mod regions;
 mod search;
+mod visits;
 
 use crate::auth::Signed;
 use crate::error::WebError;
 use crate::forms;
 use crate::pages::today;
 use crate::state::AppState;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -57,6 +59,14 @@ pub fn routes() -> Router<AppState> {
             axum::routing::post(edit::member_leaves),
         )
         .route("/api/v1/households/{id}/incomes", put(edit::put_income))
+        .route(
+            "/api/v1/households/{id}/visits",
+            get(visits::list)
+                .post(visits::record)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::pages::field::MAX_VISIT_BODY,
+                )),
+        )
         .route("/api/v1/regions", get(regions::regions))
         .route("/api/v1/search", get(search::search))
         .route("/api/v1/audit", get(audit::audit))
@@ -134,6 +144,19 @@ impl From<QueryRejection> for ApiError {
             "查询参数有误 / bad query parameters: {}",
             e.body_text()
         )))
+    }
+}
+
+/// A body that is not `multipart/form-data` (a visit with its photos).
+impl From<MultipartRejection> for ApiError {
+    fn from(e: MultipartRejection) -> ApiError {
+        ApiError(WebError::new(
+            e.status(),
+            format!(
+                "请求体须是 multipart/form-data / the body must be multipart/form-data: {}",
+                e.body_text()
+            ),
+        ))
     }
 }
 

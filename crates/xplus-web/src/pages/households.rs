@@ -12,6 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
+use std::collections::HashMap;
 use xplus_core::interchange::cell;
 use xplus_core::interchange::schema::{HOUSEHOLDS, INCOMES};
 use xplus_core::registry::{HouseholdStatus, PovertyCause, RegionCode};
@@ -441,6 +442,10 @@ struct HouseholdPage {
     history: Vec<AuditLine>,
     may_edit: bool,
     no_head: bool,
+    /// The last 20 visits, newest first.
+    visits: Vec<super::field::VisitView>,
+    /// Just saved from the visit form.
+    saved_visit: bool,
 }
 
 pub async fn one(
@@ -448,11 +453,13 @@ pub async fn one(
     PageUser(user): PageUser,
     l: Lang,
     Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let store = state.store.as_ref();
     let record = records::household(store, &user.access, &id, today())
         .await?
         .ok_or_else(WebError::not_found)?;
+    let visits = records::household_visits(store, &user.access, &id, None, 20, today()).await?;
     let entries = records::household_history(store, &user.access, &id, today(), 200)
         .await?
         .unwrap_or_default();
@@ -524,6 +531,11 @@ pub async fn one(
         history: entries.iter().map(|e| AuditLine::of(&user, l, e)).collect(),
         may_edit: user.access.may_write(),
         no_head,
+        visits: visits
+            .iter()
+            .map(|v| super::field::VisitView::of(l, v))
+            .collect(),
+        saved_visit: query.get("saved").is_some_and(|s| s == "visit"),
     })
 }
 

@@ -17,6 +17,7 @@ pub(crate) mod entries;
 mod exit_attachments;
 mod exit_notice;
 mod exits;
+pub(crate) mod field;
 mod head;
 mod household_history;
 pub(crate) mod households;
@@ -24,6 +25,7 @@ mod import_files;
 mod imports;
 pub(crate) mod industry;
 pub(crate) mod membership;
+mod mine;
 mod monitoring;
 pub(crate) mod paging;
 mod regions;
@@ -33,6 +35,7 @@ mod responsibility;
 mod review;
 pub(crate) mod search;
 mod users;
+mod visit_form;
 mod workbench;
 mod year_report;
 
@@ -49,7 +52,9 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(|| async { Redirect::to("/workbench") }))
+        .route("/", get(home))
+        .route("/mine", get(mine::page))
+        .route("/offline", get(mine::offline))
         .route("/workbench", get(workbench::page))
         .route("/workbench/visits", get(workbench::visits_due))
         .route("/workbench/tile/visits", get(workbench::visits_tile))
@@ -82,6 +87,16 @@ pub fn routes() -> Router<AppState> {
         .route("/households/{id}/assessment", get(assessment::page))
         .route("/households/{id}/card", get(responsibility::card))
         .route("/households/{id}/history", get(household_history::page))
+        .route(
+            "/households/{id}/visit",
+            get(visit_form::form)
+                .post(visit_form::save)
+                .layer(axum::extract::DefaultBodyLimit::max(field::MAX_VISIT_BODY)),
+        )
+        .route(
+            "/households/{id}/visits/{cadre}/{date}/photos/{seq}",
+            get(visit_form::photo),
+        )
         .route(
             "/households/{id}/corrections",
             post(household_history::correct),
@@ -181,6 +196,17 @@ fn exit_routes() -> Router<AppState> {
         )
 }
 
+/// Where an account lands: a helper and a village secretary on their households (the field's
+/// work starts there), everyone else on the workbench.
+async fn home(auth::PageUser(user): auth::PageUser) -> Redirect {
+    match user.access.role() {
+        xplus_core::accounts::Role::Helper | xplus_core::accounts::Role::Secretary => {
+            Redirect::to("/mine")
+        }
+        _ => Redirect::to("/workbench"),
+    }
+}
+
 /// What the layout shows around every page.
 pub struct Chrome {
     pub l: Lang,
@@ -195,6 +221,9 @@ pub struct Chrome {
     pub may_dashboard: bool,
     /// The menu entry to highlight.
     pub section: &'static str,
+    /// The menu's name of the households page of a helper (我的帮扶户) or a secretary (本村农户);
+    /// empty for other accounts, whose menu has the household list.
+    pub mine: &'static str,
     /// The day, for the printed header.
     pub printed_on: String,
 }
@@ -202,6 +231,7 @@ pub struct Chrome {
 impl Chrome {
     pub fn new(l: Lang, user: &Signed, section: &'static str) -> Chrome {
         let role = user.access.role();
+        use xplus_core::accounts::Role;
         Chrome {
             l,
             user: user.account.name.clone(),
@@ -216,6 +246,10 @@ impl Chrome {
                 xplus_core::accounts::Scope::PairedWith(_)
             ),
             section,
+            mine: match role {
+                Role::Helper | Role::Secretary => mine::mine_title(l, role),
+                _ => "",
+            },
             printed_on: today().to_string(),
         }
     }

@@ -4,7 +4,8 @@
 
 use super::*;
 use crate::backbone::{
-    BindingKind, CadreRole, CheckUpResult, DevelopmentKind, SecretaryTier, UnitKind,
+    visits::VisitKind, BindingKind, CadreRole, CheckUpResult, DevelopmentKind, SecretaryTier,
+    UnitKind,
 };
 
 const UNIT: Column = reference("unit_id", "单位编号", T::Key, FileId::Units);
@@ -90,6 +91,12 @@ pub static VISITS: FileSpec = FileSpec {
         HOUSEHOLD,
         col("date", "日期", T::Date),
         col("activity", "帮扶内容", T::Text),
+        // Added with the phone's visit form: optional, so that a bundle written before them
+        // still reads. The location is "纬度,经度" (`backbone::visits::location`); photos are
+        // kept with the visit in the database and travel in backups, not in a bundle.
+        opt("kind", "走访方式", T::Enum(&VisitKind::SPEC)),
+        opt("found", "发现的情况", T::Text),
+        opt("location", "位置", T::Name),
     ],
     key: &[0, 1, 2],
     county: CountyFrom::Household(1),

@@ -101,6 +101,12 @@ impl Validator {
                 let Some(day) = date(values, 2) else {
                     return false;
                 };
+                if let Value::Text(place) = &values[6] {
+                    if let Err(reason) = xplus_core::backbone::visits::location(place) {
+                        self.error_at(spec, row, 6, &values[6], reason);
+                        return false;
+                    }
+                }
                 let key = KeyPacker::new()
                     .index(idx(0))
                     .index(idx(1))

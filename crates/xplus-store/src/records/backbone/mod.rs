@@ -1,6 +1,8 @@
 //! 骨干 backbone helpers: cadre and unit pairings, visits, village secretaries and their review.
 
 pub(crate) mod activity;
+pub(crate) mod field_visits;
+pub(crate) mod my_households;
 pub(crate) mod pairings;
 mod queries;
 pub(crate) mod review;

@@ -247,6 +247,36 @@ async fn save_in(
     expected: Option<&str>,
     today: NaiveDate,
 ) -> Result<Saved, StoreError> {
+    let mut s = store.write_session().await?;
+    let saved = save_within(s.as_mut(), access, id, source, expected, today).await?;
+    if saved.changed {
+        s.commit().await?;
+    }
+    Ok(saved)
+}
+
+/// Like [`save_change`], within a transaction the caller commits: a visit recorded with the
+/// household's income (`record_visit`) is kept whole or not at all.
+pub(crate) async fn save_change_within(
+    s: &mut dyn crate::session::WriteSession,
+    access: &Access,
+    id: &str,
+    change: Change,
+    expected: &str,
+    today: NaiveDate,
+) -> Result<Saved, StoreError> {
+    check_shape(id, &change)?;
+    save_within(s, access, id, Source::Given(change), Some(expected), today).await
+}
+
+async fn save_within(
+    s: &mut dyn crate::session::WriteSession,
+    access: &Access,
+    id: &str,
+    source: Source,
+    expected: Option<&str>,
+    today: NaiveDate,
+) -> Result<Saved, StoreError> {
     if !access.may_write() {
         return Err(StoreError::Refused(Refusal::Forbidden(
             "审计员账号只读 / an auditor's account is read-only".into(),
@@ -259,16 +289,15 @@ async fn save_in(
             "帮扶干部不能登记新户 / a helper cannot register households".into(),
         )));
     }
-    let mut s = store.write_session().await?;
     // A new household's number is unique across the registry, so one taken anywhere is refused
     // — but only after everything else (the village, its reach, the rules) has been judged as
     // for a free number, and in the same words wherever the holder is: otherwise the answer
     // would tell which numbers exist in other regions. The household is read once, within the
     // account's reach; what is saved is merged into it in memory.
     let (stored, taken) = if creating {
-        (None, held(s.as_mut(), id).await?)
+        (None, held(s, id).await?)
     } else {
-        let found = load(s.as_mut(), Some(access), id, today).await?;
+        let found = load(s, Some(access), id, today).await?;
         check_existing(access, id, found.as_ref(), expected)?;
         (found, false)
     };
@@ -280,7 +309,7 @@ async fn save_in(
             change
         }
     };
-    let judged = judge(s.as_mut(), access, id, &change, stored.as_ref(), today).await?;
+    let judged = judge(s, access, id, &change, stored.as_ref(), today).await?;
     if !judged.problems.is_empty() {
         return Err(StoreError::Refused(Refusal::Rejected(judged.problems)));
     }
@@ -304,31 +333,13 @@ async fn save_in(
             .map(|row| typed(&MEMBERS, row, Member::from_row))
             .collect::<Result<Vec<_>, _>>()?;
         let told = change.joined.as_ref();
-        record_joined(
-            s.as_mut(),
-            stored,
-            added,
-            told,
-            access.user(),
-            today,
-            &mut entries,
-        )
-        .await?;
+        record_joined(s, stored, added, told, access.user(), today, &mut entries).await?;
         let incomes = (change.incomes.iter())
             .map(|row| typed(&INCOMES, row, Income::from_row))
             .collect::<Result<Vec<_>, _>>()?;
         let reason = change.reason.as_deref();
         let actor = access.user();
-        record_income_corrections(
-            s.as_mut(),
-            stored,
-            &incomes,
-            reason,
-            actor,
-            today,
-            &mut entries,
-        )
-        .await?;
+        record_income_corrections(s, stored, &incomes, reason, actor, today, &mut entries).await?;
     }
     for (file, values) in change.rows() {
         let old = stored.as_ref().and_then(|h| stored_row(h, file, values));
@@ -346,10 +357,9 @@ async fn save_in(
         entries.push(entry);
     }
     let changed = !entries.is_empty();
-    let record = merged(s.as_mut(), stored, change).await?;
+    let record = merged(s, stored, change).await?;
     if changed {
         s.append_audit(entries).await?;
-        s.commit().await?;
     }
     Ok(Saved {
         household_id: id.to_string(),

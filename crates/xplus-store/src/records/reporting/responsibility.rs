@@ -7,8 +7,8 @@
 use super::queries::fetch_within;
 use super::queries::responsibility::{
     holdings_on, secretaries_of, unit_names, CardDividend, CardHelper, CardHolding, CardHousehold,
-    CardIncome, CardMemberRow, CardSecretary, CardTraining, UnitName, DIVIDENDS, HELPERS,
-    TRAININGS,
+    CardIncome, CardMemberRow, CardSecretary, CardTraining, CardVisits, UnitName, DIVIDENDS,
+    HELPERS, TRAININGS, VISITS,
 };
 use crate::error::StoreError;
 use crate::records::assessment::chain::{chain_in, unit_pairings, ChainHousehold};
@@ -73,6 +73,8 @@ pub struct Card {
     pub holdings: Vec<(String, i64)>,
     pub dividends: Fen,
     pub helpers: Vec<Responsible>,
+    /// The year's visits: how many, and the last day.
+    pub visits: (i64, Option<NaiveDate>),
     pub units: Vec<String>,
     pub secretary: Option<Responsible>,
 }
@@ -144,6 +146,10 @@ async fn cards_in(
                 .remove(&h.household_id)
                 .unwrap_or_default(),
             helpers: measures.helpers.remove(&h.household_id).unwrap_or_default(),
+            visits: measures
+                .visits
+                .remove(&h.household_id)
+                .map_or((0, None), |v| (v.visits, v.last)),
             units: people.units_of(h.village),
             secretary: people.secretaries.get(&h.village).map(|(_, s)| s.clone()),
             household_id: h.household_id.clone(),
@@ -249,6 +255,7 @@ struct Measures {
     dividends: HashMap<String, Fen>,
     /// Cadres paired on Dec 31, in order of name.
     helpers: HashMap<String, Vec<Responsible>>,
+    visits: HashMap<String, CardVisits>,
 }
 
 /// The [`Measures`] of the households within `scope` in `year`.
@@ -303,11 +310,23 @@ async fn measures_of(
         *e = *e + d.amount;
     }
     let helpers = helpers_of(s, scope, dec31).await?;
+    let visits = fetch_within::<CardVisits>(
+        s,
+        VISITS.sql,
+        scope,
+        "v",
+        vec![Arg::Date(first), Arg::Date(dec31)],
+    )
+    .await?
+    .into_iter()
+    .map(|v| (v.household_id.clone(), v))
+    .collect();
     Ok(Measures {
         trainings,
         holdings,
         dividends,
         helpers,
+        visits,
     })
 }
 

@@ -3,6 +3,7 @@
 //! secretaries' overview here, the other operations in the file of the same name.
 
 pub(super) mod activity;
+pub(super) mod field_visits;
 pub(super) mod pairings;
 pub(super) mod review;
 pub(super) mod visits;

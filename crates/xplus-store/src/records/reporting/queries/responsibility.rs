@@ -345,3 +345,38 @@ pub(in crate::records) fn secretaries_of(n: usize) -> String {
         marks(n)
     )
 }
+
+/// A household's visits of a year: how many, and the last day.
+pub(in crate::records) struct CardVisits {
+    pub household_id: String,
+    pub visits: i64,
+    pub last: Option<NaiveDate>,
+}
+
+impl FromRow for CardVisits {
+    const SHAPE: &'static FileSpec = &shape(
+        FileId::Visits,
+        "card_visits",
+        "走访",
+        &[
+            column("household_id", ColumnType::Text),
+            column("visits", SIGNED),
+            column("last", ColumnType::Date),
+        ],
+    );
+
+    fn from_row(r: Named<'_>) -> Option<Self> {
+        Some(CardVisits {
+            household_id: r.text("household_id")?.to_string(),
+            visits: r.int("visits")?,
+            last: r.date("last"),
+        })
+    }
+}
+
+/// Visits dated between two days, per household; a template for `within_scope` (alias `v`):
+/// `?`: the first and last day, then the scope's arguments.
+pub(in crate::records) const VISITS: Query<CardVisits> = Query::new(
+    "SELECT v.household_id, COUNT(*) AS visits, MAX(v.date) AS last FROM visits v \
+     WHERE v.date BETWEEN ? AND ?{within} GROUP BY v.household_id",
+);
