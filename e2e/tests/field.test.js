@@ -223,11 +223,44 @@ test('the visit API takes a photo as multipart and refuses what is not a picture
     const again = await post(photo(640, 480));
     assert.equal(again.status(), 200, 'the same visit sent twice writes nothing');
     assert.equal((await again.json()).changed, false);
+    assert.ok(body.photos[0].startsWith('/api/v1/households/H001/visits/C1/'));
     const jpeg = await page.request.get(body.photos[0]);
     assert.equal(jpeg.headers()['content-type'], 'image/jpeg');
     const list = await (await page.request.get('/api/v1/households/H001/visits')).json();
     assert.ok(list.visits.some((v) => v.activity === '集中宣讲' && v.photos.length === 1));
   } finally {
     await context.close();
+  }
+});
+
+test('a visit queued while signed out waits on the phone and is sent after signing in again', { timeout: 120_000 }, async () => {
+  const phone = await app.newPhoneContext();
+  phone.setDefaultTimeout(15_000);
+  try {
+    const page = await phone.newPage();
+    await app.signIn(page, 'zhaojun');
+    await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller);
+    await page.goto('/households/H001/visit');
+    await phone.setOffline(true);
+    await page.locator('input[name="date"]').fill(day(-10));
+    await page.locator('textarea[name="activity"]').fill('傍晚走访，核实住房安全');
+    await page.getByRole('button', { name: '保存走访' }).tap();
+    assert.match(await pendingSays(page, '1 条待上传'), /1 条待上传/);
+
+    // The session ends while the phone is away (the server answers with the sign-in page):
+    // the visit is not taken for sent, and waits.
+    await phone.clearCookies();
+    await phone.setOffline(false);
+    await page.evaluate(() => window.xplusField.sync());
+    const left = await page.evaluate(() => window.xplusField.all().then((items) => items.map((i) => i.state)));
+    assert.deepEqual(left, ['waiting']);
+
+    // Signed in again: sent.
+    await app.signIn(page, 'zhaojun');
+    await page.waitForFunction(() => document.querySelector('header .pending') && document.querySelector('header .pending').hidden);
+    await page.goto('/households/H001');
+    assert.match(await page.locator('#visits').textContent(), /傍晚走访，核实住房安全/);
+  } finally {
+    await phone.close();
   }
 });

@@ -188,7 +188,7 @@ async fn a_changed_visit_or_household_is_a_conflict_that_writes_nothing() {
             .await
             .unwrap_err(),
     );
-    assert!(m.contains("已有您的另一条走访记录"), "{m}");
+    assert!(m.contains("已有同一干部的另一条走访记录"), "{m}");
     // Made over the first, knowingly: kept.
     let mut over = new(visit("电话回访"), vec![]);
     over.replaces = Some(first.visit.version());
@@ -235,10 +235,17 @@ async fn a_changed_visit_or_household_is_a_conflict_that_writes_nothing() {
         .unwrap()
         .unwrap();
     late.fingerprint = Some(now.fingerprint);
+    let sent_again = late.clone();
     let kept = records::record_visit(store, &zhou, &rules, late, day())
         .await
         .unwrap();
     assert_eq!(kept.photos.len(), 1);
+    // Sent again as it was (its answer lost on the way): its fingerprint is old now, but it
+    // changes nothing, so it is no conflict and writes nothing.
+    let resent = records::record_visit(store, &zhou, &rules, sent_again, day())
+        .await
+        .unwrap();
+    assert!(!resent.changed);
     let record = records::household(store, &zhou, "H001", day())
         .await
         .unwrap()

@@ -98,6 +98,11 @@
             }));
           }
         }
+        if (item.state === "refused") {
+          // Refused for a reason that may pass (a household paired again, a rule setting
+          // changed): tried again as it is. What it says stays on this page to copy from.
+          actions.appendChild(button(t("重新上传", "Send again"), "", function () { resend(F, item); }));
+        }
         if (item.state !== "waiting") {
           actions.appendChild(button(t("放弃我的这条", "Discard mine"), "danger", function () {
             if (window.confirm(t("放弃后本机不再保存这条记录，确定吗？", "The phone will no longer keep this record. Discard it?"))) {

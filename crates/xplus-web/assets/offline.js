@@ -29,6 +29,8 @@
         Promise.resolve(work(x.objectStore(STORE))).then(function (r) { result = r; });
         x.oncomplete = function () { db.close(); resolve(result); };
         x.onerror = function () { db.close(); reject(x.error); };
+        // A full phone aborts the transaction without an error event.
+        x.onabort = function () { db.close(); reject(x.error || new Error("aborted")); };
       });
     });
   }
@@ -87,12 +89,16 @@
     return data;
   }
   function send(item) {
+    // A signed-out session answers with a redirect to the sign-in page: not followed, so that
+    // the sign-in page is never taken for a saved visit.
     return fetch(item.url, {
-      method: "POST", body: body(item), credentials: "same-origin",
+      method: "POST", body: body(item), credentials: "same-origin", redirect: "manual",
       headers: { "Accept": "application/json" }
     }).then(function (r) {
+      if (r.type === "opaqueredirect") { return { status: 401, json: {} }; }
       return r.json().catch(function () { return {}; }).then(function (json) {
-        return { status: r.status, json: json };
+        var saved = (r.status === 200 || r.status === 201) && json.household_id;
+        return { status: saved ? r.status : (r.status === 200 || r.status === 201 ? 502 : r.status), json: json };
       });
     });
   }
@@ -121,26 +127,23 @@
     });
   }
 
+  // What an answer means for a queued item: sent, held for the helper (a conflict, or refused
+  // for good), or to be tried again later (no connection, signed out, the server busy).
+  function outcome(status) {
+    if (status === 200 || status === 201) { return "sent"; }
+    if (status === 409) { return "conflict"; }
+    if (status === 401 || status === 408 || status === 429 || status >= 500 || status === 0) { return "later"; }
+    return "refused";
+  }
+
   var syncing = null;
   // Sends what waits, oldest first; stops at the first failure of the connection or the
-  // session (the rest waits for the next chance).
+  // session (the rest waits for the next chance). One tab at a time (Web Locks), so that two
+  // open pages do not send the same visit twice.
   function sync() {
     if (syncing || !navigator.onLine || !window.indexedDB) { return syncing || Promise.resolve(0); }
-    var sent = 0;
-    syncing = all().then(function (items) {
-      var waiting = items.filter(function (i) { return i.state === "waiting"; });
-      return waiting.reduce(function (chain, item) {
-        return chain.then(function (go) {
-          if (!go) { return false; }
-          return send(item).then(function (r) {
-            if (r.status === 200 || r.status === 201) { sent++; return drop(item.id).then(function () { return true; }); }
-            if (r.status === 409) { item.state = "conflict"; item.message = r.json.conflict || ""; item.current = r.json.current || null; return put(item).then(function () { return true; }); }
-            if (r.status === 422) { item.state = "refused"; item.problems = r.json.problems || []; return put(item).then(function () { return true; }); }
-            return false;
-          }, function () { return false; });
-        });
-      }, Promise.resolve(true));
-    }).then(function () {
+    var run = function () { return sendAll(); };
+    syncing = (navigator.locks ? navigator.locks.request("xplus-sync", run) : run()).then(function (sent) {
       syncing = null;
       return badge().then(function () {
         document.dispatchEvent(new CustomEvent("xplus:synced", { detail: { sent: sent } }));
@@ -150,8 +153,38 @@
     return syncing;
   }
 
-  function note(form, text, bad) {
-    var el = form.querySelector(".queued-note");
+  function sendAll() {
+    var sent = 0;
+    return all().then(function (items) {
+      var waiting = items.filter(function (i) { return i.state === "waiting"; });
+      return waiting.reduce(function (chain, item) {
+        return chain.then(function (go) {
+          if (!go) { return false; }
+          return send(item).then(function (r) {
+            var what = outcome(r.status);
+            if (what === "sent") { sent++; return drop(item.id).then(function () { return true; }); }
+            if (what === "later") {
+              note(document, r.status === 401
+                ? t("登录已失效：重新登录后自动上传。", "Signed out: sign in again and the visits are sent.")
+                : t("服务器暂时无法接收，稍后自动重试。", "The server cannot take them now; tried again later."), true);
+              return false;
+            }
+            item.state = what;
+            item.message = r.json.conflict || r.json.detail || "";
+            item.current = r.json.current || null;
+            item.problems = r.json.problems || (r.json.errors || []).map(function (e) { return { message: e.message }; });
+            if (what === "refused" && !item.message && !item.problems.length) {
+              item.message = t("服务器未接受（" + r.status + "）", "Not accepted (" + r.status + ")");
+            }
+            return put(item).then(function () { return true; });
+          }, function () { return false; });
+        });
+      }, Promise.resolve(true));
+    }).then(function () { return sent; });
+  }
+
+  function note(root, text, bad) {
+    var el = root.querySelector(".queued-note, .sync-status");
     if (el) { el.hidden = false; el.textContent = text; el.classList.toggle("error", !!bad); }
   }
 
@@ -170,7 +203,7 @@
       if (income) { income.checked = false; }
       var previews = form.querySelector(".photo-previews");
       if (previews) { previews.textContent = ""; }
-      note(form, t("没有网络：走访已保存在本机，联网后自动上传。", "No connection: the visit is kept on this phone and sent when the connection returns."));
+      note(form, t("走访已保存在本机，联网（并登录）后自动上传。", "The visit is kept on this phone and sent when it is online (and signed in)."));
       return badge();
     });
   }
@@ -197,10 +230,14 @@
           // The conflict is shown where every conflict is: the list of what waits on the phone.
           return queue(form, captured).then(sync).then(function () { window.location.assign("/offline"); });
         }
-        note(form, r.status === 401 || r.status === 403
-          ? t("登录已失效，请重新登录后再保存。", "Your sign-in has expired; sign in again and save.")
-          : t("保存失败（" + r.status + "），请稍后再试。", "Not saved (" + r.status + "); try again later."), true);
+        if (outcome(r.status) === "later") {
+          // Signed out or the server busy: kept on the phone, sent later like an offline visit.
+          return queue(form, captured);
+        }
+        note(form, r.json.detail || t("未能保存（" + r.status + "）", "Not saved (" + r.status + ")"), true);
       }, function () { return queue(form, captured); });
+    }).catch(function () {
+      note(form, t("未能保存在本机（手机存储空间可能已满），请稍后再试。", "Could not keep it on this phone (its storage may be full); try again."), true);
     }).then(function () { if (button) { button.disabled = false; } });
   });
 
@@ -228,7 +265,7 @@
     Array.prototype.slice.call(input.files, 0, 4).forEach(function (f) {
       var img = document.createElement("img");
       img.src = URL.createObjectURL(f);
-      img.alt = f.name;
+      img.alt = t("待上传的照片", "photo to send");
       box.appendChild(img);
     });
   });
@@ -249,36 +286,78 @@
     }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
   });
 
-  // Signing out with visits still on the phone: they stay, and are sent at the next sign-in.
+  // Signing out with visits still on the phone: they stay, and are sent at the next sign-in;
+  // the pages kept for reading offline are the account's and go with it.
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (form.getAttribute && form.getAttribute("action") === "/logout" && window.caches) {
-      // Pages kept for reading offline are the account's: gone with it.
-      caches.keys().then(function (keys) {
-        keys.filter(function (k) { return k.indexOf("xplus-pages") === 0; }).forEach(function (k) { caches["delete"](k); });
-      });
-    }
+    if (form.getAttribute && form.getAttribute("action") === "/logout") { forgetPages(); }
   }, true);
 
-  // The helper's households and their forms, kept for reading offline while online.
+  // The helper's households and their forms, kept for reading offline while online: at most
+  // every ten minutes (each is a page read from the server).
   function keepForOffline() {
     if (!navigator.onLine || !navigator.serviceWorker || !navigator.serviceWorker.controller) { return; }
+    var key = "xplus-kept-at", last = Number(localStorage.getItem(key) || 0);
+    if (Date.now() - last < 600000) { return; }
+    localStorage.setItem(key, String(Date.now()));
     var links = document.querySelectorAll("a[data-offline-keep], .mine-name");
     var urls = Array.prototype.slice.call(links, 0, 200).map(function (a) { return a.getAttribute("href"); });
     urls.push("/offline", "/mine");
     navigator.serviceWorker.controller.postMessage({ keep: urls });
   }
 
+  // Pages kept on the phone belong to the account that read them: gone when another signs in,
+  // and never kept for an account that does not work in the field.
+  function forgetPages() {
+    localStorage.removeItem("xplus-kept-at");
+    if (!window.caches) { return Promise.resolve(); }
+    return caches.keys().then(function (keys) {
+      return Promise.all(keys.filter(function (k) { return k.indexOf("xplus-pages") === 0; })
+        .map(function (k) { return caches["delete"](k); }));
+    });
+  }
+
+  // A form read from the phone's copy on a later day: the day is today, not the day it was kept
+  // (and the visit it showed is that day's, not today's).
+  function today() {
+    var d = new Date(), p = function (n) { return (n < 10 ? "0" : "") + n; };
+    return d.getFullYear() + "-" + p(d.getMonth() + 1) + "-" + p(d.getDate());
+  }
+  function freshDay(form) {
+    var input = form.querySelector("input[name=date]"), served = form.getAttribute("data-today");
+    if (input && served && served !== today() && input.value === served) {
+      input.value = today();
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  }
+
   window.xplusField = { all: all, put: put, drop: drop, sync: sync, badge: badge, field: field, setField: setField };
   document.addEventListener("DOMContentLoaded", function () {
-    if (!me) { return; }
-    if (navigator.serviceWorker) {
-      navigator.serviceWorker.register("/sw.js").then(function () {
+    if (!me) {
+      // The sign-in page: whoever signs in next starts without the last account's pages.
+      if (document.querySelector('form[action="/login"]')) { forgetPages(); }
+      return;
+    }
+    document.querySelectorAll("form[data-offline-form]").forEach(freshDay);
+    var fieldStaff = document.body.getAttribute("data-field") === "1";
+    var owner = localStorage.getItem("xplus-pages-user");
+    var ready = owner === me ? Promise.resolve() : forgetPages().then(function () {
+      localStorage.setItem("xplus-pages-user", me);
+    });
+    if (navigator.serviceWorker && fieldStaff) {
+      ready.then(function () {
+        return navigator.serviceWorker.register("/sw.js");
+      }).then(function () {
         return navigator.serviceWorker.ready;
       }).then(function () {
         if (navigator.serviceWorker.controller) { keepForOffline(); }
         else { navigator.serviceWorker.addEventListener("controllerchange", keepForOffline); }
       })["catch"](function () {});
+    } else if (navigator.serviceWorker) {
+      navigator.serviceWorker.getRegistrations().then(function (regs) {
+        regs.forEach(function (r) { r.unregister(); });
+      });
+      forgetPages();
     }
     if (window.indexedDB) { badge().then(sync); }
   });

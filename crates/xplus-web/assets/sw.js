@@ -1,6 +1,7 @@
 // xplus service worker (issue 20): the pages a helper needs in a village without a signal.
 //
-// - The application's files are kept when it is installed and served from the phone.
+// - The application's files are kept when it is installed, read from the server while there
+//   is a connection and from the phone without one.
 // - A helper's pages (我的帮扶户, a household, its visit form, /offline) are read from the
 //   network while there is one, and a copy is kept; without a connection the copy is shown.
 //   /mine asks for its households' pages to be kept (a message from offline.js).
@@ -62,7 +63,17 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) { return; }
   if (FILES.indexOf(url.pathname) >= 0) {
-    event.respondWith(caches.match(request).then(function (hit) { return hit || fetch(request); }));
+    // From the server while there is one (a new version reaches the phone at once), the copy
+    // kept at installation without.
+    event.respondWith(fetch(request).then(function (r) {
+      if (r.ok) {
+        var copy = r.clone();
+        caches.open(SHELL).then(function (c) { c.put(request, copy); });
+      }
+      return r;
+    }, function () {
+      return caches.match(request).then(function (hit) { return hit || Response.error(); });
+    }));
     return;
   }
   if (/^\/households\/[^/]+\/visits\/.+\/photos\/\d+$/.test(url.pathname)) {

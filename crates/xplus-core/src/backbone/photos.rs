@@ -22,9 +22,11 @@ pub const MAX_SENT_BYTES: usize = 15 * 1024 * 1024;
 pub const LONG_SIDE: u32 = 1600;
 /// The largest kept photo.
 pub const MAX_STORED_BYTES: usize = 1024 * 1024;
-/// The largest picture decoded, per side: a 100-megapixel camera is 12,000 px wide; a larger
-/// claim is a crafted file, refused before its memory is taken.
+/// The largest picture decoded, per side, and in all: a phone's camera takes 12–50 megapixels;
+/// a larger claim is refused from the file's header, before its memory is taken (a 50-megapixel
+/// picture decodes into 150 MB, and its fitting takes about as much again).
 const MAX_DECODED_SIDE: u32 = 16_000;
+pub const MAX_PIXELS: u64 = 50_000_000;
 /// JPEG qualities tried in turn until the photo fits [`MAX_STORED_BYTES`].
 const QUALITIES: [u8; 3] = [82, 70, 55];
 
@@ -62,11 +64,7 @@ pub fn keep(bytes: &[u8]) -> Result<KeptPhoto, String> {
                 .into(),
         );
     }
-    let picture = decode(bytes).map_err(|e| {
-        format!(
-            "照片无法读取，可能已损坏（{e}） / the photo cannot be read, it may be damaged ({e})"
-        )
-    })?;
+    let picture = decode(bytes)?;
     let fitted = if picture.width().max(picture.height()) > LONG_SIDE {
         picture.resize(LONG_SIDE, LONG_SIDE, FilterType::Triangle)
     } else {
@@ -77,7 +75,7 @@ pub fn keep(bytes: &[u8]) -> Result<KeptPhoto, String> {
         let mut jpeg = Vec::new();
         JpegEncoder::new_with_quality(&mut jpeg, quality)
             .encode_image(&rgb)
-            .map_err(|e| format!("照片无法保存（{e}） / the photo cannot be kept ({e})"))?;
+            .map_err(|e| format!("照片无法保存 / the photo cannot be kept ({e})"))?;
         if jpeg.len() <= MAX_STORED_BYTES {
             return Ok(KeptPhoto {
                 jpeg,
@@ -93,17 +91,31 @@ pub fn keep(bytes: &[u8]) -> Result<KeptPhoto, String> {
     ))
 }
 
-/// The picture, upright, within the decoding limits.
-fn decode(bytes: &[u8]) -> Result<DynamicImage, image::ImageError> {
+/// The picture, upright, within the decoding limits, or why not (Chinese / English; the
+/// decoder's own words, in English, only in the English half).
+fn decode(bytes: &[u8]) -> Result<DynamicImage, String> {
+    let damaged = |e: image::ImageError| {
+        format!("照片无法读取，可能已损坏 / the photo cannot be read, it may be damaged ({e})")
+    };
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_DECODED_SIDE);
     limits.max_image_height = Some(MAX_DECODED_SIDE);
-    limits.max_alloc = Some(512 * 1024 * 1024);
-    let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format()?;
+    limits.max_alloc = Some(256 * 1024 * 1024);
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| damaged(e.into()))?;
     reader.limits(limits);
-    let mut decoder = reader.into_decoder()?;
-    let orientation = decoder.orientation()?;
-    let mut picture = DynamicImage::from_decoder(decoder)?;
+    let mut decoder = reader.into_decoder().map_err(damaged)?;
+    let (w, h) = decoder.dimensions();
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(format!(
+            "照片超过 {} 万像素 / the photo is over {} megapixels",
+            MAX_PIXELS / 10_000,
+            MAX_PIXELS / 1_000_000
+        ));
+    }
+    let orientation = decoder.orientation().map_err(damaged)?;
+    let mut picture = DynamicImage::from_decoder(decoder).map_err(damaged)?;
     picture.apply_orientation(orientation);
     Ok(picture)
 }
@@ -120,6 +132,18 @@ mod tests {
         let mut out = Cursor::new(Vec::new());
         img.write_to(&mut out, ImageFormat::Png).unwrap();
         out.into_inner()
+    }
+
+    /// PNG's CRC-32 (ISO 3309) of a chunk's type and data.
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut c = !0u32;
+        for &b in bytes {
+            c ^= u32::from(b);
+            for _ in 0..8 {
+                c = (c >> 1) ^ (0xEDB8_8320 & (c & 1).wrapping_neg());
+            }
+        }
+        !c
     }
 
     #[test]
@@ -157,6 +181,18 @@ mod tests {
         bytes[16..20].copy_from_slice(&100_000u32.to_be_bytes());
         bytes[20..24].copy_from_slice(&100_000u32.to_be_bytes());
         assert!(keep(&bytes).is_err());
+    }
+
+    #[test]
+    fn more_pixels_than_a_phone_takes_are_refused_from_the_header() {
+        // 10,000 × 6,000 claimed (60 megapixels), within the per-side limit, in a header whose
+        // checksum is right (the decoder checks it before the size).
+        let mut bytes = png(1, 1);
+        bytes[16..20].copy_from_slice(&10_000u32.to_be_bytes());
+        bytes[20..24].copy_from_slice(&6_000u32.to_be_bytes());
+        let crc = crc32(&bytes[12..29]);
+        bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+        assert!(keep(&bytes).unwrap_err().contains("万像素"));
     }
 
     #[test]

@@ -60,6 +60,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/households/{id}/incomes", put(edit::put_income))
         .route(
+            "/api/v1/households/{id}/visits/{cadre}/{date}/photos/{seq}",
+            get(visits::photo),
+        )
+        .route(
             "/api/v1/households/{id}/visits",
             get(visits::list)
                 .post(visits::record)

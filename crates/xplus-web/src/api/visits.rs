@@ -24,7 +24,7 @@ use xplus_store::records;
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(list, record),
+    paths(list, record, photo),
     components(
         schemas(VisitUpload, VisitSaved, VisitConflict, VisitList, VisitView, Current),
         responses(Conflict)
@@ -99,7 +99,7 @@ pub struct VisitSaved {
     date: String,
     /// What a later change of the same day's visit sends as `replaces`.
     version: String,
-    /// The photos' addresses (pages, with the same session or token).
+    /// The photos' addresses under the API (`GET`, the same token or session).
     photos: Vec<String>,
     /// The household's fingerprint now.
     fingerprint: String,
@@ -154,8 +154,12 @@ pub(super) async fn list(
     }
     let visits =
         records::household_visits(store, &user.access, &id, since, MAX_LISTED, today()).await?;
+    let view = |v: &records::VisitWithPhotos| VisitView {
+        photos: v.photos.iter().map(api_photo_url).collect(),
+        ..VisitView::of(Lang::Zh, v)
+    };
     Ok(Json(VisitList {
-        visits: visits.iter().map(|v| VisitView::of(Lang::Zh, v)).collect(),
+        visits: visits.iter().map(view).collect(),
     })
     .into_response())
 }
@@ -163,7 +167,9 @@ pub(super) async fn list(
 #[utoipa::path(post, path = "/api/v1/households/{id}/visits",
     request_body(content = VisitUpload, content_type = "multipart/form-data"),
     params(("id" = String, Path, description = "household id")),
-    responses((status = 201, body = VisitSaved), (status = 400, response = BadRequest),
+    responses((status = 201, body = VisitSaved, description = "kept"),
+              (status = 200, body = VisitSaved, description = "the same visit sent again: nothing written"),
+              (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
               (status = 404, response = NotFound), (status = 409, response = Conflict),
               (status = 413, response = PayloadTooLarge), (status = 415, response = UnsupportedMediaType),
@@ -189,7 +195,7 @@ pub(super) async fn record(
                 household_id: saved.visit.household_id,
                 cadre_id: saved.visit.cadre_id,
                 date: saved.visit.date.to_string(),
-                photos: saved.photos.iter().map(field::photo_url).collect(),
+                photos: saved.photos.iter().map(api_photo_url).collect(),
                 fingerprint: saved.fingerprint,
                 changed: saved.changed,
             }),
@@ -216,4 +222,47 @@ pub(super) async fn record(
                 .into_response())
         }
     }
+}
+
+/// A photo's address under the API.
+fn api_photo_url(p: &records::PhotoMeta) -> String {
+    format!("/api/v1{}", field::photo_url(p))
+}
+
+#[utoipa::path(get, path = "/api/v1/households/{id}/visits/{cadre}/{date}/photos/{seq}",
+    params(("id" = String, Path, description = "household id"),
+           ("cadre" = String, Path, description = "the visiting cadre's id"),
+           ("date" = String, Path, description = "the visit's day, YYYY-MM-DD"),
+           ("seq" = i64, Path, description = "the photo's number within the visit, from 1")),
+    responses((status = 200, description = "the photo as kept (JPEG)", content_type = "image/jpeg", body = Vec<u8>),
+              (status = 400, response = BadRequest), (status = 401, response = Unauthorized),
+              (status = 404, response = NotFound)))]
+pub(super) async fn photo(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    WithRejection(Path((id, cadre, day, seq)), _): WithRejection<
+        Path<(String, String, String, i64)>,
+        ApiError,
+    >,
+) -> ApiResult {
+    let visit = records::FieldVisit {
+        cadre_id: cadre,
+        household_id: id,
+        date: date("date", &day)?,
+        kind: None,
+        activity: String::new(),
+        found: None,
+        location: None,
+    };
+    let (_, bytes) = records::visit_photo(state.store.as_ref(), &user.access, &visit, seq, today())
+        .await?
+        .ok_or_else(WebError::not_found)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/jpeg"),
+            (header::CACHE_CONTROL, "private, no-cache"),
+        ],
+        bytes,
+    )
+        .into_response())
 }

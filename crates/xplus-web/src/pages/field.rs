@@ -92,22 +92,32 @@ pub(crate) async fn read_sent(mut multipart: Multipart) -> Result<Sent, WebError
     Ok(sent)
 }
 
+/// Photos decoded at once, server-wide.
+static DECODING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+const BUSY: &str = "照片未能处理，请稍后再试 / the photos could not be processed; try again later";
+
 /// The photos as kept (core's rule), off the async threads: decoding a phone's photo takes a
 /// tenth of a second or more.
 async fn kept_photos(sent: &Sent) -> Result<Vec<KeptPhoto>, Vec<FieldProblem>> {
-    let problem = |m: String| vec![problem("photos", m)];
     if sent.too_large {
-        return Err(problem(format!(
-            "照片超过 {} MB / a photo is over {} MB",
-            MAX_SENT_BYTES >> 20,
-            MAX_SENT_BYTES >> 20
-        )));
+        return Err(vec![problem(
+            "photos",
+            format!(
+                "照片超过 {} MB / a photo is over {} MB",
+                MAX_SENT_BYTES >> 20,
+                MAX_SENT_BYTES >> 20
+            ),
+        )]);
     }
     if sent.too_many {
-        return Err(problem(format!(
-            "一次走访最多保存 {MAX_PER_VISIT} 张照片 / a visit keeps at most {MAX_PER_VISIT} photos"
-        )));
+        return Err(vec![problem(
+            "photos",
+            format!("一次走访最多保存 {MAX_PER_VISIT} 张照片 / a visit keeps at most {MAX_PER_VISIT} photos"),
+        )]);
     }
+    // Decoding a large photo takes a few hundred megabytes for a moment: two at a time, so
+    // that many uploads at once queue here instead of exhausting the server's memory.
+    let _turn = (DECODING.acquire().await).map_err(|_| vec![problem("photos", BUSY)])?;
     let all = sent.photos.clone();
     let kept = tokio::task::spawn_blocking(move || {
         all.iter()
@@ -116,8 +126,8 @@ async fn kept_photos(sent: &Sent) -> Result<Vec<KeptPhoto>, Vec<FieldProblem>> {
             .collect::<Result<Vec<_>, String>>()
     })
     .await
-    .map_err(|e| problem(e.to_string()))?;
-    kept.map_err(problem)
+    .map_err(|_| vec![problem("photos", BUSY)])?;
+    kept.map_err(|m| vec![problem("photos", m)])
 }
 
 /// The visit as typed, parsed as a visits.csv row would be (same messages as an import).

@@ -41,6 +41,8 @@ struct MinePage {
     year: i32,
     may_visit: bool,
     helper: bool,
+    /// A secretary's (or an official's) tasks: exit steps waiting for them, by step.
+    tasks: Vec<super::workbench::Count>,
     l: Lang,
 }
 
@@ -81,6 +83,12 @@ pub async fn page(
         });
     }
     let helper = user.access.role() == Role::Helper;
+    let tasks = if helper {
+        Vec::new()
+    } else {
+        let batches = records::open_batches(store, &user.access, today()).await?;
+        super::workbench::waiting_counts(l, &batches)
+    };
     html(&MinePage {
         c: Chrome::new(l, &user, "mine"),
         title: mine_title(l, user.access.role()).to_string(),
@@ -89,6 +97,7 @@ pub async fn page(
         year: mine.year,
         may_visit,
         helper,
+        tasks,
         l,
     })
 }

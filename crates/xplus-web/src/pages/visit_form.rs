@@ -26,6 +26,8 @@ struct VisitForm {
     /// None: the account is a helper, who records their own visits.
     cadre_input: Option<String>,
     date: String,
+    /// The server's day, so that a copy of the form opened on a later day starts on that day.
+    today: String,
     /// (code, label, chosen)
     kinds: Vec<(String, String, bool)>,
     activity: String,
@@ -145,6 +147,7 @@ fn page(
         village: record.village_name.clone(),
         cadre_input: ask_cadre.then(|| typed("cadre_id").unwrap_or_default()),
         date: typed("date").unwrap_or_else(|| today().to_string()),
+        today: today().to_string(),
         kinds: kinds(l, &kind_code),
         activity: typed("activity")
             .or_else(|| from_earlier(|v| v.activity.clone()))
@@ -256,8 +259,9 @@ pub async fn photo(
     Ok((
         [
             (header::CONTENT_TYPE, "image/jpeg"),
-            // A photo never changes once kept; a phone keeps it for offline reading.
-            (header::CACHE_CONTROL, "private, max-age=2592000, immutable"),
+            // Not left in a shared computer's cache; a helper's phone keeps its own copy for
+            // offline reading (the service worker's, cleared when another account signs in).
+            (header::CACHE_CONTROL, "private, no-cache"),
         ],
         bytes,
     )

@@ -106,7 +106,7 @@ fn greeting(l: Lang, user: &Signed) -> String {
 
 /// The batches (of any year) waiting for a step this account may take, one count per step (only
 /// steps with batches), each leading to the exit list narrowed to them.
-fn waiting_counts(l: Lang, batches: &[WaitingBatch]) -> Vec<Count> {
+pub(super) fn waiting_counts(l: Lang, batches: &[WaitingBatch]) -> Vec<Count> {
     ExitStep::ALL
         .iter()
         .filter_map(|step| {

@@ -56,9 +56,9 @@ pub struct RecordedVisit {
 /// Why a visit was not kept because something changed since the form was filled in.
 fn visit_conflict(household: &str, date: NaiveDate) -> StoreError {
     StoreError::Refused(Refusal::Conflict(format!(
-        "户 {household} 在 {date} 已有您的另一条走访记录，本次未保存；请对照两条记录后选择保留哪一条 \
-         / household {household} already has another visit of yours on {date}; this one was not \
-         saved — compare the two and choose which to keep"
+        "户 {household} 在 {date} 已有同一干部的另一条走访记录，本次未保存；请对照两条记录后选择保留哪一条 \
+         / household {household} already has another visit of the same cadre on {date}; this one \
+         was not saved — compare the two and choose which to keep"
     )))
 }
 
@@ -102,7 +102,9 @@ pub async fn record_visit(
     }
     let mut changed = false;
     let mut fingerprint = stored.fingerprint.clone();
-    if let Some(change) = new.change.take() {
+    // A change that says what is stored already (the same visit sent again after its answer
+    // was lost) writes nothing, and so needs no fingerprint.
+    if let Some(change) = new.change.take().filter(|c| !repeats_stored(c, &stored)) {
         let expected = new.fingerprint.as_deref().unwrap_or("");
         let saved = save_change_within(s.as_mut(), access, &id, change, expected, today).await?;
         changed |= saved.changed;
@@ -124,6 +126,19 @@ pub async fn record_visit(
         fingerprint,
         changed,
     })
+}
+
+/// Whether every row of `change` is an income row equal to the one stored for its year.
+fn repeats_stored(change: &Change, stored: &HouseholdRecord) -> bool {
+    use xplus_core::registry::Income;
+    change.household.is_none()
+        && change.members.is_empty()
+        && change.incomes.iter().all(|row| {
+            Income::from_row(row).is_ok_and(|new| {
+                (stored.incomes.iter())
+                    .any(|old| old.year == new.year && old.amounts == new.amounts)
+            })
+        })
 }
 
 fn rejected(field: &'static str, message: String) -> StoreError {
