@@ -141,6 +141,7 @@ pub async fn run(command: Command, db: &str, out: &Output) -> Result<ExitCode, F
             out: dir,
         } => demo(scale, seed, dir.as_deref(), db, out).await,
         Command::User { command } => crate::users::run(command, db, out).await,
+        Command::Crosscheck(args) => crate::crosscheck::run(db, out, args).await,
         Command::Coverage {
             year,
             out: path,

@@ -7,6 +7,7 @@ mod backup;
 mod commands;
 mod correct;
 mod coverage;
+mod crosscheck;
 mod dividends;
 mod output;
 mod report;
@@ -88,6 +89,8 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// 部门数据比对：死亡、财政供养、车辆、市场主体、不动产、医保、救助名单与成员比对 / cross-department checks (departments.md)
+    Crosscheck(crosscheck::CrosscheckArgs),
     /// 远教年度培训覆盖情况和未参训户清单 / yearly training coverage and the gap list (rules.md §10)
     Coverage {
         #[arg(long)]

@@ -49,6 +49,13 @@ pub struct RuleSet {
     /// 骨干: the most days a paired household may go without a visit from its helper before the
     /// workbench lists it as overdue (once a month by default).
     pub visit_interval_days: Sourced<i64>,
+    /// §12 (departments.md): a member's business registration counts from this capital.
+    pub business_capital_min: Sourced<Fen>,
+    /// §12: a member's self-paid medical costs of a year count from this sum (a warning for
+    /// §5 monitoring).
+    pub medical_self_paid_min: Sourced<Fen>,
+    /// §12: the days a verification task (核查) of a cross-department finding has.
+    pub verification_days: Sourced<i64>,
 }
 
 impl Default for RuleSet {
@@ -95,6 +102,18 @@ impl Default for RuleSet {
             visit_interval_days: sourced(
                 31,
                 "帮扶责任人每月至少走访结对户一次 / a helper visits each paired household at least once a month",
+            ),
+            business_capital_min: sourced(
+                Fen::from_yuan(100_000),
+                "部门数据比对：注册资本10万元以上 / cross-department checks: registered capital from 100,000 yuan",
+            ),
+            medical_self_paid_min: sourced(
+                Fen::from_yuan(10_000),
+                "部门数据比对：年度个人自付医疗费用1万元以上 / cross-department checks: self-paid medical costs from 10,000 yuan a year",
+            ),
+            verification_days: sourced(
+                15,
+                "部门比对疑点核查时限15天 / cross-department findings are verified within 15 days",
             ),
         }
     }
@@ -151,6 +170,21 @@ impl RuleSet {
                 n(self.visit_interval_days.value),
                 &*self.visit_interval_days.source,
             ),
+            (
+                Parameter::BusinessCapitalMin,
+                self.business_capital_min.value.to_string(),
+                &*self.business_capital_min.source,
+            ),
+            (
+                Parameter::MedicalSelfPaidMin,
+                self.medical_self_paid_min.value.to_string(),
+                &*self.medical_self_paid_min.source,
+            ),
+            (
+                Parameter::VerificationDays,
+                n(self.verification_days.value),
+                &*self.verification_days.source,
+            ),
         ]
     }
 }
@@ -186,6 +220,9 @@ crate::labelled_enum! {
         LoanMaxTermMonths = ("loan_max_term_months", "农权贷最长期限（月）"),
         NoticeDays = ("notice_days", "退出公示天数"),
         VisitIntervalDays = ("visit_interval_days", "结对户走访间隔上限（天）"),
+        BusinessCapitalMin = ("business_capital_min", "部门比对：注册资本下限（元）"),
+        MedicalSelfPaidMin = ("medical_self_paid_min", "部门比对：年度个人自付医疗费用下限（元）"),
+        VerificationDays = ("verification_days", "部门比对疑点核查时限（天）"),
     }
 }
 
@@ -197,6 +234,8 @@ impl Parameter {
             Parameter::PovertyLine
                 | Parameter::CollectiveIncomeMin
                 | Parameter::CollectiveStrongIncome
+                | Parameter::BusinessCapitalMin
+                | Parameter::MedicalSelfPaidMin
         )
     }
 
@@ -211,6 +250,8 @@ impl Parameter {
             Parameter::LoanMaxTermMonths => (1..=1_200).contains(&value),
             Parameter::NoticeDays => (1..=60).contains(&value),
             Parameter::VisitIntervalDays => (1..=366).contains(&value),
+            Parameter::VerificationDays => (1..=366).contains(&value),
+            Parameter::BusinessCapitalMin | Parameter::MedicalSelfPaidMin => value > 0,
             Parameter::CollectiveIncomeMin | Parameter::CollectiveStrongIncome => value >= 0,
         }
     }
@@ -350,6 +391,15 @@ impl RuleBook {
         }
         if let Some(s) = pick(Parameter::VisitIntervalDays) {
             set.visit_interval_days = count(s);
+        }
+        if let Some(s) = pick(Parameter::BusinessCapitalMin) {
+            set.business_capital_min = money(s);
+        }
+        if let Some(s) = pick(Parameter::MedicalSelfPaidMin) {
+            set.medical_self_paid_min = money(s);
+        }
+        if let Some(s) = pick(Parameter::VerificationDays) {
+            set.verification_days = count(s);
         }
         let poverty_line = match pick(Parameter::PovertyLine) {
             Some(s) => Some(money(s)),

@@ -4,6 +4,7 @@
 pub mod attachment;
 pub mod chain;
 pub mod correction;
+pub mod crosscheck;
 pub mod household;
 pub mod monitoring;
 pub mod procedure;

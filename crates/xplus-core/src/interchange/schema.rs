@@ -62,6 +62,15 @@ pub enum FileId {
     SecretaryReviews,
     Corrections,
     Statistics,
+    // The department bundle (departments.md): read and matched, never stored as rows; after
+    // every bundle file, so that the bundle's order and `ALL_FILES` stay as they are.
+    Deaths,
+    Payroll,
+    Vehicles,
+    Businesses,
+    Properties,
+    Medical,
+    Assistance,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,11 +202,13 @@ use ColumnType as T;
 
 pub mod assessment;
 pub mod backbone;
+pub mod departments;
 pub mod education;
 pub mod history;
 pub mod industry;
 pub use assessment::*;
 pub use backbone::*;
+pub use departments::{find_department_file, DEPARTMENT_FILES};
 pub use education::*;
 pub use history::*;
 pub use industry::*;
@@ -518,6 +529,7 @@ pub static ALL_FILES: [&FileSpec; 54] = [
 pub fn spec(id: FileId) -> &'static FileSpec {
     ALL_FILES
         .iter()
+        .chain(DEPARTMENT_FILES.iter())
         .find(|f| f.id == id)
         .expect("every FileId has a spec")
 }

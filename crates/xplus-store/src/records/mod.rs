@@ -28,6 +28,7 @@ pub use assessment::chain::{full_chain, ChainHousehold, ChainView, NextSteps};
 pub use assessment::correction::{
     correct_outcome, corrections_of_year, CorrectionNote, OutcomeCorrection,
 };
+pub use assessment::crosscheck::{crosscheck, Crosscheck, FindingRow, Malformed, ProblemRow};
 pub use assessment::exit_steps::take_exit_step;
 pub use assessment::exits::{
     direct_exits, exit_batches, exit_view, BatchState, BatchSummary, DirectExits, ExitAct,

@@ -416,6 +416,14 @@ impl Validator {
             | FileId::ReviewCriteria
             | FileId::SecretaryReviews
             | FileId::Corrections => self.decision_row(spec, row, values, refs),
+            // Department files are never read as a bundle (`find_file` does not know them).
+            FileId::Deaths
+            | FileId::Payroll
+            | FileId::Vehicles
+            | FileId::Businesses
+            | FileId::Properties
+            | FileId::Medical
+            | FileId::Assistance => unreachable!("{} is not a bundle file", spec.name),
         }
     }
 

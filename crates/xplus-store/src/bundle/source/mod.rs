@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 pub use workbook::ReadLimits;
 use workbook::{SheetRows, WorkbookReader};
-use xplus_core::interchange::schema::{find_file, FileSpec};
+use xplus_core::interchange::schema::{find_department_file, find_file, FileSpec};
 pub use zip_bundle::{unpack_zip, ZipLimits};
 
 /// How CSV files are decoded (`--encoding`).
@@ -127,6 +127,10 @@ pub enum SourceError {
         "{path} 中没有数据包文件（应为 households.csv 等，或同名工作表）/ {path} holds no file of the bundle format (households.csv and the like, or sheets of those names)"
     )]
     Empty { path: String },
+    #[error(
+        "{path} 中没有部门数据文件（应为 deaths.csv、payroll.csv、vehicles.csv、businesses.csv、properties.csv、medical.csv、assistance.csv 之一，或同名工作表）/ {path} holds no department file (deaths.csv, payroll.csv, vehicles.csv, businesses.csv, properties.csv, medical.csv or assistance.csv, or sheets of those names)"
+    )]
+    EmptyDepartment { path: String },
     #[error("压缩包 {path} 无法读取：{zh} / the archive {path} cannot be read: {en}")]
     BadZip {
         path: String,
@@ -211,9 +215,38 @@ pub struct BundleSource {
     workbook: Option<WorkbookReader>,
     files: Vec<BundleFile>,
     unknown: Vec<String>,
+    /// Which files a name may be: the bundle's, or the department bundle's.
+    catalogue: Catalogue,
+}
+
+/// The files a source is read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Catalogue {
+    Bundle,
+    Departments,
+}
+
+impl Catalogue {
+    fn find(self, name: &str) -> Option<&'static FileSpec> {
+        match self {
+            Catalogue::Bundle => find_file(name),
+            Catalogue::Departments => find_department_file(name),
+        }
+    }
 }
 
 impl BundleSource {
+    /// A department bundle (departments.md): the same reader and checks as a bundle, for the
+    /// seven department files.
+    pub fn open_departments(path: &Path, encoding: Encoding) -> Result<BundleSource, SourceError> {
+        BundleSource::open_in(
+            path,
+            encoding,
+            ReadLimits::default(),
+            Catalogue::Departments,
+        )
+    }
+
     /// `path` is a folder of `*.csv` files or a workbook; files and sheets are matched to specs
     /// by name (English or Chinese, any case).
     pub fn open(path: &Path, encoding: Encoding) -> Result<BundleSource, SourceError> {
@@ -226,6 +259,15 @@ impl BundleSource {
         encoding: Encoding,
         limits: ReadLimits,
     ) -> Result<BundleSource, SourceError> {
+        BundleSource::open_in(path, encoding, limits, Catalogue::Bundle)
+    }
+
+    fn open_in(
+        path: &Path,
+        encoding: Encoding,
+        limits: ReadLimits,
+        catalogue: Catalogue,
+    ) -> Result<BundleSource, SourceError> {
         let meta = std::fs::metadata(path).map_err(|source| SourceError::Open {
             path: path.display().to_string(),
             source,
@@ -237,6 +279,7 @@ impl BundleSource {
             workbook: None,
             files: Vec::new(),
             unknown: Vec::new(),
+            catalogue,
         };
         if meta.is_dir() {
             source.scan_folder()?;
@@ -254,8 +297,10 @@ impl BundleSource {
             });
         }
         if source.files.is_empty() && source.unknown.is_empty() {
-            return Err(SourceError::Empty {
-                path: source.display_name(),
+            let path = source.display_name();
+            return Err(match catalogue {
+                Catalogue::Bundle => SourceError::Empty { path },
+                Catalogue::Departments => SourceError::EmptyDepartment { path },
             });
         }
         source.files.sort_by_key(|f| f.spec.id);
@@ -287,7 +332,7 @@ impl BundleSource {
                 .checked_sub(4)
                 .filter(|&cut| name.is_char_boundary(cut))
                 .filter(|&cut| name[cut..].eq_ignore_ascii_case(".csv"))
-                .and_then(|cut| find_file(&name[..cut]));
+                .and_then(|cut| self.catalogue.find(&name[..cut]));
             match spec {
                 Some(spec) => self.add(spec, name, Location::Csv(path))?,
                 None => self.unknown.push(name),
@@ -299,7 +344,7 @@ impl BundleSource {
     fn scan_workbook(&mut self) -> Result<(), SourceError> {
         let (workbook, sheets) = WorkbookReader::open(&self.path, self.limits)?;
         for sheet in sheets {
-            match find_file(&sheet) {
+            match self.catalogue.find(&sheet) {
                 Some(spec) => {
                     let name = format!("{sheet}.csv");
                     self.add(spec, name, Location::Sheet(sheet))?;

@@ -6,6 +6,7 @@ pub(crate) mod apply_year;
 pub(crate) mod attachments;
 pub(crate) mod chain;
 pub(crate) mod correction;
+pub(crate) mod crosscheck;
 pub(crate) mod exit_batches;
 mod exit_record;
 pub(crate) mod exit_steps;

@@ -8,6 +8,7 @@ pub(super) mod apply;
 pub(super) mod attachments;
 pub(super) mod chain;
 pub(super) mod correction;
+pub(super) mod crosscheck;
 pub(super) mod exit_batches;
 pub(super) mod exit_steps;
 pub(super) mod exits;
