@@ -43,7 +43,8 @@ pub async fn run(db: &str, out: &Output, args: CrosscheckArgs) -> Result<ExitCod
     };
     let store = open(db).await?;
     let started = std::time::Instant::now();
-    let check = xplus_store::records::crosscheck(store.as_ref(), bundle, as_of).await?;
+    let today = chrono::Local::now().date_naive();
+    let check = xplus_store::records::crosscheck(store.as_ref(), bundle, as_of, today).await?;
     if !check.malformed.is_empty() {
         for m in &check.malformed {
             let place = match (m.row, m.column.is_empty()) {

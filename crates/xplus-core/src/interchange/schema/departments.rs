@@ -7,7 +7,8 @@
 use super::*;
 use crate::assessment::crosscheck::{AssistanceProgram, BusinessRole, PropertyKind, VehicleKind};
 
-const ID_NUMBER: Column = col("id_number", "身份证号", T::Text);
+// Optional, so that an empty number is a problem row (wrong length), not a malformed list.
+const ID_NUMBER: Column = opt("id_number", "身份证号", T::Text);
 const NAME: Column = col("name", "姓名", T::Name);
 const MONEY: ColumnType = T::Money { negative: false };
 

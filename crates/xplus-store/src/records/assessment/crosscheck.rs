@@ -84,20 +84,17 @@ pub async fn crosscheck(
     store: &dyn Store,
     path: &Path,
     as_of: NaiveDate,
+    today: NaiveDate,
 ) -> Result<Crosscheck, StoreError> {
     let source = match BundleSource::open_departments(path, Encoding::Auto) {
         Ok(s) => s,
         Err(e) => return Ok(malformed_source(&e, path)),
     };
-    if let Some(name) = source.unknown().first() {
-        return Ok(malformed(
-            name,
-            0,
-            "",
-            name,
-            "未知的部门数据文件；应为 deaths、payroll、vehicles、businesses、properties、medical、assistance 之一 / an unknown department file",
-        ));
-    }
+    // Every unknown file is named, and every known one read on, so that one run lists all
+    // that is wrong.
+    let unknown: Vec<Malformed> = (source.unknown().iter())
+        .flat_map(|name| malformed(name, 0, "", name, UNKNOWN_FILE).malformed)
+        .collect();
     let index = member_index(store, as_of).await?;
     let year = as_of.year();
     let book = rule_book(store).await?;
@@ -105,15 +102,19 @@ pub async fn crosscheck(
     let mut found = Found::new();
     let mut out = Crosscheck {
         members_checked: index.members.len() as u64,
+        malformed: unknown,
         ..Crosscheck::default()
     };
     for file in source.files() {
         let mut table = match source.open_table(file) {
             Ok(t) => t,
-            Err(e) => return Ok(malformed_source(&e, path)),
+            Err(e) => {
+                out.malformed.extend(malformed_source(&e, path).malformed);
+                continue;
+            }
         };
         let Some(positions) = positions(file.spec, &table, &mut out) else {
-            return Ok(out);
+            continue;
         };
         let mut medical: HashMap<u64, (Fen, u32, String)> = HashMap::new();
         let mut record = csv::StringRecord::new();
@@ -121,7 +122,15 @@ pub async fn crosscheck(
             let row = match table.read(&mut record) {
                 Ok(Some(row)) => row,
                 Ok(None) => break,
-                Err(e) => return Ok(malformed_source(&e, path)),
+                Err(e) => {
+                    // A problem of one row (a short row, a bad byte) lets the file be read on.
+                    let name = Path::new(table.file_name());
+                    out.malformed.extend(malformed_source(&e, name).malformed);
+                    if e.row_problem().is_some() {
+                        continue;
+                    }
+                    break;
+                }
             };
             out.rows_read += 1;
             let Some(values) =
@@ -131,7 +140,8 @@ pub async fn crosscheck(
             };
             let named = Named::new(file.spec, &values);
             let raw = named.text("id_number").unwrap_or("");
-            let number = match IdNumber::parse(raw, as_of) {
+            // A birth date is in the future by the real day, not the day checked.
+            let number = match IdNumber::parse(raw, today) {
                 Ok(n) => n,
                 Err(e) => {
                     out.problems.push(ProblemRow {
@@ -181,6 +191,8 @@ pub async fn crosscheck(
     out.findings = found.into_values().collect();
     Ok(out)
 }
+
+const UNKNOWN_FILE: &str = "未知的部门数据文件；应为 deaths、payroll、vehicles、businesses、properties、medical、assistance 之一 / an unknown department file";
 
 /// The findings found so far, by household, member's number and finding code (the specified
 /// order).
@@ -333,6 +345,7 @@ fn positions(
     table: &TableReader,
     out: &mut Crosscheck,
 ) -> Option<Vec<Option<usize>>> {
+    let before = out.malformed.len();
     let mut at = vec![None; spec.columns.len()];
     for (pos, header) in table.header().iter().enumerate() {
         match spec.find_header(header) {
@@ -360,7 +373,7 @@ fn positions(
             });
         }
     }
-    out.malformed.is_empty().then_some(at)
+    (out.malformed.len() == before).then_some(at)
 }
 
 /// The row's values as the format types them; a cell that does not parse makes the bundle
@@ -392,7 +405,7 @@ fn parse_row(
             }
         }
     }
-    (ok && out.malformed.is_empty()).then_some(values)
+    ok.then_some(values)
 }
 
 /// The members of every household checked on `as_of` (core's `is_checked` on its standing
@@ -404,7 +417,8 @@ async fn member_index(store: &dyn Store, as_of: NaiveDate) -> Result<Index, Stor
     let mut place: HashMap<String, u32> = HashMap::new();
     for (id, h) in histories {
         let standing = standing_at_start(h.today, h.replaced, as_of.year());
-        if rules::is_checked(standing.status) {
+        // A household identified after the year checked was not in the registry yet.
+        if h.identified <= as_of.year() && rules::is_checked(standing.status) {
             place.insert(id.clone(), households.len() as u32);
             households.push((id, h.village.county()));
         }
@@ -433,8 +447,12 @@ async fn member_index(store: &dyn Store, as_of: NaiveDate) -> Result<Index, Stor
             continue;
         };
         match m.change {
+            // Who joined this household after the day was not in it then — but may have been
+            // in another, put back by undoing their leaving it, whichever was undone first.
             MembershipChange::Joined => {
-                members.remove(&key);
+                if members.get(&key).is_some_and(|m| m.household == household) {
+                    members.remove(&key);
+                }
             }
             MembershipChange::Left => {
                 members.insert(
