@@ -116,7 +116,7 @@ async fn a_visit_with_photos_is_kept_once_and_read_back() {
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].visit.activity, "走访");
     assert_eq!(listed[0].photos.len(), 2);
-    let (meta, bytes) = records::visit_photo(store, &zhou, &listed[0].visit, 2, day())
+    let (meta, bytes) = records::visit_photo(store, &zhou, &listed[0].visit.key(), 2, day())
         .await
         .unwrap()
         .expect("the second photo");
@@ -126,7 +126,7 @@ async fn a_visit_with_photos_is_kept_once_and_read_back() {
     // A helper paired with other households reads none of it.
     let other = Access::of_account("zhao", Role::Helper, None, Some("C1"));
     assert!(
-        records::visit_photo(store, &other, &listed[0].visit, 1, day())
+        records::visit_photo(store, &other, &listed[0].visit.key(), 1, day())
             .await
             .unwrap()
             .is_none()
@@ -150,7 +150,7 @@ async fn a_visit_with_photos_is_kept_once_and_read_back() {
     xplus_store::backup::restore(target.as_ref(), &dir.join("v.xbk"))
         .await
         .unwrap();
-    let (_, back) = records::visit_photo(target.as_ref(), &zhou, &listed[0].visit, 2, day())
+    let (_, back) = records::visit_photo(target.as_ref(), &zhou, &listed[0].visit.key(), 2, day())
         .await
         .unwrap()
         .expect("restored");
@@ -162,7 +162,7 @@ async fn a_visit_with_photos_is_kept_once_and_read_back() {
         &["UPDATE visit_photos SET content = 'AAAA' WHERE seq = 1"],
     )
     .await;
-    let damaged = records::visit_photo(store, &zhou, &listed[0].visit, 1, day()).await;
+    let damaged = records::visit_photo(store, &zhou, &listed[0].visit.key(), 1, day()).await;
     assert!(matches!(
         damaged,
         Err(StoreError::Refused(Refusal::Conflict(_)))

@@ -536,12 +536,17 @@ pub fn spec(id: FileId) -> &'static FileSpec {
 
 /// Finds a file by its name (`households`, `households.csv`, any case) or Chinese name.
 pub fn find_file(name: &str) -> Option<&'static FileSpec> {
+    find_in(&ALL_FILES, name)
+}
+
+/// The file of `files` called `name` (`x`, `x.csv`, any case, or its Chinese name).
+pub(super) fn find_in(files: &[&'static FileSpec], name: &str) -> Option<&'static FileSpec> {
     let stem = name.trim();
     let stem = stem
         .strip_suffix(".csv")
         .or_else(|| stem.strip_suffix(".CSV"))
         .unwrap_or(stem);
-    ALL_FILES
+    files
         .iter()
         .copied()
         .find(|f| f.name.eq_ignore_ascii_case(stem) || f.zh == stem)

@@ -49,7 +49,7 @@ pub use backbone::activity::{
 };
 pub use backbone::field_visits::{
     household_visits, own_cadre, record_visit, visit_of_day, visit_photo, FieldVisit, NewVisit,
-    PhotoMeta, RecordedVisit, VisitWithPhotos,
+    PhotoMeta, RecordedVisit, VisitKey, VisitWithPhotos,
 };
 pub use backbone::my_households::{my_households, MyHousehold, MyHouseholds};
 pub use backbone::pairings::{

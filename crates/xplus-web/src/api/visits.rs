@@ -245,24 +245,10 @@ pub(super) async fn photo(
         ApiError,
     >,
 ) -> ApiResult {
-    let visit = records::FieldVisit {
+    let key = records::VisitKey {
         cadre_id: cadre,
         household_id: id,
         date: date("date", &day)?,
-        kind: None,
-        activity: String::new(),
-        found: None,
-        location: None,
     };
-    let (_, bytes) = records::visit_photo(state.store.as_ref(), &user.access, &visit, seq, today())
-        .await?
-        .ok_or_else(WebError::not_found)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/jpeg"),
-            (header::CACHE_CONTROL, "private, no-cache"),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(field::photo_response(&state, &user, key, seq).await?)
 }

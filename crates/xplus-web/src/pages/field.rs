@@ -331,7 +331,12 @@ async fn current(
     let record = records::household(store, &user.access, id, today())
         .await?
         .ok_or_else(WebError::not_found)?;
-    let visit = records::visit_of_day(store, &user.access, cadre, id, date, today()).await?;
+    let key = records::VisitKey {
+        cadre_id: cadre.to_string(),
+        household_id: id.to_string(),
+        date,
+    };
+    let visit = records::visit_of_day(store, &user.access, &key, today()).await?;
     Ok(Current {
         fingerprint: record.fingerprint.clone(),
         income_year: year,
@@ -398,4 +403,27 @@ pub(crate) fn outcome_json(l: Lang, outcome: Outcome) -> Response {
         )
             .into_response(),
     }
+}
+
+/// Photo `seq` of the visit `key` names, as the JPEG it is kept as (a page's and the API's
+/// answer alike); not found outside the account's reach.
+pub(crate) async fn photo_response(
+    state: &AppState,
+    user: &Signed,
+    key: records::VisitKey,
+    seq: i64,
+) -> Result<Response, WebError> {
+    let (_, bytes) = records::visit_photo(state.store.as_ref(), &user.access, &key, seq, today())
+        .await?
+        .ok_or_else(WebError::not_found)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/jpeg"),
+            // Not left in a shared computer's cache; a helper's phone keeps its own copy for
+            // offline reading (the service worker's, cleared when another account signs in).
+            (header::CACHE_CONTROL, "private, no-cache"),
+        ],
+        bytes,
+    )
+        .into_response())
 }

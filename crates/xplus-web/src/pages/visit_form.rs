@@ -10,7 +10,7 @@ use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
 use xplus_core::backbone::visits::VisitKind;
@@ -83,7 +83,12 @@ pub async fn form(
     let cadre = records::own_cadre(&user.access).map(str::to_string);
     let earlier = match &cadre {
         Some(c) => {
-            records::visit_of_day(state.store.as_ref(), &user.access, c, &id, today(), today())
+            let key = records::VisitKey {
+                cadre_id: c.clone(),
+                household_id: id.clone(),
+                date: today(),
+            };
+            records::visit_of_day(state.store.as_ref(), &user.access, &key, today())
                 .await?
                 .map(|v| VisitView::of(l, &v))
         }
@@ -244,26 +249,10 @@ pub async fn photo(
     Path((id, cadre, date, seq)): Path<(String, String, String, i64)>,
 ) -> Result<Response, WebError> {
     let date: NaiveDate = date.parse().map_err(|_| WebError::not_found())?;
-    let visit = records::FieldVisit {
+    let key = records::VisitKey {
         cadre_id: cadre,
         household_id: id,
         date,
-        kind: None,
-        activity: String::new(),
-        found: None,
-        location: None,
     };
-    let (_, bytes) = records::visit_photo(state.store.as_ref(), &user.access, &visit, seq, today())
-        .await?
-        .ok_or_else(WebError::not_found)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/jpeg"),
-            // Not left in a shared computer's cache; a helper's phone keeps its own copy for
-            // offline reading (the service worker's, cleared when another account signs in).
-            (header::CACHE_CONTROL, "private, no-cache"),
-        ],
-        bytes,
-    )
-        .into_response())
+    field::photo_response(&state, &user, key, seq).await
 }

@@ -129,13 +129,5 @@ pub static DEPARTMENT_FILES: [&FileSpec; 7] = [
 
 /// A department file by its name (`deaths`, `deaths.csv`, any case) or Chinese name.
 pub fn find_department_file(name: &str) -> Option<&'static FileSpec> {
-    let stem = name.trim();
-    let stem = stem
-        .strip_suffix(".csv")
-        .or_else(|| stem.strip_suffix(".CSV"))
-        .unwrap_or(stem);
-    DEPARTMENT_FILES
-        .iter()
-        .copied()
-        .find(|f| f.name.eq_ignore_ascii_case(stem) || f.zh == stem)
+    super::find_in(&DEPARTMENT_FILES, name)
 }

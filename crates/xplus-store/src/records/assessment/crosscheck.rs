@@ -88,16 +88,22 @@ pub async fn crosscheck(
 ) -> Result<Crosscheck, StoreError> {
     let source = match BundleSource::open_departments(path, Encoding::Auto) {
         Ok(s) => s,
-        Err(e) => return Ok(malformed_source(&e, path)),
+        Err(e) => {
+            return Ok(Crosscheck {
+                malformed: vec![Malformed::of_source(&e, path)],
+                ..Crosscheck::default()
+            })
+        }
     };
     // Every unknown file is named, and every known one read on, so that one run lists all
     // that is wrong.
     let unknown: Vec<Malformed> = (source.unknown().iter())
-        .flat_map(|name| malformed(name, 0, "", name, UNKNOWN_FILE).malformed)
+        .map(|name| Malformed::new(name, 0, "", name, UNKNOWN_FILE))
         .collect();
     let index = member_index(store, as_of).await?;
     let year = as_of.year();
     let book = rule_book(store).await?;
+    let rules = county_rules(&index, &book, year);
     // Sorted as specified: household, member's number, then the finding's code.
     let mut found = Found::new();
     let mut out = Crosscheck {
@@ -109,7 +115,7 @@ pub async fn crosscheck(
         let mut table = match source.open_table(file) {
             Ok(t) => t,
             Err(e) => {
-                out.malformed.extend(malformed_source(&e, path).malformed);
+                out.malformed.push(Malformed::of_source(&e, path));
                 continue;
             }
         };
@@ -125,7 +131,7 @@ pub async fn crosscheck(
                 Err(e) => {
                     // A problem of one row (a short row, a bad byte) lets the file be read on.
                     let name = Path::new(table.file_name());
-                    out.malformed.extend(malformed_source(&e, name).malformed);
+                    out.malformed.push(Malformed::of_source(&e, name));
                     if e.row_problem().is_some() {
                         continue;
                     }
@@ -157,7 +163,6 @@ pub async fn crosscheck(
                 continue;
             };
             let (household, county) = &index.households[member.household as usize];
-            let rules_here = book.for_place(*county, year);
             let name_note = name_note(named.text("name"), &member.name);
             if file.spec.id == FileId::Medical {
                 if named.int("year") == Some(i64::from(year)) {
@@ -172,7 +177,7 @@ pub async fn crosscheck(
                 continue;
             }
             let Some((finding, detail)) =
-                judge(file.spec.id, &named, *county, as_of, &rules_here.set)
+                judge(file.spec.id, &named, *county, as_of, &rules[county])
             else {
                 continue;
             };
@@ -186,13 +191,27 @@ pub async fn crosscheck(
                 detail: format!("{detail}{name_note}"),
             });
         }
-        medical_findings(&index, &book, year, file.spec, medical, &mut found);
+        medical_findings(&index, &rules, year, file.spec, medical, &mut found);
     }
     out.findings = found.into_values().collect();
     Ok(out)
 }
 
 const UNKNOWN_FILE: &str = "未知的部门数据文件；应为 deaths、payroll、vehicles、businesses、properties、medical、assistance 之一 / an unknown department file";
+
+/// The rule set of each county of the households checked.
+type CountyRules = HashMap<Option<RegionCode>, xplus_core::rules::RuleSet>;
+
+/// The rules of each county of the households checked, resolved once, not per row of a list
+/// of millions.
+fn county_rules(index: &Index, book: &xplus_core::rules::RuleBook, year: i32) -> CountyRules {
+    (index.households.iter())
+        .map(|(_, county)| *county)
+        .collect::<std::collections::HashSet<_>>()
+        .into_iter()
+        .map(|county| (county, book.for_place(county, year).set))
+        .collect()
+}
 
 /// The findings found so far, by household, member's number and finding code (the specified
 /// order).
@@ -202,7 +221,7 @@ type Found = BTreeMap<(String, String, &'static str), FindingRow>;
 /// medical.csv, against the county's threshold; the finding names the member's first row.
 fn medical_findings(
     index: &Index,
-    book: &xplus_core::rules::RuleBook,
+    rules: &CountyRules,
     year: i32,
     spec: &'static FileSpec,
     medical: HashMap<u64, (Fen, u32, String)>,
@@ -211,11 +230,7 @@ fn medical_findings(
     for (digits, (paid, row, note)) in medical {
         let member = &index.members[&digits];
         let (household, county) = &index.households[member.household as usize];
-        let min = book
-            .for_place(*county, year)
-            .set
-            .medical_self_paid_min
-            .value;
+        let min = rules[county].medical_self_paid_min.value;
         if rules::medical_burden(paid, min) {
             let finding = Finding::MedicalBurden;
             let key = (household.clone(), member.id_number.clone(), finding.code());
@@ -320,22 +335,22 @@ fn name_note(listed: Option<&str>, recorded: &str) -> String {
     }
 }
 
-fn malformed(file: &str, row: u32, column: &str, value: &str, reason: &str) -> Crosscheck {
-    Crosscheck {
-        malformed: vec![Malformed {
+impl Malformed {
+    fn new(file: &str, row: u32, column: &str, value: &str, reason: &str) -> Malformed {
+        Malformed {
             file: file.to_string(),
             row,
             column: column.to_string(),
             value: value.to_string(),
             reason: reason.to_string(),
-        }],
-        ..Crosscheck::default()
+        }
     }
-}
 
-fn malformed_source(e: &SourceError, path: &Path) -> Crosscheck {
-    let (row, column) = e.row_problem().unwrap_or((0, ""));
-    malformed(&path.display().to_string(), row, column, "", &e.to_string())
+    /// What the reader refused, at its row and column when it names them.
+    fn of_source(e: &SourceError, path: &Path) -> Malformed {
+        let (row, column) = e.row_problem().unwrap_or((0, ""));
+        Malformed::new(&path.display().to_string(), row, column, "", &e.to_string())
+    }
 }
 
 /// Each column's place in the file's header; a header the format does not know, or a required
@@ -350,27 +365,23 @@ fn positions(
     for (pos, header) in table.header().iter().enumerate() {
         match spec.find_header(header) {
             Some(i) if at[i].is_none() => at[i] = Some(pos),
-            _ => out.malformed.push(Malformed {
-                file: table.file_name().to_string(),
-                row: 1,
-                column: header.clone(),
-                value: header.clone(),
-                reason: "未知或重复的列 / an unknown or repeated column".into(),
-            }),
+            _ => out.malformed.push(Malformed::new(
+                table.file_name(),
+                1,
+                header,
+                header,
+                "未知或重复的列 / an unknown or repeated column",
+            )),
         }
     }
     for (i, column) in spec.columns.iter().enumerate() {
         if column.required && at[i].is_none() {
-            out.malformed.push(Malformed {
-                file: table.file_name().to_string(),
-                row: 1,
-                column: column.en.to_string(),
-                value: String::new(),
-                reason: format!(
-                    "缺少必需的列 {}（{}）/ the required column is missing",
-                    column.en, column.zh
-                ),
-            });
+            let reason = format!(
+                "缺少必需的列 {}（{}）/ the required column is missing",
+                column.en, column.zh
+            );
+            out.malformed
+                .push(Malformed::new(table.file_name(), 1, column.en, "", &reason));
         }
     }
     (out.malformed.len() == before).then_some(at)
@@ -394,13 +405,13 @@ fn parse_row(
         match cell::parse(column, raw, today) {
             Ok(v) => values.push(v),
             Err(reason) => {
-                out.malformed.push(Malformed {
-                    file: table.file_name().to_string(),
+                out.malformed.push(Malformed::new(
+                    table.file_name(),
                     row,
-                    column: column.en.to_string(),
-                    value: raw.to_string(),
-                    reason,
-                });
+                    column.en,
+                    raw,
+                    &reason,
+                ));
                 ok = false;
             }
         }

@@ -6,16 +6,17 @@
 //! conflict: nothing is written and the caller shows both versions.
 
 use super::queries::field_visits::{
-    household_since, insert_photo_sql, visit_is, NEWEST_FIRST, PHOTOS_OF_HOUSEHOLD,
+    household_is, household_since, insert_photo_sql, NEWEST_FIRST, PHOTOS_OF_HOUSEHOLD,
     PHOTOS_OF_VISIT, PHOTO_CONTENT,
 };
-pub use super::queries::field_visits::{FieldVisit, PhotoMeta};
+pub use super::queries::field_visits::{FieldVisit, PhotoMeta, VisitKey};
 use crate::audit::NewAudit;
 use crate::error::{FieldProblem, Refusal, StoreError};
 use crate::records::entries::save_entries_within;
 use crate::records::registry::household::{load, HouseholdRecord};
+use crate::records::registry::read::household_scope;
 use crate::records::registry::save::{save_change_within, Change};
-use crate::session::filter::{Arg, Filter};
+use crate::session::filter::Arg;
 use crate::session::rows::select_rows;
 use crate::session::WriteSession;
 use crate::store::Store;
@@ -24,7 +25,7 @@ use chrono::NaiveDate;
 use xplus_core::accounts::{Access, Scope};
 use xplus_core::assessment::attachment::sha256_hex;
 use xplus_core::backbone::photos::{KeptPhoto, MAX_PER_VISIT};
-use xplus_core::interchange::schema::VISITS;
+use xplus_core::interchange::schema::{HOUSEHOLDS, VISITS};
 use xplus_core::rules::RuleSet;
 
 /// A visit to record, as a form or the API sends it.
@@ -92,7 +93,7 @@ pub async fn record_visit(
             "没有户 {id}，或不在您的范围内 / no household {id} within your reach"
         ))));
     };
-    let key = visit_key(&new.visit);
+    let key = new.visit.key().filter();
     let earlier: Option<FieldVisit> = select_rows(s.as_mut(), &key, "").await?.pop();
     if let Some(earlier) = &earlier {
         let same = earlier.version() == new.visit.version();
@@ -145,18 +146,6 @@ fn rejected(field: &'static str, message: String) -> StoreError {
     StoreError::Refused(Refusal::Rejected(vec![FieldProblem::new(field, message)]))
 }
 
-fn visit_key(v: &FieldVisit) -> Filter {
-    visit_is(&v.cadre_id, &v.household_id, v.date)
-}
-
-fn visit_args(v: &FieldVisit) -> [Arg; 3] {
-    [
-        Arg::Text(v.cadre_id.clone()),
-        Arg::Text(v.household_id.clone()),
-        Arg::Date(v.date),
-    ]
-}
-
 /// Adds the photos the visit does not hold yet (the same photo sent twice — a queued visit
 /// resent after a lost answer — is kept once), with their audit entries. Returns the visit's
 /// photos and whether any was added.
@@ -168,7 +157,7 @@ async fn keep_photos(
     photos: &[KeptPhoto],
     today: NaiveDate,
 ) -> Result<(Vec<PhotoMeta>, bool), StoreError> {
-    let mut kept = PHOTOS_OF_VISIT.fetch(s, &visit_args(visit)).await?;
+    let mut kept = PHOTOS_OF_VISIT.fetch(s, &visit.key().args()).await?;
     let mut added = Vec::new();
     for photo in photos {
         let sha256 = sha256_hex(&photo.jpeg);
@@ -200,7 +189,7 @@ async fn keep_photos(
             .village
             .county()
             .map_or(0, |c| c.as_u64());
-        let mut args = visit_args(visit).to_vec();
+        let mut args = visit.key().args().to_vec();
         args.extend([
             Arg::Int(meta.seq),
             Arg::Int(meta.width),
@@ -264,7 +253,7 @@ pub async fn household_visits(
     today: NaiveDate,
 ) -> Result<Vec<VisitWithPhotos>, StoreError> {
     let mut s = store.read_session().await?;
-    if load(s.as_mut(), Some(access), id, today).await?.is_none() {
+    if !reaches(s.as_mut(), access, id, today).await? {
         return Ok(Vec::new());
     }
     // No visit is older than the registry (the bundle's years start at 1949).
@@ -294,67 +283,57 @@ pub async fn household_visits(
         .collect())
 }
 
-/// The same day's visit of a cadre to a household, if kept and within reach: what the visit
-/// form shows to be replaced.
+/// Whether `access` reaches household `id` (one count, not the household's whole record).
+async fn reaches(
+    s: &mut dyn crate::records::ReadSession,
+    access: &Access,
+    id: &str,
+    today: NaiveDate,
+) -> Result<bool, StoreError> {
+    let filter = household_scope(access, today).merge(household_is(id));
+    Ok(s.count(&HOUSEHOLDS, &filter).await? > 0)
+}
+
+/// The visit `key` names, if kept and within reach, with its photos: what the visit form shows
+/// to be replaced.
 pub async fn visit_of_day(
     store: &dyn Store,
     access: &Access,
-    cadre: &str,
-    household: &str,
-    date: NaiveDate,
+    key: &VisitKey,
     today: NaiveDate,
 ) -> Result<Option<VisitWithPhotos>, StoreError> {
     let mut s = store.read_session().await?;
-    if load(s.as_mut(), Some(access), household, today)
-        .await?
-        .is_none()
-    {
+    if !reaches(s.as_mut(), access, &key.household_id, today).await? {
         return Ok(None);
     }
-    let probe = FieldVisit {
-        cadre_id: cadre.to_string(),
-        household_id: household.to_string(),
-        date,
-        kind: None,
-        activity: String::new(),
-        found: None,
-        location: None,
-    };
-    let Some(visit) = select_rows::<FieldVisit>(s.as_mut(), &visit_key(&probe), "")
+    let Some(visit) = select_rows::<FieldVisit>(s.as_mut(), &key.filter(), "")
         .await?
         .pop()
     else {
         return Ok(None);
     };
-    let photos = PHOTOS_OF_VISIT
-        .fetch(s.as_mut(), &visit_args(&visit))
-        .await?;
+    let photos = PHOTOS_OF_VISIT.fetch(s.as_mut(), &key.args()).await?;
     Ok(Some(VisitWithPhotos { visit, photos }))
 }
 
-/// One photo and its content, checked against its SHA-256; None out of reach or when there is
-/// no such photo.
+/// Photo `seq` of the visit `key` names, and its content checked against its SHA-256; None out
+/// of reach or when there is no such photo.
 pub async fn visit_photo(
     store: &dyn Store,
     access: &Access,
-    visit: &FieldVisit,
+    key: &VisitKey,
     seq: i64,
     today: NaiveDate,
 ) -> Result<Option<(PhotoMeta, Vec<u8>)>, StoreError> {
     let mut s = store.read_session().await?;
-    if load(s.as_mut(), Some(access), &visit.household_id, today)
-        .await?
-        .is_none()
-    {
+    if !reaches(s.as_mut(), access, &key.household_id, today).await? {
         return Ok(None);
     }
-    let photos = PHOTOS_OF_VISIT
-        .fetch(s.as_mut(), &visit_args(visit))
-        .await?;
+    let photos = PHOTOS_OF_VISIT.fetch(s.as_mut(), &key.args()).await?;
     let Some(meta) = photos.into_iter().find(|p| p.seq == seq) else {
         return Ok(None);
     };
-    let mut args = visit_args(visit).to_vec();
+    let mut args = key.args().to_vec();
     args.push(Arg::Int(seq));
     let Some(stored) = PHOTO_CONTENT.fetch(s.as_mut(), &args).await?.pop() else {
         return Ok(None);

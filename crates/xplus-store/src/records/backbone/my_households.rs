@@ -15,7 +15,7 @@ use crate::session::{HouseholdSummary, Page};
 use crate::store::Store;
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashMap;
-use xplus_core::accounts::{Access, Scope};
+use xplus_core::accounts::Access;
 use xplus_core::assessment::chain::Link;
 use xplus_core::backbone::visits::{days_without_visit, overdue};
 
@@ -65,10 +65,7 @@ pub async fn my_households(
     let ids: Vec<Arg> = (summaries.iter())
         .map(|h| Arg::Text(h.id().to_string()))
         .collect();
-    let cadre = match access.scope() {
-        Scope::PairedWith(c) => Some(c.clone()),
-        _ => None,
-    };
+    let cadre = super::field_visits::own_cadre(access).map(str::to_string);
     let mut args = vec![Arg::Text(cadre.clone().unwrap_or_default())];
     args.extend(ids.iter().cloned());
     let last: HashMap<String, LastVisit> =

@@ -26,7 +26,42 @@ pub struct FieldVisit {
     pub location: Option<String>,
 }
 
+/// Which visit: its cadre, household and day (visits.csv's key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisitKey {
+    pub cadre_id: String,
+    pub household_id: String,
+    pub date: NaiveDate,
+}
+
+impl VisitKey {
+    /// The condition "this visit" on `visits` or `visit_photos`.
+    pub(in crate::records) fn filter(&self) -> Filter {
+        Filter::new().and(
+            "cadre_id = ? AND household_id = ? AND date = ?",
+            self.args().to_vec(),
+        )
+    }
+
+    /// Its columns as query arguments, in key order.
+    pub(in crate::records) fn args(&self) -> [Arg; 3] {
+        [
+            Arg::Text(self.cadre_id.clone()),
+            Arg::Text(self.household_id.clone()),
+            Arg::Date(self.date),
+        ]
+    }
+}
+
 impl FieldVisit {
+    pub fn key(&self) -> VisitKey {
+        VisitKey {
+            cadre_id: self.cadre_id.clone(),
+            household_id: self.household_id.clone(),
+            date: self.date,
+        }
+    }
+
     /// The visits row, in file order.
     pub fn row(&self) -> Vec<Value> {
         let text = |t: &Option<String>| t.clone().map_or(Value::Null, Value::Text);
@@ -220,16 +255,9 @@ pub(in crate::records) fn last_visits_sql(n: usize) -> String {
     )
 }
 
-/// The condition "this visit" on `visits` or `visit_photos`.
-pub(in crate::records) fn visit_is(cadre: &str, household: &str, date: NaiveDate) -> Filter {
-    Filter::new().and(
-        "cadre_id = ? AND household_id = ? AND date = ?",
-        vec![
-            Arg::Text(cadre.to_string()),
-            Arg::Text(household.to_string()),
-            Arg::Date(date),
-        ],
-    )
+/// The condition "this household" on `households`.
+pub(in crate::records) fn household_is(household: &str) -> Filter {
+    Filter::new().and("household_id = ?", vec![Arg::Text(household.to_string())])
 }
 
 /// The condition "a visit of this household on or after `since`".
