@@ -1,13 +1,15 @@
-//! `xplus crosscheck DIR_OR_XLSX [--as-of YYYY-MM-DD] --out FILE [--problems FILE]`
+//! `xplus crosscheck DIR_OR_XLSX [--as-of YYYY-MM-DD] --out FILE [--problems FILE] [--apply]`
 //! (departments.md): other departments' lists matched against the registry as it stood on the
 //! day checked. The findings go to FILE (CSV, or a workbook for `.xlsx`), the rows with invalid
-//! numbers to the problems file. Exit 0 when the check ran, 2 when the bundle is malformed (each
-//! problem named by file, row, column, value and rule; no file is written).
+//! numbers to the problems file; `--apply` records the findings once (tasks, warnings). Exit 0
+//! when the check ran, 2 when the bundle is malformed (each problem named by file, row, column,
+//! value and rule; no file is written, nothing recorded).
 
 use crate::commands::{open, write_file, Failure};
 use crate::output::Output;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use xplus_core::accounts::{Access, Role};
 use xplus_core::values::parse_date;
 
 fn is_workbook(path: &Path) -> bool {
@@ -29,6 +31,9 @@ pub struct CrosscheckArgs {
     /// 身份证号无效的行 .csv 或 .xlsx / the rows with an invalid number (.csv or .xlsx)
     #[arg(long)]
     problems: Option<PathBuf>,
+    /// 登记为核查任务和部门预警（重复运行不重复登记）/ record the findings as verification tasks and warnings (a re-run records nothing new)
+    #[arg(long)]
+    apply: bool,
 }
 
 pub async fn run(db: &str, out: &Output, args: CrosscheckArgs) -> Result<ExitCode, Failure> {
@@ -44,7 +49,11 @@ pub async fn run(db: &str, out: &Output, args: CrosscheckArgs) -> Result<ExitCod
     let store = open(db).await?;
     let started = std::time::Instant::now();
     let today = chrono::Local::now().date_naive();
-    let check = xplus_store::records::crosscheck(store.as_ref(), bundle, as_of, today).await?;
+    // The command line reaches every household, as `assess --apply` does.
+    let actor = crate::commands::cli_actor();
+    let access = Access::of_account(&actor, Role::Admin, None, None);
+    let check =
+        xplus_store::records::crosscheck(store.as_ref(), &access, bundle, as_of, today).await?;
     if !check.malformed.is_empty() {
         for m in &check.malformed {
             let place = match (m.row, m.column.is_empty()) {
@@ -79,6 +88,21 @@ pub async fn run(db: &str, out: &Output, args: CrosscheckArgs) -> Result<ExitCod
     if let Some(p) = problems {
         let bytes = xplus_output::crosscheck::problems_file(&check.problems, is_workbook(p))?;
         write_file(p, bytes)?;
+    }
+    if args.apply {
+        let applied =
+            xplus_store::records::apply_findings(store.as_ref(), &access, &check, as_of, today)
+                .await?;
+        out.say(
+            &format!(
+                "已登记 {} 条（此前已登记 {} 条，未重复登记）",
+                applied.recorded, applied.already
+            ),
+            &format!(
+                "recorded {} findings ({} were recorded before and were left as they are)",
+                applied.recorded, applied.already
+            ),
+        );
     }
     let took = started.elapsed().as_millis();
     out.say(

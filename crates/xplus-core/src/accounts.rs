@@ -143,6 +143,12 @@ impl Access {
         matches!(self.role, Role::Admin | Role::Official)
     }
 
+    /// Matching other departments' lists against the registry and recording what they find
+    /// is a county's or city's work (departments.md), not a village's.
+    pub fn may_apply_crosscheck(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Official)
+    }
+
     pub fn may_read_audit_log(&self) -> bool {
         matches!(self.role, Role::Admin | Role::Auditor)
     }

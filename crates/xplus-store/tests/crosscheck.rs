@@ -59,7 +59,7 @@ async fn each_rule_at_its_boundary() {
     assert!(import(&db, &path).await.errors.is_empty());
     let dir = db.dir().join("departments");
     departments(&dir);
-    let check = records::crosscheck(db.store.as_ref(), &dir, as_of(), today())
+    let check = records::crosscheck(db.store.as_ref(), &admin(), &dir, as_of(), today())
         .await
         .unwrap();
     assert!(check.malformed.is_empty(), "{:?}", check.malformed);
@@ -149,7 +149,7 @@ async fn each_rule_at_its_boundary() {
         "payroll.csv",
         &format!("id_number,name,employer,since\n{yang},刘洋,县医院,2016-06-01\n"),
     );
-    let moved = records::crosscheck(db.store.as_ref(), &dir, as_of(), today())
+    let moved = records::crosscheck(db.store.as_ref(), &admin(), &dir, as_of(), today())
         .await
         .unwrap();
     let payroll: Vec<&str> = (moved.findings.iter())
@@ -165,7 +165,7 @@ async fn each_rule_at_its_boundary() {
         &["UPDATE households SET status = 'removed' WHERE household_id = 'H002'"],
     )
     .await;
-    let again = records::crosscheck(db.store.as_ref(), &dir, as_of(), today())
+    let again = records::crosscheck(db.store.as_ref(), &admin(), &dir, as_of(), today())
         .await
         .unwrap();
     assert!(again.findings.iter().all(|f| f.household_id != "H002"));
@@ -186,7 +186,7 @@ async fn a_malformed_bundle_is_refused_whole() {
     );
     // A second file with an error of its own: every error of the run is listed at once.
     write(&dir, "payroll.csv", "id_number,name,employer,since,bonus\n");
-    let check = records::crosscheck(db.store.as_ref(), &dir, as_of(), today())
+    let check = records::crosscheck(db.store.as_ref(), &admin(), &dir, as_of(), today())
         .await
         .unwrap();
     assert_eq!(check.malformed.len(), 2, "{:?}", check.malformed);
@@ -200,9 +200,13 @@ async fn a_malformed_bundle_is_refused_whole() {
 
     let other = db.dir().join("unknown");
     write(&other, "cars.csv", "id_number,name\n");
-    let check = records::crosscheck(db.store.as_ref(), &other, as_of(), today())
+    let check = records::crosscheck(db.store.as_ref(), &admin(), &other, as_of(), today())
         .await
         .unwrap();
     assert!(check.malformed[0].reason.contains("未知的部门数据文件"));
     db.cleanup().await;
+}
+
+fn admin() -> xplus_core::accounts::Access {
+    xplus_core::accounts::Access::of_account("admin", xplus_core::accounts::Role::Admin, None, None)
 }

@@ -8,6 +8,7 @@ pub mod crosscheck;
 pub mod household;
 pub mod monitoring;
 pub mod procedure;
+pub mod tasks;
 pub mod village;
 
 use crate::registry::HouseholdStatus;

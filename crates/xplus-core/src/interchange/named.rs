@@ -3,7 +3,7 @@
 //! reads (`values[3]` would silently read the wrong column).
 
 use super::{FileSpec, Value};
-use crate::registry::RegionCode;
+use crate::registry::{IdNumber, RegionCode};
 use crate::Fen;
 use chrono::NaiveDate;
 
@@ -78,5 +78,12 @@ impl<'a> Named<'a> {
 
     pub fn boolean(&self, name: &str) -> Option<bool> {
         self.get(name).as_bool()
+    }
+
+    pub fn id_number(&self, name: &str) -> Option<IdNumber> {
+        match self.get(name) {
+            Value::Id(n) => Some(*n),
+            _ => None,
+        }
     }
 }

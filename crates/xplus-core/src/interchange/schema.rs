@@ -61,6 +61,7 @@ pub enum FileId {
     ReviewCriteria,
     SecretaryReviews,
     Corrections,
+    DepartmentFindings,
     Statistics,
     // The department bundle (departments.md): read and matched, never stored as rows; after
     // every bundle file, so that the bundle's order and `ALL_FILES` stay as they are.
@@ -204,12 +205,14 @@ pub mod assessment;
 pub mod backbone;
 pub mod departments;
 pub mod education;
+pub mod findings;
 pub mod history;
 pub mod industry;
 pub use assessment::*;
 pub use backbone::*;
 pub use departments::{find_department_file, DEPARTMENT_FILES};
 pub use education::*;
+pub use findings::*;
 pub use history::*;
 pub use industry::*;
 
@@ -469,7 +472,7 @@ pub static STATISTICS: FileSpec = FileSpec {
 };
 
 /// Every file, in dependency order.
-pub static ALL_FILES: [&FileSpec; 54] = [
+pub static ALL_FILES: [&FileSpec; 55] = [
     &REGIONS,
     &VILLAGES,
     &HOUSEHOLDS,
@@ -523,6 +526,7 @@ pub static ALL_FILES: [&FileSpec; 54] = [
     &REVIEW_CRITERIA,
     &SECRETARY_REVIEWS,
     &CORRECTIONS,
+    &DEPARTMENT_FINDINGS,
     &STATISTICS,
 ];
 

@@ -90,6 +90,7 @@ pub(crate) const TABLES: &[DumpTable] = &[
     t("visit_month_totals"),
     t("county_refreshes"),
     t("visit_photos"),
+    t("department_findings"),
 ];
 
 pub(crate) const AUDIT_LOG: &str = "audit_log";

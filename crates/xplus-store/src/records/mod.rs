@@ -34,6 +34,14 @@ pub use assessment::exits::{
     direct_exits, exit_batches, exit_view, BatchState, BatchSummary, DirectExits, ExitAct,
     ExitBatch, ExitView, Objection,
 };
+pub use assessment::finding_lists::{
+    finding_list, task_counts, FindingEntry, FindingFilter, FindingList, FindingState, TaskCounts,
+    TownTaskCount,
+};
+pub use assessment::findings::{
+    apply_findings, finding_attachment, household_findings, record_outcome, AttachmentNote,
+    FindingsApplied, OutcomeTold, StoredFinding,
+};
 pub use assessment::judge::{
     assess_counties, assess_year, counties_within, household_assessment, AssessmentSink,
     AssessmentSummary, HouseholdAssessment, Judgement, Standing, StoredOutcome, VillageAssessment,

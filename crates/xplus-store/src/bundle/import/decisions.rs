@@ -6,7 +6,9 @@
 use super::context::*;
 use super::files::{date, int, text};
 use super::Validator;
+use xplus_core::assessment::crosscheck::Finding;
 use xplus_core::assessment::procedure::first_out_of_order;
+use xplus_core::assessment::tasks::{outcome_problems, OutcomeFacts, TaskOutcome};
 use xplus_core::interchange::{FileId, FileSpec, Value};
 use xplus_core::registry::{HouseholdStatus, RegionCode, Standing};
 use xplus_core::rules::{Parameter, Setting};
@@ -108,7 +110,11 @@ impl Validator {
                 ];
                 self.text_key(spec, row, values, &parts)
             }
-            FileId::Corrections => {
+            // The household's n-th correction, or n-th recorded department finding.
+            FileId::Corrections | FileId::DepartmentFindings => {
+                if spec.id == FileId::DepartmentFindings {
+                    return self.finding_row(spec, row, values, idx(0));
+                }
                 let key = KeyPacker::new()
                     .index(idx(0))
                     .year(int(values, 1))
@@ -163,5 +169,63 @@ impl Validator {
                 false
             }
         }
+    }
+}
+
+impl Validator {
+    /// A recorded department finding: the household's `seq`-th, and its outcome one core's rule
+    /// would accept (an outcome that fits the finding, with its day, and a reason where one is
+    /// needed).
+    fn finding_row(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        household: u32,
+    ) -> bool {
+        let key = KeyPacker::new()
+            .index(household)
+            .index(int(values, 1) as u32)
+            .done();
+        if !self.composite_key(spec, row, values, key) {
+            return false;
+        }
+        // A stored finding was checked when it was recorded.
+        if row == FROM_DB {
+            return true;
+        }
+        let code = |i: usize| values[i].as_code();
+        let (Some(finding), Some(as_of)) = (code(3).and_then(Finding::parse), date(values, 8))
+        else {
+            return false;
+        };
+        let Some(outcome) = code(14).and_then(TaskOutcome::parse) else {
+            return true;
+        };
+        let Some(on) = date(values, 15) else {
+            self.error_at(
+                spec,
+                row,
+                15,
+                &values[15],
+                "有核查结果须填写结果日期 / an outcome needs its day".into(),
+            );
+            return false;
+        };
+        let facts = OutcomeFacts {
+            finding,
+            recorded: None,
+            outcome,
+            on,
+            reason: text(values, 16),
+            as_of,
+            today: self.today,
+        };
+        let problems = outcome_problems(&facts);
+        if let Some(problem) = problems.into_iter().next() {
+            self.error_at(spec, row, 14, &values[14], problem);
+            return false;
+        }
+        true
     }
 }

@@ -415,7 +415,8 @@ impl Validator {
             | FileId::ExitAttachments
             | FileId::ReviewCriteria
             | FileId::SecretaryReviews
-            | FileId::Corrections => self.decision_row(spec, row, values, refs),
+            | FileId::Corrections
+            | FileId::DepartmentFindings => self.decision_row(spec, row, values, refs),
             // Department files are never read as a bundle (`find_file` does not know them).
             FileId::Deaths
             | FileId::Payroll

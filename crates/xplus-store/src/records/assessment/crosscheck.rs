@@ -2,19 +2,20 @@
 //! the registry as it stood on the day checked, in one streaming pass over each list with a
 //! hashed index of members (no query per row). Core's `assessment::crosscheck` says what a row
 //! means; this file reads the lists, builds the index and keeps the findings in the specified
-//! order. Nothing is written here: recording the findings as tasks is a separate step.
+//! order. Nothing is written here: findings.rs records them (`--apply`).
 
 use super::queries::crosscheck::{MovedMember, MEMBERS, MOVED_AFTER};
 use crate::bundle::source::{BundleSource, Encoding, SourceError, TableReader};
 use crate::error::StoreError;
-use crate::records::registry::read::histories;
+use crate::records::registry::read::{histories, household_scope, households_in};
 use crate::records::rules::rule_book;
-use crate::session::filter::{Arg, Filter};
+use crate::session::filter::Arg;
 use crate::session::rows::Named;
 use crate::store::Store;
 use chrono::{Datelike, NaiveDate};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use xplus_core::accounts::Access;
 use xplus_core::assessment::crosscheck::{self as rules, Finding};
 use xplus_core::interchange::{cell, FileId, FileSpec, Value};
 use xplus_core::money::Fen;
@@ -32,6 +33,9 @@ pub struct FindingRow {
     pub file: String,
     pub row: u32,
     pub detail: String,
+    /// The department's own day for the finding (the death, the registration); none for a
+    /// year's medical costs.
+    pub fact_on: Option<NaiveDate>,
 }
 
 /// A row whose number matches nobody because it is not a valid number.
@@ -82,6 +86,7 @@ struct Index {
 /// Checks the department bundle at `path` as of `as_of` against the registry in `store`.
 pub async fn crosscheck(
     store: &dyn Store,
+    access: &Access,
     path: &Path,
     as_of: NaiveDate,
     today: NaiveDate,
@@ -100,7 +105,7 @@ pub async fn crosscheck(
     let unknown: Vec<Malformed> = (source.unknown().iter())
         .map(|name| Malformed::new(name, 0, "", name, UNKNOWN_FILE))
         .collect();
-    let index = member_index(store, as_of).await?;
+    let index = member_index(store, access, as_of, today).await?;
     let year = as_of.year();
     let book = rule_book(store).await?;
     let rules = county_rules(&index, &book, year);
@@ -189,6 +194,7 @@ pub async fn crosscheck(
                 file: file.spec.file_name(),
                 row,
                 detail: format!("{detail}{name_note}"),
+                fact_on: fact_day(file.spec.id, &named),
             });
         }
         medical_findings(&index, &rules, year, file.spec, medical, &mut found);
@@ -243,6 +249,7 @@ fn medical_findings(
                     file: spec.file_name(),
                     row,
                     detail: format!("{year}年个人自付合计 {paid} 元{note}"),
+                    fact_on: None,
                 },
             );
         }
@@ -323,6 +330,19 @@ fn judge(
         }
         _ => None,
     }
+}
+
+/// The department's own day of a row: when the person died, went on the payroll, registered a
+/// vehicle, business or property, or began to receive assistance.
+fn fact_day(file: FileId, r: &Named<'_>) -> Option<NaiveDate> {
+    let column = match file {
+        FileId::Deaths => "died_on",
+        FileId::Payroll => "since",
+        FileId::Vehicles | FileId::Businesses | FileId::Properties => "registered_on",
+        FileId::Assistance => "start_date",
+        _ => return None,
+    };
+    r.date(column)
 }
 
 /// The note on a differing name: a match is by number alone (departments.md).
@@ -421,9 +441,16 @@ fn parse_row(
 
 /// The members of every household checked on `as_of` (core's `is_checked` on its standing
 /// then), as they stood that day: today's members with the changes after it undone.
-async fn member_index(store: &dyn Store, as_of: NaiveDate) -> Result<Index, StoreError> {
+async fn member_index(
+    store: &dyn Store,
+    access: &Access,
+    as_of: NaiveDate,
+    today: NaiveDate,
+) -> Result<Index, StoreError> {
     let mut s = store.read_session().await?;
-    let histories = histories(s.as_mut(), &Filter::new(), as_of.year()).await?;
+    // Within the account's reach today: a county checks its own households.
+    let scope = households_in(&household_scope(access, today), "h.household_id");
+    let histories = histories(s.as_mut(), &scope, as_of.year()).await?;
     let mut households = Vec::new();
     let mut place: HashMap<String, u32> = HashMap::new();
     for (id, h) in histories {

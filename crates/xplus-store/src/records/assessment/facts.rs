@@ -42,6 +42,8 @@ pub(in crate::records) struct Facts {
     pub later_outcome: Option<StoredOutcome>,
     pub household: HouseholdFacts,
     pub income: Option<YearlyIncome>,
+    /// A department warning open for a member at the end of the year (rules.md §5).
+    pub open_warning: bool,
 }
 
 impl Facts {
@@ -103,6 +105,10 @@ pub(in crate::records) async fn read_facts(
     let rows = read_members(s, scope, &mut facts, rows, (later, year_end(year))).await?;
     drop(rows);
     read_outcomes(s, scope, year, &mut facts).await?;
+    let warned = super::findings::warned_on(s, scope.related("f"), year_end(year)).await?;
+    for f in &mut facts {
+        f.open_warning = warned.contains(&f.id);
+    }
     Ok(facts)
 }
 
@@ -152,6 +158,7 @@ async fn read_households(
                 water_safe: r.bool(8) == Some(true),
             },
             income: None,
+            open_warning: false,
         });
     }
     // Sorted here, not in SQL: PostgreSQL's locale would order text keys unlike SQLite.

@@ -354,8 +354,7 @@ fn judge(
                 members,
                 net_income: net,
                 medical_cost: f.income.and_then(|i| i.medical_cost),
-                // No department data is kept yet (rules.md §12): no warning is open.
-                open_warning: false,
+                open_warning: f.open_warning,
             },
             line.value,
             rules.set.monitoring_line_percent.value,

@@ -12,6 +12,8 @@ mod exit_record;
 pub(crate) mod exit_steps;
 pub(crate) mod exits;
 pub(crate) mod facts;
+pub(crate) mod finding_lists;
+pub(crate) mod findings;
 pub(crate) mod judge;
 pub(crate) mod monitoring;
 mod queries;

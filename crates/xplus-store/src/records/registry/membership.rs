@@ -124,15 +124,32 @@ pub async fn member_leaves(
     }
     let mut s = store.write_session().await?;
     let stored = load(s.as_mut(), Some(access), id, today).await?;
-    let Some(mut record) = stored.filter(|r| r.fingerprint == expected) else {
+    let Some(record) = stored.filter(|r| r.fingerprint == expected) else {
         return Err(gone_or_stale(s.as_mut(), access, id, today).await?);
     };
+    let saved = leave_within(s.as_mut(), access, record, id_number, told, today).await?;
+    s.commit().await?;
+    Ok(saved)
+}
+
+/// `member_leaves` inside the caller's transaction, on the household as it reads there: what a
+/// confirmed death (a department finding verified) records with its outcome, or neither.
+pub(crate) async fn leave_within(
+    s: &mut dyn WriteSession,
+    access: &Access,
+    mut record: HouseholdRecord,
+    id_number: IdNumber,
+    told: &ChangeTold,
+    today: NaiveDate,
+) -> Result<Saved, StoreError> {
+    let id = record.household.id.clone();
+    let id = id.as_str();
     let Some(place) = record.members.iter().position(|m| m.id_number == id_number) else {
         return Err(StoreError::Refused(Refusal::NotFound(format!(
             "户 {id} 没有这名成员"
         ))));
     };
-    let earlier = changes_of(s.as_mut(), id).await?;
+    let earlier = changes_of(s, id).await?;
     let member = record.members.remove(place);
     let facts = ChangeFacts {
         change: MembershipChange::Left,
@@ -158,15 +175,8 @@ pub async fn member_leaves(
     s.execute(DELETE_MEMBER, &args).await?;
     let removed = note.member.to_row();
     let mut audit = vec![crate::audit::row_removed(&actor, &MEMBERS, &removed)];
-    append_note(
-        s.as_mut(),
-        &note,
-        record.household.village.county(),
-        &mut audit,
-    )
-    .await?;
+    append_note(s, &note, record.household.village.county(), &mut audit).await?;
     s.append_audit(audit).await?;
-    s.commit().await?;
     record.fingerprint =
         super::household::fingerprint(&record.household, &record.members, &record.incomes);
     Ok(Saved {

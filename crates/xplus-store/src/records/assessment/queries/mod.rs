@@ -13,6 +13,7 @@ pub(super) mod exit_batches;
 pub(super) mod exit_steps;
 pub(super) mod exits;
 pub(super) mod facts;
+pub(super) mod findings;
 pub(super) mod judge;
 pub(super) mod monitoring;
 pub(super) mod waiting;
