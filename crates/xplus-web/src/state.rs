@@ -44,6 +44,8 @@ pub struct AppState {
     pub uploads: Arc<Mutex<HashMap<String, Arc<Upload>>>>,
     /// The yearly assessments users started from the web, one per user.
     pub assessments: crate::pages::assessment_run::AssessmentJobs,
+    /// The cross-department checks officials ran from the web, waiting to be recorded.
+    pub crosschecks: crate::pages::crosscheck::CrosscheckRuns,
     /// One refresh of the roll-ups at a time; the others wait for it and find nothing to do.
     pub(crate) refreshing: Arc<tokio::sync::Mutex<()>>,
     /// Dashboards and figures of a reach and year that the roll-ups do not keep, with the
@@ -79,6 +81,7 @@ impl AppState {
             sessions: Arc::default(),
             uploads: Arc::default(),
             assessments: Arc::default(),
+            crosschecks: Arc::default(),
             refreshing: Arc::default(),
             computed: Arc::default(),
             kept_due: Arc::default(),

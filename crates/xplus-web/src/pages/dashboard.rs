@@ -158,6 +158,8 @@ pub async fn page(
         }
         _ => None,
     });
+    let mut facts = facts(l, d, &code, year);
+    facts.extend(task_facts(&state, &user, l, d.region.code, &code).await?);
     html(&DashboardPage {
         c: Chrome::new(l, &user, "dashboard"),
         name: l.pick(&d.region.name),
@@ -165,7 +167,7 @@ pub async fn page(
         year,
         years,
         up,
-        facts: facts(l, d, &code, year),
+        facts,
         charts: vec![
             exits_chart(l, d, &code),
             causes_chart(l, d, &code, year),
@@ -177,6 +179,41 @@ pub async fn page(
         refreshed: fresh.refreshed,
         updating: fresh.updating,
     })
+}
+
+/// The verification tasks of the region open today and the overdue among them (they are of
+/// today, not of the year shown: a task is done or not now).
+async fn task_facts(
+    state: &AppState,
+    user: &crate::auth::Signed,
+    l: Lang,
+    region: Option<xplus_core::registry::RegionCode>,
+    code: &str,
+) -> Result<Vec<Fact>, WebError> {
+    let access = match region {
+        Some(r) => user
+            .access
+            .narrowed_to(r)
+            .unwrap_or_else(|| user.access.clone()),
+        None => user.access.clone(),
+    };
+    let counts = records::task_counts(state.store.as_ref(), &access, today()).await?;
+    let (open, overdue) = counts.totals();
+    let href = |state: &str| format!("/tasks?state={state}&region={}", q(code));
+    Ok(vec![
+        Fact {
+            id: "tasks-open",
+            label: l.t("待核查任务", "Open verification tasks").into(),
+            value: open.to_string(),
+            href: href("open"),
+        },
+        Fact {
+            id: "tasks-overdue",
+            label: l.t("逾期核查任务", "Overdue verification tasks").into(),
+            value: overdue.to_string(),
+            href: href("overdue"),
+        },
+    ])
 }
 
 /// The latest year with coverage figures, else the latest with any.

@@ -446,6 +446,8 @@ struct HouseholdPage {
     visits: Vec<super::field::VisitView>,
     /// Just saved from the visit form.
     saved_visit: bool,
+    /// What other departments' lists found, as recorded (核查任务, 部门预警).
+    findings: Vec<super::tasks::Row>,
 }
 
 pub async fn one(
@@ -536,6 +538,7 @@ pub async fn one(
             .map(|v| super::field::VisitView::of(l, v))
             .collect(),
         saved_visit: query.get("saved").is_some_and(|s| s == "visit"),
+        findings: super::tasks::of_household(&state, &user, l, &record).await?,
     })
 }
 

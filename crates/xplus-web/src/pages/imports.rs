@@ -151,7 +151,7 @@ fn options(actor: &str, dry_run: bool, upload: &Upload) -> ImportOptions {
 }
 
 /// Keeps only a plain file name: an upload cannot write outside its folder.
-fn safe_name(name: &str) -> Option<String> {
+pub(crate) fn safe_name(name: &str) -> Option<String> {
     let base = name.rsplit(['/', '\\']).next()?.trim();
     let lower = base.to_ascii_lowercase();
     (!base.is_empty()
@@ -160,18 +160,38 @@ fn safe_name(name: &str) -> Option<String> {
     .then(|| base.to_string())
 }
 
-fn io(e: std::io::Error) -> WebError {
+pub(crate) fn io(e: std::io::Error) -> WebError {
     WebError::from(StoreError::Interrupted(e.to_string()))
 }
 
+/// What an upload form sent: its CSRF token, the files' names (the files are in the folder) and
+/// its other short fields (a date, a choice).
+pub(crate) struct Received {
+    pub csrf: Option<String>,
+    pub names: Vec<String>,
+    pub fields: Vec<(String, String)>,
+}
+
+impl Received {
+    pub(crate) fn field(&self, name: &str) -> Option<&str> {
+        (self.fields.iter())
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The short fields an upload form may carry besides its files (anything else is ignored).
+const UPLOAD_FIELDS: &[&str] = &["as_of", "apply"];
+
 /// Streams the uploaded files into `into` (a city's workbook need not sit in memory); returns
-/// the form's CSRF token and the files' names.
-async fn receive(
+/// the form's CSRF token, the files' names and its other fields.
+pub(crate) async fn receive(
     mut multipart: Multipart,
     into: &std::path::Path,
-) -> Result<(Option<String>, Vec<String>), WebError> {
+) -> Result<Received, WebError> {
     let bad = |m: &str| WebError::bad_request(m.to_string());
     let mut csrf = None;
+    let mut fields = Vec::new();
     let mut names: Vec<String> = Vec::new();
     while let Some(mut field) = multipart
         .next_field()
@@ -180,6 +200,14 @@ async fn receive(
     {
         match field.name() {
             Some("_csrf") => csrf = field.text().await.ok(),
+            Some(name) if UPLOAD_FIELDS.contains(&name) => {
+                let name = name.to_string();
+                let value = field.text().await.unwrap_or_default();
+                // A date or a choice: anything longer is not what the form sends.
+                if value.len() <= 64 {
+                    fields.push((name, value));
+                }
+            }
             Some("files") => {
                 let Some(name) = field.file_name().and_then(safe_name) else {
                     if field.file_name().is_some_and(|n| !n.is_empty()) {
@@ -210,7 +238,11 @@ async fn receive(
             _ => {}
         }
     }
-    Ok((csrf, names))
+    Ok(Received {
+        csrf,
+        names,
+        fields,
+    })
 }
 
 /// What was uploaded, to be read as a bundle.
@@ -247,7 +279,7 @@ pub async fn upload(
     let dir = tempfile::tempdir().map_err(io)?;
     let into = dir.path().join("upload");
     std::fs::create_dir(&into).map_err(io)?;
-    let (csrf, names) = receive(multipart, &into).await?;
+    let Received { csrf, names, .. } = receive(multipart, &into).await?;
     user.check_csrf(csrf.as_deref())?;
     let input = match classify(&into, &names) {
         Ok(input) => input,

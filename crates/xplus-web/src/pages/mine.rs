@@ -83,12 +83,14 @@ pub async fn page(
         });
     }
     let helper = user.access.role() == Role::Helper;
-    let tasks = if helper {
+    let mut tasks = if helper {
         Vec::new()
     } else {
         let batches = records::open_batches(store, &user.access, today()).await?;
         super::workbench::waiting_counts(l, &batches)
     };
+    // The findings to verify of their households: a helper's only tasks here.
+    tasks.extend(super::workbench::task_tiles(&state, &user, l).await?);
     html(&MinePage {
         c: Chrome::new(l, &user, "mine"),
         title: mine_title(l, user.access.role()).to_string(),

@@ -10,6 +10,7 @@ mod audit;
 mod backbone;
 pub(crate) mod chain;
 pub(crate) mod collective;
+pub(crate) mod crosscheck;
 mod dashboard;
 mod edit;
 mod education;
@@ -22,7 +23,7 @@ mod head;
 mod household_history;
 pub(crate) mod households;
 mod import_files;
-mod imports;
+pub(crate) mod imports;
 pub(crate) mod industry;
 pub(crate) mod membership;
 mod mine;
@@ -34,6 +35,7 @@ mod remember;
 mod responsibility;
 mod review;
 pub(crate) mod search;
+pub(crate) mod tasks;
 mod users;
 mod visit_form;
 mod workbench;
@@ -111,6 +113,29 @@ pub fn routes() -> Router<AppState> {
             get(responsibility::export),
         )
         .route("/monitoring", get(monitoring::page))
+        .route(
+            "/crosscheck",
+            get(crosscheck::form)
+                .post(crosscheck::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::MAX_BODY_BYTES)),
+        )
+        .route("/crosscheck/{token}", get(crosscheck::show))
+        .route("/crosscheck/{token}/apply", post(crosscheck::apply))
+        .route("/crosscheck/{token}/{file}", get(crosscheck::download))
+        .route("/tasks", get(tasks::list))
+        .route("/tasks.xlsx", get(tasks::export))
+        .route(
+            "/households/{id}/findings/{seq}",
+            get(tasks::one)
+                .post(tasks::record)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    tasks::MAX_OUTCOME_BODY,
+                )),
+        )
+        .route(
+            "/households/{id}/findings/{seq}/attachment",
+            get(tasks::attachment),
+        )
         .route("/chain", get(chain::page))
         .route("/chain.xlsx", get(chain::export))
         .route("/monitoring.xlsx", get(monitoring::export))
@@ -217,6 +242,8 @@ pub struct Chrome {
     pub may_audit: bool,
     pub may_accounts: bool,
     pub may_create: bool,
+    /// Officials and administrators match other departments' lists (部门数据比对).
+    pub may_crosscheck: bool,
     /// A dashboard is by region: not for a helper, whose reach is households.
     pub may_dashboard: bool,
     /// The menu entry to highlight.
@@ -241,6 +268,7 @@ impl Chrome {
             may_audit: user.access.may_read_audit_log(),
             may_accounts: user.access.may_manage_accounts(),
             may_create: user.access.may_create_households(),
+            may_crosscheck: user.access.may_apply_crosscheck(),
             may_dashboard: !matches!(
                 user.access.scope(),
                 xplus_core::accounts::Scope::PairedWith(_)

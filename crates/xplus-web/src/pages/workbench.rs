@@ -80,9 +80,11 @@ pub async fn page(
     } else {
         None
     };
+    let mut waiting = waiting_counts(l, &batches);
+    waiting.extend(task_tiles(&state, &user, l).await?);
     html(&WorkbenchPage {
         greeting: greeting(l, &user),
-        waiting: waiting_counts(l, &batches),
+        waiting,
         notices: batches
             .into_iter()
             .filter(|b| b.stage == xplus_core::assessment::procedure::ExitStage::Notice)
@@ -127,6 +129,42 @@ pub(super) fn waiting_counts(l: Lang, batches: &[WaitingBatch]) -> Vec<Count> {
             })
         })
         .collect()
+}
+
+/// The verification tasks within reach that wait for an outcome, and the overdue among them
+/// (部门比对核查), each leading to the task list; nothing when there are none.
+pub(super) async fn task_tiles(
+    state: &AppState,
+    user: &Signed,
+    l: Lang,
+) -> Result<Vec<Count>, WebError> {
+    let counts = records::task_counts(state.store.as_ref(), &user.access, today()).await?;
+    let (open, overdue) = counts.totals();
+    let mut tiles = Vec::new();
+    if open > 0 {
+        tiles.push(Count {
+            id: "tasks-open",
+            label: l.t("待核查任务", "Open verification tasks").into(),
+            value: open,
+            href: "/tasks".into(),
+            note: l
+                .t(
+                    "部门数据比对发现，待核实",
+                    "found by other departments' lists",
+                )
+                .into(),
+        });
+    }
+    if overdue > 0 {
+        tiles.push(Count {
+            id: "tasks-overdue",
+            label: l.t("逾期核查任务", "Overdue verification tasks").into(),
+            value: overdue,
+            href: "/tasks?state=overdue".into(),
+            note: l.t("已过核查期限", "past their due day").into(),
+        });
+    }
+    Ok(tiles)
 }
 
 fn visits_count(l: Lang, due: &VisitsDue, year: i32) -> Count {

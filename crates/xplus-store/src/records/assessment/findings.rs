@@ -15,11 +15,11 @@ pub use super::queries::findings::{AttachmentNote, StoredFinding};
 use crate::error::{Refusal, StoreError};
 use crate::records::registry::household::load;
 use crate::records::registry::membership::{leave_within, ChangeTold};
-use crate::records::registry::read::{household_scope, within_scope};
+use crate::records::registry::read::{household_scope, households_in, within_scope};
 use crate::records::rules::rule_book;
 use crate::records::{ReadSession, WriteSession};
 use crate::session::filter::{Arg, Filter};
-use crate::session::rows::fetch_sql;
+use crate::session::rows::{fetch_sql, select_rows};
 use crate::store::{Row, Store};
 use base64::Engine;
 use chrono::{Datelike, NaiveDate};
@@ -367,4 +367,36 @@ pub(in crate::records) async fn warned_on(
         .filter(|w| open_on(w.as_of, w.closed_on, day))
         .map(|w| w.household_id)
         .collect())
+}
+
+/// A finding as a household's card (明白卡) of a year shows it: recorded by the year's end, with
+/// the outcome it had then (one recorded later is not yet on that year's card).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardFinding {
+    pub finding: Finding,
+    pub detail: String,
+    pub due_on: Option<NaiveDate>,
+    pub outcome: Option<TaskOutcome>,
+}
+
+/// The findings of the households of `scope` (conditions on `households`) as their cards of the
+/// year ending on `end` show them, by household, in the order recorded.
+pub(in crate::records) async fn findings_at_end(
+    s: &mut dyn ReadSession,
+    scope: &Filter,
+    end: NaiveDate,
+) -> Result<HashMap<String, Vec<CardFinding>>, StoreError> {
+    let of_scope = households_in(scope, "household_id");
+    let rows: Vec<StoredFinding> = select_rows(s, &of_scope, "household_id, seq").await?;
+    let mut out: HashMap<String, Vec<CardFinding>> = HashMap::new();
+    for f in rows.into_iter().filter(|f| f.as_of <= end) {
+        let outcome = f.outcome.filter(|_| f.outcome_on.is_some_and(|d| d <= end));
+        out.entry(f.household_id).or_default().push(CardFinding {
+            finding: f.finding,
+            detail: f.detail,
+            due_on: f.due_on,
+            outcome,
+        });
+    }
+    Ok(out)
 }

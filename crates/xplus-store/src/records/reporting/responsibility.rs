@@ -77,6 +77,8 @@ pub struct Card {
     pub visits: (i64, Option<NaiveDate>),
     pub units: Vec<String>,
     pub secretary: Option<Responsible>,
+    /// What other departments' lists found for its members by the year's end (核查, 预警).
+    pub findings: Vec<crate::records::assessment::findings::CardFinding>,
 }
 
 /// The cards of the households poor at the start of `year` within `scope` (conditions on
@@ -108,6 +110,8 @@ async fn cards_in(
     let mut measures = measures_of(s, scope, year).await?;
     let villages: BTreeSet<RegionCode> = chain.households.iter().map(|h| h.village).collect();
     let people = responsibles_of(s, &villages, dec31).await?;
+    let mut findings =
+        crate::records::assessment::findings::findings_at_end(s, scope, dec31).await?;
 
     let mut cards = Vec::new();
     for h in chain.households {
@@ -152,6 +156,7 @@ async fn cards_in(
                 .map_or((0, None), |v| (v.visits, v.last)),
             units: people.units_of(h.village),
             secretary: people.secretaries.get(&h.village).map(|(_, s)| s.clone()),
+            findings: findings.remove(&h.household_id).unwrap_or_default(),
             household_id: h.household_id.clone(),
             chain: h,
         });
