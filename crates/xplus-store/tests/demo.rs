@@ -127,8 +127,8 @@ fn keys_are_unique_and_references_resolve() {
     let mut keys: HashMap<FileId, HashSet<Value>> = HashMap::new();
     for spec in ALL_FILES {
         let rows = b.rows(spec.id);
-        // Payments, outcomes, the exit procedure, reviews, settings and corrections are what the
-        // commands and the offices record; the demo leaves them to those.
+        // Payments, outcomes, the exit procedure, reviews, settings, corrections and department
+        // findings are what the commands and the offices record; the demo leaves them to those.
         let decided = [
             FileId::DividendPayments,
             FileId::RuleSettings,
@@ -142,6 +142,7 @@ fn keys_are_unique_and_references_resolve() {
             FileId::Corrections,
             FileId::MemberChanges,
             FileId::IncomeCorrections,
+            FileId::DepartmentFindings,
         ];
         assert!(
             !rows.is_empty() || decided.contains(&spec.id),

@@ -4,11 +4,12 @@
 //! means; this file reads the lists, builds the index and keeps the findings in the specified
 //! order. Nothing is written here: findings.rs records them (`--apply`).
 
-use super::queries::crosscheck::{MovedMember, MEMBERS, MOVED_AFTER};
+use super::queries::crosscheck::{MovedMember, MEMBERS_OF_COUNTY, MOVED_AFTER};
 use crate::bundle::source::{BundleSource, Encoding, SourceError, TableReader};
 use crate::error::StoreError;
 use crate::records::registry::read::{histories, household_scope, households_in};
 use crate::records::rules::rule_book;
+use crate::session::compact::CompactRows;
 use crate::session::filter::Arg;
 use crate::session::rows::Named;
 use crate::store::Store;
@@ -69,18 +70,51 @@ pub struct Crosscheck {
     pub members_checked: u64,
 }
 
-/// A member of the registry on the day checked: their household, its county, the name
-/// recorded.
+/// A member of the registry on the day checked: their household (an index into
+/// `Index::households`) and where their recorded name sits in `Index::names`. Kept small: a
+/// national registry has about 95 million members.
+#[derive(Clone, Copy)]
 struct Member {
     household: u32,
-    id_number: String,
-    name: String,
+    name_at: u32,
+    name_len: u16,
 }
 
-/// The members of every household checked on `as_of`, by the 17 digits of their number.
+/// The members of every household checked on `as_of`, by the 17 digits of their number (the
+/// 18th is their check digit), with the households' ids and counties and one buffer of names.
 struct Index {
     members: HashMap<u64, Member>,
     households: Vec<(String, Option<RegionCode>)>,
+    names: String,
+}
+
+impl Index {
+    fn name(&self, m: &Member) -> &str {
+        let at = m.name_at as usize;
+        self.names
+            .get(at..at + usize::from(m.name_len))
+            .unwrap_or("")
+    }
+
+    /// Keeps `name` in the buffer of names; a name beyond what the buffer can point at (never
+    /// from a registry name of at most a few dozen characters) is kept empty.
+    fn member(&mut self, household: u32, name: &str) -> Member {
+        let (Ok(name_at), Ok(name_len)) =
+            (u32::try_from(self.names.len()), u16::try_from(name.len()))
+        else {
+            return Member {
+                household,
+                name_at: 0,
+                name_len: 0,
+            };
+        };
+        self.names.push_str(name);
+        Member {
+            household,
+            name_at,
+            name_len,
+        }
+    }
 }
 
 /// Checks the department bundle at `path` as of `as_of` against the registry in `store`.
@@ -127,7 +161,7 @@ pub async fn crosscheck(
         let Some(positions) = positions(file.spec, &table, &mut out) else {
             continue;
         };
-        let mut medical: HashMap<u64, (Fen, u32, String)> = HashMap::new();
+        let mut medical: HashMap<IdNumber, (Fen, u32, String)> = HashMap::new();
         let mut record = csv::StringRecord::new();
         loop {
             let row = match table.read(&mut record) {
@@ -168,15 +202,15 @@ pub async fn crosscheck(
                 continue;
             };
             let (household, county) = &index.households[member.household as usize];
-            let name_note = name_note(named.text("name"), &member.name);
+            let name_note = name_note(named.text("name"), index.name(member));
+            // The member's number as stored: the registry keeps the normalised 18 characters.
+            let id_number = number.to_string();
             if file.spec.id == FileId::Medical {
                 if named.int("year") == Some(i64::from(year)) {
                     let paid = named.money("self_paid").unwrap_or_default();
-                    let e = medical.entry(number.digits17()).or_insert((
-                        Fen(0),
-                        row,
-                        name_note.clone(),
-                    ));
+                    let e = medical
+                        .entry(number)
+                        .or_insert((Fen(0), row, name_note.clone()));
                     e.0 = e.0 + paid;
                 }
                 continue;
@@ -186,10 +220,10 @@ pub async fn crosscheck(
             else {
                 continue;
             };
-            let key = (household.clone(), member.id_number.clone(), finding.code());
+            let key = (household.clone(), id_number.clone(), finding.code());
             found.entry(key).or_insert_with(|| FindingRow {
                 household_id: household.clone(),
-                id_number: member.id_number.clone(),
+                id_number,
                 finding,
                 file: file.spec.file_name(),
                 row,
@@ -230,21 +264,22 @@ fn medical_findings(
     rules: &CountyRules,
     year: i32,
     spec: &'static FileSpec,
-    medical: HashMap<u64, (Fen, u32, String)>,
+    medical: HashMap<IdNumber, (Fen, u32, String)>,
     found: &mut Found,
 ) {
-    for (digits, (paid, row, note)) in medical {
-        let member = &index.members[&digits];
+    for (number, (paid, row, note)) in medical {
+        let member = &index.members[&number.digits17()];
+        let id_number = number.to_string();
         let (household, county) = &index.households[member.household as usize];
         let min = rules[county].medical_self_paid_min.value;
         if rules::medical_burden(paid, min) {
             let finding = Finding::MedicalBurden;
-            let key = (household.clone(), member.id_number.clone(), finding.code());
+            let key = (household.clone(), id_number.clone(), finding.code());
             found.insert(
                 key,
                 FindingRow {
                     household_id: household.clone(),
-                    id_number: member.id_number.clone(),
+                    id_number,
                     finding,
                     file: spec.file_name(),
                     row,
@@ -461,18 +496,36 @@ async fn member_index(
             households.push((id, h.village.county()));
         }
     }
-    let mut members: HashMap<u64, Member> = HashMap::new();
+    let mut index = Index {
+        members: HashMap::new(),
+        households,
+        names: String::new(),
+    };
     let digits = |id: &str| id.get(..17).and_then(|d| d.parse::<u64>().ok());
-    for m in MEMBERS.fetch(s.as_mut(), &[]).await? {
-        if let (Some(&household), Some(key)) = (place.get(&m.household_id), digits(&m.id_number)) {
-            members.insert(
-                key,
-                Member {
-                    household,
-                    id_number: m.id_number,
-                    name: m.name,
-                },
-            );
+    // County by county through the index made for the assessment (a covering range of it), one
+    // buffer reused: a province's members are never all held as rows at once.
+    let counties: std::collections::BTreeSet<u64> = (index.households.iter())
+        .filter_map(|(_, county)| county.map(RegionCode::as_u64))
+        .collect();
+    let mut rows = CompactRows::with_capacity(3, 65_536, 65_536 * 30);
+    for county in counties {
+        let args = [Arg::Int(county as i64)];
+        rows = s
+            .query_compact(
+                "读取成员 / reading members",
+                MEMBERS_OF_COUNTY,
+                &args,
+                rows.reuse(3),
+            )
+            .await?;
+        for r in rows.rows() {
+            let (Some(id), Some(number), Some(name)) = (r.text(0), r.text(1), r.text(2)) else {
+                continue;
+            };
+            if let (Some(&household), Some(key)) = (place.get(id), digits(number)) {
+                let member = index.member(household, name);
+                index.members.insert(key, member);
+            }
         }
     }
     // Undone latest first: a person who left after the day was a member on it; one who joined
@@ -488,24 +541,15 @@ async fn member_index(
             // Who joined this household after the day was not in it then — but may have been
             // in another, put back by undoing their leaving it, whichever was undone first.
             MembershipChange::Joined => {
-                if members.get(&key).is_some_and(|m| m.household == household) {
-                    members.remove(&key);
+                if (index.members.get(&key)).is_some_and(|m| m.household == household) {
+                    index.members.remove(&key);
                 }
             }
             MembershipChange::Left => {
-                members.insert(
-                    key,
-                    Member {
-                        household,
-                        id_number: m.id_number,
-                        name: m.name,
-                    },
-                );
+                let member = index.member(household, &m.name);
+                index.members.insert(key, member);
             }
         }
     }
-    Ok(Index {
-        members,
-        households,
-    })
+    Ok(index)
 }

@@ -1,5 +1,5 @@
-//! What the cross-department check asks of the database (crosscheck.rs): every member with their
-//! household, and the membership changes after the day checked, to undo them.
+//! What the cross-department check asks of the database (crosscheck.rs): the members of each
+//! county with their household, and the membership changes after the day checked, to undo them.
 
 use crate::session::rows::{FromRow, Named, Query};
 use crate::session::shape::{column, shape, COUNT};
@@ -7,37 +7,10 @@ use chrono::NaiveDate;
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 use xplus_core::registry::membership::MembershipChange;
 
-/// A member as members.csv holds them today.
-pub(in crate::records) struct MemberOfRegistry {
-    pub household_id: String,
-    pub id_number: String,
-    pub name: String,
-}
-
-impl FromRow for MemberOfRegistry {
-    const SHAPE: &'static FileSpec = &shape(
-        FileId::Members,
-        "crosscheck_members",
-        "成员",
-        &[
-            column("household_id", ColumnType::Text),
-            column("id_number", ColumnType::Text),
-            column("name", ColumnType::Text),
-        ],
-    );
-
-    fn from_row(r: Named<'_>) -> Option<Self> {
-        Some(MemberOfRegistry {
-            household_id: r.string("household_id"),
-            id_number: r.string("id_number"),
-            name: r.string("name"),
-        })
-    }
-}
-
-/// Every member of the registry (one pass; the index is built in memory).
-pub(in crate::records) const MEMBERS: Query<MemberOfRegistry> =
-    Query::new("SELECT household_id, id_number, name FROM members");
+/// The members of one county as members.csv holds them today (`?`: the county's code): their
+/// household, number and name, read through the index made for the assessment.
+pub(in crate::records) const MEMBERS_OF_COUNTY: &str =
+    "SELECT household_id, id_number, name FROM members WHERE county_code = ?";
 
 /// A person who joined or left a household after the day checked.
 pub(in crate::records) struct MovedMember {
