@@ -36,6 +36,9 @@ struct MonitoringPage {
     by_reason: Vec<(String, usize)>,
     rows: Vec<Shown>,
     total: usize,
+    /// Department warnings open today within the page's reach (they keep a household monitored
+    /// in the assessment of the year they are open at the end of).
+    open_warnings: u64,
 }
 
 fn shown(l: Lang, list: &MonitoringList) -> Vec<Shown> {
@@ -71,13 +74,16 @@ pub async fn page(
     Query(p): Query<YearParam>,
 ) -> Result<Response, WebError> {
     let year = super::assessment::assessment_year(&state, p.year.as_deref()).await?;
-    let list = records::monitoring_list(
-        state.store.as_ref(),
-        &super::narrowed(&user.access, p.region.as_deref())?,
-        year,
-        today(),
-    )
-    .await?;
+    let access = super::narrowed(&user.access, p.region.as_deref())?;
+    let list = records::monitoring_list(state.store.as_ref(), &access, year, today()).await?;
+    let warnings = records::FindingFilter {
+        handling: Some(xplus_core::assessment::tasks::Handling::Warning),
+        per_page: 1,
+        ..Default::default()
+    };
+    let open_warnings = records::finding_list(state.store.as_ref(), &access, &warnings, today())
+        .await?
+        .total;
     html(&MonitoringPage {
         c: Chrome::new(l, &user, "monitoring"),
         year,
@@ -92,6 +98,7 @@ pub async fn page(
             .collect(),
         rows: shown(l, &list),
         total: list.entries.len(),
+        open_warnings,
     })
 }
 

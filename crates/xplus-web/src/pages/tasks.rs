@@ -361,6 +361,8 @@ pub(crate) async fn of_household(
 struct TaskPage {
     c: Chrome,
     r: Row,
+    /// The member's name as the household records it ("" once they have left it).
+    member: String,
     /// The outcomes the form offers (none once one is recorded, or for a note).
     outcomes: Vec<Choice>,
     may_record: bool,
@@ -416,6 +418,10 @@ async fn render(
     let page = TaskPage {
         c: Chrome::new(l, user, "tasks"),
         r: row_of(l, &user.access, &entry, &list),
+        member: (household.members.iter())
+            .find(|m| m.id_number == f.id_number)
+            .map(|m| m.name.clone())
+            .unwrap_or_default(),
         outcomes: (outcomes.iter())
             .map(|o| Choice {
                 code: o.code(),
