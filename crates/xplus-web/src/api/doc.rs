@@ -39,6 +39,7 @@ use xplus_core::interchange::schema::{
             Forbidden,
             NotFound,
             PreconditionFailed,
+            Conflicted,
             PayloadTooLarge,
             UnsupportedMediaType,
             Unprocessable,
@@ -66,6 +67,7 @@ fn parts() -> Vec<openapi::OpenApi> {
         crate::api::industry::IndustryDoc::openapi(),
         crate::api::assessment::AssessmentDoc::openapi(),
         crate::api::visits::VisitsDoc::openapi(),
+        crate::api::findings::FindingsDoc::openapi(),
     ]
 }
 
@@ -146,6 +148,10 @@ problem_response!(
 problem_response!(
     PreconditionFailed,
     "`If-Match` no longer matches: the household changed since it was read; nothing was saved."
+);
+problem_response!(
+    Conflicted,
+    "The stored record stands in the way (a kept attachment that no longer matches its SHA-256); nothing was changed."
 );
 problem_response!(
     PayloadTooLarge,

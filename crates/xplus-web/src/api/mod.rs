@@ -14,10 +14,12 @@ mod assessment;
 mod audit;
 mod backbone;
 mod collective;
+mod crosscheck;
 mod doc;
 mod edit;
 mod education;
 mod entries;
+mod findings;
 mod households;
 mod industry;
 mod regions;
@@ -102,6 +104,22 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/households/{id}/assessment", get(assessment::why))
         .route("/api/v1/monitoring", get(assessment::monitoring))
         .route("/api/v1/chain", get(assessment::chain))
+        .route("/api/v1/tasks", get(findings::list))
+        .route(
+            "/api/v1/tasks/{household_id}/{seq}",
+            axum::routing::post(findings::record).layer(axum::extract::DefaultBodyLimit::max(
+                findings::MAX_OUTCOME_BODY,
+            )),
+        )
+        .route(
+            "/api/v1/tasks/{household_id}/{seq}/attachment",
+            get(findings::attachment),
+        )
+        .route(
+            "/api/v1/crosscheck",
+            axum::routing::post(crosscheck::crosscheck)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::MAX_BODY_BYTES)),
+        )
 }
 
 /// An error, as RFC 9457 problem details.

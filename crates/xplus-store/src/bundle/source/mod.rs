@@ -179,6 +179,13 @@ pub struct BundleFile {
     location: Location,
 }
 
+impl BundleFile {
+    /// The name the user gave it, for messages about it.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
 #[derive(Debug)]
 enum Location {
     Csv(PathBuf),

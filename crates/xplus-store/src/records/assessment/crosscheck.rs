@@ -154,7 +154,9 @@ pub async fn crosscheck(
         let mut table = match source.open_table(file) {
             Ok(t) => t,
             Err(e) => {
-                out.malformed.push(Malformed::of_source(&e, path));
+                // Named as its uploader named it, not by the folder it sits in.
+                out.malformed
+                    .push(Malformed::of_source(&e, Path::new(file.name())));
                 continue;
             }
         };
