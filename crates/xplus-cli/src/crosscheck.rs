@@ -46,9 +46,15 @@ pub async fn run(db: &str, out: &Output, args: CrosscheckArgs) -> Result<ExitCod
         })?,
         None => chrono::Local::now().date_naive(),
     };
+    let today = chrono::Local::now().date_naive();
+    if let Some(problem) = xplus_core::assessment::tasks::as_of_problem(as_of, today) {
+        return Err(Failure {
+            code: 2,
+            parts: vec![problem],
+        });
+    }
     let store = open(db).await?;
     let started = std::time::Instant::now();
-    let today = chrono::Local::now().date_naive();
     // The command line reaches every household, as `assess --apply` does.
     let actor = crate::commands::cli_actor();
     let access = Access::of_account(&actor, Role::Admin, None, None);

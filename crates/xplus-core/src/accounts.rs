@@ -146,7 +146,13 @@ impl Access {
     /// Matching other departments' lists against the registry and recording what they find
     /// is a county's or city's work (departments.md), not a village's.
     pub fn may_apply_crosscheck(&self) -> bool {
-        matches!(self.role, Role::Admin | Role::Official)
+        match (self.role, &self.scope) {
+            (Role::Admin, _) => true,
+            (Role::Official, Scope::Region(r)) => {
+                matches!(r.level(), Level::Province | Level::City | Level::County)
+            }
+            _ => false,
+        }
     }
 
     pub fn may_read_audit_log(&self) -> bool {

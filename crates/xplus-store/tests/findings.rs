@@ -393,6 +393,10 @@ async fn a_malformed_bundle_records_nothing() {
     // A helper may not apply a county's check.
     departments(&dir);
     let fine = checked(&db, &dir, d("2016-12-31")).await;
+    // Nor may anyone record a check dated after today.
+    let future =
+        records::apply_findings(db.store.as_ref(), &admin(), &fine, d("2017-02-02"), today()).await;
+    assert!(future.is_err());
     assert!(records::apply_findings(
         db.store.as_ref(),
         &helper(),

@@ -108,9 +108,11 @@ async fn an_official_records_a_death_and_the_helper_confirms_it() {
         page.contains("已登记 0 条") && page.contains("此前已登记 1 条"),
         "{page}"
     );
-    // Another official's check is not theirs to see.
-    let other = app.sign_in("tianchangjd").await;
-    assert_eq!(app.get(&other, &result).await.status().as_u16(), 404);
+    // Another account's check is not theirs to see; a town's official runs none.
+    let admin = app.sign_in("admin").await;
+    assert_eq!(app.get(&admin, &result).await.status().as_u16(), 404);
+    let town = app.sign_in("tianchangjd").await;
+    assert_eq!(app.get(&town, "/crosscheck").await.status().as_u16(), 403);
 
     // The helper sees the task on their page and in the list.
     let helper = app.sign_in("zhaojun").await;

@@ -123,10 +123,24 @@ pub fn outcome_problems(f: &OutcomeFacts<'_>) -> Vec<String> {
     if needs_reason && f.reason.trim().is_empty() {
         problems.push("请填写理由 / a reason is required".to_string());
     }
-    if f.reason.chars().count() > 1000 {
-        problems.push("理由不超过1000字 / the reason has at most 1000 characters".to_string());
+    // The reason is kept as the bundle's text column holds it, so that an export imports back.
+    if let Err(e) = reason_as_kept(f.reason) {
+        problems.push(e);
     }
     problems
+}
+
+/// The reason as it is kept: free text under the bundle's text rule (trimmed, at most 500
+/// characters, no control or invisible characters), or why it cannot be.
+pub fn reason_as_kept(reason: &str) -> Result<String, String> {
+    crate::text::field(crate::text::TextKind::Free, reason)
+}
+
+/// Why a check cannot be dated `as_of`: a day after today has not been checked against.
+pub fn as_of_problem(as_of: NaiveDate, today: NaiveDate) -> Option<String> {
+    (as_of > today).then(|| {
+        format!("比对日期 {as_of} 晚于今天 {today} / the day checked, {as_of}, is after today")
+    })
 }
 
 #[cfg(test)]
@@ -201,5 +215,12 @@ mod tests {
         let mut future = ok;
         future.on = d("2016-08-02");
         assert_eq!(outcome_problems(&future).len(), 1);
+        let long = "很".repeat(501);
+        let too_long = facts(Finding::Vehicle, TaskOutcome::Refuted, &long);
+        assert_eq!(outcome_problems(&too_long).len(), 1);
+        let hidden = facts(Finding::Vehicle, TaskOutcome::Refuted, "车已转让\u{202e}");
+        assert_eq!(outcome_problems(&hidden).len(), 1);
+        assert!(as_of_problem(d("2016-08-02"), d("2016-08-01")).is_some());
+        assert!(as_of_problem(d("2016-08-01"), d("2016-08-01")).is_none());
     }
 }

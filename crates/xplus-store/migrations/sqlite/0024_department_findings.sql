@@ -32,5 +32,10 @@ CREATE TABLE department_findings (
 );
 -- The lists of a county or town (open tasks first), and the overdue counts.
 CREATE INDEX department_findings_county ON department_findings (county_code, outcome, due_on);
--- A member's findings, when a confirmed death is recorded and a re-run is compared.
-CREATE INDEX department_findings_member ON department_findings (id_number, finding);
+-- The findings carry their household's county (the assessment reads a county's open warnings
+-- by it): a household moved to another county takes them along, as its members and incomes.
+CREATE TRIGGER households_county_moves_findings AFTER UPDATE OF county_code ON households
+WHEN NEW.county_code <> OLD.county_code
+BEGIN
+    UPDATE department_findings SET county_code = NEW.county_code WHERE household_id = NEW.household_id;
+END;

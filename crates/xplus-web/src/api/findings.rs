@@ -152,7 +152,7 @@ fn item(access: &Access, f: StoredFinding, village: RegionCode, village_name: St
         overdue: is_overdue(f.due_on, f.outcome, today()),
         outcome: f.outcome.map(|o| o.code().to_string()),
         outcome_on: day(f.outcome_on),
-        outcome_reason: text(f.outcome_reason),
+        outcome_reason: text(access.id_numbers_in(&f.outcome_reason)),
         outcome_by: text(f.outcome_by),
         attachment: f.attachment.map(|a| TaskAttachment {
             name: a.name,

@@ -19,6 +19,7 @@ use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use xplus_core::accounts::Access;
 use xplus_core::assessment::crosscheck::Finding;
 use xplus_core::values::parse_date;
 use xplus_store::records::{self, Crosscheck, FindingsApplied};
@@ -126,7 +127,7 @@ fn bundle_of(into: &std::path::Path, names: &[String]) -> Result<std::path::Path
 
 /// A problem of a malformed upload as its uploader reads it: the file as they named it, never
 /// the server's folder.
-fn error_line(l: Lang, m: &records::Malformed, folder: &str) -> String {
+fn error_line(l: Lang, access: &Access, m: &records::Malformed, folder: &str) -> String {
     let file = m.file.replace(folder, "");
     let file = file.trim_start_matches(['/', '\\']);
     let file = if file.is_empty() {
@@ -142,7 +143,7 @@ fn error_line(l: Lang, m: &records::Malformed, folder: &str) -> String {
     let value = if m.value.is_empty() {
         String::new()
     } else {
-        format!("「{}」", m.value)
+        format!("「{}」", access.id_numbers_in(&m.value))
     };
     format!("{place} {value}：{}", l.pick(&m.reason.replace(folder, "")))
 }
@@ -188,7 +189,7 @@ pub async fn upload(
         p.errors = check
             .malformed
             .iter()
-            .map(|m| error_line(l, m, &folder))
+            .map(|m| error_line(l, &user.access, m, &folder))
             .collect();
         p.names = received.names.join("、");
         return html(&p);
@@ -255,7 +256,7 @@ pub async fn show(
             id_number: user.access.id_numbers_in(&f.id_number),
             finding: l.label(f.finding.code(), f.finding.label_zh()),
             source: super::tasks::source_of(l, &f.file, f.row),
-            detail: f.detail.clone(),
+            detail: user.access.id_numbers_in(&f.detail),
         })
         .collect();
     p.total = check.findings.len();
@@ -327,6 +328,7 @@ pub async fn download(
             let rows: Vec<records::FindingRow> = (check.findings.iter())
                 .map(|f| records::FindingRow {
                     id_number: access.id_numbers_in(&f.id_number),
+                    detail: access.id_numbers_in(&f.detail),
                     ..f.clone()
                 })
                 .collect();

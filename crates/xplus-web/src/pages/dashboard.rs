@@ -199,7 +199,7 @@ async fn task_facts(
     };
     let counts = records::task_counts(state.store.as_ref(), &access, today()).await?;
     let (open, overdue) = counts.totals();
-    let href = |state: &str| format!("/tasks?state={state}&region={}", q(code));
+    let href = |state: &str| format!("/tasks?state={state}&handling=verify&region={}", q(code));
     Ok(vec![
         Fact {
             id: "tasks-open",

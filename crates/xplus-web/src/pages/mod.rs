@@ -52,6 +52,34 @@ use axum::routing::{get, post};
 use axum::Router;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 
+/// 部门数据比对 and 核查任务 (issue 21): the check of an upload, and the findings it recorded.
+fn finding_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/crosscheck",
+            get(crosscheck::form)
+                .post(crosscheck::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::MAX_BODY_BYTES)),
+        )
+        .route("/crosscheck/{token}", get(crosscheck::show))
+        .route("/crosscheck/{token}/apply", post(crosscheck::apply))
+        .route("/crosscheck/{token}/{file}", get(crosscheck::download))
+        .route("/tasks", get(tasks::list))
+        .route("/tasks.xlsx", get(tasks::export))
+        .route(
+            "/households/{id}/findings/{seq}",
+            get(tasks::one)
+                .post(tasks::record)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    tasks::MAX_OUTCOME_BODY,
+                )),
+        )
+        .route(
+            "/households/{id}/findings/{seq}/attachment",
+            get(tasks::attachment),
+        )
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
@@ -113,29 +141,7 @@ pub fn routes() -> Router<AppState> {
             get(responsibility::export),
         )
         .route("/monitoring", get(monitoring::page))
-        .route(
-            "/crosscheck",
-            get(crosscheck::form)
-                .post(crosscheck::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::MAX_BODY_BYTES)),
-        )
-        .route("/crosscheck/{token}", get(crosscheck::show))
-        .route("/crosscheck/{token}/apply", post(crosscheck::apply))
-        .route("/crosscheck/{token}/{file}", get(crosscheck::download))
-        .route("/tasks", get(tasks::list))
-        .route("/tasks.xlsx", get(tasks::export))
-        .route(
-            "/households/{id}/findings/{seq}",
-            get(tasks::one)
-                .post(tasks::record)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    tasks::MAX_OUTCOME_BODY,
-                )),
-        )
-        .route(
-            "/households/{id}/findings/{seq}/attachment",
-            get(tasks::attachment),
-        )
+        .merge(finding_routes())
         .route("/chain", get(chain::page))
         .route("/chain.xlsx", get(chain::export))
         .route("/monitoring.xlsx", get(monitoring::export))

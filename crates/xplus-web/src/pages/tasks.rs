@@ -82,7 +82,7 @@ fn row_of(l: Lang, access: &Access, e: &FindingEntry, list: &FindingList) -> Row
             .map(|o| l.label(o.code(), o.label_zh()))
             .unwrap_or_default(),
         outcome_on: date(f.outcome_on),
-        outcome_reason: f.outcome_reason.clone(),
+        outcome_reason: access.id_numbers_in(&f.outcome_reason),
         outcome_by: f.outcome_by.clone(),
         attachment: (f.attachment.as_ref())
             .map(|a| a.name.clone())
@@ -115,19 +115,19 @@ impl ListParams {
         fn pick(v: &Option<String>) -> Option<&str> {
             v.as_deref().map(str::trim).filter(|s| !s.is_empty())
         }
-        let bad = |what: &str| WebError::bad_request(format!("未知的{what} / unknown {what}"));
+        let bad = |zh: &str, en: &str| WebError::bad_request(format!("未知的{zh} / unknown {en}"));
         Ok(FindingFilter {
             state: match pick(&self.state) {
                 None => FindingState::Open,
-                Some(s) => FindingState::parse(s).ok_or_else(|| bad("状态"))?,
+                Some(s) => FindingState::parse(s).ok_or_else(|| bad("状态", "state"))?,
             },
             handling: match pick(&self.handling) {
                 None => None,
-                Some(s) => Some(Handling::parse(s).ok_or_else(|| bad("类别"))?),
+                Some(s) => Some(Handling::parse(s).ok_or_else(|| bad("类别", "kind"))?),
             },
             finding: match pick(&self.finding) {
                 None => None,
-                Some(s) => Some(Finding::parse(s).ok_or_else(|| bad("比对结果"))?),
+                Some(s) => Some(Finding::parse(s).ok_or_else(|| bad("比对结果", "finding"))?),
             },
             page: (super::paging::asked_page(self.page.as_deref())? - 1).min(u64::from(u32::MAX))
                 as u32,
@@ -203,9 +203,10 @@ pub async fn list(
     let (open, overdue) = counts.totals();
     let (states, kinds) = choices(l, &filter);
     let query = format!(
-        "state={}&handling={}&region={}",
+        "state={}&handling={}&finding={}&region={}",
         filter.state.code(),
         filter.handling.map(|h| h.code()).unwrap_or(""),
+        filter.finding.map(|f| f.code()).unwrap_or(""),
         crate::forms::url_encode(p.region.as_deref().unwrap_or("").trim())
     );
     html(&TasksPage {

@@ -146,7 +146,7 @@ pub(super) async fn task_tiles(
             id: "tasks-open",
             label: l.t("待核查任务", "Open verification tasks").into(),
             value: open,
-            href: "/tasks".into(),
+            href: "/tasks?handling=verify".into(),
             note: l
                 .t(
                     "部门数据比对发现，待核实",

@@ -200,6 +200,12 @@ impl Validator {
             return false;
         };
         let Some(outcome) = code(14).and_then(TaskOutcome::parse) else {
+            // Without an outcome there is nothing to date, explain or sign.
+            if let Some(i) = (15..=17).find(|&i| !values[i].is_null()) {
+                let reason = "没有核查结果时不能填写结果日期、说明或填写人 / without an outcome there is no outcome day, reason or signer";
+                self.error_at(spec, row, i, &values[i], reason.into());
+                return false;
+            }
             return true;
         };
         let Some(on) = date(values, 15) else {

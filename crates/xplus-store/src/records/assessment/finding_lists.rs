@@ -3,8 +3,8 @@
 //! and overdue tasks of each town, which the dashboard and the workbench count.
 
 use super::queries::findings::{
-    answerable_args, answerable_sql, count_sql, list_sql, Answerable, StoredFinding, TownTasks,
-    TOWN_TASKS,
+    answerable_args, answerable_sql, codes_of, count_sql, list_sql, Answerable, StoredFinding,
+    TownTasks, TOWN_TASKS,
 };
 use crate::error::StoreError;
 use crate::records::registry::read::{household_scope, names_of, within_scope};
@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use std::collections::HashMap;
 use xplus_core::accounts::Access;
 use xplus_core::assessment::crosscheck::Finding;
-use xplus_core::assessment::tasks::{handling, is_overdue, Handling};
+use xplus_core::assessment::tasks::{is_overdue, Handling};
 use xplus_core::registry::RegionCode;
 
 /// Which findings of a list: those still waiting for an outcome, the overdue among them, those
@@ -94,19 +94,18 @@ fn conditions(filter: &FindingFilter, today: NaiveDate) -> (String, Vec<Arg>) {
     let mut sql = String::new();
     let mut args = Vec::new();
     if let Some(h) = filter.handling {
-        // The codes come from core's enumeration, never from the request.
-        let codes: Vec<String> = (Finding::ALL.iter())
-            .filter(|f| handling(**f) == h)
-            .map(|f| format!("'{}'", f.code()))
-            .collect();
-        sql.push_str(&format!(" AND f.finding IN ({})", codes.join(", ")));
+        sql.push_str(&format!(" AND f.finding IN ({})", codes_of(h)));
     }
     if let Some(f) = filter.finding {
         sql.push_str(" AND f.finding = ?");
         args.push(Arg::Text(f.code().to_string()));
     }
     match filter.state {
-        FindingState::Open => sql.push_str(" AND f.outcome IS NULL AND f.finding <> 'assistance'"),
+        // Open: waiting for an outcome — a note (assistance) waits for none.
+        FindingState::Open => sql.push_str(&format!(
+            " AND f.outcome IS NULL AND f.finding NOT IN ({})",
+            codes_of(Handling::Note)
+        )),
         FindingState::Overdue => {
             sql.push_str(" AND f.outcome IS NULL AND f.due_on < ?");
             args.push(Arg::Date(today));

@@ -28,7 +28,8 @@ use xplus_core::accounts::Access;
 use xplus_core::assessment::attachment::{check, sha256_hex};
 use xplus_core::assessment::crosscheck::Finding;
 use xplus_core::assessment::tasks::{
-    due_on, open_on, outcome_problems, AssigneeRole, OutcomeFacts, TaskOutcome,
+    as_of_problem, due_on, open_on, outcome_problems, reason_as_kept, AssigneeRole, OutcomeFacts,
+    TaskOutcome,
 };
 use xplus_core::interchange::schema::DEPARTMENT_FINDINGS;
 use xplus_core::registry::membership::ChangeReason;
@@ -62,6 +63,9 @@ pub async fn apply_findings(
         return Err(StoreError::Refused(Refusal::Invalid(
             "部门数据有错误，未登记任何结果 / the department files are malformed; nothing was recorded".into(),
         )));
+    }
+    if let Some(problem) = as_of_problem(as_of, today) {
+        return Err(StoreError::Refused(Refusal::Invalid(problem)));
     }
     let book = rule_book(store).await?;
     let mut by_household: HashMap<&str, Vec<&super::crosscheck::FindingRow>> = HashMap::new();
@@ -224,7 +228,8 @@ pub async fn record_outcome(
     let mut after = before.clone();
     after.outcome = Some(told.outcome);
     after.outcome_on = Some(told.on);
-    after.outcome_reason = told.reason.trim().to_string();
+    // Checked above: the reason as the bundle's text column keeps it.
+    after.outcome_reason = reason_as_kept(&told.reason).unwrap_or_default();
     after.outcome_by = access.user().to_string();
     after.attachment = (attachment.as_ref()).map(|(name, kind, bytes)| AttachmentNote {
         name: name.clone(),
@@ -369,8 +374,9 @@ pub(in crate::records) async fn warned_on(
         .collect())
 }
 
-/// A finding as a household's card (明白卡) of a year shows it: recorded by the year's end, with
-/// the outcome it had then (one recorded later is not yet on that year's card).
+/// A finding as a household's card (明白卡) of a year shows it: one checked as of a day by the
+/// year's end (the department's fact held then, whenever it was recorded), with the outcome it
+/// had at the year's end (one reached later is not on that year's card).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CardFinding {
     pub finding: Finding,

@@ -7,7 +7,7 @@ use crate::session::rows::{FromRow, Named, Query};
 use crate::session::shape::{column, shape, COUNT};
 use chrono::NaiveDate;
 use xplus_core::assessment::crosscheck::Finding;
-use xplus_core::assessment::tasks::{AssigneeRole, TaskOutcome};
+use xplus_core::assessment::tasks::{handling, AssigneeRole, Handling, TaskOutcome};
 use xplus_core::interchange::schema::DEPARTMENT_FINDINGS;
 use xplus_core::interchange::{ColumnType, FileId, FileSpec, Value};
 use xplus_core::registry::{IdNumber, RegionCode};
@@ -117,6 +117,16 @@ impl StoredFinding {
     }
 }
 
+/// The codes of the findings core handles as `h`, as an SQL list (`'a', 'b'`). They come from
+/// core's enumeration, never from a request.
+pub(in crate::records) fn codes_of(h: Handling) -> String {
+    (Finding::ALL.iter())
+        .filter(|f| handling(**f) == h)
+        .map(|f| format!("'{}'", f.code()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The columns of department_findings.csv, in its order, for a statement of its own.
 pub(in crate::records) const COLUMNS: &str = "f.household_id, f.seq, f.id_number, f.finding, \
      f.source_file, f.source_row, f.detail, f.fact_on, f.as_of, f.recorded_by, f.recorded_on, \
@@ -130,7 +140,8 @@ pub(in crate::records) fn list_sql(conditions: &str) -> String {
         "SELECT {COLUMNS} FROM department_findings f \
          JOIN households h ON h.household_id = f.household_id \
          WHERE 1 = 1 {conditions} {{within}} \
-         ORDER BY CASE WHEN f.outcome IS NULL THEN 0 ELSE 1 END, f.due_on, \
+         ORDER BY CASE WHEN f.outcome IS NULL THEN 0 ELSE 1 END, \
+         CASE WHEN f.due_on IS NULL THEN 1 ELSE 0 END, f.due_on, \
          h.village_code, f.household_id, f.seq LIMIT ? OFFSET ?"
     )
 }
@@ -284,8 +295,9 @@ impl FromRow for WarningSpan {
 /// The warnings of the rows `related` (conditions over `department_findings f`) recorded by a
 /// day; which are open then is core's `tasks::open_on`.
 pub(in crate::records) fn warnings_by(related: Filter, day: NaiveDate) -> (String, Vec<Arg>) {
+    let warnings = codes_of(Handling::Warning);
     let filter = related.and(
-        "f.finding = 'medical_burden' AND f.as_of <= ?",
+        format!("f.finding IN ({warnings}) AND f.as_of <= ?"),
         vec![Arg::Date(day)],
     );
     let sql = format!(
