@@ -36,6 +36,7 @@ mod responsibility;
 mod review;
 pub(crate) mod search;
 pub(crate) mod tasks;
+mod tasks_export;
 mod users;
 mod visit_form;
 mod workbench;
@@ -65,7 +66,7 @@ fn finding_routes() -> Router<AppState> {
         .route("/crosscheck/{token}/apply", post(crosscheck::apply))
         .route("/crosscheck/{token}/{file}", get(crosscheck::download))
         .route("/tasks", get(tasks::list))
-        .route("/tasks.xlsx", get(tasks::export))
+        .route("/tasks.xlsx", get(tasks_export::export))
         .route(
             "/households/{id}/findings/{seq}",
             get(tasks::one)

@@ -51,7 +51,7 @@ pub struct Row {
     pub attachment: String,
 }
 
-fn row_of(l: Lang, access: &Access, e: &FindingEntry, list: &FindingList) -> Row {
+pub(super) fn row_of(l: Lang, access: &Access, e: &FindingEntry, list: &FindingList) -> Row {
     let f = &e.finding;
     let name = |code: u64| list.names.get(&code).cloned().unwrap_or_default();
     let village = e.village;
@@ -105,13 +105,13 @@ pub struct ListParams {
     state: Option<String>,
     handling: Option<String>,
     finding: Option<String>,
-    region: Option<String>,
+    pub(super) region: Option<String>,
     page: Option<String>,
 }
 
 impl ListParams {
     /// The filter asked for; an unknown value is refused, not ignored.
-    fn filter(&self, per_page: u32) -> Result<FindingFilter, WebError> {
+    pub(super) fn filter(&self, per_page: u32) -> Result<FindingFilter, WebError> {
         fn pick(v: &Option<String>) -> Option<&str> {
             v.as_deref().map(str::trim).filter(|s| !s.is_empty())
         }
@@ -235,96 +235,6 @@ pub async fn list(
         open,
         overdue,
     })
-}
-
-/// `GET /tasks.xlsx`: the whole list of the same filters, every page, as a workbook.
-pub async fn export(
-    State(state): State<AppState>,
-    PageUser(user): PageUser,
-    l: Lang,
-    Query(p): Query<ListParams>,
-) -> Result<Response, WebError> {
-    let access = super::narrowed(&user.access, p.region.as_deref())?;
-    let mut filter = p.filter(5_000)?;
-    filter.page = 0;
-    let mut rows = Vec::new();
-    loop {
-        let list = records::finding_list(state.store.as_ref(), &access, &filter, today()).await?;
-        let got = list.entries.len();
-        rows.extend(
-            list.entries
-                .iter()
-                .map(|e| row_of(l, &user.access, e, &list)),
-        );
-        if got < filter.per_page as usize {
-            break;
-        }
-        filter.page += 1;
-    }
-    super::xlsx_download("tasks.xlsx".into(), move || workbook(l, &rows)).await
-}
-
-fn workbook(l: Lang, rows: &[Row]) -> Result<Vec<u8>, WebError> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let failed =
-        |e: rust_xlsxwriter::XlsxError| WebError::from(StoreError::Interrupted(e.to_string()));
-    let header = [
-        l.t("户编号", "Household"),
-        l.t("村", "Village"),
-        l.t("身份证号", "ID number"),
-        l.t("比对结果", "Finding"),
-        l.t("类别", "Kind"),
-        l.t("详情", "Detail"),
-        l.t("来源", "Source"),
-        l.t("事实日期", "Fact date"),
-        l.t("责任人", "Assigned to"),
-        l.t("核查期限", "Due"),
-        l.t("是否逾期", "Overdue"),
-        l.t("核查结果", "Outcome"),
-        l.t("结果日期", "Outcome date"),
-        l.t("结果说明", "Reason"),
-        l.t("填写人", "Recorded by"),
-    ];
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet_with_constant_memory().map_err(failed)?;
-    sheet.set_name(l.t("核查任务", "tasks")).map_err(failed)?;
-    let bold = Format::new().set_bold();
-    for (c, h) in header.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, c as u16, *h, &bold)
-            .map_err(failed)?;
-    }
-    for (i, r) in rows.iter().enumerate() {
-        let overdue = if r.overdue {
-            l.t("逾期", "overdue")
-        } else {
-            ""
-        };
-        let cells = [
-            &r.household_id,
-            &r.village,
-            &r.id_number,
-            &r.finding,
-            &r.handling,
-            &r.detail,
-            &r.source,
-            &r.fact_on,
-            &r.assignee,
-            &r.due_on,
-            &overdue.to_string(),
-            &r.outcome,
-            &r.outcome_on,
-            &r.outcome_reason,
-            &r.outcome_by,
-        ];
-        for (c, v) in cells.iter().enumerate() {
-            // Written as text: a workbook cell never runs as a formula.
-            sheet
-                .write_string(i as u32 + 1, c as u16, v.as_str())
-                .map_err(failed)?;
-        }
-    }
-    book.save_to_buffer().map_err(failed)
 }
 
 /// Household `record`'s findings as rows of its page and its 明白卡, in the order recorded.
