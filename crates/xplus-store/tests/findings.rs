@@ -115,7 +115,7 @@ async fn apply_records_each_finding_once_with_its_helper_and_due_day() {
             Some(d("2017-02-16")),
             "15 days from the day recorded"
         );
-        assert_eq!(f.fact_on.map(|d| d.to_string()).is_some(), true);
+        assert!(f.fact_on.is_some());
     }
     let h3 = records::household_findings(store, &helper(), "H003", today())
         .await
