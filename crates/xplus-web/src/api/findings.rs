@@ -14,7 +14,7 @@ use crate::pages::today;
 use crate::state::AppState;
 use axum::extract::multipart::MultipartError;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use axum_extra::extract::WithRejection;
@@ -35,8 +35,8 @@ use xplus_store::records::{
 #[openapi(paths(list, record, attachment, super::crosscheck::crosscheck))]
 pub struct FindingsDoc;
 
-/// The largest outcome body: its attachment and a little for the fields.
-pub(super) const MAX_OUTCOME_BODY: usize = MAX_BYTES + 64 * 1024;
+/// The largest outcome body (the page's form and the API take the same).
+pub(super) use crate::pages::tasks::MAX_OUTCOME_BODY;
 
 /// The most findings one page lists.
 const MAX_PER_PAGE: u64 = 200;
@@ -432,21 +432,10 @@ pub(super) async fn attachment(
         records::finding_attachment(state.store.as_ref(), &user.access, &id, seq, today())
             .await?
             .ok_or_else(WebError::not_found)?;
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    if let Ok(kind) = HeaderValue::from_str(&note.content_type) {
-        headers.insert(header::CONTENT_TYPE, kind);
-    }
-    // Saved under its own name (RFC 6266, UTF-8), never shown in place.
-    let encoded = crate::forms::url_encode(&note.name);
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"attachment-{seq}\"; filename*=UTF-8''{encoded}"
-    )) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
-    }
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    Ok(response)
+    Ok(crate::pages::attachment_download(
+        bytes,
+        &note.content_type,
+        &note.name,
+        seq,
+    ))
 }

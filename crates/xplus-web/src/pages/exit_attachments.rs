@@ -9,7 +9,7 @@ use crate::error::WebError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use xplus_core::assessment::attachment::MAX_BYTES;
 use xplus_core::assessment::procedure::ExitStep;
@@ -139,22 +139,10 @@ pub async fn download(
         )
             .into_response());
     };
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(meta.kind.code()),
-    );
-    // Saved under its own name (RFC 6266, UTF-8), never shown in place.
-    let encoded = crate::forms::url_encode(&meta.file_name);
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"attachment-{seq}\"; filename*=UTF-8''{encoded}"
-    )) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
-    }
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    Ok(response)
+    Ok(super::attachment_download(
+        bytes,
+        meta.kind.code(),
+        &meta.file_name,
+        seq,
+    ))
 }

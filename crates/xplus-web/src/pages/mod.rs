@@ -457,3 +457,30 @@ async fn switch_lang(
         .build();
     (jar.add(cookie), Redirect::to(&back)).into_response()
 }
+
+/// A stored attachment sent as a file to save under its own name (RFC 6266, UTF-8), never
+/// shown in place and never cached: the exit procedure's and the department findings' alike.
+pub(crate) fn attachment_download(
+    bytes: Vec<u8>,
+    content_type: &str,
+    name: &str,
+    seq: i64,
+) -> Response {
+    use axum::http::{header, HeaderValue};
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    if let Ok(kind) = HeaderValue::from_str(content_type) {
+        headers.insert(header::CONTENT_TYPE, kind);
+    }
+    let encoded = crate::forms::url_encode(name);
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"attachment-{seq}\"; filename*=UTF-8''{encoded}"
+    )) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    response
+}

@@ -11,7 +11,7 @@ use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use xplus_core::accounts::Access;
 use xplus_core::assessment::attachment::MAX_BYTES;
@@ -491,21 +491,10 @@ pub async fn attachment(
         records::finding_attachment(state.store.as_ref(), &user.access, &id, seq, today())
             .await?
             .ok_or_else(WebError::not_found)?;
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    if let Ok(kind) = HeaderValue::from_str(&note.content_type) {
-        headers.insert(header::CONTENT_TYPE, kind);
-    }
-    // Saved under its own name (RFC 6266, UTF-8), never shown in place.
-    let encoded = crate::forms::url_encode(&note.name);
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"attachment-{seq}\"; filename*=UTF-8''{encoded}"
-    )) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
-    }
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    Ok(response)
+    Ok(super::attachment_download(
+        bytes,
+        &note.content_type,
+        &note.name,
+        seq,
+    ))
 }
