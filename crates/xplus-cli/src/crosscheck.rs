@@ -101,12 +101,12 @@ pub async fn run(db: &str, out: &Output, args: CrosscheckArgs) -> Result<ExitCod
                 .await?;
         out.say(
             &format!(
-                "已登记 {} 条（此前已登记 {} 条，未重复登记）",
-                applied.recorded, applied.already
+                "已登记 {} 条（此前已登记 {} 条，未重复登记）；预警新纳入监测 {} 户",
+                applied.recorded, applied.already, applied.cases_opened
             ),
             &format!(
-                "recorded {} findings ({} were recorded before and were left as they are)",
-                applied.recorded, applied.already
+                "recorded {} findings ({} were recorded before and were left as they are); {} households entered monitoring on a warning",
+                applied.recorded, applied.already, applied.cases_opened
             ),
         );
     }

@@ -56,6 +56,9 @@ pub struct RuleSet {
     pub medical_self_paid_min: Sourced<Fen>,
     /// §12: the days a verification task (核查) of a cross-department finding has.
     pub verification_days: Sourced<i64>,
+    /// §5 (2021 monitoring): a sudden rigid expense (illness, disaster, accident) from this sum
+    /// may make a household 突发严重困难户.
+    pub sudden_expense_min: Sourced<Fen>,
 }
 
 impl Default for RuleSet {
@@ -114,6 +117,10 @@ impl Default for RuleSet {
             verification_days: sourced(
                 15,
                 "部门比对疑点核查时限15天 / cross-department findings are verified within 15 days",
+            ),
+            sudden_expense_min: sourced(
+                Fen::from_yuan(10_000),
+                "xplus默认：突发刚性支出1万元以上，请按本地文件设置 / xplus default: a sudden rigid expense from 10,000 yuan; set it from the local document",
             ),
         }
     }
@@ -185,6 +192,11 @@ impl RuleSet {
                 n(self.verification_days.value),
                 &*self.verification_days.source,
             ),
+            (
+                Parameter::SuddenExpenseMin,
+                self.sudden_expense_min.value.to_string(),
+                &*self.sudden_expense_min.source,
+            ),
         ]
     }
 }
@@ -223,6 +235,7 @@ crate::labelled_enum! {
         BusinessCapitalMin = ("business_capital_min", "部门比对：注册资本下限（元）"),
         MedicalSelfPaidMin = ("medical_self_paid_min", "部门比对：年度个人自付医疗费用下限（元）"),
         VerificationDays = ("verification_days", "部门比对疑点核查时限（天）"),
+        SuddenExpenseMin = ("sudden_expense_min", "突发严重困难：刚性支出下限（元）"),
     }
 }
 
@@ -236,6 +249,7 @@ impl Parameter {
                 | Parameter::CollectiveStrongIncome
                 | Parameter::BusinessCapitalMin
                 | Parameter::MedicalSelfPaidMin
+                | Parameter::SuddenExpenseMin
         )
     }
 
@@ -251,7 +265,9 @@ impl Parameter {
             Parameter::NoticeDays => (1..=60).contains(&value),
             Parameter::VisitIntervalDays => (1..=366).contains(&value),
             Parameter::VerificationDays => (1..=366).contains(&value),
-            Parameter::BusinessCapitalMin | Parameter::MedicalSelfPaidMin => value > 0,
+            Parameter::BusinessCapitalMin
+            | Parameter::MedicalSelfPaidMin
+            | Parameter::SuddenExpenseMin => value > 0,
             Parameter::CollectiveIncomeMin | Parameter::CollectiveStrongIncome => value >= 0,
         }
     }
@@ -400,6 +416,9 @@ impl RuleBook {
         }
         if let Some(s) = pick(Parameter::VerificationDays) {
             set.verification_days = count(s);
+        }
+        if let Some(s) = pick(Parameter::SuddenExpenseMin) {
+            set.sudden_expense_min = money(s);
         }
         let poverty_line = match pick(Parameter::PovertyLine) {
             Some(s) => Some(money(s)),

@@ -69,7 +69,7 @@ proptest! {
         medical in proptest::option::of(0i64..20_000_000),
         warning in any::<bool>(),
     ) {
-        let f = MonitorFacts { members, net_income: Some(Fen(net)), medical_cost: medical.map(Fen), open_warning: warning };
+        let f = MonitorFacts { members, net_income: Some(Fen(net)), medical_cost: medical.map(Fen), open_warning: warning, open_case: false };
         let out = assess_monitoring(&f, Fen(line), 150);
         let needed = line * members;
         let expected = if net <= needed {

@@ -329,9 +329,12 @@ async fn an_open_warning_keeps_a_household_monitored_until_it_closes() {
         .unwrap();
     assert_eq!(
         judged(&db, "H003").await,
-        Judgement::Monitoring(MonitorOutcome::Monitored(vec![MonitorReason::Warning]))
+        Judgement::Monitoring(MonitorOutcome::Monitored(vec![
+            MonitorReason::Warning,
+            MonitorReason::OpenCase
+        ])),
+        "the warning opened a monitoring case on the day checked"
     );
-    // The risk removed on the last day of 2016: not open at its end.
     let h3 = records::household_findings(store, &admin(), "H003", today())
         .await
         .unwrap();
@@ -340,15 +343,49 @@ async fn an_open_warning_keeps_a_household_monitored_until_it_closes() {
         .find(|f| f.finding.code() == "medical_burden")
         .unwrap()
         .seq;
+    // The warning closes with its case, not on its own.
     let close = records::OutcomeTold {
         outcome: TaskOutcome::Closed,
         on: d("2016-12-31"),
         reason: "医保二次报销后自付已降至5000元".into(),
         attachment: None,
     };
-    records::record_outcome(store, &helper(), "H003", warning, &close, today())
+    let refused = records::record_outcome(store, &helper(), "H003", warning, &close, today()).await;
+    assert!(
+        matches!(refused, Err(StoreError::Refused(records_refusal)) if records_refusal.to_string().contains("纳入监测")),
+    );
+    let cases = records::household_cases(store, &helper(), "H003", today())
         .await
         .unwrap();
+    assert_eq!(cases.len(), 1);
+    let case = &cases[0];
+    assert_eq!(case.opened_on, d("2016-12-31"));
+    assert_eq!(case.finding_seq, Some(warning));
+    // The risk removed on the last day of 2016, after a measure: not open at its end.
+    let measure = records::MeasureTold {
+        kind: xplus_core::assessment::cases::MeasureKind::Health,
+        detail: "医保二次报销".into(),
+        responsible: "周强".into(),
+        on: d("2016-12-31"),
+    };
+    records::add_measure(store, &helper(), &case.case_no, &measure, today())
+        .await
+        .unwrap();
+    let told = records::CloseTold {
+        on: d("2016-12-31"),
+        net_income: xplus_core::money::Fen(2_000_000),
+        members: 2,
+        reason: "医保二次报销后自付已降至5000元".into(),
+    };
+    records::close_case(store, &helper(), &case.case_no, &told, today())
+        .await
+        .unwrap();
+    let h3 = records::household_findings(store, &admin(), "H003", today())
+        .await
+        .unwrap();
+    let closed = h3.iter().find(|f| f.seq == warning).unwrap();
+    assert_eq!(closed.outcome, Some(TaskOutcome::Closed));
+    assert_eq!(closed.outcome_on, Some(d("2016-12-31")));
     assert_eq!(
         judged(&db, "H003").await,
         Judgement::Monitoring(MonitorOutcome::Stable)

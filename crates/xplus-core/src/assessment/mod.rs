@@ -2,6 +2,7 @@
 //! exit decision keeps the criteria it checked, the value found, the threshold and its source.
 
 pub mod attachment;
+pub mod cases;
 pub mod chain;
 pub mod correction;
 pub mod crosscheck;

@@ -12,6 +12,7 @@ crate::labelled_enum! {
         MedicalSpending = ("medical_spending", "刚性医疗支出超过收入"),
         Warning = ("warning", "部门预警"),
         NoIncome = ("no_income", "无当年收入记录"),
+        OpenCase = ("open_case", "监测对象风险未消除"),
     }
 }
 
@@ -33,6 +34,8 @@ pub struct MonitorFacts {
     pub medical_cost: Option<Fen>,
     /// A department-data warning open for a member.
     pub open_warning: bool,
+    /// A monitoring case (cases.rs) is open for the household.
+    pub open_case: bool,
 }
 
 /// rules.md §5 with the poverty line of Y and the monitoring line as a percentage of it (150 =
@@ -60,6 +63,9 @@ pub fn assess_monitoring(f: &MonitorFacts, line: Fen, monitoring_percent: i64) -
     if f.open_warning {
         reasons.push(MonitorReason::Warning);
     }
+    if f.open_case {
+        reasons.push(MonitorReason::OpenCase);
+    }
     if reasons.is_empty() {
         MonitorOutcome::Stable
     } else {
@@ -77,6 +83,7 @@ mod tests {
             net_income: Some(Fen(net)),
             medical_cost: None,
             open_warning: false,
+            open_case: false,
         }
     }
 
@@ -126,6 +133,13 @@ mod tests {
             assess_monitoring(&f, LINE, 150),
             MonitorOutcome::Monitored(vec![MonitorReason::Warning])
         );
+        f.open_warning = false;
+        f.open_case = true;
+        assert_eq!(
+            assess_monitoring(&f, LINE, 150),
+            MonitorOutcome::Monitored(vec![MonitorReason::OpenCase])
+        );
+        f.open_case = false;
         let none = MonitorFacts {
             net_income: None,
             ..facts(0)

@@ -91,6 +91,8 @@ pub(crate) const TABLES: &[DumpTable] = &[
     t("county_refreshes"),
     t("visit_photos"),
     t("department_findings"),
+    t("monitoring_cases"),
+    t("monitoring_measures"),
 ];
 
 pub(crate) const AUDIT_LOG: &str = "audit_log";

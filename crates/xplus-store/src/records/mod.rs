@@ -24,6 +24,11 @@ pub use assessment::apply_year::{apply_year, YearApplied};
 pub use assessment::attachments::{
     attach_to_exit_step, exit_attachment, exit_attachments, AttachmentMeta,
 };
+pub use assessment::case_steps::{
+    add_measure, case_counts, case_detail, case_list, close_case, household_cases, CaseFilter,
+    CasePage, CaseState, CloseTold, MeasureTold,
+};
+pub use assessment::cases::{open_case, CaseTold, Outside, StoredCase, StoredMeasure};
 pub use assessment::chain::{full_chain, ChainHousehold, ChainView, NextSteps};
 pub use assessment::correction::{
     correct_outcome, corrections_of_year, CorrectionNote, OutcomeCorrection,

@@ -44,6 +44,8 @@ pub(in crate::records) struct Facts {
     pub income: Option<YearlyIncome>,
     /// A department warning open for a member at the end of the year (rules.md §5).
     pub open_warning: bool,
+    /// A monitoring case is open for the household at the year's end.
+    pub open_case: bool,
 }
 
 impl Facts {
@@ -106,8 +108,10 @@ pub(in crate::records) async fn read_facts(
     drop(rows);
     read_outcomes(s, scope, year, &mut facts).await?;
     let warned = super::findings::warned_on(s, scope.related("f"), year_end(year)).await?;
+    let cased = super::case_steps::cased_on(s, scope.related("c"), year_end(year)).await?;
     for f in &mut facts {
         f.open_warning = warned.contains(&f.id);
+        f.open_case = cased.contains(&f.id);
     }
     Ok(facts)
 }
@@ -159,6 +163,7 @@ async fn read_households(
             },
             income: None,
             open_warning: false,
+            open_case: false,
         });
     }
     // Sorted here, not in SQL: PostgreSQL's locale would order text keys unlike SQLite.

@@ -6,6 +6,8 @@
 //! `assessment::tasks` says which). A confirmed death makes the member leave the household on
 //! the day of death, through the registry's own rule: earlier years keep their members.
 
+use super::case_steps::case_of_warning;
+use super::cases::{open_for_warnings, NewWarning};
 use super::crosscheck::Crosscheck;
 use super::queries::findings::{
     answerable_args, answerable_sql, of_household_sql, of_households_sql, warnings_by, Answerable,
@@ -28,8 +30,8 @@ use xplus_core::accounts::Access;
 use xplus_core::assessment::attachment::{check, sha256_hex};
 use xplus_core::assessment::crosscheck::Finding;
 use xplus_core::assessment::tasks::{
-    as_of_problem, due_on, open_on, outcome_problems, reason_as_kept, AssigneeRole, OutcomeFacts,
-    TaskOutcome,
+    as_of_problem, due_on, handling, open_on, outcome_problems, reason_as_kept, AssigneeRole,
+    Handling, OutcomeFacts, TaskOutcome,
 };
 use xplus_core::interchange::schema::DEPARTMENT_FINDINGS;
 use xplus_core::registry::membership::ChangeReason;
@@ -40,6 +42,8 @@ use xplus_core::registry::IdNumber;
 pub struct FindingsApplied {
     pub recorded: u64,
     pub already: u64,
+    /// Monitoring cases the new warnings opened (exited or monitored households without one).
+    pub cases_opened: u64,
 }
 
 /// How many households are read and written at a time (an IN list of this many).
@@ -92,6 +96,7 @@ pub async fn apply_findings(
             .map(|a| (a.household_id.as_str(), a))
             .collect();
         let mut audit = Vec::new();
+        let mut warnings = Vec::new();
         for id in chunk {
             let Some(place) = answerable.get(id.as_str()) else {
                 continue;
@@ -148,10 +153,18 @@ pub async fn apply_findings(
                     },
                 )
                 .await?;
+                if handling(f.finding) == Handling::Warning {
+                    warnings.push(NewWarning {
+                        household_id: id.clone(),
+                        seq,
+                    });
+                }
                 applied.recorded += 1;
             }
         }
         s.append_audit(audit).await?;
+        applied.cases_opened +=
+            open_for_warnings(s.as_mut(), &actor, &warnings, (as_of, today)).await?;
     }
     s.commit().await?;
     Ok(applied)
@@ -221,6 +234,11 @@ pub async fn record_outcome(
     let problems = outcome_problems(&facts);
     if !problems.is_empty() {
         return Err(StoreError::Refused(Refusal::Invalid(problems.join("；"))));
+    }
+    if let Some(case) = case_of_warning(s.as_mut(), id, seq).await? {
+        return Err(StoreError::Refused(Refusal::Conflict(format!(
+            "该预警已纳入监测（编号 {case}），请在监测对象页办理风险消除 / the warning opened case {case}; remove its risk there"
+        ))));
     }
     if before.finding == Finding::Deceased && told.outcome == TaskOutcome::Confirmed {
         member_died(s.as_mut(), access, &before, today).await?;

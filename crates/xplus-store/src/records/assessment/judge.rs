@@ -355,6 +355,7 @@ fn judge(
                 net_income: net,
                 medical_cost: f.income.and_then(|i| i.medical_cost),
                 open_warning: f.open_warning,
+                open_case: f.open_case,
             },
             line.value,
             rules.set.monitoring_line_percent.value,

@@ -4,6 +4,8 @@
 pub(crate) mod apply;
 pub(crate) mod apply_year;
 pub(crate) mod attachments;
+pub(crate) mod case_steps;
+pub(crate) mod cases;
 pub(crate) mod chain;
 pub(crate) mod correction;
 pub(crate) mod crosscheck;

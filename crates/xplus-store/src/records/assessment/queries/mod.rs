@@ -6,6 +6,7 @@
 
 pub(super) mod apply;
 pub(super) mod attachments;
+pub(super) mod cases;
 pub(super) mod chain;
 pub(super) mod correction;
 pub(super) mod crosscheck;
