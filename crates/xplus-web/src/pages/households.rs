@@ -448,6 +448,8 @@ struct HouseholdPage {
     saved_visit: bool,
     /// What other departments' lists found, as recorded (核查任务, 部门预警).
     findings: Vec<super::tasks::Row>,
+    /// Its monitoring cases (监测对象), the newest first.
+    cases: Vec<super::cases::CaseRow>,
 }
 
 pub async fn one(
@@ -539,6 +541,7 @@ pub async fn one(
             .collect(),
         saved_visit: query.get("saved").is_some_and(|s| s == "visit"),
         findings: super::tasks::of_household(&state, &user, l, &record).await?,
+        cases: super::cases::of_household(&state, &user, l, &record.household.id).await?,
     })
 }
 

@@ -8,6 +8,7 @@ pub(crate) mod assessment_run;
 mod attendance;
 mod audit;
 mod backbone;
+mod cases;
 pub(crate) mod chain;
 pub(crate) mod collective;
 pub(crate) mod crosscheck;
@@ -146,6 +147,14 @@ pub fn routes() -> Router<AppState> {
         .route("/chain", get(chain::page))
         .route("/chain.xlsx", get(chain::export))
         .route("/monitoring.xlsx", get(monitoring::export))
+        .route("/monitoring/cases", get(cases::list))
+        .route(
+            "/monitoring/cases/new",
+            get(cases::new_form).post(cases::open),
+        )
+        .route("/monitoring/cases/{case}", get(cases::one))
+        .route("/monitoring/cases/{case}/measures", post(cases::measure))
+        .route("/monitoring/cases/{case}/close", post(cases::close))
         .route("/report", get(year_report::page))
         .route("/report/print", get(year_report::print))
         .route("/report.xlsx", get(year_report::export))

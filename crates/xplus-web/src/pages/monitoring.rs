@@ -39,6 +39,8 @@ struct MonitoringPage {
     /// Department warnings open today within the page's reach (they keep a household monitored
     /// in the assessment of the year they are open at the end of).
     open_warnings: u64,
+    /// Monitoring cases open today within the page's reach, by category.
+    open_cases: Vec<(String, u64)>,
 }
 
 fn shown(l: Lang, list: &MonitoringList) -> Vec<Shown> {
@@ -84,6 +86,7 @@ pub async fn page(
     let open_warnings = records::finding_list(state.store.as_ref(), &access, &warnings, today())
         .await?
         .total;
+    let open_cases = records::case_counts(state.store.as_ref(), &access, today()).await?;
     html(&MonitoringPage {
         c: Chrome::new(l, &user, "monitoring"),
         year,
@@ -99,6 +102,9 @@ pub async fn page(
         rows: shown(l, &list),
         total: list.entries.len(),
         open_warnings,
+        open_cases: (open_cases.iter())
+            .map(|(c, n)| (l.label(c.code(), c.label_zh()), *n))
+            .collect(),
     })
 }
 
