@@ -57,14 +57,7 @@ async fn post_multipart(
 }
 
 async fn post_json(app: &App, s: &Session, path: &str, body: Value) -> reqwest::Response {
-    app.http
-        .post(format!("{}{path}", app.base))
-        .header("cookie", &s.cookie)
-        .header("x-csrf-token", &s.csrf)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
+    app.post_json(s, path, body).await
 }
 
 /// 李秀英 (H001, 天长市) died in October 2016; 刘芳 (H101, 琅琊区) registered a car and paid

@@ -103,6 +103,10 @@ async fn an_official_records_a_declaration_helps_and_removes_the_risk() {
     assert_eq!(refused.status().as_u16(), 422);
     let text = refused.text().await.unwrap();
     assert!(text.contains("尚未落实帮扶措施，不能消除风险"), "{text}");
+    assert!(
+        text.contains("享受低保后收入稳定"),
+        "the reason typed is kept: {text}"
+    );
     no_english(&text);
     let measure = [
         ("_csrf", official.csrf.as_str()),

@@ -1,5 +1,6 @@
 //! A mutation fuzzer for the API's request bodies: every write the API offers (a household, a
-//! member, an income, a new household, a ledger row, a cadre's and a unit's pairing) is sent
+//! member, an income, a new household, a ledger row, a cadre's and a unit's pairing, a
+//! monitoring case, its measure and its closing) is sent
 //! with its body changed — a field set to a value of fuzz/dictionary.txt, to null, a number,
 //! an array or an object, removed, doubled by an unknown field, the JSON cut short — and with
 //! odd ids in the path and stale or missing If-Match headers, as the administrator or as an
@@ -90,6 +91,12 @@ fn mutate(rng: &mut ChaCha8Rng, body: &mut Value, dict: &[String]) -> String {
 /// The API's writes: method, path, body (the household's own rows where it has them).
 async fn targets(app: &App, s: &Session) -> Vec<(&'static str, String, Value)> {
     let detail = app.get_json(s, "/api/v1/households/H001").await;
+    // The first case once one is open (H002's declaration opens it), a number of none before.
+    let cases = app.get_json(s, "/api/v1/cases?state=all&per_page=1").await;
+    let case = cases["items"][0]["case_no"]
+        .as_str()
+        .unwrap_or("JC341181201700001")
+        .to_string();
     vec![
         (
             "PUT",
@@ -127,6 +134,22 @@ async fn targets(app: &App, s: &Session) -> Vec<(&'static str, String, Value)> {
             "POST",
             "/api/v1/unit-pairings".into(),
             json!({"unit_id": "U1", "village_code": "341181100202", "start_date": "2026-01-01", "joint_party_org": "0"}),
+        ),
+        (
+            "POST",
+            "/api/v1/cases".into(),
+            json!({"household_id": "H002", "source": "declaration", "on": "2017-01-05",
+                   "net_income": "4427.99", "rigid_expense": "0", "situation": "因病无法务工"}),
+        ),
+        (
+            "POST",
+            format!("/api/v1/cases/{case}/measures"),
+            json!({"kind": "assistance", "detail": "纳入农村低保", "responsible": "赵军", "on": "2017-01-20"}),
+        ),
+        (
+            "POST",
+            format!("/api/v1/cases/{case}/close"),
+            json!({"on": "2017-02-01", "net_income": "4428", "members": 1, "reason": "收入稳定"}),
         ),
     ]
 }

@@ -141,8 +141,8 @@ pub fn entry(
             f.members, f.members
         ));
     }
-    if f.rigid_expense.0 < 0 || f.net_income.is_some_and(|n| n.0.abs() > 1_000_000_000_00) {
-        return Err("金额无效 / the sums are not valid".into());
+    if let Some(e) = sum_problem(f.net_income, f.rigid_expense) {
+        return Err(e);
     }
     let mut reasons = Vec::new();
     if f.warning {
@@ -177,6 +177,22 @@ pub fn entry(
         }
     };
     Ok(Entry { category, reasons })
+}
+
+/// The largest sum a declaration may state: a billion yuan, far above any household's, and far
+/// enough below `i64::MAX` fen that income less spending cannot overflow.
+pub const MAX_SUM: Fen = Fen(100_000_000_000);
+
+/// Why the stated income and spending cannot be sums of a household (negative spending, or
+/// beyond `MAX_SUM` either way).
+fn sum_problem(net: Option<Fen>, expense: Fen) -> Option<String> {
+    let too_big = |f: Fen| f.0.unsigned_abs() > MAX_SUM.0.unsigned_abs();
+    if expense.0 < 0 || too_big(expense) || net.is_some_and(too_big) {
+        return Some(format!(
+            "金额无效：刚性支出不能为负，金额绝对值不超过 {MAX_SUM} 元 / the sums must be within {MAX_SUM} yuan, spending not negative"
+        ));
+    }
+    None
 }
 
 /// Why a case cannot be opened on `on`: a day after today has not happened.
@@ -248,6 +264,10 @@ pub fn close_problems(f: &CloseFacts<'_>, line: Option<MonitoringLine>) -> Vec<S
             "家庭人口 {} 无效（1–99） / {} is not a number of members",
             f.members, f.members
         ));
+    }
+    if let Some(e) = sum_problem(Some(f.net_income), Fen(0)) {
+        problems.push(e);
+        return problems;
     }
     match line {
         Some(l) if l.is_below(f.net_income, f.members) => problems.push(format!(

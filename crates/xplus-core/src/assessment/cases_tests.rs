@@ -165,3 +165,28 @@ fn measures_need_what_and_who_within_the_case() {
         measure_problems(&bad)
     );
 }
+
+#[test]
+fn sums_beyond_a_billion_are_refused_before_any_arithmetic() {
+    let huge = EntryFacts {
+        registered: None,
+        members: 2,
+        net_income: Some(Fen(-100_000_000_001)),
+        rigid_expense: Fen(i64::MAX),
+        warning: false,
+    };
+    assert!(entry(&huge, Some(LINE), SUDDEN)
+        .unwrap_err()
+        .contains("金额无效"));
+    let negative = EntryFacts {
+        rigid_expense: Fen(-1),
+        net_income: Some(Fen(0)),
+        ..huge
+    };
+    assert!(entry(&negative, Some(LINE), SUDDEN).is_err());
+    let mut c = close(1, i64::MAX, "2026-12-05");
+    c.net_income = Fen(i64::MIN);
+    assert!(close_problems(&c, Some(LINE))
+        .iter()
+        .any(|p| p.contains("金额无效")));
+}

@@ -139,7 +139,6 @@ mod tests {
             assess_monitoring(&f, LINE, 150),
             MonitorOutcome::Monitored(vec![MonitorReason::OpenCase])
         );
-        f.open_case = false;
         let none = MonitorFacts {
             net_income: None,
             ..facts(0)

@@ -68,6 +68,7 @@ fn parts() -> Vec<openapi::OpenApi> {
         crate::api::assessment::AssessmentDoc::openapi(),
         crate::api::visits::VisitsDoc::openapi(),
         crate::api::findings::FindingsDoc::openapi(),
+        crate::api::cases::CasesDoc::openapi(),
     ]
 }
 
@@ -151,7 +152,7 @@ problem_response!(
 );
 problem_response!(
     Conflicted,
-    "The stored record stands in the way (a kept attachment that no longer matches its SHA-256); nothing was changed."
+    "The stored record stands in the way (a kept attachment that no longer matches its SHA-256, a household that already has an open monitoring case, a case changed meanwhile); nothing was changed."
 );
 problem_response!(
     PayloadTooLarge,

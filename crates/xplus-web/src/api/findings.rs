@@ -165,7 +165,7 @@ fn item(access: &Access, f: StoredFinding, village: RegionCode, village_name: St
 }
 
 /// A choice of the query, or 400 naming it: an unknown value is refused, not ignored.
-fn choice<T>(
+pub(super) fn choice<T>(
     field: &str,
     text: &Option<String>,
     parse: impl Fn(&str) -> Option<T>,
@@ -180,20 +180,26 @@ fn choice<T>(
     }
 }
 
+/// The page asked for (from 1, default 1) and its rows (1 to `MAX_PER_PAGE`, default 50), or 400.
+/// The store counts pages from 0 in a u32, so a page past that is refused, not wrapped.
+pub(super) fn paging(page: Option<u64>, per_page: Option<u64>) -> Result<(u64, u64), ApiError> {
+    let bad = |m: String| ApiError(WebError::bad_request(m));
+    let page = page.unwrap_or(1);
+    if page == 0 || page - 1 > u64::from(u32::MAX) {
+        return Err(bad(format!("页码 {page} 无效 / invalid page {page}")));
+    }
+    let per_page = per_page.unwrap_or(50);
+    if !(1..=MAX_PER_PAGE).contains(&per_page) {
+        return Err(bad(format!(
+            "每页条数须在 1 至 {MAX_PER_PAGE} 之间 / per_page is 1 to {MAX_PER_PAGE}"
+        )));
+    }
+    Ok((page, per_page))
+}
+
 impl TasksQuery {
     fn filter(&self) -> Result<FindingFilter, ApiError> {
-        let bad = |m: String| ApiError(WebError::bad_request(m));
-        let page = self.page.unwrap_or(1);
-        // The store counts pages from 0 in a u32.
-        if page == 0 || page - 1 > u64::from(u32::MAX) {
-            return Err(bad(format!("页码 {page} 无效 / invalid page {page}")));
-        }
-        let per_page = self.per_page.unwrap_or(50);
-        if !(1..=MAX_PER_PAGE).contains(&per_page) {
-            return Err(bad(format!(
-                "每页条数须在 1 至 {MAX_PER_PAGE} 之间 / per_page is 1 to {MAX_PER_PAGE}"
-            )));
-        }
+        let (page, per_page) = paging(self.page, self.per_page)?;
         Ok(FindingFilter {
             state: choice("state", &self.state, FindingState::parse)?.unwrap_or_default(),
             handling: choice("handling", &self.handling, Handling::parse)?,

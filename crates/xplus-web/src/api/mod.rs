@@ -13,6 +13,7 @@ mod activity;
 mod assessment;
 mod audit;
 mod backbone;
+mod cases;
 mod collective;
 mod crosscheck;
 mod doc;
@@ -114,6 +115,16 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/tasks/{household_id}/{seq}/attachment",
             get(findings::attachment),
+        )
+        .route("/api/v1/cases", get(cases::list).post(cases::open))
+        .route("/api/v1/cases/{case_no}", get(cases::one))
+        .route(
+            "/api/v1/cases/{case_no}/measures",
+            axum::routing::post(cases::measure),
+        )
+        .route(
+            "/api/v1/cases/{case_no}/close",
+            axum::routing::post(cases::close),
         )
         .route(
             "/api/v1/crosscheck",

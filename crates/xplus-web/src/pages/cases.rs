@@ -43,7 +43,28 @@ pub struct CaseRow {
     pub close_reason: String,
 }
 
-pub(crate) fn case_row(l: Lang, user: &Signed, c: &StoredCase) -> CaseRow {
+/// The names of the cases' villages and of their towns.
+type Names = std::collections::HashMap<RegionCode, String>;
+
+async fn names_of(state: &AppState, cases: &[&StoredCase]) -> Result<Names, WebError> {
+    let mut codes: Vec<RegionCode> = Vec::with_capacity(cases.len() * 2);
+    for c in cases {
+        codes.push(c.village);
+        codes.extend(c.village.parent());
+    }
+    Ok(records::region_names_of(state.store.as_ref(), codes).await?)
+}
+
+/// "乙村" with its town before it ("天长街道乙村"), or the code when the name is unknown.
+fn place(names: &Names, village: RegionCode) -> String {
+    let town = (village.parent()).and_then(|t| names.get(&t)).cloned();
+    match names.get(&village) {
+        Some(v) => format!("{}{v}", town.unwrap_or_default()),
+        None => village.to_string(),
+    }
+}
+
+pub(crate) fn case_row(l: Lang, user: &Signed, names: &Names, c: &StoredCase) -> CaseRow {
     let money = |f: Option<Fen>| f.map(|f| f.to_string()).unwrap_or_default();
     CaseRow {
         case_no: c.case_no.clone(),
@@ -51,7 +72,7 @@ pub(crate) fn case_row(l: Lang, user: &Signed, c: &StoredCase) -> CaseRow {
         head_name: c.head_name.clone(),
         id_number: user.access.id_number(c.id_number),
         members: c.members,
-        village: c.village.to_string(),
+        village: place(names, c.village),
         category: l.label(c.category.code(), c.category.label_zh()),
         source: l.label(c.source.code(), c.source.label_zh()),
         reasons: (c.reasons.iter())
@@ -90,12 +111,6 @@ pub struct ListParams {
     page: Option<String>,
 }
 
-const STATES: [(CaseState, &str, &str); 3] = [
-    (CaseState::Open, "open", "未消除"),
-    (CaseState::Closed, "closed", "已风险消除"),
-    (CaseState::All, "all", "全部"),
-];
-
 fn picked(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
@@ -116,8 +131,7 @@ pub async fn list(
     };
     let st = match picked(&p.state) {
         None => CaseState::Open,
-        Some(s) => (STATES.iter().find(|(_, code, _)| *code == s))
-            .map(|(st, _, _)| *st)
+        Some(s) => CaseState::parse(s)
             .ok_or_else(|| WebError::bad_request(format!("没有状态 {s} / no state {s}")))?,
     };
     let asked = asked_page(p.page.as_deref())?;
@@ -135,11 +149,12 @@ pub async fn list(
         found = records::case_list(store, &access, &filter, today()).await?;
     }
     let counts = records::case_counts(store, &access, today()).await?;
+    let names = names_of(&state, &found.cases.iter().collect::<Vec<_>>()).await?;
     let region = p.region.clone().unwrap_or_default();
     let query = format!(
         "category={}&state={}&region={}",
         category.map(|c| c.code()).unwrap_or(""),
-        STATES.iter().find(|s| s.0 == st).map_or("open", |s| s.1),
+        st.code(),
         url_encode(region.trim())
     );
     html(&CasesPage {
@@ -155,14 +170,16 @@ pub async fn list(
                 on: Some(*c) == category,
             })
             .collect(),
-        states: (STATES.iter())
-            .map(|(s, code, zh)| Choice {
-                code,
-                label: l.label(code, zh),
+        states: (CaseState::ALL.iter())
+            .map(|s| Choice {
+                code: s.code(),
+                label: l.label(s.code(), s.label_zh()),
                 on: *s == st,
             })
             .collect(),
-        rows: found.cases.iter().map(|c| case_row(l, &user, c)).collect(),
+        rows: (found.cases.iter())
+            .map(|c| case_row(l, &user, &names, c))
+            .collect(),
         pager: Pager::new(
             found.total,
             filter.page,
@@ -338,6 +355,9 @@ fn told_case(sent: &[(String, String)]) -> Result<records::CaseTold, String> {
     })
 }
 
+/// A form's name and what was typed in it.
+type Typed = (&'static str, Vec<(String, String)>);
+
 #[derive(Template)]
 #[template(path = "case.html")]
 struct CasePage {
@@ -349,6 +369,18 @@ struct CasePage {
     may_write: bool,
     today: String,
     message: Option<String>,
+    /// The form refused ("measure" or "close") and what was typed in it, shown again.
+    refused: Typed,
+}
+
+impl CasePage {
+    /// What was typed in field `name` of form `form`, when that form was refused.
+    fn value(&self, form: &str, name: &str) -> &str {
+        if self.refused.0 != form {
+            return "";
+        }
+        form_value(&self.refused.1, name).unwrap_or("")
+    }
 }
 
 async fn case_page(
@@ -356,12 +388,13 @@ async fn case_page(
     user: &Signed,
     l: Lang,
     case_no: &str,
-    message: Option<String>,
+    (message, refused): (Option<String>, Typed),
 ) -> Result<CasePage, WebError> {
     let (case, measures) =
         records::case_detail(state.store.as_ref(), &user.access, case_no, today())
             .await?
             .ok_or_else(WebError::not_found)?;
+    let names = names_of(state, &[&case]).await?;
     let shown = |m: &StoredMeasure| {
         (
             m.seq,
@@ -374,7 +407,7 @@ async fn case_page(
     Ok(CasePage {
         c: Chrome::new(l, user, "monitoring"),
         open: case.closed_on.is_none(),
-        r: case_row(l, user, &case),
+        r: case_row(l, user, &names, &case),
         measures: measures.iter().map(shown).collect(),
         kinds: (MeasureKind::ALL.iter())
             .map(|k| Choice {
@@ -386,6 +419,7 @@ async fn case_page(
         may_write: user.access.may_write(),
         today: today().to_string(),
         message,
+        refused,
     })
 }
 
@@ -395,7 +429,7 @@ pub async fn one(
     l: Lang,
     Path(case_no): Path<String>,
 ) -> Result<Response, WebError> {
-    html(&case_page(&state, &user, l, &case_no, None).await?)
+    html(&case_page(&state, &user, l, &case_no, (None, ("", Vec::new()))).await?)
 }
 
 pub async fn measure(
@@ -425,7 +459,8 @@ pub async fn measure(
         }
         Err(m) => Err(StoreError::Refused(Refusal::Invalid(m))),
     };
-    after(&state, &user, l, &case_no, refusal(added).map(|_| ())).await
+    let refused = refusal(added).map(|_| ());
+    after(&state, &user, l, &case_no, refused, ("measure", sent)).await
 }
 
 pub async fn close(
@@ -451,7 +486,8 @@ pub async fn close(
         }
         Err(m) => Err(StoreError::Refused(Refusal::Invalid(m))),
     };
-    after(&state, &user, l, &case_no, refusal(closed).map(|_| ())).await
+    let refused = refusal(closed).map(|_| ());
+    after(&state, &user, l, &case_no, refused, ("close", sent)).await
 }
 
 /// The case again: after a change, by a redirect; refused, with the reason.
@@ -461,13 +497,15 @@ async fn after(
     l: Lang,
     case_no: &str,
     done: Result<(), Result<(String, StatusCode), WebError>>,
+    sent: Typed,
 ) -> Result<Response, WebError> {
     let (message, status) = match done {
         Ok(()) => return Ok(to_case(case_no)),
         Err(Ok(told)) => told,
         Err(Err(e)) => return Err(e),
     };
-    let page = html(&case_page(state, user, l, case_no, Some(l.pick(&message))).await?)?;
+    let page = case_page(state, user, l, case_no, (Some(l.pick(&message)), sent)).await?;
+    let page = html(&page)?;
     Ok((status, page).into_response())
 }
 
@@ -479,5 +517,6 @@ pub(crate) async fn of_household(
     id: &str,
 ) -> Result<Vec<CaseRow>, WebError> {
     let cases = records::household_cases(state.store.as_ref(), &user.access, id, today()).await?;
-    Ok(cases.iter().map(|c| case_row(l, user, c)).collect())
+    let names = names_of(state, &cases.iter().collect::<Vec<_>>()).await?;
+    Ok(cases.iter().map(|c| case_row(l, user, &names, c)).collect())
 }

@@ -54,7 +54,8 @@ use axum::routing::{get, post};
 use axum::Router;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 
-/// 部门数据比对 and 核查任务 (issue 21): the check of an upload, and the findings it recorded.
+/// 部门数据比对 and 核查任务 (issue 21): the check of an upload, the findings it recorded, and
+/// monitoring — the year's list and the cases through the year.
 fn finding_routes() -> Router<AppState> {
     Router::new()
         .route(
@@ -80,6 +81,17 @@ fn finding_routes() -> Router<AppState> {
             "/households/{id}/findings/{seq}/attachment",
             get(tasks::attachment),
         )
+        // Monitoring: the year's list, and the cases through the year (防返贫动态监测).
+        .route("/monitoring", get(monitoring::page))
+        .route("/monitoring.xlsx", get(monitoring::export))
+        .route("/monitoring/cases", get(cases::list))
+        .route(
+            "/monitoring/cases/new",
+            get(cases::new_form).post(cases::open),
+        )
+        .route("/monitoring/cases/{case}", get(cases::one))
+        .route("/monitoring/cases/{case}/measures", post(cases::measure))
+        .route("/monitoring/cases/{case}/close", post(cases::close))
 }
 
 pub fn routes() -> Router<AppState> {
@@ -142,19 +154,9 @@ pub fn routes() -> Router<AppState> {
             "/responsibility/{village}/export.xlsx",
             get(responsibility::export),
         )
-        .route("/monitoring", get(monitoring::page))
         .merge(finding_routes())
         .route("/chain", get(chain::page))
         .route("/chain.xlsx", get(chain::export))
-        .route("/monitoring.xlsx", get(monitoring::export))
-        .route("/monitoring/cases", get(cases::list))
-        .route(
-            "/monitoring/cases/new",
-            get(cases::new_form).post(cases::open),
-        )
-        .route("/monitoring/cases/{case}", get(cases::one))
-        .route("/monitoring/cases/{case}/measures", post(cases::measure))
-        .route("/monitoring/cases/{case}/close", post(cases::close))
         .route("/report", get(year_report::page))
         .route("/report/print", get(year_report::print))
         .route("/report.xlsx", get(year_report::export))

@@ -303,6 +303,23 @@ impl App {
     }
 
     /// The JSON body of a GET.
+    /// A JSON write to the API with the session's cookie and CSRF header.
+    pub async fn post_json(
+        &self,
+        s: &Session,
+        path: &str,
+        body: serde_json::Value,
+    ) -> reqwest::Response {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", &s.cookie)
+            .header("x-csrf-token", &s.csrf)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn get_json(&self, s: &Session, path: &str) -> serde_json::Value {
         self.get(s, path).await.json().await.unwrap()
     }

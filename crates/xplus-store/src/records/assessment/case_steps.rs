@@ -34,6 +34,30 @@ pub enum CaseState {
     All,
 }
 
+impl CaseState {
+    pub const ALL: [CaseState; 3] = [CaseState::Open, CaseState::Closed, CaseState::All];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            CaseState::Open => "open",
+            CaseState::Closed => "closed",
+            CaseState::All => "all",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            CaseState::Open => "未消除",
+            CaseState::Closed => "已风险消除",
+            CaseState::All => "全部",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<CaseState> {
+        CaseState::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CaseFilter {
     pub category: Option<Category>,
