@@ -302,7 +302,6 @@ impl App {
         })
     }
 
-    /// The JSON body of a GET.
     /// A JSON write to the API with the session's cookie and CSRF header.
     pub async fn post_json(
         &self,
@@ -320,6 +319,7 @@ impl App {
             .unwrap()
     }
 
+    /// The JSON body of a GET.
     pub async fn get_json(&self, s: &Session, path: &str) -> serde_json::Value {
         self.get(s, path).await.json().await.unwrap()
     }
