@@ -218,7 +218,11 @@ pub async fn run(command: Command, db: &str, out: &Output) -> Result<ExitCode, F
             addr,
             demo: with_demo,
             demo_scale,
-        } => crate::serve::serve(db, out, &addr, with_demo.then_some(demo_scale)).await,
+            read_db,
+        } => {
+            let demo = with_demo.then_some(demo_scale);
+            crate::serve::serve(db, read_db.as_deref(), out, &addr, demo).await
+        }
         Command::Audit {
             command: AuditCommand::Verify,
         } => verify_audit(db, out).await,

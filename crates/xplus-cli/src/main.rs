@@ -201,6 +201,9 @@ enum Command {
         /// 演示数据规模 / the demo's scale
         #[arg(long, value_enum, default_value_t = ScaleArg::City)]
         demo_scale: ScaleArg,
+        /// 只读副本（流复制备库）地址：页面、列表、看板和导出从此读取，写入仍到 --db / a streaming replica that pages, lists, dashboards and exports read from; writes go to --db
+        #[arg(long, value_name = "URL")]
+        read_db: Option<String>,
     },
     /// 备份整个数据库（服务运行时也可进行）/ copy the whole database, consistently, while the server runs
     Backup {

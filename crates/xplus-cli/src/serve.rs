@@ -10,6 +10,7 @@ use xplus_store::Store;
 
 pub async fn serve(
     db: &str,
+    read_db: Option<&str>,
     out: &Output,
     addr: &str,
     demo_scale: Option<ScaleArg>,
@@ -28,7 +29,17 @@ pub async fn serve(
             );
         }
     }
-    let store: Arc<dyn Store> = Arc::from(open(db).await?);
+    let mut store: Arc<dyn Store> = Arc::from(open(db).await?);
+    if let Some(url) = read_db {
+        // A replica is read as it is: its primary's migrations reach it by replication.
+        let replica: Arc<dyn Store> = Arc::from(xplus_store::open(url).await?);
+        store = Arc::new(xplus_store::Routed::new(store, replica)?);
+        // The URL is not shown: it may hold a password.
+        out.say(
+            "只读请求从读库读取，写入仍到主库",
+            "read-only requests read from the read database; writes go to the primary",
+        );
+    }
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| Failure {

@@ -17,6 +17,7 @@ mod postgres_dump;
 mod postgres_rows;
 mod postgres_session;
 pub mod records;
+pub mod routed;
 pub mod session;
 mod sql;
 pub mod sqlite;
@@ -30,6 +31,7 @@ pub use audit::NewAudit;
 pub use audit_verify::verify_audit;
 pub use connect::open;
 pub use error::{Refusal, StoreError};
+pub use routed::{reading_replica, Routed};
 pub use store::{Backend, ImportTx, Row, Store};
 
 pub use bundle::export::{export_bundle, ExportOptions, ExportProgress};

@@ -28,6 +28,12 @@ pub type AuditSink<'a> = dyn FnMut(AuditEntry) -> Result<(), StoreError> + Send 
 pub trait Store: Send + Sync {
     fn backend(&self) -> Backend;
 
+    /// Whether reads may go to a replica (`routed::Routed`): the web application then marks
+    /// the requests whose reads may.
+    fn has_replica(&self) -> bool {
+        false
+    }
+
     /// Creates or upgrades the schema (the backend's own migrations).
     async fn migrate(&self) -> Result<(), StoreError>;
 

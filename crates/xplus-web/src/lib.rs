@@ -16,6 +16,7 @@ mod i18n;
 #[cfg(test)]
 mod i18n_convention;
 mod pages;
+mod replica;
 mod service;
 mod state;
 mod throttle;
@@ -39,14 +40,19 @@ pub async fn router(store: Arc<dyn Store>) -> Result<Router, xplus_store::StoreE
 }
 
 fn routes(state: AppState) -> Router {
+    let replica = state.store.has_replica();
     // No inline script or style anywhere: the policy can forbid them outright.
     let csp =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; \
                object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-    let app = pages::routes()
+    let mut app = pages::routes()
         .merge(api::routes())
         .merge(assets::routes())
-        .with_state(state)
+        .with_state(state);
+    if replica {
+        app = app.layer(axum::middleware::from_fn(replica::route_reads));
+    }
+    let app = app
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

@@ -152,7 +152,71 @@ pub const ACCOUNTS: &[(&str, Role, Option<&str>, Option<&str>)] = &[
     ("auditor", Role::Auditor, None, None),
 ];
 
+/// A database at `url` with the test bundle imported and the test accounts.
+async fn seeded(url: &str, dir: &std::path::Path) -> Arc<dyn Store> {
+    let store: Arc<dyn Store> = Arc::from(xplus_store::open(url).await.unwrap());
+    store.migrate().await.unwrap();
+    let folder = dir.join(format!("bundle-{}", COUNTER.fetch_add(1, Ordering::SeqCst)));
+    std::fs::create_dir(&folder).unwrap();
+    for (name, text) in bundle() {
+        std::fs::write(folder.join(format!("{name}.csv")), text).unwrap();
+    }
+    let report = import_folder(store.as_ref(), &folder, false).await;
+    assert!(report.committed, "{:?}", report.errors);
+    let hash = hash_password(PASSWORD).unwrap();
+    for (name, role, region, cadre) in ACCOUNTS {
+        xplus_store::users::add_user(
+            store.as_ref(),
+            NewUser {
+                name: name.to_string(),
+                role: *role,
+                region: region.map(|r| RegionCode::parse(r).unwrap()),
+                cadre: cadre.map(str::to_string),
+                password_hash: hash.clone(),
+                must_change_password: false,
+            },
+            "test",
+        )
+        .await
+        .unwrap();
+    }
+    store
+}
+
+/// Serves `store` on a free port; its address and a client that does not follow redirects.
+async fn served(store: Arc<dyn Store>) -> (String, reqwest::Client) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { xplus_web::serve(listener, store).await });
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    (base, http)
+}
+
 impl App {
+    /// Two SQLite databases seeded alike, served as a primary and its read replica
+    /// (`xplus serve --read-db`); the app's store is the primary, the replica is returned.
+    pub async fn start_routed() -> (App, Arc<dyn Store>) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("web.db").display());
+        let primary = seeded(&url, dir.path()).await;
+        let replica_url = format!("sqlite://{}", dir.path().join("replica.db").display());
+        let replica = seeded(&replica_url, dir.path()).await;
+        let routed = xplus_store::Routed::new(primary.clone(), replica.clone()).unwrap();
+        let (base, http) = served(Arc::new(routed)).await;
+        let app = App {
+            base,
+            store: primary,
+            http,
+            url,
+            _dir: dir,
+            pg: None,
+        };
+        (app, replica)
+    }
+
     pub async fn start() -> App {
         let dir = tempfile::tempdir().unwrap();
         let (url, pg) = match std::env::var("XPLUS_TEST_DATABASE_URL") {
@@ -179,40 +243,8 @@ impl App {
                 None,
             ),
         };
-        let store: Arc<dyn Store> = Arc::from(xplus_store::open(&url).await.unwrap());
-        store.migrate().await.unwrap();
-        let folder = dir.path().join("bundle");
-        std::fs::create_dir(&folder).unwrap();
-        for (name, text) in bundle() {
-            std::fs::write(folder.join(format!("{name}.csv")), text).unwrap();
-        }
-        let report = import_folder(store.as_ref(), &folder, false).await;
-        assert!(report.committed, "{:?}", report.errors);
-        let hash = hash_password(PASSWORD).unwrap();
-        for (name, role, region, cadre) in ACCOUNTS {
-            xplus_store::users::add_user(
-                store.as_ref(),
-                NewUser {
-                    name: name.to_string(),
-                    role: *role,
-                    region: region.map(|r| RegionCode::parse(r).unwrap()),
-                    cadre: cadre.map(str::to_string),
-                    password_hash: hash.clone(),
-                    must_change_password: false,
-                },
-                "test",
-            )
-            .await
-            .unwrap();
-        }
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let served = store.clone();
-        tokio::spawn(async move { xplus_web::serve(listener, served).await });
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
+        let store = seeded(&url, dir.path()).await;
+        let (base, http) = served(store.clone()).await;
         App {
             base,
             store,
