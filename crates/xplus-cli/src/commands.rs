@@ -216,13 +216,10 @@ pub async fn run(command: Command, db: &str, out: &Output) -> Result<ExitCode, F
         Command::Rules { command } => crate::assess::rules(db, out, command).await,
         Command::Serve {
             addr,
-            demo: with_demo,
+            demo,
             demo_scale,
             read_db,
-        } => {
-            let demo = with_demo.then_some(demo_scale);
-            crate::serve::serve(db, read_db.as_deref(), out, &addr, demo).await
-        }
+        } => crate::serve::serve(db, read_db.as_deref(), out, &addr, demo.then_some(demo_scale)).await,
         Command::Audit {
             command: AuditCommand::Verify,
         } => verify_audit(db, out).await,
