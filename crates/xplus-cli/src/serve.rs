@@ -31,6 +31,16 @@ pub async fn serve(
     }
     let mut store: Arc<dyn Store> = Arc::from(open(db).await?);
     if let Some(url) = read_db {
+        // A mistyped SQLite path would otherwise be created empty, and every page would fail.
+        let file = url
+            .strip_prefix("sqlite://")
+            .map(|f| f.split('?').next().unwrap_or(f));
+        if file.is_some_and(|f| !std::path::Path::new(f).exists()) {
+            return Err(Failure {
+                code: 2,
+                parts: vec!["读库文件不存在 / the read database does not exist".into()],
+            });
+        }
         // A replica is read as it is: its primary's migrations reach it by replication.
         let replica: Arc<dyn Store> = Arc::from(xplus_store::open(url).await?);
         store = Arc::new(xplus_store::Routed::new(store, replica)?);

@@ -31,7 +31,7 @@ pub use audit::NewAudit;
 pub use audit_verify::verify_audit;
 pub use connect::open;
 pub use error::{Refusal, StoreError};
-pub use routed::{reading_replica, Routed};
+pub use routed::{reading_primary, reading_replica, reads_replica, Routed};
 pub use store::{Backend, ImportTx, Row, Store};
 
 pub use bundle::export::{export_bundle, ExportOptions, ExportProgress};

@@ -27,7 +27,15 @@ pub async fn reading_replica<F: Future>(work: F) -> F::Output {
     REPLICA_READS.scope(true, work).await
 }
 
-fn on_replica() -> bool {
+/// Runs `work` with every read on the primary, also within a request that may read the
+/// replica: work that writes what it read (a roll-up refresh started by a page).
+pub async fn reading_primary<F: Future>(work: F) -> F::Output {
+    REPLICA_READS.scope(false, work).await
+}
+
+/// Whether this task's reads go to the replica when there is one (a cache of read results
+/// keeps the two apart: a lagging replica's answer is not the primary's).
+pub fn reads_replica() -> bool {
     REPLICA_READS.try_with(|allowed| *allowed).unwrap_or(false)
 }
 
@@ -50,7 +58,7 @@ impl Routed {
     }
 
     fn reader(&self) -> &dyn Store {
-        if on_replica() {
+        if reads_replica() {
             self.replica.as_ref()
         } else {
             self.primary.as_ref()

@@ -348,3 +348,65 @@ async fn judged(db: &TestDb, id: &str) -> Judgement {
         .unwrap()
         .judgement
 }
+
+#[tokio::test]
+async fn a_case_follows_its_household_and_says_nothing_beyond_reach() {
+    let db = ready().await;
+    let store = db.store.as_ref();
+    let case = records::open_case(
+        store,
+        &admin(),
+        &declared("H003", 8000, "2017-01-10"),
+        today(),
+    )
+    .await
+    .unwrap();
+    // The secretary of the other village: a registered person outside their village is not
+    // named to them.
+    let jia = xplus_core::registry::RegionCode::from_u64(341181100201).unwrap();
+    let other = Access::of_account("jiacun", Role::Secretary, Some(jia), None);
+    let fang = id(341181, "1980-11-30", 52);
+    let mut told = outside(&fang, 100, 0);
+    if let Some(o) = told.outside.as_mut() {
+        o.village = jia;
+    }
+    match records::open_case(store, &other, &told, today()).await {
+        Err(StoreError::Refused(e)) => {
+            let e = e.to_string();
+            assert!(e.contains("已建档户的成员") && !e.contains("H003"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // The members are the registry's (two), not a number typed in the form.
+    let help = MeasureTold {
+        kind: MeasureKind::Employment,
+        detail: "公益性岗位".into(),
+        responsible: "周强".into(),
+        on: d("2017-01-11"),
+    };
+    records::add_measure(store, &admin(), &case.case_no, &help, today())
+        .await
+        .unwrap();
+    let one = CloseTold {
+        on: d("2017-01-12"),
+        net_income: Fen::from_yuan(5_000),
+        members: 1,
+        reason: "收入恢复".into(),
+    };
+    refused_with(
+        records::close_case(store, &admin(), &case.case_no, &one, today()).await,
+        "低于监测标准",
+    );
+    // The household moves to the other village: its open case follows it.
+    tamper(
+        &db,
+        &["UPDATE households SET village_code = 341181100201 WHERE household_id = 'H003'"],
+    )
+    .await;
+    let (moved, _) = records::case_detail(store, &admin(), &case.case_no, today())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(moved.village.as_u64(), 341181100201);
+    db.cleanup().await;
+}

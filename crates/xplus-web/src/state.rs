@@ -195,10 +195,14 @@ impl AppState {
     ) -> Result<Option<usize>, xplus_store::StoreError> {
         // The refresh itself looks for marked counties first and stops at once without any.
         match self.refreshing.try_lock() {
+            // The refresh writes what it reads: it reads the primary, also from a page.
             Ok(_one) => Ok(Some(
-                xplus_store::records::refresh_rollups(self.store.as_ref(), today)
-                    .await?
-                    .counties,
+                xplus_store::reading_primary(xplus_store::records::refresh_rollups(
+                    self.store.as_ref(),
+                    today,
+                ))
+                .await?
+                .counties,
             )),
             Err(_) => Ok(None),
         }
@@ -404,33 +408,42 @@ impl xplus_store::ImportProgress for UploadProgress {
 /// The log's head is itself read at most once per `HEAD_TTL`; a change made through this
 /// server forgets it at once, one made elsewhere (an import on the command line) shows within
 /// `HEAD_TTL`.
+/// With a read replica (`serve --read-db`) a request may read either database, so the head and
+/// the counts are kept apart by where they were read (a lagging replica's count is not the
+/// primary's).
 #[derive(Default)]
 pub struct CountCache {
-    map: Mutex<HashMap<String, (i64, u64)>>,
-    head: Mutex<Option<(i64, Instant)>>,
+    map: Mutex<HashMap<(bool, String), (i64, u64)>>,
+    head: Mutex<[Option<(i64, Instant)>; 2]>,
+}
+
+fn route() -> bool {
+    xplus_store::reads_replica()
 }
 
 const HEAD_TTL: Duration = Duration::from_secs(1);
 
 impl CountCache {
     pub fn head(&self) -> Option<i64> {
-        let head = self.head.lock().expect("count cache");
+        let head = self.head.lock().expect("count cache")[usize::from(route())];
         head.filter(|(_, at)| at.elapsed() < HEAD_TTL)
             .map(|(h, _)| h)
     }
 
     pub fn set_head(&self, head: i64) {
-        *self.head.lock().expect("count cache") = Some((head, Instant::now()));
+        self.head.lock().expect("count cache")[usize::from(route())] = Some((head, Instant::now()));
     }
 
     /// Something was written: the next list reads the head again.
     pub fn changed(&self) {
-        *self.head.lock().expect("count cache") = None;
+        *self.head.lock().expect("count cache") = [None, None];
     }
 
     pub fn get(&self, key: &str, head: i64) -> Option<u64> {
         let map = self.map.lock().expect("count cache");
-        map.get(key).filter(|(h, _)| *h == head).map(|(_, n)| *n)
+        (map.get(&(route(), key.to_string())))
+            .filter(|(h, _)| *h == head)
+            .map(|(_, n)| *n)
     }
 
     pub fn put(&self, key: String, head: i64, count: u64) {
@@ -438,7 +451,7 @@ impl CountCache {
         if map.len() > 10_000 {
             map.clear();
         }
-        map.insert(key, (head, count));
+        map.insert((route(), key), (head, count));
     }
 }
 

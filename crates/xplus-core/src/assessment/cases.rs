@@ -144,6 +144,12 @@ pub fn entry(
     if let Some(e) = sum_problem(f.net_income, f.rigid_expense) {
         return Err(e);
     }
+    if f.net_income.is_none() && !f.warning {
+        return Err(
+            "请填写近12个月家庭纯收入 / give the household's net income over the last 12 months"
+                .into(),
+        );
+    }
     let mut reasons = Vec::new();
     if f.warning {
         reasons.push(EntryReason::Warning);

@@ -91,6 +91,15 @@ fn exited_households_are_unstable_and_poor_ones_are_not_monitored() {
 }
 
 #[test]
+fn a_declaration_needs_its_income() {
+    let mut none = facts(None, 0, 3_000_000);
+    none.net_income = None;
+    assert!(entry(&none, Some(LINE), SUDDEN)
+        .unwrap_err()
+        .contains("家庭纯收入"));
+}
+
+#[test]
 fn without_a_line_only_a_warning_opens_a_case() {
     let err = entry(&facts(None, 0, 0), None, SUDDEN).unwrap_err();
     assert!(err.contains("poverty_line"), "{err}");

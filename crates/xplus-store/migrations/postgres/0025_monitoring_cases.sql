@@ -45,13 +45,15 @@ CREATE TABLE monitoring_measures (
     recorded_on DATE NOT NULL,
     PRIMARY KEY (case_no, seq)
 );
--- A registered household moved to another county takes its cases along, as its findings.
-CREATE FUNCTION households_county_moves_cases() RETURNS trigger AS $$
+-- A registered household's open cases follow it to another village or county (the reach of a
+-- case, and the line it is judged against, are its household's), as its findings do.
+CREATE FUNCTION households_moves_cases() RETURNS trigger AS $$
 BEGIN
-    UPDATE monitoring_cases SET county_code = NEW.county_code WHERE household_id = NEW.household_id;
+    UPDATE monitoring_cases SET village_code = NEW.village_code, county_code = NEW.county_code
+    WHERE household_id = NEW.household_id AND closed_on IS NULL;
     RETURN NULL;
 END
 $$ LANGUAGE plpgsql;
-CREATE TRIGGER households_county_moves_cases AFTER UPDATE OF county_code ON households
-FOR EACH ROW WHEN (NEW.county_code IS DISTINCT FROM OLD.county_code)
-EXECUTE FUNCTION households_county_moves_cases();
+CREATE TRIGGER households_moves_cases AFTER UPDATE OF village_code, county_code ON households
+FOR EACH ROW WHEN (NEW.village_code IS DISTINCT FROM OLD.village_code OR NEW.county_code IS DISTINCT FROM OLD.county_code)
+EXECUTE FUNCTION households_moves_cases();

@@ -45,9 +45,11 @@ CREATE TABLE monitoring_measures (
     recorded_on TEXT NOT NULL,
     PRIMARY KEY (case_no, seq)
 );
--- A registered household moved to another county takes its cases along, as its findings.
-CREATE TRIGGER households_county_moves_cases AFTER UPDATE OF county_code ON households
-WHEN NEW.county_code <> OLD.county_code
+-- A registered household's open cases follow it to another village or county (the reach of a
+-- case, and the line it is judged against, are its household's), as its findings do.
+CREATE TRIGGER households_moves_cases AFTER UPDATE OF village_code, county_code ON households
+WHEN NEW.village_code <> OLD.village_code OR NEW.county_code <> OLD.county_code
 BEGIN
-    UPDATE monitoring_cases SET county_code = NEW.county_code WHERE household_id = NEW.household_id;
+    UPDATE monitoring_cases SET village_code = NEW.village_code, county_code = NEW.county_code
+    WHERE household_id = NEW.household_id AND closed_on IS NULL;
 END;

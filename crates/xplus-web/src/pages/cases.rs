@@ -282,7 +282,7 @@ pub async fn open(
         Err(Ok(told)) => told,
         Err(Err(e)) => return Err(e),
     };
-    let page = html(&new_page(l, &user, sent, Some(l.pick(&message))))?;
+    let page = html(&new_page(l, &user, sent, Some(said(l, &message))))?;
     Ok((status, page).into_response())
 }
 
@@ -296,6 +296,14 @@ fn refusal<T>(r: Result<T, StoreError>) -> Result<T, Result<(String, StatusCode)
         Err(StoreError::Refused(r)) => Err(Ok((r.to_string(), StatusCode::UNPROCESSABLE_ENTITY))),
         Err(e) => Err(Err(e.into())),
     }
+}
+
+/// A refusal in the page's language: core joins several reasons with "；", each "中文 / English".
+fn said(l: Lang, message: &str) -> String {
+    (message.split('；'))
+        .map(|part| l.pick(part))
+        .collect::<Vec<_>>()
+        .join("；")
 }
 
 fn to_case(case_no: &str) -> Response {
@@ -504,7 +512,7 @@ async fn after(
         Err(Ok(told)) => told,
         Err(Err(e)) => return Err(e),
     };
-    let page = case_page(state, user, l, case_no, (Some(l.pick(&message)), sent)).await?;
+    let page = case_page(state, user, l, case_no, (Some(said(l, &message)), sent)).await?;
     let page = html(&page)?;
     Ok((status, page).into_response())
 }

@@ -7,13 +7,16 @@ use super::queries::cases::{
     StoredMeasure, CLOSE, INSERT_MEASURE, MEASURES, OF_HOUSEHOLD,
 };
 use super::queries::findings::WarningSpan;
+use super::queries::findings::{of_household_sql, StoredFinding};
 use crate::audit::NewAudit;
 use crate::error::{Refusal, StoreError};
-use crate::records::registry::read::household_scope;
+use crate::records::registry::household::load;
+use crate::records::registry::read::{household_scope, within_scope};
 use crate::records::rules::rule_book;
 use crate::records::{ReadSession, WriteSession};
 use crate::session::filter::{Arg, Filter};
 use crate::session::rows::fetch_sql;
+use crate::store::Row;
 use crate::store::Store;
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashSet;
@@ -22,7 +25,8 @@ use xplus_core::assessment::cases::{
     close_problems, kept, measure_problems, Category, CloseFacts, MeasureFacts, MeasureKind,
     MonitoringLine,
 };
-use xplus_core::assessment::tasks::{open_on, TaskOutcome};
+use xplus_core::assessment::tasks::{handling, open_on, Handling, TaskOutcome};
+use xplus_core::interchange::schema::DEPARTMENT_FINDINGS;
 use xplus_core::money::Fen;
 
 /// Which cases a list shows.
@@ -101,9 +105,11 @@ pub async fn case_list(
         .first()
         .map_or(0, |c| c.n);
     let per_page = f.per_page.clamp(1, 500);
+    // A page past any real list (however large the number asked) stays a small offset.
+    let page = f.page.clamp(1, u64::from(u32::MAX));
     let mut paged = args;
     paged.push(Arg::Int(per_page as i64));
-    paged.push(Arg::Int((f.page.max(1) - 1).saturating_mul(per_page) as i64));
+    paged.push(Arg::Int(((page - 1) * per_page) as i64));
     let cases = fetch_sql(s.as_mut(), &list_sql(&filter), &paged).await?;
     Ok(CasePage { cases, total })
 }
@@ -178,6 +184,16 @@ async fn case_within(
     Ok(fetch_sql(s, &one_sql(&filter), &args).await?.pop())
 }
 
+/// Whether `access` reaches the case `case_no`.
+pub(in crate::records) async fn reaches(
+    s: &mut dyn ReadSession,
+    access: &Access,
+    case_no: &str,
+    today: NaiveDate,
+) -> Result<bool, StoreError> {
+    Ok(case_within(s, access, case_no, today).await?.is_some())
+}
+
 fn not_found(case_no: &str) -> StoreError {
     StoreError::Refused(Refusal::NotFound(format!(
         "没有监测对象 {case_no}，或不在您的范围内 / no case {case_no} within your reach"
@@ -237,7 +253,8 @@ pub async fn add_measure(
         seq: earlier.iter().map(|m| m.seq).max().unwrap_or(0) + 1,
         kind: told.kind,
         detail: kept(&told.detail, "").unwrap_or_default(),
-        responsible: told.responsible.trim().to_string(),
+        responsible: xplus_core::text::field(xplus_core::text::TextKind::Name, &told.responsible)
+            .unwrap_or_default(),
         on: told.on,
         recorded_by: access.user().to_string(),
         recorded_on: today,
@@ -300,13 +317,19 @@ pub async fn close_case(
     let measures = MEASURES
         .fetch(s.as_mut(), &[Arg::Text(before.case_no.clone())])
         .await?;
+    // A registered household's members are the registry's, not a number typed in the form.
+    let members = match &before.household_id {
+        Some(id) => (load(s.as_mut(), None, id, today).await?)
+            .map_or(told.members, |r| r.members.len() as i64),
+        None => told.members,
+    };
     let facts = CloseFacts {
         opened_on: before.opened_on,
         closed_on: before.closed_on,
         on: told.on,
         today,
         measures: measures.iter().filter(|m| m.on <= told.on).count(),
-        members: told.members,
+        members,
         net_income: told.net_income,
         reason: &told.reason,
     };
@@ -341,62 +364,64 @@ pub async fn close_case(
         old_values: Some(before.audit_values()),
         new_values: Some(after.audit_values()),
     }];
-    if let (Some(h), Some(seq)) = (&before.household_id, before.finding_seq) {
-        audit.extend(close_warning(s.as_mut(), access, h, seq, told.on, &reason).await?);
+    if let Some(h) = &before.household_id {
+        audit.extend(close_warnings(s.as_mut(), access, h, told.on, &reason).await?);
     }
     s.append_audit(audit).await?;
     s.commit().await?;
     Ok(after)
 }
 
-/// Closes the warning that opened a case (when still open) as 风险消除 on the same day.
-async fn close_warning(
+/// Closes the household's warnings still open on `on` as 风险消除 on that day with the case's
+/// reason (the risk they raised is the case's), each audited before and after.
+async fn close_warnings(
     s: &mut dyn WriteSession,
     access: &Access,
     household: &str,
-    seq: i64,
     on: NaiveDate,
     reason: &str,
-) -> Result<Option<NewAudit>, StoreError> {
-    let args = [
-        Arg::Text(TaskOutcome::Closed.code().into()),
-        Arg::Date(on),
-        Arg::Text(reason.to_string()),
-        Arg::Text(access.user().to_string()),
-        Arg::Text(household.to_string()),
-        Arg::Int(seq),
-    ];
-    let changed = s
-        .execute(
-            "UPDATE department_findings SET outcome = ?, outcome_on = ?, outcome_reason = ?, \
-             outcome_by = ? WHERE household_id = ? AND seq = ? AND outcome IS NULL",
-            &args,
+) -> Result<Vec<NewAudit>, StoreError> {
+    let args = vec![Arg::Text(household.to_string())];
+    let (sql, args) = within_scope(&Filter::new(), &of_household_sql(), "f", args);
+    let findings: Vec<StoredFinding> = fetch_sql(s, &sql, &args).await?;
+    let county = (load(s, None, household, on).await?).and_then(|r| r.household.village.county());
+    let mut audit = Vec::new();
+    for before in findings {
+        let open = handling(before.finding) == Handling::Warning && before.outcome.is_none();
+        if !open || before.as_of > on {
+            continue;
+        }
+        let mut after = before.clone();
+        after.outcome = Some(TaskOutcome::Closed);
+        after.outcome_on = Some(on);
+        after.outcome_reason = reason.to_string();
+        after.outcome_by = access.user().to_string();
+        let (old, new) = (before.to_row(), after.to_row());
+        let change =
+            crate::audit::row_change(access.user(), &DEPARTMENT_FINDINGS, Some(&old), &new);
+        audit.extend(change);
+        s.upsert(
+            &DEPARTMENT_FINDINGS,
+            Row {
+                values: new,
+                county,
+            },
         )
         .await?;
-    Ok((changed == 1).then(|| NewAudit {
-        actor: access.user().to_string(),
-        action: "update".into(),
-        entity: "department_findings".into(),
-        record_key: format!("{household}|{seq}"),
-        old_values: None,
-        new_values: Some(
-            serde_json::json!({"outcome": "closed", "outcome_on": on.to_string(), "outcome_reason": reason})
-                .to_string(),
-        ),
-    }))
+    }
+    Ok(audit)
 }
 
-/// The open case of a household's warning `seq`, if any: its warning closes with the case.
-pub(in crate::records) async fn case_of_warning(
+/// The open case of a household, if any: while it is open, its warnings close with it.
+pub(in crate::records) async fn open_case_of(
     s: &mut dyn ReadSession,
     household: &str,
-    seq: i64,
 ) -> Result<Option<String>, StoreError> {
     let cases: Vec<StoredCase> = OF_HOUSEHOLD
         .fetch(s, &[Arg::Text(household.into())])
         .await?;
     Ok((cases.into_iter())
-        .find(|c| c.closed_on.is_none() && c.finding_seq == Some(seq))
+        .find(|c| c.closed_on.is_none())
         .map(|c| c.case_no))
 }
 

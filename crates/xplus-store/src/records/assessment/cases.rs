@@ -97,10 +97,7 @@ pub async fn open_case(
     };
     let found = entry(&facts, line, sudden).map_err(invalid)?;
     if let Some(open) = open_of(s.as_mut(), case.household_id.as_deref(), case.id_number).await? {
-        return Err(StoreError::Refused(Refusal::Conflict(format!(
-            "该户已是监测对象（编号 {}），请在其下添加帮扶措施 / the household already has an open case, {}",
-            open.case_no, open.case_no
-        ))));
+        return Err(already_open(s.as_mut(), access, &open, today).await?);
     }
     let mut numbers = Numbers::default();
     let stored = StoredCase {
@@ -209,12 +206,17 @@ async fn outside(
     }
     let args = [Arg::Text(id_number.to_string())];
     if let Some(h) = HOUSEHOLD_OF_PERSON.fetch(s, &args).await?.pop() {
-        return Err(invalid(format!(
-            "身份证号 {} 属于已建档户 {}，请从该户页面登记 / this person is a member of registered household {}",
-            access.id_number(id_number),
-            h.case_no,
-            h.case_no
-        )));
+        // Named only to an account that reaches it: the answer must not tell who is registered
+        // elsewhere.
+        let reached = load(s, Some(access), &h.case_no, today).await?.is_some();
+        return Err(invalid(if reached {
+            format!(
+                "此人是已建档户 {} 的成员，请从该户页面登记 / this person is a member of registered household {}",
+                h.case_no, h.case_no
+            )
+        } else {
+            "此身份证号属于已建档户的成员，不能按未建档户登记 / this person is a member of a registered household".into()
+        }));
     }
     Ok(Who {
         village: o.village,
@@ -224,6 +226,26 @@ async fn outside(
         id_number,
         members: o.members,
     })
+}
+
+/// The refusal of a second open case: it names the open case only to an account that reaches it.
+async fn already_open(
+    s: &mut dyn WriteSession,
+    access: &Access,
+    open: &StoredCase,
+    today: NaiveDate,
+) -> Result<StoreError, StoreError> {
+    let reached = super::case_steps::reaches(s, access, &open.case_no, today).await?;
+    let message = if reached {
+        format!(
+            "该户已是监测对象（编号 {}），请在其下添加帮扶措施 / the household already has an open case, {}",
+            open.case_no, open.case_no
+        )
+    } else {
+        "该户或此人已有未消除风险的监测对象 / the household or person already has an open case"
+            .into()
+    };
+    Ok(StoreError::Refused(Refusal::Conflict(message)))
 }
 
 /// The open case of a household or a person, if any.

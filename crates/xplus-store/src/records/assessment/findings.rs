@@ -6,7 +6,7 @@
 //! `assessment::tasks` says which). A confirmed death makes the member leave the household on
 //! the day of death, through the registry's own rule: earlier years keep their members.
 
-use super::case_steps::case_of_warning;
+use super::case_steps::open_case_of;
 use super::cases::{open_for_warnings, NewWarning};
 use super::crosscheck::Crosscheck;
 use super::queries::findings::{
@@ -235,7 +235,8 @@ pub async fn record_outcome(
     if !problems.is_empty() {
         return Err(StoreError::Refused(Refusal::Invalid(problems.join("；"))));
     }
-    if let Some(case) = case_of_warning(s.as_mut(), id, seq).await? {
+    let warning = handling(before.finding) == Handling::Warning;
+    if let Some(case) = (open_case_of(s.as_mut(), id).await?).filter(|_| warning) {
         return Err(StoreError::Refused(Refusal::Conflict(format!(
             "该预警已纳入监测（编号 {case}），请在监测对象页办理风险消除 / the warning opened case {case}; remove its risk there"
         ))));

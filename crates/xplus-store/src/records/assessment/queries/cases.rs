@@ -235,9 +235,11 @@ pub(in crate::records) const OF_HOUSEHOLD: Query<StoredCase> = Query::new(
      WHERE household_id = ? ORDER BY opened_on DESC, case_no DESC",
 );
 
-/// The last case number with a prefix (`?`: the prefix and `%`).
+/// The last case number with a prefix (`?`: the prefix and `%`): the longest first, so that
+/// number 100000 comes after 99999.
 pub(in crate::records) const LAST_NUMBER: Query<CaseNumber> = Query::new(
-    "SELECT case_no FROM monitoring_cases WHERE case_no LIKE ? ORDER BY case_no DESC LIMIT 1",
+    "SELECT case_no FROM monitoring_cases WHERE case_no LIKE ? \
+     ORDER BY length(case_no) DESC, case_no DESC LIMIT 1",
 );
 
 pub(in crate::records) struct CaseNumber {
