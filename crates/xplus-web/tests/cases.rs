@@ -148,6 +148,25 @@ async fn an_official_records_a_declaration_helps_and_removes_the_risk() {
     assert!(monitoring.contains("边缘易致贫户"), "{monitoring}");
     let household = app.page_text(&official, "/households/H002").await;
     assert!(household.contains("JC341181201700001"), "{household}");
+    // The list as a workbook: every case of the filters, as text, the ID number masked.
+    let book = app.get(&official, "/monitoring/cases.xlsx?state=all").await;
+    assert_eq!(book.status().as_u16(), 200);
+    let bytes = book.bytes().await.unwrap();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    use calamine::Reader;
+    let sheet = book.worksheet_range("监测对象").unwrap();
+    let rows: Vec<Vec<String>> = (sheet.rows())
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows.len(), 3, "a header and two cases: {rows:?}");
+    assert_eq!(rows[0][0], "监测编号");
+    assert!(rows
+        .iter()
+        .any(|r| r[0] == "JC341181201700001" && r[14] == "享受低保后收入稳定"));
+    assert!(rows
+        .iter()
+        .any(|r| r[6] == "边缘易致贫户" && r[2] == "钱七"));
     // Another county's official does not reach the case.
     let xijian = app.sign_in("xijian").await;
     assert_eq!(app.get(&xijian, &case).await.status().as_u16(), 404);

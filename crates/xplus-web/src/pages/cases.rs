@@ -101,14 +101,35 @@ struct CasesPage {
     l: Lang,
     region: String,
     may_write: bool,
+    /// The list's query without its page, for the export.
+    query: String,
 }
 
 #[derive(serde::Deserialize, Default)]
 pub struct ListParams {
     category: Option<String>,
     state: Option<String>,
-    region: Option<String>,
+    pub(super) region: Option<String>,
     page: Option<String>,
+}
+
+impl ListParams {
+    /// The category and state asked for; an unknown value is refused, not ignored.
+    pub(super) fn choices(&self) -> Result<(Option<Category>, CaseState), WebError> {
+        let category =
+            match picked(&self.category) {
+                None => None,
+                Some(c) => Some(Category::parse(c).ok_or_else(|| {
+                    WebError::bad_request(format!("没有类别 {c} / no category {c}"))
+                })?),
+            };
+        let state = match picked(&self.state) {
+            None => CaseState::Open,
+            Some(s) => CaseState::parse(s)
+                .ok_or_else(|| WebError::bad_request(format!("没有状态 {s} / no state {s}")))?,
+        };
+        Ok((category, state))
+    }
 }
 
 fn picked(v: &Option<String>) -> Option<&str> {
@@ -122,18 +143,7 @@ pub async fn list(
     Query(p): Query<ListParams>,
 ) -> Result<Response, WebError> {
     let access = super::narrowed(&user.access, p.region.as_deref())?;
-    let category = match picked(&p.category) {
-        None => None,
-        Some(c) => Some(
-            Category::parse(c)
-                .ok_or_else(|| WebError::bad_request(format!("没有类别 {c} / no category {c}")))?,
-        ),
-    };
-    let st = match picked(&p.state) {
-        None => CaseState::Open,
-        Some(s) => CaseState::parse(s)
-            .ok_or_else(|| WebError::bad_request(format!("没有状态 {s} / no state {s}")))?,
-    };
+    let (category, st) = p.choices()?;
     let asked = asked_page(p.page.as_deref())?;
     let store = state.store.as_ref();
     let mut filter = CaseFilter {
@@ -190,6 +200,7 @@ pub async fn list(
         l,
         region,
         may_write: user.access.may_write(),
+        query,
     })
 }
 
@@ -517,6 +528,17 @@ async fn after(
     Ok((status, page).into_response())
 }
 
+/// Cases as rows of a page or a workbook, with their villages' names.
+pub(crate) async fn case_rows(
+    state: &AppState,
+    user: &Signed,
+    l: Lang,
+    cases: &[StoredCase],
+) -> Result<Vec<CaseRow>, WebError> {
+    let names = names_of(state, &cases.iter().collect::<Vec<_>>()).await?;
+    Ok(cases.iter().map(|c| case_row(l, user, &names, c)).collect())
+}
+
 /// A household's cases as rows of its page.
 pub(crate) async fn of_household(
     state: &AppState,
@@ -525,6 +547,5 @@ pub(crate) async fn of_household(
     id: &str,
 ) -> Result<Vec<CaseRow>, WebError> {
     let cases = records::household_cases(state.store.as_ref(), &user.access, id, today()).await?;
-    let names = names_of(state, &cases.iter().collect::<Vec<_>>()).await?;
-    Ok(cases.iter().map(|c| case_row(l, user, &names, c)).collect())
+    case_rows(state, user, l, &cases).await
 }

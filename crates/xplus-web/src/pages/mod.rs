@@ -9,6 +9,7 @@ mod attendance;
 mod audit;
 mod backbone;
 mod cases;
+mod cases_export;
 pub(crate) mod chain;
 pub(crate) mod collective;
 pub(crate) mod crosscheck;
@@ -85,6 +86,7 @@ fn finding_routes() -> Router<AppState> {
         .route("/monitoring", get(monitoring::page))
         .route("/monitoring.xlsx", get(monitoring::export))
         .route("/monitoring/cases", get(cases::list))
+        .route("/monitoring/cases.xlsx", get(cases_export::export))
         .route(
             "/monitoring/cases/new",
             get(cases::new_form).post(cases::open),
@@ -311,6 +313,36 @@ pub fn html(t: &impl Template) -> Result<Response, WebError> {
 }
 
 /// A workbook built off the async threads (a large one takes a while), sent as a download.
+/// A one-sheet workbook of a list: a bold header, then the rows, every cell written as text (a
+/// value a user typed never runs as a formula in Excel).
+pub fn text_workbook(
+    sheet_name: &str,
+    header: &[&str],
+    rows: &[Vec<String>],
+) -> Result<Vec<u8>, WebError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let failed = |e: rust_xlsxwriter::XlsxError| {
+        WebError::from(xplus_store::StoreError::Interrupted(e.to_string()))
+    };
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet_with_constant_memory().map_err(failed)?;
+    sheet.set_name(sheet_name).map_err(failed)?;
+    let bold = Format::new().set_bold();
+    for (c, h) in header.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(failed)?;
+    }
+    for (i, r) in rows.iter().enumerate() {
+        for (c, v) in r.iter().enumerate() {
+            sheet
+                .write_string(i as u32 + 1, c as u16, v.as_str())
+                .map_err(failed)?;
+        }
+    }
+    book.save_to_buffer().map_err(failed)
+}
+
 pub async fn xlsx_download<F>(name: String, build: F) -> Result<Response, WebError>
 where
     F: FnOnce() -> Result<Vec<u8>, WebError> + Send + 'static,

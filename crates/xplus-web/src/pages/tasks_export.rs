@@ -10,7 +10,6 @@ use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use xplus_store::records;
-use xplus_store::StoreError;
 
 /// `GET /tasks.xlsx`: the whole list of the same filters, every page, as a workbook.
 pub async fn export(
@@ -40,9 +39,6 @@ pub async fn export(
 }
 
 fn workbook(l: Lang, rows: &[Row]) -> Result<Vec<u8>, WebError> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let failed =
-        |e: rust_xlsxwriter::XlsxError| WebError::from(StoreError::Interrupted(e.to_string()));
     let header = [
         l.t("户编号", "Household"),
         l.t("村", "Village"),
@@ -60,44 +56,31 @@ fn workbook(l: Lang, rows: &[Row]) -> Result<Vec<u8>, WebError> {
         l.t("结果说明", "Reason"),
         l.t("填写人", "Recorded by"),
     ];
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet_with_constant_memory().map_err(failed)?;
-    sheet.set_name(l.t("核查任务", "tasks")).map_err(failed)?;
-    let bold = Format::new().set_bold();
-    for (c, h) in header.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, c as u16, *h, &bold)
-            .map_err(failed)?;
-    }
-    for (i, r) in rows.iter().enumerate() {
-        let overdue = if r.overdue {
-            l.t("逾期", "overdue")
-        } else {
-            ""
-        };
-        let cells = [
-            &r.household_id,
-            &r.village,
-            &r.id_number,
-            &r.finding,
-            &r.handling,
-            &r.detail,
-            &r.source,
-            &r.fact_on,
-            &r.assignee,
-            &r.due_on,
-            &overdue.to_string(),
-            &r.outcome,
-            &r.outcome_on,
-            &r.outcome_reason,
-            &r.outcome_by,
-        ];
-        for (c, v) in cells.iter().enumerate() {
-            // Written as text: a workbook cell never runs as a formula.
-            sheet
-                .write_string(i as u32 + 1, c as u16, v.as_str())
-                .map_err(failed)?;
-        }
-    }
-    book.save_to_buffer().map_err(failed)
+    let rows: Vec<Vec<String>> = (rows.iter())
+        .map(|r| {
+            let overdue = if r.overdue {
+                l.t("逾期", "overdue")
+            } else {
+                ""
+            };
+            vec![
+                r.household_id.clone(),
+                r.village.clone(),
+                r.id_number.clone(),
+                r.finding.clone(),
+                r.handling.clone(),
+                r.detail.clone(),
+                r.source.clone(),
+                r.fact_on.clone(),
+                r.assignee.clone(),
+                r.due_on.clone(),
+                overdue.to_string(),
+                r.outcome.clone(),
+                r.outcome_on.clone(),
+                r.outcome_reason.clone(),
+                r.outcome_by.clone(),
+            ]
+        })
+        .collect();
+    super::text_workbook(l.t("核查任务", "tasks"), &header, &rows)
 }
