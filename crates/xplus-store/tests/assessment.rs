@@ -11,37 +11,9 @@ use xplus_core::assessment::household::ExitCriterion;
 use xplus_core::assessment::monitoring::{MonitorOutcome, MonitorReason};
 use xplus_core::registry::{HouseholdStatus, RegionCode};
 use xplus_core::rules::{Parameter, Setting};
-use xplus_store::records::{
-    self, AssessmentSink, HouseholdAssessment, Judgement, VillageAssessment,
-};
+use xplus_store::records::{self, Judgement};
 use xplus_store::Refusal;
 use xplus_store::StoreError;
-
-#[derive(Default)]
-struct Collect {
-    households: Vec<HouseholdAssessment>,
-    villages: Vec<VillageAssessment>,
-}
-
-impl AssessmentSink for Collect {
-    fn household(&mut self, h: &HouseholdAssessment) -> Result<(), StoreError> {
-        self.households.push(h.clone());
-        Ok(())
-    }
-    fn village(&mut self, v: &VillageAssessment) -> Result<(), StoreError> {
-        self.villages.push(v.clone());
-        Ok(())
-    }
-}
-
-impl Collect {
-    fn of(&self, id: &str) -> &HouseholdAssessment {
-        self.households
-            .iter()
-            .find(|h| h.household_id == id)
-            .unwrap()
-    }
-}
 
 fn admin() -> xplus_core::accounts::Access {
     xplus_core::accounts::Access::of_account("admin", xplus_core::accounts::Role::Admin, None, None)

@@ -15,8 +15,7 @@ use xplus_core::assessment::cases::{CaseSource, Category, EntryReason, MeasureKi
 use xplus_core::assessment::monitoring::{MonitorOutcome, MonitorReason};
 use xplus_core::money::Fen;
 use xplus_store::records::{
-    self, AssessmentSink, CaseFilter, CaseState, CaseTold, CloseTold, HouseholdAssessment,
-    Judgement, MeasureTold, Outside, VillageAssessment,
+    self, CaseFilter, CaseState, CaseTold, CloseTold, Judgement, MeasureTold, Outside,
 };
 use xplus_store::StoreError;
 
@@ -320,33 +319,6 @@ async fn the_risk_is_removed_after_help_and_at_the_line_and_the_year_keeps_its_f
         "只读",
     );
     db.cleanup().await;
-}
-
-#[derive(Default)]
-struct Collect {
-    households: Vec<HouseholdAssessment>,
-}
-
-impl AssessmentSink for Collect {
-    fn household(&mut self, h: &HouseholdAssessment) -> Result<(), StoreError> {
-        self.households.push(h.clone());
-        Ok(())
-    }
-    fn village(&mut self, _: &VillageAssessment) -> Result<(), StoreError> {
-        Ok(())
-    }
-}
-
-async fn judged(db: &TestDb, id: &str) -> Judgement {
-    let mut seen = Collect::default();
-    records::assess_year(db.store.as_ref(), 2016, &mut seen)
-        .await
-        .unwrap();
-    seen.households
-        .into_iter()
-        .find(|h| h.household_id == id)
-        .unwrap()
-        .judgement
 }
 
 #[tokio::test]

@@ -13,9 +13,7 @@ use std::path::Path;
 use xplus_core::accounts::{Access, Role};
 use xplus_core::assessment::monitoring::{MonitorOutcome, MonitorReason};
 use xplus_core::assessment::tasks::{AssigneeRole, TaskOutcome};
-use xplus_store::records::{
-    self, AssessmentSink, HouseholdAssessment, Judgement, VillageAssessment,
-};
+use xplus_store::records::{self, Judgement};
 use xplus_store::StoreError;
 
 fn write(dir: &Path, name: &str, text: &str) {
@@ -267,33 +265,6 @@ async fn a_refutation_needs_a_reason_and_keeps_its_attachment() {
         .unwrap();
     assert_eq!((note.content_type.as_str(), bytes), ("image/png", png));
     db.cleanup().await;
-}
-
-#[derive(Default)]
-struct Collect {
-    households: Vec<HouseholdAssessment>,
-}
-
-impl AssessmentSink for Collect {
-    fn household(&mut self, h: &HouseholdAssessment) -> Result<(), StoreError> {
-        self.households.push(h.clone());
-        Ok(())
-    }
-    fn village(&mut self, _: &VillageAssessment) -> Result<(), StoreError> {
-        Ok(())
-    }
-}
-
-async fn judged(db: &TestDb, id: &str) -> Judgement {
-    let mut seen = Collect::default();
-    records::assess_year(db.store.as_ref(), 2016, &mut seen)
-        .await
-        .unwrap();
-    seen.households
-        .into_iter()
-        .find(|h| h.household_id == id)
-        .unwrap()
-        .judgement
 }
 
 #[tokio::test]

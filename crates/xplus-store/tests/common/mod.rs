@@ -392,3 +392,45 @@ pub async fn tamper(db: &TestDb, statements: &[&str]) {
         }
     }
 }
+
+/// Collects what an assessment judged, households and villages.
+#[derive(Default)]
+pub struct Collect {
+    pub households: Vec<xplus_store::records::HouseholdAssessment>,
+    pub villages: Vec<xplus_store::records::VillageAssessment>,
+}
+
+impl xplus_store::records::AssessmentSink for Collect {
+    fn household(
+        &mut self,
+        h: &xplus_store::records::HouseholdAssessment,
+    ) -> Result<(), xplus_store::StoreError> {
+        self.households.push(h.clone());
+        Ok(())
+    }
+    fn village(
+        &mut self,
+        v: &xplus_store::records::VillageAssessment,
+    ) -> Result<(), xplus_store::StoreError> {
+        self.villages.push(v.clone());
+        Ok(())
+    }
+}
+
+impl Collect {
+    pub fn of(&self, id: &str) -> &xplus_store::records::HouseholdAssessment {
+        self.households
+            .iter()
+            .find(|h| h.household_id == id)
+            .unwrap()
+    }
+}
+
+/// What the assessment of 2016 judges household `id`.
+pub async fn judged(db: &TestDb, id: &str) -> xplus_store::records::Judgement {
+    let mut seen = Collect::default();
+    xplus_store::records::assess_year(db.store.as_ref(), 2016, &mut seen)
+        .await
+        .unwrap();
+    seen.of(id).judgement.clone()
+}

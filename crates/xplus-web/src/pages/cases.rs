@@ -284,10 +284,10 @@ pub async fn open(
 ) -> Result<Response, WebError> {
     user.check_csrf(form_value(&sent, "_csrf"))?;
     refuse_readonly(&user)?;
-    let opened = match told_case(&sent) {
-        Ok(told) => records::open_case(state.store.as_ref(), &user.access, &told, today()).await,
-        Err(m) => Err(StoreError::Refused(Refusal::Invalid(m))),
-    };
+    let store = state.store.as_ref();
+    let opened =
+        async { records::open_case(store, &user.access, &read(told_case(&sent))?, today()).await };
+    let opened = opened.await;
     let (message, status) = match refusal(opened) {
         Ok(case) => return Ok(to_case(&case.case_no)),
         Err(Ok(told)) => told,
@@ -295,6 +295,12 @@ pub async fn open(
     };
     let page = html(&new_page(l, &user, sent, Some(said(l, &message))))?;
     Ok((status, page).into_response())
+}
+
+/// A form read into what the store takes, or its problem as the store's own refusal (so that
+/// one answer serves both).
+fn read<T>(form: Result<T, String>) -> Result<T, StoreError> {
+    form.map_err(|m| StoreError::Refused(Refusal::Invalid(m)))
 }
 
 /// What the store refused, as a message and a status; other failures as they are.
@@ -472,12 +478,10 @@ pub async fn measure(
         (None, _) => Err("请选择措施类别 / choose the kind of measure".to_string()),
         (_, Err(m)) => Err(m),
     };
-    let added = match told {
-        Ok(t) => {
-            records::add_measure(state.store.as_ref(), &user.access, &case_no, &t, today()).await
-        }
-        Err(m) => Err(StoreError::Refused(Refusal::Invalid(m))),
-    };
+    let store = state.store.as_ref();
+    let added =
+        async { records::add_measure(store, &user.access, &case_no, &read(told)?, today()).await };
+    let added = added.await;
     let refused = refusal(added).map(|_| ());
     after(&state, &user, l, &case_no, refused, ("measure", sent)).await
 }
@@ -499,12 +503,10 @@ pub async fn close(
             reason: form_value(&sent, "reason").unwrap_or("").to_string(),
         })
     })();
-    let closed = match told {
-        Ok(t) => {
-            records::close_case(state.store.as_ref(), &user.access, &case_no, &t, today()).await
-        }
-        Err(m) => Err(StoreError::Refused(Refusal::Invalid(m))),
-    };
+    let store = state.store.as_ref();
+    let closed =
+        async { records::close_case(store, &user.access, &case_no, &read(told)?, today()).await };
+    let closed = closed.await;
     let refused = refusal(closed).map(|_| ());
     after(&state, &user, l, &case_no, refused, ("close", sent)).await
 }

@@ -3,10 +3,9 @@
 //! counts of a reach, and the cases open at a year's end as the assessment reads them.
 
 use super::queries::cases::{
-    cases_by, count_sql, list_sql, one_sql, open_by_category_sql, CategoryCount, StoredCase,
-    StoredMeasure, CLOSE, INSERT_MEASURE, MEASURES, OF_HOUSEHOLD,
+    count_sql, list_sql, one_sql, open_by_category_sql, open_for, CategoryCount, StoredCase,
+    StoredMeasure, CLOSE, INSERT_MEASURE, MEASURES,
 };
-use super::queries::findings::WarningSpan;
 use super::queries::findings::{of_household_sql, StoredFinding};
 use crate::audit::NewAudit;
 use crate::error::{Refusal, StoreError};
@@ -19,15 +18,15 @@ use crate::session::rows::fetch_sql;
 use crate::store::Row;
 use crate::store::Store;
 use chrono::{Datelike, NaiveDate};
-use std::collections::HashSet;
 use xplus_core::accounts::Access;
 use xplus_core::assessment::cases::{
     close_problems, kept, measure_problems, Category, CloseFacts, MeasureFacts, MeasureKind,
     MonitoringLine,
 };
-use xplus_core::assessment::tasks::{handling, open_on, Handling, TaskOutcome};
+use xplus_core::assessment::tasks::{handling, Handling, TaskOutcome};
 use xplus_core::interchange::schema::DEPARTMENT_FINDINGS;
 use xplus_core::money::Fen;
+use xplus_core::registry::RegionCode;
 
 /// Which cases a list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -157,20 +156,11 @@ pub async fn household_cases(
     id: &str,
     today: NaiveDate,
 ) -> Result<Vec<StoredCase>, StoreError> {
+    let filter = reach(access, today).and("household_id = ?", vec![Arg::Text(id.into())]);
+    let args: Vec<Arg> = filter.args().cloned().collect();
+    let sql = format!("{} ORDER BY opened_on DESC, case_no DESC", one_sql(&filter));
     let mut s = store.read_session().await?;
-    let cases: Vec<StoredCase> = OF_HOUSEHOLD
-        .fetch(s.as_mut(), &[Arg::Text(id.into())])
-        .await?;
-    let mut within = Vec::new();
-    for c in cases {
-        if case_within(s.as_mut(), access, &c.case_no, today)
-            .await?
-            .is_some()
-        {
-            within.push(c);
-        }
-    }
-    Ok(within)
+    fetch_sql(s.as_mut(), &sql, &args).await
 }
 
 async fn case_within(
@@ -365,7 +355,9 @@ pub async fn close_case(
         new_values: Some(after.audit_values()),
     }];
     if let Some(h) = &before.household_id {
-        audit.extend(close_warnings(s.as_mut(), access, h, told.on, &reason).await?);
+        // The case's village is its household's (the migration's trigger moves open cases).
+        let place = (h.as_str(), before.village.county());
+        audit.extend(close_warnings(s.as_mut(), access, place, told.on, &reason).await?);
     }
     s.append_audit(audit).await?;
     s.commit().await?;
@@ -377,14 +369,13 @@ pub async fn close_case(
 async fn close_warnings(
     s: &mut dyn WriteSession,
     access: &Access,
-    household: &str,
+    (household, county): (&str, Option<RegionCode>),
     on: NaiveDate,
     reason: &str,
 ) -> Result<Vec<NewAudit>, StoreError> {
     let args = vec![Arg::Text(household.to_string())];
     let (sql, args) = within_scope(&Filter::new(), &of_household_sql(), "f", args);
     let findings: Vec<StoredFinding> = fetch_sql(s, &sql, &args).await?;
-    let county = (load(s, None, household, on).await?).and_then(|r| r.household.village.county());
     let mut audit = Vec::new();
     for before in findings {
         let open = handling(before.finding) == Handling::Warning && before.outcome.is_none();
@@ -417,25 +408,7 @@ pub(in crate::records) async fn open_case_of(
     s: &mut dyn ReadSession,
     household: &str,
 ) -> Result<Option<String>, StoreError> {
-    let cases: Vec<StoredCase> = OF_HOUSEHOLD
-        .fetch(s, &[Arg::Text(household.into())])
-        .await?;
-    Ok((cases.into_iter())
-        .find(|c| c.closed_on.is_none())
-        .map(|c| c.case_no))
-}
-
-/// The registered households of `related` (conditions over `monitoring_cases c`) with a case
-/// open at the end of `day` (rules.md §5: such a household is monitored at the year's end).
-pub(in crate::records) async fn cased_on(
-    s: &mut dyn ReadSession,
-    related: Filter,
-    day: NaiveDate,
-) -> Result<HashSet<String>, StoreError> {
-    let (sql, args) = cases_by(related, day);
-    let rows = fetch_sql::<WarningSpan>(s, &sql, &args).await?;
-    Ok((rows.into_iter())
-        .filter(|w| open_on(w.as_of, w.closed_on, day))
-        .map(|w| w.household_id)
-        .collect())
+    let (sql, args) = open_for(household, "");
+    let open: Option<StoredCase> = fetch_sql(s, &sql, &args).await?.pop();
+    Ok(open.map(|c| c.case_no))
 }

@@ -4,7 +4,7 @@
 //! `assessment::cases::entry` decides whether and in which category; here the case gets its
 //! number, its place and its audit entry. A household has at most one open case.
 
-use super::queries::cases::{CaseNumber, HOUSEHOLD_OF_PERSON, LAST_NUMBER, OPEN_FOR};
+use super::queries::cases::{open_for, CaseNumber, HOUSEHOLD_OF_PERSON, LAST_NUMBER};
 pub use super::queries::cases::{StoredCase, StoredMeasure};
 use crate::audit::NewAudit;
 use crate::error::{Refusal, StoreError};
@@ -12,6 +12,7 @@ use crate::records::registry::household::{load, village_name};
 use crate::records::rules::rule_book;
 use crate::records::WriteSession;
 use crate::session::filter::Arg;
+use crate::session::rows::fetch_sql;
 use crate::store::Store;
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashMap;
@@ -254,11 +255,8 @@ async fn open_of(
     household: Option<&str>,
     id_number: IdNumber,
 ) -> Result<Option<StoredCase>, StoreError> {
-    let args = [
-        Arg::Text(household.unwrap_or("").to_string()),
-        Arg::Text(id_number.to_string()),
-    ];
-    Ok(OPEN_FOR.fetch(s, &args).await?.pop())
+    let (sql, args) = open_for(household.unwrap_or(""), &id_number.to_string());
+    Ok(fetch_sql(s, &sql, &args).await?.pop())
 }
 
 /// Case numbers handed out within one transaction: JC, the county's first six digits, the year

@@ -107,8 +107,11 @@ pub(in crate::records) async fn read_facts(
     let rows = read_members(s, scope, &mut facts, rows, (later, year_end(year))).await?;
     drop(rows);
     read_outcomes(s, scope, year, &mut facts).await?;
-    let warned = super::findings::warned_on(s, scope.related("f"), year_end(year)).await?;
-    let cased = super::case_steps::cased_on(s, scope.related("c"), year_end(year)).await?;
+    let end = year_end(year);
+    let warnings = super::queries::findings::warnings_by(scope.related("f"), end);
+    let warned = super::findings::open_at_end(s, warnings, end).await?;
+    let cases = super::queries::cases::cases_by(scope.related("c"), end);
+    let cased = super::findings::open_at_end(s, cases, end).await?;
     for f in &mut facts {
         f.open_warning = warned.contains(&f.id);
         f.open_case = cased.contains(&f.id);

@@ -10,8 +10,8 @@ use super::case_steps::open_case_of;
 use super::cases::{open_for_warnings, NewWarning};
 use super::crosscheck::Crosscheck;
 use super::queries::findings::{
-    answerable_args, answerable_sql, of_household_sql, of_households_sql, warnings_by, Answerable,
-    WarningSpan, ATTACHMENT, PUT_ATTACHMENT,
+    answerable_args, answerable_sql, of_household_sql, of_households_sql, Answerable, WarningSpan,
+    ATTACHMENT, PUT_ATTACHMENT,
 };
 pub use super::queries::findings::{AttachmentNote, StoredFinding};
 use crate::error::{Refusal, StoreError};
@@ -378,14 +378,14 @@ pub async fn finding_attachment(
     Ok(Some((note, bytes)))
 }
 
-/// The households with a department warning open at the end of `day` (rules.md §5: such a
-/// household is monitored), as the year's assessment reads them.
-pub(in crate::records) async fn warned_on(
+/// The households of `spans` (a query of what opened and closed when: the department warnings
+/// of `warnings_by`, the monitoring cases of `cases_by`) with one open at the end of `day`
+/// (rules.md §5: such a household is monitored), as the year's assessment reads them.
+pub(in crate::records) async fn open_at_end(
     s: &mut dyn ReadSession,
-    related: Filter,
+    (sql, args): (String, Vec<Arg>),
     day: NaiveDate,
 ) -> Result<HashSet<String>, StoreError> {
-    let (sql, args) = warnings_by(related, day);
     let rows = fetch_sql::<WarningSpan>(s, &sql, &args).await?;
     Ok((rows.into_iter())
         .filter(|w| open_on(w.as_of, w.closed_on, day))

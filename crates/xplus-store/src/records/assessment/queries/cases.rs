@@ -219,21 +219,14 @@ pub(in crate::records) fn one_sql(filter: &Filter) -> String {
     )
 }
 
-/// The open cases of a household or a person (`?`: household id, ID number).
-pub(in crate::records) const OPEN_FOR: Query<StoredCase> = Query::new(
-    "SELECT case_no, village_code, household_id, head_name, id_number, members, category, \
-     source, reasons, net_income, rigid_expense, situation, finding_seq, opened_on, opened_by, \
-     recorded_on, closed_on, close_reason, close_income, closed_by FROM monitoring_cases \
-     WHERE closed_on IS NULL AND (household_id = ? OR id_number = ?)",
-);
-
-/// A household's cases, the newest first (`?`: household id).
-pub(in crate::records) const OF_HOUSEHOLD: Query<StoredCase> = Query::new(
-    "SELECT case_no, village_code, household_id, head_name, id_number, members, category, \
-     source, reasons, net_income, rigid_expense, situation, finding_seq, opened_on, opened_by, \
-     recorded_on, closed_on, close_reason, close_income, closed_by FROM monitoring_cases \
-     WHERE household_id = ? ORDER BY opened_on DESC, case_no DESC",
-);
+/// The open cases of a household or a person (an empty one matches nothing).
+pub(in crate::records) fn open_for(household: &str, id_number: &str) -> (String, Vec<Arg>) {
+    let open = Filter::new().and(
+        "closed_on IS NULL AND (household_id = ? OR id_number = ?)",
+        vec![Arg::Text(household.into()), Arg::Text(id_number.into())],
+    );
+    (one_sql(&open), open.args().cloned().collect())
+}
 
 /// The last case number with a prefix (`?`: the prefix and `%`): the longest first, so that
 /// number 100000 comes after 99999.
