@@ -3,18 +3,24 @@
 #   1. sqlite3's raw `.import` of every CSV file of the city-scale demo bundle (no schema, no checks);
 #   2. `xplus import` of the same bundle into a new SQLite database (all checks, indexes, keys);
 #   3. with --province: peak memory of `xplus import` of the province-scale bundle;
-#   4. with --national: time and peak memory of generating the national bundle (~17 GB of CSV).
-# Needs: sqlite3 and GNU time (apt-get install -y sqlite3 time). Usage:
-#   bash benches/import.sh [--province] [--national] [--dir /path/with/space]
+#   4. with --national: time and peak memory of generating the national bundle (~17 GB of CSV);
+#   5. with --postgres URL (a server where the URL's user may create databases, e.g.
+#      postgres://postgres@127.0.0.1): psql's `\copy` of every city file into text tables (no
+#      schema, no checks, no indexes) and `xplus import` of the same bundle into a new database,
+#      including its indexes and roll-ups. Both databases are dropped afterwards.
+# Needs: sqlite3 and GNU time (apt-get install -y sqlite3 time), psql for --postgres. Usage:
+#   bash benches/import.sh [--province] [--national] [--postgres URL] [--dir /path/with/space]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${TMPDIR:-/tmp}/xplus-bench
 province=0
 national=0
+postgres=
 while [ $# -gt 0 ]; do
   case "$1" in
     --province) province=1 ;;
     --national) national=1 ;;
+    --postgres) postgres=$2; shift ;;
     --dir) dir=$2; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -44,6 +50,25 @@ rm -f "$dir"/city.db*
 ours=$(measure "xplus import (city)" "$xplus" --db "sqlite://$dir/city.db" import "$dir/city")
 echo "$ours"
 awk -v a="$(seconds "$ours")" -v b="$(seconds "$raw")" 'BEGIN { printf "ratio xplus / sqlite3: %.2f (limit 3)\n", a / b }'
+
+if [ -n "$postgres" ]; then
+  server=${postgres%/}
+  for db in xplus_bench_raw xplus_bench; do
+    psql -q "$server/postgres" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+  done
+  : >"$dir/raw_pg.sql"
+  for f in "$dir"/city/*.csv; do
+    t=raw_$(basename "$f" .csv)
+    echo "CREATE TABLE $t ($(head -n 1 "$f" | tr -d '\r' | sed 's/,/ text, /g; s/$/ text/'));" >>"$dir/raw_pg.sql"
+    echo "\\copy $t FROM '$f' WITH (FORMAT csv, HEADER true)" >>"$dir/raw_pg.sql"
+  done
+  raw=$(measure "psql copy (raw)" psql -q "$server/xplus_bench_raw" -f "$dir/raw_pg.sql")
+  echo "$raw"
+  ours=$(measure "xplus import (city, PostgreSQL)" "$xplus" --db "$server/xplus_bench" import "$dir/city")
+  echo "$ours"
+  awk -v a="$(seconds "$ours")" -v b="$(seconds "$raw")" 'BEGIN { printf "ratio xplus / psql copy: %.2f (limit 3)\n", a / b }'
+  for db in xplus_bench_raw xplus_bench; do psql -q "$server/postgres" -c "DROP DATABASE $db"; done
+fi
 
 if [ "$province" = 1 ]; then
   rm -rf "$dir/province"

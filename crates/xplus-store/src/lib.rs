@@ -13,6 +13,7 @@ pub mod demo;
 pub mod error;
 mod param;
 pub mod postgres;
+mod postgres_copy;
 mod postgres_dump;
 mod postgres_rows;
 mod postgres_session;

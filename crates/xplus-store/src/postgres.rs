@@ -4,6 +4,7 @@ use crate::accounts::sessions::{self, Account, NewSession};
 use crate::audit::NewAudit;
 use crate::error::{DbContext, StoreError};
 use crate::param;
+use crate::postgres_copy;
 use crate::postgres_rows::{append_in, bind, decode};
 use crate::postgres_session::PgSession;
 use crate::session::dump::{DumpSink, DumpTable};
@@ -81,9 +82,11 @@ impl Store for PgStore {
             .context("等待其他导入完成 / waiting for another import to finish")?;
         Ok(Box::new(PgImport {
             tx,
-            statements: HashMap::new(),
             actor: actor.to_string(),
             had_rows: HashMap::new(),
+            staged: Default::default(),
+            loaded: Default::default(),
+            restore: Vec::new(),
             pending: Vec::new(),
             marked: Default::default(),
         }))
@@ -237,10 +240,15 @@ impl Store for PgStore {
 
 struct PgImport {
     tx: Transaction<'static, Postgres>,
-    statements: HashMap<(&'static str, usize), String>,
     actor: String,
     /// Per table: whether it had rows before this import (only then can a row be an update).
     had_rows: HashMap<&'static str, bool>,
+    /// Tables whose staging table this import has made.
+    staged: std::collections::HashSet<&'static str>,
+    /// Tables empty before this import, loaded without their secondary indexes and foreign keys.
+    loaded: std::collections::HashSet<&'static str>,
+    /// What puts those back before commit.
+    restore: Vec<String>,
     /// Audit entries of changed rows, appended at the end of the import.
     pending: Vec<NewAudit>,
     /// What is already marked out of date (counties, the generation).
@@ -248,6 +256,20 @@ struct PgImport {
 }
 
 impl PgImport {
+    /// Whether `file`'s table had rows before this import (looked at once per table): only then
+    /// can a row be an update that needs comparing and auditing.
+    async fn had_rows(&mut self, file: &'static FileSpec) -> Result<bool, StoreError> {
+        if let Some(&had) = self.had_rows.get(file.name) {
+            return Ok(had);
+        }
+        let found = sqlx::query(&sql::any_row(file))
+            .fetch_optional(&mut *self.tx)
+            .await
+            .context(format!("读取 {} / reading {}", file.name, file.name))?;
+        self.had_rows.insert(file.name, found.is_some());
+        Ok(found.is_some())
+    }
+
     /// The audit entries of the stored rows that `chunk` changes.
     async fn changes(
         &mut self,
@@ -255,20 +277,6 @@ impl PgImport {
         chunk: &[Row],
     ) -> Result<Vec<NewAudit>, StoreError> {
         let context = || format!("读取 {} / reading {}", file.name, file.name);
-        let had = match self.had_rows.get(file.name) {
-            Some(&had) => had,
-            None => {
-                let found = sqlx::query(&sql::any_row(file))
-                    .fetch_optional(&mut *self.tx)
-                    .await
-                    .context(context())?;
-                self.had_rows.insert(file.name, found.is_some());
-                found.is_some()
-            }
-        };
-        if !had {
-            return Ok(Vec::new());
-        }
         let text = sql::select_by_keys(file, chunk.len(), |n| format!("${n}"));
         let mut q = sqlx::query(&text);
         for row in chunk {
@@ -295,33 +303,32 @@ impl PgImport {
 #[async_trait]
 impl ImportTx for PgImport {
     async fn upsert(&mut self, file: &'static FileSpec, rows: Vec<Row>) -> Result<(), StoreError> {
-        for chunk in rows.chunks(sql::batch_rows(file)) {
-            let changes = self.changes(file, chunk).await?;
-            let text = self
-                .statements
-                .entry((file.name, chunk.len()))
-                .or_insert_with(|| sql::upsert(file, chunk.len(), |n| format!("${n}")));
-            let mut q = sqlx::query(text.as_str());
-            for row in chunk {
-                for (column, value) in file.columns.iter().zip(&row.values) {
-                    q = bind(q, param::to_param(column, value));
-                }
-                if sql::has_county(file) {
-                    q = q.bind(row.county.map(|c| c.as_u64() as i64));
-                }
+        if self.had_rows(file).await? {
+            // Compared first, so each changed row's audit entry holds the values before.
+            for chunk in rows.chunks(sql::batch_rows(file)) {
+                let changes = self.changes(file, chunk).await?;
+                // Appended with the import's summary at the end: taking the audit head now would
+                // hold up every other audited write for the whole import.
+                self.pending.extend(changes);
             }
-            q.execute(&mut *self.tx)
-                .await
-                .context(format!("写入 {} / writing {}", file.name, file.name))?;
-            // Appended with the import's summary at the end: taking the audit head now would
-            // hold up every other audited write for the whole import.
-            self.pending.extend(changes);
-            for touched in chunk.iter().map(|r| sql::Touched::of(file, r)) {
-                if self.marked.insert(touched) {
-                    crate::postgres_session::mark_in(&mut self.tx, touched)
-                        .await
-                        .context(format!("写入 {} / writing {}", file.name, file.name))?;
-                }
+            if self.staged.insert(file.name) {
+                postgres_copy::create_staging(&mut self.tx, file).await?;
+            }
+            let staging = postgres_copy::staging_table(file);
+            postgres_copy::copy_rows(&mut self.tx, &staging, file, &rows).await?;
+            postgres_copy::merge_staged(&mut self.tx, file).await?;
+        } else {
+            if self.loaded.insert(file.name) {
+                let restore = postgres_copy::defer_indexes(&mut self.tx, file).await?;
+                self.restore.extend(restore);
+            }
+            postgres_copy::copy_rows(&mut self.tx, file.name, file, &rows).await?;
+        }
+        for touched in rows.iter().map(|r| sql::Touched::of(file, r)) {
+            if self.marked.insert(touched) {
+                crate::postgres_session::mark_in(&mut self.tx, touched)
+                    .await
+                    .context(format!("写入 {} / writing {}", file.name, file.name))?;
             }
         }
         Ok(())
@@ -333,7 +340,9 @@ impl ImportTx for PgImport {
         append_in(&mut self.tx, entries).await
     }
 
-    async fn commit(self: Box<Self>) -> Result<(), StoreError> {
+    async fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
+        let loaded: Vec<&'static str> = self.loaded.iter().copied().collect();
+        postgres_copy::restore(&mut self.tx, &self.restore, &loaded).await?;
         self.tx
             .commit()
             .await

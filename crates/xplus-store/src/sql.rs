@@ -106,19 +106,27 @@ pub(crate) fn upsert(
         }
         sql.push(')');
     }
+    sql.push_str(&on_conflict(file));
+    sql
+}
+
+/// ` ON CONFLICT (key) DO UPDATE SET …`: a row whose key is stored replaces the stored values.
+pub(crate) fn on_conflict(file: &FileSpec) -> String {
     let keys: Vec<&str> = file.key.iter().map(|&k| file.columns[k].en).collect();
-    let updates: Vec<String> = cols
+    let updates: Vec<String> = insert_columns(file)
         .iter()
         .filter(|c| !keys.contains(c))
         .map(|c| format!("{c} = excluded.{c}"))
         .collect();
-    sql.push_str(&format!(" ON CONFLICT ({}) ", keys.join(", ")));
     if updates.is_empty() {
-        sql.push_str("DO NOTHING");
+        format!(" ON CONFLICT ({}) DO NOTHING", keys.join(", "))
     } else {
-        sql.push_str(&format!("DO UPDATE SET {}", updates.join(", ")));
+        format!(
+            " ON CONFLICT ({}) DO UPDATE SET {}",
+            keys.join(", "),
+            updates.join(", ")
+        )
     }
-    sql
 }
 
 /// `SELECT` of a file's columns for the rows whose keys are given, `rows` keys at a time.

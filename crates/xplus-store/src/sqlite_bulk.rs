@@ -114,8 +114,11 @@ struct WriterState {
 const DEFER_SEARCH: &str = "UPDATE search_fill SET deferred = 1 WHERE id = 1";
 
 /// Fills the search index with every member once, and puts the triggers back, before commit.
+/// In rowid order: FTS5 writes its pending terms out as a new segment whenever a rowid is not
+/// above the last one, so members in file order made a segment per row or two and spent most of
+/// the fill merging them (measured on a city, 410,405 members: 7.8 s in file order, 1.9 s sorted).
 const FILL_SEARCH: &str = "INSERT INTO person_terms (rowid, terms) \
-     SELECT person, terms FROM person_terms_of; \
+     SELECT person, terms FROM person_terms_of ORDER BY person; \
      UPDATE search_fill SET deferred = 0 WHERE id = 1;";
 
 /// The stored rows among `chunk`'s keys, by record key.
