@@ -3,9 +3,8 @@
 use crate::accounts::sessions::{self, Account, NewSession};
 use crate::audit::NewAudit;
 use crate::error::{DbContext, StoreError};
-use crate::param;
 use crate::postgres_copy;
-use crate::postgres_rows::{append_in, bind, decode};
+use crate::postgres_rows::{append_in, decode};
 use crate::postgres_session::PgSession;
 use crate::session::dump::{DumpSink, DumpTable};
 use crate::session::{ReadSession, WriteSession};
@@ -84,8 +83,6 @@ impl Store for PgStore {
             tx,
             actor: actor.to_string(),
             had_rows: HashMap::new(),
-            staged: Default::default(),
-            loaded: Default::default(),
             restore: Vec::new(),
             pending: Vec::new(),
             marked: Default::default(),
@@ -241,13 +238,11 @@ impl Store for PgStore {
 struct PgImport {
     tx: Transaction<'static, Postgres>,
     actor: String,
-    /// Per table: whether it had rows before this import (only then can a row be an update).
+    /// Per table written: whether it had rows before this import. Only then can a row be an
+    /// update, and its batches go through a staging table; a table that had none is loaded
+    /// without its secondary indexes and foreign keys.
     had_rows: HashMap<&'static str, bool>,
-    /// Tables whose staging table this import has made.
-    staged: std::collections::HashSet<&'static str>,
-    /// Tables empty before this import, loaded without their secondary indexes and foreign keys.
-    loaded: std::collections::HashSet<&'static str>,
-    /// What puts those back before commit.
+    /// What puts those indexes and keys back before commit.
     restore: Vec<String>,
     /// Audit entries of changed rows, appended at the end of the import.
     pending: Vec<NewAudit>,
@@ -256,41 +251,44 @@ struct PgImport {
 }
 
 impl PgImport {
-    /// Whether `file`'s table had rows before this import (looked at once per table): only then
-    /// can a row be an update that needs comparing and auditing.
+    /// Whether `file`'s table had rows before this import, looked at once per table, which is
+    /// then readied for its batches: a staging table for one with rows, its secondary indexes
+    /// and foreign keys dropped until commit for an empty one.
     async fn had_rows(&mut self, file: &'static FileSpec) -> Result<bool, StoreError> {
         if let Some(&had) = self.had_rows.get(file.name) {
             return Ok(had);
         }
-        let found = sqlx::query(&sql::any_row(file))
+        let had = sqlx::query(&sql::any_row(file))
             .fetch_optional(&mut *self.tx)
             .await
-            .context(format!("读取 {} / reading {}", file.name, file.name))?;
-        self.had_rows.insert(file.name, found.is_some());
-        Ok(found.is_some())
+            .context(format!("读取 {} / reading {}", file.name, file.name))?
+            .is_some();
+        if had {
+            postgres_copy::create_staging(&mut self.tx, file).await?;
+        } else {
+            let restore = postgres_copy::defer_indexes(&mut self.tx, file).await?;
+            self.restore.extend(restore);
+        }
+        self.had_rows.insert(file.name, had);
+        Ok(had)
     }
 
-    /// The audit entries of the stored rows that `chunk` changes.
+    /// The audit entries of the stored rows that the staged batch `rows` changes.
     async fn changes(
         &mut self,
         file: &'static FileSpec,
-        chunk: &[Row],
+        rows: &[Row],
     ) -> Result<Vec<NewAudit>, StoreError> {
-        let context = || format!("读取 {} / reading {}", file.name, file.name);
-        let text = sql::select_by_keys(file, chunk.len(), |n| format!("${n}"));
-        let mut q = sqlx::query(&text);
-        for row in chunk {
-            for &k in file.key {
-                q = bind(q, param::to_param(&file.columns[k], &row.values[k]));
-            }
-        }
-        let stored = q.fetch_all(&mut *self.tx).await.context(context())?;
+        let stored = sqlx::query(&postgres_copy::stored_of_staged(file))
+            .fetch_all(&mut *self.tx)
+            .await
+            .context(format!("读取 {} / reading {}", file.name, file.name))?;
         let mut by_key = HashMap::new();
         for r in &stored {
             let values = decode(file, r)?;
             by_key.insert(crate::audit::key_cells(file, &values), values);
         }
-        Ok(chunk
+        Ok(rows
             .iter()
             .filter_map(|row| {
                 let old = by_key.get(&crate::audit::key_cells(file, &row.values));
@@ -304,24 +302,15 @@ impl PgImport {
 impl ImportTx for PgImport {
     async fn upsert(&mut self, file: &'static FileSpec, rows: Vec<Row>) -> Result<(), StoreError> {
         if self.had_rows(file).await? {
-            // Compared first, so each changed row's audit entry holds the values before.
-            for chunk in rows.chunks(sql::batch_rows(file)) {
-                let changes = self.changes(file, chunk).await?;
-                // Appended with the import's summary at the end: taking the audit head now would
-                // hold up every other audited write for the whole import.
-                self.pending.extend(changes);
-            }
-            if self.staged.insert(file.name) {
-                postgres_copy::create_staging(&mut self.tx, file).await?;
-            }
             let staging = postgres_copy::staging_table(file);
             postgres_copy::copy_rows(&mut self.tx, &staging, file, &rows).await?;
+            // Compared before the merge, so each changed row's audit entry holds the values
+            // before. Appended with the import's summary at the end: taking the audit head now
+            // would hold up every other audited write for the whole import.
+            let changes = self.changes(file, &rows).await?;
+            self.pending.extend(changes);
             postgres_copy::merge_staged(&mut self.tx, file).await?;
         } else {
-            if self.loaded.insert(file.name) {
-                let restore = postgres_copy::defer_indexes(&mut self.tx, file).await?;
-                self.restore.extend(restore);
-            }
             postgres_copy::copy_rows(&mut self.tx, file.name, file, &rows).await?;
         }
         for touched in rows.iter().map(|r| sql::Touched::of(file, r)) {
@@ -341,7 +330,9 @@ impl ImportTx for PgImport {
     }
 
     async fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
-        let loaded: Vec<&'static str> = self.loaded.iter().copied().collect();
+        let loaded: Vec<&'static str> = (self.had_rows.iter())
+            .filter_map(|(table, had)| (!had).then_some(*table))
+            .collect();
         postgres_copy::restore(&mut self.tx, &self.restore, &loaded).await?;
         self.tx
             .commit()

@@ -4,9 +4,10 @@
 //! the city bundle took 20.8 s of rows where psql's `\copy` of the same files takes 1.6 s).
 //!
 //! A table empty before the import is copied into directly: every row is new, nothing to compare.
-//! A table that had rows is copied into a staging table of the same shape, and one set-based
-//! `INSERT … SELECT … ON CONFLICT DO UPDATE` moves the batch over; the audit entries of the rows it
-//! changes are made beforehand, by the same comparison as every other write (`audit::row_change`).
+//! A table that had rows is copied into a staging table of the same shape; one join reads the
+//! stored rows the batch replaces, whose audit entries come from the same comparison as every
+//! other write's (`audit::row_change`), and one set-based `INSERT … SELECT … ON CONFLICT DO
+//! UPDATE` moves the batch over.
 
 use crate::error::{DbContext, StoreError};
 use crate::param::{self, Param};
@@ -25,6 +26,27 @@ pub(crate) fn staging_table(file: &FileSpec) -> String {
     format!("xplus_staging_{}", file.name)
 }
 
+/// Runs one statement of this module's own; `context` names what it was for in an error.
+async fn run(
+    conn: &mut PgConnection,
+    statement: &str,
+    context: impl FnOnce() -> String,
+) -> Result<(), StoreError> {
+    sqlx::query(statement)
+        .execute(&mut *conn)
+        .await
+        .context(context())?;
+    Ok(())
+}
+
+fn preparing(file: &FileSpec) -> impl Fn() -> String + '_ {
+    move || format!("准备写入 {} / preparing to write {}", file.name, file.name)
+}
+
+fn writing(file: &FileSpec) -> impl Fn() -> String + '_ {
+    move || format!("写入 {} / writing {}", file.name, file.name)
+}
+
 /// Creates `file`'s staging table, dropped with the import's transaction. Only the columns: no
 /// key, no index and no trigger, which the real table applies when the batch moves over.
 pub(crate) async fn create_staging(
@@ -36,14 +58,21 @@ pub(crate) async fn create_staging(
         staging_table(file),
         file.name
     );
-    sqlx::query(&text)
-        .execute(&mut *conn)
-        .await
-        .context(format!(
-            "准备写入 {} / preparing to write {}",
-            file.name, file.name
-        ))?;
-    Ok(())
+    run(conn, &text, preparing(file)).await
+}
+
+/// The stored rows of `file` whose keys are in its staging table, the file's columns in order:
+/// what a staged batch is compared with, in one join instead of a lookup by keys per chunk.
+pub(crate) fn stored_of_staged(file: &FileSpec) -> String {
+    let cols: Vec<String> = file.columns.iter().map(|c| format!("t.{}", c.en)).collect();
+    let keys: Vec<&str> = file.key.iter().map(|&k| file.columns[k].en).collect();
+    format!(
+        "SELECT {} FROM {} t JOIN {} s USING ({})",
+        cols.join(", "),
+        file.name,
+        staging_table(file),
+        keys.join(", ")
+    )
 }
 
 /// Moves the staged batch into `file`'s table (new keys inserted, known keys updated) and empties
@@ -52,7 +81,6 @@ pub(crate) async fn merge_staged(
     conn: &mut PgConnection,
     file: &'static FileSpec,
 ) -> Result<(), StoreError> {
-    let context = || format!("写入 {} / writing {}", file.name, file.name);
     let cols = sql::insert_columns(file).join(", ");
     let staging = staging_table(file);
     let text = format!(
@@ -60,15 +88,8 @@ pub(crate) async fn merge_staged(
         file.name,
         sql::on_conflict(file)
     );
-    sqlx::query(&text)
-        .execute(&mut *conn)
-        .await
-        .context(context())?;
-    sqlx::query(&format!("TRUNCATE {staging}"))
-        .execute(&mut *conn)
-        .await
-        .context(context())?;
-    Ok(())
+    run(conn, &text, writing(file)).await?;
+    run(conn, &format!("TRUNCATE {staging}"), writing(file)).await
 }
 
 /// Readies `file`'s table, empty before this import, for a bulk load as `pg_restore` does: its
@@ -85,44 +106,26 @@ pub(crate) async fn defer_indexes(
     conn: &mut PgConnection,
     file: &'static FileSpec,
 ) -> Result<Vec<String>, StoreError> {
-    let context = || format!("准备写入 {} / preparing to write {}", file.name, file.name);
-    let indexes: Vec<(String, String)> = sqlx::query_as(
-        "SELECT c.relname::text, pg_get_indexdef(i.indexrelid) FROM pg_index i \
-         JOIN pg_class c ON c.oid = i.indexrelid \
-         WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary",
+    // Each as (what drops it, what puts it back), the indexes first: the catalogue writes both
+    // statements, names quoted by `format`'s %I.
+    let deferred: Vec<(String, String)> = sqlx::query_as(
+        "SELECT format('DROP INDEX %I', c.relname), pg_get_indexdef(i.indexrelid) \
+         FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+         WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary \
+         UNION ALL \
+         SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname), \
+                format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname, \
+                       pg_get_constraintdef(oid)) \
+         FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f'",
     )
     .bind(file.name)
     .fetch_all(&mut *conn)
     .await
-    .context(context())?;
-    let keys: Vec<(String, String)> = sqlx::query_as(
-        "SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint \
-         WHERE conrelid = $1::regclass AND contype = 'f'",
-    )
-    .bind(file.name)
-    .fetch_all(&mut *conn)
-    .await
-    .context(context())?;
-    let mut restore = Vec::with_capacity(indexes.len() + keys.len());
-    for (name, definition) in indexes {
-        sqlx::query(&format!("DROP INDEX \"{name}\""))
-            .execute(&mut *conn)
-            .await
-            .context(context())?;
-        restore.push(definition);
-    }
-    for (name, definition) in keys {
-        sqlx::query(&format!(
-            "ALTER TABLE {} DROP CONSTRAINT \"{name}\"",
-            file.name
-        ))
-        .execute(&mut *conn)
-        .await
-        .context(context())?;
-        restore.push(format!(
-            "ALTER TABLE {} ADD CONSTRAINT \"{name}\" {definition}",
-            file.name
-        ));
+    .context(preparing(file)())?;
+    let mut restore = Vec::with_capacity(deferred.len());
+    for (drop, put_back) in deferred {
+        run(conn, &drop, preparing(file)).await?;
+        restore.push(put_back);
     }
     Ok(restore)
 }
@@ -134,26 +137,17 @@ pub(crate) async fn restore(
     statements: &[String],
     loaded: &[&'static str],
 ) -> Result<(), StoreError> {
-    let context = || "建立索引 / building the indexes".to_string();
-    if statements.is_empty() && loaded.is_empty() {
+    let building = || "建立索引 / building the indexes".to_string();
+    if loaded.is_empty() {
         return Ok(());
     }
     // Index builds sort in memory up to this much (per build; the server's default is 64 MB).
-    sqlx::query("SET LOCAL maintenance_work_mem = '256MB'")
-        .execute(&mut *conn)
-        .await
-        .context(context())?;
+    run(conn, "SET LOCAL maintenance_work_mem = '256MB'", building).await?;
     for statement in statements {
-        sqlx::query(statement)
-            .execute(&mut *conn)
-            .await
-            .context(context())?;
+        run(conn, statement, building).await?;
     }
     for table in loaded {
-        sqlx::query(&format!("ANALYZE {table}"))
-            .execute(&mut *conn)
-            .await
-            .context(context())?;
+        run(conn, &format!("ANALYZE {table}"), building).await?;
     }
     Ok(())
 }
@@ -166,7 +160,7 @@ pub(crate) async fn copy_rows(
     file: &'static FileSpec,
     rows: &[Row],
 ) -> Result<u64, StoreError> {
-    let context = || format!("写入 {} / writing {}", file.name, file.name);
+    let context = writing(file);
     let statement = format!(
         "COPY {table} ({}) FROM STDIN",
         sql::insert_columns(file).join(", ")

@@ -193,11 +193,6 @@ macro_rules! count_with {
 
 pub(crate) use {count_with, has_rows_with};
 
-/// Rows per multi-row insert, within both backends' limits on bound parameters.
-pub(crate) fn batch_rows(file: &FileSpec) -> usize {
-    (8_000 / insert_columns(file).len()).clamp(1, 1_000)
-}
-
 /// How to restrict a table to a region for `export --region`. The registry's own rows are cut
 /// by the household's or village's code; the small reference tables (regions, villages, stations,
 /// sessions, units, cadres, statistics) are exported whole so that every reference in the cut

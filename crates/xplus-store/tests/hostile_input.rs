@@ -7,6 +7,7 @@ mod workbooks;
 
 use common::*;
 use std::collections::BTreeMap;
+use std::path::Path;
 use xplus_core::interchange::schema::HOUSEHOLDS;
 use xplus_store::bundle::source::{BundleSource, Encoding, ReadLimits, SourceError};
 use xplus_store::records::{Arg, Filter};
@@ -91,6 +92,16 @@ async fn a_file_valid_in_neither_encoding_names_its_first_bad_row() {
     let e = find(&report.errors, "units.csv", 3).expect("row 3 named");
     assert!(e.reason.contains("GB18030"), "{}", e.reason);
     db.cleanup().await;
+}
+
+/// Imports the bundle at `path` into `db`, expects it taken, and reads back what `db` then exports
+/// (CSV, English headers) into the folder `out` beside it.
+async fn imported_then_exported(db: &TestDb, path: &Path, out: &str) -> BTreeMap<String, String> {
+    let report = import(db, path).await;
+    assert!(report.committed, "{:#?}", report.errors);
+    let out = db.dir().join(out);
+    export(db, &out, false).await;
+    read_folder(&out)
 }
 
 #[tokio::test]
@@ -188,12 +199,7 @@ async fn formulas_are_neutralised_in_csv_and_plain_strings_in_xlsx_and_round_tri
         "unit_id,name,kind\nU1,-滁州市财政局,organ\nU2,''=已是文字,enterprise\n".to_string(),
     );
     let db = TestDb::fresh().await;
-    let report = import(&db, &write_bundle(&db.dir().join("b"), &b)).await;
-    assert!(report.committed, "{:#?}", report.errors);
-
-    let out = db.dir().join("out");
-    export(&db, &out, false).await;
-    let files = read_folder(&out);
+    let files = imported_then_exported(&db, &write_bundle(&db.dir().join("b"), &b), "out").await;
     assert!(
         files["members.csv"].contains("\"'=HYPERLINK("),
         "{}",
@@ -207,11 +213,8 @@ async fn formulas_are_neutralised_in_csv_and_plain_strings_in_xlsx_and_round_tri
 
     // Stored as typed, and a second database gets exactly the same back.
     let again = TestDb::fresh().await;
-    let report = import(&again, &out).await;
-    assert!(report.committed, "{:#?}", report.errors);
-    let out2 = again.dir().join("out");
-    export(&again, &out2, false).await;
-    assert_eq!(read_folder(&out2), files);
+    let copied = imported_then_exported(&again, &db.dir().join("out"), "out").await;
+    assert_eq!(copied, files);
 
     let book = db.dir().join("out.xlsx");
     export(&db, &book, false).await;
@@ -238,11 +241,7 @@ async fn backslashes_and_a_literal_null_marker_round_trip() {
             .to_string(),
     );
     let db = TestDb::fresh().await;
-    let report = import(&db, &write_bundle(&db.dir().join("b"), &b)).await;
-    assert!(report.committed, "{:#?}", report.errors);
-    let out = db.dir().join("out");
-    export(&db, &out, false).await;
-    let files = read_folder(&out);
+    let files = imported_then_exported(&db, &write_bundle(&db.dir().join("b"), &b), "out").await;
     assert!(
         files["units.csv"].contains("U1,\\N,organ"),
         "{}",
@@ -251,11 +250,8 @@ async fn backslashes_and_a_literal_null_marker_round_trip() {
     assert!(files["units.csv"].contains("U2,财政局\\t分局\\,enterprise"));
     assert!(files["units.csv"].contains("U3,\\\\双,organ"));
     // A second import of the same rows goes through the staging table (the table has rows).
-    let report = import(&db, &out).await;
-    assert!(report.committed, "{:#?}", report.errors);
-    let out2 = db.dir().join("out2");
-    export(&db, &out2, false).await;
-    assert_eq!(read_folder(&out2), files);
+    let again = imported_then_exported(&db, &db.dir().join("out"), "out2").await;
+    assert_eq!(again, files);
     db.cleanup().await;
 }
 
