@@ -334,18 +334,7 @@ async fn apply_leaves_a_household_in_an_open_batch_to_the_procedure() {
 #[tokio::test]
 async fn a_household_moved_to_another_county_keeps_its_members() {
     let db = TestDb::fresh().await;
-    let mut bundle = small_bundle();
-    let regions = bundle.get_mut("regions").unwrap();
-    regions.push_str(
-        "341182000000,明光市,county,341100000000\n\
-         341182100000,明光街道,town,341182000000\n\
-         341182100201,丙村,village,341182100000\n",
-    );
-    bundle
-        .get_mut("villages")
-        .unwrap()
-        .push_str("341182100201,0,800,,\n");
-    let path = write_bundle(&db.dir().join("b"), &bundle);
+    let path = write_bundle(&db.dir().join("b"), &two_county_bundle());
     assert!(import(&db, &path).await.errors.is_empty());
     let store = db.store.as_ref();
     let today = NaiveDate::from_ymd_opt(2017, 1, 10).unwrap();

@@ -231,3 +231,45 @@ async fn an_imported_setting_marks_every_county_below_it() {
     );
     db.cleanup().await;
 }
+
+/// A household moved to a village of another county takes its full chain along: its training,
+/// pairing and shares carry its county (migration 0026), and the roll-ups of both counties and
+/// the new county's chain page read them by it.
+#[tokio::test]
+async fn a_household_moved_to_another_county_takes_its_chain_along() {
+    let db = TestDb::fresh().await;
+    let path = write_bundle(&db.dir().join("b"), &two_county_bundle());
+    assert!(import(&db, &path).await.errors.is_empty());
+    let store = db.store.as_ref();
+    let today = NaiveDate::from_ymd_opt(2017, 1, 10).unwrap();
+    let (tianchang, mingguang) = (code("341181000000"), code("341182000000"));
+    records::refresh_rollups(store, today).await.unwrap();
+    let held = [Link::Trained, Link::PairedCadre, Link::HoldingShares];
+    let figure =
+        |d: &records::Dashboard, link: Link| d.region.get(Measure::ChainLink, 2016, link.code());
+    let county = |c| Access::of_account("t", Role::Official, Some(c), None);
+    let before = dashboard(store, &county(tianchang), None).await.unwrap();
+
+    save_household(store, "H001", today, |row| {
+        row[1] = xplus_core::interchange::Value::Region(code("341182100201"));
+    })
+    .await;
+    records::refresh_rollups(store, today).await.unwrap();
+    let left = dashboard(store, &county(tianchang), None).await.unwrap();
+    let arrived = dashboard(store, &county(mingguang), None).await.unwrap();
+    assert_eq!(arrived.region.get(Measure::ChainPoor, 2016, ""), 1);
+    for link in held {
+        assert_eq!(figure(&arrived, link), 1, "{link:?}");
+        assert_eq!(figure(&left, link), figure(&before, link) - 1, "{link:?}");
+    }
+    let chain = records::full_chain(store, &county(mingguang), 2016, today)
+        .await
+        .unwrap();
+    let h1 = &chain.households[0];
+    assert_eq!(h1.household_id, "H001");
+    assert!(held.iter().all(|l| h1.links.holds(*l)), "{:?}", h1.links);
+    assert_eq!(h1.sessions, 1);
+    let v = records::verify_rollups(store, today).await.unwrap();
+    assert_eq!(v.differences, vec![]);
+    db.cleanup().await;
+}

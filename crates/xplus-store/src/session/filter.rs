@@ -59,6 +59,11 @@ pub enum Arg {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
     parts: Vec<(String, Vec<Arg>)>,
+    /// The county codes every household these conditions select lies between, when known (a
+    /// region's reach). Not a condition: the reads of tables whose rows carry their household's
+    /// county narrow by it first (`within_scope_by_county`), one index range instead of every
+    /// row of the table matched against the households.
+    counties: Option<(i64, i64)>,
 }
 
 impl Filter {
@@ -76,7 +81,23 @@ impl Filter {
     /// These conditions and `other`'s.
     pub fn merge(mut self, other: Filter) -> Filter {
         self.parts.extend(other.parts);
+        self.counties = match (self.counties, other.counties) {
+            (Some((lo, hi)), Some((lo2, hi2))) => Some((lo.max(lo2), hi.min(hi2))),
+            (one, other) => one.or(other),
+        };
         self
+    }
+
+    /// States that every household these conditions select lies in a county whose code is
+    /// between `lo` and `hi` (it adds no condition of its own).
+    pub fn in_counties(mut self, lo: i64, hi: i64) -> Filter {
+        self.counties = Some((lo, hi));
+        self
+    }
+
+    /// The county codes every household selected lies between, when stated.
+    pub fn counties(&self) -> Option<(i64, i64)> {
+        self.counties
     }
 
     pub fn is_empty(&self) -> bool {

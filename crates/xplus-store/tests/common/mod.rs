@@ -181,6 +181,22 @@ pub fn row(
         .collect()
 }
 
+/// `small_bundle` with a second county of the city, 明光市, and its village 丙村 (341182100201,
+/// not poor, 800 people): where a household moves.
+pub fn two_county_bundle() -> BTreeMap<&'static str, String> {
+    let mut bundle = small_bundle();
+    bundle.get_mut("regions").unwrap().push_str(
+        "341182000000,明光市,county,341100000000\n\
+         341182100000,明光街道,town,341182000000\n\
+         341182100201,丙村,village,341182100000\n",
+    );
+    bundle
+        .get_mut("villages")
+        .unwrap()
+        .push_str("341182100201,0,800,,\n");
+    bundle
+}
+
 pub fn small_bundle() -> BTreeMap<&'static str, String> {
     let mut b = BTreeMap::new();
     b.insert(

@@ -10,7 +10,9 @@ use super::queries::chain::{
 use crate::error::StoreError;
 use crate::records::education::coverage::{serving_from, training_in};
 use crate::records::industry::overview::{industry_in, placements_by_end_of};
-use crate::records::registry::read::{household_scope, names_of, within_scope, year_bounds};
+use crate::records::registry::read::{
+    household_scope, names_of, within_scope_by_county, year_bounds,
+};
 use crate::records::ReadSession;
 use crate::session::filter::{Arg, Filter};
 use crate::session::rows::fetch_sql;
@@ -136,7 +138,9 @@ pub(in crate::records) async fn chain_in(
         .collect();
     let villages: BTreeSet<RegionCode> = training.iter().map(|t| t.village).collect();
 
-    let (sql, args) = within_scope(scope, CADRE_PAIRINGS.sql, "p", vec![Arg::Date(dec31)]);
+    // Pairings and share events carry their household's county (migration 0026).
+    let (sql, args) =
+        within_scope_by_county(scope, CADRE_PAIRINGS.sql, "p", vec![Arg::Date(dec31)]);
     let paired: HashSet<String> = fetch_sql::<CadrePairing>(s, &sql, &args)
         .await?
         .into_iter()
@@ -145,7 +149,7 @@ pub(in crate::records) async fn chain_in(
         .collect();
     let units = unit_pairings(s, &villages, dec31).await?;
 
-    let (sql, args) = within_scope(scope, &holdings(), "e", vec![Arg::Date(dec31)]);
+    let (sql, args) = within_scope_by_county(scope, &holdings(), "e", vec![Arg::Date(dec31)]);
     let holding: HashSet<String> = fetch_sql::<Holding>(s, &sql, &args)
         .await?
         .into_iter()

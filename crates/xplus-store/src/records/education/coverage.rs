@@ -4,7 +4,9 @@
 
 use super::queries::{attended_sql, Attended, SERVES, SESSIONS_FROM};
 use crate::error::StoreError;
-use crate::records::registry::read::{household_scope, poor_at_start, within_scope, year_bounds};
+use crate::records::registry::read::{
+    household_scope, poor_at_start, within_scope_by_county, year_bounds,
+};
 use crate::records::ReadSession;
 use crate::session::filter::{Arg, Filter};
 use crate::session::rows::fetch_sql;
@@ -43,7 +45,7 @@ pub(in crate::records) async fn training_in(
     for named in [false, true] {
         let (sql, alias) = attended_sql(named);
         let dates = vec![Arg::Date(first), Arg::Date(last)];
-        let (sql, args) = within_scope(scope, &sql, alias, dates);
+        let (sql, args) = within_scope_by_county(scope, &sql, alias, dates);
         for a in fetch_sql::<Attended>(s, &sql, &args).await? {
             if named {
                 tally.named(a.household, a.session);

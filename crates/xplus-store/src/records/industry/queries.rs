@@ -4,9 +4,9 @@
 //! activities.
 
 use crate::error::StoreError;
-use crate::records::registry::read::fetch_within;
+use crate::records::registry::read::within_scope_by_county;
 use crate::session::filter::{Arg, Filter};
-use crate::session::rows::{FromRow, Named, Query};
+use crate::session::rows::{fetch_sql, FromRow, Named, Query};
 use crate::session::shape::{column, shape, COUNT};
 use crate::session::ReadSession;
 use chrono::NaiveDate;
@@ -41,7 +41,9 @@ impl<T: FromRow> Scoped<T> {
         scope: &Filter,
         args: Vec<Arg>,
     ) -> Result<Vec<T>, StoreError> {
-        fetch_within(s, self.sql, scope, self.alias, args).await
+        // Each table read here carries its household's county (migration 0026).
+        let (sql, args) = within_scope_by_county(scope, self.sql, self.alias, args);
+        fetch_sql(s, &sql, &args).await
     }
 }
 

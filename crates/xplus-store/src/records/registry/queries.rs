@@ -31,10 +31,16 @@ pub(in crate::records) fn paired_with(cadre: &str, today: NaiveDate) -> Filter {
 /// `filter` and "the row's village (`village_code`) is within `region`".
 pub(in crate::records) fn within(filter: Filter, region: RegionCode) -> Filter {
     let (lo, hi) = crate::sql::range_of(region.as_u64(), region.level());
-    filter.and(
-        "village_code BETWEEN ? AND ?",
-        vec![Arg::Int(lo as i64), Arg::Int(hi as i64)],
-    )
+    // A town's or a village's households lie in its county; a code range above a county holds
+    // the codes of its counties.
+    let county = region.county().unwrap_or(region);
+    let (first, last) = crate::sql::range_of(county.as_u64(), county.level());
+    filter
+        .and(
+            "village_code BETWEEN ? AND ?",
+            vec![Arg::Int(lo as i64), Arg::Int(hi as i64)],
+        )
+        .in_counties(first as i64, last as i64)
 }
 
 /// `scope` (conditions on `households`, columns unqualified) as one condition on the household
@@ -44,13 +50,18 @@ pub(in crate::records) fn households_in(scope: &Filter, column: &str) -> Filter 
     if scope.is_empty() {
         return Filter::new();
     }
-    Filter::new().and(
+    let within = Filter::new().and(
         format!(
             "{column} IN (SELECT household_id FROM households{})",
             scope.render_where(&mut || "?".into())
         ),
         scope.args().cloned().collect(),
-    )
+    );
+    // The same households, so the same counties.
+    match scope.counties() {
+        Some((lo, hi)) => within.in_counties(lo, hi),
+        None => within,
+    }
 }
 
 /// `sql` with `{within}` replaced by "the row's household (`alias`.household_id) is within
@@ -444,6 +455,25 @@ pub(in crate::records) fn household_entries(
     args.extend(people);
     args.extend(incomes);
     Filter::new().and(sql, args)
+}
+
+/// `within_scope` for a table whose rows carry their household's county, kept as the household
+/// moves (members, incomes, and the full chain's records: migrations 0010 and 0026). When the
+/// scope states its counties, the rows are narrowed by their own county first: the county's
+/// index range is read instead of every row of the table (at province scale a roll-up refresh
+/// read each large table once per county and year).
+pub(in crate::records) fn within_scope_by_county(
+    scope: &Filter,
+    sql: &str,
+    alias: &str,
+    mut args: Vec<Arg>,
+) -> (String, Vec<Arg>) {
+    let Some((lo, hi)) = scope.counties() else {
+        return within_scope(scope, sql, alias, args);
+    };
+    args.extend([Arg::Int(lo), Arg::Int(hi)]);
+    let narrowed = format!(" AND {alias}.county_code BETWEEN ? AND ?{{within}}");
+    within_scope(scope, &sql.replace("{within}", &narrowed), alias, args)
 }
 
 /// Rows of `template` (a statement whose `{within}` is replaced by `within_scope`: the row's

@@ -18,7 +18,9 @@ use xplus_core::registry::{
 };
 
 // Built in the query module, used by the operations of other folders as the registry's.
-pub(in crate::records) use super::queries::{fetch_within, households_in, within_scope};
+pub(in crate::records) use super::queries::{
+    fetch_within, households_in, within_scope, within_scope_by_county,
+};
 
 /// The households an account reaches, as a condition on the households table.
 pub(crate) fn household_scope(access: &Access, today: NaiveDate) -> Filter {
@@ -45,6 +47,14 @@ pub(in crate::records) async fn histories(
     filter: &Filter,
     from: i32,
 ) -> Result<HashMap<String, History>, StoreError> {
+    // A reach within counties reads their index range of `h`, not every household.
+    let narrowed = filter.counties().map(|(lo, hi)| {
+        filter.clone().and(
+            "h.county_code BETWEEN ? AND ?",
+            vec![Arg::Int(lo), Arg::Int(hi)],
+        )
+    });
+    let filter = narrowed.as_ref().unwrap_or(filter);
     let sql = queries::candidates_sql(filter);
     let mut args = vec![Arg::Int(i64::from(from))];
     args.extend(filter.args().cloned());

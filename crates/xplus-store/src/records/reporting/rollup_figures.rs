@@ -103,7 +103,7 @@ pub(in crate::records) async fn county_figures(
     villages(s, &c, &mut out).await?;
     collective(s, county, book, &mut out).await?;
     dividends(s, &c, &homes, &mut out).await?;
-    coverage(s, &c, coverage_until, today, &mut out).await?;
+    coverage(s, county, coverage_until, today, &mut out).await?;
     Ok(out)
 }
 
@@ -493,20 +493,24 @@ async fn dividends(
 /// rules.md §6 for each year of the window.
 async fn coverage(
     s: &mut dyn ReadSession,
-    c: &Arg,
+    county: RegionCode,
     coverage_until: i32,
     today: NaiveDate,
     out: &mut Figures,
 ) -> Result<(), StoreError> {
     // No household is poor at the start of a year before the first identified (rules.md §6,
     // `poor_at_start_of`): those years of the window have nothing to read.
+    let c = Arg::Int(county.as_u64() as i64);
     let first_identified = FIRST_IDENTIFIED
-        .fetch(s, std::slice::from_ref(c))
+        .fetch(s, std::slice::from_ref(&c))
         .await?
         .first()
         .and_then(|r| r.year)
         .map_or(i32::MAX, |y| y as i32);
-    let scope = Filter::new().and("county_code = ?", vec![c.clone()]);
+    let code = county.as_u64() as i64;
+    let scope = Filter::new()
+        .and("county_code = ?", vec![c.clone()])
+        .in_counties(code, code);
     for year in coverage_years(coverage_until).filter(|y| *y >= first_identified) {
         let chain = chain_in(s, &scope, year, today).await?;
         for h in &chain.households {

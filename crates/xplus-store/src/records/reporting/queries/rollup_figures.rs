@@ -70,11 +70,11 @@ pub(in crate::records) const MEMBER_COUNTS: &str =
     "SELECT household_id, COUNT(*) FROM members WHERE county_code = ? GROUP BY household_id";
 
 /// Compact, (household, day as `YYYY-MM-DD…` text, change): the membership changes of the
-/// households of a county now (`?`: the county), joined to the household as the outcomes are.
+/// households of a county now (`?`: the county; the changes follow their household's moves,
+/// migration 0026).
 pub(in crate::records) const MEMBER_CHANGES: &str =
     "SELECT c.household_id, CAST(c.changed_on AS TEXT), c.change \
-     FROM member_changes c JOIN households h ON h.household_id = c.household_id \
-     WHERE h.county_code = ?";
+     FROM member_changes c WHERE c.county_code = ?";
 
 /// Compact, (household, village, status, exit year, causes as `a;b`, identified year): the
 /// households of a county (`?`: the county).
@@ -105,10 +105,9 @@ pub(in crate::records) const VILLAGES: &str =
      WHERE county_code = ?";
 
 /// Compact, (household, year, amount): the dividends paid to the households of a county now
-/// (`?`: the county).
+/// (`?`: the county; the payments follow their household's moves, migration 0026).
 pub(in crate::records) const DIVIDENDS: &str =
-    "SELECT d.household_id, d.year, d.amount FROM dividend_payments d \
-     JOIN households h ON h.household_id = d.household_id WHERE h.county_code = ?";
+    "SELECT d.household_id, d.year, d.amount FROM dividend_payments d WHERE d.county_code = ?";
 
 /// A village's operating income of a year (rows without any of the three are skipped).
 pub(in crate::records) struct CollectiveIncome {
