@@ -81,17 +81,19 @@ impl Filter {
     /// These conditions and `other`'s.
     pub fn merge(mut self, other: Filter) -> Filter {
         self.parts.extend(other.parts);
-        self.counties = match (self.counties, other.counties) {
-            (Some((lo, hi)), Some((lo2, hi2))) => Some((lo.max(lo2), hi.min(hi2))),
-            (one, other) => one.or(other),
-        };
-        self
+        match other.counties {
+            Some((lo, hi)) => self.in_counties(lo, hi),
+            None => self,
+        }
     }
 
     /// States that every household these conditions select lies in a county whose code is
-    /// between `lo` and `hi` (it adds no condition of its own).
+    /// between `lo` and `hi` (it adds no condition of its own); stated twice, both hold.
     pub fn in_counties(mut self, lo: i64, hi: i64) -> Filter {
-        self.counties = Some((lo, hi));
+        self.counties = Some(match self.counties {
+            Some((first, last)) => (first.max(lo), last.min(hi)),
+            None => (lo, hi),
+        });
         self
     }
 
@@ -168,5 +170,26 @@ mod tests {
         assert_eq!(sql, " WHERE (a = $1) AND (b IN ($2, $3))");
         assert_eq!(f.args().count(), 3);
         assert_eq!(Filter::new().render_where(&mut || "?".into()), "");
+    }
+
+    #[test]
+    fn stated_counties_only_narrow() {
+        let city = Filter::new().in_counties(341100000000, 341199999999);
+        let county = Filter::new().in_counties(341181000000, 341181999999);
+        assert_eq!(
+            city.clone().merge(county.clone()).counties(),
+            Some((341181000000, 341181999999))
+        );
+        assert_eq!(
+            county.in_counties(341100000000, 341199999999).counties(),
+            Some((341181000000, 341181999999))
+        );
+        assert_eq!(
+            city.merge(Filter::new()).counties(),
+            Some((341100000000, 341199999999))
+        );
+        assert!(Filter::new().counties().is_none());
+        // A statement adds no condition.
+        assert!(Filter::new().in_counties(1, 2).is_empty());
     }
 }
