@@ -8,10 +8,10 @@
 //! every county from scratch and compares (`xplus report --verify`).
 
 use super::queries::rollup::{
-    insert_figures, tally_visit_months, StoredFigure, ADD_VISIT_REACH, DELETE_FIGURES_BETWEEN,
-    DELETE_FIGURES_OF, DELETE_VISIT_MONTHS, DIRTY_COUNTIES, GENERATION, MARKED_BETWEEN,
-    MARK_ALL_COUNTIES, MARK_COUNTIES_BETWEEN, MONTH_TOTALS, RESUM, SET_COVERAGE_UNTIL,
-    STAMP_COUNTY, STILL_MARKED, SUBTRACT_VISIT_REACH, UNMARK_COUNTY,
+    insert_figures, tally_visit_months, StoredFigure, ADD_VISIT_REACH, ANALYZE_KEPT,
+    DELETE_FIGURES_BETWEEN, DELETE_FIGURES_OF, DELETE_VISIT_MONTHS, DIRTY_COUNTIES, GENERATION,
+    MARKED_BETWEEN, MARK_ALL_COUNTIES, MARK_COUNTIES_BETWEEN, MONTH_TOTALS, RESUM,
+    SET_COVERAGE_UNTIL, STAMP_COUNTY, STILL_MARKED, SUBTRACT_VISIT_REACH, UNMARK_COUNTY,
 };
 use crate::error::StoreError;
 pub(in crate::records) use crate::records::reporting::rollup_figures::counties_in;
@@ -24,7 +24,7 @@ use crate::records::ReadSession;
 use crate::records::WriteSession;
 use crate::session::filter::Arg;
 use crate::session::rows::Query;
-use crate::store::Store;
+use crate::store::{Backend, Store};
 use chrono::NaiveDate;
 use xplus_core::accounts::{Access, Scope};
 use xplus_core::registry::{Level, RegionCode};
@@ -183,6 +183,14 @@ pub async fn refresh_rollups(store: &dyn Store, today: NaiveDate) -> Result<Refr
         s.execute(crate::sql::NEXT_GENERATION, &[]).await?;
         s.commit().await?;
         done.counties += 1;
+        // As the kept tables grow in a refresh of many counties (after 2, 4, 8 … of them: seven
+        // times in a province's), not after the one county of an edit.
+        let grown = done.counties > 1 && done.counties.is_power_of_two();
+        if store.backend() == Backend::Postgres && grown {
+            let mut s = store.write_session().await?;
+            s.execute(ANALYZE_KEPT, &[]).await?;
+            s.commit().await?;
+        }
     }
     Ok(done)
 }

@@ -126,6 +126,13 @@ pub(in crate::records) const DELETE_FIGURES_BETWEEN: &str =
 /// Takes a county's mark away (`?`: the county's code).
 pub(in crate::records) const UNMARK_COUNTY: &str = "DELETE FROM rollup_dirty WHERE county_code = ?";
 
+/// Brings PostgreSQL's statistics of the kept figures up to date. A refresh fills these tables
+/// itself, after an import's own `ANALYZE`: without statistics (autovacuum may be off, or not
+/// yet round) the planner took a region's hundreds of thousands of visit totals for a few
+/// thousand and hashed them all for each county, instead of looking up the county's cadres.
+pub(in crate::records) const ANALYZE_KEPT: &str =
+    "ANALYZE rollups, cadre_visit_reach, cadre_visit_months, visit_month_totals";
+
 /// Records that a county's refresh made the next generation (`?`: the county; run before the
 /// generation moves on): figures kept from its records before carry an older stamp.
 pub(in crate::records) const STAMP_COUNTY: &str =
