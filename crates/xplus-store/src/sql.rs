@@ -232,6 +232,13 @@ fn region_filter(file: &FileSpec, code: u64, level: Level) -> Option<String> {
     }
 }
 
+/// The range holding the codes of the counties `region` lies in or holds: a town's or a
+/// village's own range holds no county code, so it is its county's; above a county, its own.
+pub(crate) fn county_range_of(region: RegionCode) -> (u64, u64) {
+    let r = region.county().unwrap_or(region);
+    range_of(r.as_u64(), r.level())
+}
+
 /// The codes inside a region form one contiguous range of 12-digit numbers.
 pub(crate) fn range_of(code: u64, level: Level) -> (u64, u64) {
     let span = match level {

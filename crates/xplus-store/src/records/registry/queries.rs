@@ -31,10 +31,7 @@ pub(in crate::records) fn paired_with(cadre: &str, today: NaiveDate) -> Filter {
 /// `filter` and "the row's village (`village_code`) is within `region`".
 pub(in crate::records) fn within(filter: Filter, region: RegionCode) -> Filter {
     let (lo, hi) = crate::sql::range_of(region.as_u64(), region.level());
-    // A town's or a village's households lie in its county; a code range above a county holds
-    // the codes of its counties.
-    let county = region.county().unwrap_or(region);
-    let (first, last) = crate::sql::range_of(county.as_u64(), county.level());
+    let (first, last) = crate::sql::county_range_of(region);
     filter
         .and(
             "village_code BETWEEN ? AND ?",
@@ -70,17 +67,46 @@ pub(in crate::records) fn within_scope(
     scope: &Filter,
     sql: &str,
     alias: &str,
-    mut args: Vec<Arg>,
+    args: Vec<Arg>,
 ) -> (String, Vec<Arg>) {
-    let within = if scope.is_empty() {
-        String::new()
-    } else {
+    scoped(scope, sql, alias, args, None)
+}
+
+/// `within_scope` for a table whose rows carry their household's county, kept as the household
+/// moves (members, incomes, and the full chain's records: migrations 0010 and 0026). When the
+/// scope states its counties, the rows are narrowed by their own county first: the county's
+/// index range is read instead of every row of the table (at province scale a roll-up refresh
+/// read each large table once per county and year).
+pub(in crate::records) fn within_scope_by_county(
+    scope: &Filter,
+    sql: &str,
+    alias: &str,
+    args: Vec<Arg>,
+) -> (String, Vec<Arg>) {
+    scoped(scope, sql, alias, args, scope.counties())
+}
+
+/// `{within}` of `sql` replaced by the row's county between `counties`, when given, and its
+/// household within `scope`, when the scope is not everything; their arguments after `args`.
+fn scoped(
+    scope: &Filter,
+    sql: &str,
+    alias: &str,
+    mut args: Vec<Arg>,
+    counties: Option<(i64, i64)>,
+) -> (String, Vec<Arg>) {
+    let mut within = String::new();
+    if let Some((lo, hi)) = counties {
+        within.push_str(&format!(" AND {alias}.county_code BETWEEN ? AND ?"));
+        args.extend([Arg::Int(lo), Arg::Int(hi)]);
+    }
+    if !scope.is_empty() {
         args.extend(scope.args().cloned());
-        format!(
+        within.push_str(&format!(
             " AND {alias}.household_id IN (SELECT household_id FROM households{})",
             scope.render_where(&mut || "?".into())
-        )
-    };
+        ));
+    }
     (sql.replace("{within}", &within), args)
 }
 
@@ -455,25 +481,6 @@ pub(in crate::records) fn household_entries(
     args.extend(people);
     args.extend(incomes);
     Filter::new().and(sql, args)
-}
-
-/// `within_scope` for a table whose rows carry their household's county, kept as the household
-/// moves (members, incomes, and the full chain's records: migrations 0010 and 0026). When the
-/// scope states its counties, the rows are narrowed by their own county first: the county's
-/// index range is read instead of every row of the table (at province scale a roll-up refresh
-/// read each large table once per county and year).
-pub(in crate::records) fn within_scope_by_county(
-    scope: &Filter,
-    sql: &str,
-    alias: &str,
-    mut args: Vec<Arg>,
-) -> (String, Vec<Arg>) {
-    let Some((lo, hi)) = scope.counties() else {
-        return within_scope(scope, sql, alias, args);
-    };
-    args.extend([Arg::Int(lo), Arg::Int(hi)]);
-    let narrowed = format!(" AND {alias}.county_code BETWEEN ? AND ?{{within}}");
-    within_scope(scope, &sql.replace("{within}", &narrowed), alias, args)
 }
 
 /// Rows of `template` (a statement whose `{within}` is replaced by `within_scope`: the row's

@@ -89,10 +89,7 @@ pub(in crate::records) async fn kept_for(
 ) -> Result<bool, StoreError> {
     let (lo, hi) = match access.scope() {
         Scope::Everywhere => (0, i64::MAX as u64),
-        Scope::Region(r) => {
-            let r = r.county().unwrap_or(*r);
-            crate::sql::range_of(r.as_u64(), r.level())
-        }
+        Scope::Region(r) => crate::sql::county_range_of(*r),
         Scope::PairedWith(_) => return Ok(false),
     };
     let args = [Arg::Int(lo as i64), Arg::Int(hi as i64)];
