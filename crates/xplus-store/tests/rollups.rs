@@ -254,7 +254,9 @@ async fn a_household_moved_to_another_county_takes_its_chain_along() {
         row[1] = xplus_core::interchange::Value::Region(code("341182100201"));
     })
     .await;
-    records::refresh_rollups(store, today).await.unwrap();
+    // Both counties are marked; on two cores and more they are read side by side.
+    let done = records::refresh_rollups(store, today).await.unwrap();
+    assert_eq!(done.counties, 2);
     let left = dashboard(store, &county(tianchang), None).await.unwrap();
     let arrived = dashboard(store, &county(mingguang), None).await.unwrap();
     assert_eq!(arrived.region.get(Measure::ChainPoor, 2016, ""), 1);

@@ -126,7 +126,14 @@ pub(crate) async fn mark_all_for_refresh(store: &dyn Store) -> Result<(), StoreE
     s.commit().await
 }
 
-/// Recomputes the roll-ups of every marked county, one county per write transaction.
+/// Counties recomputed side by side in one write transaction: as many as the machine has cores,
+/// at most four. Their records are read over separate connections (most of a refresh is the
+/// database reading them); the writes stay one after another on the writer's.
+fn counties_at_once() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
+/// Recomputes the roll-ups of every marked county, a few counties per write transaction.
 pub async fn refresh_rollups(store: &dyn Store, today: NaiveDate) -> Result<Refreshed, StoreError> {
     let mut done = Refreshed::default();
     if dirty_counties(store).await?.is_empty() {
@@ -148,41 +155,15 @@ pub async fn refresh_rollups(store: &dyn Store, today: NaiveDate) -> Result<Refr
         }
         s.commit().await?;
     }
-    for county in dirty_counties(store).await? {
-        let mut s = store.write_session().await?;
-        let c = Arg::Int(county.as_u64() as i64);
-        // Another refresh may have taken it meanwhile.
-        let still = STILL_MARKED
-            .fetch(s.as_mut(), std::slice::from_ref(&c))
-            .await?;
-        if still.is_empty() {
-            continue;
-        }
-        // Read while this transaction holds the write lock: no rule setting slips in between.
-        let book = rule_book(store).await?;
-        let until = stored_coverage_until(s.as_mut()).await?;
-        let villages = county_figures(s.as_mut(), county, &book, until, today).await?;
-        let figures = with_sums(&villages, Level::County);
-        let (lo, hi) = crate::sql::range_of(county.as_u64(), Level::County);
-        s.execute(
-            DELETE_FIGURES_BETWEEN,
-            &[Arg::Int(lo as i64), Arg::Int(hi as i64)],
-        )
-        .await?;
-        done.rows += store_figures(s.as_mut(), &figures).await?;
-        retally_visits(s.as_mut(), county).await?;
-        // The city and the province are their children's sums.
-        for region in county.ancestors() {
-            resum(s.as_mut(), region.as_u64()).await?;
-        }
-        s.execute(UNMARK_COUNTY, std::slice::from_ref(&c)).await?;
-        s.execute(STAMP_COUNTY, &[c]).await?;
-        s.execute(crate::sql::NEXT_GENERATION, &[]).await?;
-        s.commit().await?;
-        done.counties += 1;
+    let marked = dirty_counties(store).await?;
+    for group in marked.chunks(counties_at_once()) {
+        let before = done.counties;
+        let (counties, rows) = refresh_group(store, group, today).await?;
+        done.counties += counties;
+        done.rows += rows;
         // As the kept tables grow in a refresh of many counties (after 2, 4, 8 … of them: seven
         // times in a province's), not after the one county of an edit.
-        let grown = done.counties > 1 && done.counties.is_power_of_two();
+        let grown = (before + 1..=done.counties).any(|n| n > 1 && n.is_power_of_two());
         if store.backend() == Backend::Postgres && grown {
             let mut s = store.write_session().await?;
             s.execute(ANALYZE_KEPT, &[]).await?;
@@ -190,6 +171,78 @@ pub async fn refresh_rollups(store: &dyn Store, today: NaiveDate) -> Result<Refr
         }
     }
     Ok(done)
+}
+
+/// Recomputes `group`'s counties still marked in one write transaction: (counties, figures).
+///
+/// The writer holds the write lock from its first read on, so nothing is committed until it
+/// commits. The other counties are read over readers opened after that read: they see what the
+/// writer sees, no change slips in between reading and storing, and the figures read on
+/// several connections at once are those of one state of the records.
+async fn refresh_group(
+    store: &dyn Store,
+    group: &[RegionCode],
+    today: NaiveDate,
+) -> Result<(usize, usize), StoreError> {
+    let mut s = store.write_session().await?;
+    let mut still = Vec::with_capacity(group.len());
+    for county in group {
+        // Another refresh may have taken it meanwhile.
+        let c = Arg::Int(county.as_u64() as i64);
+        if !STILL_MARKED.fetch(s.as_mut(), &[c]).await?.is_empty() {
+            still.push(*county);
+        }
+    }
+    let Some((first, others)) = still.split_first() else {
+        return Ok((0, 0));
+    };
+    let book = rule_book(store).await?;
+    let until = stored_coverage_until(s.as_mut()).await?;
+    let read_others = others.iter().map(|county| {
+        let book = &book;
+        async move {
+            let mut r = store.read_session().await?;
+            county_figures(r.as_mut(), *county, book, until, today).await
+        }
+    });
+    let (mine, theirs) = futures_util::future::join(
+        county_figures(s.as_mut(), *first, &book, until, today),
+        futures_util::future::try_join_all(read_others),
+    )
+    .await;
+    let mut rows = 0;
+    for (county, villages) in still.iter().zip(std::iter::once(mine?).chain(theirs?)) {
+        rows += store_county(s.as_mut(), *county, &villages).await?;
+    }
+    s.commit().await?;
+    Ok((still.len(), rows))
+}
+
+/// Replaces `county`'s kept figures by `villages`' and their sums, its visit tallies, and the
+/// sums above it; takes its mark away and moves the generation on: the figures stored.
+async fn store_county(
+    s: &mut dyn WriteSession,
+    county: RegionCode,
+    villages: &Figures,
+) -> Result<usize, StoreError> {
+    let c = Arg::Int(county.as_u64() as i64);
+    let figures = with_sums(villages, Level::County);
+    let (lo, hi) = crate::sql::range_of(county.as_u64(), Level::County);
+    s.execute(
+        DELETE_FIGURES_BETWEEN,
+        &[Arg::Int(lo as i64), Arg::Int(hi as i64)],
+    )
+    .await?;
+    let rows = store_figures(s, &figures).await?;
+    retally_visits(s, county).await?;
+    // The city and the province are their children's sums.
+    for region in county.ancestors() {
+        resum(s, region.as_u64()).await?;
+    }
+    s.execute(UNMARK_COUNTY, std::slice::from_ref(&c)).await?;
+    s.execute(STAMP_COUNTY, &[c]).await?;
+    s.execute(crate::sql::NEXT_GENERATION, &[]).await?;
+    Ok(rows)
 }
 
 /// The visit list's tallies of `county`, set-based in the database, with the totals kept of
