@@ -159,8 +159,7 @@ pub async fn run(
     let mut files = CsvFiles::create(dir)?;
     let started = std::time::Instant::now();
     let (summary, applied) = if let Some(Decided { actor, on }) = &apply {
-        let today = chrono::Local::now().date_naive();
-        let applying = records::apply_year(store.as_ref(), actor, year, *on, today, &mut files);
+        let applying = records::apply_year(store.as_ref(), actor, year, *on, &mut files);
         match applying.await {
             Ok(done) => (done.summary.clone(), Some(done)),
             Err(e @ StoreError::Refused(Refusal::Conflict(_))) => {

@@ -478,10 +478,7 @@ async fn import(
 /// committed: a failure here is reported, and the next refresh (the server, `report --verify`)
 /// takes the counties still marked.
 pub(crate) async fn refresh_rollups(store: &dyn Store, out: &Output) -> Result<(), Failure> {
-    tell_refreshed(
-        &xplus_store::records::refresh_rollups(store, today()).await,
-        out,
-    );
+    tell_refreshed(&xplus_store::records::refresh_rollups(store).await, out);
     Ok(())
 }
 

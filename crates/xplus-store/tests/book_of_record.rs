@@ -117,7 +117,7 @@ async fn recording_2016_leaves_the_dashboard_chain_and_cards_of_2015_alone() {
     let village = RegionCode::parse("341181100201").unwrap();
     let county = RegionCode::parse("341181000000").unwrap();
     let seen = || async move {
-        records::refresh_rollups(store, today).await.unwrap();
+        records::refresh_rollups(store).await.unwrap();
         let d = records::dashboard(store, Some(county), 10).await.unwrap();
         let chain = records::full_chain(store, all, 2015, today).await.unwrap();
         let cards = records::village_cards(store, all, village, 2015, today)

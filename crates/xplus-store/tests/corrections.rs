@@ -110,7 +110,7 @@ async fn a_correction_of_2016_changes_2016_and_is_listed() {
     assert_eq!(after.corrections[0].corrected_by, "admin");
     // 2015 is untouched; the roll-ups follow.
     assert!(report(2015).await.corrections.is_empty());
-    records::refresh_rollups(store, today).await.unwrap();
+    records::refresh_rollups(store).await.unwrap();
     let county = RegionCode::parse("341181000000").unwrap();
     let d = records::dashboard(store, Some(county), 10).await.unwrap();
     assert_eq!(d.region.at_end(2016).poor, 1);

@@ -131,7 +131,7 @@ async fn kept_visit_tallies_count_what_the_visits_say() {
         }
     };
     let before = read(false).await;
-    records::refresh_rollups(store, today).await.unwrap();
+    records::refresh_rollups(store).await.unwrap();
     assert_eq!(before, read(true).await);
     let totals = records::visit_totals(store, &all, 2016).await.unwrap();
     assert_eq!((totals.cadres, totals.total), (2, 5));
@@ -154,7 +154,7 @@ async fn kept_visit_tallies_count_what_the_visits_say() {
         .unwrap();
     let edited = read(false).await;
     assert_ne!(edited, before);
-    records::refresh_rollups(store, today).await.unwrap();
+    records::refresh_rollups(store).await.unwrap();
     assert_eq!(edited, read(true).await);
     let rows = records::visits_page(store, &city, 2016, page)
         .await
@@ -165,7 +165,7 @@ async fn kept_visit_tallies_count_what_the_visits_say() {
     let path = write_bundle(&db.dir().join("again"), &bundle());
     assert!(import(&db, &path).await.errors.is_empty());
     let again = read(false).await;
-    records::refresh_rollups(store, today).await.unwrap();
+    records::refresh_rollups(store).await.unwrap();
     assert_eq!(again, read(true).await);
 }
 
@@ -182,7 +182,7 @@ async fn kept_pages_hold_what_the_records_say() {
         .await
         .unwrap()
         .is_none());
-    records::refresh_rollups(store, today).await.unwrap();
+    records::refresh_rollups(store).await.unwrap();
 
     for access in [
         all.clone(),
@@ -325,7 +325,7 @@ async fn kept_pages_hold_what_the_records_say() {
     let from_records = records::industry_page(store, &all, year, page, today)
         .await
         .unwrap();
-    records::refresh_rollups(store, today).await.unwrap();
+    records::refresh_rollups(store).await.unwrap();
     let from_kept = records::industry_page(store, &all, year, page, today)
         .await
         .unwrap();

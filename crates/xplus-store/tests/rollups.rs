@@ -32,20 +32,14 @@ async fn rollups_follow_the_records_and_agree_with_the_report() {
         records::dirty_counties(store).await.unwrap(),
         vec![tianchang]
     );
-    let v = records::verify_rollups(store, today).await.unwrap();
+    let v = records::verify_rollups(store).await.unwrap();
     assert_eq!(v.pending, vec![tianchang]);
-    let done = records::refresh_rollups(store, today).await.unwrap();
+    let done = records::refresh_rollups(store).await.unwrap();
     assert_eq!(done.counties, 1);
     assert!(done.rows > 0);
     assert!(records::dirty_counties(store).await.unwrap().is_empty());
     // A second refresh has nothing to do.
-    assert_eq!(
-        records::refresh_rollups(store, today)
-            .await
-            .unwrap()
-            .counties,
-        0
-    );
+    assert_eq!(records::refresh_rollups(store).await.unwrap().counties, 0);
 
     let all = Access::of_account("t", Role::Auditor, None, None);
     let d = dashboard(store, &all, None).await.unwrap();
@@ -143,7 +137,7 @@ async fn rollups_follow_the_records_and_agree_with_the_report() {
         .await
         .is_none());
 
-    let v = records::verify_rollups(store, today).await.unwrap();
+    let v = records::verify_rollups(store).await.unwrap();
     assert!(v.pending.is_empty());
     assert_eq!(v.counties, 1);
     assert!(v.figures > 20, "{v:?}");
@@ -168,7 +162,7 @@ async fn rollups_follow_the_records_and_agree_with_the_report() {
         records::dirty_counties(store).await.unwrap(),
         vec![tianchang]
     );
-    records::refresh_rollups(store, today).await.unwrap();
+    records::refresh_rollups(store).await.unwrap();
     let d = dashboard(store, &all, None).await.unwrap();
     assert_eq!(d.region.get(Measure::EmptyShell, 2016, ""), 1);
 
@@ -182,14 +176,14 @@ async fn rollups_follow_the_records_and_agree_with_the_report() {
         records::dirty_counties(store).await.unwrap(),
         vec![tianchang]
     );
-    records::refresh_rollups(store, today).await.unwrap();
+    records::refresh_rollups(store).await.unwrap();
     let d = dashboard(store, &all, None).await.unwrap();
     assert_eq!(d.region.get(Measure::PoorHouseholds, 0, ""), 0);
     assert_eq!(
         d.region.by_year(Measure::ExitedHouseholds),
         vec![(2015, 2), (2016, 1)]
     );
-    let v = records::verify_rollups(store, today).await.unwrap();
+    let v = records::verify_rollups(store).await.unwrap();
     assert_eq!(v.differences, vec![]);
     db.cleanup().await;
 }
@@ -212,8 +206,7 @@ async fn an_imported_setting_marks_every_county_below_it() {
     let path = write_bundle(&db.dir().join("b"), &small_bundle());
     assert!(import(&db, &path).await.errors.is_empty());
     let store = db.store.as_ref();
-    let today = NaiveDate::from_ymd_opt(2017, 1, 10).unwrap();
-    records::refresh_rollups(store, today).await.unwrap();
+    records::refresh_rollups(store).await.unwrap();
     assert!(records::dirty_counties(store).await.unwrap().is_empty());
     let mut settings = std::collections::BTreeMap::new();
     settings.insert(
@@ -243,7 +236,7 @@ async fn a_household_moved_to_another_county_takes_its_chain_along() {
     let store = db.store.as_ref();
     let today = NaiveDate::from_ymd_opt(2017, 1, 10).unwrap();
     let (tianchang, mingguang) = (code("341181000000"), code("341182000000"));
-    records::refresh_rollups(store, today).await.unwrap();
+    records::refresh_rollups(store).await.unwrap();
     let held = [Link::Trained, Link::PairedCadre, Link::HoldingShares];
     let figure =
         |d: &records::Dashboard, link: Link| d.region.get(Measure::ChainLink, 2016, link.code());
@@ -255,7 +248,7 @@ async fn a_household_moved_to_another_county_takes_its_chain_along() {
     })
     .await;
     // Both counties are marked; on two cores and more they are read side by side.
-    let done = records::refresh_rollups(store, today).await.unwrap();
+    let done = records::refresh_rollups(store).await.unwrap();
     assert_eq!(done.counties, 2);
     let left = dashboard(store, &county(tianchang), None).await.unwrap();
     let arrived = dashboard(store, &county(mingguang), None).await.unwrap();
@@ -271,7 +264,7 @@ async fn a_household_moved_to_another_county_takes_its_chain_along() {
     assert_eq!(h1.household_id, "H001");
     assert!(held.iter().all(|l| h1.links.holds(*l)), "{:?}", h1.links);
     assert_eq!(h1.sessions, 1);
-    let v = records::verify_rollups(store, today).await.unwrap();
+    let v = records::verify_rollups(store).await.unwrap();
     assert_eq!(v.differences, vec![]);
     db.cleanup().await;
 }

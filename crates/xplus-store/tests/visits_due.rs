@@ -25,7 +25,7 @@ async fn a_county_is_counted_again_only_after_its_records_change() {
     assert!(import(&db, &path).await.errors.is_empty());
     let store = db.store.as_ref();
     let today = NaiveDate::from_ymd_opt(2017, 1, 10).unwrap();
-    records::refresh_rollups(store, today).await.unwrap();
+    records::refresh_rollups(store).await.unwrap();
     let all = Access::of_account("a", Role::Auditor, None, None);
     let tianchang = official_of("o", "341181000000");
     let kept = KeptDue::default();
@@ -71,7 +71,7 @@ async fn a_county_is_counted_again_only_after_its_records_change() {
     let marked_again = read().await.unwrap();
     assert!(!Arc::ptr_eq(&county_of(&marked), &county_of(&marked_again)));
     // Its refresh moves its stamp: counted once more, then kept.
-    records::refresh_rollups(store, today).await.unwrap();
+    records::refresh_rollups(store).await.unwrap();
     let refreshed = read().await.unwrap();
     assert_eq!((refreshed.overdue, refreshed.marked), (1, 0));
     assert!(!Arc::ptr_eq(&county_of(&first), &county_of(&refreshed)));
@@ -113,8 +113,8 @@ async fn the_kept_visit_tables_are_verified_and_mended() {
     records::save_entries(store, &tianchang, &rules, vec![(visits, added)], today)
         .await
         .unwrap();
-    records::refresh_rollups(store, today).await.unwrap();
-    let v = records::verify_rollups(store, today).await.unwrap();
+    records::refresh_rollups(store).await.unwrap();
+    let v = records::verify_rollups(store).await.unwrap();
     assert_eq!(v.visit_differences, vec![]);
 
     tamper(
@@ -125,7 +125,7 @@ async fn the_kept_visit_tables_are_verified_and_mended() {
         ],
     )
     .await;
-    let v = records::verify_rollups(store, today).await.unwrap();
+    let v = records::verify_rollups(store).await.unwrap();
     let found: Vec<(Option<String>, &str, u64)> = v
         .visit_differences
         .iter()
@@ -149,8 +149,8 @@ async fn the_kept_visit_tables_are_verified_and_mended() {
     records::mark_for_refresh(store, &[county_code])
         .await
         .unwrap();
-    records::refresh_rollups(store, today).await.unwrap();
-    let v = records::verify_rollups(store, today).await.unwrap();
+    records::refresh_rollups(store).await.unwrap();
+    let v = records::verify_rollups(store).await.unwrap();
     assert_eq!(v.visit_differences, vec![]);
     assert_eq!(v.differences, vec![]);
     db.cleanup().await;

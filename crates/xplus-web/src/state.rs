@@ -104,7 +104,7 @@ impl AppState {
         if dirty {
             // A long refresh (after an import, a new database) is not waited for: the stored
             // figures are shown, marked as being brought up to date.
-            match self.refresh_marked(today).await? {
+            match self.refresh_marked().await? {
                 Some(counties) => {
                     fresh.refreshed = counties;
                     (generation, dirty) = records::rollup_state(store).await?;
@@ -189,17 +189,13 @@ impl AppState {
     /// request is doing it (not waited for): the counties refreshed, None while another refresh
     /// runs. Pages that read kept figures call it first and read the records themselves while a
     /// county within reach is still marked.
-    pub async fn refresh_marked(
-        &self,
-        today: chrono::NaiveDate,
-    ) -> Result<Option<usize>, xplus_store::StoreError> {
+    pub async fn refresh_marked(&self) -> Result<Option<usize>, xplus_store::StoreError> {
         // The refresh itself looks for marked counties first and stops at once without any.
         match self.refreshing.try_lock() {
             // The refresh writes what it reads: it reads the primary, also from a page.
             Ok(_one) => Ok(Some(
                 xplus_store::reading_primary(xplus_store::records::refresh_rollups(
                     self.store.as_ref(),
-                    today,
                 ))
                 .await?
                 .counties,
@@ -210,14 +206,14 @@ impl AppState {
 
     /// Starts folding the marked counties into the roll-ups in the background, unless a refresh
     /// is running: for a page that counts marked counties from the records rather than wait.
-    pub fn refresh_soon(&self, today: chrono::NaiveDate) {
+    pub fn refresh_soon(&self) {
         let Ok(one) = self.refreshing.clone().try_lock_owned() else {
             return;
         };
         let store = self.store.clone();
         tokio::spawn(async move {
             let _one = one;
-            if let Err(e) = xplus_store::records::refresh_rollups(store.as_ref(), today).await {
+            if let Err(e) = xplus_store::records::refresh_rollups(store.as_ref()).await {
                 tracing::warn!("roll-up refresh failed: {e}");
             }
         });
@@ -233,7 +229,7 @@ impl AppState {
         tokio::spawn(async move {
             {
                 let _one = state.refreshing.lock().await;
-                match xplus_store::records::refresh_rollups(state.store.as_ref(), today).await {
+                match xplus_store::records::refresh_rollups(state.store.as_ref()).await {
                     Ok(done) => tracing::info!(counties = done.counties, "roll-ups refreshed"),
                     Err(e) => tracing::warn!("roll-up refresh failed: {e}"),
                 }

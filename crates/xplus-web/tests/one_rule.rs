@@ -398,7 +398,7 @@ async fn one_incidence_from_the_why_view_to_the_dashboard() {
     );
     // The dashboard of the village, its roll-ups summed first (the server's own refresh may be
     // busy with the start-up one, and then shows the figures stored before).
-    xplus_store::records::refresh_rollups(app.store.as_ref(), chrono::Local::now().date_naive())
+    xplus_store::records::refresh_rollups(app.store.as_ref())
         .await
         .unwrap();
     let s = app.sign_in("admin").await;

@@ -111,7 +111,7 @@ pub(super) async fn overview(
         offset: skip as u64,
         limit: take as u64,
     };
-    state.refresh_marked(today()).await?;
+    state.refresh_marked().await?;
     let o = records::industry_page(state.store.as_ref(), &user.access, year, page, today()).await?;
     let a = crate::pages::industry::activity(&state, &user.access, year).await?;
     let [brought_along, joined_project, own_industry, course, placement] = o.ways;

@@ -258,7 +258,7 @@ async fn finish(
     };
     let (summary, applied) = if apply {
         let today = super::today();
-        let done = records::apply_year(store, access.user(), year, today, today, &mut sink).await?;
+        let done = records::apply_year(store, access.user(), year, today, &mut sink).await?;
         if let Err(e) = &done.refreshed {
             tracing::warn!(error = %e, "recorded the year; the roll-ups refresh on the next visit");
         }

@@ -224,7 +224,7 @@ pub async fn helpers(
     // Computed once per change of the data and day, then paged from (a province's unpaired
     // households take a second or more). Changes not yet folded into the roll-ups (a helper just
     // assigned) are folded in the background, after which the list is kept again.
-    state.refresh_soon(day);
+    state.refresh_soon();
     let compute = records::helper_suggestions(state.store.as_ref(), &user.access, &rules, day);
     let all = state
         .computed("helpers", &user.access, 0, day, compute)

@@ -170,7 +170,7 @@ pub(super) async fn kept_figures(
     access: &xplus_core::accounts::Access,
     year: i32,
 ) -> Result<Option<records::KeptChain>, WebError> {
-    state.refresh_marked(today()).await?;
+    state.refresh_marked().await?;
     Ok(records::kept_chain(state.store.as_ref(), access, year).await?)
 }
 

@@ -85,7 +85,7 @@ pub async fn overview(
     .await?;
     // The villages' table is computed from the records once per change of them.
     let day = today();
-    state.refresh_marked(day).await?;
+    state.refresh_marked().await?;
     let (store, rules) = (state.store.as_ref(), RuleSet::default());
     let compute = records::collective_overview(store, &user.access, &rules, year, day);
     let o = state

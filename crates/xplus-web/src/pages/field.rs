@@ -299,7 +299,7 @@ pub(crate) async fn record(
         Ok(saved) => {
             state.counts.changed();
             if saved.changed {
-                state.refresh_soon(today());
+                state.refresh_soon();
             }
             Ok(Outcome::Saved(saved))
         }

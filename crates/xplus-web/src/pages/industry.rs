@@ -135,7 +135,7 @@ pub async fn overview(
     let (asked, year) = page_and_year(&state, &user, &p).await?;
     // Edits since the last refresh are folded into the kept figures first (unless another
     // request is doing it), so the page reads them rather than every household of the year.
-    state.refresh_marked(today()).await?;
+    state.refresh_marked().await?;
     let read = |page: Page| {
         records::industry_page(state.store.as_ref(), &user.access, year, page, today())
     };

@@ -315,7 +315,7 @@ async fn due_within(state: &AppState, user: &Signed, year: i32) -> Result<Visits
     );
     let due = due.await?;
     if due.marked > 0 {
-        state.refresh_soon(day);
+        state.refresh_soon();
     }
     Ok(due)
 }

@@ -166,7 +166,7 @@ async fn seeded(url: &str, dir: &std::path::Path) -> Arc<dyn Store> {
     // As `xplus import` does before it returns: the server then starts with its figures kept,
     // and a test's first page never meets the start-up refresh half-way through the counties
     // (the dashboard shows the stored figures while it runs, by design).
-    xplus_store::records::refresh_rollups(store.as_ref(), chrono::Local::now().date_naive())
+    xplus_store::records::refresh_rollups(store.as_ref())
         .await
         .unwrap();
     let hash = hash_password(PASSWORD).unwrap();

@@ -28,7 +28,7 @@ pub struct YearApplied {
 }
 
 /// Applies the assessment of `year` as decided by `actor` on `decided_on` (the outcomes carry
-/// that day), writing its lists to `sink`; the roll-ups are refreshed as of `today`.
+/// that day), writing its lists to `sink`; the roll-ups are refreshed.
 ///
 /// Errors: `Conflict` when a later year was already applied (rules.md: years are recorded in
 /// order), and the failures of the store.
@@ -37,7 +37,6 @@ pub async fn apply_year(
     actor: &str,
     year: i32,
     decided_on: NaiveDate,
-    today: NaiveDate,
     sink: &mut dyn AssessmentSink,
 ) -> Result<YearApplied, StoreError> {
     let (summary, applied) = apply_assessment(store, actor, year, decided_on, sink).await?;
@@ -45,7 +44,7 @@ pub async fn apply_year(
     // without shares receive them — after the exits, so the plan sees them.
     let view = adjustment_plan(store, year).await?;
     let adjustment = apply_adjustment(store, actor, &view).await?;
-    let refreshed = refresh_rollups(store, today).await;
+    let refreshed = refresh_rollups(store).await;
     Ok(YearApplied {
         summary,
         applied,

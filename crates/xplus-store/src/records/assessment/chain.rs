@@ -8,10 +8,10 @@ use super::queries::chain::{
     holdings, pools_in, unit_pairings_in, CadrePairing, Holding, Pool, UnitPairing, CADRE_PAIRINGS,
 };
 use crate::error::StoreError;
-use crate::records::education::coverage::{serving_from, training_in};
-use crate::records::industry::overview::{industry_in, placements_by_end_of};
+use crate::records::education::coverage::{serving_from, training_of};
+use crate::records::industry::overview::{industry_of, placements_by_end_of};
 use crate::records::registry::read::{
-    household_scope, names_of, within_scope_by_county, year_bounds,
+    household_scope, names_of, poor_at_start, within_scope_by_county, year_bounds,
 };
 use crate::records::ReadSession;
 use crate::session::filter::{Arg, Filter};
@@ -21,7 +21,7 @@ use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use xplus_core::accounts::Access;
 use xplus_core::assessment::chain::{holds_shares, ChainLinks, Link};
-use xplus_core::education::coverage::{gap_list, NextSession};
+use xplus_core::education::coverage::{gap_list, HouseholdTraining, NextSession};
 use xplus_core::industry::participation::IndustryLinks;
 use xplus_core::registry::RegionCode;
 
@@ -121,17 +121,30 @@ pub async fn full_chain(
     chain_in(s.as_mut(), &household_scope(access, today), year, today).await
 }
 
-/// The full chain of the households within `scope` (conditions on `households`).
-pub(in crate::records) async fn chain_in(
+/// The five links of the households within `scope` poor at the start of a year, with what the
+/// chain page builds its next steps from: the roll-ups keep the links alone.
+pub(in crate::records) struct Linked {
+    /// In household order.
+    pub households: Vec<ChainHousehold>,
+    /// The households' villages.
+    pub villages: BTreeSet<RegionCode>,
+    /// Units paired with each of them on Dec 31.
+    pub units: BTreeMap<RegionCode, BTreeSet<String>>,
+}
+
+/// The links of every household within `scope` (conditions on `households`) poor at the start
+/// of `year`.
+pub(in crate::records) async fn links_in(
     s: &mut dyn ReadSession,
     scope: &Filter,
     year: i32,
-    today: NaiveDate,
-) -> Result<ChainView, StoreError> {
+) -> Result<Linked, StoreError> {
     let (_, dec31) = year_bounds(year);
-    let training = training_in(s, scope, year).await?;
+    // The households poor at the year's start, read once for the training and industry links.
+    let poor = poor_at_start(s, scope, year).await?;
+    let training = training_of(s, scope, year, poor.clone()).await?;
     let placed = placements_by_end_of(s, scope, year).await?;
-    let industry: HashMap<String, IndustryLinks> = industry_in(s, scope, year, &placed)
+    let industry: HashMap<String, IndustryLinks> = industry_of(s, scope, year, poor, &placed)
         .await?
         .into_iter()
         .map(|h| (h.household_id, h.links))
@@ -157,26 +170,6 @@ pub(in crate::records) async fn chain_in(
         .map(|h| h.household_id)
         .collect();
 
-    let serving = serving_from(s, today).await?;
-    let untrained_steps = gap_list(&training, &serving, today);
-    let pools = pools_left(s, &villages, dec31).await?;
-    let mut next: BTreeMap<RegionCode, NextSteps> = BTreeMap::new();
-    for g in untrained_steps {
-        let e = next.entry(g.village).or_default();
-        if e.stations.is_empty() {
-            e.stations = g.stations.clone();
-            e.next_session = g.next.clone();
-        }
-    }
-    for (village, list) in &units {
-        next.entry(*village).or_default().units = list.iter().cloned().collect();
-    }
-    for (village, mut list) in pools {
-        // By project number (the database's text order differs between backends).
-        list.sort();
-        next.entry(village).or_default().pools = list;
-    }
-
     let households: Vec<ChainHousehold> = training
         .into_iter()
         .map(|t| {
@@ -197,6 +190,55 @@ pub(in crate::records) async fn chain_in(
             }
         })
         .collect();
+    Ok(Linked {
+        households,
+        villages,
+        units,
+    })
+}
+
+/// The full chain of the households within `scope` (conditions on `households`): their links,
+/// and per village with a gap who could close it.
+pub(in crate::records) async fn chain_in(
+    s: &mut dyn ReadSession,
+    scope: &Filter,
+    year: i32,
+    today: NaiveDate,
+) -> Result<ChainView, StoreError> {
+    let (_, dec31) = year_bounds(year);
+    let Linked {
+        households,
+        villages,
+        units,
+    } = links_in(s, scope, year).await?;
+    let training: Vec<HouseholdTraining> = households
+        .iter()
+        .map(|h| HouseholdTraining {
+            household_id: h.household_id.clone(),
+            village: h.village,
+            sessions: h.sessions,
+            person_times: h.person_times,
+        })
+        .collect();
+    let serving = serving_from(s, today).await?;
+    let untrained_steps = gap_list(&training, &serving, today);
+    let pools = pools_left(s, &villages, dec31).await?;
+    let mut next: BTreeMap<RegionCode, NextSteps> = BTreeMap::new();
+    for g in untrained_steps {
+        let e = next.entry(g.village).or_default();
+        if e.stations.is_empty() {
+            e.stations = g.stations.clone();
+            e.next_session = g.next.clone();
+        }
+    }
+    for (village, list) in &units {
+        next.entry(*village).or_default().units = list.iter().cloned().collect();
+    }
+    for (village, mut list) in pools {
+        // By project number (the database's text order differs between backends).
+        list.sort();
+        next.entry(village).or_default().pools = list;
+    }
     let names = names_of(
         s,
         villages.iter().flat_map(|v| {

@@ -37,7 +37,17 @@ pub(in crate::records) async fn training_in(
     year: i32,
 ) -> Result<Vec<HouseholdTraining>, StoreError> {
     let poor = poor_at_start(s, scope, year).await?;
+    training_of(s, scope, year, poor).await
+}
 
+/// `training_in` of `poor`, the households within `scope` poor at the start of `year`, for a
+/// reader that has them already (the full chain reads them once for all its links).
+pub(in crate::records) async fn training_of(
+    s: &mut dyn ReadSession,
+    scope: &Filter,
+    year: i32,
+    poor: Vec<(String, RegionCode)>,
+) -> Result<Vec<HouseholdTraining>, StoreError> {
     let (first, last) = year_bounds(year);
     // The rows themselves, tallied in core: grouping them in SQL cost a sort of every row.
     let mut tally = TrainingTally::default();

@@ -117,6 +117,18 @@ pub(in crate::records) async fn industry_in(
     placements: &[(String, String, Period)],
 ) -> Result<Vec<HouseholdIndustry>, StoreError> {
     let poor = poor_at_start(s, scope, year).await?;
+    industry_of(s, scope, year, poor, placements).await
+}
+
+/// `industry_in` of `poor`, the households within `scope` poor at the start of `year`, for a
+/// reader that has them already (the full chain reads them once for all its links).
+pub(in crate::records) async fn industry_of(
+    s: &mut dyn ReadSession,
+    scope: &Filter,
+    year: i32,
+    poor: Vec<(String, RegionCode)>,
+    placements: &[(String, String, Period)],
+) -> Result<Vec<HouseholdIndustry>, StoreError> {
     let links = links_of(s, scope, year, &poor, placements).await?;
     let mut out: Vec<HouseholdIndustry> = poor
         .into_iter()

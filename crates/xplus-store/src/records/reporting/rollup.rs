@@ -25,7 +25,6 @@ use crate::records::WriteSession;
 use crate::session::filter::Arg;
 use crate::session::rows::Query;
 use crate::store::{Backend, Store};
-use chrono::NaiveDate;
 use xplus_core::accounts::{Access, Scope};
 use xplus_core::registry::{Level, RegionCode};
 
@@ -134,7 +133,7 @@ fn counties_at_once() -> usize {
 }
 
 /// Recomputes the roll-ups of every marked county, a few counties per write transaction.
-pub async fn refresh_rollups(store: &dyn Store, today: NaiveDate) -> Result<Refreshed, StoreError> {
+pub async fn refresh_rollups(store: &dyn Store) -> Result<Refreshed, StoreError> {
     let mut done = Refreshed::default();
     if dirty_counties(store).await?.is_empty() {
         return Ok(done);
@@ -158,7 +157,7 @@ pub async fn refresh_rollups(store: &dyn Store, today: NaiveDate) -> Result<Refr
     let marked = dirty_counties(store).await?;
     for group in marked.chunks(counties_at_once()) {
         let before = done.counties;
-        let (counties, rows) = refresh_group(store, group, today).await?;
+        let (counties, rows) = refresh_group(store, group).await?;
         done.counties += counties;
         done.rows += rows;
         // As the kept tables grow in a refresh of many counties (after 2, 4, 8 … of them: seven
@@ -182,7 +181,6 @@ pub async fn refresh_rollups(store: &dyn Store, today: NaiveDate) -> Result<Refr
 async fn refresh_group(
     store: &dyn Store,
     group: &[RegionCode],
-    today: NaiveDate,
 ) -> Result<(usize, usize), StoreError> {
     let mut s = store.write_session().await?;
     let mut still = Vec::with_capacity(group.len());
@@ -202,11 +200,11 @@ async fn refresh_group(
         let book = &book;
         async move {
             let mut r = store.read_session().await?;
-            county_figures(r.as_mut(), *county, book, until, today).await
+            county_figures(r.as_mut(), *county, book, until).await
         }
     });
     let (mine, theirs) = futures_util::future::join(
-        county_figures(s.as_mut(), *first, &book, until, today),
+        county_figures(s.as_mut(), *first, &book, until),
         futures_util::future::try_join_all(read_others),
     )
     .await;

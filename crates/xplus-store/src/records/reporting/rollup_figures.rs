@@ -7,7 +7,7 @@ use super::queries::rollup_figures::{
     HOUSEHOLDS, LATEST_INCOME_YEAR, MEMBER_CHANGES, MEMBER_COUNTS, OUTCOMES, VILLAGES,
 };
 use crate::error::StoreError;
-use crate::records::assessment::chain::chain_in;
+use crate::records::assessment::chain::links_in;
 use crate::records::{CompactRows, ReadSession};
 use crate::session::filter::{Arg, Filter};
 use crate::session::rows::Query;
@@ -94,7 +94,6 @@ pub(in crate::records) async fn county_figures(
     county: RegionCode,
     book: &RuleBook,
     coverage_until: i32,
-    today: NaiveDate,
 ) -> Result<Figures, StoreError> {
     let c = Arg::Int(county.as_u64() as i64);
     let mut out = Figures::new();
@@ -103,7 +102,7 @@ pub(in crate::records) async fn county_figures(
     villages(s, &c, &mut out).await?;
     collective(s, county, book, &mut out).await?;
     dividends(s, &c, &homes, &mut out).await?;
-    coverage(s, county, coverage_until, today, &mut out).await?;
+    coverage(s, county, coverage_until, &mut out).await?;
     Ok(out)
 }
 
@@ -495,7 +494,6 @@ async fn coverage(
     s: &mut dyn ReadSession,
     county: RegionCode,
     coverage_until: i32,
-    today: NaiveDate,
     out: &mut Figures,
 ) -> Result<(), StoreError> {
     // No household is poor at the start of a year before the first identified (rules.md §6,
@@ -512,7 +510,7 @@ async fn coverage(
         .and("county_code = ?", vec![c.clone()])
         .in_counties(code, code);
     for year in coverage_years(coverage_until).filter(|y| *y >= first_identified) {
-        let chain = chain_in(s, &scope, year, today).await?;
+        let chain = links_in(s, &scope, year).await?;
         for h in &chain.households {
             let v = h.village.as_u64();
             add(out, v, Measure::ChainPoor, year, "", 1);

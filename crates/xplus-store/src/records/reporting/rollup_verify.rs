@@ -15,7 +15,6 @@ use crate::records::ReadSession;
 use crate::session::filter::Arg;
 use crate::session::rows::{fetch_sql, Count};
 use crate::store::Store;
-use chrono::NaiveDate;
 use std::collections::BTreeSet;
 use xplus_core::registry::{Level, RegionCode};
 
@@ -54,10 +53,7 @@ pub struct VisitDifference {
 
 /// Recomputes every county's roll-ups from its records and compares them with the stored ones;
 /// the regions above counties are compared with the sums of their stored children.
-pub async fn verify_rollups(
-    store: &dyn Store,
-    today: NaiveDate,
-) -> Result<Verification, StoreError> {
+pub async fn verify_rollups(store: &dyn Store) -> Result<Verification, StoreError> {
     let (pending, counties, until) = {
         let mut s = store.read_session().await?;
         let s = s.as_mut();
@@ -79,7 +75,7 @@ pub async fn verify_rollups(
         let s = s.as_mut();
         let book = rule_book(store).await?;
         let fresh = with_sums(
-            &county_figures(s, *county, &book, until, today).await?,
+            &county_figures(s, *county, &book, until).await?,
             Level::County,
         );
         let (lo, hi) = crate::sql::range_of(county.as_u64(), Level::County);
