@@ -192,13 +192,11 @@ impl AppState {
     pub async fn refresh_marked(&self) -> Result<Option<usize>, xplus_store::StoreError> {
         // The refresh itself looks for marked counties first and stops at once without any.
         match self.refreshing.try_lock() {
-            // The refresh writes what it reads: it reads the primary, also from a page.
+            // The refresh reads the primary itself, also from a page that may read a replica.
             Ok(_one) => Ok(Some(
-                xplus_store::reading_primary(xplus_store::records::refresh_rollups(
-                    self.store.as_ref(),
-                ))
-                .await?
-                .counties,
+                xplus_store::records::refresh_rollups(self.store.as_ref())
+                    .await?
+                    .counties,
             )),
             Err(_) => Ok(None),
         }

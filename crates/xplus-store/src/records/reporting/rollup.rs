@@ -132,8 +132,14 @@ fn counties_at_once() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
 }
 
-/// Recomputes the roll-ups of every marked county, a few counties per write transaction.
+/// Recomputes the roll-ups of every marked county, a few counties per write transaction. It
+/// reads the primary even where the caller may read a replica: the figures are stored there, and
+/// a lagging replica's records would be stored as current.
 pub async fn refresh_rollups(store: &dyn Store) -> Result<Refreshed, StoreError> {
+    crate::routed::reading_primary(refresh_marked(store)).await
+}
+
+async fn refresh_marked(store: &dyn Store) -> Result<Refreshed, StoreError> {
     let mut done = Refreshed::default();
     if dirty_counties(store).await?.is_empty() {
         return Ok(done);
@@ -160,8 +166,8 @@ pub async fn refresh_rollups(store: &dyn Store) -> Result<Refreshed, StoreError>
         let (counties, rows) = refresh_group(store, group).await?;
         done.counties += counties;
         done.rows += rows;
-        // As the kept tables grow in a refresh of many counties (after 2, 4, 8 … of them: seven
-        // times in a province's), not after the one county of an edit.
+        // As the kept tables grow in a refresh of many counties (after 2, 4, 8 … of them: six
+        // times in a province's 105), not after the one county of an edit.
         let grown = (before + 1..=done.counties).any(|n| n > 1 && n.is_power_of_two());
         if store.backend() == Backend::Postgres && grown {
             let mut s = store.write_session().await?;
@@ -174,9 +180,9 @@ pub async fn refresh_rollups(store: &dyn Store) -> Result<Refreshed, StoreError>
 
 /// Recomputes `group`'s counties still marked in one write transaction: (counties, figures).
 ///
-/// The writer holds the write lock from its first read on, so nothing is committed until it
-/// commits. The other counties are read over readers opened after that read: they see what the
-/// writer sees, no change slips in between reading and storing, and the figures read on
+/// The writer holds the write lock before anything is read, so nothing is committed until it
+/// commits. The other counties are read over readers opened after its first read: they see what
+/// the writer sees, no change slips in between reading and storing, and the figures read on
 /// several connections at once are those of one state of the records.
 async fn refresh_group(
     store: &dyn Store,
