@@ -247,7 +247,8 @@ async fn a_household_moved_to_another_county_takes_its_chain_along() {
         row[1] = xplus_core::interchange::Value::Region(code("341182100201"));
     })
     .await;
-    // Both counties are marked; on two cores and more they are read side by side.
+    // Both counties are marked and refreshed by the one call (read side by side on two cores or
+    // more); the verification below finds the figures of both right.
     let done = records::refresh_rollups(store).await.unwrap();
     assert_eq!(done.counties, 2);
     let left = dashboard(store, &county(tianchang), None).await.unwrap();

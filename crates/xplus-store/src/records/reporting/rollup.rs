@@ -136,12 +136,13 @@ fn counties_at_once() -> usize {
 /// reads the primary even where the caller may read a replica: the figures are stored there, and
 /// a lagging replica's records would be stored as current.
 pub async fn refresh_rollups(store: &dyn Store) -> Result<Refreshed, StoreError> {
-    crate::routed::reading_primary(refresh_marked(store)).await
+    crate::routed::reading_primary(refresh_on_primary(store)).await
 }
 
-async fn refresh_marked(store: &dyn Store) -> Result<Refreshed, StoreError> {
+async fn refresh_on_primary(store: &dyn Store) -> Result<Refreshed, StoreError> {
     let mut done = Refreshed::default();
-    if dirty_counties(store).await?.is_empty() {
+    let mut marked = dirty_counties(store).await?;
+    if marked.is_empty() {
         return Ok(done);
     }
     // When the latest year with incomes moves, every county's coverage window moves with it.
@@ -159,8 +160,9 @@ async fn refresh_marked(store: &dyn Store) -> Result<Refreshed, StoreError> {
                 .await?;
         }
         s.commit().await?;
+        // Every county now, not only those marked before.
+        marked = dirty_counties(store).await?;
     }
-    let marked = dirty_counties(store).await?;
     for group in marked.chunks(counties_at_once()) {
         let before = done.counties;
         let (counties, rows) = refresh_group(store, group).await?;
