@@ -48,7 +48,12 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// 创建或升级数据库 / create or migrate the database
-    Init,
+    Init {
+        /// 把按户保存的大表按省分区（仅 PostgreSQL，可对已有数据的库执行）/ split the large
+        /// per-household tables by province (PostgreSQL only; also converts a database in use)
+        #[arg(long, value_enum)]
+        partition: Option<PartitionArg>,
+    },
     /// 导入数据包（CSV 文件夹或 .xlsx），全部成功或全部不写入 / import a bundle, all or nothing
     Import {
         /// 文件夹或 .xlsx 工作簿 / a folder of CSV files or one .xlsx workbook
@@ -337,6 +342,11 @@ pub(crate) enum ReportFormat {
     Json,
     Xlsx,
     Html,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PartitionArg {
+    Province,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -15,6 +15,7 @@ mod param;
 pub mod postgres;
 mod postgres_copy;
 mod postgres_dump;
+mod postgres_partition;
 mod postgres_rows;
 mod postgres_session;
 pub mod records;
@@ -32,6 +33,7 @@ pub use audit::NewAudit;
 pub use audit_verify::verify_audit;
 pub use connect::open;
 pub use error::{Refusal, StoreError};
+pub use postgres_partition::PartitionedTable;
 pub use routed::{reading_primary, reading_replica, reads_replica, Routed};
 pub use store::{Backend, ImportTx, Row, Store};
 

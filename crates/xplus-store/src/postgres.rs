@@ -66,6 +66,10 @@ impl Store for PgStore {
         Ok(())
     }
 
+    async fn partition_by_province(&self) -> Result<Vec<crate::PartitionedTable>, StoreError> {
+        crate::postgres_partition::partition_by_province(&self.pool, IMPORT_LOCK).await
+    }
+
     async fn begin_import(&self, actor: &str) -> Result<Box<dyn ImportTx>, StoreError> {
         let mut tx = self
             .pool

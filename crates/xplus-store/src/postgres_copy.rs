@@ -7,7 +7,7 @@
 //! A table that had rows is copied into a staging table of the same shape; one join reads the
 //! stored rows the batch replaces, whose audit entries come from the same comparison as every
 //! other write's (`audit::row_change`), and one set-based `INSERT … SELECT … ON CONFLICT DO
-//! UPDATE` moves the batch over.
+//! UPDATE` (a `MERGE` for the tables that may be partitioned by province) moves the batch over.
 
 use crate::error::{DbContext, StoreError};
 use crate::param::{self, Param};
@@ -81,13 +81,17 @@ pub(crate) async fn merge_staged(
     conn: &mut PgConnection,
     file: &'static FileSpec,
 ) -> Result<(), StoreError> {
-    let cols = sql::insert_columns(file).join(", ");
     let staging = staging_table(file);
-    let text = format!(
-        "INSERT INTO {} ({cols}) SELECT {cols} FROM {staging}{}",
-        file.name,
-        sql::on_conflict(file)
-    );
+    let text = if crate::postgres_partition::merges(file.name) {
+        sql::merge(file, &format!("{staging} s"))
+    } else {
+        let cols = sql::insert_columns(file).join(", ");
+        format!(
+            "INSERT INTO {} ({cols}) SELECT {cols} FROM {staging}{}",
+            file.name,
+            sql::on_conflict(file)
+        )
+    };
     run(conn, &text, writing(file)).await?;
     run(conn, &format!("TRUNCATE {staging}"), writing(file)).await
 }
@@ -125,7 +129,9 @@ pub(crate) async fn defer_indexes(
     let mut restore = Vec::with_capacity(deferred.len());
     for (drop, put_back) in deferred {
         run(conn, &drop, preparing(file)).await?;
-        restore.push(put_back);
+        // A partitioned table's index is written `ON ONLY t`, which would build the parent's
+        // index alone and leave it invalid; without ONLY each partition gets its own again.
+        restore.push(put_back.replacen(" ON ONLY ", " ON ", 1));
     }
     Ok(restore)
 }

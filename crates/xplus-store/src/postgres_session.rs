@@ -247,7 +247,11 @@ impl WriteSession for PgSession {
     }
     async fn upsert(&mut self, file: &'static FileSpec, row: Row) -> Result<(), StoreError> {
         session::refuse_nul_values(&row.values)?;
-        let text = sql::upsert(file, 1, |n| format!("${n}"));
+        let text = if crate::postgres_partition::merges(file.name) {
+            sql::merge(file, &sql::values_source(file))
+        } else {
+            sql::upsert(file, 1, |n| format!("${n}"))
+        };
         let mut q = sqlx::query(&text);
         for (column, value) in file.columns.iter().zip(&row.values) {
             q = bind(q, param::to_param(column, value));

@@ -81,6 +81,11 @@ impl Store for Routed {
         self.primary.migrate().await
     }
 
+    async fn partition_by_province(&self) -> Result<Vec<crate::PartitionedTable>, StoreError> {
+        // The replica follows its primary's schema, as it does for a migration.
+        self.primary.partition_by_province().await
+    }
+
     async fn begin_import(&self, actor: &str) -> Result<Box<dyn ImportTx>, StoreError> {
         self.primary.begin_import(actor).await
     }

@@ -110,14 +110,25 @@ pub(crate) fn upsert(
     sql
 }
 
-/// ` ON CONFLICT (key) DO UPDATE SET …`: a row whose key is stored replaces the stored values.
-pub(crate) fn on_conflict(file: &FileSpec) -> String {
-    let keys: Vec<&str> = file.key.iter().map(|&k| file.columns[k].en).collect();
-    let updates: Vec<String> = insert_columns(file)
+/// The file's key columns by name.
+fn key_columns(file: &FileSpec) -> Vec<&'static str> {
+    file.key.iter().map(|&k| file.columns[k].en).collect()
+}
+
+/// `c = {from}.c` for each written column outside the key: what a stored row takes from a new one.
+fn updates_from(file: &FileSpec, from: &str) -> Vec<String> {
+    let keys = key_columns(file);
+    insert_columns(file)
         .iter()
         .filter(|c| !keys.contains(c))
-        .map(|c| format!("{c} = excluded.{c}"))
-        .collect();
+        .map(|c| format!("{c} = {from}.{c}"))
+        .collect()
+}
+
+/// ` ON CONFLICT (key) DO UPDATE SET …`: a row whose key is stored replaces the stored values.
+pub(crate) fn on_conflict(file: &FileSpec) -> String {
+    let keys = key_columns(file);
+    let updates = updates_from(file, "excluded");
     if updates.is_empty() {
         format!(" ON CONFLICT ({}) DO NOTHING", keys.join(", "))
     } else {
@@ -127,6 +138,42 @@ pub(crate) fn on_conflict(file: &FileSpec) -> String {
             updates.join(", ")
         )
     }
+}
+
+/// PostgreSQL's `MERGE INTO t USING {source} s ON (the key) WHEN MATCHED THEN UPDATE … WHEN NOT
+/// MATCHED THEN INSERT …`: the upsert of a table that may be partitioned by province. `ON
+/// CONFLICT` needs a unique index on exactly the file's key, which a partitioned table cannot
+/// have (its key holds `county_code` too); `MERGE` matches on the key alone, so a stored row is
+/// updated — and moved, when its county changed province — wherever it lies. `source` is a
+/// table, or `(VALUES …) AS s (…)` as [`values_source`] writes it, aliased `s`.
+pub(crate) fn merge(file: &FileSpec, source: &str) -> String {
+    let cols = insert_columns(file);
+    let on: Vec<String> = key_columns(file)
+        .iter()
+        .map(|k| format!("t.{k} = s.{k}"))
+        .collect();
+    let updates = updates_from(file, "s");
+    let matched = if updates.is_empty() {
+        "DO NOTHING".to_string()
+    } else {
+        format!("UPDATE SET {}", updates.join(", "))
+    };
+    let values: Vec<String> = cols.iter().map(|c| format!("s.{c}")).collect();
+    format!(
+        "MERGE INTO {} t USING {source} ON {} WHEN MATCHED THEN {matched} \
+         WHEN NOT MATCHED THEN INSERT ({}) VALUES ({})",
+        file.name,
+        on.join(" AND "),
+        cols.join(", "),
+        values.join(", ")
+    )
+}
+
+/// `(VALUES ($1, …, $n)) AS s (columns)`: one row of `file`'s written columns, for [`merge`].
+pub(crate) fn values_source(file: &FileSpec) -> String {
+    let cols = insert_columns(file);
+    let marks: Vec<String> = (1..=cols.len()).map(|n| format!("${n}")).collect();
+    format!("(VALUES ({})) AS s ({})", marks.join(", "), cols.join(", "))
 }
 
 /// `SELECT` of a file's columns for the rows whose keys are given, `rows` keys at a time.

@@ -3,7 +3,7 @@
 
 use crate::accounts::sessions::{Account, NewSession};
 use crate::audit::NewAudit;
-use crate::error::StoreError;
+use crate::error::{Refusal, StoreError};
 use crate::session::dump::{DumpSink, DumpTable};
 pub use crate::session::Row;
 use crate::session::{ReadSession, WriteSession};
@@ -36,6 +36,18 @@ pub trait Store: Send + Sync {
 
     /// Creates or upgrades the schema (the backend's own migrations).
     async fn migrate(&self) -> Result<(), StoreError>;
+
+    /// Splits the large per-household tables by province (`xplus init --partition province`):
+    /// PostgreSQL only, in place, in one transaction; tables split already are left as they are.
+    async fn partition_by_province(&self) -> Result<Vec<crate::PartitionedTable>, StoreError> {
+        Err(Refusal::Invalid(
+            "只有 PostgreSQL 数据库可以按省分区；SQLite 数据库保存一个县或一个市，不需要分区 / only a \
+             PostgreSQL database can be partitioned by province; a SQLite database holds a county \
+             or a city and needs none"
+                .to_string(),
+        )
+        .into())
+    }
 
     /// Starts the one transaction a bundle import writes in: all of it is committed, or none.
     /// Stored rows that the import changes are audited in it, in `actor`'s name.

@@ -14,6 +14,21 @@ crate::labelled_enum! {
     }
 }
 
+/// The two leading digits of GB/T 2260's provincial-level divisions (31 on the mainland, then
+/// Taiwan, Hong Kong and Macao): the registry's tables can be split by them (a national
+/// PostgreSQL database partitions its large tables per province).
+pub const PROVINCE_PREFIXES: [u8; 34] = [
+    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
+    53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
+];
+
+/// The 12-digit codes that lie in the province with these two leading digits, as a half-open
+/// range: every code of a province shares its first two digits.
+pub fn province_span(prefix: u8) -> std::ops::Range<u64> {
+    let start = u64::from(prefix) * 10_000_000_000;
+    start..start + 10_000_000_000
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RegionCode(u64);
 

@@ -57,6 +57,7 @@ impl TestDb {
         };
         let store = xplus_store::open(&url).await.unwrap();
         store.migrate().await.unwrap();
+        partition_if_asked(store.as_ref()).await;
         TestDb {
             url,
             store,
@@ -449,4 +450,14 @@ pub async fn judged(db: &TestDb, id: &str) -> xplus_store::records::Judgement {
         .await
         .unwrap();
     seen.of(id).judgement.clone()
+}
+
+/// With XPLUS_TEST_PARTITION=province (and PostgreSQL) a test's database has its large tables
+/// split by province, as `xplus init --partition province` does: the same tests then check the
+/// partitioned schema (CI runs the PostgreSQL suites both ways).
+pub async fn partition_if_asked(store: &dyn Store) {
+    let asked = std::env::var("XPLUS_TEST_PARTITION").unwrap_or_default();
+    if asked == "province" && store.backend() == xplus_store::Backend::Postgres {
+        store.partition_by_province().await.unwrap();
+    }
 }

@@ -156,6 +156,7 @@ pub const ACCOUNTS: &[(&str, Role, Option<&str>, Option<&str>)] = &[
 async fn seeded(url: &str, dir: &std::path::Path) -> Arc<dyn Store> {
     let store: Arc<dyn Store> = Arc::from(xplus_store::open(url).await.unwrap());
     store.migrate().await.unwrap();
+    partition_if_asked(store.as_ref()).await;
     let folder = dir.join(format!("bundle-{}", COUNTER.fetch_add(1, Ordering::SeqCst)));
     std::fs::create_dir(&folder).unwrap();
     for (name, text) in bundle() {
@@ -510,5 +511,15 @@ impl App {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
         panic!("the upload at {location} did not finish in two minutes");
+    }
+}
+
+/// With XPLUS_TEST_PARTITION=province (and PostgreSQL) a test's database has its large tables
+/// split by province, as `xplus init --partition province` does: the same tests then check the
+/// partitioned schema (CI runs the PostgreSQL suites both ways).
+pub async fn partition_if_asked(store: &dyn Store) {
+    let asked = std::env::var("XPLUS_TEST_PARTITION").unwrap_or_default();
+    if asked == "province" && store.backend() == xplus_store::Backend::Postgres {
+        store.partition_by_province().await.unwrap();
     }
 }

@@ -1,0 +1,283 @@
+//! Partitions by province on PostgreSQL (issue 22): the large per-household tables become
+//! declarative range partitions on `county_code`, one per province of GB/T 2260 and a default
+//! for any other code, so that a query for one region reads one province's partition and the
+//! provinces can later be spread over servers (postgres_fdw foreign partitions, or a distributed
+//! PostgreSQL keyed by the same column).
+//!
+//! `xplus init --partition province` converts a database in place, empty or full, in one
+//! transaction: each table is renamed, a partitioned table of the same columns and checks takes
+//! its name, the rows move over, the old table goes, and its key, indexes, foreign keys and
+//! triggers are put back on the new one as the catalogue wrote them. Tables already partitioned
+//! are left alone, so the command can run again (e.g. after a migration added a table here).
+//!
+//! What partitioning changes, and how the rest of the store copes:
+//! - A partitioned table's primary key must hold the partition column, so each key gains
+//!   `county_code`. Uniqueness of the file's own key across provinces is then kept by the writers:
+//!   every write holds the write lock, and the writes to these tables are `MERGE`s matched on the
+//!   file's key alone ([`crate::sql::merge`]), which update a stored row wherever it lies — in
+//!   another province's partition too, moving it — instead of adding a second one. The importer
+//!   refuses a key twice in a bundle before anything is written.
+//! - Nothing may reference these tables by a foreign key (a reference needs a unique key without
+//!   the partition column); the conversion refuses one rather than dropping it.
+//! - A row whose county changes province moves partition, which PostgreSQL performs as a delete
+//!   and an insert: an `AFTER UPDATE` trigger does not see it. A table whose county change marks
+//!   the old county's roll-ups (members, since 0012) gets the same trigger on delete as well.
+
+use crate::error::{DbContext, Refusal, StoreError};
+use sqlx::{PgConnection, PgPool};
+use xplus_core::interchange::schema::find_file;
+use xplus_core::registry::region::{province_span, PROVINCE_PREFIXES};
+
+/// The tables split by province: the registry's people and incomes, the yearly outcomes, and
+/// every record that follows a household's county (0026's `records_following_county`). Each has
+/// `county_code`, none is referenced by a foreign key, and each can hold a row per household.
+pub(crate) const BY_PROVINCE: &[&str] = &[
+    "members",
+    "incomes",
+    "assessment_outcomes",
+    "attendance",
+    "attendance_members",
+    "cadre_household_pairings",
+    "share_events",
+    "placements",
+    "household_industries",
+    "ovop_households",
+    "org_households",
+    "course_attendance",
+    "dividend_payments",
+    "member_changes",
+];
+
+/// Whether writes to `table` go through `MERGE` (see the module's notes): the same statement on
+/// a partitioned and an unpartitioned database.
+pub(crate) fn merges(table: &str) -> bool {
+    BY_PROVINCE.contains(&table)
+}
+
+/// One table the conversion looked at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionedTable {
+    pub table: &'static str,
+    /// What the table holds, in Chinese (the bundle file's name, 家庭成员 for members).
+    pub zh: &'static str,
+    /// Rows moved into the partitions; None when the table was partitioned already.
+    pub rows_moved: Option<u64>,
+}
+
+/// What a table carries that the partitioned table must get back, read before it is renamed.
+struct Carried {
+    key_name: String,
+    key_columns: String,
+    /// `CREATE INDEX …`, `ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY …`, `CREATE TRIGGER …`.
+    put_back: Vec<String>,
+    /// Whether a change of county marks the old county's roll-ups (a trigger on
+    /// `households_leave_county`).
+    leaves_county: bool,
+}
+
+/// Converts every table of [`BY_PROVINCE`] that is not partitioned yet, in one transaction that
+/// holds the write lock (no import or edit runs meanwhile; a server's readers wait on the
+/// renamed tables' locks for as long as it takes).
+pub(crate) async fn partition_by_province(
+    pool: &PgPool,
+    write_lock: i64,
+) -> Result<Vec<PartitionedTable>, StoreError> {
+    let context = || "按省分区 / partitioning by province".to_string();
+    let mut tx = pool.begin().await.context(context())?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(write_lock)
+        .execute(&mut *tx)
+        .await
+        .context(context())?;
+    let mut done = Vec::with_capacity(BY_PROVINCE.len());
+    for &table in BY_PROVINCE {
+        let partitioned: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM pg_partitioned_table WHERE partrelid = $1::regclass)",
+        )
+        .bind(table)
+        .fetch_one(&mut *tx)
+        .await
+        .context(context())?;
+        let rows_moved = if partitioned {
+            None
+        } else {
+            Some(convert(&mut tx, table).await?)
+        };
+        let zh = find_file(table).map_or(table, |f| f.zh);
+        done.push(PartitionedTable {
+            table,
+            zh,
+            rows_moved,
+        });
+    }
+    tx.commit().await.context(context())?;
+    Ok(done)
+}
+
+async fn run(conn: &mut PgConnection, statement: &str, table: &str) -> Result<u64, StoreError> {
+    let done = sqlx::query(statement)
+        .execute(&mut *conn)
+        .await
+        .context(format!(
+            "将 {table} 按省分区 / partitioning {table} by province"
+        ))?;
+    Ok(done.rows_affected())
+}
+
+async fn convert(conn: &mut PgConnection, table: &'static str) -> Result<u64, StoreError> {
+    let carried = carried(conn, table).await?;
+    let flat = format!("xplus_unpartitioned_{table}");
+    run(
+        conn,
+        &format!("ALTER TABLE {table} RENAME TO {flat}"),
+        table,
+    )
+    .await?;
+    run(
+        conn,
+        &format!(
+            "CREATE TABLE {table} (LIKE {flat} INCLUDING ALL EXCLUDING INDEXES) \
+             PARTITION BY RANGE (county_code)"
+        ),
+        table,
+    )
+    .await?;
+    for prefix in PROVINCE_PREFIXES {
+        let span = province_span(prefix);
+        run(
+            conn,
+            &format!(
+                "CREATE TABLE {table}_p{prefix} PARTITION OF {table} FOR VALUES FROM ({}) TO ({})",
+                span.start, span.end
+            ),
+            table,
+        )
+        .await?;
+    }
+    // Codes of no listed province (none exist today) still have a place.
+    run(
+        conn,
+        &format!("CREATE TABLE {table}_other PARTITION OF {table} DEFAULT"),
+        table,
+    )
+    .await?;
+    // Rows first, then the key and indexes: one sort per index instead of a search per row.
+    let moved = run(
+        conn,
+        &format!("INSERT INTO {table} SELECT * FROM {flat}"),
+        table,
+    )
+    .await?;
+    run(conn, &format!("DROP TABLE {flat}"), table).await?;
+    run(
+        conn,
+        &format!(
+            "ALTER TABLE {table} ADD CONSTRAINT {} PRIMARY KEY ({}, county_code)",
+            carried.key_name, carried.key_columns
+        ),
+        table,
+    )
+    .await?;
+    for statement in &carried.put_back {
+        run(conn, statement, table).await?;
+    }
+    if carried.leaves_county {
+        run(
+            conn,
+            &format!(
+                "CREATE TRIGGER {table}_leave_province AFTER DELETE ON {table} \
+                 FOR EACH ROW EXECUTE FUNCTION households_leave_county()"
+            ),
+            table,
+        )
+        .await?;
+    }
+    run(conn, &format!("ANALYZE {table}"), table).await?;
+    Ok(moved)
+}
+
+/// Reads what `table` carries besides its columns, refusing what a partitioned table cannot
+/// keep: a reference to it, or a unique index other than its key.
+async fn carried(conn: &mut PgConnection, table: &'static str) -> Result<Carried, StoreError> {
+    let context = || format!("读取 {table} 的结构 / reading the structure of {table}");
+    let blockers: Vec<String> = sqlx::query_scalar(
+        "SELECT format('%s (%s)', conname, conrelid::regclass) FROM pg_constraint \
+         WHERE confrelid = $1::regclass AND contype = 'f' \
+         UNION ALL \
+         SELECT c.relname::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+         WHERE i.indrelid = $1::regclass AND i.indisunique AND NOT i.indisprimary",
+    )
+    .bind(table)
+    .fetch_all(&mut *conn)
+    .await
+    .context(context())?;
+    if !blockers.is_empty() {
+        return Err(Refusal::Invalid(format!(
+            "{table} 有引用它的外键或主键以外的唯一索引，不能分区：{} / {table} is referenced by a \
+             foreign key or has a unique index besides its key, so it cannot be partitioned: {}",
+            blockers.join(", "),
+            blockers.join(", ")
+        ))
+        .into());
+    }
+    let (key_name, key_columns): (String, String) = sqlx::query_as(
+        "SELECT c.conname::text, string_agg(quote_ident(a.attname), ', ' ORDER BY k.n) \
+         FROM pg_constraint c CROSS JOIN unnest(c.conkey) WITH ORDINALITY AS k(attnum, n) \
+         JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum \
+         WHERE c.conrelid = $1::regclass AND c.contype = 'p' GROUP BY c.conname",
+    )
+    .bind(table)
+    .fetch_one(&mut *conn)
+    .await
+    .context(context())?;
+    // As the catalogue writes them, naming the table as it is called now — the name the
+    // partitioned table takes.
+    let put_back: Vec<String> = sqlx::query_scalar(
+        "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i \
+         WHERE i.indrelid = $1::regclass AND NOT i.indisprimary \
+         UNION ALL \
+         SELECT format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname, \
+                       pg_get_constraintdef(oid)) \
+         FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f' \
+         UNION ALL \
+         SELECT pg_get_triggerdef(oid) FROM pg_trigger \
+         WHERE tgrelid = $1::regclass AND NOT tgisinternal",
+    )
+    .bind(table)
+    .fetch_all(&mut *conn)
+    .await
+    .context(context())?;
+    let leaves_county: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid \
+         WHERE t.tgrelid = $1::regclass AND p.proname = 'households_leave_county')",
+    )
+    .bind(table)
+    .fetch_one(&mut *conn)
+    .await
+    .context(context())?;
+    Ok(Carried {
+        key_name,
+        key_columns,
+        put_back,
+        leaves_county,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use xplus_core::interchange::CountyFrom;
+
+    /// Every table split by province is a file the writers know, with a county of its own to
+    /// split on.
+    #[test]
+    fn every_table_split_by_province_is_a_file_with_a_county() {
+        for table in BY_PROVINCE {
+            let file = find_file(table).unwrap_or_else(|| panic!("{table} is no file"));
+            assert!(
+                !matches!(file.county, CountyFrom::None),
+                "{table} has no county_code"
+            );
+        }
+    }
+}
