@@ -2,7 +2,7 @@
 //! status: 0 success, 2 bad input, 1 any other failure.
 
 use crate::output::{Lang, Output};
-use crate::{AuditCommand, Command, EncodingArg, Headers, PartitionArg, ScaleArg};
+use crate::{AuditCommand, Command, EncodingArg, Headers, ScaleArg};
 use indicatif::ProgressBar;
 use std::path::Path;
 use std::process::ExitCode;
@@ -111,7 +111,7 @@ impl From<StoreError> for Failure {
 
 pub async fn run(command: Command, db: &str, out: &Output) -> Result<ExitCode, Failure> {
     match command {
-        Command::Init { partition } => init(db, partition, out).await,
+        Command::Init { partition } => crate::init::init(db, partition, out).await,
         Command::Import {
             bundle,
             errors,
@@ -226,35 +226,6 @@ pub async fn run(command: Command, db: &str, out: &Output) -> Result<ExitCode, F
         Command::Backup { file } => crate::backup::backup(db, &file, out).await,
         Command::Restore { file } => crate::backup::restore(db, &file, out).await,
     }
-}
-
-/// `xplus init`: opens the database, creating and migrating its tables; with `--partition
-/// province` it then splits the large tables by province (docs/cli.md).
-async fn init(
-    db: &str,
-    partition: Option<PartitionArg>,
-    out: &Output,
-) -> Result<ExitCode, Failure> {
-    let store = open(db).await?;
-    if partition == Some(PartitionArg::Province) {
-        for t in store.partition_by_province().await? {
-            match t.rows_moved {
-                Some(n) => out.say(
-                    &format!("{}：已按省分区，移入 {n} 行", t.zh),
-                    &format!("{}: partitioned by province, {n} rows moved", t.table),
-                ),
-                None => out.say(
-                    &format!("{}：原已按省分区", t.zh),
-                    &format!("{}: already partitioned by province", t.table),
-                ),
-            }
-        }
-    }
-    out.say(
-        &format!("数据库已就绪：{db}"),
-        &format!("database ready: {db}"),
-    );
-    Ok(ExitCode::SUCCESS)
 }
 
 /// The bundle encoding `xplus import --encoding` asks for.

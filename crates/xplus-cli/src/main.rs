@@ -9,6 +9,7 @@ mod correct;
 mod coverage;
 mod crosscheck;
 mod dividends;
+mod init;
 mod output;
 mod report;
 mod serve;

@@ -38,7 +38,11 @@ impl Output {
 
     /// A line for the user, given in both languages.
     pub fn say(&self, zh: &str, en: &str) {
-        println!("{}", if self.lang == Lang::Zh { zh } else { en });
+        use std::io::Write;
+        // A reader that went away (`xplus … | head`) is no failure of the command, whose work is
+        // in the database and the files it writes; println! would panic on the closed pipe.
+        let line = if self.lang == Lang::Zh { zh } else { en };
+        let _ = writeln!(std::io::stdout(), "{line}");
     }
 
     /// An error and its causes, each in the user's language.

@@ -2,7 +2,7 @@
 
 use crate::accounts::sessions::{self, Account, NewSession};
 use crate::audit::NewAudit;
-use crate::error::{DbContext, StoreError};
+use crate::error::{DbContext, Refusal, StoreError};
 use crate::postgres_copy;
 use crate::postgres_rows::{append_in, decode};
 use crate::postgres_session::PgSession;
@@ -62,6 +62,19 @@ impl Store for PgStore {
     }
 
     async fn migrate(&self) -> Result<(), StoreError> {
+        // The writes of the tables that may be partitioned are MERGEs (postgres_partition),
+        // which PostgreSQL has from version 15: an older server is refused before anything runs.
+        let version: i32 = sqlx::query_scalar("SELECT current_setting('server_version_num')::int")
+            .fetch_one(&self.pool)
+            .await
+            .context("读取 PostgreSQL 版本 / reading the PostgreSQL version")?;
+        if version < 150_000 {
+            return Err(Refusal::Invalid(format!(
+                "需要 PostgreSQL 15 或更高版本，此服务器为 {version} / PostgreSQL 15 or later is \
+                 needed; this server is {version}"
+            ))
+            .into());
+        }
         MIGRATOR.run(&self.pool).await?;
         Ok(())
     }

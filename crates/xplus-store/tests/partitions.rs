@@ -1,7 +1,7 @@
 //! Partitions by province (`xplus init --partition province`, PostgreSQL): a database converts in
 //! place with every row kept and can be converted again; a household that moves to a county of
-//! another province takes its records into that province's partition, leaves no copy behind and
-//! both counties' figures stay right. The move is checked on every backend, partitioned or not
+//! another province, or a person who moves to a household there, takes the records into that
+//! province's partition, leaves no copy behind and both counties' figures stay right. The move is checked on every backend, partitioned or not
 //! (XPLUS_TEST_PARTITION=province partitions each PostgreSQL test database); SQLite refuses to
 //! partition.
 
@@ -9,8 +9,10 @@ mod common;
 
 use chrono::NaiveDate;
 use common::*;
+use xplus_core::interchange::schema::MEMBERS;
 use xplus_core::interchange::Value;
 use xplus_core::registry::RegionCode;
+use xplus_core::rollup::Measure;
 use xplus_store::{records, Backend, Refusal, StoreError};
 
 fn code(c: &str) -> RegionCode {
@@ -41,6 +43,9 @@ async fn pg_pool(db: &TestDb) -> Option<sqlx::PgPool> {
     Some(sqlx::PgPool::connect(&db.url).await.unwrap())
 }
 
+/// On PostgreSQL the database is partitioned after the import, so that both provinces have a
+/// partition (converted now, or split out of the default partition of a test database that
+/// XPLUS_TEST_PARTITION partitioned while empty).
 #[tokio::test]
 async fn a_household_that_moves_province_takes_its_records_along_and_leaves_no_copy() {
     let db = TestDb::fresh().await;
@@ -48,43 +53,67 @@ async fn a_household_that_moves_province_takes_its_records_along_and_leaves_no_c
     let report = import(&db, &path).await;
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     let store = db.store.as_ref();
+    let pool = pg_pool(&db).await;
+    if pool.is_some() {
+        let done = store.partition_by_province().await.unwrap();
+        assert!(
+            done.iter().all(|t| t.provinces_added == [32, 34]),
+            "{done:?}"
+        );
+    }
     let today = NaiveDate::from_ymd_opt(2017, 1, 10).unwrap();
     records::refresh_rollups(store).await.unwrap();
-    let members_before = store
-        .count(&xplus_core::interchange::schema::MEMBERS)
-        .await
-        .unwrap();
+    let members_before = store.count(&MEMBERS).await.unwrap();
 
+    // Through the households' trigger (0026), which updates each record's county.
     save_household(store, "H001", today, |row| {
         row[1] = Value::Region(code("320102001001"));
     })
     .await;
-    // Both counties are marked: the one left (its figures lose the household) and the one joined.
     let done = records::refresh_rollups(store).await.unwrap();
     assert_eq!(done.counties, 2);
-    let v = records::verify_rollups(store).await.unwrap();
-    assert_eq!(v.differences, vec![]);
+    assert_eq!(
+        records::verify_rollups(store).await.unwrap().differences,
+        vec![]
+    );
     let arrived = records::dashboard(store, Some(code("320102000000")), 20)
         .await
         .unwrap();
-    assert_eq!(
-        arrived
-            .region
-            .get(xplus_core::rollup::Measure::ChainPoor, 2016, ""),
-        1
-    );
-    // Nothing doubled: the members are where they were, one row each.
-    assert_eq!(
-        store
-            .count(&xplus_core::interchange::schema::MEMBERS)
-            .await
-            .unwrap(),
-        members_before
-    );
+    assert_eq!(arrived.region.get(Measure::ChainPoor, 2016, ""), 1);
 
-    if let Some(pool) = pg_pool(&db).await {
-        // Each of the household's records lies in the table (or, partitioned, the partition) of
-        // its new province, with the new county.
+    // Through an import: H003 (天长市) moves to 玄武区 in households.csv, and its members are
+    // listed again in the same bundle — merged onto the rows the move just carried over.
+    let moved = std::collections::BTreeMap::from([
+        (
+            "households",
+            "household_id,village_code,identified_year,status,exit_year,causes,food_secure,clothing_secure,housing_safe,water_safe\n\
+             H003,320102001001,2015,monitored,2015,因学,是,是,否,是\n"
+                .to_string(),
+        ),
+        (
+            "members",
+            format!(
+                "household_id,id_number,name,relation,health,labour,schooling,medical_insured,pension_insured,migrant_months\n\
+                 H003,{},刘芳,head,healthy,skilled,none,1,,12\n\
+                 H003,{},刘洋,child,healthy,none,junior,0,,0\n",
+                id(341181, "1980-11-30", 52),
+                id(341181, "2005-02-28", 61)
+            ),
+        ),
+    ]);
+    let report = import(&db, &write_bundle(&db.dir().join("m"), &moved)).await;
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let done = records::refresh_rollups(store).await.unwrap();
+    assert_eq!(done.counties, 2);
+    assert_eq!(
+        records::verify_rollups(store).await.unwrap().differences,
+        vec![]
+    );
+    // Nothing doubled: every person is one row.
+    assert_eq!(store.count(&MEMBERS).await.unwrap(), members_before);
+
+    if let Some(pool) = pool {
+        // Each of the households' records lies in the partition of its new province.
         for table in [
             "members",
             "incomes",
@@ -98,11 +127,7 @@ async fn a_household_that_moves_province_takes_its_records_along_and_leaves_no_c
             .fetch_all(&pool)
             .await
             .unwrap();
-            assert!(!places.is_empty(), "{table}");
-            for (place, county) in places {
-                assert_eq!(county, 320_102_000_000, "{table}");
-                assert!(place == table || place == format!("{table}_p32"), "{place}");
-            }
+            assert_eq!(places, vec![(format!("{table}_p32"), 320_102_000_000)]);
         }
         pool.close().await;
     }
@@ -110,7 +135,7 @@ async fn a_household_that_moves_province_takes_its_records_along_and_leaves_no_c
 }
 
 #[tokio::test]
-async fn partitioning_keeps_every_row_and_runs_again_as_a_no_op() {
+async fn partitioning_keeps_every_row_and_what_the_table_carries_and_runs_again() {
     let db = TestDb::fresh().await;
     let path = write_bundle(&db.dir().join("b"), &small_bundle());
     assert!(import(&db, &path).await.errors.is_empty());
@@ -133,22 +158,52 @@ async fn partitioning_keeps_every_row_and_runs_again_as_a_no_op() {
     );
     let members = first.iter().find(|t| t.table == "members").unwrap();
     assert_eq!(members.zh, "家庭成员");
-    // Moved now, or already when the test database was partitioned (XPLUS_TEST_PARTITION).
-    assert!(matches!(members.rows_moved, Some(6) | None), "{members:?}");
-
+    // Converted now, or (XPLUS_TEST_PARTITION) split out of the default partition: either way
+    // Anhui gets its partition and the six people move into it.
+    assert_eq!(members.provinces_added, [34]);
+    assert_eq!(members.rows_moved, 6);
     let again = store.partition_by_province().await.unwrap();
-    assert!(again.iter().all(|t| t.rows_moved.is_none()), "{again:?}");
+    assert!(
+        again
+            .iter()
+            .all(|t| !t.converted && t.provinces_added.is_empty() && t.rows_moved == 0),
+        "{again:?}"
+    );
     let partitioned: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_partitioned_table")
         .fetch_one(&pool)
         .await
         .unwrap();
     assert_eq!(partitioned as usize, again.len());
-    // Every index of every partition is built and valid.
-    let invalid: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_index WHERE NOT indisvalid")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert_eq!(invalid, 0);
+    // Every index of every partition is built and valid; members keeps its reference to the
+    // households, its two triggers (plus the one for a move between partitions) and its checks.
+    let one = |sql: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        one("SELECT count(*) FROM pg_index WHERE NOT indisvalid").await,
+        0
+    );
+    assert_eq!(
+        one("SELECT count(*) FROM pg_constraint WHERE conrelid = 'members'::regclass AND contype = 'f'").await,
+        1
+    );
+    assert_eq!(
+        one("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'members'::regclass AND NOT tgisinternal").await,
+        2
+    );
+    let bad = sqlx::query(
+        "INSERT INTO members (household_id, id_number, name, relation, health, labour, schooling, county_code) \
+         VALUES ('H001', '34118119700305001X', '某', 'boss', 'healthy', 'none', 'none', 341181000000)",
+    )
+    .execute(&pool)
+    .await;
+    assert!(format!("{bad:?}").contains("check"), "{bad:?}");
     // A second import of the same bundle changes nothing and doubles nothing.
     assert!(import(&db, &path).await.errors.is_empty());
     export(&db, &db.dir().join("again"), false).await;
