@@ -103,6 +103,7 @@ impl Store for PgStore {
             restore: Vec::new(),
             pending: Vec::new(),
             marked: Default::default(),
+            partitions: Default::default(),
         }))
     }
 
@@ -265,6 +266,8 @@ struct PgImport {
     pending: Vec<NewAudit>,
     /// What is already marked out of date (counties, the generation).
     marked: std::collections::HashSet<sql::Touched>,
+    /// The provinces with a partition, per partitioned table written.
+    partitions: crate::postgres_partition::Partitions,
 }
 
 impl PgImport {
@@ -318,7 +321,12 @@ impl PgImport {
 #[async_trait]
 impl ImportTx for PgImport {
     async fn upsert(&mut self, file: &'static FileSpec, rows: Vec<Row>) -> Result<(), StoreError> {
-        if self.had_rows(file).await? {
+        let had_rows = self.had_rows(file).await?;
+        let counties = rows.iter().filter_map(|r| r.county.map(|c| c.as_u64()));
+        (self.partitions)
+            .make_room(&mut self.tx, file.name, counties)
+            .await?;
+        if had_rows {
             let staging = postgres_copy::staging_table(file);
             postgres_copy::copy_rows(&mut self.tx, &staging, file, &rows).await?;
             // Compared before the merge, so each changed row's audit entry holds the values

@@ -13,8 +13,10 @@
 //! transaction (each holds the write lock): the table is renamed, a partitioned table of the same
 //! columns and checks takes its name, the rows move over, the old table goes, and its key,
 //! indexes, foreign keys and triggers are put back on the new one as the catalogue wrote them.
-//! Run again, it converts what is left and gives each province that has arrived since (regions
-//! imported later, whose rows sat in the default partition) a partition of its own.
+//! An import gives a province that has none its partition before it writes the province's first
+//! rows ([`Partitions`]). Run again, the conversion converts what is left and gives every
+//! province the database knows a partition of its own (moving any rows of it out of the
+//! default partition).
 //!
 //! What partitioning changes, and how the rest of the store copes:
 //! - A partitioned table's primary key must hold the partition column, so each key gains
@@ -31,6 +33,7 @@
 
 use crate::error::{DbContext, Refusal, StoreError};
 use sqlx::{PgConnection, PgPool};
+use std::collections::HashMap;
 use xplus_core::interchange::schema::find_file;
 use xplus_core::registry::region::{province_span, PROVINCE_PREFIXES};
 
@@ -160,6 +163,58 @@ async fn provinces_present(
         .into_iter()
         .filter(|p| found.contains(&i64::from(*p)))
         .collect())
+}
+
+/// The partitions an import has looked at, per table: the provinces that have one, or None
+/// for a table that is not partitioned. An import about to write rows of a province with no
+/// partition of its own gives it one first, inside its transaction, so that a partitioned
+/// database loaded province by province keeps each in its partition without another
+/// `init --partition province`. (Creating a partition locks its table against readers until the
+/// import commits, as the first load of a table does; it happens once per province.)
+#[derive(Default)]
+pub(crate) struct Partitions(HashMap<&'static str, Option<Vec<u8>>>);
+
+impl Partitions {
+    pub(crate) async fn make_room(
+        &mut self,
+        conn: &mut PgConnection,
+        table: &'static str,
+        counties: impl Iterator<Item = u64>,
+    ) -> Result<(), StoreError> {
+        if !merges(table) {
+            return Ok(());
+        }
+        if !self.0.contains_key(table) {
+            let partitioned: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM pg_partitioned_table WHERE partrelid = $1::regclass)",
+            )
+            .bind(table)
+            .fetch_one(&mut *conn)
+            .await
+            .context(format!(
+                "读取 {table} 的分区 / reading the partitions of {table}"
+            ))?;
+            let known = match partitioned {
+                true => Some(partitions_of(conn, table).await?),
+                false => None,
+            };
+            self.0.insert(table, known);
+        }
+        let Some(Some(known)) = self.0.get_mut(table) else {
+            return Ok(());
+        };
+        let mut wanted: Vec<u8> = counties
+            .filter_map(|c| u8::try_from(c / 10_000_000_000).ok())
+            .filter(|p| PROVINCE_PREFIXES.contains(p) && !known.contains(p))
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        for prefix in wanted {
+            split_out(conn, table, prefix).await?;
+            known.push(prefix);
+        }
+        Ok(())
+    }
 }
 
 /// The provinces that have a partition of `table` (named `{table}_p{prefix}`).

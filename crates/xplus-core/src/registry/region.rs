@@ -168,6 +168,19 @@ mod tests {
     }
 
     #[test]
+    fn a_province_span_holds_its_own_codes_and_no_other() {
+        for prefix in PROVINCE_PREFIXES {
+            let span = province_span(prefix);
+            let province = RegionCode::from_u64(span.start).unwrap();
+            assert_eq!(province.level(), Level::Province);
+            assert!(span.contains(&(span.start + 81_000_000)), "{prefix}");
+            assert!(!span.contains(&span.end));
+        }
+        assert!(province_span(34).contains(&code("341181100201").as_u64()));
+        assert!(!province_span(32).contains(&code("341181100201").as_u64()));
+    }
+
+    #[test]
     fn ancestors_run_from_the_parent_to_the_province() {
         let up: Vec<RegionCode> = code("341181100201").ancestors().collect();
         let want = [
