@@ -33,6 +33,20 @@ async fn wait_briefly(tx: &mut Transaction<'static, Postgres>) -> Result<(), Sto
 /// Advisory lock key held by an import's transaction ("xplus" in ASCII).
 const IMPORT_LOCK: i64 = 0x78_706c_7573;
 
+/// Waits for and holds the one write lock (imports, record writers, the partitioning) until
+/// the transaction ends; `context` says what was waiting, in an error.
+pub(crate) async fn take_write_lock(
+    conn: &mut sqlx::PgConnection,
+    context: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(IMPORT_LOCK)
+        .execute(&mut *conn)
+        .await
+        .context(context)?;
+    Ok(())
+}
+
 pub struct PgStore {
     pool: PgPool,
 }
@@ -80,7 +94,7 @@ impl Store for PgStore {
     }
 
     async fn partition_by_province(&self) -> Result<Vec<crate::PartitionedTable>, StoreError> {
-        crate::postgres_partition::partition_by_province(&self.pool, IMPORT_LOCK).await
+        crate::postgres_partition::partition_by_province(&self.pool).await
     }
 
     async fn begin_import(&self, actor: &str) -> Result<Box<dyn ImportTx>, StoreError> {
@@ -91,11 +105,11 @@ impl Store for PgStore {
             .context("开始导入事务 / starting the import")?;
         // One import at a time: a second waits here, and then checks against what the first
         // committed.
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(IMPORT_LOCK)
-            .execute(&mut *tx)
-            .await
-            .context("等待其他导入完成 / waiting for another import to finish")?;
+        take_write_lock(
+            &mut tx,
+            "等待其他导入完成 / waiting for another import to finish",
+        )
+        .await?;
         Ok(Box::new(PgImport {
             tx,
             actor: actor.to_string(),
@@ -161,11 +175,11 @@ impl Store for PgStore {
         wait_briefly(&mut tx).await?;
         // Writers and imports take turns: an import checks the bundle against what is stored
         // when it starts, so nothing may change underneath it.
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(IMPORT_LOCK)
-            .execute(&mut *tx)
-            .await
-            .context("等待其他写入完成 / waiting for another write to finish")?;
+        take_write_lock(
+            &mut tx,
+            "等待其他写入完成 / waiting for another write to finish",
+        )
+        .await?;
         Ok(Box::new(PgSession::Writer(tx, Default::default())))
     }
 

@@ -26,17 +26,18 @@ pub(crate) fn staging_table(file: &FileSpec) -> String {
     format!("xplus_staging_{}", file.name)
 }
 
-/// Runs one statement of this module's own; `context` names what it was for in an error.
-async fn run(
+/// Runs one statement of the bulk paths (this module's and the partitioning's); `context` names
+/// what it was for in an error. The number of rows it touched.
+pub(crate) async fn run(
     conn: &mut PgConnection,
     statement: &str,
     context: impl FnOnce() -> String,
-) -> Result<(), StoreError> {
-    sqlx::query(statement)
+) -> Result<u64, StoreError> {
+    let done = sqlx::query(statement)
         .execute(&mut *conn)
         .await
         .context(context())?;
-    Ok(())
+    Ok(done.rows_affected())
 }
 
 fn preparing(file: &FileSpec) -> impl Fn() -> String + '_ {
@@ -58,7 +59,7 @@ pub(crate) async fn create_staging(
         staging_table(file),
         file.name
     );
-    run(conn, &text, preparing(file)).await
+    run(conn, &text, preparing(file)).await.map(drop)
 }
 
 /// The stored rows of `file` whose keys are in its staging table, the file's columns in order:
@@ -93,7 +94,9 @@ pub(crate) async fn merge_staged(
         )
     };
     run(conn, &text, writing(file)).await?;
-    run(conn, &format!("TRUNCATE {staging}"), writing(file)).await
+    run(conn, &format!("TRUNCATE {staging}"), writing(file))
+        .await
+        .map(drop)
 }
 
 /// Readies `file`'s table, empty before this import, for a bulk load as `pg_restore` does: its

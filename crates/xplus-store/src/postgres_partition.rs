@@ -32,6 +32,8 @@
 //!   the old county's roll-ups (members, since 0012) gets the same trigger on delete as well.
 
 use crate::error::{DbContext, Refusal, StoreError};
+use crate::postgres::take_write_lock;
+use crate::postgres_copy;
 use sqlx::{PgConnection, PgPool};
 use std::collections::HashMap;
 use xplus_core::interchange::schema::find_file;
@@ -94,24 +96,13 @@ struct Carried {
 /// A failure leaves the tables done so far done; running again continues.
 pub(crate) async fn partition_by_province(
     pool: &PgPool,
-    write_lock: i64,
 ) -> Result<Vec<PartitionedTable>, StoreError> {
     let mut done = Vec::with_capacity(BY_PROVINCE.len());
     for &table in BY_PROVINCE {
         let context = || format!("将 {table} 按省分区 / partitioning {table} by province");
         let mut tx = pool.begin().await.context(context())?;
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(write_lock)
-            .execute(&mut *tx)
-            .await
-            .context(context())?;
-        let partitioned: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM pg_partitioned_table WHERE partrelid = $1::regclass)",
-        )
-        .bind(table)
-        .fetch_one(&mut *tx)
-        .await
-        .context(context())?;
+        take_write_lock(&mut tx, &context()).await?;
+        let partitioned = is_partitioned(&mut tx, table).await?;
         let present = provinces_present(&mut tx, table).await?;
         let mut report = PartitionedTable {
             table,
@@ -136,14 +127,24 @@ pub(crate) async fn partition_by_province(
     Ok(done)
 }
 
+/// Runs one statement of `table`'s conversion.
 async fn run(conn: &mut PgConnection, statement: &str, table: &str) -> Result<u64, StoreError> {
-    let done = sqlx::query(statement)
-        .execute(&mut *conn)
-        .await
-        .context(format!(
-            "将 {table} 按省分区 / partitioning {table} by province"
-        ))?;
-    Ok(done.rows_affected())
+    postgres_copy::run(conn, statement, || {
+        format!("将 {table} 按省分区 / partitioning {table} by province")
+    })
+    .await
+}
+
+async fn is_partitioned(conn: &mut PgConnection, table: &'static str) -> Result<bool, StoreError> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM pg_partitioned_table WHERE partrelid = $1::regclass)",
+    )
+    .bind(table)
+    .fetch_one(&mut *conn)
+    .await
+    .context(format!(
+        "读取 {table} 的分区 / reading the partitions of {table}"
+    ))
 }
 
 /// The provinces of GB/T 2260 the database knows: of its regions, and of `table`'s own rows.
@@ -185,15 +186,7 @@ impl Partitions {
             return Ok(());
         }
         if !self.0.contains_key(table) {
-            let partitioned: bool = sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM pg_partitioned_table WHERE partrelid = $1::regclass)",
-            )
-            .bind(table)
-            .fetch_one(&mut *conn)
-            .await
-            .context(format!(
-                "读取 {table} 的分区 / reading the partitions of {table}"
-            ))?;
+            let partitioned = is_partitioned(conn, table).await?;
             let known = match partitioned {
                 true => Some(partitions_of(conn, table).await?),
                 false => None,
