@@ -15,6 +15,7 @@ mod param;
 pub mod postgres;
 mod postgres_copy;
 mod postgres_dump;
+mod postgres_exec;
 mod postgres_partition;
 mod postgres_rows;
 mod postgres_session;

@@ -4,6 +4,7 @@ use crate::accounts::sessions::{self, Account, NewSession};
 use crate::audit::NewAudit;
 use crate::error::{DbContext, Refusal, StoreError};
 use crate::postgres_copy;
+use crate::postgres_exec::take_write_lock;
 use crate::postgres_rows::{append_in, decode};
 use crate::postgres_session::PgSession;
 use crate::session::dump::{DumpSink, DumpTable};
@@ -27,23 +28,6 @@ async fn wait_briefly(tx: &mut Transaction<'static, Postgres>) -> Result<(), Sto
         .execute(&mut **tx)
         .await
         .context("设置等待时间 / setting the lock timeout")?;
-    Ok(())
-}
-
-/// Advisory lock key held by an import's transaction ("xplus" in ASCII).
-const IMPORT_LOCK: i64 = 0x78_706c_7573;
-
-/// Waits for and holds the one write lock (imports, record writers, the partitioning) until
-/// the transaction ends; `context` says what was waiting, in an error.
-pub(crate) async fn take_write_lock(
-    conn: &mut sqlx::PgConnection,
-    context: &str,
-) -> Result<(), StoreError> {
-    sqlx::query("SELECT pg_advisory_xact_lock($1)")
-        .bind(IMPORT_LOCK)
-        .execute(&mut *conn)
-        .await
-        .context(context)?;
     Ok(())
 }
 

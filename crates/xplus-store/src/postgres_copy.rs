@@ -11,6 +11,7 @@
 
 use crate::error::{DbContext, StoreError};
 use crate::param::{self, Param};
+use crate::postgres_exec::run;
 use crate::sql;
 use crate::store::Row;
 use sqlx::PgConnection;
@@ -24,20 +25,6 @@ const SEND_BYTES: usize = 1 << 20;
 /// The staging table of `file` in this import's session.
 pub(crate) fn staging_table(file: &FileSpec) -> String {
     format!("xplus_staging_{}", file.name)
-}
-
-/// Runs one statement of the bulk paths (this module's and the partitioning's); `context` names
-/// what it was for in an error. The number of rows it touched.
-pub(crate) async fn run(
-    conn: &mut PgConnection,
-    statement: &str,
-    context: impl FnOnce() -> String,
-) -> Result<u64, StoreError> {
-    let done = sqlx::query(statement)
-        .execute(&mut *conn)
-        .await
-        .context(context())?;
-    Ok(done.rows_affected())
 }
 
 fn preparing(file: &FileSpec) -> impl Fn() -> String + '_ {

@@ -32,8 +32,7 @@
 //!   the old county's roll-ups (members, since 0012) gets the same trigger on delete as well.
 
 use crate::error::{DbContext, Refusal, StoreError};
-use crate::postgres::take_write_lock;
-use crate::postgres_copy;
+use crate::postgres_exec::{self, take_write_lock};
 use sqlx::{PgConnection, PgPool};
 use std::collections::HashMap;
 use xplus_core::interchange::schema::find_file;
@@ -129,7 +128,7 @@ pub(crate) async fn partition_by_province(
 
 /// Runs one statement of `table`'s conversion.
 async fn run(conn: &mut PgConnection, statement: &str, table: &str) -> Result<u64, StoreError> {
-    postgres_copy::run(conn, statement, || {
+    postgres_exec::run(conn, statement, || {
         format!("将 {table} 按省分区 / partitioning {table} by province")
     })
     .await
