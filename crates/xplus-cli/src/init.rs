@@ -1,5 +1,5 @@
 //! `xplus init`: creates or migrates the database, and on PostgreSQL splits its large tables by
-//! province when asked (docs/cli.md).
+//! province when asked, and moves a province to another server (`xplus shard`; docs/cli.md).
 
 use crate::commands::{open, Failure};
 use crate::output::Output;
@@ -52,4 +52,35 @@ fn say_partitioned(out: &Output, t: &xplus_store::PartitionedTable) {
             t.table, state.1, t.rows_moved
         ),
     );
+}
+
+/// `xplus shard --province P --server URL`: moves province P's partitions to the database at
+/// URL and reads them from there (docs/cli.md).
+pub(crate) async fn shard(
+    db: &str,
+    province: u8,
+    server: &str,
+    out: &Output,
+) -> Result<ExitCode, Failure> {
+    let store = open(db).await?;
+    for t in store.shard_province(province, server).await? {
+        if t.already {
+            out.say(
+                &format!("{}：第 {province} 省原已在分片服务器上", t.zh),
+                &format!("{}: province {province} already on the shard", t.table),
+            );
+        } else {
+            out.say(
+                &format!(
+                    "{}：第 {province} 省已移到分片服务器，{} 行",
+                    t.zh, t.rows_moved
+                ),
+                &format!(
+                    "{}: province {province} moved to the shard, {} rows",
+                    t.table, t.rows_moved
+                ),
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

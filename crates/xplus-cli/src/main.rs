@@ -55,6 +55,16 @@ enum Command {
         #[arg(long, value_enum)]
         partition: Option<PartitionArg>,
     },
+    /// 把一个省的分区移到另一台 PostgreSQL 服务器（postgres_fdw 分片，须先按省分区）/ move a
+    /// province's partitions to another PostgreSQL server (postgres_fdw shards; partition first)
+    Shard {
+        /// 省级代码的前两位，如 34（安徽）/ the province's two-digit code, e.g. 34 (Anhui)
+        #[arg(long)]
+        province: u8,
+        /// 分片数据库的地址 postgres://用户@主机:端口/数据库 / the shard's database URL
+        #[arg(long)]
+        server: String,
+    },
     /// 导入数据包（CSV 文件夹或 .xlsx），全部成功或全部不写入 / import a bundle, all or nothing
     Import {
         /// 文件夹或 .xlsx 工作簿 / a folder of CSV files or one .xlsx workbook

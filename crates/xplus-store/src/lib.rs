@@ -19,6 +19,7 @@ mod postgres_exec;
 mod postgres_partition;
 mod postgres_rows;
 mod postgres_session;
+mod postgres_shard;
 pub mod records;
 pub mod routed;
 pub mod session;
@@ -35,6 +36,7 @@ pub use audit_verify::verify_audit;
 pub use connect::open;
 pub use error::{Refusal, StoreError};
 pub use postgres_partition::PartitionedTable;
+pub use postgres_shard::ShardedTable;
 pub use routed::{reading_primary, reading_replica, reads_replica, Routed};
 pub use store::{Backend, ImportTx, Row, Store};
 

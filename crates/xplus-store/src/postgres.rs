@@ -80,6 +80,13 @@ impl Store for PgStore {
     async fn partition_by_province(&self) -> Result<Vec<crate::PartitionedTable>, StoreError> {
         crate::postgres_partition::partition_by_province(&self.pool).await
     }
+    async fn shard_province(
+        &self,
+        province: u8,
+        server: &str,
+    ) -> Result<Vec<crate::ShardedTable>, StoreError> {
+        crate::postgres_shard::shard_province(&self.pool, province, server).await
+    }
 
     async fn begin_import(&self, actor: &str) -> Result<Box<dyn ImportTx>, StoreError> {
         let mut tx = self

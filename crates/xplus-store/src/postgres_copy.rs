@@ -70,7 +70,16 @@ pub(crate) async fn merge_staged(
     file: &'static FileSpec,
 ) -> Result<(), StoreError> {
     let staging = staging_table(file);
-    let text = if crate::postgres_partition::merges(file.name) {
+    let partitionable = crate::postgres_partition::merges(file.name);
+    if partitionable && crate::postgres_exec::is_sharded(conn, file.name).await? {
+        for text in sql::sharded_upsert(file, &format!("{staging} s")) {
+            run(conn, &text, writing(file)).await?;
+        }
+        return run(conn, &format!("TRUNCATE {staging}"), writing(file))
+            .await
+            .map(drop);
+    }
+    let text = if partitionable {
         sql::merge(file, &format!("{staging} s"))
     } else {
         let cols = sql::insert_columns(file).join(", ");

@@ -35,3 +35,20 @@ pub(crate) async fn run(
         .context(context())?;
     Ok(done.rows_affected())
 }
+
+/// Whether a province of `table` lives on another server (a foreign partition, `xplus shard`):
+/// its writes then go through [`crate::sql::sharded_upsert`] instead of `MERGE`, which
+/// PostgreSQL refuses on foreign partitions. Asked once per batch or written row; the answer
+/// cannot change meanwhile, as moving a province takes the write lock the writer holds.
+pub(crate) async fn is_sharded(conn: &mut PgConnection, table: &str) -> Result<bool, StoreError> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid \
+         WHERE i.inhparent = $1::regclass AND c.relkind = 'f')",
+    )
+    .bind(table)
+    .fetch_one(&mut *conn)
+    .await
+    .context(format!(
+        "读取 {table} 的分区 / reading the partitions of {table}"
+    ))
+}

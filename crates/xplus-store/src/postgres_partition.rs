@@ -134,7 +134,10 @@ async fn run(conn: &mut PgConnection, statement: &str, table: &str) -> Result<u6
     .await
 }
 
-async fn is_partitioned(conn: &mut PgConnection, table: &'static str) -> Result<bool, StoreError> {
+pub(crate) async fn is_partitioned(
+    conn: &mut PgConnection,
+    table: &'static str,
+) -> Result<bool, StoreError> {
     sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM pg_partitioned_table WHERE partrelid = $1::regclass)",
     )
@@ -241,7 +244,8 @@ fn create_partition(table: &str, prefix: u8) -> String {
 
 /// Gives `prefix` a partition of `table` when its rows sit in the default one: the default is
 /// detached (a new partition may not overlap rows it holds), the rows move, it is attached again.
-async fn split_out(
+/// On a table with a province on a shard the parent has no key, so the partition gets its own.
+pub(crate) async fn split_out(
     conn: &mut PgConnection,
     table: &'static str,
     prefix: u8,
@@ -259,6 +263,10 @@ async fn split_out(
     )
     .await?;
     run(conn, &create_partition(table, prefix), table).await?;
+    if postgres_exec::is_sharded(conn, table).await? {
+        let key = crate::postgres_shard::partition_key(table, &format!("{table}_p{prefix}"));
+        run(conn, &key, table).await?;
+    }
     let moved = run(
         conn,
         &format!("INSERT INTO {table}_p{prefix} SELECT * FROM {other} WHERE {within}"),

@@ -247,21 +247,26 @@ impl WriteSession for PgSession {
     }
     async fn upsert(&mut self, file: &'static FileSpec, row: Row) -> Result<(), StoreError> {
         session::refuse_nul_values(&row.values)?;
-        let text = if crate::postgres_partition::merges(file.name) {
-            sql::merge(file, &sql::values_source(file))
+        let partitionable = crate::postgres_partition::merges(file.name);
+        let statements = if !partitionable {
+            vec![sql::upsert(file, 1, |n| format!("${n}"))]
+        } else if crate::postgres_exec::is_sharded(self.conn(), file.name).await? {
+            sql::sharded_upsert(file, &sql::values_source(file))
         } else {
-            sql::upsert(file, 1, |n| format!("${n}"))
+            vec![sql::merge(file, &sql::values_source(file))]
         };
-        let mut q = sqlx::query(&text);
-        for (column, value) in file.columns.iter().zip(&row.values) {
-            q = bind(q, param::to_param(column, value));
+        for text in &statements {
+            let mut q = sqlx::query(text);
+            for (column, value) in file.columns.iter().zip(&row.values) {
+                q = bind(q, param::to_param(column, value));
+            }
+            if sql::has_county(file) {
+                q = q.bind(row.county.map(|c| c.as_u64() as i64));
+            }
+            q.execute(self.conn())
+                .await
+                .context(format!("写入 {} / writing {}", file.name, file.name))?;
         }
-        if sql::has_county(file) {
-            q = q.bind(row.county.map(|c| c.as_u64() as i64));
-        }
-        q.execute(self.conn())
-            .await
-            .context(format!("写入 {} / writing {}", file.name, file.name))?;
         if let PgSession::Writer(tx, marked) = &mut *self {
             let touched = sql::Touched::of(file, &row);
             if marked.insert(touched) {

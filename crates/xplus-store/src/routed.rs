@@ -86,6 +86,14 @@ impl Store for Routed {
         self.primary.partition_by_province().await
     }
 
+    async fn shard_province(
+        &self,
+        province: u8,
+        server: &str,
+    ) -> Result<Vec<crate::ShardedTable>, StoreError> {
+        self.primary.shard_province(province, server).await
+    }
+
     async fn begin_import(&self, actor: &str) -> Result<Box<dyn ImportTx>, StoreError> {
         self.primary.begin_import(actor).await
     }

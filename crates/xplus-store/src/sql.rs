@@ -169,6 +169,50 @@ pub(crate) fn merge(file: &FileSpec, source: &str) -> String {
     )
 }
 
+/// The upsert of a table with a province on another server (`xplus shard`), where `MERGE` is
+/// refused and an `UPDATE` of `county_code` would leave the row on the old server with a county
+/// of another province (postgres_fdw updates a remote row where it lies). Three statements over
+/// the same `source` (aliased `s`), run in order under the write lock:
+/// 1. stored rows whose county differs are deleted (a move; the insert routes them anew);
+/// 2. the rows whose key is stored are updated, county aside;
+/// 3. the rows whose key is not stored are inserted.
+pub(crate) fn sharded_upsert(file: &FileSpec, source: &str) -> Vec<String> {
+    let table = file.name;
+    let keys = key_columns(file);
+    let on = |alias: &str| -> String {
+        let parts: Vec<String> = keys
+            .iter()
+            .map(|k| format!("{alias}.{k} = s.{k}"))
+            .collect();
+        parts.join(" AND ")
+    };
+    let mut statements = vec![format!(
+        "DELETE FROM {table} t USING {source} WHERE {} AND t.county_code <> s.county_code",
+        on("t")
+    )];
+    let sets: Vec<String> = updates_from(file, "s")
+        .into_iter()
+        .filter(|u| !u.starts_with("county_code "))
+        .collect();
+    if !sets.is_empty() {
+        statements.push(format!(
+            "UPDATE {table} t SET {} FROM {source} WHERE {}",
+            sets.join(", "),
+            on("t")
+        ));
+    }
+    let cols = insert_columns(file);
+    let values: Vec<String> = cols.iter().map(|c| format!("s.{c}")).collect();
+    statements.push(format!(
+        "INSERT INTO {table} ({}) SELECT {} FROM {source} \
+         WHERE NOT EXISTS (SELECT 1 FROM {table} x WHERE {})",
+        cols.join(", "),
+        values.join(", "),
+        on("x")
+    ));
+    statements
+}
+
 /// `(VALUES ($1, …, $n)) AS s (columns)`: one row of `file`'s written columns, for [`merge`].
 pub(crate) fn values_source(file: &FileSpec) -> String {
     let cols = insert_columns(file);

@@ -49,6 +49,21 @@ pub trait Store: Send + Sync {
         .into())
     }
 
+    /// Moves a province's partitions to another PostgreSQL server (`xplus shard`): PostgreSQL
+    /// only, on a database partitioned by province.
+    async fn shard_province(
+        &self,
+        _province: u8,
+        _server: &str,
+    ) -> Result<Vec<crate::ShardedTable>, StoreError> {
+        Err(Refusal::Invalid(
+            "只有按省分区的 PostgreSQL 数据库可以分片 / only a PostgreSQL database partitioned by \
+             province can be sharded"
+                .to_string(),
+        )
+        .into())
+    }
+
     /// Starts the one transaction a bundle import writes in: all of it is committed, or none.
     /// Stored rows that the import changes are audited in it, in `actor`'s name.
     async fn begin_import(&self, actor: &str) -> Result<Box<dyn ImportTx>, StoreError>;
