@@ -264,7 +264,7 @@ async fn move_table(
     take_write_lock(&mut tx, &context()).await?;
     if !is_partitioned(&mut tx, table).await? {
         return Err(Refusal::Invalid(format!(
-            "{table} 尚未按省分区，请先运行 xplus init --partition province / {table} is not \
+            "{table} 尚未按省分区，请先将数据库按省分区（见命令行说明）/ {table} is not \
              partitioned by province yet; run xplus init --partition province first"
         ))
         .into());

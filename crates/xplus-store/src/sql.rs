@@ -195,10 +195,22 @@ pub(crate) fn sharded_upsert(file: &FileSpec, source: &str) -> Vec<String> {
         .filter(|u| !u.starts_with("county_code "))
         .collect();
     if !sets.is_empty() {
+        // Only the rows that change: postgres_fdw updates a remote row with a statement of its
+        // own, and a re-import sends back mostly what is stored.
+        let written: Vec<&str> = insert_columns(file)
+            .into_iter()
+            .filter(|c| !keys.contains(c) && *c != "county_code")
+            .collect();
+        let of = |alias: &str| -> String {
+            let cols: Vec<String> = written.iter().map(|c| format!("{alias}.{c}")).collect();
+            cols.join(", ")
+        };
         statements.push(format!(
-            "UPDATE {table} t SET {} FROM {source} WHERE {}",
+            "UPDATE {table} t SET {} FROM {source} WHERE {} AND ({}) IS DISTINCT FROM ({})",
             sets.join(", "),
-            on("t")
+            on("t"),
+            of("t"),
+            of("s")
         ));
     }
     let cols = insert_columns(file);
