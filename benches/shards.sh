@@ -15,7 +15,8 @@
 # Every database is dropped at the end, and the cluster too when the script made it.
 #   bash benches/shards.sh --postgres postgres://postgres@127.0.0.1
 #        [--shard postgres://postgres@127.0.0.1:5442 | --make-cluster 5442]
-#        [--scale county|city] [--xplus PATH] [--dir DIR]
+#        [--scale county|city] [--xplus PATH] [--dir DIR] [--pages]
+# --pages also times the pages on both at the end (benches/list_pages.sh, median of 3).
 # --make-cluster PORT creates a PostgreSQL cluster on PORT for the run (pg_createcluster, trust
 # on 127.0.0.1; needs root) and removes it afterwards. Needs psql and GNU time.
 set -euo pipefail
@@ -26,6 +27,7 @@ shard=
 make_cluster=
 scale=county
 xplus=
+pages=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --postgres) server=${2%/}; shift ;;
@@ -34,6 +36,7 @@ while [ $# -gt 0 ]; do
     --scale) scale=$2; shift ;;
     --xplus) xplus=$2; shift ;;
     --dir) dir=$2; shift ;;
+    --pages) pages=1 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -168,4 +171,11 @@ done
 echo "== where the rows are"
 psql -At "$coord" -c "SELECT tableoid::regclass, count(*) FROM members GROUP BY 1 ORDER BY 1"
 psql -At "$shard/xplus_shard_34" -c "SELECT 'shard members_p34', count(*) FROM members_p34"
+if [ "$pages" = 1 ]; then
+  for db in "$single" "$coord"; do
+    echo "== pages ($db)"
+    PAGES="/dashboard /chain?year=2016 /coverage?year=2016 /collective?year=2016 /industry?year=2016 /helpers" \
+      bash benches/list_pages.sh "$xplus" "$db" 3 | grep median
+  done
+fi
 echo "shards: every figure equal"

@@ -36,6 +36,37 @@ pub struct PgStore {
 }
 
 impl PgStore {
+    /// The import's transaction; `defer_indexes` lets an empty table be loaded without its
+    /// secondary indexes (a bundle import only: see `Store::begin_bulk_write`).
+    async fn begin_write(
+        &self,
+        actor: &str,
+        defer_indexes: bool,
+    ) -> Result<Box<dyn ImportTx>, StoreError> {
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .context("开始导入事务 / starting the import")?;
+        // One import at a time: a second waits here, and then checks against what the first
+        // committed.
+        take_write_lock(
+            &mut tx,
+            "等待其他导入完成 / waiting for another import to finish",
+        )
+        .await?;
+        Ok(Box::new(PgImport {
+            tx,
+            actor: actor.to_string(),
+            had_rows: HashMap::new(),
+            restore: Vec::new(),
+            pending: Vec::new(),
+            marked: Default::default(),
+            partitions: Default::default(),
+            defer_indexes,
+        }))
+    }
+
     pub async fn connect(url: &str) -> Result<PgStore, StoreError> {
         let options =
             PgConnectOptions::from_str(url).map_err(|_| StoreError::BadUrl(url.to_string()))?;
@@ -89,27 +120,11 @@ impl Store for PgStore {
     }
 
     async fn begin_import(&self, actor: &str) -> Result<Box<dyn ImportTx>, StoreError> {
-        let mut tx = self
-            .pool
-            .begin()
-            .await
-            .context("开始导入事务 / starting the import")?;
-        // One import at a time: a second waits here, and then checks against what the first
-        // committed.
-        take_write_lock(
-            &mut tx,
-            "等待其他导入完成 / waiting for another import to finish",
-        )
-        .await?;
-        Ok(Box::new(PgImport {
-            tx,
-            actor: actor.to_string(),
-            had_rows: HashMap::new(),
-            restore: Vec::new(),
-            pending: Vec::new(),
-            marked: Default::default(),
-            partitions: Default::default(),
-        }))
+        self.begin_write(actor, true).await
+    }
+
+    async fn begin_bulk_write(&self, actor: &str) -> Result<Box<dyn ImportTx>, StoreError> {
+        self.begin_write(actor, false).await
     }
 
     async fn read_rows(
@@ -273,6 +288,8 @@ struct PgImport {
     marked: std::collections::HashSet<sql::Touched>,
     /// The provinces with a partition, per partitioned table written.
     partitions: crate::postgres_partition::Partitions,
+    /// Whether a table empty before this transaction is loaded without its secondary indexes.
+    defer_indexes: bool,
 }
 
 impl PgImport {
@@ -290,7 +307,7 @@ impl PgImport {
             .is_some();
         if had {
             postgres_copy::create_staging(&mut self.tx, file).await?;
-        } else {
+        } else if self.defer_indexes {
             let restore = postgres_copy::defer_indexes(&mut self.tx, file).await?;
             self.restore.extend(restore);
         }

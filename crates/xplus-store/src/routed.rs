@@ -98,6 +98,10 @@ impl Store for Routed {
         self.primary.begin_import(actor).await
     }
 
+    async fn begin_bulk_write(&self, actor: &str) -> Result<Box<dyn ImportTx>, StoreError> {
+        self.primary.begin_bulk_write(actor).await
+    }
+
     async fn read_rows(
         &self,
         file: &'static FileSpec,

@@ -68,6 +68,16 @@ pub trait Store: Send + Sync {
     /// Stored rows that the import changes are audited in it, in `actor`'s name.
     async fn begin_import(&self, actor: &str) -> Result<Box<dyn ImportTx>, StoreError>;
 
+    /// The same transaction for a write that reads through other sessions while it holds it
+    /// (recording an assessment, dividends or an equity adjustment: each reads county after
+    /// county while writing the previous ones). Such a write must not take locks that readers
+    /// wait for — on PostgreSQL a bundle import drops an empty table's indexes until commit,
+    /// which locks the table, and a reader of it would then wait for the write that waits for
+    /// the reader.
+    async fn begin_bulk_write(&self, actor: &str) -> Result<Box<dyn ImportTx>, StoreError> {
+        self.begin_import(actor).await
+    }
+
     /// Every row of a file's table, ordered by its key, optionally only those within a region
     /// (tables without a region of their own are exported whole).
     async fn read_rows(

@@ -372,3 +372,46 @@ async fn a_household_moved_to_another_county_keeps_its_members() {
     assert!(h3.net_income.is_some());
     db.cleanup().await;
 }
+
+/// Recording a year goes county after county, reading each through another session while the
+/// earlier counties' outcomes are written. On PostgreSQL an outcomes table empty before it used
+/// to lose its indexes for the write (as a bundle import's first load does), which locks the
+/// table: the next county's read waited for the write, which waited for the read — `assess
+/// --apply` of the city demo hung. Both counties must be recorded, and soon.
+#[tokio::test]
+async fn recording_a_year_of_two_counties_does_not_wait_for_itself() {
+    let db = TestDb::fresh().await;
+    let mut bundle = two_county_bundle();
+    bundle
+        .get_mut("households")
+        .unwrap()
+        .push_str("H004,341182100201,2014,poor,,illness,1,1,1,1\n");
+    let head = id(341182, "1961-04-02", 71);
+    bundle.get_mut("members").unwrap().push_str(&format!(
+        "H004,{head},陈一,head,healthy,ordinary,none,1,1,0\n"
+    ));
+    bundle
+        .get_mut("incomes")
+        .unwrap()
+        .push_str("H004,2016,9000,0,0,0,0,0\n");
+    let report = import(&db, &write_bundle(&db.dir().join("b"), &bundle)).await;
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let store = db.store.as_ref();
+    let today = NaiveDate::from_ymd_opt(2017, 1, 10).unwrap();
+    let mut seen = Collect::default();
+    let recording = records::apply_assessment(store, "cli:test", 2016, today, &mut seen);
+    tokio::time::timeout(std::time::Duration::from_secs(60), recording)
+        .await
+        .expect("the year is recorded within a minute")
+        .unwrap();
+    let exited = |id: &'static str| async move {
+        let h = records::household(store, &admin(), id, today)
+            .await
+            .unwrap()
+            .unwrap();
+        h.household.status
+    };
+    assert_eq!(exited("H001").await, HouseholdStatus::Exited);
+    assert_eq!(exited("H004").await, HouseholdStatus::Exited);
+    db.cleanup().await;
+}

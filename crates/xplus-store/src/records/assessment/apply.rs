@@ -124,7 +124,7 @@ pub async fn apply_assessment(
     today: NaiveDate,
     sink: &mut dyn AssessmentSink,
 ) -> Result<(AssessmentSummary, AppliedAssessment), StoreError> {
-    let mut tx = store.begin_import(actor).await?;
+    let mut tx = store.begin_bulk_write(actor).await?;
     let decided = Decided {
         by: actor,
         on: today,

@@ -147,7 +147,7 @@ pub async fn apply_adjustment(
     actor: &str,
     view: &AdjustmentView,
 ) -> Result<AdjustmentApplied, StoreError> {
-    let mut tx = store.begin_import(actor).await?;
+    let mut tx = store.begin_bulk_write(actor).await?;
     let now = adjustment_plan(store, view.year).await?;
     if now != *view {
         let _ = tx.rollback().await;

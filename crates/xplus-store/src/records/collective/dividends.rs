@@ -132,7 +132,7 @@ pub async fn apply_dividends(
     actor: &str,
     run: &DividendRun,
 ) -> Result<Applied, StoreError> {
-    let mut tx = store.begin_import(actor).await?;
+    let mut tx = store.begin_bulk_write(actor).await?;
     // The lock is held: nothing can change the ledger or the income until commit.
     let now = dividends(store, run.year).await?;
     if now != *run {
