@@ -112,9 +112,7 @@ impl From<StoreError> for Failure {
 pub async fn run(command: Command, db: &str, out: &Output) -> Result<ExitCode, Failure> {
     match command {
         Command::Init { partition } => crate::init::init(db, partition, out).await,
-        Command::Shard { province, server } => {
-            crate::init::shard(db, province, &server, out).await
-        }
+        Command::Shard { province, server } => crate::init::shard(db, province, &server, out).await,
         Command::Import {
             bundle,
             errors,

@@ -321,7 +321,9 @@ impl PgImport {
         file: &'static FileSpec,
         rows: &[Row],
     ) -> Result<Vec<NewAudit>, StoreError> {
-        let stored = sqlx::query(&postgres_copy::stored_of_staged(file))
+        let sharded = crate::postgres_partition::merges(file.name)
+            && crate::postgres_exec::is_sharded(&mut self.tx, file.name).await?;
+        let stored = sqlx::query(&postgres_copy::stored_of_staged(file, sharded))
             .fetch_all(&mut *self.tx)
             .await
             .context(format!("读取 {} / reading {}", file.name, file.name))?;

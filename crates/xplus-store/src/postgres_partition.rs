@@ -264,7 +264,7 @@ pub(crate) async fn split_out(
     .await?;
     run(conn, &create_partition(table, prefix), table).await?;
     if postgres_exec::is_sharded(conn, table).await? {
-        let key = crate::postgres_shard::partition_key(table, &format!("{table}_p{prefix}"));
+        let key = partition_key(table, &format!("{table}_p{prefix}"));
         run(conn, &key, table).await?;
     }
     let moved = run(
@@ -415,6 +415,18 @@ async fn carried(conn: &mut PgConnection, table: &'static str) -> Result<Carried
         put_back,
         leaves_county,
     })
+}
+
+/// The key a local partition of a sharded table carries itself: the file's key and the county,
+/// as the parent's was.
+pub(crate) fn partition_key(table: &str, part: &str) -> String {
+    let key: Vec<&str> = find_file(table)
+        .map(|f| f.key.iter().map(|&k| f.columns[k].en).collect())
+        .unwrap_or_default();
+    format!(
+        "ALTER TABLE {part} ADD PRIMARY KEY ({}, county_code)",
+        key.join(", ")
+    )
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@
 
 use crate::error::{DbContext, Refusal, StoreError};
 use crate::postgres_exec::{self, take_write_lock};
-use crate::postgres_partition::{is_partitioned, split_out, BY_PROVINCE};
+use crate::postgres_partition::{is_partitioned, partition_key, split_out, BY_PROVINCE};
 use futures_util::StreamExt;
 use sqlx::{Connection, PgConnection, PgPool};
 use xplus_core::interchange::schema::find_file;
@@ -467,16 +467,4 @@ async fn keyless_parent(conn: &mut PgConnection, table: &'static str) -> Result<
         run(conn, partition_key(table, &part)).await?;
     }
     Ok(())
-}
-
-/// The key a local partition of a sharded table carries itself: the file's key and the county,
-/// as the parent's was.
-pub(crate) fn partition_key(table: &str, part: &str) -> String {
-    let key: Vec<&str> = find_file(table)
-        .map(|f| f.key.iter().map(|&k| f.columns[k].en).collect())
-        .unwrap_or_default();
-    format!(
-        "ALTER TABLE {part} ADD PRIMARY KEY ({}, county_code)",
-        key.join(", ")
-    )
 }

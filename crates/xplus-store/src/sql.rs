@@ -180,10 +180,11 @@ pub(crate) fn sharded_upsert(file: &FileSpec, source: &str) -> Vec<String> {
     let table = file.name;
     let keys = key_columns(file);
     let on = |alias: &str| -> String {
-        let parts: Vec<String> = keys
+        let mut parts: Vec<String> = keys
             .iter()
             .map(|k| format!("{alias}.{k} = s.{k}"))
             .collect();
+        parts.extend(batch_households(file, alias, source));
         parts.join(" AND ")
     };
     let mut statements = vec![format!(
@@ -223,6 +224,18 @@ pub(crate) fn sharded_upsert(file: &FileSpec, source: &str) -> Vec<String> {
         on("x")
     ));
     statements
+}
+
+/// `{alias}.household_id = ANY (ARRAY(SELECT s.household_id FROM {source}))` for a file with
+/// households: the batch's households as one array, which postgres_fdw sends to the shard as a
+/// parameter of its query, so that a write or comparison against a foreign partition fetches
+/// those households' rows rather than the shard's whole table per batch. (A join with the
+/// coordinator's staging table cannot be sent; this condition can.)
+pub(crate) fn batch_households(file: &FileSpec, alias: &str, source: &str) -> Option<String> {
+    file.columns
+        .iter()
+        .any(|c| c.en == "household_id")
+        .then(|| format!("{alias}.household_id = ANY (ARRAY(SELECT s.household_id FROM {source}))"))
 }
 
 /// `(VALUES ($1, …, $n)) AS s (columns)`: one row of `file`'s written columns, for [`merge`].
