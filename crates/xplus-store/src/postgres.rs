@@ -36,12 +36,13 @@ pub struct PgStore {
 }
 
 impl PgStore {
-    /// The import's transaction; `defer_indexes` lets an empty table be loaded without its
-    /// secondary indexes (a bundle import only: see `Store::begin_bulk_write`).
+    /// The import's transaction; `locks_tables` lets it lock a table against readers: load an
+    /// empty table without its secondary indexes, give a province its partition (a bundle import
+    /// only: see `Store::begin_bulk_write`).
     async fn begin_write(
         &self,
         actor: &str,
-        defer_indexes: bool,
+        locks_tables: bool,
     ) -> Result<Box<dyn ImportTx>, StoreError> {
         let mut tx = self
             .pool
@@ -63,7 +64,7 @@ impl PgStore {
             pending: Vec::new(),
             marked: Default::default(),
             partitions: Default::default(),
-            defer_indexes,
+            locks_tables,
         }))
     }
 
@@ -288,8 +289,11 @@ struct PgImport {
     marked: std::collections::HashSet<sql::Touched>,
     /// The provinces with a partition, per partitioned table written.
     partitions: crate::postgres_partition::Partitions,
-    /// Whether a table empty before this transaction is loaded without its secondary indexes.
-    defer_indexes: bool,
+    /// Whether this transaction may lock a table against readers until it commits: a table
+    /// empty before it is loaded without its secondary indexes, and a province without a
+    /// partition gets one. Not for a write that reads through other sessions meanwhile, which
+    /// would wait for itself; its rows of such a province go to the default partition.
+    locks_tables: bool,
 }
 
 impl PgImport {
@@ -307,7 +311,7 @@ impl PgImport {
             .is_some();
         if had {
             postgres_copy::create_staging(&mut self.tx, file).await?;
-        } else if self.defer_indexes {
+        } else if self.locks_tables {
             let restore = postgres_copy::defer_indexes(&mut self.tx, file).await?;
             self.restore.extend(restore);
         }
@@ -347,9 +351,11 @@ impl ImportTx for PgImport {
     async fn upsert(&mut self, file: &'static FileSpec, rows: Vec<Row>) -> Result<(), StoreError> {
         let had_rows = self.had_rows(file).await?;
         let counties = rows.iter().filter_map(|r| r.county.map(|c| c.as_u64()));
-        (self.partitions)
-            .make_room(&mut self.tx, file.name, counties)
-            .await?;
+        if self.locks_tables {
+            (self.partitions)
+                .make_room(&mut self.tx, file.name, counties)
+                .await?;
+        }
         if had_rows {
             let staging = postgres_copy::staging_table(file);
             postgres_copy::copy_rows(&mut self.tx, &staging, file, &rows).await?;

@@ -71,9 +71,9 @@ pub trait Store: Send + Sync {
     /// The same transaction for a write that reads through other sessions while it holds it
     /// (recording an assessment, dividends or an equity adjustment: each reads county after
     /// county while writing the previous ones). Such a write must not take locks that readers
-    /// wait for — on PostgreSQL a bundle import drops an empty table's indexes until commit,
-    /// which locks the table, and a reader of it would then wait for the write that waits for
-    /// the reader.
+    /// wait for — on PostgreSQL a bundle import drops an empty table's indexes until commit and
+    /// gives a new province its partition, either of which locks the table, and a reader of it
+    /// would then wait for the write that waits for the reader.
     async fn begin_bulk_write(&self, actor: &str) -> Result<Box<dyn ImportTx>, StoreError> {
         self.begin_import(actor).await
     }
