@@ -51,7 +51,8 @@ rm -rf "$dir/run"
 mkdir -p "$dir/run"
 run=$dir/run
 
-version=$(ls /etc/postgresql | sort -n | tail -n 1)
+export XPLUS_LANG=zh   # the lines this script greps for are the Chinese ones
+version=
 cleanup() {
   psql -q "$server/postgres" -c "DROP DATABASE IF EXISTS xplus_shard_single WITH (FORCE)" \
     -c "DROP DATABASE IF EXISTS xplus_shard_coord WITH (FORCE)" >/dev/null 2>&1 || true
@@ -60,7 +61,9 @@ cleanup() {
     pg_dropcluster --stop "$version" xplus_shard >/dev/null 2>&1 || true
   fi
 }
+trap cleanup EXIT
 if [ -n "$make_cluster" ]; then
+  version=$(ls /etc/postgresql | sort -n | tail -n 1)
   pg_dropcluster --stop "$version" xplus_shard >/dev/null 2>&1 || true
   pg_createcluster "$version" xplus_shard -p "$make_cluster" >/dev/null
   conf=/etc/postgresql/$version/xplus_shard
@@ -69,9 +72,9 @@ if [ -n "$make_cluster" ]; then
   echo "listen_addresses = '127.0.0.1'" >>"$conf/postgresql.conf"
   pg_ctlcluster --skip-systemctl-redirect "$version" xplus_shard start
   for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p "$make_cluster" && break; sleep 1; done
+  pg_isready -h 127.0.0.1 -p "$make_cluster"
   shard=postgres://postgres@127.0.0.1:$make_cluster
 fi
-trap cleanup EXIT
 
 measure() { # label, command…  → prints "label: seconds s, peak KB"
   local label=$1; shift
@@ -148,6 +151,8 @@ printf 'village_code,poor_village,population,exit_year,planned_exit_year\n320102
   sed -n 2p "$run/now/households.csv" | sed "s/,$first,/,320102001001,/"
   sed -n 3p "$run/now/households.csv" | sed "s/,$first,/,341182999001,/"
 } >"$run/move/households.csv"
+grep -q ",341182999001," "$run/move/households.csv" || {
+  echo "the second household is not in the first one's village: no move within the shard" >&2; exit 1; }
 { head -n 1 "$run/move/households.csv"
   sed -n 2p "$run/move/households.csv" | sed "s/,320102001001,/,$first,/"
 } >"$run/back/households.csv"

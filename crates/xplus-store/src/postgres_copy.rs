@@ -51,13 +51,13 @@ pub(crate) async fn create_staging(
 
 /// The stored rows of `file` whose keys are in its staging table, the file's columns in order:
 /// what a staged batch is compared with, in one join instead of a lookup by keys per chunk. On a
-/// sharded table the batch's households are named too ([`sql::batch_households`]).
+/// sharded table the batch's households or people are named too ([`sql::batch_filter`]).
 pub(crate) fn stored_of_staged(file: &FileSpec, sharded: bool) -> String {
     let cols: Vec<String> = file.columns.iter().map(|c| format!("t.{}", c.en)).collect();
     let keys: Vec<&str> = file.key.iter().map(|&k| file.columns[k].en).collect();
     let staging = staging_table(file);
     let only = match sharded {
-        true => sql::batch_households(file, "t", &format!("{staging} s"))
+        true => sql::batch_filter(file, "t", &format!("{staging} s"))
             .map(|c| format!(" WHERE {c}"))
             .unwrap_or_default(),
         false => String::new(),

@@ -24,7 +24,9 @@
 //!   every write holds the write lock, and the writes to these tables are `MERGE`s matched on the
 //!   file's key alone ([`crate::sql::merge`]), which update a stored row wherever it lies — in
 //!   another province's partition too, moving it — instead of adding a second one. The importer
-//!   refuses a key twice in a bundle before anything is written.
+//!   refuses a key twice in a bundle before anything is written. Once a province lives on another
+//!   server (`xplus shard`) the same matching is done by a delete, an update and an
+//!   insert ([`crate::sql::sharded_upsert`]), as `MERGE` is refused on foreign partitions.
 //! - Nothing may reference these tables by a foreign key (a reference needs a unique key without
 //!   the partition column); the conversion refuses one rather than dropping it.
 //! - A row whose county changes province moves partition, which PostgreSQL performs as a delete
@@ -59,7 +61,8 @@ pub(crate) const BY_PROVINCE: &[&str] = &[
 ];
 
 /// Whether writes to `table` go through `MERGE` (see the module's notes): the same statement on
-/// a partitioned and an unpartitioned database.
+/// a partitioned and an unpartitioned database — or, with a province on a shard, through
+/// [`crate::sql::sharded_upsert`].
 pub(crate) fn merges(table: &str) -> bool {
     BY_PROVINCE.contains(&table)
 }

@@ -69,6 +69,11 @@ impl Target {
         if !matches!(url.scheme(), "postgres" | "postgresql") {
             return Err(refuse(url.scheme()));
         }
+        // Options after `?` would steer this command's own connection (sqlx reads host, port,
+        // user… there) elsewhere than the server the coordinator is told to use.
+        if url.query().is_some() {
+            return Err(refuse("?"));
+        }
         let decode = |s: &str| {
             percent_encoding::percent_decode_str(s)
                 .decode_utf8_lossy()
@@ -81,6 +86,7 @@ impl Target {
         Ok(Target {
             host: url
                 .host_str()
+                .map(|h| h.trim_start_matches('[').trim_end_matches(']'))
                 .filter(|h| !h.is_empty())
                 .ok_or_else(|| refuse("host"))?
                 .to_string(),
@@ -129,6 +135,17 @@ pub(crate) async fn shard_province(
         target.host, target.port, target.host, target.port
     ))?;
     refuse_same_database(pool, &mut shard).await?;
+    // Refused before anything is defined, so that a refusal leaves nothing behind.
+    let mut conn = pool
+        .acquire()
+        .await
+        .context("检查分区 / checking the partitions")?;
+    for &table in BY_PROVINCE {
+        if !is_partitioned(&mut conn, table).await? {
+            return Err(not_partitioned(table));
+        }
+    }
+    drop(conn);
     define_server(pool, prefix, &target).await?;
     let mut done = Vec::with_capacity(BY_PROVINCE.len());
     for &table in BY_PROVINCE {
@@ -137,28 +154,40 @@ pub(crate) async fn shard_province(
     Ok(done)
 }
 
+fn not_partitioned(table: &str) -> StoreError {
+    Refusal::Invalid(format!(
+        "{table} 尚未按省分区，请先将数据库按省分区（见命令行说明）/ {table} is not partitioned by \
+         province yet; run xplus init --partition province first"
+    ))
+    .into()
+}
+
 /// A shard that is the coordinator's own database would have the partition copied onto
 /// itself and then dropped: refused. A backend is known by its process id and start time.
 async fn refuse_same_database(pool: &PgPool, shard: &mut PgConnection) -> Result<(), StoreError> {
     let context = || "检查分片服务器 / checking the shard".to_string();
     let mut own = pool.acquire().await.context(context())?;
-    let (pid, started): (i32, String) = sqlx::query_as(
-        "SELECT pg_backend_pid(), backend_start::text FROM pg_stat_activity \
-         WHERE pid = pg_backend_pid()",
-    )
-    .fetch_one(&mut *own)
-    .await
-    .context(context())?;
-    let same: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1 \
-         AND backend_start::text = $2 AND datname = current_database())",
-    )
-    .bind(pid)
-    .bind(&started)
-    .fetch_one(&mut *shard)
-    .await
-    .context(context())?;
-    if same {
+    // An advisory lock is the database's own, whatever the role: held here, it cannot be taken
+    // through the shard's connection if that is this database too.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let key = (i64::from(std::process::id()) << 32) | i64::from(nanos);
+    sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(key)
+        .execute(&mut *own)
+        .await
+        .context(context())?;
+    let free: Result<bool, _> = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+        .bind(key)
+        .fetch_one(&mut *shard)
+        .await;
+    let released = sqlx::query("SELECT pg_advisory_unlock_all()")
+        .execute(&mut *own)
+        .await;
+    let free = free.context(context())?;
+    released.context(context())?;
+    if !free {
         return Err(Refusal::Invalid(
             "分片服务器就是本数据库，不能把一个省移到它自己上 / the shard is this very database; a \
              province cannot be moved onto itself"
@@ -166,6 +195,10 @@ async fn refuse_same_database(pool: &PgPool, shard: &mut PgConnection) -> Result
         )
         .into());
     }
+    sqlx::query("SELECT pg_advisory_unlock_all()")
+        .execute(&mut *shard)
+        .await
+        .context(context())?;
     Ok(())
 }
 
@@ -263,11 +296,7 @@ async fn move_table(
     let mut tx = pool.begin().await.context(context())?;
     take_write_lock(&mut tx, &context()).await?;
     if !is_partitioned(&mut tx, table).await? {
-        return Err(Refusal::Invalid(format!(
-            "{table} 尚未按省分区，请先将数据库按省分区（见命令行说明）/ {table} is not \
-             partitioned by province yet; run xplus init --partition province first"
-        ))
-        .into());
+        return Err(not_partitioned(table));
     }
     let kind: Option<String> =
         sqlx::query_scalar("SELECT relkind::text FROM pg_class WHERE oid = to_regclass($1)")
@@ -329,6 +358,20 @@ async fn move_table(
         ),
     )
     .await?;
+    // Read back through the foreign table, as every query will: a server the coordinator cannot
+    // reach, or another database than the one copied into, fails here and the local partition
+    // stays (the transaction rolls back).
+    let seen: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {part}"))
+        .fetch_one(&mut *tx)
+        .await
+        .context(context())?;
+    if seen != local {
+        return Err(StoreError::Interrupted(format!(
+            "本库经外部表读到 {part} 的 {seen} 行，应为 {local} 行，未作改动 / this database reads \
+             {seen} rows of {part} through the foreign table instead of {local}; nothing was \
+             changed"
+        )));
+    }
     tx.commit().await.context(context())?;
     Ok(report)
 }

@@ -184,7 +184,7 @@ pub(crate) fn sharded_upsert(file: &FileSpec, source: &str) -> Vec<String> {
             .iter()
             .map(|k| format!("{alias}.{k} = s.{k}"))
             .collect();
-        parts.extend(batch_households(file, alias, source));
+        parts.extend(batch_filter(file, alias, source));
         parts.join(" AND ")
     };
     let mut statements = vec![format!(
@@ -226,16 +226,20 @@ pub(crate) fn sharded_upsert(file: &FileSpec, source: &str) -> Vec<String> {
     statements
 }
 
-/// `{alias}.household_id = ANY (ARRAY(SELECT s.household_id FROM {source}))` for a file with
-/// households: the batch's households as one array, which postgres_fdw sends to the shard as a
-/// parameter of its query, so that a write or comparison against a foreign partition fetches
-/// those households' rows rather than the shard's whole table per batch. (A join with the
-/// coordinator's staging table cannot be sent; this condition can.)
-pub(crate) fn batch_households(file: &FileSpec, alias: &str, source: &str) -> Option<String> {
-    file.columns
-        .iter()
-        .any(|c| c.en == "household_id")
-        .then(|| format!("{alias}.household_id = ANY (ARRAY(SELECT s.household_id FROM {source}))"))
+/// `{alias}.c = ANY (ARRAY(SELECT s.c FROM {source}))` for the household or person column `c`
+/// of the file's key: the batch's households (or people) as one array, which postgres_fdw sends
+/// to the shard as a parameter of its query, so that a write or comparison against a foreign
+/// partition fetches their rows rather than the shard's whole table per batch. (A join with the
+/// coordinator's staging table cannot be sent; this condition can.) Only a column of the key
+/// narrows without missing a stored row: a person's record stored under another household than
+/// the batch's (members, placements, course and session attendance are keyed by the person)
+/// would otherwise be missed and inserted a second time.
+pub(crate) fn batch_filter(file: &FileSpec, alias: &str, source: &str) -> Option<String> {
+    let keys = key_columns(file);
+    ["household_id", "id_number"]
+        .into_iter()
+        .find(|c| keys.contains(c))
+        .map(|c| format!("{alias}.{c} = ANY (ARRAY(SELECT s.{c} FROM {source}))"))
 }
 
 /// `(VALUES ($1, …, $n)) AS s (columns)`: one row of `file`'s written columns, for [`merge`].
@@ -333,7 +337,7 @@ fn region_filter(file: &FileSpec, code: u64, level: Level) -> Option<String> {
         ("projects" | "distributions", _) => Some(format!("project_id IN ({projects})")),
         // A batch's household that has moved out of the region since (易地搬迁) is not in the
         // cut bundle: its rows stay behind with it, or the cut bundle would not import.
-        ("exit_batch_households" | "exit_objections", _) => Some(format!(
+        ("exit_batch_filter" | "exit_objections", _) => Some(format!(
             "{} AND household_id IN ({households})",
             by("village_code")
         )),
@@ -401,6 +405,33 @@ fn order_by(file: &FileSpec, collate: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::NET_INCOME_OF_I;
+
+    /// A sharded batch is narrowed by a column of the file's key only: a person's record is
+    /// found by the person wherever their household was.
+    #[test]
+    fn a_sharded_batch_is_narrowed_by_its_key() {
+        use xplus_core::interchange::schema::find_file;
+        let of = |name| super::batch_filter(find_file(name).unwrap(), "t", "x s");
+        for name in [
+            "members",
+            "placements",
+            "course_attendance",
+            "attendance_members",
+        ] {
+            assert!(of(name).unwrap().starts_with("t.id_number = ANY"), "{name}");
+        }
+        for name in [
+            "incomes",
+            "assessment_outcomes",
+            "attendance",
+            "share_events",
+        ] {
+            assert!(
+                of(name).unwrap().starts_with("t.household_id = ANY"),
+                "{name}"
+            );
+        }
+    }
     use proptest::prelude::*;
     use xplus_core::registry::YearlyIncome;
     use xplus_core::Fen;
