@@ -92,13 +92,26 @@ echo "records used: household $household, project $project, village $village"
 
 # Run in the scratch folder: schemathesis keeps its example database and reports in the
 # working directory. A hard time limit keeps CI bounded whatever the generator does.
+run_schemathesis() {
+  rm -f "$work/report.json"
+  (cd "$work" && timeout 600 "$venv/bin/schemathesis" --config-file "$work/schemathesis.toml" run \
+    "$base/api/openapi.json" \
+    --header "Authorization: Bearer $token" \
+    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
+    --max-examples "$examples" --seed 2016 --workers 2 --no-color \
+    --report json --report-json-path "$work/report.json")
+}
 status=0
-(cd "$work" && timeout 600 "$venv/bin/schemathesis" --config-file "$work/schemathesis.toml" run \
-  "$base/api/openapi.json" \
-  --header "Authorization: Bearer $token" \
-  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
-  --max-examples "$examples" --seed 2016 --workers 2 --no-color \
-  --report json --report-json-path "$work/report.json") || status=$?
+run_schemathesis || status=$?
+# An error of the tool itself (once: CPython's "AST constructor recursion depth mismatch" while
+# hypothesis described a filter, in a worker thread) with no failure found and no server error
+# is run once more; any failure, server error or second error still fails.
+if [ "$status" != 0 ] && [ -s "$work/report.json" ] && ! grep -q 'request failed' "$work/server.log" &&
+  "$python" -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if r["errors"] and not r["failures"] else 1)' "$work/report.json"; then
+  echo "schemathesis stopped on an error of its own, with no failure found: running it once more"
+  status=0
+  run_schemathesis || status=$?
+fi
 
 # The server logs every internal error it answers ("request failed"), whichever check saw it.
 logged=$(grep -c 'request failed' "$work/server.log" || true)
