@@ -59,7 +59,7 @@ impl PgStore {
         Ok(Box::new(PgImport {
             tx,
             actor: actor.to_string(),
-            had_rows: HashMap::new(),
+            loads: HashMap::new(),
             restore: Vec::new(),
             pending: Vec::new(),
             marked: Default::default(),
@@ -277,10 +277,8 @@ impl Store for PgStore {
 struct PgImport {
     tx: Transaction<'static, Postgres>,
     actor: String,
-    /// Per table written: whether it had rows before this import. Only then can a row be an
-    /// update, and its batches go through a staging table; a table that had none is loaded
-    /// without its secondary indexes and foreign keys.
-    had_rows: HashMap<&'static str, bool>,
+    /// Per table written, how it takes this import's batches (decided at its first batch).
+    loads: HashMap<&'static str, Load>,
     /// What puts those indexes and keys back before commit.
     restore: Vec<String>,
     /// Audit entries of changed rows, appended at the end of the import.
@@ -296,27 +294,44 @@ struct PgImport {
     locks_tables: bool,
 }
 
+/// How a table takes an import's batches.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Load {
+    /// It had no rows before the import: every row is new and is copied in directly.
+    Direct,
+    /// It had rows: a batch may update some, so it goes through a staging table; `sharded`
+    /// when a province of the table is on another server (`xplus shard`), whose writes take
+    /// another statement (the write lock the import holds keeps the answer fixed).
+    Staged { sharded: bool },
+}
+
 impl PgImport {
-    /// Whether `file`'s table had rows before this import, looked at once per table, which is
-    /// then readied for its batches: a staging table for one with rows, its secondary indexes
-    /// and foreign keys dropped until commit for an empty one.
-    async fn had_rows(&mut self, file: &'static FileSpec) -> Result<bool, StoreError> {
-        if let Some(&had) = self.had_rows.get(file.name) {
-            return Ok(had);
+    /// How `file`'s table takes this import's batches, looked at once per table, which is then
+    /// readied for them: a staging table for one with rows, its secondary indexes and foreign
+    /// keys dropped until commit for an empty one (when this import may lock tables).
+    async fn load(&mut self, file: &'static FileSpec) -> Result<Load, StoreError> {
+        if let Some(&load) = self.loads.get(file.name) {
+            return Ok(load);
         }
         let had = sqlx::query(&sql::any_row(file))
             .fetch_optional(&mut *self.tx)
             .await
             .context(format!("读取 {} / reading {}", file.name, file.name))?
             .is_some();
-        if had {
+        let load = if had {
             postgres_copy::create_staging(&mut self.tx, file).await?;
-        } else if self.locks_tables {
-            let restore = postgres_copy::defer_indexes(&mut self.tx, file).await?;
-            self.restore.extend(restore);
-        }
-        self.had_rows.insert(file.name, had);
-        Ok(had)
+            let sharded = crate::postgres_partition::merges(file.name)
+                && crate::postgres_exec::is_sharded(&mut self.tx, file.name).await?;
+            Load::Staged { sharded }
+        } else {
+            if self.locks_tables {
+                let restore = postgres_copy::defer_indexes(&mut self.tx, file).await?;
+                self.restore.extend(restore);
+            }
+            Load::Direct
+        };
+        self.loads.insert(file.name, load);
+        Ok(load)
     }
 
     /// The audit entries of the stored rows that the staged batch `rows` changes.
@@ -324,9 +339,8 @@ impl PgImport {
         &mut self,
         file: &'static FileSpec,
         rows: &[Row],
+        sharded: bool,
     ) -> Result<Vec<NewAudit>, StoreError> {
-        let sharded = crate::postgres_partition::merges(file.name)
-            && crate::postgres_exec::is_sharded(&mut self.tx, file.name).await?;
         let stored = sqlx::query(&postgres_copy::stored_of_staged(file, sharded))
             .fetch_all(&mut *self.tx)
             .await
@@ -349,22 +363,22 @@ impl PgImport {
 #[async_trait]
 impl ImportTx for PgImport {
     async fn upsert(&mut self, file: &'static FileSpec, rows: Vec<Row>) -> Result<(), StoreError> {
-        let had_rows = self.had_rows(file).await?;
+        let load = self.load(file).await?;
         let counties = rows.iter().filter_map(|r| r.county.map(|c| c.as_u64()));
         if self.locks_tables {
             (self.partitions)
                 .make_room(&mut self.tx, file.name, counties)
                 .await?;
         }
-        if had_rows {
+        if let Load::Staged { sharded } = load {
             let staging = postgres_copy::staging_table(file);
             postgres_copy::copy_rows(&mut self.tx, &staging, file, &rows).await?;
             // Compared before the merge, so each changed row's audit entry holds the values
             // before. Appended with the import's summary at the end: taking the audit head now
             // would hold up every other audited write for the whole import.
-            let changes = self.changes(file, &rows).await?;
+            let changes = self.changes(file, &rows, sharded).await?;
             self.pending.extend(changes);
-            postgres_copy::merge_staged(&mut self.tx, file).await?;
+            postgres_copy::merge_staged(&mut self.tx, file, sharded).await?;
         } else {
             postgres_copy::copy_rows(&mut self.tx, file.name, file, &rows).await?;
         }
@@ -385,8 +399,8 @@ impl ImportTx for PgImport {
     }
 
     async fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
-        let loaded: Vec<&'static str> = (self.had_rows.iter())
-            .filter_map(|(table, had)| (!had).then_some(*table))
+        let loaded: Vec<&'static str> = (self.loads.iter())
+            .filter_map(|(table, load)| (*load == Load::Direct).then_some(*table))
             .collect();
         postgres_copy::restore(&mut self.tx, &self.restore, &loaded).await?;
         self.tx

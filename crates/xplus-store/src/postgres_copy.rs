@@ -71,32 +71,30 @@ pub(crate) fn stored_of_staged(file: &FileSpec, sharded: bool) -> String {
 }
 
 /// Moves the staged batch into `file`'s table (new keys inserted, known keys updated) and empties
-/// the staging table for the next batch.
+/// the staging table for the next batch; `sharded` when a province of the table is on another
+/// server ([`sql::sharded_upsert`]).
 pub(crate) async fn merge_staged(
     conn: &mut PgConnection,
     file: &'static FileSpec,
+    sharded: bool,
 ) -> Result<(), StoreError> {
     let staging = staging_table(file);
-    let partitionable = crate::postgres_partition::merges(file.name);
-    if partitionable && crate::postgres_exec::is_sharded(conn, file.name).await? {
-        for text in sql::sharded_upsert(file, &format!("{staging} s")) {
-            run(conn, &text, writing(file)).await?;
-        }
-        return run(conn, &format!("TRUNCATE {staging}"), writing(file))
-            .await
-            .map(drop);
-    }
-    let text = if partitionable {
-        sql::merge(file, &format!("{staging} s"))
+    let source = format!("{staging} s");
+    let statements = if sharded {
+        sql::sharded_upsert(file, &source)
+    } else if crate::postgres_partition::merges(file.name) {
+        vec![sql::merge(file, &source)]
     } else {
         let cols = sql::insert_columns(file).join(", ");
-        format!(
+        vec![format!(
             "INSERT INTO {} ({cols}) SELECT {cols} FROM {staging}{}",
             file.name,
             sql::on_conflict(file)
-        )
+        )]
     };
-    run(conn, &text, writing(file)).await?;
+    for text in statements {
+        run(conn, &text, writing(file)).await?;
+    }
     run(conn, &format!("TRUNCATE {staging}"), writing(file))
         .await
         .map(drop)

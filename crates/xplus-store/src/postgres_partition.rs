@@ -215,26 +215,35 @@ impl Partitions {
     }
 }
 
-/// The provinces that have a partition of `table` (named `{table}_p{prefix}`).
+/// The provinces that have a partition of `table` (named `{table}_p{prefix}`), here or on a shard.
 async fn partitions_of(
     conn: &mut PgConnection,
     table: &'static str,
 ) -> Result<Vec<u8>, StoreError> {
-    let names: Vec<String> = sqlx::query_scalar(
-        "SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid \
-         WHERE i.inhparent = $1::regclass",
+    let prefix = format!("{table}_p");
+    Ok(partitions(conn, table)
+        .await?
+        .iter()
+        .filter_map(|(name, _)| name.strip_prefix(&prefix)?.parse().ok())
+        .collect())
+}
+
+/// Every partition of `table` by name, each with whether it is a foreign table (a province on
+/// a shard) rather than a table of this database.
+pub(crate) async fn partitions(
+    conn: &mut PgConnection,
+    table: &'static str,
+) -> Result<Vec<(String, bool)>, StoreError> {
+    sqlx::query_as(
+        "SELECT c.relname::text, c.relkind = 'f' FROM pg_inherits i \
+         JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = $1::regclass",
     )
     .bind(table)
     .fetch_all(&mut *conn)
     .await
     .context(format!(
         "读取 {table} 的分区 / reading the partitions of {table}"
-    ))?;
-    let prefix = format!("{table}_p");
-    Ok(names
-        .iter()
-        .filter_map(|n| n.strip_prefix(&prefix)?.parse().ok())
-        .collect())
+    ))
 }
 
 fn create_partition(table: &str, prefix: u8) -> String {

@@ -23,8 +23,18 @@ use xplus_core::registry::Household;
 
 pub(crate) enum PgSession {
     Reader(PoolConnection<Postgres>),
-    /// With what is already marked out of date in this transaction (counties, the generation).
-    Writer(Transaction<'static, Postgres>, HashSet<sql::Touched>),
+    Writer(Transaction<'static, Postgres>, Written),
+}
+
+/// What a writing session has learnt in its transaction.
+#[derive(Default)]
+pub(crate) struct Written {
+    /// What is already marked out of date (counties, the generation).
+    marked: HashSet<sql::Touched>,
+    /// Per table written that is split by province: whether a province of it is on a shard.
+    /// Asked once per transaction, not per row; a province moves only under the write lock the
+    /// writer holds.
+    sharded: std::collections::HashMap<&'static str, bool>,
 }
 
 impl PgSession {
@@ -41,6 +51,19 @@ impl PgSession {
             PgSession::Reader(c) => c,
             PgSession::Writer(t, _) => t,
         }
+    }
+
+    /// Whether a province of `table` is on a shard ([`crate::postgres_exec::is_sharded`]).
+    async fn sharded(&mut self, table: &'static str) -> Result<bool, StoreError> {
+        let PgSession::Writer(tx, written) = self else {
+            return crate::postgres_exec::is_sharded(self.conn(), table).await;
+        };
+        if let Some(&sharded) = written.sharded.get(table) {
+            return Ok(sharded);
+        }
+        let sharded = crate::postgres_exec::is_sharded(tx, table).await?;
+        written.sharded.insert(table, sharded);
+        Ok(sharded)
     }
 }
 
@@ -250,7 +273,7 @@ impl WriteSession for PgSession {
         let partitionable = crate::postgres_partition::merges(file.name);
         let statements = if !partitionable {
             vec![sql::upsert(file, 1, |n| format!("${n}"))]
-        } else if crate::postgres_exec::is_sharded(self.conn(), file.name).await? {
+        } else if self.sharded(file.name).await? {
             sql::sharded_upsert(file, &sql::values_source(file))
         } else {
             vec![sql::merge(file, &sql::values_source(file))]
@@ -267,9 +290,9 @@ impl WriteSession for PgSession {
                 .await
                 .context(format!("写入 {} / writing {}", file.name, file.name))?;
         }
-        if let PgSession::Writer(tx, marked) = &mut *self {
+        if let PgSession::Writer(tx, written) = &mut *self {
             let touched = sql::Touched::of(file, &row);
-            if marked.insert(touched) {
+            if written.marked.insert(touched) {
                 mark_in(tx, touched)
                     .await
                     .context(format!("写入 {} / writing {}", file.name, file.name))?;

@@ -29,7 +29,9 @@
 
 use crate::error::{DbContext, Refusal, StoreError};
 use crate::postgres_exec::{self, take_write_lock};
-use crate::postgres_partition::{is_partitioned, partition_key, split_out, BY_PROVINCE};
+use crate::postgres_partition::{
+    is_partitioned, partition_key, partitions, split_out, BY_PROVINCE,
+};
 use futures_util::StreamExt;
 use sqlx::{Connection, PgConnection, PgPool};
 use xplus_core::interchange::schema::find_file;
@@ -295,31 +297,24 @@ async fn move_table(
     };
     let mut tx = pool.begin().await.context(context())?;
     take_write_lock(&mut tx, &context()).await?;
-    if !is_partitioned(&mut tx, table).await? {
-        return Err(not_partitioned(table));
-    }
-    let kind: Option<String> =
-        sqlx::query_scalar("SELECT relkind::text FROM pg_class WHERE oid = to_regclass($1)")
-            .bind(&part)
-            .fetch_optional(&mut *tx)
-            .await
-            .context(context())?
-            .flatten();
-    match kind.as_deref() {
-        Some("f") => {
+    // (Partitioned: `shard_province` refused otherwise, and a partitioning is never undone.)
+    let foreign = partitions(&mut tx, table)
+        .await?
+        .into_iter()
+        .find_map(|(name, foreign)| (name == part).then_some(foreign));
+    match foreign {
+        Some(true) => {
             report.already = true;
             tx.commit().await.context(context())?;
             return Ok(report);
         }
-        Some(_) => {}
+        Some(false) => {}
         // A province the database has no rows of yet gets its (empty) partition first.
         None => drop(split_out(&mut tx, table, prefix).await?),
     }
     let remote = remote_table(&mut tx, table, &part, prefix).await?;
     let mut stx = shard.begin().await.context(context())?;
-    for statement in &remote.create {
-        run(&mut stx, statement.clone()).await?;
-    }
+    run(&mut stx, remote.create).await?;
     run(&mut stx, format!("TRUNCATE {part}")).await?;
     report.rows_moved = copy_rows(&mut tx, &mut stx, &part, &remote.columns).await?;
     let local: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {part}"))
@@ -379,7 +374,7 @@ async fn move_table(
 /// What the shard's table is made of, read from the coordinator's catalogue.
 struct RemoteTable {
     /// `CREATE TABLE IF NOT EXISTS …` with its columns, checks and key.
-    create: Vec<String>,
+    create: String,
     /// The local partition's plain indexes (columns only, B-tree), as the catalogue wrote them.
     indexes: Vec<String>,
     /// The columns in order, quoted, for both `COPY`s.
@@ -433,10 +428,7 @@ async fn remote_table(
     ));
     parts.push(format!("PRIMARY KEY ({})", key.join(", ")));
     Ok(RemoteTable {
-        create: vec![format!(
-            "CREATE TABLE IF NOT EXISTS {part} ({})",
-            parts.join(", ")
-        )],
+        create: format!("CREATE TABLE IF NOT EXISTS {part} ({})", parts.join(", ")),
         indexes: indexes
             .into_iter()
             .map(|i| i.replacen("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
@@ -498,16 +490,10 @@ async fn keyless_parent(conn: &mut PgConnection, table: &'static str) -> Result<
     for statement in dropped {
         run(conn, statement).await?;
     }
-    let local: Vec<String> = sqlx::query_scalar(
-        "SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid \
-         WHERE i.inhparent = $1::regclass AND c.relkind = 'r'",
-    )
-    .bind(table)
-    .fetch_all(&mut *conn)
-    .await
-    .context(context())?;
-    for part in local {
-        run(conn, partition_key(table, &part)).await?;
+    for (part, foreign) in partitions(conn, table).await? {
+        if !foreign {
+            run(conn, partition_key(table, &part)).await?;
+        }
     }
     Ok(())
 }

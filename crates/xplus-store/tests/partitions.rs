@@ -21,19 +21,7 @@ fn code(c: &str) -> RegionCode {
 
 /// The small bundle with a county of Jiangsu (32…), 南京市玄武区, and a village there.
 fn two_province_bundle() -> std::collections::BTreeMap<&'static str, String> {
-    let mut bundle = small_bundle();
-    bundle.get_mut("regions").unwrap().push_str(
-        "320000000000,江苏省,province,\n\
-         320100000000,南京市,city,320000000000\n\
-         320102000000,玄武区,county,320100000000\n\
-         320102001000,梅园新村街道,town,320102000000\n\
-         320102001001,丁村,village,320102001000\n",
-    );
-    bundle
-        .get_mut("villages")
-        .unwrap()
-        .push_str("320102001001,0,700,,\n");
-    bundle
+    with_jiangsu(small_bundle())
 }
 
 async fn pg_pool(db: &TestDb) -> Option<sqlx::PgPool> {
@@ -90,24 +78,7 @@ async fn a_household_that_moves_province_takes_its_records_along_and_leaves_no_c
 
     // Through an import: H003 (天长市) moves to 玄武区 in households.csv, and its members are
     // listed again in the same bundle — merged onto the rows the move just carried over.
-    let moved = std::collections::BTreeMap::from([
-        (
-            "households",
-            "household_id,village_code,identified_year,status,exit_year,causes,food_secure,clothing_secure,housing_safe,water_safe\n\
-             H003,320102001001,2015,monitored,2015,因学,是,是,否,是\n"
-                .to_string(),
-        ),
-        (
-            "members",
-            format!(
-                "household_id,id_number,name,relation,health,labour,schooling,medical_insured,pension_insured,migrant_months\n\
-                 H003,{},刘芳,head,healthy,skilled,none,1,,12\n\
-                 H003,{},刘洋,child,healthy,none,junior,0,,0\n",
-                id(341181, "1980-11-30", 52),
-                id(341181, "2005-02-28", 61)
-            ),
-        ),
-    ]);
+    let moved = h003_moves_to_jiangsu();
     let report = import(&db, &write_bundle(&db.dir().join("m"), &moved)).await;
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     let done = records::refresh_rollups(store).await.unwrap();

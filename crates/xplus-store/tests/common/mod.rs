@@ -36,19 +36,8 @@ impl TestDb {
                     std::process::id(),
                     COUNTER.fetch_add(1, Ordering::SeqCst)
                 );
-                let pool = sqlx::PgPool::connect(&admin)
-                    .await
-                    .expect("PostgreSQL for tests");
-                sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
-                    .execute(&pool)
-                    .await
-                    .unwrap();
-                sqlx::query(&format!("CREATE DATABASE {name}"))
-                    .execute(&pool)
-                    .await
-                    .unwrap();
-                pool.close().await;
-                (replace_database(&admin, &name), Some((admin, name)))
+                let url = create_database(&admin, &name).await;
+                (url, Some((admin, name)))
             }
             _ => (
                 format!("sqlite://{}", dir.path().join("test.db").display()),
@@ -75,13 +64,35 @@ impl TestDb {
         let TestDb { store, pg, .. } = self;
         drop(store);
         if let Some((admin, name)) = pg {
-            let pool = sqlx::PgPool::connect(&admin).await.unwrap();
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(&pool)
-                .await
-                .unwrap();
+            drop_database(&admin, &name).await;
         }
     }
+}
+
+/// A new, empty PostgreSQL database `name` on the server of the administrative URL `admin`
+/// (any left from an earlier run is dropped first); its URL.
+pub async fn create_database(admin: &str, name: &str) -> String {
+    let pool = sqlx::PgPool::connect(admin)
+        .await
+        .expect("PostgreSQL for tests");
+    for statement in [
+        format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        format!("CREATE DATABASE {name}"),
+    ] {
+        sqlx::query(&statement).execute(&pool).await.unwrap();
+    }
+    pool.close().await;
+    replace_database(admin, name)
+}
+
+/// Drops database `name` on the server of `admin`, closing its connections.
+pub async fn drop_database(admin: &str, name: &str) {
+    let pool = sqlx::PgPool::connect(admin).await.unwrap();
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
 }
 
 fn replace_database(url: &str, name: &str) -> String {
@@ -180,6 +191,46 @@ pub fn row(
                 .unwrap()
         })
         .collect()
+}
+
+/// `bundle` with a county of Jiangsu (32…), 南京市玄武区, and its village 丁村 (320102001001,
+/// not poor, 700 people): another province, to move a household to.
+pub fn with_jiangsu(mut bundle: BTreeMap<&'static str, String>) -> BTreeMap<&'static str, String> {
+    bundle.get_mut("regions").unwrap().push_str(
+        "320000000000,江苏省,province,\n\
+         320100000000,南京市,city,320000000000\n\
+         320102000000,玄武区,county,320100000000\n\
+         320102001000,梅园新村街道,town,320102000000\n\
+         320102001001,丁村,village,320102001000\n",
+    );
+    bundle
+        .get_mut("villages")
+        .unwrap()
+        .push_str("320102001001,0,700,,\n");
+    bundle
+}
+
+/// H003 (天长市) moved to 玄武区 ([`with_jiangsu`]) in households.csv, with its members listed
+/// again in the same bundle: merged onto the rows the move carries over.
+pub fn h003_moves_to_jiangsu() -> BTreeMap<&'static str, String> {
+    BTreeMap::from([
+        (
+            "households",
+            "household_id,village_code,identified_year,status,exit_year,causes,food_secure,clothing_secure,housing_safe,water_safe\n\
+             H003,320102001001,2015,monitored,2015,因学,是,是,否,是\n"
+                .to_string(),
+        ),
+        (
+            "members",
+            format!(
+                "household_id,id_number,name,relation,health,labour,schooling,medical_insured,pension_insured,migrant_months\n\
+                 H003,{},刘芳,head,healthy,skilled,none,1,,12\n\
+                 H003,{},刘洋,child,healthy,none,junior,0,,0\n",
+                id(341181, "1980-11-30", 52),
+                id(341181, "2005-02-28", 61)
+            ),
+        ),
+    ])
 }
 
 /// `small_bundle` with a second county of the city, 明光市, and its village 丙村 (341182100201,
