@@ -269,7 +269,13 @@ async fn read_members(
     // Households with later changes are gathered with their members' numbers and put right
     // below; the others (nearly all) go straight in.
     let mut changed: HashMap<usize, Vec<Member>> = HashMap::new();
-    for r in rows.rows() {
+    // The query gives the rows by household only (see `q::members`): each household's few
+    // are put in id number order here.
+    let mut ordered: Vec<_> = rows.rows().collect();
+    for household in ordered.chunk_by_mut(|a, b| a.text(0) == b.text(0)) {
+        household.sort_unstable_by(|a, b| a.text(1).cmp(&b.text(1)));
+    }
+    for r in ordered {
         let (Some(household), Some(birth_year)) =
             (r.text(0), r.text(1).and_then(IdNumber::stored_birth_year))
         else {
