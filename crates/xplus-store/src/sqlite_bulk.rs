@@ -109,9 +109,9 @@ struct WriterState {
     search_deferred: bool,
 }
 
-/// Sets the search index's triggers aside for the rest of the import's transaction (migration
-/// 0020: filling FTS5 row by row cost six times a single INSERT … SELECT).
-const DEFER_SEARCH: &str = "UPDATE search_fill SET deferred = 1 WHERE id = 1";
+/// Sets the search index's triggers aside for the rest of the import's (or a restore's)
+/// transaction (migration 0020: filling FTS5 row by row cost six times a single INSERT … SELECT).
+pub(crate) const DEFER_SEARCH: &str = "UPDATE search_fill SET deferred = 1 WHERE id = 1";
 
 /// Fills the search index with every member once, and puts the triggers back, before commit.
 /// In rowid order: FTS5 writes its pending terms out as a new segment whenever a rowid is not
@@ -120,6 +120,12 @@ const DEFER_SEARCH: &str = "UPDATE search_fill SET deferred = 1 WHERE id = 1";
 const FILL_SEARCH: &str = "INSERT INTO person_terms (rowid, terms) \
      SELECT person, terms FROM person_terms_of ORDER BY person; \
      UPDATE search_fill SET deferred = 0 WHERE id = 1;";
+
+/// [`FILL_SEARCH`] as two single statements, for a session that runs one at a time (a restore).
+pub(crate) const FILL_SEARCH_STEPS: [&str; 2] = [
+    "INSERT INTO person_terms (rowid, terms) SELECT person, terms FROM person_terms_of ORDER BY person",
+    "UPDATE search_fill SET deferred = 0 WHERE id = 1",
+];
 
 /// The stored rows among `chunk`'s keys, by record key.
 fn stored_rows(

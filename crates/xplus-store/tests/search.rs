@@ -321,3 +321,31 @@ async fn the_household_list_matches_the_heads_name() {
     assert_eq!(count(&id(341181, "1972-08-19", 22)).await, 1);
     db.cleanup().await;
 }
+
+/// A restore fills SQLite's search index once at its end (as an import into an empty table
+/// does) and hands it back to the triggers: the restored people are found, and so is a name
+/// written after it.
+#[tokio::test]
+async fn a_restored_copy_is_searchable_and_its_index_follows_later_writes() {
+    let db = loaded().await;
+    let everyone = admin();
+    let file = db.dir().join("copy.xbk");
+    xplus_store::backup::backup(db.store.as_ref(), &file)
+        .await
+        .unwrap();
+    let other = TestDb::fresh().await;
+    xplus_store::backup::restore(other.store.as_ref(), &file)
+        .await
+        .unwrap();
+    assert_eq!(names(&other, &everyone, "大明").await, ["王大明"]);
+    assert_eq!(names(&other, &everyone, "阳娜").await, ["欧阳娜娜"]);
+    let mut bundle = two_counties();
+    let renamed = bundle["members"].replace("王小明", "王晓鸣");
+    bundle.insert("members", renamed);
+    let dir = write_bundle(&other.dir().join("again"), &bundle);
+    assert!(import(&other, &dir).await.committed);
+    assert_eq!(names(&other, &everyone, "晓鸣").await, ["王晓鸣"]);
+    assert!(names(&other, &everyone, "小明").await.is_empty());
+    other.cleanup().await;
+    db.cleanup().await;
+}
