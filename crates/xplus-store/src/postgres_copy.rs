@@ -12,6 +12,7 @@
 use crate::error::{DbContext, StoreError};
 use crate::param::{self, Param};
 use crate::postgres_exec::run;
+use crate::session::Arg;
 use crate::sql;
 use crate::store::Row;
 use sqlx::PgConnection;
@@ -114,6 +115,17 @@ pub(crate) async fn defer_indexes(
     conn: &mut PgConnection,
     file: &'static FileSpec,
 ) -> Result<Vec<String>, StoreError> {
+    set_aside(conn, file.name).await
+}
+
+/// Drops `table`'s secondary indexes and foreign keys in the transaction; the statements that
+/// put them back, for [`restore`]. A foreign key put back checks every row in one join, where
+/// kept it checks each row on its own (a city's restore spent most of its 48 server seconds so).
+pub(crate) async fn set_aside(
+    conn: &mut PgConnection,
+    table: &str,
+) -> Result<Vec<String>, StoreError> {
+    let preparing = || format!("准备写入 {table} / preparing to write {table}");
     // Each as (what drops it, what puts it back), the indexes first: the catalogue writes both
     // statements, names quoted by `format`'s %I.
     let deferred: Vec<(String, String)> = sqlx::query_as(
@@ -126,13 +138,13 @@ pub(crate) async fn defer_indexes(
                        pg_get_constraintdef(oid)) \
          FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f'",
     )
-    .bind(file.name)
+    .bind(table)
     .fetch_all(&mut *conn)
     .await
-    .context(preparing(file)())?;
+    .context(preparing())?;
     let mut restore = Vec::with_capacity(deferred.len());
     for (drop, put_back) in deferred {
-        run(conn, &drop, preparing(file)).await?;
+        run(conn, &drop, preparing).await?;
         // A partitioned table's index is written `ON ONLY t`, which would build the parent's
         // index alone and leave it invalid; without ONLY each partition gets its own again.
         restore.push(put_back.replacen(" ON ONLY ", " ON ", 1));
@@ -190,6 +202,53 @@ pub(crate) async fn copy_rows(
         copy.send(buf).await.context(context())?;
     }
     copy.finish().await.context(context())
+}
+
+/// Streams `rows` (values in `columns` order) into `table` with `COPY` (a restore's copy).
+pub(crate) async fn copy_args(
+    conn: &mut PgConnection,
+    table: &str,
+    columns: &[String],
+    rows: &[Vec<Arg>],
+) -> Result<(), StoreError> {
+    let context = || format!("写入 {table} / writing {table}");
+    let statement = format!("COPY {table} ({}) FROM STDIN", columns.join(", "));
+    let mut copy = conn.copy_in_raw(&statement).await.context(context())?;
+    let mut buf = Vec::with_capacity(SEND_BYTES + 4096);
+    for row in rows {
+        for (i, arg) in row.iter().enumerate() {
+            if i > 0 {
+                buf.push(b'\t');
+            }
+            put(&mut buf, param_of(arg));
+        }
+        buf.push(b'\n');
+        if buf.len() >= SEND_BYTES {
+            copy.send(std::mem::take(&mut buf))
+                .await
+                .context(context())?;
+            buf.reserve(SEND_BYTES + 4096);
+        }
+    }
+    if !buf.is_empty() {
+        copy.send(buf).await.context(context())?;
+    }
+    copy.finish().await.context(context()).map(drop)
+}
+
+/// An argument as the value COPY writes.
+fn param_of(arg: &Arg) -> Param<'_> {
+    use std::borrow::Cow::Borrowed;
+    match arg {
+        Arg::Text(t) => Param::Text(Some(Borrowed(t.as_str()))),
+        Arg::MaybeText(t) => Param::Text(t.as_deref().map(Borrowed)),
+        Arg::Int(v) => Param::I64(Some(*v)),
+        Arg::MaybeInt(v) => Param::I64(*v),
+        Arg::Bool(b) => Param::Bool(Some(*b)),
+        Arg::MaybeBool(b) => Param::Bool(*b),
+        Arg::Date(d) => Param::Date(Some(*d)),
+        Arg::MaybeDate(d) => Param::Date(*d),
+    }
 }
 
 /// One row in COPY's text format: the columns of `sql::insert_columns`, tab-separated, `\N` for

@@ -35,6 +35,9 @@ pub(crate) struct Written {
     /// Asked once per transaction, not per row; a province moves only under the write lock the
     /// writer holds.
     sharded: std::collections::HashMap<&'static str, bool>,
+    /// What `begin_bulk_load` dropped (the statements that put it back) and the tables loaded.
+    set_aside: Vec<String>,
+    bulk_loaded: Vec<&'static str>,
 }
 
 impl PgSession {
@@ -309,12 +312,54 @@ impl WriteSession for PgSession {
             )),
         }
     }
+    async fn insert_rows(
+        &mut self,
+        table: &str,
+        columns: &[String],
+        rows: Vec<Vec<Arg>>,
+    ) -> Result<(), StoreError> {
+        for row in &rows {
+            session::refuse_nul(row)?;
+        }
+        let PgSession::Writer(tx, _) = self else {
+            return Err(reader_cannot_write());
+        };
+        crate::postgres_copy::copy_args(tx, table, columns, &rows).await
+    }
+    async fn begin_bulk_load(&mut self, tables: &[&'static str]) -> Result<(), StoreError> {
+        use crate::postgres_copy::set_aside;
+        for &table in tables {
+            // A table with a province on a shard keeps its indexes: the shard's are its own.
+            if crate::postgres_partition::merges(table) && self.sharded(table).await? {
+                continue;
+            }
+            let PgSession::Writer(tx, written) = self else {
+                return Err(reader_cannot_write());
+            };
+            let put_back = set_aside(tx, table).await?;
+            written.set_aside.extend(put_back);
+            written.bulk_loaded.push(table);
+        }
+        Ok(())
+    }
+    async fn finish_bulk_load(&mut self) -> Result<(), StoreError> {
+        let PgSession::Writer(tx, written) = self else {
+            return Err(reader_cannot_write());
+        };
+        let statements = std::mem::take(&mut written.set_aside);
+        let loaded = std::mem::take(&mut written.bulk_loaded);
+        crate::postgres_copy::restore(tx, &statements, &loaded).await
+    }
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {
         match *self {
             PgSession::Writer(tx, _) => tx.commit().await.context("提交 / committing"),
             PgSession::Reader(_) => Ok(()),
         }
     }
+}
+
+fn reader_cannot_write() -> StoreError {
+    StoreError::Interrupted("只读连接不能写入 / a reading session cannot write".into())
 }
 
 /// Marks what a written row made out of date (`sql::Touched`), in the writer's transaction.

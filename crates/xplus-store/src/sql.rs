@@ -402,6 +402,18 @@ fn order_by(file: &FileSpec, collate: &str) -> String {
         .join(", ")
 }
 
+/// `INSERT INTO table (columns…) VALUES (?, …), …` for `rows` rows (a restore's copy into
+/// SQLite). Table and column names come from the target database's own list (checked against
+/// the backup's), never from the file as such.
+pub(crate) fn insert_values(table: &str, columns: &[String], rows: usize) -> String {
+    let one = format!("({})", vec!["?"; columns.len()].join(", "));
+    format!(
+        "INSERT INTO {table} ({}) VALUES {}",
+        columns.join(", "),
+        vec![one; rows].join(", ")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::NET_INCOME_OF_I;

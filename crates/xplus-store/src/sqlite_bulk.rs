@@ -117,15 +117,9 @@ pub(crate) const DEFER_SEARCH: &str = "UPDATE search_fill SET deferred = 1 WHERE
 /// In rowid order: FTS5 writes its pending terms out as a new segment whenever a rowid is not
 /// above the last one, so members in file order made a segment per row or two and spent most of
 /// the fill merging them (measured on a city, 410,405 members: 7.8 s in file order, 1.9 s sorted).
-const FILL_SEARCH: &str = "INSERT INTO person_terms (rowid, terms) \
+pub(crate) const FILL_SEARCH: &str = "INSERT INTO person_terms (rowid, terms) \
      SELECT person, terms FROM person_terms_of ORDER BY person; \
      UPDATE search_fill SET deferred = 0 WHERE id = 1;";
-
-/// [`FILL_SEARCH`] as two single statements, for a session that runs one at a time (a restore).
-pub(crate) const FILL_SEARCH_STEPS: [&str; 2] = [
-    "INSERT INTO person_terms (rowid, terms) SELECT person, terms FROM person_terms_of ORDER BY person",
-    "UPDATE search_fill SET deferred = 0 WHERE id = 1",
-];
 
 /// The stored rows among `chunk`'s keys, by record key.
 fn stored_rows(

@@ -136,7 +136,7 @@ pub async fn restore(store: &dyn Store, path: &Path) -> Result<Restored, StoreEr
     }
     ensure_empty(store).await?;
     let names: Vec<&'static str> = TABLES.iter().map(|t| t.name).collect();
-    let target = store.table_columns(names).await?;
+    let target = store.table_columns(names.clone()).await?;
     let kinds = (archive.manifest.tables.iter().zip(&target))
         .map(|(entry, columns)| column_kinds(path, entry, columns))
         .collect::<Result<Vec<_>, _>>()?;
@@ -149,12 +149,8 @@ pub async fn restore(store: &dyn Store, path: &Path) -> Result<Restored, StoreEr
     };
     let mut chain = ChainCheck::default();
     let mut head = None;
-    // SQLite's search index (FTS5, kept by triggers on members) is filled once at the end, as
-    // an import into an empty table does: row by row it made a city's restore take 36 s.
-    let sqlite = store.backend() == Backend::Sqlite;
-    if sqlite {
-        s.execute(crate::sqlite_bulk::DEFER_SEARCH, &[]).await?;
-    }
+    // The target is empty: its indexes are built once over the restored rows.
+    s.begin_bulk_load(&names).await?;
     for (i, entry) in archive.manifest.tables.clone().iter().enumerate() {
         let mut rows = archive.table(entry)?;
         let kinds = &kinds[i];
@@ -203,11 +199,7 @@ pub async fn restore(store: &dyn Store, path: &Path) -> Result<Restored, StoreEr
     if store.backend() == Backend::Postgres {
         s.execute(queries::FOLLOW_USER_IDS, &[]).await?;
     }
-    if sqlite {
-        for step in crate::sqlite_bulk::FILL_SEARCH_STEPS {
-            s.execute(step, &[]).await?;
-        }
-    }
+    s.finish_bulk_load().await?;
     s.commit().await?;
     // The database's own check, as `xplus audit verify` runs it.
     match crate::verify_audit(store).await? {
@@ -279,9 +271,9 @@ async fn insert(
     if rows.is_empty() {
         return Ok(());
     }
-    let sql = queries::insert(&entry.name, &entry.columns, rows.len());
-    let mut args = Vec::with_capacity(rows.len() * kinds.len());
+    let mut typed = Vec::with_capacity(rows.len());
     for row in rows {
+        let mut args = Vec::with_capacity(kinds.len());
         for ((cell, kind), column) in row.into_iter().zip(kinds).zip(&entry.columns) {
             args.push(kind.arg(cell).ok_or_else(|| {
                 damaged(
@@ -293,8 +285,9 @@ async fn insert(
                 )
             })?);
         }
+        typed.push(args);
     }
-    s.execute(&sql, &args)
+    s.insert_rows(&entry.name, &entry.columns, typed)
         .await
         .map_err(|e| in_table(&entry.name, e))?;
     Ok(())

@@ -22,15 +22,3 @@ pub(super) const FOLLOW_USER_IDS: &str = "SELECT setval(pg_get_serial_sequence('
 pub(super) fn count(table: &str) -> String {
     format!("SELECT count(*) AS n FROM {table}")
 }
-
-/// `INSERT INTO table (columns…) VALUES (?, …), …` for `rows` rows. Table and column names
-/// come from the target database's own list (checked against the backup's), never from the
-/// file as such.
-pub(super) fn insert(table: &str, columns: &[String], rows: usize) -> String {
-    let one = format!("({})", vec!["?"; columns.len()].join(", "));
-    format!(
-        "INSERT INTO {table} ({}) VALUES {}",
-        columns.join(", "),
-        vec![one; rows].join(", ")
-    )
-}

@@ -83,6 +83,25 @@ pub trait WriteSession: ReadSession {
     /// Inserts the row or updates the stored row with its key.
     async fn upsert(&mut self, file: &'static FileSpec, row: Row) -> Result<(), StoreError>;
     async fn append_audit(&mut self, entries: Vec<NewAudit>) -> Result<(), StoreError>;
+    /// Writes `rows` (values in `columns` order) into `table` as they are — no upsert, no audit
+    /// entry, no roll-up mark: a restore's copy of a table, whose names come from the target's
+    /// own catalogue. PostgreSQL streams them with `COPY` (binding a parameter per cell cost
+    /// its server more than storing the rows).
+    async fn insert_rows(
+        &mut self,
+        table: &str,
+        columns: &[String],
+        rows: Vec<Vec<Arg>>,
+    ) -> Result<(), StoreError>;
+    /// Readies `tables`, all empty, for a bulk load in this transaction (a restore): what is
+    /// cheaper built once over the loaded rows than kept row by row is set aside —
+    /// PostgreSQL's secondary indexes, SQLite's search index — until [`finish_bulk_load`]
+    /// builds it, before commit. A transaction that fails gets everything back.
+    ///
+    /// [`finish_bulk_load`]: WriteSession::finish_bulk_load
+    async fn begin_bulk_load(&mut self, tables: &[&'static str]) -> Result<(), StoreError>;
+    /// Builds what [`begin_bulk_load`](WriteSession::begin_bulk_load) set aside.
+    async fn finish_bulk_load(&mut self) -> Result<(), StoreError>;
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }
 
