@@ -159,7 +159,7 @@ pub(crate) async fn restore(
     statements: &[String],
     loaded: &[&'static str],
 ) -> Result<(), StoreError> {
-    let building = || "建立索引 / building the indexes".to_string();
+    let building = || "建立索引、核对引用 / building the indexes, checking references".to_string();
     if loaded.is_empty() {
         return Ok(());
     }
