@@ -268,9 +268,12 @@ async fn a_copy_whose_rows_break_a_reference_is_refused_whole() {
     backup(db.store.as_ref(), &dir.join("good.xbk"))
         .await
         .unwrap();
-    rewritten(&dir.join("good.xbk"), &dir.join("bad.xbk"), "members", |t| {
-        t.replacen("[\"H001\"", "[\"H999\"", 1)
-    });
+    rewritten(
+        &dir.join("good.xbk"),
+        &dir.join("bad.xbk"),
+        "members",
+        |t| t.replacen("[\"H001\"", "[\"H999\"", 1),
+    );
     let target = TestDb::fresh().await;
     let refused = restore(target.store.as_ref(), &dir.join("bad.xbk")).await;
     let message = format!("{:?}", refused.as_ref().err());
