@@ -48,6 +48,8 @@ pub(crate) struct SqliteSession {
     _permit: Option<tokio::sync::OwnedSemaphorePermit>,
     /// What is already marked out of date in this transaction (counties, the generation).
     marked: std::collections::HashSet<sql::Touched>,
+    /// The search index is set aside by `begin_bulk_load` and not yet filled.
+    search_set_aside: bool,
 }
 
 /// A reader's connection: `query_only`, so that a read session cannot write even by mistake (the
@@ -93,6 +95,7 @@ impl SqliteSession {
             readers: Some(readers),
             _permit: Some(permit),
             marked: Default::default(),
+            search_set_aside: false,
         })
     }
 
@@ -105,6 +108,7 @@ impl SqliteSession {
             readers: None,
             _permit: None,
             marked: Default::default(),
+            search_set_aside: false,
         })
     }
 
@@ -412,25 +416,27 @@ impl WriteSession for SqliteSession {
             conn.execute_batch(crate::sqlite_bulk::DEFER_SEARCH)
                 .map_err(sqlite_error("准备恢复 / preparing the restore"))
         })
-        .await
+        .await?;
+        self.search_set_aside = true;
+        Ok(())
     }
     async fn finish_bulk_load(&mut self) -> Result<(), StoreError> {
+        if !self.search_set_aside {
+            return Ok(());
+        }
         self.run(|conn| {
-            // Nothing to fill when the search index was not set aside (its switch is off).
-            let deferred: i64 = conn
-                .query_row("SELECT deferred FROM search_fill WHERE id = 1", [], |r| {
-                    r.get(0)
-                })
-                .map_err(sqlite_error("填充查找索引 / filling the search index"))?;
-            if deferred == 0 {
-                return Ok(());
-            }
             conn.execute_batch(crate::sqlite_bulk::FILL_SEARCH)
                 .map_err(sqlite_error("填充查找索引 / filling the search index"))
         })
-        .await
+        .await?;
+        self.search_set_aside = false;
+        Ok(())
     }
     async fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
+        // What begin_bulk_load set aside must be back before anything commits.
+        if self.search_set_aside {
+            return Err(session::bulk_load_unfinished());
+        }
         self.run(|conn| {
             conn.execute_batch("COMMIT")
                 .map_err(sqlite_error("提交 / committing"))

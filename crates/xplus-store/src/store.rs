@@ -164,7 +164,7 @@ pub trait Store: Send + Sync {
     ) -> Result<Box<dyn DumpSink>, StoreError>;
 
     /// The columns of each of `tables` in order, with the types the backend declares (a
-    /// restore binds each cell as its column takes it).
+    /// restore types each cell as its column takes it).
     async fn table_columns(
         &self,
         tables: Vec<&'static str>,

@@ -4,8 +4,10 @@
 //!
 //! A backend streams every table from one snapshot ([`Store::dump`]) into the archive
 //! (`archive.rs`: a zip of JSON lines with a manifest of row counts and checksums). A restore
-//! reads it back in one write transaction: each cell is bound as the target's column takes it,
-//! the audit log is appended entry by entry behind its head while its hash chain is recomputed,
+//! reads it back in one write transaction: each cell is typed as the target's column takes it
+//! and the rows written in bulk (`WriteSession::insert_rows`: COPY on PostgreSQL, with indexes
+//! and foreign keys built once at the end), the audit log is appended entry by entry behind its
+//! head while its hash chain is recomputed,
 //! and any mismatch — a checksum, a row, a column, a broken chain, a target that is not empty —
 //! refuses the whole file and the transaction is dropped, so nothing is written.
 

@@ -105,6 +105,15 @@ pub trait WriteSession: ReadSession {
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }
 
+/// A commit refused because what `begin_bulk_load` set aside was not built again.
+pub(crate) fn bulk_load_unfinished() -> StoreError {
+    StoreError::Interrupted(
+        "批量写入未完成（索引未重建），不提交 / a bulk load was not finished (its indexes are not \
+         rebuilt): not committed"
+            .into(),
+    )
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {
     pub limit: u64,
