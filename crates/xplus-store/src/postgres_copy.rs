@@ -182,15 +182,51 @@ pub(crate) async fn copy_rows(
     file: &'static FileSpec,
     rows: &[Row],
 ) -> Result<u64, StoreError> {
-    let context = writing(file);
     let statement = format!(
         "COPY {table} ({}) FROM STDIN",
         sql::insert_columns(file).join(", ")
     );
-    let mut copy = conn.copy_in_raw(&statement).await.context(context())?;
+    stream(conn, &statement, writing(file), rows, |row, buf| {
+        copy_line(file, row, buf)
+    })
+    .await
+}
+
+/// Streams `rows` (values in `columns` order) into `table` with `COPY` (a restore's copy).
+pub(crate) async fn copy_args(
+    conn: &mut PgConnection,
+    table: &str,
+    columns: &[String],
+    rows: &[Vec<Arg>],
+) -> Result<(), StoreError> {
+    let statement = format!("COPY {table} ({}) FROM STDIN", columns.join(", "));
+    let context = || format!("写入 {table} / writing {table}");
+    stream(conn, &statement, context, rows, |row, buf| {
+        for (i, arg) in row.iter().enumerate() {
+            if i > 0 {
+                buf.push(b'\t');
+            }
+            put(buf, param_of(arg));
+        }
+        buf.push(b'\n');
+    })
+    .await
+    .map(drop)
+}
+
+/// Runs `statement` (a `COPY … FROM STDIN`) with each of `rows` written as one line by `line`,
+/// sent [`SEND_BYTES`] at a time; the number of rows the server took.
+async fn stream<T>(
+    conn: &mut PgConnection,
+    statement: &str,
+    context: impl Fn() -> String,
+    rows: &[T],
+    line: impl Fn(&T, &mut Vec<u8>),
+) -> Result<u64, StoreError> {
+    let mut copy = conn.copy_in_raw(statement).await.context(context())?;
     let mut buf = Vec::with_capacity(SEND_BYTES + 4096);
     for row in rows {
-        copy_line(file, row, &mut buf);
+        line(row, &mut buf);
         if buf.len() >= SEND_BYTES {
             copy.send(std::mem::take(&mut buf))
                 .await
@@ -202,38 +238,6 @@ pub(crate) async fn copy_rows(
         copy.send(buf).await.context(context())?;
     }
     copy.finish().await.context(context())
-}
-
-/// Streams `rows` (values in `columns` order) into `table` with `COPY` (a restore's copy).
-pub(crate) async fn copy_args(
-    conn: &mut PgConnection,
-    table: &str,
-    columns: &[String],
-    rows: &[Vec<Arg>],
-) -> Result<(), StoreError> {
-    let context = || format!("写入 {table} / writing {table}");
-    let statement = format!("COPY {table} ({}) FROM STDIN", columns.join(", "));
-    let mut copy = conn.copy_in_raw(&statement).await.context(context())?;
-    let mut buf = Vec::with_capacity(SEND_BYTES + 4096);
-    for row in rows {
-        for (i, arg) in row.iter().enumerate() {
-            if i > 0 {
-                buf.push(b'\t');
-            }
-            put(&mut buf, param_of(arg));
-        }
-        buf.push(b'\n');
-        if buf.len() >= SEND_BYTES {
-            copy.send(std::mem::take(&mut buf))
-                .await
-                .context(context())?;
-            buf.reserve(SEND_BYTES + 4096);
-        }
-    }
-    if !buf.is_empty() {
-        copy.send(buf).await.context(context())?;
-    }
-    copy.finish().await.context(context()).map(drop)
 }
 
 /// An argument as the value COPY writes.

@@ -324,8 +324,7 @@ impl WriteSession for PgSession {
         if rows.len() == 1 {
             // One row (the audit log is restored entry by entry): an INSERT is one round trip
             // where a COPY is three.
-            let text = sql::insert_values(table, columns, 1);
-            let args: Vec<Arg> = rows.into_iter().flatten().collect();
+            let (text, args) = sql::insert_values(table, columns, rows);
             return self.execute(&text, &args).await.map(drop);
         }
         let PgSession::Writer(tx, _) = self else {

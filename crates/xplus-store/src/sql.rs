@@ -402,16 +402,21 @@ fn order_by(file: &FileSpec, collate: &str) -> String {
         .join(", ")
 }
 
-/// `INSERT INTO table (columns…) VALUES (?, …), …` for `rows` rows (a restore's copy into
-/// SQLite). Table and column names come from the target database's own list (checked against
+/// `INSERT INTO table (columns…) VALUES (?, …), …` for `rows`, with their values in order (a
+/// restore's copy). Table and column names come from the target database's own list (checked against
 /// the backup's), never from the file as such.
-pub(crate) fn insert_values(table: &str, columns: &[String], rows: usize) -> String {
+pub(crate) fn insert_values(
+    table: &str,
+    columns: &[String],
+    rows: Vec<Vec<crate::session::Arg>>,
+) -> (String, Vec<crate::session::Arg>) {
     let one = format!("({})", vec!["?"; columns.len()].join(", "));
-    format!(
+    let text = format!(
         "INSERT INTO {table} ({}) VALUES {}",
         columns.join(", "),
-        vec![one; rows].join(", ")
-    )
+        vec![one; rows.len()].join(", ")
+    );
+    (text, rows.into_iter().flatten().collect())
 }
 
 #[cfg(test)]

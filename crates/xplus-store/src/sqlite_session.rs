@@ -402,8 +402,7 @@ impl WriteSession for SqliteSession {
         columns: &[String],
         rows: Vec<Vec<Arg>>,
     ) -> Result<(), StoreError> {
-        let text = sql::insert_values(table, columns, rows.len());
-        let args: Vec<Arg> = rows.into_iter().flatten().collect();
+        let (text, args) = sql::insert_values(table, columns, rows);
         self.execute(&text, &args).await.map(drop)
     }
     async fn begin_bulk_load(&mut self, tables: &[&'static str]) -> Result<(), StoreError> {

@@ -62,6 +62,15 @@ fn words(s: &str) -> SearchText {
     SearchText::parse(s).unwrap()
 }
 
+/// Imports the two counties again with 王小明 renamed 王晓鸣.
+async fn renamed_by_import(db: &TestDb) {
+    let mut bundle = two_counties();
+    let renamed = bundle["members"].replace("王小明", "王晓鸣");
+    bundle.insert("members", renamed);
+    let dir = write_bundle(&db.dir().join("again"), &bundle);
+    assert!(import(db, &dir).await.committed);
+}
+
 async fn names(db: &TestDb, access: &Access, q: &str) -> Vec<String> {
     let found = records::search_people(db.store.as_ref(), access, &words(q), PAGE, today())
         .await
@@ -255,11 +264,7 @@ async fn the_index_follows_every_write() {
     let db = loaded().await;
     let everyone = admin();
     // A re-import that renames a member: the new name is found, the old one is not.
-    let mut bundle = two_counties();
-    let renamed = bundle["members"].replace("王小明", "王晓鸣");
-    bundle.insert("members", renamed);
-    let dir = write_bundle(&db.dir().join("again"), &bundle);
-    assert!(import(&db, &dir).await.committed);
+    renamed_by_import(&db).await;
     assert_eq!(names(&db, &everyone, "晓鸣").await, ["王晓鸣"]);
     assert!(names(&db, &everyone, "小明").await.is_empty());
     // A member added through the form path.
@@ -339,11 +344,7 @@ async fn a_restored_copy_is_searchable_and_its_index_follows_later_writes() {
         .unwrap();
     assert_eq!(names(&other, &everyone, "大明").await, ["王大明"]);
     assert_eq!(names(&other, &everyone, "阳娜").await, ["欧阳娜娜"]);
-    let mut bundle = two_counties();
-    let renamed = bundle["members"].replace("王小明", "王晓鸣");
-    bundle.insert("members", renamed);
-    let dir = write_bundle(&other.dir().join("again"), &bundle);
-    assert!(import(&other, &dir).await.committed);
+    renamed_by_import(&other).await;
     assert_eq!(names(&other, &everyone, "晓鸣").await, ["王晓鸣"]);
     assert!(names(&other, &everyone, "小明").await.is_empty());
     other.cleanup().await;
