@@ -22,16 +22,19 @@ use xplus_store::records::{
 use xplus_store::Refusal;
 use xplus_store::StoreError;
 
-/// The two files, written as the results come — as `*.csv.part` beside the final names, renamed
-/// only when the run succeeds, so a refused or failed run leaves the previous files as they were.
-struct CsvFiles {
-    households: csv::Writer<BufWriter<File>>,
-    villages: csv::Writer<BufWriter<File>>,
+/// The files of a run, written as the results come — as `*.csv.part` beside the final names,
+/// renamed only when the run succeeds, so a refused or failed run leaves the previous files as
+/// they were. `households.csv` and `villages.csv` always; a what-if adds `changes.csv`.
+pub(crate) struct CsvFiles {
+    writers: Vec<csv::Writer<BufWriter<File>>>,
+    names: &'static [&'static str],
     dir: std::path::PathBuf,
     done: bool,
 }
 
 const FILES: [&str; 2] = ["households.csv", "villages.csv"];
+pub(crate) const WHAT_IF_FILES: [&str; 3] = ["households.csv", "villages.csv", "changes.csv"];
+pub(crate) const CHANGES_HEADER: [&str; 4] = ["kind", "id", "before", "after"];
 
 fn part(dir: &Path, name: &str) -> std::path::PathBuf {
     dir.join(format!("{name}.part"))
@@ -40,21 +43,23 @@ fn part(dir: &Path, name: &str) -> std::path::PathBuf {
 impl Drop for CsvFiles {
     fn drop(&mut self) {
         if !self.done {
-            for name in FILES {
+            for name in self.names {
                 let _ = std::fs::remove_file(part(&self.dir, name));
             }
         }
     }
 }
 
-fn csv_failed(e: csv::Error) -> StoreError {
+pub(crate) fn csv_failed(e: csv::Error) -> StoreError {
     StoreError::Refused(Refusal::Invalid(format!(
         "无法写入 CSV / cannot write the CSV: {e}"
     )))
 }
 
 impl CsvFiles {
-    fn create(dir: &Path) -> Result<CsvFiles, Failure> {
+    /// The files `names` in `dir` (the first two are the assessment's, a third the what-if's
+    /// changes), each with its header.
+    pub(crate) fn create(dir: &Path, names: &'static [&'static str]) -> Result<CsvFiles, Failure> {
         let cannot = |e: &dyn std::fmt::Display| Failure {
             code: 1,
             parts: vec![format!(
@@ -64,39 +69,37 @@ impl CsvFiles {
             )],
         };
         std::fs::create_dir_all(dir).map_err(|e| cannot(&e))?;
-        let open = |name: &str| -> Result<csv::Writer<BufWriter<File>>, Failure> {
-            let file = File::create(part(dir, name)).map_err(|e| cannot(&e))?;
-            Ok(csv::Writer::from_writer(BufWriter::with_capacity(
-                1 << 20,
-                file,
-            )))
-        };
         let mut files = CsvFiles {
-            households: open(FILES[0])?,
-            villages: open(FILES[1])?,
+            writers: Vec::new(),
+            names,
             dir: dir.to_path_buf(),
             done: false,
         };
-        files
-            .households
-            .write_record(HOUSEHOLDS_HEADER)
-            .map_err(|e| cannot(&e))?;
-        files
-            .villages
-            .write_record(VILLAGES_HEADER)
-            .map_err(|e| cannot(&e))?;
+        let headers: [&[&str]; 3] = [&HOUSEHOLDS_HEADER, &VILLAGES_HEADER, &CHANGES_HEADER];
+        for (name, header) in names.iter().zip(headers) {
+            let file = File::create(part(dir, name)).map_err(|e| cannot(&e))?;
+            let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 20, file));
+            w.write_record(header).map_err(|e| cannot(&e))?;
+            files.writers.push(w);
+        }
         Ok(files)
     }
 
-    fn finish(mut self) -> Result<(), StoreError> {
+    /// The what-if's `changes.csv`.
+    pub(crate) fn changes(&mut self) -> &mut csv::Writer<BufWriter<File>> {
+        &mut self.writers[2]
+    }
+
+    pub(crate) fn finish(mut self) -> Result<(), StoreError> {
         let failed = |e: &dyn std::fmt::Display| {
             StoreError::Refused(Refusal::Invalid(format!(
                 "无法写入 CSV / cannot write the CSV: {e}"
             )))
         };
-        self.households.flush().map_err(|e| failed(&e))?;
-        self.villages.flush().map_err(|e| failed(&e))?;
-        for name in FILES {
+        for w in &mut self.writers {
+            w.flush().map_err(|e| failed(&e))?;
+        }
+        for name in self.names {
             std::fs::rename(part(&self.dir, name), self.dir.join(name)).map_err(|e| failed(&e))?;
         }
         self.done = true;
@@ -106,11 +109,11 @@ impl CsvFiles {
 
 impl AssessmentSink for CsvFiles {
     fn household(&mut self, h: &HouseholdAssessment) -> Result<(), StoreError> {
-        write_household(&mut self.households, h).map_err(csv_failed)
+        write_household(&mut self.writers[0], h).map_err(csv_failed)
     }
 
     fn village(&mut self, v: &VillageAssessment) -> Result<(), StoreError> {
-        write_village(&mut self.villages, v).map_err(csv_failed)
+        write_village(&mut self.writers[1], v).map_err(csv_failed)
     }
 }
 
@@ -147,7 +150,37 @@ impl Decided {
     }
 }
 
-pub async fn run(
+/// `xplus assess`: a what-if with `--set`, otherwise the assessment, recorded with `--apply`
+/// by whom and on which day (`decided`).
+pub async fn command(
+    db: &str,
+    out: &Output,
+    year: i32,
+    dir: &Path,
+    apply: bool,
+    decided: (Option<String>, Option<chrono::NaiveDate>),
+    set: &[String],
+) -> Result<ExitCode, Failure> {
+    if !set.is_empty() {
+        // A what-if records nothing, so there is nothing for --apply to record.
+        if apply {
+            return Err(bad_input(vec![
+                "--apply 不能与 --set 同用：假设计算不记录任何结果；请先用 xplus rules set 设置规则，再评估并记录 / \
+                 --apply is refused with --set: a what-if records nothing; set the rule with xplus rules set, then assess with --apply"
+                    .into(),
+            ]));
+        }
+        return crate::what_if::run(db, out, year, dir, set).await;
+    }
+    // Who and when matter only to what is recorded: a dry run takes neither.
+    let decided = match apply {
+        true => Some(Decided::new(year, decided.0.as_deref(), decided.1)?),
+        false => None,
+    };
+    run(db, out, year, dir, decided).await
+}
+
+async fn run(
     db: &str,
     out: &Output,
     year: i32,
@@ -156,7 +189,7 @@ pub async fn run(
 ) -> Result<ExitCode, Failure> {
     crate::commands::checked_year(year)?;
     let store = open(db).await?;
-    let mut files = CsvFiles::create(dir)?;
+    let mut files = CsvFiles::create(dir, &FILES)?;
     let started = std::time::Instant::now();
     let (summary, applied) = if let Some(Decided { actor, on }) = &apply {
         let applying = records::apply_year(store.as_ref(), actor, year, *on, &mut files);
@@ -361,23 +394,10 @@ pub async fn rules(db: &str, out: &Output, command: RulesCommand) -> Result<Exit
                     ),
                 )
             })?;
-            let value = if p.is_money() {
-                Fen::parse(&value)
-                    .map_err(|e| {
-                        bad(
-                            format!("金额“{value}”无效：{e}"),
-                            format!("bad amount '{value}': {e}"),
-                        )
-                    })?
-                    .0
-            } else {
-                value.trim().parse::<i64>().map_err(|_| {
-                    bad(
-                        format!("“{value}”不是整数"),
-                        format!("'{value}' is not a whole number"),
-                    )
-                })?
-            };
+            let value = p.parse_value(&value).map_err(|m| Failure {
+                code: 2,
+                parts: vec![m],
+            })?;
             let region = match region {
                 None => None,
                 Some(r) => {

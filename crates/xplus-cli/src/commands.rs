@@ -188,14 +188,8 @@ pub async fn run(command: Command, db: &str, out: &Output) -> Result<ExitCode, F
             apply,
             by,
             on,
-        } => {
-            // Who and when matter only to what is recorded: a dry run takes neither.
-            let decided = match apply {
-                true => Some(crate::assess::Decided::new(year, by.as_deref(), on)?),
-                false => None,
-            };
-            crate::assess::run(db, out, year, &dir, decided).await
-        }
+            set,
+        } => crate::assess::command(db, out, year, &dir, apply, (by, on), &set).await,
         Command::Correct {
             household,
             year,

@@ -14,6 +14,7 @@ mod output;
 mod report;
 mod serve;
 mod users;
+mod what_if;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -168,6 +169,9 @@ enum Command {
         /// 决定日期 YYYY-MM-DD（默认今天，不得晚于今天） / the day it was decided (default today; not after today)
         #[arg(long, requires = "apply")]
         on: Option<chrono::NaiveDate>,
+        /// 假设计算：仅本次改变规则参数（如 poverty_line=3500），不记录任何内容，另写 changes.csv / a what-if: change rule settings for this run only (e.g. poverty_line=3500); nothing is recorded, and changes.csv lists what differs
+        #[arg(long = "set", value_name = "NAME=VALUE", num_args = 1..)]
+        set: Vec<String>,
     },
     /// 更正往年已记录的评估结果（留下更正记录） / correct a past year's recorded outcome of a household (kept as a correction)
     Correct {

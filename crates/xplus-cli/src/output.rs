@@ -27,12 +27,10 @@ impl Output {
     /// Messages of the library crates are written "中文 / English" (the Chinese side may end in
     /// full-width punctuation right before the slash); this picks one side.
     pub fn pick(&self, message: &str) -> String {
-        match message.find("/ ") {
-            Some(i) => match self.lang {
-                Lang::Zh => message[..i].trim_end().to_string(),
-                Lang::En => message[i + 2..].to_string(),
-            },
-            None => message.to_string(),
+        let (zh, en) = halves(message);
+        match self.lang {
+            Lang::Zh => zh.to_string(),
+            Lang::En => en.to_string(),
         }
     }
 
@@ -84,6 +82,15 @@ impl Output {
             .progress_chars("=> "),
         );
         bar
+    }
+}
+
+/// The Chinese and English sides of a "中文 / English" message (the whole message on both sides
+/// when it has no slash).
+pub fn halves(message: &str) -> (&str, &str) {
+    match message.find("/ ") {
+        Some(i) => (message[..i].trim_end(), &message[i + 2..]),
+        None => (message, message),
     }
 }
 

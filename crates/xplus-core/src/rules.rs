@@ -253,6 +253,21 @@ impl Parameter {
         )
     }
 
+    /// A value as a user types it (`xplus rules set`, a what-if's `NAME=VALUE`): yuan for money
+    /// (kept in fen), a whole number otherwise; the reason (zh / en) when it is neither. Whether
+    /// the parameter can take it is [`Setting::new`]'s check.
+    pub fn parse_value(self, text: &str) -> Result<i64, String> {
+        if self.is_money() {
+            crate::money::Fen::parse(text)
+                .map(|f| f.0)
+                .map_err(|e| format!("金额“{text}”无效：{e} / bad amount '{text}': {e}"))
+        } else {
+            text.trim()
+                .parse::<i64>()
+                .map_err(|_| format!("“{text}”不是整数 / '{text}' is not a whole number"))
+        }
+    }
+
     /// The values that make sense: a line of zero would make every household "above" it.
     pub fn accepts(self, value: i64) -> bool {
         match self {
@@ -340,11 +355,26 @@ pub struct YearRules {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RuleBook {
     settings: Vec<Setting>,
+    /// A what-if's settings, never stored: where one applies it wins over every stored setting,
+    /// however specific, so that "what if the line were 3,500" means 3,500 in every county it
+    /// covers.
+    overrides: Vec<Setting>,
 }
 
 impl RuleBook {
     pub fn new(settings: Vec<Setting>) -> RuleBook {
-        RuleBook { settings }
+        RuleBook {
+            settings,
+            overrides: Vec::new(),
+        }
+    }
+
+    /// The same book with a what-if's settings above the stored ones (see `overrides`).
+    pub fn with_overrides(&self, overrides: Vec<Setting>) -> RuleBook {
+        RuleBook {
+            settings: self.settings.clone(),
+            overrides,
+        }
     }
 
     pub fn settings(&self) -> &[Setting] {
@@ -431,25 +461,35 @@ impl RuleBook {
         }
     }
 
-    /// The most specific setting of `parameter` for the place and year: the nearest region
-    /// first (county, city, province, everywhere), and within it one for the year before one
-    /// for every year.
+    /// The most specific setting of `parameter` for the place and year: a what-if's first, then
+    /// the stored ones; among either the nearest region first (county, city, province,
+    /// everywhere), and within it one for the year before one for every year.
     fn setting(
         &self,
         parameter: Parameter,
         place: Option<RegionCode>,
         year: i32,
     ) -> Option<&Setting> {
-        self.settings
-            .iter()
-            .filter(|s| s.parameter == parameter && s.year.is_none_or(|y| y == year))
-            .filter(|s| match (s.region, place) {
-                (None, _) => true,
-                (Some(r), Some(p)) => p.is_within(r),
-                (Some(_), None) => false,
-            })
-            .max_by_key(|s| (s.region.map_or(0, |r| depth(r.level())), s.year.is_some()))
+        nearest(&self.overrides, parameter, place, year)
+            .or_else(|| nearest(&self.settings, parameter, place, year))
     }
+}
+
+fn nearest(
+    settings: &[Setting],
+    parameter: Parameter,
+    place: Option<RegionCode>,
+    year: i32,
+) -> Option<&Setting> {
+    settings
+        .iter()
+        .filter(|s| s.parameter == parameter && s.year.is_none_or(|y| y == year))
+        .filter(|s| match (s.region, place) {
+            (None, _) => true,
+            (Some(r), Some(p)) => p.is_within(r),
+            (Some(_), None) => false,
+        })
+        .max_by_key(|s| (s.region.map_or(0, |r| depth(r.level())), s.year.is_some()))
 }
 
 fn depth(level: Level) -> u8 {
@@ -463,120 +503,5 @@ fn depth(level: Level) -> u8 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn code(s: &str) -> RegionCode {
-        RegionCode::parse(s).unwrap()
-    }
-
-    #[test]
-    fn a_setting_is_checked_once_here() {
-        let code = |c: &str| Some(RegionCode::parse(c).unwrap());
-        let ok = Setting::new(
-            Parameter::NoticeDays,
-            code("341100000000"),
-            Some(2016),
-            7,
-            " 文 ",
-        );
-        assert_eq!(ok.unwrap().source, "文");
-        let town = Setting::new(Parameter::NoticeDays, code("341122100000"), None, 7, "文");
-        assert!(town.unwrap_err().contains("县以下"));
-        let value = Setting::new(Parameter::NoticeDays, None, None, 0, "文");
-        assert!(value.unwrap_err().contains("不能取值 0"));
-        let year = Setting::new(Parameter::NoticeDays, None, Some(1900), 7, "文");
-        assert!(year.unwrap_err().contains("年度 1900"));
-        assert!(Setting::new(Parameter::NoticeDays, None, None, 7, "  ").is_err());
-        assert!(Setting::new(Parameter::NoticeDays, None, None, 7, "a\u{202e}b").is_err());
-    }
-
-    fn set(parameter: Parameter, region: Option<&str>, year: Option<i32>, value: i64) -> Setting {
-        Setting {
-            parameter,
-            region: region.map(code),
-            year,
-            value,
-            source: format!("{parameter} {region:?} {year:?}"),
-        }
-    }
-
-    #[test]
-    fn the_nearest_region_wins_then_the_year() {
-        let book = RuleBook::new(vec![
-            set(Parameter::PovertyLine, Some("340000000000"), None, 300_000),
-            set(Parameter::PovertyLine, Some("341100000000"), None, 310_000),
-            set(
-                Parameter::PovertyLine,
-                Some("341100000000"),
-                Some(2016),
-                320_000,
-            ),
-            set(Parameter::PovertyLine, Some("341181000000"), None, 330_000),
-            set(Parameter::PovertyLine, None, Some(2016), 299_000),
-        ]);
-        let line = |place: &str, year| {
-            book.for_place(Some(code(place)), year)
-                .poverty_line
-                .map(|l| l.value.0)
-        };
-        // 天长 (its own setting) over 滁州's year setting.
-        assert_eq!(line("341181100201", 2016), Some(330_000));
-        // 来安 (341122) inside 滁州: the city's 2016 setting, its any-year one otherwise.
-        assert_eq!(line("341122000000", 2016), Some(320_000));
-        assert_eq!(line("341122000000", 2017), Some(310_000));
-        // 合肥 (3401): the province's.
-        assert_eq!(line("340100000000", 2016), Some(300_000));
-        // Outside Anhui: the everywhere-2016 setting, then the national default.
-        assert_eq!(line("320100000000", 2016), Some(299_000));
-        assert_eq!(line("320100000000", 2017), Some(295_200));
-        assert_eq!(line("320100000000", 2030), None);
-        let rules = book.for_place(Some(code("341181100201")), 2016);
-        assert_eq!(
-            rules.poverty_line.unwrap().source,
-            "poverty_line Some(\"341181000000\") None"
-        );
-    }
-
-    #[test]
-    fn unset_parameters_keep_their_defaults_and_sources() {
-        let book = RuleBook::new(vec![set(
-            Parameter::VillageIncidenceBp,
-            Some("341181000000"),
-            None,
-            300,
-        )]);
-        let here = book.for_place(Some(code("341181000000")), 2016);
-        assert_eq!(here.set.village_incidence_bp.value, 300);
-        let elsewhere = book.for_place(Some(code("341122000000")), 2016);
-        assert_eq!(elsewhere.set, RuleSet::default());
-        assert_eq!(book.for_place(None, 2016).set, RuleSet::default());
-    }
-
-    #[test]
-    fn the_latest_year_with_a_line() {
-        let none = RuleBook::default();
-        assert_eq!(none.latest_line_year(2026), Some(2020));
-        assert_eq!(none.latest_line_year(2016), Some(2016));
-        assert_eq!(none.latest_line_year(2013), None);
-        let county = RuleBook::new(vec![set(
-            Parameter::PovertyLine,
-            Some("341181000000"),
-            Some(2023),
-            450_000,
-        )]);
-        assert_eq!(county.latest_line_year(2026), Some(2023));
-        let every = RuleBook::new(vec![set(Parameter::PovertyLine, None, None, 450_000)]);
-        assert_eq!(every.latest_line_year(2026), Some(2026));
-    }
-
-    #[test]
-    fn parameters_refuse_values_that_make_no_sense() {
-        assert!(!Parameter::PovertyLine.accepts(0));
-        assert!(Parameter::PovertyLine.accepts(1));
-        assert!(!Parameter::MonitoringLinePercent.accepts(99));
-        assert!(Parameter::MonitoringLinePercent.accepts(100));
-        assert!(Parameter::CollectiveIncomeMin.accepts(0));
-        assert!(!Parameter::VillageIncidenceBp.accepts(10_001));
-    }
-}
+#[path = "rules_tests.rs"]
+mod tests;

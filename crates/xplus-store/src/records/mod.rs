@@ -56,6 +56,9 @@ pub use assessment::monitoring::{
     monitoring_list, MonitoringEntry, MonitoringList, MonitoringOutcome, RISK_REMOVED_BECAUSE,
 };
 pub use assessment::waiting::{open_batches, WaitingBatch};
+pub use assessment::what_if::{
+    what_if_counties, what_if_year, Changed, EligibilityChange, WhatIfSink, WhatIfSummary,
+};
 pub use backbone::activity::{
     count_unit_pairings, unit_pairings, unit_pairings_page, visits_by_month, CadreVisits,
     UnitPairingView,

@@ -185,7 +185,7 @@ async fn apply_in(
     let mut wrote = false;
     for county in counties(s.as_mut()).await? {
         let run = county_run(s.as_mut(), &book, county, year).await?;
-        tally(&mut summary, &run);
+        tally(&mut summary, &run.households, &run.villages);
         for h in &run.households {
             sink.household(h)?;
         }

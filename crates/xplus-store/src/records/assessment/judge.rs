@@ -4,7 +4,7 @@
 //! that county and year, and handed to a sink (the CSV files of `xplus assess`); applying it
 //! records the changes county by county in one transaction (`assessment_apply`).
 
-use super::queries::judge::{one_household, COUNTIES, COUNTY_VILLAGES};
+use super::queries::judge::{one_household, VillageRow, COUNTIES, COUNTY_VILLAGES};
 use crate::error::Refusal;
 use crate::error::StoreError;
 use crate::records::assessment::exit_batches::{batch_states, BatchState};
@@ -148,25 +148,18 @@ pub async fn assess_counties(
         year,
         ..AssessmentSummary::default()
     };
-    // The next county is read and judged on another thread while this one is written (two at
-    // a time: memory stays that of two counties).
-    let book = std::sync::Arc::new(book);
-    let mut runs = futures_util::stream::iter(list)
-        .map(|county| {
-            let book = book.clone();
-            async move {
-                let mut s = store.read_session().await?;
-                AbortOnDrop(tokio::spawn(async move {
-                    county_run(s.as_mut(), &book, county, year).await
-                }))
-                .await
-                .map(|run| (county, run))
-            }
+    let mut runs = per_county(store, list, year, move |read| {
+        let (households, villages) = judge_county(&read, &book, year)?;
+        Ok(CountyRun {
+            batched: read.batched,
+            facts: read.facts,
+            households: households.into_iter().flatten().collect(),
+            villages,
         })
-        .buffered(2);
+    });
     while let Some(run) = runs.next().await {
         let (county, run) = run?;
-        tally(&mut summary, &run);
+        tally(&mut summary, &run.households, &run.villages);
         for h in &run.households {
             sink.household(h)?;
         }
@@ -178,6 +171,37 @@ pub async fn assess_counties(
         tokio::task::spawn_blocking(move || drop(run));
     }
     Ok(summary)
+}
+
+/// Each county of `list` read for `year` and handed to `work`, in order. The next county is
+/// read and worked on another thread while the caller takes this one (two at a time: memory
+/// stays that of two counties).
+pub(in crate::records) fn per_county<'a, T, F>(
+    store: &'a dyn Store,
+    list: Vec<RegionCode>,
+    year: i32,
+    work: F,
+) -> impl futures_util::Stream<Item = Result<(RegionCode, T), StoreError>> + 'a
+where
+    T: Send + 'static,
+    F: Fn(CountyFacts) -> Result<T, StoreError> + Send + Sync + 'static,
+{
+    use futures_util::StreamExt;
+    let work = std::sync::Arc::new(work);
+    futures_util::stream::iter(list)
+        .map(move |county| {
+            let work = work.clone();
+            async move {
+                let mut s = store.read_session().await?;
+                AbortOnDrop(tokio::spawn(async move {
+                    let read = read_county(s.as_mut(), county, year).await?;
+                    work(read)
+                }))
+                .await
+                .map(|run| (county, run))
+            }
+        })
+        .buffered(2)
 }
 
 /// A spawned county run that stops when the assessment is dropped (an error in another county
@@ -216,9 +240,13 @@ pub(in crate::records) async fn counties(
         .collect())
 }
 
-pub(in crate::records) fn tally(summary: &mut AssessmentSummary, run: &CountyRun) {
+pub(in crate::records) fn tally(
+    summary: &mut AssessmentSummary,
+    households: &[HouseholdAssessment],
+    villages: &[VillageAssessment],
+) {
     summary.counties += 1;
-    for h in &run.households {
+    for h in households {
         match &h.judgement {
             Judgement::Exit(d) => {
                 summary.households += 1;
@@ -238,12 +266,8 @@ pub(in crate::records) fn tally(summary: &mut AssessmentSummary, run: &CountyRun
             }
         }
     }
-    summary.villages += run.villages.len() as u64;
-    summary.villages_eligible += run
-        .villages
-        .iter()
-        .filter(|v| v.decision.eligible())
-        .count() as u64;
+    summary.villages += villages.len() as u64;
+    summary.villages_eligible += villages.iter().filter(|v| v.decision.eligible()).count() as u64;
 }
 
 /// The poverty line of the rules, or an error naming the county and year when there is none.
@@ -257,27 +281,57 @@ fn line_of(rules: &YearRules, county: RegionCode) -> Result<Sourced<Fen>, StoreE
     })
 }
 
-/// Reads and judges one county.
-pub(in crate::records) async fn county_run(
+/// One county as read: everything its judgement needs, whatever the rules.
+pub(in crate::records) struct CountyFacts {
+    pub county: RegionCode,
+    /// Households in the year's exit batches: (batch stage, their state in it).
+    pub batched: HashMap<String, (ExitStage, BatchState)>,
+    pub facts: Vec<Facts>,
+    villages: Vec<VillageRow>,
+}
+
+/// Reads one county's households, exit batches and villages for `year`.
+pub(in crate::records) async fn read_county(
     s: &mut dyn ReadSession,
-    book: &RuleBook,
     county: RegionCode,
     year: i32,
-) -> Result<CountyRun, StoreError> {
-    let rules = book.for_place(Some(county), year);
-    let line = line_of(&rules, county)?;
+) -> Result<CountyFacts, StoreError> {
     let facts = read_facts(s, &FactsScope::County(county), year).await?;
-    let households: Vec<HouseholdAssessment> = facts
-        .iter()
-        .filter_map(|f| judge(f, year, &line, &rules))
-        .collect();
     let batched = batch_states(s, county, year).await?;
+    let villages = COUNTY_VILLAGES
+        .fetch(
+            s,
+            &[Arg::Int(i64::from(year)), Arg::Int(county.as_u64() as i64)],
+        )
+        .await?;
+    Ok(CountyFacts {
+        county,
+        batched,
+        facts,
+        villages,
+    })
+}
+
+/// Judges a county as read under `book`: each household by §3 or §5 (in the order of
+/// `read.facts`, None where neither applies), then each poor village by §4.
+pub(in crate::records) fn judge_county(
+    read: &CountyFacts,
+    book: &RuleBook,
+    year: i32,
+) -> Result<(Vec<Option<HouseholdAssessment>>, Vec<VillageAssessment>), StoreError> {
+    let rules = book.for_place(Some(read.county), year);
+    let line = line_of(&rules, read.county)?;
+    let households: Vec<Option<HouseholdAssessment>> = read
+        .facts
+        .iter()
+        .map(|f| judge(f, year, &line, &rules))
+        .collect();
     // §4 poor persons: those §3 finds not eligible, and those the village's review did not
     // agree on or an upheld objection withdrew (they stay poor whatever §3 says).
     let mut poor_persons: BTreeMap<RegionCode, i64> = BTreeMap::new();
-    for h in &households {
+    for h in households.iter().flatten() {
         let withdrawn = matches!(
-            batched.get(&h.household_id),
+            read.batched.get(&h.household_id),
             Some((
                 _,
                 BatchState::Disagreed | BatchState::Withdrawn | BatchState::NotProposed
@@ -289,13 +343,9 @@ pub(in crate::records) async fn county_run(
             *poor_persons.entry(h.village).or_default() += h.members;
         }
     }
-    let villages = COUNTY_VILLAGES
-        .fetch(
-            s,
-            &[Arg::Int(i64::from(year)), Arg::Int(county.as_u64() as i64)],
-        )
-        .await?
-        .into_iter()
+    let villages = read
+        .villages
+        .iter()
         .filter_map(|r| {
             // §4: every poor village not exited before the year.
             if r.poor_village != Some(true) || r.exit_year.is_some_and(|e| e < year) {
@@ -314,10 +364,22 @@ pub(in crate::records) async fn county_run(
             })
         })
         .collect();
+    Ok((households, villages))
+}
+
+/// Reads and judges one county.
+pub(in crate::records) async fn county_run(
+    s: &mut dyn ReadSession,
+    book: &RuleBook,
+    county: RegionCode,
+    year: i32,
+) -> Result<CountyRun, StoreError> {
+    let read = read_county(s, county, year).await?;
+    let (households, villages) = judge_county(&read, book, year)?;
     Ok(CountyRun {
-        batched,
-        facts,
-        households,
+        batched: read.batched,
+        facts: read.facts,
+        households: households.into_iter().flatten().collect(),
         villages,
     })
 }

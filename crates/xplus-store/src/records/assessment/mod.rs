@@ -20,3 +20,4 @@ pub(crate) mod judge;
 pub(crate) mod monitoring;
 mod queries;
 pub(crate) mod waiting;
+pub(crate) mod what_if;

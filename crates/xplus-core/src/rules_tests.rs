@@ -1,0 +1,156 @@
+//! Tests of the rules configuration (`rules.rs`).
+
+use super::*;
+
+fn code(s: &str) -> RegionCode {
+    RegionCode::parse(s).unwrap()
+}
+
+#[test]
+fn a_setting_is_checked_once_here() {
+    let code = |c: &str| Some(RegionCode::parse(c).unwrap());
+    let ok = Setting::new(
+        Parameter::NoticeDays,
+        code("341100000000"),
+        Some(2016),
+        7,
+        " 文 ",
+    );
+    assert_eq!(ok.unwrap().source, "文");
+    let town = Setting::new(Parameter::NoticeDays, code("341122100000"), None, 7, "文");
+    assert!(town.unwrap_err().contains("县以下"));
+    let value = Setting::new(Parameter::NoticeDays, None, None, 0, "文");
+    assert!(value.unwrap_err().contains("不能取值 0"));
+    let year = Setting::new(Parameter::NoticeDays, None, Some(1900), 7, "文");
+    assert!(year.unwrap_err().contains("年度 1900"));
+    assert!(Setting::new(Parameter::NoticeDays, None, None, 7, "  ").is_err());
+    assert!(Setting::new(Parameter::NoticeDays, None, None, 7, "a\u{202e}b").is_err());
+}
+
+fn set(parameter: Parameter, region: Option<&str>, year: Option<i32>, value: i64) -> Setting {
+    Setting {
+        parameter,
+        region: region.map(code),
+        year,
+        value,
+        source: format!("{parameter} {region:?} {year:?}"),
+    }
+}
+
+#[test]
+fn the_nearest_region_wins_then_the_year() {
+    let book = RuleBook::new(vec![
+        set(Parameter::PovertyLine, Some("340000000000"), None, 300_000),
+        set(Parameter::PovertyLine, Some("341100000000"), None, 310_000),
+        set(
+            Parameter::PovertyLine,
+            Some("341100000000"),
+            Some(2016),
+            320_000,
+        ),
+        set(Parameter::PovertyLine, Some("341181000000"), None, 330_000),
+        set(Parameter::PovertyLine, None, Some(2016), 299_000),
+    ]);
+    let line = |place: &str, year| {
+        book.for_place(Some(code(place)), year)
+            .poverty_line
+            .map(|l| l.value.0)
+    };
+    // 天长 (its own setting) over 滁州's year setting.
+    assert_eq!(line("341181100201", 2016), Some(330_000));
+    // 来安 (341122) inside 滁州: the city's 2016 setting, its any-year one otherwise.
+    assert_eq!(line("341122000000", 2016), Some(320_000));
+    assert_eq!(line("341122000000", 2017), Some(310_000));
+    // 合肥 (3401): the province's.
+    assert_eq!(line("340100000000", 2016), Some(300_000));
+    // Outside Anhui: the everywhere-2016 setting, then the national default.
+    assert_eq!(line("320100000000", 2016), Some(299_000));
+    assert_eq!(line("320100000000", 2017), Some(295_200));
+    assert_eq!(line("320100000000", 2030), None);
+    let rules = book.for_place(Some(code("341181100201")), 2016);
+    assert_eq!(
+        rules.poverty_line.unwrap().source,
+        "poverty_line Some(\"341181000000\") None"
+    );
+}
+
+#[test]
+fn a_what_if_wins_over_every_stored_setting_where_it_applies() {
+    let stored = RuleBook::new(vec![
+        set(Parameter::PovertyLine, Some("341181000000"), None, 330_000),
+        set(Parameter::NoticeDays, None, None, 10),
+    ]);
+    let what_if =
+        stored.with_overrides(vec![set(Parameter::PovertyLine, None, Some(2016), 350_000)]);
+    let line = |book: &RuleBook, year| {
+        book.for_place(Some(code("341181100201")), year)
+            .poverty_line
+            .map(|l| l.value.0)
+    };
+    // The county's own stored line gives way in the what-if's year only.
+    assert_eq!(line(&stored, 2016), Some(330_000));
+    assert_eq!(line(&what_if, 2016), Some(350_000));
+    assert_eq!(line(&what_if, 2017), Some(330_000));
+    // What the what-if does not name stays as stored.
+    let here = what_if.for_place(Some(code("341181000000")), 2016);
+    assert_eq!(here.set.notice_days.value, 10);
+    // The stored book is untouched.
+    assert!(stored.overrides.is_empty());
+}
+
+#[test]
+fn a_typed_value_is_yuan_for_money_and_whole_otherwise() {
+    assert_eq!(Parameter::PovertyLine.parse_value("3,500"), Ok(350_000));
+    assert_eq!(Parameter::PovertyLine.parse_value("3500.5"), Ok(350_050));
+    assert_eq!(Parameter::NoticeDays.parse_value(" 7 "), Ok(7));
+    assert!(Parameter::NoticeDays
+        .parse_value("7.5")
+        .unwrap_err()
+        .contains("不是整数"));
+    assert!(Parameter::PovertyLine
+        .parse_value("abc")
+        .unwrap_err()
+        .contains("金额"));
+}
+
+#[test]
+fn unset_parameters_keep_their_defaults_and_sources() {
+    let book = RuleBook::new(vec![set(
+        Parameter::VillageIncidenceBp,
+        Some("341181000000"),
+        None,
+        300,
+    )]);
+    let here = book.for_place(Some(code("341181000000")), 2016);
+    assert_eq!(here.set.village_incidence_bp.value, 300);
+    let elsewhere = book.for_place(Some(code("341122000000")), 2016);
+    assert_eq!(elsewhere.set, RuleSet::default());
+    assert_eq!(book.for_place(None, 2016).set, RuleSet::default());
+}
+
+#[test]
+fn the_latest_year_with_a_line() {
+    let none = RuleBook::default();
+    assert_eq!(none.latest_line_year(2026), Some(2020));
+    assert_eq!(none.latest_line_year(2016), Some(2016));
+    assert_eq!(none.latest_line_year(2013), None);
+    let county = RuleBook::new(vec![set(
+        Parameter::PovertyLine,
+        Some("341181000000"),
+        Some(2023),
+        450_000,
+    )]);
+    assert_eq!(county.latest_line_year(2026), Some(2023));
+    let every = RuleBook::new(vec![set(Parameter::PovertyLine, None, None, 450_000)]);
+    assert_eq!(every.latest_line_year(2026), Some(2026));
+}
+
+#[test]
+fn parameters_refuse_values_that_make_no_sense() {
+    assert!(!Parameter::PovertyLine.accepts(0));
+    assert!(Parameter::PovertyLine.accepts(1));
+    assert!(!Parameter::MonitoringLinePercent.accepts(99));
+    assert!(Parameter::MonitoringLinePercent.accepts(100));
+    assert!(Parameter::CollectiveIncomeMin.accepts(0));
+    assert!(!Parameter::VillageIncidenceBp.accepts(10_001));
+}
