@@ -8,14 +8,11 @@ use crate::commands::{bad_input, open, Failure};
 use crate::output::{halves, Output};
 use std::path::Path;
 use std::process::ExitCode;
-use xplus_core::rules::{Parameter, Setting};
+use xplus_core::rules::{what_if_setting, Parameter, Setting};
 use xplus_store::records::{
     self, AssessmentSink, EligibilityChange, HouseholdAssessment, VillageAssessment, WhatIfSink,
 };
 use xplus_store::StoreError;
-
-/// Where a what-if's settings say they came from, in the run's files and messages.
-const WHAT_IF_SOURCE: &str = "假设（仅本次计算，未记录） / what-if, this run only, not recorded";
 
 /// The `--set` arguments as settings for `year` everywhere, each checked as a stored setting
 /// would be; every problem is named at once.
@@ -48,10 +45,7 @@ pub fn settings(year: i32, args: &[String]) -> Result<Vec<Setting>, Failure> {
             ));
             continue;
         }
-        let checked = parameter
-            .parse_value(value)
-            .and_then(|v| Setting::new(parameter, None, Some(year), v, WHAT_IF_SOURCE));
-        match checked {
+        match what_if_setting(parameter, value, None, year) {
             Ok(s) => settings.push(s),
             Err(m) => problem(&m),
         }

@@ -240,6 +240,14 @@ crate::labelled_enum! {
 }
 
 impl Parameter {
+    /// The parameters the yearly assessment reads (§3–5): what a what-if page offers to change.
+    pub const ASSESSED: [Parameter; 4] = [
+        Parameter::PovertyLine,
+        Parameter::MonitoringLinePercent,
+        Parameter::VillageIncidenceBp,
+        Parameter::CollectiveIncomeMin,
+    ];
+
     /// Money parameters are set and shown in yuan and kept in fen.
     pub fn is_money(self) -> bool {
         matches!(
@@ -340,6 +348,23 @@ impl Setting {
             source,
         })
     }
+}
+
+/// Where a what-if's settings say they came from (never stored).
+pub const WHAT_IF_SOURCE: &str =
+    "假设（仅本次测算，未记录） / what-if, this run only, not recorded";
+
+/// A what-if's setting of `parameter` to a typed value (yuan for money) within `region` (None:
+/// everywhere) in `year`: parsed and checked as a stored setting would be, or the reason (zh /
+/// en). The CLI's `--set` and the web's what-if page both go through it.
+pub fn what_if_setting(
+    parameter: Parameter,
+    typed: &str,
+    region: Option<RegionCode>,
+    year: i32,
+) -> Result<Setting, String> {
+    let value = parameter.parse_value(typed)?;
+    Setting::new(parameter, region, Some(year), value, WHAT_IF_SOURCE)
 }
 
 /// The rules of one place and year: the poverty line (None outside the programme's years when

@@ -14,6 +14,7 @@ const PAGES: &[&str] = &[
     "/workbench/visits?year=2016",
     "/workbench/tile/visits?year=2016",
     "/assessment/run",
+    "/assessment/what-if?year=2016&poverty_line=100000",
     "/exits?year=2016&step=town_approval",
     "/responsibility/341181100201/cards?year=2016",
     "/dashboard",

@@ -41,6 +41,7 @@ pub(crate) mod tasks;
 mod tasks_export;
 mod users;
 mod visit_form;
+mod what_if;
 mod workbench;
 mod year_report;
 
@@ -223,6 +224,8 @@ fn exit_routes() -> Router<AppState> {
             "/assessment/run",
             get(assessment_run::page).post(assessment_run::start),
         )
+        .route("/assessment/what-if", get(what_if::page))
+        .route("/assessment/what-if.xlsx", get(what_if::export))
         .route("/exits/open", get(exits::open))
         .route("/exits/{village}/{year}", get(exits::batch))
         .route("/exits/{village}/{year}/print", get(exit_notice::page))

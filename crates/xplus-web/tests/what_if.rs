@@ -1,0 +1,104 @@
+//! 政策假设测算 (issue 23): an official changes the assessment's settings for their region and
+//! sees what would change, with nothing recorded; the workbook lists every change.
+
+mod common;
+
+use common::App;
+use std::io::Cursor;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_official_sees_what_a_higher_line_would_change_and_nothing_is_recorded() {
+    let app = App::start().await;
+    let county = app.sign_in("tianchang").await;
+    let secretary = app.sign_in("jiacun").await;
+    assert_eq!(
+        app.get(&secretary, "/assessment/what-if?year=2016")
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+    // The form alone: the values in force, and no result.
+    let form = app
+        .page_text(&county, "/assessment/what-if?year=2016")
+        .await;
+    assert!(
+        form.contains("政策假设测算") && form.contains("2952.00"),
+        "{form}"
+    );
+    assert!(!form.contains("what-if-result"), "{form}");
+
+    let before = app.fingerprint("H001").await;
+    let rules_before = app
+        .page_text(&county, "/assessment/what-if?year=2016")
+        .await;
+    let page = app
+        .page_text(&county, "/assessment/what-if?year=2016&poverty_line=100000")
+        .await;
+    assert!(page.contains("id=\"what-if-result\""), "{page}");
+    // 王大明's household meets the 2016 line and not one of 100,000 yuan.
+    let households = &page[page.find("what-if-households").unwrap()..];
+    assert!(households.contains(">H001<"), "{households}");
+    assert!(
+        page.contains("<td>符合退出标准（户）</td><td>1</td><td>0</td><td>-1</td>"),
+        "{page}"
+    );
+    // Nothing recorded: the household and the rules in force are as they were.
+    assert_eq!(app.fingerprint("H001").await, before);
+    assert_eq!(
+        app.page_text(&county, "/assessment/what-if?year=2016")
+            .await,
+        rules_before
+    );
+
+    // The workbook lists the same change.
+    let export = app
+        .get(
+            &county,
+            "/assessment/what-if.xlsx?year=2016&poverty_line=100000",
+        )
+        .await;
+    assert_eq!(export.status().as_u16(), 200);
+    let bytes = export.bytes().await.unwrap().to_vec();
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range("假设测算").unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert!(
+        rows.iter()
+            .any(|r| r[0] == "户" && r[1] == "H001" && r[3] == "符合" && r[4] == "不符合"),
+        "{rows:?}"
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bad_value_is_named_and_nothing_is_run() {
+    let app = App::start().await;
+    let county = app.sign_in("tianchang").await;
+    let page = app
+        .page_text(
+            &county,
+            "/assessment/what-if?year=2016&poverty_line=abc&village_incidence_bp=20000",
+        )
+        .await;
+    assert!(page.contains("id=\"what-if-problems\""), "{page}");
+    assert!(page.contains("金额“abc”无效"), "{page}");
+    assert!(page.contains("不能取值 20000"), "{page}");
+    assert!(!page.contains("what-if-result"), "{page}");
+    assert!(
+        !page.contains(" / "),
+        "the Chinese page has no English half: {page}"
+    );
+    let r = app
+        .get(
+            &county,
+            "/assessment/what-if.xlsx?year=2016&poverty_line=abc",
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 400);
+    app.cleanup().await;
+}
