@@ -65,7 +65,7 @@ pub async fn run(
     let (h, v) = (&report.households, &report.villages);
     out.say(
         &format!(
-            "{year}年：贫困户 {} 户，当年脱贫 {} 户 {} 人；贫困村 {} 个，当年出列 {} 个，未出列 {} 个；五环全覆盖 {} / {} 户。已写入 {}（计算 {} 毫秒）",
+            "{year}年：贫困户 {} 户，当年脱贫 {} 户 {} 人；贫困村 {} 个，当年出列 {} 个，未出列 {} 个；五环全覆盖（严格）{} / {} 户，适用环节全覆盖 {} 户。已写入 {}（计算 {} 毫秒）",
             h.poor,
             h.exited_in_year,
             report.persons.exited_in_year,
@@ -74,11 +74,12 @@ pub async fn run(
             v.remaining,
             report.coverage.full_chain,
             report.coverage.poor_at_start,
+            report.coverage.full_chain_applicable,
             path.display(),
             computed.as_millis()
         ),
         &format!(
-            "{year}: {} poor households, {} exited ({} persons); {} poor villages, {} exited, {} remaining; full chain {} of {}. Written to {} ({} ms)",
+            "{year}: {} poor households, {} exited ({} persons); {} poor villages, {} exited, {} remaining; full chain (strict) {} of {}, every link that applies {}. Written to {} ({} ms)",
             h.poor,
             h.exited_in_year,
             report.persons.exited_in_year,
@@ -87,6 +88,7 @@ pub async fn run(
             v.remaining,
             report.coverage.full_chain,
             report.coverage.poor_at_start,
+            report.coverage.full_chain_applicable,
             path.display(),
             computed.as_millis()
         ),

@@ -328,14 +328,15 @@ pub fn chain_workbook(view: &ChainView, next: &[String]) -> Result<Vec<u8>, Outp
         .map(|l| format!("{} {}", l.label_zh(), l.code()))
         .collect();
     header.extend(link_heads.iter().map(String::as_str));
-    header.push("全链条 full_chain");
+    header.push("五环全覆盖（严格）full_chain");
+    header.push("适用环节全覆盖 full_chain_applicable");
     plain_sheet(
         &mut book,
         "各级",
         &header,
         view.by_region()
             .into_iter()
-            .map(|(code, (poor, links, full))| {
+            .map(|(code, (poor, links, full, applicable))| {
                 let mut row = vec![
                     Cell::Owned(code.to_string()),
                     Cell::Owned(view.name(code).to_string()),
@@ -344,6 +345,7 @@ pub fn chain_workbook(view: &ChainView, next: &[String]) -> Result<Vec<u8>, Outp
                 ];
                 row.extend(links.iter().map(|n| Cell::Count(*n)));
                 row.push(Cell::Count(full));
+                row.push(Cell::Count(applicable));
                 row
             }),
     )?;
@@ -357,6 +359,7 @@ pub fn chain_workbook(view: &ChainView, next: &[String]) -> Result<Vec<u8>, Outp
             "村 village",
             "缺少的环节 missing",
             "下一步 next",
+            "不适用的环节 not applicable",
         ],
         gaps.iter().zip(next).map(|(h, next)| {
             vec![
@@ -365,13 +368,14 @@ pub fn chain_workbook(view: &ChainView, next: &[String]) -> Result<Vec<u8>, Outp
                 Cell::Owned(view.name(h.village).to_string()),
                 Cell::Owned(
                     h.links
-                        .missing()
+                        .gaps()
                         .iter()
                         .map(|l| l.code())
                         .collect::<Vec<_>>()
                         .join(";"),
                 ),
                 Cell::Text(next),
+                Cell::Owned(not_applicable_zh(&h.links)),
             ]
         }),
     )?;
@@ -401,7 +405,7 @@ pub fn card_measures(card: &Card) -> String {
     let missing: Vec<&str> = card
         .chain
         .links
-        .missing()
+        .gaps()
         .iter()
         .map(|l: &Link| l.label_zh())
         .collect();
@@ -410,7 +414,21 @@ pub fn card_measures(card: &Card) -> String {
     } else {
         parts.push(format!("缺：{}", missing.join("、")));
     }
+    let not_applicable = not_applicable_zh(&card.chain.links);
+    if !not_applicable.is_empty() {
+        parts.push(format!("不适用：{not_applicable}"));
+    }
     parts.join("；")
+}
+
+/// The links that do not apply to a household, each with its reason, in Chinese ("" for none).
+pub fn not_applicable_zh(links: &xplus_core::assessment::chain::ChainLinks) -> String {
+    links
+        .not_applicable_links()
+        .iter()
+        .map(|(link, why)| format!("{}（{}）", link.label_zh(), why.label_zh()))
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 /// How the household takes part in industry or jobs (不返), in Chinese.

@@ -8,7 +8,7 @@ mod common;
 use chrono::NaiveDate;
 use common::*;
 use xplus_core::accounts::{Access, Role};
-use xplus_core::assessment::chain::Link;
+use xplus_core::assessment::chain::{Link, NotApplicable};
 use xplus_core::registry::RegionCode;
 use xplus_store::records::{self, Missing, Page};
 
@@ -64,6 +64,11 @@ fn bundle() -> std::collections::BTreeMap<&'static str, String> {
             id(341181, "1960-01-07", 107)
         ),
     );
+    // H106 in 乙村 (not a poor village, no project): trained, in an industry, and paired with a
+    // cadre here — every link that applies to it.
+    b.get_mut("cadre_household_pairings")
+        .unwrap()
+        .push_str("C3,H106,2016-01-01,\n");
     b.insert("households", households);
     b.insert("members", members);
     b.insert("attendance", attendance);
@@ -199,13 +204,18 @@ async fn kept_pages_hold_what_the_records_say() {
             .unwrap();
         assert_eq!(kept.total.poor, chain.households.len() as u64);
         assert_eq!(kept.total.full, chain.full());
+        assert_eq!(kept.total.full_applicable, chain.full_applicable());
         for (i, link) in Link::ALL.iter().enumerate() {
             assert_eq!(kept.total.links[i], chain.count(*link), "{link:?}");
         }
         assert!(kept.total.poor >= 1);
         for (region, f) in &kept.regions {
-            let (poor, links, full) = chain.by_region()[region];
-            assert_eq!((f.poor, f.links, f.full), (poor, links, full), "{region}");
+            let (poor, links, full, applicable) = chain.by_region()[region];
+            assert_eq!(
+                (f.poor, f.links, f.full, f.full_applicable),
+                (poor, links, full, applicable),
+                "{region}"
+            );
         }
 
         let gaps: Vec<String> = chain
@@ -357,4 +367,57 @@ async fn kept_pages_hold_what_the_records_say() {
         .await
         .unwrap()
         .is_none());
+}
+
+#[tokio::test]
+async fn a_link_the_village_cannot_offer_is_not_a_gap() {
+    let db = loaded().await;
+    let store = db.store.as_ref();
+    let today = NaiveDate::from_ymd_opt(2017, 1, 10).unwrap();
+    let all = Access::of_account("t", Role::Auditor, None, None);
+    let chain = records::full_chain(store, &all, 2016, today).await.unwrap();
+    let of = |id: &str| {
+        chain
+            .households
+            .iter()
+            .find(|h| h.household_id == id)
+            .unwrap()
+    };
+    // 乙村 is not a poor village and has no project: neither link applies there.
+    let h106 = of("H106");
+    assert_eq!(h106.village, code("341181100202"));
+    assert_eq!(
+        h106.links.not_applicable_links(),
+        [
+            (Link::PairedUnit, NotApplicable::NotPoorVillage),
+            (Link::HoldingShares, NotApplicable::NoProject)
+        ]
+    );
+    assert!(!h106.links.full() && h106.links.full_applicable());
+    assert!(!chain.gaps().iter().any(|h| h.household_id == "H106"));
+    // 甲村 is poor and its project granted shares in 2015: both apply, and are gaps if missing.
+    let h101 = of("H101");
+    assert!(h101.links.not_applicable_links().is_empty());
+    assert!(chain.gaps().iter().any(|h| h.household_id == "H101"));
+    // The applicable figure counts H106; the strict one does not.
+    assert_eq!(chain.full_applicable(), chain.full() + 1, "{chain:?}");
+
+    // Kept figures agree, and the kept gap list's count leaves H106 out.
+    records::refresh_rollups(store).await.unwrap();
+    let kept = records::kept_chain(store, &all, 2016)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept.total.full_applicable, chain.full_applicable());
+    assert_eq!(
+        kept.total.missing(Missing::AnyLink),
+        chain.gaps().len() as u64
+    );
+    let report = records::year_report(store, &all, None, 2016, today)
+        .await
+        .unwrap();
+    assert_eq!(
+        report.coverage.full_chain_applicable,
+        chain.full_applicable()
+    );
 }

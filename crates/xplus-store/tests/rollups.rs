@@ -74,6 +74,12 @@ async fn rollups_follow_the_records_and_agree_with_the_report() {
         ),
         (Measure::ChainFull, 2016, "", report.coverage.full_chain),
         (
+            Measure::ChainFullApplicable,
+            2016,
+            "",
+            report.coverage.full_chain_applicable,
+        ),
+        (
             Measure::CollectiveReported,
             2016,
             "",

@@ -140,16 +140,19 @@ async fn full_chain_page_api_and_workbook_list_the_links_and_the_gaps() {
         .iter()
         .filter_map(|v| v.as_str())
         .collect();
+    // 甲村 is a poor village without a unit (a gap) and without a collective project: shares
+    // do not apply to H001 (issue 23's fair chain), and are no gap.
     assert_eq!(
         missing,
-        [
-            "trained_in_year",
-            "paired_unit_village",
-            "holding_shares",
-            "in_industry"
-        ],
+        ["trained_in_year", "paired_unit_village", "in_industry"],
         "{body}"
     );
+    assert_eq!(
+        body["gaps"][0]["not_applicable"],
+        serde_json::json!({ "holding_shares": "no_collective_project" }),
+        "{body}"
+    );
+    assert_eq!(body["coverage"]["full_chain_applicable"], 0, "{body}");
     assert!(
         body["gaps"][0]["next"]
             .as_str()
@@ -159,6 +162,11 @@ async fn full_chain_page_api_and_workbook_list_the_links_and_the_gaps() {
     );
     let page = app.page_text(&tianchang, "/chain?year=2016").await;
     assert!(page.contains("<b id=\"full\">0</b>"), "{page}");
+    assert!(page.contains("<b id=\"full-applicable\">0</b>"), "{page}");
+    assert!(
+        page.contains("稳：持有集体股权（所在村年底前没有配股的集体经济项目）"),
+        "the gap list names the link that does not apply and why: {page}"
+    );
     // The county's official sees its towns, not yet their villages (issue 19: the tree stays
     // collapsed below the account's level until a town is opened).
     assert!(
@@ -195,7 +203,11 @@ async fn full_chain_page_api_and_workbook_list_the_links_and_the_gaps() {
     assert_eq!(rows[1][0], "H001");
     assert_eq!(
         rows[1][3],
-        "trained_in_year;paired_unit_village;holding_shares;in_industry"
+        "trained_in_year;paired_unit_village;in_industry"
+    );
+    assert_eq!(
+        rows[1][5],
+        "稳：持有集体股权（所在村年底前没有配股的集体经济项目）"
     );
     // 西涧街道 reaches its own poor household only.
     let xijian = app.sign_in("xijian").await;

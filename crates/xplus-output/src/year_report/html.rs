@@ -288,7 +288,20 @@ fn coverage_chart(r: &YearReport, lang: Language) -> Chart {
                 c.holding_shares,
             ),
             (t("不返 产业或就业", "In industry or a job"), c.in_industry),
-            (t("五环全覆盖", "Full chain"), c.full_chain),
+            (
+                t(
+                    "五环全覆盖（严格：五个环节都有）",
+                    "Full chain (strict: all five links)",
+                ),
+                c.full_chain,
+            ),
+            (
+                t(
+                    "全链条覆盖（适用环节都有）",
+                    "Full chain (every link that applies)",
+                ),
+                c.full_chain_applicable,
+            ),
         ],
         c.poor_at_start,
     )

@@ -37,6 +37,7 @@ pub fn year_report_json(r: &YearReport) -> serde_json::Value {
             "holding_shares": c.holding_shares,
             "in_industry": c.in_industry,
             "full_chain": c.full_chain,
+            "full_chain_applicable": c.full_chain_applicable,
         },
         "collective": {
             "villages_reported": k.villages_reported,

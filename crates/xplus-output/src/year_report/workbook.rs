@@ -288,7 +288,14 @@ fn coverage_section(report: &YearReport) -> Section {
                 "不返：参与产业或就业 in industry or a job",
                 Count(c.in_industry),
             ),
-            ("五环全覆盖 the full chain", Count(c.full_chain)),
+            (
+                "五环全覆盖（严格）the full chain, strict",
+                Count(c.full_chain),
+            ),
+            (
+                "全链条覆盖（适用环节）the full chain, every link that applies",
+                Count(c.full_chain_applicable),
+            ),
         ],
     )
 }

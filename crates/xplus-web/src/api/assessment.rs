@@ -229,9 +229,12 @@ pub(super) async fn monitoring(
 pub struct ChainGapItem {
     household_id: String,
     village_code: String,
-    /// The missing links: `trained_in_year`, `paired_cadre`, `paired_unit_village`,
-    /// `holding_shares`, `in_industry`.
+    /// The missing links that apply to the household: `trained_in_year`, `paired_cadre`,
+    /// `paired_unit_village`, `holding_shares`, `in_industry`.
     missing: Vec<String>,
+    /// The links that do not apply (不适用), each with why: `village_not_poor` or
+    /// `no_collective_project`.
+    not_applicable: std::collections::BTreeMap<String, String>,
     /// What to do next, in words.
     next: String,
 }
@@ -241,7 +244,8 @@ pub struct ChainBody {
     year: i32,
     /// Households poor or returned at the start of the year within reach.
     poor: u64,
-    /// Households covered per link (rules.md §6), and `full_chain`.
+    /// Households covered per link (rules.md §6), `full_chain` (all five) and
+    /// `full_chain_applicable` (every link that applies to the household).
     coverage: std::collections::BTreeMap<String, u64>,
     gaps_total: u64,
     /// One page of the gap list, in village and household order.
@@ -267,6 +271,7 @@ pub(super) async fn chain(
         .map(|k| (k.code().to_string(), view.count(*k)))
         .collect();
     coverage.insert("full_chain".into(), view.full());
+    coverage.insert("full_chain_applicable".into(), view.full_applicable());
     let gaps = view.gaps();
     Ok(Json(ChainBody {
         year,
@@ -282,9 +287,12 @@ pub(super) async fn chain(
                 village_code: h.village.to_string(),
                 missing: h
                     .links
-                    .missing()
+                    .gaps()
                     .iter()
                     .map(|k| k.code().to_string())
+                    .collect(),
+                not_applicable: (h.links.not_applicable_links().iter())
+                    .map(|(k, why)| (k.code().to_string(), why.code().to_string()))
                     .collect(),
                 next: crate::pages::chain::next_steps(l, &view, h),
             })

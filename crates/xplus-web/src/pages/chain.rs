@@ -22,6 +22,7 @@ pub struct VillageLine {
     pub poor: u64,
     pub links: [u64; 5],
     pub full: u64,
+    pub full_applicable: u64,
 }
 
 /// The regions one level below `root` (None: the whole registry, whose counties are shown):
@@ -52,6 +53,8 @@ pub struct GapLine {
     pub village: String,
     pub missing: String,
     pub next: String,
+    /// The links that do not apply, with why.
+    pub not_applicable: String,
 }
 
 #[derive(Template)]
@@ -63,6 +66,7 @@ struct ChainPage {
     region: String,
     poor: u64,
     full: u64,
+    full_applicable: u64,
     links: Vec<(String, u64)>,
     villages: Vec<VillageLine>,
     /// The region one level up, to go back to ("" for the account's own region).
@@ -92,7 +96,7 @@ pub struct ChainParams {
 pub fn next_steps(l: Lang, view: &ChainView, h: &records::ChainHousehold) -> String {
     let steps = view.next.get(&h.village).cloned().unwrap_or_default();
     h.links
-        .missing()
+        .gaps()
         .iter()
         .map(|link| match link {
             Link::Trained => match (&steps.next_session, steps.stations.is_empty()) {
@@ -140,6 +144,7 @@ pub fn next_steps(l: Lang, view: &ChainView, h: &records::ChainHousehold) -> Str
 struct Summary {
     poor: u64,
     full: u64,
+    full_applicable: u64,
     links: [u64; 5],
     villages: Vec<VillageLine>,
 }
@@ -152,12 +157,25 @@ fn gap_lines(l: Lang, view: &ChainView, gaps: &[&records::ChainHousehold]) -> Ve
             village: view.name(h.village).to_string(),
             missing: h
                 .links
-                .missing()
+                .gaps()
                 .iter()
                 .map(|k| l.label(k.code(), k.label_zh()))
                 .collect::<Vec<_>>()
                 .join("、"),
             next: next_steps(l, view, h),
+            not_applicable: h
+                .links
+                .not_applicable_links()
+                .iter()
+                .map(|(k, why)| {
+                    format!(
+                        "{}（{}）",
+                        l.label(k.code(), k.label_zh()),
+                        l.label(why.code(), why.label_zh())
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("、"),
         })
         .collect()
 }
@@ -200,6 +218,7 @@ async fn from_kept(
     let summary = Summary {
         poor: kept.total.poor,
         full: kept.total.full,
+        full_applicable: kept.total.full_applicable,
         links: kept.total.links,
         villages: kept
             .regions
@@ -211,6 +230,7 @@ async fn from_kept(
                 poor: f.poor,
                 links: f.links,
                 full: f.full,
+                full_applicable: f.full_applicable,
             })
             .collect(),
     };
@@ -240,17 +260,19 @@ async fn from_records(
     let summary = Summary {
         poor: view.households.len() as u64,
         full: view.full(),
+        full_applicable: view.full_applicable(),
         links: std::array::from_fn(|i| view.count(Link::ALL[i])),
         villages: view
             .by_region()
             .into_iter()
             .filter(|(code, _)| is_child_of(*code, root))
-            .map(|(code, (poor, links, full))| VillageLine {
+            .map(|(code, (poor, links, full, full_applicable))| VillageLine {
                 code: code.to_string(),
                 name: view.name(code).to_string(),
                 poor,
                 links,
                 full,
+                full_applicable,
             })
             .collect(),
     };
@@ -299,6 +321,7 @@ pub async fn page(
         year,
         poor: summary.poor,
         full: summary.full,
+        full_applicable: summary.full_applicable,
         links: Link::ALL
             .iter()
             .zip(summary.links)

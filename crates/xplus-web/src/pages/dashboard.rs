@@ -361,7 +361,8 @@ fn coverage_chart(l: Lang, d: &Dashboard, year: i32) -> Chart {
             .iter()
             .map(|c| {
                 let poor = c.get(Measure::ChainPoor, year, "");
-                (percent(c.get(Measure::ChainFull, year, ""), poor), href(c))
+                let applicable = c.get(Measure::ChainFullApplicable, year, "");
+                (percent(applicable, poor), href(c))
             })
             .collect(),
     ));
@@ -374,10 +375,12 @@ fn coverage_chart(l: Lang, d: &Dashboard, year: i32) -> Chart {
         rows.push((
             c.name.clone(),
             format!(
-                "{} {poor}；{}；{} {}",
+                "{} {poor}；{}；{} {}（{} {}）",
                 l.t("年初贫困户", "poor at start"),
                 links.join(" · "),
                 l.t("全链条", "full chain"),
+                fmt_percent(c.get(Measure::ChainFullApplicable, year, ""), poor),
+                l.t("五环全有", "all five"),
                 fmt_percent(c.get(Measure::ChainFull, year, ""), poor)
             ),
             href(c),

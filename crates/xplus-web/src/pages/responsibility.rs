@@ -151,7 +151,7 @@ impl CardView {
             missing: card
                 .chain
                 .links
-                .missing()
+                .gaps()
                 .iter()
                 .map(|l| l.label_zh().to_string())
                 .collect(),

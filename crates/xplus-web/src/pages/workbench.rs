@@ -202,7 +202,8 @@ async fn region_counts(
             let (d, _) = state.dashboard(region, today()).await?;
             let f = &d.region;
             let poor = f.get(Measure::ChainPoor, year, "");
-            let full = f.get(Measure::ChainFull, year, "");
+            // The gap list's households: a link missing that applies to them.
+            let full = f.get(Measure::ChainFullApplicable, year, "");
             let monitored = f.get(Measure::MonitoredHouseholds, 0, "");
             (poor - full, poor, Some(monitored))
         }

@@ -103,8 +103,17 @@ fn figures(l: Lang, r: &YearReport) -> Vec<(String, String)> {
             n(v.remaining),
         ),
         (
-            l.t("全链条覆盖（户）", "Full chain (households)").into(),
+            l.t("五环全覆盖（严格，户）", "Full chain, strict (households)")
+                .into(),
             format!("{} / {}", c.full_chain, c.poor_at_start),
+        ),
+        (
+            l.t(
+                "适用环节全覆盖（户）",
+                "Full chain, every link that applies (households)",
+            )
+            .into(),
+            format!("{} / {}", c.full_chain_applicable, c.poor_at_start),
         ),
     ]
 }

@@ -5,7 +5,8 @@
 //! could pair the household, the village's projects with shares left in their pool.
 
 use super::queries::chain::{
-    holdings, pools_in, unit_pairings_in, CadrePairing, Holding, Pool, UnitPairing, CADRE_PAIRINGS,
+    holdings, pools_in, unit_pairings_in, village_offers_in, CadrePairing, Holding, Pool,
+    UnitPairing, VillageOffer, CADRE_PAIRINGS,
 };
 use crate::error::StoreError;
 use crate::records::education::coverage::{serving_from, training_of};
@@ -69,23 +70,33 @@ impl ChainView {
             .count() as u64
     }
 
+    /// Households with all five links (the strict chain).
     pub fn full(&self) -> u64 {
         self.households.iter().filter(|h| h.links.full()).count() as u64
     }
 
-    /// Households with a missing link, in village and household order.
+    /// Households with every link that applies to them (the case report's chain).
+    pub fn full_applicable(&self) -> u64 {
+        (self.households.iter())
+            .filter(|h| h.links.full_applicable())
+            .count() as u64
+    }
+
+    /// Households with a link missing that applies to them — what can be done — in village and
+    /// household order.
     pub fn gaps(&self) -> Vec<&ChainHousehold> {
-        let mut gaps: Vec<&ChainHousehold> =
-            self.households.iter().filter(|h| !h.links.full()).collect();
+        let mut gaps: Vec<&ChainHousehold> = (self.households.iter())
+            .filter(|h| !h.links.full_applicable())
+            .collect();
         gaps.sort_by(|a, b| (a.village, &a.household_id).cmp(&(b.village, &b.household_id)));
         gaps
     }
 
     /// Per county, town and village (in code order: each county before its towns, each town
     /// before its villages): (poor households, each link's count in `Link::ALL` order, full
-    /// chain).
-    pub fn by_region(&self) -> BTreeMap<RegionCode, (u64, [u64; 5], u64)> {
-        let mut out: BTreeMap<RegionCode, (u64, [u64; 5], u64)> = BTreeMap::new();
+    /// chain, full chain of the links that apply).
+    pub fn by_region(&self) -> BTreeMap<RegionCode, (u64, [u64; 5], u64, u64)> {
+        let mut out: BTreeMap<RegionCode, (u64, [u64; 5], u64, u64)> = BTreeMap::new();
         for h in &self.households {
             for region in [Some(h.village), h.village.parent(), h.village.county()]
                 .into_iter()
@@ -98,6 +109,7 @@ impl ChainView {
                     e.1[i] += u64::from(h.links.holds(*link));
                 }
                 e.2 += u64::from(h.links.full());
+                e.3 += u64::from(h.links.full_applicable());
             }
         }
         out
@@ -170,15 +182,20 @@ pub(in crate::records) async fn links_in(
         .map(|h| h.household_id)
         .collect();
 
+    let offers = village_offers(s, &villages, dec31).await?;
+
     let households: Vec<ChainHousehold> = training
         .into_iter()
         .map(|t| {
+            let offer = offers.get(&t.village);
             let links = ChainLinks {
                 trained: t.sessions > 0,
                 paired_cadre: paired.contains(&t.household_id),
                 paired_unit: units.get(&t.village).is_some_and(|u| !u.is_empty()),
                 holding_shares: holding.contains(&t.household_id),
                 in_industry: industry.get(&t.household_id).is_some_and(|l| l.any()),
+                village_poor: offer.is_some_and(|o| o.poor),
+                village_project: offer.is_some_and(|o| o.project),
             };
             ChainHousehold {
                 industry: industry.get(&t.household_id).copied().unwrap_or_default(),
@@ -273,6 +290,23 @@ pub(in crate::records) async fn unit_pairings(
                 out.entry(p.village).or_default().insert(p.unit);
             }
         }
+    }
+    Ok(out)
+}
+
+/// What each of `villages` offers the links that depend on the village, on `day`.
+async fn village_offers(
+    s: &mut dyn ReadSession,
+    villages: &BTreeSet<RegionCode>,
+    day: NaiveDate,
+) -> Result<HashMap<RegionCode, VillageOffer>, StoreError> {
+    let mut out = HashMap::new();
+    let list: Vec<&RegionCode> = villages.iter().collect();
+    for chunk in list.chunks(500) {
+        let mut args = vec![Arg::Date(day)];
+        args.extend(chunk.iter().map(|v| Arg::Int(v.as_u64() as i64)));
+        let rows: Vec<VillageOffer> = fetch_sql(s, &village_offers_in(chunk.len()), &args).await?;
+        out.extend(rows.into_iter().map(|o| (o.village, o)));
     }
     Ok(out)
 }

@@ -89,7 +89,7 @@ pub async fn my_households(
             .value
     };
     let missing: HashMap<&str, Vec<Link>> = (chain.households.iter())
-        .map(|h| (h.household_id.as_str(), h.links.missing()))
+        .map(|h| (h.household_id.as_str(), h.links.gaps()))
         .collect();
     let households = summaries
         .into_iter()

@@ -36,7 +36,7 @@ use xplus_core::rollup::Measure;
 /// Which households a gap list holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Missing {
-    /// Those without all five links (the full-chain page).
+    /// Those without a link that applies to them (the full-chain page's gap list).
     AnyLink,
     /// Those without this link (the 远教 page: `Trained`).
     Link(Link),
@@ -51,6 +51,8 @@ pub struct ChainFigures {
     pub links: [u64; 5],
     /// …with all five.
     pub full: u64,
+    /// …with every link that applies to them.
+    pub full_applicable: u64,
     /// The person-times of their training in the year.
     pub person_times: u64,
     /// Of the households poor at the start, those taking part in industry or jobs in each way
@@ -62,7 +64,7 @@ impl ChainFigures {
     /// The households a `missing` gap list holds.
     pub fn missing(&self, missing: Missing) -> u64 {
         let with = match missing {
-            Missing::AnyLink => self.full,
+            Missing::AnyLink => self.full_applicable,
             Missing::Link(link) => self.link(link),
         };
         self.poor.saturating_sub(with)
@@ -80,6 +82,7 @@ impl ChainFigures {
         match measure {
             Measure::ChainPoor => self.poor += value,
             Measure::ChainFull => self.full += value,
+            Measure::ChainFullApplicable => self.full_applicable += value,
             Measure::TrainingPersonTimes => self.person_times += value,
             Measure::ChainLink => {
                 if let Some(i) = Link::ALL.iter().position(|l| l.code() == bucket) {

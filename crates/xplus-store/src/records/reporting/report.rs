@@ -69,7 +69,11 @@ pub struct CoverageFigures {
     pub paired_unit_village: u64,
     pub holding_shares: u64,
     pub in_industry: u64,
+    /// The strict chain: all five links.
     pub full_chain: u64,
+    /// The case report's chain: every link that applies to the household (a unit pairing only
+    /// in a poor village, shares only where the village has a project).
+    pub full_chain_applicable: u64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -311,6 +315,7 @@ async fn coverage_figures(
         holding_shares: chain.count(Link::HoldingShares),
         in_industry: chain.count(Link::InIndustry),
         full_chain: chain.full(),
+        full_chain_applicable: chain.full_applicable(),
     })
 }
 

@@ -535,6 +535,14 @@ async fn coverage(
             add(
                 out,
                 v,
+                Measure::ChainFullApplicable,
+                year,
+                "",
+                i64::from(h.links.full_applicable()),
+            );
+            add(
+                out,
+                v,
                 Measure::TrainingPersonTimes,
                 year,
                 "",

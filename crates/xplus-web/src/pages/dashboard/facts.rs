@@ -92,11 +92,14 @@ pub(super) fn facts(l: Lang, d: &Dashboard, region: &str, year: i32) -> Vec<Fact
         },
         Fact {
             id: "full-chain",
+            // The case report's chain (every link that applies) first, the strict one after.
             label: format!("{year}{}", l.t("年全链条覆盖", " full chain")),
             value: format!(
-                "{} / {chain_poor}（{}）",
+                "{} / {chain_poor}（{}）；{} {}",
+                f.get(Measure::ChainFullApplicable, year, ""),
+                fmt_percent(f.get(Measure::ChainFullApplicable, year, ""), chain_poor),
+                l.t("五环全有", "all five"),
                 f.get(Measure::ChainFull, year, ""),
-                fmt_percent(f.get(Measure::ChainFull, year, ""), chain_poor)
             ),
             href: chain,
         },

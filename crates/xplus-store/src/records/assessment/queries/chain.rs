@@ -166,3 +166,47 @@ pub(in crate::records) fn pools_in(villages: usize) -> String {
         marks(villages)
     )
 }
+
+/// What a village offers the two links that depend on it: whether it is a poor village (units
+/// are paired with those) and whether a project of it granted shares by a day.
+pub(in crate::records) struct VillageOffer {
+    pub village: RegionCode,
+    pub poor: bool,
+    pub project: bool,
+}
+
+impl FromRow for VillageOffer {
+    const SHAPE: &'static FileSpec = &shape(
+        FileId::Villages,
+        "chain_village_offer",
+        "村可提供的环节",
+        &[
+            column("village_code", ColumnType::Region),
+            column("poor_village", ColumnType::Bool),
+            column("project", COUNT),
+        ],
+    );
+
+    fn from_row(r: Named<'_>) -> Option<Self> {
+        Some(VillageOffer {
+            village: r.region("village_code")?,
+            poor: r.boolean("poor_village").unwrap_or(false),
+            project: r.int("project").is_some_and(|n| n > 0),
+        })
+    }
+}
+
+/// [`VillageOffer`] of `villages` villages: the arguments are the day, then the villages' codes.
+/// A project counts from its first grant (配股): projects carry no date of their own, and a year's
+/// figure must not move when a later project is registered.
+pub(in crate::records) fn village_offers_in(villages: usize) -> String {
+    format!(
+        "SELECT v.village_code, v.poor_village, \
+         CAST(CASE WHEN EXISTS (SELECT 1 FROM projects p JOIN share_events e \
+           ON e.project_id = p.project_id \
+           WHERE p.village_code = v.village_code AND e.kind = 'grant' AND e.date <= ?) \
+         THEN 1 ELSE 0 END AS BIGINT) AS project \
+         FROM villages v WHERE v.village_code IN ({})",
+        marks(villages)
+    )
+}

@@ -9,7 +9,7 @@ use crate::session::rows::Query;
 macro_rules! kept_measures {
     () => {
         "measure IN ('coverage.poor_at_start', 'coverage.link', 'coverage.full_chain', \
-         'coverage.person_times', 'industry.way')"
+         'coverage.full_chain_applicable', 'coverage.person_times', 'industry.way')"
     };
 }
 
@@ -28,9 +28,10 @@ pub(in crate::records) const KEPT_CHILDREN: Query<StoredFigure> = Query::new(con
 ));
 
 /// The figures of the villages (codes not ending in 000) between two codes (`?`: the year, the
-/// range), for their gap counts: poor at the start, each link, all five.
+/// range), for their gap counts: poor at the start, each link, all five, all that apply.
 pub(in crate::records) const KEPT_VILLAGES: Query<StoredFigure> = Query::new(
     "SELECT region_code, measure, year, bucket, value FROM rollups \
-     WHERE measure IN ('coverage.poor_at_start', 'coverage.link', 'coverage.full_chain') \
+     WHERE measure IN ('coverage.poor_at_start', 'coverage.link', 'coverage.full_chain', \
+     'coverage.full_chain_applicable') \
      AND year = ? AND region_code BETWEEN ? AND ? AND region_code % 1000 <> 0",
 );
