@@ -30,7 +30,7 @@ pub fn settings(year: i32, args: &[String]) -> Result<Vec<Setting>, Failure> {
             continue;
         };
         let Some(parameter) = Parameter::parse(name.trim()) else {
-            let names: Vec<&str> = Parameter::ALL.iter().map(|p| p.code()).collect();
+            let names: Vec<&str> = Parameter::ASSESSED.iter().map(|p| p.code()).collect();
             problem(&format!(
                 "没有参数“{name}”，可设置：{} / no parameter '{name}'; these can be set: {}",
                 names.join("、"),

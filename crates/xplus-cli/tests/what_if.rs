@@ -157,10 +157,11 @@ fn a_what_if_refuses_apply_and_bad_settings_and_writes_nothing() {
             "--set",
             "poverty_line=0",
             "foo=1",
-            "notice_days=x",
+            "monitoring_line_percent=x",
             "village_incidence_bp",
-            "notice_days=7",
-            "notice_days=8",
+            "monitoring_line_percent=150",
+            "monitoring_line_percent=160",
+            "notice_days=5",
         ],
     );
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
@@ -170,7 +171,8 @@ fn a_what_if_refuses_apply_and_bad_settings_and_writes_nothing() {
         "没有参数“foo”",
         "“x”不是整数",
         "--set village_incidence_bp：应写成 参数=值",
-        "--set notice_days=8：退出公示天数 已经设置过一次",
+        "--set monitoring_line_percent=160：监测线（扶贫标准的百分比） 已经设置过一次",
+        "--set notice_days=5：退出公示天数（notice_days）不影响年度评估",
     ] {
         assert!(said.contains(part), "{part} not in {said}");
     }

@@ -31,7 +31,7 @@ crate::labelled_enum! {
         ChainPoor = ("coverage.poor_at_start", "年初贫困户"),
         // …and those with each link (bucket: the link's code) and with all five.
         ChainLink = ("coverage.link", "环节覆盖"),
-        ChainFull = ("coverage.full_chain", "全链条覆盖"),
+        ChainFull = ("coverage.full_chain", "五环全覆盖（严格）"),
         // …and those with every link that applies to them (chain::ChainLinks::full_applicable).
         ChainFullApplicable = ("coverage.full_chain_applicable", "适用环节全覆盖"),
         // rules.md §10, per year: the person-times of those households' training (the 远教

@@ -356,13 +356,23 @@ pub const WHAT_IF_SOURCE: &str =
 
 /// A what-if's setting of `parameter` to a typed value (yuan for money) within `region` (None:
 /// everywhere) in `year`: parsed and checked as a stored setting would be, or the reason (zh /
-/// en). The CLI's `--set` and the web's what-if page both go through it.
+/// en). Only the parameters the assessment reads ([`Parameter::ASSESSED`]): another would run
+/// and change nothing. The CLI's `--set` and the web's what-if page both go through it.
 pub fn what_if_setting(
     parameter: Parameter,
     typed: &str,
     region: Option<RegionCode>,
     year: i32,
 ) -> Result<Setting, String> {
+    if !Parameter::ASSESSED.contains(&parameter) {
+        let names: Vec<&str> = Parameter::ASSESSED.iter().map(|p| p.code()).collect();
+        return Err(format!(
+            "{}（{parameter}）不影响年度评估，可测算的参数：{} / {parameter} does not change the assessment; a what-if takes {}",
+            parameter.label_zh(),
+            names.join("、"),
+            names.join(", ")
+        ));
+    }
     let value = parameter.parse_value(typed)?;
     Setting::new(parameter, region, Some(year), value, WHAT_IF_SOURCE)
 }

@@ -99,6 +99,17 @@ fn a_what_if_wins_over_every_stored_setting_where_it_applies() {
 }
 
 #[test]
+fn a_what_if_takes_only_what_the_assessment_reads() {
+    let s = what_if_setting(Parameter::PovertyLine, "3500", None, 2016).unwrap();
+    assert_eq!(
+        (s.value, s.year, s.source.as_str()),
+        (350_000, Some(2016), WHAT_IF_SOURCE)
+    );
+    let e = what_if_setting(Parameter::NoticeDays, "5", None, 2016).unwrap_err();
+    assert!(e.contains("不影响年度评估"), "{e}");
+}
+
+#[test]
 fn a_typed_value_is_yuan_for_money_and_whole_otherwise() {
     assert_eq!(Parameter::PovertyLine.parse_value("3,500"), Ok(350_000));
     assert_eq!(Parameter::PovertyLine.parse_value("3500.5"), Ok(350_050));

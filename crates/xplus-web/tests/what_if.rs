@@ -102,3 +102,28 @@ async fn a_bad_value_is_named_and_nothing_is_run() {
     assert_eq!(r.status().as_u16(), 400);
     app.cleanup().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_official_sees_only_the_figures_and_changes_of_their_own_region() {
+    let app = App::start().await;
+    let admin = app.sign_in("admin").await;
+    let county = app.sign_in("tianchang").await;
+    let path = "/assessment/what-if?year=2016&poverty_line=100000";
+    // The administrator's figures count 丙村's H101 (琅琊区) as well as 甲村's H001…
+    let everywhere = app.page_text(&admin, path).await;
+    assert!(
+        everywhere.contains("<td>年初贫困户（户）</td><td>2</td><td>2</td>"),
+        "{everywhere}"
+    );
+    // …天长市's official counts and lists 天长市's alone.
+    let own = app.page_text(&county, path).await;
+    assert!(
+        own.contains("<td>年初贫困户（户）</td><td>1</td><td>1</td>"),
+        "{own}"
+    );
+    assert!(
+        own.contains("结果改变的贫困户（1）") && !own.contains("H101"),
+        "{own}"
+    );
+    app.cleanup().await;
+}

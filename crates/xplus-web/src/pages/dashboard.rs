@@ -356,7 +356,7 @@ fn coverage_chart(l: Lang, d: &Dashboard, year: i32) -> Chart {
         ));
     }
     all.push(series(
-        l.t("全链条", "Full chain"),
+        l.t("全链条（适用环节）", "Full chain (links that apply)"),
         d.children
             .iter()
             .map(|c| {

@@ -34,6 +34,9 @@ pub struct Field {
     pub typed: String,
     pub current: String,
     pub source: String,
+    /// Stored settings of the parameter for the year in regions below the account's (a
+    /// county's own), which a typed value replaces there too.
+    pub below: usize,
 }
 
 /// A headline figure under the rules in force and under the what-if.
@@ -97,6 +100,8 @@ struct Collect {
     access: Access,
     limit: usize,
     changes: Vec<EligibilityChange>,
+    /// Households among `changes`.
+    households: usize,
 }
 
 impl AssessmentSink for Collect {
@@ -111,11 +116,10 @@ impl AssessmentSink for Collect {
 
 impl WhatIfSink for Collect {
     fn change(&mut self, c: &EligibilityChange) -> Result<(), StoreError> {
-        let households = (self.changes.iter())
-            .filter(|c| c.kind == Changed::Household)
-            .count();
-        let room = c.kind == Changed::Village || households < self.limit;
+        let household = c.kind == Changed::Household;
+        let room = !household || self.households < self.limit;
         if room && self.access.covers_region(c.village) {
+            self.households += usize::from(household);
             self.changes.push(c.clone());
         }
         Ok(())
@@ -234,6 +238,7 @@ async fn run(
         access: user.access.clone(),
         limit,
         changes: Vec::new(),
+        households: 0,
     };
     let summary =
         records::what_if_counties(state.store.as_ref(), year, counties, settings, &mut sink)
@@ -293,7 +298,15 @@ pub async fn page(
         .iter()
         .map(|&p| {
             let (value, source) = current(p);
+            let below = (book.settings().iter())
+                .filter(|s| s.parameter == p && s.year.is_none_or(|y| y == year))
+                .filter(|s| {
+                    s.region
+                        .is_some_and(|r| region.is_none_or(|own| r != own && r.is_within(own)))
+                })
+                .count();
             Field {
+                below,
                 code: p.code(),
                 label: l.label(p.code(), p.label_zh()),
                 typed: query.get(p.code()).cloned().unwrap_or_default(),
