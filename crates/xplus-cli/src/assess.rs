@@ -12,7 +12,6 @@ use std::path::Path;
 use std::process::ExitCode;
 use xplus_core::registry::RegionCode;
 use xplus_core::rules::{Parameter, RuleBook, Setting};
-use xplus_core::Fen;
 use xplus_output::assessment::{
     write_household, write_village, HOUSEHOLDS_HEADER, VILLAGES_HEADER,
 };
@@ -427,11 +426,7 @@ pub async fn rules(db: &str, out: &Output, command: RulesCommand) -> Result<Exit
 }
 
 fn describe(s: &Setting) -> String {
-    let value = if s.parameter.is_money() {
-        Fen(s.value).to_string()
-    } else {
-        s.value.to_string()
-    };
+    let value = s.parameter.show_value(s.value);
     format!(
         "{} {} = {value} [{} · {}] — {}",
         s.parameter.code(),

@@ -9,9 +9,7 @@ use crate::output::{halves, Output};
 use std::path::Path;
 use std::process::ExitCode;
 use xplus_core::rules::{what_if_setting, Parameter, Setting};
-use xplus_store::records::{
-    self, AssessmentSink, EligibilityChange, HouseholdAssessment, VillageAssessment, WhatIfSink,
-};
+use xplus_store::records::{self, EligibilityChange, WhatIfSink};
 use xplus_store::StoreError;
 
 /// The `--set` arguments as settings for `year` everywhere, each checked as a stored setting
@@ -62,25 +60,13 @@ pub fn settings(year: i32, args: &[String]) -> Result<Vec<Setting>, Failure> {
     )]))
 }
 
-struct WhatIfFiles(CsvFiles);
-
-impl AssessmentSink for WhatIfFiles {
-    fn household(&mut self, h: &HouseholdAssessment) -> Result<(), StoreError> {
-        self.0.household(h)
-    }
-
-    fn village(&mut self, v: &VillageAssessment) -> Result<(), StoreError> {
-        self.0.village(v)
-    }
-}
-
-impl WhatIfSink for WhatIfFiles {
+/// `changes.csv`: the third of the what-if's files.
+impl WhatIfSink for CsvFiles {
     fn change(&mut self, c: &EligibilityChange) -> Result<(), StoreError> {
         let flag = |b: bool| if b { "1" } else { "0" };
         // Ids are written as users typed them: one starting with "=" must not run in Excel.
         let id = xplus_core::text::guard_formula(&c.id);
-        self.0
-            .changes()
+        self.changes()
             .write_record([c.kind.code(), id.as_ref(), flag(c.before), flag(c.after)])
             .map_err(csv_failed)
     }
@@ -96,20 +82,13 @@ pub async fn run(
     crate::commands::checked_year(year)?;
     let overrides = settings(year, set)?;
     let store = open(db).await?;
-    let mut files = WhatIfFiles(CsvFiles::create(dir, &WHAT_IF_FILES)?);
+    let mut files = CsvFiles::create(dir, &WHAT_IF_FILES)?;
     let summary =
         records::what_if_year(store.as_ref(), year, overrides.clone(), &mut files).await?;
-    files.0.finish()?;
+    files.finish()?;
     let named: Vec<String> = overrides
         .iter()
-        .map(|s| {
-            let value = if s.parameter.is_money() {
-                xplus_core::Fen(s.value).to_string()
-            } else {
-                s.value.to_string()
-            };
-            format!("{}={value}", s.parameter.code())
-        })
+        .map(|s| format!("{}={}", s.parameter.code(), s.parameter.show_value(s.value)))
         .collect();
     let (b, a) = (&summary.before, &summary.after);
     out.say(

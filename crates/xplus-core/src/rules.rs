@@ -276,6 +276,16 @@ impl Parameter {
         }
     }
 
+    /// A stored value as a user types it: yuan with two decimals for money, the number otherwise
+    /// (what [`Parameter::parse_value`] reads back).
+    pub fn show_value(self, value: i64) -> String {
+        if self.is_money() {
+            Fen(value).to_string()
+        } else {
+            value.to_string()
+        }
+    }
+
     /// The values that make sense: a line of zero would make every household "above" it.
     pub fn accepts(self, value: i64) -> bool {
         match self {

@@ -114,6 +114,10 @@ fn a_typed_value_is_yuan_for_money_and_whole_otherwise() {
     assert_eq!(Parameter::PovertyLine.parse_value("3,500"), Ok(350_000));
     assert_eq!(Parameter::PovertyLine.parse_value("3500.5"), Ok(350_050));
     assert_eq!(Parameter::NoticeDays.parse_value(" 7 "), Ok(7));
+    let shown = Parameter::PovertyLine.show_value(350_050);
+    assert_eq!(shown, "3500.50");
+    assert_eq!(Parameter::PovertyLine.parse_value(&shown), Ok(350_050));
+    assert_eq!(Parameter::NoticeDays.show_value(7), "7");
     assert!(Parameter::NoticeDays
         .parse_value("7.5")
         .unwrap_err()

@@ -17,7 +17,6 @@ use xplus_core::accounts::{Access, Scope};
 use xplus_core::assessment::procedure::may_run_assessment;
 use xplus_core::registry::RegionCode;
 use xplus_core::rules::{what_if_setting, Parameter, Setting};
-use xplus_core::Fen;
 use xplus_store::records::{
     self, AssessmentSink, AssessmentSummary, Changed, EligibilityChange, HouseholdAssessment,
     VillageAssessment, WhatIfSink, WhatIfSummary,
@@ -41,16 +40,15 @@ pub struct Field {
 
 /// A headline figure under the rules in force and under the what-if.
 pub struct Figure {
-    /// "中文|English".
-    pub name: &'static str,
+    /// (中文, English).
+    pub name: (&'static str, &'static str),
     pub before: u64,
     pub after: u64,
 }
 
 impl Figure {
     pub fn name_in(&self, l: &Lang) -> &'static str {
-        let (zh, en) = self.name.split_once('|').unwrap_or((self.name, self.name));
-        l.t(zh, en)
+        l.t(self.name.0, self.name.1)
     }
 
     /// The change, signed ("+12", "-3", "0").
@@ -167,14 +165,6 @@ fn settings_of(
     (settings, problems)
 }
 
-fn shown_value(p: Parameter, value: i64) -> String {
-    if p.is_money() {
-        Fen(value).to_string()
-    } else {
-        value.to_string()
-    }
-}
-
 fn figures(b: &AssessmentSummary, a: &AssessmentSummary) -> Vec<Figure> {
     let f = |name, before, after| Figure {
         name,
@@ -183,42 +173,42 @@ fn figures(b: &AssessmentSummary, a: &AssessmentSummary) -> Vec<Figure> {
     };
     vec![
         f(
-            "年初贫困户（户）|Poor at the start (households)",
+            ("年初贫困户（户）", "Poor at the start (households)"),
             b.households,
             a.households,
         ),
         f(
-            "符合退出标准（户）|Eligible to exit (households)",
+            ("符合退出标准（户）", "Eligible to exit (households)"),
             b.eligible,
             a.eligible,
         ),
         f(
-            "符合退出标准（人）|Eligible to exit (persons)",
+            ("符合退出标准（人）", "Eligible to exit (persons)"),
             b.eligible_persons,
             a.eligible_persons,
         ),
         f(
-            "仍未达到退出标准（户）|Not eligible (households)",
+            ("仍未达到退出标准（户）", "Not eligible (households)"),
             b.households - b.eligible,
             a.households - a.eligible,
         ),
         f(
-            "待出列贫困村（个）|Poor villages assessed",
+            ("待出列贫困村（个）", "Poor villages assessed"),
             b.villages,
             a.villages,
         ),
         f(
-            "符合出列标准（个）|Villages eligible to exit",
+            ("符合出列标准（个）", "Villages eligible to exit"),
             b.villages_eligible,
             a.villages_eligible,
         ),
         f(
-            "已脱贫户中返贫（户）|Exited households returning",
+            ("已脱贫户中返贫（户）", "Exited households returning"),
             b.returned,
             a.returned,
         ),
         f(
-            "已脱贫户中纳入监测（户）|Exited households monitored",
+            ("已脱贫户中纳入监测（户）", "Exited households monitored"),
             b.monitored,
             a.monitored,
         ),
@@ -277,21 +267,19 @@ pub async fn page(
         super::assessment::assessment_year(&state, query.get("year").map(String::as_str)).await?;
     let book = records::rule_book(state.store.as_ref()).await?;
     let rules = book.for_place(region, year);
+    // The value in force and its source: the line of the year, every other number as the rule
+    // set lists it.
+    let listed = rules.set.listed();
     let current = |p: Parameter| -> (String, String) {
-        use xplus_core::rules::Sourced;
-        let s = |v: &Sourced<i64>| (shown_value(p, v.value), v.source.to_string());
         match p {
             Parameter::PovertyLine => rules.poverty_line.as_ref().map_or_else(
                 || (l.t("未设置", "not set").to_string(), String::new()),
                 |f| (f.value.to_string(), f.source.to_string()),
             ),
-            Parameter::MonitoringLinePercent => s(&rules.set.monitoring_line_percent),
-            Parameter::VillageIncidenceBp => s(&rules.set.village_incidence_bp),
-            Parameter::CollectiveIncomeMin => (
-                rules.set.collective_income_min.value.to_string(),
-                rules.set.collective_income_min.source.to_string(),
-            ),
-            _ => (String::new(), String::new()),
+            _ => (listed.iter())
+                .find(|(q, _, _)| *q == p)
+                .map(|(_, value, source)| (value.clone(), source.to_string()))
+                .unwrap_or_default(),
         }
     };
     let fields = Parameter::ASSESSED
@@ -356,7 +344,7 @@ fn query_of(year: i32, settings: &[Setting]) -> String {
         q.push_str(&format!(
             "&{}={}",
             s.parameter.code(),
-            shown_value(s.parameter, s.value)
+            s.parameter.show_value(s.value)
         ));
     }
     q
