@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod assessment;
 pub mod audit;
 pub mod backbone;
+pub mod case_figures;
 pub mod collective;
 pub mod education;
 pub mod industry;

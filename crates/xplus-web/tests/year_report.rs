@@ -16,6 +16,11 @@ async fn the_yearly_report_of_a_year_or_a_day_prints_and_exports() {
         "{page}"
     );
     assert!(page.contains("/report/print?year=2016"), "{page}");
+    // The case report's figures, counted, beside its own numbers in its year (2016) only.
+    assert!(
+        page.contains("id=\"case\"") && page.contains("更新升级远教站点") && page.contains("4.5万"),
+        "{page}"
+    );
 
     let print = app.get(&s, "/report/print?year=2016").await;
     assert_eq!(print.status(), 200);
@@ -30,6 +35,10 @@ async fn the_yearly_report_of_a_year_or_a_day_prints_and_exports() {
     let body = print.text().await.unwrap();
     assert!(
         body.contains("2016 年") && !body.contains("<script"),
+        "{body}"
+    );
+    assert!(
+        body.contains("id=\"case-figures\"") && body.contains("是否相符"),
         "{body}"
     );
 
@@ -61,5 +70,9 @@ async fn the_yearly_report_of_a_year_or_a_day_prints_and_exports() {
     s.cookie = format!("{}; xplus_year=2015", s.cookie);
     let page = app.page_text(&s, "/report").await;
     assert!(page.contains("value=\"2015\""), "{page}");
+    assert!(
+        page.contains("id=\"case\"") && !page.contains("4.5万"),
+        "{page}"
+    );
     app.cleanup().await;
 }

@@ -2,6 +2,7 @@
 
 use crate::OutputError;
 use askama::Template;
+use xplus_core::case_figures::CASE_YEAR;
 use xplus_core::Fen;
 use xplus_store::records::YearReport;
 
@@ -103,6 +104,9 @@ struct Page {
     industry: Figures,
     incomes: Vec<IncomeRow>,
     income_chart: Option<Chart>,
+    case: Vec<CaseRow>,
+    /// The case report's numbers are shown beside the counted ones (its year only).
+    quoted: bool,
     corrections: Vec<CorrectionRow>,
     member_corrections: Vec<MemberCorrectionRow>,
     /// (household, net before, net after, reason, by, on)
@@ -381,6 +385,49 @@ fn industry_figures(r: &YearReport, lang: Language) -> Figures {
     )
 }
 
+/// A headline figure of the case report as the report shows it.
+pub struct CaseRow {
+    pub section: String,
+    pub label: String,
+    pub counted: String,
+    /// The case report's number as printed, and whether the counted one is it within the
+    /// report's own rounding (empty in other years).
+    pub quoted: String,
+    pub holds: String,
+}
+
+fn case_rows(r: &YearReport, lang: Language) -> Vec<CaseRow> {
+    let quoted = r.year == CASE_YEAR;
+    r.case
+        .values
+        .iter()
+        .map(|(figure, value)| {
+            let d = figure.definition();
+            let (zh, en) = d.section.label();
+            let unit = if d.money {
+                lang.t("（元）", " (yuan)")
+            } else {
+                String::new()
+            };
+            CaseRow {
+                section: lang.t(zh, en),
+                label: format!("{}{unit}", lang.t(d.zh, d.en)),
+                counted: figure.show(*value),
+                quoted: if quoted {
+                    lang.t(d.quote.zh, d.quote.en)
+                } else {
+                    String::new()
+                },
+                holds: match (quoted, d.quote.holds(*value)) {
+                    (false, _) => String::new(),
+                    (true, true) => lang.t("相符", "matches"),
+                    (true, false) => lang.t("不符", "differs"),
+                },
+            }
+        })
+        .collect()
+}
+
 /// The rural income table and its chart (none without incomes).
 fn income_table(r: &YearReport, lang: Language) -> (Vec<IncomeRow>, Option<Chart>) {
     let t = |zh: &str, en: &str| lang.t(zh, en);
@@ -454,6 +501,8 @@ pub fn year_report_html(r: &YearReport, lang: Language) -> Result<String, Output
         industry: industry_figures(r, lang),
         incomes,
         income_chart,
+        case: case_rows(r, lang),
+        quoted: r.year == CASE_YEAR,
         corrections: correction_rows(r, lang),
         member_corrections: member_correction_rows(r, lang),
         income_corrections: income_correction_rows(r),

@@ -65,12 +65,35 @@ pub fn year_report_json(r: &YearReport) -> serde_json::Value {
             "growth": i.growth.map(|g| g.to_string()),
         })).collect::<Vec<_>>(),
     });
+    out["case_figures"] = case_figures(r);
     // Only a report as of a day says so: the report of a year keeps its shape.
     if let Some(day) = r.as_of {
         out["as_of"] = day.to_string().into();
     }
     corrections(r, &mut out);
     out
+}
+
+/// The case report's headline figures: each counted value (yuan for money), and in the case
+/// report's year the number it printed and whether the count is that number within its rounding.
+fn case_figures(r: &YearReport) -> serde_json::Value {
+    let quoted = r.year == xplus_core::case_figures::CASE_YEAR;
+    let mut out = serde_json::Map::new();
+    for (figure, value) in &r.case.values {
+        let d = figure.definition();
+        let counted = if d.money {
+            yuan(Fen(*value))
+        } else {
+            (*value).into()
+        };
+        let mut entry = json!({ "counted": counted });
+        if quoted {
+            entry["quoted"] = d.quote.zh.into();
+            entry["within_rounding"] = d.quote.holds(*value).into();
+        }
+        out.insert(d.key.to_string(), entry);
+    }
+    out.into()
 }
 
 /// The corrections the report includes, each list only when it has any: of the year's

@@ -74,6 +74,7 @@ pub fn year_report_workbook(report: &YearReport) -> Result<Vec<u8>, OutputError>
         section(&mut book, name, rows, &bold, &money)?;
     }
     rural_income_sheet(&mut book, report, &bold, &money)?;
+    case_sheet(&mut book, report, &bold, &money)?;
     if !report.corrections.is_empty() {
         corrections_sheet(&mut book, report, &bold)?;
     }
@@ -358,7 +359,62 @@ fn training_section(report: &YearReport) -> Section {
     )
 }
 
-/// The last sheet: each region's rural per-capita disposable income, the year before and the
+/// The case report's headline figures as counted, and in its year the number it printed and
+/// whether the count is that number within its rounding.
+fn case_sheet(
+    book: &mut Workbook,
+    report: &YearReport,
+    bold: &Format,
+    money: &Format,
+) -> Result<(), OutputError> {
+    let quoted = report.year == xplus_core::case_figures::CASE_YEAR;
+    let sheet = book.add_worksheet();
+    sheet.set_name("案例数字").map_err(failed)?;
+    let header: &[&str] = if quoted {
+        &[
+            "环节 link",
+            "项目 figure",
+            "记录计算 counted",
+            "案例（2016年）case report",
+            "是否相符 matches",
+        ]
+    } else {
+        &["环节 link", "项目 figure", "记录计算 counted"]
+    };
+    header_row(sheet, header, bold)?;
+    sheet.set_column_width(1, 40).map_err(failed)?;
+    for (n, (figure, value)) in report.case.values.iter().enumerate() {
+        let row = n as u32 + 1;
+        let d = figure.definition();
+        let (zh, en) = d.section.label();
+        sheet
+            .write_string(row, 0, format!("{zh} {en}"))
+            .map_err(failed)?;
+        let unit = if d.money { "（元）" } else { "" };
+        sheet
+            .write_string(row, 1, format!("{}{unit} {}", d.zh, d.en))
+            .map_err(failed)?;
+        if d.money {
+            sheet
+                .write_number_with_format(row, 2, *value as f64 / 100.0, money)
+                .map_err(failed)?;
+        } else {
+            sheet.write_number(row, 2, *value as f64).map_err(failed)?;
+        }
+        if quoted {
+            sheet.write_string(row, 3, d.quote.zh).map_err(failed)?;
+            let holds = if d.quote.holds(*value) {
+                "相符 matches"
+            } else {
+                "不符 differs"
+            };
+            sheet.write_string(row, 4, holds).map_err(failed)?;
+        }
+    }
+    Ok(())
+}
+
+/// Each region's rural per-capita disposable income, the year before and the
 /// growth, one row a region.
 fn rural_income_sheet(
     book: &mut Workbook,

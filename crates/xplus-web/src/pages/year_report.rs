@@ -70,6 +70,10 @@ struct ReportPage {
     region: String,
     /// (label, value) of the headline figures.
     figures: Vec<(String, String)>,
+    /// The case report's headline figures: (figure, counted, the case report's number, whether
+    /// they agree); the last two only in the case report's year.
+    case: Vec<[String; 4]>,
+    quoted: bool,
     corrections: usize,
     member_corrections: usize,
     income_corrections: usize,
@@ -118,6 +122,37 @@ fn figures(l: Lang, r: &YearReport) -> Vec<(String, String)> {
     ]
 }
 
+fn case_rows(l: Lang, r: &YearReport) -> Vec<[String; 4]> {
+    let quoted = r.year == xplus_core::case_figures::CASE_YEAR;
+    (r.case.values.iter())
+        .map(|(figure, value)| {
+            let d = figure.definition();
+            let unit = if d.money {
+                l.t("（元）", " (yuan)")
+            } else {
+                ""
+            };
+            let (quote, holds) = match (quoted, d.quote.holds(*value)) {
+                (false, _) => ("", ""),
+                (true, holds) => (
+                    l.t(d.quote.zh, d.quote.en),
+                    if holds {
+                        l.t("相符", "matches")
+                    } else {
+                        l.t("不符", "differs")
+                    },
+                ),
+            };
+            [
+                format!("{}{unit}", l.t(d.zh, d.en)),
+                figure.show(*value),
+                quote.to_string(),
+                holds.to_string(),
+            ]
+        })
+        .collect()
+}
+
 pub async fn page(
     State(state): State<AppState>,
     PageUser(user): PageUser,
@@ -131,6 +166,8 @@ pub async fn page(
         as_of: as_of.map(|d| d.to_string()).unwrap_or_default(),
         region: p.region.clone().unwrap_or_default().trim().to_string(),
         figures: figures(l, &report),
+        case: case_rows(l, &report),
+        quoted: report.year == xplus_core::case_figures::CASE_YEAR,
         corrections: report.corrections.len(),
         member_corrections: report.member_corrections.len(),
         income_corrections: report.income_corrections.len(),

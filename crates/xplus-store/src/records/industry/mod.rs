@@ -2,4 +2,4 @@
 
 pub(crate) mod overview;
 pub(crate) mod page;
-mod queries;
+pub(in crate::records) mod queries;

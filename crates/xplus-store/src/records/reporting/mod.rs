@@ -1,6 +1,7 @@
 //! Figures over many households: the dashboard, the year report, the responsibility cards and the
 //! roll-ups that keep them fast.
 
+pub(crate) mod case_figures;
 pub(crate) mod dashboard;
 pub(crate) mod gap_pages;
 pub(crate) mod latest;

@@ -4,13 +4,14 @@
 //! economy, industry and jobs, training, and the official rural income per head with its growth.
 //! Every figure is counted from the records; nothing is typed in.
 
+use super::case_figures::{case_figures, Ask, CaseFigures, Counted};
 use super::queries::fetch_within;
 use super::queries::report::{
     household_counts, DividendTotals, HouseholdCounts, Later, TrainingCounts, DIVIDEND_TOTALS,
     PROJECT_COUNT, RURAL_INCOMES, TRAINING_COUNTS, VILLAGE_COUNTS,
 };
 use crate::error::StoreError;
-use crate::records::assessment::chain::chain_in;
+use crate::records::assessment::chain::{chain_in, ChainView};
 use crate::records::assessment::correction::{corrections_of_year, CorrectionNote};
 use crate::records::collective::overview::collective_overview;
 use crate::records::industry::page::industry_activity;
@@ -133,6 +134,8 @@ pub struct YearReport {
     pub industry: IndustryFigures,
     pub training: TrainingFigures,
     pub rural_income: Vec<RuralIncome>,
+    /// The case report's headline figures as the records give them (core `case_figures`).
+    pub case: CaseFigures,
     /// The corrections of the year's outcomes (book of record): when there is any, the
     /// figures above are the corrected ones, and the report says so.
     pub corrections: Vec<CorrectionNote>,
@@ -182,7 +185,8 @@ async fn report_of(
     let (households, persons) = household_figures(s, &scope, year, as_of).await?;
     let bounds = village_bounds(access);
     let villages = village_figures(s, &bounds, year).await?;
-    let coverage = coverage_figures(s, &scope, year, today).await?;
+    let chain = chain_in(s, &scope, year, today).await?;
+    let coverage = coverage_figures(&chain);
     let training = training_figures(s, &scope, year).await?;
     let dividends = dividends_paid(s, &scope, year).await?;
     let projects = PROJECT_COUNT
@@ -210,6 +214,20 @@ async fn report_of(
         placements: industry.placements.n,
         placed_persons: industry.placements.a,
     };
+    let ask = Ask {
+        access,
+        scope: &scope,
+        year,
+        today,
+        chain: &chain,
+        counted: Counted {
+            villages_exited: villages.exited_in_year,
+            persons_exited: persons.exited_in_year,
+            ovop_projects: industry.projects,
+            placed_persons: industry.placed_persons,
+        },
+    };
+    let case = case_figures(s, ask).await?;
     Ok(YearReport {
         year,
         as_of,
@@ -222,6 +240,7 @@ async fn report_of(
         industry,
         training,
         rural_income,
+        case,
         corrections,
         member_corrections,
         income_corrections,
@@ -300,14 +319,8 @@ async fn village_figures(
 }
 
 /// rules.md §6: each link of the full chain among the households poor at the start of the year.
-async fn coverage_figures(
-    s: &mut dyn ReadSession,
-    scope: &Filter,
-    year: i32,
-    today: NaiveDate,
-) -> Result<CoverageFigures, StoreError> {
-    let chain = chain_in(s, scope, year, today).await?;
-    Ok(CoverageFigures {
+fn coverage_figures(chain: &ChainView) -> CoverageFigures {
+    CoverageFigures {
         poor_at_start: chain.households.len() as u64,
         trained_in_year: chain.count(Link::Trained),
         paired_cadre: chain.count(Link::PairedCadre),
@@ -316,7 +329,7 @@ async fn coverage_figures(
         in_industry: chain.count(Link::InIndustry),
         full_chain: chain.full(),
         full_chain_applicable: chain.full_applicable(),
-    })
+    }
 }
 
 /// The collective economy of the year in reach, with the dividends paid (`dividends`).

@@ -2,6 +2,7 @@
 //! folder hold the rules, these files hold what is asked of the database — one file per
 //! operation file, as the statements are many.
 
+pub(super) mod case_figures;
 pub(super) mod dashboard;
 pub(super) mod gap_pages;
 pub(super) mod report;

@@ -1,0 +1,229 @@
+//! The case report's headline figures of a year within an account's reach (issue 23; core
+//! `case_figures` says what each counts and what the case report quoted). A few are figures the
+//! yearly report already holds (exits, projects, placements); the rest are counted here from the
+//! registers of the four links, each within the reach its ledger has on the records page.
+
+use super::queries::case_figures::{
+    persons, Persons, CHAIN_ORGS, COMMISSIONERS, COMMISSIONER_TRAININGS, COURSES, DEVELOPMENT,
+    JOB_FAIRS, JOINT_ORGS, LABOUR_BASES, LOANS, RECALLS, SELECTED_CADRES, SPECIALTY, STARTUPS,
+    STATIONS,
+};
+use crate::error::StoreError;
+use crate::records::assessment::chain::ChainView;
+use crate::records::entries::reach;
+use crate::records::entries_queries::CADRE_BETWEEN;
+use crate::records::industry::queries::TallyRow;
+use crate::records::registry::read::year_bounds;
+use crate::records::ReadSession;
+use crate::session::filter::{Arg, Filter};
+use crate::session::rows::fetch_sql;
+use chrono::NaiveDate;
+use std::collections::HashSet;
+use xplus_core::accounts::{Access, Scope};
+use xplus_core::case_figures::CaseFigure;
+use xplus_core::interchange::FileId;
+
+/// Each headline figure with its counted value (fen for money), in `CaseFigure::ALL`'s order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseFigures {
+    pub values: Vec<(CaseFigure, i64)>,
+}
+
+impl CaseFigures {
+    /// The counted value of `figure` (zero when not counted).
+    pub fn get(&self, figure: CaseFigure) -> i64 {
+        self.values
+            .iter()
+            .find(|(f, _)| *f == figure)
+            .map_or(0, |(_, v)| *v)
+    }
+}
+
+/// The figures the yearly report has already counted, as they are.
+pub(super) struct Counted {
+    pub villages_exited: u64,
+    pub persons_exited: u64,
+    pub ovop_projects: u64,
+    pub placed_persons: u64,
+}
+
+/// What the report passes: who asks, for which year, and what it already holds.
+pub(super) struct Ask<'a> {
+    pub access: &'a Access,
+    /// The household scope of the account (conditions on `households`).
+    pub scope: &'a Filter,
+    pub year: i32,
+    pub today: NaiveDate,
+    pub chain: &'a ChainView,
+    pub counted: Counted,
+}
+
+pub(super) async fn case_figures(
+    s: &mut dyn ReadSession,
+    ask: Ask<'_>,
+) -> Result<CaseFigures, StoreError> {
+    use CaseFigure::*;
+    let y = Arg::Int(i64::from(ask.year));
+    let (jan1, dec31) = year_bounds(ask.year);
+    let (first, last) = (Arg::Date(jan1), Arg::Date(dec31));
+    let mut tally = Tally { s, ask: &ask };
+    let stations = tally
+        .of(FileId::Stations, STATIONS, vec![y.clone(), y.clone()])
+        .await?;
+    let joint = tally
+        .of(FileId::UnitVillagePairings, JOINT_ORGS, vec![last.clone()])
+        .await?;
+    let cadres = tally.of(FileId::Cadres, SELECTED_CADRES, vec![]).await?;
+    let recalls = tally
+        .of(FileId::Recalls, RECALLS, vec![last.clone()])
+        .await?;
+    let development = tally
+        .of(
+            FileId::SecretaryDevelopment,
+            DEVELOPMENT,
+            vec![last.clone()],
+        )
+        .await?;
+    let startups = tally
+        .of(FileId::Startups, STARTUPS, vec![last.clone()])
+        .await?;
+    let loans = tally.of(FileId::Loans, LOANS, vec![last.clone()]).await?;
+    let orgs = tally
+        .of(FileId::PartyOrgs, CHAIN_ORGS, vec![last.clone()])
+        .await?;
+    let specialty = tally
+        .of(FileId::HouseholdIndustries, SPECIALTY, vec![y.clone()])
+        .await?;
+    let commissioners = tally
+        .of(FileId::Commissioners, COMMISSIONERS, vec![])
+        .await?;
+    let trainings = tally
+        .of(
+            FileId::CommissionerTrainings,
+            COMMISSIONER_TRAININGS,
+            vec![first.clone(), last.clone()],
+        )
+        .await?;
+    let bases = tally
+        .of(FileId::LabourCourses, LABOUR_BASES, vec![last.clone()])
+        .await?;
+    let courses = tally
+        .of(
+            FileId::CourseAttendance,
+            COURSES,
+            vec![last.clone(), last.clone(), first.clone()],
+        )
+        .await?;
+    let fairs = tally
+        .of(FileId::JobFairs, JOB_FAIRS, vec![first, last])
+        .await?;
+    let industry_persons = industry_persons(tally.s, &ask).await?;
+    let c = &ask.counted;
+    let n = |v: u64| v as i64;
+    let values = vec![
+        (VillagesExited, n(c.villages_exited)),
+        (PersonsExited, n(c.persons_exited)),
+        (Stations, n(stations.n)),
+        (StationInvestment, n(stations.a)),
+        (LearningHouseholds, n(stations.b)),
+        (JointPartyOrgs, n(joint.n)),
+        (SelectedCadres, n(cadres.n)),
+        (Recalls, n(recalls.n)),
+        (DegreeCadres, n(development.n)),
+        (ExchangeSecretaries, n(development.a)),
+        (StartupFunding, n(startups.n)),
+        (StartupBases, n(startups.a)),
+        (StartupHouseholds, n(startups.b)),
+        (Loans, n(loans.n)),
+        (LoanAmount, n(loans.a)),
+        (ChainOrgs, n(orgs.n)),
+        (OvopProjects, n(c.ovop_projects)),
+        (SpecialtyHouseholds, n(specialty.n)),
+        (IndustryPersons, industry_persons),
+        (Commissioners, n(commissioners.n)),
+        (CommissionerParticipants, n(trainings.n)),
+        (LabourBases, n(bases.n)),
+        (CourseAttendance, n(courses.n)),
+        (TrainedPlaced, n(courses.a)),
+        (JobFairs, n(fairs.n)),
+        (JobPosts, n(fairs.a)),
+        (PlacedPersons, n(c.placed_persons)),
+    ];
+    debug_assert!(values.iter().map(|(f, _)| *f).eq(CaseFigure::ALL));
+    Ok(CaseFigures { values })
+}
+
+/// Counts one statement of queries/case_figures.rs within the asker's reach of a ledger.
+struct Tally<'s, 'a> {
+    s: &'s mut dyn ReadSession,
+    ask: &'a Ask<'a>,
+}
+
+impl Tally<'_, '_> {
+    async fn of(
+        &mut self,
+        file: FileId,
+        sql: &str,
+        args: Vec<Arg>,
+    ) -> Result<TallyRow, StoreError> {
+        let within = reach_of(file, self.ask.access, self.ask.today);
+        let (sql, args) = and_within(sql, &within, args);
+        let rows: Vec<TallyRow> = fetch_sql(self.s, &sql, &args).await?;
+        Ok(rows
+            .into_iter()
+            .next()
+            .unwrap_or(TallyRow { n: 0, a: 0, b: 0 }))
+    }
+}
+
+/// A statement that ends in its own WHERE with `within`'s conditions added to it, and their
+/// arguments after `args`.
+fn and_within(sql: &str, within: &Filter, mut args: Vec<Arg>) -> (String, Vec<Arg>) {
+    let mut sql = sql.to_string();
+    let conditions = within.render_where(&mut || "?".into());
+    if let Some(rest) = conditions.strip_prefix(" WHERE ") {
+        sql.push_str(" AND ");
+        sql.push_str(rest);
+    }
+    args.extend(within.args().cloned());
+    (sql, args)
+}
+
+/// The rows of a ledger an account reaches, as the records pages have it — except cadres, which
+/// the pages let every official read: a region's figure counts the cadres of the units paired
+/// with its villages, so that a county's figures add up to its city's.
+fn reach_of(file: FileId, access: &Access, today: NaiveDate) -> Filter {
+    match (file, access.scope()) {
+        (FileId::Cadres, Scope::Region(r)) => {
+            let (lo, hi) = crate::sql::range_of(r.as_u64(), r.level());
+            Filter::new().and(
+                CADRE_BETWEEN,
+                vec![Arg::Int(lo as i64), Arg::Int(hi as i64)],
+            )
+        }
+        _ => reach(file, access, today),
+    }
+}
+
+/// The persons, at the end of the year, of the households poor at its start that took part in
+/// industry or jobs (the chain's `in_industry` link, rules.md §6).
+async fn industry_persons(s: &mut dyn ReadSession, ask: &Ask<'_>) -> Result<i64, StoreError> {
+    let taking_part: HashSet<&str> = ask
+        .chain
+        .households
+        .iter()
+        .filter(|h| h.links.in_industry)
+        .map(|h| h.household_id.as_str())
+        .collect();
+    if taking_part.is_empty() {
+        return Ok(0);
+    }
+    let (_, dec31) = year_bounds(ask.year);
+    let (sql, args) = and_within(&persons(), ask.scope, vec![Arg::Date(dec31)]);
+    let rows: Vec<Persons> = fetch_sql(s, &sql, &args).await?;
+    Ok(rows
+        .iter()
+        .filter(|p| taking_part.contains(p.household_id.as_str()))
+        .map(|p| p.persons)
+        .sum())
+}

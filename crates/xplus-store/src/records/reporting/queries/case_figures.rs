@@ -1,0 +1,151 @@
+//! The SQL of the case report's headline figures (case_figures.rs). Each statement reads one
+//! table (or one joined set named like a table) and counts up to three things as `n`, `a`, `b`
+//! (the industry page's tally row); the reach of an account is added by the caller as
+//! conditions on the table's own columns, so each statement ends in a WHERE it can extend.
+//! Rows without a date count as of every year, as the report's 一村一品 projects do.
+
+use crate::session::rows::{FromRow, Named};
+use crate::session::shape::{column, shape, COUNT};
+use xplus_core::interchange::{ColumnType, FileId, FileSpec};
+
+/// A sum as BIGINT, zero over no rows.
+macro_rules! total {
+    ($e:literal) => {
+        concat!("CAST(COALESCE(SUM(", $e, "), 0) AS BIGINT)")
+    };
+}
+
+/// Upgraded stations (n) and what was invested in them (a), upgraded in or before the year
+/// (`?` twice); learning households (b).
+pub(in crate::records) const STATIONS: &str = concat!(
+    "SELECT ",
+    total!("CASE WHEN kind = 'station' AND upgraded_year <= ? THEN 1 ELSE 0 END"),
+    ", ",
+    total!(
+        "CASE WHEN kind = 'station' AND upgraded_year <= ? THEN COALESCE(investment, 0) ELSE 0 END"
+    ),
+    ", ",
+    total!("CASE WHEN kind = 'learning_household' THEN 1 ELSE 0 END"),
+    " FROM stations WHERE 1 = 1"
+);
+
+/// Villages with a joint party organisation by a day (`?`).
+pub(in crate::records) const JOINT_ORGS: &str = "SELECT COUNT(DISTINCT village_code), \
+     CAST(0 AS BIGINT), CAST(0 AS BIGINT) FROM unit_village_pairings \
+     WHERE joint_party_org = TRUE AND (joint_party_org_date IS NULL OR joint_party_org_date <= ?)";
+
+/// First secretaries and work-team members (选派).
+pub(in crate::records) const SELECTED_CADRES: &str = "SELECT COUNT(*), CAST(0 AS BIGINT), \
+     CAST(0 AS BIGINT) FROM cadres WHERE role IN ('first_secretary', 'work_team')";
+
+/// Recalls decided by a day (`?`).
+pub(in crate::records) const RECALLS: &str = "SELECT COUNT(*), CAST(0 AS BIGINT), \
+     CAST(0 AS BIGINT) FROM recalls WHERE decision_date <= ?";
+
+/// Degree courses (n) and secondments (a) begun by a day (`?`).
+pub(in crate::records) const DEVELOPMENT: &str = concat!(
+    "SELECT ",
+    total!("CASE WHEN kind = 'degree' THEN 1 ELSE 0 END"),
+    ", ",
+    total!("CASE WHEN kind = 'exchange' THEN 1 ELSE 0 END"),
+    ", CAST(0 AS BIGINT) FROM secretary_development WHERE start_date <= ?"
+);
+
+/// Start-ups begun by a day (`?`): their funds (n), distinct bases (a), households brought (b).
+pub(in crate::records) const STARTUPS: &str = concat!(
+    "SELECT ",
+    total!("funding"),
+    ", COUNT(DISTINCT base), ",
+    total!("households_brought"),
+    " FROM startups WHERE (start_date IS NULL OR start_date <= ?)"
+);
+
+/// Pledge loans issued by a day (`?`): how many (n) and their amount (a).
+pub(in crate::records) const LOANS: &str = concat!(
+    "SELECT COUNT(*), ",
+    total!("amount"),
+    ", CAST(0 AS BIGINT) FROM loans WHERE start_date <= ?"
+);
+
+/// Party organisations on industry chains (bases, associations, cooperatives) established by
+/// a day (`?`).
+pub(in crate::records) const CHAIN_ORGS: &str = "SELECT COUNT(*), CAST(0 AS BIGINT), \
+     CAST(0 AS BIGINT) FROM party_orgs WHERE kind IN ('base', 'association', 'cooperative') \
+     AND (established_date IS NULL OR established_date <= ?)";
+
+/// Households with crops or livestock recorded for a year (`?`).
+pub(in crate::records) const SPECIALTY: &str = "SELECT COUNT(DISTINCT household_id), \
+     CAST(0 AS BIGINT), CAST(0 AS BIGINT) FROM household_industries \
+     WHERE year = ? AND kind IN ('crop', 'livestock')";
+
+/// Commissioners registered.
+pub(in crate::records) const COMMISSIONERS: &str = "SELECT COUNT(*), CAST(0 AS BIGINT), \
+     CAST(0 AS BIGINT) FROM commissioners WHERE 1 = 1";
+
+/// Participants of the commissioners' trainings between two days (`?`, `?`).
+pub(in crate::records) const COMMISSIONER_TRAININGS: &str = concat!(
+    "SELECT ",
+    total!("participants"),
+    ", CAST(0 AS BIGINT), CAST(0 AS BIGINT) FROM commissioner_trainings WHERE date BETWEEN ? AND ?"
+);
+
+/// The distinct bases of labour courses begun by a day (`?`).
+pub(in crate::records) const LABOUR_BASES: &str = "SELECT COUNT(DISTINCT base), \
+     CAST(0 AS BIGINT), CAST(0 AS BIGINT) FROM labour_courses WHERE start_date <= ?";
+
+/// Attendances (n) and the persons among them placed in a job that began between the course's
+/// start and the end of the year (a), of labour courses running some day of the year; `?`: the
+/// last day (placements), the last and the first day (courses). Named `course_attendance`'s
+/// columns, so that a reach on that table applies.
+pub(in crate::records) const COURSES: &str = "SELECT COUNT(*), COUNT(DISTINCT placed), \
+     CAST(0 AS BIGINT) FROM (SELECT a.household_id, a.id_number, \
+     (SELECT MIN(p.id_number) FROM placements p WHERE p.id_number = a.id_number \
+      AND p.start_date >= k.start_date AND p.start_date <= ?) AS placed \
+     FROM course_attendance a JOIN labour_courses k ON k.course_id = a.course_id \
+     WHERE k.start_date <= ? AND COALESCE(k.end_date, k.start_date) >= ?) course_attendance \
+     WHERE 1 = 1";
+
+/// Job fairs between two days (`?`, `?`): how many (n) and the posts offered (a).
+pub(in crate::records) const JOB_FAIRS: &str = concat!(
+    "SELECT COUNT(*), ",
+    total!("posts"),
+    ", CAST(0 AS BIGINT) FROM job_fairs WHERE date BETWEEN ? AND ?"
+);
+
+/// A household's persons on a day: today's members with the changes after the day undone
+/// (core `registry::membership::persons_on`); `?`: the day. Named `households` for the scope.
+pub(in crate::records) fn persons() -> String {
+    format!(
+        "SELECT household_id, \
+         (SELECT COUNT(*) FROM members m WHERE m.household_id = households.household_id) + \
+         COALESCE((SELECT {undone} FROM member_changes c \
+          WHERE c.household_id = households.household_id AND c.changed_on > ?), 0) \
+         FROM households WHERE 1 = 1",
+        undone = crate::sql::MEMBERS_UNDONE_OF_C
+    )
+}
+
+/// A household and its persons on a day.
+pub(in crate::records) struct Persons {
+    pub household_id: String,
+    pub persons: i64,
+}
+
+impl FromRow for Persons {
+    const SHAPE: &'static FileSpec = &shape(
+        FileId::Members,
+        "case_persons",
+        "户人数",
+        &[
+            column("household_id", ColumnType::Text),
+            column("persons", COUNT),
+        ],
+    );
+
+    fn from_row(r: Named<'_>) -> Option<Self> {
+        Some(Persons {
+            household_id: r.string("household_id"),
+            persons: r.count("persons") as i64,
+        })
+    }
+}
