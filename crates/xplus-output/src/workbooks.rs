@@ -11,7 +11,7 @@ use xplus_store::records::{
     MonitoringList, MonitoringOutcome, RISK_REMOVED_BECAUSE,
 };
 
-fn failed(e: XlsxError) -> OutputError {
+pub(crate) fn failed(e: XlsxError) -> OutputError {
     OutputError::Workbook(e)
 }
 
@@ -99,21 +99,25 @@ pub fn coverage_workbook(view: &CoverageView) -> Result<Vec<u8>, OutputError> {
     book.save_to_buffer().map_err(failed)
 }
 
-/// A cell of a plain sheet: text, or a count written as a number.
-enum Cell<'a> {
+/// A cell of a plain sheet: text, a count written as a number, or hundredths written as a
+/// number with two decimals; empty when missing.
+pub(crate) enum Cell<'a> {
     Text(&'a str),
     Owned(String),
     Count(u64),
+    Hundredths(u32),
+    Empty,
 }
 
 /// A sheet named `name`: a bold header row, then `rows`.
-fn plain_sheet<'a>(
+pub(crate) fn plain_sheet<'a>(
     book: &mut Workbook,
     name: &str,
     header: &[&str],
     rows: impl Iterator<Item = Vec<Cell<'a>>>,
 ) -> Result<(), OutputError> {
     let bold = Format::new().set_bold();
+    let two = Format::new().set_num_format("0.00");
     let sheet = book.add_worksheet();
     sheet.set_name(name).map_err(failed)?;
     for (c, h) in header.iter().enumerate() {
@@ -129,6 +133,10 @@ fn plain_sheet<'a>(
                 Cell::Text(t) => sheet.write_string(r, c, t),
                 Cell::Owned(t) => sheet.write_string(r, c, t),
                 Cell::Count(n) => sheet.write_number(r, c, n as f64),
+                Cell::Hundredths(n) => {
+                    sheet.write_number_with_format(r, c, f64::from(n) / 100.0, &two)
+                }
+                Cell::Empty => continue,
             }
             .map_err(failed)?;
         }

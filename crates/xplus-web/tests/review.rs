@@ -160,5 +160,105 @@ async fn officials_score_secretaries_and_the_county_ranks_them() {
         )
         .await;
     assert_eq!(r.status().as_u16(), 404);
+
+    // The same review in the API, the same scores through it, and as a workbook.
+    let body = app
+        .get_json(&county, "/api/v1/secretaries/review?year=2016")
+        .await;
+    assert_eq!(body["county"], "341181000000");
+    let leadership = body["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "leadership");
+    assert_eq!(leadership.unwrap()["weight"], 40);
+    let first = &body["secretaries"][0];
+    assert_eq!(
+        (first["secretary_id"].as_str(), first["rank"].as_u64()),
+        (Some("S1"), Some(1))
+    );
+    assert_eq!(first["total"], "86.20");
+    let put = |who: &common::Session, scores: serde_json::Value| {
+        app.http
+            .put(format!("{}/api/v1/secretaries/S2/review", app.base))
+            .header("cookie", &who.cookie)
+            .header("x-csrf-token", &who.csrf)
+            .json(&serde_json::json!({ "year": 2016, "scores": scores }))
+            .send()
+    };
+    let r = put(&county, serde_json::json!({ "leadership": 100 }))
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 204, "{}", r.text().await.unwrap());
+    let body = app
+        .get_json(&county, "/api/v1/secretaries/review?year=2016")
+        .await;
+    // (100 × 40 + 90 × 20 + 90 × 20 + 81 × 20) / 100 = 92.20: S2 is first now.
+    assert_eq!(body["secretaries"][0]["secretary_id"], "S2");
+    assert_eq!(body["secretaries"][0]["total"], "92.20");
+    for (scores, status) in [
+        (serde_json::json!({ "leadership": 101 }), 422),
+        (serde_json::json!({ "no_such": 50 }), 422),
+        (serde_json::json!({}), 422),
+    ] {
+        let r = put(&county, scores).await.unwrap();
+        assert_eq!(r.status().as_u16(), status);
+    }
+    assert_eq!(
+        put(&jiacun, serde_json::json!({ "leadership": 1 }))
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    assert_eq!(
+        put(&xijian, serde_json::json!({ "leadership": 1 }))
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    let r = app
+        .get(
+            &county,
+            "/api/v1/secretaries/review?year=2016&county=341182000000",
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 404, "another county is out of reach");
+
+    let page = app
+        .page_text(&county, "/secretaries/review?year=2016")
+        .await;
+    assert!(
+        page.contains("/secretaries/review.xlsx?county=341181000000"),
+        "{page}"
+    );
+    let book = app
+        .get(
+            &county,
+            "/secretaries/review.xlsx?county=341181000000&year=2016",
+        )
+        .await;
+    assert_eq!(book.status(), 200);
+    let bytes = book.bytes().await.unwrap();
+    let mut sheets: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    use calamine::Reader;
+    let ranking = sheets.worksheet_range("述职评议").unwrap();
+    let row: Vec<String> = ranking
+        .rows()
+        .nth(1)
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(
+        (
+            row[0].as_str(),
+            row[1].as_str(),
+            row.last().unwrap().as_str()
+        ),
+        ("1", "S2", "92.2")
+    );
     app.cleanup().await;
 }

@@ -63,6 +63,7 @@ fn parts() -> Vec<openapi::OpenApi> {
         crate::api::backbone::BackboneDoc::openapi(),
         crate::api::entries::EntriesDoc::openapi(),
         crate::api::activity::ActivityDoc::openapi(),
+        crate::api::review::ReviewDoc::openapi(),
         crate::api::collective::CollectiveDoc::openapi(),
         crate::api::industry::IndustryDoc::openapi(),
         crate::api::assessment::AssessmentDoc::openapi(),

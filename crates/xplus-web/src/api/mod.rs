@@ -24,6 +24,7 @@ mod findings;
 mod households;
 mod industry;
 mod regions;
+mod review;
 mod search;
 mod visits;
 
@@ -88,6 +89,8 @@ pub fn routes() -> Router<AppState> {
             get(entries::list).post(entries::save),
         )
         .route("/api/v1/secretaries", get(activity::secretaries))
+        .route("/api/v1/secretaries/review", get(review::review))
+        .route("/api/v1/secretaries/{id}/review", put(review::score))
         .route("/api/v1/visits/monthly", get(activity::visits))
         .route(
             "/api/v1/unit-pairings",

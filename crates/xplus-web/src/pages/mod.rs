@@ -35,7 +35,7 @@ mod regions;
 mod register;
 mod remember;
 mod responsibility;
-mod review;
+pub(crate) mod review;
 pub(crate) mod search;
 pub(crate) mod tasks;
 mod tasks_export;
@@ -195,6 +195,7 @@ pub fn routes() -> Router<AppState> {
         .route("/helpers", get(backbone::helpers))
         .route("/secretaries", get(backbone::secretaries))
         .route("/secretaries/review", get(review::page))
+        .route("/secretaries/review.xlsx", get(review::export))
         .route("/secretaries/review/{id}", post(review::save))
         .route("/secretaries/{id}", get(activity::secretary))
         .route("/cadres/{id}/recalls", get(activity::recalls_of))

@@ -55,6 +55,19 @@ fn own_county(scope: &Scope) -> Option<RegionCode> {
     }
 }
 
+/// The county asked for (`county=`), else the account's own; None when neither.
+pub(crate) fn county_asked(
+    county: Option<&str>,
+    scope: &Scope,
+) -> Result<Option<RegionCode>, WebError> {
+    match county.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) => Ok(Some(RegionCode::parse(c).map_err(|_| {
+            WebError::bad_request(format!("区划代码 {c} 无效 / invalid region code"))
+        })?)),
+        None => Ok(own_county(scope)),
+    }
+}
+
 pub async fn page(
     State(state): State<AppState>,
     PageUser(user): PageUser,
@@ -62,12 +75,7 @@ pub async fn page(
     Query(q): Query<ReviewQuery>,
 ) -> Result<Response, WebError> {
     let year = year_of(q.year.as_deref())?;
-    let county = match q.county.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        Some(c) => Some(RegionCode::parse(c).map_err(|_| {
-            WebError::bad_request(format!("区划代码 {c} 无效 / invalid region code"))
-        })?),
-        None => own_county(user.access.scope()),
-    };
+    let county = county_asked(q.county.as_deref(), user.access.scope())?;
     let ranking = match county {
         Some(c) => {
             Some(records::review_ranking(state.store.as_ref(), &user.access, c, year).await?)
@@ -82,6 +90,22 @@ pub async fn page(
         may_score: matches!(user.access.role(), Role::Admin | Role::Official),
         saved: q.saved.is_some(),
     })
+}
+
+/// The review as a workbook (the ranking and the criteria in force): `/secretaries/review.xlsx`.
+pub async fn export(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Query(q): Query<ReviewQuery>,
+) -> Result<Response, WebError> {
+    let year = year_of(q.year.as_deref())?;
+    let county = county_asked(q.county.as_deref(), user.access.scope())?
+        .ok_or_else(|| WebError::bad_request("请选择县（区）/ choose a county".to_string()))?;
+    let ranking = records::review_ranking(state.store.as_ref(), &user.access, county, year).await?;
+    super::xlsx_download(format!("review-{county}-{year}.xlsx"), move || {
+        Ok(xplus_output::review::review_workbook(&ranking)?)
+    })
+    .await
 }
 
 /// One secretary's scores: `score_{criterion}` fields, 0–100; empty ones are left as they were.
