@@ -72,6 +72,23 @@ async fn an_official_sees_what_a_higher_line_would_change_and_nothing_is_recorde
             .any(|r| r[0] == "户" && r[1] == "H001" && r[3] == "符合" && r[4] == "不符合"),
         "{rows:?}"
     );
+    // It names what it was made under.
+    let named: Vec<Vec<String>> = book
+        .worksheet_range("假设设置")
+        .unwrap()
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(
+        named[1],
+        [
+            "扶贫标准（元/人·年）",
+            "poverty_line",
+            "100000.00",
+            "341181000000",
+            "2016"
+        ]
+    );
     app.cleanup().await;
 }
 

@@ -324,24 +324,34 @@ pub fn text_workbook(
     header: &[&str],
     rows: &[Vec<String>],
 ) -> Result<Vec<u8>, WebError> {
+    text_sheets(&[(sheet_name, header, rows)])
+}
+
+/// One sheet of text: its name, header and rows.
+pub type TextSheet<'a> = (&'a str, &'a [&'a str], &'a [Vec<String>]);
+
+/// A workbook of text sheets.
+pub fn text_sheets(sheets: &[TextSheet<'_>]) -> Result<Vec<u8>, WebError> {
     use rust_xlsxwriter::{Format, Workbook};
     let failed = |e: rust_xlsxwriter::XlsxError| {
         WebError::from(xplus_store::StoreError::Interrupted(e.to_string()))
     };
     let mut book = Workbook::new();
-    let sheet = book.add_worksheet_with_constant_memory().map_err(failed)?;
-    sheet.set_name(sheet_name).map_err(failed)?;
     let bold = Format::new().set_bold();
-    for (c, h) in header.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, c as u16, *h, &bold)
-            .map_err(failed)?;
-    }
-    for (i, r) in rows.iter().enumerate() {
-        for (c, v) in r.iter().enumerate() {
+    for (sheet_name, header, rows) in sheets {
+        let sheet = book.add_worksheet_with_constant_memory().map_err(failed)?;
+        sheet.set_name(*sheet_name).map_err(failed)?;
+        for (c, h) in header.iter().enumerate() {
             sheet
-                .write_string(i as u32 + 1, c as u16, v.as_str())
+                .write_string_with_format(0, c as u16, *h, &bold)
                 .map_err(failed)?;
+        }
+        for (i, r) in rows.iter().enumerate() {
+            for (c, v) in r.iter().enumerate() {
+                sheet
+                    .write_string(i as u32 + 1, c as u16, v.as_str())
+                    .map_err(failed)?;
+            }
         }
     }
     book.save_to_buffer().map_err(failed)

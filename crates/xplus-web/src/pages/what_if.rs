@@ -368,6 +368,20 @@ pub async fn export(
             problems.join("；")
         }));
     }
+    // The workbook names what it was made under: each setting changed, for which region and year.
+    let place = region.map_or_else(|| l.t("全部", "everywhere").to_string(), |r| r.to_string());
+    let named: Vec<Vec<String>> = settings
+        .iter()
+        .map(|s| {
+            vec![
+                l.t(s.parameter.label_zh(), s.parameter.code()).to_string(),
+                s.parameter.code().to_string(),
+                s.parameter.show_value(s.value),
+                place.clone(),
+                year.to_string(),
+            ]
+        })
+        .collect();
     let (_, changes) = run(&state, &user, year, settings, usize::MAX).await?;
     let rows: Vec<Vec<String>> = lines(&state, &changes)
         .await?
@@ -407,8 +421,19 @@ pub async fn export(
         l.t("假设下符合退出标准", "Eligible under the what-if"),
     ];
     let sheet = l.t("假设测算", "What-if").to_string();
+    let settings_sheet = l.t("假设设置", "Settings").to_string();
+    let settings_header = [
+        l.t("参数", "Parameter"),
+        l.t("代码", "Code"),
+        l.t("假设值", "What-if value"),
+        l.t("区划", "Region"),
+        l.t("年度", "Year"),
+    ];
     super::xlsx_download(format!("what-if-{year}.xlsx"), move || {
-        super::text_workbook(&sheet, &header, &rows)
+        super::text_sheets(&[
+            (&sheet, &header, &rows),
+            (&settings_sheet, &settings_header, &named),
+        ])
     })
     .await
 }
