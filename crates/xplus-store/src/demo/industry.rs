@@ -209,7 +209,7 @@ const COURSES: [&str; 5] = [
 
 /// The two 2016 courses of a base begin in March and September; each runs two weeks.
 fn course_start(k: usize) -> Date {
-    if k % 2 == 0 {
+    if k.is_multiple_of(2) {
         ymd(2016, 3, 15)
     } else {
         ymd(2016, 9, 20)

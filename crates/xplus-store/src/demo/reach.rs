@@ -167,15 +167,11 @@ fn chain_orgs(rng: &mut DemoRng, active: &[bool], total: usize) -> Vec<Vec<Party
         shuffle(rng, &mut k);
         kinds.push(k);
     }
-    let mut left = total;
-    for round in 0..CHAIN_KINDS.len() {
-        for (i, &vi) in villages.iter().enumerate() {
-            if left == 0 {
-                return orgs;
-            }
-            orgs[vi].push(kinds[i][round]);
-            left -= 1;
-        }
+    // Round by round: each village gets as many as the full rounds, the first ones one more.
+    let n = villages.len().max(1);
+    for (i, &vi) in villages.iter().enumerate() {
+        let count = (total / n + usize::from(i < total % n)).min(CHAIN_KINDS.len());
+        orgs[vi] = kinds[i][..count].to_vec();
     }
     orgs
 }
