@@ -8,6 +8,7 @@ use super::people::Household;
 use super::plan::{PoorState, VillageKind, VillagePlan};
 use super::rng::{self, between, chance, day_in, pick, shuffle, stream, ymd, DemoRng};
 use super::secretaries;
+use super::selected::{Selected, Staff, Startup};
 use super::writer::{boolean, code, date, int, money, opt_date, region, text, Writers};
 use super::DemoError;
 use chrono::Duration;
@@ -218,6 +219,7 @@ pub fn write(
         units: city_units.iter().chain(county_units).collect(),
         slots: Vec::new(),
     };
+    let selected = Selected::draw(more, ctx);
     // County units: the first half mostly go one to one with poor villages (1+1), the rest
     // each take several ordinary villages (1+X).
     let mut pool: Vec<usize> = (n_city + 1..cadres.units.len()).collect();
@@ -258,34 +260,37 @@ pub fn write(
                         paired.push(second);
                     }
                 }
-                staff_poor_village(out, rng, more, &mut cadres, v, state, &paired)?;
+                let staff = selected.staff(vi);
+                staff_poor_village(out, rng, more, &mut cadres, v, state, &paired, staff)?;
             }
             VillageKind::Rural if !villages[vi].households.is_empty() && chance(rng, 0.5) => {
                 let u = *pick(rng, for_others);
                 paired.push(u);
                 let start = day_in(rng, ymd(2015, 3, 1), ymd(2016, 6, 30));
-                let joint = chance(rng, 0.25);
+                // Joint party organisations are those of poor villages (the report's 123).
                 let row = [
                     text(cadres.units[u].id.clone()),
                     region(v.code),
                     date(start),
                     opt_date(None),
-                    boolean(joint),
-                    joint_date(more, joint, start),
+                    boolean(false),
+                    Value::Null,
                 ];
                 out.row(FileId::UnitVillagePairings, &row)?;
             }
             _ => {}
         }
-        if v.kind != VillageKind::Urban && chance(rng, 0.04) {
+        let startup_here = selected.startups.iter().position(|s| s.village == vi);
+        if startup_here.is_some() || (v.kind != VillageKind::Urban && chance(rng, 0.04)) {
             // Graduate village officials (大学生村官) belong to the county's organisation department.
             let official = cadres.create(out, rng, n_city, CadreRole::GraduateOfficial)?;
-            if chance(more, 0.5) {
-                startup(out, more, &official, v.code, &v.short)?;
+            if let Some(k) = startup_here {
+                let base = format!("{}{}", plan.town_of(vi).name, v.short);
+                startup(out, more, &official, v.code, &base, &selected.startups[k])?;
             }
         }
         if v.kind != VillageKind::Urban {
-            secretaries::write(out, more, v.code)?;
+            secretaries::write(out, more, v.code, selected.development(vi))?;
         }
         // Helpers of a village come from its paired units and one or two county units, so
         // that each helper's places are filled within the village.
@@ -306,7 +311,9 @@ pub fn write(
 }
 
 /// The poor-village step after its units are chosen: each paired unit's pairing row and
-/// bindings, then the village's first secretary (recalled now and then) and its work team.
+/// bindings, then the village's first secretary (recalled if `staff` says so) and its work
+/// team.
+#[allow(clippy::too_many_arguments)]
 fn staff_poor_village(
     out: &mut Writers,
     rng: &mut DemoRng,
@@ -315,8 +322,11 @@ fn staff_poor_village(
     v: &VillagePlan,
     state: PoorState,
     paired: &[usize],
+    staff: Staff,
 ) -> Result<(), DemoError> {
-    let joint = |rng: &mut DemoRng, first: bool| chance(rng, if first { 0.95 } else { 0.6 });
+    // Every poor village formed a joint party organisation with its first unit (the report's
+    // 123, all of them); a second unit joins it more often than not.
+    let joint = |rng: &mut DemoRng, first: bool| first || chance(rng, 0.6);
     for (k, &u) in paired.iter().enumerate() {
         let start = day_in(rng, ymd(2015, 1, 5), ymd(2015, 10, 31));
         // §7: only a village that has exited may be left.
@@ -340,10 +350,10 @@ fn staff_poor_village(
         bindings(out, more, &cadres.units[u].id, v.code, start)?;
     }
     let secretary = cadres.create(out, rng, paired[0], CadreRole::FirstSecretary)?;
-    if chance(more, 0.03) {
+    if staff.recalled {
         recall(out, more, cadres, paired[0], &secretary)?;
     }
-    for _ in 0..between(rng, 1, 2) {
+    for _ in 0..staff.work_team {
         let u = *pick(rng, paired);
         cadres.create(out, rng, u, CadreRole::WorkTeam)?;
     }
@@ -540,13 +550,14 @@ fn recall(
     out.row(FileId::Recalls, &row)
 }
 
-/// A graduate village official's start-up (大学生村官创业).
+/// A graduate village official's start-up (大学生村官创业) on a demonstration base of its own.
 fn startup(
     out: &mut Writers,
     more: &mut DemoRng,
     official: &str,
     village: u64,
-    short: &str,
+    place: &str,
+    s: &Startup,
 ) -> Result<(), DemoError> {
     const WHAT: [&str; 5] = [
         "稻虾共养",
@@ -560,10 +571,10 @@ fn startup(
         text(format!("CY{official}")),
         text(official),
         region(village),
-        text(format!("{short}{what}项目")),
-        text(format!("{short}创业园")),
-        money(Fen::from_yuan(between(more, 2, 30) * 10_000)),
-        int(between(more, 0, 12)),
+        text(format!("{place}{what}项目")),
+        text(format!("{place}大学生村官创业示范基地")),
+        money(Fen::from_yuan(s.funding as i64)),
+        int(s.households as i64),
         date(day_in(more, ymd(2015, 3, 1), ymd(2016, 9, 30))),
     ];
     out.row(FileId::Startups, &row)

@@ -75,10 +75,12 @@ pub fn write(out: &mut Writers, rng: &mut DemoRng, ctx: &Ctx) -> Result<(), Demo
 }
 
 /// About 30% of villages are empty shells (空壳村, under 50,000 yuan), a fifth make over
-/// 100,000; villages about to exit have the income §4 asks of them.
+/// 100,000; villages about to exit have the income §4 asks of them. Every village planned to
+/// exit in 2016 has it, so that exactly the planned ones (the case report's 56) exit.
 fn income_2016(rng: &mut DemoRng, kind: VillageKind) -> f64 {
     let band = match kind {
-        VillageKind::Poor(PoorState::Planned(2016) | PoorState::Exited(_)) => {
+        VillageKind::Poor(PoorState::Planned(2016)) => return uniform(rng, 55_000.0, 180_000.0),
+        VillageKind::Poor(PoorState::Exited(_)) => {
             if chance(rng, 0.97) {
                 return uniform(rng, 55_000.0, 180_000.0);
             }

@@ -15,6 +15,8 @@ pub struct Village {
 pub struct Ctx<'a> {
     pub code: u64,
     pub county6: u32,
+    /// 天长市, for the names of what the county runs.
+    pub name: &'a str,
     pub plan: &'a CountyPlan,
     pub villages: &'a [Village],
     pub households: &'a [Household],

@@ -4,10 +4,11 @@
 
 use super::backbone::{self, Unit};
 pub use super::context::{Ctx, Village};
-use super::people::{Household, People, YEARS};
+use super::people::{settle_exits, Household, People, YEARS};
 use super::plan::{CountyPlan, PoorState, VillageKind};
 use super::regions::{County, Source};
 use super::rng::{self, stream, uniform, DemoRng};
+use super::shares::{city, Basis};
 use super::writer::{boolean, code, int, money, opt_bool, opt_year, region, text, year, Writers};
 use super::{collective, education, industry, DemoError};
 use xplus_core::interchange::cell::Value;
@@ -74,6 +75,10 @@ pub fn write(
         tick(u64::from(v.households));
     }
     drop(people);
+    let planned = |vi: usize| plan.villages[vi].kind == VillageKind::Poor(PoorState::Planned(2016));
+    let target = plan.share(city::PERSONS_EXITED, Basis::PoorVillages);
+    let mut rng = stream(seed, county.code, rng::tag::EXITS);
+    settle_exits(&mut rng, &mut households, planned, target);
 
     let mut vrng = stream(seed, county.code, VILLAGE_TAG);
     for (v, village) in plan.villages.iter().zip(&villages) {
@@ -99,6 +104,7 @@ pub fn write(
     let ctx = Ctx {
         code: county.code,
         county6: county.code6(),
+        name: &county.name,
         plan,
         villages: &villages,
         households: &households,

@@ -1,13 +1,15 @@
-//! 远教+贫困户: distance-education stations (about 1.1 a village, the case report's 1,413 in
-//! Chuzhou), central learning households in scattered poor villages (its 120), their training
+//! 远教+贫困户: distance-education stations (about 1.35 a village, of which exactly the county's
+//! share of the case report's 1,413 were upgraded with its 15万元), central learning households
+//! in scattered poor villages (its 120), their training
 //! sessions in 2015 and 2016 and who attended. A household only attends sessions of stations
 //! that serve its village.
 
 use super::context::{Ctx, Village};
 use super::names;
 use super::people::Household;
-use super::plan::VillageKind;
-use super::rng::{between, chance, day_in, pick, weighted, ymd, DemoRng};
+use super::plan::{CountyPlan, VillageKind};
+use super::rng::{between, chance, day_in, pick, shuffle, weighted, ymd, DemoRng};
+use super::shares::{city, spread, Basis};
 use super::writer::{code, date, int, money, opt_year, region, text, Writers};
 use super::DemoError;
 use std::collections::BTreeSet;
@@ -65,6 +67,18 @@ const OTHER: &[&str] = &[
     "防火防溺水安全教育",
 ];
 
+/// A station or learning household before it is written: which are upgraded is decided once
+/// the county's stations are all known.
+struct StationRow {
+    id: String,
+    village: usize,
+    kind: StationKind,
+    name: String,
+    upgraded: Option<i32>,
+    /// Yuan spent on the upgrade, for an upgraded station.
+    investment: Option<u64>,
+}
+
 /// `more` draws what the later files need (investment, checks, named attendees, services).
 pub fn write(
     out: &mut Writers,
@@ -73,66 +87,52 @@ pub fn write(
     ctx: &Ctx,
 ) -> Result<(), DemoError> {
     let plan = ctx.plan;
-    let mut stations: Vec<Station> = Vec::new();
+    let mut rows: Vec<StationRow> = Vec::new();
     // The stations that serve each village.
     let mut serving: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); plan.villages.len()];
+    let learning = learning_households(rng, ctx);
     for town in &plan.towns {
         let mut own: Vec<Vec<usize>> = Vec::with_capacity(town.villages.len());
         for vi in town.villages.clone() {
             let v = &plan.villages[vi];
+            // About 1.35 a village: more than the upgraded ones, which are the report's count.
             let mut n = match v.kind {
-                VillageKind::Urban => weighted(rng, &[12, 80, 8]),
-                _ => weighted(rng, &[3, 79, 18]),
+                VillageKind::Urban => weighted(rng, &[5, 60, 35]),
+                _ => weighted(rng, &[2, 58, 40]),
             };
             if vi == town.villages.start {
                 n = n.max(1);
             }
             let mut mine = Vec::new();
             for k in 1..=n {
-                let (kind, name) = if k == 1 {
-                    (StationKind::Station, format!("{}党员远程教育站点", v.short))
-                } else {
-                    let group = names::place(rng);
-                    (
-                        StationKind::Station,
-                        format!("{}{group}组远教站点", v.short),
-                    )
-                };
-                let id = format!("ZD{}-{k}", v.code);
-                let upgraded = if chance(rng, 0.45) { 2015 } else { 2016 };
-                write_station(out, more, &id, v.code, kind, &name, Some(upgraded))?;
-                mine.push(stations.len());
-                serving[vi].insert(stations.len());
-                stations.push(Station {
-                    id,
-                    sessions: Vec::new(),
-                });
+                mine.push(rows.len());
+                serving[vi].insert(rows.len());
+                rows.push(station(rng, plan, vi, k));
             }
             // Scattered poor villages get central learning households (中心学习户).
-            if v.kind.is_poor() && chance(rng, 0.32) {
-                for k in 1..=between(rng, 2, 4) {
-                    let id = format!("XX{}-{k}", v.code);
-                    let name = format!("{}第{}村民组中心学习户", v.short, names::numeral(k));
-                    let upgraded = chance(rng, 0.5).then_some(2016);
-                    write_station(
-                        out,
-                        more,
-                        &id,
-                        v.code,
-                        StationKind::LearningHousehold,
-                        &name,
-                        upgraded,
-                    )?;
-                    serving[vi].insert(stations.len());
-                    stations.push(Station {
-                        id,
-                        sessions: Vec::new(),
-                    });
-                }
+            for k in 1..=learning[vi] {
+                serving[vi].insert(rows.len());
+                rows.push(StationRow {
+                    id: format!("XX{}-{k}", v.code),
+                    village: vi,
+                    kind: StationKind::LearningHousehold,
+                    name: format!("{}第{}村民组中心学习户", v.short, names::numeral(k)),
+                    upgraded: chance(rng, 0.5).then_some(2016),
+                    investment: None,
+                });
             }
             own.push(mine);
         }
         share_stations(rng, &mut serving, town.villages.clone(), &own);
+    }
+    upgrade(rng, ctx, &mut rows, &mut serving);
+    let mut stations: Vec<Station> = Vec::with_capacity(rows.len());
+    for row in &rows {
+        write_station(out, more, plan.villages[row.village].code, row)?;
+        stations.push(Station {
+            id: row.id.clone(),
+            sessions: Vec::new(),
+        });
     }
     for (vi, set) in serving.iter().enumerate() {
         for &s in set {
@@ -164,6 +164,73 @@ pub fn write(
         &stations,
         &serving,
     )
+}
+
+/// The `k`th station of a village, not yet upgraded.
+fn station(rng: &mut DemoRng, plan: &CountyPlan, vi: usize, k: usize) -> StationRow {
+    let v = &plan.villages[vi];
+    let name = if k == 1 {
+        format!("{}党员远程教育站点", v.short)
+    } else {
+        format!("{}{}组远教站点", v.short, names::place(rng))
+    };
+    StationRow {
+        id: format!("ZD{}-{k}", v.code),
+        village: vi,
+        kind: StationKind::Station,
+        name,
+        upgraded: None,
+        investment: None,
+    }
+}
+
+/// The county's share of the report's 120 central learning households, by village: two to
+/// four in each of some of its poor villages.
+fn learning_households(rng: &mut DemoRng, ctx: &Ctx) -> Vec<usize> {
+    let plan = ctx.plan;
+    let mut left = plan.share(city::LEARNING_HOUSEHOLDS, Basis::PoorVillages) as usize;
+    let mut poor: Vec<usize> = (0..plan.villages.len())
+        .filter(|&vi| plan.villages[vi].kind.is_poor())
+        .collect();
+    shuffle(rng, &mut poor);
+    let mut counts = vec![0; plan.villages.len()];
+    for vi in poor {
+        let n = between(rng, 2, 4).min(left);
+        counts[vi] = n;
+        left -= n;
+    }
+    counts
+}
+
+/// Upgrades (更新升级) exactly the county's share of the report's 1,413 stations, in 2015 or
+/// 2016, its share of the 15万元 spread over them. A county with fewer stations than its
+/// share gets more in its first villages (a few small counties of many communities).
+fn upgrade(
+    rng: &mut DemoRng,
+    ctx: &Ctx,
+    rows: &mut Vec<StationRow>,
+    serving: &mut [BTreeSet<usize>],
+) {
+    let plan = ctx.plan;
+    let n = plan.share(city::STATIONS, Basis::Villages) as usize;
+    let mut order: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].kind == StationKind::Station)
+        .collect();
+    let mut vi = 0;
+    while order.len() < n && !plan.villages.is_empty() {
+        let k = rows.iter().filter(|r| r.village == vi).count() + 1;
+        serving[vi].insert(rows.len());
+        order.push(rows.len());
+        rows.push(station(rng, plan, vi, k));
+        vi = (vi + 1) % plan.villages.len();
+    }
+    shuffle(rng, &mut order);
+    order.truncate(n);
+    let investment = plan.share(city::STATION_INVESTMENT_YUAN, Basis::Villages);
+    for (&i, yuan) in order.iter().zip(spread(rng, investment, n)) {
+        rows[i].upgraded = Some(if chance(rng, 0.45) { 2015 } else { 2016 });
+        rows[i].investment = Some(yuan);
+    }
 }
 
 /// The town's step after its villages have their own stations: some stations also serve
@@ -202,25 +269,24 @@ fn share_stations(
 fn write_station(
     out: &mut Writers,
     more: &mut DemoRng,
-    id: &str,
     village: u64,
-    kind: StationKind,
-    name: &str,
-    upgraded: Option<i32>,
+    station: &StationRow,
 ) -> Result<(), DemoError> {
+    // A station not upgraded keeps what it cost when it was built.
+    let yuan = station.investment.unwrap_or_else(|| match station.kind {
+        StationKind::Station => between(more, 8, 40) * 1000,
+        StationKind::LearningHousehold => between(more, 5, 20) * 100,
+    });
     let row = [
-        text(id),
+        text(station.id.clone()),
         region(village),
-        code(kind.code()),
-        text(name),
-        opt_year(upgraded),
-        money(Fen::from_yuan(match kind {
-            StationKind::Station => between(more, 8, 40) * 1000,
-            StationKind::LearningHousehold => between(more, 5, 20) * 100,
-        })),
+        code(station.kind.code()),
+        text(station.name.clone()),
+        opt_year(station.upgraded),
+        money(Fen::from_yuan(yuan as i64)),
     ];
     out.row(FileId::Stations, &row)?;
-    station_checks(out, more, id)
+    station_checks(out, more, &station.id)
 }
 
 /// The yearly standardisation check (抓规范): every item in 2015 and 2016; most are met, some

@@ -1,7 +1,8 @@
 //! Synthetic but realistic demo data (`xplus demo`): a complete bundle of CSV files for
 //! Tianchang, Chuzhou, Anhui or the whole country, shaped on the Chuzhou case report (13.2万
 //! poor households, 123 poor villages, 1,413 stations, 32 pledge loans) so that the 2016
-//! assessment has something real to decide.
+//! assessment has something real to decide. At city scale the rules, run on the generated
+//! records, give the report's headline figures (`shares`, docs/demo.md).
 //!
 //! The bundle is streamed county by county: only one county's households are ever in memory,
 //! and each county draws from its own seeded streams, so the same seed gives byte-identical
@@ -17,9 +18,12 @@ mod industry;
 mod names;
 mod people;
 mod plan;
+mod reach;
 mod regions;
 mod rng;
 mod secretaries;
+mod selected;
+mod shares;
 mod writer;
 
 use std::fmt;

@@ -4,7 +4,7 @@
 use super::family::{self, Draft};
 pub use super::family::{Member, NOW};
 use super::plan::{PoorState, VillageKind};
-use super::rng::{chance, uniform, weighted, DemoRng};
+use super::rng::{chance, shuffle, uniform, weighted, DemoRng};
 use chrono::{Datelike, NaiveDate};
 use rand::Rng;
 use std::collections::HashMap;
@@ -58,6 +58,73 @@ impl Household {
     }
 }
 
+/// Brings the county's 2016 exits (poor households eligible under §3) to `target` persons, its
+/// share of the case report's 4.5万, to within one household. Households of villages planned to
+/// exit in 2016 are moved only when the others are not enough, since those villages exit on
+/// their remaining poor. Those exactly on the line stay there. `planned` tells, by a
+/// household's village, whether the village is planned to exit in 2016.
+pub fn settle_exits(
+    rng: &mut DemoRng,
+    households: &mut [Household],
+    planned: impl Fn(usize) -> bool,
+    target: u64,
+) {
+    let mut exited: u64 = households
+        .iter()
+        .filter(|h| h.status.is_poor() && h.exit_eligible())
+        .map(Household::persons)
+        .sum();
+    let mut order: Vec<usize> = (0..households.len())
+        .filter(|&i| households[i].status.is_poor() && !households[i].on_line())
+        .collect();
+    shuffle(rng, &mut order);
+    order.sort_by_key(|&i| planned(households[i].village));
+    for i in order {
+        let h = &mut households[i];
+        if exited > target && h.exit_eligible() {
+            h.set_net_2016(rng, false);
+            exited -= h.persons();
+        } else if exited < target && !h.exit_eligible() && exited + h.persons() <= target {
+            let before = h.incomes;
+            h.set_net_2016(rng, true);
+            if h.exit_eligible() {
+                exited += h.persons();
+            } else {
+                h.incomes = before;
+            }
+        } else if exited == target {
+            break;
+        }
+    }
+}
+
+impl Household {
+    fn line_2016(&self) -> i64 {
+        LINE[1] * self.members.len() as i64
+    }
+
+    fn on_line(&self) -> bool {
+        self.incomes
+            .as_ref()
+            .is_some_and(|i| i[1].net().0 == self.line_2016())
+    }
+
+    /// A new 2016 income above or below the line, drawn as `People::incomes` draws it.
+    fn set_net_2016(&mut self, rng: &mut DemoRng, above: bool) {
+        let line = self.line_2016();
+        let net = if above {
+            let u = rng.random::<f64>();
+            strictly_above(line, scaled(line, 1.0 + 0.9 * u * u))
+        } else {
+            at_most(line, scaled(line, uniform(rng, 0.4, 0.995)))
+        };
+        let income = split(rng, net, &self.members);
+        if let Some(incomes) = &mut self.incomes {
+            incomes[1] = income;
+        }
+    }
+}
+
 /// How households look in a kind of village.
 struct Profile {
     /// Weights of poor, exited, monitored, returned, removed.
@@ -95,9 +162,11 @@ fn profile(kind: VillageKind) -> Profile {
             uninsured: 0.02,
             dropout: 0.01,
         },
+        // Elsewhere few were lifted over the line in 2016; `settle_exits` then moves some
+        // households across it so that the county's exits are its share of the report's.
         _ => Profile {
             status: [75, 15, 4, 3, 3],
-            above: 0.55,
+            above: 0.05,
             food: 0.995,
             housing: 0.95,
             water: 0.97,

@@ -5,6 +5,7 @@ use super::names;
 pub use super::regions::{is_urban, WEIGHT_POOR, WEIGHT_RURAL, WEIGHT_URBAN};
 use super::regions::{Chuzhou, County, Source};
 use super::rng::{self, between, chance, shuffle, stream, uniform};
+use super::shares::{self, Basis, Weights};
 use std::ops::Range;
 
 /// The short form people use (高尚村委会 → 高尚村).
@@ -70,9 +71,24 @@ pub struct VillagePlan {
 pub struct CountyPlan {
     pub towns: Vec<TownPlan>,
     pub villages: Vec<VillagePlan>,
+    /// What gives the county its share of the case report's city figures.
+    pub weights: Weights,
 }
 
 impl CountyPlan {
+    /// The county's share of a city figure of the case report (`shares::city`).
+    pub fn share(&self, total: u64, basis: Basis) -> u64 {
+        self.weights.share(total, basis)
+    }
+
+    /// The town a village (by index) belongs to.
+    pub fn town_of(&self, vi: usize) -> &TownPlan {
+        self.towns
+            .iter()
+            .find(|t| t.villages.contains(&vi))
+            .expect("every village is in a town")
+    }
+
     pub fn households(&self) -> u64 {
         self.villages.iter().map(|v| u64::from(v.households)).sum()
     }
@@ -96,8 +112,12 @@ pub fn plan(county: &County, chuzhou: &Chuzhou, seed: u64) -> CountyPlan {
     .min(rural.len());
     shuffle(&mut rng, &mut rural);
     let q = quota as f64;
+    let weights = Weights::new(county, chuzhou, quota as u64, villages.len() as u64);
     let exited = (q * 0.08).round() as usize;
-    let planned16 = (q * 0.46).round() as usize;
+    // Exactly the county's share of the 56 villages the case report has exiting in 2016:
+    // each of them qualifies (§4), so the city's count is the report's under every seed.
+    let planned16 = (weights.share(shares::city::VILLAGES_EXITED, Basis::PoorVillages) as usize)
+        .min(quota - exited);
     let planned17 = (q * 0.26).round() as usize;
     for (n, &i) in rural[..quota].iter().enumerate() {
         let state = if n < exited {
@@ -122,7 +142,11 @@ pub fn plan(county: &County, chuzhou: &Chuzhou, seed: u64) -> CountyPlan {
         let n = (density * v.kind.weight() * uniform(&mut rng, 0.8, 1.2)).round();
         v.households = (n as u32).max(u32::from(v.kind != VillageKind::Urban));
     }
-    CountyPlan { towns, villages }
+    CountyPlan {
+        towns,
+        villages,
+        weights,
+    }
 }
 
 fn chuzhou_sites(county: u64, chuzhou: &Chuzhou) -> (Vec<TownPlan>, Vec<VillagePlan>) {

@@ -34,7 +34,7 @@ const NATION_HOUSEHOLDS: f64 = 30_000_000.0;
 /// to the city, pre-1992 ID prefix of the 滁县地区). The poor-village quotas add up to the case
 /// report's 123; Tianchang's density gives it about 20,000 poor households.
 #[rustfmt::skip]
-const CHUZHOU_COUNTIES: [(u32, u32, f64, f64, u32); 10] = [
+pub const CHUZHOU_COUNTIES: [(u32, u32, f64, f64, u32); 10] = [
     (341102, 0, 0.6, 1.22, 342301),
     (341103, 8, 0.9, 1.10, 342327),
     (341122, 14, 1.0, 1.03, 342322),
@@ -138,6 +138,11 @@ impl Chuzhou {
             .sum();
         chuzhou.density = CHUZHOU_HOUSEHOLDS / weight;
         chuzhou
+    }
+
+    /// Villages and communities of a county (`code6`), as the real list has them.
+    pub fn village_count(&self, code6: u32) -> u64 {
+        self.villages_of(u64::from(code6) * 1_000_000).count() as u64
     }
 
     fn villages_of(&self, county: u64) -> impl Iterator<Item = &Row> {

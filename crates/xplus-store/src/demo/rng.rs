@@ -25,6 +25,8 @@ pub mod tag {
     pub const BACKBONE_MORE: u64 = 9;
     pub const INDUSTRY: u64 = 10;
     pub const ENTERPRISES: u64 = 11;
+    /// Moving households across the 2016 line to the county's share of the exits.
+    pub const EXITS: u64 = 12;
 }
 
 fn splitmix(z: u64) -> u64 {
