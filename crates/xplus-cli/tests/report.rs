@@ -210,6 +210,33 @@ fn report_figures_agree_with_sql() {
         count(&conn, &format!("SELECT count(*) {in_2016}"))
     );
 
+    // The case report's other figures, counted the same way here.
+    let case = &r["case_figures"];
+    for (key, sql) in [
+        (
+            "stations",
+            "SELECT count(*) FROM stations WHERE kind = 'station' AND upgraded_year <= 2016",
+        ),
+        (
+            "learning_households",
+            "SELECT count(*) FROM stations WHERE kind = 'learning_household'",
+        ),
+        (
+            "selected_cadres",
+            "SELECT count(*) FROM cadres WHERE role IN ('first_secretary', 'work_team')",
+        ),
+        (
+            "job_fairs",
+            "SELECT count(*) FROM job_fairs WHERE date BETWEEN '2016-01-01' AND '2016-12-31'",
+        ),
+        (
+            "loans",
+            "SELECT count(*) FROM loans WHERE start_date <= '2016-12-31'",
+        ),
+    ] {
+        assert_eq!(case[key]["counted"], count(&conn, sql), "{key}");
+    }
+
     // The case report's figure: Chuzhou's rural income per head, 10,070 → 10,956 yuan.
     let chuzhou = r["rural_income"]
         .as_array()
@@ -266,7 +293,8 @@ fn report_figures_agree_with_sql() {
             "集体经济",
             "产业与就业",
             "远教培训",
-            "农村居民收入"
+            "农村居民收入",
+            "案例数字"
         ]
     );
     let html = std::fs::read_to_string(report(&db, tmp.path(), "html", &[])).unwrap();
