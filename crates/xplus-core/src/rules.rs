@@ -508,7 +508,7 @@ impl RuleBook {
         if let Some(s) = pick(Parameter::SuddenExpenseMin) {
             set.sudden_expense_min = money(s);
         }
-        set.targets = Targets::resolve(&pick);
+        set.targets = Targets::resolve(pick);
         let poverty_line = match pick(Parameter::PovertyLine) {
             Some(s) => Some(money(s)),
             None => default_poverty_line(year),

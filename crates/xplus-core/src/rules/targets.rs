@@ -116,7 +116,7 @@ impl Default for Targets {
             ),
             training_coverage_bp: Target::default(
                 10_000,
-                "远教：每个贫困户每年至少参加一次培训（全覆盖培训） / 远教: every poor household attends at least once a year (rules.md §10)",
+                "远教：每个贫困户每年至少参加一次培训（全覆盖培训） / distance education: every poor household attends at least once a year (rules.md §10)",
             ),
         }
     }

@@ -112,11 +112,9 @@ fn target_lines(
     let villages = o.villages.len() as u64;
     let by_year = i64::from(o.year) >= t.strong_year.value;
     let met = by_year.then(|| t.strong_bp.share_met(o.strong, villages));
-    let actual = if villages == 0 {
-        "-".to_string()
-    } else {
-        percent((o.strong * 10_000 / villages) as i64)
-    };
+    let actual = (o.strong * 10_000)
+        .checked_div(villages)
+        .map_or_else(|| "-".to_string(), |bp| percent(bp as i64));
     lines.push((
         format!(
             "{}{}{}",
