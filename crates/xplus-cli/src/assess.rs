@@ -463,4 +463,14 @@ fn list(out: &Output, book: &RuleBook) {
             out.say(&line, &line);
         }
     }
+    // The "123" number differs by year, like the line.
+    for year in 2014..=2020 {
+        if let Some(t) = xplus_core::rules::targets::default_empty_shell_reduction(year) {
+            let line = format!(
+                "默认 default empty_shell_reduction [{year}] = {} — {}",
+                t.value, t.source
+            );
+            out.say(&line, &line);
+        }
+    }
 }

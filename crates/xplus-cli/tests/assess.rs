@@ -261,6 +261,40 @@ fn demo_assessment_agrees_with_sql_and_applies_once() {
         "a village cannot have its own line: {}",
         text(&o)
     );
+    // The targets are parameters too: set per county, listed, refused out of range.
+    let o = xplus(
+        &db,
+        &[
+            "rules",
+            "set",
+            "secretary_tier_county",
+            "12",
+            "--region",
+            "341181",
+            "--source",
+            "天长市“312”分解（测试）",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = xplus(&db, &["rules", "list"]);
+    assert!(text(&o).contains("secretary_tier_county"), "{}", text(&o));
+    assert!(
+        text(&o).contains("empty_shell_reduction [2016] = 200"),
+        "{}",
+        text(&o)
+    );
+    let o = xplus(
+        &db,
+        &[
+            "rules",
+            "set",
+            "strong_villages_target_bp",
+            "20000",
+            "--source",
+            "x",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 
     // --apply records the exits once; the statuses are what the files said.
     let applied = tmp.path().join("c");

@@ -7,6 +7,9 @@ use crate::money::Fen;
 use crate::registry::{Level, RegionCode};
 use std::borrow::Cow;
 
+pub mod targets;
+pub use targets::{Origin, Target, Targets};
+
 /// A parameter value with where it came from, so every decision can cite its threshold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sourced<T> {
@@ -33,15 +36,10 @@ pub struct RuleSet {
     pub village_incidence_bp: Sourced<i64>,
     /// §4 and §9: collective operating income a village needs (exit) and below which it is empty-shell.
     pub collective_income_min: Sourced<Fen>,
-    /// The "312" model village party secretaries to have within three years: provincial,
-    /// municipal, county (in the order of `SecretaryTier::ALL`).
-    pub secretary_tier_targets: Sourced<[u32; 3]>,
-    /// §9 the "123" plan: at least this many fewer empty-shell villages than the year before.
-    pub empty_shell_reduction: Sourced<[(i32, u32); 3]>,
     /// §9: the collective operating income of a strong village.
     pub collective_strong_income: Sourced<Fen>,
-    /// §9: by this year, this share of villages (basis points) at the strong income.
-    pub strong_villages_target: Sourced<(i32, u32)>,
+    /// The "312", "123", strong-village and coverage targets (`targets.rs`).
+    pub targets: Targets,
     /// §5: the monitoring line as a percentage of the poverty line (150 = 1.5 ×).
     pub monitoring_line_percent: Sourced<i64>,
     /// §3: the days an exit list is publicly noticed (公示) before the town may approve it.
@@ -78,22 +76,11 @@ impl Default for RuleSet {
                 Fen::from_yuan(50_000),
                 "安徽实践 集体经营性收入5万元 / Anhui practice",
             ),
-            secretary_tier_targets: sourced(
-                [30, 100, 200],
-                "滁州“312”工程：3年培养省级30名、市级100名、县级200名示范村书记 / Chuzhou \"312\" plan, case report",
-            ),
-            empty_shell_reduction: sourced(
-                [(2015, 100), (2016, 200), (2017, 300)],
-                "滁州村级集体经济“123”工程：2015、2016、2017年分别减少100、200、300个以上空壳村 / Chuzhou \"123\" plan, case report",
-            ),
             collective_strong_income: sourced(
                 Fen::from_yuan(100_000),
                 "5年力争50%的村集体经营性收益达到10万元 / case report",
             ),
-            strong_villages_target: sourced(
-                (2019, 5_000),
-                "5年（2015–2019）力争50%的村达到10万元 / case report",
-            ),
+            targets: Targets::default(),
             monitoring_line_percent: sourced(
                 150,
                 "防返贫监测：收入低于扶贫标准1.5倍 / monitoring line: 1.5 × the poverty line",
@@ -198,6 +185,9 @@ impl RuleSet {
                 &*self.sudden_expense_min.source,
             ),
         ]
+        .into_iter()
+        .chain(self.targets.listed())
+        .collect()
     }
 }
 
@@ -236,6 +226,15 @@ crate::labelled_enum! {
         MedicalSelfPaidMin = ("medical_self_paid_min", "部门比对：年度个人自付医疗费用下限（元）"),
         VerificationDays = ("verification_days", "部门比对疑点核查时限（天）"),
         SuddenExpenseMin = ("sudden_expense_min", "突发严重困难：刚性支出下限（元）"),
+        SecretaryTierProvincial = ("secretary_tier_provincial", "“312”工程：省级示范村书记目标（名）"),
+        SecretaryTierCity = ("secretary_tier_city", "“312”工程：市级示范村书记目标（名）"),
+        SecretaryTierCounty = ("secretary_tier_county", "“312”工程：县级示范村书记目标（名）"),
+        EmptyShellReduction = ("empty_shell_reduction", "“123”工程：当年比上年减少空壳村目标（个）"),
+        EmptyShellZeroYear = ("empty_shell_zero_year", "消灭空壳村目标年度"),
+        StrongVillagesTargetBp = ("strong_villages_target_bp", "集体经济强村占比目标（万分之）"),
+        StrongVillagesTargetYear = ("strong_villages_target_year", "集体经济强村目标年度"),
+        IndustryCoverageTargetBp = ("industry_coverage_target_bp", "贫困户产业就业覆盖目标（万分之）"),
+        TrainingCoverageTargetBp = ("training_coverage_target_bp", "贫困户远教培训覆盖目标（万分之）"),
     }
 }
 
@@ -302,6 +301,17 @@ impl Parameter {
             | Parameter::MedicalSelfPaidMin
             | Parameter::SuddenExpenseMin => value > 0,
             Parameter::CollectiveIncomeMin | Parameter::CollectiveStrongIncome => value >= 0,
+            Parameter::SecretaryTierProvincial
+            | Parameter::SecretaryTierCity
+            | Parameter::SecretaryTierCounty
+            | Parameter::EmptyShellReduction => (0..=1_000_000).contains(&value),
+            Parameter::StrongVillagesTargetBp
+            | Parameter::IndustryCoverageTargetBp
+            | Parameter::TrainingCoverageTargetBp => (0..=10_000).contains(&value),
+            // A target year of the programme and its sequels, not a typing slip.
+            Parameter::EmptyShellZeroYear | Parameter::StrongVillagesTargetYear => {
+                (2000..=2100).contains(&value)
+            }
         }
     }
 }
@@ -393,6 +403,9 @@ pub fn what_if_setting(
 pub struct YearRules {
     pub year: i32,
     pub poverty_line: Option<Sourced<Fen>>,
+    /// §9 the "123" plan: the empty-shell villages fewer than the year before required in the
+    /// year (None: neither the plan nor a setting names one).
+    pub empty_shell_reduction: Option<Target>,
     pub set: RuleSet,
 }
 
@@ -495,13 +508,18 @@ impl RuleBook {
         if let Some(s) = pick(Parameter::SuddenExpenseMin) {
             set.sudden_expense_min = money(s);
         }
+        set.targets = Targets::resolve(pick);
         let poverty_line = match pick(Parameter::PovertyLine) {
             Some(s) => Some(money(s)),
             None => default_poverty_line(year),
         };
+        let empty_shell_reduction = pick(Parameter::EmptyShellReduction)
+            .map(Target::of)
+            .or_else(|| targets::default_empty_shell_reduction(year));
         YearRules {
             year,
             poverty_line,
+            empty_shell_reduction,
             set,
         }
     }

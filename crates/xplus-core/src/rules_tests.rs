@@ -169,3 +169,159 @@ fn parameters_refuse_values_that_make_no_sense() {
     assert!(Parameter::CollectiveIncomeMin.accepts(0));
     assert!(!Parameter::VillageIncidenceBp.accepts(10_001));
 }
+
+#[test]
+fn targets_default_to_the_case_report() {
+    let book = RuleBook::default();
+    let t = |year| book.for_place(Some(code("341122000000")), year).set.targets;
+    assert_eq!(t(2016).secretary_counts(), [30, 100, 200]);
+    let reduction = |year| {
+        (book.for_place(Some(code("341122000000")), year))
+            .empty_shell_reduction
+            .map(|r| r.value)
+    };
+    assert_eq!(
+        [2014, 2015, 2016, 2017, 2018].map(reduction),
+        [None, Some(100), Some(200), Some(300), None]
+    );
+    let d = t(2016);
+    assert_eq!(d.empty_shell_zero_year.value, 2017);
+    assert_eq!(
+        (d.strong_villages_bp.value, d.strong_villages_year.value),
+        (5_000, 2019)
+    );
+    assert_eq!(d.training_coverage_bp.value, 10_000);
+    assert_eq!(d.industry_coverage_bp.value, 10_000);
+    assert_eq!(d.secretary_tiers[0].origin, Origin::Default);
+    assert!(d.secretary_tiers[0].source.contains("312"));
+}
+
+#[test]
+fn a_county_has_its_own_target_or_its_citys() {
+    let book = RuleBook::new(vec![
+        set(
+            Parameter::EmptyShellReduction,
+            Some("341100000000"),
+            Some(2016),
+            250,
+        ),
+        set(
+            Parameter::EmptyShellReduction,
+            Some("341181000000"),
+            Some(2016),
+            20,
+        ),
+        set(
+            Parameter::EmptyShellReduction,
+            Some("341181000000"),
+            None,
+            5,
+        ),
+        set(
+            Parameter::SecretaryTierCounty,
+            Some("341100000000"),
+            None,
+            150,
+        ),
+        set(
+            Parameter::SecretaryTierCounty,
+            Some("341181000000"),
+            None,
+            12,
+        ),
+        set(Parameter::TrainingCoverageTargetBp, None, Some(2016), 9_000),
+    ]);
+    let t = |place: &str, year| book.for_place(Some(code(place)), year).set.targets;
+    let reduction = |place: &str, year| {
+        (book.for_place(Some(code(place)), year))
+            .empty_shell_reduction
+            .unwrap()
+    };
+    // 天长 (341181): its own numbers, the year's over its every-year one, then that one.
+    assert_eq!(reduction("341181000000", 2016).value, 20);
+    assert_eq!(reduction("341181000000", 2017).value, 5);
+    assert_eq!(
+        reduction("341181100201", 2016).origin,
+        Origin::Region(code("341181000000"))
+    );
+    // 来安 (341122) inherits 滁州's 2016 number, and has the default in 2017.
+    let laian = reduction("341122000000", 2016);
+    assert_eq!(
+        (laian.value, laian.origin),
+        (250, Origin::Region(code("341100000000")))
+    );
+    assert_eq!(reduction("341122000000", 2017).origin, Origin::Default);
+    // The city itself sees its own setting; the province the default.
+    assert_eq!(reduction("341100000000", 2016).value, 250);
+    assert_eq!(reduction("340000000000", 2016).value, 200);
+    assert_eq!(t("341181000000", 2016).secretary_counts(), [30, 100, 12]);
+    assert_eq!(t("341122000000", 2016).secretary_counts(), [30, 100, 150]);
+    let training = t("341122000000", 2016).training_coverage_bp;
+    assert_eq!(
+        (training.value, training.origin),
+        (9_000, Origin::Everywhere)
+    );
+    assert_eq!(t("341122000000", 2017).training_coverage_bp.value, 10_000);
+}
+
+#[test]
+fn target_settings_are_checked_and_listed_but_not_assessed() {
+    let ok = |p: Parameter, v: i64| Setting::new(p, None, None, v, "文").is_ok();
+    assert!(ok(Parameter::SecretaryTierProvincial, 0));
+    assert!(!ok(Parameter::SecretaryTierCity, -1));
+    assert!(!ok(Parameter::EmptyShellReduction, -5));
+    assert!(ok(Parameter::StrongVillagesTargetBp, 10_000));
+    assert!(!ok(Parameter::StrongVillagesTargetBp, 10_001));
+    assert!(!ok(Parameter::IndustryCoverageTargetBp, -1));
+    assert!(!ok(Parameter::TrainingCoverageTargetBp, 12_000));
+    assert!(ok(Parameter::EmptyShellZeroYear, 2017));
+    assert!(!ok(Parameter::EmptyShellZeroYear, 17));
+    assert!(!ok(Parameter::StrongVillagesTargetYear, 2200));
+    let err = Setting::new(Parameter::StrongVillagesTargetBp, None, None, 20_000, "文");
+    assert!(err
+        .unwrap_err()
+        .contains("strong_villages_target_bp cannot be 20000"));
+    assert_eq!(
+        Parameter::parse("secretary_tier_county"),
+        Some(Parameter::SecretaryTierCounty)
+    );
+    let targets = [
+        Parameter::SecretaryTierProvincial,
+        Parameter::SecretaryTierCity,
+        Parameter::SecretaryTierCounty,
+        Parameter::EmptyShellReduction,
+        Parameter::EmptyShellZeroYear,
+        Parameter::StrongVillagesTargetBp,
+        Parameter::StrongVillagesTargetYear,
+        Parameter::IndustryCoverageTargetBp,
+        Parameter::TrainingCoverageTargetBp,
+    ];
+    let rules_2016 = RuleBook::default().for_place(None, 2016);
+    let listed = rules_2016.set.listed();
+    for p in targets {
+        assert!(!Parameter::ASSESSED.contains(&p), "{p} is not a what-if");
+        assert!(what_if_setting(p, "1", None, 2016).is_err());
+        let year_rule = p == Parameter::EmptyShellReduction;
+        assert!(
+            year_rule || listed.iter().any(|(q, _, _)| *q == p),
+            "{p} listed"
+        );
+    }
+    let rules_2018 = RuleBook::default().for_place(None, 2018);
+    let in_2018 = rules_2018.set.listed();
+    assert!(!in_2018
+        .iter()
+        .any(|(q, _, _)| *q == Parameter::EmptyShellReduction));
+}
+
+#[test]
+fn a_share_meets_its_target_exactly() {
+    let t = Target {
+        value: 5_000,
+        source: "x".into(),
+        origin: Origin::Default,
+    };
+    assert!(t.share_met(1, 2));
+    assert!(!t.share_met(49_999, 100_000));
+    assert!(!t.share_met(0, 0), "nothing to count meets no target");
+}

@@ -26,6 +26,17 @@ pub fn tier_progress(
         .collect()
 }
 
+/// The "312" tier a secretary holds at the end of `year`: a tier rated in a later year (评定年度)
+/// does not count yet, so that a past year's progress does not move with later ratings. A tier
+/// without a rating year counts (nothing says when it was rated).
+pub fn tier_by(
+    tier: Option<SecretaryTier>,
+    rated: Option<i32>,
+    year: i32,
+) -> Option<SecretaryTier> {
+    tier.filter(|_| rated.is_none_or(|r| r <= year))
+}
+
 /// A village with recorded secretaries is vacant on `day` when none of their terms is active.
 /// (A village without any record is not called vacant: nothing is known of it.)
 pub fn is_vacant(terms: &[Span], day: Date) -> bool {
@@ -71,6 +82,15 @@ mod tests {
             p,
             vec![(Provincial, 1, 30), (Municipal, 0, 100), (County, 2, 200)]
         );
+    }
+
+    #[test]
+    fn a_tier_counts_from_its_rating_year() {
+        use SecretaryTier::*;
+        assert_eq!(tier_by(Some(County), Some(2016), 2015), None);
+        assert_eq!(tier_by(Some(County), Some(2016), 2016), Some(County));
+        assert_eq!(tier_by(Some(County), None, 2015), Some(County));
+        assert_eq!(tier_by(None, Some(2015), 2016), None);
     }
 
     #[test]

@@ -17,6 +17,41 @@ pub fn is_strong(income: Fen, rules: &RuleSet) -> bool {
     income.0 >= rules.collective_strong_income.value.0
 }
 
+/// The years a village may be planned to stop being empty-shell (空壳村消除计划): the
+/// programme's first year to the latest plausible sequel, so that a typing slip (2071, 1917) is
+/// refused at the border.
+pub const PLAN_FIRST_YEAR: i64 = 2014;
+pub const PLAN_LAST_YEAR: i64 = 2035;
+
+crate::labelled_enum! {
+    /// Where a village of the empty-shell plan stands at the end of a year.
+    pub enum PlanStatus {
+        Cleared = ("cleared", "已消除"),
+        OnPlan = ("on_plan", "按计划"),
+        Overdue = ("overdue", "逾期"),
+    }
+}
+
+/// The "3年消灭空壳村" plan for one village in `year`: cleared once its operating income of the
+/// year is no longer empty-shell (§9, [`is_empty_shell`]); otherwise on plan while its planned
+/// year is still ahead, overdue from the planned year itself (the plan means "no longer
+/// empty-shell in that year"). A year without recorded income shows no operating income, so it
+/// does not clear the village.
+pub fn plan_status(
+    income: Option<Fen>,
+    planned_year: i32,
+    year: i32,
+    rules: &RuleSet,
+) -> PlanStatus {
+    if income.is_some_and(|i| !is_empty_shell(i, rules)) {
+        PlanStatus::Cleared
+    } else if planned_year > year {
+        PlanStatus::OnPlan
+    } else {
+        PlanStatus::Overdue
+    }
+}
+
 /// Who holds a collective project's asset on a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AssetHolder {
@@ -67,6 +102,27 @@ mod tests {
         };
         assert!(is_empty_shell(Fen(0), &strict), "no operating income");
         assert!(!is_empty_shell(Fen(1), &strict), "one fen is some");
+    }
+
+    #[test]
+    fn a_planned_village_is_cleared_on_plan_or_overdue() {
+        let rules = RuleSet::default();
+        let poor = Some(Fen::from_yuan(20_000));
+        let enough = Some(Fen::from_yuan(50_000));
+        assert_eq!(plan_status(enough, 2017, 2016, &rules), PlanStatus::Cleared);
+        assert_eq!(plan_status(enough, 2015, 2016, &rules), PlanStatus::Cleared);
+        assert_eq!(plan_status(poor, 2017, 2016, &rules), PlanStatus::OnPlan);
+        assert_eq!(
+            plan_status(poor, 2016, 2016, &rules),
+            PlanStatus::Overdue,
+            "in the planned year itself"
+        );
+        assert_eq!(
+            plan_status(None, 2015, 2016, &rules),
+            PlanStatus::Overdue,
+            "no income, no clearing"
+        );
+        assert_eq!(plan_status(None, 2018, 2016, &rules), PlanStatus::OnPlan);
     }
 
     #[test]

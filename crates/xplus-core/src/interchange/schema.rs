@@ -63,6 +63,7 @@ pub enum FileId {
     Corrections,
     DepartmentFindings,
     Statistics,
+    EmptyShellPlan,
     // The department bundle (departments.md): read and matched, never stored as rows; after
     // every bundle file, so that the bundle's order and `ALL_FILES` stay as they are.
     Deaths,
@@ -203,6 +204,7 @@ use ColumnType as T;
 
 pub mod assessment;
 pub mod backbone;
+pub mod collective;
 pub mod departments;
 pub mod education;
 pub mod findings;
@@ -210,6 +212,7 @@ pub mod history;
 pub mod industry;
 pub use assessment::*;
 pub use backbone::*;
+pub use collective::*;
 pub use departments::{find_department_file, DEPARTMENT_FILES};
 pub use education::*;
 pub use findings::*;
@@ -472,7 +475,7 @@ pub static STATISTICS: FileSpec = FileSpec {
 };
 
 /// Every file, in dependency order.
-pub static ALL_FILES: [&FileSpec; 55] = [
+pub static ALL_FILES: [&FileSpec; 56] = [
     &REGIONS,
     &VILLAGES,
     &HOUSEHOLDS,
@@ -528,6 +531,7 @@ pub static ALL_FILES: [&FileSpec; 55] = [
     &CORRECTIONS,
     &DEPARTMENT_FINDINGS,
     &STATISTICS,
+    &EMPTY_SHELL_PLAN,
 ];
 
 pub fn spec(id: FileId) -> &'static FileSpec {

@@ -93,6 +93,7 @@ pub(crate) const TABLES: &[DumpTable] = &[
     t("department_findings"),
     t("monitoring_cases"),
     t("monitoring_measures"),
+    t("empty_shell_plan"),
 ];
 
 pub(crate) const AUDIT_LOG: &str = "audit_log";

@@ -21,8 +21,9 @@ use xplus_core::interchange::schema::{self, ALL_FILES, LOANS, MEMBERS, SHARE_EVE
 use xplus_core::interchange::{cell, FileId, FileSpec, Value};
 use xplus_core::rules::RuleSet;
 
-/// The files listed here, in the order of the bundle.
-pub const ENTRY_FILES: [FileId; 36] = [
+/// The files listed here, in the order of the bundle, by module (the empty-shell plan, added last
+/// to the bundle, with the other 集体 files).
+pub const ENTRY_FILES: [FileId; 37] = [
     FileId::Stations,
     FileId::StationCoverage,
     FileId::StationChecks,
@@ -47,6 +48,7 @@ pub const ENTRY_FILES: [FileId; 36] = [
     FileId::Loans,
     FileId::DividendPayments,
     FileId::VillageEnterprises,
+    FileId::EmptyShellPlan,
     FileId::PartyOrgs,
     FileId::OrgHouseholds,
     FileId::OvopProjects,
@@ -112,6 +114,7 @@ fn place(file: FileId) -> Place {
         | Secretaries
         | CollectiveIncome
         | VillageEnterprises
+        | EmptyShellPlan
         | Projects
         | PartyOrgs
         | OvopProjects

@@ -93,6 +93,9 @@ pub use collective::overview::{
     collective_overview, household_shares, project_view, CollectiveOverview, CountyLoans,
     HouseholdShares, ProjectView, VillageEconomy,
 };
+pub use collective::targets::{
+    collective_targets, rules_for_view, viewed_region, CollectiveTargets, PlannedVillage,
+};
 pub use education::coverage::{coverage, training_of_year, CoverageView};
 pub use education::roll::{
     attendance_roll, session_villages, RollHousehold, RollMember, SessionVillages,

@@ -19,7 +19,6 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use xplus_core::interchange::schema::UNIT_VILLAGE_PAIRINGS;
-use xplus_core::rules::RuleSet;
 use xplus_core::values::format_date;
 use xplus_store::records;
 
@@ -86,14 +85,11 @@ pub(super) async fn secretaries(
     WithRejection(Query(q), _): WithRejection<Query<YearQuery>, ApiError>,
 ) -> ApiResult {
     let year = year(&q)?;
-    let o = records::secretaries_overview(
-        state.store.as_ref(),
-        &user.access,
-        &RuleSet::default(),
-        year,
-        today(),
-    )
-    .await?;
+    let book = records::rule_book(state.store.as_ref()).await?;
+    let rules = records::rules_for_view(&book, &user.access, year).set;
+    let o =
+        records::secretaries_overview(state.store.as_ref(), &user.access, &rules, year, today())
+            .await?;
     Ok(Json(SecretariesBody {
         year,
         as_of: o.as_of.to_string(),

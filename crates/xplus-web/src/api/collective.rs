@@ -15,7 +15,7 @@ use axum_extra::extract::WithRejection;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, OpenApi, ToSchema};
-use xplus_core::collective::economy::AssetHolder;
+use xplus_core::collective::economy::{AssetHolder, PlanStatus};
 use xplus_core::interchange::schema::{LOANS, PROJECTS, VILLAGE_ENTERPRISES};
 use xplus_core::registry::RegionCode;
 use xplus_core::rules::RuleSet;
@@ -78,8 +78,14 @@ pub struct CollectiveBody {
     year: i32,
     empty_shell: u64,
     empty_shell_last_year: u64,
-    /// The "123" plan's reduction for the year, when it names one.
-    reduction_target: Option<u32>,
+    /// The "123" reduction required in the year of the region viewed (its own setting, else the
+    /// nearest region's above it, else the plan's default), when there is one.
+    reduction_target: Option<i64>,
+    /// Villages of the empty-shell plan within reach: (cleared, on plan, overdue) at the year's
+    /// end.
+    plan_cleared: u64,
+    plan_on_plan: u64,
+    plan_overdue: u64,
     strong: u64,
     villages: Vec<VillageItem>,
     loans: Vec<LoanItem>,
@@ -96,19 +102,19 @@ pub(super) async fn overview(
     WithRejection(Query(q), _): WithRejection<Query<YearQuery>, ApiError>,
 ) -> ApiResult {
     let year = crate::pages::checked_year(q.year)?;
-    let o = records::collective_overview(
-        state.store.as_ref(),
-        &user.access,
-        &RuleSet::default(),
-        year,
-        today(),
-    )
-    .await?;
+    let store = state.store.as_ref();
+    let book = records::rule_book(store).await?;
+    let rules = records::rules_for_view(&book, &user.access, year).set;
+    let o = records::collective_overview(store, &user.access, &rules, year, today()).await?;
+    let t = records::collective_targets(store, &user.access, &book, year).await?;
     Ok(Json(CollectiveBody {
         year,
         empty_shell: o.empty_shell,
         empty_shell_last_year: o.empty_shell_last_year,
-        reduction_target: o.reduction_target,
+        reduction_target: t.reduction.as_ref().map(|r| r.value),
+        plan_cleared: t.count(PlanStatus::Cleared),
+        plan_on_plan: t.count(PlanStatus::OnPlan),
+        plan_overdue: t.count(PlanStatus::Overdue),
         strong: o.strong,
         villages: o
             .villages

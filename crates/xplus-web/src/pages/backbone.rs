@@ -267,6 +267,14 @@ impl SecretariesPage {
     fn tier(&self, t: &xplus_core::backbone::SecretaryTier) -> String {
         self.c.l.label(t.code(), t.label_zh())
     }
+
+    /// Where each tier's target was set and its source, in the order of the tiers.
+    fn targets(&self) -> Vec<super::targets::TargetShown> {
+        let show = super::targets::TargetShown::plain;
+        (self.o.targets.iter())
+            .map(|t| super::targets::TargetShown::new(self.c.l, t, show, None))
+            .collect()
+    }
 }
 
 /// Village party secretaries: "312" tiers against the targets, the year's check-ups,
@@ -278,14 +286,12 @@ pub async fn secretaries(
     axum::extract::Query(p): axum::extract::Query<super::YearParam>,
 ) -> Result<Response, WebError> {
     let year = super::year_of(p.year.as_deref())?;
-    let o = records::secretaries_overview(
-        state.store.as_ref(),
-        &user.access,
-        &RuleSet::default(),
-        year,
-        today(),
-    )
-    .await?;
+    // The "312" targets of the region viewed, in force in the year.
+    let book = records::rule_book(state.store.as_ref()).await?;
+    let rules = records::rules_for_view(&book, &user.access, year).set;
+    let o =
+        records::secretaries_overview(state.store.as_ref(), &user.access, &rules, year, today())
+            .await?;
     html(&SecretariesPage {
         c: Chrome::new(l, &user, "secretaries"),
         year,

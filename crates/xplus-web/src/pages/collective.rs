@@ -4,6 +4,7 @@
 
 use super::entries::shown;
 use super::paging::{asked_page, query_of, year_or_latest, Pager};
+use super::targets::{percent, TargetShown};
 use super::{day_of, html, is_htmx, today, Chrome};
 use crate::auth::PageUser;
 use crate::error::WebError;
@@ -13,7 +14,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use xplus_core::collective::economy::AssetHolder;
+use xplus_core::collective::economy::{AssetHolder, PlanStatus};
 use xplus_core::interchange::schema::VILLAGE_ENTERPRISES;
 use xplus_core::interchange::schema::{LOANS, PROJECTS};
 use xplus_core::registry::RegionCode;
@@ -21,8 +22,8 @@ use xplus_core::rollup::Measure;
 use xplus_core::rules::RuleSet;
 use xplus_core::values::format_date;
 use xplus_store::records::{
-    self, AssetRow, CollectiveOverview, HouseholdShares, ProjectView, VillageCollective,
-    VillageEconomy,
+    self, AssetRow, CollectiveOverview, CollectiveTargets, HouseholdShares, ProjectView,
+    VillageCollective, VillageEconomy,
 };
 
 #[derive(Template)]
@@ -31,6 +32,10 @@ struct CollectivePage {
     c: Chrome,
     o: std::sync::Arc<CollectiveOverview>,
     list: VillageList,
+    /// The targets of the region viewed and the empty-shell plan.
+    t: CollectiveTargets,
+    /// (what, target, actual) for each target line.
+    targets: Vec<(String, TargetShown, String)>,
 }
 
 /// A page of the villages' incomes (the part htmx swaps).
@@ -62,10 +67,65 @@ impl CollectivePage {
         format!("{}.{:02}%", bp / 100, bp % 100)
     }
 
-    fn target_share(&self) -> String {
-        let bp = self.o.strong_target.1;
-        format!("{}.{:02}%", bp / 100, bp % 100)
+    fn count(&self, status: &str) -> u64 {
+        PlanStatus::parse(status).map_or(0, |s| self.t.count(s))
     }
+}
+
+/// The year's figures against the targets in force for the region viewed: the "123" number,
+/// no empty-shell village from the plan's last year, the strong-village share by its year. A
+/// target before its year is shown without a verdict.
+fn target_lines(
+    l: Lang,
+    o: &CollectiveOverview,
+    t: &CollectiveTargets,
+) -> Vec<(String, TargetShown, String)> {
+    let mut lines = Vec::new();
+    if let Some(r) = &t.reduction {
+        let fewer = o.empty_shell_last_year as i64 - o.empty_shell as i64;
+        lines.push((
+            l.t(
+                "“123”工程：比上年减少空壳村（个，不少于）",
+                "\"123\" plan: fewer empty-shell villages than last year (at least)",
+            )
+            .to_string(),
+            TargetShown::new(l, r, TargetShown::plain, Some(fewer >= r.value)),
+            fewer.to_string(),
+        ));
+    }
+    let zero = &t.zero_year;
+    let due = i64::from(o.year) >= zero.value;
+    lines.push((
+        l.t(
+            "消灭空壳村（目标年度起空壳村为0）",
+            "No empty-shell village (none from the target year)",
+        )
+        .to_string(),
+        TargetShown::new(
+            l,
+            zero,
+            TargetShown::plain,
+            due.then_some(o.empty_shell == 0),
+        ),
+        o.empty_shell.to_string(),
+    ));
+    let villages = o.villages.len() as u64;
+    let by_year = i64::from(o.year) >= t.strong_year.value;
+    let met = by_year.then(|| t.strong_bp.share_met(o.strong, villages));
+    let actual = (o.strong * 10_000)
+        .checked_div(villages)
+        .map_or_else(|| "-".to_string(), |bp| percent(bp as i64));
+    lines.push((
+        format!(
+            "{}{}{}",
+            l.t("集体经济强村占比（", "Share of strong villages (by "),
+            t.strong_year.value,
+            l.t("年）", ")")
+        ),
+        TargetShown::new(l, &t.strong_bp, percent, met),
+        actual,
+    ));
+    lines
 }
 
 pub async fn overview(
@@ -86,11 +146,15 @@ pub async fn overview(
     // The villages' table is computed from the records once per change of them.
     let day = today();
     state.refresh_marked().await?;
-    let (store, rules) = (state.store.as_ref(), RuleSet::default());
+    let store = state.store.as_ref();
+    // The region viewed is judged by its own rules and targets (inherited where it has none).
+    let book = records::rule_book(store).await?;
+    let rules = records::rules_for_view(&book, &user.access, year).set;
     let compute = records::collective_overview(store, &user.access, &rules, year, day);
     let o = state
         .computed("collective", &user.access, year, day, compute)
         .await?;
+    let t = records::collective_targets(store, &user.access, &book, year).await?;
     let pager = Pager::new(
         o.villages.len() as u64,
         asked,
@@ -112,8 +176,10 @@ pub async fn overview(
     }
     html(&CollectivePage {
         c: Chrome::new(l, &user, "collective"),
+        targets: target_lines(l, &o, &t),
         o,
         list,
+        t,
     })
 }
 

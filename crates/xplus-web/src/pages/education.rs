@@ -53,6 +53,8 @@ struct CoveragePage {
     total: Coverage,
     rows: Vec<Row>,
     list: GapList,
+    /// The coverage target of the region viewed (the one opened, else the account's).
+    target: super::targets::TargetShown,
 }
 
 /// A page of the households not reached (the part htmx swaps).
@@ -232,8 +234,12 @@ pub async fn page(
     if is_htmx(&headers) {
         return html(&list);
     }
+    let which = super::targets::Coverage::Training;
+    let covered = (summary.total.trained, summary.total.poor);
+    let target = super::targets::coverage_target(&state, &access, l, which, year, covered).await?;
     html(&CoveragePage {
         c: Chrome::new(l, &user, "coverage"),
+        target,
         year,
         from: format_date(from),
         region,

@@ -27,6 +27,8 @@ struct IndustryHtml {
     activity: Arc<IndustryActivity>,
     list: GapList,
     villages: VillageList,
+    /// The coverage target of the region viewed.
+    target: super::targets::TargetShown,
 }
 
 /// A page of the villages planned to exit in the year (the part htmx swaps; a province plans
@@ -176,8 +178,13 @@ pub async fn overview(
         return html(&list);
     }
     let activity = activity(&state, &user.access, year).await?;
+    let which = super::targets::Coverage::Industry;
+    let covered = (o.in_industry, o.poor);
+    let target =
+        super::targets::coverage_target(&state, &user.access, l, which, year, covered).await?;
     html(&IndustryHtml {
         c: Chrome::new(l, &user, "industry"),
+        target,
         list,
         villages: village_list(l, &activity, year, 1),
         activity,

@@ -37,6 +37,7 @@ mod remember;
 mod responsibility;
 pub(crate) mod review;
 pub(crate) mod search;
+mod targets;
 pub(crate) mod tasks;
 mod tasks_export;
 mod users;

@@ -381,6 +381,7 @@ impl Validator {
             | FileId::StationServices => self.education_row(spec, row, values, refs),
             FileId::CollectiveIncome
             | FileId::Statistics
+            | FileId::EmptyShellPlan
             | FileId::Projects
             | FileId::ShareEvents
             | FileId::Distributions

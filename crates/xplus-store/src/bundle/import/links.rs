@@ -167,7 +167,8 @@ impl Validator {
         }
     }
 
-    /// 集体: village income and statistics, projects, shares, distributions, loans and dividends.
+    /// 集体: village income and statistics, the empty-shell plan, projects, shares,
+    /// distributions, loans and dividends.
     pub(super) fn collective_row(
         &mut self,
         spec: &'static FileSpec,
@@ -179,6 +180,11 @@ impl Validator {
         match spec.id {
             FileId::CollectiveIncome | FileId::Statistics => {
                 let key = KeyPacker::new().region(refs[0]).year(int(values, 1)).done();
+                self.composite_key(spec, row, values, key)
+            }
+            // One plan per village (its planned year is checked by the column's range).
+            FileId::EmptyShellPlan => {
+                let key = KeyPacker::new().region(refs[0]).done();
                 self.composite_key(spec, row, values, key)
             }
             FileId::Projects => self.project_row(spec, row, values, refs),

@@ -12,16 +12,19 @@ use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use xplus_core::accounts::Access;
 use xplus_core::backbone::pairing::Span;
-use xplus_core::backbone::secretary::{is_vacant, tier_progress, vacancies_filled};
+use xplus_core::backbone::secretary::{is_vacant, tier_by, tier_progress, vacancies_filled};
 use xplus_core::backbone::{CheckUpResult, SecretaryTier};
 use xplus_core::registry::RegionCode;
-use xplus_core::rules::RuleSet;
+use xplus_core::rules::{RuleSet, Target};
 
 pub struct SecretariesOverview {
     /// The day the counts in office and vacant are taken: Dec 31 of the year, or today.
     pub as_of: NaiveDate,
     /// (tier, secretaries in office on `as_of` with it, target).
     pub tiers: Vec<(SecretaryTier, u32, u32)>,
+    /// The "312" targets in force for the region viewed and the year, with their sources and
+    /// where they were set (in the order of `tiers`).
+    pub targets: [Target; 3],
     pub kept: u64,
     pub adjusted: u64,
     pub filled_in_year: u32,
@@ -47,7 +50,7 @@ pub async fn secretaries_overview(
     let mut tiers = Vec::new();
     for term in terms {
         if term.span.is_active_on(as_of) {
-            tiers.extend(term.tier);
+            tiers.extend(tier_by(term.tier, term.tier_year, year));
         }
         by_village
             .entry(term.village)
@@ -82,7 +85,8 @@ pub async fn secretaries_overview(
     };
     Ok(SecretariesOverview {
         as_of,
-        tiers: tier_progress(tiers, rules.secretary_tier_targets.value),
+        tiers: tier_progress(tiers, rules.targets.secretary_counts()),
+        targets: rules.targets.secretary_tiers.clone(),
         kept: count(CheckUpResult::Kept),
         adjusted: count(CheckUpResult::Adjusted),
         filled_in_year,

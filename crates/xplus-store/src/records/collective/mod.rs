@@ -5,3 +5,4 @@ pub(crate) mod assets;
 pub(crate) mod dividends;
 pub(crate) mod overview;
 mod queries;
+pub(crate) mod targets;

@@ -1,5 +1,5 @@
-//! 集体 reads within an account's reach: the villages' collective economy of a year against the
-//! §9 targets, pledge loans per county, one project with its holders and payments, and one
+//! 集体 reads within an account's reach: the villages' collective economy of a year (its targets
+//! are `targets.rs`), pledge loans per county, one project with its holders and payments, and one
 //! household's shares, dividends and loans.
 
 use super::queries::overview::{
@@ -51,12 +51,8 @@ pub struct CollectiveOverview {
     pub villages: Vec<VillageEconomy>,
     pub empty_shell: u64,
     pub empty_shell_last_year: u64,
-    /// The "123" target for the year (fewer than last year), when the plan names it.
-    pub reduction_target: Option<u32>,
     pub strong: u64,
     pub reported: u64,
-    /// (by year, share in basis points) of the strong-village goal.
-    pub strong_target: (i32, u32),
     pub threshold: Fen,
     pub strong_income: Fen,
     pub loans: Vec<CountyLoans>,
@@ -143,15 +139,12 @@ pub async fn collective_overview(
             repaid_amount: Fen(r.issued_amount.0 - r.outstanding_amount.0),
         })
         .collect();
-    let plan = rules.empty_shell_reduction.value;
     Ok(CollectiveOverview {
         year,
         empty_shell: villages.iter().filter(|v| v.empty_shell).count() as u64,
         strong: villages.iter().filter(|v| v.strong).count() as u64,
         reported: villages.iter().filter(|v| v.income.is_some()).count() as u64,
         empty_shell_last_year,
-        reduction_target: plan.iter().find(|(y, _)| *y == year).map(|(_, n)| *n),
-        strong_target: rules.strong_villages_target.value,
         threshold,
         strong_income,
         villages,

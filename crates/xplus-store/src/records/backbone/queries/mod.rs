@@ -22,6 +22,8 @@ pub(in crate::records) struct SecretaryTerm {
     pub village: RegionCode,
     pub span: Span,
     pub tier: Option<SecretaryTier>,
+    /// The year the tier was rated (评定年度), when recorded.
+    pub tier_year: Option<i32>,
     pub name: String,
 }
 
@@ -35,6 +37,7 @@ impl FromRow for SecretaryTerm {
             column("start_date", ColumnType::Date),
             column("end_date", ColumnType::Date),
             column("tier", ColumnType::Enum(&SecretaryTier::SPEC)),
+            column("tier_year", ColumnType::Year),
             column("name", ColumnType::Text),
         ],
     );
@@ -47,6 +50,7 @@ impl FromRow for SecretaryTerm {
                 end: r.date("end_date"),
             },
             tier: r.code("tier").and_then(SecretaryTier::parse),
+            tier_year: r.int("tier_year").and_then(|y| i32::try_from(y).ok()),
             name: r.string("name"),
         })
     }
@@ -54,7 +58,7 @@ impl FromRow for SecretaryTerm {
 
 /// Terms in the villages between two codes (`village_bounds`), in order of village and start.
 pub(in crate::records) const TERMS_IN: Query<SecretaryTerm> = Query::new(
-    "SELECT village_code, start_date, end_date, tier, name FROM secretaries \
+    "SELECT village_code, start_date, end_date, tier, tier_year, name FROM secretaries \
      WHERE village_code BETWEEN ? AND ? ORDER BY village_code, start_date",
 );
 

@@ -6,5 +6,6 @@ pub(super) mod adjustment;
 pub(super) mod assets;
 pub(super) mod dividends;
 pub(super) mod overview;
+pub(super) mod plan;
 
 pub(in crate::records) use crate::session::rows::read_row;
