@@ -255,7 +255,7 @@ impl CaseFigure {
                 "Y 年有种植或养殖记录的户 / households with crops or livestock recorded for Y",
                 quote("10171户", "10,171", 10_171, Exact)),
             IndustryPersons => d("industry_persons", "产业覆盖贫困人口", "Poor persons covered by industry", Industry,
-                "年初贫困户中参与产业或就业的户的人数（rules.md §6）/ the persons of the households poor at the start of Y that took part in industry or jobs",
+                "年初贫困户中参与产业或就业的户的人数（全链条“产业”一环）/ the persons of the households poor at the start of Y that took part in industry or jobs",
                 quote("4.9万人", "49,000", 49_000, Nearest(1_000))),
             Commissioners => d("commissioners", "科技扶贫特派员", "Science and technology commissioners", Industry,
                 "登记的科技特派员 / commissioners registered",

@@ -261,6 +261,45 @@ struct SecretariesPage {
     c: Chrome,
     year: i32,
     o: SecretariesOverview,
+    /// The year's review of the account's county, where it has one (强化结果运用).
+    review: Option<ReviewUse>,
+}
+
+/// The review's result as the secretaries' page puts it to use: how many secretaries have a
+/// total, and those ranked first and last (rank, name, village, total).
+pub struct ReviewUse {
+    pub county: String,
+    pub scored: usize,
+    pub in_office: usize,
+    pub first: Vec<(u32, String, String, String)>,
+    pub last: Vec<(u32, String, String, String)>,
+}
+
+/// How many of the ranking's head and tail the page lists.
+const REVIEW_SHOWN: usize = 3;
+
+fn review_use(r: records::ReviewRanking) -> ReviewUse {
+    let ranked: Vec<(u32, String, String, String)> = (r.lines.iter())
+        .filter_map(|l| {
+            let total = l.total?;
+            Some((
+                l.rank?,
+                l.name.clone(),
+                l.village_name.clone(),
+                format!("{}.{:02}", total / 100, total % 100),
+            ))
+        })
+        .collect();
+    let first: Vec<_> = ranked.iter().take(REVIEW_SHOWN).cloned().collect();
+    // The tail only when it is not the head again.
+    let tail = ranked.len().saturating_sub(REVIEW_SHOWN).max(first.len());
+    ReviewUse {
+        county: r.county.to_string(),
+        scored: ranked.len(),
+        in_office: r.lines.len(),
+        first,
+        last: ranked[tail..].to_vec(),
+    }
 }
 
 impl SecretariesPage {
@@ -292,9 +331,21 @@ pub async fn secretaries(
     let o =
         records::secretaries_overview(state.store.as_ref(), &user.access, &rules, year, today())
             .await?;
+    // A county's (or a town's) officials see where their county's review put its secretaries.
+    let county = match user.access.scope() {
+        xplus_core::accounts::Scope::Region(r) => r.county(),
+        _ => None,
+    };
+    let review = match county {
+        Some(c) => Some(review_use(
+            records::review_ranking(state.store.as_ref(), &user.access, c, year).await?,
+        )),
+        None => None,
+    };
     html(&SecretariesPage {
         c: Chrome::new(l, &user, "secretaries"),
         year,
         o,
+        review,
     })
 }
