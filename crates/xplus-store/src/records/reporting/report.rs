@@ -216,7 +216,6 @@ async fn report_of(
     };
     let ask = Ask {
         access,
-        scope: &scope,
         year,
         today,
         chain: &chain,

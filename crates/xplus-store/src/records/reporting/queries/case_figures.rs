@@ -4,10 +4,6 @@
 //! conditions on the table's own columns, so each statement ends in a WHERE it can extend.
 //! Rows without a date count as of every year, as the report's 一村一品 projects do.
 
-use crate::session::rows::{FromRow, Named};
-use crate::session::shape::{column, shape, COUNT};
-use xplus_core::interchange::{ColumnType, FileId, FileSpec};
-
 /// A sum as BIGINT, zero over no rows.
 macro_rules! total {
     ($e:literal) => {
@@ -112,40 +108,17 @@ pub(in crate::records) const JOB_FAIRS: &str = concat!(
     ", CAST(0 AS BIGINT) FROM job_fairs WHERE date BETWEEN ? AND ?"
 );
 
-/// A household's persons on a day: today's members with the changes after the day undone
-/// (core `registry::membership::persons_on`); `?`: the day. Named `households` for the scope.
-pub(in crate::records) fn persons() -> String {
+/// The persons on a day of the households named (`?` the day, then one `?` per household):
+/// today's members with the changes after the day undone (core
+/// `registry::membership::persons_on`), summed.
+pub(in crate::records) fn persons_of(households: usize) -> String {
     format!(
-        "SELECT household_id, \
-         (SELECT COUNT(*) FROM members m WHERE m.household_id = households.household_id) + \
+        "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT), CAST(0 AS BIGINT), CAST(0 AS BIGINT) \
+         FROM (SELECT (SELECT COUNT(*) FROM members m WHERE m.household_id = h.household_id) + \
          COALESCE((SELECT {undone} FROM member_changes c \
-          WHERE c.household_id = households.household_id AND c.changed_on > ?), 0) \
-         FROM households WHERE 1 = 1",
-        undone = crate::sql::MEMBERS_UNDONE_OF_C
+          WHERE c.household_id = h.household_id AND c.changed_on > ?), 0) AS n \
+         FROM households h WHERE h.household_id IN ({marks})) x",
+        undone = crate::sql::MEMBERS_UNDONE_OF_C,
+        marks = vec!["?"; households].join(", ")
     )
-}
-
-/// A household and its persons on a day.
-pub(in crate::records) struct Persons {
-    pub household_id: String,
-    pub persons: i64,
-}
-
-impl FromRow for Persons {
-    const SHAPE: &'static FileSpec = &shape(
-        FileId::Members,
-        "case_persons",
-        "户人数",
-        &[
-            column("household_id", ColumnType::Text),
-            column("persons", COUNT),
-        ],
-    );
-
-    fn from_row(r: Named<'_>) -> Option<Self> {
-        Some(Persons {
-            household_id: r.string("household_id"),
-            persons: r.count("persons") as i64,
-        })
-    }
 }
