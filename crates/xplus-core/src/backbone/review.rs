@@ -34,6 +34,11 @@ pub fn default_criteria() -> Vec<Criterion> {
     .collect()
 }
 
+/// A weighted total (hundredths of a point) as the review shows it: "85.25".
+pub fn show_total(total: u32) -> String {
+    format!("{}.{:02}", total / 100, total % 100)
+}
+
 /// The highest score of one criterion.
 pub const MAX_SCORE: u32 = 100;
 

@@ -88,7 +88,6 @@ pub(super) async fn review(
             ))
         })?;
     let r = records::review_ranking(state.store.as_ref(), &user.access, county, year).await?;
-    let total = |t: u32| format!("{}.{:02}", t / 100, t % 100);
     Ok(Json(ReviewBody {
         county: r.county.to_string(),
         year: r.year,
@@ -107,7 +106,7 @@ pub(super) async fn review(
                 village_code: l.village.to_string(),
                 village_name: l.village_name,
                 scores: l.scores,
-                total: l.total.map(total),
+                total: l.total.map(xplus_core::backbone::review::show_total),
                 rank: l.rank,
             })
             .collect(),

@@ -286,7 +286,7 @@ fn review_use(r: records::ReviewRanking) -> ReviewUse {
                 l.rank?,
                 l.name.clone(),
                 l.village_name.clone(),
-                format!("{}.{:02}", total / 100, total % 100),
+                xplus_core::backbone::review::show_total(total),
             ))
         })
         .collect();

@@ -64,7 +64,7 @@ impl CollectivePage {
             return "-".into();
         }
         let bp = self.o.strong * 10_000 / self.o.villages.len() as u64;
-        format!("{}.{:02}%", bp / 100, bp % 100)
+        super::targets::percent(bp as i64)
     }
 
     fn count(&self, status: &str) -> u64 {

@@ -87,7 +87,7 @@ impl GapList {
 impl CoveragePage {
     fn rate(&self, c: &Coverage) -> String {
         c.rate_bp()
-            .map(|bp| format!("{}.{:02}%", bp / 100, bp % 100))
+            .map(|bp| super::targets::percent(bp as i64))
             .unwrap_or_else(|| "—".into())
     }
 

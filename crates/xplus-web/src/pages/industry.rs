@@ -94,7 +94,7 @@ impl IndustryHtml {
             return "-".into();
         }
         let bp = self.o.in_industry * 10_000 / n;
-        format!("{}.{:02}%", bp / 100, bp % 100)
+        super::targets::percent(bp as i64)
     }
 
     /// (label, households) of each way of taking part.

@@ -36,7 +36,7 @@ struct ReviewPage {
 
 impl ReviewPage {
     fn total(&self, t: &Option<u32>) -> String {
-        t.map_or_else(|| "-".into(), |t| format!("{}.{:02}", t / 100, t % 100))
+        t.map_or_else(|| "-".into(), xplus_core::backbone::review::show_total)
     }
 
     fn score(&self, line: &records::ReviewLine, code: &str) -> String {
