@@ -396,7 +396,9 @@ pub struct CaseRow {
     pub holds: String,
 }
 
-fn case_rows(r: &YearReport, lang: Language) -> Vec<CaseRow> {
+/// The case report's figures as a table's rows, for the printable report and the /report page
+/// alike, so that the two cannot word or judge a figure differently.
+pub fn case_rows(r: &YearReport, lang: Language) -> Vec<CaseRow> {
     let quoted = r.year == CASE_YEAR;
     r.case
         .values

@@ -6,6 +6,6 @@ mod html;
 mod json;
 mod workbook;
 
-pub use html::{year_report_html, Language};
+pub use html::{case_rows, year_report_html, CaseRow, Language};
 pub use json::year_report_json;
 pub use workbook::year_report_workbook;

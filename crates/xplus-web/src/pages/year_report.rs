@@ -14,7 +14,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use xplus_output::year_report::Language;
+use xplus_output::year_report::{case_rows, CaseRow, Language};
 use xplus_store::records::{self, YearReport};
 
 /// What a report is asked of: a year, or a day (`as_of` wins when both are given), and a region
@@ -72,7 +72,7 @@ struct ReportPage {
     figures: Vec<(String, String)>,
     /// The case report's headline figures: (figure, counted, the case report's number, whether
     /// they agree); the last two only in the case report's year.
-    case: Vec<[String; 4]>,
+    case: Vec<CaseRow>,
     quoted: bool,
     corrections: usize,
     member_corrections: usize,
@@ -122,35 +122,12 @@ fn figures(l: Lang, r: &YearReport) -> Vec<(String, String)> {
     ]
 }
 
-fn case_rows(l: Lang, r: &YearReport) -> Vec<[String; 4]> {
-    let quoted = r.year == xplus_core::case_figures::CASE_YEAR;
-    (r.case.values.iter())
-        .map(|(figure, value)| {
-            let d = figure.definition();
-            let unit = if d.money {
-                l.t("（元）", " (yuan)")
-            } else {
-                ""
-            };
-            let (quote, holds) = match (quoted, d.quote.holds(*value)) {
-                (false, _) => ("", ""),
-                (true, holds) => (
-                    l.t(d.quote.zh, d.quote.en),
-                    if holds {
-                        l.t("相符", "matches")
-                    } else {
-                        l.t("不符", "differs")
-                    },
-                ),
-            };
-            [
-                format!("{}{unit}", l.t(d.zh, d.en)),
-                figure.show(*value),
-                quote.to_string(),
-                holds.to_string(),
-            ]
-        })
-        .collect()
+/// The printable report's language for the page's.
+fn language(l: Lang) -> Language {
+    match l {
+        Lang::Zh => Language::Chinese,
+        Lang::En => Language::English,
+    }
 }
 
 pub async fn page(
@@ -166,7 +143,7 @@ pub async fn page(
         as_of: as_of.map(|d| d.to_string()).unwrap_or_default(),
         region: p.region.clone().unwrap_or_default().trim().to_string(),
         figures: figures(l, &report),
-        case: case_rows(l, &report),
+        case: case_rows(&report, language(l)),
         quoted: report.year == xplus_core::case_figures::CASE_YEAR,
         corrections: report.corrections.len(),
         member_corrections: report.member_corrections.len(),
@@ -185,11 +162,7 @@ pub async fn print(
     Query(p): Query<ReportParam>,
 ) -> Result<Response, WebError> {
     let (report, _) = report_of(&state, &user, &p).await?;
-    let lang = match l {
-        Lang::Zh => Language::Chinese,
-        Lang::En => Language::English,
-    };
-    let body = xplus_output::year_report::year_report_html(&report, lang)?;
+    let body = xplus_output::year_report::year_report_html(&report, language(l))?;
     let policy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; \
                   base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     Ok((
