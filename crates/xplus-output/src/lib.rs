@@ -5,6 +5,7 @@
 //! Nothing here reads the database: callers pass the views the store computed.
 
 pub mod assessment;
+pub mod collective;
 pub mod crosscheck;
 pub mod review;
 pub mod workbooks;

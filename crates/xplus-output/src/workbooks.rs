@@ -99,13 +99,14 @@ pub fn coverage_workbook(view: &CoverageView) -> Result<Vec<u8>, OutputError> {
     book.save_to_buffer().map_err(failed)
 }
 
-/// A cell of a plain sheet: text, a count written as a number, or hundredths written as a
-/// number with two decimals; empty when missing.
+/// A cell of a plain sheet: text, a count written as a number, hundredths or an amount of money
+/// written as a number with two decimals (yuan, so that Excel sums it); empty when missing.
 pub(crate) enum Cell<'a> {
     Text(&'a str),
     Owned(String),
     Count(u64),
     Hundredths(u32),
+    Money(xplus_core::money::Fen),
     Empty,
 }
 
@@ -136,6 +137,7 @@ pub(crate) fn plain_sheet<'a>(
                 Cell::Hundredths(n) => {
                     sheet.write_number_with_format(r, c, f64::from(n) / 100.0, &two)
                 }
+                Cell::Money(f) => sheet.write_number_with_format(r, c, f.0 as f64 / 100.0, &two),
                 Cell::Empty => continue,
             }
             .map_err(failed)?;

@@ -103,6 +103,44 @@ async fn each_region_sees_its_own_targets() {
     let body = app.get_json(&xijian, "/api/v1/collective?year=2016").await;
     assert_eq!(body["reduction_target"], 250, "{body}");
     assert_eq!(body["plan_overdue"], 1, "{body}");
+    // The page's workbook holds the same targets and plan, and only the region's villages.
+    let book = app.get(&xijian, "/collective.xlsx?year=2016").await;
+    assert_eq!(book.status(), 200);
+    let bytes = book.bytes().await.unwrap();
+    let mut sheets: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    use calamine::Reader;
+    let rows = |sheets: &mut calamine::Xlsx<_>, name: &str| -> Vec<Vec<String>> {
+        let range = sheets.worksheet_range(name).unwrap();
+        range
+            .rows()
+            .skip(1)
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect()
+    };
+    let targets = rows(&mut sheets, "目标");
+    assert_eq!(targets[0][1], "250", "{targets:?}");
+    assert!(targets[0][2].contains("341100000000 设置"), "{targets:?}");
+    let plan = rows(&mut sheets, "空壳村消除计划");
+    assert_eq!(plan.len(), 1, "{plan:?}");
+    assert_eq!(
+        (
+            plan[0][0].as_str(),
+            plan[0][2].as_str(),
+            plan[0][3].as_str()
+        ),
+        ("341102001001", "2016", "土地流转")
+    );
+    assert_eq!(
+        (plan[0][4].as_str(), plan[0][5].as_str()),
+        ("10000", "逾期")
+    );
+    let villages = rows(&mut sheets, "各村集体经济");
+    assert!(!villages.is_empty());
+    assert!(
+        villages.iter().all(|v| v[0].starts_with("341102")),
+        "{villages:?}"
+    );
     // 天长 reaches no village of the plan.
     let page = app.page_text(&tianchang, "/collective?year=2016").await;
     assert!(page.contains("<b id=\"plan-overdue\">0</b>"), "{page}");

@@ -21,6 +21,7 @@ use xplus_core::registry::RegionCode;
 use xplus_core::rollup::Measure;
 use xplus_core::rules::RuleSet;
 use xplus_core::values::format_date;
+use xplus_output::collective::TargetRow;
 use xplus_store::records::{
     self, AssetRow, CollectiveOverview, CollectiveTargets, HouseholdShares, ProjectView,
     VillageCollective, VillageEconomy,
@@ -128,6 +129,59 @@ fn target_lines(
     lines
 }
 
+/// The year's villages (computed from the records once per change of them) and the targets in
+/// force for the region viewed, judged by its own rules (inherited where it has none).
+async fn year_figures(
+    state: &AppState,
+    access: &xplus_core::accounts::Access,
+    year: i32,
+) -> Result<(std::sync::Arc<CollectiveOverview>, CollectiveTargets), WebError> {
+    let day = today();
+    state.refresh_marked().await?;
+    let store = state.store.as_ref();
+    let book = records::rule_book(store).await?;
+    let rules = records::rules_for_view(&book, access, year).set;
+    let compute = records::collective_overview(store, access, &rules, year, day);
+    let o = state
+        .computed("collective", access, year, day, compute)
+        .await?;
+    let t = records::collective_targets(store, access, &book, year).await?;
+    Ok((o, t))
+}
+
+/// `/collective.xlsx?year=`: the page's villages, targets, plan and loans as a workbook.
+pub async fn export(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    l: Lang,
+    Query(p): Query<CollectiveParams>,
+) -> Result<Response, WebError> {
+    let year = year_or_latest(
+        &state,
+        &user.access,
+        p.year.as_deref(),
+        Measure::CollectiveReported,
+    )
+    .await?;
+    let (o, t) = year_figures(&state, &user.access, year).await?;
+    let targets: Vec<TargetRow> = target_lines(l, &o, &t)
+        .into_iter()
+        .map(|(what, shown, actual)| TargetRow {
+            what,
+            target: shown.value,
+            origin: shown.origin,
+            actual,
+            met: shown.met,
+        })
+        .collect();
+    super::xlsx_download(format!("collective-{year}.xlsx"), move || {
+        Ok(xplus_output::collective::collective_workbook(
+            &o, &t, &targets,
+        )?)
+    })
+    .await
+}
+
 pub async fn overview(
     State(state): State<AppState>,
     PageUser(user): PageUser,
@@ -143,18 +197,7 @@ pub async fn overview(
         Measure::CollectiveReported,
     )
     .await?;
-    // The villages' table is computed from the records once per change of them.
-    let day = today();
-    state.refresh_marked().await?;
-    let store = state.store.as_ref();
-    // The region viewed is judged by its own rules and targets (inherited where it has none).
-    let book = records::rule_book(store).await?;
-    let rules = records::rules_for_view(&book, &user.access, year).set;
-    let compute = records::collective_overview(store, &user.access, &rules, year, day);
-    let o = state
-        .computed("collective", &user.access, year, day, compute)
-        .await?;
-    let t = records::collective_targets(store, &user.access, &book, year).await?;
+    let (o, t) = year_figures(&state, &user.access, year).await?;
     let pager = Pager::new(
         o.villages.len() as u64,
         asked,

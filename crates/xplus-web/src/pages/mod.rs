@@ -204,6 +204,7 @@ pub fn routes() -> Router<AppState> {
         .route("/visits", get(activity::visits))
         .route("/attendance", get(attendance::form).post(attendance::save))
         .route("/collective", get(collective::overview))
+        .route("/collective.xlsx", get(collective::export))
         .route("/collective/villages/{code}", get(collective::village))
         .route("/assets", get(collective::assets))
         .route("/projects/{id}", get(collective::project))
