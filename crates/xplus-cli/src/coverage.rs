@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use std::path::Path;
 use std::process::ExitCode;
 use xplus_core::values::parse_date;
+use xplus_output::workbooks::TargetRow;
 
 fn bad(what: String) -> Failure {
     Failure {
@@ -33,16 +34,24 @@ pub async fn run(
     };
     let (access, _) = crate::commands::reach_of(region)?;
     let store = open(db).await?;
+    // The workbook names the coverage target in force for the region, as the page does.
+    let book = xplus_store::records::rule_book(store.as_ref()).await?;
+    let target = xplus_store::records::rules_for_view(&book, &access, year)
+        .set
+        .targets
+        .training_coverage_bp;
     let started = std::time::Instant::now();
     let view = xplus_store::records::coverage(store.as_ref(), &access, year, from, today).await?;
     let computed = started.elapsed();
-    let bytes = xplus_output::workbooks::coverage_workbook(&view)?;
+    let total = view.report.total;
+    let target = TargetRow::share("远教培训覆盖率", &target, (total.trained, total.poor));
+    let bytes = xplus_output::workbooks::coverage_workbook(&view, &[target])?;
     let written = started.elapsed() - computed;
     crate::commands::write_file(path, bytes)?;
     let t = view.report.total;
     let rate = t
         .rate_bp()
-        .map(|bp| format!("{}.{:02}%", bp / 100, bp % 100))
+        .map(|bp| xplus_core::assessment::village::format_bp_percent(bp as i64))
         .unwrap_or_else(|| "-".into());
     out.say(
         &format!(

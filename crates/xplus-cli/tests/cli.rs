@@ -380,6 +380,21 @@ fn a_bundle_ending_the_only_helper_of_a_poor_household_exits_2_naming_the_row() 
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(text(&o).contains("未参训"), "{}", text(&o));
     assert!(std::fs::metadata(&out).unwrap().len() > 1000);
+    // It says what the coverage was measured against: the default 100% in force everywhere.
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
+    let target = book.worksheet_range("目标").unwrap();
+    let row: Vec<String> = target
+        .rows()
+        .nth(1)
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(
+        (row[0].as_str(), row[1].as_str(), row[2].as_str()),
+        ("远教培训覆盖率", "100.00%", "默认值")
+    );
     let o = xplus(
         &db,
         &["coverage", "--year", "20x6", "--out", out.to_str().unwrap()],

@@ -2,21 +2,12 @@
 //! — each village's operating income against §9's lines, the targets in force with where they
 //! were set, the empty-shell plan's standing village by village, and the pledge loans per county.
 
+use crate::targets::{target_sheet, TargetRow};
 use crate::workbooks::{failed, plain_sheet, Cell};
 use crate::OutputError;
 use rust_xlsxwriter::Workbook;
 use xplus_core::money::Fen;
 use xplus_store::records::{CollectiveOverview, CollectiveTargets};
-
-/// A target line as the page shows it: the target, where it was set, the year's figure and the
-/// verdict (None before the target's year, when nothing is judged).
-pub struct TargetRow {
-    pub what: String,
-    pub target: String,
-    pub origin: String,
-    pub actual: String,
-    pub met: Option<bool>,
-}
 
 fn yuan(f: Fen) -> Cell<'static> {
     Cell::Money(f)
@@ -56,30 +47,7 @@ pub fn collective_workbook(
             ]
         }),
     )?;
-    plain_sheet(
-        &mut book,
-        "目标",
-        &[
-            "目标 target",
-            "目标值 value",
-            "设置 set by",
-            "本年 this year",
-            "是否达到 met",
-        ],
-        targets.iter().map(|r| {
-            vec![
-                Cell::Text(&r.what),
-                Cell::Text(&r.target),
-                Cell::Text(&r.origin),
-                Cell::Text(&r.actual),
-                match r.met {
-                    Some(true) => Cell::Text("达到"),
-                    Some(false) => Cell::Text("未达到"),
-                    None => Cell::Text("未到目标年度"),
-                },
-            ]
-        }),
-    )?;
+    target_sheet(&mut book, targets)?;
     plain_sheet(
         &mut book,
         "空壳村消除计划",

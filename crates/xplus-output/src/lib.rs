@@ -8,6 +8,7 @@ pub mod assessment;
 pub mod collective;
 pub mod crosscheck;
 pub mod review;
+mod targets;
 pub mod workbooks;
 pub mod year_report;
 

@@ -1,6 +1,8 @@
 //! Reports as Excel workbooks for the offices: the §10 training coverage (per county, town and
 //! village) and its gap list, the same from the command line and from the web page.
 
+use crate::targets::target_sheet;
+pub use crate::targets::TargetRow;
 use crate::OutputError;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use xplus_core::registry::Level;
@@ -15,9 +17,13 @@ pub(crate) fn failed(e: XlsxError) -> OutputError {
     OutputError::Workbook(e)
 }
 
-/// The coverage workbook: sheet 覆盖情况 (one row per county, town, village) and sheet 未参训户
-/// (the gap list). Returns the bytes of the `.xlsx` file.
-pub fn coverage_workbook(view: &CoverageView) -> Result<Vec<u8>, OutputError> {
+/// The coverage workbook: sheet 覆盖情况 (one row per county, town, village), sheet 未参训户
+/// (the gap list) and sheet 目标 (the coverage target in force). Returns the bytes of the `.xlsx`
+/// file.
+pub fn coverage_workbook(
+    view: &CoverageView,
+    targets: &[TargetRow],
+) -> Result<Vec<u8>, OutputError> {
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
     let percent = Format::new().set_num_format("0.00%");
@@ -96,6 +102,7 @@ pub fn coverage_workbook(view: &CoverageView) -> Result<Vec<u8>, OutputError> {
             sheet.write_string(r, 6, &n.station_id).map_err(failed)?;
         }
     }
+    target_sheet(&mut book, targets)?;
     book.save_to_buffer().map_err(failed)
 }
 
@@ -147,8 +154,12 @@ pub(crate) fn plain_sheet<'a>(
 }
 
 /// The 产业 workbook of a year: sheet 各村 (per village: poor at the start of the year, in
-/// industry, not reached), sheet 未参与产业户 (the gap list), sheet 预出列村一村一品.
-pub fn industry_workbook(o: &IndustryOverview) -> Result<Vec<u8>, OutputError> {
+/// industry, not reached), sheet 未参与产业户 (the gap list), sheet 预出列村一村一品, and sheet 目标
+/// (the coverage target in force).
+pub fn industry_workbook(
+    o: &IndustryOverview,
+    targets: &[TargetRow],
+) -> Result<Vec<u8>, OutputError> {
     let mut book = Workbook::new();
     plain_sheet(
         &mut book,
@@ -209,6 +220,7 @@ pub fn industry_workbook(o: &IndustryOverview) -> Result<Vec<u8>, OutputError> {
             ]
         }),
     )?;
+    target_sheet(&mut book, targets)?;
     book.save_to_buffer().map_err(failed)
 }
 

@@ -151,7 +151,7 @@ async fn industry_page_api_and_workbook() {
     let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
     assert_eq!(
         book.sheet_names(),
-        ["各村", "未参与产业户", "预出列村一村一品"]
+        ["各村", "未参与产业户", "预出列村一村一品", "目标"]
     );
     let villages = book.worksheet_range("各村").unwrap();
     let row: Vec<String> = villages

@@ -161,6 +161,24 @@ async fn each_region_sees_its_own_targets() {
     assert!(page.contains("<b class=\"target\">60.00%</b>"), "{page}");
     assert!(page.contains("341100000000 设置"), "{page}");
 
+    // The coverage and industry workbooks carry the same targets, with where they were set.
+    for (path, value, origin) in [
+        ("/coverage.xlsx?year=2016", "80.00%", "341181000000 设置"),
+        ("/industry.xlsx?year=2016", "60.00%", "341100000000 设置"),
+    ] {
+        let book = app.get(&tianchang, path).await;
+        assert_eq!(book.status(), 200, "{path}");
+        let bytes = book.bytes().await.unwrap();
+        let mut sheets: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let target = rows(&mut sheets, "目标");
+        assert_eq!(target.len(), 1, "{path}: {target:?}");
+        assert_eq!(
+            (target[0][1].as_str(), target[0][2].as_str()),
+            (value, origin)
+        );
+    }
+
     // The English interface speaks English only.
     let page = app
         .page_text(&xijian, "/collective?year=2016&lang=en")

@@ -22,6 +22,20 @@ pub enum Origin {
     Region(RegionCode),
 }
 
+impl Origin {
+    /// Where a target was set, in words, for the pages (in their language) and the workbooks.
+    pub fn describe(self, english: bool) -> String {
+        match (self, english) {
+            (Origin::Default, false) => "默认值".into(),
+            (Origin::Default, true) => "default".into(),
+            (Origin::Everywhere, false) => "全部地区设置".into(),
+            (Origin::Everywhere, true) => "set for every region".into(),
+            (Origin::Region(r), false) => format!("{r} 设置"),
+            (Origin::Region(r), true) => format!("set for {r}"),
+        }
+    }
+}
+
 /// One target in force: its value (a count, a share in basis points or a year), its source and
 /// where it was set.
 #[derive(Debug, Clone, PartialEq, Eq)]

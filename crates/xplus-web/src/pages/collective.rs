@@ -21,7 +21,7 @@ use xplus_core::registry::RegionCode;
 use xplus_core::rollup::Measure;
 use xplus_core::rules::RuleSet;
 use xplus_core::values::format_date;
-use xplus_output::collective::TargetRow;
+use xplus_output::workbooks::TargetRow;
 use xplus_store::records::{
     self, AssetRow, CollectiveOverview, CollectiveTargets, HouseholdShares, ProjectView,
     VillageCollective, VillageEconomy,
@@ -170,6 +170,7 @@ pub async fn export(
             what,
             target: shown.value,
             origin: shown.origin,
+            source: shown.source,
             actual,
             met: shown.met,
         })

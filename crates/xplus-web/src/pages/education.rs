@@ -256,8 +256,16 @@ pub async fn export(
 ) -> Result<Response, WebError> {
     let (year, from) = p.read()?;
     let view = records::coverage(state.store.as_ref(), &user.access, year, from, today()).await?;
+    let which = super::targets::Coverage::Training;
+    let t = view.report.total;
+    let covered = (t.trained, t.poor);
+    let target =
+        super::targets::coverage_target_row(&state, &user.access, which, year, covered).await?;
     super::xlsx_download(format!("coverage-{year}.xlsx"), move || {
-        Ok(xplus_output::workbooks::coverage_workbook(&view)?)
+        Ok(xplus_output::workbooks::coverage_workbook(
+            &view,
+            &[target],
+        )?)
     })
     .await
 }

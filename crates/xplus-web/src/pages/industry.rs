@@ -232,8 +232,12 @@ pub async fn export(
 ) -> Result<Response, WebError> {
     let year = year_of(p.year.as_deref())?;
     let o = records::industry_overview(state.store.as_ref(), &user.access, year, today()).await?;
+    let which = super::targets::Coverage::Industry;
+    let covered = (o.in_industry(), o.households.len() as u64);
+    let target =
+        super::targets::coverage_target_row(&state, &user.access, which, year, covered).await?;
     super::xlsx_download(format!("industry-{year}.xlsx"), move || {
-        Ok(xplus_output::workbooks::industry_workbook(&o)?)
+        Ok(xplus_output::workbooks::industry_workbook(&o, &[target])?)
     })
     .await
 }

@@ -17,16 +17,12 @@ pub struct TargetShown {
 
 /// Where a target was set, in words.
 pub fn origin_text(l: Lang, origin: Origin) -> String {
-    match origin {
-        Origin::Default => l.t("默认值", "default").to_string(),
-        Origin::Everywhere => l.t("全部地区设置", "set for every region").to_string(),
-        Origin::Region(r) => format!("{}{r}{}", l.t("", "set for "), l.t(" 设置", "")),
-    }
+    origin.describe(l.is_en())
 }
 
-/// A basis-point share as a percentage with two decimals.
+/// A basis-point share as a percentage with two decimals (core's one formatting).
 pub fn percent(bp: i64) -> String {
-    format!("{}.{:02}%", bp / 100, bp % 100)
+    xplus_core::assessment::village::format_bp_percent(bp)
 }
 
 impl TargetShown {
@@ -62,6 +58,23 @@ pub enum Coverage {
     Training,
 }
 
+/// The coverage target of `year` in force for the region `access` views.
+pub async fn coverage_target_in_force(
+    state: &crate::state::AppState,
+    access: &xplus_core::accounts::Access,
+    which: Coverage,
+    year: i32,
+) -> Result<Target, xplus_store::StoreError> {
+    let book = xplus_store::records::rule_book(state.store.as_ref()).await?;
+    let targets = xplus_store::records::rules_for_view(&book, access, year)
+        .set
+        .targets;
+    Ok(match which {
+        Coverage::Industry => targets.industry_coverage_bp,
+        Coverage::Training => targets.training_coverage_bp,
+    })
+}
+
 /// The coverage target of `year` in force for the region `access` views, judged on `n` of `d`
 /// households (core's exact comparison).
 pub async fn coverage_target(
@@ -72,14 +85,23 @@ pub async fn coverage_target(
     year: i32,
     (n, d): (u64, u64),
 ) -> Result<TargetShown, xplus_store::StoreError> {
-    let book = xplus_store::records::rule_book(state.store.as_ref()).await?;
-    let targets = xplus_store::records::rules_for_view(&book, access, year)
-        .set
-        .targets;
-    let t = match which {
-        Coverage::Industry => targets.industry_coverage_bp,
-        Coverage::Training => targets.training_coverage_bp,
-    };
+    let t = coverage_target_in_force(state, access, which, year).await?;
     let met = (d > 0).then(|| t.share_met(n, d));
     Ok(TargetShown::new(l, &t, percent, met))
+}
+
+/// The coverage target as a workbook's 目标 sheet line (workbooks are Chinese first).
+pub async fn coverage_target_row(
+    state: &crate::state::AppState,
+    access: &xplus_core::accounts::Access,
+    which: Coverage,
+    year: i32,
+    covered: (u64, u64),
+) -> Result<xplus_output::workbooks::TargetRow, xplus_store::StoreError> {
+    let t = coverage_target_in_force(state, access, which, year).await?;
+    let what = match which {
+        Coverage::Industry => "产业就业覆盖率",
+        Coverage::Training => "远教培训覆盖率",
+    };
+    Ok(xplus_output::workbooks::TargetRow::share(what, &t, covered))
 }
