@@ -167,6 +167,31 @@ fn report_figures_agree_with_sql() {
     );
     assert!(v["exited_in_year"].as_u64().unwrap() > 0);
 
+    // 选派干部驻村 on Dec 31: a poor village left at the end with a selected cadre posted then,
+    // a recall ending the posting on its decision day (the recalls of the demo all fall in 2016).
+    let b = &r["backbone"];
+    assert_eq!(b["poor_villages"], v["remaining"]);
+    let posted_on_dec31 = "FROM postings p JOIN cadres c ON c.cadre_id = p.cadre_id \
+         WHERE c.role IN ('first_secretary', 'work_team') AND p.start_date <= '2016-12-31' \
+         AND (p.end_date IS NULL OR p.end_date >= '2016-12-31') AND NOT EXISTS (SELECT 1 \
+         FROM recalls r WHERE r.cadre_id = p.cadre_id AND r.decision_date >= p.start_date \
+         AND r.decision_date < '2016-12-31')";
+    assert_eq!(
+        b["covered"],
+        villages(&format!(
+            "(exit_year IS NULL OR exit_year > 2016) AND village_code IN \
+             (SELECT p.village_code {posted_on_dec31})"
+        ))
+    );
+    assert_eq!(
+        b["cadres_posted"],
+        count(
+            &conn,
+            &format!("SELECT count(DISTINCT p.cadre_id) {posted_on_dec31}")
+        )
+    );
+    assert!(b["covered"].as_u64().unwrap() > 0);
+
     // rules.md §9 defaults: below 50,000 yuan is an empty shell; 100,000 and above is strong.
     let k = &r["collective"];
     assert_eq!(
@@ -223,7 +248,9 @@ fn report_figures_agree_with_sql() {
         ),
         (
             "selected_cadres",
-            "SELECT count(*) FROM cadres WHERE role IN ('first_secretary', 'work_team')",
+            "SELECT count(DISTINCT p.cadre_id) FROM postings p JOIN cadres c \
+             ON c.cadre_id = p.cadre_id WHERE c.role IN ('first_secretary', 'work_team') \
+             AND p.start_date <= '2016-12-31'",
         ),
         (
             "job_fairs",

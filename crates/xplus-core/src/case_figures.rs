@@ -219,7 +219,7 @@ impl CaseFigure {
                 "Y 年底前与结对单位建立联合党组织的村 / villages with a joint party organisation with their unit by the end of Y",
                 quote("123个", "123", 123, Exact)),
             SelectedCadres => d("selected_cadres", "选派干部", "Selected cadres", Backbone,
-                "第一书记和工作队员 / first secretaries and work-team members",
+                "Y 年底前驻村的第一书记和工作队员（按驻村记录，每人计一次，被召回的也计）/ first secretaries and work-team members posted to a village by the end of Y, each once (the recalled included)",
                 quote("177名", "177", 177, Exact)),
             Recalls => d("recalls", "召回选派干部", "Selected cadres recalled", Backbone,
                 "Y 年底前作出的召回决定 / recalls decided by the end of Y",

@@ -45,6 +45,17 @@ fn bundle() -> std::collections::BTreeMap<&'static str, String> {
          U2,341181100201,2015-06-01,,1,2017-02-01\n"
             .to_string(),
     );
+    // The selected cadres are counted by their postings: C4's second posting is of 2017, and
+    // each cadre counts once; the recalled C2 counts.
+    b.insert(
+        "postings",
+        "cadre_id,village_code,start_date,end_date\n\
+         C2,341181100201,2015-01-10,\n\
+         C4,341181100201,2015-01-10,\n\
+         C6,341181100201,2016-05-01,\n\
+         C4,341181100202,2017-03-01,\n"
+            .to_string(),
+    );
     b.insert(
         "recalls",
         "cadre_id,decision_date,reason,replacement_id\nC2,2016-05-01,驻村时间不足,C6\n".to_string(),

@@ -58,6 +58,8 @@ const PAGES: &[&str] = &[
     "/secretaries",
     "/secretaries/review",
     "/secretaries/S1",
+    "/postings",
+    "/postings?year=2016",
     "/cadres/C1/recalls",
     "/units",
     "/visits",

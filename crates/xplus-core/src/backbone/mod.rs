@@ -2,6 +2,7 @@
 
 pub mod pairing;
 pub mod photos;
+pub mod posting;
 pub mod review;
 pub mod secretary;
 pub mod suggest;

@@ -264,6 +264,16 @@ fn exit_figures(r: &YearReport, lang: Language) -> Figures {
                 v.exited_in_year.to_string(),
             ),
             ("未出列", "Villages remaining", v.remaining.to_string()),
+            (
+                "贫困村选派干部覆盖",
+                "Poor villages with a selected cadre posted",
+                format!("{}/{}", r.backbone.covered, r.backbone.poor_villages),
+            ),
+            (
+                "驻村选派干部",
+                "Selected cadres posted",
+                r.backbone.cadres_posted.to_string(),
+            ),
         ],
     )
 }

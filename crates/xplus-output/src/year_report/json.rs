@@ -39,6 +39,11 @@ pub fn year_report_json(r: &YearReport) -> serde_json::Value {
             "full_chain": c.full_chain,
             "full_chain_applicable": c.full_chain_applicable,
         },
+        "backbone": {
+            "poor_villages": r.backbone.poor_villages,
+            "covered": r.backbone.covered,
+            "cadres_posted": r.backbone.cadres_posted,
+        },
         "collective": {
             "villages_reported": k.villages_reported,
             "empty_shell_villages": k.empty_shell_villages,

@@ -244,7 +244,8 @@ fn poor_section(report: &YearReport) -> Section {
     )
 }
 
-/// The poor villages: at the start, exited in the year, remaining at the end.
+/// The poor villages: at the start, exited in the year, remaining at the end, and those of the
+/// end with a selected cadre posted on Dec 31.
 fn villages_section(report: &YearReport) -> Section {
     use Figure::Count;
     let v = &report.villages;
@@ -254,6 +255,14 @@ fn villages_section(report: &YearReport) -> Section {
             ("年初贫困村 poor villages at the start", Count(v.poor)),
             ("当年出列 exited in the year", Count(v.exited_in_year)),
             ("年末未出列 remaining at the end", Count(v.remaining)),
+            (
+                "贫困村选派干部覆盖 poor villages with a selected cadre posted",
+                Count(report.backbone.covered),
+            ),
+            (
+                "驻村选派干部 selected cadres posted",
+                Count(report.backbone.cadres_posted),
+            ),
         ],
     )
 }

@@ -327,8 +327,14 @@ fn staff_poor_village(
     // Every poor village formed a joint party organisation with its first unit (the report's
     // 123, all of them); a second unit joins it more often than not.
     let joint = |rng: &mut DemoRng, first: bool| first || chance(rng, 0.6);
+    // The selected cadres arrive with their first unit (drawn from nothing, so that the demo's
+    // other draws stay as they were).
+    let mut arrival = ymd(2015, 1, 5);
     for (k, &u) in paired.iter().enumerate() {
         let start = day_in(rng, ymd(2015, 1, 5), ymd(2015, 10, 31));
+        if k == 0 {
+            arrival = start;
+        }
         // §7: only a village that has exited may be left.
         let end = match state {
             PoorState::Exited(year) if chance(rng, 0.55) => {
@@ -350,14 +356,25 @@ fn staff_poor_village(
         bindings(out, more, &cadres.units[u].id, v.code, start)?;
     }
     let secretary = cadres.create(out, rng, paired[0], CadreRole::FirstSecretary)?;
+    // The recalled secretary's posting stays open: the recall ends it (core
+    // `backbone::posting`), and the successor is posted on the day of the decision.
+    posting(out, &secretary, v.code, arrival)?;
     if staff.recalled {
-        recall(out, more, cadres, paired[0], &secretary)?;
+        let (replacement, day) = recall(out, more, cadres, paired[0], &secretary)?;
+        posting(out, &replacement, v.code, day)?;
     }
     for _ in 0..staff.work_team {
         let u = *pick(rng, paired);
-        cadres.create(out, rng, u, CadreRole::WorkTeam)?;
+        let member = cadres.create(out, rng, u, CadreRole::WorkTeam)?;
+        posting(out, &member, v.code, arrival)?;
     }
     Ok(())
+}
+
+/// 选派干部驻村: a selected cadre posted to a poor village from `start`, open-ended.
+fn posting(out: &mut Writers, cadre: &str, village: u64, start: Date) -> Result<(), DemoError> {
+    let row = [text(cadre), region(village), date(start), opt_date(None)];
+    out.row(FileId::Postings, &row)
 }
 
 fn rng_index(rng: &mut DemoRng, n: usize) -> usize {
@@ -530,14 +547,15 @@ fn bindings(
     )
 }
 
-/// A first secretary recalled (召回) and replaced by another cadre of the same unit.
+/// A first secretary recalled (召回) and replaced by another cadre of the same unit: the
+/// replacement and the day of the decision.
 fn recall(
     out: &mut Writers,
     more: &mut DemoRng,
     cadres: &mut Cadres,
     unit: usize,
     secretary: &str,
-) -> Result<(), DemoError> {
+) -> Result<(String, Date), DemoError> {
     const WHY: [&str; 3] = ["年度考核不称职", "驻村时间不足", "工作不在状态、群众不满意"];
     let replacement = cadres.create(out, more, unit, CadreRole::FirstSecretary)?;
     let day = day_in(more, ymd(2016, 3, 1), ymd(2016, 10, 31));
@@ -545,9 +563,10 @@ fn recall(
         text(secretary),
         date(day),
         text(*pick(more, &WHY)),
-        text(replacement),
+        text(replacement.clone()),
     ];
-    out.row(FileId::Recalls, &row)
+    out.row(FileId::Recalls, &row)?;
+    Ok((replacement, day))
 }
 
 /// A graduate village official's start-up (大学生村官创业) on a demonstration base of its own.

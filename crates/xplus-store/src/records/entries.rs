@@ -1,6 +1,6 @@
 //! The module files kept as plain records — stations, the villages they serve and their 抓规范
 //! checks, training sessions and attendance, station services, units and cadres, the three
-//! bindings, visits, recalls, start-ups, secretaries and their history — listed within an
+//! bindings, visits, recalls, postings, start-ups, secretaries and their history — listed within an
 //! account's reach, and written from pages and the API with the importer's own row checks
 //! (`bundle::import::check_rows`), so a form and a spreadsheet accept and refuse the same rows.
 //! Pairings have their own writes (`backbone.rs`): rules.md §7 needs more than one row.
@@ -21,9 +21,9 @@ use xplus_core::interchange::schema::{self, ALL_FILES, LOANS, MEMBERS, SHARE_EVE
 use xplus_core::interchange::{cell, FileId, FileSpec, Value};
 use xplus_core::rules::RuleSet;
 
-/// The files listed here, in the order of the bundle, by module (the empty-shell plan, added last
-/// to the bundle, with the other 集体 files).
-pub const ENTRY_FILES: [FileId; 37] = [
+/// The files listed here, in the order of the bundle, by module (the empty-shell plan and the
+/// postings, added last to the bundle, with the other files of their module).
+pub const ENTRY_FILES: [FileId; 38] = [
     FileId::Stations,
     FileId::StationCoverage,
     FileId::StationChecks,
@@ -37,6 +37,7 @@ pub const ENTRY_FILES: [FileId; 37] = [
     FileId::PairingBindings,
     FileId::Visits,
     FileId::Recalls,
+    FileId::Postings,
     FileId::Startups,
     FileId::Secretaries,
     FileId::SecretaryDevelopment,
@@ -115,6 +116,7 @@ fn place(file: FileId) -> Place {
         | CollectiveIncome
         | VillageEnterprises
         | EmptyShellPlan
+        | Postings
         | Projects
         | PartyOrgs
         | OvopProjects

@@ -72,6 +72,7 @@ pub use backbone::pairings::{
     helper_suggestions, household_pairings, save_pairing, save_unit_pairing, HelperSuggestion,
     PairingRequest, PairingView,
 };
+pub use backbone::postings::{posting_coverage, PostingCoverage};
 pub use backbone::review::{
     review_criteria, review_ranking, save_review, set_review_criteria, CriteriaInForce, ReviewLine,
     ReviewRanking,
@@ -128,8 +129,9 @@ pub use reporting::gap_pages::{
 };
 pub use reporting::latest::latest_year_of;
 pub use reporting::report::{
-    report_as_of, year_report, CollectiveFigures, CoverageFigures, HouseholdFigures,
-    IndustryFigures, PersonFigures, RuralIncome, TrainingFigures, VillageFigures, YearReport,
+    report_as_of, year_report, BackboneFigures, CollectiveFigures, CoverageFigures,
+    HouseholdFigures, IndustryFigures, PersonFigures, RuralIncome, TrainingFigures, VillageFigures,
+    YearReport,
 };
 pub use reporting::responsibility::{household_card, village_cards, Card, CardMember, Responsible};
 pub(crate) use reporting::rollup::mark_all_for_refresh;

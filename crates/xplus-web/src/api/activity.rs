@@ -1,6 +1,7 @@
 //! The 骨干 overviews in the API, as the activity pages show them (`pages/activity.rs`): village
-//! party secretaries against the "312" targets, visits per cadre and month, and the units'
-//! village pairings with the call that pairs or ends them under rules.md §7.
+//! party secretaries against the "312" targets, the selected cadres' coverage of poor villages,
+//! visits per cadre and month, and the units' village pairings with the call that pairs or ends
+//! them under rules.md §7.
 
 use super::doc::{
     BadRequest, Forbidden, PayloadTooLarge, Unauthorized, UnitPairingRow, Unprocessable,
@@ -24,9 +25,11 @@ use xplus_store::records;
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(secretaries, visits, units, save_unit),
+    paths(secretaries, postings, visits, units, save_unit),
     components(schemas(
         SecretariesBody,
+        PostingsBody,
+        PostingRegionItem,
         TierItem,
         VacancyItem,
         CadreVisitsItem,
@@ -113,6 +116,68 @@ pub(super) async fn secretaries(
                 last_secretary: name.clone(),
             })
             .collect(),
+    })
+    .into_response())
+}
+
+/// 选派干部驻村 of one region below the caller's.
+#[derive(Serialize, ToSchema)]
+pub struct PostingRegionItem {
+    region_code: String,
+    name: String,
+    poor_villages: u64,
+    covered: u64,
+    uncovered: u64,
+    cadres_posted: u64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PostingsBody {
+    year: i32,
+    /// The day coverage is taken: Dec 31 of the year.
+    as_of: String,
+    /// Poor villages not exited by the end of the year.
+    poor_villages: u64,
+    /// Of those, villages with a first secretary or work-team member posted on `as_of`.
+    covered: u64,
+    /// Selected cadres posted on `as_of`, each once.
+    cadres_posted: u64,
+    regions: Vec<PostingRegionItem>,
+    /// The poor villages without a selected cadre posted.
+    uncovered_villages: Vec<String>,
+}
+
+/// 选派干部驻村 within reach: on Dec 31 of the year, the poor villages not exited by then, those
+/// with a selected cadre posted (a recall ends a posting on its decision day), and the selected
+/// cadres posted, in all and per region below the caller's, with the villages not covered.
+#[utoipa::path(get, path = "/api/v1/postings", params(YearQuery),
+    responses((status = 200, body = PostingsBody), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized)))]
+pub(super) async fn postings(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    WithRejection(Query(q), _): WithRejection<Query<YearQuery>, ApiError>,
+) -> ApiResult {
+    let year = year(&q)?;
+    let v = records::posting_coverage(state.store.as_ref(), &user.access, year).await?;
+    let t = v.report.total;
+    Ok(Json(PostingsBody {
+        year,
+        as_of: v.as_of.to_string(),
+        poor_villages: t.poor_villages,
+        covered: t.covered,
+        cadres_posted: t.cadres,
+        regions: (v.report.by_region.iter())
+            .map(|(code, c)| PostingRegionItem {
+                region_code: code.to_string(),
+                name: v.name(code).to_string(),
+                poor_villages: c.poor_villages,
+                covered: c.covered,
+                uncovered: c.uncovered(),
+                cadres_posted: c.cadres,
+            })
+            .collect(),
+        uncovered_villages: v.report.uncovered.iter().map(|c| c.to_string()).collect(),
     })
     .into_response())
 }

@@ -89,6 +89,7 @@ pub fn routes() -> Router<AppState> {
             get(entries::list).post(entries::save),
         )
         .route("/api/v1/secretaries", get(activity::secretaries))
+        .route("/api/v1/postings", get(activity::postings))
         .route("/api/v1/secretaries/review", get(review::review))
         .route("/api/v1/secretaries/{id}/review", put(review::score))
         .route("/api/v1/visits/monthly", get(activity::visits))

@@ -31,6 +31,7 @@ pub(crate) mod membership;
 mod mine;
 mod monitoring;
 pub(crate) mod paging;
+mod postings;
 mod regions;
 mod register;
 mod remember;
@@ -195,6 +196,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/helpers", get(backbone::helpers))
         .route("/secretaries", get(backbone::secretaries))
+        .route("/postings", get(postings::page))
         .route("/secretaries/review", get(review::page))
         .route("/secretaries/review.xlsx", get(review::export))
         .route("/secretaries/review/{id}", post(review::save))

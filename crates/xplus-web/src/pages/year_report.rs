@@ -107,6 +107,18 @@ fn figures(l: Lang, r: &YearReport) -> Vec<(String, String)> {
             n(v.remaining),
         ),
         (
+            l.t(
+                "贫困村选派干部覆盖（个）",
+                "Poor villages with a selected cadre posted",
+            )
+            .into(),
+            format!("{} / {}", r.backbone.covered, r.backbone.poor_villages),
+        ),
+        (
+            l.t("驻村选派干部（名）", "Selected cadres posted").into(),
+            n(r.backbone.cadres_posted),
+        ),
+        (
             l.t("五环全覆盖（严格，户）", "Full chain, strict (households)")
                 .into(),
             format!("{} / {}", c.full_chain, c.poor_at_start),

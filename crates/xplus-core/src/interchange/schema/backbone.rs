@@ -1,6 +1,7 @@
 //! 骨干 files: units and cadres, unit↔village pairings and their "three bindings", cadre↔household
 //! pairings and visits, recalls of selected cadres, graduate officials' start-ups, and village
-//! party secretaries with their development and yearly check-ups.
+//! party secretaries with their development and yearly check-ups; selected cadres' postings to
+//! villages (驻村).
 
 use super::*;
 use crate::backbone::{
@@ -182,4 +183,16 @@ pub static SECRETARY_CHECKS: FileSpec = FileSpec {
     ],
     key: &[0, 1],
     county: CountyFrom::None,
+};
+
+/// 选派干部驻村 (issue 23): which selected cadre (a first secretary or a work-team member) lives
+/// and works in which village, from when to when. A recall ends the cadre's postings on its
+/// decision day (core `backbone::posting`), whatever the end date says.
+pub static POSTINGS: FileSpec = FileSpec {
+    id: FileId::Postings,
+    name: "postings",
+    zh: "选派干部驻村",
+    columns: &[CADRE, VILLAGE, START, END],
+    key: &[0, 1, 2],
+    county: CountyFrom::Column(1),
 };

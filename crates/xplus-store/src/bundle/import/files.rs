@@ -407,7 +407,8 @@ impl Validator {
             | FileId::Startups
             | FileId::UnitVillagePairings
             | FileId::Units
-            | FileId::Visits => self.backbone_row(spec, row, values, refs),
+            | FileId::Visits
+            | FileId::Postings => self.backbone_row(spec, row, values, refs),
             FileId::RuleSettings
             | FileId::AssessmentOutcomes
             | FileId::ExitBatches

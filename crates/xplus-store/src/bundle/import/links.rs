@@ -72,7 +72,8 @@ impl Validator {
         }
     }
 
-    /// 骨干: units, cadres, pairings, visits, recalls, start-ups, secretaries and party organisations.
+    /// 骨干: units, cadres, pairings, visits, recalls, start-ups, secretaries, party organisations
+    /// and postings.
     pub(super) fn backbone_row(
         &mut self,
         spec: &'static FileSpec,
@@ -115,6 +116,7 @@ impl Validator {
                 self.composite_key(spec, row, values, key)
             }
             FileId::Recalls => self.recall_row(spec, row, values, refs),
+            FileId::Postings => self.posting_row(spec, row, values, refs),
             FileId::Startups => self.startup_row(spec, row, values, refs),
             FileId::Secretaries => {
                 if !self.check_span(spec, row, values, 3, 4) {

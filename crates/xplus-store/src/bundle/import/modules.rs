@@ -293,6 +293,39 @@ impl Validator {
         true
     }
 
+    /// 选派干部驻村: one posting per cadre, village and start; only selected cadres are posted
+    /// (core `backbone::posting::role_problem`).
+    pub(super) fn posting_row(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        refs: &[u64],
+    ) -> bool {
+        let Some(start) = date(values, 2) else {
+            return false;
+        };
+        let cadre = refs[0] as u32;
+        let key = KeyPacker::new()
+            .index(cadre)
+            .region(refs[1])
+            .date(start)
+            .done();
+        if !self.composite_key(spec, row, values, key) || !self.check_span(spec, row, values, 2, 3)
+        {
+            return false;
+        }
+        if row == FROM_DB {
+            return true;
+        }
+        let role = self.ctx.cadres.info[cadre as usize];
+        if let Some(reason) = role.and_then(xplus_core::backbone::posting::role_problem) {
+            self.error_at(spec, row, 0, &values[0], reason);
+            return false;
+        }
+        true
+    }
+
     /// Start-ups are those of graduate village officials (大学生村官).
     pub(super) fn startup_row(
         &mut self,

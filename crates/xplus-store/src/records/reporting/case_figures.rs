@@ -1,7 +1,9 @@
 //! The case report's headline figures of a year within an account's reach (issue 23; core
 //! `case_figures` says what each counts and what the case report quoted). A few are figures the
 //! yearly report already holds (exits, projects, placements); the rest are counted here from the
-//! registers of the four links, each within the reach its ledger has on the records page.
+//! registers of the four links, each within the reach its ledger has on the records page (the
+//! selected cadres by the villages they are posted to, so that a county's figures add up to its
+//! city's).
 
 use super::queries::case_figures::{
     persons_of, CHAIN_ORGS, COMMISSIONERS, COMMISSIONER_TRAININGS, COURSES, DEVELOPMENT, JOB_FAIRS,
@@ -10,14 +12,13 @@ use super::queries::case_figures::{
 use crate::error::StoreError;
 use crate::records::assessment::chain::ChainView;
 use crate::records::entries::reach;
-use crate::records::entries_queries::CADRE_BETWEEN;
 use crate::records::industry::queries::TallyRow;
 use crate::records::registry::read::year_bounds;
 use crate::records::ReadSession;
 use crate::session::filter::{Arg, Filter};
 use crate::session::rows::fetch_sql;
 use chrono::NaiveDate;
-use xplus_core::accounts::{Access, Scope};
+use xplus_core::accounts::Access;
 use xplus_core::case_figures::CaseFigure;
 use xplus_core::interchange::FileId;
 
@@ -69,7 +70,9 @@ pub(super) async fn case_figures(
     let joint = tally
         .of(FileId::UnitVillagePairings, JOINT_ORGS, vec![last.clone()])
         .await?;
-    let cadres = tally.of(FileId::Cadres, SELECTED_CADRES, vec![]).await?;
+    let cadres = tally
+        .of(FileId::Postings, SELECTED_CADRES, vec![last.clone()])
+        .await?;
     let recalls = tally
         .of(FileId::Recalls, RECALLS, vec![last.clone()])
         .await?;
@@ -162,7 +165,7 @@ impl Tally<'_, '_> {
         sql: &str,
         args: Vec<Arg>,
     ) -> Result<TallyRow, StoreError> {
-        let within = reach_of(file, self.ask.access, self.ask.today);
+        let within = reach(file, self.ask.access, self.ask.today);
         let (sql, args) = and_within(sql, &within, args);
         let rows: Vec<TallyRow> = fetch_sql(self.s, &sql, &args).await?;
         Ok(rows
@@ -183,22 +186,6 @@ fn and_within(sql: &str, within: &Filter, mut args: Vec<Arg>) -> (String, Vec<Ar
     }
     args.extend(within.args().cloned());
     (sql, args)
-}
-
-/// The rows of a ledger an account reaches, as the records pages have it — except cadres, which
-/// the pages let every official read: a region's figure counts the cadres of the units paired
-/// with its villages, so that a county's figures add up to its city's.
-fn reach_of(file: FileId, access: &Access, today: NaiveDate) -> Filter {
-    match (file, access.scope()) {
-        (FileId::Cadres, Scope::Region(r)) => {
-            let (lo, hi) = crate::sql::range_of(r.as_u64(), r.level());
-            Filter::new().and(
-                CADRE_BETWEEN,
-                vec![Arg::Int(lo as i64), Arg::Int(hi as i64)],
-            )
-        }
-        _ => reach(file, access, today),
-    }
 }
 
 /// The persons, at the end of the year, of the households poor at its start that took part in

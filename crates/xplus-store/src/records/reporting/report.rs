@@ -13,6 +13,7 @@ use super::queries::report::{
 use crate::error::StoreError;
 use crate::records::assessment::chain::{chain_in, ChainView};
 use crate::records::assessment::correction::{corrections_of_year, CorrectionNote};
+use crate::records::backbone::postings::coverage_in;
 use crate::records::collective::overview::collective_overview;
 use crate::records::industry::page::industry_activity;
 use crate::records::registry::income_correction::{
@@ -77,6 +78,15 @@ pub struct CoverageFigures {
     pub full_chain_applicable: u64,
 }
 
+/// 选派干部驻村 on Dec 31 of the year (core `backbone::posting`): the poor villages not exited
+/// by then, those with a selected cadre posted, and the selected cadres posted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BackboneFigures {
+    pub poor_villages: u64,
+    pub covered: u64,
+    pub cadres_posted: u64,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CollectiveFigures {
     /// Villages that reported an operating income for the year.
@@ -130,6 +140,7 @@ pub struct YearReport {
     pub persons: PersonFigures,
     pub villages: VillageFigures,
     pub coverage: CoverageFigures,
+    pub backbone: BackboneFigures,
     pub collective: CollectiveFigures,
     pub industry: IndustryFigures,
     pub training: TrainingFigures,
@@ -188,6 +199,12 @@ async fn report_of(
     let chain = chain_in(s, &scope, year, today).await?;
     let coverage = coverage_figures(&chain);
     let training = training_figures(s, &scope, year).await?;
+    let posted = coverage_in(s, &bounds, year, None).await?.total;
+    let backbone = BackboneFigures {
+        poor_villages: posted.poor_villages,
+        covered: posted.covered,
+        cadres_posted: posted.cadres,
+    };
     let dividends = dividends_paid(s, &scope, year).await?;
     let projects = PROJECT_COUNT
         .fetch(
@@ -235,6 +252,7 @@ async fn report_of(
         persons,
         villages,
         coverage,
+        backbone,
         collective,
         industry,
         training,

@@ -30,9 +30,11 @@ pub(in crate::records) const JOINT_ORGS: &str = "SELECT COUNT(DISTINCT village_c
      CAST(0 AS BIGINT), CAST(0 AS BIGINT) FROM unit_village_pairings \
      WHERE joint_party_org = TRUE AND (joint_party_org_date IS NULL OR joint_party_org_date <= ?)";
 
-/// First secretaries and work-team members (选派).
-pub(in crate::records) const SELECTED_CADRES: &str = "SELECT COUNT(*), CAST(0 AS BIGINT), \
-     CAST(0 AS BIGINT) FROM cadres WHERE role IN ('first_secretary', 'work_team')";
+/// First secretaries and work-team members (选派) posted to a village by a day (`?`), each
+/// once, placed by the villages of their postings (a recalled cadre was posted, and counts).
+pub(in crate::records) const SELECTED_CADRES: &str = "SELECT COUNT(DISTINCT cadre_id), \
+     CAST(0 AS BIGINT), CAST(0 AS BIGINT) FROM postings WHERE start_date <= ? \
+     AND cadre_id IN (SELECT cadre_id FROM cadres WHERE role IN ('first_secretary', 'work_team'))";
 
 /// Recalls decided by a day (`?`).
 pub(in crate::records) const RECALLS: &str = "SELECT COUNT(*), CAST(0 AS BIGINT), \
