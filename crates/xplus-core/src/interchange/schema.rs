@@ -64,8 +64,8 @@ pub enum FileId {
     DepartmentFindings,
     Statistics,
     EmptyShellPlan,
-    // The department bundle (departments.md): read and matched, never stored as rows; after
-    // every bundle file, so that the bundle's order and `ALL_FILES` stay as they are.
+    IndustryTargets,
+    // The department bundle (departments.md), never stored as rows: after every bundle file.
     Deaths,
     Payroll,
     Vehicles,
@@ -121,8 +121,7 @@ pub struct Column {
     pub refers: Option<FileId>,
 }
 
-/// How a row finds the county it belongs to; large tables carry it so that they can be
-/// partitioned or distributed by county.
+/// How a row finds its county; large tables carry it to be partitioned or distributed by it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CountyFrom {
     /// Not a large table: no county column.
@@ -475,7 +474,7 @@ pub static STATISTICS: FileSpec = FileSpec {
 };
 
 /// Every file, in dependency order.
-pub static ALL_FILES: [&FileSpec; 56] = [
+pub static ALL_FILES: [&FileSpec; 57] = [
     &REGIONS,
     &VILLAGES,
     &HOUSEHOLDS,
@@ -532,6 +531,7 @@ pub static ALL_FILES: [&FileSpec; 56] = [
     &DEPARTMENT_FINDINGS,
     &STATISTICS,
     &EMPTY_SHELL_PLAN,
+    &INDUSTRY_TARGETS,
 ];
 
 pub fn spec(id: FileId) -> &'static FileSpec {

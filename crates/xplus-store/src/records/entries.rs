@@ -21,9 +21,9 @@ use xplus_core::interchange::schema::{self, ALL_FILES, LOANS, MEMBERS, SHARE_EVE
 use xplus_core::interchange::{cell, FileId, FileSpec, Value};
 use xplus_core::rules::RuleSet;
 
-/// The files listed here, in the order of the bundle, by module (the empty-shell plan, added last
-/// to the bundle, with the other 集体 files).
-pub const ENTRY_FILES: [FileId; 37] = [
+/// The files listed here, in the order of the bundle, by module (the empty-shell plan, added late
+/// to the bundle, with the other 集体 files; the industry targets last, with the 产业 files).
+pub const ENTRY_FILES: [FileId; 38] = [
     FileId::Stations,
     FileId::StationCoverage,
     FileId::StationChecks,
@@ -61,6 +61,7 @@ pub const ENTRY_FILES: [FileId; 37] = [
     FileId::CommissionerTrainings,
     FileId::JobFairs,
     FileId::Placements,
+    FileId::IndustryTargets,
 ];
 
 /// Listed but written elsewhere: pairings under rules.md §7 (`save_unit_pairing`); the share
@@ -125,7 +126,7 @@ fn place(file: FileId) -> Place {
         LabourCourses | Commissioners | JobFairs => Place::Village("region_code"),
         Attendance | AttendanceMembers | StationServices | Visits | ShareEvents | Loans
         | DividendPayments | OrgHouseholds | OvopHouseholds | HouseholdIndustries
-        | CourseAttendance | Placements => Place::Household,
+        | CourseAttendance | Placements | IndustryTargets => Place::Household,
         Distributions => Place::Project,
         StationChecks | TrainingSessions => Place::Station,
         SecretaryDevelopment | SecretaryChecks => Place::Secretary,
