@@ -127,6 +127,7 @@ pub enum CaseFigure {
     JobFairs,
     JobPosts,
     PlacedPersons,
+    IndustryTargets,
 }
 
 /// What a figure is: its key (JSON), its names, its section, whether it is money, what it
@@ -143,7 +144,7 @@ pub struct Definition {
 }
 
 impl CaseFigure {
-    pub const ALL: [CaseFigure; 27] = [
+    pub const ALL: [CaseFigure; 28] = [
         CaseFigure::VillagesExited,
         CaseFigure::PersonsExited,
         CaseFigure::Stations,
@@ -171,6 +172,7 @@ impl CaseFigure {
         CaseFigure::JobFairs,
         CaseFigure::JobPosts,
         CaseFigure::PlacedPersons,
+        CaseFigure::IndustryTargets,
     ];
 
     pub fn key(self) -> &'static str {
@@ -281,6 +283,9 @@ impl CaseFigure {
             PlacedPersons => d("placed_persons", "实现转移就业", "Persons placed in jobs", Industry,
                 "Y 年内有一天在岗的转移就业人数（与 industry.placed_persons 相同）/ persons with a placement running some day of Y",
                 quote("7300多人", "over 7,300", 7_300, Over(100))),
+            IndustryTargets => d("industry_targets", "产业创业扶贫对象", "Industry and start-up support targets", Industry,
+                "Y 年或以前确定为产业创业扶贫对象的户 / households chosen as industry and start-up support targets in Y or before",
+                quote("2.2万户", "22,000", 22_000, Nearest(1_000))),
         }
     }
 
@@ -309,6 +314,8 @@ mod tests {
         let nearly = CaseFigure::StartupHouseholds.definition().quote;
         assert_eq!(nearly.range(), (270, 299));
         assert!(!nearly.holds(300));
+        let targets = CaseFigure::IndustryTargets.definition().quote;
+        assert_eq!(targets.range(), (21_500, 22_499));
         let exact = CaseFigure::VillagesExited.definition().quote;
         assert_eq!(exact.range(), (56, 56));
         let yuan = CaseFigure::StationInvestment.definition().quote;

@@ -216,3 +216,69 @@ async fn the_villages_planned_to_exit_are_paged() {
     );
     app.cleanup().await;
 }
+
+/// 产业创业扶贫对象: a target recorded through the ledger form counts for its year and after, as
+/// of Dec 31, with its persons and share, per region below the one viewed; a target chosen in
+/// 2017 does not count for 2016, and another county's official does not see 天长's.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_industry_targets_are_counted_by_region() {
+    let app = App::start().await;
+    let admin = app.sign_in("admin").await;
+    let tianchang = app.sign_in("tianchang").await;
+    for (household, year) in [("H001", "2016"), ("H101", "2017")] {
+        let form = [
+            ("household_id", household),
+            ("year", year),
+            ("industry", "特色种植"),
+            ("_csrf", admin.csrf.as_str()),
+        ];
+        let r = app
+            .post_form(&admin, "/records/industry_targets", &form)
+            .await;
+        assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap());
+    }
+    let page = app.page_text(&tianchang, "/industry?year=2016").await;
+    assert!(page.contains("<b id=\"target-households\">1</b>"), "{page}");
+    assert!(
+        page.contains("<b id=\"target-share\">100.00%</b>"),
+        "{page}"
+    );
+    assert!(page.contains("<td>天长街道</td><td>1</td>"), "{page}");
+    let body = app.get_json(&tianchang, "/api/v1/industry?year=2016").await;
+    let t = &body["industry_targets"];
+    assert_eq!(
+        (
+            t["households"].as_u64(),
+            t["poor"].as_u64(),
+            t["share_bp"].as_u64()
+        ),
+        (Some(1), Some(1), Some(10_000)),
+        "{body}"
+    );
+    assert!(t["persons"].as_u64() > Some(0), "{body}");
+    let regions = body["industry_targets_by_region"].as_array().unwrap();
+    assert!(
+        regions
+            .iter()
+            .all(|r| r["region_code"].as_str().unwrap().starts_with("341181")),
+        "{body}"
+    );
+    // H101 was chosen in 2017: everywhere, 2016 counts H001 alone, 2017 both.
+    let all = |year: i32| {
+        let app = &app;
+        let admin = &admin;
+        async move {
+            let body = app
+                .get_json(admin, &format!("/api/v1/industry?year={year}"))
+                .await;
+            body["industry_targets"]["households"].as_u64()
+        }
+    };
+    assert_eq!(all(2016).await, Some(1));
+    assert_eq!(all(2017).await, Some(2));
+    // 西涧 (another county) does not see 天长's target.
+    let xijian = app.sign_in("xijian").await;
+    let page = app.page_text(&xijian, "/industry?year=2016").await;
+    assert!(page.contains("<b id=\"target-households\">0</b>"), "{page}");
+    app.cleanup().await;
+}

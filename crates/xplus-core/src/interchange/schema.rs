@@ -65,6 +65,7 @@ pub enum FileId {
     Statistics,
     EmptyShellPlan,
     Postings,
+    IndustryTargets,
     // The department bundle (departments.md): read and matched, never stored as rows; after
     // every bundle file, so that the bundle's order and `ALL_FILES` stay as they are.
     Deaths,
@@ -122,8 +123,7 @@ pub struct Column {
     pub refers: Option<FileId>,
 }
 
-/// How a row finds the county it belongs to; large tables carry it so that they can be
-/// partitioned or distributed by county.
+/// How a row finds its county; large tables carry it to be partitioned or distributed by it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CountyFrom {
     /// Not a large table: no county column.
@@ -476,7 +476,7 @@ pub static STATISTICS: FileSpec = FileSpec {
 };
 
 /// Every file, in dependency order.
-pub static ALL_FILES: [&FileSpec; 57] = [
+pub static ALL_FILES: [&FileSpec; 58] = [
     &REGIONS,
     &VILLAGES,
     &HOUSEHOLDS,
@@ -534,6 +534,7 @@ pub static ALL_FILES: [&FileSpec; 57] = [
     &STATISTICS,
     &EMPTY_SHELL_PLAN,
     &POSTINGS,
+    &INDUSTRY_TARGETS,
 ];
 
 pub fn spec(id: FileId) -> &'static FileSpec {

@@ -386,6 +386,16 @@ fn industry_figures(r: &YearReport, lang: Language) -> Figures {
                 r.industry.placed_persons.to_string(),
             ),
             (
+                "产业创业扶贫对象户",
+                "Industry and start-up support targets",
+                r.industry.targets.to_string(),
+            ),
+            (
+                "对象户年末人口",
+                "Their persons at the year's end",
+                r.industry.target_persons.to_string(),
+            ),
+            (
                 "培训场次",
                 "Training sessions",
                 r.training.sessions.to_string(),

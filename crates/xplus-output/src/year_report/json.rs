@@ -57,6 +57,8 @@ pub fn year_report_json(r: &YearReport) -> serde_json::Value {
             "projects": r.industry.projects,
             "placements": r.industry.placements,
             "placed_persons": r.industry.placed_persons,
+            "targets": r.industry.targets,
+            "target_persons": r.industry.target_persons,
         },
         "training": {
             "sessions": r.training.sessions,

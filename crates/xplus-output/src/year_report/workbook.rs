@@ -337,7 +337,8 @@ fn collective_section(report: &YearReport) -> Section {
     )
 }
 
-/// Industry and jobs: party organisations, one-village-one-product projects, placements.
+/// Industry and jobs: party organisations, one-village-one-product projects, placements, the
+/// industry and start-up support targets.
 fn industry_section(report: &YearReport) -> Section {
     use Figure::Count;
     let i = &report.industry;
@@ -351,6 +352,11 @@ fn industry_section(report: &YearReport) -> Section {
             ),
             ("当年就业安置 placements in the year", Count(i.placements)),
             ("安置人数 persons placed", Count(i.placed_persons)),
+            (
+                "产业创业扶贫对象户 industry and start-up support targets",
+                Count(i.targets),
+            ),
+            ("对象户年末人口 their persons", Count(i.target_persons)),
         ],
     )
 }

@@ -95,6 +95,7 @@ pub(crate) const TABLES: &[DumpTable] = &[
     t("monitoring_measures"),
     t("empty_shell_plan"),
     t("postings"),
+    t("industry_targets"),
 ];
 
 pub(crate) const AUDIT_LOG: &str = "audit_log";

@@ -44,7 +44,9 @@ const EMPLOYERS: [&str; 6] = [
     "上海物流公司",
 ];
 
-pub fn write(out: &mut Writers, rng: &mut DemoRng, ctx: &Ctx) -> Result<(), DemoError> {
+/// Returns, per household, whether it is in industry in 2016 (the targets are chosen from them
+/// first).
+pub fn write(out: &mut Writers, rng: &mut DemoRng, ctx: &Ctx) -> Result<Vec<bool>, DemoError> {
     let reach = Reach::draw(rng, ctx);
     for (vi, v) in ctx.plan.villages.iter().enumerate() {
         village(out, rng, ctx, &reach, vi, v)?;
@@ -54,7 +56,8 @@ pub fn write(out: &mut Writers, rng: &mut DemoRng, ctx: &Ctx) -> Result<(), Demo
     labour_courses(out, rng, ctx, &reach)?;
     placements(out, rng, ctx, &reach)?;
     commissioners(out, rng, ctx)?;
-    job_fairs(out, rng, ctx)
+    job_fairs(out, rng, ctx)?;
+    Ok(reach.in_industry)
 }
 
 /// One village's step: its product (一村一品) with the households that joined and the

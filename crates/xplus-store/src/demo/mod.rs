@@ -24,6 +24,7 @@ mod rng;
 mod secretaries;
 mod selected;
 mod shares;
+mod targets;
 mod writer;
 
 use std::fmt;

@@ -27,6 +27,8 @@ pub mod tag {
     pub const ENTERPRISES: u64 = 11;
     /// Moving households across the 2016 line to the county's share of the exits.
     pub const EXITS: u64 = 12;
+    /// The industry and start-up support targets (industry_targets.csv), added after the rest.
+    pub const TARGETS: u64 = 13;
 }
 
 fn splitmix(z: u64) -> u64 {

@@ -38,6 +38,8 @@ pub mod city {
     /// 发展特色种养产业10171户, 产业覆盖贫困人口4.9万人.
     pub const SPECIALTY_HOUSEHOLDS: u64 = 10_171;
     pub const INDUSTRY_PERSONS: u64 = 49_000;
+    /// 确定2.2万贫困户作为产业创业扶贫对象.
+    pub const INDUSTRY_TARGETS: u64 = 22_000;
     /// 55名科技特派员, 实用技术培训6400多人次.
     pub const COMMISSIONERS: u64 = 55;
     pub const COMMISSIONER_PARTICIPANTS: u64 = 6_450;

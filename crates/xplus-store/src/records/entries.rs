@@ -21,9 +21,10 @@ use xplus_core::interchange::schema::{self, ALL_FILES, LOANS, MEMBERS, SHARE_EVE
 use xplus_core::interchange::{cell, FileId, FileSpec, Value};
 use xplus_core::rules::RuleSet;
 
-/// The files listed here, in the order of the bundle, by module (the empty-shell plan and the
-/// postings, added last to the bundle, with the other files of their module).
-pub const ENTRY_FILES: [FileId; 38] = [
+/// The files listed here, in the order of the bundle, by module (the files added late to the
+/// bundle — the empty-shell plan, the postings, the industry targets — with the other files of
+/// their module).
+pub const ENTRY_FILES: [FileId; 39] = [
     FileId::Stations,
     FileId::StationCoverage,
     FileId::StationChecks,
@@ -62,6 +63,7 @@ pub const ENTRY_FILES: [FileId; 38] = [
     FileId::CommissionerTrainings,
     FileId::JobFairs,
     FileId::Placements,
+    FileId::IndustryTargets,
 ];
 
 /// Listed but written elsewhere: pairings under rules.md §7 (`save_unit_pairing`); the share
@@ -127,7 +129,7 @@ fn place(file: FileId) -> Place {
         LabourCourses | Commissioners | JobFairs => Place::Village("region_code"),
         Attendance | AttendanceMembers | StationServices | Visits | ShareEvents | Loans
         | DividendPayments | OrgHouseholds | OvopHouseholds | HouseholdIndustries
-        | CourseAttendance | Placements => Place::Household,
+        | CourseAttendance | Placements | IndustryTargets => Place::Household,
         Distributions => Place::Project,
         StationChecks | TrainingSessions => Place::Station,
         SecretaryDevelopment | SecretaryChecks => Place::Secretary,

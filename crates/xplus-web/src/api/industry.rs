@@ -1,7 +1,8 @@
 //! The JSON API of the 产业 module: rules.md §6 `in_industry` of the households poor at the start
 //! of a year with the ways they take part, the gap list, the one-village-one-product coverage of
-//! the villages planned to exit, organisations by kind, training, job fairs and placements. The
-//! ledgers themselves are under /api/v1/records/{file}.
+//! the villages planned to exit, organisations by kind, training, job fairs and placements, and
+//! the industry and start-up support targets by region. The ledgers themselves are under
+//! /api/v1/records/{file}.
 
 use crate::api::doc::{BadRequest, Unauthorized};
 use crate::api::ApiError;
@@ -19,7 +20,15 @@ use xplus_store::records::{self, Page};
 #[derive(OpenApi)]
 #[openapi(
     paths(overview),
-    components(schemas(IndustryBody, LinkCounts, PlannedExitItem, OrgItem, IndustryGapItem))
+    components(schemas(
+        IndustryBody,
+        LinkCounts,
+        PlannedExitItem,
+        OrgItem,
+        IndustryGapItem,
+        TargetCounts,
+        TargetRegion
+    ))
 )]
 pub struct IndustryDoc;
 
@@ -71,6 +80,42 @@ pub struct IndustryGapItem {
     village_code: String,
 }
 
+/// Industry and start-up support targets (industry_targets.csv) of the year, as of Dec 31.
+#[derive(Serialize, ToSchema)]
+pub struct TargetCounts {
+    /// Households chosen as targets in the year or before.
+    households: u64,
+    /// Their persons on Dec 31 of the year.
+    persons: u64,
+    /// Households poor or returned at the start of the year.
+    poor: u64,
+    /// Of those, the targets.
+    poor_targets: u64,
+    /// poor_targets / poor in basis points, rounded down; null without a poor household.
+    share_bp: Option<u64>,
+}
+
+impl From<&records::TargetFigures> for TargetCounts {
+    fn from(f: &records::TargetFigures) -> TargetCounts {
+        TargetCounts {
+            households: f.households,
+            persons: f.persons,
+            poor: f.poor,
+            poor_targets: f.poor_targets,
+            share_bp: f.share_bp(),
+        }
+    }
+}
+
+/// The targets of one region: a county, town or village within reach.
+#[derive(Serialize, ToSchema)]
+pub struct TargetRegion {
+    region_code: String,
+    name: String,
+    #[serde(flatten)]
+    counts: TargetCounts,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct IndustryBody {
     year: i32,
@@ -94,6 +139,9 @@ pub struct IndustryBody {
     placements: u64,
     persons_placed: u64,
     households_placed: u64,
+    industry_targets: TargetCounts,
+    /// Per county, town and village within reach, in code order.
+    industry_targets_by_region: Vec<TargetRegion>,
 }
 
 /// rules.md §6 `in_industry` for the year within reach, and the module's figures.
@@ -114,6 +162,7 @@ pub(super) async fn overview(
     state.refresh_marked().await?;
     let o = records::industry_page(state.store.as_ref(), &user.access, year, page, today()).await?;
     let a = crate::pages::industry::activity(&state, &user.access, year).await?;
+    let t = crate::pages::industry::industry_targets(&state, &user.access, year).await?;
     let [brought_along, joined_project, own_industry, course, placement] = o.ways;
     Ok(Json(IndustryBody {
         year,
@@ -168,6 +217,16 @@ pub(super) async fn overview(
         placements: a.placements.n,
         persons_placed: a.placements.a,
         households_placed: a.placements.b,
+        industry_targets: TargetCounts::from(&t.total),
+        industry_targets_by_region: t
+            .by_region
+            .iter()
+            .map(|(code, f)| TargetRegion {
+                region_code: code.to_string(),
+                name: t.name(*code).to_string(),
+                counts: TargetCounts::from(f),
+            })
+            .collect(),
     })
     .into_response())
 }

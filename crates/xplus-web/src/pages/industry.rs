@@ -1,7 +1,8 @@
 //! 产业 page: rules.md §6 `in_industry` of the households poor at the start of a year and the
 //! ways they take part, the one-village-one-product projects of the villages planned to exit
 //! that year, organisations by kind with the households they bring along, labour training,
-//! commissioners' trainings, job fairs and placements; and the same as a workbook.
+//! commissioners' trainings, job fairs and placements; the industry and start-up support targets
+//! (产业创业扶贫对象) by region; and the same as a workbook.
 
 use super::paging::{asked_page, query_of, year_or_latest, Pager, PAGE_SIZE};
 use super::{html, is_htmx, today, year_of, Chrome, YearParam};
@@ -16,7 +17,8 @@ use axum::response::Response;
 use std::sync::Arc;
 use xplus_core::rollup::Measure;
 use xplus_store::records::{
-    self, HouseholdIndustry, IndustryActivity, IndustryPage, Page, PlannedExitVillage,
+    self, HouseholdIndustry, IndustryActivity, IndustryPage, IndustryTargets, Page,
+    PlannedExitVillage, TargetFigures,
 };
 
 #[derive(Template)]
@@ -29,6 +31,40 @@ struct IndustryHtml {
     villages: VillageList,
     /// The coverage target of the region viewed.
     target: super::targets::TargetShown,
+    /// The industry and start-up support targets: in all, and per region below the one viewed.
+    targets: Arc<IndustryTargets>,
+    target_lines: Vec<TargetLine>,
+}
+
+/// A region's industry and start-up support targets, as the page lists them.
+struct TargetLine {
+    name: String,
+    figures: TargetFigures,
+}
+
+/// The targets' share of the households poor at the start of the year ("-" without any).
+fn target_share(f: &TargetFigures) -> String {
+    f.share_bp()
+        .map_or_else(|| "-".into(), |bp| super::targets::percent(bp as i64))
+}
+
+impl TargetLine {
+    fn share(&self) -> String {
+        target_share(&self.figures)
+    }
+}
+
+/// The regions directly below the one `access` is rooted at, with their targets.
+fn target_lines(access: &xplus_core::accounts::Access, t: &IndustryTargets) -> Vec<TargetLine> {
+    let root = super::chain::root_of(access);
+    t.by_region
+        .iter()
+        .filter(|(code, _)| super::chain::is_child_of(**code, root))
+        .map(|(code, figures)| TargetLine {
+            name: t.name(*code).to_string(),
+            figures: *figures,
+        })
+        .collect()
 }
 
 /// A page of the villages planned to exit in the year (the part htmx swaps; a province plans
@@ -88,6 +124,10 @@ pub struct IndustryParams {
 }
 
 impl IndustryHtml {
+    fn target_share(&self) -> String {
+        target_share(&self.targets.total)
+    }
+
     fn share(&self) -> String {
         let n = self.o.poor;
         if n == 0 {
@@ -178,6 +218,7 @@ pub async fn overview(
         return html(&list);
     }
     let activity = activity(&state, &user.access, year).await?;
+    let targets = industry_targets(&state, &user.access, year).await?;
     let which = super::targets::Coverage::Industry;
     let covered = (o.in_industry, o.poor);
     let target =
@@ -185,6 +226,8 @@ pub async fn overview(
     html(&IndustryHtml {
         c: Chrome::new(l, &user, "industry"),
         target,
+        target_lines: target_lines(&user.access, &targets),
+        targets,
         list,
         villages: village_list(l, &activity, year, 1),
         activity,
@@ -223,6 +266,20 @@ pub(crate) async fn activity(
     let (store, day) = (state.store.as_ref(), today());
     let compute = records::industry_activity(store, access, year, day);
     state.computed("industry", access, year, day, compute).await
+}
+
+/// The industry and start-up support targets of `year` within `access`'s reach, computed once
+/// per change of the data, as `activity` is; the page and the API share them.
+pub(crate) async fn industry_targets(
+    state: &AppState,
+    access: &xplus_core::accounts::Access,
+    year: i32,
+) -> Result<Arc<IndustryTargets>, xplus_store::StoreError> {
+    let (store, day) = (state.store.as_ref(), today());
+    let compute = records::industry_targets(store, access, year, day);
+    state
+        .computed("industry_targets", access, year, day, compute)
+        .await
 }
 
 pub async fn export(

@@ -191,3 +191,16 @@ pub static PLACEMENTS: FileSpec = FileSpec {
     key: &[1, 4],
     county: CountyFrom::Household(0),
 };
+
+/// 产业创业扶贫对象 (the case report's "确定2.2万贫困户作为产业创业扶贫对象"): a household chosen
+/// as a target of industry and start-up support, in the year it was chosen, with the industry
+/// planned for it. A household chosen again in a later year has a row per year; a year's
+/// figures count the households chosen in it or before (docs/industry.md).
+pub static INDUSTRY_TARGETS: FileSpec = FileSpec {
+    id: FileId::IndustryTargets,
+    name: "industry_targets",
+    zh: "产业创业扶贫对象",
+    columns: &[HOUSEHOLD, YEAR, opt("industry", "扶持产业", T::Text)],
+    key: &[0, 1],
+    county: CountyFrom::Household(0),
+};

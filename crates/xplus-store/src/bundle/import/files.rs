@@ -394,7 +394,8 @@ impl Validator {
             | FileId::LabourCourses
             | FileId::CourseAttendance
             | FileId::Commissioners
-            | FileId::Placements => self.industry_row(spec, row, values, refs),
+            | FileId::Placements
+            | FileId::IndustryTargets => self.industry_row(spec, row, values, refs),
             FileId::CadreHouseholdPairings
             | FileId::Cadres
             | FileId::OrgHouseholds

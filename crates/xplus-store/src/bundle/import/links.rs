@@ -266,6 +266,11 @@ impl Validator {
                 let key = KeyPacker::new().date(start);
                 self.member_row_of(spec, row, values, idx(0), 1, key)
             }
+            // A household is chosen once a year (its year checked by the column's range).
+            FileId::IndustryTargets => {
+                let key = KeyPacker::new().index(idx(0)).year(int(values, 1)).done();
+                self.composite_key(spec, row, values, key)
+            }
             _ => unreachable!("dispatched by dependent_row"),
         }
     }

@@ -316,3 +316,73 @@ pub(in crate::records) const JOB_FAIRS: Query<TallyRow> = Query::new(
      CAST(coalesce(sum(employers), 0) AS BIGINT) \
      FROM job_fairs WHERE date BETWEEN ? AND ? AND region_code BETWEEN ? AND ?",
 );
+
+/// A household chosen as an industry and start-up support target, and its village.
+pub(in crate::records) struct TargetRow {
+    pub household: String,
+    pub village: RegionCode,
+}
+
+impl FromRow for TargetRow {
+    const SHAPE: &'static FileSpec = &shape(
+        FileId::IndustryTargets,
+        "targets",
+        "产业创业扶贫对象",
+        &[
+            column("household_id", ColumnType::Text),
+            column("village_code", ColumnType::Region),
+        ],
+    );
+
+    fn from_row(r: Named<'_>) -> Option<Self> {
+        Some(TargetRow {
+            household: r.text("household_id")?.to_string(),
+            village: r.region("village_code")?,
+        })
+    }
+}
+
+/// The households chosen as targets in a year (the argument) or before, each once, with their
+/// village.
+pub(in crate::records) const TARGETS_BY: Scoped<TargetRow> = Scoped::new(
+    "t",
+    "SELECT DISTINCT t.household_id, h.village_code FROM industry_targets t \
+     JOIN households h ON h.household_id = t.household_id WHERE t.year <= ?{within}",
+);
+
+/// A household's persons on a day (`persons_each`).
+pub(in crate::records) struct PersonsRow {
+    pub household: String,
+    pub persons: u64,
+}
+
+impl FromRow for PersonsRow {
+    const SHAPE: &'static FileSpec = &shape(
+        FileId::Members,
+        "persons",
+        "人数",
+        &[column("household_id", ColumnType::Text), column("n", COUNT)],
+    );
+
+    fn from_row(r: Named<'_>) -> Option<Self> {
+        Some(PersonsRow {
+            household: r.text("household_id")?.to_string(),
+            persons: r.count("n"),
+        })
+    }
+}
+
+/// The persons on a day of the households named (`?` the day, then one `?` per household), one
+/// row each: `household_id` and `n`, today's members with the changes after the day undone
+/// (core `registry::membership::persons_on`). The case figures sum it (`persons_of`).
+pub(in crate::records) fn persons_each(households: usize) -> String {
+    format!(
+        "SELECT h.household_id, (SELECT COUNT(*) FROM members m \
+          WHERE m.household_id = h.household_id) + \
+         COALESCE((SELECT {undone} FROM member_changes c \
+          WHERE c.household_id = h.household_id AND c.changed_on > ?), 0) AS n \
+         FROM households h WHERE h.household_id IN ({marks})",
+        undone = crate::sql::MEMBERS_UNDONE_OF_C,
+        marks = vec!["?"; households].join(", ")
+    )
+}

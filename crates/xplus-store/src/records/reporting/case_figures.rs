@@ -6,8 +6,9 @@
 //! city's).
 
 use super::queries::case_figures::{
-    persons_of, CHAIN_ORGS, COMMISSIONERS, COMMISSIONER_TRAININGS, COURSES, DEVELOPMENT, JOB_FAIRS,
-    JOINT_ORGS, LABOUR_BASES, LOANS, RECALLS, SELECTED_CADRES, SPECIALTY, STARTUPS, STATIONS,
+    persons_of, CHAIN_ORGS, COMMISSIONERS, COMMISSIONER_TRAININGS, COURSES, DEVELOPMENT,
+    INDUSTRY_TARGETS, JOB_FAIRS, JOINT_ORGS, LABOUR_BASES, LOANS, RECALLS, SELECTED_CADRES,
+    SPECIALTY, STARTUPS, STATIONS,
 };
 use crate::error::StoreError;
 use crate::records::assessment::chain::ChainView;
@@ -116,6 +117,9 @@ pub(super) async fn case_figures(
     let fairs = tally
         .of(FileId::JobFairs, JOB_FAIRS, vec![first, last])
         .await?;
+    let targets = tally
+        .of(FileId::IndustryTargets, INDUSTRY_TARGETS, vec![y.clone()])
+        .await?;
     let industry_persons = industry_persons(tally.s, &ask).await?;
     let c = &ask.counted;
     let n = |v: u64| v as i64;
@@ -147,6 +151,7 @@ pub(super) async fn case_figures(
         (JobFairs, n(fairs.n)),
         (JobPosts, n(fairs.a)),
         (PlacedPersons, n(c.placed_persons)),
+        (IndustryTargets, n(targets.n)),
     ];
     debug_assert!(values.iter().map(|(f, _)| *f).eq(CaseFigure::ALL));
     Ok(CaseFigures { values })

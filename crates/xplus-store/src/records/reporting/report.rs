@@ -16,6 +16,7 @@ use crate::records::assessment::correction::{corrections_of_year, CorrectionNote
 use crate::records::backbone::postings::coverage_in;
 use crate::records::collective::overview::collective_overview;
 use crate::records::industry::page::industry_activity;
+use crate::records::industry::targets::industry_targets;
 use crate::records::registry::income_correction::{
     income_corrections_of_year, IncomeCorrectionNote,
 };
@@ -108,6 +109,10 @@ pub struct IndustryFigures {
     /// Job placements running in the year, and the persons placed.
     pub placements: u64,
     pub placed_persons: u64,
+    /// Households chosen as industry and start-up support targets in the year or before, and
+    /// their persons at its end (industry/targets.rs).
+    pub targets: u64,
+    pub target_persons: u64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -222,6 +227,7 @@ async fn report_of(
     let rural_income = rural_income(s, &bounds, year).await?;
     let collective = collective_figures(store, access, year, today, dividends).await?;
     let industry = industry_activity(store, access, year, today).await?;
+    let targets = industry_targets(store, access, year, today).await?.total;
     let corrections = corrections_of_year(store, access, None, year, today).await?;
     let member_corrections = late_member_changes(store, access, year, today).await?;
     let income_corrections = income_corrections_of_year(store, access, year, today).await?;
@@ -230,6 +236,8 @@ async fn report_of(
         projects: projects.n,
         placements: industry.placements.n,
         placed_persons: industry.placements.a,
+        targets: targets.households,
+        target_persons: targets.persons,
     };
     let ask = Ask {
         access,

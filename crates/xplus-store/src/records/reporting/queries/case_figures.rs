@@ -116,11 +116,11 @@ pub(in crate::records) const JOB_FAIRS: &str = concat!(
 pub(in crate::records) fn persons_of(households: usize) -> String {
     format!(
         "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT), CAST(0 AS BIGINT), CAST(0 AS BIGINT) \
-         FROM (SELECT (SELECT COUNT(*) FROM members m WHERE m.household_id = h.household_id) + \
-         COALESCE((SELECT {undone} FROM member_changes c \
-          WHERE c.household_id = h.household_id AND c.changed_on > ?), 0) AS n \
-         FROM households h WHERE h.household_id IN ({marks})) x",
-        undone = crate::sql::MEMBERS_UNDONE_OF_C,
-        marks = vec!["?"; households].join(", ")
+         FROM ({}) x",
+        crate::records::industry::queries::persons_each(households)
     )
 }
+
+/// Households chosen as industry and start-up support targets by a year (`?`), each once.
+pub(in crate::records) const INDUSTRY_TARGETS: &str = "SELECT COUNT(DISTINCT household_id), \
+     CAST(0 AS BIGINT), CAST(0 AS BIGINT) FROM industry_targets WHERE year <= ?";
