@@ -282,3 +282,55 @@ async fn the_industry_targets_are_counted_by_region() {
     assert!(page.contains("<b id=\"target-households\">0</b>"), "{page}");
     app.cleanup().await;
 }
+
+/// 一户一工人: H001's member placed through the ledger form from July 2016 for a year is in work
+/// on Dec 31, 2016; 西涧's H101 is not, and is listed without a worker — on the page, in the list
+/// htmx swaps in and on its own page — where the account reaches it, not for 天长.
+#[tokio::test(flavor = "multi_thread")]
+async fn one_worker_per_household_counts_who_is_in_work_on_dec_31() {
+    let app = App::start().await;
+    let admin = app.sign_in("admin").await;
+    let tianchang = app.sign_in("tianchang").await;
+    let person = common::id(341181, "1970-03-05", 11);
+    let form = [
+        ("household_id", "H001"),
+        ("id_number", person.as_str()),
+        ("employer", "苏州纺织厂"),
+        ("place", "苏州"),
+        ("start_date", "2016-07-01"),
+        ("months", "12"),
+        ("_csrf", admin.csrf.as_str()),
+    ];
+    let r = app.post_form(&admin, "/records/placements", &form).await;
+    assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap());
+    let page = app.page_text(&tianchang, "/industry?year=2016").await;
+    assert!(page.contains("<b id=\"with-worker\">1</b>"), "{page}");
+    assert!(page.contains("<b id=\"without-worker\">0</b>"), "{page}");
+    assert!(
+        page.contains("<td>天长街道</td><td>1</td><td>1</td>"),
+        "{page}"
+    );
+    let page = app.page_text(&admin, "/industry?year=2016").await;
+    assert!(page.contains("<b id=\"without-worker\">1</b>"), "{page}");
+    let list = app.htmx_text(&admin, "/industry/workers?year=2016").await;
+    assert!(list.contains("/households/H101"), "{list}");
+    assert!(!list.contains("/households/H001"), "{list}");
+    let alone = app.page_text(&admin, "/industry/workers?year=2016").await;
+    assert!(alone.contains("没有务工成员的贫困户"), "{alone}");
+    let body = app.get_json(&admin, "/api/v1/industry?year=2016").await;
+    let w = &body["one_worker"];
+    assert_eq!(
+        (
+            w["poor"].as_u64(),
+            w["with_worker"].as_u64(),
+            w["without_worker"].as_u64()
+        ),
+        (Some(2), Some(1), Some(1)),
+        "{body}"
+    );
+    assert_eq!(body["without_worker"][0]["household_id"], "H101", "{body}");
+    // The year after, H001's placement ended on June 30.
+    let body = app.get_json(&tianchang, "/api/v1/industry?year=2017").await;
+    assert_eq!(body["one_worker"]["with_worker"], 0, "{body}");
+    app.cleanup().await;
+}

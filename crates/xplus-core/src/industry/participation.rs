@@ -36,6 +36,17 @@ pub fn placement_period(start: Date, months: u32) -> Period {
     }
 }
 
+/// 在岗 (in work) on `day`, as 一户一工人 counts a worker: a placement of `months` from `start`
+/// holds from its start day up to, not including, the same day `months` later — `start ≤ day`
+/// and `start + months > day`. A placement of zero months is no day's work (the period of
+/// `placement_period` keeps its start day, so that the year it touches counts for §6).
+pub fn in_work_on(start: Date, months: u32, day: Date) -> bool {
+    start <= day
+        && start
+            .checked_add_months(chrono::Months::new(months))
+            .is_none_or(|end| end > day)
+}
+
 /// What is recorded about one household's industry and jobs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Participation {
@@ -144,6 +155,18 @@ mod tests {
 
     fn d(s: &str) -> Date {
         crate::values::parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn in_work_on_a_day_is_from_the_start_until_the_months_are_up() {
+        let dec31 = d("2016-12-31");
+        assert!(in_work_on(d("2016-07-01"), 6, dec31));
+        // Six months from June 30 end on Dec 30: not in work on Dec 31.
+        assert!(!in_work_on(d("2016-06-30"), 6, dec31));
+        assert!(in_work_on(d("2016-12-31"), 1, dec31));
+        assert!(!in_work_on(d("2016-12-31"), 0, dec31));
+        assert!(!in_work_on(d("2017-01-01"), 12, dec31));
+        assert!(in_work_on(d("2010-01-01"), 600, dec31));
     }
 
     #[test]

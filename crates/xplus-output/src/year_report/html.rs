@@ -396,6 +396,16 @@ fn industry_figures(r: &YearReport, lang: Language) -> Figures {
                 r.industry.target_persons.to_string(),
             ),
             (
+                "一户一工人：年末有成员在岗的贫困户",
+                "A worker in every household: poor households with a member in work on Dec 31",
+                r.industry.with_worker.to_string(),
+            ),
+            (
+                "年末没有成员在岗的贫困户",
+                "Poor households without a member in work on Dec 31",
+                r.industry.without_worker.to_string(),
+            ),
+            (
                 "培训场次",
                 "Training sessions",
                 r.training.sessions.to_string(),

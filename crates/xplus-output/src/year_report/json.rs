@@ -59,6 +59,8 @@ pub fn year_report_json(r: &YearReport) -> serde_json::Value {
             "placed_persons": r.industry.placed_persons,
             "targets": r.industry.targets,
             "target_persons": r.industry.target_persons,
+            "with_worker": r.industry.with_worker,
+            "without_worker": r.industry.without_worker,
         },
         "training": {
             "sessions": r.training.sessions,

@@ -357,6 +357,11 @@ fn industry_section(report: &YearReport) -> Section {
                 Count(i.targets),
             ),
             ("对象户年末人口 their persons", Count(i.target_persons)),
+            (
+                "年末有成员在岗的贫困户 poor households with a member in work on Dec 31",
+                Count(i.with_worker),
+            ),
+            ("年末没有成员在岗的贫困户 without", Count(i.without_worker)),
         ],
     )
 }

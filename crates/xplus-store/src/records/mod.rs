@@ -110,6 +110,7 @@ pub use industry::overview::{
 };
 pub use industry::page::{industry_activity, industry_page, IndustryPage};
 pub use industry::targets::{industry_targets, IndustryTargets, TargetFigures};
+pub use industry::workers::{one_worker, NoWorker, OneWorker, WorkerFigures};
 pub use registry::history::{audit_page, household_history, AuditQuery};
 pub use registry::household::{fingerprint, household, HouseholdRecord};
 pub use registry::income_correction::{income_corrections_of_year, IncomeCorrectionNote};

@@ -27,7 +27,9 @@ use xplus_store::records::{self, Page};
         OrgItem,
         IndustryGapItem,
         TargetCounts,
-        TargetRegion
+        TargetRegion,
+        WorkerCounts,
+        WorkerRegion
     ))
 )]
 pub struct IndustryDoc;
@@ -116,6 +118,37 @@ pub struct TargetRegion {
     counts: TargetCounts,
 }
 
+/// 一户一工人: households poor (or returned) on Dec 31 of the year with at least one member in
+/// work that day (a placement begun by Dec 31 whose start plus its months is after it).
+#[derive(Serialize, ToSchema)]
+pub struct WorkerCounts {
+    poor: u64,
+    with_worker: u64,
+    without_worker: u64,
+    /// with_worker / poor in basis points, rounded down; null without a poor household.
+    share_bp: Option<u64>,
+}
+
+impl From<&records::WorkerFigures> for WorkerCounts {
+    fn from(f: &records::WorkerFigures) -> WorkerCounts {
+        WorkerCounts {
+            poor: f.poor,
+            with_worker: f.with_worker,
+            without_worker: f.without(),
+            share_bp: f.share_bp(),
+        }
+    }
+}
+
+/// 一户一工人 of one county, town or village within reach.
+#[derive(Serialize, ToSchema)]
+pub struct WorkerRegion {
+    region_code: String,
+    name: String,
+    #[serde(flatten)]
+    counts: WorkerCounts,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct IndustryBody {
     year: i32,
@@ -142,6 +175,12 @@ pub struct IndustryBody {
     industry_targets: TargetCounts,
     /// Per county, town and village within reach, in code order.
     industry_targets_by_region: Vec<TargetRegion>,
+    one_worker: WorkerCounts,
+    /// Per county, town and village within reach, in code order.
+    one_worker_by_region: Vec<WorkerRegion>,
+    /// One page (`page`, `per_page`) of the poor households without a member in work on Dec 31,
+    /// in village and household order; `one_worker.without_worker` is how many in all.
+    without_worker: Vec<IndustryGapItem>,
 }
 
 /// rules.md §6 `in_industry` for the year within reach, and the module's figures.
@@ -163,6 +202,7 @@ pub(super) async fn overview(
     let o = records::industry_page(state.store.as_ref(), &user.access, year, page, today()).await?;
     let a = crate::pages::industry::activity(&state, &user.access, year).await?;
     let t = crate::pages::industry::industry_targets(&state, &user.access, year).await?;
+    let w = records::one_worker(state.store.as_ref(), &user.access, year, page, today()).await?;
     let [brought_along, joined_project, own_industry, course, placement] = o.ways;
     Ok(Json(IndustryBody {
         year,
@@ -225,6 +265,20 @@ pub(super) async fn overview(
                 region_code: code.to_string(),
                 name: t.name(*code).to_string(),
                 counts: TargetCounts::from(f),
+            })
+            .collect(),
+        one_worker: WorkerCounts::from(&w.total),
+        one_worker_by_region: (w.by_region.iter())
+            .map(|(code, f)| WorkerRegion {
+                region_code: code.to_string(),
+                name: w.name(*code).to_string(),
+                counts: WorkerCounts::from(f),
+            })
+            .collect(),
+        without_worker: (w.gaps.gaps.iter())
+            .map(|g| IndustryGapItem {
+                household_id: g.household_id.clone(),
+                village_code: g.village.to_string(),
             })
             .collect(),
     })

@@ -34,6 +34,8 @@ struct IndustryHtml {
     /// The industry and start-up support targets: in all, and per region below the one viewed.
     targets: Arc<IndustryTargets>,
     target_lines: Vec<TargetLine>,
+    /// 一户一工人: households poor on Dec 31 with and without a member in work.
+    workers: super::industry_workers::WorkersCard,
 }
 
 /// A region's industry and start-up support targets, as the page lists them.
@@ -219,6 +221,7 @@ pub async fn overview(
     }
     let activity = activity(&state, &user.access, year).await?;
     let targets = industry_targets(&state, &user.access, year).await?;
+    let workers = super::industry_workers::card(&state, &user.access, l, year, 1).await?;
     let which = super::targets::Coverage::Industry;
     let covered = (o.in_industry, o.poor);
     let target =
@@ -227,6 +230,7 @@ pub async fn overview(
         c: Chrome::new(l, &user, "industry"),
         target,
         target_lines: target_lines(&user.access, &targets),
+        workers,
         targets,
         list,
         villages: village_list(l, &activity, year, 1),

@@ -27,6 +27,7 @@ pub(crate) mod households;
 mod import_files;
 pub(crate) mod imports;
 pub(crate) mod industry;
+pub(crate) mod industry_workers;
 pub(crate) mod membership;
 mod mine;
 mod monitoring;
@@ -213,6 +214,7 @@ pub fn routes() -> Router<AppState> {
         .route("/households/{id}/shares", get(collective::household))
         .route("/industry", get(industry::overview))
         .route("/industry/villages", get(industry::villages))
+        .route("/industry/workers", get(industry_workers::workers))
         .route("/industry.xlsx", get(industry::export))
         .route("/records", get(entries::index))
         .route("/records/{file}", get(entries::list).post(entries::save))

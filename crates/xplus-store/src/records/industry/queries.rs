@@ -386,3 +386,39 @@ pub(in crate::records) fn persons_each(households: usize) -> String {
         marks = vec!["?"; households].join(", ")
     )
 }
+
+/// A placement's household, start and months, as 一户一工人 reads it (core `in_work_on`); rows
+/// missing any column are skipped.
+pub(in crate::records) struct Working {
+    pub household: String,
+    pub start: NaiveDate,
+    pub months: u32,
+}
+
+impl FromRow for Working {
+    const SHAPE: &'static FileSpec = &shape(
+        FileId::Placements,
+        "working",
+        "在岗",
+        &[
+            column("household_id", ColumnType::Text),
+            column("start_date", ColumnType::Date),
+            column("months", COUNT),
+        ],
+    );
+
+    fn from_row(r: Named<'_>) -> Option<Self> {
+        Some(Working {
+            household: r.text("household_id")?.to_string(),
+            start: r.date("start_date")?,
+            months: u32::try_from(r.int("months")?).ok()?,
+        })
+    }
+}
+
+/// Placements begun by a day (the argument), for who is in work on it.
+pub(in crate::records) const WORKING_BY: Scoped<Working> = Scoped::new(
+    "p",
+    "SELECT p.household_id, p.start_date, p.months FROM placements p \
+     WHERE p.start_date <= ?{within}",
+);

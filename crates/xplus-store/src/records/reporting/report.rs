@@ -17,6 +17,7 @@ use crate::records::backbone::postings::coverage_in;
 use crate::records::collective::overview::collective_overview;
 use crate::records::industry::page::industry_activity;
 use crate::records::industry::targets::industry_targets;
+use crate::records::industry::workers::one_worker;
 use crate::records::registry::income_correction::{
     income_corrections_of_year, IncomeCorrectionNote,
 };
@@ -113,6 +114,10 @@ pub struct IndustryFigures {
     /// their persons at its end (industry/targets.rs).
     pub targets: u64,
     pub target_persons: u64,
+    /// 一户一工人: households poor on Dec 31 of the year with a member in work that day, and
+    /// those without (industry/workers.rs).
+    pub with_worker: u64,
+    pub without_worker: u64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -228,6 +233,11 @@ async fn report_of(
     let collective = collective_figures(store, access, year, today, dividends).await?;
     let industry = industry_activity(store, access, year, today).await?;
     let targets = industry_targets(store, access, year, today).await?.total;
+    let none = crate::records::Page {
+        offset: 0,
+        limit: 0,
+    };
+    let workers = one_worker(store, access, year, none, today).await?.total;
     let corrections = corrections_of_year(store, access, None, year, today).await?;
     let member_corrections = late_member_changes(store, access, year, today).await?;
     let income_corrections = income_corrections_of_year(store, access, year, today).await?;
@@ -238,6 +248,8 @@ async fn report_of(
         placed_persons: industry.placements.a,
         targets: targets.households,
         target_persons: targets.persons,
+        with_worker: workers.with_worker,
+        without_worker: workers.without(),
     };
     let ask = Ask {
         access,
