@@ -6,6 +6,7 @@
 
 pub mod assessment;
 pub mod crosscheck;
+pub mod funds;
 pub mod review;
 pub mod workbooks;
 pub mod year_report;

@@ -3,6 +3,7 @@
 pub mod adjust;
 pub mod dividends;
 pub mod economy;
+pub mod funds;
 pub mod ledger;
 pub mod loan;
 

@@ -74,6 +74,7 @@ pub fn year_report_workbook(report: &YearReport) -> Result<Vec<u8>, OutputError>
         section(&mut book, name, rows, &bold, &money)?;
     }
     rural_income_sheet(&mut book, report, &bold, &money)?;
+    crate::funds::funds_sheet(&mut book, &report.funds, &bold, &money)?;
     case_sheet(&mut book, report, &bold, &money)?;
     if !report.corrections.is_empty() {
         corrections_sheet(&mut book, report, &bold)?;

@@ -94,6 +94,7 @@ pub(crate) const TABLES: &[DumpTable] = &[
     t("monitoring_cases"),
     t("monitoring_measures"),
     t("empty_shell_plan"),
+    t("funds"),
 ];
 
 pub(crate) const AUDIT_LOG: &str = "audit_log";

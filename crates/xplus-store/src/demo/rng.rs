@@ -27,6 +27,8 @@ pub mod tag {
     pub const ENTERPRISES: u64 = 11;
     /// Moving households across the 2016 line to the county's share of the exits.
     pub const EXITS: u64 = 12;
+    /// The funds (多元投入), added after every other file.
+    pub const FUNDS: u64 = 13;
 }
 
 fn splitmix(z: u64) -> u64 {

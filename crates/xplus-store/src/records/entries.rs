@@ -21,9 +21,9 @@ use xplus_core::interchange::schema::{self, ALL_FILES, LOANS, MEMBERS, SHARE_EVE
 use xplus_core::interchange::{cell, FileId, FileSpec, Value};
 use xplus_core::rules::RuleSet;
 
-/// The files listed here, in the order of the bundle, by module (the empty-shell plan, added last
-/// to the bundle, with the other 集体 files).
-pub const ENTRY_FILES: [FileId; 37] = [
+/// The files listed here, in the order of the bundle, by module (the empty-shell plan and the
+/// funds, added last to the bundle, with the other 集体 files).
+pub const ENTRY_FILES: [FileId; 38] = [
     FileId::Stations,
     FileId::StationCoverage,
     FileId::StationChecks,
@@ -49,6 +49,7 @@ pub const ENTRY_FILES: [FileId; 37] = [
     FileId::DividendPayments,
     FileId::VillageEnterprises,
     FileId::EmptyShellPlan,
+    FileId::Funds,
     FileId::PartyOrgs,
     FileId::OrgHouseholds,
     FileId::OvopProjects,
@@ -120,9 +121,9 @@ fn place(file: FileId) -> Place {
         | OvopProjects
         | Guidance
         | CommissionerTrainings => Place::Village("village_code"),
-        // Courses, commissioners and fairs are the county's (or the city's): seen by those
-        // whose region holds that code.
-        LabourCourses | Commissioners | JobFairs => Place::Village("region_code"),
+        // Courses, commissioners and fairs are the county's (or the city's), funds a county's,
+        // a town's or a village's: seen by those whose region holds that code.
+        LabourCourses | Commissioners | JobFairs | Funds => Place::Village("region_code"),
         Attendance | AttendanceMembers | StationServices | Visits | ShareEvents | Loans
         | DividendPayments | OrgHouseholds | OvopHouseholds | HouseholdIndustries
         | CourseAttendance | Placements => Place::Household,

@@ -89,6 +89,7 @@ pub use collective::assets::{
 pub use collective::dividends::{
     apply_dividends, dividends, Applied, DividendRun, ProjectDividends,
 };
+pub use collective::funds::{funds_overview, FundRegion, FundTotal, FundsOverview};
 pub use collective::overview::{
     collective_overview, household_shares, project_view, CollectiveOverview, CountyLoans,
     HouseholdShares, ProjectView, VillageEconomy,

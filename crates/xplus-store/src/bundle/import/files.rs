@@ -382,6 +382,7 @@ impl Validator {
             FileId::CollectiveIncome
             | FileId::Statistics
             | FileId::EmptyShellPlan
+            | FileId::Funds
             | FileId::Projects
             | FileId::ShareEvents
             | FileId::Distributions

@@ -167,7 +167,7 @@ impl Validator {
         }
     }
 
-    /// 集体: village income and statistics, the empty-shell plan, projects, shares,
+    /// 集体: village income and statistics, the empty-shell plan, the funds, projects, shares,
     /// distributions, loans and dividends.
     pub(super) fn collective_row(
         &mut self,
@@ -187,6 +187,7 @@ impl Validator {
                 let key = KeyPacker::new().region(refs[0]).done();
                 self.composite_key(spec, row, values, key)
             }
+            FileId::Funds => self.fund_row(spec, row, values, refs),
             FileId::Projects => self.project_row(spec, row, values, refs),
             FileId::ShareEvents => self.share_event_row(spec, row, values, refs),
             FileId::Distributions => {

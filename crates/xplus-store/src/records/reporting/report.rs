@@ -13,6 +13,7 @@ use super::queries::report::{
 use crate::error::StoreError;
 use crate::records::assessment::chain::{chain_in, ChainView};
 use crate::records::assessment::correction::{corrections_of_year, CorrectionNote};
+use crate::records::collective::funds::{funds_of_year, FundsOverview};
 use crate::records::collective::overview::collective_overview;
 use crate::records::industry::page::industry_activity;
 use crate::records::registry::income_correction::{
@@ -134,6 +135,8 @@ pub struct YearReport {
     pub industry: IndustryFigures,
     pub training: TrainingFigures,
     pub rural_income: Vec<RuralIncome>,
+    /// 多元投入: funds.csv's funds of the year within reach, by source, link and region.
+    pub funds: FundsOverview,
     /// The case report's headline figures as the records give them (core `case_figures`).
     pub case: CaseFigures,
     /// The corrections of the year's outcomes (book of record): when there is any, the
@@ -208,6 +211,7 @@ async fn report_of(
     let corrections = corrections_of_year(store, access, None, year, today).await?;
     let member_corrections = late_member_changes(store, access, year, today).await?;
     let income_corrections = income_corrections_of_year(store, access, year, today).await?;
+    let funds = funds_of_year(store, access, year).await?;
     let industry = IndustryFigures {
         organisations: industry.orgs.iter().map(|o| o.orgs).sum(),
         projects: projects.n,
@@ -239,6 +243,7 @@ async fn report_of(
         industry,
         training,
         rural_income,
+        funds,
         case,
         corrections,
         member_corrections,
