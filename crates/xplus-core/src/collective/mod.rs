@@ -29,6 +29,17 @@ crate::labelled_enum! {
 }
 
 crate::labelled_enum! {
+    /// Who put money into a project's shares (社会资本入股, project_investors.csv).
+    pub enum InvestorKind {
+        Enterprise = ("enterprise", "企业"),
+        Individual = ("individual", "个人"),
+        Cooperative = ("cooperative", "合作社"),
+        Collective = ("collective", "村集体"),
+        Other = ("other", "其他"),
+    }
+}
+
+crate::labelled_enum! {
     pub enum ShareEventKind {
         Grant = ("grant", "配股"),
         Reclaim = ("reclaim", "收回"),

@@ -65,6 +65,7 @@ pub enum FileId {
     Statistics,
     EmptyShellPlan,
     Funds,
+    ProjectInvestors,
     // The department bundle (departments.md): read and matched, never stored as rows; after
     // every bundle file, so that the bundle's order and `ALL_FILES` stay as they are.
     Deaths,
@@ -451,7 +452,7 @@ pub static STATISTICS: FileSpec = FileSpec {
 };
 
 /// Every file, in dependency order.
-pub static ALL_FILES: [&FileSpec; 57] = [
+pub static ALL_FILES: [&FileSpec; 58] = [
     &REGIONS,
     &VILLAGES,
     &HOUSEHOLDS,
@@ -509,6 +510,7 @@ pub static ALL_FILES: [&FileSpec; 57] = [
     &STATISTICS,
     &EMPTY_SHELL_PLAN,
     &FUNDS,
+    &PROJECT_INVESTORS,
 ];
 
 pub fn spec(id: FileId) -> &'static FileSpec {

@@ -352,6 +352,16 @@ fn collective_figures(r: &YearReport, lang: Language) -> Figures {
                 "Households paid",
                 k.dividend_households.to_string(),
             ),
+            (
+                "社会资本入股（元）",
+                "Social capital invested (yuan)",
+                k.social_capital.to_string(),
+            ),
+            (
+                "有社会资本的项目",
+                "Projects with social capital",
+                k.projects_with_investors.to_string(),
+            ),
         ],
     )
 }

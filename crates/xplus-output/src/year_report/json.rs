@@ -46,6 +46,8 @@ pub fn year_report_json(r: &YearReport) -> serde_json::Value {
             "strong_income": yuan(k.strong_income),
             "dividends_paid": yuan(k.dividends_paid),
             "dividend_households": k.dividend_households,
+            "social_capital": yuan(k.social_capital),
+            "projects_with_investors": k.projects_with_investors,
         },
         "industry": {
             "organisations": r.industry.organisations,

@@ -325,6 +325,14 @@ fn collective_section(report: &YearReport) -> Section {
                 Yuan(k.dividends_paid.0),
             ),
             ("获得分红户数 households paid", Count(k.dividend_households)),
+            (
+                "社会资本入股（元）social capital invested (yuan)",
+                Yuan(k.social_capital.0),
+            ),
+            (
+                "有社会资本的项目 projects with social capital",
+                Count(k.projects_with_investors),
+            ),
         ],
     )
 }

@@ -16,3 +16,16 @@ CREATE TABLE funds (
 );
 -- The totals of a year within a region's range of codes.
 CREATE INDEX funds_year_region ON funds (year, region_code);
+
+-- 社会资本入股 (issue 23, item 3): who invested in a collective project, how much and for how
+-- many of its shares (project_investors.csv). Their shares are not the village pool's: the
+-- households are granted from the project's total less them (rules.md §8).
+CREATE TABLE project_investors (
+    project_id TEXT NOT NULL REFERENCES projects(project_id),
+    investor TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind = 'enterprise' OR kind = 'individual' OR kind = 'cooperative' OR kind = 'collective' OR kind = 'other'),
+    amount BIGINT NOT NULL CHECK (amount >= 0),
+    shares BIGINT CHECK (shares >= 1),
+    date DATE NOT NULL,
+    PRIMARY KEY (project_id, investor)
+);

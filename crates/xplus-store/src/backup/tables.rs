@@ -95,6 +95,7 @@ pub(crate) const TABLES: &[DumpTable] = &[
     t("monitoring_measures"),
     t("empty_shell_plan"),
     t("funds"),
+    t("project_investors"),
 ];
 
 pub(crate) const AUDIT_LOG: &str = "audit_log";

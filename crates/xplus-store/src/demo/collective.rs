@@ -45,6 +45,12 @@ pub struct Made {
     pub launch: i32,
     /// Its shares' value: share value × total shares.
     pub value: Fen,
+    pub share_value: Fen,
+    pub total: i64,
+    /// Every share ever granted to households (reclaimed ones too): more than they ever held.
+    pub granted: i64,
+    /// The launch batch's day.
+    pub day: Date,
 }
 
 /// The collective income, the projects with their ledgers and income, and the loans of the
@@ -201,6 +207,10 @@ fn project(
         village: vi,
         launch,
         value: Fen(share_value * 100 * total),
+        share_value: Fen(share_value * 100),
+        total,
+        granted,
+        day: batch,
     };
     Ok(Some(Project {
         id: n,

@@ -121,6 +121,8 @@ pub fn write(
     let projects = collective::write(out, &mut rng, &ctx)?;
     let mut rng = stream(seed, county.code, rng::tag::FUNDS);
     funds::write(out, &mut rng, &ctx, &projects)?;
+    let mut rng = stream(seed, county.code, rng::tag::INVESTORS);
+    funds::write_investors(out, &mut rng, &ctx, &projects)?;
     let mut rng = stream(seed, county.code, rng::tag::ENTERPRISES);
     collective::write_enterprises(out, &mut rng, &ctx)?;
     let mut rng = stream(seed, county.code, rng::tag::INDUSTRY);

@@ -10,8 +10,8 @@
 
 use super::collective::Made;
 use super::context::Ctx;
-use super::rng::{chance, uniform, DemoRng};
-use super::writer::{code, money, region, text, year, Writers};
+use super::rng::{between, chance, pick, uniform, DemoRng};
+use super::writer::{code, date, int, money, region, text, year, Writers};
 use super::DemoError;
 use xplus_core::collective::funds::{FundLink, FundSource};
 use xplus_core::interchange::cell::Value;
@@ -24,6 +24,8 @@ const YEARS: [i32; 2] = [2015, 2016];
 struct Funds<'a> {
     out: &'a mut Writers,
     county6: u32,
+    /// Keeps the ids of the investors' funds apart from the others.
+    prefix: &'static str,
     seq: u32,
 }
 
@@ -41,7 +43,7 @@ impl Funds<'_> {
         self.seq += 1;
         let fen = Fen((yuan / 100.0).round() as i64 * 10_000);
         let row = [
-            text(format!("ZJ{}-{:05}", self.county6, self.seq)),
+            text(format!("ZJ{}-{}{:05}", self.county6, self.prefix, self.seq)),
             region(at),
             year(y),
             code(source.code()),
@@ -65,6 +67,7 @@ pub fn write(
     let mut f = Funds {
         out,
         county6: ctx.county6,
+        prefix: "",
         seq: 0,
     };
     let poor: usize = ctx
@@ -167,6 +170,84 @@ pub fn write(
             let yuan = p.value.0 as f64 / 100.0;
             let note = "财政资金折股量化";
             f.row(at, y, (S::Fiscal, L::Collective), yuan, Some(&p.id), note)?;
+        }
+    }
+    Ok(())
+}
+
+/// 社会资本入股: about a third of the county's projects have one or two investors (an enterprise,
+/// a co-operative, a person or another village's collective) holding at most half of the shares
+/// the households never reached, so that later grants from the pool still fit (rules.md §8). The
+/// money each put in is also a fund (social capital into the collective link, with the project).
+pub fn write_investors(
+    out: &mut Writers,
+    rng: &mut DemoRng,
+    ctx: &Ctx,
+    projects: &[Made],
+) -> Result<(), DemoError> {
+    use xplus_core::collective::InvestorKind as K;
+    let mut f = Funds {
+        out,
+        county6: ctx.county6,
+        seq: 0,
+        prefix: "S",
+    };
+    for p in projects {
+        let room = (p.total - p.granted) / 2;
+        if room < 1 || !chance(rng, 0.35) {
+            continue;
+        }
+        let village = &ctx.plan.villages[p.village];
+        let people = [
+            (
+                K::Enterprise,
+                format!(
+                    "{}{}农业发展有限公司",
+                    village.short,
+                    pick(rng, &["丰源", "绿野", "惠农", "金穗", "华丰"])
+                ),
+            ),
+            (
+                K::Cooperative,
+                format!(
+                    "{}{}种植专业合作社",
+                    village.short,
+                    pick(rng, &["兴农", "富民", "众诚"])
+                ),
+            ),
+            (
+                K::Individual,
+                (*pick(rng, &["王建军", "李国强", "张春华", "陈志刚", "刘桂兰"])).to_string(),
+            ),
+        ];
+        let n = if room >= 2 && chance(rng, 0.3) { 2 } else { 1 };
+        let mut left = room;
+        for (kind, name) in people.into_iter().take(n) {
+            let shares = between(rng, 1, left.max(1)).min(left);
+            if shares < 1 {
+                break;
+            }
+            left -= shares;
+            let amount = Fen(p.share_value.0 * shares);
+            let row = [
+                text(p.id.clone()),
+                text(name.clone()),
+                code(kind.code()),
+                money(amount),
+                int(shares),
+                date(p.day),
+            ];
+            f.out.row(FileId::ProjectInvestors, &row)?;
+            let yuan = amount.0 as f64 / 100.0;
+            let kinds = (FundSource::Social, FundLink::Collective);
+            f.row(
+                village.code,
+                p.launch,
+                kinds,
+                yuan,
+                Some(&p.id),
+                &format!("{name}入股"),
+            )?;
         }
     }
     Ok(())

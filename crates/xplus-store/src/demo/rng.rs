@@ -29,6 +29,8 @@ pub mod tag {
     pub const EXITS: u64 = 12;
     /// The funds (多元投入), added after every other file.
     pub const FUNDS: u64 = 13;
+    /// The projects' investors (社会资本入股) and their funds.
+    pub const INVESTORS: u64 = 14;
 }
 
 fn splitmix(z: u64) -> u64 {

@@ -1,9 +1,10 @@
-//! 集体 registers beyond the income and share ledgers: pledge loans, the empty-shell plan and the
-//! funds put into the chain (多元投入).
+//! 集体 registers beyond the income and share ledgers: pledge loans, the empty-shell plan, the
+//! funds put into the chain (多元投入) and the investors behind a project's shares (社会资本入股).
 
 use super::*;
 use crate::collective::economy::{PLAN_FIRST_YEAR, PLAN_LAST_YEAR};
 use crate::collective::funds::{FundLink, FundSource};
+use crate::collective::InvestorKind;
 
 /// 农权贷: equity-pledge loans against a household's shares (rules.md §8).
 pub static LOANS: FileSpec = FileSpec {
@@ -77,4 +78,30 @@ pub static FUNDS: FileSpec = FileSpec {
     ],
     key: &[0],
     county: CountyFrom::Column(1),
+};
+
+/// 社会资本入股: who invested in a collective project, how much and for how many of its shares.
+/// Investors' shares are not the village pool's: the households are granted from the project's
+/// total less them (rules.md §8, `collective::ledger::households_total`).
+pub static PROJECT_INVESTORS: FileSpec = FileSpec {
+    id: FileId::ProjectInvestors,
+    name: "project_investors",
+    zh: "项目投资方",
+    columns: &[
+        PROJECT,
+        col("investor", "投资方", T::Name),
+        col("kind", "投资方类型", T::Enum(&InvestorKind::SPEC)),
+        col("amount", "投资金额", MONEY),
+        opt(
+            "shares",
+            "入股股数",
+            T::Int {
+                min: 1,
+                max: MAX_COUNT,
+            },
+        ),
+        col("date", "投资日期", T::Date),
+    ],
+    key: &[0, 1],
+    county: CountyFrom::None,
 };

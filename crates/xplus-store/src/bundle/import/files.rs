@@ -383,6 +383,7 @@ impl Validator {
             | FileId::Statistics
             | FileId::EmptyShellPlan
             | FileId::Funds
+            | FileId::ProjectInvestors
             | FileId::Projects
             | FileId::ShareEvents
             | FileId::Distributions

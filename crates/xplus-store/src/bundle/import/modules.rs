@@ -215,6 +215,39 @@ impl Validator {
         self.entity(spec, row, values, |ctx| ctx.loans.insert(&id, info, row))
     }
 
+    /// 社会资本入股: one row per project and investor; the shares are checked with the project's
+    /// ledger once every row is in (`check_shares`).
+    pub(super) fn investor_row(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        refs: &[u64],
+    ) -> bool {
+        let investor = text(values, 1).to_string();
+        let parts = [refs[0].to_string(), investor.clone()];
+        if !self.text_key(spec, row, values, &parts) {
+            return false;
+        }
+        let key = (refs[0] as u32, investor);
+        // A stored row never replaces the bundle's (stored rows are read first anyway).
+        if row == FROM_DB
+            && self
+                .ctx
+                .investors
+                .get(&key)
+                .is_some_and(|s| s.row != FROM_DB)
+        {
+            return true;
+        }
+        let seen = InvestorSeen {
+            shares: values[4].as_int().unwrap_or(0),
+            row,
+        };
+        self.ctx.investors.insert(key, seen);
+        true
+    }
+
     /// 多元投入: a fund is recorded at a county, town or village, and the collective project it
     /// names (if any) lies within that region (core `collective::funds`).
     pub(super) fn fund_row(

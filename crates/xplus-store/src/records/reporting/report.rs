@@ -88,6 +88,10 @@ pub struct CollectiveFigures {
     pub strong_income: Fen,
     pub dividends_paid: Fen,
     pub dividend_households: u64,
+    /// 社会资本入股 by the end of the year: what investors put into the projects within reach,
+    /// and the projects with any investor.
+    pub social_capital: Fen,
+    pub projects_with_investors: u64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -370,6 +374,8 @@ async fn collective_figures(
         strong_income: rules.collective_strong_income.value,
         dividends_paid: dividends.paid,
         dividend_households: dividends.households,
+        social_capital: Fen(economy.investors.iter().map(|c| c.amount.0).sum()),
+        projects_with_investors: economy.investors.iter().map(|c| c.projects).sum(),
     })
 }
 

@@ -6,6 +6,7 @@ pub(super) mod adjustment;
 pub(super) mod assets;
 pub(super) mod dividends;
 pub(super) mod funds;
+pub(super) mod investors;
 pub(super) mod overview;
 pub(super) mod plan;
 
