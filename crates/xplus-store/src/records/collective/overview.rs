@@ -242,7 +242,7 @@ pub async fn project_view(
     .filter(|(_, n)| *n > 0)
     .collect();
     let years = PAYMENTS_BY_YEAR
-        .fetch(&mut *s, &[id.clone()])
+        .fetch(&mut *s, std::slice::from_ref(&id))
         .await?
         .into_iter()
         .map(|y| (y.year, y.payments, y.amount, y.distributable))
