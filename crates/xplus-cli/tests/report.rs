@@ -1,6 +1,6 @@
 //! `xplus report` on the county demo against figures recomputed here in SQL over the same
 //! database (rusqlite, no xplus code): households and persons poor and exited, villages, two
-//! links of the chain, the collective economy, industry, training, and the official rural income
+//! links of the chain, the collective economy, the funds by source, industry, training, and the official rural income
 //! per head with its growth (10,070 → 10,956 yuan shows as 8.8%). The xlsx and html are written
 //! and hold the same figures.
 
@@ -235,6 +235,26 @@ fn report_figures_agree_with_sql() {
         count(&conn, &format!("SELECT count(*) {in_2016}"))
     );
 
+    // 多元投入: every fund of 2016, by source, in fen.
+    let f = &r["funds"];
+    let fen = |v: &Value| (v.as_f64().unwrap() * 100.0).round() as u64;
+    assert_eq!(
+        fen(&f["total"]),
+        count(&conn, "SELECT sum(amount) FROM funds WHERE year = 2016")
+    );
+    assert_eq!(
+        f["funds"],
+        count(&conn, "SELECT count(*) FROM funds WHERE year = 2016")
+    );
+    for s in f["by_source"].as_array().unwrap() {
+        let sql = format!(
+            "SELECT coalesce(sum(amount), 0) FROM funds WHERE year = 2016 AND source = '{}'",
+            s["source"].as_str().unwrap()
+        );
+        assert_eq!(fen(&s["amount"]), count(&conn, &sql), "{s}");
+    }
+    assert!(f["total"].as_f64().unwrap() > 0.0, "the demo has funds");
+
     // The case report's other figures, counted the same way here.
     let case = &r["case_figures"];
     for (key, sql) in [
@@ -321,6 +341,7 @@ fn report_figures_agree_with_sql() {
             "产业与就业",
             "远教培训",
             "农村居民收入",
+            "多元投入",
             "案例数字"
         ]
     );

@@ -103,6 +103,9 @@ proptest! {
                 Some(LedgerViolation::NotPositive) => {
                     prop_assert!(e.shares <= 0, "event {} of {} shares flagged", i, e.shares);
                 }
+                Some(v @ LedgerViolation::BeyondInvestors { .. }) => {
+                    prop_assert!(false, "check never speaks of investors: {:?}", v);
+                }
             }
             prop_assert!(held.values().all(|&v| v >= 0));
             prop_assert!(held.values().sum::<i64>() == sum && sum <= total);

@@ -7,6 +7,7 @@
 pub mod assessment;
 pub mod collective;
 pub mod crosscheck;
+pub mod funds;
 pub mod review;
 mod targets;
 pub mod workbooks;

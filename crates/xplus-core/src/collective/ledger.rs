@@ -1,6 +1,6 @@
 //! The share ledger of one project: holdings are the running sum of grant (+) and reclaim (−)
 //! events; a holding never goes below zero and the households together never hold more than the
-//! project's total shares (the rest is the village pool).
+//! project's total shares less its investors' (the rest is the village pool).
 
 use super::ShareEventKind;
 use crate::values::Date;
@@ -22,6 +22,9 @@ pub enum LedgerViolation {
     BeyondPool { pool: i64 },
     /// An event of zero or fewer shares moves nothing and is not a valid ledger entry.
     NotPositive,
+    /// The investors' shares (社会资本入股) leave the households less than they hold: more than
+    /// the project's total, or more than the total less what the households hold.
+    BeyondInvestors { investors: i64, total: i64 },
 }
 
 impl LedgerViolation {
@@ -36,6 +39,9 @@ impl LedgerViolation {
             LedgerViolation::NotPositive => {
                 "股数须为正数 / the number of shares must be positive — collective equity rules".to_string()
             }
+            LedgerViolation::BeyondInvestors { investors, total } => format!(
+                "投资方持股 {investors} 股加上农户配股超过项目总股数 {total} 股 / the investors' {investors} shares and the households' exceed the project's {total} shares — collective equity rules"
+            ),
         }
     }
 }
@@ -82,6 +88,19 @@ pub fn check(total_shares: i64, events: &[LedgerEvent]) -> Vec<(usize, LedgerVio
     }
     violations.sort_by_key(|(i, _)| *i);
     violations
+}
+
+/// The shares the households of a project may hold together: its total less what its investors
+/// hold (社会资本入股 — their shares are not the village pool's). Investors holding more than the
+/// total leave the households nothing and break the rule themselves.
+pub fn households_total(total_shares: i64, investor_shares: i64) -> Result<i64, LedgerViolation> {
+    if investor_shares > total_shares {
+        return Err(LedgerViolation::BeyondInvestors {
+            investors: investor_shares,
+            total: total_shares,
+        });
+    }
+    Ok(total_shares - investor_shares)
 }
 
 /// Shares a household holds at the end of `day` (events dated on or before it).
@@ -173,6 +192,31 @@ mod tests {
                 (0, LedgerViolation::NotPositive),
                 (1, LedgerViolation::NotPositive)
             ]
+        );
+    }
+
+    #[test]
+    fn investors_shares_are_not_the_households_pool() {
+        assert_eq!(households_total(100, 30), Ok(70));
+        assert_eq!(households_total(100, 100), Ok(0));
+        assert_eq!(
+            households_total(100, 101),
+            Err(LedgerViolation::BeyondInvestors {
+                investors: 101,
+                total: 100
+            })
+        );
+        // 70 left to the households: 70 granted is fine, 71 is not.
+        let pool = households_total(100, 30).unwrap();
+        assert!(check(pool, &[ev(1, "2016-01-01", Grant, 70)]).is_empty());
+        assert_eq!(
+            check(pool, &[ev(1, "2016-01-01", Grant, 71)]),
+            vec![(0, LedgerViolation::BeyondPool { pool: 70 })]
+        );
+        let said = households_total(10, 11).unwrap_err().describe();
+        assert!(
+            said.contains("投资方持股 11 股") && said.contains("10 shares"),
+            "{said}"
         );
     }
 

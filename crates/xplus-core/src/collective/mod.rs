@@ -3,6 +3,7 @@
 pub mod adjust;
 pub mod dividends;
 pub mod economy;
+pub mod funds;
 pub mod ledger;
 pub mod loan;
 
@@ -24,6 +25,17 @@ crate::labelled_enum! {
         Cooperative = ("cooperative", "农民专业合作社"),
         JointStock = ("joint_stock", "股份经济合作社"),
         LabourService = ("labour_service", "劳务合作社"),
+    }
+}
+
+crate::labelled_enum! {
+    /// Who put money into a project's shares (社会资本入股, project_investors.csv).
+    pub enum InvestorKind {
+        Enterprise = ("enterprise", "企业"),
+        Individual = ("individual", "个人"),
+        Cooperative = ("cooperative", "合作社"),
+        Collective = ("collective", "村集体"),
+        Other = ("other", "其他"),
     }
 }
 

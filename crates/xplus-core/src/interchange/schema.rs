@@ -66,6 +66,8 @@ pub enum FileId {
     EmptyShellPlan,
     Postings,
     IndustryTargets,
+    Funds,
+    ProjectInvestors,
     // The department bundle (departments.md): read and matched, never stored as rows; after
     // every bundle file, so that the bundle's order and `ALL_FILES` stay as they are.
     Deaths,
@@ -437,31 +439,6 @@ pub static DIVIDEND_PAYMENTS: FileSpec = FileSpec {
     county: CountyFrom::Household(2),
 };
 
-pub static LOANS: FileSpec = FileSpec {
-    id: FileId::Loans,
-    name: "loans",
-    zh: "农权贷",
-    columns: &[
-        col("loan_id", "贷款编号", T::Key),
-        HOUSEHOLD,
-        PROJECT,
-        col(
-            "pledged_shares",
-            "质押股数",
-            T::Int {
-                min: 1,
-                max: MAX_COUNT,
-            },
-        ),
-        col("amount", "贷款金额", MONEY),
-        START,
-        col("term_months", "期限（月）", T::Int { min: 1, max: 1200 }),
-        opt("repaid_date", "还清日期", T::Date),
-    ],
-    key: &[0],
-    county: CountyFrom::Household(1),
-};
-
 pub static STATISTICS: FileSpec = FileSpec {
     id: FileId::Statistics,
     name: "statistics",
@@ -476,7 +453,7 @@ pub static STATISTICS: FileSpec = FileSpec {
 };
 
 /// Every file, in dependency order.
-pub static ALL_FILES: [&FileSpec; 58] = [
+pub static ALL_FILES: [&FileSpec; 60] = [
     &REGIONS,
     &VILLAGES,
     &HOUSEHOLDS,
@@ -535,6 +512,8 @@ pub static ALL_FILES: [&FileSpec; 58] = [
     &EMPTY_SHELL_PLAN,
     &POSTINGS,
     &INDUSTRY_TARGETS,
+    &FUNDS,
+    &PROJECT_INVESTORS,
 ];
 
 pub fn spec(id: FileId) -> &'static FileSpec {

@@ -101,6 +101,8 @@ struct Page {
     exits: Figures,
     coverage: Chart,
     collective: Figures,
+    /// 多元投入: funds by source and link.
+    funds: Figures,
     industry: Figures,
     incomes: Vec<IncomeRow>,
     income_chart: Option<Chart>,
@@ -360,8 +362,45 @@ fn collective_figures(r: &YearReport, lang: Language) -> Figures {
                 "Households paid",
                 k.dividend_households.to_string(),
             ),
+            (
+                "社会资本入股（元）",
+                "Social capital invested (yuan)",
+                k.social_capital.to_string(),
+            ),
+            (
+                "有社会资本的项目",
+                "Projects with social capital",
+                k.projects_with_investors.to_string(),
+            ),
         ],
     )
+}
+
+/// 多元投入 (funds.csv): the year's funds by source, the total, then by link; yuan with the
+/// number of funds.
+fn funds_figures(r: &YearReport, lang: Language) -> Figures {
+    let f = &r.funds;
+    let shown =
+        |amount: Fen, n: u64| lang.t(&format!("{amount}（{n}笔）"), &format!("{amount} ({n})"));
+    let sources = f.by_source.iter().map(|(s, t)| {
+        let label = lang.t(
+            &format!("{}（元）", s.label_zh()),
+            &format!("{} (yuan)", s.en()),
+        );
+        (label, shown(t.amount, t.funds))
+    });
+    let total = (
+        lang.t("合计（元）", "Total (yuan)"),
+        shown(f.total.amount, f.total.funds),
+    );
+    let links = f.by_link.iter().map(|(l, t)| {
+        let label = lang.t(
+            &format!("投入{}环节（元）", l.label_zh()),
+            &format!("Into {} (yuan)", l.en().to_lowercase()),
+        );
+        (label, shown(t.amount, t.funds))
+    });
+    sources.chain([total]).chain(links).collect()
 }
 
 /// The industry, jobs and training table.
@@ -530,6 +569,7 @@ pub fn year_report_html(r: &YearReport, lang: Language) -> Result<String, Output
         exits: exit_figures(r, lang),
         coverage: coverage_chart(r, lang),
         collective: collective_figures(r, lang),
+        funds: funds_figures(r, lang),
         industry: industry_figures(r, lang),
         incomes,
         income_chart,

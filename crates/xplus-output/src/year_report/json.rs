@@ -51,6 +51,8 @@ pub fn year_report_json(r: &YearReport) -> serde_json::Value {
             "strong_income": yuan(k.strong_income),
             "dividends_paid": yuan(k.dividends_paid),
             "dividend_households": k.dividend_households,
+            "social_capital": yuan(k.social_capital),
+            "projects_with_investors": k.projects_with_investors,
         },
         "industry": {
             "organisations": r.industry.organisations,
@@ -74,6 +76,7 @@ pub fn year_report_json(r: &YearReport) -> serde_json::Value {
             "growth": i.growth.map(|g| g.to_string()),
         })).collect::<Vec<_>>(),
     });
+    out["funds"] = funds(r);
     out["case_figures"] = case_figures(r);
     // Only a report as of a day says so: the report of a year keeps its shape.
     if let Some(day) = r.as_of {
@@ -81,6 +84,34 @@ pub fn year_report_json(r: &YearReport) -> serde_json::Value {
     }
     corrections(r, &mut out);
     out
+}
+
+/// 多元投入 (funds.csv): the year's total, by source, by link and by region (yuan).
+fn funds(r: &YearReport) -> serde_json::Value {
+    let f = &r.funds;
+    json!({
+        "total": yuan(f.total.amount),
+        "funds": f.total.funds,
+        "by_source": f.by_source.iter().map(|(s, t)| json!({
+            "source": s.code(),
+            "label": s.label_zh(),
+            "amount": yuan(t.amount),
+            "funds": t.funds,
+        })).collect::<Vec<_>>(),
+        "by_link": f.by_link.iter().map(|(l, t)| json!({
+            "link": l.code(),
+            "label": l.label_zh(),
+            "amount": yuan(t.amount),
+            "funds": t.funds,
+        })).collect::<Vec<_>>(),
+        "regions": f.regions.iter().map(|g| json!({
+            "region_code": g.code.to_string(),
+            "name": g.name,
+            "own": g.own,
+            "amount": yuan(g.total.amount),
+            "funds": g.total.funds,
+        })).collect::<Vec<_>>(),
+    })
 }
 
 /// The case report's headline figures: each counted value (yuan for money), and in the case

@@ -74,6 +74,7 @@ pub fn year_report_workbook(report: &YearReport) -> Result<Vec<u8>, OutputError>
         section(&mut book, name, rows, &bold, &money)?;
     }
     rural_income_sheet(&mut book, report, &bold, &money)?;
+    crate::funds::funds_sheet(&mut book, &report.funds, &bold, &money)?;
     case_sheet(&mut book, report, &bold, &money)?;
     if !report.corrections.is_empty() {
         corrections_sheet(&mut book, report, &bold)?;
@@ -333,6 +334,14 @@ fn collective_section(report: &YearReport) -> Section {
                 Yuan(k.dividends_paid.0),
             ),
             ("获得分红户数 households paid", Count(k.dividend_households)),
+            (
+                "社会资本入股（元）social capital invested (yuan)",
+                Yuan(k.social_capital.0),
+            ),
+            (
+                "有社会资本的项目 projects with social capital",
+                Count(k.projects_with_investors),
+            ),
         ],
     )
 }

@@ -96,6 +96,8 @@ pub(crate) const TABLES: &[DumpTable] = &[
     t("empty_shell_plan"),
     t("postings"),
     t("industry_targets"),
+    t("funds"),
+    t("project_investors"),
 ];
 
 pub(crate) const AUDIT_LOG: &str = "audit_log";

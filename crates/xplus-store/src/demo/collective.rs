@@ -34,9 +34,28 @@ struct Project {
     share_value: i64,
     shares_per_household: i64,
     grants: Vec<Grant>,
+    made: Made,
 }
 
-pub fn write(out: &mut Writers, rng: &mut DemoRng, ctx: &Ctx) -> Result<(), DemoError> {
+/// A project as the funds see it (`funds.rs`): the fiscal money that bought its shares.
+pub struct Made {
+    pub id: String,
+    /// The village, by index in the county's plan.
+    pub village: usize,
+    pub launch: i32,
+    /// Its shares' value: share value × total shares.
+    pub value: Fen,
+    pub share_value: Fen,
+    pub total: i64,
+    /// Every share ever granted to households (reclaimed ones too): more than they ever held.
+    pub granted: i64,
+    /// The launch batch's day.
+    pub day: Date,
+}
+
+/// The collective income, the projects with their ledgers and income, and the loans of the
+/// county; returns the projects made, for the funds that paid for them.
+pub fn write(out: &mut Writers, rng: &mut DemoRng, ctx: &Ctx) -> Result<Vec<Made>, DemoError> {
     for v in &ctx.plan.villages {
         let y16 = income_2016(rng, v.kind);
         let y15 = y16 * uniform(rng, 0.6, 0.95);
@@ -71,7 +90,7 @@ pub fn write(out: &mut Writers, rng: &mut DemoRng, ctx: &Ctx) -> Result<(), Demo
     if tianchang {
         loans(out, rng, ctx, &projects)?;
     }
-    Ok(())
+    Ok(projects.into_iter().map(|p| p.made).collect())
 }
 
 /// About 30% of villages are empty shells (空壳村, under 50,000 yuan), a fifth make over
@@ -183,11 +202,22 @@ fn project(
             )?;
         }
     }
+    let made = Made {
+        id: n.clone(),
+        village: vi,
+        launch,
+        value: Fen(share_value * 100 * total),
+        share_value: Fen(share_value * 100),
+        total,
+        granted,
+        day: batch,
+    };
     Ok(Some(Project {
         id: n,
         share_value: share_value * 100,
         shares_per_household: spp,
         grants,
+        made,
     }))
 }
 

@@ -14,6 +14,7 @@ mod context;
 mod county;
 mod education;
 mod family;
+mod funds;
 mod industry;
 mod names;
 mod people;

@@ -29,6 +29,10 @@ pub mod tag {
     pub const EXITS: u64 = 12;
     /// The industry and start-up support targets (industry_targets.csv), added after the rest.
     pub const TARGETS: u64 = 13;
+    /// The funds (多元投入), added after every other file.
+    pub const FUNDS: u64 = 14;
+    /// The projects' investors (社会资本入股) and their funds.
+    pub const INVESTORS: u64 = 15;
 }
 
 fn splitmix(z: u64) -> u64 {

@@ -5,6 +5,7 @@
 //! (`bundle::import::check_rows`), so a form and a spreadsheet accept and refuse the same rows.
 //! Pairings have their own writes (`backbone.rs`): rules.md §7 needs more than one row.
 
+use super::entries_context::arg_of;
 use super::entries_queries as queries;
 use super::{Page, ReadSession};
 use crate::bundle::import::check_rows;
@@ -15,16 +16,15 @@ use crate::session::filter::{Arg, Filter};
 use crate::session::rows::Named;
 use crate::store::Store;
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, BTreeSet};
 use xplus_core::accounts::{Access, Role, Scope};
-use xplus_core::interchange::schema::{self, ALL_FILES, LOANS, MEMBERS, SHARE_EVENTS};
+use xplus_core::interchange::schema;
 use xplus_core::interchange::{cell, FileId, FileSpec, Value};
 use xplus_core::rules::RuleSet;
 
 /// The files listed here, in the order of the bundle, by module (the files added late to the
-/// bundle — the empty-shell plan, the postings, the industry targets — with the other files of
-/// their module).
-pub const ENTRY_FILES: [FileId; 39] = [
+/// bundle — the empty-shell plan, the postings, the funds, the projects' investors, the industry
+/// targets — with the other files of their module).
+pub const ENTRY_FILES: [FileId; 41] = [
     FileId::Stations,
     FileId::StationCoverage,
     FileId::StationChecks,
@@ -51,6 +51,8 @@ pub const ENTRY_FILES: [FileId; 39] = [
     FileId::DividendPayments,
     FileId::VillageEnterprises,
     FileId::EmptyShellPlan,
+    FileId::Funds,
+    FileId::ProjectInvestors,
     FileId::PartyOrgs,
     FileId::OrgHouseholds,
     FileId::OvopProjects,
@@ -124,13 +126,13 @@ fn place(file: FileId) -> Place {
         | OvopProjects
         | Guidance
         | CommissionerTrainings => Place::Village("village_code"),
-        // Courses, commissioners and fairs are the county's (or the city's): seen by those
-        // whose region holds that code.
-        LabourCourses | Commissioners | JobFairs => Place::Village("region_code"),
+        // Courses, commissioners and fairs are the county's (or the city's), funds a county's,
+        // a town's or a village's: seen by those whose region holds that code.
+        LabourCourses | Commissioners | JobFairs | Funds => Place::Village("region_code"),
         Attendance | AttendanceMembers | StationServices | Visits | ShareEvents | Loans
         | DividendPayments | OrgHouseholds | OvopHouseholds | HouseholdIndustries
         | CourseAttendance | Placements | IndustryTargets => Place::Household,
-        Distributions => Place::Project,
+        Distributions | ProjectInvestors => Place::Project,
         StationChecks | TrainingSessions => Place::Station,
         SecretaryDevelopment | SecretaryChecks => Place::Secretary,
         Recalls => Place::Cadre,
@@ -168,18 +170,6 @@ pub(super) fn reach(file: FileId, access: &Access, today: NaiveDate) -> Filter {
         Place::Nowhere => return Filter::new(),
     };
     Filter::new().and(sql, range)
-}
-
-/// A stored value as a query argument (references and keys are text, codes, numbers or dates;
-/// booleans never reach here, see `equal_to`).
-fn arg_of(column: &xplus_core::interchange::Column, value: &Value) -> Arg {
-    match value {
-        Value::Int(i) => Arg::Int(*i),
-        Value::Region(r) => Arg::Int(r.as_u64() as i64),
-        Value::Money(f) => Arg::Int(f.0),
-        Value::Date(d) => Arg::Date(*d),
-        other => Arg::Text(cell::format(column, other, false)),
-    }
 }
 
 /// `filter` and "column equals value": IS NULL for an empty cell, a TRUE/FALSE literal for a
@@ -293,112 +283,6 @@ fn may_write(access: &Access, file: FileId, rows: &[Vec<Value>]) -> Result<(), S
     }
 }
 
-/// Notes the records `row` refers to.
-fn want_refs(wanted: &mut BTreeMap<FileId, BTreeSet<Arg>>, spec: &FileSpec, row: &[Value]) {
-    for (column, value) in spec.columns.iter().zip(row) {
-        if let (Some(target), false) = (column.refers, value.is_null()) {
-            wanted
-                .entry(target)
-                .or_default()
-                .insert(arg_of(column, value));
-        }
-    }
-}
-
-/// The stored rows the checks of `new` read: what they refer to (and what that refers to), and
-/// the members of the households whose attendees are named. In bundle order.
-async fn stored_context(
-    s: &mut dyn ReadSession,
-    new: &[(&'static FileSpec, Vec<Vec<Value>>)],
-) -> Result<Vec<(&'static FileSpec, Vec<Vec<Value>>)>, StoreError> {
-    let mut wanted: BTreeMap<FileId, BTreeSet<Arg>> = BTreeMap::new();
-    let mut members_of: BTreeSet<String> = BTreeSet::new();
-    for (spec, rows) in new {
-        for row in rows {
-            want_refs(&mut wanted, spec, row);
-            if matches!(
-                spec.id,
-                FileId::AttendanceMembers | FileId::CourseAttendance | FileId::Placements
-            ) {
-                let household = spec.column_index("household_id").unwrap_or(1);
-                members_of.insert(row[household].as_text().unwrap_or_default().to_string());
-            }
-        }
-    }
-    let mut loaded: BTreeMap<FileId, Vec<Vec<Value>>> = BTreeMap::new();
-    // A pledge loan's caps read the household's share ledger and its other loans (rules.md §8);
-    // the loans written now replace their stored versions.
-    let loans: Vec<&Vec<Value>> = new
-        .iter()
-        .filter(|(spec, _)| spec.id == FileId::Loans)
-        .flat_map(|(_, rows)| rows)
-        .collect();
-    if !loans.is_empty() {
-        let loan = |r: &Vec<Value>| Named::new(&LOANS, r).text("loan_id").map(str::to_string);
-        let ids: BTreeSet<String> = loans.iter().filter_map(|r| loan(r)).collect();
-        let households: Vec<Arg> = loans
-            .iter()
-            .filter_map(|r| Named::new(&LOANS, r).text("household_id"))
-            .map(|h| Arg::Text(h.to_string()))
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let events = select_in(s, &SHARE_EVENTS, "household_id", households.clone()).await?;
-        let others: Vec<Vec<Value>> = select_in(s, &LOANS, "household_id", households)
-            .await?
-            .into_iter()
-            .filter(|r| {
-                let id = Named::new(&LOANS, r).text("loan_id");
-                id.is_none_or(|id| !ids.contains(id))
-            })
-            .collect();
-        for row in &events {
-            want_refs(&mut wanted, &SHARE_EVENTS, row);
-        }
-        for row in &others {
-            want_refs(&mut wanted, &LOANS, row);
-        }
-        loaded.insert(FileId::ShareEvents, events);
-        loaded.insert(FileId::Loans, others);
-    }
-    if !members_of.is_empty() {
-        let ids: Vec<Arg> = members_of.into_iter().map(Arg::Text).collect();
-        let rows = select_in(s, &MEMBERS, "household_id", ids).await?;
-        loaded.insert(FileId::Members, rows);
-    }
-    // References point to earlier files, so walking the bundle backwards meets every file after
-    // all the rows that name it.
-    for spec in ALL_FILES.iter().rev() {
-        let Some(keys) = wanted.remove(&spec.id) else {
-            continue;
-        };
-        let key = spec.columns[spec.key[0]].en;
-        let rows = select_in(s, spec, key, keys.into_iter().collect()).await?;
-        for row in &rows {
-            want_refs(&mut wanted, spec, row);
-        }
-        loaded.entry(spec.id).or_default().extend(rows);
-    }
-    Ok(ALL_FILES
-        .iter()
-        .filter_map(|spec| loaded.remove(&spec.id).map(|rows| (*spec, rows)))
-        .collect())
-}
-
-async fn select_in(
-    s: &mut dyn ReadSession,
-    spec: &'static FileSpec,
-    column: &str,
-    args: Vec<Arg>,
-) -> Result<Vec<Vec<Value>>, StoreError> {
-    let mut rows = Vec::new();
-    for chunk in args.chunks(500) {
-        let filter = queries::column_in(column, chunk.to_vec());
-        rows.extend(s.select(spec, &filter, "", None).await?);
-    }
-    Ok(rows)
-}
-
 /// Writes rows of entry files (per file, in bundle order) in one transaction, with their audit
 /// entries: all of them, or none when any is refused.
 ///
@@ -450,7 +334,7 @@ pub(crate) async fn save_entries_within(
             }
         }
     }
-    let stored = stored_context(s, &new).await?;
+    let stored = super::entries_context::stored_context(s, &new).await?;
     let checked = check_rows(rules, today, stored, new);
     if !checked.errors.is_empty() {
         let problems = checked

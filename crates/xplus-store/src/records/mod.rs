@@ -10,6 +10,7 @@ mod backbone;
 mod collective;
 mod education;
 mod entries;
+mod entries_context;
 mod entries_queries;
 mod industry;
 mod registry;
@@ -90,9 +91,10 @@ pub use collective::assets::{
 pub use collective::dividends::{
     apply_dividends, dividends, Applied, DividendRun, ProjectDividends,
 };
+pub use collective::funds::{funds_overview, FundRegion, FundTotal, FundsOverview};
 pub use collective::overview::{
-    collective_overview, household_shares, project_view, CollectiveOverview, CountyLoans,
-    HouseholdShares, ProjectView, VillageEconomy,
+    collective_overview, household_shares, project_view, CollectiveOverview, CountyInvestors,
+    CountyLoans, HouseholdShares, ProjectView, VillageEconomy,
 };
 pub use collective::targets::{
     collective_targets, rules_for_view, viewed_region, CollectiveTargets, PlannedVillage,

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use xplus_core::collective::economy::{AssetHolder, PlanStatus};
-use xplus_core::interchange::schema::{LOANS, PROJECTS, VILLAGE_ENTERPRISES};
+use xplus_core::interchange::schema::{LOANS, PROJECTS, PROJECT_INVESTORS, VILLAGE_ENTERPRISES};
 use xplus_core::registry::RegionCode;
 use xplus_core::rules::RuleSet;
 use xplus_core::values::format_date;
@@ -32,6 +32,7 @@ use xplus_store::records;
         CollectiveBody,
         VillageItem,
         LoanItem,
+        InvestorsItem,
         ProjectBody,
         YearItem,
         DividendItem,
@@ -73,6 +74,19 @@ pub struct LoanItem {
     repaid_amount: String,
 }
 
+/// 社会资本入股 in one county by the end of the year.
+#[derive(Serialize, ToSchema)]
+pub struct InvestorsItem {
+    county_code: String,
+    name: String,
+    /// Projects with any investor.
+    projects: u64,
+    investors: u64,
+    /// Yuan invested.
+    amount: String,
+    shares: u64,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct CollectiveBody {
     year: i32,
@@ -89,6 +103,8 @@ pub struct CollectiveBody {
     strong: u64,
     villages: Vec<VillageItem>,
     loans: Vec<LoanItem>,
+    /// Social capital in the projects within reach by Dec 31 of the year, per county.
+    investors: Vec<InvestorsItem>,
 }
 
 /// Villages' collective operating income of the year within reach (empty-shell below the
@@ -142,6 +158,16 @@ pub(super) async fn overview(
                 repaid_amount: l.repaid_amount.to_string(),
             })
             .collect(),
+        investors: (o.investors.iter())
+            .map(|i| InvestorsItem {
+                county_code: i.county.to_string(),
+                name: i.name.clone(),
+                projects: i.projects,
+                investors: i.investors,
+                amount: i.amount.to_string(),
+                shares: i.shares,
+            })
+            .collect(),
     })
     .into_response())
 }
@@ -163,6 +189,10 @@ pub struct ProjectBody {
     years: Vec<YearItem>,
     /// BOT: true once the concession has ended (the asset is the village's).
     transferred: Option<bool>,
+    /// Its investors (社会资本入股): project_investors.csv rows, column → text.
+    investors: Vec<BTreeMap<String, String>>,
+    /// The shares they hold: the households are granted from the total less these.
+    investor_shares: i64,
 }
 
 /// A project within reach with its holders today and its income and payments per year.
@@ -192,6 +222,10 @@ pub(super) async fn project(
             })
             .collect(),
         transferred: v.transferred,
+        investors: (v.investors.iter())
+            .map(|r| object(&PROJECT_INVESTORS, r))
+            .collect(),
+        investor_shares: v.investor_shares,
     })
     .into_response())
 }

@@ -21,6 +21,7 @@ mod edit;
 mod education;
 mod entries;
 mod findings;
+mod funds;
 mod households;
 mod industry;
 mod regions;
@@ -98,6 +99,7 @@ pub fn routes() -> Router<AppState> {
             get(activity::units).post(activity::save_unit),
         )
         .route("/api/v1/collective", get(collective::overview))
+        .route("/api/v1/funds", get(funds::funds))
         .route("/api/v1/assets", get(collective::assets))
         .route(
             "/api/v1/collective/villages/{code}",

@@ -15,8 +15,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use xplus_core::collective::economy::{AssetHolder, PlanStatus};
+use xplus_core::collective::ledger::households_total;
 use xplus_core::interchange::schema::VILLAGE_ENTERPRISES;
-use xplus_core::interchange::schema::{LOANS, PROJECTS};
+use xplus_core::interchange::schema::{LOANS, PROJECTS, PROJECT_INVESTORS};
 use xplus_core::registry::RegionCode;
 use xplus_core::rollup::Measure;
 use xplus_core::rules::RuleSet;
@@ -234,6 +235,11 @@ struct ProjectPage {
     facts: Vec<(String, String)>,
     v: ProjectView,
     id: String,
+    /// The investors' columns (without the project) and their rows as shown.
+    investor_headers: Vec<String>,
+    investors: Vec<Vec<String>>,
+    /// Shares left to grant to households: the total less the investors' and the households'.
+    pool: i64,
 }
 
 pub async fn project(
@@ -256,9 +262,23 @@ pub async fn project(
             )
         })
         .collect();
+    let investors = (v.investors.iter())
+        .map(|r| {
+            (PROJECT_INVESTORS.columns.iter().zip(r).skip(1))
+                .map(|(c, value)| shown(l, c, value, &user.access))
+                .collect()
+        })
+        .collect();
+    let total = v.project.get(6).and_then(|t| t.as_int()).unwrap_or(0);
+    let pool = households_total(total, v.investor_shares).unwrap_or(0) - v.held;
     html(&ProjectPage {
         c: Chrome::new(l, &user, "collective"),
         facts,
+        investor_headers: (PROJECT_INVESTORS.columns.iter().skip(1))
+            .map(|c| crate::forms::column_label(l, c.zh, c.en))
+            .collect(),
+        investors,
+        pool,
         v,
         id,
     })

@@ -21,6 +21,7 @@ mod exit_attachments;
 mod exit_notice;
 mod exits;
 pub(crate) mod field;
+mod funds;
 mod head;
 mod household_history;
 pub(crate) mod households;
@@ -208,6 +209,8 @@ pub fn routes() -> Router<AppState> {
         .route("/attendance", get(attendance::form).post(attendance::save))
         .route("/collective", get(collective::overview))
         .route("/collective.xlsx", get(collective::export))
+        .route("/funds", get(funds::page))
+        .route("/funds.xlsx", get(funds::export))
         .route("/collective/villages/{code}", get(collective::village))
         .route("/assets", get(collective::assets))
         .route("/projects/{id}", get(collective::project))

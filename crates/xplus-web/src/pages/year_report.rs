@@ -131,6 +131,11 @@ fn figures(l: Lang, r: &YearReport) -> Vec<(String, String)> {
             .into(),
             format!("{} / {}", c.full_chain_applicable, c.poor_at_start),
         ),
+        (
+            l.t("多元投入（元，笔）", "Funds put in (yuan, funds)")
+                .into(),
+            format!("{} / {}", r.funds.total.amount, r.funds.total.funds),
+        ),
     ]
 }
 

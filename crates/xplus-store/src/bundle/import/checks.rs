@@ -19,7 +19,7 @@ use xplus_core::values::Date;
 use xplus_core::Fen;
 
 /// A rule broken by a row: (file, row, column, value, reason).
-type Finding = (&'static FileSpec, u32, &'static str, String, String);
+pub(super) type Finding = (&'static FileSpec, u32, &'static str, String, String);
 
 impl Validator {
     /// Regions may be listed in any order: parents are checked once the file is read, and the
@@ -309,7 +309,7 @@ impl Validator {
         }
     }
 
-    fn ledger_events(&self, idxs: &[usize]) -> Vec<ledger::LedgerEvent> {
+    pub(super) fn ledger_events(&self, idxs: &[usize]) -> Vec<ledger::LedgerEvent> {
         idxs.iter()
             .map(|&i| {
                 let e = &self.ctx.events.items[i];
@@ -325,7 +325,7 @@ impl Validator {
 
     /// The bundle's share event among `idxs` that is latest on or before `day`: the rows
     /// stored before kept the rules, so a new violation is the bundle's doing.
-    fn latest_bundle_event(&self, idxs: &[usize], day: Date) -> Option<&ShareEvent> {
+    pub(super) fn latest_bundle_event(&self, idxs: &[usize], day: Date) -> Option<&ShareEvent> {
         idxs.iter()
             .map(|&i| &self.ctx.events.items[i])
             .filter(|e| e.row != FROM_DB && e.date <= day)
@@ -371,32 +371,6 @@ impl Validator {
     fn unpaid_on(&self, l: usize, day: Date) -> bool {
         let info = &self.ctx.loans.info[l];
         info.start <= day && info.repaid.is_none_or(|r| r > day)
-    }
-
-    /// Each project's share ledger (rules.md §8), on the bundle row that broke it.
-    fn ledger_findings(&self, by_project: &HashMap<u32, Vec<usize>>) -> Vec<Finding> {
-        let mut findings: Vec<Finding> = Vec::new();
-        for (project, idxs) in by_project {
-            let events = self.ledger_events(idxs);
-            let total = self.ctx.projects.info[*project as usize].total_shares;
-            let project_row = self.ctx.projects.row[*project as usize];
-            for (k, violation) in ledger::check(total, &events) {
-                let e = &self.ctx.events.items[idxs[k]];
-                let reason = violation.describe();
-                if let Some(b) = self.latest_bundle_event(idxs, e.date) {
-                    findings.push((&SHARE_EVENTS, b.row, "shares", b.shares.to_string(), reason));
-                } else if project_row != FROM_DB {
-                    findings.push((
-                        &PROJECTS,
-                        project_row,
-                        "total_shares",
-                        total.to_string(),
-                        reason,
-                    ));
-                }
-            }
-        }
-        findings
     }
 
     /// The caps of each loan of a holding (project, household): the pledge covered on every day

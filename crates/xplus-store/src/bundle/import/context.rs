@@ -265,6 +265,13 @@ pub(crate) struct ShareEvent {
     pub row: u32,
 }
 
+/// An investor's shares in a project (社会资本入股), by (project, investor): a bundle row replaces
+/// the stored row of the same key.
+pub(crate) struct InvestorSeen {
+    pub shares: i64,
+    pub row: u32,
+}
+
 pub(crate) struct LoanInfo {
     pub household: u32,
     pub project: u32,
@@ -353,6 +360,7 @@ pub(crate) struct Context {
     pub batches: std::collections::HashSet<u128>,
     pub unit_ends: Keyed<UnitPairingEnd>,
     pub events: Keyed<ShareEvent>,
+    pub investors: HashMap<(u32, String), InvestorSeen>,
     pub incomes: Vec<IncomeSeen>,
     /// By household index: whether the bundle has its row or any of its members (the head rule
     /// is checked for those).
@@ -431,9 +439,11 @@ pub(super) fn needed_from_database(present: &[FileId]) -> BTreeSet<FileId> {
             Members => vec![Households, MemberChanges],
             MemberChanges => vec![Members],
             Incomes => vec![Members],
-            ShareEvents => vec![Loans],
+            // The households' pool is the total less the investors' shares (rules.md §8).
+            ShareEvents => vec![Loans, ProjectInvestors],
             Loans => vec![ShareEvents],
-            Projects => vec![ShareEvents, Loans],
+            Projects => vec![ShareEvents, Loans, ProjectInvestors],
+            ProjectInvestors => vec![ShareEvents],
             AttendanceMembers | CourseAttendance | Placements => vec![Members, MemberChanges],
             _ => vec![],
         });

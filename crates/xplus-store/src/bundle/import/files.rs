@@ -382,6 +382,8 @@ impl Validator {
             FileId::CollectiveIncome
             | FileId::Statistics
             | FileId::EmptyShellPlan
+            | FileId::Funds
+            | FileId::ProjectInvestors
             | FileId::Projects
             | FileId::ShareEvents
             | FileId::Distributions

@@ -169,8 +169,8 @@ impl Validator {
         }
     }
 
-    /// 集体: village income and statistics, the empty-shell plan, projects, shares,
-    /// distributions, loans and dividends.
+    /// 集体: village income and statistics, the empty-shell plan, the funds, projects, their
+    /// investors, shares, distributions, loans and dividends.
     pub(super) fn collective_row(
         &mut self,
         spec: &'static FileSpec,
@@ -189,6 +189,8 @@ impl Validator {
                 let key = KeyPacker::new().region(refs[0]).done();
                 self.composite_key(spec, row, values, key)
             }
+            FileId::Funds => self.fund_row(spec, row, values, refs),
+            FileId::ProjectInvestors => self.investor_row(spec, row, values, refs),
             FileId::Projects => self.project_row(spec, row, values, refs),
             FileId::ShareEvents => self.share_event_row(spec, row, values, refs),
             FileId::Distributions => {

@@ -10,6 +10,7 @@ mod context;
 mod decisions;
 mod files;
 mod history;
+mod ledger_checks;
 mod links;
 mod modules;
 mod report;

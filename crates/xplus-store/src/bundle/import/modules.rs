@@ -5,8 +5,9 @@ use super::context::*;
 use super::files::{date, int, text};
 use super::Validator;
 use xplus_core::backbone::CadreRole;
-use xplus_core::collective::ShareEventKind;
+use xplus_core::collective::{funds, ShareEventKind};
 use xplus_core::interchange::{FileSpec, Value};
+use xplus_core::registry::RegionCode;
 
 impl Validator {
     pub(super) fn check_span(
@@ -212,6 +213,72 @@ impl Validator {
         };
         let id = text(values, 0).to_string();
         self.entity(spec, row, values, |ctx| ctx.loans.insert(&id, info, row))
+    }
+
+    /// 社会资本入股: one row per project and investor; the shares are checked with the project's
+    /// ledger once every row is in (`check_shares`).
+    pub(super) fn investor_row(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        refs: &[u64],
+    ) -> bool {
+        let investor = text(values, 1).to_string();
+        let parts = [refs[0].to_string(), investor.clone()];
+        if !self.text_key(spec, row, values, &parts) {
+            return false;
+        }
+        let key = (refs[0] as u32, investor);
+        // A stored row never replaces the bundle's (stored rows are read first anyway).
+        if row == FROM_DB
+            && self
+                .ctx
+                .investors
+                .get(&key)
+                .is_some_and(|s| s.row != FROM_DB)
+        {
+            return true;
+        }
+        let seen = InvestorSeen {
+            shares: values[4].as_int().unwrap_or(0),
+            row,
+        };
+        self.ctx.investors.insert(key, seen);
+        true
+    }
+
+    /// 多元投入: a fund is recorded at a county, town or village, and the collective project it
+    /// names (if any) lies within that region (core `collective::funds`).
+    pub(super) fn fund_row(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        refs: &[u64],
+    ) -> bool {
+        if row != FROM_DB {
+            let Some(region) = values[1].as_region() else {
+                return false;
+            };
+            if let Some(reason) = funds::fund_region_problem(region) {
+                self.error_at(spec, row, 1, &values[1], reason);
+                return false;
+            }
+            let project = refs[6];
+            if project != u64::MAX {
+                let village = self.ctx.projects.info[project as usize].village;
+                let problem = RegionCode::from_u64(village)
+                    .ok()
+                    .and_then(|v| funds::fund_project_problem(region, v));
+                if let Some(reason) = problem {
+                    self.error_at(spec, row, 6, &values[6], reason);
+                    return false;
+                }
+            }
+        }
+        let parts = [text(values, 0).to_string()];
+        self.text_key(spec, row, values, &parts)
     }
 }
 

@@ -30,7 +30,8 @@ pub struct AdjustmentView {
     pub date: NaiveDate,
     pub plan: AdjustmentPlan<String>,
     counties: BTreeMap<String, Option<RegionCode>>,
-    /// Each project's total shares, for checking the ledgers the plan touches.
+    /// Each project's total shares less its investors' (the households' total), for checking the
+    /// ledgers the plan touches.
     totals: BTreeMap<String, i64>,
 }
 

@@ -2,6 +2,7 @@
 //! are `targets.rs`), pledge loans per county, one project with its holders and payments, and one
 //! household's shares, dividends and loans.
 
+use super::queries::investors::COUNTY_INVESTORS;
 use super::queries::overview::{
     holders_sql, household_holdings_sql, Holder, HouseholdHolding, COUNTY_LOANS,
     HOUSEHOLD_PAYMENTS, INCOMES_OF_YEAR, PAYMENTS_BY_YEAR, VILLAGE_INCOMES,
@@ -16,8 +17,9 @@ use crate::store::Store;
 use chrono::NaiveDate;
 use xplus_core::accounts::Access;
 use xplus_core::collective::economy::{is_empty_shell, is_strong, AssetHolder};
-use xplus_core::interchange::schema::{LOANS, PROJECTS};
+use xplus_core::interchange::schema::{LOANS, PROJECTS, PROJECT_INVESTORS};
 use xplus_core::interchange::Value;
+use xplus_core::registry::membership::year_end;
 use xplus_core::registry::RegionCode;
 use xplus_core::rules::RuleSet;
 use xplus_core::Fen;
@@ -45,6 +47,18 @@ pub struct CountyLoans {
     pub repaid_amount: Fen,
 }
 
+/// 社会资本入股 in one county by the end of the year: projects with investors, the investors,
+/// what they invested and the shares they hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountyInvestors {
+    pub county: RegionCode,
+    pub name: String,
+    pub projects: u64,
+    pub investors: u64,
+    pub amount: Fen,
+    pub shares: u64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CollectiveOverview {
     pub year: i32,
@@ -56,6 +70,8 @@ pub struct CollectiveOverview {
     pub threshold: Fen,
     pub strong_income: Fen,
     pub loans: Vec<CountyLoans>,
+    /// Social capital in the projects within reach by Dec 31 of the year, per county.
+    pub investors: Vec<CountyInvestors>,
 }
 
 async fn empty_shell_count(
@@ -139,8 +155,29 @@ pub async fn collective_overview(
             repaid_amount: Fen(r.issued_amount.0 - r.outstanding_amount.0),
         })
         .collect();
+    let investors = COUNTY_INVESTORS
+        .fetch(
+            &mut *s,
+            &[
+                Arg::Date(year_end(year)),
+                range[0].clone(),
+                range[1].clone(),
+            ],
+        )
+        .await?
+        .into_iter()
+        .map(|r| CountyInvestors {
+            county: r.county,
+            name: r.name,
+            projects: r.projects,
+            investors: r.investors,
+            amount: r.amount,
+            shares: r.shares,
+        })
+        .collect();
     Ok(CollectiveOverview {
         year,
+        investors,
         empty_shell: villages.iter().filter(|v| v.empty_shell).count() as u64,
         strong: villages.iter().filter(|v| v.strong).count() as u64,
         reported: villages.iter().filter(|v| v.income.is_some()).count() as u64,
@@ -164,6 +201,10 @@ pub struct ProjectView {
     pub years: Vec<(i32, u64, Fen, Option<Fen>)>,
     /// BOT: whether the concession has ended by today (the asset is the village's).
     pub transferred: Option<bool>,
+    /// Its investors (社会资本入股): project_investors.csv rows, by investor.
+    pub investors: Vec<Vec<Value>>,
+    /// The shares they hold together: the households' pool is the total less these.
+    pub investor_shares: i64,
 }
 
 /// A project within reach (by its village), or None.
@@ -201,11 +242,20 @@ pub async fn project_view(
     .filter(|(_, n)| *n > 0)
     .collect();
     let years = PAYMENTS_BY_YEAR
-        .fetch(&mut *s, &[id])
+        .fetch(&mut *s, std::slice::from_ref(&id))
         .await?
         .into_iter()
         .map(|y| (y.year, y.payments, y.amount, y.distributable))
         .collect();
+    let investors = s
+        .select(
+            &PROJECT_INVESTORS,
+            &crate::session::filter::Filter::new().and("project_id = ?", vec![id.clone()]),
+            "investor",
+            None,
+        )
+        .await?;
+    let investor_shares = (investors.iter()).filter_map(|r| r[4].as_int()).sum();
     let transferred = match holder_of(&project, today) {
         AssetHolder::Village => None,
         AssetHolder::Concession { .. } => Some(false),
@@ -217,6 +267,8 @@ pub async fn project_view(
         years,
         transferred,
         project,
+        investors,
+        investor_shares,
     }))
 }
 

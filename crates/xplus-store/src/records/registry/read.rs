@@ -342,6 +342,19 @@ pub(in crate::records) async fn names_of(
     Ok(names)
 }
 
+/// The regions directly below `parent` (the provinces for None), by code, with their names.
+pub(in crate::records) async fn child_regions(
+    s: &mut dyn ReadSession,
+    parent: Option<RegionCode>,
+) -> Result<Vec<(RegionCode, String)>, StoreError> {
+    let filter = queries::children_of(parent);
+    let rows = select_rows::<RegionRow>(s, &filter, queries::REGION_ORDER).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.code, r.name.unwrap_or_default()))
+        .collect())
+}
+
 pub(in crate::records) async fn region_names(
     s: &mut dyn ReadSession,
     codes: Vec<i64>,

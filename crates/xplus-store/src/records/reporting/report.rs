@@ -14,6 +14,7 @@ use crate::error::StoreError;
 use crate::records::assessment::chain::{chain_in, ChainView};
 use crate::records::assessment::correction::{corrections_of_year, CorrectionNote};
 use crate::records::backbone::postings::coverage_in;
+use crate::records::collective::funds::{funds_of_year, FundsOverview};
 use crate::records::collective::overview::collective_overview;
 use crate::records::industry::page::industry_activity;
 use crate::records::industry::targets::industry_targets;
@@ -99,6 +100,10 @@ pub struct CollectiveFigures {
     pub strong_income: Fen,
     pub dividends_paid: Fen,
     pub dividend_households: u64,
+    /// 社会资本入股 by the end of the year: what investors put into the projects within reach,
+    /// and the projects with any investor.
+    pub social_capital: Fen,
+    pub projects_with_investors: u64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -155,6 +160,8 @@ pub struct YearReport {
     pub industry: IndustryFigures,
     pub training: TrainingFigures,
     pub rural_income: Vec<RuralIncome>,
+    /// 多元投入: funds.csv's funds of the year within reach, by source, link and region.
+    pub funds: FundsOverview,
     /// The case report's headline figures as the records give them (core `case_figures`).
     pub case: CaseFigures,
     /// The corrections of the year's outcomes (book of record): when there is any, the
@@ -241,6 +248,7 @@ async fn report_of(
     let corrections = corrections_of_year(store, access, None, year, today).await?;
     let member_corrections = late_member_changes(store, access, year, today).await?;
     let income_corrections = income_corrections_of_year(store, access, year, today).await?;
+    let funds = funds_of_year(store, access, year).await?;
     let industry = IndustryFigures {
         organisations: industry.orgs.iter().map(|o| o.orgs).sum(),
         projects: projects.n,
@@ -277,6 +285,7 @@ async fn report_of(
         industry,
         training,
         rural_income,
+        funds,
         case,
         corrections,
         member_corrections,
@@ -403,6 +412,8 @@ async fn collective_figures(
         strong_income: rules.collective_strong_income.value,
         dividends_paid: dividends.paid,
         dividend_households: dividends.households,
+        social_capital: Fen(economy.investors.iter().map(|c| c.amount.0).sum()),
+        projects_with_investors: economy.investors.iter().map(|c| c.projects).sum(),
     })
 }
 

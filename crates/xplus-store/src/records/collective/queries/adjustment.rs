@@ -6,6 +6,7 @@ use crate::session::rows::{FromRow, Named, Query};
 use crate::session::shape::{column, shape, COUNT, SIGNED};
 use chrono::NaiveDate;
 use xplus_core::collective::adjust::Pool;
+use xplus_core::collective::ledger::households_total;
 use xplus_core::interchange::schema::SHARE_EVENTS;
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};
 use xplus_core::registry::income::per_capita;
@@ -25,22 +26,31 @@ impl FromRow for PoolRow {
             column("village_code", ColumnType::Region),
             column("shares_per_household", COUNT),
             column("total_shares", COUNT),
+            column("investor_shares", COUNT),
         ],
     );
 
+    /// The households' total is the project's less its investors' shares (社会资本入股): none
+    /// at all when the investors hold more than the total.
     fn from_row(r: Named<'_>) -> Option<Self> {
+        let total = r.int("total_shares")?;
+        let investors = r.int("investor_shares").unwrap_or(0);
         Some(PoolRow(Pool {
             project: r.text("project_id")?.to_string(),
             village: r.region("village_code")?.as_u64(),
             shares_per_household: r.int("shares_per_household")?,
-            total_shares: r.int("total_shares")?,
+            total_shares: households_total(total, investors).unwrap_or(0),
         }))
     }
 }
 
-/// Every project's pool (no arguments).
-pub(in crate::records) const POOLS: Query<PoolRow> =
-    Query::new("SELECT project_id, village_code, shares_per_household, total_shares FROM projects");
+/// Every project's pool with its investors' shares (no arguments).
+pub(in crate::records) const POOLS: Query<PoolRow> = Query::new(
+    "SELECT p.project_id, p.village_code, p.shares_per_household, p.total_shares, \
+     CAST(COALESCE((SELECT sum(i.shares) FROM project_investors i \
+       WHERE i.project_id = p.project_id), 0) AS BIGINT) \
+     FROM projects p",
+);
 
 /// Shares of a project a household has pledged; rows missing any column are skipped.
 pub(in crate::records) struct Pledged {

@@ -5,6 +5,8 @@
 pub(super) mod adjustment;
 pub(super) mod assets;
 pub(super) mod dividends;
+pub(super) mod funds;
+pub(super) mod investors;
 pub(super) mod overview;
 pub(super) mod plan;
 
