@@ -101,6 +101,41 @@ fn finding_routes() -> Router<AppState> {
         .route("/monitoring/cases/{case}/close", post(cases::close))
 }
 
+/// The four links' pages: 远教 coverage, 骨干 helpers, secretaries, postings and their review,
+/// 集体 economy, funds and projects, 产业 and jobs.
+fn module_routes() -> Router<AppState> {
+    Router::new()
+        .route("/coverage", get(education::page))
+        .route("/coverage.xlsx", get(education::export))
+        .route(
+            "/pairings/{id}",
+            get(backbone::pairings).post(backbone::save),
+        )
+        .route("/helpers", get(backbone::helpers))
+        .route("/secretaries", get(backbone::secretaries))
+        .route("/postings", get(postings::page))
+        .route("/secretaries/review", get(review::page))
+        .route("/secretaries/review.xlsx", get(review::export))
+        .route("/secretaries/review/{id}", post(review::save))
+        .route("/secretaries/{id}", get(activity::secretary))
+        .route("/cadres/{id}/recalls", get(activity::recalls_of))
+        .route("/units", get(activity::units).post(activity::save_unit))
+        .route("/visits", get(activity::visits))
+        .route("/attendance", get(attendance::form).post(attendance::save))
+        .route("/collective", get(collective::overview))
+        .route("/collective.xlsx", get(collective::export))
+        .route("/funds", get(funds::page))
+        .route("/funds.xlsx", get(funds::export))
+        .route("/collective/villages/{code}", get(collective::village))
+        .route("/assets", get(collective::assets))
+        .route("/projects/{id}", get(collective::project))
+        .route("/households/{id}/shares", get(collective::household))
+        .route("/industry", get(industry::overview))
+        .route("/industry/villages", get(industry::villages))
+        .route("/industry/workers", get(industry_workers::workers))
+        .route("/industry.xlsx", get(industry::export))
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
@@ -190,35 +225,7 @@ pub fn routes() -> Router<AppState> {
         .route("/imports/{token}/confirm", post(imports::confirm))
         .route("/imports/{token}/{file}", get(import_files::download))
         .route("/audit", get(audit::page))
-        .route("/coverage", get(education::page))
-        .route("/coverage.xlsx", get(education::export))
-        .route(
-            "/pairings/{id}",
-            get(backbone::pairings).post(backbone::save),
-        )
-        .route("/helpers", get(backbone::helpers))
-        .route("/secretaries", get(backbone::secretaries))
-        .route("/postings", get(postings::page))
-        .route("/secretaries/review", get(review::page))
-        .route("/secretaries/review.xlsx", get(review::export))
-        .route("/secretaries/review/{id}", post(review::save))
-        .route("/secretaries/{id}", get(activity::secretary))
-        .route("/cadres/{id}/recalls", get(activity::recalls_of))
-        .route("/units", get(activity::units).post(activity::save_unit))
-        .route("/visits", get(activity::visits))
-        .route("/attendance", get(attendance::form).post(attendance::save))
-        .route("/collective", get(collective::overview))
-        .route("/collective.xlsx", get(collective::export))
-        .route("/funds", get(funds::page))
-        .route("/funds.xlsx", get(funds::export))
-        .route("/collective/villages/{code}", get(collective::village))
-        .route("/assets", get(collective::assets))
-        .route("/projects/{id}", get(collective::project))
-        .route("/households/{id}/shares", get(collective::household))
-        .route("/industry", get(industry::overview))
-        .route("/industry/villages", get(industry::villages))
-        .route("/industry/workers", get(industry_workers::workers))
-        .route("/industry.xlsx", get(industry::export))
+        .merge(module_routes())
         .route("/records", get(entries::index))
         .route("/records/{file}", get(entries::list).post(entries::save))
         .merge(exit_routes())
