@@ -182,13 +182,7 @@ async fn a_bad_fund_row_is_refused_by_file_row_column_and_value() {
     );
     let path = write_bundle(&db.dir().join("b"), &b);
     let report = import(&db, &path).await;
-    let on = |row: u32| {
-        report
-            .errors
-            .iter()
-            .find(|i| i.file == "funds.csv" && i.row == row)
-            .unwrap_or_else(|| panic!("row {row}: {:#?}", report.errors))
-    };
+    let on = |row: u32| error_on(&report, "funds.csv", row);
     let city = on(2);
     assert_eq!(
         (city.column.as_str(), city.value.as_str()),

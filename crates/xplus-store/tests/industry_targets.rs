@@ -126,13 +126,7 @@ async fn a_bad_target_row_is_refused_by_file_row_column_and_value() {
             .to_string(),
     );
     let report = import(&db, &write_bundle(&db.dir().join("b"), &b)).await;
-    let on = |row: u32| {
-        report
-            .errors
-            .iter()
-            .find(|i| i.file == "industry_targets.csv" && i.row == row)
-            .unwrap_or_else(|| panic!("row {row}: {:#?}", report.errors))
-    };
+    let on = |row: u32| error_on(&report, "industry_targets.csv", row);
     let unknown = on(3);
     assert_eq!(
         (unknown.column.as_str(), unknown.value.as_str()),

@@ -166,13 +166,7 @@ async fn a_bad_posting_is_refused_by_file_row_column_and_value() {
     );
     let path = write_bundle(&db.dir().join("b"), &b);
     let report = import(&db, &path).await;
-    let on = |row: u32| {
-        report
-            .errors
-            .iter()
-            .find(|i| i.file == "postings.csv" && i.row == row)
-            .unwrap_or_else(|| panic!("row {row}: {:#?}", report.errors))
-    };
+    let on = |row: u32| error_on(&report, "postings.csv", row);
     // A helper is not a selected cadre.
     let helper = on(2);
     assert_eq!(

@@ -202,13 +202,7 @@ async fn a_bad_plan_row_is_refused_by_file_row_column_and_value() {
     );
     let path = write_bundle(&db.dir().join("b"), &b);
     let report = import(&db, &path).await;
-    let on = |row: u32| {
-        report
-            .errors
-            .iter()
-            .find(|i| i.file == "empty_shell_plan.csv" && i.row == row)
-            .unwrap_or_else(|| panic!("row {row}: {:#?}", report.errors))
-    };
+    let on = |row: u32| error_on(&report, "empty_shell_plan.csv", row);
     let year = on(2);
     assert_eq!(
         (year.column.as_str(), year.value.as_str()),

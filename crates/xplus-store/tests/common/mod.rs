@@ -131,6 +131,20 @@ pub async fn import(db: &TestDb, path: &Path) -> ImportReport {
     .expect("import runs")
 }
 
+/// The error an import reported on `file`'s `row` (as Excel numbers it); panics listing every
+/// error when there is none, so a refusal test names what was refused instead.
+pub fn error_on<'a>(
+    report: &'a ImportReport,
+    file: &str,
+    row: u32,
+) -> &'a xplus_store::bundle::import::Issue {
+    report
+        .errors
+        .iter()
+        .find(|i| i.file == file && i.row == row)
+        .unwrap_or_else(|| panic!("{file} row {row}: {:#?}", report.errors))
+}
+
 pub struct NoProgress;
 
 impl xplus_store::ExportProgress for NoProgress {
