@@ -56,6 +56,11 @@ crate::labelled_enum! {
         StandingAtEnd = ("households.at_end", "年末户数"),
         PersonsAtEnd = ("persons.at_end", "年末人数"),
         CauseAtEnd = ("households.cause_at_end", "年末致贫原因"),
+        // 一户一工人, per year: of the households poor or returned at its end (the bucket
+        // `poor` or `returned` above), those with a member in work on Dec 31
+        // (industry::participation::in_work_on), so that the page's figures and the pages of
+        // its gap list are read from here at province scale.
+        WithWorker = ("industry.with_worker", "年末有一人在岗的贫困户"),
     }
 }
 

@@ -60,8 +60,12 @@ fn bundle() -> std::collections::BTreeMap<&'static str, String> {
         "placements",
         format!(
             "household_id,id_number,employer,place,start_date,months\n\
-             H107,{},南京建筑工地,南京,2016-03-01,8\n",
-            id(341181, "1960-01-07", 107)
+             H107,{},南京建筑工地,南京,2016-03-01,8\n\
+             H104,{},滁州工业园,滁州,2016-10-01,6\n\
+             H105,{},滁州工业园,滁州,2016-12-31,1\n",
+            id(341181, "1960-01-07", 107),
+            id(341181, "1960-01-04", 104),
+            id(341181, "1960-01-05", 105)
         ),
     );
     // H106 in 乙村 (not a poor village, no project): trained, in an industry, and paired with a
@@ -420,4 +424,53 @@ async fn a_link_the_village_cannot_offer_is_not_a_gap() {
         report.coverage.full_chain_applicable,
         chain.full_applicable()
     );
+}
+
+/// 一户一工人 (issue 23): read from the records while the county is marked, then with its figures
+/// and the villages of each page taken from the roll-ups — the same figures for every region
+/// and every page of every size, across village boundaries; H107's placement ended before
+/// Dec 31, H104's and H105's run on it.
+#[tokio::test]
+async fn one_worker_from_kept_figures_is_what_the_records_say() {
+    let db = loaded().await;
+    let store = db.store.as_ref();
+    let today = NaiveDate::from_ymd_opt(2017, 1, 10).unwrap();
+    let year = 2016;
+    let reaches = [
+        Access::of_account("t", Role::Auditor, None, None),
+        Access::of_account("c", Role::Official, Some(code("341181000000")), None),
+        Access::of_account("t", Role::Official, Some(code("341181100000")), None),
+        Access::of_account("v", Role::Official, Some(code("341181100202")), None),
+    ];
+    let pages =
+        || (1..=3u64).flat_map(|limit| (0..=12u64).map(move |offset| Page { limit, offset }));
+    let mut from_records = Vec::new();
+    for access in &reaches {
+        for page in pages() {
+            from_records.push(
+                records::one_worker(store, access, year, page, today)
+                    .await
+                    .unwrap(),
+            );
+        }
+    }
+    records::refresh_rollups(store).await.unwrap();
+    assert!(records::kept_chain(store, &reaches[0], year)
+        .await
+        .unwrap()
+        .is_some());
+    let mut from_kept = Vec::new();
+    for access in &reaches {
+        for page in pages() {
+            from_kept.push(
+                records::one_worker(store, access, year, page, today)
+                    .await
+                    .unwrap(),
+            );
+        }
+    }
+    assert_eq!(from_records, from_kept);
+    let all = &from_kept[0];
+    assert_eq!(all.total.with_worker, 2, "{:?}", all.total);
+    assert!(all.total.poor > 2 && all.gaps.total == all.total.without());
 }

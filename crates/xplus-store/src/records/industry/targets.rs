@@ -110,7 +110,7 @@ pub async fn industry_targets(
 }
 
 /// A village, its town and its county.
-fn regions_of(village: RegionCode) -> BTreeSet<RegionCode> {
+pub(super) fn regions_of(village: RegionCode) -> BTreeSet<RegionCode> {
     [Some(village), village.parent(), village.county()]
         .into_iter()
         .flatten()

@@ -30,7 +30,7 @@ use xplus_core::accounts::{Access, Scope};
 use xplus_core::assessment::chain::Link;
 use xplus_core::education::coverage::{gap_list, Gap};
 use xplus_core::industry::participation::WAYS;
-use xplus_core::registry::{Level, RegionCode};
+use xplus_core::registry::{HouseholdStatus, Level, RegionCode};
 use xplus_core::rollup::Measure;
 
 /// Which households a gap list holds.
@@ -40,6 +40,8 @@ pub enum Missing {
     AnyLink,
     /// Those without this link (the 远教 page: `Trained`).
     Link(Link),
+    /// Of the households poor on Dec 31, those without a member in work that day (一户一工人).
+    NoWorker,
 }
 
 /// The kept §6 and §10 figures of one region and year.
@@ -58,16 +60,20 @@ pub struct ChainFigures {
     /// Of the households poor at the start, those taking part in industry or jobs in each way
     /// (`industry::participation::WAYS` order; a household may count in several).
     pub ways: [u64; 5],
+    /// Households poor or returned on Dec 31 of the year (the standings kept at its end).
+    pub poor_at_end: u64,
+    /// Of those, the households with a member in work that day.
+    pub with_worker: u64,
 }
 
 impl ChainFigures {
     /// The households a `missing` gap list holds.
     pub fn missing(&self, missing: Missing) -> u64 {
-        let with = match missing {
-            Missing::AnyLink => self.full_applicable,
-            Missing::Link(link) => self.link(link),
-        };
-        self.poor.saturating_sub(with)
+        match missing {
+            Missing::AnyLink => self.poor.saturating_sub(self.full_applicable),
+            Missing::Link(link) => self.poor.saturating_sub(self.link(link)),
+            Missing::NoWorker => self.poor_at_end.saturating_sub(self.with_worker),
+        }
     }
 
     pub fn link(&self, link: Link) -> u64 {
@@ -89,6 +95,11 @@ impl ChainFigures {
                     self.links[i] += value;
                 }
             }
+            Measure::StandingAtEnd => {
+                let poor = HouseholdStatus::parse(bucket).is_some_and(HouseholdStatus::is_poor);
+                self.poor_at_end += if poor { value } else { 0 };
+            }
+            Measure::WithWorker => self.with_worker += value,
             Measure::IndustryWay => {
                 if let Some(i) = WAYS.iter().position(|w| *w == bucket) {
                     self.ways[i] += value;

@@ -8,6 +8,7 @@ use super::queries::rollup_figures::{
 };
 use crate::error::StoreError;
 use crate::records::assessment::chain::links_in;
+use crate::records::industry::queries::WORKING_BY;
 use crate::records::{CompactRows, ReadSession};
 use crate::session::filter::{Arg, Filter};
 use crate::session::rows::Query;
@@ -17,7 +18,7 @@ use std::ops::RangeInclusive;
 use xplus_core::assessment::chain::Link;
 use xplus_core::assessment::Outcome;
 use xplus_core::collective::economy::{is_empty_shell, is_strong};
-use xplus_core::industry::participation::WAYS;
+use xplus_core::industry::participation::{in_work_on, WAYS};
 use xplus_core::registry::membership::{persons_on, year_end, MembershipChange};
 use xplus_core::registry::{standing_at_end, HouseholdStatus, Level, RegionCode, Standing};
 use xplus_core::rollup::{income_band, Measure};
@@ -97,7 +98,7 @@ pub(in crate::records) async fn county_figures(
 ) -> Result<Figures, StoreError> {
     let c = Arg::Int(county.as_u64() as i64);
     let mut out = Figures::new();
-    let homes = households(s, &c, coverage_until, &mut out).await?;
+    let homes = households(s, county, coverage_until, &mut out).await?;
     incomes(s, &c, &homes, &mut out).await?;
     villages(s, &c, &mut out).await?;
     collective(s, county, book, &mut out).await?;
@@ -140,16 +141,19 @@ struct Home<'a> {
     today: Standing,
     causes: &'a str,
     identified: i32,
+    /// Its members' placements as (start, months), for 一户一工人.
+    jobs: Vec<(NaiveDate, u32)>,
 }
 
 /// Households and persons poor, monitored, returned, by cause — now, and at the end of each
 /// year of the window (book of record) —, exits by year, returns recorded by year.
 async fn households(
     s: &mut dyn ReadSession,
-    c: &Arg,
+    county: RegionCode,
     coverage_until: i32,
     out: &mut Figures,
 ) -> Result<Homes, StoreError> {
+    let c = &Arg::Int(county.as_u64() as i64);
     // Members per household, the outcomes that replaced each one's standing, then the
     // households themselves.
     let rows = s
@@ -166,6 +170,7 @@ async fn households(
         .collect();
     let mut changes = member_changes(s, c).await?;
     let (replaced, returns) = replaced_standings(s, c).await?;
+    let mut jobs = placements(s, county, coverage_until).await?;
     let rows = s
         .query_compact(
             "汇总贫困户 / counting households",
@@ -198,6 +203,7 @@ async fn households(
                 registered: status != HouseholdStatus::Removed,
                 changes: changes.remove(id).unwrap_or_default(),
             },
+            jobs: jobs.remove(id).unwrap_or_default(),
             today: Standing {
                 status,
                 exit_year: r.int(3).map(|y| y as i32),
@@ -216,6 +222,32 @@ async fn households(
         }
     }
     Ok(homes)
+}
+
+/// Per household of the county, its members' placements begun by the end of the window, as
+/// (start, months): whether one is in work on a Dec 31 is core's `in_work_on`, as the page's.
+async fn placements(
+    s: &mut dyn ReadSession,
+    county: RegionCode,
+    coverage_until: i32,
+) -> Result<HashMap<String, Vec<(NaiveDate, u32)>>, StoreError> {
+    let scope = county_scope(county);
+    let mut jobs: HashMap<String, Vec<(NaiveDate, u32)>> = HashMap::new();
+    let last = Arg::Date(year_end(coverage_until.max(1)));
+    for w in WORKING_BY.fetch(s, &scope, vec![last]).await? {
+        jobs.entry(w.household)
+            .or_default()
+            .push((w.start, w.months));
+    }
+    Ok(jobs)
+}
+
+/// The records of one county (`c`: its code), as a household scope reads them.
+fn county_scope(county: RegionCode) -> Filter {
+    let code = county.as_u64() as i64;
+    Filter::new()
+        .and("county_code = ?", vec![Arg::Int(code)])
+        .in_counties(code, code)
 }
 
 /// Per household of the county, its membership changes.
@@ -329,6 +361,9 @@ fn count_household(
             for cause in causes() {
                 add(out, v, Measure::CauseAtEnd, year, cause, 1);
             }
+            let dec31 = year_end(year);
+            let working = home.jobs.iter().any(|(s, m)| in_work_on(*s, *m, dec31));
+            add(out, v, Measure::WithWorker, year, "", i64::from(working));
         }
         if st.exit_year == Some(year) {
             add(out, v, Measure::ExitedHouseholds, year, "", 1);
@@ -505,10 +540,7 @@ async fn coverage(
         .first()
         .and_then(|r| r.year)
         .map_or(i32::MAX, |y| y as i32);
-    let code = county.as_u64() as i64;
-    let scope = Filter::new()
-        .and("county_code = ?", vec![c.clone()])
-        .in_counties(code, code);
+    let scope = county_scope(county);
     for year in coverage_years(coverage_until).filter(|y| *y >= first_identified) {
         let chain = links_in(s, &scope, year).await?;
         for h in &chain.households {
