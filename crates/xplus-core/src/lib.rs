@@ -13,6 +13,7 @@ pub mod industry;
 pub mod interchange;
 pub mod labels;
 pub mod money;
+pub mod ranking;
 pub mod registry;
 pub mod report;
 pub mod rollup;

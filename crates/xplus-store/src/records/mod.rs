@@ -132,6 +132,7 @@ pub use reporting::gap_pages::{
     chain_gap_page, kept_chain, training_gap_page, ChainFigures, GapPage, KeptChain, Missing,
 };
 pub use reporting::latest::latest_year_of;
+pub use reporting::ranking::{counts_of, ranking, RankedRegion};
 pub use reporting::report::{
     report_as_of, year_report, BackboneFigures, CollectiveFigures, CoverageFigures,
     HouseholdFigures, IndustryFigures, PersonFigures, RuralIncome, TrainingFigures, VillageFigures,

@@ -66,6 +66,7 @@ fn parts() -> Vec<openapi::OpenApi> {
         crate::api::review::ReviewDoc::openapi(),
         crate::api::collective::CollectiveDoc::openapi(),
         crate::api::funds::FundsDoc::openapi(),
+        crate::api::ranking::RankingDoc::openapi(),
         crate::api::industry::IndustryDoc::openapi(),
         crate::api::assessment::AssessmentDoc::openapi(),
         crate::api::visits::VisitsDoc::openapi(),

@@ -24,6 +24,7 @@ mod findings;
 mod funds;
 mod households;
 mod industry;
+mod ranking;
 mod regions;
 mod review;
 mod search;
@@ -100,6 +101,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/collective", get(collective::overview))
         .route("/api/v1/funds", get(funds::funds))
+        .route("/api/v1/ranking", get(ranking::ranking))
         .route("/api/v1/assets", get(collective::assets))
         .route(
             "/api/v1/collective/villages/{code}",

@@ -217,7 +217,7 @@ async fn task_facts(
 }
 
 /// The latest year with coverage figures, else the latest with any.
-pub(super) fn default_year(f: &RegionFigures) -> i32 {
+pub(crate) fn default_year(f: &RegionFigures) -> i32 {
     let covered = f.by_year(Measure::ChainPoor);
     covered
         .last()

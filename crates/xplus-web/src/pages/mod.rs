@@ -34,6 +34,7 @@ mod mine;
 mod monitoring;
 pub(crate) mod paging;
 mod postings;
+pub(crate) mod ranking;
 mod regions;
 mod register;
 mod remember;
@@ -159,6 +160,8 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{name}/tokens/revoke", post(users::revoke))
         .route("/lang/{code}", get(switch_lang))
         .route("/dashboard", get(dashboard::page))
+        .route("/ranking", get(ranking::page))
+        .route("/ranking.xlsx", get(ranking::export))
         .route("/regions", get(regions::top))
         .route("/regions/{code}", get(regions::one))
         .route("/search", get(search::page))

@@ -6,6 +6,7 @@ pub(crate) mod dashboard;
 pub(crate) mod gap_pages;
 pub(crate) mod latest;
 mod queries;
+pub(crate) mod ranking;
 pub(crate) mod report;
 pub(crate) mod responsibility;
 pub(crate) mod rollup;
