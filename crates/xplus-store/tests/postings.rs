@@ -214,3 +214,43 @@ async fn postings_round_trip_byte_for_byte() {
     again.cleanup().await;
     db.cleanup().await;
 }
+
+/// A cadre's role changed after they were posted: the stored postings would belong to someone
+/// who cannot be posted, so the cadre's row is refused (file, row, column, value) and nothing
+/// changes; a change between the two selected roles is accepted.
+#[tokio::test]
+async fn a_posted_cadre_keeps_a_selected_role() {
+    let db = db().await;
+    let mut b = std::collections::BTreeMap::new();
+    b.insert(
+        "cadres",
+        "cadre_id,name,unit_id,role,phone\n\
+         C4,吴敏,U1,helper,\n\
+         C6,王涛,U1,work_team,\n"
+            .to_string(),
+    );
+    let path = write_bundle(&db.dir().join("roles"), &b);
+    let report = import(&db, &path).await;
+    let refused = error_on(&report, "cadres.csv", 2);
+    assert_eq!(
+        (refused.column.as_str(), refused.value.as_str()),
+        ("role", "helper")
+    );
+    assert!(refused.reason.contains("驻村记录"), "{refused:?}");
+    assert_eq!(report.errors.len(), 1, "{:#?}", report.errors);
+    // Nothing was written: 丁村 is still covered by 吴敏 on Dec 31, 2015.
+    let admin = Access::of_account("admin", Role::Admin, None, None);
+    let v = records::posting_coverage(db.store.as_ref(), &admin, 2015)
+        .await
+        .unwrap();
+    assert_eq!(v.report.total.covered, 2, "{:?}", v.report.total);
+
+    b.insert(
+        "cadres",
+        "cadre_id,name,unit_id,role,phone\nC6,王涛,U1,work_team,\n".to_string(),
+    );
+    let path = write_bundle(&db.dir().join("roles2"), &b);
+    let report = import(&db, &path).await;
+    assert!(report.errors.is_empty(), "{:#?}", report.errors);
+    db.cleanup().await;
+}

@@ -42,6 +42,12 @@ async fn coverage_of_poor_villages_by_region_within_reach() {
         .post_form(&admin, "/records/postings", &posting("C2", "2015-03-01"))
         .await;
     assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap());
+    // Once posted, the cadre's role cannot become one that is never posted.
+    let mut demoted = cadre;
+    demoted[3] = ("role", "helper");
+    let r = app.post_form(&admin, "/records/cadres", &demoted).await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("该干部有驻村记录"));
 
     // 天长: 甲村 is its one poor village, and covered.
     let tianchang = app.sign_in("tianchang").await;

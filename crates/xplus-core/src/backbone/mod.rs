@@ -34,6 +34,27 @@ impl CadreRole {
     }
 }
 
+/// Start-ups (村官创业) are those of graduate village officials: a start-up's cadre must be one,
+/// and a cadre with start-ups stays one (`with_startups`: the problem is a role change).
+pub fn startup_role_problem(role: CadreRole, with_startups: bool) -> Option<String> {
+    if role == CadreRole::GraduateOfficial {
+        return None;
+    }
+    Some(if with_startups {
+        format!(
+            "该干部有村官创业项目，角色不能改为“{}” / the cadre has start-ups of a graduate village official, so the role cannot become {}",
+            role.label_zh(),
+            role.code()
+        )
+    } else {
+        format!(
+            "该干部角色为“{}”，创业项目须由大学生村官填报 / start-ups are those of graduate village officials, not of a {}",
+            role.label_zh(),
+            role.code()
+        )
+    })
+}
+
 crate::labelled_enum! {
     /// The "three bindings" (三个绑定) of a unit's village pairing.
     pub enum BindingKind {

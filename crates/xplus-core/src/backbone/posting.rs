@@ -24,6 +24,19 @@ pub fn role_problem(role: CadreRole) -> Option<String> {
     })
 }
 
+/// A cadre with postings keeps a selected role: another role would leave postings of someone
+/// who cannot be posted. The importer and the forms check a cadre's changed row against the
+/// postings already stored.
+pub fn role_change_problem(role: CadreRole) -> Option<String> {
+    (!role.is_selected()).then(|| {
+        format!(
+            "该干部有驻村记录，角色不能改为“{}”（只有选派第一书记和驻村工作队员可驻村）；请先结束或删除其驻村记录 / the cadre has postings to villages, so the role cannot become {} (only selected cadres are posted); end or remove the postings first",
+            role.label_zh(),
+            role.code()
+        )
+    })
+}
+
 /// The last day a posting is active once the cadre's recalls (their decision days) are applied:
 /// the earlier of its own end and the first recall decided on or after it began.
 pub fn effective_end(span: Span, recalls: &[Date]) -> Option<Date> {

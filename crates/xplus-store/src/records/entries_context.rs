@@ -1,7 +1,8 @@
 //! The stored rows the importer's checks of a form's rows read (`entries.rs` `save_entries`):
 //! what the rows refer to, and for the rules of more than one row (rules.md §8) the share ledger
 //! and other loans of a pledge loan's household, the ledger and other investors of an investor's
-//! project, and the members of the households whose attendees are named.
+//! project, a cadre's postings and start-ups, and the members of the households whose attendees
+//! are named.
 
 use super::entries_queries as queries;
 use super::ReadSession;
@@ -9,7 +10,9 @@ use crate::error::StoreError;
 use crate::session::filter::Arg;
 use crate::session::rows::Named;
 use std::collections::{BTreeMap, BTreeSet};
-use xplus_core::interchange::schema::{ALL_FILES, LOANS, MEMBERS, PROJECT_INVESTORS, SHARE_EVENTS};
+use xplus_core::interchange::schema::{
+    ALL_FILES, CADRES, LOANS, MEMBERS, POSTINGS, PROJECT_INVESTORS, SHARE_EVENTS, STARTUPS,
+};
 use xplus_core::interchange::{cell, FileId, FileSpec, Value};
 
 /// A stored value as a query argument (references and keys are text, codes, numbers or dates;
@@ -114,6 +117,26 @@ pub(super) async fn stored_context(
             .or_default()
             .extend(events);
         loaded.insert(FileId::ProjectInvestors, others);
+    }
+    // A cadre's changed role is checked against the cadre's stored postings and start-ups
+    // (core `posting::role_change_problem`, `startup_role_problem`).
+    let cadres: Vec<Arg> = new
+        .iter()
+        .filter(|(spec, _)| spec.id == FileId::Cadres)
+        .flat_map(|(_, rows)| rows)
+        .filter_map(|r| Named::new(&CADRES, r).text("cadre_id"))
+        .map(|c| Arg::Text(c.to_string()))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if !cadres.is_empty() {
+        for spec in [&POSTINGS, &STARTUPS] {
+            let rows = select_in(s, spec, "cadre_id", cadres.clone()).await?;
+            for row in &rows {
+                want_refs(&mut wanted, spec, row);
+            }
+            loaded.entry(spec.id).or_default().extend(rows);
+        }
     }
     if !members_of.is_empty() {
         let ids: Vec<Arg> = members_of.into_iter().map(Arg::Text).collect();

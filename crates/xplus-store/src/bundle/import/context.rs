@@ -334,6 +334,11 @@ pub(crate) struct Context {
     pub cadres: Entities<Option<CadreRole>>,
     pub bindings: Entities<()>,
     pub startups: Entities<()>,
+    /// Cadres with a posting, or with a start-up, stored or in the bundle: a cadre's changed row
+    /// must keep a role those allow (core `posting::role_change_problem`,
+    /// `startup_role_problem`).
+    pub posted_cadres: BTreeSet<u32>,
+    pub cadres_with_startups: BTreeSet<u32>,
     /// The village of each secretary (the county of their reviews).
     pub secretaries: Entities<u64>,
     /// Bundle rows of attendance_members.csv: the member must belong to the household named.
@@ -432,6 +437,8 @@ pub(super) fn needed_from_database(present: &[FileId]) -> BTreeSet<FileId> {
         let mut more: Vec<FileId> = spec.columns.iter().filter_map(|c| c.refers).collect();
         more.extend(match f {
             Villages => vec![UnitVillagePairings],
+            // A cadre's role must still allow the postings and start-ups already stored.
+            Cadres => vec![Postings, Startups],
             Households => vec![Members, CadreHouseholdPairings, AssessmentOutcomes],
             CadreHouseholdPairings => vec![AssessmentOutcomes],
             ExitBatchHouseholds | ExitObjections | ExitAttachments => vec![ExitBatches],

@@ -91,6 +91,7 @@ impl Validator {
                 let id = text(values, 0).to_string();
                 let role = values[3].as_code().and_then(CadreRole::parse);
                 self.entity(spec, row, values, |ctx| ctx.cadres.insert(&id, role, row))
+                    && self.cadre_role_kept(spec, row, values, &id, role)
             }
             FileId::UnitVillagePairings => self.unit_pairing_row(spec, row, values, refs),
             FileId::CadreHouseholdPairings => self.cadre_pairing_row(spec, row, values, refs),
@@ -274,6 +275,38 @@ impl Validator {
                 self.composite_key(spec, row, values, key)
             }
             _ => unreachable!("dispatched by dependent_row"),
+        }
+    }
+
+    /// A cadre's row from the bundle changing the role of a cadre with stored postings or
+    /// start-ups: the role must still allow them.
+    fn cadre_role_kept(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        id: &str,
+        role: Option<CadreRole>,
+    ) -> bool {
+        let (Some(role), Some(cadre), true) = (role, self.ctx.cadres.get(id), row != FROM_DB)
+        else {
+            return true;
+        };
+        let posted = self.ctx.posted_cadres.contains(&cadre);
+        let problem = (posted)
+            .then(|| xplus_core::backbone::posting::role_change_problem(role))
+            .flatten()
+            .or_else(|| {
+                (self.ctx.cadres_with_startups.contains(&cadre))
+                    .then(|| xplus_core::backbone::startup_role_problem(role, true))
+                    .flatten()
+            });
+        match problem {
+            Some(reason) => {
+                self.error_at(spec, row, 3, &values[3], reason);
+                false
+            }
+            None => true,
         }
     }
 }

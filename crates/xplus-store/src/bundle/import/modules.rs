@@ -4,7 +4,6 @@
 use super::context::*;
 use super::files::{date, int, text};
 use super::Validator;
-use xplus_core::backbone::CadreRole;
 use xplus_core::collective::{funds, ShareEventKind};
 use xplus_core::interchange::{FileSpec, Value};
 use xplus_core::registry::RegionCode;
@@ -382,6 +381,7 @@ impl Validator {
         {
             return false;
         }
+        self.ctx.posted_cadres.insert(cadre);
         if row == FROM_DB {
             return true;
         }
@@ -402,24 +402,13 @@ impl Validator {
         refs: &[u64],
     ) -> bool {
         let cadre = refs[1] as u32;
-        if row != FROM_DB {
-            if let Some(role) = self.ctx.cadres.info[cadre as usize] {
-                if role != CadreRole::GraduateOfficial {
-                    self.error_at(
-                        spec,
-                        row,
-                        1,
-                        &values[1],
-                        format!(
-                            "该干部角色为“{}”，创业项目须由大学生村官填报 / start-ups are those of graduate village officials, not of a {}",
-                            role.label_zh(),
-                            role.code()
-                        ),
-                    );
-                    return false;
-                }
-            }
+        let role = self.ctx.cadres.info[cadre as usize];
+        let problem = role.and_then(|r| xplus_core::backbone::startup_role_problem(r, false));
+        if let (Some(reason), true) = (problem, row != FROM_DB) {
+            self.error_at(spec, row, 1, &values[1], reason);
+            return false;
         }
+        self.ctx.cadres_with_startups.insert(cadre);
         let id = text(values, 0).to_string();
         self.entity(spec, row, values, |ctx| ctx.startups.insert(&id, (), row))
     }
