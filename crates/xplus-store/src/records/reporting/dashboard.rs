@@ -202,7 +202,9 @@ pub async fn dashboard(
         None => (0, u64::MAX >> 1),
     };
     let mut villages: HashMap<u64, (i64, i64)> = HashMap::new();
-    for (measure, slot) in [(Measure::PoorPersons, 0), (Measure::Population, 1)] {
+    // Without villages to name (a ranking reads the children only) the range is not read.
+    let measures = [(Measure::PoorPersons, 0), (Measure::Population, 1)];
+    for (measure, slot) in measures.into_iter().filter(|_| top > 0) {
         let rows = s
             .query_compact(
                 "读取村汇总 / reading the villages' roll-ups",
