@@ -142,5 +142,17 @@ async fn weak_organisations_and_the_standard_by_region_within_reach() {
         .await;
     assert!(page.contains("Village party organisations"), "{page}");
     assert!(!page.contains("软弱涣散"), "{page}");
+    // The API describes the call.
+    let doc: serde_json::Value = app
+        .http
+        .get(format!("{}/api/openapi.json", app.base))
+        .header("cookie", &admin.cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["paths"]["/api/v1/party-building"]["get"].is_object());
     app.cleanup().await;
 }
