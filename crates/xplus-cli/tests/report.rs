@@ -192,6 +192,37 @@ fn report_figures_agree_with_sql() {
     );
     assert!(b["covered"].as_u64().unwrap() > 0);
 
+    // 基层党组织建设 on Dec 31: the demo's rectifications of 2017 do not count yet; a village
+    // meets the standard when all seven of its checks of 2016 are met.
+    let pb = &r["party_building"];
+    let weak = |cond: &str| {
+        count(
+            &conn,
+            &format!("SELECT count(*) FROM weak_organisations WHERE year <= 2016 {cond}"),
+        )
+    };
+    assert_eq!(pb["weak_organisations"], weak(""));
+    assert_eq!(pb["rectified"], weak("AND rectified_date <= '2016-12-31'"));
+    assert!(pb["weak_organisations"].as_u64().unwrap() > 0);
+    let checks = "FROM standardisation_checks WHERE year = 2016 AND checked_date <= '2016-12-31'";
+    assert_eq!(
+        pb["villages_checked"],
+        count(
+            &conn,
+            &format!("SELECT count(DISTINCT village_code) {checks}")
+        )
+    );
+    assert_eq!(
+        pb["villages_meeting"],
+        count(
+            &conn,
+            &format!(
+                "SELECT count(*) FROM (SELECT village_code {checks} AND met = 1 \
+                 GROUP BY village_code HAVING count(*) = 7)"
+            )
+        )
+    );
+
     // rules.md §9 defaults: below 50,000 yuan is an empty shell; 100,000 and above is strong.
     let k = &r["collective"];
     assert_eq!(

@@ -8,6 +8,7 @@ pub mod assessment;
 pub mod collective;
 pub mod crosscheck;
 pub mod funds;
+pub mod party_building;
 pub mod ranking;
 pub mod review;
 mod targets;

@@ -1,6 +1,7 @@
 //! 骨干: units, cadres and their pairings with villages and households (rules.md §7).
 
 pub mod pairing;
+pub mod party_building;
 pub mod photos;
 pub mod posting;
 pub mod review;

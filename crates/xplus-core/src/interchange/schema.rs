@@ -68,6 +68,8 @@ pub enum FileId {
     IndustryTargets,
     Funds,
     ProjectInvestors,
+    WeakOrganisations,
+    StandardisationChecks,
     // The department bundle (departments.md): read and matched, never stored as rows; after
     // every bundle file, so that the bundle's order and `ALL_FILES` stay as they are.
     Deaths,
@@ -453,7 +455,7 @@ pub static STATISTICS: FileSpec = FileSpec {
 };
 
 /// Every file, in dependency order.
-pub static ALL_FILES: [&FileSpec; 60] = [
+pub static ALL_FILES: [&FileSpec; 62] = [
     &REGIONS,
     &VILLAGES,
     &HOUSEHOLDS,
@@ -514,6 +516,8 @@ pub static ALL_FILES: [&FileSpec; 60] = [
     &INDUSTRY_TARGETS,
     &FUNDS,
     &PROJECT_INVESTORS,
+    &WEAK_ORGANISATIONS,
+    &STANDARDISATION_CHECKS,
 ];
 
 pub fn spec(id: FileId) -> &'static FileSpec {

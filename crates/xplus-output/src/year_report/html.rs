@@ -234,6 +234,7 @@ fn figures(lang: Language, rows: &[(&str, &str, String)]) -> Figures {
 /// The exits table.
 fn exit_figures(r: &YearReport, lang: Language) -> Figures {
     let (h, p, v) = (&r.households, &r.persons, &r.villages);
+    let pb = &r.party_building;
     figures(
         lang,
         &[
@@ -275,6 +276,16 @@ fn exit_figures(r: &YearReport, lang: Language) -> Figures {
                 "驻村选派干部",
                 "Selected cadres posted",
                 r.backbone.cadres_posted.to_string(),
+            ),
+            (
+                "软弱涣散村党组织整顿转化",
+                "Weak party organisations rectified",
+                format!("{}/{}", pb.rectified, pb.weak),
+            ),
+            (
+                "党组织标准化建设达标村",
+                "Villages meeting the party standard",
+                format!("{}/{}", pb.meeting, pb.checked),
             ),
         ],
     )

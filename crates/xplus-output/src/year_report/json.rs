@@ -78,6 +78,16 @@ pub fn year_report_json(r: &YearReport) -> serde_json::Value {
     });
     out["funds"] = funds(r);
     out["case_figures"] = case_figures(r);
+    let pb = &r.party_building;
+    out["party_building"] = json!({
+        "weak_organisations": pb.weak,
+        "rectified": pb.rectified,
+        "open": pb.open(),
+        "villages_checked": pb.checked,
+        "villages_meeting": pb.meeting,
+        "poor_checked": pb.poor_checked,
+        "poor_meeting": pb.poor_meeting,
+    });
     // Only a report as of a day says so: the report of a year keeps its shape.
     if let Some(day) = r.as_of {
         out["as_of"] = day.to_string().into();

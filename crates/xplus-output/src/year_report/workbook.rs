@@ -246,10 +246,12 @@ fn poor_section(report: &YearReport) -> Section {
 }
 
 /// The poor villages: at the start, exited in the year, remaining at the end, and those of the
-/// end with a selected cadre posted on Dec 31.
+/// end with a selected cadre posted on Dec 31; then the villages' party organisations on Dec 31
+/// (weak ones listed, rectified, open; checked against the standard, meeting it).
 fn villages_section(report: &YearReport) -> Section {
     use Figure::Count;
     let v = &report.villages;
+    let pb = &report.party_building;
     (
         "贫困村",
         vec![
@@ -263,6 +265,14 @@ fn villages_section(report: &YearReport) -> Section {
             (
                 "驻村选派干部 selected cadres posted",
                 Count(report.backbone.cadres_posted),
+            ),
+            ("软弱涣散村党组织 weak party organisations", Count(pb.weak)),
+            ("已整顿转化 rectified", Count(pb.rectified)),
+            ("未整顿转化 still open", Count(pb.open())),
+            ("标准化建设检查村 villages checked", Count(pb.checked)),
+            (
+                "标准化建设达标村 villages meeting the standard",
+                Count(pb.meeting),
             ),
         ],
     )

@@ -98,6 +98,8 @@ pub(crate) const TABLES: &[DumpTable] = &[
     t("industry_targets"),
     t("funds"),
     t("project_investors"),
+    t("weak_organisations"),
+    t("standardisation_checks"),
 ];
 
 pub(crate) const AUDIT_LOG: &str = "audit_log";

@@ -17,6 +17,7 @@ mod family;
 mod funds;
 mod industry;
 mod names;
+mod party_building;
 mod people;
 mod plan;
 mod reach;

@@ -33,6 +33,8 @@ pub mod tag {
     pub const FUNDS: u64 = 14;
     /// The projects' investors (社会资本入股) and their funds.
     pub const INVESTORS: u64 = 15;
+    /// 基层党组织建设: the weak party organisations and the standardisation checks.
+    pub const PARTY_BUILDING: u64 = 18;
 }
 
 fn splitmix(z: u64) -> u64 {

@@ -23,8 +23,9 @@ use xplus_core::rules::RuleSet;
 
 /// The files listed here, in the order of the bundle, by module (the files added late to the
 /// bundle — the empty-shell plan, the postings, the funds, the projects' investors, the industry
-/// targets — with the other files of their module).
-pub const ENTRY_FILES: [FileId; 41] = [
+/// targets — with the other files of their module; the weak organisations and the
+/// standardisation checks, added last, at the end, shown with the 骨干 files).
+pub const ENTRY_FILES: [FileId; 43] = [
     FileId::Stations,
     FileId::StationCoverage,
     FileId::StationChecks,
@@ -66,6 +67,8 @@ pub const ENTRY_FILES: [FileId; 41] = [
     FileId::JobFairs,
     FileId::Placements,
     FileId::IndustryTargets,
+    FileId::WeakOrganisations,
+    FileId::StandardisationChecks,
 ];
 
 /// Listed but written elsewhere: pairings under rules.md §7 (`save_unit_pairing`); the share
@@ -125,7 +128,9 @@ fn place(file: FileId) -> Place {
         | PartyOrgs
         | OvopProjects
         | Guidance
-        | CommissionerTrainings => Place::Village("village_code"),
+        | CommissionerTrainings
+        | WeakOrganisations
+        | StandardisationChecks => Place::Village("village_code"),
         // Courses, commissioners and fairs are the county's (or the city's), funds a county's,
         // a town's or a village's: seen by those whose region holds that code.
         LabourCourses | Commissioners | JobFairs | Funds => Place::Village("region_code"),

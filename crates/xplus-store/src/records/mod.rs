@@ -73,6 +73,7 @@ pub use backbone::pairings::{
     helper_suggestions, household_pairings, save_pairing, save_unit_pairing, HelperSuggestion,
     PairingRequest, PairingView,
 };
+pub use backbone::party_building::{party_building, PartyBuilding};
 pub use backbone::postings::{posting_coverage, PostingCoverage};
 pub use backbone::review::{
     review_criteria, review_ranking, save_review, set_review_criteria, CriteriaInForce, ReviewLine,

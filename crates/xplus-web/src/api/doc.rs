@@ -72,6 +72,7 @@ fn parts() -> Vec<openapi::OpenApi> {
         crate::api::visits::VisitsDoc::openapi(),
         crate::api::findings::FindingsDoc::openapi(),
         crate::api::cases::CasesDoc::openapi(),
+        crate::api::party_building::PartyBuildingDoc::openapi(),
     ]
 }
 

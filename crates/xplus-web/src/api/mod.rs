@@ -24,6 +24,7 @@ mod findings;
 mod funds;
 mod households;
 mod industry;
+mod party_building;
 mod ranking;
 mod regions;
 mod review;
@@ -92,6 +93,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/secretaries", get(activity::secretaries))
         .route("/api/v1/postings", get(activity::postings))
+        .route(
+            "/api/v1/party-building",
+            get(party_building::party_building),
+        )
         .route("/api/v1/secretaries/review", get(review::review))
         .route("/api/v1/secretaries/{id}/review", put(review::score))
         .route("/api/v1/visits/monthly", get(activity::visits))

@@ -33,6 +33,7 @@ pub(crate) mod membership;
 mod mine;
 mod monitoring;
 pub(crate) mod paging;
+mod party_building;
 mod postings;
 pub(crate) mod ranking;
 mod regions;
@@ -103,6 +104,7 @@ fn finding_routes() -> Router<AppState> {
 }
 
 /// The four links' pages: 远教 coverage, 骨干 helpers, secretaries, postings and their review,
+/// the party organisations (weak ones, the standard),
 /// 集体 economy, funds and projects, 产业 and jobs.
 fn module_routes() -> Router<AppState> {
     Router::new()
@@ -135,6 +137,8 @@ fn module_routes() -> Router<AppState> {
         .route("/industry/villages", get(industry::villages))
         .route("/industry/workers", get(industry_workers::workers))
         .route("/industry.xlsx", get(industry::export))
+        .route("/party-building", get(party_building::page))
+        .route("/party-building.xlsx", get(party_building::export))
 }
 
 pub fn routes() -> Router<AppState> {

@@ -119,6 +119,25 @@ fn figures(l: Lang, r: &YearReport) -> Vec<(String, String)> {
             n(r.backbone.cadres_posted),
         ),
         (
+            l.t(
+                "软弱涣散村党组织整顿转化（个）",
+                "Weak party organisations rectified",
+            )
+            .into(),
+            format!("{} / {}", r.party_building.rectified, r.party_building.weak),
+        ),
+        (
+            l.t(
+                "党组织标准化建设达标村（个）",
+                "Villages meeting the party standard",
+            )
+            .into(),
+            format!(
+                "{} / {}",
+                r.party_building.meeting, r.party_building.checked
+            ),
+        ),
+        (
             l.t("五环全覆盖（严格，户）", "Full chain, strict (households)")
                 .into(),
             format!("{} / {}", c.full_chain, c.poor_at_start),

@@ -1,9 +1,10 @@
 //! 骨干 files: units and cadres, unit↔village pairings and their "three bindings", cadre↔household
 //! pairings and visits, recalls of selected cadres, graduate officials' start-ups, and village
 //! party secretaries with their development and yearly check-ups; selected cadres' postings to
-//! villages (驻村).
+//! villages (驻村); weak village party organisations and the standardisation checks.
 
 use super::*;
+use crate::backbone::party_building::{StandardItem, WeakReason};
 use crate::backbone::{
     visits::VisitKind, BindingKind, CadreRole, CheckUpResult, DevelopmentKind, SecretaryTier,
     UnitKind,
@@ -195,4 +196,44 @@ pub static POSTINGS: FileSpec = FileSpec {
     columns: &[CADRE, VILLAGE, START, END],
     key: &[0, 1, 2],
     county: CountyFrom::Column(1),
+};
+
+/// 软弱涣散村党组织 (issue 23): a village's party organisation listed as weak and lax in a year,
+/// why, how it is to be rectified, who answers for it, by when, and the day it was judged
+/// rectified (整顿转化). A village is listed at most once a year; the dates keep to the rules of
+/// core `backbone::party_building`.
+pub static WEAK_ORGANISATIONS: FileSpec = FileSpec {
+    id: FileId::WeakOrganisations,
+    name: "weak_organisations",
+    zh: "软弱涣散村党组织",
+    columns: &[
+        VILLAGE,
+        col("year", "列入年度", T::Year),
+        col("reasons", "软弱涣散原因", T::Multi(&WeakReason::SPEC)),
+        opt("measures", "整顿措施", T::Text),
+        col("leader", "责任领导", T::Name),
+        col("planned_date", "计划完成日期", T::Date),
+        opt("rectified_date", "整顿转化日期", T::Date),
+    ],
+    key: &[0, 1],
+    county: CountyFrom::Column(0),
+};
+
+/// 党组织标准化建设 (issue 23): a village party organisation checked against one item of the
+/// standard in a year, met or not, and when. A village meets the standard in a year when every
+/// item's latest check of it is met (core `backbone::party_building::meets_standard`).
+pub static STANDARDISATION_CHECKS: FileSpec = FileSpec {
+    id: FileId::StandardisationChecks,
+    name: "standardisation_checks",
+    zh: "党组织标准化建设",
+    columns: &[
+        VILLAGE,
+        YEAR,
+        col("item", "检查项目", T::Enum(&StandardItem::SPEC)),
+        col("met", "是否达标", T::Bool),
+        col("checked_date", "检查日期", T::Date),
+        opt("note", "备注", T::Text),
+    ],
+    key: &[0, 1, 2],
+    county: CountyFrom::Column(0),
 };

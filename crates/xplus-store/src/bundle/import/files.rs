@@ -411,7 +411,9 @@ impl Validator {
             | FileId::UnitVillagePairings
             | FileId::Units
             | FileId::Visits
-            | FileId::Postings => self.backbone_row(spec, row, values, refs),
+            | FileId::Postings
+            | FileId::WeakOrganisations
+            | FileId::StandardisationChecks => self.backbone_row(spec, row, values, refs),
             FileId::RuleSettings
             | FileId::AssessmentOutcomes
             | FileId::ExitBatches

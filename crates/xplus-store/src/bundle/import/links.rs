@@ -72,8 +72,8 @@ impl Validator {
         }
     }
 
-    /// 骨干: units, cadres, pairings, visits, recalls, start-ups, secretaries, party organisations
-    /// and postings.
+    /// 骨干: units, cadres, pairings, visits, recalls, start-ups, secretaries, party organisations,
+    /// postings, weak organisations and standardisation checks.
     pub(super) fn backbone_row(
         &mut self,
         spec: &'static FileSpec,
@@ -166,6 +166,8 @@ impl Validator {
                 self.composite_key(spec, row, values, key)
                     && self.check_span(spec, row, values, 2, 3)
             }
+            FileId::WeakOrganisations => self.weak_organisation_row(spec, row, values, refs),
+            FileId::StandardisationChecks => self.standard_check_row(spec, row, values, refs),
             _ => unreachable!("dispatched by dependent_row"),
         }
     }

@@ -13,6 +13,7 @@ mod history;
 mod ledger_checks;
 mod links;
 mod modules;
+mod party_building;
 mod report;
 mod written;
 

@@ -4,6 +4,7 @@ pub(crate) mod activity;
 pub(crate) mod field_visits;
 pub(crate) mod my_households;
 pub(crate) mod pairings;
+pub(crate) mod party_building;
 pub(crate) mod postings;
 mod queries;
 pub(crate) mod review;

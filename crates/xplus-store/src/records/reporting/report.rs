@@ -13,6 +13,7 @@ use super::queries::report::{
 use crate::error::StoreError;
 use crate::records::assessment::chain::{chain_in, ChainView};
 use crate::records::assessment::correction::{corrections_of_year, CorrectionNote};
+use crate::records::backbone::party_building::party_building_in;
 use crate::records::backbone::postings::coverage_in;
 use crate::records::collective::funds::{funds_of_year, FundsOverview};
 use crate::records::collective::overview::collective_overview;
@@ -33,6 +34,7 @@ use crate::store::Store;
 use chrono::NaiveDate;
 use xplus_core::accounts::{Access, Scope};
 use xplus_core::assessment::chain::Link;
+use xplus_core::backbone::party_building::PartyFigures;
 use xplus_core::collective::economy::{is_empty_shell, is_strong};
 use xplus_core::registry::membership::year_end;
 use xplus_core::registry::RegionCode;
@@ -173,6 +175,10 @@ pub struct YearReport {
     /// Stored incomes of the year changed after it (registry/income_correction.rs): the income
     /// figures count the corrected amounts, and the report says so.
     pub income_corrections: Vec<IncomeCorrectionNote>,
+    /// 基层党组织建设 on Dec 31 of the year (core `backbone::party_building`): weak
+    /// organisations listed, rectified and open; villages checked against the standard, meeting
+    /// it, and the poor villages among them.
+    pub party_building: PartyFigures,
 }
 
 /// The report of `year` within `access`'s reach (`region` only labels it), its households as
@@ -222,6 +228,7 @@ async fn report_of(
         covered: posted.covered,
         cadres_posted: posted.cadres,
     };
+    let party_building = party_building_in(s, &bounds, year, None).await?.total;
     let dividends = dividends_paid(s, &scope, year).await?;
     let projects = PROJECT_COUNT
         .fetch(
@@ -290,6 +297,7 @@ async fn report_of(
         corrections,
         member_corrections,
         income_corrections,
+        party_building,
     })
 }
 

@@ -5,6 +5,7 @@
 pub(super) mod activity;
 pub(super) mod field_visits;
 pub(super) mod pairings;
+pub(super) mod party_building;
 pub(super) mod postings;
 pub(super) mod review;
 pub(super) mod visits;
