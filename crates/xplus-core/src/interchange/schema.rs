@@ -68,6 +68,9 @@ pub enum FileId {
     IndustryTargets,
     Funds,
     ProjectInvestors,
+    VillageCadres,
+    VillageCadreDevelopment,
+    LeaderPool,
     // The department bundle (departments.md): read and matched, never stored as rows; after
     // every bundle file, so that the bundle's order and `ALL_FILES` stay as they are.
     Deaths,
@@ -136,6 +139,8 @@ pub enum CountyFrom {
     Household(usize),
     /// The county of the village of the secretary named in this column.
     Secretary(usize),
+    /// The county of the village of the village cadre named in this column.
+    VillageCadre(usize),
 }
 
 #[derive(Debug)]
@@ -453,7 +458,7 @@ pub static STATISTICS: FileSpec = FileSpec {
 };
 
 /// Every file, in dependency order.
-pub static ALL_FILES: [&FileSpec; 60] = [
+pub static ALL_FILES: [&FileSpec; 63] = [
     &REGIONS,
     &VILLAGES,
     &HOUSEHOLDS,
@@ -514,6 +519,9 @@ pub static ALL_FILES: [&FileSpec; 60] = [
     &INDUSTRY_TARGETS,
     &FUNDS,
     &PROJECT_INVESTORS,
+    &VILLAGE_CADRES,
+    &VILLAGE_CADRE_DEVELOPMENT,
+    &LEADER_POOL,
 ];
 
 pub fn spec(id: FileId) -> &'static FileSpec {

@@ -98,6 +98,9 @@ pub(crate) const TABLES: &[DumpTable] = &[
     t("industry_targets"),
     t("funds"),
     t("project_investors"),
+    t("village_cadres"),
+    t("village_cadre_development"),
+    t("leader_pool"),
 ];
 
 pub(crate) const AUDIT_LOG: &str = "audit_log";

@@ -27,6 +27,7 @@ mod industry;
 mod regions;
 mod review;
 mod search;
+mod village_cadres;
 mod visits;
 
 use crate::auth::Signed;
@@ -91,6 +92,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/secretaries", get(activity::secretaries))
         .route("/api/v1/postings", get(activity::postings))
+        .route(
+            "/api/v1/village-cadres",
+            get(village_cadres::village_cadres),
+        )
+        .route("/api/v1/leader-pool", get(village_cadres::leader_pool))
         .route("/api/v1/secretaries/review", get(review::review))
         .route("/api/v1/secretaries/{id}/review", put(review::score))
         .route("/api/v1/visits/monthly", get(activity::visits))

@@ -124,9 +124,15 @@ pub fn groups() -> [(&'static str, &'static str, Vec<&'static FileSpec>); 4] {
     };
     [
         ("远教", "Distance education", of(&ENTRY_FILES[..7])),
-        ("骨干", "Backbone", of(&ENTRY_FILES[7..18])),
+        // The village cadres and the pool, added to the bundle after the industry files, are
+        // 骨干's.
+        (
+            "骨干",
+            "Backbone",
+            of(&[&ENTRY_FILES[7..18], &ENTRY_FILES[41..]].concat()),
+        ),
         ("集体", "Collective", of(&ENTRY_FILES[18..28])),
-        ("产业", "Industry and jobs", of(&ENTRY_FILES[28..])),
+        ("产业", "Industry and jobs", of(&ENTRY_FILES[28..41])),
     ]
 }
 
