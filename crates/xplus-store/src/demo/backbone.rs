@@ -196,8 +196,7 @@ fn pairing_row(
     out.row(FileId::CadreHouseholdPairings, &row)
 }
 
-/// `more` draws the later files (bindings, visits, recalls, start-ups, secretaries); the
-/// secretaries who took over a village in 2016 come back, for the pool of future leaders.
+/// `more` draws the later files; the secretaries who took over in 2016 come back for the pool.
 pub fn write(
     out: &mut Writers,
     rng: &mut DemoRng,
@@ -291,12 +290,8 @@ pub fn write(
             }
         }
         if v.kind != VillageKind::Urban {
-            successors.extend(secretaries::write(
-                out,
-                more,
-                v.code,
-                selected.development(vi),
-            )?);
+            let dev = selected.development(vi);
+            successors.extend(secretaries::write(out, more, v.code, dev)?);
         }
         // Helpers of a village come from its paired units and one or two county units, so
         // that each helper's places are filled within the village.
