@@ -222,6 +222,53 @@ fn report_figures_agree_with_sql() {
             )
         )
     );
+    // 村干部 and the leader pool on Dec 31 (core backbone::village_cadre).
+    let vc = &r["village_cadres"];
+    assert_eq!(vc["poor_villages"], v["remaining"]);
+    assert_eq!(
+        vc["in_office"],
+        count(
+            &conn,
+            "SELECT count(*) FROM village_cadres WHERE start_date <= '2016-12-31' \
+             AND (end_date IS NULL OR end_date >= '2016-12-31')"
+        )
+    );
+    assert_eq!(
+        vc["degree"],
+        count(
+            &conn,
+            "SELECT count(DISTINCT village_cadre_id) FROM village_cadre_development \
+             WHERE kind = 'degree' AND start_date <= '2016-12-31'"
+        )
+    );
+    assert_eq!(
+        vc["secretaries_trained"],
+        villages(
+            "(exit_year IS NULL OR exit_year > 2016) AND village_code IN (SELECT s.village_code \
+             FROM secretaries s JOIN secretary_development d ON d.secretary_id = s.secretary_id \
+             WHERE d.kind = 'training' AND d.start_date BETWEEN '2016-01-01' AND '2016-12-31' \
+             AND s.start_date <= '2016-12-31' \
+             AND (s.end_date IS NULL OR s.end_date >= '2016-12-31'))"
+        )
+    );
+    let promoted = "SELECT p.leader_id FROM leader_pool p JOIN secretaries s \
+         ON s.secretary_id = p.secretary_id WHERE s.start_date <= '2016-12-31'";
+    assert_eq!(
+        vc["pool"],
+        count(
+            &conn,
+            &format!(
+                "SELECT count(*) FROM leader_pool WHERE entered_date <= '2016-12-31' \
+                 AND (left_date IS NULL OR left_date >= '2016-12-31') \
+                 AND leader_id NOT IN ({promoted})"
+            )
+        )
+    );
+    assert_eq!(
+        vc["promoted"],
+        count(&conn, &format!("SELECT count(*) FROM ({promoted}) t"))
+    );
+    assert!(vc["pool"].as_u64().unwrap() > 0 && vc["promoted"].as_u64().unwrap() > 0);
 
     // rules.md §9 defaults: below 50,000 yuan is an empty shell; 100,000 and above is strong.
     let k = &r["collective"];

@@ -348,6 +348,11 @@ fn region_filter(file: &FileSpec, code: u64, level: Level) -> Option<String> {
             file.columns[i].en,
             by("village_code")
         )),
+        (_, CountyFrom::VillageCadre(i)) => Some(format!(
+            "{} IN (SELECT village_cadre_id FROM village_cadres WHERE {})",
+            file.columns[i].en,
+            by("village_code")
+        )),
         (_, CountyFrom::None) => None,
     }
 }

@@ -62,6 +62,8 @@ const PAGES: &[&str] = &[
     "/postings?year=2016",
     "/party-building",
     "/party-building?year=2016",
+    "/village-cadres",
+    "/village-cadres?year=2016",
     "/cadres/C1/recalls",
     "/units",
     "/visits",

@@ -7,6 +7,7 @@ pub mod posting;
 pub mod review;
 pub mod secretary;
 pub mod suggest;
+pub mod village_cadre;
 pub mod visits;
 
 crate::labelled_enum! {

@@ -70,6 +70,9 @@ pub enum FileId {
     ProjectInvestors,
     WeakOrganisations,
     StandardisationChecks,
+    VillageCadres,
+    VillageCadreDevelopment,
+    LeaderPool,
     // The department bundle (departments.md): read and matched, never stored as rows; after
     // every bundle file, so that the bundle's order and `ALL_FILES` stay as they are.
     Deaths,
@@ -138,6 +141,8 @@ pub enum CountyFrom {
     Household(usize),
     /// The county of the village of the secretary named in this column.
     Secretary(usize),
+    /// The county of the village of the village cadre named in this column.
+    VillageCadre(usize),
 }
 
 #[derive(Debug)]
@@ -455,7 +460,7 @@ pub static STATISTICS: FileSpec = FileSpec {
 };
 
 /// Every file, in dependency order.
-pub static ALL_FILES: [&FileSpec; 62] = [
+pub static ALL_FILES: [&FileSpec; 65] = [
     &REGIONS,
     &VILLAGES,
     &HOUSEHOLDS,
@@ -518,6 +523,9 @@ pub static ALL_FILES: [&FileSpec; 62] = [
     &PROJECT_INVESTORS,
     &WEAK_ORGANISATIONS,
     &STANDARDISATION_CHECKS,
+    &VILLAGE_CADRES,
+    &VILLAGE_CADRE_DEVELOPMENT,
+    &LEADER_POOL,
 ];
 
 pub fn spec(id: FileId) -> &'static FileSpec {

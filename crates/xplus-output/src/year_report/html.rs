@@ -6,6 +6,8 @@ use xplus_core::case_figures::CASE_YEAR;
 use xplus_core::Fen;
 use xplus_store::records::YearReport;
 
+mod cadres;
+
 /// One bar of a horizontal chart, placed: the label and value with where they are drawn.
 pub struct Bar {
     pub label: String,
@@ -99,6 +101,8 @@ struct Page {
     notes: [String; 3],
     scope: String,
     exits: Figures,
+    /// 村干部与村级带头人后备力量 (`cadres.rs`).
+    cadres: Figures,
     coverage: Chart,
     collective: Figures,
     /// 多元投入: funds by source and link.
@@ -578,6 +582,7 @@ pub fn year_report_html(r: &YearReport, lang: Language) -> Result<String, Output
         notes: notes_of(r, lang),
         scope: scope_of(r, lang),
         exits: exit_figures(r, lang),
+        cadres: cadres::cadre_figures(r, lang),
         coverage: coverage_chart(r, lang),
         collective: collective_figures(r, lang),
         funds: funds_figures(r, lang),

@@ -44,6 +44,14 @@ pub fn year_report_json(r: &YearReport) -> serde_json::Value {
             "covered": r.backbone.covered,
             "cadres_posted": r.backbone.cadres_posted,
         },
+        "village_cadres": {
+            "in_office": r.village_cadres.in_office,
+            "degree": r.village_cadres.degree,
+            "poor_villages": r.village_cadres.poor_villages,
+            "secretaries_trained": r.village_cadres.secretaries_trained,
+            "pool": r.village_cadres.pool,
+            "promoted": r.village_cadres.promoted,
+        },
         "collective": {
             "villages_reported": k.villages_reported,
             "empty_shell_villages": k.empty_shell_villages,

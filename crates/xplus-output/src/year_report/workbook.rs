@@ -274,6 +274,26 @@ fn villages_section(report: &YearReport) -> Section {
                 "标准化建设达标村 villages meeting the standard",
                 Count(pb.meeting),
             ),
+            (
+                "书记年内受训的贫困村 poor villages whose secretary was trained",
+                Count(report.village_cadres.secretaries_trained),
+            ),
+            (
+                "在任村干部 village cadres in office",
+                Count(report.village_cadres.in_office),
+            ),
+            (
+                "村干部学历教育 village cadres in a degree course",
+                Count(report.village_cadres.degree),
+            ),
+            (
+                "后备力量 future leaders in the pool",
+                Count(report.village_cadres.pool),
+            ),
+            (
+                "后备力量已任书记 pool members who became secretaries",
+                Count(report.village_cadres.promoted),
+            ),
         ],
     )
 }

@@ -100,6 +100,9 @@ pub(crate) const TABLES: &[DumpTable] = &[
     t("project_investors"),
     t("weak_organisations"),
     t("standardisation_checks"),
+    t("village_cadres"),
+    t("village_cadre_development"),
+    t("leader_pool"),
 ];
 
 pub(crate) const AUDIT_LOG: &str = "audit_log";

@@ -7,15 +7,14 @@ use super::names;
 use super::people::Household;
 use super::plan::{PoorState, VillageKind, VillagePlan};
 use super::rng::{self, between, chance, day_in, pick, shuffle, stream, ymd, DemoRng};
-use super::secretaries;
+use super::secretaries::{self, Successor};
 use super::selected::{Selected, Staff, Startup};
 use super::writer::{boolean, code, date, int, money, opt_date, region, text, Writers};
 use super::DemoError;
 use chrono::Duration;
 use xplus_core::backbone::visits::VisitKind;
 use xplus_core::backbone::{BindingKind, CadreRole, UnitKind};
-use xplus_core::interchange::FileId;
-use xplus_core::interchange::Value;
+use xplus_core::interchange::{FileId, Value};
 use xplus_core::registry::HouseholdStatus;
 use xplus_core::values::Date;
 use xplus_core::Fen;
@@ -197,7 +196,7 @@ fn pairing_row(
     out.row(FileId::CadreHouseholdPairings, &row)
 }
 
-/// `more` draws what the later files need (bindings, visits, recalls, start-ups, secretaries).
+/// `more` draws the later files; the secretaries who took over in 2016 come back for the pool.
 pub fn write(
     out: &mut Writers,
     rng: &mut DemoRng,
@@ -205,7 +204,7 @@ pub fn write(
     ctx: &Ctx,
     city_units: &[Unit],
     county_units: &[Unit],
-) -> Result<(), DemoError> {
+) -> Result<Vec<Successor>, DemoError> {
     let Ctx {
         plan,
         villages,
@@ -220,6 +219,7 @@ pub fn write(
         slots: Vec::new(),
     };
     let selected = Selected::draw(more, ctx);
+    let mut successors = Vec::new();
     // County units: the first half mostly go one to one with poor villages (1+1), the rest
     // each take several ordinary villages (1+X).
     let mut pool: Vec<usize> = (n_city + 1..cadres.units.len()).collect();
@@ -290,7 +290,8 @@ pub fn write(
             }
         }
         if v.kind != VillageKind::Urban {
-            secretaries::write(out, more, v.code, selected.development(vi))?;
+            let dev = selected.development(vi);
+            successors.extend(secretaries::write(out, more, v.code, dev)?);
         }
         // Helpers of a village come from its paired units and one or two county units, so
         // that each helper's places are filled within the village.
@@ -307,12 +308,11 @@ pub fn write(
             pair_household(out, rng, more, &mut cadres, unit, h)?;
         }
     }
-    Ok(())
+    Ok(successors)
 }
 
-/// The poor-village step after its units are chosen: each paired unit's pairing row and
-/// bindings, then the village's first secretary (recalled if `staff` says so) and its work
-/// team.
+/// The poor-village step after its units are chosen: each paired unit's pairing row and bindings,
+/// then the village's first secretary (recalled if `staff` says so) and its work team.
 #[allow(clippy::too_many_arguments)]
 fn staff_poor_village(
     out: &mut Writers,

@@ -10,7 +10,9 @@ use super::regions::{County, Source};
 use super::rng::{self, stream, uniform, DemoRng};
 use super::shares::{city, Basis};
 use super::writer::{boolean, code, int, money, opt_bool, opt_year, region, text, year, Writers};
-use super::{collective, education, funds, industry, party_building, targets, DemoError};
+use super::{
+    collective, education, funds, industry, party_building, targets, village_cadres, DemoError,
+};
 use xplus_core::interchange::cell::Value;
 use xplus_core::interchange::FileId;
 use xplus_core::registry::Level;
@@ -116,7 +118,7 @@ pub fn write(
     education::write(out, &mut rng, &mut more, &ctx)?;
     let mut rng = stream(seed, county.code, rng::tag::BACKBONE);
     let mut more = stream(seed, county.code, rng::tag::BACKBONE_MORE);
-    backbone::write(out, &mut rng, &mut more, &ctx, city_units, &county_units)?;
+    let successors = backbone::write(out, &mut rng, &mut more, &ctx, city_units, &county_units)?;
     let mut rng = stream(seed, county.code, rng::tag::COLLECTIVE);
     let projects = collective::write(out, &mut rng, &ctx)?;
     let mut rng = stream(seed, county.code, rng::tag::FUNDS);
@@ -130,7 +132,11 @@ pub fn write(
     let mut rng = stream(seed, county.code, rng::tag::TARGETS);
     targets::write(out, &mut rng, &ctx, &in_industry)?;
     let mut rng = stream(seed, county.code, rng::tag::PARTY_BUILDING);
-    party_building::write(out, &mut rng, &ctx)
+    party_building::write(out, &mut rng, &ctx)?;
+    let mut rng = stream(seed, county.code, rng::tag::VILLAGE_CADRES);
+    village_cadres::write(out, &mut rng, &ctx)?;
+    let mut rng = stream(seed, county.code, rng::tag::LEADER_POOL);
+    village_cadres::write_pool(out, &mut rng, &ctx, &successors)
 }
 
 /// The registered population (户籍人口) of a village, 800–4,000, from its poor households and a

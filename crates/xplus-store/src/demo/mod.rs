@@ -27,6 +27,7 @@ mod secretaries;
 mod selected;
 mod shares;
 mod targets;
+mod village_cadres;
 mod writer;
 
 use std::fmt;

@@ -33,6 +33,10 @@ pub mod tag {
     pub const FUNDS: u64 = 14;
     /// The projects' investors (社会资本入股) and their funds.
     pub const INVESTORS: u64 = 15;
+    /// The village cadres (村干部) and their development.
+    pub const VILLAGE_CADRES: u64 = 16;
+    /// The pool of future village leaders (村级带头人后备库).
+    pub const LEADER_POOL: u64 = 17;
     /// 基层党组织建设: the weak party organisations and the standardisation checks.
     pub const PARTY_BUILDING: u64 = 18;
 }

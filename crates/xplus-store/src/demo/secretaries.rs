@@ -11,14 +11,24 @@ use chrono::Datelike;
 use xplus_core::backbone::{CheckUpResult, DevelopmentKind, SecretaryTier};
 use xplus_core::interchange::{FileId, Value};
 
+/// A secretary who took over a village in 2016: the pool of future leaders (村级带头人后备库)
+/// names them as the member who became its secretary.
+pub struct Successor {
+    pub village: u64,
+    pub id: String,
+    pub name: String,
+    pub start: chrono::NaiveDate,
+}
+
 /// `dev` is what the secretary in office at the end takes part in beyond training (the county's
 /// share of the report's 47 in degree study and 23 on exchange postings, all in poor villages).
+/// The secretary who took over, if the village changed secretary.
 pub fn write(
     out: &mut Writers,
     more: &mut DemoRng,
     village: u64,
     dev: Development,
-) -> Result<(), DemoError> {
+) -> Result<Option<Successor>, DemoError> {
     // One in ten villages changed secretary in 2016 (the adjusted ones), after a vacancy of
     // up to two months (配齐).
     let changed = chance(more, 0.1);
@@ -42,10 +52,16 @@ pub fn write(
         changed,
         first_dev,
     )?;
-    if let Some(start) = second_start {
-        person(out, more, village, 2, (start, None), false, Some(dev))?;
-    }
-    Ok(())
+    let Some(start) = second_start else {
+        return Ok(None);
+    };
+    let name = person(out, more, village, 2, (start, None), false, Some(dev))?;
+    Ok(Some(Successor {
+        village,
+        id: format!("SJ{village}-2"),
+        name,
+        start,
+    }))
 }
 
 fn person(
@@ -56,7 +72,7 @@ fn person(
     (start, end): (chrono::NaiveDate, Option<chrono::NaiveDate>),
     adjusted: bool,
     dev: Option<Development>,
-) -> Result<(), DemoError> {
+) -> Result<String, DemoError> {
     let id = format!("SJ{village}-{seq}");
     let surname = names::surname(more);
     let male = chance(more, 0.85);
@@ -74,7 +90,7 @@ fn person(
     let row = [
         text(id.clone()),
         region(village),
-        text(name),
+        text(name.clone()),
         date(start),
         opt_date(end),
         tier.map(|t| code(t.code())).unwrap_or(Value::Null),
@@ -133,5 +149,5 @@ fn person(
             out.row(FileId::SecretaryDevelopment, &row)?;
         }
     }
-    Ok(())
+    Ok(name)
 }

@@ -1,8 +1,9 @@
 //! The module files kept as plain records — stations, the villages they serve and their 抓规范
 //! checks, training sessions and attendance, station services, units and cadres, the three
-//! bindings, visits, recalls, postings, start-ups, secretaries and their history — listed within an
-//! account's reach, and written from pages and the API with the importer's own row checks
-//! (`bundle::import::check_rows`), so a form and a spreadsheet accept and refuse the same rows.
+//! bindings, visits, recalls, postings, start-ups, secretaries and their history, village cadres
+//! and the pool of future leaders — listed within an account's reach, and written from pages and
+//! the API with the importer's own row checks (`bundle::import::check_rows`), so a form and a
+//! spreadsheet accept and refuse the same rows.
 //! Pairings have their own writes (`backbone.rs`): rules.md §7 needs more than one row.
 
 use super::entries_context::arg_of;
@@ -23,9 +24,10 @@ use xplus_core::rules::RuleSet;
 
 /// The files listed here, in the order of the bundle, by module (the files added late to the
 /// bundle — the empty-shell plan, the postings, the funds, the projects' investors, the industry
-/// targets — with the other files of their module; the weak organisations and the
-/// standardisation checks, added last, at the end, shown with the 骨干 files).
-pub const ENTRY_FILES: [FileId; 43] = [
+/// targets — with the other files of their module; the 骨干 files added after them — the weak
+/// organisations, the standardisation checks, the village cadres and the pool of future
+/// leaders — last).
+pub const ENTRY_FILES: [FileId; 46] = [
     FileId::Stations,
     FileId::StationCoverage,
     FileId::StationChecks,
@@ -69,6 +71,9 @@ pub const ENTRY_FILES: [FileId; 43] = [
     FileId::IndustryTargets,
     FileId::WeakOrganisations,
     FileId::StandardisationChecks,
+    FileId::VillageCadres,
+    FileId::VillageCadreDevelopment,
+    FileId::LeaderPool,
 ];
 
 /// Listed but written elsewhere: pairings under rules.md §7 (`save_unit_pairing`); the share
@@ -105,6 +110,8 @@ enum Place {
     Project,
     /// A secretary (`secretary_id`), placed by the village they serve.
     Secretary,
+    /// A village cadre (`village_cadre_id`), placed by their village.
+    VillageCadre,
     /// A cadre (`cadre_id`), placed by the villages their unit is paired with.
     Cadre,
     /// Not in the tree (units, cadres): read by the region staff, written by an administrator.
@@ -124,6 +131,8 @@ fn place(file: FileId) -> Place {
         | VillageEnterprises
         | EmptyShellPlan
         | Postings
+        | VillageCadres
+        | LeaderPool
         | Projects
         | PartyOrgs
         | OvopProjects
@@ -140,6 +149,7 @@ fn place(file: FileId) -> Place {
         Distributions | ProjectInvestors => Place::Project,
         StationChecks | TrainingSessions => Place::Station,
         SecretaryDevelopment | SecretaryChecks => Place::Secretary,
+        VillageCadreDevelopment => Place::VillageCadre,
         Recalls => Place::Cadre,
         _ => Place::Nowhere,
     }
@@ -171,6 +181,7 @@ pub(super) fn reach(file: FileId, access: &Access, today: NaiveDate) -> Filter {
         Place::Station => queries::STATION_BETWEEN.into(),
         Place::Project => queries::PROJECT_BETWEEN.into(),
         Place::Secretary => queries::SECRETARY_BETWEEN.into(),
+        Place::VillageCadre => queries::VILLAGE_CADRE_BETWEEN.into(),
         Place::Cadre => queries::CADRE_BETWEEN.into(),
         Place::Nowhere => return Filter::new(),
     };
@@ -455,6 +466,7 @@ async fn outside_column(
         Place::Station => (&schema::STATIONS, "station_id"),
         Place::Project => (&schema::PROJECTS, "project_id"),
         Place::Secretary => (&schema::SECRETARIES, "secretary_id"),
+        Place::VillageCadre => (&schema::VILLAGE_CADRES, "village_cadre_id"),
         Place::Cadre => (&schema::CADRES, "cadre_id"),
         // Units and cadres: an administrator's (see `may_write`).
         Place::Nowhere => return Ok(None),

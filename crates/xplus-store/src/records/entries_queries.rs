@@ -36,6 +36,10 @@ pub(in crate::records) const PROJECT_BETWEEN: &str = "project_id IN (SELECT proj
 pub(in crate::records) const SECRETARY_BETWEEN: &str = "secretary_id IN (SELECT secretary_id \
      FROM secretaries WHERE village_code BETWEEN ? AND ?)";
 
+/// The rows about village cadres of the villages between two codes (the arguments).
+pub(in crate::records) const VILLAGE_CADRE_BETWEEN: &str = "village_cadre_id IN \
+     (SELECT village_cadre_id FROM village_cadres WHERE village_code BETWEEN ? AND ?)";
+
 /// The rows of cadres whose unit is paired with a village between two codes (the arguments).
 pub(in crate::records) const CADRE_BETWEEN: &str = "cadre_id IN (SELECT c.cadre_id FROM cadres c \
      JOIN unit_village_pairings p ON p.unit_id = c.unit_id \

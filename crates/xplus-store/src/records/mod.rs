@@ -80,6 +80,7 @@ pub use backbone::review::{
     ReviewRanking,
 };
 pub use backbone::secretaries::{secretaries_overview, SecretariesOverview};
+pub use backbone::village_cadres::{village_cadre_figures, VillageCadreFigures, VillageCadreView};
 pub use backbone::visits::{latest_visit_year, visit_totals, visits_page, VisitTotals};
 pub use backbone::visits_due::{overdue_visits, visits_due, DueVisit, VisitsDue};
 pub use backbone::visits_kept::{CountyDue, KeptDue};

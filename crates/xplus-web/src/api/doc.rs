@@ -73,6 +73,7 @@ fn parts() -> Vec<openapi::OpenApi> {
         crate::api::findings::FindingsDoc::openapi(),
         crate::api::cases::CasesDoc::openapi(),
         crate::api::party_building::PartyBuildingDoc::openapi(),
+        crate::api::village_cadres::VillageCadresDoc::openapi(),
     ]
 }
 

@@ -29,6 +29,7 @@ mod ranking;
 mod regions;
 mod review;
 mod search;
+mod village_cadres;
 mod visits;
 
 use crate::auth::Signed;
@@ -97,6 +98,11 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/party-building",
             get(party_building::party_building),
         )
+        .route(
+            "/api/v1/village-cadres",
+            get(village_cadres::village_cadres),
+        )
+        .route("/api/v1/leader-pool", get(village_cadres::leader_pool))
         .route("/api/v1/secretaries/review", get(review::review))
         .route("/api/v1/secretaries/{id}/review", put(review::score))
         .route("/api/v1/visits/monthly", get(activity::visits))

@@ -122,10 +122,10 @@ pub fn groups() -> [(&'static str, &'static str, Vec<&'static FileSpec>); 4] {
             .map(|id| xplus_core::interchange::schema::spec(*id))
             .collect()
     };
-    // The weak organisations and the standardisation checks came last to the list; they are
-    // the 骨干's.
+    // The weak organisations, the standardisation checks, the village cadres and the pool of
+    // future leaders came last to the list; they are the 骨干's.
     let mut backbone = of(&ENTRY_FILES[7..18]);
-    backbone.extend(of(&ENTRY_FILES[41..43]));
+    backbone.extend(of(&ENTRY_FILES[41..]));
     [
         ("远教", "Distance education", of(&ENTRY_FILES[..7])),
         ("骨干", "Backbone", backbone),

@@ -46,6 +46,7 @@ mod targets;
 pub(crate) mod tasks;
 mod tasks_export;
 mod users;
+mod village_cadres;
 mod visit_form;
 mod what_if;
 mod workbench;
@@ -117,6 +118,7 @@ fn module_routes() -> Router<AppState> {
         .route("/helpers", get(backbone::helpers))
         .route("/secretaries", get(backbone::secretaries))
         .route("/postings", get(postings::page))
+        .route("/village-cadres", get(village_cadres::page))
         .route("/secretaries/review", get(review::page))
         .route("/secretaries/review.xlsx", get(review::export))
         .route("/secretaries/review/{id}", post(review::save))

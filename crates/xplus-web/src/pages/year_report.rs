@@ -138,6 +138,27 @@ fn figures(l: Lang, r: &YearReport) -> Vec<(String, String)> {
             ),
         ),
         (
+            l.t(
+                "贫困村书记年内培训（个）",
+                "Poor villages whose secretary was trained",
+            )
+            .into(),
+            format!(
+                "{} / {}",
+                r.village_cadres.secretaries_trained, r.village_cadres.poor_villages
+            ),
+        ),
+        (
+            l.t("村干部学历教育（名）", "Village cadres in a degree course")
+                .into(),
+            n(r.village_cadres.degree),
+        ),
+        (
+            l.t("村级带头人后备力量（名）", "Future leaders in the pool")
+                .into(),
+            n(r.village_cadres.pool),
+        ),
+        (
             l.t("五环全覆盖（严格，户）", "Full chain, strict (households)")
                 .into(),
             format!("{} / {}", c.full_chain, c.poor_at_start),

@@ -1,10 +1,12 @@
 //! 骨干 files: units and cadres, unit↔village pairings and their "three bindings", cadre↔household
 //! pairings and visits, recalls of selected cadres, graduate officials' start-ups, and village
 //! party secretaries with their development and yearly check-ups; selected cadres' postings to
-//! villages (驻村); weak village party organisations and the standardisation checks.
+//! villages (驻村); weak village party organisations and the standardisation checks; the other
+//! village cadres with their development, and the pool of future village leaders (村级带头人后备力量).
 
 use super::*;
 use crate::backbone::party_building::{StandardItem, WeakReason};
+use crate::backbone::village_cadre::{EducationLevel, LeaderType, PoolSource, VillageCadrePost};
 use crate::backbone::{
     visits::VisitKind, BindingKind, CadreRole, CheckUpResult, DevelopmentKind, SecretaryTier,
     UnitKind,
@@ -236,4 +238,71 @@ pub static STANDARDISATION_CHECKS: FileSpec = FileSpec {
     ],
     key: &[0, 1, 2],
     county: CountyFrom::Column(0),
+};
+
+/// 村干部 (issue 23): the village cadres other than the party secretary (who stays in
+/// secretaries.csv), their post and term.
+pub static VILLAGE_CADRES: FileSpec = FileSpec {
+    id: FileId::VillageCadres,
+    name: "village_cadres",
+    zh: "村干部",
+    columns: &[
+        col("village_cadre_id", "村干部编号", T::Key),
+        VILLAGE,
+        col("name", "姓名", T::Name),
+        col("post", "职务", T::Enum(&VillageCadrePost::SPEC)),
+        START,
+        END,
+        opt("education", "文化程度", T::Enum(&EducationLevel::SPEC)),
+        opt("phone", "电话", T::Name),
+    ],
+    key: &[0],
+    county: CountyFrom::Column(1),
+};
+
+/// 村干部培养: a village cadre's training, degree study (学历提升, the case's 大专以上学历教育)
+/// and exchange postings, as secretary_development is a secretary's. The rows are placed by
+/// their cadre's village and carry its county.
+pub static VILLAGE_CADRE_DEVELOPMENT: FileSpec = FileSpec {
+    id: FileId::VillageCadreDevelopment,
+    name: "village_cadre_development",
+    zh: "村干部培养",
+    columns: &[
+        reference(
+            "village_cadre_id",
+            "村干部编号",
+            T::Key,
+            FileId::VillageCadres,
+        ),
+        col("kind", "类型", T::Enum(&DevelopmentKind::SPEC)),
+        START,
+        END,
+        opt("description", "内容", T::Text),
+    ],
+    key: &[0, 1, 2],
+    county: CountyFrom::VillageCadre(0),
+};
+
+/// 村级带头人后备库: the future village leaders found among returnees, veterans, village doctors
+/// and teachers and others, from the day they entered the pool to the day they left it, and the
+/// secretary they became (a secretary of the same county, core `backbone::village_cadre`).
+pub static LEADER_POOL: FileSpec = FileSpec {
+    id: FileId::LeaderPool,
+    name: "leader_pool",
+    zh: "村级带头人后备库",
+    columns: &[
+        col("leader_id", "后备人员编号", T::Key),
+        VILLAGE,
+        col("name", "姓名", T::Name),
+        col("source", "来源", T::Enum(&PoolSource::SPEC)),
+        opt("leader_type", "带头人类型", T::Enum(&LeaderType::SPEC)),
+        col("entered_date", "入库日期", T::Date),
+        opt("left_date", "出库日期", T::Date),
+        Column {
+            required: false,
+            ..SECRETARY
+        },
+    ],
+    key: &[0],
+    county: CountyFrom::Column(1),
 };

@@ -341,6 +341,8 @@ pub(crate) struct Context {
     pub cadres_with_startups: BTreeSet<u32>,
     /// The village of each secretary (the county of their reviews).
     pub secretaries: Entities<u64>,
+    /// The village of each village cadre (村干部).
+    pub village_cadres: Entities<u64>,
     /// Bundle rows of attendance_members.csv: the member must belong to the household named.
     pub attendees: Vec<Attendee>,
     /// Rows of member_changes.csv: a person who left is still the one named in earlier

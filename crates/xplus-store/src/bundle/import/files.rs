@@ -63,6 +63,7 @@ impl Validator {
             FileId::OvopProjects => ctx.ovops.get(text(values, i)).map(u64::from),
             FileId::LabourCourses => ctx.courses.get(text(values, i)).map(u64::from),
             FileId::Commissioners => ctx.commissioners.get(text(values, i)).map(u64::from),
+            FileId::VillageCadres => ctx.village_cadres.get(text(values, i)).map(u64::from),
             other => unreachable!("no column refers to {other:?}"),
         };
         if found.is_none() && row != FROM_DB && !self.broken.contains(&target) {
@@ -186,6 +187,12 @@ impl Validator {
             CountyFrom::Secretary(i) => {
                 let s = self.ctx.secretaries.get(text(values, i))?;
                 RegionCode::from_u64(self.ctx.secretaries.info[s as usize])
+                    .ok()
+                    .and_then(RegionCode::county)
+            }
+            CountyFrom::VillageCadre(i) => {
+                let c = self.ctx.village_cadres.get(text(values, i))?;
+                RegionCode::from_u64(self.ctx.village_cadres.info[c as usize])
                     .ok()
                     .and_then(RegionCode::county)
             }
@@ -413,7 +420,10 @@ impl Validator {
             | FileId::Visits
             | FileId::Postings
             | FileId::WeakOrganisations
-            | FileId::StandardisationChecks => self.backbone_row(spec, row, values, refs),
+            | FileId::StandardisationChecks
+            | FileId::VillageCadres
+            | FileId::VillageCadreDevelopment
+            | FileId::LeaderPool => self.backbone_row(spec, row, values, refs),
             FileId::RuleSettings
             | FileId::AssessmentOutcomes
             | FileId::ExitBatches

@@ -73,7 +73,8 @@ impl Validator {
     }
 
     /// 骨干: units, cadres, pairings, visits, recalls, start-ups, secretaries, party organisations,
-    /// postings, weak organisations and standardisation checks.
+    /// postings, weak organisations and standardisation checks, village cadres and the pool of
+    /// future leaders.
     pub(super) fn backbone_row(
         &mut self,
         spec: &'static FileSpec,
@@ -129,7 +130,19 @@ impl Validator {
                     ctx.secretaries.insert(&id, village, row)
                 })
             }
-            FileId::SecretaryDevelopment => {
+            FileId::VillageCadres => {
+                if !self.check_span(spec, row, values, 4, 5) {
+                    return false;
+                }
+                let id = text(values, 0).to_string();
+                let village = refs[1];
+                self.entity(spec, row, values, |ctx| {
+                    ctx.village_cadres.insert(&id, village, row)
+                })
+            }
+            FileId::LeaderPool => self.leader_row(spec, row, values, refs),
+            // A village cadre's development is checked as a secretary's: the same columns.
+            FileId::SecretaryDevelopment | FileId::VillageCadreDevelopment => {
                 let Some(start) = date(values, 2) else {
                     return false;
                 };

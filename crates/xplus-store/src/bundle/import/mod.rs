@@ -448,6 +448,10 @@ impl Validator {
             (FileId::PartyOrgs, Value::Text(id)) => {
                 self.ctx.party_orgs.insert(id, (), row);
             }
+            (FileId::VillageCadres, Value::Text(id)) => {
+                let village = values[1].as_region().map(RegionCode::as_u64).unwrap_or(0);
+                self.ctx.village_cadres.insert(id, village, row);
+            }
             (FileId::OvopProjects, Value::Text(id)) => {
                 self.ctx.ovops.insert(id, (), row);
             }

@@ -393,6 +393,37 @@ impl Validator {
         true
     }
 
+    /// 村级带头人后备库: one row per member, a stay that does not end before it begins, and a
+    /// promotion to a secretary of the same county (core `backbone::village_cadre`).
+    pub(super) fn leader_row(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        refs: &[u64],
+    ) -> bool {
+        if !self.check_span(spec, row, values, 5, 6) {
+            return false;
+        }
+        if row != FROM_DB && refs[7] != u64::MAX {
+            let secretary = self.ctx.secretaries.info[refs[7] as usize];
+            let secretary = RegionCode::from_u64(secretary).ok();
+            if let (Some(pool), Some(secretary)) = (values[1].as_region(), secretary) {
+                let problem =
+                    xplus_core::backbone::village_cadre::promotion_problem(pool, secretary);
+                if let Some(reason) = problem {
+                    self.error_at(spec, row, 7, &values[7], reason);
+                    return false;
+                }
+            }
+        }
+        let id = text(values, 0).to_string();
+        self.entity(spec, row, values, |ctx| {
+            let leaders = ctx.text_keys.entry(spec.id).or_default();
+            leaders.insert(&id, (), row)
+        })
+    }
+
     /// Start-ups are those of graduate village officials (大学生村官).
     pub(super) fn startup_row(
         &mut self,

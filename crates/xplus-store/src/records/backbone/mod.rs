@@ -1,4 +1,5 @@
-//! 骨干 backbone helpers: cadre and unit pairings, visits, village secretaries and their review.
+//! 骨干 backbone helpers: cadre and unit pairings, visits, village secretaries and their review,
+//! village cadres and the pool of future leaders.
 
 pub(crate) mod activity;
 pub(crate) mod field_visits;
@@ -9,6 +10,7 @@ pub(crate) mod postings;
 mod queries;
 pub(crate) mod review;
 pub(crate) mod secretaries;
+pub(crate) mod village_cadres;
 pub(crate) mod visits;
 pub(crate) mod visits_due;
 pub(crate) mod visits_kept;

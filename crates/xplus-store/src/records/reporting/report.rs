@@ -15,6 +15,7 @@ use crate::records::assessment::chain::{chain_in, ChainView};
 use crate::records::assessment::correction::{corrections_of_year, CorrectionNote};
 use crate::records::backbone::party_building::party_building_in;
 use crate::records::backbone::postings::coverage_in;
+use crate::records::backbone::village_cadres::{cadre_figures_in, VillageCadreFigures};
 use crate::records::collective::funds::{funds_of_year, FundsOverview};
 use crate::records::collective::overview::collective_overview;
 use crate::records::industry::page::industry_activity;
@@ -158,6 +159,8 @@ pub struct YearReport {
     pub villages: VillageFigures,
     pub coverage: CoverageFigures,
     pub backbone: BackboneFigures,
+    /// 村干部 and the leader pool on Dec 31 of the year (core `backbone::village_cadre`).
+    pub village_cadres: VillageCadreFigures,
     pub collective: CollectiveFigures,
     pub industry: IndustryFigures,
     pub training: TrainingFigures,
@@ -229,6 +232,7 @@ async fn report_of(
         cadres_posted: posted.cadres,
     };
     let party_building = party_building_in(s, &bounds, year, None).await?.total;
+    let village_cadres = cadre_figures_in(s, &bounds, year).await?;
     let dividends = dividends_paid(s, &scope, year).await?;
     let projects = PROJECT_COUNT
         .fetch(
@@ -288,6 +292,7 @@ async fn report_of(
         villages,
         coverage,
         backbone,
+        village_cadres,
         collective,
         industry,
         training,
