@@ -60,6 +60,8 @@ const PAGES: &[&str] = &[
     "/secretaries/S1",
     "/postings",
     "/postings?year=2016",
+    "/startups",
+    "/startups?year=2016",
     "/cadres/C1/recalls",
     "/units",
     "/visits",

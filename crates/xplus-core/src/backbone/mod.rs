@@ -5,6 +5,7 @@ pub mod photos;
 pub mod posting;
 pub mod review;
 pub mod secretary;
+pub mod startup;
 pub mod suggest;
 pub mod visits;
 

@@ -68,6 +68,7 @@ pub enum FileId {
     IndustryTargets,
     Funds,
     ProjectInvestors,
+    StartupHouseholds,
     // The department bundle (departments.md): read and matched, never stored as rows; after
     // every bundle file, so that the bundle's order and `ALL_FILES` stay as they are.
     Deaths,
@@ -453,7 +454,7 @@ pub static STATISTICS: FileSpec = FileSpec {
 };
 
 /// Every file, in dependency order.
-pub static ALL_FILES: [&FileSpec; 60] = [
+pub static ALL_FILES: [&FileSpec; 61] = [
     &REGIONS,
     &VILLAGES,
     &HOUSEHOLDS,
@@ -514,6 +515,7 @@ pub static ALL_FILES: [&FileSpec; 60] = [
     &INDUSTRY_TARGETS,
     &FUNDS,
     &PROJECT_INVESTORS,
+    &STARTUP_HOUSEHOLDS,
 ];
 
 pub fn spec(id: FileId) -> &'static FileSpec {

@@ -276,6 +276,16 @@ fn exit_figures(r: &YearReport, lang: Language) -> Figures {
                 "Selected cadres posted",
                 r.backbone.cadres_posted.to_string(),
             ),
+            (
+                "大学生村官创业项目 / 资金（元）",
+                "Graduate officials' start-ups / funds (yuan)",
+                format!("{} / {}", r.startups.startups, r.startups.funding),
+            ),
+            (
+                "创业带动贫困户",
+                "Poor households brought along by start-ups",
+                r.startups.households.to_string(),
+            ),
         ],
     )
 }

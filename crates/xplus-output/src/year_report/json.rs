@@ -44,6 +44,12 @@ pub fn year_report_json(r: &YearReport) -> serde_json::Value {
             "covered": r.backbone.covered,
             "cadres_posted": r.backbone.cadres_posted,
         },
+        "startups": {
+            "startups": r.startups.startups,
+            "funding": yuan(r.startups.funding),
+            "bases": r.startups.bases,
+            "households": r.startups.households,
+        },
         "collective": {
             "villages_reported": k.villages_reported,
             "empty_shell_villages": k.empty_shell_villages,

@@ -65,6 +65,7 @@ pub fn year_report_workbook(report: &YearReport) -> Result<Vec<u8>, OutputError>
     let sections = [
         poor_section(report),
         villages_section(report),
+        startups_section(report),
         coverage_section(report),
         collective_section(report),
         industry_section(report),
@@ -263,6 +264,25 @@ fn villages_section(report: &YearReport) -> Section {
             (
                 "驻村选派干部 selected cadres posted",
                 Count(report.backbone.cadres_posted),
+            ),
+        ],
+    )
+}
+
+/// 大学生村官创业 by Dec 31: the start-ups begun, their funds, bases and the poor households
+/// linked to them (each once).
+fn startups_section(report: &YearReport) -> Section {
+    use Figure::{Count, Yuan};
+    let s = &report.startups;
+    (
+        "大学生村官创业",
+        vec![
+            ("创业项目 start-ups begun", Count(s.startups)),
+            ("扶持资金（元）funds (yuan)", Yuan(s.funding.0)),
+            ("创业示范基地 bases", Count(s.bases)),
+            (
+                "带动贫困户 poor households brought along",
+                Count(s.households),
             ),
         ],
     )

@@ -98,6 +98,7 @@ pub(crate) const TABLES: &[DumpTable] = &[
     t("industry_targets"),
     t("funds"),
     t("project_investors"),
+    t("startup_households"),
 ];
 
 pub(crate) const AUDIT_LOG: &str = "audit_log";

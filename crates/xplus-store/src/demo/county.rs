@@ -10,7 +10,7 @@ use super::regions::{County, Source};
 use super::rng::{self, stream, uniform, DemoRng};
 use super::shares::{city, Basis};
 use super::writer::{boolean, code, int, money, opt_bool, opt_year, region, text, year, Writers};
-use super::{collective, education, funds, industry, targets, DemoError};
+use super::{collective, education, funds, industry, startups, targets, DemoError};
 use xplus_core::interchange::cell::Value;
 use xplus_core::interchange::FileId;
 use xplus_core::registry::Level;
@@ -116,7 +116,7 @@ pub fn write(
     education::write(out, &mut rng, &mut more, &ctx)?;
     let mut rng = stream(seed, county.code, rng::tag::BACKBONE);
     let mut more = stream(seed, county.code, rng::tag::BACKBONE_MORE);
-    backbone::write(out, &mut rng, &mut more, &ctx, city_units, &county_units)?;
+    let begun = backbone::write(out, &mut rng, &mut more, &ctx, city_units, &county_units)?;
     let mut rng = stream(seed, county.code, rng::tag::COLLECTIVE);
     let projects = collective::write(out, &mut rng, &ctx)?;
     let mut rng = stream(seed, county.code, rng::tag::FUNDS);
@@ -128,7 +128,9 @@ pub fn write(
     let mut rng = stream(seed, county.code, rng::tag::INDUSTRY);
     let in_industry = industry::write(out, &mut rng, &ctx)?;
     let mut rng = stream(seed, county.code, rng::tag::TARGETS);
-    targets::write(out, &mut rng, &ctx, &in_industry)
+    targets::write(out, &mut rng, &ctx, &in_industry)?;
+    let mut rng = stream(seed, county.code, rng::tag::STARTUP_LINKS);
+    startups::write_links(out, &mut rng, &ctx, &begun)
 }
 
 /// The registered population (户籍人口) of a village, 800–4,000, from its poor households and a

@@ -25,6 +25,7 @@ mod rng;
 mod secretaries;
 mod selected;
 mod shares;
+mod startups;
 mod targets;
 mod writer;
 

@@ -33,6 +33,8 @@ pub mod tag {
     pub const FUNDS: u64 = 14;
     /// The projects' investors (社会资本入股) and their funds.
     pub const INVESTORS: u64 = 15;
+    /// The poor households the start-ups bring along (startup_households.csv).
+    pub const STARTUP_LINKS: u64 = 19;
 }
 
 fn splitmix(z: u64) -> u64 {

@@ -79,6 +79,7 @@ pub use backbone::review::{
     ReviewRanking,
 };
 pub use backbone::secretaries::{secretaries_overview, SecretariesOverview};
+pub use backbone::startups::{startup_view, StartupView};
 pub use backbone::visits::{latest_visit_year, visit_totals, visits_page, VisitTotals};
 pub use backbone::visits_due::{overdue_visits, visits_due, DueVisit, VisitsDue};
 pub use backbone::visits_kept::{CountyDue, KeptDue};
@@ -134,8 +135,8 @@ pub use reporting::gap_pages::{
 pub use reporting::latest::latest_year_of;
 pub use reporting::report::{
     report_as_of, year_report, BackboneFigures, CollectiveFigures, CoverageFigures,
-    HouseholdFigures, IndustryFigures, PersonFigures, RuralIncome, TrainingFigures, VillageFigures,
-    YearReport,
+    HouseholdFigures, IndustryFigures, PersonFigures, RuralIncome, StartupFigures, TrainingFigures,
+    VillageFigures, YearReport,
 };
 pub use reporting::responsibility::{household_card, village_cards, Card, CardMember, Responsible};
 pub(crate) use reporting::rollup::mark_all_for_refresh;

@@ -71,6 +71,7 @@ fn parts() -> Vec<openapi::OpenApi> {
         crate::api::visits::VisitsDoc::openapi(),
         crate::api::findings::FindingsDoc::openapi(),
         crate::api::cases::CasesDoc::openapi(),
+        crate::api::startups::StartupsDoc::openapi(),
     ]
 }
 

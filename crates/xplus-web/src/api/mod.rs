@@ -27,6 +27,7 @@ mod industry;
 mod regions;
 mod review;
 mod search;
+mod startups;
 mod visits;
 
 use crate::auth::Signed;
@@ -91,6 +92,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/secretaries", get(activity::secretaries))
         .route("/api/v1/postings", get(activity::postings))
+        .route("/api/v1/startups", get(startups::startups))
         .route("/api/v1/secretaries/review", get(review::review))
         .route("/api/v1/secretaries/{id}/review", put(review::score))
         .route("/api/v1/visits/monthly", get(activity::visits))

@@ -124,9 +124,9 @@ pub fn groups() -> [(&'static str, &'static str, Vec<&'static FileSpec>); 4] {
     };
     [
         ("远教", "Distance education", of(&ENTRY_FILES[..7])),
-        ("骨干", "Backbone", of(&ENTRY_FILES[7..18])),
-        ("集体", "Collective", of(&ENTRY_FILES[18..28])),
-        ("产业", "Industry and jobs", of(&ENTRY_FILES[28..])),
+        ("骨干", "Backbone", of(&ENTRY_FILES[7..19])),
+        ("集体", "Collective", of(&ENTRY_FILES[19..29])),
+        ("产业", "Industry and jobs", of(&ENTRY_FILES[29..])),
     ]
 }
 

@@ -40,6 +40,7 @@ mod remember;
 mod responsibility;
 pub(crate) mod review;
 pub(crate) mod search;
+mod startups;
 mod targets;
 pub(crate) mod tasks;
 mod tasks_export;
@@ -101,8 +102,8 @@ fn finding_routes() -> Router<AppState> {
         .route("/monitoring/cases/{case}/close", post(cases::close))
 }
 
-/// The four links' pages: 远教 coverage, 骨干 helpers, secretaries, postings and their review,
-/// 集体 economy, funds and projects, 产业 and jobs.
+/// The four links' pages: 远教 coverage, 骨干 helpers, secretaries, postings, start-ups and the
+/// review, 集体 economy, funds and projects, 产业 and jobs.
 fn module_routes() -> Router<AppState> {
     Router::new()
         .route("/coverage", get(education::page))
@@ -114,6 +115,7 @@ fn module_routes() -> Router<AppState> {
         .route("/helpers", get(backbone::helpers))
         .route("/secretaries", get(backbone::secretaries))
         .route("/postings", get(postings::page))
+        .route("/startups", get(startups::page))
         .route("/secretaries/review", get(review::page))
         .route("/secretaries/review.xlsx", get(review::export))
         .route("/secretaries/review/{id}", post(review::save))

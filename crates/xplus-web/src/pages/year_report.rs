@@ -119,6 +119,19 @@ fn figures(l: Lang, r: &YearReport) -> Vec<(String, String)> {
             n(r.backbone.cadres_posted),
         ),
         (
+            l.t(
+                "大学生村官创业项目（个）/ 资金（元）",
+                "Graduate officials' start-ups / funds (yuan)",
+            )
+            .into(),
+            format!("{} / {}", r.startups.startups, r.startups.funding),
+        ),
+        (
+            l.t("创业带动贫困户（户）", "Poor households brought along")
+                .into(),
+            n(r.startups.households),
+        ),
+        (
             l.t("五环全覆盖（严格，户）", "Full chain, strict (households)")
                 .into(),
             format!("{} / {}", c.full_chain, c.poor_at_start),

@@ -1,7 +1,7 @@
 //! 骨干 files: units and cadres, unit↔village pairings and their "three bindings", cadre↔household
 //! pairings and visits, recalls of selected cadres, graduate officials' start-ups, and village
 //! party secretaries with their development and yearly check-ups; selected cadres' postings to
-//! villages (驻村).
+//! villages (驻村); the poor households the start-ups bring along.
 
 use super::*;
 use crate::backbone::{
@@ -195,4 +195,23 @@ pub static POSTINGS: FileSpec = FileSpec {
     columns: &[CADRE, VILLAGE, START, END],
     key: &[0, 1, 2],
     county: CountyFrom::Column(1),
+};
+
+/// 创业带动贫困户 (issue 23): a poor household a graduate official's start-up brings along, from
+/// the day it joined (to the day it left, if it did). The household must be a registered poor
+/// household of the start-up's county, poor in the year it joined, and cannot join before the
+/// start-up began (core `backbone::startup`).
+pub static STARTUP_HOUSEHOLDS: FileSpec = FileSpec {
+    id: FileId::StartupHouseholds,
+    name: "startup_households",
+    zh: "创业带动贫困户",
+    columns: &[
+        reference("startup_id", "创业项目编号", T::Key, FileId::Startups),
+        HOUSEHOLD,
+        col("join_date", "加入日期", T::Date),
+        END,
+        opt("note", "备注", T::Text),
+    ],
+    key: &[0, 1],
+    county: CountyFrom::Household(1),
 };

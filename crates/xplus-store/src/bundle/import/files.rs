@@ -63,6 +63,7 @@ impl Validator {
             FileId::OvopProjects => ctx.ovops.get(text(values, i)).map(u64::from),
             FileId::LabourCourses => ctx.courses.get(text(values, i)).map(u64::from),
             FileId::Commissioners => ctx.commissioners.get(text(values, i)).map(u64::from),
+            FileId::Startups => ctx.startups.get(text(values, i)).map(u64::from),
             other => unreachable!("no column refers to {other:?}"),
         };
         if found.is_none() && row != FROM_DB && !self.broken.contains(&target) {
@@ -283,6 +284,7 @@ impl Validator {
             village,
             status,
             exit_year,
+            identified_year: int(values, 2) as i32,
         };
         // A stored household may only move along the lifecycle (identified → exited → monitored
         // → returned …); an exited household that falls back is `returned`, not `poor` again.
@@ -411,7 +413,8 @@ impl Validator {
             | FileId::UnitVillagePairings
             | FileId::Units
             | FileId::Visits
-            | FileId::Postings => self.backbone_row(spec, row, values, refs),
+            | FileId::Postings
+            | FileId::StartupHouseholds => self.backbone_row(spec, row, values, refs),
             FileId::RuleSettings
             | FileId::AssessmentOutcomes
             | FileId::ExitBatches

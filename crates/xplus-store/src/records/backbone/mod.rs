@@ -8,6 +8,7 @@ pub(crate) mod postings;
 mod queries;
 pub(crate) mod review;
 pub(crate) mod secretaries;
+pub(crate) mod startups;
 pub(crate) mod visits;
 pub(crate) mod visits_due;
 pub(crate) mod visits_kept;

@@ -14,6 +14,7 @@ use crate::error::StoreError;
 use crate::records::assessment::chain::{chain_in, ChainView};
 use crate::records::assessment::correction::{corrections_of_year, CorrectionNote};
 use crate::records::backbone::postings::coverage_in;
+use crate::records::backbone::startups::startups_in;
 use crate::records::collective::funds::{funds_of_year, FundsOverview};
 use crate::records::collective::overview::collective_overview;
 use crate::records::industry::page::industry_activity;
@@ -90,6 +91,17 @@ pub struct BackboneFigures {
     pub cadres_posted: u64,
 }
 
+/// 大学生村官创业 on Dec 31 of the year (core `backbone::startup`): the start-ups begun by then
+/// in the villages within reach, their funds, distinct bases, and the poor households linked to
+/// them by then, each once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StartupFigures {
+    pub startups: u64,
+    pub funding: Fen,
+    pub bases: u64,
+    pub households: u64,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CollectiveFigures {
     /// Villages that reported an operating income for the year.
@@ -156,6 +168,7 @@ pub struct YearReport {
     pub villages: VillageFigures,
     pub coverage: CoverageFigures,
     pub backbone: BackboneFigures,
+    pub startups: StartupFigures,
     pub collective: CollectiveFigures,
     pub industry: IndustryFigures,
     pub training: TrainingFigures,
@@ -222,6 +235,14 @@ async fn report_of(
         covered: posted.covered,
         cadres_posted: posted.cadres,
     };
+    let begun = startups_in(s, &bounds, year).await?;
+    let t = xplus_core::backbone::startup::StartupReport::of(&begun, None).total;
+    let startups = StartupFigures {
+        startups: t.startups,
+        funding: t.funding,
+        bases: t.bases,
+        households: t.households,
+    };
     let dividends = dividends_paid(s, &scope, year).await?;
     let projects = PROJECT_COUNT
         .fetch(
@@ -281,6 +302,7 @@ async fn report_of(
         villages,
         coverage,
         backbone,
+        startups,
         collective,
         industry,
         training,

@@ -7,6 +7,7 @@ pub(super) mod field_visits;
 pub(super) mod pairings;
 pub(super) mod postings;
 pub(super) mod review;
+pub(super) mod startups;
 pub(super) mod visits;
 pub(super) mod visits_due;
 
