@@ -62,6 +62,8 @@ const PAGES: &[&str] = &[
     "/postings?year=2016",
     "/startups",
     "/startups?year=2016",
+    "/lectures",
+    "/lectures?year=2016",
     "/cadres/C1/recalls",
     "/units",
     "/visits",

@@ -460,6 +460,11 @@ fn industry_figures(r: &YearReport, lang: Language) -> Figures {
                 r.training.sessions.to_string(),
             ),
             ("参训户次", "Attendances", r.training.attendance.to_string()),
+            (
+                "站点讲学授课（场次 / 人次）",
+                "Lectures at the stations (sessions / person-times)",
+                r.training.lectures.shown(),
+            ),
         ],
     )
 }

@@ -404,6 +404,46 @@ fn training_section(report: &YearReport) -> Section {
         vec![
             ("当年培训场次 sessions in the year", Count(t.sessions)),
             ("参训户次 household attendances", Count(t.attendance)),
+            (
+                "站点讲学授课场次 sessions held at the stations",
+                Count(t.lectures.total_sessions()),
+            ),
+            (
+                "站点讲学授课人次 their person-times",
+                Count(t.lectures.total_person_times()),
+            ),
+            (
+                "党员干部授课场次 by cadres: sessions",
+                Count(t.lectures.sessions[0]),
+            ),
+            (
+                "党员干部授课人次 by cadres: person-times",
+                Count(t.lectures.person_times[0]),
+            ),
+            (
+                "党校老师授课场次 by party-school teachers: sessions",
+                Count(t.lectures.sessions[1]),
+            ),
+            (
+                "党校老师授课人次 by party-school teachers: person-times",
+                Count(t.lectures.person_times[1]),
+            ),
+            (
+                "技能专家授课场次 by skill experts: sessions",
+                Count(t.lectures.sessions[2]),
+            ),
+            (
+                "技能专家授课人次 by skill experts: person-times",
+                Count(t.lectures.person_times[2]),
+            ),
+            (
+                "致富能手授课场次 by entrepreneurs: sessions",
+                Count(t.lectures.sessions[3]),
+            ),
+            (
+                "致富能手授课人次 by entrepreneurs: person-times",
+                Count(t.lectures.person_times[3]),
+            ),
         ],
     )
 }

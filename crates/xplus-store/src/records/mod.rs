@@ -101,6 +101,7 @@ pub use collective::targets::{
     collective_targets, rules_for_view, viewed_region, CollectiveTargets, PlannedVillage,
 };
 pub use education::coverage::{coverage, training_of_year, CoverageView};
+pub use education::lectures::{lecture_view, LectureView};
 pub use education::roll::{
     attendance_roll, session_villages, RollHousehold, RollMember, SessionVillages,
 };

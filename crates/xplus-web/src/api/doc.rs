@@ -72,6 +72,7 @@ fn parts() -> Vec<openapi::OpenApi> {
         crate::api::findings::FindingsDoc::openapi(),
         crate::api::cases::CasesDoc::openapi(),
         crate::api::startups::StartupsDoc::openapi(),
+        crate::api::lectures::LecturesDoc::openapi(),
     ]
 }
 

@@ -24,6 +24,7 @@ mod findings;
 mod funds;
 mod households;
 mod industry;
+mod lectures;
 mod regions;
 mod review;
 mod search;
@@ -93,6 +94,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/secretaries", get(activity::secretaries))
         .route("/api/v1/postings", get(activity::postings))
         .route("/api/v1/startups", get(startups::startups))
+        .route("/api/v1/lectures", get(lectures::lectures))
         .route("/api/v1/secretaries/review", get(review::review))
         .route("/api/v1/secretaries/{id}/review", put(review::score))
         .route("/api/v1/visits/monthly", get(activity::visits))

@@ -29,6 +29,7 @@ mod import_files;
 pub(crate) mod imports;
 pub(crate) mod industry;
 pub(crate) mod industry_workers;
+mod lectures;
 pub(crate) mod membership;
 mod mine;
 mod monitoring;
@@ -108,6 +109,7 @@ fn module_routes() -> Router<AppState> {
     Router::new()
         .route("/coverage", get(education::page))
         .route("/coverage.xlsx", get(education::export))
+        .route("/lectures", get(lectures::page))
         .route(
             "/pairings/{id}",
             get(backbone::pairings).post(backbone::save),

@@ -132,6 +132,14 @@ fn figures(l: Lang, r: &YearReport) -> Vec<(String, String)> {
             n(r.startups.households),
         ),
         (
+            l.t(
+                "站点讲学授课（场次 / 人次）",
+                "Lectures at the stations (sessions / person-times)",
+            )
+            .into(),
+            r.training.lectures.shown(),
+        ),
+        (
             l.t("五环全覆盖（严格，户）", "Full chain, strict (households)")
                 .into(),
             format!("{} / {}", c.full_chain, c.poor_at_start),

@@ -17,6 +17,7 @@ use crate::records::backbone::postings::coverage_in;
 use crate::records::backbone::startups::startups_in;
 use crate::records::collective::funds::{funds_of_year, FundsOverview};
 use crate::records::collective::overview::collective_overview;
+use crate::records::education::lectures::lectures_in;
 use crate::records::industry::page::industry_activity;
 use crate::records::industry::targets::industry_targets;
 use crate::records::industry::workers::one_worker;
@@ -35,6 +36,7 @@ use chrono::NaiveDate;
 use xplus_core::accounts::{Access, Scope};
 use xplus_core::assessment::chain::Link;
 use xplus_core::collective::economy::{is_empty_shell, is_strong};
+use xplus_core::education::lectures::Lectures;
 use xplus_core::registry::membership::year_end;
 use xplus_core::registry::RegionCode;
 use xplus_core::report::Growth;
@@ -143,6 +145,9 @@ pub struct TrainingFigures {
     pub sessions: u64,
     /// Attendances of households in reach at those sessions.
     pub attendance: u64,
+    /// 讲学授课: the year's sessions held at the stations within reach and their attendances,
+    /// by lecturer kind (core `education::lectures`).
+    pub lectures: Lectures,
 }
 
 /// The official rural income per head of one region (statistics.csv).
@@ -228,7 +233,8 @@ async fn report_of(
     let villages = village_figures(s, &bounds, year).await?;
     let chain = chain_in(s, &scope, year, today).await?;
     let coverage = coverage_figures(&chain);
-    let training = training_figures(s, &scope, year).await?;
+    let mut training = training_figures(s, &scope, year).await?;
+    training.lectures = lectures_in(s, &bounds, year, None).await?.total;
     let posted = coverage_in(s, &bounds, year, None).await?.total;
     let backbone = BackboneFigures {
         poor_villages: posted.poor_villages,
@@ -459,6 +465,7 @@ async fn training_figures(
     Ok(TrainingFigures {
         sessions: counts.sessions,
         attendance: counts.attendance,
+        lectures: Lectures::default(),
     })
 }
 
