@@ -44,6 +44,11 @@ impl LecturesPage {
     fn kind(&self, kind: &LecturerKind) -> String {
         self.c.l.label(kind.code(), kind.label_zh())
     }
+
+    /// "sessions / person-times" of one kind.
+    fn pair(&self, t: &Lectures, kind: &LecturerKind) -> String {
+        format!("{} / {}", t.sessions_of(*kind), t.person_times_of(*kind))
+    }
 }
 
 /// `/lectures?year=&region=`: the lectures of the account's reach, or of a region within it.
