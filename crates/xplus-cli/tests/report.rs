@@ -269,6 +269,30 @@ fn report_figures_agree_with_sql() {
         count(&conn, &format!("SELECT count(*) FROM ({promoted}) t"))
     );
     assert!(vc["pool"].as_u64().unwrap() > 0 && vc["promoted"].as_u64().unwrap() > 0);
+    // 大学生村官创业 on Dec 31: the start-ups begun by then, and the poor households linked to
+    // them by then, each once; the demo writes as many links as each start-up declares.
+    let s = &r["startups"];
+    let begun = "FROM startups WHERE start_date IS NULL OR start_date <= '2016-12-31'";
+    assert_eq!(
+        s["startups"],
+        count(&conn, &format!("SELECT count(*) {begun}"))
+    );
+    assert_eq!(
+        s["bases"],
+        count(&conn, &format!("SELECT count(DISTINCT base) {begun}"))
+    );
+    let linked = "SELECT count(DISTINCT l.household_id) FROM startup_households l \
+         JOIN startups s ON s.startup_id = l.startup_id WHERE l.join_date <= '2016-12-31' \
+         AND (s.start_date IS NULL OR s.start_date <= '2016-12-31')";
+    assert_eq!(s["households"], count(&conn, linked));
+    assert!(s["households"].as_u64().unwrap() > 0);
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT coalesce(sum(households_brought), 0) FROM startups"
+        ),
+        count(&conn, "SELECT count(*) FROM startup_households")
+    );
 
     // rules.md §9 defaults: below 50,000 yuan is an empty shell; 100,000 and above is strong.
     let k = &r["collective"];
@@ -354,6 +378,7 @@ fn report_figures_agree_with_sql() {
             "job_fairs",
             "SELECT count(*) FROM job_fairs WHERE date BETWEEN '2016-01-01' AND '2016-12-31'",
         ),
+        ("startup_households", linked),
         (
             "loans",
             "SELECT count(*) FROM loans WHERE start_date <= '2016-12-31'",
@@ -414,6 +439,7 @@ fn report_figures_agree_with_sql() {
         [
             "贫困户与人口",
             "贫困村",
+            "大学生村官创业",
             "全链条覆盖",
             "集体经济",
             "产业与就业",

@@ -239,7 +239,7 @@ impl CaseFigure {
                 "上述项目的不同基地 / the distinct bases of those start-ups",
                 quote("54个", "54", 54, Exact)),
             StartupHouseholds => d("startup_households", "创业带动贫困户", "Poor households brought along by start-ups", Backbone,
-                "上述项目带动的贫困户数之和 / the households those start-ups brought along",
+                "Y 年底前加入上述项目的贫困户（按创业带动贫困户记录，每户计一次，已结束的也计）/ the poor households linked to those start-ups by the end of Y (startup_households.csv), each once (links that ended included)",
                 quote("近300名", "nearly 300", 300, Nearly)),
             Loans => d("loans", "农权贷", "Equity-backed loans", Collective,
                 "Y 年底前发放的农权贷笔数 / pledge loans issued by the end of Y",

@@ -6,6 +6,7 @@ pub mod photos;
 pub mod posting;
 pub mod review;
 pub mod secretary;
+pub mod startup;
 pub mod suggest;
 pub mod village_cadre;
 pub mod visits;

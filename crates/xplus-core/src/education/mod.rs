@@ -1,6 +1,7 @@
 //! 远教: distance-education stations, central learning households, training sessions.
 
 pub mod coverage;
+pub mod lectures;
 
 crate::labelled_enum! {
     pub enum StationKind {

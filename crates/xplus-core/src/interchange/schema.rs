@@ -73,6 +73,7 @@ pub enum FileId {
     VillageCadres,
     VillageCadreDevelopment,
     LeaderPool,
+    StartupHouseholds,
     // The department bundle (departments.md): read and matched, never stored as rows; after
     // every bundle file, so that the bundle's order and `ALL_FILES` stay as they are.
     Deaths,
@@ -460,7 +461,7 @@ pub static STATISTICS: FileSpec = FileSpec {
 };
 
 /// Every file, in dependency order.
-pub static ALL_FILES: [&FileSpec; 65] = [
+pub static ALL_FILES: [&FileSpec; 66] = [
     &REGIONS,
     &VILLAGES,
     &HOUSEHOLDS,
@@ -526,6 +527,7 @@ pub static ALL_FILES: [&FileSpec; 65] = [
     &VILLAGE_CADRES,
     &VILLAGE_CADRE_DEVELOPMENT,
     &LEADER_POOL,
+    &STARTUP_HOUSEHOLDS,
 ];
 
 pub fn spec(id: FileId) -> &'static FileSpec {

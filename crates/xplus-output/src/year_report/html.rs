@@ -291,6 +291,16 @@ fn exit_figures(r: &YearReport, lang: Language) -> Figures {
                 "Villages meeting the party standard",
                 format!("{}/{}", pb.meeting, pb.checked),
             ),
+            (
+                "大学生村官创业项目 / 资金（元）",
+                "Graduate officials' start-ups / funds (yuan)",
+                format!("{} / {}", r.startups.startups, r.startups.funding),
+            ),
+            (
+                "创业带动贫困户",
+                "Poor households brought along by start-ups",
+                r.startups.households.to_string(),
+            ),
         ],
     )
 }
@@ -465,6 +475,11 @@ fn industry_figures(r: &YearReport, lang: Language) -> Figures {
                 r.training.sessions.to_string(),
             ),
             ("参训户次", "Attendances", r.training.attendance.to_string()),
+            (
+                "站点讲学授课（场次 / 人次）",
+                "Lectures at the stations (sessions / person-times)",
+                r.training.lectures.shown(),
+            ),
         ],
     )
 }

@@ -52,6 +52,12 @@ pub fn year_report_json(r: &YearReport) -> serde_json::Value {
             "pool": r.village_cadres.pool,
             "promoted": r.village_cadres.promoted,
         },
+        "startups": {
+            "startups": r.startups.startups,
+            "funding": yuan(r.startups.funding),
+            "bases": r.startups.bases,
+            "households": r.startups.households,
+        },
         "collective": {
             "villages_reported": k.villages_reported,
             "empty_shell_villages": k.empty_shell_villages,
@@ -75,6 +81,7 @@ pub fn year_report_json(r: &YearReport) -> serde_json::Value {
         "training": {
             "sessions": r.training.sessions,
             "attendance": r.training.attendance,
+            "lectures": lectures(&r.training.lectures),
         },
         "rural_income": r.rural_income.iter().map(|i| json!({
             "region_code": i.region.to_string(),
@@ -220,4 +227,19 @@ fn corrections(r: &YearReport, out: &mut serde_json::Value) {
             .collect::<Vec<_>>()
             .into();
     }
+}
+
+/// 讲学授课 by lecturer kind (training_sessions.csv `lecturer_kind`): sessions held at the
+/// stations within reach and their attendances, with the totals.
+fn lectures(l: &xplus_core::education::lectures::Lectures) -> serde_json::Value {
+    use xplus_core::education::LecturerKind;
+    json!({
+        "sessions": l.total_sessions(),
+        "person_times": l.total_person_times(),
+        "by_lecturer_kind": LecturerKind::ALL.iter().map(|&k| json!({
+            "lecturer_kind": k.code(),
+            "sessions": l.sessions_of(k),
+            "person_times": l.person_times_of(k),
+        })).collect::<Vec<_>>(),
+    })
 }

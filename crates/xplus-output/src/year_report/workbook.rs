@@ -65,6 +65,7 @@ pub fn year_report_workbook(report: &YearReport) -> Result<Vec<u8>, OutputError>
     let sections = [
         poor_section(report),
         villages_section(report),
+        startups_section(report),
         coverage_section(report),
         collective_section(report),
         industry_section(report),
@@ -298,6 +299,25 @@ fn villages_section(report: &YearReport) -> Section {
     )
 }
 
+/// 大学生村官创业 by Dec 31: the start-ups begun, their funds, bases and the poor households
+/// linked to them (each once).
+fn startups_section(report: &YearReport) -> Section {
+    use Figure::{Count, Yuan};
+    let s = &report.startups;
+    (
+        "大学生村官创业",
+        vec![
+            ("创业项目 start-ups begun", Count(s.startups)),
+            ("扶持资金（元）funds (yuan)", Yuan(s.funding.0)),
+            ("创业示范基地 bases", Count(s.bases)),
+            (
+                "带动贫困户 poor households brought along",
+                Count(s.households),
+            ),
+        ],
+    )
+}
+
 /// The whole chain's coverage of the households poor at the start of the year, link by link.
 fn coverage_section(report: &YearReport) -> Section {
     use Figure::Count;
@@ -414,6 +434,46 @@ fn training_section(report: &YearReport) -> Section {
         vec![
             ("当年培训场次 sessions in the year", Count(t.sessions)),
             ("参训户次 household attendances", Count(t.attendance)),
+            (
+                "站点讲学授课场次 sessions held at the stations",
+                Count(t.lectures.total_sessions()),
+            ),
+            (
+                "站点讲学授课人次 their person-times",
+                Count(t.lectures.total_person_times()),
+            ),
+            (
+                "党员干部授课场次 by cadres: sessions",
+                Count(t.lectures.sessions[0]),
+            ),
+            (
+                "党员干部授课人次 by cadres: person-times",
+                Count(t.lectures.person_times[0]),
+            ),
+            (
+                "党校老师授课场次 by party-school teachers: sessions",
+                Count(t.lectures.sessions[1]),
+            ),
+            (
+                "党校老师授课人次 by party-school teachers: person-times",
+                Count(t.lectures.person_times[1]),
+            ),
+            (
+                "技能专家授课场次 by skill experts: sessions",
+                Count(t.lectures.sessions[2]),
+            ),
+            (
+                "技能专家授课人次 by skill experts: person-times",
+                Count(t.lectures.person_times[2]),
+            ),
+            (
+                "致富能手授课场次 by entrepreneurs: sessions",
+                Count(t.lectures.sessions[3]),
+            ),
+            (
+                "致富能手授课人次 by entrepreneurs: person-times",
+                Count(t.lectures.person_times[3]),
+            ),
         ],
     )
 }

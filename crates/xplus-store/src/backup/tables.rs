@@ -103,6 +103,7 @@ pub(crate) const TABLES: &[DumpTable] = &[
     t("village_cadres"),
     t("village_cadre_development"),
     t("leader_pool"),
+    t("startup_households"),
 ];
 
 pub(crate) const AUDIT_LOG: &str = "audit_log";

@@ -8,8 +8,9 @@ use super::people::Household;
 use super::plan::{PoorState, VillageKind, VillagePlan};
 use super::rng::{self, between, chance, day_in, pick, shuffle, stream, ymd, DemoRng};
 use super::secretaries::{self, Successor};
-use super::selected::{Selected, Staff, Startup};
-use super::writer::{boolean, code, date, int, money, opt_date, region, text, Writers};
+use super::selected::{Selected, Staff};
+use super::startups::{self, Begun};
+use super::writer::{boolean, code, date, money, opt_date, region, text, Writers};
 use super::DemoError;
 use chrono::Duration;
 use xplus_core::backbone::visits::VisitKind;
@@ -196,7 +197,14 @@ fn pairing_row(
     out.row(FileId::CadreHouseholdPairings, &row)
 }
 
-/// `more` draws the later files; the secretaries who took over in 2016 come back for the pool.
+/// What the later files need of the 骨干 files written: the start-ups begun, for the households
+/// they bring along, and the secretaries who took over in 2016, for the pool of future leaders.
+pub struct Written {
+    pub begun: Vec<Begun>,
+    pub successors: Vec<Successor>,
+}
+
+/// `more` draws what the later files need (bindings, visits, recalls, start-ups, secretaries).
 pub fn write(
     out: &mut Writers,
     rng: &mut DemoRng,
@@ -204,7 +212,7 @@ pub fn write(
     ctx: &Ctx,
     city_units: &[Unit],
     county_units: &[Unit],
-) -> Result<Vec<Successor>, DemoError> {
+) -> Result<Written, DemoError> {
     let Ctx {
         plan,
         villages,
@@ -220,6 +228,7 @@ pub fn write(
     };
     let selected = Selected::draw(more, ctx);
     let mut successors = Vec::new();
+    let mut begun = Vec::new();
     // County units: the first half mostly go one to one with poor villages (1+1), the rest
     // each take several ordinary villages (1+X).
     let mut pool: Vec<usize> = (n_city + 1..cadres.units.len()).collect();
@@ -286,7 +295,15 @@ pub fn write(
             let official = cadres.create(out, rng, n_city, CadreRole::GraduateOfficial)?;
             if let Some(k) = startup_here {
                 let base = format!("{}{}", plan.town_of(vi).name, v.short);
-                startup(out, more, &official, v.code, &base, &selected.startups[k])?;
+                let s = &selected.startups[k];
+                begun.push(startups::startup(
+                    out,
+                    more,
+                    &official,
+                    (v.code, vi),
+                    &base,
+                    s,
+                )?);
             }
         }
         if v.kind != VillageKind::Urban {
@@ -308,7 +325,7 @@ pub fn write(
             pair_household(out, rng, more, &mut cadres, unit, h)?;
         }
     }
-    Ok(successors)
+    Ok(Written { begun, successors })
 }
 
 /// The poor-village step after its units are chosen: each paired unit's pairing row and bindings,
@@ -567,34 +584,4 @@ fn recall(
     ];
     out.row(FileId::Recalls, &row)?;
     Ok((replacement, day))
-}
-
-/// A graduate village official's start-up (大学生村官创业) on a demonstration base of its own.
-fn startup(
-    out: &mut Writers,
-    more: &mut DemoRng,
-    official: &str,
-    village: u64,
-    place: &str,
-    s: &Startup,
-) -> Result<(), DemoError> {
-    const WHAT: [&str; 5] = [
-        "稻虾共养",
-        "食用菌种植",
-        "电商服务站",
-        "苗木花卉",
-        "特色养殖",
-    ];
-    let what = *pick(more, &WHAT);
-    let row = [
-        text(format!("CY{official}")),
-        text(official),
-        region(village),
-        text(format!("{place}{what}项目")),
-        text(format!("{place}大学生村官创业示范基地")),
-        money(Fen::from_yuan(s.funding as i64)),
-        int(s.households as i64),
-        date(day_in(more, ymd(2015, 3, 1), ymd(2016, 9, 30))),
-    ];
-    out.row(FileId::Startups, &row)
 }

@@ -11,7 +11,8 @@ use super::rng::{self, stream, uniform, DemoRng};
 use super::shares::{city, Basis};
 use super::writer::{boolean, code, int, money, opt_bool, opt_year, region, text, year, Writers};
 use super::{
-    collective, education, funds, industry, party_building, targets, village_cadres, DemoError,
+    collective, education, funds, industry, party_building, startups, targets, village_cadres,
+    DemoError,
 };
 use xplus_core::interchange::cell::Value;
 use xplus_core::interchange::FileId;
@@ -118,7 +119,7 @@ pub fn write(
     education::write(out, &mut rng, &mut more, &ctx)?;
     let mut rng = stream(seed, county.code, rng::tag::BACKBONE);
     let mut more = stream(seed, county.code, rng::tag::BACKBONE_MORE);
-    let successors = backbone::write(out, &mut rng, &mut more, &ctx, city_units, &county_units)?;
+    let written = backbone::write(out, &mut rng, &mut more, &ctx, city_units, &county_units)?;
     let mut rng = stream(seed, county.code, rng::tag::COLLECTIVE);
     let projects = collective::write(out, &mut rng, &ctx)?;
     let mut rng = stream(seed, county.code, rng::tag::FUNDS);
@@ -136,7 +137,9 @@ pub fn write(
     let mut rng = stream(seed, county.code, rng::tag::VILLAGE_CADRES);
     village_cadres::write(out, &mut rng, &ctx)?;
     let mut rng = stream(seed, county.code, rng::tag::LEADER_POOL);
-    village_cadres::write_pool(out, &mut rng, &ctx, &successors)
+    village_cadres::write_pool(out, &mut rng, &ctx, &written.successors)?;
+    let mut rng = stream(seed, county.code, rng::tag::STARTUP_LINKS);
+    startups::write_links(out, &mut rng, &ctx, &written.begun)
 }
 
 /// The registered population (户籍人口) of a village, 800–4,000, from its poor households and a

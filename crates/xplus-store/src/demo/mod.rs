@@ -26,6 +26,7 @@ mod rng;
 mod secretaries;
 mod selected;
 mod shares;
+mod startups;
 mod targets;
 mod village_cadres;
 mod writer;

@@ -39,6 +39,8 @@ pub mod tag {
     pub const LEADER_POOL: u64 = 17;
     /// 基层党组织建设: the weak party organisations and the standardisation checks.
     pub const PARTY_BUILDING: u64 = 18;
+    /// The poor households the start-ups bring along (startup_households.csv).
+    pub const STARTUP_LINKS: u64 = 19;
 }
 
 fn splitmix(z: u64) -> u64 {

@@ -1,7 +1,8 @@
 //! The module files kept as plain records — stations, the villages they serve and their 抓规范
 //! checks, training sessions and attendance, station services, units and cadres, the three
-//! bindings, visits, recalls, postings, start-ups, secretaries and their history, village cadres
-//! and the pool of future leaders — listed within an account's reach, and written from pages and
+//! bindings, visits, recalls, postings, start-ups and the households they bring along,
+//! secretaries and their history, village cadres and the pool of future leaders — listed
+//! within an account's reach, and written from pages and
 //! the API with the importer's own row checks (`bundle::import::check_rows`), so a form and a
 //! spreadsheet accept and refuse the same rows.
 //! Pairings have their own writes (`backbone.rs`): rules.md §7 needs more than one row.
@@ -24,10 +25,10 @@ use xplus_core::rules::RuleSet;
 
 /// The files listed here, in the order of the bundle, by module (the files added late to the
 /// bundle — the empty-shell plan, the postings, the funds, the projects' investors, the industry
-/// targets — with the other files of their module; the 骨干 files added after them — the weak
-/// organisations, the standardisation checks, the village cadres and the pool of future
-/// leaders — last).
-pub const ENTRY_FILES: [FileId; 46] = [
+/// targets, the households start-ups bring along — with the other files of their module, at the
+/// end of its part; the 骨干 files added after them — the weak organisations, the
+/// standardisation checks, the village cadres and the pool of future leaders — last).
+pub const ENTRY_FILES: [FileId; 47] = [
     FileId::Stations,
     FileId::StationCoverage,
     FileId::StationChecks,
@@ -46,6 +47,7 @@ pub const ENTRY_FILES: [FileId; 46] = [
     FileId::Secretaries,
     FileId::SecretaryDevelopment,
     FileId::SecretaryChecks,
+    FileId::StartupHouseholds,
     FileId::CollectiveIncome,
     FileId::Projects,
     FileId::ShareEvents,
@@ -145,7 +147,7 @@ fn place(file: FileId) -> Place {
         LabourCourses | Commissioners | JobFairs | Funds => Place::Village("region_code"),
         Attendance | AttendanceMembers | StationServices | Visits | ShareEvents | Loans
         | DividendPayments | OrgHouseholds | OvopHouseholds | HouseholdIndustries
-        | CourseAttendance | Placements | IndustryTargets => Place::Household,
+        | CourseAttendance | Placements | IndustryTargets | StartupHouseholds => Place::Household,
         Distributions | ProjectInvestors => Place::Project,
         StationChecks | TrainingSessions => Place::Station,
         SecretaryDevelopment | SecretaryChecks => Place::Secretary,

@@ -80,6 +80,7 @@ pub use backbone::review::{
     ReviewRanking,
 };
 pub use backbone::secretaries::{secretaries_overview, SecretariesOverview};
+pub use backbone::startups::{startup_view, StartupView};
 pub use backbone::village_cadres::{village_cadre_figures, VillageCadreFigures, VillageCadreView};
 pub use backbone::visits::{latest_visit_year, visit_totals, visits_page, VisitTotals};
 pub use backbone::visits_due::{overdue_visits, visits_due, DueVisit, VisitsDue};
@@ -102,6 +103,7 @@ pub use collective::targets::{
     collective_targets, rules_for_view, viewed_region, CollectiveTargets, PlannedVillage,
 };
 pub use education::coverage::{coverage, training_of_year, CoverageView};
+pub use education::lectures::{lecture_view, LectureView};
 pub use education::roll::{
     attendance_roll, session_villages, RollHousehold, RollMember, SessionVillages,
 };
@@ -137,8 +139,8 @@ pub use reporting::latest::latest_year_of;
 pub use reporting::ranking::{counts_of, ranking, RankedRegion};
 pub use reporting::report::{
     report_as_of, year_report, BackboneFigures, CollectiveFigures, CoverageFigures,
-    HouseholdFigures, IndustryFigures, PersonFigures, RuralIncome, TrainingFigures, VillageFigures,
-    YearReport,
+    HouseholdFigures, IndustryFigures, PersonFigures, RuralIncome, StartupFigures, TrainingFigures,
+    VillageFigures, YearReport,
 };
 pub use reporting::responsibility::{household_card, village_cards, Card, CardMember, Responsible};
 pub(crate) use reporting::rollup::mark_all_for_refresh;

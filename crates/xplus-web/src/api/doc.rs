@@ -74,6 +74,8 @@ fn parts() -> Vec<openapi::OpenApi> {
         crate::api::cases::CasesDoc::openapi(),
         crate::api::party_building::PartyBuildingDoc::openapi(),
         crate::api::village_cadres::VillageCadresDoc::openapi(),
+        crate::api::startups::StartupsDoc::openapi(),
+        crate::api::lectures::LecturesDoc::openapi(),
     ]
 }
 

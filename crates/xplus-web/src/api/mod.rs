@@ -24,11 +24,13 @@ mod findings;
 mod funds;
 mod households;
 mod industry;
+mod lectures;
 mod party_building;
 mod ranking;
 mod regions;
 mod review;
 mod search;
+mod startups;
 mod village_cadres;
 mod visits;
 
@@ -103,6 +105,8 @@ pub fn routes() -> Router<AppState> {
             get(village_cadres::village_cadres),
         )
         .route("/api/v1/leader-pool", get(village_cadres::leader_pool))
+        .route("/api/v1/startups", get(startups::startups))
+        .route("/api/v1/lectures", get(lectures::lectures))
         .route("/api/v1/secretaries/review", get(review::review))
         .route("/api/v1/secretaries/{id}/review", put(review::score))
         .route("/api/v1/visits/monthly", get(activity::visits))

@@ -124,13 +124,13 @@ pub fn groups() -> [(&'static str, &'static str, Vec<&'static FileSpec>); 4] {
     };
     // The weak organisations, the standardisation checks, the village cadres and the pool of
     // future leaders came last to the list; they are the 骨干's.
-    let mut backbone = of(&ENTRY_FILES[7..18]);
-    backbone.extend(of(&ENTRY_FILES[41..]));
+    let mut backbone = of(&ENTRY_FILES[7..19]);
+    backbone.extend(of(&ENTRY_FILES[42..]));
     [
         ("远教", "Distance education", of(&ENTRY_FILES[..7])),
         ("骨干", "Backbone", backbone),
-        ("集体", "Collective", of(&ENTRY_FILES[18..28])),
-        ("产业", "Industry and jobs", of(&ENTRY_FILES[28..41])),
+        ("集体", "Collective", of(&ENTRY_FILES[19..29])),
+        ("产业", "Industry and jobs", of(&ENTRY_FILES[29..42])),
     ]
 }
 

@@ -29,6 +29,7 @@ mod import_files;
 pub(crate) mod imports;
 pub(crate) mod industry;
 pub(crate) mod industry_workers;
+mod lectures;
 pub(crate) mod membership;
 mod mine;
 mod monitoring;
@@ -42,6 +43,7 @@ mod remember;
 mod responsibility;
 pub(crate) mod review;
 pub(crate) mod search;
+mod startups;
 mod targets;
 pub(crate) mod tasks;
 mod tasks_export;
@@ -104,13 +106,14 @@ fn finding_routes() -> Router<AppState> {
         .route("/monitoring/cases/{case}/close", post(cases::close))
 }
 
-/// The four links' pages: 远教 coverage, 骨干 helpers, secretaries, postings and their review,
-/// the party organisations (weak ones, the standard),
+/// The four links' pages: 远教 coverage, 骨干 helpers, secretaries, postings, start-ups and the
+/// review, the party organisations (weak ones, the standard), village cadres and the pool,
 /// 集体 economy, funds and projects, 产业 and jobs.
 fn module_routes() -> Router<AppState> {
     Router::new()
         .route("/coverage", get(education::page))
         .route("/coverage.xlsx", get(education::export))
+        .route("/lectures", get(lectures::page))
         .route(
             "/pairings/{id}",
             get(backbone::pairings).post(backbone::save),
@@ -119,6 +122,7 @@ fn module_routes() -> Router<AppState> {
         .route("/secretaries", get(backbone::secretaries))
         .route("/postings", get(postings::page))
         .route("/village-cadres", get(village_cadres::page))
+        .route("/startups", get(startups::page))
         .route("/secretaries/review", get(review::page))
         .route("/secretaries/review.xlsx", get(review::export))
         .route("/secretaries/review/{id}", post(review::save))

@@ -159,6 +159,27 @@ fn figures(l: Lang, r: &YearReport) -> Vec<(String, String)> {
             n(r.village_cadres.pool),
         ),
         (
+            l.t(
+                "大学生村官创业项目（个）/ 资金（元）",
+                "Graduate officials' start-ups / funds (yuan)",
+            )
+            .into(),
+            format!("{} / {}", r.startups.startups, r.startups.funding),
+        ),
+        (
+            l.t("创业带动贫困户（户）", "Poor households brought along")
+                .into(),
+            n(r.startups.households),
+        ),
+        (
+            l.t(
+                "站点讲学授课（场次 / 人次）",
+                "Lectures at the stations (sessions / person-times)",
+            )
+            .into(),
+            r.training.lectures.shown(),
+        ),
+        (
             l.t("五环全覆盖（严格，户）", "Full chain, strict (households)")
                 .into(),
             format!("{} / {}", c.full_chain, c.poor_at_start),

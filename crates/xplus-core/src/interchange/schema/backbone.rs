@@ -1,8 +1,9 @@
 //! 骨干 files: units and cadres, unit↔village pairings and their "three bindings", cadre↔household
 //! pairings and visits, recalls of selected cadres, graduate officials' start-ups, and village
 //! party secretaries with their development and yearly check-ups; selected cadres' postings to
-//! villages (驻村); weak village party organisations and the standardisation checks; the other
-//! village cadres with their development, and the pool of future village leaders (村级带头人后备力量).
+//! villages (驻村); the poor households the start-ups bring along; weak village party
+//! organisations and the standardisation checks; the other village cadres with their
+//! development, and the pool of future village leaders (村级带头人后备力量).
 
 use super::*;
 use crate::backbone::party_building::{StandardItem, WeakReason};
@@ -305,4 +306,23 @@ pub static LEADER_POOL: FileSpec = FileSpec {
     ],
     key: &[0],
     county: CountyFrom::Column(1),
+};
+
+/// 创业带动贫困户 (issue 23): a poor household a graduate official's start-up brings along, from
+/// the day it joined (to the day it left, if it did). The household must be a registered poor
+/// household of the start-up's county, poor in the year it joined, and cannot join before the
+/// start-up began (core `backbone::startup`).
+pub static STARTUP_HOUSEHOLDS: FileSpec = FileSpec {
+    id: FileId::StartupHouseholds,
+    name: "startup_households",
+    zh: "创业带动贫困户",
+    columns: &[
+        reference("startup_id", "创业项目编号", T::Key, FileId::Startups),
+        HOUSEHOLD,
+        col("join_date", "加入日期", T::Date),
+        END,
+        opt("note", "备注", T::Text),
+    ],
+    key: &[0, 1],
+    county: CountyFrom::Household(1),
 };

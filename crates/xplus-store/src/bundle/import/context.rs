@@ -195,6 +195,14 @@ pub(crate) struct HouseholdInfo {
     pub village: u64,
     pub status: HouseholdStatus,
     pub exit_year: Option<i32>,
+    /// 0 when the household's own row was refused (the rules that read it stay quiet).
+    pub identified_year: i32,
+}
+
+/// A start-up's village and start, for the households it brings along (0: its row was refused).
+pub(crate) struct StartupInfo {
+    pub village: u64,
+    pub start: Option<Date>,
 }
 
 /// One member row (from the bundle or the database), packed into 16 bytes: a province has
@@ -333,7 +341,7 @@ pub(crate) struct Context {
     /// The role, when the cadre's row could be read.
     pub cadres: Entities<Option<CadreRole>>,
     pub bindings: Entities<()>,
-    pub startups: Entities<()>,
+    pub startups: Entities<StartupInfo>,
     /// Cadres with a posting, or with a start-up, stored or in the bundle: a cadre's changed row
     /// must keep a role those allow (core `posting::role_change_problem`,
     /// `startup_role_problem`).

@@ -64,6 +64,7 @@ impl Validator {
             FileId::LabourCourses => ctx.courses.get(text(values, i)).map(u64::from),
             FileId::Commissioners => ctx.commissioners.get(text(values, i)).map(u64::from),
             FileId::VillageCadres => ctx.village_cadres.get(text(values, i)).map(u64::from),
+            FileId::Startups => ctx.startups.get(text(values, i)).map(u64::from),
             other => unreachable!("no column refers to {other:?}"),
         };
         if found.is_none() && row != FROM_DB && !self.broken.contains(&target) {
@@ -290,6 +291,7 @@ impl Validator {
             village,
             status,
             exit_year,
+            identified_year: int(values, 2) as i32,
         };
         // A stored household may only move along the lifecycle (identified → exited → monitored
         // → returned …); an exited household that falls back is `returned`, not `poor` again.
@@ -423,7 +425,8 @@ impl Validator {
             | FileId::StandardisationChecks
             | FileId::VillageCadres
             | FileId::VillageCadreDevelopment
-            | FileId::LeaderPool => self.backbone_row(spec, row, values, refs),
+            | FileId::LeaderPool
+            | FileId::StartupHouseholds => self.backbone_row(spec, row, values, refs),
             FileId::RuleSettings
             | FileId::AssessmentOutcomes
             | FileId::ExitBatches

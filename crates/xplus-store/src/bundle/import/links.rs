@@ -73,8 +73,8 @@ impl Validator {
     }
 
     /// 骨干: units, cadres, pairings, visits, recalls, start-ups, secretaries, party organisations,
-    /// postings, weak organisations and standardisation checks, village cadres and the pool of
-    /// future leaders.
+    /// postings and the households start-ups bring along, weak organisations and
+    /// standardisation checks, village cadres and the pool of future leaders.
     pub(super) fn backbone_row(
         &mut self,
         spec: &'static FileSpec,
@@ -120,6 +120,7 @@ impl Validator {
             FileId::Recalls => self.recall_row(spec, row, values, refs),
             FileId::Postings => self.posting_row(spec, row, values, refs),
             FileId::Startups => self.startup_row(spec, row, values, refs),
+            FileId::StartupHouseholds => self.startup_household_row(spec, row, values, refs),
             FileId::Secretaries => {
                 if !self.check_span(spec, row, values, 3, 4) {
                     return false;

@@ -425,6 +425,7 @@ impl Validator {
                     village,
                     status: xplus_core::registry::HouseholdStatus::Removed,
                     exit_year: None,
+                    identified_year: 0,
                 };
                 self.ctx.households.insert(id, info, row);
             }
@@ -444,6 +445,13 @@ impl Validator {
             (FileId::Secretaries, Value::Text(id)) => {
                 let village = values[1].as_region().map(RegionCode::as_u64).unwrap_or(0);
                 self.ctx.secretaries.insert(id, village, row);
+            }
+            (FileId::Startups, Value::Text(id)) => {
+                let info = context::StartupInfo {
+                    village: 0,
+                    start: None,
+                };
+                self.ctx.startups.insert(id, info, row);
             }
             (FileId::PartyOrgs, Value::Text(id)) => {
                 self.ctx.party_orgs.insert(id, (), row);

@@ -441,7 +441,53 @@ impl Validator {
         }
         self.ctx.cadres_with_startups.insert(cadre);
         let id = text(values, 0).to_string();
-        self.entity(spec, row, values, |ctx| ctx.startups.insert(&id, (), row))
+        let info = StartupInfo {
+            village: refs[2],
+            start: date(values, 7),
+        };
+        self.entity(spec, row, values, |ctx| ctx.startups.insert(&id, info, row))
+    }
+
+    /// 创业带动贫困户: one link per start-up and household; the household a registered poor one
+    /// of the start-up's county in the year it joined, not before the start-up began (core
+    /// `backbone::startup`); its end not before it joined.
+    pub(super) fn startup_household_row(
+        &mut self,
+        spec: &'static FileSpec,
+        row: u32,
+        values: &[Value],
+        refs: &[u64],
+    ) -> bool {
+        use xplus_core::backbone::startup::{county_problem, join_problem, poor_problem};
+        let (startup, household) = (refs[0] as u32, refs[1] as u32);
+        let key = KeyPacker::new().index(startup).index(household).done();
+        if !self.composite_key(spec, row, values, key) || !self.check_span(spec, row, values, 2, 3)
+        {
+            return false;
+        }
+        let Some(joined) = date(values, 2).filter(|_| row != FROM_DB) else {
+            return true;
+        };
+        let s = &self.ctx.startups.info[startup as usize];
+        let h = &self.ctx.households.info[household as usize];
+        // A start-up or household whose own row was refused is not judged again here.
+        if s.village == 0 || h.identified_year == 0 {
+            return true;
+        }
+        let code = |c: u64| RegionCode::from_u64(c).ok();
+        let problems = [
+            (code(h.village).zip(code(s.village)))
+                .and_then(|(hv, sv)| county_problem(hv, sv))
+                .map(|p| (1, p)),
+            poor_problem(h.status, h.identified_year, h.exit_year, joined).map(|p| (1, p)),
+            join_problem(s.start, joined).map(|p| (2, p)),
+        ];
+        let mut ok = true;
+        for (col, reason) in problems.into_iter().flatten() {
+            self.error_at(spec, row, col, &values[col], reason);
+            ok = false;
+        }
+        ok
     }
 }
 

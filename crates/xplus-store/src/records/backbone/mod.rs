@@ -10,6 +10,7 @@ pub(crate) mod postings;
 mod queries;
 pub(crate) mod review;
 pub(crate) mod secretaries;
+pub(crate) mod startups;
 pub(crate) mod village_cadres;
 pub(crate) mod visits;
 pub(crate) mod visits_due;

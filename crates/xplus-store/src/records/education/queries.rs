@@ -146,3 +146,50 @@ pub(in crate::records) const COVERAGE_ORDER: &str = "village_code";
 pub(in crate::records) const HOUSEHOLD_ORDER: &str = "household_id";
 /// Members by household, then identity number.
 pub(in crate::records) const MEMBER_ORDER: &str = "household_id, id_number";
+
+/// A village's sessions of one lecturer kind and their attendances.
+pub(in crate::records) struct LectureRow {
+    pub village: RegionCode,
+    pub kind: xplus_core::education::LecturerKind,
+    pub sessions: u64,
+    pub person_times: u64,
+}
+
+impl FromRow for LectureRow {
+    const SHAPE: &'static FileSpec = &shape(
+        FileId::TrainingSessions,
+        "lectures",
+        "讲学授课",
+        &[
+            column("village_code", ColumnType::Region),
+            column(
+                "lecturer_kind",
+                ColumnType::Enum(&xplus_core::education::LecturerKind::SPEC),
+            ),
+            column("sessions", crate::session::shape::COUNT),
+            column("person_times", crate::session::shape::COUNT),
+        ],
+    );
+
+    fn from_row(r: Named<'_>) -> Option<Self> {
+        Some(LectureRow {
+            village: r.region("village_code")?,
+            kind: r
+                .code("lecturer_kind")
+                .and_then(xplus_core::education::LecturerKind::parse)?,
+            sessions: r.count("sessions"),
+            person_times: r.count("person_times"),
+        })
+    }
+}
+
+/// The sessions between two days held at the stations of the villages between two codes, by
+/// village and lecturer kind, with their attendances (`?`: the days, then the codes).
+pub(in crate::records) const LECTURES_IN: Query<LectureRow> = Query::new(
+    "SELECT st.village_code, t.lecturer_kind, COUNT(DISTINCT t.session_id), \
+     COUNT(a.household_id) FROM training_sessions t \
+     JOIN stations st ON st.station_id = t.station_id \
+     LEFT JOIN attendance a ON a.session_id = t.session_id \
+     WHERE t.date BETWEEN ? AND ? AND st.village_code BETWEEN ? AND ? \
+     GROUP BY st.village_code, t.lecturer_kind",
+);

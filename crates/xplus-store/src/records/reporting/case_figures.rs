@@ -8,7 +8,7 @@
 use super::queries::case_figures::{
     persons_of, CHAIN_ORGS, COMMISSIONERS, COMMISSIONER_TRAININGS, COURSES, DEVELOPMENT,
     INDUSTRY_TARGETS, JOB_FAIRS, JOINT_ORGS, LABOUR_BASES, LOANS, RECALLS, SELECTED_CADRES,
-    SPECIALTY, STARTUPS, STATIONS,
+    SPECIALTY, STARTUPS, STARTUP_HOUSEHOLDS, STATIONS,
 };
 use crate::error::StoreError;
 use crate::records::assessment::chain::ChainView;
@@ -87,6 +87,13 @@ pub(super) async fn case_figures(
     let startups = tally
         .of(FileId::Startups, STARTUPS, vec![last.clone()])
         .await?;
+    let brought = tally
+        .of(
+            FileId::StartupHouseholds,
+            STARTUP_HOUSEHOLDS,
+            vec![last.clone(), last.clone()],
+        )
+        .await?;
     let loans = tally.of(FileId::Loans, LOANS, vec![last.clone()]).await?;
     let orgs = tally
         .of(FileId::PartyOrgs, CHAIN_ORGS, vec![last.clone()])
@@ -136,7 +143,7 @@ pub(super) async fn case_figures(
         (ExchangeSecretaries, n(development.a)),
         (StartupFunding, n(startups.n)),
         (StartupBases, n(startups.a)),
-        (StartupHouseholds, n(startups.b)),
+        (StartupHouseholds, n(brought.n)),
         (Loans, n(loans.n)),
         (LoanAmount, n(loans.a)),
         (ChainOrgs, n(orgs.n)),

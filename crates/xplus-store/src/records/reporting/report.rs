@@ -15,9 +15,11 @@ use crate::records::assessment::chain::{chain_in, ChainView};
 use crate::records::assessment::correction::{corrections_of_year, CorrectionNote};
 use crate::records::backbone::party_building::party_building_in;
 use crate::records::backbone::postings::coverage_in;
+use crate::records::backbone::startups::startups_in;
 use crate::records::backbone::village_cadres::{cadre_figures_in, VillageCadreFigures};
 use crate::records::collective::funds::{funds_of_year, FundsOverview};
 use crate::records::collective::overview::collective_overview;
+use crate::records::education::lectures::lectures_in;
 use crate::records::industry::page::industry_activity;
 use crate::records::industry::targets::industry_targets;
 use crate::records::industry::workers::one_worker;
@@ -37,6 +39,7 @@ use xplus_core::accounts::{Access, Scope};
 use xplus_core::assessment::chain::Link;
 use xplus_core::backbone::party_building::PartyFigures;
 use xplus_core::collective::economy::{is_empty_shell, is_strong};
+use xplus_core::education::lectures::Lectures;
 use xplus_core::registry::membership::year_end;
 use xplus_core::registry::RegionCode;
 use xplus_core::report::Growth;
@@ -93,6 +96,17 @@ pub struct BackboneFigures {
     pub cadres_posted: u64,
 }
 
+/// 大学生村官创业 on Dec 31 of the year (core `backbone::startup`): the start-ups begun by then
+/// in the villages within reach, their funds, distinct bases, and the poor households linked to
+/// them by then, each once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StartupFigures {
+    pub startups: u64,
+    pub funding: Fen,
+    pub bases: u64,
+    pub households: u64,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CollectiveFigures {
     /// Villages that reported an operating income for the year.
@@ -134,6 +148,9 @@ pub struct TrainingFigures {
     pub sessions: u64,
     /// Attendances of households in reach at those sessions.
     pub attendance: u64,
+    /// 讲学授课: the year's sessions held at the stations within reach and their attendances,
+    /// by lecturer kind (core `education::lectures`).
+    pub lectures: Lectures,
 }
 
 /// The official rural income per head of one region (statistics.csv).
@@ -161,6 +178,7 @@ pub struct YearReport {
     pub backbone: BackboneFigures,
     /// 村干部 and the leader pool on Dec 31 of the year (core `backbone::village_cadre`).
     pub village_cadres: VillageCadreFigures,
+    pub startups: StartupFigures,
     pub collective: CollectiveFigures,
     pub industry: IndustryFigures,
     pub training: TrainingFigures,
@@ -224,7 +242,8 @@ async fn report_of(
     let villages = village_figures(s, &bounds, year).await?;
     let chain = chain_in(s, &scope, year, today).await?;
     let coverage = coverage_figures(&chain);
-    let training = training_figures(s, &scope, year).await?;
+    let mut training = training_figures(s, &scope, year).await?;
+    training.lectures = lectures_in(s, &bounds, year, None).await?.total;
     let posted = coverage_in(s, &bounds, year, None).await?.total;
     let backbone = BackboneFigures {
         poor_villages: posted.poor_villages,
@@ -233,6 +252,14 @@ async fn report_of(
     };
     let party_building = party_building_in(s, &bounds, year, None).await?.total;
     let village_cadres = cadre_figures_in(s, &bounds, year).await?;
+    let begun = startups_in(s, &bounds, year).await?;
+    let t = xplus_core::backbone::startup::StartupReport::of(&begun, None).total;
+    let startups = StartupFigures {
+        startups: t.startups,
+        funding: t.funding,
+        bases: t.bases,
+        households: t.households,
+    };
     let dividends = dividends_paid(s, &scope, year).await?;
     let projects = PROJECT_COUNT
         .fetch(
@@ -293,6 +320,7 @@ async fn report_of(
         coverage,
         backbone,
         village_cadres,
+        startups,
         collective,
         industry,
         training,
@@ -450,6 +478,7 @@ async fn training_figures(
     Ok(TrainingFigures {
         sessions: counts.sessions,
         attendance: counts.attendance,
+        lectures: Lectures::default(),
     })
 }
 

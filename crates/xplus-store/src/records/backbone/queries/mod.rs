@@ -8,6 +8,7 @@ pub(super) mod pairings;
 pub(super) mod party_building;
 pub(super) mod postings;
 pub(super) mod review;
+pub(super) mod startups;
 pub(super) mod village_cadres;
 pub(super) mod visits;
 pub(super) mod visits_due;

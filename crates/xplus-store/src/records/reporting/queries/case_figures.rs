@@ -49,14 +49,22 @@ pub(in crate::records) const DEVELOPMENT: &str = concat!(
     ", CAST(0 AS BIGINT) FROM secretary_development WHERE start_date <= ?"
 );
 
-/// Start-ups begun by a day (`?`): their funds (n), distinct bases (a), households brought (b).
+/// Start-ups begun by a day (`?`): their funds (n) and distinct bases (a). The households they
+/// brought along are counted from their links (`STARTUP_HOUSEHOLDS`), not from the declared
+/// `households_brought`.
 pub(in crate::records) const STARTUPS: &str = concat!(
     "SELECT ",
     total!("funding"),
-    ", COUNT(DISTINCT base), ",
-    total!("households_brought"),
-    " FROM startups WHERE (start_date IS NULL OR start_date <= ?)"
+    ", COUNT(DISTINCT base), CAST(0 AS BIGINT) FROM startups \
+     WHERE (start_date IS NULL OR start_date <= ?)"
 );
+
+/// The poor households linked by a day (`?`) to start-ups begun by it (`?`), each once; a link
+/// that ended still counts (the household was brought along).
+pub(in crate::records) const STARTUP_HOUSEHOLDS: &str = "SELECT COUNT(DISTINCT household_id), \
+     CAST(0 AS BIGINT), CAST(0 AS BIGINT) FROM startup_households WHERE join_date <= ? \
+     AND startup_id IN (SELECT startup_id FROM startups \
+     WHERE start_date IS NULL OR start_date <= ?)";
 
 /// Pledge loans issued by a day (`?`): how many (n) and their amount (a).
 pub(in crate::records) const LOANS: &str = concat!(
