@@ -6,7 +6,7 @@ use super::context::Ctx;
 use super::names;
 use super::people::Household;
 use super::plan::{PoorState, VillageKind, VillagePlan};
-use super::rng::{self, between, chance, day_in, pick, shuffle, stream, ymd, DemoRng};
+use super::rng::{between, chance, day_in, pick, shuffle, ymd, DemoRng};
 use super::secretaries::{self, Successor};
 use super::selected::{Selected, Staff};
 use super::startups::{self, Begun};
@@ -20,104 +20,7 @@ use xplus_core::registry::HouseholdStatus;
 use xplus_core::values::Date;
 use xplus_core::Fen;
 
-pub struct Unit {
-    pub id: String,
-    pub name: String,
-    pub kind: UnitKind,
-}
-
-const ORGANS: [&str; 16] = [
-    "财政局",
-    "发展和改革委员会",
-    "教育局",
-    "民政局",
-    "人力资源和社会保障局",
-    "农业委员会",
-    "水利局",
-    "交通运输局",
-    "卫生和计划生育委员会",
-    "国土资源局",
-    "住房和城乡建设委员会",
-    "商务局",
-    "审计局",
-    "统计局",
-    "林业局",
-    "扶贫开发工作办公室",
-];
-const INSTITUTIONS: [&str; 5] = [
-    "人民医院",
-    "中医院",
-    "疾病预防控制中心",
-    "农业技术推广中心",
-    "广播电视台",
-];
-
-/// The units of a city (`city`) or a county. The county's party organisation department comes
-/// first: it is the unit of the county's graduate village officials.
-pub fn units(code6: u32, name: &str, city: bool) -> Vec<Unit> {
-    let mut g = stream(0, u64::from(code6), rng::tag::BACKBONE);
-    // 天长市 → 天长, for names such as 国网天长供电公司.
-    let short = match name.chars().count() {
-        3 | 4 => name
-            .strip_suffix(['市', '县', '区'])
-            .unwrap_or(name)
-            .to_string(),
-        _ => name.to_string(),
-    };
-    let mut list: Vec<(String, UnitKind)> = Vec::new();
-    let party: &[&str] = if city {
-        &["组织部", "宣传部", "统战部", "政法委员会"]
-    } else {
-        &["组织部", "宣传部"]
-    };
-    for p in party {
-        list.push((format!("中共{name}委{p}"), UnitKind::Organ));
-    }
-    for o in &ORGANS[..if city { 16 } else { 12 }] {
-        list.push((format!("{name}{o}"), UnitKind::Organ));
-    }
-    for i in &INSTITUTIONS[..if city { 4 } else { 3 }] {
-        list.push((format!("{name}{i}"), UnitKind::Institution));
-    }
-    let mut enterprises = vec![
-        format!("国网{short}供电公司"),
-        format!("中国农业银行{short}{}", if city { "分行" } else { "支行" }),
-        format!("{short}农村商业银行"),
-    ];
-    if city {
-        enterprises.push(format!("中国移动{short}分公司"));
-    }
-    for e in enterprises {
-        list.push((e, UnitKind::Enterprise));
-    }
-    let mut taken = Vec::new();
-    for _ in 0..if city { 3 } else { 2 } {
-        let stem = names::unique(&mut g, &mut taken, names::place);
-        list.push((format!("{name}{stem}社区党委"), UnitKind::UrbanPartyOrg));
-    }
-    list.into_iter()
-        .enumerate()
-        .map(|(i, (name, kind))| Unit {
-            id: format!("DW{code6}{:02}", i + 1),
-            name,
-            kind,
-        })
-        .collect()
-}
-
-pub fn write_units(out: &mut Writers, units: &[Unit]) -> Result<(), DemoError> {
-    for u in units {
-        out.row(
-            FileId::Units,
-            &[
-                text(u.id.clone()),
-                text(u.name.clone()),
-                code(u.kind.code()),
-            ],
-        )?;
-    }
-    Ok(())
-}
+pub use super::units::{units, write_units, Unit};
 
 /// A helper's open places: each cadre takes 3–5 pairings in all, so at no time does one hold
 /// more than the default capacity of five (rules.md §7).
@@ -130,6 +33,9 @@ struct Slot {
 struct Cadres<'a> {
     county6: u32,
     next: u32,
+    /// The city's units come first in `units`; the county's organisation department is the
+    /// first after them.
+    n_city: usize,
     units: Vec<&'a Unit>,
     slots: Vec<Slot>,
 }
@@ -223,6 +129,7 @@ pub fn write(
     let mut cadres = Cadres {
         county6: ctx.county6,
         next: 0,
+        n_city,
         units: city_units.iter().chain(county_units).collect(),
         slots: Vec::new(),
     };
@@ -289,23 +196,15 @@ pub fn write(
             }
             _ => {}
         }
-        let startup_here = selected.startups.iter().position(|s| s.village == vi);
-        if startup_here.is_some() || (v.kind != VillageKind::Urban && chance(rng, 0.04)) {
-            // Graduate village officials (大学生村官) belong to the county's organisation department.
-            let official = cadres.create(out, rng, n_city, CadreRole::GraduateOfficial)?;
-            if let Some(k) = startup_here {
-                let base = format!("{}{}", plan.town_of(vi).name, v.short);
-                let s = &selected.startups[k];
-                begun.push(startups::startup(
-                    out,
-                    more,
-                    &official,
-                    (v.code, vi),
-                    &base,
-                    s,
-                )?);
-            }
-        }
+        begun.extend(graduate_official(
+            out,
+            rng,
+            more,
+            &mut cadres,
+            ctx,
+            &selected,
+            vi,
+        )?);
         if v.kind != VillageKind::Urban {
             let dev = selected.development(vi);
             successors.extend(secretaries::write(out, more, v.code, dev)?);
@@ -326,6 +225,38 @@ pub fn write(
         }
     }
     Ok(Written { begun, successors })
+}
+
+/// A graduate village official (大学生村官, of the county's organisation department) in village
+/// `vi` when the village has a start-up, and in a few others; the start-up written, if any.
+fn graduate_official(
+    out: &mut Writers,
+    rng: &mut DemoRng,
+    more: &mut DemoRng,
+    cadres: &mut Cadres,
+    ctx: &Ctx,
+    selected: &Selected,
+    vi: usize,
+) -> Result<Option<Begun>, DemoError> {
+    let v = &ctx.plan.villages[vi];
+    let startup_here = selected.startups.iter().position(|s| s.village == vi);
+    if startup_here.is_none() && (v.kind == VillageKind::Urban || !chance(rng, 0.04)) {
+        return Ok(None);
+    }
+    let official = cadres.create(out, rng, cadres.n_city, CadreRole::GraduateOfficial)?;
+    let Some(k) = startup_here else {
+        return Ok(None);
+    };
+    let base = format!("{}{}", ctx.plan.town_of(vi).name, v.short);
+    let s = &selected.startups[k];
+    Ok(Some(startups::startup(
+        out,
+        more,
+        &official,
+        (v.code, vi),
+        &base,
+        s,
+    )?))
 }
 
 /// The poor-village step after its units are chosen: each paired unit's pairing row and bindings,

@@ -28,6 +28,7 @@ mod selected;
 mod shares;
 mod startups;
 mod targets;
+mod units;
 mod village_cadres;
 mod writer;
 
