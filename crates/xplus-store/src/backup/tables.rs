@@ -98,11 +98,11 @@ pub(crate) const TABLES: &[DumpTable] = &[
     t("industry_targets"),
     t("funds"),
     t("project_investors"),
-    t("weak_organisations"),
-    t("standardisation_checks"),
     t("village_cadres"),
     t("village_cadre_development"),
     t("leader_pool"),
+    t("weak_organisations"),
+    t("standardisation_checks"),
     t("startup_households"),
 ];
 
