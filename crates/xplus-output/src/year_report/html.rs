@@ -293,7 +293,7 @@ fn exit_figures(r: &YearReport, lang: Language) -> Figures {
                 format!("{}/{}", pb.meeting, pb.checked),
             ),
             (
-                "大学生村官创业项目 / 资金（元）",
+                "大学生村官创业项目、资金（元）",
                 "Graduate officials' start-ups / funds (yuan)",
                 format!("{} / {}", r.startups.startups, r.startups.funding),
             ),
@@ -397,7 +397,7 @@ fn industry_figures(r: &YearReport, lang: Language) -> Figures {
             ),
             ("参训户次", "Attendances", r.training.attendance.to_string()),
             (
-                "站点讲学授课（场次 / 人次）",
+                "站点讲学授课（场次、人次）",
                 "Lectures at the stations (sessions / person-times)",
                 r.training.lectures.shown(),
             ),

@@ -160,7 +160,7 @@ fn figures(l: Lang, r: &YearReport) -> Vec<(String, String)> {
         ),
         (
             l.t(
-                "大学生村官创业项目（个）/ 资金（元）",
+                "大学生村官创业项目（个）、资金（元）",
                 "Graduate officials' start-ups / funds (yuan)",
             )
             .into(),
@@ -173,7 +173,7 @@ fn figures(l: Lang, r: &YearReport) -> Vec<(String, String)> {
         ),
         (
             l.t(
-                "站点讲学授课（场次 / 人次）",
+                "站点讲学授课（场次、人次）",
                 "Lectures at the stations (sessions / person-times)",
             )
             .into(),
