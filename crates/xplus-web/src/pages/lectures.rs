@@ -13,17 +13,10 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use xplus_core::education::lectures::Lectures;
 use xplus_core::education::LecturerKind;
-use xplus_core::registry::{Level, RegionCode};
+use xplus_core::registry::Level;
 use xplus_store::records;
 
-pub struct Row {
-    pub code: RegionCode,
-    pub name: String,
-    pub level: Level,
-    pub t: Lectures,
-    /// A village has no regions below it to open.
-    pub opens: bool,
-}
+pub type Row = super::RegionRow<Lectures>;
 
 #[derive(Template)]
 #[template(path = "lectures.html")]
@@ -61,15 +54,7 @@ pub async fn page(
     let year = super::year_of(p.year.as_deref())?;
     let access = narrowed(&user.access, p.region.as_deref())?;
     let view = records::lecture_view(state.store.as_ref(), &access, year).await?;
-    let rows = (view.report.by_region.iter())
-        .map(|(code, t)| Row {
-            code: *code,
-            name: view.name(code).to_string(),
-            level: code.level(),
-            t: *t,
-            opens: code.level() != Level::Village,
-        })
-        .collect();
+    let rows = super::region_rows(&view.report.by_region, |code| view.name(code).to_string());
     html(&LecturesPage {
         c: Chrome::new(l, &user, "coverage"),
         year,

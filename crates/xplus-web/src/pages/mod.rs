@@ -429,6 +429,34 @@ impl YearParam {
     }
 }
 
+/// One region's line on a page of figures per region (postings, start-ups, lectures, party
+/// organisations): its figures `f`, and whether its name opens the regions below it.
+pub struct RegionRow<T> {
+    pub code: xplus_core::registry::RegionCode,
+    pub name: String,
+    pub level: xplus_core::registry::Level,
+    pub f: T,
+    /// A village has no regions below it to open.
+    pub opens: bool,
+}
+
+/// The lines of `by_region` in code order, each named by `name`.
+pub fn region_rows<T: Clone>(
+    by_region: &std::collections::BTreeMap<xplus_core::registry::RegionCode, T>,
+    name: impl Fn(&xplus_core::registry::RegionCode) -> String,
+) -> Vec<RegionRow<T>> {
+    by_region
+        .iter()
+        .map(|(code, f)| RegionRow {
+            code: *code,
+            name: name(code),
+            level: code.level(),
+            f: f.clone(),
+            opens: code.level() != xplus_core::registry::Level::Village,
+        })
+        .collect()
+}
+
 /// `access` narrowed to `region` (a dashboard's drill-down); 403 outside the account's reach.
 pub fn narrowed(
     access: &xplus_core::accounts::Access,

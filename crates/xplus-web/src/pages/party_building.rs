@@ -17,14 +17,7 @@ use xplus_core::backbone::party_building::PartyFigures;
 use xplus_core::registry::{Level, RegionCode};
 use xplus_store::records::{self, PartyBuilding};
 
-pub struct Row {
-    pub code: RegionCode,
-    pub name: String,
-    pub level: Level,
-    pub f: PartyFigures,
-    /// A village has no regions below it to open.
-    pub opens: bool,
-}
+pub type Row = super::RegionRow<PartyFigures>;
 
 /// A weak organisation still open: village, its name, the year listed, the leader.
 pub struct Open {
@@ -77,15 +70,7 @@ pub async fn page(
     Query(p): Query<YearParam>,
 ) -> Result<Response, WebError> {
     let view = view_of(&state, &user, &p).await?;
-    let rows = (view.report.by_region.iter())
-        .map(|(code, f)| Row {
-            code: *code,
-            name: view.name(code).to_string(),
-            level: code.level(),
-            f: *f,
-            opens: code.level() != Level::Village,
-        })
-        .collect();
+    let rows = super::region_rows(&view.report.by_region, |code| view.name(code).to_string());
     let open = (view.report.open.iter())
         .map(|o| Open {
             village: o.village,

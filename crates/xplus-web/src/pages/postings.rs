@@ -15,14 +15,7 @@ use xplus_core::backbone::posting::Coverage;
 use xplus_core::registry::{Level, RegionCode};
 use xplus_store::records;
 
-pub struct Row {
-    pub code: RegionCode,
-    pub name: String,
-    pub level: Level,
-    pub c: Coverage,
-    /// A village has no regions below it to open.
-    pub opens: bool,
-}
+pub type Row = super::RegionRow<Coverage>;
 
 #[derive(Template)]
 #[template(path = "postings.html")]
@@ -53,15 +46,7 @@ pub async fn page(
     let year = super::year_of(p.year.as_deref())?;
     let access = narrowed(&user.access, p.region.as_deref())?;
     let view = records::posting_coverage(state.store.as_ref(), &access, year).await?;
-    let rows = (view.report.by_region.iter())
-        .map(|(code, c)| Row {
-            code: *code,
-            name: view.name(code).to_string(),
-            level: code.level(),
-            c: *c,
-            opens: code.level() != Level::Village,
-        })
-        .collect();
+    let rows = super::region_rows(&view.report.by_region, |code| view.name(code).to_string());
     let uncovered = (view.report.uncovered.iter())
         .map(|v| (*v, view.name(v).to_string()))
         .collect();

@@ -12,17 +12,10 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use xplus_core::backbone::startup::{StartupLine, StartupTotals};
-use xplus_core::registry::{Level, RegionCode};
+use xplus_core::registry::Level;
 use xplus_store::records;
 
-pub struct Row {
-    pub code: RegionCode,
-    pub name: String,
-    pub level: Level,
-    pub t: StartupTotals,
-    /// A village has no regions below it to open.
-    pub opens: bool,
-}
+pub type Row = super::RegionRow<StartupTotals>;
 
 /// One start-up of the list, its village named.
 pub struct Line {
@@ -59,15 +52,7 @@ pub async fn page(
     let year = super::year_of(p.year.as_deref())?;
     let access = narrowed(&user.access, p.region.as_deref())?;
     let view = records::startup_view(state.store.as_ref(), &access, year).await?;
-    let rows = (view.report.by_region.iter())
-        .map(|(code, t)| Row {
-            code: *code,
-            name: view.name(code).to_string(),
-            level: code.level(),
-            t: *t,
-            opens: code.level() != Level::Village,
-        })
-        .collect();
+    let rows = super::region_rows(&view.report.by_region, |code| view.name(code).to_string());
     let lines = (view.lines.iter())
         .map(|s| Line {
             village: view.name(&s.village).to_string(),
