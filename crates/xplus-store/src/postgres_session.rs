@@ -19,7 +19,7 @@ use std::collections::HashSet;
 use xplus_core::audit::AuditEntry;
 use xplus_core::interchange::schema::HOUSEHOLDS;
 use xplus_core::interchange::{FileSpec, Value};
-use xplus_core::registry::Household;
+use xplus_core::registry::{Household, RegionCode};
 
 pub(crate) enum PgSession {
     Reader(PoolConnection<Postgres>),
@@ -311,6 +311,18 @@ impl WriteSession for PgSession {
                 "只读连接不能写审计日志 / a reading session cannot write the audit log".into(),
             )),
         }
+    }
+    async fn touch(&mut self, county: Option<RegionCode>) -> Result<(), StoreError> {
+        let PgSession::Writer(tx, written) = &mut *self else {
+            return Err(reader_cannot_write());
+        };
+        let touched = sql::Touched::in_county(county);
+        if written.marked.insert(touched) {
+            mark_in(tx, touched)
+                .await
+                .context("写入数据库 / writing to the database".to_string())?;
+        }
+        Ok(())
     }
     async fn insert_rows(
         &mut self,

@@ -53,6 +53,11 @@ impl Touched {
         touched_county(file, row).map_or(Touched::Generation, Touched::County)
     }
 
+    /// A write in `county` (None: of no county).
+    pub(crate) fn in_county(county: Option<xplus_core::registry::RegionCode>) -> Touched {
+        county.map_or(Touched::Generation, |c| Touched::County(c.as_u64() as i64))
+    }
+
     /// The statement that marks it (`placeholder`: the backend's first parameter), with the
     /// county to bind when it takes one.
     pub(crate) fn mark(self, placeholder: &str) -> (String, Option<i64>) {

@@ -20,7 +20,7 @@ use std::time::Duration;
 use xplus_core::audit::AuditEntry;
 use xplus_core::interchange::schema::HOUSEHOLDS;
 use xplus_core::interchange::{FileSpec, Value};
-use xplus_core::registry::Household;
+use xplus_core::registry::{Household, RegionCode};
 
 /// Reader connections, reused so a page does not open the file (and prepare its statements)
 /// each time. At most `MAX_READERS` read at once: more would only compete for the same cores,
@@ -395,6 +395,17 @@ impl WriteSession for SqliteSession {
     }
     async fn append_audit(&mut self, entries: Vec<NewAudit>) -> Result<(), StoreError> {
         self.run(move |conn| append_in(conn, entries)).await
+    }
+    async fn touch(&mut self, county: Option<RegionCode>) -> Result<(), StoreError> {
+        let touched = sql::Touched::in_county(county);
+        if !self.marked.insert(touched) {
+            return Ok(());
+        }
+        self.run(move |conn| {
+            crate::sqlite_bulk::mark_in(conn, touched)
+                .map_err(sqlite_error("写入数据库 / writing to the database"))
+        })
+        .await
     }
     async fn insert_rows(
         &mut self,

@@ -36,6 +36,10 @@ fn helper() -> Access {
     Access::of_account("zhouqiang", Role::Helper, None, Some("C3"))
 }
 
+fn county() -> xplus_core::registry::RegionCode {
+    xplus_core::registry::RegionCode::parse("341181000000").unwrap()
+}
+
 async fn ready() -> TestDb {
     let db = TestDb::fresh().await;
     let path = write_bundle(&db.dir().join("b"), &small_bundle());
@@ -95,6 +99,7 @@ fn refused_with(r: Result<impl std::fmt::Debug, StoreError>, words: &str) {
 async fn declarations_open_cases_in_their_category_and_refusals_write_nothing() {
     let db = ready().await;
     let store = db.store.as_ref();
+    records::refresh_rollups(store).await.unwrap();
     // H003, monitored since 2015, 2 members: the line of 2017 is 2,952.00 yuan, × 150 % =
     // 4,428.00 yuan a person, 8,856.00 for two.
     let case = records::open_case(
@@ -106,6 +111,12 @@ async fn declarations_open_cases_in_their_category_and_refusals_write_nothing() 
     .await
     .unwrap();
     assert_eq!(case.category, Category::Unstable);
+    // The case marks its county, as every write does: what is kept of the county is old now.
+    assert_eq!(
+        records::dirty_counties(store).await.unwrap(),
+        [county()],
+        "opening a case marks 天长市"
+    );
     assert_eq!(case.reasons, vec![EntryReason::LowIncome]);
     assert_eq!(case.case_no, "JC341181201700001");
     assert_eq!(case.head_name, "刘芳");
@@ -266,6 +277,7 @@ async fn the_risk_is_removed_after_help_and_at_the_line_and_the_year_keeps_its_f
         judged_2016,
         Judgement::Monitoring(MonitorOutcome::Monitored(vec![MonitorReason::OpenCase]))
     );
+    records::refresh_rollups(store).await.unwrap();
     let closed = records::close_case(
         store,
         &helper(),
@@ -275,6 +287,11 @@ async fn the_risk_is_removed_after_help_and_at_the_line_and_the_year_keeps_its_f
     )
     .await
     .unwrap();
+    assert_eq!(
+        records::dirty_counties(store).await.unwrap(),
+        [county()],
+        "closing a case marks 天长市"
+    );
     assert_eq!(closed.closed_on, Some(d("2017-01-10")));
     assert_eq!(
         judged(&db, "H003").await,

@@ -83,6 +83,15 @@ pub trait WriteSession: ReadSession {
     /// Inserts the row or updates the stored row with its key.
     async fn upsert(&mut self, file: &'static FileSpec, row: Row) -> Result<(), StoreError>;
     async fn append_audit(&mut self, entries: Vec<NewAudit>) -> Result<(), StoreError>;
+    /// Marks `county`'s records changed (None: a write of no county), as `upsert` marks the
+    /// county of the row it writes: for the few writes of a record that go round `upsert` (a
+    /// member removed, a monitoring case opened or closed, an outcome taken back). What is kept
+    /// beside the roll-ups per county (the overdue visits, the what-if's households) trusts
+    /// that every write of a county's records marks it.
+    async fn touch(
+        &mut self,
+        county: Option<xplus_core::registry::RegionCode>,
+    ) -> Result<(), StoreError>;
     /// Writes `rows` (values in `columns` order) into `table` as they are — no upsert, no audit
     /// entry, no roll-up mark: a restore's copy of a table, whose names come from the target's
     /// own catalogue. PostgreSQL streams them with `COPY` (binding a parameter per cell cost

@@ -260,6 +260,7 @@ pub async fn add_measure(
         Arg::Date(today),
     ];
     s.execute(INSERT_MEASURE, &args).await?;
+    s.touch(case.village.county()).await?;
     let values = serde_json::json!({
         "kind": measure.kind.code(),
         "detail": measure.detail,
@@ -346,6 +347,7 @@ pub async fn close_case(
             "监测对象 {case_no} 刚被他人处理，请刷新 / the case changed meanwhile"
         ))));
     }
+    s.touch(before.village.county()).await?;
     let mut audit = vec![NewAudit {
         actor: access.user().to_string(),
         action: "update".into(),

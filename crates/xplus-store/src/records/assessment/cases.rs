@@ -298,6 +298,7 @@ async fn insert(
 ) -> Result<(), StoreError> {
     let (sql, args) = case.insert(county);
     s.execute(&sql, &args).await?;
+    s.touch(Some(county)).await?;
     s.append_audit(vec![NewAudit {
         actor: actor.to_string(),
         action: "insert".into(),

@@ -238,6 +238,7 @@ impl Writing<'_> {
                     Arg::Int(i64::from(c.year)),
                 ];
                 s.execute(DELETE_OUTCOME, &args).await?;
+                s.touch(self.county).await?;
                 audit.push(crate::audit::row_removed(
                     self.actor,
                     &ASSESSMENT_OUTCOMES,

@@ -173,6 +173,7 @@ pub(crate) async fn leave_within(
     );
     let args = [Arg::Text(id.to_string()), Arg::Text(id_number.to_string())];
     s.execute(DELETE_MEMBER, &args).await?;
+    s.touch(record.household.village.county()).await?;
     let removed = note.member.to_row();
     let mut audit = vec![crate::audit::row_removed(&actor, &MEMBERS, &removed)];
     append_note(s, &note, record.household.village.county(), &mut audit).await?;
