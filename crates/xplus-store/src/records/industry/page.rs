@@ -46,9 +46,10 @@ pub async fn industry_page(
 ) -> Result<IndustryPage, StoreError> {
     let mut s = store.read_session().await?;
     let s = s.as_mut();
-    if let Some(villages) = kept_villages(s, access, year).await? {
+    let in_industry = Missing::Link(Link::InIndustry);
+    if let Some(villages) = kept_villages(s, access, year, in_industry).await? {
         let total = total_of(s, root_of(access), year).await?;
-        let span = span_in(&villages, Missing::Link(Link::InIndustry), page);
+        let span = span_in(&villages, in_industry, page);
         let scope = span.scope(access);
         // The placements of the span's households only: core decides which of them count.
         let placed = placements_by_end_of(s, &scope, year).await?;
@@ -111,12 +112,13 @@ pub async fn industry_activity(
     let s = s.as_mut();
     let scope = household_scope(access, today);
     let placed = placements_by_end_of(s, &scope, year).await?;
-    let poor_of: BTreeMap<u64, (u64, u64)> = match kept_villages(s, access, year).await? {
-        Some(villages) => villages
-            .iter()
-            .map(|(code, f)| (*code, (f.poor, f.link(Link::InIndustry))))
-            .collect(),
-        None => by_village(&industry_in(s, &scope, year, &placed).await?),
-    };
+    let poor_of: BTreeMap<u64, (u64, u64)> =
+        match kept_villages(s, access, year, Missing::Link(Link::InIndustry)).await? {
+            Some(villages) => villages
+                .iter()
+                .map(|(code, f)| (*code, (f.poor, f.link(Link::InIndustry))))
+                .collect(),
+            None => by_village(&industry_in(s, &scope, year, &placed).await?),
+        };
     activity_in(s, access, year, &poor_of, &placed).await
 }

@@ -83,7 +83,7 @@ pub async fn one_worker(
 ) -> Result<OneWorker, StoreError> {
     let mut s = store.read_session().await?;
     let s = s.as_mut();
-    if let Some(villages) = kept_villages(s, access, year).await? {
+    if let Some(villages) = kept_villages(s, access, year, Missing::NoWorker).await? {
         return kept_one_worker(s, access, year, page, &villages).await;
     }
     from_records(s, &household_scope(access, today), year, page).await

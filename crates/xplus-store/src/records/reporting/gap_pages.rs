@@ -11,7 +11,9 @@
 //! window and no county within reach is marked for a refresh. Otherwise the caller reads the
 //! records as before, so an edit is never hidden behind a stale figure.
 
-use super::queries::gap_pages::{KEPT_CHILDREN, KEPT_OF_REGION, KEPT_VILLAGES};
+use super::queries::gap_pages::{
+    KEPT_CHAIN_VILLAGES, KEPT_CHILDREN, KEPT_OF_REGION, KEPT_WORKER_VILLAGES,
+};
 use super::queries::rollup::StoredFigure;
 use super::rollup::kept_for;
 use super::rollup_figures::{coverage_years, stored_coverage_until};
@@ -328,23 +330,28 @@ async fn gap_span(
     missing: Missing,
     page: Page,
 ) -> Result<Option<Span>, StoreError> {
-    Ok(kept_villages(s, access, year)
+    Ok(kept_villages(s, access, year, missing)
         .await?
         .map(|villages| span_in(&villages, missing, page)))
 }
 
-/// The kept figures of each village within `access`'s reach for `year`, by code; None when
-/// they cannot answer.
+/// The kept figures of each village within `access`'s reach for `year` that count `missing`
+/// (the chain's, or 一户一工人's), by code; None when they cannot answer.
 pub(in crate::records) async fn kept_villages(
     s: &mut dyn ReadSession,
     access: &Access,
     year: i32,
+    missing: Missing,
 ) -> Result<Option<BTreeMap<u64, ChainFigures>>, StoreError> {
     if !is_kept(s, access, year).await? {
         return Ok(None);
     }
     let (lo, hi) = reach_bounds(access);
-    let rows = KEPT_VILLAGES
+    let query = match missing {
+        Missing::NoWorker => &KEPT_WORKER_VILLAGES,
+        Missing::AnyLink | Missing::Link(_) => &KEPT_CHAIN_VILLAGES,
+    };
+    let rows = query
         .fetch(
             s,
             &[

@@ -28,11 +28,19 @@ pub(in crate::records) const KEPT_CHILDREN: Query<StoredFigure> = Query::new(con
 ));
 
 /// The figures of the villages (codes not ending in 000) between two codes (`?`: the year, the
-/// range), for their gap counts: poor at the start, each link, all five, all that apply; poor
-/// at the end (the standings at the end, every status) and with a worker then (一户一工人).
-pub(in crate::records) const KEPT_VILLAGES: Query<StoredFigure> = Query::new(
+/// range), for their gaps in the chain: poor at the start, each link, all five, all that apply.
+pub(in crate::records) const KEPT_CHAIN_VILLAGES: Query<StoredFigure> = Query::new(
     "SELECT region_code, measure, year, bucket, value FROM rollups \
      WHERE measure IN ('coverage.poor_at_start', 'coverage.link', 'coverage.full_chain', \
-     'coverage.full_chain_applicable', 'households.at_end', 'industry.with_worker') \
+     'coverage.full_chain_applicable') \
+     AND year = ? AND region_code BETWEEN ? AND ? AND region_code % 1000 <> 0",
+);
+
+/// The same villages' figures for 一户一工人: poor at the end (the standings at the end, every
+/// status, about six rows a village) and with a worker then. Apart from the chain's, whose
+/// pages need none of them.
+pub(in crate::records) const KEPT_WORKER_VILLAGES: Query<StoredFigure> = Query::new(
+    "SELECT region_code, measure, year, bucket, value FROM rollups \
+     WHERE measure IN ('households.at_end', 'industry.with_worker') \
      AND year = ? AND region_code BETWEEN ? AND ? AND region_code % 1000 <> 0",
 );
