@@ -53,6 +53,9 @@ pub struct AppState {
     computed: Arc<Mutex<HashMap<KeptKey, Computed>>>,
     /// Each county's overdue visits of a day, kept while the county is unchanged.
     pub kept_due: Arc<xplus_store::records::KeptDue>,
+    /// Each county's households as the assessment reads them, kept between what-ifs while
+    /// the county is unchanged.
+    pub kept_facts: Arc<xplus_store::records::KeptFacts>,
 }
 
 impl FromRef<AppState> for Key {
@@ -85,6 +88,7 @@ impl AppState {
             refreshing: Arc::default(),
             computed: Arc::default(),
             kept_due: Arc::default(),
+            kept_facts: Arc::default(),
         })
     }
 

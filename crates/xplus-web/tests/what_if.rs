@@ -144,3 +144,51 @@ async fn an_official_sees_only_the_figures_and_changes_of_their_own_region() {
     );
     app.cleanup().await;
 }
+
+/// The server keeps what it read of each county between what-ifs; a write in the county makes
+/// the next what-if read it again, before and after the roll-ups are brought up to date.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_what_if_after_a_write_reads_the_county_again() {
+    let app = App::start().await;
+    let county = app.sign_in("tianchang").await;
+    let path = "/assessment/what-if?year=2016&poverty_line=100000";
+    let eligible = |n: u32| format!("<td>符合退出标准（户）</td><td>{n}</td><td>0</td>");
+    // The dashboard brings the roll-ups up to date, so the county's facts are kept.
+    app.page_text(&county, "/dashboard").await;
+    let first = app.page_text(&county, path).await;
+    assert!(first.contains(&eligible(1)), "{first}");
+    let kept = app.page_text(&county, path).await;
+    assert!(kept.contains(&eligible(1)), "{kept}");
+
+    // H001's 2016 income corrected below the line in force: not eligible under either.
+    let s = app.sign_in("jiacun").await;
+    let page = app
+        .page_text(&s, "/households/H001/incomes/2016/edit")
+        .await;
+    let fingerprint = common::hidden(&page, "_fingerprint");
+    let form = [
+        ("_csrf", s.csrf.as_str()),
+        ("_fingerprint", fingerprint.as_str()),
+        ("household_id", "H001"),
+        ("year", "2016"),
+        ("wage", "1000"),
+        ("production", "0"),
+        ("property", "0"),
+        ("transfer", "0"),
+        ("production_cost", "0"),
+        ("medical_cost", ""),
+        ("reason", "工资收入复核多记"),
+    ];
+    let r = app.post_form(&s, "/households/H001/incomes", &form).await;
+    assert_eq!(r.status().as_u16(), 303);
+    // Marked and not yet refreshed: read again.
+    let marked = app.page_text(&county, path).await;
+    assert!(marked.contains(&eligible(0)), "{marked}");
+    // Refreshed: the county's stamp moved on, so what was kept before is not used.
+    app.page_text(&county, "/dashboard").await;
+    let refreshed = app.page_text(&county, path).await;
+    assert!(refreshed.contains(&eligible(0)), "{refreshed}");
+    let again = app.page_text(&county, path).await;
+    assert!(again.contains(&eligible(0)), "{again}");
+    app.cleanup().await;
+}

@@ -18,6 +18,7 @@ mod reporting;
 mod rules;
 mod rules_queries;
 mod shape;
+mod stamped;
 
 pub use crate::error::FieldProblem;
 pub use assessment::apply::{apply_assessment, AppliedAssessment};
@@ -53,12 +54,14 @@ pub use assessment::judge::{
     AssessmentSummary, HouseholdAssessment, Judgement, Standing, StoredOutcome, VillageAssessment,
     WhyView,
 };
+pub use assessment::kept_facts::KeptFacts;
 pub use assessment::monitoring::{
     monitoring_list, MonitoringEntry, MonitoringList, MonitoringOutcome, RISK_REMOVED_BECAUSE,
 };
 pub use assessment::waiting::{open_batches, WaitingBatch};
 pub use assessment::what_if::{
-    what_if_counties, what_if_year, Changed, EligibilityChange, WhatIfSink, WhatIfSummary,
+    read_ahead, what_if_counties, what_if_year, Changed, EligibilityChange, WhatIfSink,
+    WhatIfSummary,
 };
 pub use backbone::activity::{
     count_unit_pairings, unit_pairings, unit_pairings_page, visits_by_month, CadreVisits,

@@ -113,6 +113,11 @@ impl AssessmentSink for Collect {
 }
 
 impl WhatIfSink for Collect {
+    /// The page shows the counts and the changes only.
+    fn wants_results(&self) -> bool {
+        false
+    }
+
     fn change(&mut self, c: &EligibilityChange) -> Result<(), StoreError> {
         let household = c.kind == Changed::Household;
         let room = !household || self.households < self.limit;
@@ -230,9 +235,15 @@ async fn run(
         changes: Vec::new(),
         households: 0,
     };
-    let summary =
-        records::what_if_counties(state.store.as_ref(), year, counties, settings, &mut sink)
-            .await?;
+    let summary = records::what_if_counties(
+        state.store.as_ref(),
+        Some(&state.kept_facts),
+        year,
+        counties,
+        settings,
+        &mut sink,
+    )
+    .await?;
     Ok((summary, sink.changes))
 }
 
@@ -252,6 +263,23 @@ async fn lines(
             after: c.after,
         })
         .collect())
+}
+
+/// Starts reading the account's counties of `year` in the background (the form is open, no
+/// value typed yet): a province takes seconds to read, and an official typing a value gives it
+/// them, so the first what-if judges what is kept. Not waited for; a failure is logged only,
+/// as the what-if itself reads what is missing.
+async fn read_ahead(state: &AppState, user: &Signed, year: i32) -> Result<(), WebError> {
+    let counties = records::counties_within(state.store.as_ref(), &user.access).await?;
+    let store = state.store.clone();
+    let kept = state.kept_facts.clone();
+    tokio::spawn(async move {
+        match records::read_ahead(store.as_ref(), &kept, year, counties).await {
+            Ok(counties) => tracing::debug!(counties, year, "what-if counties read ahead"),
+            Err(e) => tracing::warn!("reading ahead for a what-if failed: {e}"),
+        }
+    });
+    Ok(())
 }
 
 /// `GET /assessment/what-if?year=&poverty_line=&…`: the form, and with any value typed, the
@@ -319,6 +347,9 @@ pub async fn page(
             query: query_of(year, &settings),
         })
     } else {
+        if settings.is_empty() {
+            read_ahead(&state, &user, year).await?;
+        }
         None
     };
     let region_name = match region {

@@ -98,6 +98,23 @@ pub struct AssessmentSummary {
     pub stable: u64,
 }
 
+impl AssessmentSummary {
+    /// Adds the counts of `other` (a county's, of the same year).
+    pub(in crate::records) fn add(&mut self, other: &AssessmentSummary) {
+        self.counties += other.counties;
+        self.households += other.households;
+        self.eligible += other.eligible;
+        self.persons += other.persons;
+        self.eligible_persons += other.eligible_persons;
+        self.villages += other.villages;
+        self.villages_eligible += other.villages_eligible;
+        self.watched += other.watched;
+        self.returned += other.returned;
+        self.monitored += other.monitored;
+        self.stable += other.stable;
+    }
+}
+
 /// One county's households, villages and rules, read and judged.
 pub(in crate::records) struct CountyRun {
     /// Households in the year's exit batches: (batch stage, their state in it).
@@ -206,7 +223,7 @@ where
 
 /// A spawned county run that stops when the assessment is dropped (an error in another county
 /// or in the writer), instead of reading on with its connection; a panic in it is passed on.
-struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+pub(in crate::records) struct AbortOnDrop<T>(pub tokio::task::JoinHandle<T>);
 
 impl<T> std::future::Future for AbortOnDrop<T> {
     type Output = T;
@@ -240,9 +257,9 @@ pub(in crate::records) async fn counties(
         .collect())
 }
 
-pub(in crate::records) fn tally(
+pub(in crate::records) fn tally<'a>(
     summary: &mut AssessmentSummary,
-    households: &[HouseholdAssessment],
+    households: impl IntoIterator<Item = &'a HouseholdAssessment>,
     villages: &[VillageAssessment],
 ) {
     summary.counties += 1;

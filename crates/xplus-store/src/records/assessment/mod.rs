@@ -17,6 +17,7 @@ pub(crate) mod facts;
 pub(crate) mod finding_lists;
 pub(crate) mod findings;
 pub(crate) mod judge;
+pub(crate) mod kept_facts;
 pub(crate) mod monitoring;
 mod queries;
 pub(crate) mod waiting;

@@ -3,12 +3,16 @@
 //! of each county. Nothing is written: the run only reads.
 
 use super::judge::{
-    counties, judge_county, per_county, tally, AssessmentSink, AssessmentSummary,
-    HouseholdAssessment, VillageAssessment,
+    counties, judge_county, read_county, tally, AbortOnDrop, AssessmentSink, AssessmentSummary,
+    CountyFacts, HouseholdAssessment, VillageAssessment,
 };
+use super::kept_facts::KeptFacts;
 use crate::error::StoreError;
+use crate::records::reporting::rollup::county_stamps;
 use crate::records::rules::rule_book;
 use crate::store::Store;
+use std::collections::HashMap;
+use std::sync::Arc;
 use xplus_core::registry::RegionCode;
 use xplus_core::rules::Setting;
 
@@ -46,6 +50,12 @@ pub struct EligibilityChange {
 /// results are, and every change of eligibility.
 pub trait WhatIfSink: AssessmentSink {
     fn change(&mut self, change: &EligibilityChange) -> Result<(), StoreError>;
+    /// Whether it takes each household and village as judged under the changed settings (the
+    /// CLI's files do); one that takes only the counts and the changes (a page) is spared
+    /// handing over a province's households one by one.
+    fn wants_results(&self) -> bool {
+        true
+    }
 }
 
 /// The counts of both runs.
@@ -57,14 +67,16 @@ pub struct WhatIfSummary {
     pub villages_changed: u64,
 }
 
-/// One county judged both ways.
+/// One county judged both ways: counted where it was judged (two counties at once), with the
+/// changed run's results when they are wanted.
 struct BothWays {
-    before: (Vec<HouseholdAssessment>, Vec<VillageAssessment>),
-    after: (Vec<HouseholdAssessment>, Vec<VillageAssessment>),
+    before: AssessmentSummary,
+    after: AssessmentSummary,
+    results: Option<(Vec<HouseholdAssessment>, Vec<VillageAssessment>)>,
     changes: Vec<EligibilityChange>,
 }
 
-/// [`what_if_counties`] over the whole registry.
+/// [`what_if_counties`] over the whole registry, every county read.
 pub async fn what_if_year(
     store: &dyn Store,
     year: i32,
@@ -72,22 +84,31 @@ pub async fn what_if_year(
     sink: &mut dyn WhatIfSink,
 ) -> Result<WhatIfSummary, StoreError> {
     let list = counties(store.read_session().await?.as_mut()).await?;
-    what_if_counties(store, year, list, overrides, sink).await
+    what_if_counties(store, None, year, list, overrides, sink).await
 }
 
 /// Assesses `year` in the counties `list` under the stored rules and under them with
 /// `overrides` above every stored setting ([`xplus_core::rules::RuleBook::with_overrides`]),
-/// handing the changed run's results and every difference in exit eligibility to `sink`.
+/// handing the changed run's results and every difference in exit eligibility to `sink`. With
+/// `kept` (a web server's), a county whose records have not changed since an earlier what-if
+/// is judged from the facts kept then, and one read is kept for the next.
 pub async fn what_if_counties(
     store: &dyn Store,
+    kept: Option<&KeptFacts>,
     year: i32,
     list: Vec<RegionCode>,
     overrides: Vec<Setting>,
     sink: &mut dyn WhatIfSink,
 ) -> Result<WhatIfSummary, StoreError> {
     use futures_util::StreamExt;
+    let _one = match kept {
+        Some(k) => Some(k.busy.lock().await),
+        None => None,
+    };
     let stored = rule_book(store).await?;
     let changed = stored.with_overrides(overrides);
+    let books = Arc::new((stored, changed));
+    let stamps = unmarked_stamps(store, kept.is_some()).await?;
     let mut summary = WhatIfSummary {
         before: AssessmentSummary {
             year,
@@ -99,20 +120,36 @@ pub async fn what_if_counties(
         },
         ..WhatIfSummary::default()
     };
-    let mut runs = per_county(store, list, year, move |read| {
-        let (before_h, before_v) = judge_county(&read, &stored, year)?;
-        let (after_h, after_v) = judge_county(&read, &changed, year)?;
-        Ok(both_ways(before_h, before_v, after_h, after_v))
-    });
+    let results = sink.wants_results();
+    let mut runs = futures_util::stream::iter(list)
+        .map(|county| {
+            let kept = kept.zip(stamps.get(&county).copied());
+            let books = books.clone();
+            async move {
+                let read = county_facts(store, kept, county, year).await?;
+                let run = AbortOnDrop(tokio::task::spawn_blocking(move || {
+                    let (stored, changed) = &*books;
+                    let before = judge_county(&read, stored, year)?;
+                    let after = judge_county(&read, changed, year)?;
+                    Ok::<_, StoreError>(both_ways(before, after, results, year))
+                }))
+                .await?;
+                Ok::<_, StoreError>((county, run))
+            }
+        })
+        // Two counties at a time, one per core: memory stays that of two counties' results.
+        .buffered(2);
     while let Some(run) = runs.next().await {
         let (county, run) = run?;
-        tally(&mut summary.before, &run.before.0, &run.before.1);
-        tally(&mut summary.after, &run.after.0, &run.after.1);
-        for h in &run.after.0 {
-            sink.household(h)?;
-        }
-        for v in &run.after.1 {
-            sink.village(v)?;
+        summary.before.add(&run.before);
+        summary.after.add(&run.after);
+        if let Some((households, villages)) = &run.results {
+            for h in households {
+                sink.household(h)?;
+            }
+            for v in villages {
+                sink.village(v)?;
+            }
         }
         for c in &run.changes {
             match c.kind {
@@ -126,13 +163,90 @@ pub async fn what_if_counties(
     Ok(summary)
 }
 
+/// Reads the counties `list` of `year` into `kept` ahead of a what-if (an official opened the
+/// what-if's form): the province's first what-if then finds them kept. Counties marked for a
+/// refresh are left, as a what-if would not keep them; returns how many are kept now (read, or
+/// kept already).
+pub async fn read_ahead(
+    store: &dyn Store,
+    kept: &KeptFacts,
+    year: i32,
+    list: Vec<RegionCode>,
+) -> Result<usize, StoreError> {
+    use futures_util::{StreamExt, TryStreamExt};
+    let _one = kept.busy.lock().await;
+    let stamps = unmarked_stamps(store, true).await?;
+    let read: Vec<()> = futures_util::stream::iter(list)
+        .filter_map(|county| {
+            let stamp = stamps.get(&county).copied();
+            async move { stamp.map(|stamp| (county, stamp)) }
+        })
+        .map(|(county, stamp)| async move {
+            county_facts(store, Some((kept, stamp)), county, year)
+                .await
+                .map(drop)
+        })
+        .buffer_unordered(2)
+        .try_collect()
+        .await?;
+    Ok(read.len())
+}
+
+/// The stamp of every county not marked for a refresh, read before any county's records (a
+/// write after it marks its county, so facts read across it are not kept under the stamp read
+/// here); none when nothing is kept.
+async fn unmarked_stamps(
+    store: &dyn Store,
+    keeping: bool,
+) -> Result<HashMap<RegionCode, i64>, StoreError> {
+    if !keeping {
+        return Ok(HashMap::new());
+    }
+    let mut s = store.read_session().await?;
+    Ok(county_stamps(s.as_mut(), None)
+        .await?
+        .into_iter()
+        .filter(|c| !c.marked)
+        .map(|c| (c.county, c.refreshed))
+        .collect())
+}
+
+/// A county's facts for `year`: kept ones while its stamp is the one they were kept under (the
+/// county not marked since), read otherwise, and kept for the next what-if when `kept` is
+/// given with the county's stamp (unmarked when the run began).
+async fn county_facts(
+    store: &dyn Store,
+    kept: Option<(&KeptFacts, i64)>,
+    county: RegionCode,
+    year: i32,
+) -> Result<Arc<CountyFacts>, StoreError> {
+    let key = (county.as_u64(), year);
+    if let Some(facts) = kept.and_then(|(k, stamp)| k.get(key, stamp)) {
+        return Ok(facts);
+    }
+    let mut s = store.read_session().await?;
+    // Joined on another thread: two counties are read at once.
+    let read = AbortOnDrop(tokio::spawn(async move {
+        read_county(s.as_mut(), county, year).await.map(Arc::new)
+    }))
+    .await?;
+    if let Some((k, stamp)) = kept {
+        k.keep(key, stamp, read.clone());
+    }
+    Ok(read)
+}
+
+/// Judged households (None: neither §3 nor §5) and villages of a county.
+type Judged = (Vec<Option<HouseholdAssessment>>, Vec<VillageAssessment>);
+
 /// Pairs a county's two judgements (the same households and villages in the same order, as
-/// which section applies does not depend on the settings) and lists where §3 or §4 differ.
+/// which section applies does not depend on the settings), counts each and lists where §3 or
+/// §4 differ; keeps the changed run's results when `results`.
 fn both_ways(
-    before_h: Vec<Option<HouseholdAssessment>>,
-    before_v: Vec<VillageAssessment>,
-    after_h: Vec<Option<HouseholdAssessment>>,
-    after_v: Vec<VillageAssessment>,
+    (before_h, before_v): Judged,
+    (after_h, after_v): Judged,
+    results: bool,
+    year: i32,
 ) -> BothWays {
     let mut changes = Vec::new();
     for (b, a) in before_h.iter().zip(&after_h) {
@@ -164,9 +278,18 @@ fn both_ways(
             });
         }
     }
+    let counted = |households: &[Option<HouseholdAssessment>], villages| {
+        let mut summary = AssessmentSummary {
+            year,
+            ..AssessmentSummary::default()
+        };
+        tally(&mut summary, households.iter().flatten(), villages);
+        summary
+    };
     BothWays {
-        before: (before_h.into_iter().flatten().collect(), before_v),
-        after: (after_h.into_iter().flatten().collect(), after_v),
+        before: counted(&before_h, &before_v),
+        after: counted(&after_h, &after_v),
+        results: results.then(|| (after_h.into_iter().flatten().collect(), after_v)),
         changes,
     }
 }

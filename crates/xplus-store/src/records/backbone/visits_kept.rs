@@ -11,9 +11,10 @@
 //! marked, and kept again after its refresh.
 
 use super::queries::visits_due::{
-    cadre_names_sql, head_names_sql, in_county_sql, ActivePairing, IdName, COUNTY_STAMPS,
+    cadre_names_sql, head_names_sql, in_county_sql, ActivePairing, IdName,
 };
 use crate::error::StoreError;
+use crate::records::stamped::{Stamped, Weighed};
 use crate::records::ReadSession;
 use crate::session::filter::Arg;
 use crate::session::rows::fetch_sql;
@@ -62,75 +63,33 @@ pub struct CountyDue {
 /// (county, day counted on, interval).
 type Key = (u64, NaiveDate, i64);
 
-/// A county's figures with the stamp they were counted under and when they were last used.
-struct Held {
-    stamp: i64,
-    used: u64,
-    due: Arc<CountyDue>,
-}
-
-#[derive(Default)]
-struct Kept {
-    held: HashMap<Key, Held>,
-    rows: usize,
-    clock: u64,
+impl Weighed for CountyDue {
+    fn weight(&self) -> usize {
+        self.first.len() + 1
+    }
 }
 
 /// Counties' overdue visits kept between requests (see the module's note); one per server.
 #[derive(Default)]
 pub struct KeptDue {
-    counties: Mutex<Kept>,
+    counties: Mutex<Stamped<Key, CountyDue, KEPT_ROWS_IN_ALL>>,
     /// One county counted at a time: a request that finds a county being counted (by another
     /// request, or by the server's count when it starts) waits for it instead of counting again.
     counting: tokio::sync::Mutex<()>,
 }
 
-fn rows_of(due: &CountyDue) -> usize {
-    due.first.len() + 1
-}
-
 impl KeptDue {
     fn get(&self, key: &Key, stamp: i64) -> Option<Arc<CountyDue>> {
-        let mut kept = self.counties.lock().expect("kept visits");
-        kept.clock += 1;
-        let now = kept.clock;
-        let held = kept.held.get_mut(key).filter(|h| h.stamp == stamp)?;
-        held.used = now;
-        Some(held.due.clone())
+        self.counties.lock().expect("kept visits").get(key, stamp)
     }
 
     fn keep(&self, key: Key, stamp: i64, due: Arc<CountyDue>) {
-        let mut kept = self.counties.lock().expect("kept visits");
-        let kept = &mut *kept;
-        // A request that read the stamp before a refresh may finish after one that read it
-        // after: the newer stays.
-        if kept.held.get(&key).is_some_and(|h| h.stamp > stamp) {
-            return;
-        }
         // The county's earlier days of the same year under the same interval ("today" moved).
         let (county, day, interval) = key;
         let stale =
             |k: &Key| k.0 == county && k.2 == interval && k.1 < day && k.1.year() == day.year();
-        let mut freed = 0;
-        kept.held.retain(|k, h| {
-            let drop = stale(k) || *k == key;
-            if drop {
-                freed += rows_of(&h.due);
-            }
-            !drop
-        });
-        kept.rows -= freed;
-        kept.clock += 1;
-        kept.rows += rows_of(&due);
-        let used = kept.clock;
-        kept.held.insert(key, Held { stamp, used, due });
-        if kept.rows > KEPT_ROWS_IN_ALL {
-            let mut uses: Vec<u64> = kept.held.values().map(|h| h.used).collect();
-            uses.sort_unstable();
-            let median = uses[uses.len() / 2];
-            kept.held.retain(|_, h| h.used >= median);
-            kept.rows = kept.held.values().map(|h| rows_of(&h.due)).sum();
-        }
+        let mut kept = self.counties.lock().expect("kept visits");
+        kept.keep(key, stamp, due, stale);
     }
 }
 
@@ -152,14 +111,9 @@ pub(super) async fn county_dues(
     (as_of, interval_days): (NaiveDate, i64),
     today: NaiveDate,
 ) -> Result<(Vec<Arc<CountyDue>>, usize), StoreError> {
-    let (lo, hi) = match region {
-        Some(r) => crate::sql::range_of(r.as_u64(), r.level()),
-        None => (0, i64::MAX as u64),
-    };
     let stamps = {
         let mut s = store.read_session().await?;
-        let args = [Arg::Int(lo as i64), Arg::Int(hi as i64)];
-        COUNTY_STAMPS.fetch(s.as_mut(), &args).await?
+        crate::records::reporting::rollup::county_stamps(s.as_mut(), region).await?
     };
     let mut dues = Vec::with_capacity(stamps.len());
     let mut marked = 0;
@@ -375,6 +329,6 @@ mod tests {
         for key in [tomorrow, last_year, other_county] {
             assert!(kept.get(&key, 2).is_some(), "{key:?}");
         }
-        assert_eq!(kept.counties.lock().unwrap().rows, 3 * 2);
+        assert_eq!(kept.counties.lock().unwrap().size().1, 3 * 2);
     }
 }

@@ -7,8 +7,9 @@
 //! storing — and the sums of its town, county, city and province. [`verify_rollups`] recomputes
 //! every county from scratch and compares (`xplus report --verify`).
 
+pub(in crate::records) use super::queries::rollup::CountyStamp;
 use super::queries::rollup::{
-    insert_figures, tally_visit_months, StoredFigure, ADD_VISIT_REACH, ANALYZE_KEPT,
+    insert_figures, tally_visit_months, StoredFigure, ADD_VISIT_REACH, ANALYZE_KEPT, COUNTY_STAMPS,
     DELETE_FIGURES_BETWEEN, DELETE_FIGURES_OF, DELETE_VISIT_MONTHS, DIRTY_COUNTIES, GENERATION,
     MARKED_BETWEEN, MARK_ALL_COUNTIES, MARK_COUNTIES_BETWEEN, MONTH_TOTALS, RESUM,
     SET_COVERAGE_UNTIL, STAMP_COUNTY, STILL_MARKED, SUBTRACT_VISIT_REACH, UNMARK_COUNTY,
@@ -75,6 +76,23 @@ pub async fn rollup_state(store: &dyn Store) -> Result<(i64, bool), StoreError> 
     let mut s = store.read_session().await?;
     let row = GENERATION.fetch(s.as_mut(), &[]).await?.into_iter().next();
     Ok(row.map_or((0, false), |r| (r.generation.unwrap_or(0), r.marked)))
+}
+
+/// The counties within `region` (None: everywhere) with the stamp each one's last refresh left
+/// and whether it is marked for another: while a county is not marked and its stamp is the one
+/// a value was kept under, its records have not changed since (every write marks its county,
+/// and its refresh moves the stamp). What the web keeps per county (overdue visits, the
+/// what-if's households) is checked against it.
+pub(in crate::records) async fn county_stamps(
+    s: &mut dyn ReadSession,
+    region: Option<RegionCode>,
+) -> Result<Vec<CountyStamp>, StoreError> {
+    let (lo, hi) = match region {
+        Some(r) => crate::sql::range_of(r.as_u64(), r.level()),
+        None => (0, i64::MAX as u64),
+    };
+    let args = [Arg::Int(lo as i64), Arg::Int(hi as i64)];
+    COUNTY_STAMPS.fetch(s, &args).await
 }
 
 /// Whether the kept figures of `access`'s reach are up to date: no county that holds part of it

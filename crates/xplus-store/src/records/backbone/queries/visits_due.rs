@@ -3,7 +3,7 @@
 //! is too old comes from xplus-core (`backbone::visits::oldest_on_time`), so the query and the
 //! rule agree on the boundary.
 
-use crate::session::rows::{FromRow, Named, Query};
+use crate::session::rows::{FromRow, Named};
 use crate::session::shape::{column, shape, COUNT};
 use crate::store::Backend;
 use chrono::NaiveDate;
@@ -175,43 +175,6 @@ pub(in crate::records) fn in_county_sql() -> String {
          WHERE {ACTIVE_ON} AND h.village_code BETWEEN ? AND ?"
     )
 }
-
-/// A county within a reach with the stamp of its last refresh (0: never) and whether it is
-/// marked for another, read in one statement.
-pub(in crate::records) struct CountyStamp {
-    pub county: RegionCode,
-    pub refreshed: i64,
-    pub marked: bool,
-}
-
-impl FromRow for CountyStamp {
-    const SHAPE: &'static FileSpec = &shape(
-        FileId::Regions,
-        "county_refreshes",
-        "区县刷新",
-        &[
-            column("county_code", ColumnType::Region),
-            column("refreshed", COUNT),
-            column("marked", COUNT),
-        ],
-    );
-
-    fn from_row(r: Named<'_>) -> Option<Self> {
-        Some(CountyStamp {
-            county: r.region("county_code")?,
-            refreshed: r.int("refreshed").unwrap_or(0),
-            marked: r.count("marked") > 0,
-        })
-    }
-}
-
-/// The counties between two codes (`?`, `?`) with their refresh stamps.
-pub(in crate::records) const COUNTY_STAMPS: Query<CountyStamp> = Query::new(
-    "SELECT r.code, \
-     COALESCE((SELECT cr.refreshed FROM county_refreshes cr WHERE cr.county_code = r.code), 0), \
-     (SELECT count(*) FROM rollup_dirty d WHERE d.county_code = r.code) \
-     FROM regions r WHERE r.level = 'county' AND r.code BETWEEN ? AND ? ORDER BY r.code",
-);
 
 /// A cadre's or a household head's name by the record's id.
 pub(in crate::records) struct IdName {

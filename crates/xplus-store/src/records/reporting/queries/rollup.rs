@@ -5,6 +5,7 @@ use super::rollup_figures::County;
 use crate::session::rows::{FromRow, Named, Query};
 use crate::session::shape::{column, shape, COUNT, SIGNED};
 use xplus_core::interchange::{ColumnType, FileId, FileSpec};
+use xplus_core::registry::RegionCode;
 use xplus_core::rollup::Measure;
 
 /// One stored figure (rows without a region, a known measure, a year or a value are skipped).
@@ -217,3 +218,40 @@ pub(in crate::records) fn tally_visit_months() -> String {
          GROUP BY CAST(substr(CAST(date AS TEXT), 1, 4) AS INTEGER), county_code, cadre_id"
     )
 }
+
+/// A county within a reach with the stamp of its last refresh (0: never) and whether it is
+/// marked for another, read in one statement.
+pub(in crate::records) struct CountyStamp {
+    pub county: RegionCode,
+    pub refreshed: i64,
+    pub marked: bool,
+}
+
+impl FromRow for CountyStamp {
+    const SHAPE: &'static FileSpec = &shape(
+        FileId::Regions,
+        "county_refreshes",
+        "区县刷新",
+        &[
+            column("county_code", ColumnType::Region),
+            column("refreshed", COUNT),
+            column("marked", COUNT),
+        ],
+    );
+
+    fn from_row(r: Named<'_>) -> Option<Self> {
+        Some(CountyStamp {
+            county: r.region("county_code")?,
+            refreshed: r.int("refreshed").unwrap_or(0),
+            marked: r.count("marked") > 0,
+        })
+    }
+}
+
+/// The counties between two codes (`?`, `?`) with their refresh stamps.
+pub(in crate::records) const COUNTY_STAMPS: Query<CountyStamp> = Query::new(
+    "SELECT r.code, \
+     COALESCE((SELECT cr.refreshed FROM county_refreshes cr WHERE cr.county_code = r.code), 0), \
+     (SELECT count(*) FROM rollup_dirty d WHERE d.county_code = r.code) \
+     FROM regions r WHERE r.level = 'county' AND r.code BETWEEN ? AND ? ORDER BY r.code",
+);
