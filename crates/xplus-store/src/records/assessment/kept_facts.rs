@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 /// Households kept in all (a province of the demo is 1.6 million): past it, the least recently
 /// used counties are dropped, the older half of them. A household with its members, income and
 /// outcome is a few hundred bytes (a province's 1.6 million about 1 GB, docs/performance.md).
-const KEPT_HOUSEHOLDS: usize = 2_500_000;
+pub(in crate::records) const KEPT_HOUSEHOLDS: usize = 2_500_000;
 
 /// (county, year).
 type Key = (u64, i32);

@@ -6,7 +6,7 @@ use super::judge::{
     counties, judge_county, read_county, tally, AbortOnDrop, AssessmentSink, AssessmentSummary,
     CountyFacts, HouseholdAssessment, VillageAssessment,
 };
-use super::kept_facts::KeptFacts;
+use super::kept_facts::{KeptFacts, KEPT_HOUSEHOLDS};
 use crate::error::StoreError;
 use crate::records::reporting::rollup::county_stamps;
 use crate::records::rules::rule_book;
@@ -165,7 +165,8 @@ pub async fn what_if_counties(
 
 /// Reads the counties `list` of `year` into `kept` ahead of a what-if (an official opened the
 /// what-if's form): the province's first what-if then finds them kept. Counties marked for a
-/// refresh are left, as a what-if would not keep them; returns how many are kept now (read, or
+/// refresh are left, as a what-if would not keep them, and reading stops once `kept` is full (a
+/// nation's counties would only push each other out); returns how many are kept now (read, or
 /// kept already).
 pub async fn read_ahead(
     store: &dyn Store,
@@ -173,23 +174,26 @@ pub async fn read_ahead(
     year: i32,
     list: Vec<RegionCode>,
 ) -> Result<usize, StoreError> {
-    use futures_util::{StreamExt, TryStreamExt};
+    use futures_util::StreamExt;
     let _one = kept.busy.lock().await;
     let stamps = unmarked_stamps(store, true).await?;
-    let read: Vec<()> = futures_util::stream::iter(list)
+    let reads = futures_util::stream::iter(list)
         .filter_map(|county| {
             let stamp = stamps.get(&county).copied();
             async move { stamp.map(|stamp| (county, stamp)) }
         })
-        .map(|(county, stamp)| async move {
-            county_facts(store, Some((kept, stamp)), county, year)
-                .await
-                .map(drop)
-        })
-        .buffer_unordered(2)
-        .try_collect()
-        .await?;
-    Ok(read.len())
+        .map(|(county, stamp)| county_facts(store, Some((kept, stamp)), county, year))
+        .buffer_unordered(2);
+    let mut reads = std::pin::pin!(reads);
+    let (mut counties, mut households) = (0, 0);
+    while let Some(read) = reads.next().await {
+        counties += 1;
+        households += read?.facts.len();
+        if households >= KEPT_HOUSEHOLDS {
+            break;
+        }
+    }
+    Ok(counties)
 }
 
 /// The stamp of every county not marked for a refresh, read before any county's records (a
