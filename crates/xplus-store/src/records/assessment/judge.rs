@@ -10,11 +10,13 @@ use crate::error::StoreError;
 use crate::records::assessment::exit_batches::{batch_states, BatchState};
 pub(in crate::records) use crate::records::assessment::facts::{read_facts, Facts, FactsScope};
 pub use crate::records::assessment::facts::{Standing, StoredOutcome};
+use crate::records::assessment::kept_facts::KeptFacts;
 use crate::records::rules::rule_book;
 use crate::records::ReadSession;
 use crate::session::filter::Arg;
 use crate::store::Store;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 use xplus_core::accounts::Access;
 use xplus_core::assessment::household::{assess_exit, ExitCriterion};
 use xplus_core::assessment::monitoring::{assess_monitoring, MonitorFacts, MonitorOutcome};
@@ -165,65 +167,87 @@ pub async fn assess_counties(
         year,
         ..AssessmentSummary::default()
     };
-    let mut runs = per_county(store, list, year, move |read| {
-        let (households, villages) = judge_county(&read, &book, year)?;
-        Ok(CountyRun {
-            batched: read.batched,
-            facts: read.facts,
-            households: households.into_iter().flatten().collect(),
-            villages,
-        })
+    let mut runs = per_county(store, None, list, year, move |read| {
+        let (households, villages) = judge_county(read, &book, year)?;
+        let households: Vec<HouseholdAssessment> = households.into_iter().flatten().collect();
+        Ok((households, villages))
     });
     while let Some(run) = runs.next().await {
-        let (county, run) = run?;
-        tally(&mut summary, &run.households, &run.villages);
-        for h in &run.households {
+        let (county, (households, villages)) = run?;
+        tally(&mut summary, &households, &villages);
+        for h in &households {
             sink.household(h)?;
         }
-        for v in &run.villages {
+        for v in &villages {
             sink.village(v)?;
         }
         sink.county_done(county);
         // Freeing a county's many small values is work the writer need not wait for.
-        tokio::task::spawn_blocking(move || drop(run));
+        tokio::task::spawn_blocking(move || drop((households, villages)));
     }
     Ok(summary)
 }
 
-/// Each county of `list` read for `year` and handed to `work`, in order. The next county is
-/// read and worked on another thread while the caller takes this one (two at a time: memory
-/// stays that of two counties).
+/// Each county of `list` read for `year` and handed to `work` on another thread, in order: the
+/// next county is read and worked on while the caller takes this one (two at a time: memory
+/// stays that of two counties). With `kept` (a web server's kept facts and the stamps of the
+/// counties not marked, read before any county), a county's facts are taken from it while they
+/// hold and kept once read.
 pub(in crate::records) fn per_county<'a, T, F>(
     store: &'a dyn Store,
+    kept: Option<(&'a KeptFacts, &'a HashMap<RegionCode, i64>)>,
     list: Vec<RegionCode>,
     year: i32,
     work: F,
 ) -> impl futures_util::Stream<Item = Result<(RegionCode, T), StoreError>> + 'a
 where
     T: Send + 'static,
-    F: Fn(CountyFacts) -> Result<T, StoreError> + Send + Sync + 'static,
+    F: Fn(&CountyFacts) -> Result<T, StoreError> + Send + Sync + 'static,
 {
     use futures_util::StreamExt;
-    let work = std::sync::Arc::new(work);
+    let work = Arc::new(work);
     futures_util::stream::iter(list)
         .map(move |county| {
             let work = work.clone();
+            let kept = kept.and_then(|(k, stamps)| Some((k, *stamps.get(&county)?)));
             async move {
-                let mut s = store.read_session().await?;
-                AbortOnDrop(tokio::spawn(async move {
-                    let read = read_county(s.as_mut(), county, year).await?;
-                    work(read)
-                }))
-                .await
-                .map(|run| (county, run))
+                let read = county_facts(store, kept, county, year).await?;
+                AbortOnDrop(tokio::task::spawn_blocking(move || work(&read)))
+                    .await
+                    .map(|run| (county, run))
             }
         })
         .buffered(2)
 }
 
+/// A county's facts for `year`: kept ones while its stamp is the one they were kept under (the
+/// county not marked since), read otherwise, and kept for the next what-if when `kept` is
+/// given with the county's stamp (unmarked when the run began).
+pub(in crate::records) async fn county_facts(
+    store: &dyn Store,
+    kept: Option<(&KeptFacts, i64)>,
+    county: RegionCode,
+    year: i32,
+) -> Result<Arc<CountyFacts>, StoreError> {
+    let key = (county.as_u64(), year);
+    if let Some(facts) = kept.and_then(|(k, stamp)| k.get(key, stamp)) {
+        return Ok(facts);
+    }
+    let mut s = store.read_session().await?;
+    // Joined on another thread: two counties are read at once.
+    let read = AbortOnDrop(tokio::spawn(async move {
+        read_county(s.as_mut(), county, year).await.map(Arc::new)
+    }))
+    .await?;
+    if let Some((k, stamp)) = kept {
+        k.keep(key, stamp, read.clone());
+    }
+    Ok(read)
+}
+
 /// A spawned county run that stops when the assessment is dropped (an error in another county
 /// or in the writer), instead of reading on with its connection; a panic in it is passed on.
-pub(in crate::records) struct AbortOnDrop<T>(pub tokio::task::JoinHandle<T>);
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
 
 impl<T> std::future::Future for AbortOnDrop<T> {
     type Output = T;

@@ -3,8 +3,8 @@
 //! of each county. Nothing is written: the run only reads.
 
 use super::judge::{
-    counties, judge_county, read_county, tally, AbortOnDrop, AssessmentSink, AssessmentSummary,
-    CountyFacts, HouseholdAssessment, VillageAssessment,
+    counties, county_facts, judge_county, per_county, tally, AssessmentSink, AssessmentSummary,
+    HouseholdAssessment, VillageAssessment,
 };
 use super::kept_facts::{KeptFacts, KEPT_HOUSEHOLDS};
 use crate::error::StoreError;
@@ -12,7 +12,6 @@ use crate::records::reporting::rollup::county_stamps;
 use crate::records::rules::rule_book;
 use crate::store::Store;
 use std::collections::HashMap;
-use std::sync::Arc;
 use xplus_core::registry::RegionCode;
 use xplus_core::rules::Setting;
 
@@ -107,8 +106,10 @@ pub async fn what_if_counties(
     };
     let stored = rule_book(store).await?;
     let changed = stored.with_overrides(overrides);
-    let books = Arc::new((stored, changed));
-    let stamps = unmarked_stamps(store, kept.is_some()).await?;
+    let stamps = match kept {
+        Some(_) => unmarked_stamps(store).await?,
+        None => HashMap::new(),
+    };
     let mut summary = WhatIfSummary {
         before: AssessmentSummary {
             year,
@@ -121,24 +122,12 @@ pub async fn what_if_counties(
         ..WhatIfSummary::default()
     };
     let results = sink.wants_results();
-    let mut runs = futures_util::stream::iter(list)
-        .map(|county| {
-            let kept = kept.zip(stamps.get(&county).copied());
-            let books = books.clone();
-            async move {
-                let read = county_facts(store, kept, county, year).await?;
-                let run = AbortOnDrop(tokio::task::spawn_blocking(move || {
-                    let (stored, changed) = &*books;
-                    let before = judge_county(&read, stored, year)?;
-                    let after = judge_county(&read, changed, year)?;
-                    Ok::<_, StoreError>(both_ways(before, after, results, year))
-                }))
-                .await?;
-                Ok::<_, StoreError>((county, run))
-            }
-        })
-        // Two counties at a time, one per core: memory stays that of two counties' results.
-        .buffered(2);
+    let kept = kept.map(|k| (k, &stamps));
+    let mut runs = per_county(store, kept, list, year, move |read| {
+        let before = judge_county(read, &stored, year)?;
+        let after = judge_county(read, &changed, year)?;
+        Ok(both_ways(before, after, results, year))
+    });
     while let Some(run) = runs.next().await {
         let (county, run) = run?;
         summary.before.add(&run.before);
@@ -176,7 +165,7 @@ pub async fn read_ahead(
 ) -> Result<usize, StoreError> {
     use futures_util::StreamExt;
     let _one = kept.busy.lock().await;
-    let stamps = unmarked_stamps(store, true).await?;
+    let stamps = unmarked_stamps(store).await?;
     let reads = futures_util::stream::iter(list)
         .filter_map(|county| {
             let stamp = stamps.get(&county).copied();
@@ -198,14 +187,8 @@ pub async fn read_ahead(
 
 /// The stamp of every county not marked for a refresh, read before any county's records (a
 /// write after it marks its county, so facts read across it are not kept under the stamp read
-/// here); none when nothing is kept.
-async fn unmarked_stamps(
-    store: &dyn Store,
-    keeping: bool,
-) -> Result<HashMap<RegionCode, i64>, StoreError> {
-    if !keeping {
-        return Ok(HashMap::new());
-    }
+/// here).
+async fn unmarked_stamps(store: &dyn Store) -> Result<HashMap<RegionCode, i64>, StoreError> {
     let mut s = store.read_session().await?;
     Ok(county_stamps(s.as_mut(), None)
         .await?
@@ -213,31 +196,6 @@ async fn unmarked_stamps(
         .filter(|c| !c.marked)
         .map(|c| (c.county, c.refreshed))
         .collect())
-}
-
-/// A county's facts for `year`: kept ones while its stamp is the one they were kept under (the
-/// county not marked since), read otherwise, and kept for the next what-if when `kept` is
-/// given with the county's stamp (unmarked when the run began).
-async fn county_facts(
-    store: &dyn Store,
-    kept: Option<(&KeptFacts, i64)>,
-    county: RegionCode,
-    year: i32,
-) -> Result<Arc<CountyFacts>, StoreError> {
-    let key = (county.as_u64(), year);
-    if let Some(facts) = kept.and_then(|(k, stamp)| k.get(key, stamp)) {
-        return Ok(facts);
-    }
-    let mut s = store.read_session().await?;
-    // Joined on another thread: two counties are read at once.
-    let read = AbortOnDrop(tokio::spawn(async move {
-        read_county(s.as_mut(), county, year).await.map(Arc::new)
-    }))
-    .await?;
-    if let Some((k, stamp)) = kept {
-        k.keep(key, stamp, read.clone());
-    }
-    Ok(read)
 }
 
 /// Judged households (None: neither §3 nor §5) and villages of a county.
