@@ -5,7 +5,9 @@
 
 use super::queries::facts as q;
 use super::queries::facts::OutcomeRow;
+use super::queries::judge::{VillageRow, COUNTY_VILLAGES};
 use crate::error::StoreError;
+use crate::records::assessment::exit_batches::{batch_states, BatchState};
 use crate::records::registry::membership::MemberChangeNote;
 use crate::records::{CompactRows, ReadSession};
 use crate::session::filter::{Arg, Filter};
@@ -13,6 +15,7 @@ use crate::session::rows::{fetch_sql, select_rows};
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashMap;
 use xplus_core::assessment::household::{HouseholdFacts, MemberFacts};
+use xplus_core::assessment::procedure::ExitStage;
 use xplus_core::registry::membership::{members_on, year_end, MembershipChange};
 use xplus_core::registry::{HouseholdStatus, IdNumber, RegionCode, Schooling, YearlyIncome};
 use xplus_core::Fen;
@@ -60,6 +63,37 @@ impl Facts {
     pub fn outcome_of(&self, year: i32) -> Option<&StoredOutcome> {
         self.later_outcome.as_ref().filter(|o| o.year == year)
     }
+}
+
+/// One county as read: everything its judgement needs, whatever the rules.
+pub(in crate::records) struct CountyFacts {
+    pub county: RegionCode,
+    /// Households in the year's exit batches: (batch stage, their state in it).
+    pub batched: HashMap<String, (ExitStage, BatchState)>,
+    pub facts: Vec<Facts>,
+    pub villages: Vec<VillageRow>,
+}
+
+/// Reads one county's households, exit batches and villages for `year`.
+pub(in crate::records) async fn read_county(
+    s: &mut dyn ReadSession,
+    county: RegionCode,
+    year: i32,
+) -> Result<CountyFacts, StoreError> {
+    let facts = read_facts(s, &FactsScope::County(county), year).await?;
+    let batched = batch_states(s, county, year).await?;
+    let villages = COUNTY_VILLAGES
+        .fetch(
+            s,
+            &[Arg::Int(i64::from(year)), Arg::Int(county.as_u64() as i64)],
+        )
+        .await?;
+    Ok(CountyFacts {
+        county,
+        batched,
+        facts,
+        villages,
+    })
 }
 
 /// Which households the assessment reads.

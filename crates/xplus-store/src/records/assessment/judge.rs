@@ -4,16 +4,17 @@
 //! that county and year, and handed to a sink (the CSV files of `xplus assess`); applying it
 //! records the changes county by county in one transaction (`assessment_apply`).
 
-use super::queries::judge::{one_household, VillageRow, COUNTIES, COUNTY_VILLAGES};
+use super::queries::judge::{one_household, COUNTIES};
 use crate::error::Refusal;
 use crate::error::StoreError;
-use crate::records::assessment::exit_batches::{batch_states, BatchState};
-pub(in crate::records) use crate::records::assessment::facts::{read_facts, Facts, FactsScope};
+use crate::records::assessment::exit_batches::BatchState;
+pub(in crate::records) use crate::records::assessment::facts::{
+    read_county, read_facts, CountyFacts, Facts, FactsScope,
+};
 pub use crate::records::assessment::facts::{Standing, StoredOutcome};
 use crate::records::assessment::kept_facts::KeptFacts;
 use crate::records::rules::rule_book;
 use crate::records::ReadSession;
-use crate::session::filter::Arg;
 use crate::store::Store;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -319,37 +320,6 @@ fn line_of(rules: &YearRules, county: RegionCode) -> Result<Sourced<Fen>, StoreE
              no poverty line for {year} in {county}: set one first (xplus rules set poverty_line …)",
             year = rules.year
         )))
-    })
-}
-
-/// One county as read: everything its judgement needs, whatever the rules.
-pub(in crate::records) struct CountyFacts {
-    pub county: RegionCode,
-    /// Households in the year's exit batches: (batch stage, their state in it).
-    pub batched: HashMap<String, (ExitStage, BatchState)>,
-    pub facts: Vec<Facts>,
-    villages: Vec<VillageRow>,
-}
-
-/// Reads one county's households, exit batches and villages for `year`.
-pub(in crate::records) async fn read_county(
-    s: &mut dyn ReadSession,
-    county: RegionCode,
-    year: i32,
-) -> Result<CountyFacts, StoreError> {
-    let facts = read_facts(s, &FactsScope::County(county), year).await?;
-    let batched = batch_states(s, county, year).await?;
-    let villages = COUNTY_VILLAGES
-        .fetch(
-            s,
-            &[Arg::Int(i64::from(year)), Arg::Int(county.as_u64() as i64)],
-        )
-        .await?;
-    Ok(CountyFacts {
-        county,
-        batched,
-        facts,
-        villages,
     })
 }
 

@@ -9,7 +9,7 @@
 //! not changed since and the kept facts are what they still say; a county written to is read
 //! again, alone. The settings are never kept: each what-if reads the rule book.
 
-use super::judge::CountyFacts;
+use super::facts::CountyFacts;
 use crate::records::stamped::{Stamped, Weighed};
 use std::sync::{Arc, Mutex};
 
