@@ -200,6 +200,100 @@ async fn bad_rows_are_refused_by_file_row_column_and_value() {
     db.cleanup().await;
 }
 
+/// A weak-organisation row of the fixture's shape.
+fn listing(village: &str, year: i32, rectified: &str) -> String {
+    format!("{village},{year},disunited,,张,{year}-12-31,{rectified}\n")
+}
+
+#[tokio::test]
+async fn a_village_is_listed_again_only_once_its_listing_is_rectified() {
+    let db = db().await;
+    let header = WEAK.lines().next().unwrap();
+    let again = |rows: &[String]| {
+        let mut b = std::collections::BTreeMap::new();
+        b.insert("weak_organisations", format!("{header}\n{}", rows.concat()));
+        b
+    };
+    // 甲村's 2017 listing is still open: it cannot be listed in 2018. The error is on the
+    // bundle's row, its year.
+    let path = write_bundle(
+        &db.dir().join("b1"),
+        &again(&[listing("341181100201", 2018, "")]),
+    );
+    let report = import(&db, &path).await;
+    let e = error_on(&report, "weak_organisations.csv", 2);
+    assert_eq!((e.column.as_str(), e.value.as_str()), ("year", "2018"));
+    assert!(
+        e.reason.contains("2017") && e.reason.contains("仍未整顿转化"),
+        "{e:?}"
+    );
+    assert_eq!(report.errors.len(), 1, "{:#?}", report.errors);
+    // Listing 丙村 (rectified in 2016) again in 2017 while the same bundle takes that
+    // rectification back: refused on the later listing's row.
+    let path = write_bundle(
+        &db.dir().join("b2"),
+        &again(&[
+            listing("341182100201", 2017, ""),
+            listing("341182100201", 2016, ""),
+        ]),
+    );
+    let report = import(&db, &path).await;
+    let e = error_on(&report, "weak_organisations.csv", 2);
+    assert_eq!((e.column.as_str(), e.value.as_str()), ("year", "2017"));
+    assert_eq!(report.errors.len(), 1, "{:#?}", report.errors);
+    // Taking back 甲村's 2015 rectification while its 2017 listing is stored: refused on the
+    // bundle's (earlier) row, its day judged rectified.
+    let path = write_bundle(
+        &db.dir().join("b2b"),
+        &again(&[listing("341181100201", 2015, "")]),
+    );
+    let report = import(&db, &path).await;
+    let e = error_on(&report, "weak_organisations.csv", 2);
+    assert_eq!(
+        (e.column.as_str(), e.value.as_str()),
+        ("rectified_date", "")
+    );
+    assert_eq!(report.errors.len(), 1, "{:#?}", report.errors);
+    // Rectifying 甲村's 2017 listing in 2018 in the same bundle, after the 2018 row, lets it in:
+    // the bundle's row replaces the stored one whatever the order.
+    let path = write_bundle(
+        &db.dir().join("b3"),
+        &again(&[
+            listing("341181100201", 2018, ""),
+            listing("341181100201", 2017, "2018-04-01"),
+        ]),
+    );
+    let report = import(&db, &path).await;
+    assert!(report.errors.is_empty(), "{:#?}", report.errors);
+    let admin = Access::of_account("admin", Role::Admin, None, None);
+    let v = records::party_building(db.store.as_ref(), &admin, 2018)
+        .await
+        .unwrap();
+    assert_eq!((v.report.total.weak, v.report.total.rectified), (5, 4));
+    // The ledger's form refuses what the importer refuses: 甲村's 2018 listing is open now.
+    let today = day("2026-11-29");
+    let row: Vec<Value> = (WEAK_ORGANISATIONS.columns.iter())
+        .zip(listing("341181100201", 2019, "").trim_end().split(','))
+        .map(|(c, v)| cell::parse(c, v, today).unwrap())
+        .collect();
+    let rows = vec![(&WEAK_ORGANISATIONS, vec![row])];
+    let tianchang = official_of("wang", "341181000000");
+    let refused = records::save_entries(
+        db.store.as_ref(),
+        &tianchang,
+        &RuleSet::default(),
+        rows,
+        today,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        format!("{refused:?}").contains("仍未整顿转化"),
+        "{refused:?}"
+    );
+    db.cleanup().await;
+}
+
 #[tokio::test]
 async fn the_ledger_writes_within_reach_with_the_importers_rules() {
     let db = db().await;

@@ -197,7 +197,8 @@ async fn bad_rows_are_refused_by_file_row_column_and_value() {
         format!(
             "{POOL}L5,341181100201,丙,other,,2016-01-01,,S2\n\
              L6,341181100201,丁,graduate,,2016-01-01,2015-12-31,\n\
-             L1,341181100201,郑一,returnee,,2016-01-01,,\n"
+             L1,341181100201,郑一,returnee,,2016-01-01,,\n\
+             L7,341181100201,钱七,returnee,,2012-01-01,,S1\n"
         ),
     );
     let path = write_bundle(&db.dir().join("b"), &b);
@@ -229,7 +230,14 @@ async fn bad_rows_are_refused_by_file_row_column_and_value() {
     );
     let (_, value, _) = at("leader_pool.csv", 8);
     assert_eq!(value, "L1", "the same member twice");
-    assert_eq!(report.errors.len(), 6, "{:#?}", report.errors);
+    // 钱广's term began in 2010, before 钱七 entered the pool in 2012.
+    let (column, value, reason) = at("leader_pool.csv", 9);
+    assert_eq!((column.as_str(), value.as_str()), ("secretary_id", "S1"));
+    assert!(
+        reason.contains("2010-01-01") && reason.contains("入库日期"),
+        "{reason}"
+    );
+    assert_eq!(report.errors.len(), 7, "{:#?}", report.errors);
     // Nothing was written.
     let admin = Access::of_account("admin", Role::Admin, None, None);
     let v = records::village_cadre_figures(db.store.as_ref(), &admin, 2016)

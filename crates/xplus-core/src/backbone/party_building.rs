@@ -4,7 +4,8 @@
 //! organisation against the standard's checklist.
 //!
 //! The rules, used alike by the importer, the /records forms and the figures:
-//! - a village is listed at most once a year (the file's key);
+//! - a village is listed at most once a year (the file's key), and listed again only when its
+//!   earlier listing was judged rectified by the end of the later year (`relisting_problem`);
 //! - the planned date and the day judged rectified are not before the year of listing (a
 //!   listing names only its year, so the bound is Jan 1 of it), and the day judged rectified
 //!   is not after today (it records what happened);
@@ -82,6 +83,19 @@ pub fn rectified_problem(year: i32, rectified: Date, today: Date) -> Option<Stri
     }
     (rectified > today)
         .then(|| format!("整顿转化日期晚于今天 {today} / judged rectified after today ({today})"))
+}
+
+/// A village listed again in `later` while its listing of `earlier` is still open: that listing
+/// must have been judged rectified by Dec 31 of `later`, or the year's figures would count one
+/// organisation as two weak ones, both open.
+pub fn relisting_problem(earlier: i32, rectified: Option<Date>, later: i32) -> Option<String> {
+    let end = year_end(later);
+    let open = rectified.is_none_or(|d| d > end);
+    (earlier < later && open).then(|| {
+        format!(
+            "该村 {earlier} 年列入的软弱涣散党组织到 {later} 年底仍未整顿转化，不能再次列入 / the village's listing of {earlier} is not judged rectified by the end of {later}, so it cannot be listed again"
+        )
+    })
 }
 
 /// A standardisation check of year `year` is dated within that year.
@@ -250,6 +264,18 @@ mod tests {
                 checked_on: d(on),
             })
             .collect()
+    }
+
+    #[test]
+    fn a_village_is_listed_again_only_once_its_listing_is_rectified() {
+        assert!(relisting_problem(2015, Some(d("2015-11-01")), 2016).is_none());
+        // Rectified early in the later year, then found weak again in it.
+        assert!(relisting_problem(2015, Some(d("2016-12-31")), 2016).is_none());
+        let open = relisting_problem(2015, None, 2016).unwrap();
+        assert!(open.contains("2015") && open.contains("2016"), "{open}");
+        assert!(relisting_problem(2015, Some(d("2017-01-01")), 2016).is_some());
+        // The order of the rows does not matter: the caller passes the earlier listing first.
+        assert!(relisting_problem(2016, None, 2016).is_none());
     }
 
     #[test]

@@ -73,6 +73,17 @@ pub fn promotion_problem(
     })
 }
 
+/// A pool member becomes a secretary after entering the pool: a term that began before the day
+/// they entered would make them a secretary who was never in the pool, counted as promoted from
+/// it all the same.
+pub fn promotion_date_problem(entered: Date, term_start: Date) -> Option<String> {
+    (term_start < entered).then(|| {
+        format!(
+            "该书记任期开始于 {term_start}，早于入库日期 {entered} / the secretary's term began on {term_start}, before the day the member entered the pool ({entered})"
+        )
+    })
+}
+
 /// Whether a pool member is in the pool on `day`: entered by then, not left before it (the
 /// day left is their last), and not yet a secretary (`promoted_on`: the day the secretary's
 /// term began).
@@ -216,6 +227,17 @@ mod tests {
         assert!(promotion_problem(code("341181100201"), code("341181101201")).is_none());
         let other = promotion_problem(code("341181100201"), code("341182100201")).unwrap();
         assert!(other.contains("341182100201"), "{other}");
+    }
+
+    #[test]
+    fn a_promotion_comes_after_entering_the_pool() {
+        assert!(promotion_date_problem(d("2015-03-01"), d("2016-05-01")).is_none());
+        assert!(promotion_date_problem(d("2015-03-01"), d("2015-03-01")).is_none());
+        let early = promotion_date_problem(d("2015-03-01"), d("2015-02-28")).unwrap();
+        assert!(
+            early.contains("2015-02-28") && early.contains("2015-03-01"),
+            "{early}"
+        );
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! The stored rows the importer's checks of a form's rows read (`entries.rs` `save_entries`):
 //! what the rows refer to, and for the rules of more than one row (rules.md §8) the share ledger
 //! and other loans of a pledge loan's household, the ledger and other investors of an investor's
-//! project, a cadre's postings and start-ups, and the members of the households whose attendees
-//! are named.
+//! project, a cadre's postings and start-ups, a weak village's other listings, and the members
+//! of the households whose attendees are named.
 
 use super::entries_queries as queries;
 use super::ReadSession;
@@ -12,6 +12,7 @@ use crate::session::rows::Named;
 use std::collections::{BTreeMap, BTreeSet};
 use xplus_core::interchange::schema::{
     ALL_FILES, CADRES, LOANS, MEMBERS, POSTINGS, PROJECT_INVESTORS, SHARE_EVENTS, STARTUPS,
+    WEAK_ORGANISATIONS,
 };
 use xplus_core::interchange::{cell, FileId, FileSpec, Value};
 
@@ -137,6 +138,21 @@ pub(super) async fn stored_context(
             }
             loaded.entry(spec.id).or_default().extend(rows);
         }
+    }
+    // A village is listed as weak again only once its earlier listing was rectified (core
+    // `party_building::relisting_problem`): the check reads the village's other listings.
+    let weak = &WEAK_ORGANISATIONS;
+    let villages: Vec<Arg> = new
+        .iter()
+        .filter(|(spec, _)| spec.id == FileId::WeakOrganisations)
+        .flat_map(|(_, rows)| rows)
+        .map(|r| arg_of(&weak.columns[0], &r[0]))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if !villages.is_empty() {
+        let rows = select_in(s, weak, "village_code", villages).await?;
+        loaded.insert(FileId::WeakOrganisations, rows);
     }
     if !members_of.is_empty() {
         let ids: Vec<Arg> = members_of.into_iter().map(Arg::Text).collect();

@@ -199,8 +199,10 @@ pub(crate) struct HouseholdInfo {
     pub identified_year: i32,
 }
 
-/// A start-up's village and start, for the households it brings along (0: its row was refused).
-pub(crate) struct StartupInfo {
+/// A record's village and first day: a start-up's, for the households it brings along, and a
+/// secretary's term, for the pool member who became that secretary (village 0, no day: its row
+/// was refused).
+pub(crate) struct StartInfo {
     pub village: u64,
     pub start: Option<Date>,
 }
@@ -261,6 +263,15 @@ pub(crate) struct Pairing {
 pub(crate) struct UnitPairingEnd {
     pub village: u64,
     pub end: Date,
+    pub row: u32,
+}
+
+/// A weak organisation's listing, stored or in the bundle, for the rule on listing a village
+/// again (core `party_building::relisting_problem`).
+pub(crate) struct WeakSeen {
+    pub village: u64,
+    pub year: i32,
+    pub rectified: Option<Date>,
     pub row: u32,
 }
 
@@ -341,14 +352,14 @@ pub(crate) struct Context {
     /// The role, when the cadre's row could be read.
     pub cadres: Entities<Option<CadreRole>>,
     pub bindings: Entities<()>,
-    pub startups: Entities<StartupInfo>,
+    pub startups: Entities<StartInfo>,
     /// Cadres with a posting, or with a start-up, stored or in the bundle: a cadre's changed row
     /// must keep a role those allow (core `posting::role_change_problem`,
     /// `startup_role_problem`).
     pub posted_cadres: BTreeSet<u32>,
     pub cadres_with_startups: BTreeSet<u32>,
-    /// The village of each secretary (the county of their reviews).
-    pub secretaries: Entities<u64>,
+    /// The village of each secretary (the county of their reviews) and the start of the term.
+    pub secretaries: Entities<StartInfo>,
     /// The village of each village cadre (村干部).
     pub village_cadres: Entities<u64>,
     /// Bundle rows of attendance_members.csv: the member must belong to the household named.
@@ -374,6 +385,7 @@ pub(crate) struct Context {
     /// The exit batches (village, year), for their households' and objections' rows.
     pub batches: std::collections::HashSet<u128>,
     pub unit_ends: Keyed<UnitPairingEnd>,
+    pub weak_listings: Keyed<WeakSeen>,
     pub events: Keyed<ShareEvent>,
     pub investors: HashMap<(u32, String), InvestorSeen>,
     pub incomes: Vec<IncomeSeen>,
@@ -426,6 +438,7 @@ impl Context {
         match file {
             FileId::CadreHouseholdPairings => self.pairings.forget_keys(),
             FileId::UnitVillagePairings => self.unit_ends.forget_keys(),
+            FileId::WeakOrganisations => self.weak_listings = Keyed::default(),
             FileId::ShareEvents => self.events.forget_keys(),
             FileId::AssessmentOutcomes => self.outcomes.forget_keys(),
             _ => {}

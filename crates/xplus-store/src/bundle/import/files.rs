@@ -187,7 +187,7 @@ impl Validator {
             }
             CountyFrom::Secretary(i) => {
                 let s = self.ctx.secretaries.get(text(values, i))?;
-                RegionCode::from_u64(self.ctx.secretaries.info[s as usize])
+                RegionCode::from_u64(self.ctx.secretaries.info[s as usize].village)
                     .ok()
                     .and_then(RegionCode::county)
             }

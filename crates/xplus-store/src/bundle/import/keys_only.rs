@@ -41,10 +41,14 @@ impl Validator {
             }
             (FileId::Secretaries, Value::Text(id)) => {
                 let village = values[1].as_region().map(RegionCode::as_u64).unwrap_or(0);
-                self.ctx.secretaries.insert(id, village, row);
+                let info = context::StartInfo {
+                    village,
+                    start: None,
+                };
+                self.ctx.secretaries.insert(id, info, row);
             }
             (FileId::Startups, Value::Text(id)) => {
-                let info = context::StartupInfo {
+                let info = context::StartInfo {
                     village: 0,
                     start: None,
                 };

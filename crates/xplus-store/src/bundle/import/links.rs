@@ -126,9 +126,12 @@ impl Validator {
                     return false;
                 }
                 let id = text(values, 0).to_string();
-                let village = refs[1];
+                let info = StartInfo {
+                    village: refs[1],
+                    start: date(values, 3),
+                };
                 self.entity(spec, row, values, |ctx| {
-                    ctx.secretaries.insert(&id, village, row)
+                    ctx.secretaries.insert(&id, info, row)
                 })
             }
             FileId::VillageCadres => {

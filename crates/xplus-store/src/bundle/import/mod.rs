@@ -286,6 +286,9 @@ impl Validator {
             if spec.id == FileId::Regions {
                 self.finish_regions();
             }
+            if spec.id == FileId::WeakOrganisations {
+                self.check_relistings();
+            }
             self.flush();
             self.ctx.finish_file(spec.id);
             counts.push(FileRead {

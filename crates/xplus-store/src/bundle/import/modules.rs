@@ -394,7 +394,8 @@ impl Validator {
     }
 
     /// 村级带头人后备库: one row per member, a stay that does not end before it begins, and a
-    /// promotion to a secretary of the same county (core `backbone::village_cadre`).
+    /// promotion to a secretary of the same county whose term began on or after the day the
+    /// member entered the pool (core `backbone::village_cadre`).
     pub(super) fn leader_row(
         &mut self,
         spec: &'static FileSpec,
@@ -406,15 +407,16 @@ impl Validator {
             return false;
         }
         if row != FROM_DB && refs[7] != u64::MAX {
-            let secretary = self.ctx.secretaries.info[refs[7] as usize];
-            let secretary = RegionCode::from_u64(secretary).ok();
-            if let (Some(pool), Some(secretary)) = (values[1].as_region(), secretary) {
-                let problem =
-                    xplus_core::backbone::village_cadre::promotion_problem(pool, secretary);
-                if let Some(reason) = problem {
-                    self.error_at(spec, row, 7, &values[7], reason);
-                    return false;
-                }
+            use xplus_core::backbone::village_cadre::{promotion_date_problem, promotion_problem};
+            let secretary = &self.ctx.secretaries.info[refs[7] as usize];
+            let village = RegionCode::from_u64(secretary.village).ok();
+            let place =
+                (values[1].as_region().zip(village)).and_then(|(p, s)| promotion_problem(p, s));
+            let day = (date(values, 5).zip(secretary.start))
+                .and_then(|(entered, start)| promotion_date_problem(entered, start));
+            if let Some(reason) = place.or(day) {
+                self.error_at(spec, row, 7, &values[7], reason);
+                return false;
             }
         }
         let id = text(values, 0).to_string();
@@ -441,7 +443,7 @@ impl Validator {
         }
         self.ctx.cadres_with_startups.insert(cadre);
         let id = text(values, 0).to_string();
-        let info = StartupInfo {
+        let info = StartInfo {
             village: refs[2],
             start: date(values, 7),
         };

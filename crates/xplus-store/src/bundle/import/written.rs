@@ -5,7 +5,7 @@ use super::context::FROM_DB;
 use super::{ImportOptions, Issue, Validator};
 use crate::bundle::source::Encoding;
 use crate::store::Row;
-use xplus_core::interchange::{FileSpec, Value};
+use xplus_core::interchange::{FileId, FileSpec, Value};
 use xplus_core::rules::RuleSet;
 use xplus_core::values::Date;
 
@@ -46,6 +46,9 @@ pub(crate) fn check_rows(
     for (spec, rows) in new {
         for (i, values) in rows.into_iter().enumerate() {
             v.accept(spec, i as u32 + 2, values);
+        }
+        if spec.id == FileId::WeakOrganisations {
+            v.check_relistings();
         }
         v.flush();
         v.ctx.finish_file(spec.id);
