@@ -109,3 +109,23 @@ async fn kept_facts_give_what_reading_gives_until_a_county_is_written() {
     assert_eq!(what_if(&db, Some(&kept)).await, changed);
     db.cleanup().await;
 }
+
+/// A server starting on a store whose households all fit reads every county ahead: its first
+/// what-if, asked without opening the form, finds them kept and gives what reading gives.
+#[tokio::test]
+async fn a_store_that_fits_is_read_ahead_whole() {
+    let db = TestDb::fresh().await;
+    let path = write_bundle(&db.dir().join("b"), &two_county_bundle());
+    assert!(import(&db, &path).await.errors.is_empty());
+    let store = db.store.as_ref();
+    records::refresh_rollups(store).await.unwrap();
+    let kept = KeptFacts::default();
+    let read = what_if(&db, None).await;
+    let ahead = records::read_ahead_all(store, &kept, 2016).await.unwrap();
+    assert_eq!(ahead, Some(1), "天长市, the one county with households");
+    let size = kept.size();
+    assert_eq!(size.0, 1);
+    assert_eq!(what_if(&db, Some(&kept)).await, read);
+    assert_eq!(kept.size(), size, "the what-if read nothing again");
+    db.cleanup().await;
+}

@@ -84,7 +84,7 @@ pub async fn serve(
     let state = AppState::new(store).await?;
     // Counties marked before the server started (an upgraded database, a command that stopped
     // before its refresh) are summed while the server already answers.
-    state.refresh_in_background(chrono::Local::now().date_naive());
+    state.prepare_in_background(chrono::Local::now().date_naive());
     let app = routes(state.clone());
     axum::serve(
         listener,

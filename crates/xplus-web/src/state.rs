@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use xplus_core::registry::RegionCode;
-use xplus_store::records::Dashboard;
+use xplus_store::records::{self, Dashboard};
 use xplus_store::Store;
 
 /// What a page computed for a reach (None: everywhere), a year and the day it was computed on,
@@ -225,8 +225,10 @@ impl AppState {
     /// counties marked, e.g. after the migration that added them); dashboards meanwhile show the
     /// stored figures with a note. Then counts every county's overdue visits of the latest year
     /// with figures, so that the first workbench of a city or a province finds them kept (a
-    /// province's take seconds).
-    pub fn refresh_in_background(&self, today: chrono::NaiveDate) {
+    /// province's take seconds); then, when every county fits, reads the what-if's facts of that
+    /// year, so that the first what-if after a start judges kept facts (a province's reading
+    /// takes about as long as its what-if from nothing).
+    pub fn prepare_in_background(&self, today: chrono::NaiveDate) {
         let state = self.clone();
         tokio::spawn(async move {
             {
@@ -236,24 +238,33 @@ impl AppState {
                     Err(e) => tracing::warn!("roll-up refresh failed: {e}"),
                 }
             }
-            if let Err(e) = state.count_visits_due(today).await {
+            let year = match state.latest_figures_year().await {
+                Ok(Some(year)) => year,
+                Ok(None) => return,
+                Err(e) => return tracing::warn!("reading the latest year failed: {e}"),
+            };
+            let (store, everywhere) = (state.store.as_ref(), Self::everywhere());
+            let kept_due = &state.kept_due;
+            if let Err(e) = records::visits_due(store, &everywhere, year, today, kept_due).await {
                 tracing::warn!("counting overdue visits failed: {e}");
+            }
+            match records::read_ahead_all(store, &state.kept_facts, year).await {
+                Ok(Some(counties)) => tracing::info!(counties, year, "what-if facts read ahead"),
+                Ok(None) => tracing::info!("what-if facts not read ahead: too many households"),
+                Err(e) => tracing::warn!("reading the what-if's facts ahead failed: {e}"),
             }
         });
     }
 
-    async fn count_visits_due(
-        &self,
-        today: chrono::NaiveDate,
-    ) -> Result<(), xplus_store::StoreError> {
-        use xplus_store::records;
-        let everywhere = xplus_core::accounts::Access::system_reader("workbench", None);
+    fn everywhere() -> xplus_core::accounts::Access {
+        xplus_core::accounts::Access::system_reader("workbench", None)
+    }
+
+    /// The latest year with figures: the year officials work on (the default assessment year
+    /// can be a later one with a national line and no records yet).
+    async fn latest_figures_year(&self) -> Result<Option<i32>, xplus_store::StoreError> {
         let chain = xplus_core::rollup::Measure::ChainPoor;
-        let store = self.store.as_ref();
-        if let Some(year) = records::latest_year_of(store, &everywhere, chain).await? {
-            records::visits_due(store, &everywhere, year, today, &self.kept_due).await?;
-        }
-        Ok(())
+        records::latest_year_of(self.store.as_ref(), &Self::everywhere(), chain).await
     }
 }
 

@@ -60,8 +60,8 @@ pub use assessment::monitoring::{
 };
 pub use assessment::waiting::{open_batches, WaitingBatch};
 pub use assessment::what_if::{
-    read_ahead, what_if_counties, what_if_year, Changed, EligibilityChange, WhatIfSink,
-    WhatIfSummary,
+    read_ahead, read_ahead_all, what_if_counties, what_if_year, Changed, EligibilityChange,
+    WhatIfSink, WhatIfSummary,
 };
 pub use backbone::activity::{
     count_unit_pairings, unit_pairings, unit_pairings_page, visits_by_month, CadreVisits,

@@ -10,8 +10,10 @@ use super::kept_facts::{KeptFacts, KEPT_HOUSEHOLDS};
 use crate::error::StoreError;
 use crate::records::reporting::rollup::county_stamps;
 use crate::records::rules::rule_book;
+use crate::session::filter::Filter;
 use crate::store::Store;
 use std::collections::HashMap;
+use xplus_core::interchange::schema::HOUSEHOLDS;
 use xplus_core::registry::RegionCode;
 use xplus_core::rules::Setting;
 
@@ -183,6 +185,26 @@ pub async fn read_ahead(
         }
     }
     Ok(counties)
+}
+
+/// Reads every county of `year` ahead when all the households fit in `kept` (a server starting
+/// on a province or less): the first what-if after a start, even one asked without the form,
+/// then judges kept facts. A larger store is left to reading ahead per region (the form), as
+/// its counties would only push each other out. Returns the counties kept, or None when they do
+/// not fit.
+pub async fn read_ahead_all(
+    store: &dyn Store,
+    kept: &KeptFacts,
+    year: i32,
+) -> Result<Option<usize>, StoreError> {
+    let mut s = store.read_session().await?;
+    let households = s.count(&HOUSEHOLDS, &Filter::new()).await?;
+    let list = counties(s.as_mut()).await?;
+    drop(s);
+    if households as usize > KEPT_HOUSEHOLDS {
+        return Ok(None);
+    }
+    read_ahead(store, kept, year, list).await.map(Some)
 }
 
 /// The stamp of every county not marked for a refresh, read before any county's records (a
