@@ -71,13 +71,7 @@ pub(super) async fn stored_context(
     if !loans.is_empty() {
         let loan = |r: &Vec<Value>| Named::new(&LOANS, r).text("loan_id").map(str::to_string);
         let ids: BTreeSet<String> = loans.iter().filter_map(|r| loan(r)).collect();
-        let households: Vec<Arg> = loans
-            .iter()
-            .filter_map(|r| Named::new(&LOANS, r).text("household_id"))
-            .map(|h| Arg::Text(h.to_string()))
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        let households = distinct(new, FileId::Loans, |r| text_arg(&LOANS, r, "household_id"));
         let events = select_in(s, &SHARE_EVENTS, "household_id", households.clone()).await?;
         let others: Vec<Vec<Value>> = select_in(s, &LOANS, "household_id", households)
             .await?
@@ -98,15 +92,9 @@ pub(super) async fn stored_context(
     }
     // An investor's shares are checked with the project's whole ledger and its other investors
     // (rules.md §8); the investors written now replace their stored versions.
-    let projects: Vec<Arg> = new
-        .iter()
-        .filter(|(spec, _)| spec.id == FileId::ProjectInvestors)
-        .flat_map(|(_, rows)| rows)
-        .filter_map(|r| Named::new(&PROJECT_INVESTORS, r).text("project_id"))
-        .map(|p| Arg::Text(p.to_string()))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let projects = distinct(new, FileId::ProjectInvestors, |r| {
+        text_arg(&PROJECT_INVESTORS, r, "project_id")
+    });
     if !projects.is_empty() {
         let events = select_in(s, &SHARE_EVENTS, "project_id", projects.clone()).await?;
         let others = select_in(s, &PROJECT_INVESTORS, "project_id", projects).await?;
@@ -121,15 +109,7 @@ pub(super) async fn stored_context(
     }
     // A cadre's changed role is checked against the cadre's stored postings and start-ups
     // (core `posting::role_change_problem`, `startup_role_problem`).
-    let cadres: Vec<Arg> = new
-        .iter()
-        .filter(|(spec, _)| spec.id == FileId::Cadres)
-        .flat_map(|(_, rows)| rows)
-        .filter_map(|r| Named::new(&CADRES, r).text("cadre_id"))
-        .map(|c| Arg::Text(c.to_string()))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let cadres = distinct(new, FileId::Cadres, |r| text_arg(&CADRES, r, "cadre_id"));
     if !cadres.is_empty() {
         for spec in [&POSTINGS, &STARTUPS] {
             let rows = select_in(s, spec, "cadre_id", cadres.clone()).await?;
@@ -142,14 +122,9 @@ pub(super) async fn stored_context(
     // A village is listed as weak again only once its earlier listing was rectified (core
     // `party_building::relisting_problem`): the check reads the village's other listings.
     let weak = &WEAK_ORGANISATIONS;
-    let villages: Vec<Arg> = new
-        .iter()
-        .filter(|(spec, _)| spec.id == FileId::WeakOrganisations)
-        .flat_map(|(_, rows)| rows)
-        .map(|r| arg_of(&weak.columns[0], &r[0]))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let villages = distinct(new, FileId::WeakOrganisations, |r| {
+        Some(arg_of(&weak.columns[0], &r[0]))
+    });
     if !villages.is_empty() {
         let rows = select_in(s, weak, "village_code", villages).await?;
         loaded.insert(FileId::WeakOrganisations, rows);
@@ -176,6 +151,28 @@ pub(super) async fn stored_context(
         .iter()
         .filter_map(|spec| loaded.remove(&spec.id).map(|rows| (*spec, rows)))
         .collect())
+}
+
+/// The distinct values `of` gives for the rows of `file` in `new`, as query arguments.
+fn distinct(
+    new: &[(&'static FileSpec, Vec<Vec<Value>>)],
+    file: FileId,
+    of: impl Fn(&[Value]) -> Option<Arg>,
+) -> Vec<Arg> {
+    (new.iter())
+        .filter(|(spec, _)| spec.id == file)
+        .flat_map(|(_, rows)| rows)
+        .filter_map(|r| of(r))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// A text column of a row, as a query argument.
+fn text_arg(spec: &'static FileSpec, row: &[Value], column: &str) -> Option<Arg> {
+    Named::new(spec, row)
+        .text(column)
+        .map(|t| Arg::Text(t.to_string()))
 }
 
 async fn select_in(
