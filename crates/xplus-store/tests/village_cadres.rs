@@ -247,6 +247,41 @@ async fn bad_rows_are_refused_by_file_row_column_and_value() {
     db.cleanup().await;
 }
 
+/// A village cadre corrected to a village of another county takes their development records
+/// along: the records' stored county follows (the trigger of migration 0033, which partitions
+/// and shards place rows by), and the new county's figures count them.
+#[tokio::test]
+async fn a_cadre_moved_to_another_county_takes_their_development_along() {
+    let db = db().await;
+    let store = db.store.as_ref();
+    let development_county = "SELECT county_code FROM village_cadre_development \
+         WHERE village_cadre_id = 'V4'";
+    assert_eq!(integers(&db, development_county).await, vec![341182000000]);
+    let tianchang = official_of("wang", "341181000000");
+    let degree = |access: Access| async move {
+        let v = records::village_cadre_figures(store, &access, 2017);
+        v.await.unwrap().report.total.degree
+    };
+    assert_eq!(degree(tianchang.clone()).await, 2);
+    // 刘洋 (V4) of 明光's 丙村 corrected to 天长's 甲村.
+    let header = CADRES.lines().next().unwrap();
+    let mut b = std::collections::BTreeMap::new();
+    b.insert(
+        "village_cadres",
+        format!("{header}\nV4,341181100201,刘洋,committee_director,2014-03-01,,college,\n"),
+    );
+    let report = import(&db, &write_bundle(&db.dir().join("m"), &b)).await;
+    assert!(report.errors.is_empty(), "{:#?}", report.errors);
+    assert_eq!(integers(&db, development_county).await, vec![341181000000]);
+    assert_eq!(
+        degree(tianchang).await,
+        3,
+        "刘洋's course of 2017 counts in 天长"
+    );
+    assert_eq!(degree(official_of("li", "341182000000")).await, 0);
+    db.cleanup().await;
+}
+
 #[tokio::test]
 async fn the_three_files_round_trip_byte_for_byte() {
     let db = db().await;

@@ -492,6 +492,20 @@ pub async fn tamper(db: &TestDb, statements: &[&str]) {
     }
 }
 
+/// The first column of a query's rows, as integers, read from the test database directly (a
+/// stored column no record type shows, such as a row's county).
+#[allow(dead_code)]
+pub async fn integers(db: &TestDb, sql: &str) -> Vec<i64> {
+    if db.url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+        sqlx::query_scalar(sql).fetch_all(&pool).await.unwrap()
+    } else {
+        use sqlx::Connection as _;
+        let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
+        sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap()
+    }
+}
+
 /// Collects what an assessment judged, households and villages.
 #[derive(Default)]
 pub struct Collect {
