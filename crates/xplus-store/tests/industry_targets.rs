@@ -109,6 +109,42 @@ async fn the_targets_are_counted_as_of_the_years_end_within_reach() {
         .unwrap();
     assert_eq!((r.industry.targets, r.industry.target_persons), (2, 4));
     assert_eq!(r.case.get(CaseFigure::IndustryTargets), 2);
+
+    // With the roll-ups current, the households poor at a year's start come from the villages'
+    // kept counts and only the targets are read for which were poor: the same figures.
+    let asked = [
+        (&all, 2014),
+        (&all, 2015),
+        (&all, 2016),
+        (&all, 2017),
+        (&official, 2016),
+    ];
+    let mut read = Vec::new();
+    for (access, year) in asked {
+        read.push(
+            records::industry_targets(store, access, year, today())
+                .await
+                .unwrap(),
+        );
+    }
+    records::refresh_rollups(store).await.unwrap();
+    for ((access, year), before) in asked.into_iter().zip(&read) {
+        let kept = records::industry_targets(store, access, year, today())
+            .await
+            .unwrap();
+        assert_eq!(&kept, before, "{year}");
+    }
+    // The kept counts are what is read: H003 (not a 2015 target) made new in 2016 behind the
+    // roll-ups' back still counts among 2015's poor.
+    tamper(
+        &db,
+        &["UPDATE households SET identified_year = 2016 WHERE household_id = 'H003'"],
+    )
+    .await;
+    let t = records::industry_targets(store, &all, 2015, today())
+        .await
+        .unwrap();
+    assert_eq!(t.total, figures(1, 1, 4, 1));
     db.cleanup().await;
 }
 

@@ -350,6 +350,10 @@ pub(in crate::records) const TARGETS_BY: Scoped<TargetRow> = Scoped::new(
      JOIN households h ON h.household_id = t.household_id WHERE t.year <= ?{within}",
 );
 
+/// The households (`h`) chosen as targets in a year or before; `?`: the year.
+pub(in crate::records) const CHOSEN_BY: &str =
+    "h.household_id IN (SELECT household_id FROM industry_targets WHERE year <= ?)";
+
 /// A household's persons on a day (`persons_each`).
 pub(in crate::records) struct PersonsRow {
     pub household: String,

@@ -5,11 +5,14 @@
 //! how many of the households poor at the start of the year they are — per county, town and
 //! village.
 
-use super::queries::{persons_each, PersonsRow, TARGETS_BY};
+use super::queries::{persons_each, PersonsRow, CHOSEN_BY, TARGETS_BY};
 use crate::error::StoreError;
-use crate::records::registry::read::{household_scope, names_of, poor_at_start, year_bounds};
+use crate::records::registry::read::{
+    household_scope, names_of, poor_at_start, poor_at_start_among, year_bounds,
+};
+use crate::records::reporting::gap_pages::{kept_villages, Missing};
 use crate::records::ReadSession;
-use crate::session::filter::Arg;
+use crate::session::filter::{Arg, Filter};
 use crate::session::rows::fetch_sql;
 use crate::store::Store;
 use chrono::NaiveDate;
@@ -77,8 +80,8 @@ pub async fn industry_targets(
     targets.sort_unstable();
     let ids: Vec<&str> = targets.iter().map(|(h, _)| h.as_str()).collect();
     let persons = persons_at_end(s, &ids, year).await?;
-    let poor = poor_at_start(s, &scope, year).await?;
-    let poor_ids: HashSet<&str> = poor.iter().map(|(h, _)| h.as_str()).collect();
+    let poor = poor_of_year(s, access, &scope, year).await?;
+    let poor_ids: HashSet<&str> = poor.households.iter().map(String::as_str).collect();
 
     let mut total = TargetFigures::default();
     let mut by_region: BTreeMap<RegionCode, TargetFigures> = BTreeMap::new();
@@ -97,8 +100,8 @@ pub async fn industry_targets(
             t.poor_targets += u64::from(is_poor);
         });
     }
-    for (_, village) in &poor {
-        add(*village, &|t| t.poor += 1);
+    for (village, n) in &poor.by_village {
+        add(*village, &|t| t.poor += n);
     }
     let names = names_of(s, by_region.keys().map(|c| c.as_u64())).await?;
     Ok(IndustryTargets {
@@ -106,6 +109,45 @@ pub async fn industry_targets(
         total,
         by_region,
         names,
+    })
+}
+
+/// The households poor at the start of a year within reach (rules.md §6's): how many per
+/// village, and which — all of them, or only the targets among them.
+struct PoorAtStart {
+    by_village: BTreeMap<RegionCode, u64>,
+    households: Vec<String>,
+}
+
+/// With the roll-ups current for the reach, the villages' kept counts (the full chain's
+/// `coverage.poor_at_start`, the same rule) and only the targets read for which were poor: a
+/// province has about 1.2 million households to read otherwise. Else every household.
+async fn poor_of_year(
+    s: &mut dyn ReadSession,
+    access: &Access,
+    scope: &Filter,
+    year: i32,
+) -> Result<PoorAtStart, StoreError> {
+    if let Some(villages) = kept_villages(s, access, year, Missing::AnyLink).await? {
+        let by_village = (villages.iter())
+            .filter(|(_, f)| f.poor > 0)
+            .filter_map(|(code, f)| Some((RegionCode::from_u64(*code).ok()?, f.poor)))
+            .collect();
+        let chosen = Filter::new().and(CHOSEN_BY, vec![Arg::Int(i64::from(year))]);
+        let targets = poor_at_start_among(s, scope, chosen, year).await?;
+        return Ok(PoorAtStart {
+            by_village,
+            households: targets.into_iter().map(|(h, _)| h).collect(),
+        });
+    }
+    let all = poor_at_start(s, scope, year).await?;
+    let mut by_village = BTreeMap::new();
+    for (_, village) in &all {
+        *by_village.entry(*village).or_default() += 1;
+    }
+    Ok(PoorAtStart {
+        by_village,
+        households: all.into_iter().map(|(h, _)| h).collect(),
     })
 }
 

@@ -88,7 +88,18 @@ pub(in crate::records) async fn poor_at_start(
     scope: &Filter,
     year: i32,
 ) -> Result<Vec<(String, RegionCode)>, StoreError> {
-    let of_year = queries::of_year(&Arg::Int(i64::from(year)), scope);
+    poor_at_start_among(s, scope, Filter::new(), year).await
+}
+
+/// As `poor_at_start`, among the households `among` (a condition on `h`) also selects: a few
+/// of a large reach, read without the rest.
+pub(in crate::records) async fn poor_at_start_among(
+    s: &mut dyn ReadSession,
+    scope: &Filter,
+    among: Filter,
+    year: i32,
+) -> Result<Vec<(String, RegionCode)>, StoreError> {
+    let of_year = queries::of_year(&Arg::Int(i64::from(year)), scope).merge(among);
     let mut out: Vec<(String, RegionCode)> = histories(s, &of_year, year)
         .await?
         .into_iter()
