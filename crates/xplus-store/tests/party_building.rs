@@ -214,46 +214,37 @@ async fn a_village_is_listed_again_only_once_its_listing_is_rectified() {
         b.insert("weak_organisations", format!("{header}\n{}", rows.concat()));
         b
     };
+    // Imports `rows`, which must be refused with one error, on row 2; its column, value and
+    // reason.
+    let refused = |dir: &'static str, rows: Vec<String>| {
+        let db = &db;
+        async move {
+            let report = import(db, &write_bundle(&db.dir().join(dir), &again(&rows))).await;
+            assert_eq!(report.errors.len(), 1, "{:#?}", report.errors);
+            let e = error_on(&report, "weak_organisations.csv", 2);
+            (e.column.clone(), e.value.clone(), e.reason.clone())
+        }
+    };
     // 甲村's 2017 listing is still open: it cannot be listed in 2018. The error is on the
     // bundle's row, its year.
-    let path = write_bundle(
-        &db.dir().join("b1"),
-        &again(&[listing("341181100201", 2018, "")]),
-    );
-    let report = import(&db, &path).await;
-    let e = error_on(&report, "weak_organisations.csv", 2);
-    assert_eq!((e.column.as_str(), e.value.as_str()), ("year", "2018"));
+    let (column, value, reason) = refused("b1", vec![listing("341181100201", 2018, "")]).await;
+    assert_eq!((column.as_str(), value.as_str()), ("year", "2018"));
     assert!(
-        e.reason.contains("2017") && e.reason.contains("仍未整顿转化"),
-        "{e:?}"
+        reason.contains("2017") && reason.contains("仍未整顿转化"),
+        "{reason}"
     );
-    assert_eq!(report.errors.len(), 1, "{:#?}", report.errors);
     // Listing 丙村 (rectified in 2016) again in 2017 while the same bundle takes that
     // rectification back: refused on the later listing's row.
-    let path = write_bundle(
-        &db.dir().join("b2"),
-        &again(&[
-            listing("341182100201", 2017, ""),
-            listing("341182100201", 2016, ""),
-        ]),
-    );
-    let report = import(&db, &path).await;
-    let e = error_on(&report, "weak_organisations.csv", 2);
-    assert_eq!((e.column.as_str(), e.value.as_str()), ("year", "2017"));
-    assert_eq!(report.errors.len(), 1, "{:#?}", report.errors);
+    let rows = vec![
+        listing("341182100201", 2017, ""),
+        listing("341182100201", 2016, ""),
+    ];
+    let (column, value, _) = refused("b2", rows).await;
+    assert_eq!((column.as_str(), value.as_str()), ("year", "2017"));
     // Taking back 甲村's 2015 rectification while its 2017 listing is stored: refused on the
     // bundle's (earlier) row, its day judged rectified.
-    let path = write_bundle(
-        &db.dir().join("b2b"),
-        &again(&[listing("341181100201", 2015, "")]),
-    );
-    let report = import(&db, &path).await;
-    let e = error_on(&report, "weak_organisations.csv", 2);
-    assert_eq!(
-        (e.column.as_str(), e.value.as_str()),
-        ("rectified_date", "")
-    );
-    assert_eq!(report.errors.len(), 1, "{:#?}", report.errors);
+    let (column, value, _) = refused("b2b", vec![listing("341181100201", 2015, "")]).await;
+    assert_eq!((column.as_str(), value.as_str()), ("rectified_date", ""));
     // Rectifying 甲村's 2017 listing in 2018 in the same bundle, after the 2018 row, lets it in:
     // the bundle's row replaces the stored one whatever the order.
     let path = write_bundle(

@@ -274,7 +274,7 @@ mod tests {
         let open = relisting_problem(2015, None, 2016).unwrap();
         assert!(open.contains("2015") && open.contains("2016"), "{open}");
         assert!(relisting_problem(2015, Some(d("2017-01-01")), 2016).is_some());
-        // The order of the rows does not matter: the caller passes the earlier listing first.
+        // Only a later year is a listing again (the same year is the file's key).
         assert!(relisting_problem(2016, None, 2016).is_none());
     }
 
